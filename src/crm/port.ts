@@ -1,0 +1,125 @@
+/**
+ * The CrmAdapter port: what every CRM offers the engine, in CRM terms only. An adapter knows
+ * its CRM's batch sizes, limits and error codes, and nothing of Propstreet or the engine.
+ * Property names here are the CRM's own (HubSpot `firstname`, Salesforce `FirstName`).
+ */
+
+/** A CRM record as the engine sees it. Every value is a string or null (HubSpot's wire form). */
+export interface CrmRecord {
+  readonly id: string;
+  readonly properties: Readonly<Record<string, string | null>>;
+  /** ISO-8601 last-modified stamp (HubSpot `lastmodifieddate`, Salesforce `SystemModstamp`). */
+  readonly modifiedAt: string;
+  readonly deleted: boolean;
+  /** When this record was merged away: the id of the record that survived. */
+  readonly mergedInto?: string | undefined;
+  /** Who last wrote it, where the CRM says (Salesforce `LastModifiedById`). */
+  readonly modifiedBy?: string | undefined;
+}
+
+export interface CrmChangePage {
+  readonly records: readonly CrmRecord[];
+  /**
+   * Opaque, resumable position: passing it back to `readChanges` continues after this page.
+   * The engine stores it only once every record up to it is applied or recorded as failed.
+   */
+  readonly checkpoint: string;
+}
+
+export interface ReadChangesOptions {
+  /** Re-read this much before the checkpoint, for clock skew and equal timestamps. */
+  readonly overlapMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface UpsertInput {
+  /** The value of the connector's key property (`propstreet_id` / `Propstreet_Id__c`). */
+  readonly key: string;
+  readonly properties: Readonly<Record<string, string | null>>;
+}
+
+export interface UpdateInput {
+  readonly id: string;
+  readonly properties: Readonly<Record<string, string | null>>;
+  /** For CRMs that accept a precondition on single-record updates (Salesforce If-Unmodified-Since). */
+  readonly ifUnmodifiedSince?: string;
+}
+
+export type WriteErrorCode =
+  | 'duplicate' // a unique rule matched another record; `existingId` when the CRM says which
+  | 'invalid' // the CRM rejected a value (validation, too long, bad email…)
+  | 'required-missing'
+  | 'not-found' // the record is gone (deleted, merged)
+  | 'conflict' // a precondition failed: changed since read
+  | 'rate-limited'
+  | 'server'
+  | 'unknown';
+
+export interface WriteError {
+  readonly code: WriteErrorCode;
+  readonly message: string;
+  readonly retryable: boolean;
+  readonly existingId?: string;
+  /** The CRM's own code, e.g. `DUPLICATE_VALUE` or `VALIDATION_ERROR`. */
+  readonly crmCode?: string;
+  readonly fields?: readonly string[];
+}
+
+/** One result per input, in input order. */
+export type WriteResult =
+  | { readonly ok: true; readonly id: string; readonly created: boolean; readonly modifiedAt?: string }
+  | { readonly ok: false; readonly error: WriteError };
+
+export interface CrmLimits {
+  /** Inputs per batch write call (HubSpot 100, Salesforce 200). */
+  readonly writeBatchSize: number;
+  /** Records per read page at most. */
+  readonly readPageSize: number;
+  /** Requests the adapter may have in flight at once for this tenant. */
+  readonly maxConcurrency: number;
+}
+
+export interface SetupCheck {
+  readonly ok: boolean;
+  readonly checks: readonly { readonly name: string; readonly ok: boolean; readonly message: string }[];
+}
+
+export interface CrmUsage {
+  /** API calls made by this adapter instance, by kind ('read' | 'write' | 'search' | …). */
+  readonly calls: Readonly<Record<string, number>>;
+  /** The CRM's own usage figure where it reports one (Salesforce `Sforce-Limit-Info`). */
+  readonly apiUsage?: { readonly used: number; readonly limit: number };
+}
+
+export interface CrmAdapter {
+  readonly kind: string;
+  readonly limits: CrmLimits;
+  /** The CRM property/field that holds the Propstreet contact id. */
+  readonly keyProperty: string;
+
+  /** Verifies credentials and the key property; writes nothing. */
+  check(): Promise<SetupCheck>;
+  /** Like `check`, and creates what is missing where the CRM allows (HubSpot property). */
+  setup(): Promise<SetupCheck>;
+
+  /**
+   * Records changed (created, updated, deleted, merged away) since `checkpoint` (null = all),
+   * oldest first, page by page. The same record may appear twice across an overlap; the
+   * engine deduplicates.
+   */
+  readChanges(checkpoint: string | null, options?: ReadChangesOptions): AsyncIterable<CrmChangePage>;
+  /** Records by CRM id; ids not found are absent from the result. */
+  readByIds(ids: readonly string[]): Promise<CrmRecord[]>;
+  /** Records by the key property's value (Propstreet id). */
+  readByKeys(keys: readonly string[]): Promise<CrmRecord[]>;
+  /** Live records whose email equals one of these (case-insensitive). */
+  findByEmails(emails: readonly string[]): Promise<CrmRecord[]>;
+
+  /** Create-or-update keyed by the key property: a repeated call never duplicates. */
+  upsertByKey(inputs: readonly UpsertInput[]): Promise<WriteResult[]>;
+  update(inputs: readonly UpdateInput[]): Promise<WriteResult[]>;
+  /** Archive (HubSpot) or delete (Salesforce, to the recycle bin). */
+  delete(ids: readonly string[]): Promise<WriteResult[]>;
+
+  usage(): CrmUsage;
+}

@@ -1,0 +1,46 @@
+/** The PropstreetApi port: what the engine needs of Propstreet. The undici client implements it. */
+import type { Contact, ContactWrite } from './schema.js';
+
+export interface ListContactsOptions {
+  readonly updatedSince?: string | undefined;
+  readonly includeDeleted?: boolean;
+  readonly pageSize?: number;
+  /** Resume from a cursor saved from an earlier page. */
+  readonly cursor?: string | undefined;
+  readonly signal?: AbortSignal;
+}
+
+/** A contact in a page that failed validation: isolated, reported, never a crash. */
+export interface InvalidContact {
+  readonly id: string | undefined;
+  readonly jsonPath: string;
+  readonly message: string;
+}
+
+export interface ContactPage {
+  readonly contacts: readonly Contact[];
+  readonly invalid: readonly InvalidContact[];
+  /** Cursor for the page after this one; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+export type UpsertAction = 'created' | 'updated' | 'revived';
+
+export interface PropstreetApi {
+  listContacts(options?: ListContactsOptions): AsyncIterable<ContactPage>;
+  /** Null when the contact does not exist (404). */
+  getContact(id: string): Promise<Contact | null>;
+  getByExternalRef(namespace: string, externalId: string): Promise<Contact | null>;
+  createContact(body: ContactWrite): Promise<Contact>;
+  /** Throws PreconditionFailedError on 412 (stale etag). */
+  patchContact(id: string, patch: ContactWrite, options: { ifMatch?: string | undefined }): Promise<Contact>;
+  upsertByExternalRef(
+    namespace: string,
+    externalId: string,
+    body: ContactWrite,
+    options?: { match?: 'email'; revive?: boolean },
+  ): Promise<{ contact: Contact; action: UpsertAction }>;
+  deleteContact(id: string, options?: { ifMatch?: string | undefined }): Promise<void>;
+  /** Calls made by this client, by kind ('read' | 'write'), for run reports and benchmarks. */
+  usage(): { readonly calls: Readonly<Record<string, number>> };
+}

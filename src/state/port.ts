@@ -1,0 +1,100 @@
+/**
+ * The StateStore port: links, shadows, own-write etags, checkpoints, failures, run log and
+ * the per-scope run lock. Everything is keyed by scope (tenant + connection), so one
+ * tenant's run can never see another's rows. SQLite and PostgreSQL implement it and pass
+ * one contract suite (test/contract/state-store.contract.ts).
+ */
+
+/** Canonical field values: every value a string or null (tags as a sorted `;`-list). */
+export type CanonicalValues = Readonly<Record<string, string | null>>;
+
+export interface Scope {
+  readonly tenant: string;
+  readonly connection: string;
+}
+
+export type Side = 'propstreet' | 'crm';
+
+export interface Link {
+  readonly propstreetId: string;
+  readonly crmId: string;
+  /** What both sides held after the last successful sync of this pair; null = never synced. */
+  readonly shadow: CanonicalValues | null;
+  /** Propstreet etag seen (or returned by our write) at that sync. */
+  readonly propstreetEtag: string | null;
+  /** CRM modified stamp seen (or returned by our write) at that sync. */
+  readonly crmModifiedAt: string | null;
+  readonly updatedAt: string;
+}
+
+export interface Failure {
+  readonly side: Side;
+  /** The record's id on that side. */
+  readonly recordId: string;
+  readonly attempts: number;
+  readonly lastError: string;
+  readonly nextRetryAt: string;
+  readonly quarantined: boolean;
+  readonly firstFailedAt: string;
+}
+
+export interface RunRecord {
+  readonly id: string;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly dryRun: boolean;
+  readonly status: 'running' | 'ok' | 'partial' | 'failed' | 'aborted';
+  /** The run summary as JSON (counts, calls, errors). */
+  readonly summary: unknown;
+}
+
+/** Everything one batch's results change, applied in one transaction. */
+export interface StateChanges {
+  readonly upsertLinks?: readonly Link[];
+  /** Links to drop, by Propstreet id. */
+  readonly deleteLinks?: readonly string[];
+  readonly ownEtags?: readonly { readonly propstreetId: string; readonly etag: string }[];
+  readonly upsertFailures?: readonly Failure[];
+  readonly clearFailures?: readonly { readonly side: Side; readonly recordId: string }[];
+  readonly checkpoints?: Partial<Record<Side, string>>;
+}
+
+export interface StateStore {
+  /** Creates or upgrades the schema; safe to call on every start. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Atomically applies one batch's results. */
+  commit(scope: Scope, changes: StateChanges): Promise<void>;
+
+  linksByPropstreetIds(scope: Scope, ids: readonly string[]): Promise<Link[]>;
+  linksByCrmIds(scope: Scope, ids: readonly string[]): Promise<Link[]>;
+  /** Links in Propstreet-id order, after `afterPropstreetId`, for paging (status, migration). */
+  listLinks(scope: Scope, options: { after?: string; limit: number }): Promise<Link[]>;
+  countLinks(scope: Scope): Promise<number>;
+
+  /** Of these (propstreetId, etag) pairs, the ones that our own writes produced. */
+  ownEtags(scope: Scope, pairs: readonly { propstreetId: string; etag: string }[]): Promise<Set<string>>;
+
+  getCheckpoint(scope: Scope, side: Side): Promise<string | null>;
+
+  listFailures(scope: Scope, options?: { dueBy?: string; quarantined?: boolean }): Promise<Failure[]>;
+
+  startRun(scope: Scope, run: { id: string; startedAt: string; dryRun: boolean }): Promise<void>;
+  finishRun(
+    scope: Scope,
+    id: string,
+    result: { finishedAt: string; status: RunRecord['status']; summary: unknown },
+  ): Promise<void>;
+  listRuns(scope: Scope, limit: number): Promise<RunRecord[]>;
+
+  /**
+   * Takes the run lock for this scope until `ttlMs` passes or it is released; false when
+   * another live owner holds it. An expired lock (a crashed run) may be taken over.
+   */
+  acquireLock(scope: Scope, owner: string, ttlMs: number): Promise<boolean>;
+  releaseLock(scope: Scope, owner: string): Promise<void>;
+
+  /** Every scope with state, for `status` and `migrate-state`. */
+  listScopes(): Promise<Scope[]>;
+}
