@@ -1,0 +1,144 @@
+/**
+ * The engine's data: settings for one connection, the plan (pure data, versioned) and the
+ * run result. A dry run renders the plan; a real run executes the same plan.
+ */
+import type { CanonicalValues, Side } from '../state/port.js';
+
+export type Direction = 'bidirectional' | 'to-crm' | 'from-crm';
+export type ConflictPolicy = 'propstreet-wins' | 'crm-wins' | 'newest-wins' | 'manual';
+export type MatchRule = 'externalRef' | 'key' | 'email';
+export type PropstreetDeletePolicy = 'archive' | 'delete' | 'unlink' | 'ignore';
+export type CrmDeletePolicy = 'delete' | 'unlink' | 'ignore';
+
+export interface SyncSettings {
+  readonly tenant: string;
+  readonly connection: string;
+  /** externalRefs namespace on Propstreet for this connection. */
+  readonly namespace: string;
+  readonly direction: Direction;
+  readonly conflictPolicy: ConflictPolicy;
+  readonly match: readonly MatchRule[];
+  readonly deletes: {
+    readonly fromPropstreet: PropstreetDeletePolicy;
+    readonly fromCrm: CrmDeletePolicy;
+    /** Abort before deleting when a run would delete more than this share of links… */
+    readonly maxShare: number;
+    /** …or more than this many records (whichever is hit first). */
+    readonly maxCount?: number | undefined;
+  };
+  /** changeOrigin values that mark the connector's own Propstreet writes. */
+  readonly ownChangeOrigins: readonly string[];
+  /** Re-read this much before each checkpoint (clock skew, equal timestamps). */
+  readonly overlapMs: number;
+  /** Records planned and executed together (state committed per chunk). */
+  readonly chunkSize: number;
+  /** Propstreet writes in flight at once. */
+  readonly propstreetConcurrency: number;
+  /** Failed records are retried on later runs; after this many attempts they are quarantined. */
+  readonly maxAttempts: number;
+  readonly retryBaseMs: number;
+}
+
+export interface FieldChange {
+  readonly field: string;
+  readonly before: string | null;
+  readonly after: string | null;
+}
+
+export interface FieldConflict {
+  readonly field: string;
+  readonly propstreet: string | null;
+  readonly crm: string | null;
+  readonly shadow: string | null;
+  readonly policy: ConflictPolicy;
+  /** Which value the policy chose; 'none' under `manual` (both left as they are). */
+  readonly winner: 'propstreet' | 'crm' | 'none';
+}
+
+export type RecordAction =
+  | 'create-in-crm'
+  | 'create-in-propstreet'
+  | 'update'
+  | 'link'
+  | 'delete-in-crm'
+  | 'delete-in-propstreet'
+  | 'unlink'
+  | 'noop'
+  | 'skip'
+  | 'invalid';
+
+/** What the engine intends for one contact pair, with the reason. */
+export interface RecordPlan {
+  readonly propstreetId: string | null;
+  readonly crmId: string | null;
+  /** Display name for reports. */
+  readonly label: string;
+  readonly action: RecordAction;
+  readonly reason: string;
+  /** How the pair was linked, when it was linked in this run. */
+  readonly linkedBy?: MatchRule | 'created' | undefined;
+  /** Field changes to write to the CRM (canonical names). */
+  readonly toCrm: readonly FieldChange[];
+  /** Field changes to write to Propstreet (canonical names). */
+  readonly toPropstreet: readonly FieldChange[];
+  readonly conflicts: readonly FieldConflict[];
+  /** Key/ref write-backs needed to mirror the link on each side. */
+  readonly writeCrmKey: boolean;
+  readonly writePropstreetRef: boolean;
+  /** Problems that make the record fail validation (e.g. LastName missing). */
+  readonly problems: readonly string[];
+  /** Deletes held back by the mass-delete guard. */
+  readonly guarded?: boolean;
+}
+
+export interface PlanCounts {
+  create: Record<Side, number>;
+  update: Record<Side, number>;
+  delete: Record<Side, number>;
+  link: number;
+  unlink: number;
+  conflict: number;
+  skip: number;
+  noop: number;
+  invalid: number;
+}
+
+export interface ApiCalls {
+  readonly propstreet: Readonly<Record<string, number>>;
+  readonly crm: Readonly<Record<string, number>>;
+}
+
+export interface RecordFailure {
+  readonly side: Side;
+  readonly recordId: string;
+  readonly label: string;
+  readonly error: string;
+  readonly quarantined: boolean;
+}
+
+export interface ConnectionResult {
+  readonly tenant: string;
+  readonly connection: string;
+  readonly crm: string;
+  readonly dryRun: boolean;
+  readonly status: 'ok' | 'partial' | 'failed' | 'aborted';
+  readonly pulled: Record<Side, number>;
+  readonly planned: PlanCounts;
+  /** Operations that succeeded (real run only; zeros in a dry run). */
+  readonly done: PlanCounts;
+  readonly conflicts: readonly (FieldConflict & { readonly propstreetId: string | null; readonly crmId: string | null })[];
+  readonly failures: readonly RecordFailure[];
+  readonly invalid: readonly { readonly side: Side; readonly id: string | undefined; readonly message: string }[];
+  readonly calls: ApiCalls;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  /** Why the run stopped early (guard, auth, daily limit), when it did. */
+  readonly abort?: { readonly code: string; readonly message: string } | undefined;
+}
+
+/** A plan's records are streamed to a sink: the executor in a real run, a report in a dry run. */
+export interface PlanSink {
+  records(chunk: readonly RecordPlan[]): void | Promise<void>;
+}
+
+export const PLAN_VERSION = 1;
