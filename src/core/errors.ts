@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'MASS_DELETE_GUARD'
   | 'LOCKED'
   | 'CURSOR_LOOP'
+  | 'RUN_IN_PROGRESS'
   | 'STATE'
   | 'INTERNAL';
 

@@ -2,7 +2,7 @@
  * The engine's data: settings for one connection, the plan (pure data, versioned) and the
  * run result. A dry run renders the plan; a real run executes the same plan.
  */
-import type { CanonicalValues, Side } from '../state/port.js';
+import type { Side } from '../state/port.js';
 
 export type Direction = 'bidirectional' | 'to-crm' | 'from-crm';
 export type ConflictPolicy = 'propstreet-wins' | 'crm-wins' | 'newest-wins' | 'manual';
@@ -76,7 +76,7 @@ export interface RecordPlan {
   readonly action: RecordAction;
   readonly reason: string;
   /** How the pair was linked, when it was linked in this run. */
-  readonly linkedBy?: MatchRule | 'created' | undefined;
+  readonly linkedBy?: MatchRule | 'merge' | undefined;
   /** Field changes to write to the CRM (canonical names). */
   readonly toCrm: readonly FieldChange[];
   /** Field changes to write to Propstreet (canonical names). */
@@ -126,9 +126,16 @@ export interface ConnectionResult {
   readonly planned: PlanCounts;
   /** Operations that succeeded (real run only; zeros in a dry run). */
   readonly done: PlanCounts;
-  readonly conflicts: readonly (FieldConflict & { readonly propstreetId: string | null; readonly crmId: string | null })[];
+  readonly conflicts: readonly (FieldConflict & {
+    readonly propstreetId: string | null;
+    readonly crmId: string | null;
+  })[];
   readonly failures: readonly RecordFailure[];
-  readonly invalid: readonly { readonly side: Side; readonly id: string | undefined; readonly message: string }[];
+  readonly invalid: readonly {
+    readonly side: Side;
+    readonly id: string | undefined;
+    readonly message: string;
+  }[];
   readonly calls: ApiCalls;
   readonly startedAt: string;
   readonly finishedAt: string;

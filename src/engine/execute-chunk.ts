@@ -1,0 +1,371 @@
+/**
+ * Executes one chunk of pair plans through the ports and turns the results into one
+ * transactional state change. Two phases, each overlapping the APIs:
+ *   A. Propstreet value writes, creates and deletes  ∥  CRM creates (upserts) and deletes
+ *   B. CRM updates (incl. the key on new Propstreet contacts)  ∥  Propstreet refs on new CRM records
+ * CRM updates wait for phase A because a 412 on Propstreet re-plans the pair.
+ */
+import pLimit from 'p-limit';
+import type { Clock } from '../core/clock.js';
+import { isPropsyncError } from '../core/errors.js';
+import type { CrmAdapter, WriteResult } from '../crm/port.js';
+import type { PropstreetApi } from '../propstreet/port.js';
+import type { Contact } from '../propstreet/schema.js';
+import type { Failure, Link, Scope, Side, StateChanges, StateStore } from '../state/port.js';
+import { inBatches, stopsTheRun } from './crm-batches.js';
+import type { PairPlan } from './plan-pair.js';
+import { patchWithReplan, refsWith, valuesOf } from './propstreet-writes.js';
+import type { RecordMapper } from './record-mapper.js';
+import type { RecordFailure, RecordPlan, SyncSettings } from './types.js';
+
+export interface ExecuteDeps {
+  readonly crm: CrmAdapter;
+  readonly propstreet: PropstreetApi;
+  readonly store: StateStore;
+  readonly scope: Scope;
+  readonly settings: SyncSettings;
+  readonly mapper: RecordMapper;
+  readonly clock: Clock;
+  /** Failures known before this run, by `${side}:${id}` (for attempt counts). */
+  readonly knownFailures: Map<string, Failure>;
+  /** Re-plans a pair with a fresh Propstreet version (after a 412). */
+  readonly replan: (pp: PairPlan, fresh: Contact) => PairPlan;
+}
+
+export interface ChunkOutcome {
+  /** The plans as finally executed (a 412 may have changed some), for the done counts. */
+  readonly succeeded: RecordPlan[];
+  readonly failures: RecordFailure[];
+  /** An error that must stop the run (daily limit, auth); what succeeded is committed. */
+  readonly abort?: unknown;
+}
+
+interface Progress {
+  pp: PairPlan;
+  psId: string | null;
+  crmId: string | null;
+  psEtag: string | null;
+  crmModifiedAt: string | null;
+  ownEtags: string[];
+  /** Value writes failed: keep the old shadow. */
+  failed?: { message: string; retryable: boolean };
+  /** Only a key/ref write-back failed: the link and shadow stand, the mirror is retried. */
+  mirrorFailed?: string;
+  /** The link ends with this pair (delete, unlink). */
+  unlink?: boolean;
+  contact: Contact | null;
+  /** Writes started but not answered (the run stopped): such a pair commits nothing. */
+  pending: number;
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps): Promise<ChunkOutcome> {
+  const { crm, propstreet, settings, mapper } = deps;
+  const progress: Progress[] = plans
+    .filter((pp) => pp.plan.action !== 'noop' && pp.plan.action !== 'skip')
+    .map((pp) => ({
+      pp,
+      psId: pp.plan.propstreetId,
+      crmId: pp.plan.crmId,
+      psEtag: pp.pair.propstreet?.etag ?? pp.pair.link?.propstreetEtag ?? null,
+      crmModifiedAt: pp.pair.crm?.modifiedAt ?? pp.pair.link?.crmModifiedAt ?? null,
+      ownEtags: [],
+      contact: pp.pair.propstreet,
+      pending: 0,
+      // A record the CRM would reject is recorded as failed without a call.
+      ...(pp.plan.action === 'invalid' ? { failed: { message: pp.plan.problems.join('; '), retryable: false } } : {}),
+    }));
+  let abort: unknown;
+  const limit = pLimit(settings.propstreetConcurrency);
+  const crmConcurrency = crm.limits.maxConcurrency;
+  const fail = (p: Progress, error: unknown) => {
+    if (stopsTheRun(error)) abort ??= error;
+    p.failed = { message: message(error), retryable: isPropsyncError(error) ? error.retryable : true };
+  };
+  const applyCrm = (p: Progress, r: WriteResult | undefined) => {
+    if (!r) return;
+    p.pending--;
+    if (r.ok) {
+      p.crmId = r.id;
+      p.crmModifiedAt = r.modifiedAt ?? p.crmModifiedAt;
+    } else if (r.error.code === 'duplicate' && r.error.existingId && p.pp.plan.action === 'create-in-crm') {
+      // The CRM already has this person: link it, and merge on the retry with both sides read.
+      p.crmId = r.error.existingId;
+      p.mirrorFailed = `linked to existing CRM record ${r.error.existingId} (${r.error.message}); merging on retry`;
+      p.pp = { ...p.pp, shadow: null };
+    } else if (r.error.code === 'not-found' && p.pp.plan.action === 'delete-in-crm') {
+      p.unlink = true;
+    } else {
+      p.failed = {
+        message: `${r.error.crmCode ?? r.error.code}: ${r.error.message}`,
+        retryable: r.error.retryable,
+      };
+    }
+  };
+
+  // Phase A.
+  const psWrites = progress.map((p) =>
+    limit(async () => {
+      p.pending++;
+      if (abort) return;
+      const { plan } = p.pp;
+      try {
+        if (plan.action === 'create-in-propstreet') {
+          const body = mapper.toPropstreet(valuesOf(plan.toPropstreet));
+          const { contact } = await propstreet.upsertByExternalRef(settings.namespace, plan.crmId!, body, {
+            ...(settings.match.includes('email') ? { match: 'email' as const } : {}),
+          });
+          p.psId = contact.id;
+          p.psEtag = contact.etag ?? null;
+          p.contact = contact;
+          if (contact.etag) p.ownEtags.push(contact.etag);
+        } else if (plan.action === 'delete-in-propstreet') {
+          await propstreet.deleteContact(plan.propstreetId!);
+          p.unlink = true;
+        } else if (plan.action === 'unlink') {
+          await dropRef(p, deps);
+          p.unlink = true;
+        } else if (
+          (plan.action === 'update' || plan.action === 'link') &&
+          (plan.toPropstreet.length > 0 || plan.writePropstreetRef)
+        ) {
+          const out = await patchWithReplan(p.pp, {
+            propstreet,
+            mapper,
+            namespace: settings.namespace,
+            replan: (fresh) => deps.replan(p.pp, fresh),
+          });
+          p.pp = out.pp;
+          if (out.contact) {
+            p.contact = out.contact;
+            p.psEtag = out.contact.etag ?? p.psEtag;
+            if (out.contact !== out.pp.pair.propstreet && out.contact.etag) p.ownEtags.push(out.contact.etag);
+          }
+          if (!['update', 'link', 'noop'].includes(out.pp.plan.action))
+            p.failed = { message: `changed meanwhile, now: ${out.pp.plan.reason}`, retryable: true };
+        }
+      } catch (error) {
+        if (stopsTheRun(error)) {
+          abort ??= error;
+          return;
+        }
+        if (plan.action === 'delete-in-propstreet' && isPropsyncError(error) && error.code === 'NOT_FOUND')
+          p.unlink = true;
+        else fail(p, error);
+      }
+      p.pending--;
+    }),
+  );
+  const creates = progress.filter((p) => p.pp.plan.action === 'create-in-crm');
+  const deletes = progress.filter((p) => p.pp.plan.action === 'delete-in-crm');
+  for (const p of [...creates, ...deletes]) p.pending++;
+  const crmPhaseA = (async () => {
+    try {
+      const created = await inBatches(creates, crm.limits.writeBatchSize, crmConcurrency, (batch) =>
+        crm.upsertByKey(batch.map((p) => ({ key: p.psId!, properties: p.pp.crmProperties }))),
+      );
+      created.forEach((r, i) => {
+        applyCrm(creates[i]!, r);
+      });
+      const deleted = await inBatches(deletes, crm.limits.writeBatchSize, crmConcurrency, (batch) =>
+        crm.delete(batch.map((p) => p.crmId!)),
+      );
+      deleted.forEach((r, i) => {
+        const p = deletes[i]!;
+        if (r.ok) p.unlink = true;
+        else applyCrm(p, r);
+      });
+    } catch (error) {
+      abort ??= error;
+    }
+  })();
+  await Promise.all([...psWrites, crmPhaseA]);
+
+  // Phase B.
+  const updates = progress.filter((p) => {
+    if (p.failed || p.unlink || p.pending > 0) return false;
+    const { plan } = p.pp;
+    if (plan.action === 'create-in-propstreet') return p.psId !== null;
+    return (
+      (plan.action === 'update' || plan.action === 'link') &&
+      (Object.keys(p.pp.crmProperties).length > 0 || plan.writeCrmKey)
+    );
+  });
+  const refs = progress.filter(
+    (p) =>
+      !p.failed && p.pending === 0 && p.pp.plan.action === 'create-in-crm' && !p.mirrorFailed && p.contact,
+  );
+  if (abort) {
+    // The link of a create is known; only its mirror waits for the next run.
+    for (const p of updates) {
+      if (p.pp.plan.action === 'create-in-propstreet')
+        p.mirrorFailed = 'run stopped before the CRM key write-back';
+      else p.pending++;
+    }
+    for (const p of refs) p.mirrorFailed = 'run stopped before the Propstreet externalRef write-back';
+  } else {
+    for (const p of updates) p.pending++;
+    const crmPhaseB = (async () => {
+      try {
+        const results = await inBatches(updates, crm.limits.writeBatchSize, crmConcurrency, (batch) =>
+          crm.update(
+            batch.map((p) => {
+              const isCreate = p.pp.plan.action === 'create-in-propstreet';
+              const properties: Record<string, string | null> = isCreate ? {} : { ...p.pp.crmProperties };
+              if (isCreate || p.pp.plan.writeCrmKey) properties[crm.keyProperty] = p.psId;
+              return { id: p.crmId!, properties };
+            }),
+          ),
+        );
+        results.forEach((r, i) => {
+          const p = updates[i]!;
+          if (!r.ok && p.pp.plan.action === 'create-in-propstreet') {
+            p.pending--;
+            p.mirrorFailed = `CRM key write-back: ${r.error.message}`;
+          } else applyCrm(p, r);
+        });
+      } catch (error) {
+        abort ??= error;
+      }
+    })();
+    const refWrites = refs.map((p) =>
+      limit(async () => {
+        try {
+          await writeRef(p, deps);
+        } catch (error) {
+          if (stopsTheRun(error)) abort ??= error;
+          p.mirrorFailed = `Propstreet externalRef write-back: ${message(error)}`;
+        }
+      }),
+    );
+    await Promise.all([crmPhaseB, ...refWrites]);
+  }
+
+  return commitOutcome(progress, deps, abort);
+}
+
+async function dropRef(p: Progress, deps: ExecuteDeps): Promise<void> {
+  if (!p.psId) return;
+  const contact = p.contact && !p.contact.deletedUtc ? p.contact : await deps.propstreet.getContact(p.psId);
+  if (!contact || contact.deletedUtc) return;
+  if (!contact.externalRefs.some((r) => r.namespace.toLowerCase() === deps.settings.namespace.toLowerCase()))
+    return;
+  const written = await deps.propstreet.patchContact(
+    contact.id,
+    { externalRefs: refsWith(contact.externalRefs, deps.settings.namespace, null) },
+    { ifMatch: contact.etag ?? undefined },
+  );
+  if (written.etag) p.ownEtags.push(written.etag);
+}
+
+async function writeRef(p: Progress, deps: ExecuteDeps): Promise<void> {
+  let contact = p.contact!;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const written = await deps.propstreet.patchContact(
+        contact.id,
+        { externalRefs: refsWith(contact.externalRefs, deps.settings.namespace, p.crmId) },
+        { ifMatch: contact.etag ?? undefined },
+      );
+      p.psEtag = written.etag ?? p.psEtag;
+      if (written.etag) p.ownEtags.push(written.etag);
+      return;
+    } catch (error) {
+      if (!isPropsyncError(error) || error.code !== 'PRECONDITION_FAILED' || attempt >= 3) throw error;
+      // Only the ref is written here, so a fresh read is all a 412 needs; a user's value
+      // edit shows up in the next delta and is merged then.
+      const fresh = await deps.propstreet.getContact(contact.id);
+      if (!fresh) throw error;
+      contact = fresh;
+    }
+  }
+}
+
+async function commitOutcome(progress: Progress[], deps: ExecuteDeps, abort: unknown): Promise<ChunkOutcome> {
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  const upsertLinks: Link[] = [];
+  const deleteLinks: string[] = [];
+  const ownEtags: { propstreetId: string; etag: string }[] = [];
+  const upsertFailures: Failure[] = [];
+  const clearFailures: { side: Side; recordId: string }[] = [];
+  const succeeded: RecordPlan[] = [];
+  const failures: RecordFailure[] = [];
+
+  for (const p of progress) {
+    const side: Side = p.psId ? 'propstreet' : 'crm';
+    const recordId = (p.psId ?? p.crmId)!;
+    for (const etag of p.ownEtags) if (p.psId) ownEtags.push({ propstreetId: p.psId, etag });
+    if (p.pending > 0) continue;
+    if (p.failed) {
+      const failure = nextFailure(deps, side, recordId, p.failed.message, now);
+      upsertFailures.push(failure);
+      failures.push({
+        side,
+        recordId,
+        label: p.pp.plan.label,
+        error: p.failed.message,
+        quarantined: failure.quarantined,
+      });
+      continue;
+    }
+    if (p.unlink) {
+      if (p.pp.pair.link) deleteLinks.push(p.pp.pair.link.propstreetId);
+    } else if (p.psId && p.crmId) {
+      upsertLinks.push({
+        propstreetId: p.psId,
+        crmId: p.crmId,
+        shadow: p.pp.shadow,
+        propstreetEtag: p.psEtag,
+        crmModifiedAt: p.crmModifiedAt,
+        updatedAt: nowIso,
+      });
+    }
+    if (p.mirrorFailed) {
+      const failure = nextFailure(deps, side, recordId, p.mirrorFailed, now, true);
+      upsertFailures.push(failure);
+      failures.push({
+        side,
+        recordId,
+        label: p.pp.plan.label,
+        error: p.mirrorFailed,
+        quarantined: failure.quarantined,
+      });
+    } else {
+      clearFailures.push(
+        { side: 'propstreet', recordId: p.psId ?? recordId },
+        { side: 'crm', recordId: p.crmId ?? recordId },
+      );
+    }
+    succeeded.push(p.pp.plan);
+  }
+  const changes: StateChanges = { upsertLinks, deleteLinks, ownEtags, upsertFailures, clearFailures };
+  await deps.store.commit(deps.scope, changes);
+  return abort ? { succeeded, failures, abort } : { succeeded, failures };
+}
+
+function nextFailure(
+  deps: ExecuteDeps,
+  side: Side,
+  recordId: string,
+  error: string,
+  now: Date,
+  soon = false,
+): Failure {
+  const key = `${side}:${recordId}`;
+  const prior = deps.knownFailures.get(key);
+  const attempts = (prior?.attempts ?? 0) + 1;
+  const wait = soon ? 0 : deps.settings.retryBaseMs * 2 ** (attempts - 1);
+  const failure: Failure = {
+    side,
+    recordId,
+    attempts,
+    lastError: error,
+    nextRetryAt: new Date(now.getTime() + wait).toISOString(),
+    quarantined: attempts >= deps.settings.maxAttempts,
+    firstFailedAt: prior?.firstFailedAt ?? now.toISOString(),
+  };
+  deps.knownFailures.set(key, failure);
+  return failure;
+}

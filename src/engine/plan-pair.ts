@@ -1,0 +1,259 @@
+/**
+ * Decides what to do with one contact pair: create, update, link, delete, unlink or nothing.
+ * Pure: everything it needs is in its input, so the same input always gives the same plan,
+ * which is what lets a dry run show exactly what a real run will do.
+ */
+import type { CrmRecord } from '../crm/port.js';
+import type { Contact } from '../propstreet/schema.js';
+import type { CanonicalValues, Link } from '../state/port.js';
+import type { RecordMapper } from './record-mapper.js';
+import { threeWayMerge } from './three-way-merge.js';
+import type { FieldChange, MatchRule, RecordPlan, SyncSettings } from './types.js';
+
+export interface PairState {
+  /** Current Propstreet version when known (from the delta, or read for this pair). */
+  readonly propstreet: Contact | null;
+  /** Current CRM version when known. */
+  readonly crm: CrmRecord | null;
+  /** The stored link, or one found in this run (`linkedBy` says how). */
+  readonly link: Link | null;
+  readonly linkedBy?: MatchRule | 'merge' | undefined;
+  /** The Propstreet version is our own write coming back (etag or changeOrigin). */
+  readonly propstreetEcho: boolean;
+  /** Why the pair cannot be planned (e.g. an ambiguous email match), when it cannot. */
+  readonly skipReason?: string | undefined;
+}
+
+export interface PairPlan {
+  readonly plan: RecordPlan;
+  readonly pair: PairState;
+  /** Values to store as the shadow once every write of the plan has succeeded. */
+  readonly shadow: CanonicalValues | null;
+  /** CRM properties to send (mapped from `plan.toCrm`, with the key when creating). */
+  readonly crmProperties: Record<string, string | null>;
+}
+
+function labelOf(pair: PairState, mapper: RecordMapper): string {
+  const ps = pair.propstreet;
+  if (ps) {
+    const name = [ps.firstName, ps.lastName].filter(Boolean).join(' ');
+    return name || ps.email || ps.id;
+  }
+  if (pair.crm) {
+    const v = mapper.fromCrm(pair.crm);
+    const name = [v.firstName, v.lastName].filter(Boolean).join(' ');
+    return name || v.email || pair.crm.id;
+  }
+  return pair.link?.propstreetId ?? '?';
+}
+
+const allChanges = (values: CanonicalValues): FieldChange[] =>
+  Object.entries(values)
+    .filter(([, v]) => v !== null)
+    .map(([field, after]) => ({ field, before: null, after }));
+
+const toValues = (changes: readonly FieldChange[]): Record<string, string | null> =>
+  Object.fromEntries(changes.map((c) => [c.field, c.after]));
+
+export function planPair(pair: PairState, settings: SyncSettings, mapper: RecordMapper): PairPlan {
+  const label = labelOf(pair, mapper);
+  const psId = pair.propstreet?.id ?? pair.link?.propstreetId ?? null;
+  const crmId = pair.crm?.id ?? pair.link?.crmId ?? null;
+  const base: Omit<RecordPlan, 'action' | 'reason'> = {
+    propstreetId: psId,
+    crmId,
+    label,
+    linkedBy: pair.linkedBy,
+    toCrm: [],
+    toPropstreet: [],
+    conflicts: [],
+    writeCrmKey: false,
+    writePropstreetRef: false,
+    problems: [],
+  };
+  const done = (
+    plan: RecordPlan,
+    shadow: CanonicalValues | null = pair.link?.shadow ?? null,
+    crmProperties = {},
+  ) => ({
+    plan,
+    pair,
+    shadow,
+    crmProperties,
+  });
+  const psDeleted = Boolean(pair.propstreet?.deletedUtc);
+  const crmDeleted = Boolean(pair.crm?.deleted);
+
+  if (pair.skipReason) return done({ ...base, action: 'skip', reason: pair.skipReason });
+
+  if (!pair.link) {
+    if (pair.propstreet && !psDeleted) {
+      if (settings.direction === 'from-crm')
+        return done({ ...base, action: 'skip', reason: 'direction is from-crm' });
+      const values = mapper.fromPropstreet(pair.propstreet);
+      const changes = allChanges(pickFields(values, mapper, 'to-crm'));
+      const { properties, problems } = mapper.toCrm(toValues(changes));
+      if (problems.length > 0)
+        return done({
+          ...base,
+          action: 'invalid',
+          reason: 'cannot be created in the CRM',
+          problems,
+          toCrm: changes,
+        });
+      return done(
+        {
+          ...base,
+          action: 'create-in-crm',
+          reason: 'new in Propstreet',
+          toCrm: changes,
+          writePropstreetRef: true,
+        },
+        mergedShadow(values, changes),
+        properties,
+      );
+    }
+    if (pair.crm && !crmDeleted) {
+      if (settings.direction === 'to-crm')
+        return done({ ...base, action: 'skip', reason: 'direction is to-crm' });
+      const values = mapper.fromCrm(pair.crm);
+      const changes = allChanges(pickFields(values, mapper, 'from-crm'));
+      const write = toValues(changes);
+      if (!write.firstName && !write.lastName && !write.email && !write.phone)
+        return done({
+          ...base,
+          action: 'invalid',
+          reason: 'cannot be created in Propstreet',
+          problems: ['Propstreet needs at least one of name, email or phone'],
+          toPropstreet: changes,
+        });
+      return done(
+        {
+          ...base,
+          action: 'create-in-propstreet',
+          reason: 'new in the CRM',
+          toPropstreet: changes,
+          writeCrmKey: true,
+        },
+        mergedShadow(values, changes),
+      );
+    }
+    return done({ ...base, action: 'noop', reason: 'deleted before it was ever linked' }, null);
+  }
+
+  // A linked pair.
+  if (psDeleted && crmDeleted) return done({ ...base, action: 'unlink', reason: 'deleted on both sides' });
+  if (psDeleted) {
+    switch (settings.deletes.fromPropstreet) {
+      case 'archive':
+      case 'delete':
+        if (settings.direction === 'from-crm')
+          return done({ ...base, action: 'unlink', reason: 'deleted in Propstreet (direction is from-crm)' });
+        return done({
+          ...base,
+          action: 'delete-in-crm',
+          reason: `deleted in Propstreet (policy ${settings.deletes.fromPropstreet})`,
+        });
+      case 'unlink':
+        return done({ ...base, action: 'unlink', reason: 'deleted in Propstreet (policy unlink)' });
+      case 'ignore':
+        return done({ ...base, action: 'skip', reason: 'deleted in Propstreet (policy ignore)' });
+    }
+  }
+  if (crmDeleted) {
+    switch (settings.deletes.fromCrm) {
+      case 'delete':
+        if (settings.direction === 'to-crm')
+          return done({ ...base, action: 'unlink', reason: 'deleted in the CRM (direction is to-crm)' });
+        return done({
+          ...base,
+          action: 'delete-in-propstreet',
+          reason: 'deleted in the CRM (policy delete)',
+        });
+      case 'unlink':
+        return done({ ...base, action: 'unlink', reason: 'deleted in the CRM (policy unlink)' });
+      case 'ignore':
+        return done({ ...base, action: 'skip', reason: 'deleted in the CRM (policy ignore)' });
+    }
+  }
+
+  const shadow = pair.link.shadow;
+  const psValues =
+    pair.propstreet && !pair.propstreetEcho ? mapper.fromPropstreet(pair.propstreet) : (shadow ?? {});
+  const crmValues = pair.crm ? mapper.fromCrm(pair.crm) : (shadow ?? {});
+  const newer =
+    pair.propstreet && pair.crm && Date.parse(pair.propstreet.updatedUtc) < Date.parse(pair.crm.modifiedAt)
+      ? 'crm'
+      : pair.propstreet
+        ? 'propstreet'
+        : 'crm';
+  const merge = threeWayMerge({
+    fields: mapper.fields,
+    propstreet: psValues,
+    crm: crmValues,
+    shadow,
+    direction: settings.direction,
+    policy: settings.conflictPolicy,
+    newer,
+  });
+  const hasRef = pair.propstreet
+    ? pair.propstreet.externalRefs.some(
+        (r) => r.namespace.toLowerCase() === settings.namespace.toLowerCase() && r.id === pair.link?.crmId,
+      )
+    : true;
+  const writePropstreetRef = pair.linkedBy !== undefined && !hasRef && settings.direction !== 'to-crm';
+  const writeCrmKey =
+    pair.linkedBy !== undefined &&
+    pair.linkedBy !== 'key' &&
+    pair.crm !== null &&
+    settings.direction !== 'from-crm';
+  const { properties, problems } = mapper.toCrm(toValues(merge.toCrm));
+  const plan: RecordPlan = {
+    ...base,
+    action:
+      problems.length > 0
+        ? 'invalid'
+        : pair.linkedBy
+          ? 'link'
+          : merge.toCrm.length + merge.toPropstreet.length > 0
+            ? 'update'
+            : 'noop',
+    reason: problems.length > 0 ? 'a value the CRM would reject' : reasonFor(pair, merge.conflicts.length),
+    toCrm: merge.toCrm,
+    toPropstreet: merge.toPropstreet,
+    conflicts: merge.conflicts,
+    writeCrmKey,
+    writePropstreetRef,
+    problems,
+  };
+  return done(plan, merge.shadow, properties);
+}
+
+function reasonFor(pair: PairState, conflicts: number): string {
+  const parts: string[] = [];
+  if (pair.linkedBy) parts.push(`linked by ${pair.linkedBy}`);
+  if (pair.propstreet && !pair.propstreetEcho) parts.push('changed in Propstreet');
+  if (pair.propstreet && pair.propstreetEcho) parts.push('own write echoed from Propstreet');
+  if (pair.crm) parts.push('changed in the CRM');
+  if (conflicts > 0) parts.push(`${conflicts} conflict${conflicts > 1 ? 's' : ''}`);
+  return parts.join(', ') || 'retry';
+}
+
+/** Fields that a create may send in that direction. */
+function pickFields(
+  values: CanonicalValues,
+  mapper: RecordMapper,
+  towards: 'to-crm' | 'from-crm',
+): CanonicalValues {
+  const out: Record<string, string | null> = {};
+  for (const f of mapper.fields)
+    if (f.direction === 'both' || f.direction === towards) out[f.name] = values[f.name] ?? null;
+  return out;
+}
+
+/** After a create both sides hold the source's values for the fields it sent. */
+function mergedShadow(values: CanonicalValues, changes: readonly FieldChange[]): CanonicalValues {
+  const out: Record<string, string | null> = { ...values };
+  for (const c of changes) out[c.field] = c.after;
+  return out;
+}

@@ -1,0 +1,22 @@
+/**
+ * What the engine needs of a field mapping. Built from a loaded mapping file
+ * (src/mapping) by `mapperFromMapping`; tests may build one by hand.
+ */
+import type { CrmRecord } from '../crm/port.js';
+import type { Contact, ContactWrite } from '../propstreet/schema.js';
+import type { CanonicalValues } from '../state/port.js';
+
+export type FieldDirection = 'both' | 'to-crm' | 'from-crm';
+
+export interface RecordMapper {
+  /** Canonical field names with their directions. */
+  readonly fields: readonly { readonly name: string; readonly direction: FieldDirection }[];
+  /** CRM properties to read. */
+  readonly crmProperties: readonly string[];
+  /** The CRM property holding the email, when mapped (for email matching). */
+  readonly crmEmailProperty: string | undefined;
+  fromPropstreet(contact: Contact): CanonicalValues;
+  fromCrm(record: CrmRecord): CanonicalValues;
+  toCrm(values: CanonicalValues): { properties: Record<string, string | null>; problems: string[] };
+  toPropstreet(values: CanonicalValues): ContactWrite;
+}

@@ -1,0 +1,315 @@
+/**
+ * One run of one tenant connection: pull both sides' deltas, pair, plan, and either execute
+ * (real run) or only hand the plan to the sink (dry run). The plan is computed the same way
+ * in both; only the sink differs. Checkpoints move at the end, once every record read is
+ * applied or durably recorded as failed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../core/clock.js';
+import { PropsyncError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { CrmAdapter } from '../crm/port.js';
+import type { PropstreetApi } from '../propstreet/port.js';
+import type { Contact } from '../propstreet/schema.js';
+import type { Failure, Scope, StateStore } from '../state/port.js';
+import { countPlan, emptyCounts } from './counts.js';
+import { createEchoDetector } from './echo-detector.js';
+import { executeChunk } from './execute-chunk.js';
+import { completeNewLinks, pairsForCrm, pairsForPropstreet, type ResolverDeps } from './pair-resolver.js';
+import { type PairPlan, type PairState, planPair } from './plan-pair.js';
+import type { RecordMapper } from './record-mapper.js';
+import { Staging } from './staging.js';
+import type { ConnectionResult, PlanSink, RecordFailure, RecordPlan, SyncSettings } from './types.js';
+
+export interface RunDeps {
+  readonly propstreet: PropstreetApi;
+  readonly crm: CrmAdapter;
+  readonly store: StateStore;
+  readonly mapper: RecordMapper;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Connections the tenant has: with more than one, changeOrigin cannot mark echoes. */
+  readonly connectionsInTenant: number;
+}
+
+export interface RunProgress {
+  readonly phase: 'pull' | 'plan' | 'write' | 'done';
+  readonly pulled: number;
+  readonly planned: number;
+  readonly written: number;
+}
+
+export interface RunOptions {
+  readonly dryRun: boolean;
+  /** Run past the mass-delete guard. */
+  readonly force?: boolean;
+  /** Retry every recorded failure now, quarantined ones included (`propsync retry`). */
+  readonly retryAll?: boolean;
+  /** Receives every chunk of the plan (the report in a dry run; optional in a real run). */
+  readonly sink?: PlanSink;
+  readonly onProgress?: (p: RunProgress) => void;
+  readonly lockTtlMs?: number;
+}
+
+/** A run with fewer deletions than this is never stopped by the share rule alone. */
+export const GUARD_MIN_DELETES = 5;
+
+export async function runConnection(
+  settings: SyncSettings,
+  deps: RunDeps,
+  options: RunOptions,
+): Promise<ConnectionResult> {
+  const scope: Scope = { tenant: settings.tenant, connection: settings.connection };
+  const { store, clock, logger } = deps;
+  const runId = randomUUID();
+  const startedAt = clock.now().toISOString();
+  const log = logger.child({
+    tenant: scope.tenant,
+    connection: scope.connection,
+    run: runId,
+    dryRun: options.dryRun,
+  });
+
+  if (!options.dryRun) {
+    const locked = await store.acquireLock(scope, runId, options.lockTtlMs ?? 60 * 60_000);
+    if (!locked)
+      throw new PropsyncError(
+        'RUN_IN_PROGRESS',
+        `another run of ${scope.tenant}/${scope.connection} is in progress`,
+      );
+    await store.startRun(scope, { id: runId, startedAt, dryRun: false });
+  }
+  const staging = new Staging();
+  const planned = emptyCounts();
+  const done = emptyCounts();
+  const conflicts: ConnectionResult['conflicts'][number][] = [];
+  const failures: RecordFailure[] = [];
+  const invalid: ConnectionResult['invalid'][number][] = [];
+  let abort: ConnectionResult['abort'];
+  let pulled = { propstreet: 0, crm: 0 };
+  let written = 0;
+  let plannedCount = 0;
+  const progress = (phase: RunProgress['phase']) =>
+    options.onProgress?.({ phase, pulled: pulled.propstreet + pulled.crm, planned: plannedCount, written });
+
+  try {
+    const knownFailures = new Map<string, Failure>(
+      (await store.listFailures(scope)).map((f) => [`${f.side}:${f.recordId}`, f]),
+    );
+    const collected = await collect(settings, deps, staging, scope, knownFailures, options, invalid, () =>
+      progress('pull'),
+    );
+    pulled = { propstreet: staging.count('ps'), crm: staging.count('crm') };
+    if (collected.quarantine.length > 0 && !options.dryRun)
+      await store.commit(scope, { upsertFailures: collected.quarantine });
+
+    const guard = await massDeleteGuard(settings, deps, staging, scope);
+    if (guard && !options.force) {
+      abort = { code: 'MASS_DELETE_GUARD', message: guard };
+      log.warn({ guard }, 'mass-delete guard');
+    }
+
+    const resolverDeps: ResolverDeps = {
+      store,
+      crm: deps.crm,
+      propstreet: deps.propstreet,
+      staging,
+      mapper: deps.mapper,
+      settings,
+      scope,
+      echoes: createEchoDetector(store, scope, {
+        ownChangeOrigins: settings.ownChangeOrigins,
+        connectionsInTenant: deps.connectionsInTenant,
+      }),
+    };
+    const plan = (pair: PairState): PairPlan => planPair(pair, settings, deps.mapper);
+    const handle = async (pairs: PairState[]) => {
+      const plans = (await completeNewLinks(pairs, resolverDeps)).map(plan);
+      const records: RecordPlan[] = plans.map((pp) =>
+        abort?.code === 'MASS_DELETE_GUARD' && pp.plan.action.startsWith('delete')
+          ? { ...pp.plan, guarded: true }
+          : pp.plan,
+      );
+      for (const r of records) {
+        countPlan(planned, r);
+        for (const c of r.conflicts) conflicts.push({ ...c, propstreetId: r.propstreetId, crmId: r.crmId });
+        if (r.action === 'invalid')
+          invalid.push({
+            side: r.propstreetId ? 'propstreet' : 'crm',
+            id: r.propstreetId ?? r.crmId ?? undefined,
+            message: r.problems.join('; '),
+          });
+      }
+      plannedCount += records.length;
+      await options.sink?.records(records);
+      progress('plan');
+      if (options.dryRun || abort) return;
+      const outcome = await executeChunk(plans, {
+        crm: deps.crm,
+        propstreet: deps.propstreet,
+        store,
+        scope,
+        settings,
+        mapper: deps.mapper,
+        clock,
+        knownFailures,
+        replan: (pp, fresh) => plan({ ...pp.pair, propstreet: fresh, propstreetEcho: false }),
+      });
+      for (const r of outcome.succeeded) countPlan(done, r);
+      failures.push(...outcome.failures);
+      written += outcome.succeeded.length;
+      progress('write');
+      if (outcome.abort) {
+        const e = outcome.abort;
+        abort = {
+          code: e instanceof PropsyncError ? e.code : 'INTERNAL',
+          message: e instanceof Error ? e.message : String(e),
+        };
+      }
+    };
+    for (const chunk of staging.propstreetChunks(settings.chunkSize)) {
+      if (abort && !options.dryRun) break;
+      await handle(await pairsForPropstreet(chunk, resolverDeps));
+    }
+    for (const chunk of staging.crmChunks(settings.chunkSize)) {
+      if (abort && !options.dryRun) break;
+      await handle(await pairsForCrm(chunk, resolverDeps));
+    }
+    if (!options.dryRun && !abort) {
+      await store.commit(scope, {
+        checkpoints: {
+          ...(collected.propstreetCheckpoint ? { propstreet: collected.propstreetCheckpoint } : {}),
+          ...(collected.crmCheckpoint ? { crm: collected.crmCheckpoint } : {}),
+        },
+      });
+    }
+  } catch (error) {
+    if (!(error instanceof PropsyncError)) throw error;
+    abort = { code: error.code, message: error.message };
+    log.error({ code: error.code, err: error.message }, 'run stopped');
+  } finally {
+    staging.close();
+  }
+
+  const status: ConnectionResult['status'] = abort
+    ? 'aborted'
+    : failures.length > 0 || invalid.length > 0
+      ? 'partial'
+      : 'ok';
+  const result: ConnectionResult = {
+    tenant: scope.tenant,
+    connection: scope.connection,
+    crm: deps.crm.kind,
+    dryRun: options.dryRun,
+    status,
+    pulled,
+    planned,
+    done,
+    conflicts,
+    failures,
+    invalid,
+    calls: { propstreet: deps.propstreet.usage().calls, crm: deps.crm.usage().calls },
+    startedAt,
+    finishedAt: clock.now().toISOString(),
+    abort,
+  };
+  progress('done');
+  if (!options.dryRun) {
+    await store.finishRun(scope, runId, { finishedAt: result.finishedAt, status, summary: result });
+    await store.releaseLock(scope, runId);
+  }
+  return result;
+}
+
+interface Collected {
+  propstreetCheckpoint: string | undefined;
+  crmCheckpoint: string | undefined;
+  quarantine: Failure[];
+}
+
+async function collect(
+  settings: SyncSettings,
+  deps: RunDeps,
+  staging: Staging,
+  scope: Scope,
+  knownFailures: Map<string, Failure>,
+  options: RunOptions,
+  invalid: ConnectionResult['invalid'][number][],
+  tick: () => void,
+): Promise<Collected> {
+  const { store, clock } = deps;
+  const now = clock.now();
+  const quarantine: Failure[] = [];
+  const psSince = await store.getCheckpoint(scope, 'propstreet');
+  let maxUpdated: string | undefined;
+  const updatedSince = psSince ? new Date(Date.parse(psSince) - settings.overlapMs).toISOString() : undefined;
+  for await (const page of deps.propstreet.listContacts({ updatedSince, includeDeleted: true })) {
+    staging.putPropstreet(page.contacts);
+    for (const c of page.contacts) if (!maxUpdated || c.updatedUtc > maxUpdated) maxUpdated = c.updatedUtc;
+    for (const bad of page.invalid) {
+      invalid.push({ side: 'propstreet', id: bad.id, message: `${bad.jsonPath}: ${bad.message}` });
+      if (bad.id)
+        quarantine.push({
+          side: 'propstreet',
+          recordId: bad.id,
+          attempts: settings.maxAttempts,
+          lastError: `invalid payload at ${bad.jsonPath}: ${bad.message}`,
+          nextRetryAt: now.toISOString(),
+          quarantined: true,
+          firstFailedAt: now.toISOString(),
+        });
+    }
+    tick();
+  }
+  // A timestamp from a skewed clock must not carry the checkpoint past "now".
+  if (maxUpdated && Date.parse(maxUpdated) > now.getTime()) maxUpdated = now.toISOString();
+
+  let crmCheckpoint: string | undefined;
+  const crmSince = await store.getCheckpoint(scope, 'crm');
+  for await (const page of deps.crm.readChanges(crmSince, { overlapMs: settings.overlapMs })) {
+    staging.putCrm(page.records);
+    crmCheckpoint = page.checkpoint;
+    tick();
+  }
+
+  // Records that failed before and are due again are re-read by id.
+  const due = [...knownFailures.values()].filter(
+    (f) =>
+      (options.retryAll || !f.quarantined) &&
+      (options.retryAll || Date.parse(f.nextRetryAt) <= now.getTime()),
+  );
+  const psIds = due.filter((f) => f.side === 'propstreet').map((f) => f.recordId);
+  const fresh: Contact[] = [];
+  for (const id of psIds) {
+    const contact = await deps.propstreet.getContact(id);
+    if (contact) fresh.push(contact);
+  }
+  staging.putPropstreet(fresh);
+  const crmIds = due.filter((f) => f.side === 'crm').map((f) => f.recordId);
+  if (crmIds.length > 0) staging.putCrm(await deps.crm.readByIds(crmIds));
+  return { propstreetCheckpoint: maxUpdated ?? undefined, crmCheckpoint, quarantine };
+}
+
+/** Says why the run must stop before deleting, or undefined when it may go on. */
+async function massDeleteGuard(
+  settings: SyncSettings,
+  deps: RunDeps,
+  staging: Staging,
+  scope: Scope,
+): Promise<string | undefined> {
+  let deletes = 0;
+  if (settings.deletes.fromPropstreet === 'archive' || settings.deletes.fromPropstreet === 'delete')
+    for (const ids of staging.deletedIds('ps', 500))
+      deletes += (await deps.store.linksByPropstreetIds(scope, ids)).length;
+  if (settings.deletes.fromCrm === 'delete')
+    for (const ids of staging.deletedIds('crm', 500))
+      deletes += (await deps.store.linksByCrmIds(scope, ids)).length;
+  if (deletes === 0) return undefined;
+  const links = await deps.store.countLinks(scope);
+  const { maxShare, maxCount } = settings.deletes;
+  if (maxCount !== undefined && deletes > maxCount)
+    return `this run would delete ${deletes} records, more than deletes.maxCount (${maxCount}); rerun with --force if intended`;
+  if (deletes >= GUARD_MIN_DELETES && deletes > maxShare * links)
+    return `this run would delete ${deletes} of ${links} linked records (${((100 * deletes) / links).toFixed(1)}%), more than deletes.maxShare (${(maxShare * 100).toFixed(1)}%); rerun with --force if intended`;
+  return undefined;
+}

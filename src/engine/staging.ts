@@ -1,0 +1,130 @@
+/**
+ * Deltas of one run, staged in a throwaway SQLite file so a run of any size keeps memory
+ * flat: each side's changes are written page by page, deduplicated by id (the newest
+ * version wins: overlap windows and inclusive `updated_since` re-read records), then read
+ * back in chunks for planning. It lives outside the state store so a dry run writes nothing
+ * there; the file is removed when the run ends.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { CrmRecord } from '../crm/port.js';
+import type { Contact } from '../propstreet/schema.js';
+
+export class Staging {
+  private readonly db: Database.Database;
+  private readonly dir: string;
+
+  constructor() {
+    this.dir = mkdtempSync(join(tmpdir(), 'propsync-stage-'));
+    this.db = new Database(join(this.dir, 'stage.db'));
+    this.db.pragma('journal_mode = OFF');
+    this.db.pragma('synchronous = OFF');
+    this.db.exec(`
+      CREATE TABLE ps (id TEXT PRIMARY KEY, updated TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE crm (id TEXT PRIMARY KEY, modified TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0);
+    `);
+  }
+
+  putPropstreet(contacts: readonly Contact[]): void {
+    const stmt = this.db.prepare(
+      `INSERT INTO ps (id, updated, json) VALUES (?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, json = excluded.json
+       WHERE excluded.updated >= ps.updated`,
+    );
+    this.db.transaction(() => {
+      for (const c of contacts) stmt.run(c.id, c.updatedUtc, JSON.stringify(c));
+    })();
+  }
+
+  putCrm(records: readonly CrmRecord[]): void {
+    const stmt = this.db.prepare(
+      `INSERT INTO crm (id, modified, json) VALUES (?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET modified = excluded.modified, json = excluded.json
+       WHERE excluded.modified >= crm.modified`,
+    );
+    this.db.transaction(() => {
+      for (const r of records) stmt.run(r.id, r.modifiedAt, JSON.stringify(r));
+    })();
+  }
+
+  count(side: 'ps' | 'crm'): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM ${side}`).get() as { n: number }).n;
+  }
+
+  /** Propstreet contacts in chunks, in staging order. */
+  *propstreetChunks(size: number): Generator<Contact[]> {
+    yield* this.chunks<Contact>('ps', size, false);
+  }
+
+  /** CRM records not already paired with a Propstreet contact in this run. */
+  *crmChunks(size: number): Generator<CrmRecord[]> {
+    yield* this.chunks<CrmRecord>('crm', size, true);
+  }
+
+  /** Staged CRM records by id; marks them as paired so the CRM pass skips them. */
+  takeCrm(ids: readonly string[]): Map<string, CrmRecord> {
+    return this.readCrm(ids, true);
+  }
+
+  /** Staged CRM records by id, left for the CRM pass. */
+  peekCrm(ids: readonly string[]): Map<string, CrmRecord> {
+    return this.readCrm(ids, false);
+  }
+
+  private readCrm(ids: readonly string[], take: boolean): Map<string, CrmRecord> {
+    const out = new Map<string, CrmRecord>();
+    if (ids.length === 0) return out;
+    const select = this.db.prepare('SELECT json FROM crm WHERE id = ?');
+    const mark = this.db.prepare('UPDATE crm SET done = 1 WHERE id = ?');
+    this.db.transaction(() => {
+      for (const id of ids) {
+        const row = select.get(id) as { json: string } | undefined;
+        if (!row) continue;
+        out.set(id, JSON.parse(row.json) as CrmRecord);
+        if (take) mark.run(id);
+      }
+    })();
+    return out;
+  }
+
+  /** Staged Propstreet contacts by id (for the CRM pass; they were already paired if present). */
+  hasPropstreet(id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM ps WHERE id = ?').get(id) !== undefined;
+  }
+
+  /** Ids of deleted records on each side, for the mass-delete guard's pre-count. */
+  *deletedIds(side: 'ps' | 'crm', size: number): Generator<string[]> {
+    const sql =
+      side === 'ps'
+        ? "SELECT rowid AS r, id FROM ps WHERE rowid > ? AND json_extract(json, '$.deletedUtc') IS NOT NULL ORDER BY rowid LIMIT ?"
+        : "SELECT rowid AS r, id FROM crm WHERE rowid > ? AND json_extract(json, '$.deleted') = 1 AND json_extract(json, '$.mergedInto') IS NULL ORDER BY rowid LIMIT ?";
+    const stmt = this.db.prepare(sql);
+    let after = 0;
+    for (;;) {
+      const rows = stmt.all(after, size) as { r: number; id: string }[];
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]!.r;
+      yield rows.map((r) => r.id);
+    }
+  }
+
+  private *chunks<T>(table: 'ps' | 'crm', size: number, skipDone: boolean): Generator<T[]> {
+    const stmt = this.db.prepare(
+      `SELECT rowid AS r, json FROM ${table} WHERE rowid > ? ${skipDone ? 'AND done = 0' : ''} ORDER BY rowid LIMIT ?`,
+    );
+    let after = 0;
+    for (;;) {
+      const rows = stmt.all(after, size) as { r: number; json: string }[];
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]!.r;
+      yield rows.map((r) => JSON.parse(r.json) as T);
+    }
+  }
+
+  close(): void {
+    this.db.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Field-level three-way merge of one linked pair: Propstreet now, CRM now, and the shadow
+ * (what both sides held after the last sync). Pure.
+ */
+import type { CanonicalValues } from '../state/port.js';
+import type { FieldDirection } from './record-mapper.js';
+import type { ConflictPolicy, Direction, FieldChange, FieldConflict } from './types.js';
+
+export interface MergeInput {
+  readonly fields: readonly { readonly name: string; readonly direction: FieldDirection }[];
+  /** Values read from Propstreet (fields with direction both / to-crm). */
+  readonly propstreet: CanonicalValues;
+  /** Values read from the CRM (fields with direction both / from-crm). */
+  readonly crm: CanonicalValues;
+  /** Null when the pair was never synced (a new link): blanks are filled from either side. */
+  readonly shadow: CanonicalValues | null;
+  readonly direction: Direction;
+  readonly policy: ConflictPolicy;
+  /** For newest-wins: which side changed last. */
+  readonly newer: 'propstreet' | 'crm';
+}
+
+export interface MergeResult {
+  readonly toCrm: FieldChange[];
+  readonly toPropstreet: FieldChange[];
+  readonly conflicts: FieldConflict[];
+  /** The shadow to store once both writes succeed. */
+  readonly shadow: Record<string, string | null>;
+}
+
+const get = (values: CanonicalValues, field: string): string | null => values[field] ?? null;
+
+export function threeWayMerge(input: MergeInput): MergeResult {
+  const toCrm: FieldChange[] = [];
+  const toPropstreet: FieldChange[] = [];
+  const conflicts: FieldConflict[] = [];
+  const shadow: Record<string, string | null> = {};
+  const mayWriteCrm = input.direction !== 'from-crm';
+  const mayWritePropstreet = input.direction !== 'to-crm';
+
+  for (const { name, direction } of input.fields) {
+    const readsPs = direction !== 'from-crm';
+    const readsCrm = direction !== 'to-crm';
+    const writesCrm = readsPs && mayWriteCrm;
+    const writesPs = readsCrm && mayWritePropstreet;
+    const base = input.shadow ? get(input.shadow, name) : null;
+    // A side we do not read for this field is taken as unchanged since the shadow.
+    const ps = readsPs ? get(input.propstreet, name) : base;
+    const crm = readsCrm ? get(input.crm, name) : base;
+
+    if (ps === crm) {
+      shadow[name] = ps;
+      continue;
+    }
+    let psChanged: boolean;
+    let crmChanged: boolean;
+    if (input.shadow === null) {
+      // New link: a blank on one side is filled from the other; two values are a conflict.
+      psChanged = ps !== null;
+      crmChanged = crm !== null;
+    } else {
+      psChanged = ps !== base;
+      crmChanged = crm !== base;
+    }
+    // A change that may not flow (direction) is left where it is, never reverted.
+    if (!writesCrm) psChanged = false;
+    if (!writesPs) crmChanged = false;
+
+    let winner: 'propstreet' | 'crm' | 'none';
+    if (psChanged && !crmChanged) winner = 'propstreet';
+    else if (crmChanged && !psChanged) winner = 'crm';
+    else if (!psChanged && !crmChanged) winner = 'none';
+    else {
+      winner = resolveConflict(input.policy, input.newer);
+      conflicts.push({ field: name, propstreet: ps, crm, shadow: base, policy: input.policy, winner });
+    }
+
+    if (winner === 'propstreet' && writesCrm) {
+      toCrm.push({ field: name, before: crm, after: ps });
+      shadow[name] = ps;
+    } else if (winner === 'crm' && writesPs) {
+      toPropstreet.push({ field: name, before: ps, after: crm });
+      shadow[name] = crm;
+    } else {
+      // Unresolved (manual) or not writable: keep the old agreement so the change stays visible.
+      shadow[name] = base;
+    }
+  }
+  return { toCrm, toPropstreet, conflicts, shadow };
+}
+
+function resolveConflict(policy: ConflictPolicy, newer: 'propstreet' | 'crm'): 'propstreet' | 'crm' | 'none' {
+  switch (policy) {
+    case 'propstreet-wins':
+      return 'propstreet';
+    case 'crm-wins':
+      return 'crm';
+    case 'newest-wins':
+      return newer;
+    case 'manual':
+      return 'none';
+  }
+}
