@@ -112,7 +112,7 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
       const { plan } = p.pp;
       try {
         if (plan.action === 'create-in-propstreet') {
-          const body = mapper.toPropstreet(valuesOf(plan.toPropstreet));
+          const body = mapper.toPropstreet(valuesOf(plan.toPropstreet), null);
           const { contact } = await propstreet.upsertByExternalRef(settings.namespace, plan.crmId!, body, {
             ...(settings.match.includes('email') ? { match: 'email' as const } : {}),
           });

@@ -92,7 +92,7 @@ export function planPair(pair: PairState, settings: SyncSettings, mapper: Record
         return done({ ...base, action: 'skip', reason: 'direction is from-crm' });
       const values = mapper.fromPropstreet(pair.propstreet);
       const changes = allChanges(pickFields(values, mapper, 'to-crm'));
-      const { properties, problems } = mapper.toCrm(toValues(changes));
+      const { properties, problems } = mapper.toCrm(toValues(changes), { create: true });
       if (problems.length > 0)
         return done({
           ...base,

@@ -43,11 +43,16 @@ export async function patchWithReplan(
   },
 ): Promise<PatchOutcome> {
   let current = pp;
+  if (!current.pair.propstreet && current.plan.toPropstreet.length > 0 && current.plan.propstreetId) {
+    // List fields (phones, emails) are rewritten whole: start from the contact as it is now.
+    const now = await deps.propstreet.getContact(current.plan.propstreetId);
+    if (now) current = deps.replan(now);
+  }
   for (let attempt = 1; ; attempt++) {
     const contact = current.pair.propstreet;
     const body: ContactWrite =
       current.plan.toPropstreet.length > 0
-        ? deps.mapper.toPropstreet(valuesOf(current.plan.toPropstreet))
+        ? deps.mapper.toPropstreet(valuesOf(current.plan.toPropstreet), contact)
         : {};
     if (current.plan.writePropstreetRef && contact)
       body.externalRefs = refsWith(contact.externalRefs, deps.namespace, current.plan.crmId);

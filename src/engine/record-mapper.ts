@@ -17,6 +17,11 @@ export interface RecordMapper {
   readonly crmEmailProperty: string | undefined;
   fromPropstreet(contact: Contact): CanonicalValues;
   fromCrm(record: CrmRecord): CanonicalValues;
-  toCrm(values: CanonicalValues): { properties: Record<string, string | null>; problems: string[] };
-  toPropstreet(values: CanonicalValues): ContactWrite;
+  /** `create` fills defaults and constants for fields that are absent. */
+  toCrm(
+    values: CanonicalValues,
+    options?: { create?: boolean },
+  ): { properties: Record<string, string | null>; problems: string[] };
+  /** `current` is the contact as last read (null on create): list fields are rewritten from it. */
+  toPropstreet(values: CanonicalValues, current: Contact | null): ContactWrite;
 }

@@ -73,8 +73,16 @@ export interface StateStore {
   listLinks(scope: Scope, options: { after?: string; limit: number }): Promise<Link[]>;
   countLinks(scope: Scope): Promise<number>;
 
-  /** Of these (propstreetId, etag) pairs, the ones that our own writes produced. */
+  /** Of these (propstreetId, etag) pairs, the ones our own writes produced, as their Propstreet ids. */
   ownEtags(scope: Scope, pairs: readonly { propstreetId: string; etag: string }[]): Promise<Set<string>>;
+  /**
+   * Own-write etags of the contacts after `after` in Propstreet-id order, oldest first per
+   * contact; `limit` counts contacts (for `migrate-state`).
+   */
+  listOwnEtags(
+    scope: Scope,
+    options: { after?: string; limit: number },
+  ): Promise<{ propstreetId: string; etags: string[] }[]>;
 
   getCheckpoint(scope: Scope, side: Side): Promise<string | null>;
 

@@ -1,0 +1,29 @@
+/** Adapts a loaded mapping (src/mapping) to the engine's RecordMapper port. */
+import type { CrmRecord } from '../crm/port.js';
+import type { RecordMapper } from '../engine/record-mapper.js';
+import {
+  canonicalToCrm,
+  canonicalToPropstreet,
+  crmProperties,
+  crmToCanonical,
+  type Mapping,
+  propstreetToCanonical,
+} from '../mapping/index.js';
+import type { Contact } from '../propstreet/schema.js';
+import type { CanonicalValues } from '../state/port.js';
+
+export function mapperFromMapping(mapping: Mapping): RecordMapper {
+  const email = mapping.fields.find((f) => f.name === 'email' && f.direction !== 'to-crm');
+  return {
+    fields: mapping.fields.map((f) => ({ name: f.name, direction: f.direction })),
+    crmProperties: crmProperties(mapping),
+    crmEmailProperty: email?.crm,
+    fromPropstreet: (contact: Contact) => propstreetToCanonical(contact, mapping),
+    fromCrm: (record: CrmRecord) => crmToCanonical(record, mapping),
+    toCrm: (values: CanonicalValues, options?: { create?: boolean }) => {
+      const { properties, problems } = canonicalToCrm(values, mapping, options);
+      return { properties, problems: problems.map((p) => `${p.field}: ${p.message}`) };
+    },
+    toPropstreet: (values: CanonicalValues, current: Contact | null) => canonicalToPropstreet(values, mapping, current),
+  };
+}

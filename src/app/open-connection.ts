@@ -1,0 +1,75 @@
+/**
+ * Builds what one run needs from a tenant config: the Propstreet client, the CRM adapter,
+ * the mapper and the engine settings. The only place that knows every adapter: the engine
+ * sees ports.
+ */
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { CrmAdapter } from '../crm/port.js';
+import { createHubSpotAdapter } from '../crm/hubspot/index.js';
+import { createSalesforceAdapter } from '../crm/salesforce/index.js';
+import type { RecordMapper } from '../engine/record-mapper.js';
+import type { SyncSettings } from '../engine/types.js';
+import { loadMapping } from '../mapping/index.js';
+import { toSyncSettings } from '../config/index.js';
+import type { ConnectionConfig, TenantConfig } from '../config/index.js';
+import type { PropstreetApi } from '../propstreet/port.js';
+import { mapperFromMapping } from './mapper-from-mapping.js';
+
+export interface OpenedConnection {
+  readonly settings: SyncSettings;
+  readonly crm: CrmAdapter;
+  readonly mapper: RecordMapper;
+}
+
+export function openMapper(connection: ConnectionConfig): RecordMapper {
+  const mapping = loadMapping(
+    connection.mapping,
+    connection.mappingOverrides
+      ? { overrides: connection.mappingOverrides, source: `connections.${connection.name}.mappingOverrides` }
+      : undefined,
+  );
+  return mapperFromMapping(mapping);
+}
+
+export function openCrm(
+  connection: ConnectionConfig,
+  mapper: RecordMapper,
+  options: { clock: Clock; logger: Logger },
+): CrmAdapter {
+  if (connection.type === 'hubspot') {
+    return createHubSpotAdapter({
+      accessToken: connection.accessToken,
+      basePath: connection.baseUrl,
+      keyProperty: connection.keyProperty,
+      properties: [...mapper.crmProperties],
+      clock: options.clock,
+      logger: options.logger,
+    });
+  }
+  return createSalesforceAdapter({
+    instanceUrl: connection.instanceUrl,
+    accessToken: connection.accessToken,
+    ...(connection.refreshToken ? { refreshToken: connection.refreshToken } : {}),
+    ...(connection.clientId ? { clientId: connection.clientId } : {}),
+    ...(connection.clientSecret ? { clientSecret: connection.clientSecret } : {}),
+    loginUrl: connection.loginUrl,
+    version: connection.apiVersion,
+    externalIdField: connection.externalIdField,
+    fields: [...mapper.crmProperties],
+    dailyBudgetShare: connection.dailyBudgetShare,
+    clock: options.clock,
+    logger: options.logger,
+  });
+}
+
+export function openConnection(
+  config: TenantConfig,
+  connection: ConnectionConfig,
+  options: { clock: Clock; logger: Logger },
+): OpenedConnection {
+  const mapper = openMapper(connection);
+  return { settings: toSyncSettings(config, connection), crm: openCrm(connection, mapper, options), mapper };
+}
+
+export type { PropstreetApi };

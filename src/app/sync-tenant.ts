@@ -1,0 +1,91 @@
+/**
+ * Runs every connection of one tenant, one after the other (a bridge: a HubSpot change that
+ * reached Propstreet in the first run reaches Salesforce in the second), on the tenant's own
+ * state store and credentials.
+ */
+import { type Clock, systemClock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { TenantConfig } from '../config/index.js';
+import { type RunProgress, runConnection } from '../engine/run-connection.js';
+import type { ConnectionResult, RecordPlan } from '../engine/types.js';
+import type { StateStore } from '../state/port.js';
+import { openConnection } from './open-connection.js';
+import { openPropstreet } from './open-propstreet.js';
+import { openTenantStore } from './open-store.js';
+
+export interface ConnectionRun {
+  readonly result: ConnectionResult;
+  /** Planned records other than no-ops, when asked for (reports). */
+  readonly records: RecordPlan[];
+}
+
+export interface TenantRun {
+  readonly tenant: string;
+  readonly dryRun: boolean;
+  readonly generatedAt: string;
+  readonly connections: ConnectionRun[];
+}
+
+export interface SyncTenantOptions {
+  readonly dryRun: boolean;
+  readonly force?: boolean;
+  readonly retryAll?: boolean;
+  /** Run only these connections (by name). */
+  readonly only?: readonly string[];
+  /** Keep the planned records for a report. */
+  readonly keepRecords?: boolean;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly store?: StateStore;
+  readonly onProgress?: (connection: string, p: RunProgress) => void;
+}
+
+export async function syncTenant(config: TenantConfig, options: SyncTenantOptions): Promise<TenantRun> {
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? (await openTenantStore(config));
+  const connections: ConnectionRun[] = [];
+  try {
+    for (const connection of config.connections) {
+      if (options.only && options.only.length > 0 && !options.only.includes(connection.name)) continue;
+      const logger = options.logger.child({ tenant: config.tenant, connection: connection.name });
+      const opened = openConnection(config, connection, { clock, logger });
+      const propstreet = await openPropstreet(config, { clock, logger });
+      const records: RecordPlan[] = [];
+      try {
+        const result = await runConnection(
+          opened.settings,
+          {
+            propstreet,
+            crm: opened.crm,
+            store,
+            mapper: opened.mapper,
+            clock,
+            logger,
+            connectionsInTenant: config.connections.length,
+          },
+          {
+            dryRun: options.dryRun,
+            ...(options.force ? { force: true } : {}),
+            ...(options.retryAll ? { retryAll: true } : {}),
+            ...(options.keepRecords
+              ? {
+                  sink: {
+                    records: (chunk: readonly RecordPlan[]) => {
+                      for (const r of chunk) if (r.action !== 'noop') records.push(r);
+                    },
+                  },
+                }
+              : {}),
+            ...(options.onProgress ? { onProgress: (p: RunProgress) => options.onProgress?.(connection.name, p) } : {}),
+          },
+        );
+        connections.push({ result, records });
+      } finally {
+        await propstreet.close();
+      }
+    }
+  } finally {
+    if (!options.store) await store.close();
+  }
+  return { tenant: config.tenant, dryRun: options.dryRun, generatedAt: clock.now().toISOString(), connections };
+}

@@ -1,0 +1,57 @@
+/** `propsync status`: checkpoints, link counts, failures and quarantine, last runs. */
+import type { Command } from 'commander';
+import { openTenantStore } from '../../app/open-store.js';
+import { loadTenantConfig } from '../../config/index.js';
+import type { RunRecord } from '../../state/port.js';
+import { printJson } from '../output.js';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('show checkpoints, links, failures, quarantine and the last runs per connection')
+    .argument('<config>', 'tenant config file (YAML)')
+    .option('--json', 'print one JSON object')
+    .option('--runs <n>', 'how many recent runs to show', '5')
+    .action(async (configPath: string, flags: { json?: boolean; runs: string }) => {
+      const config = await loadTenantConfig(configPath);
+      const store = await openTenantStore(config);
+      try {
+        const connections = [];
+        for (const c of config.connections) {
+          const scope = { tenant: config.tenant, connection: c.name };
+          const failures = await store.listFailures(scope);
+          connections.push({
+            connection: c.name,
+            type: c.type,
+            links: await store.countLinks(scope),
+            checkpoints: {
+              propstreet: await store.getCheckpoint(scope, 'propstreet'),
+              crm: await store.getCheckpoint(scope, 'crm'),
+            },
+            failures: failures.filter((f) => !f.quarantined),
+            quarantined: failures.filter((f) => f.quarantined),
+            runs: (await store.listRuns(scope, Number(flags.runs) || 5)).map(summariseRun),
+          });
+        }
+        const status = { tenant: config.tenant, connections };
+        if (flags.json) return printJson(status);
+        const lines = [`tenant ${config.tenant}`];
+        for (const c of connections) {
+          lines.push(
+            `  ${c.connection} (${c.type}): ${c.links} links, ${c.failures.length} failing, ${c.quarantined.length} quarantined`,
+            `    checkpoints: propstreet ${c.checkpoints.propstreet ?? '-'}, crm ${c.checkpoints.crm ?? '-'}`,
+          );
+          for (const f of [...c.failures, ...c.quarantined].slice(0, 20))
+            lines.push(`    ${f.quarantined ? 'quarantined' : 'failing'} ${f.side}:${f.recordId} (${f.attempts}x): ${f.lastError}`);
+          for (const r of c.runs) lines.push(`    run ${r.startedAt} ${r.status}${r.finishedAt ? '' : ' (running)'}`);
+        }
+        process.stdout.write(`${lines.join('\n')}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+function summariseRun(r: RunRecord) {
+  return { id: r.id, startedAt: r.startedAt, finishedAt: r.finishedAt, status: r.status };
+}

@@ -1,0 +1,59 @@
+/** `propsync validate`: config and mappings; with --check also credentials and CRM setup. */
+import type { Command } from 'commander';
+import { openCrm, openMapper } from '../../app/open-connection.js';
+import { openPropstreet } from '../../app/open-propstreet.js';
+import { loadTenantConfig } from '../../config/index.js';
+import { systemClock } from '../../core/clock.js';
+import { createLogger } from '../../core/logger.js';
+import { EXIT } from '../exit-codes.js';
+import { printJson } from '../output.js';
+
+interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('check a tenant config and its mappings; --check also tries the credentials and CRM setup')
+    .argument('<config>', 'tenant config file (YAML)')
+    .option('--check', 'also call the APIs: tokens, the CRM key property, scopes')
+    .option('--setup', 'with --check: create what is missing where the CRM allows (HubSpot property)')
+    .option('--json', 'print one JSON object')
+    .action(async (configPath: string, flags: { check?: boolean; setup?: boolean; json?: boolean }) => {
+      const config = await loadTenantConfig(configPath);
+      const checks: Check[] = [{ name: 'config', ok: true, message: `${config.file} is valid` }];
+      const mappers = new Map(config.connections.map((c) => [c.name, openMapper(c)]));
+      for (const c of config.connections) checks.push({ name: `${c.name}: mapping`, ok: true, message: `${c.mapping} is valid` });
+      if (flags.check) {
+        const logger = createLogger({ level: 'warn' });
+        const deps = { clock: systemClock, logger };
+        try {
+          const propstreet = await openPropstreet(config, deps);
+          try {
+            for await (const _page of propstreet.listContacts({ pageSize: 1 })) break;
+            checks.push({ name: 'propstreet', ok: true, message: 'token accepted' });
+          } finally {
+            await propstreet.close();
+          }
+        } catch (error) {
+          checks.push({ name: 'propstreet', ok: false, message: (error as Error).message });
+        }
+        for (const c of config.connections) {
+          const crm = openCrm(c, mappers.get(c.name)!, deps);
+          try {
+            const report = flags.setup ? await crm.setup() : await crm.check();
+            for (const ch of report.checks) checks.push({ name: `${c.name}: ${ch.name}`, ok: ch.ok, message: ch.message });
+          } catch (error) {
+            checks.push({ name: `${c.name}: connection`, ok: false, message: (error as Error).message });
+          }
+        }
+      }
+      const ok = checks.every((c) => c.ok);
+      if (flags.json) printJson({ ok, checks });
+      else process.stdout.write(`${checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`).join('\n')}\n`);
+      process.exitCode = ok ? EXIT.ok : EXIT.authOrSetup;
+    });
+}

@@ -1,0 +1,36 @@
+/** Exit codes, mapped in one place (the CLI); the engine only speaks in error codes. */
+import type { ConnectionResult } from '../engine/types.js';
+
+export const EXIT = {
+  ok: 0,
+  someRecordsFailed: 1,
+  badConfigOrUsage: 2,
+  authOrSetup: 3,
+  abortedByGuard: 4,
+  runIncomplete: 5,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+const CONFIG_CODES = new Set(['CONFIG_INVALID', 'MAPPING_INVALID', 'VALIDATION']);
+const AUTH_CODES = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'SETUP_REQUIRED']);
+
+export function exitCodeForError(code: string | undefined): ExitCode {
+  if (code && CONFIG_CODES.has(code)) return EXIT.badConfigOrUsage;
+  if (code && AUTH_CODES.has(code)) return EXIT.authOrSetup;
+  if (code === 'MASS_DELETE_GUARD') return EXIT.abortedByGuard;
+  return EXIT.runIncomplete;
+}
+
+/** The worst outcome over all connections decides. */
+export function exitCodeForResults(results: readonly ConnectionResult[]): ExitCode {
+  let worst: ExitCode = EXIT.ok;
+  const rank = (c: ExitCode) => [0, 1, 5, 4, 3, 2].indexOf(c);
+  for (const r of results) {
+    let code: ExitCode = EXIT.ok;
+    if (r.abort) code = exitCodeForError(r.abort.code);
+    else if (r.status === 'partial') code = EXIT.someRecordsFailed;
+    if (rank(code) > rank(worst)) worst = code;
+  }
+  return worst;
+}

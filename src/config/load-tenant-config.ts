@@ -1,0 +1,137 @@
+/**
+ * Loads one tenant file: YAML (plain data only) → `${VAR}` interpolation → schema → rules →
+ * normalise. Every stage's problems are collected and thrown together as one
+ * ValidationError (CONFIG_INVALID), one `file:line:col key.path: expected …, got …` per line.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { PropsyncError, ValidationError } from '../core/errors.js';
+import { registerSecret } from '../core/redact.js';
+import { type ConfigProblem, configError, formatPath } from './config-problems.js';
+import { type EnvLookup, interpolate, loadEnv } from './env-interpolation.js';
+import { normalizeTenant } from './normalize-tenant.js';
+import { isRecord, isSecretPath, literalSecretProblems } from './secret-fields.js';
+import type { TenantConfig } from './tenant-config.js';
+import { tenantRuleProblems } from './tenant-rules.js';
+import { tenantFileSchema } from './tenant-schema.js';
+import { parseYamlSource } from './yaml-source.js';
+import { zodProblems } from './zod-problems.js';
+
+export interface LoadOptions {
+  /** Environment to read `${VAR}` from; default process.env. */
+  readonly env?: EnvLookup;
+  /** Directory whose `.env` is read as a fallback; default process.cwd(). */
+  readonly cwd?: string;
+  /** Where built-in mappings live; default this package's root. */
+  readonly packageRoot?: string;
+}
+
+export async function loadTenantConfig(file: string, options: LoadOptions = {}): Promise<TenantConfig> {
+  const absolute = resolve(options.cwd ?? process.cwd(), file);
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new ValidationError(
+      `${file}:1:1 (file): expected a readable config file, got ${reason}`,
+      {},
+      {
+        code: 'CONFIG_INVALID',
+        cause: e,
+      },
+    );
+  }
+
+  const source = parseYamlSource(text);
+  if (source.syntaxProblems.length > 0) throw configError(file, source.syntaxProblems);
+
+  const env = await loadEnv({
+    configDir: dirname(absolute),
+    cwd: options.cwd ?? process.cwd(),
+    env: options.env ?? process.env,
+  });
+  const interpolated = interpolate(source.data, env);
+  const parsed = tenantFileSchema.safeParse(interpolated.value);
+
+  const problems: ConfigProblem[] = [
+    ...source.tagProblems,
+    ...interpolated.problems,
+    ...literalSecretProblems(source.data),
+  ];
+  // A value with a bad tag or a missing variable is explained; a schema complaint would be noise.
+  const explained = new Set(problems.map((p) => formatPath(p.path)));
+  if (!parsed.success) {
+    for (const p of zodProblems(parsed.error.issues, interpolated.value, tenantFileSchema, isSecretPath)) {
+      if (!explained.has(formatPath(p.path))) problems.push(p);
+    }
+  }
+  problems.push(...tenantRuleProblems(interpolated.value));
+  problems.push(...(await missingMappingProblems(interpolated.value, absolute)));
+
+  if (problems.length > 0 || !parsed.success) {
+    throw configError(
+      file,
+      problems.map((p) => source.locate(p, formatPath(p.path))),
+    );
+  }
+
+  const config = normalizeTenant(parsed.data, {
+    file: absolute,
+    env,
+    ...(options.packageRoot ? { packageRoot: options.packageRoot } : {}),
+  });
+  registerConfigSecrets(config);
+  return config;
+}
+
+/** A mapping path written in the file must exist; the built-in default is the mapping loader's job. */
+async function missingMappingProblems(data: unknown, configFile: string): Promise<ConfigProblem[]> {
+  const connections = isRecord(data) && Array.isArray(data.connections) ? data.connections : [];
+  const problems: ConfigProblem[] = [];
+  for (const [i, c] of connections.entries()) {
+    if (!isRecord(c) || typeof c.mapping !== 'string' || c.mapping === '') continue;
+    const target = resolve(dirname(configFile), c.mapping);
+    const isFile = await stat(target).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+    if (!isFile) {
+      problems.push({
+        path: ['connections', i, 'mapping'],
+        message: `expected a mapping file (relative to the config file), got "${c.mapping}" (no file at ${target})`,
+      });
+    }
+  }
+  return problems;
+}
+
+export function registerConfigSecrets(config: TenantConfig): void {
+  const auth = config.propstreet.auth;
+  registerSecret(auth.kind === 'token' ? auth.token : auth.clientSecret);
+  for (const c of config.connections) {
+    registerSecret(c.accessToken);
+    if (c.type === 'salesforce') {
+      registerSecret(c.refreshToken);
+      registerSecret(c.clientSecret);
+    }
+  }
+  if (config.state.kind === 'postgres') {
+    const password = postgresPassword(config.state.url);
+    registerSecret(password);
+    if (password) registerSecret(encodeURIComponent(password));
+  }
+}
+
+function postgresPassword(url: string): string | undefined {
+  try {
+    const password = new URL(url).password;
+    return password ? decodeURIComponent(password) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isConfigError(e: unknown): e is ValidationError {
+  return e instanceof PropsyncError && e.code === 'CONFIG_INVALID';
+}

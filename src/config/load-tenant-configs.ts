@@ -1,0 +1,43 @@
+/**
+ * Loads every tenant file in a directory for `propsync schedule`: one broken file is reported
+ * and skipped, it does not stop the others. Tenant ids must be unique across files, since
+ * they scope all state.
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PropsyncError, ValidationError } from '../core/errors.js';
+import { type LoadOptions, loadTenantConfig } from './load-tenant-config.js';
+import type { TenantConfig } from './tenant-config.js';
+
+export interface TenantConfigs {
+  readonly configs: readonly TenantConfig[];
+  readonly errors: readonly { readonly file: string; readonly error: PropsyncError }[];
+}
+
+export async function loadTenantConfigs(dir: string, options: LoadOptions = {}): Promise<TenantConfigs> {
+  const names = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name) && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
+  const configs: TenantConfig[] = [];
+  const errors: { file: string; error: PropsyncError }[] = [];
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const file = join(dir, name);
+    try {
+      const config = await loadTenantConfig(file, options);
+      const first = seen.get(config.tenant);
+      if (first !== undefined) {
+        const message = `${file}:1:1 tenant: expected a tenant id unique across files, got "${config.tenant}" (also in ${first})`;
+        errors.push({ file, error: new ValidationError(message, {}, { code: 'CONFIG_INVALID' }) });
+        continue;
+      }
+      seen.set(config.tenant, file);
+      configs.push(config);
+    } catch (e) {
+      const error = e instanceof PropsyncError ? e : new PropsyncError('INTERNAL', String(e), { cause: e });
+      errors.push({ file, error });
+    }
+  }
+  return { configs, errors };
+}

@@ -1,0 +1,100 @@
+/**
+ * A tenant's config after loading: validated, defaults filled, `${VAR}`s resolved, paths
+ * absolute, and choices that the file leaves implicit made explicit (auth kind, state kind).
+ */
+import type {
+  ConflictPolicy,
+  CrmDeletePolicy,
+  Direction,
+  MatchRule,
+  PropstreetDeletePolicy,
+} from '../engine/types.js';
+import type { LOG_LEVELS } from './tenant-schema.js';
+
+export interface TenantConfig {
+  /** Absolute path of the YAML file. */
+  readonly file: string;
+  readonly tenant: string;
+  readonly propstreet: PropstreetConfig;
+  readonly connections: readonly ConnectionConfig[];
+  readonly state: StateConfig;
+  /** Cron expression for `propsync schedule`; undefined = manual runs only. */
+  readonly schedule: string | undefined;
+  readonly log: { readonly level: LogLevel };
+}
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface PropstreetConfig {
+  readonly baseUrl: string;
+  readonly requestsPerMinute: number;
+  readonly auth: PropstreetAuth;
+}
+
+export type PropstreetAuth =
+  | { readonly kind: 'token'; readonly token: string }
+  | {
+      readonly kind: 'client-credentials';
+      readonly clientId: string;
+      readonly clientSecret: string;
+      readonly tokenUrl: string;
+    };
+
+export interface ConnectionCommon {
+  readonly name: string;
+  /** Propstreet externalRefs namespace. */
+  readonly namespace: string;
+  /** Absolute path of the mapping file. */
+  readonly mapping: string;
+  /** Whether `mapping` is the built-in default for the type. */
+  readonly mappingIsDefault: boolean;
+  readonly mappingOverrides: Readonly<Record<string, unknown>> | undefined;
+  readonly direction: Direction;
+  readonly conflictPolicy: ConflictPolicy;
+  readonly match: readonly MatchRule[];
+  readonly deletes: {
+    readonly fromPropstreet: PropstreetDeletePolicy;
+    readonly fromCrm: CrmDeletePolicy;
+    readonly maxShare: number;
+    readonly maxCount: number;
+  };
+  readonly ownChangeOrigins: readonly string[];
+  readonly overlapSeconds: number;
+  readonly chunkSize: number;
+  readonly propstreetConcurrency: number;
+  readonly maxAttempts: number;
+  readonly retryBaseSeconds: number;
+}
+
+export interface HubspotConnectionConfig extends ConnectionCommon {
+  readonly type: 'hubspot';
+  readonly baseUrl: string;
+  readonly accessToken: string;
+  readonly keyProperty: string;
+}
+
+export interface SalesforceConnectionConfig extends ConnectionCommon {
+  readonly type: 'salesforce';
+  readonly instanceUrl: string;
+  readonly accessToken: string;
+  readonly refreshToken: string | undefined;
+  readonly clientId: string | undefined;
+  readonly clientSecret: string | undefined;
+  readonly loginUrl: string;
+  readonly apiVersion: string;
+  readonly externalIdField: string;
+  readonly dailyBudgetShare: number;
+}
+
+export type ConnectionConfig = HubspotConnectionConfig | SalesforceConnectionConfig;
+export type CrmType = ConnectionConfig['type'];
+
+export type StateConfig =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      readonly schema: string;
+      /** 'env' when PROPSYNC_DATABASE_URL overrode the file. */
+      readonly from: 'config' | 'env';
+    };

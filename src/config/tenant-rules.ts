@@ -1,0 +1,123 @@
+/**
+ * Cross-field rules. They run on the interpolated data even when the schema found problems
+ * elsewhere, so one pass reports everything; each rule guards the shapes it reads.
+ */
+import type { ConfigProblem } from './config-problems.js';
+import { isRecord } from './secret-fields.js';
+
+export function tenantRuleProblems(data: unknown): ConfigProblem[] {
+  if (!isRecord(data)) return [];
+  return [
+    ...propstreetAuthRule(data.propstreet),
+    ...connectionRules(data.connections),
+    ...stateRule(data.state),
+  ];
+}
+
+function propstreetAuthRule(ps: unknown): ConfigProblem[] {
+  if (!isRecord(ps)) return [];
+  const hasToken = ps.token !== undefined;
+  const hasClient = ps.clientId !== undefined || ps.clientSecret !== undefined;
+  if (hasToken && hasClient) {
+    return [
+      {
+        path: ['propstreet', 'clientId' in ps ? 'clientId' : 'clientSecret'],
+        message: 'expected either token or clientId + clientSecret, got both',
+        at: 'key',
+      },
+    ];
+  }
+  if (!hasToken && !hasClient) {
+    return [
+      { path: ['propstreet', 'token'], message: 'expected token or clientId + clientSecret, got neither' },
+    ];
+  }
+  if (hasClient) {
+    const missing =
+      ps.clientId === undefined ? 'clientId' : ps.clientSecret === undefined ? 'clientSecret' : null;
+    if (missing) {
+      return [
+        {
+          path: ['propstreet', missing],
+          message: `expected ${missing} with the client-credentials grant, got nothing`,
+        },
+      ];
+    }
+  } else if (ps.tokenUrl !== undefined) {
+    return [
+      {
+        path: ['propstreet', 'tokenUrl'],
+        message: 'expected tokenUrl only with clientId + clientSecret, got token',
+        at: 'key',
+      },
+    ];
+  }
+  return [];
+}
+
+function connectionRules(connections: unknown): ConfigProblem[] {
+  if (!Array.isArray(connections)) return [];
+  const problems: ConfigProblem[] = [];
+  const names = new Map<string, number>();
+  const namespaces = new Map<string, number>();
+  connections.forEach((c: unknown, i) => {
+    if (!isRecord(c)) return;
+    if (typeof c.name === 'string') {
+      const first = names.get(c.name);
+      if (first !== undefined) {
+        problems.push({
+          path: ['connections', i, 'name'],
+          message: `expected a connection name unique in this tenant, got "${c.name}" (also connections[${first}])`,
+        });
+      } else names.set(c.name, i);
+    }
+    const ns =
+      typeof c.namespace === 'string' ? c.namespace : typeof c.name === 'string' ? c.name : undefined;
+    // Propstreet matches namespaces case-insensitively.
+    const nsKey = ns?.toLowerCase();
+    if (nsKey !== undefined && c.name !== undefined) {
+      const first = namespaces.get(nsKey);
+      if (first !== undefined && connections[first] !== undefined && !sameName(connections[first], c)) {
+        problems.push({
+          path: ['connections', i, typeof c.namespace === 'string' ? 'namespace' : 'name'],
+          message: `expected a namespace unique in this tenant, got "${ns}" (also used by connections[${first}])`,
+        });
+      } else if (first === undefined) namespaces.set(nsKey, i);
+    }
+    if (c.type === 'salesforce' && c.refreshToken !== undefined && c.clientId === undefined) {
+      problems.push({
+        path: ['connections', i, 'clientId'],
+        message: 'expected clientId with refreshToken (needed to refresh the access token), got nothing',
+      });
+    }
+  });
+  return problems;
+}
+
+/** Duplicate names are reported once, by the name rule. */
+function sameName(a: unknown, b: Record<string, unknown>): boolean {
+  return isRecord(a) && a.name === b.name;
+}
+
+function stateRule(state: unknown): ConfigProblem[] {
+  if (!isRecord(state)) return [];
+  const has = (k: string) => state[k] !== undefined;
+  if (has('sqlite') && has('postgres')) {
+    return [
+      {
+        path: ['state', 'postgres'],
+        message: 'expected exactly one of sqlite or postgres, got both',
+        at: 'key',
+      },
+    ];
+  }
+  if (!has('sqlite') && !has('postgres')) {
+    return [{ path: ['state'], message: 'expected exactly one of sqlite or postgres, got neither' }];
+  }
+  if (has('schema') && !has('postgres')) {
+    return [
+      { path: ['state', 'schema'], message: 'expected schema only with postgres, got sqlite', at: 'key' },
+    ];
+  }
+  return [];
+}

@@ -1,0 +1,226 @@
+/**
+ * The tenant file as written (after `${VAR}` interpolation): zod schemas with defaults and a
+ * description per key. Messages set here start with "expected" so the problem formatter can
+ * use them verbatim; cross-field rules live in tenant-rules.ts, normalisation (absolute paths,
+ * derived defaults) in normalize-tenant.ts. No transforms, so the JSON Schema stays exact.
+ */
+import { Cron } from 'croner';
+import { z } from 'zod';
+
+const SLUG = /^[a-z0-9-]+$/;
+
+const slug = (what: string) =>
+  z
+    .string({ error: `expected ${what} (lowercase letters, digits and -)` })
+    .regex(SLUG, { error: `expected ${what} (lowercase letters, digits and -)` });
+
+/** A refinement, not `z.url()`: the JSON Schema must not reject a `${VAR}` written in its place. */
+const httpUrl = (description: string) =>
+  z
+    .string({ error: 'expected an http(s) URL' })
+    .refine(isHttpUrl, { error: 'expected an http(s) URL' })
+    .meta({ description: `${description} An http(s) URL.` });
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+const count = (min: number, description: string) =>
+  z
+    .int({ error: 'expected a whole number' })
+    .min(min, { error: `expected a whole number ≥ ${min}` })
+    .meta({ description });
+
+const share = (description: string) =>
+  z
+    .number({ error: 'expected a share in (0, 1]' })
+    .gt(0, { error: 'expected a share in (0, 1]' })
+    .lte(1, { error: 'expected a share in (0, 1]' })
+    .meta({ description });
+
+/** Secrets must be `${VAR}` references; `writeOnly` marks them in the JSON Schema. */
+const secret = (description: string) =>
+  z
+    .string({ error: 'expected a string' })
+    .min(1, { error: 'expected a non-empty string' })
+    .meta({
+      description: `${description} Secret: must be a \${VARIABLE} reference.`,
+      writeOnly: true,
+    });
+
+const text = (description: string) =>
+  z
+    .string({ error: 'expected a string' })
+    .min(1, { error: 'expected a non-empty string' })
+    .meta({ description });
+
+export const propstreetSchema = z
+  .strictObject({
+    baseUrl: httpUrl('Propstreet API origin.').default('https://app.propstreet.com'),
+    token: secret('Bearer token (personal access or bot token).').optional(),
+    clientId: text('OAuth client id for the client-credentials grant (instead of token).').optional(),
+    clientSecret: secret('OAuth client secret for the client-credentials grant.').optional(),
+    tokenUrl: httpUrl('Token endpoint; default <baseUrl>/openid/token.').optional(),
+    requestsPerMinute: count(
+      1,
+      'Request budget (60/min for personal tokens, 600/min for bot tokens).',
+    ).default(600),
+  })
+  .meta({ description: 'Propstreet API access: token, or clientId + clientSecret.' });
+
+export const DIRECTIONS = ['bidirectional', 'to-crm', 'from-crm'] as const;
+export const CONFLICT_POLICIES = ['propstreet-wins', 'crm-wins', 'newest-wins', 'manual'] as const;
+export const MATCH_RULES = ['externalRef', 'key', 'email'] as const;
+
+const deletesSchema = z
+  .strictObject({
+    fromPropstreet: z
+      .enum(['archive', 'delete', 'unlink', 'ignore'])
+      .default('archive')
+      .meta({ description: 'What a Propstreet delete does to the linked CRM record.' }),
+    fromCrm: z
+      .enum(['delete', 'unlink', 'ignore'])
+      .default('unlink')
+      .meta({ description: 'What a CRM delete does to the linked Propstreet contact.' }),
+    maxShare: share('Abort before deleting more than this share of links in one run.').default(0.1),
+    maxCount: count(0, 'Abort before deleting more than this many records in one run.').default(500),
+  })
+  .meta({ description: 'Delete propagation and the mass-delete guard.' });
+
+/** Keys every connection has, whatever its CRM. */
+const connectionCommon = {
+  name: slug('a connection name').meta({ description: 'Unique within the tenant.' }),
+  namespace: z
+    .string({ error: 'expected a string of 1–50 characters' })
+    .min(1, { error: 'expected a string of 1–50 characters' })
+    .max(50, { error: 'expected a string of 1–50 characters' })
+    .optional()
+    .meta({ description: 'Propstreet externalRefs namespace (≤ 50 chars); default: the connection name.' }),
+  mapping: text(
+    'Mapping file, relative to this config file; default: the built-in one for the type.',
+  ).optional(),
+  mappingOverrides: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .meta({ description: 'Changes to the mapping (fields/add/remove), checked by the mapping loader.' }),
+  direction: z.enum(DIRECTIONS).default('bidirectional').meta({ description: 'Which way changes flow.' }),
+  conflictPolicy: z
+    .enum(CONFLICT_POLICIES)
+    .default('newest-wins')
+    .meta({ description: 'Who wins when a field changed on both sides.' }),
+  match: z
+    .array(z.enum(MATCH_RULES))
+    .min(1, { error: 'expected at least one match rule' })
+    .default(['externalRef', 'key'])
+    .meta({ description: 'How unlinked records are paired, in order. email is opt-in.' }),
+  deletes: deletesSchema.prefault({}),
+  ownChangeOrigins: z
+    .array(text('A changeOrigin value.'))
+    .default([])
+    .meta({ description: 'Propstreet changeOrigin values that mark our own writes (echo detection).' }),
+  overlapSeconds: count(0, 'Re-read window before each checkpoint (clock skew, equal timestamps).').default(
+    300,
+  ),
+  chunkSize: count(1, 'Records planned and committed together.').default(500),
+  propstreetConcurrency: count(1, 'Propstreet writes in flight at once.').default(4),
+  maxAttempts: count(1, 'Attempts (over later runs) before a failing record is quarantined.').default(5),
+  retryBaseSeconds: count(1, 'First retry delay for a failed record; doubles per attempt.').default(60),
+};
+
+export const hubspotConnectionSchema = z
+  .strictObject({
+    type: z.literal('hubspot'),
+    ...connectionCommon,
+    baseUrl: httpUrl('HubSpot API origin.').default('https://api.hubapi.com'),
+    accessToken: secret('Private-app or OAuth access token.'),
+    keyProperty: text('Unique contact property holding the Propstreet id.').default('propstreet_id'),
+  })
+  .meta({ description: 'A HubSpot portal.' });
+
+export const salesforceConnectionSchema = z
+  .strictObject({
+    type: z.literal('salesforce'),
+    ...connectionCommon,
+    instanceUrl: httpUrl('Org URL, e.g. https://acme.my.salesforce.com.'),
+    accessToken: secret('OAuth access token.'),
+    refreshToken: secret('OAuth refresh token (needs clientId).').optional(),
+    clientId: text('Connected-app consumer key, for token refresh.').optional(),
+    clientSecret: secret('Connected-app consumer secret, for token refresh.').optional(),
+    loginUrl: httpUrl('OAuth host for token refresh.').default('https://login.salesforce.com'),
+    apiVersion: z
+      .string({ error: 'expected an API version like "62.0"' })
+      .regex(/^\d{2,3}\.0$/, { error: 'expected an API version like "62.0"' })
+      .default('62.0')
+      .meta({ description: 'REST API version (quote it: "62.0").' }),
+    externalIdField: text('External-id field on Contact holding the Propstreet id.').default(
+      'Propstreet_Id__c',
+    ),
+    dailyBudgetShare: share('Share of the org’s daily API limit this connector may use.').default(0.8),
+  })
+  .meta({ description: 'A Salesforce org.' });
+
+export const connectionSchema = z.discriminatedUnion('type', [
+  hubspotConnectionSchema,
+  salesforceConnectionSchema,
+]);
+
+export const stateSchema = z
+  .strictObject({
+    sqlite: text('SQLite file, relative to this config file.').optional(),
+    postgres: text(`PostgreSQL URL; its password must come from \${VARIABLE}.`).optional(),
+    schema: z
+      .string({ error: 'expected a PostgreSQL schema name' })
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a PostgreSQL schema name ([a-z_][a-z0-9_]*)' })
+      .optional()
+      .meta({ description: 'PostgreSQL schema for the state tables; default propsync.' }),
+  })
+  .meta({ description: 'Exactly one of sqlite or postgres. PROPSYNC_DATABASE_URL overrides it.' });
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const tenantFileSchema = z
+  .strictObject({
+    tenant: slug('a tenant id').meta({ description: 'Tenant id; scopes all state.' }),
+    propstreet: propstreetSchema,
+    connections: z
+      .array(connectionSchema, { error: 'expected a list of connections' })
+      .min(1, { error: 'expected at least one connection' }),
+    state: stateSchema.optional(),
+    schedule: text('Cron expression for `propsync schedule` (5 or 6 fields, or @hourly…).')
+      .superRefine((value, ctx) => {
+        const why = cronProblem(value);
+        if (why)
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected a cron expression like "*/15 * * * *" (${why})`,
+          });
+      })
+      .optional(),
+    log: z
+      .strictObject({
+        level: z.enum(LOG_LEVELS).default('info').meta({ description: 'Log level.' }),
+      })
+      .prefault({}),
+  })
+  .meta({
+    title: 'propsync tenant config',
+    description: 'One tenant: Propstreet access, CRM connections, state.',
+  });
+
+/** Why croner rejects a pattern, or undefined when it is valid. */
+export function cronProblem(pattern: string): string | undefined {
+  try {
+    new Cron(pattern, { paused: true }).stop();
+    return undefined;
+  } catch (e) {
+    return (e instanceof Error ? e.message : String(e)).replace(/^CronPattern:\s*/, '');
+  }
+}
+
+export type TenantFile = z.output<typeof tenantFileSchema>;
+export type TenantFileInput = z.input<typeof tenantFileSchema>;

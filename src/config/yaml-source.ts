@@ -1,0 +1,129 @@
+/**
+ * Parses a config file as plain data and maps key paths back to line:column. Only the YAML
+ * core schema is allowed and every explicit tag beyond it is a problem, so a config file can
+ * never construct functions, classes or binary blobs.
+ */
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { ConfigProblem, LocatedProblem, PathSegment } from './config-problems.js';
+
+const CORE_TAGS = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`),
+);
+
+export interface YamlSource {
+  /** The document as JS data (undefined when there were syntax errors). */
+  readonly data: unknown;
+  /** Syntax errors, already located; when there are any, `data` is unusable. */
+  readonly syntaxProblems: readonly LocatedProblem[];
+  /** Explicit tags beyond the core schema. */
+  readonly tagProblems: readonly ConfigProblem[];
+  locate(problem: ConfigProblem, key: string): LocatedProblem;
+}
+
+export function parseYamlSource(text: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    schema: 'core',
+    resolveKnownTags: false,
+    customTags: [],
+    merge: false,
+    uniqueKeys: true,
+    prettyErrors: false,
+  });
+  const pos = (offset: number) => lineCounter.linePos(offset);
+
+  const syntaxProblems: LocatedProblem[] = doc.errors.map((e) => ({
+    ...pos(e.pos[0]),
+    key: '(syntax)',
+    message: `expected valid YAML, got: ${firstLine(e.message)}`,
+  }));
+  const fatal = syntaxProblems.length > 0;
+  const tagProblems: ConfigProblem[] = [];
+
+  if (!fatal) {
+    walk(doc.contents as Node | null, [], (node, path) => {
+      const tag = node.tag;
+      if (tag === undefined || CORE_TAGS.has(tag)) return;
+      tagProblems.push({
+        path,
+        message: `expected plain YAML data (config files cannot run code or use custom tags), got tag ${shortTag(tag)}`,
+      });
+    });
+  }
+
+  return {
+    data: fatal ? undefined : doc.toJS({ maxAliasCount: 100 }),
+    syntaxProblems,
+    tagProblems,
+    locate(problem, key) {
+      const found = find(doc.contents as Node | null, problem.path);
+      const node = problem.at === 'key' ? (found.key ?? found.value) : (found.value ?? found.key);
+      const offset = node?.range?.[0] ?? found.nearest?.range?.[0] ?? 0;
+      return { ...pos(offset), key, message: problem.message };
+    },
+  };
+}
+
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function shortTag(tag: string): string {
+  return tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
+}
+
+function keyOf(node: unknown): unknown {
+  return isScalar(node) ? node.value : node;
+}
+
+/** Visits every node, keys included, with the key path of the value it belongs to. */
+function walk(
+  node: Node | null,
+  path: PathSegment[],
+  visit: (node: Node, path: PathSegment[]) => void,
+): void {
+  if (!node) return;
+  visit(node, path);
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const k = keyOf(pair.key);
+      const childPath = [...path, typeof k === 'number' ? k : String(k)];
+      walk(pair.key as Node | null, childPath, visit);
+      walk(pair.value as Node | null, childPath, visit);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      walk(item as Node | null, [...path, i], visit);
+    });
+  }
+}
+
+interface Found {
+  readonly value: Node | undefined;
+  readonly key: Node | undefined;
+  /** The deepest node on the path that exists (for missing keys). */
+  readonly nearest: Node | undefined;
+}
+
+function find(root: Node | null, path: readonly PathSegment[]): Found {
+  let cur: Node | undefined = root ?? undefined;
+  let key: Node | undefined;
+  let nearest = cur;
+  for (const seg of path) {
+    nearest = cur ?? nearest;
+    key = undefined;
+    if (isMap(cur)) {
+      const pair = cur.items.find((p) => keyOf(p.key) === seg || String(keyOf(p.key)) === String(seg));
+      if (!pair) return { value: undefined, key: undefined, nearest };
+      key = pair.key as Node;
+      cur = (pair.value as Node | null) ?? undefined;
+    } else if (isSeq(cur) && typeof seg === 'number') {
+      cur = (cur.items[seg] as Node | undefined) ?? undefined;
+      if (!cur) return { value: undefined, key: undefined, nearest };
+    } else {
+      return { value: undefined, key: undefined, nearest };
+    }
+  }
+  return { value: cur, key, nearest };
+}

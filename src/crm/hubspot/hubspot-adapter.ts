@@ -1,0 +1,89 @@
+/**
+ * The HubSpot CrmAdapter on @hubspot/api-client 13.5.0. One instance per tenant: its own
+ * SDK client (SDK retries and limiter off), rate limiter, retry policy and call counts.
+ */
+import { type Clock, systemClock } from '../../core/clock.js';
+import { type Logger, silentLogger } from '../../core/logger.js';
+import { registerSecret } from '../../core/redact.js';
+import type { RetryPolicy } from '../../core/retry.js';
+import type { CrmAdapter } from '../port.js';
+import { HubSpotDeltaReader } from './hubspot-delta-reader.js';
+import { HubSpotLookup } from './hubspot-lookup.js';
+import { HubSpotRateLimiter } from './hubspot-rate-limiter.js';
+import { HubSpotSetup } from './hubspot-setup.js';
+import { HubSpotTransport } from './hubspot-transport.js';
+import { HubSpotWriter } from './hubspot-writer.js';
+
+export interface HubSpotLimits {
+  /** Calls per interval before the first response tells (default 190, HubSpot Professional). */
+  readonly requestsPerInterval?: number;
+  readonly intervalMs?: number;
+  /** Search requests per second (HubSpot: 5 per account). */
+  readonly searchPerSecond?: number;
+  /** Write batches in flight at once (default 2; HubSpot answers 423 to bursts of upserts). */
+  readonly maxConcurrency?: number;
+  /** Inputs per batch write, at most 100. */
+  readonly writeBatchSize?: number;
+  /** Results per search page, at most 200. */
+  readonly searchPageSize?: number;
+  readonly requestTimeoutMs?: number;
+  readonly retry?: RetryPolicy;
+}
+
+export interface HubSpotAdapterOptions {
+  readonly accessToken: string;
+  /** Replaces https://api.hubapi.com (tests point it at the fake). */
+  readonly basePath?: string;
+  /** The unique contact property holding the Propstreet id. */
+  readonly keyProperty?: string;
+  /** HubSpot contact property names the mapping reads and writes. */
+  readonly properties: readonly string[];
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly limits?: HubSpotLimits;
+}
+
+export function createHubSpotAdapter(options: HubSpotAdapterOptions): CrmAdapter {
+  registerSecret(options.accessToken);
+  const keyProperty = options.keyProperty ?? 'propstreet_id';
+  const limits = options.limits ?? {};
+  const clock = options.clock ?? systemClock;
+  const limiter = new HubSpotRateLimiter(clock, {
+    requestsPerInterval: limits.requestsPerInterval ?? 190,
+    intervalMs: limits.intervalMs ?? 10_000,
+    searchPerSecond: limits.searchPerSecond ?? 5,
+  });
+  const transport = new HubSpotTransport({
+    accessToken: options.accessToken,
+    basePath: options.basePath,
+    clock,
+    logger: options.logger ?? silentLogger,
+    limiter,
+    retry: limits.retry,
+    requestTimeoutMs: limits.requestTimeoutMs ?? 60_000,
+  });
+  const names = [...new Set([...options.properties, keyProperty])];
+  const writeBatchSize = Math.min(100, Math.max(1, limits.writeBatchSize ?? 100));
+  const searchPageSize = Math.min(200, Math.max(1, limits.searchPageSize ?? 200));
+  const maxConcurrency = Math.max(1, limits.maxConcurrency ?? 2);
+  const writer = new HubSpotWriter({ transport, keyProperty, batchSize: writeBatchSize, maxConcurrency });
+  const reader = new HubSpotDeltaReader({ transport, names, searchPageSize });
+  const lookup = new HubSpotLookup({ transport, names, keyProperty });
+  const setup = new HubSpotSetup({ transport, keyProperty, properties: options.properties });
+
+  return {
+    kind: 'hubspot',
+    keyProperty,
+    limits: { writeBatchSize, readPageSize: searchPageSize, maxConcurrency },
+    check: () => setup.check(),
+    setup: () => setup.setup(),
+    readChanges: (checkpoint, readOptions) => reader.readChanges(checkpoint, readOptions),
+    readByIds: (ids) => lookup.readByIds(ids),
+    readByKeys: (keys) => lookup.readByKeys(keys),
+    findByEmails: (emails) => lookup.findByEmails(emails),
+    upsertByKey: (inputs) => writer.upsertByKey(inputs),
+    update: (inputs) => writer.update(inputs),
+    delete: (ids) => writer.delete(ids),
+    usage: () => transport.usage(),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The delta reader's resumable position, serialised as JSON (opaque to the engine).
+ * - live: search `lastmodifieddate ≥ t` (or `> t` when `x`), skipping ids `s` already
+ *   delivered at exactly `t`;
+ * - tie: more records share `t` than one search page holds: page through them by
+ *   `hs_object_id > id`;
+ * - archived: walking the archived list from cursor `c`.
+ * `a` is this run's lower bound for `archivedAt`.
+ */
+import { PropsyncError } from '../../core/errors.js';
+
+export interface Checkpoint {
+  readonly v: 1;
+  readonly p: 'live' | 'tie' | 'archived';
+  readonly t: number;
+  readonly x?: true;
+  readonly s?: readonly string[];
+  readonly id?: string;
+  readonly c?: string;
+  readonly a: number;
+}
+
+export function encodeCheckpoint(c: Checkpoint): string {
+  return JSON.stringify(c);
+}
+
+export function decodeCheckpoint(text: string): Checkpoint {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const c = value as Partial<Checkpoint> | undefined;
+  const ok =
+    typeof c === 'object' &&
+    c !== null &&
+    c.v === 1 &&
+    (c.p === 'live' || c.p === 'tie' || c.p === 'archived') &&
+    typeof c.t === 'number' &&
+    typeof c.a === 'number' &&
+    (c.s === undefined || (Array.isArray(c.s) && c.s.every((s) => typeof s === 'string')));
+  if (!ok) throw new PropsyncError('STATE', `Not a HubSpot delta checkpoint: ${text.slice(0, 120)}`);
+  return c as Checkpoint;
+}

@@ -1,0 +1,180 @@
+/**
+ * readChanges for HubSpot. Search cannot page past 10,000 results and offsets shift when
+ * records change mid-read, so every page is a fresh query from the last timestamp seen
+ * (`lastmodifieddate ≥ t`, oldest first) with the ids already delivered at `t` skipped.
+ * When a whole page shares one timestamp, that timestamp's records are paged by id. Search
+ * never returns archived records: after the live phase the archived list is walked and
+ * filtered by `archivedAt`. Survivors of merges also report the ids they swallowed.
+ */
+import type { CrmChangePage, CrmRecord, ReadChangesOptions } from '../port.js';
+import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from './hubspot-checkpoint.js';
+import { LAST_MODIFIED, MERGED_IDS, mergedAway, type SdkObject, toCrmRecord } from './hubspot-records.js';
+import { searchContacts } from './hubspot-search.js';
+import type { HubSpotTransport } from './hubspot-transport.js';
+
+export interface DeltaReaderOptions {
+  readonly transport: HubSpotTransport;
+  /** Mapped properties plus the key property. */
+  readonly names: readonly string[];
+  readonly searchPageSize: number;
+}
+
+/** Ids delivered at the watermark are written into the checkpoint only while few. */
+const MAX_SEEN_IN_CHECKPOINT = 100;
+const LIST_PAGE = 100;
+
+interface LiveState {
+  t: number;
+  x: boolean;
+  seenAt: number;
+  seen: Set<string>;
+  a: number;
+}
+
+const ms = (o: SdkObject): number => Date.parse(o.properties[LAST_MODIFIED] ?? '') || 0;
+
+export class HubSpotDeltaReader {
+  constructor(private readonly options: DeltaReaderOptions) {}
+
+  async *readChanges(checkpoint: string | null, options: ReadChangesOptions = {}): AsyncGenerator<CrmChangePage> {
+    const overlap = Math.max(0, options.overlapMs ?? 0);
+    const start = checkpoint === null ? undefined : decodeCheckpoint(checkpoint);
+    const resumeLive = start?.p === 'live';
+    const state: LiveState = {
+      t: Math.max(0, (start?.t ?? 0) - (resumeLive ? overlap : 0)),
+      x: start?.x === true && (start.p === 'archived' || (resumeLive && overlap === 0)),
+      seenAt: start?.t ?? -1,
+      seen: new Set(start?.p === 'tie' ? [] : (start?.s ?? [])),
+      a: start?.a ?? 0,
+    };
+    if (start?.p !== 'archived') {
+      if (start?.p === 'tie') yield* this.tie(state, start.t, start.id);
+      yield* this.live(state, options.signal);
+    }
+    // A first read (no checkpoint) reports what exists; deletions count from then on.
+    const archivedFrom = start === undefined ? undefined : state.a - overlap;
+    yield* this.archived(state, archivedFrom, start?.p === 'archived' ? start.c : undefined);
+  }
+
+  private properties(): string[] {
+    return [...new Set([...this.options.names, LAST_MODIFIED, MERGED_IDS])];
+  }
+
+  private records(objects: readonly SdkObject[]): CrmRecord[] {
+    return objects.flatMap((o) => [toCrmRecord(this.options, o), ...mergedAway(o)]);
+  }
+
+  /**
+   * @param final the run is complete: the next one reports archives from the newest
+   *   modification seen on (archives after this read are stamped later than that).
+   */
+  private liveCheckpoint(s: LiveState, phase: 'live' | 'archived' = 'live', cursor?: string, final = false): string {
+    const seen = s.seenAt === s.t && s.seen.size <= MAX_SEEN_IN_CHECKPOINT ? [...s.seen] : undefined;
+    const c: Checkpoint = {
+      v: 1,
+      p: phase,
+      t: s.t,
+      a: final ? Math.max(s.a, s.t) : s.a,
+      ...(s.x ? { x: true as const } : {}),
+      ...(seen && seen.length > 0 ? { s: seen } : {}),
+      ...(cursor ? { c: cursor } : {}),
+    };
+    return encodeCheckpoint(c);
+  }
+
+  private async *live(s: LiveState, signal?: AbortSignal): AsyncGenerator<CrmChangePage> {
+    const limit = this.options.searchPageSize;
+    for (;;) {
+      signal?.throwIfAborted();
+      const page = await searchContacts(this.options.transport, {
+        filters: [{ propertyName: LAST_MODIFIED, operator: s.x ? 'GT' : 'GTE', value: String(s.t) }],
+        sort: { propertyName: LAST_MODIFIED, direction: 'ASCENDING' },
+        properties: this.properties(),
+        limit,
+      });
+      const fresh = page.results.filter((o) => !(ms(o) === s.seenAt && s.seen.has(o.id)));
+      const last = page.results.at(-1);
+      if (last) {
+        const lastMs = ms(last);
+        if (lastMs !== s.seenAt) {
+          s.seenAt = lastMs;
+          s.seen = new Set();
+        }
+        for (const o of page.results) if (ms(o) === lastMs) s.seen.add(o.id);
+        s.t = lastMs;
+        s.x = false;
+      }
+      if (fresh.length > 0) yield { records: this.records(fresh), checkpoint: this.liveCheckpoint(s) };
+      if (page.results.length < limit || !last) return;
+      const first = page.results[0];
+      if (first && ms(first) === ms(last)) yield* this.tie(s, ms(last), undefined, signal);
+    }
+  }
+
+  /** More than a page of records share timestamp `at`: page through them in id order. */
+  private async *tie(s: LiveState, at: number, afterId: string | undefined, signal?: AbortSignal): AsyncGenerator<CrmChangePage> {
+    const limit = this.options.searchPageSize;
+    let cursor = afterId;
+    if (s.seenAt !== at) {
+      s.seenAt = at;
+      s.seen = new Set();
+    }
+    for (;;) {
+      signal?.throwIfAborted();
+      const page = await searchContacts(this.options.transport, {
+        filters: [
+          { propertyName: LAST_MODIFIED, operator: 'EQ', value: String(at) },
+          ...(cursor === undefined ? [] : [{ propertyName: 'hs_object_id', operator: 'GT' as const, value: cursor }]),
+        ],
+        sort: { propertyName: 'hs_object_id', direction: 'ASCENDING' },
+        properties: this.properties(),
+        limit,
+      });
+      const fresh = page.results.filter((o) => !s.seen.has(o.id));
+      for (const o of fresh) s.seen.add(o.id);
+      cursor = page.results.at(-1)?.id ?? cursor;
+      const done = page.results.length < limit;
+      if (done) {
+        // Everything at `at` is delivered: continue strictly after it.
+        s.t = at;
+        s.x = true;
+        s.seen = new Set();
+      }
+      const checkpoint = done
+        ? this.liveCheckpoint(s)
+        : encodeCheckpoint({ v: 1, p: 'tie', t: at, a: s.a, ...(cursor === undefined ? {} : { id: cursor }) });
+      if (fresh.length > 0 || done) yield { records: this.records(fresh), checkpoint };
+      if (done) return;
+    }
+  }
+
+  private async *archived(s: LiveState, from: number | undefined, startCursor: string | undefined): AsyncGenerator<CrmChangePage> {
+    const { transport } = this.options;
+    let after = startCursor;
+    for (;;) {
+      let records: CrmRecord[] = [];
+      let next: string | undefined;
+      if (from !== undefined) {
+        const cursor = after;
+        const { data } = await transport.call({
+          kind: 'list',
+          method: 'GET',
+          path: '/crm/v3/objects/contacts?archived=true',
+          idempotent: true,
+          send: (o) =>
+            transport.client.crm.contacts.basicApi.getPageWithHttpInfo(LIST_PAGE, cursor, [...this.options.names], undefined, undefined, true, o),
+        });
+        records = data.results
+          .filter((o) => (o.archivedAt?.getTime() ?? 0) >= from)
+          .map((o) => toCrmRecord(this.options, o, true));
+        next = data.paging?.next?.after;
+      }
+      if (!next) {
+        yield { records, checkpoint: this.liveCheckpoint(s, 'live', undefined, true) };
+        return;
+      }
+      after = next;
+      if (records.length > 0) yield { records, checkpoint: this.liveCheckpoint(s, 'archived', next) };
+    }
+  }
+}

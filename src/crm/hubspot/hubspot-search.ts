@@ -1,0 +1,62 @@
+/** One CRM search request through the transport (its own 5/s bucket, no rate-limit headers). */
+import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
+import type { SdkObject } from './hubspot-records.js';
+import type { HubSpotTransport } from './hubspot-transport.js';
+
+export type Operator = 'EQ' | 'GT' | 'GTE' | 'IN';
+
+const OPERATORS: Record<Operator, FilterOperatorEnum> = {
+  EQ: FilterOperatorEnum.Eq,
+  GT: FilterOperatorEnum.Gt,
+  GTE: FilterOperatorEnum.Gte,
+  IN: FilterOperatorEnum.In,
+};
+
+export interface SearchFilter {
+  readonly propertyName: string;
+  readonly operator: Operator;
+  readonly value?: string;
+  readonly values?: readonly string[];
+}
+
+export interface SearchRequest {
+  readonly filters: readonly SearchFilter[];
+  readonly sort?: { readonly propertyName: string; readonly direction: 'ASCENDING' | 'DESCENDING' };
+  readonly properties: readonly string[];
+  readonly limit: number;
+  readonly after?: string | undefined;
+}
+
+export interface SearchPage {
+  readonly results: SdkObject[];
+  readonly total: number;
+  readonly nextAfter: string | undefined;
+}
+
+export async function searchContacts(transport: HubSpotTransport, request: SearchRequest): Promise<SearchPage> {
+  const body = {
+    filterGroups: [
+      {
+        filters: request.filters.map((f) => ({
+          propertyName: f.propertyName,
+          operator: OPERATORS[f.operator],
+          ...(f.value === undefined ? {} : { value: f.value }),
+          ...(f.values === undefined ? {} : { values: [...f.values] }),
+        })),
+      },
+    ],
+    // The SDK types sorts as string[], but HubSpot wants objects; they pass through untouched.
+    ...(request.sort ? { sorts: [request.sort] as unknown as string[] } : {}),
+    properties: [...request.properties],
+    limit: request.limit,
+    ...(request.after === undefined ? {} : { after: request.after }),
+  };
+  const { data } = await transport.call({
+    kind: 'search',
+    method: 'POST',
+    path: '/crm/v3/objects/contacts/search',
+    idempotent: true,
+    send: (o) => transport.client.crm.contacts.searchApi.doSearchWithHttpInfo(body, o),
+  });
+  return { results: data.results, total: data.total, nextAfter: data.paging?.next?.after };
+}

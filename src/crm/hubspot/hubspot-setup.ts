@@ -1,0 +1,137 @@
+/**
+ * check(): the token works (a one-record read), the key property exists and is unique, the
+ * mapped properties exist. setup(): also creates the key property when missing, which needs
+ * the `crm.schemas.contacts.write` scope.
+ */
+import {
+  PropertyCreateFieldTypeEnum,
+  PropertyCreateTypeEnum,
+} from '@hubspot/api-client/lib/codegen/crm/properties/index.js';
+import { PropsyncError } from '../../core/errors.js';
+import type { SetupCheck } from '../port.js';
+import type { HubSpotTransport } from './hubspot-transport.js';
+
+type Check = SetupCheck['checks'][number];
+
+export interface SetupOptions {
+  readonly transport: HubSpotTransport;
+  readonly keyProperty: string;
+  readonly properties: readonly string[];
+}
+
+interface PropertyInfo {
+  name: string;
+  hasUniqueValue?: boolean;
+}
+
+function failure(name: string, e: unknown): Check {
+  return { name, ok: false, message: e instanceof Error ? e.message : String(e) };
+}
+
+export class HubSpotSetup {
+  constructor(private readonly options: SetupOptions) {}
+
+  async check(): Promise<SetupCheck> {
+    const checks: Check[] = [await this.checkToken()];
+    if (checks[0]?.ok) checks.push(...(await this.checkProperties()));
+    return { ok: checks.every((c) => c.ok), checks };
+  }
+
+  async setup(): Promise<SetupCheck> {
+    const first = await this.check();
+    const key = first.checks.find((c) => c.name === 'key-property');
+    if (!key || key.ok || !key.message.includes('does not exist')) return first;
+    const created = await this.createKeyProperty();
+    if (!created.ok) return { ok: false, checks: first.checks.map((c) => (c.name === 'key-property' ? created : c)) };
+    return this.check();
+  }
+
+  private async checkToken(): Promise<Check> {
+    const { transport } = this.options;
+    try {
+      await transport.call({
+        kind: 'read',
+        method: 'GET',
+        path: '/crm/v3/objects/contacts?limit=1',
+        idempotent: true,
+        send: (o) => transport.client.crm.contacts.basicApi.getPageWithHttpInfo(1, undefined, undefined, undefined, undefined, false, o),
+      });
+      return { name: 'credentials', ok: true, message: 'HubSpot accepted the access token (contacts readable)' };
+    } catch (e) {
+      if (e instanceof PropsyncError && e.code === 'UNAUTHORIZED')
+        return { name: 'credentials', ok: false, message: `HubSpot rejected the access token: ${e.message}` };
+      return failure('credentials', e);
+    }
+  }
+
+  private async checkProperties(): Promise<Check[]> {
+    const { transport, keyProperty } = this.options;
+    let all: PropertyInfo[];
+    try {
+      const { data } = await transport.call({
+        kind: 'schema',
+        method: 'GET',
+        path: '/crm/v3/properties/contacts',
+        idempotent: true,
+        send: (o) => transport.client.crm.properties.coreApi.getAllWithHttpInfo('contacts', false, undefined, o),
+      });
+      all = data.results;
+    } catch (e) {
+      return [failure('key-property', e)];
+    }
+    const byName = new Map(all.map((p) => [p.name, p]));
+    const key = byName.get(keyProperty);
+    const keyCheck: Check = !key
+      ? { name: 'key-property', ok: false, message: `Contact property '${keyProperty}' does not exist; run setup to create it` }
+      : key.hasUniqueValue
+        ? { name: 'key-property', ok: true, message: `Contact property '${keyProperty}' exists and is unique` }
+        : {
+            name: 'key-property',
+            ok: false,
+            message: `Contact property '${keyProperty}' exists but is not unique (hasUniqueValue=false); HubSpot cannot make an existing property unique, so configure another key property name`,
+          };
+    const missing = this.options.properties.filter((p) => !byName.has(p));
+    const mapped: Check =
+      missing.length === 0
+        ? { name: 'mapped-properties', ok: true, message: `All ${this.options.properties.length} mapped properties exist` }
+        : { name: 'mapped-properties', ok: false, message: `Mapped contact properties missing in HubSpot: ${missing.join(', ')}` };
+    return [keyCheck, mapped];
+  }
+
+  private async createKeyProperty(): Promise<Check> {
+    const { transport, keyProperty } = this.options;
+    try {
+      await transport.call({
+        kind: 'schema',
+        method: 'POST',
+        path: '/crm/v3/properties/contacts',
+        idempotent: false,
+        send: (o) =>
+          transport.client.crm.properties.coreApi.createWithHttpInfo(
+            'contacts',
+            {
+              name: keyProperty,
+              label: 'Propstreet ID',
+              type: PropertyCreateTypeEnum.String,
+              fieldType: PropertyCreateFieldTypeEnum.Text,
+              groupName: 'contactinformation',
+              hasUniqueValue: true,
+              description: 'Propstreet contact id, written by propsync; do not edit',
+            },
+            o,
+          ),
+      });
+      return { name: 'key-property', ok: true, message: `Created contact property '${keyProperty}' (unique)` };
+    } catch (e) {
+      if (e instanceof PropsyncError && e.code === 'CONFLICT')
+        return { name: 'key-property', ok: true, message: `Contact property '${keyProperty}' already exists` };
+      if (e instanceof PropsyncError && e.code === 'FORBIDDEN')
+        return {
+          name: 'key-property',
+          ok: false,
+          message: `Cannot create contact property '${keyProperty}': the HubSpot private app lacks the crm.schemas.contacts.write scope. Add that scope to the app, or create the property by hand (type single-line text, "Require unique values" on) and run setup again.`,
+        };
+      return failure('key-property', e);
+    }
+  }
+}

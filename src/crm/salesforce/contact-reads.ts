@@ -1,0 +1,92 @@
+/**
+ * Reading Contacts. Changes come from queryAll ordered by (SystemModstamp, Id), so deleted rows
+ * (IsDeleted) and merge losers (MasterRecordId) are part of the feed; each page carries the
+ * keyset position after its last row. Lookups by id, key or email are live rows only, in
+ * `IN (…)` chunks; SOQL's `=`/`IN` on text is case-insensitive, which makes email lookups so.
+ */
+import type { CrmChangePage, CrmRecord, ReadChangesOptions } from '../port.js';
+import {
+  afterPosition,
+  type ChangePosition,
+  decodeCheckpoint,
+  encodeCheckpoint,
+} from './change-checkpoint.js';
+import { type SoqlRow, toCrmRecord } from './contact-record.js';
+import type { SalesforceClient } from './salesforce-client.js';
+import { chunkForIn, inList, isSalesforceId, selectList } from './soql.js';
+
+export class ContactReader {
+  /** Fields carried in `properties`: the configured ones and the key. */
+  private readonly propertyFields: readonly string[];
+  private readonly select: string;
+
+  constructor(
+    private readonly client: SalesforceClient,
+    fields: readonly string[],
+    private readonly externalIdField: string,
+  ) {
+    const seen = new Set<string>();
+    this.propertyFields = [...fields, externalIdField].filter(
+      (f) => !seen.has(f.toLowerCase()) && seen.add(f.toLowerCase()),
+    );
+    this.select = selectList(fields, externalIdField);
+  }
+
+  async *changes(checkpoint: string | null, options: ReadChangesOptions = {}): AsyncGenerator<CrmChangePage> {
+    const from = checkpoint ? decodeCheckpoint(checkpoint) : undefined;
+    const where = from ? ` WHERE ${afterPosition(from, Math.max(0, options.overlapMs ?? 0))}` : '';
+    const soql = `SELECT ${this.select} FROM Contact${where} ORDER BY SystemModstamp ASC, Id ASC`;
+    let position: ChangePosition | undefined = from;
+    for await (const page of this.client.pages(soql, 'read', true)) {
+      options.signal?.throwIfAborted();
+      const records = page.records.map((row) => this.record(row));
+      const last = records.at(-1);
+      if (!last) continue;
+      position = { stampMs: Date.parse(last.modifiedAt), id: last.id };
+      yield { records, checkpoint: encodeCheckpoint(position) };
+    }
+  }
+
+  async byIds(ids: readonly string[]): Promise<CrmRecord[]> {
+    // A malformed id fails the whole query on Salesforce; such an id cannot exist anyway.
+    return this.lookup('Id', unique(ids.filter(isSalesforceId)), 'read');
+  }
+
+  async byKeys(keys: readonly string[]): Promise<CrmRecord[]> {
+    return this.lookup(this.externalIdField, unique(keys.filter((k) => k !== '')), 'read');
+  }
+
+  async byEmails(emails: readonly string[]): Promise<CrmRecord[]> {
+    return this.lookup(
+      'Email',
+      unique(emails.map((e) => e.trim().toLowerCase()).filter((e) => e !== '')),
+      'search',
+    );
+  }
+
+  private async lookup(
+    field: string,
+    values: readonly string[],
+    kind: 'read' | 'search',
+  ): Promise<CrmRecord[]> {
+    const out: CrmRecord[] = [];
+    const seen = new Set<string>();
+    for (const chunk of chunkForIn(values)) {
+      const soql = `SELECT ${this.select} FROM Contact WHERE ${inList(field, chunk)} ORDER BY Id ASC`;
+      for (const row of await this.client.queryAllRows(soql, kind)) {
+        const record = this.record(row);
+        if (!seen.has(record.id)) out.push(record);
+        seen.add(record.id);
+      }
+    }
+    return out;
+  }
+
+  private record(row: SoqlRow): CrmRecord {
+    return toCrmRecord(row, this.propertyFields);
+  }
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,199 @@
+/**
+ * Writing Contacts through sObject Collections, 200 records a call, `allOrNone: false`, results
+ * in input order. Inputs Salesforce would reject for sure (no LastName on an upsert, a cleared
+ * LastName, a malformed id, a repeated key) are answered here without a call. An update that
+ * carries `ifUnmodifiedSince` goes alone (collections take no conditional headers) as
+ * PATCH /sobjects/Contact/{id} with If-Unmodified-Since, so a 412 becomes a `conflict`.
+ *
+ * When a call fails as a whole: if it was the operation's first call the error is thrown; after
+ * that, earlier calls have been applied, so their results are returned and the failure is
+ * reported on each record of the failed and remaining calls instead of being thrown away.
+ */
+import { PayloadError, PropsyncError } from '../../core/errors.js';
+import type { UpdateInput, UpsertInput, WriteError, WriteResult } from '../port.js';
+import type { SalesforceClient } from './salesforce-client.js';
+import {
+  callFailureToWriteError,
+  type SalesforceSaveError,
+  singleRecordWriteError,
+  toWriteError,
+} from './salesforce-errors.js';
+import { isSalesforceId } from './soql.js';
+
+export const COLLECTION_SIZE = 200;
+
+interface SaveResultLike {
+  readonly id?: string | null | undefined;
+  readonly success: boolean;
+  readonly created?: boolean | undefined;
+  readonly errors?: readonly SalesforceSaveError[] | undefined;
+}
+
+type Fields = Record<string, string | null>;
+interface Pending {
+  readonly index: number;
+  readonly record: Fields;
+}
+
+function fail(code: WriteError['code'], crmCode: string, message: string, fields?: string[]): WriteResult {
+  return { ok: false, error: { code, crmCode, message, retryable: false, ...(fields ? { fields } : {}) } };
+}
+
+function toResult(r: SaveResultLike | undefined, fallbackId?: string): WriteResult {
+  if (!r) throw new PayloadError('Salesforce returned fewer results than records sent', '[]');
+  if (r.success) return { ok: true, id: r.id ?? fallbackId ?? '', created: r.created === true };
+  return { ok: false, error: toWriteError(r.errors) };
+}
+
+function blank(value: string | null | undefined): boolean {
+  return value === undefined || value === null || value.trim() === '';
+}
+
+export class ContactWriter {
+  constructor(
+    private readonly client: SalesforceClient,
+    private readonly externalIdField: string,
+  ) {}
+
+  async upsertByKey(inputs: readonly UpsertInput[]): Promise<WriteResult[]> {
+    const results: WriteResult[] = new Array(inputs.length);
+    const pending: Pending[] = [];
+    const seen = new Set<string>();
+    inputs.forEach((input, index) => {
+      const key = input.key.trim();
+      if (key === '')
+        results[index] = fail('invalid', 'MISSING_ARGUMENT', `${this.externalIdField} is empty`);
+      else if (seen.has(key.toLowerCase())) {
+        results[index] = fail('duplicate', 'DUPLICATE_EXTERNAL_ID', `key ${key} appears twice in one upsert`);
+      } else if (blank(input.properties.LastName)) {
+        results[index] = fail(
+          'required-missing',
+          'REQUIRED_FIELD_MISSING',
+          'Required fields are missing: [LastName]',
+          ['LastName'],
+        );
+      } else pending.push({ index, record: { ...input.properties, [this.externalIdField]: key } });
+      seen.add(key.toLowerCase());
+    });
+    const path = `/composite/sobjects/Contact/${this.externalIdField}`;
+    await this.inChunks(pending, results, async (chunk) => {
+      const res = await this.client.call('write', { method: 'PATCH', path }, true, () =>
+        this.client.conn.sobject('Contact').upsert(chunk, this.externalIdField, { allOrNone: false }),
+      );
+      return chunk.map((_, j) => toResult(res[j]));
+    });
+    return results;
+  }
+
+  async update(inputs: readonly UpdateInput[]): Promise<WriteResult[]> {
+    const results: WriteResult[] = new Array(inputs.length);
+    const batch: Pending[] = [];
+    const single: { index: number; input: UpdateInput }[] = [];
+    inputs.forEach((input, index) => {
+      if (!isSalesforceId(input.id))
+        results[index] = fail('not-found', 'MALFORMED_ID', `not a Contact id: ${input.id}`);
+      else if ('LastName' in input.properties && blank(input.properties.LastName)) {
+        results[index] = fail(
+          'required-missing',
+          'REQUIRED_FIELD_MISSING',
+          'Required fields are missing: [LastName]',
+          ['LastName'],
+        );
+      } else if (input.ifUnmodifiedSince !== undefined) single.push({ index, input });
+      else batch.push({ index, record: { ...input.properties, Id: input.id } });
+    });
+    await this.inChunks(batch, results, async (chunk) => {
+      const res = await this.client.call(
+        'write',
+        { method: 'PATCH', path: '/composite/sobjects' },
+        true,
+        () =>
+          this.client.conn.sobject('Contact').update(
+            chunk.map((r) => ({ ...r, Id: r.Id as string })),
+            { allOrNone: false },
+          ),
+      );
+      return chunk.map((r, j) => toResult(res[j], r.Id ?? undefined));
+    });
+    for (const { index, input } of single) results[index] = await this.conditionalUpdate(input);
+    return results;
+  }
+
+  async delete(ids: readonly string[]): Promise<WriteResult[]> {
+    const results: WriteResult[] = new Array(ids.length);
+    const pending: Pending[] = [];
+    ids.forEach((id, index) => {
+      if (isSalesforceId(id)) pending.push({ index, record: { Id: id } });
+      else results[index] = fail('not-found', 'MALFORMED_ID', `not a Contact id: ${id}`);
+    });
+    await this.inChunks(pending, results, async (chunk) => {
+      const chunkIds = chunk.map((r) => r.Id as string);
+      // DELETE is idempotent in effect: a repeat reports ENTITY_IS_DELETED, it deletes nothing else.
+      const res = await this.client.call(
+        'write',
+        { method: 'DELETE', path: '/composite/sobjects' },
+        true,
+        () => this.client.conn.sobject('Contact').destroy(chunkIds, { allOrNone: false }),
+      );
+      return chunk.map((r, j) => toResult(res[j], r.Id ?? undefined));
+    });
+    return results;
+  }
+
+  private async conditionalUpdate(input: UpdateInput): Promise<WriteResult> {
+    // Accepts ISO-8601 and Salesforce's own `…+0000` form.
+    const since = new Date((input.ifUnmodifiedSince ?? '').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+    if (Number.isNaN(since.getTime())) {
+      return fail(
+        'invalid',
+        'INVALID_HEADER_TYPE',
+        `ifUnmodifiedSince is not a date: ${input.ifUnmodifiedSince}`,
+      );
+    }
+    const path = `/sobjects/Contact/${input.id}`;
+    try {
+      // Not idempotent: a repeat after a lost answer would see our own write and report a conflict.
+      const res = await this.client.call('write', { method: 'PATCH', path }, false, () =>
+        this.client.conn
+          .sobject('Contact')
+          .update(
+            { ...input.properties, Id: input.id },
+            { headers: { 'If-Unmodified-Since': since.toUTCString() } },
+          ),
+      );
+      return toResult(res, input.id);
+    } catch (e) {
+      if (!(e instanceof PropsyncError)) throw e;
+      if (e.code === 'PRECONDITION_FAILED') {
+        return fail(
+          'conflict',
+          'PRECONDITION_FAILED',
+          `Contact ${input.id} changed since ${since.toISOString()}`,
+        );
+      }
+      if (['BUDGET_EXHAUSTED', 'DAILY_LIMIT', 'UNAUTHORIZED'].includes(e.code)) throw e;
+      return { ok: false, error: singleRecordWriteError(e) };
+    }
+  }
+
+  private async inChunks(
+    pending: readonly Pending[],
+    results: WriteResult[],
+    send: (chunk: Fields[]) => Promise<WriteResult[]>,
+  ): Promise<void> {
+    for (let start = 0; start < pending.length; start += COLLECTION_SIZE) {
+      const chunk = pending.slice(start, start + COLLECTION_SIZE);
+      try {
+        const out = await send(chunk.map((p) => p.record));
+        chunk.forEach((p, j) => {
+          results[p.index] = out[j] as WriteResult;
+        });
+      } catch (e) {
+        if (!(e instanceof PropsyncError) || start === 0) throw e;
+        const error = callFailureToWriteError(e);
+        for (const p of pending.slice(start)) results[p.index] = { ok: false, error };
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * The Salesforce CrmAdapter on jsforce 3.10.16: Contacts keyed by a unique External ID field,
+ * writes through sObject Collections (200 a call), change reads through queryAll, and the org's
+ * daily API allowance guarded by `dailyBudgetShare`. Calls per record: an upsert, update or delete
+ * costs 1/200 of a call; a change read 1/2000; a lookup by id, key or email 1/200.
+ */
+import { type Clock, systemClock } from '../../core/clock.js';
+import { type Logger, silentLogger } from '../../core/logger.js';
+import type { RetryPolicy } from '../../core/retry.js';
+import type { CrmAdapter, CrmLimits } from '../port.js';
+import { ApiBudget } from './api-budget.js';
+import { ContactReader } from './contact-reads.js';
+import { COLLECTION_SIZE, ContactWriter } from './contact-writes.js';
+import { QUERY_BATCH_SIZE, SalesforceClient } from './salesforce-client.js';
+import { openConnection } from './salesforce-connection.js';
+import { runSetupChecks } from './setup-check.js';
+import { assertFieldName } from './soql.js';
+
+export interface SalesforceAdapterOptions {
+  /** The org's own URL, e.g. https://acme.my.salesforce.com. */
+  readonly instanceUrl: string;
+  readonly accessToken: string;
+  /** With `clientId` (and `clientSecret` for a confidential app): refreshes an expired session. */
+  readonly refreshToken?: string | undefined;
+  readonly clientId?: string | undefined;
+  readonly clientSecret?: string | undefined;
+  /** Where tokens are refreshed: https://login.salesforce.com, test.salesforce.com, or My Domain. */
+  readonly loginUrl?: string | undefined;
+  /** REST API version; collection upsert needs 46.0+. */
+  readonly version?: string | undefined;
+  /** The unique External ID field on Contact that holds the Propstreet id. */
+  readonly externalIdField?: string | undefined;
+  /** Contact fields to read (the mapping's CRM side). */
+  readonly fields: readonly string[];
+  /** Share of the org's daily API limit after which this adapter stops calling (default 0.8). */
+  readonly dailyBudgetShare?: number | undefined;
+  readonly clock?: Clock | undefined;
+  readonly logger?: Logger | undefined;
+  readonly retryPolicy?: RetryPolicy | undefined;
+  /** Per-request timeout (default 120 s; jsforce's own is 30 minutes). */
+  readonly requestTimeoutMs?: number | undefined;
+  /** Called with the new access token after a refresh, e.g. to store it. */
+  readonly onTokenRefreshed?: ((accessToken: string) => void) | undefined;
+}
+
+export const SALESFORCE_LIMITS: CrmLimits = {
+  writeBatchSize: COLLECTION_SIZE,
+  readPageSize: QUERY_BATCH_SIZE,
+  maxConcurrency: 4,
+};
+
+export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmAdapter {
+  const externalIdField = assertFieldName(options.externalIdField ?? 'Propstreet_Id__c');
+  const fields = options.fields.map(assertFieldName);
+  const share = options.dailyBudgetShare ?? 0.8;
+  const logger = options.logger ?? silentLogger;
+  const budget = new ApiBudget(share);
+  const conn = openConnection({
+    instanceUrl: options.instanceUrl,
+    accessToken: options.accessToken,
+    version: options.version ?? '62.0',
+    loginUrl: options.loginUrl ?? 'https://login.salesforce.com',
+    refreshToken: options.refreshToken,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    logger,
+    requestTimeoutMs: options.requestTimeoutMs ?? 120_000,
+    onTokenRefreshed: options.onTokenRefreshed,
+  });
+  const client = new SalesforceClient({
+    conn,
+    budget,
+    clock: options.clock ?? systemClock,
+    logger,
+    retryPolicy: options.retryPolicy,
+  });
+  const reader = new ContactReader(client, fields, externalIdField);
+  const writer = new ContactWriter(client, externalIdField);
+
+  return {
+    kind: 'salesforce',
+    limits: SALESFORCE_LIMITS,
+    keyProperty: externalIdField,
+    check: () => runSetupChecks(client, externalIdField, fields, share, false),
+    setup: () => runSetupChecks(client, externalIdField, fields, share, true),
+    readChanges: (checkpoint, readOptions) => reader.changes(checkpoint, readOptions),
+    readByIds: (ids) => reader.byIds(ids),
+    readByKeys: (keys) => reader.byKeys(keys),
+    findByEmails: (emails) => reader.byEmails(emails),
+    upsertByKey: (inputs) => writer.upsertByKey(inputs),
+    update: (inputs) => writer.update(inputs),
+    delete: (ids) => writer.delete(ids),
+    usage: () => budget.usage(),
+  };
+}

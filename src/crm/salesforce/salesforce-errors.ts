@@ -1,0 +1,193 @@
+/**
+ * Salesforce failures → the project's typed errors. jsforce throws an Error whose `errorCode`
+ * (and `name`) is Salesforce's `errorCode`, or `ERROR_HTTP_<status>` for a non-JSON body, and
+ * node-fetch's `FetchError` (with a socket `code`) for transport failures. Collections report
+ * per-record errors as `{statusCode, message, fields}`, mapped to the port's WriteError.
+ */
+import {
+  NotFoundError,
+  PreconditionFailedError,
+  PropsyncError,
+  RateLimitedError,
+  type RequestInfo,
+  UnauthorizedError,
+  ValidationError,
+} from '../../core/errors.js';
+import type { WriteError, WriteErrorCode } from '../port.js';
+
+interface JsforceError {
+  readonly name?: string;
+  readonly errorCode?: string;
+  readonly message?: string;
+  readonly code?: string;
+  readonly data?: unknown;
+}
+
+const INVALID_REQUEST = new Set([
+  'MALFORMED_QUERY',
+  'INVALID_FIELD',
+  'INVALID_TYPE',
+  'INVALID_QUERY_FILTER_OPERATOR',
+  'INVALID_QUERY_LOCATOR',
+  'JSON_PARSER_ERROR',
+  'EXCEEDED_ID_LIMIT',
+  'MALFORMED_ID',
+  'INVALID_FIELD_FOR_INSERT_UPDATE',
+  'INVALID_HEADER_TYPE',
+]);
+
+function crmCodeOf(e: JsforceError): string {
+  const code = e.errorCode ?? '';
+  if (code === 'MULTIPLE_API_ERRORS' && Array.isArray(e.data)) {
+    const first = e.data[0] as { errorCode?: unknown } | undefined;
+    if (typeof first?.errorCode === 'string') return first.errorCode;
+  }
+  return code;
+}
+
+const RECORD_CODES: Readonly<Record<string, { code: WriteErrorCode; retryable: boolean }>> = {
+  DUPLICATE_VALUE: { code: 'duplicate', retryable: false },
+  DUPLICATES_DETECTED: { code: 'duplicate', retryable: false },
+  DUPLICATE_EXTERNAL_ID: { code: 'duplicate', retryable: false },
+  REQUIRED_FIELD_MISSING: { code: 'required-missing', retryable: false },
+  ENTITY_IS_DELETED: { code: 'not-found', retryable: false },
+  INVALID_CROSS_REFERENCE_KEY: { code: 'not-found', retryable: false },
+  MALFORMED_ID: { code: 'not-found', retryable: false },
+  NOT_FOUND: { code: 'not-found', retryable: false },
+  STRING_TOO_LONG: { code: 'invalid', retryable: false },
+  INVALID_EMAIL_ADDRESS: { code: 'invalid', retryable: false },
+  FIELD_CUSTOM_VALIDATION_EXCEPTION: { code: 'invalid', retryable: false },
+  FIELD_INTEGRITY_EXCEPTION: { code: 'invalid', retryable: false },
+  INVALID_FIELD: { code: 'invalid', retryable: false },
+  INVALID_FIELD_FOR_INSERT_UPDATE: { code: 'invalid', retryable: false },
+  INVALID_TYPE_ON_FIELD_IN_RECORD: { code: 'invalid', retryable: false },
+  JSON_PARSER_ERROR: { code: 'invalid', retryable: false },
+  PRECONDITION_FAILED: { code: 'conflict', retryable: false },
+  UNABLE_TO_LOCK_ROW: { code: 'server', retryable: true },
+  REQUEST_LIMIT_EXCEEDED: { code: 'rate-limited', retryable: true },
+};
+
+export function toPropsyncError(error: unknown, request: RequestInfo): PropsyncError {
+  if (error instanceof PropsyncError) return error;
+  const e = (error ?? {}) as JsforceError;
+  const code = crmCodeOf(e);
+  const status = Number(/^ERROR_HTTP_(\d{3})$/.exec(code)?.[1] ?? 0);
+  const text = `Salesforce ${request.method} ${request.path}: ${code ? `${code}: ` : ''}${e.message ?? String(error)}`;
+  const opts = { request, cause: error };
+  if (code === 'INVALID_SESSION_ID' || status === 401 || /Unable to refresh session/.test(e.message ?? '')) {
+    return new UnauthorizedError(
+      `${text} (the access token is invalid or expired; configure refreshToken and clientId so it can be refreshed)`,
+      request,
+    );
+  }
+  if (code === 'REQUEST_LIMIT_EXCEEDED') {
+    // The same code covers the concurrent long-request cap, which passes within seconds.
+    if (/ConcurrentPerOrgLongTxn|concurrent/i.test(e.message ?? ''))
+      return new RateLimitedError(text, undefined, request);
+    return new RateLimitedError(
+      `${text} (the org's rolling 24-hour API request limit is used up; the run stops here)`,
+      undefined,
+      request,
+      'DAILY_LIMIT',
+    );
+  }
+  if (status === 429) return new RateLimitedError(text, undefined, request);
+  if (code === 'UNABLE_TO_LOCK_ROW') return new PropsyncError('LOCKED', text, { ...opts, retryable: true });
+  if (code === 'SERVER_UNAVAILABLE' || status >= 500) {
+    return new PropsyncError('SERVER_ERROR', text, { ...opts, retryable: true });
+  }
+  if (code === 'NOT_FOUND' || code === 'ENTITY_IS_DELETED' || status === 404)
+    return new NotFoundError(text, request);
+  if (code === 'PRECONDITION_FAILED' || status === 412) return new PreconditionFailedError(text, request);
+  if (code.startsWith('INSUFFICIENT_ACCESS') || code === 'API_DISABLED_FOR_ORG' || status === 403) {
+    return new PropsyncError('FORBIDDEN', text, opts);
+  }
+  const asRecord = RECORD_CODES[code]?.code;
+  if (asRecord === 'not-found') return new NotFoundError(text, request);
+  if (
+    INVALID_REQUEST.has(code) ||
+    status === 400 ||
+    asRecord === 'invalid' ||
+    asRecord === 'required-missing' ||
+    asRecord === 'duplicate'
+  ) {
+    return new ValidationError(text, {}, opts);
+  }
+  if (e.name === 'FetchError' || e.name === 'AbortError') {
+    const timeout = e.name === 'AbortError' || e.code === 'ETIMEDOUT';
+    return new PropsyncError(timeout ? 'TIMEOUT' : 'NETWORK', text, { ...opts, retryable: true });
+  }
+  return new PropsyncError('INTERNAL', text, opts);
+}
+
+/** One per-record error as collections return it (`statusCode`) or a single-record call (`errorCode`). */
+export interface SalesforceSaveError {
+  readonly statusCode?: string | undefined;
+  readonly errorCode?: string | undefined;
+  readonly message?: string | undefined;
+  readonly fields?: readonly string[] | undefined;
+  readonly duplicateResult?: {
+    readonly matchResults?: readonly {
+      readonly matchRecords?: readonly { readonly record?: { readonly Id?: string } }[];
+    }[];
+  };
+}
+
+function existingIdOf(e: SalesforceSaveError): string | undefined {
+  for (const result of e.duplicateResult?.matchResults ?? []) {
+    for (const match of result.matchRecords ?? []) if (match.record?.Id) return match.record.Id;
+  }
+  return /record with id: ([a-zA-Z0-9]{15,18})/.exec(e.message ?? '')?.[1];
+}
+
+export function toWriteError(errors: readonly SalesforceSaveError[] | undefined): WriteError {
+  const first = errors?.[0];
+  const crmCode = first?.statusCode ?? first?.errorCode ?? 'UNKNOWN_EXCEPTION';
+  const mapped = RECORD_CODES[crmCode] ?? { code: 'unknown' as const, retryable: false };
+  const existingId = first && mapped.code === 'duplicate' ? existingIdOf(first) : undefined;
+  const fields = (errors ?? []).flatMap((e) => e.fields ?? []);
+  return {
+    code: mapped.code,
+    message:
+      (errors ?? []).map((e) => `${e.statusCode ?? e.errorCode}: ${e.message ?? ''}`).join('; ') || crmCode,
+    retryable: mapped.retryable,
+    crmCode,
+    ...(existingId ? { existingId } : {}),
+    ...(fields.length ? { fields } : {}),
+  };
+}
+
+/**
+ * A single-record call (PATCH /sobjects/Contact/{id}) fails with the record's own error codes at the
+ * top level; those map like collection errors, anything else like a failed call.
+ */
+export function singleRecordWriteError(e: PropsyncError): WriteError {
+  const cause = (e.cause ?? {}) as JsforceError;
+  const list = Array.isArray(cause.data)
+    ? (cause.data as SalesforceSaveError[])
+    : [cause.data as SalesforceSaveError];
+  const code = crmCodeOf(cause);
+  if (code && RECORD_CODES[code])
+    return toWriteError(
+      list.filter(Boolean).length ? list : [{ errorCode: code, message: cause.message ?? '' }],
+    );
+  return callFailureToWriteError(e);
+}
+
+/** A whole call that failed, reported on each record it carried. */
+export function callFailureToWriteError(e: PropsyncError): WriteError {
+  const code: WriteErrorCode =
+    e.code === 'RATE_LIMITED' || e.code === 'DAILY_LIMIT' || e.code === 'BUDGET_EXHAUSTED'
+      ? 'rate-limited'
+      : e.code === 'SERVER_ERROR' || e.code === 'NETWORK' || e.code === 'TIMEOUT' || e.code === 'LOCKED'
+        ? 'server'
+        : e.code === 'PRECONDITION_FAILED'
+          ? 'conflict'
+          : e.code === 'NOT_FOUND'
+            ? 'not-found'
+            : e.code === 'VALIDATION'
+              ? 'invalid'
+              : 'unknown';
+  const retryable = code === 'rate-limited' || code === 'server' || e.retryable;
+  return { code, message: e.message, retryable, crmCode: e.code };
+}

@@ -1,0 +1,105 @@
+/**
+ * `check()` / `setup()`: the session works (GET /limits, which also tells the day's API usage),
+ * the key field exists on Contact as a unique External ID, the configured fields exist, and the
+ * API budget has room. Custom fields cannot be created through the REST data API, so `setup()`
+ * cannot fix a missing key field; it explains the clicks in Salesforce Setup instead.
+ */
+import { isPropsyncError } from '../../core/errors.js';
+import type { SetupCheck } from '../port.js';
+import type { SalesforceClient } from './salesforce-client.js';
+
+interface DescribeField {
+  readonly name: string;
+  readonly type?: string;
+  readonly externalId?: boolean;
+  readonly unique?: boolean;
+}
+
+type Check = SetupCheck['checks'][number];
+
+export function keyFieldInstructions(field: string): string {
+  const label = field.replace(/__c$/, '').replace(/_/g, ' ');
+  return [
+    `Create the External ID field ${field} on Contact (the API cannot create fields):`,
+    '1. In Salesforce, open Setup (gear icon) → Object Manager → Contact → Fields & Relationships → New.',
+    '2. Data type: Text. Next.',
+    `3. Field Label "${label}", Length 255, Field Name "${field.replace(/__c$/, '')}" (the API name becomes ${field}).`,
+    '4. Tick "Unique" (treat "ABC" and "abc" as duplicate values) and "External ID". Next.',
+    '5. Field-level security: make it visible and editable for the integration user’s profile. Next, Save.',
+    '6. Run `propsync check` again.',
+  ].join('\n');
+}
+
+export async function runSetupChecks(
+  client: SalesforceClient,
+  externalIdField: string,
+  fields: readonly string[],
+  budgetShare: number,
+  explainFix: boolean,
+): Promise<SetupCheck> {
+  const checks: Check[] = [];
+  const done = () => ({ ok: checks.every((c) => c.ok), checks });
+  try {
+    const limits = await client.call('meta', { method: 'GET', path: '/limits' }, true, () =>
+      client.conn.request<{ DailyApiRequests?: { Max: number; Remaining: number } }>('/limits'),
+    );
+    const daily = limits.DailyApiRequests;
+    checks.push({
+      name: 'session',
+      ok: true,
+      message: daily
+        ? `connected; ${daily.Max - daily.Remaining} of ${daily.Max} daily API requests used`
+        : 'connected',
+    });
+    if (daily && daily.Max > 0 && (daily.Max - daily.Remaining) / daily.Max >= budgetShare) {
+      checks.push({
+        name: 'api-budget',
+        ok: false,
+        message: `the org has used ${Math.round(((daily.Max - daily.Remaining) / daily.Max) * 100)}% of its daily API requests; this connector stops at ${Math.round(budgetShare * 100)}% (dailyBudgetShare)`,
+      });
+    }
+  } catch (e) {
+    checks.push({ name: 'session', ok: false, message: isPropsyncError(e) ? e.message : String(e) });
+    return done();
+  }
+  let described: readonly DescribeField[];
+  try {
+    const d = await client.call('meta', { method: 'GET', path: '/sobjects/Contact/describe' }, true, () =>
+      client.conn.request<{ fields: DescribeField[] }>('/sobjects/Contact/describe'),
+    );
+    described = d.fields;
+  } catch (e) {
+    checks.push({ name: 'contact-describe', ok: false, message: isPropsyncError(e) ? e.message : String(e) });
+    return done();
+  }
+  const byName = new Map(described.map((f) => [f.name.toLowerCase(), f]));
+  const key = byName.get(externalIdField.toLowerCase());
+  const hint = explainFix
+    ? `\n${keyFieldInstructions(externalIdField)}`
+    : ' (run `propsync setup` for how to create it)';
+  if (!key) {
+    checks.push({ name: 'key-field', ok: false, message: `Contact has no field ${externalIdField}.${hint}` });
+  } else if (key.externalId !== true || key.unique !== true) {
+    const missing = [key.externalId !== true ? 'External ID' : '', key.unique !== true ? 'Unique' : '']
+      .filter(Boolean)
+      .join(' and ');
+    checks.push({
+      name: 'key-field',
+      ok: false,
+      message: `Contact.${key.name} exists but is not ${missing}; edit the field in Setup → Object Manager → Contact → Fields & Relationships and tick ${missing}, or upserts may create duplicates.`,
+    });
+  } else {
+    checks.push({ name: 'key-field', ok: true, message: `Contact.${key.name} is a unique External ID` });
+  }
+  const unknown = fields.filter((f) => !byName.has(f.toLowerCase()));
+  checks.push(
+    unknown.length
+      ? {
+          name: 'fields',
+          ok: false,
+          message: `Contact has no field ${unknown.join(', ')} visible to this user (check the mapping and field-level security)`,
+        }
+      : { name: 'fields', ok: true, message: `${fields.length} mapped fields readable` },
+  );
+  return done();
+}

@@ -1,0 +1,105 @@
+/** Canonical values back into a CRM property set or a Propstreet write. */
+import type { Contact, ContactWrite } from '../propstreet/schema.js';
+import type { CanonicalValues } from '../state/port.js';
+import { fieldsFor } from './field-sets.js';
+import type { FieldMapping, Mapping } from './mapping-schema.js';
+import { normalise } from './normalise.js';
+import { type AccessorWrite, writeAccessors } from './propstreet-accessors.js';
+
+export type CrmProblemCode = 'too-long' | 'truncated' | 'required-missing';
+
+export interface CrmProblem {
+  /** Canonical field name. */
+  readonly field: string;
+  /** CRM property name. */
+  readonly crm: string;
+  readonly code: CrmProblemCode;
+  readonly message: string;
+}
+
+export interface CrmWrite {
+  readonly properties: Record<string, string | null>;
+  /** `too-long` and `required-missing` leave the property out; `truncated` sent a cut value. */
+  readonly problems: CrmProblem[];
+}
+
+export interface CanonicalToCrmOptions {
+  /** A create: fields absent from `values` count as null, so defaults and required apply. */
+  readonly create?: boolean;
+}
+
+function present(values: Partial<CanonicalValues>, name: string): boolean {
+  return Object.hasOwn(values, name) && values[name] !== undefined;
+}
+
+/** Cuts to `max` UTF-16 units without splitting a surrogate pair, then re-normalises. */
+function cut(field: FieldMapping, value: string, max: number): string | null {
+  let out = '';
+  for (const ch of value) {
+    if (out.length + ch.length > max) break;
+    out += ch;
+  }
+  return normalise(field, out);
+}
+
+/** Fields written to the CRM (`both | to-crm`) that are present in `values` (all of them on create). */
+export function canonicalToCrm(
+  values: Partial<CanonicalValues>,
+  mapping: Mapping,
+  options: CanonicalToCrmOptions = {},
+): CrmWrite {
+  const properties: Record<string, string | null> = {};
+  const problems: CrmProblem[] = [];
+  for (const field of fieldsFor(mapping, 'crm', 'write')) {
+    if (!present(values, field.name) && !options.create) continue;
+    let value = normalise(field, values[field.name]) ?? field.default;
+    if (value === null) {
+      if (field.required) {
+        problems.push({
+          field: field.name,
+          crm: field.crm,
+          code: 'required-missing',
+          message: `${field.crm} is required and has no value`,
+        });
+      } else if (!options.create) {
+        properties[field.crm] = null;
+      }
+      continue;
+    }
+    if (field.maxLength !== null && value.length > field.maxLength) {
+      const message = `${field.crm} allows ${field.maxLength} characters, the value has ${value.length}`;
+      if (!field.truncate) {
+        problems.push({ field: field.name, crm: field.crm, code: 'too-long', message });
+        continue;
+      }
+      problems.push({
+        field: field.name,
+        crm: field.crm,
+        code: 'truncated',
+        message: `${message}; sent cut`,
+      });
+      value = cut(field, value, field.maxLength);
+    }
+    properties[field.crm] = value;
+  }
+  return { properties, problems };
+}
+
+/**
+ * Fields written to Propstreet (`both | from-crm`) that are present in `values`; null clears.
+ * `current` is the contact as read for an update, null for a create: `mobilePhone` lives in the
+ * `phones` list, which Propstreet replaces as a whole, so an update must start from the current
+ * list or it would drop the contact's other numbers. Required on purpose.
+ */
+export function canonicalToPropstreet(
+  values: Partial<CanonicalValues>,
+  mapping: Mapping,
+  current: Contact | null,
+): ContactWrite {
+  const writes: AccessorWrite[] = [];
+  for (const field of fieldsFor(mapping, 'propstreet', 'write')) {
+    if (field.propstreet === null || !present(values, field.name)) continue;
+    writes.push({ accessor: field.propstreet, value: normalise(field, values[field.name]) });
+  }
+  return writeAccessors(writes, current ?? undefined);
+}

@@ -1,0 +1,34 @@
+/** Propstreet contacts and CRM records into canonical values (normalised, keyed by field name). */
+import type { Contact } from '../propstreet/schema.js';
+import type { CanonicalValues } from '../state/port.js';
+import { fieldsFor } from './field-sets.js';
+import type { Mapping } from './mapping-schema.js';
+import { normalise } from './normalise.js';
+import { readAccessor } from './propstreet-accessors.js';
+
+/** Fields that read from Propstreet (`both | to-crm`). */
+export function propstreetToCanonical(contact: Contact, mapping: Mapping): CanonicalValues {
+  const out: Record<string, string | null> = {};
+  for (const field of fieldsFor(mapping, 'propstreet', 'read')) {
+    if (field.propstreet === null) continue;
+    out[field.name] = normalise(field, readAccessor(contact, field.propstreet));
+  }
+  return out;
+}
+
+/**
+ * Fields that read from the CRM (`both | from-crm`). A property the record lacks reads as null
+ * (HubSpot leaves empty properties out). A value equal to the field's `default` also reads as
+ * null: it is the placeholder the connector wrote for "no value", not data.
+ */
+export function crmToCanonical(
+  record: { readonly properties: Readonly<Record<string, string | null>> },
+  mapping: Mapping,
+): CanonicalValues {
+  const out: Record<string, string | null> = {};
+  for (const field of fieldsFor(mapping, 'crm', 'read')) {
+    const value = normalise(field, record.properties[field.crm]);
+    out[field.name] = field.default !== null && value === field.default ? null : value;
+  }
+  return out;
+}

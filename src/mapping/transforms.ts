@@ -1,0 +1,95 @@
+/**
+ * Value normalisers: equal meaning gives an equal string, so a diff of canonical values sees
+ * only real changes. Every transform is idempotent (`t(t(x)) = t(x)`), which the property tests
+ * check: a value that changed on a second pass would be written back and forth forever.
+ */
+import type { CountryCode } from 'libphonenumber-js';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { toIso6391 } from './language-codes.js';
+
+export const TRANSFORMS = [
+  'none',
+  'trim',
+  'email',
+  'phone',
+  'tags',
+  'language',
+  'lowercase',
+  'uppercase',
+] as const;
+export type Transform = (typeof TRANSFORMS)[number];
+
+export type InputValue = string | readonly string[] | null | undefined;
+
+/** NFC so that composed and decomposed spellings of a name compare equal; empty is null. */
+function text(value: string): string | null {
+  const out = value.normalize('NFC').trim();
+  return out === '' ? null : out;
+}
+
+function cased(value: string, upper: boolean): string | null {
+  const t = text(value);
+  if (t === null) return null;
+  return (upper ? t.toUpperCase() : t.toLowerCase()).normalize('NFC');
+}
+
+/**
+ * E.164 for numbers libphonenumber (full metadata) calls valid; anything else is kept as typed
+ * (trimmed), since guessing would change a number the user may still recognise. Extensions are
+ * dropped: E.164 has no room for them.
+ */
+export function normalisePhone(value: string, region: CountryCode | null): string | null {
+  const t = text(value);
+  if (t === null) return null;
+  const parsed = parsePhoneNumberFromString(t, {
+    ...(region === null ? {} : { defaultCountry: region }),
+    extract: false,
+  });
+  return parsed?.isValid() ? parsed.number : t;
+}
+
+/** Splits on `;` (HubSpot and Salesforce multi-value separator), trims, dedupes, sorts by code unit. */
+export function normaliseTags(value: string | readonly string[]): string | null {
+  const parts = typeof value === 'string' ? [value] : value;
+  const tags = new Set<string>();
+  for (const part of parts) {
+    for (const piece of part.split(';')) {
+      const tag = text(piece);
+      if (tag !== null) tags.add(tag);
+    }
+  }
+  if (tags.size === 0) return null;
+  return [...tags].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(';');
+}
+
+/** ISO 639-1 when recognised; otherwise the value lower-cased, so the target can reject it loudly. */
+export function normaliseLanguage(value: string): string | null {
+  const lower = cased(value, false);
+  if (lower === null) return null;
+  return toIso6391(lower) ?? lower;
+}
+
+export function applyTransform(
+  transform: Transform,
+  value: InputValue,
+  region: CountryCode | null,
+): string | null {
+  if (value === null || value === undefined) return null;
+  if (transform === 'tags') return normaliseTags(value);
+  const single = typeof value === 'string' ? value : value.join(';');
+  switch (transform) {
+    case 'none':
+      return single === '' ? null : single;
+    case 'trim':
+      return text(single);
+    case 'email':
+    case 'lowercase':
+      return cased(single, false);
+    case 'uppercase':
+      return cased(single, true);
+    case 'phone':
+      return normalisePhone(single, region);
+    case 'language':
+      return normaliseLanguage(single);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Bot-user tokens by the OAuth 2.0 client-credentials grant, as the Propstreet docs show it:
+ * `POST /openid/token`, form-encoded `grant_type=client_credentials&client_id&client_secret
+ * &scope=api:public`. The secret and the token are registered with the redactor first thing.
+ */
+import { request } from 'undici';
+import { PropsyncError, UnauthorizedError } from '../core/errors.js';
+import { redactText, registerSecret } from '../core/redact.js';
+
+export interface ClientCredentials {
+  readonly tokenUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Default `api:public`. */
+  readonly scope?: string;
+  readonly timeoutMs?: number;
+}
+
+export interface IssuedToken {
+  readonly accessToken: string;
+  /** Seconds, when the server said. */
+  readonly expiresIn: number | undefined;
+}
+
+export async function issueClientCredentialsToken(c: ClientCredentials): Promise<IssuedToken> {
+  registerSecret(c.clientSecret);
+  const path = new URL(c.tokenUrl).pathname;
+  const info = { method: 'POST', path };
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: c.clientId,
+    client_secret: c.clientSecret,
+    scope: c.scope ?? 'api:public',
+  });
+  let status: number;
+  let text: string;
+  try {
+    const res = await request(c.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: form.toString(),
+      headersTimeout: c.timeoutMs ?? 30_000,
+      bodyTimeout: c.timeoutMs ?? 30_000,
+    });
+    status = res.statusCode;
+    text = await res.body.text();
+  } catch (e) {
+    throw new PropsyncError(
+      'NETWORK',
+      redactText(`Propstreet token request failed: ${(e as Error).message}`),
+      {
+        request: info,
+        retryable: true,
+        cause: e,
+      },
+    );
+  }
+  let body: { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown } =
+    {};
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    // Reported below with the status.
+  }
+  if (status >= 200 && status < 300 && typeof body.access_token === 'string') {
+    registerSecret(body.access_token);
+    return {
+      accessToken: body.access_token,
+      expiresIn: typeof body.expires_in === 'number' ? body.expires_in : undefined,
+    };
+  }
+  const why = [body.error, body.error_description].filter((s) => typeof s === 'string').join(': ');
+  const message = redactText(`Propstreet token request answered ${status}${why ? ` (${why})` : ''}`);
+  if (status === 400 || status === 401) throw new UnauthorizedError(message, { ...info, status });
+  throw new PropsyncError(status >= 500 ? 'SERVER_ERROR' : 'INTERNAL', message, {
+    request: { ...info, status },
+    retryable: status >= 500,
+  });
+}
+
+/** Just the access token (what app/open-propstreet.ts needs). */
+export async function fetchClientCredentialsToken(c: ClientCredentials): Promise<string> {
+  return (await issueClientCredentialsToken(c)).accessToken;
+}

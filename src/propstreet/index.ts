@@ -1,0 +1,9 @@
+export { createPropstreetClient, type PropstreetClient, type PropstreetClientOptions } from './client.js';
+export {
+  type ClientCredentials,
+  fetchClientCredentialsToken,
+  type IssuedToken,
+  issueClientCredentialsToken,
+} from './client-credentials.js';
+export type * from './port.js';
+export * from './schema.js';

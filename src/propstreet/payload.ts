@@ -1,0 +1,59 @@
+/**
+ * Validation of what Propstreet sends back, at the boundary: malformed JSON and schema
+ * mismatches become PayloadErrors naming the JSON path (`data[3].updatedUtc`) and the record.
+ */
+import type { z } from 'zod';
+import { PayloadError } from '../core/errors.js';
+import type { Answer } from './http.js';
+import { headerOf } from './rate-limiter.js';
+import { type Contact, contactSchema } from './schema.js';
+
+export function jsonPath(path: readonly PropertyKey[], prefix = ''): string {
+  let out = prefix;
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out.length === 0 ? String(key) : `.${String(key)}`;
+  }
+  return out.length === 0 ? '$' : out;
+}
+
+export function parseJson(answer: Answer): unknown {
+  try {
+    return JSON.parse(answer.text);
+  } catch (e) {
+    throw new PayloadError(
+      `Propstreet ${answer.request.method} ${answer.request.path} sent a body that is not JSON: ${(e as Error).message}`,
+      '$',
+      undefined,
+      answer.request,
+    );
+  }
+}
+
+export function firstIssue(error: z.ZodError, prefix = ''): { path: string; message: string } {
+  const issue = error.issues[0];
+  return { path: jsonPath(issue?.path ?? [], prefix), message: issue?.message ?? 'invalid' };
+}
+
+export function idOf(raw: unknown): string | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const id = (raw as { id?: unknown }).id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+}
+
+/** One contact from a single-resource answer; the `ETag` header fills a missing `etag`. */
+export function contactFrom(answer: Answer): Contact {
+  const raw = parseJson(answer);
+  const parsed = contactSchema.safeParse(raw);
+  if (!parsed.success) {
+    const { path, message } = firstIssue(parsed.error);
+    throw new PayloadError(
+      `Propstreet ${answer.request.method} ${answer.request.path} sent an invalid contact at ${path}: ${message}`,
+      path,
+      idOf(raw),
+      answer.request,
+    );
+  }
+  const etag = headerOf(answer.headers, 'etag');
+  return parsed.data.etag == null && etag !== undefined ? { ...parsed.data, etag } : parsed.data;
+}

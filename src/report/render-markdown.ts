@@ -1,0 +1,136 @@
+/**
+ * GitHub-flavoured Markdown, for a PR comment or a CI job summary. Every piece of data goes
+ * through `md()`: a contact named `| x |`, `<img …>` or with backticks stays text and
+ * cannot break a table, inject HTML or open a code span.
+ */
+import type { FieldChange, FieldConflict, RecordPlan } from '../engine/types.js';
+import {
+  type ConnectionPlanReport,
+  callSummaries,
+  countLines,
+  crmName,
+  formatValue,
+  type PlanReport,
+  prepareReport,
+  recordIds,
+  recordNotes,
+  reportTitle,
+  shownRecords,
+} from './report-model.js';
+
+/** Escapes text for Markdown inline and table-cell context. */
+export function md(text: string): string {
+  return (
+    text
+      .replace(/\\/g, '\\\\')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/[|`*_[\]#~!]/g, (c) => `\\${c}`)
+      .replace(/\r\n|\r|\n/g, '<br>')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+      .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '')
+  );
+}
+
+export function renderMarkdown(input: PlanReport): string {
+  const report = prepareReport(input);
+  const out = [`# ${md(reportTitle(report))}`, '', `Generated ${md(report.generatedAt)}.`];
+  for (const c of report.connections) out.push('', ...connection(c));
+  return `${out.join('\n')}\n`;
+}
+
+function connection(c: ConnectionPlanReport): string[] {
+  const r = c.result;
+  const crm = crmName(r.crm);
+  const out = [
+    `## ${md(r.connection)} → ${md(crm)}: ${md(r.status)}`,
+    '',
+    `Pulled: Propstreet ${r.pulled.propstreet} · ${md(crm)} ${r.pulled.crm}. ${md(r.startedAt)} → ${md(r.finishedAt)}.`,
+  ];
+  if (r.abort) out.push('', `> **Aborted** (${md(r.abort.code)}): ${md(r.abort.message)}`);
+
+  const done = r.dryRun ? undefined : countLines(r.done);
+  out.push(
+    '',
+    `| Count | Propstreet | ${md(crm)} | Total |${done ? ' Done |' : ''}`,
+    `|---|---:|---:|---:|${done ? '---:|' : ''}`,
+  );
+  countLines(r.planned).forEach((line, i) => {
+    const side = (n: number | undefined) => (n === undefined ? '' : String(n));
+    const doneCell = done ? ` ${done[i]?.total ?? 0} |` : '';
+    out.push(`| ${line.label} | ${side(line.propstreet)} | ${side(line.crm)} | ${line.total} |${doneCell}`);
+  });
+
+  const calls = callSummaries(r.calls, r.crm)
+    .map(
+      (s) =>
+        `${md(s.api)} ${s.total}${s.endpoints.length ? ` (${s.endpoints.map(([k, v]) => `${md(k)}: ${v}`).join(', ')})` : ''}`,
+    )
+    .join(' · ');
+  out.push('', `**API calls:** ${calls}`);
+
+  const records = shownRecords(c.records);
+  out.push('', `### Records (${records.length} shown, ${c.records.length - records.length} unchanged)`);
+  for (const rec of records) out.push('', ...record(rec, r.crm));
+
+  if (r.failures.length > 0) {
+    out.push(
+      '',
+      `### Failures (${r.failures.length})`,
+      '',
+      '| Side | Record | Label | Error | Quarantined |',
+      '|---|---|---|---|---|',
+    );
+    for (const f of r.failures) {
+      out.push(
+        `| ${f.side} | ${md(f.recordId)} | ${md(f.label)} | ${md(f.error)} | ${f.quarantined ? 'yes' : 'no'} |`,
+      );
+    }
+  }
+  if (r.invalid.length > 0) {
+    out.push(
+      '',
+      `### Invalid payloads (${r.invalid.length})`,
+      '',
+      '| Side | Id | Problem |',
+      '|---|---|---|',
+    );
+    for (const v of r.invalid) out.push(`| ${v.side} | ${md(v.id ?? '(no id)')} | ${md(v.message)} |`);
+  }
+  return out;
+}
+
+function record(r: RecordPlan, crmType: string): string[] {
+  const crm = crmName(crmType);
+  const out = [`#### ${md(r.action)}${r.guarded ? ' (guarded)' : ''}: ${md(r.label)}`, ''];
+  const ids = recordIds(r, crmType);
+  out.push(`${ids ? `${md(ids)}. ` : ''}Reason: ${md(r.reason)}`);
+  const notes = recordNotes(r, crmType);
+  if (notes.length > 0) out.push('', `_${notes.map(md).join(' · ')}_`);
+  if (r.toCrm.length > 0) out.push('', `**→ ${md(crm)}**`, '', ...changes(r.toCrm));
+  if (r.toPropstreet.length > 0) out.push('', '**→ Propstreet**', '', ...changes(r.toPropstreet));
+  if (r.conflicts.length > 0) out.push('', '**Conflicts**', '', ...conflicts(r.conflicts, crm));
+  if (r.problems.length > 0)
+    out.push('', '**Fails validation:**', '', ...r.problems.map((p) => `- ${md(p)}`));
+  return out;
+}
+
+function changes(list: readonly FieldChange[]): string[] {
+  return [
+    '| Field | Before | After |',
+    '|---|---|---|',
+    ...list.map((c) => `| ${md(c.field)} | ${md(formatValue(c.before))} | ${md(formatValue(c.after))} |`),
+  ];
+}
+
+function conflicts(list: readonly FieldConflict[], crm: string): string[] {
+  return [
+    `| Field | Propstreet | ${md(crm)} | Last synced | Policy | Chosen |`,
+    '|---|---|---|---|---|---|',
+    ...list.map((k) => {
+      const chosen = k.winner === 'none' ? 'none (both kept)' : k.winner === 'crm' ? md(crm) : 'Propstreet';
+      return `| ${md(k.field)} | ${md(formatValue(k.propstreet))} | ${md(formatValue(k.crm))} | ${md(formatValue(k.shadow))} | ${md(k.policy)} | ${chosen} |`;
+    }),
+  ];
+}

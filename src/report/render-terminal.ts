@@ -1,0 +1,178 @@
+/**
+ * A compact plain-text report for the terminal. Colour only when asked (the CLI asks when
+ * stdout is a TTY and NO_COLOR is unset), and control characters in data are made visible,
+ * so a contact named with escape sequences cannot repaint the user's terminal.
+ */
+import type { FieldChange, RecordPlan } from '../engine/types.js';
+import {
+  type ConnectionPlanReport,
+  callSummaries,
+  countLines,
+  crmName,
+  formatCalls,
+  formatValue,
+  mapStrings,
+  type PlanReport,
+  prepareReport,
+  recordIds,
+  recordNotes,
+  reportTitle,
+  shownRecords,
+} from './report-model.js';
+
+export interface TerminalOptions {
+  readonly color: boolean;
+  /** Records listed per connection before "… N more"; default 200. */
+  readonly maxRecords?: number;
+}
+
+type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
+const CODES: Record<Style, string> = {
+  bold: '1',
+  dim: '2',
+  red: '31',
+  green: '32',
+  yellow: '33',
+  cyan: '36',
+};
+
+/** Colour for a stream: off for NO_COLOR (any value) and for anything that is not a TTY. */
+export function shouldUseColor(
+  stream: { readonly isTTY?: boolean } = process.stdout,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): boolean {
+  return stream.isTTY === true && env.NO_COLOR === undefined;
+}
+
+export function renderTerminal(input: PlanReport, options: TerminalOptions): string {
+  const report = mapStrings(prepareReport(input), visible);
+  const paint = (style: Style, text: string) =>
+    options.color ? `\x1b[${CODES[style]}m${text}\x1b[0m` : text;
+  const out: string[] = [paint('bold', `${reportTitle(report)} · ${report.generatedAt}`)];
+  for (const c of report.connections) out.push('', ...renderConnection(c, paint, options.maxRecords ?? 200));
+  return `${out.join('\n')}\n`;
+}
+
+function renderConnection(
+  c: ConnectionPlanReport,
+  paint: (style: Style, text: string) => string,
+  maxRecords: number,
+): string[] {
+  const r = c.result;
+  const crm = crmName(r.crm);
+  const statusStyle: Style = r.status === 'ok' ? 'green' : r.status === 'partial' ? 'yellow' : 'red';
+  const lines = [
+    `${paint('bold', `${r.connection} → ${crm}`)} · ${paint(statusStyle, r.status)} · pulled Propstreet ${r.pulled.propstreet}, ${crm} ${r.pulled.crm}`,
+  ];
+  if (r.abort) lines.push(paint('red', `  aborted: ${r.abort.code}: ${r.abort.message}`));
+
+  const counts = countLines(r.planned);
+  const done = r.dryRun ? undefined : countLines(r.done);
+  lines.push(
+    `  ${pad('', 10)}${padStart('Propstreet', 11)}${padStart(crm, 11)}${padStart('total', 8)}${done ? padStart('done', 8) : ''}`,
+  );
+  counts.forEach((line, i) => {
+    if (line.propstreet === undefined && line.total === 0) return;
+    const side = (n: number | undefined) => padStart(n === undefined ? '' : String(n), 11);
+    const doneCell = done ? padStart(String(done[i]?.total ?? 0), 8) : '';
+    lines.push(
+      `  ${pad(line.label, 10)}${side(line.propstreet)}${side(line.crm)}${padStart(String(line.total), 8)}${doneCell}`,
+    );
+  });
+  lines.push(`  API calls: ${callSummaries(r.calls, r.crm).map(formatCalls).join(' · ')}`);
+
+  const records = shownRecords(c.records);
+  if (records.length > 0) {
+    const actionWidth = Math.max(...records.map((x) => x.action.length)) + 2;
+    lines.push('', paint('dim', `  ${pad('ACTION', actionWidth)}${pad('RECORD', 34)}REASON`));
+    for (const rec of records.slice(0, maxRecords))
+      lines.push(...renderRecord(rec, crm, r.crm, actionWidth, paint));
+    if (records.length > maxRecords) {
+      lines.push(
+        paint(
+          'dim',
+          `  … ${records.length - maxRecords} more records (write an .html or .md report to see all)`,
+        ),
+      );
+    }
+  }
+  if (r.failures.length > 0) {
+    lines.push('', paint('red', `  Failures (${r.failures.length})`));
+    for (const f of r.failures) {
+      lines.push(
+        `    ${f.side} ${f.recordId} ${f.label}: ${f.error}${f.quarantined ? paint('red', ' [quarantined]') : ''}`,
+      );
+    }
+  }
+  if (r.invalid.length > 0) {
+    lines.push('', paint('yellow', `  Invalid payloads (${r.invalid.length})`));
+    for (const v of r.invalid) lines.push(`    ${v.side} ${v.id ?? '(no id)'}: ${v.message}`);
+  }
+  return lines;
+}
+
+function renderRecord(
+  r: RecordPlan,
+  crm: string,
+  crmType: string,
+  actionWidth: number,
+  paint: (style: Style, text: string) => string,
+): string[] {
+  const style: Style =
+    r.action === 'invalid' || r.action.startsWith('delete')
+      ? 'red'
+      : r.action.startsWith('create')
+        ? 'green'
+        : 'cyan';
+  const guard = r.guarded ? paint('yellow', ' [guarded]') : '';
+  const lines = [
+    `  ${paint(style, pad(r.action, actionWidth))}${pad(truncate(r.label, 32), 34)}${r.reason}${guard}`,
+  ];
+  const ids = recordIds(r, crmType);
+  if (ids) lines.push(paint('dim', `      ${ids}`));
+  const changes = (target: string, list: readonly FieldChange[]) => {
+    const width = Math.max(0, ...list.map((c) => c.field.length));
+    for (const ch of list) {
+      lines.push(
+        `      → ${pad(target, 11)} ${pad(ch.field, width)}  ${truncate(formatValue(ch.before), 50)} → ${truncate(formatValue(ch.after), 50)}`,
+      );
+    }
+  };
+  changes(crm, r.toCrm);
+  changes('Propstreet', r.toPropstreet);
+  for (const k of r.conflicts) {
+    const chosen = k.winner === 'none' ? 'both kept' : `${k.winner === 'crm' ? crm : 'Propstreet'} wins`;
+    lines.push(
+      paint(
+        'yellow',
+        `      ⚡ conflict ${k.field}: Propstreet ${quote(k.propstreet)} · ${crm} ${quote(k.crm)} · shadow ${quote(k.shadow)} · ${k.policy}: ${chosen}`,
+      ),
+    );
+  }
+  for (const p of r.problems) lines.push(paint('red', `      ✗ ${p}`));
+  const notes = recordNotes(r, crmType);
+  if (notes.length > 0) lines.push(paint('dim', `      ${notes.join(' · ')}`));
+  return lines;
+}
+
+function quote(v: string | null): string {
+  return v === null ? '(empty)' : `"${truncate(v, 40)}"`;
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? `${text} ` : text + ' '.repeat(width - text.length);
+}
+
+function padStart(text: string, width: number): string {
+  return text.padStart(width);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Control characters in data become visible `\xNN`: data must never drive the terminal. */
+function visible(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (m) => `\\x${m.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

@@ -1,0 +1,146 @@
+/**
+ * The report's input (a plan, or a run's result with its plan) and the small views every
+ * renderer shares, so terminal, Markdown and HTML say the same things in the same words.
+ */
+import { redactDeep } from '../core/redact.js';
+import type { ApiCalls, ConnectionResult, PlanCounts, RecordAction, RecordPlan } from '../engine/types.js';
+
+export interface ConnectionPlanReport {
+  readonly result: ConnectionResult;
+  readonly records: readonly RecordPlan[];
+}
+
+export interface PlanReport {
+  readonly generatedAt: string;
+  readonly tenant: string;
+  readonly dryRun: boolean;
+  readonly connections: readonly ConnectionPlanReport[];
+}
+
+/** Reports leave the process: every string goes through the registered-secret scrubber. */
+export function prepareReport(report: PlanReport): PlanReport {
+  return redactDeep(report);
+}
+
+/** Applies `fn` to every string in a JSON-like value (data only: keys stay as they are). */
+export function mapStrings<T>(value: T, fn: (text: string) => string): T {
+  if (typeof value === 'string') return fn(value) as T;
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = mapStrings(v, fn);
+    return out as T;
+  }
+  return value;
+}
+
+/** What a report lists: every record but the unchanged ones. */
+export function shownRecords(records: readonly RecordPlan[]): RecordPlan[] {
+  return records.filter((r) => r.action !== 'noop');
+}
+
+export const ACTION_ORDER: readonly RecordAction[] = [
+  'create-in-crm',
+  'create-in-propstreet',
+  'update',
+  'link',
+  'delete-in-crm',
+  'delete-in-propstreet',
+  'unlink',
+  'skip',
+  'invalid',
+  'noop',
+];
+
+/** Tags a record can be filtered by: its action, plus `conflict`, `guarded`, `problem`. */
+export function recordTags(r: RecordPlan): string[] {
+  const tags: string[] = [r.action];
+  if (r.conflicts.length > 0) tags.push('conflict');
+  if (r.guarded) tags.push('guarded');
+  if (r.problems.length > 0) tags.push('problem');
+  return tags;
+}
+
+const CRM_NAMES: Record<string, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce' };
+
+export function crmName(crm: string): string {
+  return CRM_NAMES[crm.toLowerCase()] ?? crm;
+}
+
+export function formatValue(value: string | null): string {
+  return value === null ? '(empty)' : value;
+}
+
+export function recordIds(r: RecordPlan, crm: string): string {
+  const parts: string[] = [];
+  if (r.propstreetId) parts.push(`Propstreet ${r.propstreetId}`);
+  if (r.crmId) parts.push(`${crmName(crm)} ${r.crmId}`);
+  return parts.join(' ⇄ ');
+}
+
+/** Notes beside the field changes: link write-backs and how the pair was linked. */
+export function recordNotes(r: RecordPlan, crm: string): string[] {
+  const notes: string[] = [];
+  if (r.linkedBy) notes.push(`linked by ${r.linkedBy}`);
+  if (r.writeCrmKey) notes.push(`writes the Propstreet id to ${crmName(crm)}`);
+  if (r.writePropstreetRef) notes.push('writes the external ref to Propstreet');
+  if (r.guarded) notes.push('held back by the mass-delete guard');
+  return notes;
+}
+
+export interface CountLine {
+  readonly label: string;
+  /** Per side for create/update/delete; undefined for counts that have no side. */
+  readonly propstreet: number | undefined;
+  readonly crm: number | undefined;
+  readonly total: number;
+}
+
+export function countLines(c: PlanCounts): CountLine[] {
+  const sided = (label: string, v: { propstreet: number; crm: number }): CountLine => ({
+    label,
+    propstreet: v.propstreet,
+    crm: v.crm,
+    total: v.propstreet + v.crm,
+  });
+  const single = (label: string, total: number): CountLine => ({
+    label,
+    propstreet: undefined,
+    crm: undefined,
+    total,
+  });
+  return [
+    sided('create', c.create),
+    sided('update', c.update),
+    sided('delete', c.delete),
+    single('link', c.link),
+    single('unlink', c.unlink),
+    single('conflict', c.conflict),
+    single('skip', c.skip),
+    single('invalid', c.invalid),
+    single('unchanged', c.noop),
+  ];
+}
+
+export interface ApiCallSummary {
+  readonly api: string;
+  readonly total: number;
+  readonly endpoints: readonly (readonly [string, number])[];
+}
+
+export function callSummaries(calls: ApiCalls, crm: string): ApiCallSummary[] {
+  const summary = (api: string, byEndpoint: Readonly<Record<string, number>>): ApiCallSummary => {
+    const endpoints = Object.entries(byEndpoint).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    return { api, total: endpoints.reduce((n, [, v]) => n + v, 0), endpoints };
+  };
+  return [summary('Propstreet', calls.propstreet), summary(crmName(crm), calls.crm)];
+}
+
+export function formatCalls(s: ApiCallSummary): string {
+  const detail = s.endpoints.map(([k, v]) => `${k}: ${v}`).join(', ');
+  return `${s.api} ${s.total}${detail ? ` (${detail})` : ''}`;
+}
+
+export function reportTitle(report: PlanReport): string {
+  return `propsync ${report.dryRun ? 'plan (dry run)' : 'run'}: ${report.tenant}`;
+}

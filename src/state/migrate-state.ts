@@ -1,0 +1,146 @@
+/**
+ * Copies state between two stores (e.g. SQLite → PostgreSQL when an install grows), through
+ * the port only, so any pair of implementations works. Upserts make a rerun harmless.
+ */
+import { PropsyncError } from '../core/errors.js';
+import type { Scope, Side, StateStore } from './port.js';
+
+export interface MigrateStateResult {
+  readonly scopes: number;
+  readonly links: number;
+  readonly failures: number;
+  readonly checkpoints: number;
+  readonly runs: number;
+  readonly ownEtags: number;
+}
+
+export interface MigrateStateOptions {
+  /** Links (and contacts with own etags) per read and per commit. */
+  readonly pageSize?: number;
+  /** Lock owner name held on each source scope while it is copied. */
+  readonly owner?: string;
+}
+
+const SIDES: readonly Side[] = ['propstreet', 'crm'];
+const LOCK_TTL_MS = 60 * 60 * 1000;
+
+export async function migrateState(
+  from: StateStore,
+  to: StateStore,
+  scopes?: readonly Scope[],
+  options: MigrateStateOptions = {},
+): Promise<MigrateStateResult> {
+  const pageSize = options.pageSize ?? 500;
+  const owner = options.owner ?? `migrate-state-${process.pid}`;
+  await to.migrate();
+  const todo = scopes ?? (await from.listScopes());
+  const total = { scopes: 0, links: 0, failures: 0, checkpoints: 0, runs: 0, ownEtags: 0 };
+  for (const scope of todo) {
+    // A run writing the source mid-copy would leave the target behind it.
+    if (!(await from.acquireLock(scope, owner, LOCK_TTL_MS))) {
+      throw new PropsyncError('LOCKED', `${name(scope)} is locked by a running sync; stop it and retry`);
+    }
+    try {
+      const copied = await copyScope(from, to, scope, pageSize);
+      await verify(from, to, scope, copied);
+      total.scopes += 1;
+      total.links += copied.links;
+      total.failures += copied.failures;
+      total.checkpoints += copied.checkpoints;
+      total.runs += copied.runs;
+      total.ownEtags += copied.ownEtags;
+    } finally {
+      await from.releaseLock(scope, owner);
+    }
+  }
+  return total;
+}
+
+async function copyScope(from: StateStore, to: StateStore, scope: Scope, pageSize: number) {
+  let links = 0;
+  let after: string | undefined;
+  for (;;) {
+    const page = await from.listLinks(scope, { ...(after === undefined ? {} : { after }), limit: pageSize });
+    if (page.length === 0) break;
+    await to.commit(scope, { upsertLinks: page });
+    links += page.length;
+    after = page.at(-1)?.propstreetId;
+  }
+
+  let ownEtags = 0;
+  after = undefined;
+  for (;;) {
+    const page = await from.listOwnEtags(scope, {
+      ...(after === undefined ? {} : { after }),
+      limit: pageSize,
+    });
+    if (page.length === 0) break;
+    // Oldest first, so the target keeps the same most recent ones.
+    const pairs = page.flatMap((c) => c.etags.map((etag) => ({ propstreetId: c.propstreetId, etag })));
+    await to.commit(scope, { ownEtags: pairs });
+    ownEtags += pairs.length;
+    after = page.at(-1)?.propstreetId;
+  }
+
+  const failures = await from.listFailures(scope);
+  for (let i = 0; i < failures.length; i += pageSize) {
+    await to.commit(scope, { upsertFailures: failures.slice(i, i + pageSize) });
+  }
+
+  const runs = await from.listRuns(scope, Number.MAX_SAFE_INTEGER);
+  for (const run of runs.reverse()) {
+    await to.startRun(scope, run);
+    if (run.finishedAt === null) continue;
+    await to.finishRun(scope, run.id, {
+      finishedAt: run.finishedAt,
+      status: run.status,
+      summary: run.summary,
+    });
+  }
+
+  // Checkpoints last: a copy cut short then leaves the target re-reading, never skipping.
+  const checkpoints: Partial<Record<Side, string>> = {};
+  for (const side of SIDES) {
+    const value = await from.getCheckpoint(scope, side);
+    if (value !== null) checkpoints[side] = value;
+  }
+  await to.commit(scope, { checkpoints });
+
+  return {
+    links,
+    ownEtags,
+    failures: failures.length,
+    runs: runs.length,
+    checkpoints: Object.keys(checkpoints).length,
+  };
+}
+
+async function verify(
+  from: StateStore,
+  to: StateStore,
+  scope: Scope,
+  copied: { links: number; failures: number },
+): Promise<void> {
+  const problems: string[] = [];
+  const [srcLinks, dstLinks] = [await from.countLinks(scope), await to.countLinks(scope)];
+  if (srcLinks !== dstLinks || dstLinks !== copied.links) {
+    problems.push(`links: source ${srcLinks}, copied ${copied.links}, target ${dstLinks}`);
+  }
+  const dstFailures = (await to.listFailures(scope)).length;
+  if (dstFailures !== copied.failures)
+    problems.push(`failures: copied ${copied.failures}, target ${dstFailures}`);
+  for (const side of SIDES) {
+    const [a, b] = [await from.getCheckpoint(scope, side), await to.getCheckpoint(scope, side)];
+    if (a !== b) problems.push(`${side} checkpoint: source ${a}, target ${b}`);
+  }
+  if (problems.length) {
+    throw new PropsyncError(
+      'STATE',
+      `migrate-state of ${name(scope)} does not match: ${problems.join('; ')}`,
+    );
+  }
+}
+
+function name(scope: Scope): string {
+  return `${scope.tenant}/${scope.connection}`;
+}

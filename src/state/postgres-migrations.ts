@@ -1,0 +1,134 @@
+/**
+ * PostgreSQL schema versions for one propsync schema, recorded in `schema_migrations` and
+ * applied under a transaction-scoped advisory lock so workers starting together do not race.
+ * Append new entries; never edit one that has shipped.
+ */
+import type pg from 'pg';
+import { PropsyncError, ValidationError } from '../core/errors.js';
+
+export interface PgMigration {
+  readonly version: number;
+  readonly name: string;
+  /** SQL for the quoted schema name `s`. */
+  readonly sql: (s: string) => string;
+}
+
+// Ids are COLLATE "C" so listLinks pages in the same byte order as SQLite's, whatever the
+// database's default collation is.
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: (s) => `
+      CREATE TABLE ${s}.scopes (
+        id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        tenant text COLLATE "C" NOT NULL,
+        connection text COLLATE "C" NOT NULL,
+        UNIQUE (tenant, connection)
+      );
+      CREATE TABLE ${s}.links (
+        scope_id integer NOT NULL REFERENCES ${s}.scopes (id),
+        propstreet_id text COLLATE "C" NOT NULL,
+        crm_id text COLLATE "C" NOT NULL,
+        shadow text,
+        propstreet_etag text,
+        crm_modified_at text,
+        updated_at text NOT NULL,
+        PRIMARY KEY (scope_id, propstreet_id),
+        UNIQUE (scope_id, crm_id)
+      );
+      CREATE TABLE ${s}.own_etags (
+        seq bigint GENERATED ALWAYS AS IDENTITY,
+        scope_id integer NOT NULL REFERENCES ${s}.scopes (id),
+        propstreet_id text COLLATE "C" NOT NULL,
+        etag text COLLATE "C" NOT NULL,
+        PRIMARY KEY (scope_id, propstreet_id, etag)
+      );
+      CREATE INDEX own_etags_recent ON ${s}.own_etags (scope_id, propstreet_id, seq);
+      CREATE TABLE ${s}.checkpoints (
+        scope_id integer NOT NULL REFERENCES ${s}.scopes (id),
+        side text NOT NULL CHECK (side IN ('propstreet', 'crm')),
+        value text NOT NULL,
+        PRIMARY KEY (scope_id, side)
+      );
+      CREATE TABLE ${s}.failures (
+        scope_id integer NOT NULL REFERENCES ${s}.scopes (id),
+        side text NOT NULL CHECK (side IN ('propstreet', 'crm')),
+        record_id text COLLATE "C" NOT NULL,
+        attempts integer NOT NULL,
+        last_error text NOT NULL,
+        next_retry_at text NOT NULL,
+        next_retry_ms bigint NOT NULL,
+        quarantined boolean NOT NULL,
+        first_failed_at text NOT NULL,
+        PRIMARY KEY (scope_id, side, record_id)
+      );
+      CREATE INDEX failures_due ON ${s}.failures (scope_id, next_retry_ms);
+      CREATE TABLE ${s}.runs (
+        seq bigint GENERATED ALWAYS AS IDENTITY,
+        scope_id integer NOT NULL REFERENCES ${s}.scopes (id),
+        id text COLLATE "C" NOT NULL,
+        started_at text NOT NULL,
+        started_ms bigint NOT NULL,
+        finished_at text,
+        dry_run boolean NOT NULL,
+        status text NOT NULL,
+        summary text,
+        PRIMARY KEY (scope_id, id)
+      );
+      CREATE INDEX runs_recent ON ${s}.runs (scope_id, started_ms DESC, seq DESC);
+      CREATE TABLE ${s}.locks (
+        scope_id integer PRIMARY KEY REFERENCES ${s}.scopes (id),
+        owner text NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+    `,
+  },
+];
+
+/** The schema name as a quoted identifier; names are config, not data, but still checked. */
+export function quoteSchema(schema: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new ValidationError(`invalid PostgreSQL schema name: ${schema}`, { schema: [schema] });
+  }
+  return `"${schema}"`;
+}
+
+export async function migratePostgres(pool: pg.Pool, schema: string): Promise<void> {
+  const s = quoteSchema(schema);
+  const latest = PG_MIGRATIONS.at(-1)?.version ?? 0;
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`propsync.migrate.${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
+         version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`);
+    const applied = new Set(rows.map((r) => r.version));
+    const newest = Math.max(0, ...applied);
+    if (newest > latest) {
+      throw new PropsyncError(
+        'STATE',
+        `schema ${schema} has state version ${newest}, newer than this propsync knows (${latest})`,
+      );
+    }
+    for (const m of PG_MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      await client.query(m.sql(s));
+      await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [
+        m.version,
+        m.name,
+      ]);
+    }
+    await client.query('COMMIT');
+    client.release();
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    // A connection in an unknown state must not go back to the pool.
+    client.release(true);
+    throw err;
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The multi-tenant StateStore on PostgreSQL, shared by many workers. Every query is a named
+ * (server-side prepared) statement; a commit is one transaction of a few batched statements.
+ */
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { NotFoundError } from '../core/errors.js';
+import type { Scope, StateChanges, StateStore } from './port.js';
+import { migratePostgres, quoteSchema } from './postgres-migrations.js';
+import { type PgSql, pgSql } from './postgres-sql.js';
+import {
+  asSide,
+  checkLimit,
+  checkScope,
+  conflictFrom,
+  type FailureRow,
+  failureFromRow,
+  isEmpty,
+  type LinkRow,
+  lastByKey,
+  linkFromRow,
+  type RunRow,
+  runFromRow,
+  scopeKey,
+  shadowJson,
+  toMs,
+} from './rows.js';
+
+export interface PostgresStateStoreOptions {
+  readonly connectionString?: string;
+  /** Schema holding propsync's tables; one per install (tests use a throwaway one). */
+  readonly schema?: string;
+  /** A pool to share; the store then leaves it open on close(). */
+  readonly pool?: pg.Pool;
+}
+
+type Db = pg.Pool | pg.PoolClient;
+
+export function createPostgresStateStore(options: PostgresStateStoreOptions): StateStore {
+  const schema = options.schema ?? 'propsync';
+  const sql = pgSql(quoteSchema(schema));
+  const ownsPool = options.pool === undefined;
+  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString });
+  // Without a listener a dropped idle connection would crash the process; the pool
+  // replaces it on the next checkout, and the next query reports any real outage.
+  if (ownsPool) pool.on('error', () => undefined);
+  // Prepared-statement names are per connection and must not collide between schemas.
+  const tag = createHash('sha1').update(schema).digest('hex').slice(0, 10);
+
+  function q<R extends pg.QueryResultRow>(db: Db, key: keyof PgSql, values: unknown[]) {
+    return db.query<R>({ name: `propsync_${tag}_${key}`, text: sql[key], values });
+  }
+
+  const scopeIds = new Map<string, number>();
+  async function findScope(scope: Scope): Promise<number | undefined> {
+    checkScope(scope);
+    const key = scopeKey(scope);
+    const cached = scopeIds.get(key);
+    if (cached !== undefined) return cached;
+    const id = (await q<{ id: number }>(pool, 'scopeId', [scope.tenant, scope.connection])).rows[0]?.id;
+    if (id !== undefined) scopeIds.set(key, id);
+    return id;
+  }
+  async function ensureScope(scope: Scope): Promise<number> {
+    const found = await findScope(scope);
+    if (found !== undefined) return found;
+    const { rows } = await q<{ id: number }>(pool, 'ensureScope', [scope.tenant, scope.connection]);
+    const id = rows[0]?.id;
+    if (id === undefined) throw new Error('scope upsert returned no id');
+    scopeIds.set(scopeKey(scope), id);
+    return id;
+  }
+
+  /** Statements for one commit, built (and validated) before any connection is taken. */
+  function plan(s: number, c: StateChanges): [keyof PgSql, unknown[]][] {
+    const steps: [keyof PgSql, unknown[]][] = [];
+    if (c.deleteLinks?.length) steps.push(['deleteLinks', [s, c.deleteLinks]]);
+    const links = lastByKey(c.upsertLinks ?? [], (l) => l.propstreetId);
+    if (links.length) {
+      steps.push([
+        'upsertLinks',
+        [
+          s,
+          links.map((l) => l.propstreetId),
+          links.map((l) => l.crmId),
+          links.map(shadowJson),
+          links.map((l) => l.propstreetEtag),
+          links.map((l) => l.crmModifiedAt),
+          links.map((l) => l.updatedAt),
+        ],
+      ]);
+    }
+    const etags = c.ownEtags ?? [];
+    if (etags.length) {
+      const ids = etags.map((e) => e.propstreetId);
+      steps.push(['insertOwnEtags', [s, ids, etags.map((e) => e.etag)]]);
+      steps.push(['pruneOwnEtags', [s, [...new Set(ids)]]]);
+    }
+    const clears = c.clearFailures ?? [];
+    if (clears.length)
+      steps.push(['clearFailures', [s, clears.map((f) => f.side), clears.map((f) => f.recordId)]]);
+    const fails = lastByKey(c.upsertFailures ?? [], (f) => `${f.side}\u0000${f.recordId}`);
+    if (fails.length) {
+      steps.push([
+        'upsertFailures',
+        [
+          s,
+          fails.map((f) => asSide(f.side)),
+          fails.map((f) => f.recordId),
+          fails.map((f) => f.attempts),
+          fails.map((f) => f.lastError),
+          fails.map((f) => f.nextRetryAt),
+          fails.map((f) => f.quarantined),
+          fails.map((f) => f.firstFailedAt),
+          fails.map((f) => toMs('nextRetryAt', f.nextRetryAt)),
+        ],
+      ]);
+    }
+    const cps = Object.entries(c.checkpoints ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
+    if (cps.length)
+      steps.push(['setCheckpoints', [s, cps.map(([side]) => asSide(side)), cps.map(([, v]) => v)]]);
+    return steps;
+  }
+
+  return {
+    async migrate() {
+      await migratePostgres(pool, schema);
+    },
+    async close() {
+      if (ownsPool && !pool.ended) await pool.end();
+    },
+
+    async commit(scope, changes) {
+      if (isEmpty(changes)) return;
+      const steps = plan(await ensureScope(scope), changes);
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        for (const [key, values] of steps) await q(client, key, values);
+        await client.query('COMMIT');
+      } catch (err) {
+        const rolledBack = await client.query('ROLLBACK').then(
+          () => true,
+          () => false,
+        );
+        client.release(!rolledBack);
+        throw conflictFrom(err, scope);
+      }
+      client.release();
+    },
+
+    async linksByPropstreetIds(scope, ids) {
+      const s = await findScope(scope);
+      if (s === undefined || ids.length === 0) return [];
+      return (await q<LinkRow>(pool, 'linksByPs', [s, ids])).rows.map(linkFromRow);
+    },
+    async linksByCrmIds(scope, ids) {
+      const s = await findScope(scope);
+      if (s === undefined || ids.length === 0) return [];
+      return (await q<LinkRow>(pool, 'linksByCrm', [s, ids])).rows.map(linkFromRow);
+    },
+    async listLinks(scope, { after, limit }) {
+      checkLimit(limit);
+      const s = await findScope(scope);
+      if (s === undefined) return [];
+      const res =
+        after === undefined
+          ? await q<LinkRow>(pool, 'listLinksFirst', [s, limit])
+          : await q<LinkRow>(pool, 'listLinksAfter', [s, after, limit]);
+      return res.rows.map(linkFromRow);
+    },
+    async countLinks(scope) {
+      const s = await findScope(scope);
+      return s === undefined ? 0 : ((await q<{ n: number }>(pool, 'countLinks', [s])).rows[0]?.n ?? 0);
+    },
+
+    async ownEtags(scope, pairs) {
+      const s = await findScope(scope);
+      if (s === undefined || pairs.length === 0) return new Set();
+      const values = [s, pairs.map((p) => p.propstreetId), pairs.map((p) => p.etag)];
+      return new Set((await q<{ id: string }>(pool, 'ownEtags', values)).rows.map((r) => r.id));
+    },
+    async listOwnEtags(scope, { after, limit }) {
+      checkLimit(limit);
+      const s = await findScope(scope);
+      if (s === undefined) return [];
+      const { rows } = await q<{ p: string; etag: string }>(pool, 'listOwnEtags', [s, after ?? null, limit]);
+      const out: { propstreetId: string; etags: string[] }[] = [];
+      for (const r of rows) {
+        const last = out.at(-1);
+        if (last?.propstreetId === r.p) last.etags.push(r.etag);
+        else out.push({ propstreetId: r.p, etags: [r.etag] });
+      }
+      return out;
+    },
+
+    async getCheckpoint(scope, side) {
+      const s = await findScope(scope);
+      if (s === undefined) return null;
+      return (await q<{ value: string }>(pool, 'getCheckpoint', [s, side])).rows[0]?.value ?? null;
+    },
+
+    async listFailures(scope, options = {}) {
+      const s = await findScope(scope);
+      if (s === undefined) return [];
+      const due = options.dueBy === undefined ? null : toMs('dueBy', options.dueBy);
+      return (await q<FailureRow>(pool, 'listFailures', [s, due, options.quarantined ?? null])).rows.map(
+        failureFromRow,
+      );
+    },
+
+    // Idempotent by run id, so a copied or retried start does not fail.
+    async startRun(scope, run) {
+      const ms = toMs('startedAt', run.startedAt);
+      const s = await ensureScope(scope);
+      await q(pool, 'startRun', [s, run.id, run.startedAt, ms, run.dryRun]);
+    },
+    async finishRun(scope, id, result) {
+      const s = await findScope(scope);
+      const summary = result.summary === undefined ? null : JSON.stringify(result.summary);
+      const values = [s, id, result.finishedAt, result.status, summary];
+      const changed = s === undefined ? 0 : (await q(pool, 'finishRun', values)).rowCount;
+      if (!changed) throw new NotFoundError(`run ${id} of ${scope.tenant}/${scope.connection} not found`);
+    },
+    async listRuns(scope, limit) {
+      checkLimit(limit);
+      const s = await findScope(scope);
+      return s === undefined ? [] : (await q<RunRow>(pool, 'listRuns', [s, limit])).rows.map(runFromRow);
+    },
+
+    async acquireLock(scope, owner, ttlMs) {
+      const s = await ensureScope(scope);
+      return (await q(pool, 'acquireLock', [s, owner, ttlMs])).rowCount === 1;
+    },
+    async releaseLock(scope, owner) {
+      const s = await findScope(scope);
+      if (s !== undefined) await q(pool, 'releaseLock', [s, owner]);
+    },
+
+    async listScopes() {
+      return (await q<Scope>(pool, 'listScopes', [])).rows;
+    },
+  };
+}

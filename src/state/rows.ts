@@ -1,0 +1,144 @@
+/**
+ * Row shapes and conversions shared by the SQLite and PostgreSQL stores, so both return
+ * byte-identical domain objects and reject the same bad input.
+ */
+import { PropsyncError, ValidationError } from '../core/errors.js';
+import type { CanonicalValues, Failure, Link, RunRecord, Scope, Side, StateChanges } from './port.js';
+
+/** How many own-write etags we remember per contact; older ones cannot come back as echoes. */
+export const OWN_ETAGS_KEPT = 5;
+
+export interface LinkRow {
+  propstreet_id: string;
+  crm_id: string;
+  shadow: string | null;
+  propstreet_etag: string | null;
+  crm_modified_at: string | null;
+  updated_at: string;
+}
+
+export interface FailureRow {
+  side: string;
+  record_id: string;
+  attempts: number;
+  last_error: string;
+  next_retry_at: string;
+  quarantined: number | boolean;
+  first_failed_at: string;
+}
+
+export interface RunRow {
+  id: string;
+  started_at: string;
+  finished_at: string | null;
+  dry_run: number | boolean;
+  status: string;
+  summary: string | null;
+}
+
+export const LINK_COLUMNS = 'propstreet_id, crm_id, shadow, propstreet_etag, crm_modified_at, updated_at';
+export const FAILURE_COLUMNS =
+  'side, record_id, attempts, last_error, next_retry_at, quarantined, first_failed_at';
+export const RUN_COLUMNS = 'id, started_at, finished_at, dry_run, status, summary';
+
+export function linkFromRow(r: LinkRow): Link {
+  return {
+    propstreetId: r.propstreet_id,
+    crmId: r.crm_id,
+    shadow: r.shadow === null ? null : (JSON.parse(r.shadow) as CanonicalValues),
+    propstreetEtag: r.propstreet_etag,
+    crmModifiedAt: r.crm_modified_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export function failureFromRow(r: FailureRow): Failure {
+  return {
+    side: asSide(r.side),
+    recordId: r.record_id,
+    attempts: Number(r.attempts),
+    lastError: r.last_error,
+    nextRetryAt: r.next_retry_at,
+    quarantined: Boolean(r.quarantined),
+    firstFailedAt: r.first_failed_at,
+  };
+}
+
+export function runFromRow(r: RunRow): RunRecord {
+  return {
+    id: r.id,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    dryRun: Boolean(r.dry_run),
+    status: r.status as RunRecord['status'],
+    summary: r.summary === null ? null : JSON.parse(r.summary),
+  };
+}
+
+export function shadowJson(link: Link): string | null {
+  return link.shadow === null ? null : JSON.stringify(link.shadow);
+}
+
+export function asSide(value: string): Side {
+  if (value === 'propstreet' || value === 'crm') return value;
+  throw new PropsyncError('STATE', `unknown side in state: ${value}`);
+}
+
+/** Timestamps are kept as given (exact round-trip) plus epoch ms, because ISO text compares badly. */
+export function toMs(field: string, iso: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new ValidationError(`${field} is not a timestamp: ${iso}`, { [field]: [iso] });
+  return ms;
+}
+
+export function checkScope(scope: Scope): void {
+  if (!scope.tenant || !scope.connection) {
+    throw new ValidationError('scope needs a tenant and a connection', {
+      scope: [`${scope.tenant}/${scope.connection}`],
+    });
+  }
+}
+
+export function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1) throw new ValidationError(`limit must be >= 1, got ${limit}`);
+}
+
+export function scopeKey(scope: Scope): string {
+  return `${scope.tenant}\u0000${scope.connection}`;
+}
+
+export function isEmpty(c: StateChanges): boolean {
+  return (
+    !c.upsertLinks?.length &&
+    !c.deleteLinks?.length &&
+    !c.ownEtags?.length &&
+    !c.upsertFailures?.length &&
+    !c.clearFailures?.length &&
+    (c.checkpoints === undefined || Object.keys(c.checkpoints).length === 0)
+  );
+}
+
+/** Later entries win, as they would applied one by one; PG's multi-row upsert needs unique keys. */
+export function lastByKey<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    byKey.delete(k);
+    byKey.set(k, item);
+  }
+  return [...byKey.values()];
+}
+
+/** A uniqueness violation inside a commit (e.g. one CRM id linked twice) as a typed error. */
+export function conflictFrom(err: unknown, scope: Scope): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  const unique =
+    code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  if (!unique) return err;
+  const detail = err instanceof Error ? err.message : String(err);
+  return new PropsyncError(
+    'CONFLICT',
+    `state commit for ${scope.tenant}/${scope.connection} violates a uniqueness rule, nothing applied: ${detail}`,
+    { cause: err },
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * SQLite schema versions, applied in order and recorded in `PRAGMA user_version`. Append new
+ * entries; never edit one that has shipped.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { PropsyncError } from '../core/errors.js';
+
+export interface SqliteMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    // Scopes get a small integer id so 1M links do not repeat tenant/connection strings in
+    // every row and index. Links keep a rowid: shadows are too wide for WITHOUT ROWID.
+    sql: `
+      CREATE TABLE scopes (
+        id INTEGER PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        connection TEXT NOT NULL,
+        UNIQUE (tenant, connection)
+      );
+      CREATE TABLE links (
+        scope_id INTEGER NOT NULL REFERENCES scopes (id),
+        propstreet_id TEXT NOT NULL,
+        crm_id TEXT NOT NULL,
+        shadow TEXT,
+        propstreet_etag TEXT,
+        crm_modified_at TEXT,
+        updated_at TEXT NOT NULL,
+        UNIQUE (scope_id, propstreet_id),
+        UNIQUE (scope_id, crm_id)
+      );
+      CREATE TABLE own_etags (
+        scope_id INTEGER NOT NULL REFERENCES scopes (id),
+        propstreet_id TEXT NOT NULL,
+        etag TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (scope_id, propstreet_id, etag)
+      ) WITHOUT ROWID;
+      CREATE INDEX own_etags_recent ON own_etags (scope_id, propstreet_id, seq);
+      CREATE TABLE checkpoints (
+        scope_id INTEGER NOT NULL REFERENCES scopes (id),
+        side TEXT NOT NULL CHECK (side IN ('propstreet', 'crm')),
+        value TEXT NOT NULL,
+        PRIMARY KEY (scope_id, side)
+      ) WITHOUT ROWID;
+      CREATE TABLE failures (
+        scope_id INTEGER NOT NULL REFERENCES scopes (id),
+        side TEXT NOT NULL CHECK (side IN ('propstreet', 'crm')),
+        record_id TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        last_error TEXT NOT NULL,
+        next_retry_at TEXT NOT NULL,
+        next_retry_ms INTEGER NOT NULL,
+        quarantined INTEGER NOT NULL,
+        first_failed_at TEXT NOT NULL,
+        UNIQUE (scope_id, side, record_id)
+      );
+      CREATE INDEX failures_due ON failures (scope_id, next_retry_ms);
+      CREATE TABLE runs (
+        seq INTEGER PRIMARY KEY,
+        scope_id INTEGER NOT NULL REFERENCES scopes (id),
+        id TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        started_ms INTEGER NOT NULL,
+        finished_at TEXT,
+        dry_run INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        summary TEXT,
+        UNIQUE (scope_id, id)
+      );
+      CREATE INDEX runs_recent ON runs (scope_id, started_ms DESC, seq DESC);
+      CREATE TABLE locks (
+        scope_id INTEGER PRIMARY KEY REFERENCES scopes (id),
+        owner TEXT NOT NULL,
+        expires_ms INTEGER NOT NULL
+      );
+    `,
+  },
+];
+
+/** Applies each pending migration once, each in its own write transaction. */
+export function migrateSqlite(db: BetterSqlite3.Database): void {
+  const latest = SQLITE_MIGRATIONS.at(-1)?.version ?? 0;
+  // IMMEDIATE takes the write lock before reading the version, so two processes opening
+  // the same file at once cannot both apply a step.
+  const step = db.transaction((): boolean => {
+    const current = Number(db.pragma('user_version', { simple: true }));
+    if (current > latest) {
+      throw new PropsyncError(
+        'STATE',
+        `state file ${db.name} has schema version ${current}, newer than this propsync knows (${latest})`,
+      );
+    }
+    const next = SQLITE_MIGRATIONS.find((m) => m.version > current);
+    if (!next) return false;
+    db.exec(next.sql);
+    db.pragma(`user_version = ${next.version}`);
+    return true;
+  });
+  while (step.immediate()) {
+    // one migration per transaction until none is pending
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Every SQL statement the SQLite store runs, prepared once per connection. Id lists travel
+ * as one JSON parameter read with `json_each`, so any list length is one bound statement.
+ */
+import type Database from 'better-sqlite3';
+import {
+  FAILURE_COLUMNS,
+  type FailureRow,
+  LINK_COLUMNS,
+  type LinkRow,
+  RUN_COLUMNS,
+  type RunRow,
+} from './rows.js';
+
+type Stmt<P extends unknown[], R = unknown> = Database.Statement<P, R>;
+
+export interface LinkParams {
+  s: number;
+  p: string;
+  c: string;
+  shadow: string | null;
+  etag: string | null;
+  modified: string | null;
+  updated: string;
+}
+
+export interface FailureParams {
+  s: number;
+  side: string;
+  id: string;
+  attempts: number;
+  error: string;
+  next: string;
+  nextMs: number;
+  q: number;
+  first: string;
+}
+
+export interface SqliteStatements {
+  scopeId: Stmt<[string, string], { id: number }>;
+  insertScope: Stmt<[string, string]>;
+  listScopes: Stmt<[], { tenant: string; connection: string }>;
+  upsertLink: Stmt<[LinkParams]>;
+  deleteLinks: Stmt<[number, string]>;
+  linksByPs: Stmt<[number, string], LinkRow>;
+  linksByCrm: Stmt<[number, string], LinkRow>;
+  listLinksFirst: Stmt<[number, number], LinkRow>;
+  listLinksAfter: Stmt<[number, string, number], LinkRow>;
+  countLinks: Stmt<[number], { n: number }>;
+  insertOwnEtag: Stmt<[{ s: number; p: string; e: string }]>;
+  pruneOwnEtags: Stmt<[{ s: number; p: string; keep: number }]>;
+  ownEtags: Stmt<[{ s: number; pairs: string }], { id: string }>;
+  listOwnEtags: Stmt<[{ s: number; after: string | null; limit: number }], { p: string; etag: string }>;
+  getCheckpoint: Stmt<[number, string], { value: string }>;
+  setCheckpoint: Stmt<[number, string, string]>;
+  upsertFailure: Stmt<[FailureParams]>;
+  clearFailure: Stmt<[number, string, string]>;
+  listFailures: Stmt<[{ s: number; due: number | null; q: number | null }], FailureRow>;
+  startRun: Stmt<[{ s: number; id: string; at: string; ms: number; dry: number }]>;
+  finishRun: Stmt<[{ s: number; id: string; at: string; status: string; summary: string | null }]>;
+  listRuns: Stmt<[number, number], RunRow>;
+  acquireLock: Stmt<[{ s: number; owner: string; now: number; until: number }]>;
+  releaseLock: Stmt<[number, string]>;
+}
+
+export function prepareStatements(db: Database.Database): SqliteStatements {
+  return {
+    scopeId: db.prepare('SELECT id FROM scopes WHERE tenant = ? AND connection = ?'),
+    insertScope: db.prepare('INSERT INTO scopes (tenant, connection) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    listScopes: db.prepare(
+      `SELECT tenant, connection FROM scopes s
+       WHERE EXISTS (SELECT 1 FROM links WHERE scope_id = s.id)
+          OR EXISTS (SELECT 1 FROM own_etags WHERE scope_id = s.id)
+          OR EXISTS (SELECT 1 FROM checkpoints WHERE scope_id = s.id)
+          OR EXISTS (SELECT 1 FROM failures WHERE scope_id = s.id)
+          OR EXISTS (SELECT 1 FROM runs WHERE scope_id = s.id)
+       ORDER BY tenant, connection`,
+    ),
+    upsertLink: db.prepare(
+      `INSERT INTO links (scope_id, ${LINK_COLUMNS})
+       VALUES (@s, @p, @c, @shadow, @etag, @modified, @updated)
+       ON CONFLICT (scope_id, propstreet_id) DO UPDATE SET crm_id = excluded.crm_id,
+         shadow = excluded.shadow, propstreet_etag = excluded.propstreet_etag,
+         crm_modified_at = excluded.crm_modified_at, updated_at = excluded.updated_at`,
+    ),
+    deleteLinks: db.prepare(
+      'DELETE FROM links WHERE scope_id = ? AND propstreet_id IN (SELECT value FROM json_each(?))',
+    ),
+    linksByPs: db.prepare(
+      `SELECT ${LINK_COLUMNS} FROM links
+       WHERE scope_id = ? AND propstreet_id IN (SELECT value FROM json_each(?))`,
+    ),
+    linksByCrm: db.prepare(
+      `SELECT ${LINK_COLUMNS} FROM links WHERE scope_id = ? AND crm_id IN (SELECT value FROM json_each(?))`,
+    ),
+    listLinksFirst: db.prepare(
+      `SELECT ${LINK_COLUMNS} FROM links WHERE scope_id = ? ORDER BY propstreet_id LIMIT ?`,
+    ),
+    listLinksAfter: db.prepare(
+      `SELECT ${LINK_COLUMNS} FROM links WHERE scope_id = ? AND propstreet_id > ?
+       ORDER BY propstreet_id LIMIT ?`,
+    ),
+    countLinks: db.prepare('SELECT count(*) AS n FROM links WHERE scope_id = ?'),
+    insertOwnEtag: db.prepare(
+      `INSERT INTO own_etags (scope_id, propstreet_id, etag, seq)
+       VALUES (@s, @p, @e, (SELECT coalesce(max(seq), 0) + 1 FROM own_etags
+                            WHERE scope_id = @s AND propstreet_id = @p))
+       ON CONFLICT DO NOTHING`,
+    ),
+    // Seq is per contact and gapless, so "older than the newest `keep`" is a comparison.
+    pruneOwnEtags: db.prepare(
+      `DELETE FROM own_etags WHERE scope_id = @s AND propstreet_id = @p
+         AND seq <= (SELECT max(seq) FROM own_etags WHERE scope_id = @s AND propstreet_id = @p) - @keep`,
+    ),
+    ownEtags: db.prepare(
+      // CROSS JOIN pins json_each as the outer loop: one primary-key probe per pair.
+      `SELECT o.propstreet_id AS id FROM json_each(@pairs) j
+       CROSS JOIN own_etags o ON o.scope_id = @s AND o.propstreet_id = json_extract(j.value, '$[0]')
+                       AND o.etag = json_extract(j.value, '$[1]')`,
+    ),
+    listOwnEtags: db.prepare(
+      `SELECT propstreet_id AS p, etag FROM own_etags
+       WHERE scope_id = @s AND propstreet_id IN (
+         SELECT DISTINCT propstreet_id FROM own_etags
+         WHERE scope_id = @s AND (@after IS NULL OR propstreet_id > @after)
+         ORDER BY propstreet_id LIMIT @limit)
+       ORDER BY propstreet_id, seq`,
+    ),
+    getCheckpoint: db.prepare('SELECT value FROM checkpoints WHERE scope_id = ? AND side = ?'),
+    setCheckpoint: db.prepare(
+      `INSERT INTO checkpoints (scope_id, side, value) VALUES (?, ?, ?)
+       ON CONFLICT (scope_id, side) DO UPDATE SET value = excluded.value`,
+    ),
+    upsertFailure: db.prepare(
+      `INSERT INTO failures (scope_id, ${FAILURE_COLUMNS}, next_retry_ms)
+       VALUES (@s, @side, @id, @attempts, @error, @next, @q, @first, @nextMs)
+       ON CONFLICT (scope_id, side, record_id) DO UPDATE SET attempts = excluded.attempts,
+         last_error = excluded.last_error, next_retry_at = excluded.next_retry_at,
+         next_retry_ms = excluded.next_retry_ms, quarantined = excluded.quarantined,
+         first_failed_at = excluded.first_failed_at`,
+    ),
+    clearFailure: db.prepare('DELETE FROM failures WHERE scope_id = ? AND side = ? AND record_id = ?'),
+    listFailures: db.prepare(
+      `SELECT ${FAILURE_COLUMNS} FROM failures
+       WHERE scope_id = @s AND (@due IS NULL OR next_retry_ms <= @due) AND (@q IS NULL OR quarantined = @q)
+       ORDER BY next_retry_ms, side, record_id`,
+    ),
+    startRun: db.prepare(
+      `INSERT INTO runs (scope_id, id, started_at, started_ms, dry_run, status)
+       VALUES (@s, @id, @at, @ms, @dry, 'running') ON CONFLICT (scope_id, id) DO NOTHING`,
+    ),
+    finishRun: db.prepare(
+      `UPDATE runs SET finished_at = @at, status = @status, summary = @summary
+       WHERE scope_id = @s AND id = @id`,
+    ),
+    listRuns: db.prepare(
+      `SELECT ${RUN_COLUMNS} FROM runs WHERE scope_id = ? ORDER BY started_ms DESC, seq DESC LIMIT ?`,
+    ),
+    // Same owner renews; anyone else only once the holder's lease ran out.
+    acquireLock: db.prepare(
+      `INSERT INTO locks (scope_id, owner, expires_ms) VALUES (@s, @owner, @until)
+       ON CONFLICT (scope_id) DO UPDATE SET owner = excluded.owner, expires_ms = excluded.expires_ms
+       WHERE locks.expires_ms <= @now OR locks.owner = excluded.owner`,
+    ),
+    releaseLock: db.prepare('DELETE FROM locks WHERE scope_id = ? AND owner = ?'),
+  };
+}

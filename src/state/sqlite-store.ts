@@ -1,0 +1,224 @@
+/**
+ * The embedded StateStore: one SQLite file per install (WAL, so `status` can read while a
+ * run writes). better-sqlite3 is synchronous; each method finishes its work in one call.
+ */
+import Database from 'better-sqlite3';
+import { NotFoundError } from '../core/errors.js';
+import type { Scope, StateChanges, StateStore } from './port.js';
+import {
+  asSide,
+  checkLimit,
+  checkScope,
+  conflictFrom,
+  failureFromRow,
+  isEmpty,
+  linkFromRow,
+  OWN_ETAGS_KEPT,
+  runFromRow,
+  scopeKey,
+  shadowJson,
+  toMs,
+} from './rows.js';
+import { migrateSqlite } from './sqlite-migrations.js';
+import { prepareStatements, type SqliteStatements } from './sqlite-statements.js';
+
+export interface SqliteStateStoreOptions {
+  /** A file path, or `:memory:` for tests. */
+  readonly path: string;
+  /** How long a writer waits for another process's write lock before failing. */
+  readonly busyTimeoutMs?: number;
+}
+
+export function createSqliteStateStore(options: SqliteStateStoreOptions): StateStore {
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+  db.pragma('foreign_keys = ON');
+  // Safe with WAL (a power cut may lose the last commit, never corrupt) and much faster.
+  db.pragma('synchronous = NORMAL');
+
+  let prepared: SqliteStatements | undefined;
+  // Prepared lazily: the tables exist only after migrate().
+  const st = (): SqliteStatements => {
+    prepared ??= prepareStatements(db);
+    return prepared;
+  };
+  const scopeIds = new Map<string, number>();
+
+  /** The scope's id if it has ever been written; reads of unknown scopes create nothing. */
+  function findScope(scope: Scope): number | undefined {
+    checkScope(scope);
+    const key = scopeKey(scope);
+    const cached = scopeIds.get(key);
+    if (cached !== undefined) return cached;
+    const id = st().scopeId.get(scope.tenant, scope.connection)?.id;
+    if (id !== undefined) scopeIds.set(key, id);
+    return id;
+  }
+
+  function ensureScope(scope: Scope): number {
+    const found = findScope(scope);
+    if (found !== undefined) return found;
+    st().insertScope.run(scope.tenant, scope.connection);
+    const id = findScope(scope);
+    if (id === undefined) throw new Error('scope row vanished after insert');
+    return id;
+  }
+
+  // Deletes and clears go first, so one batch can move a CRM id from one contact to another.
+  const applyChanges = db.transaction((s: number, c: StateChanges) => {
+    const q = st();
+    if (c.deleteLinks?.length) q.deleteLinks.run(s, JSON.stringify(c.deleteLinks));
+    for (const l of c.upsertLinks ?? []) {
+      q.upsertLink.run({
+        s,
+        p: l.propstreetId,
+        c: l.crmId,
+        shadow: shadowJson(l),
+        etag: l.propstreetEtag,
+        modified: l.crmModifiedAt,
+        updated: l.updatedAt,
+      });
+    }
+    for (const o of c.ownEtags ?? []) {
+      q.insertOwnEtag.run({ s, p: o.propstreetId, e: o.etag });
+      q.pruneOwnEtags.run({ s, p: o.propstreetId, keep: OWN_ETAGS_KEPT });
+    }
+    for (const f of c.clearFailures ?? []) q.clearFailure.run(s, f.side, f.recordId);
+    for (const f of c.upsertFailures ?? []) {
+      q.upsertFailure.run({
+        s,
+        side: asSide(f.side),
+        id: f.recordId,
+        attempts: f.attempts,
+        error: f.lastError,
+        next: f.nextRetryAt,
+        nextMs: toMs('nextRetryAt', f.nextRetryAt),
+        q: f.quarantined ? 1 : 0,
+        first: f.firstFailedAt,
+      });
+    }
+    for (const [side, value] of Object.entries(c.checkpoints ?? {})) {
+      if (value !== undefined) q.setCheckpoint.run(s, asSide(side), value);
+    }
+  });
+
+  return {
+    async migrate() {
+      migrateSqlite(db);
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+
+    async commit(scope, changes) {
+      if (isEmpty(changes)) return;
+      const s = ensureScope(scope);
+      try {
+        applyChanges.immediate(s, changes);
+      } catch (err) {
+        throw conflictFrom(err, scope);
+      }
+    },
+
+    async linksByPropstreetIds(scope, ids) {
+      const s = findScope(scope);
+      if (s === undefined || ids.length === 0) return [];
+      return st().linksByPs.all(s, JSON.stringify(ids)).map(linkFromRow);
+    },
+    async linksByCrmIds(scope, ids) {
+      const s = findScope(scope);
+      if (s === undefined || ids.length === 0) return [];
+      return st().linksByCrm.all(s, JSON.stringify(ids)).map(linkFromRow);
+    },
+    async listLinks(scope, { after, limit }) {
+      checkLimit(limit);
+      const s = findScope(scope);
+      if (s === undefined) return [];
+      const rows =
+        after === undefined ? st().listLinksFirst.all(s, limit) : st().listLinksAfter.all(s, after, limit);
+      return rows.map(linkFromRow);
+    },
+    async countLinks(scope) {
+      const s = findScope(scope);
+      return s === undefined ? 0 : (st().countLinks.get(s)?.n ?? 0);
+    },
+
+    async ownEtags(scope, pairs) {
+      const s = findScope(scope);
+      if (s === undefined || pairs.length === 0) return new Set();
+      const json = JSON.stringify(pairs.map((p) => [p.propstreetId, p.etag]));
+      return new Set(
+        st()
+          .ownEtags.all({ s, pairs: json })
+          .map((r) => r.id),
+      );
+    },
+    async listOwnEtags(scope, { after, limit }) {
+      checkLimit(limit);
+      const s = findScope(scope);
+      if (s === undefined) return [];
+      const out: { propstreetId: string; etags: string[] }[] = [];
+      for (const r of st().listOwnEtags.all({ s, after: after ?? null, limit })) {
+        const last = out.at(-1);
+        if (last?.propstreetId === r.p) last.etags.push(r.etag);
+        else out.push({ propstreetId: r.p, etags: [r.etag] });
+      }
+      return out;
+    },
+
+    async getCheckpoint(scope, side) {
+      const s = findScope(scope);
+      return s === undefined ? null : (st().getCheckpoint.get(s, side)?.value ?? null);
+    },
+
+    async listFailures(scope, options = {}) {
+      const s = findScope(scope);
+      if (s === undefined) return [];
+      const due = options.dueBy === undefined ? null : toMs('dueBy', options.dueBy);
+      const q = options.quarantined === undefined ? null : options.quarantined ? 1 : 0;
+      return st().listFailures.all({ s, due, q }).map(failureFromRow);
+    },
+
+    // Idempotent by run id, so a copied or retried start does not fail.
+    async startRun(scope, run) {
+      const s = ensureScope(scope);
+      st().startRun.run({
+        s,
+        id: run.id,
+        at: run.startedAt,
+        ms: toMs('startedAt', run.startedAt),
+        dry: run.dryRun ? 1 : 0,
+      });
+    },
+    async finishRun(scope, id, result) {
+      const s = findScope(scope);
+      const summary = result.summary === undefined ? null : JSON.stringify(result.summary);
+      const changed =
+        s === undefined
+          ? 0
+          : st().finishRun.run({ s, id, at: result.finishedAt, status: result.status, summary }).changes;
+      if (changed === 0)
+        throw new NotFoundError(`run ${id} of ${scope.tenant}/${scope.connection} not found`);
+    },
+    async listRuns(scope, limit) {
+      checkLimit(limit);
+      const s = findScope(scope);
+      return s === undefined ? [] : st().listRuns.all(s, limit).map(runFromRow);
+    },
+
+    async acquireLock(scope, owner, ttlMs) {
+      const s = ensureScope(scope);
+      const now = Date.now();
+      return st().acquireLock.run({ s, owner, now, until: now + ttlMs }).changes === 1;
+    },
+    async releaseLock(scope, owner) {
+      const s = findScope(scope);
+      if (s !== undefined) st().releaseLock.run(s, owner);
+    },
+
+    async listScopes() {
+      return st().listScopes.all();
+    },
+  };
+}

@@ -1,0 +1,167 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: fixtures are YAML text with ${VAR} references
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadTenantConfig } from '../../src/config/load-tenant-config.js';
+import { redactText } from '../../src/core/redact.js';
+import { testdir, yamlLines } from './testdir.js';
+
+const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const ENV = { PROPSTREET_TOKEN: 'ps-token-0123456789', HUBSPOT_ACCESS_TOKEN: 'pat-na1-0123456789' };
+
+const MINIMAL = yamlLines(
+  'tenant: acme',
+  'propstreet:',
+  '  token: "${PROPSTREET_TOKEN}"',
+  'connections:',
+  '  - name: hubspot',
+  '    type: hubspot',
+  '    accessToken: "${HUBSPOT_ACCESS_TOKEN}"',
+);
+
+describe('loadTenantConfig: valid files', () => {
+  it('fills every default and resolves paths against the config file', async () => {
+    const dir = await testdir({ 'tenants/acme.yaml': MINIMAL });
+    const config = await loadTenantConfig(join(dir, 'tenants/acme.yaml'), { env: ENV, cwd: dir });
+    expect(config).toEqual({
+      file: join(dir, 'tenants/acme.yaml'),
+      tenant: 'acme',
+      propstreet: {
+        baseUrl: 'https://app.propstreet.com',
+        requestsPerMinute: 600,
+        auth: { kind: 'token', token: 'ps-token-0123456789' },
+      },
+      connections: [
+        {
+          type: 'hubspot',
+          name: 'hubspot',
+          namespace: 'hubspot',
+          mapping: join(REPO, 'mappings/hubspot.contacts.yaml'),
+          mappingIsDefault: true,
+          mappingOverrides: undefined,
+          direction: 'bidirectional',
+          conflictPolicy: 'newest-wins',
+          match: ['externalRef', 'key'],
+          deletes: { fromPropstreet: 'archive', fromCrm: 'unlink', maxShare: 0.1, maxCount: 500 },
+          ownChangeOrigins: [],
+          overlapSeconds: 300,
+          chunkSize: 500,
+          propstreetConcurrency: 4,
+          maxAttempts: 5,
+          retryBaseSeconds: 60,
+          baseUrl: 'https://api.hubapi.com',
+          accessToken: 'pat-na1-0123456789',
+          keyProperty: 'propstreet_id',
+        },
+      ],
+      state: { kind: 'sqlite', path: join(dir, 'tenants/.propsync/acme.db') },
+      schedule: undefined,
+      log: { level: 'info' },
+    });
+  });
+
+  it('salesforce defaults, client credentials, explicit mapping and overrides', async () => {
+    const text = yamlLines(
+      'tenant: globex',
+      'propstreet:',
+      '  baseUrl: http://127.0.0.1:4010/',
+      '  clientId: bot',
+      '  clientSecret: "${PS_SECRET}"',
+      'connections:',
+      '  - name: sf',
+      '    type: salesforce',
+      '    instanceUrl: "${SF_URL}"',
+      '    accessToken: "${SF_TOKEN}"',
+      '    mapping: ../mappings/sf.yaml',
+      '    mappingOverrides: { remove: [phone] }',
+      'state: { sqlite: ../state/globex.db }',
+      'schedule: "@hourly"',
+    );
+    const dir = await testdir({ 'conf/globex.yaml': text, 'mappings/sf.yaml': 'fields: []\n' });
+    const env = {
+      PS_SECRET: 'ps-secret-0123456789',
+      SF_URL: 'https://globex.my.salesforce.com/',
+      SF_TOKEN: '00D-token-0123',
+    };
+    const config = await loadTenantConfig('conf/globex.yaml', { env, cwd: dir });
+    expect(config.propstreet.auth).toEqual({
+      kind: 'client-credentials',
+      clientId: 'bot',
+      clientSecret: 'ps-secret-0123456789',
+      tokenUrl: 'http://127.0.0.1:4010/openid/token',
+    });
+    expect(config.connections[0]).toMatchObject({
+      type: 'salesforce',
+      namespace: 'sf',
+      instanceUrl: 'https://globex.my.salesforce.com',
+      loginUrl: 'https://login.salesforce.com',
+      apiVersion: '62.0',
+      externalIdField: 'Propstreet_Id__c',
+      dailyBudgetShare: 0.8,
+      refreshToken: undefined,
+      mapping: join(dir, 'mappings/sf.yaml'),
+      mappingIsDefault: false,
+      mappingOverrides: { remove: ['phone'] },
+    });
+    expect(config.state).toEqual({ kind: 'sqlite', path: join(dir, 'state/globex.db') });
+    expect(config.schedule).toBe('@hourly');
+  });
+
+  it('PROPSYNC_DATABASE_URL overrides state, keeping the configured schema', async () => {
+    const dir = await testdir({
+      't.yaml': `${MINIMAL}state: { postgres: "\${PG_URL}", schema: tenant_acme }\n`,
+    });
+    const env = {
+      ...ENV,
+      PG_URL: 'postgres://a@h/x',
+      PROPSYNC_DATABASE_URL: 'postgres://app:db-pass-0123@pg:5432/sync',
+    };
+    const config = await loadTenantConfig('t.yaml', { env, cwd: dir });
+    expect(config.state).toEqual({
+      kind: 'postgres',
+      url: 'postgres://app:db-pass-0123@pg:5432/sync',
+      schema: 'tenant_acme',
+      from: 'env',
+    });
+  });
+
+  it('a postgres URL without a password may be literal', async () => {
+    const dir = await testdir({
+      't.yaml': `${MINIMAL}state: { postgres: "postgres://app@127.0.0.1/sync" }\n`,
+    });
+    const config = await loadTenantConfig('t.yaml', { env: ENV, cwd: dir });
+    expect(config.state).toEqual({
+      kind: 'postgres',
+      url: 'postgres://app@127.0.0.1/sync',
+      schema: 'propsync',
+      from: 'config',
+    });
+  });
+
+  it('registers every secret for redaction', async () => {
+    const dir = await testdir({
+      't.yaml': `${MINIMAL}state: { postgres: "postgres://app:\${PGPASS}@db/sync" }\n`,
+    });
+    const env = { ...ENV, PROPSTREET_TOKEN: 'ps-token-registered-1', PGPASS: 'pg-pass-registered-1' };
+    await loadTenantConfig('t.yaml', { env, cwd: dir });
+    expect(redactText('a ps-token-registered-1 b pat-na1-0123456789 c pg-pass-registered-1')).toBe(
+      'a [REDACTED] b [REDACTED] c [REDACTED]',
+    );
+  });
+
+  it.each(['example-hubspot.yaml', 'example-salesforce.yaml', 'example-bridge.yaml'])(
+    'the shipped tenants/%s loads with the variables of .env.example',
+    async (name) => {
+      const { parse } = await import('dotenv');
+      const { readFile } = await import('node:fs/promises');
+      const example = parse(await readFile(join(REPO, '.env.example'), 'utf8'));
+      const env = Object.fromEntries(Object.keys(example).map((k) => [k, `value-of-${k}`]));
+      env.SALESFORCE_INSTANCE_URL = 'https://example.my.salesforce.com';
+      env.PROPSYNC_DATABASE_URL = 'postgres://app@127.0.0.1/propsync';
+      const dir = await testdir({});
+      const config = await loadTenantConfig(join(REPO, 'tenants', name), { env, cwd: dir });
+      expect(config.connections.length).toBeGreaterThan(0);
+      expect(config.schedule).toBeDefined();
+    },
+  );
+});

@@ -1,0 +1,86 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: fixtures are YAML text with ${VAR} references
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadTenantConfig } from '../../src/config/load-tenant-config.js';
+import { loadTenantConfigs } from '../../src/config/load-tenant-configs.js';
+import { findConnection, toSyncSettings } from '../../src/config/to-sync-settings.js';
+import { testdir, yamlLines } from './testdir.js';
+
+const ENV = { PROPSTREET_TOKEN: 'ps-token-0123456789', HUBSPOT_ACCESS_TOKEN: 'pat-na1-0123456789' };
+const tenant = (id: string, extra: string[] = []) =>
+  yamlLines(
+    `tenant: ${id}`,
+    'propstreet:',
+    '  token: "${PROPSTREET_TOKEN}"',
+    'connections:',
+    '  - name: hubspot',
+    '    type: hubspot',
+    '    accessToken: "${HUBSPOT_ACCESS_TOKEN}"',
+    ...extra,
+  );
+
+describe('loadTenantConfigs', () => {
+  it('loads every .yaml/.yml, reports broken files and duplicate tenants without stopping', async () => {
+    const dir = await testdir({
+      'a.yaml': tenant('acme'),
+      'b.yml': tenant('globex', ['schedule: "0 * * * *"']),
+      'c.yaml': tenant('acme'),
+      'd.yaml': tenant('initech', ['    chunkSize: none']),
+      'notes.txt': 'not a config',
+    });
+    const { configs, errors } = await loadTenantConfigs(dir, { env: ENV, cwd: dir });
+    expect(configs.map((c) => c.tenant)).toEqual(['acme', 'globex']);
+    expect(errors.map((e) => [e.file, e.error.code, e.error.message])).toEqual([
+      [
+        join(dir, 'c.yaml'),
+        'CONFIG_INVALID',
+        `${join(dir, 'c.yaml')}:1:1 tenant: expected a tenant id unique across files, got "acme" (also in ${join(dir, 'a.yaml')})`,
+      ],
+      [
+        join(dir, 'd.yaml'),
+        'CONFIG_INVALID',
+        `${join(dir, 'd.yaml')}:8:16 connections[0].chunkSize: expected a whole number, got "none"`,
+      ],
+    ]);
+  });
+});
+
+describe('toSyncSettings', () => {
+  it('maps a connection to the engine settings, seconds to milliseconds', async () => {
+    const dir = await testdir({
+      't.yaml': tenant('acme', [
+        '    namespace: hs-eu',
+        '    direction: to-crm',
+        '    conflictPolicy: manual',
+        '    match: [externalRef, email]',
+        '    deletes: { fromPropstreet: unlink, fromCrm: ignore, maxShare: 0.5, maxCount: 10 }',
+        '    ownChangeOrigins: [propsync-bot]',
+        '    overlapSeconds: 60',
+        '    chunkSize: 100',
+        '    propstreetConcurrency: 2',
+        '    maxAttempts: 3',
+        '    retryBaseSeconds: 30',
+      ]),
+    });
+    const config = await loadTenantConfig('t.yaml', { env: ENV, cwd: dir });
+    expect(toSyncSettings(config, 'hubspot')).toEqual({
+      tenant: 'acme',
+      connection: 'hubspot',
+      namespace: 'hs-eu',
+      direction: 'to-crm',
+      conflictPolicy: 'manual',
+      match: ['externalRef', 'email'],
+      deletes: { fromPropstreet: 'unlink', fromCrm: 'ignore', maxShare: 0.5, maxCount: 10 },
+      ownChangeOrigins: ['propsync-bot'],
+      overlapMs: 60_000,
+      chunkSize: 100,
+      propstreetConcurrency: 2,
+      maxAttempts: 3,
+      retryBaseMs: 30_000,
+    });
+    expect(toSyncSettings(config, config.connections[0]!)).toEqual(toSyncSettings(config, 'hubspot'));
+    expect(() => findConnection(config, 'salesforce')).toThrow(
+      'tenant acme has no connection "salesforce" (it has: hubspot)',
+    );
+  });
+});

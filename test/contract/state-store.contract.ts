@@ -1,0 +1,367 @@
+/**
+ * The conformance suite every StateStore must pass. One store per suite; every test works
+ * in its own fresh scope, so tests are independent and the store can be shared.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Failure, Link, Scope, StateStore } from '../../src/state/port.js';
+
+export function newScope(connection = 'hubspot', tenant = `t-${randomUUID().slice(0, 8)}`): Scope {
+  return { tenant, connection };
+}
+
+export function aLink(n: number | string, over: Partial<Link> = {}): Link {
+  return {
+    propstreetId: `ps-${n}`,
+    crmId: `crm-${n}`,
+    shadow: { email: `p${n}@example.com`, phone: null, name: 'Åsa Öberg 北京 👋' },
+    propstreetEtag: `W/"etag-${n}"`,
+    crmModifiedAt: '2024-05-01T10:00:00.000Z',
+    updatedAt: '2024-05-01T10:00:01.000Z',
+    ...over,
+  };
+}
+
+export function aFailure(recordId: string, over: Partial<Failure> = {}): Failure {
+  return {
+    side: 'propstreet',
+    recordId,
+    attempts: 1,
+    lastError: 'VALIDATION: email is invalid',
+    nextRetryAt: '2024-05-01T10:00:00.000Z',
+    quarantined: false,
+    firstFailedAt: '2024-05-01T09:00:00.000Z',
+    ...over,
+  };
+}
+
+const byPs = (a: Link, b: Link) => (a.propstreetId < b.propstreetId ? -1 : 1);
+const sorted = (links: Link[]) => [...links].sort(byPs);
+
+export function describeStateStoreContract(
+  name: string,
+  factory: () => Promise<StateStore>,
+  cleanup?: () => Promise<void>,
+): void {
+  describe(`StateStore contract: ${name}`, () => {
+    let store: StateStore;
+    beforeAll(async () => {
+      store = await factory();
+      await store.migrate();
+    });
+    afterAll(async () => {
+      await store?.close();
+      await cleanup?.();
+    });
+
+    it('migrate is harmless to repeat and keeps data', async () => {
+      const scope = newScope();
+      await store.commit(scope, { upsertLinks: [aLink(1)] });
+      await store.migrate();
+      await store.migrate();
+      expect(await store.countLinks(scope)).toBe(1);
+    });
+
+    it('round-trips links, shadows with nulls and unicode, looked up both ways', async () => {
+      const scope = newScope();
+      const bare = aLink(2, { shadow: null, propstreetEtag: null, crmModifiedAt: null });
+      const odd = aLink('ü/"\'; DROP TABLE links;--', {
+        shadow: { quote: `"'\\`, empty: '', nul: 'a\u0000b' },
+      });
+      await store.commit(scope, { upsertLinks: [aLink(1), bare, odd] });
+      expect(
+        sorted(await store.linksByPropstreetIds(scope, ['ps-1', 'ps-2', odd.propstreetId, 'nope'])),
+      ).toEqual(sorted([aLink(1), bare, odd]));
+      expect(await store.linksByCrmIds(scope, ['crm-2', 'nope'])).toEqual([bare]);
+      expect(await store.linksByPropstreetIds(scope, [])).toEqual([]);
+      expect(await store.linksByCrmIds(scope, [])).toEqual([]);
+    });
+
+    it('upserting a link replaces it', async () => {
+      const scope = newScope();
+      await store.commit(scope, { upsertLinks: [aLink(1)] });
+      const changed = aLink(1, {
+        crmId: 'crm-9',
+        shadow: { email: null },
+        updatedAt: '2024-06-01T00:00:00.000Z',
+      });
+      await store.commit(scope, { upsertLinks: [changed] });
+      expect(await store.linksByPropstreetIds(scope, ['ps-1'])).toEqual([changed]);
+      expect(await store.linksByCrmIds(scope, ['crm-1'])).toEqual([]);
+      expect(await store.countLinks(scope)).toBe(1);
+    });
+
+    it('pages links in Propstreet-id order and counts them', async () => {
+      const scope = newScope();
+      const ids = ['m', 'a', 'Z', 'b10', 'b2', 'é', '0', 'zz', 'b1', 'A'];
+      await store.commit(scope, { upsertLinks: ids.map((id) => aLink(id)) });
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (let guard = 0; guard < 10; guard++) {
+        const page = await store.listLinks(scope, { ...(after === undefined ? {} : { after }), limit: 3 });
+        if (page.length === 0) break;
+        expect(page.length).toBeLessThanOrEqual(3);
+        seen.push(...page.map((l) => l.propstreetId));
+        after = page.at(-1)?.propstreetId;
+      }
+      const byteOrder = ids
+        .map((id) => `ps-${id}`)
+        .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+      expect(seen).toEqual(byteOrder);
+      expect(await store.countLinks(scope)).toBe(ids.length);
+      expect(await store.countLinks(newScope())).toBe(0);
+    });
+
+    it('looks up hundreds of ids per call', async () => {
+      const scope = newScope();
+      const all = Array.from({ length: 1200 }, (_, i) => aLink(i));
+      for (let i = 0; i < all.length; i += 200)
+        await store.commit(scope, { upsertLinks: all.slice(i, i + 200) });
+      const wanted = all.filter((_, i) => i % 2 === 0).slice(0, 550);
+      const found = await store.linksByPropstreetIds(scope, [...wanted.map((l) => l.propstreetId), 'ps-x']);
+      expect(sorted(found)).toEqual(sorted(wanted));
+      expect(
+        await store.linksByCrmIds(
+          scope,
+          wanted.map((l) => l.crmId),
+        ),
+      ).toHaveLength(550);
+      expect(await store.countLinks(scope)).toBe(1200);
+    });
+
+    it('deletes links by Propstreet id', async () => {
+      const scope = newScope();
+      await store.commit(scope, { upsertLinks: [aLink(1), aLink(2), aLink(3)] });
+      await store.commit(scope, { deleteLinks: ['ps-1', 'ps-3', 'ps-unknown'] });
+      expect(await store.linksByCrmIds(scope, ['crm-1', 'crm-2', 'crm-3'])).toEqual([aLink(2)]);
+      expect(await store.countLinks(scope)).toBe(1);
+    });
+
+    it('moves a CRM id to another contact within one commit (deletes apply first)', async () => {
+      const scope = newScope();
+      await store.commit(scope, { upsertLinks: [aLink(1)] });
+      await store.commit(scope, { deleteLinks: ['ps-1'], upsertLinks: [aLink(2, { crmId: 'crm-1' })] });
+      expect(await store.linksByCrmIds(scope, ['crm-1'])).toEqual([aLink(2, { crmId: 'crm-1' })]);
+    });
+
+    it('knows only its own etags, per contact, answering with Propstreet ids', async () => {
+      const scope = newScope();
+      const mine = [
+        { propstreetId: 'ps-1', etag: 'e1' },
+        { propstreetId: 'ps-1', etag: 'e2' },
+        { propstreetId: 'ps-2', etag: 'e3' },
+      ];
+      await store.commit(scope, { ownEtags: mine });
+      await store.commit(scope, { ownEtags: [mine[0]!] });
+      const own = (propstreetId: string, etag: string) => store.ownEtags(scope, [{ propstreetId, etag }]);
+      expect(await own('ps-1', 'e2')).toEqual(new Set(['ps-1']));
+      expect(await own('ps-1', 'e9')).toEqual(new Set());
+      // Our etag on another contact is not our write to this one.
+      expect(await own('ps-3', 'e2')).toEqual(new Set());
+      const asked = [
+        { propstreetId: 'ps-1', etag: 'e9' },
+        mine[2]!,
+        { propstreetId: 'ps-3', etag: 'e1' },
+        mine[0]!,
+      ];
+      expect(await store.ownEtags(scope, asked)).toEqual(new Set(['ps-1', 'ps-2']));
+      expect(await store.ownEtags(scope, [])).toEqual(new Set());
+
+      for (let i = 1; i <= 12; i++)
+        await store.commit(scope, { ownEtags: [{ propstreetId: 'ps-9', etag: `v${i}` }] });
+      await store.commit(scope, {
+        ownEtags: Array.from({ length: 8 }, (_, i) => ({ propstreetId: 'ps-9', etag: `v${13 + i}` })),
+      });
+      for (const recent of ['v20', 'v19', 'v18'])
+        expect(await own('ps-9', recent)).toEqual(new Set(['ps-9']));
+      expect(await own('ps-9', 'v1')).toEqual(new Set());
+      const kept = (await store.listOwnEtags(scope, { after: 'ps-8', limit: 1 }))[0]?.etags ?? [];
+      expect(kept.length).toBeLessThan(20);
+      expect(kept.slice(-3)).toEqual(['v18', 'v19', 'v20']);
+    });
+
+    it('lists own etags by contact, oldest first, paged', async () => {
+      const scope = newScope();
+      await store.commit(scope, { ownEtags: [{ propstreetId: 'ps-b', etag: 'b1' }] });
+      await store.commit(scope, { ownEtags: [{ propstreetId: 'ps-a', etag: 'a1' }] });
+      await store.commit(scope, { ownEtags: [{ propstreetId: 'ps-b', etag: 'b0' }] });
+      await store.commit(scope, { ownEtags: [{ propstreetId: 'ps-c', etag: 'c1' }] });
+      const first = await store.listOwnEtags(scope, { limit: 2 });
+      expect(first).toEqual([
+        { propstreetId: 'ps-a', etags: ['a1'] },
+        { propstreetId: 'ps-b', etags: ['b1', 'b0'] },
+      ]);
+      expect(await store.listOwnEtags(scope, { after: 'ps-b', limit: 2 })).toEqual([
+        { propstreetId: 'ps-c', etags: ['c1'] },
+      ]);
+      expect(await store.listOwnEtags(scope, { after: 'ps-c', limit: 2 })).toEqual([]);
+    });
+
+    it('keeps one checkpoint per side', async () => {
+      const scope = newScope();
+      expect(await store.getCheckpoint(scope, 'propstreet')).toBeNull();
+      await store.commit(scope, { checkpoints: { propstreet: '2024-05-01T10:00:00Z' } });
+      expect(await store.getCheckpoint(scope, 'propstreet')).toBe('2024-05-01T10:00:00Z');
+      expect(await store.getCheckpoint(scope, 'crm')).toBeNull();
+      await store.commit(scope, { checkpoints: { crm: 'cursor:abc' } });
+      await store.commit(scope, { checkpoints: { propstreet: '2024-05-02T00:00:00Z' } });
+      expect(await store.getCheckpoint(scope, 'propstreet')).toBe('2024-05-02T00:00:00Z');
+      expect(await store.getCheckpoint(scope, 'crm')).toBe('cursor:abc');
+    });
+
+    it('upserts, filters and clears failures', async () => {
+      const scope = newScope();
+      const a = aFailure('a', { nextRetryAt: '2024-05-01T10:00:00.000Z' });
+      const b = aFailure('b', { side: 'crm', nextRetryAt: '2024-05-01T12:00:00.000Z' });
+      const c = aFailure('c', { side: 'crm', quarantined: true, nextRetryAt: '2024-05-01T09:00:00.000Z' });
+      const sameIdOtherSide = aFailure('a', { side: 'crm', nextRetryAt: '2024-05-01T13:00:00.000Z' });
+      await store.commit(scope, { upsertFailures: [a, b, c, sameIdOtherSide] });
+      expect(await store.listFailures(scope)).toEqual([c, a, b, sameIdOtherSide]);
+      // A differently written instant compares as a time, not as text.
+      expect(await store.listFailures(scope, { dueBy: '2024-05-01T11:00:00Z' })).toEqual([c, a]);
+      expect(await store.listFailures(scope, { dueBy: '2024-05-01T11:00:00Z', quarantined: false })).toEqual([
+        a,
+      ]);
+      expect(await store.listFailures(scope, { quarantined: true })).toEqual([c]);
+
+      const again = { ...a, attempts: 2, lastError: 'still bad', nextRetryAt: '2024-05-01T14:00:00.000Z' };
+      await store.commit(scope, { upsertFailures: [again], clearFailures: [{ side: 'crm', recordId: 'b' }] });
+      expect(await store.listFailures(scope)).toEqual([c, sameIdOtherSide, again]);
+      await store.commit(scope, { clearFailures: [{ side: 'propstreet', recordId: 'a' }] });
+      expect(await store.listFailures(scope, { quarantined: false })).toEqual([sameIdOtherSide]);
+    });
+
+    it('logs runs, newest first', async () => {
+      const scope = newScope();
+      await store.startRun(scope, { id: 'r2', startedAt: '2024-05-01T11:00:00.000Z', dryRun: false });
+      await store.startRun(scope, { id: 'r3', startedAt: '2024-05-01T12:00:00.000Z', dryRun: true });
+      await store.startRun(scope, { id: 'r1', startedAt: '2024-05-01T10:00:00.000Z', dryRun: false });
+      const summary = { created: 3, errors: ['x'], nested: { ok: null } };
+      await store.finishRun(scope, 'r2', {
+        finishedAt: '2024-05-01T11:05:00.000Z',
+        status: 'partial',
+        summary,
+      });
+      const runs = await store.listRuns(scope, 10);
+      expect(runs.map((r) => r.id)).toEqual(['r3', 'r2', 'r1']);
+      expect(runs[0]).toEqual({
+        id: 'r3',
+        startedAt: '2024-05-01T12:00:00.000Z',
+        finishedAt: null,
+        dryRun: true,
+        status: 'running',
+        summary: null,
+      });
+      expect(runs[1]).toMatchObject({ finishedAt: '2024-05-01T11:05:00.000Z', status: 'partial', summary });
+      expect((await store.listRuns(scope, 2)).map((r) => r.id)).toEqual(['r3', 'r2']);
+      // Starting the same run again (a retry, a migration rerun) changes nothing.
+      await store.startRun(scope, { id: 'r2', startedAt: '2024-05-01T11:00:00.000Z', dryRun: false });
+      expect((await store.listRuns(scope, 10))[1]).toMatchObject({ id: 'r2', status: 'partial' });
+      await expect(
+        store.finishRun(scope, 'nope', { finishedAt: '2024-05-01T11:00:00.000Z', status: 'ok', summary: {} }),
+      ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
+
+    it('applies a commit all or nothing', async () => {
+      const scope = newScope();
+      const broken = {
+        upsertLinks: [aLink(1), aLink(2, { crmId: 'crm-1' })],
+        ownEtags: [{ propstreetId: 'ps-1', etag: 'e1' }],
+        upsertFailures: [aFailure('f')],
+        checkpoints: { propstreet: 'cp-1' },
+      };
+      await expect(store.commit(scope, broken)).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect(await store.countLinks(scope)).toBe(0);
+      expect(await store.ownEtags(scope, broken.ownEtags)).toEqual(new Set());
+      expect(await store.listFailures(scope)).toEqual([]);
+      expect(await store.getCheckpoint(scope, 'propstreet')).toBeNull();
+
+      await store.commit(scope, { upsertLinks: [aLink(1)], checkpoints: { crm: 'cp-0' } });
+      const clash = { upsertLinks: [aLink(4), aLink(5, { crmId: 'crm-1' })], checkpoints: { crm: 'cp-2' } };
+      await expect(store.commit(scope, clash)).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect(await store.linksByPropstreetIds(scope, ['ps-1', 'ps-4', 'ps-5'])).toEqual([aLink(1)]);
+      expect(await store.getCheckpoint(scope, 'crm')).toBe('cp-0');
+    });
+
+    it('isolates scopes: same ids, separate state', async () => {
+      const a = newScope('hubspot');
+      const b = newScope('hubspot');
+      const sameTenantOtherCrm = newScope('salesforce', a.tenant);
+      const linkA = aLink(1, { shadow: { owner: 'A' } });
+      const linkB = aLink(1, { shadow: { owner: 'B' } });
+      await store.commit(a, {
+        upsertLinks: [linkA],
+        ownEtags: [{ propstreetId: 'ps-1', etag: 'e1' }],
+        checkpoints: { propstreet: 'cp-A', crm: 'crm-A' },
+        upsertFailures: [aFailure('f1')],
+      });
+      await store.commit(b, { upsertLinks: [linkB], checkpoints: { propstreet: 'cp-B' } });
+      await store.startRun(a, { id: 'run-1', startedAt: '2024-05-01T10:00:00.000Z', dryRun: false });
+      await store.startRun(b, { id: 'run-1', startedAt: '2024-05-02T10:00:00.000Z', dryRun: true });
+
+      for (const [scope, link] of [
+        [a, linkA],
+        [b, linkB],
+      ] as const) {
+        expect(await store.linksByPropstreetIds(scope, ['ps-1'])).toEqual([link]);
+        expect(await store.linksByCrmIds(scope, ['crm-1'])).toEqual([link]);
+        expect(await store.listLinks(scope, { limit: 10 })).toEqual([link]);
+      }
+      expect(await store.ownEtags(a, [{ propstreetId: 'ps-1', etag: 'e1' }])).toEqual(new Set(['ps-1']));
+      expect(await store.ownEtags(b, [{ propstreetId: 'ps-1', etag: 'e1' }])).toEqual(new Set());
+      expect(await store.listOwnEtags(b, { limit: 10 })).toEqual([]);
+      expect(await store.getCheckpoint(b, 'propstreet')).toBe('cp-B');
+      expect(await store.getCheckpoint(b, 'crm')).toBeNull();
+      expect(await store.listFailures(b)).toEqual([]);
+      expect((await store.listRuns(a, 10)).map((r) => r.dryRun)).toEqual([false]);
+      expect((await store.listRuns(b, 10)).map((r) => r.dryRun)).toEqual([true]);
+
+      expect(await store.countLinks(sameTenantOtherCrm)).toBe(0);
+      expect(await store.getCheckpoint(sameTenantOtherCrm, 'propstreet')).toBeNull();
+      expect(await store.listRuns(sameTenantOtherCrm, 10)).toEqual([]);
+
+      await store.commit(b, {
+        deleteLinks: ['ps-1'],
+        clearFailures: [{ side: 'propstreet', recordId: 'f1' }],
+      });
+      expect(await store.countLinks(a)).toBe(1);
+      expect(await store.listFailures(a)).toHaveLength(1);
+
+      expect(await store.acquireLock(a, 'worker-a', 60_000)).toBe(true);
+      expect(await store.acquireLock(b, 'worker-b', 60_000)).toBe(true);
+      expect(await store.acquireLock(sameTenantOtherCrm, 'worker-c', 60_000)).toBe(true);
+    });
+
+    it('locks a scope for one live owner at a time', async () => {
+      const scope = newScope();
+      expect(await store.acquireLock(scope, 'one', 60_000)).toBe(true);
+      expect(await store.acquireLock(scope, 'two', 60_000)).toBe(false);
+      expect(await store.acquireLock(scope, 'one', 60_000)).toBe(true);
+      await store.releaseLock(scope, 'two');
+      expect(await store.acquireLock(scope, 'two', 60_000)).toBe(false);
+      await store.releaseLock(scope, 'one');
+      expect(await store.acquireLock(scope, 'two', 60_000)).toBe(true);
+    });
+
+    it('lets an expired lock be taken over', async () => {
+      const scope = newScope();
+      expect(await store.acquireLock(scope, 'crashed', 1)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      expect(await store.acquireLock(scope, 'next', 60_000)).toBe(true);
+      expect(await store.acquireLock(scope, 'crashed', 60_000)).toBe(false);
+    });
+
+    it('lists the scopes that have state', async () => {
+      const a = newScope();
+      const b = newScope('salesforce');
+      const readOnly = newScope();
+      await store.commit(a, { upsertLinks: [aLink(1)] });
+      await store.startRun(b, { id: 'r', startedAt: '2024-05-01T10:00:00.000Z', dryRun: true });
+      await store.countLinks(readOnly);
+      await store.getCheckpoint(readOnly, 'crm');
+      const scopes = await store.listScopes();
+      expect(scopes).toEqual(expect.arrayContaining([a, b]));
+      expect(scopes).not.toContainEqual(readOnly);
+    });
+  });
+}

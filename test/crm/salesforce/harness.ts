@@ -1,0 +1,58 @@
+/**
+ * Starts a Salesforce fake and an adapter wired to it, for the tests in this folder.
+ */
+import type { Clock } from '../../../src/core/clock.js';
+import type { CrmAdapter } from '../../../src/crm/port.js';
+import { createSalesforceAdapter, type SalesforceAdapterOptions } from '../../../src/crm/salesforce/index.js';
+import {
+  type SalesforceFake,
+  type SalesforceFakeOptions,
+  startSalesforceFake,
+} from '../../fakes/salesforce/salesforce-fake.js';
+
+export const CONTACT_FIELDS = ['FirstName', 'LastName', 'Email', 'Phone', 'Title'] as const;
+
+/** A clock whose sleeps return at once, so retry back-offs cost no test time. */
+export const instantClock: Clock = {
+  now: () => new Date(),
+  sleep: async () => {},
+};
+
+export interface Harness {
+  readonly fake: SalesforceFake;
+  readonly adapter: CrmAdapter;
+  makeAdapter(overrides?: Partial<SalesforceAdapterOptions>): CrmAdapter;
+  /** Requests under /services/data, optionally only those whose path includes `part`. */
+  apiCalls(part?: string): number;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  fakeOptions: SalesforceFakeOptions = {},
+  adapterOptions: Partial<SalesforceAdapterOptions> = {},
+): Promise<Harness> {
+  const fake = await startSalesforceFake(fakeOptions);
+  const makeAdapter = (overrides: Partial<SalesforceAdapterOptions> = {}) =>
+    createSalesforceAdapter({
+      instanceUrl: fake.url,
+      accessToken: fake.accessToken,
+      refreshToken: fake.refreshToken,
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+      loginUrl: fake.url,
+      fields: [...CONTACT_FIELDS],
+      clock: instantClock,
+      ...adapterOptions,
+      ...overrides,
+    });
+  return {
+    fake,
+    adapter: makeAdapter(),
+    makeAdapter,
+    apiCalls: (part) =>
+      fake.http.requests.filter(
+        (r) => r.path.startsWith('/services/data/') && (!part || r.path.includes(part)),
+      ).length,
+    close: () => fake.close(),
+  };
+}

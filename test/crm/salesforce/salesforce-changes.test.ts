@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CrmAdapter, CrmChangePage, CrmRecord } from '../../../src/crm/port.js';
+import { type Harness, startHarness } from './harness.js';
+
+async function readAll(
+  adapter: CrmAdapter,
+  checkpoint: string | null,
+  overlapMs?: number,
+): Promise<CrmChangePage[]> {
+  const pages: CrmChangePage[] = [];
+  for await (const page of adapter.readChanges(checkpoint, overlapMs === undefined ? {} : { overlapMs }))
+    pages.push(page);
+  return pages;
+}
+
+const records = (pages: readonly CrmChangePage[]): CrmRecord[] => pages.flatMap((p) => [...p.records]);
+
+describe('Salesforce adapter change reads', () => {
+  let h: Harness;
+  let ids: string[];
+  const T0 = Date.parse('2025-03-01T10:00:00Z');
+  beforeAll(async () => {
+    h = await startHarness();
+    // One frozen second for all 4,500 rows: the whole read is a single SystemModstamp tie group.
+    h.fake.control.setClock(T0);
+    ids = h.fake.control.generate(4500);
+    h.fake.control.advanceClock(1000);
+    for (const id of ids.slice(100, 400)) h.fake.control.remove(id);
+    h.fake.control.merge(ids[10] as string, ids[11] as string);
+  });
+  afterAll(() => h.close());
+
+  it('reads 4,500 rows across 3 query pages, deleted and merged ones included, each exactly once', async () => {
+    const before = h.apiCalls('/query');
+    const pages = await readAll(h.adapter, null);
+    expect(pages.map((p) => p.records.length)).toEqual([2000, 2000, 500]);
+    expect(h.apiCalls('/query') - before).toBe(3);
+    const all = records(pages);
+    expect(new Set(all.map((r) => r.id)).size).toBe(4500);
+    expect(all.filter((r) => r.deleted)).toHaveLength(301);
+    const loser = all.find((r) => r.id === ids[11]);
+    expect(loser).toMatchObject({ deleted: true, mergedInto: ids[10], modifiedBy: h.fake.control.uiUserId });
+    expect(all.find((r) => r.id === ids[0])).toMatchObject({
+      deleted: false,
+      modifiedAt: '2025-03-01T10:00:00.000Z',
+      modifiedBy: h.fake.control.apiUserId,
+      properties: { LastName: 'Contact 000001', Propstreet_Id__c: 'ps-000001' },
+    });
+    // Oldest first.
+    const stamps = all.map((r) => Date.parse(r.modifiedAt));
+    expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
+  });
+
+  it('resumes after any page without skipping or repeating inside a tie group', async () => {
+    const pages = await readAll(h.adapter, null);
+    const first = pages[0] as CrmChangePage;
+    const rest = records(await readAll(h.adapter, first.checkpoint));
+    const expected = records(pages.slice(1)).map((r) => r.id);
+    expect(rest.map((r) => r.id)).toEqual(expected);
+  });
+
+  it('returns only what changed after the last checkpoint, and re-reads the overlap when asked', async () => {
+    const pages = await readAll(h.adapter, null);
+    const last = (pages.at(-1) as CrmChangePage).checkpoint;
+    expect(records(await readAll(h.adapter, last))).toEqual([]);
+
+    h.fake.control.advanceClock(60_000);
+    h.fake.control.edit(ids[2000] as string, { Title: 'Changed in Salesforce' });
+    h.fake.control.edit(ids[5] as string, { Title: 'Changed too' });
+    const changed = records(await readAll(h.adapter, last));
+    expect(changed.map((r) => r.id)).toEqual([ids[5], ids[2000]]);
+    expect(changed[0]).toMatchObject({
+      modifiedBy: h.fake.control.uiUserId,
+      properties: { Title: 'Changed too' },
+    });
+
+    const withOverlap = records(await readAll(h.adapter, last, 120_000)).map((r) => r.id);
+    expect(withOverlap).toEqual(expect.arrayContaining([ids[5], ids[2000], ids[11]]));
+  });
+
+  it('rejects a checkpoint it did not write', async () => {
+    await expect(readAll(h.adapter, 'yesterday')).rejects.toMatchObject({ code: 'STATE' });
+  });
+
+  it('reads by id, key and email (case-insensitive), live rows only', async () => {
+    const byId = await h.adapter.readByIds([
+      ids[0] as string,
+      ids[150] as string,
+      'garbage',
+      '003ZZZZZZZZZZZZAAA',
+    ]);
+    expect(byId.map((r) => r.id)).toEqual([ids[0]]);
+    const byKey = await h.adapter.readByKeys(['ps-000002', 'ps-000150', 'nope']);
+    expect(byKey.map((r) => r.id)).toEqual([ids[1]]);
+    const byEmail = await h.adapter.findByEmails(['CONTACT000003@Example.com', 'contact000150@example.com']);
+    expect(byEmail.map((r) => r.id)).toEqual([ids[2]]);
+  });
+
+  it('reads 10,500 rows in full: paging is not cut at jsforce’s maxFetch of 10,000', async () => {
+    const big = await startHarness();
+    try {
+      big.fake.control.generate(10_500);
+      const pages = await readAll(big.adapter, null);
+      expect(pages).toHaveLength(6);
+      expect(new Set(records(pages).map((r) => r.id)).size).toBe(10_500);
+      expect(big.adapter.usage().calls.read).toBe(6);
+    } finally {
+      await big.close();
+    }
+  });
+});

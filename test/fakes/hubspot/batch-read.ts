@@ -1,0 +1,73 @@
+/**
+ * Batch read (by id or by a unique `idProperty`) and batch archive. Ids not found come back
+ * as one 207 OBJECT_NOT_FOUND error listing them in `context.ids`; an id that was merged
+ * away returns the surviving record (HubSpot's behaviour), so the result id can differ
+ * from the one asked for.
+ */
+import type { FakeResponse } from '../shared/http-fake.js';
+import type { StoredContact } from './contact-store.js';
+import type { FakeContext } from './fake-context.js';
+import { badRequest, errorBody } from './fake-errors.js';
+import { byTieRank, NOT_FOUND_MESSAGE } from './batch-common.js';
+import { isRecord, publicObject } from './wire.js';
+
+function ids(body: unknown): string[] | FakeResponse {
+  if (!isRecord(body) || !Array.isArray(body.inputs)) return badRequest('Request body needs an inputs array');
+  if (body.inputs.length > 100) return badRequest(`Too many inputs (${body.inputs.length}); a batch takes at most 100.`);
+  const out: string[] = [];
+  for (const [i, raw] of body.inputs.entries()) {
+    if (!isRecord(raw) || raw.id === undefined || raw.id === null) return badRequest(`inputs[${i}].id is required`);
+    out.push(String(raw.id));
+  }
+  return out;
+}
+
+export function batchRead(ctx: FakeContext, body: unknown, archived: boolean): FakeResponse {
+  const { store } = ctx;
+  const wanted = ids(body);
+  if (!Array.isArray(wanted)) return wanted;
+  const b = body as Record<string, unknown>;
+  const idProperty = typeof b.idProperty === 'string' ? b.idProperty : undefined;
+  if (idProperty && idProperty !== 'hs_object_id' && !store.isUnique(idProperty))
+    return badRequest(`Unable to read by non-unique property ${idProperty}`);
+  const properties = Array.isArray(b.properties) ? b.properties.map(String) : undefined;
+  const found = new Map<string, StoredContact>();
+  const missing: string[] = [];
+  for (const id of wanted) {
+    let c: StoredContact | undefined;
+    if (archived) c = idProperty ? undefined : store.getArchived(id);
+    else {
+      c = store.resolve(id, idProperty);
+      const survivor = !c && !idProperty ? store.mergedInto.get(id) : undefined;
+      if (survivor) c = store.getLive(survivor);
+    }
+    if (c) found.set(c.id, c);
+    else missing.push(id);
+  }
+  const results = [...found.values()].map((c) => publicObject(store, c, properties) as unknown as Record<string, unknown>);
+  results.sort(byTieRank);
+  const now = new Date().toISOString();
+  const errors =
+    missing.length > 0 ? [errorBody('OBJECT_NOT_FOUND', NOT_FOUND_MESSAGE, { context: { ids: missing } })] : [];
+  return {
+    status: errors.length > 0 ? 207 : 200,
+    body: {
+      status: 'COMPLETE',
+      results,
+      ...(errors.length > 0 ? { numErrors: errors.length, errors } : {}),
+      startedAt: now,
+      completedAt: now,
+    },
+  };
+}
+
+/** Archive is idempotent: unknown or already archived ids are ignored, the answer is 204. */
+export function batchArchive(ctx: FakeContext, body: unknown): FakeResponse {
+  const wanted = ids(body);
+  if (!Array.isArray(wanted)) return wanted;
+  for (const id of wanted) {
+    const c = ctx.store.getLive(id);
+    if (c) ctx.store.archive(c);
+  }
+  return { status: 204 };
+}

@@ -1,0 +1,76 @@
+/**
+ * The control surface over HTTP under /__control/…, for fakes driven from a child process
+ * (e.g. the CLI under test). Predicates cannot travel, so rejections are data here.
+ */
+import type { FaultRule } from '../shared/faults.js';
+import type { FakeRequest, FakeResponse, HttpFake } from '../shared/http-fake.js';
+import type { SeedContact } from './contact-store.js';
+import type { RejectOptions } from './fake-context.js';
+import type { HubSpotFakeControl } from './fake-control.js';
+import { isRecord } from './wire.js';
+
+const ok = (body: unknown = { ok: true }): FakeResponse => ({ status: 200, body });
+const bad = (message: string): FakeResponse => ({ status: 400, body: { status: 'error', message } });
+
+function props(body: unknown): Record<string, string | null> {
+  return isRecord(body) && isRecord(body.properties) ? (body.properties as Record<string, string | null>) : {};
+}
+
+export function handleControl(control: HubSpotFakeControl, http: () => HttpFake, req: FakeRequest): FakeResponse {
+  const path = req.path.slice('/__control'.length);
+  const body = req.body;
+  try {
+    if (req.method === 'POST' && path === '/seed') {
+      const contacts = isRecord(body) && Array.isArray(body.contacts) ? (body.contacts as SeedContact[]) : [];
+      return ok({ ids: control.seed(contacts) });
+    }
+    if (req.method === 'POST' && path === '/contacts') return ok({ id: control.createAsUser(props(body)) });
+    const one = /^\/contacts\/([^/]+)$/.exec(path);
+    if (one?.[1] && req.method === 'PATCH') return ok(control.editAsUser(one[1], props(body)));
+    if (one?.[1] && req.method === 'DELETE') return ok(control.deleteAsUser(one[1]));
+    if (one?.[1] && req.method === 'GET') return ok(control.get(one[1]) ?? null);
+    if (req.method === 'POST' && path === '/merge' && isRecord(body))
+      return ok({ id: control.mergeAsUser(String(body.primaryId), String(body.mergedId)) });
+    if (req.method === 'POST' && path === '/clock' && isRecord(body)) {
+      if (typeof body.advanceMs === 'number') control.advanceClock(body.advanceMs);
+      else control.setClock((body.at as number | string | null | undefined) ?? null);
+      return ok({ now: control.now() });
+    }
+    if (req.method === 'GET' && path === '/dump') return ok({ contacts: control.dump() });
+    if (req.method === 'GET' && path === '/requests') return ok({ requests: control.apiRequests() });
+    if (req.method === 'POST' && path === '/properties' && isRecord(body))
+      return ok(control.defineProperty(body as Parameters<HubSpotFakeControl['defineProperty']>[0]));
+    if (req.method === 'POST' && path === '/reject' && isRecord(body)) {
+      const property = String(body.property);
+      const pattern = typeof body.matches === 'string' ? new RegExp(body.matches) : undefined;
+      const equals = typeof body.equals === 'string' ? body.equals : undefined;
+      control.rejectWhen((p) => {
+        const v = p[property];
+        if (v === undefined || v === null) return false;
+        return equals !== undefined ? String(v) === equals : (pattern?.test(String(v)) ?? true);
+      }, { property, ...(body as RejectOptions) });
+      return ok();
+    }
+    if (req.method === 'DELETE' && path === '/reject') return ok(control.clearRejections());
+    if (req.method === 'POST' && path === '/faults' && isRecord(body)) {
+      const { pathRegex, ...rule } = body as unknown as FaultRule & { pathRegex?: string };
+      http().faults.add(pathRegex ? { ...rule, path: new RegExp(pathRegex) } : rule);
+      return ok();
+    }
+    if (req.method === 'DELETE' && path === '/faults') return ok(http().faults.clear());
+    if (req.method === 'POST' && path === '/scopes' && isRecord(body))
+      return ok(control.denyScopes(Array.isArray(body.denied) ? body.denied.map(String) : []));
+    if (req.method === 'POST' && path === '/tokens' && isRecord(body))
+      return ok(control.acceptTokens(Array.isArray(body.accepted) ? body.accepted.map(String) : null));
+    if (req.method === 'POST' && path === '/rate-limit' && isRecord(body)) {
+      if (body.reset === true) control.resetRateLimits();
+      if (body.exhaustDaily === true) control.exhaustDailyLimit();
+      const { reset: _r, exhaustDaily: _e, ...options } = body;
+      control.setRateLimit(options as Parameters<HubSpotFakeControl['setRateLimit']>[0]);
+      return ok();
+    }
+    return { status: 404, body: { status: 'error', message: `No control endpoint ${req.method} ${req.path}` } };
+  } catch (e) {
+    return bad((e as Error).message);
+  }
+}

@@ -1,0 +1,33 @@
+/** What the fake's route handlers share: the store, injected per-record rejections, scopes. */
+import type { ContactStore, WireValue } from './contact-store.js';
+
+export interface RejectOptions {
+  /**
+   * `multi-status` (default): the batch answers 207 with this input listed under `errors`
+   * and the others applied. `whole-batch`: the whole call fails with a 400 VALIDATION_ERROR
+   * naming the property, as HubSpot does for an invalid value in update/upsert.
+   */
+  readonly mode?: 'multi-status' | 'whole-batch';
+  /** The property to blame in the error (default: the first one in the input). */
+  readonly property?: string;
+  readonly code?: string;
+  readonly message?: string;
+}
+
+export interface Rejection extends RejectOptions {
+  readonly id: number;
+  readonly when: (properties: Readonly<Record<string, WireValue>>) => boolean;
+}
+
+export interface FakeContext {
+  readonly store: ContactStore;
+  rejections: Rejection[];
+  /**
+   * HubSpot documents per-input (207) errors via `objectWriteTraceId` for batch create only;
+   * `all-batch-writes` extends that to update and upsert for experiments.
+   */
+  traceIdMultiStatus: 'create-only' | 'all-batch-writes';
+  readonly deniedScopes: Set<string>;
+  /** Bearer tokens accepted; null accepts any non-empty token. */
+  acceptedTokens: Set<string> | null;
+}

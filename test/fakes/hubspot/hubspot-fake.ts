@@ -1,0 +1,70 @@
+/**
+ * A HubSpot CRM contacts API fake on a real HTTP server, faithful enough that the real
+ * `@hubspot/api-client` runs against it unmodified (basePath = fake.url). What was checked
+ * against what is in README.md next to this file.
+ */
+import { type HttpFake, startHttpFake } from '../shared/http-fake.js';
+import { handleApi } from './api-router.js';
+import { ContactStore, type SeedContact } from './contact-store.js';
+import { handleControl } from './control-routes.js';
+import type { FakeContext } from './fake-context.js';
+import { createControl, type HubSpotFakeControl } from './fake-control.js';
+import { DEFAULT_RATE_LIMIT, type FakeRateLimitOptions, FakeRateLimits } from './fake-rate-limits.js';
+import { isRecord } from './wire.js';
+
+export interface HubSpotFakeOptions {
+  /** Ten-secondly bucket and daily allowance (default 190 / 10 s, 625,000 a day). */
+  readonly rateLimit?: Partial<FakeRateLimitOptions>;
+  /** Search requests per second (HubSpot: 5). */
+  readonly searchPerSecond?: number;
+  /** How long a write takes to show in search (default 0). */
+  readonly searchIndexDelayMs?: number;
+  /** Seed of the fault injector's random numbers. */
+  readonly seed?: number;
+  /** Contacts present from the start. */
+  readonly contacts?: readonly SeedContact[];
+  /** Custom properties present from the start, e.g. `[{name:'propstreet_id', hasUniqueValue:true}]`. */
+  readonly customProperties?: readonly Parameters<HubSpotFakeControl['defineProperty']>[0][];
+  readonly port?: number;
+}
+
+export interface HubSpotFake {
+  readonly url: string;
+  readonly http: HttpFake;
+  readonly control: HubSpotFakeControl;
+  close(): Promise<void>;
+}
+
+/** Search and batch read are POSTs that change nothing. */
+const READ_ONLY_POST = /\/(search|batch\/read)$/;
+
+export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promise<HubSpotFake> {
+  const ctx: FakeContext = {
+    store: new ContactStore(options.searchIndexDelayMs ?? 0),
+    rejections: [],
+    traceIdMultiStatus: 'create-only',
+    deniedScopes: new Set(),
+    acceptedTokens: null,
+  };
+  const limits = new FakeRateLimits({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, options.searchPerSecond ?? 5);
+  let http: HttpFake | undefined;
+  const getHttp = () => {
+    if (!http) throw new Error('hubspot fake not started');
+    return http;
+  };
+  const control = createControl(ctx, limits, getHttp);
+  for (const p of options.customProperties ?? []) control.defineProperty(p);
+  if (options.contacts) control.seed(options.contacts);
+  http = await startHttpFake({
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.port === undefined ? {} : { port: options.port }),
+    handler: (req) => {
+      const out = req.path.startsWith('/__control') ? handleControl(control, getHttp, req) : handleApi(ctx, limits, req);
+      return { ...out, headers: { 'Content-Type': 'application/json', ...(out.headers ?? {}) } };
+    },
+    countRecords: (req) => (isRecord(req.body) && Array.isArray(req.body.inputs) ? req.body.inputs.length : 1),
+    isWrite: (req) => req.method !== 'GET' && !req.path.startsWith('/__control') && !READ_ONLY_POST.test(req.path),
+  });
+  const started = http;
+  return { url: started.url, http: started, control, close: () => started.close() };
+}

@@ -1,0 +1,70 @@
+/** The properties API for contacts: list, get by name (200/404), create (201/409/403). */
+import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
+import type { PropertyDefinition, PropertyType } from './contact-properties.js';
+import type { FakeContext } from './fake-context.js';
+import { badRequest, errorResponse } from './fake-errors.js';
+import { isRecord } from './wire.js';
+
+const TYPES = new Set<PropertyType>(['string', 'number', 'datetime', 'date', 'enumeration', 'bool']);
+
+function wire(def: PropertyDefinition): Record<string, unknown> {
+  return {
+    name: def.name,
+    label: def.label,
+    type: def.type,
+    fieldType: def.fieldType,
+    groupName: def.groupName,
+    hasUniqueValue: def.hasUniqueValue,
+    hubspotDefined: def.hubspotDefined,
+    modificationMetadata: { archivable: !def.hubspotDefined, readOnlyDefinition: def.hubspotDefined, readOnlyValue: def.readOnly },
+    formField: true,
+    displayOrder: -1,
+    description: '',
+    options: [],
+    hidden: false,
+    calculated: false,
+    externalOptions: false,
+    archived: false,
+    createdAt: def.createdAt,
+    updatedAt: def.createdAt,
+  };
+}
+
+export function listProperties(ctx: FakeContext): FakeResponse {
+  return { status: 200, body: { results: ctx.store.allProperties().map(wire) } };
+}
+
+export function getProperty(ctx: FakeContext, name: string): FakeResponse {
+  const def = ctx.store.property(name);
+  if (!def) return errorResponse(404, 'OBJECT_NOT_FOUND', `Unable to find property ${name}`);
+  return { status: 200, body: wire(def) };
+}
+
+export function createProperty(ctx: FakeContext, req: FakeRequest): FakeResponse {
+  const b = req.body;
+  if (!isRecord(b)) return badRequest('Invalid property definition');
+  const missing = ['name', 'label', 'type', 'fieldType', 'groupName'].filter((k) => typeof b[k] !== 'string');
+  if (missing.length > 0)
+    return badRequest(
+      `Invalid input JSON: missing ${missing.join(', ')}`,
+      missing.map((m) => ({ message: `${m} is required`, in: m })),
+    );
+  const name = String(b.name);
+  if (!/^[a-z][a-z0-9_]*$/.test(name)) return badRequest(`Property name ${name} is invalid`);
+  if (!TYPES.has(b.type as PropertyType)) return badRequest(`Unknown property type ${String(b.type)}`);
+  if (ctx.store.property(name))
+    return errorResponse(409, 'OBJECT_ALREADY_EXISTS', `A property named '${name}' already exists.`);
+  const def: PropertyDefinition = {
+    name,
+    label: String(b.label),
+    type: b.type as PropertyType,
+    fieldType: String(b.fieldType),
+    groupName: String(b.groupName),
+    hasUniqueValue: b.hasUniqueValue === true,
+    readOnly: false,
+    hubspotDefined: false,
+    createdAt: new Date().toISOString(),
+  };
+  ctx.store.defineProperty(def);
+  return { status: 201, body: wire(def) };
+}

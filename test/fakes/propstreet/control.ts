@@ -1,0 +1,93 @@
+/**
+ * The fake's control surface over HTTP, for the demo and child processes that cannot reach
+ * the in-process object. No auth, no rate limit. Routes (JSON in and out):
+ *
+ *   POST   /__control/reset
+ *   POST   /__control/seed             {contacts?: SeedContact[], generate?: {count, ...GenerateOptions}}
+ *   GET    /__control/contacts         every contact, deleted included
+ *   GET    /__control/contacts/{id}
+ *   POST   /__control/contacts/{id}/edit     a ContactWrite patch, as a UI user
+ *   POST   /__control/contacts/{id}/delete   as a UI user
+ *   POST   /__control/clock            {now: iso|null} and/or {advanceMs}
+ *   POST   /__control/rate-limit       {limit, windowMs?}
+ *   POST   /__control/tokens           {token}
+ *   POST   /__control/faults           a FaultRule, or {rules: FaultRule[]}; `pathRegex` for a RegExp path
+ *   DELETE /__control/faults
+ *   GET    /__control/requests         the request log (API calls only unless ?all=1)
+ */
+import type { FaultRule } from '../shared/faults.js';
+import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
+import type { SeedContact, ValidWrite } from './contact-types.js';
+import type { GenerateOptions } from './generate.js';
+import type { PropstreetFake } from './server.js';
+
+export const CONTROL_PATH = '/__control';
+
+type Json = Record<string, unknown>;
+
+export function handleControl(fake: PropstreetFake, req: FakeRequest): FakeResponse {
+  try {
+    return route(fake, req);
+  } catch (e) {
+    return { status: 400, body: { error: (e as Error).message } };
+  }
+}
+
+function route(fake: PropstreetFake, req: FakeRequest): FakeResponse {
+  const parts = req.path.slice(CONTROL_PATH.length).split('/').filter(Boolean).map(decodeURIComponent);
+  const body = (req.body ?? {}) as Json;
+  const key = `${req.method} ${parts[0] ?? ''}`;
+  switch (key) {
+    case 'POST reset':
+      fake.reset();
+      return { status: 200, body: { ok: true } };
+    case 'POST seed': {
+      let count = 0;
+      if (Array.isArray(body.contacts)) count += fake.seed(body.contacts as SeedContact[]).length;
+      const gen = body.generate as (GenerateOptions & { count?: number }) | undefined;
+      if (gen?.count) count += fake.generate(gen.count, gen);
+      return { status: 200, body: { count } };
+    }
+    case 'GET contacts': {
+      const id = parts[1];
+      if (id === undefined) return { status: 200, body: fake.allContacts() };
+      const c = fake.contact(id);
+      return c ? { status: 200, body: c } : { status: 404, body: { error: `no contact ${id}` } };
+    }
+    case 'POST contacts': {
+      const [, id = '', action] = parts;
+      if (action === 'edit') return { status: 200, body: fake.editAsUser(id, body as ValidWrite) };
+      if (action === 'delete') return { status: 200, body: fake.deleteAsUser(id) };
+      break;
+    }
+    case 'POST clock':
+      if ('now' in body) fake.setClock((body.now as string | null) ?? null);
+      if (typeof body.advanceMs === 'number') fake.advanceClock(body.advanceMs);
+      return { status: 200, body: { ok: true } };
+    case 'POST rate-limit':
+      fake.setRateLimit(Number(body.limit), body.windowMs === undefined ? undefined : Number(body.windowMs));
+      return { status: 200, body: { ok: true } };
+    case 'POST tokens':
+      fake.addToken(String(body.token));
+      return { status: 200, body: { ok: true } };
+    case 'POST faults': {
+      const rules = Array.isArray(body.rules) ? (body.rules as Json[]) : [body];
+      for (const r of rules) fake.http.faults.add(toRule(r));
+      return { status: 200, body: { added: rules.length } };
+    }
+    case 'DELETE faults':
+      fake.http.faults.clear();
+      return { status: 200, body: { ok: true } };
+    case 'GET requests':
+      return { status: 200, body: req.query.get('all') ? fake.http.requests : fake.apiRequests() };
+  }
+  return { status: 404, body: { error: `unknown control route ${req.method} ${req.path}` } };
+}
+
+function toRule(r: Json): FaultRule {
+  const { pathRegex, ...rest } = r;
+  return {
+    ...(rest as unknown as FaultRule),
+    ...(typeof pathRegex === 'string' ? { path: new RegExp(pathRegex) } : {}),
+  };
+}

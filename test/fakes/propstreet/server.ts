@@ -1,0 +1,179 @@
+/**
+ * A faithful HTTP fake of the Propstreet network contacts API (see README.md beside this file),
+ * on the shared http-fake base: bearer auth, per-token rate limits with RateLimit-* headers,
+ * problem+json errors, keyset paging, ETags, soft deletes and external-ref upserts.
+ *
+ * The same control surface is offered in process (the returned object) and over HTTP under
+ * `/__control/…` (control.ts) for the demo and child processes.
+ */
+import { createHash } from 'node:crypto';
+import {
+  type FakeRequest,
+  type FakeResponse,
+  type HttpFake,
+  type RequestLogEntry,
+  startHttpFake,
+} from '../shared/http-fake.js';
+import type { FakeContact, SeedContact, ValidWrite } from './contact-types.js';
+import { validateWrite } from './contact-validation.js';
+import { CONTACTS_PATH, handleContacts } from './contacts-api.js';
+import { CONTROL_PATH, handleControl } from './control.js';
+import { type GenerateOptions, generateContacts } from './generate.js';
+import { problem } from './problem.js';
+import { RateWindows } from './rate-window.js';
+import { ContactStore } from './store.js';
+import { type FakeOAuthClient, handleToken, TOKEN_PATH } from './token-endpoint.js';
+
+/** The token the fake accepts when none are configured. */
+export const PROPSTREET_FAKE_TOKEN = 'ps-fake-token-0123456789abcdef';
+export const USER_ORIGIN = 'ui:user';
+/** The OAuth client the token endpoint accepts when none are configured. */
+export const PROPSTREET_FAKE_CLIENT: FakeOAuthClient = {
+  clientId: 'ps-fake-client',
+  clientSecret: 'ps-fake-client-secret-0123456789',
+};
+
+export interface PropstreetFakeOptions {
+  /** Bearer tokens the fake accepts; default [PROPSTREET_FAKE_TOKEN]. */
+  readonly tokens?: readonly string[];
+  /** Requests per window per token; default 600 per 60 s (bot/OAuth tokens). */
+  readonly rateLimit?: { readonly limit: number; readonly windowMs?: number };
+  /** Time source for rate windows (ms); default Date.now. Tests link it to a fake client clock. */
+  readonly rateNow?: () => number;
+  /** OAuth clients for `POST /openid/token`; default [PROPSTREET_FAKE_CLIENT]. */
+  readonly clients?: readonly FakeOAuthClient[];
+  readonly port?: number;
+  /** Seed for the fault injector's randomness. */
+  readonly seed?: number;
+}
+
+export interface PropstreetFake {
+  readonly url: string;
+  readonly http: HttpFake;
+  /** The first accepted token. */
+  readonly token: string;
+  /** The `changeOrigin` value that writes with `token` get. */
+  originOf(token: string): string;
+  seed(contacts: readonly SeedContact[]): FakeContact[];
+  /** Seeds `count` generated contacts; returns how many. */
+  generate(count: number, options?: GenerateOptions): number;
+  /** A user edit in the Propstreet UI: validated like a PATCH, changeOrigin `ui:user`. */
+  editAsUser(id: string, patch: ValidWrite): FakeContact;
+  deleteAsUser(id: string): FakeContact;
+  /** Freeze the data clock at an ISO time (writes then tie), or null to follow the wall clock. */
+  setClock(iso: string | null): void;
+  advanceClock(ms: number): void;
+  /** Every contact, deleted ones included (copies). */
+  allContacts(): FakeContact[];
+  contact(id: string): FakeContact | undefined;
+  setRateLimit(limit: number, windowMs?: number): void;
+  addToken(token: string): void;
+  /** Requests to the API proper (control calls left out). */
+  apiRequests(): RequestLogEntry[];
+  apiWriteCount(): number;
+  /** Back to the start: no contacts, wall clock, initial tokens and limits, no faults, empty log. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startPropstreetFake(options: PropstreetFakeOptions = {}): Promise<PropstreetFake> {
+  const store = new ContactStore();
+  const initialTokens = options.tokens ?? [PROPSTREET_FAKE_TOKEN];
+  const tokens = new Set(initialTokens);
+  const rate = new RateWindows(
+    { limit: options.rateLimit?.limit ?? 600, windowMs: options.rateLimit?.windowMs ?? 60_000 },
+    options.rateNow ?? Date.now,
+  );
+  const originOf = (token: string) => `api:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
+  const copy = <T>(v: T): T => structuredClone(v);
+
+  const mustExist = (id: string): FakeContact => {
+    const c = store.get(id);
+    if (!c) throw new Error(`no contact ${id}`);
+    return c;
+  };
+
+  let fake: PropstreetFake | undefined;
+  const handler = (req: FakeRequest): FakeResponse => {
+    if (req.path.startsWith(CONTROL_PATH)) return handleControl(fake as PropstreetFake, req);
+    if (req.path === TOKEN_PATH)
+      return handleToken(req, options.clients ?? [PROPSTREET_FAKE_CLIENT], (t) => void tokens.add(t));
+    const auth = req.headers.authorization ?? '';
+    const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();
+    if (!token || !tokens.has(token))
+      return problem(401, 'A valid bearer token is required.', req.path, {
+        headers: { 'WWW-Authenticate': 'Bearer' },
+      });
+    const decision = rate.take(token);
+    if (!decision.allowed) {
+      const wait = decision.headers['Retry-After'];
+      return problem(429, `Rate limit exceeded. Please retry after ${wait} seconds.`, req.path, {
+        headers: decision.headers,
+      });
+    }
+    const res =
+      req.path === CONTACTS_PATH || req.path.startsWith(`${CONTACTS_PATH}/`)
+        ? handleContacts(store, req, originOf(token))
+        : problem(404, 'No such resource.', req.path);
+    return { ...res, headers: { ...decision.headers, ...(res.headers ?? {}) } };
+  };
+
+  const http = await startHttpFake({
+    handler,
+    contentType: () => 'application/json; charset=utf-8',
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  });
+  const isApi = (r: RequestLogEntry) => r.path.startsWith('/api/');
+
+  fake = {
+    url: http.url,
+    http,
+    token: [...tokens][0] ?? PROPSTREET_FAKE_TOKEN,
+    originOf,
+    seed: (contacts) => store.seed(contacts).map(copy),
+    generate(count, generateOptions) {
+      const batch = 10_000;
+      for (let k = 0; k < count; k += batch) {
+        const n = Math.min(batch, count - k);
+        store.seed(generateContacts(n, { ...generateOptions, offset: (generateOptions?.offset ?? 0) + k }));
+      }
+      return count;
+    },
+    editAsUser(id, patch) {
+      mustExist(id);
+      const v = validateWrite(patch, 'patch');
+      if (!v.ok) throw new Error(`invalid user edit: ${JSON.stringify(v.errors)}`);
+      const o = store.update(id, v.write, USER_ORIGIN);
+      if (!o.ok) throw new Error(`user edit failed: ${o.status} ${o.detail}`);
+      return copy(o.contact);
+    },
+    deleteAsUser(id) {
+      mustExist(id);
+      const o = store.softDelete(id, USER_ORIGIN);
+      if (!o.ok) throw new Error(`user delete failed: ${o.status} ${o.detail}`);
+      return copy(o.contact);
+    },
+    setClock: (iso) => store.time.set(iso),
+    advanceClock: (ms) => store.time.advance(ms),
+    allContacts: () => store.all().map(copy),
+    contact: (id) => {
+      const c = store.get(id);
+      return c ? copy(c) : undefined;
+    },
+    setRateLimit: (limit, windowMs) => rate.configure(limit, windowMs),
+    addToken: (token) => void tokens.add(token),
+    apiRequests: () => http.requests.filter(isApi),
+    apiWriteCount: () => http.requests.filter((r) => isApi(r) && r.method !== 'GET').length,
+    reset() {
+      store.reset();
+      rate.reset();
+      tokens.clear();
+      for (const t of initialTokens) tokens.add(t);
+      http.faults.clear();
+      http.requests.length = 0;
+    },
+    close: () => http.close(),
+  };
+  return fake;
+}

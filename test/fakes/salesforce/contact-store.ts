@@ -1,0 +1,282 @@
+/**
+ * The fake org's Contact table: live rows plus a recycle bin (IsDeleted = true, visible to
+ * queryAll only), a unique index on the external id, an optional duplicate rule on Email,
+ * injected per-record rejections, and a journal so allOrNone requests can roll back.
+ */
+import {
+  duplicatesDetectedError,
+  duplicateValueError,
+  fieldErrors,
+  normaliseInput,
+  type RecordError,
+} from './contact-rules.js';
+import type { ContactSchema } from './contact-schema.js';
+import type { FakeClock } from './fake-clock.js';
+import type { ContactRow, FieldValue } from './soql-eval.js';
+
+export type SaveOutcome =
+  | { readonly success: true; readonly id: string; readonly created: boolean }
+  | { readonly success: false; readonly id?: string; readonly errors: readonly RecordError[] };
+
+export interface RejectionRule {
+  /** Matches an input (or the stored record) whose field equals this value. */
+  readonly field: string;
+  readonly value: string;
+  readonly statusCode: string;
+  readonly message: string;
+  readonly fields?: readonly string[];
+  /** Fires at most this many times; unlimited when absent. */
+  readonly times?: number;
+}
+
+export interface WriteContext {
+  readonly userId: string;
+  /** API writes pass through injected rejections; control edits do not. */
+  readonly api: boolean;
+}
+
+export class ContactStore {
+  readonly rows = new Map<string, ContactRow>();
+  duplicateRuleOnEmail = false;
+  private readonly extIndex = new Map<string, string>();
+  private readonly emailIndex = new Map<string, Set<string>>();
+  private rejections: { rule: RejectionRule; fired: number }[] = [];
+  private journal: Map<string, ContactRow | undefined> | undefined;
+  private counter = 0;
+
+  constructor(
+    readonly schema: ContactSchema,
+    readonly clock: FakeClock,
+    private readonly version: () => string,
+  ) {}
+
+  get(id: string): ContactRow | undefined {
+    return this.rows.get(id.length === 15 ? this.expandId(id) : id);
+  }
+
+  findLiveByKey(value: string): ContactRow | undefined {
+    const id = this.extIndex.get(value.toLowerCase());
+    return id ? this.rows.get(id) : undefined;
+  }
+
+  reject(rule: RejectionRule): void {
+    this.rejections.push({ rule, fired: 0 });
+  }
+
+  clearRejections(): void {
+    this.rejections = [];
+  }
+
+  create(input: Readonly<Record<string, unknown>>, ctx: WriteContext): SaveOutcome {
+    const { values, errors } = normaliseInput(this.schema, input, 'create');
+    if (errors.length) return { success: false, errors };
+    const id = this.nextId();
+    const now = this.clock.stamp();
+    const row: ContactRow = { ...this.blankRow(), ...values, Id: id };
+    Object.assign(row, { CreatedDate: now, CreatedById: ctx.userId, OwnerId: ctx.userId });
+    return this.save(undefined, row, values, ctx, true);
+  }
+
+  update(id: string, input: Readonly<Record<string, unknown>>, ctx: WriteContext): SaveOutcome {
+    const { values, errors } = normaliseInput(this.schema, input, 'update');
+    const existing = this.get(id);
+    if (!existing) return notFound(id);
+    if (existing.IsDeleted) return { success: false, id, errors: [deletedError()] };
+    if (errors.length) return { success: false, id, errors };
+    return this.save(existing, { ...existing, ...values }, values, ctx, false);
+  }
+
+  upsert(key: string, input: Readonly<Record<string, unknown>>, ctx: WriteContext): SaveOutcome {
+    const ext = this.schema.externalIdField;
+    if (!ext) throw new Error('no external id field in this org');
+    const existing = this.findLiveByKey(key);
+    const body = { ...input, [ext]: key };
+    return existing ? this.update(existing.Id as string, body, ctx) : this.create(body, ctx);
+  }
+
+  remove(id: string, ctx: WriteContext): SaveOutcome {
+    const existing = this.get(id);
+    if (!existing) return notFound(id);
+    if (existing.IsDeleted) return { success: false, id, errors: [deletedError()] };
+    const rejected = this.rejection(existing, {}, ctx);
+    if (rejected) return { success: false, id, errors: [rejected] };
+    this.put({ ...existing, ...this.touch(ctx.userId), IsDeleted: true, DeletedAt: this.clock.stamp() });
+    return { success: true, id: existing.Id as string, created: false };
+  }
+
+  /** Salesforce merge: the loser goes to the recycle bin pointing at the survivor. */
+  merge(winnerId: string, loserId: string, userId: string): void {
+    const winner = this.get(winnerId);
+    const loser = this.get(loserId);
+    if (!winner || winner.IsDeleted || !loser || loser.IsDeleted || winner === loser) {
+      throw new Error(`cannot merge ${loserId} into ${winnerId}`);
+    }
+    this.put({ ...winner, ...this.touch(userId) });
+    this.put({
+      ...loser,
+      ...this.touch(userId),
+      IsDeleted: true,
+      MasterRecordId: winner.Id as string,
+      DeletedAt: this.clock.stamp(),
+    });
+  }
+
+  /** Bulk insert for tests: no rules, no journal; fast enough for 100k rows. */
+  seed(records: readonly Readonly<Record<string, FieldValue>>[], userId: string): string[] {
+    const now = this.clock.stamp();
+    return records.map((r) => {
+      const id = this.nextId();
+      const base = { ...this.blankRow(), CreatedDate: now, CreatedById: userId, OwnerId: userId };
+      const row: ContactRow = { ...base, ...this.touch(userId), ...r, Id: id };
+      row.Name = fullName(row);
+      this.put(row);
+      return id;
+    });
+  }
+
+  begin(): void {
+    this.journal = new Map();
+  }
+
+  commit(): void {
+    this.journal = undefined;
+  }
+
+  rollback(): void {
+    const journal = this.journal;
+    this.journal = undefined;
+    for (const [id, previous] of journal ?? []) {
+      const current = this.rows.get(id);
+      if (current) this.unindex(current);
+      if (previous) {
+        this.rows.set(id, previous);
+        this.index(previous);
+      } else this.rows.delete(id);
+    }
+  }
+
+  private save(
+    existing: ContactRow | undefined,
+    row: ContactRow,
+    changed: Record<string, FieldValue>,
+    ctx: WriteContext,
+    created: boolean,
+  ): SaveOutcome {
+    const id = row.Id as string;
+    const fail = (errors: readonly RecordError[]): SaveOutcome =>
+      created ? { success: false, errors } : { success: false, id, errors };
+    const rejected = this.rejection(existing ?? row, changed, ctx);
+    if (rejected) return fail([rejected]);
+    const invalid = fieldErrors(this.schema, row, changed);
+    if (invalid.length) return fail(invalid);
+    const ext = this.schema.externalIdField;
+    const key = ext ? row[ext] : null;
+    if (ext && typeof key === 'string' && key !== '') {
+      const other = this.extIndex.get(key.toLowerCase());
+      if (other && other !== id) return fail([duplicateValueError(ext, other)]);
+    }
+    const email = typeof row.Email === 'string' ? row.Email.toLowerCase() : '';
+    if (this.duplicateRuleOnEmail && email && 'Email' in changed) {
+      const others = [...(this.emailIndex.get(email) ?? [])].filter((o) => o !== id);
+      if (others.length) return fail([duplicatesDetectedError(others, this.version())]);
+    }
+    // Every save bumps the stamps, even one that changes nothing: as on Salesforce.
+    this.put({ ...row, ...this.touch(ctx.userId), Name: fullName(row) });
+    return { success: true, id, created };
+  }
+
+  private rejection(
+    target: Readonly<ContactRow>,
+    changed: Readonly<Record<string, FieldValue>>,
+    ctx: WriteContext,
+  ): RecordError | undefined {
+    if (!ctx.api) return undefined;
+    for (const r of this.rejections) {
+      const { rule } = r;
+      if (rule.times !== undefined && r.fired >= rule.times) continue;
+      const v = rule.field in changed ? changed[rule.field] : target[rule.field];
+      if (v !== rule.value) continue;
+      r.fired++;
+      return { statusCode: rule.statusCode, message: rule.message, fields: rule.fields ?? [] };
+    }
+    return undefined;
+  }
+
+  private touch(userId: string): ContactRow {
+    const now = this.clock.stamp();
+    return { LastModifiedDate: now, SystemModstamp: now, LastModifiedById: userId };
+  }
+
+  private blankRow(): ContactRow {
+    const row: ContactRow = {};
+    for (const f of this.schema.fields) row[f.name] = null;
+    row.IsDeleted = false;
+    return row;
+  }
+
+  private put(row: ContactRow): void {
+    const id = row.Id as string;
+    const previous = this.rows.get(id);
+    if (this.journal && !this.journal.has(id)) this.journal.set(id, previous);
+    if (previous) this.unindex(previous);
+    this.rows.set(id, row);
+    this.index(row);
+  }
+
+  private index(row: ContactRow): void {
+    if (row.IsDeleted) return;
+    const ext = this.schema.externalIdField;
+    const key = ext ? row[ext] : null;
+    if (typeof key === 'string' && key !== '') this.extIndex.set(key.toLowerCase(), row.Id as string);
+    if (typeof row.Email === 'string' && row.Email !== '') {
+      const k = row.Email.toLowerCase();
+      const set = this.emailIndex.get(k) ?? new Set<string>();
+      set.add(row.Id as string);
+      this.emailIndex.set(k, set);
+    }
+  }
+
+  private unindex(row: ContactRow): void {
+    const ext = this.schema.externalIdField;
+    const key = ext ? row[ext] : null;
+    if (typeof key === 'string' && this.extIndex.get(key.toLowerCase()) === row.Id) {
+      this.extIndex.delete(key.toLowerCase());
+    }
+    if (typeof row.Email === 'string') this.emailIndex.get(row.Email.toLowerCase())?.delete(row.Id as string);
+  }
+
+  /** `003` + a zero-padded base-36 counter + `AAA`: byte order equals creation order. */
+  private nextId(): string {
+    this.counter++;
+    return `003${this.counter.toString(36).toUpperCase().padStart(12, '0')}AAA`;
+  }
+
+  private expandId(id15: string): string {
+    return `${id15}AAA`;
+  }
+}
+
+function fullName(row: ContactRow): string {
+  return [row.FirstName, row.LastName].filter((p) => typeof p === 'string' && p !== '').join(' ');
+}
+
+function deletedError(): RecordError {
+  return { statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] };
+}
+
+function notFound(id: string): SaveOutcome {
+  const malformedId = !/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(id);
+  return {
+    success: false,
+    id,
+    errors: [
+      malformedId
+        ? {
+            statusCode: 'MALFORMED_ID',
+            message: `Contact ID: id value of incorrect type: ${id}`,
+            fields: ['Id'],
+          }
+        : { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] },
+    ],
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * `/__control/…`: the control API over HTTP (for `propsync demo` and out-of-process tests).
+ * JSON in and out, no authentication, never counted against the API limit.
+ */
+import type { FaultRule } from '../shared/faults.js';
+import type { FakeRequest, FakeResponse, HttpFake } from '../shared/http-fake.js';
+import type { RejectionRule } from './contact-store.js';
+import type { SalesforceFakeControl, SeedContact } from './fake-control.js';
+import { json } from './fake-org.js';
+
+type Body = Record<string, unknown>;
+
+export function controlRoute(
+  control: SalesforceFakeControl,
+  http: () => HttpFake,
+  req: FakeRequest,
+): FakeResponse {
+  const body = (req.body ?? {}) as Body;
+  const as = typeof body.as === 'string' ? { as: body.as } : {};
+  const route = `${req.method} ${req.path.replace(/\/$/, '')}`;
+  try {
+    switch (route) {
+      case 'GET /__control/state':
+        return json(200, {
+          apiUsage: control.apiUsage(),
+          contacts: control.count(),
+          all: control.count({ includeDeleted: true }),
+        });
+      case 'POST /__control/seed':
+        if (typeof body.generate === 'number') {
+          const prefix = typeof body.prefix === 'string' ? { prefix: body.prefix } : {};
+          return json(200, { ids: control.generate(body.generate, { ...prefix, ...as }) });
+        }
+        return json(200, { ids: control.seed((body.records ?? []) as SeedContact[], as) });
+      case 'POST /__control/create':
+        return json(200, { id: control.create((body.fields ?? {}) as Body, as) });
+      case 'POST /__control/edit':
+        control.edit(String(body.id), (body.fields ?? {}) as Body, as);
+        return json(200, control.get(String(body.id)));
+      case 'POST /__control/delete':
+        control.remove(String(body.id), as);
+        return json(200, { ok: true });
+      case 'POST /__control/merge':
+        control.merge(String(body.winnerId), String(body.loserId), as);
+        return json(200, { ok: true });
+      case 'POST /__control/clock':
+        if (body.real === true) control.useRealClock();
+        if (body.at !== undefined) control.setClock(body.at as string | number);
+        if (typeof body.advanceMs === 'number') control.advanceClock(body.advanceMs);
+        return json(200, { ok: true });
+      case 'GET /__control/dump':
+        return json(200, control.dump({ includeDeleted: req.query.get('deleted') === '1' }));
+      case 'POST /__control/faults':
+        http().faults.add(body.rule as FaultRule);
+        return json(200, { ok: true });
+      case 'DELETE /__control/faults':
+        http().faults.clear();
+        return json(200, { ok: true });
+      case 'POST /__control/reject':
+        control.reject(body.rule as RejectionRule);
+        return json(200, { ok: true });
+      case 'DELETE /__control/reject':
+        control.clearRejections();
+        return json(200, { ok: true });
+      case 'POST /__control/duplicate-rule':
+        control.setDuplicateRuleOnEmail(body.enabled === true);
+        return json(200, { ok: true });
+      case 'POST /__control/expire-token':
+        control.expireToken();
+        return json(200, { ok: true });
+      case 'POST /__control/limits':
+        control.setApiUsage({
+          ...(typeof body.used === 'number' ? { used: body.used } : {}),
+          ...(typeof body.limit === 'number' ? { limit: body.limit } : {}),
+        });
+        return json(200, control.apiUsage());
+      case 'GET /__control/requests':
+        return json(200, http().requests);
+      default:
+        return json(404, { message: `no control route ${route}` });
+    }
+  } catch (e) {
+    return json(400, { message: (e as Error).message });
+  }
+}

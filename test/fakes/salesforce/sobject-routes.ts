@@ -1,0 +1,154 @@
+/**
+ * Single-record Contact resources: create (201), get, PATCH by id (204, honours
+ * If-Unmodified-Since → 412), DELETE (204), upsert by external id (201 created; 200 with
+ * `created:false` from API 46, 204 before), describe, and the `updated` / `deleted` replication
+ * resources (trailing slash accepted).
+ */
+import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
+import type { SaveOutcome, WriteContext } from './contact-store.js';
+import { formatSfDateTime } from './fake-clock.js';
+import { type FakeOrg, json, noContent, notFoundResource, sfError } from './fake-org.js';
+import { projectRow } from './query-service.js';
+
+const DAY = 86_400_000;
+
+function failure(r: Extract<SaveOutcome, { success: false }>): FakeResponse {
+  const status = r.errors.some((e) => e.statusCode === 'ENTITY_IS_DELETED') ? 404 : 400;
+  return json(
+    status,
+    r.errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })),
+  );
+}
+
+function getRecord(org: FakeOrg, id: string | undefined, req: FakeRequest, version: string): FakeResponse {
+  const row = id ? org.store.get(id) : undefined;
+  if (!row) return notFoundResource();
+  if (row.IsDeleted) return sfError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
+  const wanted = req.query.get('fields')?.split(',').filter(Boolean);
+  const fields = wanted ? wanted.map((n) => org.schema.resolve(n)) : org.schema.fields;
+  if (fields.some((f) => !f))
+    return sfError(400, 'INVALID_FIELD', `No such column on sobject of type Contact`);
+  return json(200, projectRow(row, fields as NonNullable<(typeof fields)[number]>[], version));
+}
+
+function patchById(org: FakeOrg, id: string, req: FakeRequest, ctx: WriteContext): FakeResponse {
+  const condition = req.headers['if-unmodified-since'];
+  if (typeof condition === 'string') {
+    const since = Date.parse(condition);
+    if (Number.isNaN(since))
+      return sfError(400, 'INVALID_HEADER_TYPE', `Invalid If-Unmodified-Since: ${condition}`);
+    const row = org.store.get(id);
+    const modified = row?.LastModifiedDate;
+    if (row && !row.IsDeleted && typeof modified === 'number' && modified > since) {
+      return sfError(412, 'PRECONDITION_FAILED', `The record has been modified since ${condition}`);
+    }
+  }
+  const r = org.store.update(id, (req.body ?? {}) as Record<string, unknown>, ctx);
+  if (!r.success && r.errors[0]?.statusCode === 'INVALID_CROSS_REFERENCE_KEY') return notFoundResource();
+  return r.success ? noContent() : failure(r);
+}
+
+function replication(org: FakeOrg, req: FakeRequest, kind: 'updated' | 'deleted'): FakeResponse {
+  const start = Date.parse(req.query.get('start') ?? '');
+  const end = Date.parse(req.query.get('end') ?? '');
+  if (Number.isNaN(start) || Number.isNaN(end))
+    return sfError(400, 'MISSING_ARGUMENT', 'start and end are required');
+  const now = org.clock.nowMs();
+  const window = kind === 'updated' ? 30 * DAY : 15 * DAY;
+  if (end < start) return sfError(400, 'INVALID_REPLICATION_DATE', 'end date must be after start date');
+  if (kind === 'updated' && start < now - window) {
+    return sfError(400, 'INVALID_REPLICATION_DATE', 'startDate cannot be more than 30 days ago');
+  }
+  const latest = Math.floor(Math.min(end, now) / 60_000) * 60_000;
+  const rows = [...org.store.rows.values()];
+  if (kind === 'updated') {
+    const ids = rows
+      .filter(
+        (r) =>
+          !r.IsDeleted && (r.SystemModstamp as number) >= start && (r.SystemModstamp as number) <= latest,
+      )
+      .map((r) => r.Id);
+    return json(200, { ids, latestDateCovered: formatSfDateTime(latest) });
+  }
+  const deletedRecords = rows
+    .filter(
+      (r) => r.IsDeleted && typeof r.DeletedAt === 'number' && r.DeletedAt >= start && r.DeletedAt <= latest,
+    )
+    .map((r) => ({ id: r.Id, deletedDate: formatSfDateTime(r.DeletedAt as number) }));
+  return json(200, {
+    deletedRecords,
+    earliestDateAvailable: formatSfDateTime(now - window),
+    latestDateCovered: formatSfDateTime(latest),
+  });
+}
+
+function describe(org: FakeOrg, version: string): FakeResponse {
+  return json(200, {
+    name: 'Contact',
+    label: 'Contact',
+    keyPrefix: '003',
+    createable: true,
+    updateable: true,
+    deletable: true,
+    queryable: true,
+    urls: { sobject: `/services/data/v${version}/sobjects/Contact` },
+    fields: org.schema.fields.map((f) => ({
+      name: f.name,
+      label: f.label,
+      type: f.type,
+      length: f.length,
+      createable: f.createable,
+      updateable: f.updateable,
+      nillable: f.nillable,
+      externalId: f.externalId,
+      unique: f.unique,
+      caseSensitive: f.caseSensitive,
+      idLookup: f.externalId || f.type === 'id',
+      custom: f.name.endsWith('__c'),
+    })),
+  });
+}
+
+export function sobjectRoute(org: FakeOrg, req: FakeRequest, rest: string, version: string): FakeResponse {
+  const ctx: WriteContext = { userId: org.apiUserId, api: true };
+  const parts = rest.split('/').slice(2).map(decodeURIComponent); // ['Contact', …]
+  if ((parts[0] ?? '').toLowerCase() !== 'contact') return notFoundResource();
+  const [, a, b] = parts;
+  if (a === undefined || a === '') {
+    if (req.method !== 'POST') return json(200, { objectDescribe: { name: 'Contact' }, recentItems: [] });
+    const r = org.store.create((req.body ?? {}) as Record<string, unknown>, ctx);
+    return r.success ? json(201, { id: r.id, success: true, errors: [] }) : failure(r);
+  }
+  if (a === 'describe' && req.method === 'GET') return describe(org, version);
+  if ((a === 'updated' || a === 'deleted') && req.method === 'GET' && !b) return replication(org, req, a);
+  if (b === undefined) {
+    if (req.method === 'GET') return getRecord(org, a, req, version);
+    if (req.method === 'PATCH') return patchById(org, a, req, ctx);
+    if (req.method === 'DELETE') {
+      const r = org.store.remove(a, ctx);
+      return r.success
+        ? noContent()
+        : r.errors[0]?.statusCode === 'ENTITY_IS_DELETED'
+          ? failure(r)
+          : notFoundResource();
+    }
+    return sfError(
+      405,
+      'METHOD_NOT_ALLOWED',
+      `HTTP Method '${req.method}' not allowed. Allowed are GET,PATCH,DELETE`,
+    );
+  }
+  const ext = org.schema.externalIdField;
+  if (!ext || a.toLowerCase() !== ext.toLowerCase()) return notFoundResource();
+  if (req.method === 'GET')
+    return getRecord(org, org.store.findLiveByKey(b)?.Id as string | undefined, req, version);
+  if (req.method === 'PATCH') {
+    const r = org.store.upsert(b, (req.body ?? {}) as Record<string, unknown>, ctx);
+    if (!r.success) return failure(r);
+    if (r.created) return json(201, { id: r.id, success: true, errors: [], created: true });
+    return Number(version) >= 46
+      ? json(200, { id: r.id, success: true, errors: [], created: false })
+      : noContent();
+  }
+  return sfError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are GET,PATCH`);
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import {
+  canonicalToCrm,
+  crmToCanonical,
+  loadMapping,
+  loadMappingFromString,
+} from '../../src/mapping/index.js';
+
+const salesforce = loadMapping('mappings/salesforce.contacts.yaml');
+
+describe('canonicalToCrm', () => {
+  it('sends the LastName default for a missing last name and reads it back as null', () => {
+    const { properties, problems } = canonicalToCrm({ firstName: 'Åsa', lastName: null }, salesforce);
+    expect(properties).toEqual({ FirstName: 'Åsa', LastName: '[unknown]' });
+    expect(problems).toEqual([]);
+    expect(crmToCanonical({ properties }, salesforce)).toMatchObject({ firstName: 'Åsa', lastName: null });
+  });
+
+  it('applies defaults to absent fields on create and leaves other nulls out', () => {
+    const { properties } = canonicalToCrm({ email: 'A@B.SE', phone: null }, salesforce, { create: true });
+    expect(properties).toEqual({ LastName: '[unknown]', Email: 'a@b.se' });
+  });
+
+  it('only touches fields present in values on update', () => {
+    expect(canonicalToCrm({ phone: null }, salesforce).properties).toEqual({ Phone: null });
+  });
+
+  it('reports a required field without value or default and leaves it out', () => {
+    const m = loadMappingFromString(
+      'crm: salesforce\nfields:\n  - { name: lastName, propstreet: lastName, crm: LastName, required: true }\n',
+      'inline.yaml',
+    );
+    expect(canonicalToCrm({ lastName: '  ' }, m)).toEqual({
+      properties: {},
+      problems: [
+        {
+          field: 'lastName',
+          crm: 'LastName',
+          code: 'required-missing',
+          message: 'LastName is required and has no value',
+        },
+      ],
+    });
+  });
+
+  it('reports a value over maxLength instead of cutting it', () => {
+    const long = 'Å'.repeat(41);
+    const { properties, problems } = canonicalToCrm({ firstName: long, lastName: 'Ek' }, salesforce);
+    expect(properties).toEqual({ LastName: 'Ek' });
+    expect(problems).toEqual([
+      {
+        field: 'firstName',
+        crm: 'FirstName',
+        code: 'too-long',
+        message: 'FirstName allows 40 characters, the value has 41',
+      },
+    ]);
+  });
+
+  it('cuts when truncate is set, without splitting a surrogate pair, and says so', () => {
+    const title = `${'a'.repeat(126)}😀😀`;
+    const { properties, problems } = canonicalToCrm({ jobTitle: title }, salesforce);
+    expect(properties.Title).toBe(`${'a'.repeat(126)}😀`);
+    expect(problems.map((p) => p.code)).toEqual(['truncated']);
+  });
+
+  it('writes a constant field on create', () => {
+    const m = loadMappingFromString(
+      'crm: salesforce\nfields:\n  - { name: email, propstreet: email, crm: Email }\n  - { name: source, crm: LeadSource, default: Propstreet }\n',
+      'inline.yaml',
+    );
+    expect(canonicalToCrm({ email: 'a@b.se' }, m, { create: true }).properties).toEqual({
+      Email: 'a@b.se',
+      LeadSource: 'Propstreet',
+    });
+    expect(canonicalToCrm({ email: 'a@b.se' }, m).properties).toEqual({ Email: 'a@b.se' });
+  });
+
+  it('reads properties the CRM left out as null', () => {
+    expect(crmToCanonical({ properties: { Email: ' X@Y.se ' } }, salesforce)).toEqual({
+      firstName: null,
+      lastName: null,
+      email: 'x@y.se',
+      phone: null,
+      mobilePhone: null,
+    });
+  });
+});

@@ -1,0 +1,168 @@
+/** Builders for report tests: small defaults, override what the test is about. */
+import type { ConnectionResult, PlanCounts, RecordPlan } from '../../src/engine/types.js';
+import type { ConnectionPlanReport, PlanReport } from '../../src/report/report-model.js';
+
+export const HOSTILE_SCRIPT = '<script>window.__pwned = true</script>';
+export const HOSTILE_IMG = '"><img src=x onerror="window.__pwned=true">';
+
+export function counts(overrides: Partial<PlanCounts> = {}): PlanCounts {
+  return {
+    create: { propstreet: 0, crm: 0 },
+    update: { propstreet: 0, crm: 0 },
+    delete: { propstreet: 0, crm: 0 },
+    link: 0,
+    unlink: 0,
+    conflict: 0,
+    skip: 0,
+    noop: 0,
+    invalid: 0,
+    ...overrides,
+  };
+}
+
+export function aRecord(overrides: Partial<RecordPlan> = {}): RecordPlan {
+  return {
+    propstreetId: 'ps-1',
+    crmId: '101',
+    label: 'Jane Doe',
+    action: 'update',
+    reason: 'changed in Propstreet',
+    toCrm: [],
+    toPropstreet: [],
+    conflicts: [],
+    writeCrmKey: false,
+    writePropstreetRef: false,
+    problems: [],
+    ...overrides,
+  };
+}
+
+export function aResult(overrides: Partial<ConnectionResult> = {}): ConnectionResult {
+  return {
+    tenant: 'acme',
+    connection: 'hubspot',
+    crm: 'hubspot',
+    dryRun: true,
+    status: 'ok',
+    pulled: { propstreet: 120, crm: 98 },
+    planned: counts(),
+    done: counts(),
+    conflicts: [],
+    failures: [],
+    invalid: [],
+    calls: { propstreet: {}, crm: {} },
+    startedAt: '2025-06-01T12:00:00.000Z',
+    finishedAt: '2025-06-01T12:00:05.000Z',
+    ...overrides,
+  };
+}
+
+/** A plan with one of everything, hostile strings included, over two connections. */
+export function sampleReport(): PlanReport {
+  const hubspot: ConnectionPlanReport = {
+    result: aResult({
+      planned: counts({
+        create: { propstreet: 1, crm: 1 },
+        update: { propstreet: 1, crm: 1 },
+        delete: { propstreet: 0, crm: 1 },
+        link: 1,
+        conflict: 1,
+        skip: 1,
+        invalid: 1,
+        noop: 80,
+      }),
+      calls: {
+        propstreet: { 'GET /api/v1/network/contacts': 3 },
+        crm: { 'POST /crm/v3/objects/contacts/search': 2 },
+      },
+      invalid: [{ side: 'crm', id: '999', message: 'email: not an email' }],
+    }),
+    records: [
+      aRecord({
+        label: 'Jane Doe',
+        toCrm: [{ field: 'email', before: 'jane@old.example', after: 'jane@new.example' }],
+        toPropstreet: [{ field: 'phone', before: null, after: '+46701234567' }],
+        conflicts: [
+          {
+            field: 'jobTitle',
+            propstreet: 'CEO',
+            crm: 'Chief',
+            shadow: 'Boss',
+            policy: 'newest-wins',
+            winner: 'crm',
+          },
+        ],
+      }),
+      aRecord({
+        label: 'New Person',
+        action: 'create-in-crm',
+        crmId: null,
+        reason: 'new in Propstreet',
+        writeCrmKey: true,
+      }),
+      aRecord({
+        label: 'Crm Only',
+        action: 'create-in-propstreet',
+        propstreetId: null,
+        reason: 'new in HubSpot',
+      }),
+      aRecord({
+        label: 'Gone Person',
+        action: 'delete-in-crm',
+        reason: 'deleted in Propstreet',
+        guarded: true,
+      }),
+      aRecord({
+        label: 'Matched Mail',
+        action: 'link',
+        reason: 'same email',
+        linkedBy: 'email',
+        writePropstreetRef: true,
+      }),
+      aRecord({ label: 'Skipped One', action: 'skip', reason: 'direction is to-crm' }),
+      aRecord({
+        label: 'No Last Name',
+        action: 'invalid',
+        reason: 'fails validation',
+        problems: ['LastName missing'],
+      }),
+      aRecord({ label: 'Quiet Person', action: 'noop', reason: 'unchanged' }),
+      aRecord({
+        label: HOSTILE_SCRIPT,
+        action: 'update',
+        reason: HOSTILE_IMG,
+        toCrm: [{ field: 'notes', before: '`a|b`', after: HOSTILE_IMG }],
+      }),
+    ],
+  };
+  const salesforce: ConnectionPlanReport = {
+    result: aResult({
+      connection: 'sales',
+      crm: 'salesforce',
+      status: 'partial',
+      planned: counts({ update: { propstreet: 0, crm: 1 } }),
+      failures: [
+        {
+          side: 'crm',
+          recordId: '003X',
+          label: 'Bob Broken',
+          error: 'INVALID_EMAIL_ADDRESS',
+          quarantined: true,
+        },
+      ],
+    }),
+    records: [
+      aRecord({
+        label: 'Sam Sales',
+        crmId: '003A',
+        toCrm: [{ field: 'lastName', before: 'Sals', after: 'Sales' }],
+      }),
+    ],
+  };
+  return {
+    generatedAt: '2025-06-01T12:00:06.000Z',
+    tenant: 'acme',
+    dryRun: true,
+    connections: [hubspot, salesforce],
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * The HTML report in a real browser: it renders, hostile data stays text (no script runs),
+ * and the filter box and buttons hide the rows they should. Needs /usr/bin/chromium
+ * (.ci/browser.sh installs it); skipped, saying so, when it is absent.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeReport } from '../../src/report/write-report.js';
+import { HOSTILE_SCRIPT, sampleReport } from './builders.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium)
+  console.warn(`html-report browser test skipped: ${CHROMIUM} not found (run .ci/browser.sh)`);
+
+describe('HTML report in Chromium', () => {
+  let dir = '';
+  let context: BrowserContext | undefined;
+  let page: Page;
+  const consoleErrors: string[] = [];
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    if (!hasChromium) return;
+    dir = await mkdtemp(join(tmpdir(), 'propsync-report-'));
+    await writeReport(sampleReport(), join(dir, 'report.html'));
+    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1280, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(pathToFileURL(join(dir, 'report.html')).href);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const visibleLabels = () =>
+    page.$$eval('tr.rec', (rows) =>
+      rows.filter((r) => !(r as HTMLElement).hidden).map((r) => r.children[2]?.firstChild?.textContent ?? ''),
+    );
+
+  it.skipIf(!hasChromium)('renders: a full-page screenshot is a real PNG', async () => {
+    const shot = join(dir, 'report.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    const png = await readFile(shot);
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(png.readUInt32BE(16)).toBe(1280); // IHDR width
+    expect(png.readUInt32BE(20)).toBeGreaterThan(900); // full page is taller than the viewport
+    expect(png.length).toBeGreaterThan(30_000);
+  });
+
+  it.skipIf(!hasChromium)('hostile data stays text: no script ran, no element was injected', async () => {
+    const probe = await page.evaluate(() => ({
+      pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+      scripts: document.scripts.length,
+      images: document.images.length,
+      hostileText: Array.from(document.querySelectorAll('tr.rec td')).some((td) =>
+        td.textContent?.includes('<script>window.__pwned = true</script>'),
+      ),
+    }));
+    expect(probe).toEqual({ pwned: undefined, scripts: 1, images: 0, hostileText: true });
+    expect(dialogs).toEqual([]);
+    // Our own style and script passed the page's CSP (a hash mismatch would log an error).
+    expect(consoleErrors).toEqual([]);
+    expect(await page.locator('#shown').textContent()).toBe('9 of 9 records');
+    expect(HOSTILE_SCRIPT).toContain('__pwned');
+  });
+
+  it.skipIf(!hasChromium)('typing in the filter hides non-matching rows', async () => {
+    await page.fill('#filter', 'jane@new');
+    expect(await visibleLabels()).toEqual(['Jane Doe']);
+    await page.fill('#filter', 'ps-1 ⇄ salesforce');
+    expect(await visibleLabels()).toEqual(['Sam Sales']);
+    await page.fill('#filter', 'no such contact');
+    expect(await visibleLabels()).toEqual([]);
+    expect(await page.locator('#shown').textContent()).toBe('0 of 9 records');
+    await page.fill('#filter', '');
+    expect(await visibleLabels()).toHaveLength(9);
+  });
+
+  it.skipIf(!hasChromium)('action and connection buttons filter, combined with the text', async () => {
+    await page.click('button[data-group="tag"][data-value="delete-in-crm"]');
+    expect(await visibleLabels()).toEqual(['Gone Person']);
+    await page.click('button[data-group="tag"][data-value="update"]');
+    expect(await visibleLabels()).toEqual(['Jane Doe', HOSTILE_SCRIPT, 'Sam Sales']);
+    await page.click('button[data-group="connection"][data-value="sales"]');
+    expect(await visibleLabels()).toEqual(['Sam Sales']);
+    await page.click('button[data-group="tag"][data-value="all"]');
+    await page.click('button[data-group="connection"][data-value="hubspot"]');
+    await page.fill('#filter', 'guard');
+    expect(await visibleLabels()).toEqual(['Gone Person']);
+    expect(
+      await page.getAttribute('button[data-group="connection"][data-value="hubspot"]', 'aria-pressed'),
+    ).toBe('true');
+    await page.click('button[data-group="tag"][data-value="conflict"]');
+    await page.fill('#filter', '');
+    expect(await visibleLabels()).toEqual(['Jane Doe']);
+  });
+});

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateState } from '../../src/state/migrate-state.js';
+import type { StateStore } from '../../src/state/port.js';
+import { createPostgresStateStore } from '../../src/state/postgres-store.js';
+import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
+import { aFailure, aLink, newScope } from '../contract/state-store.contract.js';
+import { dropSchema, TEST_DATABASE_URL, testSchemaName } from './pg-test-db.js';
+
+describe('migrateState SQLite → PostgreSQL', () => {
+  const schema = testSchemaName('migrate');
+  const a = newScope('hubspot');
+  const b = newScope('salesforce');
+  let from: StateStore;
+  let to: StateStore;
+
+  beforeAll(async () => {
+    from = createSqliteStateStore({ path: ':memory:' });
+    to = createPostgresStateStore({ connectionString: TEST_DATABASE_URL, schema });
+    await from.migrate();
+    const links = Array.from({ length: 1234 }, (_, i) => aLink(i));
+    for (let i = 0; i < links.length; i += 200)
+      await from.commit(a, { upsertLinks: links.slice(i, i + 200) });
+    for (let i = 1; i <= 7; i++)
+      await from.commit(a, { ownEtags: [{ propstreetId: 'ps-1', etag: `v${i}` }] });
+    await from.commit(a, {
+      ownEtags: [{ propstreetId: 'ps-2', etag: 'w1' }],
+      upsertFailures: [aFailure('x'), aFailure('y', { side: 'crm', quarantined: true })],
+      checkpoints: { propstreet: 'cp-ps', crm: 'cp-crm' },
+    });
+    await from.startRun(a, { id: 'r1', startedAt: '2024-05-01T10:00:00.000Z', dryRun: false });
+    await from.finishRun(a, 'r1', {
+      finishedAt: '2024-05-01T10:01:00.000Z',
+      status: 'ok',
+      summary: { n: 1 },
+    });
+    await from.startRun(a, { id: 'r2', startedAt: '2024-05-01T11:00:00.000Z', dryRun: true });
+    await from.commit(b, { upsertLinks: [aLink(1, { crmId: '003XYZ' })], checkpoints: { crm: 'sf' } });
+  });
+  afterAll(async () => {
+    await from?.close();
+    await to?.close();
+    await dropSchema(schema);
+  });
+
+  it('copies every scope with equal counts and content', async () => {
+    const result = await migrateState(from, to, undefined, { pageSize: 100 });
+    expect(result).toEqual({ scopes: 2, links: 1235, failures: 2, checkpoints: 3, runs: 2, ownEtags: 6 });
+    expect(await to.countLinks(a)).toBe(1234);
+    expect(await to.listLinks(a, { after: 'ps-500', limit: 50 })).toEqual(
+      await from.listLinks(a, { after: 'ps-500', limit: 50 }),
+    );
+    expect(await to.linksByCrmIds(b, ['003XYZ'])).toEqual([aLink(1, { crmId: '003XYZ' })]);
+    expect(await to.listFailures(a)).toEqual(await from.listFailures(a));
+    expect(await to.listRuns(a, 10)).toEqual(await from.listRuns(a, 10));
+    expect(await to.listOwnEtags(a, { limit: 10 })).toEqual(await from.listOwnEtags(a, { limit: 10 }));
+    expect(await to.getCheckpoint(b, 'crm')).toBe('sf');
+    expect(await to.listScopes()).toEqual(expect.arrayContaining([a, b]));
+  });
+
+  it('is idempotent when run again', async () => {
+    const again = await migrateState(from, to, [a, b]);
+    expect(again).toMatchObject({ scopes: 2, links: 1235, failures: 2, checkpoints: 3 });
+    expect(await to.countLinks(a)).toBe(1234);
+    expect(await to.listRuns(a, 10)).toHaveLength(2);
+    expect(await to.listOwnEtags(a, { limit: 10 })).toEqual(await from.listOwnEtags(a, { limit: 10 }));
+  });
+
+  it('refuses to copy a scope a sync is running on, and releases its own lock', async () => {
+    expect(await from.acquireLock(b, 'live-run', 60_000)).toBe(true);
+    await expect(migrateState(from, to, [b])).rejects.toMatchObject({ code: 'LOCKED' });
+    await from.releaseLock(b, 'live-run');
+    await migrateState(from, to, [b]);
+    expect(await from.acquireLock(b, 'next-run', 60_000)).toBe(true);
+    await from.releaseLock(b, 'next-run');
+  });
+
+  it('reports a target that does not match the source', async () => {
+    await to.commit(b, { upsertLinks: [aLink('extra')] });
+    await expect(migrateState(from, to, [b])).rejects.toMatchObject({ code: 'STATE' });
+  });
+});
