@@ -11,7 +11,14 @@ import type { TenantConfig } from './tenant-config.js';
 
 export interface TenantConfigs {
   readonly configs: readonly TenantConfig[];
-  readonly errors: readonly { readonly file: string; readonly error: PropsyncError }[];
+  /** Per broken file: the error, and its message (one problem per line) for logging. */
+  readonly errors: readonly ConfigFileError[];
+}
+
+export interface ConfigFileError {
+  readonly file: string;
+  readonly error: PropsyncError;
+  readonly message: string;
 }
 
 export async function loadTenantConfigs(dir: string, options: LoadOptions = {}): Promise<TenantConfigs> {
@@ -20,7 +27,7 @@ export async function loadTenantConfigs(dir: string, options: LoadOptions = {}):
     .map((e) => e.name)
     .sort();
   const configs: TenantConfig[] = [];
-  const errors: { file: string; error: PropsyncError }[] = [];
+  const errors: ConfigFileError[] = [];
   const seen = new Map<string, string>();
   for (const name of names) {
     const file = join(dir, name);
@@ -29,14 +36,14 @@ export async function loadTenantConfigs(dir: string, options: LoadOptions = {}):
       const first = seen.get(config.tenant);
       if (first !== undefined) {
         const message = `${file}:1:1 tenant: expected a tenant id unique across files, got "${config.tenant}" (also in ${first})`;
-        errors.push({ file, error: new ValidationError(message, {}, { code: 'CONFIG_INVALID' }) });
+        errors.push({ file, error: new ValidationError(message, {}, { code: 'CONFIG_INVALID' }), message });
         continue;
       }
       seen.set(config.tenant, file);
       configs.push(config);
     } catch (e) {
       const error = e instanceof PropsyncError ? e : new PropsyncError('INTERNAL', String(e), { cause: e });
-      errors.push({ file, error });
+      errors.push({ file, error, message: error.message });
     }
   }
   return { configs, errors };

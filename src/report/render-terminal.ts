@@ -36,12 +36,12 @@ const CODES: Record<Style, string> = {
   cyan: '36',
 };
 
-/** Colour for a stream: off for NO_COLOR (any value) and for anything that is not a TTY. */
+/** Colour for a stream: off when NO_COLOR is set and non-empty (no-color.org) or not a TTY. */
 export function shouldUseColor(
   stream: { readonly isTTY?: boolean } = process.stdout,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): boolean {
-  return stream.isTTY === true && env.NO_COLOR === undefined;
+  return stream.isTTY === true && !env.NO_COLOR;
 }
 
 export function renderTerminal(input: PlanReport, options: TerminalOptions): string {

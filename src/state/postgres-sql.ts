@@ -26,8 +26,12 @@ export function pgSql(s: string) {
       ON CONFLICT (scope_id, propstreet_id) DO UPDATE SET crm_id = EXCLUDED.crm_id,
         shadow = EXCLUDED.shadow, propstreet_etag = EXCLUDED.propstreet_etag,
         crm_modified_at = EXCLUDED.crm_modified_at, updated_at = EXCLUDED.updated_at`,
-    linksByPs: `SELECT ${LINK_COLUMNS} FROM ${s}.links WHERE scope_id = $1 AND propstreet_id = ANY($2::text[])`,
-    linksByCrm: `SELECT ${LINK_COLUMNS} FROM ${s}.links WHERE scope_id = $1 AND crm_id = ANY($2::text[])`,
+    // Lookups probe the unique index once per id (LATERAL … LIMIT 1 cannot be flattened). The
+    // plain `= ANY` form scanned the whole scope while a growing table was not yet analyzed.
+    linksByPs: `SELECT l.* FROM unnest($2::text[]) AS u(id) CROSS JOIN LATERAL (
+      SELECT ${LINK_COLUMNS} FROM ${s}.links WHERE scope_id = $1 AND propstreet_id = u.id LIMIT 1) l`,
+    linksByCrm: `SELECT l.* FROM unnest($2::text[]) AS u(id) CROSS JOIN LATERAL (
+      SELECT ${LINK_COLUMNS} FROM ${s}.links WHERE scope_id = $1 AND crm_id = u.id LIMIT 1) l`,
     listLinksFirst: `SELECT ${LINK_COLUMNS} FROM ${s}.links WHERE scope_id = $1
       ORDER BY propstreet_id LIMIT $2`,
     listLinksAfter: `SELECT ${LINK_COLUMNS} FROM ${s}.links WHERE scope_id = $1 AND propstreet_id > $2
@@ -37,14 +41,15 @@ export function pgSql(s: string) {
     insertOwnEtags: `INSERT INTO ${s}.own_etags (scope_id, propstreet_id, etag)
       SELECT $1::integer, u.p, u.e FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u(p, e, ord) ORDER BY ord
       ON CONFLICT DO NOTHING`,
-    // LATERAL: one backward index probe per contact, whatever the (often stale, mid-sync)
-    // statistics say; a scope-wide window scan grew with every commit.
-    pruneOwnEtags: `DELETE FROM ${s}.own_etags o USING unnest($2::text[]) AS u(p)
-      CROSS JOIN LATERAL (SELECT etag FROM ${s}.own_etags WHERE scope_id = $1 AND propstreet_id = u.p
-                          ORDER BY seq DESC OFFSET ${OWN_ETAGS_KEPT}) old
-      WHERE o.scope_id = $1 AND o.propstreet_id = u.p AND o.etag = old.etag`,
-    ownEtags: `SELECT o.propstreet_id AS id FROM unnest($2::text[], $3::text[]) AS u(p, e)
-      JOIN ${s}.own_etags o ON o.scope_id = $1 AND o.propstreet_id = u.p AND o.etag = u.e`,
+    // Per contact one backward index probe (LATERAL), then delete by row address: no join
+    // back on the key that the planner could turn into a scope-wide scan.
+    pruneOwnEtags: `DELETE FROM ${s}.own_etags WHERE ctid = ANY (ARRAY(
+      SELECT old.ctid FROM unnest($2::text[]) AS u(p)
+      CROSS JOIN LATERAL (SELECT ctid FROM ${s}.own_etags WHERE scope_id = $1 AND propstreet_id = u.p
+                          ORDER BY seq DESC OFFSET ${OWN_ETAGS_KEPT}) old))`,
+    ownEtags: `SELECT o.id FROM unnest($2::text[], $3::text[]) AS u(p, e) CROSS JOIN LATERAL (
+      SELECT propstreet_id AS id FROM ${s}.own_etags
+      WHERE scope_id = $1 AND propstreet_id = u.p AND etag = u.e LIMIT 1) o`,
     listOwnEtags: `SELECT propstreet_id AS p, etag FROM ${s}.own_etags
       WHERE scope_id = $1 AND propstreet_id IN (
         SELECT DISTINCT propstreet_id FROM ${s}.own_etags

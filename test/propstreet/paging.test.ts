@@ -35,6 +35,7 @@ afterAll(async () => {
 describe('listContacts paging', () => {
   it.each([1, 7, 500])('returns every live contact exactly once with page_size %i', async (pageSize) => {
     const live = fake.allContacts().filter((c) => c.deletedUtc === null);
+    expect(live.filter((c) => c.updatedUtc === '2025-03-01T00:00:00.0000000Z').length).toBe(600);
     const { contacts, pages } = await collect(client.listContacts({ pageSize }));
     expect(contacts.map((c) => c.id).sort()).toEqual(live.map((c) => c.id).sort());
     expectOrderedAndUnique(contacts);

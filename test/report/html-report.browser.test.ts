@@ -60,9 +60,11 @@ describe('HTML report in Chromium', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  // Page functions are strings: this project's tsconfig has no DOM types.
   const visibleLabels = () =>
-    page.$$eval('tr.rec', (rows) =>
-      rows.filter((r) => !(r as HTMLElement).hidden).map((r) => r.children[2]?.firstChild?.textContent ?? ''),
+    page.evaluate<string[]>(
+      `Array.from(document.querySelectorAll('tr.rec')).filter((r) => !r.hidden)
+        .map((r) => r.children[2].firstChild.textContent)`,
     );
 
   it.skipIf(!hasChromium)('renders: a full-page screenshot is a real PNG', async () => {
@@ -76,20 +78,18 @@ describe('HTML report in Chromium', () => {
   });
 
   it.skipIf(!hasChromium)('hostile data stays text: no script ran, no element was injected', async () => {
-    const probe = await page.evaluate(() => ({
-      pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+    const probe = await page.evaluate(`({
+      pwned: window.__pwned,
       scripts: document.scripts.length,
       images: document.images.length,
-      hostileText: Array.from(document.querySelectorAll('tr.rec td')).some((td) =>
-        td.textContent?.includes('<script>window.__pwned = true</script>'),
-      ),
-    }));
+      hostileText: Array.from(document.querySelectorAll('tr.rec td'))
+        .some((td) => td.textContent.includes(${JSON.stringify(HOSTILE_SCRIPT)})),
+    })`);
     expect(probe).toEqual({ pwned: undefined, scripts: 1, images: 0, hostileText: true });
     expect(dialogs).toEqual([]);
     // Our own style and script passed the page's CSP (a hash mismatch would log an error).
     expect(consoleErrors).toEqual([]);
     expect(await page.locator('#shown').textContent()).toBe('9 of 9 records');
-    expect(HOSTILE_SCRIPT).toContain('__pwned');
   });
 
   it.skipIf(!hasChromium)('typing in the filter hides non-matching rows', async () => {

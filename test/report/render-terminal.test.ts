@@ -37,9 +37,10 @@ describe('renderTerminal', () => {
     expect(renderTerminal(sampleReport(), { color: true })).toContain('\x1b[32mok\x1b[0m');
   });
 
-  it('shouldUseColor: TTY and no NO_COLOR', () => {
+  it('shouldUseColor: a TTY and no (non-empty) NO_COLOR', () => {
     expect(shouldUseColor({ isTTY: true }, {})).toBe(true);
-    expect(shouldUseColor({ isTTY: true }, { NO_COLOR: '' })).toBe(false);
+    expect(shouldUseColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(shouldUseColor({ isTTY: true }, { NO_COLOR: '' })).toBe(true);
     expect(shouldUseColor({ isTTY: false }, {})).toBe(false);
     expect(shouldUseColor({}, {})).toBe(false);
   });

@@ -1,7 +1,8 @@
 /**
  * The delta reader's resumable position, serialised as JSON (opaque to the engine).
- * - live: search `lastmodifieddate ≥ t` (or `> t` when `x`), skipping ids `s` already
- *   delivered at exactly `t`;
+ * - live: search `lastmodifieddate ≥ t` (or `> t` when `x`, set only after a tie phase);
+ *   records at exactly `t` come again after a resume (the port allows repeats; skipping
+ *   them by id would lose a second write within the same millisecond);
  * - tie: more records share `t` than one search page holds: page through them by
  *   `hs_object_id > id`;
  * - archived: walking the archived list from cursor `c`.
@@ -14,7 +15,6 @@ export interface Checkpoint {
   readonly p: 'live' | 'tie' | 'archived';
   readonly t: number;
   readonly x?: true;
-  readonly s?: readonly string[];
   readonly id?: string;
   readonly c?: string;
   readonly a: number;
@@ -38,8 +38,7 @@ export function decodeCheckpoint(text: string): Checkpoint {
     c.v === 1 &&
     (c.p === 'live' || c.p === 'tie' || c.p === 'archived') &&
     typeof c.t === 'number' &&
-    typeof c.a === 'number' &&
-    (c.s === undefined || (Array.isArray(c.s) && c.s.every((s) => typeof s === 'string')));
+    typeof c.a === 'number';
   if (!ok) throw new PropsyncError('STATE', `Not a HubSpot delta checkpoint: ${text.slice(0, 120)}`);
   return c as Checkpoint;
 }

@@ -19,19 +19,21 @@ export interface DeltaReaderOptions {
   readonly searchPageSize: number;
 }
 
-/** Ids delivered at the watermark are written into the checkpoint only while few. */
-const MAX_SEEN_IN_CHECKPOINT = 100;
 const LIST_PAGE = 100;
 
 interface LiveState {
   t: number;
   x: boolean;
+  /** Versions delivered at timestamp `seenAt` in this read: id → fingerprint of the values. */
   seenAt: number;
-  seen: Set<string>;
+  seen: Map<string, string>;
   a: number;
 }
 
 const ms = (o: SdkObject): number => Date.parse(o.properties[LAST_MODIFIED] ?? '') || 0;
+/** Same id and timestamp but other values: a second write within one millisecond. */
+const fingerprint = (o: SdkObject): string => JSON.stringify(o.properties);
+const delivered = (s: LiveState, o: SdkObject): boolean => ms(o) === s.seenAt && s.seen.get(o.id) === fingerprint(o);
 
 export class HubSpotDeltaReader {
   constructor(private readonly options: DeltaReaderOptions) {}
@@ -43,8 +45,8 @@ export class HubSpotDeltaReader {
     const state: LiveState = {
       t: Math.max(0, (start?.t ?? 0) - (resumeLive ? overlap : 0)),
       x: start?.x === true && (start.p === 'archived' || (resumeLive && overlap === 0)),
-      seenAt: start?.t ?? -1,
-      seen: new Set(start?.p === 'tie' ? [] : (start?.s ?? [])),
+      seenAt: -1,
+      seen: new Map(),
       a: start?.a ?? 0,
     };
     if (start?.p !== 'archived') {
@@ -69,14 +71,12 @@ export class HubSpotDeltaReader {
    *   modification seen on (archives after this read are stamped later than that).
    */
   private liveCheckpoint(s: LiveState, phase: 'live' | 'archived' = 'live', cursor?: string, final = false): string {
-    const seen = s.seenAt === s.t && s.seen.size <= MAX_SEEN_IN_CHECKPOINT ? [...s.seen] : undefined;
     const c: Checkpoint = {
       v: 1,
       p: phase,
       t: s.t,
       a: final ? Math.max(s.a, s.t) : s.a,
       ...(s.x ? { x: true as const } : {}),
-      ...(seen && seen.length > 0 ? { s: seen } : {}),
       ...(cursor ? { c: cursor } : {}),
     };
     return encodeCheckpoint(c);
@@ -92,15 +92,15 @@ export class HubSpotDeltaReader {
         properties: this.properties(),
         limit,
       });
-      const fresh = page.results.filter((o) => !(ms(o) === s.seenAt && s.seen.has(o.id)));
+      const fresh = page.results.filter((o) => !delivered(s, o));
       const last = page.results.at(-1);
       if (last) {
         const lastMs = ms(last);
         if (lastMs !== s.seenAt) {
           s.seenAt = lastMs;
-          s.seen = new Set();
+          s.seen = new Map();
         }
-        for (const o of page.results) if (ms(o) === lastMs) s.seen.add(o.id);
+        for (const o of page.results) if (ms(o) === lastMs) s.seen.set(o.id, fingerprint(o));
         s.t = lastMs;
         s.x = false;
       }
@@ -117,7 +117,7 @@ export class HubSpotDeltaReader {
     let cursor = afterId;
     if (s.seenAt !== at) {
       s.seenAt = at;
-      s.seen = new Set();
+      s.seen = new Map();
     }
     for (;;) {
       signal?.throwIfAborted();
@@ -130,15 +130,15 @@ export class HubSpotDeltaReader {
         properties: this.properties(),
         limit,
       });
-      const fresh = page.results.filter((o) => !s.seen.has(o.id));
-      for (const o of fresh) s.seen.add(o.id);
+      const fresh = page.results.filter((o) => !delivered(s, o));
+      for (const o of fresh) s.seen.set(o.id, fingerprint(o));
       cursor = page.results.at(-1)?.id ?? cursor;
       const done = page.results.length < limit;
       if (done) {
         // Everything at `at` is delivered: continue strictly after it.
         s.t = at;
         s.x = true;
-        s.seen = new Set();
+        s.seen = new Map();
       }
       const checkpoint = done
         ? this.liveCheckpoint(s)

@@ -68,6 +68,18 @@ async function pool<T>(tasks: readonly (() => Promise<T>)[], concurrency: number
   await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
 }
 
+/** `text` names `value` as a whole word (so "L7" is not found in "L70"). */
+function mentions(text: string, value: string): boolean {
+  let from = text.indexOf(value);
+  while (from >= 0) {
+    const before = text[from - 1] ?? ' ';
+    const after = text[from + value.length] ?? ' ';
+    if (!/[\p{L}\p{N}]/u.test(before) && !/[\p{L}\p{N}]/u.test(after)) return true;
+    from = text.indexOf(value, from + 1);
+  }
+  return false;
+}
+
 export class HubSpotWriter {
   constructor(private readonly options: WriterOptions) {}
 
@@ -199,7 +211,7 @@ export class HubSpotWriter {
       const hits = batch.filter((item) =>
         issues.some((i) => {
           const v = item.properties[i.name];
-          return v !== undefined && v.length >= 3 && i.message.includes(v);
+          return v !== undefined && v !== '' && mentions(i.message, v);
         }),
       );
       return hits.length === 1 ? hits : [];

@@ -1,37 +1,31 @@
 /**
- * The resumable position in the Contact change feed: the last record's SystemModstamp and Id,
- * as `<ISO stamp>|<Id>`. Ordering by (SystemModstamp, Id) makes the pair a strict keyset, so
- * resuming with no overlap neither skips nor repeats a tie group; with an overlap the adapter
- * re-reads from `stamp − overlap` and the engine deduplicates.
+ * The resumable position in the Contact change feed: the SystemModstamp of the last record
+ * handed out, as an ISO string. Resuming reads `SystemModstamp >= stamp − overlap`, inclusive.
+ *
+ * Not a (SystemModstamp, Id) keyset: Salesforce stamps have whole seconds, and a record saved
+ * later in the same second as the checkpoint, with a lower Id, would fall before such a keyset
+ * and be skipped for good. Re-reading the checkpoint's second costs a few repeats, which the
+ * engine deduplicates; skipping costs a lost change.
  */
 import { PropsyncError } from '../../core/errors.js';
-import { isSalesforceId, soqlDateTime, soqlString } from './soql.js';
+import { soqlDateTime } from './soql.js';
 
-export interface ChangePosition {
-  readonly stampMs: number;
-  readonly id: string | undefined;
+export function encodeCheckpoint(stampMs: number): string {
+  return new Date(stampMs).toISOString();
 }
 
-export function encodeCheckpoint(p: ChangePosition): string {
-  const iso = new Date(p.stampMs).toISOString();
-  return p.id ? `${iso}|${p.id}` : iso;
-}
-
-export function decodeCheckpoint(checkpoint: string): ChangePosition {
-  const [stamp = '', id, ...rest] = checkpoint.split('|');
-  const stampMs = Date.parse(stamp);
-  if (Number.isNaN(stampMs) || rest.length > 0 || (id !== undefined && !isSalesforceId(id))) {
+export function decodeCheckpoint(checkpoint: string): number {
+  const stampMs = /^\d{4}-\d{2}-\d{2}T/.test(checkpoint) ? Date.parse(checkpoint) : Number.NaN;
+  if (Number.isNaN(stampMs)) {
     throw new PropsyncError(
       'STATE',
-      `Salesforce checkpoint ${JSON.stringify(checkpoint)} is not "<ISO time>|<Contact Id>"; reset the connection's checkpoint`,
+      `Salesforce checkpoint ${JSON.stringify(checkpoint)} is not an ISO-8601 time; reset the connection's checkpoint`,
     );
   }
-  return { stampMs, id };
+  return stampMs;
 }
 
-/** The WHERE clause that continues after `p` (or re-reads `overlapMs` before it). */
-export function afterPosition(p: ChangePosition, overlapMs: number): string {
-  if (overlapMs > 0 || !p.id) return `SystemModstamp >= ${soqlDateTime(p.stampMs - overlapMs)}`;
-  const at = soqlDateTime(p.stampMs);
-  return `(SystemModstamp > ${at} OR (SystemModstamp = ${at} AND Id > ${soqlString(p.id)}))`;
+/** The WHERE clause that re-reads from the checkpoint's second, `overlapMs` earlier. */
+export function afterCheckpoint(stampMs: number, overlapMs: number): string {
+  return `SystemModstamp >= ${soqlDateTime(stampMs - Math.max(0, overlapMs))}`;
 }

@@ -1,16 +1,12 @@
 /**
  * Reading Contacts. Changes come from queryAll ordered by (SystemModstamp, Id), so deleted rows
- * (IsDeleted) and merge losers (MasterRecordId) are part of the feed; each page carries the
- * keyset position after its last row. Lookups by id, key or email are live rows only, in
- * `IN (…)` chunks; SOQL's `=`/`IN` on text is case-insensitive, which makes email lookups so.
+ * (IsDeleted) and merge losers (MasterRecordId) are part of the feed; each page carries the stamp
+ * of its last row as checkpoint (see change-checkpoint.ts). Lookups by id, key or email are live
+ * rows only, in `IN (…)` chunks; SOQL's `=`/`IN` on text is case-insensitive, which makes email
+ * lookups so.
  */
 import type { CrmChangePage, CrmRecord, ReadChangesOptions } from '../port.js';
-import {
-  afterPosition,
-  type ChangePosition,
-  decodeCheckpoint,
-  encodeCheckpoint,
-} from './change-checkpoint.js';
+import { afterCheckpoint, decodeCheckpoint, encodeCheckpoint } from './change-checkpoint.js';
 import { type SoqlRow, toCrmRecord } from './contact-record.js';
 import type { SalesforceClient } from './salesforce-client.js';
 import { chunkForIn, inList, isSalesforceId, selectList } from './soql.js';
@@ -33,17 +29,15 @@ export class ContactReader {
   }
 
   async *changes(checkpoint: string | null, options: ReadChangesOptions = {}): AsyncGenerator<CrmChangePage> {
-    const from = checkpoint ? decodeCheckpoint(checkpoint) : undefined;
-    const where = from ? ` WHERE ${afterPosition(from, Math.max(0, options.overlapMs ?? 0))}` : '';
+    const where = checkpoint
+      ? ` WHERE ${afterCheckpoint(decodeCheckpoint(checkpoint), options.overlapMs ?? 0)}`
+      : '';
     const soql = `SELECT ${this.select} FROM Contact${where} ORDER BY SystemModstamp ASC, Id ASC`;
-    let position: ChangePosition | undefined = from;
     for await (const page of this.client.pages(soql, 'read', true)) {
       options.signal?.throwIfAborted();
       const records = page.records.map((row) => this.record(row));
       const last = records.at(-1);
-      if (!last) continue;
-      position = { stampMs: Date.parse(last.modifiedAt), id: last.id };
-      yield { records, checkpoint: encodeCheckpoint(position) };
+      if (last) yield { records, checkpoint: encodeCheckpoint(Date.parse(last.modifiedAt)) };
     }
   }
 

@@ -4,6 +4,7 @@
 import type { Clock } from '../../../src/core/clock.js';
 import type { CrmAdapter } from '../../../src/crm/port.js';
 import { createSalesforceAdapter, type SalesforceAdapterOptions } from '../../../src/crm/salesforce/index.js';
+import type { CrmContractHarness } from '../../contract/crm-adapter.contract.js';
 import {
   type SalesforceFake,
   type SalesforceFakeOptions,
@@ -54,5 +55,20 @@ export async function startHarness(
         (r) => r.path.startsWith('/services/data/') && (!part || r.path.includes(part)),
       ).length,
     close: () => fake.close(),
+  };
+}
+
+/** The fake and adapter as the adapter-agnostic contract suite wants them. */
+export async function contractHarness(): Promise<CrmContractHarness> {
+  const h = await startHarness();
+  return {
+    adapter: h.adapter,
+    seed: async (records) =>
+      h.fake.control.seed(
+        records.map((r) => ({ ...r.properties, ...(r.key ? { Propstreet_Id__c: r.key } : {}) })),
+      ),
+    editAsUser: async (id, props) => h.fake.control.edit(id, props),
+    deleteAsUser: async (id) => h.fake.control.remove(id),
+    teardown: () => h.close(),
   };
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import jsforce from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  afterPosition,
+  afterCheckpoint,
   decodeCheckpoint,
   encodeCheckpoint,
 } from '../../../src/crm/salesforce/change-checkpoint.js';
@@ -72,17 +72,12 @@ describe('SOQL text from the adapter', () => {
     expect(soqlString('O\'Brien \\ "x"\n')).toBe("'O\\'Brien \\\\ \\\"x\\\"\\n'");
   });
 
-  it('writes datetime literals floored to the second and keyset checkpoints', () => {
+  it('writes datetime literals floored to the second, and inclusive checkpoint bounds', () => {
     expect(soqlDateTime(Date.parse('2025-01-02T03:04:05.678Z'))).toBe('2025-01-02T03:04:05Z');
-    const cp = encodeCheckpoint({ stampMs: Date.parse('2025-01-02T03:04:05Z'), id: '003000000000009AAA' });
-    expect(decodeCheckpoint(cp)).toEqual({
-      stampMs: Date.parse('2025-01-02T03:04:05Z'),
-      id: '003000000000009AAA',
-    });
-    expect(afterPosition(decodeCheckpoint(cp), 0)).toBe(
-      "(SystemModstamp > 2025-01-02T03:04:05Z OR (SystemModstamp = 2025-01-02T03:04:05Z AND Id > '003000000000009AAA'))",
-    );
-    expect(afterPosition(decodeCheckpoint(cp), 60_000)).toBe('SystemModstamp >= 2025-01-02T03:03:05Z');
+    const cp = encodeCheckpoint(Date.parse('2025-01-02T03:04:05.678Z'));
+    expect(decodeCheckpoint(cp)).toBe(Date.parse('2025-01-02T03:04:05.678Z'));
+    expect(afterCheckpoint(decodeCheckpoint(cp), 0)).toBe('SystemModstamp >= 2025-01-02T03:04:05Z');
+    expect(afterCheckpoint(decodeCheckpoint(cp), 60_000)).toBe('SystemModstamp >= 2025-01-02T03:03:05Z');
   });
 
   it('splits IN lists by count and by length', () => {

@@ -5,10 +5,10 @@
  * records never show. Ties on the sort key come back in a stable but id-unrelated order,
  * because HubSpot does not promise any order among ties.
  */
-import { createHash } from 'node:crypto';
 import type { FakeResponse } from '../shared/http-fake.js';
 import type { PropertyType } from './contact-properties.js';
 import type { ContactStore, StoredContact } from './contact-store.js';
+import { rank as tieRank } from './batch-common.js';
 import { badRequest } from './fake-errors.js';
 import { isRecord, publicObject } from './wire.js';
 
@@ -100,10 +100,6 @@ function matches(store: ContactStore, c: StoredContact, f: Filter): boolean {
   }
 }
 
-function tieRank(id: string): string {
-  return createHash('md5').update(id).digest('hex').slice(0, 8);
-}
-
 function parseFilters(store: ContactStore, body: Record<string, unknown>): Filter[][] | FakeResponse {
   const groups = body.filterGroups ?? [];
   if (!Array.isArray(groups)) return badRequest('filterGroups must be an array');
@@ -167,7 +163,7 @@ export function search(store: ContactStore, body: unknown): FakeResponse {
 
   const wallNow = Date.now();
   const type = store.property(sortProp)?.type;
-  const hits: { c: StoredContact; key: Key | undefined; tie: string }[] = [];
+  const hits: { c: StoredContact; key: Key | undefined; tie: number }[] = [];
   for (const live of store.contacts.values()) {
     if (live.archived) continue;
     const c = store.searchView(live, wallNow);

@@ -12,20 +12,22 @@ export interface GenerateOptions {
   readonly deletedEvery?: number;
   /** Adds an external ref `{namespace, id: "ext-<i>"}` to each contact. */
   readonly namespace?: string;
-  /** Index of the first contact: batches continue names, emails and timestamps from here. */
+  /** Number of the first contact in names and emails, so several calls do not collide. */
   readonly offset?: number;
 }
 
-export function generateContacts(count: number, o: GenerateOptions = {}): SeedContact[] {
+/** `first`: position of the first contact in a larger run made in batches (timestamps, deletes). */
+export function generateContacts(count: number, o: GenerateOptions = {}, first = 0): SeedContact[] {
   const start = Date.parse(o.startUtc ?? '2025-01-01T00:00:00Z');
   if (Number.isNaN(start)) throw new Error(`startUtc is not a date: ${o.startUtc}`);
   const step = o.stepMs ?? 1000;
   const group = Math.max(1, o.tieGroup ?? 1);
   const out: SeedContact[] = new Array(count);
   for (let k = 0; k < count; k++) {
-    const i = k + (o.offset ?? 0);
-    const updated = new Date(start + Math.floor(i / group) * step).toISOString();
-    const deleted = o.deletedEvery && (i + 1) % o.deletedEvery === 0;
+    const i = first + k + (o.offset ?? 0);
+    const pos = first + k;
+    const updated = new Date(start + Math.floor(pos / group) * step).toISOString();
+    const deleted = o.deletedEvery && (pos + 1) % o.deletedEvery === 0;
     out[k] = {
       firstName: `First${i}`,
       lastName: `Last${i}`,

@@ -136,7 +136,7 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
       const batch = 10_000;
       for (let k = 0; k < count; k += batch) {
         const n = Math.min(batch, count - k);
-        store.seed(generateContacts(n, { ...generateOptions, offset: (generateOptions?.offset ?? 0) + k }));
+        store.seed(generateContacts(n, generateOptions, k));
       }
       return count;
     },

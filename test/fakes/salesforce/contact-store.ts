@@ -1,7 +1,7 @@
 /**
- * The fake org's Contact table: live rows plus a recycle bin (IsDeleted = true, visible to
- * queryAll only), a unique index on the external id, an optional duplicate rule on Email,
- * injected per-record rejections, and a journal so allOrNone requests can roll back.
+ * Writes to the fake org's Contacts as Salesforce performs them: live rows plus a recycle bin
+ * (IsDeleted = true, visible to queryAll only), the save rules, the unique external id, an optional
+ * duplicate rule on Email, injected per-record rejections, and merges.
  */
 import {
   duplicatesDetectedError,
@@ -11,6 +11,7 @@ import {
   type RecordError,
 } from './contact-rules.js';
 import type { ContactSchema } from './contact-schema.js';
+import { ContactTable } from './contact-table.js';
 import type { FakeClock } from './fake-clock.js';
 import type { ContactRow, FieldValue } from './soql-eval.js';
 
@@ -36,26 +37,29 @@ export interface WriteContext {
 }
 
 export class ContactStore {
-  readonly rows = new Map<string, ContactRow>();
   duplicateRuleOnEmail = false;
-  private readonly extIndex = new Map<string, string>();
-  private readonly emailIndex = new Map<string, Set<string>>();
+  private readonly table: ContactTable;
   private rejections: { rule: RejectionRule; fired: number }[] = [];
-  private journal: Map<string, ContactRow | undefined> | undefined;
   private counter = 0;
 
   constructor(
     readonly schema: ContactSchema,
     readonly clock: FakeClock,
     private readonly version: () => string,
-  ) {}
+  ) {
+    this.table = new ContactTable(schema.externalIdField);
+  }
+
+  get rows(): ReadonlyMap<string, ContactRow> {
+    return this.table.rows;
+  }
 
   get(id: string): ContactRow | undefined {
     return this.rows.get(id.length === 15 ? this.expandId(id) : id);
   }
 
   findLiveByKey(value: string): ContactRow | undefined {
-    const id = this.extIndex.get(value.toLowerCase());
+    const id = this.table.idByKey(value);
     return id ? this.rows.get(id) : undefined;
   }
 
@@ -135,24 +139,15 @@ export class ContactStore {
   }
 
   begin(): void {
-    this.journal = new Map();
+    this.table.begin();
   }
 
   commit(): void {
-    this.journal = undefined;
+    this.table.commit();
   }
 
   rollback(): void {
-    const journal = this.journal;
-    this.journal = undefined;
-    for (const [id, previous] of journal ?? []) {
-      const current = this.rows.get(id);
-      if (current) this.unindex(current);
-      if (previous) {
-        this.rows.set(id, previous);
-        this.index(previous);
-      } else this.rows.delete(id);
-    }
+    this.table.rollback();
   }
 
   private save(
@@ -172,12 +167,12 @@ export class ContactStore {
     const ext = this.schema.externalIdField;
     const key = ext ? row[ext] : null;
     if (ext && typeof key === 'string' && key !== '') {
-      const other = this.extIndex.get(key.toLowerCase());
+      const other = this.table.idByKey(key);
       if (other && other !== id) return fail([duplicateValueError(ext, other)]);
     }
     const email = typeof row.Email === 'string' ? row.Email.toLowerCase() : '';
     if (this.duplicateRuleOnEmail && email && 'Email' in changed) {
-      const others = [...(this.emailIndex.get(email) ?? [])].filter((o) => o !== id);
+      const others = this.table.liveIdsByEmail(email).filter((o) => o !== id);
       if (others.length) return fail([duplicatesDetectedError(others, this.version())]);
     }
     // Every save bumps the stamps, even one that changes nothing: as on Salesforce.
@@ -215,34 +210,7 @@ export class ContactStore {
   }
 
   private put(row: ContactRow): void {
-    const id = row.Id as string;
-    const previous = this.rows.get(id);
-    if (this.journal && !this.journal.has(id)) this.journal.set(id, previous);
-    if (previous) this.unindex(previous);
-    this.rows.set(id, row);
-    this.index(row);
-  }
-
-  private index(row: ContactRow): void {
-    if (row.IsDeleted) return;
-    const ext = this.schema.externalIdField;
-    const key = ext ? row[ext] : null;
-    if (typeof key === 'string' && key !== '') this.extIndex.set(key.toLowerCase(), row.Id as string);
-    if (typeof row.Email === 'string' && row.Email !== '') {
-      const k = row.Email.toLowerCase();
-      const set = this.emailIndex.get(k) ?? new Set<string>();
-      set.add(row.Id as string);
-      this.emailIndex.set(k, set);
-    }
-  }
-
-  private unindex(row: ContactRow): void {
-    const ext = this.schema.externalIdField;
-    const key = ext ? row[ext] : null;
-    if (typeof key === 'string' && this.extIndex.get(key.toLowerCase()) === row.Id) {
-      this.extIndex.delete(key.toLowerCase());
-    }
-    if (typeof row.Email === 'string') this.emailIndex.get(row.Email.toLowerCase())?.delete(row.Id as string);
+    this.table.put(row);
   }
 
   /** `003` + a zero-padded base-36 counter + `AAA`: byte order equals creation order. */

@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CrmChangePage, CrmRecord } from '../../../src/crm/port.js';
+import { KEY, type Started, startHubSpot } from './hubspot-harness.js';
+
+async function drain(iterable: AsyncIterable<CrmChangePage>): Promise<CrmChangePage[]> {
+  const pages: CrmChangePage[] = [];
+  for await (const page of iterable) pages.push(page);
+  return pages;
+}
+
+const records = (pages: readonly CrmChangePage[]): CrmRecord[] => pages.flatMap((p) => p.records);
+
+describe('HubSpot delta reader', () => {
+  let started: Started | undefined;
+  afterEach(async () => {
+    await started?.fake.close();
+    started = undefined;
+  });
+
+  it('reads 25,000 records across the 10,000-result cap, 12,000 of them on one timestamp, each exactly once', async () => {
+    started = await startHubSpot();
+    const { fake, adapter } = started;
+    const base = Date.parse('2024-03-01T00:00:00.000Z');
+    const tie = base + 10_000_000;
+    const seed = Array.from({ length: 25_000 }, (_, i) => {
+      // 5,000 spread out, 12,000 sharing one millisecond (a bulk import), 8,000 after it, in pairs.
+      const at = i < 5_000 ? base + i * 7 : i < 17_000 ? tie : tie + 1 + Math.floor((i - 17_000) / 2);
+      return { properties: { email: `c${i}@bulk.example.com`, firstname: `C${i}`, [KEY]: `ps-${i}` }, updatedAt: at };
+    });
+    fake.control.seed(seed);
+
+    const pages = await drain(adapter.readChanges(null));
+    const ids = records(pages).map((r) => r.id);
+    expect(ids).toHaveLength(25_000);
+    expect(new Set(ids).size).toBe(25_000);
+    const modified = records(pages).map((r) => Date.parse(r.modifiedAt));
+    expect(modified.every((m, i) => i === 0 || m >= (modified[i - 1] ?? 0))).toBe(true);
+
+    const searches = fake.control.apiRequests().filter((r) => r.path.endsWith('/search'));
+    expect(searches.every((r) => r.status === 200)).toBe(true);
+    // 125 full pages of 200, the one page that reveals the tie, and one short page per phase.
+    expect(searches.length).toBeLessThanOrEqual(130);
+    expect(adapter.usage().calls.search).toBe(searches.length);
+
+    // Resuming from a checkpoint inside the tie phase delivers everything after it.
+    const tieIndex = pages.findIndex((p) => JSON.parse(p.checkpoint).p === 'tie');
+    expect(tieIndex).toBeGreaterThan(0);
+    const later = new Set(records(pages.slice(tieIndex + 1)).map((r) => r.id));
+    const resumed = records(await drain(adapter.readChanges(pages[tieIndex]?.checkpoint ?? null)));
+    const resumedIds = new Set(resumed.map((r) => r.id));
+    expect([...later].every((id) => resumedIds.has(id))).toBe(true);
+    expect(resumed.length).toBeLessThan(25_000);
+  }, 20_000);
+
+  it('does not lose a record edited while the read is under way', async () => {
+    started = await startHubSpot();
+    const { fake, adapter } = started;
+    const base = Date.parse('2024-03-01T00:00:00.000Z');
+    const ids = fake.control.seed(
+      Array.from({ length: 1_000 }, (_, i) => ({ properties: { email: `m${i}@x.example.com` }, updatedAt: base + i })),
+    );
+    const seen = new Map<string, CrmRecord>();
+    let edited = false;
+    for await (const page of adapter.readChanges(null)) {
+      for (const r of page.records) seen.set(r.id, r);
+      if (!edited) {
+        // Moves a record already read and one not yet read to the end of the order.
+        fake.control.editAsUser(ids[0] ?? '', { firstname: 'Moved' });
+        fake.control.editAsUser(ids[500] ?? '', { firstname: 'Moved too' });
+        edited = true;
+      }
+    }
+    expect(seen.size).toBe(1_000);
+    expect(seen.get(ids[0] ?? '')?.properties.firstname).toBe('Moved');
+    expect(seen.get(ids[500] ?? '')?.properties.firstname).toBe('Moved too');
+  });
+
+  it('reports archived records as deletions and merged-away ids as deletions pointing at the survivor', async () => {
+    started = await startHubSpot();
+    const { fake, adapter } = started;
+    const [a, b, c, d] = fake.control.seed(
+      ['a', 'b', 'c', 'd'].map((n) => ({ properties: { email: `${n}@merge.example.com`, [KEY]: `ps-${n}` } })),
+    );
+    if (!a || !b || !c || !d) throw new Error('seed failed');
+    const first = await drain(adapter.readChanges(null));
+    expect(records(first).every((r) => !r.deleted)).toBe(true);
+    const checkpoint = first.at(-1)?.checkpoint ?? null;
+
+    await new Promise((r) => setTimeout(r, 5));
+    fake.control.deleteAsUser(c);
+    fake.control.mergeAsUser(a, b);
+    const changes = records(await drain(adapter.readChanges(checkpoint)));
+    const byId = new Map(changes.map((r) => [r.id, r]));
+    expect(byId.get(c)).toMatchObject({ deleted: true });
+    expect(Date.parse(byId.get(c)?.modifiedAt ?? '')).toBe(Date.parse(fake.control.get(c)?.archivedAt ?? ''));
+    expect(byId.get(a)).toMatchObject({ deleted: false });
+    expect(byId.get(b)).toMatchObject({ deleted: true, mergedInto: a });
+    // Records on the checkpoint's own timestamp may come again, unchanged.
+    const dFirst = records(first).find((r) => r.id === d);
+    if (byId.has(d)) expect(byId.get(d)?.modifiedAt).toBe(dFirst?.modifiedAt);
+
+    // The survivor's read by the old id says the same.
+    const [old] = await adapter.readByIds([b]);
+    expect(old).toMatchObject({ id: b, deleted: true, mergedInto: a });
+  });
+
+  it('walks the archived list page by page, keeping only archives since the checkpoint', async () => {
+    started = await startHubSpot();
+    const { fake, adapter } = started;
+    const ids = fake.control.seed(Array.from({ length: 250 }, (_, i) => ({ properties: { email: `z${i}@x.example.com` } })));
+    for (const id of ids.slice(0, 120)) fake.control.deleteAsUser(id);
+    // A later live change moves the checkpoint past those first archives.
+    await new Promise((r) => setTimeout(r, 5));
+    fake.control.editAsUser(ids[249] ?? '', { firstname: 'Later' });
+    const checkpoint = (await drain(adapter.readChanges(null))).at(-1)?.checkpoint ?? null;
+    await new Promise((r) => setTimeout(r, 5));
+    for (const id of ids.slice(120, 230)) fake.control.deleteAsUser(id);
+    const before = adapter.usage().calls.list ?? 0;
+    const deleted = records(await drain(adapter.readChanges(checkpoint))).filter((r) => r.deleted);
+    expect(deleted.map((r) => r.id).sort()).toEqual(ids.slice(120, 230).sort());
+    // 230 archived records, 100 per list page.
+    expect((adapter.usage().calls.list ?? 0) - before).toBe(3);
+  });
+
+  it('rejects a checkpoint that is not its own', async () => {
+    started = await startHubSpot();
+    await expect(drain(started.adapter.readChanges('2024-01-01T00:00:00Z'))).rejects.toMatchObject({ code: 'STATE' });
+  });
+});

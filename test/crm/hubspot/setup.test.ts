@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHubSpotAdapter } from '../../../src/crm/hubspot/hubspot-adapter.js';
+import { FAST, FAST_LIMITS, KEY, MAPPED, type Started, startHubSpot } from './hubspot-harness.js';
+
+describe('HubSpot check and setup', () => {
+  let started: Started | undefined;
+  afterEach(async () => {
+    await started?.fake.close();
+    started = undefined;
+  });
+
+  it('check reports the missing key property; setup creates it unique; check then passes', async () => {
+    started = await startHubSpot(FAST, FAST_LIMITS, false);
+    const { fake, adapter } = started;
+    const before = await adapter.check();
+    expect(before.ok).toBe(false);
+    expect(before.checks.find((c) => c.name === 'key-property')?.message).toMatch(/does not exist/);
+    expect(fake.control.apiRequests().every((r) => !r.write)).toBe(true);
+
+    const done = await adapter.setup();
+    expect(done.ok, JSON.stringify(done.checks)).toBe(true);
+    expect(fake.control.hasProperty(KEY)).toBe(true);
+    const created = await fetch(`${fake.url}/crm/v3/properties/contacts/${KEY}`, { headers: { authorization: 'Bearer x-12345678' } });
+    expect(await created.json()).toMatchObject({ name: KEY, type: 'string', fieldType: 'text', hasUniqueValue: true });
+    expect((await adapter.setup()).ok).toBe(true);
+    expect(fake.control.apiRequests().filter((r) => r.method === 'POST' && r.path.includes('/properties/'))).toHaveLength(1);
+  });
+
+  it('says clearly when it may not create the property (missing scope)', async () => {
+    started = await startHubSpot(FAST, FAST_LIMITS, false);
+    started.fake.control.denyScopes(['crm.schemas.contacts.write']);
+    const result = await started.adapter.setup();
+    expect(result.ok).toBe(false);
+    const key = result.checks.find((c) => c.name === 'key-property');
+    expect(key?.message).toMatch(/crm\.schemas\.contacts\.write/);
+    expect(key?.message).toMatch(/by hand/);
+  });
+
+  it('flags a key property that exists but is not unique, and mapped properties HubSpot lacks', async () => {
+    started = await startHubSpot(FAST, FAST_LIMITS, false);
+    started.fake.control.defineProperty({ name: KEY, hasUniqueValue: false });
+    const adapter = createHubSpotAdapter({
+      accessToken: 'pat-na1-setup-token-0001',
+      basePath: started.fake.url,
+      properties: [...MAPPED, 'favourite_colour'],
+      limits: FAST_LIMITS,
+    });
+    const result = await adapter.setup();
+    expect(result.ok).toBe(false);
+    expect(result.checks.find((c) => c.name === 'key-property')?.message).toMatch(/not unique/);
+    expect(result.checks.find((c) => c.name === 'mapped-properties')?.message).toMatch(/favourite_colour/);
+    expect(started.fake.control.apiRequests().filter((r) => r.write)).toHaveLength(0);
+  });
+});
