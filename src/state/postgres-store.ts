@@ -4,11 +4,11 @@
  */
 import pg from 'pg';
 import { NotFoundError } from '../core/errors.js';
-import type { Scope, StateChanges, StateStore } from './port.js';
+import type { Scope, StateStore } from './port.js';
+import { planCommit } from './postgres-commit.js';
 import { migratePostgres, quoteSchema } from './postgres-migrations.js';
 import { type PgSql, pgSql } from './postgres-sql.js';
 import {
-  asSide,
   checkLimit,
   checkScope,
   conflictFrom,
@@ -16,12 +16,10 @@ import {
   failureFromRow,
   isEmpty,
   type LinkRow,
-  lastByKey,
   linkFromRow,
   type RunRow,
   runFromRow,
   scopeKey,
-  shadowJson,
   toMs,
 } from './rows.js';
 
@@ -70,57 +68,6 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
     return id;
   }
 
-  /** Statements for one commit, built (and validated) before any connection is taken. */
-  function plan(s: number, c: StateChanges): [keyof PgSql, unknown[]][] {
-    const steps: [keyof PgSql, unknown[]][] = [];
-    if (c.deleteLinks?.length) steps.push(['deleteLinks', [s, c.deleteLinks]]);
-    const links = lastByKey(c.upsertLinks ?? [], (l) => l.propstreetId);
-    if (links.length) {
-      steps.push([
-        'upsertLinks',
-        [
-          s,
-          links.map((l) => l.propstreetId),
-          links.map((l) => l.crmId),
-          links.map(shadowJson),
-          links.map((l) => l.propstreetEtag),
-          links.map((l) => l.crmModifiedAt),
-          links.map((l) => l.updatedAt),
-        ],
-      ]);
-    }
-    const etags = c.ownEtags ?? [];
-    if (etags.length) {
-      const ids = etags.map((e) => e.propstreetId);
-      steps.push(['insertOwnEtags', [s, ids, etags.map((e) => e.etag)]]);
-      steps.push(['pruneOwnEtags', [s, [...new Set(ids)]]]);
-    }
-    const clears = c.clearFailures ?? [];
-    if (clears.length)
-      steps.push(['clearFailures', [s, clears.map((f) => f.side), clears.map((f) => f.recordId)]]);
-    const fails = lastByKey(c.upsertFailures ?? [], (f) => `${f.side}\u0000${f.recordId}`);
-    if (fails.length) {
-      steps.push([
-        'upsertFailures',
-        [
-          s,
-          fails.map((f) => asSide(f.side)),
-          fails.map((f) => f.recordId),
-          fails.map((f) => f.attempts),
-          fails.map((f) => f.lastError),
-          fails.map((f) => f.nextRetryAt),
-          fails.map((f) => f.quarantined),
-          fails.map((f) => f.firstFailedAt),
-          fails.map((f) => toMs('nextRetryAt', f.nextRetryAt)),
-        ],
-      ]);
-    }
-    const cps = Object.entries(c.checkpoints ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
-    if (cps.length)
-      steps.push(['setCheckpoints', [s, cps.map(([side]) => asSide(side)), cps.map(([, v]) => v)]]);
-    return steps;
-  }
-
   return {
     async migrate() {
       await migratePostgres(pool, schema);
@@ -131,7 +78,7 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
 
     async commit(scope, changes) {
       if (isEmpty(changes)) return;
-      const steps = plan(await ensureScope(scope), changes);
+      const steps = planCommit(await ensureScope(scope), changes);
       const client = await pool.connect();
       try {
         await client.query('BEGIN');

@@ -86,7 +86,9 @@ export function describeCrmAdapterContract(
       const results = await h.adapter.upsertByKey(tags.map((key) => ({ key, properties: person(key) })));
       expect(results).toHaveLength(tags.length);
       expect(results.map((r) => r.ok && r.created)).toEqual([true, true, true, false, true]);
-      const byKey = new Map((await h.adapter.readByKeys(tags)).map((r) => [r.properties[h.adapter.keyProperty], r.id]));
+      const byKey = new Map(
+        (await h.adapter.readByKeys(tags)).map((r) => [r.properties[h.adapter.keyProperty], r.id]),
+      );
       results.forEach((r, i) => {
         expect(r.ok && r.id).toBe(byKey.get(tags[i] ?? ''));
       });
@@ -96,7 +98,10 @@ export function describeCrmAdapterContract(
     it('isolates an invalid record: the others are written, the bad one reported', async () => {
       const tags = [0, 1, 2, 3, 4].map(() => `ps-${unique()}`);
       const inputs = tags.map((key) => ({ key, properties: person(key) }));
-      inputs[2] = { key: tags[2] ?? '', properties: { ...person(tags[2] ?? ''), [fieldNames.email]: 'not an email' } };
+      inputs[2] = {
+        key: tags[2] ?? '',
+        properties: { ...person(tags[2] ?? ''), [fieldNames.email]: 'not an email' },
+      };
       const results = await h.adapter.upsertByKey(inputs);
       expect(results.map((r) => r.ok)).toEqual([true, true, false, true, true]);
       const bad = results[2];
@@ -141,7 +146,11 @@ export function describeCrmAdapterContract(
         { key: `ps-${tag}c`, properties: person(`${tag}c`) },
       ]);
       await h.deleteAsUser(gone ?? '');
-      const found = await h.adapter.findByEmails([`ada.${tag}@EXAMPLE.com`, `${tag}c@contract.example.com`, 'nobody@nowhere.example']);
+      const found = await h.adapter.findByEmails([
+        `ada.${tag}@EXAMPLE.com`,
+        `${tag}c@contract.example.com`,
+        'nobody@nowhere.example',
+      ]);
       expect(found.map((r) => r.id)).toEqual([id]);
       expect(found.map((r) => r.id)).not.toContain(other);
     });
@@ -154,7 +163,9 @@ export function describeCrmAdapterContract(
     });
 
     it('reads changes since a checkpoint: created, updated, deleted, each once, resumable', async () => {
-      const seeded = await h.seed([0, 1, 2, 3].map(() => ({ key: `ps-${unique()}`, properties: person(unique()) })));
+      const seeded = await h.seed(
+        [0, 1, 2, 3].map(() => ({ key: `ps-${unique()}`, properties: person(unique()) })),
+      );
       const initial = await drain(h.adapter.readChanges(null));
       expectEachIdOnce(recordsOf(initial));
       expect(recordsOf(initial).map((r) => r.id)).toEqual(expect.arrayContaining(seeded));
@@ -196,7 +207,8 @@ export function describeCrmAdapterContract(
       // Nothing changed since the last checkpoint: whatever comes back is a repeat of what was read.
       const final = pages.at(-1)?.checkpoint ?? checkpoint;
       const quiet = recordsOf(await drain(h.adapter.readChanges(final)));
-      for (const r of quiet) expect(byId.get(r.id)?.modifiedAt, `unexpected change ${r.id}`).toBe(r.modifiedAt);
+      for (const r of quiet)
+        expect(byId.get(r.id)?.modifiedAt, `unexpected change ${r.id}`).toBe(r.modifiedAt);
     });
 
     it('counts the API calls it makes', async () => {

@@ -33,12 +33,16 @@ interface LiveState {
 const ms = (o: SdkObject): number => Date.parse(o.properties[LAST_MODIFIED] ?? '') || 0;
 /** Same id and timestamp but other values: a second write within one millisecond. */
 const fingerprint = (o: SdkObject): string => JSON.stringify(o.properties);
-const delivered = (s: LiveState, o: SdkObject): boolean => ms(o) === s.seenAt && s.seen.get(o.id) === fingerprint(o);
+const delivered = (s: LiveState, o: SdkObject): boolean =>
+  ms(o) === s.seenAt && s.seen.get(o.id) === fingerprint(o);
 
 export class HubSpotDeltaReader {
   constructor(private readonly options: DeltaReaderOptions) {}
 
-  async *readChanges(checkpoint: string | null, options: ReadChangesOptions = {}): AsyncGenerator<CrmChangePage> {
+  async *readChanges(
+    checkpoint: string | null,
+    options: ReadChangesOptions = {},
+  ): AsyncGenerator<CrmChangePage> {
     const overlap = Math.max(0, options.overlapMs ?? 0);
     const start = checkpoint === null ? undefined : decodeCheckpoint(checkpoint);
     const resumeLive = start?.p === 'live';
@@ -70,7 +74,12 @@ export class HubSpotDeltaReader {
    * @param final the run is complete: the next one reports archives from the newest
    *   modification seen on (archives after this read are stamped later than that).
    */
-  private liveCheckpoint(s: LiveState, phase: 'live' | 'archived' = 'live', cursor?: string, final = false): string {
+  private liveCheckpoint(
+    s: LiveState,
+    phase: 'live' | 'archived' = 'live',
+    cursor?: string,
+    final = false,
+  ): string {
     const c: Checkpoint = {
       v: 1,
       p: phase,
@@ -112,7 +121,12 @@ export class HubSpotDeltaReader {
   }
 
   /** More than a page of records share timestamp `at`: page through them in id order. */
-  private async *tie(s: LiveState, at: number, afterId: string | undefined, signal?: AbortSignal): AsyncGenerator<CrmChangePage> {
+  private async *tie(
+    s: LiveState,
+    at: number,
+    afterId: string | undefined,
+    signal?: AbortSignal,
+  ): AsyncGenerator<CrmChangePage> {
     const limit = this.options.searchPageSize;
     let cursor = afterId;
     if (s.seenAt !== at) {
@@ -124,7 +138,9 @@ export class HubSpotDeltaReader {
       const page = await searchContacts(this.options.transport, {
         filters: [
           { propertyName: LAST_MODIFIED, operator: 'EQ', value: String(at) },
-          ...(cursor === undefined ? [] : [{ propertyName: 'hs_object_id', operator: 'GT' as const, value: cursor }]),
+          ...(cursor === undefined
+            ? []
+            : [{ propertyName: 'hs_object_id', operator: 'GT' as const, value: cursor }]),
         ],
         sort: { propertyName: 'hs_object_id', direction: 'ASCENDING' },
         properties: this.properties(),
@@ -142,13 +158,23 @@ export class HubSpotDeltaReader {
       }
       const checkpoint = done
         ? this.liveCheckpoint(s)
-        : encodeCheckpoint({ v: 1, p: 'tie', t: at, a: s.a, ...(cursor === undefined ? {} : { id: cursor }) });
+        : encodeCheckpoint({
+            v: 1,
+            p: 'tie',
+            t: at,
+            a: s.a,
+            ...(cursor === undefined ? {} : { id: cursor }),
+          });
       if (fresh.length > 0 || done) yield { records: this.records(fresh), checkpoint };
       if (done) return;
     }
   }
 
-  private async *archived(s: LiveState, from: number | undefined, startCursor: string | undefined): AsyncGenerator<CrmChangePage> {
+  private async *archived(
+    s: LiveState,
+    from: number | undefined,
+    startCursor: string | undefined,
+  ): AsyncGenerator<CrmChangePage> {
     const { transport } = this.options;
     let after = startCursor;
     for (;;) {
@@ -162,7 +188,15 @@ export class HubSpotDeltaReader {
           path: '/crm/v3/objects/contacts?archived=true',
           idempotent: true,
           send: (o) =>
-            transport.client.crm.contacts.basicApi.getPageWithHttpInfo(LIST_PAGE, cursor, [...this.options.names], undefined, undefined, true, o),
+            transport.client.crm.contacts.basicApi.getPageWithHttpInfo(
+              LIST_PAGE,
+              cursor,
+              [...this.options.names],
+              undefined,
+              undefined,
+              true,
+              o,
+            ),
         });
         records = data.results
           .filter((o) => (o.archivedAt?.getTime() ?? 0) >= from)

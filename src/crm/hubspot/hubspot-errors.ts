@@ -51,7 +51,9 @@ interface ApiExceptionLike {
 }
 
 export function isApiException(e: unknown): e is ApiExceptionLike {
-  return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'number' && 'body' in e;
+  return (
+    typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'number' && 'body' in e
+  );
 }
 
 export function responseInfo(e: unknown): HubSpotResponseInfo | undefined {
@@ -77,12 +79,18 @@ export function existingIdOf(message: string | undefined): string | undefined {
 /** The per-property verdicts HubSpot embeds in a VALIDATION_ERROR message, or lists under `errors`. */
 export function propertyIssues(body: HubSpotErrorBody | undefined): PropertyIssue[] {
   const out: PropertyIssue[] = [];
-  const json = body?.message ? /Property values were not valid:\s*(\[.*\])\s*$/s.exec(body.message)?.[1] : undefined;
+  const json = body?.message
+    ? /Property values were not valid:\s*(\[.*\])\s*$/s.exec(body.message)?.[1]
+    : undefined;
   if (json) {
     try {
       for (const item of JSON.parse(json) as { name?: unknown; error?: unknown; message?: unknown }[]) {
         if (typeof item.name === 'string')
-          out.push({ name: item.name, error: String(item.error ?? 'INVALID'), message: String(item.message ?? '') });
+          out.push({
+            name: item.name,
+            error: String(item.error ?? 'INVALID'),
+            message: String(item.message ?? ''),
+          });
       }
     } catch {
       // An unparseable list still leaves `errors` below.
@@ -108,7 +116,9 @@ function retryWait(headers: Readonly<Record<string, string>>, policy: string | u
 
 function describe(request: RequestInfo, status: number, body: HubSpotErrorBody | undefined): string {
   const what = body?.message ?? 'no message';
-  return redactText(`HubSpot ${request.method} ${request.path} → ${status}${body?.category ? ` ${body.category}` : ''}: ${what}`);
+  return redactText(
+    `HubSpot ${request.method} ${request.path} → ${status}${body?.category ? ` ${body.category}` : ''}: ${what}`,
+  );
 }
 
 function fromStatus(status: number, rawBody: unknown, headers: Record<string, string>, request: RequestInfo) {
@@ -118,10 +128,13 @@ function fromStatus(status: number, rawBody: unknown, headers: Record<string, st
   const info = new HubSpotResponseInfo(status, body, headers);
   let error: PropsyncError;
   if (status >= 200 && status < 300) {
-    error = new PropsyncError('INTERNAL', `${message} (a success code the SDK does not accept here)`, { request: req });
+    error = new PropsyncError('INTERNAL', `${message} (a success code the SDK does not accept here)`, {
+      request: req,
+    });
   } else if (status === 400) {
     const fieldErrors: Record<string, string[]> = {};
-    for (const i of propertyIssues(body)) (fieldErrors[i.name] ??= []).push(`${i.error}: ${i.message}`);
+    for (const i of propertyIssues(body))
+      fieldErrors[i.name] = [...(fieldErrors[i.name] ?? []), `${i.error}: ${i.message}`];
     error = new ValidationError(message, fieldErrors, { request: req });
   } else if (status === 401) error = new UnauthorizedError(message, req);
   else if (status === 403) {
@@ -141,7 +154,8 @@ function fromStatus(status: number, rawBody: unknown, headers: Record<string, st
             'DAILY_LIMIT',
           )
         : new RateLimitedError(message, retryWait(headers, body?.policyName), req);
-  } else if (status >= 500) error = new PropsyncError('SERVER_ERROR', message, { request: req, retryable: true });
+  } else if (status >= 500)
+    error = new PropsyncError('SERVER_ERROR', message, { request: req, retryable: true });
   else error = new PropsyncError('INTERNAL', message, { request: req });
   error.cause = info;
   return error;
@@ -161,15 +175,20 @@ export function toPropsyncError(
   const text = e instanceof Error ? e.message : String(e);
   if (observed?.status !== undefined) {
     if (observed.status >= 200 && observed.status < 300)
-      return new PropsyncError('SERVER_ERROR', redactText(`HubSpot ${request.method} ${request.path}: unreadable response (${text})`), {
-        request: { ...request, status: observed.status },
-        retryable: true,
-        cause: e,
-      });
+      return new PropsyncError(
+        'SERVER_ERROR',
+        redactText(`HubSpot ${request.method} ${request.path}: unreadable response (${text})`),
+        {
+          request: { ...request, status: observed.status },
+          retryable: true,
+          cause: e,
+        },
+      );
     return fromStatus(observed.status, undefined, observed.headers ?? {}, request);
   }
   const name = e instanceof Error ? e.name : '';
-  const network = name === 'FetchError' || /ECONNRESET|ECONNREFUSED|socket hang up|EPIPE|ETIMEDOUT/i.test(text);
+  const network =
+    name === 'FetchError' || /ECONNRESET|ECONNREFUSED|socket hang up|EPIPE|ETIMEDOUT/i.test(text);
   return new PropsyncError(
     network ? 'NETWORK' : 'INTERNAL',
     redactText(`HubSpot ${request.method} ${request.path}: ${text}`),
@@ -178,7 +197,11 @@ export function toPropsyncError(
 }
 
 /** A batch `errors[]` entry (or a whole-batch failure of one input) as the port's WriteError. */
-export function toWriteError(category: string | undefined, message: string, body?: HubSpotErrorBody): WriteError {
+export function toWriteError(
+  category: string | undefined,
+  message: string,
+  body?: HubSpotErrorBody,
+): WriteError {
   const crmCode = category ?? 'UNKNOWN';
   switch (category) {
     case 'OBJECT_NOT_FOUND':
@@ -189,7 +212,13 @@ export function toWriteError(category: string | undefined, message: string, body
     }
     case 'VALIDATION_ERROR': {
       const fields = propertyIssues(body ?? { message }).map((i) => i.name);
-      return { code: 'invalid', message, retryable: false, crmCode, ...(fields.length > 0 ? { fields } : {}) };
+      return {
+        code: 'invalid',
+        message,
+        retryable: false,
+        crmCode,
+        ...(fields.length > 0 ? { fields } : {}),
+      };
     }
     case 'RATE_LIMITS':
       return { code: 'rate-limited', message, retryable: true, crmCode };
@@ -206,6 +235,7 @@ export function isAttributable(e: PropsyncError): boolean {
 export function writeErrorOf(e: PropsyncError): WriteError {
   const info = responseInfo(e);
   const category =
-    info?.body?.category ?? (e.code === 'CONFLICT' ? 'CONFLICT' : e.code === 'NOT_FOUND' ? 'OBJECT_NOT_FOUND' : 'VALIDATION_ERROR');
+    info?.body?.category ??
+    (e.code === 'CONFLICT' ? 'CONFLICT' : e.code === 'NOT_FOUND' ? 'OBJECT_NOT_FOUND' : 'VALIDATION_ERROR');
   return toWriteError(category, info?.body?.message ?? e.message, info?.body);
 }

@@ -5,7 +5,14 @@
  * a deleted record pointing at the survivor.
  */
 import type { CrmRecord } from '../port.js';
-import { chunk, LAST_MODIFIED, MERGED_IDS, mergedAway, type SdkObject, toCrmRecord } from './hubspot-records.js';
+import {
+  chunk,
+  LAST_MODIFIED,
+  MERGED_IDS,
+  mergedAway,
+  type SdkObject,
+  toCrmRecord,
+} from './hubspot-records.js';
 import { searchContacts } from './hubspot-search.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
 
@@ -80,7 +87,8 @@ export class HubSpotLookup {
           after,
         });
         for (const o of page.results) {
-          if (wanted.includes(o.properties.email?.toLowerCase() ?? '')) found.set(o.id, toCrmRecord(this.options, o));
+          if (wanted.includes(o.properties.email?.toLowerCase() ?? ''))
+            found.set(o.id, toCrmRecord(this.options, o));
         }
         after = page.nextAfter;
       } while (after);

@@ -69,7 +69,8 @@ export class HubSpotRateLimiter {
     }
     const daily = Number(headers['x-hubspot-ratelimit-daily']);
     const dailyRemaining = Number(headers['x-hubspot-ratelimit-daily-remaining']);
-    if (Number.isFinite(daily) && Number.isFinite(dailyRemaining)) this.daily = { limit: daily, remaining: dailyRemaining };
+    if (Number.isFinite(daily) && Number.isFinite(dailyRemaining))
+      this.daily = { limit: daily, remaining: dailyRemaining };
   }
 
   private windowMs(bucket: Bucket): number {
@@ -94,6 +95,8 @@ export class HubSpotRateLimiter {
     if (used < budget) return 0;
     const oldest = this.starts[bucket][used - budget] ?? now;
     const untilFree = oldest + this.windowMs(bucket) - now + 1;
-    return bucket === 'general' && others > 0 ? Math.min(untilFree, this.othersUsage.until - now + 1) : untilFree;
+    return bucket === 'general' && others > 0
+      ? Math.min(untilFree, this.othersUsage.until - now + 1)
+      : untilFree;
   }
 }

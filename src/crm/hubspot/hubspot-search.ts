@@ -33,7 +33,10 @@ export interface SearchPage {
   readonly nextAfter: string | undefined;
 }
 
-export async function searchContacts(transport: HubSpotTransport, request: SearchRequest): Promise<SearchPage> {
+export async function searchContacts(
+  transport: HubSpotTransport,
+  request: SearchRequest,
+): Promise<SearchPage> {
   const body = {
     filterGroups: [
       {

@@ -42,7 +42,8 @@ export class HubSpotSetup {
     const key = first.checks.find((c) => c.name === 'key-property');
     if (!key || key.ok || !key.message.includes('does not exist')) return first;
     const created = await this.createKeyProperty();
-    if (!created.ok) return { ok: false, checks: first.checks.map((c) => (c.name === 'key-property' ? created : c)) };
+    if (!created.ok)
+      return { ok: false, checks: first.checks.map((c) => (c.name === 'key-property' ? created : c)) };
     return this.check();
   }
 
@@ -54,9 +55,22 @@ export class HubSpotSetup {
         method: 'GET',
         path: '/crm/v3/objects/contacts?limit=1',
         idempotent: true,
-        send: (o) => transport.client.crm.contacts.basicApi.getPageWithHttpInfo(1, undefined, undefined, undefined, undefined, false, o),
+        send: (o) =>
+          transport.client.crm.contacts.basicApi.getPageWithHttpInfo(
+            1,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            false,
+            o,
+          ),
       });
-      return { name: 'credentials', ok: true, message: 'HubSpot accepted the access token (contacts readable)' };
+      return {
+        name: 'credentials',
+        ok: true,
+        message: 'HubSpot accepted the access token (contacts readable)',
+      };
     } catch (e) {
       if (e instanceof PropsyncError && e.code === 'UNAUTHORIZED')
         return { name: 'credentials', ok: false, message: `HubSpot rejected the access token: ${e.message}` };
@@ -73,7 +87,8 @@ export class HubSpotSetup {
         method: 'GET',
         path: '/crm/v3/properties/contacts',
         idempotent: true,
-        send: (o) => transport.client.crm.properties.coreApi.getAllWithHttpInfo('contacts', false, undefined, o),
+        send: (o) =>
+          transport.client.crm.properties.coreApi.getAllWithHttpInfo('contacts', false, undefined, o),
       });
       all = data.results;
     } catch (e) {
@@ -82,9 +97,17 @@ export class HubSpotSetup {
     const byName = new Map(all.map((p) => [p.name, p]));
     const key = byName.get(keyProperty);
     const keyCheck: Check = !key
-      ? { name: 'key-property', ok: false, message: `Contact property '${keyProperty}' does not exist; run setup to create it` }
+      ? {
+          name: 'key-property',
+          ok: false,
+          message: `Contact property '${keyProperty}' does not exist; run setup to create it`,
+        }
       : key.hasUniqueValue
-        ? { name: 'key-property', ok: true, message: `Contact property '${keyProperty}' exists and is unique` }
+        ? {
+            name: 'key-property',
+            ok: true,
+            message: `Contact property '${keyProperty}' exists and is unique`,
+          }
         : {
             name: 'key-property',
             ok: false,
@@ -93,8 +116,16 @@ export class HubSpotSetup {
     const missing = this.options.properties.filter((p) => !byName.has(p));
     const mapped: Check =
       missing.length === 0
-        ? { name: 'mapped-properties', ok: true, message: `All ${this.options.properties.length} mapped properties exist` }
-        : { name: 'mapped-properties', ok: false, message: `Mapped contact properties missing in HubSpot: ${missing.join(', ')}` };
+        ? {
+            name: 'mapped-properties',
+            ok: true,
+            message: `All ${this.options.properties.length} mapped properties exist`,
+          }
+        : {
+            name: 'mapped-properties',
+            ok: false,
+            message: `Mapped contact properties missing in HubSpot: ${missing.join(', ')}`,
+          };
     return [keyCheck, mapped];
   }
 
@@ -121,10 +152,18 @@ export class HubSpotSetup {
             o,
           ),
       });
-      return { name: 'key-property', ok: true, message: `Created contact property '${keyProperty}' (unique)` };
+      return {
+        name: 'key-property',
+        ok: true,
+        message: `Created contact property '${keyProperty}' (unique)`,
+      };
     } catch (e) {
       if (e instanceof PropsyncError && e.code === 'CONFLICT')
-        return { name: 'key-property', ok: true, message: `Contact property '${keyProperty}' already exists` };
+        return {
+          name: 'key-property',
+          ok: true,
+          message: `Contact property '${keyProperty}' already exists`,
+        };
       if (e instanceof PropsyncError && e.code === 'FORBIDDEN')
         return {
           name: 'key-property',

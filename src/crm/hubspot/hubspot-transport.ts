@@ -103,7 +103,12 @@ export class HubSpotTransport {
         ...(this.options.retry ? { policy: this.options.retry } : {}),
         onRetry: ({ attempt, decision, error }) =>
           logger.warn(
-            { attempt, waitMs: decision.waitMs, reason: decision.reason, code: (error as PropsyncError).code },
+            {
+              attempt,
+              waitMs: decision.waitMs,
+              reason: decision.reason,
+              code: (error as PropsyncError).code,
+            },
             `HubSpot ${spec.method} ${spec.path} failed; retrying`,
           ),
       },
@@ -126,10 +131,14 @@ export class HubSpotTransport {
       timer = setTimeout(
         () =>
           reject(
-            new PropsyncError('TIMEOUT', `HubSpot ${request.method} ${request.path}: no answer within ${ms} ms`, {
-              request,
-              retryable: true,
-            }),
+            new PropsyncError(
+              'TIMEOUT',
+              `HubSpot ${request.method} ${request.path}: no answer within ${ms} ms`,
+              {
+                request,
+                retryable: true,
+              },
+            ),
           ),
         ms,
       );

@@ -18,7 +18,13 @@ interface Item {
 }
 
 interface BatchData {
-  results: { id: string; properties: Record<string, string | null>; objectWriteTraceId?: string; _new?: boolean; updatedAt?: Date }[];
+  results: {
+    id: string;
+    properties: Record<string, string | null>;
+    objectWriteTraceId?: string;
+    _new?: boolean;
+    updatedAt?: Date;
+  }[];
   errors?: { category: string; message: string; context?: Record<string, string[]> }[];
 }
 
@@ -51,7 +57,8 @@ function chunkUnique(items: readonly Item[], size: number): Item[][] {
   for (const item of items) {
     let c = Math.max(open, (lastChunk.get(item.id) ?? -1) + 1);
     while ((chunks[c]?.items.length ?? 0) >= size) c++;
-    const target = (chunks[c] ??= { items: [], ids: new Set() });
+    const target = chunks[c] ?? { items: [], ids: new Set<string>() };
+    chunks[c] = target;
     target.items.push(item);
     target.ids.add(item.id);
     lastChunk.set(item.id, c);
@@ -130,19 +137,23 @@ export class HubSpotWriter {
     const valid: Item[] = [];
     for (const item of items) {
       if (item.id.trim() === '')
-        results[item.index] = { ok: false, error: { code: 'invalid', message: `empty ${op === 'upsert' ? 'key' : 'id'}`, retryable: false } };
+        results[item.index] = {
+          ok: false,
+          error: { code: 'invalid', message: `empty ${op === 'upsert' ? 'key' : 'id'}`, retryable: false },
+        };
       else valid.push(item);
     }
     const chunks = chunkUnique(valid, this.options.batchSize);
     const repeats = new Set(valid.map((i) => i.id)).size < valid.length;
-    const tasks = chunks.map((part) => () =>
-      sendIsolating(part, {
-        attempt: (batch) => this.send(op, batch, results),
-        blame: (error, batch) => this.blame(error, batch),
-        fail: (item, error) => {
-          results[item.index] = { ok: false, error: this.pinned(error, item) };
-        },
-      }),
+    const tasks = chunks.map(
+      (part) => () =>
+        sendIsolating(part, {
+          attempt: (batch) => this.send(op, batch, results),
+          blame: (error, batch) => this.blame(error, batch),
+          fail: (item, error) => {
+            results[item.index] = { ok: false, error: this.pinned(error, item) };
+          },
+        }),
     );
     // Repeated ids must be written in input order, so they go one batch at a time.
     await pool(tasks, repeats ? 1 : this.options.maxConcurrency);
@@ -150,7 +161,11 @@ export class HubSpotWriter {
       (r) =>
         r ?? {
           ok: false,
-          error: { code: 'unknown', message: 'HubSpot returned neither a result nor an error for this input', retryable: true },
+          error: {
+            code: 'unknown',
+            message: 'HubSpot returned neither a result nor an error for this input',
+            retryable: true,
+          },
         },
     );
   }
@@ -169,7 +184,8 @@ export class HubSpotWriter {
       method: 'POST',
       path: `${PATH}/${op}`,
       idempotent: true,
-      send: (o) => (op === 'upsert' ? api.upsertWithHttpInfo({ inputs }, o) : api.updateWithHttpInfo({ inputs }, o)),
+      send: (o) =>
+        op === 'upsert' ? api.upsertWithHttpInfo({ inputs }, o) : api.updateWithHttpInfo({ inputs }, o),
     });
     const byTrace = new Map(batch.map((i) => [String(i.index), i]));
     const byId = new Map(batch.map((i) => [i.id, i]));
@@ -206,7 +222,8 @@ export class HubSpotWriter {
     if (error.code === 'VALIDATION') {
       const issues = propertyIssues(info?.body);
       const byProperty = issues.filter((i) => PROPERTY_LEVEL.has(i.error));
-      if (byProperty.length > 0) return batch.filter((item) => byProperty.some((i) => i.name in item.properties));
+      if (byProperty.length > 0)
+        return batch.filter((item) => byProperty.some((i) => i.name in item.properties));
       // A value error names the value in its message; trust it only when it points at one input.
       const hits = batch.filter((item) =>
         issues.some((i) => {
@@ -241,7 +258,9 @@ export class HubSpotWriter {
     const email = owner?.properties.email?.toLowerCase();
     if (!owner || !email) return [];
     const ownerKey = owner.properties[keyProperty];
-    return batch.filter((i) => i.properties.email?.toLowerCase() === email && i.id !== ownerKey && i.id !== owner.id);
+    return batch.filter(
+      (i) => i.properties.email?.toLowerCase() === email && i.id !== ownerKey && i.id !== owner.id,
+    );
   }
 
   /** The whole-batch error as it applies to one input. */

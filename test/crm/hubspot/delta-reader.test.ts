@@ -25,7 +25,10 @@ describe('HubSpot delta reader', () => {
     const seed = Array.from({ length: 25_000 }, (_, i) => {
       // 5,000 spread out, 12,000 sharing one millisecond (a bulk import), 8,000 after it, in pairs.
       const at = i < 5_000 ? base + i * 7 : i < 17_000 ? tie : tie + 1 + Math.floor((i - 17_000) / 2);
-      return { properties: { email: `c${i}@bulk.example.com`, firstname: `C${i}`, [KEY]: `ps-${i}` }, updatedAt: at };
+      return {
+        properties: { email: `c${i}@bulk.example.com`, firstname: `C${i}`, [KEY]: `ps-${i}` },
+        updatedAt: at,
+      };
     });
     fake.control.seed(seed);
 
@@ -57,7 +60,10 @@ describe('HubSpot delta reader', () => {
     const { fake, adapter } = started;
     const base = Date.parse('2024-03-01T00:00:00.000Z');
     const ids = fake.control.seed(
-      Array.from({ length: 1_000 }, (_, i) => ({ properties: { email: `m${i}@x.example.com` }, updatedAt: base + i })),
+      Array.from({ length: 1_000 }, (_, i) => ({
+        properties: { email: `m${i}@x.example.com` },
+        updatedAt: base + i,
+      })),
     );
     const seen = new Map<string, CrmRecord>();
     let edited = false;
@@ -79,7 +85,9 @@ describe('HubSpot delta reader', () => {
     started = await startHubSpot();
     const { fake, adapter } = started;
     const [a, b, c, d] = fake.control.seed(
-      ['a', 'b', 'c', 'd'].map((n) => ({ properties: { email: `${n}@merge.example.com`, [KEY]: `ps-${n}` } })),
+      ['a', 'b', 'c', 'd'].map((n) => ({
+        properties: { email: `${n}@merge.example.com`, [KEY]: `ps-${n}` },
+      })),
     );
     if (!a || !b || !c || !d) throw new Error('seed failed');
     const first = await drain(adapter.readChanges(null));
@@ -107,7 +115,9 @@ describe('HubSpot delta reader', () => {
   it('walks the archived list page by page, keeping only archives since the checkpoint', async () => {
     started = await startHubSpot();
     const { fake, adapter } = started;
-    const ids = fake.control.seed(Array.from({ length: 250 }, (_, i) => ({ properties: { email: `z${i}@x.example.com` } })));
+    const ids = fake.control.seed(
+      Array.from({ length: 250 }, (_, i) => ({ properties: { email: `z${i}@x.example.com` } })),
+    );
     for (const id of ids.slice(0, 120)) fake.control.deleteAsUser(id);
     // A later live change moves the checkpoint past those first archives.
     await new Promise((r) => setTimeout(r, 5));
@@ -124,6 +134,8 @@ describe('HubSpot delta reader', () => {
 
   it('rejects a checkpoint that is not its own', async () => {
     started = await startHubSpot();
-    await expect(drain(started.adapter.readChanges('2024-01-01T00:00:00Z'))).rejects.toMatchObject({ code: 'STATE' });
+    await expect(drain(started.adapter.readChanges('2024-01-01T00:00:00Z'))).rejects.toMatchObject({
+      code: 'STATE',
+    });
   });
 });

@@ -2,13 +2,20 @@
 import { createHubSpotAdapter, type HubSpotLimits } from '../../../src/crm/hubspot/hubspot-adapter.js';
 import type { CrmAdapter } from '../../../src/crm/port.js';
 import type { CrmContractHarness } from '../../contract/crm-adapter.contract.js';
-import { type HubSpotFake, type HubSpotFakeOptions, startHubSpotFake } from '../../fakes/hubspot/hubspot-fake.js';
+import {
+  type HubSpotFake,
+  type HubSpotFakeOptions,
+  startHubSpotFake,
+} from '../../fakes/hubspot/hubspot-fake.js';
 
 export const KEY = 'propstreet_id';
 export const MAPPED = ['email', 'firstname', 'lastname', 'phone', 'jobtitle'];
 
 /** Loose limits so tests measure behaviour, not HubSpot's real pace. */
-export const FAST: HubSpotFakeOptions = { rateLimit: { max: 10_000, intervalMs: 10_000 }, searchPerSecond: 10_000 };
+export const FAST: HubSpotFakeOptions = {
+  rateLimit: { max: 10_000, intervalMs: 10_000 },
+  searchPerSecond: 10_000,
+};
 export const FAST_LIMITS: HubSpotLimits = { requestsPerInterval: 10_000, searchPerSecond: 10_000 };
 
 export interface Started {
@@ -39,7 +46,9 @@ export async function contractHarness(): Promise<CrmContractHarness> {
   return {
     adapter,
     seed: async (records) =>
-      fake.control.seed(records.map((r) => ({ properties: { ...r.properties, ...(r.key ? { [KEY]: r.key } : {}) } }))),
+      fake.control.seed(
+        records.map((r) => ({ properties: { ...r.properties, ...(r.key ? { [KEY]: r.key } : {}) } })),
+      ),
     editAsUser: async (id, props) => fake.control.editAsUser(id, props),
     deleteAsUser: async (id) => fake.control.deleteAsUser(id),
     teardown: () => fake.close(),

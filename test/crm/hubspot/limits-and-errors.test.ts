@@ -49,15 +49,24 @@ describe('HubSpot rate limits, retries and failures', () => {
   it('recovers from a real ten-secondly 429 when another client used up the interval', async () => {
     const adapter = await start({ rateLimit: { max: 5, intervalMs: 400 }, searchPerSecond: 100 });
     for (let i = 0; i < 5; i++)
-      await fetch(`${fake?.url}/crm/v3/objects/contacts?limit=1`, { headers: { authorization: 'Bearer other-client-9999' } });
+      await fetch(`${fake?.url}/crm/v3/objects/contacts?limit=1`, {
+        headers: { authorization: 'Bearer other-client-9999' },
+      });
     const started = Date.now();
     expect((await adapter.upsertByKey([input(1)]))[0]?.ok).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(350);
-    expect(log().filter((r) => r.path.endsWith('/batch/upsert')).map((r) => r.status)).toEqual([429, 200]);
+    expect(
+      log()
+        .filter((r) => r.path.endsWith('/batch/upsert'))
+        .map((r) => r.status),
+    ).toEqual([429, 200]);
   });
 
   it('paces itself to the limit the headers announce, without hitting 429', async () => {
-    const adapter = await start({ rateLimit: { max: 4, intervalMs: 300 }, searchPerSecond: 100 }, { requestsPerInterval: 190 });
+    const adapter = await start(
+      { rateLimit: { max: 4, intervalMs: 300 }, searchPerSecond: 100 },
+      { requestsPerInterval: 190 },
+    );
     const started = Date.now();
     await adapter.readByIds(Array.from({ length: 1_000 }, (_, i) => String(1_000 + i)));
     expect(log()).toHaveLength(10);
@@ -77,7 +86,13 @@ describe('HubSpot rate limits, retries and failures', () => {
 
   it('retries 5xx answers, including ones without a readable body', async () => {
     const adapter = await start();
-    fake?.http.faults.add({ kind: 'status', status: 503, path: '/batch/upsert', times: 1, body: errorBody('INTERNAL_ERROR', 'oops') });
+    fake?.http.faults.add({
+      kind: 'status',
+      status: 503,
+      path: '/batch/upsert',
+      times: 1,
+      body: errorBody('INTERNAL_ERROR', 'oops'),
+    });
     expect((await adapter.upsertByKey([input(1)]))[0]?.ok).toBe(true);
     // A fault rule fires on every request it matches, so the second one is added afterwards.
     fake?.http.faults.add({ kind: 'status', status: 502, path: '/batch/upsert', times: 1 });
@@ -90,7 +105,13 @@ describe('HubSpot rate limits, retries and failures', () => {
     const waits: number[] = [];
     const clock: Clock = { now: () => new Date(), sleep: async (ms) => void waits.push(ms) };
     const adapter = await start(FAST, {}, clock);
-    fake?.http.faults.add({ kind: 'status', status: 423, path: '/batch/upsert', times: 1, body: errorBody('LOCKED', 'locked') });
+    fake?.http.faults.add({
+      kind: 'status',
+      status: 423,
+      path: '/batch/upsert',
+      times: 1,
+      body: errorBody('LOCKED', 'locked'),
+    });
     expect((await adapter.upsertByKey([input(1)]))[0]?.ok).toBe(true);
     expect(Math.max(...waits)).toBeGreaterThanOrEqual(2_000);
   });

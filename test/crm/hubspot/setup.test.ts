@@ -20,10 +20,19 @@ describe('HubSpot check and setup', () => {
     const done = await adapter.setup();
     expect(done.ok, JSON.stringify(done.checks)).toBe(true);
     expect(fake.control.hasProperty(KEY)).toBe(true);
-    const created = await fetch(`${fake.url}/crm/v3/properties/contacts/${KEY}`, { headers: { authorization: 'Bearer x-12345678' } });
-    expect(await created.json()).toMatchObject({ name: KEY, type: 'string', fieldType: 'text', hasUniqueValue: true });
+    const created = await fetch(`${fake.url}/crm/v3/properties/contacts/${KEY}`, {
+      headers: { authorization: 'Bearer x-12345678' },
+    });
+    expect(await created.json()).toMatchObject({
+      name: KEY,
+      type: 'string',
+      fieldType: 'text',
+      hasUniqueValue: true,
+    });
     expect((await adapter.setup()).ok).toBe(true);
-    expect(fake.control.apiRequests().filter((r) => r.method === 'POST' && r.path.includes('/properties/'))).toHaveLength(1);
+    expect(
+      fake.control.apiRequests().filter((r) => r.method === 'POST' && r.path.includes('/properties/')),
+    ).toHaveLength(1);
   });
 
   it('says clearly when it may not create the property (missing scope)', async () => {

@@ -13,7 +13,8 @@ describe('HubSpot writes', () => {
     await started?.fake.close();
     started = undefined;
   });
-  const writeCalls = () => started?.fake.control.apiRequests().filter((r) => r.path.includes('/batch/upsert')) ?? [];
+  const writeCalls = () =>
+    started?.fake.control.apiRequests().filter((r) => r.path.includes('/batch/upsert')) ?? [];
 
   it('upserts 1,050 records in 11 calls, and a rerun creates nothing new', async () => {
     started = await startHubSpot();
@@ -25,7 +26,9 @@ describe('HubSpot writes', () => {
     expect(writeCalls().map((r) => r.records)).toEqual([...Array(10).fill(100), 50]);
     expect(adapter.usage().calls.write).toBe(11);
 
-    const again = await adapter.upsertByKey(inputs.map((i) => ({ ...i, properties: { ...i.properties, jobtitle: 'CTO' } })));
+    const again = await adapter.upsertByKey(
+      inputs.map((i) => ({ ...i, properties: { ...i.properties, jobtitle: 'CTO' } })),
+    );
     expect(again.every((r) => r.ok && !r.created)).toBe(true);
     expect(again.map((r) => r.ok && r.id)).toEqual(first.map((r) => r.ok && r.id));
     expect(writeCalls()).toHaveLength(22);
@@ -70,7 +73,11 @@ describe('HubSpot writes', () => {
   it('a batch HubSpot fails as a whole for one bad value: the other 99 are retried and written', async () => {
     started = await startHubSpot();
     const { fake, adapter } = started;
-    fake.control.rejectWhen((p) => p.lastname === 'L7', { property: 'lastname', mode: 'whole-batch', message: 'Value L7 is not allowed' });
+    fake.control.rejectWhen((p) => p.lastname === 'L7', {
+      property: 'lastname',
+      mode: 'whole-batch',
+      message: 'Value L7 is not allowed',
+    });
     const results = await adapter.upsertByKey(Array.from({ length: 100 }, (_, i) => person(i)));
     expect(results.filter((r) => r.ok)).toHaveLength(99);
     expect(results[7]).toMatchObject({ ok: false, error: { code: 'invalid', fields: ['lastname'] } });
@@ -82,7 +89,11 @@ describe('HubSpot writes', () => {
   it('isolates an unattributable whole-batch failure by splitting the batch', async () => {
     started = await startHubSpot();
     const { fake, adapter } = started;
-    fake.control.rejectWhen((p) => p.firstname === 'F60', { property: 'firstname', mode: 'whole-batch', message: 'no' });
+    fake.control.rejectWhen((p) => p.firstname === 'F60', {
+      property: 'firstname',
+      mode: 'whole-batch',
+      message: 'no',
+    });
     const results = await adapter.upsertByKey(Array.from({ length: 100 }, (_, i) => person(i)));
     expect(results.filter((r) => r.ok)).toHaveLength(99);
     expect(results[60]).toMatchObject({ ok: false, error: { code: 'invalid' } });
@@ -96,7 +107,10 @@ describe('HubSpot writes', () => {
     const inputs = Array.from({ length: 10 }, (_, i) => person(i));
     inputs[4] = { key: 'ps-w-4', properties: { email: 'TAKEN@writes.example.com', firstname: 'Dup' } };
     const results = await adapter.upsertByKey(inputs);
-    expect(results[4]).toMatchObject({ ok: false, error: { code: 'duplicate', existingId: existing, crmCode: 'CONFLICT' } });
+    expect(results[4]).toMatchObject({
+      ok: false,
+      error: { code: 'duplicate', existingId: existing, crmCode: 'CONFLICT' },
+    });
     expect(results.filter((r) => r.ok)).toHaveLength(9);
     // 409 for the batch, a read of the existing contact to find the culprit, the retry.
     expect(writeCalls()).toHaveLength(2);
@@ -119,9 +133,13 @@ describe('HubSpot writes', () => {
     started = await startHubSpot();
     const { fake, adapter } = started;
     const ids = fake.control.seed(
-      Array.from({ length: 150 }, (_, i) => ({ properties: { email: `u${i}@x.example.com`, phone: '+4670000000' } })),
+      Array.from({ length: 150 }, (_, i) => ({
+        properties: { email: `u${i}@x.example.com`, phone: '+4670000000' },
+      })),
     );
-    const updated = await adapter.update(ids.map((id) => ({ id, properties: { phone: null, jobtitle: 'Broker' } })));
+    const updated = await adapter.update(
+      ids.map((id) => ({ id, properties: { phone: null, jobtitle: 'Broker' } })),
+    );
     expect(updated.every((r, i) => r.ok && r.id === ids[i] && !r.created)).toBe(true);
     expect(fake.control.get(ids[0] ?? '')?.properties.phone).toBeUndefined();
     expect(fake.control.get(ids[0] ?? '')?.properties.jobtitle).toBe('Broker');

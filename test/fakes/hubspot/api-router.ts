@@ -60,7 +60,8 @@ function route(ctx: FakeContext, req: FakeRequest): Route | undefined {
   }
   if (path === PROPERTIES) {
     if (method === 'GET') return { scope: 'crm.schemas.contacts.read', run: () => listProperties(ctx) };
-    if (method === 'POST') return { scope: 'crm.schemas.contacts.write', run: () => createProperty(ctx, req) };
+    if (method === 'POST')
+      return { scope: 'crm.schemas.contacts.write', run: () => createProperty(ctx, req) };
     return undefined;
   }
   if (path.startsWith(`${PROPERTIES}/`) && method === 'GET') {
@@ -94,7 +95,14 @@ export function handleApi(ctx: FakeContext, limits: FakeRateLimits, req: FakeReq
         ...errorBody(
           'MISSING_SCOPES',
           "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
-          { errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [r.scope] } }] },
+          {
+            errors: [
+              {
+                message: 'One or more of the following scopes are required.',
+                context: { requiredGranularScopes: [r.scope] },
+              },
+            ],
+          },
         ),
         links: { scopes: 'https://developers.hubspot.com/scopes' },
       },

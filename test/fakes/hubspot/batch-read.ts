@@ -5,18 +5,20 @@
  * from the one asked for.
  */
 import type { FakeResponse } from '../shared/http-fake.js';
+import { byTieRank, NOT_FOUND_MESSAGE } from './batch-common.js';
 import type { StoredContact } from './contact-store.js';
 import type { FakeContext } from './fake-context.js';
 import { badRequest, errorBody } from './fake-errors.js';
-import { byTieRank, NOT_FOUND_MESSAGE } from './batch-common.js';
 import { isRecord, publicObject } from './wire.js';
 
 function ids(body: unknown): string[] | FakeResponse {
   if (!isRecord(body) || !Array.isArray(body.inputs)) return badRequest('Request body needs an inputs array');
-  if (body.inputs.length > 100) return badRequest(`Too many inputs (${body.inputs.length}); a batch takes at most 100.`);
+  if (body.inputs.length > 100)
+    return badRequest(`Too many inputs (${body.inputs.length}); a batch takes at most 100.`);
   const out: string[] = [];
   for (const [i, raw] of body.inputs.entries()) {
-    if (!isRecord(raw) || raw.id === undefined || raw.id === null) return badRequest(`inputs[${i}].id is required`);
+    if (!isRecord(raw) || raw.id === undefined || raw.id === null)
+      return badRequest(`inputs[${i}].id is required`);
     out.push(String(raw.id));
   }
   return out;
@@ -44,11 +46,15 @@ export function batchRead(ctx: FakeContext, body: unknown, archived: boolean): F
     if (c) found.set(c.id, c);
     else missing.push(id);
   }
-  const results = [...found.values()].map((c) => publicObject(store, c, properties) as unknown as Record<string, unknown>);
+  const results = [...found.values()].map(
+    (c) => publicObject(store, c, properties) as unknown as Record<string, unknown>,
+  );
   results.sort(byTieRank);
   const now = new Date().toISOString();
   const errors =
-    missing.length > 0 ? [errorBody('OBJECT_NOT_FOUND', NOT_FOUND_MESSAGE, { context: { ids: missing } })] : [];
+    missing.length > 0
+      ? [errorBody('OBJECT_NOT_FOUND', NOT_FOUND_MESSAGE, { context: { ids: missing } })]
+      : [];
   return {
     status: errors.length > 0 ? 207 : 200,
     body: {

@@ -7,10 +7,10 @@
  * come back as 207 errors. Results are not in input order, as on HubSpot.
  */
 import type { FakeResponse } from '../shared/http-fake.js';
+import { byTieRank, NOT_FOUND_MESSAGE } from './batch-common.js';
 import type { StoredContact, WireValue, WriteProblem } from './contact-store.js';
 import type { FakeContext } from './fake-context.js';
 import { badRequest, errorBody, type PropertyIssue, propertyValidationError } from './fake-errors.js';
-import { byTieRank, NOT_FOUND_MESSAGE } from './batch-common.js';
 import { isRecord, publicObject } from './wire.js';
 
 type Op = 'create' | 'update' | 'upsert';
@@ -40,7 +40,8 @@ function parseInputs(op: Op, body: unknown): Input[] | FakeResponse {
     return badRequest(`Too many inputs (${body.inputs.length}); a batch takes at most 100.`);
   const inputs: Input[] = [];
   for (const [index, raw] of body.inputs.entries()) {
-    if (!isRecord(raw) || !isRecord(raw.properties)) return badRequest(`inputs[${index}].properties is required`);
+    if (!isRecord(raw) || !isRecord(raw.properties))
+      return badRequest(`inputs[${index}].properties is required`);
     const id = raw.id === undefined ? undefined : String(raw.id);
     if (op !== 'create' && id === undefined) return badRequest(`inputs[${index}].id is required`);
     inputs.push({
@@ -53,9 +54,15 @@ function parseInputs(op: Op, body: unknown): Input[] | FakeResponse {
   }
   if (op !== 'create') {
     const seen = new Set<string>();
-    const dups = inputs.filter((i) => (seen.has(i.id ?? '') ? true : (seen.add(i.id ?? ''), false)));
+    const dups: Input[] = [];
+    for (const i of inputs) {
+      if (seen.has(i.id ?? '')) dups.push(i);
+      seen.add(i.id ?? '');
+    }
     if (dups.length > 0)
-      return badRequest(`Duplicate IDs found in batch input: [${dups.map((d) => d.id).join(', ')}]. IDs must be unique`);
+      return badRequest(
+        `Duplicate IDs found in batch input: [${dups.map((d) => d.id).join(', ')}]. IDs must be unique`,
+      );
   }
   return inputs;
 }
@@ -93,7 +100,13 @@ function wholeBatchFailure(p: Problem): FakeResponse | undefined {
       return p.wholeBatch ? propertyValidationError([p.issue]) : undefined;
     case 'duplicate-email':
     case 'duplicate-unique': {
-      const body = problemError(p, { index: 0, id: undefined, idProperty: undefined, properties: {}, traceId: undefined });
+      const body = problemError(p, {
+        index: 0,
+        id: undefined,
+        idProperty: undefined,
+        properties: {},
+        traceId: undefined,
+      });
       return { status: 409, body: { ...body, context: undefined } };
     }
     case 'not-found':
@@ -131,7 +144,8 @@ export function batchWrite(ctx: FakeContext, op: Op, body: unknown): FakeRespons
       const issue = { name: property, error: r.code ?? 'INVALID_VALUE', message };
       return { input, target, problem: { kind: 'rejected', issue, wholeBatch: r.mode === 'whole-batch' } };
     }
-    const clash = store.conflict(written, target?.id) ?? claimWithinBatch(claimed, written, target?.id ?? input.id);
+    const clash =
+      store.conflict(written, target?.id) ?? claimWithinBatch(claimed, written, target?.id ?? input.id);
     return { input, target, problem: clash };
   });
 
@@ -175,12 +189,17 @@ export function batchWrite(ctx: FakeContext, op: Op, body: unknown): FakeRespons
 
 /** The values a record would hold after the write (an upsert create also sets its key). */
 function keyed(op: Op, input: Input, target: StoredContact | undefined): Record<string, WireValue> {
-  if (op !== 'upsert' || target || !input.idProperty || input.idProperty === 'hs_object_id') return input.properties;
+  if (op !== 'upsert' || target || !input.idProperty || input.idProperty === 'hs_object_id')
+    return input.properties;
   return { ...input.properties, [input.idProperty]: input.id ?? null };
 }
 
 function nonUnique(name: string): PropertyIssue {
-  return { name, error: 'INVALID_ID_PROPERTY', message: `Unable to perform update/upsert by non-unique 0-1 property ${name}` };
+  return {
+    name,
+    error: 'INVALID_ID_PROPERTY',
+    message: `Unable to perform update/upsert by non-unique 0-1 property ${name}`,
+  };
 }
 
 /** Two inputs of one batch claiming the same email clash too (the first one wins). */

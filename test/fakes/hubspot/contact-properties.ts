@@ -60,7 +60,14 @@ export function standardContactProperties(): PropertyDefinition[] {
 export const ALWAYS_RETURNED = ['createdate', 'hs_object_id', 'lastmodifieddate'] as const;
 
 /** What search, list and read return for contacts when `properties` is not given. */
-export const DEFAULT_RETURNED = ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'];
+export const DEFAULT_RETURNED = [
+  'createdate',
+  'email',
+  'firstname',
+  'hs_object_id',
+  'lastmodifieddate',
+  'lastname',
+];
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

@@ -4,11 +4,7 @@
  * clock (so thousands of records can share one `lastmodifieddate`) and an optional search
  * indexing delay (search shows the previous version of a record until it is indexed).
  */
-import {
-  isValidEmail,
-  type PropertyDefinition,
-  standardContactProperties,
-} from './contact-properties.js';
+import { isValidEmail, type PropertyDefinition, standardContactProperties } from './contact-properties.js';
 import type { PropertyIssue } from './fake-errors.js';
 
 export interface StoredContact {
@@ -25,7 +21,12 @@ export interface StoredContact {
 export type WriteProblem =
   | { readonly kind: 'invalid'; readonly issues: PropertyIssue[] }
   | { readonly kind: 'duplicate-email'; readonly existingId: string }
-  | { readonly kind: 'duplicate-unique'; readonly property: string; readonly value: string; readonly existingId: string };
+  | {
+      readonly kind: 'duplicate-unique';
+      readonly property: string;
+      readonly value: string;
+      readonly existingId: string;
+    };
 
 export type Clash = Exclude<WriteProblem, { kind: 'invalid' }>;
 
@@ -103,11 +104,19 @@ export class ContactStore {
       if (!def) {
         issues.push({ name, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist` });
       } else if (def.readOnly) {
-        issues.push({ name, error: 'READ_ONLY_VALUE', message: `"${name}" is a read only property; its value cannot be set.` });
+        issues.push({
+          name,
+          error: 'READ_ONLY_VALUE',
+          message: `"${name}" is a read only property; its value cannot be set.`,
+        });
       } else if (name === 'email' && typeof raw === 'string' && raw !== '' && !isValidEmail(raw)) {
         issues.push({ name, error: 'INVALID_EMAIL', message: `Email address ${raw} is invalid` });
       } else if (raw !== null && typeof raw === 'object') {
-        issues.push({ name, error: 'INVALID_VALUE', message: `${JSON.stringify(raw)} is not a valid value for ${name}` });
+        issues.push({
+          name,
+          error: 'INVALID_VALUE',
+          message: `${JSON.stringify(raw)} is not a valid value for ${name}`,
+        });
       }
     }
     return issues;
@@ -150,7 +159,10 @@ export class ContactStore {
     return id === undefined ? undefined : this.getLive(id);
   }
 
-  create(props: Readonly<Record<string, WireValue>>, at?: { createdAt?: number; updatedAt?: number }): StoredContact {
+  create(
+    props: Readonly<Record<string, WireValue>>,
+    at?: { createdAt?: number; updatedAt?: number },
+  ): StoredContact {
     const now = this.now();
     const id = String(this.nextId++);
     const c: StoredContact = {
@@ -203,7 +215,9 @@ export class ContactStore {
     primary.props.hs_merged_object_ids = merged;
     const otherEmail = other.props.email;
     if (otherEmail && otherEmail.toLowerCase() !== primary.props.email?.toLowerCase()) {
-      primary.props.hs_additional_emails = [primary.props.hs_additional_emails, otherEmail].filter(Boolean).join(';');
+      primary.props.hs_additional_emails = [primary.props.hs_additional_emails, otherEmail]
+        .filter(Boolean)
+        .join(';');
     }
     primary.updatedAt = this.now();
     this.stamp(primary);

@@ -13,10 +13,16 @@ const ok = (body: unknown = { ok: true }): FakeResponse => ({ status: 200, body 
 const bad = (message: string): FakeResponse => ({ status: 400, body: { status: 'error', message } });
 
 function props(body: unknown): Record<string, string | null> {
-  return isRecord(body) && isRecord(body.properties) ? (body.properties as Record<string, string | null>) : {};
+  return isRecord(body) && isRecord(body.properties)
+    ? (body.properties as Record<string, string | null>)
+    : {};
 }
 
-export function handleControl(control: HubSpotFakeControl, http: () => HttpFake, req: FakeRequest): FakeResponse {
+export function handleControl(
+  control: HubSpotFakeControl,
+  http: () => HttpFake,
+  req: FakeRequest,
+): FakeResponse {
   const path = req.path.slice('/__control'.length);
   const body = req.body;
   try {
@@ -44,11 +50,14 @@ export function handleControl(control: HubSpotFakeControl, http: () => HttpFake,
       const property = String(body.property);
       const pattern = typeof body.matches === 'string' ? new RegExp(body.matches) : undefined;
       const equals = typeof body.equals === 'string' ? body.equals : undefined;
-      control.rejectWhen((p) => {
-        const v = p[property];
-        if (v === undefined || v === null) return false;
-        return equals !== undefined ? String(v) === equals : (pattern?.test(String(v)) ?? true);
-      }, { property, ...(body as RejectOptions) });
+      control.rejectWhen(
+        (p) => {
+          const v = p[property];
+          if (v === undefined || v === null) return false;
+          return equals !== undefined ? String(v) === equals : (pattern?.test(String(v)) ?? true);
+        },
+        { property, ...(body as RejectOptions) },
+      );
       return ok();
     }
     if (req.method === 'DELETE' && path === '/reject') return ok(control.clearRejections());
@@ -69,7 +78,10 @@ export function handleControl(control: HubSpotFakeControl, http: () => HttpFake,
       control.setRateLimit(options as Parameters<HubSpotFakeControl['setRateLimit']>[0]);
       return ok();
     }
-    return { status: 404, body: { status: 'error', message: `No control endpoint ${req.method} ${req.path}` } };
+    return {
+      status: 404,
+      body: { status: 'error', message: `No control endpoint ${req.method} ${req.path}` },
+    };
   } catch (e) {
     return bad((e as Error).message);
   }

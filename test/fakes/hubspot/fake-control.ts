@@ -36,7 +36,10 @@ export interface HubSpotFakeControl {
   defineProperty(def: { name: string; label?: string; type?: PropertyType; hasUniqueValue?: boolean }): void;
   hasProperty(name: string): boolean;
   /** Rejects batch create/update/upsert inputs whose resulting values match; returns a remover. */
-  rejectWhen(when: (properties: Readonly<Record<string, WireValue>>) => boolean, options?: RejectOptions): () => void;
+  rejectWhen(
+    when: (properties: Readonly<Record<string, WireValue>>) => boolean,
+    options?: RejectOptions,
+  ): () => void;
   clearRejections(): void;
   setTraceIdMultiStatus(mode: 'create-only' | 'all-batch-writes'): void;
   /** Scopes the token lacks (e.g. 'crm.schemas.contacts.write' → 403 on property create). */
@@ -61,7 +64,11 @@ export function dumpContact(c: StoredContact): DumpedContact {
   };
 }
 
-export function createControl(ctx: FakeContext, limits: FakeRateLimits, http: () => HttpFake): HubSpotFakeControl {
+export function createControl(
+  ctx: FakeContext,
+  limits: FakeRateLimits,
+  http: () => HttpFake,
+): HubSpotFakeControl {
   const { store } = ctx;
   let nextRejection = 1;
   const live = (id: string) => {

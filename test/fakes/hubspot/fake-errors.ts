@@ -50,9 +50,14 @@ export function propertyValidationError(issues: readonly PropertyIssue[]): FakeR
     name: i.name,
     localizedErrorMessage: i.message,
   }));
-  return errorResponse(400, 'VALIDATION_ERROR', `Property values were not valid: ${JSON.stringify(embedded)}`, {
-    errors: issues.map((i) => ({ message: i.message, code: i.error, context: { propertyName: [i.name] } })),
-  });
+  return errorResponse(
+    400,
+    'VALIDATION_ERROR',
+    `Property values were not valid: ${JSON.stringify(embedded)}`,
+    {
+      errors: issues.map((i) => ({ message: i.message, code: i.error, context: { propertyName: [i.name] } })),
+    },
+  );
 }
 
 export function badRequest(message: string, errors?: ErrorDetail[]): FakeResponse {
@@ -63,7 +68,9 @@ export function notFound(message = 'resource not found'): FakeResponse {
   return errorResponse(404, 'OBJECT_NOT_FOUND', message);
 }
 
-export function rateLimitBody(policyName: 'TEN_SECONDLY_ROLLING' | 'DAILY' | 'SECONDLY'): Record<string, unknown> {
+export function rateLimitBody(
+  policyName: 'TEN_SECONDLY_ROLLING' | 'DAILY' | 'SECONDLY',
+): Record<string, unknown> {
   const message =
     policyName === 'DAILY'
       ? 'You have reached your daily limit.'

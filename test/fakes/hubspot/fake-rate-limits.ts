@@ -51,7 +51,10 @@ export class FakeRateLimits {
   admit(kind: 'search' | 'general'): Admission {
     const now = Date.now();
     if (this.dailyUsed >= this.options.daily) {
-      return { ok: false, response: { status: 429, headers: this.headers(now), body: rateLimitBody('DAILY') } };
+      return {
+        ok: false,
+        response: { status: 429, headers: this.headers(now), body: rateLimitBody('DAILY') },
+      };
     }
     if (kind === 'search') {
       this.searchWindow = this.searchWindow.filter((t) => t > now - 1000);

@@ -46,7 +46,10 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     deniedScopes: new Set(),
     acceptedTokens: null,
   };
-  const limits = new FakeRateLimits({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, options.searchPerSecond ?? 5);
+  const limits = new FakeRateLimits(
+    { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
+    options.searchPerSecond ?? 5,
+  );
   let http: HttpFake | undefined;
   const getHttp = () => {
     if (!http) throw new Error('hubspot fake not started');
@@ -59,11 +62,15 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.port === undefined ? {} : { port: options.port }),
     handler: (req) => {
-      const out = req.path.startsWith('/__control') ? handleControl(control, getHttp, req) : handleApi(ctx, limits, req);
+      const out = req.path.startsWith('/__control')
+        ? handleControl(control, getHttp, req)
+        : handleApi(ctx, limits, req);
       return { ...out, headers: { 'Content-Type': 'application/json', ...(out.headers ?? {}) } };
     },
-    countRecords: (req) => (isRecord(req.body) && Array.isArray(req.body.inputs) ? req.body.inputs.length : 1),
-    isWrite: (req) => req.method !== 'GET' && !req.path.startsWith('/__control') && !READ_ONLY_POST.test(req.path),
+    countRecords: (req) =>
+      isRecord(req.body) && Array.isArray(req.body.inputs) ? req.body.inputs.length : 1,
+    isWrite: (req) =>
+      req.method !== 'GET' && !req.path.startsWith('/__control') && !READ_ONLY_POST.test(req.path),
   });
   const started = http;
   return { url: started.url, http: started, control, close: () => started.close() };

@@ -66,7 +66,9 @@ export function getContact(ctx: FakeContext, req: FakeRequest, id: string): Fake
 }
 
 function propertiesOf(body: unknown): Record<string, string | null> | undefined {
-  return isRecord(body) && isRecord(body.properties) ? (body.properties as Record<string, string | null>) : undefined;
+  return isRecord(body) && isRecord(body.properties)
+    ? (body.properties as Record<string, string | null>)
+    : undefined;
 }
 
 export function createContact(ctx: FakeContext, req: FakeRequest): FakeResponse {

@@ -16,7 +16,11 @@ function wire(def: PropertyDefinition): Record<string, unknown> {
     groupName: def.groupName,
     hasUniqueValue: def.hasUniqueValue,
     hubspotDefined: def.hubspotDefined,
-    modificationMetadata: { archivable: !def.hubspotDefined, readOnlyDefinition: def.hubspotDefined, readOnlyValue: def.readOnly },
+    modificationMetadata: {
+      archivable: !def.hubspotDefined,
+      readOnlyDefinition: def.hubspotDefined,
+      readOnlyValue: def.readOnly,
+    },
     formField: true,
     displayOrder: -1,
     description: '',

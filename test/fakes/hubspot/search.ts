@@ -6,9 +6,9 @@
  * because HubSpot does not promise any order among ties.
  */
 import type { FakeResponse } from '../shared/http-fake.js';
+import { rank as tieRank } from './batch-common.js';
 import type { PropertyType } from './contact-properties.js';
 import type { ContactStore, StoredContact } from './contact-store.js';
-import { rank as tieRank } from './batch-common.js';
 import { badRequest } from './fake-errors.js';
 import { isRecord, publicObject } from './wire.js';
 
@@ -46,10 +46,18 @@ function keyOf(type: PropertyType | undefined, raw: string): Key {
 }
 
 function tokenMatch(stored: string, pattern: string): boolean {
-  const tokens = stored.toLowerCase().split(/[\s,;]+/).filter(Boolean);
+  const tokens = stored
+    .toLowerCase()
+    .split(/[\s,;]+/)
+    .filter(Boolean);
   const p = pattern.toLowerCase();
   if (!p.includes('*')) return tokens.includes(p);
-  const re = new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${p
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return tokens.some((t) => re.test(t));
 }
 
@@ -68,7 +76,9 @@ function matches(store: ContactStore, c: StoredContact, f: Filter): boolean {
       const hit =
         raw !== undefined &&
         (f.values ?? []).some((v) =>
-          type === 'string' || type === undefined ? raw.toLowerCase() === v : keyOf(type, raw) === keyOf(type, v),
+          type === 'string' || type === undefined
+            ? raw.toLowerCase() === v
+            : keyOf(type, raw) === keyOf(type, v),
         );
       return f.operator === 'IN' ? hit : !hit;
     }
@@ -109,7 +119,8 @@ function parseFilters(store: ContactStore, body: Record<string, unknown>): Filte
   for (const g of groups) {
     const filters = isRecord(g) && Array.isArray(g.filters) ? g.filters : undefined;
     if (!filters) return badRequest('Each filter group needs a filters array');
-    if (filters.length > 6) return badRequest(`Too many filters in a group (${filters.length}); the maximum is 6.`);
+    if (filters.length > 6)
+      return badRequest(`Too many filters in a group (${filters.length}); the maximum is 6.`);
     total += filters.length;
     const parsed: Filter[] = [];
     for (const f of filters) {
@@ -120,7 +131,9 @@ function parseFilters(store: ContactStore, body: Record<string, unknown>): Filte
         return badRequest(`Property ${f.propertyName} does not exist on contacts and cannot be filtered on.`);
       const values = Array.isArray(f.values) ? f.values.map(String) : undefined;
       if (values && values.length > 100)
-        return badRequest(`Too many values in an ${f.operator} filter (${values.length}); the maximum is 100.`);
+        return badRequest(
+          `Too many values in an ${f.operator} filter (${values.length}); the maximum is 100.`,
+        );
       parsed.push({
         propertyName: f.propertyName,
         operator: f.operator,
@@ -169,7 +182,12 @@ export function search(store: ContactStore, body: unknown): FakeResponse {
     const c = store.searchView(live, wallNow);
     if (!c || c.archived) continue;
     if (groups.length > 0 && !groups.some((g) => g.every((f) => matches(store, c, f)))) continue;
-    if (query && !['email', 'firstname', 'lastname', 'phone', 'company'].some((p) => c.props[p]?.toLowerCase().includes(query)))
+    if (
+      query &&
+      !['email', 'firstname', 'lastname', 'phone', 'company'].some((p) =>
+        c.props[p]?.toLowerCase().includes(query),
+      )
+    )
       continue;
     const raw = c.props[sortProp];
     hits.push({ c, key: raw === undefined ? undefined : keyOf(type, raw), tie: tieRank(c.id) });

@@ -1,0 +1,1 @@
+export { createHubSpotAdapter, type HubSpotAdapterOptions, type HubSpotLimits } from './hubspot-adapter.js';

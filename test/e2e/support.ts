@@ -1,0 +1,82 @@
+/** End-to-end harness: the sandbox fakes, a tenant file, and runs through the real stack. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { syncTenant, type TenantRun } from '../../src/app/sync-tenant.js';
+import { loadTenantConfig, type TenantConfig } from '../../src/config/index.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { type Sandbox, type SandboxOptions, startSandbox, type TenantOptions } from '../fakes/sandbox/sandbox.js';
+import { person } from '../fakes/sandbox/people.js';
+
+export interface E2E {
+  readonly sb: Sandbox;
+  readonly dir: string;
+  config: TenantConfig;
+  run(options?: { dryRun?: boolean; force?: boolean; only?: string[] }): Promise<TenantRun>;
+  /** Rewrites the tenant file with other options (same sandbox, same state file). */
+  reconfigure(options: TenantOptions): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startE2E(sandbox: SandboxOptions = {}, tenant: TenantOptions = {}): Promise<E2E> {
+  const sb = await startSandbox(sandbox);
+  const dir = mkdtempSync(join(tmpdir(), 'propsync-e2e-'));
+  const load = async (t: TenantOptions) => loadTenantConfig(sb.writeTenant(dir, t), { env: sb.env, cwd: dir });
+  const e2e: E2E = {
+    sb,
+    dir,
+    config: await load(tenant),
+    run: (o = {}) =>
+      syncTenant(e2e.config, {
+        dryRun: o.dryRun ?? false,
+        force: o.force ?? false,
+        ...(o.only ? { only: o.only } : {}),
+        keepRecords: true,
+        logger: silentLogger,
+      }),
+    async reconfigure(t) {
+      e2e.config = await load({ ...tenant, ...t });
+    },
+    async close() {
+      await sb.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return e2e;
+}
+
+/** Seeds `n` Propstreet contacts from the person generator, starting at person `from`. */
+export function seedPropstreet(sb: Sandbox, from: number, n: number): string[] {
+  const contacts = Array.from({ length: n }, (_, k) => {
+    const p = person(from + k);
+    return { firstName: p.firstName, lastName: p.lastName, email: p.email, phone: p.phone };
+  });
+  return sb.propstreet.seed(contacts).map((c) => c.id);
+}
+
+export function seedSalesforce(sb: Sandbox, from: number, n: number): string[] {
+  return sb.salesforce!.control.seed(
+    Array.from({ length: n }, (_, k) => {
+      const p = person(from + k);
+      return { FirstName: p.firstName, LastName: p.lastName, Email: p.email, Phone: p.phone, Title: p.jobTitle };
+    }),
+  );
+}
+
+export function seedHubSpot(sb: Sandbox, from: number, n: number): string[] {
+  return sb.hubspot!.control.seed(
+    Array.from({ length: n }, (_, k) => {
+      const p = person(from + k);
+      return { properties: { firstname: p.firstName, lastname: p.lastName, email: p.email, phone: p.phone } };
+    }),
+  );
+}
+
+/** API write calls each fake has received so far. */
+export function writes(sb: Sandbox): { propstreet: number; hubspot: number; salesforce: number } {
+  return {
+    propstreet: sb.propstreet.apiWriteCount(),
+    hubspot: sb.hubspot ? sb.hubspot.control.apiRequests().filter((r) => r.write).length : 0,
+    salesforce: sb.salesforce ? sb.salesforce.http.requests.filter((r) => r.write && r.path.startsWith('/services/data')).length : 0,
+  };
+}

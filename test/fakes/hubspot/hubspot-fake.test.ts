@@ -1,0 +1,298 @@
+/**
+ * The fake's faithfulness, checked through the real SDK where the SDK is the judge (it
+ * rejects any success code other than the one it expects) and raw HTTP for the wire.
+ */
+import { Client } from '@hubspot/api-client';
+import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type HubSpotFake, startHubSpotFake } from './hubspot-fake.js';
+
+const AUTH = { authorization: 'Bearer pat-test-0001', 'content-type': 'application/json' };
+
+describe('HubSpot fake', () => {
+  let fake: HubSpotFake;
+  let sdk: Client;
+  beforeEach(async () => {
+    fake = await startHubSpotFake({
+      customProperties: [{ name: 'propstreet_id', hasUniqueValue: true }],
+      rateLimit: { max: 1_000 },
+      searchPerSecond: 1_000,
+    });
+    sdk = new Client({ accessToken: 'pat-test-0001', basePath: fake.url, numberOfApiCallRetries: 0 });
+  });
+  afterEach(() => fake.close());
+
+  const post = (path: string, body: unknown) =>
+    fetch(`${fake.url}${path}`, { method: 'POST', headers: AUTH, body: JSON.stringify(body) });
+  const search = (body: unknown) => post('/crm/v3/objects/contacts/search', body);
+
+  it('answers with the exact success codes the SDK expects', async () => {
+    const api = sdk.crm.contacts;
+    const one = await api.basicApi.createWithHttpInfo({
+      properties: { email: 'one@f.example.com' },
+      associations: [],
+    });
+    expect(one.httpStatusCode).toBe(201);
+    const batch = await api.batchApi.createWithHttpInfo({
+      inputs: [{ properties: { email: 'two@f.example.com' }, associations: [] }],
+    });
+    expect(batch.httpStatusCode).toBe(201);
+    const id = one.data.id;
+    expect((await api.basicApi.getByIdWithHttpInfo(id)).httpStatusCode).toBe(200);
+    expect(
+      (await api.basicApi.updateWithHttpInfo(id, { properties: { firstname: 'A' } })).httpStatusCode,
+    ).toBe(200);
+    const upsert = await api.batchApi.upsertWithHttpInfo({
+      inputs: [{ id: 'ps-1', idProperty: 'propstreet_id', properties: { firstname: 'U' } }],
+    });
+    expect(upsert.httpStatusCode).toBe(200);
+    expect(upsert.data.results[0]?._new).toBe(true);
+    expect(
+      (await api.batchApi.updateWithHttpInfo({ inputs: [{ id, properties: { lastname: 'B' } }] }))
+        .httpStatusCode,
+    ).toBe(200);
+    const read = await api.batchApi.readWithHttpInfo({
+      inputs: [{ id }, { id: '999999' }],
+      properties: [],
+      propertiesWithHistory: [],
+    });
+    expect(read.httpStatusCode).toBe(207);
+    expect((await api.searchApi.doSearchWithHttpInfo({ limit: 1 })).httpStatusCode).toBe(200);
+    const merged = await api.basicApi.mergeWithHttpInfo({
+      primaryObjectId: id,
+      objectIdToMerge: batch.data.results[0]?.id ?? '',
+    });
+    expect(merged.httpStatusCode).toBe(200);
+    expect((await api.batchApi.archiveWithHttpInfo({ inputs: [{ id }] })).httpStatusCode).toBe(204);
+    expect((await api.basicApi.archiveWithHttpInfo(upsert.data.results[0]?.id ?? '')).httpStatusCode).toBe(
+      204,
+    );
+    const prop = await sdk.crm.properties.coreApi.getByNameWithHttpInfo('contacts', 'propstreet_id');
+    expect(prop.data.hasUniqueValue).toBe(true);
+    await expect(sdk.crm.properties.coreApi.getByName('contacts', 'nope')).rejects.toMatchObject({
+      code: 404,
+    });
+  });
+
+  it('always answers application/json, errors and 204 included', async () => {
+    const responses = [
+      await post('/crm/v3/objects/contacts/batch/archive', { inputs: [{ id: '1' }] }),
+      await post('/crm/v3/objects/contacts/batch/upsert', {
+        inputs: [{ id: 'x', idProperty: 'propstreet_id', properties: { nope: '1' } }],
+      }),
+      await fetch(`${fake.url}/crm/v3/objects/contacts`),
+    ];
+    expect(responses.map((r) => r.status)).toEqual([204, 400, 401]);
+    for (const r of responses) expect(r.headers.get('content-type')).toBe('application/json');
+    const invalid = (await responses[1]?.json()) as { message: string };
+    expect(invalid).toMatchObject({
+      status: 'error',
+      category: 'VALIDATION_ERROR',
+      correlationId: expect.any(String),
+    });
+    expect(invalid.message).toMatch(/^Property values were not valid: \[.*PROPERTY_DOESNT_EXIST/);
+  });
+
+  it('enforces 100 inputs per batch and unique email / unique property values', async () => {
+    const tooMany = await post('/crm/v3/objects/contacts/batch/create', {
+      inputs: Array.from({ length: 101 }, (_, i) => ({ properties: { email: `m${i}@f.example.com` } })),
+    });
+    expect(tooMany.status).toBe(400);
+    const [taken] = fake.control.seed([
+      { properties: { email: 'taken@f.example.com', propstreet_id: 'ps-taken' } },
+    ]);
+    const dup = await post('/crm/v3/objects/contacts/batch/create', {
+      inputs: [
+        { properties: { email: 'new@f.example.com' } },
+        { properties: { email: 'TAKEN@f.example.com' } },
+      ],
+    });
+    expect(dup.status).toBe(409);
+    expect(await dup.json()).toMatchObject({
+      category: 'CONFLICT',
+      message: `Contact already exists. Existing ID: ${taken}`,
+    });
+    expect(fake.control.dump()).toHaveLength(1);
+    const traced = await post('/crm/v3/objects/contacts/batch/create', {
+      inputs: [
+        { properties: { email: 'new@f.example.com' }, objectWriteTraceId: 'a' },
+        { properties: { email: 'taken@f.example.com' }, objectWriteTraceId: 'b' },
+      ],
+    });
+    expect(traced.status).toBe(207);
+    const body = (await traced.json()) as { results: unknown[]; errors: unknown[] };
+    expect(body.results).toHaveLength(1);
+    expect(body.errors[0]).toMatchObject({ category: 'CONFLICT', context: { objectWriteTraceId: ['b'] } });
+    const uniqueClash = await post('/crm/v3/objects/contacts', { properties: { propstreet_id: 'ps-taken' } });
+    expect(uniqueClash.status).toBe(409);
+  });
+
+  it('searches with HubSpot operators and limits, never past 10,000 results', async () => {
+    const ids = fake.control.seed(
+      Array.from({ length: 10_050 }, (_, i) => ({
+        properties: { email: `s${i}@f.example.com`, ...(i % 2 ? { jobtitle: `Head of ${i}` } : {}) },
+        updatedAt: 1_700_000_000_000 + i,
+      })),
+    );
+    const count = async (filters: unknown[]) =>
+      ((await (await search({ filterGroups: [{ filters }], limit: 1 })).json()) as { total: number }).total;
+    expect(
+      await count([
+        { propertyName: 'email', operator: 'IN', values: ['s1@f.example.com', 's2@f.example.com'] },
+      ]),
+    ).toBe(2);
+    expect(await count([{ propertyName: 'email', operator: 'EQ', value: 'S3@F.example.com' }])).toBe(1);
+    expect(await count([{ propertyName: 'jobtitle', operator: 'HAS_PROPERTY' }])).toBe(5_025);
+    expect(await count([{ propertyName: 'jobtitle', operator: 'NOT_HAS_PROPERTY' }])).toBe(5_025);
+    expect(await count([{ propertyName: 'jobtitle', operator: 'CONTAINS_TOKEN', value: '10*' }])).toBe(80);
+    expect(
+      await count([
+        { propertyName: 'lastmodifieddate', operator: 'GTE', value: String(1_700_000_000_000 + 10_000) },
+      ]),
+    ).toBe(50);
+    expect(
+      await count([{ propertyName: 'lastmodifieddate', operator: 'LT', value: '2023-11-14T22:13:20.005Z' }]),
+    ).toBe(5);
+    expect(
+      await count([{ propertyName: 'hs_object_id', operator: 'NOT_IN', values: ids.slice(0, 10) }]),
+    ).toBe(10_040);
+
+    const tooManyGroups = {
+      filterGroups: Array(6).fill({ filters: [{ propertyName: 'email', operator: 'HAS_PROPERTY' }] }),
+    };
+    const tooManyInGroup = {
+      filterGroups: [{ filters: Array(7).fill({ propertyName: 'email', operator: 'HAS_PROPERTY' }) }],
+    };
+    const tooManyInAll = {
+      filterGroups: Array(4).fill({
+        filters: Array(5).fill({ propertyName: 'email', operator: 'HAS_PROPERTY' }),
+      }),
+    };
+    for (const bad of [
+      tooManyGroups,
+      tooManyInGroup,
+      tooManyInAll,
+      { limit: 201 },
+      { after: '10000' },
+      { sorts: ['email', 'firstname'] },
+    ])
+      expect((await search(bad)).status).toBe(400);
+
+    const last = (await (await search({ limit: 200, after: '9800' })).json()) as {
+      paging: { next: { after: string } };
+    };
+    expect(last.paging.next.after).toBe('10000');
+    expect((await search({ limit: 200, after: last.paging.next.after })).status).toBe(400);
+    expect((await search({ limit: 1 })).headers.get('x-hubspot-ratelimit-max')).toBeNull();
+  });
+
+  it('keeps archived records out of search, lists them only with archived=true, and 404s merged-away ids', async () => {
+    const [a, b, c] = fake.control.seed(
+      ['a', 'b', 'c'].map((n) => ({ properties: { email: `${n}@f.example.com` } })),
+    );
+    fake.control.deleteAsUser(c ?? '');
+    fake.control.mergeAsUser(a ?? '', b ?? '');
+    const found = await sdk.crm.contacts.searchApi.doSearch({
+      filterGroups: [{ filters: [{ propertyName: 'email', operator: FilterOperatorEnum.HasProperty }] }],
+      properties: ['hs_merged_object_ids'],
+    });
+    expect(found.results.map((r) => r.id)).toEqual([a]);
+    expect(found.results[0]?.properties.hs_merged_object_ids).toBe(b);
+    const archived = await sdk.crm.contacts.basicApi.getPage(
+      100,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      true,
+    );
+    expect(archived.results.map((r) => [r.id, r.archived, r.archivedAt instanceof Date])).toEqual([
+      [c, true, true],
+    ]);
+    await expect(sdk.crm.contacts.basicApi.getById(b ?? '')).rejects.toMatchObject({ code: 404 });
+  });
+
+  it('bumps lastmodifieddate on every write, and shares one timestamp while the clock is fixed', async () => {
+    const [id] = fake.control.seed([{ properties: { email: 'clock@f.example.com' } }]);
+    const at = () => fake.control.get(id ?? '')?.properties.lastmodifieddate;
+    const first = at();
+    await new Promise((r) => setTimeout(r, 3));
+    fake.control.editAsUser(id ?? '', { firstname: 'B' });
+    expect(Date.parse(at() ?? '')).toBeGreaterThan(Date.parse(first ?? ''));
+    fake.control.setClock('2024-05-05T05:05:05.555Z');
+    const more = [
+      fake.control.createAsUser({ firstname: 'x' }),
+      fake.control.createAsUser({ firstname: 'y' }),
+    ];
+    expect(more.map((m) => fake.control.get(m)?.properties.lastmodifieddate)).toEqual([
+      '2024-05-05T05:05:05.555Z',
+      '2024-05-05T05:05:05.555Z',
+    ]);
+  });
+
+  it('sends rate-limit headers, and 429s in HubSpot shape when a limit is hit', async () => {
+    fake.control.setRateLimit({ max: 2, intervalMs: 10_000, searchPerSecond: 1 });
+    const ok = await fetch(`${fake.url}/crm/v3/objects/contacts`, { headers: AUTH });
+    expect(ok.headers.get('x-hubspot-ratelimit-max')).toBe('2');
+    expect(ok.headers.get('x-hubspot-ratelimit-remaining')).toBe('1');
+    expect(ok.headers.get('x-hubspot-ratelimit-interval-milliseconds')).toBe('10000');
+    expect(ok.headers.get('x-hubspot-ratelimit-daily-remaining')).not.toBeNull();
+    await fetch(`${fake.url}/crm/v3/objects/contacts`, { headers: AUTH });
+    const limited = await fetch(`${fake.url}/crm/v3/objects/contacts`, { headers: AUTH });
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toMatchObject({
+      status: 'error',
+      errorType: 'RATE_LIMIT',
+      policyName: 'TEN_SECONDLY_ROLLING',
+    });
+    await search({});
+    expect(await (await search({})).json()).toMatchObject({ policyName: 'SECONDLY' });
+    fake.control.exhaustDailyLimit();
+    expect(await (await search({})).json()).toMatchObject({ policyName: 'DAILY' });
+  });
+
+  it('shows new writes in search only after the indexing delay', async () => {
+    const slow = await startHubSpotFake({ searchIndexDelayMs: 150 });
+    try {
+      slow.control.seed([{ properties: { email: 'late@f.example.com' } }]);
+      const total = async () =>
+        (
+          (await (
+            await fetch(`${slow.url}/crm/v3/objects/contacts/search`, {
+              method: 'POST',
+              headers: AUTH,
+              body: '{}',
+            })
+          ).json()) as { total: number }
+        ).total;
+      expect(await total()).toBe(0);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await total()).toBe(1);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('is controllable over HTTP for child processes', async () => {
+    const seeded = (await (
+      await post('/__control/seed', { contacts: [{ properties: { email: 'http@f.example.com' } }] })
+    ).json()) as {
+      ids: string[];
+    };
+    const [id] = seeded.ids;
+    await fetch(`${fake.url}/__control/contacts/${id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ properties: { firstname: 'H' } }),
+    });
+    await post('/__control/reject', { property: 'firstname', equals: 'Bad' });
+    const dump = (await (await fetch(`${fake.url}/__control/dump`)).json()) as {
+      contacts: { properties: object }[];
+    };
+    expect(dump.contacts[0]?.properties).toMatchObject({ email: 'http@f.example.com', firstname: 'H' });
+    const rejected = await post('/crm/v3/objects/contacts/batch/update', {
+      inputs: [{ id, properties: { firstname: 'Bad' } }],
+    });
+    expect(rejected.status).toBe(207);
+    expect(fake.control.apiRequests().every((r) => !r.path.startsWith('/__control'))).toBe(true);
+  });
+});

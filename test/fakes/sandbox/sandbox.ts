@@ -1,0 +1,105 @@
+/**
+ * All three fakes on loopback, and tenant config files pointing at them: what the demo and
+ * the end-to-end tests run against. Nothing here reaches a real service.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { type HubSpotFake, startHubSpotFake } from '../hubspot/hubspot-fake.js';
+import { type PropstreetFake, startPropstreetFake } from '../propstreet/server.js';
+import { type SalesforceFake, startSalesforceFake } from '../salesforce/salesforce-fake.js';
+
+export interface SandboxOptions {
+  readonly hubspot?: boolean;
+  readonly salesforce?: boolean;
+  /** Latency added to every call of every fake, ms [min, max]. */
+  readonly latencyMs?: readonly [number, number];
+  readonly seed?: number;
+}
+
+export interface TenantOptions {
+  readonly tenant?: string;
+  readonly connections?: readonly ('hubspot' | 'salesforce')[];
+  /** Extra keys per connection (conflictPolicy, deletes, match, …). */
+  readonly connection?: Readonly<Record<string, unknown>>;
+  /** SQLite file; default `<dir>/<tenant>.db`. */
+  readonly sqlite?: string;
+  readonly postgres?: { url: string; schema: string };
+  readonly schedule?: string;
+}
+
+export interface Sandbox {
+  readonly propstreet: PropstreetFake;
+  readonly hubspot: HubSpotFake | undefined;
+  readonly salesforce: SalesforceFake | undefined;
+  /** The variables the tenant files refer to (tokens of the fakes). */
+  readonly env: Record<string, string>;
+  /** Writes a tenant config file into `dir` and returns its path. */
+  writeTenant(dir: string, options?: TenantOptions): string;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const propstreet = await startPropstreetFake(options.seed === undefined ? {} : { seed: options.seed });
+  const hubspot =
+    options.hubspot === false
+      ? undefined
+      : await startHubSpotFake({
+          ...(options.seed === undefined ? {} : { seed: options.seed }),
+          // As after `propsync validate --check --setup`.
+          customProperties: [
+            { name: 'propstreet_id', label: 'Propstreet ID', hasUniqueValue: true },
+            { name: 'propstreet_tags', label: 'Propstreet tags' },
+          ],
+        });
+  const salesforce =
+    options.salesforce === false
+      ? undefined
+      : await startSalesforceFake(options.seed === undefined ? {} : { seed: options.seed });
+  if (options.latencyMs) {
+    const [min, max] = options.latencyMs;
+    for (const f of [propstreet.http, hubspot?.http, salesforce?.http]) f?.faults.setLatency(min, max);
+  }
+  const env: Record<string, string> = {
+    PROPSTREET_TOKEN: propstreet.token,
+    HUBSPOT_TOKEN: 'pat-na1-fake-hubspot-token-0001',
+    SALESFORCE_ACCESS_TOKEN: salesforce?.accessToken ?? 'unused',
+  };
+  return {
+    propstreet,
+    hubspot,
+    salesforce,
+    env,
+    writeTenant(dir, t = {}) {
+      const tenant = t.tenant ?? 'demo';
+      const kinds = t.connections ?? [...(hubspot ? ['hubspot' as const] : []), ...(salesforce ? ['salesforce' as const] : [])];
+      const connections = kinds.map((kind) =>
+        kind === 'hubspot'
+          ? { name: 'hubspot', type: 'hubspot', baseUrl: hubspot!.url, accessToken: '${HUBSPOT_TOKEN}', ...t.connection }
+          : {
+              name: 'salesforce',
+              type: 'salesforce',
+              instanceUrl: salesforce!.url,
+              accessToken: '${SALESFORCE_ACCESS_TOKEN}',
+              ...t.connection,
+            },
+      );
+      const doc = {
+        tenant,
+        propstreet: { baseUrl: propstreet.url, token: '${PROPSTREET_TOKEN}' },
+        connections,
+        state: t.postgres
+          ? { postgres: t.postgres.url, schema: t.postgres.schema }
+          : { sqlite: t.sqlite ?? join(dir, `${tenant}.db`) },
+        ...(t.schedule ? { schedule: t.schedule } : {}),
+        log: { level: 'warn' },
+      };
+      const file = join(dir, `${tenant}.yaml`);
+      writeFileSync(file, `# Written by the propsync sandbox: every URL is a local fake.\n${stringify(doc)}`);
+      return file;
+    },
+    async close() {
+      await Promise.all([propstreet.close(), hubspot?.close(), salesforce?.close()]);
+    },
+  };
+}
