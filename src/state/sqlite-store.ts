@@ -4,21 +4,19 @@
  */
 import Database from 'better-sqlite3';
 import { NotFoundError } from '../core/errors.js';
-import type { Scope, StateChanges, StateStore } from './port.js';
+import type { Scope, StateStore } from './port.js';
 import {
-  asSide,
   checkLimit,
   checkScope,
   conflictFrom,
   failureFromRow,
   isEmpty,
   linkFromRow,
-  OWN_ETAGS_KEPT,
   runFromRow,
   scopeKey,
-  shadowJson,
   toMs,
 } from './rows.js';
+import { sqliteCommitter } from './sqlite-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import { prepareStatements, type SqliteStatements } from './sqlite-statements.js';
 
@@ -65,43 +63,7 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
     return id;
   }
 
-  // Deletes and clears go first, so one batch can move a CRM id from one contact to another.
-  const applyChanges = db.transaction((s: number, c: StateChanges) => {
-    const q = st();
-    if (c.deleteLinks?.length) q.deleteLinks.run(s, JSON.stringify(c.deleteLinks));
-    for (const l of c.upsertLinks ?? []) {
-      q.upsertLink.run({
-        s,
-        p: l.propstreetId,
-        c: l.crmId,
-        shadow: shadowJson(l),
-        etag: l.propstreetEtag,
-        modified: l.crmModifiedAt,
-        updated: l.updatedAt,
-      });
-    }
-    for (const o of c.ownEtags ?? []) {
-      q.insertOwnEtag.run({ s, p: o.propstreetId, e: o.etag });
-      q.pruneOwnEtags.run({ s, p: o.propstreetId, keep: OWN_ETAGS_KEPT });
-    }
-    for (const f of c.clearFailures ?? []) q.clearFailure.run(s, f.side, f.recordId);
-    for (const f of c.upsertFailures ?? []) {
-      q.upsertFailure.run({
-        s,
-        side: asSide(f.side),
-        id: f.recordId,
-        attempts: f.attempts,
-        error: f.lastError,
-        next: f.nextRetryAt,
-        nextMs: toMs('nextRetryAt', f.nextRetryAt),
-        q: f.quarantined ? 1 : 0,
-        first: f.firstFailedAt,
-      });
-    }
-    for (const [side, value] of Object.entries(c.checkpoints ?? {})) {
-      if (value !== undefined) q.setCheckpoint.run(s, asSide(side), value);
-    }
-  });
+  const applyChanges = sqliteCommitter(db, st);
 
   return {
     async migrate() {
@@ -115,7 +77,7 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
       if (isEmpty(changes)) return;
       const s = ensureScope(scope);
       try {
-        applyChanges.immediate(s, changes);
+        applyChanges(s, changes);
       } catch (err) {
         throw conflictFrom(err, scope);
       }

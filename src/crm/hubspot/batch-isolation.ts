@@ -5,7 +5,7 @@
  * input can cause (auth, limits, outages) are thrown, never spread over the records.
  */
 import { PropsyncError } from '../../core/errors.js';
-import { isAttributable } from './hubspot-errors.js';
+import { isAttributable } from './hubspot-write-errors.js';
 
 export interface Isolation<I> {
   /** Sends the batch; throws the mapped error when HubSpot rejects it as a whole. */

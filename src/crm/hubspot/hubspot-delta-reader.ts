@@ -54,12 +54,12 @@ export class HubSpotDeltaReader {
       a: start?.a ?? 0,
     };
     if (start?.p !== 'archived') {
-      if (start?.p === 'tie') yield* this.tie(state, start.t, start.id);
+      if (start?.p === 'tie') yield* this.tie(state, start.t, start.id, options.signal);
       yield* this.live(state, options.signal);
     }
     // A first read (no checkpoint) reports what exists; deletions count from then on.
     const archivedFrom = start === undefined ? undefined : state.a - overlap;
-    yield* this.archived(state, archivedFrom, start?.p === 'archived' ? start.c : undefined);
+    yield* this.archived(state, archivedFrom, start?.p === 'archived' ? start.c : undefined, options.signal);
   }
 
   private properties(): string[] {
@@ -174,10 +174,12 @@ export class HubSpotDeltaReader {
     s: LiveState,
     from: number | undefined,
     startCursor: string | undefined,
+    signal?: AbortSignal,
   ): AsyncGenerator<CrmChangePage> {
     const { transport } = this.options;
     let after = startCursor;
     for (;;) {
+      signal?.throwIfAborted();
       let records: CrmRecord[] = [];
       let next: string | undefined;
       if (from !== undefined) {

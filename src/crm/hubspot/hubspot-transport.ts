@@ -61,6 +61,11 @@ export class HubSpotTransport {
       numberOfApiCallRetries: 0,
       ...(options.basePath ? { basePath: options.basePath } : {}),
     });
+    // The SDK decorates its API objects when they are first touched, with the retry/limiter
+    // settings of whichever Client was constructed last in the process: touch ours now.
+    const { contacts, properties } = this.client.crm;
+    if (!contacts.batchApi || !properties.coreApi)
+      throw new Error('@hubspot/api-client without contacts/properties APIs');
   }
 
   async call<T>(spec: CallSpec<T>): Promise<{ status: number; data: T }> {

@@ -4,18 +4,12 @@
  * `objectWriteTraceId` = its index, so results and 207 errors map back to inputs even though
  * HubSpot returns them in no particular order.
  */
-import type { PropsyncError } from '../../core/errors.js';
-import type { UpdateInput, UpsertInput, WriteError, WriteResult } from '../port.js';
+import type { UpdateInput, UpsertInput, WriteResult } from '../port.js';
+import { BatchBlame, type Item } from './batch-blame.js';
 import { sendIsolating } from './batch-isolation.js';
-import { existingIdOf, propertyIssues, responseInfo, toWriteError, writeErrorOf } from './hubspot-errors.js';
+import { chunkUnique, pool } from './batch-planning.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
-
-interface Item {
-  readonly index: number;
-  /** The key value (upsert) or record id (update, archive). */
-  readonly id: string;
-  readonly properties: Record<string, string>;
-}
+import { toWriteError, writeErrorOf } from './hubspot-write-errors.js';
 
 interface BatchData {
   results: {
@@ -29,9 +23,6 @@ interface BatchData {
 }
 
 type Op = 'upsert' | 'update';
-
-/** Issue codes that condemn every input that sets the property, whatever its value. */
-const PROPERTY_LEVEL = new Set(['PROPERTY_DOESNT_EXIST', 'READ_ONLY_VALUE', 'INVALID_ID_PROPERTY']);
 
 export interface WriterOptions {
   readonly transport: HubSpotTransport;
@@ -49,46 +40,12 @@ function wire(properties: Readonly<Record<string, string | null>>): Record<strin
   return out;
 }
 
-/** Chunks of at most `size` where no id repeats, so later duplicates are written after earlier ones. */
-function chunkUnique(items: readonly Item[], size: number): Item[][] {
-  const chunks: { items: Item[]; ids: Set<string> }[] = [];
-  const lastChunk = new Map<string, number>();
-  let open = 0;
-  for (const item of items) {
-    let c = Math.max(open, (lastChunk.get(item.id) ?? -1) + 1);
-    while ((chunks[c]?.items.length ?? 0) >= size) c++;
-    const target = chunks[c] ?? { items: [], ids: new Set<string>() };
-    chunks[c] = target;
-    target.items.push(item);
-    target.ids.add(item.id);
-    lastChunk.set(item.id, c);
-    while ((chunks[open]?.items.length ?? 0) >= size) open++;
-  }
-  return chunks.map((c) => c.items);
-}
-
-async function pool<T>(tasks: readonly (() => Promise<T>)[], concurrency: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) await tasks[next++]?.();
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
-}
-
-/** `text` names `value` as a whole word (so "L7" is not found in "L70"). */
-function mentions(text: string, value: string): boolean {
-  let from = text.indexOf(value);
-  while (from >= 0) {
-    const before = text[from - 1] ?? ' ';
-    const after = text[from + value.length] ?? ' ';
-    if (!/[\p{L}\p{N}]/u.test(before) && !/[\p{L}\p{N}]/u.test(after)) return true;
-    from = text.indexOf(value, from + 1);
-  }
-  return false;
-}
-
 export class HubSpotWriter {
-  constructor(private readonly options: WriterOptions) {}
+  private readonly blame: BatchBlame;
+
+  constructor(private readonly options: WriterOptions) {
+    this.blame = new BatchBlame(options.transport, options.keyProperty);
+  }
 
   upsertByKey(inputs: readonly UpsertInput[]): Promise<WriteResult[]> {
     return this.write(
@@ -149,9 +106,9 @@ export class HubSpotWriter {
       (part) => () =>
         sendIsolating(part, {
           attempt: (batch) => this.send(op, batch, results),
-          blame: (error, batch) => this.blame(error, batch),
+          blame: (error, batch) => this.blame.blame(error, batch),
           fail: (item, error) => {
-            results[item.index] = { ok: false, error: this.pinned(error, item) };
+            results[item.index] = { ok: false, error: this.blame.pinned(error, item) };
           },
         }),
     );
@@ -215,60 +172,5 @@ export class HubSpotWriter {
         results[item.index] = { ok: false, error };
       }
     }
-  }
-
-  private async blame(error: PropsyncError, batch: Item[]): Promise<Item[]> {
-    const info = responseInfo(error);
-    if (error.code === 'VALIDATION') {
-      const issues = propertyIssues(info?.body);
-      const byProperty = issues.filter((i) => PROPERTY_LEVEL.has(i.error));
-      if (byProperty.length > 0)
-        return batch.filter((item) => byProperty.some((i) => i.name in item.properties));
-      // A value error names the value in its message; trust it only when it points at one input.
-      const hits = batch.filter((item) =>
-        issues.some((i) => {
-          const v = item.properties[i.name];
-          return v !== undefined && v !== '' && mentions(i.message, v);
-        }),
-      );
-      return hits.length === 1 ? hits : [];
-    }
-    if (error.code === 'CONFLICT') return this.blameDuplicate(info?.body?.message, batch);
-    return [];
-  }
-
-  /** "Contact already exists. Existing ID: N": find which input carries N's email. */
-  private async blameDuplicate(message: string | undefined, batch: Item[]): Promise<Item[]> {
-    const existingId = existingIdOf(message);
-    if (!existingId || !batch.some((i) => i.properties.email)) return [];
-    const { transport, keyProperty } = this.options;
-    const { data } = await transport.call({
-      kind: 'read',
-      method: 'POST',
-      path: `${PATH}/read`,
-      idempotent: true,
-      send: (o) =>
-        transport.client.crm.contacts.batchApi.readWithHttpInfo(
-          { inputs: [{ id: existingId }], properties: ['email', keyProperty], propertiesWithHistory: [] },
-          undefined,
-          o,
-        ),
-    });
-    const owner = data.results[0];
-    const email = owner?.properties.email?.toLowerCase();
-    if (!owner || !email) return [];
-    const ownerKey = owner.properties[keyProperty];
-    return batch.filter(
-      (i) => i.properties.email?.toLowerCase() === email && i.id !== ownerKey && i.id !== owner.id,
-    );
-  }
-
-  /** The whole-batch error as it applies to one input. */
-  private pinned(error: PropsyncError, item: Item): WriteError {
-    const base = writeErrorOf(error);
-    if (base.code !== 'invalid') return base;
-    const issues = propertyIssues(responseInfo(error)?.body).filter((i) => i.name in item.properties);
-    if (issues.length === 0) return base;
-    return { ...base, message: issues.map((i) => i.message).join('; '), fields: issues.map((i) => i.name) };
   }
 }

@@ -1,0 +1,89 @@
+/**
+ * `propsync demo`: the whole product on loopback fakes. Seeds three systems, writes a
+ * tenant file, shows the dry-run report, syncs, simulates a day of edits on every side,
+ * syncs again, and ends with a quiet run that writes nothing.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startSandbox } from '../../test/fakes/sandbox/sandbox.js';
+import { syncTenant, type TenantRun } from '../app/sync-tenant.js';
+import { loadTenantConfig } from '../config/index.js';
+import { createLogger } from '../core/logger.js';
+import { renderTerminal, writeReport } from '../report/index.js';
+import { demoSizes, seedDemo, simulateUserEdits } from './demo-data.js';
+
+export interface DemoOptions {
+  readonly contacts: number;
+  readonly dir?: string | undefined;
+  readonly color: boolean;
+  readonly out: NodeJS.WritableStream;
+}
+
+export async function runDemo(options: DemoOptions): Promise<number> {
+  const out = (s = '') => options.out.write(`${s}\n`);
+  const heading = (s: string) => out(`\n${options.color ? `\x1b[1m== ${s} ==\x1b[0m` : `== ${s} ==`}`);
+  const dir = options.dir ? resolve(options.dir) : mkdtempSync(join(tmpdir(), 'propsync-demo-'));
+  mkdirSync(dir, { recursive: true });
+  const sb = await startSandbox();
+  try {
+    const sizes = demoSizes(options.contacts);
+    heading('1. Three systems on loopback fakes');
+    const ids = seedDemo(sb, sizes);
+    out(`Propstreet  ${sb.propstreet.url}  ${sizes.propstreet} contacts`);
+    out(`HubSpot     ${sb.hubspot!.url}  ${sizes.hubspot} contacts (${sizes.overlap} also in Propstreet, 3 with another phone)`);
+    out(`Salesforce  ${sb.salesforce!.url}  ${sizes.salesforce} contacts (${sizes.overlap} also in HubSpot)`);
+    const file = sb.writeTenant(dir, {
+      tenant: 'demo',
+      connection: {
+        match: ['externalRef', 'key', 'email'],
+        conflictPolicy: 'newest-wins',
+        deletes: { fromPropstreet: 'archive', fromCrm: 'unlink', maxShare: 0.1 },
+      },
+    });
+    // The fakes' tokens, beside the tenant file, so `propsync status <file>` works afterwards.
+    writeFileSync(join(dir, '.env'), `${Object.entries(sb.env).map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
+    out(`tenant config: ${file}`);
+    const config = await loadTenantConfig(file, { env: { ...process.env, ...sb.env } });
+    const logger = createLogger({ level: 'warn' });
+    const sync = (dryRun: boolean) => syncTenant(config, { dryRun, keepRecords: true, logger });
+    const show = (run: TenantRun) => out(renderTerminal(run, { color: options.color, maxRecords: 8 }));
+
+    heading('2. Dry run: what the first sync would do (nothing is written)');
+    const plan = await sync(true);
+    show(plan);
+    for (const ext of ['html', 'md', 'json']) await writeReport(plan, join(dir, `plan.${ext}`));
+    out(`\nreports: ${join(dir, 'plan.html')} (open in a browser), plan.md, plan.json`);
+
+    heading('3. First sync: both CRMs, both directions');
+    const first = await sync(false);
+    show(first);
+
+    heading('4. A day of user edits on every side');
+    for (const line of simulateUserEdits(sb, ids)) out(`  ${line}`);
+
+    heading('5. Second sync: every edit moves where it belongs');
+    const second = await sync(false);
+    show(second);
+    // A HubSpot edit reaches Salesforce through Propstreet on the next run of the bridge.
+    heading('6. Third sync: HubSpot changes reach Salesforce through Propstreet');
+    const third = await sync(false);
+    show(third);
+
+    heading('7. Quiet sync: nothing changed, so nothing is written');
+    const quiet = await sync(false);
+    const writes = quiet.connections.reduce(
+      (n, c) => n + (c.result.calls.crm.write ?? 0) + (c.result.calls.propstreet.write ?? 0),
+      0,
+    );
+    for (const c of quiet.connections)
+      out(`  ${c.result.connection}: status ${c.result.status}, API calls ${JSON.stringify(c.result.calls)}`);
+    out(`  write calls in the quiet run: ${writes}`);
+    out(`\nState, config and reports are in ${dir}`);
+    out(`Try: npx propsync status ${file}`);
+    const failed = [first, second, third, quiet].some((r) => r.connections.some((c) => c.result.status !== 'ok'));
+    return failed || writes > 0 ? 1 : 0;
+  } finally {
+    await sb.close();
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Applies one StateChanges to SQLite in a single write transaction. Deletes and clears go
+ * before upserts, so one batch can move a CRM id from one contact to another.
+ */
+import type Database from 'better-sqlite3';
+import type { StateChanges } from './port.js';
+import { asSide, OWN_ETAGS_KEPT, shadowJson, toMs } from './rows.js';
+import type { SqliteStatements } from './sqlite-statements.js';
+
+export function sqliteCommitter(
+  db: Database.Database,
+  st: () => SqliteStatements,
+): (scopeId: number, changes: StateChanges) => void {
+  const apply = db.transaction((s: number, c: StateChanges) => {
+    const q = st();
+    if (c.deleteLinks?.length) q.deleteLinks.run(s, JSON.stringify(c.deleteLinks));
+    for (const l of c.upsertLinks ?? []) {
+      q.upsertLink.run({
+        s,
+        p: l.propstreetId,
+        c: l.crmId,
+        shadow: shadowJson(l),
+        etag: l.propstreetEtag,
+        modified: l.crmModifiedAt,
+        updated: l.updatedAt,
+      });
+    }
+    for (const o of c.ownEtags ?? []) {
+      q.insertOwnEtag.run({ s, p: o.propstreetId, e: o.etag });
+      q.pruneOwnEtags.run({ s, p: o.propstreetId, keep: OWN_ETAGS_KEPT });
+    }
+    for (const f of c.clearFailures ?? []) q.clearFailure.run(s, f.side, f.recordId);
+    for (const f of c.upsertFailures ?? []) {
+      q.upsertFailure.run({
+        s,
+        side: asSide(f.side),
+        id: f.recordId,
+        attempts: f.attempts,
+        error: f.lastError,
+        next: f.nextRetryAt,
+        nextMs: toMs('nextRetryAt', f.nextRetryAt),
+        q: f.quarantined ? 1 : 0,
+        first: f.firstFailedAt,
+      });
+    }
+    for (const [side, value] of Object.entries(c.checkpoints ?? {})) {
+      if (value !== undefined) q.setCheckpoint.run(s, asSide(side), value);
+    }
+  });
+
+  // IMMEDIATE takes the write lock up front: a deferred transaction that must upgrade from
+  // read to write fails at once with SQLITE_BUSY instead of waiting out busy_timeout.
+  return (scopeId, changes) => apply.immediate(scopeId, changes);
+}
