@@ -38,6 +38,8 @@ export interface SyncTenantOptions {
   readonly clock?: Clock;
   readonly store?: StateStore;
   readonly onProgress?: (connection: string, p: RunProgress) => void;
+  /** Sees each planned chunk before it is executed (tests use it to act "between read and write"). */
+  readonly onPlanChunk?: (connection: string, chunk: readonly RecordPlan[]) => void | Promise<void>;
 }
 
 export async function syncTenant(config: TenantConfig, options: SyncTenantOptions): Promise<TenantRun> {
@@ -67,15 +69,12 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
             dryRun: options.dryRun,
             ...(options.force ? { force: true } : {}),
             ...(options.retryAll ? { retryAll: true } : {}),
-            ...(options.keepRecords
-              ? {
-                  sink: {
-                    records: (chunk: readonly RecordPlan[]) => {
-                      for (const r of chunk) if (r.action !== 'noop') records.push(r);
-                    },
-                  },
-                }
-              : {}),
+            sink: {
+              records: async (chunk: readonly RecordPlan[]) => {
+                if (options.keepRecords) for (const r of chunk) if (r.action !== 'noop') records.push(r);
+                await options.onPlanChunk?.(connection.name, chunk);
+              },
+            },
             ...(options.onProgress ? { onProgress: (p: RunProgress) => options.onProgress?.(connection.name, p) } : {}),
           },
         );

@@ -2,6 +2,10 @@
  * The conformance suite every CrmAdapter must pass (HubSpot, Salesforce, …). It speaks only
  * the port: CRM specifics come in through `setup` (a fresh, empty CRM per test, with helpers
  * that act as a user would) and `fieldNames` (the CRM's names for email and name fields).
+ * Expectations beyond the port's types: records carry the key property among their
+ * properties; an invalid email is rejected per record as `invalid`; a record deleted by a
+ * user is `not-found` to update and absent from reads. Use a small read page size in the
+ * harness so readChanges spans several pages.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CrmAdapter, CrmChangePage, CrmRecord } from '../../src/crm/port.js';
@@ -218,7 +222,6 @@ export function describeCrmAdapterContract(
       const after = h.adapter.usage().calls;
       const total = Object.values(after).reduce((a, b) => a + b, 0);
       expect(total).toBeGreaterThanOrEqual(before + 2);
-      expect(Object.keys(after).length).toBeGreaterThanOrEqual(2);
     });
   });
 }

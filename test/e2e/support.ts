@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { syncTenant, type TenantRun } from '../../src/app/sync-tenant.js';
 import { loadTenantConfig, type TenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
+import type { RecordPlan } from '../../src/engine/types.js';
 import { type Sandbox, type SandboxOptions, startSandbox, type TenantOptions } from '../fakes/sandbox/sandbox.js';
 import { person } from '../fakes/sandbox/people.js';
 
@@ -12,7 +13,12 @@ export interface E2E {
   readonly sb: Sandbox;
   readonly dir: string;
   config: TenantConfig;
-  run(options?: { dryRun?: boolean; force?: boolean; only?: string[] }): Promise<TenantRun>;
+  run(options?: {
+    dryRun?: boolean;
+    force?: boolean;
+    only?: string[];
+    onPlanChunk?: (connection: string, chunk: readonly RecordPlan[]) => void | Promise<void>;
+  }): Promise<TenantRun>;
   /** Rewrites the tenant file with other options (same sandbox, same state file). */
   reconfigure(options: TenantOptions): Promise<void>;
   close(): Promise<void>;
@@ -31,6 +37,7 @@ export async function startE2E(sandbox: SandboxOptions = {}, tenant: TenantOptio
         dryRun: o.dryRun ?? false,
         force: o.force ?? false,
         ...(o.only ? { only: o.only } : {}),
+        ...(o.onPlanChunk ? { onPlanChunk: o.onPlanChunk } : {}),
         keepRecords: true,
         logger: silentLogger,
       }),

@@ -132,6 +132,25 @@ describe('HubSpot delta reader', () => {
     expect((adapter.usage().calls.list ?? 0) - before).toBe(3);
   });
 
+  it('re-reads the overlap window before a checkpoint when asked to', async () => {
+    started = await startHubSpot();
+    const { fake, adapter } = started;
+    const now = Date.now();
+    const ids = fake.control.seed(
+      [0, 1, 2, 3].map((i) => ({
+        properties: { email: `o${i}@x.example.com` },
+        updatedAt: now - 40_000 + i * 10_000,
+      })),
+    );
+    const checkpoint = (await drain(adapter.readChanges(null))).at(-1)?.checkpoint ?? null;
+    const plain = records(await drain(adapter.readChanges(checkpoint))).map((r) => r.id);
+    expect(plain).toEqual([ids[3]]);
+    const overlapped = records(await drain(adapter.readChanges(checkpoint, { overlapMs: 15_000 }))).map(
+      (r) => r.id,
+    );
+    expect(overlapped).toEqual([ids[2], ids[3]]);
+  });
+
   it('rejects a checkpoint that is not its own', async () => {
     started = await startHubSpot();
     await expect(drain(started.adapter.readChanges('2024-01-01T00:00:00Z'))).rejects.toMatchObject({

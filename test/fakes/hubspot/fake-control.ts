@@ -35,7 +35,7 @@ export interface HubSpotFakeControl {
   /** Creates a custom contact property, as setup would (e.g. the key with hasUniqueValue). */
   defineProperty(def: { name: string; label?: string; type?: PropertyType; hasUniqueValue?: boolean }): void;
   hasProperty(name: string): boolean;
-  /** Rejects batch create/update/upsert inputs whose resulting values match; returns a remover. */
+  /** Rejects batch create/update/upsert inputs whose written values (an upsert-create adds its key) match; returns a remover. */
   rejectWhen(
     when: (properties: Readonly<Record<string, WireValue>>) => boolean,
     options?: RejectOptions,
