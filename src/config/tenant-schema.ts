@@ -129,7 +129,7 @@ const connectionCommon = {
   chunkSize: count(1, 'Records planned and committed together.').default(500),
   propstreetConcurrency: count(1, 'Propstreet writes in flight at once.').default(4),
   maxAttempts: count(1, 'Attempts (over later runs) before a failing record is quarantined.').default(5),
-  retryBaseSeconds: count(1, 'First retry delay for a failed record; doubles per attempt.').default(60),
+  retryBaseSeconds: count(0, 'First retry delay for a failed record; doubles per attempt.').default(60),
 };
 
 export const hubspotConnectionSchema = z

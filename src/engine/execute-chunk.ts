@@ -173,8 +173,8 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
       );
       deleted.forEach((r, i) => {
         const p = deletes[i]!;
+        applyCrm(p, r);
         if (r.ok) p.unlink = true;
-        else applyCrm(p, r);
       });
     } catch (error) {
       abort ??= error;
@@ -356,14 +356,16 @@ function nextFailure(
   const key = `${side}:${recordId}`;
   const prior = deps.knownFailures.get(key);
   const attempts = (prior?.attempts ?? 0) + 1;
-  const wait = soon ? 0 : deps.settings.retryBaseMs * 2 ** (attempts - 1);
+  const quarantined = attempts >= deps.settings.maxAttempts;
+  // A quarantined record has no next retry: the field then says when it was quarantined.
+  const wait = soon || quarantined ? 0 : deps.settings.retryBaseMs * 2 ** (attempts - 1);
   const failure: Failure = {
     side,
     recordId,
     attempts,
     lastError: error,
     nextRetryAt: new Date(now.getTime() + wait).toISOString(),
-    quarantined: attempts >= deps.settings.maxAttempts,
+    quarantined,
     firstFailedAt: prior?.firstFailedAt ?? now.toISOString(),
   };
   deps.knownFailures.set(key, failure);

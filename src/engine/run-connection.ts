@@ -124,7 +124,8 @@ export async function runConnection(
     };
     const plan = (pair: PairState): PairPlan => planPair(pair, settings, deps.mapper);
     const handle = async (pairs: PairState[]) => {
-      const plans = (await completeNewLinks(pairs, resolverDeps)).map(plan);
+      const held = options.retryAll ? pairs : pairs.map((p) => holdQuarantined(p, knownFailures));
+      const plans = (await completeNewLinks(held, resolverDeps)).map(plan);
       const records: RecordPlan[] = plans.map((pp) =>
         abort?.code === 'MASS_DELETE_GUARD' && pp.plan.action.startsWith('delete')
           ? { ...pp.plan, guarded: true }
@@ -219,6 +220,21 @@ export async function runConnection(
     await store.releaseLock(scope, runId);
   }
   return result;
+}
+
+/**
+ * A quarantined record comes back in every overlap window; it is left alone until it
+ * changes after it was quarantined (or `propsync retry` forces it).
+ */
+function holdQuarantined(pair: PairState, failures: Map<string, Failure>): PairState {
+  const id = pair.propstreet?.id ?? pair.link?.propstreetId;
+  const failure =
+    (id ? failures.get(`propstreet:${id}`) : undefined) ?? (pair.crm ? failures.get(`crm:${pair.crm.id}`) : undefined);
+  if (!failure?.quarantined) return pair;
+  const stamps = [pair.propstreet?.updatedUtc, pair.crm?.modifiedAt].filter((s): s is string => Boolean(s));
+  const changedSince = stamps.some((s) => Date.parse(s) > Date.parse(failure.nextRetryAt));
+  if (changedSince) return pair;
+  return { ...pair, skipReason: `quarantined after ${failure.attempts} attempts (${failure.lastError}); edit the record or run \`propsync retry\`` };
 }
 
 interface Collected {

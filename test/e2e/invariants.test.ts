@@ -20,7 +20,14 @@ describe('invariants (Propstreet ⇄ Salesforce)', () => {
     e = await startE2E({ hubspot: false });
     seedPropstreet(e.sb, 0, 20);
     // The Propstreet write-back of every externalRef fails: the run "crashes" after the CRM creates.
-    e.sb.propstreet.http.faults.add({ kind: 'status', status: 503, method: 'PATCH', path: '/api/v1/network/contacts/' });
+    e.sb.propstreet.http.faults.add({
+      kind: 'status',
+      status: 409,
+      method: 'PATCH',
+      path: '/api/v1/network/contacts/',
+      body: { type: 'about:blank', title: 'Conflict', status: 409 },
+      headers: { 'content-type': 'application/problem+json' },
+    });
     const first = await e.run();
     expect(first.connections[0]!.result.failures.length).toBe(20);
     expect(sfByKey(e).rows).toHaveLength(20);
@@ -109,9 +116,11 @@ describe('invariants (Propstreet ⇄ Salesforce)', () => {
     const sf = e.sb.salesforce!.control.get(sfId)!.FirstName;
     if (winner === null) {
       expect([ps, sf]).toEqual(['P', 'C']);
-      // Still reported on the next run, never silently resolved.
+      // Still reported on the next run, never silently resolved, and nothing is written.
+      const before = writes(e.sb);
       const again = await e.run();
-      expect(again.connections[0]!.result.conflicts).toHaveLength(0);
+      expect(again.connections[0]!.result.conflicts).toHaveLength(1);
+      expect(writes(e.sb)).toEqual(before);
     } else {
       expect([ps, sf]).toEqual([winner, winner]);
     }
