@@ -6,11 +6,13 @@ import { Command, CommanderError } from 'commander';
 import { isPropsyncError } from '../core/errors.js';
 import { redactText } from '../core/redact.js';
 import { registerDemo } from './commands/demo.js';
+import { registerMigrateState } from './commands/migrate-state.js';
 import { registerRun } from './commands/run.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerSchema } from './commands/schema.js';
 import { registerStatus } from './commands/status.js';
 import { registerValidate } from './commands/validate.js';
+import { registerWorker } from './commands/worker.js';
 import { EXIT, exitCodeForError } from './exit-codes.js';
 
 export function buildProgram(): Command {
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerSchedule(program);
   registerDemo(program);
   registerSchema(program);
+  registerWorker(program);
+  registerMigrateState(program);
   return program;
 }
 
@@ -42,7 +46,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`propsync: ${redactText(error.message)}\n`);
       return exitCodeForError(error.code);
     }
-    process.stderr.write(`propsync: unexpected error: ${redactText(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+    process.stderr.write(
+      `propsync: unexpected error: ${redactText(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
+    );
     return EXIT.runIncomplete;
   }
 }

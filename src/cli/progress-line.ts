@@ -25,7 +25,8 @@ export function createProgressLine(stream: NodeJS.WriteStream = process.stderr):
       last = now;
       const secs = Math.max(0.001, (now - started) / 1000);
       const rate = (p.phase === 'write' ? p.written : p.pulled) / secs;
-      const eta = p.phase === 'write' && rate > 0 ? ` · ETA ${Math.ceil((p.planned - p.written) / rate)}s` : '';
+      const eta =
+        p.phase === 'write' && rate > 0 ? ` · ETA ${Math.ceil((p.planned - p.written) / rate)}s` : '';
       stream.write(
         `\r\x1b[2K${connection}: pulled ${p.pulled} · planned ${p.planned} · written ${p.written} · ${rate.toFixed(0)}/s${eta}`,
       );

@@ -13,6 +13,8 @@ import { createLogger } from '../core/logger.js';
 import { renderTerminal, writeReport } from '../report/index.js';
 import { demoSizes, seedDemo, simulateUserEdits } from './demo-data.js';
 
+const DEMO_PROPSTREET_PER_MINUTE = 6000;
+
 export interface DemoOptions {
   readonly contacts: number;
   readonly dir?: string | undefined;
@@ -25,7 +27,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const heading = (s: string) => out(`\n${options.color ? `\x1b[1m== ${s} ==\x1b[0m` : `== ${s} ==`}`);
   const dir = options.dir ? resolve(options.dir) : mkdtempSync(join(tmpdir(), 'propsync-demo-'));
   mkdirSync(dir, { recursive: true });
-  const sb = await startSandbox();
+  // The real API allows 600 requests/min for bot tokens; the demo's fake allows 10× that so
+  // the one-call-per-record Propstreet write-backs of a first sync take seconds, not minutes.
+  const sb = await startSandbox({ propstreetPerMinute: DEMO_PROPSTREET_PER_MINUTE });
   try {
     const sizes = demoSizes(options.contacts);
     heading('1. Three systems on loopback fakes');
@@ -33,6 +37,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     out(`Propstreet  ${sb.propstreet.url}  ${sizes.propstreet} contacts`);
     out(`HubSpot     ${sb.hubspot!.url}  ${sizes.hubspot} contacts (${sizes.overlap} also in Propstreet, 3 with another phone)`);
     out(`Salesforce  ${sb.salesforce!.url}  ${sizes.salesforce} contacts (${sizes.overlap} also in HubSpot)`);
+    out(`(the fake Propstreet allows ${DEMO_PROPSTREET_PER_MINUTE} requests/min; the real one 600/min for bot tokens)`);
     const file = sb.writeTenant(dir, {
       tenant: 'demo',
       connection: {

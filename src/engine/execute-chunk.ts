@@ -2,8 +2,10 @@
  * Executes one chunk of pair plans through the ports and turns the results into one
  * transactional state change. Two phases, each overlapping the APIs:
  *   A. Propstreet value writes, creates and deletes  ∥  CRM creates (upserts) and deletes
- *   B. CRM updates (incl. the key on new Propstreet contacts)  ∥  Propstreet refs on new CRM records
- * CRM updates wait for phase A because a 412 on Propstreet re-plans the pair.
+ *   B. CRM updates (incl. the key on new Propstreet contacts)
+ * CRM updates wait for phase A because a 412 on Propstreet re-plans the pair. The externalRef
+ * write-backs of new CRM records go to the ref lane (ref-lane.ts), so Propstreet's one-call-
+ * per-record rate never holds up the CRM's batches.
  */
 import pLimit from 'p-limit';
 import type { Clock } from '../core/clock.js';
@@ -16,6 +18,7 @@ import { inBatches, stopsTheRun } from './crm-batches.js';
 import type { PairPlan } from './plan-pair.js';
 import { patchWithReplan, refsWith, valuesOf } from './propstreet-writes.js';
 import type { RecordMapper } from './record-mapper.js';
+import type { RefTask } from './ref-lane.js';
 import type { RecordFailure, RecordPlan, SyncSettings } from './types.js';
 
 export interface ExecuteDeps {
@@ -36,6 +39,8 @@ export interface ChunkOutcome {
   /** The plans as finally executed (a 412 may have changed some), for the done counts. */
   readonly succeeded: RecordPlan[];
   readonly failures: RecordFailure[];
+  /** externalRef write-backs for records created in the CRM: the caller runs them in the ref lane. */
+  readonly refTasks: RefTask[];
   /** An error that must stop the run (daily limit, auth); what succeeded is committed. */
   readonly abort?: unknown;
 }
@@ -74,7 +79,9 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
       contact: pp.pair.propstreet,
       pending: 0,
       // A record the CRM would reject is recorded as failed without a call.
-      ...(pp.plan.action === 'invalid' ? { failed: { message: pp.plan.problems.join('; '), retryable: false } } : {}),
+      ...(pp.plan.action === 'invalid'
+        ? { failed: { message: pp.plan.problems.join('; '), retryable: false } }
+        : {}),
     }));
   let abort: unknown;
   const limit = pLimit(settings.propstreetConcurrency);
@@ -229,20 +236,10 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
         abort ??= error;
       }
     })();
-    const refWrites = refs.map((p) =>
-      limit(async () => {
-        try {
-          await writeRef(p, deps);
-        } catch (error) {
-          if (stopsTheRun(error)) abort ??= error;
-          p.mirrorFailed = `Propstreet externalRef write-back: ${message(error)}`;
-        }
-      }),
-    );
-    await Promise.all([crmPhaseB, ...refWrites]);
+    await crmPhaseB;
   }
 
-  return commitOutcome(progress, deps, abort);
+  return commitOutcome(progress, deps, abort, new Set(refs));
 }
 
 async function dropRef(p: Progress, deps: ExecuteDeps): Promise<void> {
@@ -259,30 +256,12 @@ async function dropRef(p: Progress, deps: ExecuteDeps): Promise<void> {
   if (written.etag) p.ownEtags.push(written.etag);
 }
 
-async function writeRef(p: Progress, deps: ExecuteDeps): Promise<void> {
-  let contact = p.contact!;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const written = await deps.propstreet.patchContact(
-        contact.id,
-        { externalRefs: refsWith(contact.externalRefs, deps.settings.namespace, p.crmId) },
-        { ifMatch: contact.etag ?? undefined },
-      );
-      p.psEtag = written.etag ?? p.psEtag;
-      if (written.etag) p.ownEtags.push(written.etag);
-      return;
-    } catch (error) {
-      if (!isPropsyncError(error) || error.code !== 'PRECONDITION_FAILED' || attempt >= 3) throw error;
-      // Only the ref is written here, so a fresh read is all a 412 needs; a user's value
-      // edit shows up in the next delta and is merged then.
-      const fresh = await deps.propstreet.getContact(contact.id);
-      if (!fresh) throw error;
-      contact = fresh;
-    }
-  }
-}
-
-async function commitOutcome(progress: Progress[], deps: ExecuteDeps, abort: unknown): Promise<ChunkOutcome> {
+async function commitOutcome(
+  progress: Progress[],
+  deps: ExecuteDeps,
+  abort: unknown,
+  refs: ReadonlySet<Progress>,
+): Promise<ChunkOutcome> {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const upsertLinks: Link[] = [];
@@ -292,6 +271,7 @@ async function commitOutcome(progress: Progress[], deps: ExecuteDeps, abort: unk
   const clearFailures: { side: Side; recordId: string }[] = [];
   const succeeded: RecordPlan[] = [];
   const failures: RecordFailure[] = [];
+  const refTasks: RefTask[] = [];
 
   for (const p of progress) {
     const side: Side = p.psId ? 'propstreet' : 'crm';
@@ -299,7 +279,7 @@ async function commitOutcome(progress: Progress[], deps: ExecuteDeps, abort: unk
     for (const etag of p.ownEtags) if (p.psId) ownEtags.push({ propstreetId: p.psId, etag });
     if (p.pending > 0) continue;
     if (p.failed) {
-      const failure = nextFailure(deps, side, recordId, p.failed.message, now);
+      const failure = nextFailure(deps.settings, deps.knownFailures, side, recordId, p.failed.message, now);
       upsertFailures.push(failure);
       failures.push({
         side,
@@ -313,17 +293,28 @@ async function commitOutcome(progress: Progress[], deps: ExecuteDeps, abort: unk
     if (p.unlink) {
       if (p.pp.pair.link) deleteLinks.push(p.pp.pair.link.propstreetId);
     } else if (p.psId && p.crmId) {
-      upsertLinks.push({
+      const link: Link = {
         propstreetId: p.psId,
         crmId: p.crmId,
         shadow: p.pp.shadow,
         propstreetEtag: p.psEtag,
         crmModifiedAt: p.crmModifiedAt,
         updatedAt: nowIso,
-      });
+      };
+      upsertLinks.push(link);
+      if (refs.has(p) && !p.mirrorFailed && p.contact)
+        refTasks.push({ link, contact: p.contact, label: p.pp.plan.label });
     }
     if (p.mirrorFailed) {
-      const failure = nextFailure(deps, side, recordId, p.mirrorFailed, now, true);
+      const failure = nextFailure(
+        deps.settings,
+        deps.knownFailures,
+        side,
+        recordId,
+        p.mirrorFailed,
+        now,
+        true,
+      );
       upsertFailures.push(failure);
       failures.push({
         side,
@@ -342,11 +333,12 @@ async function commitOutcome(progress: Progress[], deps: ExecuteDeps, abort: unk
   }
   const changes: StateChanges = { upsertLinks, deleteLinks, ownEtags, upsertFailures, clearFailures };
   await deps.store.commit(deps.scope, changes);
-  return abort ? { succeeded, failures, abort } : { succeeded, failures };
+  return abort ? { succeeded, failures, refTasks, abort } : { succeeded, failures, refTasks };
 }
 
-function nextFailure(
-  deps: ExecuteDeps,
+export function nextFailure(
+  settings: Pick<SyncSettings, 'retryBaseMs' | 'maxAttempts'>,
+  known: Map<string, Failure>,
   side: Side,
   recordId: string,
   error: string,
@@ -354,11 +346,11 @@ function nextFailure(
   soon = false,
 ): Failure {
   const key = `${side}:${recordId}`;
-  const prior = deps.knownFailures.get(key);
+  const prior = known.get(key);
   const attempts = (prior?.attempts ?? 0) + 1;
-  const quarantined = attempts >= deps.settings.maxAttempts;
+  const quarantined = attempts >= settings.maxAttempts;
   // A quarantined record has no next retry: the field then says when it was quarantined.
-  const wait = soon || quarantined ? 0 : deps.settings.retryBaseMs * 2 ** (attempts - 1);
+  const wait = soon || quarantined ? 0 : settings.retryBaseMs * 2 ** (attempts - 1);
   const failure: Failure = {
     side,
     recordId,
@@ -368,6 +360,6 @@ function nextFailure(
     quarantined,
     firstFailedAt: prior?.firstFailedAt ?? now.toISOString(),
   };
-  deps.knownFailures.set(key, failure);
+  known.set(key, failure);
   return failure;
 }

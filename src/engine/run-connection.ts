@@ -14,10 +14,11 @@ import type { Contact } from '../propstreet/schema.js';
 import type { Failure, Scope, StateStore } from '../state/port.js';
 import { countPlan, emptyCounts } from './counts.js';
 import { createEchoDetector } from './echo-detector.js';
-import { executeChunk } from './execute-chunk.js';
+import { executeChunk, nextFailure } from './execute-chunk.js';
 import { completeNewLinks, pairsForCrm, pairsForPropstreet, type ResolverDeps } from './pair-resolver.js';
 import { type PairPlan, type PairState, planPair } from './plan-pair.js';
 import type { RecordMapper } from './record-mapper.js';
+import { RefLane } from './ref-lane.js';
 import { Staging } from './staging.js';
 import type { ConnectionResult, PlanSink, RecordFailure, RecordPlan, SyncSettings } from './types.js';
 
@@ -92,10 +93,19 @@ export async function runConnection(
   const progress = (phase: RunProgress['phase']) =>
     options.onProgress?.({ phase, pulled: pulled.propstreet + pulled.crm, planned: plannedCount, written });
 
+  const knownFailures = new Map<string, Failure>(
+    (await store.listFailures(scope)).map((f) => [`${f.side}:${f.recordId}`, f]),
+  );
+  const refLane = new RefLane({
+    propstreet: deps.propstreet,
+    store,
+    scope,
+    settings,
+    clock,
+    fail: (side, recordId, error, now) =>
+      nextFailure(settings, knownFailures, side, recordId, error, now, true),
+  });
   try {
-    const knownFailures = new Map<string, Failure>(
-      (await store.listFailures(scope)).map((f) => [`${f.side}:${f.recordId}`, f]),
-    );
     const collected = await collect(settings, deps, staging, scope, knownFailures, options, invalid, () =>
       progress('pull'),
     );
@@ -158,24 +168,22 @@ export async function runConnection(
       });
       for (const r of outcome.succeeded) countPlan(done, r);
       failures.push(...outcome.failures);
+      refLane.add(outcome.refTasks);
       written += outcome.succeeded.length;
       progress('write');
-      if (outcome.abort) {
-        const e = outcome.abort;
-        abort = {
-          code: e instanceof PropsyncError ? e.code : 'INTERNAL',
-          message: e instanceof Error ? e.message : String(e),
-        };
-      }
+      if (outcome.abort) abort = abortOf(outcome.abort);
     };
     for (const chunk of staging.propstreetChunks(settings.chunkSize)) {
-      if (abort && !options.dryRun) break;
+      if ((abort || refLane.abort) && !options.dryRun) break;
       await handle(await pairsForPropstreet(chunk, resolverDeps));
     }
     for (const chunk of staging.crmChunks(settings.chunkSize)) {
-      if (abort && !options.dryRun) break;
+      if ((abort || refLane.abort) && !options.dryRun) break;
       await handle(await pairsForCrm(chunk, resolverDeps));
     }
+    await refLane.drain();
+    failures.push(...refLane.failures);
+    if (refLane.abort && !abort) abort = abortOf(refLane.abort);
     if (!options.dryRun && !abort) {
       await store.commit(scope, {
         checkpoints: {
@@ -189,6 +197,8 @@ export async function runConnection(
     abort = { code: error.code, message: error.message };
     log.error({ code: error.code, err: error.message }, 'run stopped');
   } finally {
+    // Never leave write-backs running past the run (the store may be closed next).
+    await refLane.drain().catch(() => undefined);
     staging.close();
   }
 
@@ -222,6 +232,13 @@ export async function runConnection(
   return result;
 }
 
+function abortOf(e: unknown): NonNullable<ConnectionResult['abort']> {
+  return {
+    code: e instanceof PropsyncError ? e.code : 'INTERNAL',
+    message: e instanceof Error ? e.message : String(e),
+  };
+}
+
 /**
  * A quarantined record comes back in every overlap window; it is left alone until it
  * changes after it was quarantined (or `propsync retry` forces it).
@@ -229,12 +246,16 @@ export async function runConnection(
 function holdQuarantined(pair: PairState, failures: Map<string, Failure>): PairState {
   const id = pair.propstreet?.id ?? pair.link?.propstreetId;
   const failure =
-    (id ? failures.get(`propstreet:${id}`) : undefined) ?? (pair.crm ? failures.get(`crm:${pair.crm.id}`) : undefined);
+    (id ? failures.get(`propstreet:${id}`) : undefined) ??
+    (pair.crm ? failures.get(`crm:${pair.crm.id}`) : undefined);
   if (!failure?.quarantined) return pair;
   const stamps = [pair.propstreet?.updatedUtc, pair.crm?.modifiedAt].filter((s): s is string => Boolean(s));
   const changedSince = stamps.some((s) => Date.parse(s) > Date.parse(failure.nextRetryAt));
   if (changedSince) return pair;
-  return { ...pair, skipReason: `quarantined after ${failure.attempts} attempts (${failure.lastError}); edit the record or run \`propsync retry\`` };
+  return {
+    ...pair,
+    skipReason: `quarantined after ${failure.attempts} attempts (${failure.lastError}); edit the record or run \`propsync retry\``,
+  };
 }
 
 interface Collected {

@@ -1,16 +1,26 @@
-import type { Command } from 'commander';
-import { runDemo } from '../../demo/run-demo.js';
-import { useColor } from '../output.js';
+import { type Command, InvalidArgumentError } from 'commander';
+
+/** A bad count is a usage error (exit 2, with the help), not an unexpected crash. */
+function contactCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 20) throw new InvalidArgumentError('expected a whole number ≥ 20');
+  return n;
+}
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('run the whole product against local fakes: dry-run report, sync, edits, sync again')
-    .option('--contacts <n>', 'Propstreet contacts to seed', '2000')
+    .option('--contacts <n>', 'Propstreet contacts to seed', contactCount, 2000)
     .option('--dir <dir>', 'where to write the tenant file, state and reports (default: a temp folder)')
-    .action(async (flags: { contacts: string; dir?: string }) => {
-      const contacts = Number(flags.contacts);
-      if (!Number.isInteger(contacts) || contacts < 20) throw new Error('--contacts must be a whole number ≥ 20');
-      process.exitCode = await runDemo({ contacts, dir: flags.dir, color: useColor(), out: process.stdout });
+    .action(async (flags: { contacts: number; dir?: string }) => {
+      const { runDemo } = await import('../../demo/run-demo.js');
+      const { useColor } = await import('../output.js');
+      process.exitCode = await runDemo({
+        contacts: flags.contacts,
+        dir: flags.dir,
+        color: useColor(),
+        out: process.stdout,
+      });
     });
 }

@@ -1,12 +1,6 @@
 /** `propsync run`, `propsync plan` (dry run) and `propsync retry`. */
 import type { Command } from 'commander';
-import { syncTenant, type TenantRun } from '../../app/sync-tenant.js';
-import { loadTenantConfig } from '../../config/index.js';
-import { createLogger } from '../../core/logger.js';
-import { writeReport } from '../../report/index.js';
-import { exitCodeForResults } from '../exit-codes.js';
-import { printJson, printRun, runJson } from '../output.js';
-import { createProgressLine } from '../progress-line.js';
+import type { TenantRun } from '../../app/sync-tenant.js';
 
 interface RunFlags {
   connection?: string[];
@@ -16,7 +10,15 @@ interface RunFlags {
 }
 
 async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan' | 'retry'): Promise<number> {
-  const config = await loadTenantConfig(configPath);
+  // Loaded here, not at the top: `--help` and usage errors should not pay for the whole stack.
+  const { syncTenant } = await import('../../app/sync-tenant.js');
+  const { createLogger } = await import('../../core/logger.js');
+  const { writeReport } = await import('../../report/index.js');
+  const { exitCodeForResults } = await import('../exit-codes.js');
+  const { loadConfigForCli } = await import('../load-config.js');
+  const { printJson, printRun, runJson } = await import('../output.js');
+  const { createProgressLine } = await import('../progress-line.js');
+  const config = await loadConfigForCli(configPath);
   const logger = createLogger({ level: config.log.level });
   const progress = createProgressLine();
   let run: TenantRun;

@@ -3,23 +3,63 @@
  * process. A tenant+connection never runs twice at once (an in-process guard here, and the
  * state store's lock across processes); one tenant failing never stops the others.
  */
-import { Cron } from 'croner';
-import type { Command } from 'commander';
-import { syncTenant } from '../../app/sync-tenant.js';
-import { loadTenantConfigs } from '../../config/index.js';
-import { createLogger } from '../../core/logger.js';
-import { exitCodeForResults } from '../exit-codes.js';
+
+import { type Command, InvalidArgumentError } from 'commander';
+import type { Cron } from 'croner';
+import type { TenantConfig } from '../../config/index.js';
+import { ValidationError } from '../../core/errors.js';
+import { EXIT, exitCodeForResults } from '../exit-codes.js';
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds > 0');
+  return n;
+}
+
+async function loadFolder(dir: string) {
+  const { loadTenantConfigs } = await import('../../config/index.js');
+  try {
+    return await loadTenantConfigs(dir);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ValidationError(
+      `${dir}: expected a folder of tenant config files, got ${reason}`,
+      {},
+      {
+        code: 'CONFIG_INVALID',
+        cause: error,
+      },
+    );
+  }
+}
 
 export function registerSchedule(program: Command): void {
   program
     .command('schedule')
     .description('run every tenant config in a folder on its cron schedule (foreground)')
     .argument('<dir>', 'folder of tenant config files')
-    .option('--stop-after <seconds>', 'stop after this many seconds (for tests and one-off catch-ups)')
-    .action(async (dir: string, flags: { stopAfter?: string }) => {
+    .option(
+      '--stop-after <seconds>',
+      'stop after this many seconds (for tests and one-off catch-ups)',
+      seconds,
+    )
+    .action(async (dir: string, flags: { stopAfter?: number }) => {
+      const { Cron } = await import('croner');
+      const { syncTenant } = await import('../../app/sync-tenant.js');
+      const { createLogger } = await import('../../core/logger.js');
+      const { checkMappings } = await import('../load-config.js');
       const logger = createLogger();
-      const { configs, errors } = await loadTenantConfigs(dir);
-      for (const e of errors) logger.error({ file: e.file, err: e.message }, 'tenant config skipped');
+      const loaded = await loadFolder(dir);
+      for (const e of loaded.errors) logger.error({ file: e.file, err: e.message }, 'tenant config skipped');
+      const configs: TenantConfig[] = [];
+      for (const config of loaded.configs) {
+        try {
+          checkMappings(config, config.file);
+          configs.push(config);
+        } catch (error) {
+          logger.error({ file: config.file, err: (error as Error).message }, 'tenant config skipped');
+        }
+      }
       const running = new Set<string>();
       const jobs: Cron[] = [];
       for (const config of configs) {
@@ -34,10 +74,23 @@ export function registerSchedule(program: Command): void {
           try {
             const run = await syncTenant(config, { dryRun: false, logger });
             const results = run.connections.map((c) => c.result);
-            logger.info(
-              { tenant: config.tenant, exitCode: exitCodeForResults(results), ms: Date.now() - started, results: results.map((r) => ({ connection: r.connection, status: r.status, done: r.done })) },
-              'tenant run finished',
-            );
+            const exitCode = exitCodeForResults(results);
+            const summary = {
+              tenant: config.tenant,
+              exitCode,
+              ms: Date.now() - started,
+              results: results.map((r) => ({
+                connection: r.connection,
+                status: r.status,
+                done: r.done,
+                ...(r.abort ? { abort: r.abort } : {}),
+              })),
+            };
+            // An aborted connection (auth, guard, network) is a failed run, not a finished one.
+            if (exitCode === EXIT.ok) logger.info(summary, 'tenant run finished');
+            else if (exitCode === EXIT.someRecordsFailed)
+              logger.warn(summary, 'tenant run finished with failures');
+            else logger.error(summary, 'tenant run failed');
           } catch (error) {
             logger.error({ tenant: config.tenant, err: (error as Error).message }, 'tenant run failed');
           } finally {
@@ -45,7 +98,16 @@ export function registerSchedule(program: Command): void {
           }
         });
         jobs.push(job);
-        logger.info({ tenant: config.tenant, schedule: config.schedule, next: job.nextRun()?.toISOString() }, 'scheduled');
+        logger.info(
+          { tenant: config.tenant, schedule: config.schedule, next: job.nextRun()?.toISOString() },
+          'scheduled',
+        );
+      }
+      if (jobs.length === 0) {
+        // Nothing would ever run (and nothing would keep the process alive).
+        logger.error({ dir }, 'no tenant with a schedule to run');
+        process.exitCode = EXIT.badConfigOrUsage;
+        return;
       }
       await new Promise<void>((resolve) => {
         const stop = () => {
@@ -59,7 +121,8 @@ export function registerSchedule(program: Command): void {
         };
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
-        if (flags.stopAfter) setTimeout(stop, Number(flags.stopAfter) * 1000).unref();
+        // Not unref'd: between cron ticks this timer may be all that keeps the process alive.
+        if (flags.stopAfter !== undefined) setTimeout(stop, flags.stopAfter * 1000);
       });
     });
 }

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { tenantJsonSchema } from '../../config/index.js';
-import { printJson } from '../output.js';
 
 export function registerSchema(program: Command): void {
   program
     .command('schema')
     .description('print the JSON Schema of tenant config files (for editors)')
-    .action(() => {
+    .action(async () => {
+      const { tenantJsonSchema } = await import('../../config/index.js');
+      const { printJson } = await import('../output.js');
       printJson(tenantJsonSchema());
     });
 }

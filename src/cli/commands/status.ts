@@ -1,9 +1,6 @@
 /** `propsync status`: checkpoints, link counts, failures and quarantine, last runs. */
 import type { Command } from 'commander';
-import { openTenantStore } from '../../app/open-store.js';
-import { loadTenantConfig } from '../../config/index.js';
 import type { RunRecord } from '../../state/port.js';
-import { printJson } from '../output.js';
 
 export function registerStatus(program: Command): void {
   program
@@ -13,6 +10,9 @@ export function registerStatus(program: Command): void {
     .option('--json', 'print one JSON object')
     .option('--runs <n>', 'how many recent runs to show', '5')
     .action(async (configPath: string, flags: { json?: boolean; runs: string }) => {
+      const { openTenantStore } = await import('../../app/open-store.js');
+      const { loadTenantConfig } = await import('../../config/index.js');
+      const { printJson } = await import('../output.js');
       const config = await loadTenantConfig(configPath);
       const store = await openTenantStore(config);
       try {
@@ -42,8 +42,11 @@ export function registerStatus(program: Command): void {
             `    checkpoints: propstreet ${c.checkpoints.propstreet ?? '-'}, crm ${c.checkpoints.crm ?? '-'}`,
           );
           for (const f of [...c.failures, ...c.quarantined].slice(0, 20))
-            lines.push(`    ${f.quarantined ? 'quarantined' : 'failing'} ${f.side}:${f.recordId} (${f.attempts}x): ${f.lastError}`);
-          for (const r of c.runs) lines.push(`    run ${r.startedAt} ${r.status}${r.finishedAt ? '' : ' (running)'}`);
+            lines.push(
+              `    ${f.quarantined ? 'quarantined' : 'failing'} ${f.side}:${f.recordId} (${f.attempts}x): ${f.lastError}`,
+            );
+          for (const r of c.runs)
+            lines.push(`    run ${r.startedAt} ${r.status}${r.finishedAt ? '' : ' (running)'}`);
         }
         process.stdout.write(`${lines.join('\n')}\n`);
       } finally {

@@ -1,12 +1,6 @@
 /** `propsync validate`: config and mappings; with --check also credentials and CRM setup. */
 import type { Command } from 'commander';
-import { openCrm, openMapper } from '../../app/open-connection.js';
-import { openPropstreet } from '../../app/open-propstreet.js';
-import { loadTenantConfig } from '../../config/index.js';
-import { systemClock } from '../../core/clock.js';
-import { createLogger } from '../../core/logger.js';
 import { EXIT } from '../exit-codes.js';
-import { printJson } from '../output.js';
 
 interface Check {
   readonly name: string;
@@ -23,10 +17,17 @@ export function registerValidate(program: Command): void {
     .option('--setup', 'with --check: create what is missing where the CRM allows (HubSpot property)')
     .option('--json', 'print one JSON object')
     .action(async (configPath: string, flags: { check?: boolean; setup?: boolean; json?: boolean }) => {
-      const config = await loadTenantConfig(configPath);
+      const { openCrm, openMapper } = await import('../../app/open-connection.js');
+      const { openPropstreet } = await import('../../app/open-propstreet.js');
+      const { systemClock } = await import('../../core/clock.js');
+      const { createLogger } = await import('../../core/logger.js');
+      const { loadConfigForCli } = await import('../load-config.js');
+      const { printJson } = await import('../output.js');
+      const config = await loadConfigForCli(configPath);
       const checks: Check[] = [{ name: 'config', ok: true, message: `${config.file} is valid` }];
       const mappers = new Map(config.connections.map((c) => [c.name, openMapper(c)]));
-      for (const c of config.connections) checks.push({ name: `${c.name}: mapping`, ok: true, message: `${c.mapping} is valid` });
+      for (const c of config.connections)
+        checks.push({ name: `${c.name}: mapping`, ok: true, message: `${c.mapping} is valid` });
       if (flags.check) {
         const logger = createLogger({ level: 'warn' });
         const deps = { clock: systemClock, logger };
@@ -45,7 +46,8 @@ export function registerValidate(program: Command): void {
           const crm = openCrm(c, mappers.get(c.name)!, deps);
           try {
             const report = flags.setup ? await crm.setup() : await crm.check();
-            for (const ch of report.checks) checks.push({ name: `${c.name}: ${ch.name}`, ok: ch.ok, message: ch.message });
+            for (const ch of report.checks)
+              checks.push({ name: `${c.name}: ${ch.name}`, ok: ch.ok, message: ch.message });
           } catch (error) {
             checks.push({ name: `${c.name}: connection`, ok: false, message: (error as Error).message });
           }
@@ -53,7 +55,10 @@ export function registerValidate(program: Command): void {
       }
       const ok = checks.every((c) => c.ok);
       if (flags.json) printJson({ ok, checks });
-      else process.stdout.write(`${checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`).join('\n')}\n`);
+      else
+        process.stdout.write(
+          `${checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`).join('\n')}\n`,
+        );
       process.exitCode = ok ? EXIT.ok : EXIT.authOrSetup;
     });
 }

@@ -15,6 +15,8 @@ export interface SandboxOptions {
   /** Latency added to every call of every fake, ms [min, max]. */
   readonly latencyMs?: readonly [number, number];
   readonly seed?: number;
+  /** The Propstreet fake's limit per token (the real API: 600/min for bot tokens). */
+  readonly propstreetPerMinute?: number;
 }
 
 export interface TenantOptions {
@@ -40,7 +42,10 @@ export interface Sandbox {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const propstreet = await startPropstreetFake(options.seed === undefined ? {} : { seed: options.seed });
+  const propstreet = await startPropstreetFake({
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.propstreetPerMinute ? { rateLimit: { limit: options.propstreetPerMinute, windowMs: 60_000 } } : {}),
+  });
   const hubspot =
     options.hubspot === false
       ? undefined
@@ -86,7 +91,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       );
       const doc = {
         tenant,
-        propstreet: { baseUrl: propstreet.url, token: '${PROPSTREET_TOKEN}' },
+        propstreet: {
+          baseUrl: propstreet.url,
+          token: '${PROPSTREET_TOKEN}',
+          ...(options.propstreetPerMinute ? { requestsPerMinute: options.propstreetPerMinute } : {}),
+        },
         connections,
         state: t.postgres
           ? { postgres: t.postgres.url, schema: t.postgres.schema }

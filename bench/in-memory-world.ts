@@ -1,0 +1,138 @@
+/**
+ * The data behind the in-memory ports: one synthetic population seen from both sides. Record i's
+ * values are computed from i; what the engine writes is kept in typed arrays (exists, ref/key
+ * written, version, stamps) plus a sparse overlay for values that differ from the computed ones.
+ * So the world holds ~26 bytes a record and a 1M-record benchmark measures the engine's memory,
+ * not the fake's. Record i is paired with record i only: `ps-i` ⇄ `crm-i`.
+ */
+
+export const FIELDS = ['firstName', 'lastName', 'email', 'phone'] as const;
+export type Field = (typeof FIELDS)[number];
+export type Values = Record<Field, string>;
+
+const FIRST = ['Anna', 'Erik', 'Maria', 'Lars', 'Karin', 'Johan', 'Sofia', 'Anders', 'Elin', 'Mikael', 'Ingrid'];
+const LAST = ['Andersson', 'Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson', 'Persson'];
+/** Every stamp lies before this instant plus a few million ms, so never in the engine's future. */
+const BASE = Date.parse('2025-01-01T00:00:00Z');
+
+export interface WorldOptions {
+  /** Contacts only in Propstreet: indexes 0 … psOnly-1. */
+  readonly psOnly: number;
+  /** Records only in the CRM: the next `crmOnly` indexes. */
+  readonly crmOnly?: number;
+  /** Start as after a complete first sync: all records on both sides, linked, with our etags. */
+  readonly synced?: boolean;
+}
+
+export const psId = (i: number): string => `ps-${i}`;
+export const crmId = (i: number): string => `crm-${i}`;
+
+export class InMemoryWorld {
+  readonly size: number;
+  readonly psExists: Uint8Array;
+  readonly crmExists: Uint8Array;
+  readonly psDeleted: Uint8Array;
+  readonly crmDeleted: Uint8Array;
+  /** Propstreet externalRef to crm-i written. */
+  readonly refWritten: Uint8Array;
+  /** CRM key property set to ps-i. */
+  readonly keyWritten: Uint8Array;
+  readonly version: Uint32Array;
+  readonly psStamp: Float64Array;
+  readonly crmStamp: Float64Array;
+  /** Values that differ from the computed ones, by index (sparse). */
+  readonly psEdits = new Map<number, Partial<Record<Field, string | null>>>();
+  readonly crmEdits = new Map<number, Record<string, string | null>>();
+  private clockMs: number;
+
+  constructor(options: WorldOptions) {
+    const crmOnly = options.crmOnly ?? 0;
+    const n = options.psOnly + crmOnly;
+    this.size = n;
+    this.psExists = new Uint8Array(n);
+    this.crmExists = new Uint8Array(n);
+    this.psDeleted = new Uint8Array(n);
+    this.crmDeleted = new Uint8Array(n);
+    this.refWritten = new Uint8Array(n);
+    this.keyWritten = new Uint8Array(n);
+    this.version = new Uint32Array(n);
+    this.psStamp = new Float64Array(n);
+    this.crmStamp = new Float64Array(n);
+    if (options.synced) {
+      // As a real first run leaves it: each side written once by us, later than any initial stamp.
+      for (const a of [this.psExists, this.crmExists, this.refWritten, this.keyWritten]) a.fill(1);
+      this.version.fill(1);
+      for (let i = 0; i < n; i++) {
+        this.psStamp[i] = BASE + 2 * n + i;
+        this.crmStamp[i] = BASE + 3 * n + i;
+      }
+      this.clockMs = BASE + 4 * n;
+    } else {
+      for (let i = 0; i < n; i++) {
+        if (i < options.psOnly) this.psExists[i] = 1;
+        else this.crmExists[i] = 1;
+        this.psStamp[i] = BASE + i;
+        this.crmStamp[i] = BASE + i;
+      }
+      this.clockMs = BASE + n;
+    }
+  }
+
+  /** The stamp of the next write (1 ms apart, so delta order is write order). */
+  tick(): number {
+    this.clockMs += 1;
+    return this.clockMs;
+  }
+
+  now(): number {
+    return this.clockMs;
+  }
+
+  /** The index a `prefix-i` id names, or -1. */
+  indexOf(id: string, prefix: 'ps-' | 'crm-'): number {
+    if (!id.startsWith(prefix)) return -1;
+    const i = Number(id.slice(prefix.length));
+    return Number.isInteger(i) && i >= 0 && i < this.size ? i : -1;
+  }
+
+  /** The index behind a computed email address, or -1. */
+  indexOfEmail(email: string): number {
+    const m = /^contact(\d+)@example\.com$/.exec(email.trim().toLowerCase());
+    return m ? Number(m[1]) : -1;
+  }
+
+  computed(i: number): Values {
+    return {
+      firstName: FIRST[i % FIRST.length]!,
+      lastName: LAST[(i * 7) % LAST.length]!,
+      email: `contact${i}@example.com`,
+      phone: `+4670${String(1_000_000 + (i % 9_000_000)).padStart(7, '0')}`,
+    };
+  }
+
+  /** Record i's current Propstreet values. */
+  psValues(i: number): Record<Field, string | null> {
+    const edits = this.psEdits.get(i);
+    return edits ? { ...this.computed(i), ...edits } : this.computed(i);
+  }
+
+  /** Keeps a written Propstreet value only when it differs from the computed one. */
+  writePs(i: number, field: Field, value: string | null): void {
+    const edits = this.psEdits.get(i) ?? {};
+    if (value === this.computed(i)[field]) delete edits[field];
+    else edits[field] = value;
+    if (Object.keys(edits).length > 0) this.psEdits.set(i, edits);
+    else this.psEdits.delete(i);
+  }
+
+  /** Keeps a written CRM value only when it differs from `computed` (the mapped base value). */
+  writeCrm(i: number, property: string, value: string | null, computed: string | null): void {
+    const edits = this.crmEdits.get(i) ?? {};
+    if (value === computed) delete edits[property];
+    else edits[property] = value;
+    if (Object.keys(edits).length > 0) this.crmEdits.set(i, edits);
+    else this.crmEdits.delete(i);
+  }
+}
+
+export const iso = (ms: number): string => new Date(ms).toISOString();

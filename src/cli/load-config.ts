@@ -1,0 +1,49 @@
+/**
+ * Loads a tenant file for a command and checks every connection's mapping before anything
+ * runs. The config loader passes `mappingOverrides` through unchecked, and the mapper is only
+ * built per connection inside a run: without this, a broken override in the second connection
+ * would fail after the first had already written, and its message would not name the line.
+ */
+import { readFileSync } from 'node:fs';
+import { loadTenantConfig, type TenantConfig } from '../config/index.js';
+import { isPropsyncError, ValidationError } from '../core/errors.js';
+import { loadMapping } from '../mapping/index.js';
+import { parseYamlWithPositions } from '../mapping/problem-source.js';
+
+export async function loadConfigForCli(file: string): Promise<TenantConfig> {
+  const config = await loadTenantConfig(file);
+  checkMappings(config, file);
+  return config;
+}
+
+/** Throws one MAPPING_INVALID error with every problem, located in the tenant file (`file:line:col`). */
+export function checkMappings(config: TenantConfig, displayFile: string): void {
+  let positions: ReturnType<typeof parseYamlWithPositions> | undefined;
+  const tenantSource = () => {
+    positions ??= parseYamlWithPositions(readFileSync(config.file, 'utf8'), displayFile);
+    return positions.source;
+  };
+  const problems: string[] = [];
+  const fieldErrors: Record<string, readonly string[]> = {};
+  for (const [i, c] of config.connections.entries()) {
+    try {
+      loadMapping(
+        c.mapping,
+        c.mappingOverrides
+          ? {
+              overrides: c.mappingOverrides,
+              source: displayFile,
+              at: ['connections', i, 'mappingOverrides'],
+              locate: (path, onKey) => tenantSource().position(path, onKey),
+            }
+          : undefined,
+      );
+    } catch (error) {
+      if (!isPropsyncError(error) || error.code !== 'MAPPING_INVALID') throw error;
+      problems.push(error.message);
+      if (error instanceof ValidationError) Object.assign(fieldErrors, error.fieldErrors);
+    }
+  }
+  if (problems.length > 0)
+    throw new ValidationError(problems.join('\n'), fieldErrors, { code: 'MAPPING_INVALID' });
+}

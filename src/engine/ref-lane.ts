@@ -1,0 +1,139 @@
+/**
+ * The ref lane: Propstreet externalRef write-backs for records just created in the CRM.
+ * Propstreet has no batch endpoint, so these cost one call per record at 600/min, against
+ * ~100 records per CRM call. They run here, concurrently with the next chunks, so CRM
+ * progress never waits on them; the run drains the lane before it checkpoints. The link is
+ * already stored (the CRM holds the key too), so a crash here loses nothing: the next run
+ * sees the missing ref and writes it.
+ */
+import pLimit from 'p-limit';
+import type { Clock } from '../core/clock.js';
+import { isPropsyncError } from '../core/errors.js';
+import type { PropstreetApi } from '../propstreet/port.js';
+import type { Contact } from '../propstreet/schema.js';
+import type { Failure, Link, Scope, StateChanges, StateStore } from '../state/port.js';
+import { stopsTheRun } from './crm-batches.js';
+import { refsWith } from './propstreet-writes.js';
+import type { RecordFailure, SyncSettings } from './types.js';
+
+export interface RefTask {
+  /** The link as committed; its Propstreet etag is updated after the write. */
+  readonly link: Link;
+  readonly contact: Contact;
+  readonly label: string;
+}
+
+export interface RefLaneDeps {
+  readonly propstreet: PropstreetApi;
+  readonly store: StateStore;
+  readonly scope: Scope;
+  readonly settings: SyncSettings;
+  readonly clock: Clock;
+  readonly fail: (side: 'propstreet', recordId: string, error: string, now: Date) => Failure;
+}
+
+const FLUSH_EVERY = 50;
+
+export class RefLane {
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly running: Promise<void>[] = [];
+  private pending: {
+    links: Link[];
+    ownEtags: { propstreetId: string; etag: string }[];
+    failures: Failure[];
+  } = {
+    links: [],
+    ownEtags: [],
+    failures: [],
+  };
+  private flushing: Promise<void> = Promise.resolve();
+  readonly failures: RecordFailure[] = [];
+  abort: unknown;
+  written = 0;
+
+  constructor(private readonly deps: RefLaneDeps) {
+    this.limit = pLimit(Math.max(1, deps.settings.propstreetConcurrency));
+  }
+
+  add(tasks: readonly RefTask[]): void {
+    for (const task of tasks) this.running.push(this.limit(() => this.run(task)));
+  }
+
+  /** Waits for every write-back and commits the last results. */
+  async drain(): Promise<void> {
+    await Promise.all(this.running);
+    await this.flush();
+  }
+
+  private async run(task: RefTask): Promise<void> {
+    const now = () => this.deps.clock.now();
+    if (this.abort) {
+      this.record(task, 'run stopped before the Propstreet externalRef write-back', now());
+      return;
+    }
+    try {
+      const written = await this.write(task.contact, task.link.crmId);
+      this.pending.links.push({
+        ...task.link,
+        propstreetEtag: written.etag ?? task.link.propstreetEtag,
+        updatedAt: now().toISOString(),
+      });
+      if (written.etag) this.pending.ownEtags.push({ propstreetId: written.id, etag: written.etag });
+      this.written++;
+    } catch (error) {
+      if (stopsTheRun(error)) this.abort ??= error;
+      this.record(
+        task,
+        `Propstreet externalRef write-back: ${error instanceof Error ? error.message : String(error)}`,
+        now(),
+      );
+    }
+    if (this.pending.links.length + this.pending.failures.length >= FLUSH_EVERY) await this.flush();
+  }
+
+  private record(task: RefTask, error: string, now: Date): void {
+    const failure = this.deps.fail('propstreet', task.link.propstreetId, error, now);
+    this.pending.failures.push(failure);
+    this.failures.push({
+      side: 'propstreet',
+      recordId: task.link.propstreetId,
+      label: task.label,
+      error,
+      quarantined: failure.quarantined,
+    });
+  }
+
+  private async write(contact: Contact, crmId: string): Promise<Contact> {
+    let current = contact;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deps.propstreet.patchContact(
+          current.id,
+          { externalRefs: refsWith(current.externalRefs, this.deps.settings.namespace, crmId) },
+          { ifMatch: current.etag ?? undefined },
+        );
+      } catch (error) {
+        if (!isPropsyncError(error) || error.code !== 'PRECONDITION_FAILED' || attempt >= 3) throw error;
+        // Only the ref is written here, so a fresh read is all a 412 needs; a user's value
+        // edit shows up in the next delta and is merged then.
+        const fresh = await this.deps.propstreet.getContact(current.id);
+        if (!fresh) throw error;
+        current = fresh;
+      }
+    }
+  }
+
+  private flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = { links: [], ownEtags: [], failures: [] };
+    if (batch.links.length + batch.failures.length === 0) return this.flushing;
+    const changes: StateChanges = {
+      upsertLinks: batch.links,
+      ownEtags: batch.ownEtags,
+      upsertFailures: batch.failures,
+    };
+    // Commits stay in order: a later flush never overtakes an earlier one.
+    this.flushing = this.flushing.then(() => this.deps.store.commit(this.deps.scope, changes));
+    return this.flushing;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * One queued run: read the tenant file as it is now, run that one connection through
+ * `syncTenant` on a shared state store whose run lock is a renewed lease, and say what the
+ * queue should do next. Never throws: every failure becomes a JobOutcome.
+ */
+import { syncTenant } from '../app/sync-tenant.js';
+import { loadTenantConfig, type TenantConfig } from '../config/index.js';
+import { PropsyncError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { type JobOutcome, outcomeOfError, outcomeOfResult } from './job-outcome.js';
+import { withLockLease } from './lease-store.js';
+import type { SyncJobData } from './queue.js';
+import type { TenantStores } from './tenant-stores.js';
+
+export interface SyncJobDeps {
+  readonly stores: TenantStores;
+  readonly logger: Logger;
+  /** TTL of the state lock's lease (renewed while the run lives). */
+  readonly lockTtlMs: number;
+  readonly loadConfig?: (file: string) => Promise<TenantConfig>;
+}
+
+export async function runSyncJob(data: SyncJobData, deps: SyncJobDeps): Promise<JobOutcome> {
+  const log = deps.logger.child({ tenant: data.tenant, connection: data.connection });
+  let config: TenantConfig;
+  try {
+    config = await (deps.loadConfig ?? loadTenantConfig)(data.tenantFile);
+    if (config.tenant !== data.tenant)
+      throw new PropsyncError(
+        'CONFIG_INVALID',
+        `${data.tenantFile} now holds tenant "${config.tenant}", the job was for "${data.tenant}"`,
+      );
+    if (!config.connections.some((c) => c.name === data.connection))
+      throw new PropsyncError('CONFIG_INVALID', `${data.tenantFile} has no connection "${data.connection}"`);
+  } catch (error) {
+    return outcomeOfError(error);
+  }
+
+  let opened: Awaited<ReturnType<TenantStores['open']>>;
+  try {
+    opened = await deps.stores.open(config);
+  } catch (error) {
+    return outcomeOfError(error);
+  }
+  const store = withLockLease(opened.store, { ttlMs: deps.lockTtlMs, logger: log });
+  try {
+    const run = await syncTenant(config, { dryRun: false, only: [data.connection], logger: deps.logger, store });
+    const result = run.connections[0]?.result;
+    if (!result) return { kind: 'dead-letter', code: 'INTERNAL', message: 'the run returned no result' };
+    return outcomeOfResult(result);
+  } catch (error) {
+    return outcomeOfError(error);
+  } finally {
+    await store.close().catch((error: unknown) => log.warn({ err: (error as Error).message }, 'lock release failed'));
+    await opened.release().catch(() => undefined);
+  }
+}

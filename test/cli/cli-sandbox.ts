@@ -1,0 +1,112 @@
+/**
+ * One sandbox (Propstreet + HubSpot + Salesforce fakes in this test process) per test file,
+ * a temp folder for tenant files and state, and `cli()` bound to the fakes' tokens.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { expect } from 'vitest';
+import type { ConnectionResult } from '../../src/engine/types.js';
+import {
+  type Sandbox,
+  type SandboxOptions,
+  startSandbox,
+  type TenantOptions,
+} from '../fakes/sandbox/sandbox.js';
+import { type CliOptions, type CliResult, cliTranscript, runCli } from './run-cli.js';
+
+export interface CliSandbox {
+  readonly sb: Sandbox;
+  readonly dir: string;
+  /** Runs propsync with the sandbox's tokens (plus `options.env`, which wins). */
+  cli(args: readonly string[], options?: CliOptions): Promise<CliResult>;
+  /** Writes a tenant file into the temp folder; returns its path. */
+  tenant(options?: TenantOptions): string;
+  /** Extra values that must never be printed (e.g. a wrong token a test passed in). */
+  addSecret(value: string): void;
+  /** Fails when any run of this file printed a token. */
+  expectNoSecretsPrinted(): void;
+  close(): Promise<void>;
+}
+
+export async function startCliSandbox(options: SandboxOptions = {}): Promise<CliSandbox> {
+  const sb = await startSandbox(options);
+  const dir = mkdtempSync(join(tmpdir(), 'propsync-cli-'));
+  const secrets = new Set(Object.values(sb.env).filter((v) => v.length >= 8));
+  return {
+    sb,
+    dir,
+    cli: (args, o = {}) => runCli(args, { ...o, env: { ...sb.env, ...o.env } }),
+    tenant: (t = {}) => sb.writeTenant(dir, t),
+    addSecret: (v) => secrets.add(v),
+    expectNoSecretsPrinted() {
+      const runs = cliTranscript();
+      expect(runs.length).toBeGreaterThan(0);
+      for (const r of runs) {
+        for (const s of secrets) {
+          expect(r.stdout.includes(s), `stdout of propsync ${r.args.join(' ')}`).toBe(false);
+          expect(r.stderr.includes(s), `stderr of propsync ${r.args.join(' ')}`).toBe(false);
+        }
+      }
+    },
+    async close() {
+      await sb.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RunJson {
+  readonly dryRun: boolean;
+  readonly exitCode: number;
+  readonly tenants: { tenant: string; connections: ConnectionResult[] }[];
+}
+
+/** The `run --json`/`plan --json` output of a one-tenant run, by connection name. */
+export function byConnection(r: CliResult): Record<string, ConnectionResult> {
+  const out: Record<string, ConnectionResult> = {};
+  for (const t of r.json<RunJson>().tenants) for (const c of t.connections) out[c.connection] = c;
+  return out;
+}
+
+/** The SQLite state file's bytes (main file and WAL), or null when it does not exist. */
+export function stateHash(file: string): string | null {
+  if (!existsSync(file)) return null;
+  const h = createHash('sha256').update(readFileSync(file));
+  if (existsSync(`${file}-wal`)) h.update(readFileSync(`${file}-wal`));
+  return h.digest('hex');
+}
+
+/** Rows per table of a SQLite state file. */
+export function stateRowCounts(file: string): Record<string, number> {
+  const db = new Database(file, { readonly: true });
+  try {
+    const tables = db.prepare("select name from sqlite_master where type = 'table'").all() as {
+      name: string;
+    }[];
+    return Object.fromEntries(
+      tables.map((t) => [
+        t.name,
+        (db.prepare(`select count(*) as n from "${t.name}"`).get() as { n: number }).n,
+      ]),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+/** Parsed stderr log lines (JSON lines when stderr is not a TTY); throws on a line that is not JSON. */
+export function logLines(r: CliResult): Record<string, unknown>[] {
+  return r.stderr
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      try {
+        return JSON.parse(l) as Record<string, unknown>;
+      } catch {
+        throw new Error(`stderr line is not JSON: ${l}`);
+      }
+    });
+}
