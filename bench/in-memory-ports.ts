@@ -27,6 +27,9 @@ const bump = (c: Counter, kind: string, by = 1) => {
   c[kind] = (c[kind] ?? 0) + by;
 };
 
+/** Lets timers run (the RSS sampler), as real I/O would between pages and batches. */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** First index at or after `from` that `keep` accepts, or `size`. */
 function nextMatch(from: number, size: number, keep: (i: number) => boolean): number {
   let i = from;
@@ -92,6 +95,7 @@ export function inMemoryPropstreet(w: InMemoryWorld, namespace: string): Propstr
         w.psExists[i] === 1 && w.psStamp[i]! >= since && (options.includeDeleted === true || !w.psDeleted[i]);
       let i = nextMatch(options.cursor ? Number(options.cursor) : 0, w.size, keep);
       for (;;) {
+        await yieldToLoop();
         bump(calls, 'read');
         const contacts: Contact[] = [];
         while (i < w.size && contacts.length < size) {
@@ -202,6 +206,7 @@ export function inMemoryCrm(w: InMemoryWorld, options: InMemoryCrmOptions): CrmA
       let i = nextMatch(0, w.size, keep);
       let newest = checkpoint === null ? w.now() : Number(checkpoint);
       for (;;) {
+        await yieldToLoop();
         bump(calls, 'search');
         const records: CrmRecord[] = [];
         while (i < w.size && records.length < CRM_PAGE) {
@@ -237,6 +242,7 @@ export function inMemoryCrm(w: InMemoryWorld, options: InMemoryCrmOptions): CrmA
     },
     async upsertByKey(inputs: readonly UpsertInput[]) {
       count('write', inputs.length);
+      await yieldToLoop();
       return inputs.map((input): WriteResult => {
         const i = w.indexOf(input.key, 'ps-');
         if (i < 0) throw new Error(`in-memory world has no ${input.key}`);
@@ -249,6 +255,7 @@ export function inMemoryCrm(w: InMemoryWorld, options: InMemoryCrmOptions): CrmA
     },
     async update(inputs: readonly UpdateInput[]) {
       count('write', inputs.length);
+      await yieldToLoop();
       return inputs.map((input): WriteResult => {
         const i = w.indexOf(input.id, 'crm-');
         if (!isLive(i)) return notFound(input.id);

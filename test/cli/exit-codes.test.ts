@@ -46,9 +46,12 @@ describe('propsync exit codes', () => {
     for (const name of ['hubspot', 'salesforce']) {
       expect(r[name]!.status, name).toBe('partial');
       expect(r[name]!.failures, name).toHaveLength(1);
-      console.log(JSON.stringify(r[name]!.failures), JSON.stringify(r[name]!.done));
+      // A failed create is keyed by the Propstreet contact it came from.
+      expect(r[name]!.failures[0]!.side, name).toBe('propstreet');
       expect(r[name]!.done.create.crm, name).toBe(19);
     }
+    expect(r.hubspot!.failures[0]!.recordId).toBe(psIds[3]);
+    expect(r.salesforce!.failures[0]!.recordId).toBe(psIds[5]);
     expect(r.salesforce!.failures[0]!.error).toContain('Blocked by a validation rule');
     expect(liveHubSpot()).toBe(19);
     expect(liveSalesforce()).toBe(19);
@@ -92,7 +95,6 @@ describe('propsync exit codes', () => {
     const held = await f.cli(['run', acme, '--json']);
     expect(held.code, describeRun(held)).toBe(4);
     const r = byConnection(held);
-    console.log(JSON.stringify(Object.values(r).map((c) => [c.status, c.abort, c.planned, c.done])), JSON.stringify(f.sb.hubspot!.control.dump().filter((c) => c.archived)));
     expect(r.hubspot!.abort?.code).toBe('MASS_DELETE_GUARD');
     for (const c of Object.values(r)) expect(c.done.delete.crm, c.connection).toBe(0);
     expect(liveHubSpot()).toBe(20);

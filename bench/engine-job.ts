@@ -1,0 +1,67 @@
+/**
+ * One engine run on the in-memory ports: `runConnection` with the tenant defaults of a HubSpot
+ * connection and the built-in HubSpot mapping, state in a SQLite file on disk.
+ */
+import { join } from 'node:path';
+import { mapperFromMapping } from '../src/app/mapper-from-mapping.js';
+import { systemClock } from '../src/core/clock.js';
+import { silentLogger } from '../src/core/logger.js';
+import { runConnection } from '../src/engine/run-connection.js';
+import type { SyncSettings } from '../src/engine/types.js';
+import { loadMapping } from '../src/mapping/index.js';
+import { createSqliteStateStore } from '../src/state/index.js';
+import { inMemoryCrm, inMemoryPropstreet } from './in-memory-ports.js';
+import { InMemoryWorld } from './in-memory-world.js';
+import { type EngineJob, type RunSummary, summarize } from './jobs.js';
+
+const NAMESPACE = 'hubspot';
+const KEY = 'propstreet_id';
+
+/** The tenant defaults (src/config/tenant-schema.ts) for a HubSpot connection. */
+export function engineSettings(): SyncSettings {
+  return {
+    tenant: 'bench',
+    connection: 'hubspot',
+    namespace: NAMESPACE,
+    direction: 'bidirectional',
+    conflictPolicy: 'newest-wins',
+    match: ['externalRef', 'key'],
+    deletes: { fromPropstreet: 'archive', fromCrm: 'unlink', maxShare: 0.1, maxCount: 500 },
+    ownChangeOrigins: [],
+    overlapMs: 300_000,
+    chunkSize: 500,
+    propstreetConcurrency: 4,
+    maxAttempts: 5,
+    retryBaseMs: 60_000,
+  };
+}
+
+export async function runEngineJob(job: EngineJob): Promise<RunSummary> {
+  const mapping = loadMapping(join(import.meta.dirname, '..', 'mappings', 'hubspot.contacts.yaml'));
+  const mapper = mapperFromMapping(mapping);
+  const world = new InMemoryWorld({ psOnly: job.psOnly, crmOnly: job.crmOnly, synced: job.synced });
+  const store = createSqliteStateStore({ path: job.statePath });
+  await store.migrate();
+  try {
+    const result = await runConnection(
+      engineSettings(),
+      {
+        propstreet: inMemoryPropstreet(world, NAMESPACE),
+        crm: inMemoryCrm(world, {
+          keyProperty: KEY,
+          names: { firstName: 'firstname', lastName: 'lastname', email: 'email', phone: 'phone' },
+          properties: [...mapper.crmProperties, KEY],
+        }),
+        store,
+        mapper,
+        clock: systemClock,
+        logger: silentLogger,
+        connectionsInTenant: 1,
+      },
+      { dryRun: job.dryRun },
+    );
+    return summarize(result);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,13 @@
+/** One tenant sync through the real stack: config file, clients, adapters, engine, SQLite state. */
+import { syncTenant } from '../src/app/sync-tenant.js';
+import { loadTenantConfig } from '../src/config/index.js';
+import { silentLogger } from '../src/core/logger.js';
+import { type RunSummary, summarize, type TenantJob } from './jobs.js';
+
+export async function runTenantJob(job: TenantJob): Promise<RunSummary> {
+  const config = await loadTenantConfig(job.configPath, { env: { ...job.env } });
+  const run = await syncTenant(config, { dryRun: job.dryRun, logger: silentLogger });
+  const [connection] = run.connections;
+  if (!connection) throw new Error(`tenant ${config.tenant} ran no connection`);
+  return summarize(connection.result);
+}

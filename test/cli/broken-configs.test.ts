@@ -1,0 +1,185 @@
+/**
+ * Broken tenant files through the real CLI: exit 2, nothing on stdout, and one
+ * `file:line:col key: expected …` line on stderr that names the right place.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, cliTranscript, describeRun, runCli } from './run-cli.js';
+
+const ENV = {
+  PROPSTREET_TOKEN: 'ps-token-for-broken-configs-0001',
+  HUBSPOT_TOKEN: 'pat-na1-broken-configs-0002',
+};
+const LITERAL = 'ps-literal-secret-abcdef123456';
+
+// Line numbers below refer to this file; `extra` lines are added to the first connection (line 9 on).
+const base = (extra: readonly string[] = [], tail: readonly string[] = []) =>
+  [
+    'tenant: acme',
+    'propstreet:',
+    '  baseUrl: http://127.0.0.1:9',
+    '  token: ${PROPSTREET_TOKEN}',
+    'connections:',
+    '  - name: hubspot',
+    '    type: hubspot',
+    '    accessToken: ${HUBSPOT_TOKEN}',
+    ...extra.map((l) => `    ${l}`),
+    ...tail,
+    'state:',
+    '  sqlite: ./acme.db',
+    '',
+  ].join('\n');
+
+const salesforce = (name: string, instanceUrl?: string) => [
+  `  - name: ${name}`,
+  '    type: salesforce',
+  ...(instanceUrl ? [`    instanceUrl: ${instanceUrl}`] : []),
+  '    accessToken: ${HUBSPOT_TOKEN}',
+];
+
+interface Case {
+  readonly name: string;
+  readonly yaml: string;
+  /** `line:col key` of the first problem line, and text the message must contain. */
+  readonly at: string;
+  readonly says: string;
+}
+
+const CASES: readonly Case[] = [
+  {
+    name: 'unknown key',
+    yaml: base(['conflictPolicey: newest-wins']),
+    at: '9:5 connections[0].conflictPolicey',
+    says: 'unknown key "conflictPolicey" (did you mean "conflictPolicy"?)',
+  },
+  {
+    name: 'wrong enum value',
+    yaml: base(['conflictPolicy: wins']),
+    at: '9:21 connections[0].conflictPolicy',
+    says: 'expected one of propstreet-wins | crm-wins | newest-wins | manual, got "wins"',
+  },
+  {
+    name: 'missing tenant',
+    yaml: base().replace('tenant: acme\n', ''),
+    at: '1:1 tenant',
+    says: 'got nothing',
+  },
+  {
+    name: 'bad cron',
+    yaml: `${base()}schedule: '61 * * * *'\n`,
+    at: '13:11 schedule',
+    says: 'expected a cron expression',
+  },
+  {
+    name: 'literal token',
+    yaml: base().replace('${PROPSTREET_TOKEN}', LITERAL),
+    at: '4:10 propstreet.token',
+    says: 'put it in the environment',
+  },
+  {
+    name: 'missing environment variable',
+    yaml: base().replace('${HUBSPOT_TOKEN}', '${NOT_SET_ANYWHERE_TOKEN}'),
+    at: '8:18 connections[0].accessToken',
+    says: 'expected environment variable NOT_SET_ANYWHERE_TOKEN to be set',
+  },
+  {
+    name: 'duplicate connection name',
+    yaml: base([], salesforce('hubspot', 'https://acme.my.salesforce.com')),
+    at: '9:11 connections[1].name',
+    says: 'expected a connection name unique in this tenant, got "hubspot"',
+  },
+  {
+    name: 'salesforce without instanceUrl',
+    yaml: base([], salesforce('sf')),
+    at: '9:5 connections[1].instanceUrl',
+    says: 'expected an http(s) URL, got nothing',
+  },
+  {
+    name: 'maxShare 2',
+    yaml: base(['deletes:', '  maxShare: 2']),
+    at: '10:17 connections[0].deletes.maxShare',
+    says: 'expected a share in (0, 1], got 2',
+  },
+  {
+    name: 'YAML syntax error',
+    yaml: base().replace('  token: ${PROPSTREET_TOKEN}', '  token: [${PROPSTREET_TOKEN}\n  x: 1'),
+    at: '5:3 (syntax)',
+    says: 'expected valid YAML',
+  },
+  {
+    name: '!!js/function tag',
+    yaml: `${base()}log: !!js/function 'function () { return 1 }'\n`,
+    at: '13:20 log',
+    says: 'config files cannot run code or use custom tags), got tag !!js/function',
+  },
+  {
+    name: 'chunkSize of the wrong type',
+    yaml: base(['chunkSize: lots']),
+    at: '9:16 connections[0].chunkSize',
+    says: 'expected a whole number, got "lots"',
+  },
+  {
+    name: 'broken mapping override',
+    yaml: base(['mappingOverrides:', '  remove: [nosuchfield]']),
+    at: '10:16 connections[0].mappingOverrides.remove[0]',
+    says: 'no field named "nosuchfield"',
+  },
+];
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('broken tenant configs through the CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'propsync-broken-'));
+  const results = new Map<string, { file: string; run: CliResult }>();
+  beforeAll(async () => {
+    const limit = pLimit(4);
+    await Promise.all(
+      CASES.map((c, i) =>
+        limit(async () => {
+          const file = join(dir, `case-${i}.yaml`);
+          writeFileSync(file, c.yaml);
+          results.set(c.name, { file, run: await runCli(['validate', file], { env: ENV }) });
+        }),
+      ),
+    );
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each(CASES.map((c) => [c.name, c] as const))('%s: exit 2, located message', (_name, c) => {
+    const { file, run } = results.get(c.name)!;
+    expect(run.code, describeRun(run)).toBe(2);
+    expect(run.stdout).toBe('');
+    const [lineCol, key] = c.at.split(' ') as [string, string];
+    const first = new RegExp(`^propsync: ${escape(file)}:${lineCol} ${escape(key)}: (.*)$`, 'm');
+    expect(run.stderr, describeRun(run)).toMatch(first);
+    expect(run.stderr.match(first)?.[1]).toContain(c.says);
+  });
+
+  it('a missing file is a config error too', async () => {
+    const run = await runCli(['validate', join(dir, 'nope.yaml')], { env: ENV });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `${join(dir, 'nope.yaml')}:1:1 (file): expected a readable config file, got ENOENT`,
+    );
+  });
+
+  it('run stops on a broken override in the second connection before syncing the first', async () => {
+    const file = join(dir, 'second-broken.yaml');
+    const broken = [...salesforce('sf', 'http://127.0.0.1:9'), '    mappingOverrides:', '      add: [{}]'];
+    writeFileSync(file, base([], broken));
+    const run = await runCli(['run', file], { env: ENV, timeoutMs: 10_000 });
+    expect(run.code, describeRun(run)).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`${escape(file)}:\\d+:\\d+ connections\\[1\\]\\.mappingOverrides`));
+    // Nothing was contacted and no state was opened: the first connection never started.
+    expect(existsSync(join(dir, 'acme.db'))).toBe(false);
+    expect(run.ms).toBeLessThan(3000);
+  });
+
+  it('never prints a token or the literal secret', () => {
+    for (const r of cliTranscript())
+      for (const s of [...Object.values(ENV), LITERAL]) expect(`${r.stdout}${r.stderr}`).not.toContain(s);
+  });
+});
