@@ -45,8 +45,9 @@ export async function pairsForPropstreet(
       )
     ).map((l) => [l.propstreetId, l]),
   );
-  const linkedCrmIds = [...links.values()].map((l) => l.crmId);
-  const staged = staging.takeCrm(linkedCrmIds);
+  // Merged-away records are left for the CRM pass, which moves their links to the survivor.
+  const peeked = staging.peekCrm([...links.values()].map((l) => l.crmId));
+  const staged = staging.takeCrm([...peeked.values()].filter((r) => !r.mergedInto).map((r) => r.id));
 
   const echoes = await deps.echoes(chunk);
   const pairs = new Map<string, PairState>();
@@ -223,12 +224,14 @@ export async function pairsForCrm(chunk: readonly CrmRecord[], deps: ResolverDep
       const survivor = records.get(survivorId);
       const other = taken.get(survivorId);
       if (!survivor || (other && other.propstreetId !== link.propstreetId)) {
+        // Two linked records merged into one: the survivor keeps its contact; this contact
+        // is unlinked (the CRM says it is the same person: merging contacts is for a human).
         out.push({
           propstreet: null,
           crm: { id: link.crmId, properties: {}, modifiedAt: new Date(0).toISOString(), deleted: true },
           link,
           propstreetEcho: false,
-          skipReason: `merged into ${survivorId}, which is ${survivor ? 'linked to another contact' : 'gone'}`,
+          mergedAway: `merged into ${survivorId}, which is ${survivor ? 'linked to another contact' : 'gone'}`,
         });
         continue;
       }

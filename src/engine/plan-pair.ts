@@ -22,6 +22,8 @@ export interface PairState {
   readonly propstreetEcho: boolean;
   /** Why the pair cannot be planned (e.g. an ambiguous email match), when it cannot. */
   readonly skipReason?: string | undefined;
+  /** The CRM record was merged into one linked elsewhere: the link ends, nothing is deleted. */
+  readonly mergedAway?: string | undefined;
 }
 
 export interface PairPlan {
@@ -85,6 +87,7 @@ export function planPair(pair: PairState, settings: SyncSettings, mapper: Record
   const crmDeleted = Boolean(pair.crm?.deleted);
 
   if (pair.skipReason) return done({ ...base, action: 'skip', reason: pair.skipReason });
+  if (pair.mergedAway) return done({ ...base, action: 'unlink', reason: pair.mergedAway });
 
   if (!pair.link) {
     if (pair.propstreet && !psDeleted) {

@@ -40,8 +40,15 @@ export class Staging {
 
   putCrm(records: readonly CrmRecord[]): void {
     const stmt = this.db.prepare(
+      // A merged-away record may also show up as a plain deletion (HubSpot lists it as
+      // archived): the merge is the better fact, so a later plain deletion keeps it.
       `INSERT INTO crm (id, modified, json) VALUES (?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET modified = excluded.modified, json = excluded.json
+       ON CONFLICT(id) DO UPDATE SET modified = excluded.modified,
+         json = CASE
+           WHEN json_extract(crm.json, '$.mergedInto') IS NOT NULL
+            AND json_extract(excluded.json, '$.mergedInto') IS NULL
+            AND json_extract(excluded.json, '$.deleted') = 1 THEN crm.json
+           ELSE excluded.json END
        WHERE excluded.modified >= crm.modified`,
     );
     this.db.transaction(() => {

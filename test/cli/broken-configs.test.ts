@@ -15,17 +15,20 @@ const ENV = {
 };
 const LITERAL = 'ps-literal-secret-abcdef123456';
 
-// Line numbers below refer to this file; `extra` lines are added to the first connection (line 9 on).
+/** A config file's `${NAME}` reference. */
+const ref = (name: string) => `\${${name}}`;
+
+// Line numbers below refer to this file (10 lines); `extra` lines go into the first connection, from line 9.
 const base = (extra: readonly string[] = [], tail: readonly string[] = []) =>
   [
     'tenant: acme',
     'propstreet:',
     '  baseUrl: http://127.0.0.1:9',
-    '  token: ${PROPSTREET_TOKEN}',
+    `  token: ${ref('PROPSTREET_TOKEN')}`,
     'connections:',
     '  - name: hubspot',
     '    type: hubspot',
-    '    accessToken: ${HUBSPOT_TOKEN}',
+    `    accessToken: ${ref('HUBSPOT_TOKEN')}`,
     ...extra.map((l) => `    ${l}`),
     ...tail,
     'state:',
@@ -37,7 +40,7 @@ const salesforce = (name: string, instanceUrl?: string) => [
   `  - name: ${name}`,
   '    type: salesforce',
   ...(instanceUrl ? [`    instanceUrl: ${instanceUrl}`] : []),
-  '    accessToken: ${HUBSPOT_TOKEN}',
+  `    accessToken: ${ref('HUBSPOT_TOKEN')}`,
 ];
 
 interface Case {
@@ -70,18 +73,18 @@ const CASES: readonly Case[] = [
   {
     name: 'bad cron',
     yaml: `${base()}schedule: '61 * * * *'\n`,
-    at: '13:11 schedule',
+    at: '11:11 schedule',
     says: 'expected a cron expression',
   },
   {
     name: 'literal token',
-    yaml: base().replace('${PROPSTREET_TOKEN}', LITERAL),
+    yaml: base().replace(ref('PROPSTREET_TOKEN'), LITERAL),
     at: '4:10 propstreet.token',
     says: 'put it in the environment',
   },
   {
     name: 'missing environment variable',
-    yaml: base().replace('${HUBSPOT_TOKEN}', '${NOT_SET_ANYWHERE_TOKEN}'),
+    yaml: base().replace(ref('HUBSPOT_TOKEN'), ref('NOT_SET_ANYWHERE_TOKEN')),
     at: '8:18 connections[0].accessToken',
     says: 'expected environment variable NOT_SET_ANYWHERE_TOKEN to be set',
   },
@@ -105,14 +108,14 @@ const CASES: readonly Case[] = [
   },
   {
     name: 'YAML syntax error',
-    yaml: base().replace('  token: ${PROPSTREET_TOKEN}', '  token: [${PROPSTREET_TOKEN}\n  x: 1'),
-    at: '5:3 (syntax)',
+    yaml: base().replace('  token: $', '  token: [$'),
+    at: '4:12 (syntax)',
     says: 'expected valid YAML',
   },
   {
     name: '!!js/function tag',
     yaml: `${base()}log: !!js/function 'function () { return 1 }'\n`,
-    at: '13:20 log',
+    at: '11:20 log',
     says: 'config files cannot run code or use custom tags), got tag !!js/function',
   },
   {
@@ -129,7 +132,7 @@ const CASES: readonly Case[] = [
   },
 ];
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('broken tenant configs through the CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'propsync-broken-'));
@@ -153,7 +156,7 @@ describe('broken tenant configs through the CLI', () => {
     expect(run.code, describeRun(run)).toBe(2);
     expect(run.stdout).toBe('');
     const [lineCol, key] = c.at.split(' ') as [string, string];
-    const first = new RegExp(`^propsync: ${escape(file)}:${lineCol} ${escape(key)}: (.*)$`, 'm');
+    const first = new RegExp(`^propsync: ${escapeRe(file)}:${lineCol} ${escapeRe(key)}: (.*)$`, 'm');
     expect(run.stderr, describeRun(run)).toMatch(first);
     expect(run.stderr.match(first)?.[1]).toContain(c.says);
   });
@@ -172,10 +175,11 @@ describe('broken tenant configs through the CLI', () => {
     writeFileSync(file, base([], broken));
     const run = await runCli(['run', file], { env: ENV, timeoutMs: 10_000 });
     expect(run.code, describeRun(run)).toBe(2);
-    expect(run.stderr).toMatch(new RegExp(`${escape(file)}:\\d+:\\d+ connections\\[1\\]\\.mappingOverrides`));
+    expect(run.stderr).toMatch(
+      new RegExp(`${escapeRe(file)}:\\d+:\\d+ connections\\[1\\]\\.mappingOverrides`),
+    );
     // Nothing was contacted and no state was opened: the first connection never started.
     expect(existsSync(join(dir, 'acme.db'))).toBe(false);
-    expect(run.ms).toBeLessThan(3000);
   });
 
   it('never prints a token or the literal secret', () => {

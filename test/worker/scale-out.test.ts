@@ -71,7 +71,6 @@ describe('scale-out: 3 workers, 50 tenants', () => {
     );
 
     const jobs = await jobRows(queueSchema, SYNC_QUEUE);
-    console.log("DEBUG", jobs.length, JSON.stringify([...spans.entries()].slice(0,3)), jobs.map(j=>JSON.stringify(j.output)).slice(0,5));
     const scopes = farm.tenants.flatMap((t) => t.connections.map((connection) => ({ tenant: t.tenant, connection })));
     expect(jobs.length).toBeGreaterThanOrEqual(scopes.length);
     expect(new Set(jobs.map((j) => j.singletonKey))).toEqual(new Set(scopes.map((s) => `${s.tenant}/${s.connection}`)));

@@ -1,0 +1,63 @@
+/**
+ * API calls as the fakes saw them (their request logs are the ground truth: retries and 429s
+ * included), sorted into the kinds the optimum is stated in; `429:<kind>` counts the
+ * rate-limited answers among a kind's calls.
+ */
+import type { Sandbox } from '../test/fakes/sandbox/sandbox.js';
+import type { RequestLogEntry } from '../test/fakes/shared/http-fake.js';
+import type { ApiCalls, CallCounts } from './model.js';
+
+export type NetworkApi = 'propstreet' | 'hubspot' | 'salesforce';
+
+const CONTACTS = '/api/v1/network/contacts';
+
+function propstreetKind(r: RequestLogEntry): string {
+  if (r.method !== 'GET') return 'write';
+  return r.path === CONTACTS ? 'list' : 'get';
+}
+
+function hubspotKind(r: RequestLogEntry): string {
+  if (r.path.endsWith('/search')) return 'search';
+  if (r.path.endsWith('/batch/read')) return 'read';
+  if (r.method === 'GET') return r.path === '/crm/v3/objects/contacts' ? 'list' : 'read';
+  return 'write';
+}
+
+function salesforceKind(r: RequestLogEntry): string {
+  if (r.method !== 'GET') return 'write';
+  if (!/\/query(All)?(\/|$)/.test(r.path)) return 'meta';
+  // Point lookups (by id, key, email) are `IN (…)` queries; the delta read is not.
+  return /\+IN\+|\sIN\s/.test(decodeURIComponent(r.query)) ? 'lookup' : 'query';
+}
+
+function countOf(entries: readonly RequestLogEntry[], kind: (r: RequestLogEntry) => string): CallCounts {
+  const out: CallCounts = {};
+  for (const r of entries) {
+    const k = kind(r);
+    out[k] = (out[k] ?? 0) + 1;
+    if (r.status === 429) out[`429:${k}`] = (out[`429:${k}`] ?? 0) + 1;
+  }
+  return out;
+}
+
+function apiLog(sb: Sandbox, api: NetworkApi): readonly RequestLogEntry[] {
+  if (api === 'propstreet') return sb.propstreet.apiRequests();
+  if (api === 'hubspot') return sb.hubspot?.control.apiRequests() ?? [];
+  return (sb.salesforce?.http.requests ?? []).filter((r) => r.path.startsWith('/services/data'));
+}
+
+const KIND: Record<NetworkApi, (r: RequestLogEntry) => string> = {
+  propstreet: propstreetKind,
+  hubspot: hubspotKind,
+  salesforce: salesforceKind,
+};
+
+/** A mark in every log; `since(mark)` counts what came after it. */
+export function markLogs(sb: Sandbox, apis: readonly NetworkApi[]): () => ApiCalls {
+  const start = Object.fromEntries(apis.map((a) => [a, apiLog(sb, a).length])) as Record<NetworkApi, number>;
+  return () => {
+    const out: ApiCalls = {};
+    for (const a of apis) out[a] = countOf(apiLog(sb, a).slice(start[a]), KIND[a]);
+    return out;
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * `propsync worker` as a real child process: killed with SIGKILL mid-run, its job is retried
+ * by another worker once it expires and nothing is duplicated or lost; stopped with SIGTERM,
+ * it finishes the run in flight, takes nothing new and exits 0.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createBoss,
+  createEnqueuer,
+  type Enqueuer,
+  type RunningWorker,
+  startBoss,
+  startWorker,
+  SYNC_QUEUE,
+} from '../../src/worker/index.js';
+import { ensureQueues } from '../../src/worker/queue.js';
+import { dropSchema } from '../state/pg-test-db.js';
+import {
+  type Child,
+  crmKeys,
+  type Farm,
+  type FarmTenant,
+  jobRows,
+  quiet,
+  spawnCli,
+  startFarm,
+  TEST_DATABASE_URL,
+  testSchemaName,
+  waitFor,
+} from './support.js';
+
+const CONTACTS = 40;
+
+describe('worker processes', () => {
+  const queueSchema = testSchemaName('boss');
+  let farm: Farm;
+  let boss: ReturnType<typeof createBoss>;
+  let enqueuer: Enqueuer;
+  const children: Child[] = [];
+  const workers: RunningWorker[] = [];
+
+  beforeAll(async () => {
+    // Slow enough (8 chunks, ~40 ms a call) that a run is still going when we signal it.
+    farm = await startFarm({
+      tenants: 3,
+      contacts: CONTACTS,
+      latencyMs: [30, 50],
+      connection: { chunkSize: 5 },
+      label: 'proc',
+    });
+    boss = createBoss({ databaseUrl: TEST_DATABASE_URL, schema: queueSchema, supervise: false });
+    await startBoss(boss, TEST_DATABASE_URL);
+    await ensureQueues(boss);
+    enqueuer = createEnqueuer(boss, { databaseUrl: TEST_DATABASE_URL, schema: queueSchema });
+  });
+
+  afterAll(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    await Promise.all(children.map((c) => c.exited));
+    await Promise.all(workers.map((w) => w.stop({ timeoutMs: 5000 })));
+    await enqueuer?.close();
+    await boss?.stop({ graceful: false });
+    await farm?.close();
+    await dropSchema(queueSchema);
+  });
+
+  const worker = (...extra: string[]) => {
+    const child = spawnCli([
+      'worker',
+      '--database',
+      TEST_DATABASE_URL,
+      '--queue-schema',
+      queueSchema,
+      '--concurrency',
+      '1',
+      '--poll-interval',
+      '0.5',
+      ...extra,
+    ]);
+    children.push(child);
+    return child;
+  };
+  const send = (t: FarmTenant, settings: Parameters<Enqueuer['enqueue']>[1] = {}) =>
+    enqueuer.enqueue({ tenantFile: t.file, tenant: t.tenant, connection: 'hubspot' }, settings);
+  const crmWrites = (t: FarmTenant) => t.sb.hubspot!.control.apiRequests().filter((r) => r.write).length;
+  const jobsOf = async (t: FarmTenant) =>
+    (await jobRows(queueSchema, SYNC_QUEUE)).filter((j) => j.singletonKey === `${t.tenant}/hubspot`);
+
+  async function expectSyncedOnce(t: FarmTenant) {
+    expect(crmKeys(t, 'hubspot').sort()).toEqual([...t.propstreetIds].sort());
+    const byPsId = new Map(t.sb.hubspot!.control.dump().map((c) => [c.properties.propstreet_id, c.id]));
+    for (const id of t.propstreetIds) {
+      const refs = t.sb.propstreet.contact(id)?.externalRefs.filter((r) => r.namespace === 'hubspot') ?? [];
+      expect(refs.map((r) => r.id)).toEqual([byPsId.get(id)]);
+    }
+    expect(await (await farm.state()).countLinks({ tenant: t.tenant, connection: 'hubspot' })).toBe(CONTACTS);
+  }
+
+  it('retries the job of a worker killed mid-run on another worker, without duplicates', async () => {
+    const t = farm.tenants[0]!;
+    const child = worker('--lock-ttl', '1', '--maintenance-interval', '1');
+    const sent = await send(t, { expireInSeconds: 3, retryDelaySeconds: 1, retryBackoff: false, retryLimit: 3 });
+    expect(sent.queued).toBe(true);
+    await waitFor('the child to be mid-run', () => crmWrites(t) >= 2, 15_000);
+    child.kill('SIGKILL');
+    expect((await child.exited).signal).toBe('SIGKILL');
+    expect(crmKeys(t, 'hubspot').length).toBeLessThan(CONTACTS);
+
+    const other = await startWorker({
+      databaseUrl: TEST_DATABASE_URL,
+      queueSchema,
+      concurrency: 1,
+      pollingIntervalSeconds: 0.5,
+      maintenanceIntervalSeconds: 1,
+      logger: quiet,
+    });
+    workers.push(other);
+    const [job] = await waitFor('the retried job to complete', async () => {
+      const jobs = await jobsOf(t);
+      return jobs.length === 1 && jobs[0]!.state === 'completed' ? jobs : undefined;
+    });
+    const dbgRuns = await (await farm.state()).listRuns({ tenant: t.tenant, connection: 'hubspot' }, 10);
+    console.log('DEBUG', JSON.stringify(dbgRuns.map((r) => ({ s: r.status, sum: r.summary })), null, 0).slice(0, 3000));
+    console.log('DEBUG2', JSON.stringify(t.sb.propstreet.allContacts().map((c) => [c.id, c.externalRefs, c.updatedUtc])));
+    console.log('DEBUG3', JSON.stringify(t.sb.hubspot!.control.apiRequests().map((r) => [r.method, r.path, r.records, r.status, r.at])));
+    console.log('DEBUG4', JSON.stringify(t.sb.propstreet.apiRequests().map((r) => [r.method, r.path, r.query, r.status, r.at])));
+    expect(job!.retryCount).toBe(1);
+    expect(job!.output).toMatchObject({ outcome: 'ok' });
+    await expectSyncedOnce(t);
+    const runs = await (await farm.state()).listRuns({ tenant: t.tenant, connection: 'hubspot' }, 10);
+    expect(runs.map((r) => r.status).sort()).toEqual(['ok', 'running']);
+    expect(await other.stop()).toEqual({ drained: true });
+    workers.splice(workers.indexOf(other), 1);
+  }, 20_000);
+
+  it('drains on SIGTERM: the run in flight finishes, nothing new is taken, exit 0', async () => {
+    const [, t, next] = farm.tenants;
+    const child = worker('--shutdown-timeout', '15');
+    expect((await send(t!)).queued).toBe(true);
+    await waitFor('the child to be mid-run', () => crmWrites(t!) >= 1, 15_000);
+    child.kill('SIGTERM');
+    expect((await send(next!)).queued).toBe(true);
+    const exit = await child.exited;
+    expect(exit, child.output()).toEqual({ code: 0, signal: null });
+    expect(child.output()).toContain('worker stopped');
+
+    const [job] = await jobsOf(t!);
+    expect(job).toMatchObject({ state: 'completed', retryCount: 0, output: { outcome: 'ok' } });
+    await expectSyncedOnce(t!);
+    // Queued after the signal: left for another worker.
+    expect((await jobsOf(next!)).map((j) => j.state)).toEqual(['created']);
+    expect(crmWrites(next!)).toBe(0);
+  }, 20_000);
+});
