@@ -11,7 +11,10 @@ process.once('message', (job: Job) => {
     .then((run) => measure(run))
     .then(({ value, measured }) => process.send?.({ ok: true, summary: value, measured }))
     .catch((error: unknown) =>
-      process.send?.({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+      process.send?.({
+        ok: false,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      }),
     )
     .finally(() => process.disconnect?.());
 });

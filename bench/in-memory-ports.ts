@@ -14,7 +14,12 @@ import type {
   UpsertInput,
   WriteResult,
 } from '../src/crm/port.js';
-import type { ContactPage, ListContactsOptions, PropstreetApi, UpsertAction } from '../src/propstreet/port.js';
+import type {
+  ContactPage,
+  ListContactsOptions,
+  PropstreetApi,
+  UpsertAction,
+} from '../src/propstreet/port.js';
 import type { Contact, ContactWrite } from '../src/propstreet/schema.js';
 import { crmId, FIELDS, type Field, type InMemoryWorld, iso, psId } from './in-memory-world.js';
 
@@ -115,7 +120,9 @@ export function inMemoryPropstreet(w: InMemoryWorld, namespace: string): Propstr
     async getByExternalRef(namespace_, externalId) {
       bump(calls, 'read');
       const i = w.indexOf(externalId, 'crm-');
-      return namespace_.toLowerCase() === ns && i >= 0 && w.psExists[i] && w.refWritten[i] ? contact(i) : null;
+      return namespace_.toLowerCase() === ns && i >= 0 && w.psExists[i] && w.refWritten[i]
+        ? contact(i)
+        : null;
     },
     async createContact() {
       bump(calls, 'write');
@@ -182,7 +189,8 @@ export function inMemoryCrm(w: InMemoryWorld, options: InMemoryCrmOptions): CrmA
     const base = computed(i);
     for (const [k, v] of Object.entries(properties)) {
       if (k === keyProperty) {
-        if (v !== null && v !== psId(i)) throw new Error(`in-memory world pairs ${crmId(i)} with ${psId(i)} only`);
+        if (v !== null && v !== psId(i))
+          throw new Error(`in-memory world pairs ${crmId(i)} with ${psId(i)} only`);
         w.keyWritten[i] = v === null ? 0 : 1;
       } else w.writeCrm(i, k, v, base[k] ?? null);
     }
@@ -220,7 +228,10 @@ export function inMemoryCrm(w: InMemoryWorld, options: InMemoryCrmOptions): CrmA
     },
     async readByIds(ids) {
       count('read', ids.length);
-      return ids.map((id) => w.indexOf(id, 'crm-')).filter(isLive).map(record);
+      return ids
+        .map((id) => w.indexOf(id, 'crm-'))
+        .filter(isLive)
+        .map(record);
     },
     async readByKeys(keys) {
       count('read', keys.length);

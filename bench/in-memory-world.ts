@@ -10,7 +10,19 @@ export const FIELDS = ['firstName', 'lastName', 'email', 'phone'] as const;
 export type Field = (typeof FIELDS)[number];
 export type Values = Record<Field, string>;
 
-const FIRST = ['Anna', 'Erik', 'Maria', 'Lars', 'Karin', 'Johan', 'Sofia', 'Anders', 'Elin', 'Mikael', 'Ingrid'];
+const FIRST = [
+  'Anna',
+  'Erik',
+  'Maria',
+  'Lars',
+  'Karin',
+  'Johan',
+  'Sofia',
+  'Anders',
+  'Elin',
+  'Mikael',
+  'Ingrid',
+];
 const LAST = ['Andersson', 'Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson', 'Persson'];
 /** Every stamp lies before this instant plus a few million ms, so never in the engine's future. */
 const BASE = Date.parse('2025-01-01T00:00:00Z');

@@ -60,7 +60,9 @@ export function optimum(api: Api, s: RunSummary, o: { dryRun: boolean; increment
   }
   const b = BATCH[api];
   const writes =
-    ceil(d.create.crm, b.write) + ceil(d.update.crm + d.create.propstreet, b.write) + ceil(d.delete.crm, b.write);
+    ceil(d.create.crm, b.write) +
+    ceil(d.update.crm + d.create.propstreet, b.write) +
+    ceil(d.delete.crm, b.write);
   // HubSpot search never returns archived records: an incremental read lists them (1 page at least).
   const archived = api === 'hubspot' && o.incremental ? 1 : 0;
   return { reads: Math.max(1, ceil(s.pulled.crm, b.page)) + archived, writes: o.dryRun ? 0 : writes };
@@ -108,8 +110,10 @@ export function naiveBaseline(
   const d = s.done;
   const lookups = d.create.crm + d.link;
   const calls: Partial<Record<Api, number>> = {
-    propstreet: Math.max(1, s.pulled.propstreet) + d.create.propstreet + d.update.propstreet + d.create.crm + d.link,
-    [crm]: Math.max(1, s.pulled.crm) + lookups + d.create.crm + d.update.crm + d.create.propstreet + d.delete.crm,
+    propstreet:
+      Math.max(1, s.pulled.propstreet) + d.create.propstreet + d.update.propstreet + d.create.crm + d.link,
+    [crm]:
+      Math.max(1, s.pulled.crm) + lookups + d.create.crm + d.update.crm + d.create.propstreet + d.delete.crm,
   };
   const latencyS = Object.entries(calls).reduce(
     (sum, [api, n]) => sum + ((n ?? 0) * (rttMs[api as Api] ?? 0)) / 1000,
@@ -137,7 +141,12 @@ export interface Projection {
 }
 
 /** Scales measured calls per record to larger N (valid for runs whose calls grow with N). */
-export function project(calls: ApiCalls, best: Partial<Record<Api, Optimum>>, n: number, to: number): Projection {
+export function project(
+  calls: ApiCalls,
+  best: Partial<Record<Api, Optimum>>,
+  n: number,
+  to: number,
+): Projection {
   const f = to / n;
   const scaled: ApiCalls = {};
   for (const [api, c] of Object.entries(calls) as [Api, CallCounts][]) {

@@ -20,7 +20,12 @@ const UNLIMITED = 1e9;
 
 export function setFast(sb: Sandbox): void {
   sb.propstreet.setRateLimit(UNLIMITED, 60_000);
-  sb.hubspot?.control.setRateLimit({ max: UNLIMITED, intervalMs: 10_000, daily: UNLIMITED, searchPerSecond: UNLIMITED });
+  sb.hubspot?.control.setRateLimit({
+    max: UNLIMITED,
+    intervalMs: 10_000,
+    daily: UNLIMITED,
+    searchPerSecond: UNLIMITED,
+  });
   sb.hubspot?.control.resetRateLimits();
   sb.salesforce?.control.setApiUsage({ used: 0, limit: UNLIMITED });
   for (const f of fakes(sb)) f.faults.setLatency(0, 0);

@@ -133,7 +133,12 @@ export function buildResult(input: ResultInput): ScenarioResult {
   }
   if (input.zeroChange) {
     const total = apis.reduce((sum, api) => sum + all(calls[api]), 0);
-    targets.push({ name: '0-change calls', goal: '≤ 3 per connection', value: String(total), met: total <= 3 });
+    targets.push({
+      name: '0-change calls',
+      goal: '≤ 3 per connection',
+      value: String(total),
+      met: total <= 3,
+    });
   }
   if (input.kind === 'engine') {
     targets.push({
@@ -168,7 +173,9 @@ export function buildResult(input: ResultInput): ScenarioResult {
     ...(input.naive ? { naive: input.naive } : {}),
     ...(input.rttMs ? { rttMs: input.rttMs } : {}),
     perf,
-    ...(input.projectTo ? { projections: input.projectTo.map((to) => project(calls, best, input.n, to)) } : {}),
+    ...(input.projectTo
+      ? { projections: input.projectTo.map((to) => project(calls, best, input.n, to)) }
+      : {}),
     targets,
   };
 }

@@ -9,7 +9,14 @@
  */
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
-import { DEFAULT_QUEUE_SCHEMA, jobKey, type JobSettings, SYNC_QUEUE, type SyncJobData, sendOptions } from './queue.js';
+import {
+  DEFAULT_QUEUE_SCHEMA,
+  type JobSettings,
+  jobKey,
+  SYNC_QUEUE,
+  type SyncJobData,
+  sendOptions,
+} from './queue.js';
 
 export type EnqueueResult = { readonly queued: true; readonly jobId: string } | { readonly queued: false };
 
@@ -28,7 +35,11 @@ export interface EnqueuerOptions {
 export function createEnqueuer(boss: PgBoss, options: EnqueuerOptions): Enqueuer {
   const schema = options.schema ?? DEFAULT_QUEUE_SCHEMA;
   if (!/^[A-Za-z_]\w*$/.test(schema)) throw new Error(`invalid queue schema name: ${schema}`);
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: 2,
+    connectionTimeoutMillis: 10_000,
+  });
   pool.on('error', () => undefined);
   const pending = `SELECT 1 FROM ${schema}.job
     WHERE name = $1 AND singleton_key = $2 AND state < 'completed' LIMIT 1`;

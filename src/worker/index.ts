@@ -1,14 +1,14 @@
 /** Scale-out: PostgreSQL job queue (pg-boss), workers, the queue scheduler and worker metrics. */
-export { createEnqueuer, type Enqueuer, type EnqueueResult } from './enqueue.js';
+export { createEnqueuer, type EnqueueResult, type Enqueuer } from './enqueue.js';
 export { type JobOutcome, outcomeOfError, outcomeOfResult, TRANSIENT_CODES } from './job-outcome.js';
 export { withLockLease } from './lease-store.js';
 export { type MetricsServer, startMetricsServer } from './metrics-server.js';
 export {
   createBoss,
   DEAD_LETTER_QUEUE,
-  type DeadLetterData,
   DEFAULT_JOB_SETTINGS,
   DEFAULT_QUEUE_SCHEMA,
+  type DeadLetterData,
   ensureQueues,
   type JobSettings,
   jobKey,

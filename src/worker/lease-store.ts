@@ -49,7 +49,10 @@ export function withLockLease(store: StateStore, options: LeaseOptions): StateSt
           stopRenewing(k);
         })
         .catch((error: unknown) => {
-          options.logger?.warn({ ...scope, err: (error as Error).message }, 'run lock renewal failed; will retry');
+          options.logger?.warn(
+            { ...scope, err: (error as Error).message },
+            'run lock renewal failed; will retry',
+          );
         })
         .finally(() => {
           renewals.delete(k);

@@ -25,7 +25,8 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
-    if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'text/plain', 'method not allowed\n');
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return reply(405, 'text/plain', 'method not allowed\n');
     if (path === '/metrics') {
       options.registry.render().then(
         (text) => reply(200, PROMETHEUS_CONTENT_TYPE, text),

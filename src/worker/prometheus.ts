@@ -66,7 +66,8 @@ export class Counter implements Metric {
   }
   render(): string[] {
     const lines = header(this.name, this.help, 'counter');
-    for (const { labels, value } of this.series.entries()) lines.push(`${this.name}${labelText(labels)} ${num(value.n)}`);
+    for (const { labels, value } of this.series.entries())
+      lines.push(`${this.name}${labelText(labels)} ${num(value.n)}`);
     return lines;
   }
 }
@@ -87,9 +88,14 @@ export class Gauge implements Metric {
   }
   async render(): Promise<string[]> {
     // A failed sample (database down) keeps the last value; /healthz reports the outage.
-    if (this.collect) await this.collect().then((v) => this.set({}, v), () => undefined);
+    if (this.collect)
+      await this.collect().then(
+        (v) => this.set({}, v),
+        () => undefined,
+      );
     const lines = header(this.name, this.help, 'gauge');
-    for (const { labels, value } of this.series.entries()) lines.push(`${this.name}${labelText(labels)} ${num(value.n)}`);
+    for (const { labels, value } of this.series.entries())
+      lines.push(`${this.name}${labelText(labels)} ${num(value.n)}`);
     return lines;
   }
 }

@@ -55,9 +55,16 @@ export async function startQueueScheduler(
       try {
         const sent = await enqueuer.enqueue(data, options.jobSettings ?? {});
         if (sent.queued) log.info({ ...data, job: sent.jobId }, 'run queued');
-        else log.info({ tenant: data.tenant, connection: data.connection }, 'still queued or running: not queued again');
+        else
+          log.info(
+            { tenant: data.tenant, connection: data.connection },
+            'still queued or running: not queued again',
+          );
       } catch (error) {
-        log.error({ tenant: data.tenant, connection: data.connection, err: (error as Error).message }, 'queueing failed');
+        log.error(
+          { tenant: data.tenant, connection: data.connection, err: (error as Error).message },
+          'queueing failed',
+        );
       }
     }
   };
@@ -74,7 +81,10 @@ export async function startQueueScheduler(
       return tick.finally(() => ticking.delete(tick));
     });
     crons.push(cron);
-    log.info({ tenant: config.tenant, schedule: config.schedule, next: cron.nextRun()?.toISOString() }, 'scheduled');
+    log.info(
+      { tenant: config.tenant, schedule: config.schedule, next: cron.nextRun()?.toISOString() },
+      'scheduled',
+    );
   }
 
   return {

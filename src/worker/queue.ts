@@ -93,15 +93,22 @@ export async function startBoss(boss: PgBoss, databaseUrl: string): Promise<void
     await boss.start();
   } catch (error) {
     const why = error instanceof Error ? error.message || error.name : String(error);
-    throw new PropsyncError('NETWORK', `cannot use the job database ${describeDatabase(databaseUrl)}: ${why}`, {
-      retryable: true,
-      cause: error,
-    });
+    throw new PropsyncError(
+      'NETWORK',
+      `cannot use the job database ${describeDatabase(databaseUrl)}: ${why}`,
+      {
+        retryable: true,
+        cause: error,
+      },
+    );
   }
 }
 
 /** Creates both queues when missing and keeps the sync queue's settings current. */
-export async function ensureQueues(boss: PgBoss, settings: JobSettings = DEFAULT_JOB_SETTINGS): Promise<void> {
+export async function ensureQueues(
+  boss: PgBoss,
+  settings: JobSettings = DEFAULT_JOB_SETTINGS,
+): Promise<void> {
   await boss.createQueue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE, policy: 'standard' });
   const queue: PgBoss.Queue = {
     name: SYNC_QUEUE,

@@ -44,14 +44,21 @@ export async function runSyncJob(data: SyncJobData, deps: SyncJobDeps): Promise<
   }
   const store = withLockLease(opened.store, { ttlMs: deps.lockTtlMs, logger: log });
   try {
-    const run = await syncTenant(config, { dryRun: false, only: [data.connection], logger: deps.logger, store });
+    const run = await syncTenant(config, {
+      dryRun: false,
+      only: [data.connection],
+      logger: deps.logger,
+      store,
+    });
     const result = run.connections[0]?.result;
     if (!result) return { kind: 'dead-letter', code: 'INTERNAL', message: 'the run returned no result' };
     return outcomeOfResult(result);
   } catch (error) {
     return outcomeOfError(error);
   } finally {
-    await store.close().catch((error: unknown) => log.warn({ err: (error as Error).message }, 'lock release failed'));
+    await store
+      .close()
+      .catch((error: unknown) => log.warn({ err: (error as Error).message }, 'lock release failed'));
     await opened.release().catch(() => undefined);
   }
 }

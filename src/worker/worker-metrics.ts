@@ -35,10 +35,17 @@ export function createWorkerMetrics(options: { queueDepth?: () => Promise<number
     ]),
   );
   const calls = registry.register(
-    new Counter('propsync_api_calls_total', 'API calls made by runs, per API and call kind.', ['api', 'kind']),
+    new Counter('propsync_api_calls_total', 'API calls made by runs, per API and call kind.', [
+      'api',
+      'kind',
+    ]),
   );
   const duration = registry.register(
-    new Histogram('propsync_run_duration_seconds', 'Wall time of sync jobs, skipped ones included.', DURATION_BUCKETS),
+    new Histogram(
+      'propsync_run_duration_seconds',
+      'Wall time of sync jobs, skipped ones included.',
+      DURATION_BUCKETS,
+    ),
   );
   const jobs = registry.register(
     new Counter('propsync_jobs_total', 'Jobs handled: completed, skipped, retry, dead_letter.', ['outcome']),
@@ -50,10 +57,17 @@ export function createWorkerMetrics(options: { queueDepth?: () => Promise<number
       ['tenant', 'connection'],
     ),
   );
-  const inFlight = registry.register(new Gauge('propsync_jobs_in_flight', 'Sync jobs running in this worker.'));
+  const inFlight = registry.register(
+    new Gauge('propsync_jobs_in_flight', 'Sync jobs running in this worker.'),
+  );
   if (options.queueDepth)
     registry.register(
-      new Gauge('propsync_queue_depth', 'Sync jobs waiting to run (queued or waiting to retry).', [], options.queueDepth),
+      new Gauge(
+        'propsync_queue_depth',
+        'Sync jobs waiting to run (queued or waiting to retry).',
+        [],
+        options.queueDepth,
+      ),
     );
   inFlight.set({}, 0);
 
@@ -72,7 +86,8 @@ export function createWorkerMetrics(options: { queueDepth?: () => Promise<number
     op('unlink', 'ok', r.done.unlink);
     op('validate', 'invalid', r.invalid.length);
     op('merge', 'conflict', r.conflicts.length);
-    for (const [kind, n] of Object.entries(r.calls.propstreet)) if (n > 0) calls.inc({ api: 'propstreet', kind }, n);
+    for (const [kind, n] of Object.entries(r.calls.propstreet))
+      if (n > 0) calls.inc({ api: 'propstreet', kind }, n);
     for (const [kind, n] of Object.entries(r.calls.crm)) if (n > 0) calls.inc({ api: r.crm, kind }, n);
   };
 
@@ -89,7 +104,11 @@ export function createWorkerMetrics(options: { queueDepth?: () => Promise<number
         lastSuccess.set(scope, Date.parse(result.finishedAt) / 1000);
       jobs.inc({
         outcome:
-          outcome.kind === 'done' ? 'completed' : outcome.kind === 'dead-letter' ? 'dead_letter' : outcome.kind,
+          outcome.kind === 'done'
+            ? 'completed'
+            : outcome.kind === 'dead-letter'
+              ? 'dead_letter'
+              : outcome.kind,
       });
     },
     setInFlight(n) {

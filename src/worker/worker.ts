@@ -97,7 +97,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const parsed = syncJobSchema.safeParse(job.data);
     if (!parsed.success) {
       log.error({ job: job.id }, 'malformed sync job: sent to the dead-letter queue');
-      await boss.send(DEAD_LETTER_QUEUE, { data: job.data, code: 'VALIDATION', message: 'malformed job', jobId: job.id });
+      await boss.send(DEAD_LETTER_QUEUE, {
+        data: job.data,
+        code: 'VALIDATION',
+        message: 'malformed job',
+        jobId: job.id,
+      });
       return { outcome: 'dead-letter', code: 'VALIDATION' };
     }
     const data = parsed.data;
@@ -119,12 +124,22 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     switch (outcome.kind) {
       case 'done':
         log.info({ ...where, status: outcome.result.status, done: outcome.result.done }, 'run finished');
-        return { outcome: outcome.result.status, done: outcome.result.done, failures: outcome.result.failures.length };
+        return {
+          outcome: outcome.result.status,
+          done: outcome.result.done,
+          failures: outcome.result.failures.length,
+        };
       case 'skipped':
-        log.info({ ...where, reason: outcome.reason }, 'run skipped: another run holds the tenant+connection');
+        log.info(
+          { ...where, reason: outcome.reason },
+          'run skipped: another run holds the tenant+connection',
+        );
         return { outcome: 'skipped' };
       case 'dead-letter': {
-        log.error({ ...where, code: outcome.code, err: outcome.message }, 'run failed: sent to the dead-letter queue');
+        log.error(
+          { ...where, code: outcome.code, err: outcome.message },
+          'run failed: sent to the dead-letter queue',
+        );
         const dead: DeadLetterData = { ...data, code: outcome.code, message: outcome.message, jobId };
         await boss.send(DEAD_LETTER_QUEUE, dead);
         return { outcome: 'dead-letter', code: outcome.code, message: outcome.message };
@@ -148,12 +163,18 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
   };
   for (let i = 0; i < concurrency; i++)
-    await boss.work(SYNC_QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, work);
+    await boss.work(
+      SYNC_QUEUE,
+      { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+      work,
+    );
 
   const healthy = async () => {
     if (!accepting) return false;
     const probe = boss.getDb().executeSql('SELECT 1', []);
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('timeout')), 2000).unref(),
+    );
     await Promise.race([probe, timeout]);
     return true;
   };

@@ -87,6 +87,8 @@ describe('plan and run through the CLI', () => {
     const run = await f.cli(['run', acme, '--json']);
     expect(run.code, describeRun(run)).toBe(0);
     expect(run.json<RunJson>()).toMatchObject({ dryRun: false, exitCode: 0 });
+    // stderr is not a TTY: no progress line, and nothing logged at the tenant's `warn` level.
+    expect(run.stderr).toBe('');
     const done = byConnection(run);
     for (const name of ['hubspot', 'salesforce']) {
       expectShape(done[name]!);

@@ -6,9 +6,24 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scope } from '../../src/state/port.js';
-import { type QueueScheduler, type RunningWorker, startQueueScheduler, startWorker, SYNC_QUEUE } from '../../src/worker/index.js';
+import {
+  type QueueScheduler,
+  type RunningWorker,
+  SYNC_QUEUE,
+  startQueueScheduler,
+  startWorker,
+} from '../../src/worker/index.js';
 import { dropSchema } from '../state/pg-test-db.js';
-import { crmKeys, type Farm, jobRows, quiet, startFarm, TEST_DATABASE_URL, testSchemaName, waitFor } from './support.js';
+import {
+  crmKeys,
+  type Farm,
+  jobRows,
+  quiet,
+  startFarm,
+  TEST_DATABASE_URL,
+  testSchemaName,
+  waitFor,
+} from './support.js';
 
 const TENANTS = 50;
 const CONTACTS = 4;
@@ -71,9 +86,13 @@ describe('scale-out: 3 workers, 50 tenants', () => {
     );
 
     const jobs = await jobRows(queueSchema, SYNC_QUEUE);
-    const scopes = farm.tenants.flatMap((t) => t.connections.map((connection) => ({ tenant: t.tenant, connection })));
+    const scopes = farm.tenants.flatMap((t) =>
+      t.connections.map((connection) => ({ tenant: t.tenant, connection })),
+    );
     expect(jobs.length).toBeGreaterThanOrEqual(scopes.length);
-    expect(new Set(jobs.map((j) => j.singletonKey))).toEqual(new Set(scopes.map((s) => `${s.tenant}/${s.connection}`)));
+    expect(new Set(jobs.map((j) => j.singletonKey))).toEqual(
+      new Set(scopes.map((s) => `${s.tenant}/${s.connection}`)),
+    );
     // Work was spread over all three workers.
     const byWorker = new Set([...spans.values()].flat().map((s) => s.worker));
     expect(byWorker.size).toBe(3);
@@ -82,7 +101,9 @@ describe('scale-out: 3 workers, 50 tenants', () => {
     for (const [key, list] of spans) {
       const sorted = [...list].sort((a, b) => a.start - b.start);
       for (let i = 1; i < sorted.length; i++)
-        expect(sorted[i]!.start, `${key} ran twice at once`).toBeGreaterThanOrEqual(sorted[i - 1]!.end ?? Infinity);
+        expect(sorted[i]!.start, `${key} ran twice at once`).toBeGreaterThanOrEqual(
+          sorted[i - 1]!.end ?? Infinity,
+        );
     }
 
     const store = await farm.state();
@@ -90,12 +111,18 @@ describe('scale-out: 3 workers, 50 tenants', () => {
       for (const connection of t.connections) {
         const scope: Scope = { tenant: t.tenant, connection };
         // Every Propstreet contact is in the CRM exactly once, and linked.
-        expect(crmKeys(t, connection).sort(), `${t.tenant}/${connection}`).toEqual([...t.propstreetIds].sort());
+        expect(crmKeys(t, connection).sort(), `${t.tenant}/${connection}`).toEqual(
+          [...t.propstreetIds].sort(),
+        );
         expect(await store.countLinks(scope)).toBe(CONTACTS);
 
         // The run log: real runs only, all fine, none overlapping.
         const runs = (await store.listRuns(scope, 100))
-          .map((r) => ({ status: r.status, start: Date.parse(r.startedAt), end: Date.parse(r.finishedAt ?? '') }))
+          .map((r) => ({
+            status: r.status,
+            start: Date.parse(r.startedAt),
+            end: Date.parse(r.finishedAt ?? ''),
+          }))
           .sort((a, b) => a.start - b.start);
         expect(runs.length).toBeGreaterThanOrEqual(1);
         for (const r of runs) expect(r.status).toBe('ok');
@@ -103,7 +130,9 @@ describe('scale-out: 3 workers, 50 tenants', () => {
 
         // The CRM fake's log belongs to this connection alone: each request inside one run.
         const crmLog =
-          connection === 'hubspot' ? t.sb.hubspot!.control.apiRequests() : t.sb.salesforce!.http.requests.filter((r) => r.path.startsWith('/services/data'));
+          connection === 'hubspot'
+            ? t.sb.hubspot!.control.apiRequests()
+            : t.sb.salesforce!.http.requests.filter((r) => r.path.startsWith('/services/data'));
         expect(crmLog.length).toBeGreaterThan(0);
         for (const req of crmLog)
           expect(
@@ -123,7 +152,8 @@ describe('scale-out: 3 workers, 50 tenants', () => {
           (r) => r.method === 'GET' && r.path === '/api/v1/network/contacts' && !r.query.includes('cursor'),
         );
         expect(listStarts.length).toBe(runs.length);
-        for (const req of psLog) expect(runs.filter((r) => req.at >= r.start && req.at <= r.end).length).toBe(1);
+        for (const req of psLog)
+          expect(runs.filter((r) => req.at >= r.start && req.at <= r.end).length).toBe(1);
       }
     }
   });

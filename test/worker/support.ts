@@ -14,8 +14,8 @@ import pg from 'pg';
 import { silentLogger } from '../../src/core/logger.js';
 import { createPostgresStateStore, type StateStore } from '../../src/state/index.js';
 import { REPO_ROOT } from '../cli/run-cli.js';
-import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
 import { person } from '../fakes/sandbox/people.js';
+import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
 import { dropSchema, TEST_DATABASE_URL, testSchemaName } from '../state/pg-test-db.js';
 
 export { TEST_DATABASE_URL, testSchemaName };
@@ -59,7 +59,10 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
   for (let i = 0; i < options.tenants; i++) {
     const tenant = `t${String(i).padStart(3, '0')}`;
     const bridge = options.bridgeEvery ? i % options.bridgeEvery === 0 : false;
-    const sb = await startSandbox({ salesforce: bridge, ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}) });
+    const sb = await startSandbox({
+      salesforce: bridge,
+      ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
+    });
     const psToken = `ps-${tenant}-${randomBytes(8).toString('hex')}`;
     sb.propstreet.addToken(psToken);
     const propstreetIds = sb.propstreet
@@ -81,11 +84,14 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
     writeFileSync(
       file,
       readFileSync(file, 'utf8')
-        .replace('${PROPSTREET_TOKEN}', `\${PS_TOKEN_${up}}`)
-        .replace('${HUBSPOT_TOKEN}', `\${HS_TOKEN_${up}}`)
-        .replace('${SALESFORCE_ACCESS_TOKEN}', `\${SF_TOKEN_${up}}`),
+        .replace(/\$\{PROPSTREET_TOKEN\}/, `\${PS_TOKEN_${up}}`)
+        .replace(/\$\{HUBSPOT_TOKEN\}/, `\${HS_TOKEN_${up}}`)
+        .replace(/\$\{SALESFORCE_ACCESS_TOKEN\}/, `\${SF_TOKEN_${up}}`),
     );
-    env.push(`PS_TOKEN_${up}=${psToken}`, `HS_TOKEN_${up}=pat-na1-${tenant}-${randomBytes(6).toString('hex')}`);
+    env.push(
+      `PS_TOKEN_${up}=${psToken}`,
+      `HS_TOKEN_${up}=pat-na1-${tenant}-${randomBytes(6).toString('hex')}`,
+    );
     if (bridge) env.push(`SF_TOKEN_${up}=${sb.salesforce?.accessToken ?? ''}`);
     tenants.push({ tenant, file, sb, connections, tokenHint: psToken.slice(-4), propstreetIds });
   }
@@ -114,7 +120,8 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
 
 /** Propstreet ids the tenant's CRMs hold, one entry per CRM record (duplicates would repeat). */
 export function crmKeys(t: FarmTenant, crm: 'hubspot' | 'salesforce'): string[] {
-  if (crm === 'hubspot') return (t.sb.hubspot?.control.dump() ?? []).map((c) => c.properties.propstreet_id ?? '');
+  if (crm === 'hubspot')
+    return (t.sb.hubspot?.control.dump() ?? []).map((c) => c.properties.propstreet_id ?? '');
   return (t.sb.salesforce?.control.dump() ?? []).map((c) => String(c.Propstreet_Id__c ?? ''));
 }
 
@@ -146,7 +153,8 @@ export async function jobRows(schema: string, queue: string): Promise<JobRow[]> 
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await client.connect();
   try {
-    const cols = 'id, state::text AS state, singleton_key AS "singletonKey", retry_count AS "retryCount", output';
+    const cols =
+      'id, state::text AS state, singleton_key AS "singletonKey", retry_count AS "retryCount", output';
     const { rows } = await client.query<JobRow>(
       `SELECT ${cols} FROM ${schema}.job WHERE name = $1 UNION ALL SELECT ${cols} FROM ${schema}.archive WHERE name = $1`,
       [queue],

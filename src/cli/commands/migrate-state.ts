@@ -52,10 +52,13 @@ async function migrate(flags: MigrateFlags): Promise<void> {
     if (flags.tenant !== undefined) {
       scopes = scopes.filter((s) => s.tenant === flags.tenant);
       if (scopes.length === 0)
-        throw new ValidationError(`--from holds no state for tenant "${flags.tenant}"`, { tenant: ['no state'] });
+        throw new ValidationError(`--from holds no state for tenant "${flags.tenant}"`, {
+          tenant: ['no state'],
+        });
     }
     const counts = await migrateState(from, to, scopes);
-    if (flags.json) printJson({ ok: true, ...counts, scopeNames: scopes.map((s) => `${s.tenant}/${s.connection}`) });
+    if (flags.json)
+      printJson({ ok: true, ...counts, scopeNames: scopes.map((s) => `${s.tenant}/${s.connection}`) });
     else
       process.stdout.write(
         `migrated ${counts.scopes} scope(s): ${counts.links} links, ${counts.ownEtags} own etags, ` +

@@ -55,10 +55,25 @@ export function registerWorker(program: Command): void {
     .option('--concurrency <n>', 'jobs this process runs at once', count, 2)
     .option('--metrics-port <port>', 'serve /metrics (Prometheus) and /healthz on this port', port)
     .option('--metrics-host <host>', 'interface for the metrics server', '0.0.0.0')
-    .option('--lock-ttl <seconds>', 'lease on a running tenant+connection: how long a crashed worker blocks it', positiveNumber, 60)
+    .option(
+      '--lock-ttl <seconds>',
+      'lease on a running tenant+connection: how long a crashed worker blocks it',
+      positiveNumber,
+      60,
+    )
     .option('--poll-interval <seconds>', 'how often an idle worker looks for jobs', positiveNumber, 2)
-    .option('--maintenance-interval <seconds>', "how often to expire crashed workers' jobs", positiveNumber, 60)
-    .option('--shutdown-timeout <seconds>', 'on SIGTERM/SIGINT, how long to wait for runs in flight', positiveNumber, 25)
+    .option(
+      '--maintenance-interval <seconds>',
+      "how often to expire crashed workers' jobs",
+      positiveNumber,
+      60,
+    )
+    .option(
+      '--shutdown-timeout <seconds>',
+      'on SIGTERM/SIGINT, how long to wait for runs in flight',
+      positiveNumber,
+      25,
+    )
     .action(async (flags: WorkerFlags) => {
       process.exitCode = await runWorker(flags);
     });
@@ -69,6 +84,11 @@ async function runWorker(flags: WorkerFlags): Promise<number> {
   const { createLogger } = await import('../../core/logger.js');
   const { startWorker } = await import('../../worker/index.js');
   const logger = createLogger();
+  // Listening before the start: a signal during it stops the worker right after.
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
   const worker = await startWorker({
     databaseUrl,
     ...(flags.queueSchema === undefined ? {} : { queueSchema: flags.queueSchema }),
@@ -80,11 +100,7 @@ async function runWorker(flags: WorkerFlags): Promise<number> {
     maintenanceIntervalSeconds: Math.max(1, Math.round(flags.maintenanceInterval)),
     logger,
   });
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
-  logger.info({ signal, timeoutSeconds: flags.shutdownTimeout }, 'shutting down');
+  logger.info({ signal: await signal, timeoutSeconds: flags.shutdownTimeout }, 'shutting down');
   const impatient = () => {
     logger.warn('second signal: exiting now; the runs in flight will be retried');
     process.exit(EXIT.runIncomplete);

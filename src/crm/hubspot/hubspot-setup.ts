@@ -39,12 +39,42 @@ export class HubSpotSetup {
 
   async setup(): Promise<SetupCheck> {
     const first = await this.check();
+    if (!first.checks[0]?.ok) return first;
     const key = first.checks.find((c) => c.name === 'key-property');
-    if (!key || key.ok || !key.message.includes('does not exist')) return first;
-    const created = await this.createKeyProperty();
-    if (!created.ok)
-      return { ok: false, checks: first.checks.map((c) => (c.name === 'key-property' ? created : c)) };
+    if (key && !key.ok && key.message.includes('does not exist')) {
+      const created = await this.createProperty(this.options.keyProperty, 'Propstreet ID', true);
+      if (!created.ok)
+        return { ok: false, checks: first.checks.map((c) => (c.name === 'key-property' ? created : c)) };
+    }
+    // Mapped properties named propstreet_* are the connector's own (e.g. propstreet_tags):
+    // create them as text. Other missing properties are the portal owner's to create.
+    const mapped = first.checks.find((c) => c.name === 'mapped-properties');
+    if (mapped && !mapped.ok) {
+      const missing = await this.missingProperties();
+      for (const name of missing.filter((n) => n.startsWith('propstreet_'))) {
+        const created = await this.createProperty(name, labelFor(name), false);
+        if (!created.ok)
+          return {
+            ok: false,
+            checks: [...first.checks.filter((c) => c.name !== 'mapped-properties'), created],
+          };
+      }
+    }
     return this.check();
+  }
+
+  private async missingProperties(): Promise<string[]> {
+    const { transport } = this.options;
+    const { data } = await transport.call({
+      kind: 'schema',
+      method: 'GET',
+      path: '/crm/v3/properties/contacts',
+      idempotent: true,
+      send: (o) =>
+        transport.client.crm.properties.coreApi.getAllWithHttpInfo('contacts', false, undefined, o),
+    });
+    const names = new Set(data.results.map((p: PropertyInfo) => p.name));
+    return this.options.properties.filter((p) => !names.has(p));
   }
 
   private async checkToken(): Promise<Check> {
@@ -129,8 +159,9 @@ export class HubSpotSetup {
     return [keyCheck, mapped];
   }
 
-  private async createKeyProperty(): Promise<Check> {
-    const { transport, keyProperty } = this.options;
+  private async createProperty(name: string, label: string, unique: boolean): Promise<Check> {
+    const { transport } = this.options;
+    const check = unique ? 'key-property' : 'mapped-properties';
     try {
       await transport.call({
         kind: 'schema',
@@ -141,36 +172,41 @@ export class HubSpotSetup {
           transport.client.crm.properties.coreApi.createWithHttpInfo(
             'contacts',
             {
-              name: keyProperty,
-              label: 'Propstreet ID',
+              name,
+              label,
               type: PropertyCreateTypeEnum.String,
               fieldType: PropertyCreateFieldTypeEnum.Text,
               groupName: 'contactinformation',
-              hasUniqueValue: true,
-              description: 'Propstreet contact id, written by propsync; do not edit',
+              hasUniqueValue: unique,
+              description: unique
+                ? 'Propstreet contact id, written by propsync; do not edit'
+                : 'Synced with Propstreet by propsync',
             },
             o,
           ),
       });
       return {
-        name: 'key-property',
+        name: check,
         ok: true,
-        message: `Created contact property '${keyProperty}' (unique)`,
+        message: `Created contact property '${name}'${unique ? ' (unique)' : ''}`,
       };
     } catch (e) {
       if (e instanceof PropsyncError && e.code === 'CONFLICT')
-        return {
-          name: 'key-property',
-          ok: true,
-          message: `Contact property '${keyProperty}' already exists`,
-        };
+        return { name: check, ok: true, message: `Contact property '${name}' already exists` };
       if (e instanceof PropsyncError && e.code === 'FORBIDDEN')
         return {
-          name: 'key-property',
+          name: check,
           ok: false,
-          message: `Cannot create contact property '${keyProperty}': the HubSpot private app lacks the crm.schemas.contacts.write scope. Add that scope to the app, or create the property by hand (type single-line text, "Require unique values" on) and run setup again.`,
+          message: `Cannot create contact property '${name}': the HubSpot private app lacks the crm.schemas.contacts.write scope. Add that scope to the app, or create the property by hand (type single-line text${unique ? ', "Require unique values" on' : ''}) and run setup again.`,
         };
-      return failure('key-property', e);
+      return failure(check, e);
     }
   }
+}
+
+function labelFor(name: string): string {
+  return name
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(' ');
 }

@@ -60,4 +60,20 @@ describe('HubSpot check and setup', () => {
     expect(result.checks.find((c) => c.name === 'mapped-properties')?.message).toMatch(/favourite_colour/);
     expect(started.fake.control.apiRequests().filter((r) => r.write)).toHaveLength(0);
   });
+
+  it("creates the connector's own mapped properties (propstreet_*) but never a portal's own", async () => {
+    started = await startHubSpot(FAST, FAST_LIMITS, false);
+    const adapter = createHubSpotAdapter({
+      accessToken: 'pat-na1-setup-token-0001',
+      basePath: started.fake.url,
+      properties: [...MAPPED, 'propstreet_tags', 'favourite_colour'],
+      limits: FAST_LIMITS,
+    });
+    const result = await adapter.setup();
+    expect(started.fake.control.hasProperty(KEY)).toBe(true);
+    expect(started.fake.control.hasProperty('propstreet_tags')).toBe(true);
+    expect(started.fake.control.hasProperty('favourite_colour')).toBe(false);
+    expect(result.ok).toBe(false);
+    expect(result.checks.find((c) => c.name === 'mapped-properties')?.message).toMatch(/favourite_colour/);
+  });
 });

@@ -1,0 +1,101 @@
+/**
+ * Network scenarios: the three fakes in this process, the sync in a child process, per CRM a
+ * chain of runs on one sandbox and one state file. Forward: Propstreet contacts into an empty
+ * CRM (initial), the run after it that reads its own writes back (settle), 1% edited on each
+ * side (incremental), the run that reads those writes back (incremental-echo), nothing changed
+ * (nochange). Reverse: CRM-only records into an empty Propstreet. Steps before the first
+ * measured one run unmeasured with no limits and no latency.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { seedHubSpot, seedPropstreet, seedSalesforce } from '../test/e2e/support.js';
+import { startSandbox } from '../test/fakes/sandbox/sandbox.js';
+import { markLogs } from './fake-calls.js';
+import { naiveBaseline } from './model.js';
+import { editOnePercent, type Limits, probeRtt, setFast, setReal, writeTenants } from './sandbox-modes.js';
+import { buildResult, type ScenarioResult } from './scenario-result.js';
+import { spawnJob } from './spawn-job.js';
+
+export type Crm = 'hubspot' | 'salesforce';
+export const FORWARD_STEPS = ['initial', 'settle', 'incremental', 'incremental-echo', 'nochange'] as const;
+export type Step = (typeof FORWARD_STEPS)[number];
+
+export interface ChainOptions extends Limits {
+  readonly crm: Crm;
+  readonly reverse: boolean;
+  readonly n: number;
+  /** Steps to measure; earlier steps run as set-up. */
+  readonly measure: ReadonlySet<Step>;
+  readonly overlapSeconds: number;
+  readonly projectTo: readonly number[];
+  readonly log: (line: string) => void;
+}
+
+export const scenarioName = (crm: Crm, reverse: boolean, step: Step): string =>
+  reverse ? `reverse-${crm}` : `${step}-${crm}`;
+
+export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
+  const steps: readonly Step[] = o.reverse ? ['initial'] : FORWARD_STEPS;
+  const last = Math.max(...steps.map((s, i) => (o.measure.has(s) ? i : -1)));
+  if (last < 0) return [];
+  const sb = await startSandbox({
+    hubspot: o.crm === 'hubspot',
+    salesforce: o.crm === 'salesforce',
+    seed: 1,
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'propsync-bench-'));
+  const results: ScenarioResult[] = [];
+  try {
+    const tenants = writeTenants(sb, dir, o.crm, o.overlapSeconds);
+    if (!o.reverse) seedPropstreet(sb, 0, o.n);
+    else if (o.crm === 'hubspot') seedHubSpot(sb, 0, o.n);
+    else seedSalesforce(sb, 0, o.n);
+
+    let rtt: Awaited<ReturnType<typeof probeRtt>> | undefined;
+    for (const step of steps.slice(0, last + 1)) {
+      const name = scenarioName(o.crm, o.reverse, step);
+      const measured = o.measure.has(step);
+      if (step === 'incremental') editOnePercent(sb, o.crm, o.n);
+      if (!measured) {
+        setFast(sb);
+        o.log(`  ${name}: set-up run (no limits, no latency)`);
+        const r = await spawnJob({ kind: 'tenant', configPath: tenants.fast, env: sb.env, dryRun: false });
+        if (r.summary.status !== 'ok') throw new Error(`set-up run ${name}: ${JSON.stringify(r.summary)}`);
+        continue;
+      }
+      setReal(sb, o);
+      if (!rtt) {
+        rtt = await probeRtt(sb);
+        setReal(sb, o); // the probes must not eat into the measured run's rate windows
+      }
+      o.log(`  ${name}: measuring (N = ${o.n})`);
+      const calls = markLogs(sb, ['propstreet', o.crm]);
+      const report = await spawnJob({ kind: 'tenant', configPath: tenants.real, env: sb.env, dryRun: false });
+      const result = buildResult({
+        scenario: name,
+        kind: 'network',
+        crm: o.crm,
+        n: o.n,
+        dryRun: false,
+        incremental: step !== 'initial',
+        zeroChange: step === 'nochange',
+        summary: report.summary,
+        calls: calls(),
+        measured: report.measured,
+        naive: naiveBaseline(o.crm, report.summary, rtt),
+        rttMs: rtt,
+        ...(step === 'initial' ? { projectTo: o.projectTo } : {}),
+      });
+      results.push(result);
+      o.log(
+        `  ${name}: ${result.summary.status}, ${result.wallS.toFixed(1)} s (bound ${result.boundS.toFixed(1)} s), ` +
+          `calls ${JSON.stringify(result.calls)}`,
+      );
+    }
+  } finally {
+    await sb.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}

@@ -1,0 +1,126 @@
+/** bench/RESULTS.md from the results document. */
+
+import { type Api, type CallCounts, rejected } from './model.js';
+import type { BenchResults } from './results.js';
+import type { ScenarioResult } from './scenario-result.js';
+
+const API_LABEL: Record<Api, string> = {
+  propstreet: 'Propstreet',
+  hubspot: 'HubSpot',
+  salesforce: 'Salesforce',
+  memcrm: 'CRM (in-memory)',
+};
+
+const n0 = (x: number) => Math.round(x).toLocaleString('en');
+const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? '∞' : x.toFixed(d));
+const dur = (s: number) =>
+  s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 120 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(1)} s`;
+
+function kinds(c: CallCounts | undefined): string {
+  if (!c) return '–';
+  const parts = Object.entries(c)
+    .filter(([k]) => !k.startsWith('429:'))
+    .map(([k, v]) => `${k} ${v}`);
+  const r = rejected(c);
+  return `${parts.join(', ') || '0'}${r > 0 ? ` (${r}× 429)` : ''}`;
+}
+
+function plan(r: ScenarioResult): string {
+  const p = r.dryRun ? r.summary.planned : r.summary.done;
+  const parts: string[] = [];
+  if (p.create.crm) parts.push(`${n0(p.create.crm)} create→CRM`);
+  if (p.create.propstreet) parts.push(`${n0(p.create.propstreet)} create→PS`);
+  if (p.update.crm) parts.push(`${n0(p.update.crm)} update→CRM`);
+  if (p.update.propstreet) parts.push(`${n0(p.update.propstreet)} update→PS`);
+  if (r.summary.planned.noop) parts.push(`${n0(r.summary.planned.noop)} noop`);
+  if (r.summary.failures || r.summary.invalid)
+    parts.push(`${r.summary.failures} failed, ${r.summary.invalid} invalid`);
+  return `${parts.join(', ') || 'nothing'}${r.dryRun ? ' (dry run)' : ''}`;
+}
+
+function callsTable(rs: readonly ScenarioResult[]): string[] {
+  const out = [
+    '| scenario | N | pulled PS / CRM | plan | API | calls | optimum reads / writes | ratio reads / writes |',
+    '|---|---:|---|---|---|---|---|---|',
+  ];
+  for (const r of rs)
+    for (const api of Object.keys(r.calls) as Api[]) {
+      const o = r.optimum[api];
+      const q = r.ratios[api];
+      out.push(
+        `| ${r.scenario} | ${n0(r.n)} | ${n0(r.summary.pulled.propstreet)} / ${n0(r.summary.pulled.crm)} | ${plan(r)} | ${API_LABEL[api]} | ${kinds(r.calls[api])} | ${o?.reads ?? '–'} / ${o?.writes ?? '–'} | ${f(q?.reads)} / ${f(q?.writes)} |`,
+      );
+    }
+  return out;
+}
+
+function timeTable(rs: readonly ScenarioResult[]): string[] {
+  const out = [
+    '| scenario | N | wall | rate bound (measured calls) | rate bound (optimum calls) | wall / bound | naive baseline | peak RSS sampled / max (start) MB | CPU s per 1k records | records per CPU-s |',
+    '|---|---:|---:|---:|---:|---:|---:|---|---:|---:|',
+  ];
+  for (const r of rs)
+    out.push(
+      `| ${r.scenario} | ${n0(r.n)} | ${dur(r.wallS)} | ${dur(r.boundS)} | ${dur(r.optimumBoundS)} | ${r.wallToBound === null ? '–' : f(r.wallToBound)} | ${r.naive ? dur(r.naive.seconds) : '–'} | ${f(r.perf.peakRssMb, 0)} / ${f(r.perf.maxRssMb, 0)} (${f(r.perf.startRssMb, 0)}) | ${f(r.perf.cpuSPer1000, 3)} | ${n0(r.perf.recordsPerCpuS)} |`,
+    );
+  return out;
+}
+
+function projectionTable(rs: readonly ScenarioResult[]): string[] {
+  const rows = rs.filter((r) => r.projections);
+  if (rows.length === 0) return ['No first-sync scenario ran.'];
+  const out = [
+    '| scenario | measured at N | projected N | rate bound, measured calls/record | rate bound, optimum calls | Salesforce daily allowance used |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows)
+    for (const p of r.projections ?? [])
+      out.push(
+        `| ${r.scenario} | ${n0(r.n)} | ${n0(p.n)} | ${dur(p.boundS)} | ${dur(p.optimumBoundS)} | ${p.salesforceDailyShare === undefined ? '–' : `${(p.salesforceDailyShare * 100).toFixed(1)} %`} |`,
+      );
+  return out;
+}
+
+function targetTable(rs: readonly ScenarioResult[]): string[] {
+  const out = ['| scenario | N | target | goal | value | met |', '|---|---:|---|---|---|---|'];
+  for (const r of rs)
+    for (const t of r.targets)
+      out.push(
+        `| ${r.scenario} | ${n0(r.n)} | ${t.name} | ${t.goal} | ${t.value} | ${t.met === null ? `n/a (${t.why ?? ''})` : t.met ? 'yes' : '**no**'} |`,
+      );
+  return out;
+}
+
+export function renderResults(doc: BenchResults): string {
+  const m = doc.machine;
+  const rs = doc.scenarios;
+  return [
+    '# propsync benchmark results',
+    '',
+    `Generated ${doc.generatedAt} by \`npm run bench -- ${doc.argv.join(' ')}\` in ${dur(doc.totalSeconds)}.`,
+    `Machine: ${m.cpuCount}× ${m.cpuModel}, ${m.memoryGb.toFixed(1)} GB, Node ${m.node}, ${m.platform}; ` +
+      `load average ${m.loadAverage.start.map((x) => x.toFixed(2)).join(' ')} at start, ` +
+      `${m.loadAverage.end.map((x) => x.toFixed(2)).join(' ')} at end (the machine is shared: wall times are noisy, CPU times less so).`,
+    '',
+    '## How',
+    '',
+    ...doc.notes.map((n) => `- ${n}`),
+    '',
+    '## API calls',
+    '',
+    ...callsTable(rs),
+    '',
+    '## Time and resources',
+    '',
+    ...timeTable(rs),
+    '',
+    '## Rate-limit bound projected from measured calls per record',
+    '',
+    ...projectionTable(rs),
+    '',
+    '## Targets',
+    '',
+    ...targetTable(rs),
+    '',
+  ].join('\n');
+}

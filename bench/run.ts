@@ -1,0 +1,146 @@
+/**
+ * `npm run bench`: measures propsync against the sandbox fakes and on in-memory ports, and
+ * writes bench/results.json and bench/RESULTS.md. With no flags it runs every scenario at a
+ * CI size (network N = 500, engine N = 10k and 100k; under 10 minutes on 2 cores);
+ * `--full` runs network N = 10k and engine N up to 1M.
+ *
+ *   npm run bench -- --scenario initial-hubspot --n 10000 --latency 40,120 --quick
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { ENGINE_STEPS, type EngineStep, runEngineScenarios } from './engine.js';
+import { type Crm, FORWARD_STEPS, runChain, type Step, scenarioName } from './network.js';
+import { renderResults } from './render-results.js';
+import { type BenchOptions, type BenchResults, machine, methodNotes } from './results.js';
+import type { ScenarioResult } from './scenario-result.js';
+
+const CRMS: readonly Crm[] = ['hubspot', 'salesforce'];
+const NETWORK = CRMS.flatMap((crm) => [
+  ...FORWARD_STEPS.map((s) => scenarioName(crm, false, s)),
+  `reverse-${crm}`,
+]);
+export const SCENARIOS: readonly string[] = [...NETWORK, ...ENGINE_STEPS];
+const GROUPS: Record<string, readonly string[]> = {
+  all: SCENARIOS,
+  network: NETWORK,
+  engine: ENGINE_STEPS,
+  hubspot: NETWORK.filter((s) => s.endsWith('-hubspot')),
+  salesforce: NETWORK.filter((s) => s.endsWith('-salesforce')),
+};
+const PROJECT_TO = [100_000, 1_000_000];
+
+export function expandScenarios(list: string): string[] {
+  const out = new Set<string>();
+  for (const name of list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const group = GROUPS[name];
+    if (group) for (const s of group) out.add(s);
+    else if (SCENARIOS.includes(name)) out.add(name);
+    else
+      throw new InvalidArgumentError(
+        `unknown scenario "${name}"; known: ${[...Object.keys(GROUPS), ...SCENARIOS].join(', ')}`,
+      );
+  }
+  return SCENARIOS.filter((s) => out.has(s));
+}
+
+export async function runBench(
+  options: BenchOptions,
+  argv: readonly string[] = [],
+  log = console.log,
+): Promise<BenchResults> {
+  const load = loadavg();
+  const t0 = performance.now();
+  const chosen = new Set(options.scenarios);
+  const scenarios: ScenarioResult[] = [];
+  for (const crm of CRMS)
+    for (const reverse of [false, true]) {
+      const measure = new Set<Step>(FORWARD_STEPS.filter((s) => chosen.has(scenarioName(crm, reverse, s))));
+      if (measure.size === 0) continue;
+      log(`${reverse ? 'reverse' : 'forward'} ${crm}, N = ${options.n}`);
+      scenarios.push(...(await runChain({ ...options, crm, reverse, measure, projectTo: PROJECT_TO, log })));
+    }
+  const engineSteps = new Set<EngineStep>(ENGINE_STEPS.filter((s) => chosen.has(s)));
+  if (engineSteps.size > 0)
+    for (const n of options.engineN) {
+      log(`engine alone, N = ${n.toLocaleString('en')}`);
+      scenarios.push(...(await runEngineScenarios({ n, measure: engineSteps, log })));
+    }
+
+  const doc: BenchResults = {
+    generatedAt: new Date().toISOString(),
+    argv,
+    totalSeconds: (performance.now() - t0) / 1000,
+    machine: machine(load),
+    options,
+    notes: methodNotes(options),
+    scenarios,
+  };
+  mkdirSync(options.out, { recursive: true });
+  writeFileSync(join(options.out, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  writeFileSync(join(options.out, 'RESULTS.md'), renderResults(doc));
+  log(`wrote ${join(options.out, 'results.json')} and RESULTS.md`);
+  return doc;
+}
+
+const integer = (min: number) => (v: string) => {
+  const n = Number(v.replace(/_/g, ''));
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
+  return n;
+};
+const positive = integer(1);
+
+function parseArgs(argv: readonly string[]): BenchOptions {
+  const cmd = new Command('bench')
+    .option(
+      '--scenario <names>',
+      'comma-separated scenarios or groups (all, network, engine, hubspot, salesforce)',
+      'all',
+    )
+    .option('--n <N>', 'records in the network scenarios (default 500, --full 10000)', positive)
+    .option('--engine-n <list>', 'record counts for the engine-alone scenarios (default 10000,100000)')
+    .option('--latency <min,max>', 'latency per call on every fake, ms', '40,120')
+    .option('--quick', 'scale the rate windows down 10× (same rates)', false)
+    .option('--full', 'network N = 10000, engine N = 10k, 100k, 1M', false)
+    .option('--overlap <seconds>', 'overlap window of the network tenant', '300')
+    .option('--out <dir>', 'where results.json and RESULTS.md go', join(import.meta.dirname))
+    .parse([...argv], { from: 'user' });
+  const o = cmd.opts<{
+    scenario: string;
+    n?: number;
+    engineN?: string;
+    latency: string;
+    quick: boolean;
+    full: boolean;
+    overlap: string;
+    out: string;
+  }>();
+  const latency = o.latency.split(',').map(Number);
+  if (latency.length !== 2 || latency.some((x) => !Number.isFinite(x) || x < 0) || latency[0]! > latency[1]!)
+    throw new InvalidArgumentError(`--latency: expected min,max in ms, got "${o.latency}"`);
+  return {
+    scenarios: expandScenarios(o.scenario),
+    n: o.n ?? (o.full ? 10_000 : 500),
+    engineN: o.engineN
+      ? o.engineN.split(',').map(positive)
+      : o.full
+        ? [10_000, 100_000, 1_000_000]
+        : [10_000, 100_000],
+    latency: [latency[0]!, latency[1]!],
+    quick: o.quick,
+    overlapSeconds: integer(0)(o.overlap),
+    out: resolve(o.out),
+  };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const argv = process.argv.slice(2).filter((a) => a !== '--');
+  runBench(parseArgs(argv), argv).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
