@@ -61,7 +61,7 @@ function timeTable(rs: readonly ScenarioResult[]): string[] {
   ];
   for (const r of rs)
     out.push(
-      `| ${r.scenario} | ${n0(r.n)} | ${dur(r.wallS)} | ${dur(r.boundS)} | ${dur(r.optimumBoundS)} | ${r.wallToBound === null ? '–' : f(r.wallToBound)} | ${r.naive ? dur(r.naive.seconds) : '–'} | ${f(r.perf.peakRssMb, 0)} / ${f(r.perf.maxRssMb, 0)} (${f(r.perf.startRssMb, 0)}) | ${f(r.perf.cpuSPer1000, 3)} | ${n0(r.perf.recordsPerCpuS)} |`,
+      `| ${r.scenario} | ${n0(r.n)} | ${dur(r.wallS)} | ${r.kind === 'engine' ? '–' : dur(r.boundS)} | ${r.kind === 'engine' ? '–' : dur(r.optimumBoundS)} | ${r.wallToBound === null ? '–' : f(r.wallToBound)} | ${r.naive ? dur(r.naive.seconds) : '–'} | ${f(r.perf.peakRssMb, 0)} / ${f(r.perf.maxRssMb, 0)} (${f(r.perf.startRssMb, 0)}) | ${f(r.perf.cpuSPer1000, 3)} | ${n0(r.perf.recordsPerCpuS)} |`,
     );
   return out;
 }

@@ -90,7 +90,9 @@ export function buildResult(input: ResultInput): ScenarioResult {
     ratios[api] = { reads: ratio(reads(calls[api]), o.reads), writes: ratio(writes(calls[api]), o.writes) };
   }
   const wallS = m.wallMs / 1000;
-  const boundS = rateBoundS(calls);
+  // In-memory ports have no rate limits.
+  const network = input.kind === 'network';
+  const boundS = network ? rateBoundS(calls) : 0;
   const cpuS = (m.cpuUserMs + m.cpuSystemMs) / 1000;
   const perf = {
     cpuS,
@@ -121,7 +123,7 @@ export function buildResult(input: ResultInput): ScenarioResult {
     });
   }
   const wallToBound = boundS > 0 ? wallS / boundS : null;
-  if (input.kind === 'network') {
+  if (network) {
     const applies = boundS >= MIN_BOUND_S;
     targets.push({
       name: 'wall time',
@@ -168,7 +170,7 @@ export function buildResult(input: ResultInput): ScenarioResult {
     ratios,
     wallS,
     boundS,
-    optimumBoundS: optimumBoundS(best),
+    optimumBoundS: network ? optimumBoundS(best) : 0,
     wallToBound,
     ...(input.naive ? { naive: input.naive } : {}),
     ...(input.rttMs ? { rttMs: input.rttMs } : {}),

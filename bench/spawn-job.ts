@@ -1,6 +1,8 @@
 /** Runs one job in a fresh child process (bench/child.ts through tsx) and returns its report. */
 import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Job, RunSummary } from './jobs.js';
 import type { Measured } from './measure.js';
 
@@ -9,12 +11,15 @@ export interface JobReport {
   readonly measured: Measured;
 }
 
+// Resolved from here, so the child starts whatever the caller's working directory.
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
 type Reply = { ok: true; summary: RunSummary; measured: Measured } | { ok: false; error: string };
 
 export function spawnJob(job: Job): Promise<JobReport> {
   return new Promise((resolve, reject) => {
     const child = fork(join(import.meta.dirname, 'child.ts'), [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', TSX],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, PROPSYNC_LOG_LEVEL: 'silent' },
     });

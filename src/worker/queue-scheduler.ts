@@ -98,3 +98,33 @@ export async function startQueueScheduler(
     },
   };
 }
+
+/**
+ * The `schedule --queue` command body: queues runs on every tenant's cron until SIGTERM,
+ * SIGINT or `stopAfterSeconds`. Returns the exit code (2 when no tenant has a schedule).
+ */
+export async function runQueueSchedule(
+  configs: readonly TenantConfig[],
+  options: QueueSchedulerOptions & { readonly stopAfterSeconds?: number },
+): Promise<number> {
+  if (!configs.some((c) => c.schedule)) {
+    options.logger.error('no tenant with a schedule to queue');
+    return 2;
+  }
+  const scheduler = await startQueueScheduler(configs, options);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      clearTimeout(timer);
+      resolve();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    // Not unref'd: between cron ticks this timer may be all that keeps the process alive.
+    const timer =
+      options.stopAfterSeconds === undefined ? undefined : setTimeout(stop, options.stopAfterSeconds * 1000);
+  });
+  await scheduler.stop();
+  return 0;
+}

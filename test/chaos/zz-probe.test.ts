@@ -1,31 +1,11 @@
-import { it, expect } from 'vitest';
+import { it } from 'vitest';
 import { startWorld } from '../reliability/support/world.js';
-import { checkWorld } from '../reliability/support/check-world.js';
+import { crashLoop } from '../reliability/support/crash-loop.js';
 
 it('probe', async () => {
   const w = await startWorld({ seed: 42, connection: { overlapSeconds: 2 } });
   try {
-    const N = Number(process.env.N ?? 200);
-    w.createPeople('propstreet', N / 2);
-    w.createPeople('hubspot', N / 4);
-    w.createPeople('salesforce', N / 4);
-    for (let i = 0; i < 4; i++) {
-      const t = Date.now();
-      const before = w.writeCalls();
-      const r = await w.run();
-      console.log('run', i, Date.now() - t, 'ms writes', w.writeCalls() - before, JSON.stringify(r.connections.map((c) => [c.result.status, c.result.planned.create, c.result.failures.length, c.result.abort])));
-    }
-    const c = await checkWorld(w);
-    console.log(c.counts, c.problems.slice(0, 10), c.problems.length);
-    w.userEdits(20);
-    for (let i = 0; i < 3; i++) {
-      const t = Date.now();
-      const before = w.writeCalls();
-      await w.run();
-      console.log('run', i, Date.now() - t, 'ms writes', w.writeCalls() - before);
-    }
-    const c2 = await checkWorld(w);
-    console.log(c2.counts, c2.problems.slice(0, 10), c2.problems.length);
-    expect(c2.problems).toEqual([]);
+    const r = await crashLoop(w, { initial: Number(process.env.N ?? 200), kills: Number(process.env.K ?? 3), createsPerRound: 30, editsPerRound: 12, maxRunsToConverge: 4, log: (l) => console.log(l) });
+    console.log(JSON.stringify({ ...r, finishedUnkilled: r.finishedUnkilled.length }, null, 1).slice(0, 4000));
   } finally { await w.close(); }
-}, 300_000);
+}, 600_000);

@@ -1,6 +1,10 @@
 /** `propsync run`, `propsync plan` (dry run) and `propsync retry`. */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { TenantRun } from '../../app/sync-tenant.js';
+import type { TenantConfig } from '../../config/index.js';
+import { ValidationError } from '../../core/errors.js';
+import type { StateStore } from '../../state/port.js';
 
 interface RunFlags {
   connection?: string[];
@@ -19,11 +23,20 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
   const { printJson, printRun, runJson } = await import('../output.js');
   const { createProgressLine } = await import('../progress-line.js');
   const config = await loadConfigForCli(configPath);
+  const names = config.connections.map((c) => c.name);
+  const unknown = (flags.connection ?? []).filter((n) => !names.includes(n));
+  // Otherwise a typo runs nothing and exits 0, which a cron job would take for success.
+  if (unknown.length > 0)
+    throw new ValidationError(`--connection ${unknown.join(', ')}: expected one of ${names.join(', ')}`, {
+      connection: unknown,
+    });
   const logger = createLogger({ level: config.log.level });
   const progress = createProgressLine();
+  const planStore = mode === 'plan' ? await emptyStoreForFirstPlan(config) : undefined;
   let run: TenantRun;
   try {
     run = await syncTenant(config, {
+      ...(planStore ? { store: planStore } : {}),
       dryRun: mode === 'plan',
       force: flags.force === true,
       retryAll: mode === 'retry',
@@ -34,6 +47,7 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
     });
   } finally {
     progress.done();
+    await planStore?.close();
   }
   if (flags.report) {
     await writeReport(run, flags.report);
@@ -42,6 +56,19 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
   if (flags.json) printJson(runJson([run]));
   else printRun(run);
   return exitCodeForResults(run.connections.map((c) => c.result));
+}
+
+/**
+ * A plan for a tenant whose SQLite file does not exist yet runs on an empty in-memory store:
+ * the same empty state the file would hold, and a dry run then creates no file either.
+ */
+async function emptyStoreForFirstPlan(config: TenantConfig): Promise<StateStore | undefined> {
+  if (config.state.kind !== 'sqlite' || config.state.path === ':memory:' || existsSync(config.state.path))
+    return undefined;
+  const { openStateStore } = await import('../../state/index.js');
+  const store = openStateStore({ sqlite: ':memory:' });
+  await store.migrate();
+  return store;
 }
 
 function withRunOptions(cmd: Command): Command {

@@ -8,6 +8,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { Cron } from 'croner';
 import type { TenantConfig } from '../../config/index.js';
 import { ValidationError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
 import { EXIT, exitCodeForResults } from '../exit-codes.js';
 
 function seconds(value: string): number {
@@ -33,6 +34,28 @@ async function loadFolder(dir: string) {
   }
 }
 
+interface QueueFlags {
+  queue?: boolean;
+  database?: string;
+  queueSchema?: string;
+}
+
+/** `--queue`: the same crons, but each tick queues jobs for workers (src/worker/queue-scheduler.ts). */
+async function scheduleOnQueue(
+  configs: TenantConfig[],
+  flags: QueueFlags & { stopAfter?: number },
+  logger: Logger,
+) {
+  const { databaseUrlFrom } = await import('./worker.js');
+  const { runQueueSchedule } = await import('../../worker/queue-scheduler.js');
+  return runQueueSchedule(configs, {
+    databaseUrl: databaseUrlFrom(flags.database),
+    ...(flags.queueSchema === undefined ? {} : { queueSchema: flags.queueSchema }),
+    ...(flags.stopAfter === undefined ? {} : { stopAfterSeconds: flags.stopAfter }),
+    logger,
+  });
+}
+
 export function registerSchedule(program: Command): void {
   program
     .command('schedule')
@@ -43,7 +66,13 @@ export function registerSchedule(program: Command): void {
       'stop after this many seconds (for tests and one-off catch-ups)',
       seconds,
     )
-    .action(async (dir: string, flags: { stopAfter?: number }) => {
+    .option('--queue', 'queue the runs for `propsync worker`s (PostgreSQL) instead of running them here')
+    .option(
+      '--database <url>',
+      'with --queue: PostgreSQL URL of the job queue (default: $PROPSYNC_DATABASE_URL)',
+    )
+    .option('--queue-schema <name>', 'with --queue: PostgreSQL schema of the queue tables', 'pgboss')
+    .action(async (dir: string, flags: QueueFlags & { stopAfter?: number }) => {
       const { Cron } = await import('croner');
       const { syncTenant } = await import('../../app/sync-tenant.js');
       const { createLogger } = await import('../../core/logger.js');
@@ -59,6 +88,10 @@ export function registerSchedule(program: Command): void {
         } catch (error) {
           logger.error({ file: config.file, err: (error as Error).message }, 'tenant config skipped');
         }
+      }
+      if (flags.queue) {
+        process.exitCode = await scheduleOnQueue(configs, flags, logger);
+        return;
       }
       const running = new Set<string>();
       const jobs: Cron[] = [];
