@@ -24,6 +24,7 @@ export function mapperFromMapping(mapping: Mapping): RecordMapper {
       const { properties, problems } = canonicalToCrm(values, mapping, options);
       return { properties, problems: problems.map((p) => `${p.field}: ${p.message}`) };
     },
-    toPropstreet: (values: CanonicalValues, current: Contact | null) => canonicalToPropstreet(values, mapping, current),
+    toPropstreet: (values: CanonicalValues, current: Contact | null) =>
+      canonicalToPropstreet(values, mapping, current),
   };
 }

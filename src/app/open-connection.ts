@@ -3,16 +3,17 @@
  * the mapper and the engine settings. The only place that knows every adapter: the engine
  * sees ports.
  */
+
+import type { ConnectionConfig, TenantConfig } from '../config/index.js';
+import { toSyncSettings } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { CrmAdapter } from '../crm/port.js';
 import { createHubSpotAdapter } from '../crm/hubspot/index.js';
+import type { CrmAdapter } from '../crm/port.js';
 import { createSalesforceAdapter } from '../crm/salesforce/index.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
 import type { SyncSettings } from '../engine/types.js';
 import { loadMapping } from '../mapping/index.js';
-import { toSyncSettings } from '../config/index.js';
-import type { ConnectionConfig, TenantConfig } from '../config/index.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import { mapperFromMapping } from './mapper-from-mapping.js';
 

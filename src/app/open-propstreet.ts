@@ -1,8 +1,8 @@
+import type { TenantConfig } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { TenantConfig } from '../config/index.js';
-import { createPropstreetClient } from '../propstreet/index.js';
 import { fetchClientCredentialsToken } from '../propstreet/client-credentials.js';
+import { createPropstreetClient } from '../propstreet/index.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 
 /** The tenant's Propstreet client, with a token from config or from client credentials. */

@@ -3,9 +3,10 @@
  * reached Propstreet in the first run reaches Salesforce in the second), on the tenant's own
  * state store and credentials.
  */
+
+import type { TenantConfig } from '../config/index.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { TenantConfig } from '../config/index.js';
 import { type RunProgress, runConnection } from '../engine/run-connection.js';
 import type { ConnectionResult, RecordPlan } from '../engine/types.js';
 import type { StateStore } from '../state/port.js';
@@ -75,7 +76,9 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
                 await options.onPlanChunk?.(connection.name, chunk);
               },
             },
-            ...(options.onProgress ? { onProgress: (p: RunProgress) => options.onProgress?.(connection.name, p) } : {}),
+            ...(options.onProgress
+              ? { onProgress: (p: RunProgress) => options.onProgress?.(connection.name, p) }
+              : {}),
           },
         );
         connections.push({ result, records });
@@ -86,5 +89,10 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
   } finally {
     if (!options.store) await store.close();
   }
-  return { tenant: config.tenant, dryRun: options.dryRun, generatedAt: clock.now().toISOString(), connections };
+  return {
+    tenant: config.tenant,
+    dryRun: options.dryRun,
+    generatedAt: clock.now().toISOString(),
+    connections,
+  };
 }

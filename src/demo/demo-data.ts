@@ -23,7 +23,10 @@ export function demoSizes(contacts: number): DemoSizes {
 }
 
 /** Seeds all three sides; returns the ids it created, per side. */
-export function seedDemo(sb: Sandbox, s: DemoSizes): { propstreet: string[]; hubspot: string[]; salesforce: string[] } {
+export function seedDemo(
+  sb: Sandbox,
+  s: DemoSizes,
+): { propstreet: string[]; hubspot: string[]; salesforce: string[] } {
   // Propstreet: persons [0, P). HubSpot: [P - overlap, P - overlap + H). Salesforce starts
   // inside HubSpot's range, so some of its people reach Propstreet only through HubSpot.
   const hsFrom = s.propstreet - s.overlap;
@@ -38,7 +41,9 @@ export function seedDemo(sb: Sandbox, s: DemoSizes): { propstreet: string[]; hub
           email: p.email,
           phone: p.phone,
           tags: i % 4 === 0 ? ['investor'] : i % 4 === 1 ? ['broker', 'nordics'] : [],
-          companies: [{ id: String(1000 + (i % 8)), uri: null, name: p.company, jobTitle: p.jobTitle, isPrimary: true }],
+          companies: [
+            { id: String(1000 + (i % 8)), uri: null, name: p.company, jobTitle: p.jobTitle, isPrimary: true },
+          ],
         };
       }),
     )
@@ -62,7 +67,10 @@ export function seedDemo(sb: Sandbox, s: DemoSizes): { propstreet: string[]; hub
 }
 
 /** A day of user work on every side; returns one line per edit, for the demo's narration. */
-export function simulateUserEdits(sb: Sandbox, ids: { propstreet: string[]; hubspot: string[]; salesforce: string[] }): string[] {
+export function simulateUserEdits(
+  sb: Sandbox,
+  ids: { propstreet: string[]; hubspot: string[]; salesforce: string[] },
+): string[] {
   const lines: string[] = [];
   for (const id of ids.propstreet.slice(10, 13)) {
     const c = sb.propstreet.editAsUser(id, { lastName: `${sb.propstreet.contact(id)?.lastName}-Berg` });

@@ -35,9 +35,13 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     heading('1. Three systems on loopback fakes');
     const ids = seedDemo(sb, sizes);
     out(`Propstreet  ${sb.propstreet.url}  ${sizes.propstreet} contacts`);
-    out(`HubSpot     ${sb.hubspot!.url}  ${sizes.hubspot} contacts (${sizes.overlap} also in Propstreet, 3 with another phone)`);
+    out(
+      `HubSpot     ${sb.hubspot!.url}  ${sizes.hubspot} contacts (${sizes.overlap} also in Propstreet, 3 with another phone)`,
+    );
     out(`Salesforce  ${sb.salesforce!.url}  ${sizes.salesforce} contacts (${sizes.overlap} also in HubSpot)`);
-    out(`(the fake Propstreet allows ${DEMO_PROPSTREET_PER_MINUTE} requests/min; the real one 600/min for bot tokens)`);
+    out(
+      `(the fake Propstreet allows ${DEMO_PROPSTREET_PER_MINUTE} requests/min; the real one 600/min for bot tokens)`,
+    );
     const file = sb.writeTenant(dir, {
       tenant: 'demo',
       connection: {
@@ -47,7 +51,12 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       },
     });
     // The fakes' tokens, beside the tenant file, so `propsync status <file>` works afterwards.
-    writeFileSync(join(dir, '.env'), `${Object.entries(sb.env).map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
+    writeFileSync(
+      join(dir, '.env'),
+      `${Object.entries(sb.env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n')}\n`,
+    );
     out(`tenant config: ${file}`);
     const config = await loadTenantConfig(file, { env: { ...process.env, ...sb.env } });
     const logger = createLogger({ level: 'warn' });
@@ -86,7 +95,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     out(`  write calls in the quiet run: ${writes}`);
     out(`\nState, config and reports are in ${dir}`);
     out(`Try: npx propsync status ${file}`);
-    const failed = [first, second, third, quiet].some((r) => r.connections.some((c) => c.result.status !== 'ok'));
+    const failed = [first, second, third, quiet].some((r) =>
+      r.connections.some((c) => c.result.status !== 'ok'),
+    );
     return failed || writes > 0 ? 1 : 0;
   } finally {
     await sb.close();

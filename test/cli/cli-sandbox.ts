@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import type { ConnectionResult } from '../../src/engine/types.js';
 import {
@@ -77,24 +76,6 @@ export function stateHash(file: string): string | null {
   const h = createHash('sha256').update(readFileSync(file));
   if (existsSync(`${file}-wal`)) h.update(readFileSync(`${file}-wal`));
   return h.digest('hex');
-}
-
-/** Rows per table of a SQLite state file. */
-export function stateRowCounts(file: string): Record<string, number> {
-  const db = new Database(file, { readonly: true });
-  try {
-    const tables = db.prepare("select name from sqlite_master where type = 'table'").all() as {
-      name: string;
-    }[];
-    return Object.fromEntries(
-      tables.map((t) => [
-        t.name,
-        (db.prepare(`select count(*) as n from "${t.name}"`).get() as { n: number }).n,
-      ]),
-    );
-  } finally {
-    db.close();
-  }
 }
 
 /** Parsed stderr log lines (JSON lines when stderr is not a TTY); throws on a line that is not JSON. */

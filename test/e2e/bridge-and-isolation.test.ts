@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openTenantStore } from '../../src/app/open-store.js';
 import { syncTenant } from '../../src/app/sync-tenant.js';
 import { loadTenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { openTenantStore } from '../../src/app/open-store.js';
 import { type E2E, seedHubSpot, seedPropstreet, startE2E, writes } from './support.js';
 
 describe('HubSpot and the bridge', () => {
@@ -47,7 +47,10 @@ describe('HubSpot and the bridge', () => {
   });
 
   it('HubSpot merges follow the survivor and are not deletes', async () => {
-    e = await startE2E({ salesforce: false }, { connection: { deletes: { fromPropstreet: 'archive', fromCrm: 'delete', maxShare: 1 } } });
+    e = await startE2E(
+      { salesforce: false },
+      { connection: { deletes: { fromPropstreet: 'archive', fromCrm: 'delete', maxShare: 1 } } },
+    );
     const [a, b] = seedPropstreet(e.sb, 0, 2);
     await e.run();
     const hs = e.sb.hubspot!.control.dump();
@@ -68,7 +71,11 @@ describe('tenant isolation', () => {
     try {
       seedPropstreet(e.sb, 0, 5);
       const shared = e.config.state.kind === 'sqlite' ? e.config.state.path : '';
-      const betaFile = e.sb.writeTenant(dir, { tenant: 'beta', sqlite: shared, connection: { namespace: 'sf-beta' } });
+      const betaFile = e.sb.writeTenant(dir, {
+        tenant: 'beta',
+        sqlite: shared,
+        connection: { namespace: 'sf-beta' },
+      });
       const beta = await loadTenantConfig(betaFile, { env: e.sb.env, cwd: dir });
       await e.run();
       const betaRun = await syncTenant(beta, { dryRun: false, logger: silentLogger });
@@ -78,7 +85,10 @@ describe('tenant isolation', () => {
       try {
         expect(await store.countLinks({ tenant: 'alpha', connection: 'salesforce' })).toBe(5);
         expect(await store.countLinks({ tenant: 'beta', connection: 'salesforce' })).toBe(5);
-        const alphaLinks = await store.listLinks({ tenant: 'alpha', connection: 'salesforce' }, { limit: 10 });
+        const alphaLinks = await store.listLinks(
+          { tenant: 'alpha', connection: 'salesforce' },
+          { limit: 10 },
+        );
         const betaRuns = await store.listRuns({ tenant: 'beta', connection: 'salesforce' }, 10);
         const alphaRuns = await store.listRuns({ tenant: 'alpha', connection: 'salesforce' }, 10);
         expect(betaRuns).toHaveLength(1);

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seedPropstreet, seedSalesforce, startE2E, writes, type E2E } from './support.js';
+import { type E2E, seedPropstreet, seedSalesforce, startE2E, writes } from './support.js';
 
 type Action =
   | { kind: 'editPs'; pick: number; field: 'firstName' | 'lastName' | 'phone'; value: number }
@@ -20,8 +20,18 @@ const NAMES = ['Ada', 'Bo', 'Cleo', 'Dag', 'Eir'];
 const PHONES = ['+46 70 111 11 11', '+46701112222', '070-333 33 33', '+46 8 444 44 44'];
 
 const action: fc.Arbitrary<Action> = fc.oneof(
-  fc.record({ kind: fc.constant('editPs' as const), pick: fc.nat(), field: fc.constantFrom('firstName' as const, 'lastName' as const, 'phone' as const), value: fc.nat() }),
-  fc.record({ kind: fc.constant('editCrm' as const), pick: fc.nat(), field: fc.constantFrom('FirstName' as const, 'LastName' as const, 'Phone' as const), value: fc.nat() }),
+  fc.record({
+    kind: fc.constant('editPs' as const),
+    pick: fc.nat(),
+    field: fc.constantFrom('firstName' as const, 'lastName' as const, 'phone' as const),
+    value: fc.nat(),
+  }),
+  fc.record({
+    kind: fc.constant('editCrm' as const),
+    pick: fc.nat(),
+    field: fc.constantFrom('FirstName' as const, 'LastName' as const, 'Phone' as const),
+    value: fc.nat(),
+  }),
   fc.constant({ kind: 'createPs' as const }),
   fc.constant({ kind: 'createCrm' as const }),
   fc.record({ kind: fc.constant('deletePs' as const), pick: fc.nat() }),
@@ -29,7 +39,10 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   fc.constant({ kind: 'sync' as const }),
 );
 
-const digits = (s: unknown) => String(s ?? '').replace(/\D/g, '').replace(/^0/, '46');
+const digits = (s: unknown) =>
+  String(s ?? '')
+    .replace(/\D/g, '')
+    .replace(/^0/, '46');
 const norm = (s: unknown) => (s === undefined || s === null || s === '' ? null : String(s).trim());
 
 async function apply(e: E2E, a: Action, next: { person: number }): Promise<void> {
@@ -119,7 +132,11 @@ describe('convergence (property-based, Propstreet ⇄ Salesforce)', () => {
           await e.close();
         }
       }),
-      { numRuns: Number(process.env.PROPSYNC_PROPERTY_RUNS ?? 12), seed: Number(process.env.PROPSYNC_PROPERTY_SEED ?? Date.now() % 1e9), verbose: 1 },
+      {
+        numRuns: Number(process.env.PROPSYNC_PROPERTY_RUNS ?? 12),
+        seed: Number(process.env.PROPSYNC_PROPERTY_SEED ?? Date.now() % 1e9),
+        verbose: 1,
+      },
     );
   }, 240_000);
 });

@@ -48,7 +48,13 @@ describe('invariants (Propstreet ⇄ Salesforce)', () => {
     e = await startE2E({ hubspot: false });
     seedSalesforce(e.sb, 0, 10);
     // The CRM key write-back fails, so the CRM records never learn their Propstreet id.
-    e.sb.salesforce!.http.faults.add({ kind: 'status', status: 503, method: 'PATCH', path: '/composite/sobjects', body: [{ errorCode: 'SERVER_UNAVAILABLE', message: 'down' }] });
+    e.sb.salesforce!.http.faults.add({
+      kind: 'status',
+      status: 503,
+      method: 'PATCH',
+      path: '/composite/sobjects',
+      body: [{ errorCode: 'SERVER_UNAVAILABLE', message: 'down' }],
+    });
     await e.run();
     rmSync(e.config.state.kind === 'sqlite' ? e.config.state.path : '', { force: true });
     e.sb.salesforce!.http.faults.clear();
@@ -111,7 +117,13 @@ describe('invariants (Propstreet ⇄ Salesforce)', () => {
     const r = await e.run();
     const conflicts = r.connections[0]!.result.conflicts;
     expect(conflicts).toHaveLength(1);
-    expect(conflicts[0]).toMatchObject({ field: 'firstName', propstreet: 'P', crm: 'C', shadow: original, policy });
+    expect(conflicts[0]).toMatchObject({
+      field: 'firstName',
+      propstreet: 'P',
+      crm: 'C',
+      shadow: original,
+      policy,
+    });
     const ps = e.sb.propstreet.contact(psId!)!.firstName;
     const sf = e.sb.salesforce!.control.get(sfId)!.FirstName;
     if (winner === null) {
@@ -149,7 +161,10 @@ describe('invariants (Propstreet ⇄ Salesforce)', () => {
   });
 
   it('6. deletes follow the policy and only touch linked records; the guard stops a mass delete', async () => {
-    e = await startE2E({ hubspot: false }, { connection: { deletes: { fromPropstreet: 'archive', fromCrm: 'delete', maxShare: 0.3 } } });
+    e = await startE2E(
+      { hubspot: false },
+      { connection: { deletes: { fromPropstreet: 'archive', fromCrm: 'delete', maxShare: 0.3 } } },
+    );
     const ids = seedPropstreet(e.sb, 0, 20);
     const unlinkedSf = seedSalesforce(e.sb, 100, 0);
     expect(unlinkedSf).toEqual([]);
@@ -177,7 +192,12 @@ describe('invariants (Propstreet ⇄ Salesforce)', () => {
     e = await startE2E({ hubspot: false }, { connection: { maxAttempts: 2, retryBaseSeconds: 0 } });
     const ids = seedPropstreet(e.sb, 0, 5);
     const bad = e.sb.propstreet.contact(ids[2]!)!;
-    e.sb.salesforce!.control.reject({ field: 'Email', value: bad.email!, statusCode: 'INVALID_EMAIL_ADDRESS', message: 'Email: invalid email address' });
+    e.sb.salesforce!.control.reject({
+      field: 'Email',
+      value: bad.email!,
+      statusCode: 'INVALID_EMAIL_ADDRESS',
+      message: 'Email: invalid email address',
+    });
     const first = await e.run();
     const r1 = first.connections[0]!.result;
     expect(r1.status).toBe('partial');

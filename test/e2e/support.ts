@@ -6,8 +6,13 @@ import { syncTenant, type TenantRun } from '../../src/app/sync-tenant.js';
 import { loadTenantConfig, type TenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { RecordPlan } from '../../src/engine/types.js';
-import { type Sandbox, type SandboxOptions, startSandbox, type TenantOptions } from '../fakes/sandbox/sandbox.js';
 import { person } from '../fakes/sandbox/people.js';
+import {
+  type Sandbox,
+  type SandboxOptions,
+  startSandbox,
+  type TenantOptions,
+} from '../fakes/sandbox/sandbox.js';
 
 export interface E2E {
   readonly sb: Sandbox;
@@ -27,7 +32,8 @@ export interface E2E {
 export async function startE2E(sandbox: SandboxOptions = {}, tenant: TenantOptions = {}): Promise<E2E> {
   const sb = await startSandbox(sandbox);
   const dir = mkdtempSync(join(tmpdir(), 'propsync-e2e-'));
-  const load = async (t: TenantOptions) => loadTenantConfig(sb.writeTenant(dir, t), { env: sb.env, cwd: dir });
+  const load = async (t: TenantOptions) =>
+    loadTenantConfig(sb.writeTenant(dir, t), { env: sb.env, cwd: dir });
   const e2e: E2E = {
     sb,
     dir,
@@ -65,7 +71,13 @@ export function seedSalesforce(sb: Sandbox, from: number, n: number): string[] {
   return sb.salesforce!.control.seed(
     Array.from({ length: n }, (_, k) => {
       const p = person(from + k);
-      return { FirstName: p.firstName, LastName: p.lastName, Email: p.email, Phone: p.phone, Title: p.jobTitle };
+      return {
+        FirstName: p.firstName,
+        LastName: p.lastName,
+        Email: p.email,
+        Phone: p.phone,
+        Title: p.jobTitle,
+      };
     }),
   );
 }
@@ -84,6 +96,8 @@ export function writes(sb: Sandbox): { propstreet: number; hubspot: number; sale
   return {
     propstreet: sb.propstreet.apiWriteCount(),
     hubspot: sb.hubspot ? sb.hubspot.control.apiRequests().filter((r) => r.write).length : 0,
-    salesforce: sb.salesforce ? sb.salesforce.http.requests.filter((r) => r.write && r.path.startsWith('/services/data')).length : 0,
+    salesforce: sb.salesforce
+      ? sb.salesforce.http.requests.filter((r) => r.write && r.path.startsWith('/services/data')).length
+      : 0,
   };
 }

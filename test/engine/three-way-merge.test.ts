@@ -44,7 +44,9 @@ describe('threeWayMerge', () => {
   });
 
   it('treats the same change on both sides as agreement, not a conflict', () => {
-    const r = threeWayMerge(input({ shadow, propstreet: { ...shadow, firstName: 'Bo' }, crm: { ...shadow, firstName: 'Bo' } }));
+    const r = threeWayMerge(
+      input({ shadow, propstreet: { ...shadow, firstName: 'Bo' }, crm: { ...shadow, firstName: 'Bo' } }),
+    );
     expect(r.conflicts).toEqual([]);
     expect(r.toCrm).toEqual([]);
     expect(r.shadow.firstName).toBe('Bo');
@@ -55,19 +57,35 @@ describe('threeWayMerge', () => {
     ['crm-wins', 'propstreet', 'crm', 'C'],
     ['newest-wins', 'crm', 'crm', 'C'],
     ['newest-wins', 'propstreet', 'propstreet', 'P'],
-  ] as const)('resolves a true conflict by %s (newer: %s) in favour of %s', (policy, newer, winner, value) => {
-    const r = threeWayMerge(
-      input({ shadow, policy, newer, propstreet: { ...shadow, firstName: 'P' }, crm: { ...shadow, firstName: 'C' } }),
-    );
-    expect(r.conflicts).toEqual([{ field: 'firstName', propstreet: 'P', crm: 'C', shadow: 'Ann', policy, winner }]);
-    expect(r.shadow.firstName).toBe(value);
-    if (winner === 'propstreet') expect(r.toCrm).toEqual([{ field: 'firstName', before: 'C', after: 'P' }]);
-    else expect(r.toPropstreet).toEqual([{ field: 'firstName', before: 'P', after: 'C' }]);
-  });
+  ] as const)(
+    'resolves a true conflict by %s (newer: %s) in favour of %s',
+    (policy, newer, winner, value) => {
+      const r = threeWayMerge(
+        input({
+          shadow,
+          policy,
+          newer,
+          propstreet: { ...shadow, firstName: 'P' },
+          crm: { ...shadow, firstName: 'C' },
+        }),
+      );
+      expect(r.conflicts).toEqual([
+        { field: 'firstName', propstreet: 'P', crm: 'C', shadow: 'Ann', policy, winner },
+      ]);
+      expect(r.shadow.firstName).toBe(value);
+      if (winner === 'propstreet') expect(r.toCrm).toEqual([{ field: 'firstName', before: 'C', after: 'P' }]);
+      else expect(r.toPropstreet).toEqual([{ field: 'firstName', before: 'P', after: 'C' }]);
+    },
+  );
 
   it('leaves both values in place under manual and keeps the old shadow so the conflict stays visible', () => {
     const r = threeWayMerge(
-      input({ shadow, policy: 'manual', propstreet: { ...shadow, firstName: 'P' }, crm: { ...shadow, firstName: 'C' } }),
+      input({
+        shadow,
+        policy: 'manual',
+        propstreet: { ...shadow, firstName: 'P' },
+        crm: { ...shadow, firstName: 'C' },
+      }),
     );
     expect(r.conflicts[0]?.winner).toBe('none');
     expect(r.toCrm).toEqual([]);
@@ -107,7 +125,12 @@ describe('threeWayMerge', () => {
 
   it('under a one-way connection, a change on the other side is neither sent nor reverted', () => {
     const r = threeWayMerge(
-      input({ shadow, direction: 'to-crm', propstreet: shadow, crm: { ...shadow, firstName: 'Edited in CRM' } }),
+      input({
+        shadow,
+        direction: 'to-crm',
+        propstreet: shadow,
+        crm: { ...shadow, firstName: 'Edited in CRM' },
+      }),
     );
     expect(r.toCrm).toEqual([]);
     expect(r.toPropstreet).toEqual([]);

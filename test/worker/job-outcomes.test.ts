@@ -5,8 +5,8 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionResult } from '../../src/engine/types.js';
 import { PropsyncError } from '../../src/core/errors.js';
+import type { ConnectionResult } from '../../src/engine/types.js';
 import {
   createBoss,
   createEnqueuer,
@@ -16,9 +16,9 @@ import {
   outcomeOfError,
   outcomeOfResult,
   type RunningWorker,
+  SYNC_QUEUE,
   startBoss,
   startWorker,
-  SYNC_QUEUE,
 } from '../../src/worker/index.js';
 import { dropSchema } from '../state/pg-test-db.js';
 import {
@@ -80,7 +80,10 @@ describe('worker job outcomes', () => {
   });
 
   async function runJob(t: FarmTenant, settings: Parameters<Enqueuer['enqueue']>[1] = {}) {
-    const sent = await enqueuer.enqueue({ tenantFile: t.file, tenant: t.tenant, connection: 'hubspot' }, settings);
+    const sent = await enqueuer.enqueue(
+      { tenantFile: t.file, tenant: t.tenant, connection: 'hubspot' },
+      settings,
+    );
     if (!sent.queued) throw new Error('not queued');
     return waitFor('the job to end', async () => {
       const job = (await jobRows(queueSchema, SYNC_QUEUE)).find((j) => j.id === sent.jobId);
@@ -104,9 +107,16 @@ describe('worker job outcomes', () => {
     const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await db.connect();
     try {
-      const { rows } = await db.query(`SELECT data FROM ${queueSchema}.job WHERE name = $1`, [DEAD_LETTER_QUEUE]);
+      const { rows } = await db.query(`SELECT data FROM ${queueSchema}.job WHERE name = $1`, [
+        DEAD_LETTER_QUEUE,
+      ]);
       expect(rows.map((r) => r.data)).toEqual([
-        expect.objectContaining({ tenant: t.tenant, connection: 'hubspot', code: 'MASS_DELETE_GUARD', jobId: job.id }),
+        expect.objectContaining({
+          tenant: t.tenant,
+          connection: 'hubspot',
+          code: 'MASS_DELETE_GUARD',
+          jobId: job.id,
+        }),
       ]);
     } finally {
       await db.end();

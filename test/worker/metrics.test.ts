@@ -6,14 +6,22 @@ import {
   type Enqueuer,
   ensureQueues,
   type RunningWorker,
+  SYNC_QUEUE,
   startBoss,
   startMetricsServer,
   startWorker,
-  SYNC_QUEUE,
 } from '../../src/worker/index.js';
 import { Counter, Gauge, Histogram, Registry } from '../../src/worker/prometheus.js';
 import { dropSchema } from '../state/pg-test-db.js';
-import { type Farm, jobRows, quiet, startFarm, TEST_DATABASE_URL, testSchemaName, waitFor } from './support.js';
+import {
+  type Farm,
+  jobRows,
+  quiet,
+  startFarm,
+  TEST_DATABASE_URL,
+  testSchemaName,
+  waitFor,
+} from './support.js';
 
 describe('Prometheus text exposition', () => {
   it('renders counters, gauges and histograms with escaped labels', async () => {

@@ -49,6 +49,8 @@ export interface FarmOptions {
   /** Extra connection keys (chunkSize, …). */
   readonly connection?: Readonly<Record<string, unknown>>;
   readonly label?: string;
+  /** Cron written into every tenant file. */
+  readonly schedule?: string;
 }
 
 export async function startFarm(options: FarmOptions): Promise<Farm> {
@@ -79,6 +81,7 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
       connections,
       postgres: { url: TEST_DATABASE_URL, schema: stateSchema },
       ...(options.connection ? { connection: options.connection } : {}),
+      ...(options.schedule ? { schedule: options.schedule } : {}),
     });
     const up = tenant.toUpperCase();
     writeFileSync(

@@ -1,10 +1,73 @@
 /** Deterministic, realistic-looking people for the demo and end-to-end tests. */
 import { seededRandom } from '../shared/seeded-random.js';
 
-const FIRST = ['Anna', 'Erik', 'Maria', 'Lars', 'Karin', 'Johan', 'Sofia', 'Anders', 'Elin', 'Mikael', 'Ingrid', 'Oskar', 'Frida', 'Nils', 'Astrid', 'Henrik', 'Maja', 'Gustav', 'Linnea', 'Per', 'Olivia', 'Viktor', 'Ebba', 'Axel'];
-const LAST = ['Andersson', 'Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson', 'Persson', 'Svensson', 'Gustafsson', 'Pettersson', 'Lindberg', 'Lindqvist', 'Berg', 'Holm', 'Sandberg', 'Lund', 'Ek', 'Wallin', 'Nyström'];
-const COMPANIES = ['Nordic Real Estate AB', 'Stockholm Capital', 'Baltic Property Partners', 'Vasa Fastigheter', 'Öresund Invest', 'Gothia Asset Management', 'Fjord Logistics REIT', 'Kungsholmen Holding'];
-const TITLES = ['Head of Acquisitions', 'Investment Manager', 'CFO', 'Portfolio Manager', 'Partner', 'Analyst', 'Managing Director'];
+const FIRST = [
+  'Anna',
+  'Erik',
+  'Maria',
+  'Lars',
+  'Karin',
+  'Johan',
+  'Sofia',
+  'Anders',
+  'Elin',
+  'Mikael',
+  'Ingrid',
+  'Oskar',
+  'Frida',
+  'Nils',
+  'Astrid',
+  'Henrik',
+  'Maja',
+  'Gustav',
+  'Linnea',
+  'Per',
+  'Olivia',
+  'Viktor',
+  'Ebba',
+  'Axel',
+];
+const LAST = [
+  'Andersson',
+  'Johansson',
+  'Karlsson',
+  'Nilsson',
+  'Eriksson',
+  'Larsson',
+  'Olsson',
+  'Persson',
+  'Svensson',
+  'Gustafsson',
+  'Pettersson',
+  'Lindberg',
+  'Lindqvist',
+  'Berg',
+  'Holm',
+  'Sandberg',
+  'Lund',
+  'Ek',
+  'Wallin',
+  'Nyström',
+];
+const COMPANIES = [
+  'Nordic Real Estate AB',
+  'Stockholm Capital',
+  'Baltic Property Partners',
+  'Vasa Fastigheter',
+  'Öresund Invest',
+  'Gothia Asset Management',
+  'Fjord Logistics REIT',
+  'Kungsholmen Holding',
+];
+const TITLES = [
+  'Head of Acquisitions',
+  'Investment Manager',
+  'CFO',
+  'Portfolio Manager',
+  'Partner',
+  'Analyst',
+  'Managing Director',
+];
 
 export interface Person {
   readonly firstName: string;
@@ -21,7 +84,11 @@ export function person(i: number, seed = 7): Person {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const firstName = pick(FIRST);
   const lastName = pick(LAST);
-  const ascii = (s: string) => s.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '');
+  const ascii = (s: string) =>
+    s
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[^a-z]/g, '');
   return {
     firstName,
     lastName,

@@ -41,10 +41,15 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** A `${VAR}` reference for a tenant file (secrets must come from the environment). */
+const envRef = (name: string) => `\${${name}}`;
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const propstreet = await startPropstreetFake({
     ...(options.seed === undefined ? {} : { seed: options.seed }),
-    ...(options.propstreetPerMinute ? { rateLimit: { limit: options.propstreetPerMinute, windowMs: 60_000 } } : {}),
+    ...(options.propstreetPerMinute
+      ? { rateLimit: { limit: options.propstreetPerMinute, windowMs: 60_000 } }
+      : {}),
   });
   const hubspot =
     options.hubspot === false
@@ -77,15 +82,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     env,
     writeTenant(dir, t = {}) {
       const tenant = t.tenant ?? 'demo';
-      const kinds = t.connections ?? [...(hubspot ? ['hubspot' as const] : []), ...(salesforce ? ['salesforce' as const] : [])];
+      const kinds = t.connections ?? [
+        ...(hubspot ? ['hubspot' as const] : []),
+        ...(salesforce ? ['salesforce' as const] : []),
+      ];
       const connections = kinds.map((kind) =>
         kind === 'hubspot'
-          ? { name: 'hubspot', type: 'hubspot', baseUrl: hubspot!.url, accessToken: '${HUBSPOT_TOKEN}', ...t.connection }
+          ? {
+              name: 'hubspot',
+              type: 'hubspot',
+              baseUrl: hubspot!.url,
+              accessToken: envRef('HUBSPOT_TOKEN'),
+              ...t.connection,
+            }
           : {
               name: 'salesforce',
               type: 'salesforce',
               instanceUrl: salesforce!.url,
-              accessToken: '${SALESFORCE_ACCESS_TOKEN}',
+              accessToken: envRef('SALESFORCE_ACCESS_TOKEN'),
               ...t.connection,
             },
       );
@@ -93,7 +107,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         tenant,
         propstreet: {
           baseUrl: propstreet.url,
-          token: '${PROPSTREET_TOKEN}',
+          token: envRef('PROPSTREET_TOKEN'),
           ...(options.propstreetPerMinute ? { requestsPerMinute: options.propstreetPerMinute } : {}),
         },
         connections,
