@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 import { redactText } from './redact.js';
 
 export type { Logger };
@@ -13,13 +14,18 @@ export function createLogger(
 ): Logger {
   const level = options.level ?? process.env.PROPSYNC_LOG_LEVEL ?? 'info';
   const dest = options.destination ?? process.stderr;
-  const pretty = options.pretty ?? (process.stderr.isTTY === true && !process.env.NO_COLOR);
+  const pretty = options.pretty ?? (process.stderr.isTTY === true && !process.env.CI);
+  // Pretty printing runs in-process (not a worker transport) so that every line, pretty or
+  // not, goes through the secret scrubber first.
+  const sink: NodeJS.WritableStream = pretty
+    ? pinoPretty({ colorize: !process.env.NO_COLOR, destination: dest, sync: true })
+    : dest;
   const scrubbing = {
     write(line: string) {
-      dest.write(redactText(line));
+      sink.write(redactText(line));
     },
   };
-  const base = pino(
+  return pino(
     {
       level,
       base: null,
@@ -35,14 +41,8 @@ export function createLogger(
         censor: '[REDACTED]',
       },
     },
-    pretty
-      ? pino.transport({
-          target: 'pino-pretty',
-          options: { destination: 2, colorize: !process.env.NO_COLOR },
-        })
-      : scrubbing,
+    scrubbing,
   );
-  return base;
 }
 
 export const silentLogger: Logger = pino({ level: 'silent' });
