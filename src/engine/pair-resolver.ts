@@ -21,6 +21,8 @@ export interface ResolverDeps {
   readonly mapper: RecordMapper;
   readonly settings: SyncSettings;
   readonly scope: Scope;
+  /** Every live CRM record is staged (a first sync read them all): match from staging, no API calls. */
+  readonly crmFullyStaged: boolean;
   /** Ids of the contacts in this chunk whose current version is our own write coming back. */
   readonly echoes: (chunk: readonly Contact[]) => Promise<Set<string>>;
 }
@@ -77,7 +79,8 @@ export async function pairsForPropstreet(
         for (const r of records) if (!r.deleted) found.set(wanted.get(r.id)!, { record: r });
       }
     } else if (rule === 'key') {
-      const records = await crm.readByKeys(remaining.map((c) => c.id));
+      const ids = remaining.map((c) => c.id);
+      const records = deps.crmFullyStaged ? staging.crmByKeys(ids) : await crm.readByKeys(ids);
       for (const r of records) {
         const key = r.properties[crm.keyProperty];
         if (key && !r.deleted) found.set(key, { record: r });
@@ -90,7 +93,8 @@ export async function pairsForPropstreet(
         if (e) byEmail.set(e, [...(byEmail.get(e) ?? []), c]);
       }
       if (byEmail.size > 0) {
-        const records = await crm.findByEmails([...byEmail.keys()]);
+        const emails = [...byEmail.keys()];
+        const records = deps.crmFullyStaged ? staging.crmByEmails(emails) : await crm.findByEmails(emails);
         const recordsByEmail = new Map<string, CrmRecord[]>();
         for (const r of records) {
           const e = lower(r.properties[emailProp]);
@@ -250,7 +254,7 @@ export async function pairsForCrm(chunk: readonly CrmRecord[], deps: ResolverDep
 
 async function readCrmByIds(ids: readonly string[], deps: ResolverDeps): Promise<CrmRecord[]> {
   const staged = deps.staging.peekCrm(ids);
-  const missing = ids.filter((id) => !staged.has(id));
+  const missing = deps.crmFullyStaged ? [] : ids.filter((id) => !staged.has(id));
   const read = missing.length > 0 ? await deps.crm.readByIds(missing) : [];
   return [...staged.values(), ...read];
 }

@@ -80,7 +80,7 @@ export async function runConnection(
       );
     await store.startRun(scope, { id: runId, startedAt, dryRun: false });
   }
-  const staging = new Staging();
+  const staging = new Staging({ key: deps.crm.keyProperty, email: deps.mapper.crmEmailProperty });
   const planned = emptyCounts();
   const done = emptyCounts();
   const conflicts: ConnectionResult['conflicts'][number][] = [];
@@ -127,6 +127,7 @@ export async function runConnection(
       mapper: deps.mapper,
       settings,
       scope,
+      crmFullyStaged: collected.crmFullRead,
       echoes: createEchoDetector(store, scope, {
         ownChangeOrigins: settings.ownChangeOrigins,
         connectionsInTenant: deps.connectionsInTenant,
@@ -259,6 +260,8 @@ function holdQuarantined(pair: PairState, failures: Map<string, Failure>): PairS
 }
 
 interface Collected {
+  /** The CRM was read from the beginning (no checkpoint): every live record is staged. */
+  crmFullRead: boolean;
   propstreetCheckpoint: string | undefined;
   crmCheckpoint: string | undefined;
   quarantine: Failure[];
@@ -324,7 +327,12 @@ async function collect(
   staging.putPropstreet(fresh);
   const crmIds = due.filter((f) => f.side === 'crm').map((f) => f.recordId);
   if (crmIds.length > 0) staging.putCrm(await deps.crm.readByIds(crmIds));
-  return { propstreetCheckpoint: maxUpdated ?? undefined, crmCheckpoint, quarantine };
+  return {
+    crmFullRead: crmSince === null,
+    propstreetCheckpoint: maxUpdated ?? undefined,
+    crmCheckpoint,
+    quarantine,
+  };
 }
 
 /** Says why the run must stop before deleting, or undefined when it may go on. */

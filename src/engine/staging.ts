@@ -16,14 +16,23 @@ export class Staging {
   private readonly db: Database.Database;
   private readonly dir: string;
 
-  constructor() {
+  /**
+   * @param crmKeys how to read a CRM record's key (Propstreet id) and email, so a first sync
+   *   — which stages every CRM record — can match by key and email without API calls.
+   */
+  constructor(
+    private readonly crmKeys: { key: string; email: string | undefined } = { key: '', email: undefined },
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), 'propsync-stage-'));
     this.db = new Database(join(this.dir, 'stage.db'));
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');
     this.db.exec(`
       CREATE TABLE ps (id TEXT PRIMARY KEY, updated TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0);
-      CREATE TABLE crm (id TEXT PRIMARY KEY, modified TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE crm (id TEXT PRIMARY KEY, modified TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
+        key TEXT, email TEXT, live INTEGER NOT NULL DEFAULT 1);
+      CREATE INDEX crm_key ON crm (key);
+      CREATE INDEX crm_email ON crm (email);
     `);
   }
 
@@ -42,8 +51,9 @@ export class Staging {
     const stmt = this.db.prepare(
       // A merged-away record may also show up as a plain deletion (HubSpot lists it as
       // archived): the merge is the better fact, so a later plain deletion keeps it.
-      `INSERT INTO crm (id, modified, json) VALUES (?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET modified = excluded.modified,
+      `INSERT INTO crm (id, modified, json, key, email, live) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET modified = excluded.modified, key = excluded.key,
+         email = excluded.email, live = excluded.live,
          json = CASE
            WHEN json_extract(crm.json, '$.mergedInto') IS NOT NULL
             AND json_extract(excluded.json, '$.mergedInto') IS NULL
@@ -51,9 +61,30 @@ export class Staging {
            ELSE excluded.json END
        WHERE excluded.modified >= crm.modified`,
     );
+    const { key, email } = this.crmKeys;
     this.db.transaction(() => {
-      for (const r of records) stmt.run(r.id, r.modifiedAt, JSON.stringify(r));
+      for (const r of records) {
+        const k = key ? (r.properties[key] ?? null) : null;
+        const e = email ? (r.properties[email]?.trim().toLowerCase() ?? null) : null;
+        stmt.run(r.id, r.modifiedAt, JSON.stringify(r), k || null, e || null, r.deleted ? 0 : 1);
+      }
     })();
+  }
+
+  /** Live staged CRM records whose key is one of these (for a first sync, where all are staged). */
+  crmByKeys(keys: readonly string[]): CrmRecord[] {
+    const stmt = this.db.prepare('SELECT json FROM crm WHERE key = ? AND live = 1');
+    return keys.flatMap((k) =>
+      (stmt.all(k) as { json: string }[]).map((r) => JSON.parse(r.json) as CrmRecord),
+    );
+  }
+
+  /** Live staged CRM records with one of these emails (lower-cased). */
+  crmByEmails(emails: readonly string[]): CrmRecord[] {
+    const stmt = this.db.prepare('SELECT json FROM crm WHERE email = ? AND live = 1');
+    return emails.flatMap((e) =>
+      (stmt.all(e) as { json: string }[]).map((r) => JSON.parse(r.json) as CrmRecord),
+    );
   }
 
   count(side: 'ps' | 'crm'): number {
