@@ -1,5 +1,5 @@
 /** The results document (bench/results.json) and what it says about the machine and method. */
-import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { cpus, platform, release, totalmem } from 'node:os';
 import type { ScenarioResult } from './scenario-result.js';
 
 export interface Machine {
@@ -9,7 +9,6 @@ export interface Machine {
   readonly memoryGb: number;
   readonly node: string;
   readonly platform: string;
-  readonly loadAverage: { readonly start: number[]; readonly end: number[] };
 }
 
 export interface BenchOptions {
@@ -22,17 +21,26 @@ export interface BenchOptions {
   readonly out: string;
 }
 
-export interface BenchResults {
+/** One invocation of `npm run bench`; `--append` adds runs to an existing document. */
+export interface BenchRun {
   readonly generatedAt: string;
   readonly argv: readonly string[];
   readonly totalSeconds: number;
-  readonly machine: Machine;
+  /** 1, 5 and 15 minute load averages: the machine may be shared. */
+  readonly loadAverage: { readonly start: number[]; readonly end: number[] };
   readonly options: BenchOptions;
-  readonly notes: readonly string[];
-  readonly scenarios: readonly ScenarioResult[];
 }
 
-export function machine(loadAtStart: number[]): Machine {
+export interface BenchResults {
+  readonly generatedAt: string;
+  readonly machine: Machine;
+  readonly runs: readonly BenchRun[];
+  readonly notes: readonly string[];
+  /** `run` is the index of the run in `runs` that measured it. */
+  readonly scenarios: readonly (ScenarioResult & { readonly run: number })[];
+}
+
+export function machine(): Machine {
   const cs = cpus();
   return {
     cpuModel: cs[0]?.model.trim() ?? 'unknown',
@@ -41,18 +49,36 @@ export function machine(loadAtStart: number[]): Machine {
     memoryGb: totalmem() / 1024 ** 3,
     node: process.version,
     platform: `${platform()} ${release()}`,
-    loadAverage: { start: loadAtStart, end: loadavg() },
   };
 }
 
-export function methodNotes(o: BenchOptions): string[] {
+/** Merges a new run into an earlier document: its scenarios replace those with the same name and N. */
+export function appendRun(
+  earlier: BenchResults | undefined,
+  run: BenchRun,
+  scenarios: readonly ScenarioResult[],
+): BenchResults {
+  const runs = [...(earlier?.runs ?? []), run];
+  const index = runs.length - 1;
+  const replaced = new Set(scenarios.map((s) => `${s.scenario}@${s.n}`));
+  const kept = (earlier?.scenarios ?? []).filter((s) => !replaced.has(`${s.scenario}@${s.n}`));
+  return {
+    generatedAt: run.generatedAt,
+    machine: machine(),
+    runs,
+    notes: methodNotes(),
+    scenarios: [...kept, ...scenarios.map((s) => ({ ...s, run: index }))],
+  };
+}
+
+export function methodNotes(): string[] {
   return [
-    `Network scenarios run the real stack (tenant file → syncTenant → Propstreet client, ${'HubSpot/Salesforce'} adapter, engine, SQLite state) in a child process against the sandbox fakes in the parent, so RSS and CPU are the connector's alone. Latency ${o.latency[0]}–${o.latency[1]} ms per call on every fake.`,
-    `Rate limits as in production: Propstreet 600/min per token (client paces at 600/min), HubSpot 190 per 10 s plus search 5/s, Salesforce no rate limit but a daily allowance (fake set to 100,000, the adapter stops at 80 %).${o.quick ? ' --quick: the rate windows are scaled down 10× with the same rates (Propstreet 10 per 1 s, HubSpot 19 per 1 s), so a burst costs at most a 1 s wait; the bound ratio is unchanged.' : ''}`,
+    'Network scenarios run the real stack (tenant file → syncTenant → Propstreet client, HubSpot/Salesforce adapter, engine, SQLite state) in a child process against the sandbox fakes in the parent, so RSS and CPU are the connector’s alone. Every fake adds the run’s latency (see Runs) to every call.',
+    'Rate limits as in production: Propstreet 600/min per token (the client paces at 600/min), HubSpot 190 per 10 s plus search 5/s, Salesforce no rate limit but a daily allowance (fake set to 100,000, the adapter stops at 80 %). With --quick the rate windows are scaled down 10× at the same rates (Propstreet 10 per 1 s, HubSpot 19 per 1 s); the bound is the same, but a short window punishes bursts sooner.',
     'Calls are counted from the fakes’ request logs (retries and 429 answers included; “N× 429” says how many were rejected). Optimum: every page full (Propstreet 500, HubSpot search 200, Salesforce query 2,000), every write batch full (HubSpot 100, Salesforce 200; one batch kind per call), one Propstreet write per record that needs one (no batch endpoint), and for an incremental HubSpot read one page of the archived list (search never returns archived records).',
     'Rate-limit bound = max over APIs (accepted calls / rate): Propstreet 10/s, HubSpot 19/s for non-search calls and 5/s for search; Salesforce adds none. The bound is given for the measured calls and for the optimum calls; the wall-time target is checked against the first (scheduling), the call targets cover the rest. Runs whose bound is under 5 s are latency-bound and the ratio is not checked.',
     'Naive baseline: computed, not run — one call per record for every read, lookup, write and write-back, APIs one after the other: calls × the mean round trip probed on each fake (10 sequential reads), or the rate bound of those calls when larger.',
-    `Overlap window ${o.overlapSeconds} s (the tenant default is 300 s): every run re-reads what changed in that window before the previous checkpoint, so “pulled” can exceed what changed.`,
+    'Overlap window (see Runs; the tenant default is 300 s): every run re-reads what changed in that window before the previous checkpoint, so “pulled” can exceed what changed.',
     'Engine alone: runConnection on hand-written in-memory ports (bench/in-memory-ports.ts; record i computed from i, writes kept in typed arrays, ~26 bytes a record), SQLite state and staging on disk, HubSpot mapping and tenant defaults, one fresh process per run. CRM call counts there follow HubSpot’s batch sizes. Records per CPU-second = N / (user + system CPU) of the whole process, i.e. per core for this single-threaded engine.',
     'RSS: sampled every 50 ms during the run (“sampled”), and the kernel’s high-water mark for the process (“max”, includes start-up). The child runs TypeScript through tsx, whose loader adds ~33 MB over plain Node; “start” is the RSS with every module loaded, before the run.',
     'Projections scale each first sync’s measured calls per record to 100k and 1M and apply the same rates.',

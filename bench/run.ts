@@ -6,14 +6,14 @@
  *
  *   npm run bench -- --scenario initial-hubspot --n 10000 --latency 40,120 --quick
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ENGINE_STEPS, type EngineStep, runEngineScenarios } from './engine.js';
 import { type Crm, FORWARD_STEPS, runChain, type Step, scenarioName } from './network.js';
 import { renderResults } from './render-results.js';
-import { type BenchOptions, type BenchResults, machine, methodNotes } from './results.js';
+import { appendRun, type BenchOptions, type BenchResults } from './results.js';
 import type { ScenarioResult } from './scenario-result.js';
 
 const CRMS: readonly Crm[] = ['hubspot', 'salesforce'];
@@ -71,17 +71,22 @@ export async function runBench(
       scenarios.push(...(await runEngineScenarios({ n, measure: engineSteps, log })));
     }
 
-  const doc: BenchResults = {
-    generatedAt: new Date().toISOString(),
-    argv,
-    totalSeconds: (performance.now() - t0) / 1000,
-    machine: machine(load),
-    options,
-    notes: methodNotes(options),
+  const file = join(options.out, 'results.json');
+  const earlier =
+    append && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BenchResults) : undefined;
+  const doc = appendRun(
+    earlier,
+    {
+      generatedAt: new Date().toISOString(),
+      argv,
+      totalSeconds: (performance.now() - t0) / 1000,
+      loadAverage: { start: load, end: loadavg() },
+      options,
+    },
     scenarios,
-  };
+  );
   mkdirSync(options.out, { recursive: true });
-  writeFileSync(join(options.out, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
   writeFileSync(join(options.out, 'RESULTS.md'), renderResults(doc));
   log(`wrote ${join(options.out, 'results.json')} and RESULTS.md`);
   return doc;
@@ -94,7 +99,7 @@ const integer = (min: number) => (v: string) => {
 };
 const positive = integer(1);
 
-function parseArgs(argv: readonly string[]): BenchOptions {
+function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean } {
   const cmd = new Command('bench')
     .option(
       '--scenario <names>',
@@ -108,6 +113,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     .option('--full', 'network N = 10000, engine N = 10k, 100k, 1M', false)
     .option('--overlap <seconds>', 'overlap window of the network tenant', '300')
     .option('--out <dir>', 'where results.json and RESULTS.md go', join(import.meta.dirname))
+    .option('--append', 'add to the results already in --out (same scenario and N replaced)', false)
     .parse([...argv], { from: 'user' });
   const o = cmd.opts<{
     scenario: string;
@@ -118,6 +124,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     full: boolean;
     overlap: string;
     out: string;
+    append: boolean;
   }>();
   const latency = o.latency.split(',').map(Number);
   if (latency.length !== 2 || latency.some((x) => !Number.isFinite(x) || x < 0) || latency[0]! > latency[1]!)
@@ -134,12 +141,14 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     quick: o.quick,
     overlapSeconds: integer(0)(o.overlap),
     out: resolve(o.out),
+    append: o.append,
   };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const argv = process.argv.slice(2).filter((a) => a !== '--');
-  runBench(parseArgs(argv), argv).catch((error: unknown) => {
+  const { append, ...options } = parseArgs(argv);
+  runBench(options, argv, console.log, append).catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });

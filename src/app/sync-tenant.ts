@@ -50,7 +50,7 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
   try {
     for (const connection of config.connections) {
       if (options.only && options.only.length > 0 && !options.only.includes(connection.name)) continue;
-      const logger = options.logger.child({ tenant: config.tenant, connection: connection.name });
+      const logger = options.logger;
       const opened = openConnection(config, connection, { clock, logger });
       const propstreet = await openPropstreet(config, { clock, logger });
       const records: RecordPlan[] = [];

@@ -105,7 +105,7 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
       p.unlink = true;
     } else {
       p.failed = {
-        message: `${r.error.crmCode ?? r.error.code}: ${r.error.message}`,
+        message: withCode(r.error.crmCode ?? r.error.code, r.error.message),
         retryable: r.error.retryable,
       };
     }
@@ -362,4 +362,9 @@ export function nextFailure(
   };
   known.set(key, failure);
   return failure;
+}
+
+/** `CODE: message`, unless the CRM's message already starts with its code. */
+function withCode(code: string, text: string): string {
+  return text.startsWith(code) ? text : `${code}: ${text}`;
 }

@@ -3,7 +3,7 @@
  * a temp folder for tenant files and state, and `cli()` bound to the fakes' tokens.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -16,13 +16,15 @@ import {
 } from '../fakes/sandbox/sandbox.js';
 import { type CliOptions, type CliResult, cliTranscript, runCli } from './run-cli.js';
 
+const RATE_PER_MINUTE = 6000;
+
 export interface CliSandbox {
   readonly sb: Sandbox;
   readonly dir: string;
   /** Runs propsync with the sandbox's tokens (plus `options.env`, which wins). */
   cli(args: readonly string[], options?: CliOptions): Promise<CliResult>;
-  /** Writes a tenant file into the temp folder; returns its path. */
-  tenant(options?: TenantOptions): string;
+  /** Writes a tenant file (into the temp folder unless `dir` is given); returns its path. */
+  tenant(options?: TenantOptions, dir?: string): string;
   /** Extra values that must never be printed (e.g. a wrong token a test passed in). */
   addSecret(value: string): void;
   /** Fails when any run of this file printed a token. */
@@ -32,13 +34,20 @@ export interface CliSandbox {
 
 export async function startCliSandbox(options: SandboxOptions = {}): Promise<CliSandbox> {
   const sb = await startSandbox(options);
+  // Rate limits are not under test here; at the real 600/min the syncs would mostly wait.
+  sb.propstreet.setRateLimit(RATE_PER_MINUTE);
   const dir = mkdtempSync(join(tmpdir(), 'propsync-cli-'));
   const secrets = new Set(Object.values(sb.env).filter((v) => v.length >= 8));
   return {
     sb,
     dir,
     cli: (args, o = {}) => runCli(args, { ...o, env: { ...sb.env, ...o.env } }),
-    tenant: (t = {}) => sb.writeTenant(dir, t),
+    tenant(t = {}, into = dir) {
+      const file = sb.writeTenant(into, t);
+      const text = readFileSync(file, 'utf8');
+      writeFileSync(file, text.replace(/^( {2}token: .*)$/m, `$1\n  requestsPerMinute: ${RATE_PER_MINUTE}`));
+      return file;
+    },
     addSecret: (v) => secrets.add(v),
     expectNoSecretsPrinted() {
       const runs = cliTranscript();

@@ -7,14 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionResult } from '../../src/engine/types.js';
 import { seedPropstreet, seedSalesforce, writes } from '../e2e/support.js';
-import {
-  byConnection,
-  type CliSandbox,
-  type RunJson,
-  startCliSandbox,
-  stateHash,
-  stateRowCounts,
-} from './cli-sandbox.js';
+import { byConnection, type CliSandbox, type RunJson, startCliSandbox, stateHash } from './cli-sandbox.js';
 import { describeRun } from './run-cli.js';
 
 /** The operations a run performs, as planned (dry run) or as done (real run). */

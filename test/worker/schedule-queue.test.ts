@@ -1,9 +1,28 @@
 /** `propsync schedule <dir> --queue`: each cron tick queues one job per tenant+connection, never a second. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/program.js';
 import { SYNC_QUEUE } from '../../src/worker/index.js';
-import { runCli } from '../cli/run-cli.js';
 import { dropSchema } from '../state/pg-test-db.js';
 import { type Farm, jobRows, startFarm, TEST_DATABASE_URL, testSchemaName } from './support.js';
+
+/** Runs the CLI in this process (no tsx start-up), with what it wrote to stderr. */
+async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  const saved = process.env.PROPSYNC_DATABASE_URL;
+  delete process.env.PROPSYNC_DATABASE_URL;
+  try {
+    const code = await main(['node', 'propsync', ...args]);
+    return { code, stderr };
+  } finally {
+    spy.mockRestore();
+    if (saved !== undefined) process.env.PROPSYNC_DATABASE_URL = saved;
+    process.exitCode = undefined;
+  }
+}
 
 describe('schedule --queue', () => {
   const queueSchema = testSchemaName('boss');
@@ -34,7 +53,7 @@ describe('schedule --queue', () => {
       '--queue-schema',
       queueSchema,
     ];
-    const res = await runCli([...args, '--stop-after', '2.5']);
+    const res = await cli([...args, '--stop-after', '2.2']);
     expect(res.code, res.stderr).toBe(0);
     const jobs = await jobRows(queueSchema, SYNC_QUEUE);
     expect(jobs.map((j) => `${j.singletonKey} ${j.state}`).sort()).toEqual([
@@ -49,7 +68,7 @@ describe('schedule --queue', () => {
   });
 
   it('needs a database', async () => {
-    const res = await runCli(['schedule', farm.dir, '--queue', '--stop-after', '1']);
+    const res = await cli(['schedule', farm.dir, '--queue', '--stop-after', '1']);
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('give --database <url> or set PROPSYNC_DATABASE_URL');
   });

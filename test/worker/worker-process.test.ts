@@ -3,17 +3,18 @@
  * by another worker once it expires and nothing is duplicated or lost; stopped with SIGTERM,
  * it finishes the run in flight, takes nothing new and exits 0.
  */
+import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createBoss,
   createEnqueuer,
   type Enqueuer,
+  ensureQueues,
   type RunningWorker,
   SYNC_QUEUE,
   startBoss,
   startWorker,
 } from '../../src/worker/index.js';
-import { ensureQueues } from '../../src/worker/queue.js';
 import { dropSchema } from '../state/pg-test-db.js';
 import {
   type Child,
@@ -29,62 +30,84 @@ import {
   waitFor,
 } from './support.js';
 
-const CONTACTS = 40;
+const CONTACTS = 30;
 
 describe('worker processes', () => {
-  const queueSchema = testSchemaName('boss');
   let farm: Farm;
-  let boss: ReturnType<typeof createBoss>;
-  let enqueuer: Enqueuer;
   const children: Child[] = [];
   const workers: RunningWorker[] = [];
+  const lanes: Lane[] = [];
+
+  /** A queue of its own (pg-boss schema) with a child worker on it, so the tests cannot take each other's jobs. */
+  interface Lane {
+    readonly schema: string;
+    readonly boss: PgBoss;
+    readonly enqueuer: Enqueuer;
+    readonly child: Child;
+  }
+  async function lane(label: string, ...workerArgs: string[]): Promise<Lane> {
+    const schema = testSchemaName(label);
+    const boss = createBoss({ databaseUrl: TEST_DATABASE_URL, schema, supervise: false });
+    await startBoss(boss, TEST_DATABASE_URL);
+    await ensureQueues(boss);
+    const child = spawnCli([
+      'worker',
+      '--database',
+      TEST_DATABASE_URL,
+      '--queue-schema',
+      schema,
+      '--concurrency',
+      '1',
+      '--poll-interval',
+      '0.5',
+      ...workerArgs,
+    ]);
+    children.push(child);
+    const l = {
+      schema,
+      boss,
+      enqueuer: createEnqueuer(boss, { databaseUrl: TEST_DATABASE_URL, schema }),
+      child,
+    };
+    lanes.push(l);
+    return l;
+  }
+  let killed: Lane;
+  let drained: Lane;
 
   beforeAll(async () => {
-    // Slow enough (8 chunks, ~40 ms a call) that a run is still going when we signal it.
+    // Slow enough (6 chunks, ~30 ms a call) that a run is still going when we signal it.
     farm = await startFarm({
       tenants: 3,
       contacts: CONTACTS,
-      latencyMs: [30, 50],
+      latencyMs: [20, 40],
       connection: { chunkSize: 5 },
       label: 'proc',
     });
-    boss = createBoss({ databaseUrl: TEST_DATABASE_URL, schema: queueSchema, supervise: false });
-    await startBoss(boss, TEST_DATABASE_URL);
-    await ensureQueues(boss);
-    enqueuer = createEnqueuer(boss, { databaseUrl: TEST_DATABASE_URL, schema: queueSchema });
+    // Both children start (tsx, pg-boss) while the other test runs.
+    [killed, drained] = await Promise.all([
+      lane('boss_kill', '--lock-ttl', '1', '--maintenance-interval', '1'),
+      lane('boss_drain', '--shutdown-timeout', '15'),
+    ]);
   });
 
   afterAll(async () => {
     for (const c of children) c.kill('SIGKILL');
     await Promise.all(children.map((c) => c.exited));
     await Promise.all(workers.map((w) => w.stop({ timeoutMs: 5000 })));
-    await enqueuer?.close();
-    await boss?.stop({ graceful: false });
+    for (const l of lanes) {
+      await l.enqueuer.close();
+      await l.boss.stop({ graceful: false });
+      await dropSchema(l.schema);
+    }
     await farm?.close();
-    await dropSchema(queueSchema);
   });
 
-  const worker = (...extra: string[]) => {
-    const child = spawnCli([
-      'worker',
-      '--database',
-      TEST_DATABASE_URL,
-      '--queue-schema',
-      queueSchema,
-      '--concurrency',
-      '1',
-      '--poll-interval',
-      '0.5',
-      ...extra,
-    ]);
-    children.push(child);
-    return child;
-  };
-  const send = (t: FarmTenant, settings: Parameters<Enqueuer['enqueue']>[1] = {}) =>
-    enqueuer.enqueue({ tenantFile: t.file, tenant: t.tenant, connection: 'hubspot' }, settings);
+  const send = (l: Lane, t: FarmTenant, settings: Parameters<Enqueuer['enqueue']>[1] = {}) =>
+    l.enqueuer.enqueue({ tenantFile: t.file, tenant: t.tenant, connection: 'hubspot' }, settings);
   const crmWrites = (t: FarmTenant) => t.sb.hubspot!.control.apiRequests().filter((r) => r.write).length;
-  const jobsOf = async (t: FarmTenant) =>
-    (await jobRows(queueSchema, SYNC_QUEUE)).filter((j) => j.singletonKey === `${t.tenant}/hubspot`);
+  const jobsOf = async (l: Lane, t: FarmTenant) =>
+    (await jobRows(l.schema, SYNC_QUEUE)).filter((j) => j.singletonKey === `${t.tenant}/hubspot`);
 
   /** Every Propstreet contact is in the CRM once, linked once, and any ref points at its record. */
   async function expectSyncedOnce(t: FarmTenant) {
@@ -104,9 +127,9 @@ describe('worker processes', () => {
 
   it('retries the job of a worker killed mid-run on another worker, without duplicates', async () => {
     const t = farm.tenants[0]!;
-    const child = worker('--lock-ttl', '1', '--maintenance-interval', '1');
-    const sent = await send(t, {
-      expireInSeconds: 5,
+    const child = killed.child;
+    const sent = await send(killed, t, {
+      expireInSeconds: 4,
       retryDelaySeconds: 1,
       retryBackoff: false,
       retryLimit: 3,
@@ -119,7 +142,7 @@ describe('worker processes', () => {
 
     const other = await startWorker({
       databaseUrl: TEST_DATABASE_URL,
-      queueSchema,
+      queueSchema: killed.schema,
       concurrency: 1,
       pollingIntervalSeconds: 0.5,
       maintenanceIntervalSeconds: 1,
@@ -128,7 +151,7 @@ describe('worker processes', () => {
     workers.push(other);
     try {
       const [job] = await waitFor('the retried job to complete', async () => {
-        const jobs = await jobsOf(t);
+        const jobs = await jobsOf(killed, t);
         return jobs.length === 1 && jobs[0]!.state === 'completed' ? jobs : undefined;
       });
       expect(job!.retryCount).toBe(1);
@@ -145,20 +168,20 @@ describe('worker processes', () => {
 
   it('drains on SIGTERM: the run in flight finishes, nothing new is taken, exit 0', async () => {
     const [, t, next] = farm.tenants;
-    const child = worker('--shutdown-timeout', '15');
-    expect((await send(t!)).queued).toBe(true);
+    const child = drained.child;
+    expect((await send(drained, t!)).queued).toBe(true);
     await waitFor('the child to be mid-run', () => crmWrites(t!) >= 1, 15_000);
     child.kill('SIGTERM');
-    expect((await send(next!)).queued).toBe(true);
+    expect((await send(drained, next!)).queued).toBe(true);
     const exit = await child.exited;
     expect(exit, child.output()).toEqual({ code: 0, signal: null });
     expect(child.output()).toContain('worker stopped');
 
-    const [job] = await jobsOf(t!);
+    const [job] = await jobsOf(drained, t!);
     expect(job).toMatchObject({ state: 'completed', retryCount: 0, output: { outcome: 'ok' } });
     await expectSyncedOnce(t!);
     // Queued after the signal: left for another worker.
-    expect((await jobsOf(next!)).map((j) => j.state)).toEqual(['created']);
+    expect((await jobsOf(drained, next!)).map((j) => j.state)).toEqual(['created']);
     expect(crmWrites(next!)).toBe(0);
   }, 20_000);
 });

@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { type ChildRun, type KillAt, runChild } from './child-run.js';
-import { checkWorld } from './check-world.js';
+import { checkWorld, type Problem, type ProblemKind } from './check-world.js';
 import { SIDES, type World } from './world.js';
 
 export interface CrashLoopOptions {
@@ -26,9 +26,13 @@ export interface CrashRound {
   readonly killedAfterMs: number;
   readonly writesBeforeKill: number;
   readonly runsToConverge: number;
-  readonly problems: readonly string[];
+  /** Problems found after converging, the first 20 of each kind. */
+  readonly problems: readonly Problem[];
+  readonly problemCounts: Partial<Record<ProblemKind, number>>;
   /** Write calls of the run after convergence: must be 0. */
   readonly idleWrites: number;
+  /** What those calls were, when there were any. */
+  readonly idleCalls: readonly string[];
 }
 
 export interface CrashLoopReport {
@@ -78,6 +82,7 @@ export async function crashLoop(world: World, o: CrashLoopOptions): Promise<Cras
       log(`run finished before its kill moment ${JSON.stringify(kill)} (${child.writes} writes)`);
       expectedWrites = Math.max(1, child.writes);
       expectedMs = child.ms;
+      needWork = true;
       continue;
     }
     world.expireLocks();
@@ -94,16 +99,21 @@ export async function crashLoop(world: World, o: CrashLoopOptions): Promise<Cras
     const check = await checkWorld(world);
     duplicates += check.duplicates;
     missing += check.missing;
-    const before = world.writeCalls();
-    await world.run();
-    const idleWrites = world.writeCalls() - before;
+    const mark = world.logMark();
+    const idle = await world.run();
+    const idleCalls = world.writesSince(mark);
+    const idleWrites = idleCalls.length;
+    if (idleWrites > 0)
+      log(`idle run wrote: ${idleCalls.join('; ')}; planned ${JSON.stringify(idle.connections.map((c) => c.result.planned))}`);
     rounds.push({
       kill,
       killedAfterMs: child.ms,
       writesBeforeKill: child.writes,
       runsToConverge,
-      problems: check.problems.slice(0, 20),
+      problems: firstOfEachKind(check.problems, 20),
+      problemCounts: countKinds(check.problems),
       idleWrites,
+      idleCalls,
     });
     log(
       `kill ${rounds.length}/${o.kills} at ${JSON.stringify(kill)} (${child.writes} writes, ${child.ms} ms): ` +
@@ -126,4 +136,18 @@ export async function crashLoop(world: World, o: CrashLoopOptions): Promise<Cras
     edits: world.edits.length,
     leftoverStagingDirs,
   };
+}
+
+function countKinds(problems: readonly Problem[]): Partial<Record<ProblemKind, number>> {
+  const out: Partial<Record<ProblemKind, number>> = {};
+  for (const p of problems) out[p.kind] = (out[p.kind] ?? 0) + 1;
+  return out;
+}
+
+function firstOfEachKind(problems: readonly Problem[], n: number): Problem[] {
+  const seen: Partial<Record<ProblemKind, number>> = {};
+  return problems.filter((p) => {
+    seen[p.kind] = (seen[p.kind] ?? 0) + 1;
+    return (seen[p.kind] ?? 0) <= n;
+  });
 }

@@ -59,6 +59,12 @@ export interface World {
   createPeople(side: SideName, n: number): void;
   /** `n` user edits on random sides, each on a person never edited before and present there. */
   userEdits(n: number, sides?: readonly SideName[]): UserEdit[];
+  /** One user edit of a person's field on one side (the record must exist there). */
+  edit(side: SideName, email: string, field: UserEdit['field'], value: string): UserEdit;
+  /** Fields of this person that a user has edited so far. */
+  editedFields(email: string): ReadonlySet<UserEdit['field']>;
+  /** A fresh value for a field, unlike any before. */
+  freshValue(field: UserEdit['field']): string;
   /** One `propsync run` in this process. */
   run(options?: {
     onPlanChunk?: (connection: string, chunk: readonly RecordPlan[]) => void | Promise<void>;
@@ -67,6 +73,9 @@ export interface World {
   writeCalls(): number;
   /** Every API request of the three fakes, tagged by side. */
   requestLog(): { side: SideName; entry: RequestLogEntry }[];
+  /** A mark in the request logs; `writesSince(mark)` lists the API writes after it. */
+  logMark(): Record<SideName, number>;
+  writesSince(mark: Record<SideName, number>): string[];
   /**
    * A killed run leaves its lock behind until the TTL (1 h) passes; this stands in for
    * "an hour later" (see the lock test in test/chaos/ for why it matters).
@@ -103,8 +112,9 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   const rnd = rng(options.seed);
   const intended = new Map<string, Intended>();
   const edits: UserEdit[] = [];
-  const edited = new Set<string>();
+  const edited = new Map<string, Set<UserEdit['field']>>();
   let next = 0;
+  let serial = 0;
   const population = options.seed % 1000;
 
   const newPerson = (): Intended => {
@@ -113,6 +123,15 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     const i: Intended = { firstName: p.firstName, lastName: p.lastName, email: p.email, phone: p.phone };
     intended.set(i.email, i);
     return i;
+  };
+
+  const record = (side: SideName, id: string, email: string, field: UserEdit['field'], value: string) => {
+    applyEdit(sb, side, id, field, value);
+    intended.get(email)![field] = value;
+    edited.set(email, new Set([...(edited.get(email) ?? []), field]));
+    const edit = { side, email, field, value };
+    edits.push(edit);
+    return edit;
   };
 
   const world: World = {
@@ -148,19 +167,21 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         const side = rnd.pick(sides.filter((s) => present[s].has(email)));
         if (!side) continue;
         const field = rnd.pick(['firstName', 'lastName', 'phone'] as const);
-        const tag = rnd.int(100, 999);
-        const value =
-          field === 'phone'
-            ? `+46 73 ${tag} ${rnd.int(10, 99)} ${rnd.int(10, 99)}`
-            : `${rnd.pick(['Åsa', 'Zoë', 'Jörg', 'Renée', 'Ola'])}-${tag}`;
-        applyEdit(sb, side, present[side].get(email)!, field, value);
-        intended.get(email)![field] = value;
-        edited.add(email);
-        const edit = { side, email, field, value };
-        edits.push(edit);
-        out.push(edit);
+        out.push(record(side, present[side].get(email)!, email, field, world.freshValue(field)));
       }
       return out;
+    },
+    edit(side, email, field, value) {
+      const id = presentBySide(sb, side).get(email);
+      if (id === undefined) throw new Error(`${email} is not on ${side}`);
+      return record(side, id, email, field, value);
+    },
+    editedFields: (email) => edited.get(email) ?? new Set(),
+    freshValue(field) {
+      serial++;
+      return field === 'phone'
+        ? `+46 73 ${String(100 + (serial % 900)).padStart(3, '0')} ${rnd.int(10, 99)} ${rnd.int(10, 99)}`
+        : `${rnd.pick(['Åsa', 'Zoë', 'Jörg', 'Renée', 'Ola', 'Đorđe'])}-${serial}`;
     },
     async run(o = {}) {
       return syncTenant(await world.config(), {
@@ -179,6 +200,20 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         ...api('salesforce', sb.salesforce!.http.requests),
       ];
     },
+    logMark: () => ({
+      propstreet: sb.propstreet.http.requests.length,
+      hubspot: sb.hubspot!.http.requests.length,
+      salesforce: sb.salesforce!.http.requests.length,
+    }),
+    writesSince(mark) {
+      const logs = { propstreet: sb.propstreet.http, hubspot: sb.hubspot!.http, salesforce: sb.salesforce!.http };
+      return SIDES.flatMap((side) =>
+        logs[side].requests
+          .slice(mark[side])
+          .filter((e) => e.write && !e.path.startsWith('/__control'))
+          .map((e) => `${side} ${e.method} ${e.path} → ${e.status} (${e.records} records)`),
+      );
+    },
     expireLocks() {
       const db = new Database(stateFile);
       try {
@@ -196,28 +231,38 @@ export async function startWorld(options: WorldOptions): Promise<World> {
 }
 
 /** Per side: email → that side's record id, live records only. */
-export function presentBySide(sb: Sandbox): Record<SideName, Map<string, string>> {
+export function presentBySide(sb: Sandbox): Record<SideName, Map<string, string>>;
+export function presentBySide(sb: Sandbox, side: SideName): Map<string, string>;
+export function presentBySide(
+  sb: Sandbox,
+  side?: SideName,
+): Record<SideName, Map<string, string>> | Map<string, string> {
   const lower = (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : '');
-  return {
-    propstreet: new Map(
-      sb.propstreet
-        .allContacts()
-        .filter((c) => !c.deletedUtc && c.email)
-        .map((c) => [lower(c.email), c.id]),
-    ),
-    hubspot: new Map(
-      sb
-        .hubspot!.control.dump()
-        .filter((c) => !c.archived && c.properties.email)
-        .map((c) => [lower(c.properties.email), c.id]),
-    ),
-    salesforce: new Map(
-      sb
-        .salesforce!.control.dump()
-        .filter((r) => r.Email)
-        .map((r) => [lower(r.Email), r.Id as string]),
-    ),
+  const read: Record<SideName, () => Map<string, string>> = {
+    propstreet: () =>
+      new Map(
+        sb.propstreet
+          .allContacts()
+          .filter((c) => !c.deletedUtc && c.email)
+          .map((c) => [lower(c.email), c.id]),
+      ),
+    hubspot: () =>
+      new Map(
+        sb
+          .hubspot!.control.dump()
+          .filter((c) => !c.archived && c.properties.email)
+          .map((c) => [lower(c.properties.email), c.id]),
+      ),
+    salesforce: () =>
+      new Map(
+        sb
+          .salesforce!.control.dump()
+          .filter((r) => r.Email)
+          .map((r) => [lower(r.Email), r.Id as string]),
+      ),
   };
+  if (side) return read[side]();
+  return { propstreet: read.propstreet(), hubspot: read.hubspot(), salesforce: read.salesforce() };
 }
 
 function applyEdit(sb: Sandbox, side: SideName, id: string, field: UserEdit['field'], value: string): void {

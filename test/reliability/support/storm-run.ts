@@ -1,0 +1,82 @@
+/**
+ * One tenant run wired like src/app/sync-tenant.ts, but with short request timeouts on all
+ * three clients. The tenant file has no timeout keys (the clients default to 30 s Propstreet,
+ * 60 s HubSpot, 120 s Salesforce), and a storm's hung requests must fail fast enough for a
+ * test; the adapters' own `requestTimeoutMs`/`timeoutMs` options do exactly that.
+ */
+import { openMapper } from '../../../src/app/open-connection.js';
+import { openTenantStore } from '../../../src/app/open-store.js';
+import { toSyncSettings } from '../../../src/config/index.js';
+import { systemClock } from '../../../src/core/clock.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import { createHubSpotAdapter } from '../../../src/crm/hubspot/index.js';
+import type { CrmAdapter } from '../../../src/crm/port.js';
+import { createSalesforceAdapter } from '../../../src/crm/salesforce/index.js';
+import { runConnection } from '../../../src/engine/run-connection.js';
+import type { ConnectionResult, RecordPlan } from '../../../src/engine/types.js';
+import { createPropstreetClient } from '../../../src/propstreet/client.js';
+import type { World } from './world.js';
+
+export interface StormRunOptions {
+  readonly timeoutMs: number;
+  readonly onPlanChunk?: (connection: string, chunk: readonly RecordPlan[]) => void | Promise<void>;
+}
+
+export async function runWithTimeouts(world: World, o: StormRunOptions): Promise<ConnectionResult[]> {
+  const config = await world.config();
+  if (config.propstreet.auth.kind !== 'token') throw new Error('the world uses a token');
+  const token = config.propstreet.auth.token;
+  const store = await openTenantStore(config);
+  const results: ConnectionResult[] = [];
+  try {
+    for (const c of config.connections) {
+      const mapper = openMapper(c);
+      const crm: CrmAdapter =
+        c.type === 'hubspot'
+          ? createHubSpotAdapter({
+              accessToken: c.accessToken,
+              basePath: c.baseUrl,
+              keyProperty: c.keyProperty,
+              properties: [...mapper.crmProperties],
+              limits: { requestTimeoutMs: o.timeoutMs },
+            })
+          : createSalesforceAdapter({
+              instanceUrl: c.instanceUrl,
+              accessToken: c.accessToken,
+              version: c.apiVersion,
+              externalIdField: c.externalIdField,
+              fields: [...mapper.crmProperties],
+              dailyBudgetShare: c.dailyBudgetShare,
+              requestTimeoutMs: o.timeoutMs,
+            });
+      const propstreet = createPropstreetClient({
+        baseUrl: config.propstreet.baseUrl,
+        token,
+        requestsPerMinute: config.propstreet.requestsPerMinute,
+        timeoutMs: o.timeoutMs,
+      });
+      try {
+        results.push(
+          await runConnection(
+            toSyncSettings(config, c),
+            {
+              propstreet,
+              crm,
+              store,
+              mapper,
+              clock: systemClock,
+              logger: silentLogger,
+              connectionsInTenant: config.connections.length,
+            },
+            { dryRun: false, sink: { records: (chunk) => o.onPlanChunk?.(c.name, chunk) } },
+          ),
+        );
+      } finally {
+        await propstreet.close();
+      }
+    }
+  } finally {
+    await store.close();
+  }
+  return results;
+}
