@@ -74,6 +74,7 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
       const report = await spawnJob({ kind: 'tenant', configPath: tenants.real, env: sb.env, dryRun: false });
       const result = buildResult({
         scenario: name,
+        overlapSeconds: o.overlapSeconds,
         kind: 'network',
         crm: o.crm,
         n: o.n,

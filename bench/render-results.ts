@@ -11,6 +11,11 @@ const API_LABEL: Record<Api, string> = {
   memcrm: 'CRM (in-memory)',
 };
 
+/** The scenario name, with its overlap window when it is not the benchmark's 5 s. */
+const label = (r: ScenarioResult) =>
+  r.overlapSeconds === undefined || r.overlapSeconds === 5
+    ? r.scenario
+    : `${r.scenario} (overlap ${r.overlapSeconds} s)`;
 const n0 = (x: number) => Math.round(x).toLocaleString('en');
 const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? '∞' : x.toFixed(d));
 const dur = (s: number) =>
@@ -48,7 +53,7 @@ function callsTable(rs: readonly ScenarioResult[]): string[] {
       const o = r.optimum[api];
       const q = r.ratios[api];
       out.push(
-        `| ${r.scenario} | ${n0(r.n)} | ${n0(r.summary.pulled.propstreet)} / ${n0(r.summary.pulled.crm)} | ${plan(r)} | ${API_LABEL[api]} | ${kinds(r.calls[api])} | ${o?.reads ?? '–'} / ${o?.writes ?? '–'} | ${f(q?.reads)} / ${f(q?.writes)} |`,
+        `| ${label(r)} | ${n0(r.n)} | ${n0(r.summary.pulled.propstreet)} / ${n0(r.summary.pulled.crm)} | ${plan(r)} | ${API_LABEL[api]} | ${kinds(r.calls[api])} | ${o?.reads ?? '–'} / ${o?.writes ?? '–'} | ${f(q?.reads)} / ${f(q?.writes)} |`,
       );
     }
   return out;
@@ -61,7 +66,7 @@ function timeTable(rs: readonly (ScenarioResult & { run: number })[]): string[] 
   ];
   for (const r of rs)
     out.push(
-      `| ${r.scenario} | ${n0(r.n)} | ${r.run} | ${dur(r.wallS)} | ${r.kind === 'engine' ? '–' : dur(r.boundS)} | ${r.kind === 'engine' ? '–' : dur(r.optimumBoundS)} | ${r.wallToBound === null ? '–' : f(r.wallToBound)} | ${r.naive ? dur(r.naive.seconds) : '–'} | ${f(r.perf.peakRssMb, 0)} / ${f(r.perf.maxRssMb, 0)} (${f(r.perf.startRssMb, 0)}) | ${f(r.perf.cpuSPer1000, 3)} | ${n0(r.perf.recordsPerCpuS)} |`,
+      `| ${label(r)} | ${n0(r.n)} | ${r.run} | ${dur(r.wallS)} | ${r.kind === 'engine' ? '–' : dur(r.boundS)} | ${r.kind === 'engine' ? '–' : dur(r.optimumBoundS)} | ${r.wallToBound === null ? '–' : f(r.wallToBound)} | ${r.naive ? dur(r.naive.seconds) : '–'} | ${f(r.perf.peakRssMb, 0)} / ${f(r.perf.maxRssMb, 0)} (${f(r.perf.startRssMb, 0)}) | ${f(r.perf.cpuSPer1000, 3)} | ${n0(r.perf.recordsPerCpuS)} |`,
     );
   return out;
 }
@@ -76,7 +81,7 @@ function projectionTable(rs: readonly ScenarioResult[]): string[] {
   for (const r of rows)
     for (const p of r.projections ?? [])
       out.push(
-        `| ${r.scenario} | ${n0(r.n)} | ${n0(p.n)} | ${dur(p.boundS)} | ${dur(p.optimumBoundS)} | ${p.salesforceDailyShare === undefined ? '–' : `${(p.salesforceDailyShare * 100).toFixed(1)} %`} |`,
+        `| ${label(r)} | ${n0(r.n)} | ${n0(p.n)} | ${dur(p.boundS)} | ${dur(p.optimumBoundS)} | ${p.salesforceDailyShare === undefined ? '–' : `${(p.salesforceDailyShare * 100).toFixed(1)} %`} |`,
       );
   return out;
 }
@@ -86,7 +91,7 @@ function targetTable(rs: readonly ScenarioResult[]): string[] {
   for (const r of rs)
     for (const t of r.targets)
       out.push(
-        `| ${r.scenario} | ${n0(r.n)} | ${t.name} | ${t.goal} | ${t.value} | ${t.met === null ? `n/a (${t.why ?? ''})` : t.met ? 'yes' : '**no**'} |`,
+        `| ${label(r)} | ${n0(r.n)} | ${t.name} | ${t.goal} | ${t.value} | ${t.met === null ? `n/a (${t.why ?? ''})` : t.met ? 'yes' : '**no**'} |`,
       );
   return out;
 }

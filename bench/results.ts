@@ -52,7 +52,7 @@ export function machine(): Machine {
   };
 }
 
-/** Merges a new run into an earlier document: its scenarios replace those with the same name and N. */
+/** Merges a new run into an earlier document: its scenarios replace those with the same name, N and overlap. */
 export function appendRun(
   earlier: BenchResults | undefined,
   run: BenchRun,
@@ -60,8 +60,9 @@ export function appendRun(
 ): BenchResults {
   const runs = [...(earlier?.runs ?? []), run];
   const index = runs.length - 1;
-  const replaced = new Set(scenarios.map((s) => `${s.scenario}@${s.n}`));
-  const kept = (earlier?.scenarios ?? []).filter((s) => !replaced.has(`${s.scenario}@${s.n}`));
+  const key = (s: ScenarioResult) => `${s.scenario}@${s.n}@${s.overlapSeconds ?? ''}`;
+  const replaced = new Set(scenarios.map(key));
+  const kept = (earlier?.scenarios ?? []).filter((s) => !replaced.has(key(s)));
   return {
     generatedAt: run.generatedAt,
     machine: machine(),
@@ -78,7 +79,7 @@ export function methodNotes(): string[] {
     'Calls are counted from the fakes’ request logs (retries and 429 answers included; “N× 429” says how many were rejected). Optimum: every page full (Propstreet 500, HubSpot search 200, Salesforce query 2,000), every write batch full (HubSpot 100, Salesforce 200; one batch kind per call), one Propstreet write per record that needs one (no batch endpoint), and for an incremental HubSpot read one page of the archived list (search never returns archived records).',
     'Rate-limit bound = max over APIs (accepted calls / rate): Propstreet 10/s, HubSpot 19/s for non-search calls and 5/s for search; Salesforce adds none. The bound is given for the measured calls and for the optimum calls; the wall-time target is checked against the first (scheduling), the call targets cover the rest. Runs whose bound is under 5 s are latency-bound and the ratio is not checked.',
     'Naive baseline: computed, not run — one call per record for every read, lookup, write and write-back, APIs one after the other: calls × the mean round trip probed on each fake (10 sequential reads), or the rate bound of those calls when larger.',
-    'Overlap window (see Runs; the tenant default is 300 s): every run re-reads what changed in that window before the previous checkpoint, so “pulled” can exceed what changed.',
+    'Overlap window: the network tenants use 5 s unless a scenario says “overlap 300 s” (the tenant default). Every run re-reads what changed in that window before the previous checkpoint; back-to-back benchmark runs with 300 s would re-read the whole recent data set each time, which production runs spaced further apart than the window do not. 5 s keeps those re-reads to the records the previous run itself wrote.',
     'Engine alone: runConnection on hand-written in-memory ports (bench/in-memory-ports.ts; record i computed from i, writes kept in typed arrays, ~26 bytes a record), SQLite state and staging on disk, HubSpot mapping and tenant defaults, one fresh process per run. CRM call counts there follow HubSpot’s batch sizes. Records per CPU-second = N / (user + system CPU) of the whole process, i.e. per core for this single-threaded engine.',
     'RSS: sampled every 50 ms during the run (“sampled”), and the kernel’s high-water mark for the process (“max”, includes start-up). The child runs TypeScript through tsx, whose loader adds ~33 MB over plain Node; “start” is the RSS with every module loaded, before the run.',
     'Projections scale each first sync’s measured calls per record to 100k and 1M and apply the same rates.',

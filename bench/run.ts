@@ -52,6 +52,7 @@ export async function runBench(
   options: BenchOptions,
   argv: readonly string[] = [],
   log = console.log,
+  append = false,
 ): Promise<BenchResults> {
   const load = loadavg();
   const t0 = performance.now();
@@ -111,7 +112,7 @@ function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean } 
     .option('--latency <min,max>', 'latency per call on every fake, ms', '40,120')
     .option('--quick', 'scale the rate windows down 10× (same rates)', false)
     .option('--full', 'network N = 10000, engine N = 10k, 100k, 1M', false)
-    .option('--overlap <seconds>', 'overlap window of the network tenant', '300')
+    .option('--overlap <seconds>', 'overlap window of the network tenant (tenant default 300)', '5')
     .option('--out <dir>', 'where results.json and RESULTS.md go', join(import.meta.dirname))
     .option('--append', 'add to the results already in --out (same scenario and N replaced)', false)
     .parse([...argv], { from: 'user' });

@@ -28,6 +28,8 @@ export interface Target {
 
 export interface ScenarioResult {
   readonly scenario: string;
+  /** The tenant's overlap window (network runs). */
+  readonly overlapSeconds?: number;
   readonly kind: 'network' | 'engine';
   readonly crm: 'hubspot' | 'salesforce' | 'memcrm';
   /** Records in the data set. */
@@ -58,6 +60,7 @@ export interface ScenarioResult {
 
 export interface ResultInput {
   readonly scenario: string;
+  readonly overlapSeconds?: number;
   readonly kind: ScenarioResult['kind'];
   readonly crm: ScenarioResult['crm'];
   readonly n: number;
@@ -160,6 +163,7 @@ export function buildResult(input: ResultInput): ScenarioResult {
 
   return {
     scenario: input.scenario,
+    ...(input.overlapSeconds === undefined ? {} : { overlapSeconds: input.overlapSeconds }),
     kind: input.kind,
     crm: input.crm,
     n: input.n,

@@ -57,7 +57,12 @@ const allChanges = (values: CanonicalValues): FieldChange[] =>
 const toValues = (changes: readonly FieldChange[]): Record<string, string | null> =>
   Object.fromEntries(changes.map((c) => [c.field, c.after]));
 
-export function planPair(pair: PairState, settings: SyncSettings, mapper: RecordMapper): PairPlan {
+export function planPair(
+  pair: PairState,
+  settings: SyncSettings,
+  mapper: RecordMapper,
+  crmKeyProperty: string,
+): PairPlan {
   const label = labelOf(pair, mapper);
   const psId = pair.propstreet?.id ?? pair.link?.propstreetId ?? null;
   const crmId = pair.crm?.id ?? pair.link?.crmId ?? null;
@@ -204,12 +209,15 @@ export function planPair(pair: PairState, settings: SyncSettings, mapper: Record
         (r) => r.namespace.toLowerCase() === settings.namespace.toLowerCase() && r.id === pair.link?.crmId,
       )
     : true;
-  const writePropstreetRef = pair.linkedBy !== undefined && !hasRef && settings.direction !== 'to-crm';
+  // The link is mirrored on both sides whenever a side we read lacks it: a new match, or a
+  // write-back lost to a crash or a failure in an earlier run.
+  const writePropstreetRef = !hasRef && settings.direction !== 'to-crm';
   const writeCrmKey =
-    pair.linkedBy !== undefined &&
-    pair.linkedBy !== 'key' &&
     pair.crm !== null &&
+    !pair.crm.deleted &&
+    (pair.crm.properties[crmKeyProperty] ?? null) !== psId &&
     settings.direction !== 'from-crm';
+  const mirrors = writePropstreetRef || writeCrmKey;
   const { properties, problems } = mapper.toCrm(toValues(merge.toCrm));
   const plan: RecordPlan = {
     ...base,
@@ -218,10 +226,13 @@ export function planPair(pair: PairState, settings: SyncSettings, mapper: Record
         ? 'invalid'
         : pair.linkedBy
           ? 'link'
-          : merge.toCrm.length + merge.toPropstreet.length > 0
+          : merge.toCrm.length + merge.toPropstreet.length > 0 || mirrors
             ? 'update'
             : 'noop',
-    reason: problems.length > 0 ? 'a value the CRM would reject' : reasonFor(pair, merge.conflicts.length),
+    reason:
+      problems.length > 0
+        ? 'a value the CRM would reject'
+        : reasonFor(pair, merge.conflicts.length, merge.toCrm.length + merge.toPropstreet.length === 0 && mirrors),
     toCrm: merge.toCrm,
     toPropstreet: merge.toPropstreet,
     conflicts: merge.conflicts,
@@ -232,7 +243,8 @@ export function planPair(pair: PairState, settings: SyncSettings, mapper: Record
   return done(plan, merge.shadow, properties);
 }
 
-function reasonFor(pair: PairState, conflicts: number): string {
+function reasonFor(pair: PairState, conflicts: number, mirrorOnly: boolean): string {
+  if (mirrorOnly && !pair.linkedBy) return 'the link is missing on one side: write it back';
   const parts: string[] = [];
   if (pair.linkedBy) parts.push(`linked by ${pair.linkedBy}`);
   if (pair.propstreet && !pair.propstreetEcho) parts.push('changed in Propstreet');

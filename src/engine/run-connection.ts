@@ -133,7 +133,7 @@ export async function runConnection(
         connectionsInTenant: deps.connectionsInTenant,
       }),
     };
-    const plan = (pair: PairState): PairPlan => planPair(pair, settings, deps.mapper);
+    const plan = (pair: PairState): PairPlan => planPair(pair, settings, deps.mapper, deps.crm.keyProperty);
     const handle = async (pairs: PairState[]) => {
       const held = options.retryAll ? pairs : pairs.map((p) => holdQuarantined(p, knownFailures));
       const plans = (await completeNewLinks(held, resolverDeps)).map(plan);

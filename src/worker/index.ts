@@ -1,5 +1,6 @@
 /** Scale-out: PostgreSQL job queue (pg-boss), workers, the queue scheduler and worker metrics. */
 export { createEnqueuer, type EnqueueResult, type Enqueuer } from './enqueue.js';
+export { createJobHandler, type JobEvent, type JobOutput } from './job-handler.js';
 export { type JobOutcome, outcomeOfError, outcomeOfResult, TRANSIENT_CODES } from './job-outcome.js';
 export { withLockLease } from './lease-store.js';
 export { type MetricsServer, startMetricsServer } from './metrics-server.js';
@@ -19,5 +20,5 @@ export {
 export { type QueueScheduler, startQueueScheduler } from './queue-scheduler.js';
 export { runSyncJob } from './sync-job.js';
 export { createTenantStores, type TenantStores } from './tenant-stores.js';
-export { type JobEvent, type RunningWorker, startWorker, type WorkerOptions } from './worker.js';
+export { type RunningWorker, startWorker, type WorkerOptions } from './worker.js';
 export { createWorkerMetrics, type WorkerMetrics } from './worker-metrics.js';

@@ -9,19 +9,9 @@ import pLimit from 'p-limit';
 import type PgBoss from 'pg-boss';
 import type { TenantConfig } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
-import type { JobOutcome } from './job-outcome.js';
+import { createJobHandler, type JobEvent } from './job-handler.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
-import {
-  createBoss,
-  DEAD_LETTER_QUEUE,
-  type DeadLetterData,
-  ensureQueues,
-  SYNC_QUEUE,
-  type SyncJobData,
-  startBoss,
-  syncJobSchema,
-} from './queue.js';
-import { runSyncJob } from './sync-job.js';
+import { createBoss, ensureQueues, SYNC_QUEUE, startBoss } from './queue.js';
 import { createTenantStores } from './tenant-stores.js';
 import { createWorkerMetrics, type WorkerMetrics } from './worker-metrics.js';
 
@@ -46,16 +36,6 @@ export interface WorkerOptions {
   /** Tenant file loader; default `loadTenantConfig` (process env plus the file's `.env`). */
   readonly loadConfig?: (file: string) => Promise<TenantConfig>;
 }
-
-export type JobEvent =
-  | { readonly type: 'start'; readonly workerId: string; readonly jobId: string; readonly data: SyncJobData }
-  | {
-      readonly type: 'end';
-      readonly workerId: string;
-      readonly jobId: string;
-      readonly data: SyncJobData;
-      readonly outcome: JobOutcome;
-    };
 
 export interface RunningWorker {
   readonly id: string;
@@ -93,62 +73,16 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   // A run pg-boss gave up on (job expired) still holds its slot until it really ends.
   const slots = pLimit(concurrency);
 
-  const handle = async (job: PgBoss.Job<unknown>): Promise<object> => {
-    const parsed = syncJobSchema.safeParse(job.data);
-    if (!parsed.success) {
-      log.error({ job: job.id }, 'malformed sync job: sent to the dead-letter queue');
-      await boss.send(DEAD_LETTER_QUEUE, {
-        data: job.data,
-        code: 'VALIDATION',
-        message: 'malformed job',
-        jobId: job.id,
-      });
-      return { outcome: 'dead-letter', code: 'VALIDATION' };
-    }
-    const data = parsed.data;
-    options.onJob?.({ type: 'start', workerId: id, jobId: job.id, data });
-    const started = performance.now();
-    const outcome = await runSyncJob(data, {
-      stores,
-      logger: log,
-      lockTtlMs: options.lockTtlMs ?? 60_000,
-      ...(options.loadConfig ? { loadConfig: options.loadConfig } : {}),
-    });
-    metrics.recordJob(data, outcome, (performance.now() - started) / 1000);
-    options.onJob?.({ type: 'end', workerId: id, jobId: job.id, data, outcome });
-    return settle(job.id, data, outcome);
-  };
-
-  const settle = async (jobId: string, data: SyncJobData, outcome: JobOutcome): Promise<object> => {
-    const where = { tenant: data.tenant, connection: data.connection, job: jobId };
-    switch (outcome.kind) {
-      case 'done':
-        log.info({ ...where, status: outcome.result.status, done: outcome.result.done }, 'run finished');
-        return {
-          outcome: outcome.result.status,
-          done: outcome.result.done,
-          failures: outcome.result.failures.length,
-        };
-      case 'skipped':
-        log.info(
-          { ...where, reason: outcome.reason },
-          'run skipped: another run holds the tenant+connection',
-        );
-        return { outcome: 'skipped' };
-      case 'dead-letter': {
-        log.error(
-          { ...where, code: outcome.code, err: outcome.message },
-          'run failed: sent to the dead-letter queue',
-        );
-        const dead: DeadLetterData = { ...data, code: outcome.code, message: outcome.message, jobId };
-        await boss.send(DEAD_LETTER_QUEUE, dead);
-        return { outcome: 'dead-letter', code: outcome.code, message: outcome.message };
-      }
-      case 'retry':
-        log.warn({ ...where, code: outcome.code, err: outcome.message }, 'run failed: will be retried');
-        throw new Error(`${outcome.code}: ${outcome.message}`);
-    }
-  };
+  const handle = createJobHandler({
+    workerId: id,
+    boss,
+    stores,
+    metrics,
+    logger: log,
+    lockTtlMs: options.lockTtlMs ?? 60_000,
+    onJob: options.onJob,
+    loadConfig: options.loadConfig,
+  });
 
   const work = async ([job]: PgBoss.Job<unknown>[], next: () => void) => {
     if (!job) return undefined;

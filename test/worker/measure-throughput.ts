@@ -11,7 +11,7 @@
  */
 import { cpus } from 'node:os';
 import { loadTenantConfig } from '../../src/config/index.js';
-import { createBoss, createEnqueuer, ensureQueues, startBoss, SYNC_QUEUE } from '../../src/worker/index.js';
+import { createBoss, createEnqueuer, ensureQueues, SYNC_QUEUE, startBoss } from '../../src/worker/index.js';
 import { dropSchema } from '../state/pg-test-db.js';
 import { jobRows, spawnCli, startFarm, TEST_DATABASE_URL, testSchemaName, waitFor } from './support.js';
 
@@ -38,7 +38,11 @@ async function measure(workers: number) {
     ]),
   );
   try {
-    await waitFor('workers to start', () => children.every((c) => c.output().includes('worker started')), 30_000);
+    await waitFor(
+      'workers to start',
+      () => children.every((c) => c.output().includes('worker started')),
+      30_000,
+    );
     const configs = await Promise.all(farm.tenants.map((t) => loadTenantConfig(t.file)));
     const phase = async (name: string) => {
       const started = Date.now();
@@ -46,14 +50,28 @@ async function measure(workers: number) {
         await enqueuer.enqueue({ tenantFile: c.file, tenant: c.tenant, connection: 'hubspot' });
       await waitFor(
         `${name} to drain`,
-        async () => (await jobRows(schema, SYNC_QUEUE)).every((j) => j.state === 'completed' || j.state === 'failed'),
+        async () =>
+          (await jobRows(schema, SYNC_QUEUE)).every((j) => j.state === 'completed' || j.state === 'failed'),
         30 * 60_000,
         200,
       );
       const seconds = (Date.now() - started) / 1000;
       const jobs = await jobRows(schema, SYNC_QUEUE);
       const failed = jobs.filter((j) => j.state === 'failed').length;
-      return { phase: name, seconds, tenantsPerHour: Math.round((tenants * 3600) / seconds), failed };
+      // Cumulative over both phases: shows the incremental runs really wrote their edits.
+      const written = (kind: 'create' | 'update') =>
+        jobs.reduce(
+          (n, j) => n + ((j.output as { done?: Record<string, { crm: number }> })?.done?.[kind]?.crm ?? 0),
+          0,
+        );
+      return {
+        phase: name,
+        seconds,
+        tenantsPerHour: Math.round((tenants * 3600) / seconds),
+        failed,
+        crmCreates: written('create'),
+        crmUpdates: written('update'),
+      };
     };
     const initial = await phase('initial');
     for (const t of farm.tenants)

@@ -1,28 +1,15 @@
 /** `propsync schedule <dir> --queue`: each cron tick queues one job per tenant+connection, never a second. */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/program.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_QUEUE } from '../../src/worker/index.js';
 import { dropSchema } from '../state/pg-test-db.js';
-import { type Farm, jobRows, startFarm, TEST_DATABASE_URL, testSchemaName } from './support.js';
-
-/** Runs the CLI in this process (no tsx start-up), with what it wrote to stderr. */
-async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const saved = process.env.PROPSYNC_DATABASE_URL;
-  delete process.env.PROPSYNC_DATABASE_URL;
-  try {
-    const code = await main(['node', 'propsync', ...args]);
-    return { code, stderr };
-  } finally {
-    spy.mockRestore();
-    if (saved !== undefined) process.env.PROPSYNC_DATABASE_URL = saved;
-    process.exitCode = undefined;
-  }
-}
+import {
+  cliInProcess as cli,
+  type Farm,
+  jobRows,
+  startFarm,
+  TEST_DATABASE_URL,
+  testSchemaName,
+} from './support.js';
 
 describe('schedule --queue', () => {
   const queueSchema = testSchemaName('boss');

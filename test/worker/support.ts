@@ -9,17 +9,20 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { vi } from 'vitest';
+import { main } from '../../src/cli/program.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { createPostgresStateStore, type StateStore } from '../../src/state/index.js';
-import { REPO_ROOT } from '../cli/run-cli.js';
 import { person } from '../fakes/sandbox/people.js';
 import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
 import { dropSchema, TEST_DATABASE_URL, testSchemaName } from '../state/pg-test-db.js';
 
 export { TEST_DATABASE_URL, testSchemaName };
 export const quiet = silentLogger;
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface FarmTenant {
   readonly tenant: string;
@@ -200,4 +203,23 @@ export function spawnCli(args: readonly string[], env: Readonly<Record<string, s
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
   };
+}
+
+/** Runs the CLI in this process (no tsx start-up), with what it wrote to stderr. */
+export async function cliInProcess(args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  const saved = process.env.PROPSYNC_DATABASE_URL;
+  delete process.env.PROPSYNC_DATABASE_URL;
+  try {
+    const code = await main(['node', 'propsync', ...args]);
+    return { code, stderr };
+  } finally {
+    spy.mockRestore();
+    if (saved !== undefined) process.env.PROPSYNC_DATABASE_URL = saved;
+    process.exitCode = undefined;
+  }
 }

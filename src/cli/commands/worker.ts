@@ -85,22 +85,34 @@ async function runWorker(flags: WorkerFlags): Promise<number> {
   const { startWorker } = await import('../../worker/index.js');
   const logger = createLogger();
   // Listening before the start: a signal during it stops the worker right after.
+  let received: (signal: NodeJS.Signals) => void = () => undefined;
   const signal = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
+    received = resolve;
   });
-  const worker = await startWorker({
-    databaseUrl,
-    ...(flags.queueSchema === undefined ? {} : { queueSchema: flags.queueSchema }),
-    concurrency: flags.concurrency,
-    ...(flags.metricsPort === undefined ? {} : { metricsPort: flags.metricsPort }),
-    ...(flags.metricsHost === undefined ? {} : { metricsHost: flags.metricsHost }),
-    lockTtlMs: flags.lockTtl * 1000,
-    pollingIntervalSeconds: Math.max(0.5, flags.pollInterval),
-    maintenanceIntervalSeconds: Math.max(1, Math.round(flags.maintenanceInterval)),
-    logger,
-  });
+  const onSignal = (s: NodeJS.Signals) => received(s);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  try {
+    worker = await startWorker({
+      databaseUrl,
+      ...(flags.queueSchema === undefined ? {} : { queueSchema: flags.queueSchema }),
+      concurrency: flags.concurrency,
+      ...(flags.metricsPort === undefined ? {} : { metricsPort: flags.metricsPort }),
+      ...(flags.metricsHost === undefined ? {} : { metricsHost: flags.metricsHost }),
+      lockTtlMs: flags.lockTtl * 1000,
+      pollingIntervalSeconds: Math.max(0.5, flags.pollInterval),
+      maintenanceIntervalSeconds: Math.max(1, Math.round(flags.maintenanceInterval)),
+      logger,
+    });
+  } catch (error) {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    throw error;
+  }
   logger.info({ signal: await signal, timeoutSeconds: flags.shutdownTimeout }, 'shutting down');
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
   const impatient = () => {
     logger.warn('second signal: exiting now; the runs in flight will be retried');
     process.exit(EXIT.runIncomplete);

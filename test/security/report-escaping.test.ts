@@ -1,0 +1,90 @@
+/**
+ * Reports escape data, end to end: contacts with markup, script, Markdown and terminal
+ * escape sequences in their names, on all three sides, through `propsync plan/run --report`
+ * (HTML, Markdown, JSON) and the terminal table. Unit tests of the renderers live in
+ * test/report/; this checks that nothing on the way from the APIs to the files unescapes.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOSTILE_NAMES } from '../corpus/payloads.js';
+import { type ChildRun, runChild } from '../reliability/support/child-run.js';
+import { startWorld, type World } from '../reliability/support/world.js';
+
+const NAMES = [
+  ...HOSTILE_NAMES,
+  { firstName: '"><img src=x onerror=alert(1)>', lastName: "'><svg onload=alert(2)>" },
+  { firstName: '[click](javascript:alert(3))', lastName: '| col | ![img](http://x/y.png) `code`' },
+];
+
+let world: World;
+const report = (name: string) => readFileSync(join(world.dir, name), 'utf8');
+let terminal: ChildRun;
+
+beforeAll(async () => {
+  world = await startWorld({ seed: 9 });
+  world.sb.propstreet.seed(NAMES.map((n, i) => ({ ...n, email: `ps${i}@hostile.test` })));
+  world.sb.hubspot!.control.seed(
+    NAMES.slice(0, 3).map((n, i) => ({
+      properties: { firstname: n.firstName, lastname: n.lastName, email: `hs${i}@hostile.test` },
+    })),
+  );
+  for (const ext of ['html', 'md', 'json'])
+    await runChild(world, ['plan', world.configFile, '--report', join(world.dir, `plan.${ext}`)]);
+  terminal = await runChild(world, ['plan', world.configFile]);
+  await runChild(world, ['run', world.configFile, '--report', join(world.dir, 'run.html')]);
+  // Edits so the second plan has updates (before/after values) to show too.
+  world.sb.propstreet.editAsUser(world.sb.propstreet.allContacts()[0]!.id, { lastName: '<b>bold</b>' });
+  await runChild(world, ['plan', world.configFile, '--report', join(world.dir, 'plan2.html')]);
+}, 60_000);
+afterAll(async () => world?.close());
+
+describe('reports escape what contacts are called', () => {
+  const raw = [...NAMES.flatMap((n) => [n.firstName, n.lastName]), '<b>bold</b>'].filter((s) => /[<>"']/.test(s));
+
+  it.each([
+    ['plan.html', '&lt;script&gt;alert(1)&lt;/script&gt;'],
+    ['run.html', '&lt;script&gt;alert(1)&lt;/script&gt;'],
+    ['plan2.html', '&lt;b&gt;bold&lt;/b&gt;'],
+  ])('%s: data shows escaped, never as markup; only the report’s own script', (f, escaped) => {
+    const html = report(f);
+    expect(html).toContain(escaped);
+    for (const s of raw) expect(html, s).not.toContain(s);
+    expect(html.match(/<script/gi)).toHaveLength(1);
+    expect(html).not.toMatch(/<(img|svg|iframe|object|embed)\b/i);
+    expect(html).not.toMatch(/href=["']?javascript:/i);
+  });
+
+  it('Markdown: no raw HTML, links, images or table breaks from data', () => {
+    const md = report('plan.md');
+    expect(md).toContain('&lt;script&gt;');
+    expect(md).not.toMatch(/<(script|img|svg)\b/i);
+    expect(md).not.toMatch(/(?<!\\)\]\(javascript:/);
+    expect(md).not.toContain('![img](');
+    // Every table row keeps its table's column count: a `|` from data is escaped.
+    const cells = (l: string) => l.replace(/\\\|/g, '').split('|').length;
+    const tables: string[][] = [];
+    let previous = '';
+    for (const line of md.split('\n')) {
+      if (line.startsWith('|')) {
+        if (!previous.startsWith('|')) tables.push([]);
+        tables.at(-1)!.push(line);
+      }
+      previous = line;
+    }
+    expect(tables.length).toBeGreaterThan(1);
+    for (const [header, ...rows] of tables)
+      for (const r of rows) expect(cells(r), `row breaks its table: ${r}`).toBe(cells(header!));
+  });
+
+  it('JSON: valid, and the names come back exactly as the APIs gave them', () => {
+    const json = report('plan.json');
+    const text = JSON.stringify(JSON.parse(json));
+    for (const n of NAMES.slice(0, 2)) expect(text).toContain(JSON.stringify(n.firstName).slice(1, -1));
+  });
+
+  it('terminal: no control characters from data reach the screen', () => {
+    expect(terminal.stdout).toContain('Control\\x07Chars\\x1b[31m');
+    expect(terminal.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+});

@@ -1,0 +1,38 @@
+/** The run lock as a renewed lease: held while the owner lives, freed on release or close. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteStateStore, type StateStore } from '../../src/state/index.js';
+import { withLockLease } from '../../src/worker/index.js';
+
+const scope = { tenant: 'acme', connection: 'hubspot' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('withLockLease', () => {
+  let store: StateStore;
+  afterEach(async () => {
+    await store?.close();
+  });
+
+  it('renews the lock past its TTL while held, and frees it on release', async () => {
+    store = createSqliteStateStore({ path: ':memory:' });
+    await store.migrate();
+    const leased = withLockLease(store, { ttlMs: 150, renewEveryMs: 40 });
+    // The engine's own TTL (an hour) is replaced by the lease's.
+    expect(await leased.acquireLock(scope, 'run-1', 3_600_000)).toBe(true);
+    await sleep(400);
+    expect(await store.acquireLock(scope, 'run-2', 1000)).toBe(false);
+    await leased.releaseLock(scope, 'run-1');
+    expect(await store.acquireLock(scope, 'run-2', 1000)).toBe(true);
+  });
+
+  it('lets the lock lapse once nobody renews it, and close() releases what a failed run left', async () => {
+    store = createSqliteStateStore({ path: ':memory:' });
+    await store.migrate();
+    const first = withLockLease(store, { ttlMs: 150, renewEveryMs: 40 });
+    expect(await first.acquireLock(scope, 'run-1', 0)).toBe(true);
+    await first.close();
+    expect(await store.acquireLock(scope, 'run-2', 100)).toBe(true);
+    // run-2 took it with a plain TTL and never renews: it lapses by itself.
+    await sleep(150);
+    expect(await store.acquireLock(scope, 'run-3', 100)).toBe(true);
+  });
+});
