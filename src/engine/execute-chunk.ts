@@ -56,6 +56,8 @@ interface Progress {
   failed?: { message: string; retryable: boolean };
   /** Only a key/ref write-back failed: the link and shadow stand, the mirror is retried. */
   mirrorFailed?: string;
+  /** The side whose record lacks the mirror: a retry re-reads that record and writes it. */
+  mirrorSide?: Side;
   /** The link ends with this pair (delete, unlink). */
   unlink?: boolean;
   contact: Contact | null;
@@ -206,9 +208,10 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
   if (abort) {
     // The link of a create is known; only its mirror waits for the next run.
     for (const p of updates) {
-      if (p.pp.plan.action === 'create-in-propstreet')
+      if (p.pp.plan.action === 'create-in-propstreet') {
         p.mirrorFailed = 'run stopped before the CRM key write-back';
-      else p.pending++;
+        p.mirrorSide = 'crm';
+      } else p.pending++;
     }
     for (const p of refs) p.mirrorFailed = 'run stopped before the Propstreet externalRef write-back';
   } else {
@@ -230,6 +233,7 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
           if (!r.ok && p.pp.plan.action === 'create-in-propstreet') {
             p.pending--;
             p.mirrorFailed = `CRM key write-back: ${r.error.message}`;
+            p.mirrorSide = 'crm';
           } else applyCrm(p, r);
         });
       } catch (error) {
@@ -306,19 +310,21 @@ async function commitOutcome(
         refTasks.push({ link, contact: p.contact, label: p.pp.plan.label });
     }
     if (p.mirrorFailed) {
+      const mirrorSide = p.mirrorSide === 'crm' && p.crmId ? 'crm' : side;
+      const mirrorId = mirrorSide === 'crm' ? p.crmId! : recordId;
       const failure = nextFailure(
         deps.settings,
         deps.knownFailures,
-        side,
-        recordId,
+        mirrorSide,
+        mirrorId,
         p.mirrorFailed,
         now,
         true,
       );
       upsertFailures.push(failure);
       failures.push({
-        side,
-        recordId,
+        side: mirrorSide,
+        recordId: mirrorId,
         label: p.pp.plan.label,
         error: p.mirrorFailed,
         quarantined: failure.quarantined,

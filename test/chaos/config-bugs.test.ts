@@ -12,15 +12,18 @@ import { corpusConfigs } from '../corpus/corpus.js';
 const ENV = { PROPSTREET_TOKEN: 'ps-corpus-token-0123456789', HUBSPOT_TOKEN: 'pat-corpus-token-0123456789' };
 
 describe('config files that show a known bug', () => {
-  it.each(corpusConfigs().filter((c) => c.bug !== undefined))('$name ($bug)', async ({ file, says, code }) => {
-    let error: unknown;
-    try {
-      checkMappings(await loadTenantConfig(file, { env: ENV }), file);
-    } catch (e) {
-      error = e;
-    }
-    expect(error, String(error)).toBeInstanceOf(PropsyncError);
-    expect((error as PropsyncError).code).toBe(code);
-    expect((error as PropsyncError).message).toMatch(says);
-  });
+  it.each(corpusConfigs().filter((c) => c.bug !== undefined))(
+    '$name ($bug)',
+    async ({ file, says, code }) => {
+      let error: unknown;
+      try {
+        checkMappings(await loadTenantConfig(file, { env: ENV }), file);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, String(error)).toBeInstanceOf(PropsyncError);
+      expect((error as PropsyncError).code).toBe(code);
+      expect((error as PropsyncError).message).toMatch(says);
+    },
+  );
 });

@@ -1,7 +1,7 @@
 /**
- * Engine bugs the reliability suite found, each as the smallest test that shows it. These
- * FAIL until the engine is fixed (the chaos suite is not part of `npm test`); RELIABILITY.md
- * describes each one. Deterministic: no random kill moments here.
+ * Engine bugs the reliability suite found, each as the smallest test that shows it; those
+ * still open FAIL until the engine is fixed (the chaos suite is not part of `npm test`).
+ * RELIABILITY.md lists which is which. Deterministic: no random kill moments here.
  */
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -40,8 +40,8 @@ describe('recovery after a crash or a failed write-back', () => {
     await world.run();
     world.sb.propstreet.http.faults.clear();
     for (let i = 0; i < 3; i++) await world.run();
-    // Today: the link and the CRM key exist, the ref is never written, and the failure row
-    // is re-read by id on every run, forever (attempts stay at 1).
+    // Fixed in 48f9c82; before, the ref was never written and the failure row was re-read
+    // by id on every run, forever.
     for (const c of world.sb.propstreet.allContacts())
       expect(c.externalRefs.map((r) => r.namespace).sort()).toEqual(['hubspot', 'salesforce']);
   });
@@ -100,7 +100,10 @@ describe('recovery after a crash or a failed write-back', () => {
     });
     const outcome = await world.run().then(
       () => 'resolved',
-      (e: unknown) => (e instanceof PropsyncError ? `PropsyncError ${e.code}` : `${(e as Error).name}: ${(e as Error).message}`),
+      (e: unknown) =>
+        e instanceof PropsyncError
+          ? `PropsyncError ${e.code}`
+          : `${(e as Error).name}: ${(e as Error).message}`,
     );
     expect(outcome).not.toMatch(/TypeError/);
   });

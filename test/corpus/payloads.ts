@@ -18,17 +18,30 @@ export function page(
 const STAMP = '2025-06-01T10:00:00.0000000Z';
 
 /** Items that break the contact schema in one way each; ids 900001… exist nowhere. */
-export const BROKEN_ITEMS: readonly { readonly name: string; readonly item: unknown; readonly path: RegExp }[] = [
+export const BROKEN_ITEMS: readonly {
+  readonly name: string;
+  readonly item: unknown;
+  readonly path: RegExp;
+}[] = [
   {
     name: 'wrong types',
     item: { id: '900001', firstName: 42, externalRefs: 'x', createdUtc: STAMP, updatedUtc: 12345 },
     path: /firstName|externalRefs|updatedUtc/,
   },
-  { name: 'missing id', item: { firstName: 'No', lastName: 'Id', createdUtc: STAMP, updatedUtc: STAMP }, path: /\bid\b/ },
+  {
+    name: 'missing id',
+    item: { firstName: 'No', lastName: 'Id', createdUtc: STAMP, updatedUtc: STAMP },
+    path: /\bid\b/,
+  },
   { name: 'not an object', item: 'contact-as-a-string', path: /data\[\d+\]/ },
   {
     name: 'external ref namespace too long',
-    item: { id: '900002', externalRefs: [{ namespace: 'n'.repeat(51), id: '1' }], createdUtc: STAMP, updatedUtc: STAMP },
+    item: {
+      id: '900002',
+      externalRefs: [{ namespace: 'n'.repeat(51), id: '1' }],
+      createdUtc: STAMP,
+      updatedUtc: STAMP,
+    },
     path: /externalRefs/,
   },
 ];

@@ -2,11 +2,8 @@
  * Crash safety, short version (the long one is test/chaos/crash.test.ts): a bridge tenant
  * (HubSpot and Salesforce) syncs ~150 people both ways; `propsync run` is a child process,
  * SIGKILLed at 3 random moments while users keep editing on all sides. After each kill the
- * reruns must converge with nothing created twice, nothing lost, and then write nothing.
- *
- * Known bug, tolerated here so `npm test` stays green and asserted in the chaos suite
- * (test/chaos/recovery-bugs.test.ts): a link's mirror (the Propstreet externalRef or the
- * CRM key) whose write-back a crash interrupted is never written by later runs.
+ * reruns must converge with nothing created twice, nothing lost, every link mirrored on
+ * both sides (Propstreet externalRef and CRM key), and then write nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chaosSeed } from './support/chaos-seed.js';
@@ -41,14 +38,14 @@ describe('crash safety (short)', () => {
     expect(report.missing).toBe(0);
   });
 
-  it('every side ends with every intended value, links consistent apart from the known mirror bug', () => {
-    for (const r of report.rounds) expect(problemsExcept(r.problems, ['mirror'])).toEqual([]);
+  it('every side ends with every intended value, and every link is consistent and mirrored', () => {
+    for (const r of report.rounds) expect(problemsExcept(r.problems, [])).toEqual([]);
   });
 
   it('converges within 4 runs after a kill, and one more run writes nothing', () => {
     for (const r of report.rounds) {
       expect(r.runsToConverge).toBeLessThanOrEqual(4);
-      expect(r.idleWrites).toBe(0);
+      expect(r.idleWrites, r.idleCalls.join('\n')).toBe(0);
     }
   });
 });

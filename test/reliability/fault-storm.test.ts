@@ -4,8 +4,6 @@
  * write and then drop it, and reject some records inside batches for a while; users edit
  * Propstreet contacts between the engine's read and its write. The tenant must converge
  * within 6 runs per phase, lose nothing, and keep every user edit.
- *
- * Tolerated here (asserted in the chaos suite): the known mirror bug, see crash.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chaosSeed } from './support/chaos-seed.js';
@@ -26,7 +24,6 @@ describe('fault storm (short)', () => {
       maxRuns: 6,
       timeoutMs: 1_000,
       midRunEditsPerChunk: 3,
-      tolerate: ['mirror'],
     });
   }, 60_000);
   afterAll(async () => world?.close());

@@ -30,7 +30,8 @@ async function loadError(file: string): Promise<PropsyncError> {
 }
 
 function noCodeRan(): void {
-  for (const dir of [process.cwd(), REPO_ROOT, CONFIGS, scratch]) expect(existsSync(join(dir, 'MARKER'))).toBe(false);
+  for (const dir of [process.cwd(), REPO_ROOT, CONFIGS, scratch])
+    expect(existsSync(join(dir, 'MARKER'))).toBe(false);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 }
 
@@ -66,7 +67,9 @@ describe('generated files', () => {
   });
 
   it('20,000 levels of nesting: a syntax or schema error, not a stack overflow', async () => {
-    const e = await loadError(write('deep.yaml', `${base('corpus')}state: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`));
+    const e = await loadError(
+      write('deep.yaml', `${base('corpus')}state: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`),
+    );
     expect(e.code).toBe('CONFIG_INVALID');
   });
 

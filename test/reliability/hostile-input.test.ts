@@ -21,8 +21,8 @@ import {
   page,
   staleTwin,
 } from '../corpus/payloads.js';
-import { runChild } from './support/child-run.js';
 import { checkWorld, problemsExcept } from './support/check-world.js';
+import { runChild } from './support/child-run.js';
 import { sideValues } from './support/edit-outcomes.js';
 import { startWorld, type World } from './support/world.js';
 

@@ -17,7 +17,9 @@ const marker = join(dir, 'MARKER');
 const touch = `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran')`;
 const shell = `touch ${marker}`;
 
-const tenant = (extra: string, token = '${PS_TOKEN}') =>
+/** A config file's `${NAME}` reference. */
+const ref = (name: string) => `\${${name}}`;
+const tenant = (extra: string, token = ref('PS_TOKEN')) =>
   `tenant: acme\npropstreet:\n  baseUrl: http://127.0.0.1:9\n  token: ${token}\nconnections:\n  - name: hubspot\n    type: hubspot\n    accessToken: \${HS_TOKEN}\n${extra}`;
 const ENV = { PS_TOKEN: 'ps-token-for-no-code-0001', HS_TOKEN: 'hs-token-for-no-code-0002' };
 
@@ -33,7 +35,10 @@ describe('config files cannot execute code', () => {
     ['!!js/eval', `schedule: !!js/eval "${touch.replace(/"/g, '\\"')}"\n`],
     ['a verbatim js tag', `schedule: !<tag:yaml.org,2002:js/function> "function () { ${touch} }"\n`],
     ['!!python/object/apply', `schedule: !!python/object/apply:os.system ["${shell}"]\n`],
-    ['a merge key carrying a tag', `x: &x\n  chunkSize: !!js/function "function () { ${touch} }"\nlog:\n  <<: *x\n`],
+    [
+      'a merge key carrying a tag',
+      `x: &x\n  chunkSize: !!js/function "function () { ${touch} }"\nlog:\n  <<: *x\n`,
+    ],
   ])('%s is refused, not run', async (_name, extra) => {
     const error = await load(tenant(extra)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PropsyncError);
@@ -41,14 +46,14 @@ describe('config files cannot execute code', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
-  it('${…} holding an expression is refused as a bad variable name', async () => {
+  it('a reference holding an expression is refused as a bad variable name', async () => {
     const expression = `require("fs").writeFileSync(${JSON.stringify(marker)}, "ran")`;
     const error = await load(tenant('', `'\${${expression}}'`)).catch((e: unknown) => e);
     expect((error as PropsyncError).message).toMatch(/expected \$\{NAME\} with letters, digits and _/);
     expect(existsSync(marker)).toBe(false);
   });
 
-  it('${NAME} takes the variable as text, even when the text looks like code or a shell', async () => {
+  it('a reference takes the variable as text, even when the text looks like code or a shell', async () => {
     const value = `$(${shell}) \`${shell}\` \${${touch}} \${HS_TOKEN}`;
     const config = await load(tenant(''), { ...ENV, PS_TOKEN: value });
     expect(config.propstreet.auth).toEqual({ kind: 'token', token: value });

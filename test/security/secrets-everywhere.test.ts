@@ -21,7 +21,10 @@ let tokens: string[];
 
 async function cli(args: string[], env: Record<string, string> = {}): Promise<ChildRun> {
   const r = await runChild(world, args, { env, timeoutMs: 60_000 });
-  outputs.push({ what: `stdout of ${args.join(' ')}`, text: r.stdout }, { what: `stderr of ${args.join(' ')}`, text: r.stderr });
+  outputs.push(
+    { what: `stdout of ${args.join(' ')}`, text: r.stdout },
+    { what: `stderr of ${args.join(' ')}`, text: r.stderr },
+  );
   return r;
 }
 
@@ -29,11 +32,18 @@ beforeAll(async () => {
   world = await startWorld({ seed: 5 });
   tokens = [...Object.values(world.sb.env), WRONG_TOKEN];
   // Everything the logger has, not just warnings.
-  writeFileSync(world.configFile, readFileSync(world.configFile, 'utf8').replace('level: warn', 'level: trace'));
+  writeFileSync(
+    world.configFile,
+    readFileSync(world.configFile, 'utf8').replace('level: warn', 'level: trace'),
+  );
   world.createPeople('propstreet', 8);
   world.createPeople('hubspot', 4);
   world.createPeople('salesforce', 4);
-  const [psToken, hsToken, sfToken] = [world.sb.env.PROPSTREET_TOKEN!, world.sb.env.HUBSPOT_TOKEN!, world.sb.env.SALESFORCE_ACCESS_TOKEN!];
+  const [psToken, hsToken, sfToken] = [
+    world.sb.env.PROPSTREET_TOKEN!,
+    world.sb.env.HUBSPOT_TOKEN!,
+    world.sb.env.SALESFORCE_ACCESS_TOKEN!,
+  ];
   const echo = `Authorization: Bearer ${psToken} ${hsToken} ${sfToken}`;
   // Servers that echo the caller's credentials in their errors.
   world.sb.propstreet.http.faults.add({
@@ -54,7 +64,8 @@ beforeAll(async () => {
   });
   const dir = world.dir;
   await cli(['validate', world.configFile, '--check', '--json']);
-  for (const ext of ['html', 'md', 'json']) await cli(['plan', world.configFile, '--report', join(dir, `plan.${ext}`)]);
+  for (const ext of ['html', 'md', 'json'])
+    await cli(['plan', world.configFile, '--report', join(dir, `plan.${ext}`)]);
   await cli(['run', world.configFile, '--json', '--report', join(dir, 'run.html')]);
   await cli(['run', world.configFile, '--report', join(dir, 'run.md')]);
   await cli(['retry', world.configFile, '--json', '--report', join(dir, 'retry.json')]);
@@ -72,7 +83,9 @@ describe('secrets', () => {
   it('the fakes really echoed tokens, and the runs really failed on them', () => {
     const all = outputs.map((o) => o.text).join('\n');
     expect(all).toContain('[REDACTED]');
-    expect(outputs.some((o) => o.what.startsWith('stderr') && /401|UNAUTHORIZED|token/i.test(o.text))).toBe(true);
+    expect(outputs.some((o) => o.what.startsWith('stderr') && /401|UNAUTHORIZED|token/i.test(o.text))).toBe(
+      true,
+    );
   });
 
   it('never printed, at any log level, by any command', () => {
@@ -89,7 +102,9 @@ describe('secrets', () => {
     const db = new Database(world.stateFile, { readonly: true });
     const found: string[] = [];
     try {
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+        name: string;
+      }[];
       for (const { name } of tables)
         for (const row of db.prepare(`SELECT * FROM "${name}"`).all() as Record<string, unknown>[])
           found.push(...leaks(`table ${name}`, JSON.stringify(row)));

@@ -34,17 +34,20 @@ const ALLOWED: Record<string, string> = {
   'src/state/sqlite-statements.ts: LINK_COLUMNS': 'a constant column list (rows.ts)',
   'src/state/sqlite-statements.ts: FAILURE_COLUMNS': 'a constant column list (rows.ts)',
   'src/state/sqlite-statements.ts: RUN_COLUMNS': 'a constant column list (rows.ts)',
-  'src/state/sqlite-migrations.ts: next.version': 'a migration number from the constant list (PRAGMA cannot bind)',
+  'src/state/sqlite-migrations.ts: next.version':
+    'a migration number from the constant list (PRAGMA cannot bind)',
   'src/state/sqlite-store.ts: Math.trunc(options.busyTimeoutMs ?? 5000)':
     'a number from code, truncated to an integer (PRAGMA cannot bind)',
   'src/engine/staging.ts: side': "a `'ps' | 'crm'` table name from the engine, never data",
   'src/engine/staging.ts: table': "a `'ps' | 'crm'` table name from the engine, never data",
   "src/engine/staging.ts: skipDone ? 'AND done = 0' : ''": 'one of two constant fragments',
-  'src/worker/enqueue.ts: schema': 'the pg-boss schema, rejected unless it matches ^[A-Za-z_]\\w*$ just above',
+  'src/worker/enqueue.ts: schema':
+    'the pg-boss schema, rejected unless it matches ^[A-Za-z_]\\w*$ just above',
 };
 
 /** Words that make a template literal SQL (upper case, as this code base writes SQL). */
-const SQL = /\b(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|PRAGMA|WHERE|VALUES)\b|^\s*(user_version|busy_timeout)\s*=/;
+const SQL =
+  /\b(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|PRAGMA|WHERE|VALUES)\b|^\s*(user_version|busy_timeout)\s*=/;
 
 interface Template {
   readonly line: number;
@@ -130,8 +133,11 @@ describe('SQL is parameterised', () => {
     // A lexer that saw nothing would pass everything: these are known to exist.
     expect(used.has('src/state/postgres-sql.ts: s')).toBe(true);
     expect(used.has('src/state/sqlite-statements.ts: LINK_COLUMNS')).toBe(true);
-    const sample = templates('const q = `SELECT ${a} FROM t WHERE x = ${"}"} AND ${f(`${b}`)}`; // `${c}`');
-    expect(sample.map((t) => t.expressions)).toEqual([['b'], ['a', '"}"', 'f(`${b}`)']]);
+    const $ = (e: string) => `\${${e}}`;
+    const sample = templates(
+      `const q = \`SELECT ${$('a')} FROM t WHERE x = ${$('"}"')} AND ${$(`f(\`${$('b')}\`)`)}\`; // \`${$('c')}\``,
+    );
+    expect(sample.map((t) => t.expressions)).toEqual([['b'], ['a', '"}"', `f(\`${$('b')}\`)`]]);
   });
 
   it('no template literal interpolates anything but the allowed constants into SQL', () => {
@@ -146,7 +152,8 @@ describe('SQL is parameterised', () => {
     const concatenated: string[] = [];
     for (const file of FILES) {
       const src = readFileSync(join(REPO_ROOT, file), 'utf8');
-      const re = /(['"`])[^'"`\n]*\b(SELECT|INSERT|UPDATE|DELETE|WHERE|FROM)\b[^'"`\n]*\1\s*\+|\+\s*(['"`])[^'"`\n]*\b(SELECT|INSERT|UPDATE|DELETE|WHERE|FROM)\b/g;
+      const re =
+        /(['"`])[^'"`\n]*\b(SELECT|INSERT|UPDATE|DELETE|WHERE|FROM)\b[^'"`\n]*\1\s*\+|\+\s*(['"`])[^'"`\n]*\b(SELECT|INSERT|UPDATE|DELETE|WHERE|FROM)\b/g;
       for (const m of src.matchAll(re)) concatenated.push(`${file}: ${m[0]}`);
     }
     expect(concatenated).toEqual([]);

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionResult } from '../../src/engine/types.js';
 import { type CliResult, runCli } from '../cli/run-cli.js';
-import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
 import { seedHubSpot, seedPropstreet } from '../e2e/support.js';
+import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
 
 interface Tenant {
   readonly name: string;
@@ -23,7 +23,14 @@ interface Tenant {
 
 interface Status {
   tenant: string;
-  connections: { connection: string; links: number; checkpoints: Record<string, string | null>; failures: unknown[]; quarantined: unknown[]; runs: { id: string }[] }[];
+  connections: {
+    connection: string;
+    links: number;
+    checkpoints: Record<string, string | null>;
+    failures: unknown[];
+    quarantined: unknown[];
+    runs: { id: string }[];
+  }[];
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'propsync-isolation-'));
@@ -32,17 +39,23 @@ let acme: Tenant;
 let globex: Tenant;
 const printed: CliResult[] = [];
 
+/** A config file's `${NAME}` reference. */
+const ref = (name: string) => `\${${name}}`;
+
 async function tenant(name: string, prefix: string): Promise<Tenant> {
   const sb = await startSandbox({ salesforce: false });
-  const env = { [`${prefix}_PROPSTREET_TOKEN`]: `${name}-propstreet-token-0123456789`, [`${prefix}_HUBSPOT_TOKEN`]: `${name}-hubspot-token-0123456789` };
+  const env = {
+    [`${prefix}_PROPSTREET_TOKEN`]: `${name}-propstreet-token-0123456789`,
+    [`${prefix}_HUBSPOT_TOKEN`]: `${name}-hubspot-token-0123456789`,
+  };
   sb.propstreet.addToken(env[`${prefix}_PROPSTREET_TOKEN`]!);
   sb.hubspot!.control.acceptTokens([env[`${prefix}_HUBSPOT_TOKEN`]!]);
   const file = sb.writeTenant(dir, { tenant: name, connections: ['hubspot'], sqlite: shared });
   writeFileSync(
     file,
     readFileSync(file, 'utf8')
-      .replace('${PROPSTREET_TOKEN}', `\${${prefix}_PROPSTREET_TOKEN}`)
-      .replace('${HUBSPOT_TOKEN}', `\${${prefix}_HUBSPOT_TOKEN}`),
+      .replace(ref('PROPSTREET_TOKEN'), ref(`${prefix}_PROPSTREET_TOKEN`))
+      .replace(ref('HUBSPOT_TOKEN'), ref(`${prefix}_HUBSPOT_TOKEN`)),
   );
   return { name, sb, file, env };
 }
@@ -74,7 +87,13 @@ describe('two tenants in one state file', () => {
     expect(run.code, run.stderr).toBe(0);
     expect((await status(acme)).links).toBe(10);
     const g = await status(globex);
-    expect(g).toMatchObject({ links: 0, checkpoints: { propstreet: null, crm: null }, failures: [], quarantined: [], runs: [] });
+    expect(g).toMatchObject({
+      links: 0,
+      checkpoints: { propstreet: null, crm: null },
+      failures: [],
+      quarantined: [],
+      runs: [],
+    });
   });
 
   it('globex syncs its own contacts, though their ids equal acme’s linked ones', async () => {

@@ -77,12 +77,12 @@ export async function checkWorld(world: World): Promise<WorldCheck> {
         .salesforce!.control.dump()
         .filter((r) => !planted(r.Email))
         .map((r) => ({
-        id: r.Id as string,
-        key: (r.Propstreet_Id__c as string | null) ?? null,
-        properties: Object.fromEntries(
-          Object.entries(r).map(([k, v]) => [k, v === null || v === undefined ? null : String(v)]),
-        ),
-      })),
+          id: r.Id as string,
+          key: (r.Propstreet_Id__c as string | null) ?? null,
+          properties: Object.fromEntries(
+            Object.entries(r).map(([k, v]) => [k, v === null || v === undefined ? null : String(v)]),
+          ),
+        })),
     },
   ];
 
@@ -91,7 +91,8 @@ export async function checkWorld(world: World): Promise<WorldCheck> {
   const refOwner = new Map<string, string>();
   for (const c of ps) {
     const email = lower(c.email);
-    if (psByEmail.has(email)) dup(`propstreet: two contacts with email ${email} (${psByEmail.get(email)!.id}, ${c.id})`);
+    if (psByEmail.has(email))
+      dup(`propstreet: two contacts with email ${email} (${psByEmail.get(email)!.id}, ${c.id})`);
     psByEmail.set(email, c);
     for (const crm of crms) {
       const refs = c.externalRefs.filter((r) => lower(r.namespace) === lower(crm.namespace));
@@ -113,7 +114,8 @@ export async function checkWorld(world: World): Promise<WorldCheck> {
       const byKey = new Map<string, string>();
       for (const r of crm.records) {
         const email = lower(crm.mapper.fromCrm({ ...r, modifiedAt: '', deleted: false }).email);
-        if (byEmail.has(email)) dup(`${crm.side}: two records with email ${email} (${byEmail.get(email)!.id}, ${r.id})`);
+        if (byEmail.has(email))
+          dup(`${crm.side}: two records with email ${email} (${byEmail.get(email)!.id}, ${r.id})`);
         byEmail.set(email, r);
         if (!world.intended.has(email)) add('extra', `${crm.side} ${r.id}: nobody created ${email}`);
         if (r.key) {
@@ -122,13 +124,18 @@ export async function checkWorld(world: World): Promise<WorldCheck> {
           const owner = psById.get(r.key);
           const ref = owner?.externalRefs.find((x) => lower(x.namespace) === lower(crm.namespace));
           if (!owner) add('link', `${crm.side} ${r.id}: key ${r.key} names no live Propstreet contact`);
-          else if (ref === undefined) add('mirror', `${crm.side} ${r.id}: key ${r.key}, but that contact has no ref`);
-          else if (ref.id !== r.id) add('link', `${crm.side} ${r.id}: key ${r.key}, but that contact's ref is ${ref.id}`);
+          else if (ref === undefined)
+            add('mirror', `${crm.side} ${r.id}: key ${r.key}, but that contact has no ref`);
+          else if (ref.id !== r.id)
+            add('link', `${crm.side} ${r.id}: key ${r.key}, but that contact's ref is ${ref.id}`);
         } else {
           const owner = ps.find((c) =>
             c.externalRefs.some((x) => lower(x.namespace) === lower(crm.namespace) && x.id === r.id),
           );
-          add(owner ? 'mirror' : 'link', `${crm.side} ${r.id}: no key${owner ? ` (contact ${owner.id} refers to it)` : ''}`);
+          add(
+            owner ? 'mirror' : 'link',
+            `${crm.side} ${r.id}: no key${owner ? ` (contact ${owner.id} refers to it)` : ''}`,
+          );
         }
       }
       // The state store agrees with both sides.

@@ -5,8 +5,8 @@
  * check the world against the model. Used by the short test (npm test) and the chaos suite.
  */
 import { readdirSync } from 'node:fs';
-import { type ChildRun, type KillAt, runChild } from './child-run.js';
 import { checkWorld, type Problem, type ProblemKind } from './check-world.js';
+import { type ChildRun, type KillAt, runChild } from './child-run.js';
 import { SIDES, type World } from './world.js';
 
 export interface CrashLoopOptions {
@@ -18,6 +18,8 @@ export interface CrashLoopOptions {
   readonly editsPerRound: number;
   /** Runs allowed after a kill before the world must have converged. */
   readonly maxRunsToConverge: number;
+  /** Stop creating people once this many exist (default: no limit). */
+  readonly maxPeople?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -64,7 +66,8 @@ export async function crashLoop(world: World, o: CrashLoopOptions): Promise<Cras
   for (let attempt = 0; rounds.length < o.kills && attempt < o.kills * 4; attempt++) {
     if (needWork) {
       world.userEdits(o.editsPerRound);
-      for (const side of SIDES) world.createPeople(side, Math.round(o.createsPerRound / 3));
+      if (world.intended.size < (o.maxPeople ?? Number.POSITIVE_INFINITY))
+        for (const side of SIDES) world.createPeople(side, Math.round(o.createsPerRound / 3));
       needWork = false;
     }
     const kill: KillAt =
@@ -104,7 +107,9 @@ export async function crashLoop(world: World, o: CrashLoopOptions): Promise<Cras
     const idleCalls = world.writesSince(mark);
     const idleWrites = idleCalls.length;
     if (idleWrites > 0)
-      log(`idle run wrote: ${idleCalls.join('; ')}; planned ${JSON.stringify(idle.connections.map((c) => c.result.planned))}`);
+      log(
+        `idle run wrote: ${idleCalls.join('; ')}; planned ${JSON.stringify(idle.connections.map((c) => c.result.planned))}`,
+      );
     rounds.push({
       kill,
       killedAfterMs: child.ms,

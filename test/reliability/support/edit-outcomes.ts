@@ -37,12 +37,20 @@ export async function sideValues(world: World): Promise<Map<string, Seen>> {
     if (!c.deletedUtc) put('propstreet', c.id, hs.fromPropstreet(contactSchema.parse(c)));
   for (const c of world.sb.hubspot!.control.dump())
     if (!c.archived)
-      put('hubspot', c.id, hs.fromCrm({ id: c.id, properties: c.properties, modifiedAt: '', deleted: false }));
+      put(
+        'hubspot',
+        c.id,
+        hs.fromCrm({ id: c.id, properties: c.properties, modifiedAt: '', deleted: false }),
+      );
   for (const r of world.sb.salesforce!.control.dump()) {
     const properties = Object.fromEntries(
       Object.entries(r).map(([k, v]) => [k, v === null || v === undefined ? null : String(v)]),
     );
-    put('salesforce', r.Id as string, sf.fromCrm({ id: r.Id as string, properties, modifiedAt: '', deleted: false }));
+    put(
+      'salesforce',
+      r.Id as string,
+      sf.fromCrm({ id: r.Id as string, properties, modifiedAt: '', deleted: false }),
+    );
   }
   return out;
 }
@@ -72,13 +80,17 @@ export async function editOutcomes(
     );
     const reported = results.some((r) =>
       r.conflicts.some(
-        (c) => c.field === e.field && ((c.propstreetId && ids.has(c.propstreetId)) || (c.crmId && ids.has(c.crmId))),
+        (c) =>
+          c.field === e.field &&
+          ((c.propstreetId && ids.has(c.propstreetId)) || (c.crmId && ids.has(c.crmId))),
       ),
     );
     if (reported) reportedAsConflict++;
     else
       overwritten.push(
-        `${e.side} edit of ${e.email} ${e.field}=${e.value}: now ${(['propstreet', 'hubspot', 'salesforce'] as const)
+        `${e.side} edit of ${e.email} ${e.field}=${e.value}: now ${(
+          ['propstreet', 'hubspot', 'salesforce'] as const
+        )
           .map((s) => `${s} ${sides[s]?.values[e.field] ?? '(absent)'}`)
           .join(', ')}`,
       );

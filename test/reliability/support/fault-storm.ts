@@ -32,7 +32,12 @@ function body(side: SideName, status: number): { body: unknown; headers: Record<
     return {
       body:
         status === 429
-          ? { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' }
+          ? {
+              status: 'error',
+              message: 'You have reached your ten_secondly_rolling limit.',
+              errorType: 'RATE_LIMIT',
+              policyName: 'TEN_SECONDLY_ROLLING',
+            }
           : { status: 'error', message: 'internal error', category: 'INTERNAL_ERROR' },
       headers: {},
     };
@@ -50,7 +55,14 @@ export function stormRules(side: SideName): FaultRule[] {
   const path = API[side];
   const status = (s: number, probability: number, headers: Record<string, string> = {}): FaultRule => {
     const b = body(side, s);
-    return { kind: 'status', status: s, path, probability, body: b.body, headers: { ...b.headers, ...headers } };
+    return {
+      kind: 'status',
+      status: s,
+      path,
+      probability,
+      body: b.body,
+      headers: { ...b.headers, ...headers },
+    };
   };
   const writes = WRITES[side];
   return [
@@ -129,11 +141,15 @@ export function faultCounts(world: World): Record<string, number> {
   const out: Record<string, number> = {};
   for (const { side, entry } of world.requestLog()) {
     if (entry.fault) {
-      const kind = entry.fault.startsWith('status') ? `${entry.fault.replace('status ', 'http ')}` : entry.fault;
+      const kind = entry.fault.startsWith('status')
+        ? `${entry.fault.replace('status ', 'http ')}`
+        : entry.fault;
       out[kind] = (out[kind] ?? 0) + 1;
     }
-    if (side === 'propstreet' && entry.status === 412) out['http 412 (user edit)'] = (out['http 412 (user edit)'] ?? 0) + 1;
-    if (side === 'hubspot' && entry.status === 207) out['hubspot 207 partial'] = (out['hubspot 207 partial'] ?? 0) + 1;
+    if (side === 'propstreet' && entry.status === 412)
+      out['http 412 (user edit)'] = (out['http 412 (user edit)'] ?? 0) + 1;
+    if (side === 'hubspot' && entry.status === 207)
+      out['hubspot 207 partial'] = (out['hubspot 207 partial'] ?? 0) + 1;
   }
   return out;
 }

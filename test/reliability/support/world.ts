@@ -154,7 +154,12 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         );
       else
         sb.salesforce!.control.seed(
-          people.map((p) => ({ FirstName: p.firstName, LastName: p.lastName, Email: p.email, Phone: p.phone })),
+          people.map((p) => ({
+            FirstName: p.firstName,
+            LastName: p.lastName,
+            Email: p.email,
+            Phone: p.phone,
+          })),
           { as: sb.salesforce!.control.uiUserId },
         );
     },
@@ -206,7 +211,11 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       salesforce: sb.salesforce!.http.requests.length,
     }),
     writesSince(mark) {
-      const logs = { propstreet: sb.propstreet.http, hubspot: sb.hubspot!.http, salesforce: sb.salesforce!.http };
+      const logs = {
+        propstreet: sb.propstreet.http,
+        hubspot: sb.hubspot!.http,
+        salesforce: sb.salesforce!.http,
+      };
       return SIDES.flatMap((side) =>
         logs[side].requests
           .slice(mark[side])
