@@ -47,17 +47,37 @@ function effect(s: RunSummary, dryRun: boolean) {
   return dryRun ? s.planned : s.done;
 }
 
+/** Records each side's delta must deliver: what changed there since the previous run. */
+export interface Delta {
+  readonly propstreet: number;
+  readonly crm: number;
+}
+
+/** Propstreet writes a run made (each comes back in the next delta): values, creates, deletes, refs. */
+export function propstreetWrites(d: RunSummary['done']): number {
+  return d.create.propstreet + d.update.propstreet + d.delete.propstreet + d.create.crm + d.link;
+}
+
+/** CRM records a run wrote: creates, updates, deletes, and the key on records created in Propstreet. */
+export function crmWrites(d: RunSummary['done']): number {
+  return d.create.crm + d.update.crm + d.delete.crm + d.create.propstreet;
+}
+
 /**
- * Fewest calls that do this run's work: every page full, every batch full (one kind of CRM
- * write per call), one Propstreet write per record that needs one (no batch endpoint).
+ * Fewest calls that do this run's work: pages full of the records that changed (`delta`;
+ * by default what was pulled), every batch full (one kind of CRM write per call), one
+ * Propstreet write per record that needs one (no batch endpoint).
  */
-export function optimum(api: Api, s: RunSummary, o: { dryRun: boolean; incremental: boolean }): Optimum {
+export function optimum(
+  api: Api,
+  s: RunSummary,
+  o: { dryRun: boolean; incremental: boolean; delta?: Delta | undefined },
+): Optimum {
   const d = effect(s, o.dryRun);
   const ceil = (x: number, b: number) => Math.ceil(x / b);
-  if (api === 'propstreet') {
-    const writes = d.create.propstreet + d.update.propstreet + d.delete.propstreet + d.create.crm + d.link;
-    return { reads: Math.max(1, ceil(s.pulled.propstreet, 500)), writes: o.dryRun ? 0 : writes };
-  }
+  const delta = o.delta ?? s.pulled;
+  if (api === 'propstreet')
+    return { reads: Math.max(1, ceil(delta.propstreet, 500)), writes: o.dryRun ? 0 : propstreetWrites(d) };
   const b = BATCH[api];
   const writes =
     ceil(d.create.crm, b.write) +
@@ -65,7 +85,7 @@ export function optimum(api: Api, s: RunSummary, o: { dryRun: boolean; increment
     ceil(d.delete.crm, b.write);
   // HubSpot search never returns archived records: an incremental read lists them (1 page at least).
   const archived = api === 'hubspot' && o.incremental ? 1 : 0;
-  return { reads: Math.max(1, ceil(s.pulled.crm, b.page)) + archived, writes: o.dryRun ? 0 : writes };
+  return { reads: Math.max(1, ceil(delta.crm, b.page)) + archived, writes: o.dryRun ? 0 : writes };
 }
 
 export const ratio = (measured: number, best: number): number | null =>

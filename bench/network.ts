@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { seedHubSpot, seedPropstreet, seedSalesforce } from '../test/e2e/support.js';
 import { startSandbox } from '../test/fakes/sandbox/sandbox.js';
 import { markLogs } from './fake-calls.js';
-import { naiveBaseline } from './model.js';
+import type { RunSummary } from './jobs.js';
+import { crmWrites, type Delta, naiveBaseline, propstreetWrites } from './model.js';
 import { editOnePercent, type Limits, probeRtt, setFast, setReal, writeTenants } from './sandbox-modes.js';
 import { buildResult, type ScenarioResult } from './scenario-result.js';
 import { spawnJob } from './spawn-job.js';
@@ -53,15 +54,25 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
     else seedSalesforce(sb, 0, o.n);
 
     let rtt: Awaited<ReturnType<typeof probeRtt>> | undefined;
+    // What changed on each side since the last run: the seed, then the previous run's own
+    // writes (they come back as echoes) plus the users' edits.
+    let delta: Delta = { propstreet: o.reverse ? 0 : o.n, crm: o.reverse ? o.n : 0 };
+    const ran = (summary: RunSummary) => {
+      delta = { propstreet: propstreetWrites(summary.done), crm: crmWrites(summary.done) };
+    };
     for (const step of steps.slice(0, last + 1)) {
       const name = scenarioName(o.crm, o.reverse, step);
       const measured = o.measure.has(step);
-      if (step === 'incremental') editOnePercent(sb, o.crm, o.n);
+      if (step === 'incremental') {
+        const edited = editOnePercent(sb, o.crm, o.n);
+        delta = { propstreet: delta.propstreet + edited.propstreet, crm: delta.crm + edited.crm };
+      }
       if (!measured) {
         setFast(sb);
         o.log(`  ${name}: set-up run (no limits, no latency)`);
         const r = await spawnJob({ kind: 'tenant', configPath: tenants.fast, env: sb.env, dryRun: false });
         if (r.summary.status !== 'ok') throw new Error(`set-up run ${name}: ${JSON.stringify(r.summary)}`);
+        ran(r.summary);
         continue;
       }
       setReal(sb, o);
@@ -81,6 +92,7 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
         dryRun: false,
         incremental: step !== 'initial',
         zeroChange: step === 'nochange',
+        delta,
         summary: report.summary,
         calls: calls(),
         measured: report.measured,
@@ -89,6 +101,7 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
         ...(step === 'initial' ? { projectTo: o.projectTo } : {}),
       });
       results.push(result);
+      ran(report.summary);
       o.log(
         `  ${name}: ${result.summary.status}, ${result.wallS.toFixed(1)} s (bound ${result.boundS.toFixed(1)} s), ` +
           `calls ${JSON.stringify(result.calls)}`,

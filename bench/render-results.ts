@@ -45,15 +45,16 @@ function plan(r: ScenarioResult): string {
 
 function callsTable(rs: readonly ScenarioResult[]): string[] {
   const out = [
-    '| scenario | N | pulled PS / CRM | plan | API | calls | optimum reads / writes | ratio reads / writes |',
-    '|---|---:|---|---|---|---|---|---|',
+    '| scenario | N | changed PS / CRM | pulled PS / CRM | plan | API | calls | optimum reads / writes | ratio reads / writes |',
+    '|---|---:|---|---|---|---|---|---|---|',
   ];
   for (const r of rs)
     for (const api of Object.keys(r.calls) as Api[]) {
       const o = r.optimum[api];
       const q = r.ratios[api];
+      const changed = r.delta ?? r.summary.pulled;
       out.push(
-        `| ${label(r)} | ${n0(r.n)} | ${n0(r.summary.pulled.propstreet)} / ${n0(r.summary.pulled.crm)} | ${plan(r)} | ${API_LABEL[api]} | ${kinds(r.calls[api])} | ${o?.reads ?? '–'} / ${o?.writes ?? '–'} | ${f(q?.reads)} / ${f(q?.writes)} |`,
+        `| ${label(r)} | ${n0(r.n)} | ${n0(changed.propstreet)} / ${n0(changed.crm)} | ${n0(r.summary.pulled.propstreet)} / ${n0(r.summary.pulled.crm)} | ${plan(r)} | ${API_LABEL[api]} | ${kinds(r.calls[api])} | ${o?.reads ?? '–'} / ${o?.writes ?? '–'} | ${f(q?.reads)} / ${f(q?.writes)} |`,
       );
     }
   return out;

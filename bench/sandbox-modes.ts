@@ -100,7 +100,11 @@ export async function probeRtt(sb: Sandbox, count = 10): Promise<Partial<Record<
  * 1% of the linked records edited on each side, by a user, on disjoint records: a first name
  * in Propstreet (flows to the CRM), a last name in the CRM (flows to Propstreet).
  */
-export function editOnePercent(sb: Sandbox, crm: 'hubspot' | 'salesforce', n: number): void {
+export function editOnePercent(
+  sb: Sandbox,
+  crm: 'hubspot' | 'salesforce',
+  n: number,
+): { propstreet: number; crm: number } {
   const k = Math.max(1, Math.round(n / 100));
   const step = Math.max(1, Math.floor(n / k));
   const contacts = sb.propstreet.allContacts().filter((c) => !c.deletedUtc);
@@ -110,19 +114,23 @@ export function editOnePercent(sb: Sandbox, crm: 'hubspot' | 'salesforce', n: nu
     sb.propstreet.editAsUser(c.id, { firstName: `Edited${j}` });
     psEdited.add(c.id);
   }
+  const crmEdited = new Set<string>();
   if (crm === 'hubspot') {
     const linked = sb.hubspot!.control.dump().filter((r) => !r.archived && r.properties.propstreet_id);
     const others = linked.filter((r) => !psEdited.has(r.properties.propstreet_id!));
-    for (let j = 0; j < k && j < others.length; j++)
-      sb.hubspot!.control.editAsUser(others[(j * step + Math.floor(step / 2)) % others.length]!.id, {
-        lastname: `Changed${j}`,
-      });
+    for (let j = 0; j < k && j < others.length; j++) {
+      const id = others[(j * step + Math.floor(step / 2)) % others.length]!.id;
+      sb.hubspot!.control.editAsUser(id, { lastname: `Changed${j}` });
+      crmEdited.add(id);
+    }
   } else {
     const linked = sb.salesforce!.control.dump().filter((r) => typeof r.Propstreet_Id__c === 'string');
     const others = linked.filter((r) => !psEdited.has(r.Propstreet_Id__c as string));
-    for (let j = 0; j < k && j < others.length; j++)
-      sb.salesforce!.control.edit(others[(j * step + Math.floor(step / 2)) % others.length]!.Id as string, {
-        LastName: `Changed${j}`,
-      });
+    for (let j = 0; j < k && j < others.length; j++) {
+      const id = others[(j * step + Math.floor(step / 2)) % others.length]!.Id as string;
+      sb.salesforce!.control.edit(id, { LastName: `Changed${j}` });
+      crmEdited.add(id);
+    }
   }
+  return { propstreet: psEdited.size, crm: crmEdited.size };
 }

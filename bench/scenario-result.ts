@@ -5,6 +5,7 @@ import {
   type Api,
   type ApiCalls,
   all,
+  type Delta,
   type Naive,
   type Optimum,
   optimum,
@@ -36,6 +37,8 @@ export interface ScenarioResult {
   readonly n: number;
   readonly dryRun: boolean;
   readonly summary: RunSummary;
+  /** Records that changed on each side since the previous run (what the optimum reads). */
+  readonly delta: Delta;
   readonly calls: ApiCalls;
   readonly optimum: Partial<Record<Api, Optimum>>;
   readonly ratios: Partial<Record<Api, { reads: number | null; writes: number | null }>>;
@@ -69,6 +72,8 @@ export interface ResultInput {
   readonly incremental: boolean;
   /** Nothing changed on either side since the last run. */
   readonly zeroChange: boolean;
+  /** What changed since the previous run; default: what was pulled. */
+  readonly delta?: Delta;
   readonly summary: RunSummary;
   readonly calls: ApiCalls;
   readonly measured: Measured;
@@ -85,10 +90,11 @@ const fmt = (x: number | null, digits = 2) => (x === null ? '∞' : x.toFixed(di
 export function buildResult(input: ResultInput): ScenarioResult {
   const { summary: s, calls, measured: m } = input;
   const apis = Object.keys(calls) as Api[];
+  const delta = input.delta ?? s.pulled;
   const best: Partial<Record<Api, Optimum>> = {};
   const ratios: ScenarioResult['ratios'] = {};
   for (const api of apis) {
-    const o = optimum(api, s, { dryRun: input.dryRun, incremental: input.incremental });
+    const o = optimum(api, s, { dryRun: input.dryRun, incremental: input.incremental, delta });
     best[api] = o;
     ratios[api] = { reads: ratio(reads(calls[api]), o.reads), writes: ratio(writes(calls[api]), o.writes) };
   }
@@ -169,6 +175,7 @@ export function buildResult(input: ResultInput): ScenarioResult {
     n: input.n,
     dryRun: input.dryRun,
     summary: s,
+    delta,
     calls,
     optimum: best,
     ratios,

@@ -232,7 +232,11 @@ export function planPair(
     reason:
       problems.length > 0
         ? 'a value the CRM would reject'
-        : reasonFor(pair, merge.conflicts.length, merge.toCrm.length + merge.toPropstreet.length === 0 && mirrors),
+        : reasonFor(
+            pair,
+            merge.conflicts.length,
+            merge.toCrm.length + merge.toPropstreet.length === 0 && mirrors,
+          ),
     toCrm: merge.toCrm,
     toPropstreet: merge.toPropstreet,
     conflicts: merge.conflicts,

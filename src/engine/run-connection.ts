@@ -19,6 +19,7 @@ import { completeNewLinks, pairsForCrm, pairsForPropstreet, type ResolverDeps } 
 import { type PairPlan, type PairState, planPair } from './plan-pair.js';
 import type { RecordMapper } from './record-mapper.js';
 import { RefLane } from './ref-lane.js';
+import { lockOwner, takeRunLock } from './run-lock.js';
 import { Staging } from './staging.js';
 import type { ConnectionResult, PlanSink, RecordFailure, RecordPlan, SyncSettings } from './types.js';
 
@@ -63,6 +64,7 @@ export async function runConnection(
   const scope: Scope = { tenant: settings.tenant, connection: settings.connection };
   const { store, clock, logger } = deps;
   const runId = randomUUID();
+  const owner = lockOwner(runId);
   const startedAt = clock.now().toISOString();
   const log = logger.child({
     tenant: scope.tenant,
@@ -72,7 +74,7 @@ export async function runConnection(
   });
 
   if (!options.dryRun) {
-    const locked = await store.acquireLock(scope, runId, options.lockTtlMs ?? 60 * 60_000);
+    const locked = await takeRunLock(store, scope, owner, options.lockTtlMs ?? 60 * 60_000);
     if (!locked)
       throw new PropsyncError(
         'RUN_IN_PROGRESS',
@@ -194,9 +196,22 @@ export async function runConnection(
       });
     }
   } catch (error) {
-    if (!(error instanceof PropsyncError)) throw error;
-    abort = { code: error.code, message: error.message };
-    log.error({ code: error.code, err: error.message }, 'run stopped');
+    // Whatever stops the run, the lock is released and the run recorded below; checkpoints
+    // have not moved, so the next run re-reads everything this one did not finish.
+    if (error instanceof PropsyncError) {
+      abort = { code: error.code, message: error.message };
+      log.error({ code: error.code, err: error.message }, 'run stopped');
+    } else {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      abort = {
+        code: 'INTERNAL',
+        message: `unexpected error (an API answer the connector cannot read?): ${message}`,
+      };
+      log.error(
+        { err: error instanceof Error ? error.stack : message },
+        'run stopped by an unexpected error',
+      );
+    }
   } finally {
     // Never leave write-backs running past the run (the store may be closed next).
     await refLane.drain().catch(() => undefined);
@@ -228,7 +243,7 @@ export async function runConnection(
   progress('done');
   if (!options.dryRun) {
     await store.finishRun(scope, runId, { finishedAt: result.finishedAt, status, summary: result });
-    await store.releaseLock(scope, runId);
+    await store.releaseLock(scope, owner);
   }
   return result;
 }

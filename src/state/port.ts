@@ -102,6 +102,8 @@ export interface StateStore {
    */
   acquireLock(scope: Scope, owner: string, ttlMs: number): Promise<boolean>;
   releaseLock(scope: Scope, owner: string): Promise<void>;
+  /** Who holds the run lock now (expired or not), or null. */
+  lockHolder(scope: Scope): Promise<{ owner: string; expiresAt: string } | null>;
 
   /** Every scope with state, for `status` and `migrate-state`. */
   listScopes(): Promise<Scope[]>;

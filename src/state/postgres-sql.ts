@@ -90,5 +90,6 @@ export function pgSql(s: string) {
       ON CONFLICT (scope_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
       WHERE l.expires_at <= clock_timestamp() OR l.owner = EXCLUDED.owner`,
     releaseLock: `DELETE FROM ${s}.locks WHERE scope_id = $1 AND owner = $2`,
+    lockHolder: `SELECT owner, expires_at FROM ${s}.locks WHERE scope_id = $1`,
   };
 }

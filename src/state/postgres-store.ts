@@ -182,6 +182,12 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
       const s = await findScope(scope);
       if (s !== undefined) await q(pool, 'releaseLock', [s, owner]);
     },
+    async lockHolder(scope) {
+      const s = await findScope(scope);
+      if (s === undefined) return null;
+      const row = (await q<{ owner: string; expires_at: Date }>(pool, 'lockHolder', [s])).rows[0];
+      return row ? { owner: row.owner, expiresAt: new Date(row.expires_at).toISOString() } : null;
+    },
 
     async listScopes() {
       return (await q<Scope>(pool, 'listScopes', [])).rows;

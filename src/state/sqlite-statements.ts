@@ -61,6 +61,7 @@ export interface SqliteStatements {
   listRuns: Stmt<[number, number], RunRow>;
   acquireLock: Stmt<[{ s: number; owner: string; now: number; until: number }]>;
   releaseLock: Stmt<[number, string]>;
+  lockHolder: Stmt<[number], { owner: string; expires_ms: number }>;
 }
 
 export function prepareStatements(db: Database.Database): SqliteStatements {
@@ -163,5 +164,6 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
        WHERE locks.expires_ms <= @now OR locks.owner = excluded.owner`,
     ),
     releaseLock: db.prepare('DELETE FROM locks WHERE scope_id = ? AND owner = ?'),
+    lockHolder: db.prepare('SELECT owner, expires_ms FROM locks WHERE scope_id = ?'),
   };
 }

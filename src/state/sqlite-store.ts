@@ -178,6 +178,11 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
       const s = findScope(scope);
       if (s !== undefined) st().releaseLock.run(s, owner);
     },
+    async lockHolder(scope) {
+      const s = findScope(scope);
+      const row = s === undefined ? undefined : st().lockHolder.get(s);
+      return row ? { owner: row.owner, expiresAt: new Date(row.expires_ms).toISOString() } : null;
+    },
 
     async listScopes() {
       return st().listScopes.all();

@@ -343,6 +343,20 @@ export function describeStateStoreContract(
       expect(await store.acquireLock(scope, 'two', 60_000)).toBe(true);
     });
 
+    it('says who holds a lock and until when', async () => {
+      const scope = newScope();
+      expect(await store.lockHolder(scope)).toBeNull();
+      const before = Date.now();
+      await store.acquireLock(scope, 'host|123|run', 60_000);
+      const holder = await store.lockHolder(scope);
+      expect(holder?.owner).toBe('host|123|run');
+      const until = Date.parse(holder!.expiresAt);
+      expect(until).toBeGreaterThanOrEqual(before + 59_000);
+      expect(until).toBeLessThanOrEqual(Date.now() + 61_000);
+      await store.releaseLock(scope, 'host|123|run');
+      expect(await store.lockHolder(scope)).toBeNull();
+    });
+
     it('lets an expired lock be taken over', async () => {
       const scope = newScope();
       expect(await store.acquireLock(scope, 'crashed', 1)).toBe(true);

@@ -18,9 +18,9 @@ describe('fault storm (short)', () => {
   beforeAll(async () => {
     world = await startWorld({ seed, connection: { overlapSeconds: 2 } });
     report = await stormLoop(world, world.rnd, {
-      initial: 120,
-      edits: 24,
-      creates: 18,
+      initial: 72,
+      edits: 15,
+      creates: 9,
       maxRuns: 6,
       timeoutMs: 1_000,
       midRunEditsPerChunk: 3,

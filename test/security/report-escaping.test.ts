@@ -29,9 +29,14 @@ beforeAll(async () => {
       properties: { firstname: n.firstName, lastname: n.lastName, email: `hs${i}@hostile.test` },
     })),
   );
-  for (const ext of ['html', 'md', 'json'])
-    await runChild(world, ['plan', world.configFile, '--report', join(world.dir, `plan.${ext}`)]);
-  terminal = await runChild(world, ['plan', world.configFile]);
+  // Dry runs write nothing and take no lock: they can go side by side.
+  const [plain] = await Promise.all([
+    runChild(world, ['plan', world.configFile]),
+    ...['html', 'md', 'json'].map((ext) =>
+      runChild(world, ['plan', world.configFile, '--report', join(world.dir, `plan.${ext}`)]),
+    ),
+  ]);
+  terminal = plain!;
   await runChild(world, ['run', world.configFile, '--report', join(world.dir, 'run.html')]);
   // Edits so the second plan has updates (before/after values) to show too.
   world.sb.propstreet.editAsUser(world.sb.propstreet.allContacts()[0]!.id, { lastName: '<b>bold</b>' });

@@ -20,8 +20,14 @@ export interface Checkpoint {
   readonly a: number;
 }
 
-export function encodeCheckpoint(c: Checkpoint): string {
-  return JSON.stringify(c);
+/**
+ * A record stamped in the future (a skewed clock, hostile data) must not carry the checkpoint
+ * past "now", or every real change until then would be skipped: positions are clamped.
+ */
+export function encodeCheckpoint(c: Checkpoint, now: number = Date.now()): string {
+  if (c.t <= now && c.a <= now) return JSON.stringify(c);
+  const { x: _strict, ...rest } = c;
+  return JSON.stringify({ ...rest, t: Math.min(c.t, now), a: Math.min(c.a, now) });
 }
 
 export function decodeCheckpoint(text: string): Checkpoint {

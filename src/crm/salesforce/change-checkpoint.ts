@@ -10,8 +10,9 @@
 import { PropsyncError } from '../../core/errors.js';
 import { soqlDateTime } from './soql.js';
 
-export function encodeCheckpoint(stampMs: number): string {
-  return new Date(stampMs).toISOString();
+/** A stamp in the future (skewed clock, hostile data) is clamped to now, or it would hide every change until then. */
+export function encodeCheckpoint(stampMs: number, now: number = Date.now()): string {
+  return new Date(Math.min(stampMs, now)).toISOString();
 }
 
 export function decodeCheckpoint(checkpoint: string): number {

@@ -7,7 +7,7 @@
  */
 import type { Connection, QueryResult } from 'jsforce';
 import type { Clock } from '../../core/clock.js';
-import type { PropsyncError, RequestInfo } from '../../core/errors.js';
+import { PayloadError, type PropsyncError, type RequestInfo } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { type RetryPolicy, withRetry } from '../../core/retry.js';
 import type { ApiBudget, CallKind } from './api-budget.js';
@@ -71,6 +71,7 @@ export class SalesforceClient {
       }),
     );
     for (;;) {
+      checkQueryPage(page, resource);
       yield page;
       const next = page.nextRecordsUrl;
       if (page.done || !next) return;
@@ -85,4 +86,16 @@ export class SalesforceClient {
     for await (const page of this.pages(soql, kind, all)) rows.push(...page.records);
     return rows;
   }
+}
+
+/** jsforce hands back whatever the body was (text when it is not JSON): check the shape. */
+function checkQueryPage(page: unknown, path: string): asserts page is QueryResult<SoqlRow> {
+  const p = page as Partial<QueryResult<SoqlRow>> | null;
+  if (typeof p !== 'object' || p === null || !Array.isArray(p.records) || typeof p.done !== 'boolean')
+    throw new PayloadError(
+      `Salesforce answered ${path} with something that is not a query result (${typeof page === 'string' ? `text: ${page.slice(0, 80)}` : JSON.stringify(page)?.slice(0, 80)})`,
+      typeof p === 'object' && p !== null && !Array.isArray(p.records) ? 'records' : '$',
+      undefined,
+      { method: 'GET', path },
+    );
 }

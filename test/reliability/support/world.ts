@@ -7,7 +7,7 @@
  * People are told apart by email, which no edit ever changes; each person is edited at most
  * once, so no two edits race each other and the outcome of every edit is known.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -224,9 +224,12 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       );
     },
     expireLocks() {
+      if (!existsSync(stateFile)) return;
       const db = new Database(stateFile);
       try {
-        db.prepare('UPDATE locks SET expires_ms = 0').run();
+        // A run killed before it migrated the file has no lock table yet.
+        const hasLocks = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'locks'").get();
+        if (hasLocks) db.prepare('UPDATE locks SET expires_ms = 0').run();
       } finally {
         db.close();
       }

@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lockOwner, ownerIsGone, takeRunLock } from '../../src/engine/run-lock.js';
+import type { StateStore } from '../../src/state/port.js';
+import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
+
+const scope = { tenant: 't', connection: 'c' };
+/** The pid of a process that has exited. */
+const deadPid = (): number => spawnSync(process.execPath, ['-e', '0']).pid!;
+
+describe('run lock', () => {
+  let store: StateStore;
+  beforeEach(async () => {
+    store = createSqliteStateStore({ path: ':memory:' });
+    await store.migrate();
+  });
+  afterEach(async () => store.close());
+
+  it('is refused while a live process on this host holds it', async () => {
+    expect(await takeRunLock(store, scope, lockOwner('a'), 60_000)).toBe(true);
+    // Same process, another run: alive, so refused.
+    expect(await takeRunLock(store, scope, lockOwner('b'), 60_000)).toBe(false);
+    expect((await store.lockHolder(scope))?.owner).toBe(lockOwner('a'));
+  });
+
+  it('is taken over at once from a run whose process on this host is gone', async () => {
+    const gone = `${hostname()}|${deadPid()}|crashed-run`;
+    expect(ownerIsGone(gone)).toBe(true);
+    expect(await store.acquireLock(scope, gone, 60 * 60_000)).toBe(true);
+    expect(await takeRunLock(store, scope, lockOwner('next'), 60_000)).toBe(true);
+    expect((await store.lockHolder(scope))?.owner).toBe(lockOwner('next'));
+  });
+
+  it('is not taken from a process on another host before its TTL', async () => {
+    const elsewhere = `some-other-host|${deadPid()}|run`;
+    expect(ownerIsGone(elsewhere)).toBe(false);
+    await store.acquireLock(scope, elsewhere, 60 * 60_000);
+    expect(await takeRunLock(store, scope, lockOwner('x'), 60_000)).toBe(false);
+  });
+});
