@@ -1,5 +1,6 @@
 /** How commands print: one JSON object with --json, the terminal report otherwise. */
 import type { TenantRun } from '../app/sync-tenant.js';
+import { redactDeep } from '../core/redact.js';
 import { renderTerminal } from '../report/index.js';
 import { exitCodeForResults } from './exit-codes.js';
 
@@ -8,7 +9,7 @@ export function useColor(): boolean {
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(redactDeep(value), null, 2)}\n`);
 }
 
 /** The `--json` shape of run/plan/retry: per connection counts, conflicts, failures, calls. */

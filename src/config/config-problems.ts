@@ -65,7 +65,8 @@ export function formatProblem(file: string, p: LocatedProblem): string {
 export function configError(file: string, problems: readonly LocatedProblem[]): ValidationError {
   const sorted = [...problems].sort((a, b) => a.line - b.line || a.col - b.col || a.key.localeCompare(b.key));
   const lines = sorted.map((p) => redactText(formatProblem(file, p)));
-  const fieldErrors: Record<string, string[]> = {};
+  // No prototype: a key named __proto__ in a hostile file must stay an ordinary key.
+  const fieldErrors: Record<string, string[]> = Object.create(null);
   for (const p of sorted) {
     const list = fieldErrors[p.key] ?? [];
     list.push(redactText(p.message));

@@ -52,8 +52,22 @@ export function parseYamlSource(text: string): YamlSource {
     });
   }
 
+  let data: unknown;
+  if (!fatal) {
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      // The yaml library refuses alias bombs (billion laughs) and similar with a throw.
+      syntaxProblems.push({
+        line: 1,
+        col: 1,
+        key: '(syntax)',
+        message: `expected plain YAML data, got: ${firstLine((e as Error).message)}`,
+      });
+    }
+  }
   return {
-    data: fatal ? undefined : doc.toJS({ maxAliasCount: 100 }),
+    data,
     syntaxProblems,
     tagProblems,
     locate(problem, key) {

@@ -10,6 +10,7 @@
 import pLimit from 'p-limit';
 import type { Clock } from '../core/clock.js';
 import { isPropsyncError } from '../core/errors.js';
+import { redactText } from '../core/redact.js';
 import type { CrmAdapter, WriteResult } from '../crm/port.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact } from '../propstreet/schema.js';
@@ -361,7 +362,8 @@ export function nextFailure(
     side,
     recordId,
     attempts,
-    lastError: error,
+    // A CRM or Propstreet error may echo a token back: never store one.
+    lastError: redactText(error),
     nextRetryAt: new Date(now.getTime() + wait).toISOString(),
     quarantined,
     firstFailedAt: prior?.firstFailedAt ?? now.toISOString(),

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { redactDeep } from '../core/redact.js';
 import type { CrmAdapter } from '../crm/port.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact } from '../propstreet/schema.js';
@@ -223,7 +224,9 @@ export async function runConnection(
     : failures.length > 0 || invalid.length > 0
       ? 'partial'
       : 'ok';
-  const result: ConnectionResult = {
+  // Error texts from the APIs may echo a token back: the result goes to logs, reports and
+  // the run log, so it is scrubbed once here.
+  const result: ConnectionResult = redactDeep({
     tenant: scope.tenant,
     connection: scope.connection,
     crm: deps.crm.kind,
@@ -239,7 +242,7 @@ export async function runConnection(
     startedAt,
     finishedAt: clock.now().toISOString(),
     abort,
-  };
+  });
   progress('done');
   if (!options.dryRun) {
     await store.finishRun(scope, runId, { finishedAt: result.finishedAt, status, summary: result });
@@ -357,13 +360,17 @@ async function massDeleteGuard(
   staging: Staging,
   scope: Scope,
 ): Promise<string | undefined> {
+  // Count links, not records: a pair deleted on both sides only ends its link.
+  const psGone = new Set<string>();
+  const crmGone = new Set<string>();
+  for (const ids of staging.deletedIds('ps', 500))
+    for (const l of await deps.store.linksByPropstreetIds(scope, ids)) psGone.add(l.propstreetId);
+  for (const ids of staging.deletedIds('crm', 500))
+    for (const l of await deps.store.linksByCrmIds(scope, ids)) crmGone.add(l.propstreetId);
   let deletes = 0;
   if (settings.deletes.fromPropstreet === 'archive' || settings.deletes.fromPropstreet === 'delete')
-    for (const ids of staging.deletedIds('ps', 500))
-      deletes += (await deps.store.linksByPropstreetIds(scope, ids)).length;
-  if (settings.deletes.fromCrm === 'delete')
-    for (const ids of staging.deletedIds('crm', 500))
-      deletes += (await deps.store.linksByCrmIds(scope, ids)).length;
+    for (const id of psGone) if (!crmGone.has(id)) deletes++;
+  if (settings.deletes.fromCrm === 'delete') for (const id of crmGone) if (!psGone.has(id)) deletes++;
   if (deletes === 0) return undefined;
   const links = await deps.store.countLinks(scope);
   const { maxShare, maxCount } = settings.deletes;

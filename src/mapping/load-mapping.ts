@@ -43,7 +43,7 @@ export interface OverridesInput {
 
 function fail(problems: readonly Problem[]): never {
   const lines = problems.map(formatProblem);
-  const fieldErrors: Record<string, string[]> = {};
+  const fieldErrors: Record<string, string[]> = Object.create(null);
   for (const p of problems) {
     const key = `${p.source.name} ${formatPath([...p.source.prefix, ...p.path])}`.trim();
     const reasons = fieldErrors[key] ?? [];

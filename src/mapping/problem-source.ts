@@ -124,7 +124,18 @@ export function parseYamlWithPositions(text: string, name: string): ParsedYaml {
       });
     });
   }
-  return { data: problems.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined, source, problems };
+  if (problems.length > 0) return { data: undefined, source, problems };
+  try {
+    return { data: doc.toJS({ maxAliasCount: 100 }), source, problems };
+  } catch (e) {
+    // The yaml library refuses alias bombs (billion laughs) and similar with a throw.
+    problems.push({
+      source,
+      path: [],
+      reason: `expected plain YAML data, got: ${(e as Error).message.split('\n')[0]}`,
+    });
+    return { data: undefined, source, problems };
+  }
 }
 
 function walk(node: unknown, path: KeyPath, visit: (node: Node, path: KeyPath) => void): void {
