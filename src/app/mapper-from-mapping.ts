@@ -24,6 +24,9 @@ export function mapperFromMapping(mapping: Mapping): RecordMapper {
       const { properties, problems } = canonicalToCrm(values, mapping, options);
       return { properties, problems: problems.map((p) => `${p.field}: ${p.message}`) };
     },
+    // Only mobilePhone lives inside a list (`phones`) that Propstreet replaces whole.
+    needsCurrent: (fields: readonly string[]) =>
+      fields.some((name) => mapping.fields.find((f) => f.name === name)?.propstreet === 'mobilePhone'),
     toPropstreet: (values: CanonicalValues, current: Contact | null) =>
       canonicalToPropstreet(values, mapping, current),
   };

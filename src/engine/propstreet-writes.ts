@@ -43,7 +43,11 @@ export async function patchWithReplan(
   },
 ): Promise<PatchOutcome> {
   let current = pp;
-  if (!current.pair.propstreet && current.plan.toPropstreet.length > 0 && current.plan.propstreetId) {
+  if (
+    !current.pair.propstreet &&
+    current.plan.propstreetId &&
+    deps.mapper.needsCurrent(current.plan.toPropstreet.map((c) => c.field))
+  ) {
     // List fields (phones, emails) are rewritten whole: start from the contact as it is now.
     const now = await deps.propstreet.getContact(current.plan.propstreetId);
     if (now) current = deps.replan(now);

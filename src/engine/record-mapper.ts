@@ -24,4 +24,6 @@ export interface RecordMapper {
   ): { properties: Record<string, string | null>; problems: string[] };
   /** `current` is the contact as last read (null on create): list fields are rewritten from it. */
   toPropstreet(values: CanonicalValues, current: Contact | null): ContactWrite;
+  /** Whether writing these fields to Propstreet needs the contact as it is now (a list field). */
+  needsCurrent(fields: readonly string[]): boolean;
 }
