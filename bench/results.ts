@@ -1,4 +1,5 @@
 /** The results document (bench/results.json) and what it says about the machine and method. */
+import { execFileSync } from 'node:child_process';
 import { cpus, platform, release, totalmem } from 'node:os';
 import type { ScenarioResult } from './scenario-result.js';
 
@@ -24,6 +25,8 @@ export interface BenchOptions {
 /** One invocation of `npm run bench`; `--append` adds runs to an existing document. */
 export interface BenchRun {
   readonly generatedAt: string;
+  /** The commit measured, `+changes` when src/ differed from it. */
+  readonly commit?: string;
   readonly argv: readonly string[];
   readonly totalSeconds: number;
   /** 1, 5 and 15 minute load averages: the machine may be shared. */
@@ -38,6 +41,16 @@ export interface BenchResults {
   readonly notes: readonly string[];
   /** `run` is the index of the run in `runs` that measured it. */
   readonly scenarios: readonly (ScenarioResult & { readonly run: number })[];
+}
+
+/** The code under test, from read-only git calls; undefined outside a git checkout. */
+export function commitUnderTest(): string | undefined {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: 'pipe' }).trim();
+    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'src') ? '+changes' : ''}`;
+  } catch {
+    return undefined;
+  }
 }
 
 export function machine(): Machine {

@@ -13,7 +13,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ENGINE_STEPS, type EngineStep, runEngineScenarios } from './engine.js';
 import { type Crm, FORWARD_STEPS, runChain, type Step, scenarioName } from './network.js';
 import { renderResults } from './render-results.js';
-import { appendRun, type BenchOptions, type BenchResults } from './results.js';
+import { appendRun, type BenchOptions, type BenchResults, commitUnderTest } from './results.js';
 import type { ScenarioResult } from './scenario-result.js';
 
 const CRMS: readonly Crm[] = ['hubspot', 'salesforce'];
@@ -55,6 +55,7 @@ export async function runBench(
   append = false,
 ): Promise<BenchResults> {
   const load = loadavg();
+  const commit = commitUnderTest();
   const t0 = performance.now();
   const chosen = new Set(options.scenarios);
   const scenarios: ScenarioResult[] = [];
@@ -79,6 +80,7 @@ export async function runBench(
     earlier,
     {
       generatedAt: new Date().toISOString(),
+      ...(commit ? { commit } : {}),
       argv,
       totalSeconds: (performance.now() - t0) / 1000,
       loadAverage: { start: load, end: loadavg() },

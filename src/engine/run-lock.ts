@@ -13,8 +13,12 @@ export function lockOwner(runId: string): string {
 /** True when `owner` is a process on this host that no longer exists. */
 export function ownerIsGone(owner: string): boolean {
   const [host, pidText] = owner.split('|');
-  const pid = Number(pidText);
-  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  return host === hostname() && processIsGone(Number(pidText));
+}
+
+/** True when no process with this pid exists on this host (never for our own pid). */
+export function processIsGone(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
   try {
     process.kill(pid, 0);
     return false;

@@ -5,12 +5,30 @@
  * back in chunks for planning. It lives outside the state store so a dry run writes nothing
  * there; the file is removed when the run ends.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CrmRecord } from '../crm/port.js';
 import type { Contact } from '../propstreet/schema.js';
+import { processIsGone } from './run-lock.js';
+
+const PREFIX = 'propsync-stage-';
+
+/** Staging folders of runs whose process died (SIGKILL) are removed by the next run. */
+function removeOrphans(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(PREFIX)) continue;
+    const pid = Number(name.slice(PREFIX.length).split('-')[0]);
+    if (processIsGone(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
 
 export class Staging {
   private readonly db: Database.Database;
@@ -23,7 +41,8 @@ export class Staging {
   constructor(
     private readonly crmKeys: { key: string; email: string | undefined } = { key: '', email: undefined },
   ) {
-    this.dir = mkdtempSync(join(tmpdir(), 'propsync-stage-'));
+    removeOrphans();
+    this.dir = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
     this.db = new Database(join(this.dir, 'stage.db'));
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');

@@ -11,8 +11,6 @@ export interface CorpusConfig {
   /** The error message must match this. */
   readonly says: RegExp;
   readonly code: string;
-  /** A known propsync bug this file shows (asserted in the chaos suite only). */
-  readonly bug: string | undefined;
 }
 
 export function corpusConfigs(): CorpusConfig[] {
@@ -28,7 +26,6 @@ export function corpusConfigs(): CorpusConfig[] {
         file: join(CONFIGS, name),
         says: new RegExp(says),
         code: /^# code: (\w+)$/m.exec(text)?.[1] ?? 'CONFIG_INVALID',
-        bug: /^# bug: (.+)$/m.exec(text)?.[1],
       };
     });
 }

@@ -18,8 +18,8 @@ describe('fault storm (short)', () => {
   beforeAll(async () => {
     world = await startWorld({ seed, connection: { overlapSeconds: 2 } });
     report = await stormLoop(world, world.rnd, {
-      initial: 72,
-      edits: 15,
+      initial: 60,
+      edits: 12,
       creates: 9,
       maxRuns: 6,
       timeoutMs: 1_000,

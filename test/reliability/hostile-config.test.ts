@@ -35,8 +35,7 @@ function noCodeRan(): void {
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 }
 
-// Files that show a known bug are asserted in test/chaos/config-bugs.test.ts instead.
-const corpus = corpusConfigs().filter((c) => c.bug === undefined);
+const corpus = corpusConfigs();
 
 describe('corpus files', () => {
   it.each(corpus)('$name: $code matching $says', async ({ name, file, says, code }) => {

@@ -4,8 +4,8 @@
  * afterwards converges (state not corrupted). One world for the whole file: each case starts
  * from the converged state the previous one left, which is itself the check.
  *
- * Bugs found here are asserted in test/chaos/recovery-bugs.test.ts (non-JSON Salesforce query
- * answers, null HubSpot search results, CRM timestamps in 2999); they are not repeated here.
+ * The smallest reproductions of the bugs this file and the chaos suite found are kept in
+ * test/chaos/recovery-regressions.test.ts.
  */
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,7 +73,12 @@ function servePages(...bodies: unknown[]): void {
 }
 
 beforeAll(async () => {
-  world = await startWorld({ seed: 77, connection: { overlapSeconds: 2, maxAttempts: 3 } });
+  // HubSpot's 5 searches/s would pace these back-to-back runs; limits are not the subject here.
+  world = await startWorld({
+    seed: 77,
+    fastHubSpot: true,
+    connection: { overlapSeconds: 2, maxAttempts: 3 },
+  });
   world.createPeople('propstreet', 12);
   world.createPeople('hubspot', 6);
   world.createPeople('salesforce', 6);
@@ -242,12 +247,23 @@ describe('CRM answers nobody asked for', () => {
     await convergesAfterwards();
   });
 
-  it('a HubSpot search answer that is not JSON stops that connection with a typed error', async () => {
-    world.userEdits(3, ['hubspot']);
+  it('a HubSpot search or Salesforce query answer that is not JSON stops that connection with a typed error, lock released', async () => {
+    world.userEdits(2, ['salesforce']);
+    world.userEdits(2, ['hubspot']);
+    world.sb.salesforce!.http.faults.add({ kind: 'malformed', path: '/queryAll', times: 6 });
     world.sb.hubspot!.http.faults.add({ kind: 'malformed', path: '/search', times: 6 });
-    const hs = result(await survivingRun(), 'hubspot');
-    expect(hs.abort?.code).toBe('SERVER_ERROR');
-    expect(hs.abort?.message).toMatch(/unreadable response/);
+    const run = await survivingRun();
+    expect(result(run, 'salesforce').abort).toMatchObject({
+      code: 'PAYLOAD_INVALID',
+      message: expect.stringMatching(/queryAll/),
+    });
+    expect(result(run, 'hubspot').abort).toMatchObject({
+      code: 'SERVER_ERROR',
+      message: expect.stringMatching(/search: unreadable response/),
+    });
+    const db = new Database(world.stateFile, { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM locks').get()).toEqual({ n: 0 });
+    db.close();
     await convergesAfterwards();
   });
 });

@@ -1,5 +1,7 @@
 /** One CRM search request through the transport (its own 5/s bucket, no rate-limit headers). */
+
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
+import { checkObjects } from './hubspot-payload.js';
 import type { SdkObject } from './hubspot-records.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
 
@@ -61,5 +63,6 @@ export async function searchContacts(
     idempotent: true,
     send: (o) => transport.client.crm.contacts.searchApi.doSearchWithHttpInfo(body, o),
   });
-  return { results: data.results, total: data.total, nextAfter: data.paging?.next?.after };
+  const results = checkObjects<SdkObject>(data.results, 'POST', '/crm/v3/objects/contacts/search');
+  return { results, total: data.total, nextAfter: data.paging?.next?.after };
 }

@@ -4,10 +4,12 @@
  * `objectWriteTraceId` = its index, so results and 207 errors map back to inputs even though
  * HubSpot returns them in no particular order.
  */
+
 import type { UpdateInput, UpsertInput, WriteResult } from '../port.js';
 import { BatchBlame, type Item } from './batch-blame.js';
 import { sendIsolating } from './batch-isolation.js';
 import { chunkUnique, pool } from './batch-planning.js';
+import { checkObjects } from './hubspot-payload.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
 import { toWriteError, writeErrorOf } from './hubspot-write-errors.js';
 
@@ -147,7 +149,7 @@ export class HubSpotWriter {
     const byTrace = new Map(batch.map((i) => [String(i.index), i]));
     const byId = new Map(batch.map((i) => [i.id, i]));
     const done = new Set<Item>();
-    for (const r of data.results) {
+    for (const r of checkObjects<BatchData['results'][number]>(data.results, 'POST', `${PATH}/${op}`)) {
       const item =
         (r.objectWriteTraceId === undefined ? undefined : byTrace.get(r.objectWriteTraceId)) ??
         byId.get(op === 'upsert' ? (r.properties[keyProperty] ?? '') : r.id);

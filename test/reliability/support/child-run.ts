@@ -2,7 +2,8 @@
  * `propsync run <config> --json` as a real child process against the fakes in this process,
  * optionally SIGKILLed at a chosen moment: right after the fakes answered its n-th write
  * request (the answer may or may not reach the child: both cases happen), or after some
- * milliseconds.
+ * milliseconds. Children may run side by side, but only one at a time may use `killAt`
+ * with `afterWrites` (the write count is per call, the hook on the logs is shared).
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';

@@ -19,6 +19,7 @@ import { person } from '../../fakes/sandbox/people.js';
 import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import type { RequestLogEntry } from '../../fakes/shared/http-fake.js';
 import { type Rng, rng } from './chaos-seed.js';
+import { applyEdit, presentBySide } from './sides.js';
 
 export type SideName = 'propstreet' | 'hubspot' | 'salesforce';
 export const SIDES: readonly SideName[] = ['propstreet', 'hubspot', 'salesforce'];
@@ -228,7 +229,9 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       const db = new Database(stateFile);
       try {
         // A run killed before it migrated the file has no lock table yet.
-        const hasLocks = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'locks'").get();
+        const hasLocks = db
+          .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'locks'")
+          .get();
         if (hasLocks) db.prepare('UPDATE locks SET expires_ms = 0').run();
       } finally {
         db.close();
@@ -240,48 +243,4 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     },
   };
   return world;
-}
-
-/** Per side: email → that side's record id, live records only. */
-export function presentBySide(sb: Sandbox): Record<SideName, Map<string, string>>;
-export function presentBySide(sb: Sandbox, side: SideName): Map<string, string>;
-export function presentBySide(
-  sb: Sandbox,
-  side?: SideName,
-): Record<SideName, Map<string, string>> | Map<string, string> {
-  const lower = (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : '');
-  const read: Record<SideName, () => Map<string, string>> = {
-    propstreet: () =>
-      new Map(
-        sb.propstreet
-          .allContacts()
-          .filter((c) => !c.deletedUtc && c.email)
-          .map((c) => [lower(c.email), c.id]),
-      ),
-    hubspot: () =>
-      new Map(
-        sb
-          .hubspot!.control.dump()
-          .filter((c) => !c.archived && c.properties.email)
-          .map((c) => [lower(c.properties.email), c.id]),
-      ),
-    salesforce: () =>
-      new Map(
-        sb
-          .salesforce!.control.dump()
-          .filter((r) => r.Email)
-          .map((r) => [lower(r.Email), r.Id as string]),
-      ),
-  };
-  if (side) return read[side]();
-  return { propstreet: read.propstreet(), hubspot: read.hubspot(), salesforce: read.salesforce() };
-}
-
-function applyEdit(sb: Sandbox, side: SideName, id: string, field: UserEdit['field'], value: string): void {
-  if (side === 'propstreet') sb.propstreet.editAsUser(id, { [field]: value });
-  else if (side === 'hubspot') sb.hubspot!.control.editAsUser(id, { [field.toLowerCase()]: value });
-  else
-    sb.salesforce!.control.edit(id, {
-      [{ firstName: 'FirstName', lastName: 'LastName', phone: 'Phone' }[field]]: value,
-    });
 }

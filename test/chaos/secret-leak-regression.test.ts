@@ -1,9 +1,9 @@
 /**
- * A Salesforce error that echoes the caller's credentials (a careless proxy, a hostile or
- * misconfigured endpoint) ends up verbatim in the run result: `run --json`, the terminal
- * table, the state file's run summary and failure rows. HubSpot and Propstreet errors are
- * passed through redactText; src/crm/salesforce/salesforce-errors.ts builds its messages
- * without it. FAILS until that is fixed; test/security/secrets-everywhere.test.ts covers the rest.
+ * Regression: a Salesforce error that echoes the caller's credentials (a careless proxy, a
+ * hostile or misconfigured endpoint) ended up verbatim in `run --json` and in the state
+ * file's run summary, as src/crm/salesforce/salesforce-errors.ts built its messages without
+ * redactText (fixed in 03012d6 by scrubbing run results). test/security/secrets-everywhere
+ * covers Propstreet and HubSpot in `npm test`.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
