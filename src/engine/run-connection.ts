@@ -177,11 +177,14 @@ export async function runConnection(
       progress('write');
       if (outcome.abort) abort = abortOf(outcome.abort);
     };
-    for (const chunk of staging.propstreetChunks(settings.chunkSize)) {
+    // Chunks are whole CRM batches (500 → 600 for Salesforce's 200), so no call goes half full.
+    const batch = Math.max(1, deps.crm.limits.writeBatchSize);
+    const chunkSize = Math.ceil(settings.chunkSize / batch) * batch;
+    for (const chunk of staging.propstreetChunks(chunkSize)) {
       if ((abort || refLane.abort) && !options.dryRun) break;
       await handle(await pairsForPropstreet(chunk, resolverDeps));
     }
-    for (const chunk of staging.crmChunks(settings.chunkSize)) {
+    for (const chunk of staging.crmChunks(chunkSize)) {
       if ((abort || refLane.abort) && !options.dryRun) break;
       await handle(await pairsForCrm(chunk, resolverDeps));
     }
