@@ -36,7 +36,9 @@ const FLUSH_EVERY = 50;
 
 export class RefLane {
   private readonly limit: ReturnType<typeof pLimit>;
-  private readonly running: Promise<void>[] = [];
+  /** Write-backs queued or in flight; each removes itself when done, so memory stays flat. */
+  private readonly running = new Set<Promise<void>>();
+  private waiters: (() => void)[] = [];
   private pending: {
     links: Link[];
     ownEtags: { propstreetId: string; etag: string }[];
@@ -56,13 +58,33 @@ export class RefLane {
   }
 
   add(tasks: readonly RefTask[]): void {
-    for (const task of tasks) this.running.push(this.limit(() => this.run(task)));
+    for (const task of tasks) {
+      const p: Promise<void> = this.limit(() => this.run(task)).finally(() => {
+        this.running.delete(p);
+        this.wake();
+      });
+      this.running.add(p);
+    }
+  }
+
+  /**
+   * Waits until at most `max` write-backs are waiting. The run calls it before each chunk:
+   * the CRM may run ahead of Propstreet's rate by this much, not by the whole data set.
+   */
+  async backpressure(max: number): Promise<void> {
+    while (this.running.size > max) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
   /** Waits for every write-back and commits the last results. */
   async drain(): Promise<void> {
-    await Promise.all(this.running);
+    while (this.running.size > 0) await Promise.all([...this.running]);
     await this.flush();
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
   }
 
   private async run(task: RefTask): Promise<void> {

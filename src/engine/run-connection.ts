@@ -180,7 +180,10 @@ export async function runConnection(
     // Chunks are whole CRM batches (500 → 600 for Salesforce's 200), so no call goes half full.
     const batch = Math.max(1, deps.crm.limits.writeBatchSize);
     const chunkSize = Math.ceil(settings.chunkSize / batch) * batch;
+    // The ref lane may lag Propstreet's rate by a few chunks, never by the whole data set.
+    const laneLimit = 4 * chunkSize;
     for (const chunk of staging.propstreetChunks(chunkSize)) {
+      await refLane.backpressure(laneLimit);
       if ((abort || refLane.abort) && !options.dryRun) break;
       await handle(await pairsForPropstreet(chunk, resolverDeps));
     }
