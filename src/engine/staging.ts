@@ -47,7 +47,8 @@ export class Staging {
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');
     this.db.exec(`
-      CREATE TABLE ps (id TEXT PRIMARY KEY, updated TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE ps (id TEXT PRIMARY KEY, updated TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
+        deleted INTEGER NOT NULL DEFAULT 0);
       CREATE TABLE crm (id TEXT PRIMARY KEY, modified TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
         key TEXT, email TEXT, live INTEGER NOT NULL DEFAULT 1);
       CREATE INDEX crm_key ON crm (key);
@@ -57,12 +58,12 @@ export class Staging {
 
   putPropstreet(contacts: readonly Contact[]): void {
     const stmt = this.db.prepare(
-      `INSERT INTO ps (id, updated, json) VALUES (?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, json = excluded.json
+      `INSERT INTO ps (id, updated, json, deleted) VALUES (?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, json = excluded.json, deleted = excluded.deleted
        WHERE excluded.updated >= ps.updated`,
     );
     this.db.transaction(() => {
-      for (const c of contacts) stmt.run(c.id, c.updatedUtc, JSON.stringify(c));
+      for (const c of contacts) stmt.run(c.id, c.updatedUtc, JSON.stringify(c), c.deletedUtc ? 1 : 0);
     })();
   }
 
@@ -155,8 +156,8 @@ export class Staging {
   *deletedIds(side: 'ps' | 'crm', size: number): Generator<string[]> {
     const sql =
       side === 'ps'
-        ? "SELECT rowid AS r, id FROM ps WHERE rowid > ? AND json_extract(json, '$.deletedUtc') IS NOT NULL ORDER BY rowid LIMIT ?"
-        : "SELECT rowid AS r, id FROM crm WHERE rowid > ? AND json_extract(json, '$.deleted') = 1 AND json_extract(json, '$.mergedInto') IS NULL ORDER BY rowid LIMIT ?";
+        ? 'SELECT rowid AS r, id FROM ps WHERE rowid > ? AND deleted = 1 ORDER BY rowid LIMIT ?'
+        : "SELECT rowid AS r, id FROM crm WHERE rowid > ? AND live = 0 AND json_extract(json, '$.mergedInto') IS NULL ORDER BY rowid LIMIT ?";
     const stmt = this.db.prepare(sql);
     let after = 0;
     for (;;) {

@@ -38,14 +38,27 @@ function cased(value: string, upper: boolean): string | null {
  * (trimmed), since guessing would change a number the user may still recognise. Extensions are
  * dropped: E.164 has no room for them.
  */
+/**
+ * Parsing with full metadata is the costliest step of a mapping, and a run normalises the
+ * same number several times (each side, the write, the shadow): remember recent results.
+ */
+const phoneCache = new Map<string, string>();
+const PHONE_CACHE_SIZE = 20_000;
+
 export function normalisePhone(value: string, region: CountryCode | null): string | null {
   const t = text(value);
   if (t === null) return null;
+  const key = `${region ?? ''}|${t}`;
+  const hit = phoneCache.get(key);
+  if (hit !== undefined) return hit;
   const parsed = parsePhoneNumberFromString(t, {
     ...(region === null ? {} : { defaultCountry: region }),
     extract: false,
   });
-  return parsed?.isValid() ? parsed.number : t;
+  const out = parsed?.isValid() ? parsed.number : t;
+  if (phoneCache.size >= PHONE_CACHE_SIZE) phoneCache.clear();
+  phoneCache.set(key, out);
+  return out;
 }
 
 /** Splits on `;` (HubSpot and Salesforce multi-value separator), trims, dedupes, sorts by code unit. */
