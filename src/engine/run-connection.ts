@@ -177,9 +177,11 @@ export async function runConnection(
       progress('write');
       if (outcome.abort) abort = abortOf(outcome.abort);
     };
-    // Chunks are whole CRM batches (500 → 600 for Salesforce's 200), so no call goes half full.
+    // Chunks of at least a batch are whole CRM batches (500 → 600 for Salesforce's 200), so
+    // no call goes half full; a smaller chunk size is the tenant's choice and is kept.
     const batch = Math.max(1, deps.crm.limits.writeBatchSize);
-    const chunkSize = Math.ceil(settings.chunkSize / batch) * batch;
+    const chunkSize =
+      settings.chunkSize >= batch ? Math.ceil(settings.chunkSize / batch) * batch : settings.chunkSize;
     // The ref lane may lag Propstreet's rate by a few chunks, never by the whole data set.
     const laneLimit = 4 * chunkSize;
     for (const chunk of staging.propstreetChunks(chunkSize)) {
