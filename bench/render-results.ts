@@ -99,14 +99,14 @@ function targetTable(rs: readonly ScenarioResult[]): string[] {
 
 function runsTable(doc: BenchResults): string[] {
   const out = [
-    '| run | date | commit | command | took | latency ms | windows | overlap | load avg (1/5/15 min) start → end |',
+    '| run | started (UTC) | commit | command | took | latency ms | windows | overlap | load avg (1/5/15 min) start → end |',
     '|---:|---|---|---|---:|---|---|---:|---|',
   ];
   const load = (xs: readonly number[]) => xs.map((x) => x.toFixed(1)).join('/');
   doc.runs.forEach((r, i) => {
     const o = r.options;
     out.push(
-      `| ${i} | ${r.generatedAt.slice(0, 16).replace('T', ' ')} | ${r.commit ?? '?'} | \`npm run bench -- ${r.argv.join(' ')}\` | ${dur(r.totalSeconds)} | ${o.latency[0]}–${o.latency[1]} | ${o.quick ? 'scaled 10× down' : 'real'} | ${o.overlapSeconds} s | ${load(r.loadAverage.start)} → ${load(r.loadAverage.end)} |`,
+      `| ${i} | ${r.startedAt.slice(0, 16).replace('T', ' ')} | ${r.commit ?? '?'} | \`npm run bench -- ${r.argv.join(' ')}\` | ${dur(r.totalSeconds)} | ${o.latency[0]}–${o.latency[1]} | ${o.quick ? 'scaled 10× down' : 'real'} | ${o.overlapSeconds} s | ${load(r.loadAverage.start)} → ${load(r.loadAverage.end)} |`,
     );
   });
   return out;

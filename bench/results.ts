@@ -24,7 +24,7 @@ export interface BenchOptions {
 
 /** One invocation of `npm run bench`; `--append` adds runs to an existing document. */
 export interface BenchRun {
-  readonly generatedAt: string;
+  readonly startedAt: string;
   /** The commit measured, `+changes` when src/ differed from it. */
   readonly commit?: string;
   readonly argv: readonly string[];
@@ -71,17 +71,29 @@ export function appendRun(
   run: BenchRun,
   scenarios: readonly ScenarioResult[],
 ): BenchResults {
-  const runs = [...(earlier?.runs ?? []), run];
-  const index = runs.length - 1;
   const key = (s: ScenarioResult) => `${s.scenario}@${s.n}@${s.overlapSeconds ?? ''}`;
   const replaced = new Set(scenarios.map(key));
   const kept = (earlier?.scenarios ?? []).filter((s) => !replaced.has(key(s)));
+  // Runs whose every scenario was measured again are dropped; the rest are renumbered.
+  const oldRuns = earlier?.runs ?? [];
+  const used = oldRuns.map((_, i) => kept.some((s) => s.run === i));
+  const index = new Map<number, number>();
+  const runs: BenchRun[] = [];
+  oldRuns.forEach((r, i) => {
+    if (!used[i]) return;
+    index.set(i, runs.length);
+    runs.push(r);
+  });
+  runs.push(run);
   return {
-    generatedAt: run.generatedAt,
+    generatedAt: new Date().toISOString(),
     machine: machine(),
     runs,
     notes: methodNotes(),
-    scenarios: [...kept, ...scenarios.map((s) => ({ ...s, run: index }))],
+    scenarios: [
+      ...kept.map((s) => ({ ...s, run: index.get(s.run) ?? s.run })),
+      ...scenarios.map((s) => ({ ...s, run: runs.length - 1 })),
+    ],
   };
 }
 

@@ -55,6 +55,7 @@ export async function runBench(
   append = false,
 ): Promise<BenchResults> {
   const load = loadavg();
+  const startedAt = new Date().toISOString();
   const commit = commitUnderTest();
   const t0 = performance.now();
   const chosen = new Set(options.scenarios);
@@ -79,7 +80,7 @@ export async function runBench(
   const doc = appendRun(
     earlier,
     {
-      generatedAt: new Date().toISOString(),
+      startedAt,
       ...(commit ? { commit } : {}),
       argv,
       totalSeconds: (performance.now() - t0) / 1000,
