@@ -1,7 +1,7 @@
 /** Deterministic, realistic-looking people for the demo and end-to-end tests. */
 import { seededRandom } from '../shared/seeded-random.js';
 
-const FIRST = [
+export const FIRST_NAMES = [
   'Anna',
   'Erik',
   'Maria',
@@ -27,7 +27,7 @@ const FIRST = [
   'Ebba',
   'Axel',
 ];
-const LAST = [
+export const LAST_NAMES = [
   'Andersson',
   'Johansson',
   'Karlsson',
@@ -82,8 +82,8 @@ export interface Person {
 export function person(i: number, seed = 7): Person {
   const r = seededRandom(seed * 1_000_003 + i);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-  const firstName = pick(FIRST);
-  const lastName = pick(LAST);
+  const firstName = pick(FIRST_NAMES);
+  const lastName = pick(LAST_NAMES);
   const ascii = (s: string) =>
     s
       .toLowerCase()
