@@ -49,7 +49,9 @@ describe('bench harness', () => {
     expect(json.machine.cpuCount).toBeGreaterThan(0);
     expect(existsSync(join(o.out, 'RESULTS.md'))).toBe(true);
     // The label names a non-default overlap window: "initial-hubspot (overlap 300 s)".
-    expect(readFileSync(join(o.out, 'RESULTS.md'), 'utf8')).toMatch(/\| initial-hubspot( \(overlap 300 s\))? \| 50 \|/);
+    expect(readFileSync(join(o.out, 'RESULTS.md'), 'utf8')).toMatch(
+      /\| initial-hubspot( \(overlap 300 s\))? \| 50 \|/,
+    );
   }, 20_000);
 
   it('runs the engine alone at N = 50: dry run, first sync, and the rerun that only reads echoes', async () => {
