@@ -1,4 +1,5 @@
 /** Builders for report tests: small defaults, override what the test is about. */
+import { emptyCounts } from '../../src/engine/counts.js';
 import type { ConnectionResult, PlanCounts, RecordPlan } from '../../src/engine/types.js';
 import type { ConnectionPlanReport, PlanReport } from '../../src/report/report-model.js';
 
@@ -6,18 +7,7 @@ export const HOSTILE_SCRIPT = '<script>window.__pwned = true</script>';
 export const HOSTILE_IMG = '"><img src=x onerror="window.__pwned=true">';
 
 export function counts(overrides: Partial<PlanCounts> = {}): PlanCounts {
-  return {
-    create: { propstreet: 0, crm: 0 },
-    update: { propstreet: 0, crm: 0 },
-    delete: { propstreet: 0, crm: 0 },
-    link: 0,
-    unlink: 0,
-    conflict: 0,
-    skip: 0,
-    noop: 0,
-    invalid: 0,
-    ...overrides,
-  };
+  return { ...emptyCounts(), ...overrides };
 }
 
 export function aRecord(overrides: Partial<RecordPlan> = {}): RecordPlan {
