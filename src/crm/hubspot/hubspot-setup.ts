@@ -64,6 +64,12 @@ export class HubSpotSetup {
   }
 
   private async missingProperties(): Promise<string[]> {
+    const names = new Set((await this.listProperties()).map((p) => p.name));
+    return this.options.properties.filter((p) => !names.has(p));
+  }
+
+  /** Every contact property the portal has (one call). */
+  private async listProperties(): Promise<PropertyInfo[]> {
     const { transport } = this.options;
     const { data } = await transport.call({
       kind: 'schema',
@@ -73,8 +79,7 @@ export class HubSpotSetup {
       send: (o) =>
         transport.client.crm.properties.coreApi.getAllWithHttpInfo('contacts', false, undefined, o),
     });
-    const names = new Set(data.results.map((p: PropertyInfo) => p.name));
-    return this.options.properties.filter((p) => !names.has(p));
+    return data.results;
   }
 
   private async checkToken(): Promise<Check> {
@@ -109,18 +114,10 @@ export class HubSpotSetup {
   }
 
   private async checkProperties(): Promise<Check[]> {
-    const { transport, keyProperty } = this.options;
+    const { keyProperty } = this.options;
     let all: PropertyInfo[];
     try {
-      const { data } = await transport.call({
-        kind: 'schema',
-        method: 'GET',
-        path: '/crm/v3/properties/contacts',
-        idempotent: true,
-        send: (o) =>
-          transport.client.crm.properties.coreApi.getAllWithHttpInfo('contacts', false, undefined, o),
-      });
-      all = data.results;
+      all = await this.listProperties();
     } catch (e) {
       return [failure('key-property', e)];
     }
