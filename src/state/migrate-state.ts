@@ -98,6 +98,11 @@ async function copyScope(from: StateStore, to: StateStore, scope: Scope, pageSiz
     });
   }
 
+  // Meta carries the accounts the state is bound to: moving it with the state is what keeps
+  // the copy bound to the same Propstreet organisation and CRM account.
+  const meta = await from.listMeta(scope);
+  for (const { key, value } of meta) await to.setMeta(scope, key, value);
+
   // Checkpoints last: a copy cut short then leaves the target re-reading, never skipping.
   const checkpoints: Partial<Record<Side, string>> = {};
   for (const side of SIDES) {

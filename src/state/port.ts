@@ -107,4 +107,14 @@ export interface StateStore {
 
   /** Every scope with state, for `status` and `migrate-state`. */
   listScopes(): Promise<Scope[]>;
+
+  /**
+   * Small facts about a scope that outlive runs (the accounts its state is bound to, a key
+   * field checked once, a deletion window), as strings by key; null when never set.
+   */
+  getMeta(scope: Scope, key: string): Promise<string | null>;
+  /** Sets a fact; null removes it. */
+  setMeta(scope: Scope, key: string, value: string | null): Promise<void>;
+  /** Every fact of a scope, in key order (for `migrate-state`). */
+  listMeta(scope: Scope): Promise<{ key: string; value: string }[]>;
 }

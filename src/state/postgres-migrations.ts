@@ -84,6 +84,18 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'scope-meta',
+    sql: (s) => `
+      CREATE TABLE ${s}.meta (
+        scope_id integer NOT NULL REFERENCES ${s}.scopes (id),
+        key text COLLATE "C" NOT NULL,
+        value text NOT NULL,
+        PRIMARY KEY (scope_id, key)
+      );
+    `,
+  },
 ];
 
 /** The schema name as a quoted identifier; names are config, not data, but still checked. */

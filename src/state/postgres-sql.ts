@@ -18,6 +18,7 @@ export function pgSql(s: string) {
          OR EXISTS (SELECT 1 FROM ${s}.checkpoints WHERE scope_id = sc.id)
          OR EXISTS (SELECT 1 FROM ${s}.failures WHERE scope_id = sc.id)
          OR EXISTS (SELECT 1 FROM ${s}.runs WHERE scope_id = sc.id)
+         OR EXISTS (SELECT 1 FROM ${s}.meta WHERE scope_id = sc.id)
       ORDER BY tenant, connection`,
 
     deleteLinks: `DELETE FROM ${s}.links WHERE scope_id = $1 AND propstreet_id = ANY($2::text[])`,
@@ -91,5 +92,10 @@ export function pgSql(s: string) {
       WHERE l.expires_at <= clock_timestamp() OR l.owner = EXCLUDED.owner`,
     releaseLock: `DELETE FROM ${s}.locks WHERE scope_id = $1 AND owner = $2`,
     lockHolder: `SELECT owner, expires_at FROM ${s}.locks WHERE scope_id = $1`,
+    getMeta: `SELECT value FROM ${s}.meta WHERE scope_id = $1 AND key = $2`,
+    setMeta: `INSERT INTO ${s}.meta (scope_id, key, value) VALUES ($1, $2, $3)
+      ON CONFLICT (scope_id, key) DO UPDATE SET value = EXCLUDED.value`,
+    deleteMeta: `DELETE FROM ${s}.meta WHERE scope_id = $1 AND key = $2`,
+    listMeta: `SELECT key, value FROM ${s}.meta WHERE scope_id = $1 ORDER BY key`,
   };
 }

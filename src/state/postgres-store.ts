@@ -192,5 +192,24 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
     async listScopes() {
       return (await q<Scope>(pool, 'listScopes', [])).rows;
     },
+
+    async getMeta(scope, key) {
+      const s = await findScope(scope);
+      if (s === undefined) return null;
+      return (await q<{ value: string }>(pool, 'getMeta', [s, key])).rows[0]?.value ?? null;
+    },
+    async setMeta(scope, key, value) {
+      if (value === null) {
+        const s = await findScope(scope);
+        if (s !== undefined) await q(pool, 'deleteMeta', [s, key]);
+        return;
+      }
+      await q(pool, 'setMeta', [await ensureScope(scope), key, value]);
+    },
+    async listMeta(scope) {
+      const s = await findScope(scope);
+      if (s === undefined) return [];
+      return (await q<{ key: string; value: string }>(pool, 'listMeta', [s])).rows;
+    },
   };
 }

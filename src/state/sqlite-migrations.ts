@@ -82,6 +82,18 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'scope-meta',
+    sql: `
+      CREATE TABLE meta (
+        scope_id INTEGER NOT NULL REFERENCES scopes (id),
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (scope_id, key)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies each pending migration once, each in its own write transaction. */

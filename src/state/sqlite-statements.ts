@@ -62,6 +62,10 @@ export interface SqliteStatements {
   acquireLock: Stmt<[{ s: number; owner: string; now: number; until: number }]>;
   releaseLock: Stmt<[number, string]>;
   lockHolder: Stmt<[number], { owner: string; expires_ms: number }>;
+  getMeta: Stmt<[number, string], { value: string }>;
+  setMeta: Stmt<[number, string, string]>;
+  deleteMeta: Stmt<[number, string]>;
+  listMeta: Stmt<[number], { key: string; value: string }>;
 }
 
 export function prepareStatements(db: Database.Database): SqliteStatements {
@@ -75,6 +79,7 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
           OR EXISTS (SELECT 1 FROM checkpoints WHERE scope_id = s.id)
           OR EXISTS (SELECT 1 FROM failures WHERE scope_id = s.id)
           OR EXISTS (SELECT 1 FROM runs WHERE scope_id = s.id)
+          OR EXISTS (SELECT 1 FROM meta WHERE scope_id = s.id)
        ORDER BY tenant, connection`,
     ),
     upsertLink: db.prepare(
@@ -165,5 +170,11 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     ),
     releaseLock: db.prepare('DELETE FROM locks WHERE scope_id = ? AND owner = ?'),
     lockHolder: db.prepare('SELECT owner, expires_ms FROM locks WHERE scope_id = ?'),
+    getMeta: db.prepare('SELECT value FROM meta WHERE scope_id = ? AND key = ?'),
+    setMeta: db.prepare(
+      'INSERT INTO meta (scope_id, key, value) VALUES (?, ?, ?) ON CONFLICT (scope_id, key) DO UPDATE SET value = excluded.value',
+    ),
+    deleteMeta: db.prepare('DELETE FROM meta WHERE scope_id = ? AND key = ?'),
+    listMeta: db.prepare('SELECT key, value FROM meta WHERE scope_id = ? ORDER BY key'),
   };
 }

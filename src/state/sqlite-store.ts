@@ -187,5 +187,22 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
     async listScopes() {
       return st().listScopes.all();
     },
+
+    async getMeta(scope, key) {
+      const s = findScope(scope);
+      return s === undefined ? null : (st().getMeta.get(s, key)?.value ?? null);
+    },
+    async setMeta(scope, key, value) {
+      if (value === null) {
+        const s = findScope(scope);
+        if (s !== undefined) st().deleteMeta.run(s, key);
+        return;
+      }
+      st().setMeta.run(ensureScope(scope), key, value);
+    },
+    async listMeta(scope) {
+      const s = findScope(scope);
+      return s === undefined ? [] : st().listMeta.all(s);
+    },
   };
 }

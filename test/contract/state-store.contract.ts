@@ -377,5 +377,25 @@ export function describeStateStoreContract(
       expect(scopes).toEqual(expect.arrayContaining([a, b]));
       expect(scopes).not.toContainEqual(readOnly);
     });
+
+    it('keeps per-scope facts apart and removes them with null', async () => {
+      const a = newScope();
+      const b = newScope('salesforce');
+      expect(await store.getMeta(a, 'identity')).toBeNull();
+      await store.setMeta(a, 'identity', '{"org":"one"}');
+      await store.setMeta(a, 'checked', 'yes');
+      await store.setMeta(b, 'identity', '{"org":"two"}');
+      await store.setMeta(a, 'identity', '{"org":"three"}');
+      expect(await store.getMeta(a, 'identity')).toBe('{"org":"three"}');
+      expect(await store.getMeta(b, 'identity')).toBe('{"org":"two"}');
+      expect(await store.listMeta(a)).toEqual([
+        { key: 'checked', value: 'yes' },
+        { key: 'identity', value: '{"org":"three"}' },
+      ]);
+      expect(await store.listScopes()).toEqual(expect.arrayContaining([a, b]));
+      await store.setMeta(a, 'checked', null);
+      await store.setMeta(newScope(), 'never', null);
+      expect(await store.listMeta(a)).toEqual([{ key: 'identity', value: '{"org":"three"}' }]);
+    });
   });
 }

@@ -35,6 +35,7 @@ describe('migrateState SQLite → PostgreSQL', () => {
     });
     await from.startRun(a, { id: 'r2', startedAt: '2024-05-01T11:00:00.000Z', dryRun: true });
     await from.commit(b, { upsertLinks: [aLink(1, { crmId: '003XYZ' })], checkpoints: { crm: 'sf' } });
+    await from.setMeta(b, 'bound-to', '{"crm":"portal 42"}');
   });
   afterAll(async () => {
     await from?.close();
@@ -54,6 +55,7 @@ describe('migrateState SQLite → PostgreSQL', () => {
     expect(await to.listRuns(a, 10)).toEqual(await from.listRuns(a, 10));
     expect(await to.listOwnEtags(a, { limit: 10 })).toEqual(await from.listOwnEtags(a, { limit: 10 }));
     expect(await to.getCheckpoint(b, 'crm')).toBe('sf');
+    expect(await to.listMeta(b)).toEqual([{ key: 'bound-to', value: '{"crm":"portal 42"}' }]);
     expect(await to.listScopes()).toEqual(expect.arrayContaining([a, b]));
   });
 

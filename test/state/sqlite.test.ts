@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SQLITE_MIGRATIONS } from '../../src/state/sqlite-migrations.js';
 import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 import { aLink, describeStateStoreContract, newScope } from '../contract/state-store.contract.js';
 
@@ -28,7 +29,7 @@ describe('SQLite state file', () => {
 
     const raw = new Database(path, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(raw.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.at(-1)?.version);
     raw.close();
   });
 
