@@ -44,6 +44,7 @@ export function openCrm(
       basePath: connection.baseUrl,
       keyProperty: connection.keyProperty,
       properties: [...mapper.crmProperties],
+      archivedScanIntervalMs: connection.archivedScanMinutes * 60_000,
       clock: options.clock,
       logger: options.logger,
     });

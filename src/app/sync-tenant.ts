@@ -31,6 +31,8 @@ export interface SyncTenantOptions {
   readonly dryRun: boolean;
   readonly force?: boolean;
   readonly retryAll?: boolean;
+  /** Check every link against the CRM by id (see RunOptions.reconcile). */
+  readonly reconcile?: boolean;
   /** Run only these connections (by name). */
   readonly only?: readonly string[];
   /** Keep the planned records for a report. */
@@ -69,6 +71,7 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
           {
             dryRun: options.dryRun,
             ...(options.force ? { force: true } : {}),
+            ...(options.reconcile ? { reconcile: true } : {}),
             ...(options.retryAll ? { retryAll: true } : {}),
             sink: {
               records: async (chunk: readonly RecordPlan[]) => {

@@ -71,6 +71,8 @@ export interface HubspotConnectionConfig extends ConnectionCommon {
   readonly baseUrl: string;
   readonly accessToken: string;
   readonly keyProperty: string;
+  /** Minutes between walks of the archived-contacts list; 0 = every run. */
+  readonly archivedScanMinutes: number;
 }
 
 export interface SalesforceConnectionConfig extends ConnectionCommon {

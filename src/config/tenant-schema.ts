@@ -139,6 +139,10 @@ export const hubspotConnectionSchema = z
     baseUrl: httpUrl('HubSpot API origin.').default('https://api.hubapi.com'),
     accessToken: secret('Private-app or OAuth access token.'),
     keyProperty: text('Unique contact property holding the Propstreet id.').default('propstreet_id'),
+    archivedScanMinutes: count(
+      0,
+      'Read the archived-contacts list (deletions) at most this often; 0 = every run. It costs one call per 100 contacts archived in the last 90 days.',
+    ).default(0),
   })
   .meta({ description: 'A HubSpot portal.' });
 

@@ -30,6 +30,8 @@ export interface ReadChangesOptions {
   /** Re-read this much before the checkpoint, for clock skew and equal timestamps. */
   readonly overlapMs?: number;
   readonly signal?: AbortSignal;
+  /** The engine's clock: decides whether a periodic deletion scan is due. */
+  readonly now?: Date;
 }
 
 export interface UpsertInput {
@@ -96,6 +98,12 @@ export interface CrmAdapter {
   readonly limits: CrmLimits;
   /** The CRM property/field that holds the Propstreet contact id. */
   readonly keyProperty: string;
+  /**
+   * How long the CRM lets `readChanges` see a deleted record (Salesforce's recycle bin: 15
+   * days; HubSpot's archived contacts: 90 days). A checkpoint older than this may have
+   * missed deletions, so the engine then checks every link by id instead.
+   */
+  readonly deletionsVisibleForMs: number;
 
   /** Verifies credentials and the key property; writes nothing. */
   check(): Promise<SetupCheck>;

@@ -16,6 +16,7 @@ import type { Failure, Scope, StateStore } from '../state/port.js';
 import { countPlan, emptyCounts } from './counts.js';
 import { createEchoDetector } from './echo-detector.js';
 import { executeChunk, nextFailure } from './execute-chunk.js';
+import { missingLinkedRecords, reconcileReason } from './link-reconcile.js';
 import { completeNewLinks, pairsForCrm, pairsForPropstreet, type ResolverDeps } from './pair-resolver.js';
 import { type PairPlan, type PairState, planPair } from './plan-pair.js';
 import type { RecordMapper } from './record-mapper.js';
@@ -52,7 +53,12 @@ export interface RunOptions {
   readonly sink?: PlanSink;
   readonly onProgress?: (p: RunProgress) => void;
   readonly lockTtlMs?: number;
+  /** Check every link against the CRM by id, whatever the checkpoint's age. */
+  readonly reconcile?: boolean;
 }
+
+/** Per-scope fact: when (engine clock) the CRM delta behind the stored checkpoint was read. */
+export const CRM_READ_AT = 'crm.checkpointReadAt';
 
 /** A run with fewer deletions than this is never stopped by the share rule alone. */
 export const GUARD_MIN_DELETES = 5;
@@ -89,6 +95,7 @@ export async function runConnection(
   const conflicts: ConnectionResult['conflicts'][number][] = [];
   const failures: RecordFailure[] = [];
   const invalid: ConnectionResult['invalid'][number][] = [];
+  const notices: NonNullable<ConnectionResult['notices']>[number][] = [];
   let abort: ConnectionResult['abort'];
   let pulled = { propstreet: 0, crm: 0 };
   let written = 0;
@@ -112,6 +119,7 @@ export async function runConnection(
     const collected = await collect(settings, deps, staging, scope, knownFailures, options, invalid, () =>
       progress('pull'),
     );
+    if (collected.reconciled) notices.push(collected.reconciled);
     pulled = { propstreet: staging.count('ps'), crm: staging.count('crm') };
     if (collected.quarantine.length > 0 && !options.dryRun)
       await store.commit(scope, { upsertFailures: collected.quarantine });
@@ -203,6 +211,7 @@ export async function runConnection(
           ...(collected.crmCheckpoint ? { crm: collected.crmCheckpoint } : {}),
         },
       });
+      if (collected.crmCheckpoint) await store.setMeta(scope, CRM_READ_AT, collected.crmReadAt);
     }
   } catch (error) {
     // Whatever stops the run, the lock is released and the run recorded below; checkpoints
@@ -250,6 +259,7 @@ export async function runConnection(
     startedAt,
     finishedAt: clock.now().toISOString(),
     abort,
+    ...(notices.length > 0 ? { notices } : {}),
   });
   progress('done');
   if (!options.dryRun) {
@@ -290,6 +300,10 @@ interface Collected {
   crmFullRead: boolean;
   propstreetCheckpoint: string | undefined;
   crmCheckpoint: string | undefined;
+  /** When this run's CRM delta read began. */
+  crmReadAt: string;
+  /** Set when every link was checked against the CRM by id, saying why and what it found. */
+  reconciled: { code: string; message: string } | undefined;
   quarantine: Failure[];
 }
 
@@ -332,11 +346,24 @@ async function collect(
 
   let crmCheckpoint: string | undefined;
   const crmSince = await store.getCheckpoint(scope, 'crm');
-  for await (const page of deps.crm.readChanges(crmSince, { overlapMs: settings.overlapMs })) {
+  const crmReadAt = clock.now();
+  for await (const page of deps.crm.readChanges(crmSince, {
+    overlapMs: settings.overlapMs,
+    now: crmReadAt,
+  })) {
     staging.putCrm(page.records);
     crmCheckpoint = page.checkpoint;
     tick();
   }
+  const reconciled = await reconcileIfStale(
+    deps,
+    staging,
+    scope,
+    crmSince !== null,
+    options,
+    crmReadAt,
+    tick,
+  );
 
   // Records that failed before and are due again are re-read by id.
   const due = [...knownFailures.values()].filter(
@@ -357,7 +384,42 @@ async function collect(
     crmFullRead: crmSince === null,
     propstreetCheckpoint: maxUpdated ?? undefined,
     crmCheckpoint,
+    crmReadAt: crmReadAt.toISOString(),
+    reconciled,
     quarantine,
+  };
+}
+
+/**
+ * Deletions older than the CRM keeps them visible are gone from its delta: when the stored
+ * checkpoint is that old (or its age is unknown, or the user asks), every link is checked by
+ * id and what the CRM no longer has is staged as deleted, so no deletion is silently missed.
+ */
+async function reconcileIfStale(
+  deps: RunDeps,
+  staging: Staging,
+  scope: Scope,
+  hasCheckpoint: boolean,
+  options: RunOptions,
+  now: Date,
+  tick: () => void,
+): Promise<Collected['reconciled']> {
+  const why = reconcileReason({
+    requested: options.reconcile === true,
+    hasCheckpoint,
+    checkpointReadAt: hasCheckpoint ? await deps.store.getMeta(scope, CRM_READ_AT) : null,
+    now,
+    crm: deps.crm,
+  });
+  if (!why) return undefined;
+  const count = { checked: 0, missing: 0 };
+  for await (const gone of missingLinkedRecords(deps.store, scope, deps.crm, now, count)) {
+    staging.putCrm(gone);
+    tick();
+  }
+  return {
+    code: 'FULL_RECONCILE',
+    message: `${why}: checked ${count.checked} links by id; ${count.missing} no longer in ${deps.crm.kind}`,
   };
 }
 

@@ -141,6 +141,8 @@ export interface ConnectionResult {
   readonly finishedAt: string;
   /** Why the run stopped early (guard, auth, daily limit), when it did. */
   readonly abort?: { readonly code: string; readonly message: string } | undefined;
+  /** Things a person should know that are not failures (a full reconcile and why). */
+  readonly notices?: readonly { readonly code: string; readonly message: string }[] | undefined;
 }
 
 /** A plan's records are streamed to a sink: the executor in a real run, a report in a dry run. */

@@ -115,6 +115,7 @@ function connectionCard(c: ConnectionPlanReport): string {
 <h2>${esc(r.connection)} → ${esc(crm)} · <span class="status-${esc(r.status)}">${esc(r.status)}</span></h2>
 <div class="muted">Pulled Propstreet ${r.pulled.propstreet} · ${esc(crm)} ${r.pulled.crm} · ${esc(r.startedAt)} → ${esc(r.finishedAt)}</div>
 ${r.abort ? `<p class="problems">Aborted (${esc(r.abort.code)}): ${esc(r.abort.message)}</p>` : ''}
+${(r.notices ?? []).map((n) => `<p class="notice">${esc(n.message)}</p>`).join('')}
 <table class="fields"><tr><th></th><th class="n">Propstreet</th><th class="n">${esc(crm)}</th><th class="n">Total</th>${done ? '<th class="n">Done</th>' : ''}</tr>${counts}</table>
 <div>${calls}</div>
 ${failures}${invalid}

@@ -49,6 +49,7 @@ function connection(c: ConnectionPlanReport): string[] {
     `Pulled: Propstreet ${r.pulled.propstreet} · ${md(crm)} ${r.pulled.crm}. ${md(r.startedAt)} → ${md(r.finishedAt)}.`,
   ];
   if (r.abort) out.push('', `> **Aborted** (${md(r.abort.code)}): ${md(r.abort.message)}`);
+  for (const n of r.notices ?? []) out.push('', `> **Note:** ${md(n.message)}`);
 
   const done = r.dryRun ? undefined : countLines(r.done);
   out.push(

@@ -65,6 +65,7 @@ function renderConnection(
     `${paint('bold', `${r.connection} → ${crm}`)} · ${paint(statusStyle, r.status)} · pulled Propstreet ${r.pulled.propstreet}, ${crm} ${r.pulled.crm}`,
   ];
   if (r.abort) lines.push(paint('red', `  aborted: ${r.abort.code}: ${r.abort.message}`));
+  for (const n of r.notices ?? []) lines.push(paint('yellow', `  note: ${n.message}`));
 
   const counts = countLines(r.planned);
   const done = r.dryRun ? undefined : countLines(r.done);

@@ -52,6 +52,7 @@ describe('loadTenantConfig: valid files', () => {
           baseUrl: 'https://api.hubapi.com',
           accessToken: 'pat-na1-0123456789',
           keyProperty: 'propstreet_id',
+          archivedScanMinutes: 0,
         },
       ],
       state: { kind: 'sqlite', path: join(dir, 'tenants/.propsync/acme.db') },

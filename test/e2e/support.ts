@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syncTenant, type TenantRun } from '../../src/app/sync-tenant.js';
 import { loadTenantConfig, type TenantConfig } from '../../src/config/index.js';
+import type { Clock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { RecordPlan } from '../../src/engine/types.js';
 import { person } from '../fakes/sandbox/people.js';
@@ -21,6 +22,8 @@ export interface E2E {
   run(options?: {
     dryRun?: boolean;
     force?: boolean;
+    reconcile?: boolean;
+    clock?: Clock;
     only?: string[];
     onPlanChunk?: (connection: string, chunk: readonly RecordPlan[]) => void | Promise<void>;
   }): Promise<TenantRun>;
@@ -42,6 +45,8 @@ export async function startE2E(sandbox: SandboxOptions = {}, tenant: TenantOptio
       syncTenant(e2e.config, {
         dryRun: o.dryRun ?? false,
         force: o.force ?? false,
+        ...(o.reconcile ? { reconcile: true } : {}),
+        ...(o.clock ? { clock: o.clock } : {}),
         ...(o.only ? { only: o.only } : {}),
         ...(o.onPlanChunk ? { onPlanChunk: o.onPlanChunk } : {}),
         keepRecords: true,

@@ -41,7 +41,12 @@ export interface HubSpotAdapterOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly limits?: HubSpotLimits;
+  /** Walk the archived list at most this often; 0 (default) on every run. */
+  readonly archivedScanIntervalMs?: number;
 }
+
+/** HubSpot keeps a deleted (archived) contact restorable, and listed, for 90 days. */
+export const HUBSPOT_ARCHIVED_RETENTION_MS = 90 * 24 * 3600_000;
 
 export function createHubSpotAdapter(options: HubSpotAdapterOptions): CrmAdapter {
   registerSecret(options.accessToken);
@@ -67,13 +72,19 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): CrmAdapter
   const searchPageSize = Math.min(200, Math.max(1, limits.searchPageSize ?? 200));
   const maxConcurrency = Math.max(1, limits.maxConcurrency ?? 2);
   const writer = new HubSpotWriter({ transport, keyProperty, batchSize: writeBatchSize, maxConcurrency });
-  const reader = new HubSpotDeltaReader({ transport, names, searchPageSize });
+  const reader = new HubSpotDeltaReader({
+    transport,
+    names,
+    searchPageSize,
+    archivedScanIntervalMs: options.archivedScanIntervalMs ?? 0,
+  });
   const lookup = new HubSpotLookup({ transport, names, keyProperty });
   const setup = new HubSpotSetup({ transport, keyProperty, properties: options.properties });
 
   return {
     kind: 'hubspot',
     keyProperty,
+    deletionsVisibleForMs: HUBSPOT_ARCHIVED_RETENTION_MS,
     limits: { writeBatchSize, readPageSize: searchPageSize, maxConcurrency },
     check: () => setup.check(),
     setup: () => setup.setup(),

@@ -6,7 +6,8 @@
  * - tie: more records share `t` than one search page holds: page through them by
  *   `hs_object_id > id`;
  * - archived: walking the archived list from cursor `c`.
- * `a` is this run's lower bound for `archivedAt`.
+ * `a` is this run's lower bound for `archivedAt`; `s` is when (engine clock) the archived
+ * list was last walked to the end, for connections that walk it only every so often.
  */
 import { PropsyncError } from '../../core/errors.js';
 
@@ -18,6 +19,7 @@ export interface Checkpoint {
   readonly id?: string;
   readonly c?: string;
   readonly a: number;
+  readonly s?: number;
 }
 
 /**
@@ -25,9 +27,14 @@ export interface Checkpoint {
  * past "now", or every real change until then would be skipped: positions are clamped.
  */
 export function encodeCheckpoint(c: Checkpoint, now: number = Date.now()): string {
-  if (c.t <= now && c.a <= now) return JSON.stringify(c);
+  if (c.t <= now && c.a <= now && (c.s ?? 0) <= now) return JSON.stringify(c);
   const { x: _strict, ...rest } = c;
-  return JSON.stringify({ ...rest, t: Math.min(c.t, now), a: Math.min(c.a, now) });
+  return JSON.stringify({
+    ...rest,
+    t: Math.min(c.t, now),
+    a: Math.min(c.a, now),
+    ...(c.s === undefined ? {} : { s: Math.min(c.s, now) }),
+  });
 }
 
 export function decodeCheckpoint(text: string): Checkpoint {
@@ -44,7 +51,8 @@ export function decodeCheckpoint(text: string): Checkpoint {
     c.v === 1 &&
     (c.p === 'live' || c.p === 'tie' || c.p === 'archived') &&
     typeof c.t === 'number' &&
-    typeof c.a === 'number';
+    typeof c.a === 'number' &&
+    (c.s === undefined || typeof c.s === 'number');
   if (!ok) throw new PropsyncError('STATE', `Not a HubSpot delta checkpoint: ${text.slice(0, 120)}`);
   return c as Checkpoint;
 }

@@ -49,6 +49,12 @@ export const SALESFORCE_LIMITS: CrmLimits = {
   maxConcurrency: 4,
 };
 
+/**
+ * queryAll sees a deleted row while it is in the recycle bin: 15 days, or less when the bin
+ * is full (Salesforce then purges the oldest rows after 2 hours); see docs/VENDOR-BEHAVIOUR.md.
+ */
+export const SALESFORCE_RECYCLE_BIN_MS = 15 * 24 * 3600_000;
+
 export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmAdapter {
   const externalIdField = assertFieldName(options.externalIdField ?? 'Propstreet_Id__c');
   const fields = options.fields.map(assertFieldName);
@@ -81,6 +87,7 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmA
     kind: 'salesforce',
     limits: SALESFORCE_LIMITS,
     keyProperty: externalIdField,
+    deletionsVisibleForMs: SALESFORCE_RECYCLE_BIN_MS,
     check: () => runSetupChecks(client, externalIdField, fields, share, false),
     setup: () => runSetupChecks(client, externalIdField, fields, share, true),
     readChanges: (checkpoint, readOptions) => reader.changes(checkpoint, readOptions),

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHubSpotAdapter } from '../../../src/crm/hubspot/index.js';
 import type { CrmChangePage, CrmRecord } from '../../../src/crm/port.js';
-import { KEY, type Started, startHubSpot } from './hubspot-harness.js';
+import { FAST_LIMITS, KEY, MAPPED, type Started, startHubSpot } from './hubspot-harness.js';
 
 async function drain(iterable: AsyncIterable<CrmChangePage>): Promise<CrmChangePage[]> {
   const pages: CrmChangePage[] = [];
@@ -53,7 +54,7 @@ describe('HubSpot delta reader', () => {
     const resumedIds = new Set(resumed.map((r) => r.id));
     expect([...later].every((id) => resumedIds.has(id))).toBe(true);
     expect(resumed.length).toBeLessThan(25_000);
-  }, 20_000);
+  }, 120_000);
 
   it('does not lose a record edited while the read is under way', async () => {
     started = await startHubSpot();
@@ -130,6 +131,41 @@ describe('HubSpot delta reader', () => {
     expect(deleted.map((r) => r.id).sort()).toEqual(ids.slice(120, 230).sort());
     // 230 archived records, 100 per list page.
     expect((adapter.usage().calls.list ?? 0) - before).toBe(3);
+  });
+
+  it('walks the archived list only as often as archivedScanIntervalMs allows, missing no archive', async () => {
+    started = await startHubSpot();
+    const { fake } = started;
+    const adapter = createHubSpotAdapter({
+      accessToken: 'pat-na1-test-token-0001',
+      basePath: fake.url,
+      properties: MAPPED,
+      limits: FAST_LIMITS,
+      archivedScanIntervalMs: 3600_000,
+    });
+    const ids = fake.control.seed(
+      Array.from({ length: 5 }, (_, i) => ({ properties: { email: `s${i}@x.example.com` } })),
+    );
+    const t0 = new Date();
+    const lists = () => adapter.usage().calls.list ?? 0;
+    let checkpoint = (await drain(adapter.readChanges(null, { now: t0 }))).at(-1)?.checkpoint ?? null;
+    await new Promise((r) => setTimeout(r, 5));
+    fake.control.deleteAsUser(ids[0] ?? '');
+
+    // Half an hour later: no walk, no deletion yet, and the checkpoint keeps the walk's mark.
+    const early = await drain(adapter.readChanges(checkpoint, { now: new Date(t0.getTime() + 1800_000) }));
+    expect(lists()).toBe(0);
+    expect(records(early).filter((r) => r.deleted)).toEqual([]);
+    checkpoint = early.at(-1)?.checkpoint ?? checkpoint;
+
+    // An hour later the walk is due and finds the archive made before the skipped read.
+    const late = await drain(adapter.readChanges(checkpoint, { now: new Date(t0.getTime() + 3600_000) }));
+    expect(lists()).toBe(1);
+    expect(
+      records(late)
+        .filter((r) => r.deleted)
+        .map((r) => r.id),
+    ).toEqual([ids[0]]);
   });
 
   it('re-reads the overlap window before a checkpoint when asked to', async () => {

@@ -43,6 +43,8 @@ function toMs(v: number | string): number {
   return typeof v === 'number' ? v : Date.parse(v);
 }
 
+export const ARCHIVE_RETENTION_MS = 90 * 24 * 3600_000;
+
 export class ContactStore {
   readonly contacts = new Map<string, StoredContact>();
   readonly mergedInto = new Map<string, string>();
@@ -146,7 +148,15 @@ export class ContactStore {
 
   getArchived(id: string): StoredContact | undefined {
     const c = this.contacts.get(id);
-    return c?.archived ? c : undefined;
+    return c?.archived && !this.purged(c) ? c : undefined;
+  }
+
+  /**
+   * HubSpot keeps an archived contact restorable for 90 days ("Restore deleted records"); after
+   * that it is gone from the archived list and from reads by id.
+   */
+  purged(c: StoredContact): boolean {
+    return c.archived && c.archivedAt !== undefined && this.now() - c.archivedAt >= ARCHIVE_RETENTION_MS;
   }
 
   /** A live record by id, or by a unique property's value when `idProperty` is given. */

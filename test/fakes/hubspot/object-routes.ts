@@ -41,7 +41,7 @@ export function listContacts(ctx: FakeContext, req: FakeRequest): FakeResponse {
   const page: StoredContact[] = [];
   let next: StoredContact | undefined;
   for (const c of ctx.store.contacts.values()) {
-    if (c.archived !== archived || Number(c.id) < start) continue;
+    if (c.archived !== archived || Number(c.id) < start || ctx.store.purged(c)) continue;
     if (page.length === limit) {
       next = c;
       break;

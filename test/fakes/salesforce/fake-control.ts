@@ -7,6 +7,7 @@ import type { RecordError } from './contact-rules.js';
 import type { RejectionRule } from './contact-store.js';
 import type { FakeOrg } from './fake-org.js';
 import { projectRow } from './query-service.js';
+import { purge } from './recycle-bin.js';
 import type { FieldValue } from './soql-eval.js';
 
 export type ContactSnapshot = Readonly<Record<string, unknown>>;
@@ -23,6 +24,8 @@ export interface SalesforceFakeControl {
   /** An edit as a user (default: the UI user); throws on a rule failure. */
   edit(id: string, fields: Readonly<Record<string, unknown>>, options?: { as?: string }): void;
   remove(id: string, options?: { as?: string }): void;
+  /** Purges deleted rows from the recycle bin now, as a full bin or `emptyRecycleBin()` does. */
+  emptyRecycleBin(ids: readonly string[]): void;
   merge(winnerId: string, loserId: string, options?: { as?: string }): void;
   setClock(at: Date | string | number): void;
   advanceClock(ms: number): void;
@@ -84,6 +87,12 @@ export function createControl(org: FakeOrg): SalesforceFakeControl {
     remove(id, o) {
       const r = org.store.remove(id, as(o));
       if (!r.success) throw new Error(describeErrors(r.errors));
+    },
+    emptyRecycleBin(ids) {
+      for (const id of ids) {
+        const row = org.store.get(id);
+        if (row) purge(row);
+      }
     },
     merge: (winnerId, loserId, o) => org.store.merge(winnerId, loserId, o?.as ?? org.uiUserId),
     setClock: (at) => org.clock.set(at),

@@ -8,6 +8,7 @@ import { RequestError } from './contact-rules.js';
 import type { ContactSchema, FieldDef } from './contact-schema.js';
 import type { ContactStore } from './contact-store.js';
 import { formatSfDateTime } from './fake-clock.js';
+import { isPurged } from './recycle-bin.js';
 import { bindQuery, type ContactRow, matches, sortRows } from './soql-eval.js';
 import { parseSoql } from './soql-parser.js';
 
@@ -62,6 +63,7 @@ export class QueryService {
     const hits: ContactRow[] = [];
     for (const row of this.store.rows.values()) {
       if (!includeDeleted && row.IsDeleted) continue;
+      if (isPurged(row, this.store.clock.nowMs())) continue;
       if (matches(row, bound.where, this.schema)) hits.push(row);
     }
     const sorted = sortRows(hits, bound.orderBy);

@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Clock, systemClock } from '../../src/core/clock.js';
+import { type E2E, seedPropstreet, startE2E, writes } from './support.js';
+
+const DAY = 24 * 3600_000;
+/** The engine's clock, `days` ahead of the wall clock (the fakes keep theirs). */
+const ahead = (days: number): Clock => ({
+  now: () => new Date(Date.now() + days * DAY),
+  sleep: systemClock.sleep,
+});
+
+const salesforceRef = (e: E2E, psId: string) =>
+  e.sb.propstreet
+    .allContacts()
+    .find((c) => c.id === psId)
+    ?.externalRefs.find((r) => r.namespace === 'salesforce');
+
+describe('deletions older than the CRM keeps them visible', () => {
+  let e: E2E;
+  afterEach(async () => e?.close());
+
+  it('Salesforce: a checkpoint older than the 15-day recycle bin reconciles every link by id', async () => {
+    e = await startE2E({ hubspot: false }, { connection: { deletes: { fromCrm: 'delete' } } });
+    const psIds = seedPropstreet(e.sb, 0, 12);
+    expect((await e.run()).connections[0]?.result.status).toBe('ok');
+    const sf = e.sb.salesforce!.control;
+    const gone = psIds.slice(0, 2);
+    for (const id of gone) {
+      const row = sf.getByKey(id);
+      sf.remove(String(row?.Id));
+      sf.emptyRecycleBin([String(row?.Id)]);
+    }
+
+    // Within the window the delta is trusted; the purged rows are not in it.
+    const missed = (await e.run()).connections[0]!.result;
+    expect(missed.notices).toBeUndefined();
+    for (const id of gone) expect(salesforceRef(e, id)).toBeDefined();
+
+    // 16 days later the checkpoint has outlived the recycle bin: every link is checked by id.
+    const late = (await e.run({ clock: ahead(16) })).connections[0]!.result;
+    expect(late.status).toBe('ok');
+    expect(late.notices).toEqual([
+      {
+        code: 'FULL_RECONCILE',
+        message: expect.stringMatching(/16 days old.*checked 12 links by id; 2 no longer in salesforce/),
+      },
+    ]);
+    expect(late.done.delete.propstreet).toBe(2);
+    const live = new Set(
+      e.sb.propstreet
+        .allContacts()
+        .filter((c) => !c.deletedUtc)
+        .map((c) => c.id),
+    );
+    for (const id of gone) expect(live.has(id)).toBe(false);
+    for (const id of psIds.slice(2)) expect(salesforceRef(e, id)).toBeDefined();
+
+    // The checkpoint is fresh again: no reconcile, no writes.
+    const before = writes(e.sb);
+    const quiet = (await e.run({ clock: ahead(16) })).connections[0]!.result;
+    expect(quiet.notices).toBeUndefined();
+    expect(writes(e.sb)).toEqual(before);
+  });
+
+  it('--reconcile checks every link now, and a dry run reports the same without writing', async () => {
+    e = await startE2E({ hubspot: false });
+    const psIds = seedPropstreet(e.sb, 0, 5);
+    await e.run();
+    const sf = e.sb.salesforce!.control;
+    const row = sf.getByKey(psIds[4]!);
+    sf.remove(String(row?.Id));
+    sf.emptyRecycleBin([String(row?.Id)]);
+
+    const before = writes(e.sb);
+    const plan = (await e.run({ dryRun: true, reconcile: true })).connections[0]!.result;
+    expect(plan.notices?.[0]?.message).toMatch(/requested.*checked 5 links by id; 1 no longer in salesforce/);
+    expect(plan.planned.unlink).toBe(1);
+    expect(writes(e.sb)).toEqual(before);
+
+    const run = (await e.run({ reconcile: true })).connections[0]!.result;
+    expect(run.done.unlink).toBe(1);
+    expect(salesforceRef(e, psIds[4]!)).toBeUndefined();
+  });
+
+  it('HubSpot: an archive older than 90 days is gone from the archived list; a stale checkpoint still finds it', async () => {
+    e = await startE2E({ salesforce: false });
+    const psIds = seedPropstreet(e.sb, 0, 6);
+    await e.run();
+    const hs = e.sb.hubspot!.control;
+    const target = hs.dump().find((c) => c.properties.propstreet_id === psIds[0]);
+    expect(target).toBeDefined();
+    hs.deleteAsUser(target!.id);
+    hs.advanceClock(91 * DAY);
+
+    const late = (await e.run({ clock: ahead(91) })).connections[0]!.result;
+    expect(late.notices?.[0]?.message).toMatch(/91 days old.*checked 6 links by id; 1 no longer in hubspot/);
+    expect(late.planned.unlink).toBe(1);
+    const ref = e.sb.propstreet
+      .allContacts()
+      .find((c) => c.id === psIds[0])
+      ?.externalRefs.find((r) => r.namespace === 'hubspot');
+    expect(ref).toBeUndefined();
+  });
+});
