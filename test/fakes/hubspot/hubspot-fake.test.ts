@@ -160,14 +160,14 @@ describe('HubSpot fake', () => {
     const tooManyGroups = {
       filterGroups: Array(6).fill({ filters: [{ propertyName: 'email', operator: 'HAS_PROPERTY' }] }),
     };
-    const tooManyInGroup = {
-      filterGroups: [{ filters: Array(7).fill({ propertyName: 'email', operator: 'HAS_PROPERTY' }) }],
-    };
-    const tooManyInAll = {
-      filterGroups: Array(4).fill({
-        filters: Array(5).fill({ propertyName: 'email', operator: 'HAS_PROPERTY' }),
-      }),
-    };
+    // HubSpot's limits since 26 Aug 2024: 5 groups, 10 filters a group, 25 in all.
+    const filters = (n: number) => Array(n).fill({ propertyName: 'email', operator: 'HAS_PROPERTY' });
+    const tooManyInGroup = { filterGroups: [{ filters: filters(11) }] };
+    const tooManyInAll = { filterGroups: Array(5).fill({ filters: filters(6) }) };
+    expect((await search({ filterGroups: [{ filters: filters(10) }], limit: 1 })).status).toBe(200);
+    expect((await search({ filterGroups: Array(5).fill({ filters: filters(5) }), limit: 1 })).status).toBe(
+      200,
+    );
     for (const bad of [
       tooManyGroups,
       tooManyInGroup,

@@ -1,6 +1,7 @@
 /**
  * CRM search as HubSpot documents it: filter groups OR'd, filters inside a group AND'd,
- * ≤ 5 groups / ≤ 6 filters each / ≤ 18 in all, one sort, limit ≤ 200, a numeric `after`
+ * ≤ 5 groups / ≤ 10 filters each / ≤ 25 in all (changelog "Breaking Change: Expanded Filtering
+ * Capabilities…", in force since 26 August 2024), one sort, limit ≤ 200, a numeric `after`
  * offset and a hard cap of 10,000 results per query (paging further is a 400). Archived
  * records never show. Ties on the sort key come back in a stable but id-unrelated order,
  * because HubSpot does not promise any order among ties.
@@ -13,6 +14,8 @@ import { badRequest } from './fake-errors.js';
 import { isRecord, publicObject } from './wire.js';
 
 export const SEARCH_CAP = 10_000;
+const MAX_FILTERS_PER_GROUP = 10;
+const MAX_FILTERS = 25;
 const OPERATORS = new Set([
   'EQ',
   'NEQ',
@@ -119,8 +122,10 @@ function parseFilters(store: ContactStore, body: Record<string, unknown>): Filte
   for (const g of groups) {
     const filters = isRecord(g) && Array.isArray(g.filters) ? g.filters : undefined;
     if (!filters) return badRequest('Each filter group needs a filters array');
-    if (filters.length > 6)
-      return badRequest(`Too many filters in a group (${filters.length}); the maximum is 6.`);
+    if (filters.length > MAX_FILTERS_PER_GROUP)
+      return badRequest(
+        `Too many filters in a group (${filters.length}); the maximum is ${MAX_FILTERS_PER_GROUP}.`,
+      );
     total += filters.length;
     const parsed: Filter[] = [];
     for (const f of filters) {
@@ -144,7 +149,8 @@ function parseFilters(store: ContactStore, body: Record<string, unknown>): Filte
     }
     out.push(parsed);
   }
-  if (total > 18) return badRequest(`Too many filters (${total}); the maximum is 18 across all groups.`);
+  if (total > MAX_FILTERS)
+    return badRequest(`Too many filters (${total}); the maximum is ${MAX_FILTERS} across all groups.`);
   return out;
 }
 
