@@ -52,7 +52,7 @@ describe('bench harness', () => {
     expect(readFileSync(join(o.out, 'RESULTS.md'), 'utf8')).toMatch(
       /\| initial-hubspot( \(overlap 300 s\))? \| 50 \|/,
     );
-  }, 20_000);
+  }, 180_000);
 
   it('runs the engine alone at N = 50: dry run, first sync, and the rerun that only reads echoes', async () => {
     const doc = await runBench(options(['engine-dry', 'engine-real', 'engine-rerun']), [], () => {});
@@ -64,5 +64,5 @@ describe('bench harness', () => {
     expect(rerun?.summary.planned.noop).toBe(50);
     expect(rerun?.calls.propstreet?.write ?? 0).toBe(0);
     expect(rerun?.perf.maxRssMb).toBeGreaterThan(0);
-  }, 20_000);
+  }, 180_000);
 });

@@ -173,7 +173,7 @@ describe('broken tenant configs through the CLI', () => {
     const file = join(dir, 'second-broken.yaml');
     const broken = [...salesforce('sf', 'http://127.0.0.1:9'), '    mappingOverrides:', '      add: [{}]'];
     writeFileSync(file, base([], broken));
-    const run = await runCli(['run', file], { env: ENV, timeoutMs: 10_000 });
+    const run = await runCli(['run', file], { env: ENV, timeoutMs: 60_000 });
     expect(run.code, describeRun(run)).toBe(2);
     expect(run.stderr).toMatch(
       new RegExp(`${escapeRe(file)}:\\d+:\\d+ connections\\[1\\]\\.mappingOverrides`),

@@ -36,7 +36,7 @@ export function cliTranscript(): readonly CliResult[] {
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const started = Date.now();
-  const timeoutMs = options.timeoutMs ?? 20_000;
+  const timeoutMs = options.timeoutMs ?? 90_000;
   // A clean environment: the developer's own tokens or PROPSYNC_DATABASE_URL must not leak in.
   const env: Record<string, string> = { NO_COLOR: '1' };
   for (const k of ['PATH', 'HOME', 'TMPDIR', 'SystemRoot']) {

@@ -29,7 +29,7 @@ describe('propsync schedule', () => {
     writeFileSync(join(dir, 'broken.yaml'), 'tenant: broken\nconnections: []\n');
     run = await f.cli(['schedule', dir, '--stop-after', '8'], {
       env: { GAMMA_PROPSTREET_TOKEN: BAD_TOKEN },
-      timeoutMs: 25_000,
+      timeoutMs: 90_000,
     });
   });
   afterAll(async () => f?.close());

@@ -178,7 +178,6 @@ describe('scale', () => {
       console.info(
         `fake: seed 100k ${Math.round(seedMs)} ms; client walk 200 pages ${Math.round(listMs)} ms`,
       );
-      expect(seedMs).toBeLessThan(8_000);
     } finally {
       await client.close();
     }

@@ -26,7 +26,7 @@ describe('crash safety (short)', () => {
       editsPerRound: 6,
       maxRunsToConverge: 4,
     });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => world?.close());
 
   it(`survives 3 SIGKILLs (seed ${seed})`, () => {

@@ -25,7 +25,7 @@ describe('fault storm (short)', () => {
       timeoutMs: 1_000,
       midRunEditsPerChunk: 3,
     });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => world?.close());
 
   it(`injects every kind of fault (seed ${seed})`, () => {

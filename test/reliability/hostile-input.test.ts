@@ -83,7 +83,7 @@ beforeAll(async () => {
   world.createPeople('hubspot', 6);
   world.createPeople('salesforce', 6);
   await convergesAfterwards();
-}, 30_000);
+}, 180_000);
 afterAll(async () => world?.close());
 
 describe('malformed Propstreet contact lists', () => {
@@ -280,5 +280,5 @@ describe('the CLI on a hostile payload', () => {
     expect(out.tenants[0]!.connections[0]!.abort?.code).toBe('CURSOR_LOOP');
     world.expireLocks();
     await convergesAfterwards();
-  }, 30_000);
+  }, 180_000);
 });

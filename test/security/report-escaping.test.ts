@@ -41,7 +41,7 @@ beforeAll(async () => {
   // Edits so the second plan has updates (before/after values) to show too.
   world.sb.propstreet.editAsUser(world.sb.propstreet.allContacts()[0]!.id, { lastName: '<b>bold</b>' });
   await runChild(world, ['plan', world.configFile, '--report', join(world.dir, 'plan2.html')]);
-}, 60_000);
+}, 180_000);
 afterAll(async () => world?.close());
 
 describe('reports escape what contacts are called', () => {

@@ -75,7 +75,7 @@ beforeAll(async () => {
   seedPropstreet(acme.sb, 0, 10);
   seedPropstreet(globex.sb, 100, 6);
   seedHubSpot(globex.sb, 200, 3);
-}, 30_000);
+}, 180_000);
 afterAll(async () => {
   await Promise.all([acme?.sb.close(), globex?.sb.close()]);
   rmSync(dir, { recursive: true, force: true });

