@@ -23,7 +23,8 @@ export interface SalesforceFakeControl {
   /** An edit as a user (default: the UI user); throws on a rule failure. */
   edit(id: string, fields: Readonly<Record<string, unknown>>, options?: { as?: string }): void;
   remove(id: string, options?: { as?: string }): void;
-  merge(winnerId: string, loserId: string, options?: { as?: string }): void;
+  /** Merges one or two losers into the master (Salesforce merges at most three records). */
+  merge(masterId: string, loserIds: string | readonly string[], options?: { as?: string }): void;
   setClock(at: Date | string | number): void;
   advanceClock(ms: number): void;
   useRealClock(): void;
@@ -85,7 +86,8 @@ export function createControl(org: FakeOrg): SalesforceFakeControl {
       const r = org.store.remove(id, as(o));
       if (!r.success) throw new Error(describeErrors(r.errors));
     },
-    merge: (winnerId, loserId, o) => org.store.merge(winnerId, loserId, o?.as ?? org.uiUserId),
+    merge: (masterId, loserIds, o) =>
+      org.store.merge(masterId, typeof loserIds === 'string' ? [loserIds] : loserIds, o?.as ?? org.uiUserId),
     setClock: (at) => org.clock.set(at),
     advanceClock: (ms) => org.clock.advance(ms),
     useRealClock: () => org.clock.real(),
