@@ -26,7 +26,7 @@ export function engineSettings(): SyncSettings {
     direction: 'bidirectional',
     conflictPolicy: 'newest-wins',
     match: ['externalRef', 'key'],
-    deletes: { fromPropstreet: 'archive', fromCrm: 'unlink', maxShare: 0.1, maxCount: 500 },
+    deletes: { fromPropstreet: 'archive', fromCrm: 'unlink', againstEdit: 'keep-edited', maxShare: 0.1, maxCount: 500 },
     ownChangeOrigins: [],
     overlapMs: 300_000,
     chunkSize: 500,

@@ -22,7 +22,7 @@ import type { RecordMapper } from './record-mapper.js';
 import { RefLane } from './ref-lane.js';
 import { lockOwner, takeRunLock } from './run-lock.js';
 import { Staging } from './staging.js';
-import type { ConnectionResult, PlanSink, RecordFailure, RecordPlan, SyncSettings } from './types.js';
+import type { ConnectionResult, Notice, PlanSink, RecordFailure, RecordPlan, SyncSettings } from './types.js';
 
 export interface RunDeps {
   readonly propstreet: PropstreetApi;
@@ -88,6 +88,7 @@ export async function runConnection(
   const done = emptyCounts();
   const conflicts: ConnectionResult['conflicts'][number][] = [];
   const failures: RecordFailure[] = [];
+  const notices = new Map<string, Notice>();
   const invalid: ConnectionResult['invalid'][number][] = [];
   let abort: ConnectionResult['abort'];
   let pulled = { propstreet: 0, crm: 0 };
@@ -148,6 +149,8 @@ export async function runConnection(
       for (const r of records) {
         countPlan(planned, r);
         for (const c of r.conflicts) conflicts.push({ ...c, propstreetId: r.propstreetId, crmId: r.crmId });
+        // A merge's notice rides on each of its records: report it once.
+        if (r.notice) notices.set(`${r.notice.kind}\n${r.notice.crmId}\n${r.notice.text}`, r.notice);
         if (r.action === 'invalid')
           invalid.push({
             side: r.propstreetId ? 'propstreet' : 'crm',
@@ -245,6 +248,7 @@ export async function runConnection(
     done,
     conflicts,
     failures,
+    notices: [...notices.values()],
     invalid,
     calls: { propstreet: deps.propstreet.usage().calls, crm: deps.crm.usage().calls },
     startedAt,
