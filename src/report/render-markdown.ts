@@ -10,6 +10,7 @@ import {
   countLines,
   crmName,
   formatValue,
+  noticesTitle,
   type PlanReport,
   prepareReport,
   recordIds,
@@ -69,6 +70,8 @@ function connection(c: ConnectionPlanReport): string[] {
     )
     .join(' · ');
   out.push('', `**API calls:** ${calls}`);
+  if (r.notices.length > 0)
+    out.push('', `### ${md(noticesTitle(r.notices))}`, '', ...r.notices.map((n) => `- ${md(n.text)}`));
 
   const records = shownRecords(c.records);
   out.push('', `### Records (${records.length} shown, ${c.records.length - records.length} unchanged)`);

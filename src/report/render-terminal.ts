@@ -12,6 +12,7 @@ import {
   formatCalls,
   formatValue,
   mapStrings,
+  noticesTitle,
   type PlanReport,
   prepareReport,
   recordIds,
@@ -80,6 +81,10 @@ function renderConnection(
     );
   });
   lines.push(`  API calls: ${callSummaries(r.calls, r.crm).map(formatCalls).join(' · ')}`);
+  if (r.notices.length > 0) {
+    lines.push('', paint('yellow', `  ${noticesTitle(r.notices)}`));
+    for (const n of r.notices) lines.push(paint('yellow', `    ! ${n.text}`));
+  }
 
   const records = shownRecords(c.records);
   if (records.length > 0) {
