@@ -50,7 +50,10 @@ export function mergeGroupsIn(
     else if (survivors.has(r.id)) roots.add(r.id);
     else rest.push(r);
   }
-  const groups = [...roots].map((survivorId) => ({ survivorId, mergedIds: idsMergedInto(survivorId, staging) }));
+  const groups = [...roots].map((survivorId) => ({
+    survivorId,
+    mergedIds: idsMergedInto(survivorId, staging),
+  }));
   return { groups, rest };
 }
 
@@ -175,7 +178,8 @@ export async function pairsForMerges(
         crm: survivor,
         link: null,
         propstreetEcho: false,
-        skipReason: 'merged in the CRM from records of several contacts, none named the primary: left unlinked',
+        skipReason:
+          'merged in the CRM from records of several contacts, none named the primary: left unlinked',
         ...withNotice,
       });
     }

@@ -87,7 +87,12 @@ export async function pairsForPropstreet(
         const kept = new Map(
           merged.length === 0
             ? []
-            : (await store.linksByCrmIds(scope, merged.map((r) => r.mergedInto!))).map((l) => [l.crmId, l]),
+            : (
+                await store.linksByCrmIds(
+                  scope,
+                  merged.map((r) => r.mergedInto!),
+                )
+              ).map((l) => [l.crmId, l]),
         );
         for (const r of merged) {
           const other = kept.get(r.mergedInto!);

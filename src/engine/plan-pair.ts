@@ -289,7 +289,11 @@ function reasonFor(pair: PairState, conflicts: number, mirrorOnly: boolean): str
  * back equal to the shadow). Without a shadow, or for a field never synced (added to the
  * mapping since), nothing can be told apart, so nothing counts.
  */
-function editedFields(values: CanonicalValues, shadow: CanonicalValues | null, mapper: RecordMapper): string[] {
+function editedFields(
+  values: CanonicalValues,
+  shadow: CanonicalValues | null,
+  mapper: RecordMapper,
+): string[] {
   if (!shadow) return [];
   return mapper.fields
     .map((f) => f.name)

@@ -86,7 +86,15 @@ export class Staging {
       for (const r of records) {
         const k = key ? (r.properties[key] ?? null) : null;
         const e = email ? (r.properties[email]?.trim().toLowerCase() ?? null) : null;
-        stmt.run(r.id, r.modifiedAt, JSON.stringify(r), k || null, e || null, r.deleted ? 0 : 1, r.mergedInto ?? null);
+        stmt.run(
+          r.id,
+          r.modifiedAt,
+          JSON.stringify(r),
+          k || null,
+          e || null,
+          r.deleted ? 0 : 1,
+          r.mergedInto ?? null,
+        );
       }
     })();
   }
