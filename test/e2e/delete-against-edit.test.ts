@@ -48,11 +48,11 @@ describe('a delete against an edit on the other side', () => {
   };
 
   it.each([
-    [undefined, 'the edited Salesforce record is kept and unlinked'],
-    ['delete', 'the Salesforce record is deleted anyway'],
+    ['keep-edited (default)', 'the edited Salesforce record is kept and unlinked', undefined],
+    ['delete', 'the Salesforce record is deleted anyway', 'delete'],
   ] as const)(
-    'Propstreet deleted, Salesforce edited (policy %s): %s, and the conflict is reported',
-    async (policy) => {
+    'Propstreet deleted, Salesforce edited (%s): %s, and the conflict is reported',
+    async (_policy, _outcome, policy) => {
       const { ids, sf, recordOf } = await start(policy);
       const [edited, plain] = ids;
       const [editedRecord, plainRecord] = [recordOf(edited), recordOf(plain)];
@@ -88,11 +88,11 @@ describe('a delete against an edit on the other side', () => {
   );
 
   it.each([
-    [undefined, 'the edited contact is kept and unlinked'],
-    ['delete', 'the contact is deleted anyway'],
+    ['keep-edited (default)', 'the edited contact is kept and unlinked', undefined],
+    ['delete', 'the contact is deleted anyway', 'delete'],
   ] as const)(
-    'Salesforce deleted, Propstreet edited (policy %s): %s, and the conflict is reported',
-    async (policy) => {
+    'Salesforce deleted, Propstreet edited (%s): %s, and the conflict is reported',
+    async (_policy, _outcome, policy) => {
       const { ids, sf, recordOf } = await start(policy);
       const [edited, plain] = ids;
       const editedRecord = recordOf(edited);
