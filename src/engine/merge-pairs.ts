@@ -37,6 +37,24 @@ export function idsInMerges(crmIds: readonly string[], staging: Staging): Set<st
   return merging;
 }
 
+/**
+ * The ids among `crmIds` that survived a merge (staged in this run) of a linked record: the
+ * merge decides which contact they belong to, so no match rule may take them. A survivor of
+ * merges of unlinked records (HubSpot lists every past merge on each read) is free as any.
+ */
+export async function survivorsOfLinked(
+  crmIds: readonly string[],
+  deps: Pick<ResolverDeps, 'staging' | 'store' | 'scope'>,
+): Promise<Set<string>> {
+  const losers = deps.staging.losersOf(crmIds);
+  if (losers.size === 0) return new Set();
+  const loserIds = [...losers.values()].flat().map((r) => r.id);
+  const linked = new Set((await deps.store.linksByCrmIds(deps.scope, loserIds)).map((l) => l.crmId));
+  return new Set(
+    [...losers].filter(([, records]) => records.some((r) => linked.has(r.id))).map(([id]) => id),
+  );
+}
+
 /** Splits a chunk of CRM records into the merges they belong to and the other records. */
 export function mergeGroupsIn(
   chunk: readonly CrmRecord[],

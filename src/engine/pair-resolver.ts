@@ -8,7 +8,7 @@ import type { CrmAdapter, CrmRecord } from '../crm/port.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact } from '../propstreet/schema.js';
 import type { Link, Scope, StateStore } from '../state/port.js';
-import { idsInMerges, mergeGroupsIn, pairsForMerges } from './merge-pairs.js';
+import { idsInMerges, mergeGroupsIn, pairsForMerges, survivorsOfLinked } from './merge-pairs.js';
 import type { PairState } from './plan-pair.js';
 import type { RecordMapper } from './record-mapper.js';
 import type { Staging } from './staging.js';
@@ -138,10 +138,10 @@ export async function pairsForPropstreet(
       }
     }
     // A CRM record already linked to another contact is never taken over, nor the survivor
-    // of a merge in this run (the links of the merged records decide who it belongs to).
+    // of a merge of linked records (their links decide who it belongs to: merge-pairs.ts).
     const foundIds = [...found.values()].flatMap((f) => ('record' in f ? [f.record.id] : []));
     const taken = new Set((await store.linksByCrmIds(scope, foundIds)).map((l) => l.crmId));
-    for (const id of staging.losersOf(foundIds).keys()) taken.add(id);
+    for (const id of await survivorsOfLinked(foundIds, deps)) taken.add(id);
     const next: Contact[] = [];
     for (const c of remaining) {
       const f = found.get(c.id);

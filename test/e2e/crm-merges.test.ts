@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTenantStore } from '../../src/app/open-store.js';
 import type { ConnectionResult } from '../../src/engine/types.js';
-import { type E2E, seedPropstreet, startE2E, writes } from './support.js';
+import { type E2E, seedHubSpot, seedPropstreet, startE2E, writes } from './support.js';
 
 const DELETES = { fromPropstreet: 'archive', fromCrm: 'delete', maxShare: 1 };
 
@@ -93,6 +93,17 @@ describe('CRM merges of linked records', () => {
       expect(hs.dump().filter((x) => !x.archived)).toHaveLength(2);
     },
   );
+
+  it('a survivor of a merge of unlinked records (HubSpot lists past merges on every read) is matched like any record', async () => {
+    e = await startE2E({ salesforce: false }, { connection: { match: ['externalRef', 'key', 'email'] } });
+    const [primary, other] = seedHubSpot(e.sb, 10, 2) as [string, string];
+    const merged = e.sb.hubspot!.control.mergeAsUser(primary, other);
+    const [contact] = seedPropstreet(e.sb, 10, 1); // the primary's person: same email
+    const r = (await e.run()).connections[0]!;
+    expect(r.result).toMatchObject({ status: 'ok', planned: { link: 1, skip: 0, create: { crm: 0 } } });
+    expect(r.result.notices).toEqual([]);
+    expect(await linksOf(e, 'hubspot', [contact!])).toEqual(new Map([[contact, merged]]));
+  });
 
   it('Salesforce, a master and two losers: the master keeps its contact, the losers’ contacts are left as they are', async () => {
     e = await startE2E({ hubspot: false }, { connection: { deletes: DELETES } });
