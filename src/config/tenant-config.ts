@@ -5,6 +5,7 @@
 import type {
   ConflictPolicy,
   CrmDeletePolicy,
+  DeleteAgainstEditPolicy,
   Direction,
   MatchRule,
   PropstreetDeletePolicy,
@@ -55,6 +56,7 @@ export interface ConnectionCommon {
   readonly deletes: {
     readonly fromPropstreet: PropstreetDeletePolicy;
     readonly fromCrm: CrmDeletePolicy;
+    readonly againstEdit: DeleteAgainstEditPolicy;
     readonly maxShare: number;
     readonly maxCount: number;
   };

@@ -87,6 +87,10 @@ const deletesSchema = z
       .enum(['delete', 'unlink', 'ignore'])
       .default('unlink')
       .meta({ description: 'What a CRM delete does to the linked Propstreet contact.' }),
+    againstEdit: z.enum(['keep-edited', 'delete']).default('keep-edited').meta({
+      description:
+        'A delete on one side when the other side edited the record since the last sync: keep-edited unlinks and keeps the edited record, delete deletes it anyway. Reported as a conflict either way.',
+    }),
     maxShare: share('Abort before deleting more than this share of links in one run.').default(0.1),
     maxCount: count(0, 'Abort before deleting more than this many records in one run.').default(500),
   })

@@ -16,7 +16,8 @@ export function emptyCounts(): PlanCounts {
 
 /** Adds one record plan to the counts (an update may count on both sides). */
 export function countPlan(counts: PlanCounts, plan: RecordPlan): void {
-  counts.conflict += plan.conflicts.length;
+  // A delete against an edit on the other side is a conflict too, whichever way it went.
+  counts.conflict += plan.conflicts.length + (plan.notice?.kind === 'delete-vs-edit' ? 1 : 0);
   switch (plan.action) {
     case 'create-in-crm':
       counts.create.crm++;

@@ -134,7 +134,9 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
           await propstreet.deleteContact(plan.propstreetId!);
           p.unlink = true;
         } else if (plan.action === 'unlink') {
-          await dropRef(p, deps);
+          // A link ended by a CRM merge leaves the contact as it is, ref included: the ref
+          // to the merged-away record keeps a later edit from creating the person again.
+          if (!p.pp.pair.mergedAway) await dropRef(p, deps);
           p.unlink = true;
         } else if (
           (plan.action === 'update' || plan.action === 'link') &&

@@ -8,6 +8,7 @@ import type { CrmAdapter, CrmRecord } from '../crm/port.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact } from '../propstreet/schema.js';
 import type { Link, Scope, StateStore } from '../state/port.js';
+import { idsInMerges, mergeGroupsIn, pairsForMerges, survivorsOfLinked } from './merge-pairs.js';
 import type { PairState } from './plan-pair.js';
 import type { RecordMapper } from './record-mapper.js';
 import type { Staging } from './staging.js';
@@ -47,9 +48,11 @@ export async function pairsForPropstreet(
       )
     ).map((l) => [l.propstreetId, l]),
   );
-  // Merged-away records are left for the CRM pass, which moves their links to the survivor.
-  const peeked = staging.peekCrm([...links.values()].map((l) => l.crmId));
-  const staged = staging.takeCrm([...peeked.values()].filter((r) => !r.mergedInto).map((r) => r.id));
+  // A contact whose CRM record took part in a merge is planned with the whole merge, in the
+  // CRM pass (merge-pairs.ts): which contact keeps the link depends on every record merged.
+  const linkedIds = [...links.values()].map((l) => l.crmId);
+  const merging = idsInMerges(linkedIds, staging);
+  const staged = staging.takeCrm(linkedIds.filter((id) => !merging.has(id)));
 
   const echoes = await deps.echoes(chunk);
   const pairs = new Map<string, PairState>();
@@ -57,6 +60,7 @@ export async function pairsForPropstreet(
   for (const c of chunk) {
     const link = links.get(c.id);
     const echo = echoes.has(c.id);
+    if (link && merging.has(link.crmId)) continue;
     if (link)
       pairs.set(c.id, { propstreet: c, crm: staged.get(link.crmId) ?? null, link, propstreetEcho: echo });
     else if (c.deletedUtc) pairs.set(c.id, { propstreet: c, crm: null, link: null, propstreetEcho: echo });
@@ -77,6 +81,26 @@ export async function pairsForPropstreet(
       if (wanted.size > 0) {
         const records = await readCrmByIds([...wanted.keys()], deps);
         for (const r of records) if (!r.deleted) found.set(wanted.get(r.id)!, { record: r });
+        // A ref to a record merged into one that another contact keeps: the link ended with
+        // the merge (merge-pairs.ts); creating the contact again would undo the CRM's merge.
+        const merged = records.filter((r) => r.mergedInto);
+        const kept = new Map(
+          merged.length === 0
+            ? []
+            : (
+                await store.linksByCrmIds(
+                  scope,
+                  merged.map((r) => r.mergedInto!),
+                )
+              ).map((l) => [l.crmId, l]),
+        );
+        for (const r of merged) {
+          const other = kept.get(r.mergedInto!);
+          if (other)
+            found.set(wanted.get(r.id)!, {
+              ambiguous: `merged in the CRM: its record ${r.id} is now ${r.mergedInto}, linked to Propstreet contact ${other.propstreetId}; merge the contacts in Propstreet`,
+            });
+        }
       }
     } else if (rule === 'key') {
       const ids = remaining.map((c) => c.id);
@@ -113,15 +137,11 @@ export async function pairsForPropstreet(
         }
       }
     }
-    // A CRM record already linked to another contact is never taken over.
-    const taken = new Set(
-      (
-        await store.linksByCrmIds(
-          scope,
-          [...found.values()].flatMap((f) => ('record' in f ? [f.record.id] : [])),
-        )
-      ).map((l) => l.crmId),
-    );
+    // A CRM record already linked to another contact is never taken over, nor the survivor
+    // of a merge of linked records (their links decide who it belongs to: merge-pairs.ts).
+    const foundIds = [...found.values()].flatMap((f) => ('record' in f ? [f.record.id] : []));
+    const taken = new Set((await store.linksByCrmIds(scope, foundIds)).map((l) => l.crmId));
+    for (const id of await survivorsOfLinked(foundIds, deps)) taken.add(id);
     const next: Contact[] = [];
     for (const c of remaining) {
       const f = found.get(c.id);
@@ -140,7 +160,7 @@ export async function pairsForPropstreet(
           crm: null,
           link: null,
           propstreetEcho: false,
-          skipReason: `matched CRM record ${f.record.id} by ${rule}, but it is linked to another contact`,
+          skipReason: `matched CRM record ${f.record.id} by ${rule}, but it is linked to another contact or merged in the CRM`,
         });
       else {
         staging.takeCrm([f.record.id]);
@@ -156,29 +176,27 @@ export async function pairsForPropstreet(
     remaining = next;
   }
   for (const c of remaining) pairs.set(c.id, { propstreet: c, crm: null, link: null, propstreetEcho: false });
-  return chunk.map((c) => pairs.get(c.id)!);
+  return chunk.flatMap((c) => pairs.get(c.id) ?? []);
 }
 
 /** Pairs for a chunk of CRM records that no Propstreet change in this run paired with. */
 export async function pairsForCrm(chunk: readonly CrmRecord[], deps: ResolverDeps): Promise<PairState[]> {
   const { store, crm, settings, scope, propstreet } = deps;
+  // A merged-away record is not a delete: its merge decides where its link goes.
+  const { groups, rest } = mergeGroupsIn(chunk, deps.staging);
+  const merges = await pairsForMerges(groups, deps, (ids) => readCrmByIds(ids, deps));
+  const records = [...rest, ...merges.plain];
   const links = new Map(
     (
       await store.linksByCrmIds(
         scope,
-        chunk.map((r) => r.id),
+        records.map((r) => r.id),
       )
     ).map((l) => [l.crmId, l]),
   );
   const out: PairState[] = [];
-  const survivors = new Map<string, Link>();
-  for (const r of chunk) {
+  for (const r of records) {
     const link = links.get(r.id);
-    if (r.mergedInto) {
-      // A merged-away record is not a delete: its link follows the survivor.
-      if (link) survivors.set(r.mergedInto, link);
-      continue;
-    }
     if (link) {
       out.push({ propstreet: null, crm: r, link, propstreetEcho: false });
       continue;
@@ -221,35 +239,7 @@ export async function pairsForCrm(chunk: readonly CrmRecord[], deps: ResolverDep
     }
     out.push({ propstreet: null, crm: r, link: null, propstreetEcho: false });
   }
-  if (survivors.size > 0) {
-    const records = new Map((await readCrmByIds([...survivors.keys()], deps)).map((r) => [r.id, r]));
-    const taken = new Map((await store.linksByCrmIds(scope, [...survivors.keys()])).map((l) => [l.crmId, l]));
-    for (const [survivorId, link] of survivors) {
-      const survivor = records.get(survivorId);
-      const other = taken.get(survivorId);
-      if (!survivor || (other && other.propstreetId !== link.propstreetId)) {
-        // Two linked records merged into one: the survivor keeps its contact; this contact
-        // is unlinked (the CRM says it is the same person: merging contacts is for a human).
-        out.push({
-          propstreet: null,
-          crm: { id: link.crmId, properties: {}, modifiedAt: new Date(0).toISOString(), deleted: true },
-          link,
-          propstreetEcho: false,
-          mergedAway: `merged into ${survivorId}, which is ${survivor ? 'linked to another contact' : 'gone'}`,
-        });
-        continue;
-      }
-      deps.staging.takeCrm([survivorId]);
-      out.push({
-        propstreet: null,
-        crm: survivor,
-        link: { ...link, crmId: survivorId },
-        linkedBy: 'merge',
-        propstreetEcho: false,
-      });
-    }
-  }
-  return out;
+  return [...out, ...merges.pairs];
 }
 
 async function readCrmByIds(ids: readonly string[], deps: ResolverDeps): Promise<CrmRecord[]> {

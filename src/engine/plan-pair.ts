@@ -8,7 +8,7 @@ import type { Contact } from '../propstreet/schema.js';
 import type { CanonicalValues, Link } from '../state/port.js';
 import type { RecordMapper } from './record-mapper.js';
 import { threeWayMerge } from './three-way-merge.js';
-import type { FieldChange, MatchRule, RecordPlan, SyncSettings } from './types.js';
+import type { FieldChange, MatchRule, Notice, RecordAction, RecordPlan, SyncSettings } from './types.js';
 
 export interface PairState {
   /** Current Propstreet version when known (from the delta, or read for this pair). */
@@ -22,8 +22,13 @@ export interface PairState {
   readonly propstreetEcho: boolean;
   /** Why the pair cannot be planned (e.g. an ambiguous email match), when it cannot. */
   readonly skipReason?: string | undefined;
-  /** The CRM record was merged into one linked elsewhere: the link ends, nothing is deleted. */
+  /**
+   * The CRM record was merged into a record that another contact keeps (or that is gone): the
+   * link ends with this reason, and neither side is written.
+   */
   readonly mergedAway?: string | undefined;
+  /** What the report must tell a person about this pair (a CRM merge of linked records). */
+  readonly notice?: Notice | undefined;
 }
 
 export interface PairPlan {
@@ -77,6 +82,7 @@ export function planPair(
     writeCrmKey: false,
     writePropstreetRef: false,
     problems: [],
+    ...(pair.notice ? { notice: pair.notice } : {}),
   };
   const done = (
     plan: RecordPlan,
@@ -151,17 +157,31 @@ export function planPair(
 
   // A linked pair.
   if (psDeleted && crmDeleted) return done({ ...base, action: 'unlink', reason: 'deleted on both sides' });
+  // A delete that races an edit on the other side (values moved off the shadow: not our echo).
+  const againstEdit = (deleted: 'Propstreet' | 'the CRM', edited: string[], action: RecordAction) => {
+    const where = deleted === 'Propstreet' ? 'the CRM' : 'Propstreet';
+    const what = `deleted in ${deleted}, but edited in ${where} since the last sync (${edited.join(', ')})`;
+    const keep = settings.deletes.againstEdit === 'keep-edited';
+    const reason = keep
+      ? `${what}: the edited record is kept and unlinked (deletes.againstEdit: keep-edited)`
+      : `${what}: deleted anyway (deletes.againstEdit: delete)`;
+    const notice: Notice = { kind: 'delete-vs-edit', text: reason, propstreetIds: psId ? [psId] : [], crmId };
+    return done({ ...base, action: keep ? 'unlink' : action, reason, notice });
+  };
   if (psDeleted) {
     switch (settings.deletes.fromPropstreet) {
       case 'archive':
-      case 'delete':
+      case 'delete': {
         if (settings.direction === 'from-crm')
           return done({ ...base, action: 'unlink', reason: 'deleted in Propstreet (direction is from-crm)' });
+        const edited = pair.crm ? editedFields(mapper.fromCrm(pair.crm), pair.link.shadow, mapper) : [];
+        if (edited.length > 0) return againstEdit('Propstreet', edited, 'delete-in-crm');
         return done({
           ...base,
           action: 'delete-in-crm',
           reason: `deleted in Propstreet (policy ${settings.deletes.fromPropstreet})`,
         });
+      }
       case 'unlink':
         return done({ ...base, action: 'unlink', reason: 'deleted in Propstreet (policy unlink)' });
       case 'ignore':
@@ -170,14 +190,20 @@ export function planPair(
   }
   if (crmDeleted) {
     switch (settings.deletes.fromCrm) {
-      case 'delete':
+      case 'delete': {
         if (settings.direction === 'to-crm')
           return done({ ...base, action: 'unlink', reason: 'deleted in the CRM (direction is to-crm)' });
+        const edited =
+          pair.propstreet && !pair.propstreetEcho
+            ? editedFields(mapper.fromPropstreet(pair.propstreet), pair.link.shadow, mapper)
+            : [];
+        if (edited.length > 0) return againstEdit('the CRM', edited, 'delete-in-propstreet');
         return done({
           ...base,
           action: 'delete-in-propstreet',
           reason: 'deleted in the CRM (policy delete)',
         });
+      }
       case 'unlink':
         return done({ ...base, action: 'unlink', reason: 'deleted in the CRM (policy unlink)' });
       case 'ignore':
@@ -256,6 +282,22 @@ function reasonFor(pair: PairState, conflicts: number, mirrorOnly: boolean): str
   if (pair.crm) parts.push('changed in the CRM');
   if (conflicts > 0) parts.push(`${conflicts} conflict${conflicts > 1 ? 's' : ''}`);
   return parts.join(', ') || 'retry';
+}
+
+/**
+ * Mapped fields whose value is not the last synced one: a person's edit (our own writes come
+ * back equal to the shadow). Without a shadow, or for a field never synced (added to the
+ * mapping since), nothing can be told apart, so nothing counts.
+ */
+function editedFields(
+  values: CanonicalValues,
+  shadow: CanonicalValues | null,
+  mapper: RecordMapper,
+): string[] {
+  if (!shadow) return [];
+  return mapper.fields
+    .map((f) => f.name)
+    .filter((name) => name in shadow && (values[name] ?? null) !== (shadow[name] ?? null));
 }
 
 /** Fields that a create may send in that direction. */

@@ -23,7 +23,7 @@ import type { RecordMapper } from './record-mapper.js';
 import { RefLane } from './ref-lane.js';
 import { lockOwner, takeRunLock } from './run-lock.js';
 import { Staging } from './staging.js';
-import type { ConnectionResult, PlanSink, RecordFailure, RecordPlan, SyncSettings } from './types.js';
+import type { ConnectionResult, Notice, PlanSink, RecordFailure, RecordPlan, SyncSettings } from './types.js';
 
 export interface RunDeps {
   readonly propstreet: PropstreetApi;
@@ -94,8 +94,8 @@ export async function runConnection(
   const done = emptyCounts();
   const conflicts: ConnectionResult['conflicts'][number][] = [];
   const failures: RecordFailure[] = [];
+  const notices = new Map<string, Notice>();
   const invalid: ConnectionResult['invalid'][number][] = [];
-  const notices: NonNullable<ConnectionResult['notices']>[number][] = [];
   let abort: ConnectionResult['abort'];
   let pulled = { propstreet: 0, crm: 0 };
   let written = 0;
@@ -119,7 +119,7 @@ export async function runConnection(
     const collected = await collect(settings, deps, staging, scope, knownFailures, options, invalid, () =>
       progress('pull'),
     );
-    if (collected.reconciled) notices.push(collected.reconciled);
+    if (collected.reconciled) notices.set('full-reconcile', collected.reconciled);
     pulled = { propstreet: staging.count('ps'), crm: staging.count('crm') };
     if (collected.quarantine.length > 0 && !options.dryRun)
       await store.commit(scope, { upsertFailures: collected.quarantine });
@@ -156,6 +156,8 @@ export async function runConnection(
       for (const r of records) {
         countPlan(planned, r);
         for (const c of r.conflicts) conflicts.push({ ...c, propstreetId: r.propstreetId, crmId: r.crmId });
+        // A merge's notice rides on each of its records: report it once.
+        if (r.notice) notices.set(`${r.notice.kind}\n${r.notice.crmId}\n${r.notice.text}`, r.notice);
         if (r.action === 'invalid')
           invalid.push({
             side: r.propstreetId ? 'propstreet' : 'crm',
@@ -254,12 +256,12 @@ export async function runConnection(
     done,
     conflicts,
     failures,
+    notices: [...notices.values()],
     invalid,
     calls: { propstreet: deps.propstreet.usage().calls, crm: deps.crm.usage().calls },
     startedAt,
     finishedAt: clock.now().toISOString(),
     abort,
-    ...(notices.length > 0 ? { notices } : {}),
   });
   progress('done');
   if (!options.dryRun) {
@@ -303,7 +305,7 @@ interface Collected {
   /** When this run's CRM delta read began. */
   crmReadAt: string;
   /** Set when every link was checked against the CRM by id, saying why and what it found. */
-  reconciled: { code: string; message: string } | undefined;
+  reconciled: Notice | undefined;
   quarantine: Failure[];
 }
 
@@ -418,8 +420,10 @@ async function reconcileIfStale(
     tick();
   }
   return {
-    code: 'FULL_RECONCILE',
-    message: `${why}: checked ${count.checked} links by id; ${count.missing} no longer in ${deps.crm.kind}`,
+    kind: 'full-reconcile',
+    text: `${why}: checked ${count.checked} links by id; ${count.missing} no longer in ${deps.crm.kind}`,
+    propstreetIds: [],
+    crmId: null,
   };
 }
 

@@ -50,9 +50,10 @@ export class Staging {
       CREATE TABLE ps (id TEXT PRIMARY KEY, updated TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
         deleted INTEGER NOT NULL DEFAULT 0);
       CREATE TABLE crm (id TEXT PRIMARY KEY, modified TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
-        key TEXT, email TEXT, live INTEGER NOT NULL DEFAULT 1);
+        key TEXT, email TEXT, live INTEGER NOT NULL DEFAULT 1, merged_into TEXT);
       CREATE INDEX crm_key ON crm (key);
       CREATE INDEX crm_email ON crm (email);
+      CREATE INDEX crm_merged_into ON crm (merged_into);
     `);
   }
 
@@ -71,14 +72,13 @@ export class Staging {
     const stmt = this.db.prepare(
       // A merged-away record may also show up as a plain deletion (HubSpot lists it as
       // archived): the merge is the better fact, so a later plain deletion keeps it.
-      `INSERT INTO crm (id, modified, json, key, email, live) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO crm (id, modified, json, key, email, live, merged_into) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET modified = excluded.modified, key = excluded.key,
          email = excluded.email, live = excluded.live,
-         json = CASE
-           WHEN json_extract(crm.json, '$.mergedInto') IS NOT NULL
-            AND json_extract(excluded.json, '$.mergedInto') IS NULL
-            AND json_extract(excluded.json, '$.deleted') = 1 THEN crm.json
-           ELSE excluded.json END
+         json = CASE WHEN crm.merged_into IS NOT NULL AND excluded.merged_into IS NULL AND excluded.live = 0
+           THEN crm.json ELSE excluded.json END,
+         merged_into = CASE WHEN excluded.merged_into IS NULL AND excluded.live = 0
+           THEN crm.merged_into ELSE excluded.merged_into END
        WHERE excluded.modified >= crm.modified`,
     );
     const { key, email } = this.crmKeys;
@@ -86,7 +86,15 @@ export class Staging {
       for (const r of records) {
         const k = key ? (r.properties[key] ?? null) : null;
         const e = email ? (r.properties[email]?.trim().toLowerCase() ?? null) : null;
-        stmt.run(r.id, r.modifiedAt, JSON.stringify(r), k || null, e || null, r.deleted ? 0 : 1);
+        stmt.run(
+          r.id,
+          r.modifiedAt,
+          JSON.stringify(r),
+          k || null,
+          e || null,
+          r.deleted ? 0 : 1,
+          r.mergedInto ?? null,
+        );
       }
     })();
   }
@@ -147,6 +155,32 @@ export class Staging {
     return out;
   }
 
+  /** Staged records merged into each of these ids (a merge's losers), by the id they went into. */
+  losersOf(ids: readonly string[]): Map<string, CrmRecord[]> {
+    const out = new Map<string, CrmRecord[]>();
+    const select = this.db.prepare('SELECT json FROM crm WHERE merged_into = ?');
+    for (const id of new Set(ids)) {
+      const rows = select.all(id) as { json: string }[];
+      if (rows.length > 0)
+        out.set(
+          id,
+          rows.map((r) => JSON.parse(r.json) as CrmRecord),
+        );
+    }
+    return out;
+  }
+
+  /** Staged Propstreet contacts by id (a contact left for the CRM pass is planned there). */
+  peekPropstreet(ids: readonly string[]): Map<string, Contact> {
+    const out = new Map<string, Contact>();
+    const select = this.db.prepare('SELECT json FROM ps WHERE id = ?');
+    for (const id of new Set(ids)) {
+      const row = select.get(id) as { json: string } | undefined;
+      if (row) out.set(id, JSON.parse(row.json) as Contact);
+    }
+    return out;
+  }
+
   /** Staged Propstreet contacts by id (for the CRM pass; they were already paired if present). */
   hasPropstreet(id: string): boolean {
     return this.db.prepare('SELECT 1 FROM ps WHERE id = ?').get(id) !== undefined;
@@ -157,7 +191,7 @@ export class Staging {
     const sql =
       side === 'ps'
         ? 'SELECT rowid AS r, id FROM ps WHERE rowid > ? AND deleted = 1 ORDER BY rowid LIMIT ?'
-        : "SELECT rowid AS r, id FROM crm WHERE rowid > ? AND live = 0 AND json_extract(json, '$.mergedInto') IS NULL ORDER BY rowid LIMIT ?";
+        : 'SELECT rowid AS r, id FROM crm WHERE rowid > ? AND live = 0 AND merged_into IS NULL ORDER BY rowid LIMIT ?';
     const stmt = this.db.prepare(sql);
     let after = 0;
     for (;;) {

@@ -9,6 +9,8 @@ export type ConflictPolicy = 'propstreet-wins' | 'crm-wins' | 'newest-wins' | 'm
 export type MatchRule = 'externalRef' | 'key' | 'email';
 export type PropstreetDeletePolicy = 'archive' | 'delete' | 'unlink' | 'ignore';
 export type CrmDeletePolicy = 'delete' | 'unlink' | 'ignore';
+/** A delete on one side against an edit on the other since the last sync: who wins. */
+export type DeleteAgainstEditPolicy = 'keep-edited' | 'delete';
 
 export interface SyncSettings {
   readonly tenant: string;
@@ -21,6 +23,8 @@ export interface SyncSettings {
   readonly deletes: {
     readonly fromPropstreet: PropstreetDeletePolicy;
     readonly fromCrm: CrmDeletePolicy;
+    /** When the other side's record was edited since the last sync, the delete is a conflict. */
+    readonly againstEdit: DeleteAgainstEditPolicy;
     /** Abort before deleting when a run would delete more than this share of links… */
     readonly maxShare: number;
     /** …or more than this many records (whichever is hit first). */
@@ -67,6 +71,18 @@ export type RecordAction =
   | 'skip'
   | 'invalid';
 
+/**
+ * Something a person must act on, beyond field changes: Propstreet contacts that a CRM merge
+ * made one record (merge them in Propstreet), a delete that raced an edit on the other side,
+ * or a run that had to check every link by id because the CRM may have forgotten deletions.
+ */
+export interface Notice {
+  readonly kind: 'crm-merge' | 'delete-vs-edit' | 'full-reconcile';
+  readonly text: string;
+  readonly propstreetIds: readonly string[];
+  readonly crmId: string | null;
+}
+
 /** What the engine intends for one contact pair, with the reason. */
 export interface RecordPlan {
   readonly propstreetId: string | null;
@@ -89,6 +105,7 @@ export interface RecordPlan {
   readonly problems: readonly string[];
   /** Deletes held back by the mass-delete guard. */
   readonly guarded?: boolean;
+  readonly notice?: Notice | undefined;
 }
 
 export interface PlanCounts {
@@ -131,6 +148,8 @@ export interface ConnectionResult {
     readonly crmId: string | null;
   })[];
   readonly failures: readonly RecordFailure[];
+  /** CRM merges and deletes against edits, once each (also on their records' plans). */
+  readonly notices: readonly Notice[];
   readonly invalid: readonly {
     readonly side: Side;
     readonly id: string | undefined;
@@ -141,8 +160,6 @@ export interface ConnectionResult {
   readonly finishedAt: string;
   /** Why the run stopped early (guard, auth, daily limit), when it did. */
   readonly abort?: { readonly code: string; readonly message: string } | undefined;
-  /** Things a person should know that are not failures (a full reconcile and why). */
-  readonly notices?: readonly { readonly code: string; readonly message: string }[] | undefined;
 }
 
 /** A plan's records are streamed to a sink: the executor in a real run, a report in a dry run. */

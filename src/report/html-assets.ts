@@ -42,6 +42,7 @@ table.fields th, table.fields td { padding: 2px 6px; }
 .before { color: var(--delete); } .after { color: var(--create); }
 .problems { color: var(--delete); margin: 4px 0; padding-left: 18px; }
 .notes { color: var(--muted); font-size: 12px; }
+.notices { color: var(--warn); margin: 4px 0; padding-left: 18px; }
 tr.rec > td { padding-top: 8px; padding-bottom: 8px; }
 .ids { color: var(--muted); font-size: 12px; }
 `;

@@ -11,6 +11,7 @@ import {
   callSummaries,
   countLines,
   crmName,
+  noticesTitle,
   type PlanReport,
   prepareReport,
   recordIds,
@@ -37,7 +38,7 @@ export function renderHtml(input: PlanReport): string {
   const report = prepareReport(input);
   const rows = report.connections.flatMap((c) => shownRecords(c.records).map((r) => recordRow(r, c)));
   const tags = new Set(report.connections.flatMap((c) => shownRecords(c.records).flatMap(recordTags)));
-  const tagButtons = [...ACTION_ORDER, 'conflict', 'guarded', 'problem'].filter((t) => tags.has(t));
+  const tagButtons = [...ACTION_ORDER, 'conflict', 'merge', 'guarded', 'problem'].filter((t) => tags.has(t));
   const title = reportTitle(report);
   return `<!doctype html>
 <html lang="en">
@@ -106,6 +107,9 @@ function connectionCard(c: ConnectionPlanReport): string {
         )
         .join('')}</table>`
     : '';
+  const notices = r.notices.length
+    ? `<h3>${esc(noticesTitle(r.notices))}</h3><ul class="notices">${r.notices.map((n) => `<li>${esc(n.text)}</li>`).join('')}</ul>`
+    : '';
   const invalid = r.invalid.length
     ? `<h3>Invalid payloads (${r.invalid.length})</h3><ul class="problems">${r.invalid
         .map((v) => `<li>${esc(v.side)} ${esc(v.id ?? '(no id)')}: ${esc(v.message)}</li>`)
@@ -115,10 +119,9 @@ function connectionCard(c: ConnectionPlanReport): string {
 <h2>${esc(r.connection)} → ${esc(crm)} · <span class="status-${esc(r.status)}">${esc(r.status)}</span></h2>
 <div class="muted">Pulled Propstreet ${r.pulled.propstreet} · ${esc(crm)} ${r.pulled.crm} · ${esc(r.startedAt)} → ${esc(r.finishedAt)}</div>
 ${r.abort ? `<p class="problems">Aborted (${esc(r.abort.code)}): ${esc(r.abort.message)}</p>` : ''}
-${(r.notices ?? []).map((n) => `<p class="notice">${esc(n.message)}</p>`).join('')}
 <table class="fields"><tr><th></th><th class="n">Propstreet</th><th class="n">${esc(crm)}</th><th class="n">Total</th>${done ? '<th class="n">Done</th>' : ''}</tr>${counts}</table>
 <div>${calls}</div>
-${failures}${invalid}
+${notices}${failures}${invalid}
 </section>`;
 }
 

@@ -10,6 +10,7 @@ import {
   countLines,
   crmName,
   formatValue,
+  noticesTitle,
   type PlanReport,
   prepareReport,
   recordIds,
@@ -49,7 +50,6 @@ function connection(c: ConnectionPlanReport): string[] {
     `Pulled: Propstreet ${r.pulled.propstreet} · ${md(crm)} ${r.pulled.crm}. ${md(r.startedAt)} → ${md(r.finishedAt)}.`,
   ];
   if (r.abort) out.push('', `> **Aborted** (${md(r.abort.code)}): ${md(r.abort.message)}`);
-  for (const n of r.notices ?? []) out.push('', `> **Note:** ${md(n.message)}`);
 
   const done = r.dryRun ? undefined : countLines(r.done);
   out.push(
@@ -70,6 +70,8 @@ function connection(c: ConnectionPlanReport): string[] {
     )
     .join(' · ');
   out.push('', `**API calls:** ${calls}`);
+  if (r.notices.length > 0)
+    out.push('', `### ${md(noticesTitle(r.notices))}`, '', ...r.notices.map((n) => `- ${md(n.text)}`));
 
   const records = shownRecords(c.records);
   out.push('', `### Records (${records.length} shown, ${c.records.length - records.length} unchanged)`);

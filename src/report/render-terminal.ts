@@ -12,6 +12,7 @@ import {
   formatCalls,
   formatValue,
   mapStrings,
+  noticesTitle,
   type PlanReport,
   prepareReport,
   recordIds,
@@ -65,7 +66,6 @@ function renderConnection(
     `${paint('bold', `${r.connection} → ${crm}`)} · ${paint(statusStyle, r.status)} · pulled Propstreet ${r.pulled.propstreet}, ${crm} ${r.pulled.crm}`,
   ];
   if (r.abort) lines.push(paint('red', `  aborted: ${r.abort.code}: ${r.abort.message}`));
-  for (const n of r.notices ?? []) lines.push(paint('yellow', `  note: ${n.message}`));
 
   const counts = countLines(r.planned);
   const done = r.dryRun ? undefined : countLines(r.done);
@@ -81,6 +81,10 @@ function renderConnection(
     );
   });
   lines.push(`  API calls: ${callSummaries(r.calls, r.crm).map(formatCalls).join(' · ')}`);
+  if (r.notices.length > 0) {
+    lines.push('', paint('yellow', `  ${noticesTitle(r.notices)}`));
+    for (const n of r.notices) lines.push(paint('yellow', `    ! ${n.text}`));
+  }
 
   const records = shownRecords(c.records);
   if (records.length > 0) {

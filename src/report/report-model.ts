@@ -3,7 +3,14 @@
  * renderer shares, so terminal, Markdown and HTML say the same things in the same words.
  */
 import { redactDeep } from '../core/redact.js';
-import type { ApiCalls, ConnectionResult, PlanCounts, RecordAction, RecordPlan } from '../engine/types.js';
+import type {
+  ApiCalls,
+  ConnectionResult,
+  Notice,
+  PlanCounts,
+  RecordAction,
+  RecordPlan,
+} from '../engine/types.js';
 
 export interface ConnectionPlanReport {
   readonly result: ConnectionResult;
@@ -52,10 +59,11 @@ export const ACTION_ORDER: readonly RecordAction[] = [
   'noop',
 ];
 
-/** Tags a record can be filtered by: its action, plus `conflict`, `guarded`, `problem`. */
+/** Tags a record can be filtered by: its action, plus `conflict`, `merge`, `guarded`, `problem`. */
 export function recordTags(r: RecordPlan): string[] {
   const tags: string[] = [r.action];
-  if (r.conflicts.length > 0) tags.push('conflict');
+  if (r.conflicts.length > 0 || r.notice?.kind === 'delete-vs-edit') tags.push('conflict');
+  if (r.notice?.kind === 'crm-merge') tags.push('merge');
   if (r.guarded) tags.push('guarded');
   if (r.problems.length > 0) tags.push('problem');
   return tags;
@@ -85,7 +93,13 @@ export function recordNotes(r: RecordPlan, crm: string): string[] {
   if (r.writeCrmKey) notes.push(`writes the Propstreet id to ${crmName(crm)}`);
   if (r.writePropstreetRef) notes.push('writes the external ref to Propstreet');
   if (r.guarded) notes.push('held back by the mass-delete guard');
+  if (r.notice && r.notice.text !== r.reason) notes.push(r.notice.text);
   return notes;
+}
+
+/** The notices section's heading, shared by every format. */
+export function noticesTitle(notices: readonly Notice[]): string {
+  return `Notices (${notices.length})`;
 }
 
 export interface CountLine {

@@ -33,7 +33,7 @@ describe('deletions older than the CRM keeps them visible', () => {
 
     // Within the window the delta is trusted; the purged rows are not in it.
     const missed = (await e.run()).connections[0]!.result;
-    expect(missed.notices).toBeUndefined();
+    expect(missed.notices).toEqual([]);
     for (const id of gone) expect(salesforceRef(e, id)).toBeDefined();
 
     // 16 days later the checkpoint has outlived the recycle bin: every link is checked by id.
@@ -41,8 +41,10 @@ describe('deletions older than the CRM keeps them visible', () => {
     expect(late.status).toBe('ok');
     expect(late.notices).toEqual([
       {
-        code: 'FULL_RECONCILE',
-        message: expect.stringMatching(/16 days old.*checked 12 links by id; 2 no longer in salesforce/),
+        kind: 'full-reconcile',
+        text: expect.stringMatching(/16 days old.*checked 12 links by id; 2 no longer in salesforce/),
+        propstreetIds: [],
+        crmId: null,
       },
     ]);
     expect(late.done.delete.propstreet).toBe(2);
@@ -58,7 +60,7 @@ describe('deletions older than the CRM keeps them visible', () => {
     // The checkpoint is fresh again: no reconcile, no writes.
     const before = writes(e.sb);
     const quiet = (await e.run({ clock: ahead(16) })).connections[0]!.result;
-    expect(quiet.notices).toBeUndefined();
+    expect(quiet.notices).toEqual([]);
     expect(writes(e.sb)).toEqual(before);
   });
 
@@ -73,7 +75,7 @@ describe('deletions older than the CRM keeps them visible', () => {
 
     const before = writes(e.sb);
     const plan = (await e.run({ dryRun: true, reconcile: true })).connections[0]!.result;
-    expect(plan.notices?.[0]?.message).toMatch(/requested.*checked 5 links by id; 1 no longer in salesforce/);
+    expect(plan.notices[0]?.text).toMatch(/requested.*checked 5 links by id; 1 no longer in salesforce/);
     expect(plan.planned.unlink).toBe(1);
     expect(writes(e.sb)).toEqual(before);
 
@@ -93,7 +95,7 @@ describe('deletions older than the CRM keeps them visible', () => {
     hs.advanceClock(91 * DAY);
 
     const late = (await e.run({ clock: ahead(91) })).connections[0]!.result;
-    expect(late.notices?.[0]?.message).toMatch(/91 days old.*checked 6 links by id; 1 no longer in hubspot/);
+    expect(late.notices[0]?.text).toMatch(/91 days old.*checked 6 links by id; 1 no longer in hubspot/);
     expect(late.planned.unlink).toBe(1);
     const ref = e.sb.propstreet
       .allContacts()

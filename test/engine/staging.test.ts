@@ -30,3 +30,41 @@ describe('Staging', () => {
     }
   });
 });
+
+describe('Staging merges', () => {
+  it('finds the records merged into a survivor, and a later plain deletion keeps the merge', () => {
+    const staging = new Staging({ key: 'propstreet_id', email: 'email' });
+    try {
+      const gone = (id: string, modifiedAt: string, mergedInto?: string) => ({
+        id,
+        properties: {},
+        modifiedAt,
+        deleted: true,
+        ...(mergedInto ? { mergedInto } : {}),
+      });
+      staging.putCrm([
+        {
+          id: '303',
+          properties: { propstreet_id: 'p1' },
+          modifiedAt: '2026-01-01T00:00:00.000Z',
+          deleted: false,
+        },
+        gone('101', '2026-01-01T00:00:00.000Z', '303'),
+        gone('102', '2026-01-01T00:00:00.000Z', '303'),
+        gone('104', '2026-01-01T00:00:00.000Z'),
+      ]);
+      // The same id again, as an archive seen later: still merged into 303.
+      staging.putCrm([gone('102', '2026-01-02T00:00:00.000Z')]);
+      const losers = staging.losersOf(['303', '104']);
+      expect([...losers.keys()]).toEqual(['303']);
+      expect(losers.get('303')?.map((r) => [r.id, r.mergedInto])).toEqual([
+        ['101', '303'],
+        ['102', '303'],
+      ]);
+      // The mass-delete guard counts plain deletions only.
+      expect([...staging.deletedIds('crm', 10)]).toEqual([['104']]);
+    } finally {
+      staging.close();
+    }
+  });
+});

@@ -39,6 +39,7 @@ export function aResult(overrides: Partial<ConnectionResult> = {}): ConnectionRe
     done: counts(),
     conflicts: [],
     failures: [],
+    notices: [],
     invalid: [],
     calls: { propstreet: {}, crm: {} },
     startedAt: '2025-06-01T12:00:00.000Z',

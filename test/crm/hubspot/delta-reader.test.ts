@@ -97,20 +97,28 @@ describe('HubSpot delta reader', () => {
 
     await new Promise((r) => setTimeout(r, 5));
     fake.control.deleteAsUser(c);
-    fake.control.mergeAsUser(a, b);
+    // HubSpot merges into a new record: both old ids point at it.
+    const merged = fake.control.mergeAsUser(a, b);
     const changes = records(await drain(adapter.readChanges(checkpoint)));
     const byId = new Map(changes.map((r) => [r.id, r]));
     expect(byId.get(c)).toMatchObject({ deleted: true });
     expect(Date.parse(byId.get(c)?.modifiedAt ?? '')).toBe(Date.parse(fake.control.get(c)?.archivedAt ?? ''));
-    expect(byId.get(a)).toMatchObject({ deleted: false });
-    expect(byId.get(b)).toMatchObject({ deleted: true, mergedInto: a });
+    expect(byId.get(merged)).toMatchObject({ deleted: false, properties: { [KEY]: 'ps-a' } });
+    expect(byId.get(a)).toMatchObject({ deleted: true, mergedInto: merged });
+    expect(byId.get(b)).toMatchObject({ deleted: true, mergedInto: merged });
     // Records on the checkpoint's own timestamp may come again, unchanged.
     const dFirst = records(first).find((r) => r.id === d);
     if (byId.has(d)) expect(byId.get(d)?.modifiedAt).toBe(dFirst?.modifiedAt);
 
     // The survivor's read by the old id says the same.
-    const [old] = await adapter.readByIds([b]);
-    expect(old).toMatchObject({ id: b, deleted: true, mergedInto: a });
+    const read = await adapter.readByIds([a, b]);
+    expect(read).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: a, deleted: true, mergedInto: merged }),
+        expect.objectContaining({ id: b, deleted: true, mergedInto: merged }),
+      ]),
+    );
+    expect(read).toHaveLength(2);
   });
 
   it('walks the archived list page by page, keeping only archives since the checkpoint', async () => {

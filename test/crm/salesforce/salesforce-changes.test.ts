@@ -26,7 +26,8 @@ describe('Salesforce adapter change reads', () => {
     ids = h.fake.control.generate(4500);
     h.fake.control.advanceClock(1000);
     for (const id of ids.slice(100, 400)) h.fake.control.remove(id);
-    h.fake.control.merge(ids[10] as string, ids[11] as string);
+    // Salesforce merges at most three records: a master and two losers.
+    h.fake.control.merge(ids[10] as string, [ids[11] as string, ids[12] as string]);
   });
   afterAll(() => h.close());
 
@@ -37,9 +38,21 @@ describe('Salesforce adapter change reads', () => {
     expect(h.apiCalls('/query') - before).toBe(3);
     const all = records(pages);
     expect(new Set(all.map((r) => r.id)).size).toBe(4500);
-    expect(all.filter((r) => r.deleted)).toHaveLength(301);
-    const loser = all.find((r) => r.id === ids[11]);
-    expect(loser).toMatchObject({ deleted: true, mergedInto: ids[10], modifiedBy: h.fake.control.uiUserId });
+    expect(all.filter((r) => r.deleted)).toHaveLength(302);
+    for (const id of [ids[11], ids[12]]) {
+      const loser = all.find((r) => r.id === id);
+      expect(loser).toMatchObject({
+        deleted: true,
+        mergedInto: ids[10],
+        modifiedBy: h.fake.control.uiUserId,
+      });
+    }
+    // The master keeps its Id and stays live; a lookup by a loser's Id finds nothing live.
+    expect(all.find((r) => r.id === ids[10])).toMatchObject({ deleted: false });
+    expect(await h.adapter.readByIds([ids[11] as string])).toEqual([]);
+    expect(() =>
+      h.fake.control.merge(ids[20] as string, [ids[21] as string, ids[22] as string, ids[23] as string]),
+    ).toThrow(/cannot merge/);
     expect(all.find((r) => r.id === ids[0])).toMatchObject({
       deleted: false,
       modifiedAt: '2025-03-01T10:00:00.000Z',

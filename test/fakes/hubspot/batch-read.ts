@@ -1,8 +1,8 @@
 /**
  * Batch read (by id or by a unique `idProperty`) and batch archive. Ids not found come back
  * as one 207 OBJECT_NOT_FOUND error listing them in `context.ids`; an id that was merged
- * away returns the surviving record (HubSpot's behaviour), so the result id can differ
- * from the one asked for.
+ * away returns the merged record (HubSpot's behaviour), so the result id can differ from the
+ * one asked for.
  */
 import type { FakeResponse } from '../shared/http-fake.js';
 import { byTieRank, NOT_FOUND_MESSAGE } from './batch-common.js';
@@ -39,9 +39,7 @@ export function batchRead(ctx: FakeContext, body: unknown, archived: boolean): F
     let c: StoredContact | undefined;
     if (archived) c = idProperty ? undefined : store.getArchived(id);
     else {
-      c = store.resolve(id, idProperty);
-      const survivor = !c && !idProperty ? store.mergedInto.get(id) : undefined;
-      if (survivor) c = store.getLive(survivor);
+      c = idProperty ? store.resolve(id, idProperty) : store.resolveMerged(id);
     }
     if (c) found.set(c.id, c);
     else missing.push(id);

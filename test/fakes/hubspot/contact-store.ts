@@ -39,6 +39,17 @@ export interface SeedContact {
 
 export type WireValue = string | number | boolean | null;
 
+/** Properties a merge sets itself rather than copying from the merged records. */
+const MERGE_OWN = new Set([
+  'hs_object_id',
+  'createdate',
+  'lastmodifieddate',
+  'hs_merged_object_ids',
+  'hs_additional_emails',
+]);
+
+const splitList = (v: string | undefined): string[] => (v ? v.split(';').filter(Boolean) : []);
+
 function toMs(v: number | string): number {
   return typeof v === 'number' ? v : Date.parse(v);
 }
@@ -207,31 +218,39 @@ export class ContactStore {
     c.archivedAt = this.now();
   }
 
-  /** HubSpot keeps the primary's values, fills its blanks from the other, and lists the merged id. */
+  /**
+   * HubSpot's merge of contacts ("Updated merge functionality for contacts and companies"):
+   * a new record with a new id takes the primary's values, the other's values fill its blanks
+   * (single-value properties, the unique key included, hold one value: the primary's), both old
+   * ids resolve to it and are listed in `hs_merged_object_ids`, and the other email becomes an
+   * additional email. The two old records are gone (not listed as archived).
+   */
   merge(primary: StoredContact, other: StoredContact): StoredContact {
-    this.markPending(primary, false);
-    this.unindex(other);
-    this.unindex(primary);
-    this.contacts.delete(other.id);
-    this.mergedInto.set(other.id, primary.id);
-    for (const [old, into] of this.mergedInto) if (into === other.id) this.mergedInto.set(old, primary.id);
-    for (const [k, v] of Object.entries(other.props)) {
-      if (k === 'hs_merged_object_ids' || k === 'hs_object_id') continue;
-      if (primary.props[k] === undefined) primary.props[k] = v;
+    for (const c of [primary, other]) {
+      this.unindex(c);
+      this.contacts.delete(c.id);
     }
-    const merged = [primary.props.hs_merged_object_ids, other.id, other.props.hs_merged_object_ids]
-      .filter((v): v is string => !!v)
-      .join(';');
-    primary.props.hs_merged_object_ids = merged;
-    const otherEmail = other.props.email;
-    if (otherEmail && otherEmail.toLowerCase() !== primary.props.email?.toLowerCase()) {
-      primary.props.hs_additional_emails = [primary.props.hs_additional_emails, otherEmail]
-        .filter(Boolean)
-        .join(';');
-    }
-    primary.updatedAt = this.now();
-    this.stamp(primary);
-    return primary;
+    const props: Record<string, string> = {};
+    for (const source of [other, primary])
+      for (const [k, v] of Object.entries(source.props)) if (!MERGE_OWN.has(k)) props[k] = v;
+    const mergedIds = [primary, other].flatMap((c) => [...splitList(c.props.hs_merged_object_ids), c.id]);
+    props.hs_merged_object_ids = [...new Set(mergedIds)].join(';');
+    const email = props.email?.toLowerCase();
+    const additional = [primary, other]
+      .flatMap((c) => [...splitList(c.props.hs_additional_emails), c.props.email ?? ''])
+      .filter((e) => e !== '' && e.toLowerCase() !== email);
+    if (additional.length > 0) props.hs_additional_emails = [...new Set(additional)].join(';');
+    const merged = this.create(props);
+    for (const c of [primary, other]) this.mergedInto.set(c.id, merged.id);
+    for (const [old, into] of this.mergedInto)
+      if (into === primary.id || into === other.id) this.mergedInto.set(old, merged.id);
+    return merged;
+  }
+
+  /** A live record by id; an id merged away answers with the record it was merged into. */
+  resolveMerged(id: string): StoredContact | undefined {
+    const into = this.mergedInto.get(id);
+    return this.getLive(id) ?? (into === undefined ? undefined : this.getLive(into));
   }
 
   /** Bulk load without HTTP: unique rules enforced, timestamps as given. */

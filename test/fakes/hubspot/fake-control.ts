@@ -23,7 +23,7 @@ export interface HubSpotFakeControl {
   createAsUser(properties: Readonly<Record<string, string | null>>): string;
   editAsUser(id: string, properties: Readonly<Record<string, string | null>>): void;
   deleteAsUser(id: string): void;
-  /** Merges `mergedId` into `primaryId` (the primary survives); returns the survivor id. */
+  /** Merges `mergedId` into `primaryId` as HubSpot does: returns the new merged record's id. */
   mergeAsUser(primaryId: string, mergedId: string): string;
   /** Fix server time (ms or ISO), so writes share one `lastmodifieddate`; null: wall time. */
   setClock(at: number | string | null): void;

@@ -186,18 +186,17 @@ describe('HubSpot fake', () => {
     expect((await search({ limit: 1 })).headers.get('x-hubspot-ratelimit-max')).toBeNull();
   });
 
-  it('keeps archived records out of search, lists them only with archived=true, and 404s merged-away ids', async () => {
+  it('keeps archived records out of search and lists them only with archived=true', async () => {
     const [a, b, c] = fake.control.seed(
       ['a', 'b', 'c'].map((n) => ({ properties: { email: `${n}@f.example.com` } })),
     );
     fake.control.deleteAsUser(c ?? '');
-    fake.control.mergeAsUser(a ?? '', b ?? '');
+    const merged = fake.control.mergeAsUser(a ?? '', b ?? '');
     const found = await sdk.crm.contacts.searchApi.doSearch({
       filterGroups: [{ filters: [{ propertyName: 'email', operator: FilterOperatorEnum.HasProperty }] }],
       properties: ['hs_merged_object_ids'],
     });
-    expect(found.results.map((r) => r.id)).toEqual([a]);
-    expect(found.results[0]?.properties.hs_merged_object_ids).toBe(b);
+    expect(found.results.map((r) => r.id)).toEqual([merged]);
     const archived = await sdk.crm.contacts.basicApi.getPage(
       100,
       undefined,
@@ -209,8 +208,72 @@ describe('HubSpot fake', () => {
     expect(archived.results.map((r) => [r.id, r.archived, r.archivedAt instanceof Date])).toEqual([
       [c, true, true],
     ]);
-    await expect(sdk.crm.contacts.basicApi.getById(b ?? '')).rejects.toMatchObject({ code: 404 });
   });
+
+  // HubSpot changelog "Updated merge functionality for contacts and companies".
+  it.each([
+    ['a', 'b'],
+    ['b', 'a'],
+  ] as const)(
+    'merges into a new record (primary %s): old ids resolve to it, the primary wins',
+    async (p, o) => {
+      const [a, b] = fake.control.seed([
+        { properties: { email: 'a@m.example.com', firstname: 'Ann', propstreet_id: 'ps-a' } },
+        {
+          properties: {
+            email: 'b@m.example.com',
+            firstname: 'Bo',
+            phone: '+46701234567',
+            propstreet_id: 'ps-b',
+          },
+        },
+      ]);
+      const ids = { a: a ?? '', b: b ?? '' };
+      const api = sdk.crm.contacts;
+      const answer = await api.basicApi.merge({ primaryObjectId: ids[p], objectIdToMerge: ids[o] });
+      expect([ids.a, ids.b]).not.toContain(answer.id);
+      const props = [
+        'email',
+        'firstname',
+        'phone',
+        'propstreet_id',
+        'hs_merged_object_ids',
+        'hs_additional_emails',
+      ];
+      for (const old of [ids.a, ids.b]) {
+        const got = await api.basicApi.getById(old, props);
+        expect(got.id).toBe(answer.id);
+        expect(got.properties).toMatchObject({
+          email: `${p}@m.example.com`,
+          firstname: p === 'a' ? 'Ann' : 'Bo',
+          // The primary's key; its blank phone is filled from the other record.
+          propstreet_id: `ps-${p}`,
+          phone: '+46701234567',
+          hs_additional_emails: `${o}@m.example.com`,
+        });
+        expect(got.properties.hs_merged_object_ids?.split(';').sort()).toEqual([ids.a, ids.b].sort());
+      }
+      const read = await api.batchApi.read({
+        inputs: [{ id: ids.a }, { id: ids.b }],
+        properties: ['propstreet_id'],
+        propertiesWithHistory: [],
+      });
+      expect(read.results.map((r) => r.id)).toEqual([answer.id]);
+      // The key names the merged record; the other key is free again.
+      const byKey = await api.basicApi.getById(
+        `ps-${p}`,
+        ['firstname'],
+        undefined,
+        undefined,
+        false,
+        'propstreet_id',
+      );
+      expect(byKey.id).toBe(answer.id);
+      await expect(
+        api.basicApi.getById(`ps-${o}`, undefined, undefined, undefined, false, 'propstreet_id'),
+      ).rejects.toMatchObject({ code: 404 });
+    },
+  );
 
   it('bumps lastmodifieddate on every write, and shares one timestamp while the clock is fixed', async () => {
     const [id] = fake.control.seed([{ properties: { email: 'clock@f.example.com' } }]);

@@ -60,7 +60,13 @@ export function listContacts(ctx: FakeContext, req: FakeRequest): FakeResponse {
 export function getContact(ctx: FakeContext, req: FakeRequest, id: string): FakeResponse {
   const archived = req.query.get('archived') === 'true';
   const idProperty = req.query.get('idProperty') ?? undefined;
-  const c = archived ? ctx.store.getArchived(id) : ctx.store.resolve(id, idProperty);
+  // By record id, an id merged away answers with the merged record (and its new id).
+  const byId = idProperty === undefined || idProperty === 'hs_object_id';
+  const c = archived
+    ? ctx.store.getArchived(id)
+    : byId
+      ? ctx.store.resolveMerged(id)
+      : ctx.store.resolve(id, idProperty);
   if (!c) return notFound();
   return { status: 200, body: publicObject(ctx.store, c, listParam(req.query, 'properties')) };
 }

@@ -108,21 +108,34 @@ export class ContactStore {
     return { success: true, id: existing.Id as string, created: false };
   }
 
-  /** Salesforce merge: the loser goes to the recycle bin pointing at the survivor. */
-  merge(winnerId: string, loserId: string, userId: string): void {
-    const winner = this.get(winnerId);
-    const loser = this.get(loserId);
-    if (!winner || winner.IsDeleted || !loser || loser.IsDeleted || winner === loser) {
-      throw new Error(`cannot merge ${loserId} into ${winnerId}`);
+  /**
+   * Salesforce merge (API `merge()`, Apex `merge`): up to three records, the master and one or
+   * two losers. The master keeps its Id and its values; each loser goes to the recycle bin
+   * (queryAll only) with `MasterRecordId` set to the master.
+   */
+  merge(masterId: string, loserIds: readonly string[], userId: string): void {
+    const master = this.get(masterId);
+    const losers = loserIds.map((id) => this.get(id));
+    const usable = (r: ContactRow | undefined): r is ContactRow => r !== undefined && !r.IsDeleted;
+    if (
+      loserIds.length < 1 ||
+      loserIds.length > 2 ||
+      !usable(master) ||
+      !losers.every(usable) ||
+      new Set([master, ...losers]).size !== loserIds.length + 1
+    ) {
+      throw new Error(`cannot merge ${loserIds.join(', ')} into ${masterId}`);
     }
-    this.put({ ...winner, ...this.touch(userId) });
-    this.put({
-      ...loser,
-      ...this.touch(userId),
-      IsDeleted: true,
-      MasterRecordId: winner.Id as string,
-      DeletedAt: this.clock.stamp(),
-    });
+    this.put({ ...master, ...this.touch(userId) });
+    for (const loser of losers as ContactRow[]) {
+      this.put({
+        ...loser,
+        ...this.touch(userId),
+        IsDeleted: true,
+        MasterRecordId: master.Id as string,
+        DeletedAt: this.clock.stamp(),
+      });
+    }
   }
 
   /** Bulk insert for tests: no rules, no journal; fast enough for 100k rows. */

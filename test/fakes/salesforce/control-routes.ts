@@ -41,7 +41,11 @@ export function controlRoute(
         control.remove(String(body.id), as);
         return json(200, { ok: true });
       case 'POST /__control/merge':
-        control.merge(String(body.winnerId), String(body.loserId), as);
+        control.merge(
+          String(body.winnerId),
+          Array.isArray(body.loserIds) ? body.loserIds.map(String) : String(body.loserId),
+          as,
+        );
         return json(200, { ok: true });
       case 'POST /__control/clock':
         if (body.real === true) control.useRealClock();

@@ -26,7 +26,8 @@ export interface SalesforceFakeControl {
   remove(id: string, options?: { as?: string }): void;
   /** Purges deleted rows from the recycle bin now, as a full bin or `emptyRecycleBin()` does. */
   emptyRecycleBin(ids: readonly string[]): void;
-  merge(winnerId: string, loserId: string, options?: { as?: string }): void;
+  /** Merges one or two losers into the master (Salesforce merges at most three records). */
+  merge(masterId: string, loserIds: string | readonly string[], options?: { as?: string }): void;
   setClock(at: Date | string | number): void;
   advanceClock(ms: number): void;
   useRealClock(): void;
@@ -94,7 +95,8 @@ export function createControl(org: FakeOrg): SalesforceFakeControl {
         if (row) purge(row);
       }
     },
-    merge: (winnerId, loserId, o) => org.store.merge(winnerId, loserId, o?.as ?? org.uiUserId),
+    merge: (masterId, loserIds, o) =>
+      org.store.merge(masterId, typeof loserIds === 'string' ? [loserIds] : loserIds, o?.as ?? org.uiUserId),
     setClock: (at) => org.clock.set(at),
     advanceClock: (ms) => org.clock.advance(ms),
     useRealClock: () => org.clock.real(),
