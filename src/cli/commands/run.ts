@@ -79,7 +79,10 @@ function withRunOptions(cmd: Command): Command {
     .option('-c, --connection <name...>', 'only these connections')
     .option('--json', 'print one JSON object instead of the table')
     .option('--report <file>', 'also write a report: .html, .md or .json')
-    .option('--reconcile', 'check every link against the CRM by id (finds deletions older than its delta shows)');
+    .option(
+      '--reconcile',
+      'check every link against the CRM by id (finds deletions older than its delta shows)',
+    );
 }
 
 export function registerRun(program: Command): void {
