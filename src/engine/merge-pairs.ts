@@ -32,6 +32,7 @@ const MAX_HOPS = 10;
  * survivor): a contact linked to one is planned with its merge, in the CRM pass.
  */
 export function idsInMerges(crmIds: readonly string[], staging: Staging): Set<string> {
+  if (!staging.anyMerged) return new Set();
   const merging = new Set(staging.losersOf(crmIds).keys());
   for (const r of staging.peekCrm(crmIds).values()) if (r.mergedInto) merging.add(r.id);
   return merging;
@@ -60,6 +61,7 @@ export function mergeGroupsIn(
   chunk: readonly CrmRecord[],
   staging: Staging,
 ): { groups: MergeGroup[]; rest: CrmRecord[] } {
+  if (!staging.anyMerged) return { groups: [], rest: [...chunk] };
   const survivors = staging.losersOf(chunk.filter((r) => !r.mergedInto).map((r) => r.id));
   const roots = new Set<string>();
   const rest: CrmRecord[] = [];

@@ -33,6 +33,8 @@ function removeOrphans(): void {
 export class Staging {
   private readonly db: Database.Database;
   private readonly dir: string;
+  /** Whether any staged record was merged away: most runs have none and skip the lookups. */
+  private hasMerges = false;
 
   /**
    * @param crmKeys how to read a CRM record's key (Propstreet id) and email, so a first sync
@@ -86,6 +88,7 @@ export class Staging {
       for (const r of records) {
         const k = key ? (r.properties[key] ?? null) : null;
         const e = email ? (r.properties[email]?.trim().toLowerCase() ?? null) : null;
+        if (r.mergedInto) this.hasMerges = true;
         stmt.run(
           r.id,
           r.modifiedAt,
@@ -155,18 +158,22 @@ export class Staging {
     return out;
   }
 
+  /** Whether this run staged any record merged away (a CRM merge). */
+  get anyMerged(): boolean {
+    return this.hasMerges;
+  }
+
   /** Staged records merged into each of these ids (a merge's losers), by the id they went into. */
   losersOf(ids: readonly string[]): Map<string, CrmRecord[]> {
     const out = new Map<string, CrmRecord[]>();
-    const select = this.db.prepare('SELECT json FROM crm WHERE merged_into = ?');
-    for (const id of new Set(ids)) {
-      const rows = select.all(id) as { json: string }[];
-      if (rows.length > 0)
-        out.set(
-          id,
-          rows.map((r) => JSON.parse(r.json) as CrmRecord),
-        );
-    }
+    if (!this.hasMerges || ids.length === 0) return out;
+    const rows = this.db
+      .prepare(
+        'SELECT merged_into AS survivor, json FROM crm WHERE merged_into IN (SELECT value FROM json_each(?)) ORDER BY rowid',
+      )
+      .all(JSON.stringify([...new Set(ids)])) as { survivor: string; json: string }[];
+    for (const r of rows)
+      out.set(r.survivor, [...(out.get(r.survivor) ?? []), JSON.parse(r.json) as CrmRecord]);
     return out;
   }
 

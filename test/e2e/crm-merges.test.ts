@@ -59,6 +59,7 @@ describe('CRM merges of linked records', () => {
       expect(plan.records.find((r) => r.propstreetId === other)).toMatchObject({ action: 'unlink' });
 
       const run = (await e.run()).connections[0]!;
+      expect(run.records).toEqual(plan.records); // the dry run showed exactly this
       expect(run.result).toMatchObject({
         status: 'ok',
         done: { delete: { propstreet: 0, crm: 0 }, unlink: 1 },

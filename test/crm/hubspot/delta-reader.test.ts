@@ -106,6 +106,8 @@ describe('HubSpot delta reader', () => {
     expect(byId.get(merged)).toMatchObject({ deleted: false, properties: { [KEY]: 'ps-a' } });
     expect(byId.get(a)).toMatchObject({ deleted: true, mergedInto: merged });
     expect(byId.get(b)).toMatchObject({ deleted: true, mergedInto: merged });
+    // The old ids are no longer live: they come only from the new record's hs_merged_object_ids.
+    expect(changes.filter((r) => r.id === a || r.id === b).every((r) => r.mergedInto === merged)).toBe(true);
     // Records on the checkpoint's own timestamp may come again, unchanged.
     const dFirst = records(first).find((r) => r.id === d);
     if (byId.has(d)) expect(byId.get(d)?.modifiedAt).toBe(dFirst?.modifiedAt);
