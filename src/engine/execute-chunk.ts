@@ -23,7 +23,6 @@ import {
   deleteWithReplan,
   patchWithReplan,
   refsWith,
-  valuesOf,
   type WriteDeps,
 } from './propstreet-writes.js';
 import type { RecordMapper } from './record-mapper.js';

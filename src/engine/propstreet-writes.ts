@@ -88,7 +88,7 @@ export async function patchWithReplan(
     try {
       // With lists to write this PATCH may be empty: it still checks If-Match for the upsert.
       let written = await deps.propstreet.patchContact(id, byId, { ifMatch });
-      if (written.etag && written.etag !== contact?.etag) deps.own(written.etag);
+      if (ifMatch !== undefined) ownIfChanged(written, ifMatch, deps);
       if (!isEmptyWrite(byRef)) written = await writeLists(written, byRef, current.plan.crmId!, deps);
       verifyWritten(current.plan, written, deps.mapper, deps.namespace);
       return { pp: current, contact: written };
@@ -101,6 +101,15 @@ export async function patchWithReplan(
         return { pp: current, contact: fresh };
     }
   }
+}
+
+/**
+ * Tells `deps.own` the etag a write returned when it is a new version. A write that changed
+ * nothing returns the version it found — maybe a user's — and claiming that as our echo would
+ * hide the user's edit. `before` undefined: the write created or revived the contact.
+ */
+function ownIfChanged(written: Contact, before: string | undefined, deps: WriteDeps): void {
+  if (written.etag && written.etag !== before) deps.own(written.etag);
 }
 
 /**
@@ -121,7 +130,7 @@ async function writeLists(
       `contact ${confirmed.id} lacks the ${deps.namespace}/${crmId} ref that addresses its phone/email lists`,
     );
   const { contact, action } = await deps.propstreet.upsertByExternalRef(deps.namespace, crmId, lists);
-  if (contact.etag) deps.own(contact.etag);
+  if (confirmed.etag) ownIfChanged(contact, confirmed.etag, deps);
   if (action === 'updated' && contact.id === confirmed.id) return contact;
   let undone = '';
   if (action !== 'updated') {
@@ -146,11 +155,14 @@ async function writeLists(
 export async function createInPropstreet(pp: PairPlan, deps: WriteDeps): Promise<Contact> {
   const { plan } = pp;
   const { byId, byRef } = splitCreate(deps.mapper.toPropstreet(valuesOf(plan.toPropstreet), null));
-  let { contact } = await deps.propstreet.upsertByExternalRef(deps.namespace, plan.crmId!, byRef);
-  if (contact.etag) deps.own(contact.etag);
+  const upserted = await deps.propstreet.upsertByExternalRef(deps.namespace, plan.crmId!, byRef);
+  let contact = upserted.contact;
+  // An 'updated' that changed nothing hands back someone else's version: not ours to claim.
+  if (upserted.action !== 'updated') ownIfChanged(contact, undefined, deps);
   if (!isEmptyWrite(byId)) {
-    contact = await deps.propstreet.patchContact(contact.id, byId, { ifMatch: contact.etag ?? undefined });
-    if (contact.etag) deps.own(contact.etag);
+    const before = contact.etag ?? undefined;
+    contact = await deps.propstreet.patchContact(contact.id, byId, { ifMatch: before });
+    if (before) ownIfChanged(contact, before, deps);
   }
   verifyWritten({ ...plan, writePropstreetRef: true }, contact, deps.mapper, deps.namespace);
   return contact;

@@ -184,7 +184,8 @@ export class ContactStore {
         existing?.c,
         updated,
       );
-      out.push(c);
+      // As committed: with its etag, change type and origin.
+      out.push(row.c);
     }
     return out;
   }
