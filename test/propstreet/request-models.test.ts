@@ -180,7 +180,11 @@ describe('fault knob: members a write silently drops', () => {
     expect(upserted.action).toBe('updated');
     expect(upserted.contact.phones).toEqual(c.phones);
     fake.ignoreWriteMembers([]);
-    const after = await client.patchContact(c.id, { lastName: 'Berg' }, { ifMatch: patched.etag ?? undefined });
+    const after = await client.patchContact(
+      c.id,
+      { lastName: 'Berg' },
+      { ifMatch: patched.etag ?? undefined },
+    );
     expect(after.lastName).toBe('Berg');
   });
 });
