@@ -58,7 +58,7 @@ export async function holdTakenEmails(pairs: PairState[], deps: GuardDeps): Prom
         : others.length > 0
           ? `${others.length + 1} CRM records share the email`
           : deps.settings.match.includes('email')
-            ? 'the email match was not unique'
+            ? 'the match rules did not pair them'
             : 'email matching is off for this connection';
       reasons.set(
         p,
