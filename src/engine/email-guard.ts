@@ -40,19 +40,16 @@ export async function holdTakenEmails(pairs: PairState[], deps: GuardDeps): Prom
   const sharers = new Map<string, string[]>();
   for (const r of deps.staging.crmByEmails(emails))
     if (!r.deleted) sharers.set(emailOf(r), [...(sharers.get(emailOf(r)) ?? []), r.id]);
-  const linkOf = new Map(
-    (await deps.store.linksByPropstreetIds(deps.scope, [...holders.values()].flat())).map((l) => [
-      l.propstreetId,
-      l.crmId,
-    ]),
-  );
+  const holderIds = [...holders.values()].flat();
+  const links = holderIds.length > 0 ? await deps.store.linksByPropstreetIds(deps.scope, holderIds) : [];
+  const linkOf = new Map(links.map((l) => [l.propstreetId, l.crmId]));
 
   const reasons = new Map<PairState, string>();
   for (const { pair: p, crmId, email } of candidates) {
     const others = (sharers.get(email) ?? []).filter((id) => id !== crmId);
     const held = holders.get(email) ?? [];
     if (held.length > 0) {
-      const linked = held.map((id) => linkOf.get(id)).find((crmId) => crmId !== undefined);
+      const linked = held.map((id) => linkOf.get(id)).find((linkedTo) => linkedTo !== undefined);
       const why = linked
         ? `it is linked to CRM record ${linked}`
         : others.length > 0
