@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'PRECONDITION_FAILED'
+  | 'WRITE_NOT_APPLIED'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
@@ -70,15 +71,30 @@ export class NotFoundError extends PropsyncError {
   }
 }
 
+/** What a 409 (other than a stale etag) is about, as far as its problem body says. */
+export type ConflictKind = 'duplicate-email' | 'duplicate-ref' | 'other';
+
 export class ConflictError extends PropsyncError {
-  constructor(message: string, request?: RequestInfo) {
+  readonly kind: ConflictKind;
+  constructor(message: string, request?: RequestInfo, kind: ConflictKind = 'other') {
     super('CONFLICT', message, request ? { request } : {});
+    this.kind = kind;
   }
 }
 
 export class PreconditionFailedError extends PropsyncError {
   constructor(message: string, request?: RequestInfo) {
     super('PRECONDITION_FAILED', message, request ? { request } : {});
+  }
+}
+
+/**
+ * A write answered 2xx but the returned record lacks what was written (a member the request
+ * does not take, or a value the server changed). Retryable: the next run re-plans it.
+ */
+export class WriteNotAppliedError extends PropsyncError {
+  constructor(message: string, request?: RequestInfo) {
+    super('WRITE_NOT_APPLIED', message, { ...(request ? { request } : {}), retryable: true });
   }
 }
 

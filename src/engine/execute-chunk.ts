@@ -13,11 +13,18 @@ import { isPropsyncError } from '../core/errors.js';
 import { redactText } from '../core/redact.js';
 import type { CrmAdapter, WriteResult } from '../crm/port.js';
 import type { PropstreetApi } from '../propstreet/port.js';
+import { isDuplicateEmail } from '../propstreet/problem.js';
 import type { Contact } from '../propstreet/schema.js';
 import type { Failure, Link, Scope, Side, StateChanges, StateStore } from '../state/port.js';
 import { inBatches, stopsTheRun } from './crm-batches.js';
 import type { PairPlan } from './plan-pair.js';
-import { patchWithReplan, refsWith, valuesOf } from './propstreet-writes.js';
+import {
+  createInPropstreet,
+  deleteWithReplan,
+  patchWithReplan,
+  refsWith,
+  type WriteDeps,
+} from './propstreet-writes.js';
 import type { RecordMapper } from './record-mapper.js';
 import type { RefTask } from './ref-lane.js';
 import type { RecordFailure, RecordPlan, SyncSettings } from './types.js';
@@ -32,7 +39,7 @@ export interface ExecuteDeps {
   readonly clock: Clock;
   /** Failures known before this run, by `${side}:${id}` (for attempt counts). */
   readonly knownFailures: Map<string, Failure>;
-  /** Re-plans a pair with a fresh Propstreet version (after a 412). */
+  /** Re-plans a pair with a fresh Propstreet version (after a stale etag). */
   readonly replan: (pp: PairPlan, fresh: Contact) => PairPlan;
 }
 
@@ -120,19 +127,28 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
       p.pending++;
       if (abort) return;
       const { plan } = p.pp;
+      const writeDeps: WriteDeps = {
+        propstreet,
+        mapper,
+        namespace: settings.namespace,
+        own: (etag) => p.ownEtags.push(etag),
+      };
+      const replan = (fresh: Contact) => deps.replan(p.pp, fresh);
       try {
         if (plan.action === 'create-in-propstreet') {
-          const body = mapper.toPropstreet(valuesOf(plan.toPropstreet), null);
-          const { contact } = await propstreet.upsertByExternalRef(settings.namespace, plan.crmId!, body, {
-            ...(settings.match.includes('email') ? { match: 'email' as const } : {}),
-          });
+          const contact = await createInPropstreet(p.pp, writeDeps);
           p.psId = contact.id;
           p.psEtag = contact.etag ?? null;
           p.contact = contact;
-          if (contact.etag) p.ownEtags.push(contact.etag);
         } else if (plan.action === 'delete-in-propstreet') {
-          await propstreet.deleteContact(plan.propstreetId!);
-          p.unlink = true;
+          const out = await deleteWithReplan(p.pp, { propstreet, replan });
+          p.pp = out.pp;
+          if (out.deleted) p.unlink = true;
+          else
+            p.failed = {
+              message: `edited in Propstreet after the delete was planned; re-planned: ${out.pp.plan.action} (${out.pp.plan.reason}), carried out on the next run`,
+              retryable: true,
+            };
         } else if (plan.action === 'unlink') {
           // A link ended by a CRM merge leaves the contact as it is, ref included: the ref
           // to the merged-away record keeps a later edit from creating the person again.
@@ -142,17 +158,11 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
           (plan.action === 'update' || plan.action === 'link') &&
           (plan.toPropstreet.length > 0 || plan.writePropstreetRef)
         ) {
-          const out = await patchWithReplan(p.pp, {
-            propstreet,
-            mapper,
-            namespace: settings.namespace,
-            replan: (fresh) => deps.replan(p.pp, fresh),
-          });
+          const out = await patchWithReplan(p.pp, { ...writeDeps, replan });
           p.pp = out.pp;
           if (out.contact) {
             p.contact = out.contact;
             p.psEtag = out.contact.etag ?? p.psEtag;
-            if (out.contact !== out.pp.pair.propstreet && out.contact.etag) p.ownEtags.push(out.contact.etag);
           }
           if (!['update', 'link', 'noop'].includes(out.pp.plan.action))
             p.failed = { message: `changed meanwhile, now: ${out.pp.plan.reason}`, retryable: true };
@@ -164,6 +174,8 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
         }
         if (plan.action === 'delete-in-propstreet' && isPropsyncError(error) && error.code === 'NOT_FOUND')
           p.unlink = true;
+        else if (plan.action === 'create-in-propstreet' && isDuplicateEmail(error))
+          p.failed = { message: emailTaken(p.pp, mapper.crmEmailProperty, error), retryable: true };
         else fail(p, error);
       }
       p.pending--;
@@ -372,6 +384,19 @@ export function nextFailure(
   };
   known.set(key, failure);
   return failure;
+}
+
+/**
+ * Propstreet refused a create because another contact holds the email. Nothing is paired
+ * behind the engine's back: the record fails with the reason, and a person decides.
+ */
+function emailTaken(pp: PairPlan, emailProperty: string | undefined, error: unknown): string {
+  const email = emailProperty ? pp.pair.crm?.properties[emailProperty]?.trim().toLowerCase() : undefined;
+  return (
+    `email ${email ?? '(mapped)'} is already held by another Propstreet contact; not paired automatically ` +
+    `(pairing by email is the engine's: it matches a unique, unlinked contact when \`email\` is in the connection's match rules; ` +
+    `otherwise link the two by hand or make the email unique) [${message(error)}]`
+  );
 }
 
 /** `CODE: message`, unless the CRM's message already starts with its code. */

@@ -8,13 +8,14 @@
  */
 import pLimit from 'p-limit';
 import type { Clock } from '../core/clock.js';
-import { isPropsyncError } from '../core/errors.js';
+import { WriteNotAppliedError } from '../core/errors.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact } from '../propstreet/schema.js';
 import type { Failure, Link, Scope, StateChanges, StateStore } from '../state/port.js';
 import { stopsTheRun } from './crm-batches.js';
-import { refsWith } from './propstreet-writes.js';
+import { isStale, refsWith } from './propstreet-writes.js';
 import type { RecordFailure, SyncSettings } from './types.js';
+import { hasRef } from './write-verify.js';
 
 export interface RefTask {
   /** The link as committed; its Propstreet etag is updated after the write. */
@@ -129,13 +130,20 @@ export class RefLane {
     let current = contact;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.deps.propstreet.patchContact(
+        const { namespace } = this.deps.settings;
+        const written = await this.deps.propstreet.patchContact(
           current.id,
-          { externalRefs: refsWith(current.externalRefs, this.deps.settings.namespace, crmId) },
+          { externalRefs: refsWith(current.externalRefs, namespace, crmId) },
           { ifMatch: current.etag ?? undefined },
         );
+        // A 200 without the ref would leave the link unmirrored while the state says it is.
+        if (!hasRef(written, namespace, crmId))
+          throw new WriteNotAppliedError(
+            `Propstreet answered the write to contact ${written.id} but does not hold externalRefs (${namespace}/${crmId})`,
+          );
+        return written;
       } catch (error) {
-        if (!isPropsyncError(error) || error.code !== 'PRECONDITION_FAILED' || attempt >= 3) throw error;
+        if (!isStale(error) || attempt >= 3) throw error;
         // Only the ref is written here, so a fresh read is all a 412 needs; a user's value
         // edit shows up in the next delta and is merged then.
         const fresh = await this.deps.propstreet.getContact(current.id);

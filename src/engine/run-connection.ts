@@ -15,6 +15,7 @@ import type { Contact } from '../propstreet/schema.js';
 import type { Failure, Scope, StateStore } from '../state/port.js';
 import { countPlan, emptyCounts } from './counts.js';
 import { createEchoDetector } from './echo-detector.js';
+import { holdTakenEmails } from './email-guard.js';
 import { executeChunk, nextFailure } from './execute-chunk.js';
 import { missingLinkedRecords, reconcileReason } from './link-reconcile.js';
 import { completeNewLinks, pairsForCrm, pairsForPropstreet, type ResolverDeps } from './pair-resolver.js';
@@ -201,7 +202,7 @@ export async function runConnection(
     }
     for (const chunk of staging.crmChunks(chunkSize)) {
       if ((abort || refLane.abort) && !options.dryRun) break;
-      await handle(await pairsForCrm(chunk, resolverDeps));
+      await handle(await holdTakenEmails(await pairsForCrm(chunk, resolverDeps), resolverDeps));
     }
     await refLane.drain();
     failures.push(...refLane.failures);

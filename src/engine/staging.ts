@@ -50,7 +50,8 @@ export class Staging {
     this.db.pragma('synchronous = OFF');
     this.db.exec(`
       CREATE TABLE ps (id TEXT PRIMARY KEY, updated TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
-        deleted INTEGER NOT NULL DEFAULT 0);
+        deleted INTEGER NOT NULL DEFAULT 0, email TEXT);
+      CREATE INDEX ps_email ON ps (email);
       CREATE TABLE crm (id TEXT PRIMARY KEY, modified TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
         key TEXT, email TEXT, live INTEGER NOT NULL DEFAULT 1, merged_into TEXT);
       CREATE INDEX crm_key ON crm (key);
@@ -61,12 +62,20 @@ export class Staging {
 
   putPropstreet(contacts: readonly Contact[]): void {
     const stmt = this.db.prepare(
-      `INSERT INTO ps (id, updated, json, deleted) VALUES (?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, json = excluded.json, deleted = excluded.deleted
+      `INSERT INTO ps (id, updated, json, deleted, email) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, json = excluded.json, deleted = excluded.deleted,
+         email = excluded.email
        WHERE excluded.updated >= ps.updated`,
     );
     this.db.transaction(() => {
-      for (const c of contacts) stmt.run(c.id, c.updatedUtc, JSON.stringify(c), c.deletedUtc ? 1 : 0);
+      for (const c of contacts)
+        stmt.run(
+          c.id,
+          c.updatedUtc,
+          JSON.stringify(c),
+          c.deletedUtc ? 1 : 0,
+          c.email?.trim().toLowerCase() || null,
+        );
     })();
   }
 
@@ -115,6 +124,14 @@ export class Staging {
     const stmt = this.db.prepare('SELECT json FROM crm WHERE email = ? AND live = 1');
     return emails.flatMap((e) =>
       (stmt.all(e) as { json: string }[]).map((r) => JSON.parse(r.json) as CrmRecord),
+    );
+  }
+
+  /** Live staged Propstreet contacts whose primary email is one of these (lower-cased). */
+  propstreetByEmails(emails: readonly string[]): Contact[] {
+    const stmt = this.db.prepare('SELECT json FROM ps WHERE email = ? AND deleted = 0');
+    return emails.flatMap((e) =>
+      (stmt.all(e) as { json: string }[]).map((r) => JSON.parse(r.json) as Contact),
     );
   }
 

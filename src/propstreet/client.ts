@@ -3,7 +3,7 @@
  * Transport, pacing, retries and error mapping live in http.ts; paging in list-contacts.ts.
  */
 import { type Clock, systemClock } from '../core/clock.js';
-import { NotFoundError, PayloadError } from '../core/errors.js';
+import { NotFoundError, PayloadError, PropsyncError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/logger.js';
 import { registerSecret } from '../core/redact.js';
 import { defaultRetryPolicy, type RetryPolicy } from '../core/retry.js';
@@ -13,6 +13,7 @@ import { contactFrom } from './payload.js';
 import type { PropstreetApi, UpsertAction } from './port.js';
 import { headerOf, RateLimiter } from './rate-limiter.js';
 import type { Contact, ContactWrite } from './schema.js';
+import { membersOutside, UPDATE_MEMBERS, UPSERT_MEMBERS } from './write-models.js';
 
 export interface PropstreetClientOptions {
   readonly baseUrl: string;
@@ -41,6 +42,19 @@ export interface PropstreetClient extends PropstreetApi {
 
 const UPSERT_ACTIONS = new Set<UpsertAction>(['created', 'updated', 'revived']);
 const seg = (s: string) => encodeURIComponent(s);
+
+/**
+ * The server drops members a request model lacks and answers 200: sending one is a bug in the
+ * caller, stopped here before it can pass for a write (write-models.ts says which go where).
+ */
+function onlyMembers(body: ContactWrite, members: ReadonlySet<keyof ContactWrite>, request: string): void {
+  const outside = membersOutside(body, members);
+  if (outside.length > 0)
+    throw new PropsyncError(
+      'INTERNAL',
+      `${request} does not take ${outside.join(', ')}: the server would ignore it`,
+    );
+}
 
 export function createPropstreetClient(options: PropstreetClientOptions): PropstreetClient {
   registerSecret(options.token);
@@ -92,8 +106,9 @@ export function createPropstreetClient(options: PropstreetClientOptions): Propst
       contactFrom(await transport.send({ method: 'POST', path: CONTACTS_PATH, body, idempotent: false })),
 
     // With If-Match a repeat cannot overwrite anything newer: at worst it answers 412.
-    patchContact: async (id, patch, { ifMatch }) =>
-      contactFrom(
+    patchContact: async (id, patch, { ifMatch }) => {
+      onlyMembers(patch, UPDATE_MEMBERS, 'PATCH /contacts/{id} (UpdateContactRequest)');
+      return contactFrom(
         await transport.send({
           method: 'PATCH',
           path: `${CONTACTS_PATH}/${seg(id)}`,
@@ -101,14 +116,16 @@ export function createPropstreetClient(options: PropstreetClientOptions): Propst
           ...(ifMatch !== undefined ? { headers: { 'if-match': ifMatch } } : {}),
           idempotent: ifMatch !== undefined,
         }),
-      ),
+      );
+    },
 
+    // Never with `match=email`: that would let Propstreet pair records behind the engine's back.
     upsertByExternalRef: async (namespace, externalId, body, upsertOptions = {}) => {
+      onlyMembers(body, UPSERT_MEMBERS, 'PATCH /contacts/external/{namespace}/{id} (UpsertContactRequest)');
       const answer = await transport.send({
         method: 'PATCH',
         path: `${CONTACTS_PATH}/external/${seg(namespace)}/${seg(externalId)}`,
         query: {
-          match: upsertOptions.match,
           revive: upsertOptions.revive === undefined ? undefined : String(upsertOptions.revive),
         },
         body,

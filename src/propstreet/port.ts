@@ -32,14 +32,22 @@ export interface PropstreetApi {
   getContact(id: string): Promise<Contact | null>;
   getByExternalRef(namespace: string, externalId: string): Promise<Contact | null>;
   createContact(body: ContactWrite): Promise<Contact>;
-  /** Throws PreconditionFailedError on 412 (stale etag). */
+  /**
+   * UpdateContactRequest members only (no `emails`/`phones`: write-models.ts). Throws
+   * PreconditionFailedError on a stale etag (412, or a 409 that says so).
+   */
   patchContact(id: string, patch: ContactWrite, options: { ifMatch?: string | undefined }): Promise<Contact>;
+  /**
+   * UpsertContactRequest members only (no `externalRefs`, no `linkedInUrl`). Takes no If-Match,
+   * and offers no `match=email`: pairing records is the engine's job alone.
+   */
   upsertByExternalRef(
     namespace: string,
     externalId: string,
     body: ContactWrite,
-    options?: { match?: 'email'; revive?: boolean },
+    options?: { revive?: boolean },
   ): Promise<{ contact: Contact; action: UpsertAction }>;
+  /** If-Match is best-effort on DELETE: a stale one throws PreconditionFailedError. */
   deleteContact(id: string, options?: { ifMatch?: string | undefined }): Promise<void>;
   /** Calls made by this client, by kind ('read' | 'write'), for run reports and benchmarks. */
   usage(): { readonly calls: Readonly<Record<string, number>> };

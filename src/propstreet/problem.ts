@@ -5,6 +5,7 @@
  */
 import {
   ConflictError,
+  type ConflictKind,
   NotFoundError,
   PreconditionFailedError,
   PropsyncError,
@@ -35,6 +36,44 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
+const DUPLICATE = /\b(already|exists?|duplicate|unique|in use|taken)\b/i;
+
+/** What a 409's problem body says it is about: a taken email, a taken external ref, or else. */
+function conflictKind(problem: Problem | undefined): ConflictKind {
+  const text = [problem?.title, problem?.detail].filter(Boolean).join(' ');
+  const keys = Object.keys(problem?.errors ?? {}).map((k) => k.toLowerCase());
+  if (keys.includes('email') || (/e-?mail/i.test(text) && DUPLICATE.test(text))) return 'duplicate-email';
+  if (keys.some((k) => k.startsWith('externalref')) || /external ?ref/i.test(text)) return 'duplicate-ref';
+  return 'other';
+}
+
+/**
+ * A 409 that says the etag is stale. The errors guide lists "409 Conflict: ETag
+ * mismatch—refetch and retry" (docs.propstreet.com/documentation/errors-retries), the
+ * idempotency guide shows its body ("The entity has been modified. Please refetch and retry."),
+ * and the changelog names /help/concurrency-conflict for a lost optimistic-concurrency race. A
+ * 409 about a taken email or ref is checked first and is never one.
+ */
+function isStaleEtagProblem(problem: Problem | undefined): boolean {
+  if (!problem) return false;
+  if (/\/(concurrency-conflict|precondition-failed)$/i.test(problem.type ?? '')) return true;
+  const text = [problem.title, problem.detail].filter(Boolean).join(' ');
+  return /\b(e-?tag|been modified|modified since|re-?fetch|concurren\w*)\b/i.test(text);
+}
+
+/**
+ * Whether a write failed on Propstreet's unique email: a 409 that says so, or a validation
+ * answer (400/422) whose `errors.email` says the address is taken.
+ */
+export function isDuplicateEmail(error: unknown): boolean {
+  if (error instanceof ConflictError) return error.kind === 'duplicate-email';
+  if (error instanceof ValidationError)
+    return Object.entries(error.fieldErrors).some(
+      ([field, messages]) => field.toLowerCase() === 'email' && messages.some((m) => DUPLICATE.test(m)),
+    );
+  return false;
+}
+
 export function errorFromResponse(
   status: number,
   text: string,
@@ -57,8 +96,13 @@ export function errorFromResponse(
       return new PropsyncError('FORBIDDEN', message, { request });
     case 404:
       return new NotFoundError(message, request);
-    case 409:
-      return new ConflictError(message, request);
+    case 409: {
+      const kind = conflictKind(problem);
+      // Re-read, re-plan, retry — exactly as for 412.
+      if (kind === 'other' && isStaleEtagProblem(problem))
+        return new PreconditionFailedError(message, request);
+      return new ConflictError(message, request, kind);
+    }
     case 412:
     case 428:
       return new PreconditionFailedError(message, request);

@@ -178,20 +178,21 @@ describe('upsert by external ref', () => {
     expect(again.contact.id).not.toBe(first.contact.id);
   });
 
-  it('with match=email adopts the contact with that email and adds the ref beside the others', async () => {
+  it('with match=email (a fake behaviour the client never asks for) adopts the contact with that email', async () => {
     const existing = await client.createContact({
       email: 'm@example.com',
       externalRefs: [{ namespace: 'salesforce', id: '003M' }],
     });
-    const r = await client.upsertByExternalRef(
-      'hubspot',
-      '9',
-      { email: 'M@example.com', firstName: 'M' },
-      { match: 'email' },
-    );
-    expect(r.action).toBe('updated');
-    expect(r.contact.id).toBe(existing.id);
-    expect(r.contact.externalRefs).toEqual([
+    // The client offers no `match` option, so the fake is asked over raw HTTP.
+    const res = await fetch(`${fake.url}/api/v1/network/contacts/external/hubspot/9?match=email`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${fake.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'M@example.com', firstName: 'M' }),
+    });
+    expect(res.headers.get('x-propstreet-upsert-action')).toBe('updated');
+    const body = (await res.json()) as { id: string; externalRefs: unknown };
+    expect(body.id).toBe(existing.id);
+    expect(body.externalRefs).toEqual([
       { namespace: 'salesforce', id: '003M' },
       { namespace: 'hubspot', id: '9' },
     ]);

@@ -1,12 +1,41 @@
 /**
- * Validates a create / PATCH / upsert body the way the reference describes it: unknown fields
- * are ignored, `null` clears, and each problem is reported per field (`errors.email`,
+ * Validates a create / PATCH / upsert body the way the reference describes it: members the
+ * operation's request model does not have are ignored (never rejected, never applied), `null`
+ * clears, and each problem is reported per field (`errors.email`,
  * `errors["externalRefs[0].namespace"]`). Limits come from the request models
  * (UpsertContactRequest, CreateContactRequest) and the limits page.
  */
 import type { FakeExternalRef, FieldErrors, ValidWrite } from './contact-types.js';
 
-export type WriteMode = 'create' | 'patch' | 'upsert';
+/** `ui` is a user in the Propstreet UI, who may edit every field (lists included). */
+export type WriteMode = 'create' | 'patch' | 'upsert' | 'ui';
+
+/**
+ * Members each request model has. UpdateContactRequest (PATCH by id) has `email`/`phone` but
+ * no `emails`/`phones` lists; UpsertContactRequest has the lists but no `externalRefs` and no
+ * `linkedInUrl` (docs.propstreet.com/api-reference/model/UpdateContactRequest and
+ * …/UpsertContactRequest). CreateContactRequest is not fully shown: everything is taken.
+ */
+const ALL_MEMBERS = [
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'linkedInUrl',
+  'emails',
+  'phones',
+  'primaryLanguage',
+  'tags',
+  'strategy',
+  'externalRefs',
+] as const;
+const without = (...drop: string[]) => new Set<string>(ALL_MEMBERS.filter((m) => !drop.includes(m)));
+export const REQUEST_MEMBERS: Record<WriteMode, ReadonlySet<string>> = {
+  create: without(),
+  patch: without('emails', 'phones'),
+  upsert: without('externalRefs', 'linkedInUrl'),
+  ui: without(),
+};
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const LANGUAGE = /^[a-z]{2}$/i;
@@ -21,6 +50,7 @@ const LIMITS: Record<WriteMode, Limits> = {
   create: { name: 255, email: 255, phone: 50 },
   patch: { name: 255, email: 255, phone: 50 },
   upsert: { name: 100, email: 254, phone: 20 },
+  ui: { name: 255, email: 255, phone: 50 },
 };
 
 export const MAX_TAGS = 100;
@@ -28,7 +58,15 @@ export const MAX_REFS = 50;
 
 type Result = { ok: true; write: ValidWrite } | { ok: false; errors: FieldErrors };
 
-export function validateWrite(body: unknown, mode: WriteMode): Result {
+/**
+ * `ignore` names members the server drops on top of the model's own (a fault knob: a write
+ * that silently does not take).
+ */
+export function validateWrite(
+  body: unknown,
+  mode: WriteMode,
+  ignore: ReadonlySet<string> = new Set(),
+): Result {
   const errors: FieldErrors = {};
   const fail = (field: string, message: string) => {
     const list = errors[field] ?? [];
@@ -38,7 +76,10 @@ export function validateWrite(body: unknown, mode: WriteMode): Result {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return { ok: false, errors: { $: ['The request body must be a JSON object.'] } };
   }
-  const input = body as Record<string, unknown>;
+  const members = REQUEST_MEMBERS[mode];
+  const input = Object.fromEntries(
+    Object.entries(body as Record<string, unknown>).filter(([k]) => members.has(k) && !ignore.has(k)),
+  );
   const write: ValidWrite = {};
   const limits = LIMITS[mode];
 

@@ -14,7 +14,18 @@ import type { ContactStore, StoreOutcome } from './store.js';
 export const CONTACTS_PATH = '/api/v1/network/contacts';
 const PAGE_SIZE = /^-?(?:0|[1-9]\d*)$/;
 
-export function handleContacts(store: ContactStore, req: FakeRequest, origin: string): FakeResponse {
+/** Faults beyond the shared injector's, set through the fake's control surface. */
+export interface ContactKnobs {
+  /** Body members every write drops silently (a 2xx that does not apply them). */
+  readonly ignoredMembers: Set<string>;
+}
+
+export function handleContacts(
+  store: ContactStore,
+  req: FakeRequest,
+  origin: string,
+  knobs: ContactKnobs,
+): FakeResponse {
   const rest = req.path.slice(CONTACTS_PATH.length);
   const segments = rest
     .split('/')
@@ -23,15 +34,15 @@ export function handleContacts(store: ContactStore, req: FakeRequest, origin: st
   const m = req.method;
   if (segments.length === 0) {
     if (m === 'GET') return list(store, req);
-    if (m === 'POST') return create(store, req, origin);
+    if (m === 'POST') return create(store, req, origin, knobs);
   } else if (segments[0] === 'external' && segments.length === 3) {
     const [, ns = '', id = ''] = segments;
     if (m === 'GET') return getByRef(store, req, ns, id);
-    if (m === 'PATCH') return upsert(store, req, origin, ns, id);
+    if (m === 'PATCH') return upsert(store, req, origin, ns, id, knobs);
   } else if (segments.length === 1) {
     const id = segments[0] ?? '';
     if (m === 'GET') return getOne(store, req, id);
-    if (m === 'PATCH') return patch(store, req, origin, id);
+    if (m === 'PATCH') return patch(store, req, origin, id, knobs);
     if (m === 'DELETE') return remove(store, req, origin, id);
   } else {
     return problem(404, 'No such resource.', req.path);
@@ -98,11 +109,14 @@ function getByRef(store: ContactStore, req: FakeRequest, ns: string, id: string)
   return found(c) ? ok(200, c) : problem(404, `No contact with external ref ${ns}/${id}.`, req.path);
 }
 
-/** Parses and validates the JSON body, or answers 400. */
-function body(req: FakeRequest, mode: WriteMode): ValidWrite | FakeResponse {
+/**
+ * Parses and validates the JSON body, or answers 400. Members outside the operation's request
+ * model are dropped without a word, as the reference says unknown members are.
+ */
+function body(req: FakeRequest, mode: WriteMode, knobs: ContactKnobs): ValidWrite | FakeResponse {
   if (req.bodyError !== undefined)
     return validationProblem(req.path, { $: [`The request body is not valid JSON: ${req.bodyError}`] });
-  const v = validateWrite(req.body ?? {}, mode);
+  const v = validateWrite(req.body ?? {}, mode, knobs.ignoredMembers);
   return v.ok ? v.write : validationProblem(req.path, v.errors);
 }
 
@@ -117,19 +131,29 @@ function outcome(
   status = 200,
   headers: Record<string, string> = {},
 ): FakeResponse {
-  return o.ok ? ok(status, o.contact, headers) : problem(o.status, o.detail, req.path);
+  return o.ok ? ok(status, o.contact, headers) : failed(req, o);
 }
 
-function create(store: ContactStore, req: FakeRequest, origin: string): FakeResponse {
-  const w = body(req, 'create');
+function failed(req: FakeRequest, o: Extract<StoreOutcome, { ok: false }>): FakeResponse {
+  return problem(o.status, o.detail, req.path, o.type ? { type: o.type } : {});
+}
+
+function create(store: ContactStore, req: FakeRequest, origin: string, knobs: ContactKnobs): FakeResponse {
+  const w = body(req, 'create', knobs);
   if (isResponse(w)) return w;
   if (!hasIdentifier(applyWrite(EMPTY_DATA, w))) return validationProblem(req.path, NO_IDENTIFIER);
   const o = store.create(w, origin);
   return outcome(req, o, 201, o.ok ? { Location: `${CONTACTS_PATH}/${o.contact.id}` } : {});
 }
 
-function patch(store: ContactStore, req: FakeRequest, origin: string, id: string): FakeResponse {
-  const w = body(req, 'patch');
+function patch(
+  store: ContactStore,
+  req: FakeRequest,
+  origin: string,
+  id: string,
+  knobs: ContactKnobs,
+): FakeResponse {
+  const w = body(req, 'patch', knobs);
   if (isResponse(w)) return w;
   const current = store.get(id);
   if (found(current) && !hasIdentifier(applyWrite(dataOf(current), w)))
@@ -140,7 +164,7 @@ function patch(store: ContactStore, req: FakeRequest, origin: string, id: string
 
 function remove(store: ContactStore, req: FakeRequest, origin: string, id: string): FakeResponse {
   const o = store.softDelete(id, origin, header(req, 'if-match'));
-  return o.ok ? { status: 204 } : problem(o.status, o.detail, req.path);
+  return o.ok ? { status: 204 } : failed(req, o);
 }
 
 function upsert(
@@ -149,6 +173,7 @@ function upsert(
   origin: string,
   ns: string,
   extId: string,
+  knobs: ContactKnobs,
 ): FakeResponse {
   const errors: Record<string, string[]> = {};
   if (ns.length > 50) errors.namespace = ['namespace must be at most 50 characters.'];
@@ -160,7 +185,7 @@ function upsert(
     errors.revive = [`The value '${reviveRaw}' is not valid.`];
   if (Object.keys(errors).length > 0) return validationProblem(req.path, errors);
   const revive = reviveRaw === null || reviveRaw === '' || reviveRaw.toLowerCase() === 'true';
-  const w = body(req, 'upsert');
+  const w = body(req, 'upsert', knobs);
   if (isResponse(w)) return w;
   const ref: FakeExternalRef = { namespace: ns, id: extId };
   const withRef = (refs: FakeExternalRef[]): FakeExternalRef[] =>
@@ -168,7 +193,7 @@ function upsert(
 
   const holder = store.byRef(ns, extId);
   if (holder && (holder.deletedUtc === null || revive)) {
-    const write = { ...w, externalRefs: withRef(w.externalRefs ?? holder.externalRefs) };
+    const write = { ...w, externalRefs: withRef(holder.externalRefs) };
     const action = holder.deletedUtc === null ? 'updated' : 'revived';
     return outcome(req, store.update(holder.id, write, origin, { revive: true }), 200, {
       'X-Propstreet-Upsert-Action': action,
@@ -177,12 +202,12 @@ function upsert(
   const email = w.email ?? w.emails?.[0]?.address;
   const byEmail = match === 'email' && email ? store.liveByEmail(email) : undefined;
   if (byEmail) {
-    const write = { ...w, externalRefs: withRef(w.externalRefs ?? byEmail.externalRefs) };
+    const write = { ...w, externalRefs: withRef(byEmail.externalRefs) };
     return outcome(req, store.update(byEmail.id, write, origin), 200, {
       'X-Propstreet-Upsert-Action': 'updated',
     });
   }
-  const write = { ...w, externalRefs: withRef(w.externalRefs ?? []) };
+  const write = { ...w, externalRefs: [ref] };
   if (!hasIdentifier(applyWrite(EMPTY_DATA, write))) return validationProblem(req.path, NO_IDENTIFIER);
   const o = store.create(write, origin);
   const headers: Record<string, string> = { 'X-Propstreet-Upsert-Action': 'created' };

@@ -11,6 +11,8 @@
  *   POST   /__control/clock            {now: iso|null} and/or {advanceMs}
  *   POST   /__control/rate-limit       {limit, windowMs?}
  *   POST   /__control/tokens           {token}
+ *   POST   /__control/stale-etag-status {status: 409|412}
+ *   POST   /__control/ignore-members   {members: string[]}  ([] ends it)
  *   POST   /__control/faults           a FaultRule, or {rules: FaultRule[]}; `pathRegex` for a RegExp path
  *   DELETE /__control/faults
  *   GET    /__control/requests         the request log (API calls only unless ?all=1)
@@ -69,6 +71,17 @@ function route(fake: PropstreetFake, req: FakeRequest): FakeResponse {
       return { status: 200, body: { ok: true } };
     case 'POST tokens':
       fake.addToken(String(body.token));
+      return { status: 200, body: { ok: true } };
+    case 'POST stale-etag-status': {
+      const status = Number(body.status);
+      if (status !== 409 && status !== 412) throw new Error('status must be 409 or 412');
+      fake.setStaleEtagStatus(status);
+      return { status: 200, body: { ok: true } };
+    }
+    case 'POST ignore-members':
+      if (!Array.isArray(body.members) || body.members.some((m) => typeof m !== 'string'))
+        throw new Error('members must be an array of strings');
+      fake.ignoreWriteMembers(body.members as string[]);
       return { status: 200, body: { ok: true } };
     case 'POST faults': {
       const rules = Array.isArray(body.rules) ? (body.rules as Json[]) : [body];

@@ -18,9 +18,10 @@ export function problem(
   status: number,
   detail: string,
   instance: string,
-  extra: { errors?: FieldErrors; headers?: Record<string, string> } = {},
+  extra: { errors?: FieldErrors; headers?: Record<string, string>; type?: string } = {},
 ): FakeResponse {
-  const [slug, title] = TITLES[status] ?? ['error', 'Error'];
+  const [statusSlug, title] = TITLES[status] ?? ['error', 'Error'];
+  const slug = extra.type ?? statusSlug;
   return {
     status,
     headers: { 'content-type': 'application/problem+json', ...(extra.headers ?? {}) },

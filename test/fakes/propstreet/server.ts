@@ -16,12 +16,12 @@ import {
 } from '../shared/http-fake.js';
 import type { FakeContact, SeedContact, ValidWrite } from './contact-types.js';
 import { validateWrite } from './contact-validation.js';
-import { CONTACTS_PATH, handleContacts } from './contacts-api.js';
+import { CONTACTS_PATH, type ContactKnobs, handleContacts } from './contacts-api.js';
 import { CONTROL_PATH, handleControl } from './control.js';
 import { type GenerateOptions, generateContacts } from './generate.js';
 import { problem } from './problem.js';
 import { RateWindows } from './rate-window.js';
-import { ContactStore } from './store.js';
+import { ContactStore, type StaleEtagStatus } from './store.js';
 import { type FakeOAuthClient, handleToken, TOKEN_PATH } from './token-endpoint.js';
 
 /** The token the fake accepts when none are configured. */
@@ -57,7 +57,7 @@ export interface PropstreetFake {
   seed(contacts: readonly SeedContact[]): FakeContact[];
   /** Seeds `count` generated contacts; returns how many. */
   generate(count: number, options?: GenerateOptions): number;
-  /** A user edit in the Propstreet UI: validated like a PATCH, changeOrigin `ui:user`. */
+  /** A user edit in the Propstreet UI (lists included), changeOrigin `ui:user`. */
   editAsUser(id: string, patch: ValidWrite): FakeContact;
   deleteAsUser(id: string): FakeContact;
   /** Freeze the data clock at an ISO time (writes then tie), or null to follow the wall clock. */
@@ -68,6 +68,10 @@ export interface PropstreetFake {
   contact(id: string): FakeContact | undefined;
   setRateLimit(limit: number, windowMs?: number): void;
   addToken(token: string): void;
+  /** 412 (the reference; default) or 409 (the errors guide) for a stale If-Match. */
+  setStaleEtagStatus(status: StaleEtagStatus): void;
+  /** Body members every write then drops silently (a 2xx that does not apply them); [] ends it. */
+  ignoreWriteMembers(members: readonly string[]): void;
   /** Requests to the API proper (control calls left out). */
   apiRequests(): RequestLogEntry[];
   apiWriteCount(): number;
@@ -86,6 +90,7 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
   );
   const originOf = (token: string) => `api:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
   const copy = <T>(v: T): T => structuredClone(v);
+  const knobs: ContactKnobs = { ignoredMembers: new Set() };
 
   const mustExist = (id: string): FakeContact => {
     const c = store.get(id);
@@ -113,7 +118,7 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
     }
     const res =
       req.path === CONTACTS_PATH || req.path.startsWith(`${CONTACTS_PATH}/`)
-        ? handleContacts(store, req, originOf(token))
+        ? handleContacts(store, req, originOf(token), knobs)
         : problem(404, 'No such resource.', req.path);
     return { ...res, headers: { ...decision.headers, ...(res.headers ?? {}) } };
   };
@@ -142,7 +147,7 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
     },
     editAsUser(id, patch) {
       mustExist(id);
-      const v = validateWrite(patch, 'patch');
+      const v = validateWrite(patch, 'ui');
       if (!v.ok) throw new Error(`invalid user edit: ${JSON.stringify(v.errors)}`);
       const o = store.update(id, v.write, USER_ORIGIN);
       if (!o.ok) throw new Error(`user edit failed: ${o.status} ${o.detail}`);
@@ -163,10 +168,18 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
     },
     setRateLimit: (limit, windowMs) => rate.configure(limit, windowMs),
     addToken: (token) => void tokens.add(token),
+    setStaleEtagStatus: (status) => {
+      store.staleEtagStatus = status;
+    },
+    ignoreWriteMembers: (members) => {
+      knobs.ignoredMembers.clear();
+      for (const m of members) knobs.ignoredMembers.add(m);
+    },
     apiRequests: () => http.requests.filter(isApi),
     apiWriteCount: () => http.requests.filter((r) => isApi(r) && r.method !== 'GET').length,
     reset() {
       store.reset();
+      knobs.ignoredMembers.clear();
       rate.reset();
       tokens.clear();
       for (const t of initialTokens) tokens.add(t);

@@ -20,7 +20,15 @@ interface Row {
 
 export type StoreOutcome =
   | { ok: true; contact: FakeContact; changed: boolean }
-  | { ok: false; status: 404 | 409 | 412; detail: string };
+  /** `type` names the /help page of the problem when it is not the status's own. */
+  | { ok: false; status: 404 | 409 | 412; detail: string; type?: string };
+
+/**
+ * How a stale If-Match is answered. The PATCH reference and the changelog say 412; the errors
+ * guide's table says "409 Conflict: ETag mismatch—refetch and retry", with the body the
+ * idempotency guide shows. 412 by default (the reference wins); 409 is a knob.
+ */
+export type StaleEtagStatus = 409 | 412;
 
 export interface ListQuery {
   readonly since?: string;
@@ -53,6 +61,7 @@ export class ContactStore {
   private nextId = 1001;
   private rowVersion = 11_000;
   private readonly index = new KeysetIndex((e: IndexEntry) => this.rows.get(e.n)?.rv === e.v);
+  staleEtagStatus: StaleEtagStatus = 412;
 
   reset(): void {
     this.rows.clear();
@@ -62,6 +71,7 @@ export class ContactStore {
     this.time.reset();
     this.nextId = 1001;
     this.rowVersion = 11_000;
+    this.staleEtagStatus = 412;
   }
 
   get size(): number {
@@ -118,12 +128,7 @@ export class ContactStore {
     const row = this.row(id);
     if (!row || (row.c.deletedUtc !== null && !opts.revive))
       return { ok: false, status: 404, detail: `Contact ${id} not found.` };
-    if (opts.ifMatch !== undefined && !etagMatches(opts.ifMatch, row.c.etag))
-      return {
-        ok: false,
-        status: 412,
-        detail: 'The contact was modified since the ETag in If-Match was issued.',
-      };
+    if (opts.ifMatch !== undefined && !etagMatches(opts.ifMatch, row.c.etag)) return this.stale();
     const data = applyWrite(dataOf(row.c), write);
     const reviving = row.c.deletedUtc !== null;
     if (!reviving && sameData(data, row.c)) return { ok: true, contact: row.c, changed: false };
@@ -141,12 +146,7 @@ export class ContactStore {
     if (!row) return { ok: false, status: 404, detail: `Contact ${id} not found.` };
     // Deleting twice is a no-op, so a retried DELETE whose first answer was lost succeeds.
     if (row.c.deletedUtc !== null) return { ok: true, contact: row.c, changed: false };
-    if (ifMatch !== undefined && !etagMatches(ifMatch, row.c.etag))
-      return {
-        ok: false,
-        status: 412,
-        detail: 'The contact was modified since the ETag in If-Match was issued.',
-      };
+    if (ifMatch !== undefined && !etagMatches(ifMatch, row.c.etag)) return this.stale();
     const prev = row.c;
     this.unindexEmail(row);
     const now = this.time.next();
@@ -184,9 +184,21 @@ export class ContactStore {
         existing?.c,
         updated,
       );
-      out.push(c);
+      // As committed: with its etag, change type and origin.
+      out.push(row.c);
     }
     return out;
+  }
+
+  private stale(): StoreOutcome {
+    return this.staleEtagStatus === 412
+      ? { ok: false, status: 412, detail: 'The contact was modified since the ETag in If-Match was issued.' }
+      : {
+          ok: false,
+          status: 409,
+          detail: 'The entity has been modified. Please refetch and retry.',
+          type: 'concurrency-conflict',
+        };
   }
 
   private row(id: string): Row | undefined {
