@@ -177,15 +177,23 @@ describe('stale etags: 412 and 409 both re-read and re-plan; other 409s do not',
           edited = true;
         },
       });
-      expect(r.connections[0]!.result.failures).toEqual([]);
-      // The stale etag stopped the first DELETE; the re-plan saw the edit (and, under
-      // `deletes.fromCrm: delete`, still deletes it), now with the edited version's etag.
+      // The stale etag stopped the DELETE; the re-plan saw the edit, which now beats the CRM's
+      // delete (`deletes.againstEdit: keep-edited`): no second DELETE, the unlink follows.
+      expect(r.connections[0]!.result.failures.map((f) => f.error)).toEqual([
+        expect.stringMatching(/edited in Propstreet after the delete was planned; re-planned: unlink/),
+      ]);
       expect(callsSince(e, from).filter((c) => c.includes(`${CONTACTS}/${psId}`))).toEqual([
         `DELETE ${CONTACTS}/${psId} ${status}`,
         `GET ${CONTACTS}/${psId} 200`,
-        `DELETE ${CONTACTS}/${psId} 204`,
       ]);
-      expect(e.sb.propstreet.contact(psId!)!.deletedUtc).toBeTruthy();
+      expect(e.sb.propstreet.contact(psId!)!.deletedUtc).toBeFalsy();
+      const next = (await e.run()).connections[0]!.result;
+      expect(next.failures).toEqual([]);
+      expect(next.done.unlink).toBe(1);
+      const kept = e.sb.propstreet.contact(psId!)!;
+      expect(kept.deletedUtc).toBeFalsy();
+      expect(kept.lastName).toBe('Edited-after-plan');
+      expect(kept.externalRefs.filter((x) => x.namespace === 'salesforce')).toEqual([]);
     },
   );
 });
