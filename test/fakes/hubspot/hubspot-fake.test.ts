@@ -122,6 +122,8 @@ describe('HubSpot fake', () => {
     expect(traced.status).toBe(207);
     const body = (await traced.json()) as { results: unknown[]; errors: unknown[] };
     expect(body.results).toHaveLength(1);
+    // The trace id comes back on the error only, never on a success.
+    expect(body.results[0]).not.toHaveProperty('objectWriteTraceId');
     expect(body.errors[0]).toMatchObject({ category: 'CONFLICT', context: { objectWriteTraceId: ['b'] } });
     const uniqueClash = await post('/crm/v3/objects/contacts', { properties: { propstreet_id: 'ps-taken' } });
     expect(uniqueClash.status).toBe(409);
