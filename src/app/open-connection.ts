@@ -13,7 +13,7 @@ import type { CrmAdapter } from '../crm/port.js';
 import { createSalesforceAdapter } from '../crm/salesforce/index.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
 import type { SyncSettings } from '../engine/types.js';
-import { loadMapping } from '../mapping/index.js';
+import { loadMapping, type Mapping } from '../mapping/index.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import { mapperFromMapping } from './mapper-from-mapping.js';
 
@@ -21,16 +21,39 @@ export interface OpenedConnection {
   readonly settings: SyncSettings;
   readonly crm: CrmAdapter;
   readonly mapper: RecordMapper;
+  readonly mapping: Mapping;
 }
 
-export function openMapper(connection: ConnectionConfig): RecordMapper {
-  const mapping = loadMapping(
+function connectionMapping(connection: ConnectionConfig): Mapping {
+  return loadMapping(
     connection.mapping,
     connection.mappingOverrides
       ? { overrides: connection.mappingOverrides, source: `connections.${connection.name}.mappingOverrides` }
       : undefined,
   );
-  return mapperFromMapping(mapping);
+}
+
+export function openMapper(connection: ConnectionConfig): RecordMapper {
+  return mapperFromMapping(connectionMapping(connection));
+}
+
+/**
+ * The mapper for one run, fitted to the CRM's fixed options (HubSpot enumerations such as
+ * `hs_language`), read here once. When they cannot be read, values go unchecked: the CRM then
+ * refuses a value outside its options for that record alone, and a failure that is not about
+ * options (auth, outage) meets the run's own first read, which reports it.
+ */
+export async function fitMapperToCrm(opened: OpenedConnection, logger: Logger): Promise<RecordMapper> {
+  if (!opened.crm.allowedValues) return opened.mapper;
+  try {
+    return mapperFromMapping(opened.mapping, await opened.crm.allowedValues());
+  } catch (e) {
+    logger.warn(
+      { crm: opened.crm.kind, err: e instanceof Error ? e.message : String(e) },
+      'could not read the CRM property options; values are sent unchecked',
+    );
+    return opened.mapper;
+  }
 }
 
 export function openCrm(
@@ -69,8 +92,14 @@ export function openConnection(
   connection: ConnectionConfig,
   options: { clock: Clock; logger: Logger },
 ): OpenedConnection {
-  const mapper = openMapper(connection);
-  return { settings: toSyncSettings(config, connection), crm: openCrm(connection, mapper, options), mapper };
+  const mapping = connectionMapping(connection);
+  const mapper = mapperFromMapping(mapping);
+  return {
+    settings: toSyncSettings(config, connection),
+    crm: openCrm(connection, mapper, options),
+    mapper,
+    mapping,
+  };
 }
 
 export type { PropstreetApi };

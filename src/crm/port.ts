@@ -121,5 +121,12 @@ export interface CrmAdapter {
   /** Archive (HubSpot) or delete (Salesforce, to the recycle bin). */
   delete(ids: readonly string[]): Promise<WriteResult[]>;
 
+  /**
+   * The values the CRM accepts for the mapped properties that take only fixed options (HubSpot
+   * enumerations such as `hs_language`), by property name, in the CRM's order; one read.
+   * Properties that take any value are absent. Adapters without such properties omit it.
+   */
+  allowedValues?(): Promise<ReadonlyMap<string, readonly string[]>>;
+
   usage(): CrmUsage;
 }

@@ -85,6 +85,7 @@ export function recordNotes(r: RecordPlan, crm: string): string[] {
   if (r.writeCrmKey) notes.push(`writes the Propstreet id to ${crmName(crm)}`);
   if (r.writePropstreetRef) notes.push('writes the external ref to Propstreet');
   if (r.guarded) notes.push('held back by the mass-delete guard');
+  for (const n of r.notSent ?? []) notes.push(n);
   return notes;
 }
 
