@@ -63,6 +63,12 @@ export interface WriteError {
   /** The CRM's own code, e.g. `DUPLICATE_VALUE` or `VALIDATION_ERROR`. */
   readonly crmCode?: string;
   readonly fields?: readonly string[];
+  /**
+   * The CRM refuses the record as it stands, by a rule of its own (a duplicate rule, a contact
+   * that cases depend on): the same write fails again until someone changes the record, so it
+   * is held until then (or `propsync retry`) rather than retried on every run.
+   */
+  readonly untilChanged?: boolean;
 }
 
 /** One result per input, in input order. */

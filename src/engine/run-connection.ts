@@ -281,7 +281,7 @@ function holdQuarantined(pair: PairState, failures: Map<string, Failure>): PairS
   if (changedSince) return pair;
   return {
     ...pair,
-    skipReason: `quarantined after ${failure.attempts} attempts (${failure.lastError}); edit the record or run \`propsync retry\``,
+    skipReason: `quarantined after ${failure.attempts} attempt${failure.attempts === 1 ? '' : 's'} (${failure.lastError}); edit the record or run \`propsync retry\``,
   };
 }
 
