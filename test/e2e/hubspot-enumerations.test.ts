@@ -82,4 +82,30 @@ describe('HubSpot enumerations (hs_language)', () => {
     expect(e.sb.propstreet.allContacts().find((c) => c.id === fi)?.primaryLanguage).toBe('it');
     expect(hubspotByKey(fi!)?.properties.hs_language).toBe('en-gb');
   });
+
+  it('without the options (the read is refused) sends values unchecked: HubSpot refuses only that record', async () => {
+    e = await startE2E({ salesforce: false });
+    e.sb.hubspot!.http.faults.add({
+      kind: 'status',
+      status: 403,
+      method: 'GET',
+      path: '/crm/v3/properties/contacts',
+      body: { status: 'error', message: 'This app lacks a scope', category: 'MISSING_SCOPES' },
+    });
+    const [sv, fi] = e.sb.propstreet
+      .seed([
+        { firstName: 'Sven', lastName: 'Ek', email: 'sven@unchecked.example.com', primaryLanguage: 'sv' },
+        { firstName: 'Aino', lastName: 'Virta', email: 'aino@unchecked.example.com', primaryLanguage: 'fi' },
+      ])
+      .map((c) => c.id);
+    const run = (await e.run()).connections[0]!.result;
+    expect(run.abort).toBeUndefined();
+    expect(hubspotByKey(sv!)?.properties.hs_language).toBe('sv');
+    expect(run.failures).toEqual([
+      expect.objectContaining({
+        recordId: fi,
+        error: expect.stringMatching(/^VALIDATION_ERROR: fi was not one of the allowed options/),
+      }),
+    ]);
+  });
 });
