@@ -33,6 +33,7 @@ export function mapperFromMapping(mapping: Mapping, allowed?: AllowedValues): Re
         skipped: skipped.map((s) => ({ field: s.field, message: s.message })),
       };
     },
+    withAllowedValues: (values) => mapperFromMapping(mapping, values),
     // Only mobilePhone lives inside a list (`phones`) that Propstreet replaces whole.
     needsCurrent: (fields: readonly string[]) =>
       fields.some((name) => mapping.fields.find((f) => f.name === name)?.propstreet === 'mobilePhone'),

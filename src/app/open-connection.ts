@@ -13,7 +13,7 @@ import type { CrmAdapter } from '../crm/port.js';
 import { createSalesforceAdapter } from '../crm/salesforce/index.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
 import type { SyncSettings } from '../engine/types.js';
-import { loadMapping, type Mapping } from '../mapping/index.js';
+import { loadMapping } from '../mapping/index.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import { mapperFromMapping } from './mapper-from-mapping.js';
 
@@ -21,39 +21,16 @@ export interface OpenedConnection {
   readonly settings: SyncSettings;
   readonly crm: CrmAdapter;
   readonly mapper: RecordMapper;
-  readonly mapping: Mapping;
 }
 
-function connectionMapping(connection: ConnectionConfig): Mapping {
-  return loadMapping(
+export function openMapper(connection: ConnectionConfig): RecordMapper {
+  const mapping = loadMapping(
     connection.mapping,
     connection.mappingOverrides
       ? { overrides: connection.mappingOverrides, source: `connections.${connection.name}.mappingOverrides` }
       : undefined,
   );
-}
-
-export function openMapper(connection: ConnectionConfig): RecordMapper {
-  return mapperFromMapping(connectionMapping(connection));
-}
-
-/**
- * The mapper for one run, fitted to the CRM's fixed options (HubSpot enumerations such as
- * `hs_language`), read here once. When they cannot be read, values go unchecked: the CRM then
- * refuses a value outside its options for that record alone, and a failure that is not about
- * options (auth, outage) meets the run's own first read, which reports it.
- */
-export async function fitMapperToCrm(opened: OpenedConnection, logger: Logger): Promise<RecordMapper> {
-  if (!opened.crm.allowedValues) return opened.mapper;
-  try {
-    return mapperFromMapping(opened.mapping, await opened.crm.allowedValues());
-  } catch (e) {
-    logger.warn(
-      { crm: opened.crm.kind, err: e instanceof Error ? e.message : String(e) },
-      'could not read the CRM property options; values are sent unchecked',
-    );
-    return opened.mapper;
-  }
+  return mapperFromMapping(mapping);
 }
 
 export function openCrm(
@@ -93,14 +70,8 @@ export function openConnection(
   connection: ConnectionConfig,
   options: { clock: Clock; logger: Logger },
 ): OpenedConnection {
-  const mapping = connectionMapping(connection);
-  const mapper = mapperFromMapping(mapping);
-  return {
-    settings: toSyncSettings(config, connection),
-    crm: openCrm(connection, mapper, options),
-    mapper,
-    mapping,
-  };
+  const mapper = openMapper(connection);
+  return { settings: toSyncSettings(config, connection), crm: openCrm(connection, mapper, options), mapper };
 }
 
 export type { PropstreetApi };

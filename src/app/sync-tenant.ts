@@ -10,7 +10,7 @@ import type { Logger } from '../core/logger.js';
 import { type RunProgress, runConnection } from '../engine/run-connection.js';
 import type { ConnectionResult, RecordPlan } from '../engine/types.js';
 import type { StateStore } from '../state/port.js';
-import { fitMapperToCrm, openConnection } from './open-connection.js';
+import { openConnection } from './open-connection.js';
 import { openPropstreet } from './open-propstreet.js';
 import { openTenantStore } from './open-store.js';
 
@@ -52,7 +52,6 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
       if (options.only && options.only.length > 0 && !options.only.includes(connection.name)) continue;
       const logger = options.logger;
       const opened = openConnection(config, connection, { clock, logger });
-      const mapper = await fitMapperToCrm(opened, logger);
       const propstreet = await openPropstreet(config, { clock, logger });
       const records: RecordPlan[] = [];
       try {
@@ -62,7 +61,7 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
             propstreet,
             crm: opened.crm,
             store,
-            mapper,
+            mapper: opened.mapper,
             clock,
             logger,
             connectionsInTenant: config.connections.length,

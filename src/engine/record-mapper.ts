@@ -30,6 +30,11 @@ export interface RecordMapper {
     problems: string[];
     skipped?: readonly { readonly field: string; readonly message: string }[];
   };
+  /**
+   * The same mapper, with values fitted to the CRM properties' fixed options (`allowed`, by CRM
+   * property name, as `CrmAdapter.allowedValues` reads them); a value no option fits is skipped.
+   */
+  withAllowedValues?(allowed: ReadonlyMap<string, readonly string[]>): RecordMapper;
   /** `current` is the contact as last read (null on create): list fields are rewritten from it. */
   toPropstreet(values: CanonicalValues, current: Contact | null): ContactWrite;
   /** Whether writing these fields to Propstreet needs the contact as it is now (a list field). */

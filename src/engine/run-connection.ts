@@ -16,6 +16,7 @@ import type { Failure, Scope, StateStore } from '../state/port.js';
 import { countPlan, emptyCounts } from './counts.js';
 import { createEchoDetector } from './echo-detector.js';
 import { executeChunk, nextFailure } from './execute-chunk.js';
+import { fitMapperToCrm } from './fit-mapper.js';
 import { completeNewLinks, pairsForCrm, pairsForPropstreet, type ResolverDeps } from './pair-resolver.js';
 import { type PairPlan, type PairState, planPair } from './plan-pair.js';
 import type { RecordMapper } from './record-mapper.js';
@@ -109,6 +110,7 @@ export async function runConnection(
       nextFailure(settings, knownFailures, side, recordId, error, now, true),
   });
   try {
+    const mapper = await fitMapperToCrm(deps.crm, deps.mapper, log);
     const collected = await collect(settings, deps, staging, scope, knownFailures, options, invalid, () =>
       progress('pull'),
     );
@@ -127,7 +129,7 @@ export async function runConnection(
       crm: deps.crm,
       propstreet: deps.propstreet,
       staging,
-      mapper: deps.mapper,
+      mapper,
       settings,
       scope,
       crmFullyStaged: collected.crmFullRead,
@@ -136,7 +138,7 @@ export async function runConnection(
         connectionsInTenant: deps.connectionsInTenant,
       }),
     };
-    const plan = (pair: PairState): PairPlan => planPair(pair, settings, deps.mapper, deps.crm.keyProperty);
+    const plan = (pair: PairState): PairPlan => planPair(pair, settings, mapper, deps.crm.keyProperty);
     const handle = async (pairs: PairState[]) => {
       const held = options.retryAll ? pairs : pairs.map((p) => holdQuarantined(p, knownFailures));
       const plans = (await completeNewLinks(held, resolverDeps)).map(plan);
@@ -165,7 +167,7 @@ export async function runConnection(
         store,
         scope,
         settings,
-        mapper: deps.mapper,
+        mapper,
         clock,
         knownFailures,
         replan: (pp, fresh) => plan({ ...pp.pair, propstreet: fresh, propstreetEcho: false }),
