@@ -2,6 +2,7 @@
 import type { CrmRecord } from '../crm/port.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
 import {
+  type AllowedValues,
   canonicalToCrm,
   canonicalToPropstreet,
   crmProperties,
@@ -12,7 +13,8 @@ import {
 import type { Contact } from '../propstreet/schema.js';
 import type { CanonicalValues } from '../state/port.js';
 
-export function mapperFromMapping(mapping: Mapping): RecordMapper {
+/** `allowed`: the CRM's fixed options per property, when read (values are fitted to them). */
+export function mapperFromMapping(mapping: Mapping, allowed?: AllowedValues): RecordMapper {
   const email = mapping.fields.find((f) => f.name === 'email' && f.direction !== 'to-crm');
   return {
     fields: mapping.fields.map((f) => ({ name: f.name, direction: f.direction })),
@@ -21,9 +23,17 @@ export function mapperFromMapping(mapping: Mapping): RecordMapper {
     fromPropstreet: (contact: Contact) => propstreetToCanonical(contact, mapping),
     fromCrm: (record: CrmRecord) => crmToCanonical(record, mapping),
     toCrm: (values: CanonicalValues, options?: { create?: boolean }) => {
-      const { properties, problems } = canonicalToCrm(values, mapping, options);
-      return { properties, problems: problems.map((p) => `${p.field}: ${p.message}`) };
+      const { properties, problems, skipped } = canonicalToCrm(values, mapping, {
+        ...options,
+        ...(allowed ? { allowed } : {}),
+      });
+      return {
+        properties,
+        problems: problems.map((p) => `${p.field}: ${p.message}`),
+        skipped: skipped.map((s) => ({ field: s.field, message: s.message })),
+      };
     },
+    withAllowedValues: (values) => mapperFromMapping(mapping, values),
     // Only mobilePhone lives inside a list (`phones`) that Propstreet replaces whole.
     needsCurrent: (fields: readonly string[]) =>
       fields.some((name) => mapping.fields.find((f) => f.name === name)?.propstreet === 'mobilePhone'),

@@ -60,6 +60,7 @@ export function openCrm(
     externalIdField: connection.externalIdField,
     fields: [...mapper.crmProperties],
     dailyBudgetShare: connection.dailyBudgetShare,
+    duplicateRules: connection.duplicateRules,
     clock: options.clock,
     logger: options.logger,
   });

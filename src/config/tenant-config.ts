@@ -88,6 +88,8 @@ export interface SalesforceConnectionConfig extends ConnectionCommon {
   readonly apiVersion: string;
   readonly externalIdField: string;
   readonly dailyBudgetShare: number;
+  /** `allow`: saves past duplicate-rule alerts; `respect`: a matched record fails (DUPLICATES_DETECTED). */
+  readonly duplicateRules: 'allow' | 'respect';
 }
 
 export type ConnectionConfig = HubspotConnectionConfig | SalesforceConnectionConfig;

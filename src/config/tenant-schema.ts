@@ -76,6 +76,7 @@ export const propstreetSchema = z
 export const DIRECTIONS = ['bidirectional', 'to-crm', 'from-crm'] as const;
 export const CONFLICT_POLICIES = ['propstreet-wins', 'crm-wins', 'newest-wins', 'manual'] as const;
 export const MATCH_RULES = ['externalRef', 'key', 'email'] as const;
+export const DUPLICATE_RULE_MODES = ['allow', 'respect'] as const;
 
 const deletesSchema = z
   .strictObject({
@@ -169,6 +170,10 @@ export const salesforceConnectionSchema = z
       'Propstreet_Id__c',
     ),
     dailyBudgetShare: share('Share of the org’s daily API limit this connector may use.').default(0.8),
+    duplicateRules: z.enum(DUPLICATE_RULE_MODES).default('allow').meta({
+      description:
+        'Salesforce duplicate rules with an alert: allow = save past them (Sforce-Duplicate-Rule-Header: allowSave=true); respect = a matched record fails with DUPLICATES_DETECTED.',
+    }),
   })
   .meta({ description: 'A Salesforce org.' });
 

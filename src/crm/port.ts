@@ -65,6 +65,12 @@ export interface WriteError {
   /** The CRM's own code, e.g. `DUPLICATE_VALUE` or `VALIDATION_ERROR`. */
   readonly crmCode?: string;
   readonly fields?: readonly string[];
+  /**
+   * The CRM refuses the record as it stands, by a rule of its own (a duplicate rule, a contact
+   * that cases depend on): the same write fails again until someone changes the record, so it
+   * is held until then (or `propsync retry`) rather than retried on every run.
+   */
+  readonly untilChanged?: boolean;
 }
 
 /** One result per input, in input order. */
@@ -128,6 +134,13 @@ export interface CrmAdapter {
   update(inputs: readonly UpdateInput[]): Promise<WriteResult[]>;
   /** Archive (HubSpot) or delete (Salesforce, to the recycle bin). */
   delete(ids: readonly string[]): Promise<WriteResult[]>;
+
+  /**
+   * The values the CRM accepts for the mapped properties that take only fixed options (HubSpot
+   * enumerations such as `hs_language`), by property name, in the CRM's order; one read.
+   * Properties that take any value are absent. Adapters without such properties omit it.
+   */
+  allowedValues?(): Promise<ReadonlyMap<string, readonly string[]>>;
 
   usage(): CrmUsage;
 }

@@ -60,8 +60,8 @@ interface Progress {
   psEtag: string | null;
   crmModifiedAt: string | null;
   ownEtags: string[];
-  /** Value writes failed: keep the old shadow. */
-  failed?: { message: string; retryable: boolean };
+  /** Value writes failed: keep the old shadow. `untilChanged`: held until the record changes. */
+  failed?: { message: string; retryable: boolean; untilChanged?: boolean };
   /** Only a key/ref write-back failed: the link and shadow stand, the mirror is retried. */
   mirrorFailed?: string;
   /** The side whose record lacks the mirror: a retry re-reads that record and writes it. */
@@ -117,6 +117,7 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
       p.failed = {
         message: withCode(r.error.crmCode ?? r.error.code, r.error.message),
         retryable: r.error.retryable,
+        ...(r.error.untilChanged ? { untilChanged: true } : {}),
       };
     }
   };
@@ -298,7 +299,17 @@ async function commitOutcome(
     for (const etag of p.ownEtags) if (p.psId) ownEtags.push({ propstreetId: p.psId, etag });
     if (p.pending > 0) continue;
     if (p.failed) {
-      const failure = nextFailure(deps.settings, deps.knownFailures, side, recordId, p.failed.message, now);
+      const { message, untilChanged } = p.failed;
+      const failure = nextFailure(
+        deps.settings,
+        deps.knownFailures,
+        side,
+        recordId,
+        message,
+        now,
+        false,
+        untilChanged === true,
+      );
       upsertFailures.push(failure);
       failures.push({
         side,
@@ -357,6 +368,11 @@ async function commitOutcome(
   return abort ? { succeeded, failures, refTasks, abort } : { succeeded, failures, refTasks };
 }
 
+/**
+ * `soon`: retry on the next run (a write-back, not the record's values). `untilChanged`: the CRM
+ * refuses the record as it stands, so retrying an unchanged record can only fail again: it is
+ * held at once, the way a quarantined record is, until either side changes or `propsync retry`.
+ */
 export function nextFailure(
   settings: Pick<SyncSettings, 'retryBaseMs' | 'maxAttempts'>,
   known: Map<string, Failure>,
@@ -365,11 +381,12 @@ export function nextFailure(
   error: string,
   now: Date,
   soon = false,
+  untilChanged = false,
 ): Failure {
   const key = `${side}:${recordId}`;
   const prior = known.get(key);
   const attempts = (prior?.attempts ?? 0) + 1;
-  const quarantined = attempts >= settings.maxAttempts;
+  const quarantined = untilChanged || attempts >= settings.maxAttempts;
   // A quarantined record has no next retry: the field then says when it was quarantined.
   const wait = soon || quarantined ? 0 : settings.retryBaseMs * 2 ** (attempts - 1);
   const failure: Failure = {

@@ -106,7 +106,7 @@ export function planPair(
         return done({ ...base, action: 'skip', reason: 'direction is from-crm' });
       const values = mapper.fromPropstreet(pair.propstreet);
       const changes = allChanges(pickFields(values, mapper, 'to-crm'));
-      const { properties, problems } = mapper.toCrm(toValues(changes), { create: true });
+      const { properties, problems, skipped = [] } = mapper.toCrm(toValues(changes), { create: true });
       if (problems.length > 0)
         return done({
           ...base,
@@ -115,15 +115,17 @@ export function planPair(
           problems,
           toCrm: changes,
         });
+      const sent = withoutSkipped(changes, skipped);
       return done(
         {
           ...base,
           action: 'create-in-crm',
           reason: 'new in Propstreet',
-          toCrm: changes,
+          toCrm: sent,
           writePropstreetRef: true,
+          ...notSent(skipped),
         },
-        mergedShadow(values, changes),
+        keepShadowOf(mergedShadow(values, sent), skipped, null),
         properties,
       );
     }
@@ -244,7 +246,11 @@ export function planPair(
     (pair.crm.properties[crmKeyProperty] ?? null) !== psId &&
     settings.direction !== 'from-crm';
   const mirrors = writePropstreetRef || writeCrmKey;
-  const { properties, problems } = mapper.toCrm(toValues(merge.toCrm));
+  const { properties, problems, skipped = [] } = mapper.toCrm(toValues(merge.toCrm));
+  const toCrm = withoutSkipped(merge.toCrm, skipped);
+  const changed = toCrm.length + merge.toPropstreet.length > 0;
+  // Nothing else to write, only a value the CRM does not take: say so rather than hide it as a noop.
+  const onlySkipped = !changed && !mirrors && !pair.linkedBy && skipped.length > 0;
   const plan: RecordPlan = {
     ...base,
     action:
@@ -252,25 +258,26 @@ export function planPair(
         ? 'invalid'
         : pair.linkedBy
           ? 'link'
-          : merge.toCrm.length + merge.toPropstreet.length > 0 || mirrors
+          : changed || mirrors
             ? 'update'
-            : 'noop',
+            : onlySkipped
+              ? 'skip'
+              : 'noop',
     reason:
       problems.length > 0
         ? 'a value the CRM would reject'
-        : reasonFor(
-            pair,
-            merge.conflicts.length,
-            merge.toCrm.length + merge.toPropstreet.length === 0 && mirrors,
-          ),
-    toCrm: merge.toCrm,
+        : onlySkipped
+          ? 'the only change is a value the CRM does not accept'
+          : reasonFor(pair, merge.conflicts.length, !changed && mirrors),
+    toCrm,
     toPropstreet: merge.toPropstreet,
     conflicts: merge.conflicts,
     writeCrmKey,
     writePropstreetRef,
     problems,
+    ...notSent(skipped),
   };
-  return done(plan, merge.shadow, properties);
+  return done(plan, keepShadowOf(merge.shadow, skipped, shadow), properties);
 }
 
 function reasonFor(pair: PairState, conflicts: number, mirrorOnly: boolean): string {
@@ -309,6 +316,33 @@ function pickFields(
   const out: Record<string, string | null> = {};
   for (const f of mapper.fields)
     if (f.direction === 'both' || f.direction === towards) out[f.name] = values[f.name] ?? null;
+  return out;
+}
+
+type Skipped = readonly { readonly field: string; readonly message: string }[];
+
+function withoutSkipped(changes: readonly FieldChange[], skipped: Skipped): FieldChange[] {
+  const left = new Set(skipped.map((s) => s.field));
+  return changes.filter((c) => !left.has(c.field));
+}
+
+function notSent(skipped: Skipped): { notSent?: string[] } {
+  return skipped.length > 0 ? { notSent: skipped.map((s) => s.message) } : {};
+}
+
+/**
+ * A field left out of the CRM write keeps its last-synced shadow value (null when never
+ * synced): the CRM still holds that value, and a shadow claiming otherwise would make the
+ * next run take the CRM's old value for a change and write it over Propstreet's.
+ */
+function keepShadowOf(
+  shadow: CanonicalValues | null,
+  skipped: Skipped,
+  before: CanonicalValues | null,
+): CanonicalValues | null {
+  if (skipped.length === 0 || shadow === null) return shadow;
+  const out: Record<string, string | null> = { ...shadow };
+  for (const s of skipped) out[s.field] = before?.[s.field] ?? null;
   return out;
 }
 

@@ -17,6 +17,7 @@ import { countPlan, emptyCounts } from './counts.js';
 import { createEchoDetector } from './echo-detector.js';
 import { holdTakenEmails } from './email-guard.js';
 import { executeChunk, nextFailure } from './execute-chunk.js';
+import { fitMapperToCrm } from './fit-mapper.js';
 import { missingLinkedRecords, reconcileReason } from './link-reconcile.js';
 import { completeNewLinks, pairsForCrm, pairsForPropstreet, type ResolverDeps } from './pair-resolver.js';
 import { type PairPlan, type PairState, planPair } from './plan-pair.js';
@@ -117,6 +118,7 @@ export async function runConnection(
       nextFailure(settings, knownFailures, side, recordId, error, now, true),
   });
   try {
+    const mapper = await fitMapperToCrm(deps.crm, deps.mapper, log);
     const collected = await collect(settings, deps, staging, scope, knownFailures, options, invalid, () =>
       progress('pull'),
     );
@@ -136,7 +138,7 @@ export async function runConnection(
       crm: deps.crm,
       propstreet: deps.propstreet,
       staging,
-      mapper: deps.mapper,
+      mapper,
       settings,
       scope,
       crmFullyStaged: collected.crmFullRead,
@@ -145,7 +147,7 @@ export async function runConnection(
         connectionsInTenant: deps.connectionsInTenant,
       }),
     };
-    const plan = (pair: PairState): PairPlan => planPair(pair, settings, deps.mapper, deps.crm.keyProperty);
+    const plan = (pair: PairState): PairPlan => planPair(pair, settings, mapper, deps.crm.keyProperty);
     const handle = async (pairs: PairState[]) => {
       const held = options.retryAll ? pairs : pairs.map((p) => holdQuarantined(p, knownFailures));
       const plans = (await completeNewLinks(held, resolverDeps)).map(plan);
@@ -176,7 +178,7 @@ export async function runConnection(
         store,
         scope,
         settings,
-        mapper: deps.mapper,
+        mapper,
         clock,
         knownFailures,
         replan: (pp, fresh) => plan({ ...pp.pair, propstreet: fresh, propstreetEcho: false }),
@@ -294,7 +296,7 @@ function holdQuarantined(pair: PairState, failures: Map<string, Failure>): PairS
   if (changedSince) return pair;
   return {
     ...pair,
-    skipReason: `quarantined after ${failure.attempts} attempts (${failure.lastError}); edit the record or run \`propsync retry\``,
+    skipReason: `quarantined after ${failure.attempts} attempt${failure.attempts === 1 ? '' : 's'} (${failure.lastError}); edit the record or run \`propsync retry\``,
   };
 }
 

@@ -103,6 +103,11 @@ export interface RecordPlan {
   readonly writePropstreetRef: boolean;
   /** Problems that make the record fail validation (e.g. LastName missing). */
   readonly problems: readonly string[];
+  /**
+   * Values left out of the CRM write, each with why (outside the property's options, e.g. a
+   * language HubSpot's `hs_language` does not list); the rest of the record is written.
+   */
+  readonly notSent?: readonly string[];
   /** Deletes held back by the mass-delete guard. */
   readonly guarded?: boolean;
   readonly notice?: Notice | undefined;

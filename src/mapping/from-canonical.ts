@@ -1,12 +1,13 @@
 /** Canonical values back into a CRM property set or a Propstreet write. */
 import type { Contact, ContactWrite } from '../propstreet/schema.js';
 import type { CanonicalValues } from '../state/port.js';
+import { type AllowedValues, fitToOptions, notAnOptionMessage } from './crm-options.js';
 import { fieldsFor } from './field-sets.js';
 import type { FieldMapping, Mapping } from './mapping-schema.js';
 import { normalise } from './normalise.js';
 import { type AccessorWrite, writeAccessors } from './propstreet-accessors.js';
 
-export type CrmProblemCode = 'too-long' | 'truncated' | 'required-missing';
+export type CrmProblemCode = 'too-long' | 'truncated' | 'required-missing' | 'not-an-option';
 
 export interface CrmProblem {
   /** Canonical field name. */
@@ -21,11 +22,18 @@ export interface CrmWrite {
   readonly properties: Record<string, string | null>;
   /** `too-long` and `required-missing` leave the property out; `truncated` sent a cut value. */
   readonly problems: CrmProblem[];
+  /**
+   * `not-an-option`: values the CRM's property does not accept, left out of `properties`. Not
+   * a reason to fail the record: the other fields are still written.
+   */
+  readonly skipped: CrmProblem[];
 }
 
 export interface CanonicalToCrmOptions {
   /** A create: fields absent from `values` count as null, so defaults and required apply. */
   readonly create?: boolean;
+  /** The CRM's fixed options per property (read from the CRM once per run). */
+  readonly allowed?: AllowedValues;
 }
 
 function present(values: Partial<CanonicalValues>, name: string): boolean {
@@ -50,6 +58,7 @@ export function canonicalToCrm(
 ): CrmWrite {
   const properties: Record<string, string | null> = {};
   const problems: CrmProblem[] = [];
+  const skipped: CrmProblem[] = [];
   for (const field of fieldsFor(mapping, 'crm', 'write')) {
     if (!present(values, field.name) && !options.create) continue;
     let value = normalise(field, values[field.name]) ?? field.default;
@@ -80,9 +89,23 @@ export function canonicalToCrm(
       });
       value = cut(field, value, field.maxLength);
     }
+    const choices = options.allowed?.get(field.crm);
+    if (value !== null && choices !== undefined) {
+      const fitted = fitToOptions(field, value, choices);
+      if (fitted === undefined) {
+        skipped.push({
+          field: field.name,
+          crm: field.crm,
+          code: 'not-an-option',
+          message: notAnOptionMessage(field.crm, value, choices),
+        });
+        continue;
+      }
+      value = fitted;
+    }
     properties[field.crm] = value;
   }
-  return { properties, problems };
+  return { properties, problems, skipped };
 }
 
 /**

@@ -1,4 +1,5 @@
 /** The field mapping layer: mapping files, and canonical values to and from both sides. */
+export { type AllowedValues, fitToOptions } from './crm-options.js';
 export { type Access, crmProperties, fieldsFor } from './field-sets.js';
 export {
   type CanonicalToCrmOptions,

@@ -94,6 +94,7 @@ export function recordNotes(r: RecordPlan, crm: string): string[] {
   if (r.writePropstreetRef) notes.push('writes the external ref to Propstreet');
   if (r.guarded) notes.push('held back by the mass-delete guard');
   if (r.notice && r.notice.text !== r.reason) notes.push(r.notice.text);
+  for (const n of r.notSent ?? []) notes.push(n);
   return notes;
 }
 

@@ -105,6 +105,7 @@ describe('loadTenantConfig: valid files', () => {
       apiVersion: '62.0',
       externalIdField: 'Propstreet_Id__c',
       dailyBudgetShare: 0.8,
+      duplicateRules: 'allow',
       refreshToken: undefined,
       mapping: join(dir, 'mappings/sf.yaml'),
       mappingIsDefault: false,

@@ -40,6 +40,7 @@ describe('canonicalToCrm', () => {
           message: 'LastName is required and has no value',
         },
       ],
+      skipped: [],
     });
   });
 
@@ -62,6 +63,36 @@ describe('canonicalToCrm', () => {
     const { properties, problems } = canonicalToCrm({ jobTitle: title }, salesforce);
     expect(properties.Title).toBe(`${'a'.repeat(126)}😀`);
     expect(problems.map((p) => p.code)).toEqual(['truncated']);
+  });
+
+  it("fits a value to the CRM property's options, and leaves out one it has no option for", () => {
+    const hubspot = loadMapping('mappings/hubspot.contacts.yaml');
+    const allowed = new Map([['hs_language', ['sv', 'en-us', 'en-gb', 'pt-br', 'DE']]]);
+    const write = (language: string) => canonicalToCrm({ language, firstName: 'Åsa' }, hubspot, { allowed });
+    expect(write('sv')).toEqual({
+      properties: { hs_language: 'sv', firstname: 'Åsa' },
+      problems: [],
+      skipped: [],
+    });
+    // No bare "en" in this portal: the first English option, which reads back as "en".
+    expect(write('en').properties.hs_language).toBe('en-us');
+    expect(crmToCanonical({ properties: { hs_language: 'en-us' } }, hubspot).language).toBe('en');
+    expect(write('pt').properties.hs_language).toBe('pt-br');
+    expect(write('de').properties.hs_language).toBe('DE');
+    const finnish = write('fi');
+    expect(finnish.properties).toEqual({ firstname: 'Åsa' });
+    expect(finnish.problems).toEqual([]);
+    expect(finnish.skipped).toEqual([
+      {
+        field: 'language',
+        crm: 'hs_language',
+        code: 'not-an-option',
+        message: `hs_language: "fi" is not one of the CRM's options for this property (sv, en-us, en-gb, pt-br, DE); not sent`,
+      },
+    ]);
+    // Clearing needs no option; a property without a list takes anything.
+    expect(write('').properties).toEqual({ hs_language: null, firstname: 'Åsa' });
+    expect(canonicalToCrm({ language: 'fi' }, hubspot).properties).toEqual({ hs_language: 'fi' });
   });
 
   it('writes a constant field on create', () => {

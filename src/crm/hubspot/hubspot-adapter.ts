@@ -95,6 +95,7 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): CrmAdapter
     upsertByKey: (inputs) => writer.upsertByKey(inputs),
     update: (inputs) => writer.update(inputs),
     delete: (ids) => writer.delete(ids),
+    allowedValues: () => setup.allowedValues(),
     usage: () => transport.usage(),
   };
 }

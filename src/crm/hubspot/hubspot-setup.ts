@@ -22,6 +22,8 @@ export interface SetupOptions {
 interface PropertyInfo {
   name: string;
   hasUniqueValue?: boolean;
+  type?: string;
+  options?: readonly { value: string }[];
 }
 
 function failure(name: string, e: unknown): Check {
@@ -61,6 +63,23 @@ export class HubSpotSetup {
       }
     }
     return this.check();
+  }
+
+  /**
+   * The options of the mapped enumeration properties (e.g. `hs_language`), from the same
+   * listing `check` reads: HubSpot refuses any other value (VALIDATION_ERROR, INVALID_OPTION).
+   */
+  async allowedValues(): Promise<Map<string, string[]>> {
+    const mapped = new Set(this.options.properties);
+    const out = new Map<string, string[]>();
+    for (const p of await this.listProperties()) {
+      if (!mapped.has(p.name) || p.type !== 'enumeration' || !p.options?.length) continue;
+      out.set(
+        p.name,
+        p.options.map((o) => o.value),
+      );
+    }
+    return out;
   }
 
   private async missingProperties(): Promise<string[]> {

@@ -1,8 +1,10 @@
 /**
  * Writes: upsert by the key property (a retried create can never duplicate), update by id,
- * archive by id; 100 inputs per call, results per input in input order. Each input carries
- * `objectWriteTraceId` = its index, so results and 207 errors map back to inputs even though
- * HubSpot returns them in no particular order.
+ * archive by id; 100 inputs per call, results per input in input order. HubSpot returns
+ * results in no particular order and echoes `objectWriteTraceId` only on errors (its
+ * error-handling guide), so a success is matched by what it carries: the record id for an
+ * update, the key property for an upsert (sent among the properties, so it comes back).
+ * Each input still carries `objectWriteTraceId` = its index, which 207 errors name.
  */
 
 import type { UpdateInput, UpsertInput, WriteResult } from '../port.js';
@@ -17,7 +19,6 @@ interface BatchData {
   results: {
     id: string;
     properties: Record<string, string | null>;
-    objectWriteTraceId?: string;
     _new?: boolean;
     updatedAt?: Date;
   }[];
@@ -116,7 +117,9 @@ export class HubSpotWriter {
     );
     // Repeated ids must be written in input order, so they go one batch at a time.
     await pool(tasks, repeats ? 1 : this.options.maxConcurrency);
-    return results.map(
+    // Array.from, not map: map skips the holes of inputs that got no answer at all.
+    return Array.from(
+      results,
       (r) =>
         r ?? {
           ok: false,
@@ -134,7 +137,9 @@ export class HubSpotWriter {
     const api = transport.client.crm.contacts.batchApi;
     const inputs = batch.map((i) => ({
       id: i.id,
-      properties: i.properties,
+      // The key among the properties too: HubSpot returns the properties an input wrote, which
+      // is how an upsert result is matched to its input.
+      properties: op === 'upsert' ? { ...i.properties, [keyProperty]: i.id } : i.properties,
       objectWriteTraceId: String(i.index),
       ...(op === 'upsert' ? { idProperty: keyProperty } : {}),
     }));
@@ -150,9 +155,7 @@ export class HubSpotWriter {
     const byId = new Map(batch.map((i) => [i.id, i]));
     const done = new Set<Item>();
     for (const r of checkObjects<BatchData['results'][number]>(data.results, 'POST', `${PATH}/${op}`)) {
-      const item =
-        (r.objectWriteTraceId === undefined ? undefined : byTrace.get(r.objectWriteTraceId)) ??
-        byId.get(op === 'upsert' ? (r.properties[keyProperty] ?? '') : r.id);
+      const item = byId.get(op === 'upsert' ? (r.properties?.[keyProperty] ?? '') : r.id);
       if (!item || done.has(item)) continue;
       done.add(item);
       results[item.index] = {

@@ -8,6 +8,10 @@
  * When a call fails as a whole: if it was the operation's first call the error is thrown; after
  * that, earlier calls have been applied, so their results are returned and the failure is
  * reported on each record of the failed and remaining calls instead of being thrown away.
+ *
+ * Creates and updates carry `Sforce-Duplicate-Rule-Header: allowSave=true` unless duplicate
+ * rules are to be respected: real orgs have the standard Contact rule on (Allow with Alert),
+ * and through the API its alert is an error unless the request says to save past it.
  */
 import { PayloadError, PropsyncError } from '../../core/errors.js';
 import type { UpdateInput, UpsertInput, WriteError, WriteResult } from '../port.js';
@@ -49,11 +53,20 @@ function blank(value: string | null | undefined): boolean {
   return value === undefined || value === null || value.trim() === '';
 }
 
+/** Salesforce's header (REST API "Duplicate Rule Header", API 52.0+): save past rule alerts. */
+const ALLOW_SAVE = { 'Sforce-Duplicate-Rule-Header': 'allowSave=true' } as const;
+
 export class ContactWriter {
+  /** Headers for creates and updates (the duplicate rule header, or none). */
+  private readonly saveHeaders: Readonly<Record<string, string>>;
+
   constructor(
     private readonly client: SalesforceClient,
     private readonly externalIdField: string,
-  ) {}
+    duplicateRules: 'allow' | 'respect' = 'allow',
+  ) {
+    this.saveHeaders = duplicateRules === 'allow' ? ALLOW_SAVE : {};
+  }
 
   async upsertByKey(inputs: readonly UpsertInput[]): Promise<WriteResult[]> {
     const results: WriteResult[] = new Array(inputs.length);
@@ -78,7 +91,9 @@ export class ContactWriter {
     const path = `/composite/sobjects/Contact/${this.externalIdField}`;
     await this.inChunks(pending, results, async (chunk) => {
       const res = await this.client.call('write', { method: 'PATCH', path }, true, () =>
-        this.client.conn.sobject('Contact').upsert(chunk, this.externalIdField, { allOrNone: false }),
+        this.client.conn
+          .sobject('Contact')
+          .upsert(chunk, this.externalIdField, { allOrNone: false, headers: { ...this.saveHeaders } }),
       );
       return chunk.map((_, j) => toResult(res[j]));
     });
@@ -110,7 +125,7 @@ export class ContactWriter {
         () =>
           this.client.conn.sobject('Contact').update(
             chunk.map((r) => ({ ...r, Id: r.Id as string })),
-            { allOrNone: false },
+            { allOrNone: false, headers: { ...this.saveHeaders } },
           ),
       );
       return chunk.map((r, j) => toResult(res[j], r.Id ?? undefined));
@@ -158,7 +173,7 @@ export class ContactWriter {
           .sobject('Contact')
           .update(
             { ...input.properties, Id: input.id },
-            { headers: { 'If-Unmodified-Since': since.toUTCString() } },
+            { headers: { ...this.saveHeaders, 'If-Unmodified-Since': since.toUTCString() } },
           ),
       );
       return toResult(res, input.id);

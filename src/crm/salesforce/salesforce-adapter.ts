@@ -34,6 +34,12 @@ export interface SalesforceAdapterOptions {
   readonly fields: readonly string[];
   /** Share of the org's daily API limit after which this adapter stops calling (default 0.8). */
   readonly dailyBudgetShare?: number | undefined;
+  /**
+   * Duplicate rules whose action is Allow with Alert block API saves unless asked to save past
+   * them. `allow` (default) sends `Sforce-Duplicate-Rule-Header: allowSave=true` with every
+   * create and update; `respect` does not, so a record a rule matches fails (DUPLICATES_DETECTED).
+   */
+  readonly duplicateRules?: 'allow' | 'respect' | undefined;
   readonly clock?: Clock | undefined;
   readonly logger?: Logger | undefined;
   readonly retryPolicy?: RetryPolicy | undefined;
@@ -81,7 +87,7 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmA
     retryPolicy: options.retryPolicy,
   });
   const reader = new ContactReader(client, fields, externalIdField);
-  const writer = new ContactWriter(client, externalIdField);
+  const writer = new ContactWriter(client, externalIdField, options.duplicateRules ?? 'allow');
 
   return {
     kind: 'salesforce',

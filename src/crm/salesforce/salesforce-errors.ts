@@ -45,9 +45,14 @@ function crmCodeOf(e: JsforceError): string {
   return code;
 }
 
-const RECORD_CODES: Readonly<Record<string, { code: WriteErrorCode; retryable: boolean }>> = {
+const RECORD_CODES: Readonly<
+  Record<string, { code: WriteErrorCode; retryable: boolean; untilChanged?: true }>
+> = {
   DUPLICATE_VALUE: { code: 'duplicate', retryable: false },
-  DUPLICATES_DETECTED: { code: 'duplicate', retryable: false },
+  // A duplicate rule's verdict depends on the record's data: the same write gets the same answer.
+  DUPLICATES_DETECTED: { code: 'duplicate', retryable: false, untilChanged: true },
+  // The contact is in use (cases, a portal user): no retry deletes it until that changes.
+  DELETE_FAILED: { code: 'invalid', retryable: false, untilChanged: true },
   DUPLICATE_EXTERNAL_ID: { code: 'duplicate', retryable: false },
   REQUIRED_FIELD_MISSING: { code: 'required-missing', retryable: false },
   ENTITY_IS_DELETED: { code: 'not-found', retryable: false },
@@ -127,17 +132,40 @@ export interface SalesforceSaveError {
   readonly message?: string | undefined;
   readonly fields?: readonly string[] | undefined;
   readonly duplicateResult?: {
+    readonly duplicateRule?: string;
     readonly matchResults?: readonly {
       readonly matchRecords?: readonly { readonly record?: { readonly Id?: string } }[];
     }[];
   };
 }
 
+/**
+ * The record a unique index clash names (DUPLICATE_VALUE "… on record with id: 003…"): the
+ * same key, so the same person. A duplicate *rule*'s matches (DUPLICATES_DETECTED) are only
+ * possible duplicates by fuzzy name or email: never offered for linking.
+ */
 function existingIdOf(e: SalesforceSaveError): string | undefined {
-  for (const result of e.duplicateResult?.matchResults ?? []) {
-    for (const match of result.matchRecords ?? []) if (match.record?.Id) return match.record.Id;
-  }
+  if ((e.statusCode ?? e.errorCode) === 'DUPLICATES_DETECTED') return undefined;
   return /record with id: ([a-zA-Z0-9]{15,18})/.exec(e.message ?? '')?.[1];
+}
+
+function matchedIds(e: SalesforceSaveError): string[] {
+  return (e.duplicateResult?.matchResults ?? []).flatMap((r) =>
+    (r.matchRecords ?? []).flatMap((m) => (m.record?.Id ? [m.record.Id] : [])),
+  );
+}
+
+/** What to do about a code the record cannot get past by retrying, said once in the message. */
+function advice(e: SalesforceSaveError): string {
+  const code = e.statusCode ?? e.errorCode;
+  if (code === 'DUPLICATES_DETECTED') {
+    const ids = matchedIds(e);
+    const rule = e.duplicateResult?.duplicateRule;
+    return ` (duplicate rule${rule ? ` ${rule}` : ''} matched ${ids.length ? ids.join(', ') : 'another record'}; not linked to it: merge the records in Salesforce, or set duplicateRules: allow to save past the rule's alert)`;
+  }
+  if (code === 'DELETE_FAILED')
+    return ' (Salesforce keeps a contact that cases or a portal user depend on: detach them, or delete the contact in Salesforce)';
+  return '';
 }
 
 export function toWriteError(errors: readonly SalesforceSaveError[] | undefined): WriteError {
@@ -146,14 +174,17 @@ export function toWriteError(errors: readonly SalesforceSaveError[] | undefined)
   const mapped = RECORD_CODES[crmCode] ?? { code: 'unknown' as const, retryable: false };
   const existingId = first && mapped.code === 'duplicate' ? existingIdOf(first) : undefined;
   const fields = (errors ?? []).flatMap((e) => e.fields ?? []);
+  const message = (errors ?? [])
+    .map((e) => `${e.statusCode ?? e.errorCode}: ${(e.message ?? '').trim()}${advice(e)}`)
+    .join('; ');
   return {
     code: mapped.code,
-    message:
-      (errors ?? []).map((e) => `${e.statusCode ?? e.errorCode}: ${e.message ?? ''}`).join('; ') || crmCode,
+    message: message || crmCode,
     retryable: mapped.retryable,
     crmCode,
     ...(existingId ? { existingId } : {}),
     ...(fields.length ? { fields } : {}),
+    ...(mapped.untilChanged ? { untilChanged: true } : {}),
   };
 }
 

@@ -76,4 +76,31 @@ describe('HubSpot check and setup', () => {
     expect(result.ok).toBe(false);
     expect(result.checks.find((c) => c.name === 'mapped-properties')?.message).toMatch(/favourite_colour/);
   });
+
+  it('reads the options of the mapped enumerations in one call, and only theirs', async () => {
+    started = await startHubSpot(FAST, FAST_LIMITS, true);
+    started.fake.control.defineProperty({ name: 'propstreet_tier', options: ['gold', 'silver'] });
+    started.fake.control.setPropertyOptions('hs_language', ['sv', 'en-us', 'fi']);
+    const adapter = createHubSpotAdapter({
+      accessToken: 'pat-na1-setup-token-0001',
+      basePath: started.fake.url,
+      // lifecyclestage is an enumeration without a fixed list here: it must not show up.
+      properties: [...MAPPED, 'hs_language', 'propstreet_tier', 'lifecyclestage'],
+      limits: FAST_LIMITS,
+    });
+    const before = started.fake.control.apiRequests().length;
+    const allowed = await adapter.allowedValues?.();
+    expect(allowed).toEqual(
+      new Map([
+        ['hs_language', ['sv', 'en-us', 'fi']],
+        ['propstreet_tier', ['gold', 'silver']],
+      ]),
+    );
+    expect(
+      started.fake.control
+        .apiRequests()
+        .slice(before)
+        .map((r) => `${r.method} ${r.path}`),
+    ).toEqual(['GET /crm/v3/properties/contacts']);
+  });
 });

@@ -37,14 +37,23 @@ describe('HubSpot writes', () => {
     expect(live.every((c) => c.properties.jobtitle === 'CTO')).toBe(true);
   });
 
-  it('maps results to inputs although HubSpot returns them in another order', async () => {
+  it('maps upsert results to inputs by the key: out of order, no trace ids echoed', async () => {
     started = await startHubSpot();
     const { fake, adapter } = started;
+    // Ten of the thirty exist already, so creates and updates come back interleaved.
+    const existing = fake.control.seed(
+      Array.from({ length: 10 }, (_, i) => ({ properties: { [KEY]: `ps-o-${i * 3}` } })),
+    );
     const inputs = Array.from({ length: 30 }, (_, i) => person(i, 'o'));
     const results = await adapter.upsertByKey(inputs);
-    results.forEach((r, i) => {
-      expect(r.ok && fake.control.get(r.id)?.properties[KEY]).toBe(inputs[i]?.key);
-    });
+    expect(results).toHaveLength(30);
+    for (const [i, r] of results.entries()) {
+      if (!r.ok) throw new Error(`input ${i} failed: ${r.error.message}`);
+      expect(fake.control.get(r.id)?.properties[KEY]).toBe(inputs[i]?.key);
+      expect(fake.control.get(r.id)?.properties.firstname).toBe(`F${i}`);
+      expect(r.created).toBe(i % 3 !== 0);
+      if (i % 3 === 0) expect(r.id).toBe(existing[i / 3]);
+    }
   });
 
   it('writes a key repeated in one call in input order, last value winning', async () => {

@@ -85,21 +85,53 @@ describe('Salesforce adapter writes', () => {
     expect(h.fake.control.getByKey('part-2')).toMatchObject({ LastName: 'Last 2' });
   });
 
-  it('reports duplicates with the record Salesforce matched', async () => {
-    const existing = h.fake.control.create({ LastName: 'Human', Email: 'dupe@example.com' });
-    h.fake.control.setDuplicateRuleOnEmail(true);
-    try {
-      const [byRule] = await h.adapter.upsertByKey([
-        { key: 'dupe-1', properties: { LastName: 'Copy', Email: 'DUPE@example.com' } },
-      ]);
-      expect(failed(byRule)).toMatchObject({
-        code: 'duplicate',
-        crmCode: 'DUPLICATES_DETECTED',
-        existingId: existing,
-      });
-    } finally {
-      h.fake.control.setDuplicateRuleOnEmail(false);
-    }
+  it("saves past the org's duplicate rule by default (allowSave), as real orgs need", async () => {
+    const human = h.fake.control.create({ FirstName: 'Anna', LastName: 'Berg', Email: 'anna@example.com' });
+    const [fuzzy, byEmail] = await h.adapter.upsertByKey([
+      { key: 'allow-1', properties: { FirstName: 'Ana', LastName: 'Berg' } },
+      { key: 'allow-2', properties: { LastName: 'Other', Email: 'ANNA@example.com' } },
+    ]);
+    expect(fuzzy).toMatchObject({ ok: true, created: true });
+    expect(byEmail).toMatchObject({ ok: true, created: true });
+    const [edit] = await h.adapter.update([{ id: human, properties: { FirstName: 'Annie' } }]);
+    expect(edit).toMatchObject({ ok: true, id: human });
+  });
+
+  it('with duplicateRules: respect, fails a record the rule matches, never pointing at the match', async () => {
+    const respect = h.makeAdapter({ duplicateRules: 'respect' });
+    const human = h.fake.control.create({ FirstName: 'Bo', LastName: 'Lind', Email: 'bo@example.com' });
+    const [matched, fine] = await respect.upsertByKey([
+      { key: 'respect-1', properties: { FirstName: 'Bo', LastName: 'Lind' } },
+      { key: 'respect-2', properties: { FirstName: 'Cecilia', LastName: 'Norrman' } },
+    ]);
+    const error = failed(matched);
+    expect(error).toMatchObject({
+      code: 'duplicate',
+      crmCode: 'DUPLICATES_DETECTED',
+      retryable: false,
+      untilChanged: true,
+    });
+    // A fuzzy match is not the same person for sure: no existingId, so the engine never links it.
+    expect(error.existingId).toBeUndefined();
+    expect(error.message).toBe(
+      `DUPLICATES_DETECTED: Use one of these records? (duplicate rule Standard_Contact_Duplicate_Rule matched ${human}; not linked to it: merge the records in Salesforce, or set duplicateRules: allow to save past the rule's alert)`,
+    );
+    expect(fine).toMatchObject({ ok: true, created: true });
+    expect(h.fake.control.getByKey('respect-1')).toBeUndefined();
+
+    // The conditional single-record update reports it the same way.
+    if (!fine?.ok) throw new Error('setup failed');
+    const stamp = String(h.fake.control.get(fine.id)?.LastModifiedDate);
+    const [single] = await respect.update([
+      { id: fine.id, properties: { FirstName: 'Bo', LastName: 'Lind' }, ifUnmodifiedSince: stamp },
+    ]);
+    expect(failed(single)).toMatchObject({
+      code: 'duplicate',
+      crmCode: 'DUPLICATES_DETECTED',
+      untilChanged: true,
+    });
+
+    // A unique-index clash does name the record holding the key: that one may be linked.
     const [a, b] = await h.adapter.upsertByKey(contacts(2, 'uniq'));
     if (!a?.ok || !b?.ok) throw new Error('setup failed');
     const [clash] = await h.adapter.update([{ id: b.id, properties: { Propstreet_Id__c: 'uniq-0' } }]);
@@ -135,6 +167,25 @@ describe('Salesforce adapter writes', () => {
     expect(ok).toMatchObject({ ok: true, id: c.id });
     expect(h.fake.control.get(c.id)?.Title).toBe('Fresh');
     h.fake.control.useRealClock();
+  });
+
+  it('fails the delete of a contact that cases depend on alone, held until it changes', async () => {
+    const [a, b, c] = await h.adapter.upsertByKey(contacts(3, 'case'));
+    if (!a?.ok || !b?.ok || !c?.ok) throw new Error('setup failed');
+    const caseNumber = h.fake.control.attachCase(b.id);
+    const results = await h.adapter.delete([a.id, b.id, c.id]);
+    expect(results[0]).toEqual({ ok: true, id: a.id, created: false });
+    expect(results[2]).toEqual({ ok: true, id: c.id, created: false });
+    expect(failed(results[1])).toEqual({
+      code: 'invalid',
+      crmCode: 'DELETE_FAILED',
+      retryable: false,
+      untilChanged: true,
+      message: `DELETE_FAILED: Your attempt to delete First Last 1 could not be completed because it is associated with the following cases.: ${caseNumber} (Salesforce keeps a contact that cases or a portal user depend on: detach them, or delete the contact in Salesforce)`,
+    });
+    expect(h.fake.control.get(b.id)?.IsDeleted).toBe(false);
+    h.fake.control.detachCases(b.id);
+    expect(await h.adapter.delete([b.id])).toEqual([{ ok: true, id: b.id, created: false }]);
   });
 
   it('deletes to the recycle bin; a second delete is not-found', async () => {

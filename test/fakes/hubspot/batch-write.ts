@@ -4,7 +4,8 @@
  * Existing ID: N"), unless every input carries `objectWriteTraceId` on an endpoint that
  * supports multi-status, in which case bad inputs are listed in a 207 next to the good
  * ones. Ids that do not exist (update) and injected rejections (multi-status mode) always
- * come back as 207 errors. Results are not in input order, as on HubSpot.
+ * come back as 207 errors. Results are not in input order, as on HubSpot, and carry no
+ * `objectWriteTraceId` (errors do, in `context`).
  */
 import type { FakeResponse } from '../shared/http-fake.js';
 import { byTieRank, NOT_FOUND_MESSAGE } from './batch-common.js';
@@ -165,11 +166,12 @@ export function batchWrite(ctx: FakeContext, op: Op, body: unknown): FakeRespons
     }
     const isNew = target === undefined;
     const c = target ? store.update(target, input.properties) : store.create(keyed(op, input, undefined));
-    const names = [...Object.keys(input.properties), ...(input.idProperty ? [input.idProperty] : [])];
+    // Only the properties the input wrote come back (plus the ones HubSpot always returns);
+    // the `idProperty` value and `objectWriteTraceId` are not echoed on a success. HubSpot
+    // documents the trace id for errors only, so a client must match results another way.
     results.push({
-      ...publicObject(store, c, names),
+      ...publicObject(store, c, Object.keys(input.properties)),
       ...(op === 'upsert' ? { new: isNew } : {}),
-      ...(input.traceId === undefined ? {} : { objectWriteTraceId: input.traceId }),
     });
   }
   results.sort(byTieRank);

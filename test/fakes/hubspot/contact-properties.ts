@@ -1,9 +1,18 @@
 /**
  * The contact property schema the fake knows: HubSpot's default contact properties that
  * matter to a sync, plus custom ones created through the properties API. Writes to a name
- * not in here fail with PROPERTY_DOESNT_EXIST, as they do on HubSpot.
+ * not in here fail with PROPERTY_DOESNT_EXIST, as they do on HubSpot; an `enumeration` with
+ * options takes only their values (INVALID_OPTION otherwise).
  */
 export type PropertyType = 'string' | 'number' | 'datetime' | 'date' | 'enumeration' | 'bool';
+
+/** One choice of an enumeration property, as the properties API lists it. */
+export interface PropertyOption {
+  readonly label: string;
+  readonly value: string;
+  readonly displayOrder: number;
+  readonly hidden: boolean;
+}
 
 export interface PropertyDefinition {
   readonly name: string;
@@ -16,11 +25,20 @@ export interface PropertyDefinition {
   readonly readOnly: boolean;
   readonly hubspotDefined: boolean;
   readonly createdAt: string;
+  /** The allowed values of an enumeration (empty: any value, as for the read-only lists). */
+  readonly options: readonly PropertyOption[];
 }
 
 const EPOCH = '2019-08-06T02:43:14.491Z';
 
-function std(name: string, label: string, type: PropertyType, fieldType: string, readOnly = false) {
+function std(
+  name: string,
+  label: string,
+  type: PropertyType,
+  fieldType: string,
+  readOnly = false,
+  options: readonly PropertyOption[] = [],
+) {
   return {
     name,
     label,
@@ -31,8 +49,33 @@ function std(name: string, label: string, type: PropertyType, fieldType: string,
     readOnly,
     hubspotDefined: true,
     createdAt: EPOCH,
+    options,
   } satisfies PropertyDefinition;
 }
+
+export function optionsOf(values: readonly (readonly [value: string, label: string])[]): PropertyOption[] {
+  return values.map(([value, label], displayOrder) => ({ label, value, displayOrder, hidden: false }));
+}
+
+/**
+ * `hs_language` ("Preferred language"): HubSpot's own list of language and locale codes. A
+ * portal has dozens; these are the ones the tests need, in HubSpot's style (lower-case
+ * `en`, `en-us`, `pt-br`). The full list is not published as data, so this subset is a guess
+ * in its extent, not in its form.
+ */
+export const HS_LANGUAGE_OPTIONS = optionsOf([
+  ['da', 'Danish'],
+  ['de', 'German'],
+  ['en', 'English'],
+  ['en-gb', 'English - United Kingdom'],
+  ['en-us', 'English - United States'],
+  ['es', 'Spanish'],
+  ['fr', 'French'],
+  ['nl', 'Dutch'],
+  ['no', 'Norwegian'],
+  ['pt-br', 'Portuguese - Brazil'],
+  ['sv', 'Swedish'],
+]);
 
 export function standardContactProperties(): PropertyDefinition[] {
   return [
@@ -51,7 +94,7 @@ export function standardContactProperties(): PropertyDefinition[] {
     std('website', 'Website URL', 'string', 'text'),
     std('city', 'City', 'string', 'text'),
     std('country', 'Country/Region', 'string', 'text'),
-    std('hs_language', 'Preferred language', 'enumeration', 'select'),
+    std('hs_language', 'Preferred language', 'enumeration', 'select', false, HS_LANGUAGE_OPTIONS),
     std('lifecyclestage', 'Lifecycle Stage', 'enumeration', 'radio'),
   ];
 }
@@ -68,6 +111,17 @@ export const DEFAULT_RETURNED = [
   'lastmodifieddate',
   'lastname',
 ];
+
+/**
+ * The values of `raw` an enumeration with options refuses: a `checkbox` (multiple choice)
+ * takes `;`-separated values, each of which must be an option; `""` clears and is fine.
+ */
+export function invalidOptions(def: PropertyDefinition, raw: string): string[] {
+  if (def.type !== 'enumeration' || def.options.length === 0 || raw === '') return [];
+  const allowed = new Set(def.options.map((o) => o.value));
+  const values = def.fieldType === 'checkbox' ? raw.split(';') : [raw];
+  return values.filter((v) => !allowed.has(v));
+}
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

@@ -4,7 +4,12 @@
  * clock (so thousands of records can share one `lastmodifieddate`) and an optional search
  * indexing delay (search shows the previous version of a record until it is indexed).
  */
-import { isValidEmail, type PropertyDefinition, standardContactProperties } from './contact-properties.js';
+import {
+  invalidOptions,
+  isValidEmail,
+  type PropertyDefinition,
+  standardContactProperties,
+} from './contact-properties.js';
 import type { PropertyIssue } from './fake-errors.js';
 
 export interface StoredContact {
@@ -124,6 +129,13 @@ export class ContactStore {
         });
       } else if (name === 'email' && typeof raw === 'string' && raw !== '' && !isValidEmail(raw)) {
         issues.push({ name, error: 'INVALID_EMAIL', message: `Email address ${raw} is invalid` });
+      } else if (raw !== null && typeof raw !== 'object' && invalidOptions(def, String(raw)).length > 0) {
+        // HubSpot's wording (v3 VALIDATION_ERROR, INVALID_OPTION): the value, then the allowed values.
+        issues.push({
+          name,
+          error: 'INVALID_OPTION',
+          message: `${String(raw)} was not one of the allowed options: [${def.options.map((o) => o.value).join(', ')}]`,
+        });
       } else if (raw !== null && typeof raw === 'object') {
         issues.push({
           name,

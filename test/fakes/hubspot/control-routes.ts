@@ -46,6 +46,8 @@ export function handleControl(
     if (req.method === 'GET' && path === '/requests') return ok({ requests: control.apiRequests() });
     if (req.method === 'POST' && path === '/properties' && isRecord(body))
       return ok(control.defineProperty(body as Parameters<HubSpotFakeControl['defineProperty']>[0]));
+    if (req.method === 'POST' && path === '/property-options' && isRecord(body) && Array.isArray(body.values))
+      return ok(control.setPropertyOptions(String(body.name), body.values.map(String)));
     if (req.method === 'POST' && path === '/reject' && isRecord(body)) {
       const property = String(body.property);
       const pattern = typeof body.matches === 'string' ? new RegExp(body.matches) : undefined;

@@ -3,7 +3,7 @@
  * adapter's back. Acts on the store directly, so it never counts against rate limits.
  */
 import type { HttpFake, RequestLogEntry } from '../shared/http-fake.js';
-import type { PropertyType } from './contact-properties.js';
+import { optionsOf, type PropertyType } from './contact-properties.js';
 import type { SeedContact, StoredContact, WireValue } from './contact-store.js';
 import type { FakeContext, RejectOptions } from './fake-context.js';
 import type { FakeRateLimitOptions, FakeRateLimits } from './fake-rate-limits.js';
@@ -33,7 +33,16 @@ export interface HubSpotFakeControl {
   get(id: string): DumpedContact | undefined;
   dump(): DumpedContact[];
   /** Creates a custom contact property, as setup would (e.g. the key with hasUniqueValue). */
-  defineProperty(def: { name: string; label?: string; type?: PropertyType; hasUniqueValue?: boolean }): void;
+  defineProperty(def: {
+    name: string;
+    label?: string;
+    type?: PropertyType;
+    hasUniqueValue?: boolean;
+    /** Values of an enumeration (`type: 'enumeration'`); writes of anything else fail. */
+    options?: readonly string[];
+  }): void;
+  /** Replaces an enumeration's options, as a portal admin editing e.g. `hs_language` would. */
+  setPropertyOptions(name: string, values: readonly string[]): void;
   hasProperty(name: string): boolean;
   /** Rejects batch create/update/upsert inputs whose written values (an upsert-create adds its key) match; returns a remover. */
   rejectWhen(
@@ -107,13 +116,23 @@ export function createControl(
       store.defineProperty({
         name: def.name,
         label: def.label ?? def.name,
-        type: def.type ?? 'string',
-        fieldType: 'text',
+        type: def.type ?? (def.options ? 'enumeration' : 'string'),
+        fieldType: def.options ? 'select' : 'text',
         groupName: 'contactinformation',
         hasUniqueValue: def.hasUniqueValue ?? false,
         readOnly: false,
         hubspotDefined: false,
         createdAt: new Date().toISOString(),
+        options: optionsOf((def.options ?? []).map((v) => [v, v] as const)),
+      });
+    },
+    setPropertyOptions(name, values) {
+      const def = store.property(name);
+      if (def?.type !== 'enumeration') throw new Error(`hubspot fake: ${name} is not an enumeration`);
+      const labels = new Map(def.options.map((o) => [o.value, o.label]));
+      store.defineProperty({
+        ...def,
+        options: optionsOf(values.map((v) => [v, labels.get(v) ?? v] as const)),
       });
     },
     hasProperty: (name) => store.property(name) !== undefined,

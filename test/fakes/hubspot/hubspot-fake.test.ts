@@ -122,9 +122,66 @@ describe('HubSpot fake', () => {
     expect(traced.status).toBe(207);
     const body = (await traced.json()) as { results: unknown[]; errors: unknown[] };
     expect(body.results).toHaveLength(1);
+    // The trace id comes back on the error only, never on a success.
+    expect(body.results[0]).not.toHaveProperty('objectWriteTraceId');
     expect(body.errors[0]).toMatchObject({ category: 'CONFLICT', context: { objectWriteTraceId: ['b'] } });
     const uniqueClash = await post('/crm/v3/objects/contacts', { properties: { propstreet_id: 'ps-taken' } });
     expect(uniqueClash.status).toBe(409);
+  });
+
+  it('lists enumeration options and refuses a value outside them (INVALID_OPTION)', async () => {
+    const all = await sdk.crm.properties.coreApi.getAll('contacts');
+    const language = all.results.find((p) => p.name === 'hs_language');
+    expect(language).toMatchObject({ type: 'enumeration', fieldType: 'select' });
+    expect(language?.options.map((o) => o.value)).toEqual(expect.arrayContaining(['en', 'en-us', 'sv']));
+    expect(language?.options.map((o) => o.value)).not.toContain('fi');
+
+    const upsert = await post('/crm/v3/objects/contacts/batch/upsert', {
+      inputs: [
+        { id: 'ps-sv', idProperty: 'propstreet_id', properties: { hs_language: 'sv' } },
+        { id: 'ps-fi', idProperty: 'propstreet_id', properties: { hs_language: 'fi', firstname: 'Aino' } },
+      ],
+    });
+    // Update and upsert fail as a whole on a bad value; nothing is written.
+    expect(upsert.status).toBe(400);
+    const body = (await upsert.json()) as { category: string; message: string };
+    expect(body.category).toBe('VALIDATION_ERROR');
+    expect(body.message).toMatch(/^Property values were not valid: \[/);
+    const verdicts = JSON.parse(body.message.slice('Property values were not valid: '.length)) as unknown[];
+    expect(verdicts).toEqual([
+      expect.objectContaining({
+        isValid: false,
+        error: 'INVALID_OPTION',
+        name: 'hs_language',
+        message: expect.stringMatching(/^fi was not one of the allowed options: \[da, de, en, /),
+      }),
+    ]);
+    expect(fake.control.dump()).toHaveLength(0);
+
+    // A batch create with trace ids on every input: only the bad input fails (207).
+    const created = await post('/crm/v3/objects/contacts/batch/create', {
+      inputs: [
+        { properties: { hs_language: 'en-us' }, objectWriteTraceId: '0' },
+        { properties: { hs_language: 'Swedish' }, objectWriteTraceId: '1' },
+      ],
+    });
+    expect(created.status).toBe(207);
+    const partial = (await created.json()) as { results: unknown[]; errors: unknown[] };
+    expect(partial.results).toHaveLength(1);
+    expect(partial.errors).toEqual([
+      expect.objectContaining({ category: 'VALIDATION_ERROR', context: { objectWriteTraceId: ['1'] } }),
+    ]);
+
+    // A portal admin can change the list; clearing needs no option.
+    fake.control.setPropertyOptions('hs_language', ['en', 'fi']);
+    const later = await post('/crm/v3/objects/contacts/batch/upsert', {
+      inputs: [{ id: 'ps-fi', idProperty: 'propstreet_id', properties: { hs_language: 'fi' } }],
+    });
+    expect(later.status).toBe(200);
+    const cleared = await post('/crm/v3/objects/contacts/batch/upsert', {
+      inputs: [{ id: 'ps-fi', idProperty: 'propstreet_id', properties: { hs_language: '' } }],
+    });
+    expect(cleared.status).toBe(200);
   });
 
   it('searches with HubSpot operators and limits, never past 10,000 results', async () => {

@@ -1,6 +1,6 @@
 /** The properties API for contacts: list, get by name (200/404), create (201/409/403). */
 import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
-import type { PropertyDefinition, PropertyType } from './contact-properties.js';
+import type { PropertyDefinition, PropertyOption, PropertyType } from './contact-properties.js';
 import type { FakeContext } from './fake-context.js';
 import { badRequest, errorResponse } from './fake-errors.js';
 import { isRecord } from './wire.js';
@@ -24,7 +24,7 @@ function wire(def: PropertyDefinition): Record<string, unknown> {
     formField: true,
     displayOrder: -1,
     description: '',
-    options: [],
+    options: def.options,
     hidden: false,
     calculated: false,
     externalOptions: false,
@@ -68,7 +68,12 @@ export function createProperty(ctx: FakeContext, req: FakeRequest): FakeResponse
     readOnly: false,
     hubspotDefined: false,
     createdAt: new Date().toISOString(),
+    options: Array.isArray(b.options) ? b.options.filter(isOption) : [],
   };
   ctx.store.defineProperty(def);
   return { status: 201, body: wire(def) };
+}
+
+function isOption(o: unknown): o is PropertyOption {
+  return isRecord(o) && typeof o.value === 'string' && typeof o.label === 'string';
 }

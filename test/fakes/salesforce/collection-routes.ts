@@ -7,7 +7,7 @@
 import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
 import { type RecordError, RequestError } from './contact-rules.js';
 import type { SaveOutcome, WriteContext } from './contact-store.js';
-import { type FakeOrg, json, notFoundResource, sfError } from './fake-org.js';
+import { apiWriteContext, type FakeOrg, json, notFoundResource, sfError } from './fake-org.js';
 
 const MAX_RECORDS = 200;
 
@@ -69,7 +69,7 @@ function readRecords(body: unknown): { allOrNone: boolean; records: Record<strin
 }
 
 export function collectionRoute(org: FakeOrg, req: FakeRequest, rest: string, version: string): FakeResponse {
-  const ctx: WriteContext = { userId: org.apiUserId, api: true };
+  const ctx = apiWriteContext(org, req, version);
   if (rest === '/composite/sobjects' && req.method === 'POST') {
     const { allOrNone, records } = readRecords(req.body);
     const results = transact(

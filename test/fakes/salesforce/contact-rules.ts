@@ -112,37 +112,3 @@ export function duplicateValueError(field: string, otherId: string): RecordError
     fields: [],
   };
 }
-
-/** The shape a standard duplicate rule returns (REST carries `duplicateResult` on the error). */
-export function duplicatesDetectedError(matchIds: readonly string[], version: string): RecordError {
-  return {
-    statusCode: 'DUPLICATES_DETECTED',
-    message: 'Use one of these records?',
-    fields: [],
-    duplicateResult: {
-      allowSave: false,
-      duplicateRule: 'Standard_Rule_for_Contacts_with_Duplicate_Leads',
-      duplicateRuleEntityType: 'Contact',
-      errorMessage: 'Use one of these records?',
-      matchResults: [
-        {
-          entityType: 'Contact',
-          errors: [],
-          matchEngine: 'ExactMatchEngine',
-          matchRecords: matchIds.map((id) => ({
-            additionalInformation: [],
-            fieldDiffs: [],
-            matchConfidence: 100,
-            record: {
-              attributes: { type: 'Contact', url: `/services/data/v${version}/sobjects/Contact/${id}` },
-              Id: id,
-            },
-          })),
-          rule: 'Standard_Contact_Match_Rule_v1_1',
-          size: matchIds.length,
-          success: true,
-        },
-      ],
-    },
-  };
-}

@@ -1,17 +1,13 @@
 /**
  * Writes to the fake org's Contacts as Salesforce performs them: live rows plus a recycle bin
- * (IsDeleted = true, visible to queryAll only), the save rules, the unique external id, an optional
- * duplicate rule on Email, injected per-record rejections, and merges.
+ * (IsDeleted = true, visible to queryAll only), the save rules, the unique external id, the
+ * standard-like duplicate rule (on by default), contacts that cases keep from being deleted,
+ * injected per-record rejections, and merges.
  */
-import {
-  duplicatesDetectedError,
-  duplicateValueError,
-  fieldErrors,
-  normaliseInput,
-  type RecordError,
-} from './contact-rules.js';
+import { duplicateValueError, fieldErrors, normaliseInput, type RecordError } from './contact-rules.js';
 import type { ContactSchema } from './contact-schema.js';
 import { ContactTable } from './contact-table.js';
+import { duplicatesDetectedError, firstNamesMatch, matchFieldsChanged, nameKey } from './duplicate-rule.js';
 import type { FakeClock } from './fake-clock.js';
 import type { ContactRow, FieldValue } from './soql-eval.js';
 
@@ -32,12 +28,20 @@ export interface RejectionRule {
 
 export interface WriteContext {
   readonly userId: string;
-  /** API writes pass through injected rejections; control edits do not. */
+  /** API writes pass through injected rejections and duplicate-rule alerts; control edits do not. */
   readonly api: boolean;
+  /** The request carried `Sforce-Duplicate-Rule-Header: allowSave=true` (API 52.0+). */
+  readonly allowSave?: boolean;
 }
 
+/** At most this many matches are listed in a DUPLICATES_DETECTED result. */
+const MAX_MATCHES = 10;
+
 export class ContactStore {
-  duplicateRuleOnEmail = false;
+  /** The standard-like Contact duplicate rule (duplicate-rule.ts) is active. */
+  duplicateRule = true;
+  /** Contacts that cases depend on, with those cases' numbers: deletes fail with DELETE_FAILED. */
+  readonly casesOf = new Map<string, readonly string[]>();
   private readonly table: ContactTable;
   private rejections: { rule: RejectionRule; fired: number }[] = [];
   private counter = 0;
@@ -102,6 +106,9 @@ export class ContactStore {
     const existing = this.get(id);
     if (!existing) return notFound(id);
     if (existing.IsDeleted) return { success: false, id, errors: [deletedError()] };
+    // Referential integrity holds for every user, API or not.
+    const cases = this.casesOf.get(existing.Id as string);
+    if (cases?.length) return { success: false, id, errors: [deleteFailedError(existing, cases)] };
     const rejected = this.rejection(existing, {}, ctx);
     if (rejected) return { success: false, id, errors: [rejected] };
     this.put({ ...existing, ...this.touch(ctx.userId), IsDeleted: true, DeletedAt: this.clock.stamp() });
@@ -183,14 +190,31 @@ export class ContactStore {
       const other = this.table.idByKey(key);
       if (other && other !== id) return fail([duplicateValueError(ext, other)]);
     }
-    const email = typeof row.Email === 'string' ? row.Email.toLowerCase() : '';
-    if (this.duplicateRuleOnEmail && email && 'Email' in changed) {
-      const others = this.table.liveIdsByEmail(email).filter((o) => o !== id);
-      if (others.length) return fail([duplicatesDetectedError(others, this.version())]);
+    // On an edit the rule runs only when a field it matches on changed value.
+    const runsRule = ctx.api && !ctx.allowSave && this.duplicateRule;
+    if (runsRule && (!existing || matchFieldsChanged(existing, row))) {
+      const matches = this.duplicatesOf(row);
+      if (matches.length) return fail([duplicatesDetectedError(matches, this.version())]);
     }
     // Every save bumps the stamps, even one that changes nothing: as on Salesforce.
     this.put({ ...row, ...this.touch(ctx.userId), Name: fullName(row) });
     return { success: true, id, created };
+  }
+
+  /** Live contacts the duplicate rule matches `row` with (not `row` itself). */
+  private duplicatesOf(row: Readonly<ContactRow>): string[] {
+    const found = new Set<string>();
+    const email = typeof row.Email === 'string' ? row.Email : '';
+    if (email !== '') for (const o of this.table.liveIdsByEmail(email)) found.add(o);
+    const last = nameKey(row.LastName);
+    if (last !== '') {
+      for (const o of this.table.liveIdsByLastName(last)) {
+        if (found.size > MAX_MATCHES) break;
+        if (firstNamesMatch(row.FirstName, this.table.rows.get(o)?.FirstName)) found.add(o);
+      }
+    }
+    found.delete(row.Id as string);
+    return [...found].slice(0, MAX_MATCHES);
   }
 
   private rejection(
@@ -239,6 +263,15 @@ export class ContactStore {
 
 function fullName(row: ContactRow): string {
   return [row.FirstName, row.LastName].filter((p) => typeof p === 'string' && p !== '').join(' ');
+}
+
+/** Salesforce's wording, as a delete of a contact with cases answers it (name, then case numbers). */
+function deleteFailedError(row: Readonly<ContactRow>, cases: readonly string[]): RecordError {
+  return {
+    statusCode: 'DELETE_FAILED',
+    message: `Your attempt to delete ${fullName(row)} could not be completed because it is associated with the following cases.: ${cases.join(', ')}\n`,
+    fields: [],
+  };
 }
 
 function deletedError(): RecordError {

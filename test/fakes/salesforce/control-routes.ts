@@ -67,7 +67,17 @@ export function controlRoute(
         control.clearRejections();
         return json(200, { ok: true });
       case 'POST /__control/duplicate-rule':
-        control.setDuplicateRuleOnEmail(body.enabled === true);
+        control.setDuplicateRule(body.enabled === true);
+        return json(200, { ok: true });
+      case 'POST /__control/case':
+        return json(200, {
+          caseNumber: control.attachCase(
+            String(body.contactId),
+            ...(typeof body.caseNumber === 'string' ? [body.caseNumber] : []),
+          ),
+        });
+      case 'DELETE /__control/case':
+        control.detachCases(String(body.contactId));
         return json(200, { ok: true });
       case 'POST /__control/expire-token':
         control.expireToken();

@@ -37,7 +37,15 @@ export interface SalesforceFakeControl {
   count(options?: { includeDeleted?: boolean }): number;
   reject(rule: RejectionRule): void;
   clearRejections(): void;
-  setDuplicateRuleOnEmail(enabled: boolean): void;
+  /** Turns the standard-like Contact duplicate rule on (the default) or off. */
+  setDuplicateRule(enabled: boolean): void;
+  /**
+   * Opens a case on a contact (auto-numbered unless given): Salesforce then refuses to delete
+   * the contact (DELETE_FAILED), as it does for one a portal user depends on. Returns the number.
+   */
+  attachCase(contactId: string, caseNumber?: string): string;
+  /** Removes the contact from its cases, so it can be deleted again. */
+  detachCases(contactId: string): void;
   expireToken(): void;
   setApiUsage(usage: { used?: number; limit?: number }): void;
   apiUsage(): { used: number; limit: number };
@@ -55,6 +63,7 @@ export function createControl(org: FakeOrg): SalesforceFakeControl {
     const { attributes: _attributes, ...rest } = projectRow(row, org.schema.fields, org.version);
     return rest;
   };
+  let cases = 0;
   const live = (includeDeleted?: boolean) =>
     [...org.store.rows.values()].filter((r) => includeDeleted === true || !r.IsDeleted);
   return {
@@ -106,8 +115,19 @@ export function createControl(org: FakeOrg): SalesforceFakeControl {
     count: (o) => live(o?.includeDeleted).length,
     reject: (rule) => org.store.reject(rule),
     clearRejections: () => org.store.clearRejections(),
-    setDuplicateRuleOnEmail(enabled) {
-      org.store.duplicateRuleOnEmail = enabled;
+    setDuplicateRule(enabled) {
+      org.store.duplicateRule = enabled;
+    },
+    attachCase(contactId, caseNumber) {
+      const row = org.store.get(contactId);
+      if (!row || row.IsDeleted) throw new Error(`no live contact ${contactId}`);
+      const id = row.Id as string;
+      const number = caseNumber ?? String(1001 + cases++).padStart(8, '0');
+      org.store.casesOf.set(id, [...(org.store.casesOf.get(id) ?? []), number]);
+      return number;
+    },
+    detachCases(contactId) {
+      org.store.casesOf.delete((org.store.get(contactId)?.Id as string | undefined) ?? contactId);
     },
     expireToken: () => org.expireTokens(),
     setApiUsage(usage) {

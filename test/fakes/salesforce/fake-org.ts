@@ -2,10 +2,11 @@
  * The state of one fake org (data, clock, tokens, API usage) and the response helpers every route
  * uses. Errors are always `application/json` `[{message, errorCode, fields?}]`, like Salesforce's.
  */
-import type { FakeResponse } from '../shared/http-fake.js';
+import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
 import { RequestError } from './contact-rules.js';
 import { ContactSchema } from './contact-schema.js';
-import { ContactStore } from './contact-store.js';
+import { ContactStore, type WriteContext } from './contact-store.js';
+import { allowSaveFrom } from './duplicate-rule.js';
 import { FakeClock } from './fake-clock.js';
 import { QueryService } from './query-service.js';
 
@@ -15,7 +16,8 @@ export interface FakeOrgOptions {
   /** The key field; `null` makes an org where it was never created (setup must fail). */
   readonly externalIdField?: string | null;
   readonly users?: { readonly api?: string; readonly ui?: string };
-  readonly duplicateRuleOnEmail?: boolean;
+  /** The standard-like Contact duplicate rule (default on, as in real orgs). */
+  readonly duplicateRule?: boolean;
   readonly accessToken?: string;
   readonly refreshToken?: string;
   readonly clientId?: string;
@@ -46,7 +48,7 @@ export class FakeOrg {
       options.externalIdField === undefined ? 'Propstreet_Id__c' : options.externalIdField,
     );
     this.store = new ContactStore(this.schema, this.clock, () => this.version);
-    this.store.duplicateRuleOnEmail = options.duplicateRuleOnEmail ?? false;
+    this.store.duplicateRule = options.duplicateRule ?? true;
     this.queries = new QueryService(this.store, this.schema);
     this.apiUserId = options.users?.api ?? '005000000000001AAA';
     this.uiUserId = options.users?.ui ?? '005000000000002AAA';
@@ -77,6 +79,15 @@ export class FakeOrg {
   limitHeader(): Record<string, string> {
     return { 'Sforce-Limit-Info': `api-usage=${this.used}/${this.dailyLimit}` };
   }
+}
+
+/** The context of a write through the REST API: the API user, and the duplicate-rule header. */
+export function apiWriteContext(org: FakeOrg, req: FakeRequest, version: string): WriteContext {
+  return {
+    userId: org.apiUserId,
+    api: true,
+    allowSave: allowSaveFrom(req.headers['sforce-duplicate-rule-header'], version),
+  };
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): FakeResponse {

@@ -7,16 +7,22 @@
 import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
 import type { SaveOutcome, WriteContext } from './contact-store.js';
 import { formatSfDateTime } from './fake-clock.js';
-import { type FakeOrg, json, noContent, notFoundResource, sfError } from './fake-org.js';
+import { apiWriteContext, type FakeOrg, json, noContent, notFoundResource, sfError } from './fake-org.js';
 import { projectRow } from './query-service.js';
 
 const DAY = 86_400_000;
 
+/** A single-record call answers a record's errors at the top level, `errorCode` for `statusCode`. */
 function failure(r: Extract<SaveOutcome, { success: false }>): FakeResponse {
   const status = r.errors.some((e) => e.statusCode === 'ENTITY_IS_DELETED') ? 404 : 400;
   return json(
     status,
-    r.errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })),
+    r.errors.map((e) => ({
+      message: e.message,
+      errorCode: e.statusCode,
+      fields: e.fields,
+      ...(e.duplicateResult === undefined ? {} : { duplicateResult: e.duplicateResult }),
+    })),
   );
 }
 
@@ -110,7 +116,7 @@ function describe(org: FakeOrg, version: string): FakeResponse {
 }
 
 export function sobjectRoute(org: FakeOrg, req: FakeRequest, rest: string, version: string): FakeResponse {
-  const ctx: WriteContext = { userId: org.apiUserId, api: true };
+  const ctx = apiWriteContext(org, req, version);
   const parts = rest.split('/').slice(2).map(decodeURIComponent); // ['Contact', …]
   if ((parts[0] ?? '').toLowerCase() !== 'contact') return notFoundResource();
   const [, a, b] = parts;
@@ -126,11 +132,11 @@ export function sobjectRoute(org: FakeOrg, req: FakeRequest, rest: string, versi
     if (req.method === 'PATCH') return patchById(org, a, req, ctx);
     if (req.method === 'DELETE') {
       const r = org.store.remove(a, ctx);
-      return r.success
-        ? noContent()
-        : r.errors[0]?.statusCode === 'ENTITY_IS_DELETED'
-          ? failure(r)
-          : notFoundResource();
+      if (r.success) return noContent();
+      const code = r.errors[0]?.statusCode;
+      return code === 'INVALID_CROSS_REFERENCE_KEY' || code === 'MALFORMED_ID'
+        ? notFoundResource()
+        : failure(r);
     }
     return sfError(
       405,
