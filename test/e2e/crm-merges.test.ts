@@ -95,6 +95,28 @@ describe('CRM merges of linked records', () => {
     },
   );
 
+  it('HubSpot merge while both contacts were edited in Propstreet: only the kept contact’s edit reaches the merged record', async () => {
+    e = await startE2E({ salesforce: false }, { connection: { deletes: DELETES } });
+    const [primary, other] = seedPropstreet(e.sb, 0, 2) as [string, string];
+    await e.run();
+    const hs = e.sb.hubspot!.control;
+    const recordOf = (psId: string) => hs.dump().find((x) => x.properties.propstreet_id === psId)!.id;
+    const merged = hs.mergeAsUser(recordOf(primary), recordOf(other));
+    e.sb.propstreet.editAsUser(primary, { lastName: 'Kept-Edit' });
+    const otherEdited = e.sb.propstreet.editAsUser(other, { lastName: 'Other-Edit', phone: '+46701112233' });
+
+    const run = (await e.run()).connections[0]!;
+    expect(run.result).toMatchObject({ status: 'ok', failures: [] });
+    expect(mergeNotices(run.result)).toHaveLength(1);
+    expect(hs.get(merged)?.properties).toMatchObject({ propstreet_id: primary, lastname: 'Kept-Edit' });
+    expect(hs.get(merged)?.properties.phone).not.toBe('+46701112233');
+    expect(e.sb.propstreet.contact(other)).toEqual(otherEdited);
+    expect(await linksOf(e, 'hubspot', [primary, other])).toEqual(new Map([[primary, merged]]));
+    const settled = writes(e.sb);
+    await e.run();
+    expect(writes(e.sb)).toEqual(settled);
+  });
+
   it('a survivor of a merge of unlinked records (HubSpot lists past merges on every read) is matched like any record', async () => {
     e = await startE2E({ salesforce: false }, { connection: { match: ['externalRef', 'key', 'email'] } });
     const [primary, other] = seedHubSpot(e.sb, 10, 2) as [string, string];
