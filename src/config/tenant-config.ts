@@ -57,6 +57,8 @@ export interface ConnectionCommon {
     readonly fromCrm: CrmDeletePolicy;
     readonly maxShare: number;
     readonly maxCount: number;
+    /** Sliding window of the guard across runs, as written (`24h`). */
+    readonly window: string;
   };
   readonly ownChangeOrigins: readonly string[];
   readonly overlapSeconds: number;

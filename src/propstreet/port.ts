@@ -1,4 +1,5 @@
 /** The PropstreetApi port: what the engine needs of Propstreet. The undici client implements it. */
+import type { AccountIdentity } from '../core/account-identity.js';
 import type { Contact, ContactWrite } from './schema.js';
 
 export interface ListContactsOptions {
@@ -41,6 +42,8 @@ export interface PropstreetApi {
     options?: { match?: 'email'; revive?: boolean },
   ): Promise<{ contact: Contact; action: UpsertAction }>;
   deleteContact(id: string, options?: { ifMatch?: string | undefined }): Promise<void>;
+  /** The organisation this token reaches (one read); null when the API does not say. */
+  identity(): Promise<AccountIdentity | null>;
   /** Calls made by this client, by kind ('read' | 'write'), for run reports and benchmarks. */
   usage(): { readonly calls: Readonly<Record<string, number>> };
 }

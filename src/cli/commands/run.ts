@@ -10,6 +10,7 @@ interface RunFlags {
   connection?: string[];
   json?: boolean;
   force?: boolean;
+  rebind?: boolean;
   report?: string;
 }
 
@@ -39,6 +40,7 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
       ...(planStore ? { store: planStore } : {}),
       dryRun: mode === 'plan',
       force: flags.force === true,
+      rebind: flags.rebind === true,
       retryAll: mode === 'retry',
       ...(flags.connection ? { only: flags.connection } : {}),
       keepRecords: mode === 'plan' || flags.report !== undefined,
@@ -76,7 +78,11 @@ function withRunOptions(cmd: Command): Command {
     .argument('<config>', 'tenant config file (YAML)')
     .option('-c, --connection <name...>', 'only these connections')
     .option('--json', 'print one JSON object instead of the table')
-    .option('--report <file>', 'also write a report: .html, .md or .json');
+    .option('--report <file>', 'also write a report: .html, .md or .json')
+    .option(
+      '--rebind',
+      'accept Propstreet/CRM accounts other than the ones the state belongs to, and move the state to them (run)',
+    );
 }
 
 export function registerRun(program: Command): void {
