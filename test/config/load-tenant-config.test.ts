@@ -42,7 +42,7 @@ describe('loadTenantConfig: valid files', () => {
           direction: 'bidirectional',
           conflictPolicy: 'newest-wins',
           match: ['externalRef', 'key'],
-          deletes: { fromPropstreet: 'archive', fromCrm: 'unlink', maxShare: 0.1, maxCount: 500 },
+          deletes: { fromPropstreet: 'archive', fromCrm: 'unlink', maxShare: 0.1, maxCount: 500, window: '24h' },
           ownChangeOrigins: [],
           overlapSeconds: 300,
           chunkSize: 500,
