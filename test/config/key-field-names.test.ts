@@ -47,13 +47,16 @@ describe('a CRM key that names a data field is refused offline', () => {
     },
   );
 
-  it.each(['Email', 'Phone', 'Id', 'Name', 'AccountNumber'])('Salesforce externalIdField: %s', async (name) => {
-    expect(await problems(yamlLines(...HEAD, ...SALESFORCE, `    externalIdField: ${name}`))).toMatch(
-      new RegExp(
-        `^tenant\\.yaml:9:22 connections\\[0\\]\\.externalIdField: expected a custom External ID field .*got "${name}", a standard Contact field`,
-      ),
-    );
-  });
+  it.each(['Email', 'Phone', 'Id', 'Name', 'AccountNumber'])(
+    'Salesforce externalIdField: %s',
+    async (name) => {
+      expect(await problems(yamlLines(...HEAD, ...SALESFORCE, `    externalIdField: ${name}`))).toMatch(
+        new RegExp(
+          `^tenant\\.yaml:9:22 connections\\[0\\]\\.externalIdField: expected a custom External ID field .*got "${name}", a standard Contact field`,
+        ),
+      );
+    },
+  );
 
   it('accepts dedicated keys (the defaults and custom names)', async () => {
     const config = await load(
@@ -65,9 +68,8 @@ describe('a CRM key that names a data field is refused offline', () => {
         '    externalIdField: Acme_Propstreet_Key__c',
       ),
     );
-    expect(config.connections.map((c) => (c.type === 'hubspot' ? c.keyProperty : c.externalIdField))).toEqual([
-      'acme_propstreet_id',
-      'Acme_Propstreet_Key__c',
-    ]);
+    expect(config.connections.map((c) => (c.type === 'hubspot' ? c.keyProperty : c.externalIdField))).toEqual(
+      ['acme_propstreet_id', 'Acme_Propstreet_Key__c'],
+    );
   });
 });

@@ -14,11 +14,20 @@ import { type E2E, seedPropstreet, startE2E, writes } from './support.js';
 
 /** `propsync run <file>` as a child process, SIGKILLed once the Salesforce fake answers a DELETE. */
 function runKilledAtFirstDelete(sb: Sandbox, file: string): Promise<{ killed: boolean }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'run', file], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: process.env.TMPDIR ?? '/tmp', ...sb.env },
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'run', file],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        TMPDIR: process.env.TMPDIR ?? '/tmp',
+        ...sb.env,
+      },
+      stdio: 'ignore',
+    },
+  );
   let killed = false;
   const log = sb.salesforce!.http.requests;
   // The fake logs an answer just before it sends it: the delete has been applied.
@@ -93,7 +102,7 @@ describe('the mass-delete guard holds over deletes.window across runs', () => {
     expect(second.done.delete.crm).toBe(4);
   });
 
-  it("counts the deletions of a run killed while it was deleting", async () => {
+  it('counts the deletions of a run killed while it was deleting', async () => {
     const ids = await start();
     const file = join(e!.dir, 'demo.yaml');
     deleteInPropstreet(ids.slice(0, 4));

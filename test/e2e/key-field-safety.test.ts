@@ -5,8 +5,8 @@
  * refuses with SETUP_REQUIRED (exit 3) and says what to create; a passed check is remembered.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { KEY_FIELD_META } from '../../src/engine/key-field-check.js';
 import { openTenantStore } from '../../src/app/open-store.js';
+import { KEY_FIELD_META } from '../../src/engine/key-field-check.js';
 import { person } from '../fakes/sandbox/people.js';
 import { type E2E, seedHubSpot, seedPropstreet, startE2E, writes } from './support.js';
 
@@ -62,7 +62,9 @@ describe('the CRM key must be a dedicated, unique text property holding only Pro
     seedPropstreet(e.sb, 0, 5);
     const abort = await abortOf(e.run());
     expect(abort?.code).toBe('SETUP_REQUIRED');
-    expect(abort?.message).toMatch(/salesforce key Legacy_Key__c cannot hold Propstreet ids: .*not an External ID.*not Unique/);
+    expect(abort?.message).toMatch(
+      /salesforce key Legacy_Key__c cannot hold Propstreet ids: .*not an External ID.*not Unique/,
+    );
     expect(abort?.message).toContain('Fields & Relationships → New');
     expect(writes(e.sb)).toEqual(NONE);
   });
