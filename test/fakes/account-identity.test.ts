@@ -36,7 +36,8 @@ describe('fakes: who the credentials belong to', () => {
       primaryTeam: { id: expect.any(String) },
     });
     expect(b?.body).toMatchObject({ primaryTeam: { id: 't-42' } });
-    expect((a?.body.primaryTeam as { id: string }).id).not.toBe('t-42');
+    expect(ps[0]!.organisation.teamId).not.toBe('t-42');
+    expect(a?.body.primaryTeam).toMatchObject({ id: ps[0]!.organisation.teamId });
     expect((await get(`${ps[0]!.url}/api/v1/auth/me`)).status).toBe(401);
   });
 
