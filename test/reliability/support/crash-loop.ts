@@ -146,7 +146,9 @@ export async function crashLoop(world: World, o: CrashLoopOptions): Promise<Cras
   const leftoverStagingDirs = readdirSync(world.dir).filter((n) => n.startsWith('propsync-stage-')).length;
   const stoppedBy = rounds.length >= o.kills ? 'kills' : attempt >= o.kills * 4 ? 'attempts' : 'budget';
   if (stoppedBy === 'budget')
-    log(`time budget of ${Math.round((o.budgetMs ?? 0) / 1000)} s spent after ${rounds.length} of ${o.kills} kills`);
+    log(
+      `time budget of ${Math.round((o.budgetMs ?? 0) / 1000)} s spent after ${rounds.length} of ${o.kills} kills`,
+    );
   return {
     stoppedBy,
     ms: Date.now() - started,
