@@ -24,6 +24,7 @@ const BUDGET_S = Number(process.env.PROPSYNC_CHAOS_BUDGET_SECONDS ?? 600);
 const MIN_KILLS = Math.min(KILLS, Number(process.env.PROPSYNC_CHAOS_MIN_KILLS ?? 10));
 /** Room after the budget for the round in flight (tens of seconds when busy) and teardown. */
 const AFTER_BUDGET_S = 240;
+const SETUP_MS = (BUDGET_S + AFTER_BUDGET_S) * 1000;
 
 describe(`crash safety: ${PEOPLE} people, up to ${KILLS} SIGKILLs in ${BUDGET_S} s`, () => {
   const seed = chaosSeed('chaos/crash');
@@ -31,52 +32,48 @@ describe(`crash safety: ${PEOPLE} people, up to ${KILLS} SIGKILLs in ${BUDGET_S}
   let report: CrashLoopReport;
   const started = Date.now();
 
-  beforeAll(
-    async () => {
-      world = await startWorld({ seed, connection: { overlapSeconds: 2 } });
-      const initial = Math.round(PEOPLE * 0.4);
-      report = await crashLoop(world, {
-        initial,
-        kills: KILLS,
-        createsPerRound: Math.max(3, Math.round((PEOPLE - initial) / KILLS)),
-        editsPerRound: 20,
-        maxRunsToConverge: 4,
-        maxPeople: PEOPLE,
-        budgetMs: BUDGET_S * 1000,
-        log: (line) => process.stdout.write(`[chaos/crash] ${line}\n`),
-      });
-      const kinds = (k: ProblemKind) =>
-        report.rounds.reduce((n, r) => Math.max(n, r.problemCounts[k] ?? 0), 0);
-      writeChaosReport('crash', seed, {
-        seconds: Math.round((Date.now() - started) / 1000),
-        killsAsked: KILLS,
-        killsSurvived: report.rounds.length,
-        stoppedBy: report.stoppedBy,
-        budgetSeconds: BUDGET_S,
-        secondsPerKill: report.rounds.length ? Math.round(report.ms / 100 / report.rounds.length) / 10 : null,
-        killsByWriteCount: report.rounds.filter((r) => 'afterWrites' in r.kill).length,
-        killsByTime: report.rounds.filter((r) => 'afterMs' in r.kill).length,
-        runsFinishedBeforeTheirKill: report.finishedUnkilled.length,
-        people: report.people,
-        userEdits: report.edits,
-        duplicates: report.duplicates,
-        missing: report.missing,
-        worstProblemsAfterAKill: {
-          value: kinds('value'),
-          link: kinds('link'),
-          extra: kinds('extra'),
-          mirror: kinds('mirror'),
-        },
-        maxRunsToConverge: Math.max(...report.rounds.map((r) => r.runsToConverge)),
-        idleRunsThatWrote: report.rounds.filter((r) => r.idleWrites > 0).map((r) => r.idleCalls),
-        leftoverStagingDirs: report.leftoverStagingDirs,
-        sampleMirrorProblems: report.rounds
-          .flatMap((r) => r.problems.filter((p) => p.kind === 'mirror'))
-          .slice(0, 5),
-      });
-    },
-    (BUDGET_S + AFTER_BUDGET_S) * 1000,
-  );
+  beforeAll(async () => {
+    world = await startWorld({ seed, connection: { overlapSeconds: 2 } });
+    const initial = Math.round(PEOPLE * 0.4);
+    report = await crashLoop(world, {
+      initial,
+      kills: KILLS,
+      createsPerRound: Math.max(3, Math.round((PEOPLE - initial) / KILLS)),
+      editsPerRound: 20,
+      maxRunsToConverge: 4,
+      maxPeople: PEOPLE,
+      budgetMs: BUDGET_S * 1000,
+      log: (line) => process.stdout.write(`[chaos/crash] ${line}\n`),
+    });
+    const kinds = (k: ProblemKind) => report.rounds.reduce((n, r) => Math.max(n, r.problemCounts[k] ?? 0), 0);
+    writeChaosReport('crash', seed, {
+      seconds: Math.round((Date.now() - started) / 1000),
+      killsAsked: KILLS,
+      killsSurvived: report.rounds.length,
+      stoppedBy: report.stoppedBy,
+      budgetSeconds: BUDGET_S,
+      secondsPerKill: report.rounds.length ? Math.round(report.ms / 100 / report.rounds.length) / 10 : null,
+      killsByWriteCount: report.rounds.filter((r) => 'afterWrites' in r.kill).length,
+      killsByTime: report.rounds.filter((r) => 'afterMs' in r.kill).length,
+      runsFinishedBeforeTheirKill: report.finishedUnkilled.length,
+      people: report.people,
+      userEdits: report.edits,
+      duplicates: report.duplicates,
+      missing: report.missing,
+      worstProblemsAfterAKill: {
+        value: kinds('value'),
+        link: kinds('link'),
+        extra: kinds('extra'),
+        mirror: kinds('mirror'),
+      },
+      maxRunsToConverge: Math.max(...report.rounds.map((r) => r.runsToConverge)),
+      idleRunsThatWrote: report.rounds.filter((r) => r.idleWrites > 0).map((r) => r.idleCalls),
+      leftoverStagingDirs: report.leftoverStagingDirs,
+      sampleMirrorProblems: report.rounds
+        .flatMap((r) => r.problems.filter((p) => p.kind === 'mirror'))
+        .slice(0, 5),
+    });
+  }, SETUP_MS);
   afterAll(async () => world?.close());
 
   it('survives every kill and converges without duplicates, losses or stray writes', () => {
