@@ -93,6 +93,7 @@ export function inMemoryPropstreet(w: InMemoryWorld, namespace: string): Propstr
   };
 
   return {
+    identity: async () => ({ id: 'propstreet-team:in-memory' }),
     async *listContacts(options: ListContactsOptions = {}): AsyncGenerator<ContactPage> {
       const since = options.updatedSince ? Date.parse(options.updatedSince) : Number.NEGATIVE_INFINITY;
       const size = options.pageSize ?? PAGE;
@@ -210,6 +211,9 @@ export function inMemoryCrm(w: InMemoryWorld, options: InMemoryCrmOptions): CrmA
     limits: { writeBatchSize: CRM_BATCH, readPageSize: CRM_PAGE, maxConcurrency: 2 },
     check: async () => ({ ok: true, checks: [] }),
     setup: async () => ({ ok: true, checks: [] }),
+    // One account, and a key property of its own (the real adapters ask their CRM).
+    identity: async () => ({ id: 'in-memory-crm:1' }),
+    inspectKeyField: async () => ({ field: keyProperty, problems: [], fix: '', sample: [] }),
     async *readChanges(checkpoint: string | null, o: ReadChangesOptions = {}): AsyncGenerator<CrmChangePage> {
       const since = checkpoint === null ? Number.NEGATIVE_INFINITY : Number(checkpoint) - (o.overlapMs ?? 0);
       const keep = (i: number) => w.crmExists[i] === 1 && w.crmStamp[i]! >= since;

@@ -5,6 +5,7 @@
  */
 
 import type { TenantConfig } from '../config/index.js';
+import type { AccountIdentity } from '../core/account-identity.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { type RunProgress, runConnection } from '../engine/run-connection.js';
@@ -33,6 +34,8 @@ export interface SyncTenantOptions {
   readonly retryAll?: boolean;
   /** Check every link against the CRM by id (see RunOptions.reconcile). */
   readonly reconcile?: boolean;
+  /** Accept accounts other than the ones the state belongs to, and record them (`--rebind`). */
+  readonly rebind?: boolean;
   /** Run only these connections (by name). */
   readonly only?: readonly string[];
   /** Keep the planned records for a report. */
@@ -49,12 +52,21 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await openTenantStore(config));
   const connections: ConnectionRun[] = [];
+  // One organisation per tenant: its identity is asked once per tenant run, not per connection.
+  let propstreetIdentity: Promise<AccountIdentity | null> | undefined;
   try {
     for (const connection of config.connections) {
       if (options.only && options.only.length > 0 && !options.only.includes(connection.name)) continue;
       const logger = options.logger;
       const opened = openConnection(config, connection, { clock, logger });
-      const propstreet = await openPropstreet(config, { clock, logger });
+      const client = await openPropstreet(config, { clock, logger });
+      const propstreet = {
+        ...client,
+        identity: () => {
+          propstreetIdentity ??= client.identity();
+          return propstreetIdentity;
+        },
+      };
       const records: RecordPlan[] = [];
       try {
         const result = await runConnection(
@@ -73,6 +85,7 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
             ...(options.force ? { force: true } : {}),
             ...(options.reconcile ? { reconcile: true } : {}),
             ...(options.retryAll ? { retryAll: true } : {}),
+            ...(options.rebind ? { rebind: true } : {}),
             sink: {
               records: async (chunk: readonly RecordPlan[]) => {
                 if (options.keepRecords) for (const r of chunk) if (r.action !== 'noop') records.push(r);
@@ -86,7 +99,7 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
         );
         connections.push({ result, records });
       } finally {
-        await propstreet.close();
+        await client.close();
       }
     }
   } finally {

@@ -13,7 +13,7 @@ export const EXIT = {
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 const CONFIG_CODES = new Set(['CONFIG_INVALID', 'MAPPING_INVALID', 'VALIDATION']);
-const AUTH_CODES = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'SETUP_REQUIRED']);
+const AUTH_CODES = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'SETUP_REQUIRED', 'ACCOUNT_MISMATCH']);
 
 export function exitCodeForError(code: string | undefined): ExitCode {
   if (code && CONFIG_CODES.has(code)) return EXIT.badConfigOrUsage;

@@ -59,6 +59,8 @@ export interface ConnectionCommon {
     readonly againstEdit: DeleteAgainstEditPolicy;
     readonly maxShare: number;
     readonly maxCount: number;
+    /** Sliding window of the guard across runs, as written (`24h`). */
+    readonly window: string;
   };
   readonly ownChangeOrigins: readonly string[];
   readonly overlapSeconds: number;

@@ -3,6 +3,7 @@
  * elsewhere, so one pass reports everything; each rule guards the shapes it reads.
  */
 import type { ConfigProblem } from './config-problems.js';
+import { hubspotKeyProblem, salesforceKeyProblem } from './key-field-names.js';
 import { isRecord } from './secret-fields.js';
 
 export function tenantRuleProblems(data: unknown): ConfigProblem[] {
@@ -84,6 +85,10 @@ function connectionRules(connections: unknown): ConfigProblem[] {
         });
       } else if (first === undefined) namespaces.set(nsKey, i);
     }
+    if (c.type === 'hubspot')
+      problems.push(...hubspotKeyProblem(c.keyProperty, ['connections', i, 'keyProperty']));
+    if (c.type === 'salesforce')
+      problems.push(...salesforceKeyProblem(c.externalIdField, ['connections', i, 'externalIdField']));
     if (c.type === 'salesforce' && c.refreshToken !== undefined && c.clientId === undefined) {
       problems.push({
         path: ['connections', i, 'clientId'],

@@ -6,6 +6,7 @@
  */
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { DURATION } from './duration.js';
 
 const SLUG = /^[a-z0-9-]+$/;
 
@@ -34,6 +35,13 @@ const count = (min: number, description: string) =>
   z
     .int({ error: 'expected a whole number' })
     .min(min, { error: `expected a whole number ≥ ${min}` })
+    .meta({ description });
+
+/** A duration such as `90m`, `24h` or `7d` (parsed by duration.ts). */
+const duration = (description: string) =>
+  z
+    .string({ error: 'expected a duration like "24h" (s, m, h or d)' })
+    .regex(DURATION, { error: 'expected a duration like "24h" (s, m, h or d)' })
     .meta({ description });
 
 const share = (description: string) =>
@@ -94,6 +102,9 @@ const deletesSchema = z
     }),
     maxShare: share('Abort before deleting more than this share of links in one run.').default(0.1),
     maxCount: count(0, 'Abort before deleting more than this many records in one run.').default(500),
+    window: duration(
+      'The maxShare and maxCount limits also hold over this sliding window across runs, e.g. 24h; 0h turns it off.',
+    ).default('24h'),
   })
   .meta({ description: 'Delete propagation and the mass-delete guard.' });
 

@@ -1,6 +1,7 @@
 /** The engine's view of one connection: only what reconciliation and execution need. */
 import { NotFoundError } from '../core/errors.js';
 import type { SyncSettings } from '../engine/types.js';
+import { durationMs } from './duration.js';
 import type { ConnectionConfig, TenantConfig } from './tenant-config.js';
 
 export function toSyncSettings(config: TenantConfig, connection: ConnectionConfig | string): SyncSettings {
@@ -12,7 +13,14 @@ export function toSyncSettings(config: TenantConfig, connection: ConnectionConfi
     direction: c.direction,
     conflictPolicy: c.conflictPolicy,
     match: [...c.match],
-    deletes: { ...c.deletes },
+    deletes: {
+      fromPropstreet: c.deletes.fromPropstreet,
+      fromCrm: c.deletes.fromCrm,
+      againstEdit: c.deletes.againstEdit,
+      maxShare: c.deletes.maxShare,
+      maxCount: c.deletes.maxCount,
+      windowMs: durationMs(c.deletes.window),
+    },
     ownChangeOrigins: [...c.ownChangeOrigins],
     overlapMs: c.overlapSeconds * 1000,
     chunkSize: c.chunkSize,

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'NETWORK'
   | 'TIMEOUT'
   | 'SETUP_REQUIRED'
+  | 'ACCOUNT_MISMATCH'
   | 'MASS_DELETE_GUARD'
   | 'LOCKED'
   | 'CURSOR_LOOP'
@@ -126,6 +127,24 @@ export class PayloadError extends PropsyncError {
     super('PAYLOAD_INVALID', message, request ? { request } : {});
     this.jsonPath = jsonPath;
     this.recordId = recordId;
+  }
+}
+
+/**
+ * The state store holds another account's state: links, shadows and checkpoints that name
+ * records of the account it was first used with. Running against this one would send that
+ * account's ids here (deletes included), so the run refuses.
+ */
+export class AccountMismatchError extends PropsyncError {
+  /** Which API's account differs: 'propstreet' or the CRM's kind. */
+  readonly api: string;
+  readonly bound: string;
+  readonly current: string;
+  constructor(message: string, api: string, bound: string, current: string) {
+    super('ACCOUNT_MISMATCH', message);
+    this.api = api;
+    this.bound = bound;
+    this.current = current;
   }
 }
 

@@ -3,6 +3,7 @@
  * its CRM's batch sizes, limits and error codes, and nothing of Propstreet or the engine.
  * Property names here are the CRM's own (HubSpot `firstname`, Salesforce `FirstName`).
  */
+import type { AccountIdentity } from '../core/account-identity.js';
 
 /** A CRM record as the engine sees it. Every value is a string or null (HubSpot's wire form). */
 export interface CrmRecord {
@@ -92,6 +93,21 @@ export interface SetupCheck {
   readonly checks: readonly { readonly name: string; readonly ok: boolean; readonly message: string }[];
 }
 
+/** Whether the key property/field can hold Propstreet ids without overwriting anyone's data. */
+export interface KeyFieldReport {
+  /** The key property/field as the CRM names it. */
+  readonly field: string;
+  /**
+   * Why it cannot (missing, not unique, not text, one of the CRM's own fields…); empty when
+   * its definition is fine.
+   */
+  readonly problems: readonly string[];
+  /** What to do about the problems: which property/field to create, and how. */
+  readonly fix: string;
+  /** Non-empty values it holds now (at most the sample size asked for; none when problems). */
+  readonly sample: readonly string[];
+}
+
 export interface CrmUsage {
   /** API calls made by this adapter instance, by kind ('read' | 'write' | 'search' | …). */
   readonly calls: Readonly<Record<string, number>>;
@@ -115,6 +131,10 @@ export interface CrmAdapter {
   check(): Promise<SetupCheck>;
   /** Like `check`, and creates what is missing where the CRM allows (HubSpot property). */
   setup(): Promise<SetupCheck>;
+  /** The account these credentials reach (one call); null when the CRM does not say. */
+  identity(): Promise<AccountIdentity | null>;
+  /** The key property's definition and up to `sampleSize` of its non-empty values (≤ 2 calls). */
+  inspectKeyField(sampleSize: number): Promise<KeyFieldReport>;
 
   /**
    * Records changed (created, updated, deleted, merged away) since `checkpoint` (null = all),

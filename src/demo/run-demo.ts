@@ -3,7 +3,7 @@
  * tenant file, shows the dry-run report, syncs, simulates a day of edits on every side,
  * syncs again, and ends with a quiet run that writes nothing.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSandbox } from '../../test/fakes/sandbox/sandbox.js';
@@ -27,6 +27,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const heading = (s: string) => out(`\n${options.color ? `\x1b[1m== ${s} ==\x1b[0m` : `== ${s} ==`}`);
   const dir = options.dir ? resolve(options.dir) : mkdtempSync(join(tmpdir(), 'propsync-demo-'));
   mkdirSync(dir, { recursive: true });
+  // Every demo starts new fakes (new accounts): a state left in --dir by an earlier demo
+  // belongs to the old ones, and the run would rightly refuse it.
+  for (const f of ['demo.db', 'demo.db-wal', 'demo.db-shm']) rmSync(join(dir, f), { force: true });
   // The real API allows 600 requests/min for bot tokens; the demo's fake allows 10× that so
   // the one-call-per-record Propstreet write-backs of a first sync take seconds, not minutes.
   const sb = await startSandbox({ propstreetPerMinute: DEMO_PROPSTREET_PER_MINUTE });

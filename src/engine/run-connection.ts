@@ -14,6 +14,7 @@ import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact } from '../propstreet/schema.js';
 import type { Failure, Scope, StateStore } from '../state/port.js';
 import { countPlan, emptyCounts } from './counts.js';
+import { DeleteWindow, deletionKey, formatWindow } from './delete-window.js';
 import { createEchoDetector } from './echo-detector.js';
 import { holdTakenEmails } from './email-guard.js';
 import { executeChunk, nextFailure } from './execute-chunk.js';
@@ -21,6 +22,7 @@ import { fitMapperToCrm } from './fit-mapper.js';
 import { missingLinkedRecords, reconcileReason } from './link-reconcile.js';
 import { completeNewLinks, pairsForCrm, pairsForPropstreet, type ResolverDeps } from './pair-resolver.js';
 import { type PairPlan, type PairState, planPair } from './plan-pair.js';
+import { preflight } from './preflight.js';
 import type { RecordMapper } from './record-mapper.js';
 import { RefLane } from './ref-lane.js';
 import { lockOwner, takeRunLock } from './run-lock.js';
@@ -57,6 +59,8 @@ export interface RunOptions {
   readonly lockTtlMs?: number;
   /** Check every link against the CRM by id, whatever the checkpoint's age. */
   readonly reconcile?: boolean;
+  /** Accept Propstreet/CRM accounts other than the ones the state belongs to (`--rebind`). */
+  readonly rebind?: boolean;
 }
 
 /** Per-scope fact: when (engine clock) the CRM delta behind the stored checkpoint was read. */
@@ -118,6 +122,7 @@ export async function runConnection(
       nextFailure(settings, knownFailures, side, recordId, error, now, true),
   });
   try {
+    await preflight(deps, scope, { dryRun: options.dryRun, rebind: options.rebind === true, log });
     const mapper = await fitMapperToCrm(deps.crm, deps.mapper, log);
     const collected = await collect(settings, deps, staging, scope, knownFailures, options, invalid, () =>
       progress('pull'),
@@ -127,11 +132,20 @@ export async function runConnection(
     if (collected.quarantine.length > 0 && !options.dryRun)
       await store.commit(scope, { upsertFailures: collected.quarantine });
 
-    const guard = await massDeleteGuard(settings, deps, staging, scope);
+    const windowMs = settings.deletes.windowMs ?? 0;
+    const deleteWindow =
+      windowMs > 0 ? await DeleteWindow.load(store, scope, windowMs, clock.now()) : undefined;
+    if (deleteWindow && !deleteWindow.readable)
+      log.warn('the record of recent deletions was unreadable; the deletion window starts afresh');
+    const guard = await massDeleteGuard(settings, deps, staging, scope, deleteWindow);
     if (guard && !options.force) {
       abort = { code: 'MASS_DELETE_GUARD', message: guard };
       log.warn({ guard }, 'mass-delete guard');
     }
+    // Deletions an operator let through with --force are accepted: they (and the ones before
+    // them) no longer count against later runs.
+    const recordDeletes = !(guard && options.force);
+    if (guard && options.force && !options.dryRun) await deleteWindow?.clear();
 
     const resolverDeps: ResolverDeps = {
       store,
@@ -172,6 +186,11 @@ export async function runConnection(
       await options.sink?.records(records);
       progress('plan');
       if (options.dryRun || abort) return;
+      if (deleteWindow && recordDeletes)
+        await deleteWindow.record(
+          plans.filter((pp) => pp.plan.action.startsWith('delete')).map((pp) => deletionKey(pp.plan)),
+          clock.now(),
+        );
       const outcome = await executeChunk(plans, {
         crm: deps.crm,
         propstreet: deps.propstreet,
@@ -436,6 +455,7 @@ async function massDeleteGuard(
   deps: RunDeps,
   staging: Staging,
   scope: Scope,
+  window: DeleteWindow | undefined,
 ): Promise<string | undefined> {
   // Count links, not records: a pair deleted on both sides only ends its link.
   const psGone = new Set<string>();
@@ -444,10 +464,11 @@ async function massDeleteGuard(
     for (const l of await deps.store.linksByPropstreetIds(scope, ids)) psGone.add(l.propstreetId);
   for (const ids of staging.deletedIds('crm', 500))
     for (const l of await deps.store.linksByCrmIds(scope, ids)) crmGone.add(l.propstreetId);
-  let deletes = 0;
+  const deleting = new Set<string>();
   if (settings.deletes.fromPropstreet === 'archive' || settings.deletes.fromPropstreet === 'delete')
-    for (const id of psGone) if (!crmGone.has(id)) deletes++;
-  if (settings.deletes.fromCrm === 'delete') for (const id of crmGone) if (!psGone.has(id)) deletes++;
+    for (const id of psGone) if (!crmGone.has(id)) deleting.add(id);
+  if (settings.deletes.fromCrm === 'delete') for (const id of crmGone) if (!psGone.has(id)) deleting.add(id);
+  const deletes = deleting.size;
   if (deletes === 0) return undefined;
   const links = await deps.store.countLinks(scope);
   const { maxShare, maxCount } = settings.deletes;
@@ -455,5 +476,15 @@ async function massDeleteGuard(
     return `this run would delete ${deletes} records, more than deletes.maxCount (${maxCount}); rerun with --force if intended`;
   if (deletes >= GUARD_MIN_DELETES && deletes > maxShare * links)
     return `this run would delete ${deletes} of ${links} linked records (${((100 * deletes) / links).toFixed(1)}%), more than deletes.maxShare (${(maxShare * 100).toFixed(1)}%); rerun with --force if intended`;
+  // The window: earlier runs' deletions count too, against the links there were before them.
+  const earlier = window?.othersThan(deleting) ?? 0;
+  if (earlier === 0) return undefined;
+  const total = deletes + earlier;
+  const before = links + earlier;
+  const span = `deletes.window (${formatWindow(settings.deletes.windowMs ?? 0)})`;
+  if (maxCount !== undefined && total > maxCount)
+    return `this run would delete ${deletes} records after ${earlier} deleted by runs within ${span}: ${total}, more than deletes.maxCount (${maxCount}); rerun with --force if intended`;
+  if (total >= GUARD_MIN_DELETES && total > maxShare * before)
+    return `this run would delete ${deletes} records after ${earlier} deleted by runs within ${span}: ${total} of ${before} linked records (${((100 * total) / before).toFixed(1)}%), more than deletes.maxShare (${(maxShare * 100).toFixed(1)}%); rerun with --force if intended`;
   return undefined;
 }

@@ -29,6 +29,10 @@ export interface SyncSettings {
     readonly maxShare: number;
     /** …or more than this many records (whichever is hit first). */
     readonly maxCount?: number | undefined;
+    /**
+     * The same limits hold over this sliding window across runs (ms); 0 or absent: per run only.
+     */
+    readonly windowMs?: number | undefined;
   };
   /** changeOrigin values that mark the connector's own Propstreet writes. */
   readonly ownChangeOrigins: readonly string[];

@@ -8,6 +8,7 @@ import { type Logger, silentLogger } from '../core/logger.js';
 import { registerSecret } from '../core/redact.js';
 import { defaultRetryPolicy, type RetryPolicy } from '../core/retry.js';
 import { type Answer, Transport } from './http.js';
+import { fetchIdentity } from './identity.js';
 import { CONTACTS_PATH, listContacts } from './list-contacts.js';
 import { contactFrom } from './payload.js';
 import type { PropstreetApi, UpsertAction } from './port.js';
@@ -153,6 +154,7 @@ export function createPropstreetClient(options: PropstreetClientOptions): Propst
       });
     },
 
+    identity: () => fetchIdentity(transport),
     usage: () => transport.usage(),
     close: () => transport.close(),
   };

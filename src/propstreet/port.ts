@@ -1,4 +1,5 @@
 /** The PropstreetApi port: what the engine needs of Propstreet. The undici client implements it. */
+import type { AccountIdentity } from '../core/account-identity.js';
 import type { Contact, ContactWrite } from './schema.js';
 
 export interface ListContactsOptions {
@@ -49,6 +50,8 @@ export interface PropstreetApi {
   ): Promise<{ contact: Contact; action: UpsertAction }>;
   /** If-Match is best-effort on DELETE: a stale one throws PreconditionFailedError. */
   deleteContact(id: string, options?: { ifMatch?: string | undefined }): Promise<void>;
+  /** The organisation this token reaches (one read); null when the API does not say. */
+  identity(): Promise<AccountIdentity | null>;
   /** Calls made by this client, by kind ('read' | 'write'), for run reports and benchmarks. */
   usage(): { readonly calls: Readonly<Record<string, number>> };
 }

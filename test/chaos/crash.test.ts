@@ -15,8 +15,18 @@ import { startWorld, type World } from '../reliability/support/world.js';
 
 const KILLS = Number(process.env.PROPSYNC_CHAOS_KILLS ?? 50);
 const PEOPLE = Number(process.env.PROPSYNC_CHAOS_PEOPLE ?? 5_000);
+/**
+ * No new round starts after this; 50 kills took 136 s on an idle 2-core machine, but only 42
+ * fitted in 840 s on a busy one. The suite reports the kills it reached and needs at least
+ * MIN_KILLS of them (or all, when fewer were asked for).
+ */
+const BUDGET_S = Number(process.env.PROPSYNC_CHAOS_BUDGET_SECONDS ?? 600);
+const MIN_KILLS = Math.min(KILLS, Number(process.env.PROPSYNC_CHAOS_MIN_KILLS ?? 10));
+/** Room after the budget for the round in flight (tens of seconds when busy) and teardown. */
+const AFTER_BUDGET_S = 240;
+const SETUP_MS = (BUDGET_S + AFTER_BUDGET_S) * 1000;
 
-describe(`crash safety: ${PEOPLE} people, ${KILLS} SIGKILLs`, () => {
+describe(`crash safety: ${PEOPLE} people, up to ${KILLS} SIGKILLs in ${BUDGET_S} s`, () => {
   const seed = chaosSeed('chaos/crash');
   let world: World;
   let report: CrashLoopReport;
@@ -32,12 +42,17 @@ describe(`crash safety: ${PEOPLE} people, ${KILLS} SIGKILLs`, () => {
       editsPerRound: 20,
       maxRunsToConverge: 4,
       maxPeople: PEOPLE,
+      budgetMs: BUDGET_S * 1000,
       log: (line) => process.stdout.write(`[chaos/crash] ${line}\n`),
     });
     const kinds = (k: ProblemKind) => report.rounds.reduce((n, r) => Math.max(n, r.problemCounts[k] ?? 0), 0);
     writeChaosReport('crash', seed, {
       seconds: Math.round((Date.now() - started) / 1000),
+      killsAsked: KILLS,
       killsSurvived: report.rounds.length,
+      stoppedBy: report.stoppedBy,
+      budgetSeconds: BUDGET_S,
+      secondsPerKill: report.rounds.length ? Math.round(report.ms / 100 / report.rounds.length) / 10 : null,
       killsByWriteCount: report.rounds.filter((r) => 'afterWrites' in r.kill).length,
       killsByTime: report.rounds.filter((r) => 'afterMs' in r.kill).length,
       runsFinishedBeforeTheirKill: report.finishedUnkilled.length,
@@ -58,11 +73,13 @@ describe(`crash safety: ${PEOPLE} people, ${KILLS} SIGKILLs`, () => {
         .flatMap((r) => r.problems.filter((p) => p.kind === 'mirror'))
         .slice(0, 5),
     });
-  }, 14 * 60_000);
+  }, SETUP_MS);
   afterAll(async () => world?.close());
 
   it('survives every kill and converges without duplicates, losses or stray writes', () => {
-    expect.soft(report.rounds).toHaveLength(KILLS);
+    // Every kill asked for, unless the time budget ran out first; then at least MIN_KILLS.
+    if (report.stoppedBy === 'budget') expect.soft(report.rounds.length).toBeGreaterThanOrEqual(MIN_KILLS);
+    else expect.soft(report.rounds).toHaveLength(KILLS);
     expect.soft(report.duplicates).toBe(0);
     expect.soft(report.missing).toBe(0);
     for (const [i, r] of report.rounds.entries()) {

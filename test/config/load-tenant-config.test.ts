@@ -48,6 +48,7 @@ describe('loadTenantConfig: valid files', () => {
             againstEdit: 'keep-edited',
             maxShare: 0.1,
             maxCount: 500,
+            window: '24h',
           },
           ownChangeOrigins: [],
           overlapSeconds: 300,

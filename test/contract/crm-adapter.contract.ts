@@ -69,6 +69,18 @@ export function describeCrmAdapterContract(
       expect(check.checks.length).toBeGreaterThan(0);
     });
 
+    it('names the account it reaches, and finds its key fit and holding what was upserted', async () => {
+      const account = await h.adapter.identity();
+      expect(account?.id).toMatch(/^[a-z-]+:\S+$/);
+      expect(await h.adapter.identity()).toEqual(account);
+      const key = `ps-${unique()}`;
+      await h.adapter.upsertByKey([{ key, properties: person(key) }]);
+      const report = await h.adapter.inspectKeyField(50);
+      expect(report.field.toLowerCase()).toBe(h.adapter.keyProperty.toLowerCase());
+      expect(report.problems).toEqual([]);
+      expect(report.sample).toContain(key);
+    });
+
     it('upsert creates, then updates by key, and a repeat never duplicates', async () => {
       const key = `ps-${unique()}`;
       const [first] = await h.adapter.upsertByKey([{ key, properties: person(key) }]);

@@ -89,7 +89,8 @@ describe('HubSpot enumerations (hs_language)', () => {
       kind: 'status',
       status: 403,
       method: 'GET',
-      path: '/crm/v3/properties/contacts',
+      // Only the list: the key property's own definition (read before any write) still answers.
+      path: /\/crm\/v3\/properties\/contacts$/,
       body: { status: 'error', message: 'This app lacks a scope', category: 'MISSING_SCOPES' },
     });
     const [sv, fi] = e.sb.propstreet

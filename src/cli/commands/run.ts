@@ -11,6 +11,7 @@ interface RunFlags {
   json?: boolean;
   force?: boolean;
   reconcile?: boolean;
+  rebind?: boolean;
   report?: string;
 }
 
@@ -41,6 +42,7 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
       dryRun: mode === 'plan',
       force: flags.force === true,
       reconcile: flags.reconcile === true,
+      rebind: flags.rebind === true,
       retryAll: mode === 'retry',
       ...(flags.connection ? { only: flags.connection } : {}),
       keepRecords: mode === 'plan' || flags.report !== undefined,
@@ -82,6 +84,10 @@ function withRunOptions(cmd: Command): Command {
     .option(
       '--reconcile',
       'check every link against the CRM by id (finds deletions older than its delta shows)',
+    )
+    .option(
+      '--rebind',
+      'accept Propstreet/CRM accounts other than the ones the state belongs to, and move the state to them (run)',
     );
 }
 

@@ -7,6 +7,7 @@ import { type Logger, silentLogger } from '../../core/logger.js';
 import { registerSecret } from '../../core/redact.js';
 import type { RetryPolicy } from '../../core/retry.js';
 import type { CrmAdapter } from '../port.js';
+import { inspectKeyProperty, portalIdentity } from './hubspot-account.js';
 import { HubSpotDeltaReader } from './hubspot-delta-reader.js';
 import { HubSpotLookup } from './hubspot-lookup.js';
 import { HubSpotRateLimiter } from './hubspot-rate-limiter.js';
@@ -88,6 +89,8 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): CrmAdapter
     limits: { writeBatchSize, readPageSize: searchPageSize, maxConcurrency },
     check: () => setup.check(),
     setup: () => setup.setup(),
+    identity: () => portalIdentity(transport),
+    inspectKeyField: (sampleSize) => inspectKeyProperty(transport, keyProperty, sampleSize),
     readChanges: (checkpoint, readOptions) => reader.readChanges(checkpoint, readOptions),
     readByIds: (ids) => lookup.readByIds(ids),
     readByKeys: (keys) => lookup.readByKeys(keys),

@@ -5,13 +5,14 @@ import { checkObjects } from './hubspot-payload.js';
 import type { SdkObject } from './hubspot-records.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
 
-export type Operator = 'EQ' | 'GT' | 'GTE' | 'IN';
+export type Operator = 'EQ' | 'GT' | 'GTE' | 'IN' | 'HAS_PROPERTY';
 
 const OPERATORS: Record<Operator, FilterOperatorEnum> = {
   EQ: FilterOperatorEnum.Eq,
   GT: FilterOperatorEnum.Gt,
   GTE: FilterOperatorEnum.Gte,
   IN: FilterOperatorEnum.In,
+  HAS_PROPERTY: FilterOperatorEnum.HasProperty,
 };
 
 export interface SearchFilter {

@@ -1,7 +1,7 @@
 /**
- * check(): the token works (a one-record read), the key property exists and is unique, the
- * mapped properties exist. setup(): also creates the key property when missing, which needs
- * the `crm.schemas.contacts.write` scope.
+ * check(): the token works (a one-record read), the key property exists as a unique custom
+ * text property (the rules in hubspot-account.ts), the mapped properties exist. setup(): also
+ * creates the key property when missing, which needs the `crm.schemas.contacts.write` scope.
  */
 import {
   PropertyCreateFieldTypeEnum,
@@ -9,6 +9,7 @@ import {
 } from '@hubspot/api-client/lib/codegen/crm/properties/index.js';
 import { PropsyncError } from '../../core/errors.js';
 import type { SetupCheck } from '../port.js';
+import { keyPropertyFix, keyPropertyProblems } from './hubspot-account.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
 
 type Check = SetupCheck['checks'][number];
@@ -21,9 +22,10 @@ export interface SetupOptions {
 
 interface PropertyInfo {
   name: string;
-  hasUniqueValue?: boolean;
   type?: string;
+  hasUniqueValue?: boolean;
   options?: readonly { value: string }[];
+  hubspotDefined?: boolean;
 }
 
 function failure(name: string, e: unknown): Check {
@@ -142,22 +144,23 @@ export class HubSpotSetup {
     }
     const byName = new Map(all.map((p) => [p.name, p]));
     const key = byName.get(keyProperty);
+    const problems = keyPropertyProblems(keyProperty, key);
     const keyCheck: Check = !key
       ? {
           name: 'key-property',
           ok: false,
           message: `Contact property '${keyProperty}' does not exist; run setup to create it`,
         }
-      : key.hasUniqueValue
+      : problems.length === 0
         ? {
             name: 'key-property',
             ok: true,
-            message: `Contact property '${keyProperty}' exists and is unique`,
+            message: `Contact property '${keyProperty}' exists, is custom text and unique`,
           }
         : {
             name: 'key-property',
             ok: false,
-            message: `Contact property '${keyProperty}' exists but is not unique (hasUniqueValue=false); HubSpot cannot make an existing property unique, so configure another key property name`,
+            message: `${problems.join('; ')}. ${keyPropertyFix(keyProperty)}`,
           };
     const missing = this.options.properties.filter((p) => !byName.has(p));
     const mapped: Check =

@@ -13,7 +13,7 @@ import type { CrmUsage } from '../port.js';
 import { toPropsyncError } from './hubspot-errors.js';
 import type { Bucket, HubSpotRateLimiter } from './hubspot-rate-limiter.js';
 
-export type CallKind = 'search' | 'read' | 'list' | 'write' | 'archive' | 'schema';
+export type CallKind = 'search' | 'read' | 'list' | 'write' | 'archive' | 'schema' | 'account';
 
 interface ObservedResponse {
   httpStatusCode: number;

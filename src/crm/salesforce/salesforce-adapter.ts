@@ -11,6 +11,7 @@ import type { CrmAdapter, CrmLimits } from '../port.js';
 import { ApiBudget } from './api-budget.js';
 import { ContactReader } from './contact-reads.js';
 import { COLLECTION_SIZE, ContactWriter } from './contact-writes.js';
+import { inspectExternalIdField, orgIdentity } from './salesforce-account.js';
 import { QUERY_BATCH_SIZE, SalesforceClient } from './salesforce-client.js';
 import { openConnection } from './salesforce-connection.js';
 import { runSetupChecks } from './setup-check.js';
@@ -96,6 +97,8 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmA
     deletionsVisibleForMs: SALESFORCE_RECYCLE_BIN_MS,
     check: () => runSetupChecks(client, externalIdField, fields, share, false),
     setup: () => runSetupChecks(client, externalIdField, fields, share, true),
+    identity: () => orgIdentity(client),
+    inspectKeyField: (sampleSize) => inspectExternalIdField(client, externalIdField, sampleSize),
     readChanges: (checkpoint, readOptions) => reader.changes(checkpoint, readOptions),
     readByIds: (ids) => reader.byIds(ids),
     readByKeys: (keys) => reader.byKeys(keys),

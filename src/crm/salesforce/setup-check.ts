@@ -6,29 +6,17 @@
  */
 import { isPropsyncError } from '../../core/errors.js';
 import type { SetupCheck } from '../port.js';
+import {
+  type DescribeField,
+  keyFieldFix,
+  keyFieldInstructions,
+  keyFieldProblems,
+} from './key-field-rules.js';
 import type { SalesforceClient } from './salesforce-client.js';
 
-interface DescribeField {
-  readonly name: string;
-  readonly type?: string;
-  readonly externalId?: boolean;
-  readonly unique?: boolean;
-}
+export { keyFieldInstructions };
 
 type Check = SetupCheck['checks'][number];
-
-export function keyFieldInstructions(field: string): string {
-  const label = field.replace(/__c$/, '').replace(/_/g, ' ');
-  return [
-    `Create the External ID field ${field} on Contact (the API cannot create fields):`,
-    '1. In Salesforce, open Setup (gear icon) → Object Manager → Contact → Fields & Relationships → New.',
-    '2. Data type: Text. Next.',
-    `3. Field Label "${label}", Length 255, Field Name "${field.replace(/__c$/, '')}" (the API name becomes ${field}).`,
-    '4. Tick "Unique" (treat "ABC" and "abc" as duplicate values) and "External ID". Next.',
-    '5. Field-level security: make it visible and editable for the integration user’s profile. Next, Save.',
-    '6. Run `propsync check` again.',
-  ].join('\n');
-}
 
 export async function runSetupChecks(
   client: SalesforceClient,
@@ -79,17 +67,17 @@ export async function runSetupChecks(
     : ' (run `propsync setup` for how to create it)';
   if (!key) {
     checks.push({ name: 'key-field', ok: false, message: `Contact has no field ${externalIdField}.${hint}` });
-  } else if (key.externalId !== true || key.unique !== true) {
-    const missing = [key.externalId !== true ? 'External ID' : '', key.unique !== true ? 'Unique' : '']
-      .filter(Boolean)
-      .join(' and ');
-    checks.push({
-      name: 'key-field',
-      ok: false,
-      message: `Contact.${key.name} exists but is not ${missing}; edit the field in Setup → Object Manager → Contact → Fields & Relationships and tick ${missing}, or upserts may create duplicates.`,
-    });
   } else {
-    checks.push({ name: 'key-field', ok: true, message: `Contact.${key.name} is a unique External ID` });
+    const problems = keyFieldProblems(externalIdField, key);
+    checks.push(
+      problems.length > 0
+        ? {
+            name: 'key-field',
+            ok: false,
+            message: `${problems.join('; ')}. A custom Text field that is Unique and an External ID is needed, or upserts may create duplicates or overwrite data (Setup → Object Manager → Contact → Fields & Relationships).${explainFix ? `\n${keyFieldFix(externalIdField)}` : ''}`,
+          }
+        : { name: 'key-field', ok: true, message: `Contact.${key.name} is a unique External ID` },
+    );
   }
   const unknown = fields.filter((f) => !byName.has(f.toLowerCase()));
   checks.push(

@@ -1,8 +1,10 @@
 /**
- * Routes /crm/v3/… requests: bearer auth (401), granted scopes (403 MISSING_SCOPES), rate
- * limits (429 with HubSpot's body and headers), then the endpoint. Every answer is JSON.
+ * Routes /crm/v3/… and /account-info/v3/details requests: bearer auth (401), granted scopes
+ * (403 MISSING_SCOPES), rate limits (429 with HubSpot's body and headers), then the endpoint.
+ * Every answer is JSON.
  */
 import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
+import { ACCOUNT_DETAILS_PATH, accountDetails } from './account-routes.js';
 import { batchArchive, batchRead } from './batch-read.js';
 import { batchWrite } from './batch-write.js';
 import type { FakeContext } from './fake-context.js';
@@ -64,6 +66,9 @@ function route(ctx: FakeContext, req: FakeRequest): Route | undefined {
       return { scope: 'crm.schemas.contacts.write', run: () => createProperty(ctx, req) };
     return undefined;
   }
+  // No scope beyond a valid token: HubSpot lists only `oauth`, which every app has.
+  if (path === ACCOUNT_DETAILS_PATH && method === 'GET')
+    return { scope: 'oauth', run: () => accountDetails(ctx.portalId) };
   if (path.startsWith(`${PROPERTIES}/`) && method === 'GET') {
     const name = decodeURIComponent(path.slice(PROPERTIES.length + 1));
     return { scope: 'crm.schemas.contacts.read', run: () => getProperty(ctx, name) };

@@ -30,4 +30,6 @@ export interface FakeContext {
   readonly deniedScopes: Set<string>;
   /** Bearer tokens accepted; null accepts any non-empty token. */
   acceptedTokens: Set<string> | null;
+  /** The portal (HubSpot account) this fake is, for `/account-info/v3/details`. */
+  readonly portalId: number;
 }

@@ -4,6 +4,7 @@
  * against what is in README.md next to this file.
  */
 import { type HttpFake, startHttpFake } from '../shared/http-fake.js';
+import { newPortalId } from './account-routes.js';
 import { handleApi } from './api-router.js';
 import { ContactStore, type SeedContact } from './contact-store.js';
 import { handleControl } from './control-routes.js';
@@ -26,10 +27,13 @@ export interface HubSpotFakeOptions {
   /** Custom properties present from the start, e.g. `[{name:'propstreet_id', hasUniqueValue:true}]`. */
   readonly customProperties?: readonly Parameters<HubSpotFakeControl['defineProperty']>[0][];
   readonly port?: number;
+  /** The portal id `/account-info/v3/details` answers; default: random per instance. */
+  readonly portalId?: number;
 }
 
 export interface HubSpotFake {
   readonly url: string;
+  readonly portalId: number;
   readonly http: HttpFake;
   readonly control: HubSpotFakeControl;
   close(): Promise<void>;
@@ -45,6 +49,7 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     traceIdMultiStatus: 'create-only',
     deniedScopes: new Set(),
     acceptedTokens: null,
+    portalId: newPortalId(options.portalId),
   };
   const limits = new FakeRateLimits(
     { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
@@ -73,5 +78,11 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
       req.method !== 'GET' && !req.path.startsWith('/__control') && !READ_ONLY_POST.test(req.path),
   });
   const started = http;
-  return { url: started.url, http: started, control, close: () => started.close() };
+  return {
+    url: started.url,
+    portalId: ctx.portalId,
+    http: started,
+    control,
+    close: () => started.close(),
+  };
 }

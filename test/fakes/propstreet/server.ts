@@ -14,6 +14,7 @@ import {
   type RequestLogEntry,
   startHttpFake,
 } from '../shared/http-fake.js';
+import { type FakeOrganisation, handleMe, ME_PATH, newOrganisation } from './auth-me.js';
 import type { FakeContact, SeedContact, ValidWrite } from './contact-types.js';
 import { validateWrite } from './contact-validation.js';
 import { CONTACTS_PATH, type ContactKnobs, handleContacts } from './contacts-api.js';
@@ -45,6 +46,8 @@ export interface PropstreetFakeOptions {
   readonly port?: number;
   /** Seed for the fault injector's randomness. */
   readonly seed?: number;
+  /** The organisation `/api/v1/auth/me` names (its primary team); default: a random team id. */
+  readonly organisation?: Partial<FakeOrganisation>;
 }
 
 export interface PropstreetFake {
@@ -52,6 +55,8 @@ export interface PropstreetFake {
   readonly http: HttpFake;
   /** The first accepted token. */
   readonly token: string;
+  /** This instance's organisation, as `/api/v1/auth/me` names it. */
+  readonly organisation: FakeOrganisation;
   /** The `changeOrigin` value that writes with `token` get. */
   originOf(token: string): string;
   seed(contacts: readonly SeedContact[]): FakeContact[];
@@ -91,6 +96,7 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
   const originOf = (token: string) => `api:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
   const copy = <T>(v: T): T => structuredClone(v);
   const knobs: ContactKnobs = { ignoredMembers: new Set() };
+  const organisation = newOrganisation(options.organisation);
 
   const mustExist = (id: string): FakeContact => {
     const c = store.get(id);
@@ -119,7 +125,9 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
     const res =
       req.path === CONTACTS_PATH || req.path.startsWith(`${CONTACTS_PATH}/`)
         ? handleContacts(store, req, originOf(token), knobs)
-        : problem(404, 'No such resource.', req.path);
+        : req.path === ME_PATH
+          ? handleMe(organisation, req, `bot-${originOf(token).slice(4)}`)
+          : problem(404, 'No such resource.', req.path);
     return { ...res, headers: { ...decision.headers, ...(res.headers ?? {}) } };
   };
 
@@ -135,6 +143,7 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
     url: http.url,
     http,
     token: [...tokens][0] ?? PROPSTREET_FAKE_TOKEN,
+    organisation,
     originOf,
     seed: (contacts) => store.seed(contacts).map(copy),
     generate(count, generateOptions) {

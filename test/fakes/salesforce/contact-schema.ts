@@ -75,15 +75,37 @@ const STANDARD: readonly FieldDef[] = [
   field('SystemModstamp', 'System Modstamp', 'datetime', 0, { nillable: false }),
 ];
 
+/** A custom field besides the key (name ends in `__c`); Text(255), neither unique nor external id by default. */
+export interface CustomFieldOptions {
+  readonly name: string;
+  readonly type?: FieldType;
+  readonly length?: number;
+  readonly externalId?: boolean;
+  readonly unique?: boolean;
+}
+
 export class ContactSchema {
   readonly fields: readonly FieldDef[];
   private readonly byLower = new Map<string, FieldDef>();
 
-  /** @param externalIdField the custom key field, or null for an org where it was never created. */
-  constructor(readonly externalIdField: string | null) {
-    const custom = externalIdField
+  /**
+   * @param externalIdField the custom key field, or null for an org where it was never created.
+   * @param others more custom fields (a key the connector must refuse, for instance).
+   */
+  constructor(
+    readonly externalIdField: string | null,
+    others: readonly CustomFieldOptions[] = [],
+  ) {
+    const custom: FieldDef[] = externalIdField
       ? [field(externalIdField, 'Propstreet Id', 'string', 255, { externalId: true, unique: true })]
       : [];
+    for (const o of others)
+      custom.push(
+        field(o.name, o.name.replace(/__c$/, '').replace(/_/g, ' '), o.type ?? 'string', o.length ?? 255, {
+          externalId: o.externalId ?? false,
+          unique: o.unique ?? false,
+        }),
+      );
     this.fields = [...STANDARD, ...custom];
     for (const f of this.fields) this.byLower.set(f.name.toLowerCase(), f);
   }

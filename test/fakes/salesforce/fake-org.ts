@@ -2,9 +2,10 @@
  * The state of one fake org (data, clock, tokens, API usage) and the response helpers every route
  * uses. Errors are always `application/json` `[{message, errorCode, fields?}]`, like Salesforce's.
  */
+import { randomBytes } from 'node:crypto';
 import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
 import { RequestError } from './contact-rules.js';
-import { ContactSchema } from './contact-schema.js';
+import { ContactSchema, type CustomFieldOptions } from './contact-schema.js';
 import { ContactStore, type WriteContext } from './contact-store.js';
 import { allowSaveFrom } from './duplicate-rule.js';
 import { FakeClock } from './fake-clock.js';
@@ -18,6 +19,11 @@ export interface FakeOrgOptions {
   readonly users?: { readonly api?: string; readonly ui?: string };
   /** The standard-like Contact duplicate rule (default on, as in real orgs). */
   readonly duplicateRule?: boolean;
+  /** The org's id (`SELECT Id FROM Organization`); default: random per instance. */
+  readonly orgId?: string;
+  readonly orgName?: string;
+  /** Other custom Contact fields, e.g. one that is not unique, to try keys the run must refuse. */
+  readonly customFields?: readonly CustomFieldOptions[];
   readonly accessToken?: string;
   readonly refreshToken?: string;
   readonly clientId?: string;
@@ -32,7 +38,8 @@ export class FakeOrg {
   readonly queries: QueryService;
   readonly apiUserId: string;
   readonly uiUserId: string;
-  readonly orgId = '00D000000000001EAA';
+  readonly orgId: string;
+  readonly orgName: string;
   readonly refreshToken: string;
   readonly clientId: string;
   readonly clientSecret: string;
@@ -46,10 +53,13 @@ export class FakeOrg {
     this.version = options.version ?? '62.0';
     this.schema = new ContactSchema(
       options.externalIdField === undefined ? 'Propstreet_Id__c' : options.externalIdField,
+      options.customFields,
     );
+    this.orgId = options.orgId ?? randomOrgId();
+    this.orgName = options.orgName ?? 'Fake Org Inc.';
     this.store = new ContactStore(this.schema, this.clock, () => this.version);
     this.store.duplicateRule = options.duplicateRule ?? true;
-    this.queries = new QueryService(this.store, this.schema);
+    this.queries = new QueryService(this.store, this.schema, () => ({ Id: this.orgId, Name: this.orgName }));
     this.apiUserId = options.users?.api ?? '005000000000001AAA';
     this.uiUserId = options.users?.ui ?? '005000000000002AAA';
     this.dailyLimit = options.dailyLimit ?? 100_000;
@@ -88,6 +98,15 @@ export function apiWriteContext(org: FakeOrg, req: FakeRequest, version: string)
     api: true,
     allowSave: allowSaveFrom(req.headers['sforce-duplicate-rule-header'], version),
   };
+}
+
+/** An 18-character org id (`00D` key prefix); the 3-character suffix is not a real checksum. */
+function randomOrgId(): string {
+  const chars = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  const bytes = randomBytes(12);
+  let body = '';
+  for (const b of bytes) body += chars[b % chars.length];
+  return `00D${body}AAA`;
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): FakeResponse {

@@ -8,9 +8,10 @@ import { RequestError } from './contact-rules.js';
 import type { ContactSchema, FieldDef } from './contact-schema.js';
 import type { ContactStore } from './contact-store.js';
 import { formatSfDateTime } from './fake-clock.js';
+import { type OrganizationRow, organizationRecords } from './organization-query.js';
 import { isPurged } from './recycle-bin.js';
 import { bindQuery, type ContactRow, matches, sortRows } from './soql-eval.js';
-import { parseSoql } from './soql-parser.js';
+import { parseSoql, type SoqlQuery } from './soql-parser.js';
 
 export interface QueryPage {
   readonly totalSize: number;
@@ -55,11 +56,24 @@ export class QueryService {
   constructor(
     private readonly store: ContactStore,
     private readonly schema: ContactSchema,
+    private readonly organization: () => OrganizationRow,
   ) {}
 
   /** Throws SoqlError for a bad query. */
   run(soql: string, includeDeleted: boolean, batchSize: number, version: string): QueryPage {
-    const bound = bindQuery(parseSoql(soql), this.schema);
+    const parsed = parseSoql(soql);
+    const records =
+      parsed.object.toLowerCase() === 'organization'
+        ? organizationRecords(parsed, this.organization(), version)
+        : this.contactRecords(parsed, includeDeleted, version);
+    this.counter++;
+    const locator = `01g${this.counter.toString(36).toUpperCase().padStart(15, '0')}`;
+    this.cursors.set(locator, { records, batchSize });
+    return this.page(locator, 0, undefined, version);
+  }
+
+  private contactRecords(parsed: SoqlQuery, includeDeleted: boolean, version: string) {
+    const bound = bindQuery(parsed, this.schema);
     const hits: ContactRow[] = [];
     for (const row of this.store.rows.values()) {
       if (!includeDeleted && row.IsDeleted) continue;
@@ -69,11 +83,7 @@ export class QueryService {
     const sorted = sortRows(hits, bound.orderBy);
     const start = bound.offset ?? 0;
     const end = bound.limit === undefined ? sorted.length : start + bound.limit;
-    const records = sorted.slice(start, end).map((row) => projectRow(row, bound.fields, version));
-    this.counter++;
-    const locator = `01g${this.counter.toString(36).toUpperCase().padStart(15, '0')}`;
-    this.cursors.set(locator, { records, batchSize });
-    return this.page(locator, 0, undefined, version);
+    return sorted.slice(start, end).map((row) => projectRow(row, bound.fields, version));
   }
 
   /** `locatorWithOffset` is the last path segment of a nextRecordsUrl, e.g. `01g…-2000`. */

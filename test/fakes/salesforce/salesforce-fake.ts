@@ -22,6 +22,8 @@ export interface SalesforceFake {
   readonly http: HttpFake;
   readonly control: SalesforceFakeControl;
   readonly version: string;
+  /** The org's id, as `SELECT Id FROM Organization` answers it. */
+  readonly orgId: string;
   /** A token that is valid now (changes after a refresh or `control.expireToken()`). */
   readonly accessToken: string;
   readonly refreshToken: string;
@@ -119,6 +121,7 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     http,
     control,
     version: org.version,
+    orgId: org.orgId,
     get accessToken() {
       return org.accessToken;
     },

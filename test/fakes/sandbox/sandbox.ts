@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { type HubSpotFake, startHubSpotFake } from '../hubspot/hubspot-fake.js';
 import { type PropstreetFake, startPropstreetFake } from '../propstreet/server.js';
-import { type SalesforceFake, startSalesforceFake } from '../salesforce/salesforce-fake.js';
+import {
+  type SalesforceFake,
+  type SalesforceFakeOptions,
+  startSalesforceFake,
+} from '../salesforce/salesforce-fake.js';
 
 export interface SandboxOptions {
   readonly hubspot?: boolean;
@@ -17,6 +21,8 @@ export interface SandboxOptions {
   readonly seed?: number;
   /** The Propstreet fake's limit per token (the real API: 600/min for bot tokens). */
   readonly propstreetPerMinute?: number;
+  /** More options for the Salesforce fake (its org id, other custom fields…). */
+  readonly salesforceOptions?: SalesforceFakeOptions;
 }
 
 export interface TenantOptions {
@@ -65,7 +71,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const salesforce =
     options.salesforce === false
       ? undefined
-      : await startSalesforceFake(options.seed === undefined ? {} : { seed: options.seed });
+      : await startSalesforceFake({
+          ...(options.seed === undefined ? {} : { seed: options.seed }),
+          ...options.salesforceOptions,
+        });
   if (options.latencyMs) {
     const [min, max] = options.latencyMs;
     for (const f of [propstreet.http, hubspot?.http, salesforce?.http]) f?.faults.setLatency(min, max);

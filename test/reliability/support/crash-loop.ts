@@ -20,6 +20,12 @@ export interface CrashLoopOptions {
   readonly maxRunsToConverge: number;
   /** Stop creating people once this many exist (default: no limit). */
   readonly maxPeople?: number;
+  /**
+   * Start no new round after this many milliseconds (default: no limit). A round on a busy
+   * machine takes several times as long as on an idle one; a time budget keeps the suite
+   * inside its timeout there, and the report says how many kills it reached.
+   */
+  readonly budgetMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -47,10 +53,15 @@ export interface CrashLoopReport {
   readonly edits: number;
   /** Staging directories the killed runs left in their TMPDIR. */
   readonly leftoverStagingDirs: number;
+  /** Why the loop ended: every kill done, the time budget spent, or too many unkilled runs. */
+  readonly stoppedBy: 'kills' | 'budget' | 'attempts';
+  readonly ms: number;
 }
 
 export async function crashLoop(world: World, o: CrashLoopOptions): Promise<CrashLoopReport> {
   const log = o.log ?? (() => undefined);
+  const started = Date.now();
+  const overBudget = () => o.budgetMs !== undefined && Date.now() - started >= o.budgetMs;
   const { rnd } = world;
   world.createPeople('propstreet', Math.ceil(o.initial / 2));
   world.createPeople('hubspot', Math.floor(o.initial / 4));
@@ -63,7 +74,8 @@ export async function crashLoop(world: World, o: CrashLoopOptions): Promise<Cras
   let expectedWrites = 2 * o.initial;
   let expectedMs = 3_000;
   let needWork = false;
-  for (let attempt = 0; rounds.length < o.kills && attempt < o.kills * 4; attempt++) {
+  let attempt = 0;
+  for (; rounds.length < o.kills && attempt < o.kills * 4 && !overBudget(); attempt++) {
     if (needWork) {
       world.userEdits(o.editsPerRound);
       if (world.intended.size < (o.maxPeople ?? Number.POSITIVE_INFINITY))
@@ -132,7 +144,14 @@ export async function crashLoop(world: World, o: CrashLoopOptions): Promise<Cras
     needWork = true;
   }
   const leftoverStagingDirs = readdirSync(world.dir).filter((n) => n.startsWith('propsync-stage-')).length;
+  const stoppedBy = rounds.length >= o.kills ? 'kills' : attempt >= o.kills * 4 ? 'attempts' : 'budget';
+  if (stoppedBy === 'budget')
+    log(
+      `time budget of ${Math.round((o.budgetMs ?? 0) / 1000)} s spent after ${rounds.length} of ${o.kills} kills`,
+    );
   return {
+    stoppedBy,
+    ms: Date.now() - started,
     rounds,
     finishedUnkilled,
     duplicates,
