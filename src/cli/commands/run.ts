@@ -19,6 +19,8 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
   const { createLogger } = await import('../../core/logger.js');
   const { writeReport } = await import('../../report/index.js');
   const { exitCodeForResults } = await import('../exit-codes.js');
+  const { abortFailure } = await import('../failure.js');
+  const { redactText } = await import('../../core/redact.js');
   const { loadConfigForCli } = await import('../load-config.js');
   const { printJson, printRun, runJson } = await import('../output.js');
   const { createProgressLine } = await import('../progress-line.js');
@@ -55,7 +57,12 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
   }
   if (flags.json) printJson(runJson([run]));
   else printRun(run);
-  return exitCodeForResults(run.connections.map((c) => c.result));
+  const results = run.connections.map((c) => c.result);
+  const exitCode = exitCodeForResults(results);
+  // The report shows every abort; stderr gets the one that decided the exit code, and what to do.
+  const failure = abortFailure(results, exitCode);
+  if (failure) process.stderr.write(`propsync: ${redactText(failure.message)}\n`);
+  return exitCode;
 }
 
 /**
