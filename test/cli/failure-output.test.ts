@@ -152,7 +152,12 @@ describe('usage errors and aborted runs', () => {
     expect(json.error.message).toMatch(
       /^refused\/hubspot: .*; `propsync validate <config> --check` shows which token was refused$/,
     );
-    expect(r.stderr).toContain(`propsync: ${json.error.message}\n`);
+    // …and the log (JSON lines: stderr is not a terminal here) says the same, as an error.
+    const logs = r.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { level: number; msg: string });
+    expect(logs).toContainEqual(expect.objectContaining({ level: 50, msg: json.error.message }));
   });
 
   it('migrate-state under --json: exit 2 and the error object naming both stores', async () => {

@@ -20,7 +20,6 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
   const { writeReport } = await import('../../report/index.js');
   const { exitCodeForResults } = await import('../exit-codes.js');
   const { abortFailure } = await import('../failure.js');
-  const { redactText } = await import('../../core/redact.js');
   const { loadConfigForCli } = await import('../load-config.js');
   const { printJson, printRun, runJson } = await import('../output.js');
   const { createProgressLine } = await import('../progress-line.js');
@@ -59,9 +58,10 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
   else printRun(run);
   const results = run.connections.map((c) => c.result);
   const exitCode = exitCodeForResults(results);
-  // The report shows every abort; stderr gets the one that decided the exit code, and what to do.
+  // The report shows every abort; the log gets the one that decided the exit code, and what
+  // to do (a log line: stderr stays JSON lines when it is not a terminal).
   const failure = abortFailure(results, exitCode);
-  if (failure) process.stderr.write(`propsync: ${redactText(failure.message)}\n`);
+  if (failure) logger.error({ code: failure.code, exitCode }, failure.message);
   return exitCode;
 }
 
