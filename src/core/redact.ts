@@ -25,8 +25,8 @@ const BASE64_CHAR = /[A-Za-z0-9+/_-]/;
 
 export class Redactor {
   readonly #secrets = new Set<string>();
+  /** One pattern for all secrets; group 1 is a base64 match. Rebuilt after a registration. */
   #pattern: RegExp | undefined;
-  #base64Group = 0;
 
   register(value: string | undefined | null): void {
     if (!value || value.length < MIN_SECRET_LENGTH || this.#secrets.has(value)) return;
@@ -42,7 +42,7 @@ export class Redactor {
     for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
       let start = m.index;
       let end = start + m[0].length;
-      if (m[this.#base64Group] !== undefined) {
+      if (m[1] !== undefined) {
         // The base64 of a secret's neighbours shares its edge characters: take the whole word.
         while (start > 0 && BASE64_CHAR.test(text[start - 1]!)) start--;
         while (end < text.length && BASE64_CHAR.test(text[end]!)) end++;
@@ -86,7 +86,6 @@ export class Redactor {
     const secrets = [...this.#secrets].sort((a, b) => b.length - a.length);
     const textual = secrets.map(anyEncoding).join('|');
     const base64 = [...new Set(secrets.flatMap(base64Cores))].map(escapeRegExp).join('|');
-    this.#base64Group = 1;
     this.#pattern = new RegExp(`(${base64})|${textual}`, 'g');
     return this.#pattern;
   }
