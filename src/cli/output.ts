@@ -1,23 +1,27 @@
 /** How commands print: one JSON object with --json, the terminal report otherwise. */
 import type { TenantRun } from '../app/sync-tenant.js';
-import { redactDeep } from '../core/redact.js';
 import { renderTerminal } from '../report/index.js';
 import { exitCodeForResults } from './exit-codes.js';
+import { abortFailure } from './failure.js';
+
+export { printJson } from './print-json.js';
 
 export function useColor(): boolean {
   return process.stdout.isTTY === true && !process.env.NO_COLOR;
 }
 
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(redactDeep(value), null, 2)}\n`);
-}
-
-/** The `--json` shape of run/plan/retry: per connection counts, conflicts, failures, calls. */
+/**
+ * The `--json` shape of run/plan/retry: per connection counts, conflicts, failures, calls;
+ * and `error: { code, message }` when an aborted connection decided the exit code.
+ */
 export function runJson(runs: readonly TenantRun[]) {
   const results = runs.flatMap((r) => r.connections.map((c) => c.result));
+  const exitCode = exitCodeForResults(results);
+  const failure = abortFailure(results, exitCode);
   return {
     dryRun: runs[0]?.dryRun ?? false,
-    exitCode: exitCodeForResults(results),
+    exitCode,
+    ...(failure ? { error: { code: failure.code, message: failure.message } } : {}),
     tenants: runs.map((r) => ({ tenant: r.tenant, connections: r.connections.map((c) => c.result) })),
   };
 }

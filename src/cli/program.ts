@@ -3,8 +3,6 @@
  * every error to an exit code (the only place that does).
  */
 import { Command, CommanderError } from 'commander';
-import { isPropsyncError } from '../core/errors.js';
-import { redactText } from '../core/redact.js';
 import { registerDemo } from './commands/demo.js';
 import { registerMigrateState } from './commands/migrate-state.js';
 import { registerRun } from './commands/run.js';
@@ -13,12 +11,15 @@ import { registerSchema } from './commands/schema.js';
 import { registerStatus } from './commands/status.js';
 import { registerValidate } from './commands/validate.js';
 import { registerWorker } from './commands/worker.js';
-import { EXIT, exitCodeForError } from './exit-codes.js';
+import { EXIT } from './exit-codes.js';
+import { describeFailure, outputFlags, printFailure } from './failure.js';
+import { printJson } from './print-json.js';
 
 export function buildProgram(): Command {
   const program = new Command('propsync')
     .description('Two-way contact sync between Propstreet and your CRM (HubSpot, Salesforce).')
     .version('0.1.0')
+    .option('--verbose', 'print the stack trace of an unexpected error')
     .showHelpAfterError()
     .exitOverride();
   registerRun(program);
@@ -34,21 +35,23 @@ export function buildProgram(): Command {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
+  const flags = outputFlags(argv.slice(2));
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version end here with code 0.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.badConfigOrUsage;
+      // --help and --version end here with code 0; commander has printed the usage error.
+      if (error.exitCode === 0) return EXIT.ok;
+      if (flags.json)
+        printJson({
+          error: { code: 'USAGE', message: error.message.replace(/^error: /, '') },
+          exitCode: EXIT.badConfigOrUsage,
+        });
+      return EXIT.badConfigOrUsage;
     }
-    if (isPropsyncError(error)) {
-      process.stderr.write(`propsync: ${redactText(error.message)}\n`);
-      return exitCodeForError(error.code);
-    }
-    process.stderr.write(
-      `propsync: unexpected error: ${redactText(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
-    );
-    return EXIT.runIncomplete;
+    const failure = describeFailure(error);
+    printFailure(failure, flags);
+    return failure.exitCode;
   }
 }

@@ -1,5 +1,11 @@
 /**
- * `${VAR}` interpolation in string values (never keys), `$${X}` for a literal `${X}`.
+ * `${VAR}` interpolation, in the secret fields only; `$${X}` is a literal `${X}` anywhere.
+ * Everywhere else a `${` is an error: a mapping default or a base URL that read the
+ * environment would carry any variable of the process (an AWS key, another tenant's token)
+ * into a CRM field, a request path or an error message. A secret field reads only the
+ * variables the caller allows (the tenant's own, see secret-fields.ts), and every value it
+ * reads is returned so the caller can register it with the redactor.
+ *
  * Variables come from the real environment, then a `.env` next to the config, then a `.env`
  * in the working directory. `.env` files are read, not loaded into process.env: one tenant's
  * `.env` must not leak into another tenant's config in the same process.
@@ -11,7 +17,8 @@ import type { ConfigProblem, PathSegment } from './config-problems.js';
 
 export type EnvLookup = Readonly<Record<string, string | undefined>>;
 
-const REFERENCE = /\$(\$?)\{([^}]*)\}/g;
+/** `$${` (a literal `${`), or a reference `${NAME}` (group 2 empty when `}` is missing). */
+const TOKEN = /\$\$\{|\$\{([^}]*)(\}?)/g;
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface InterpolatedString {
@@ -20,16 +27,34 @@ export interface InterpolatedString {
   readonly used: readonly string[];
   readonly missing: readonly string[];
   readonly badNames: readonly string[];
+  /** Well-formed names the caller does not allow. */
+  readonly refused: readonly string[];
+  /** A `${` without its `}`. */
+  readonly unclosed: boolean;
 }
 
-export function interpolateString(text: string, env: EnvLookup): InterpolatedString {
+export function interpolateString(
+  text: string,
+  env: EnvLookup,
+  mayRead: (name: string) => boolean = () => true,
+): InterpolatedString {
   const used: string[] = [];
   const missing: string[] = [];
   const badNames: string[] = [];
-  const value = text.replace(REFERENCE, (_match, escaped: string, name: string) => {
-    if (escaped) return `\${${name}}`;
+  const refused: string[] = [];
+  let unclosed = false;
+  const value = text.replace(TOKEN, (_match, name: string | undefined, close: string | undefined) => {
+    if (name === undefined) return '${';
+    if (!close) {
+      unclosed = true;
+      return '';
+    }
     if (!VAR_NAME.test(name)) {
       badNames.push(name);
+      return '';
+    }
+    if (!mayRead(name)) {
+      refused.push(name);
       return '';
     }
     const found = env[name];
@@ -40,38 +65,95 @@ export function interpolateString(text: string, env: EnvLookup): InterpolatedStr
     used.push(name);
     return found;
   });
-  return { value, used, missing, badNames };
+  return { value, used, missing, badNames, refused, unclosed };
+}
+
+/** The text with `$${` unescaped, and the `${…}` references it holds (which it must not). */
+export function literalText(text: string): {
+  readonly value: string;
+  readonly references: readonly string[];
+} {
+  const references: string[] = [];
+  const value = text.replace(TOKEN, (match, name: string | undefined) => {
+    if (name === undefined) return '${';
+    references.push(match);
+    return match;
+  });
+  return { value, references };
 }
 
 /** Whether a string takes (part of) its value from the environment. */
 export function hasReference(text: string): boolean {
-  for (const m of text.matchAll(REFERENCE)) if (!m[1]) return true;
-  return false;
+  return literalText(text).references.length > 0;
+}
+
+export interface EnvRules {
+  /** The key paths that may read the environment: the schema's secret fields. */
+  isSecret(path: readonly PathSegment[]): boolean;
+  /**
+   * Which variables a secret field may read, and how to say so in a problem. Undefined when
+   * that cannot be known (no valid tenant id): references then stay as written, unresolved.
+   */
+  readonly variables:
+    | {
+        mayRead(name: string, path: readonly PathSegment[]): boolean;
+        expected(path: readonly PathSegment[]): string;
+      }
+    | undefined;
 }
 
 export interface InterpolationResult {
   readonly value: unknown;
   readonly problems: readonly ConfigProblem[];
+  /** Every value read from the environment: each is a secret wherever it shows up later. */
+  readonly secrets: readonly string[];
 }
 
-export function interpolate(data: unknown, env: EnvLookup): InterpolationResult {
+export function interpolate(data: unknown, env: EnvLookup, rules: EnvRules): InterpolationResult {
   const problems: ConfigProblem[] = [];
+  const secrets: string[] = [];
+  const secretString = (value: string, path: PathSegment[]): string => {
+    const variables = rules.variables;
+    if (!variables) return value;
+    const r = interpolateString(value, env, (name) => variables.mayRead(name, path));
+    for (const name of r.used) secrets.push(env[name] ?? '');
+    for (const name of r.missing) {
+      problems.push({
+        path,
+        message: `expected environment variable ${name} to be set (in the environment or a .env file), got nothing`,
+      });
+    }
+    for (const name of r.badNames) {
+      problems.push({
+        path,
+        message: `expected \${NAME} with letters, digits and _ (write $\${…} for a literal), got "\${${name}}"`,
+      });
+    }
+    for (const name of r.refused) {
+      problems.push({ path, message: `expected ${variables.expected(path)}, got \${${name}}` });
+    }
+    if (r.unclosed) {
+      problems.push({
+        path,
+        message: `expected \${NAME} closed by } (write $\${ for a literal), got an open \${`,
+      });
+    }
+    return r.value;
+  };
+  const plainString = (value: string, path: PathSegment[], at: 'key' | 'value'): string => {
+    const r = literalText(value);
+    if (r.references.length > 0) {
+      problems.push({
+        path,
+        at,
+        message: `expected no \${…} here (only secret fields read the environment; write $\${…} for a literal), got ${shown(r.references[0] ?? '')}`,
+      });
+    }
+    return r.value;
+  };
   const visit = (value: unknown, path: PathSegment[]): unknown => {
     if (typeof value === 'string') {
-      const r = interpolateString(value, env);
-      for (const name of r.missing) {
-        problems.push({
-          path,
-          message: `expected environment variable ${name} to be set (in the environment or a .env file), got nothing`,
-        });
-      }
-      for (const name of r.badNames) {
-        problems.push({
-          path,
-          message: `expected \${NAME} with letters, digits and _ (write $\${…} for a literal), got "\${${name}}"`,
-        });
-      }
-      return r.value;
+      return rules.isSecret(path) ? secretString(value, path) : plainString(value, path, 'value');
     }
     if (Array.isArray(value)) return value.map((v, i) => visit(v, [...path, i]));
     if (
@@ -81,12 +163,20 @@ export function interpolate(data: unknown, env: EnvLookup): InterpolationResult 
       !(value instanceof Date)
     ) {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = visit(v, [...path, k]);
+      for (const [k, v] of Object.entries(value)) {
+        // Keys are never read from the environment; a reference in one is refused, not kept.
+        if (literalText(k).references.length > 0) plainString(k, [...path, k], 'key');
+        out[k] = visit(v, [...path, k]);
+      }
       return out;
     }
     return value;
   };
-  return { value: visit(data, []), problems };
+  return { value: visit(data, []), problems, secrets: secrets.filter((s) => s !== '') };
+}
+
+function shown(reference: string): string {
+  return JSON.stringify(reference.length > 60 ? `${reference.slice(0, 57)}...` : reference);
 }
 
 /** The environment a config sees: real env wins over the config's `.env`, which wins over cwd's. */

@@ -1,6 +1,6 @@
 /**
- * Loads one tenant file: YAML (plain data only) → `${VAR}` interpolation → schema → rules →
- * normalise. Every stage's problems are collected and thrown together as one
+ * Loads one tenant file: YAML (plain data only) → `${VAR}` interpolation (secret fields only,
+ * the tenant's own variables only) → schema → rules → normalise. Every stage's problems are collected and thrown together as one
  * ValidationError (CONFIG_INVALID), one `file:line:col key.path: expected …, got …` per line.
  */
 import { readFile, stat } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import { registerSecret } from '../core/redact.js';
 import { type ConfigProblem, configError, formatPath } from './config-problems.js';
 import { type EnvLookup, interpolate, loadEnv } from './env-interpolation.js';
 import { normalizeTenant } from './normalize-tenant.js';
-import { isRecord, isSecretPath, literalSecretProblems } from './secret-fields.js';
+import { envRules, isRecord, isSecretPath, literalSecretProblems } from './secret-fields.js';
 import type { TenantConfig } from './tenant-config.js';
 import { tenantRuleProblems } from './tenant-rules.js';
 import { tenantFileSchema } from './tenant-schema.js';
@@ -51,7 +51,10 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? process.env,
   });
-  const interpolated = interpolate(source.data, env);
+  const interpolated = interpolate(source.data, env, envRules(source.data));
+  // Before anything can print them (a problem below, a log line, a report), whole values too:
+  // `postgres: "${PROPSYNC_ACME_DATABASE_URL}"` is a secret as a whole, not just its password.
+  for (const value of interpolated.secrets) registerSecret(value);
   const parsed = tenantFileSchema.safeParse(interpolated.value);
 
   const problems: ConfigProblem[] = [

@@ -1,10 +1,18 @@
 /**
- * Which config keys hold secrets, and the rule that a secret is never written in the file:
- * it must be a `${VAR}` reference, so config files can be committed and shared safely.
+ * Which config keys hold secrets, and the rules for them: a secret is never written in the
+ * file but is a `${VAR}` reference (so config files can be committed and shared safely), and
+ * the variable is one the tenant names as its own: `PROPSYNC_<TENANT>_…`, the tenant id in
+ * capitals with `-` as `_` (tenant `acme-eu`: `PROPSYNC_ACME_EU_HUBSPOT_ACCESS_TOKEN`). A
+ * tenant file can then read neither the rest of the process's environment (cloud keys, other
+ * programs' passwords) nor, by a copied reference, another tenant's token. `state.postgres`
+ * may also read `PROPSYNC_DATABASE_URL`, the install's state database, which overrides
+ * `state` anyway.
  */
 import type { ConfigProblem, PathSegment } from './config-problems.js';
-import { hasReference } from './env-interpolation.js';
+import { type EnvRules, hasReference } from './env-interpolation.js';
 import { DATABASE_URL_VAR } from './normalize-tenant.js';
+
+const TENANT_ID = /^[a-z0-9-]+$/;
 
 const PROPSTREET_SECRETS = new Set(['token', 'clientSecret']);
 const CONNECTION_SECRETS = new Set(['accessToken', 'refreshToken', 'clientSecret']);
@@ -18,9 +26,36 @@ export function isSecretPath(path: readonly PathSegment[]): boolean {
   return path.length === 2 && top === 'state' && second === 'postgres';
 }
 
+/** The start of every variable tenant `tenant` may read: `PROPSYNC_ACME_EU_` for `acme-eu`. */
+export function tenantVariablePrefix(tenant: string): string {
+  return `PROPSYNC_${tenant.toUpperCase().replace(/-/g, '_')}_`;
+}
+
+/** What a tenant file's `${VAR}`s may do: only secret fields read, only the tenant's own variables. */
+export function envRules(raw: unknown): EnvRules {
+  const tenant =
+    isRecord(raw) && typeof raw.tenant === 'string' && TENANT_ID.test(raw.tenant) ? raw.tenant : undefined;
+  if (tenant === undefined) return { isSecret: isSecretPath, variables: undefined };
+  const prefix = tenantVariablePrefix(tenant);
+  const isState = (path: readonly PathSegment[]) => path[0] === 'state';
+  return {
+    isSecret: isSecretPath,
+    variables: {
+      mayRead: (name, path) =>
+        (name.startsWith(prefix) && name.length > prefix.length) ||
+        (isState(path) && name === DATABASE_URL_VAR),
+      expected: (path) =>
+        `a variable of tenant ${tenant}, named ${prefix}…${isState(path) ? ` (or ${DATABASE_URL_VAR})` : ''}`,
+    },
+  };
+}
+
 /** Problems for secrets written literally in the raw (not yet interpolated) file data. */
 export function literalSecretProblems(raw: unknown): ConfigProblem[] {
   if (!isRecord(raw)) return [];
+  const prefix = tenantVariablePrefix(
+    typeof raw.tenant === 'string' && TENANT_ID.test(raw.tenant) ? raw.tenant : 'tenant',
+  );
   const problems: ConfigProblem[] = [];
   const check = (path: PathSegment[], value: unknown, suggested: string) => {
     if (typeof value !== 'string' || value === '' || hasReference(value)) return;
@@ -32,14 +67,15 @@ export function literalSecretProblems(raw: unknown): ConfigProblem[] {
   };
 
   if (isRecord(raw.propstreet)) {
-    check(['propstreet', 'token'], raw.propstreet.token, 'PROPSTREET_TOKEN');
-    check(['propstreet', 'clientSecret'], raw.propstreet.clientSecret, 'PROPSTREET_CLIENT_SECRET');
+    check(['propstreet', 'token'], raw.propstreet.token, `${prefix}PROPSTREET_TOKEN`);
+    check(['propstreet', 'clientSecret'], raw.propstreet.clientSecret, `${prefix}PROPSTREET_CLIENT_SECRET`);
   }
   if (Array.isArray(raw.connections)) {
     raw.connections.forEach((c: unknown, i) => {
       if (!isRecord(c)) return;
-      const prefix = envPrefix(c.name, c.type);
-      for (const key of CONNECTION_SECRETS) check(['connections', i, key], c[key], `${prefix}_${snake(key)}`);
+      const connection = envPrefix(c.name, c.type);
+      for (const key of CONNECTION_SECRETS)
+        check(['connections', i, key], c[key], `${prefix}${connection}_${snake(key)}`);
     });
   }
   if (isRecord(raw.state) && typeof raw.state.postgres === 'string') {
@@ -47,7 +83,7 @@ export function literalSecretProblems(raw: unknown): ConfigProblem[] {
     if (password && !hasReference(password)) {
       problems.push({
         path: ['state', 'postgres'],
-        message: `expected the password as a \${VARIABLE} reference, got a literal password; put it in the environment: postgres: "\${${DATABASE_URL_VAR}}"`,
+        message: `expected the password as a \${VARIABLE} reference, got a literal password; put it in the environment: postgres: "\${${prefix}DATABASE_URL}"`,
       });
     }
   }

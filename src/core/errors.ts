@@ -39,17 +39,20 @@ export class PropsyncError extends Error {
   readonly request: RequestInfo | undefined;
   /** Whether repeating the same call later may succeed. */
   readonly retryable: boolean;
+  /** What the user can do about it, when the code alone does not say (the CLI prints it). */
+  readonly hint: string | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { request?: RequestInfo; retryable?: boolean; cause?: unknown } = {},
+    options: { request?: RequestInfo; retryable?: boolean; cause?: unknown; hint?: string } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.request = options.request;
     this.retryable = options.retryable ?? false;
+    this.hint = options.hint;
   }
 }
 

@@ -8,6 +8,7 @@
  * per-record rate never holds up the CRM's batches.
  */
 import pLimit from 'p-limit';
+import { clipText, MESSAGE_MAX } from '../core/clip-text.js';
 import type { Clock } from '../core/clock.js';
 import { isPropsyncError } from '../core/errors.js';
 import { redactText } from '../core/redact.js';
@@ -393,8 +394,8 @@ export function nextFailure(
     side,
     recordId,
     attempts,
-    // A CRM or Propstreet error may echo a token back: never store one.
-    lastError: redactText(error),
+    // A CRM or Propstreet error may echo a token back: never store one; nor a whole field value.
+    lastError: clipText(redactText(error), MESSAGE_MAX),
     nextRetryAt: new Date(now.getTime() + wait).toISOString(),
     quarantined,
     firstFailedAt: prior?.firstFailedAt ?? now.toISOString(),

@@ -13,6 +13,7 @@ import type { CrmAdapter } from '../crm/port.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact } from '../propstreet/schema.js';
 import type { Failure, Scope, StateStore } from '../state/port.js';
+import { boundResult } from './bounded-result.js';
 import { countPlan, emptyCounts } from './counts.js';
 import { DeleteWindow, deletionKey, formatWindow } from './delete-window.js';
 import { createEchoDetector } from './echo-detector.js';
@@ -265,9 +266,10 @@ export async function runConnection(
     : failures.length > 0 || invalid.length > 0
       ? 'partial'
       : 'ok';
-  // Error texts from the APIs may echo a token back: the result goes to logs, reports and
-  // the run log, so it is scrubbed once here.
-  const result: ConnectionResult = redactDeep({
+  // Error texts from the APIs may echo a token back, and labels and values carry whatever a
+  // contact holds: the result goes to logs, reports and the run log, so it is scrubbed and
+  // bounded once here (redacted first: a clipped secret would no longer be recognised).
+  const scrubbed: ConnectionResult = redactDeep({
     tenant: scope.tenant,
     connection: scope.connection,
     crm: deps.crm.kind,
@@ -285,6 +287,7 @@ export async function runConnection(
     finishedAt: clock.now().toISOString(),
     abort,
   });
+  const result = boundResult(scrubbed);
   progress('done');
   if (!options.dryRun) {
     await store.finishRun(scope, runId, { finishedAt: result.finishedAt, status, summary: result });

@@ -20,6 +20,7 @@ import {
   reportTitle,
   shownRecords,
 } from './report-model.js';
+import { visibleControlsKeepingLayout } from './visible-text.js';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -29,9 +30,9 @@ const ESCAPES: Record<string, string> = {
   "'": '&#39;',
 };
 
-/** Escapes text for HTML element content and quoted attribute values. */
+/** Escapes text for HTML element content and quoted attribute values; control characters show as `\x1b`. */
 export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+  return visibleControlsKeepingLayout(text).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
 export function renderHtml(input: PlanReport): string {

@@ -3,9 +3,10 @@
  * so two reports of the same plan are byte-identical and diff cleanly.
  */
 import { type PlanReport, prepareReport } from './report-model.js';
+import { terminalSafeJson } from './visible-text.js';
 
 export function renderJson(report: PlanReport): string {
-  return `${JSON.stringify(sortKeys(prepareReport(report)), null, 2)}\n`;
+  return `${terminalSafeJson(JSON.stringify(sortKeys(prepareReport(report)), null, 2))}\n`;
 }
 
 function sortKeys(value: unknown): unknown {

@@ -18,20 +18,17 @@ import {
   reportTitle,
   shownRecords,
 } from './report-model.js';
+import { visibleControlsKeepingLayout } from './visible-text.js';
 
-/** Escapes text for Markdown inline and table-cell context. */
+/** Escapes text for Markdown inline and table-cell context; control characters show as `\x1b`. */
 export function md(text: string): string {
-  return (
-    text
-      .replace(/\\/g, '\\\\')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/[|`*_[\]#~!]/g, (c) => `\\${c}`)
-      .replace(/\r\n|\r|\n/g, '<br>')
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-      .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '')
-  );
+  return visibleControlsKeepingLayout(text)
+    .replace(/\\/g, '\\\\')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[|`*_[\]#~!]/g, (c) => `\\${c}`)
+    .replace(/\r\n|\r|\n/g, '<br>');
 }
 
 export function renderMarkdown(input: PlanReport): string {

@@ -20,6 +20,7 @@ import {
   reportTitle,
   shownRecords,
 } from './report-model.js';
+import { visibleControls } from './visible-text.js';
 
 export interface TerminalOptions {
   readonly color: boolean;
@@ -46,7 +47,7 @@ export function shouldUseColor(
 }
 
 export function renderTerminal(input: PlanReport, options: TerminalOptions): string {
-  const report = mapStrings(prepareReport(input), visible);
+  const report = mapStrings(prepareReport(input), visibleControls);
   const paint = (style: Style, text: string) =>
     options.color ? `\x1b[${CODES[style]}m${text}\x1b[0m` : text;
   const out: string[] = [paint('bold', `${reportTitle(report)} · ${report.generatedAt}`)];
@@ -174,10 +175,4 @@ function padStart(text: string, width: number): string {
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-/** Control characters in data become visible `\xNN`: data must never drive the terminal. */
-function visible(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (m) => `\\x${m.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

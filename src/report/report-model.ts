@@ -3,6 +3,7 @@
  * renderer shares, so terminal, Markdown and HTML say the same things in the same words.
  */
 import { redactDeep } from '../core/redact.js';
+import { boundRecord, boundResult } from '../engine/bounded-result.js';
 import type {
   ApiCalls,
   ConnectionResult,
@@ -24,9 +25,19 @@ export interface PlanReport {
   readonly connections: readonly ConnectionPlanReport[];
 }
 
-/** Reports leave the process: every string goes through the registered-secret scrubber. */
+/**
+ * Reports leave the process: every string goes through the registered-secret scrubber, then
+ * labels, values and messages are bounded (a 300 KB name must not make a 2 MB report).
+ */
 export function prepareReport(report: PlanReport): PlanReport {
-  return redactDeep(report);
+  const scrubbed = redactDeep(report);
+  return {
+    ...scrubbed,
+    connections: scrubbed.connections.map((c) => ({
+      result: boundResult(c.result),
+      records: c.records.map(boundRecord),
+    })),
+  };
 }
 
 /** Applies `fn` to every string in a JSON-like value (data only: keys stay as they are). */

@@ -5,6 +5,7 @@
  */
 import PgBoss from 'pg-boss';
 import { z } from 'zod';
+import { describeDatabase, reasonOf } from '../core/describe-database.js';
 import { PropsyncError } from '../core/errors.js';
 
 export const SYNC_QUEUE = 'propsync-sync';
@@ -92,13 +93,13 @@ export async function startBoss(boss: PgBoss, databaseUrl: string): Promise<void
   try {
     await boss.start();
   } catch (error) {
-    const why = error instanceof Error ? error.message || error.name : String(error);
     throw new PropsyncError(
       'NETWORK',
-      `cannot use the job database ${describeDatabase(databaseUrl)}: ${why}`,
+      `cannot use the job database ${describeDatabase(databaseUrl)}: ${reasonOf(error)}`,
       {
         retryable: true,
         cause: error,
+        hint: 'check --database (or PROPSYNC_DATABASE_URL) and that PostgreSQL accepts connections',
       },
     );
   }
@@ -121,14 +122,4 @@ export async function ensureQueues(
   };
   await boss.createQueue(SYNC_QUEUE, queue);
   await boss.updateQueue(SYNC_QUEUE, queue);
-}
-
-/** `host:port/db` of a connection string: enough to find it, never the password. */
-export function describeDatabase(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
-  } catch {
-    return '(unparsable URL)';
-  }
 }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: expected messages quote ${VAR} references
 /**
  * Broken tenant files through the real CLI: exit 2, nothing on stdout, and one
  * `file:line:col key: expected …` line on stderr that names the right place.
@@ -10,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, cliTranscript, describeRun, runCli } from './run-cli.js';
 
 const ENV = {
-  PROPSTREET_TOKEN: 'ps-token-for-broken-configs-0001',
-  HUBSPOT_TOKEN: 'pat-na1-broken-configs-0002',
+  PROPSYNC_ACME_PROPSTREET_TOKEN: 'ps-token-for-broken-configs-0001',
+  PROPSYNC_ACME_HUBSPOT_TOKEN: 'pat-na1-broken-configs-0002',
 };
 const LITERAL = 'ps-literal-secret-abcdef123456';
 
@@ -24,11 +25,11 @@ const base = (extra: readonly string[] = [], tail: readonly string[] = []) =>
     'tenant: acme',
     'propstreet:',
     '  baseUrl: http://127.0.0.1:9',
-    `  token: ${ref('PROPSTREET_TOKEN')}`,
+    `  token: ${ref('PROPSYNC_ACME_PROPSTREET_TOKEN')}`,
     'connections:',
     '  - name: hubspot',
     '    type: hubspot',
-    `    accessToken: ${ref('HUBSPOT_TOKEN')}`,
+    `    accessToken: ${ref('PROPSYNC_ACME_HUBSPOT_TOKEN')}`,
     ...extra.map((l) => `    ${l}`),
     ...tail,
     'state:',
@@ -40,7 +41,7 @@ const salesforce = (name: string, instanceUrl?: string) => [
   `  - name: ${name}`,
   '    type: salesforce',
   ...(instanceUrl ? [`    instanceUrl: ${instanceUrl}`] : []),
-  `    accessToken: ${ref('HUBSPOT_TOKEN')}`,
+  `    accessToken: ${ref('PROPSYNC_ACME_HUBSPOT_TOKEN')}`,
 ];
 
 interface Case {
@@ -78,15 +79,27 @@ const CASES: readonly Case[] = [
   },
   {
     name: 'literal token',
-    yaml: base().replace(ref('PROPSTREET_TOKEN'), LITERAL),
+    yaml: base().replace(ref('PROPSYNC_ACME_PROPSTREET_TOKEN'), LITERAL),
     at: '4:10 propstreet.token',
     says: 'put it in the environment',
   },
   {
     name: 'missing environment variable',
-    yaml: base().replace(ref('HUBSPOT_TOKEN'), ref('NOT_SET_ANYWHERE_TOKEN')),
+    yaml: base().replace(ref('PROPSYNC_ACME_HUBSPOT_TOKEN'), ref('PROPSYNC_ACME_NOT_SET_ANYWHERE_TOKEN')),
     at: '8:18 connections[0].accessToken',
-    says: 'expected environment variable NOT_SET_ANYWHERE_TOKEN to be set',
+    says: 'expected environment variable PROPSYNC_ACME_NOT_SET_ANYWHERE_TOKEN to be set',
+  },
+  {
+    name: 'a ${…} outside a secret field (HOME, which every process has)',
+    yaml: base([`mappingOverrides: { fields: { phone: { default: "${ref('HOME')}" } } }`]),
+    at: '9:53 connections[0].mappingOverrides.fields.phone.default',
+    says: 'expected no ${…} here (only secret fields read the environment',
+  },
+  {
+    name: 'a secret field reading a variable that is not the tenant’s',
+    yaml: base().replace(ref('PROPSYNC_ACME_HUBSPOT_TOKEN'), ref('HOME')),
+    at: '8:18 connections[0].accessToken',
+    says: 'expected a variable of tenant acme, named PROPSYNC_ACME_…, got ${HOME}',
   },
   {
     name: 'duplicate connection name',
@@ -144,11 +157,15 @@ describe('broken tenant configs through the CLI', () => {
         limit(async () => {
           const file = join(dir, `case-${i}.yaml`);
           writeFileSync(file, c.yaml);
-          results.set(c.name, { file, run: await runCli(['validate', file], { env: ENV }) });
+          results.set(c.name, {
+            file,
+            run: await runCli(['validate', file], { env: ENV, timeoutMs: 60_000 }),
+          });
         }),
       ),
     );
-  });
+    // Eighteen processes; on a busy shared machine each can take ten seconds to start.
+  }, 300_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s: exit 2, located message', (_name, c) => {

@@ -37,7 +37,7 @@ export async function startCliSandbox(options: SandboxOptions = {}): Promise<Cli
   // Rate limits are not under test here; at the real 600/min the syncs would mostly wait.
   sb.propstreet.setRateLimit(RATE_PER_MINUTE);
   const dir = mkdtempSync(join(tmpdir(), 'propsync-cli-'));
-  const secrets = new Set(Object.values(sb.env).filter((v) => v.length >= 8));
+  const secrets = new Set(Object.values(sb.tokens).filter((v) => v.length >= 8));
   return {
     sb,
     dir,

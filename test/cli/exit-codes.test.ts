@@ -70,7 +70,7 @@ describe('propsync exit codes', () => {
   });
 
   it('exits 3 when Propstreet refuses the token: validate --check and run, logs as JSON lines', async () => {
-    const env = { PROPSTREET_TOKEN: BAD_TOKEN };
+    const env = { [f.sb.variable('acme', 'propstreet')]: BAD_TOKEN };
     const before = writes(f.sb);
     const check = await f.cli(['validate', acme, '--check'], { env });
     expect(check.code, describeRun(check)).toBe(3);

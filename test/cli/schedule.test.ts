@@ -2,7 +2,7 @@
  * `propsync schedule <dir>` on a 2-second cron: two good tenants sync, a tenant with a wrong
  * token and a broken file are logged and isolated, and `--stop-after` ends the process (exit 0).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedPropstreet } from '../e2e/support.js';
@@ -24,11 +24,10 @@ describe('propsync schedule', () => {
     mkdirSync(dir);
     f.tenant({ tenant: 'alpha', connections: ['hubspot'], schedule: EVERY_2S }, dir);
     f.tenant({ tenant: 'beta', connections: ['salesforce'], schedule: EVERY_2S }, dir);
-    const gamma = f.tenant({ tenant: 'gamma', connections: ['hubspot'], schedule: EVERY_2S }, dir);
-    writeFileSync(gamma, readFileSync(gamma, 'utf8').replace('PROPSTREET_TOKEN', 'GAMMA_PROPSTREET_TOKEN'));
+    f.tenant({ tenant: 'gamma', connections: ['hubspot'], schedule: EVERY_2S }, dir);
     writeFileSync(join(dir, 'broken.yaml'), 'tenant: broken\nconnections: []\n');
     run = await f.cli(['schedule', dir, '--stop-after', '8'], {
-      env: { GAMMA_PROPSTREET_TOKEN: BAD_TOKEN },
+      env: { [f.sb.variable('gamma', 'propstreet')]: BAD_TOKEN },
       timeoutMs: 90_000,
     });
   });

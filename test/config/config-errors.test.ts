@@ -2,9 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadTenantConfig } from '../../src/config/load-tenant-config.js';
 import { ValidationError } from '../../src/core/errors.js';
+import { redactText } from '../../src/core/redact.js';
 import { testdir, yamlLines } from './testdir.js';
 
-const ENV = { PROPSTREET_TOKEN: 'ps-token-0123456789', HUBSPOT_ACCESS_TOKEN: 'pat-na1-0123456789' };
+const ENV = {
+  PROPSYNC_ACME_PROPSTREET_TOKEN: 'ps-token-0123456789',
+  PROPSYNC_ACME_HUBSPOT_ACCESS_TOKEN: 'pat-na1-0123456789',
+};
 
 /** Loads `text` as tenant.yaml in a temp dir and returns the CONFIG_INVALID message. */
 async function problems(text: string, env: Record<string, string> = ENV): Promise<string> {
@@ -19,8 +23,12 @@ async function problems(text: string, env: Record<string, string> = ENV): Promis
   throw new Error('expected the config to be rejected');
 }
 
-const HEAD = ['tenant: acme', 'propstreet:', '  token: "${PROPSTREET_TOKEN}"', 'connections:'];
-const HUBSPOT = ['  - name: hubspot', '    type: hubspot', '    accessToken: "${HUBSPOT_ACCESS_TOKEN}"'];
+const HEAD = ['tenant: acme', 'propstreet:', '  token: "${PROPSYNC_ACME_PROPSTREET_TOKEN}"', 'connections:'];
+const HUBSPOT = [
+  '  - name: hubspot',
+  '    type: hubspot',
+  '    accessToken: "${PROPSYNC_ACME_HUBSPOT_ACCESS_TOKEN}"',
+];
 
 describe('broken tenant configs: one line per problem, file:line:col key.path: expected …, got …', () => {
   it('unknown key, with a suggestion', async () => {
@@ -35,7 +43,7 @@ describe('broken tenant configs: one line per problem, file:line:col key.path: e
         yamlLines(
           'tenant: acme',
           'propstreet:',
-          '  token: "${PROPSTREET_TOKEN}"',
+          '  token: "${PROPSYNC_ACME_PROPSTREET_TOKEN}"',
           '  rpm: 60',
           'connections:',
           ...HUBSPOT,
@@ -69,7 +77,7 @@ describe('broken tenant configs: one line per problem, file:line:col key.path: e
       yamlLines('tenant: acme', 'propstreet:', '  token: pat-literal-secret-123', 'connections:', ...HUBSPOT),
     );
     expect(message).toBe(
-      'tenant.yaml:3:10 propstreet.token: expected a ${VARIABLE} reference, got a literal secret; put it in the environment: token: "${PROPSTREET_TOKEN}"',
+      'tenant.yaml:3:10 propstreet.token: expected a ${VARIABLE} reference, got a literal secret; put it in the environment: token: "${PROPSYNC_ACME_PROPSTREET_TOKEN}"',
     );
     expect(message).not.toContain('pat-literal-secret-123');
   });
@@ -80,13 +88,17 @@ describe('broken tenant configs: one line per problem, file:line:col key.path: e
         yamlLines(...HEAD, '  - name: eu-portal', '    type: hubspot', '    accessToken: pat-na1-literal'),
       ),
     ).toBe(
-      'tenant.yaml:7:18 connections[0].accessToken: expected a ${VARIABLE} reference, got a literal secret; put it in the environment: accessToken: "${EU_PORTAL_ACCESS_TOKEN}"',
+      'tenant.yaml:7:18 connections[0].accessToken: expected a ${VARIABLE} reference, got a literal secret; put it in the environment: accessToken: "${PROPSYNC_ACME_EU_PORTAL_ACCESS_TOKEN}"',
     );
   });
 
   it('missing environment variable names the key and the variable', async () => {
-    expect(await problems(yamlLines(...HEAD, ...HUBSPOT), { PROPSTREET_TOKEN: 'ps-token-0123456789' })).toBe(
-      'tenant.yaml:7:18 connections[0].accessToken: expected environment variable HUBSPOT_ACCESS_TOKEN to be set (in the environment or a .env file), got nothing',
+    expect(
+      await problems(yamlLines(...HEAD, ...HUBSPOT), {
+        PROPSYNC_ACME_PROPSTREET_TOKEN: 'ps-token-0123456789',
+      }),
+    ).toBe(
+      'tenant.yaml:7:18 connections[0].accessToken: expected environment variable PROPSYNC_ACME_HUBSPOT_ACCESS_TOKEN to be set (in the environment or a .env file), got nothing',
     );
   });
 
@@ -101,7 +113,7 @@ describe('broken tenant configs: one line per problem, file:line:col key.path: e
       '  - name: second',
       '    type: hubspot',
       '    namespace: HubSpot',
-      '    accessToken: "${HUBSPOT_ACCESS_TOKEN}"',
+      '    accessToken: "${PROPSYNC_ACME_HUBSPOT_ACCESS_TOKEN}"',
     ];
     expect(await problems(yamlLines(...HEAD, ...HUBSPOT, ...second))).toBe(
       'tenant.yaml:10:16 connections[1].namespace: expected a namespace unique in this tenant, got "HubSpot" (also used by connections[0])',
@@ -109,7 +121,11 @@ describe('broken tenant configs: one line per problem, file:line:col key.path: e
   });
 
   it('salesforce without instanceUrl points at the connection', async () => {
-    const sf = ['  - name: salesforce', '    type: salesforce', '    accessToken: "${HUBSPOT_ACCESS_TOKEN}"'];
+    const sf = [
+      '  - name: salesforce',
+      '    type: salesforce',
+      '    accessToken: "${PROPSYNC_ACME_HUBSPOT_ACCESS_TOKEN}"',
+    ];
     expect(await problems(yamlLines(...HEAD, ...sf))).toBe(
       'tenant.yaml:5:5 connections[0].instanceUrl: expected an http(s) URL, got nothing',
     );
@@ -168,7 +184,7 @@ describe('broken tenant configs: one line per problem, file:line:col key.path: e
       ),
     ).toBe(
       'tenant.yaml:10:3 state.postgres: expected exactly one of sqlite or postgres, got both\n' +
-        'tenant.yaml:10:13 state.postgres: expected the password as a ${VARIABLE} reference, got a literal password; put it in the environment: postgres: "${PROPSYNC_DATABASE_URL}"',
+        'tenant.yaml:10:13 state.postgres: expected the password as a ${VARIABLE} reference, got a literal password; put it in the environment: postgres: "${PROPSYNC_ACME_DATABASE_URL}"',
     );
   });
 
@@ -183,7 +199,7 @@ describe('broken tenant configs: one line per problem, file:line:col key.path: e
     const text = yamlLines(
       'tenant: Acme',
       'propstreet:',
-      '  token: "${PROPSTREET_TOKEN}"',
+      '  token: "${PROPSYNC_ACME_PROPSTREET_TOKEN}"',
       'connections:',
       ...HUBSPOT,
       '    chunkSize: 0',
@@ -214,5 +230,84 @@ describe('broken tenant configs: one line per problem, file:line:col key.path: e
     expect((error as ValidationError).fieldErrors).toEqual({
       'connections[0].chunkSize': ['expected a whole number ≥ 1, got -1'],
     });
+  });
+});
+
+/**
+ * Regression: every string of a tenant file was interpolated, so `default: "${AWS_SECRET_ACCESS_KEY}"`
+ * in a mapping override wrote that key into a HubSpot field, and a `${…}` in `baseUrl` sent it
+ * in a request path and printed it in an abort message. Only secret fields read variables now,
+ * only the tenant's own, and the rest is refused where it is written.
+ */
+describe('${VAR} only in secret fields, only from the tenant’s own variables', () => {
+  const AWS = 'aws-secret-key-wJalrXUtnFEMI-K7MDENG';
+  const env = { ...ENV, AWS_SECRET_ACCESS_KEY: AWS };
+
+  it('a mapping override default that reads the environment is refused at its line', async () => {
+    const message = await problems(
+      yamlLines(
+        ...HEAD,
+        ...HUBSPOT,
+        '    mappingOverrides:',
+        '      fields:',
+        '        phone: { default: "${AWS_SECRET_ACCESS_KEY}" }',
+      ),
+      env,
+    );
+    expect(message).toBe(
+      'tenant.yaml:10:27 connections[0].mappingOverrides.fields.phone.default: expected no ${…} here (only secret fields read the environment; write $${…} for a literal), got "${AWS_SECRET_ACCESS_KEY}"',
+    );
+    expect(message).not.toContain(AWS);
+  });
+
+  it('a base URL that reads the environment is refused at its line', async () => {
+    const message = await problems(
+      yamlLines(
+        'tenant: acme',
+        'propstreet:',
+        '  baseUrl: "https://app.propstreet.com/${AWS_SECRET_ACCESS_KEY}"',
+        '  token: "${PROPSYNC_ACME_PROPSTREET_TOKEN}"',
+        'connections:',
+        ...HUBSPOT,
+      ),
+      env,
+    );
+    expect(message).toBe(
+      'tenant.yaml:3:12 propstreet.baseUrl: expected no ${…} here (only secret fields read the environment; write $${…} for a literal), got "${AWS_SECRET_ACCESS_KEY}"',
+    );
+    expect(message).not.toContain(AWS);
+  });
+
+  it('a secret field may not read a variable that is not the tenant’s', async () => {
+    const text = yamlLines(
+      ...HEAD,
+      '  - name: hubspot',
+      '    type: hubspot',
+      '    accessToken: "${AWS_SECRET_ACCESS_KEY}"',
+    );
+    expect(await problems(text, env)).toBe(
+      'tenant.yaml:7:18 connections[0].accessToken: expected a variable of tenant acme, named PROPSYNC_ACME_…, got ${AWS_SECRET_ACCESS_KEY}',
+    );
+  });
+
+  it('$${…} is a literal anywhere, and a secret read by interpolation is redacted whole', async () => {
+    const dir = await testdir({
+      'tenant.yaml': yamlLines(
+        ...HEAD,
+        ...HUBSPOT,
+        '    mappingOverrides: { fields: { phone: { default: "$${NOT_A_VARIABLE}" } } }',
+        'state: { postgres: "${PROPSYNC_ACME_DATABASE_URL}" }',
+      ),
+    });
+    const url = 'postgres://sync@db.internal.example:5432/acme_state';
+    const config = await loadTenantConfig('tenant.yaml', {
+      env: { ...ENV, PROPSYNC_ACME_DATABASE_URL: url },
+      cwd: dir,
+    });
+    expect(config.connections[0]?.mappingOverrides).toEqual({
+      fields: { phone: { default: '${NOT_A_VARIABLE}' } },
+    });
+    expect(config.state).toMatchObject({ kind: 'postgres', url });
+    expect(redactText(`could not connect to ${url}`)).toBe('could not connect to [REDACTED]');
   });
 });

@@ -11,17 +11,21 @@ import { ValidationError } from '../../src/core/errors.js';
 import { testdir, yamlLines } from './testdir.js';
 
 const ENV = {
-  PROPSTREET_TOKEN: 'ps-token-0123456789',
-  HUBSPOT_ACCESS_TOKEN: 'pat-na1-0123456789',
-  SF_TOKEN: '00Dx!0123456789',
+  PROPSYNC_ACME_PROPSTREET_TOKEN: 'ps-token-0123456789',
+  PROPSYNC_ACME_HUBSPOT_TOKEN: 'pat-na1-0123456789',
+  PROPSYNC_ACME_SF_TOKEN: '00Dx!0123456789',
 };
-const HEAD = ['tenant: acme', 'propstreet:', '  token: "${PROPSTREET_TOKEN}"', 'connections:'];
-const HUBSPOT = ['  - name: hubspot', '    type: hubspot', '    accessToken: "${HUBSPOT_ACCESS_TOKEN}"'];
+const HEAD = ['tenant: acme', 'propstreet:', '  token: "${PROPSYNC_ACME_PROPSTREET_TOKEN}"', 'connections:'];
+const HUBSPOT = [
+  '  - name: hubspot',
+  '    type: hubspot',
+  '    accessToken: "${PROPSYNC_ACME_HUBSPOT_TOKEN}"',
+];
 const SALESFORCE = [
   '  - name: salesforce',
   '    type: salesforce',
   '    instanceUrl: https://acme.my.salesforce.com',
-  '    accessToken: "${SF_TOKEN}"',
+  '    accessToken: "${PROPSYNC_ACME_SF_TOKEN}"',
 ];
 
 async function load(text: string) {

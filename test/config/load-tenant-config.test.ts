@@ -7,16 +7,19 @@ import { redactText } from '../../src/core/redact.js';
 import { testdir, yamlLines } from './testdir.js';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const ENV = { PROPSTREET_TOKEN: 'ps-token-0123456789', HUBSPOT_ACCESS_TOKEN: 'pat-na1-0123456789' };
+const ENV = {
+  PROPSYNC_ACME_PROPSTREET_TOKEN: 'ps-token-0123456789',
+  PROPSYNC_ACME_HUBSPOT_ACCESS_TOKEN: 'pat-na1-0123456789',
+};
 
 const MINIMAL = yamlLines(
   'tenant: acme',
   'propstreet:',
-  '  token: "${PROPSTREET_TOKEN}"',
+  '  token: "${PROPSYNC_ACME_PROPSTREET_TOKEN}"',
   'connections:',
   '  - name: hubspot',
   '    type: hubspot',
-  '    accessToken: "${HUBSPOT_ACCESS_TOKEN}"',
+  '    accessToken: "${PROPSYNC_ACME_HUBSPOT_ACCESS_TOKEN}"',
 );
 
 describe('loadTenantConfig: valid files', () => {
@@ -74,12 +77,12 @@ describe('loadTenantConfig: valid files', () => {
       'propstreet:',
       '  baseUrl: http://127.0.0.1:4010/',
       '  clientId: bot',
-      '  clientSecret: "${PS_SECRET}"',
+      '  clientSecret: "${PROPSYNC_GLOBEX_PS_SECRET}"',
       'connections:',
       '  - name: sf',
       '    type: salesforce',
-      '    instanceUrl: "${SF_URL}"',
-      '    accessToken: "${SF_TOKEN}"',
+      '    instanceUrl: https://globex.my.salesforce.com/',
+      '    accessToken: "${PROPSYNC_GLOBEX_SF_TOKEN}"',
       '    mapping: ../mappings/sf.yaml',
       '    mappingOverrides: { remove: [phone] }',
       'state: { sqlite: ../state/globex.db }',
@@ -87,9 +90,8 @@ describe('loadTenantConfig: valid files', () => {
     );
     const dir = await testdir({ 'conf/globex.yaml': text, 'mappings/sf.yaml': 'fields: []\n' });
     const env = {
-      PS_SECRET: 'ps-secret-0123456789',
-      SF_URL: 'https://globex.my.salesforce.com/',
-      SF_TOKEN: '00D-token-0123',
+      PROPSYNC_GLOBEX_PS_SECRET: 'ps-secret-0123456789',
+      PROPSYNC_GLOBEX_SF_TOKEN: '00D-token-0123',
     };
     const config = await loadTenantConfig('conf/globex.yaml', { env, cwd: dir });
     expect(config.propstreet.auth).toEqual({
@@ -118,11 +120,11 @@ describe('loadTenantConfig: valid files', () => {
 
   it('PROPSYNC_DATABASE_URL overrides state, keeping the configured schema', async () => {
     const dir = await testdir({
-      't.yaml': `${MINIMAL}state: { postgres: "\${PG_URL}", schema: tenant_acme }\n`,
+      't.yaml': `${MINIMAL}state: { postgres: "\${PROPSYNC_ACME_PG_URL}", schema: tenant_acme }\n`,
     });
     const env = {
       ...ENV,
-      PG_URL: 'postgres://a@h/x',
+      PROPSYNC_ACME_PG_URL: 'postgres://a@h/x',
       PROPSYNC_DATABASE_URL: 'postgres://app:db-pass-0123@pg:5432/sync',
     };
     const config = await loadTenantConfig('t.yaml', { env, cwd: dir });
@@ -149,9 +151,13 @@ describe('loadTenantConfig: valid files', () => {
 
   it('registers every secret for redaction', async () => {
     const dir = await testdir({
-      't.yaml': `${MINIMAL}state: { postgres: "postgres://app:\${PGPASS}@db/sync" }\n`,
+      't.yaml': `${MINIMAL}state: { postgres: "postgres://app:\${PROPSYNC_ACME_PGPASS}@db/sync" }\n`,
     });
-    const env = { ...ENV, PROPSTREET_TOKEN: 'ps-token-registered-1', PGPASS: 'pg-pass-registered-1' };
+    const env = {
+      ...ENV,
+      PROPSYNC_ACME_PROPSTREET_TOKEN: 'ps-token-registered-1',
+      PROPSYNC_ACME_PGPASS: 'pg-pass-registered-1',
+    };
     await loadTenantConfig('t.yaml', { env, cwd: dir });
     expect(redactText('a ps-token-registered-1 b pat-na1-0123456789 c pg-pass-registered-1')).toBe(
       'a [REDACTED] b [REDACTED] c [REDACTED]',
@@ -165,7 +171,6 @@ describe('loadTenantConfig: valid files', () => {
       const { readFile } = await import('node:fs/promises');
       const example = parse(await readFile(join(REPO, '.env.example'), 'utf8'));
       const env = Object.fromEntries(Object.keys(example).map((k) => [k, `value-of-${k}`]));
-      env.SALESFORCE_INSTANCE_URL = 'https://example.my.salesforce.com';
       env.PROPSYNC_DATABASE_URL = 'postgres://app@127.0.0.1/propsync';
       const dir = await testdir({});
       const config = await loadTenantConfig(join(REPO, 'tenants', name), { env, cwd: dir });

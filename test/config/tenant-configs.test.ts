@@ -6,18 +6,26 @@ import { loadTenantConfigs } from '../../src/config/load-tenant-configs.js';
 import { findConnection, toSyncSettings } from '../../src/config/to-sync-settings.js';
 import { testdir, yamlLines } from './testdir.js';
 
-const ENV = { PROPSTREET_TOKEN: 'ps-token-0123456789', HUBSPOT_ACCESS_TOKEN: 'pat-na1-0123456789' };
-const tenant = (id: string, extra: string[] = []) =>
-  yamlLines(
+/** Each tenant reads its own variables (PROPSYNC_<TENANT>_…). */
+const ENV = Object.fromEntries(
+  ['ACME', 'GLOBEX', 'INITECH'].flatMap((t) => [
+    [`PROPSYNC_${t}_PROPSTREET_TOKEN`, 'ps-token-0123456789'],
+    [`PROPSYNC_${t}_HUBSPOT_ACCESS_TOKEN`, 'pat-na1-0123456789'],
+  ]),
+);
+const tenant = (id: string, extra: string[] = []) => {
+  const prefix = `PROPSYNC_${id.toUpperCase()}_`;
+  return yamlLines(
     `tenant: ${id}`,
     'propstreet:',
-    '  token: "${PROPSTREET_TOKEN}"',
+    `  token: "\${${prefix}PROPSTREET_TOKEN}"`,
     'connections:',
     '  - name: hubspot',
     '    type: hubspot',
-    '    accessToken: "${HUBSPOT_ACCESS_TOKEN}"',
+    `    accessToken: "\${${prefix}HUBSPOT_ACCESS_TOKEN}"`,
     ...extra,
   );
+};
 
 describe('loadTenantConfigs', () => {
   it('loads every .yaml/.yml, reports broken files and duplicate tenants without stopping', async () => {

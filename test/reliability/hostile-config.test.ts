@@ -13,7 +13,10 @@ import { PropsyncError } from '../../src/core/errors.js';
 import { REPO_ROOT, runCli } from '../cli/run-cli.js';
 import { CONFIGS, corpusConfigs } from '../corpus/corpus.js';
 
-const ENV = { PROPSTREET_TOKEN: 'ps-corpus-token-0123456789', HUBSPOT_TOKEN: 'pat-corpus-token-0123456789' };
+const ENV = {
+  PROPSYNC_CORPUS_PROPSTREET_TOKEN: 'ps-corpus-token-0123456789',
+  PROPSYNC_CORPUS_HUBSPOT_TOKEN: 'pat-corpus-token-0123456789',
+};
 const scratch = mkdtempSync(join(tmpdir(), 'propsync-hostile-config-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -56,7 +59,7 @@ describe('generated files', () => {
     return file;
   };
   const base = (tenant: string) =>
-    `tenant: ${tenant}\npropstreet:\n  token: \${PROPSTREET_TOKEN}\nconnections:\n  - name: hubspot\n    type: hubspot\n    accessToken: \${HUBSPOT_TOKEN}\n`;
+    `tenant: ${tenant}\npropstreet:\n  token: \${PROPSYNC_CORPUS_PROPSTREET_TOKEN}\nconnections:\n  - name: hubspot\n    type: hubspot\n    accessToken: \${PROPSYNC_CORPUS_HUBSPOT_TOKEN}\n`;
 
   it('a 1 MB tenant name: rejected, and the message does not repeat the megabyte', async () => {
     const e = await loadError(write('huge.yaml', base('A'.repeat(1_000_000))));

@@ -19,9 +19,12 @@ const shell = `touch ${marker}`;
 
 /** A config file's `${NAME}` reference. */
 const ref = (name: string) => `\${${name}}`;
-const tenant = (extra: string, token = ref('PS_TOKEN')) =>
-  `tenant: acme\npropstreet:\n  baseUrl: http://127.0.0.1:9\n  token: ${token}\nconnections:\n  - name: hubspot\n    type: hubspot\n    accessToken: \${HS_TOKEN}\n${extra}`;
-const ENV = { PS_TOKEN: 'ps-token-for-no-code-0001', HS_TOKEN: 'hs-token-for-no-code-0002' };
+const tenant = (extra: string, token = ref('PROPSYNC_ACME_PS_TOKEN')) =>
+  `tenant: acme\npropstreet:\n  baseUrl: http://127.0.0.1:9\n  token: ${token}\nconnections:\n  - name: hubspot\n    type: hubspot\n    accessToken: \${PROPSYNC_ACME_HS_TOKEN}\n${extra}`;
+const ENV = {
+  PROPSYNC_ACME_PS_TOKEN: 'ps-token-for-no-code-0001',
+  PROPSYNC_ACME_HS_TOKEN: 'hs-token-for-no-code-0002',
+};
 
 async function load(text: string, env: Record<string, string> = ENV) {
   const file = join(dir, `t${Math.random().toString(36).slice(2)}.yaml`);
@@ -54,14 +57,17 @@ describe('config files cannot execute code', () => {
   });
 
   it('a reference takes the variable as text, even when the text looks like code or a shell', async () => {
-    const value = `$(${shell}) \`${shell}\` \${${touch}} \${HS_TOKEN}`;
-    const config = await load(tenant(''), { ...ENV, PS_TOKEN: value });
+    const value = `$(${shell}) \`${shell}\` \${${touch}} \${PROPSYNC_ACME_HS_TOKEN}`;
+    const config = await load(tenant(''), { ...ENV, PROPSYNC_ACME_PS_TOKEN: value });
     expect(config.propstreet.auth).toEqual({ kind: 'token', token: value });
     expect(existsSync(marker)).toBe(false);
   });
 
   it('a .env next to the config is read as text too, never expanded or executed', async () => {
-    writeFileSync(join(dir, '.env'), `PS_TOKEN=$(${shell})\nHS_TOKEN=\${PS_TOKEN}-and-more\n`);
+    writeFileSync(
+      join(dir, '.env'),
+      `PROPSYNC_ACME_PS_TOKEN=$(${shell})\nPROPSYNC_ACME_HS_TOKEN=\${PROPSYNC_ACME_PS_TOKEN}-and-more\n`,
+    );
     try {
       const config = await load(tenant(''), {});
       expect(config.propstreet.auth).toEqual({ kind: 'token', token: `$(${shell})` });

@@ -28,9 +28,12 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Ch
   return r;
 }
 
+/** The tenant's Propstreet token variable, set to a token the fake refuses. */
+const wrongToken = () => ({ [world.sb.variable('bridge', 'propstreet')]: WRONG_TOKEN });
+
 beforeAll(async () => {
   world = await startWorld({ seed: 5 });
-  tokens = [...Object.values(world.sb.env), WRONG_TOKEN];
+  tokens = [...Object.values(world.sb.tokens), WRONG_TOKEN];
   // Everything the logger has, not just warnings.
   writeFileSync(
     world.configFile,
@@ -39,11 +42,7 @@ beforeAll(async () => {
   world.createPeople('propstreet', 8);
   world.createPeople('hubspot', 4);
   world.createPeople('salesforce', 4);
-  const [psToken, hsToken, sfToken] = [
-    world.sb.env.PROPSTREET_TOKEN!,
-    world.sb.env.HUBSPOT_TOKEN!,
-    world.sb.env.SALESFORCE_ACCESS_TOKEN!,
-  ];
+  const { propstreet: psToken, hubspot: hsToken, salesforce: sfToken } = world.sb.tokens;
   const echo = `Authorization: Bearer ${psToken} ${hsToken} ${sfToken}`;
   // Servers that echo the caller's credentials in their errors.
   world.sb.propstreet.http.faults.add({
@@ -75,8 +74,8 @@ beforeAll(async () => {
   await Promise.all([
     cli(['status', world.configFile, '--json']),
     cli(['status', world.configFile]),
-    cli(['validate', world.configFile, '--check'], { PROPSTREET_TOKEN: WRONG_TOKEN }),
-    cli(['run', world.configFile, '--json'], { PROPSTREET_TOKEN: WRONG_TOKEN }),
+    cli(['validate', world.configFile, '--check'], wrongToken()),
+    cli(['run', world.configFile, '--json'], wrongToken()),
   ]);
 }, 90_000);
 afterAll(async () => world?.close());

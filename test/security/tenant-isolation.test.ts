@@ -5,7 +5,7 @@
  * public CLI only (`run`, `status --json`), neither ever sees the other's links, checkpoints,
  * failures, runs or tokens, and their runs do not lock each other out.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,24 +39,16 @@ let acme: Tenant;
 let globex: Tenant;
 const printed: CliResult[] = [];
 
-/** A config file's `${NAME}` reference. */
-const ref = (name: string) => `\${${name}}`;
-
-async function tenant(name: string, prefix: string): Promise<Tenant> {
+async function tenant(name: string): Promise<Tenant> {
   const sb = await startSandbox({ salesforce: false });
+  // Each tenant file reads its own variables (PROPSYNC_ACME_…, PROPSYNC_GLOBEX_…).
   const env = {
-    [`${prefix}_PROPSTREET_TOKEN`]: `${name}-propstreet-token-0123456789`,
-    [`${prefix}_HUBSPOT_TOKEN`]: `${name}-hubspot-token-0123456789`,
+    [sb.variable(name, 'propstreet')]: `${name}-propstreet-token-0123456789`,
+    [sb.variable(name, 'hubspot')]: `${name}-hubspot-token-0123456789`,
   };
-  sb.propstreet.addToken(env[`${prefix}_PROPSTREET_TOKEN`]!);
-  sb.hubspot!.control.acceptTokens([env[`${prefix}_HUBSPOT_TOKEN`]!]);
+  sb.propstreet.addToken(env[sb.variable(name, 'propstreet')]!);
+  sb.hubspot!.control.acceptTokens([env[sb.variable(name, 'hubspot')]!]);
   const file = sb.writeTenant(dir, { tenant: name, connections: ['hubspot'], sqlite: shared });
-  writeFileSync(
-    file,
-    readFileSync(file, 'utf8')
-      .replace(ref('PROPSTREET_TOKEN'), ref(`${prefix}_PROPSTREET_TOKEN`))
-      .replace(ref('HUBSPOT_TOKEN'), ref(`${prefix}_HUBSPOT_TOKEN`)),
-  );
   return { name, sb, file, env };
 }
 
@@ -70,8 +62,8 @@ const result = (r: CliResult) =>
   r.json<{ tenants: { connections: ConnectionResult[] }[] }>().tenants[0]!.connections[0]!;
 
 beforeAll(async () => {
-  acme = await tenant('acme', 'ACME');
-  globex = await tenant('globex', 'GLOBEX');
+  acme = await tenant('acme');
+  globex = await tenant('globex');
   seedPropstreet(acme.sb, 0, 10);
   seedPropstreet(globex.sb, 100, 6);
   seedHubSpot(globex.sb, 200, 3);

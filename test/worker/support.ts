@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,19 +86,12 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
       ...(options.connection ? { connection: options.connection } : {}),
       ...(options.schedule ? { schedule: options.schedule } : {}),
     });
-    const up = tenant.toUpperCase();
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8')
-        .replace(/\$\{PROPSTREET_TOKEN\}/, `\${PS_TOKEN_${up}}`)
-        .replace(/\$\{HUBSPOT_TOKEN\}/, `\${HS_TOKEN_${up}}`)
-        .replace(/\$\{SALESFORCE_ACCESS_TOKEN\}/, `\${SF_TOKEN_${up}}`),
-    );
+    // The tenant file reads its own variables (PROPSYNC_<TENANT>_…), given values of its own here.
     env.push(
-      `PS_TOKEN_${up}=${psToken}`,
-      `HS_TOKEN_${up}=pat-na1-${tenant}-${randomBytes(6).toString('hex')}`,
+      `${sb.variable(tenant, 'propstreet')}=${psToken}`,
+      `${sb.variable(tenant, 'hubspot')}=pat-na1-${tenant}-${randomBytes(6).toString('hex')}`,
     );
-    if (bridge) env.push(`SF_TOKEN_${up}=${sb.salesforce?.accessToken ?? ''}`);
+    if (bridge) env.push(`${sb.variable(tenant, 'salesforce')}=${sb.salesforce?.accessToken ?? ''}`);
     tenants.push({ tenant, file, sb, connections, tokenHint: psToken.slice(-4), propstreetIds });
   }
   // Read by the config loader from beside the tenant files (never put into process.env).

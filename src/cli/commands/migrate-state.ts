@@ -5,9 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { isPropsyncError, ValidationError } from '../../core/errors.js';
-import { redactText } from '../../core/redact.js';
+import { describeDatabase } from '../../core/describe-database.js';
+import { ValidationError } from '../../core/errors.js';
 import { EXIT } from '../exit-codes.js';
+import { describeFailure, outputFlags, printFailure } from '../failure.js';
 import { printJson } from '../output.js';
 
 interface MigrateFlags {
@@ -30,9 +31,14 @@ export function registerMigrateState(program: Command): void {
         await migrate(flags);
         process.exitCode = EXIT.ok;
       } catch (error) {
-        const message = isPropsyncError(error) || error instanceof Error ? error.message : String(error);
-        process.stderr.write(`propsync: migrate-state failed: ${redactText(message)}\n`);
-        process.exitCode = EXIT.badConfigOrUsage;
+        // Documented: exit 2 for any failure here (rerunning is safe), with what failed.
+        const failure = describeFailure(error, EXIT.badConfigOrUsage);
+        const where = `--from ${describeStateUrl(flags.from)} → --to ${describeStateUrl(flags.to)}`;
+        printFailure(
+          { ...failure, message: `migrate-state failed (${where}): ${failure.message}` },
+          { json: flags.json === true, verbose: outputFlags(process.argv).verbose },
+        );
+        process.exitCode = failure.exitCode;
       }
     });
 }
@@ -69,4 +75,9 @@ async function migrate(flags: MigrateFlags): Promise<void> {
     await from.close();
     await to.close();
   }
+}
+
+/** A state URL as it may be printed: the SQLite path, or PostgreSQL host:port/db without credentials. */
+function describeStateUrl(url: string): string {
+  return url.startsWith('sqlite:') ? url : `postgres://${describeDatabase(url)}`;
 }

@@ -21,6 +21,7 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
   const { createLogger } = await import('../../core/logger.js');
   const { writeReport } = await import('../../report/index.js');
   const { exitCodeForResults } = await import('../exit-codes.js');
+  const { abortFailure } = await import('../failure.js');
   const { loadConfigForCli } = await import('../load-config.js');
   const { printJson, printRun, runJson } = await import('../output.js');
   const { createProgressLine } = await import('../progress-line.js');
@@ -59,7 +60,13 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
   }
   if (flags.json) printJson(runJson([run]));
   else printRun(run);
-  return exitCodeForResults(run.connections.map((c) => c.result));
+  const results = run.connections.map((c) => c.result);
+  const exitCode = exitCodeForResults(results);
+  // The report shows every abort; the log gets the one that decided the exit code, and what
+  // to do (a log line: stderr stays JSON lines when it is not a terminal).
+  const failure = abortFailure(results, exitCode);
+  if (failure) logger.error({ code: failure.code, exitCode }, failure.message);
+  return exitCode;
 }
 
 /**

@@ -54,7 +54,12 @@ export function registerValidate(program: Command): void {
         }
       }
       const ok = checks.every((c) => c.ok);
-      if (flags.json) printJson({ ok, checks });
+      const failed = checks.filter((c) => !c.ok);
+      const error = {
+        code: 'CHECK_FAILED',
+        message: failed.map((c) => `${c.name}: ${c.message}`).join('; '),
+      };
+      if (flags.json) printJson(ok ? { ok, checks } : { ok, checks, error });
       else
         process.stdout.write(
           `${checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`).join('\n')}\n`,

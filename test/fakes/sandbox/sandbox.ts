@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { tenantVariablePrefix } from '../../../src/config/secret-fields.js';
 import { type HubSpotFake, startHubSpotFake } from '../hubspot/hubspot-fake.js';
 import { type PropstreetFake, startPropstreetFake } from '../propstreet/server.js';
 import {
@@ -40,9 +41,16 @@ export interface Sandbox {
   readonly propstreet: PropstreetFake;
   readonly hubspot: HubSpotFake | undefined;
   readonly salesforce: SalesforceFake | undefined;
-  /** The variables the tenant files refer to (tokens of the fakes). */
+  /** The tokens the fakes accept. */
+  readonly tokens: { readonly propstreet: string; readonly hubspot: string; readonly salesforce: string };
+  /**
+   * The variables the tenant files written so far refer to: each tenant's own
+   * (`PROPSYNC_<TENANT>_…`, see `variable`), holding the fakes' tokens.
+   */
   readonly env: Record<string, string>;
-  /** Writes a tenant config file into `dir` and returns its path. */
+  /** The variable a tenant file of `tenant` reads a token from. */
+  variable(tenant: string, token: keyof Sandbox['tokens']): string;
+  /** Writes a tenant config file into `dir`, adds its variables to `env`, and returns its path. */
   writeTenant(dir: string, options?: TenantOptions): string;
   close(): Promise<void>;
 }
@@ -79,18 +87,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const [min, max] = options.latencyMs;
     for (const f of [propstreet.http, hubspot?.http, salesforce?.http]) f?.faults.setLatency(min, max);
   }
-  const env: Record<string, string> = {
-    PROPSTREET_TOKEN: propstreet.token,
-    HUBSPOT_TOKEN: 'pat-na1-fake-hubspot-token-0001',
-    SALESFORCE_ACCESS_TOKEN: salesforce?.accessToken ?? 'unused',
+  const tokens = {
+    propstreet: propstreet.token,
+    hubspot: 'pat-na1-fake-hubspot-token-0001',
+    salesforce: salesforce?.accessToken ?? 'unused',
   };
+  const names = {
+    propstreet: 'PROPSTREET_TOKEN',
+    hubspot: 'HUBSPOT_ACCESS_TOKEN',
+    salesforce: 'SALESFORCE_ACCESS_TOKEN',
+  };
+  // A tenant file reads only its own variables (src/config/secret-fields.ts).
+  const variable = (tenant: string, token: keyof typeof tokens) =>
+    `${tenantVariablePrefix(tenant)}${names[token]}`;
+  const env: Record<string, string> = {};
   return {
     propstreet,
     hubspot,
     salesforce,
+    tokens,
     env,
+    variable,
     writeTenant(dir, t = {}) {
       const tenant = t.tenant ?? 'demo';
+      for (const token of ['propstreet', 'hubspot', 'salesforce'] as const)
+        env[variable(tenant, token)] = tokens[token];
       const kinds = t.connections ?? [
         ...(hubspot ? ['hubspot' as const] : []),
         ...(salesforce ? ['salesforce' as const] : []),
@@ -101,14 +122,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
               name: 'hubspot',
               type: 'hubspot',
               baseUrl: hubspot!.url,
-              accessToken: envRef('HUBSPOT_TOKEN'),
+              accessToken: envRef(variable(tenant, 'hubspot')),
               ...t.connection,
             }
           : {
               name: 'salesforce',
               type: 'salesforce',
               instanceUrl: salesforce!.url,
-              accessToken: envRef('SALESFORCE_ACCESS_TOKEN'),
+              accessToken: envRef(variable(tenant, 'salesforce')),
               ...t.connection,
             },
       );
@@ -116,7 +137,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         tenant,
         propstreet: {
           baseUrl: propstreet.url,
-          token: envRef('PROPSTREET_TOKEN'),
+          token: envRef(variable(tenant, 'propstreet')),
           ...(options.propstreetPerMinute ? { requestsPerMinute: options.propstreetPerMinute } : {}),
         },
         connections,
