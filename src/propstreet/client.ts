@@ -2,10 +2,10 @@
  * The Propstreet network API client: implements the PropstreetApi port over undici.
  * Transport, pacing, retries and error mapping live in http.ts; paging in list-contacts.ts.
  */
+import { fixedToken, type TokenSource } from '../core/access-token.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { NotFoundError, PayloadError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/logger.js';
-import { registerSecret } from '../core/redact.js';
 import { defaultRetryPolicy, type RetryPolicy } from '../core/retry.js';
 import { type Answer, Transport } from './http.js';
 import { CONTACTS_PATH, listContacts } from './list-contacts.js';
@@ -16,7 +16,8 @@ import type { Contact, ContactWrite } from './schema.js';
 
 export interface PropstreetClientOptions {
   readonly baseUrl: string;
-  readonly token: string;
+  /** A fixed bearer token, or a source that refreshes it (client credentials). */
+  readonly token: string | TokenSource;
   /** Default page size for listContacts; default 500 (the maximum). */
   readonly pageSize?: number;
   readonly clock?: Clock;
@@ -43,11 +44,10 @@ const UPSERT_ACTIONS = new Set<UpsertAction>(['created', 'updated', 'revived']);
 const seg = (s: string) => encodeURIComponent(s);
 
 export function createPropstreetClient(options: PropstreetClientOptions): PropstreetClient {
-  registerSecret(options.token);
   const clock = options.clock ?? systemClock;
   const transport = new Transport({
     baseUrl: options.baseUrl,
-    token: options.token,
+    tokens: typeof options.token === 'string' ? fixedToken(options.token) : options.token,
     clock,
     policy: { ...defaultRetryPolicy, ...(options.retry ?? {}) },
     logger: options.logger ?? silentLogger,
