@@ -40,7 +40,7 @@ export function openCrm(
 ): CrmAdapter {
   if (connection.type === 'hubspot') {
     return createHubSpotAdapter({
-      accessToken: connection.accessToken,
+      ...(connection.oauth ? { oauth: connection.oauth } : { accessToken: connection.accessToken }),
       basePath: connection.baseUrl,
       keyProperty: connection.keyProperty,
       properties: [...mapper.crmProperties],
