@@ -1,5 +1,6 @@
 /** What the fake's route handlers share: the store, injected per-record rejections, scopes. */
 import type { ContactStore, WireValue } from './contact-store.js';
+import type { FakeOAuth } from './oauth-routes.js';
 
 export interface RejectOptions {
   /**
@@ -30,4 +31,6 @@ export interface FakeContext {
   readonly deniedScopes: Set<string>;
   /** Bearer tokens accepted; null accepts any non-empty token. */
   acceptedTokens: Set<string> | null;
+  /** The installed OAuth app: issues access tokens that expire. */
+  readonly oauth: FakeOAuth;
 }

@@ -10,6 +10,7 @@ import { handleControl } from './control-routes.js';
 import type { FakeContext } from './fake-context.js';
 import { createControl, type HubSpotFakeControl } from './fake-control.js';
 import { DEFAULT_RATE_LIMIT, type FakeRateLimitOptions, FakeRateLimits } from './fake-rate-limits.js';
+import { FakeOAuth, type FakeOAuthOptions, OAUTH_TOKEN_PATH } from './oauth-routes.js';
 import { isRecord } from './wire.js';
 
 export interface HubSpotFakeOptions {
@@ -26,12 +27,16 @@ export interface HubSpotFakeOptions {
   /** Custom properties present from the start, e.g. `[{name:'propstreet_id', hasUniqueValue:true}]`. */
   readonly customProperties?: readonly Parameters<HubSpotFakeControl['defineProperty']>[0][];
   readonly port?: number;
+  /** The installed OAuth app and its token lifetime (default 1800 s, HubSpot's). */
+  readonly oauth?: FakeOAuthOptions;
 }
 
 export interface HubSpotFake {
   readonly url: string;
   readonly http: HttpFake;
   readonly control: HubSpotFakeControl;
+  /** The OAuth app: credentials, lifetime, revocation. */
+  readonly oauth: FakeOAuth;
   close(): Promise<void>;
 }
 
@@ -45,6 +50,7 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     traceIdMultiStatus: 'create-only',
     deniedScopes: new Set(),
     acceptedTokens: null,
+    oauth: new FakeOAuth(options.oauth),
   };
   const limits = new FakeRateLimits(
     { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
@@ -64,14 +70,19 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     handler: (req) => {
       const out = req.path.startsWith('/__control')
         ? handleControl(control, getHttp, req)
-        : handleApi(ctx, limits, req);
+        : req.path === OAUTH_TOKEN_PATH
+          ? ctx.oauth.token(req)
+          : handleApi(ctx, limits, req);
       return { ...out, headers: { 'Content-Type': 'application/json', ...(out.headers ?? {}) } };
     },
     countRecords: (req) =>
       isRecord(req.body) && Array.isArray(req.body.inputs) ? req.body.inputs.length : 1,
     isWrite: (req) =>
-      req.method !== 'GET' && !req.path.startsWith('/__control') && !READ_ONLY_POST.test(req.path),
+      req.method !== 'GET' &&
+      !req.path.startsWith('/__control') &&
+      req.path !== OAUTH_TOKEN_PATH &&
+      !READ_ONLY_POST.test(req.path),
   });
   const started = http;
-  return { url: started.url, http: started, control, close: () => started.close() };
+  return { url: started.url, http: started, control, oauth: ctx.oauth, close: () => started.close() };
 }

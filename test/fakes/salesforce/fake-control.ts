@@ -35,6 +35,10 @@ export interface SalesforceFakeControl {
   clearRejections(): void;
   setDuplicateRuleOnEmail(enabled: boolean): void;
   expireToken(): void;
+  /** The refresh token stops working (400 invalid_grant at the token endpoint). */
+  revokeRefreshToken(): void;
+  /** Lifetime of sessions, issued ones included (ms). */
+  setSessionLifetime(ms: number): void;
   setApiUsage(usage: { used?: number; limit?: number }): void;
   apiUsage(): { used: number; limit: number };
 }
@@ -99,6 +103,10 @@ export function createControl(org: FakeOrg): SalesforceFakeControl {
       org.store.duplicateRuleOnEmail = enabled;
     },
     expireToken: () => org.expireTokens(),
+    revokeRefreshToken: () => org.revokeRefreshToken(),
+    setSessionLifetime(ms) {
+      org.sessionLifetimeMs = ms;
+    },
     setApiUsage(usage) {
       if (usage.used !== undefined) org.used = usage.used;
       if (usage.limit !== undefined) org.dailyLimit = usage.limit;
