@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { type HubSpotFake, startHubSpotFake } from '../hubspot/hubspot-fake.js';
-import { type PropstreetFake, startPropstreetFake } from '../propstreet/server.js';
+import { PROPSTREET_FAKE_CLIENT, type PropstreetFake, startPropstreetFake } from '../propstreet/server.js';
 import { type SalesforceFake, startSalesforceFake } from '../salesforce/salesforce-fake.js';
 
 export interface SandboxOptions {
@@ -17,6 +17,19 @@ export interface SandboxOptions {
   readonly seed?: number;
   /** The Propstreet fake's limit per token (the real API: 600/min for bot tokens). */
   readonly propstreetPerMinute?: number;
+  /**
+   * Tenant files use credentials whose tokens expire and are refreshed: Propstreet client
+   * credentials, a HubSpot OAuth app, a Salesforce refresh token (default: fixed tokens).
+   */
+  readonly refreshingAuth?: boolean;
+  /** Token lifetimes of the fakes (default: the vendors' 3600 s, 1800 s and 2 h). */
+  readonly tokenLifetimes?: {
+    readonly propstreetSeconds?: number;
+    readonly hubspotSeconds?: number;
+    readonly salesforceMs?: number;
+  };
+  /** Time source (ms) for token expiry and Propstreet's rate windows; default the wall clock. */
+  readonly now?: () => number;
 }
 
 export interface TenantOptions {
@@ -45,8 +58,11 @@ export interface Sandbox {
 const envRef = (name: string) => `\${${name}}`;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const lifetimes = options.tokenLifetimes ?? {};
   const propstreet = await startPropstreetFake({
     ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.now ? { tokenNow: options.now, rateNow: options.now } : {}),
+    ...(lifetimes.propstreetSeconds ? { tokenLifetimeSeconds: lifetimes.propstreetSeconds } : {}),
     ...(options.propstreetPerMinute
       ? { rateLimit: { limit: options.propstreetPerMinute, windowMs: 60_000 } }
       : {}),
@@ -61,11 +77,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
             { name: 'propstreet_id', label: 'Propstreet ID', hasUniqueValue: true },
             { name: 'propstreet_tags', label: 'Propstreet tags' },
           ],
+          oauth: {
+            ...(options.now ? { now: options.now } : {}),
+            ...(lifetimes.hubspotSeconds ? { accessTokenLifetimeSeconds: lifetimes.hubspotSeconds } : {}),
+          },
         });
   const salesforce =
     options.salesforce === false
       ? undefined
-      : await startSalesforceFake(options.seed === undefined ? {} : { seed: options.seed });
+      : await startSalesforceFake({
+          ...(options.seed === undefined ? {} : { seed: options.seed }),
+          ...(options.now ? { tokenNow: options.now } : {}),
+          ...(lifetimes.salesforceMs ? { sessionLifetimeMs: lifetimes.salesforceMs } : {}),
+        });
   if (options.latencyMs) {
     const [min, max] = options.latencyMs;
     for (const f of [propstreet.http, hubspot?.http, salesforce?.http]) f?.faults.setLatency(min, max);
@@ -74,7 +98,45 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     PROPSTREET_TOKEN: propstreet.token,
     HUBSPOT_TOKEN: 'pat-na1-fake-hubspot-token-0001',
     SALESFORCE_ACCESS_TOKEN: salesforce?.accessToken ?? 'unused',
+    ...(options.refreshingAuth
+      ? {
+          PROPSTREET_CLIENT_SECRET: PROPSTREET_FAKE_CLIENT.clientSecret,
+          ...(hubspot
+            ? {
+                HUBSPOT_CLIENT_SECRET: hubspot.oauth.app.clientSecret,
+                HUBSPOT_REFRESH_TOKEN: hubspot.oauth.app.refreshToken,
+              }
+            : {}),
+          ...(salesforce
+            ? {
+                SALESFORCE_REFRESH_TOKEN: salesforce.refreshToken,
+                SALESFORCE_CLIENT_SECRET: salesforce.clientSecret,
+              }
+            : {}),
+        }
+      : {}),
   };
+  const hubspotAuth = () =>
+    options.refreshingAuth
+      ? {
+          clientId: hubspot?.oauth.app.clientId,
+          clientSecret: envRef('HUBSPOT_CLIENT_SECRET'),
+          refreshToken: envRef('HUBSPOT_REFRESH_TOKEN'),
+        }
+      : { accessToken: envRef('HUBSPOT_TOKEN') };
+  const salesforceRefresh = () =>
+    options.refreshingAuth && salesforce
+      ? {
+          refreshToken: envRef('SALESFORCE_REFRESH_TOKEN'),
+          clientId: salesforce.clientId,
+          clientSecret: envRef('SALESFORCE_CLIENT_SECRET'),
+          loginUrl: salesforce.url,
+        }
+      : {};
+  const propstreetAuth = () =>
+    options.refreshingAuth
+      ? { clientId: PROPSTREET_FAKE_CLIENT.clientId, clientSecret: envRef('PROPSTREET_CLIENT_SECRET') }
+      : { token: envRef('PROPSTREET_TOKEN') };
   return {
     propstreet,
     hubspot,
@@ -92,7 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
               name: 'hubspot',
               type: 'hubspot',
               baseUrl: hubspot!.url,
-              accessToken: envRef('HUBSPOT_TOKEN'),
+              ...hubspotAuth(),
               ...t.connection,
             }
           : {
@@ -100,6 +162,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
               type: 'salesforce',
               instanceUrl: salesforce!.url,
               accessToken: envRef('SALESFORCE_ACCESS_TOKEN'),
+              ...salesforceRefresh(),
               ...t.connection,
             },
       );
@@ -107,7 +170,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         tenant,
         propstreet: {
           baseUrl: propstreet.url,
-          token: envRef('PROPSTREET_TOKEN'),
+          ...propstreetAuth(),
           ...(options.propstreetPerMinute ? { requestsPerMinute: options.propstreetPerMinute } : {}),
         },
         connections,
