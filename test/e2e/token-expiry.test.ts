@@ -12,9 +12,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SESSION_META_KEY } from '../../src/app/salesforce-session.js';
 import { syncTenant } from '../../src/app/sync-tenant.js';
+import { EXIT, exitCodeForResults } from '../../src/cli/exit-codes.js';
 import { loadTenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { openStateStore } from '../../src/state/index.js';
+import { PROPSTREET_FAKE_CLIENT } from '../fakes/propstreet/server.js';
 import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
 import type { RequestLogEntry } from '../fakes/shared/http-fake.js';
 import { VirtualClock } from '../fakes/shared/virtual-clock.js';
@@ -118,4 +120,66 @@ describe('tokens expire during a long sync', () => {
       await store.close();
     }
   }, 120_000);
+
+  const REVOKE = {
+    propstreet: (s: Sandbox) => {
+      s.propstreet.revokeClient(PROPSTREET_FAKE_CLIENT.clientId);
+      s.propstreet.expireIssuedTokens();
+    },
+    hubspot: (s: Sandbox) => {
+      s.hubspot?.oauth.revokeRefreshToken();
+      s.hubspot?.oauth.expireAccessTokens();
+    },
+    salesforce: (s: Sandbox) => {
+      s.salesforce?.control.revokeRefreshToken();
+      s.salesforce?.control.expireToken();
+    },
+  };
+  const TOKEN_ENDPOINT = {
+    propstreet: (s: Sandbox) => tokenCalls(s.propstreet.http.requests, '/openid/token'),
+    hubspot: (s: Sandbox) => tokenCalls(s.hubspot?.http.requests ?? [], '/oauth/v1/token'),
+    salesforce: (s: Sandbox) => tokenCalls(s.salesforce?.http.requests ?? [], '/services/oauth2/token'),
+  };
+
+  it.each([
+    ['propstreet', 'hubspot', /Propstreet token request answered 401 \(invalid_client/],
+    ['hubspot', 'hubspot', /HubSpot refused to refresh the OAuth access token \(400 BAD_REFRESH_TOKEN/],
+    ['salesforce', 'salesforce', /Unable to refresh session due to: expired access\/refresh token/],
+  ] as const)(
+    'a %s grant revoked mid-run stops the run: UNAUTHORIZED, exit code 3, one refused token request',
+    async (api, crm, message) => {
+      sb = await startSandbox({
+        refreshingAuth: true,
+        hubspot: crm === 'hubspot',
+        salesforce: crm === 'salesforce',
+      });
+      sb.hubspot?.control.setRateLimit({ max: 1_000_000, searchPerSecond: 1_000_000 });
+      dir = mkdtempSync(join(tmpdir(), 'propsync-revoked-'));
+      const config = await loadTenantConfig(sb.writeTenant(dir, { connection: { chunkSize: 10 } }), {
+        env: sb.env,
+        cwd: dir,
+      });
+      seedPropstreet(sb, 0, 60);
+      const box = sb;
+      let chunks = 0;
+      const run = await syncTenant(config, {
+        dryRun: false,
+        logger: silentLogger,
+        stateKey: null,
+        onPlanChunk: () => {
+          if (++chunks === 3) REVOKE[api](box);
+        },
+      });
+      const result = run.connections[0]?.result;
+      expect(result?.status).toBe('aborted');
+      expect(result?.abort?.code).toBe('UNAUTHORIZED');
+      expect(result?.abort?.message).toMatch(message);
+      expect(exitCodeForResults(run.connections.map((c) => c.result))).toBe(EXIT.authOrSetup);
+      // The records written before the revocation stay written; nothing was asked twice.
+      expect(result?.done.create.crm).toBeGreaterThanOrEqual(10);
+      const refused = TOKEN_ENDPOINT[api](sb).filter((r) => r.status !== 200);
+      expect(refused).toHaveLength(1);
+    },
+    60_000,
+  );
 });
