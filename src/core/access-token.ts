@@ -11,7 +11,9 @@
  * A refresh the token endpoint refuses (revoked grant, wrong client secret) latches: every
  * later call fails at once with that same UnauthorizedError, so a run that is winding down
  * does not ask the endpoint again for each request still queued. Transient failures of the
- * endpoint (network, 5xx, 429) are retried under the retry policy and do not latch.
+ * endpoint (network, 5xx, 429) are retried under the retry policy; when that is exhausted, the
+ * failure is answered from memory for a cool-down (30 s) instead of asking again, so the callers'
+ * own request retries do not multiply the attempts at the token endpoint.
  */
 import type { Clock } from './clock.js';
 import { PropsyncError } from './errors.js';
@@ -53,6 +55,9 @@ export interface RefreshingTokenOptions {
 /** Refresh this long before the announced expiry, at most a tenth of the lifetime. */
 const EARLY_MS = 60_000;
 
+/** How long a token endpoint that failed transiently is left alone. */
+const COOL_DOWN_MS = 30_000;
+
 /** Error codes of a token request that retrying cannot fix. */
 const FATAL = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'VALIDATION']);
 
@@ -62,6 +67,7 @@ export class RefreshingToken implements TokenSource {
   private refreshAt: number | undefined;
   private pending: Promise<string> | undefined;
   private fatal: PropsyncError | undefined;
+  private failed: { readonly error: unknown; readonly until: number } | undefined;
   private issued = 0;
 
   constructor(private readonly o: RefreshingTokenOptions) {}
@@ -72,17 +78,22 @@ export class RefreshingToken implements TokenSource {
   }
 
   async current(): Promise<string> {
-    if (this.fatal) throw this.fatal;
+    this.throwIfRefused();
     if (this.pending) return this.pending;
     if (this.token !== undefined && !this.due()) return this.token;
     return this.refresh('expiry');
   }
 
   async renew(rejected: string): Promise<string> {
-    if (this.fatal) throw this.fatal;
+    this.throwIfRefused();
     if (this.pending) return this.pending;
     if (this.token !== undefined && this.token !== rejected) return this.token;
     return this.refresh('401');
+  }
+
+  private throwIfRefused(): void {
+    if (this.fatal) throw this.fatal;
+    if (this.failed && this.o.clock.now().getTime() < this.failed.until) throw this.failed.error;
   }
 
   private due(): boolean {
@@ -116,6 +127,7 @@ export class RefreshingToken implements TokenSource {
       this.refreshAt =
         lifetimeMs !== undefined ? issuedAt + lifetimeMs - Math.min(EARLY_MS, lifetimeMs / 10) : undefined;
       this.token = issued.accessToken;
+      this.failed = undefined;
       this.issued++;
       logger.info(
         { api, reason: this.issued === 1 ? 'first use' : reason, expiresInSeconds: issued.expiresInSeconds },
@@ -129,6 +141,8 @@ export class RefreshingToken implements TokenSource {
           { api, code: error.code, err: error.message },
           'token refresh refused; not asking again',
         );
+      } else {
+        this.failed = { error, until: clock.now().getTime() + COOL_DOWN_MS };
       }
       throw error;
     }

@@ -106,7 +106,7 @@ function refusal(e: unknown): UnauthorizedError | undefined {
   const said = [body?.status, body?.message].filter((s) => typeof s === 'string' && s !== 'error').join(': ');
   return new UnauthorizedError(
     redactText(
-      `HubSpot refused to refresh the OAuth access token (${e.code}${said ? ` ${said}` : ''}); the refresh token is revoked or the app credentials are wrong: reinstall the app or set a new HUBSPOT refreshToken, clientId and clientSecret`,
+      `HubSpot refused to refresh the OAuth access token (${e.code}${said ? ` ${said}` : ''}): the app was uninstalled, its refresh token revoked, or clientId/clientSecret are wrong; reinstall the app and put its new refresh token in the connection's refreshToken variable`,
     ),
     { ...TOKEN_REQUEST, status: e.code },
   );
