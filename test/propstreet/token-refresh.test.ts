@@ -107,6 +107,23 @@ describe('Propstreet client-credentials tokens', () => {
     await client.close();
   });
 
+  it('a token endpoint that is down: retried under the policy, then left alone for 30 s, then asked again', async () => {
+    const { client } = openClient();
+    await client.getContact('1').catch(() => undefined);
+    fake.expireIssuedTokens();
+    fake.http.faults.add({ kind: 'status', status: 503, path: '/openid/token', times: 1_000 });
+    await expect(client.getContact('1')).rejects.toMatchObject({ code: 'SERVER_ERROR' });
+    // The first token, then the refresh's 5 attempts; the request's own retries did not add any.
+    expect(fake.tokenRequests()).toHaveLength(6);
+    await expect(client.getContact('1')).rejects.toMatchObject({ code: 'SERVER_ERROR' });
+    expect(fake.tokenRequests()).toHaveLength(6);
+    fake.http.faults.clear();
+    clock.advance(30_000);
+    expect(await client.getContact('1')).toBeNull(); // a 404, with a fresh token
+    expect(fake.tokenRequests().map((r) => r.status).slice(-1)).toEqual([200]);
+    await client.close();
+  });
+
   it('every token is registered for redaction the moment it arrives', async () => {
     const { client, tokens } = openClient();
     const first = await tokens.current();
