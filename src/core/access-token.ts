@@ -72,7 +72,7 @@ export class RefreshingToken implements TokenSource {
 
   constructor(private readonly o: RefreshingTokenOptions) {}
 
-  /** Tokens fetched so far (tests and run summaries). */
+  /** Tokens fetched so far. */
   get refreshes(): number {
     return this.issued;
   }

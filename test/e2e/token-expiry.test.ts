@@ -144,7 +144,11 @@ describe('tokens expire during a long sync', () => {
   it.each([
     ['propstreet', 'hubspot', /Propstreet token request answered 401 \(invalid_client/],
     ['hubspot', 'hubspot', /HubSpot refused to refresh the OAuth access token \(400 BAD_REFRESH_TOKEN/],
-    ['salesforce', 'salesforce', /Unable to refresh session due to: expired access\/refresh token/],
+    [
+      'salesforce',
+      'salesforce',
+      /Unable to refresh session due to: expired access\/refresh token.*a refused refresh token means/,
+    ],
   ] as const)(
     'a %s grant revoked mid-run stops the run: UNAUTHORIZED, exit code 3, one refused token request',
     async (api, crm, message) => {

@@ -55,7 +55,7 @@ describe('Salesforce session expiry', () => {
     );
     expect(first).toMatchObject({ code: 'UNAUTHORIZED' });
     expect((first as Error).message).toMatch(
-      /Unable to refresh session due to: expired access\/refresh token/,
+      /Unable to refresh session due to: expired access\/refresh token.*a refused refresh token means/,
     );
     for (let i = 0; i < 5; i++)
       await expect(adapter.readByKeys(['ps-000001'])).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
