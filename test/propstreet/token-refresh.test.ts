@@ -120,7 +120,12 @@ describe('Propstreet client-credentials tokens', () => {
     fake.http.faults.clear();
     clock.advance(30_000);
     expect(await client.getContact('1')).toBeNull(); // a 404, with a fresh token
-    expect(fake.tokenRequests().map((r) => r.status).slice(-1)).toEqual([200]);
+    expect(
+      fake
+        .tokenRequests()
+        .map((r) => r.status)
+        .slice(-1),
+    ).toEqual([200]);
     await client.close();
   });
 
