@@ -87,7 +87,8 @@ export class RefreshingToken implements TokenSource {
   async renew(rejected: string): Promise<string> {
     this.throwIfRefused();
     if (this.pending) return this.pending;
-    if (this.token !== undefined && this.token !== rejected) return this.token;
+    // Replaced since the caller took it: the replacement, unless it is itself due by now.
+    if (this.token !== undefined && this.token !== rejected && !this.due()) return this.token;
     return this.refresh('401');
   }
 

@@ -77,6 +77,17 @@ describe('Propstreet client-credentials tokens', () => {
     await client.close();
   });
 
+  it('a 401 for a token replaced while the request waited, whose replacement is due too, gets a new one', async () => {
+    const { tokens } = openClient();
+    const t1 = await tokens.current();
+    clock.advance(700_000);
+    const t2 = await tokens.current();
+    clock.advance(700_000); // nobody asked since: t2 has expired as well
+    const t3 = await tokens.renew(t1);
+    expect(new Set([t1, t2, t3]).size).toBe(3);
+    expect(fake.tokenRequests()).toHaveLength(3);
+  });
+
   it('a fresh token that is rejected too fails with UNAUTHORIZED after one renewal, not a loop', async () => {
     const { client } = openClient();
     await client.getContact('42').catch(() => undefined);

@@ -58,6 +58,11 @@ export class FakeOAuth {
     for (const t of this.expiresAt.keys()) this.expiresAt.set(t, now);
   }
 
+  /** Every access token issued (for leak scans). */
+  issuedTokens(): string[] {
+    return [...this.expiresAt.keys()];
+  }
+
   reset(): void {
     this.expiresAt.clear();
     this.refreshTokenValid = true;

@@ -80,6 +80,8 @@ export interface PropstreetFake {
   revokeClient(clientId: string): void;
   /** Requests to `POST /openid/token`. */
   tokenRequests(): RequestLogEntry[];
+  /** Every client-credentials token issued (for leak scans). */
+  issuedTokens(): string[];
   /** Requests to the API proper (control calls left out). */
   apiRequests(): RequestLogEntry[];
   apiWriteCount(): number;
@@ -205,6 +207,7 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
     },
     revokeClient: (clientId) => void revokedClients.add(clientId),
     tokenRequests: () => http.requests.filter((r) => r.path === TOKEN_PATH),
+    issuedTokens: () => [...expiresAt.keys()],
     apiRequests: () => http.requests.filter(isApi),
     apiWriteCount: () => http.requests.filter((r) => isApi(r) && r.method !== 'GET').length,
     reset() {

@@ -39,6 +39,8 @@ export interface SalesforceFakeControl {
   revokeRefreshToken(): void;
   /** Lifetime of sessions, issued ones included (ms). */
   setSessionLifetime(ms: number): void;
+  /** Every token the token endpoint handed out (for leak scans). */
+  issuedTokens(): string[];
   setApiUsage(usage: { used?: number; limit?: number }): void;
   apiUsage(): { used: number; limit: number };
 }
@@ -107,6 +109,7 @@ export function createControl(org: FakeOrg): SalesforceFakeControl {
     setSessionLifetime(ms) {
       org.sessionLifetimeMs = ms;
     },
+    issuedTokens: () => [...org.issued],
     setApiUsage(usage) {
       if (usage.used !== undefined) org.used = usage.used;
       if (usage.limit !== undefined) org.dailyLimit = usage.limit;

@@ -49,6 +49,8 @@ export class FakeOrg {
   sessionLifetimeMs: number;
   readonly tokenNow: () => number;
   readonly rotateRefreshTokens: boolean;
+  /** Every access and refresh token handed out by the token endpoint (for leak scans). */
+  readonly issued: string[] = [];
   private refreshCounter = 0;
   dailyLimit: number;
   used = 0;
@@ -90,6 +92,7 @@ export class FakeOrg {
     this.tokenCounter++;
     const token = `00D000000000001!fake-access-token-${this.tokenCounter}`;
     this.tokens.set(token, this.tokenNow());
+    this.issued.push(token);
     return token;
   }
 
@@ -98,6 +101,7 @@ export class FakeOrg {
     if (!this.rotateRefreshTokens || this.refreshToken === null) return undefined;
     this.refreshCounter++;
     this.refreshToken = `5Aep861-fake-refresh-token-r${this.refreshCounter}`;
+    this.issued.push(this.refreshToken);
     return this.refreshToken;
   }
 
