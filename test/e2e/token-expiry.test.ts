@@ -24,7 +24,11 @@ import { seedHubSpot, seedPropstreet, seedSalesforce } from './support.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-/** Virtual time each planned chunk of 10 records takes. */
+/**
+ * Virtual time each planned chunk of 10 records takes. The Propstreet ref lane may lag four
+ * chunks behind, so a queued request may see four steps pass in no wall time: 4 × 6 min stays
+ * under the shortest lifetime here (30 min).
+ */
 const CHUNK_MS = 6 * MINUTE;
 
 let sb: Sandbox | undefined;
