@@ -11,7 +11,7 @@ import { HubSpotLookup } from './hubspot-lookup.js';
 import type { HubSpotOAuthCredentials } from './hubspot-oauth.js';
 import { HubSpotRateLimiter } from './hubspot-rate-limiter.js';
 import { HubSpotSetup } from './hubspot-setup.js';
-import { HubSpotTransport } from './hubspot-transport.js';
+import { type HubSpotAuth, HubSpotTransport } from './hubspot-transport.js';
 import { HubSpotWriter } from './hubspot-writer.js';
 
 export interface HubSpotLimits {
@@ -91,7 +91,7 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): CrmAdapter
   };
 }
 
-function hubSpotAuth(options: HubSpotAdapterOptions) {
+function hubSpotAuth(options: HubSpotAdapterOptions): HubSpotAuth {
   if (options.oauth && options.accessToken === undefined) return { oauth: options.oauth };
   if (options.accessToken !== undefined && !options.oauth) return { accessToken: options.accessToken };
   throw new Error('HubSpot adapter: give exactly one of accessToken (private app) and oauth (OAuth app)');
