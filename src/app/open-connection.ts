@@ -16,6 +16,14 @@ import type { SyncSettings } from '../engine/types.js';
 import { loadMapping } from '../mapping/index.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import { mapperFromMapping } from './mapper-from-mapping.js';
+import type { SessionKeeper } from './salesforce-session.js';
+
+export interface OpenCrmOptions {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** A Salesforce session kept from an earlier run, and where a refreshed one goes. */
+  readonly salesforceSession?: SessionKeeper | undefined;
+}
 
 export interface OpenedConnection {
   readonly settings: SyncSettings;
@@ -36,11 +44,11 @@ export function openMapper(connection: ConnectionConfig): RecordMapper {
 export function openCrm(
   connection: ConnectionConfig,
   mapper: RecordMapper,
-  options: { clock: Clock; logger: Logger },
+  options: OpenCrmOptions,
 ): CrmAdapter {
   if (connection.type === 'hubspot') {
     return createHubSpotAdapter({
-      accessToken: connection.accessToken,
+      ...(connection.oauth ? { oauth: connection.oauth } : { accessToken: connection.accessToken }),
       basePath: connection.baseUrl,
       keyProperty: connection.keyProperty,
       properties: [...mapper.crmProperties],
@@ -49,10 +57,13 @@ export function openCrm(
       logger: options.logger,
     });
   }
+  const session = options.salesforceSession;
+  const refreshToken = session ? session.start.refreshToken : connection.refreshToken;
   return createSalesforceAdapter({
     instanceUrl: connection.instanceUrl,
-    accessToken: connection.accessToken,
-    ...(connection.refreshToken ? { refreshToken: connection.refreshToken } : {}),
+    accessToken: session ? session.start.accessToken : connection.accessToken,
+    ...(refreshToken ? { refreshToken } : {}),
+    ...(session ? { onTokenRefreshed: (s) => session.onRefreshed(s) } : {}),
     ...(connection.clientId ? { clientId: connection.clientId } : {}),
     ...(connection.clientSecret ? { clientSecret: connection.clientSecret } : {}),
     loginUrl: connection.loginUrl,
@@ -69,7 +80,7 @@ export function openCrm(
 export function openConnection(
   config: TenantConfig,
   connection: ConnectionConfig,
-  options: { clock: Clock; logger: Logger },
+  options: OpenCrmOptions,
 ): OpenedConnection {
   const mapper = openMapper(connection);
   return { settings: toSyncSettings(config, connection), crm: openCrm(connection, mapper, options), mapper };

@@ -1,24 +1,30 @@
 import type { TenantConfig } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import { fetchClientCredentialsToken } from '../propstreet/client-credentials.js';
+import { clientCredentialsTokenSource } from '../propstreet/client-credentials.js';
 import { createPropstreetClient } from '../propstreet/index.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 
-/** The tenant's Propstreet client, with a token from config or from client credentials. */
+/**
+ * The tenant's Propstreet client, with a token from config or from client credentials. A
+ * client-credentials token is fetched here once (a wrong secret fails before the run starts)
+ * and then issued again ahead of its `expires_in`, for as long as the client lives.
+ */
 export async function openPropstreet(
   config: TenantConfig,
   options: { clock: Clock; logger: Logger },
 ): Promise<PropstreetApi & { close(): Promise<void> }> {
   const auth = config.propstreet.auth;
-  const token =
-    auth.kind === 'token'
-      ? auth.token
-      : await fetchClientCredentialsToken({
-          tokenUrl: auth.tokenUrl,
-          clientId: auth.clientId,
-          clientSecret: auth.clientSecret,
-        });
+  let token: Parameters<typeof createPropstreetClient>[0]['token'];
+  if (auth.kind === 'token') token = auth.token;
+  else {
+    const source = clientCredentialsTokenSource(
+      { tokenUrl: auth.tokenUrl, clientId: auth.clientId, clientSecret: auth.clientSecret },
+      options,
+    );
+    await source.current();
+    token = source;
+  }
   return createPropstreetClient({
     baseUrl: config.propstreet.baseUrl,
     token,

@@ -8,12 +8,14 @@ import type { TenantConfig } from '../config/index.js';
 import type { AccountIdentity } from '../core/account-identity.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import { stateKeyFrom } from '../core/secret-box.js';
 import { type RunProgress, runConnection } from '../engine/run-connection.js';
 import type { ConnectionResult, RecordPlan } from '../engine/types.js';
 import type { StateStore } from '../state/port.js';
 import { openConnection } from './open-connection.js';
 import { openPropstreet } from './open-propstreet.js';
 import { openTenantStore } from './open-store.js';
+import { openSalesforceSession } from './salesforce-session.js';
 
 export interface ConnectionRun {
   readonly result: ConnectionResult;
@@ -43,6 +45,11 @@ export interface SyncTenantOptions {
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly store?: StateStore;
+  /**
+   * Key that seals a refreshed Salesforce session kept in the state store; default from
+   * PROPSYNC_STATE_KEY; null keeps nothing.
+   */
+  readonly stateKey?: Buffer | null;
   readonly onProgress?: (connection: string, p: RunProgress) => void;
   /** Sees each planned chunk before it is executed (tests use it to act "between read and write"). */
   readonly onPlanChunk?: (connection: string, chunk: readonly RecordPlan[]) => void | Promise<void>;
@@ -50,6 +57,9 @@ export interface SyncTenantOptions {
 
 export async function syncTenant(config: TenantConfig, options: SyncTenantOptions): Promise<TenantRun> {
   const clock = options.clock ?? systemClock;
+  // Checked before anything opens: a malformed key is a config error.
+  const stateKey =
+    options.stateKey === undefined ? stateKeyFrom(process.env) : (options.stateKey ?? undefined);
   const store = options.store ?? (await openTenantStore(config));
   const connections: ConnectionRun[] = [];
   // One organisation per tenant: its identity is asked once per tenant run, not per connection.
@@ -58,7 +68,17 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
     for (const connection of config.connections) {
       if (options.only && options.only.length > 0 && !options.only.includes(connection.name)) continue;
       const logger = options.logger;
-      const opened = openConnection(config, connection, { clock, logger });
+      const session =
+        connection.type === 'salesforce'
+          ? await openSalesforceSession(
+              store,
+              { tenant: config.tenant, connection: connection.name },
+              connection,
+              stateKey,
+              logger,
+            )
+          : undefined;
+      const opened = openConnection(config, connection, { clock, logger, salesforceSession: session });
       const client = await openPropstreet(config, { clock, logger });
       const propstreet = {
         ...client,
@@ -100,6 +120,7 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
         connections.push({ result, records });
       } finally {
         await client.close();
+        await session?.flush();
       }
     }
   } finally {

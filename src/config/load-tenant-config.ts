@@ -114,7 +114,10 @@ export function registerConfigSecrets(config: TenantConfig): void {
   registerSecret(auth.kind === 'token' ? auth.token : auth.clientSecret);
   for (const c of config.connections) {
     registerSecret(c.accessToken);
-    if (c.type === 'salesforce') {
+    if (c.type === 'hubspot') {
+      registerSecret(c.oauth?.clientSecret);
+      registerSecret(c.oauth?.refreshToken);
+    } else {
       registerSecret(c.refreshToken);
       registerSecret(c.clientSecret);
     }

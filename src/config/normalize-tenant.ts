@@ -49,7 +49,19 @@ export function normalizeTenant(raw: TenantFile, options: NormalizeOptions): Ten
         mappingIsDefault: mapping === undefined,
         mappingOverrides,
       };
-      if (common.type === 'hubspot') return { ...common, baseUrl: stripSlash(common.baseUrl) };
+      if (common.type === 'hubspot') {
+        const { accessToken, clientId, clientSecret, refreshToken, ...hubspot } = common;
+        return {
+          ...hubspot,
+          baseUrl: stripSlash(common.baseUrl),
+          accessToken,
+          // The rules guarantee all three or none when there is no accessToken.
+          oauth:
+            accessToken === undefined && clientId && clientSecret && refreshToken
+              ? { clientId, clientSecret, refreshToken }
+              : undefined,
+        };
+      }
       return {
         ...common,
         instanceUrl: stripSlash(common.instanceUrl),

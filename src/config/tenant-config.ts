@@ -73,10 +73,18 @@ export interface ConnectionCommon {
 export interface HubspotConnectionConfig extends ConnectionCommon {
   readonly type: 'hubspot';
   readonly baseUrl: string;
-  readonly accessToken: string;
+  /** A private app's token; exactly one of this and `oauth` is set. */
+  readonly accessToken: string | undefined;
+  readonly oauth: HubspotOAuthConfig | undefined;
   readonly keyProperty: string;
   /** Minutes between walks of the archived-contacts list; 0 = every run. */
   readonly archivedScanMinutes: number;
+}
+
+export interface HubspotOAuthConfig {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly refreshToken: string;
 }
 
 export interface SalesforceConnectionConfig extends ConnectionCommon {

@@ -89,6 +89,7 @@ function connectionRules(connections: unknown): ConfigProblem[] {
       problems.push(...hubspotKeyProblem(c.keyProperty, ['connections', i, 'keyProperty']));
     if (c.type === 'salesforce')
       problems.push(...salesforceKeyProblem(c.externalIdField, ['connections', i, 'externalIdField']));
+    if (c.type === 'hubspot') problems.push(...hubspotAuthRule(c, i));
     if (c.type === 'salesforce' && c.refreshToken !== undefined && c.clientId === undefined) {
       problems.push({
         path: ['connections', i, 'clientId'],
@@ -97,6 +98,36 @@ function connectionRules(connections: unknown): ConfigProblem[] {
     }
   });
   return problems;
+}
+
+const HUBSPOT_OAUTH_KEYS = ['clientId', 'clientSecret', 'refreshToken'] as const;
+
+/** A private app (accessToken) or an OAuth app (all three OAuth keys), never both. */
+function hubspotAuthRule(c: Record<string, unknown>, i: number): ConfigProblem[] {
+  const oauthKeys = HUBSPOT_OAUTH_KEYS.filter((k) => c[k] !== undefined);
+  const both = 'accessToken (private app) or clientId + clientSecret + refreshToken (OAuth app)';
+  if (c.accessToken !== undefined && oauthKeys.length > 0) {
+    return [
+      {
+        path: ['connections', i, oauthKeys[0] ?? 'clientId'],
+        message: `expected either ${both}, got both`,
+        at: 'key',
+      },
+    ];
+  }
+  if (c.accessToken === undefined && oauthKeys.length === 0)
+    return [{ path: ['connections', i, 'accessToken'], message: `expected ${both}, got neither` }];
+  const missing =
+    c.accessToken === undefined ? HUBSPOT_OAUTH_KEYS.find((k) => c[k] === undefined) : undefined;
+  if (missing) {
+    return [
+      {
+        path: ['connections', i, missing],
+        message: `expected ${missing} with an OAuth app (clientId + clientSecret + refreshToken), got nothing`,
+      },
+    ];
+  }
+  return [];
 }
 
 /** Duplicate names are reported once, by the name rule. */

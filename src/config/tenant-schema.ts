@@ -153,14 +153,26 @@ export const hubspotConnectionSchema = z
     type: z.literal('hubspot'),
     ...connectionCommon,
     baseUrl: httpUrl('HubSpot API origin.').default('https://api.hubapi.com'),
-    accessToken: secret('Private-app or OAuth access token.'),
+    accessToken: secret(
+      'Private-app access token (does not expire). Instead of clientId + clientSecret + refreshToken.',
+    ).optional(),
+    clientId: text(
+      'OAuth app client id (with clientSecret and refreshToken, instead of accessToken).',
+    ).optional(),
+    clientSecret: secret('OAuth app client secret.').optional(),
+    refreshToken: secret(
+      'OAuth refresh token of the app install; access tokens (30 min) come from it.',
+    ).optional(),
     keyProperty: text('Unique contact property holding the Propstreet id.').default('propstreet_id'),
     archivedScanMinutes: count(
       0,
       'Read the archived-contacts list (deletions) at most this often; 0 = every run. It costs one call per 100 contacts archived in the last 90 days.',
     ).default(0),
   })
-  .meta({ description: 'A HubSpot portal.' });
+  .meta({
+    description:
+      'A HubSpot portal: accessToken (private app), or clientId + clientSecret + refreshToken (OAuth app).',
+  });
 
 export const salesforceConnectionSchema = z
   .strictObject({

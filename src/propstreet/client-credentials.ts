@@ -2,9 +2,14 @@
  * Bot-user tokens by the OAuth 2.0 client-credentials grant, as the Propstreet docs show it:
  * `POST /openid/token`, form-encoded `grant_type=client_credentials&client_id&client_secret
  * &scope=api:public`. The secret and the token are registered with the redactor first thing.
+ * The grant has no refresh token: a new token is simply issued again, ahead of `expires_in`
+ * and once on a 401 (core/access-token.ts).
  */
 import { request } from 'undici';
+import { RefreshingToken } from '../core/access-token.js';
+import type { Clock } from '../core/clock.js';
 import { PropsyncError, UnauthorizedError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import { redactText, registerSecret } from '../core/redact.js';
 
 export interface ClientCredentials {
@@ -78,7 +83,24 @@ export async function issueClientCredentialsToken(c: ClientCredentials): Promise
   });
 }
 
-/** Just the access token (what app/open-propstreet.ts needs). */
+/** Just the access token. */
 export async function fetchClientCredentialsToken(c: ClientCredentials): Promise<string> {
   return (await issueClientCredentialsToken(c)).accessToken;
+}
+
+/** A token source that issues a new client-credentials token before each one expires. */
+export function clientCredentialsTokenSource(
+  c: ClientCredentials,
+  options: { clock: Clock; logger: Logger },
+): RefreshingToken {
+  registerSecret(c.clientSecret);
+  return new RefreshingToken({
+    api: 'Propstreet',
+    clock: options.clock,
+    logger: options.logger,
+    issue: async () => {
+      const t = await issueClientCredentialsToken(c);
+      return { accessToken: t.accessToken, expiresInSeconds: t.expiresIn };
+    },
+  });
 }

@@ -2,10 +2,10 @@
  * The Propstreet network API client: implements the PropstreetApi port over undici.
  * Transport, pacing, retries and error mapping live in http.ts; paging in list-contacts.ts.
  */
+import { fixedToken, type TokenSource } from '../core/access-token.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { NotFoundError, PayloadError, PropsyncError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/logger.js';
-import { registerSecret } from '../core/redact.js';
 import { defaultRetryPolicy, type RetryPolicy } from '../core/retry.js';
 import { type Answer, Transport } from './http.js';
 import { fetchIdentity } from './identity.js';
@@ -18,7 +18,8 @@ import { membersOutside, UPDATE_MEMBERS, UPSERT_MEMBERS } from './write-models.j
 
 export interface PropstreetClientOptions {
   readonly baseUrl: string;
-  readonly token: string;
+  /** A fixed bearer token, or a source that refreshes it (client credentials). */
+  readonly token: string | TokenSource;
   /** Default page size for listContacts; default 500 (the maximum). */
   readonly pageSize?: number;
   readonly clock?: Clock;
@@ -58,11 +59,10 @@ function onlyMembers(body: ContactWrite, members: ReadonlySet<keyof ContactWrite
 }
 
 export function createPropstreetClient(options: PropstreetClientOptions): PropstreetClient {
-  registerSecret(options.token);
   const clock = options.clock ?? systemClock;
   const transport = new Transport({
     baseUrl: options.baseUrl,
-    token: options.token,
+    tokens: typeof options.token === 'string' ? fixedToken(options.token) : options.token,
     clock,
     policy: { ...defaultRetryPolicy, ...(options.retry ?? {}) },
     logger: options.logger ?? silentLogger,

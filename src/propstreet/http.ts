@@ -5,11 +5,15 @@
  * of requests actually sent. One undici Pool per client: keep-alive, bounded connections.
  *
  * The bearer token lives in the request headers only; headers never reach a log line or an
- * error, and the token is registered with the redactor in case a server echoes it.
+ * error, and the token is registered with the redactor in case a server echoes it. It comes
+ * from a TokenSource before each attempt, so a client-credentials token that expires mid-run
+ * is replaced; a 401 renews it once and repeats the request once (a 401 was not applied, so
+ * even a create may be repeated).
  */
 import { Pool } from 'undici';
+import type { TokenSource } from '../core/access-token.js';
 import type { Clock } from '../core/clock.js';
-import { PropsyncError, RateLimitedError, type RequestInfo } from '../core/errors.js';
+import { PropsyncError, RateLimitedError, type RequestInfo, UnauthorizedError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { redactText } from '../core/redact.js';
 import { type RetryPolicy, withRetry } from '../core/retry.js';
@@ -39,7 +43,7 @@ export interface Answer {
 
 export interface TransportOptions {
   readonly baseUrl: string;
-  readonly token: string;
+  readonly tokens: TokenSource;
   readonly clock: Clock;
   readonly policy: RetryPolicy;
   readonly logger: Logger;
@@ -100,6 +104,20 @@ export class Transport {
   }
 
   private async once(req: SendOptions, attempt: number): Promise<Answer> {
+    const token = await this.o.tokens.current();
+    try {
+      return await this.exchange(req, attempt, token);
+    } catch (error) {
+      if (!(error instanceof UnauthorizedError) || !this.o.tokens.renewable) throw error;
+      this.o.logger.info(
+        { method: req.method, path: this.prefix + req.path },
+        'propstreet answered 401; renewing the token and repeating the request once',
+      );
+      return this.exchange(req, attempt, await this.o.tokens.renew(token));
+    }
+  }
+
+  private async exchange(req: SendOptions, attempt: number, token: string): Promise<Answer> {
     await this.o.limiter.acquire(req.signal);
     const path = this.prefix + req.path;
     const request: RequestInfo = { method: req.method, path };
@@ -107,7 +125,7 @@ export class Transport {
       accept: 'application/json, application/problem+json',
       'user-agent': 'propsync',
       ...(req.headers ?? {}),
-      authorization: `Bearer ${this.o.token}`,
+      authorization: `Bearer ${token}`,
     };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
     this.calls[req.method === 'GET' ? 'read' : 'write']++;

@@ -1,6 +1,7 @@
 export { createPropstreetClient, type PropstreetClient, type PropstreetClientOptions } from './client.js';
 export {
   type ClientCredentials,
+  clientCredentialsTokenSource,
   fetchClientCredentialsToken,
   type IssuedToken,
   issueClientCredentialsToken,

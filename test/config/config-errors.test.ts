@@ -156,7 +156,7 @@ describe('broken tenant configs: one line per problem, file:line:col key.path: e
       '    type: hubspot',
     );
     expect(await problems(text)).toBe(
-      'tenant.yaml:5:5 connections[0].accessToken: expected a string, got nothing\n' +
+      'tenant.yaml:5:5 connections[0].accessToken: expected accessToken (private app) or clientId + clientSecret + refreshToken (OAuth app), got neither\n' +
         'tenant.yaml:5:25 connections[0].name: expected plain YAML data (config files cannot run code or use custom tags), got tag !!js/function',
     );
     expect(await problems(yamlLines('tenant: !!binary YWNtZQ==', ...HEAD.slice(1), ...HUBSPOT))).toBe(

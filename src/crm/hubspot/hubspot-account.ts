@@ -123,7 +123,16 @@ class AnswerError extends Error {
 
 /** A GET the SDK has no method for, answered in the shape the transport expects. */
 async function getJson<T>(transport: HubSpotTransport, path: string, o: CallOptions) {
-  const res = await transport.client.apiRequest({ method: 'GET', path });
+  // apiRequest runs no middleware: the call's own `pre` steps (the current OAuth token) are
+  // applied to the request headers here, as the SDK would for its generated methods.
+  const sent: Record<string, string> = {};
+  const context = {
+    setHeaderParam: (name: string, value: string) => {
+      sent[name] = value;
+    },
+  };
+  for (const m of o.middleware) await m.pre(context);
+  const res = await transport.client.apiRequest({ method: 'GET', path, headers: sent });
   const headers: Record<string, string> = {};
   res.headers.forEach((value, key) => {
     headers[key.toLowerCase()] = value;

@@ -4,15 +4,15 @@
  */
 import { type Clock, systemClock } from '../../core/clock.js';
 import { type Logger, silentLogger } from '../../core/logger.js';
-import { registerSecret } from '../../core/redact.js';
 import type { RetryPolicy } from '../../core/retry.js';
 import type { CrmAdapter } from '../port.js';
 import { inspectKeyProperty, portalIdentity } from './hubspot-account.js';
 import { HubSpotDeltaReader } from './hubspot-delta-reader.js';
 import { HubSpotLookup } from './hubspot-lookup.js';
+import type { HubSpotOAuthCredentials } from './hubspot-oauth.js';
 import { HubSpotRateLimiter } from './hubspot-rate-limiter.js';
 import { HubSpotSetup } from './hubspot-setup.js';
-import { HubSpotTransport } from './hubspot-transport.js';
+import { type HubSpotAuth, HubSpotTransport } from './hubspot-transport.js';
 import { HubSpotWriter } from './hubspot-writer.js';
 
 export interface HubSpotLimits {
@@ -32,7 +32,10 @@ export interface HubSpotLimits {
 }
 
 export interface HubSpotAdapterOptions {
-  readonly accessToken: string;
+  /** A private app's access token (it does not expire). Exactly one of this and `oauth`. */
+  readonly accessToken?: string | undefined;
+  /** An OAuth app's credentials: access tokens are refreshed every 30 minutes and on a 401. */
+  readonly oauth?: HubSpotOAuthCredentials | undefined;
   /** Replaces https://api.hubapi.com (tests point it at the fake). */
   readonly basePath?: string;
   /** The unique contact property holding the Propstreet id. */
@@ -50,7 +53,7 @@ export interface HubSpotAdapterOptions {
 export const HUBSPOT_ARCHIVED_RETENTION_MS = 90 * 24 * 3600_000;
 
 export function createHubSpotAdapter(options: HubSpotAdapterOptions): CrmAdapter {
-  registerSecret(options.accessToken);
+  const auth = hubSpotAuth(options);
   const keyProperty = options.keyProperty ?? 'propstreet_id';
   const limits = options.limits ?? {};
   const clock = options.clock ?? systemClock;
@@ -60,7 +63,7 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): CrmAdapter
     searchPerSecond: limits.searchPerSecond ?? 5,
   });
   const transport = new HubSpotTransport({
-    accessToken: options.accessToken,
+    auth,
     basePath: options.basePath,
     clock,
     logger: options.logger ?? silentLogger,
@@ -101,4 +104,10 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): CrmAdapter
     allowedValues: () => setup.allowedValues(),
     usage: () => transport.usage(),
   };
+}
+
+function hubSpotAuth(options: HubSpotAdapterOptions): HubSpotAuth {
+  if (options.oauth && options.accessToken === undefined) return { oauth: options.oauth };
+  if (options.accessToken !== undefined && !options.oauth) return { accessToken: options.accessToken };
+  throw new Error('HubSpot adapter: give exactly one of accessToken (private app) and oauth (OAuth app)');
 }

@@ -3,14 +3,21 @@
  * error mapping, retry (`withRetry`, honouring the waits HubSpot asks for) and call counting.
  * The SDK's own retry and limiter stay off: they are process-wide, and this process may
  * serve many tenants.
+ *
+ * The bearer token is set per call by a `pre` middleware from a TokenSource, not with
+ * `client.setAccessToken` (which rebuilds every API object and re-applies the process-wide
+ * decorators): an OAuth token is replaced ahead of its 30-minute expiry, and a 401 renews it
+ * once and repeats the call once (a rejected call was not applied).
  */
 import { Client } from '@hubspot/api-client';
+import { fixedToken, type RefreshingToken, type TokenSource } from '../../core/access-token.js';
 import type { Clock } from '../../core/clock.js';
-import { PropsyncError, RateLimitedError } from '../../core/errors.js';
+import { PropsyncError, RateLimitedError, UnauthorizedError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { type RetryPolicy, withRetry } from '../../core/retry.js';
 import type { CrmUsage } from '../port.js';
 import { toPropsyncError } from './hubspot-errors.js';
+import { type HubSpotOAuthCredentials, hubSpotOAuthTokens } from './hubspot-oauth.js';
 import type { Bucket, HubSpotRateLimiter } from './hubspot-rate-limiter.js';
 
 export type CallKind = 'search' | 'read' | 'list' | 'write' | 'archive' | 'schema' | 'account';
@@ -32,6 +39,11 @@ export interface CallOptions {
   middlewareMergeStrategy: 'append';
 }
 
+/** The SDK's RequestContext, as far as the auth middleware needs it. */
+interface AuthorizableContext {
+  setHeaderParam(key: string, value: string): void;
+}
+
 export interface CallSpec<T> {
   readonly kind: CallKind;
   readonly method: string;
@@ -41,8 +53,11 @@ export interface CallSpec<T> {
   readonly send: (options: CallOptions) => Promise<ObservedResponse & { data: T }>;
 }
 
+/** A private app's token (it does not expire), or an OAuth app's credentials. */
+export type HubSpotAuth = { readonly accessToken: string } | { readonly oauth: HubSpotOAuthCredentials };
+
 export interface TransportOptions {
-  readonly accessToken: string;
+  readonly auth: HubSpotAuth;
   readonly basePath?: string | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -54,52 +69,52 @@ export interface TransportOptions {
 export class HubSpotTransport {
   readonly client: Client;
   private readonly calls: Record<string, number> = {};
+  private readonly tokens: TokenSource;
+  /** The OAuth token source, when the app is an OAuth app. */
+  readonly oauthTokens: RefreshingToken | undefined;
 
   constructor(private readonly options: TransportOptions) {
+    const auth = options.auth;
     this.client = new Client({
-      accessToken: options.accessToken,
+      // A private app's token also goes into the SDK's own auth; the middleware sets it anyway.
+      ...('accessToken' in auth ? { accessToken: auth.accessToken } : {}),
       numberOfApiCallRetries: 0,
       ...(options.basePath ? { basePath: options.basePath } : {}),
     });
     // The SDK decorates its API objects when they are first touched, with the retry/limiter
     // settings of whichever Client was constructed last in the process: touch ours now.
     const { contacts, properties } = this.client.crm;
-    if (!contacts.batchApi || !properties.coreApi)
-      throw new Error('@hubspot/api-client without contacts/properties APIs');
+    if (!contacts.batchApi || !properties.coreApi || !this.client.oauth.tokensApi)
+      throw new Error('@hubspot/api-client without contacts/properties/oauth APIs');
+    if ('oauth' in auth) {
+      this.oauthTokens = hubSpotOAuthTokens(this.client, auth.oauth, {
+        clock: options.clock,
+        logger: options.logger,
+        requestTimeoutMs: options.requestTimeoutMs,
+        retry: options.retry,
+      });
+      this.tokens = this.oauthTokens;
+    } else {
+      this.oauthTokens = undefined;
+      this.tokens = fixedToken(auth.accessToken);
+    }
   }
 
   async call<T>(spec: CallSpec<T>): Promise<{ status: number; data: T }> {
-    const { clock, limiter, logger } = this.options;
-    const bucket: Bucket = spec.kind === 'search' ? 'search' : 'general';
-    const request = { method: spec.method, path: spec.path };
+    const { clock, logger } = this.options;
+    const tokens = this.tokens;
     return withRetry(
       async () => {
-        await limiter.acquire(bucket);
-        this.calls[spec.kind] = (this.calls[spec.kind] ?? 0) + 1;
-        const observed: { status?: number; headers?: Record<string, string> } = {};
-        const options: CallOptions = {
-          middlewareMergeStrategy: 'append',
-          middleware: [
-            {
-              pre: async (context) => context,
-              post: async (context) => {
-                observed.status = context.httpStatusCode;
-                observed.headers = context.headers;
-                return context;
-              },
-            },
-          ],
-        };
+        const token = await tokens.current();
         try {
-          const info = await this.withTimeout(spec.send(options), request);
-          limiter.observe(info.headers);
-          return { status: info.httpStatusCode, data: info.data };
-        } catch (e) {
-          limiter.observe(observed.headers);
-          const error = toPropsyncError(e, request, observed);
-          if (error instanceof RateLimitedError && error.code === 'RATE_LIMITED')
-            limiter.pause(bucket, error.retryAfterMs ?? 1_000);
-          throw error;
+          return await this.attempt(spec, token);
+        } catch (error) {
+          if (!(error instanceof UnauthorizedError) || !tokens.renewable) throw error;
+          logger.info(
+            { method: spec.method, path: spec.path },
+            'HubSpot answered 401; renewing the access token and repeating the call once',
+          );
+          return this.attempt(spec, await tokens.renew(token));
         }
       },
       {
@@ -118,6 +133,43 @@ export class HubSpotTransport {
           ),
       },
     );
+  }
+
+  private async attempt<T>(spec: CallSpec<T>, token: string): Promise<{ status: number; data: T }> {
+    const { limiter } = this.options;
+    const bucket: Bucket = spec.kind === 'search' ? 'search' : 'general';
+    const request = { method: spec.method, path: spec.path };
+    await limiter.acquire(bucket);
+    this.calls[spec.kind] = (this.calls[spec.kind] ?? 0) + 1;
+    const observed: { status?: number; headers?: Record<string, string> } = {};
+    const options: CallOptions = {
+      middlewareMergeStrategy: 'append',
+      middleware: [
+        {
+          // Overrides whatever the SDK's own auth put there: this call's token.
+          pre: async (context) => {
+            (context as unknown as AuthorizableContext).setHeaderParam('Authorization', `Bearer ${token}`);
+            return context;
+          },
+          post: async (context) => {
+            observed.status = context.httpStatusCode;
+            observed.headers = context.headers;
+            return context;
+          },
+        },
+      ],
+    };
+    try {
+      const info = await this.withTimeout(spec.send(options), request);
+      limiter.observe(info.headers);
+      return { status: info.httpStatusCode, data: info.data };
+    } catch (e) {
+      limiter.observe(observed.headers);
+      const error = toPropsyncError(e, request, observed);
+      if (error instanceof RateLimitedError && error.code === 'RATE_LIMITED')
+        limiter.pause(bucket, error.retryAfterMs ?? 1_000);
+      throw error;
+    }
   }
 
   usage(): CrmUsage {

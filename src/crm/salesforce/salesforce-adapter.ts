@@ -13,7 +13,7 @@ import { ContactReader } from './contact-reads.js';
 import { COLLECTION_SIZE, ContactWriter } from './contact-writes.js';
 import { inspectExternalIdField, orgIdentity } from './salesforce-account.js';
 import { QUERY_BATCH_SIZE, SalesforceClient } from './salesforce-client.js';
-import { openConnection } from './salesforce-connection.js';
+import { openConnection, type RefreshedSession } from './salesforce-connection.js';
 import { runSetupChecks } from './setup-check.js';
 import { assertFieldName } from './soql.js';
 
@@ -46,8 +46,8 @@ export interface SalesforceAdapterOptions {
   readonly retryPolicy?: RetryPolicy | undefined;
   /** Per-request timeout (default 120 s; jsforce's own is 30 minutes). */
   readonly requestTimeoutMs?: number | undefined;
-  /** Called with the new access token after a refresh, e.g. to store it. */
-  readonly onTokenRefreshed?: ((accessToken: string) => void) | undefined;
+  /** Called with the new session after a refresh, e.g. to store it (app/salesforce-session.ts). */
+  readonly onTokenRefreshed?: ((session: RefreshedSession) => void) | undefined;
 }
 
 export const SALESFORCE_LIMITS: CrmLimits = {
@@ -68,6 +68,7 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmA
   const share = options.dailyBudgetShare ?? 0.8;
   const logger = options.logger ?? silentLogger;
   const budget = new ApiBudget(share);
+  const clock = options.clock ?? systemClock;
   const conn = openConnection({
     instanceUrl: options.instanceUrl,
     accessToken: options.accessToken,
@@ -77,13 +78,14 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmA
     clientId: options.clientId,
     clientSecret: options.clientSecret,
     logger,
+    clock,
     requestTimeoutMs: options.requestTimeoutMs ?? 120_000,
     onTokenRefreshed: options.onTokenRefreshed,
   });
   const client = new SalesforceClient({
     conn,
     budget,
-    clock: options.clock ?? systemClock,
+    clock,
     logger,
     retryPolicy: options.retryPolicy,
   });

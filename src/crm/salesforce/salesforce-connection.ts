@@ -1,13 +1,29 @@
 /**
  * Opens the jsforce Connection: explicit API version (jsforce defaults to 50.0; collection upsert
  * needs 46.0+), the proxy-aware transport on both the REST and the OAuth side, and a refresh
- * function when a refresh token is configured. jsforce calls it once on a 401 INVALID_SESSION_ID
- * and repeats the request with the new token.
+ * function when a refresh token is configured. jsforce calls it on a 401 INVALID_SESSION_ID
+ * (concurrent 401s share one refresh) and repeats the request with the new token.
+ *
+ * Salesforce announces no lifetime for a session (its refresh answer has `issued_at`, no
+ * `expires_in`; the org's session timeout decides), so a session is only refreshed when it is
+ * rejected. Around jsforce's delegate this refresh function adds: a refusal (invalid_grant for a
+ * revoked refresh token, invalid_client) latches, so later 401s fail at once without asking the
+ * token endpoint again; a session rejected again and again right after being issued stops after
+ * three refreshes a minute (jsforce itself would refresh and repeat without end); and a rotated
+ * refresh token (connected apps may rotate them) replaces the old one for the next refresh.
  */
 import jsforce, { type Connection } from 'jsforce';
+import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import { registerSecret } from '../../core/redact.js';
 import { SalesforceTransport } from './salesforce-transport.js';
+
+/** What a refresh produced, for the caller to keep (app/salesforce-session.ts). */
+export interface RefreshedSession {
+  readonly accessToken: string;
+  /** The refresh token to use next: the configured one, or the one Salesforce rotated to. */
+  readonly refreshToken: string;
+}
 
 export interface ConnectionSettings {
   readonly instanceUrl: string;
@@ -18,9 +34,16 @@ export interface ConnectionSettings {
   readonly clientId?: string | undefined;
   readonly clientSecret?: string | undefined;
   readonly logger: Logger;
+  readonly clock: Clock;
   readonly requestTimeoutMs: number;
-  readonly onTokenRefreshed?: ((accessToken: string) => void) | undefined;
+  readonly onTokenRefreshed?: ((session: RefreshedSession) => void) | undefined;
 }
+
+/** Refreshes allowed within a minute before a session that keeps being rejected stops the run. */
+const MAX_REFRESHES_PER_MINUTE = 3;
+
+/** OAuth error names (and 4xx without a JSON body) that no retry can fix. */
+const REFUSED = /^(invalid_|unauthorized_client|unsupported_|inactive_|ERROR_HTTP_4)/;
 
 export function openConnection(s: ConnectionSettings): Connection {
   if (s.refreshToken && !s.clientId) {
@@ -29,7 +52,9 @@ export function openConnection(s: ConnectionSettings): Connection {
     );
   }
   for (const secret of [s.accessToken, s.refreshToken, s.clientSecret]) registerSecret(secret);
-  const refreshToken = s.refreshToken;
+  let refreshToken = s.refreshToken;
+  let refused: Error | undefined;
+  const recent: number[] = [];
   const conn = new jsforce.Connection({
     instanceUrl: s.instanceUrl.replace(/\/+$/, ''),
     accessToken: s.accessToken,
@@ -49,14 +74,38 @@ export function openConnection(s: ConnectionSettings): Connection {
     ...(refreshToken
       ? {
           refreshFn: (c, callback) => {
+            if (refused) return callback(refused);
+            const now = s.clock.now().getTime();
+            while (recent.length > 0 && (recent[0] ?? 0) <= now - 60_000) recent.shift();
+            if (recent.length >= MAX_REFRESHES_PER_MINUTE) {
+              refused = new Error(
+                `Salesforce rejected ${recent.length} fresh sessions within a minute; not refreshing again`,
+              );
+              return callback(refused);
+            }
+            recent.push(now);
             s.logger.info({ crm: 'salesforce' }, 'access token rejected; refreshing the session');
-            c.oauth2.refreshToken(refreshToken).then(
+            c.oauth2.refreshToken(refreshToken as string).then(
               (res) => {
                 registerSecret(res.access_token);
-                s.onTokenRefreshed?.(res.access_token);
+                if (res.refresh_token && res.refresh_token !== refreshToken) {
+                  registerSecret(res.refresh_token);
+                  refreshToken = res.refresh_token;
+                  s.logger.info({ crm: 'salesforce' }, 'Salesforce rotated the refresh token');
+                }
+                s.onTokenRefreshed?.({ accessToken: res.access_token, refreshToken: refreshToken as string });
                 callback(undefined, res.access_token, res);
               },
-              (err: Error) => callback(err),
+              (err: Error) => {
+                if (REFUSED.test(err.name)) {
+                  refused = err;
+                  s.logger.error(
+                    { crm: 'salesforce', error: err.name },
+                    'Salesforce refused the refresh token; not asking again',
+                  );
+                }
+                callback(err);
+              },
             );
           },
         }

@@ -79,7 +79,14 @@ export function toPropsyncError(error: unknown, request: RequestInfo): PropsyncE
   const status = Number(/^ERROR_HTTP_(\d{3})$/.exec(code)?.[1] ?? 0);
   const text = `Salesforce ${request.method} ${request.path}: ${code ? `${code}: ` : ''}${e.message ?? String(error)}`;
   const opts = { request, cause: error };
-  if (code === 'INVALID_SESSION_ID' || status === 401 || /Unable to refresh session/.test(e.message ?? '')) {
+  if (/Unable to refresh session/.test(e.message ?? '')) {
+    // jsforce's wording for a refresh that failed: the grant is gone, not just the session.
+    return new UnauthorizedError(
+      `${text} (refreshing the session failed; a refused refresh token means the connected app's access was revoked or the token expired: authorise the integration user again and put the new refresh token in the environment)`,
+      request,
+    );
+  }
+  if (code === 'INVALID_SESSION_ID' || status === 401) {
     return new UnauthorizedError(
       `${text} (the access token is invalid or expired; configure refreshToken and clientId so it can be refreshed)`,
       request,

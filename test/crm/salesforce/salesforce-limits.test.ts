@@ -16,7 +16,7 @@ describe('Salesforce session and API limits', () => {
   it('refreshes an expired session through the OAuth token endpoint and repeats the call', async () => {
     h = await startHarness();
     const refreshed: string[] = [];
-    const adapter = h.makeAdapter({ onTokenRefreshed: (t) => refreshed.push(t) });
+    const adapter = h.makeAdapter({ onTokenRefreshed: (t) => refreshed.push(t.accessToken) });
     h.fake.control.generate(3);
     h.fake.control.expireToken();
 

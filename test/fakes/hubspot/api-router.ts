@@ -76,15 +76,21 @@ function route(ctx: FakeContext, req: FakeRequest): Route | undefined {
   return undefined;
 }
 
-function authorised(ctx: FakeContext, req: FakeRequest): boolean {
+function bearer(req: FakeRequest): string {
   const auth = req.headers.authorization;
-  const token = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
+  return typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
+}
+
+function authorised(ctx: FakeContext, token: string): boolean {
   if (!token) return false;
   return ctx.acceptedTokens === null || ctx.acceptedTokens.has(token);
 }
 
 export function handleApi(ctx: FakeContext, limits: FakeRateLimits, req: FakeRequest): FakeResponse {
-  if (!authorised(ctx, req))
+  const token = bearer(req);
+  const expired = ctx.oauth.rejection(token);
+  if (expired) return expired;
+  if (!authorised(ctx, token))
     return errorResponse(
       401,
       'INVALID_AUTHENTICATION',

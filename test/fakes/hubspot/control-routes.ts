@@ -73,6 +73,14 @@ export function handleControl(
       return ok(control.denyScopes(Array.isArray(body.denied) ? body.denied.map(String) : []));
     if (req.method === 'POST' && path === '/tokens' && isRecord(body))
       return ok(control.acceptTokens(Array.isArray(body.accepted) ? body.accepted.map(String) : null));
+    if (req.method === 'POST' && path === '/oauth' && isRecord(body)) {
+      const oauth = control.oauth();
+      if (typeof body.accessTokenLifetimeSeconds === 'number')
+        oauth.lifetimeSeconds = body.accessTokenLifetimeSeconds;
+      if (body.expireAccessTokens === true) oauth.expireAccessTokens();
+      if (body.revokeRefreshToken === true) oauth.revokeRefreshToken();
+      return ok();
+    }
     if (req.method === 'POST' && path === '/rate-limit' && isRecord(body)) {
       if (body.reset === true) control.resetRateLimits();
       if (body.exhaustDaily === true) control.exhaustDailyLimit();

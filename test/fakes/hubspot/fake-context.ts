@@ -1,5 +1,6 @@
 /** What the fake's route handlers share: the store, injected per-record rejections, scopes. */
 import type { ContactStore, WireValue } from './contact-store.js';
+import type { FakeOAuth } from './oauth-routes.js';
 
 export interface RejectOptions {
   /**
@@ -32,4 +33,6 @@ export interface FakeContext {
   acceptedTokens: Set<string> | null;
   /** The portal (HubSpot account) this fake is, for `/account-info/v3/details`. */
   readonly portalId: number;
+  /** The installed OAuth app: issues access tokens that expire. */
+  readonly oauth: FakeOAuth;
 }

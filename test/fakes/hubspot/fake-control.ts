@@ -7,6 +7,7 @@ import { optionsOf, type PropertyType } from './contact-properties.js';
 import type { SeedContact, StoredContact, WireValue } from './contact-store.js';
 import type { FakeContext, RejectOptions } from './fake-context.js';
 import type { FakeRateLimitOptions, FakeRateLimits } from './fake-rate-limits.js';
+import type { FakeOAuth } from './oauth-routes.js';
 
 export interface DumpedContact {
   readonly id: string;
@@ -60,6 +61,8 @@ export interface HubSpotFakeControl {
   exhaustDailyLimit(): void;
   /** The request log without /__control calls. */
   apiRequests(): RequestLogEntry[];
+  /** The OAuth app (token lifetime, revocation). */
+  oauth(): FakeOAuth;
 }
 
 export function dumpContact(c: StoredContact): DumpedContact {
@@ -160,5 +163,6 @@ export function createControl(
     resetRateLimits: () => limits.reset(),
     exhaustDailyLimit: () => limits.exhaustDaily(),
     apiRequests: () => http().requests.filter((r) => !r.path.startsWith('/__control')),
+    oauth: () => ctx.oauth,
   };
 }

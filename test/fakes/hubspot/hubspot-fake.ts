@@ -11,6 +11,7 @@ import { handleControl } from './control-routes.js';
 import type { FakeContext } from './fake-context.js';
 import { createControl, type HubSpotFakeControl } from './fake-control.js';
 import { DEFAULT_RATE_LIMIT, type FakeRateLimitOptions, FakeRateLimits } from './fake-rate-limits.js';
+import { FakeOAuth, type FakeOAuthOptions, OAUTH_TOKEN_PATH } from './oauth-routes.js';
 import { isRecord } from './wire.js';
 
 export interface HubSpotFakeOptions {
@@ -29,6 +30,8 @@ export interface HubSpotFakeOptions {
   readonly port?: number;
   /** The portal id `/account-info/v3/details` answers; default: random per instance. */
   readonly portalId?: number;
+  /** The installed OAuth app and its token lifetime (default 1800 s, HubSpot's). */
+  readonly oauth?: FakeOAuthOptions;
 }
 
 export interface HubSpotFake {
@@ -36,6 +39,8 @@ export interface HubSpotFake {
   readonly portalId: number;
   readonly http: HttpFake;
   readonly control: HubSpotFakeControl;
+  /** The OAuth app: credentials, lifetime, revocation. */
+  readonly oauth: FakeOAuth;
   close(): Promise<void>;
 }
 
@@ -50,6 +55,7 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     deniedScopes: new Set(),
     acceptedTokens: null,
     portalId: newPortalId(options.portalId),
+    oauth: new FakeOAuth(options.oauth),
   };
   const limits = new FakeRateLimits(
     { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
@@ -69,13 +75,18 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     handler: (req) => {
       const out = req.path.startsWith('/__control')
         ? handleControl(control, getHttp, req)
-        : handleApi(ctx, limits, req);
+        : req.path === OAUTH_TOKEN_PATH
+          ? ctx.oauth.token(req)
+          : handleApi(ctx, limits, req);
       return { ...out, headers: { 'Content-Type': 'application/json', ...(out.headers ?? {}) } };
     },
     countRecords: (req) =>
       isRecord(req.body) && Array.isArray(req.body.inputs) ? req.body.inputs.length : 1,
     isWrite: (req) =>
-      req.method !== 'GET' && !req.path.startsWith('/__control') && !READ_ONLY_POST.test(req.path),
+      req.method !== 'GET' &&
+      !req.path.startsWith('/__control') &&
+      req.path !== OAUTH_TOKEN_PATH &&
+      !READ_ONLY_POST.test(req.path),
   });
   const started = http;
   return {
@@ -83,6 +94,7 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     portalId: ctx.portalId,
     http: started,
     control,
+    oauth: ctx.oauth,
     close: () => started.close(),
   };
 }

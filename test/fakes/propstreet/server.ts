@@ -43,6 +43,10 @@ export interface PropstreetFakeOptions {
   readonly rateNow?: () => number;
   /** OAuth clients for `POST /openid/token`; default [PROPSTREET_FAKE_CLIENT]. */
   readonly clients?: readonly FakeOAuthClient[];
+  /** `expires_in` of client-credentials tokens, after which the API answers 401; default 3600. */
+  readonly tokenLifetimeSeconds?: number;
+  /** Time source (ms) for token expiry; default Date.now. Tests link it to a fake client clock. */
+  readonly tokenNow?: () => number;
   readonly port?: number;
   /** Seed for the fault injector's randomness. */
   readonly seed?: number;
@@ -77,6 +81,16 @@ export interface PropstreetFake {
   setStaleEtagStatus(status: StaleEtagStatus): void;
   /** Body members every write then drops silently (a 2xx that does not apply them); [] ends it. */
   ignoreWriteMembers(members: readonly string[]): void;
+  /** Lifetime of tokens issued from now on (seconds). */
+  setTokenLifetime(seconds: number): void;
+  /** Every client-credentials token issued so far stops working (the API answers 401). */
+  expireIssuedTokens(): void;
+  /** The token endpoint refuses this client from now on (its registration was deleted). */
+  revokeClient(clientId: string): void;
+  /** Requests to `POST /openid/token`. */
+  tokenRequests(): RequestLogEntry[];
+  /** Every client-credentials token issued (for leak scans). */
+  issuedTokens(): string[];
   /** Requests to the API proper (control calls left out). */
   apiRequests(): RequestLogEntry[];
   apiWriteCount(): number;
@@ -89,6 +103,11 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
   const store = new ContactStore();
   const initialTokens = options.tokens ?? [PROPSTREET_FAKE_TOKEN];
   const tokens = new Set(initialTokens);
+  // Client-credentials tokens expire; configured tokens (PATs, bot tokens) do not.
+  const expiresAt = new Map<string, number>();
+  const tokenNow = options.tokenNow ?? Date.now;
+  let lifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
+  const revokedClients = new Set<string>();
   const rate = new RateWindows(
     { limit: options.rateLimit?.limit ?? 600, windowMs: options.rateLimit?.windowMs ?? 60_000 },
     options.rateNow ?? Date.now,
@@ -107,13 +126,29 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
   let fake: PropstreetFake | undefined;
   const handler = (req: FakeRequest): FakeResponse => {
     if (req.path.startsWith(CONTROL_PATH)) return handleControl(fake as PropstreetFake, req);
-    if (req.path === TOKEN_PATH)
-      return handleToken(req, options.clients ?? [PROPSTREET_FAKE_CLIENT], (t) => void tokens.add(t));
+    if (req.path === TOKEN_PATH) {
+      const clients = (options.clients ?? [PROPSTREET_FAKE_CLIENT]).filter(
+        (c) => !revokedClients.has(c.clientId),
+      );
+      const issue = (t: string) => {
+        tokens.add(t);
+        expiresAt.set(t, tokenNow() + lifetimeSeconds * 1000);
+      };
+      return handleToken(req, clients, issue, lifetimeSeconds);
+    }
     const auth = req.headers.authorization ?? '';
     const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();
     if (!token || !tokens.has(token))
       return problem(401, 'A valid bearer token is required.', req.path, {
         headers: { 'WWW-Authenticate': 'Bearer' },
+      });
+    const expiry = expiresAt.get(token);
+    if (expiry !== undefined && tokenNow() >= expiry)
+      // RFC 6750 §3.1: an expired token is `invalid_token`; Propstreet does not document its text.
+      return problem(401, 'The access token expired.', req.path, {
+        headers: {
+          'WWW-Authenticate': 'Bearer error="invalid_token", error_description="The access token expired"',
+        },
       });
     const decision = rate.take(token);
     if (!decision.allowed) {
@@ -184,6 +219,16 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
       knobs.ignoredMembers.clear();
       for (const m of members) knobs.ignoredMembers.add(m);
     },
+    setTokenLifetime(seconds) {
+      lifetimeSeconds = seconds;
+    },
+    expireIssuedTokens() {
+      const now = tokenNow();
+      for (const t of expiresAt.keys()) expiresAt.set(t, now);
+    },
+    revokeClient: (clientId) => void revokedClients.add(clientId),
+    tokenRequests: () => http.requests.filter((r) => r.path === TOKEN_PATH),
+    issuedTokens: () => [...expiresAt.keys()],
     apiRequests: () => http.requests.filter(isApi),
     apiWriteCount: () => http.requests.filter((r) => isApi(r) && r.method !== 'GET').length,
     reset() {
@@ -192,6 +237,9 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
       rate.reset();
       tokens.clear();
       for (const t of initialTokens) tokens.add(t);
+      expiresAt.clear();
+      revokedClients.clear();
+      lifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
       http.faults.clear();
       http.requests.length = 0;
     },

@@ -1,7 +1,8 @@
 /**
  * `POST /openid/token` for the client-credentials grant (form-encoded, as the OAuth clients page
- * shows). A good client id/secret gets a fresh bearer token the API then accepts; anything else
- * gets an OAuth error body (`{error, error_description}`), not problem+json.
+ * shows). A good client id/secret gets a fresh bearer token the API then accepts for
+ * `expires_in` seconds (the fake's `tokenLifetimeSeconds`); anything else gets an OAuth error
+ * body (`{error, error_description}`, RFC 6749 §5.2), not problem+json.
  */
 import { randomBytes } from 'node:crypto';
 import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
@@ -17,6 +18,7 @@ export function handleToken(
   req: FakeRequest,
   clients: readonly FakeOAuthClient[],
   issue: (token: string) => void,
+  lifetimeSeconds: number,
 ): FakeResponse {
   if (req.method !== 'POST') return { status: 405, body: { error: 'invalid_request' } };
   const form = new URLSearchParams(req.rawBody);
@@ -38,7 +40,7 @@ export function handleToken(
     body: {
       access_token: token,
       token_type: 'Bearer',
-      expires_in: 3600,
+      expires_in: lifetimeSeconds,
       scope: form.get('scope') ?? 'api:public',
     },
   };

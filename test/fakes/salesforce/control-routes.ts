@@ -82,6 +82,9 @@ export function controlRoute(
       case 'POST /__control/expire-token':
         control.expireToken();
         return json(200, { ok: true });
+      case 'POST /__control/revoke-refresh-token':
+        control.revokeRefreshToken();
+        return json(200, { ok: true });
       case 'POST /__control/limits':
         control.setApiUsage({
           ...(typeof body.used === 'number' ? { used: body.used } : {}),

@@ -47,6 +47,12 @@ export interface SalesforceFakeControl {
   /** Removes the contact from its cases, so it can be deleted again. */
   detachCases(contactId: string): void;
   expireToken(): void;
+  /** The refresh token stops working (400 invalid_grant at the token endpoint). */
+  revokeRefreshToken(): void;
+  /** Lifetime of sessions, issued ones included (ms). */
+  setSessionLifetime(ms: number): void;
+  /** Every token the token endpoint handed out (for leak scans). */
+  issuedTokens(): string[];
   setApiUsage(usage: { used?: number; limit?: number }): void;
   apiUsage(): { used: number; limit: number };
 }
@@ -130,6 +136,11 @@ export function createControl(org: FakeOrg): SalesforceFakeControl {
       org.store.casesOf.delete((org.store.get(contactId)?.Id as string | undefined) ?? contactId);
     },
     expireToken: () => org.expireTokens(),
+    revokeRefreshToken: () => org.revokeRefreshToken(),
+    setSessionLifetime(ms) {
+      org.sessionLifetimeMs = ms;
+    },
+    issuedTokens: () => [...org.issued],
     setApiUsage(usage) {
       if (usage.used !== undefined) org.used = usage.used;
       if (usage.limit !== undefined) org.dailyLimit = usage.limit;

@@ -28,6 +28,15 @@ export interface FakeOrgOptions {
   readonly refreshToken?: string;
   readonly clientId?: string;
   readonly clientSecret?: string;
+  /**
+   * How long a session lives after it is issued (default 2 h, Salesforce's default session
+   * timeout); then the API answers 401 INVALID_SESSION_ID.
+   */
+  readonly sessionLifetimeMs?: number;
+  /** Time source (ms) for session expiry; default Date.now (not the data clock). */
+  readonly tokenNow?: () => number;
+  /** Each refresh issues a new refresh token and invalidates the old one (a connected-app setting). */
+  readonly rotateRefreshTokens?: boolean;
 }
 
 export class FakeOrg {
@@ -40,10 +49,18 @@ export class FakeOrg {
   readonly uiUserId: string;
   readonly orgId: string;
   readonly orgName: string;
-  readonly refreshToken: string;
+  /** The refresh token the token endpoint accepts now (null once revoked). */
+  refreshToken: string | null;
   readonly clientId: string;
   readonly clientSecret: string;
-  readonly tokens = new Set<string>();
+  /** Live sessions: access token → when it was issued (ms on `tokenNow`). */
+  readonly tokens = new Map<string, number>();
+  sessionLifetimeMs: number;
+  readonly tokenNow: () => number;
+  readonly rotateRefreshTokens: boolean;
+  /** Every access and refresh token handed out by the token endpoint (for leak scans). */
+  readonly issued: string[] = [];
+  private refreshCounter = 0;
   dailyLimit: number;
   used = 0;
   url = '';
@@ -66,19 +83,43 @@ export class FakeOrg {
     this.refreshToken = options.refreshToken ?? '5Aep861-fake-refresh-token';
     this.clientId = options.clientId ?? '3MVG9-fake-client-id';
     this.clientSecret = options.clientSecret ?? 'fake-client-secret';
-    this.tokens.add(options.accessToken ?? '00D000000000001!fake-access-token-0');
+    this.sessionLifetimeMs = options.sessionLifetimeMs ?? 2 * 60 * 60_000;
+    this.tokenNow = options.tokenNow ?? Date.now;
+    this.rotateRefreshTokens = options.rotateRefreshTokens ?? false;
+    this.tokens.set(options.accessToken ?? '00D000000000001!fake-access-token-0', this.tokenNow());
   }
 
-  /** The token a test should start with. */
+  /** The token a test should start with: the oldest live session. */
   get accessToken(): string {
-    return [...this.tokens][0] ?? '';
+    for (const token of this.tokens.keys()) if (this.isLive(token)) return token;
+    return '';
+  }
+
+  isLive(token: string): boolean {
+    const issuedAt = this.tokens.get(token);
+    return issuedAt !== undefined && this.tokenNow() - issuedAt < this.sessionLifetimeMs;
   }
 
   issueToken(): string {
     this.tokenCounter++;
     const token = `00D000000000001!fake-access-token-${this.tokenCounter}`;
-    this.tokens.add(token);
+    this.tokens.set(token, this.tokenNow());
+    this.issued.push(token);
     return token;
+  }
+
+  /** With rotation on, the refresh token that replaces the one just used. */
+  rotateRefreshToken(): string | undefined {
+    if (!this.rotateRefreshTokens || this.refreshToken === null) return undefined;
+    this.refreshCounter++;
+    this.refreshToken = `5Aep861-fake-refresh-token-r${this.refreshCounter}`;
+    this.issued.push(this.refreshToken);
+    return this.refreshToken;
+  }
+
+  /** The connected app's access was revoked: the refresh token stops working. */
+  revokeRefreshToken(): void {
+    this.refreshToken = null;
   }
 
   /** Every token issued so far stops working, as when a session times out. */

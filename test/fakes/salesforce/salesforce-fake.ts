@@ -1,6 +1,7 @@
 /**
  * A Salesforce REST fake faithful enough for jsforce 3.10.16 over real HTTP: bearer sessions that
- * expire (401 INVALID_SESSION_ID) and refresh at /services/oauth2/token, a daily API counter in
+ * expire after `sessionLifetimeMs` or on `expireToken()` (401 INVALID_SESSION_ID) and refresh at
+ * /services/oauth2/token (400 invalid_grant once the refresh token is revoked), a daily API counter in
  * `Sforce-Limit-Info` on every response (403 REQUEST_LIMIT_EXCEEDED past it), Contact records,
  * collections, SOQL query/queryAll with paging, and a control API. See README.md for sources.
  */
@@ -26,6 +27,7 @@ export interface SalesforceFake {
   readonly orgId: string;
   /** A token that is valid now (changes after a refresh or `control.expireToken()`). */
   readonly accessToken: string;
+  /** The refresh token the fake accepts at the start. */
   readonly refreshToken: string;
   readonly clientId: string;
   readonly clientSecret: string;
@@ -42,14 +44,17 @@ function tokenRoute(org: FakeOrg, req: FakeRequest): FakeResponse {
   }
   const secret = form.get('client_secret');
   if (
+    org.refreshToken === null ||
     form.get('refresh_token') !== org.refreshToken ||
     form.get('client_id') !== org.clientId ||
     (secret !== null && secret !== org.clientSecret)
   ) {
     return json(400, { error: 'invalid_grant', error_description: 'expired access/refresh token' });
   }
+  const rotated = org.rotateRefreshToken();
   return json(200, {
     access_token: org.issueToken(),
+    ...(rotated ? { refresh_token: rotated } : {}),
     instance_url: org.url,
     id: `${org.url}/id/${org.orgId}/${org.apiUserId}`,
     token_type: 'Bearer',
@@ -83,7 +88,7 @@ function dataRoute(org: FakeOrg, req: FakeRequest): FakeResponse {
   const auth = req.headers.authorization ?? '';
   const token = /^(Bearer|OAuth)\s+(.+)$/i.exec(auth)?.[2];
   const limit = org.limitHeader();
-  if (!token || !org.tokens.has(token)) {
+  if (!token || !org.isLive(token)) {
     return {
       ...sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid'),
       headers: { 'content-type': 'application/json;charset=UTF-8', ...limit },
@@ -125,7 +130,7 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     get accessToken() {
       return org.accessToken;
     },
-    refreshToken: org.refreshToken,
+    refreshToken: org.refreshToken ?? '',
     clientId: org.clientId,
     clientSecret: org.clientSecret,
     close: () => self().close(),

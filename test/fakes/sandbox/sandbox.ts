@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { tenantVariablePrefix } from '../../../src/config/secret-fields.js';
 import { type HubSpotFake, startHubSpotFake } from '../hubspot/hubspot-fake.js';
-import { type PropstreetFake, startPropstreetFake } from '../propstreet/server.js';
+import { PROPSTREET_FAKE_CLIENT, type PropstreetFake, startPropstreetFake } from '../propstreet/server.js';
 import {
   type SalesforceFake,
   type SalesforceFakeOptions,
@@ -24,6 +24,19 @@ export interface SandboxOptions {
   readonly propstreetPerMinute?: number;
   /** More options for the Salesforce fake (its org id, other custom fields…). */
   readonly salesforceOptions?: SalesforceFakeOptions;
+  /**
+   * Tenant files use credentials whose tokens expire and are refreshed: Propstreet client
+   * credentials, a HubSpot OAuth app, a Salesforce refresh token (default: fixed tokens).
+   */
+  readonly refreshingAuth?: boolean;
+  /** Token lifetimes of the fakes (default: the vendors' 3600 s, 1800 s and 2 h). */
+  readonly tokenLifetimes?: {
+    readonly propstreetSeconds?: number;
+    readonly hubspotSeconds?: number;
+    readonly salesforceMs?: number;
+  };
+  /** Time source (ms) for token expiry and Propstreet's rate windows; default the wall clock. */
+  readonly now?: () => number;
 }
 
 export interface TenantOptions {
@@ -59,8 +72,11 @@ export interface Sandbox {
 const envRef = (name: string) => `\${${name}}`;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const lifetimes = options.tokenLifetimes ?? {};
   const propstreet = await startPropstreetFake({
     ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.now ? { tokenNow: options.now, rateNow: options.now } : {}),
+    ...(lifetimes.propstreetSeconds ? { tokenLifetimeSeconds: lifetimes.propstreetSeconds } : {}),
     ...(options.propstreetPerMinute
       ? { rateLimit: { limit: options.propstreetPerMinute, windowMs: 60_000 } }
       : {}),
@@ -75,12 +91,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
             { name: 'propstreet_id', label: 'Propstreet ID', hasUniqueValue: true },
             { name: 'propstreet_tags', label: 'Propstreet tags' },
           ],
+          oauth: {
+            ...(options.now ? { now: options.now } : {}),
+            ...(lifetimes.hubspotSeconds ? { accessTokenLifetimeSeconds: lifetimes.hubspotSeconds } : {}),
+          },
         });
   const salesforce =
     options.salesforce === false
       ? undefined
       : await startSalesforceFake({
           ...(options.seed === undefined ? {} : { seed: options.seed }),
+          ...(options.now ? { tokenNow: options.now } : {}),
+          ...(lifetimes.salesforceMs ? { sessionLifetimeMs: lifetimes.salesforceMs } : {}),
           ...options.salesforceOptions,
         });
   if (options.latencyMs) {
@@ -100,6 +122,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // A tenant file reads only its own variables (src/config/secret-fields.ts).
   const variable = (tenant: string, token: keyof typeof tokens) =>
     `${tenantVariablePrefix(tenant)}${names[token]}`;
+  // With refreshingAuth, the credentials tokens are issued from, by variable name (unprefixed).
+  const refreshing: Record<string, string> = options.refreshingAuth
+    ? {
+        PROPSTREET_CLIENT_SECRET: PROPSTREET_FAKE_CLIENT.clientSecret,
+        ...(hubspot
+          ? {
+              HUBSPOT_CLIENT_SECRET: hubspot.oauth.app.clientSecret,
+              HUBSPOT_REFRESH_TOKEN: hubspot.oauth.app.refreshToken,
+            }
+          : {}),
+        ...(salesforce
+          ? {
+              SALESFORCE_REFRESH_TOKEN: salesforce.refreshToken ?? '',
+              SALESFORCE_CLIENT_SECRET: salesforce.clientSecret,
+            }
+          : {}),
+      }
+    : {};
   const env: Record<string, string> = {};
   return {
     propstreet,
@@ -110,8 +150,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     variable,
     writeTenant(dir, t = {}) {
       const tenant = t.tenant ?? 'demo';
+      const own = (name: string) => `${tenantVariablePrefix(tenant)}${name}`;
       for (const token of ['propstreet', 'hubspot', 'salesforce'] as const)
         env[variable(tenant, token)] = tokens[token];
+      for (const [name, value] of Object.entries(refreshing)) env[own(name)] = value;
       const kinds = t.connections ?? [
         ...(hubspot ? ['hubspot' as const] : []),
         ...(salesforce ? ['salesforce' as const] : []),
@@ -122,7 +164,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
               name: 'hubspot',
               type: 'hubspot',
               baseUrl: hubspot!.url,
-              accessToken: envRef(variable(tenant, 'hubspot')),
+              ...(options.refreshingAuth
+                ? {
+                    clientId: hubspot?.oauth.app.clientId,
+                    clientSecret: envRef(own('HUBSPOT_CLIENT_SECRET')),
+                    refreshToken: envRef(own('HUBSPOT_REFRESH_TOKEN')),
+                  }
+                : { accessToken: envRef(variable(tenant, 'hubspot')) }),
               ...t.connection,
             }
           : {
@@ -130,6 +178,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
               type: 'salesforce',
               instanceUrl: salesforce!.url,
               accessToken: envRef(variable(tenant, 'salesforce')),
+              ...(options.refreshingAuth && salesforce
+                ? {
+                    refreshToken: envRef(own('SALESFORCE_REFRESH_TOKEN')),
+                    clientId: salesforce.clientId,
+                    clientSecret: envRef(own('SALESFORCE_CLIENT_SECRET')),
+                    loginUrl: salesforce.url,
+                  }
+                : {}),
               ...t.connection,
             },
       );
@@ -137,7 +193,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         tenant,
         propstreet: {
           baseUrl: propstreet.url,
-          token: envRef(variable(tenant, 'propstreet')),
+          ...(options.refreshingAuth
+            ? {
+                clientId: PROPSTREET_FAKE_CLIENT.clientId,
+                clientSecret: envRef(own('PROPSTREET_CLIENT_SECRET')),
+              }
+            : { token: envRef(variable(tenant, 'propstreet')) }),
           ...(options.propstreetPerMinute ? { requestsPerMinute: options.propstreetPerMinute } : {}),
         },
         connections,

@@ -1,0 +1,120 @@
+/**
+ * Keeps a refreshed Salesforce session between runs, so that a scheduled run starts with the
+ * last session instead of spending a rejected call and a token request every time (Salesforce
+ * sessions outlive a run: the org's session timeout, 2 hours by default, decides).
+ *
+ * Encrypted or not at all: the session is sealed with PROPSYNC_STATE_KEY (AES-256-GCM,
+ * core/secret-box.ts) into the scope's `salesforce.session` fact; without the key nothing is
+ * stored and every run starts from the configured token. A kept session is used only by the
+ * same tenant and connection (the seal's context), for the same org URL and the same configured
+ * refresh token (a new refresh token in the environment means a new grant: the kept one is
+ * ignored). A rotated refresh token is kept with it, since the configured one then no longer works.
+ */
+import { createHash } from 'node:crypto';
+import type { SalesforceConnectionConfig } from '../config/index.js';
+import type { Logger } from '../core/logger.js';
+import { registerSecret } from '../core/redact.js';
+import { seal, unseal } from '../core/secret-box.js';
+import type { Scope, StateStore } from '../state/port.js';
+
+export const SESSION_META_KEY = 'salesforce.session';
+
+export interface SalesforceSession {
+  readonly accessToken: string;
+  readonly refreshToken: string | undefined;
+}
+
+export interface SessionKeeper {
+  /** The session to open the connection with. */
+  readonly start: SalesforceSession;
+  /** Whether `start` came from the store rather than the config. */
+  readonly fromStore: boolean;
+  /** For the adapter's onTokenRefreshed: keeps the new session (sealed) when a key is set. */
+  onRefreshed(session: { accessToken: string; refreshToken: string }): void;
+  /** Waits for the saves in flight; call before the store closes. */
+  flush(): Promise<void>;
+}
+
+interface Kept {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly instanceUrl: string;
+  /** Fingerprint of the configured refresh token the session descends from. */
+  readonly grant: string;
+}
+
+export async function openSalesforceSession(
+  store: StateStore,
+  scope: Scope,
+  connection: SalesforceConnectionConfig,
+  key: Buffer | undefined,
+  logger: Logger,
+): Promise<SessionKeeper> {
+  const configured: SalesforceSession = {
+    accessToken: connection.accessToken,
+    refreshToken: connection.refreshToken,
+  };
+  const log = logger.child({ tenant: scope.tenant, connection: scope.connection });
+  // Without a refresh token nothing is ever refreshed, so there is nothing to keep.
+  if (!connection.refreshToken) return keeper(configured, false, () => {});
+  const grant = createHash('sha256').update(connection.refreshToken).digest('hex').slice(0, 16);
+  const context = `propsync:${SESSION_META_KEY}:v1:${scope.tenant}/${scope.connection}`;
+  if (!key) {
+    return keeper(configured, false, (session) => {
+      if (session.refreshToken !== connection.refreshToken)
+        log.warn(
+          'Salesforce rotated the refresh token, and without PROPSYNC_STATE_KEY it cannot be kept: the next run needs a new refresh token in the environment',
+        );
+    });
+  }
+  const kept = readKept(await store.getMeta(scope, SESSION_META_KEY), key, context);
+  const usable =
+    kept && kept.grant === grant && kept.instanceUrl === connection.instanceUrl ? kept : undefined;
+  if (usable) {
+    registerSecret(usable.accessToken);
+    registerSecret(usable.refreshToken);
+    log.debug('starting with the Salesforce session kept from an earlier run');
+  }
+  let saving: Promise<void> = Promise.resolve();
+  return keeper(
+    usable ? { accessToken: usable.accessToken, refreshToken: usable.refreshToken } : configured,
+    usable !== undefined,
+    (session) => {
+      const value: Kept = { ...session, instanceUrl: connection.instanceUrl, grant };
+      // In order, so that the last refresh is what stays.
+      saving = saving
+        .then(() => store.setMeta(scope, SESSION_META_KEY, seal(key, JSON.stringify(value), context)))
+        .catch((error: unknown) =>
+          log.warn({ err: (error as Error).message }, 'could not keep the refreshed Salesforce session'),
+        );
+    },
+    () => saving,
+  );
+}
+
+function keeper(
+  start: SalesforceSession,
+  fromStore: boolean,
+  onRefreshed: SessionKeeper['onRefreshed'],
+  flush: () => Promise<void> = async () => {},
+): SessionKeeper {
+  return { start, fromStore, onRefreshed, flush };
+}
+
+/** The kept session, or undefined when there is none or it does not open with this key here. */
+function readKept(sealed: string | null, key: Buffer, context: string): Kept | undefined {
+  if (sealed === null) return undefined;
+  const text = unseal(key, sealed, context);
+  if (text === undefined) return undefined;
+  try {
+    const v = JSON.parse(text) as Partial<Kept>;
+    return typeof v.accessToken === 'string' &&
+      typeof v.refreshToken === 'string' &&
+      typeof v.instanceUrl === 'string' &&
+      typeof v.grant === 'string'
+      ? (v as Kept)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
