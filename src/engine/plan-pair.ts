@@ -7,8 +7,16 @@ import type { CrmRecord } from '../crm/port.js';
 import type { Contact } from '../propstreet/schema.js';
 import type { CanonicalValues, Link } from '../state/port.js';
 import type { RecordMapper } from './record-mapper.js';
-import { threeWayMerge } from './three-way-merge.js';
-import type { FieldChange, MatchRule, Notice, RecordAction, RecordPlan, SyncSettings } from './types.js';
+import { type MergeResult, threeWayMerge } from './three-way-merge.js';
+import type {
+  FieldChange,
+  FieldConflict,
+  MatchRule,
+  Notice,
+  RecordAction,
+  RecordPlan,
+  SyncSettings,
+} from './types.js';
 
 export interface PairState {
   /** Current Propstreet version when known (from the delta, or read for this pair). */
@@ -258,11 +266,7 @@ export function planPair(
     reason:
       problems.length > 0
         ? 'a value the CRM would reject'
-        : reasonFor(
-            pair,
-            merge.conflicts.length,
-            merge.toCrm.length + merge.toPropstreet.length === 0 && mirrors,
-          ),
+        : reasonFor(pair, merge, settings, { propstreet: writePropstreetRef, crm: writeCrmKey }),
     toCrm: merge.toCrm,
     toPropstreet: merge.toPropstreet,
     conflicts: merge.conflicts,
@@ -273,15 +277,75 @@ export function planPair(
   return done(plan, merge.shadow, properties);
 }
 
-function reasonFor(pair: PairState, conflicts: number, mirrorOnly: boolean): string {
-  if (mirrorOnly && !pair.linkedBy) return 'the link is missing on one side: write it back';
+const fieldList = (fields: readonly string[]) => `(${fields.join(', ')})`;
+
+const POLICY_TAKES: Record<FieldConflict['winner'], string> = {
+  propstreet: "Propstreet's value is kept",
+  crm: "the CRM's value is kept",
+  none: 'left for a person to resolve',
+};
+
+/**
+ * Says which side changed which field since the last sync, and what follows from it. Built
+ * from the merge itself, so a side that was only read (not changed) is never named.
+ */
+export function reasonFor(
+  pair: PairState,
+  merge: MergeResult,
+  settings: Pick<SyncSettings, 'direction' | 'conflictPolicy'>,
+  mirror: { readonly propstreet: boolean; readonly crm: boolean },
+): string {
   const parts: string[] = [];
   if (pair.linkedBy) parts.push(`linked by ${pair.linkedBy}`);
-  if (pair.propstreet && !pair.propstreetEcho) parts.push('changed in Propstreet');
-  if (pair.propstreet && pair.propstreetEcho) parts.push('own write echoed from Propstreet');
-  if (pair.crm) parts.push('changed in the CRM');
-  if (conflicts > 0) parts.push(`${conflicts} conflict${conflicts > 1 ? 's' : ''}`);
-  return parts.join(', ') || 'retry';
+  const conflicted = merge.conflicts.map((c) => c.field);
+  const conflicts = merge.conflicts.length > 1 ? 'conflicts' : 'conflict';
+  if (pair.link?.shadow === null) {
+    // Never synced: there is no "since", only blanks filled from the other side.
+    if (!pair.linkedBy) parts.push('never synced');
+    const filled = (changes: readonly FieldChange[]) =>
+      changes.map((c) => c.field).filter((f) => !conflicted.includes(f));
+    if (filled(merge.toCrm).length > 0) parts.push(`fills the CRM ${fieldList(filled(merge.toCrm))}`);
+    if (filled(merge.toPropstreet).length > 0)
+      parts.push(`fills Propstreet ${fieldList(filled(merge.toPropstreet))}`);
+    if (conflicted.length > 0)
+      parts.push(
+        `values differ ${fieldList(conflicted)}: ${conflicts}, ${settings.conflictPolicy}: ${POLICY_TAKES[merge.conflicts[0]!.winner]}`,
+      );
+  } else {
+    const held = (side: 'propstreet' | 'crm') =>
+      (side === 'propstreet' && settings.direction === 'from-crm') ||
+      (side === 'crm' && settings.direction === 'to-crm')
+        ? `, not synced (direction is ${settings.direction})`
+        : '';
+    if (merge.changed.propstreet.length > 0)
+      parts.push(`changed in Propstreet ${fieldList(merge.changed.propstreet)}${held('propstreet')}`);
+    if (merge.changed.crm.length > 0)
+      parts.push(`changed in the CRM ${fieldList(merge.changed.crm)}${held('crm')}`);
+    if (merge.changed.same.length > 0)
+      parts.push(`changed on both sides to the same value ${fieldList(merge.changed.same)}`);
+    if (conflicted.length > 0)
+      parts.push(
+        `changed on both sides ${fieldList(conflicted)}: ${conflicts}, ${settings.conflictPolicy}: ${POLICY_TAKES[merge.conflicts[0]!.winner]}`,
+      );
+  }
+  const changedAnything = parts.length > (pair.linkedBy ? 1 : 0);
+  const mirrorTo = [mirror.propstreet ? 'Propstreet' : '', mirror.crm ? 'the CRM' : ''].filter(Boolean);
+  // A new link writes both mirrors anyway: "linked by" says it.
+  if (mirrorTo.length > 0 && !pair.linkedBy)
+    parts.push(
+      changedAnything
+        ? `writes the link back to ${mirrorTo.join(' and ')}`
+        : `the link is missing in ${mirrorTo.join(' and ')}: write it back`,
+    );
+  else if (!changedAnything)
+    parts.push(
+      pair.linkedBy
+        ? 'values already agree'
+        : pair.propstreetEcho
+          ? 'own write echoed from Propstreet: nothing changed'
+          : 'nothing changed since the last sync',
+    );
+  return parts.join('; ');
 }
 
 /**

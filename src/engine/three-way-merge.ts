@@ -20,12 +20,24 @@ export interface MergeInput {
   readonly newer: 'propstreet' | 'crm';
 }
 
+/** Fields each side changed since the shadow (empty for a new link: there is no "since"). */
+export interface SideChanges {
+  /** Changed only in Propstreet. */
+  readonly propstreet: string[];
+  /** Changed only in the CRM. */
+  readonly crm: string[];
+  /** Changed on both sides to the same value: nothing to write. */
+  readonly same: string[];
+}
+
 export interface MergeResult {
   readonly toCrm: FieldChange[];
   readonly toPropstreet: FieldChange[];
   readonly conflicts: FieldConflict[];
   /** The shadow to store once both writes succeed. */
   readonly shadow: Record<string, string | null>;
+  /** What changed where since the last sync, whether or not it may flow (the plan's reason). */
+  readonly changed: SideChanges;
 }
 
 const get = (values: CanonicalValues, field: string): string | null => values[field] ?? null;
@@ -35,6 +47,7 @@ export function threeWayMerge(input: MergeInput): MergeResult {
   const toPropstreet: FieldChange[] = [];
   const conflicts: FieldConflict[] = [];
   const shadow: Record<string, string | null> = {};
+  const changed: SideChanges = { propstreet: [], crm: [], same: [] };
   const mayWriteCrm = input.direction !== 'from-crm';
   const mayWritePropstreet = input.direction !== 'to-crm';
 
@@ -49,8 +62,13 @@ export function threeWayMerge(input: MergeInput): MergeResult {
     const crm = readsCrm ? get(input.crm, name) : base;
 
     if (ps === crm) {
+      if (input.shadow !== null && ps !== base) changed.same.push(name);
       shadow[name] = ps;
       continue;
+    }
+    if (input.shadow !== null) {
+      if (ps !== base && crm === base) changed.propstreet.push(name);
+      if (crm !== base && ps === base) changed.crm.push(name);
     }
     let psChanged: boolean;
     let crmChanged: boolean;
@@ -86,7 +104,7 @@ export function threeWayMerge(input: MergeInput): MergeResult {
       shadow[name] = base;
     }
   }
-  return { toCrm, toPropstreet, conflicts, shadow };
+  return { toCrm, toPropstreet, conflicts, shadow, changed };
 }
 
 function resolveConflict(policy: ConflictPolicy, newer: 'propstreet' | 'crm'): 'propstreet' | 'crm' | 'none' {
