@@ -7,6 +7,7 @@ import { isPropsyncError } from '../core/errors.js';
 import { redactText } from '../core/redact.js';
 import { registerDemo } from './commands/demo.js';
 import { registerMigrateState } from './commands/migrate-state.js';
+import { registerRelink } from './commands/relink.js';
 import { registerRun } from './commands/run.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerSchema } from './commands/schema.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerStatus(program);
+  registerRelink(program);
   registerValidate(program);
   registerSchedule(program);
   registerDemo(program);

@@ -14,7 +14,7 @@ import { redactText } from '../core/redact.js';
 import type { CrmAdapter, WriteResult } from '../crm/port.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact } from '../propstreet/schema.js';
-import type { Failure, Link, Scope, Side, StateChanges, StateStore } from '../state/port.js';
+import type { Failure, Link, Scope, Side, StateChanges, StateStore, Tombstone } from '../state/port.js';
 import { inBatches, stopsTheRun } from './crm-batches.js';
 import type { PairPlan } from './plan-pair.js';
 import { patchWithReplan, refsWith, valuesOf } from './propstreet-writes.js';
@@ -65,6 +65,12 @@ interface Progress {
   /** Writes started but not answered (the run stopped): such a pair commits nothing. */
   pending: number;
 }
+
+const NEW_LINK: ReadonlySet<RecordPlan['action']> = new Set([
+  'create-in-crm',
+  'create-in-propstreet',
+  'link',
+]);
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -134,8 +140,8 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
           await propstreet.deleteContact(plan.propstreetId!);
           p.unlink = true;
         } else if (plan.action === 'unlink') {
-          // A link ended by a CRM merge leaves the contact as it is, ref included: the ref
-          // to the merged-away record keeps a later edit from creating the person again.
+          // A link ended by a CRM merge leaves the contact as it is, ref included (its
+          // tombstone keeps a later edit from creating the person again).
           if (!p.pp.pair.mergedAway) await dropRef(p, deps);
           p.unlink = true;
         } else if (
@@ -276,6 +282,8 @@ async function commitOutcome(
   const ownEtags: { propstreetId: string; etag: string }[] = [];
   const upsertFailures: Failure[] = [];
   const clearFailures: { side: Side; recordId: string }[] = [];
+  const upsertTombstones: Tombstone[] = [];
+  const deleteTombstones: string[] = [];
   const succeeded: RecordPlan[] = [];
   const failures: RecordFailure[] = [];
   const refTasks: RefTask[] = [];
@@ -298,8 +306,19 @@ async function commitOutcome(
       continue;
     }
     if (p.unlink) {
-      if (p.pp.pair.link) deleteLinks.push(p.pp.pair.link.propstreetId);
+      const ended = p.pp.pair.link;
+      if (ended) deleteLinks.push(ended.propstreetId);
+      if (ended && p.pp.plan.tombstone !== undefined)
+        upsertTombstones.push({
+          propstreetId: ended.propstreetId,
+          crmId: ended.crmId,
+          reason: p.pp.plan.tombstone,
+          endedAt: nowIso,
+          relinkedAt: null,
+        });
     } else if (p.psId && p.crmId) {
+      // A new link (a relinked contact, a restored CRM record, deletes.recreate) ends any tombstone.
+      if (NEW_LINK.has(p.pp.plan.action)) deleteTombstones.push(p.psId);
       const link: Link = {
         propstreetId: p.psId,
         crmId: p.crmId,
@@ -340,7 +359,15 @@ async function commitOutcome(
     }
     succeeded.push(p.pp.plan);
   }
-  const changes: StateChanges = { upsertLinks, deleteLinks, ownEtags, upsertFailures, clearFailures };
+  const changes: StateChanges = {
+    upsertLinks,
+    deleteLinks,
+    ownEtags,
+    upsertFailures,
+    clearFailures,
+    upsertTombstones,
+    deleteTombstones,
+  };
   await deps.store.commit(deps.scope, changes);
   return abort ? { succeeded, failures, refTasks, abort } : { succeeded, failures, refTasks };
 }

@@ -5,7 +5,7 @@
  */
 import type { CrmRecord } from '../crm/port.js';
 import type { Contact } from '../propstreet/schema.js';
-import type { CanonicalValues, Link } from '../state/port.js';
+import type { CanonicalValues, Link, Tombstone } from '../state/port.js';
 import type { RecordMapper } from './record-mapper.js';
 import { type MergeResult, threeWayMerge } from './three-way-merge.js';
 import type {
@@ -37,6 +37,8 @@ export interface PairState {
   readonly mergedAway?: string | undefined;
   /** What the report must tell a person about this pair (a CRM merge of linked records). */
   readonly notice?: Notice | undefined;
+  /** An unlinked contact whose last link a CRM deletion or merge ended: it is not created again. */
+  readonly tombstone?: Tombstone | undefined;
 }
 
 export interface PairPlan {
@@ -105,10 +107,21 @@ export function planPair(
   const psDeleted = Boolean(pair.propstreet?.deletedUtc);
   const crmDeleted = Boolean(pair.crm?.deleted);
 
+  // A link that ends because the CRM record went away leaves a tombstone, so the contact's
+  // next change (or the ref removal itself) does not create the person in the CRM again.
+  const endsForGood = (plan: RecordPlan, say = true): PairPlan =>
+    done(
+      settings.deletes.recreate || psDeleted
+        ? plan
+        : { ...plan, tombstone: plan.reason, reason: say ? `${plan.reason}; ${NOT_AGAIN}` : plan.reason },
+    );
+
   if (pair.skipReason) return done({ ...base, action: 'skip', reason: pair.skipReason });
-  if (pair.mergedAway) return done({ ...base, action: 'unlink', reason: pair.mergedAway });
+  if (pair.mergedAway) return endsForGood({ ...base, action: 'unlink', reason: pair.mergedAway });
 
   if (!pair.link) {
+    if (pair.tombstone && pair.propstreet && !psDeleted)
+      return done({ ...base, action: 'skip', reason: tombstoneReason(pair.tombstone) });
     if (pair.propstreet && !psDeleted) {
       if (settings.direction === 'from-crm')
         return done({ ...base, action: 'skip', reason: 'direction is from-crm' });
@@ -174,7 +187,10 @@ export function planPair(
       ? `${what}: the edited record is kept and unlinked (deletes.againstEdit: keep-edited)`
       : `${what}: deleted anyway (deletes.againstEdit: delete)`;
     const notice: Notice = { kind: 'delete-vs-edit', text: reason, propstreetIds: psId ? [psId] : [], crmId };
-    return done({ ...base, action: keep ? 'unlink' : action, reason, notice });
+    const plan: RecordPlan = { ...base, action: keep ? 'unlink' : action, reason, notice };
+    // A CRM deletion kept against a Propstreet edit ends the link for good too; the notice
+    // text is the reason, so it is left as it is.
+    return keep && deleted === 'the CRM' ? endsForGood(plan, false) : done(plan);
   };
   if (psDeleted) {
     switch (settings.deletes.fromPropstreet) {
@@ -200,7 +216,11 @@ export function planPair(
     switch (settings.deletes.fromCrm) {
       case 'delete': {
         if (settings.direction === 'to-crm')
-          return done({ ...base, action: 'unlink', reason: 'deleted in the CRM (direction is to-crm)' });
+          return endsForGood({
+            ...base,
+            action: 'unlink',
+            reason: 'deleted in the CRM (direction is to-crm)',
+          });
         const edited =
           pair.propstreet && !pair.propstreetEcho
             ? editedFields(mapper.fromPropstreet(pair.propstreet), pair.link.shadow, mapper)
@@ -213,7 +233,7 @@ export function planPair(
         });
       }
       case 'unlink':
-        return done({ ...base, action: 'unlink', reason: 'deleted in the CRM (policy unlink)' });
+        return endsForGood({ ...base, action: 'unlink', reason: 'deleted in the CRM (policy unlink)' });
       case 'ignore':
         return done({ ...base, action: 'skip', reason: 'deleted in the CRM (policy ignore)' });
     }
@@ -275,6 +295,12 @@ export function planPair(
     problems,
   };
   return done(plan, merge.shadow, properties);
+}
+
+const NOT_AGAIN = 'not created in the CRM again (deletes.recreate: false)';
+
+function tombstoneReason(t: Tombstone): string {
+  return `its link to CRM record ${t.crmId} ended ${t.endedAt} (${t.reason}): not created in the CRM again; \`propsync relink\` pairs it again`;
 }
 
 const fieldList = (fields: readonly string[]) => `(${fields.join(', ')})`;

@@ -60,6 +60,9 @@ export interface RunOptions {
 /** Per-scope fact: when (engine clock) the CRM delta behind the stored checkpoint was read. */
 export const CRM_READ_AT = 'crm.checkpointReadAt';
 
+/** Relinked contacts read per run; more wait for the next run. */
+const RELINKS_PER_RUN = 1000;
+
 /** A run with fewer deletions than this is never stopped by the share rule alone. */
 export const GUARD_MIN_DELETES = 5;
 
@@ -377,6 +380,11 @@ async function collect(
   const fresh: Contact[] = [];
   for (const id of psIds) {
     const contact = await deps.propstreet.getContact(id);
+    if (contact) fresh.push(contact);
+  }
+  // Contacts a person relinked (`propsync relink`) are read again, changed or not.
+  for (const t of await store.listTombstones(scope, { limit: RELINKS_PER_RUN, relinked: true })) {
+    const contact = await deps.propstreet.getContact(t.propstreetId);
     if (contact) fresh.push(contact);
   }
   staging.putPropstreet(fresh);

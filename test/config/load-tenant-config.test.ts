@@ -46,6 +46,7 @@ describe('loadTenantConfig: valid files', () => {
             fromPropstreet: 'archive',
             fromCrm: 'unlink',
             againstEdit: 'keep-edited',
+            recreate: false,
             maxShare: 0.1,
             maxCount: 500,
           },

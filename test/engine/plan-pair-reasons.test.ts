@@ -257,6 +257,29 @@ const rows: Row[] = [
     reason: 'deleted in the CRM (policy delete)',
   },
   {
+    state: 'deleted in the CRM (unlink): a tombstone keeps the contact out of the CRM',
+    pair: pair({ propstreet: null, crm: record({}, true) }),
+    action: 'unlink',
+    reason: 'deleted in the CRM (policy unlink); not created in the CRM again (deletes.recreate: false)',
+  },
+  {
+    state: 'a contact with a tombstone changed',
+    pair: pair({
+      crm: null,
+      link: null,
+      tombstone: {
+        propstreetId: 'ps-1',
+        crmId: '101',
+        reason: 'deleted in the CRM (policy unlink)',
+        endedAt: '2026-01-02T00:00:00.000Z',
+        relinkedAt: null,
+      },
+    }),
+    action: 'skip',
+    reason:
+      'its link to CRM record 101 ended 2026-01-02T00:00:00.000Z (deleted in the CRM (policy unlink)): not created in the CRM again; `propsync relink` pairs it again',
+  },
+  {
     state: 'deleted in the CRM (ignore)',
     pair: pair({ propstreet: null, crm: record({}, true) }),
     settings: { fromCrm: 'ignore' },
