@@ -16,7 +16,7 @@ import { openTenantStore } from './open-store.js';
 
 export interface ConnectionRun {
   readonly result: ConnectionResult;
-  /** Planned records other than no-ops, when asked for (reports). */
+  /** Planned records other than no-ops (but no-ops with a conflict), when asked for (reports). */
   readonly records: RecordPlan[];
 }
 
@@ -75,7 +75,9 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
             ...(options.retryAll ? { retryAll: true } : {}),
             sink: {
               records: async (chunk: readonly RecordPlan[]) => {
-                if (options.keepRecords) for (const r of chunk) if (r.action !== 'noop') records.push(r);
+                // A no-op is kept only when it holds a conflict (manual policy): a person acts on it.
+                if (options.keepRecords)
+                  for (const r of chunk) if (r.action !== 'noop' || r.conflicts.length > 0) records.push(r);
                 await options.onPlanChunk?.(connection.name, chunk);
               },
             },

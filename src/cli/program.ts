@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { isPropsyncError } from '../core/errors.js';
 import { redactText } from '../core/redact.js';
+import { registerConflicts } from './commands/conflicts.js';
 import { registerDemo } from './commands/demo.js';
 import { registerMigrateState } from './commands/migrate-state.js';
 import { registerRelink } from './commands/relink.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerStatus(program);
   registerRelink(program);
+  registerConflicts(program);
   registerValidate(program);
   registerSchedule(program);
   registerDemo(program);

@@ -252,7 +252,41 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
     await crmPhaseB;
   }
 
-  return commitOutcome(progress, deps, abort, new Set(refs));
+  // A no-op writes nothing, but its open conflicts (manual policy) are what `propsync
+  // conflicts` lists: recorded as planned now.
+  const noops = plans.filter((pp) => pp.plan.action === 'noop').map((pp) => pp.plan);
+  return commitOutcome(progress, deps, abort, new Set(refs), noops);
+}
+
+/** Actions after which a pair's open conflicts are known (a create has none, a skip was not looked at). */
+const KNOWS_CONFLICTS: ReadonlySet<RecordPlan['action']> = new Set([
+  'update',
+  'link',
+  'noop',
+  'unlink',
+  'delete-in-crm',
+  'delete-in-propstreet',
+]);
+
+/** The pair's conflicts no policy or person resolved, as rows for `propsync conflicts`. */
+function openConflicts(plan: RecordPlan, ended: boolean, now: string) {
+  const { propstreetId, crmId } = plan;
+  if (!propstreetId || !crmId || !KNOWS_CONFLICTS.has(plan.action)) return [];
+  const open = ended ? [] : plan.conflicts.filter((c) => c.winner === 'none' && !c.resolved);
+  return [
+    {
+      propstreetId,
+      conflicts: open.map((c) => ({
+        propstreetId,
+        crmId,
+        field: c.field,
+        propstreet: c.propstreet,
+        crm: c.crm,
+        shadow: c.shadow,
+        since: now,
+      })),
+    },
+  ];
 }
 
 async function dropRef(p: Progress, deps: ExecuteDeps): Promise<void> {
@@ -274,6 +308,7 @@ async function commitOutcome(
   deps: ExecuteDeps,
   abort: unknown,
   refs: ReadonlySet<Progress>,
+  noops: readonly RecordPlan[],
 ): Promise<ChunkOutcome> {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
@@ -284,6 +319,7 @@ async function commitOutcome(
   const clearFailures: { side: Side; recordId: string }[] = [];
   const upsertTombstones: Tombstone[] = [];
   const deleteTombstones: string[] = [];
+  const replaceConflicts = noops.flatMap((plan) => openConflicts(plan, false, nowIso));
   const succeeded: RecordPlan[] = [];
   const failures: RecordFailure[] = [];
   const refTasks: RefTask[] = [];
@@ -357,6 +393,7 @@ async function commitOutcome(
         { side: 'crm', recordId: p.crmId ?? recordId },
       );
     }
+    replaceConflicts.push(...openConflicts(p.pp.plan, p.unlink === true, nowIso));
     succeeded.push(p.pp.plan);
   }
   const changes: StateChanges = {
@@ -367,6 +404,7 @@ async function commitOutcome(
     clearFailures,
     upsertTombstones,
     deleteTombstones,
+    replaceConflicts,
   };
   await deps.store.commit(deps.scope, changes);
   return abort ? { succeeded, failures, refTasks, abort } : { succeeded, failures, refTasks };

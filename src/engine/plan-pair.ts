@@ -5,7 +5,7 @@
  */
 import type { CrmRecord } from '../crm/port.js';
 import type { Contact } from '../propstreet/schema.js';
-import type { CanonicalValues, Link, Tombstone } from '../state/port.js';
+import type { CanonicalValues, ConflictResolution, Link, Tombstone } from '../state/port.js';
 import type { RecordMapper } from './record-mapper.js';
 import { type MergeResult, threeWayMerge } from './three-way-merge.js';
 import type {
@@ -37,6 +37,8 @@ export interface PairState {
   readonly mergedAway?: string | undefined;
   /** What the report must tell a person about this pair (a CRM merge of linked records). */
   readonly notice?: Notice | undefined;
+  /** A person's resolutions of this pair's conflicts, by field (`propsync resolve`). */
+  readonly resolutions?: ReadonlyMap<string, ConflictResolution> | undefined;
   /** An unlinked contact whose last link a CRM deletion or merge ended: it is not created again. */
   readonly tombstone?: Tombstone | undefined;
 }
@@ -257,6 +259,7 @@ export function planPair(
     direction: settings.direction,
     policy: settings.conflictPolicy,
     newer,
+    resolutions: pair.resolutions,
   });
   const hasRef = pair.propstreet
     ? pair.propstreet.externalRefs.some(
@@ -303,6 +306,12 @@ function tombstoneReason(t: Tombstone): string {
   return `its link to CRM record ${t.crmId} ended ${t.endedAt} (${t.reason}): not created in the CRM again; \`propsync relink\` pairs it again`;
 }
 
+const RESOLVED_TAKES: Record<ConflictResolution['take'], string> = {
+  propstreet: "Propstreet's value",
+  crm: "the CRM's value",
+  value: 'a value of their own',
+};
+
 const fieldList = (fields: readonly string[]) => `(${fields.join(', ')})`;
 
 const POLICY_TAKES: Record<FieldConflict['winner'], string> = {
@@ -323,19 +332,20 @@ export function reasonFor(
 ): string {
   const parts: string[] = [];
   if (pair.linkedBy) parts.push(`linked by ${pair.linkedBy}`);
-  const conflicted = merge.conflicts.map((c) => c.field);
-  const conflicts = merge.conflicts.length > 1 ? 'conflicts' : 'conflict';
+  const open = merge.conflicts.filter((c) => !c.resolved);
+  const conflicted = open.map((c) => c.field);
+  const conflicts = open.length > 1 ? 'conflicts' : 'conflict';
   if (pair.link?.shadow === null) {
     // Never synced: there is no "since", only blanks filled from the other side.
     if (!pair.linkedBy) parts.push('never synced');
     const filled = (changes: readonly FieldChange[]) =>
-      changes.map((c) => c.field).filter((f) => !conflicted.includes(f));
+      changes.map((c) => c.field).filter((f) => !merge.conflicts.some((c) => c.field === f));
     if (filled(merge.toCrm).length > 0) parts.push(`fills the CRM ${fieldList(filled(merge.toCrm))}`);
     if (filled(merge.toPropstreet).length > 0)
       parts.push(`fills Propstreet ${fieldList(filled(merge.toPropstreet))}`);
     if (conflicted.length > 0)
       parts.push(
-        `values differ ${fieldList(conflicted)}: ${conflicts}, ${settings.conflictPolicy}: ${POLICY_TAKES[merge.conflicts[0]!.winner]}`,
+        `values differ ${fieldList(conflicted)}: ${conflicts}, ${settings.conflictPolicy}: ${POLICY_TAKES[open[0]!.winner]}`,
       );
   } else {
     const held = (side: 'propstreet' | 'crm') =>
@@ -351,9 +361,12 @@ export function reasonFor(
       parts.push(`changed on both sides to the same value ${fieldList(merge.changed.same)}`);
     if (conflicted.length > 0)
       parts.push(
-        `changed on both sides ${fieldList(conflicted)}: ${conflicts}, ${settings.conflictPolicy}: ${POLICY_TAKES[merge.conflicts[0]!.winner]}`,
+        `changed on both sides ${fieldList(conflicted)}: ${conflicts}, ${settings.conflictPolicy}: ${POLICY_TAKES[open[0]!.winner]}`,
       );
   }
+  for (const c of merge.conflicts)
+    if (c.resolved)
+      parts.push(`conflict on ${c.field} resolved by a person: ${RESOLVED_TAKES[c.resolved.take]}`);
   const changedAnything = parts.length > (pair.linkedBy ? 1 : 0);
   const mirrorTo = [mirror.propstreet ? 'Propstreet' : '', mirror.crm ? 'the CRM' : ''].filter(Boolean);
   // A new link writes both mirrors anyway: "linked by" says it.

@@ -12,7 +12,7 @@ import { redactDeep } from '../core/redact.js';
 import type { CrmAdapter } from '../crm/port.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact } from '../propstreet/schema.js';
-import type { Failure, Scope, StateStore } from '../state/port.js';
+import type { ConflictResolution, Failure, Scope, StateStore } from '../state/port.js';
 import { countPlan, emptyCounts } from './counts.js';
 import { createEchoDetector } from './echo-detector.js';
 import { executeChunk, nextFailure } from './execute-chunk.js';
@@ -60,8 +60,14 @@ export interface RunOptions {
 /** Per-scope fact: when (engine clock) the CRM delta behind the stored checkpoint was read. */
 export const CRM_READ_AT = 'crm.checkpointReadAt';
 
-/** Relinked contacts read per run; more wait for the next run. */
-const RELINKS_PER_RUN = 1000;
+/** Relinked contacts and resolved conflicts read per run; more wait for the next run. */
+const REVISITS_PER_RUN = 1000;
+
+/** Records a person acted on, read by id whatever the checkpoints say. */
+interface Revisit {
+  readonly propstreetIds: readonly string[];
+  readonly crmIds: readonly string[];
+}
 
 /** A run with fewer deletions than this is never stopped by the share rule alone. */
 export const GUARD_MIN_DELETES = 5;
@@ -109,6 +115,12 @@ export async function runConnection(
   const knownFailures = new Map<string, Failure>(
     (await store.listFailures(scope)).map((f) => [`${f.side}:${f.recordId}`, f]),
   );
+  const resolutions = new Map<string, Map<string, ConflictResolution>>();
+  const withResolutions = (pair: PairState): PairState => {
+    const id = pair.link?.propstreetId ?? pair.propstreet?.id;
+    const mine = id === undefined ? undefined : resolutions.get(id);
+    return mine ? { ...pair, resolutions: mine } : pair;
+  };
   const refLane = new RefLane({
     propstreet: deps.propstreet,
     store,
@@ -119,8 +131,28 @@ export async function runConnection(
       nextFailure(settings, knownFailures, side, recordId, error, now, true),
   });
   try {
-    const collected = await collect(settings, deps, staging, scope, knownFailures, options, invalid, () =>
-      progress('pull'),
+    const resolved = await store.listConflicts(scope, { limit: REVISITS_PER_RUN, resolved: true });
+    const relinked = await store.listTombstones(scope, { limit: REVISITS_PER_RUN, relinked: true });
+    const revisit: Revisit = {
+      propstreetIds: [...new Set([...resolved, ...relinked].map((x) => x.propstreetId))],
+      crmIds: [...new Set(resolved.map((c) => c.crmId))],
+    };
+    for (const c of resolved)
+      if (c.resolution)
+        resolutions.set(
+          c.propstreetId,
+          new Map([...(resolutions.get(c.propstreetId) ?? []), [c.field, c.resolution]]),
+        );
+    const collected = await collect(
+      settings,
+      deps,
+      staging,
+      scope,
+      knownFailures,
+      options,
+      invalid,
+      revisit,
+      () => progress('pull'),
     );
     if (collected.reconciled) notices.set('full-reconcile', collected.reconciled);
     pulled = { propstreet: staging.count('ps'), crm: staging.count('crm') };
@@ -149,7 +181,9 @@ export async function runConnection(
     };
     const plan = (pair: PairState): PairPlan => planPair(pair, settings, deps.mapper, deps.crm.keyProperty);
     const handle = async (pairs: PairState[]) => {
-      const held = options.retryAll ? pairs : pairs.map((p) => holdQuarantined(p, knownFailures));
+      const held = (options.retryAll ? pairs : pairs.map((p) => holdQuarantined(p, knownFailures))).map(
+        withResolutions,
+      );
       const plans = (await completeNewLinks(held, resolverDeps)).map(plan);
       const records: RecordPlan[] = plans.map((pp) =>
         abort?.code === 'MASS_DELETE_GUARD' && pp.plan.action.startsWith('delete')
@@ -320,6 +354,7 @@ async function collect(
   knownFailures: Map<string, Failure>,
   options: RunOptions,
   invalid: ConnectionResult['invalid'][number][],
+  revisit: Revisit,
   tick: () => void,
 ): Promise<Collected> {
   const { store, clock } = deps;
@@ -382,13 +417,14 @@ async function collect(
     const contact = await deps.propstreet.getContact(id);
     if (contact) fresh.push(contact);
   }
-  // Contacts a person relinked (`propsync relink`) are read again, changed or not.
-  for (const t of await store.listTombstones(scope, { limit: RELINKS_PER_RUN, relinked: true })) {
-    const contact = await deps.propstreet.getContact(t.propstreetId);
+  // What a person acted on is read again, changed or not: contacts relinked (`propsync
+  // relink`), and both sides of pairs with a resolved conflict (`propsync resolve`).
+  for (const id of revisit.propstreetIds) {
+    const contact = await deps.propstreet.getContact(id);
     if (contact) fresh.push(contact);
   }
   staging.putPropstreet(fresh);
-  const crmIds = due.filter((f) => f.side === 'crm').map((f) => f.recordId);
+  const crmIds = [...due.filter((f) => f.side === 'crm').map((f) => f.recordId), ...revisit.crmIds];
   if (crmIds.length > 0) staging.putCrm(await deps.crm.readByIds(crmIds));
   return {
     crmFullRead: crmSince === null,

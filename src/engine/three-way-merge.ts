@@ -2,7 +2,7 @@
  * Field-level three-way merge of one linked pair: Propstreet now, CRM now, and the shadow
  * (what both sides held after the last sync). Pure.
  */
-import type { CanonicalValues } from '../state/port.js';
+import type { CanonicalValues, ConflictResolution } from '../state/port.js';
 import type { FieldDirection } from './record-mapper.js';
 import type { ConflictPolicy, Direction, FieldChange, FieldConflict } from './types.js';
 
@@ -18,6 +18,8 @@ export interface MergeInput {
   readonly policy: ConflictPolicy;
   /** For newest-wins: which side changed last. */
   readonly newer: 'propstreet' | 'crm';
+  /** A person's choice per conflicting field (`propsync resolve`): it beats the policy. */
+  readonly resolutions?: ReadonlyMap<string, Pick<ConflictResolution, 'take' | 'value'>> | undefined;
 }
 
 /** Fields each side changed since the shadow (empty for a new link: there is no "since"). */
@@ -89,6 +91,25 @@ export function threeWayMerge(input: MergeInput): MergeResult {
     else if (crmChanged && !psChanged) winner = 'crm';
     else if (!psChanged && !crmChanged) winner = 'none';
     else {
+      const resolution = input.resolutions?.get(name);
+      if (resolution) {
+        // Both sides get the chosen value; the shadow agrees once both writes succeed.
+        const chosen =
+          resolution.take === 'propstreet' ? ps : resolution.take === 'crm' ? crm : resolution.value;
+        conflicts.push({
+          field: name,
+          propstreet: ps,
+          crm,
+          shadow: base,
+          policy: input.policy,
+          winner: resolution.take === 'value' ? 'none' : resolution.take,
+          resolved: { take: resolution.take, value: chosen },
+        });
+        if (crm !== chosen && writesCrm) toCrm.push({ field: name, before: crm, after: chosen });
+        if (ps !== chosen && writesPs) toPropstreet.push({ field: name, before: ps, after: chosen });
+        shadow[name] = (crm === chosen || writesCrm) && (ps === chosen || writesPs) ? chosen : base;
+        continue;
+      }
       winner = resolveConflict(input.policy, input.newer);
       conflicts.push({ field: name, propstreet: ps, crm, shadow: base, policy: input.policy, winner });
     }

@@ -62,6 +62,8 @@ export interface FieldConflict {
   readonly policy: ConflictPolicy;
   /** Which value the policy chose; 'none' under `manual` (both left as they are). */
   readonly winner: 'propstreet' | 'crm' | 'none';
+  /** A person's resolution (`propsync resolve`) applied in this plan: the value both sides get. */
+  readonly resolved?: { readonly take: 'propstreet' | 'crm' | 'value'; readonly value: string | null };
 }
 
 export type RecordAction =

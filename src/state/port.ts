@@ -167,6 +167,8 @@ export interface StateStore {
   /** Open conflicts in (Propstreet id, field) order; `resolved` filters on a resolution. */
   listConflicts(scope: Scope, options: { limit: number; resolved?: boolean }): Promise<OpenConflict[]>;
   countConflicts(scope: Scope): Promise<number>;
+  /** The open conflicts of these contacts. */
+  conflictsByPropstreetIds(scope: Scope, ids: readonly string[]): Promise<OpenConflict[]>;
   /** Records (or with null withdraws) a resolution; false when there is no such open conflict. */
   resolveConflict(
     scope: Scope,

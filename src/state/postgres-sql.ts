@@ -134,6 +134,8 @@ export function pgSql(s: string) {
     listConflicts: `SELECT ${CONFLICT_COLUMNS} FROM ${s}.conflicts
       WHERE scope_id = $1 AND ($2::boolean IS NULL OR (take IS NOT NULL) = $2::boolean)
       ORDER BY propstreet_id, field LIMIT $3`,
+    conflictsByPs: `SELECT ${CONFLICT_COLUMNS} FROM ${s}.conflicts
+      WHERE scope_id = $1 AND propstreet_id = ANY($2::text[]) ORDER BY propstreet_id, field`,
     countConflicts: `SELECT count(*)::integer AS n FROM ${s}.conflicts WHERE scope_id = $1`,
     resolveConflict: `UPDATE ${s}.conflicts SET take = $4, value = $5, resolved_at = $6
       WHERE scope_id = $1 AND propstreet_id = $2 AND field = $3`,

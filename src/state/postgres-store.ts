@@ -222,6 +222,12 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
       const s = await findScope(scope);
       return s === undefined ? 0 : ((await q<{ n: number }>(pool, 'countConflicts', [s])).rows[0]?.n ?? 0);
     },
+    async conflictsByPropstreetIds(scope, ids) {
+      const s = await findScope(scope);
+      if (s === undefined || ids.length === 0) return [];
+      const { rows } = await q<ConflictRow>(pool, 'conflictsByPs', [s, [...new Set(ids)]]);
+      return rows.map(conflictFromRow);
+    },
     async resolveConflict(scope, { propstreetId, field }, resolution) {
       const s = await findScope(scope);
       if (s === undefined) return false;

@@ -100,6 +100,7 @@ export interface SqliteStatements {
   upsertConflict: Stmt<[ConflictParams]>;
   listConflicts: Stmt<[{ s: number; resolved: number | null; limit: number }], ConflictRow>;
   countConflicts: Stmt<[number], { n: number }>;
+  conflictsByPs: Stmt<[number, string], ConflictRow>;
   resolveConflict: Stmt<
     [{ s: number; p: string; f: string; take: string | null; value: string | null; at: string | null }]
   >;
@@ -254,6 +255,10 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
        ORDER BY propstreet_id, field LIMIT @limit`,
     ),
     countConflicts: db.prepare('SELECT count(*) AS n FROM conflicts WHERE scope_id = ?'),
+    conflictsByPs: db.prepare(
+      `SELECT ${CONFLICT_COLUMNS} FROM conflicts
+       WHERE scope_id = ? AND propstreet_id IN (SELECT value FROM json_each(?)) ORDER BY propstreet_id, field`,
+    ),
     resolveConflict: db.prepare(
       `UPDATE conflicts SET take = @take, value = @value, resolved_at = @at
        WHERE scope_id = @s AND propstreet_id = @p AND field = @f`,

@@ -214,6 +214,11 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
       const s = findScope(scope);
       return s === undefined ? 0 : (st().countConflicts.get(s)?.n ?? 0);
     },
+    async conflictsByPropstreetIds(scope, ids) {
+      const s = findScope(scope);
+      if (s === undefined || ids.length === 0) return [];
+      return st().conflictsByPs.all(s, JSON.stringify(ids)).map(conflictFromRow);
+    },
     async resolveConflict(scope, { propstreetId, field }, resolution) {
       const s = findScope(scope);
       if (s === undefined) return false;

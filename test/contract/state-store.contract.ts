@@ -499,6 +499,9 @@ export function describeStateStoreContract(
         },
       ]);
       expect(await store.listConflicts(scope, { limit: 10, resolved: false })).toEqual([]);
+      expect((await store.conflictsByPropstreetIds(scope, ['ps-2', 'ps-9'])).map((c) => c.field)).toEqual([
+        'phone',
+      ]);
       await store.resolveConflict(scope, { propstreetId: 'ps-1', field: 'email' }, null);
       expect((await store.listConflicts(scope, { limit: 10, resolved: false })).map((c) => c.field)).toEqual([
         'email',

@@ -204,6 +204,19 @@ const rows: Row[] = [
     action: 'noop',
     reason: 'changed on both sides (firstName): conflict, manual: left for a person to resolve',
   },
+  {
+    state: 'both changed differently, manual, resolved by a person',
+    pair: pair({
+      propstreet: contact({ firstName: 'Augusta' }),
+      crm: record({ firstname: 'Ava' }),
+      resolutions: new Map([
+        ['firstName', { take: 'value', value: 'Ada A.', at: '2026-01-04T00:00:00.000Z' }],
+      ]),
+    }),
+    settings: { conflictPolicy: 'manual' },
+    action: 'update',
+    reason: 'conflict on firstName resolved by a person: a value of their own',
+  },
   // Nothing changed.
   {
     state: 'nothing changed (read in the overlap window)',
