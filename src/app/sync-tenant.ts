@@ -19,7 +19,7 @@ import { openSalesforceSession } from './salesforce-session.js';
 
 export interface ConnectionRun {
   readonly result: ConnectionResult;
-  /** Planned records other than no-ops, when asked for (reports). */
+  /** Planned records other than no-ops (but no-ops with a conflict), when asked for (reports). */
   readonly records: RecordPlan[];
 }
 
@@ -108,7 +108,9 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
             ...(options.rebind ? { rebind: true } : {}),
             sink: {
               records: async (chunk: readonly RecordPlan[]) => {
-                if (options.keepRecords) for (const r of chunk) if (r.action !== 'noop') records.push(r);
+                // A no-op is kept only when it holds a conflict (manual policy): a person acts on it.
+                if (options.keepRecords)
+                  for (const r of chunk) if (r.action !== 'noop' || r.conflicts.length > 0) records.push(r);
                 await options.onPlanChunk?.(connection.name, chunk);
               },
             },

@@ -3,8 +3,10 @@
  * every error to an exit code (the only place that does).
  */
 import { Command, CommanderError } from 'commander';
+import { registerConflicts } from './commands/conflicts.js';
 import { registerDemo } from './commands/demo.js';
 import { registerMigrateState } from './commands/migrate-state.js';
+import { registerRelink } from './commands/relink.js';
 import { registerRun } from './commands/run.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerSchema } from './commands/schema.js';
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerStatus(program);
+  registerRelink(program);
+  registerConflicts(program);
   registerValidate(program);
   registerSchedule(program);
   registerDemo(program);

@@ -57,6 +57,8 @@ export interface ConnectionCommon {
     readonly fromPropstreet: PropstreetDeletePolicy;
     readonly fromCrm: CrmDeletePolicy;
     readonly againstEdit: DeleteAgainstEditPolicy;
+    /** Create a contact again in the CRM after a CRM deletion or merge ended its link. */
+    readonly recreate: boolean;
     readonly maxShare: number;
     readonly maxCount: number;
     /** Sliding window of the guard across runs, as written (`24h`). */

@@ -100,6 +100,10 @@ const deletesSchema = z
       description:
         'A delete on one side when the other side edited the record since the last sync: keep-edited unlinks and keeps the edited record, delete deletes it anyway. Reported as a conflict either way.',
     }),
+    recreate: z.boolean({ error: 'expected true or false' }).default(false).meta({
+      description:
+        'A contact whose link a CRM deletion or merge ended is created in the CRM again on its next change (true), or kept out until `propsync relink` (false).',
+    }),
     maxShare: share('Abort before deleting more than this share of links in one run.').default(0.1),
     maxCount: count(0, 'Abort before deleting more than this many records in one run.').default(500),
     window: duration(

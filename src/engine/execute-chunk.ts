@@ -16,7 +16,7 @@ import type { CrmAdapter, WriteResult } from '../crm/port.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import { isDuplicateEmail } from '../propstreet/problem.js';
 import type { Contact } from '../propstreet/schema.js';
-import type { Failure, Link, Scope, Side, StateChanges, StateStore } from '../state/port.js';
+import type { Failure, Link, Scope, Side, StateChanges, StateStore, Tombstone } from '../state/port.js';
 import { inBatches, stopsTheRun } from './crm-batches.js';
 import type { PairPlan } from './plan-pair.js';
 import {
@@ -73,6 +73,12 @@ interface Progress {
   /** Writes started but not answered (the run stopped): such a pair commits nothing. */
   pending: number;
 }
+
+const NEW_LINK: ReadonlySet<RecordPlan['action']> = new Set([
+  'create-in-crm',
+  'create-in-propstreet',
+  'link',
+]);
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -152,8 +158,8 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
               retryable: true,
             };
         } else if (plan.action === 'unlink') {
-          // A link ended by a CRM merge leaves the contact as it is, ref included: the ref
-          // to the merged-away record keeps a later edit from creating the person again.
+          // A link ended by a CRM merge leaves the contact as it is, ref included (its
+          // tombstone keeps a later edit from creating the person again).
           if (!p.pp.pair.mergedAway) await dropRef(p, deps);
           p.unlink = true;
         } else if (
@@ -260,7 +266,41 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
     await crmPhaseB;
   }
 
-  return commitOutcome(progress, deps, abort, new Set(refs));
+  // A no-op writes nothing, but its open conflicts (manual policy) are what `propsync
+  // conflicts` lists: recorded as planned now.
+  const noops = plans.filter((pp) => pp.plan.action === 'noop').map((pp) => pp.plan);
+  return commitOutcome(progress, deps, abort, new Set(refs), noops);
+}
+
+/** Actions after which a pair's open conflicts are known (a create has none, a skip was not looked at). */
+const KNOWS_CONFLICTS: ReadonlySet<RecordPlan['action']> = new Set([
+  'update',
+  'link',
+  'noop',
+  'unlink',
+  'delete-in-crm',
+  'delete-in-propstreet',
+]);
+
+/** The pair's conflicts no policy or person resolved, as rows for `propsync conflicts`. */
+function openConflicts(plan: RecordPlan, ended: boolean, now: string) {
+  const { propstreetId, crmId } = plan;
+  if (!propstreetId || !crmId || !KNOWS_CONFLICTS.has(plan.action)) return [];
+  const open = ended ? [] : plan.conflicts.filter((c) => c.winner === 'none' && !c.resolved);
+  return [
+    {
+      propstreetId,
+      conflicts: open.map((c) => ({
+        propstreetId,
+        crmId,
+        field: c.field,
+        propstreet: c.propstreet,
+        crm: c.crm,
+        shadow: c.shadow,
+        since: now,
+      })),
+    },
+  ];
 }
 
 async function dropRef(p: Progress, deps: ExecuteDeps): Promise<void> {
@@ -282,6 +322,7 @@ async function commitOutcome(
   deps: ExecuteDeps,
   abort: unknown,
   refs: ReadonlySet<Progress>,
+  noops: readonly RecordPlan[],
 ): Promise<ChunkOutcome> {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
@@ -290,6 +331,9 @@ async function commitOutcome(
   const ownEtags: { propstreetId: string; etag: string }[] = [];
   const upsertFailures: Failure[] = [];
   const clearFailures: { side: Side; recordId: string }[] = [];
+  const upsertTombstones: Tombstone[] = [];
+  const deleteTombstones: string[] = [];
+  const replaceConflicts = noops.flatMap((plan) => openConflicts(plan, false, nowIso));
   const succeeded: RecordPlan[] = [];
   const failures: RecordFailure[] = [];
   const refTasks: RefTask[] = [];
@@ -322,8 +366,19 @@ async function commitOutcome(
       continue;
     }
     if (p.unlink) {
-      if (p.pp.pair.link) deleteLinks.push(p.pp.pair.link.propstreetId);
+      const ended = p.pp.pair.link;
+      if (ended) deleteLinks.push(ended.propstreetId);
+      if (ended && p.pp.plan.tombstone !== undefined)
+        upsertTombstones.push({
+          propstreetId: ended.propstreetId,
+          crmId: ended.crmId,
+          reason: p.pp.plan.tombstone,
+          endedAt: nowIso,
+          relinkedAt: null,
+        });
     } else if (p.psId && p.crmId) {
+      // A new link (a relinked contact, a restored CRM record, deletes.recreate) ends any tombstone.
+      if (NEW_LINK.has(p.pp.plan.action)) deleteTombstones.push(p.psId);
       const link: Link = {
         propstreetId: p.psId,
         crmId: p.crmId,
@@ -362,9 +417,19 @@ async function commitOutcome(
         { side: 'crm', recordId: p.crmId ?? recordId },
       );
     }
+    replaceConflicts.push(...openConflicts(p.pp.plan, p.unlink === true, nowIso));
     succeeded.push(p.pp.plan);
   }
-  const changes: StateChanges = { upsertLinks, deleteLinks, ownEtags, upsertFailures, clearFailures };
+  const changes: StateChanges = {
+    upsertLinks,
+    deleteLinks,
+    ownEtags,
+    upsertFailures,
+    clearFailures,
+    upsertTombstones,
+    deleteTombstones,
+    replaceConflicts,
+  };
   await deps.store.commit(deps.scope, changes);
   return abort ? { succeeded, failures, refTasks, abort } : { succeeded, failures, refTasks };
 }

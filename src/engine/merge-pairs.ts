@@ -6,7 +6,8 @@
  * With one linked record among them, the link follows the survivor. With several, their
  * Propstreet contacts are one person in the CRM now: the contact of the primary record keeps
  * the link (the survivor's key names it, because the primary's values win; in Salesforce it
- * is the master's own link), the other links end without a write to either side, and the
+ * is the master's own link), the other links end without a write to either side (with a
+ * tombstone, as a CRM deletion leaves: a later edit does not create the person again), and the
  * report says which contacts share the record, so a person can merge them in Propstreet. The
  * survivor is never paired with another contact, so one contact's values never reach another.
  */

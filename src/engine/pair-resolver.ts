@@ -67,8 +67,28 @@ export async function pairsForPropstreet(
     else unlinked.push(c);
   }
 
+  // A contact whose last link a CRM deletion or merge ended stays out of the CRM until a
+  // person relinks it (or the tenant sets deletes.recreate): no match, no create.
+  const blocked = new Map(
+    settings.deletes.recreate || unlinked.length === 0
+      ? []
+      : (
+          await store.tombstonesByPropstreetIds(
+            scope,
+            unlinked.map((c) => c.id),
+          )
+        )
+          .filter((t) => t.relinkedAt === null)
+          .map((t) => [t.propstreetId, t]),
+  );
+  for (const c of unlinked) {
+    const tombstone = blocked.get(c.id);
+    if (tombstone)
+      pairs.set(c.id, { propstreet: c, crm: null, link: null, propstreetEcho: echoes.has(c.id), tombstone });
+  }
+
   // Candidates from each rule, in the tenant's order; the first rule that finds one wins.
-  let remaining = unlinked;
+  let remaining = unlinked.filter((c) => !blocked.has(c.id));
   for (const rule of settings.match) {
     if (remaining.length === 0) break;
     const found = new Map<string, { record: CrmRecord } | { ambiguous: string }>();
@@ -83,6 +103,8 @@ export async function pairsForPropstreet(
         for (const r of records) if (!r.deleted) found.set(wanted.get(r.id)!, { record: r });
         // A ref to a record merged into one that another contact keeps: the link ended with
         // the merge (merge-pairs.ts); creating the contact again would undo the CRM's merge.
+        // The merge's tombstone holds the contact back first; this still holds when it was
+        // relinked or the tenant recreates (deletes.recreate).
         const merged = records.filter((r) => r.mergedInto);
         const kept = new Map(
           merged.length === 0

@@ -5,10 +5,18 @@
  */
 import type { CrmRecord } from '../crm/port.js';
 import type { Contact } from '../propstreet/schema.js';
-import type { CanonicalValues, Link } from '../state/port.js';
+import type { CanonicalValues, ConflictResolution, Link, Tombstone } from '../state/port.js';
 import type { RecordMapper } from './record-mapper.js';
-import { threeWayMerge } from './three-way-merge.js';
-import type { FieldChange, MatchRule, Notice, RecordAction, RecordPlan, SyncSettings } from './types.js';
+import { type MergeResult, threeWayMerge } from './three-way-merge.js';
+import type {
+  FieldChange,
+  FieldConflict,
+  MatchRule,
+  Notice,
+  RecordAction,
+  RecordPlan,
+  SyncSettings,
+} from './types.js';
 
 export interface PairState {
   /** Current Propstreet version when known (from the delta, or read for this pair). */
@@ -29,6 +37,10 @@ export interface PairState {
   readonly mergedAway?: string | undefined;
   /** What the report must tell a person about this pair (a CRM merge of linked records). */
   readonly notice?: Notice | undefined;
+  /** A person's resolutions of this pair's conflicts, by field (`propsync resolve`). */
+  readonly resolutions?: ReadonlyMap<string, ConflictResolution> | undefined;
+  /** An unlinked contact whose last link a CRM deletion or merge ended: it is not created again. */
+  readonly tombstone?: Tombstone | undefined;
 }
 
 export interface PairPlan {
@@ -97,10 +109,21 @@ export function planPair(
   const psDeleted = Boolean(pair.propstreet?.deletedUtc);
   const crmDeleted = Boolean(pair.crm?.deleted);
 
+  // A link that ends because the CRM record went away leaves a tombstone, so the contact's
+  // next change (or the ref removal itself) does not create the person in the CRM again.
+  const endsForGood = (plan: RecordPlan, say = true): PairPlan =>
+    done(
+      settings.deletes.recreate || psDeleted
+        ? plan
+        : { ...plan, tombstone: plan.reason, reason: say ? `${plan.reason}; ${NOT_AGAIN}` : plan.reason },
+    );
+
   if (pair.skipReason) return done({ ...base, action: 'skip', reason: pair.skipReason });
-  if (pair.mergedAway) return done({ ...base, action: 'unlink', reason: pair.mergedAway });
+  if (pair.mergedAway) return endsForGood({ ...base, action: 'unlink', reason: pair.mergedAway });
 
   if (!pair.link) {
+    if (pair.tombstone && pair.propstreet && !psDeleted)
+      return done({ ...base, action: 'skip', reason: tombstoneReason(pair.tombstone) });
     if (pair.propstreet && !psDeleted) {
       if (settings.direction === 'from-crm')
         return done({ ...base, action: 'skip', reason: 'direction is from-crm' });
@@ -168,7 +191,10 @@ export function planPair(
       ? `${what}: the edited record is kept and unlinked (deletes.againstEdit: keep-edited)`
       : `${what}: deleted anyway (deletes.againstEdit: delete)`;
     const notice: Notice = { kind: 'delete-vs-edit', text: reason, propstreetIds: psId ? [psId] : [], crmId };
-    return done({ ...base, action: keep ? 'unlink' : action, reason, notice });
+    const plan: RecordPlan = { ...base, action: keep ? 'unlink' : action, reason, notice };
+    // A CRM deletion kept against a Propstreet edit ends the link for good too; the notice
+    // text is the reason, so it is left as it is.
+    return keep && deleted === 'the CRM' ? endsForGood(plan, false) : done(plan);
   };
   if (psDeleted) {
     switch (settings.deletes.fromPropstreet) {
@@ -194,7 +220,11 @@ export function planPair(
     switch (settings.deletes.fromCrm) {
       case 'delete': {
         if (settings.direction === 'to-crm')
-          return done({ ...base, action: 'unlink', reason: 'deleted in the CRM (direction is to-crm)' });
+          return endsForGood({
+            ...base,
+            action: 'unlink',
+            reason: 'deleted in the CRM (direction is to-crm)',
+          });
         const edited =
           pair.propstreet && !pair.propstreetEcho
             ? editedFields(mapper.fromPropstreet(pair.propstreet), pair.link.shadow, mapper)
@@ -207,7 +237,7 @@ export function planPair(
         });
       }
       case 'unlink':
-        return done({ ...base, action: 'unlink', reason: 'deleted in the CRM (policy unlink)' });
+        return endsForGood({ ...base, action: 'unlink', reason: 'deleted in the CRM (policy unlink)' });
       case 'ignore':
         return done({ ...base, action: 'skip', reason: 'deleted in the CRM (policy ignore)' });
     }
@@ -231,6 +261,7 @@ export function planPair(
     direction: settings.direction,
     policy: settings.conflictPolicy,
     newer,
+    resolutions: pair.resolutions,
   });
   const hasRef = pair.propstreet
     ? pair.propstreet.externalRefs.some(
@@ -268,7 +299,7 @@ export function planPair(
         ? 'a value the CRM would reject'
         : onlySkipped
           ? 'the only change is a value the CRM does not accept'
-          : reasonFor(pair, merge.conflicts.length, !changed && mirrors),
+          : reasonFor(pair, merge, settings, { propstreet: writePropstreetRef, crm: writeCrmKey }),
     toCrm,
     toPropstreet: merge.toPropstreet,
     conflicts: merge.conflicts,
@@ -280,15 +311,91 @@ export function planPair(
   return done(plan, keepShadowOf(merge.shadow, skipped, shadow), properties);
 }
 
-function reasonFor(pair: PairState, conflicts: number, mirrorOnly: boolean): string {
-  if (mirrorOnly && !pair.linkedBy) return 'the link is missing on one side: write it back';
+const NOT_AGAIN = 'not created in the CRM again (deletes.recreate: false)';
+
+function tombstoneReason(t: Tombstone): string {
+  return `its link to CRM record ${t.crmId} ended ${t.endedAt} (${t.reason}): not created in the CRM again; \`propsync relink\` pairs it again`;
+}
+
+const RESOLVED_TAKES: Record<ConflictResolution['take'], string> = {
+  propstreet: "Propstreet's value",
+  crm: "the CRM's value",
+  value: 'a value of their own',
+};
+
+const fieldList = (fields: readonly string[]) => `(${fields.join(', ')})`;
+
+const POLICY_TAKES: Record<FieldConflict['winner'], string> = {
+  propstreet: "Propstreet's value is kept",
+  crm: "the CRM's value is kept",
+  none: 'left for a person to resolve',
+};
+
+/**
+ * Says which side changed which field since the last sync, and what follows from it. Built
+ * from the merge itself, so a side that was only read (not changed) is never named.
+ */
+export function reasonFor(
+  pair: PairState,
+  merge: MergeResult,
+  settings: Pick<SyncSettings, 'direction' | 'conflictPolicy'>,
+  mirror: { readonly propstreet: boolean; readonly crm: boolean },
+): string {
   const parts: string[] = [];
   if (pair.linkedBy) parts.push(`linked by ${pair.linkedBy}`);
-  if (pair.propstreet && !pair.propstreetEcho) parts.push('changed in Propstreet');
-  if (pair.propstreet && pair.propstreetEcho) parts.push('own write echoed from Propstreet');
-  if (pair.crm) parts.push('changed in the CRM');
-  if (conflicts > 0) parts.push(`${conflicts} conflict${conflicts > 1 ? 's' : ''}`);
-  return parts.join(', ') || 'retry';
+  const open = merge.conflicts.filter((c) => !c.resolved);
+  const conflicted = open.map((c) => c.field);
+  const conflicts = open.length > 1 ? 'conflicts' : 'conflict';
+  if (pair.link?.shadow === null) {
+    // Never synced: there is no "since", only blanks filled from the other side.
+    if (!pair.linkedBy) parts.push('never synced');
+    const filled = (changes: readonly FieldChange[]) =>
+      changes.map((c) => c.field).filter((f) => !merge.conflicts.some((c) => c.field === f));
+    if (filled(merge.toCrm).length > 0) parts.push(`fills the CRM ${fieldList(filled(merge.toCrm))}`);
+    if (filled(merge.toPropstreet).length > 0)
+      parts.push(`fills Propstreet ${fieldList(filled(merge.toPropstreet))}`);
+    if (conflicted.length > 0)
+      parts.push(
+        `values differ ${fieldList(conflicted)}: ${conflicts}, ${settings.conflictPolicy}: ${POLICY_TAKES[open[0]!.winner]}`,
+      );
+  } else {
+    const held = (side: 'propstreet' | 'crm') =>
+      (side === 'propstreet' && settings.direction === 'from-crm') ||
+      (side === 'crm' && settings.direction === 'to-crm')
+        ? `, not synced (direction is ${settings.direction})`
+        : '';
+    if (merge.changed.propstreet.length > 0)
+      parts.push(`changed in Propstreet ${fieldList(merge.changed.propstreet)}${held('propstreet')}`);
+    if (merge.changed.crm.length > 0)
+      parts.push(`changed in the CRM ${fieldList(merge.changed.crm)}${held('crm')}`);
+    if (merge.changed.same.length > 0)
+      parts.push(`changed on both sides to the same value ${fieldList(merge.changed.same)}`);
+    if (conflicted.length > 0)
+      parts.push(
+        `changed on both sides ${fieldList(conflicted)}: ${conflicts}, ${settings.conflictPolicy}: ${POLICY_TAKES[open[0]!.winner]}`,
+      );
+  }
+  for (const c of merge.conflicts)
+    if (c.resolved)
+      parts.push(`conflict on ${c.field} resolved by a person: ${RESOLVED_TAKES[c.resolved.take]}`);
+  const changedAnything = parts.length > (pair.linkedBy ? 1 : 0);
+  const mirrorTo = [mirror.propstreet ? 'Propstreet' : '', mirror.crm ? 'the CRM' : ''].filter(Boolean);
+  // A new link writes both mirrors anyway: "linked by" says it.
+  if (mirrorTo.length > 0 && !pair.linkedBy)
+    parts.push(
+      changedAnything
+        ? `writes the link back to ${mirrorTo.join(' and ')}`
+        : `the link is missing in ${mirrorTo.join(' and ')}: write it back`,
+    );
+  else if (!changedAnything)
+    parts.push(
+      pair.linkedBy
+        ? 'values already agree'
+        : pair.propstreetEcho
+          ? 'own write echoed from Propstreet: nothing changed'
+          : 'nothing changed since the last sync',
+    );
+  return parts.join('; ');
 }
 
 /**

@@ -12,7 +12,7 @@ import { redactDeep } from '../core/redact.js';
 import type { CrmAdapter } from '../crm/port.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact } from '../propstreet/schema.js';
-import type { Failure, Scope, StateStore } from '../state/port.js';
+import type { ConflictResolution, Failure, Scope, StateStore } from '../state/port.js';
 import { boundResult } from './bounded-result.js';
 import { countPlan, emptyCounts } from './counts.js';
 import { DeleteWindow, deletionKey, formatWindow } from './delete-window.js';
@@ -67,6 +67,15 @@ export interface RunOptions {
 /** Per-scope fact: when (engine clock) the CRM delta behind the stored checkpoint was read. */
 export const CRM_READ_AT = 'crm.checkpointReadAt';
 
+/** Relinked contacts and resolved conflicts read per run; more wait for the next run. */
+const REVISITS_PER_RUN = 1000;
+
+/** Records a person acted on, read by id whatever the checkpoints say. */
+interface Revisit {
+  readonly propstreetIds: readonly string[];
+  readonly crmIds: readonly string[];
+}
+
 /** A run with fewer deletions than this is never stopped by the share rule alone. */
 export const GUARD_MIN_DELETES = 5;
 
@@ -113,6 +122,12 @@ export async function runConnection(
   const knownFailures = new Map<string, Failure>(
     (await store.listFailures(scope)).map((f) => [`${f.side}:${f.recordId}`, f]),
   );
+  const resolutions = new Map<string, Map<string, ConflictResolution>>();
+  const withResolutions = (pair: PairState): PairState => {
+    const id = pair.link?.propstreetId ?? pair.propstreet?.id;
+    const mine = id === undefined ? undefined : resolutions.get(id);
+    return mine ? { ...pair, resolutions: mine } : pair;
+  };
   const refLane = new RefLane({
     propstreet: deps.propstreet,
     store,
@@ -125,8 +140,28 @@ export async function runConnection(
   try {
     await preflight(deps, scope, { dryRun: options.dryRun, rebind: options.rebind === true, log });
     const mapper = await fitMapperToCrm(deps.crm, deps.mapper, log);
-    const collected = await collect(settings, deps, staging, scope, knownFailures, options, invalid, () =>
-      progress('pull'),
+    const resolved = await store.listConflicts(scope, { limit: REVISITS_PER_RUN, resolved: true });
+    const relinked = await store.listTombstones(scope, { limit: REVISITS_PER_RUN, relinked: true });
+    const revisit: Revisit = {
+      propstreetIds: [...new Set([...resolved, ...relinked].map((x) => x.propstreetId))],
+      crmIds: [...new Set(resolved.map((c) => c.crmId))],
+    };
+    for (const c of resolved)
+      if (c.resolution)
+        resolutions.set(
+          c.propstreetId,
+          new Map([...(resolutions.get(c.propstreetId) ?? []), [c.field, c.resolution]]),
+        );
+    const collected = await collect(
+      settings,
+      deps,
+      staging,
+      scope,
+      knownFailures,
+      options,
+      invalid,
+      revisit,
+      () => progress('pull'),
     );
     if (collected.reconciled) notices.set('full-reconcile', collected.reconciled);
     pulled = { propstreet: staging.count('ps'), crm: staging.count('crm') };
@@ -164,7 +199,9 @@ export async function runConnection(
     };
     const plan = (pair: PairState): PairPlan => planPair(pair, settings, mapper, deps.crm.keyProperty);
     const handle = async (pairs: PairState[]) => {
-      const held = options.retryAll ? pairs : pairs.map((p) => holdQuarantined(p, knownFailures));
+      const held = (options.retryAll ? pairs : pairs.map((p) => holdQuarantined(p, knownFailures))).map(
+        withResolutions,
+      );
       const plans = (await completeNewLinks(held, resolverDeps)).map(plan);
       const records: RecordPlan[] = plans.map((pp) =>
         abort?.code === 'MASS_DELETE_GUARD' && pp.plan.action.startsWith('delete')
@@ -342,6 +379,7 @@ async function collect(
   knownFailures: Map<string, Failure>,
   options: RunOptions,
   invalid: ConnectionResult['invalid'][number][],
+  revisit: Revisit,
   tick: () => void,
 ): Promise<Collected> {
   const { store, clock } = deps;
@@ -404,8 +442,14 @@ async function collect(
     const contact = await deps.propstreet.getContact(id);
     if (contact) fresh.push(contact);
   }
+  // What a person acted on is read again, changed or not: contacts relinked (`propsync
+  // relink`), and both sides of pairs with a resolved conflict (`propsync resolve`).
+  for (const id of revisit.propstreetIds) {
+    const contact = await deps.propstreet.getContact(id);
+    if (contact) fresh.push(contact);
+  }
   staging.putPropstreet(fresh);
-  const crmIds = due.filter((f) => f.side === 'crm').map((f) => f.recordId);
+  const crmIds = [...due.filter((f) => f.side === 'crm').map((f) => f.recordId), ...revisit.crmIds];
   if (crmIds.length > 0) staging.putCrm(await deps.crm.readByIds(crmIds));
   return {
     crmFullRead: crmSince === null,

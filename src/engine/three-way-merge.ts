@@ -2,7 +2,7 @@
  * Field-level three-way merge of one linked pair: Propstreet now, CRM now, and the shadow
  * (what both sides held after the last sync). Pure.
  */
-import type { CanonicalValues } from '../state/port.js';
+import type { CanonicalValues, ConflictResolution } from '../state/port.js';
 import type { FieldDirection } from './record-mapper.js';
 import type { ConflictPolicy, Direction, FieldChange, FieldConflict } from './types.js';
 
@@ -18,6 +18,18 @@ export interface MergeInput {
   readonly policy: ConflictPolicy;
   /** For newest-wins: which side changed last. */
   readonly newer: 'propstreet' | 'crm';
+  /** A person's choice per conflicting field (`propsync resolve`): it beats the policy. */
+  readonly resolutions?: ReadonlyMap<string, Pick<ConflictResolution, 'take' | 'value'>> | undefined;
+}
+
+/** Fields each side changed since the shadow (empty for a new link: there is no "since"). */
+export interface SideChanges {
+  /** Changed only in Propstreet. */
+  readonly propstreet: string[];
+  /** Changed only in the CRM. */
+  readonly crm: string[];
+  /** Changed on both sides to the same value: nothing to write. */
+  readonly same: string[];
 }
 
 export interface MergeResult {
@@ -26,6 +38,8 @@ export interface MergeResult {
   readonly conflicts: FieldConflict[];
   /** The shadow to store once both writes succeed. */
   readonly shadow: Record<string, string | null>;
+  /** What changed where since the last sync, whether or not it may flow (the plan's reason). */
+  readonly changed: SideChanges;
 }
 
 const get = (values: CanonicalValues, field: string): string | null => values[field] ?? null;
@@ -35,6 +49,7 @@ export function threeWayMerge(input: MergeInput): MergeResult {
   const toPropstreet: FieldChange[] = [];
   const conflicts: FieldConflict[] = [];
   const shadow: Record<string, string | null> = {};
+  const changed: SideChanges = { propstreet: [], crm: [], same: [] };
   const mayWriteCrm = input.direction !== 'from-crm';
   const mayWritePropstreet = input.direction !== 'to-crm';
 
@@ -49,8 +64,13 @@ export function threeWayMerge(input: MergeInput): MergeResult {
     const crm = readsCrm ? get(input.crm, name) : base;
 
     if (ps === crm) {
+      if (input.shadow !== null && ps !== base) changed.same.push(name);
       shadow[name] = ps;
       continue;
+    }
+    if (input.shadow !== null) {
+      if (ps !== base && crm === base) changed.propstreet.push(name);
+      if (crm !== base && ps === base) changed.crm.push(name);
     }
     let psChanged: boolean;
     let crmChanged: boolean;
@@ -71,6 +91,25 @@ export function threeWayMerge(input: MergeInput): MergeResult {
     else if (crmChanged && !psChanged) winner = 'crm';
     else if (!psChanged && !crmChanged) winner = 'none';
     else {
+      const resolution = input.resolutions?.get(name);
+      if (resolution) {
+        // Both sides get the chosen value; the shadow agrees once both writes succeed.
+        const chosen =
+          resolution.take === 'propstreet' ? ps : resolution.take === 'crm' ? crm : resolution.value;
+        conflicts.push({
+          field: name,
+          propstreet: ps,
+          crm,
+          shadow: base,
+          policy: input.policy,
+          winner: resolution.take === 'value' ? 'none' : resolution.take,
+          resolved: { take: resolution.take, value: chosen },
+        });
+        if (crm !== chosen && writesCrm) toCrm.push({ field: name, before: crm, after: chosen });
+        if (ps !== chosen && writesPs) toPropstreet.push({ field: name, before: ps, after: chosen });
+        shadow[name] = (crm === chosen || writesCrm) && (ps === chosen || writesPs) ? chosen : base;
+        continue;
+      }
       winner = resolveConflict(input.policy, input.newer);
       conflicts.push({ field: name, propstreet: ps, crm, shadow: base, policy: input.policy, winner });
     }
@@ -86,7 +125,7 @@ export function threeWayMerge(input: MergeInput): MergeResult {
       shadow[name] = base;
     }
   }
-  return { toCrm, toPropstreet, conflicts, shadow };
+  return { toCrm, toPropstreet, conflicts, shadow, changed };
 }
 
 function resolveConflict(policy: ConflictPolicy, newer: 'propstreet' | 'crm'): 'propstreet' | 'crm' | 'none' {

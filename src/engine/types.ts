@@ -25,6 +25,11 @@ export interface SyncSettings {
     readonly fromCrm: CrmDeletePolicy;
     /** When the other side's record was edited since the last sync, the delete is a conflict. */
     readonly againstEdit: DeleteAgainstEditPolicy;
+    /**
+     * A contact whose link a CRM deletion or merge ended is created in that CRM again on its
+     * next change (true), or left out until `propsync relink` (false, the default).
+     */
+    readonly recreate?: boolean | undefined;
     /** Abort before deleting when a run would delete more than this share of links… */
     readonly maxShare: number;
     /** …or more than this many records (whichever is hit first). */
@@ -61,6 +66,8 @@ export interface FieldConflict {
   readonly policy: ConflictPolicy;
   /** Which value the policy chose; 'none' under `manual` (both left as they are). */
   readonly winner: 'propstreet' | 'crm' | 'none';
+  /** A person's resolution (`propsync resolve`) applied in this plan: the value both sides get. */
+  readonly resolved?: { readonly take: 'propstreet' | 'crm' | 'value'; readonly value: string | null };
 }
 
 export type RecordAction =
@@ -115,6 +122,11 @@ export interface RecordPlan {
   /** Deletes held back by the mass-delete guard. */
   readonly guarded?: boolean;
   readonly notice?: Notice | undefined;
+  /**
+   * The link ends because the CRM record went away, and a tombstone keeps the contact from
+   * being created in that CRM again (`deletes.recreate: false`): why the link ended.
+   */
+  readonly tombstone?: string;
 }
 
 export interface PlanCounts {

@@ -133,7 +133,8 @@ function recordRow(r: RecordPlan, c: ConnectionPlanReport): string {
   if (r.toCrm.length) parts.push(`<div class="side">→ ${esc(crm)}</div>${changesTable(r.toCrm)}`);
   if (r.toPropstreet.length)
     parts.push(`<div class="side">→ Propstreet</div>${changesTable(r.toPropstreet)}`);
-  if (r.conflicts.length) parts.push(`<div class="side">Conflicts</div>${conflictTable(r.conflicts, crm)}`);
+  if (r.conflicts.length)
+    parts.push(`<div class="side">Conflicts</div>${conflictTable(r, c.result.connection, crm)}`);
   if (r.problems.length) {
     parts.push(
       `<div class="side">Fails validation</div><ul class="problems">${r.problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`,
@@ -162,11 +163,23 @@ function changesTable(list: readonly FieldChange[]): string {
   return `<table class="fields"><tr><th>Field</th><th>Before</th><th>After</th></tr>${rows.join('')}</table>`;
 }
 
-function conflictTable(list: readonly FieldConflict[], crm: string): string {
-  const rows = list.map((k) => {
-    const chosen = k.winner === 'none' ? 'none (both kept)' : k.winner === 'crm' ? crm : 'Propstreet';
-    const won = (side: FieldConflict['winner']) => (k.winner === side ? 'after' : '');
-    return `<tr><td>${esc(k.field)}</td><td>${value(k.propstreet, won('propstreet'))}</td><td>${value(k.crm, won('crm'))}</td><td>${value(k.shadow, 'muted')}</td><td>${esc(k.policy)}</td><td>${esc(chosen)}</td></tr>`;
+function conflictTable(r: RecordPlan, connection: string, crm: string): string {
+  const rows = r.conflicts.map((k) => {
+    const chosen = k.resolved
+      ? `resolved by a person: ${k.resolved.value ?? 'empty'}`
+      : k.winner === 'none'
+        ? 'none (both kept)'
+        : k.winner === 'crm'
+          ? crm
+          : 'Propstreet';
+    const won = (side: FieldConflict['winner']) => (k.winner === side && !k.resolved ? 'after' : '');
+    // A conflict left for a person links to the command that resolves it (`propsync resolve`).
+    const id = `${r.propstreetId}:${k.field}`;
+    const resolve =
+      k.winner === 'none' && !k.resolved && r.propstreetId
+        ? `<div class="resolve" id="conflict-${esc(id)}"><code>propsync resolve &lt;config&gt; ${esc(id)} -c ${esc(connection)} --take propstreet</code> · <code>--take crm</code> · <code>--value …</code></div>`
+        : '';
+    return `<tr><td>${esc(k.field)}</td><td>${value(k.propstreet, won('propstreet'))}</td><td>${value(k.crm, won('crm'))}</td><td>${value(k.shadow, 'muted')}</td><td>${esc(k.policy)}</td><td>${esc(chosen)}${resolve}</td></tr>`;
   });
   return `<table class="fields"><tr><th>Field</th><th>Propstreet</th><th>${esc(crm)}</th><th>Last synced</th><th>Policy</th><th>Chosen</th></tr>${rows.join('')}</table>`;
 }

@@ -129,7 +129,13 @@ function conflicts(list: readonly FieldConflict[], crm: string): string[] {
     `| Field | Propstreet | ${md(crm)} | Last synced | Policy | Chosen |`,
     '|---|---|---|---|---|---|',
     ...list.map((k) => {
-      const chosen = k.winner === 'none' ? 'none (both kept)' : k.winner === 'crm' ? md(crm) : 'Propstreet';
+      const chosen = k.resolved
+        ? `resolved by a person: ${md(formatValue(k.resolved.value))}`
+        : k.winner === 'none'
+          ? 'none (both kept)'
+          : k.winner === 'crm'
+            ? md(crm)
+            : 'Propstreet';
       return `| ${md(k.field)} | ${md(formatValue(k.propstreet))} | ${md(formatValue(k.crm))} | ${md(formatValue(k.shadow))} | ${md(k.policy)} | ${chosen} |`;
     }),
   ];

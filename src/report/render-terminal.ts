@@ -147,7 +147,11 @@ function renderRecord(
   changes(crm, r.toCrm);
   changes('Propstreet', r.toPropstreet);
   for (const k of r.conflicts) {
-    const chosen = k.winner === 'none' ? 'both kept' : `${k.winner === 'crm' ? crm : 'Propstreet'} wins`;
+    const chosen = k.resolved
+      ? `resolved by a person: ${quote(k.resolved.value)}`
+      : k.winner === 'none'
+        ? `both kept (propsync resolve <config> ${r.propstreetId}:${k.field})`
+        : `${k.winner === 'crm' ? crm : 'Propstreet'} wins`;
     lines.push(
       paint(
         'yellow',

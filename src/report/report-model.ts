@@ -53,8 +53,9 @@ export function mapStrings<T>(value: T, fn: (text: string) => string): T {
 }
 
 /** What a report lists: every record but the unchanged ones. */
+/** Records a report lists: all but no-ops, except a no-op that holds a conflict for a person. */
 export function shownRecords(records: readonly RecordPlan[]): RecordPlan[] {
-  return records.filter((r) => r.action !== 'noop');
+  return records.filter((r) => r.action !== 'noop' || r.conflicts.length > 0);
 }
 
 export const ACTION_ORDER: readonly RecordAction[] = [

@@ -103,6 +103,24 @@ async function copyScope(from: StateStore, to: StateStore, scope: Scope, pageSiz
   const meta = await from.listMeta(scope);
   for (const { key, value } of meta) await to.setMeta(scope, key, value);
 
+  // Tombstones keep contacts ended by a CRM deletion from coming back; conflicts carry the
+  // resolutions people made. Both are small (one row per ended link or open conflict).
+  const tombstones = await from.listTombstones(scope, { limit: Number.MAX_SAFE_INTEGER });
+  for (let i = 0; i < tombstones.length; i += pageSize)
+    await to.commit(scope, { upsertTombstones: tombstones.slice(i, i + pageSize) });
+  const conflicts = await from.listConflicts(scope, { limit: Number.MAX_SAFE_INTEGER });
+  const byPair = new Map<string, typeof conflicts>();
+  for (const c of conflicts) byPair.set(c.propstreetId, [...(byPair.get(c.propstreetId) ?? []), c]);
+  const pairs = [...byPair].map(([propstreetId, list]) => ({
+    propstreetId,
+    conflicts: list.map(({ resolution: _, ...open }) => open),
+  }));
+  for (let i = 0; i < pairs.length; i += pageSize)
+    await to.commit(scope, { replaceConflicts: pairs.slice(i, i + pageSize) });
+  for (const c of conflicts)
+    if (c.resolution)
+      await to.resolveConflict(scope, { propstreetId: c.propstreetId, field: c.field }, c.resolution);
+
   // Checkpoints last: a copy cut short then leaves the target re-reading, never skipping.
   const checkpoints: Partial<Record<Side, string>> = {};
   for (const side of SIDES) {

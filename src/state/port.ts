@@ -48,6 +48,47 @@ export interface RunRecord {
   readonly summary: unknown;
 }
 
+/**
+ * A link ended because the CRM record went away (a CRM deletion under `unlink`, a merge into
+ * another contact's record, a delete kept against an edit): the Propstreet contact is not
+ * created in that CRM again unless the tenant sets `deletes.recreate` or a person relinks it.
+ */
+export interface Tombstone {
+  readonly propstreetId: string;
+  /** The CRM record the link ended with. */
+  readonly crmId: string;
+  /** Why the link ended (the plan's reason). */
+  readonly reason: string;
+  readonly endedAt: string;
+  /**
+   * Set by `propsync relink`: the next run reads the contact by id and may pair or create it
+   * again; the tombstone goes once the contact is linked.
+   */
+  readonly relinkedAt: string | null;
+}
+
+/** How a person resolved a conflict (`propsync resolve`), applied by the next run. */
+export interface ConflictResolution {
+  readonly take: 'propstreet' | 'crm' | 'value';
+  /** The value to write to both sides when `take` is 'value'. */
+  readonly value: string | null;
+  readonly at: string;
+}
+
+/** A field changed differently on both sides that no policy resolved (`conflictPolicy: manual`). */
+export interface OpenConflict {
+  readonly propstreetId: string;
+  readonly crmId: string;
+  readonly field: string;
+  readonly propstreet: string | null;
+  readonly crm: string | null;
+  /** The last synced value. */
+  readonly shadow: string | null;
+  /** When a run first found it (kept while it stays open). */
+  readonly since: string;
+  readonly resolution: ConflictResolution | null;
+}
+
 /** Everything one batch's results change, applied in one transaction. */
 export interface StateChanges {
   readonly upsertLinks?: readonly Link[];
@@ -57,6 +98,18 @@ export interface StateChanges {
   readonly upsertFailures?: readonly Failure[];
   readonly clearFailures?: readonly { readonly side: Side; readonly recordId: string }[];
   readonly checkpoints?: Partial<Record<Side, string>>;
+  readonly upsertTombstones?: readonly Tombstone[];
+  /** Tombstones to drop, by Propstreet id. */
+  readonly deleteTombstones?: readonly string[];
+  /**
+   * The open conflicts of these pairs as planned now: rows of the pair not listed go (the
+   * fields agree again, or a resolution was written); listed rows keep `since` and any
+   * resolution.
+   */
+  readonly replaceConflicts?: readonly {
+    readonly propstreetId: string;
+    readonly conflicts: readonly Omit<OpenConflict, 'resolution'>[];
+  }[];
 }
 
 export interface StateStore {
@@ -104,6 +157,24 @@ export interface StateStore {
   releaseLock(scope: Scope, owner: string): Promise<void>;
   /** Who holds the run lock now (expired or not), or null. */
   lockHolder(scope: Scope): Promise<{ owner: string; expiresAt: string } | null>;
+
+  /** Tombstones of these contacts. */
+  tombstonesByPropstreetIds(scope: Scope, ids: readonly string[]): Promise<Tombstone[]>;
+  /** Newest first (`status`, `migrate-state`); `relinked` filters on `relinkedAt` being set. */
+  listTombstones(scope: Scope, options: { limit: number; relinked?: boolean }): Promise<Tombstone[]>;
+  countTombstones(scope: Scope): Promise<number>;
+
+  /** Open conflicts in (Propstreet id, field) order; `resolved` filters on a resolution. */
+  listConflicts(scope: Scope, options: { limit: number; resolved?: boolean }): Promise<OpenConflict[]>;
+  countConflicts(scope: Scope): Promise<number>;
+  /** The open conflicts of these contacts. */
+  conflictsByPropstreetIds(scope: Scope, ids: readonly string[]): Promise<OpenConflict[]>;
+  /** Records (or with null withdraws) a resolution; false when there is no such open conflict. */
+  resolveConflict(
+    scope: Scope,
+    conflict: { propstreetId: string; field: string },
+    resolution: ConflictResolution | null,
+  ): Promise<boolean>;
 
   /** Every scope with state, for `status` and `migrate-state`. */
   listScopes(): Promise<Scope[]>;

@@ -4,7 +4,7 @@
  */
 import type { StateChanges } from './port.js';
 import type { PgSql } from './postgres-sql.js';
-import { asSide, lastByKey, shadowJson, toMs } from './rows.js';
+import { asSide, conflictRowsOf, lastByKey, shadowJson, toMs } from './rows.js';
 
 export type PgStep = [keyof PgSql, unknown[]];
 
@@ -50,6 +50,49 @@ export function planCommit(s: number, c: StateChanges): PgStep[] {
         fails.map((f) => f.quarantined),
         fails.map((f) => f.firstFailedAt),
         fails.map((f) => toMs('nextRetryAt', f.nextRetryAt)),
+      ],
+    ]);
+  }
+  if (c.deleteTombstones?.length) steps.push(['deleteTombstones', [s, c.deleteTombstones]]);
+  const tombs = lastByKey(c.upsertTombstones ?? [], (t) => t.propstreetId);
+  if (tombs.length) {
+    steps.push([
+      'upsertTombstones',
+      [
+        s,
+        tombs.map((t) => t.propstreetId),
+        tombs.map((t) => t.crmId),
+        tombs.map((t) => t.reason),
+        tombs.map((t) => t.endedAt),
+        tombs.map((t) => t.relinkedAt),
+        tombs.map((t) => toMs('endedAt', t.endedAt)),
+      ],
+    ]);
+  }
+  const conflicts = lastByKey(conflictRowsOf(c), (x) => `${x.propstreetId}\u0000${x.field}`);
+  if (c.replaceConflicts?.length) {
+    steps.push([
+      'dropConflictsBut',
+      [
+        s,
+        [...new Set(c.replaceConflicts.map((r) => r.propstreetId))],
+        conflicts.map((x) => x.propstreetId),
+        conflicts.map((x) => x.field),
+      ],
+    ]);
+  }
+  if (conflicts.length) {
+    steps.push([
+      'upsertConflicts',
+      [
+        s,
+        conflicts.map((x) => x.propstreetId),
+        conflicts.map((x) => x.field),
+        conflicts.map((x) => x.crmId),
+        conflicts.map((x) => x.propstreet),
+        conflicts.map((x) => x.crm),
+        conflicts.map((x) => x.shadow),
+        conflicts.map((x) => x.since),
       ],
     ]);
   }

@@ -96,6 +96,38 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    // Renumber freely on merge if another version 3 lands first: nothing refers to the number.
+    version: 3,
+    name: 'tombstones-and-conflicts',
+    sql: (s) => `
+      CREATE TABLE ${s}.tombstones (
+        scope_id integer NOT NULL REFERENCES ${s}.scopes (id),
+        propstreet_id text COLLATE "C" NOT NULL,
+        crm_id text COLLATE "C" NOT NULL,
+        reason text NOT NULL,
+        ended_at text NOT NULL,
+        ended_ms bigint NOT NULL,
+        relinked_at text,
+        PRIMARY KEY (scope_id, propstreet_id)
+      );
+      CREATE INDEX tombstones_recent ON ${s}.tombstones (scope_id, ended_ms DESC);
+      CREATE TABLE ${s}.conflicts (
+        scope_id integer NOT NULL REFERENCES ${s}.scopes (id),
+        propstreet_id text COLLATE "C" NOT NULL,
+        field text COLLATE "C" NOT NULL,
+        crm_id text COLLATE "C" NOT NULL,
+        propstreet_value text,
+        crm_value text,
+        shadow_value text,
+        since text NOT NULL,
+        take text CHECK (take IN ('propstreet', 'crm', 'value')),
+        value text,
+        resolved_at text,
+        PRIMARY KEY (scope_id, propstreet_id, field)
+      );
+    `,
+  },
 ];
 
 /** The schema name as a quoted identifier; names are config, not data, but still checked. */

@@ -2,7 +2,14 @@
  * Every SQL text the PostgreSQL store runs, for one schema. Batches travel as parallel
  * arrays through `unnest`, so a 200-link commit is one statement per table, not 200.
  */
-import { FAILURE_COLUMNS, LINK_COLUMNS, OWN_ETAGS_KEPT, RUN_COLUMNS } from './rows.js';
+import {
+  CONFLICT_COLUMNS,
+  FAILURE_COLUMNS,
+  LINK_COLUMNS,
+  OWN_ETAGS_KEPT,
+  RUN_COLUMNS,
+  TOMBSTONE_COLUMNS,
+} from './rows.js';
 
 export type PgSql = ReturnType<typeof pgSql>;
 
@@ -19,6 +26,8 @@ export function pgSql(s: string) {
          OR EXISTS (SELECT 1 FROM ${s}.failures WHERE scope_id = sc.id)
          OR EXISTS (SELECT 1 FROM ${s}.runs WHERE scope_id = sc.id)
          OR EXISTS (SELECT 1 FROM ${s}.meta WHERE scope_id = sc.id)
+         OR EXISTS (SELECT 1 FROM ${s}.tombstones WHERE scope_id = sc.id)
+         OR EXISTS (SELECT 1 FROM ${s}.conflicts WHERE scope_id = sc.id)
       ORDER BY tenant, connection`,
 
     deleteLinks: `DELETE FROM ${s}.links WHERE scope_id = $1 AND propstreet_id = ANY($2::text[])`,
@@ -97,5 +106,38 @@ export function pgSql(s: string) {
       ON CONFLICT (scope_id, key) DO UPDATE SET value = EXCLUDED.value`,
     deleteMeta: `DELETE FROM ${s}.meta WHERE scope_id = $1 AND key = $2`,
     listMeta: `SELECT key, value FROM ${s}.meta WHERE scope_id = $1 ORDER BY key`,
+
+    deleteTombstones: `DELETE FROM ${s}.tombstones WHERE scope_id = $1 AND propstreet_id = ANY($2::text[])`,
+    upsertTombstones: `INSERT INTO ${s}.tombstones (scope_id, ${TOMBSTONE_COLUMNS}, ended_ms)
+      SELECT $1::integer, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+      ON CONFLICT (scope_id, propstreet_id) DO UPDATE SET crm_id = EXCLUDED.crm_id,
+        reason = EXCLUDED.reason, ended_at = EXCLUDED.ended_at, ended_ms = EXCLUDED.ended_ms,
+        relinked_at = EXCLUDED.relinked_at`,
+    tombstonesByPs: `SELECT ${TOMBSTONE_COLUMNS} FROM ${s}.tombstones
+      WHERE scope_id = $1 AND propstreet_id = ANY($2::text[])`,
+    listTombstones: `SELECT ${TOMBSTONE_COLUMNS} FROM ${s}.tombstones
+      WHERE scope_id = $1 AND ($2::boolean IS NULL OR (relinked_at IS NOT NULL) = $2::boolean)
+      ORDER BY ended_ms DESC, propstreet_id LIMIT $3`,
+    countTombstones: `SELECT count(*)::integer AS n FROM ${s}.tombstones WHERE scope_id = $1`,
+
+    // Rows of the listed pairs that are not among the (pair, field)s kept.
+    dropConflictsBut: `DELETE FROM ${s}.conflicts WHERE scope_id = $1 AND propstreet_id = ANY($2::text[])
+      AND (propstreet_id, field) NOT IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
+    // A conflict found again keeps when it was first found and any resolution made since.
+    upsertConflicts: `INSERT INTO ${s}.conflicts (scope_id, propstreet_id, field, crm_id, propstreet_value,
+        crm_value, shadow_value, since)
+      SELECT $1::integer, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                        $7::text[], $8::text[])
+      ON CONFLICT (scope_id, propstreet_id, field) DO UPDATE SET crm_id = EXCLUDED.crm_id,
+        propstreet_value = EXCLUDED.propstreet_value, crm_value = EXCLUDED.crm_value,
+        shadow_value = EXCLUDED.shadow_value`,
+    listConflicts: `SELECT ${CONFLICT_COLUMNS} FROM ${s}.conflicts
+      WHERE scope_id = $1 AND ($2::boolean IS NULL OR (take IS NOT NULL) = $2::boolean)
+      ORDER BY propstreet_id, field LIMIT $3`,
+    conflictsByPs: `SELECT ${CONFLICT_COLUMNS} FROM ${s}.conflicts
+      WHERE scope_id = $1 AND propstreet_id = ANY($2::text[]) ORDER BY propstreet_id, field`,
+    countConflicts: `SELECT count(*)::integer AS n FROM ${s}.conflicts WHERE scope_id = $1`,
+    resolveConflict: `UPDATE ${s}.conflicts SET take = $4, value = $5, resolved_at = $6
+      WHERE scope_id = $1 AND propstreet_id = $2 AND field = $3`,
   };
 }

@@ -9,9 +9,11 @@ import { planCommit } from './postgres-commit.js';
 import { migratePostgres, quoteSchema } from './postgres-migrations.js';
 import { type PgSql, pgSql } from './postgres-sql.js';
 import {
+  type ConflictRow,
   checkLimit,
   checkScope,
   conflictFrom,
+  conflictFromRow,
   type FailureRow,
   failureFromRow,
   isEmpty,
@@ -20,7 +22,9 @@ import {
   type RunRow,
   runFromRow,
   scopeKey,
+  type TombstoneRow,
   toMs,
+  tombstoneFromRow,
 } from './rows.js';
 
 export interface PostgresStateStoreOptions {
@@ -187,6 +191,55 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
       if (s === undefined) return null;
       const row = (await q<{ owner: string; expires_at: Date }>(pool, 'lockHolder', [s])).rows[0];
       return row ? { owner: row.owner, expiresAt: new Date(row.expires_at).toISOString() } : null;
+    },
+
+    async tombstonesByPropstreetIds(scope, ids) {
+      const s = await findScope(scope);
+      if (s === undefined || ids.length === 0) return [];
+      const { rows } = await q<TombstoneRow>(pool, 'tombstonesByPs', [s, [...new Set(ids)]]);
+      return rows.map(tombstoneFromRow);
+    },
+    async listTombstones(scope, { limit, relinked }) {
+      checkLimit(limit);
+      const s = await findScope(scope);
+      if (s === undefined) return [];
+      const { rows } = await q<TombstoneRow>(pool, 'listTombstones', [s, relinked ?? null, limit]);
+      return rows.map(tombstoneFromRow);
+    },
+    async countTombstones(scope) {
+      const s = await findScope(scope);
+      return s === undefined ? 0 : ((await q<{ n: number }>(pool, 'countTombstones', [s])).rows[0]?.n ?? 0);
+    },
+
+    async listConflicts(scope, { limit, resolved }) {
+      checkLimit(limit);
+      const s = await findScope(scope);
+      if (s === undefined) return [];
+      const { rows } = await q<ConflictRow>(pool, 'listConflicts', [s, resolved ?? null, limit]);
+      return rows.map(conflictFromRow);
+    },
+    async countConflicts(scope) {
+      const s = await findScope(scope);
+      return s === undefined ? 0 : ((await q<{ n: number }>(pool, 'countConflicts', [s])).rows[0]?.n ?? 0);
+    },
+    async conflictsByPropstreetIds(scope, ids) {
+      const s = await findScope(scope);
+      if (s === undefined || ids.length === 0) return [];
+      const { rows } = await q<ConflictRow>(pool, 'conflictsByPs', [s, [...new Set(ids)]]);
+      return rows.map(conflictFromRow);
+    },
+    async resolveConflict(scope, { propstreetId, field }, resolution) {
+      const s = await findScope(scope);
+      if (s === undefined) return false;
+      const values = [
+        s,
+        propstreetId,
+        field,
+        resolution?.take ?? null,
+        resolution?.take === 'value' ? resolution.value : null,
+        resolution?.at ?? null,
+      ];
+      return (await q(pool, 'resolveConflict', values)).rowCount === 1;
     },
 
     async listScopes() {

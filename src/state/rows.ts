@@ -3,7 +3,18 @@
  * byte-identical domain objects and reject the same bad input.
  */
 import { PropsyncError, ValidationError } from '../core/errors.js';
-import type { CanonicalValues, Failure, Link, RunRecord, Scope, Side, StateChanges } from './port.js';
+import type {
+  CanonicalValues,
+  ConflictResolution,
+  Failure,
+  Link,
+  OpenConflict,
+  RunRecord,
+  Scope,
+  Side,
+  StateChanges,
+  Tombstone,
+} from './port.js';
 
 /** How many own-write etags we remember per contact; older ones cannot come back as echoes. */
 export const OWN_ETAGS_KEPT = 5;
@@ -35,6 +46,31 @@ export interface RunRow {
   status: string;
   summary: string | null;
 }
+
+export interface TombstoneRow {
+  propstreet_id: string;
+  crm_id: string;
+  reason: string;
+  ended_at: string;
+  relinked_at: string | null;
+}
+
+export interface ConflictRow {
+  propstreet_id: string;
+  crm_id: string;
+  field: string;
+  propstreet_value: string | null;
+  crm_value: string | null;
+  shadow_value: string | null;
+  since: string;
+  take: string | null;
+  value: string | null;
+  resolved_at: string | null;
+}
+
+export const TOMBSTONE_COLUMNS = 'propstreet_id, crm_id, reason, ended_at, relinked_at';
+export const CONFLICT_COLUMNS =
+  'propstreet_id, crm_id, field, propstreet_value, crm_value, shadow_value, since, take, value, resolved_at';
 
 export const LINK_COLUMNS = 'propstreet_id, crm_id, shadow, propstreet_etag, crm_modified_at, updated_at';
 export const FAILURE_COLUMNS =
@@ -73,6 +109,48 @@ export function runFromRow(r: RunRow): RunRecord {
     status: r.status as RunRecord['status'],
     summary: r.summary === null ? null : JSON.parse(r.summary),
   };
+}
+
+export function tombstoneFromRow(r: TombstoneRow): Tombstone {
+  return {
+    propstreetId: r.propstreet_id,
+    crmId: r.crm_id,
+    reason: r.reason,
+    endedAt: r.ended_at,
+    relinkedAt: r.relinked_at,
+  };
+}
+
+export function conflictFromRow(r: ConflictRow): OpenConflict {
+  return {
+    propstreetId: r.propstreet_id,
+    crmId: r.crm_id,
+    field: r.field,
+    propstreet: r.propstreet_value,
+    crm: r.crm_value,
+    shadow: r.shadow_value,
+    since: r.since,
+    resolution:
+      r.take === null || r.resolved_at === null
+        ? null
+        : { take: asTake(r.take), value: r.value, at: r.resolved_at },
+  };
+}
+
+function asTake(value: string): ConflictResolution['take'] {
+  if (value === 'propstreet' || value === 'crm' || value === 'value') return value;
+  throw new PropsyncError('STATE', `unknown conflict resolution in state: ${value}`);
+}
+
+/** The conflict rows of a replaceConflicts change, flattened (one per pair and field). */
+export function conflictRowsOf(c: StateChanges): Omit<OpenConflict, 'resolution'>[] {
+  return (c.replaceConflicts ?? []).flatMap((r) =>
+    r.conflicts.map((x) => {
+      if (x.propstreetId !== r.propstreetId)
+        throw new ValidationError(`conflict of ${x.propstreetId} listed under ${r.propstreetId}`);
+      return x;
+    }),
+  );
 }
 
 export function shadowJson(link: Link): string | null {
@@ -114,6 +192,9 @@ export function isEmpty(c: StateChanges): boolean {
     !c.ownEtags?.length &&
     !c.upsertFailures?.length &&
     !c.clearFailures?.length &&
+    !c.upsertTombstones?.length &&
+    !c.deleteTombstones?.length &&
+    !c.replaceConflicts?.length &&
     (c.checkpoints === undefined || Object.keys(c.checkpoints).length === 0)
   );
 }

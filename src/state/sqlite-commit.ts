@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { StateChanges } from './port.js';
-import { asSide, OWN_ETAGS_KEPT, shadowJson, toMs } from './rows.js';
+import { asSide, conflictRowsOf, OWN_ETAGS_KEPT, shadowJson, toMs } from './rows.js';
 import type { SqliteStatements } from './sqlite-statements.js';
 
 export function sqliteCommitter(
@@ -41,6 +41,33 @@ export function sqliteCommitter(
         nextMs: toMs('nextRetryAt', f.nextRetryAt),
         q: f.quarantined ? 1 : 0,
         first: f.firstFailedAt,
+      });
+    }
+    if (c.deleteTombstones?.length) q.deleteTombstones.run(s, JSON.stringify(c.deleteTombstones));
+    for (const t of c.upsertTombstones ?? []) {
+      q.upsertTombstone.run({
+        s,
+        p: t.propstreetId,
+        c: t.crmId,
+        reason: t.reason,
+        at: t.endedAt,
+        ms: toMs('endedAt', t.endedAt),
+        relinked: t.relinkedAt,
+      });
+    }
+    const conflictRows = conflictRowsOf(c);
+    for (const r of c.replaceConflicts ?? [])
+      q.dropConflictsBut.run({ s, p: r.propstreetId, keep: JSON.stringify(r.conflicts.map((x) => x.field)) });
+    for (const x of conflictRows) {
+      q.upsertConflict.run({
+        s,
+        p: x.propstreetId,
+        c: x.crmId,
+        f: x.field,
+        ps: x.propstreet,
+        crm: x.crm,
+        shadow: x.shadow,
+        since: x.since,
       });
     }
     for (const [side, value] of Object.entries(c.checkpoints ?? {})) {

@@ -94,6 +94,38 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Renumber freely on merge if another version 3 lands first: nothing refers to the number.
+    version: 3,
+    name: 'tombstones-and-conflicts',
+    sql: `
+      CREATE TABLE tombstones (
+        scope_id INTEGER NOT NULL REFERENCES scopes (id),
+        propstreet_id TEXT NOT NULL,
+        crm_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        ended_at TEXT NOT NULL,
+        ended_ms INTEGER NOT NULL,
+        relinked_at TEXT,
+        PRIMARY KEY (scope_id, propstreet_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX tombstones_recent ON tombstones (scope_id, ended_ms DESC);
+      CREATE TABLE conflicts (
+        scope_id INTEGER NOT NULL REFERENCES scopes (id),
+        propstreet_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        crm_id TEXT NOT NULL,
+        propstreet_value TEXT,
+        crm_value TEXT,
+        shadow_value TEXT,
+        since TEXT NOT NULL,
+        take TEXT CHECK (take IN ('propstreet', 'crm', 'value')),
+        value TEXT,
+        resolved_at TEXT,
+        PRIMARY KEY (scope_id, propstreet_id, field)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies each pending migration once, each in its own write transaction. */

@@ -4,12 +4,16 @@
  */
 import type Database from 'better-sqlite3';
 import {
+  CONFLICT_COLUMNS,
+  type ConflictRow,
   FAILURE_COLUMNS,
   type FailureRow,
   LINK_COLUMNS,
   type LinkRow,
   RUN_COLUMNS,
   type RunRow,
+  TOMBSTONE_COLUMNS,
+  type TombstoneRow,
 } from './rows.js';
 
 type Stmt<P extends unknown[], R = unknown> = Database.Statement<P, R>;
@@ -34,6 +38,27 @@ export interface FailureParams {
   nextMs: number;
   q: number;
   first: string;
+}
+
+export interface TombstoneParams {
+  s: number;
+  p: string;
+  c: string;
+  reason: string;
+  at: string;
+  ms: number;
+  relinked: string | null;
+}
+
+export interface ConflictParams {
+  s: number;
+  p: string;
+  c: string;
+  f: string;
+  ps: string | null;
+  crm: string | null;
+  shadow: string | null;
+  since: string;
 }
 
 export interface SqliteStatements {
@@ -66,6 +91,19 @@ export interface SqliteStatements {
   setMeta: Stmt<[number, string, string]>;
   deleteMeta: Stmt<[number, string]>;
   listMeta: Stmt<[number], { key: string; value: string }>;
+  upsertTombstone: Stmt<[TombstoneParams]>;
+  deleteTombstones: Stmt<[number, string]>;
+  tombstonesByPs: Stmt<[number, string], TombstoneRow>;
+  listTombstones: Stmt<[{ s: number; relinked: number | null; limit: number }], TombstoneRow>;
+  countTombstones: Stmt<[number], { n: number }>;
+  dropConflictsBut: Stmt<[{ s: number; p: string; keep: string }]>;
+  upsertConflict: Stmt<[ConflictParams]>;
+  listConflicts: Stmt<[{ s: number; resolved: number | null; limit: number }], ConflictRow>;
+  countConflicts: Stmt<[number], { n: number }>;
+  conflictsByPs: Stmt<[number, string], ConflictRow>;
+  resolveConflict: Stmt<
+    [{ s: number; p: string; f: string; take: string | null; value: string | null; at: string | null }]
+  >;
 }
 
 export function prepareStatements(db: Database.Database): SqliteStatements {
@@ -80,6 +118,8 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
           OR EXISTS (SELECT 1 FROM failures WHERE scope_id = s.id)
           OR EXISTS (SELECT 1 FROM runs WHERE scope_id = s.id)
           OR EXISTS (SELECT 1 FROM meta WHERE scope_id = s.id)
+          OR EXISTS (SELECT 1 FROM tombstones WHERE scope_id = s.id)
+          OR EXISTS (SELECT 1 FROM conflicts WHERE scope_id = s.id)
        ORDER BY tenant, connection`,
     ),
     upsertLink: db.prepare(
@@ -176,5 +216,52 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     ),
     deleteMeta: db.prepare('DELETE FROM meta WHERE scope_id = ? AND key = ?'),
     listMeta: db.prepare('SELECT key, value FROM meta WHERE scope_id = ? ORDER BY key'),
+    upsertTombstone: db.prepare(
+      `INSERT INTO tombstones (scope_id, ${TOMBSTONE_COLUMNS}, ended_ms)
+       VALUES (@s, @p, @c, @reason, @at, @relinked, @ms)
+       ON CONFLICT (scope_id, propstreet_id) DO UPDATE SET crm_id = excluded.crm_id,
+         reason = excluded.reason, ended_at = excluded.ended_at, ended_ms = excluded.ended_ms,
+         relinked_at = excluded.relinked_at`,
+    ),
+    deleteTombstones: db.prepare(
+      'DELETE FROM tombstones WHERE scope_id = ? AND propstreet_id IN (SELECT value FROM json_each(?))',
+    ),
+    tombstonesByPs: db.prepare(
+      `SELECT ${TOMBSTONE_COLUMNS} FROM tombstones
+       WHERE scope_id = ? AND propstreet_id IN (SELECT value FROM json_each(?))`,
+    ),
+    listTombstones: db.prepare(
+      `SELECT ${TOMBSTONE_COLUMNS} FROM tombstones
+       WHERE scope_id = @s AND (@relinked IS NULL OR (relinked_at IS NOT NULL) = @relinked)
+       ORDER BY ended_ms DESC, propstreet_id LIMIT @limit`,
+    ),
+    countTombstones: db.prepare('SELECT count(*) AS n FROM tombstones WHERE scope_id = ?'),
+    dropConflictsBut: db.prepare(
+      `DELETE FROM conflicts WHERE scope_id = @s AND propstreet_id = @p
+         AND field NOT IN (SELECT value FROM json_each(@keep))`,
+    ),
+    // A conflict found again keeps when it was first found and any resolution made since.
+    upsertConflict: db.prepare(
+      `INSERT INTO conflicts (scope_id, propstreet_id, field, crm_id, propstreet_value, crm_value,
+                              shadow_value, since)
+       VALUES (@s, @p, @f, @c, @ps, @crm, @shadow, @since)
+       ON CONFLICT (scope_id, propstreet_id, field) DO UPDATE SET crm_id = excluded.crm_id,
+         propstreet_value = excluded.propstreet_value, crm_value = excluded.crm_value,
+         shadow_value = excluded.shadow_value`,
+    ),
+    listConflicts: db.prepare(
+      `SELECT ${CONFLICT_COLUMNS} FROM conflicts
+       WHERE scope_id = @s AND (@resolved IS NULL OR (take IS NOT NULL) = @resolved)
+       ORDER BY propstreet_id, field LIMIT @limit`,
+    ),
+    countConflicts: db.prepare('SELECT count(*) AS n FROM conflicts WHERE scope_id = ?'),
+    conflictsByPs: db.prepare(
+      `SELECT ${CONFLICT_COLUMNS} FROM conflicts
+       WHERE scope_id = ? AND propstreet_id IN (SELECT value FROM json_each(?)) ORDER BY propstreet_id, field`,
+    ),
+    resolveConflict: db.prepare(
+      `UPDATE conflicts SET take = @take, value = @value, resolved_at = @at
+       WHERE scope_id = @s AND propstreet_id = @p AND field = @f`,
+    ),
   };
 }

@@ -9,12 +9,14 @@ import {
   checkLimit,
   checkScope,
   conflictFrom,
+  conflictFromRow,
   failureFromRow,
   isEmpty,
   linkFromRow,
   runFromRow,
   scopeKey,
   toMs,
+  tombstoneFromRow,
 } from './rows.js';
 import { sqliteCommitter } from './sqlite-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
@@ -182,6 +184,53 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
       const s = findScope(scope);
       const row = s === undefined ? undefined : st().lockHolder.get(s);
       return row ? { owner: row.owner, expiresAt: new Date(row.expires_ms).toISOString() } : null;
+    },
+
+    async tombstonesByPropstreetIds(scope, ids) {
+      const s = findScope(scope);
+      if (s === undefined || ids.length === 0) return [];
+      return st().tombstonesByPs.all(s, JSON.stringify(ids)).map(tombstoneFromRow);
+    },
+    async listTombstones(scope, { limit, relinked }) {
+      checkLimit(limit);
+      const s = findScope(scope);
+      if (s === undefined) return [];
+      const r = relinked === undefined ? null : relinked ? 1 : 0;
+      return st().listTombstones.all({ s, relinked: r, limit }).map(tombstoneFromRow);
+    },
+    async countTombstones(scope) {
+      const s = findScope(scope);
+      return s === undefined ? 0 : (st().countTombstones.get(s)?.n ?? 0);
+    },
+
+    async listConflicts(scope, { limit, resolved }) {
+      checkLimit(limit);
+      const s = findScope(scope);
+      if (s === undefined) return [];
+      const r = resolved === undefined ? null : resolved ? 1 : 0;
+      return st().listConflicts.all({ s, resolved: r, limit }).map(conflictFromRow);
+    },
+    async countConflicts(scope) {
+      const s = findScope(scope);
+      return s === undefined ? 0 : (st().countConflicts.get(s)?.n ?? 0);
+    },
+    async conflictsByPropstreetIds(scope, ids) {
+      const s = findScope(scope);
+      if (s === undefined || ids.length === 0) return [];
+      return st().conflictsByPs.all(s, JSON.stringify(ids)).map(conflictFromRow);
+    },
+    async resolveConflict(scope, { propstreetId, field }, resolution) {
+      const s = findScope(scope);
+      if (s === undefined) return false;
+      const changed = st().resolveConflict.run({
+        s,
+        p: propstreetId,
+        f: field,
+        take: resolution?.take ?? null,
+        value: resolution?.take === 'value' ? resolution.value : null,
+        at: resolution?.at ?? null,
+      }).changes;
+      return changed === 1;
     },
 
     async listScopes() {

@@ -49,6 +49,7 @@ describe('loadTenantConfig: valid files', () => {
             fromPropstreet: 'archive',
             fromCrm: 'unlink',
             againstEdit: 'keep-edited',
+            recreate: false,
             maxShare: 0.1,
             maxCount: 500,
             window: '24h',

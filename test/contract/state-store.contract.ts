@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Failure, Link, Scope, StateStore } from '../../src/state/port.js';
+import type { Failure, Link, OpenConflict, Scope, StateStore, Tombstone } from '../../src/state/port.js';
 
 export function newScope(connection = 'hubspot', tenant = `t-${randomUUID().slice(0, 8)}`): Scope {
   return { tenant, connection };
@@ -31,6 +31,30 @@ export function aFailure(recordId: string, over: Partial<Failure> = {}): Failure
     nextRetryAt: '2024-05-01T10:00:00.000Z',
     quarantined: false,
     firstFailedAt: '2024-05-01T09:00:00.000Z',
+    ...over,
+  };
+}
+
+export function aTombstone(n: number | string, over: Partial<Tombstone> = {}): Tombstone {
+  return {
+    propstreetId: `ps-${n}`,
+    crmId: `crm-${n}`,
+    reason: 'deleted in the CRM (policy unlink)',
+    endedAt: `2024-05-0${Number(n) % 9 || 1}T10:00:00.000Z`,
+    relinkedAt: null,
+    ...over,
+  };
+}
+
+export function aConflict(n: number | string, field: string, over: Partial<OpenConflict> = {}) {
+  return {
+    propstreetId: `ps-${n}`,
+    crmId: `crm-${n}`,
+    field,
+    propstreet: 'Åsa',
+    crm: 'Asa',
+    shadow: null,
+    since: '2024-05-01T10:00:00.000Z',
     ...over,
   };
 }
@@ -396,6 +420,96 @@ export function describeStateStoreContract(
       await store.setMeta(a, 'checked', null);
       await store.setMeta(newScope(), 'never', null);
       expect(await store.listMeta(a)).toEqual([{ key: 'identity', value: '{"org":"three"}' }]);
+    });
+
+    it('keeps tombstones with the link change that ends them, newest first, until deleted', async () => {
+      const scope = newScope();
+      await store.commit(scope, { upsertLinks: [aLink(1), aLink(2), aLink(3)] });
+      await store.commit(scope, {
+        deleteLinks: ['ps-1', 'ps-2', 'ps-3'],
+        upsertTombstones: [aTombstone(1), aTombstone(3), aTombstone(2)],
+      });
+      expect(await store.countLinks(scope)).toBe(0);
+      expect(await store.countTombstones(scope)).toBe(3);
+      expect((await store.listTombstones(scope, { limit: 2 })).map((t) => t.propstreetId)).toEqual([
+        'ps-3',
+        'ps-2',
+      ]);
+      expect(await store.tombstonesByPropstreetIds(scope, ['ps-2', 'ps-9'])).toEqual([aTombstone(2)]);
+      // relink marks one; a new link drops it in the same commit that creates the link.
+      await store.commit(scope, {
+        upsertTombstones: [aTombstone(2, { relinkedAt: '2024-05-09T00:00:00.000Z' })],
+      });
+      expect(
+        (await store.listTombstones(scope, { limit: 10, relinked: true })).map((t) => t.propstreetId),
+      ).toEqual(['ps-2']);
+      expect(await store.listTombstones(scope, { limit: 10, relinked: false })).toHaveLength(2);
+      await store.commit(scope, { upsertLinks: [aLink(2)], deleteTombstones: ['ps-2', 'ps-unknown'] });
+      expect(await store.tombstonesByPropstreetIds(scope, ['ps-2'])).toEqual([]);
+      expect(await store.countTombstones(newScope())).toBe(0);
+      expect(await store.listScopes()).toContainEqual(scope);
+    });
+
+    it('replaces the open conflicts of a pair, keeping when each was found and its resolution', async () => {
+      const scope = newScope();
+      await store.commit(scope, {
+        replaceConflicts: [
+          { propstreetId: 'ps-1', conflicts: [aConflict(1, 'email'), aConflict(1, 'firstName')] },
+          { propstreetId: 'ps-2', conflicts: [aConflict(2, 'phone', { propstreet: null })] },
+        ],
+      });
+      expect(await store.countConflicts(scope)).toBe(3);
+      const at = '2024-05-02T00:00:00.000Z';
+      expect(
+        await store.resolveConflict(
+          scope,
+          { propstreetId: 'ps-1', field: 'email' },
+          { take: 'crm', value: null, at },
+        ),
+      ).toBe(true);
+      expect(
+        await store.resolveConflict(
+          scope,
+          { propstreetId: 'ps-1', field: 'nope' },
+          { take: 'crm', value: null, at },
+        ),
+      ).toBe(false);
+      await store.resolveConflict(
+        scope,
+        { propstreetId: 'ps-2', field: 'phone' },
+        { take: 'value', value: '+46 8 123', at },
+      );
+      // Found again with new values: `since` and the resolution stay; firstName agrees now.
+      await store.commit(scope, {
+        replaceConflicts: [
+          {
+            propstreetId: 'ps-1',
+            conflicts: [aConflict(1, 'email', { crm: 'Asa2', since: '2024-05-03T00:00:00.000Z' })],
+          },
+        ],
+      });
+      expect(await store.listConflicts(scope, { limit: 10 })).toEqual([
+        {
+          ...aConflict(1, 'email', { crm: 'Asa2' }),
+          resolution: { take: 'crm', value: null, at },
+        },
+        {
+          ...aConflict(2, 'phone', { propstreet: null }),
+          resolution: { take: 'value', value: '+46 8 123', at },
+        },
+      ]);
+      expect(await store.listConflicts(scope, { limit: 10, resolved: false })).toEqual([]);
+      expect((await store.conflictsByPropstreetIds(scope, ['ps-2', 'ps-9'])).map((c) => c.field)).toEqual([
+        'phone',
+      ]);
+      await store.resolveConflict(scope, { propstreetId: 'ps-1', field: 'email' }, null);
+      expect((await store.listConflicts(scope, { limit: 10, resolved: false })).map((c) => c.field)).toEqual([
+        'email',
+      ]);
+      await store.commit(scope, { replaceConflicts: [{ propstreetId: 'ps-2', conflicts: [] }] });
+      expect(await store.listConflicts(scope, { limit: 1 })).toHaveLength(1);
+      expect(await store.countConflicts(scope)).toBe(1);
+      expect(await store.listConflicts(newScope(), { limit: 1 })).toEqual([]);
     });
   });
 }

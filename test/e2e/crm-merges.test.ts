@@ -84,13 +84,17 @@ describe('CRM merges of linked records', () => {
       await e.run();
       expect(writes(e.sb)).toEqual(settled);
 
-      // An edit of the other contact later does not create the person again in HubSpot.
+      // An edit of the other contact later does not create the person again in HubSpot: the
+      // merge left a tombstone, as a CRM deletion does.
       e.sb.propstreet.editAsUser(other, { firstName: 'Later' });
       const later = (await e.run()).connections[0]!;
       expect(later.records.find((r) => r.propstreetId === other)).toMatchObject({
         action: 'skip',
-        reason: expect.stringContaining(`merged in the CRM: its record ${otherRecord} is now ${merged}`),
+        reason: expect.stringContaining(`its link to CRM record ${otherRecord} ended `),
       });
+      expect(later.records.find((r) => r.propstreetId === other)?.reason).toContain(
+        `(merged in the CRM into ${merged}: the link ends, the contact is left as it is)`,
+      );
       expect(hs.dump().filter((x) => !x.archived)).toHaveLength(2);
     },
   );

@@ -136,4 +136,23 @@ describe('threeWayMerge', () => {
     expect(r.toPropstreet).toEqual([]);
     expect(r.shadow.firstName).toBe('Ann');
   });
+
+  it("applies a person's resolution to a conflict, writing only the side that differs", () => {
+    const both = { ...shadow, firstName: 'Anna' };
+    const r = threeWayMerge(
+      input({
+        shadow,
+        propstreet: both,
+        crm: { ...shadow, firstName: 'Annie' },
+        policy: 'manual',
+        resolutions: new Map([['firstName', { take: 'propstreet' as const, value: null }]]),
+      }),
+    );
+    expect(r.toCrm).toEqual([{ field: 'firstName', before: 'Annie', after: 'Anna' }]);
+    expect(r.toPropstreet).toEqual([]);
+    expect(r.conflicts).toMatchObject([
+      { field: 'firstName', winner: 'propstreet', resolved: { take: 'propstreet', value: 'Anna' } },
+    ]);
+    expect(r.shadow.firstName).toBe('Anna');
+  });
 });

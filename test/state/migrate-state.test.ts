@@ -3,7 +3,7 @@ import { migrateState } from '../../src/state/migrate-state.js';
 import type { StateStore } from '../../src/state/port.js';
 import { createPostgresStateStore } from '../../src/state/postgres-store.js';
 import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
-import { aFailure, aLink, newScope } from '../contract/state-store.contract.js';
+import { aConflict, aFailure, aLink, aTombstone, newScope } from '../contract/state-store.contract.js';
 import { dropSchema, TEST_DATABASE_URL, testSchemaName } from './pg-test-db.js';
 
 describe('migrateState SQLite → PostgreSQL', () => {
@@ -36,6 +36,15 @@ describe('migrateState SQLite → PostgreSQL', () => {
     await from.startRun(a, { id: 'r2', startedAt: '2024-05-01T11:00:00.000Z', dryRun: true });
     await from.commit(b, { upsertLinks: [aLink(1, { crmId: '003XYZ' })], checkpoints: { crm: 'sf' } });
     await from.setMeta(b, 'bound-to', '{"crm":"portal 42"}');
+    await from.commit(b, {
+      upsertTombstones: [aTombstone(7), aTombstone(8, { relinkedAt: '2024-05-09T00:00:00.000Z' })],
+      replaceConflicts: [{ propstreetId: 'ps-1', conflicts: [aConflict(1, 'email'), aConflict(1, 'phone')] }],
+    });
+    await from.resolveConflict(
+      b,
+      { propstreetId: 'ps-1', field: 'phone' },
+      { take: 'value', value: '+46 8 1', at: '2024-05-09T00:00:00.000Z' },
+    );
   });
   afterAll(async () => {
     await from?.close();
@@ -56,6 +65,9 @@ describe('migrateState SQLite → PostgreSQL', () => {
     expect(await to.listOwnEtags(a, { limit: 10 })).toEqual(await from.listOwnEtags(a, { limit: 10 }));
     expect(await to.getCheckpoint(b, 'crm')).toBe('sf');
     expect(await to.listMeta(b)).toEqual([{ key: 'bound-to', value: '{"crm":"portal 42"}' }]);
+    expect(await to.listTombstones(b, { limit: 10 })).toEqual(await from.listTombstones(b, { limit: 10 }));
+    expect(await to.listConflicts(b, { limit: 10 })).toEqual(await from.listConflicts(b, { limit: 10 }));
+    expect((await to.listConflicts(b, { limit: 10, resolved: true })).map((c) => c.field)).toEqual(['phone']);
     expect(await to.listScopes()).toEqual(expect.arrayContaining([a, b]));
   });
 

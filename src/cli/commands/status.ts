@@ -31,6 +31,10 @@ export function registerStatus(program: Command): void {
             failures: failures.filter((f) => !f.quarantined),
             quarantined: failures.filter((f) => f.quarantined),
             runs: (await store.listRuns(scope, Number(flags.runs) || 5)).map(summariseRun),
+            tombstones: {
+              count: await store.countTombstones(scope),
+              newest: await store.listTombstones(scope, { limit: TOMBSTONES_SHOWN }),
+            },
           });
         }
         const status = { tenant: config.tenant, connections };
@@ -45,6 +49,14 @@ export function registerStatus(program: Command): void {
             lines.push(
               `    ${f.quarantined ? 'quarantined' : 'failing'} ${f.side}:${f.recordId} (${f.attempts}x): ${f.lastError}`,
             );
+          if (c.tombstones.count > 0)
+            lines.push(
+              `    tombstones: ${c.tombstones.count} contacts not created in the CRM again (\`propsync relink\` lifts one)`,
+            );
+          for (const t of c.tombstones.newest)
+            lines.push(
+              `    tombstone ${t.propstreetId} (was ${t.crmId}, ${t.endedAt})${t.relinkedAt ? ' relinked, pairs on the next run' : ''}: ${t.reason}`,
+            );
           for (const r of c.runs)
             lines.push(`    run ${r.startedAt} ${r.status}${r.finishedAt ? '' : ' (running)'}`);
         }
@@ -54,6 +66,8 @@ export function registerStatus(program: Command): void {
       }
     });
 }
+
+const TOMBSTONES_SHOWN = 5;
 
 function summariseRun(r: RunRecord) {
   return { id: r.id, startedAt: r.startedAt, finishedAt: r.finishedAt, status: r.status };

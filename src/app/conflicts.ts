@@ -1,0 +1,97 @@
+/**
+ * Conflicts a person resolves: `propsync conflicts` lists the open ones (the state store keeps
+ * them, as the last real run that read each pair planned them: a quiet rerun does not lose
+ * them), `propsync resolve` records a choice that the next run applies through the same plan.
+ */
+import type { TenantConfig } from '../config/index.js';
+import type { Clock } from '../core/clock.js';
+import { ValidationError } from '../core/errors.js';
+import type { ConflictResolution, OpenConflict, StateStore } from '../state/port.js';
+
+/** A conflict's id on the command line: `<propstreetId>:<field>`. */
+export const conflictId = (c: { propstreetId: string; field: string }) => `${c.propstreetId}:${c.field}`;
+
+export function parseConflictId(id: string): { propstreetId: string; field: string } {
+  // Field names have no colon; a Propstreet id might.
+  const at = id.lastIndexOf(':');
+  if (at <= 0 || at === id.length - 1)
+    throw new ValidationError(
+      `conflict id ${id}: expected <propstreetId>:<field> (see \`propsync conflicts\`)`,
+      {
+        conflict: [id],
+      },
+    );
+  return { propstreetId: id.slice(0, at), field: id.slice(at + 1) };
+}
+
+export interface ListedConflict extends OpenConflict {
+  readonly id: string;
+  readonly connection: string;
+}
+
+function connectionsOf(config: TenantConfig, only: readonly string[] | undefined): string[] {
+  const known = config.connections.map((c) => c.name);
+  const names = only?.length ? [...only] : known;
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0)
+    throw new ValidationError(`--connection ${unknown.join(', ')}: expected one of ${known.join(', ')}`, {
+      connection: unknown,
+    });
+  return names;
+}
+
+export async function listOpenConflicts(
+  config: TenantConfig,
+  store: StateStore,
+  options: { readonly connections?: readonly string[]; readonly limit: number },
+): Promise<{ total: number; conflicts: ListedConflict[] }> {
+  let total = 0;
+  const conflicts: ListedConflict[] = [];
+  for (const connection of connectionsOf(config, options.connections)) {
+    const scope = { tenant: config.tenant, connection };
+    total += await store.countConflicts(scope);
+    for (const c of await store.listConflicts(scope, { limit: options.limit }))
+      conflicts.push({ ...c, id: conflictId(c), connection });
+  }
+  return { total, conflicts: conflicts.slice(0, options.limit) };
+}
+
+export type Choice =
+  | { readonly take: 'propstreet' | 'crm' }
+  | { readonly take: 'value'; readonly value: string | null };
+
+/** Records (or with null withdraws) a person's choice; the next run applies it. */
+export async function resolveOpenConflict(
+  config: TenantConfig,
+  store: StateStore,
+  id: string,
+  choice: Choice | null,
+  options: { readonly connections?: readonly string[]; readonly clock: Clock },
+): Promise<ListedConflict> {
+  const key = parseConflictId(id);
+  const found: ListedConflict[] = [];
+  for (const connection of connectionsOf(config, options.connections)) {
+    const scope = { tenant: config.tenant, connection };
+    const open = await store.conflictsByPropstreetIds(scope, [key.propstreetId]);
+    const hit = open.find((c) => c.field === key.field);
+    if (hit) found.push({ ...hit, id, connection });
+  }
+  if (found.length === 0)
+    throw new ValidationError(`no open conflict ${id} (see \`propsync conflicts\`)`, { conflict: [id] });
+  if (found.length > 1)
+    throw new ValidationError(
+      `conflict ${id} is open in ${found.map((f) => f.connection).join(' and ')}: choose one with -c`,
+      { conflict: [id] },
+    );
+  const target = found[0]!;
+  const resolution: ConflictResolution | null =
+    choice === null
+      ? null
+      : {
+          take: choice.take,
+          value: choice.take === 'value' ? choice.value : null,
+          at: options.clock.now().toISOString(),
+        };
+  await store.resolveConflict({ tenant: config.tenant, connection: target.connection }, key, resolution);
+  return { ...target, resolution };
+}

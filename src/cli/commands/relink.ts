@@ -1,0 +1,36 @@
+/** `propsync relink`: let a contact that a CRM deletion or merge unlinked be paired again. */
+import type { Command } from 'commander';
+
+export function registerRelink(program: Command): void {
+  program
+    .command('relink')
+    .description('let the next run pair (or create) again a contact whose link a CRM deletion or merge ended')
+    .argument('<config>', 'tenant config file (YAML)')
+    .argument('<propstreetId>', 'the Propstreet contact id (see `propsync status`)')
+    .option('-c, --connection <name...>', 'only these connections (default: every one with a tombstone)')
+    .option('--json', 'print one JSON object')
+    .action(
+      async (configPath: string, propstreetId: string, flags: { connection?: string[]; json?: boolean }) => {
+        const { openTenantStore } = await import('../../app/open-store.js');
+        const { relinkContact } = await import('../../app/relink.js');
+        const { loadTenantConfig } = await import('../../config/index.js');
+        const { systemClock } = await import('../../core/clock.js');
+        const { printJson } = await import('../output.js');
+        const config = await loadTenantConfig(configPath);
+        const store = await openTenantStore(config);
+        try {
+          const relinked = await relinkContact(config, store, propstreetId, {
+            ...(flags.connection ? { connections: flags.connection } : {}),
+            clock: systemClock,
+          });
+          if (flags.json) return printJson({ tenant: config.tenant, propstreetId, relinked });
+          for (const r of relinked)
+            process.stdout.write(
+              `${r.connection}: ${propstreetId} (was CRM record ${r.crmId}: ${r.reason}) is paired or created again on the next run\n`,
+            );
+        } finally {
+          await store.close();
+        }
+      },
+    );
+}
