@@ -17,6 +17,7 @@ export function toSyncSettings(config: TenantConfig, connection: ConnectionConfi
       fromPropstreet: c.deletes.fromPropstreet,
       fromCrm: c.deletes.fromCrm,
       againstEdit: c.deletes.againstEdit,
+      recreate: c.deletes.recreate,
       maxShare: c.deletes.maxShare,
       maxCount: c.deletes.maxCount,
       windowMs: durationMs(c.deletes.window),
