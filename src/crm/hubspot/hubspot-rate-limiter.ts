@@ -22,7 +22,13 @@ export class HubSpotRateLimiter {
   private max: number;
   private intervalMs: number;
   private readonly searchPerSecond: number;
-  private readonly starts: Record<Bucket, number[]> = { general: [], search: [] };
+  /**
+   * Calls in each bucket's window, oldest first: a call counts from its start until it is
+   * settled, then from its end. The server counts a call when it arrives, which may be long
+   * after its start on a busy machine or network; its end is never earlier than its arrival,
+   * so a window measured from the ends never admits a call the server would still count.
+   */
+  private readonly calls: Record<Bucket, { t: number; settled: boolean }[]> = { general: [], search: [] };
   private readonly pausedUntil: Record<Bucket, number> = { general: 0, search: 0 };
   private othersUsage = { count: 0, until: 0 };
   daily: { limit: number; remaining: number } | undefined;
@@ -42,11 +48,21 @@ export class HubSpotRateLimiter {
       const now = this.clock.now().getTime();
       const wait = this.waitMs(bucket, now);
       if (wait <= 0) {
-        this.starts[bucket].push(now);
+        this.calls[bucket].push({ t: now, settled: false });
         return;
       }
       await this.clock.sleep(wait, signal);
     }
+  }
+
+  /** A call of this bucket ended (answered or not): from now on it counts from its end. */
+  settle(bucket: Bucket): void {
+    const list = this.calls[bucket];
+    const open = list.find((c) => !c.settled);
+    if (!open) return;
+    open.t = this.clock.now().getTime();
+    open.settled = true;
+    list.sort((a, b) => a.t - b.t);
   }
 
   /** After a 429: nothing in the bucket starts for `ms`. */
@@ -78,12 +94,11 @@ export class HubSpotRateLimiter {
   }
 
   private inWindow(bucket: Bucket, now: number): number {
-    const list = this.starts[bucket];
     const from = now - this.windowMs(bucket);
-    let i = 0;
-    while (i < list.length && (list[i] ?? 0) <= from) i++;
-    if (i > 0) list.splice(0, i);
-    return list.length;
+    // A call still in flight stays counted however old its start: it may not have arrived yet.
+    const kept = this.calls[bucket].filter((c) => !c.settled || c.t > from);
+    this.calls[bucket] = kept;
+    return kept.length;
   }
 
   private waitMs(bucket: Bucket, now: number): number {
@@ -93,8 +108,9 @@ export class HubSpotRateLimiter {
     const budget = Math.max(1, (bucket === 'search' ? this.searchPerSecond : this.max) - others);
     const used = this.inWindow(bucket, now);
     if (used < budget) return 0;
-    const oldest = this.starts[bucket][used - budget] ?? now;
-    const untilFree = oldest + this.windowMs(bucket) - now + 1;
+    const oldest = this.calls[bucket][used - budget]?.t ?? now;
+    // An unsettled call frees its place only when it ends: look again shortly.
+    const untilFree = Math.max(oldest + this.windowMs(bucket) - now + 1, 10);
     return bucket === 'general' && others > 0
       ? Math.min(untilFree, this.othersUsage.until - now + 1)
       : untilFree;

@@ -169,6 +169,8 @@ export class HubSpotTransport {
       if (error instanceof RateLimitedError && error.code === 'RATE_LIMITED')
         limiter.pause(bucket, error.retryAfterMs ?? 1_000);
       throw error;
+    } finally {
+      limiter.settle(bucket);
     }
   }
 

@@ -46,6 +46,16 @@ describe('HubSpot rate limits, retries and failures', () => {
     expect(adapter.usage().calls.write).toBe(2);
   });
 
+  it('counts a call until it ends, so calls that arrive late draw no 429 (search at 5 per second)', async () => {
+    const adapter = await start({ ...FAST, searchPerSecond: 5 }, { searchPerSecond: 5 });
+    // Each answer comes 0–400 ms late: an early call may reach HubSpot after a later one.
+    fake?.http.faults.setLatency(0, 400);
+    await Promise.all(Array.from({ length: 16 }, (_, i) => adapter.findByEmails([`late${i}@x.example.com`])));
+    const searches = log().filter((r) => r.path.endsWith('/search'));
+    expect(searches).toHaveLength(16);
+    expect(searches.filter((r) => r.status === 429)).toEqual([]);
+  });
+
   it('recovers from a real ten-secondly 429 when another client used up the interval', async () => {
     const adapter = await start({ rateLimit: { max: 5, intervalMs: 400 }, searchPerSecond: 100 });
     for (let i = 0; i < 5; i++)
