@@ -43,41 +43,196 @@ table.fields th, table.fields td { padding: 2px 6px; }
 .problems { color: var(--delete); margin: 4px 0; padding-left: 18px; }
 .notes { color: var(--muted); font-size: 12px; }
 .notices { color: var(--warn); margin: 4px 0; padding-left: 18px; }
-tr.rec > td { padding-top: 8px; padding-bottom: 8px; }
 .ids { color: var(--muted); font-size: 12px; }
+.summaries { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 16px; margin: 16px 0; }
+.summary h3 { font-size: 15px; margin: 0 0 6px; }
+.summary button { font: inherit; padding: 3px 10px; border: 1px solid var(--line); border-radius: 999px;
+  background: var(--soft); cursor: pointer; margin: 0 4px 4px 0; }
+.summary button[aria-pressed="true"] { background: var(--fg); color: var(--bg); border-color: var(--fg); }
+#records { position: relative; height: 70vh; overflow-y: auto; border-bottom: 1px solid var(--line); }
+#records .spacer { position: relative; }
+.rec { display: grid; grid-template-columns: 110px 190px minmax(0, 1.4fr) minmax(0, 1fr) minmax(0, 1.2fr);
+  gap: 8px; height: 44px; padding: 3px 8px; border-bottom: 1px solid var(--line); overflow: hidden;
+  cursor: pointer; position: absolute; left: 0; right: 0; }
+.rec > span { overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
+.rec:hover, .rec.open { background: var(--soft); }
+.rec.head { position: static; height: auto; background: var(--soft); font-weight: 600; cursor: default; margin-top: 8px; }
+#detail { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; margin: 10px 0; }
+#detail h3 { margin: 0 0 4px; font-size: 16px; }
 `;
 
-/** Filters rows by text, action tag and connection; reads only the DOM, never data in script. */
+/**
+ * Draws the records from the page's JSON block as a virtual list (only the rows in view are
+ * in the DOM), filters them by text, action tag, connection, field and reason, and shows one
+ * record's changes on click. Data only ever reaches the page through `textContent`.
+ */
 export const REPORT_SCRIPT = `
 (function () {
-  var rows = Array.prototype.slice.call(document.querySelectorAll('tr.rec'));
+  var ROW = 44;
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var S = data.strings, recs = data.records, conns = data.connections;
+  var list = document.getElementById('records');
   var input = document.getElementById('filter');
   var count = document.getElementById('shown');
-  var state = { tag: 'all', connection: 'all' };
+  var detail = document.getElementById('detail');
+  var state = { tag: 'all', connection: 'all', field: 'all', reason: 'all' };
+  var view = [], open = -1, hay = null;
+  var spacer = document.createElement('div');
+  spacer.className = 'spacer';
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+  function parts(r, i) { return r[i] || []; }
+  function ids(r) {
+    var out = [];
+    if (r[3]) out.push('Propstreet ' + r[3]);
+    if (r[4]) out.push(conns[r[0]].crm + ' ' + r[4]);
+    return out.join(' \\u21c4 ');
+  }
+  function fields(r) {
+    var f = [];
+    [7, 8, 9].forEach(function (i) { parts(r, i).forEach(function (c) { f.push(S[c[0]]); }); });
+    return f;
+  }
+  // Lower-cased text per record, built once on the first search (not before the first paint).
+  function haystack() {
+    if (hay) return hay;
+    hay = new Array(recs.length);
+    for (var i = 0; i < recs.length; i++) {
+      var r = recs[i], t = [conns[r[0]].name, S[r[1]], r[2], ids(r), S[r[5]], S[r[6]]];
+      [7, 8].forEach(function (k) { parts(r, k).forEach(function (c) { t.push(S[c[0]], c[1], c[2]); }); });
+      parts(r, 9).forEach(function (c) { t.push(S[c[0]], c[1], c[2], c[3], S[c[4]], c[5], c[7]); });
+      t.push(parts(r, 10).join(' '), r[11] || '');
+      hay[i] = t.join(' ').toLowerCase();
+    }
+    return hay;
+  }
+  function matches(i, q) {
+    var r = recs[i];
+    if (state.tag !== 'all' && (' ' + S[r[6]] + ' ').indexOf(' ' + state.tag + ' ') < 0) return false;
+    if (state.connection !== 'all' && conns[r[0]].name !== state.connection) return false;
+    if (state.reason !== 'all' && S[r[5]] !== state.reason) return false;
+    if (state.field !== 'all' && fields(r).indexOf(state.field) < 0) return false;
+    return q === '' || hay[i].indexOf(q) >= 0;
+  }
   function apply() {
     var q = input.value.trim().toLowerCase();
-    var shown = 0;
-    rows.forEach(function (row) {
-      var ok = (state.tag === 'all' || row.getAttribute('data-tags').split(' ').indexOf(state.tag) >= 0) &&
-        (state.connection === 'all' || row.getAttribute('data-connection') === state.connection) &&
-        (q === '' || row.textContent.toLowerCase().indexOf(q) >= 0);
-      row.hidden = !ok;
-      if (ok) shown++;
-    });
-    count.textContent = shown + ' of ' + rows.length + ' records';
+    if (q !== '') haystack();
+    view = [];
+    for (var i = 0; i < recs.length; i++) if (matches(i, q)) view.push(i);
+    count.textContent = view.length + ' of ' + recs.length + ' records';
+    spacer.style.height = view.length * ROW + 'px';
+    list.scrollTop = 0;
+    draw();
   }
+  function row(i, top) {
+    var r = recs[i], e = el('div', 'rec' + (i === open ? ' open' : ''));
+    e.setAttribute('role', 'listitem');
+    e.setAttribute('data-index', String(i));
+    e.setAttribute('data-tags', S[r[6]]);
+    e.setAttribute('data-connection', conns[r[0]].name);
+    e.style.top = top + 'px';
+    e.appendChild(el('span', '', conns[r[0]].name));
+    var a = el('span');
+    a.appendChild(el('span', 'badge a-' + S[r[1]], S[r[1]]));
+    if (S[r[6]].split(' ').indexOf('guarded') >= 0) a.appendChild(el('span', 'badge guarded', 'guarded'));
+    e.appendChild(a);
+    var who = el('span');
+    who.appendChild(el('div', 'label', r[2]));
+    who.appendChild(el('div', 'ids', ids(r)));
+    e.appendChild(who);
+    e.appendChild(el('span', '', S[r[5]]));
+    var f = fields(r), p = parts(r, 10).length;
+    e.appendChild(el('span', 'muted', (f.length ? f.join(', ') : '') + (p ? (f.length ? ' \\u00b7 ' : '') + p + ' problem(s)' : '')));
+    return e;
+  }
+  function draw() {
+    var first = Math.max(0, Math.floor(list.scrollTop / ROW) - 5);
+    var last = Math.min(view.length, Math.ceil((list.scrollTop + list.clientHeight) / ROW) + 5);
+    var rows = [];
+    for (var k = first; k < last; k++) rows.push(row(view[k], k * ROW));
+    spacer.replaceChildren.apply(spacer, rows);
+  }
+  function value(v, cls) {
+    return v === null || v === undefined ? el('span', 'empty', 'empty') : el('span', cls, v);
+  }
+  function table(head, rows) {
+    var t = el('table', 'fields'), h = el('tr');
+    head.forEach(function (x) { h.appendChild(el('th', '', x)); });
+    t.appendChild(h);
+    rows.forEach(function (cells) {
+      var tr = el('tr');
+      cells.forEach(function (c) { var td = el('td'); td.appendChild(c); tr.appendChild(td); });
+      t.appendChild(tr);
+    });
+    return t;
+  }
+  function changes(list) {
+    return table(['Field', 'Before', 'After'], list.map(function (c) {
+      return [el('span', '', S[c[0]]), value(c.length > 2 ? c[2] : null, 'before'), value(c[1], 'after')];
+    }));
+  }
+  function show(i) {
+    var r = recs[i], c = conns[r[0]], out = [];
+    open = i;
+    out.push(el('h3', '', r[2]));
+    out.push(el('div', 'ids', c.name + ' \\u00b7 ' + S[r[1]] + ' \\u00b7 ' + ids(r) + ' \\u00b7 ' + S[r[5]]));
+    if (parts(r, 7).length) out.push(el('div', 'side', '\\u2192 ' + c.crm), changes(r[7]));
+    if (parts(r, 8).length) out.push(el('div', 'side', '\\u2192 Propstreet'), changes(r[8]));
+    if (parts(r, 9).length) {
+      out.push(el('div', 'side', 'Conflicts'), table(['Field', 'Propstreet', c.crm, 'Last synced', 'Policy', 'Chosen'],
+        r[9].map(function (k) {
+          var chosen = el('span', '', k[5]);
+          if (k[7]) {
+            var res = el('div', 'resolve');
+            res.id = 'conflict-' + k[7];
+            res.appendChild(el('code', '', 'propsync resolve <config> ' + k[7] + ' -c ' + c.name + ' --take propstreet'));
+            res.appendChild(document.createTextNode(' \\u00b7 '));
+            res.appendChild(el('code', '', '--take crm'));
+            res.appendChild(document.createTextNode(' \\u00b7 '));
+            res.appendChild(el('code', '', '--value \\u2026'));
+            chosen.appendChild(res);
+          }
+          return [el('span', '', S[k[0]]), value(k[1], k[6] === 'propstreet' ? 'after' : ''),
+            value(k[2], k[6] === 'crm' ? 'after' : ''), value(k[3], 'muted'), el('span', '', S[k[4]]), chosen];
+        })));
+    }
+    if (parts(r, 10).length) {
+      var ul = el('ul', 'problems');
+      r[10].forEach(function (p) { ul.appendChild(el('li', '', p)); });
+      out.push(el('div', 'side', 'Fails validation'), ul);
+    }
+    if (r[11]) out.push(el('div', 'notes', r[11]));
+    detail.replaceChildren.apply(detail, out);
+    detail.hidden = false;
+    draw();
+  }
+  list.addEventListener('scroll', function () { window.requestAnimationFrame(draw); });
+  list.addEventListener('click', function (ev) {
+    var e = ev.target.closest('.rec');
+    if (e) show(Number(e.getAttribute('data-index')));
+  });
   document.querySelectorAll('button[data-group]').forEach(function (button) {
     button.addEventListener('click', function () {
       var group = button.getAttribute('data-group');
-      state[group] = button.getAttribute('data-value');
+      var value = button.getAttribute('data-value');
+      // A summary entry clicked a second time lets go of its filter.
+      if (group !== 'tag' && group !== 'connection' && state[group] === value) value = 'all';
+      state[group] = value;
       document.querySelectorAll('button[data-group="' + group + '"]').forEach(function (b) {
-        b.setAttribute('aria-pressed', String(b === button));
+        b.setAttribute('aria-pressed', String(b.getAttribute('data-value') === value));
       });
       apply();
     });
   });
   input.addEventListener('input', apply);
-  apply();
+  if (recs.length) {
+    list.replaceChildren(spacer);
+    apply();
+  }
 })();
 `;
 

@@ -1,7 +1,10 @@
 /**
- * One self-contained HTML file: inline style and script, no external assets. Data is
- * embedded as escaped HTML (never as script), every value through `esc()`, and the page's
- * CSP only allows our own style and script by hash, so hostile names stay text.
+ * One self-contained HTML file: inline style and script, no external assets. The summaries
+ * and cards are escaped HTML (every value through `esc()`); the records are one compact JSON
+ * block (`<script type="application/json">`, never run, `<` written as `\u003c` so no value
+ * can close it) that the script draws as a virtual list with `textContent` only. The page's
+ * CSP allows our own style and script by hash, so hostile names stay text. At 100k records
+ * the page stays small and quick because only the rows in view exist in the DOM.
  */
 import type { FieldChange, FieldConflict, RecordPlan } from '../engine/types.js';
 import { REPORT_CSP, REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
@@ -11,14 +14,17 @@ import {
   callSummaries,
   countLines,
   crmName,
+  fieldSummary,
+  mapStrings,
   noticesTitle,
   type PlanReport,
   prepareReport,
-  recordIds,
+  reasonSummary,
   recordNotes,
   recordTags,
   reportTitle,
   shownRecords,
+  tally,
 } from './report-model.js';
 import { visibleControlsKeepingLayout } from './visible-text.js';
 
@@ -35,12 +41,19 @@ export function esc(text: string): string {
   return visibleControlsKeepingLayout(text).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
+/** Summary lists longer than this show their top entries; the filter box reaches the rest. */
+const SUMMARY_TOP = 30;
+
 export function renderHtml(input: PlanReport): string {
   const report = prepareReport(input);
-  const rows = report.connections.flatMap((c) => shownRecords(c.records).map((r) => recordRow(r, c)));
-  const tags = new Set(report.connections.flatMap((c) => shownRecords(c.records).flatMap(recordTags)));
-  const tagButtons = [...ACTION_ORDER, 'conflict', 'merge', 'guarded', 'problem'].filter((t) => tags.has(t));
+  const shown = report.connections.map((c) => shownRecords(c.records));
+  const all = shown.flat();
+  const tagCounts = new Map(tally(all.flatMap(recordTags)));
+  const tagButtons = [...ACTION_ORDER, 'conflict', 'merge', 'guarded', 'problem'].filter((t) =>
+    tagCounts.has(t),
+  );
   const title = reportTitle(report);
+  const data = embedData(reportData(report.connections, shown));
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -57,26 +70,143 @@ export function renderHtml(input: PlanReport): string {
 <div class="cards">
 ${report.connections.map(connectionCard).join('\n')}
 </div>
+<div class="summaries">
+${summary('Changes by field', 'field', fieldSummary(all), 'change')}
+${summary('Records by reason', 'reason', reasonSummary(all), 'record')}
+</div>
 <div class="controls">
 <input id="filter" type="search" placeholder="Filter records (name, id, field, value…)" aria-label="Filter records">
 <span class="sep"></span>
-${filterButton('tag', 'all', 'all actions', true)}
-${tagButtons.map((t) => filterButton('tag', t, t, false)).join('\n')}
+${filterButton('tag', 'all', `all actions (${count(all.length)})`, true)}
+${tagButtons.map((t) => filterButton('tag', t, `${t} (${count(tagCounts.get(t) ?? 0)})`, false)).join('\n')}
 <span class="sep"></span>
 ${filterButton('connection', 'all', 'all connections', true)}
 ${report.connections.map((c) => filterButton('connection', c.result.connection, c.result.connection, false)).join('\n')}
-<span class="muted" id="shown">${rows.length} records</span>
+<span class="sep"></span>
+${filterButton('field', 'all', 'any field', true)}
+${filterButton('reason', 'all', 'any reason', true)}
+<span class="muted" id="shown">${all.length} records</span>
 </div>
-<table id="records">
-<thead><tr><th>Connection</th><th>Action</th><th>Record</th><th>Reason</th><th>Changes</th></tr></thead>
-<tbody>
-${rows.length ? rows.join('\n') : '<tr><td colspan="5" class="muted">Nothing to do: every record is unchanged.</td></tr>'}
-</tbody>
-</table>
+<section id="detail" hidden></section>
+<div class="rec head"><span>Connection</span><span>Action</span><span>Record</span><span>Reason</span><span>Changes</span></div>
+<div id="records" role="list">${all.length ? '' : '<div class="muted">Nothing to do: every record is unchanged.</div>'}</div>
+<script type="application/json" id="report-data">${data}</script>
 <script>${REPORT_SCRIPT}</script>
 </body>
 </html>
 `;
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** A summary list: each entry a button that filters the records to it (drill down). */
+function summary(title: string, group: string, entries: [string, number][], unit: string): string {
+  if (entries.length === 0) return '';
+  const top = entries.slice(0, SUMMARY_TOP);
+  const more = entries.length - top.length;
+  return `<section class="summary"><h3>${esc(title)}</h3><div>${top
+    .map(([k, n]) => filterButton(group, k, `${k}: ${count(n)} ${unit}${n === 1 ? '' : 's'}`, false))
+    .join('\n')}${more > 0 ? `<span class="muted"> … and ${more} more</span>` : ''}</div></section>`;
+}
+
+/**
+ * The records as the page's script reads them. Compact, because a first sync has 100k of
+ * them: repeated strings (actions, reasons, tags, field names, policies) are indexes into
+ * `strings`, a record is a positional array with empty trailing parts left off, and a change
+ * whose "before" is empty (every field of a create) leaves it off:
+ *
+ *   [connection, action, label, propstreetId, crmId, reason, tags, toCrm, toPropstreet,
+ *    conflicts, problems, notes]
+ *   change:   [field, after] | [field, after, before]
+ *   conflict: [field, propstreet, crm, shadow, policy, chosen, winner, resolveId]
+ */
+export interface ReportData {
+  readonly strings: string[];
+  readonly connections: { readonly name: string; readonly crm: string }[];
+  readonly records: unknown[][];
+}
+
+function reportData(
+  connections: readonly ConnectionPlanReport[],
+  shown: readonly RecordPlan[][],
+): ReportData {
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const s = (text: string): number => {
+    let i = index.get(text);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(text);
+      index.set(text, i);
+    }
+    return i;
+  };
+  const change = (c: FieldChange): unknown[] =>
+    c.before === null ? [s(c.field), c.after] : [s(c.field), c.after, c.before];
+  const records: unknown[][] = [];
+  connections.forEach((c, ci) => {
+    const crm = crmName(c.result.crm);
+    for (const r of shown[ci] ?? []) {
+      const row: unknown[] = [
+        ci,
+        s(r.action),
+        r.label,
+        r.propstreetId,
+        r.crmId,
+        s(r.reason),
+        s(recordTags(r).join(' ')),
+        r.toCrm.map(change),
+        r.toPropstreet.map(change),
+        r.conflicts.map((k) => conflict(r, k, crm, s)),
+        r.problems,
+        recordNotes(r, c.result.crm).join(' · '),
+      ];
+      while (row.length > 7 && isEmpty(row[row.length - 1])) row.pop();
+      records.push(row);
+    }
+  });
+  return {
+    strings,
+    connections: connections.map((c) => ({ name: c.result.connection, crm: crmName(c.result.crm) })),
+    records,
+  };
+}
+
+function isEmpty(v: unknown): boolean {
+  return v === '' || (Array.isArray(v) && v.length === 0);
+}
+
+function conflict(r: RecordPlan, k: FieldConflict, crm: string, s: (t: string) => number): unknown[] {
+  const chosen = k.resolved
+    ? `resolved by a person: ${k.resolved.value ?? 'empty'}`
+    : k.winner === 'none'
+      ? 'none (both kept)'
+      : k.winner === 'crm'
+        ? crm
+        : 'Propstreet';
+  // A conflict left for a person shows the command that resolves it (`propsync resolve`).
+  const resolveId =
+    k.winner === 'none' && !k.resolved && r.propstreetId ? `${r.propstreetId}:${k.field}` : null;
+  return [
+    s(k.field),
+    k.propstreet,
+    k.crm,
+    k.shadow,
+    s(k.policy),
+    chosen,
+    k.resolved ? '' : k.winner,
+    resolveId,
+  ];
+}
+
+/**
+ * JSON for a `<script type="application/json">` block: `<` as `\u003c`, so no value can
+ * write `</script>` or `<!--`; control characters made visible as in the rest of the page.
+ */
+export function embedData(data: ReportData): string {
+  return JSON.stringify(mapStrings(data, visibleControlsKeepingLayout)).replace(/</g, '\\u003c');
 }
 
 function filterButton(group: string, value: string, label: string, pressed: boolean): string {
@@ -124,62 +254,4 @@ ${r.abort ? `<p class="problems">Aborted (${esc(r.abort.code)}): ${esc(r.abort.m
 <div>${calls}</div>
 ${notices}${failures}${invalid}
 </section>`;
-}
-
-function recordRow(r: RecordPlan, c: ConnectionPlanReport): string {
-  const crmType = c.result.crm;
-  const crm = crmName(crmType);
-  const parts: string[] = [];
-  if (r.toCrm.length) parts.push(`<div class="side">→ ${esc(crm)}</div>${changesTable(r.toCrm)}`);
-  if (r.toPropstreet.length)
-    parts.push(`<div class="side">→ Propstreet</div>${changesTable(r.toPropstreet)}`);
-  if (r.conflicts.length)
-    parts.push(`<div class="side">Conflicts</div>${conflictTable(r, c.result.connection, crm)}`);
-  if (r.problems.length) {
-    parts.push(
-      `<div class="side">Fails validation</div><ul class="problems">${r.problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`,
-    );
-  }
-  const notes = recordNotes(r, crmType);
-  if (notes.length) parts.push(`<div class="notes">${esc(notes.join(' · '))}</div>`);
-  return `<tr class="rec" data-tags="${esc(recordTags(r).join(' '))}" data-connection="${esc(c.result.connection)}">
-<td>${esc(c.result.connection)}</td>
-<td><span class="badge a-${esc(r.action)}">${esc(r.action)}</span>${r.guarded ? ' <span class="badge guarded">guarded</span>' : ''}</td>
-<td>${esc(r.label)}<div class="ids">${esc(recordIds(r, crmType))}</div></td>
-<td>${esc(r.reason)}</td>
-<td>${parts.join('')}</td>
-</tr>`;
-}
-
-function value(v: string | null, cls: string): string {
-  return v === null ? '<span class="empty">empty</span>' : `<span class="${cls}">${esc(v)}</span>`;
-}
-
-function changesTable(list: readonly FieldChange[]): string {
-  const rows = list.map(
-    (c) =>
-      `<tr><td>${esc(c.field)}</td><td>${value(c.before, 'before')}</td><td>${value(c.after, 'after')}</td></tr>`,
-  );
-  return `<table class="fields"><tr><th>Field</th><th>Before</th><th>After</th></tr>${rows.join('')}</table>`;
-}
-
-function conflictTable(r: RecordPlan, connection: string, crm: string): string {
-  const rows = r.conflicts.map((k) => {
-    const chosen = k.resolved
-      ? `resolved by a person: ${k.resolved.value ?? 'empty'}`
-      : k.winner === 'none'
-        ? 'none (both kept)'
-        : k.winner === 'crm'
-          ? crm
-          : 'Propstreet';
-    const won = (side: FieldConflict['winner']) => (k.winner === side && !k.resolved ? 'after' : '');
-    // A conflict left for a person links to the command that resolves it (`propsync resolve`).
-    const id = `${r.propstreetId}:${k.field}`;
-    const resolve =
-      k.winner === 'none' && !k.resolved && r.propstreetId
-        ? `<div class="resolve" id="conflict-${esc(id)}"><code>propsync resolve &lt;config&gt; ${esc(id)} -c ${esc(connection)} --take propstreet</code> · <code>--take crm</code> · <code>--value …</code></div>`
-        : '';
-    return `<tr><td>${esc(k.field)}</td><td>${value(k.propstreet, won('propstreet'))}</td><td>${value(k.crm, won('crm'))}</td><td>${value(k.shadow, 'muted')}</td><td>${esc(k.policy)}</td><td>${esc(chosen)}${resolve}</td></tr>`;
-  });
-  return `<table class="fields"><tr><th>Field</th><th>Propstreet</th><th>${esc(crm)}</th><th>Last synced</th><th>Policy</th><th>Chosen</th></tr>${rows.join('')}</table>`;
 }

@@ -87,6 +87,30 @@ export function crmName(crm: string): string {
   return CRM_NAMES[crm.toLowerCase()] ?? crm;
 }
 
+/** Label → count, most frequent first (ties by label), for the summaries every format shows. */
+export function tally(keys: Iterable<string>): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/** Changes per field name over both directions and conflicts: "firstName: 1,234 changes". */
+export function fieldSummary(records: readonly RecordPlan[]): [string, number][] {
+  return tally(
+    (function* () {
+      for (const r of records) {
+        for (const c of r.toCrm) yield c.field;
+        for (const c of r.toPropstreet) yield c.field;
+        for (const k of r.conflicts) yield k.field;
+      }
+    })(),
+  );
+}
+
+export function reasonSummary(records: readonly RecordPlan[]): [string, number][] {
+  return tally(records.map((r) => r.reason));
+}
+
 export function formatValue(value: string | null): string {
   return value === null ? '(empty)' : value;
 }

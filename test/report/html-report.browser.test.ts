@@ -1,6 +1,7 @@
 /**
  * The HTML report in a real browser: it renders, hostile data stays text (no script runs),
- * and the filter box and buttons hide the rows they should. Needs /usr/bin/chromium
+ * the virtual list draws the records, the filter box and buttons (actions, connections,
+ * summaries) narrow them, and a click shows a record's changes and resolve command. Needs /usr/bin/chromium
  * (.ci/browser.sh installs it); skipped, saying so, when it is absent.
  */
 import { existsSync } from 'node:fs';
@@ -11,7 +12,36 @@ import { pathToFileURL } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/write-report.js';
-import { HOSTILE_SCRIPT, sampleReport } from './builders.js';
+import { aRecord, aResult, HOSTILE_SCRIPT, sampleReport } from './builders.js';
+
+/** The sample, plus a no-op holding a conflict left for a person (it shows a resolve command). */
+function reportWithOpenConflict() {
+  const base = sampleReport();
+  const open = aRecord({
+    label: 'Open Conflict',
+    propstreetId: 'ps-7',
+    action: 'noop',
+    reason: 'unchanged',
+    conflicts: [
+      {
+        field: 'email',
+        propstreet: 'a@x.example',
+        crm: 'b@x.example',
+        shadow: null,
+        policy: 'manual',
+        winner: 'none',
+      },
+    ],
+  });
+  const [first, ...rest] = base.connections;
+  return {
+    ...base,
+    connections: [
+      { result: first?.result ?? aResult(), records: [...(first?.records ?? []), open] },
+      ...rest,
+    ],
+  };
+}
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -28,7 +58,7 @@ describe('HTML report in Chromium', () => {
   beforeAll(async () => {
     if (!hasChromium) return;
     dir = await mkdtemp(join(tmpdir(), 'propsync-report-'));
-    await writeReport(sampleReport(), join(dir, 'report.html'));
+    await writeReport(reportWithOpenConflict(), join(dir, 'report.html'));
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
@@ -63,8 +93,9 @@ describe('HTML report in Chromium', () => {
   // Page functions are strings: this project's tsconfig has no DOM types.
   const visibleLabels = () =>
     page.evaluate<string[]>(
-      `Array.from(document.querySelectorAll('tr.rec')).filter((r) => !r.hidden)
-        .map((r) => r.children[2].firstChild.textContent)`,
+      `Array.from(document.querySelectorAll('#records .rec'))
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+        .map((r) => r.querySelector('.label').textContent)`,
     );
 
   it.skipIf(!hasChromium)('renders: a full-page screenshot is a real PNG', async () => {
@@ -82,14 +113,15 @@ describe('HTML report in Chromium', () => {
       pwned: window.__pwned,
       scripts: document.scripts.length,
       images: document.images.length,
-      hostileText: Array.from(document.querySelectorAll('tr.rec td'))
-        .some((td) => td.textContent.includes(${JSON.stringify(HOSTILE_SCRIPT)})),
+      hostileText: Array.from(document.querySelectorAll('#records .label'))
+        .some((e) => e.textContent === ${JSON.stringify(HOSTILE_SCRIPT)}),
     })`);
-    expect(probe).toEqual({ pwned: undefined, scripts: 1, images: 0, hostileText: true });
+    // Two scripts: ours and the JSON data block (which never runs).
+    expect(probe).toEqual({ pwned: undefined, scripts: 2, images: 0, hostileText: true });
     expect(dialogs).toEqual([]);
     // Our own style and script passed the page's CSP (a hash mismatch would log an error).
     expect(consoleErrors).toEqual([]);
-    expect(await page.locator('#shown').textContent()).toBe('9 of 9 records');
+    expect(await page.locator('#shown').textContent()).toBe('10 of 10 records');
   });
 
   it.skipIf(!hasChromium)('typing in the filter hides non-matching rows', async () => {
@@ -99,9 +131,9 @@ describe('HTML report in Chromium', () => {
     expect(await visibleLabels()).toEqual(['Sam Sales']);
     await page.fill('#filter', 'no such contact');
     expect(await visibleLabels()).toEqual([]);
-    expect(await page.locator('#shown').textContent()).toBe('0 of 9 records');
+    expect(await page.locator('#shown').textContent()).toBe('0 of 10 records');
     await page.fill('#filter', '');
-    expect(await visibleLabels()).toHaveLength(9);
+    expect(await visibleLabels()).toHaveLength(10);
   });
 
   it.skipIf(!hasChromium)('action and connection buttons filter, combined with the text', async () => {
@@ -120,6 +152,57 @@ describe('HTML report in Chromium', () => {
     ).toBe('true');
     await page.click('button[data-group="tag"][data-value="conflict"]');
     await page.fill('#filter', '');
+    expect(await visibleLabels()).toEqual(['Jane Doe', 'Open Conflict']);
+    await page.click('button[data-group="tag"][data-value="all"]');
+    await page.click('button[data-group="connection"][data-value="all"]');
+  });
+
+  it.skipIf(!hasChromium)('summary entries drill down to their records; a second click lets go', async () => {
+    await page.click('button[data-group="field"][data-value="phone"]');
     expect(await visibleLabels()).toEqual(['Jane Doe']);
+    await page.click('button[data-group="field"][data-value="phone"]');
+    expect(await visibleLabels()).toHaveLength(10);
+    await page.click('button[data-group="reason"][data-value="new in HubSpot"]');
+    expect(await visibleLabels()).toEqual(['Crm Only']);
+    await page.click('button[data-group="reason"][data-value="all"]');
+    expect(await visibleLabels()).toHaveLength(10);
+  });
+
+  it.skipIf(!hasChromium)(
+    'a click on a record shows its changes, conflicts and resolve command',
+    async () => {
+      await page.fill('#filter', 'jane@new');
+      await page.click('#records .rec');
+      const detail = page.locator('#detail');
+      expect(await detail.isVisible()).toBe(true);
+      const text = (await detail.textContent()) ?? '';
+      expect(text).toContain('emailjane@old.examplejane@new.example');
+      expect(text).toContain('phoneempty+46701234567');
+      expect(text).toContain('jobTitleCEOChiefBossnewest-winsHubSpot');
+      await page.fill('#filter', 'open conflict');
+      await page.click('#records .rec');
+      expect(await page.locator('#conflict-ps-7\\:email code').first().textContent()).toBe(
+        'propsync resolve <config> ps-7:email -c hubspot --take propstreet',
+      );
+      await page.fill('#filter', '');
+    },
+  );
+
+  it.skipIf(!hasChromium)('draws only the rows in view of a long list, and the rest on scroll', async () => {
+    const records = Array.from({ length: 5000 }, (_, i) =>
+      aRecord({ label: `Person ${i}`, propstreetId: `ps-${i}` }),
+    );
+    const big = { ...sampleReport(), connections: [{ result: aResult(), records }] };
+    await writeReport(big, join(dir, 'big.html'));
+    await page.goto(pathToFileURL(join(dir, 'big.html')).href);
+    expect(await page.locator('#shown').textContent()).toBe('5000 of 5000 records');
+    const drawn = await page.locator('#records .rec').count();
+    expect(drawn).toBeGreaterThan(5);
+    expect(drawn).toBeLessThan(100);
+    await page.evaluate(`document.getElementById('records').scrollTop = 44 * 4000`);
+    await page.waitForFunction(
+      `Array.from(document.querySelectorAll('#records .label')).some((e) => e.textContent === 'Person 4000')`,
+    );
+    expect(await page.locator('#records .rec').count()).toBeLessThan(100);
   });
 });

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { esc, renderHtml } from '../../src/report/render-html.js';
-import { aRecord, aResult, sampleReport } from './builders.js';
+import { aRecord, aResult, HOSTILE_SCRIPT, sampleReport } from './builders.js';
+
+/** The page's data block, parsed as the page's script parses it. */
+function dataOf(html: string): { strings: string[]; connections: unknown[]; records: unknown[][] } {
+  const json = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)?.[1];
+  return JSON.parse(json ?? 'null');
+}
 
 describe('esc()', () => {
   it('escapes the five HTML-significant characters', () => {
@@ -16,10 +22,12 @@ describe('renderHtml', () => {
 
   it('is one self-contained file: inline style and script, nothing loaded from elsewhere', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
-    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(html.match(/<script/g)).toHaveLength(2);
+    expect(html).toContain('<script type="application/json" id="report-data">{');
     expect(html).toContain('<script>\n(function () {');
     expect(html).not.toMatch(/<(link|img|iframe|object|embed)\b/i);
-    expect(html).not.toMatch(/<[a-z]+[^>]*\s(src|href)=/i);
+    // Attribute values (escaped data, e.g. a reason button's) blanked: no tag has src or href.
+    expect(html.replace(/"[^"]*"/g, '""')).not.toMatch(/<[a-z]+[^>]*\s(src|href)=/i);
   });
 
   it('its CSP allows exactly the inline script and style, by hash', () => {
@@ -34,30 +42,114 @@ describe('renderHtml', () => {
     expect(csp).toContain(`style-src ${hash(style)}`);
   });
 
-  it('escapes hostile data in text and attributes', () => {
+  it('the data block keeps hostile data as data: no value can close the script or open markup', () => {
     expect(html).not.toContain('<script>window.__pwned');
-    expect(html).toContain('&lt;script&gt;window.__pwned = true&lt;/script&gt;');
-    expect(html).toContain('&quot;&gt;&lt;img src=x onerror=&quot;window.__pwned=true&quot;&gt;');
+    expect(html).not.toMatch(/<img/i);
+    const block = /id="report-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+    expect(block).not.toContain('<');
+    expect(block).toContain('\\u003cscript>window.__pwned = true\\u003c/script>');
+    // …and parses back to exactly the hostile strings, for the script to show as text.
+    const labels = dataOf(html).records.map((r) => r[2]);
+    expect(labels).toContain(HOSTILE_SCRIPT);
     const evil = renderHtml({
       ...sampleReport(),
       connections: [{ result: aResult({ connection: 'x" onmouseover="alert(1)' }), records: [aRecord()] }],
     });
-    expect(evil).toContain('data-connection="x&quot; onmouseover=&quot;alert(1)"');
+    expect(evil).toContain('data-value="x&quot; onmouseover=&quot;alert(1)"');
     expect(evil).not.toContain('onmouseover="alert');
   });
 
-  it('one row per record but noops, tagged for the filters', () => {
-    expect(html.match(/<tr class="rec"/g)).toHaveLength(9);
+  it('control characters in data are made visible in the data block too', () => {
+    const out = renderHtml({
+      ...sampleReport(),
+      connections: [{ result: aResult(), records: [aRecord({ label: 'Evil\x1b[2J\u202eName' })] }],
+    });
+    expect(dataOf(out).records[0]?.[2]).toBe('Evil\\x1b[2J\\u202eName');
+  });
+
+  it('one compact record per record but noops, with repeated strings interned', () => {
+    const data = dataOf(html);
+    expect(data.records).toHaveLength(9);
     expect(html).not.toContain('Quiet Person');
-    expect(html).toContain('<tr class="rec" data-tags="update conflict" data-connection="hubspot">');
-    expect(html).toContain('<tr class="rec" data-tags="delete-in-crm guarded" data-connection="hubspot">');
-    expect(html).toContain('<tr class="rec" data-tags="invalid problem" data-connection="hubspot">');
-    expect(html).toContain('<tr class="rec" data-tags="update" data-connection="sales">');
+    const s = (i: unknown) => data.strings[i as number];
+    const byLabel = (label: string) => data.records.find((r) => r[2] === label) ?? [];
+    const jane = byLabel('Jane Doe');
+    expect([jane[0], s(jane[1]), jane[3], jane[4], s(jane[5]), s(jane[6])]).toEqual([
+      0,
+      'update',
+      'ps-1',
+      '101',
+      'changed in Propstreet',
+      'update conflict',
+    ]);
+    // A change with an empty "before" leaves it off: [field, after].
+    expect((jane[7] as unknown[][]).map((c) => [s(c[0]), ...c.slice(1)])).toEqual([
+      ['email', 'jane@new.example', 'jane@old.example'],
+    ]);
+    expect((jane[8] as unknown[][]).map((c) => [s(c[0]), ...c.slice(1)])).toEqual([
+      ['phone', '+46701234567'],
+    ]);
+    const k = (jane[9] as unknown[][])[0] ?? [];
+    expect([s(k[0]), k[1], k[2], k[3], s(k[4]), k[5], k[6], k[7]]).toEqual([
+      'jobTitle',
+      'CEO',
+      'Chief',
+      'Boss',
+      'newest-wins',
+      'HubSpot',
+      'crm',
+      null,
+    ]);
+    // Trailing empty parts are left off.
+    expect(byLabel('Skipped One')).toHaveLength(7);
+    expect(s(byLabel('Gone Person')[6])).toBe('delete-in-crm guarded');
+    expect(byLabel('No Last Name')[10]).toEqual(['LastName missing']);
+    expect(s(byLabel('Sam Sales')[0] === 1 ? byLabel('Sam Sales')[6] : -1)).toBe('update');
+  });
+
+  it('a conflict left for a person carries the id its resolve command needs', () => {
+    const out = renderHtml({
+      ...sampleReport(),
+      connections: [
+        {
+          result: aResult(),
+          records: [
+            aRecord({
+              action: 'noop',
+              conflicts: [
+                {
+                  field: 'email',
+                  propstreet: 'a@x',
+                  crm: 'b@x',
+                  shadow: null,
+                  policy: 'manual',
+                  winner: 'none',
+                },
+              ],
+            }),
+          ],
+        },
+      ],
+    });
+    const k = ((dataOf(out).records[0]?.[9] as unknown[][]) ?? [])[0];
+    expect(k?.slice(5)).toEqual(['none (both kept)', 'none', 'ps-1:email']);
+  });
+
+  it('summarises changes per field and records per reason, most first, as drill-down buttons', () => {
+    expect(html).toContain('<h3>Changes by field</h3>');
+    expect(html).toContain(
+      'data-group="field" data-value="email" aria-pressed="false">email: 1 change</button>',
+    );
+    expect(html).toContain(
+      'data-group="reason" data-value="changed in Propstreet" aria-pressed="false">changed in Propstreet: 2 records</button>',
+    );
+    expect(html).toContain('data-group="tag" data-value="update" aria-pressed="false">update (3)</button>');
   });
 
   it('has a filter box and buttons for the actions present and each connection', () => {
     expect(html).toContain('<input id="filter" type="search"');
-    const buttons = [...html.matchAll(/data-group="(\w+)" data-value="([^"]+)"/g)].map(
+    const controls = html.slice(html.indexOf('<div class="controls">'));
+    const buttons = [...controls.matchAll(/data-group="(\w+)" data-value="([^"]+)"/g)].map(
       (m) => `${m[1]}:${m[2]}`,
     );
     expect(buttons).toEqual([
@@ -75,23 +167,17 @@ describe('renderHtml', () => {
       'connection:all',
       'connection:hubspot',
       'connection:sales',
+      'field:all',
+      'reason:all',
     ]);
   });
 
-  it('shows counts, calls, field tables, conflicts with the chosen side, failures', () => {
+  it('shows counts, calls, notices and failures on the connection cards', () => {
     expect(html).toContain('<h2>hubspot → HubSpot · <span class="status-ok">ok</span></h2>');
     expect(html).toContain(
       '<tr><td>create</td><td class="n">1</td><td class="n">1</td><td class="n">2</td></tr>',
     );
     expect(html).toContain('<b>HubSpot</b> 2 call(s)');
-    expect(html).toContain(
-      '<tr><td>email</td><td><span class="before">jane@old.example</span></td><td><span class="after">jane@new.example</span></td></tr>',
-    );
-    expect(html).toContain('<td><span class="empty">empty</span></td>');
-    expect(html).toContain(
-      '<tr><td>jobTitle</td><td><span class="">CEO</span></td><td><span class="after">Chief</span></td><td><span class="muted">Boss</span></td><td>newest-wins</td><td>HubSpot</td></tr>',
-    );
-    expect(html).toContain('<li>LastName missing</li>');
     expect(html).toContain('INVALID_EMAIL_ADDRESS <span class="badge a-invalid">quarantined</span>');
   });
 });
