@@ -9,10 +9,15 @@ import {
   callSummaries,
   countLines,
   crmName,
+  DEFAULT_MAX_RECORDS,
+  FULL_LIST_HINT,
+  fieldSummary,
+  formatTally,
   formatValue,
   noticesTitle,
   type PlanReport,
   prepareReport,
+  reasonSummary,
   recordIds,
   recordNotes,
   reportTitle,
@@ -31,14 +36,20 @@ export function md(text: string): string {
     .replace(/\r\n|\r|\n/g, '<br>');
 }
 
-export function renderMarkdown(input: PlanReport): string {
+export interface MarkdownOptions {
+  /** Records detailed per connection before "… N more"; default 200 (a PR comment stays readable). */
+  readonly maxRecords?: number;
+}
+
+export function renderMarkdown(input: PlanReport, options: MarkdownOptions = {}): string {
   const report = prepareReport(input);
   const out = [`# ${md(reportTitle(report))}`, '', `Generated ${md(report.generatedAt)}.`];
-  for (const c of report.connections) out.push('', ...connection(c));
+  const max = options.maxRecords ?? DEFAULT_MAX_RECORDS;
+  for (const c of report.connections) out.push('', ...connection(c, max));
   return `${out.join('\n')}\n`;
 }
 
-function connection(c: ConnectionPlanReport): string[] {
+function connection(c: ConnectionPlanReport, maxRecords: number): string[] {
   const r = c.result;
   const crm = crmName(r.crm);
   const out = [
@@ -72,7 +83,13 @@ function connection(c: ConnectionPlanReport): string[] {
 
   const records = shownRecords(c.records);
   out.push('', `### Records (${records.length} shown, ${c.records.length - records.length} unchanged)`);
-  for (const rec of records) out.push('', ...record(rec, r.crm));
+  const fields = fieldSummary(records);
+  if (fields.length > 0) out.push('', `**Changes by field:** ${md(formatTally(fields, 'change'))}`);
+  if (records.length > 0)
+    out.push('', `**Records by reason:** ${md(formatTally(reasonSummary(records), 'record'))}`);
+  for (const rec of records.slice(0, maxRecords)) out.push('', ...record(rec, r.crm));
+  if (records.length > maxRecords)
+    out.push('', `_… ${records.length - maxRecords} more records (${FULL_LIST_HINT})._`);
 
   if (r.failures.length > 0) {
     out.push(

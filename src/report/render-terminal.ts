@@ -9,12 +9,17 @@ import {
   callSummaries,
   countLines,
   crmName,
+  DEFAULT_MAX_RECORDS,
+  FULL_LIST_HINT,
+  fieldSummary,
   formatCalls,
+  formatTally,
   formatValue,
   mapStrings,
   noticesTitle,
   type PlanReport,
   prepareReport,
+  reasonSummary,
   recordIds,
   recordNotes,
   reportTitle,
@@ -51,7 +56,8 @@ export function renderTerminal(input: PlanReport, options: TerminalOptions): str
   const paint = (style: Style, text: string) =>
     options.color ? `\x1b[${CODES[style]}m${text}\x1b[0m` : text;
   const out: string[] = [paint('bold', `${reportTitle(report)} · ${report.generatedAt}`)];
-  for (const c of report.connections) out.push('', ...renderConnection(c, paint, options.maxRecords ?? 200));
+  for (const c of report.connections)
+    out.push('', ...renderConnection(c, paint, options.maxRecords ?? DEFAULT_MAX_RECORDS));
   return `${out.join('\n')}\n`;
 }
 
@@ -89,17 +95,16 @@ function renderConnection(
 
   const records = shownRecords(c.records);
   if (records.length > 0) {
+    const fields = fieldSummary(records);
+    lines.push('');
+    if (fields.length > 0) lines.push(`  Changes by field: ${formatTally(fields, 'change')}`);
+    lines.push(`  Records by reason: ${formatTally(reasonSummary(records), 'record')}`);
     const actionWidth = Math.max(...records.map((x) => x.action.length)) + 2;
     lines.push('', paint('dim', `  ${pad('ACTION', actionWidth)}${pad('RECORD', 34)}REASON`));
     for (const rec of records.slice(0, maxRecords))
       lines.push(...renderRecord(rec, crm, r.crm, actionWidth, paint));
     if (records.length > maxRecords) {
-      lines.push(
-        paint(
-          'dim',
-          `  … ${records.length - maxRecords} more records (write an .html or .md report to see all)`,
-        ),
-      );
+      lines.push(paint('dim', `  … ${records.length - maxRecords} more records (${FULL_LIST_HINT})`));
     }
   }
   if (r.failures.length > 0) {

@@ -111,6 +111,21 @@ export function reasonSummary(records: readonly RecordPlan[]): [string, number][
   return tally(records.map((r) => r.reason));
 }
 
+/** Where the records a capped list leaves out are, in the words every capped format uses. */
+export const FULL_LIST_HINT = 'write an .html or .json report to see all';
+
+/** Records listed per connection by Markdown and the terminal before "… N more". */
+export const DEFAULT_MAX_RECORDS = 200;
+
+/** "firstName: 1,234 changes · email: 980 changes … and 3 more" (the top `top` entries). */
+export function formatTally(entries: readonly [string, number][], unit: string, top = 10): string {
+  const shown = entries
+    .slice(0, top)
+    .map(([k, n]) => `${k}: ${n.toLocaleString('en-US')} ${unit}${n === 1 ? '' : 's'}`);
+  const more = entries.length - top;
+  return `${shown.join(' · ')}${more > 0 ? ` … and ${more} more` : ''}`;
+}
+
 export function formatValue(value: string | null): string {
   return value === null ? '(empty)' : value;
 }

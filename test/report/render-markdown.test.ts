@@ -54,6 +54,27 @@ describe('renderMarkdown', () => {
       expect(cellPipes(line)).toBe(4);
   });
 
+  it('summarises changes per field and records per reason', () => {
+    expect(text).toContain(
+      '**Changes by field:** email: 1 change · jobTitle: 1 change · notes: 1 change · phone: 1 change',
+    );
+    expect(text).toMatch(
+      /\*\*Records by reason:\*\* .*changed in Propstreet: 1 record · deleted in Propstreet: 1 record/,
+    );
+  });
+
+  it('caps the records detailed per connection (default 200) and says where the rest are', () => {
+    const records = Array.from({ length: 205 }, (_, i) => aRecord({ label: `Person ${i}` }));
+    const big = renderMarkdown({ ...sampleReport(), connections: [{ result: aResult(), records }] });
+    expect(big).toContain('#### update: Person 199');
+    expect(big).not.toContain('Person 200');
+    expect(big).toContain('_… 5 more records (write an .html or .json report to see all)._');
+    expect(big).toContain('**Records by reason:** changed in Propstreet: 205 records');
+    const two = renderMarkdown(sampleReport(), { maxRecords: 2 });
+    expect(two).toContain('_… 6 more records (write an .html or .json report to see all)._');
+    expect(two).not.toContain('Gone Person');
+  });
+
   it('shows planned and done counts for a real run', () => {
     const real = renderMarkdown({
       ...sampleReport(),

@@ -56,9 +56,18 @@ describe('renderTerminal', () => {
     expect(out).not.toContain('\x07');
   });
 
+  it('summarises changes per field and records per reason before the list', () => {
+    expect(text).toContain(
+      'Changes by field: email: 1 change · jobTitle: 1 change · notes: 1 change · phone: 1 change\n',
+    );
+    expect(text).toMatch(
+      /Records by reason: .*changed in Propstreet: 1 record · deleted in Propstreet: 1 record/,
+    );
+  });
+
   it('caps the records listed per connection', () => {
     const out = renderTerminal(sampleReport(), { color: false, maxRecords: 2 });
-    expect(out).toContain('… 6 more records (write an .html or .md report to see all)');
+    expect(out).toContain('… 6 more records (write an .html or .json report to see all)');
     expect(out).not.toContain('Gone Person');
   });
 
