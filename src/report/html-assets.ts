@@ -76,7 +76,7 @@ export const REPORT_SCRIPT = `
   var count = document.getElementById('shown');
   var detail = document.getElementById('detail');
   var state = { tag: 'all', connection: 'all', field: 'all', reason: 'all' };
-  var view = [], open = -1, hay = null;
+  var view = [], open = -1;
   var spacer = document.createElement('div');
   spacer.className = 'spacer';
   function el(tag, cls, text) {
@@ -86,6 +86,9 @@ export const REPORT_SCRIPT = `
     return e;
   }
   function parts(r, i) { return r[i] || []; }
+  // A field value: inline text, null (empty), or an index into the shared strings.
+  function V(x) { return typeof x === 'number' ? S[x] : x; }
+  function T(x) { x = V(x); return x === null || x === undefined ? '' : x; }
   function ids(r) {
     var out = [];
     if (r[3]) out.push('Propstreet ' + r[3]);
@@ -94,25 +97,41 @@ export const REPORT_SCRIPT = `
   }
   function fields(r) {
     var f = [];
-    [7, 8, 9].forEach(function (i) { parts(r, i).forEach(function (c) { f.push(S[c[0]]); }); });
+    [8, 9, 10].forEach(function (i) { parts(r, i).forEach(function (c) { f.push(S[c[0]]); }); });
     return f;
   }
-  // Lower-cased text per record, built once on the first search (not before the first paint).
-  function haystack() {
-    if (hay) return hay;
-    hay = new Array(recs.length);
-    for (var i = 0; i < recs.length; i++) {
-      var r = recs[i], t = [conns[r[0]].name, S[r[1]], r[2], ids(r), S[r[5]], S[r[6]]];
-      [7, 8].forEach(function (k) { parts(r, k).forEach(function (c) { t.push(S[c[0]], c[1], c[2]); }); });
-      parts(r, 9).forEach(function (c) { t.push(S[c[0]], c[1], c[2], c[3], S[c[4]], c[5], c[7]); });
-      t.push(parts(r, 10).join(' '), r[11] || '');
-      hay[i] = t.join(' ').toLowerCase();
+  // Lower-cased text per record for the search box, built in slices after the first paint so
+  // the page answers at once; a search before it is done finishes it first.
+  var hay = new Array(recs.length), built = 0;
+  function text(r) {
+    var t = conns[r[0]].name + ' ' + S[r[1]] + ' ' + r[2] + ' ' + ids(r) + ' ' + S[r[5]] + ' ' + S[r[6]] + ' ' + S[r[7]];
+    var k, c, l;
+    for (k = 8; k <= 9; k++) {
+      l = parts(r, k);
+      for (c = 0; c < l.length; c++) t += ' ' + S[l[c][0]] + ' ' + T(l[c][1]) + ' ' + T(l[c][2]);
     }
-    return hay;
+    l = parts(r, 10);
+    for (c = 0; c < l.length; c++) {
+      var x = l[c];
+      t += ' ' + S[x[0]] + ' ' + T(x[1]) + ' ' + T(x[2]) + ' ' + T(x[3]) + ' ' + S[x[4]] + ' ' + x[5] + ' ' + T(x[7]);
+    }
+    return (t + ' ' + parts(r, 11).join(' ')).toLowerCase();
   }
-  function matches(i, q) {
+  function build(until) {
+    for (; built < until; built++) hay[built] = text(recs[built]);
+  }
+  function buildSome() {
+    build(Math.min(recs.length, built + 5000));
+    if (built < recs.length) setTimeout(buildSome, 0);
+  }
+  // Which interned tag strings hold the chosen tag: one lookup per record, not a split.
+  function tagTable() {
+    if (state.tag === 'all') return null;
+    return S.map(function (t) { return (' ' + t + ' ').indexOf(' ' + state.tag + ' ') >= 0; });
+  }
+  function matches(i, q, tags) {
     var r = recs[i];
-    if (state.tag !== 'all' && (' ' + S[r[6]] + ' ').indexOf(' ' + state.tag + ' ') < 0) return false;
+    if (tags && !tags[r[6]]) return false;
     if (state.connection !== 'all' && conns[r[0]].name !== state.connection) return false;
     if (state.reason !== 'all' && S[r[5]] !== state.reason) return false;
     if (state.field !== 'all' && fields(r).indexOf(state.field) < 0) return false;
@@ -120,9 +139,10 @@ export const REPORT_SCRIPT = `
   }
   function apply() {
     var q = input.value.trim().toLowerCase();
-    if (q !== '') haystack();
+    if (q !== '') build(recs.length);
+    var tags = tagTable();
     view = [];
-    for (var i = 0; i < recs.length; i++) if (matches(i, q)) view.push(i);
+    for (var i = 0; i < recs.length; i++) if (matches(i, q, tags)) view.push(i);
     count.textContent = view.length + ' of ' + recs.length + ' records';
     spacer.style.height = view.length * ROW + 'px';
     list.scrollTop = 0;
@@ -145,7 +165,7 @@ export const REPORT_SCRIPT = `
     who.appendChild(el('div', 'ids', ids(r)));
     e.appendChild(who);
     e.appendChild(el('span', '', S[r[5]]));
-    var f = fields(r), p = parts(r, 10).length;
+    var f = fields(r), p = parts(r, 11).length;
     e.appendChild(el('span', 'muted', (f.length ? f.join(', ') : '') + (p ? (f.length ? ' \\u00b7 ' : '') + p + ' problem(s)' : '')));
     return e;
   }
@@ -172,7 +192,7 @@ export const REPORT_SCRIPT = `
   }
   function changes(list) {
     return table(['Field', 'Before', 'After'], list.map(function (c) {
-      return [el('span', '', S[c[0]]), value(c.length > 2 ? c[2] : null, 'before'), value(c[1], 'after')];
+      return [el('span', '', S[c[0]]), value(c.length > 2 ? V(c[2]) : null, 'before'), value(V(c[1]), 'after')];
     }));
   }
   function show(i) {
@@ -180,11 +200,11 @@ export const REPORT_SCRIPT = `
     open = i;
     out.push(el('h3', '', r[2]));
     out.push(el('div', 'ids', c.name + ' \\u00b7 ' + S[r[1]] + ' \\u00b7 ' + ids(r) + ' \\u00b7 ' + S[r[5]]));
-    if (parts(r, 7).length) out.push(el('div', 'side', '\\u2192 ' + c.crm), changes(r[7]));
-    if (parts(r, 8).length) out.push(el('div', 'side', '\\u2192 Propstreet'), changes(r[8]));
-    if (parts(r, 9).length) {
+    if (parts(r, 8).length) out.push(el('div', 'side', '\\u2192 ' + c.crm), changes(r[8]));
+    if (parts(r, 9).length) out.push(el('div', 'side', '\\u2192 Propstreet'), changes(r[9]));
+    if (parts(r, 10).length) {
       out.push(el('div', 'side', 'Conflicts'), table(['Field', 'Propstreet', c.crm, 'Last synced', 'Policy', 'Chosen'],
-        r[9].map(function (k) {
+        r[10].map(function (k) {
           var chosen = el('span', '', k[5]);
           if (k[7]) {
             var res = el('div', 'resolve');
@@ -196,16 +216,16 @@ export const REPORT_SCRIPT = `
             res.appendChild(el('code', '', '--value \\u2026'));
             chosen.appendChild(res);
           }
-          return [el('span', '', S[k[0]]), value(k[1], k[6] === 'propstreet' ? 'after' : ''),
-            value(k[2], k[6] === 'crm' ? 'after' : ''), value(k[3], 'muted'), el('span', '', S[k[4]]), chosen];
+          return [el('span', '', S[k[0]]), value(V(k[1]), k[6] === 'propstreet' ? 'after' : ''),
+            value(V(k[2]), k[6] === 'crm' ? 'after' : ''), value(V(k[3]), 'muted'), el('span', '', S[k[4]]), chosen];
         })));
     }
-    if (parts(r, 10).length) {
+    if (parts(r, 11).length) {
       var ul = el('ul', 'problems');
-      r[10].forEach(function (p) { ul.appendChild(el('li', '', p)); });
+      r[11].forEach(function (p) { ul.appendChild(el('li', '', p)); });
       out.push(el('div', 'side', 'Fails validation'), ul);
     }
-    if (r[11]) out.push(el('div', 'notes', r[11]));
+    if (S[r[7]]) out.push(el('div', 'notes', S[r[7]]));
     detail.replaceChildren.apply(detail, out);
     detail.hidden = false;
     draw();
@@ -232,6 +252,7 @@ export const REPORT_SCRIPT = `
   if (recs.length) {
     list.replaceChildren(spacer);
     apply();
+    setTimeout(buildSome, 0);
   }
 })();
 `;

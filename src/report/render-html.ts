@@ -113,13 +113,14 @@ function summary(title: string, group: string, entries: [string, number][], unit
 
 /**
  * The records as the page's script reads them. Compact, because a first sync has 100k of
- * them: repeated strings (actions, reasons, tags, field names, policies) are indexes into
- * `strings`, a record is a positional array with empty trailing parts left off, and a change
+ * them: repeated strings (actions, reasons, tags, notes, field names, policies, and field
+ * values that occur more than once, such as company names and job titles) are indexes into
+ * `strings`; a record is a positional array with empty trailing parts left off, and a change
  * whose "before" is empty (every field of a create) leaves it off:
  *
- *   [connection, action, label, propstreetId, crmId, reason, tags, toCrm, toPropstreet,
- *    conflicts, problems, notes]
- *   change:   [field, after] | [field, after, before]
+ *   [connection, action, label, propstreetId, crmId, reason, tags, notes, toCrm,
+ *    toPropstreet, conflicts, problems]
+ *   change:   [field, after] | [field, after, before]      (a value: string, null, or index)
  *   conflict: [field, propstreet, crm, shadow, policy, chosen, winner, resolveId]
  */
 export interface ReportData {
@@ -143,8 +144,20 @@ function reportData(
     }
     return i;
   };
+  // A value seen more than once is worth an index (a 4-character value already is).
+  const seen = new Map<string, number>();
+  const see = (v: string | null) => {
+    if (v !== null && v.length >= 4) seen.set(v, (seen.get(v) ?? 0) + 1);
+  };
+  for (const list of shown)
+    for (const r of list) {
+      for (const c of [...r.toCrm, ...r.toPropstreet]) for (const x of [c.after, c.before]) see(x);
+      for (const k of r.conflicts) for (const x of [k.propstreet, k.crm, k.shadow]) see(x);
+    }
+  const v = (text: string | null): string | number | null =>
+    text !== null && (seen.get(text) ?? 0) > 1 ? s(text) : text;
   const change = (c: FieldChange): unknown[] =>
-    c.before === null ? [s(c.field), c.after] : [s(c.field), c.after, c.before];
+    c.before === null ? [s(c.field), v(c.after)] : [s(c.field), v(c.after), v(c.before)];
   const records: unknown[][] = [];
   connections.forEach((c, ci) => {
     const crm = crmName(c.result.crm);
@@ -157,13 +170,13 @@ function reportData(
         r.crmId,
         s(r.reason),
         s(recordTags(r).join(' ')),
+        s(recordNotes(r, c.result.crm).join(' · ')),
         r.toCrm.map(change),
         r.toPropstreet.map(change),
-        r.conflicts.map((k) => conflict(r, k, crm, s)),
+        r.conflicts.map((k) => conflict(r, k, crm, s, v)),
         r.problems,
-        recordNotes(r, c.result.crm).join(' · '),
       ];
-      while (row.length > 7 && isEmpty(row[row.length - 1])) row.pop();
+      while (row.length > 8 && isEmpty(row[row.length - 1])) row.pop();
       records.push(row);
     }
   });
@@ -175,10 +188,16 @@ function reportData(
 }
 
 function isEmpty(v: unknown): boolean {
-  return v === '' || (Array.isArray(v) && v.length === 0);
+  return Array.isArray(v) && v.length === 0;
 }
 
-function conflict(r: RecordPlan, k: FieldConflict, crm: string, s: (t: string) => number): unknown[] {
+function conflict(
+  r: RecordPlan,
+  k: FieldConflict,
+  crm: string,
+  s: (t: string) => number,
+  v: (t: string | null) => string | number | null,
+): unknown[] {
   const chosen = k.resolved
     ? `resolved by a person: ${k.resolved.value ?? 'empty'}`
     : k.winner === 'none'
@@ -191,9 +210,9 @@ function conflict(r: RecordPlan, k: FieldConflict, crm: string, s: (t: string) =
     k.winner === 'none' && !k.resolved && r.propstreetId ? `${r.propstreetId}:${k.field}` : null;
   return [
     s(k.field),
-    k.propstreet,
-    k.crm,
-    k.shadow,
+    v(k.propstreet),
+    v(k.crm),
+    v(k.shadow),
     s(k.policy),
     chosen,
     k.resolved ? '' : k.winner,

@@ -82,14 +82,15 @@ describe('renderHtml', () => {
       'changed in Propstreet',
       'update conflict',
     ]);
+    expect(s(jane[7])).toBe('');
     // A change with an empty "before" leaves it off: [field, after].
-    expect((jane[7] as unknown[][]).map((c) => [s(c[0]), ...c.slice(1)])).toEqual([
+    expect((jane[8] as unknown[][]).map((c) => [s(c[0]), ...c.slice(1)])).toEqual([
       ['email', 'jane@new.example', 'jane@old.example'],
     ]);
-    expect((jane[8] as unknown[][]).map((c) => [s(c[0]), ...c.slice(1)])).toEqual([
+    expect((jane[9] as unknown[][]).map((c) => [s(c[0]), ...c.slice(1)])).toEqual([
       ['phone', '+46701234567'],
     ]);
-    const k = (jane[9] as unknown[][])[0] ?? [];
+    const k = (jane[10] as unknown[][])[0] ?? [];
     expect([s(k[0]), k[1], k[2], k[3], s(k[4]), k[5], k[6], k[7]]).toEqual([
       'jobTitle',
       'CEO',
@@ -101,9 +102,10 @@ describe('renderHtml', () => {
       null,
     ]);
     // Trailing empty parts are left off.
-    expect(byLabel('Skipped One')).toHaveLength(7);
+    expect(byLabel('Skipped One')).toHaveLength(8);
     expect(s(byLabel('Gone Person')[6])).toBe('delete-in-crm guarded');
-    expect(byLabel('No Last Name')[10]).toEqual(['LastName missing']);
+    expect(s(byLabel('Gone Person')[7])).toBe('held back by the mass-delete guard');
+    expect(byLabel('No Last Name')[11]).toEqual(['LastName missing']);
     expect(s(byLabel('Sam Sales')[0] === 1 ? byLabel('Sam Sales')[6] : -1)).toBe('update');
   });
 
@@ -131,8 +133,35 @@ describe('renderHtml', () => {
         },
       ],
     });
-    const k = ((dataOf(out).records[0]?.[9] as unknown[][]) ?? [])[0];
+    const k = ((dataOf(out).records[0]?.[10] as unknown[][]) ?? [])[0];
     expect(k?.slice(5)).toEqual(['none (both kept)', 'none', 'ps-1:email']);
+  });
+
+  it('a field value seen more than once is one shared string, given by its index', () => {
+    const company = (after: string) => ({ field: 'company', before: null, after });
+    const out = dataOf(
+      renderHtml({
+        ...sampleReport(),
+        connections: [
+          {
+            result: aResult(),
+            records: [
+              aRecord({ label: 'A', toCrm: [company('Fastighets AB')] }),
+              aRecord({
+                label: 'B',
+                toCrm: [company('Fastighets AB'), { field: 'x', before: 'Old', after: 'Once only' }],
+              }),
+            ],
+          },
+        ],
+      }),
+    );
+    const changes = out.records.map((r) => r[8] as unknown[][]);
+    const shared = changes[0]?.[0]?.[1];
+    expect(typeof shared).toBe('number');
+    expect(out.strings[shared as number]).toBe('Fastighets AB');
+    expect(changes[1]?.[0]?.[1]).toBe(shared);
+    expect(changes[1]?.[1]?.slice(1)).toEqual(['Once only', 'Old']);
   });
 
   it('summarises changes per field and records per reason, most first, as drill-down buttons', () => {
