@@ -13,6 +13,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ENGINE_STEPS, type EngineStep, runEngineScenarios } from './engine.js';
 import { type Crm, FORWARD_STEPS, runChain, type Step, scenarioName } from './network.js';
 import { renderResults } from './render-results.js';
+import { reportSection } from './report-section.js';
 import { appendRun, type BenchOptions, type BenchResults, commitUnderTest } from './results.js';
 import type { ScenarioResult } from './scenario-result.js';
 
@@ -91,7 +92,10 @@ export async function runBench(
   );
   mkdirSync(options.out, { recursive: true });
   writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
-  writeFileSync(join(options.out, 'RESULTS.md'), renderResults(doc));
+  // Keep the HTML report's figures (`npm run bench:report -- --write`) across rewrites.
+  const resultsMd = join(options.out, 'RESULTS.md');
+  const kept = existsSync(resultsMd) ? reportSection(readFileSync(resultsMd, 'utf8')) : '';
+  writeFileSync(resultsMd, kept ? `${renderResults(doc).trimEnd()}\n\n${kept}\n` : renderResults(doc));
   log(`wrote ${join(options.out, 'results.json')} and RESULTS.md`);
   return doc;
 }
