@@ -145,6 +145,8 @@ export const REPORT_SCRIPT = `
     for (var i = 0; i < recs.length; i++) if (matches(i, q, tags)) view.push(i);
     count.textContent = view.length + ' of ' + recs.length + ' records';
     spacer.style.height = view.length * ROW + 'px';
+    // A short list takes only the room it needs; a long one scrolls inside 70 % of the window.
+    list.style.height = Math.min(view.length * ROW + 2, Math.round(window.innerHeight * 0.7)) + 'px';
     list.scrollTop = 0;
     draw();
   }
