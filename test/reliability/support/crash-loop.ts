@@ -105,11 +105,14 @@ export async function crashLoop(world: World, o: CrashLoopOptions): Promise<Cras
     let convergeWrites = 0;
     for (;;) {
       const before = world.writeCalls();
-      await world.run();
+      const run = await world.run();
       runsToConverge++;
       const wrote = world.writeCalls() - before;
       convergeWrites += wrote;
-      if (wrote === 0 || runsToConverge >= o.maxRunsToConverge + 1) break;
+      // A run that wrote nothing but left records failed (a read cut short, say) has not
+      // converged: those records are retried, and written, by the next run.
+      const failed = run.connections.some((c) => c.result.failures.length > 0 || c.result.abort);
+      if ((wrote === 0 && !failed) || runsToConverge >= o.maxRunsToConverge + 1) break;
     }
     const check = await checkWorld(world);
     duplicates += check.duplicates;
@@ -118,6 +121,13 @@ export async function crashLoop(world: World, o: CrashLoopOptions): Promise<Cras
     const idle = await world.run();
     const idleCalls = world.writesSince(mark);
     const idleWrites = idleCalls.length;
+    // What the idle run meant by its writes, for the assertion message.
+    if (idleWrites > 0)
+      for (const c of idle.connections)
+        for (const r of c.records.filter((x) => x.action !== 'noop').slice(0, 10))
+          idleCalls.push(
+            `${c.result.connection}: ${r.action} ${r.propstreetId ?? '-'}/${r.crmId ?? '-'}: ${r.reason}`,
+          );
     if (idleWrites > 0)
       log(
         `idle run wrote: ${idleCalls.join('; ')}; planned ${JSON.stringify(idle.connections.map((c) => c.result.planned))}`,

@@ -193,6 +193,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       return syncTenant(await world.config(), {
         dryRun: false,
         logger: silentLogger,
+        // The records are kept so that an unexpected write can be explained (crash-loop.ts).
+        keepRecords: true,
         ...(o.onPlanChunk ? { onPlanChunk: o.onPlanChunk } : {}),
       });
     },
