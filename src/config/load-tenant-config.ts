@@ -32,9 +32,16 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
   try {
     text = await readFile(absolute, 'utf8');
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
+    // Say what is wrong in words: "got ENOENT" sent people looking for a bug.
+    const code = (e as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT'
+        ? `no such file: ${absolute}`
+        : code === 'EISDIR'
+          ? `${file}: expected a config file, got a directory`
+          : `${file}:1:1 (file): expected a readable config file, got ${(e as Error).message ?? String(e)}`;
     throw new ValidationError(
-      `${file}:1:1 (file): expected a readable config file, got ${reason}`,
+      message,
       {},
       {
         code: 'CONFIG_INVALID',
