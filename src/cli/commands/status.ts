@@ -13,7 +13,8 @@ export function registerStatus(program: Command): void {
       const { openTenantStore } = await import('../../app/open-store.js');
       const { loadTenantConfig } = await import('../../config/index.js');
       const { printJson } = await import('../output.js');
-      const config = await loadTenantConfig(configPath);
+      // status reads the state store only: the API credentials' variables may be unset.
+      const config = await loadTenantConfig(configPath, { secrets: 'state' });
       const store = await openTenantStore(config);
       try {
         const connections = [];
