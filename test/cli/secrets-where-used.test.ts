@@ -9,6 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { encodeCheckpoint } from '../../src/crm/hubspot/hubspot-checkpoint.js';
+import { createSqliteStateStore } from '../../src/state/index.js';
 import { runInProcess } from './run-in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'propsync-secrets-'));
@@ -66,5 +68,29 @@ describe('secrets are needed only where they are used', () => {
     const run = await runInProcess(['run', file, '--json'], { env: SET });
     expect(run.code, run.stdout).toBe(5);
     expect(check.code, check.stdout).toBe(run.code);
+  });
+});
+
+describe('status shows the HubSpot checkpoint in words', () => {
+  it('"modified up to …; archived list walked at …", the raw value stays in --json', async () => {
+    const raw = encodeCheckpoint(
+      { v: 1, p: 'live', t: Date.parse('2026-12-02T04:52:53Z'), a: 0, s: Date.parse('2026-12-02T04:50:00Z') },
+      Date.parse('2026-12-03T00:00:00Z'),
+    );
+    const store = createSqliteStateStore({ path: join(dir, 'acme.db') });
+    await store.migrate();
+    await store.commit({ tenant: 'acme', connection: 'hubspot' }, { checkpoints: { crm: raw } });
+    await store.close();
+
+    const text = await runInProcess(['status', file], { env: UNSET });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(
+      'crm modified up to 2026-12-02T04:52:53Z; archived list walked at 2026-12-02T04:50:00Z',
+    );
+    expect(text.stdout).not.toContain('{');
+
+    const json = await runInProcess(['status', file, '--json'], { env: UNSET });
+    const status = json.json<{ connections: { checkpoints: { crm: string } }[] }>();
+    expect(status.connections[0]?.checkpoints.crm).toBe(raw);
   });
 });
