@@ -79,7 +79,7 @@ process.stdout.write(
   ].join('\n'),
 );
 // `npm run fakes` is npm → tsx → this process. Killing npm by its pid (SIGTERM) does not reach
-// tsx (npm 10/11 end without relaying it: seen on Linux, and the orphaned tsx kept the ports);
+// tsx (npm 11.19 ended without relaying it, on Linux, and the orphaned tsx kept the ports);
 // tsx relays SIGINT and SIGTERM to us but not SIGHUP, and a parent killed outright relays
 // nothing. So besides the signals, stop when our parent or its parent goes away (re-parented).
 let stopping = false;
