@@ -24,13 +24,18 @@ export function exitCodeForError(code: string | undefined): ExitCode {
 
 /** The worst outcome over all connections decides. */
 export function exitCodeForResults(results: readonly ConnectionResult[]): ExitCode {
-  let worst: ExitCode = EXIT.ok;
+  return worstExitCode(
+    results.map((r) => {
+      if (r.abort) return exitCodeForError(r.abort.code);
+      return r.status === 'partial' ? EXIT.someRecordsFailed : EXIT.ok;
+    }),
+  );
+}
+
+/** Worst first: config, then auth/setup, guard, incomplete, some records failed, ok. */
+export function worstExitCode(codes: readonly ExitCode[]): ExitCode {
   const rank = (c: ExitCode) => [0, 1, 5, 4, 3, 2].indexOf(c);
-  for (const r of results) {
-    let code: ExitCode = EXIT.ok;
-    if (r.abort) code = exitCodeForError(r.abort.code);
-    else if (r.status === 'partial') code = EXIT.someRecordsFailed;
-    if (rank(code) > rank(worst)) worst = code;
-  }
+  let worst: ExitCode = EXIT.ok;
+  for (const code of codes) if (rank(code) > rank(worst)) worst = code;
   return worst;
 }

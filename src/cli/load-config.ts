@@ -5,13 +5,16 @@
  * would fail after the first had already written, and its message would not name the line.
  */
 import { readFileSync } from 'node:fs';
-import { loadTenantConfig, type TenantConfig } from '../config/index.js';
+import { type LoadOptions, loadTenantConfig, type TenantConfig } from '../config/index.js';
 import { isPropsyncError, ValidationError } from '../core/errors.js';
 import { loadMapping } from '../mapping/index.js';
 import { parseYamlWithPositions } from '../mapping/problem-source.js';
 
-export async function loadConfigForCli(file: string): Promise<TenantConfig> {
-  const config = await loadTenantConfig(file);
+export async function loadConfigForCli(
+  file: string,
+  options: Pick<LoadOptions, 'secrets'> = {},
+): Promise<TenantConfig> {
+  const config = await loadTenantConfig(file, options);
   checkMappings(config, file);
   return config;
 }

@@ -107,15 +107,36 @@ export interface InterpolationResult {
   readonly problems: readonly ConfigProblem[];
   /** Every value read from the environment: each is a secret wherever it shows up later. */
   readonly secrets: readonly string[];
+  /** Variables a deferred field names but the environment lacks (the field keeps its text). */
+  readonly unresolved?: readonly string[];
 }
 
-export function interpolate(data: unknown, env: EnvLookup, rules: EnvRules): InterpolationResult {
+export interface InterpolateOptions {
+  /**
+   * Secret fields whose missing variables are not a problem now: the command does not use
+   * them (`status`, offline `validate` call no API). The field keeps its `${VAR}` text.
+   */
+  readonly defer?: (path: readonly PathSegment[]) => boolean;
+}
+
+export function interpolate(
+  data: unknown,
+  env: EnvLookup,
+  rules: EnvRules,
+  options: InterpolateOptions = {},
+): InterpolationResult {
   const problems: ConfigProblem[] = [];
   const secrets: string[] = [];
+  const unresolved: string[] = [];
   const secretString = (value: string, path: PathSegment[]): string => {
     const variables = rules.variables;
     if (!variables) return value;
     const r = interpolateString(value, env, (name) => variables.mayRead(name, path));
+    const wellFormed = r.badNames.length === 0 && r.refused.length === 0 && !r.unclosed;
+    if (r.missing.length > 0 && wellFormed && options.defer?.(path)) {
+      unresolved.push(...r.missing);
+      return value;
+    }
     for (const name of r.used) secrets.push(env[name] ?? '');
     for (const name of r.missing) {
       problems.push({
@@ -172,7 +193,13 @@ export function interpolate(data: unknown, env: EnvLookup, rules: EnvRules): Int
     }
     return value;
   };
-  return { value: visit(data, []), problems, secrets: secrets.filter((s) => s !== '') };
+  const value = visit(data, []);
+  return {
+    value,
+    problems,
+    secrets: secrets.filter((s) => s !== ''),
+    ...(unresolved.length > 0 ? { unresolved } : {}),
+  };
 }
 
 function shown(reference: string): string {

@@ -24,6 +24,12 @@ export interface LoadOptions {
   readonly cwd?: string;
   /** Where built-in mappings live; default this package's root. */
   readonly packageRoot?: string;
+  /**
+   * `all` (default): every `${VAR}` must be set. `state`: only the state store's; the API
+   * credentials may be unset, for commands that call no API (`status`, offline `validate`).
+   * Such a config must not reach an API client: its unset credentials keep their `${VAR}` text.
+   */
+  readonly secrets?: 'all' | 'state';
 }
 
 export async function loadTenantConfig(file: string, options: LoadOptions = {}): Promise<TenantConfig> {
@@ -32,9 +38,16 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
   try {
     text = await readFile(absolute, 'utf8');
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
+    // Say what is wrong in words: "got ENOENT" sent people looking for a bug.
+    const code = (e as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT'
+        ? `no such file: ${absolute}`
+        : code === 'EISDIR'
+          ? `${file}: expected a config file, got a directory`
+          : `${file}:1:1 (file): expected a readable config file, got ${(e as Error).message ?? String(e)}`;
     throw new ValidationError(
-      `${file}:1:1 (file): expected a readable config file, got ${reason}`,
+      message,
       {},
       {
         code: 'CONFIG_INVALID',
@@ -51,7 +64,12 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? process.env,
   });
-  const interpolated = interpolate(source.data, env, envRules(source.data));
+  const interpolated = interpolate(
+    source.data,
+    env,
+    envRules(source.data),
+    options.secrets === 'state' ? { defer: (path) => path[0] !== 'state' } : {},
+  );
   // Before anything can print them (a problem below, a log line, a report), whole values too:
   // `postgres: "${PROPSYNC_ACME_DATABASE_URL}"` is a secret as a whole, not just its password.
   for (const value of interpolated.secrets) registerSecret(value);
@@ -79,11 +97,14 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
     );
   }
 
-  const config = normalizeTenant(parsed.data, {
+  const normalized = normalizeTenant(parsed.data, {
     file: absolute,
     env,
     ...(options.packageRoot ? { packageRoot: options.packageRoot } : {}),
   });
+  const config = interpolated.unresolved
+    ? { ...normalized, unresolvedSecrets: [...new Set(interpolated.unresolved)] }
+    : normalized;
   registerConfigSecrets(config);
   return config;
 }

@@ -22,6 +22,11 @@ export interface TenantConfig {
   /** Cron expression for `propsync schedule`; undefined = manual runs only. */
   readonly schedule: string | undefined;
   readonly log: { readonly level: LogLevel };
+  /**
+   * Variables the API credentials name but the environment lacks, when loaded with
+   * `secrets: 'state'` (commands that call no API); those fields keep their `${VAR}` text.
+   */
+  readonly unresolvedSecrets?: readonly string[];
 }
 
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -90,7 +90,13 @@ export interface CrmLimits {
 
 export interface SetupCheck {
   readonly ok: boolean;
-  readonly checks: readonly { readonly name: string; readonly ok: boolean; readonly message: string }[];
+  readonly checks: readonly {
+    readonly name: string;
+    readonly ok: boolean;
+    readonly message: string;
+    /** The error code when a call failed (NETWORK, UNAUTHORIZED…): decides the exit code. */
+    readonly code?: string;
+  }[];
 }
 
 /** Whether the key property/field can hold Propstreet ids without overwriting anyone's data. */

@@ -181,9 +181,8 @@ describe('broken tenant configs through the CLI', () => {
   it('a missing file is a config error too', async () => {
     const run = await runCli(['validate', join(dir, 'nope.yaml')], { env: ENV });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(
-      `${join(dir, 'nope.yaml')}:1:1 (file): expected a readable config file, got ENOENT`,
-    );
+    expect(run.stderr).toContain(`propsync: no such file: ${join(dir, 'nope.yaml')}`);
+    expect(run.stderr).not.toContain('ENOENT');
   });
 
   it('run stops on a broken override in the second connection before syncing the first', async () => {

@@ -1,5 +1,6 @@
 /** `propsync status`: checkpoints, link counts, failures and quarantine, last runs. */
 import type { Command } from 'commander';
+import { describeCheckpoint } from '../../crm/hubspot/hubspot-checkpoint.js';
 import type { RunRecord } from '../../state/port.js';
 
 export function registerStatus(program: Command): void {
@@ -13,7 +14,8 @@ export function registerStatus(program: Command): void {
       const { openTenantStore } = await import('../../app/open-store.js');
       const { loadTenantConfig } = await import('../../config/index.js');
       const { printJson } = await import('../output.js');
-      const config = await loadTenantConfig(configPath);
+      // status reads the state store only: the API credentials' variables may be unset.
+      const config = await loadTenantConfig(configPath, { secrets: 'state' });
       const store = await openTenantStore(config);
       try {
         const connections = [];
@@ -43,7 +45,7 @@ export function registerStatus(program: Command): void {
         for (const c of connections) {
           lines.push(
             `  ${c.connection} (${c.type}): ${c.links} links, ${c.failures.length} failing, ${c.quarantined.length} quarantined`,
-            `    checkpoints: propstreet ${c.checkpoints.propstreet ?? '-'}, crm ${c.checkpoints.crm ?? '-'}`,
+            `    checkpoints: propstreet ${c.checkpoints.propstreet ?? '-'}, crm ${readableCheckpoint(c.type, c.checkpoints.crm)}`,
           );
           for (const f of [...c.failures, ...c.quarantined].slice(0, 20))
             lines.push(
@@ -68,6 +70,12 @@ export function registerStatus(program: Command): void {
 }
 
 const TOMBSTONES_SHOWN = 5;
+
+/** HubSpot's checkpoint is JSON for the delta reader; in words here, raw in `--json`. */
+function readableCheckpoint(type: string, checkpoint: string | null): string {
+  if (checkpoint === null) return '-';
+  return (type === 'hubspot' ? describeCheckpoint(checkpoint) : undefined) ?? checkpoint;
+}
 
 function summariseRun(r: RunRecord) {
   return { id: r.id, startedAt: r.startedAt, finishedAt: r.finishedAt, status: r.status };

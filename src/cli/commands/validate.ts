@@ -1,11 +1,17 @@
 /** `propsync validate`: config and mappings; with --check also credentials and CRM setup. */
 import type { Command } from 'commander';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, type ExitCode, exitCodeForError, worstExitCode } from '../exit-codes.js';
 
 interface Check {
   readonly name: string;
   readonly ok: boolean;
   readonly message: string;
+}
+
+/** A failed check's exit code: what `run` would exit with for the same error (unreachable: 5). */
+function failedExitCode(error: unknown): ExitCode {
+  const code = (error as { code?: unknown }).code;
+  return exitCodeForError(typeof code === 'string' ? code : undefined);
 }
 
 export function registerValidate(program: Command): void {
@@ -23,11 +29,19 @@ export function registerValidate(program: Command): void {
       const { createLogger } = await import('../../core/logger.js');
       const { loadConfigForCli } = await import('../load-config.js');
       const { printJson } = await import('../output.js');
-      const config = await loadConfigForCli(configPath);
+      // Offline, the API credentials are not used: their variables may be unset.
+      const config = await loadConfigForCli(configPath, flags.check ? {} : { secrets: 'state' });
+      const exitCodes: ExitCode[] = [];
       const checks: Check[] = [{ name: 'config', ok: true, message: `${config.file} is valid` }];
       const mappers = new Map(config.connections.map((c) => [c.name, openMapper(c)]));
       for (const c of config.connections)
         checks.push({ name: `${c.name}: mapping`, ok: true, message: `${c.mapping} is valid` });
+      if (config.unresolvedSecrets)
+        checks.push({
+          name: 'secrets',
+          ok: true,
+          message: `not set, needed by run and validate --check: ${config.unresolvedSecrets.join(', ')}`,
+        });
       if (flags.check) {
         const logger = createLogger({ level: 'warn' });
         const deps = { clock: systemClock, logger };
@@ -41,15 +55,19 @@ export function registerValidate(program: Command): void {
           }
         } catch (error) {
           checks.push({ name: 'propstreet', ok: false, message: (error as Error).message });
+          exitCodes.push(failedExitCode(error));
         }
         for (const c of config.connections) {
           const crm = openCrm(c, mappers.get(c.name)!, deps);
           try {
             const report = flags.setup ? await crm.setup() : await crm.check();
-            for (const ch of report.checks)
+            for (const ch of report.checks) {
               checks.push({ name: `${c.name}: ${ch.name}`, ok: ch.ok, message: ch.message });
+              if (!ch.ok) exitCodes.push(ch.code ? exitCodeForError(ch.code) : EXIT.authOrSetup);
+            }
           } catch (error) {
             checks.push({ name: `${c.name}: connection`, ok: false, message: (error as Error).message });
+            exitCodes.push(failedExitCode(error));
           }
         }
       }
@@ -64,6 +82,6 @@ export function registerValidate(program: Command): void {
         process.stdout.write(
           `${checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`).join('\n')}\n`,
         );
-      process.exitCode = ok ? EXIT.ok : EXIT.authOrSetup;
+      process.exitCode = worstExitCode(exitCodes);
     });
 }

@@ -56,3 +56,23 @@ export function decodeCheckpoint(text: string): Checkpoint {
   if (!ok) throw new PropsyncError('STATE', `Not a HubSpot delta checkpoint: ${text.slice(0, 120)}`);
   return c as Checkpoint;
 }
+
+/**
+ * The checkpoint in words, for `propsync status` (the JSON is for machines: `status --json`).
+ * E.g. "modified up to 2026-12-02T04:52:53Z; archived list walked at 2026-12-02T04:50:00Z".
+ * Undefined when the text is not a HubSpot checkpoint.
+ */
+export function describeCheckpoint(text: string): string | undefined {
+  let c: Checkpoint;
+  try {
+    c = decodeCheckpoint(text);
+  } catch {
+    return undefined;
+  }
+  const at = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+  const parts = [`modified ${c.x ? 'after' : 'up to'} ${at(c.t)}`];
+  if (c.p === 'tie') parts.push(`paging through contacts modified at that instant (after id ${c.id ?? '-'})`);
+  if (c.p === 'archived') parts.push(`walking the archived list (archived since ${at(c.a)})`);
+  if (c.s !== undefined) parts.push(`archived list walked at ${at(c.s)}`);
+  return parts.join('; ');
+}

@@ -29,7 +29,12 @@ interface PropertyInfo {
 }
 
 function failure(name: string, e: unknown): Check {
-  return { name, ok: false, message: e instanceof Error ? e.message : String(e) };
+  return {
+    name,
+    ok: false,
+    message: e instanceof Error ? e.message : String(e),
+    ...(e instanceof PropsyncError ? { code: e.code } : {}),
+  };
 }
 
 export class HubSpotSetup {

@@ -47,7 +47,7 @@ export async function runSetupChecks(
       });
     }
   } catch (e) {
-    checks.push({ name: 'session', ok: false, message: isPropsyncError(e) ? e.message : String(e) });
+    checks.push({ name: 'session', ok: false, ...failureOf(e) });
     return done();
   }
   let described: readonly DescribeField[];
@@ -57,7 +57,7 @@ export async function runSetupChecks(
     );
     described = d.fields;
   } catch (e) {
-    checks.push({ name: 'contact-describe', ok: false, message: isPropsyncError(e) ? e.message : String(e) });
+    checks.push({ name: 'contact-describe', ok: false, ...failureOf(e) });
     return done();
   }
   const byName = new Map(described.map((f) => [f.name.toLowerCase(), f]));
@@ -90,4 +90,9 @@ export async function runSetupChecks(
       : { name: 'fields', ok: true, message: `${fields.length} mapped fields readable` },
   );
   return done();
+}
+
+/** A failed call's message, and its code when typed (it decides the exit code). */
+function failureOf(e: unknown): { message: string; code?: string } {
+  return isPropsyncError(e) ? { message: e.message, code: e.code } : { message: String(e) };
 }

@@ -1,0 +1,96 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: tenant files hold ${VAR} references
+/**
+ * Secrets are resolved only where a command uses them. Regression: `status` and offline
+ * `validate` refused to start while `${PROPSYNC_ACME_TOKEN}` was unset, though they call no
+ * API; and `validate --check` exited 3 for an unreachable host where `run` exits 5.
+ * In process (test/cli/run-in-process.ts): about what the CLI prints and returns.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encodeCheckpoint } from '../../src/crm/hubspot/hubspot-checkpoint.js';
+import { createSqliteStateStore } from '../../src/state/index.js';
+import { runInProcess } from './run-in-process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'propsync-secrets-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const UNSET = { PROPSYNC_ACME_TOKEN: undefined, PROPSYNC_DATABASE_URL: undefined };
+const SET = { PROPSYNC_ACME_TOKEN: 'ps-token-for-secrets-test-0001', PROPSYNC_DATABASE_URL: undefined };
+
+/** A tenant whose APIs are never reached (nothing listens on port 9). */
+const file = join(dir, 'acme.yaml');
+writeFileSync(
+  file,
+  [
+    'tenant: acme',
+    'propstreet:',
+    '  baseUrl: http://127.0.0.1:9',
+    '  token: ${PROPSYNC_ACME_TOKEN}',
+    'connections:',
+    '  - name: hubspot',
+    '    type: hubspot',
+    '    baseUrl: http://127.0.0.1:9',
+    '    accessToken: ${PROPSYNC_ACME_TOKEN}',
+    `state: { sqlite: ${join(dir, 'acme.db')} }`,
+    '',
+  ].join('\n'),
+);
+
+describe('secrets are needed only where they are used', () => {
+  it('validate without --check works with the variables unset, and names them', async () => {
+    const r = await runInProcess(['validate', file, '--json'], { env: UNSET });
+    expect(r.code, r.stderr).toBe(0);
+    const json = r.json<{ ok: boolean; checks: { name: string; message: string }[] }>();
+    expect(json.ok).toBe(true);
+    expect(json.checks.find((c) => c.name === 'secrets')?.message).toContain('PROPSYNC_ACME_TOKEN');
+  });
+
+  it('status works with the variables unset', async () => {
+    const r = await runInProcess(['status', file, '--json'], { env: UNSET });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json<{ tenant: string }>().tenant).toBe('acme');
+  });
+
+  it.each([[['validate', '--check']], [['run']], [['plan']]])(
+    '%j still needs them (exit 2, names the variable)',
+    async (command) => {
+      const [name, ...rest] = command;
+      const r = await runInProcess([name ?? '', file, ...rest], { env: UNSET });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('PROPSYNC_ACME_TOKEN');
+    },
+  );
+
+  it('validate --check and run exit the same for the same unreachable host (5)', async () => {
+    const check = await runInProcess(['validate', file, '--check', '--json'], { env: SET });
+    const run = await runInProcess(['run', file, '--json'], { env: SET });
+    expect(run.code, run.stdout).toBe(5);
+    expect(check.code, check.stdout).toBe(run.code);
+  });
+});
+
+describe('status shows the HubSpot checkpoint in words', () => {
+  it('"modified up to …; archived list walked at …", the raw value stays in --json', async () => {
+    const raw = encodeCheckpoint(
+      { v: 1, p: 'live', t: Date.parse('2026-12-02T04:52:53Z'), a: 0, s: Date.parse('2026-12-02T04:50:00Z') },
+      Date.parse('2026-12-03T00:00:00Z'),
+    );
+    const store = createSqliteStateStore({ path: join(dir, 'acme.db') });
+    await store.migrate();
+    await store.commit({ tenant: 'acme', connection: 'hubspot' }, { checkpoints: { crm: raw } });
+    await store.close();
+
+    const text = await runInProcess(['status', file], { env: UNSET });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(
+      'crm modified up to 2026-12-02T04:52:53Z; archived list walked at 2026-12-02T04:50:00Z',
+    );
+    expect(text.stdout).not.toContain('{');
+
+    const json = await runInProcess(['status', file, '--json'], { env: UNSET });
+    const status = json.json<{ connections: { checkpoints: { crm: string } }[] }>();
+    expect(status.connections[0]?.checkpoints.crm).toBe(raw);
+  });
+});
