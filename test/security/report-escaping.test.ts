@@ -49,15 +49,27 @@ describe('reports escape what contacts are called', () => {
     /[<>"']/.test(s),
   );
 
+  // The HTML report carries its records as data: one JSON block the page's own script reads
+  // and shows as text. Nothing from a contact may appear outside it, and inside it no `<` may
+  // appear (so nothing can close the block); the block still holds the names, intact.
+  const OPEN = '<script type="application/json" id="report-data">';
   it.each([
-    ['plan.html', '&lt;script&gt;alert(1)&lt;/script&gt;'],
-    ['run.html', '&lt;script&gt;alert(1)&lt;/script&gt;'],
-    ['plan2.html', '&lt;b&gt;bold&lt;/b&gt;'],
-  ])('%s: data shows escaped, never as markup; only the report’s own script', (f, escaped) => {
+    ['plan.html', '<script>alert(1)</script>'],
+    ['run.html', '<script>alert(1)</script>'],
+    ['plan2.html', '<b>bold</b>'],
+  ])('%s: data only inside the JSON block, never as markup; only the report’s own script', (f, name) => {
     const html = report(f);
-    expect(html).toContain(escaped);
-    for (const s of raw) expect(html, s).not.toContain(s);
-    expect(html.match(/<script/gi)).toHaveLength(1);
+    const start = html.indexOf(OPEN);
+    expect(start).toBeGreaterThan(0);
+    const end = html.indexOf('</script>', start);
+    const block = html.slice(start + OPEN.length, end);
+    const rest = html.slice(0, start) + html.slice(end);
+    expect(block).not.toContain('<');
+    expect(block).toContain(name.replace(/</g, '\\u003c'));
+    expect(JSON.stringify(JSON.parse(block))).toContain(JSON.stringify(name).slice(1, -1));
+    for (const s of raw) expect(rest, s).not.toContain(s);
+    expect(html.match(/<script/gi)).toHaveLength(2);
+    expect(rest.match(/<script>/gi)).toHaveLength(1);
     expect(html).not.toMatch(/<(img|svg|iframe|object|embed)\b/i);
     expect(html).not.toMatch(/href=["']?javascript:/i);
   });
