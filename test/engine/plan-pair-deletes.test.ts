@@ -5,59 +5,20 @@
  * policy as before.
  */
 import { describe, expect, it } from 'vitest';
-import { mapperFromMapping } from '../../src/app/mapper-from-mapping.js';
 import { countPlan, emptyCounts } from '../../src/engine/counts.js';
 import { type PairState, planPair } from '../../src/engine/plan-pair.js';
 import type { DeleteAgainstEditPolicy, RecordAction, SyncSettings } from '../../src/engine/types.js';
-import { loadMapping } from '../../src/mapping/index.js';
-import { type Contact, contactSchema } from '../../src/propstreet/schema.js';
+import { aContact, aCrmRecord, hubspotMapper, pairSettings } from './pair-builders.js';
 
-const mapper = mapperFromMapping(loadMapping('mappings/hubspot.contacts.yaml'));
+const mapper = hubspotMapper;
 
 const settings = (
   againstEdit: DeleteAgainstEditPolicy,
   fromCrm: 'delete' | 'unlink' = 'delete',
-): SyncSettings => ({
-  tenant: 't',
-  connection: 'hubspot',
-  namespace: 'hubspot',
-  direction: 'bidirectional',
-  conflictPolicy: 'newest-wins',
-  match: ['externalRef', 'key'],
-  deletes: { fromPropstreet: 'archive', fromCrm, againstEdit, maxShare: 1, maxCount: 500 },
-  ownChangeOrigins: [],
-  overlapMs: 0,
-  chunkSize: 500,
-  propstreetConcurrency: 1,
-  maxAttempts: 5,
-  retryBaseMs: 1000,
-});
+): SyncSettings => pairSettings({ deletes: { fromCrm, againstEdit } });
 
-const contact = (over: Partial<Record<string, unknown>> = {}): Contact =>
-  contactSchema.parse({
-    id: 'ps-1',
-    externalRefs: [{ namespace: 'hubspot', id: '101' }],
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: 'ada@example.com',
-    createdUtc: '2026-01-01T00:00:00Z',
-    updatedUtc: '2026-01-02T00:00:00Z',
-    etag: '"e2"',
-    ...over,
-  });
-
-const record = (over: Record<string, string | null> = {}, deleted = false) => ({
-  id: '101',
-  properties: {
-    firstname: 'Ada',
-    lastname: 'Lovelace',
-    email: 'ada@example.com',
-    propstreet_id: 'ps-1',
-    ...over,
-  },
-  modifiedAt: '2026-01-02T00:00:00.000Z',
-  deleted,
-});
+const contact = aContact;
+const record = (over: Record<string, string | null> = {}, deleted = false) => aCrmRecord(over, deleted);
 
 // What both sides held after the last sync.
 const shadow = mapper.fromPropstreet(contact());

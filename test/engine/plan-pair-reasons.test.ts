@@ -5,67 +5,31 @@
  * in the CRM". One row per pair state, with the exact reason text.
  */
 import { describe, expect, it } from 'vitest';
-import { mapperFromMapping } from '../../src/app/mapper-from-mapping.js';
 import { type PairState, planPair } from '../../src/engine/plan-pair.js';
 import type { ConflictPolicy, Direction, RecordAction, SyncSettings } from '../../src/engine/types.js';
-import { loadMapping } from '../../src/mapping/index.js';
-import { type Contact, contactSchema } from '../../src/propstreet/schema.js';
+import { aContact, aCrmRecord, hubspotMapper, pairSettings } from './pair-builders.js';
 
-const mapper = mapperFromMapping(loadMapping('mappings/hubspot.contacts.yaml'));
+const mapper = hubspotMapper;
 
 const settings = (over: {
   conflictPolicy?: ConflictPolicy;
   direction?: Direction;
   fromCrm?: SyncSettings['deletes']['fromCrm'];
   fromPropstreet?: SyncSettings['deletes']['fromPropstreet'];
-}): SyncSettings => ({
-  tenant: 't',
-  connection: 'hubspot',
-  namespace: 'hubspot',
-  direction: over.direction ?? 'bidirectional',
-  conflictPolicy: over.conflictPolicy ?? 'newest-wins',
-  match: ['externalRef', 'key'],
-  deletes: {
-    fromPropstreet: over.fromPropstreet ?? 'archive',
-    fromCrm: over.fromCrm ?? 'unlink',
-    againstEdit: 'keep-edited',
-    maxShare: 1,
-    maxCount: 500,
-  },
-  ownChangeOrigins: [],
-  overlapMs: 0,
-  chunkSize: 500,
-  propstreetConcurrency: 1,
-  maxAttempts: 5,
-  retryBaseMs: 1000,
-});
-
-const contact = (over: Partial<Record<string, unknown>> = {}): Contact =>
-  contactSchema.parse({
-    id: 'ps-1',
-    externalRefs: [{ namespace: 'hubspot', id: '101' }],
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: 'ada@example.com',
-    createdUtc: '2026-01-01T00:00:00Z',
-    updatedUtc: '2026-01-02T00:00:00Z',
-    etag: '"e2"',
-    ...over,
+}): SyncSettings =>
+  pairSettings({
+    ...(over.direction ? { direction: over.direction } : {}),
+    ...(over.conflictPolicy ? { conflictPolicy: over.conflictPolicy } : {}),
+    deletes: {
+      ...(over.fromCrm ? { fromCrm: over.fromCrm } : {}),
+      ...(over.fromPropstreet ? { fromPropstreet: over.fromPropstreet } : {}),
+    },
   });
 
+const contact = aContact;
 // The CRM record is newer than the contact unless a row says otherwise.
-const record = (over: Record<string, string | null> = {}, deleted = false) => ({
-  id: '101',
-  properties: {
-    firstname: 'Ada',
-    lastname: 'Lovelace',
-    email: 'ada@example.com',
-    propstreet_id: 'ps-1',
-    ...over,
-  },
-  modifiedAt: '2026-01-03T00:00:00.000Z',
-  deleted,
-});
+const record = (over: Record<string, string | null> = {}, deleted = false) =>
+  aCrmRecord(over, deleted, '2026-01-03T00:00:00.000Z');
 
 const link = {
   propstreetId: 'ps-1',
