@@ -26,10 +26,11 @@ export interface LoadOptions {
   readonly packageRoot?: string;
   /**
    * `all` (default): every `${VAR}` must be set. `state`: only the state store's; the API
-   * credentials may be unset, for commands that call no API (`status`, offline `validate`).
-   * Such a config must not reach an API client: its unset credentials keep their `${VAR}` text.
+   * credentials may be unset, for commands that read state but call no API (`status`).
+   * `none`: none must be set (offline `validate`, which opens nothing). Such a config must not
+   * reach an API client or a store: its unset secrets keep their `${VAR}` text.
    */
-  readonly secrets?: 'all' | 'state';
+  readonly secrets?: 'all' | 'state' | 'none';
 }
 
 export async function loadTenantConfig(file: string, options: LoadOptions = {}): Promise<TenantConfig> {
@@ -68,7 +69,11 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
     source.data,
     env,
     envRules(source.data),
-    options.secrets === 'state' ? { defer: (path) => path[0] !== 'state' } : {},
+    options.secrets === 'state'
+      ? { defer: (path) => path[0] !== 'state' }
+      : options.secrets === 'none'
+        ? { defer: () => true }
+        : {},
   );
   // Before anything can print them (a problem below, a log line, a report), whole values too:
   // `postgres: "${PROPSYNC_ACME_DATABASE_URL}"` is a secret as a whole, not just its password.

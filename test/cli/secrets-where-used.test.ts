@@ -47,6 +47,23 @@ describe('secrets are needed only where they are used', () => {
     expect(json.checks.find((c) => c.name === 'secrets')?.message).toContain('PROPSYNC_ACME_TOKEN');
   });
 
+  it.each(['example-hubspot', 'example-salesforce', 'example-bridge'])(
+    'validate without --check passes the shipped tenants/%s.yaml with nothing set (state URL included)',
+    async (name) => {
+      const env = {
+        PROPSYNC_DATABASE_URL: undefined,
+        ...Object.fromEntries(
+          Object.keys(process.env)
+            .filter((k) => k.startsWith('PROPSYNC_'))
+            .map((k) => [k, undefined]),
+        ),
+      };
+      const r = await runInProcess(['validate', `tenants/${name}.yaml`, '--json'], { env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json<{ ok: boolean }>().ok).toBe(true);
+    },
+  );
+
   it('status works with the variables unset', async () => {
     const r = await runInProcess(['status', file, '--json'], { env: UNSET });
     expect(r.code, r.stderr).toBe(0);

@@ -30,7 +30,7 @@ export function registerValidate(program: Command): void {
       const { loadConfigForCli } = await import('../load-config.js');
       const { printJson } = await import('../output.js');
       // Offline, the API credentials are not used: their variables may be unset.
-      const config = await loadConfigForCli(configPath, flags.check ? {} : { secrets: 'state' });
+      const config = await loadConfigForCli(configPath, flags.check ? {} : { secrets: 'none' });
       const exitCodes: ExitCode[] = [];
       const checks: Check[] = [{ name: 'config', ok: true, message: `${config.file} is valid` }];
       const mappers = new Map(config.connections.map((c) => [c.name, openMapper(c)]));
