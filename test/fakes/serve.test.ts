@@ -116,14 +116,21 @@ describe('npm run fakes', () => {
   );
 
   it.each(['SIGTERM', 'SIGHUP'] as const)(
-    '%s to the tsx child of npm stops the servers',
+    '%s to the process serving the fakes stops the servers',
     async (signal) => {
       const child = start('npm', ['run', 'fakes', '--', '--seed-contacts', '0']);
       const banner = await ready(child, collect(child));
       expect(banner).toMatch(/; 0 contacts\)/);
-      const [tsx] = await childrenOf(child.pid ?? 0);
-      if (tsx === undefined) throw new Error('no child of npm');
-      process.kill(tsx, signal);
+      // npm → (sh →) tsx → node running serve.ts: the last of the chain owns the servers.
+      // Which shells sit in between differs between machines, so the chain is walked.
+      let server = child.pid ?? 0;
+      for (;;) {
+        const [next] = await childrenOf(server);
+        if (next === undefined) break;
+        server = next;
+      }
+      if (server === child.pid) throw new Error('no child of npm');
+      process.kill(server, signal);
       // With the tsx process gone, npm ends too; the servers must not outlive them.
       await exited(child);
       const deadline = Date.now() + 30_000;
