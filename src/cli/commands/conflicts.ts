@@ -1,6 +1,7 @@
 /** `propsync conflicts` (list the open ones) and `propsync resolve` (choose a value for one). */
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
+import { withTenantState } from '../tenant-state.js';
 
 const shown = (v: string | null) => (v === null ? '(empty)' : JSON.stringify(v));
 
@@ -13,18 +14,14 @@ export function registerConflicts(program: Command): void {
     .option('--limit <n>', 'how many to list', '100')
     .option('--json', 'print one JSON object')
     .action(async (configPath: string, flags: { connection?: string[]; limit: string; json?: boolean }) => {
-      const { openTenantStore } = await import('../../app/open-store.js');
       const { listOpenConflicts } = await import('../../app/conflicts.js');
-      const { loadTenantConfig } = await import('../../config/index.js');
       const { printJson } = await import('../output.js');
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1)
         throw new ValidationError(`--limit ${flags.limit}: expected a whole number >= 1`, {
           limit: [flags.limit],
         });
-      const config = await loadTenantConfig(configPath);
-      const store = await openTenantStore(config);
-      try {
+      await withTenantState(configPath, {}, async (config, store) => {
         const listed = await listOpenConflicts(config, store, {
           ...(flags.connection ? { connections: flags.connection } : {}),
           limit,
@@ -43,9 +40,7 @@ export function registerConflicts(program: Command): void {
         if (listed.total > listed.conflicts.length)
           lines.push(`  … ${listed.total - listed.conflicts.length} more (--limit)`);
         process.stdout.write(`${lines.join('\n')}\n`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 
   program
@@ -73,14 +68,10 @@ export function registerConflicts(program: Command): void {
           throw new ValidationError(`--take ${flags.take}: expected propstreet or crm`, {
             take: [flags.take],
           });
-        const { openTenantStore } = await import('../../app/open-store.js');
         const { resolveOpenConflict } = await import('../../app/conflicts.js');
-        const { loadTenantConfig } = await import('../../config/index.js');
         const { systemClock } = await import('../../core/clock.js');
         const { printJson } = await import('../output.js');
-        const config = await loadTenantConfig(configPath);
-        const store = await openTenantStore(config);
-        try {
+        await withTenantState(configPath, {}, async (config, store) => {
           const choice =
             flags.clear === true
               ? null
@@ -97,9 +88,7 @@ export function registerConflicts(program: Command): void {
               ? `${id}: resolution withdrawn\n`
               : `${id} (${resolved.connection}): resolved; \`propsync plan ${configPath}\` shows it, the next run writes it\n`,
           );
-        } finally {
-          await store.close();
-        }
+        });
       },
     );
 }

@@ -1,5 +1,6 @@
 /** `propsync relink`: let a contact that a CRM deletion or merge unlinked be paired again. */
 import type { Command } from 'commander';
+import { withTenantState } from '../tenant-state.js';
 
 export function registerRelink(program: Command): void {
   program
@@ -11,14 +12,10 @@ export function registerRelink(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(
       async (configPath: string, propstreetId: string, flags: { connection?: string[]; json?: boolean }) => {
-        const { openTenantStore } = await import('../../app/open-store.js');
         const { relinkContact } = await import('../../app/relink.js');
-        const { loadTenantConfig } = await import('../../config/index.js');
         const { systemClock } = await import('../../core/clock.js');
         const { printJson } = await import('../output.js');
-        const config = await loadTenantConfig(configPath);
-        const store = await openTenantStore(config);
-        try {
+        await withTenantState(configPath, {}, async (config, store) => {
           const relinked = await relinkContact(config, store, propstreetId, {
             ...(flags.connection ? { connections: flags.connection } : {}),
             clock: systemClock,
@@ -28,9 +25,7 @@ export function registerRelink(program: Command): void {
             process.stdout.write(
               `${r.connection}: ${propstreetId} (was CRM record ${r.crmId}: ${r.reason}) is paired or created again on the next run\n`,
             );
-        } finally {
-          await store.close();
-        }
+        });
       },
     );
 }

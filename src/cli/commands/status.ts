@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { describeCheckpoint } from '../../crm/hubspot/hubspot-checkpoint.js';
 import type { RunRecord } from '../../state/port.js';
+import { withTenantState } from '../tenant-state.js';
 
 export function registerStatus(program: Command): void {
   program
@@ -11,13 +12,9 @@ export function registerStatus(program: Command): void {
     .option('--json', 'print one JSON object')
     .option('--runs <n>', 'how many recent runs to show', '5')
     .action(async (configPath: string, flags: { json?: boolean; runs: string }) => {
-      const { openTenantStore } = await import('../../app/open-store.js');
-      const { loadTenantConfig } = await import('../../config/index.js');
       const { printJson } = await import('../output.js');
       // status reads the state store only: the API credentials' variables may be unset.
-      const config = await loadTenantConfig(configPath, { secrets: 'state' });
-      const store = await openTenantStore(config);
-      try {
+      await withTenantState(configPath, { secrets: 'state' }, async (config, store) => {
         const connections = [];
         for (const c of config.connections) {
           const scope = { tenant: config.tenant, connection: c.name };
@@ -63,9 +60,7 @@ export function registerStatus(program: Command): void {
             lines.push(`    run ${r.startedAt} ${r.status}${r.finishedAt ? '' : ' (running)'}`);
         }
         process.stdout.write(`${lines.join('\n')}\n`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 }
 
