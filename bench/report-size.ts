@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import type { RecordPlan } from '../src/engine/types.js';
+import type { RecordPlanShape } from '../src/engine/types.js';
 import { renderHtml } from '../src/report/render-html.js';
 import type { PlanReport } from '../src/report/report-model.js';
 import { aRecord, aResult, counts } from '../test/report/builders.js';
@@ -35,7 +35,7 @@ const TITLES = ['Investment Manager', 'Partner', 'Analyst', 'Head of Acquisition
  * Propstreet, 1 % with a conflict left for a person (and a few failing validation).
  */
 export function firstSyncPlan(n: number): PlanReport {
-  const records: RecordPlan[] = [];
+  const records: RecordPlanShape[] = [];
   for (let i = 0; i < n; i++) {
     const first = `${FIRST[i % FIRST.length]}`;
     const last = `${LAST[(i >> 3) % LAST.length]}-${i}`;

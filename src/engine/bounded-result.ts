@@ -4,7 +4,7 @@
  * and the state file's run records show, so one huge field value cannot blow them up.
  */
 import { clipNullable, clipText, LABEL_MAX, MESSAGE_MAX, VALUE_MAX } from '../core/clip-text.js';
-import type { ConnectionResult, FieldChange, FieldConflict, RecordPlan } from './types.js';
+import type { ConnectionResult, FieldChange, FieldConflict, RecordPlanShape } from './types.js';
 
 export function boundResult(r: ConnectionResult): ConnectionResult {
   return {
@@ -20,7 +20,7 @@ export function boundResult(r: ConnectionResult): ConnectionResult {
   };
 }
 
-export function boundRecord(r: RecordPlan): RecordPlan {
+export function boundRecord<P extends RecordPlanShape>(r: P): P {
   const change = (c: FieldChange): FieldChange => ({
     ...c,
     before: clipNullable(c.before, VALUE_MAX),

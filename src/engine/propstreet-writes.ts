@@ -18,6 +18,7 @@ import type { Contact, ContactWrite, ExternalRef } from '../propstreet/schema.js
 import { isEmptyWrite, splitCreate, splitUpdate } from '../propstreet/write-models.js';
 import type { PairPlan } from './plan-pair.js';
 import type { RecordMapper } from './record-mapper.js';
+import type { CreateInPropstreetPlan, FieldChange } from './types.js';
 import { hasRef, verifyWritten } from './write-verify.js';
 
 export const MAX_PRECONDITION_RETRIES = 3;
@@ -31,7 +32,7 @@ export function refsWith(
   return crmId === null ? others : [...others, { namespace, id: crmId }];
 }
 
-export function valuesOf(changes: PairPlan['plan']['toPropstreet']): Record<string, string | null> {
+export function valuesOf(changes: readonly FieldChange[]): Record<string, string | null> {
   return Object.fromEntries(changes.map((c) => [c.field, c.after]));
 }
 
@@ -70,16 +71,17 @@ export async function patchWithReplan(
     if (now) current = deps.replan(now);
   }
   for (let attempt = 1; ; attempt++) {
-    const contact = current.pair.propstreet;
+    const { plan, pair } = current;
+    // A re-plan for a fresh version may no longer update: the caller reports the new plan.
+    if (plan.action !== 'update' && plan.action !== 'link') return { pp: current, contact: pair.propstreet };
+    const contact = pair.propstreet;
     const body: ContactWrite =
-      current.plan.toPropstreet.length > 0
-        ? deps.mapper.toPropstreet(valuesOf(current.plan.toPropstreet), contact)
-        : {};
-    if (current.plan.writePropstreetRef && contact)
-      body.externalRefs = refsWith(contact.externalRefs, deps.namespace, current.plan.crmId);
+      plan.toPropstreet.length > 0 ? deps.mapper.toPropstreet(valuesOf(plan.toPropstreet), contact) : {};
+    if (plan.writePropstreetRef && contact)
+      body.externalRefs = refsWith(contact.externalRefs, deps.namespace, plan.crmId);
     if (isEmptyWrite(body)) return { pp: current, contact };
-    const id = current.plan.propstreetId!;
-    const ifMatch = contact?.etag ?? current.pair.link?.propstreetEtag ?? undefined;
+    const id = plan.propstreetId;
+    const ifMatch = contact?.etag ?? pair.link?.propstreetEtag ?? undefined;
     const { byId, byRef } = splitUpdate(body);
     if (!isEmptyWrite(byRef) && !contact)
       throw new WriteNotAppliedError(
@@ -89,16 +91,14 @@ export async function patchWithReplan(
       // With lists to write this PATCH may be empty: it still checks If-Match for the upsert.
       let written = await deps.propstreet.patchContact(id, byId, { ifMatch });
       if (ifMatch !== undefined) ownIfChanged(written, ifMatch, deps);
-      if (!isEmptyWrite(byRef)) written = await writeLists(written, byRef, current.plan.crmId!, deps);
-      verifyWritten(current.plan, written, deps.mapper, deps.namespace);
+      if (!isEmptyWrite(byRef)) written = await writeLists(written, byRef, plan.crmId, deps);
+      verifyWritten(plan, written, deps.mapper, deps.namespace);
       return { pp: current, contact: written };
     } catch (error) {
       if (!isStale(error) || attempt >= MAX_PRECONDITION_RETRIES) throw error;
       const fresh = await deps.propstreet.getContact(id);
       if (!fresh) throw error;
       current = deps.replan(fresh);
-      if (current.plan.action !== 'update' && current.plan.action !== 'link')
-        return { pp: current, contact: fresh };
     }
   }
 }
@@ -152,10 +152,9 @@ async function writeLists(
  * `match=email`, so it never lands on an existing contact that merely shares the email — then
  * PATCHes the members the upsert does not take, and checks every field on the result.
  */
-export async function createInPropstreet(pp: PairPlan, deps: WriteDeps): Promise<Contact> {
-  const { plan } = pp;
+export async function createInPropstreet(plan: CreateInPropstreetPlan, deps: WriteDeps): Promise<Contact> {
   const { byId, byRef } = splitCreate(deps.mapper.toPropstreet(valuesOf(plan.toPropstreet), null));
-  const upserted = await deps.propstreet.upsertByExternalRef(deps.namespace, plan.crmId!, byRef);
+  const upserted = await deps.propstreet.upsertByExternalRef(deps.namespace, plan.crmId, byRef);
   let contact = upserted.contact;
   // An 'updated' that changed nothing hands back someone else's version: not ours to claim.
   if (upserted.action !== 'updated') ownIfChanged(contact, undefined, deps);
@@ -185,8 +184,11 @@ export async function deleteWithReplan(
 ): Promise<DeleteOutcome> {
   let current = pp;
   for (let attempt = 1; ; attempt++) {
-    const id = current.plan.propstreetId!;
-    const ifMatch = current.pair.propstreet?.etag ?? current.pair.link?.propstreetEtag ?? undefined;
+    const { plan, pair } = current;
+    // A re-plan for a fresh version may no longer delete: the caller reports the new plan.
+    if (plan.action !== 'delete-in-propstreet') return { pp: current, deleted: false };
+    const id = plan.propstreetId;
+    const ifMatch = pair.propstreet?.etag ?? pair.link?.propstreetEtag ?? undefined;
     try {
       await deps.propstreet.deleteContact(id, { ifMatch });
       return { pp: current, deleted: true };
@@ -196,7 +198,6 @@ export async function deleteWithReplan(
       // Gone meanwhile (deleted by someone else): nothing left to delete.
       if (!fresh) return { pp: current, deleted: true };
       current = deps.replan(fresh);
-      if (current.plan.action !== 'delete-in-propstreet') return { pp: current, deleted: false };
     }
   }
 }

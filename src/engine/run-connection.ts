@@ -17,18 +17,21 @@ import { boundResult } from './bounded-result.js';
 import { countPlan, emptyCounts } from './counts.js';
 import { DeleteWindow, deletionKey, formatWindow } from './delete-window.js';
 import { createEchoDetector } from './echo-detector.js';
-import { holdTakenEmails } from './email-guard.js';
-import { executeChunk, nextFailure } from './execute-chunk.js';
+import { executeChunk } from './execute-chunk.js';
 import { fitMapperToCrm } from './fit-mapper.js';
 import { missingLinkedRecords, reconcileReason } from './link-reconcile.js';
-import { completeNewLinks, pairsForCrm, pairsForPropstreet, type ResolverDeps } from './pair-resolver.js';
+import type { ResolverDeps } from './pair-resolver.js';
+import { chunkSizeFor, type PlanChunk, planChunks } from './plan-chunks.js';
 import { type PairPlan, type PairState, planPair } from './plan-pair.js';
+import { PlanTally } from './plan-tally.js';
 import { preflight } from './preflight.js';
+import { nextFailure } from './record-failure.js';
 import type { RecordMapper } from './record-mapper.js';
 import { RefLane } from './ref-lane.js';
+import { RunAbort } from './run-abort.js';
 import { lockOwner, takeRunLock } from './run-lock.js';
 import { Staging } from './staging.js';
-import type { ConnectionResult, Notice, PlanSink, RecordFailure, RecordPlan, SyncSettings } from './types.js';
+import type { ConnectionResult, Notice, PlanSink, RecordFailure, SyncSettings } from './types.js';
 
 export interface RunDeps {
   readonly propstreet: PropstreetApi;
@@ -106,18 +109,14 @@ export async function runConnection(
     await store.startRun(scope, { id: runId, startedAt, dryRun: false });
   }
   const staging = new Staging({ key: deps.crm.keyProperty, email: deps.mapper.crmEmailProperty });
-  const planned = emptyCounts();
+  const tally = new PlanTally();
   const done = emptyCounts();
-  const conflicts: ConnectionResult['conflicts'][number][] = [];
   const failures: RecordFailure[] = [];
-  const notices = new Map<string, Notice>();
-  const invalid: ConnectionResult['invalid'][number][] = [];
   let abort: ConnectionResult['abort'];
   let pulled = { propstreet: 0, crm: 0 };
   let written = 0;
-  let plannedCount = 0;
   const progress = (phase: RunProgress['phase']) =>
-    options.onProgress?.({ phase, pulled: pulled.propstreet + pulled.crm, planned: plannedCount, written });
+    options.onProgress?.({ phase, pulled: pulled.propstreet + pulled.crm, planned: tally.planned, written });
 
   const knownFailures = new Map<string, Failure>(
     (await store.listFailures(scope)).map((f) => [`${f.side}:${f.recordId}`, f]),
@@ -159,11 +158,11 @@ export async function runConnection(
       scope,
       knownFailures,
       options,
-      invalid,
+      tally.invalid,
       revisit,
       () => progress('pull'),
     );
-    if (collected.reconciled) notices.set('full-reconcile', collected.reconciled);
+    if (collected.reconciled) tally.notice('full-reconcile', collected.reconciled);
     pulled = { propstreet: staging.count('ps'), crm: staging.count('crm') };
     if (collected.quarantine.length > 0 && !options.dryRun)
       await store.commit(scope, { upsertFailures: collected.quarantine });
@@ -198,38 +197,14 @@ export async function runConnection(
       }),
     };
     const plan = (pair: PairState): PairPlan => planPair(pair, settings, mapper, deps.crm.keyProperty);
-    const handle = async (pairs: PairState[]) => {
-      const held = (options.retryAll ? pairs : pairs.map((p) => holdQuarantined(p, knownFailures))).map(
-        withResolutions,
-      );
-      const plans = (await completeNewLinks(held, resolverDeps)).map(plan);
-      const records: RecordPlan[] = plans.map((pp) =>
-        abort?.code === 'MASS_DELETE_GUARD' && pp.plan.action.startsWith('delete')
-          ? { ...pp.plan, guarded: true }
-          : pp.plan,
-      );
-      for (const r of records) {
-        countPlan(planned, r);
-        for (const c of r.conflicts) conflicts.push({ ...c, propstreetId: r.propstreetId, crmId: r.crmId });
-        // A merge's notice rides on each of its records: report it once.
-        if (r.notice) notices.set(`${r.notice.kind}\n${r.notice.crmId}\n${r.notice.text}`, r.notice);
-        if (r.action === 'invalid')
-          invalid.push({
-            side: r.propstreetId ? 'propstreet' : 'crm',
-            id: r.propstreetId ?? r.crmId ?? undefined,
-            message: r.problems.join('; '),
-          });
-      }
-      plannedCount += records.length;
-      await options.sink?.records(records);
-      progress('plan');
-      if (options.dryRun || abort) return;
+    const execute = async (chunk: PlanChunk) => {
       if (deleteWindow && recordDeletes)
         await deleteWindow.record(
-          plans.filter((pp) => pp.plan.action.startsWith('delete')).map((pp) => deletionKey(pp.plan)),
+          chunk.records.filter((pp) => pp.plan.action.startsWith('delete')).map((pp) => deletionKey(pp.plan)),
           clock.now(),
         );
-      const outcome = await executeChunk(plans, {
+      const chunkAbort = new RunAbort();
+      const outcome = await executeChunk(chunk.records, {
         crm: deps.crm,
         propstreet: deps.propstreet,
         store,
@@ -238,6 +213,7 @@ export async function runConnection(
         mapper,
         clock,
         knownFailures,
+        abort: chunkAbort,
         replan: (pp, fresh) => plan({ ...pp.pair, propstreet: fresh, propstreetEcho: false }),
       });
       for (const r of outcome.succeeded) countPlan(done, r);
@@ -245,24 +221,29 @@ export async function runConnection(
       refLane.add(outcome.refTasks);
       written += outcome.succeeded.length;
       progress('write');
-      if (outcome.abort) abort = abortOf(outcome.abort);
+      if (chunkAbort.reason) abort = abortOf(chunkAbort.reason);
     };
-    // Chunks of at least a batch are whole CRM batches (500 → 600 for Salesforce's 200), so
-    // no call goes half full; a smaller chunk size is the tenant's choice and is kept.
-    const batch = Math.max(1, deps.crm.limits.writeBatchSize);
-    const chunkSize =
-      settings.chunkSize >= batch ? Math.ceil(settings.chunkSize / batch) * batch : settings.chunkSize;
+    const chunkSize = chunkSizeFor(settings.chunkSize, deps.crm.limits.writeBatchSize);
     // The ref lane may lag Propstreet's rate by a few chunks, never by the whole data set.
     const laneLimit = 4 * chunkSize;
-    for (const chunk of staging.propstreetChunks(chunkSize)) {
-      await refLane.backpressure(laneLimit);
-      if ((abort || refLane.abort) && !options.dryRun) break;
-      await handle(await pairsForPropstreet(chunk, resolverDeps));
-    }
-    for (const chunk of staging.crmChunks(chunkSize)) {
-      if ((abort || refLane.abort) && !options.dryRun) break;
-      await handle(await holdTakenEmails(await pairsForCrm(chunk, resolverDeps), resolverDeps));
-    }
+    const stopped = () => (abort !== undefined || refLane.abort !== undefined) && !options.dryRun;
+    const chunks = planChunks(staging, {
+      ...resolverDeps,
+      chunkSize,
+      prepare: (pair) => withResolutions(options.retryAll ? pair : holdQuarantined(pair, knownFailures)),
+      plan,
+      holdDeletes: abort?.code === 'MASS_DELETE_GUARD',
+    });
+    if (!stopped())
+      for await (const chunk of chunks) {
+        const records = chunk.records.map((pp) => pp.plan);
+        tally.add(records);
+        await options.sink?.records(records);
+        progress('plan');
+        if (!options.dryRun && !abort) await execute(chunk);
+        if (chunk.side === 'propstreet') await refLane.backpressure(laneLimit);
+        if (stopped()) break;
+      }
     await refLane.drain();
     failures.push(...refLane.failures);
     if (refLane.abort && !abort) abort = abortOf(refLane.abort);
@@ -300,7 +281,7 @@ export async function runConnection(
 
   const status: ConnectionResult['status'] = abort
     ? 'aborted'
-    : failures.length > 0 || invalid.length > 0
+    : failures.length > 0 || tally.invalid.length > 0
       ? 'partial'
       : 'ok';
   // Error texts from the APIs may echo a token back, and labels and values carry whatever a
@@ -313,12 +294,12 @@ export async function runConnection(
     dryRun: options.dryRun,
     status,
     pulled,
-    planned,
+    planned: tally.counts,
     done,
-    conflicts,
+    conflicts: tally.conflicts,
     failures,
-    notices: [...notices.values()],
-    invalid,
+    notices: tally.notices,
+    invalid: tally.invalid,
     calls: { propstreet: deps.propstreet.usage().calls, crm: deps.crm.usage().calls },
     startedAt,
     finishedAt: clock.now().toISOString(),

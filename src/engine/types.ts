@@ -94,13 +94,10 @@ export interface Notice {
   readonly crmId: string | null;
 }
 
-/** What the engine intends for one contact pair, with the reason. */
-export interface RecordPlan {
-  readonly propstreetId: string | null;
-  readonly crmId: string | null;
+/** What every record plan says besides its action and ids (the JSON shape reports read). */
+export interface PlanFields {
   /** Display name for reports. */
   readonly label: string;
-  readonly action: RecordAction;
   readonly reason: string;
   /** How the pair was linked, when it was linked in this run. */
   readonly linkedBy?: MatchRule | 'merge' | undefined;
@@ -123,10 +120,63 @@ export interface RecordPlan {
   readonly guarded?: boolean;
   readonly notice?: Notice | undefined;
   /**
-   * The link ends because the CRM record went away, and a tombstone keeps the contact from
+   * The link ends because the CRM record went away, and a tombstone keeps the record from
    * being created in that CRM again (`deletes.recreate: false`): why the link ended.
    */
   readonly tombstone?: string;
+}
+
+/** The side a record is known on: at least one of its ids. */
+export type OneSide =
+  | { readonly propstreetId: string; readonly crmId: string | null }
+  | { readonly propstreetId: null; readonly crmId: string };
+
+/** New in Propstreet: its CRM record does not exist yet. */
+export type CreateInCrmPlan = PlanFields & {
+  readonly action: 'create-in-crm';
+  readonly propstreetId: string;
+  readonly crmId: null;
+};
+/** New in the CRM: its Propstreet record does not exist yet. */
+export type CreateInPropstreetPlan = PlanFields & {
+  readonly action: 'create-in-propstreet';
+  readonly propstreetId: null;
+  readonly crmId: string;
+};
+/** Actions on a linked pair: both ids are known. */
+export type PairedAction = 'update' | 'link' | 'delete-in-crm' | 'delete-in-propstreet' | 'unlink';
+export type PairedPlan<A extends PairedAction = PairedAction> = {
+  readonly [K in A]: PlanFields & {
+    readonly action: K;
+    readonly propstreetId: string;
+    readonly crmId: string;
+  };
+}[A];
+/** A record the CRM or Propstreet would refuse: failed without a call. */
+export type InvalidPlan = PlanFields & { readonly action: 'invalid' } & OneSide;
+/** Nothing to write (noop), or left alone with the reason (skip). */
+export type QuietPlan = {
+  readonly [K in 'noop' | 'skip']: PlanFields & {
+    readonly action: K;
+    readonly propstreetId: string | null;
+    readonly crmId: string | null;
+  };
+}['noop' | 'skip'];
+
+/**
+ * What the engine intends for one pair, with the reason: a value keyed on `action`, so each
+ * action carries exactly the ids it acts on.
+ */
+export type RecordPlan = CreateInCrmPlan | CreateInPropstreetPlan | PairedPlan | InvalidPlan | QuietPlan;
+
+/**
+ * A record plan as reports read it (and as builders in tests write it): the same fields, with
+ * the ids and action unrelated. Every RecordPlan is one.
+ */
+export interface RecordPlanShape extends PlanFields {
+  readonly propstreetId: string | null;
+  readonly crmId: string | null;
+  readonly action: RecordAction;
 }
 
 export interface PlanCounts {
@@ -188,4 +238,5 @@ export interface PlanSink {
   records(chunk: readonly RecordPlan[]): void | Promise<void>;
 }
 
+/** The version of the plan's shape; a consumer of stored or sent plans checks it. */
 export const PLAN_VERSION = 1;

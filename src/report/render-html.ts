@@ -6,7 +6,7 @@
  * CSP allows our own style and script by hash, so hostile names stay text. At 100k records
  * the page stays small and quick because only the rows in view exist in the DOM.
  */
-import type { FieldChange, FieldConflict, RecordPlan } from '../engine/types.js';
+import type { FieldChange, FieldConflict, RecordPlanShape } from '../engine/types.js';
 import { REPORT_CSP, REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
 import {
   ACTION_ORDER,
@@ -131,7 +131,7 @@ export interface ReportData {
 
 function reportData(
   connections: readonly ConnectionPlanReport[],
-  shown: readonly RecordPlan[][],
+  shown: readonly RecordPlanShape[][],
 ): ReportData {
   const strings: string[] = [];
   const index = new Map<string, number>();
@@ -192,7 +192,7 @@ function isEmpty(v: unknown): boolean {
 }
 
 function conflict(
-  r: RecordPlan,
+  r: RecordPlanShape,
   k: FieldConflict,
   crm: string,
   s: (t: string) => number,

@@ -3,7 +3,7 @@
  * through `md()`: a contact named `| x |`, `<img …>` or with backticks stays text and
  * cannot break a table, inject HTML or open a code span.
  */
-import type { FieldChange, FieldConflict, RecordPlan } from '../engine/types.js';
+import type { FieldChange, FieldConflict, RecordPlanShape } from '../engine/types.js';
 import {
   type ConnectionPlanReport,
   callSummaries,
@@ -118,7 +118,7 @@ function connection(c: ConnectionPlanReport, maxRecords: number): string[] {
   return out;
 }
 
-function record(r: RecordPlan, crmType: string): string[] {
+function record(r: RecordPlanShape, crmType: string): string[] {
   const crm = crmName(crmType);
   const out = [`#### ${md(r.action)}${r.guarded ? ' (guarded)' : ''}: ${md(r.label)}`, ''];
   const ids = recordIds(r, crmType);

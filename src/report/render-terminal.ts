@@ -3,7 +3,7 @@
  * stdout is a TTY and NO_COLOR is unset), and control characters in data are made visible,
  * so a contact named with escape sequences cannot repaint the user's terminal.
  */
-import type { FieldChange, RecordPlan } from '../engine/types.js';
+import type { FieldChange, RecordPlanShape } from '../engine/types.js';
 import {
   type ConnectionPlanReport,
   callSummaries,
@@ -123,7 +123,7 @@ function renderConnection(
 }
 
 function renderRecord(
-  r: RecordPlan,
+  r: RecordPlanShape,
   crm: string,
   crmType: string,
   actionWidth: number,

@@ -10,12 +10,12 @@ import type {
   Notice,
   PlanCounts,
   RecordAction,
-  RecordPlan,
+  RecordPlanShape,
 } from '../engine/types.js';
 
 export interface ConnectionPlanReport {
   readonly result: ConnectionResult;
-  readonly records: readonly RecordPlan[];
+  readonly records: readonly RecordPlanShape[];
 }
 
 export interface PlanReport {
@@ -54,7 +54,7 @@ export function mapStrings<T>(value: T, fn: (text: string) => string): T {
 
 /** What a report lists: every record but the unchanged ones. */
 /** Records a report lists: all but no-ops, except a no-op that holds a conflict for a person. */
-export function shownRecords(records: readonly RecordPlan[]): RecordPlan[] {
+export function shownRecords(records: readonly RecordPlanShape[]): RecordPlanShape[] {
   return records.filter((r) => r.action !== 'noop' || r.conflicts.length > 0);
 }
 
@@ -72,7 +72,7 @@ export const ACTION_ORDER: readonly RecordAction[] = [
 ];
 
 /** Tags a record can be filtered by: its action, plus `conflict`, `merge`, `guarded`, `problem`. */
-export function recordTags(r: RecordPlan): string[] {
+export function recordTags(r: RecordPlanShape): string[] {
   const tags: string[] = [r.action];
   if (r.conflicts.length > 0 || r.notice?.kind === 'delete-vs-edit') tags.push('conflict');
   if (r.notice?.kind === 'crm-merge') tags.push('merge');
@@ -95,7 +95,7 @@ export function tally(keys: Iterable<string>): [string, number][] {
 }
 
 /** Changes per field name over both directions and conflicts: "firstName: 1,234 changes". */
-export function fieldSummary(records: readonly RecordPlan[]): [string, number][] {
+export function fieldSummary(records: readonly RecordPlanShape[]): [string, number][] {
   return tally(
     (function* () {
       for (const r of records) {
@@ -107,7 +107,7 @@ export function fieldSummary(records: readonly RecordPlan[]): [string, number][]
   );
 }
 
-export function reasonSummary(records: readonly RecordPlan[]): [string, number][] {
+export function reasonSummary(records: readonly RecordPlanShape[]): [string, number][] {
   return tally(records.map((r) => r.reason));
 }
 
@@ -130,7 +130,7 @@ export function formatValue(value: string | null): string {
   return value === null ? '(empty)' : value;
 }
 
-export function recordIds(r: RecordPlan, crm: string): string {
+export function recordIds(r: RecordPlanShape, crm: string): string {
   const parts: string[] = [];
   if (r.propstreetId) parts.push(`Propstreet ${r.propstreetId}`);
   if (r.crmId) parts.push(`${crmName(crm)} ${r.crmId}`);
@@ -138,7 +138,7 @@ export function recordIds(r: RecordPlan, crm: string): string {
 }
 
 /** Notes beside the field changes: link write-backs and how the pair was linked. */
-export function recordNotes(r: RecordPlan, crm: string): string[] {
+export function recordNotes(r: RecordPlanShape, crm: string): string[] {
   const notes: string[] = [];
   if (r.linkedBy) notes.push(`linked by ${r.linkedBy}`);
   if (r.writeCrmKey) notes.push(`writes the Propstreet id to ${crmName(crm)}`);

@@ -8,7 +8,8 @@ import { mapperFromMapping } from '../../src/app/mapper-from-mapping.js';
 import { WriteNotAppliedError } from '../../src/core/errors.js';
 import type { PairPlan } from '../../src/engine/plan-pair.js';
 import { deleteWithReplan, patchWithReplan } from '../../src/engine/propstreet-writes.js';
-import type { RecordPlan } from '../../src/engine/types.js';
+import { toRecordPlan } from '../../src/engine/record-plan.js';
+import type { RecordPlanShape } from '../../src/engine/types.js';
 import { loadMapping } from '../../src/mapping/index.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
 import type { Contact } from '../../src/propstreet/schema.js';
@@ -28,9 +29,9 @@ afterAll(async () => {
   await fake.close();
 });
 
-function pairPlan(contact: Contact, plan: Partial<RecordPlan>): PairPlan {
+function pairPlan(contact: Contact, plan: Partial<RecordPlanShape>): PairPlan {
   return {
-    plan: {
+    plan: toRecordPlan({
       propstreetId: contact.id,
       crmId: 'sf1',
       label: 'x',
@@ -43,7 +44,7 @@ function pairPlan(contact: Contact, plan: Partial<RecordPlan>): PairPlan {
       writePropstreetRef: false,
       problems: [],
       ...plan,
-    },
+    }),
     pair: { propstreet: contact, crm: null, link: null, propstreetEcho: false },
     shadow: null,
     crmProperties: {},

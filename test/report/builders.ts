@@ -1,6 +1,6 @@
 /** Builders for report tests: small defaults, override what the test is about. */
 import { emptyCounts } from '../../src/engine/counts.js';
-import type { ConnectionResult, PlanCounts, RecordPlan } from '../../src/engine/types.js';
+import type { ConnectionResult, PlanCounts, RecordPlanShape } from '../../src/engine/types.js';
 import type { ConnectionPlanReport, PlanReport } from '../../src/report/report-model.js';
 
 export const HOSTILE_SCRIPT = '<script>window.__pwned = true</script>';
@@ -10,7 +10,7 @@ export function counts(overrides: Partial<PlanCounts> = {}): PlanCounts {
   return { ...emptyCounts(), ...overrides };
 }
 
-export function aRecord(overrides: Partial<RecordPlan> = {}): RecordPlan {
+export function aRecord(overrides: Partial<RecordPlanShape> = {}): RecordPlanShape {
   return {
     propstreetId: 'ps-1',
     crmId: '101',

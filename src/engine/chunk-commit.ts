@@ -1,0 +1,185 @@
+/**
+ * Turns a chunk's progress into one transactional state change: links made, moved or ended,
+ * shadows, own etags, failures with their attempts, tombstones, and the open conflicts of
+ * every pair whose conflicts are known now.
+ */
+import type { Failure, Link, Side, StateChanges, Tombstone } from '../state/port.js';
+import { type Progress, recordKeyOf } from './chunk-progress.js';
+import type { ExecuteDeps } from './execute-chunk.js';
+import { nextFailure } from './record-failure.js';
+import type { RefTask } from './ref-lane.js';
+import type { RecordFailure, RecordPlan } from './types.js';
+
+/** What a chunk leaves behind once committed. */
+export interface Settled {
+  /** The plans as finally executed (a 412 may have changed some), for the done counts. */
+  readonly succeeded: RecordPlan[];
+  readonly failures: RecordFailure[];
+  /** externalRef write-backs for records created in the CRM: the caller runs them in the ref lane. */
+  readonly refTasks: RefTask[];
+}
+
+const NEW_LINK: ReadonlySet<RecordPlan['action']> = new Set([
+  'create-in-crm',
+  'create-in-propstreet',
+  'link',
+]);
+
+/** Actions after which a pair's open conflicts are known (a create has none, a skip was not looked at). */
+const KNOWS_CONFLICTS: ReadonlySet<RecordPlan['action']> = new Set([
+  'update',
+  'link',
+  'noop',
+  'unlink',
+  'delete-in-crm',
+  'delete-in-propstreet',
+]);
+
+/** The state changes of one chunk, gathered pair by pair. */
+class ChunkChanges {
+  readonly upsertLinks: Link[] = [];
+  readonly deleteLinks: string[] = [];
+  readonly ownEtags: { propstreetId: string; etag: string }[] = [];
+  readonly upsertFailures: Failure[] = [];
+  readonly clearFailures: { side: Side; recordId: string }[] = [];
+  readonly upsertTombstones: Tombstone[] = [];
+  readonly deleteTombstones: string[] = [];
+  readonly replaceConflicts: NonNullable<StateChanges['replaceConflicts']>[number][] = [];
+  readonly settled: Settled = { succeeded: [], failures: [], refTasks: [] };
+
+  constructor(
+    private readonly deps: ExecuteDeps,
+    readonly now: Date,
+  ) {}
+
+  /** Records a failure of the pair's record (or of its mirror) for a later run. */
+  fail(
+    p: Progress,
+    side: Side,
+    recordId: string,
+    message: string,
+    o: { soon: boolean; untilChanged?: boolean },
+  ) {
+    const failure = nextFailure(
+      this.deps.settings,
+      this.deps.knownFailures,
+      side,
+      recordId,
+      message,
+      this.now,
+      o.soon,
+      o.untilChanged === true,
+    );
+    this.upsertFailures.push(failure);
+    this.settled.failures.push({
+      side,
+      recordId,
+      label: p.pp.plan.label,
+      error: message,
+      quarantined: failure.quarantined,
+    });
+  }
+
+  conflictsOf(plan: RecordPlan, ended: boolean): void {
+    const { propstreetId, crmId } = plan;
+    if (!propstreetId || !crmId || !KNOWS_CONFLICTS.has(plan.action)) return;
+    const open = ended ? [] : plan.conflicts.filter((c) => c.winner === 'none' && !c.resolved);
+    const since = this.now.toISOString();
+    this.replaceConflicts.push({
+      propstreetId,
+      conflicts: open.map((c) => ({
+        propstreetId,
+        crmId,
+        field: c.field,
+        propstreet: c.propstreet,
+        crm: c.crm,
+        shadow: c.shadow,
+        since,
+      })),
+    });
+  }
+
+  toStateChanges(): StateChanges {
+    return {
+      upsertLinks: this.upsertLinks,
+      deleteLinks: this.deleteLinks,
+      ownEtags: this.ownEtags,
+      upsertFailures: this.upsertFailures,
+      clearFailures: this.clearFailures,
+      upsertTombstones: this.upsertTombstones,
+      deleteTombstones: this.deleteTombstones,
+      replaceConflicts: this.replaceConflicts,
+    };
+  }
+}
+
+export async function commitChunk(
+  progress: readonly Progress[],
+  deps: ExecuteDeps,
+  refs: ReadonlySet<Progress>,
+  noops: readonly RecordPlan[],
+): Promise<Settled> {
+  const changes = new ChunkChanges(deps, deps.clock.now());
+  // A no-op writes nothing, but its open conflicts (manual policy) are what `propsync
+  // conflicts` lists: recorded as planned now.
+  for (const plan of noops) changes.conflictsOf(plan, false);
+  for (const p of progress) settle(p, changes, refs.has(p));
+  await deps.store.commit(deps.scope, changes.toStateChanges());
+  return changes.settled;
+}
+
+function settle(p: Progress, changes: ChunkChanges, wantsRef: boolean): void {
+  const key = recordKeyOf(p);
+  if (p.psId) for (const etag of p.ownEtags) changes.ownEtags.push({ propstreetId: p.psId, etag });
+  // A write sent but never answered (the run stopped): what happened is unknown, so nothing is recorded.
+  if (p.unanswered.size > 0) return;
+  if (p.failed) {
+    changes.fail(p, key.side, key.id, p.failed.message, {
+      soon: false,
+      untilChanged: p.failed.untilChanged === true,
+    });
+    return;
+  }
+  if (p.unlink) endLink(p, changes);
+  else if (p.psId && p.crmId) keepLink(p, p.psId, p.crmId, changes, wantsRef);
+  if (p.mirrorFailed) {
+    const mirror = p.mirrorSide === 'crm' && p.crmId ? { side: 'crm' as const, id: p.crmId } : key;
+    changes.fail(p, mirror.side, mirror.id, p.mirrorFailed, { soon: true });
+  } else
+    changes.clearFailures.push(
+      { side: 'propstreet', recordId: p.psId ?? key.id },
+      { side: 'crm', recordId: p.crmId ?? key.id },
+    );
+  changes.conflictsOf(p.pp.plan, p.unlink === true);
+  changes.settled.succeeded.push(p.pp.plan);
+}
+
+function endLink(p: Progress, changes: ChunkChanges): void {
+  const ended = p.pp.pair.link;
+  if (!ended) return;
+  changes.deleteLinks.push(ended.propstreetId);
+  if (p.pp.plan.tombstone !== undefined)
+    changes.upsertTombstones.push({
+      propstreetId: ended.propstreetId,
+      crmId: ended.crmId,
+      reason: p.pp.plan.tombstone,
+      endedAt: changes.now.toISOString(),
+      relinkedAt: null,
+    });
+}
+
+function keepLink(p: Progress, psId: string, crmId: string, changes: ChunkChanges, wantsRef: boolean): void {
+  // A new link (a relinked contact, a restored CRM record, deletes.recreate) ends any tombstone.
+  if (NEW_LINK.has(p.pp.plan.action)) changes.deleteTombstones.push(psId);
+  const link: Link = {
+    propstreetId: psId,
+    crmId,
+    shadow: p.pp.shadow,
+    propstreetEtag: p.psEtag,
+    crmModifiedAt: p.crmModifiedAt,
+    updatedAt: changes.now.toISOString(),
+  };
+  changes.upsertLinks.push(link);
+  if (wantsRef && !p.mirrorFailed && p.contact)
+    changes.settled.refTasks.push({ link, contact: p.contact, label: p.pp.plan.label });
+}

@@ -1,0 +1,76 @@
+/**
+ * Where each pair of a chunk stands while the chunk executes: the ids and versions its writes
+ * returned, what failed, and which writes were sent but never answered (the run stopped), so
+ * the commit records exactly what is known to have happened.
+ */
+import type { Contact } from '../propstreet/schema.js';
+import type { Side } from '../state/port.js';
+import type { PairPlan } from './plan-pair.js';
+
+/** The API a write went to: a pair with one still unanswered commits nothing. */
+export type WriteSide = 'propstreet' | 'crm';
+
+export interface RecordKey {
+  readonly side: Side;
+  readonly id: string;
+}
+
+export interface Progress {
+  /** The plan as executed; a stale Propstreet version may have re-planned it. */
+  pp: PairPlan;
+  psId: string | null;
+  crmId: string | null;
+  /** Who the record is before a create gives it a Propstreet id. */
+  readonly key: RecordKey;
+  psEtag: string | null;
+  crmModifiedAt: string | null;
+  /** Etags our Propstreet writes produced (echo detection), even when a later step failed. */
+  readonly ownEtags: string[];
+  /** Value writes failed: keep the old shadow. `untilChanged`: held until the record changes. */
+  failed?: { message: string; retryable: boolean; untilChanged?: boolean };
+  /** Only a key/ref write-back failed: the link and shadow stand, the mirror is retried. */
+  mirrorFailed?: string;
+  /** The side whose record lacks the mirror: a retry re-reads that record and writes it. */
+  mirrorSide?: Side;
+  /** The link ends with this pair (delete, unlink). */
+  unlink?: boolean;
+  contact: Contact | null;
+  /** Writes sent and not answered. */
+  readonly unanswered: Set<WriteSide>;
+}
+
+/** Progress for the pairs of a chunk that write something (or fail without a call). */
+export function progressOf(plans: readonly PairPlan[]): Progress[] {
+  return plans.flatMap((pp): Progress[] => {
+    const { plan, pair } = pp;
+    if (plan.action === 'noop' || plan.action === 'skip') return [];
+    const key: RecordKey =
+      plan.propstreetId !== null
+        ? { side: 'propstreet', id: plan.propstreetId }
+        : { side: 'crm', id: plan.crmId };
+    return [
+      {
+        pp,
+        psId: plan.propstreetId,
+        crmId: plan.crmId,
+        key,
+        psEtag: pair.propstreet?.etag ?? pair.link?.propstreetEtag ?? null,
+        crmModifiedAt: pair.crm?.modifiedAt ?? pair.link?.crmModifiedAt ?? null,
+        ownEtags: [],
+        contact: pair.propstreet,
+        unanswered: new Set(),
+        // A record the CRM would reject is recorded as failed without a call.
+        ...(plan.action === 'invalid'
+          ? { failed: { message: plan.problems.join('; '), retryable: false } }
+          : {}),
+      },
+    ];
+  });
+}
+
+/** The record a failure of the pair is recorded against: its Propstreet id once it has one. */
+export function recordKeyOf(p: Progress): RecordKey {
+  return p.psId !== null ? { side: 'propstreet', id: p.psId } : p.key;
+}
+
+export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -1,0 +1,116 @@
+/**
+ * The CRM side of a chunk, in full batches: phase A creates (upserts by key) and deletes,
+ * phase B updates (values, and the key on records just created in Propstreet). Each result is
+ * applied to its pair; a batch that must stop the run leaves its pairs unanswered.
+ */
+import type { WriteResult } from '../crm/port.js';
+import type { Progress } from './chunk-progress.js';
+import { inBatches } from './crm-batches.js';
+import type { ExecuteDeps } from './execute-chunk.js';
+import type { RunAbort } from './run-abort.js';
+
+export async function crmCreatesAndDeletes(
+  progress: readonly Progress[],
+  deps: ExecuteDeps,
+  abort: RunAbort,
+) {
+  const creates = progress.flatMap((p) =>
+    p.pp.plan.action === 'create-in-crm' ? [{ p, key: p.pp.plan.propstreetId }] : [],
+  );
+  const deletes = progress.flatMap((p) =>
+    p.pp.plan.action === 'delete-in-crm' ? [{ p, id: p.pp.plan.crmId }] : [],
+  );
+  for (const { p } of [...creates, ...deletes]) p.unanswered.add('crm');
+  const { crm } = deps;
+  const send = <T>(inputs: readonly T[], write: (batch: T[]) => Promise<WriteResult[]>) =>
+    inBatches(inputs, crm.limits.writeBatchSize, crm.limits.maxConcurrency, write);
+  try {
+    const created = await send(creates, (batch) =>
+      crm.upsertByKey(batch.map((c) => ({ key: c.key, properties: c.p.pp.crmProperties }))),
+    );
+    for (const [i, { p }] of creates.entries()) applyCrm(p, created[i]);
+    const deleted = await send(deletes, (batch) => crm.delete(batch.map((d) => d.id)));
+    for (const [i, { p }] of deletes.entries()) {
+      const r = deleted[i];
+      applyCrm(p, r);
+      if (r?.ok) p.unlink = true;
+    }
+  } catch (error) {
+    abort.fail(error);
+  }
+}
+
+interface CrmUpdate {
+  readonly p: Progress;
+  readonly id: string;
+  /** Only the key: the record was just created in Propstreet. */
+  readonly keyOnly: boolean;
+}
+
+/** The pairs phase B updates in the CRM: after phase A, because a 412 there re-plans the pair. */
+export function crmUpdatesOf(progress: readonly Progress[]): CrmUpdate[] {
+  return progress.flatMap((p): CrmUpdate[] => {
+    if (p.failed || p.unlink || p.unanswered.size > 0) return [];
+    const { plan } = p.pp;
+    if (plan.action === 'create-in-propstreet')
+      return p.psId !== null ? [{ p, id: plan.crmId, keyOnly: true }] : [];
+    if (plan.action !== 'update' && plan.action !== 'link') return [];
+    return Object.keys(p.pp.crmProperties).length > 0 || plan.writeCrmKey
+      ? [{ p, id: plan.crmId, keyOnly: false }]
+      : [];
+  });
+}
+
+export async function crmUpdates(updates: readonly CrmUpdate[], deps: ExecuteDeps, abort: RunAbort) {
+  const { crm } = deps;
+  for (const { p } of updates) p.unanswered.add('crm');
+  try {
+    const results = await inBatches(updates, crm.limits.writeBatchSize, crm.limits.maxConcurrency, (batch) =>
+      crm.update(
+        batch.map(({ p, id, keyOnly }) => {
+          const properties: Record<string, string | null> = keyOnly ? {} : { ...p.pp.crmProperties };
+          if (keyOnly || p.pp.plan.writeCrmKey) properties[crm.keyProperty] = p.psId;
+          return { id, properties };
+        }),
+      ),
+    );
+    for (const [i, { p, keyOnly }] of updates.entries()) {
+      const r = results[i];
+      if (r && !r.ok && keyOnly) {
+        p.unanswered.delete('crm');
+        p.mirrorFailed = `CRM key write-back: ${r.error.message}`;
+        p.mirrorSide = 'crm';
+      } else applyCrm(p, r);
+    }
+  } catch (error) {
+    abort.fail(error);
+  }
+}
+
+/** Applies one CRM answer to its pair; none (the batch stopped the run) leaves it unanswered. */
+function applyCrm(p: Progress, r: WriteResult | undefined): void {
+  if (!r) return;
+  p.unanswered.delete('crm');
+  if (r.ok) {
+    p.crmId = r.id;
+    p.crmModifiedAt = r.modifiedAt ?? p.crmModifiedAt;
+  } else if (r.error.code === 'duplicate' && r.error.existingId && p.pp.plan.action === 'create-in-crm') {
+    // The CRM already has this person: link it, and merge on the retry with both sides read.
+    p.crmId = r.error.existingId;
+    p.mirrorFailed = `linked to existing CRM record ${r.error.existingId} (${r.error.message}); merging on retry`;
+    p.pp = { ...p.pp, shadow: null };
+  } else if (r.error.code === 'not-found' && p.pp.plan.action === 'delete-in-crm') {
+    p.unlink = true;
+  } else {
+    p.failed = {
+      message: withCode(r.error.crmCode ?? r.error.code, r.error.message),
+      retryable: r.error.retryable,
+      ...(r.error.untilChanged ? { untilChanged: true } : {}),
+    };
+  }
+}
+
+/** `CODE: message`, unless the CRM's message already starts with its code. */
+function withCode(code: string, text: string): string {
+  return text.startsWith(code) ? text : `${code}: ${text}`;
+}

@@ -1,0 +1,66 @@
+/**
+ * The plan as a stream of values: staged changes are paired and planned a chunk at a time,
+ * Propstreet's first, then the CRM records no Propstreet change paired with. Each chunk is
+ * planned only when its consumer asks for it, so what the consumer did with the last chunk
+ * (links a real run stored) is what the next one is paired against.
+ */
+import type { Side } from '../state/port.js';
+import { holdTakenEmails } from './email-guard.js';
+import { completeNewLinks, pairsForCrm, pairsForPropstreet, type ResolverDeps } from './pair-resolver.js';
+import type { PairPlan, PairState } from './plan-pair.js';
+import type { Staging } from './staging.js';
+import { PLAN_VERSION } from './types.js';
+
+export interface PlanChunk {
+  readonly version: typeof PLAN_VERSION;
+  /** The pass that planned it: Propstreet changes, or CRM changes nothing paired with. */
+  readonly side: Side;
+  readonly records: readonly PairPlan[];
+}
+
+export interface ChunkPlanning extends Omit<ResolverDeps, 'staging'> {
+  readonly chunkSize: number;
+  /** What the run adds to a pair before it is planned (a hold on a quarantined record, a person's resolutions). */
+  readonly prepare: (pair: PairState) => PairState;
+  readonly plan: (pair: PairState) => PairPlan;
+  /** The mass-delete guard holds this run's deletes: they are planned and marked, never executed. */
+  readonly holdDeletes: boolean;
+}
+
+export async function* planChunks(staging: Staging, deps: ChunkPlanning): AsyncGenerator<PlanChunk> {
+  const resolver: ResolverDeps = { ...deps, staging };
+  for (const chunk of staging.propstreetChunks(deps.chunkSize))
+    yield await planned('propstreet', await pairsForPropstreet(chunk, resolver), deps, resolver);
+  for (const chunk of staging.crmChunks(deps.chunkSize))
+    yield await planned(
+      'crm',
+      await holdTakenEmails(await pairsForCrm(chunk, resolver), resolver),
+      deps,
+      resolver,
+    );
+}
+
+async function planned(
+  side: Side,
+  pairs: readonly PairState[],
+  deps: ChunkPlanning,
+  resolver: ResolverDeps,
+): Promise<PlanChunk> {
+  const complete = await completeNewLinks(pairs.map(deps.prepare), resolver);
+  const records = complete.map((pair) => {
+    const pp = deps.plan(pair);
+    return deps.holdDeletes && pp.plan.action.startsWith('delete')
+      ? { ...pp, plan: { ...pp.plan, guarded: true } }
+      : pp;
+  });
+  return { version: PLAN_VERSION, side, records };
+}
+
+/**
+ * Chunks of at least a batch are whole CRM batches (500 → 600 for Salesforce's 200), so no
+ * call goes half full; a smaller chunk size is the tenant's choice and is kept.
+ */
+export function chunkSizeFor(chunkSize: number, writeBatchSize: number): number {
+  const batch = Math.max(1, writeBatchSize);
+  return chunkSize >= batch ? Math.ceil(chunkSize / batch) * batch : chunkSize;
+}

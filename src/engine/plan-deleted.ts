@@ -1,0 +1,130 @@
+/**
+ * Plans for a linked pair with a deletion on one or both sides: the tenant's delete policy
+ * for that side, and a delete that raced an edit on the other side (values moved off the
+ * shadow: not our echo) follows `deletes.againstEdit`.
+ */
+import { endsForGood, type PairedIds, type PairPlan, type PlanContext, planned } from './plan-pair.js';
+import { editedFields } from './plan-values.js';
+import type { Notice, PairedPlan, RecordPlan } from './types.js';
+
+/** The plan when a side of the pair is deleted; undefined when neither is. */
+export function planDeleted(ctx: PlanContext, ids: PairedIds): PairPlan | undefined {
+  const psDeleted = Boolean(ctx.pair.propstreet?.deletedUtc);
+  const crmDeleted = Boolean(ctx.pair.crm?.deleted);
+  if (psDeleted && crmDeleted)
+    return planned(ctx, { ...ctx.fields, ...ids, action: 'unlink', reason: 'deleted on both sides' });
+  if (psDeleted) return deletedInPropstreet(ctx, ids);
+  if (crmDeleted) return deletedInCrm(ctx, ids);
+  return undefined;
+}
+
+function deletedInPropstreet(ctx: PlanContext, ids: PairedIds): PairPlan {
+  const { pair, settings, mapper, fields } = ctx;
+  const policy = settings.deletes.fromPropstreet;
+  switch (policy) {
+    case 'archive':
+    case 'delete': {
+      if (settings.direction === 'from-crm')
+        return planned(ctx, {
+          ...fields,
+          ...ids,
+          action: 'unlink',
+          reason: 'deleted in Propstreet (direction is from-crm)',
+        });
+      const edited = pair.crm
+        ? editedFields(mapper.fromCrm(pair.crm), pair.link?.shadow ?? null, mapper)
+        : [];
+      if (edited.length > 0) return againstEdit(ctx, ids, 'Propstreet', edited);
+      return planned(ctx, {
+        ...fields,
+        ...ids,
+        action: 'delete-in-crm',
+        reason: `deleted in Propstreet (policy ${policy})`,
+      });
+    }
+    case 'unlink':
+      return planned(ctx, {
+        ...fields,
+        ...ids,
+        action: 'unlink',
+        reason: 'deleted in Propstreet (policy unlink)',
+      });
+    case 'ignore':
+      return planned(ctx, {
+        ...fields,
+        ...ids,
+        action: 'skip',
+        reason: 'deleted in Propstreet (policy ignore)',
+      });
+  }
+}
+
+function deletedInCrm(ctx: PlanContext, ids: PairedIds): PairPlan {
+  const { pair, settings, mapper, fields } = ctx;
+  switch (settings.deletes.fromCrm) {
+    case 'delete': {
+      if (settings.direction === 'to-crm')
+        return endsForGood(ctx, {
+          ...fields,
+          ...ids,
+          action: 'unlink',
+          reason: 'deleted in the CRM (direction is to-crm)',
+        });
+      const edited =
+        pair.propstreet && !pair.propstreetEcho
+          ? editedFields(mapper.fromPropstreet(pair.propstreet), pair.link?.shadow ?? null, mapper)
+          : [];
+      if (edited.length > 0) return againstEdit(ctx, ids, 'the CRM', edited);
+      return planned(ctx, {
+        ...fields,
+        ...ids,
+        action: 'delete-in-propstreet',
+        reason: 'deleted in the CRM (policy delete)',
+      });
+    }
+    case 'unlink':
+      return endsForGood(ctx, {
+        ...fields,
+        ...ids,
+        action: 'unlink',
+        reason: 'deleted in the CRM (policy unlink)',
+      });
+    case 'ignore':
+      return planned(ctx, {
+        ...fields,
+        ...ids,
+        action: 'skip',
+        reason: 'deleted in the CRM (policy ignore)',
+      });
+  }
+}
+
+/** A delete on one side against an edit on the other since the last sync. */
+function againstEdit(
+  ctx: PlanContext,
+  ids: PairedIds,
+  deleted: 'Propstreet' | 'the CRM',
+  edited: readonly string[],
+): PairPlan {
+  const where = deleted === 'Propstreet' ? 'the CRM' : 'Propstreet';
+  const what = `deleted in ${deleted}, but edited in ${where} since the last sync (${edited.join(', ')})`;
+  const keep = ctx.settings.deletes.againstEdit === 'keep-edited';
+  const reason = keep
+    ? `${what}: the edited record is kept and unlinked (deletes.againstEdit: keep-edited)`
+    : `${what}: deleted anyway (deletes.againstEdit: delete)`;
+  const notice: Notice = {
+    kind: 'delete-vs-edit',
+    text: reason,
+    propstreetIds: [ids.propstreetId],
+    crmId: ids.crmId,
+  };
+  const action: PairedPlan['action'] = keep
+    ? 'unlink'
+    : deleted === 'Propstreet'
+      ? 'delete-in-crm'
+      : 'delete-in-propstreet';
+  const plan: RecordPlan = { ...ctx.fields, ...ids, action, reason, notice };
+  // A CRM deletion kept against a Propstreet edit ends the link for good too; the notice
+  // text is the reason, so it is left as it is.
+  return keep && deleted === 'the CRM' ? endsForGood(ctx, plan, false) : planned(ctx, plan);
+}

@@ -1,0 +1,98 @@
+/**
+ * Plans for a linked pair with both sides live: a field-level three-way merge against the
+ * shadow, the mirrors (externalRef, CRM key) written back where a side lacks them, and the
+ * values the CRM would refuse or not take.
+ */
+import { type PairedIds, type PairPlan, type PlanContext, planned } from './plan-pair.js';
+import { reasonFor } from './plan-reason.js';
+import { keepShadowOf, notSent, toValues, withoutSkipped } from './plan-values.js';
+import { threeWayMerge } from './three-way-merge.js';
+import type { RecordPlan } from './types.js';
+
+export function planLinked(ctx: PlanContext, ids: PairedIds): PairPlan {
+  const { pair, settings, mapper } = ctx;
+  const shadow = pair.link?.shadow ?? null;
+  const merge = threeWayMerge({
+    fields: mapper.fields,
+    propstreet:
+      pair.propstreet && !pair.propstreetEcho ? mapper.fromPropstreet(pair.propstreet) : (shadow ?? {}),
+    crm: pair.crm ? mapper.fromCrm(pair.crm) : (shadow ?? {}),
+    shadow,
+    direction: settings.direction,
+    policy: settings.conflictPolicy,
+    newer: newerSide(ctx),
+    resolutions: pair.resolutions,
+  });
+  const mirror = mirrorsNeeded(ctx, ids);
+  const { properties, problems, skipped = [] } = mapper.toCrm(toValues(merge.toCrm));
+  const toCrm = withoutSkipped(merge.toCrm, skipped);
+  const changed = toCrm.length + merge.toPropstreet.length > 0;
+  const mirrors = mirror.propstreet || mirror.crm;
+  // Nothing else to write, only a value the CRM does not take: say so rather than hide it as a noop.
+  const onlySkipped = !changed && !mirrors && !pair.linkedBy && skipped.length > 0;
+  const action = linkedAction({
+    invalid: problems.length > 0,
+    linked: Boolean(pair.linkedBy),
+    writes: changed || mirrors,
+    onlySkipped,
+  });
+  const reason =
+    problems.length > 0
+      ? 'a value the CRM would reject'
+      : onlySkipped
+        ? 'the only change is a value the CRM does not accept'
+        : reasonFor(pair, merge, settings, mirror);
+  const plan: RecordPlan = {
+    ...ctx.fields,
+    ...ids,
+    action,
+    reason,
+    toCrm,
+    toPropstreet: merge.toPropstreet,
+    conflicts: merge.conflicts,
+    writeCrmKey: mirror.crm,
+    writePropstreetRef: mirror.propstreet,
+    problems,
+    ...notSent(skipped),
+  };
+  return planned(ctx, plan, keepShadowOf(merge.shadow, skipped, shadow), properties);
+}
+
+function linkedAction(o: {
+  readonly invalid: boolean;
+  readonly linked: boolean;
+  readonly writes: boolean;
+  readonly onlySkipped: boolean;
+}): 'invalid' | 'link' | 'update' | 'skip' | 'noop' {
+  if (o.invalid) return 'invalid';
+  if (o.linked) return 'link';
+  if (o.writes) return 'update';
+  return o.onlySkipped ? 'skip' : 'noop';
+}
+
+/** For newest-wins: the side whose version is newer (Propstreet on a tie, or when only it was read). */
+function newerSide({ pair }: PlanContext): 'propstreet' | 'crm' {
+  if (pair.propstreet && pair.crm)
+    return Date.parse(pair.propstreet.updatedUtc) < Date.parse(pair.crm.modifiedAt) ? 'crm' : 'propstreet';
+  return pair.propstreet ? 'propstreet' : 'crm';
+}
+
+/**
+ * The link is mirrored on both sides whenever a side we read lacks it: a new match, or a
+ * write-back lost to a crash or a failure in an earlier run.
+ */
+function mirrorsNeeded({ pair, settings, crmKeyProperty }: PlanContext, ids: PairedIds) {
+  const hasRef = pair.propstreet
+    ? pair.propstreet.externalRefs.some(
+        (r) => r.namespace.toLowerCase() === settings.namespace.toLowerCase() && r.id === pair.link?.crmId,
+      )
+    : true;
+  return {
+    propstreet: !hasRef && settings.direction !== 'to-crm',
+    crm:
+      pair.crm !== null &&
+      !pair.crm.deleted &&
+      (pair.crm.properties[crmKeyProperty] ?? null) !== ids.propstreetId &&
+      settings.direction !== 'from-crm',
+  };
+}

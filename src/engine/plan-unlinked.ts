@@ -1,0 +1,111 @@
+/**
+ * Plans for a pair without a link: a record new on one side is created on the other (when the
+ * direction lets it flow and the other side would take it), unless a tombstone holds it back.
+ */
+import type { CrmRecord } from '../crm/port.js';
+import type { Contact } from '../propstreet/schema.js';
+import type { Tombstone } from '../state/port.js';
+import { type PairPlan, type PlanContext, planned, quietIds } from './plan-pair.js';
+import {
+  allChanges,
+  keepShadowOf,
+  mergedShadow,
+  notSent,
+  pickFields,
+  toValues,
+  withoutSkipped,
+} from './plan-values.js';
+
+export function planUnlinked(ctx: PlanContext): PairPlan {
+  const { pair, fields } = ctx;
+  const ps = pair.propstreet && !pair.propstreet.deletedUtc ? pair.propstreet : null;
+  const crm = pair.crm && !pair.crm.deleted ? pair.crm : null;
+  if (ps && pair.tombstone)
+    return planned(ctx, {
+      ...fields,
+      ...quietIds(pair),
+      action: 'skip',
+      reason: tombstoneReason(pair.tombstone),
+    });
+  if (ps) return createInCrm(ctx, ps);
+  if (crm) return createInPropstreet(ctx, crm);
+  return planned(
+    ctx,
+    { ...fields, ...quietIds(pair), action: 'noop', reason: 'deleted before it was ever linked' },
+    null,
+  );
+}
+
+function createInCrm(ctx: PlanContext, ps: Contact): PairPlan {
+  const { settings, mapper, fields } = ctx;
+  if (settings.direction === 'from-crm')
+    return planned(ctx, {
+      ...fields,
+      ...quietIds(ctx.pair),
+      action: 'skip',
+      reason: 'direction is from-crm',
+    });
+  const values = mapper.fromPropstreet(ps);
+  const changes = allChanges(pickFields(values, mapper, 'to-crm'));
+  const { properties, problems, skipped = [] } = mapper.toCrm(toValues(changes), { create: true });
+  const ids = { propstreetId: ps.id, crmId: null };
+  if (problems.length > 0)
+    return planned(ctx, {
+      ...fields,
+      ...ids,
+      action: 'invalid',
+      reason: 'cannot be created in the CRM',
+      problems,
+      toCrm: changes,
+    });
+  const sent = withoutSkipped(changes, skipped);
+  return planned(
+    ctx,
+    {
+      ...fields,
+      ...ids,
+      action: 'create-in-crm',
+      reason: 'new in Propstreet',
+      toCrm: sent,
+      writePropstreetRef: true,
+      ...notSent(skipped),
+    },
+    keepShadowOf(mergedShadow(values, sent), skipped, null),
+    properties,
+  );
+}
+
+function createInPropstreet(ctx: PlanContext, crm: CrmRecord): PairPlan {
+  const { settings, mapper, fields } = ctx;
+  if (settings.direction === 'to-crm')
+    return planned(ctx, { ...fields, ...quietIds(ctx.pair), action: 'skip', reason: 'direction is to-crm' });
+  const values = mapper.fromCrm(crm);
+  const changes = allChanges(pickFields(values, mapper, 'from-crm'));
+  const write = toValues(changes);
+  const ids = { propstreetId: null, crmId: crm.id };
+  if (!write.firstName && !write.lastName && !write.email && !write.phone)
+    return planned(ctx, {
+      ...fields,
+      ...ids,
+      action: 'invalid',
+      reason: 'cannot be created in Propstreet',
+      problems: ['Propstreet needs at least one of name, email or phone'],
+      toPropstreet: changes,
+    });
+  return planned(
+    ctx,
+    {
+      ...fields,
+      ...ids,
+      action: 'create-in-propstreet',
+      reason: 'new in the CRM',
+      toPropstreet: changes,
+      writeCrmKey: true,
+    },
+    mergedShadow(values, changes),
+  );
+}
+
+function tombstoneReason(t: Tombstone): string {
+  return `its link to CRM record ${t.crmId} ended ${t.endedAt} (${t.reason}): not created in the CRM again; \`propsync relink\` pairs it again`;
+}

@@ -1,0 +1,75 @@
+/** Small pure helpers the planner's pieces share: field changes, values and shadows. */
+import type { CanonicalValues } from '../state/port.js';
+import type { RecordMapper } from './record-mapper.js';
+import type { FieldChange } from './types.js';
+
+/** Every non-empty value as a change from nothing (a create). */
+export const allChanges = (values: CanonicalValues): FieldChange[] =>
+  Object.entries(values)
+    .filter(([, v]) => v !== null)
+    .map(([field, after]) => ({ field, before: null, after }));
+
+export const toValues = (changes: readonly FieldChange[]): Record<string, string | null> =>
+  Object.fromEntries(changes.map((c) => [c.field, c.after]));
+
+/** Fields that a create may send in that direction. */
+export function pickFields(
+  values: CanonicalValues,
+  mapper: RecordMapper,
+  towards: 'to-crm' | 'from-crm',
+): CanonicalValues {
+  const out: Record<string, string | null> = {};
+  for (const f of mapper.fields)
+    if (f.direction === 'both' || f.direction === towards) out[f.name] = values[f.name] ?? null;
+  return out;
+}
+
+export type Skipped = readonly { readonly field: string; readonly message: string }[];
+
+export function withoutSkipped(changes: readonly FieldChange[], skipped: Skipped): FieldChange[] {
+  const left = new Set(skipped.map((s) => s.field));
+  return changes.filter((c) => !left.has(c.field));
+}
+
+export function notSent(skipped: Skipped): { notSent?: string[] } {
+  return skipped.length > 0 ? { notSent: skipped.map((s) => s.message) } : {};
+}
+
+/**
+ * A field left out of the CRM write keeps its last-synced shadow value (null when never
+ * synced): the CRM still holds that value, and a shadow claiming otherwise would make the
+ * next run take the CRM's old value for a change and write it over Propstreet's.
+ */
+export function keepShadowOf(
+  shadow: CanonicalValues | null,
+  skipped: Skipped,
+  before: CanonicalValues | null,
+): CanonicalValues | null {
+  if (skipped.length === 0 || shadow === null) return shadow;
+  const out: Record<string, string | null> = { ...shadow };
+  for (const s of skipped) out[s.field] = before?.[s.field] ?? null;
+  return out;
+}
+
+/** After a create both sides hold the source's values for the fields it sent. */
+export function mergedShadow(values: CanonicalValues, changes: readonly FieldChange[]): CanonicalValues {
+  const out: Record<string, string | null> = { ...values };
+  for (const c of changes) out[c.field] = c.after;
+  return out;
+}
+
+/**
+ * Mapped fields whose value is not the last synced one: a person's edit (our own writes come
+ * back equal to the shadow). Without a shadow, or for a field never synced (added to the
+ * mapping since), nothing can be told apart, so nothing counts.
+ */
+export function editedFields(
+  values: CanonicalValues,
+  shadow: CanonicalValues | null,
+  mapper: RecordMapper,
+): string[] {
+  if (!shadow) return [];
+  return mapper.fields
+    .map((f) => f.name)
+    .filter((name) => name in shadow && (values[name] ?? null) !== (shadow[name] ?? null));
+}
