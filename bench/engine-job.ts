@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { mapperFromMapping } from '../src/app/mapper-from-mapping.js';
 import { systemClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
-import { runConnection } from '../src/engine/run-connection.js';
 import type { SyncSettings } from '../src/engine/types.js';
 import { loadMapping } from '../src/mapping/index.js';
+import { runConnection } from '../src/run/run-connection.js';
+import { sinkFor } from '../src/run/sink-for.js';
 import { createSqliteStateStore } from '../src/state/index.js';
 import { inMemoryCrm, inMemoryPropstreet } from './in-memory-ports.js';
 import { InMemoryWorld } from './in-memory-world.js';
@@ -64,7 +65,7 @@ export async function runEngineJob(job: EngineJob): Promise<RunSummary> {
         logger: silentLogger,
         connectionsInTenant: 1,
       },
-      { dryRun: job.dryRun },
+      { sink: sinkFor({ dryRun: job.dryRun }) },
     );
     return summarize(result);
   } finally {

@@ -4,7 +4,7 @@
  * run on the in-memory ports with SQLite state on disk. Each kind is imported only when run:
  * the CRM SDKs alone add ~40 MB of RSS that an engine-only run should not carry.
  */
-import type { ConnectionResult } from '../src/engine/types.js';
+import type { ConnectionResult } from '../src/run/run-result.js';
 
 export interface TenantJob {
   readonly kind: 'tenant';

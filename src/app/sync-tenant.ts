@@ -9,8 +9,10 @@ import type { AccountIdentity } from '../core/account-identity.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { stateKeyFrom } from '../core/secret-box.js';
-import { type RunProgress, runConnection } from '../engine/run-connection.js';
-import type { ConnectionResult, RecordPlan } from '../engine/types.js';
+import type { RecordPlan } from '../engine/types.js';
+import { type RunProgress, runConnection } from '../run/run-connection.js';
+import type { ConnectionResult } from '../run/run-result.js';
+import { sinkFor } from '../run/sink-for.js';
 import type { StateStore } from '../state/port.js';
 import { openConnection } from './open-connection.js';
 import { openPropstreet } from './open-propstreet.js';
@@ -101,19 +103,19 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
             connectionsInTenant: config.connections.length,
           },
           {
-            dryRun: options.dryRun,
-            ...(options.force ? { force: true } : {}),
-            ...(options.reconcile ? { reconcile: true } : {}),
-            ...(options.retryAll ? { retryAll: true } : {}),
-            ...(options.rebind ? { rebind: true } : {}),
-            sink: {
-              records: async (chunk: readonly RecordPlan[]) => {
+            sink: sinkFor({
+              dryRun: options.dryRun,
+              observe: async (chunk) => {
                 // A no-op is kept only when it holds a conflict (manual policy): a person acts on it.
                 if (options.keepRecords)
                   for (const r of chunk) if (r.action !== 'noop' || r.conflicts.length > 0) records.push(r);
                 await options.onPlanChunk?.(connection.name, chunk);
               },
-            },
+            }),
+            ...(options.force ? { force: true } : {}),
+            ...(options.reconcile ? { reconcile: true } : {}),
+            ...(options.retryAll ? { retryAll: true } : {}),
+            ...(options.rebind ? { rebind: true } : {}),
             ...(options.onProgress
               ? { onProgress: (p: RunProgress) => options.onProgress?.(connection.name, p) }
               : {}),

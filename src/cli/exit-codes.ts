@@ -1,5 +1,5 @@
 /** Exit codes, mapped in one place (the CLI); the engine only speaks in error codes. */
-import type { ConnectionResult } from '../engine/types.js';
+import type { ConnectionResult } from '../run/run-result.js';
 
 export const EXIT = {
   ok: 0,

@@ -6,7 +6,7 @@
  */
 import { isPropsyncError } from '../core/errors.js';
 import { redactText } from '../core/redact.js';
-import type { ConnectionResult } from '../engine/types.js';
+import type { ConnectionResult } from '../run/run-result.js';
 import { EXIT, type ExitCode, exitCodeForError } from './exit-codes.js';
 import { printJson } from './print-json.js';
 

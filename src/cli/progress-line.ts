@@ -3,7 +3,7 @@
  * rate and (while writing) ETA. Silent unless stderr is a TTY. Hand-written because the
  * totals are unknown while pages stream in, which progress-bar libraries assume known.
  */
-import type { RunProgress } from '../engine/run-connection.js';
+import type { RunProgress } from '../run/run-connection.js';
 
 export function createProgressLine(stream: NodeJS.WriteStream = process.stderr): {
   update(connection: string, p: RunProgress): void;

@@ -1,24 +1,9 @@
 /**
- * A run's result and its records with every data-bearing text bounded (src/core/clip-text.ts):
- * labels, field values, error messages. The result is what `--json`, the reports, the logs
- * and the state file's run records show, so one huge field value cannot blow them up.
+ * A record plan with every data-bearing text bounded (src/core/clip-text.ts): labels, field
+ * values, messages. Plans go to reports and `--json`, so one huge field value cannot blow them up.
  */
 import { clipNullable, clipText, LABEL_MAX, MESSAGE_MAX, VALUE_MAX } from '../core/clip-text.js';
-import type { ConnectionResult, FieldChange, FieldConflict, RecordPlanShape } from './types.js';
-
-export function boundResult(r: ConnectionResult): ConnectionResult {
-  return {
-    ...r,
-    conflicts: r.conflicts.map(boundConflict),
-    failures: r.failures.map((f) => ({
-      ...f,
-      label: clipText(f.label, LABEL_MAX),
-      error: clipText(f.error, MESSAGE_MAX),
-    })),
-    invalid: r.invalid.map((v) => ({ ...v, message: clipText(v.message, MESSAGE_MAX) })),
-    abort: r.abort ? { ...r.abort, message: clipText(r.abort.message, MESSAGE_MAX) } : undefined,
-  };
-}
+import type { FieldChange, FieldConflict, RecordPlanShape } from './types.js';
 
 export function boundRecord<P extends RecordPlanShape>(r: P): P {
   const change = (c: FieldChange): FieldChange => ({
@@ -37,7 +22,7 @@ export function boundRecord<P extends RecordPlanShape>(r: P): P {
   };
 }
 
-function boundConflict<C extends FieldConflict>(c: C): C {
+export function boundConflict<C extends FieldConflict>(c: C): C {
   return {
     ...c,
     propstreet: clipNullable(c.propstreet, VALUE_MAX),

@@ -2,11 +2,10 @@
  * A full reconcile of links against the CRM, for when its delta can no longer be trusted to
  * report every deletion: the last checkpoint is older than the CRM keeps deleted records
  * visible (Salesforce's recycle bin, HubSpot's archived list), or the user asked for it.
- * Every linked CRM id is read back by id, in the adapter's batches; an id the CRM no longer
- * has is a deletion the delta may have missed.
+ * Every linked CRM id is then read back by id (src/run/linked-reads.ts); an id the CRM no
+ * longer has is a deletion the delta may have missed.
  */
-import type { CrmAdapter, CrmRecord } from '../crm/port.js';
-import type { Scope, StateStore } from '../state/port.js';
+import type { CrmAdapter } from '../crm/port.js';
 
 /** Why a full reconcile is needed now, or undefined when the delta can be trusted. */
 export function reconcileReason(input: {
@@ -25,47 +24,6 @@ export function reconcileReason(input: {
   const age = input.now.getTime() - Date.parse(input.checkpointReadAt);
   if (!(age > window)) return undefined;
   return `the last ${input.crm.kind} checkpoint is ${days(age)} old, longer than ${input.crm.kind} keeps deletions visible (${days(window)})`;
-}
-
-export interface ReconcileCount {
-  readonly checked: number;
-  readonly missing: number;
-}
-
-/**
- * Reads every linked CRM id back and yields, page by page, what the CRM no longer has: a
- * merged-away id as the CRM reports it (pointing at the survivor), any other missing id as a
- * deletion stamped `now`. Live records are not yielded: they are not changes.
- */
-export async function* missingLinkedRecords(
-  store: StateStore,
-  scope: Scope,
-  crm: CrmAdapter,
-  now: Date,
-  count: { checked: number; missing: number },
-  pageSize = 500,
-): AsyncGenerator<CrmRecord[]> {
-  let after: string | undefined;
-  for (;;) {
-    const links = await store.listLinks(scope, {
-      ...(after === undefined ? {} : { after }),
-      limit: pageSize,
-    });
-    const last = links.at(-1);
-    if (!last) return;
-    after = last.propstreetId;
-    const ids = links.map((l) => l.crmId);
-    const found = new Map((await crm.readByIds(ids)).map((r) => [r.id, r]));
-    const gone: CrmRecord[] = [];
-    for (const id of ids) {
-      const record = found.get(id);
-      if (record && !record.deleted) continue;
-      gone.push(record ?? { id, properties: {}, modifiedAt: now.toISOString(), deleted: true });
-    }
-    count.checked += ids.length;
-    count.missing += gone.length;
-    if (gone.length > 0) yield gone;
-  }
 }
 
 function days(ms: number): string {

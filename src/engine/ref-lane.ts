@@ -14,6 +14,7 @@ import type { Contact } from '../propstreet/schema.js';
 import type { Failure, Link, Scope, StateChanges, StateStore } from '../state/port.js';
 import { stopsTheRun } from './crm-batches.js';
 import { isStale, refsWith } from './propstreet-writes.js';
+import type { RunAbort } from './run-abort.js';
 import type { RecordFailure, SyncSettings } from './types.js';
 import { hasRef } from './write-verify.js';
 
@@ -31,6 +32,8 @@ export interface RefLaneDeps {
   readonly settings: SyncSettings;
   readonly clock: Clock;
   readonly fail: (side: 'propstreet', recordId: string, error: string, now: Date) => Failure;
+  /** Where an error that must stop the run goes. */
+  readonly abort: RunAbort;
 }
 
 const FLUSH_EVERY = 50;
@@ -51,8 +54,8 @@ export class RefLane {
   };
   private flushing: Promise<void> = Promise.resolve();
   readonly failures: RecordFailure[] = [];
-  abort: unknown;
-  written = 0;
+  /** A write-back of this lane was refused in a way that stops the run: the rest are not tried. */
+  private stopped = false;
 
   constructor(private readonly deps: RefLaneDeps) {
     this.limit = pLimit(Math.max(1, deps.settings.propstreetConcurrency));
@@ -90,7 +93,7 @@ export class RefLane {
 
   private async run(task: RefTask): Promise<void> {
     const now = () => this.deps.clock.now();
-    if (this.abort) {
+    if (this.stopped) {
       this.record(task, 'run stopped before the Propstreet externalRef write-back', now());
       return;
     }
@@ -102,9 +105,11 @@ export class RefLane {
         updatedAt: now().toISOString(),
       });
       if (written.etag) this.pending.ownEtags.push({ propstreetId: written.id, etag: written.etag });
-      this.written++;
     } catch (error) {
-      if (stopsTheRun(error)) this.abort ??= error;
+      if (stopsTheRun(error)) {
+        this.stopped = true;
+        this.deps.abort.fail(error);
+      }
       this.record(
         task,
         `Propstreet externalRef write-back: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,6 +1,6 @@
 /**
- * The engine's data: settings for one connection, the plan (pure data, versioned) and the
- * run result. A dry run renders the plan; a real run executes the same plan.
+ * The engine's data: settings for one connection and the plan (pure data, versioned). A dry
+ * run renders the plan; a real run executes the same plan (src/run).
  */
 import type { Side } from '../state/port.js';
 
@@ -202,40 +202,6 @@ export interface RecordFailure {
   readonly label: string;
   readonly error: string;
   readonly quarantined: boolean;
-}
-
-export interface ConnectionResult {
-  readonly tenant: string;
-  readonly connection: string;
-  readonly crm: string;
-  readonly dryRun: boolean;
-  readonly status: 'ok' | 'partial' | 'failed' | 'aborted';
-  readonly pulled: Record<Side, number>;
-  readonly planned: PlanCounts;
-  /** Operations that succeeded (real run only; zeros in a dry run). */
-  readonly done: PlanCounts;
-  readonly conflicts: readonly (FieldConflict & {
-    readonly propstreetId: string | null;
-    readonly crmId: string | null;
-  })[];
-  readonly failures: readonly RecordFailure[];
-  /** CRM merges and deletes against edits, once each (also on their records' plans). */
-  readonly notices: readonly Notice[];
-  readonly invalid: readonly {
-    readonly side: Side;
-    readonly id: string | undefined;
-    readonly message: string;
-  }[];
-  readonly calls: ApiCalls;
-  readonly startedAt: string;
-  readonly finishedAt: string;
-  /** Why the run stopped early (guard, auth, daily limit), when it did. */
-  readonly abort?: { readonly code: string; readonly message: string } | undefined;
-}
-
-/** A plan's records are streamed to a sink: the executor in a real run, a report in a dry run. */
-export interface PlanSink {
-  records(chunk: readonly RecordPlan[]): void | Promise<void>;
 }
 
 /** The version of the plan's shape; a consumer of stored or sent plans checks it. */

@@ -3,15 +3,9 @@
  * renderer shares, so terminal, Markdown and HTML say the same things in the same words.
  */
 import { redactDeep } from '../core/redact.js';
-import { boundRecord, boundResult } from '../engine/bounded-result.js';
-import type {
-  ApiCalls,
-  ConnectionResult,
-  Notice,
-  PlanCounts,
-  RecordAction,
-  RecordPlanShape,
-} from '../engine/types.js';
+import { boundRecord } from '../engine/bounded-result.js';
+import type { ApiCalls, Notice, PlanCounts, RecordAction, RecordPlanShape } from '../engine/types.js';
+import { boundResult, type ConnectionResult } from '../run/run-result.js';
 
 export interface ConnectionPlanReport {
   readonly result: ConnectionResult;

@@ -5,7 +5,7 @@
  * the mass-delete guard, credentials, config; a later scheduled run tries again).
  */
 import { isPropsyncError } from '../core/errors.js';
-import type { ConnectionResult } from '../engine/types.js';
+import type { ConnectionResult } from '../run/run-result.js';
 
 export type JobOutcome =
   | { readonly kind: 'done'; readonly result: ConnectionResult }

@@ -3,7 +3,7 @@
  * (Prometheus sums them over instances); the queue depth is sampled from the database at
  * scrape time, so every worker reports the same value (take max, not sum).
  */
-import type { ConnectionResult } from '../engine/types.js';
+import type { ConnectionResult } from '../run/run-result.js';
 import type { JobOutcome } from './job-outcome.js';
 import { Counter, Gauge, Histogram, Registry } from './prometheus.js';
 

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { ConnectionResult } from '../../src/engine/types.js';
+import type { ConnectionResult } from '../../src/run/run-result.js';
 import {
   type Sandbox,
   type SandboxOptions,

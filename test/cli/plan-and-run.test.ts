@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionResult } from '../../src/engine/types.js';
+import type { ConnectionResult } from '../../src/run/run-result.js';
 import { seedPropstreet, seedSalesforce, writes } from '../e2e/support.js';
 import { byConnection, type CliSandbox, type RunJson, startCliSandbox, stateHash } from './cli-sandbox.js';
 import { describeRun } from './run-cli.js';

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTenantStore } from '../../src/app/open-store.js';
-import type { ConnectionResult } from '../../src/engine/types.js';
+import type { ConnectionResult } from '../../src/run/run-result.js';
 import { type E2E, seedHubSpot, seedPropstreet, startE2E, writes } from './support.js';
 
 const DELETES = { fromPropstreet: 'archive', fromCrm: 'delete', maxShare: 1 };

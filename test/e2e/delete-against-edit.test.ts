@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTenantStore } from '../../src/app/open-store.js';
-import type { ConnectionResult } from '../../src/engine/types.js';
+import type { ConnectionResult } from '../../src/run/run-result.js';
 import { type E2E, seedPropstreet, startE2E, writes } from './support.js';
 
 async function linkedIds(e: E2E, ids: readonly string[]): Promise<string[]> {

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTenantStore } from '../../src/app/open-store.js';
-import { KEY_FIELD_META } from '../../src/engine/key-field-check.js';
+import { KEY_FIELD_META } from '../../src/run/key-field-check.js';
 import { person } from '../fakes/sandbox/people.js';
 import { type E2E, seedHubSpot, seedPropstreet, startE2E, writes } from './support.js';
 

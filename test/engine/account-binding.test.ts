@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AccountMismatchError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { bindAccounts } from '../../src/engine/account-binding.js';
+import { bindAccounts } from '../../src/run/account-binding.js';
+import { NO_STATE_WRITES } from '../../src/run/state-writes.js';
 import type { StateStore } from '../../src/state/port.js';
 import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 
@@ -27,7 +28,7 @@ describe('binding a state to its accounts', () => {
         { api: 'propstreet', current: propstreet },
         { api: 'hubspot', current: portal },
       ],
-      o,
+      { rebind: o.rebind, log: o.log, writes: o.dryRun ? NO_STATE_WRITES : store },
     );
 
   it('records the accounts on first use (not in a dry run) and accepts them again', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DELETE_WINDOW_META, DeleteWindow, formatWindow } from '../../src/engine/delete-window.js';
+import { DELETE_WINDOW_META, DeleteWindow, formatWindow } from '../../src/run/delete-window.js';
 import type { StateStore } from '../../src/state/port.js';
 import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantRun } from '../../src/app/sync-tenant.js';
 import { PropsyncError } from '../../src/core/errors.js';
-import type { ConnectionResult } from '../../src/engine/types.js';
+import type { ConnectionResult } from '../../src/run/run-result.js';
 import {
   BROKEN_ITEMS,
   CONTACTS_PATH,

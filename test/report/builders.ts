@@ -1,7 +1,8 @@
 /** Builders for report tests: small defaults, override what the test is about. */
 import { emptyCounts } from '../../src/engine/counts.js';
-import type { ConnectionResult, PlanCounts, RecordPlanShape } from '../../src/engine/types.js';
+import type { PlanCounts, RecordPlanShape } from '../../src/engine/types.js';
 import type { ConnectionPlanReport, PlanReport } from '../../src/report/report-model.js';
+import type { ConnectionResult } from '../../src/run/run-result.js';
 
 export const HOSTILE_SCRIPT = '<script>window.__pwned = true</script>';
 export const HOSTILE_IMG = '"><img src=x onerror="window.__pwned=true">';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionResult } from '../../src/engine/types.js';
+import type { ConnectionResult } from '../../src/run/run-result.js';
 import { type CliResult, runCli } from '../cli/run-cli.js';
 import { seedHubSpot, seedPropstreet } from '../e2e/support.js';
 import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';

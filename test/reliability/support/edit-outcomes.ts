@@ -5,8 +5,8 @@
  */
 import { openMapper } from '../../../src/app/open-connection.js';
 import type { ConnectionConfig } from '../../../src/config/index.js';
-import type { ConnectionResult } from '../../../src/engine/types.js';
 import { contactSchema } from '../../../src/propstreet/schema.js';
+import type { ConnectionResult } from '../../../src/run/run-result.js';
 import type { CanonicalValues } from '../../../src/state/port.js';
 import type { SideName, UserEdit, World } from './world.js';
 

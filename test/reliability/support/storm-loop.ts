@@ -5,7 +5,8 @@
  * (so its PATCHes meet 412s). Per-record batch rejections are on for the first two runs of
  * each phase. Used by the short test (npm test) and the chaos suite.
  */
-import type { ConnectionResult, RecordPlan } from '../../../src/engine/types.js';
+import type { RecordPlan } from '../../../src/engine/types.js';
+import type { ConnectionResult } from '../../../src/run/run-result.js';
 import type { Rng } from './chaos-seed.js';
 import { checkWorld, type ProblemKind, problemsExcept } from './check-world.js';
 import { type EditOutcomes, editOutcomes } from './edit-outcomes.js';

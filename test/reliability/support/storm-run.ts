@@ -12,9 +12,11 @@ import { silentLogger } from '../../../src/core/logger.js';
 import { createHubSpotAdapter } from '../../../src/crm/hubspot/index.js';
 import type { CrmAdapter } from '../../../src/crm/port.js';
 import { createSalesforceAdapter } from '../../../src/crm/salesforce/index.js';
-import { runConnection } from '../../../src/engine/run-connection.js';
-import type { ConnectionResult, RecordPlan } from '../../../src/engine/types.js';
+import type { RecordPlan } from '../../../src/engine/types.js';
 import { createPropstreetClient } from '../../../src/propstreet/client.js';
+import { runConnection } from '../../../src/run/run-connection.js';
+import type { ConnectionResult } from '../../../src/run/run-result.js';
+import { sinkFor } from '../../../src/run/sink-for.js';
 import type { World } from './world.js';
 
 export interface StormRunOptions {
@@ -68,7 +70,7 @@ export async function runWithTimeouts(world: World, o: StormRunOptions): Promise
               logger: silentLogger,
               connectionsInTenant: config.connections.length,
             },
-            { dryRun: false, sink: { records: (chunk) => o.onPlanChunk?.(c.name, chunk) } },
+            { sink: sinkFor({ dryRun: false, observe: (chunk) => o.onPlanChunk?.(c.name, chunk) }) },
           ),
         );
       } finally {

@@ -7,6 +7,7 @@
  * recorded ones of the last `deletes.window`, against the links there were before them.
  */
 import type { Scope, StateStore } from '../state/port.js';
+import type { StateWrites } from './state-writes.js';
 
 export const DELETE_WINDOW_META = 'deletes.recent';
 
@@ -18,7 +19,7 @@ interface Ledger {
 
 export class DeleteWindow {
   private constructor(
-    private readonly store: StateStore,
+    private readonly writes: StateWrites,
     private readonly scope: Scope,
     private readonly windowMs: number,
     private entries: Map<string, number>,
@@ -26,10 +27,17 @@ export class DeleteWindow {
     readonly readable: boolean,
   ) {}
 
-  static async load(store: StateStore, scope: Scope, windowMs: number, now: Date): Promise<DeleteWindow> {
+  /** `writes`: where recorded deletions go (the store, unless the run writes no state). */
+  static async load(
+    store: Pick<StateStore, 'getMeta'> & StateWrites,
+    scope: Scope,
+    windowMs: number,
+    now: Date,
+    writes: StateWrites = store,
+  ): Promise<DeleteWindow> {
     const raw = await store.getMeta(scope, DELETE_WINDOW_META);
     const parsed = raw === null ? new Map<string, number>() : parseLedger(raw);
-    const w = new DeleteWindow(store, scope, windowMs, parsed ?? new Map(), parsed !== undefined);
+    const w = new DeleteWindow(writes, scope, windowMs, parsed ?? new Map(), parsed !== undefined);
     w.prune(now);
     return w;
   }
@@ -53,7 +61,7 @@ export class DeleteWindow {
   async clear(): Promise<void> {
     if (this.entries.size === 0) return;
     this.entries = new Map();
-    await this.store.setMeta(this.scope, DELETE_WINDOW_META, null);
+    await this.writes.setMeta(this.scope, DELETE_WINDOW_META, null);
   }
 
   private prune(now: Date): void {
@@ -65,13 +73,8 @@ export class DeleteWindow {
     const at: Record<string, string> = {};
     for (const [k, ms] of this.entries) at[k] = new Date(ms).toISOString();
     const ledger: Ledger = { v: 1, at };
-    await this.store.setMeta(this.scope, DELETE_WINDOW_META, JSON.stringify(ledger));
+    await this.writes.setMeta(this.scope, DELETE_WINDOW_META, JSON.stringify(ledger));
   }
-}
-
-/** The key a deletion is recorded under: the link's Propstreet id. */
-export function deletionKey(plan: { propstreetId: string | null; crmId: string | null }): string {
-  return plan.propstreetId ?? `crm:${plan.crmId ?? ''}`;
 }
 
 function parseLedger(raw: string): Map<string, number> | undefined {
@@ -89,9 +92,4 @@ function parseLedger(raw: string): Map<string, number> | undefined {
   }
 }
 
-/** `86400000` → `24h`, for messages. */
-export function formatWindow(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  return `${Math.round(ms / 1000)}s`;
-}
+export { formatWindow } from '../engine/delete-guard.js';

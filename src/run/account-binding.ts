@@ -9,6 +9,7 @@ import { type AccountIdentity, describeIdentity } from '../core/account-identity
 import { AccountMismatchError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Scope, StateStore } from '../state/port.js';
+import type { StateWrites } from './state-writes.js';
 
 export interface BoundAccount {
   /** 'propstreet', or the CRM's kind ('hubspot', 'salesforce'). */
@@ -18,10 +19,11 @@ export interface BoundAccount {
 }
 
 export interface BindingOptions {
-  readonly dryRun: boolean;
   /** Accept accounts other than the recorded ones, and record them (a real run). */
   readonly rebind: boolean;
   readonly log: Logger;
+  /** Where the binding is recorded: nowhere in a dry run (the first real run records it). */
+  readonly writes: StateWrites;
 }
 
 export const accountMetaKey = (api: string) => `account.${api === 'propstreet' ? 'propstreet' : 'crm'}`;
@@ -58,14 +60,12 @@ export async function bindAccounts(
       );
     if (bound)
       o.log.warn(
-        { api, from: bound.id, to: current.id, dryRun: o.dryRun },
+        { api, from: bound.id, to: current.id },
         `--rebind: the state of ${scope.tenant}/${scope.connection} moves from ${api} account ${describeIdentity(bound)} to ${describeIdentity(current)}; its links and checkpoints are kept`,
       );
     writes.push({ key, value: JSON.stringify({ id: current.id, label: current.label ?? null }) });
   }
-  // A dry run writes no state: the binding is recorded by the first real run.
-  if (o.dryRun) return;
-  for (const w of writes) await store.setMeta(scope, w.key, w.value);
+  for (const w of writes) await o.writes.setMeta(scope, w.key, w.value);
 }
 
 function parseBound(value: string | null): AccountIdentity | undefined {

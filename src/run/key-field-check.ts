@@ -12,13 +12,15 @@ import type { Logger } from '../core/logger.js';
 import type { CrmAdapter } from '../crm/port.js';
 import { looksLikePropstreetId } from '../propstreet/contact-id.js';
 import type { Scope, StateStore } from '../state/port.js';
+import type { StateWrites } from './state-writes.js';
 
 export const KEY_FIELD_META = 'crm.keyField';
 /** Values read to see what the key already holds (one search / query). */
 export const KEY_SAMPLE_SIZE = 100;
 
 export interface KeyFieldCheckOptions {
-  readonly dryRun: boolean;
+  /** Where a passed check is remembered: nowhere in a dry run. */
+  readonly writes: StateWrites;
   readonly log: Logger;
   readonly clock: { now(): Date };
 }
@@ -47,12 +49,11 @@ export async function checkKeyField(
       `${crm.kind} key ${report.field} cannot hold Propstreet ids: ${problems.join('; ')}. Nothing was written.\n${report.fix}`,
     );
   o.log.info({ field: report.field, sampled: report.sample.length }, 'key field checked');
-  if (!o.dryRun)
-    await store.setMeta(
-      scope,
-      KEY_FIELD_META,
-      JSON.stringify({ ...subject, checkedAt: o.clock.now().toISOString() }),
-    );
+  await o.writes.setMeta(
+    scope,
+    KEY_FIELD_META,
+    JSON.stringify({ ...subject, checkedAt: o.clock.now().toISOString() }),
+  );
 }
 
 function sameSubject(remembered: string, subject: { crm: string; field: string; account: string | null }) {

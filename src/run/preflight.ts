@@ -11,6 +11,7 @@ import type { PropstreetApi } from '../propstreet/port.js';
 import type { Scope, StateStore } from '../state/port.js';
 import { bindAccounts } from './account-binding.js';
 import { checkKeyField } from './key-field-check.js';
+import type { StateWrites } from './state-writes.js';
 
 export interface PreflightDeps {
   readonly propstreet: PropstreetApi;
@@ -20,9 +21,10 @@ export interface PreflightDeps {
 }
 
 export interface PreflightOptions {
-  readonly dryRun: boolean;
   readonly rebind: boolean;
   readonly log: Logger;
+  /** Where what the checks learn is recorded: nowhere in a dry run. */
+  readonly writes: StateWrites;
 }
 
 /** Throws AccountMismatchError or a SETUP_REQUIRED PropsyncError when the run must not go on. */
@@ -37,5 +39,5 @@ export async function preflight(deps: PreflightDeps, scope: Scope, o: PreflightO
     ],
     o,
   );
-  await checkKeyField(deps.store, scope, deps.crm, crm, { dryRun: o.dryRun, log: o.log, clock: deps.clock });
+  await checkKeyField(deps.store, scope, deps.crm, crm, { writes: o.writes, log: o.log, clock: deps.clock });
 }

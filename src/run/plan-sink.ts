@@ -1,0 +1,90 @@
+/**
+ * Where a run's plan goes. A dry run and a real run compute the same plan the same way; they
+ * differ only in the sink: a ReportSink hands each chunk to whoever watches (the report) and
+ * writes nothing; an ExecutorSink takes the run lock, executes each chunk through the ports and
+ * settles the run's state. The choice is made once, by the caller (sinkFor).
+ */
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { CrmAdapter } from '../crm/port.js';
+import type { PlanChunk } from '../engine/plan-chunks.js';
+import type { PairPlan } from '../engine/plan-pair.js';
+import type { PlanTally } from '../engine/plan-tally.js';
+import type { RecordMapper } from '../engine/record-mapper.js';
+import type { RunAbort } from '../engine/run-abort.js';
+import type { RecordPlan, SyncSettings } from '../engine/types.js';
+import type { PropstreetApi } from '../propstreet/port.js';
+import type { Contact } from '../propstreet/schema.js';
+import type { Failure, Scope, Side, StateStore } from '../state/port.js';
+import type { DeleteWindow } from './delete-window.js';
+import type { RunMeter } from './run-meter.js';
+import type { ConnectionResult } from './run-result.js';
+import type { StateWrites } from './state-writes.js';
+
+/** What a sink is built with: the run's settings, ports and the holders it reports into. */
+export interface SinkContext {
+  readonly settings: SyncSettings;
+  readonly scope: Scope;
+  readonly propstreet: PropstreetApi;
+  readonly crm: CrmAdapter;
+  readonly store: StateStore;
+  readonly clock: Clock;
+  readonly abort: RunAbort;
+  readonly meter: RunMeter;
+}
+
+export interface RunStart {
+  readonly runId: string;
+  readonly startedAt: string;
+  /** The run's logger (tenant, connection, run id). */
+  readonly log: Logger;
+}
+
+/** What executing a chunk needs besides the chunk: fixed once the run has read both sides. */
+export interface Execution {
+  /** The mapping fitted to the CRM's options. */
+  readonly mapper: RecordMapper;
+  /** Plans a pair again with a fresh Propstreet version (a stale etag). */
+  readonly replan: (pp: PairPlan, fresh: Contact) => PairPlan;
+  /** Failures known before this run, by `${side}:${id}` (attempt counts); updated as records fail. */
+  readonly knownFailures: Map<string, Failure>;
+  /** Where deletions are recorded before they are sent; none when not kept. */
+  readonly deleteWindow: DeleteWindow | undefined;
+}
+
+export interface RunOutcome {
+  readonly startedAt: string;
+  readonly pulled: Record<Side, number>;
+  readonly tally: PlanTally;
+  /** Checkpoints to commit when the run ends unstopped; undefined when the reads did not finish. */
+  readonly checkpoints: ReadCheckpoints | undefined;
+}
+
+/** Per-scope fact: when (engine clock) the CRM delta behind the stored checkpoint was read. */
+export const CRM_READ_AT = 'crm.checkpointReadAt';
+
+export interface ReadCheckpoints {
+  readonly propstreet: string | undefined;
+  readonly crm: string | undefined;
+  /** When the CRM delta behind `crm` was read (engine clock). */
+  readonly crmReadAt: string;
+}
+
+export interface PlanSink {
+  /** Reports say whether a result comes from a dry run. */
+  readonly dryRun: boolean;
+  /** Where the run's own state writes go. */
+  readonly state: StateWrites;
+  /** Before anything is read. Throws RUN_IN_PROGRESS when another run holds the lock. */
+  open(start: RunStart): Promise<void>;
+  /** Whether the run should plan another chunk. */
+  wantsMore(): boolean;
+  chunk(chunk: PlanChunk, execution: Execution): Promise<void>;
+  /** After the last chunk, or after the run stopped: settles the run and returns its result. */
+  close(outcome: RunOutcome): Promise<ConnectionResult>;
+}
+
+export type SinkFactory = (context: SinkContext) => PlanSink;
+
+/** Sees each planned chunk (the report's records; tests act "between read and write" here). */
+export type PlanObserver = (records: readonly RecordPlan[]) => void | Promise<void>;

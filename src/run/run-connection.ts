@@ -1,0 +1,183 @@
+/**
+ * One run of one tenant connection: read both sides' changes into staging, pair and plan them
+ * a chunk at a time (engine/plan-chunks.ts), and hand each chunk to the run's sink: the report
+ * in a dry run, the executor in a real run (plan-sink.ts). The plan is computed the same way in
+ * both. Checkpoints move at the end, once every record read is applied or durably recorded as
+ * failed, and only when nothing stopped the run.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { CrmAdapter } from '../crm/port.js';
+import { createEchoDetector } from '../engine/echo-detector.js';
+import { fitMapperToCrm } from '../engine/fit-mapper.js';
+import { holdQuarantined, withResolutions } from '../engine/pair-holds.js';
+import { type ChunkPlanning, chunkSizeFor, planChunks } from '../engine/plan-chunks.js';
+import { type PairPlan, type PairState, planPair } from '../engine/plan-pair.js';
+import { PlanTally } from '../engine/plan-tally.js';
+import type { RecordMapper } from '../engine/record-mapper.js';
+import { RunAbort } from '../engine/run-abort.js';
+import { Staging } from '../engine/staging.js';
+import type { SyncSettings } from '../engine/types.js';
+import type { PropstreetApi } from '../propstreet/port.js';
+import type { Failure, Scope, Side, StateStore } from '../state/port.js';
+import { collect } from './collect.js';
+import { guardDeletes } from './mass-delete-guard.js';
+import type { Execution, PlanSink, ReadCheckpoints, SinkFactory } from './plan-sink.js';
+import { preflight } from './preflight.js';
+import { revisitsOf } from './revisits.js';
+import { RunMeter, type RunProgress } from './run-meter.js';
+import type { ConnectionResult } from './run-result.js';
+import { stopRun } from './run-stopped.js';
+
+export type { RunProgress } from './run-meter.js';
+
+export interface RunDeps {
+  readonly propstreet: PropstreetApi;
+  readonly crm: CrmAdapter;
+  readonly store: StateStore;
+  readonly mapper: RecordMapper;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Connections the tenant has: with more than one, changeOrigin cannot mark echoes. */
+  readonly connectionsInTenant: number;
+}
+
+export interface RunOptions {
+  /** Where the plan goes: the report (a dry run) or the executor (sinkFor). */
+  readonly sink: SinkFactory;
+  /** Run past the mass-delete guard. */
+  readonly force?: boolean;
+  /** Retry every recorded failure now, quarantined ones included (`propsync retry`). */
+  readonly retryAll?: boolean;
+  readonly onProgress?: (p: RunProgress) => void;
+  /** Check every link against the CRM by id, whatever the checkpoint's age. */
+  readonly reconcile?: boolean;
+  /** Accept Propstreet/CRM accounts other than the ones the state belongs to (`--rebind`). */
+  readonly rebind?: boolean;
+}
+
+/** One run as its pieces see it. */
+interface Run {
+  readonly settings: SyncSettings;
+  readonly deps: RunDeps;
+  readonly options: RunOptions;
+  readonly scope: Scope;
+  readonly sink: PlanSink;
+  readonly abort: RunAbort;
+  readonly meter: RunMeter;
+  readonly tally: PlanTally;
+  readonly staging: Staging;
+  readonly log: Logger;
+  /** What the reads reached: zeros and no checkpoints until they finish. */
+  readonly read: { pulled: Record<Side, number>; checkpoints: ReadCheckpoints | undefined };
+}
+
+export async function runConnection(
+  settings: SyncSettings,
+  deps: RunDeps,
+  options: RunOptions,
+): Promise<ConnectionResult> {
+  const scope: Scope = { tenant: settings.tenant, connection: settings.connection };
+  const { clock } = deps;
+  const runId = randomUUID();
+  const startedAt = clock.now().toISOString();
+  const abort = new RunAbort();
+  const meter = new RunMeter(options.onProgress);
+  const sink = options.sink({ ...deps, settings, scope, abort, meter });
+  const log = deps.logger.child({
+    tenant: scope.tenant,
+    connection: scope.connection,
+    run: runId,
+    dryRun: sink.dryRun,
+  });
+  await sink.open({ runId, startedAt, log });
+  const tally = new PlanTally();
+  const staging = new Staging({ key: deps.crm.keyProperty, email: deps.mapper.crmEmailProperty });
+  const read = { pulled: { propstreet: 0, crm: 0 }, checkpoints: undefined };
+  const run: Run = { settings, deps, options, scope, sink, abort, meter, tally, staging, log, read };
+  try {
+    await readAndPlan(run);
+  } catch (error) {
+    // Whatever stops the run, the sink still closes it (lock released, run recorded) below;
+    // checkpoints have not moved, so the next run re-reads everything this one did not finish.
+    stopRun(abort, error, log);
+  } finally {
+    staging.close();
+  }
+  const result = await sink.close({ startedAt, tally, ...read });
+  meter.report('done');
+  return result;
+}
+
+async function readAndPlan(run: Run): Promise<void> {
+  const { settings, deps, options, scope, sink, staging, meter, tally } = run;
+  const { store } = deps;
+  const knownFailures = new Map<string, Failure>(
+    (await store.listFailures(scope)).map((f) => [`${f.side}:${f.recordId}`, f]),
+  );
+  await preflight(deps, scope, { rebind: options.rebind === true, log: run.log, writes: sink.state });
+  const mapper = await fitMapperToCrm(deps.crm, deps.mapper, run.log);
+  const revisit = await revisitsOf(store, scope);
+  const collected = await collect({
+    ...deps,
+    settings,
+    scope,
+    staging,
+    knownFailures,
+    revisit,
+    retryAll: options.retryAll === true,
+    reconcile: options.reconcile === true,
+    tally,
+    meter,
+  });
+  if (collected.reconciled) tally.notice('full-reconcile', collected.reconciled);
+  run.read.pulled = { propstreet: staging.count('ps'), crm: staging.count('crm') };
+  meter.pulled = run.read.pulled.propstreet + run.read.pulled.crm;
+  if (collected.quarantine.length > 0)
+    await sink.state.commit(scope, { upsertFailures: collected.quarantine });
+  const deletes = await guardDeletes(settings, {
+    ...run,
+    store,
+    writes: sink.state,
+    now: deps.clock.now(),
+    force: options.force === true,
+  });
+  const plan = (pair: PairState): PairPlan => planPair(pair, settings, mapper, deps.crm.keyProperty);
+  const planning: ChunkPlanning = {
+    ...deps,
+    settings,
+    scope,
+    mapper,
+    crmFullyStaged: collected.crmFullRead,
+    echoes: createEchoDetector(store, scope, {
+      ownChangeOrigins: settings.ownChangeOrigins,
+      connectionsInTenant: deps.connectionsInTenant,
+    }),
+    chunkSize: chunkSizeFor(settings.chunkSize, deps.crm.limits.writeBatchSize),
+    prepare: (pair) =>
+      withResolutions(options.retryAll ? pair : holdQuarantined(pair, knownFailures), revisit.resolutions),
+    plan,
+    holdDeletes: deletes.held,
+  };
+  const execution: Execution = {
+    mapper,
+    replan: (pp, fresh) => plan({ ...pp.pair, propstreet: fresh, propstreetEcho: false }),
+    knownFailures,
+    deleteWindow: deletes.window,
+  };
+  await planAll(run, planning, execution);
+  run.read.checkpoints = collected.checkpoints;
+}
+
+/** Plans chunk after chunk while the sink wants them, and hands each to it. */
+async function planAll(run: Run, planning: ChunkPlanning, execution: Execution): Promise<void> {
+  const { sink, tally, meter } = run;
+  if (!sink.wantsMore()) return;
+  for await (const chunk of planChunks(run.staging, planning)) {
+    tally.add(chunk.records.map((pp) => pp.plan));
+    meter.planned = tally.planned;
+    await sink.chunk(chunk, execution);
+    if (!sink.wantsMore()) return;
+  }
+}
