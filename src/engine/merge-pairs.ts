@@ -16,7 +16,7 @@ import type { Contact } from '../propstreet/schema.js';
 import type { Link } from '../state/port.js';
 import type { ResolverDeps } from './pair-resolver.js';
 import type { PairState } from './plan-pair.js';
-import type { Staging } from './staging.js';
+import type { StagedChanges } from './staged-changes.js';
 import type { Notice } from './types.js';
 
 /** One merge as staged in this run: the survivor's id and every id merged into it. */
@@ -32,7 +32,7 @@ const MAX_HOPS = 10;
  * The ids among `crmIds` that take part in a merge staged in this run (merged away, or a
  * survivor): a contact linked to one is planned with its merge, in the CRM pass.
  */
-export function idsInMerges(crmIds: readonly string[], staging: Staging): Set<string> {
+export function idsInMerges(crmIds: readonly string[], staging: StagedChanges): Set<string> {
   if (!staging.anyMerged) return new Set();
   const merging = new Set(staging.losersOf(crmIds).keys());
   for (const r of staging.peekCrm(crmIds).values()) if (r.mergedInto) merging.add(r.id);
@@ -60,7 +60,7 @@ export async function survivorsOfLinked(
 /** Splits a chunk of CRM records into the merges they belong to and the other records. */
 export function mergeGroupsIn(
   chunk: readonly CrmRecord[],
-  staging: Staging,
+  staging: StagedChanges,
 ): { groups: MergeGroup[]; rest: CrmRecord[] } {
   if (!staging.anyMerged) return { groups: [], rest: [...chunk] };
   const survivors = staging.losersOf(chunk.filter((r) => !r.mergedInto).map((r) => r.id));
@@ -78,7 +78,7 @@ export function mergeGroupsIn(
   return { groups, rest };
 }
 
-function survivorOf(id: string, staging: Staging): string {
+function survivorOf(id: string, staging: StagedChanges): string {
   let at = id;
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     const next = staging.peekCrm([at]).get(at)?.mergedInto;
@@ -88,7 +88,7 @@ function survivorOf(id: string, staging: Staging): string {
   return at;
 }
 
-function idsMergedInto(survivorId: string, staging: Staging): string[] {
+function idsMergedInto(survivorId: string, staging: StagedChanges): string[] {
   const out: string[] = [];
   let frontier = [survivorId];
   for (let hop = 0; hop < MAX_HOPS && frontier.length > 0; hop++) {

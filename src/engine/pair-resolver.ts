@@ -7,18 +7,19 @@
 import type { CrmAdapter, CrmRecord } from '../crm/port.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact } from '../propstreet/schema.js';
-import type { Link, Scope, StateStore } from '../state/port.js';
+import type { Link, Scope, StateStore, Tombstone } from '../state/port.js';
+import { type Candidate, candidatesBy, readCrmByIds } from './match-candidates.js';
 import { idsInMerges, mergeGroupsIn, pairsForMerges, survivorsOfLinked } from './merge-pairs.js';
 import type { PairState } from './plan-pair.js';
 import type { RecordMapper } from './record-mapper.js';
-import type { Staging } from './staging.js';
-import type { SyncSettings } from './types.js';
+import type { StagedChanges } from './staged-changes.js';
+import type { MatchRule, SyncSettings } from './types.js';
 
 export interface ResolverDeps {
   readonly store: StateStore;
   readonly crm: CrmAdapter;
   readonly propstreet: PropstreetApi;
-  readonly staging: Staging;
+  readonly staging: StagedChanges;
   readonly mapper: RecordMapper;
   readonly settings: SyncSettings;
   readonly scope: Scope;
@@ -28,34 +29,48 @@ export interface ResolverDeps {
   readonly echoes: (chunk: readonly Contact[]) => Promise<Set<string>>;
 }
 
-const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
-
-export function externalRefFor(contact: Contact, namespace: string): string | undefined {
-  return contact.externalRefs.find((r) => r.namespace.toLowerCase() === namespace.toLowerCase())?.id;
-}
-
 /** Pairs for a chunk of Propstreet contacts. */
 export async function pairsForPropstreet(
   chunk: readonly Contact[],
   deps: ResolverDeps,
 ): Promise<PairState[]> {
-  const { store, crm, staging, settings, scope } = deps;
-  const links = new Map(
-    (
-      await store.linksByPropstreetIds(
-        scope,
-        chunk.map((c) => c.id),
-      )
-    ).map((l) => [l.propstreetId, l]),
-  );
+  const echoes = await deps.echoes(chunk);
+  const pairs = new Map<string, PairState>();
+  const unlinked = await pairLinked(chunk, deps, echoes, pairs);
+  const blocked = await tombstonesOf(unlinked, deps);
+  for (const c of unlinked) {
+    const tombstone = blocked.get(c.id);
+    if (tombstone)
+      pairs.set(c.id, { propstreet: c, crm: null, link: null, propstreetEcho: echoes.has(c.id), tombstone });
+  }
+  // Candidates from each rule, in the tenant's order; the first rule that finds one wins.
+  let remaining = unlinked.filter((c) => !blocked.has(c.id));
+  for (const rule of deps.settings.match) {
+    if (remaining.length === 0) break;
+    remaining = await pairMatched(rule, remaining, await candidatesBy(rule, remaining, deps), deps, pairs);
+  }
+  for (const c of remaining) pairs.set(c.id, { propstreet: c, crm: null, link: null, propstreetEcho: false });
+  return chunk.flatMap((c) => pairs.get(c.id) ?? []);
+}
+
+/**
+ * Pairs the linked contacts of a chunk (and the deleted ones no link names) into `pairs`;
+ * returns the rest, left for the match rules.
+ */
+async function pairLinked(
+  chunk: readonly Contact[],
+  deps: ResolverDeps,
+  echoes: ReadonlySet<string>,
+  pairs: Map<string, PairState>,
+): Promise<Contact[]> {
+  const { store, staging, scope } = deps;
+  const ids = chunk.map((c) => c.id);
+  const links = new Map((await store.linksByPropstreetIds(scope, ids)).map((l) => [l.propstreetId, l]));
   // A contact whose CRM record took part in a merge is planned with the whole merge, in the
   // CRM pass (merge-pairs.ts): which contact keeps the link depends on every record merged.
   const linkedIds = [...links.values()].map((l) => l.crmId);
   const merging = idsInMerges(linkedIds, staging);
   const staged = staging.takeCrm(linkedIds.filter((id) => !merging.has(id)));
-
-  const echoes = await deps.echoes(chunk);
-  const pairs = new Map<string, PairState>();
   const unlinked: Contact[] = [];
   for (const c of chunk) {
     const link = links.get(c.id);
@@ -66,139 +81,62 @@ export async function pairsForPropstreet(
     else if (c.deletedUtc) pairs.set(c.id, { propstreet: c, crm: null, link: null, propstreetEcho: echo });
     else unlinked.push(c);
   }
+  return unlinked;
+}
 
-  // A contact whose last link a CRM deletion or merge ended stays out of the CRM until a
-  // person relinks it (or the tenant sets deletes.recreate): no match, no create.
-  const blocked = new Map(
-    settings.deletes.recreate || unlinked.length === 0
-      ? []
-      : (
-          await store.tombstonesByPropstreetIds(
-            scope,
-            unlinked.map((c) => c.id),
-          )
-        )
-          .filter((t) => t.relinkedAt === null)
-          .map((t) => [t.propstreetId, t]),
-  );
-  for (const c of unlinked) {
-    const tombstone = blocked.get(c.id);
-    if (tombstone)
-      pairs.set(c.id, { propstreet: c, crm: null, link: null, propstreetEcho: echoes.has(c.id), tombstone });
-  }
+/**
+ * A contact whose last link a CRM deletion or merge ended stays out of the CRM until a
+ * person relinks it (or the tenant sets deletes.recreate): no match, no create.
+ */
+async function tombstonesOf(
+  unlinked: readonly Contact[],
+  deps: ResolverDeps,
+): Promise<Map<string, Tombstone>> {
+  if (deps.settings.deletes.recreate || unlinked.length === 0) return new Map();
+  const ids = unlinked.map((c) => c.id);
+  const tombstones = await deps.store.tombstonesByPropstreetIds(deps.scope, ids);
+  return new Map(tombstones.filter((t) => t.relinkedAt === null).map((t) => [t.propstreetId, t]));
+}
 
-  // Candidates from each rule, in the tenant's order; the first rule that finds one wins.
-  let remaining = unlinked.filter((c) => !blocked.has(c.id));
-  for (const rule of settings.match) {
-    if (remaining.length === 0) break;
-    const found = new Map<string, { record: CrmRecord } | { ambiguous: string }>();
-    if (rule === 'externalRef') {
-      const wanted = new Map<string, string>();
-      for (const c of remaining) {
-        const ref = externalRefFor(c, settings.namespace);
-        if (ref) wanted.set(ref, c.id);
-      }
-      if (wanted.size > 0) {
-        const records = await readCrmByIds([...wanted.keys()], deps);
-        for (const r of records) if (!r.deleted) found.set(wanted.get(r.id)!, { record: r });
-        // A ref to a record merged into one that another contact keeps: the link ended with
-        // the merge (merge-pairs.ts); creating the contact again would undo the CRM's merge.
-        // The merge's tombstone holds the contact back first; this still holds when it was
-        // relinked or the tenant recreates (deletes.recreate).
-        const merged = records.filter((r) => r.mergedInto);
-        const kept = new Map(
-          merged.length === 0
-            ? []
-            : (
-                await store.linksByCrmIds(
-                  scope,
-                  merged.map((r) => r.mergedInto!),
-                )
-              ).map((l) => [l.crmId, l]),
-        );
-        for (const r of merged) {
-          const other = kept.get(r.mergedInto!);
-          if (other)
-            found.set(wanted.get(r.id)!, {
-              ambiguous: `merged in the CRM: its record ${r.id} is now ${r.mergedInto}, linked to Propstreet contact ${other.propstreetId}; merge the contacts in Propstreet`,
-            });
-        }
-      }
-    } else if (rule === 'key') {
-      const ids = remaining.map((c) => c.id);
-      const records = deps.crmFullyStaged ? staging.crmByKeys(ids) : await crm.readByKeys(ids);
-      for (const r of records) {
-        const key = r.properties[crm.keyProperty];
-        if (key && !r.deleted) found.set(key, { record: r });
-      }
-    } else if (rule === 'email' && deps.mapper.crmEmailProperty) {
-      const emailProp = deps.mapper.crmEmailProperty;
-      const byEmail = new Map<string, Contact[]>();
-      for (const c of remaining) {
-        const e = lower(c.email);
-        if (e) byEmail.set(e, [...(byEmail.get(e) ?? []), c]);
-      }
-      if (byEmail.size > 0) {
-        const emails = [...byEmail.keys()];
-        const records = deps.crmFullyStaged ? staging.crmByEmails(emails) : await crm.findByEmails(emails);
-        const recordsByEmail = new Map<string, CrmRecord[]>();
-        for (const r of records) {
-          const e = lower(r.properties[emailProp]);
-          if (e && !r.deleted) recordsByEmail.set(e, [...(recordsByEmail.get(e) ?? []), r]);
-        }
-        for (const [email, contacts] of byEmail) {
-          const matches = recordsByEmail.get(email) ?? [];
-          if (matches.length === 0) continue;
-          for (const c of contacts) {
-            if (matches.length > 1 || contacts.length > 1)
-              found.set(c.id, {
-                ambiguous: `email ${email} matches ${matches.length} CRM records and ${contacts.length} contacts`,
-              });
-            else found.set(c.id, { record: matches[0]! });
-          }
-        }
-      }
+/**
+ * Pairs the contacts a rule found a candidate for; returns those it did not. A CRM record
+ * already linked to another contact is never taken over, nor the survivor of a merge of linked
+ * records (their links decide who it belongs to: merge-pairs.ts).
+ */
+async function pairMatched(
+  rule: MatchRule,
+  remaining: readonly Contact[],
+  found: ReadonlyMap<string, Candidate>,
+  deps: ResolverDeps,
+  pairs: Map<string, PairState>,
+): Promise<Contact[]> {
+  const foundIds = [...found.values()].flatMap((f) => ('record' in f ? [f.record.id] : []));
+  const taken = new Set((await deps.store.linksByCrmIds(deps.scope, foundIds)).map((l) => l.crmId));
+  for (const id of await survivorsOfLinked(foundIds, deps)) taken.add(id);
+  const next: Contact[] = [];
+  const unpaired = { crm: null, link: null, propstreetEcho: false };
+  for (const c of remaining) {
+    const f = found.get(c.id);
+    if (!f) next.push(c);
+    else if ('ambiguous' in f) pairs.set(c.id, { propstreet: c, ...unpaired, skipReason: f.ambiguous });
+    else if (taken.has(f.record.id))
+      pairs.set(c.id, {
+        propstreet: c,
+        ...unpaired,
+        skipReason: `matched CRM record ${f.record.id} by ${rule}, but it is linked to another contact or merged in the CRM`,
+      });
+    else {
+      deps.staging.takeCrm([f.record.id]);
+      pairs.set(c.id, {
+        propstreet: c,
+        crm: f.record,
+        link: newLink(c.id, f.record.id),
+        linkedBy: rule,
+        propstreetEcho: false,
+      });
     }
-    // A CRM record already linked to another contact is never taken over, nor the survivor
-    // of a merge of linked records (their links decide who it belongs to: merge-pairs.ts).
-    const foundIds = [...found.values()].flatMap((f) => ('record' in f ? [f.record.id] : []));
-    const taken = new Set((await store.linksByCrmIds(scope, foundIds)).map((l) => l.crmId));
-    for (const id of await survivorsOfLinked(foundIds, deps)) taken.add(id);
-    const next: Contact[] = [];
-    for (const c of remaining) {
-      const f = found.get(c.id);
-      if (!f) next.push(c);
-      else if ('ambiguous' in f)
-        pairs.set(c.id, {
-          propstreet: c,
-          crm: null,
-          link: null,
-          propstreetEcho: false,
-          skipReason: f.ambiguous,
-        });
-      else if (taken.has(f.record.id))
-        pairs.set(c.id, {
-          propstreet: c,
-          crm: null,
-          link: null,
-          propstreetEcho: false,
-          skipReason: `matched CRM record ${f.record.id} by ${rule}, but it is linked to another contact or merged in the CRM`,
-        });
-      else {
-        staging.takeCrm([f.record.id]);
-        pairs.set(c.id, {
-          propstreet: c,
-          crm: f.record,
-          link: newLink(c.id, f.record.id),
-          linkedBy: rule,
-          propstreetEcho: false,
-        });
-      }
-    }
-    remaining = next;
   }
-  for (const c of remaining) pairs.set(c.id, { propstreet: c, crm: null, link: null, propstreetEcho: false });
-  return chunk.flatMap((c) => pairs.get(c.id) ?? []);
+  return next;
 }
 
 /** Pairs for a chunk of CRM records that no Propstreet change in this run paired with. */
@@ -264,14 +202,7 @@ export async function pairsForCrm(chunk: readonly CrmRecord[], deps: ResolverDep
   return [...out, ...merges.pairs];
 }
 
-async function readCrmByIds(ids: readonly string[], deps: ResolverDeps): Promise<CrmRecord[]> {
-  const staged = deps.staging.peekCrm(ids);
-  const missing = deps.crmFullyStaged ? [] : ids.filter((id) => !staged.has(id));
-  const read = missing.length > 0 ? await deps.crm.readByIds(missing) : [];
-  return [...staged.values(), ...read];
-}
-
-function newLink(propstreetId: string, crmId: string): Link {
+export function newLink(propstreetId: string, crmId: string): Link {
   return { propstreetId, crmId, shadow: null, propstreetEtag: null, crmModifiedAt: null, updatedAt: '' };
 }
 

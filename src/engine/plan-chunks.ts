@@ -4,11 +4,12 @@
  * planned only when its consumer asks for it, so what the consumer did with the last chunk
  * (links a real run stored) is what the next one is paired against.
  */
+
 import type { Side } from '../state/port.js';
 import { holdTakenEmails } from './email-guard.js';
 import { completeNewLinks, pairsForCrm, pairsForPropstreet, type ResolverDeps } from './pair-resolver.js';
 import type { PairPlan, PairState } from './plan-pair.js';
-import type { Staging } from './staging.js';
+import type { StagedChanges } from './staged-changes.js';
 import { PLAN_VERSION } from './types.js';
 
 export interface PlanChunk {
@@ -27,7 +28,7 @@ export interface ChunkPlanning extends Omit<ResolverDeps, 'staging'> {
   readonly holdDeletes: boolean;
 }
 
-export async function* planChunks(staging: Staging, deps: ChunkPlanning): AsyncGenerator<PlanChunk> {
+export async function* planChunks(staging: StagedChanges, deps: ChunkPlanning): AsyncGenerator<PlanChunk> {
   const resolver: ResolverDeps = { ...deps, staging };
   for (const chunk of staging.propstreetChunks(deps.chunkSize))
     yield await planned('propstreet', await pairsForPropstreet(chunk, resolver), deps, resolver);

@@ -93,21 +93,11 @@ export function threeWayMerge(input: MergeInput): MergeResult {
     else {
       const resolution = input.resolutions?.get(name);
       if (resolution) {
-        // Both sides get the chosen value; the shadow agrees once both writes succeed.
-        const chosen =
-          resolution.take === 'propstreet' ? ps : resolution.take === 'crm' ? crm : resolution.value;
-        conflicts.push({
-          field: name,
-          propstreet: ps,
-          crm,
-          shadow: base,
-          policy: input.policy,
-          winner: resolution.take === 'value' ? 'none' : resolution.take,
-          resolved: { take: resolution.take, value: chosen },
-        });
-        if (crm !== chosen && writesCrm) toCrm.push({ field: name, before: crm, after: chosen });
-        if (ps !== chosen && writesPs) toPropstreet.push({ field: name, before: ps, after: chosen });
-        shadow[name] = (crm === chosen || writesCrm) && (ps === chosen || writesPs) ? chosen : base;
+        const out = resolved(name, { ps, crm, base, writesCrm, writesPs }, resolution, input.policy);
+        conflicts.push(out.conflict);
+        if (out.toCrm) toCrm.push(out.toCrm);
+        if (out.toPropstreet) toPropstreet.push(out.toPropstreet);
+        shadow[name] = out.shadow;
         continue;
       }
       winner = resolveConflict(input.policy, input.newer);
@@ -126,6 +116,38 @@ export function threeWayMerge(input: MergeInput): MergeResult {
     }
   }
   return { toCrm, toPropstreet, conflicts, shadow, changed };
+}
+
+interface FieldSides {
+  readonly ps: string | null;
+  readonly crm: string | null;
+  readonly base: string | null;
+  readonly writesCrm: boolean;
+  readonly writesPs: boolean;
+}
+
+/** A conflict a person resolved: both sides get the chosen value; the shadow agrees once both writes succeed. */
+function resolved(
+  field: string,
+  { ps, crm, base, writesCrm, writesPs }: FieldSides,
+  resolution: Pick<ConflictResolution, 'take' | 'value'>,
+  policy: ConflictPolicy,
+): { conflict: FieldConflict; toCrm?: FieldChange; toPropstreet?: FieldChange; shadow: string | null } {
+  const chosen = resolution.take === 'propstreet' ? ps : resolution.take === 'crm' ? crm : resolution.value;
+  return {
+    conflict: {
+      field,
+      propstreet: ps,
+      crm,
+      shadow: base,
+      policy,
+      winner: resolution.take === 'value' ? 'none' : resolution.take,
+      resolved: { take: resolution.take, value: chosen },
+    },
+    ...(crm !== chosen && writesCrm ? { toCrm: { field, before: crm, after: chosen } } : {}),
+    ...(ps !== chosen && writesPs ? { toPropstreet: { field, before: ps, after: chosen } } : {}),
+    shadow: (crm === chosen || writesCrm) && (ps === chosen || writesPs) ? chosen : base,
+  };
 }
 
 function resolveConflict(policy: ConflictPolicy, newer: 'propstreet' | 'crm'): 'propstreet' | 'crm' | 'none' {

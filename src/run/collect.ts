@@ -8,7 +8,6 @@ import type { Clock } from '../core/clock.js';
 import type { CrmAdapter } from '../crm/port.js';
 import { reconcileReason } from '../engine/link-reconcile.js';
 import type { PlanTally } from '../engine/plan-tally.js';
-import type { Staging } from '../engine/staging.js';
 import type { Notice, SyncSettings } from '../engine/types.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact } from '../propstreet/schema.js';
@@ -17,6 +16,7 @@ import { missingLinkedRecords } from './linked-reads.js';
 import { CRM_READ_AT, type ReadCheckpoints } from './plan-sink.js';
 import type { Revisit } from './revisits.js';
 import type { RunMeter } from './run-meter.js';
+import type { Staging } from './staging.js';
 
 export interface CollectRun {
   readonly settings: SyncSettings;

@@ -8,12 +8,10 @@ import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { countPlan, emptyCounts } from '../engine/counts.js';
 import { deletionKey } from '../engine/delete-guard.js';
-import { executeChunk } from '../engine/execute-chunk.js';
 import { chunkSizeFor, type PlanChunk } from '../engine/plan-chunks.js';
 import { nextFailure } from '../engine/record-failure.js';
-import { RefLane } from '../engine/ref-lane.js';
-import { lockOwner, takeRunLock } from '../engine/run-lock.js';
 import type { RecordFailure } from '../engine/types.js';
+import { executeChunk } from './execute-chunk.js';
 import {
   CRM_READ_AT,
   type Execution,
@@ -24,7 +22,9 @@ import {
   type RunStart,
   type SinkContext,
 } from './plan-sink.js';
+import { RefLane } from './ref-lane.js';
 import { announce, resultOf } from './report-sink.js';
+import { lockOwner, takeRunLock } from './run-lock.js';
 import type { ConnectionResult } from './run-result.js';
 import { stopRun } from './run-stopped.js';
 import type { StateWrites } from './state-writes.js';

@@ -10,10 +10,10 @@ import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { guardVerdict } from '../engine/delete-guard.js';
 import type { RunAbort } from '../engine/run-abort.js';
-import type { Staging } from '../engine/staging.js';
 import type { SyncSettings } from '../engine/types.js';
 import type { Scope, StateStore } from '../state/port.js';
 import { DeleteWindow } from './delete-window.js';
+import type { Staging } from './staging.js';
 import type { StateWrites } from './state-writes.js';
 
 export interface GuardedDeletes {

@@ -10,18 +10,17 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { CrmAdapter } from '../crm/port.js';
 import { createEchoDetector } from '../engine/echo-detector.js';
-import { fitMapperToCrm } from '../engine/fit-mapper.js';
 import { holdQuarantined, withResolutions } from '../engine/pair-holds.js';
 import { type ChunkPlanning, chunkSizeFor, planChunks } from '../engine/plan-chunks.js';
 import { type PairPlan, type PairState, planPair } from '../engine/plan-pair.js';
 import { PlanTally } from '../engine/plan-tally.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
 import { RunAbort } from '../engine/run-abort.js';
-import { Staging } from '../engine/staging.js';
 import type { SyncSettings } from '../engine/types.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Failure, Scope, Side, StateStore } from '../state/port.js';
 import { collect } from './collect.js';
+import { fitMapperToCrm } from './fit-mapper.js';
 import { guardDeletes } from './mass-delete-guard.js';
 import type { Execution, PlanSink, ReadCheckpoints, SinkFactory } from './plan-sink.js';
 import { preflight } from './preflight.js';
@@ -29,6 +28,7 @@ import { revisitsOf } from './revisits.js';
 import { RunMeter, type RunProgress } from './run-meter.js';
 import type { ConnectionResult } from './run-result.js';
 import { stopRun } from './run-stopped.js';
+import { Staging } from './staging.js';
 
 export type { RunProgress } from './run-meter.js';
 

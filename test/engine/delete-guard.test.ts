@@ -25,7 +25,9 @@ describe('the mass-delete guard arithmetic', () => {
       '5 of 20 linked records (25.0%), more than deletes.maxShare (10.0%)',
     );
     // Below the minimum the share rule alone never stops a run.
-    expect(guardVerdict(settings(0.1), { deletes: GUARD_MIN_DELETES - 1, links: 4, earlier: 0 })).toBeUndefined();
+    expect(
+      guardVerdict(settings(0.1), { deletes: GUARD_MIN_DELETES - 1, links: 4, earlier: 0 }),
+    ).toBeUndefined();
   });
 
   it('counts earlier runs within the window against the links there were before them', () => {

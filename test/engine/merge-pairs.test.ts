@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CrmRecord } from '../../src/crm/port.js';
 import { chooseKeeper, mergeGroupsIn, mergeNotice } from '../../src/engine/merge-pairs.js';
-import { Staging } from '../../src/engine/staging.js';
+import { Staging } from '../../src/run/staging.js';
 import type { Link } from '../../src/state/port.js';
 
 const AT = '2026-01-01T00:00:00.000Z';

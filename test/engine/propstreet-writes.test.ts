@@ -7,12 +7,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mapperFromMapping } from '../../src/app/mapper-from-mapping.js';
 import { WriteNotAppliedError } from '../../src/core/errors.js';
 import type { PairPlan } from '../../src/engine/plan-pair.js';
-import { deleteWithReplan, patchWithReplan } from '../../src/engine/propstreet-writes.js';
 import { toRecordPlan } from '../../src/engine/record-plan.js';
 import type { RecordPlanShape } from '../../src/engine/types.js';
 import { loadMapping } from '../../src/mapping/index.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
 import type { Contact } from '../../src/propstreet/schema.js';
+import { deleteWithReplan, patchWithReplan } from '../../src/run/propstreet-writes.js';
 import { type PropstreetFake, startPropstreetFake } from '../fakes/propstreet/index.js';
 import { caught, clientFor } from '../propstreet/helpers.js';
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lockOwner, ownerIsGone, takeRunLock } from '../../src/engine/run-lock.js';
+import { lockOwner, ownerIsGone, takeRunLock } from '../../src/run/run-lock.js';
 import type { StateStore } from '../../src/state/port.js';
 import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Staging } from '../../src/engine/staging.js';
+import { Staging } from '../../src/run/staging.js';
 
 describe('Staging', () => {
   it('keeps the newest version of a record read twice, and removes what a killed run left behind', () => {

@@ -13,12 +13,12 @@
  * If-Match too, and a stale one is re-planned the same way.
  */
 import { isPropsyncError, WriteNotAppliedError } from '../core/errors.js';
+import type { PairPlan } from '../engine/plan-pair.js';
+import type { RecordMapper } from '../engine/record-mapper.js';
+import type { CreateInPropstreetPlan, FieldChange } from '../engine/types.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact, ContactWrite, ExternalRef } from '../propstreet/schema.js';
 import { isEmptyWrite, splitCreate, splitUpdate } from '../propstreet/write-models.js';
-import type { PairPlan } from './plan-pair.js';
-import type { RecordMapper } from './record-mapper.js';
-import type { CreateInPropstreetPlan, FieldChange } from './types.js';
 import { hasRef, verifyWritten } from './write-verify.js';
 
 export const MAX_PRECONDITION_RETRIES = 3;

@@ -9,13 +9,13 @@
 import pLimit from 'p-limit';
 import type { Clock } from '../core/clock.js';
 import { WriteNotAppliedError } from '../core/errors.js';
+import type { RunAbort } from '../engine/run-abort.js';
+import type { RecordFailure, SyncSettings } from '../engine/types.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact } from '../propstreet/schema.js';
 import type { Failure, Link, Scope, StateChanges, StateStore } from '../state/port.js';
 import { stopsTheRun } from './crm-batches.js';
 import { isStale, refsWith } from './propstreet-writes.js';
-import type { RunAbort } from './run-abort.js';
-import type { RecordFailure, SyncSettings } from './types.js';
 import { hasRef } from './write-verify.js';
 
 export interface RefTask {

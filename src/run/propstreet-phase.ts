@@ -3,12 +3,14 @@
  * at most `propstreetConcurrency` at once. A stale version re-plans the pair (propstreet-writes.ts).
  */
 import { isPropsyncError } from '../core/errors.js';
+import type { PairPlan } from '../engine/plan-pair.js';
+import { unreachable } from '../engine/record-plan.js';
+import type { RunAbort } from '../engine/run-abort.js';
 import { isDuplicateEmail } from '../propstreet/problem.js';
 import type { Contact } from '../propstreet/schema.js';
 import { messageOf, type Progress } from './chunk-progress.js';
 import { stopsTheRun } from './crm-batches.js';
 import type { ExecuteDeps } from './execute-chunk.js';
-import type { PairPlan } from './plan-pair.js';
 import {
   createInPropstreet,
   deleteWithReplan,
@@ -16,8 +18,6 @@ import {
   refsWith,
   type WriteDeps,
 } from './propstreet-writes.js';
-import { unreachable } from './record-plan.js';
-import type { RunAbort } from './run-abort.js';
 
 export async function writePropstreet(p: Progress, deps: ExecuteDeps, abort: RunAbort): Promise<void> {
   p.unanswered.add('propstreet');

@@ -3,12 +3,13 @@
  * shadows, own etags, failures with their attempts, tombstones, and the open conflicts of
  * every pair whose conflicts are known now.
  */
+
+import { nextFailure } from '../engine/record-failure.js';
+import type { RecordFailure, RecordPlan } from '../engine/types.js';
 import type { Failure, Link, Side, StateChanges, Tombstone } from '../state/port.js';
 import { type Progress, recordKeyOf } from './chunk-progress.js';
 import type { ExecuteDeps } from './execute-chunk.js';
-import { nextFailure } from './record-failure.js';
 import type { RefTask } from './ref-lane.js';
-import type { RecordFailure, RecordPlan } from './types.js';
 
 /** What a chunk leaves behind once committed. */
 export interface Settled {

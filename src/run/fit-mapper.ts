@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../core/logger.js';
 import type { CrmAdapter } from '../crm/port.js';
-import type { RecordMapper } from './record-mapper.js';
+import type { RecordMapper } from '../engine/record-mapper.js';
 
 export async function fitMapperToCrm(
   crm: CrmAdapter,

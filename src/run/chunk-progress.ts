@@ -3,9 +3,10 @@
  * returned, what failed, and which writes were sent but never answered (the run stopped), so
  * the commit records exactly what is known to have happened.
  */
+
+import type { PairPlan } from '../engine/plan-pair.js';
 import type { Contact } from '../propstreet/schema.js';
 import type { Side } from '../state/port.js';
-import type { PairPlan } from './plan-pair.js';
 
 /** The API a write went to: a pair with one still unanswered commits nothing. */
 export type WriteSide = 'propstreet' | 'crm';

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CrmRecord } from '../crm/port.js';
+import type { StagedChanges } from '../engine/staged-changes.js';
 import type { Contact } from '../propstreet/schema.js';
 import { processIsGone } from './run-lock.js';
 
@@ -30,7 +31,7 @@ function removeOrphans(): void {
   }
 }
 
-export class Staging {
+export class Staging implements StagedChanges {
   private readonly db: Database.Database;
   private readonly dir: string;
   /** Whether any staged record was merged away: most runs have none and skip the lookups. */

@@ -4,10 +4,10 @@
  * applied to its pair; a batch that must stop the run leaves its pairs unanswered.
  */
 import type { WriteResult } from '../crm/port.js';
+import type { RunAbort } from '../engine/run-abort.js';
 import type { Progress } from './chunk-progress.js';
 import { inBatches } from './crm-batches.js';
 import type { ExecuteDeps } from './execute-chunk.js';
-import type { RunAbort } from './run-abort.js';
 
 export async function crmCreatesAndDeletes(
   progress: readonly Progress[],

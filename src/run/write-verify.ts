@@ -6,9 +6,9 @@
  * the returned contact, and any that differ fail the record instead.
  */
 import { WriteNotAppliedError } from '../core/errors.js';
+import type { RecordMapper } from '../engine/record-mapper.js';
+import type { RecordPlan } from '../engine/types.js';
 import type { Contact } from '../propstreet/schema.js';
-import type { RecordMapper } from './record-mapper.js';
-import type { RecordPlan } from './types.js';
 
 export function hasRef(contact: Contact, namespace: string, crmId: string): boolean {
   return contact.externalRefs.some(

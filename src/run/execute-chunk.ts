@@ -10,17 +10,17 @@
 import pLimit from 'p-limit';
 import type { Clock } from '../core/clock.js';
 import type { CrmAdapter } from '../crm/port.js';
+import type { PairPlan } from '../engine/plan-pair.js';
+import type { RecordMapper } from '../engine/record-mapper.js';
+import type { RunAbort } from '../engine/run-abort.js';
+import type { SyncSettings } from '../engine/types.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact } from '../propstreet/schema.js';
 import type { Failure, Scope, StateStore } from '../state/port.js';
 import { commitChunk, type Settled } from './chunk-commit.js';
 import { type Progress, progressOf } from './chunk-progress.js';
 import { crmCreatesAndDeletes, crmUpdates, crmUpdatesOf } from './crm-phase.js';
-import type { PairPlan } from './plan-pair.js';
 import { writePropstreet } from './propstreet-phase.js';
-import type { RecordMapper } from './record-mapper.js';
-import type { RunAbort } from './run-abort.js';
-import type { SyncSettings } from './types.js';
 
 export interface ExecuteDeps {
   readonly crm: CrmAdapter;
