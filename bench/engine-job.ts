@@ -7,6 +7,7 @@ import { mapperFromMapping } from '../src/app/mapper-from-mapping.js';
 import { systemClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
 import type { SyncSettings } from '../src/engine/types.js';
+import { contactRunPorts } from '../src/kinds/contacts/ports.js';
 import { loadMapping } from '../src/mapping/index.js';
 import { runConnection } from '../src/run/run-connection.js';
 import { sinkFor } from '../src/run/sink-for.js';
@@ -53,12 +54,14 @@ export async function runEngineJob(job: EngineJob): Promise<RunSummary> {
     const result = await runConnection(
       engineSettings(),
       {
-        propstreet: inMemoryPropstreet(world, NAMESPACE),
-        crm: inMemoryCrm(world, {
-          keyProperty: KEY,
-          names: { firstName: 'firstname', lastName: 'lastname', email: 'email', phone: 'phone' },
-          properties: [...mapper.crmProperties, KEY],
-        }),
+        ...contactRunPorts(
+          inMemoryPropstreet(world, NAMESPACE),
+          inMemoryCrm(world, {
+            keyProperty: KEY,
+            names: { firstName: 'firstname', lastName: 'lastname', email: 'email', phone: 'phone' },
+            properties: [...mapper.crmProperties, KEY],
+          }),
+        ),
         store,
         mapper,
         clock: systemClock,

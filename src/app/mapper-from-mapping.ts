@@ -1,6 +1,7 @@
 /** Adapts a loaded mapping (src/mapping) to the engine's RecordMapper port. */
 import type { CrmRecord } from '../crm/port.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
+import { KINDS } from '../kinds/index.js';
 import {
   type AllowedValues,
   canonicalToCrm,
@@ -10,16 +11,19 @@ import {
   type Mapping,
   propstreetToCanonical,
 } from '../mapping/index.js';
-import type { Contact } from '../propstreet/schema.js';
+import type { Contact, ContactWrite } from '../propstreet/schema.js';
 import type { CanonicalValues } from '../state/port.js';
 
 /** `allowed`: the CRM's fixed options per property, when read (values are fitted to them). */
-export function mapperFromMapping(mapping: Mapping, allowed?: AllowedValues): RecordMapper {
-  const email = mapping.fields.find((f) => f.name === 'email' && f.direction !== 'to-crm');
+export function mapperFromMapping(
+  mapping: Mapping,
+  allowed?: AllowedValues,
+): RecordMapper<Contact, ContactWrite> {
   return {
+    kind: KINDS[mapping.object],
     fields: mapping.fields.map((f) => ({ name: f.name, direction: f.direction })),
     crmProperties: crmProperties(mapping),
-    crmEmailProperty: email?.crm,
+    crmPropertyOf: (name) => mapping.fields.find((f) => f.name === name && f.direction !== 'to-crm')?.crm,
     fromPropstreet: (contact: Contact) => propstreetToCanonical(contact, mapping),
     fromCrm: (record: CrmRecord) => crmToCanonical(record, mapping),
     toCrm: (values: CanonicalValues, options?: { create?: boolean }) => {

@@ -15,6 +15,7 @@ import type { RecordMapper } from '../engine/record-mapper.js';
 import type { SyncSettings } from '../engine/types.js';
 import { loadMapping } from '../mapping/index.js';
 import type { PropstreetApi } from '../propstreet/port.js';
+import type { Contact, ContactWrite } from '../propstreet/schema.js';
 import { mapperFromMapping } from './mapper-from-mapping.js';
 import type { SessionKeeper } from './salesforce-session.js';
 
@@ -28,10 +29,10 @@ export interface OpenCrmOptions {
 export interface OpenedConnection {
   readonly settings: SyncSettings;
   readonly crm: CrmAdapter;
-  readonly mapper: RecordMapper;
+  readonly mapper: RecordMapper<Contact, ContactWrite>;
 }
 
-export function openMapper(connection: ConnectionConfig): RecordMapper {
+export function openMapper(connection: ConnectionConfig): RecordMapper<Contact, ContactWrite> {
   const mapping = loadMapping(
     connection.mapping,
     connection.mappingOverrides

@@ -10,6 +10,7 @@ import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { stateKeyFrom } from '../core/secret-box.js';
 import type { RecordPlan } from '../engine/types.js';
+import { contactRunPorts } from '../kinds/contacts/ports.js';
 import { type RunProgress, runConnection } from '../run/run-connection.js';
 import type { ConnectionResult } from '../run/run-result.js';
 import { sinkFor } from '../run/sink-for.js';
@@ -94,8 +95,7 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
         const result = await runConnection(
           opened.settings,
           {
-            propstreet,
-            crm: opened.crm,
+            ...contactRunPorts(propstreet, opened.crm),
             store,
             mapper: opened.mapper,
             clock,

@@ -4,14 +4,14 @@
  * changeOrigin is the same for every connection of a tenant, so with several connections
  * (a bridge) it would hide one CRM's changes from the other: it is used only with one.
  */
-import type { Contact } from '../propstreet/schema.js';
 import type { Scope, StateStore } from '../state/port.js';
+import type { PropstreetRecord } from './records.js';
 
 export function createEchoDetector(
   store: StateStore,
   scope: Scope,
   options: { ownChangeOrigins: readonly string[]; connectionsInTenant: number },
-): (chunk: readonly Contact[]) => Promise<Set<string>> {
+): (chunk: readonly PropstreetRecord[]) => Promise<Set<string>> {
   const origins = options.connectionsInTenant === 1 ? new Set(options.ownChangeOrigins) : new Set<string>();
   return async (chunk) => {
     const out = new Set<string>();

@@ -1,27 +1,25 @@
 /**
- * The CRM record each match rule finds for unlinked Propstreet contacts: by the contact's
- * externalRef, by the CRM key (the contact's id), or (opt-in) by a unique email. A match that
- * is not unique is reported as ambiguous, never guessed. From staging when every live CRM
- * record is staged (a first sync), else through the CRM port.
+ * The CRM record each match rule finds for unlinked Propstreet records: by the record's
+ * externalRef, by the CRM key (the record's id), or (opt-in, the `email` rule) by a unique
+ * value of the kind's match field. A match that is not unique is reported as ambiguous, never
+ * guessed. From staging when every live CRM record is staged (a first sync), else through the
+ * CRM port.
  */
 import type { CrmRecord } from '../crm/port.js';
-import type { Contact } from '../propstreet/schema.js';
 import type { ResolverDeps } from './pair-resolver.js';
+import { crmMatchProperty } from './record-mapper.js';
+import { externalRefFor, type PropstreetRecord } from './records.js';
 import type { MatchRule } from './types.js';
 
 export type Candidate = { readonly record: CrmRecord } | { readonly ambiguous: string };
 
 const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
 
-export function externalRefFor(contact: Contact, namespace: string): string | undefined {
-  return contact.externalRefs.find((r) => r.namespace.toLowerCase() === namespace.toLowerCase())?.id;
-}
-
-/** Candidates by contact id. */
-export async function candidatesBy(
+/** Candidates by Propstreet id. */
+export async function candidatesBy<R extends PropstreetRecord>(
   rule: MatchRule,
-  remaining: readonly Contact[],
-  deps: ResolverDeps,
+  remaining: readonly R[],
+  deps: ResolverDeps<R>,
 ): Promise<Map<string, Candidate>> {
   switch (rule) {
     case 'externalRef':
@@ -29,13 +27,13 @@ export async function candidatesBy(
     case 'key':
       return byKey(remaining, deps);
     case 'email':
-      return byEmail(remaining, deps);
+      return byMatchField(remaining, deps);
   }
 }
 
-async function byExternalRef(
-  remaining: readonly Contact[],
-  deps: ResolverDeps,
+async function byExternalRef<R extends PropstreetRecord>(
+  remaining: readonly R[],
+  deps: ResolverDeps<R>,
 ): Promise<Map<string, Candidate>> {
   const found = new Map<string, Candidate>();
   const wanted = new Map<string, string>();
@@ -62,13 +60,16 @@ async function byExternalRef(
     const id = wanted.get(m.id);
     if (other && id !== undefined)
       found.set(id, {
-        ambiguous: `merged in the CRM: its record ${m.id} is now ${m.into}, linked to Propstreet contact ${other.propstreetId}; merge the contacts in Propstreet`,
+        ambiguous: `merged in the CRM: its record ${m.id} is now ${m.into}, linked to Propstreet ${deps.mapper.kind.noun.one} ${other.propstreetId}; merge the ${deps.mapper.kind.noun.many} in Propstreet`,
       });
   }
   return found;
 }
 
-async function byKey(remaining: readonly Contact[], deps: ResolverDeps): Promise<Map<string, Candidate>> {
+async function byKey<R extends PropstreetRecord>(
+  remaining: readonly R[],
+  deps: ResolverDeps<R>,
+): Promise<Map<string, Candidate>> {
   const found = new Map<string, Candidate>();
   const ids = remaining.map((c) => c.id);
   const records = deps.crmFullyStaged ? deps.staging.crmByKeys(ids) : await deps.crm.readByKeys(ids);
@@ -79,35 +80,41 @@ async function byKey(remaining: readonly Contact[], deps: ResolverDeps): Promise
   return found;
 }
 
-async function byEmail(remaining: readonly Contact[], deps: ResolverDeps): Promise<Map<string, Candidate>> {
+/** By the kind's match field (contacts: email), when the kind has one and the mapping maps it. */
+async function byMatchField<R extends PropstreetRecord>(
+  remaining: readonly R[],
+  deps: ResolverDeps<R>,
+): Promise<Map<string, Candidate>> {
   const found = new Map<string, Candidate>();
-  const emailProp = deps.mapper.crmEmailProperty;
-  if (!emailProp) return found;
-  const byEmail = new Map<string, Contact[]>();
+  const field = deps.mapper.kind.matchField;
+  const crmProperty = crmMatchProperty(deps.mapper);
+  if (!field || !crmProperty) return found;
+  const byValue = new Map<string, R[]>();
   for (const c of remaining) {
-    const e = lower(c.email);
-    if (e) byEmail.set(e, [...(byEmail.get(e) ?? []), c]);
+    const v = lower(field.propstreetValue(c));
+    if (v) byValue.set(v, [...(byValue.get(v) ?? []), c]);
   }
-  if (byEmail.size === 0) return found;
-  const emails = [...byEmail.keys()];
+  if (byValue.size === 0) return found;
+  const values = [...byValue.keys()];
   const records = deps.crmFullyStaged
-    ? deps.staging.crmByEmails(emails)
-    : await deps.crm.findByEmails(emails);
-  const recordsByEmail = new Map<string, CrmRecord[]>();
+    ? deps.staging.crmByMatch(values)
+    : await deps.crm.findByMatch(field.name, values);
+  const recordsByValue = new Map<string, CrmRecord[]>();
   for (const r of records) {
-    const e = lower(r.properties[emailProp]);
-    if (e && !r.deleted) recordsByEmail.set(e, [...(recordsByEmail.get(e) ?? []), r]);
+    const v = lower(r.properties[crmProperty]);
+    if (v && !r.deleted) recordsByValue.set(v, [...(recordsByValue.get(v) ?? []), r]);
   }
-  for (const [email, contacts] of byEmail) {
-    const matches = recordsByEmail.get(email) ?? [];
+  const { many } = deps.mapper.kind.noun;
+  for (const [value, holders] of byValue) {
+    const matches = recordsByValue.get(value) ?? [];
     const [only] = matches;
     if (!only) continue;
-    for (const c of contacts)
+    for (const c of holders)
       found.set(
         c.id,
-        matches.length > 1 || contacts.length > 1
+        matches.length > 1 || holders.length > 1
           ? {
-              ambiguous: `email ${email} matches ${matches.length} CRM records and ${contacts.length} contacts`,
+              ambiguous: `${field.name} ${value} matches ${matches.length} CRM records and ${holders.length} ${many}`,
             }
           : { record: only },
       );
@@ -116,7 +123,10 @@ async function byEmail(remaining: readonly Contact[], deps: ResolverDeps): Promi
 }
 
 /** CRM records by id: staged ones first, the rest read (none when every live record is staged). */
-export async function readCrmByIds(ids: readonly string[], deps: ResolverDeps): Promise<CrmRecord[]> {
+export async function readCrmByIds(
+  ids: readonly string[],
+  deps: Pick<ResolverDeps, 'staging' | 'crm' | 'crmFullyStaged'>,
+): Promise<CrmRecord[]> {
   const staged = deps.staging.peekCrm(ids);
   const missing = deps.crmFullyStaged ? [] : ids.filter((id) => !staged.has(id));
   const read = missing.length > 0 ? await deps.crm.readByIds(missing) : [];

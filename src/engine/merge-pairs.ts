@@ -12,10 +12,11 @@
  * survivor is never paired with another contact, so one contact's values never reach another.
  */
 import type { CrmRecord } from '../crm/port.js';
-import type { Contact } from '../propstreet/schema.js';
 import type { Link } from '../state/port.js';
+import type { Noun } from './kind-rules.js';
 import type { ResolverDeps } from './pair-resolver.js';
 import type { PairState } from './plan-pair.js';
+import type { PropstreetRecord } from './records.js';
 import type { StagedChanges } from './staged-changes.js';
 import type { Notice } from './types.js';
 
@@ -121,6 +122,7 @@ export function mergeNotice(
   links: readonly Link[],
   keeper: Link | null,
   survivorGone: boolean,
+  noun: Noun,
 ): Notice {
   const ids = [...(keeper ? [keeper] : []), ...links.filter((l) => l !== keeper)].map((l) => l.propstreetId);
   const outcome = survivorGone
@@ -130,21 +132,29 @@ export function mergeNotice(
       : 'no record names the primary, so every link ends: merge them in Propstreet';
   return {
     kind: 'crm-merge',
-    text: `merged in the CRM: Propstreet contacts ${listOf(ids)} now share one record (${survivorId}); ${outcome}`,
+    text: `merged in the CRM: Propstreet ${noun.many} ${listOf(ids)} now share one record (${survivorId}); ${outcome}`,
     propstreetIds: ids,
     crmId: survivorId,
   };
+}
+
+/** One merge with what it decides: the survivor (null when gone), the links it touches, the keeper. */
+interface PlannedMerge {
+  readonly g: MergeGroup;
+  readonly survivor: CrmRecord | null;
+  readonly groupLinks: readonly Link[];
+  readonly keeper: Link | null;
 }
 
 /**
  * Pairs for merges whose records turned up in this run; takes those records off the CRM
  * pass. `plain` are survivors that no link touches: they are paired like any CRM record.
  */
-export async function pairsForMerges(
+export async function pairsForMerges<R extends PropstreetRecord>(
   groups: readonly MergeGroup[],
-  deps: ResolverDeps,
+  deps: ResolverDeps<R>,
   readCrm: (ids: readonly string[]) => Promise<CrmRecord[]>,
-): Promise<{ pairs: PairState[]; plain: CrmRecord[] }> {
+): Promise<{ pairs: PairState<R>[]; plain: CrmRecord[] }> {
   if (groups.length === 0) return { pairs: [], plain: [] };
   const { staging, store, scope, crm } = deps;
   const allIds = groups.flatMap((g) => [g.survivorId, ...g.mergedIds]);
@@ -152,71 +162,93 @@ export async function pairsForMerges(
   const unstaged = groups.map((g) => g.survivorId).filter((id) => !staged.has(id));
   const read = new Map((unstaged.length > 0 ? await readCrm(unstaged) : []).map((r) => [r.id, r]));
   const links = new Map((await store.linksByCrmIds(scope, allIds)).map((l) => [l.crmId, l]));
-
-  const planned = groups.map((g) => {
+  const planned = groups.map((g): PlannedMerge => {
     const found = staged.get(g.survivorId) ?? read.get(g.survivorId);
     const survivor = found && !found.deleted && !found.mergedInto ? found : null;
     const groupLinks = [g.survivorId, ...g.mergedIds].flatMap((id) => links.get(id) ?? []);
     const keeper = survivor ? chooseKeeper(survivor, groupLinks, crm.keyProperty) : null;
     return { g, survivor, groupLinks, keeper };
   });
-
-  // Contacts changed in this run were left for this pass by the Propstreet pass. A keeper
-  // whose link moves is read when it did not change, so its externalRef is rewritten now.
-  const contacts = staging.peekPropstreet([...links.values()].map((l) => l.propstreetId));
-  for (const { g, keeper } of planned) {
-    if (!keeper || keeper.crmId === g.survivorId || contacts.has(keeper.propstreetId)) continue;
-    const contact = await deps.propstreet.getContact(keeper.propstreetId);
-    if (contact && !contact.deletedUtc) contacts.set(contact.id, contact);
-  }
-  const echoes = contacts.size > 0 ? await deps.echoes([...contacts.values()]) : new Set<string>();
-  const contactOf = (l: Link): Contact | null => contacts.get(l.propstreetId) ?? null;
-
-  const pairs: PairState[] = [];
+  const records = await recordsOfLinks(planned, [...links.values()], deps);
+  const pairs: PairState<R>[] = [];
   const plain: CrmRecord[] = [];
-  for (const { g, survivor, groupLinks, keeper } of planned) {
-    if (groupLinks.length === 0) {
-      if (survivor) plain.push(survivor);
-      continue;
-    }
-    const notice =
-      groupLinks.length > 1 ? mergeNotice(g.survivorId, groupLinks, keeper, survivor === null) : undefined;
-    const withNotice = notice ? { notice } : {};
-    if (survivor && keeper) {
-      const moved = keeper.crmId !== g.survivorId;
-      const contact = contactOf(keeper);
-      pairs.push({
-        propstreet: contact,
-        crm: survivor,
-        link: moved ? { ...keeper, crmId: g.survivorId } : keeper,
-        linkedBy: moved ? 'merge' : undefined,
-        propstreetEcho: contact ? echoes.has(contact.id) : false,
-        ...withNotice,
-      });
-    } else if (survivor) {
-      pairs.push({
-        propstreet: null,
-        crm: survivor,
-        link: null,
-        propstreetEcho: false,
-        skipReason:
-          'merged in the CRM from records of several contacts, none named the primary: left unlinked',
-        ...withNotice,
-      });
-    }
-    for (const link of groupLinks) {
-      if (link === keeper) continue;
-      pairs.push({
-        propstreet: contactOf(link),
-        crm: null,
-        link,
-        propstreetEcho: false,
-        mergedAway: survivor
-          ? `merged in the CRM into ${g.survivorId}: the link ends, the contact is left as it is`
-          : `merged in the CRM into ${g.survivorId}, which is gone: the link ends`,
-        ...withNotice,
-      });
-    }
+  for (const merge of planned) {
+    if (merge.groupLinks.length > 0) pairs.push(...pairsOfMerge(merge, records, deps.mapper.kind.noun));
+    else if (merge.survivor) plain.push(merge.survivor);
   }
   return { pairs, plain };
+}
+
+interface LinkedRecords<R> {
+  readonly byId: ReadonlyMap<string, R>;
+  readonly echoes: ReadonlySet<string>;
+}
+
+/**
+ * The Propstreet records of the links: those changed in this run were left for this pass by
+ * the Propstreet pass. A keeper whose link moves is read when it did not change, so its
+ * externalRef is rewritten now.
+ */
+async function recordsOfLinks<R extends PropstreetRecord>(
+  planned: readonly PlannedMerge[],
+  links: readonly Link[],
+  deps: ResolverDeps<R>,
+): Promise<LinkedRecords<R>> {
+  const byId = deps.staging.peekPropstreet(links.map((l) => l.propstreetId));
+  for (const { g, keeper } of planned) {
+    if (!keeper || keeper.crmId === g.survivorId || byId.has(keeper.propstreetId)) continue;
+    const record = await deps.propstreet.get(keeper.propstreetId);
+    if (record && !record.deletedUtc) byId.set(record.id, record);
+  }
+  const echoes = byId.size > 0 ? await deps.echoes([...byId.values()]) : new Set<string>();
+  return { byId, echoes };
+}
+
+function pairsOfMerge<R extends PropstreetRecord>(
+  { g, survivor, groupLinks, keeper }: PlannedMerge,
+  records: LinkedRecords<R>,
+  noun: Noun,
+): PairState<R>[] {
+  const recordOf = (l: Link): R | null => records.byId.get(l.propstreetId) ?? null;
+  const notice =
+    groupLinks.length > 1
+      ? mergeNotice(g.survivorId, groupLinks, keeper, survivor === null, noun)
+      : undefined;
+  const withNotice = notice ? { notice } : {};
+  const pairs: PairState<R>[] = [];
+  if (survivor && keeper) {
+    const moved = keeper.crmId !== g.survivorId;
+    const record = recordOf(keeper);
+    pairs.push({
+      propstreet: record,
+      crm: survivor,
+      link: moved ? { ...keeper, crmId: g.survivorId } : keeper,
+      linkedBy: moved ? 'merge' : undefined,
+      propstreetEcho: record ? records.echoes.has(record.id) : false,
+      ...withNotice,
+    });
+  } else if (survivor) {
+    pairs.push({
+      propstreet: null,
+      crm: survivor,
+      link: null,
+      propstreetEcho: false,
+      skipReason: `merged in the CRM from records of several ${noun.many}, none named the primary: left unlinked`,
+      ...withNotice,
+    });
+  }
+  for (const link of groupLinks) {
+    if (link === keeper) continue;
+    pairs.push({
+      propstreet: recordOf(link),
+      crm: null,
+      link,
+      propstreetEcho: false,
+      mergedAway: survivor
+        ? `merged in the CRM into ${g.survivorId}: the link ends, the ${noun.one} is left as it is`
+        : `merged in the CRM into ${g.survivorId}, which is gone: the link ends`,
+      ...withNotice,
+    });
+  }
+  return pairs;
 }

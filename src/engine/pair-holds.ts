@@ -1,12 +1,16 @@
 /** What the run adds to a pair before it is planned: a hold on a quarantined record, a person's resolutions. */
 import type { ConflictResolution, Failure } from '../state/port.js';
 import type { PairState } from './plan-pair.js';
+import type { PropstreetRecord } from './records.js';
 
 /**
  * A quarantined record comes back in every overlap window; it is left alone until it
  * changes after it was quarantined (or `propsync retry` forces it).
  */
-export function holdQuarantined(pair: PairState, failures: ReadonlyMap<string, Failure>): PairState {
+export function holdQuarantined<R extends PropstreetRecord>(
+  pair: PairState<R>,
+  failures: ReadonlyMap<string, Failure>,
+): PairState<R> {
   const id = pair.propstreet?.id ?? pair.link?.propstreetId;
   const failure =
     (id ? failures.get(`propstreet:${id}`) : undefined) ??
@@ -22,10 +26,10 @@ export function holdQuarantined(pair: PairState, failures: ReadonlyMap<string, F
 }
 
 /** The pair with a person's resolutions of its conflicts (`propsync resolve`), when it has any. */
-export function withResolutions(
-  pair: PairState,
+export function withResolutions<R extends PropstreetRecord>(
+  pair: PairState<R>,
   resolutions: ReadonlyMap<string, ReadonlyMap<string, ConflictResolution>>,
-): PairState {
+): PairState<R> {
   const id = pair.link?.propstreetId ?? pair.propstreet?.id;
   const mine = id === undefined ? undefined : resolutions.get(id);
   return mine ? { ...pair, resolutions: mine } : pair;

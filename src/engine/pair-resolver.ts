@@ -1,41 +1,41 @@
 /**
- * Turns a chunk of changed records into contact pairs: finds each record's partner through
- * the stored link, else the Propstreet externalRef, else the CRM key property, else (when the
- * tenant enables it) a unique email match. Reads only; never writes. A match that is not
- * unique is reported, never guessed.
+ * Turns a chunk of changed records into pairs: finds each record's partner through the stored
+ * link, else the Propstreet externalRef, else the CRM key property, else (when the tenant
+ * enables it) a unique match on the kind's match field. Reads only; never writes. A match that
+ * is not unique is reported, never guessed.
  */
-import type { CrmAdapter, CrmRecord } from '../crm/port.js';
-import type { PropstreetApi } from '../propstreet/port.js';
-import type { Contact } from '../propstreet/schema.js';
+import type { CrmRecord } from '../crm/port.js';
 import type { Link, Scope, StateStore, Tombstone } from '../state/port.js';
 import { type Candidate, candidatesBy, readCrmByIds } from './match-candidates.js';
 import { idsInMerges, mergeGroupsIn, pairsForMerges, survivorsOfLinked } from './merge-pairs.js';
 import type { PairState } from './plan-pair.js';
+import type { CrmObjects, PropstreetRecords } from './ports.js';
 import type { RecordMapper } from './record-mapper.js';
+import type { PropstreetRecord } from './records.js';
 import type { StagedChanges } from './staged-changes.js';
 import type { MatchRule, SyncSettings } from './types.js';
 
-export interface ResolverDeps {
+export interface ResolverDeps<R extends PropstreetRecord = PropstreetRecord> {
   readonly store: StateStore;
-  readonly crm: CrmAdapter;
-  readonly propstreet: PropstreetApi;
-  readonly staging: StagedChanges;
-  readonly mapper: RecordMapper;
+  readonly crm: CrmObjects;
+  readonly propstreet: Pick<PropstreetRecords<R, unknown>, 'get'>;
+  readonly staging: StagedChanges<R>;
+  readonly mapper: RecordMapper<R, unknown>;
   readonly settings: SyncSettings;
   readonly scope: Scope;
   /** Every live CRM record is staged (a first sync read them all): match from staging, no API calls. */
   readonly crmFullyStaged: boolean;
-  /** Ids of the contacts in this chunk whose current version is our own write coming back. */
-  readonly echoes: (chunk: readonly Contact[]) => Promise<Set<string>>;
+  /** Ids of the records in this chunk whose current version is our own write coming back. */
+  readonly echoes: (chunk: readonly R[]) => Promise<Set<string>>;
 }
 
-/** Pairs for a chunk of Propstreet contacts. */
-export async function pairsForPropstreet(
-  chunk: readonly Contact[],
-  deps: ResolverDeps,
-): Promise<PairState[]> {
+/** Pairs for a chunk of Propstreet records. */
+export async function pairsForPropstreet<R extends PropstreetRecord>(
+  chunk: readonly R[],
+  deps: ResolverDeps<R>,
+): Promise<PairState<R>[]> {
   const echoes = await deps.echoes(chunk);
-  const pairs = new Map<string, PairState>();
+  const pairs = new Map<string, PairState<R>>();
   const unlinked = await pairLinked(chunk, deps, echoes, pairs);
   const blocked = await tombstonesOf(unlinked, deps);
   for (const c of unlinked) {
@@ -54,24 +54,24 @@ export async function pairsForPropstreet(
 }
 
 /**
- * Pairs the linked contacts of a chunk (and the deleted ones no link names) into `pairs`;
+ * Pairs the linked records of a chunk (and the deleted ones no link names) into `pairs`;
  * returns the rest, left for the match rules.
  */
-async function pairLinked(
-  chunk: readonly Contact[],
-  deps: ResolverDeps,
+async function pairLinked<R extends PropstreetRecord>(
+  chunk: readonly R[],
+  deps: ResolverDeps<R>,
   echoes: ReadonlySet<string>,
-  pairs: Map<string, PairState>,
-): Promise<Contact[]> {
+  pairs: Map<string, PairState<R>>,
+): Promise<R[]> {
   const { store, staging, scope } = deps;
   const ids = chunk.map((c) => c.id);
   const links = new Map((await store.linksByPropstreetIds(scope, ids)).map((l) => [l.propstreetId, l]));
-  // A contact whose CRM record took part in a merge is planned with the whole merge, in the
-  // CRM pass (merge-pairs.ts): which contact keeps the link depends on every record merged.
+  // A record whose CRM record took part in a merge is planned with the whole merge, in the
+  // CRM pass (merge-pairs.ts): which record keeps the link depends on every record merged.
   const linkedIds = [...links.values()].map((l) => l.crmId);
   const merging = idsInMerges(linkedIds, staging);
   const staged = staging.takeCrm(linkedIds.filter((id) => !merging.has(id)));
-  const unlinked: Contact[] = [];
+  const unlinked: R[] = [];
   for (const c of chunk) {
     const link = links.get(c.id);
     const echo = echoes.has(c.id);
@@ -85,12 +85,12 @@ async function pairLinked(
 }
 
 /**
- * A contact whose last link a CRM deletion or merge ended stays out of the CRM until a
- * person relinks it (or the tenant sets deletes.recreate): no match, no create.
+ * A record whose last link a CRM deletion or merge ended stays out of the CRM until a person
+ * relinks it (or the tenant sets deletes.recreate): no match, no create.
  */
 async function tombstonesOf(
-  unlinked: readonly Contact[],
-  deps: ResolverDeps,
+  unlinked: readonly PropstreetRecord[],
+  deps: Pick<ResolverDeps, 'settings' | 'store' | 'scope'>,
 ): Promise<Map<string, Tombstone>> {
   if (deps.settings.deletes.recreate || unlinked.length === 0) return new Map();
   const ids = unlinked.map((c) => c.id);
@@ -99,21 +99,21 @@ async function tombstonesOf(
 }
 
 /**
- * Pairs the contacts a rule found a candidate for; returns those it did not. A CRM record
- * already linked to another contact is never taken over, nor the survivor of a merge of linked
+ * Pairs the records a rule found a candidate for; returns those it did not. A CRM record
+ * already linked to another record is never taken over, nor the survivor of a merge of linked
  * records (their links decide who it belongs to: merge-pairs.ts).
  */
-async function pairMatched(
+async function pairMatched<R extends PropstreetRecord>(
   rule: MatchRule,
-  remaining: readonly Contact[],
+  remaining: readonly R[],
   found: ReadonlyMap<string, Candidate>,
-  deps: ResolverDeps,
-  pairs: Map<string, PairState>,
-): Promise<Contact[]> {
+  deps: ResolverDeps<R>,
+  pairs: Map<string, PairState<R>>,
+): Promise<R[]> {
   const foundIds = [...found.values()].flatMap((f) => ('record' in f ? [f.record.id] : []));
   const taken = new Set((await deps.store.linksByCrmIds(deps.scope, foundIds)).map((l) => l.crmId));
   for (const id of await survivorsOfLinked(foundIds, deps)) taken.add(id);
-  const next: Contact[] = [];
+  const next: R[] = [];
   const unpaired = { crm: null, link: null, propstreetEcho: false };
   for (const c of remaining) {
     const f = found.get(c.id);
@@ -123,7 +123,7 @@ async function pairMatched(
       pairs.set(c.id, {
         propstreet: c,
         ...unpaired,
-        skipReason: `matched CRM record ${f.record.id} by ${rule}, but it is linked to another contact or merged in the CRM`,
+        skipReason: `matched CRM record ${f.record.id} by ${rule}, but it is linked to another ${deps.mapper.kind.noun.one} or merged in the CRM`,
       });
     else {
       deps.staging.takeCrm([f.record.id]);
@@ -140,66 +140,49 @@ async function pairMatched(
 }
 
 /** Pairs for a chunk of CRM records that no Propstreet change in this run paired with. */
-export async function pairsForCrm(chunk: readonly CrmRecord[], deps: ResolverDeps): Promise<PairState[]> {
-  const { store, crm, settings, scope, propstreet } = deps;
+export async function pairsForCrm<R extends PropstreetRecord>(
+  chunk: readonly CrmRecord[],
+  deps: ResolverDeps<R>,
+): Promise<PairState<R>[]> {
   // A merged-away record is not a delete: its merge decides where its link goes.
   const { groups, rest } = mergeGroupsIn(chunk, deps.staging);
   const merges = await pairsForMerges(groups, deps, (ids) => readCrmByIds(ids, deps));
   const records = [...rest, ...merges.plain];
-  const links = new Map(
-    (
-      await store.linksByCrmIds(
-        scope,
-        records.map((r) => r.id),
-      )
-    ).map((l) => [l.crmId, l]),
-  );
-  const out: PairState[] = [];
+  const ids = records.map((r) => r.id);
+  const links = new Map((await deps.store.linksByCrmIds(deps.scope, ids)).map((l) => [l.crmId, l]));
+  const out: PairState<R>[] = [];
   for (const r of records) {
-    const link = links.get(r.id);
-    if (link) {
+    const link = links.get(r.id) ?? null;
+    const key = r.properties[deps.crm.keyProperty];
+    if (link || r.deleted || !key || !deps.settings.match.includes('key'))
       out.push({ propstreet: null, crm: r, link, propstreetEcho: false });
-      continue;
-    }
-    if (r.deleted) {
-      out.push({ propstreet: null, crm: r, link: null, propstreetEcho: false });
-      continue;
-    }
-    const key = r.properties[crm.keyProperty];
-    if (key && settings.match.includes('key')) {
-      // The key says which contact this is: recover a link whose write-back was lost.
-      const [existing] = await store.linksByPropstreetIds(scope, [key]);
-      const contact = existing ? null : await propstreet.getContact(key);
-      if (existing) {
-        out.push({
-          propstreet: null,
-          crm: r,
-          link: null,
-          propstreetEcho: false,
-          skipReason: `key ${key} is linked to CRM record ${existing.crmId}`,
-        });
-      } else if (contact && !contact.deletedUtc) {
-        out.push({
-          propstreet: contact,
-          crm: r,
-          link: newLink(contact.id, r.id),
-          linkedBy: 'key',
-          propstreetEcho: false,
-        });
-      } else {
-        out.push({
-          propstreet: null,
-          crm: r,
-          link: null,
-          propstreetEcho: false,
-          skipReason: `key ${key} names a Propstreet contact that is gone`,
-        });
-      }
-      continue;
-    }
-    out.push({ propstreet: null, crm: r, link: null, propstreetEcho: false });
+    else out.push(await pairByKey(r, key, deps));
   }
   return [...out, ...merges.pairs];
+}
+
+/** The key says which Propstreet record this is: recover a link whose write-back was lost. */
+async function pairByKey<R extends PropstreetRecord>(
+  r: CrmRecord,
+  key: string,
+  deps: ResolverDeps<R>,
+): Promise<PairState<R>> {
+  const unpaired = { propstreet: null, crm: r, link: null, propstreetEcho: false };
+  const [existing] = await deps.store.linksByPropstreetIds(deps.scope, [key]);
+  if (existing) return { ...unpaired, skipReason: `key ${key} is linked to CRM record ${existing.crmId}` };
+  const record = await deps.propstreet.get(key);
+  if (!record || record.deletedUtc)
+    return {
+      ...unpaired,
+      skipReason: `key ${key} names a Propstreet ${deps.mapper.kind.noun.one} that is gone`,
+    };
+  return {
+    propstreet: record,
+    crm: r,
+    link: newLink(record.id, r.id),
+    linkedBy: 'key',
+    propstreetEcho: false,
+  };
 }
 
 export function newLink(propstreetId: string, crmId: string): Link {
@@ -210,30 +193,37 @@ export function newLink(propstreetId: string, crmId: string): Link {
  * A link without a shadow (new, or linked to an existing duplicate) is merged with both
  * sides read: assuming "unchanged since the shadow" would be wrong when there is none.
  */
-export async function completeNewLinks(pairs: PairState[], deps: ResolverDeps): Promise<PairState[]> {
-  const needCrm = pairs
-    .filter((p) => p.link && p.link.shadow === null && !p.crm && !p.skipReason)
-    .map((p) => p.link!.crmId);
-  const crmRecords =
-    needCrm.length > 0 ? new Map((await readCrmByIds(needCrm, deps)).map((r) => [r.id, r])) : new Map();
-  const out: PairState[] = [];
+export async function completeNewLinks<R extends PropstreetRecord>(
+  pairs: readonly PairState<R>[],
+  deps: ResolverDeps<R>,
+): Promise<PairState<R>[]> {
+  const unread = (p: PairState<R>) => (p.link && p.link.shadow === null && !p.skipReason ? p.link : null);
+  const needCrm = pairs.flatMap((p) => {
+    const link = unread(p);
+    return link && !p.crm ? [link.crmId] : [];
+  });
+  const crmRecords = new Map(
+    needCrm.length > 0 ? (await readCrmByIds(needCrm, deps)).map((r) => [r.id, r]) : [],
+  );
+  const out: PairState<R>[] = [];
   for (const p of pairs) {
-    if (!p.link || p.link.shadow !== null || p.skipReason) {
+    const link = unread(p);
+    if (!link) {
       out.push(p);
       continue;
     }
     let next = p;
     if (!next.crm) {
-      const crm = crmRecords.get(p.link.crmId);
+      const crm = crmRecords.get(link.crmId);
       next = crm
         ? { ...next, crm }
-        : { ...next, skipReason: `linked CRM record ${p.link.crmId} was not found` };
+        : { ...next, skipReason: `linked CRM record ${link.crmId} was not found` };
     }
     if (!next.propstreet && !next.skipReason) {
-      const contact = await deps.propstreet.getContact(p.link.propstreetId);
-      next = contact
-        ? { ...next, propstreet: contact }
-        : { ...next, skipReason: `linked contact ${p.link.propstreetId} was not found` };
+      const record = await deps.propstreet.get(link.propstreetId);
+      next = record
+        ? { ...next, propstreet: record }
+        : { ...next, skipReason: `linked ${deps.mapper.kind.noun.one} ${link.propstreetId} was not found` };
     }
     out.push(next);
   }

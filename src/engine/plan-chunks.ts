@@ -6,47 +6,51 @@
  */
 
 import type { Side } from '../state/port.js';
-import { holdTakenEmails } from './email-guard.js';
 import { completeNewLinks, pairsForCrm, pairsForPropstreet, type ResolverDeps } from './pair-resolver.js';
 import type { PairPlan, PairState } from './plan-pair.js';
+import type { PropstreetRecord } from './records.js';
 import type { StagedChanges } from './staged-changes.js';
 import { PLAN_VERSION } from './types.js';
+import { holdTakenValues } from './unique-value-guard.js';
 
-export interface PlanChunk {
+export interface PlanChunk<R extends PropstreetRecord = PropstreetRecord> {
   readonly version: typeof PLAN_VERSION;
   /** The pass that planned it: Propstreet changes, or CRM changes nothing paired with. */
   readonly side: Side;
-  readonly records: readonly PairPlan[];
+  readonly records: readonly PairPlan<R>[];
 }
 
-export interface ChunkPlanning extends Omit<ResolverDeps, 'staging'> {
+export interface ChunkPlanning<R extends PropstreetRecord> extends Omit<ResolverDeps<R>, 'staging'> {
   readonly chunkSize: number;
   /** What the run adds to a pair before it is planned (a hold on a quarantined record, a person's resolutions). */
-  readonly prepare: (pair: PairState) => PairState;
-  readonly plan: (pair: PairState) => PairPlan;
+  readonly prepare: (pair: PairState<R>) => PairState<R>;
+  readonly plan: (pair: PairState<R>) => PairPlan<R>;
   /** The mass-delete guard holds this run's deletes: they are planned and marked, never executed. */
   readonly holdDeletes: boolean;
 }
 
-export async function* planChunks(staging: StagedChanges, deps: ChunkPlanning): AsyncGenerator<PlanChunk> {
-  const resolver: ResolverDeps = { ...deps, staging };
+export async function* planChunks<R extends PropstreetRecord>(
+  staging: StagedChanges<R>,
+  deps: ChunkPlanning<R>,
+): AsyncGenerator<PlanChunk<R>> {
+  const resolver: ResolverDeps<R> = { ...deps, staging };
   for (const chunk of staging.propstreetChunks(deps.chunkSize))
     yield await planned('propstreet', await pairsForPropstreet(chunk, resolver), deps, resolver);
   for (const chunk of staging.crmChunks(deps.chunkSize))
     yield await planned(
       'crm',
-      await holdTakenEmails(await pairsForCrm(chunk, resolver), resolver),
+      await holdTakenValues(await pairsForCrm(chunk, resolver), resolver),
       deps,
       resolver,
     );
 }
 
-async function planned(
+async function planned<R extends PropstreetRecord>(
   side: Side,
-  pairs: readonly PairState[],
-  deps: ChunkPlanning,
-  resolver: ResolverDeps,
-): Promise<PlanChunk> {
+  pairs: readonly PairState<R>[],
+  deps: ChunkPlanning<R>,
+  resolver: ResolverDeps<R>,
+): Promise<PlanChunk<R>> {
   const complete = await completeNewLinks(pairs.map(deps.prepare), resolver);
   const records = complete.map((pair) => {
     const pp = deps.plan(pair);

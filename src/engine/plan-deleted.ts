@@ -5,10 +5,14 @@
  */
 import { endsForGood, type PairedIds, type PairPlan, type PlanContext, planned } from './plan-pair.js';
 import { editedFields } from './plan-values.js';
+import type { PropstreetRecord } from './records.js';
 import type { Notice, PairedPlan, RecordPlan } from './types.js';
 
 /** The plan when a side of the pair is deleted; undefined when neither is. */
-export function planDeleted(ctx: PlanContext, ids: PairedIds): PairPlan | undefined {
+export function planDeleted<R extends PropstreetRecord>(
+  ctx: PlanContext<R>,
+  ids: PairedIds,
+): PairPlan<R> | undefined {
   const psDeleted = Boolean(ctx.pair.propstreet?.deletedUtc);
   const crmDeleted = Boolean(ctx.pair.crm?.deleted);
   if (psDeleted && crmDeleted)
@@ -18,7 +22,7 @@ export function planDeleted(ctx: PlanContext, ids: PairedIds): PairPlan | undefi
   return undefined;
 }
 
-function deletedInPropstreet(ctx: PlanContext, ids: PairedIds): PairPlan {
+function deletedInPropstreet<R extends PropstreetRecord>(ctx: PlanContext<R>, ids: PairedIds): PairPlan<R> {
   const { pair, settings, mapper, fields } = ctx;
   const policy = settings.deletes.fromPropstreet;
   switch (policy) {
@@ -59,7 +63,7 @@ function deletedInPropstreet(ctx: PlanContext, ids: PairedIds): PairPlan {
   }
 }
 
-function deletedInCrm(ctx: PlanContext, ids: PairedIds): PairPlan {
+function deletedInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ids: PairedIds): PairPlan<R> {
   const { pair, settings, mapper, fields } = ctx;
   switch (settings.deletes.fromCrm) {
     case 'delete': {
@@ -100,12 +104,12 @@ function deletedInCrm(ctx: PlanContext, ids: PairedIds): PairPlan {
 }
 
 /** A delete on one side against an edit on the other since the last sync. */
-function againstEdit(
-  ctx: PlanContext,
+function againstEdit<R extends PropstreetRecord>(
+  ctx: PlanContext<R>,
   ids: PairedIds,
   deleted: 'Propstreet' | 'the CRM',
   edited: readonly string[],
-): PairPlan {
+): PairPlan<R> {
   const where = deleted === 'Propstreet' ? 'the CRM' : 'Propstreet';
   const what = `deleted in ${deleted}, but edited in ${where} since the last sync (${edited.join(', ')})`;
   const keep = ctx.settings.deletes.againstEdit === 'keep-edited';

@@ -6,10 +6,11 @@
 import { type PairedIds, type PairPlan, type PlanContext, planned } from './plan-pair.js';
 import { reasonFor } from './plan-reason.js';
 import { keepShadowOf, notSent, toValues, withoutSkipped } from './plan-values.js';
+import type { PropstreetRecord } from './records.js';
 import { threeWayMerge } from './three-way-merge.js';
 import type { RecordPlan } from './types.js';
 
-export function planLinked(ctx: PlanContext, ids: PairedIds): PairPlan {
+export function planLinked<R extends PropstreetRecord>(ctx: PlanContext<R>, ids: PairedIds): PairPlan<R> {
   const { pair, settings, mapper } = ctx;
   const shadow = pair.link?.shadow ?? null;
   const merge = threeWayMerge({
@@ -71,7 +72,7 @@ function linkedAction(o: {
 }
 
 /** For newest-wins: the side whose version is newer (Propstreet on a tie, or when only it was read). */
-function newerSide({ pair }: PlanContext): 'propstreet' | 'crm' {
+function newerSide({ pair }: PlanContext<PropstreetRecord>): 'propstreet' | 'crm' {
   if (pair.propstreet && pair.crm)
     return Date.parse(pair.propstreet.updatedUtc) < Date.parse(pair.crm.modifiedAt) ? 'crm' : 'propstreet';
   return pair.propstreet ? 'propstreet' : 'crm';
@@ -81,7 +82,7 @@ function newerSide({ pair }: PlanContext): 'propstreet' | 'crm' {
  * The link is mirrored on both sides whenever a side we read lacks it: a new match, or a
  * write-back lost to a crash or a failure in an earlier run.
  */
-function mirrorsNeeded({ pair, settings, crmKeyProperty }: PlanContext, ids: PairedIds) {
+function mirrorsNeeded({ pair, settings, crmKeyProperty }: PlanContext<PropstreetRecord>, ids: PairedIds) {
   const hasRef = pair.propstreet
     ? pair.propstreet.externalRefs.some(
         (r) => r.namespace.toLowerCase() === settings.namespace.toLowerCase() && r.id === pair.link?.crmId,

@@ -4,17 +4,17 @@
  * which is what lets a dry run show exactly what a real run will do.
  */
 import type { CrmRecord } from '../crm/port.js';
-import type { Contact } from '../propstreet/schema.js';
 import type { CanonicalValues, ConflictResolution, Link, Tombstone } from '../state/port.js';
 import { planDeleted } from './plan-deleted.js';
 import { planLinked } from './plan-linked.js';
 import { planUnlinked } from './plan-unlinked.js';
 import type { RecordMapper } from './record-mapper.js';
+import type { PropstreetRecord } from './records.js';
 import type { MatchRule, Notice, PlanFields, RecordPlan, SyncSettings } from './types.js';
 
-export interface PairState {
+export interface PairState<R extends PropstreetRecord = PropstreetRecord> {
   /** Current Propstreet version when known (from the delta, or read for this pair). */
-  readonly propstreet: Contact | null;
+  readonly propstreet: R | null;
   /** Current CRM version when known. */
   readonly crm: CrmRecord | null;
   /** The stored link, or one found in this run (`linkedBy` says how). */
@@ -37,9 +37,9 @@ export interface PairState {
   readonly tombstone?: Tombstone | undefined;
 }
 
-export interface PairPlan<P extends RecordPlan = RecordPlan> {
+export interface PairPlan<R extends PropstreetRecord = PropstreetRecord, P extends RecordPlan = RecordPlan> {
   readonly plan: P;
-  readonly pair: PairState;
+  readonly pair: PairState<R>;
   /** Values to store as the shadow once every write of the plan has succeeded. */
   readonly shadow: CanonicalValues | null;
   /** CRM properties to send (mapped from `plan.toCrm`, with the key when creating). */
@@ -47,22 +47,22 @@ export interface PairPlan<P extends RecordPlan = RecordPlan> {
 }
 
 /** What each piece of the planner reads: the pair, the tenant's settings and the mapping. */
-export interface PlanContext {
-  readonly pair: PairState;
+export interface PlanContext<R extends PropstreetRecord> {
+  readonly pair: PairState<R>;
   readonly settings: SyncSettings;
-  readonly mapper: RecordMapper;
+  readonly mapper: RecordMapper<R, unknown>;
   readonly crmKeyProperty: string;
   /** The fields every plan of this pair starts from (label, notice; nothing to write). */
   readonly fields: PlanFields;
 }
 
-export function planPair(
-  pair: PairState,
+export function planPair<R extends PropstreetRecord>(
+  pair: PairState<R>,
   settings: SyncSettings,
-  mapper: RecordMapper,
+  mapper: RecordMapper<R, unknown>,
   crmKeyProperty: string,
-): PairPlan {
-  const ctx: PlanContext = { pair, settings, mapper, crmKeyProperty, fields: fieldsOf(pair, mapper) };
+): PairPlan<R> {
+  const ctx: PlanContext<R> = { pair, settings, mapper, crmKeyProperty, fields: fieldsOf(pair, mapper) };
   if (pair.skipReason)
     return planned(ctx, { ...ctx.fields, ...quietIds(pair), action: 'skip', reason: pair.skipReason });
   if (!pair.link) return planUnlinked(ctx);
@@ -73,12 +73,12 @@ export function planPair(
 }
 
 /** The plan with what executing it needs; the shadow stays the stored one unless given. */
-export function planned<P extends RecordPlan>(
-  ctx: PlanContext,
+export function planned<R extends PropstreetRecord, P extends RecordPlan>(
+  ctx: PlanContext<R>,
   plan: P,
   shadow: CanonicalValues | null = ctx.pair.link?.shadow ?? null,
   crmProperties: Record<string, string | null> = {},
-): PairPlan<P> {
+): PairPlan<R, P> {
   return { plan, pair: ctx.pair, shadow, crmProperties };
 }
 
@@ -88,12 +88,15 @@ export interface PairedIds {
 }
 
 /** The ids of a linked pair: the versions read, else the link's. */
-export function pairedIds(pair: PairState, link: Link): PairedIds {
+export function pairedIds(pair: PairState<PropstreetRecord>, link: Link): PairedIds {
   return { propstreetId: pair.propstreet?.id ?? link.propstreetId, crmId: pair.crm?.id ?? link.crmId };
 }
 
 /** The ids a plan that writes nothing names: whatever the pair knows. */
-export function quietIds(pair: PairState): { propstreetId: string | null; crmId: string | null } {
+export function quietIds(pair: PairState<PropstreetRecord>): {
+  propstreetId: string | null;
+  crmId: string | null;
+} {
   return {
     propstreetId: pair.propstreet?.id ?? pair.link?.propstreetId ?? null,
     crmId: pair.crm?.id ?? pair.link?.crmId ?? null,
@@ -107,7 +110,11 @@ const NOT_AGAIN = 'not created in the CRM again (deletes.recreate: false)';
  * change (or the ref removal itself) does not create it in the CRM again. `say`: add that to
  * the reason (a delete-against-edit notice already says why).
  */
-export function endsForGood(ctx: PlanContext, plan: RecordPlan, say = true): PairPlan {
+export function endsForGood<R extends PropstreetRecord>(
+  ctx: PlanContext<R>,
+  plan: RecordPlan,
+  say = true,
+): PairPlan<R> {
   const psDeleted = Boolean(ctx.pair.propstreet?.deletedUtc);
   if (ctx.settings.deletes.recreate || psDeleted) return planned(ctx, plan);
   return planned(ctx, {
@@ -117,7 +124,10 @@ export function endsForGood(ctx: PlanContext, plan: RecordPlan, say = true): Pai
   });
 }
 
-function fieldsOf(pair: PairState, mapper: RecordMapper): PlanFields {
+function fieldsOf<R extends PropstreetRecord>(
+  pair: PairState<R>,
+  mapper: RecordMapper<R, unknown>,
+): PlanFields {
   return {
     label: labelOf(pair, mapper),
     reason: '',
@@ -132,16 +142,8 @@ function fieldsOf(pair: PairState, mapper: RecordMapper): PlanFields {
   };
 }
 
-function labelOf(pair: PairState, mapper: RecordMapper): string {
-  const ps = pair.propstreet;
-  if (ps) {
-    const name = [ps.firstName, ps.lastName].filter(Boolean).join(' ');
-    return name || ps.email || ps.id;
-  }
-  if (pair.crm) {
-    const v = mapper.fromCrm(pair.crm);
-    const name = [v.firstName, v.lastName].filter(Boolean).join(' ');
-    return name || v.email || pair.crm.id;
-  }
+function labelOf<R extends PropstreetRecord>(pair: PairState<R>, mapper: RecordMapper<R, unknown>): string {
+  if (pair.propstreet) return mapper.kind.labelOfRecord(pair.propstreet) || pair.propstreet.id;
+  if (pair.crm) return mapper.kind.labelOfValues(mapper.fromCrm(pair.crm)) || pair.crm.id;
   return pair.link?.propstreetId ?? '?';
 }

@@ -4,6 +4,7 @@
  */
 import type { ConflictResolution } from '../state/port.js';
 import type { PairState } from './plan-pair.js';
+import type { PropstreetRecord } from './records.js';
 import type { MergeResult } from './three-way-merge.js';
 import type { FieldChange, FieldConflict, SyncSettings } from './types.js';
 
@@ -24,7 +25,7 @@ const fieldList = (fields: readonly string[]) => `(${fields.join(', ')})`;
 type ReasonSettings = Pick<SyncSettings, 'direction' | 'conflictPolicy'>;
 
 export function reasonFor(
-  pair: PairState,
+  pair: PairState<PropstreetRecord>,
   merge: MergeResult,
   settings: ReasonSettings,
   mirror: { readonly propstreet: boolean; readonly crm: boolean },
@@ -50,7 +51,11 @@ function conflictPart(lead: string, merge: MergeResult, settings: ReasonSettings
 }
 
 /** Never synced: there is no "since", only blanks filled from the other side. */
-function neverSynced(pair: PairState, merge: MergeResult, settings: ReasonSettings): string[] {
+function neverSynced(
+  pair: PairState<PropstreetRecord>,
+  merge: MergeResult,
+  settings: ReasonSettings,
+): string[] {
   const parts: string[] = pair.linkedBy ? [] : ['never synced'];
   const filled = (changes: readonly FieldChange[]) =>
     changes.map((c) => c.field).filter((f) => !merge.conflicts.some((c) => c.field === f));
@@ -78,7 +83,7 @@ function changedSince(merge: MergeResult, settings: ReasonSettings): string[] {
 
 /** The mirrors to write back, or why nothing is written. */
 function closing(
-  pair: PairState,
+  pair: PairState<PropstreetRecord>,
   mirror: { readonly propstreet: boolean; readonly crm: boolean },
   changedAnything: boolean,
 ): string[] {

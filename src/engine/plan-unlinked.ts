@@ -3,7 +3,6 @@
  * direction lets it flow and the other side would take it), unless a tombstone holds it back.
  */
 import type { CrmRecord } from '../crm/port.js';
-import type { Contact } from '../propstreet/schema.js';
 import type { Tombstone } from '../state/port.js';
 import { type PairPlan, type PlanContext, planned, quietIds } from './plan-pair.js';
 import {
@@ -15,8 +14,9 @@ import {
   toValues,
   withoutSkipped,
 } from './plan-values.js';
+import type { PropstreetRecord } from './records.js';
 
-export function planUnlinked(ctx: PlanContext): PairPlan {
+export function planUnlinked<R extends PropstreetRecord>(ctx: PlanContext<R>): PairPlan<R> {
   const { pair, fields } = ctx;
   const ps = pair.propstreet && !pair.propstreet.deletedUtc ? pair.propstreet : null;
   const crm = pair.crm && !pair.crm.deleted ? pair.crm : null;
@@ -36,7 +36,7 @@ export function planUnlinked(ctx: PlanContext): PairPlan {
   );
 }
 
-function createInCrm(ctx: PlanContext, ps: Contact): PairPlan {
+function createInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ps: R): PairPlan<R> {
   const { settings, mapper, fields } = ctx;
   if (settings.direction === 'from-crm')
     return planned(ctx, {
@@ -75,21 +75,21 @@ function createInCrm(ctx: PlanContext, ps: Contact): PairPlan {
   );
 }
 
-function createInPropstreet(ctx: PlanContext, crm: CrmRecord): PairPlan {
+function createInPropstreet<R extends PropstreetRecord>(ctx: PlanContext<R>, crm: CrmRecord): PairPlan<R> {
   const { settings, mapper, fields } = ctx;
   if (settings.direction === 'to-crm')
     return planned(ctx, { ...fields, ...quietIds(ctx.pair), action: 'skip', reason: 'direction is to-crm' });
   const values = mapper.fromCrm(crm);
   const changes = allChanges(pickFields(values, mapper, 'from-crm'));
-  const write = toValues(changes);
   const ids = { propstreetId: null, crmId: crm.id };
-  if (!write.firstName && !write.lastName && !write.email && !write.phone)
+  const problem = mapper.kind.createProblem(toValues(changes));
+  if (problem !== undefined)
     return planned(ctx, {
       ...fields,
       ...ids,
       action: 'invalid',
       reason: 'cannot be created in Propstreet',
-      problems: ['Propstreet needs at least one of name, email or phone'],
+      problems: [problem],
       toPropstreet: changes,
     });
   return planned(

@@ -15,7 +15,7 @@ export const toValues = (changes: readonly FieldChange[]): Record<string, string
 /** Fields that a create may send in that direction. */
 export function pickFields(
   values: CanonicalValues,
-  mapper: RecordMapper,
+  mapper: Pick<RecordMapper, 'fields'>,
   towards: 'to-crm' | 'from-crm',
 ): CanonicalValues {
   const out: Record<string, string | null> = {};
@@ -66,7 +66,7 @@ export function mergedShadow(values: CanonicalValues, changes: readonly FieldCha
 export function editedFields(
   values: CanonicalValues,
   shadow: CanonicalValues | null,
-  mapper: RecordMapper,
+  mapper: Pick<RecordMapper, 'fields'>,
 ): string[] {
   if (!shadow) return [];
   return mapper.fields

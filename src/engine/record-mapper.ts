@@ -1,21 +1,25 @@
 /**
- * What the engine needs of a field mapping. Built from a loaded mapping file
- * (src/mapping) by `mapperFromMapping`; tests may build one by hand.
+ * What the engine needs of a field mapping for one kind of record. Built from a loaded mapping
+ * file (src/mapping) by `mapperFromMapping`; tests may build one by hand. `W` is the body a
+ * Propstreet write of the kind sends.
  */
 import type { CrmRecord } from '../crm/port.js';
-import type { Contact, ContactWrite } from '../propstreet/schema.js';
 import type { CanonicalValues } from '../state/port.js';
+import type { KindRules } from './kind-rules.js';
+import type { PropstreetRecord } from './records.js';
 
 export type FieldDirection = 'both' | 'to-crm' | 'from-crm';
 
-export interface RecordMapper {
+export interface RecordMapper<R extends PropstreetRecord = PropstreetRecord, W = unknown> {
+  /** The kind the mapping's records are (the mapping file's `object`). */
+  readonly kind: KindRules<R>;
   /** Canonical field names with their directions. */
   readonly fields: readonly { readonly name: string; readonly direction: FieldDirection }[];
   /** CRM properties to read. */
   readonly crmProperties: readonly string[];
-  /** The CRM property holding the email, when mapped (for email matching). */
-  readonly crmEmailProperty: string | undefined;
-  fromPropstreet(contact: Contact): CanonicalValues;
+  /** The CRM property a canonical field is read from (mapped both ways or from the CRM), when mapped. */
+  crmPropertyOf(field: string): string | undefined;
+  fromPropstreet(record: R): CanonicalValues;
   fromCrm(record: CrmRecord): CanonicalValues;
   /**
    * `create` fills defaults and constants for fields that are absent. `problems` fail the
@@ -32,11 +36,19 @@ export interface RecordMapper {
   };
   /**
    * The same mapper, with values fitted to the CRM properties' fixed options (`allowed`, by CRM
-   * property name, as `CrmAdapter.allowedValues` reads them); a value no option fits is skipped.
+   * property name, as the CRM port's `allowedValues` reads them); a value no option fits is skipped.
    */
-  withAllowedValues?(allowed: ReadonlyMap<string, readonly string[]>): RecordMapper;
-  /** `current` is the contact as last read (null on create): list fields are rewritten from it. */
-  toPropstreet(values: CanonicalValues, current: Contact | null): ContactWrite;
-  /** Whether writing these fields to Propstreet needs the contact as it is now (a list field). */
+  withAllowedValues?(allowed: ReadonlyMap<string, readonly string[]>): RecordMapper<R, W>;
+  /** `current` is the record as last read (null on create): list fields are rewritten from it. */
+  toPropstreet(values: CanonicalValues, current: R | null): W;
+  /** Whether writing these fields to Propstreet needs the record as it is now (a list field). */
   needsCurrent(fields: readonly string[]): boolean;
+}
+
+/** The CRM property holding the kind's match field, when the kind has one and it is mapped. */
+export function crmMatchProperty<R extends PropstreetRecord>(
+  mapper: RecordMapper<R, unknown>,
+): string | undefined {
+  const field = mapper.kind.matchField;
+  return field ? mapper.crmPropertyOf(field.name) : undefined;
 }

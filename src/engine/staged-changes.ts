@@ -1,14 +1,14 @@
 /**
  * What pairing reads of a run's staged changes (src/run/staging.ts keeps them in a throwaway
- * SQLite file): chunks of each side, deduplicated, and lookups by id, key, email and merge, so
- * a first sync that staged every CRM record pairs without API calls.
+ * SQLite file): chunks of each side, deduplicated, and lookups by id, key, match value and
+ * merge, so a first sync that staged every CRM record pairs without API calls.
  */
 import type { CrmRecord } from '../crm/port.js';
-import type { Contact } from '../propstreet/schema.js';
+import type { PropstreetRecord } from './records.js';
 
-export interface StagedChanges {
+export interface StagedChanges<R extends PropstreetRecord = PropstreetRecord> {
   /** Propstreet records in chunks, in staging order. */
-  propstreetChunks(size: number): Iterable<Contact[]>;
+  propstreetChunks(size: number): Iterable<R[]>;
   /** CRM records not already paired with a Propstreet record in this run. */
   crmChunks(size: number): Iterable<CrmRecord[]>;
   /** Staged CRM records by id; marks them as paired so the CRM pass skips them. */
@@ -16,13 +16,13 @@ export interface StagedChanges {
   /** Staged CRM records by id, left for the CRM pass. */
   peekCrm(ids: readonly string[]): Map<string, CrmRecord>;
   /** Staged Propstreet records by id. */
-  peekPropstreet(ids: readonly string[]): Map<string, Contact>;
+  peekPropstreet(ids: readonly string[]): Map<string, R>;
   /** Live staged CRM records whose key is one of these. */
   crmByKeys(keys: readonly string[]): CrmRecord[];
-  /** Live staged CRM records with one of these emails (lower-cased). */
-  crmByEmails(emails: readonly string[]): CrmRecord[];
-  /** Live staged Propstreet records whose primary email is one of these (lower-cased). */
-  propstreetByEmails(emails: readonly string[]): Contact[];
+  /** Live staged CRM records whose match value (the kind's match field) is one of these (lower-cased). */
+  crmByMatch(values: readonly string[]): CrmRecord[];
+  /** Live staged Propstreet records whose match value is one of these (lower-cased). */
+  propstreetByMatch(values: readonly string[]): R[];
   /** Whether this run staged any record merged away (a CRM merge). */
   readonly anyMerged: boolean;
   /** Staged records merged into each of these ids (a merge's losers), by the id they went into. */

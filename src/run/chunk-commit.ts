@@ -5,6 +5,7 @@
  */
 
 import { nextFailure } from '../engine/record-failure.js';
+import type { PropstreetRecord } from '../engine/records.js';
 import type { RecordFailure, RecordPlan } from '../engine/types.js';
 import type { Failure, Link, Side, StateChanges, Tombstone } from '../state/port.js';
 import { type Progress, recordKeyOf } from './chunk-progress.js';
@@ -12,12 +13,12 @@ import type { ExecuteDeps } from './execute-chunk.js';
 import type { RefTask } from './ref-lane.js';
 
 /** What a chunk leaves behind once committed. */
-export interface Settled {
+export interface Settled<R extends PropstreetRecord = PropstreetRecord> {
   /** The plans as finally executed (a 412 may have changed some), for the done counts. */
   readonly succeeded: RecordPlan[];
   readonly failures: RecordFailure[];
   /** externalRef write-backs for records created in the CRM: the caller runs them in the ref lane. */
-  readonly refTasks: RefTask[];
+  readonly refTasks: RefTask<R>[];
 }
 
 const NEW_LINK: ReadonlySet<RecordPlan['action']> = new Set([
@@ -37,7 +38,7 @@ const KNOWS_CONFLICTS: ReadonlySet<RecordPlan['action']> = new Set([
 ]);
 
 /** The state changes of one chunk, gathered pair by pair. */
-class ChunkChanges {
+class ChunkChanges<R extends PropstreetRecord> {
   readonly upsertLinks: Link[] = [];
   readonly deleteLinks: string[] = [];
   readonly ownEtags: { propstreetId: string; etag: string }[] = [];
@@ -46,16 +47,16 @@ class ChunkChanges {
   readonly upsertTombstones: Tombstone[] = [];
   readonly deleteTombstones: string[] = [];
   readonly replaceConflicts: NonNullable<StateChanges['replaceConflicts']>[number][] = [];
-  readonly settled: Settled = { succeeded: [], failures: [], refTasks: [] };
+  readonly settled: Settled<R> = { succeeded: [], failures: [], refTasks: [] };
 
   constructor(
-    private readonly deps: ExecuteDeps,
+    private readonly deps: Pick<ExecuteDeps, 'settings' | 'knownFailures'>,
     readonly now: Date,
   ) {}
 
   /** Records a failure of the pair's record (or of its mirror) for a later run. */
   fail(
-    p: Progress,
+    p: Progress<R>,
     side: Side,
     recordId: string,
     message: string,
@@ -114,13 +115,13 @@ class ChunkChanges {
   }
 }
 
-export async function commitChunk(
-  progress: readonly Progress[],
-  deps: ExecuteDeps,
-  refs: ReadonlySet<Progress>,
+export async function commitChunk<R extends PropstreetRecord>(
+  progress: readonly Progress<R>[],
+  deps: Pick<ExecuteDeps, 'settings' | 'knownFailures' | 'clock' | 'store' | 'scope'>,
+  refs: ReadonlySet<Progress<R>>,
   noops: readonly RecordPlan[],
-): Promise<Settled> {
-  const changes = new ChunkChanges(deps, deps.clock.now());
+): Promise<Settled<R>> {
+  const changes = new ChunkChanges<R>(deps, deps.clock.now());
   // A no-op writes nothing, but its open conflicts (manual policy) are what `propsync
   // conflicts` lists: recorded as planned now.
   for (const plan of noops) changes.conflictsOf(plan, false);
@@ -129,7 +130,11 @@ export async function commitChunk(
   return changes.settled;
 }
 
-function settle(p: Progress, changes: ChunkChanges, wantsRef: boolean): void {
+function settle<R extends PropstreetRecord>(
+  p: Progress<R>,
+  changes: ChunkChanges<R>,
+  wantsRef: boolean,
+): void {
   const key = recordKeyOf(p);
   if (p.psId) for (const etag of p.ownEtags) changes.ownEtags.push({ propstreetId: p.psId, etag });
   // A write sent but never answered (the run stopped): what happened is unknown, so nothing is recorded.
@@ -155,7 +160,7 @@ function settle(p: Progress, changes: ChunkChanges, wantsRef: boolean): void {
   changes.settled.succeeded.push(p.pp.plan);
 }
 
-function endLink(p: Progress, changes: ChunkChanges): void {
+function endLink<R extends PropstreetRecord>(p: Progress<R>, changes: ChunkChanges<R>): void {
   const ended = p.pp.pair.link;
   if (!ended) return;
   changes.deleteLinks.push(ended.propstreetId);
@@ -169,7 +174,13 @@ function endLink(p: Progress, changes: ChunkChanges): void {
     });
 }
 
-function keepLink(p: Progress, psId: string, crmId: string, changes: ChunkChanges, wantsRef: boolean): void {
+function keepLink<R extends PropstreetRecord>(
+  p: Progress<R>,
+  psId: string,
+  crmId: string,
+  changes: ChunkChanges<R>,
+  wantsRef: boolean,
+): void {
   // A new link (a relinked contact, a restored CRM record, deletes.recreate) ends any tombstone.
   if (NEW_LINK.has(p.pp.plan.action)) changes.deleteTombstones.push(psId);
   const link: Link = {
@@ -181,6 +192,6 @@ function keepLink(p: Progress, psId: string, crmId: string, changes: ChunkChange
     updatedAt: changes.now.toISOString(),
   };
   changes.upsertLinks.push(link);
-  if (wantsRef && !p.mirrorFailed && p.contact)
-    changes.settled.refTasks.push({ link, contact: p.contact, label: p.pp.plan.label });
+  if (wantsRef && !p.mirrorFailed && p.record)
+    changes.settled.refTasks.push({ link, record: p.record, label: p.pp.plan.label });
 }

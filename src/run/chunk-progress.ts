@@ -5,7 +5,7 @@
  */
 
 import type { PairPlan } from '../engine/plan-pair.js';
-import type { Contact } from '../propstreet/schema.js';
+import type { PropstreetRecord } from '../engine/records.js';
 import type { Side } from '../state/port.js';
 
 /** The API a write went to: a pair with one still unanswered commits nothing. */
@@ -16,9 +16,9 @@ export interface RecordKey {
   readonly id: string;
 }
 
-export interface Progress {
+export interface Progress<R extends PropstreetRecord = PropstreetRecord> {
   /** The plan as executed; a stale Propstreet version may have re-planned it. */
-  pp: PairPlan;
+  pp: PairPlan<R>;
   psId: string | null;
   crmId: string | null;
   /** Who the record is before a create gives it a Propstreet id. */
@@ -35,14 +35,15 @@ export interface Progress {
   mirrorSide?: Side;
   /** The link ends with this pair (delete, unlink). */
   unlink?: boolean;
-  contact: Contact | null;
+  /** The Propstreet record as last read or written. */
+  record: R | null;
   /** Writes sent and not answered. */
   readonly unanswered: Set<WriteSide>;
 }
 
 /** Progress for the pairs of a chunk that write something (or fail without a call). */
-export function progressOf(plans: readonly PairPlan[]): Progress[] {
-  return plans.flatMap((pp): Progress[] => {
+export function progressOf<R extends PropstreetRecord>(plans: readonly PairPlan<R>[]): Progress<R>[] {
+  return plans.flatMap((pp): Progress<R>[] => {
     const { plan, pair } = pp;
     if (plan.action === 'noop' || plan.action === 'skip') return [];
     const key: RecordKey =
@@ -58,7 +59,7 @@ export function progressOf(plans: readonly PairPlan[]): Progress[] {
         psEtag: pair.propstreet?.etag ?? pair.link?.propstreetEtag ?? null,
         crmModifiedAt: pair.crm?.modifiedAt ?? pair.link?.crmModifiedAt ?? null,
         ownEtags: [],
-        contact: pair.propstreet,
+        record: pair.propstreet,
         unanswered: new Set(),
         // A record the CRM would reject is recorded as failed without a call.
         ...(plan.action === 'invalid'
@@ -70,7 +71,7 @@ export function progressOf(plans: readonly PairPlan[]): Progress[] {
 }
 
 /** The record a failure of the pair is recorded against: its Propstreet id once it has one. */
-export function recordKeyOf(p: Progress): RecordKey {
+export function recordKeyOf(p: Progress<PropstreetRecord>): RecordKey {
   return p.psId !== null ? { side: 'propstreet', id: p.psId } : p.key;
 }
 

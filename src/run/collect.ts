@@ -5,27 +5,28 @@
  * resolved conflict). A record that fails its schema is reported and quarantined, not read.
  */
 import type { Clock } from '../core/clock.js';
-import type { CrmAdapter } from '../crm/port.js';
 import { reconcileReason } from '../engine/link-reconcile.js';
 import type { PlanTally } from '../engine/plan-tally.js';
+import type { CrmObjects, PropstreetRecords } from '../engine/ports.js';
+import type { PropstreetRecord } from '../engine/records.js';
 import type { Notice, SyncSettings } from '../engine/types.js';
-import type { PropstreetApi } from '../propstreet/port.js';
-import type { Contact } from '../propstreet/schema.js';
 import type { Failure, Scope, StateStore } from '../state/port.js';
 import { missingLinkedRecords } from './linked-reads.js';
 import { CRM_READ_AT, type ReadCheckpoints } from './plan-sink.js';
 import type { Revisit } from './revisits.js';
+import type { CrmAccount } from './run-deps.js';
 import type { RunMeter } from './run-meter.js';
 import type { Staging } from './staging.js';
 
-export interface CollectRun {
+export interface CollectRun<R extends PropstreetRecord> {
   readonly settings: SyncSettings;
   readonly scope: Scope;
-  readonly propstreet: PropstreetApi;
-  readonly crm: CrmAdapter;
+  readonly propstreet: PropstreetRecords<R, unknown>;
+  readonly crm: CrmObjects;
+  readonly crmAccount: Pick<CrmAccount, 'kind'>;
   readonly store: StateStore;
   readonly clock: Clock;
-  readonly staging: Staging;
+  readonly staging: Staging<R>;
   readonly knownFailures: ReadonlyMap<string, Failure>;
   readonly revisit: Revisit;
   /** Retry every recorded failure now, quarantined ones included. */
@@ -47,7 +48,7 @@ export interface Collected {
   readonly quarantine: Failure[];
 }
 
-export async function collect(run: CollectRun): Promise<Collected> {
+export async function collect<R extends PropstreetRecord>(run: CollectRun<R>): Promise<Collected> {
   const now = run.clock.now();
   const propstreet = await readPropstreet(run, now);
   const crmSince = await run.store.getCheckpoint(run.scope, 'crm');
@@ -75,20 +76,20 @@ export async function collect(run: CollectRun): Promise<Collected> {
   };
 }
 
-function tick(run: CollectRun, read: number): void {
+function tick(run: Pick<CollectRun<PropstreetRecord>, 'meter'>, read: number): void {
   run.meter.pulled += read;
   run.meter.report('pull');
 }
 
-async function readPropstreet(run: CollectRun, now: Date) {
+async function readPropstreet<R extends PropstreetRecord>(run: CollectRun<R>, now: Date) {
   const { settings, staging } = run;
   const quarantine: Failure[] = [];
   const since = await run.store.getCheckpoint(run.scope, 'propstreet');
   const updatedSince = since ? new Date(Date.parse(since) - settings.overlapMs).toISOString() : undefined;
   let maxUpdated: string | undefined;
-  for await (const page of run.propstreet.listContacts({ updatedSince, includeDeleted: true })) {
-    staging.putPropstreet(page.contacts);
-    for (const c of page.contacts) if (!maxUpdated || c.updatedUtc > maxUpdated) maxUpdated = c.updatedUtc;
+  for await (const page of run.propstreet.list({ updatedSince, includeDeleted: true })) {
+    staging.putPropstreet(page.records);
+    for (const c of page.records) if (!maxUpdated || c.updatedUtc > maxUpdated) maxUpdated = c.updatedUtc;
     for (const bad of page.invalid) {
       run.tally.invalid.push({ side: 'propstreet', id: bad.id, message: `${bad.jsonPath}: ${bad.message}` });
       if (bad.id)
@@ -102,7 +103,7 @@ async function readPropstreet(run: CollectRun, now: Date) {
           firstFailedAt: now.toISOString(),
         });
     }
-    tick(run, page.contacts.length);
+    tick(run, page.records.length);
   }
   // A timestamp from a skewed clock must not carry the checkpoint past "now".
   if (maxUpdated && Date.parse(maxUpdated) > now.getTime()) maxUpdated = now.toISOString();
@@ -114,17 +115,17 @@ async function readPropstreet(run: CollectRun, now: Date) {
  * on, changed or not: records relinked (`propsync relink`), and both sides of pairs with a
  * resolved conflict (`propsync resolve`).
  */
-async function rereadById(run: CollectRun, now: Date): Promise<void> {
+async function rereadById<R extends PropstreetRecord>(run: CollectRun<R>, now: Date): Promise<void> {
   const due = [...run.knownFailures.values()].filter(
     (f) => run.retryAll || (!f.quarantined && Date.parse(f.nextRetryAt) <= now.getTime()),
   );
-  const fresh: Contact[] = [];
+  const fresh: R[] = [];
   for (const id of [
     ...due.filter((f) => f.side === 'propstreet').map((f) => f.recordId),
     ...run.revisit.propstreetIds,
   ]) {
-    const contact = await run.propstreet.getContact(id);
-    if (contact) fresh.push(contact);
+    const record = await run.propstreet.get(id);
+    if (record) fresh.push(record);
   }
   run.staging.putPropstreet(fresh);
   const crmIds = [...due.filter((f) => f.side === 'crm').map((f) => f.recordId), ...run.revisit.crmIds];
@@ -136,8 +137,8 @@ async function rereadById(run: CollectRun, now: Date): Promise<void> {
  * checkpoint is that old (or its age is unknown, or the user asks), every link is checked by
  * id and what the CRM no longer has is staged as deleted, so no deletion is silently missed.
  */
-async function reconcileIfStale(
-  run: CollectRun,
+async function reconcileIfStale<R extends PropstreetRecord>(
+  run: CollectRun<R>,
   hasCheckpoint: boolean,
   now: Date,
 ): Promise<Notice | undefined> {
@@ -146,7 +147,7 @@ async function reconcileIfStale(
     hasCheckpoint,
     checkpointReadAt: hasCheckpoint ? await run.store.getMeta(run.scope, CRM_READ_AT) : null,
     now,
-    crm: run.crm,
+    crm: { kind: run.crmAccount.kind, deletionsVisibleForMs: run.crm.deletionsVisibleForMs },
   });
   if (!why) return undefined;
   const count = { checked: 0, missing: 0 };
@@ -156,7 +157,7 @@ async function reconcileIfStale(
   }
   return {
     kind: 'full-reconcile',
-    text: `${why}: checked ${count.checked} links by id; ${count.missing} no longer in ${run.crm.kind}`,
+    text: `${why}: checked ${count.checked} links by id; ${count.missing} no longer in ${run.crmAccount.kind}`,
     propstreetIds: [],
     crmId: null,
   };

@@ -4,14 +4,15 @@
  * applied to its pair; a batch that must stop the run leaves its pairs unanswered.
  */
 import type { WriteResult } from '../crm/port.js';
+import type { PropstreetRecord } from '../engine/records.js';
 import type { RunAbort } from '../engine/run-abort.js';
 import type { Progress } from './chunk-progress.js';
 import { inBatches } from './crm-batches.js';
 import type { ExecuteDeps } from './execute-chunk.js';
 
 export async function crmCreatesAndDeletes(
-  progress: readonly Progress[],
-  deps: ExecuteDeps,
+  progress: readonly Progress<PropstreetRecord>[],
+  deps: Pick<ExecuteDeps, 'crm'>,
   abort: RunAbort,
 ) {
   const creates = progress.flatMap((p) =>
@@ -41,14 +42,14 @@ export async function crmCreatesAndDeletes(
 }
 
 interface CrmUpdate {
-  readonly p: Progress;
+  readonly p: Progress<PropstreetRecord>;
   readonly id: string;
   /** Only the key: the record was just created in Propstreet. */
   readonly keyOnly: boolean;
 }
 
 /** The pairs phase B updates in the CRM: after phase A, because a 412 there re-plans the pair. */
-export function crmUpdatesOf(progress: readonly Progress[]): CrmUpdate[] {
+export function crmUpdatesOf(progress: readonly Progress<PropstreetRecord>[]): CrmUpdate[] {
   return progress.flatMap((p): CrmUpdate[] => {
     if (p.failed || p.unlink || p.unanswered.size > 0) return [];
     const { plan } = p.pp;
@@ -61,7 +62,11 @@ export function crmUpdatesOf(progress: readonly Progress[]): CrmUpdate[] {
   });
 }
 
-export async function crmUpdates(updates: readonly CrmUpdate[], deps: ExecuteDeps, abort: RunAbort) {
+export async function crmUpdates(
+  updates: readonly CrmUpdate[],
+  deps: Pick<ExecuteDeps, 'crm'>,
+  abort: RunAbort,
+) {
   const { crm } = deps;
   for (const { p } of updates) p.unanswered.add('crm');
   try {
@@ -88,7 +93,7 @@ export async function crmUpdates(updates: readonly CrmUpdate[], deps: ExecuteDep
 }
 
 /** Applies one CRM answer to its pair; none (the batch stopped the run) leaves it unanswered. */
-function applyCrm(p: Progress, r: WriteResult | undefined): void {
+function applyCrm(p: Progress<PropstreetRecord>, r: WriteResult | undefined): void {
   if (!r) return;
   p.unanswered.delete('crm');
   if (r.ok) {

@@ -9,38 +9,42 @@
  */
 import pLimit from 'p-limit';
 import type { Clock } from '../core/clock.js';
-import type { CrmAdapter } from '../crm/port.js';
 import type { PairPlan } from '../engine/plan-pair.js';
+import type { CrmObjects, PropstreetRecords } from '../engine/ports.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
+import type { PropstreetRecord } from '../engine/records.js';
 import type { RunAbort } from '../engine/run-abort.js';
 import type { SyncSettings } from '../engine/types.js';
-import type { PropstreetApi } from '../propstreet/port.js';
-import type { Contact } from '../propstreet/schema.js';
 import type { Failure, Scope, StateStore } from '../state/port.js';
 import { commitChunk, type Settled } from './chunk-commit.js';
 import { type Progress, progressOf } from './chunk-progress.js';
 import { crmCreatesAndDeletes, crmUpdates, crmUpdatesOf } from './crm-phase.js';
+import type { RunKind } from './kind-writes.js';
 import { writePropstreet } from './propstreet-phase.js';
 
-export interface ExecuteDeps {
-  readonly crm: CrmAdapter;
-  readonly propstreet: PropstreetApi;
+export interface ExecuteDeps<R extends PropstreetRecord = PropstreetRecord, W = unknown> {
+  readonly kind: RunKind<R, W>;
+  readonly crm: CrmObjects;
+  readonly propstreet: PropstreetRecords<R, W>;
   readonly store: StateStore;
   readonly scope: Scope;
   readonly settings: SyncSettings;
-  readonly mapper: RecordMapper;
+  readonly mapper: RecordMapper<R, W>;
   readonly clock: Clock;
   /** Failures known before this run, by `${side}:${id}` (for attempt counts). */
   readonly knownFailures: Map<string, Failure>;
   /** Re-plans a pair with a fresh Propstreet version (after a stale etag). */
-  readonly replan: (pp: PairPlan, fresh: Contact) => PairPlan;
+  readonly replan: (pp: PairPlan<R>, fresh: R) => PairPlan<R>;
   /** Where an error that must stop the run (daily limit, auth) goes; what succeeded is committed. */
   readonly abort: RunAbort;
 }
 
-export type ChunkOutcome = Settled;
+export type ChunkOutcome<R extends PropstreetRecord> = Settled<R>;
 
-export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps): Promise<ChunkOutcome> {
+export async function executeChunk<R extends PropstreetRecord, W>(
+  plans: readonly PairPlan<R>[],
+  deps: ExecuteDeps<R, W>,
+): Promise<ChunkOutcome<R>> {
   const progress = progressOf(plans);
   const { abort } = deps;
   const limit = pLimit(deps.settings.propstreetConcurrency);
@@ -61,18 +65,21 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
 }
 
 /** A record created in the CRM whose externalRef the ref lane writes back. */
-function wantsRef(p: Progress): boolean {
+function wantsRef(p: Progress<PropstreetRecord>): boolean {
   return (
     !p.failed &&
     p.unanswered.size === 0 &&
     p.pp.plan.action === 'create-in-crm' &&
     !p.mirrorFailed &&
-    p.contact !== null
+    p.record !== null
   );
 }
 
 /** The run stopped before phase B: a create's link is known, only its mirror waits for the next run. */
-function holdBack(updates: readonly Progress[], refs: ReadonlySet<Progress>): void {
+function holdBack(
+  updates: readonly Progress<PropstreetRecord>[],
+  refs: ReadonlySet<Progress<PropstreetRecord>>,
+): void {
   for (const p of updates) {
     if (p.pp.plan.action === 'create-in-propstreet') {
       p.mirrorFailed = 'run stopped before the CRM key write-back';

@@ -10,6 +10,7 @@ import { countPlan, emptyCounts } from '../engine/counts.js';
 import { deletionKey } from '../engine/delete-guard.js';
 import { chunkSizeFor, type PlanChunk } from '../engine/plan-chunks.js';
 import { nextFailure } from '../engine/record-failure.js';
+import type { PropstreetRecord } from '../engine/records.js';
 import type { RecordFailure } from '../engine/types.js';
 import { executeChunk } from './execute-chunk.js';
 import {
@@ -34,16 +35,16 @@ export interface ExecutorOptions {
   readonly lockTtlMs?: number | undefined;
 }
 
-export class ExecutorSink implements PlanSink {
+export class ExecutorSink<R extends PropstreetRecord, W> implements PlanSink<R, W> {
   readonly dryRun = false;
   readonly state: StateWrites;
   private started: (RunStart & { readonly owner: string }) | undefined;
-  private lane: RefLane | undefined;
+  private lane: RefLane<R, W> | undefined;
   private readonly done = emptyCounts();
   private readonly failures: RecordFailure[] = [];
 
   constructor(
-    private readonly context: SinkContext,
+    private readonly context: SinkContext<R, W>,
     private readonly options: ExecutorOptions = {},
   ) {
     this.state = context.store;
@@ -65,7 +66,7 @@ export class ExecutorSink implements PlanSink {
     return !this.context.abort.stopped;
   }
 
-  async chunk(chunk: PlanChunk, execution: Execution): Promise<void> {
+  async chunk(chunk: PlanChunk<R>, execution: Execution<R, W>): Promise<void> {
     await announce(chunk, this.context, this.options.observe);
     const { abort, clock, meter, settings, crm } = this.context;
     if (abort.stopped) return;
@@ -121,7 +122,7 @@ export class ExecutorSink implements PlanSink {
     }
   }
 
-  private laneFor(execution: Execution): RefLane {
+  private laneFor(execution: Execution<R, W>): RefLane<R, W> {
     const { settings } = this.context;
     this.lane ??= new RefLane({
       ...this.context,

@@ -5,20 +5,22 @@
  * alone, and a failure that is not about options (auth, an outage) meets the run's own reads.
  */
 import type { Logger } from '../core/logger.js';
-import type { CrmAdapter } from '../crm/port.js';
+import type { CrmObjects } from '../engine/ports.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
+import type { PropstreetRecord } from '../engine/records.js';
 
-export async function fitMapperToCrm(
-  crm: CrmAdapter,
-  mapper: RecordMapper,
+export async function fitMapperToCrm<R extends PropstreetRecord, W>(
+  crm: Pick<CrmObjects, 'allowedValues'>,
+  mapper: RecordMapper<R, W>,
   log: Logger,
-): Promise<RecordMapper> {
+  crmKind: string,
+): Promise<RecordMapper<R, W>> {
   if (!crm.allowedValues || !mapper.withAllowedValues) return mapper;
   try {
     return mapper.withAllowedValues(await crm.allowedValues());
   } catch (e) {
     log.warn(
-      { crm: crm.kind, err: e instanceof Error ? e.message : String(e) },
+      { crm: crmKind, err: e instanceof Error ? e.message : String(e) },
       'could not read the CRM property options; values are sent unchecked',
     );
     return mapper;

@@ -9,9 +9,9 @@
 import type { AccountIdentity } from '../core/account-identity.js';
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { CrmAdapter } from '../crm/port.js';
 import { looksLikePropstreetId } from '../propstreet/contact-id.js';
 import type { Scope, StateStore } from '../state/port.js';
+import type { CrmAccount } from './run-deps.js';
 import type { StateWrites } from './state-writes.js';
 
 export const KEY_FIELD_META = 'crm.keyField';
@@ -28,7 +28,7 @@ export interface KeyFieldCheckOptions {
 export async function checkKeyField(
   store: StateStore,
   scope: Scope,
-  crm: CrmAdapter,
+  crm: Pick<CrmAccount, 'kind' | 'inspectKeyField'> & { readonly keyProperty: string },
   account: AccountIdentity | null,
   o: KeyFieldCheckOptions,
 ): Promise<void> {

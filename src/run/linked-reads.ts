@@ -2,7 +2,8 @@
  * A full reconcile's reads (engine/link-reconcile.ts says when one is due): every linked CRM
  * id is read back by id, in the adapter's batches.
  */
-import type { CrmAdapter, CrmRecord } from '../crm/port.js';
+import type { CrmRecord } from '../crm/port.js';
+import type { CrmObjects } from '../engine/ports.js';
 import type { Scope, StateStore } from '../state/port.js';
 
 export interface ReconcileCount {
@@ -18,7 +19,7 @@ export interface ReconcileCount {
 export async function* missingLinkedRecords(
   store: StateStore,
   scope: Scope,
-  crm: CrmAdapter,
+  crm: Pick<CrmObjects, 'readByIds'>,
   now: Date,
   count: { checked: number; missing: number },
   pageSize = 500,

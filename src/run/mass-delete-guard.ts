@@ -29,7 +29,7 @@ export async function guardDeletes(
     readonly store: StateStore;
     readonly writes: StateWrites;
     readonly scope: Scope;
-    readonly staging: Staging;
+    readonly staging: Pick<Staging, 'deletedIds'>;
     readonly now: Date;
     readonly force: boolean;
     readonly abort: RunAbort;
@@ -62,7 +62,7 @@ async function linksDeleted(
   settings: SyncSettings,
   store: StateStore,
   scope: Scope,
-  staging: Staging,
+  staging: Pick<Staging, 'deletedIds'>,
 ): Promise<Set<string>> {
   // Count links, not records: a pair deleted on both sides only ends its link.
   const psGone = new Set<string>();

@@ -6,27 +6,31 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { CrmAdapter } from '../crm/port.js';
 import type { PlanChunk } from '../engine/plan-chunks.js';
 import type { PairPlan } from '../engine/plan-pair.js';
 import type { PlanTally } from '../engine/plan-tally.js';
+import type { CrmObjects, PropstreetRecords } from '../engine/ports.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
+import type { PropstreetRecord } from '../engine/records.js';
 import type { RunAbort } from '../engine/run-abort.js';
 import type { RecordPlan, SyncSettings } from '../engine/types.js';
-import type { PropstreetApi } from '../propstreet/port.js';
-import type { Contact } from '../propstreet/schema.js';
 import type { Failure, Scope, Side, StateStore } from '../state/port.js';
 import type { DeleteWindow } from './delete-window.js';
+import type { RunKind } from './kind-writes.js';
+import type { CrmAccount, PropstreetAccount } from './run-deps.js';
 import type { RunMeter } from './run-meter.js';
 import type { ConnectionResult } from './run-result.js';
 import type { StateWrites } from './state-writes.js';
 
 /** What a sink is built with: the run's settings, ports and the holders it reports into. */
-export interface SinkContext {
+export interface SinkContext<R extends PropstreetRecord, W> {
   readonly settings: SyncSettings;
   readonly scope: Scope;
-  readonly propstreet: PropstreetApi;
-  readonly crm: CrmAdapter;
+  readonly kind: RunKind<R, W>;
+  readonly propstreet: PropstreetRecords<R, W>;
+  readonly propstreetAccount: PropstreetAccount;
+  readonly crm: CrmObjects;
+  readonly crmAccount: CrmAccount;
   readonly store: StateStore;
   readonly clock: Clock;
   readonly abort: RunAbort;
@@ -41,11 +45,11 @@ export interface RunStart {
 }
 
 /** What executing a chunk needs besides the chunk: fixed once the run has read both sides. */
-export interface Execution {
+export interface Execution<R extends PropstreetRecord, W> {
   /** The mapping fitted to the CRM's options. */
-  readonly mapper: RecordMapper;
+  readonly mapper: RecordMapper<R, W>;
   /** Plans a pair again with a fresh Propstreet version (a stale etag). */
-  readonly replan: (pp: PairPlan, fresh: Contact) => PairPlan;
+  readonly replan: (pp: PairPlan<R>, fresh: R) => PairPlan<R>;
   /** Failures known before this run, by `${side}:${id}` (attempt counts); updated as records fail. */
   readonly knownFailures: Map<string, Failure>;
   /** Where deletions are recorded before they are sent; none when not kept. */
@@ -70,7 +74,7 @@ export interface ReadCheckpoints {
   readonly crmReadAt: string;
 }
 
-export interface PlanSink {
+export interface PlanSink<R extends PropstreetRecord, W> {
   /** Reports say whether a result comes from a dry run. */
   readonly dryRun: boolean;
   /** Where the run's own state writes go. */
@@ -79,12 +83,12 @@ export interface PlanSink {
   open(start: RunStart): Promise<void>;
   /** Whether the run should plan another chunk. */
   wantsMore(): boolean;
-  chunk(chunk: PlanChunk, execution: Execution): Promise<void>;
+  chunk(chunk: PlanChunk<R>, execution: Execution<R, W>): Promise<void>;
   /** After the last chunk, or after the run stopped: settles the run and returns its result. */
   close(outcome: RunOutcome): Promise<ConnectionResult>;
 }
 
-export type SinkFactory = (context: SinkContext) => PlanSink;
+export type SinkFactory = <R extends PropstreetRecord, W>(context: SinkContext<R, W>) => PlanSink<R, W>;
 
 /** Sees each planned chunk (the report's records; tests act "between read and write" here). */
 export type PlanObserver = (records: readonly RecordPlan[]) => void | Promise<void>;

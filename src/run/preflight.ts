@@ -6,16 +6,16 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { CrmAdapter } from '../crm/port.js';
-import type { PropstreetApi } from '../propstreet/port.js';
 import type { Scope, StateStore } from '../state/port.js';
 import { bindAccounts } from './account-binding.js';
 import { checkKeyField } from './key-field-check.js';
+import type { CrmAccount, PropstreetAccount } from './run-deps.js';
 import type { StateWrites } from './state-writes.js';
 
 export interface PreflightDeps {
-  readonly propstreet: PropstreetApi;
-  readonly crm: CrmAdapter;
+  readonly propstreetAccount: PropstreetAccount;
+  readonly crmAccount: CrmAccount;
+  readonly crm: { readonly keyProperty: string };
   readonly store: StateStore;
   readonly clock: Clock;
 }
@@ -29,15 +29,22 @@ export interface PreflightOptions {
 
 /** Throws AccountMismatchError or a SETUP_REQUIRED PropsyncError when the run must not go on. */
 export async function preflight(deps: PreflightDeps, scope: Scope, o: PreflightOptions): Promise<void> {
-  const [propstreet, crm] = await Promise.all([deps.propstreet.identity(), deps.crm.identity()]);
+  const [propstreet, crm] = await Promise.all([
+    deps.propstreetAccount.identity(),
+    deps.crmAccount.identity(),
+  ]);
   await bindAccounts(
     deps.store,
     scope,
     [
       { api: 'propstreet', current: propstreet },
-      { api: deps.crm.kind, current: crm },
+      { api: deps.crmAccount.kind, current: crm },
     ],
     o,
   );
-  await checkKeyField(deps.store, scope, deps.crm, crm, { writes: o.writes, log: o.log, clock: deps.clock });
+  await checkKeyField(deps.store, scope, { ...deps.crmAccount, keyProperty: deps.crm.keyProperty }, crm, {
+    writes: o.writes,
+    log: o.log,
+    clock: deps.clock,
+  });
 }

@@ -3,11 +3,10 @@
  * at most `propstreetConcurrency` at once. A stale version re-plans the pair (propstreet-writes.ts).
  */
 import { isPropsyncError } from '../core/errors.js';
-import type { PairPlan } from '../engine/plan-pair.js';
+import { crmMatchProperty } from '../engine/record-mapper.js';
 import { unreachable } from '../engine/record-plan.js';
+import { type PropstreetRecord, refsWith } from '../engine/records.js';
 import type { RunAbort } from '../engine/run-abort.js';
-import { isDuplicateEmail } from '../propstreet/problem.js';
-import type { Contact } from '../propstreet/schema.js';
 import { messageOf, type Progress } from './chunk-progress.js';
 import { stopsTheRun } from './crm-batches.js';
 import type { ExecuteDeps } from './execute-chunk.js';
@@ -15,11 +14,14 @@ import {
   createInPropstreet,
   deleteWithReplan,
   patchWithReplan,
-  refsWith,
   type WriteDeps,
 } from './propstreet-writes.js';
 
-export async function writePropstreet(p: Progress, deps: ExecuteDeps, abort: RunAbort): Promise<void> {
+export async function writePropstreet<R extends PropstreetRecord, W>(
+  p: Progress<R>,
+  deps: ExecuteDeps<R, W>,
+  abort: RunAbort,
+): Promise<void> {
   p.unanswered.add('propstreet');
   if (abort.stopped) return;
   const { plan } = p.pp;
@@ -32,21 +34,33 @@ export async function writePropstreet(p: Progress, deps: ExecuteDeps, abort: Run
     }
     if (plan.action === 'delete-in-propstreet' && isPropsyncError(error) && error.code === 'NOT_FOUND')
       p.unlink = true;
-    else if (plan.action === 'create-in-propstreet' && isDuplicateEmail(error))
-      p.failed = { message: emailTaken(p.pp, deps.mapper.crmEmailProperty, error), retryable: true };
-    else p.failed = { message: messageOf(error), retryable: isPropsyncError(error) ? error.retryable : true };
+    else
+      p.failed = refused(p, deps, error) ?? {
+        message: messageOf(error),
+        retryable: isPropsyncError(error) ? error.retryable : true,
+      };
   }
   p.unanswered.delete('propstreet');
 }
 
-async function propstreetStep(p: Progress, deps: ExecuteDeps): Promise<void> {
+/** A create Propstreet refused by the kind's own rule (contacts: a taken email): retried, with why. */
+function refused<R extends PropstreetRecord, W>(p: Progress<R>, deps: ExecuteDeps<R, W>, error: unknown) {
+  if (p.pp.plan.action !== 'create-in-propstreet') return undefined;
+  const message = deps.kind.writes.createRefused(error, p.pp.pair.crm, crmMatchProperty(deps.mapper));
+  return message === undefined ? undefined : { message, retryable: true };
+}
+
+async function propstreetStep<R extends PropstreetRecord, W>(
+  p: Progress<R>,
+  deps: ExecuteDeps<R, W>,
+): Promise<void> {
   const { plan } = p.pp;
   switch (plan.action) {
     case 'create-in-propstreet': {
-      const contact = await createInPropstreet(plan, writeDeps(p, deps));
-      p.psId = contact.id;
-      p.psEtag = contact.etag ?? null;
-      p.contact = contact;
+      const record = await createInPropstreet(plan, writeDeps(p, deps));
+      p.psId = record.id;
+      p.psEtag = record.etag ?? null;
+      p.record = record;
       return;
     }
     case 'delete-in-propstreet': {
@@ -61,8 +75,8 @@ async function propstreetStep(p: Progress, deps: ExecuteDeps): Promise<void> {
       return;
     }
     case 'unlink':
-      // A link ended by a CRM merge leaves the contact as it is, ref included (its
-      // tombstone keeps a later edit from creating the person again).
+      // A link ended by a CRM merge leaves the record as it is, ref included (its
+      // tombstone keeps a later edit from creating it again).
       if (!p.pp.pair.mergedAway) await dropRef(p, deps);
       p.unlink = true;
       return;
@@ -71,9 +85,9 @@ async function propstreetStep(p: Progress, deps: ExecuteDeps): Promise<void> {
       if (plan.toPropstreet.length === 0 && !plan.writePropstreetRef) return;
       const out = await patchWithReplan(p.pp, { ...writeDeps(p, deps), replan: replanOf(p, deps) });
       p.pp = out.pp;
-      if (out.contact) {
-        p.contact = out.contact;
-        p.psEtag = out.contact.etag ?? p.psEtag;
+      if (out.record) {
+        p.record = out.record;
+        p.psEtag = out.record.etag ?? p.psEtag;
       }
       const now = out.pp.plan.action;
       if (now !== 'update' && now !== 'link' && now !== 'noop')
@@ -91,41 +105,35 @@ async function propstreetStep(p: Progress, deps: ExecuteDeps): Promise<void> {
   }
 }
 
-function writeDeps(p: Progress, deps: ExecuteDeps): WriteDeps {
+function writeDeps<R extends PropstreetRecord, W>(p: Progress<R>, deps: ExecuteDeps<R, W>): WriteDeps<R, W> {
   return {
     propstreet: deps.propstreet,
+    writes: deps.kind.writes,
     mapper: deps.mapper,
     namespace: deps.settings.namespace,
     own: (etag) => p.ownEtags.push(etag),
   };
 }
 
-const replanOf = (p: Progress, deps: ExecuteDeps) => (fresh: Contact) => deps.replan(p.pp, fresh);
+const replanOf =
+  <R extends PropstreetRecord>(p: Progress<R>, deps: Pick<ExecuteDeps<R, unknown>, 'replan'>) =>
+  (fresh: R) =>
+    deps.replan(p.pp, fresh);
 
-/** Removes this connection's externalRef from the contact (an unlink), keeping the others. */
-async function dropRef(p: Progress, deps: ExecuteDeps): Promise<void> {
+/** Removes this connection's externalRef from the record (an unlink), keeping the others. */
+async function dropRef<R extends PropstreetRecord, W>(
+  p: Progress<R>,
+  deps: ExecuteDeps<R, W>,
+): Promise<void> {
   if (!p.psId) return;
-  const contact = p.contact && !p.contact.deletedUtc ? p.contact : await deps.propstreet.getContact(p.psId);
-  if (!contact || contact.deletedUtc) return;
+  const record = p.record && !p.record.deletedUtc ? p.record : await deps.propstreet.get(p.psId);
+  if (!record || record.deletedUtc) return;
   const { namespace } = deps.settings;
-  if (!contact.externalRefs.some((r) => r.namespace.toLowerCase() === namespace.toLowerCase())) return;
-  const written = await deps.propstreet.patchContact(
-    contact.id,
-    { externalRefs: refsWith(contact.externalRefs, namespace, null) },
-    { ifMatch: contact.etag ?? undefined },
+  if (!record.externalRefs.some((r) => r.namespace.toLowerCase() === namespace.toLowerCase())) return;
+  const written = await deps.propstreet.patch(
+    record.id,
+    deps.kind.writes.withRefs(deps.kind.writes.empty(), refsWith(record.externalRefs, namespace, null)),
+    { ifMatch: record.etag ?? undefined },
   );
   if (written.etag) p.ownEtags.push(written.etag);
-}
-
-/**
- * Propstreet refused a create because another contact holds the email. Nothing is paired
- * behind the engine's back: the record fails with the reason, and a person decides.
- */
-function emailTaken(pp: PairPlan, emailProperty: string | undefined, error: unknown): string {
-  const email = emailProperty ? pp.pair.crm?.properties[emailProperty]?.trim().toLowerCase() : undefined;
-  return (
-    `email ${email ?? '(mapped)'} is already held by another Propstreet contact; not paired automatically ` +
-    `(pairing by email is the engine's: it matches a unique, unlinked contact when \`email\` is in the connection's match rules; ` +
-    `otherwise link the two by hand or make the email unique) [${messageOf(error)}]`
-  );
 }

@@ -14,23 +14,14 @@
  */
 import { isPropsyncError, WriteNotAppliedError } from '../core/errors.js';
 import type { PairPlan } from '../engine/plan-pair.js';
+import type { PropstreetRecords } from '../engine/ports.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
+import { hasRef, type PropstreetRecord, refsWith } from '../engine/records.js';
 import type { CreateInPropstreetPlan, FieldChange } from '../engine/types.js';
-import type { PropstreetApi } from '../propstreet/port.js';
-import type { Contact, ContactWrite, ExternalRef } from '../propstreet/schema.js';
-import { isEmptyWrite, splitCreate, splitUpdate } from '../propstreet/write-models.js';
-import { hasRef, verifyWritten } from './write-verify.js';
+import type { KindWrites } from './kind-writes.js';
+import { verifyWritten } from './write-verify.js';
 
 export const MAX_PRECONDITION_RETRIES = 3;
-
-export function refsWith(
-  refs: readonly ExternalRef[],
-  namespace: string,
-  crmId: string | null,
-): ExternalRef[] {
-  const others = refs.filter((r) => r.namespace.toLowerCase() !== namespace.toLowerCase());
-  return crmId === null ? others : [...others, { namespace, id: crmId }];
-}
 
 export function valuesOf(changes: readonly FieldChange[]): Record<string, string | null> {
   return Object.fromEntries(changes.map((c) => [c.field, c.after]));
@@ -39,64 +30,71 @@ export function valuesOf(changes: readonly FieldChange[]): Record<string, string
 /** A stale etag: 412, or a 409 the client recognised as one. */
 export const isStale = (e: unknown): boolean => isPropsyncError(e) && e.code === 'PRECONDITION_FAILED';
 
-export interface WriteDeps {
-  readonly propstreet: PropstreetApi;
-  readonly mapper: RecordMapper;
+export interface WriteDeps<R extends PropstreetRecord, W> {
+  readonly propstreet: PropstreetRecords<R, W>;
+  /** How the kind's bodies split between the PATCH by id and the upsert by ref. */
+  readonly writes: KindWrites<W>;
+  readonly mapper: RecordMapper<R, W>;
   readonly namespace: string;
   /** Told every etag our writes produce (echo detection), even when a later step fails. */
   readonly own: (etag: string) => void;
 }
 
-export interface PatchOutcome {
-  readonly pp: PairPlan;
-  readonly contact: Contact | null;
+export interface PatchOutcome<R extends PropstreetRecord> {
+  readonly pp: PairPlan<R>;
+  readonly record: R | null;
 }
 
 /**
  * Applies `pp`'s Propstreet changes (values and/or the ref). On a stale etag re-reads, asks
  * `replan` for a new plan for the fresh version, and goes again with that plan.
  */
-export async function patchWithReplan(
-  pp: PairPlan,
-  deps: WriteDeps & { replan: (fresh: Contact) => PairPlan },
-): Promise<PatchOutcome> {
+export async function patchWithReplan<R extends PropstreetRecord, W>(
+  pp: PairPlan<R>,
+  deps: WriteDeps<R, W> & { replan: (fresh: R) => PairPlan<R> },
+): Promise<PatchOutcome<R>> {
   let current = pp;
   if (
     !current.pair.propstreet &&
     current.plan.propstreetId &&
     deps.mapper.needsCurrent(current.plan.toPropstreet.map((c) => c.field))
   ) {
-    // List fields (phones, emails) are rewritten whole: start from the contact as it is now.
-    const now = await deps.propstreet.getContact(current.plan.propstreetId);
+    // List fields (phones, emails) are rewritten whole: start from the record as it is now.
+    const now = await deps.propstreet.get(current.plan.propstreetId);
     if (now) current = deps.replan(now);
   }
   for (let attempt = 1; ; attempt++) {
     const { plan, pair } = current;
     // A re-plan for a fresh version may no longer update: the caller reports the new plan.
-    if (plan.action !== 'update' && plan.action !== 'link') return { pp: current, contact: pair.propstreet };
-    const contact = pair.propstreet;
-    const body: ContactWrite =
-      plan.toPropstreet.length > 0 ? deps.mapper.toPropstreet(valuesOf(plan.toPropstreet), contact) : {};
-    if (plan.writePropstreetRef && contact)
-      body.externalRefs = refsWith(contact.externalRefs, deps.namespace, plan.crmId);
-    if (isEmptyWrite(body)) return { pp: current, contact };
+    if (plan.action !== 'update' && plan.action !== 'link') return { pp: current, record: pair.propstreet };
+    const record = pair.propstreet;
+    const { writes } = deps;
+    const values =
+      plan.toPropstreet.length > 0
+        ? deps.mapper.toPropstreet(valuesOf(plan.toPropstreet), record)
+        : writes.empty();
+    const body =
+      plan.writePropstreetRef && record
+        ? writes.withRefs(values, refsWith(record.externalRefs, deps.namespace, plan.crmId))
+        : values;
+    if (writes.isEmpty(body)) return { pp: current, record };
     const id = plan.propstreetId;
-    const ifMatch = contact?.etag ?? pair.link?.propstreetEtag ?? undefined;
-    const { byId, byRef } = splitUpdate(body);
-    if (!isEmptyWrite(byRef) && !contact)
+    const ifMatch = record?.etag ?? pair.link?.propstreetEtag ?? undefined;
+    const { byId, byRef } = writes.splitUpdate(body);
+    if (!writes.isEmpty(byRef) && !record)
       throw new WriteNotAppliedError(
-        `contact ${id} could not be read: its phone/email lists are not rewritten blind`,
+        `${deps.mapper.kind.noun.one} ${id} could not be read: its ${writes.upsertOnly} are not rewritten blind`,
       );
     try {
-      // With lists to write this PATCH may be empty: it still checks If-Match for the upsert.
-      let written = await deps.propstreet.patchContact(id, byId, { ifMatch });
+      // With upsert-only members to write this PATCH may be empty: it still checks If-Match for the upsert.
+      let written = await deps.propstreet.patch(id, byId, { ifMatch });
       if (ifMatch !== undefined) ownIfChanged(written, ifMatch, deps);
-      if (!isEmptyWrite(byRef)) written = await writeLists(written, byRef, plan.crmId, deps);
+      if (!writes.isEmpty(byRef)) written = await writeByRef(written, byRef, plan.crmId, deps);
       verifyWritten(plan, written, deps.mapper, deps.namespace);
-      return { pp: current, contact: written };
+      return { pp: current, record: written };
     } catch (error) {
       if (!isStale(error) || attempt >= MAX_PRECONDITION_RETRIES) throw error;
-      const fresh = await deps.propstreet.getContact(id);
+      const fresh = await deps.propstreet.get(id);
       if (!fresh) throw error;
       current = deps.replan(fresh);
     }
@@ -108,42 +106,47 @@ export async function patchWithReplan(
  * nothing returns the version it found — maybe a user's — and claiming that as our echo would
  * hide the user's edit. `before` undefined: the write created or revived the contact.
  */
-function ownIfChanged(written: Contact, before: string | undefined, deps: WriteDeps): void {
+function ownIfChanged(
+  written: PropstreetRecord,
+  before: string | undefined,
+  deps: { own: (etag: string) => void },
+): void {
   if (written.etag && written.etag !== before) deps.own(written.etag);
 }
 
 /**
- * Writes `lists` (with their primaries) through the upsert addressed by the link's external
- * ref, right after `confirmed` — the version an If-Match PATCH just accepted or returned.
- * The upsert can only update that same contact: if the ref led elsewhere (it was removed or
- * moved, or the contact deleted, in the moment between the two calls), what the upsert
- * created or revived is deleted again and the record fails.
+ * Writes the members only the upsert takes (contacts: the lists, with their primaries) through
+ * the upsert addressed by the link's external ref, right after `confirmed` — the version an
+ * If-Match PATCH just accepted or returned. The upsert can only update that same record: if
+ * the ref led elsewhere (it was removed or moved, or the record deleted, in the moment between
+ * the two calls), what the upsert created or revived is deleted again and the record fails.
  */
-async function writeLists(
-  confirmed: Contact,
-  lists: ContactWrite,
+async function writeByRef<R extends PropstreetRecord, W>(
+  confirmed: R,
+  body: W,
   crmId: string,
-  deps: WriteDeps,
-): Promise<Contact> {
+  deps: WriteDeps<R, W>,
+): Promise<R> {
+  const noun = deps.mapper.kind.noun.one;
   if (!hasRef(confirmed, deps.namespace, crmId))
     throw new WriteNotAppliedError(
-      `contact ${confirmed.id} lacks the ${deps.namespace}/${crmId} ref that addresses its phone/email lists`,
+      `${noun} ${confirmed.id} lacks the ${deps.namespace}/${crmId} ref that addresses its ${deps.writes.upsertOnly}`,
     );
-  const { contact, action } = await deps.propstreet.upsertByExternalRef(deps.namespace, crmId, lists);
-  if (confirmed.etag) ownIfChanged(contact, confirmed.etag, deps);
-  if (action === 'updated' && contact.id === confirmed.id) return contact;
+  const { record, action } = await deps.propstreet.upsertByExternalRef(deps.namespace, crmId, body);
+  if (confirmed.etag) ownIfChanged(record, confirmed.etag, deps);
+  if (action === 'updated' && record.id === confirmed.id) return record;
   let undone = '';
   if (action !== 'updated') {
     // We just created or revived it: undo that, with its etag, before failing.
     try {
-      await deps.propstreet.deleteContact(contact.id, { ifMatch: contact.etag ?? undefined });
-      undone = `; contact ${contact.id} deleted again`;
+      await deps.propstreet.delete(record.id, { ifMatch: record.etag ?? undefined });
+      undone = `; ${noun} ${record.id} deleted again`;
     } catch (e) {
-      undone = `; deleting contact ${contact.id} again failed: ${e instanceof Error ? e.message : String(e)}`;
+      undone = `; deleting ${noun} ${record.id} again failed: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
   throw new WriteNotAppliedError(
-    `the ${deps.namespace}/${crmId} upsert ${action} contact ${contact.id}, not ${confirmed.id} (the ref changed meanwhile)${undone}`,
+    `the ${deps.namespace}/${crmId} upsert ${action} ${noun} ${record.id}, not ${confirmed.id} (the ref changed meanwhile)${undone}`,
   );
 }
 
@@ -152,23 +155,28 @@ async function writeLists(
  * `match=email`, so it never lands on an existing contact that merely shares the email — then
  * PATCHes the members the upsert does not take, and checks every field on the result.
  */
-export async function createInPropstreet(plan: CreateInPropstreetPlan, deps: WriteDeps): Promise<Contact> {
-  const { byId, byRef } = splitCreate(deps.mapper.toPropstreet(valuesOf(plan.toPropstreet), null));
+export async function createInPropstreet<R extends PropstreetRecord, W>(
+  plan: CreateInPropstreetPlan,
+  deps: WriteDeps<R, W>,
+): Promise<R> {
+  const { byId, byRef } = deps.writes.splitCreate(
+    deps.mapper.toPropstreet(valuesOf(plan.toPropstreet), null),
+  );
   const upserted = await deps.propstreet.upsertByExternalRef(deps.namespace, plan.crmId, byRef);
-  let contact = upserted.contact;
+  let record = upserted.record;
   // An 'updated' that changed nothing hands back someone else's version: not ours to claim.
-  if (upserted.action !== 'updated') ownIfChanged(contact, undefined, deps);
-  if (!isEmptyWrite(byId)) {
-    const before = contact.etag ?? undefined;
-    contact = await deps.propstreet.patchContact(contact.id, byId, { ifMatch: before });
-    if (before) ownIfChanged(contact, before, deps);
+  if (upserted.action !== 'updated') ownIfChanged(record, undefined, deps);
+  if (!deps.writes.isEmpty(byId)) {
+    const before = record.etag ?? undefined;
+    record = await deps.propstreet.patch(record.id, byId, { ifMatch: before });
+    if (before) ownIfChanged(record, before, deps);
   }
-  verifyWritten({ ...plan, writePropstreetRef: true }, contact, deps.mapper, deps.namespace);
-  return contact;
+  verifyWritten({ ...plan, writePropstreetRef: true }, record, deps.mapper, deps.namespace);
+  return record;
 }
 
-export interface DeleteOutcome {
-  readonly pp: PairPlan;
+export interface DeleteOutcome<R extends PropstreetRecord> {
+  readonly pp: PairPlan<R>;
   /** False when the re-plan no longer deletes: the caller reports the new plan. */
   readonly deleted: boolean;
 }
@@ -178,10 +186,13 @@ export interface DeleteOutcome {
  * was edited after the delete was planned: re-read, re-plan with the edit in view, and delete
  * only if the new plan still says so.
  */
-export async function deleteWithReplan(
-  pp: PairPlan,
-  deps: { propstreet: PropstreetApi; replan: (fresh: Contact) => PairPlan },
-): Promise<DeleteOutcome> {
+export async function deleteWithReplan<R extends PropstreetRecord>(
+  pp: PairPlan<R>,
+  deps: {
+    propstreet: Pick<PropstreetRecords<R, unknown>, 'get' | 'delete'>;
+    replan: (fresh: R) => PairPlan<R>;
+  },
+): Promise<DeleteOutcome<R>> {
   let current = pp;
   for (let attempt = 1; ; attempt++) {
     const { plan, pair } = current;
@@ -190,11 +201,11 @@ export async function deleteWithReplan(
     const id = plan.propstreetId;
     const ifMatch = pair.propstreet?.etag ?? pair.link?.propstreetEtag ?? undefined;
     try {
-      await deps.propstreet.deleteContact(id, { ifMatch });
+      await deps.propstreet.delete(id, { ifMatch });
       return { pp: current, deleted: true };
     } catch (error) {
       if (!isStale(error) || attempt >= MAX_PRECONDITION_RETRIES) throw error;
-      const fresh = await deps.propstreet.getContact(id);
+      const fresh = await deps.propstreet.get(id);
       // Gone meanwhile (deleted by someone else): nothing left to delete.
       if (!fresh) return { pp: current, deleted: true };
       current = deps.replan(fresh);

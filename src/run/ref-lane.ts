@@ -9,24 +9,25 @@
 import pLimit from 'p-limit';
 import type { Clock } from '../core/clock.js';
 import { WriteNotAppliedError } from '../core/errors.js';
+import type { PropstreetRecords } from '../engine/ports.js';
+import { hasRef, type PropstreetRecord, refsWith } from '../engine/records.js';
 import type { RunAbort } from '../engine/run-abort.js';
 import type { RecordFailure, SyncSettings } from '../engine/types.js';
-import type { PropstreetApi } from '../propstreet/port.js';
-import type { Contact } from '../propstreet/schema.js';
 import type { Failure, Link, Scope, StateChanges, StateStore } from '../state/port.js';
 import { stopsTheRun } from './crm-batches.js';
-import { isStale, refsWith } from './propstreet-writes.js';
-import { hasRef } from './write-verify.js';
+import type { KindWrites } from './kind-writes.js';
+import { isStale } from './propstreet-writes.js';
 
-export interface RefTask {
+export interface RefTask<R extends PropstreetRecord = PropstreetRecord> {
   /** The link as committed; its Propstreet etag is updated after the write. */
   readonly link: Link;
-  readonly contact: Contact;
+  readonly record: R;
   readonly label: string;
 }
 
-export interface RefLaneDeps {
-  readonly propstreet: PropstreetApi;
+export interface RefLaneDeps<R extends PropstreetRecord, W> {
+  readonly propstreet: PropstreetRecords<R, W>;
+  readonly kind: { readonly writes: KindWrites<W>; readonly noun: { readonly one: string } };
   readonly store: StateStore;
   readonly scope: Scope;
   readonly settings: SyncSettings;
@@ -38,7 +39,7 @@ export interface RefLaneDeps {
 
 const FLUSH_EVERY = 50;
 
-export class RefLane {
+export class RefLane<R extends PropstreetRecord, W> {
   private readonly limit: ReturnType<typeof pLimit>;
   /** Write-backs queued or in flight; each removes itself when done, so memory stays flat. */
   private readonly running = new Set<Promise<void>>();
@@ -57,11 +58,11 @@ export class RefLane {
   /** A write-back of this lane was refused in a way that stops the run: the rest are not tried. */
   private stopped = false;
 
-  constructor(private readonly deps: RefLaneDeps) {
+  constructor(private readonly deps: RefLaneDeps<R, W>) {
     this.limit = pLimit(Math.max(1, deps.settings.propstreetConcurrency));
   }
 
-  add(tasks: readonly RefTask[]): void {
+  add(tasks: readonly RefTask<R>[]): void {
     for (const task of tasks) {
       const p: Promise<void> = this.limit(() => this.run(task)).finally(() => {
         this.running.delete(p);
@@ -91,14 +92,14 @@ export class RefLane {
     for (const w of waiters) w();
   }
 
-  private async run(task: RefTask): Promise<void> {
+  private async run(task: RefTask<R>): Promise<void> {
     const now = () => this.deps.clock.now();
     if (this.stopped) {
       this.record(task, 'run stopped before the Propstreet externalRef write-back', now());
       return;
     }
     try {
-      const written = await this.write(task.contact, task.link.crmId);
+      const written = await this.write(task.record, task.link.crmId);
       this.pending.links.push({
         ...task.link,
         propstreetEtag: written.etag ?? task.link.propstreetEtag,
@@ -119,7 +120,7 @@ export class RefLane {
     if (this.pending.links.length + this.pending.failures.length >= FLUSH_EVERY) await this.flush();
   }
 
-  private record(task: RefTask, error: string, now: Date): void {
+  private record(task: RefTask<R>, error: string, now: Date): void {
     const failure = this.deps.fail('propstreet', task.link.propstreetId, error, now);
     this.pending.failures.push(failure);
     this.failures.push({
@@ -131,27 +132,28 @@ export class RefLane {
     });
   }
 
-  private async write(contact: Contact, crmId: string): Promise<Contact> {
-    let current = contact;
+  private async write(record: R, crmId: string): Promise<R> {
+    const { writes, noun } = this.deps.kind;
+    let current = record;
     for (let attempt = 1; ; attempt++) {
       try {
         const { namespace } = this.deps.settings;
-        const written = await this.deps.propstreet.patchContact(
+        const written = await this.deps.propstreet.patch(
           current.id,
-          { externalRefs: refsWith(current.externalRefs, namespace, crmId) },
+          writes.withRefs(writes.empty(), refsWith(current.externalRefs, namespace, crmId)),
           { ifMatch: current.etag ?? undefined },
         );
         // A 200 without the ref would leave the link unmirrored while the state says it is.
         if (!hasRef(written, namespace, crmId))
           throw new WriteNotAppliedError(
-            `Propstreet answered the write to contact ${written.id} but does not hold externalRefs (${namespace}/${crmId})`,
+            `Propstreet answered the write to ${noun.one} ${written.id} but does not hold externalRefs (${namespace}/${crmId})`,
           );
         return written;
       } catch (error) {
         if (!isStale(error) || attempt >= 3) throw error;
         // Only the ref is written here, so a fresh read is all a 412 needs; a user's value
         // edit shows up in the next delta and is merged then.
-        const fresh = await this.deps.propstreet.getContact(current.id);
+        const fresh = await this.deps.propstreet.get(current.id);
         if (!fresh) throw error;
         current = fresh;
       }

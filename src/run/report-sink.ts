@@ -4,16 +4,17 @@
  */
 import { emptyCounts } from '../engine/counts.js';
 import type { PlanChunk } from '../engine/plan-chunks.js';
+import type { PropstreetRecord } from '../engine/records.js';
 import type { PlanObserver, PlanSink, RunOutcome, SinkContext } from './plan-sink.js';
 import { buildResult, type ConnectionResult } from './run-result.js';
 import { NO_STATE_WRITES } from './state-writes.js';
 
-export class ReportSink implements PlanSink {
+export class ReportSink<R extends PropstreetRecord, W> implements PlanSink<R, W> {
   readonly dryRun = true;
   readonly state = NO_STATE_WRITES;
 
   constructor(
-    private readonly context: SinkContext,
+    private readonly context: SinkContext<R, W>,
     private readonly observe?: PlanObserver,
   ) {}
 
@@ -23,7 +24,7 @@ export class ReportSink implements PlanSink {
     return true;
   }
 
-  async chunk(chunk: PlanChunk): Promise<void> {
+  async chunk(chunk: PlanChunk<R>): Promise<void> {
     await announce(chunk, this.context, this.observe);
   }
 
@@ -34,8 +35,8 @@ export class ReportSink implements PlanSink {
 
 /** Hands a planned chunk to its observer and shows it on the progress line. */
 export async function announce(
-  chunk: PlanChunk,
-  context: SinkContext,
+  chunk: PlanChunk<PropstreetRecord>,
+  context: Pick<SinkContext<PropstreetRecord, unknown>, 'meter'>,
   observe?: PlanObserver,
 ): Promise<void> {
   await observe?.(chunk.records.map((pp) => pp.plan));
@@ -43,14 +44,14 @@ export async function announce(
 }
 
 export function resultOf(
-  context: SinkContext,
+  context: SinkContext<PropstreetRecord, unknown>,
   outcome: RunOutcome,
   executed: Parameters<typeof buildResult>[0]['executed'],
   dryRun: boolean,
 ): ConnectionResult {
   return buildResult({
     scope: context.scope,
-    crm: context.crm.kind,
+    crm: context.crmAccount.kind,
     dryRun,
     startedAt: outcome.startedAt,
     finishedAt: context.clock.now().toISOString(),
@@ -58,6 +59,6 @@ export function resultOf(
     tally: outcome.tally,
     executed,
     abort: context.abort,
-    calls: { propstreet: context.propstreet.usage().calls, crm: context.crm.usage().calls },
+    calls: { propstreet: context.propstreetAccount.usage().calls, crm: context.crmAccount.usage().calls },
   });
 }

@@ -6,42 +6,31 @@
  * failed, and only when nothing stopped the run.
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { CrmAdapter } from '../crm/port.js';
 import { createEchoDetector } from '../engine/echo-detector.js';
 import { holdQuarantined, withResolutions } from '../engine/pair-holds.js';
 import { type ChunkPlanning, chunkSizeFor, planChunks } from '../engine/plan-chunks.js';
 import { type PairPlan, type PairState, planPair } from '../engine/plan-pair.js';
 import { PlanTally } from '../engine/plan-tally.js';
-import type { RecordMapper } from '../engine/record-mapper.js';
+import { crmMatchProperty } from '../engine/record-mapper.js';
+import type { PropstreetRecord } from '../engine/records.js';
 import { RunAbort } from '../engine/run-abort.js';
 import type { SyncSettings } from '../engine/types.js';
-import type { PropstreetApi } from '../propstreet/port.js';
-import type { Failure, Scope, Side, StateStore } from '../state/port.js';
+import type { Failure, Scope, Side } from '../state/port.js';
 import { collect } from './collect.js';
 import { fitMapperToCrm } from './fit-mapper.js';
 import { guardDeletes } from './mass-delete-guard.js';
 import type { Execution, PlanSink, ReadCheckpoints, SinkFactory } from './plan-sink.js';
 import { preflight } from './preflight.js';
 import { revisitsOf } from './revisits.js';
+import type { RunDeps } from './run-deps.js';
 import { RunMeter, type RunProgress } from './run-meter.js';
 import type { ConnectionResult } from './run-result.js';
 import { stopRun } from './run-stopped.js';
 import { Staging } from './staging.js';
 
+export type { RunDeps } from './run-deps.js';
 export type { RunProgress } from './run-meter.js';
-
-export interface RunDeps {
-  readonly propstreet: PropstreetApi;
-  readonly crm: CrmAdapter;
-  readonly store: StateStore;
-  readonly mapper: RecordMapper;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  /** Connections the tenant has: with more than one, changeOrigin cannot mark echoes. */
-  readonly connectionsInTenant: number;
-}
 
 export interface RunOptions {
   /** Where the plan goes: the report (a dry run) or the executor (sinkFor). */
@@ -58,24 +47,24 @@ export interface RunOptions {
 }
 
 /** One run as its pieces see it. */
-interface Run {
+interface Run<R extends PropstreetRecord, W> {
   readonly settings: SyncSettings;
-  readonly deps: RunDeps;
+  readonly deps: RunDeps<R, W>;
   readonly options: RunOptions;
   readonly scope: Scope;
-  readonly sink: PlanSink;
+  readonly sink: PlanSink<R, W>;
   readonly abort: RunAbort;
   readonly meter: RunMeter;
   readonly tally: PlanTally;
-  readonly staging: Staging;
+  readonly staging: Staging<R>;
   readonly log: Logger;
   /** What the reads reached: zeros and no checkpoints until they finish. */
   readonly read: { pulled: Record<Side, number>; checkpoints: ReadCheckpoints | undefined };
 }
 
-export async function runConnection(
+export async function runConnection<R extends PropstreetRecord, W>(
   settings: SyncSettings,
-  deps: RunDeps,
+  deps: RunDeps<R, W>,
   options: RunOptions,
 ): Promise<ConnectionResult> {
   const scope: Scope = { tenant: settings.tenant, connection: settings.connection };
@@ -93,9 +82,13 @@ export async function runConnection(
   });
   await sink.open({ runId, startedAt, log });
   const tally = new PlanTally();
-  const staging = new Staging({ key: deps.crm.keyProperty, email: deps.mapper.crmEmailProperty });
+  const staging = new Staging<R>({
+    key: deps.crm.keyProperty,
+    match: crmMatchProperty(deps.mapper),
+    propstreetMatch: deps.kind.matchField?.propstreetValue,
+  });
   const read = { pulled: { propstreet: 0, crm: 0 }, checkpoints: undefined };
-  const run: Run = { settings, deps, options, scope, sink, abort, meter, tally, staging, log, read };
+  const run: Run<R, W> = { settings, deps, options, scope, sink, abort, meter, tally, staging, log, read };
   try {
     await readAndPlan(run);
   } catch (error) {
@@ -110,14 +103,14 @@ export async function runConnection(
   return result;
 }
 
-async function readAndPlan(run: Run): Promise<void> {
+async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promise<void> {
   const { settings, deps, options, scope, sink, staging, meter, tally } = run;
   const { store } = deps;
   const knownFailures = new Map<string, Failure>(
     (await store.listFailures(scope)).map((f) => [`${f.side}:${f.recordId}`, f]),
   );
   await preflight(deps, scope, { rebind: options.rebind === true, log: run.log, writes: sink.state });
-  const mapper = await fitMapperToCrm(deps.crm, deps.mapper, run.log);
+  const mapper = await fitMapperToCrm(deps.crm, deps.mapper, run.log, deps.crmAccount.kind);
   const revisit = await revisitsOf(store, scope);
   const collected = await collect({
     ...deps,
@@ -143,8 +136,8 @@ async function readAndPlan(run: Run): Promise<void> {
     now: deps.clock.now(),
     force: options.force === true,
   });
-  const plan = (pair: PairState): PairPlan => planPair(pair, settings, mapper, deps.crm.keyProperty);
-  const planning: ChunkPlanning = {
+  const plan = (pair: PairState<R>): PairPlan<R> => planPair(pair, settings, mapper, deps.crm.keyProperty);
+  const planning: ChunkPlanning<R> = {
     ...deps,
     settings,
     scope,
@@ -160,7 +153,7 @@ async function readAndPlan(run: Run): Promise<void> {
     plan,
     holdDeletes: deletes.held,
   };
-  const execution: Execution = {
+  const execution: Execution<R, W> = {
     mapper,
     replan: (pp, fresh) => plan({ ...pp.pair, propstreet: fresh, propstreetEcho: false }),
     knownFailures,
@@ -171,7 +164,11 @@ async function readAndPlan(run: Run): Promise<void> {
 }
 
 /** Plans chunk after chunk while the sink wants them, and hands each to it. */
-async function planAll(run: Run, planning: ChunkPlanning, execution: Execution): Promise<void> {
+async function planAll<R extends PropstreetRecord, W>(
+  run: Run<R, W>,
+  planning: ChunkPlanning<R>,
+  execution: Execution<R, W>,
+): Promise<void> {
   const { sink, tally, meter } = run;
   if (!sink.wantsMore()) return;
   for await (const chunk of planChunks(run.staging, planning)) {

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CrmRecord } from '../crm/port.js';
+import type { PropstreetRecord } from '../engine/records.js';
 import type { StagedChanges } from '../engine/staged-changes.js';
-import type { Contact } from '../propstreet/schema.js';
 import { processIsGone } from './run-lock.js';
 
 const PREFIX = 'propsync-stage-';
@@ -31,19 +31,27 @@ function removeOrphans(): void {
   }
 }
 
-export class Staging implements StagedChanges {
+/** How to read the values pairing looks records up by. */
+export interface StagingKeys<R extends PropstreetRecord> {
+  /** The CRM property holding the key (the Propstreet id). */
+  readonly key: string;
+  /** The CRM property holding the kind's match value (contacts: the email), when mapped. */
+  readonly match?: string | undefined;
+  /** A Propstreet record's match value, when the kind has a match field. */
+  readonly propstreetMatch?: ((record: R) => string | null | undefined) | undefined;
+}
+
+export class Staging<R extends PropstreetRecord = PropstreetRecord> implements StagedChanges<R> {
   private readonly db: Database.Database;
   private readonly dir: string;
   /** Whether any staged record was merged away: most runs have none and skip the lookups. */
   private hasMerges = false;
 
   /**
-   * @param crmKeys how to read a CRM record's key (Propstreet id) and email, so a first sync
-   *   — which stages every CRM record — can match by key and email without API calls.
+   * @param keys how to read a record's key (Propstreet id) and match value, so a first sync
+   *   — which stages every CRM record — can match by key and match value without API calls.
    */
-  constructor(
-    private readonly crmKeys: { key: string; email: string | undefined } = { key: '', email: undefined },
-  ) {
+  constructor(private readonly keys: StagingKeys<R> = { key: '' }) {
     removeOrphans();
     this.dir = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
     this.db = new Database(join(this.dir, 'stage.db'));
@@ -51,31 +59,32 @@ export class Staging implements StagedChanges {
     this.db.pragma('synchronous = OFF');
     this.db.exec(`
       CREATE TABLE ps (id TEXT PRIMARY KEY, updated TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
-        deleted INTEGER NOT NULL DEFAULT 0, email TEXT);
-      CREATE INDEX ps_email ON ps (email);
+        deleted INTEGER NOT NULL DEFAULT 0, match TEXT);
+      CREATE INDEX ps_match ON ps (match);
       CREATE TABLE crm (id TEXT PRIMARY KEY, modified TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
-        key TEXT, email TEXT, live INTEGER NOT NULL DEFAULT 1, merged_into TEXT);
+        key TEXT, match TEXT, live INTEGER NOT NULL DEFAULT 1, merged_into TEXT);
       CREATE INDEX crm_key ON crm (key);
-      CREATE INDEX crm_email ON crm (email);
+      CREATE INDEX crm_match ON crm (match);
       CREATE INDEX crm_merged_into ON crm (merged_into);
     `);
   }
 
-  putPropstreet(contacts: readonly Contact[]): void {
+  putPropstreet(records: readonly R[]): void {
+    const matchOf = this.keys.propstreetMatch;
     const stmt = this.db.prepare(
-      `INSERT INTO ps (id, updated, json, deleted, email) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO ps (id, updated, json, deleted, match) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, json = excluded.json, deleted = excluded.deleted,
-         email = excluded.email
+         match = excluded.match
        WHERE excluded.updated >= ps.updated`,
     );
     this.db.transaction(() => {
-      for (const c of contacts)
+      for (const c of records)
         stmt.run(
           c.id,
           c.updatedUtc,
           JSON.stringify(c),
           c.deletedUtc ? 1 : 0,
-          c.email?.trim().toLowerCase() || null,
+          matchOf?.(c)?.trim().toLowerCase() || null,
         );
     })();
   }
@@ -84,20 +93,20 @@ export class Staging implements StagedChanges {
     const stmt = this.db.prepare(
       // A merged-away record may also show up as a plain deletion (HubSpot lists it as
       // archived): the merge is the better fact, so a later plain deletion keeps it.
-      `INSERT INTO crm (id, modified, json, key, email, live, merged_into) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO crm (id, modified, json, key, match, live, merged_into) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET modified = excluded.modified, key = excluded.key,
-         email = excluded.email, live = excluded.live,
+         match = excluded.match, live = excluded.live,
          json = CASE WHEN crm.merged_into IS NOT NULL AND excluded.merged_into IS NULL AND excluded.live = 0
            THEN crm.json ELSE excluded.json END,
          merged_into = CASE WHEN excluded.merged_into IS NULL AND excluded.live = 0
            THEN crm.merged_into ELSE excluded.merged_into END
        WHERE excluded.modified >= crm.modified`,
     );
-    const { key, email } = this.crmKeys;
+    const { key, match } = this.keys;
     this.db.transaction(() => {
       for (const r of records) {
         const k = key ? (r.properties[key] ?? null) : null;
-        const e = email ? (r.properties[email]?.trim().toLowerCase() ?? null) : null;
+        const e = match ? (r.properties[match]?.trim().toLowerCase() ?? null) : null;
         if (r.mergedInto) this.hasMerges = true;
         stmt.run(
           r.id,
@@ -120,32 +129,30 @@ export class Staging implements StagedChanges {
     );
   }
 
-  /** Live staged CRM records with one of these emails (lower-cased). */
-  crmByEmails(emails: readonly string[]): CrmRecord[] {
-    const stmt = this.db.prepare('SELECT json FROM crm WHERE email = ? AND live = 1');
-    return emails.flatMap((e) =>
+  /** Live staged CRM records with one of these match values (lower-cased). */
+  crmByMatch(values: readonly string[]): CrmRecord[] {
+    const stmt = this.db.prepare('SELECT json FROM crm WHERE match = ? AND live = 1');
+    return values.flatMap((e) =>
       (stmt.all(e) as { json: string }[]).map((r) => JSON.parse(r.json) as CrmRecord),
     );
   }
 
-  /** Live staged Propstreet contacts whose primary email is one of these (lower-cased). */
-  propstreetByEmails(emails: readonly string[]): Contact[] {
-    const stmt = this.db.prepare('SELECT json FROM ps WHERE email = ? AND deleted = 0');
-    return emails.flatMap((e) =>
-      (stmt.all(e) as { json: string }[]).map((r) => JSON.parse(r.json) as Contact),
-    );
+  /** Live staged Propstreet records whose match value is one of these (lower-cased). */
+  propstreetByMatch(values: readonly string[]): R[] {
+    const stmt = this.db.prepare('SELECT json FROM ps WHERE match = ? AND deleted = 0');
+    return values.flatMap((e) => (stmt.all(e) as { json: string }[]).map((r) => JSON.parse(r.json) as R));
   }
 
   count(side: 'ps' | 'crm'): number {
     return (this.db.prepare(`SELECT count(*) AS n FROM ${side}`).get() as { n: number }).n;
   }
 
-  /** Propstreet contacts in chunks, in staging order. */
-  *propstreetChunks(size: number): Generator<Contact[]> {
-    yield* this.chunks<Contact>('ps', size, false);
+  /** Propstreet records in chunks, in staging order. */
+  *propstreetChunks(size: number): Generator<R[]> {
+    yield* this.chunks<R>('ps', size, false);
   }
 
-  /** CRM records not already paired with a Propstreet contact in this run. */
+  /** CRM records not already paired with a Propstreet record in this run. */
   *crmChunks(size: number): Generator<CrmRecord[]> {
     yield* this.chunks<CrmRecord>('crm', size, true);
   }
@@ -195,20 +202,15 @@ export class Staging implements StagedChanges {
     return out;
   }
 
-  /** Staged Propstreet contacts by id (a contact left for the CRM pass is planned there). */
-  peekPropstreet(ids: readonly string[]): Map<string, Contact> {
-    const out = new Map<string, Contact>();
+  /** Staged Propstreet records by id (a record left for the CRM pass is planned there). */
+  peekPropstreet(ids: readonly string[]): Map<string, R> {
+    const out = new Map<string, R>();
     const select = this.db.prepare('SELECT json FROM ps WHERE id = ?');
     for (const id of new Set(ids)) {
       const row = select.get(id) as { json: string } | undefined;
-      if (row) out.set(id, JSON.parse(row.json) as Contact);
+      if (row) out.set(id, JSON.parse(row.json) as R);
     }
     return out;
-  }
-
-  /** Staged Propstreet contacts by id (for the CRM pass; they were already paired if present). */
-  hasPropstreet(id: string): boolean {
-    return this.db.prepare('SELECT 1 FROM ps WHERE id = ?').get(id) !== undefined;
   }
 
   /** Ids of deleted records on each side, for the mass-delete guard's pre-count. */

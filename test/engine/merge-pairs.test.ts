@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CrmRecord } from '../../src/crm/port.js';
 import { chooseKeeper, mergeGroupsIn, mergeNotice } from '../../src/engine/merge-pairs.js';
+import { CONTACTS } from '../../src/kinds/contacts/spec.js';
 import { Staging } from '../../src/run/staging.js';
 import type { Link } from '../../src/state/port.js';
 
@@ -33,7 +34,7 @@ const link = (propstreetId: string, crmId: string): Link => ({
 
 describe('mergeGroupsIn', () => {
   it('groups a survivor with every record merged into it, across chunks and merges of merges', () => {
-    const staging = new Staging({ key: 'propstreet_id', email: undefined });
+    const staging = new Staging({ key: 'propstreet_id' });
     try {
       // 101 went into 102, which went into 303; 104 is a plain record; 105 a plain deletion.
       staging.putCrm([live('303'), live('104'), gone('101', '102'), gone('102', '303')]);
@@ -72,10 +73,10 @@ describe('chooseKeeper', () => {
   });
 
   it('names every contact in the notice, the keeper first', () => {
-    expect(mergeNotice('303', [a, b, m], m, false).text).toBe(
+    expect(mergeNotice('303', [a, b, m], m, false, CONTACTS.noun).text).toBe(
       'merged in the CRM: Propstreet contacts ps-m, ps-a and ps-b now share one record (303); ps-m keeps the link; the others are unlinked and left as they are: merge them in Propstreet',
     );
-    expect(mergeNotice('303', [a, b], null, false)).toMatchObject({
+    expect(mergeNotice('303', [a, b], null, false, CONTACTS.noun)).toMatchObject({
       kind: 'crm-merge',
       propstreetIds: ['ps-a', 'ps-b'],
       crmId: '303',

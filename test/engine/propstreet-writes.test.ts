@@ -9,6 +9,8 @@ import { WriteNotAppliedError } from '../../src/core/errors.js';
 import type { PairPlan } from '../../src/engine/plan-pair.js';
 import { toRecordPlan } from '../../src/engine/record-plan.js';
 import type { RecordPlanShape } from '../../src/engine/types.js';
+import { contactWrites } from '../../src/kinds/contacts/list-fields.js';
+import { propstreetContacts } from '../../src/kinds/contacts/ports.js';
 import { loadMapping } from '../../src/mapping/index.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
 import type { Contact } from '../../src/propstreet/schema.js';
@@ -29,7 +31,7 @@ afterAll(async () => {
   await fake.close();
 });
 
-function pairPlan(contact: Contact, plan: Partial<RecordPlanShape>): PairPlan {
+function pairPlan(contact: Contact, plan: Partial<RecordPlanShape>): PairPlan<Contact> {
   return {
     plan: toRecordPlan({
       propstreetId: contact.id,
@@ -63,7 +65,7 @@ describe('deleteWithReplan', () => {
     const seen: Contact[] = [];
     const pp = pairPlan(planned, { action: 'delete-in-propstreet' });
     const out = await deleteWithReplan(pp, {
-      propstreet: client,
+      propstreet: propstreetContacts(client),
       replan: (fresh) => {
         seen.push(fresh);
         return pairPlan(fresh, { action: 'skip', reason: 'edited after the delete was planned' });
@@ -92,7 +94,8 @@ describe('patchWithReplan with a list field', () => {
     const from = fake.apiRequests().length;
     const e = await caught(() =>
       patchWithReplan(pairPlan(now, { toPropstreet: [mobile] }), {
-        propstreet: client,
+        propstreet: propstreetContacts(client),
+        writes: contactWrites,
         mapper,
         namespace: 'salesforce',
         own: () => undefined,
@@ -122,17 +125,18 @@ describe('patchWithReplan with a list field', () => {
     const read = await readContact(seeded!.id);
     const owned: string[] = [];
     const out = await patchWithReplan(pairPlan(read, { toPropstreet: [mobile] }), {
-      propstreet: client,
+      propstreet: propstreetContacts(client),
+      writes: contactWrites,
       mapper,
       namespace: 'salesforce',
       own: (etag) => owned.push(etag),
       replan: noReplan,
     });
-    expect(out.contact!.phones.map((p) => [p.number, p.type])).toEqual([
+    expect(out.record!.phones.map((p) => [p.number, p.type])).toEqual([
       ['+46701112233', 'work'],
       ['+46709998877', 'mobile'],
     ]);
     // The empty If-Match PATCH changed nothing: its (unchanged) etag is not ours to claim.
-    expect(owned).toEqual([out.contact!.etag]);
+    expect(owned).toEqual([out.record!.etag]);
   });
 });

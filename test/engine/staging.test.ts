@@ -10,7 +10,7 @@ describe('Staging', () => {
     const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
     const orphan = join(tmpdir(), `propsync-stage-${deadPid}-orphan`);
     mkdirSync(orphan, { recursive: true });
-    const staging = new Staging({ key: 'propstreet_id', email: 'email' });
+    const staging = new Staging({ key: 'propstreet_id', match: 'email' });
     try {
       expect(existsSync(orphan)).toBe(false);
       const rec = (modifiedAt: string, name: string) => ({
@@ -24,7 +24,7 @@ describe('Staging', () => {
       expect(staging.count('crm')).toBe(1);
       expect(staging.peekCrm(['1']).get('1')?.properties.firstname).toBe('new');
       expect(staging.crmByKeys(['p1'])).toHaveLength(1);
-      expect(staging.crmByEmails(['a@x.se'])).toHaveLength(1);
+      expect(staging.crmByMatch(['a@x.se'])).toHaveLength(1);
     } finally {
       staging.close();
     }
@@ -33,7 +33,7 @@ describe('Staging', () => {
 
 describe('Staging merges', () => {
   it('finds the records merged into a survivor, and a later plain deletion keeps the merge', () => {
-    const staging = new Staging({ key: 'propstreet_id', email: 'email' });
+    const staging = new Staging({ key: 'propstreet_id', match: 'email' });
     try {
       const gone = (id: string, modifiedAt: string, mergedInto?: string) => ({
         id,

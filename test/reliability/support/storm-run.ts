@@ -13,6 +13,7 @@ import { createHubSpotAdapter } from '../../../src/crm/hubspot/index.js';
 import type { CrmAdapter } from '../../../src/crm/port.js';
 import { createSalesforceAdapter } from '../../../src/crm/salesforce/index.js';
 import type { RecordPlan } from '../../../src/engine/types.js';
+import { contactRunPorts } from '../../../src/kinds/contacts/ports.js';
 import { createPropstreetClient } from '../../../src/propstreet/client.js';
 import { runConnection } from '../../../src/run/run-connection.js';
 import type { ConnectionResult } from '../../../src/run/run-result.js';
@@ -62,8 +63,7 @@ export async function runWithTimeouts(world: World, o: StormRunOptions): Promise
           await runConnection(
             toSyncSettings(config, c),
             {
-              propstreet,
-              crm,
+              ...contactRunPorts(propstreet, crm),
               store,
               mapper,
               clock: systemClock,

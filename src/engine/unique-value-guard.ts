@@ -1,0 +1,88 @@
+/**
+ * Holds back, before any write, a create in Propstreet whose match value (contacts: email) is
+ * already taken, when the kind says Propstreet keeps that field unique per organisation: such a
+ * create could only fail — or, with an upsert that matched on it (which the connector never
+ * sends), land on the record that holds the value and overwrite it. Pairing is the engine's job
+ * alone (pair-resolver.ts): a CRM record its match rules left unpaired, whose value
+ * (case-insensitively) a live Propstreet record read in this run holds, or other CRM records
+ * read in this run share, is skipped with the reason. No API calls: a holder not read in this
+ * run is caught by Propstreet's own answer instead, which fails the record.
+ */
+import type { CrmRecord } from '../crm/port.js';
+import type { ResolverDeps } from './pair-resolver.js';
+import type { PairState } from './plan-pair.js';
+import { crmMatchProperty } from './record-mapper.js';
+import type { PropstreetRecord } from './records.js';
+
+type GuardDeps<R extends PropstreetRecord> = Pick<
+  ResolverDeps<R>,
+  'staging' | 'mapper' | 'store' | 'scope' | 'settings'
+>;
+
+const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
+
+/** The CRM record of a pair that would become a create in Propstreet. */
+function toCreate(p: PairState<PropstreetRecord>, direction: string): CrmRecord | undefined {
+  if (p.link || p.propstreet || p.skipReason || p.mergedAway || direction === 'to-crm') return undefined;
+  return p.crm && !p.crm.deleted ? p.crm : undefined;
+}
+
+export async function holdTakenValues<R extends PropstreetRecord>(
+  pairs: PairState<R>[],
+  deps: GuardDeps<R>,
+): Promise<PairState<R>[]> {
+  const field = deps.mapper.kind.matchField;
+  const property = crmMatchProperty(deps.mapper);
+  if (!field?.uniqueInPropstreet || !property) return pairs;
+  const matchOf = (r: CrmRecord) => lower(r.properties[property]);
+  const candidates = pairs.flatMap((pair) => {
+    const crm = toCreate(pair, deps.settings.direction);
+    const value = crm ? matchOf(crm) : '';
+    return crm && value ? [{ pair, crmId: crm.id, value }] : [];
+  });
+  if (candidates.length === 0) return pairs;
+
+  const values = [...new Set(candidates.map((c) => c.value))];
+  const holders = new Map<string, string[]>();
+  for (const c of deps.staging.propstreetByMatch(values)) {
+    const v = lower(field.propstreetValue(c));
+    holders.set(v, [...(holders.get(v) ?? []), c.id]);
+  }
+  const sharers = new Map<string, string[]>();
+  for (const r of deps.staging.crmByMatch(values))
+    if (!r.deleted) sharers.set(matchOf(r), [...(sharers.get(matchOf(r)) ?? []), r.id]);
+  const holderIds = [...holders.values()].flat();
+  const links = holderIds.length > 0 ? await deps.store.linksByPropstreetIds(deps.scope, holderIds) : [];
+  const linkOf = new Map(links.map((l) => [l.propstreetId, l.crmId]));
+
+  const reasons = new Map<PairState<R>, string>();
+  const { name } = field;
+  const { one } = deps.mapper.kind.noun;
+  for (const { pair: p, crmId, value } of candidates) {
+    const others = (sharers.get(value) ?? []).filter((id) => id !== crmId);
+    const held = holders.get(value) ?? [];
+    if (held.length > 0) {
+      const linked = held.map((id) => linkOf.get(id)).find((linkedTo) => linkedTo !== undefined);
+      const why = linked
+        ? `it is linked to CRM record ${linked}`
+        : others.length > 0
+          ? `${others.length + 1} CRM records share the ${name}`
+          : deps.settings.match.includes('email')
+            ? 'the match rules did not pair them'
+            : `${name} matching is off for this connection`;
+      reasons.set(
+        p,
+        `${name} ${value} is already held by Propstreet ${one} ${held.join(', ')}; not paired automatically (${why})`,
+      );
+    } else if (others.length > 0) {
+      reasons.set(
+        p,
+        `${name} ${value} is shared with CRM record${others.length > 1 ? 's' : ''} ${others.join(', ')}; Propstreet keeps ${name}s unique, so none is created there by guess`,
+      );
+    }
+  }
+  return pairs.map((p) => {
+    const skipReason = reasons.get(p);
+    return skipReason ? { ...p, skipReason } : p;
+  });
+}
