@@ -1,5 +1,6 @@
 /** Bad requests and bad payloads: each yields a specific, typed error naming where and what. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
 import {
   PayloadError,
   type PropsyncError,
@@ -7,7 +8,6 @@ import {
   ValidationError,
 } from '../../src/core/errors.js';
 import { createPropstreetClient, type PropstreetClient } from '../../src/propstreet/client.js';
-import { type PropstreetFake, startPropstreetFake } from '../fakes/propstreet/index.js';
 import { caught, clientFor, collect } from './helpers.js';
 
 const LIST = '/api/v1/network/contacts';

@@ -1,12 +1,12 @@
 /** The fake itself: wire details the client tests lean on, the HTTP control API, and its speed. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPropstreetClient } from '../../src/propstreet/client.js';
-import { fetchClientCredentialsToken } from '../../src/propstreet/client-credentials.js';
 import {
   PROPSTREET_FAKE_CLIENT,
   type PropstreetFake,
   startPropstreetFake,
-} from '../fakes/propstreet/index.js';
+} from '../../fakes/propstreet/index.js';
+import { createPropstreetClient } from '../../src/propstreet/client.js';
+import { fetchClientCredentialsToken } from '../../src/propstreet/client-credentials.js';
 import { clientFor, collect } from './helpers.js';
 
 let fake: PropstreetFake;

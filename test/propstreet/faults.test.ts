@@ -1,8 +1,8 @@
 /** Faults on the wire: what is retried, what is not, and how waits follow the server. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
 import { PropsyncError, RateLimitedError } from '../../src/core/errors.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
-import { type PropstreetFake, startPropstreetFake } from '../fakes/propstreet/index.js';
 import { caught, clientFor, collect, TestClock } from './helpers.js';
 
 const CONTACTS = '/api/v1/network/contacts';

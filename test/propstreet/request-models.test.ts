@@ -5,9 +5,9 @@
  * engine tests. Through the fake over HTTP, and through the client where it decides.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
 import { ConflictError, PreconditionFailedError, PropsyncError } from '../../src/core/errors.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
-import { type PropstreetFake, startPropstreetFake } from '../fakes/propstreet/index.js';
 import { caught, clientFor } from './helpers.js';
 
 let fake: PropstreetFake;

@@ -6,8 +6,8 @@ import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
 import { createPropstreetClient, type PropstreetClient } from '../../src/propstreet/client.js';
-import { type PropstreetFake, startPropstreetFake } from '../fakes/propstreet/index.js';
 import { caught, collect, FAST_RETRY, TestClock } from './helpers.js';
 
 const TOKEN = 'ps-secret-token-DO-NOT-LEAK-7f3a9c2e';

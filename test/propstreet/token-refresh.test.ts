@@ -3,15 +3,15 @@
  * renews once on a 401, and stops asking when the token endpoint refuses the client.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/core/logger.js';
-import { redactText } from '../../src/core/redact.js';
-import { clientCredentialsTokenSource } from '../../src/propstreet/client-credentials.js';
 import {
   PROPSTREET_FAKE_CLIENT,
   type PropstreetFake,
   startPropstreetFake,
-} from '../fakes/propstreet/index.js';
-import { VirtualClock } from '../fakes/shared/virtual-clock.js';
+} from '../../fakes/propstreet/index.js';
+import { VirtualClock } from '../../fakes/shared/virtual-clock.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { redactText } from '../../src/core/redact.js';
+import { clientCredentialsTokenSource } from '../../src/propstreet/client-credentials.js';
 import { caught, clientFor } from './helpers.js';
 
 let fake: PropstreetFake;

@@ -1,8 +1,8 @@
 /** Writes through the client: ETags and 412, upserts, externalRefs replacement, soft deletes. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type PropstreetFake, startPropstreetFake, USER_ORIGIN } from '../../fakes/propstreet/index.js';
 import { ConflictError, PreconditionFailedError } from '../../src/core/errors.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
-import { type PropstreetFake, startPropstreetFake, USER_ORIGIN } from '../fakes/propstreet/index.js';
 import { caught, clientFor, collect } from './helpers.js';
 
 let fake: PropstreetFake;

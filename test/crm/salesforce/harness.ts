@@ -1,15 +1,16 @@
 /**
  * Starts a Salesforce fake and an adapter wired to it, for the tests in this folder.
  */
-import type { Clock } from '../../../src/core/clock.js';
-import type { CrmAdapter } from '../../../src/crm/port.js';
-import { createSalesforceAdapter, type SalesforceAdapterOptions } from '../../../src/crm/salesforce/index.js';
-import type { CrmContractHarness } from '../../contract/crm-adapter.contract.js';
+
 import {
   type SalesforceFake,
   type SalesforceFakeOptions,
   startSalesforceFake,
-} from '../../fakes/salesforce/salesforce-fake.js';
+} from '../../../fakes/salesforce/salesforce-fake.js';
+import type { Clock } from '../../../src/core/clock.js';
+import type { CrmAdapter } from '../../../src/crm/port.js';
+import { createSalesforceAdapter, type SalesforceAdapterOptions } from '../../../src/crm/salesforce/index.js';
+import type { CrmContractHarness } from '../../contract/crm-adapter.contract.js';
 
 export const CONTACT_FIELDS = ['FirstName', 'LastName', 'Email', 'Phone', 'Title'] as const;
 

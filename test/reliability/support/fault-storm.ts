@@ -5,7 +5,7 @@
  * random set of people; Salesforce rejections that fire a few times). Counts come from the
  * fakes' request logs, so RELIABILITY.md reports what was really injected.
  */
-import type { FaultRule } from '../../fakes/shared/faults.js';
+import type { FaultRule } from '../../../fakes/shared/faults.js';
 import type { Rng } from './chaos-seed.js';
 import type { SideName, World } from './world.js';
 
