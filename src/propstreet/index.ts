@@ -1,10 +1,7 @@
 export { createPropstreetClient, type PropstreetClient, type PropstreetClientOptions } from './client.js';
-export {
-  type ClientCredentials,
-  clientCredentialsTokenSource,
-  fetchClientCredentialsToken,
-  type IssuedToken,
-  issueClientCredentialsToken,
+export type {
+  ClientCredentials,
+  IssuedToken,
 } from './client-credentials.js';
 export type * from './port.js';
 export * from './schema.js';

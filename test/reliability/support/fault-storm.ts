@@ -51,7 +51,7 @@ function body(side: SideName, status: number): { body: unknown; headers: Record<
   };
 }
 
-export function stormRules(side: SideName): FaultRule[] {
+function stormRules(side: SideName): FaultRule[] {
   const path = API[side];
   const status = (s: number, probability: number, headers: Record<string, string> = {}): FaultRule => {
     const b = body(side, s);
