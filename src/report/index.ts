@@ -2,6 +2,5 @@
 export { renderHtml } from './render-html.js';
 export { renderJson } from './render-json.js';
 export { renderMarkdown } from './render-markdown.js';
-export { renderTerminal, type TerminalOptions } from './render-terminal.js';
-export type { ConnectionPlanReport, PlanReport } from './report-model.js';
-export { type ReportFormat, writeReport } from './write-report.js';
+export { renderTerminal } from './render-terminal.js';
+export { writeReport } from './write-report.js';
