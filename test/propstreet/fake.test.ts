@@ -94,7 +94,7 @@ describe('wire details', () => {
     fake.setClock('2025-05-05T05:05:05Z');
     const client = clientFor(fake);
     try {
-      for (let i = 0; i < 12; i++) await client.createContact({ firstName: `T${i}` });
+      for (let i = 0; i < 12; i++) await client.upsertByExternalRef('test', `t${i}`, { firstName: `T${i}` });
       const { contacts } = await collect(client.listContacts({ pageSize: 5 }));
       expect(new Set(contacts.map((c) => c.updatedUtc))).toEqual(new Set(['2025-05-05T05:05:05.0000000Z']));
       expect(contacts.map((c) => c.firstName)).toEqual(Array.from({ length: 12 }, (_, i) => `T${i}`));

@@ -142,12 +142,12 @@ describe('stale etags: 412 (the reference) or 409 (the errors guide)', () => {
   it('a 409 for a taken ref or email is a conflict, never a stale etag', async () => {
     fake.setStaleEtagStatus(409);
     const c = seedAnna();
-    const other = await client.createContact({ firstName: 'O', email: 'o@example.com' });
+    const other = fake.seed([{ firstName: 'O', email: 'o@example.com' }])[0]!;
     const ref = await caught(() =>
       client.patchContact(
         other.id,
         { externalRefs: [{ namespace: 'hubspot', id: 'h1' }] },
-        { ifMatch: other.etag ?? undefined },
+        { ifMatch: other.etag },
       ),
     );
     expect(ref).toBeInstanceOf(ConflictError);

@@ -60,20 +60,21 @@ describe('Propstreet client-credentials tokens', () => {
     await client.close();
   });
 
-  it('a token the server expires early gets one 401, one new token and one repeat, even for a create', async () => {
+  it('a token the server expires early gets one 401, one new token and one repeat, even for a write', async () => {
     const { client } = openClient();
-    await client.createContact({ firstName: 'Before', email: 'before@example.com' });
+    const { contact } = await client.upsertByExternalRef('test', '1', { firstName: 'Before' });
     fake.expireIssuedTokens();
-    await client.createContact({ firstName: 'After', email: 'after@example.com' });
+    // A PATCH without If-Match is the one write the client never repeats after other faults.
+    await client.patchContact(contact.id, { firstName: 'After' }, {});
     expect(log()).toEqual([
       'POST /openid/token 200',
-      'POST /contacts 201',
-      'POST /contacts 401',
+      'PATCH /contacts/external/test/1 201',
+      `PATCH /contacts/${contact.id} 401`,
       'POST /openid/token 200',
-      'POST /contacts 201',
+      `PATCH /contacts/${contact.id} 200`,
     ]);
-    // The 401 was not applied: exactly one "After" contact.
-    expect(fake.allContacts().filter((c) => c.email === 'after@example.com')).toHaveLength(1);
+    // The 401 was not applied; the repeat was.
+    expect(fake.contact(contact.id)?.firstName).toBe('After');
     await client.close();
   });
 
