@@ -34,13 +34,11 @@ export function toCrmRecord(row: SoqlRow, fields: readonly string[]): CrmRecord 
   const properties: Record<string, string | null> = {};
   for (const f of fields) properties[f] = asText(row[f]);
   const master = asText(row.MasterRecordId);
-  const by = asText(row.LastModifiedById);
   return {
     id,
     properties,
     modifiedAt: toIsoStamp(row.SystemModstamp, id),
     deleted: row.IsDeleted === true,
     ...(master ? { mergedInto: master } : {}),
-    ...(by ? { modifiedBy: by } : {}),
   };
 }
