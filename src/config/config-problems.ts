@@ -58,7 +58,7 @@ export function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
   return cur;
 }
 
-export function formatProblem(file: string, p: LocatedProblem): string {
+function formatProblem(file: string, p: LocatedProblem): string {
   return `${file}:${p.line}:${p.col} ${p.key}: ${p.message}`;
 }
 

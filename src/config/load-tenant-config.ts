@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { PropsyncError, ValidationError } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
 import { registerSecret } from '../core/redact.js';
 import { type ConfigProblem, configError, formatPath } from './config-problems.js';
 import { type EnvLookup, interpolate, loadEnv } from './env-interpolation.js';
@@ -135,7 +135,7 @@ async function missingMappingProblems(data: unknown, configFile: string): Promis
   return problems;
 }
 
-export function registerConfigSecrets(config: TenantConfig): void {
+function registerConfigSecrets(config: TenantConfig): void {
   const auth = config.propstreet.auth;
   registerSecret(auth.kind === 'token' ? auth.token : auth.clientSecret);
   for (const c of config.connections) {
@@ -162,8 +162,4 @@ function postgresPassword(url: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function isConfigError(e: unknown): e is ValidationError {
-  return e instanceof PropsyncError && e.code === 'CONFIG_INVALID';
 }

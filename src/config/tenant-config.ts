@@ -110,7 +110,6 @@ export interface SalesforceConnectionConfig extends ConnectionCommon {
 }
 
 export type ConnectionConfig = HubspotConnectionConfig | SalesforceConnectionConfig;
-export type CrmType = ConnectionConfig['type'];
 
 export type StateConfig =
   | { readonly kind: 'sqlite'; readonly path: string }

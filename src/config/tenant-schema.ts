@@ -67,7 +67,7 @@ const text = (description: string) =>
     .min(1, { error: 'expected a non-empty string' })
     .meta({ description });
 
-export const propstreetSchema = z
+const propstreetSchema = z
   .strictObject({
     baseUrl: httpUrl('Propstreet API origin.').default('https://app.propstreet.com'),
     token: secret('Bearer token (personal access or bot token).').optional(),
@@ -81,10 +81,10 @@ export const propstreetSchema = z
   })
   .meta({ description: 'Propstreet API access: token, or clientId + clientSecret.' });
 
-export const DIRECTIONS = ['bidirectional', 'to-crm', 'from-crm'] as const;
-export const CONFLICT_POLICIES = ['propstreet-wins', 'crm-wins', 'newest-wins', 'manual'] as const;
-export const MATCH_RULES = ['externalRef', 'key', 'email'] as const;
-export const DUPLICATE_RULE_MODES = ['allow', 'respect'] as const;
+const DIRECTIONS = ['bidirectional', 'to-crm', 'from-crm'] as const;
+const CONFLICT_POLICIES = ['propstreet-wins', 'crm-wins', 'newest-wins', 'manual'] as const;
+const MATCH_RULES = ['externalRef', 'key', 'email'] as const;
+const DUPLICATE_RULE_MODES = ['allow', 'respect'] as const;
 
 const deletesSchema = z
   .strictObject({
@@ -152,7 +152,7 @@ const connectionCommon = {
   retryBaseSeconds: count(0, 'First retry delay for a failed record; doubles per attempt.').default(60),
 };
 
-export const hubspotConnectionSchema = z
+const hubspotConnectionSchema = z
   .strictObject({
     type: z.literal('hubspot'),
     ...connectionCommon,
@@ -178,7 +178,7 @@ export const hubspotConnectionSchema = z
       'A HubSpot portal: accessToken (private app), or clientId + clientSecret + refreshToken (OAuth app).',
   });
 
-export const salesforceConnectionSchema = z
+const salesforceConnectionSchema = z
   .strictObject({
     type: z.literal('salesforce'),
     ...connectionCommon,
@@ -204,12 +204,9 @@ export const salesforceConnectionSchema = z
   })
   .meta({ description: 'A Salesforce org.' });
 
-export const connectionSchema = z.discriminatedUnion('type', [
-  hubspotConnectionSchema,
-  salesforceConnectionSchema,
-]);
+const connectionSchema = z.discriminatedUnion('type', [hubspotConnectionSchema, salesforceConnectionSchema]);
 
-export const stateSchema = z
+const stateSchema = z
   .strictObject({
     sqlite: text('SQLite file, relative to this config file.').optional(),
     postgres: text(`PostgreSQL URL; its password must come from \${VARIABLE}.`).optional(),
@@ -253,7 +250,7 @@ export const tenantFileSchema = z
   });
 
 /** Why croner rejects a pattern, or undefined when it is valid. */
-export function cronProblem(pattern: string): string | undefined {
+function cronProblem(pattern: string): string | undefined {
   try {
     new Cron(pattern, { paused: true }).stop();
     return undefined;
@@ -263,4 +260,3 @@ export function cronProblem(pattern: string): string | undefined {
 }
 
 export type TenantFile = z.output<typeof tenantFileSchema>;
-export type TenantFileInput = z.input<typeof tenantFileSchema>;

@@ -92,7 +92,7 @@ export class Redactor {
 }
 
 /** The redactor of this process: config loading and the API clients register into it. */
-export const processRedactor = new Redactor();
+const processRedactor = new Redactor();
 
 export function registerSecret(value: string | undefined | null): void {
   processRedactor.register(value);
@@ -106,7 +106,7 @@ export function redactDeep<T>(value: T): T {
   return processRedactor.redactDeep(value);
 }
 
-export const SECRET_KEY = /token|secret|password|authorization|apikey|api_key|clientsecret/i;
+const SECRET_KEY = /token|secret|password|authorization|apikey|api_key|clientsecret/i;
 
 /** A pattern for `secret` verbatim, URL-encoded (once or twice) or JSON-escaped, per character. */
 function anyEncoding(secret: string): string {
