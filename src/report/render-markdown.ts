@@ -19,6 +19,7 @@ import {
   prepareReport,
   reasonSummary,
   recordIds,
+  recordName,
   recordNotes,
   reportTitle,
   shownRecords,
@@ -120,7 +121,7 @@ function connection(c: ConnectionPlanReport, maxRecords: number): string[] {
 
 function record(r: RecordPlan, crmType: string): string[] {
   const crm = crmName(crmType);
-  const out = [`#### ${md(r.action)}${r.guarded ? ' (guarded)' : ''}: ${md(r.label)}`, ''];
+  const out = [`#### ${md(r.action)}${r.guarded ? ' (guarded)' : ''}: ${md(recordName(r, crmType))}`, ''];
   const ids = recordIds(r, crmType);
   out.push(`${ids ? `${md(ids)}. ` : ''}Reason: ${md(r.reason)}`);
   const notes = recordNotes(r, crmType);

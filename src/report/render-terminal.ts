@@ -10,6 +10,7 @@ import {
   callSummaries,
   countLines,
   crmName,
+  crmNameNote,
   DEFAULT_MAX_RECORDS,
   FULL_LIST_HINT,
   fieldSummary,
@@ -140,7 +141,8 @@ function renderRecord(
   const lines = [
     `  ${paint(style, pad(r.action, actionWidth))}${pad(truncate(r.label, LABEL_COLUMN - 2), LABEL_COLUMN)}${r.reason}${guard}`,
   ];
-  const ids = recordIds(r, crmType);
+  // The CRM's name goes on the ids line: the name column is cut at 32 columns.
+  const ids = [recordIds(r, crmType), crmNameNote(r, crmType)].filter(Boolean).join(' · ');
   if (ids) lines.push(paint('dim', `      ${ids}`));
   lines.push(...diffLines(r, crm));
   for (const k of r.conflicts) {

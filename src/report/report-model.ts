@@ -137,6 +137,17 @@ export function recordIds(r: RecordPlan, crm: string): string {
   return parts.join(' ⇄ ');
 }
 
+/** The CRM record's current name where it differs from the label: "in HubSpot: Janet Doe". */
+export function crmNameNote(r: RecordPlan, crm: string): string | undefined {
+  return r.crmLabel === undefined ? undefined : `in ${crmName(crm)}: ${r.crmLabel}`;
+}
+
+/** The record's current names on both sides: "Jane Doe (in HubSpot: Janet Doe)", or the label. */
+export function recordName(r: RecordPlan, crm: string): string {
+  const note = crmNameNote(r, crm);
+  return note === undefined ? r.label : `${r.label} (${note})`;
+}
+
 /** Notes beside the field changes: link write-backs and how the pair was linked. */
 export function recordNotes(r: RecordPlan, crm: string): string[] {
   const notes: string[] = [];
