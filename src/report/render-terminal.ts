@@ -13,19 +13,17 @@ import {
   crmNameNote,
   DEFAULT_MAX_RECORDS,
   FULL_LIST_HINT,
-  fieldSummary,
   formatCalls,
   formatTally,
   formatValue,
+  listedRecords,
   mapStrings,
   noticesTitle,
   type PlanReport,
   prepareReport,
-  reasonSummary,
   recordIds,
   recordNotes,
   reportTitle,
-  shownRecords,
 } from './report-model.js';
 import { visibleControls } from './visible-text.js';
 
@@ -95,18 +93,17 @@ function renderConnection(
     for (const n of r.notices) lines.push(paint('yellow', `    ! ${n.text}`));
   }
 
-  const records = shownRecords(c.records);
-  if (records.length > 0) {
-    const fields = fieldSummary(records);
+  const { listed, summary } = listedRecords(c);
+  if (summary.shown > 0) {
+    const records = listed.slice(0, maxRecords);
     lines.push('');
-    if (fields.length > 0) lines.push(`  Changes by field: ${formatTally(fields, 'change')}`);
-    lines.push(`  Records by reason: ${formatTally(reasonSummary(records), 'record')}`);
+    if (summary.fields.length > 0) lines.push(`  Changes by field: ${formatTally(summary.fields, 'change')}`);
+    lines.push(`  Records by reason: ${formatTally(summary.reasons, 'record')}`);
     const actionWidth = Math.max('ACTION'.length, ...records.map((x) => x.action.length)) + 2;
     lines.push('', paint('dim', `  ${pad('ACTION', actionWidth)}${pad('RECORD', LABEL_COLUMN)}REASON`));
-    for (const rec of records.slice(0, maxRecords))
-      lines.push(...renderRecord(rec, crm, r.crm, actionWidth, paint));
-    if (records.length > maxRecords) {
-      lines.push(paint('dim', `  … ${records.length - maxRecords} more records (${FULL_LIST_HINT})`));
+    for (const rec of records) lines.push(...renderRecord(rec, crm, r.crm, actionWidth, paint));
+    if (summary.shown > records.length) {
+      lines.push(paint('dim', `  … ${summary.shown - records.length} more records (${FULL_LIST_HINT})`));
     }
   }
   if (r.failures.length > 0) {
