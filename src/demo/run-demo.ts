@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSandbox } from '../../test/fakes/sandbox/sandbox.js';
 import { syncTenant, type TenantRun } from '../app/sync-tenant.js';
+import { createRunProgress } from '../cli/run-progress.js';
 import { loadTenantConfig } from '../config/index.js';
 import { renderTerminal, writeReport } from '../report/index.js';
 import { demoSizes, seedDemo, simulateUserEdits } from './demo-data.js';
@@ -70,7 +71,20 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       const said = log?.takeWarnings();
       if (said) out(`  ${said}`);
     };
-    const sync = (dryRun: boolean) => syncTenant(config, { dryRun, keepRecords: true, logger });
+    // A status line on a terminal (the first sync's write-backs take a while), else a log line every 10 s.
+    const sync = async (dryRun: boolean) => {
+      const progress = createRunProgress({ logger });
+      try {
+        return await syncTenant(config, {
+          dryRun,
+          keepRecords: true,
+          logger,
+          onProgress: (connection, p) => progress.update(connection, p),
+        });
+      } finally {
+        progress.done();
+      }
+    };
     const show = (run: TenantRun) => {
       out(renderTerminal(run, { color: options.color, maxRecords: 8 }));
       warnings();

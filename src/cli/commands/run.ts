@@ -26,7 +26,7 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
   const { abortFailure } = await import('../failure.js');
   const { loadConfigForCli } = await import('../load-config.js');
   const { printJson, printRun, runJson } = await import('../output.js');
-  const { createProgressLine } = await import('../progress-line.js');
+  const { createRunProgress } = await import('../run-progress.js');
   const config = await loadConfigForCli(configPath);
   const names = config.connections.map((c) => c.name);
   const unknown = (flags.connection ?? []).filter((n) => !names.includes(n));
@@ -38,7 +38,7 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
   // Checked before the run: a wrong extension should not cost a whole sync.
   const format = flags.report === undefined ? undefined : reportFormatFor(flags.report);
   const logger = createLogger({ level: config.log.level });
-  const progress = createProgressLine();
+  const progress = createRunProgress({ logger });
   // Which records are held while the plan runs: all of them only for the formats that list
   // all (HTML, text); a JSON report is written as the plan runs; the terminal and Markdown
   // list the first 200 after summaries, which a digest keeps.
