@@ -35,7 +35,8 @@ export interface ReconcileCount {
 /**
  * Reads every linked CRM id back and yields, page by page, what the CRM no longer has: a
  * merged-away id as the CRM reports it (pointing at the survivor), any other missing id as a
- * deletion stamped `now`. Live records are not yielded: they are not changes.
+ * deletion stamped `now`. Live records are not yielded: they are not changes; a page with
+ * none missing yields an empty list, so the caller can show how far the check has got.
  */
 export async function* missingLinkedRecords(
   store: StateStore,
@@ -64,7 +65,7 @@ export async function* missingLinkedRecords(
     }
     count.checked += ids.length;
     count.missing += gone.length;
-    if (gone.length > 0) yield gone;
+    yield gone;
   }
 }
 

@@ -58,12 +58,21 @@ function labelOf(pair: PairState, mapper: RecordMapper): string {
     const name = [ps.firstName, ps.lastName].filter(Boolean).join(' ');
     return name || ps.email || ps.id;
   }
-  if (pair.crm) {
-    const v = mapper.fromCrm(pair.crm);
-    const name = [v.firstName, v.lastName].filter(Boolean).join(' ');
-    return name || v.email || pair.crm.id;
-  }
+  if (pair.crm) return crmLabelOf(pair.crm, mapper);
   return pair.link?.propstreetId ?? '?';
+}
+
+function crmLabelOf(crm: CrmRecord, mapper: RecordMapper): string {
+  const v = mapper.fromCrm(crm);
+  const name = [v.firstName, v.lastName].filter(Boolean).join(' ');
+  return name || v.email || crm.id;
+}
+
+/** A pair renamed in the CRM is listed under both current names, not the Propstreet one only. */
+function crmLabelIf(pair: PairState, mapper: RecordMapper, label: string): { crmLabel?: string } {
+  if (!pair.propstreet || !pair.crm || pair.crm.deleted) return {};
+  const crmLabel = crmLabelOf(pair.crm, mapper);
+  return crmLabel === label ? {} : { crmLabel };
 }
 
 const allChanges = (values: CanonicalValues): FieldChange[] =>
@@ -87,6 +96,7 @@ export function planPair(
     propstreetId: psId,
     crmId,
     label,
+    ...crmLabelIf(pair, mapper, label),
     linkedBy: pair.linkedBy,
     toCrm: [],
     toPropstreet: [],

@@ -31,6 +31,8 @@ export interface RefLaneDeps {
   readonly settings: SyncSettings;
   readonly clock: Clock;
   readonly fail: (side: 'propstreet', recordId: string, error: string, now: Date) => Failure;
+  /** Called as each write-back ends (written or failed): the run's progress. */
+  readonly onDone?: () => void;
 }
 
 const FLUSH_EVERY = 50;
@@ -53,6 +55,9 @@ export class RefLane {
   readonly failures: RecordFailure[] = [];
   abort: unknown;
   written = 0;
+  /** Write-backs added so far, and how many of them have ended (written or failed). */
+  queued = 0;
+  done = 0;
 
   constructor(private readonly deps: RefLaneDeps) {
     this.limit = pLimit(Math.max(1, deps.settings.propstreetConcurrency));
@@ -62,9 +67,12 @@ export class RefLane {
     for (const task of tasks) {
       const p: Promise<void> = this.limit(() => this.run(task)).finally(() => {
         this.running.delete(p);
+        this.done++;
         this.wake();
+        this.deps.onDone?.();
       });
       this.running.add(p);
+      this.queued++;
     }
   }
 

@@ -42,10 +42,15 @@ export interface RunDeps {
 }
 
 export interface RunProgress {
-  readonly phase: 'pull' | 'plan' | 'write' | 'done';
+  readonly phase: 'pull' | 'reconcile' | 'plan' | 'write' | 'refs' | 'done';
+  /** Records read so far; once the pull ends, the records staged (what the plan covers at most). */
   readonly pulled: number;
   readonly planned: number;
   readonly written: number;
+  /** Links checked by id against the CRM so far, of how many (while reconciling). */
+  readonly reconcile?: { readonly checked: number; readonly total: number };
+  /** Propstreet externalRef write-backs queued so far, and how many of them are done (written or failed). */
+  readonly refs?: { readonly queued: number; readonly done: number };
 }
 
 export interface RunOptions {
@@ -116,8 +121,20 @@ export async function runConnection(
   let pulled = { propstreet: 0, crm: 0 };
   let written = 0;
   let plannedCount = 0;
-  const progress = (phase: RunProgress['phase']) =>
-    options.onProgress?.({ phase, pulled: pulled.propstreet + pulled.crm, planned: plannedCount, written });
+  let pulledCount = 0;
+  let reconciling: RunProgress['reconcile'];
+  let phase: RunProgress['phase'] = 'pull';
+  const progress = (now: RunProgress['phase'] = phase) => {
+    phase = now;
+    options.onProgress?.({
+      phase,
+      pulled: pulledCount,
+      planned: plannedCount,
+      written,
+      ...(reconciling ? { reconcile: reconciling } : {}),
+      ...(refLane.queued > 0 ? { refs: { queued: refLane.queued, done: refLane.done } } : {}),
+    });
+  };
 
   const knownFailures = new Map<string, Failure>(
     (await store.listFailures(scope)).map((f) => [`${f.side}:${f.recordId}`, f]),
@@ -136,6 +153,7 @@ export async function runConnection(
     clock,
     fail: (side, recordId, error, now) =>
       nextFailure(settings, knownFailures, side, recordId, error, now, true),
+    onDone: () => progress(),
   });
   try {
     await preflight(deps, scope, { dryRun: options.dryRun, rebind: options.rebind === true, log });
@@ -161,10 +179,16 @@ export async function runConnection(
       options,
       invalid,
       revisit,
-      () => progress('pull'),
+      (step, records, reconcile) => {
+        pulledCount += records;
+        reconciling = reconcile;
+        progress(step);
+      },
     );
     if (collected.reconciled) notices.set('full-reconcile', collected.reconciled);
     pulled = { propstreet: staging.count('ps'), crm: staging.count('crm') };
+    pulledCount = pulled.propstreet + pulled.crm;
+    reconciling = undefined;
     if (collected.quarantine.length > 0 && !options.dryRun)
       await store.commit(scope, { upsertFailures: collected.quarantine });
 
@@ -263,6 +287,7 @@ export async function runConnection(
       if ((abort || refLane.abort) && !options.dryRun) break;
       await handle(await holdTakenEmails(await pairsForCrm(chunk, resolverDeps), resolverDeps));
     }
+    if (refLane.queued > refLane.done) progress('refs');
     await refLane.drain();
     failures.push(...refLane.failures);
     if (refLane.abort && !abort) abort = abortOf(refLane.abort);
@@ -359,6 +384,9 @@ function holdQuarantined(pair: PairState, failures: Map<string, Failure>): PairS
   };
 }
 
+/** Reports reading progress: records read by this step, and the reconcile's count while it runs. */
+type Tick = (phase: 'pull' | 'reconcile', records: number, reconcile?: RunProgress['reconcile']) => void;
+
 interface Collected {
   /** The CRM was read from the beginning (no checkpoint): every live record is staged. */
   crmFullRead: boolean;
@@ -380,7 +408,7 @@ async function collect(
   options: RunOptions,
   invalid: ConnectionResult['invalid'][number][],
   revisit: Revisit,
-  tick: () => void,
+  tick: Tick,
 ): Promise<Collected> {
   const { store, clock } = deps;
   const now = clock.now();
@@ -404,7 +432,7 @@ async function collect(
           firstFailedAt: now.toISOString(),
         });
     }
-    tick();
+    tick('pull', page.contacts.length);
   }
   // A timestamp from a skewed clock must not carry the checkpoint past "now".
   if (maxUpdated && Date.parse(maxUpdated) > now.getTime()) maxUpdated = now.toISOString();
@@ -418,7 +446,7 @@ async function collect(
   })) {
     staging.putCrm(page.records);
     crmCheckpoint = page.checkpoint;
-    tick();
+    tick('pull', page.records.length);
   }
   const reconciled = await reconcileIfStale(
     deps,
@@ -473,7 +501,7 @@ async function reconcileIfStale(
   hasCheckpoint: boolean,
   options: RunOptions,
   now: Date,
-  tick: () => void,
+  tick: Tick,
 ): Promise<Collected['reconciled']> {
   const why = reconcileReason({
     requested: options.reconcile === true,
@@ -484,9 +512,10 @@ async function reconcileIfStale(
   });
   if (!why) return undefined;
   const count = { checked: 0, missing: 0 };
+  const total = await deps.store.countLinks(scope);
   for await (const gone of missingLinkedRecords(deps.store, scope, deps.crm, now, count)) {
     staging.putCrm(gone);
-    tick();
+    tick('reconcile', gone.length, { checked: count.checked, total });
   }
   return {
     kind: 'full-reconcile',

@@ -98,8 +98,10 @@ export interface Notice {
 export interface RecordPlan {
   readonly propstreetId: string | null;
   readonly crmId: string | null;
-  /** Display name for reports. */
+  /** Display name for reports: the Propstreet contact's name when there is one. */
   readonly label: string;
+  /** The CRM record's current name, when it differs from `label` (renamed in the CRM). */
+  readonly crmLabel?: string;
   readonly action: RecordAction;
   readonly reason: string;
   /** How the pair was linked, when it was linked in this run. */

@@ -4,7 +4,7 @@
  * (the default is 2,000) and named steps the demo does not print. In process with a small
  * `--contacts`: the checked statements do not depend on the size.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,5 +40,9 @@ describe('README: the demo', () => {
     const quiet = /`(write calls in the quiet run: 0)`/.exec(demoSection)?.[1];
     expect(quiet).toBeDefined();
     expect(r.stdout).toContain(`${quiet}\n`);
+    // Log lines went to demo.log, not between the steps (regression: pino JSON lines did).
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/^\{"level":/m);
+    expect(existsSync(join(dir, 'demo.log'))).toBe(true);
+    expect(r.stdout).toContain('the log (demo.log)');
   }, 300_000);
 });

@@ -1,8 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: tenant files hold ${VAR} references
 /**
- * Secrets are resolved only where a command uses them. Regression: `status` and offline
- * `validate` refused to start while `${PROPSYNC_ACME_TOKEN}` was unset, though they call no
- * API; and `validate --check` exited 3 for an unreachable host where `run` exits 5.
+ * Secrets are resolved only where a command uses them. Regression: `status`, `conflicts`,
+ * `resolve`, `relink` and offline `validate` refused to start while `${PROPSYNC_ACME_TOKEN}`
+ * was unset, though they call no API; and `validate --check` exited 3 for an unreachable host where `run` exits 5.
  * In process (test/cli/run-in-process.ts): about what the CLI prints and returns.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -68,6 +68,58 @@ describe('secrets are needed only where they are used', () => {
     const r = await runInProcess(['status', file, '--json'], { env: UNSET });
     expect(r.code, r.stderr).toBe(0);
     expect(r.json<{ tenant: string }>().tenant).toBe('acme');
+  });
+
+  it('conflicts, resolve and relink work with the variables unset (they touch the state store only)', async () => {
+    const scope = { tenant: 'acme', connection: 'hubspot' };
+    const store = createSqliteStateStore({ path: join(dir, 'acme.db') });
+    await store.migrate();
+    await store.commit(scope, {
+      replaceConflicts: [
+        {
+          propstreetId: 'ps-7',
+          conflicts: [
+            {
+              propstreetId: 'ps-7',
+              crmId: '701',
+              field: 'jobTitle',
+              propstreet: 'CFO',
+              crm: 'CEO',
+              shadow: 'CTO',
+              since: '2026-12-01T00:00:00.000Z',
+            },
+          ],
+        },
+      ],
+      upsertTombstones: [
+        {
+          propstreetId: 'ps-8',
+          crmId: '801',
+          reason: 'deleted in HubSpot',
+          endedAt: '2026-12-01T00:00:00.000Z',
+          relinkedAt: null,
+        },
+      ],
+    });
+    await store.close();
+
+    const listed = await runInProcess(['conflicts', file, '--json'], { env: UNSET });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.json<{ conflicts: { id: string }[] }>().conflicts.map((c) => c.id)).toEqual([
+      'ps-7:jobTitle',
+    ]);
+
+    const resolved = await runInProcess(['resolve', file, 'ps-7:jobTitle', '--take', 'crm', '--json'], {
+      env: UNSET,
+    });
+    expect(resolved.code, resolved.stderr).toBe(0);
+    expect(resolved.json<{ conflict: { resolution: { take: string } } }>().conflict.resolution.take).toBe(
+      'crm',
+    );
+
+    const relinked = await runInProcess(['relink', file, 'ps-8', '--json'], { env: UNSET });
+    expect(relinked.code, relinked.stderr).toBe(0);
+    expect(relinked.json<{ relinked: { crmId: string }[] }>().relinked.map((r) => r.crmId)).toEqual(['801']);
   });
 
   it.each([[['validate', '--check']], [['run']], [['plan']]])(
