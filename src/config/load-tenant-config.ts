@@ -7,15 +7,14 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { PropsyncError, ValidationError } from '../core/errors.js';
 import { registerSecret } from '../core/redact.js';
-import { type ConfigProblem, configError, formatPath } from './config-problems.js';
+import { formatPath, parseYamlSource, zodProblems } from '../core/yaml-problems/index.js';
+import { type ConfigProblem, configError } from './config-problems.js';
 import { type EnvLookup, interpolate, loadEnv } from './env-interpolation.js';
 import { normalizeTenant } from './normalize-tenant.js';
 import { envRules, isRecord, isSecretPath, literalSecretProblems } from './secret-fields.js';
 import type { TenantConfig } from './tenant-config.js';
 import { tenantRuleProblems } from './tenant-rules.js';
 import { tenantFileSchema } from './tenant-schema.js';
-import { parseYamlSource } from './yaml-source.js';
-import { zodProblems } from './zod-problems.js';
 
 export interface LoadOptions {
   /** Environment to read `${VAR}` from; default process.env. */
@@ -57,7 +56,7 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
     );
   }
 
-  const source = parseYamlSource(text);
+  const source = parseYamlSource(text, { name: file, kind: 'config' });
   if (source.syntaxProblems.length > 0) throw configError(file, source.syntaxProblems);
 
   const env = await loadEnv({
@@ -88,7 +87,10 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
   // A value with a bad tag or a missing variable is explained; a schema complaint would be noise.
   const explained = new Set(problems.map((p) => formatPath(p.path)));
   if (!parsed.success) {
-    for (const p of zodProblems(parsed.error.issues, interpolated.value, tenantFileSchema, isSecretPath)) {
+    for (const p of zodProblems(parsed.error.issues, interpolated.value, {
+      schema: tenantFileSchema,
+      isSecret: isSecretPath,
+    })) {
       if (!explained.has(formatPath(p.path))) problems.push(p);
     }
   }
@@ -98,7 +100,7 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
   if (problems.length > 0 || !parsed.success) {
     throw configError(
       file,
-      problems.map((p) => source.locate(p, formatPath(p.path))),
+      problems.map((p) => source.locate(p)),
     );
   }
 

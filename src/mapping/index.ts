@@ -1,4 +1,6 @@
 /** The field mapping layer: mapping files, and canonical values to and from both sides. */
+
+export type { KeyPath, Position } from '../core/yaml-problems/index.js';
 export { type AllowedValues, fitToOptions } from './crm-options.js';
 export { type Access, crmProperties, fieldsFor } from './field-sets.js';
 export {
@@ -21,7 +23,6 @@ export {
   mappingOverridesSchema,
 } from './mapping-schema.js';
 export { normalise } from './normalise.js';
-export type { KeyPath, Position } from './problem-source.js';
 export {
   PROPSTREET_ACCESSORS,
   type PropstreetAccessor,

@@ -81,8 +81,3 @@ export interface Mapping {
   /** Where it came from, for messages: the file, plus the overrides' source when any. */
   readonly source: string;
 }
-
-export const ROOT_KEYS = Object.keys(mappingFileSchema.shape);
-export const FIELD_KEYS = Object.keys(fieldShape);
-export const PATCH_KEYS = FIELD_KEYS.filter((k) => k !== 'name');
-export const OVERRIDE_KEYS = Object.keys(mappingOverridesSchema.shape);
