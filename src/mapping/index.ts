@@ -1,5 +1,6 @@
 /** The field mapping layer: mapping files, and canonical values to and from both sides. */
 
+export type { CrmKind, FieldDirection } from '../core/vocabulary.js';
 export type { KeyPath, Position } from '../core/yaml-problems/index.js';
 export { type AllowedValues, fitToOptions } from './crm-options.js';
 export { type Access, crmProperties, fieldsFor } from './field-sets.js';
@@ -13,9 +14,6 @@ export {
 } from './from-canonical.js';
 export { loadMapping, loadMappingFromString, type OverridesInput } from './load-mapping.js';
 export {
-  type CrmKind,
-  DIRECTIONS,
-  type Direction,
   type FieldMapping,
   type Mapping,
   type MappingOverrides,

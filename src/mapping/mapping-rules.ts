@@ -3,9 +3,10 @@
  * into problems that each name the key to fix.
  */
 import { type CountryCode, getCountries } from 'libphonenumber-js';
+import type { CrmKind, FieldDirection } from '../core/vocabulary.js';
 import { describeValue, type SourcedProblem, where } from '../core/yaml-problems/index.js';
 import { type Draft, type DraftField, keyLocation, type Located } from './mapping-overrides.js';
-import type { CrmKind, Direction, FieldMapping } from './mapping-schema.js';
+import type { FieldMapping } from './mapping-schema.js';
 import { type PropstreetAccessor, READ_ONLY_ACCESSORS } from './propstreet-accessors.js';
 import { applyTransform, type Transform } from './transforms.js';
 
@@ -37,7 +38,7 @@ const RESERVED: Record<CrmKind, readonly string[]> = {
   ],
 };
 
-const WRITES_CRM: ReadonlySet<Direction> = new Set(['both', 'to-crm']);
+const WRITES_CRM: ReadonlySet<FieldDirection> = new Set(['both', 'to-crm']);
 
 export function defaultTransform(accessor: PropstreetAccessor | null): Transform {
   switch (accessor) {
@@ -55,7 +56,7 @@ export function defaultTransform(accessor: PropstreetAccessor | null): Transform
   }
 }
 
-function defaultDirection(accessor: PropstreetAccessor | null): Direction {
+function defaultDirection(accessor: PropstreetAccessor | null): FieldDirection {
   return accessor === null || READ_ONLY_ACCESSORS.has(accessor) ? 'to-crm' : 'both';
 }
 
