@@ -63,7 +63,7 @@ export type PropstreetAuth =
     };
 
 /** What every connection gains or changes in normalisation, whatever its CRM. */
-export interface ConnectionNormalized {
+interface ConnectionNormalized {
   /** Propstreet externalRefs namespace: the file's, or the connection name. */
   readonly namespace: string;
   /** Absolute path of the mapping file. */

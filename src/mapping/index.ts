@@ -1,6 +1,5 @@
 /** The field mapping layer: mapping files, and canonical values to and from both sides. */
 
-export type { CrmKind, FieldDirection } from '../core/vocabulary.js';
 export type { KeyPath, Position } from '../core/yaml-problems/index.js';
 export { type AllowedValues, fitToOptions } from './crm-options.js';
 export { type Access, crmProperties, fieldsFor } from './field-sets.js';

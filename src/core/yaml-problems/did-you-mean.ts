@@ -26,7 +26,7 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
 }
 
 /** Edits allowed for a typo of `word`: at most 2, at most a third of its length. */
-export function maxDistance(word: string): number {
+function maxDistance(word: string): number {
   return Math.min(2, Math.floor(word.length / 3));
 }
 

@@ -23,9 +23,7 @@ export interface Problem {
 }
 
 /** A problem whose place is already known, as `line:col` and a key text (YAML syntax errors). */
-export interface LocatedProblem {
-  readonly line: number;
-  readonly col: number;
+export interface LocatedProblem extends Position {
   /** A formatted key path, or `(syntax)`. */
   readonly key: string;
   readonly message: string;
