@@ -4,7 +4,7 @@
  * The problem shapes and the line format are the shared ones (src/core/yaml-problems).
  */
 import { ValidationError } from '../core/errors.js';
-import { redactText } from '../core/redact.js';
+import type { Redactor } from '../core/redact.js';
 import { formatLocated, type LocatedProblem, type Problem } from '../core/yaml-problems/index.js';
 
 export type { LocatedProblem, PathSegment } from '../core/yaml-problems/index.js';
@@ -12,14 +12,19 @@ export type { LocatedProblem, PathSegment } from '../core/yaml-problems/index.js
 /** A problem at a key path of the tenant file; `at: 'key'` points at the key itself. */
 export type ConfigProblem = Problem;
 
-export function configError(file: string, problems: readonly LocatedProblem[]): ValidationError {
+/** Messages are scrubbed: a problem may quote a value read from the environment. */
+export function configError(
+  file: string,
+  problems: readonly LocatedProblem[],
+  redactor: Redactor,
+): ValidationError {
   const sorted = [...problems].sort((a, b) => a.line - b.line || a.col - b.col || a.key.localeCompare(b.key));
-  const lines = sorted.map((p) => redactText(formatLocated(file, p)));
+  const lines = sorted.map((p) => redactor.redact(formatLocated(file, p)));
   // No prototype: a key named __proto__ in a hostile file must stay an ordinary key.
   const fieldErrors: Record<string, string[]> = Object.create(null);
   for (const p of sorted) {
     const list = fieldErrors[p.key] ?? [];
-    list.push(redactText(p.message));
+    list.push(redactor.redact(p.message));
     fieldErrors[p.key] = list;
   }
   return new ValidationError(lines.join('\n'), fieldErrors, { code: 'CONFIG_INVALID' });

@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { PropsyncError, ValidationError } from '../core/errors.js';
-import { registerSecret } from '../core/redact.js';
+import { processRedactor, type Redactor } from '../core/redact.js';
 import { formatPath, parseYamlSource, zodProblems } from '../core/yaml-problems/index.js';
 import { type ConfigProblem, configError } from './config-problems.js';
 import { type EnvLookup, interpolate, loadEnv } from './env-interpolation.js';
@@ -30,6 +30,14 @@ export interface LoadOptions {
    * reach an API client or a store: its unset secrets keep their `${VAR}` text.
    */
   readonly secrets?: 'all' | 'state' | 'none';
+  /**
+   * Where the secrets this load resolves are registered, and what scrubs its error messages:
+   * the one everything that prints or stores this config's output scrubs with. Default: the
+   * process's (processRedactor), which the API clients, the engine and the CLI's output still
+   * use directly; until they take a redactor too, pass another only for a config that goes
+   * nowhere else (tests, offline checks).
+   */
+  readonly redactor?: Redactor;
 }
 
 export async function loadTenantConfig(file: string, options: LoadOptions = {}): Promise<TenantConfig> {
@@ -56,8 +64,9 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
     );
   }
 
+  const redactor = options.redactor ?? processRedactor;
   const source = parseYamlSource(text, { name: file, kind: 'config' });
-  if (source.syntaxProblems.length > 0) throw configError(file, source.syntaxProblems);
+  if (source.syntaxProblems.length > 0) throw configError(file, source.syntaxProblems, redactor);
 
   const env = await loadEnv({
     configDir: dirname(absolute),
@@ -76,7 +85,7 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
   );
   // Before anything can print them (a problem below, a log line, a report), whole values too:
   // `postgres: "${PROPSYNC_ACME_DATABASE_URL}"` is a secret as a whole, not just its password.
-  for (const value of interpolated.secrets) registerSecret(value);
+  for (const value of interpolated.secrets) redactor.register(value);
   const parsed = tenantFileSchema.safeParse(interpolated.value);
 
   const problems: ConfigProblem[] = [
@@ -101,6 +110,7 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
     throw configError(
       file,
       problems.map((p) => source.locate(p)),
+      redactor,
     );
   }
 
@@ -112,7 +122,7 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
   const config = interpolated.unresolved
     ? { ...normalized, unresolvedSecrets: [...new Set(interpolated.unresolved)] }
     : normalized;
-  registerConfigSecrets(config);
+  registerConfigSecrets(config, redactor);
   return config;
 }
 
@@ -137,23 +147,24 @@ async function missingMappingProblems(data: unknown, configFile: string): Promis
   return problems;
 }
 
-export function registerConfigSecrets(config: TenantConfig): void {
+/** Every secret a loaded config holds, registered with `redactor`. */
+export function registerConfigSecrets(config: TenantConfig, redactor: Redactor): void {
   const auth = config.propstreet.auth;
-  registerSecret(auth.kind === 'token' ? auth.token : auth.clientSecret);
+  redactor.register(auth.kind === 'token' ? auth.token : auth.clientSecret);
   for (const c of config.connections) {
-    registerSecret(c.accessToken);
+    redactor.register(c.accessToken);
     if (c.type === 'hubspot') {
-      registerSecret(c.oauth?.clientSecret);
-      registerSecret(c.oauth?.refreshToken);
+      redactor.register(c.oauth?.clientSecret);
+      redactor.register(c.oauth?.refreshToken);
     } else {
-      registerSecret(c.refreshToken);
-      registerSecret(c.clientSecret);
+      redactor.register(c.refreshToken);
+      redactor.register(c.clientSecret);
     }
   }
   if (config.state.kind === 'postgres') {
     const password = postgresPassword(config.state.url);
-    registerSecret(password);
-    if (password) registerSecret(encodeURIComponent(password));
+    redactor.register(password);
+    if (password) redactor.register(encodeURIComponent(password));
   }
 }
 
