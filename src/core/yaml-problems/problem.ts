@@ -58,7 +58,8 @@ export function describeValue(value: unknown, secret = false): string {
     if (secret) return 'a hidden string';
     return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   }
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return secret ? `a hidden ${typeof value}` : String(value);
   if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
   if (value instanceof Uint8Array) return 'binary data';
   if (value instanceof Date) return 'a timestamp';

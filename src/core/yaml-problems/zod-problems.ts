@@ -40,11 +40,11 @@ export function zodProblems(issues: readonly Issue[], data: unknown, options: Zo
       continue;
     }
     const value = valueAt(data, path);
-    const got =
-      path.length === 0 && value == null
-        ? 'an empty file'
-        : describeValue(value, options.isSecret?.(path) ?? false);
-    problems.push({ path, message: `${expected(issue)}, got ${got}${quoteHint(issue, value)}` });
+    const secret = options.isSecret?.(path) ?? false;
+    const got = path.length === 0 && value == null ? 'an empty file' : describeValue(value, secret);
+    // A secret belongs in the environment, not in quotes: no hint that would suggest otherwise.
+    const hint = secret ? '' : quoteHint(issue, value);
+    problems.push({ path, message: `${expected(issue)}, got ${got}${hint}` });
   }
   return problems;
 }
