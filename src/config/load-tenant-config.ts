@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { PropsyncError, ValidationError } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
 import { processRedactor, type Redactor } from '../core/redact.js';
 import { formatPath, parseYamlSource, zodProblems } from '../core/yaml-problems/index.js';
 import { type ConfigProblem, configError } from './config-problems.js';
@@ -148,7 +148,7 @@ async function missingMappingProblems(data: unknown, configFile: string): Promis
 }
 
 /** Every secret a loaded config holds, registered with `redactor`. */
-export function registerConfigSecrets(config: TenantConfig, redactor: Redactor): void {
+function registerConfigSecrets(config: TenantConfig, redactor: Redactor): void {
   const auth = config.propstreet.auth;
   redactor.register(auth.kind === 'token' ? auth.token : auth.clientSecret);
   for (const c of config.connections) {
@@ -175,8 +175,4 @@ function postgresPassword(url: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function isConfigError(e: unknown): e is ValidationError {
-  return e instanceof PropsyncError && e.code === 'CONFIG_INVALID';
 }

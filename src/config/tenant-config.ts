@@ -45,8 +45,6 @@ export interface TenantConfig extends Loaded<Pick<TenantFile, 'tenant' | 'schedu
   readonly unresolvedSecrets?: readonly string[];
 }
 
-export type LogLevel = TenantFile['log']['level'];
-
 export interface PropstreetConfig extends Loaded<Pick<PropstreetFile, 'baseUrl' | 'requestsPerMinute'>> {
   readonly auth: PropstreetAuth;
 }
@@ -90,7 +88,6 @@ export interface SalesforceConnectionConfig
     ConnectionNormalized {}
 
 export type ConnectionConfig = HubspotConnectionConfig | SalesforceConnectionConfig;
-export type CrmType = ConnectionConfig['type'];
 
 export type StateConfig =
   | { readonly kind: 'sqlite'; readonly path: string }

@@ -206,12 +206,9 @@ export const salesforceConnectionSchema = z
   })
   .meta({ description: 'A Salesforce org.' });
 
-export const connectionSchema = z.discriminatedUnion('type', [
-  hubspotConnectionSchema,
-  salesforceConnectionSchema,
-]);
+const connectionSchema = z.discriminatedUnion('type', [hubspotConnectionSchema, salesforceConnectionSchema]);
 
-export const stateSchema = z
+const stateSchema = z
   .strictObject({
     sqlite: text('SQLite file, relative to this config file.').optional(),
     postgres: text(`PostgreSQL URL; its password must come from \${VARIABLE}.`).optional(),
@@ -223,7 +220,7 @@ export const stateSchema = z
   })
   .meta({ description: 'Exactly one of sqlite or postgres. PROPSYNC_DATABASE_URL overrides it.' });
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const tenantFileSchema = z
   .strictObject({
@@ -255,7 +252,7 @@ export const tenantFileSchema = z
   });
 
 /** Why croner rejects a pattern, or undefined when it is valid. */
-export function cronProblem(pattern: string): string | undefined {
+function cronProblem(pattern: string): string | undefined {
   try {
     new Cron(pattern, { paused: true }).stop();
     return undefined;
@@ -265,4 +262,3 @@ export function cronProblem(pattern: string): string | undefined {
 }
 
 export type TenantFile = z.output<typeof tenantFileSchema>;
-export type TenantFileInput = z.input<typeof tenantFileSchema>;

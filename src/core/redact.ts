@@ -99,9 +99,9 @@ export class Redactor {
  * `redactText`; to take `RunDeps.redactor`), the API clients and token sources (src/crm,
  * src/propstreet, core/access-token.ts, core/secret-box.ts, app/salesforce-session.ts), and
  * the CLI's and reports' output (src/cli print-json.ts and failure.ts, src/report
- * report-model.ts). It is also the default of every
- * `redactor` option, so until those take theirs, everything shares this one instance and sees
- * every secret. Remove it when the last of them takes a `Redactor`.
+ * report-model.ts). It is also the default of every `redactor` option, so until those take
+ * theirs, everything shares this one instance and sees every secret. Remove it when the last
+ * of them takes a `Redactor`.
  */
 export const processRedactor = new Redactor();
 
@@ -120,7 +120,7 @@ export function redactDeep<T>(value: T): T {
   return processRedactor.redactDeep(value);
 }
 
-export const SECRET_KEY = /token|secret|password|authorization|apikey|api_key|clientsecret/i;
+const SECRET_KEY = /token|secret|password|authorization|apikey|api_key|clientsecret/i;
 
 /** A pattern for `secret` verbatim, URL-encoded (once or twice) or JSON-escaped, per character. */
 function anyEncoding(secret: string): string {

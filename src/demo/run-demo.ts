@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startSandbox } from '../../test/fakes/sandbox/sandbox.js';
+import { startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { syncTenant, type TenantRun } from '../app/sync-tenant.js';
 import { loadTenantConfig } from '../config/index.js';
 import { createLogger } from '../core/logger.js';

@@ -40,7 +40,7 @@ const RESERVED: Record<CrmKind, readonly string[]> = {
 
 const WRITES_CRM: ReadonlySet<FieldDirection> = new Set(['both', 'to-crm']);
 
-export function defaultTransform(accessor: PropstreetAccessor | null): Transform {
+function defaultTransform(accessor: PropstreetAccessor | null): Transform {
   switch (accessor) {
     case 'email':
       return 'email';

@@ -31,9 +31,7 @@ const fieldShape = {
 
 export const fieldEntrySchema = z.strictObject(fieldShape);
 /** A change to a field of the base file: any key but `name`, which selects it. */
-export const fieldPatchSchema = z
-  .strictObject({ ...fieldShape, crm: z.string().optional() })
-  .omit({ name: true });
+const fieldPatchSchema = z.strictObject({ ...fieldShape, crm: z.string().optional() }).omit({ name: true });
 
 export const mappingFileSchema = z.strictObject({
   crm: crmKindSchema,
@@ -51,7 +49,6 @@ export const mappingOverridesSchema = z.strictObject({
 });
 
 export type FieldEntry = z.output<typeof fieldEntrySchema>;
-export type FieldPatch = z.output<typeof fieldPatchSchema>;
 export type MappingFile = z.output<typeof mappingFileSchema>;
 export type MappingOverrides = z.input<typeof mappingOverridesSchema>;
 

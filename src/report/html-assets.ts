@@ -259,7 +259,7 @@ export const REPORT_SCRIPT = `
 })();
 `;
 
-export function cspHash(source: string): string {
+function cspHash(source: string): string {
   return `'sha256-${createHash('sha256').update(source, 'utf8').digest('base64')}'`;
 }
 

@@ -224,7 +224,7 @@ function conflict(
  * JSON for a `<script type="application/json">` block: `<` as `\u003c`, so no value can
  * write `</script>` or `<!--`; control characters made visible as in the rest of the page.
  */
-export function embedData(data: ReportData): string {
+function embedData(data: ReportData): string {
   return JSON.stringify(mapStrings(data, visibleControlsKeepingLayout)).replace(/</g, '\\u003c');
 }
 

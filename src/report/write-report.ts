@@ -33,7 +33,7 @@ export function reportFormatFor(path: string): ReportFormat {
   return format;
 }
 
-export function renderReport(report: PlanReport, format: ReportFormat): string {
+function renderReport(report: PlanReport, format: ReportFormat): string {
   switch (format) {
     case 'html':
       return renderHtml(report);

@@ -7,13 +7,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { ConnectionResult } from '../../src/engine/types.js';
 import {
   type Sandbox,
   type SandboxOptions,
   startSandbox,
   type TenantOptions,
-} from '../fakes/sandbox/sandbox.js';
+} from '../../fakes/sandbox/sandbox.js';
+import type { ConnectionResult } from '../../src/engine/types.js';
 import { type CliOptions, type CliResult, cliTranscript, runCli } from './run-cli.js';
 
 const RATE_PER_MINUTE = 6000;

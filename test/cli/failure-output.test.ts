@@ -14,9 +14,9 @@ import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { describeFailure, printFailure } from '../../src/cli/failure.js';
 import { createSqliteStateStore } from '../../src/state/index.js';
-import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
 import { type InProcessResult, runInProcess } from './run-in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'propsync-failures-'));

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
+import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { type InProcessResult, runInProcess } from './run-in-process.js';
 
 const NAME = `Huge${'e'.repeat(300_000)}`;

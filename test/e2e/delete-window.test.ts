@@ -7,9 +7,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../fakes/sandbox/sandbox.js';
+import type { RequestLogEntry } from '../../fakes/shared/http-fake.js';
 import { REPO_ROOT } from '../cli/run-cli.js';
-import type { Sandbox } from '../fakes/sandbox/sandbox.js';
-import type { RequestLogEntry } from '../fakes/shared/http-fake.js';
 import { type E2E, seedPropstreet, startE2E, writes } from './support.js';
 
 /** `propsync run <file>` as a child process, SIGKILLed once the Salesforce fake answers a DELETE. */

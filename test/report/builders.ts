@@ -4,7 +4,7 @@ import type { ConnectionResult, PlanCounts, RecordPlan } from '../../src/engine/
 import type { ConnectionPlanReport, PlanReport } from '../../src/report/report-model.js';
 
 export const HOSTILE_SCRIPT = '<script>window.__pwned = true</script>';
-export const HOSTILE_IMG = '"><img src=x onerror="window.__pwned=true">';
+const HOSTILE_IMG = '"><img src=x onerror="window.__pwned=true">';
 
 export function counts(overrides: Partial<PlanCounts> = {}): PlanCounts {
   return { ...emptyCounts(), ...overrides };

@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import type { ConnectionResult } from '../../src/engine/types.js';
 import { type CliResult, runCli } from '../cli/run-cli.js';
 import { seedHubSpot, seedPropstreet } from '../e2e/support.js';
-import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
 
 interface Tenant {
   readonly name: string;

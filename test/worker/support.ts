@@ -13,11 +13,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { vi } from 'vitest';
+import { person } from '../../fakes/sandbox/people.js';
+import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { main } from '../../src/cli/program.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { createPostgresStateStore, type StateStore } from '../../src/state/index.js';
-import { person } from '../fakes/sandbox/people.js';
-import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
 import { dropSchema, TEST_DATABASE_URL, testSchemaName } from '../state/pg-test-db.js';
 
 export { TEST_DATABASE_URL, testSchemaName };

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { errorBody, rateLimitBody } from '../../../fakes/hubspot/fake-errors.js';
+import { type HubSpotFake, startHubSpotFake } from '../../../fakes/hubspot/hubspot-fake.js';
 import type { Clock } from '../../../src/core/clock.js';
 import { createHubSpotAdapter, type HubSpotLimits } from '../../../src/crm/hubspot/hubspot-adapter.js';
 import type { CrmAdapter } from '../../../src/crm/port.js';
-import { errorBody, rateLimitBody } from '../../fakes/hubspot/fake-errors.js';
-import { type HubSpotFake, startHubSpotFake } from '../../fakes/hubspot/hubspot-fake.js';
 import { FAST, KEY, MAPPED } from './hubspot-harness.js';
 
 const QUICK_RETRY = { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 20, maxServerWaitMs: 60_000 };

@@ -5,7 +5,7 @@
 import { Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type HubSpotFake, startHubSpotFake } from './hubspot-fake.js';
+import { type HubSpotFake, startHubSpotFake } from '../../../fakes/hubspot/hubspot-fake.js';
 
 const AUTH = { authorization: 'Bearer pat-test-0001', 'content-type': 'application/json' };
 

@@ -7,8 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { RequestLogEntry } from '../../../fakes/shared/http-fake.js';
 import { REPO_ROOT } from '../../cli/run-cli.js';
-import type { RequestLogEntry } from '../../fakes/shared/http-fake.js';
 import { childEnv, type World } from './world.js';
 
 export type KillAt = { readonly afterWrites: number } | { readonly afterMs: number };

@@ -13,7 +13,7 @@ import type { ContactStore, StoredContact } from './contact-store.js';
 import { badRequest } from './fake-errors.js';
 import { isRecord, publicObject } from './wire.js';
 
-export const SEARCH_CAP = 10_000;
+const SEARCH_CAP = 10_000;
 const MAX_FILTERS_PER_GROUP = 10;
 const MAX_FILTERS = 25;
 const OPERATORS = new Set([

@@ -59,7 +59,7 @@ function toMs(v: number | string): number {
   return typeof v === 'number' ? v : Date.parse(v);
 }
 
-export const ARCHIVE_RETENTION_MS = 90 * 24 * 3600_000;
+const ARCHIVE_RETENTION_MS = 90 * 24 * 3600_000;
 
 export class ContactStore {
   readonly contacts = new Map<string, StoredContact>();

@@ -6,7 +6,7 @@
  */
 import type { ContactRow } from './soql-eval.js';
 
-export const RECYCLE_BIN_MS = 15 * 24 * 3600_000;
+const RECYCLE_BIN_MS = 15 * 24 * 3600_000;
 
 export function isPurged(row: ContactRow, nowMs: number): boolean {
   return (

@@ -72,7 +72,7 @@ process.stdout.write(
     `Propstreet  ${sb.propstreet.url}  (Authorization: Bearer ${sb.tokens.propstreet}; ${n} contacts)`,
     `HubSpot     ${sb.hubspot?.url}  (any bearer token)`,
     `Salesforce  ${sb.salesforce?.url}  (Authorization: Bearer ${sb.tokens.salesforce})`,
-    `Control APIs: <url>/__control/… (see test/fakes/*/README.md)`,
+    `Control APIs: <url>/__control/… (see fakes/*/README.md)`,
     `Tenant file: ${file}   e.g. npx propsync plan ${file}`,
     'Ctrl-C to stop.',
     '',

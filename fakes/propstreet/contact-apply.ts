@@ -37,7 +37,7 @@ export const EMPTY_DATA: ContactData = {
   externalRefs: [],
 };
 
-export function normalizePhone(input: string): string {
+function normalizePhone(input: string): string {
   // Already E.164: parsing cannot change it (valid stays, invalid is kept as sent).
   if (/^\+[1-9]\d{6,14}$/.test(input)) return input;
   const parsed = parsePhoneNumberFromString(input);

@@ -63,7 +63,7 @@ export function optionsOf(values: readonly (readonly [value: string, label: stri
  * `en`, `en-us`, `pt-br`). The full list is not published as data, so this subset is a guess
  * in its extent, not in its form.
  */
-export const HS_LANGUAGE_OPTIONS = optionsOf([
+const HS_LANGUAGE_OPTIONS = optionsOf([
   ['da', 'Danish'],
   ['de', 'German'],
   ['en', 'English'],

@@ -14,12 +14,12 @@ export interface Stamp {
 
 const ISO = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
-export function formatStamp(s: Stamp): string {
+function formatStamp(s: Stamp): string {
   return `${new Date(s.ms).toISOString().slice(0, 23)}${String(s.sub).padStart(4, '0')}Z`;
 }
 
 /** Any ISO-8601 date-time (offset optional, meaning UTC) to a stamp; null when not a date. */
-export function parseStamp(input: string): Stamp | null {
+function parseStamp(input: string): Stamp | null {
   const m = ISO.exec(input.trim());
   if (!m) return null;
   const [, date, time = '00:00:00', frac = '', offset = 'Z'] = m;

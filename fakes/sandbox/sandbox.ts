@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { tenantVariablePrefix } from '../../../src/config/secret-fields.js';
+import { tenantVariablePrefix } from '../../src/config/secret-fields.js';
 import { type HubSpotFake, startHubSpotFake } from '../hubspot/hubspot-fake.js';
 import { PROPSTREET_FAKE_CLIENT, type PropstreetFake, startPropstreetFake } from '../propstreet/server.js';
 import {

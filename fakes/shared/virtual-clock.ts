@@ -3,7 +3,7 @@
  * clock, and a test moves it on with `advance`. Give the fakes `() => clock.ms` as their token
  * (and rate-window) time source so that token lifetimes run on the same clock as the client.
  */
-import type { Clock } from '../../../src/core/clock.js';
+import type { Clock } from '../../src/core/clock.js';
 
 export class VirtualClock implements Clock {
   private t: number;

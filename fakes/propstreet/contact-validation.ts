@@ -30,7 +30,7 @@ const ALL_MEMBERS = [
   'externalRefs',
 ] as const;
 const without = (...drop: string[]) => new Set<string>(ALL_MEMBERS.filter((m) => !drop.includes(m)));
-export const REQUEST_MEMBERS: Record<WriteMode, ReadonlySet<string>> = {
+const REQUEST_MEMBERS: Record<WriteMode, ReadonlySet<string>> = {
   create: without(),
   patch: without('emails', 'phones'),
   upsert: without('externalRefs', 'linkedInUrl'),
@@ -53,8 +53,8 @@ const LIMITS: Record<WriteMode, Limits> = {
   ui: { name: 255, email: 255, phone: 50 },
 };
 
-export const MAX_TAGS = 100;
-export const MAX_REFS = 50;
+const MAX_TAGS = 100;
+const MAX_REFS = 50;
 
 type Result = { ok: true; write: ValidWrite } | { ok: false; errors: FieldErrors };
 

@@ -65,7 +65,7 @@ export interface HubSpotFakeControl {
   oauth(): FakeOAuth;
 }
 
-export function dumpContact(c: StoredContact): DumpedContact {
+function dumpContact(c: StoredContact): DumpedContact {
   return {
     id: c.id,
     properties: { ...c.props },

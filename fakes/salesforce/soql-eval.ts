@@ -114,7 +114,7 @@ function literalValue(lit: Literal): FieldValue {
 }
 
 /** Total order on field values of one field: negative, zero or positive. */
-export function compareValues(def: FieldDef, a: FieldValue, b: FieldValue): number {
+function compareValues(def: FieldDef, a: FieldValue, b: FieldValue): number {
   if (a === b) return 0;
   if (a === null) return -1;
   if (b === null) return 1;

@@ -20,7 +20,7 @@ export interface FakeOAuthApp {
   readonly refreshToken: string;
 }
 
-export const HUBSPOT_FAKE_OAUTH_APP: FakeOAuthApp = {
+const HUBSPOT_FAKE_OAUTH_APP: FakeOAuthApp = {
   clientId: 'hs-fake-client-0000-1111-2222',
   clientSecret: 'hs-fake-client-secret-0123456789',
   refreshToken: 'na1-fake-refresh-0123-4567-89ab',

@@ -14,7 +14,7 @@ import type { RecordError } from './contact-rules.js';
 import type { ContactRow } from './soql-eval.js';
 
 /** The fields whose change makes the rule run again on an edit. */
-export const MATCH_FIELDS = ['FirstName', 'LastName', 'Email'] as const;
+const MATCH_FIELDS = ['FirstName', 'LastName', 'Email'] as const;
 
 const RULE = 'Standard_Contact_Duplicate_Rule';
 const MATCH_RULE = 'Standard_Contact_Match_Rule_v1_1';
@@ -45,7 +45,7 @@ export function firstNamesMatch(a: unknown, b: unknown): boolean {
 }
 
 /** Jaro-Winkler similarity in [0, 1] (prefix scale 0.1, up to 4 characters). */
-export function jaroWinkler(a: string, b: string): number {
+function jaroWinkler(a: string, b: string): number {
   if (a === b) return 1;
   const window = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
   const aHit = new Array<boolean>(a.length).fill(false);

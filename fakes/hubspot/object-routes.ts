@@ -17,7 +17,7 @@ function fromCursor(after: string): number | undefined {
   return text.startsWith('c:') ? Number(text.slice(2)) : undefined;
 }
 
-export function conflictResponse(p: WriteProblem): FakeResponse {
+function conflictResponse(p: WriteProblem): FakeResponse {
   if (p.kind === 'invalid') return propertyValidationError(p.issues);
   if (p.kind === 'duplicate-email')
     return errorResponse(409, 'CONFLICT', `Contact already exists. Existing ID: ${p.existingId}`);

@@ -46,7 +46,7 @@ function etagOf(rv: number): string {
 
 const opaque = (etag: string) => etag.trim().replace(/^W\//, '');
 
-export function etagMatches(ifMatch: string, etag: string): boolean {
+function etagMatches(ifMatch: string, etag: string): boolean {
   return ifMatch
     .split(',')
     .map((t) => t.trim())
