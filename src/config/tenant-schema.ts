@@ -6,6 +6,16 @@
  */
 import { Cron } from 'croner';
 import { z } from 'zod';
+import {
+  type CrmKind,
+  conflictPolicySchema,
+  crmDeletePolicySchema,
+  deleteAgainstEditPolicySchema,
+  directionSchema,
+  duplicateRuleModeSchema,
+  matchRuleSchema,
+  propstreetDeletePolicySchema,
+} from '../core/vocabulary.js';
 import { DURATION } from './duration.js';
 
 const SLUG = /^[a-z0-9-]+$/;
@@ -67,7 +77,7 @@ const text = (description: string) =>
     .min(1, { error: 'expected a non-empty string' })
     .meta({ description });
 
-const propstreetSchema = z
+export const propstreetSchema = z
   .strictObject({
     baseUrl: httpUrl('Propstreet API origin.').default('https://app.propstreet.com'),
     token: secret('Bearer token (personal access or bot token).').optional(),
@@ -81,22 +91,15 @@ const propstreetSchema = z
   })
   .meta({ description: 'Propstreet API access: token, or clientId + clientSecret.' });
 
-const DIRECTIONS = ['bidirectional', 'to-crm', 'from-crm'] as const;
-const CONFLICT_POLICIES = ['propstreet-wins', 'crm-wins', 'newest-wins', 'manual'] as const;
-const MATCH_RULES = ['externalRef', 'key', 'email'] as const;
-const DUPLICATE_RULE_MODES = ['allow', 'respect'] as const;
-
 const deletesSchema = z
   .strictObject({
-    fromPropstreet: z
-      .enum(['archive', 'delete', 'unlink', 'ignore'])
+    fromPropstreet: propstreetDeletePolicySchema
       .default('archive')
       .meta({ description: 'What a Propstreet delete does to the linked CRM record.' }),
-    fromCrm: z
-      .enum(['delete', 'unlink', 'ignore'])
+    fromCrm: crmDeletePolicySchema
       .default('unlink')
       .meta({ description: 'What a CRM delete does to the linked Propstreet contact.' }),
-    againstEdit: z.enum(['keep-edited', 'delete']).default('keep-edited').meta({
+    againstEdit: deleteAgainstEditPolicySchema.default('keep-edited').meta({
       description:
         'A delete on one side when the other side edited the record since the last sync: keep-edited unlinks and keeps the edited record, delete deletes it anyway. Reported as a conflict either way.',
     }),
@@ -128,13 +131,12 @@ const connectionCommon = {
     .record(z.string(), z.unknown())
     .optional()
     .meta({ description: 'Changes to the mapping (fields/add/remove), checked by the mapping loader.' }),
-  direction: z.enum(DIRECTIONS).default('bidirectional').meta({ description: 'Which way changes flow.' }),
-  conflictPolicy: z
-    .enum(CONFLICT_POLICIES)
+  direction: directionSchema.default('bidirectional').meta({ description: 'Which way changes flow.' }),
+  conflictPolicy: conflictPolicySchema
     .default('newest-wins')
     .meta({ description: 'Who wins when a field changed on both sides.' }),
   match: z
-    .array(z.enum(MATCH_RULES))
+    .array(matchRuleSchema)
     .min(1, { error: 'expected at least one match rule' })
     .default(['externalRef', 'key'])
     .meta({ description: 'How unlinked records are paired, in order. email is opt-in.' }),
@@ -152,9 +154,9 @@ const connectionCommon = {
   retryBaseSeconds: count(0, 'First retry delay for a failed record; doubles per attempt.').default(60),
 };
 
-const hubspotConnectionSchema = z
+export const hubspotConnectionSchema = z
   .strictObject({
-    type: z.literal('hubspot'),
+    type: z.literal('hubspot' satisfies CrmKind),
     ...connectionCommon,
     baseUrl: httpUrl('HubSpot API origin.').default('https://api.hubapi.com'),
     accessToken: secret(
@@ -178,9 +180,9 @@ const hubspotConnectionSchema = z
       'A HubSpot portal: accessToken (private app), or clientId + clientSecret + refreshToken (OAuth app).',
   });
 
-const salesforceConnectionSchema = z
+export const salesforceConnectionSchema = z
   .strictObject({
-    type: z.literal('salesforce'),
+    type: z.literal('salesforce' satisfies CrmKind),
     ...connectionCommon,
     instanceUrl: httpUrl('Org URL, e.g. https://acme.my.salesforce.com.'),
     accessToken: secret('OAuth access token.'),
@@ -197,7 +199,7 @@ const salesforceConnectionSchema = z
       'Propstreet_Id__c',
     ),
     dailyBudgetShare: share('Share of the org’s daily API limit this connector may use.').default(0.8),
-    duplicateRules: z.enum(DUPLICATE_RULE_MODES).default('allow').meta({
+    duplicateRules: duplicateRuleModeSchema.default('allow').meta({
       description:
         'Salesforce duplicate rules with an alert: allow = save past them (Sforce-Duplicate-Rule-Header: allowSave=true); respect = a matched record fails with DUPLICATES_DETECTED.',
     }),
@@ -218,7 +220,7 @@ const stateSchema = z
   })
   .meta({ description: 'Exactly one of sqlite or postgres. PROPSYNC_DATABASE_URL overrides it.' });
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const tenantFileSchema = z
   .strictObject({
