@@ -4,7 +4,7 @@
  */
 import { Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type HubSpotFake, startHubSpotFake } from './hubspot-fake.js';
 
 const AUTH = { authorization: 'Bearer pat-test-0001', 'content-type': 'application/json' };
@@ -386,8 +386,7 @@ describe('HubSpot fake', () => {
           ).json()) as { total: number }
         ).total;
       expect(await total()).toBe(0);
-      await new Promise((r) => setTimeout(r, 200));
-      expect(await total()).toBe(1);
+      await vi.waitFor(async () => expect(await total()).toBe(1), { timeout: 30_000, interval: 20 });
     } finally {
       await slow.close();
     }
