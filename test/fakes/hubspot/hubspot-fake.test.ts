@@ -5,6 +5,7 @@
 import { Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { clockPast } from '../../support/clock-past.js';
 import { type HubSpotFake, startHubSpotFake } from './hubspot-fake.js';
 
 const AUTH = { authorization: 'Bearer pat-test-0001', 'content-type': 'application/json' };
@@ -336,7 +337,7 @@ describe('HubSpot fake', () => {
     const [id] = fake.control.seed([{ properties: { email: 'clock@f.example.com' } }]);
     const at = () => fake.control.get(id ?? '')?.properties.lastmodifieddate;
     const first = at();
-    await new Promise((r) => setTimeout(r, 3));
+    await clockPast(Date.parse(first ?? ''));
     fake.control.editAsUser(id ?? '', { firstname: 'B' });
     expect(Date.parse(at() ?? '')).toBeGreaterThan(Date.parse(first ?? ''));
     fake.control.setClock('2024-05-05T05:05:05.555Z');
