@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
-import { REPO_ROOT } from './run-cli.js';
-import { runInProcess } from './run-in-process.js';
+import { REPO_ROOT, runCli } from './run-cli.js';
 
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 /** The README's paragraph and list about the demo, up to the next script it describes. */
@@ -31,7 +30,7 @@ describe('README: the demo', () => {
   });
 
   it('lists the steps the demo prints, in order, and the quiet run writes nothing', async () => {
-    const r = await runInProcess(['demo', '--contacts', '40', '--dir', dir]);
+    const r = await runCli(['demo', '--contacts', '40', '--dir', dir]);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     const printed = [...r.stdout.matchAll(/^== (\d+)\. (.+) ==$/gm)].map((m) => `${m[1]}. ${m[2]}`);
     const documented = [...demoSection.matchAll(/^(\d+)\. \*\*(.+?)\*\*/gm)].map((m) => `${m[1]}. ${m[2]}`);

@@ -1,7 +1,7 @@
 /**
  * `plan --report x.json` writes the report as the plan runs, and `plan` prints its terminal
  * list from a digest (the first 200 records, summaries over all): neither holds the plan
- * whole. In process (test/cli/run-in-process.ts), against the HTTP fakes.
+ * whole. In process (test/cli/run-cli.ts), against the HTTP fakes.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import type { ConnectionResult } from '../../src/engine/types.js';
 import type { PlanReport } from '../../src/report/report-model.js';
-import { runInProcess } from './run-in-process.js';
+import { runCli } from './run-cli.js';
 
 const CONTACTS = 230;
 const dir = mkdtempSync(join(tmpdir(), 'propsync-streamed-'));
@@ -36,7 +36,7 @@ afterAll(async () => {
 describe('reports of a plan larger than the terminal lists', () => {
   it('plan --report x.json: every record, then the result the run returned, in the documented shape', async () => {
     const path = join(dir, 'plan.json');
-    const plan = await runInProcess(['plan', file, '--json', '--report', path], { env: sb.env });
+    const plan = await runCli(['plan', file, '--json', '--report', path], { env: sb.env });
     expect(plan.code, plan.stderr).toBe(0);
     const printed = plan.json<{ tenants: { connections: ConnectionResult[] }[] }>().tenants[0]?.connections;
     const text = readFileSync(path, 'utf8');
@@ -52,7 +52,7 @@ describe('reports of a plan larger than the terminal lists', () => {
   });
 
   it('plan (terminal): the first 200 records, the rest counted, summaries over all', async () => {
-    const plan = await runInProcess(['plan', file], { env: sb.env });
+    const plan = await runCli(['plan', file], { env: sb.env });
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain(`Records by reason: new in Propstreet: ${CONTACTS} records`);
     expect(plan.stdout).toContain(
@@ -63,7 +63,7 @@ describe('reports of a plan larger than the terminal lists', () => {
 
   it('plan --report x.md: the same cap and totals', async () => {
     const path = join(dir, 'plan.md');
-    const plan = await runInProcess(['plan', file, '--report', path], { env: sb.env });
+    const plan = await runCli(['plan', file, '--report', path], { env: sb.env });
     expect(plan.code, plan.stderr).toBe(0);
     const md = readFileSync(path, 'utf8');
     expect(md).toContain(`### Records (${CONTACTS} shown, 0 unchanged)`);
@@ -71,7 +71,7 @@ describe('reports of a plan larger than the terminal lists', () => {
   });
 
   it('a report with an unknown extension is refused before the run', async () => {
-    const plan = await runInProcess(['plan', file, '--report', join(dir, 'plan.pdf')], { env: sb.env });
+    const plan = await runCli(['plan', file, '--report', join(dir, 'plan.pdf')], { env: sb.env });
     expect(plan.code).toBe(2);
     expect(plan.stderr).toContain('expected a file ending in .html, .md, .json or .txt');
     expect(plan.stdout).toBe('');

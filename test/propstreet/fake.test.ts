@@ -164,20 +164,13 @@ describe('control over HTTP', () => {
 
 describe('scale', () => {
   it('seeds 100k contacts and pages through them at 500 a page', async () => {
-    let t = performance.now();
     fake.generate(100_000, { tieGroup: 100, deletedEvery: 50 });
-    const seedMs = performance.now() - t;
     fake.setRateLimit(1_000_000);
     const client = clientFor(fake);
     try {
-      t = performance.now();
       let n = 0;
       for await (const page of client.listContacts({ includeDeleted: true })) n += page.contacts.length;
-      const listMs = performance.now() - t;
       expect(n).toBe(100_000);
-      console.info(
-        `fake: seed 100k ${Math.round(seedMs)} ms; client walk 200 pages ${Math.round(listMs)} ms`,
-      );
     } finally {
       await client.close();
     }

@@ -1,5 +1,5 @@
 /** Faults on the wire: what is retried, what is not, and how waits follow the server. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
 import { PropsyncError, RateLimitedError } from '../../src/core/errors.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
@@ -88,11 +88,17 @@ describe('idempotent calls recover from transient faults', () => {
 
 describe('the caller can abort', () => {
   it('a walk aborted while a request hangs ends with the abort reason, not retried', async () => {
-    await fresh({ timeoutMs: 10_000 });
+    // The request hangs until the walk is aborted: the client's own timeout must not come first.
+    await fresh({ timeoutMs: 120_000 });
     fake.http.faults.add({ kind: 'timeout', method: 'GET', path: CONTACTS, times: 1 });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('stop')), 50);
-    const e = await caught(() => collect(client.listContacts({ signal: controller.signal })));
+    const walk = caught(() => collect(client.listContacts({ signal: controller.signal })));
+    await vi.waitFor(() => expect(fake.http.requests.some((r) => r.fault === 'timeout')).toBe(true), {
+      timeout: 60_000,
+      interval: 10,
+    });
+    controller.abort(new Error('stop'));
+    const e = await walk;
     expect((e as Error).message).toBe('stop');
     expect(client.usage().calls.read).toBe(1);
   });
