@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // Every core, not the default cores − 1 (one file at a time on a 2-core machine): many files
+    // spend their time waiting on child processes, rate-limit pacing and PostgreSQL.
+    maxWorkers: '100%',
   },
 });

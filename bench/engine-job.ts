@@ -20,7 +20,7 @@ const NAMESPACE = 'hubspot';
 const KEY = 'propstreet_id';
 
 /** The tenant defaults (src/config/tenant-schema.ts) for a HubSpot connection. */
-export function engineSettings(): SyncSettings {
+function engineSettings(): SyncSettings {
   return {
     tenant: 'bench',
     connection: 'hubspot',

@@ -3,8 +3,8 @@
  * included), sorted into the kinds the optimum is stated in; `429:<kind>` counts the
  * rate-limited answers among a kind's calls.
  */
-import type { Sandbox } from '../test/fakes/sandbox/sandbox.js';
-import type { RequestLogEntry } from '../test/fakes/shared/http-fake.js';
+import type { Sandbox } from '../fakes/sandbox/sandbox.js';
+import type { RequestLogEntry } from '../fakes/shared/http-fake.js';
 import type { ApiCalls, CallCounts } from './model.js';
 
 export type NetworkApi = 'propstreet' | 'hubspot' | 'salesforce';

@@ -118,17 +118,6 @@ export function inMemoryPropstreet(w: InMemoryWorld, namespace: string): Propstr
       const i = w.indexOf(id, 'ps-');
       return i >= 0 && w.psExists[i] ? contact(i) : null;
     },
-    async getByExternalRef(namespace_, externalId) {
-      bump(calls, 'read');
-      const i = w.indexOf(externalId, 'crm-');
-      return namespace_.toLowerCase() === ns && i >= 0 && w.psExists[i] && w.refWritten[i]
-        ? contact(i)
-        : null;
-    },
-    async createContact() {
-      bump(calls, 'write');
-      throw new Error('in-memory Propstreet: creates go through upsertByExternalRef');
-    },
     async patchContact(id, patch, { ifMatch }) {
       bump(calls, 'write');
       const i = live(id);

@@ -11,12 +11,11 @@ export type CallCounts = Record<string, number>;
 export type ApiCalls = Partial<Record<Api, CallCounts>>;
 
 /** Real limits, per second. Salesforce has no rate limit, only a daily allowance. */
-export const RATES = { propstreet: 600 / 60, hubspotGeneral: 190 / 10, hubspotSearch: 5 } as const;
-/** Enterprise edition without extra licences, and the adapter's default dailyBudgetShare. */
-export const SALESFORCE_DAILY = 100_000;
-export const SALESFORCE_SHARE = 0.8;
+const RATES = { propstreet: 600 / 60, hubspotGeneral: 190 / 10, hubspotSearch: 5 } as const;
+/** Enterprise edition without extra licences. */
+const SALESFORCE_DAILY = 100_000;
 
-export const BATCH: Record<Api, { write: number; page: number }> = {
+const BATCH: Record<Api, { write: number; page: number }> = {
   propstreet: { write: 1, page: 500 },
   hubspot: { write: 100, page: 200 },
   salesforce: { write: 200, page: 2000 },
@@ -25,7 +24,7 @@ export const BATCH: Record<Api, { write: number; page: number }> = {
 
 const READ_KINDS = new Set(['list', 'get', 'search', 'read', 'query', 'lookup', 'meta']);
 
-export function sumKinds(c: CallCounts | undefined, pick: (kind: string) => boolean): number {
+function sumKinds(c: CallCounts | undefined, pick: (kind: string) => boolean): number {
   let s = 0;
   for (const [k, v] of Object.entries(c ?? {})) if (!k.startsWith('429:') && pick(k)) s += v;
   return s;

@@ -9,8 +9,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startSandbox } from '../fakes/sandbox/sandbox.js';
 import { seedHubSpot, seedPropstreet, seedSalesforce } from '../test/e2e/support.js';
-import { startSandbox } from '../test/fakes/sandbox/sandbox.js';
 import { markLogs } from './fake-calls.js';
 import type { RunSummary } from './jobs.js';
 import { crmWrites, type Delta, naiveBaseline, propstreetWrites } from './model.js';

@@ -53,7 +53,7 @@ export function commitUnderTest(): string | undefined {
   }
 }
 
-export function machine(): Machine {
+function machine(): Machine {
   const cs = cpus();
   return {
     cpuModel: cs[0]?.model.trim() ?? 'unknown',
@@ -97,7 +97,7 @@ export function appendRun(
   };
 }
 
-export function methodNotes(): string[] {
+function methodNotes(): string[] {
   return [
     'Network scenarios run the real stack (tenant file → syncTenant → Propstreet client, HubSpot/Salesforce adapter, engine, SQLite state) in a child process against the sandbox fakes in the parent, so RSS and CPU are the connector’s alone. Every fake adds the run’s latency (see Runs) to every call.',
     'Rate limits as in production: Propstreet 600/min per token (the client paces at 600/min), HubSpot 190 per 10 s plus search 5/s, Salesforce no rate limit but a daily allowance (fake set to 100,000, the adapter stops at 80 %). With --quick the rate windows are scaled down 10× at the same rates (Propstreet 10 per 1 s, HubSpot 19 per 1 s); the bound is the same, but a short window punishes bursts sooner.',

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import type { Sandbox } from '../test/fakes/sandbox/sandbox.js';
+import type { Sandbox } from '../fakes/sandbox/sandbox.js';
 import type { Api } from './model.js';
 
 export interface Limits {

@@ -9,9 +9,9 @@ import { ValidationError } from '../core/errors.js';
 import type { ConflictResolution, OpenConflict, StateStore } from '../state/port.js';
 
 /** A conflict's id on the command line: `<propstreetId>:<field>`. */
-export const conflictId = (c: { propstreetId: string; field: string }) => `${c.propstreetId}:${c.field}`;
+const conflictId = (c: { propstreetId: string; field: string }) => `${c.propstreetId}:${c.field}`;
 
-export function parseConflictId(id: string): { propstreetId: string; field: string } {
+function parseConflictId(id: string): { propstreetId: string; field: string } {
   // Field names have no colon; a Propstreet id might.
   const at = id.lastIndexOf(':');
   if (at <= 0 || at === id.length - 1)

@@ -56,6 +56,8 @@ export interface SyncTenantOptions {
   readonly onProgress?: (connection: string, p: RunProgress) => void;
   /** Sees each planned chunk before it is executed (tests use it to act "between read and write"). */
   readonly onPlanChunk?: (connection: string, chunk: readonly RecordPlan[]) => void | Promise<void>;
+  /** Sees each connection's result once its run ends (a report written as the plan runs). */
+  readonly onConnectionDone?: (connection: string, result: ConnectionResult) => void | Promise<void>;
 }
 
 export async function syncTenant(config: TenantConfig, options: SyncTenantOptions): Promise<TenantRun> {
@@ -122,6 +124,7 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
           },
         );
         connections.push({ result, records });
+        await options.onConnectionDone?.(connection.name, result);
       } finally {
         await client.close();
         await session?.flush();

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { type LoadOptions, loadTenantConfig, type TenantConfig } from '../config/index.js';
 import { isPropsyncError, ValidationError } from '../core/errors.js';
+import { parseYamlSource } from '../core/yaml-problems/index.js';
 import { loadMapping } from '../mapping/index.js';
-import { parseYamlWithPositions } from '../mapping/problem-source.js';
 
 export async function loadConfigForCli(
   file: string,
@@ -21,9 +21,9 @@ export async function loadConfigForCli(
 
 /** Throws one MAPPING_INVALID error with every problem, located in the tenant file (`file:line:col`). */
 export function checkMappings(config: TenantConfig, displayFile: string): void {
-  let positions: ReturnType<typeof parseYamlWithPositions> | undefined;
+  let positions: ReturnType<typeof parseYamlSource> | undefined;
   const tenantSource = () => {
-    positions ??= parseYamlWithPositions(readFileSync(config.file, 'utf8'), displayFile);
+    positions ??= parseYamlSource(readFileSync(config.file, 'utf8'), { name: displayFile, kind: 'config' });
     return positions.source;
   };
   const problems: string[] = [];

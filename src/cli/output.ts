@@ -1,6 +1,6 @@
 /** How commands print: one JSON object with --json, the terminal report otherwise. */
 import type { TenantRun } from '../app/sync-tenant.js';
-import { renderTerminal } from '../report/index.js';
+import { type PlanReport, renderTerminal } from '../report/index.js';
 import { exitCodeForResults } from './exit-codes.js';
 import { abortFailure } from './failure.js';
 
@@ -26,6 +26,6 @@ export function runJson(runs: readonly TenantRun[]) {
   };
 }
 
-export function printRun(run: TenantRun): void {
-  process.stdout.write(`${renderTerminal(run, { color: useColor() })}\n`);
+export function printRun(report: PlanReport): void {
+  process.stdout.write(`${renderTerminal(report, { color: useColor() })}\n`);
 }

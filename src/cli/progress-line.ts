@@ -1,38 +1,44 @@
 /**
- * One self-rewriting status line on stderr for long runs: records pulled, planned, written,
- * rate and (while writing) ETA. Silent unless stderr is a TTY. Hand-written because the
- * totals are unknown while pages stream in, which progress-bar libraries assume known.
+ * One self-rewriting status line on a terminal for long runs (`progress-view.ts` says what it
+ * holds). Hand-written because the totals are unknown while pages stream in, which
+ * progress-bar libraries assume known.
  */
-import type { RunProgress } from '../run/run-connection.js';
 
-export function createProgressLine(stream: NodeJS.WriteStream = process.stderr): {
+import { truncateToWidth } from '../report/display-width.js';
+import type { RunProgress } from '../run/run-connection.js';
+import type { ProgressTracker } from './progress-view.js';
+
+/** Redraws at most this often: a terminal repaint per ref write-back would cost more than it shows. */
+const REDRAW_MS = 100;
+
+export interface ProgressSink {
   update(connection: string, p: RunProgress): void;
   done(): void;
-} {
-  const enabled = stream.isTTY === true && !process.env.CI;
-  let started = Date.now();
-  let last = 0;
-  let current = '';
+}
+
+export function createProgressLine(
+  stream: NodeJS.WriteStream,
+  tracker: ProgressTracker,
+  now: () => number = Date.now,
+): ProgressSink {
+  let last = Number.NEGATIVE_INFINITY;
+  let drawn = false;
   return {
     update(connection, p) {
-      if (!enabled) return;
-      if (connection !== current) {
-        current = connection;
-        started = Date.now();
-      }
-      const now = Date.now();
-      if (now - last < 100 && p.phase !== 'done') return;
-      last = now;
-      const secs = Math.max(0.001, (now - started) / 1000);
-      const rate = (p.phase === 'write' ? p.written : p.pulled) / secs;
-      const eta =
-        p.phase === 'write' && rate > 0 ? ` · ETA ${Math.ceil((p.planned - p.written) / rate)}s` : '';
-      stream.write(
-        `\r\x1b[2K${connection}: pulled ${p.pulled} · planned ${p.planned} · written ${p.written} · ${rate.toFixed(0)}/s${eta}`,
-      );
+      tracker.update(connection, p);
+      const at = now();
+      if (at - last < REDRAW_MS && p.phase !== 'done') return;
+      last = at;
+      const view = tracker.view();
+      if (!view) return;
+      // A line longer than the terminal wraps, and `\r` then rewrites only its last row.
+      const width = Math.max(20, (stream.columns || 100) - 1);
+      stream.write(`\r\x1b[2K${truncateToWidth(view.text, width)}`);
+      drawn = true;
     },
     done() {
-      if (enabled) stream.write('\r\x1b[2K');
+      if (drawn) stream.write('\r\x1b[2K');
+      drawn = false;
     },
   };
 }

@@ -1,17 +1,20 @@
 /** For commands that work on a tenant's state only (status, conflicts, resolve, relink). */
-import type { LoadOptions, TenantConfig } from '../config/index.js';
+import type { TenantConfig } from '../config/index.js';
 import type { StateStore } from '../state/port.js';
 
-/** Loads the tenant file, opens its state store for `work`, and closes the store whatever happens. */
+/**
+ * Loads the tenant file, opens its state store for `work`, and closes the store whatever
+ * happens. These commands call no API, so only the state store's secret is resolved: the
+ * Propstreet and CRM credentials' variables may be unset.
+ */
 export async function withTenantState<T>(
   configPath: string,
-  options: Pick<LoadOptions, 'secrets'>,
   work: (config: TenantConfig, store: StateStore) => Promise<T>,
 ): Promise<T> {
   // Loaded here, not at the top: `--help` and usage errors should not pay for the whole stack.
   const { openTenantStore } = await import('../app/open-store.js');
   const { loadTenantConfig } = await import('../config/index.js');
-  const config = await loadTenantConfig(configPath, options);
+  const config = await loadTenantConfig(configPath, { secrets: 'state' });
   const store = await openTenantStore(config);
   try {
     return await work(config, store);

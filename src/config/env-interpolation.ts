@@ -69,7 +69,7 @@ export function interpolateString(
 }
 
 /** The text with `$${` unescaped, and the `${…}` references it holds (which it must not). */
-export function literalText(text: string): {
+function literalText(text: string): {
   readonly value: string;
   readonly references: readonly string[];
 } {

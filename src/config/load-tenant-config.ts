@@ -5,17 +5,16 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { PropsyncError, ValidationError } from '../core/errors.js';
-import { registerSecret } from '../core/redact.js';
-import { type ConfigProblem, configError, formatPath } from './config-problems.js';
+import { ValidationError } from '../core/errors.js';
+import { processRedactor, type Redactor } from '../core/redact.js';
+import { formatPath, parseYamlSource, zodProblems } from '../core/yaml-problems/index.js';
+import { type ConfigProblem, configError } from './config-problems.js';
 import { type EnvLookup, interpolate, loadEnv } from './env-interpolation.js';
 import { normalizeTenant } from './normalize-tenant.js';
 import { envRules, isRecord, isSecretPath, literalSecretProblems } from './secret-fields.js';
 import type { TenantConfig } from './tenant-config.js';
 import { tenantRuleProblems } from './tenant-rules.js';
 import { tenantFileSchema } from './tenant-schema.js';
-import { parseYamlSource } from './yaml-source.js';
-import { zodProblems } from './zod-problems.js';
 
 export interface LoadOptions {
   /** Environment to read `${VAR}` from; default process.env. */
@@ -31,6 +30,14 @@ export interface LoadOptions {
    * reach an API client or a store: its unset secrets keep their `${VAR}` text.
    */
   readonly secrets?: 'all' | 'state' | 'none';
+  /**
+   * Where the secrets this load resolves are registered, and what scrubs its error messages:
+   * the one everything that prints or stores this config's output scrubs with. Default: the
+   * process's (processRedactor), which the API clients, the engine and the CLI's output still
+   * use directly; until they take a redactor too, pass another only for a config that goes
+   * nowhere else (tests, offline checks).
+   */
+  readonly redactor?: Redactor;
 }
 
 export async function loadTenantConfig(file: string, options: LoadOptions = {}): Promise<TenantConfig> {
@@ -57,8 +64,9 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
     );
   }
 
-  const source = parseYamlSource(text);
-  if (source.syntaxProblems.length > 0) throw configError(file, source.syntaxProblems);
+  const redactor = options.redactor ?? processRedactor;
+  const source = parseYamlSource(text, { name: file, kind: 'config' });
+  if (source.syntaxProblems.length > 0) throw configError(file, source.syntaxProblems, redactor);
 
   const env = await loadEnv({
     configDir: dirname(absolute),
@@ -77,7 +85,7 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
   );
   // Before anything can print them (a problem below, a log line, a report), whole values too:
   // `postgres: "${PROPSYNC_ACME_DATABASE_URL}"` is a secret as a whole, not just its password.
-  for (const value of interpolated.secrets) registerSecret(value);
+  for (const value of interpolated.secrets) redactor.register(value);
   const parsed = tenantFileSchema.safeParse(interpolated.value);
 
   const problems: ConfigProblem[] = [
@@ -88,7 +96,10 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
   // A value with a bad tag or a missing variable is explained; a schema complaint would be noise.
   const explained = new Set(problems.map((p) => formatPath(p.path)));
   if (!parsed.success) {
-    for (const p of zodProblems(parsed.error.issues, interpolated.value, tenantFileSchema, isSecretPath)) {
+    for (const p of zodProblems(parsed.error.issues, interpolated.value, {
+      schema: tenantFileSchema,
+      isSecret: isSecretPath,
+    })) {
       if (!explained.has(formatPath(p.path))) problems.push(p);
     }
   }
@@ -98,7 +109,8 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
   if (problems.length > 0 || !parsed.success) {
     throw configError(
       file,
-      problems.map((p) => source.locate(p, formatPath(p.path))),
+      problems.map((p) => source.locate(p)),
+      redactor,
     );
   }
 
@@ -110,7 +122,7 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
   const config = interpolated.unresolved
     ? { ...normalized, unresolvedSecrets: [...new Set(interpolated.unresolved)] }
     : normalized;
-  registerConfigSecrets(config);
+  registerConfigSecrets(config, redactor);
   return config;
 }
 
@@ -135,23 +147,24 @@ async function missingMappingProblems(data: unknown, configFile: string): Promis
   return problems;
 }
 
-export function registerConfigSecrets(config: TenantConfig): void {
+/** Every secret a loaded config holds, registered with `redactor`. */
+function registerConfigSecrets(config: TenantConfig, redactor: Redactor): void {
   const auth = config.propstreet.auth;
-  registerSecret(auth.kind === 'token' ? auth.token : auth.clientSecret);
+  redactor.register(auth.kind === 'token' ? auth.token : auth.clientSecret);
   for (const c of config.connections) {
-    registerSecret(c.accessToken);
+    redactor.register(c.accessToken);
     if (c.type === 'hubspot') {
-      registerSecret(c.oauth?.clientSecret);
-      registerSecret(c.oauth?.refreshToken);
+      redactor.register(c.oauth?.clientSecret);
+      redactor.register(c.oauth?.refreshToken);
     } else {
-      registerSecret(c.refreshToken);
-      registerSecret(c.clientSecret);
+      redactor.register(c.refreshToken);
+      redactor.register(c.clientSecret);
     }
   }
   if (config.state.kind === 'postgres') {
     const password = postgresPassword(config.state.url);
-    registerSecret(password);
-    if (password) registerSecret(encodeURIComponent(password));
+    redactor.register(password);
+    if (password) redactor.register(encodeURIComponent(password));
   }
 }
 
@@ -162,8 +175,4 @@ function postgresPassword(url: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function isConfigError(e: unknown): e is ValidationError {
-  return e instanceof PropsyncError && e.code === 'CONFIG_INVALID';
 }

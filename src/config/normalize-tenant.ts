@@ -92,7 +92,7 @@ function stripSlash(url: string): string {
 let cachedRoot: string | undefined;
 
 /** The directory holding this package's package.json (works from src/ and from dist/). */
-export function packageRoot(): string {
+function packageRoot(): string {
   if (cachedRoot) return cachedRoot;
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);

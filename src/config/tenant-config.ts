@@ -1,27 +1,43 @@
 /**
  * A tenant's config after loading: validated, defaults filled, `${VAR}`s resolved, paths
  * absolute, and choices that the file leaves implicit made explicit (auth kind, state kind).
+ *
+ * The types are the schema's output (tenant-schema.ts) with only what normalize-tenant.ts
+ * changes written here, so a key added to the schema reaches every user of the config with
+ * its type, and cannot drift from it.
  */
+import type { z } from 'zod';
 import type {
-  ConflictPolicy,
-  CrmDeletePolicy,
-  DeleteAgainstEditPolicy,
-  Direction,
-  MatchRule,
-  PropstreetDeletePolicy,
-} from '../engine/types.js';
-import type { LOG_LEVELS } from './tenant-schema.js';
+  hubspotConnectionSchema,
+  propstreetSchema,
+  salesforceConnectionSchema,
+  tenantFileSchema,
+} from './tenant-schema.js';
 
-export interface TenantConfig {
+/**
+ * Loaded config is read, never changed: every level readonly. Every key is present, undefined
+ * when the file has none, so a reader sees the whole shape and a builder cannot forget a key.
+ */
+type Loaded<T> = T extends readonly (infer U)[]
+  ? readonly Loaded<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]-?: Loaded<T[K]> }
+    : T;
+
+type TenantFile = z.output<typeof tenantFileSchema>;
+type HubspotFile = z.output<typeof hubspotConnectionSchema>;
+type SalesforceFile = z.output<typeof salesforceConnectionSchema>;
+type PropstreetFile = z.output<typeof propstreetSchema>;
+
+/** Keys whose normalised form differs from the file's. */
+type NormalizedKeys = 'namespace' | 'mapping' | 'mappingOverrides';
+
+export interface TenantConfig extends Loaded<Pick<TenantFile, 'tenant' | 'schedule' | 'log'>> {
   /** Absolute path of the YAML file. */
   readonly file: string;
-  readonly tenant: string;
   readonly propstreet: PropstreetConfig;
   readonly connections: readonly ConnectionConfig[];
   readonly state: StateConfig;
-  /** Cron expression for `propsync schedule`; undefined = manual runs only. */
-  readonly schedule: string | undefined;
-  readonly log: { readonly level: LogLevel };
   /**
    * Variables the API credentials name but the environment lacks, when loaded with
    * `secrets: 'state'` (commands that call no API); those fields keep their `${VAR}` text.
@@ -29,88 +45,49 @@ export interface TenantConfig {
   readonly unresolvedSecrets?: readonly string[];
 }
 
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export interface PropstreetConfig {
-  readonly baseUrl: string;
-  readonly requestsPerMinute: number;
+export interface PropstreetConfig extends Loaded<Pick<PropstreetFile, 'baseUrl' | 'requestsPerMinute'>> {
   readonly auth: PropstreetAuth;
 }
 
+/** Which of the file's two ways to authenticate it uses (the rules allow exactly one). */
 export type PropstreetAuth =
   | { readonly kind: 'token'; readonly token: string }
   | {
       readonly kind: 'client-credentials';
       readonly clientId: string;
       readonly clientSecret: string;
+      /** The file's, or `<baseUrl>/openid/token`. */
       readonly tokenUrl: string;
     };
 
-export interface ConnectionCommon {
-  readonly name: string;
-  /** Propstreet externalRefs namespace. */
+/** What every connection gains or changes in normalisation, whatever its CRM. */
+interface ConnectionNormalized {
+  /** Propstreet externalRefs namespace: the file's, or the connection name. */
   readonly namespace: string;
   /** Absolute path of the mapping file. */
   readonly mapping: string;
   /** Whether `mapping` is the built-in default for the type. */
   readonly mappingIsDefault: boolean;
+  /** Passed through unchecked; the mapping loader checks it. */
   readonly mappingOverrides: Readonly<Record<string, unknown>> | undefined;
-  readonly direction: Direction;
-  readonly conflictPolicy: ConflictPolicy;
-  readonly match: readonly MatchRule[];
-  readonly deletes: {
-    readonly fromPropstreet: PropstreetDeletePolicy;
-    readonly fromCrm: CrmDeletePolicy;
-    readonly againstEdit: DeleteAgainstEditPolicy;
-    /** Create a contact again in the CRM after a CRM deletion or merge ended its link. */
-    readonly recreate: boolean;
-    readonly maxShare: number;
-    readonly maxCount: number;
-    /** Sliding window of the guard across runs, as written (`24h`). */
-    readonly window: string;
-  };
-  readonly ownChangeOrigins: readonly string[];
-  readonly overlapSeconds: number;
-  readonly chunkSize: number;
-  readonly propstreetConcurrency: number;
-  readonly maxAttempts: number;
-  readonly retryBaseSeconds: number;
 }
 
-export interface HubspotConnectionConfig extends ConnectionCommon {
-  readonly type: 'hubspot';
-  readonly baseUrl: string;
-  /** A private app's token; exactly one of this and `oauth` is set. */
-  readonly accessToken: string | undefined;
+export interface HubspotConnectionConfig
+  extends Loaded<Omit<HubspotFile, NormalizedKeys | 'clientId' | 'clientSecret' | 'refreshToken'>>,
+    ConnectionNormalized {
+  /** The OAuth app's credentials, all three; exactly one of this and `accessToken` is set. */
   readonly oauth: HubspotOAuthConfig | undefined;
-  readonly keyProperty: string;
-  /** Minutes between walks of the archived-contacts list; 0 = every run. */
-  readonly archivedScanMinutes: number;
 }
 
-export interface HubspotOAuthConfig {
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly refreshToken: string;
-}
+export type HubspotOAuthConfig = {
+  readonly [K in 'clientId' | 'clientSecret' | 'refreshToken']-?: NonNullable<HubspotFile[K]>;
+};
 
-export interface SalesforceConnectionConfig extends ConnectionCommon {
-  readonly type: 'salesforce';
-  readonly instanceUrl: string;
-  readonly accessToken: string;
-  readonly refreshToken: string | undefined;
-  readonly clientId: string | undefined;
-  readonly clientSecret: string | undefined;
-  readonly loginUrl: string;
-  readonly apiVersion: string;
-  readonly externalIdField: string;
-  readonly dailyBudgetShare: number;
-  /** `allow`: saves past duplicate-rule alerts; `respect`: a matched record fails (DUPLICATES_DETECTED). */
-  readonly duplicateRules: 'allow' | 'respect';
-}
+export interface SalesforceConnectionConfig
+  extends Loaded<Omit<SalesforceFile, NormalizedKeys>>,
+    ConnectionNormalized {}
 
 export type ConnectionConfig = HubspotConnectionConfig | SalesforceConnectionConfig;
-export type CrmType = ConnectionConfig['type'];
 
 export type StateConfig =
   | { readonly kind: 'sqlite'; readonly path: string }

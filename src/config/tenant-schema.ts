@@ -6,6 +6,16 @@
  */
 import { Cron } from 'croner';
 import { z } from 'zod';
+import {
+  type CrmKind,
+  conflictPolicySchema,
+  crmDeletePolicySchema,
+  deleteAgainstEditPolicySchema,
+  directionSchema,
+  duplicateRuleModeSchema,
+  matchRuleSchema,
+  propstreetDeletePolicySchema,
+} from '../core/vocabulary.js';
 import { DURATION } from './duration.js';
 
 const SLUG = /^[a-z0-9-]+$/;
@@ -81,22 +91,15 @@ export const propstreetSchema = z
   })
   .meta({ description: 'Propstreet API access: token, or clientId + clientSecret.' });
 
-export const DIRECTIONS = ['bidirectional', 'to-crm', 'from-crm'] as const;
-export const CONFLICT_POLICIES = ['propstreet-wins', 'crm-wins', 'newest-wins', 'manual'] as const;
-export const MATCH_RULES = ['externalRef', 'key', 'email'] as const;
-export const DUPLICATE_RULE_MODES = ['allow', 'respect'] as const;
-
 const deletesSchema = z
   .strictObject({
-    fromPropstreet: z
-      .enum(['archive', 'delete', 'unlink', 'ignore'])
+    fromPropstreet: propstreetDeletePolicySchema
       .default('archive')
       .meta({ description: 'What a Propstreet delete does to the linked CRM record.' }),
-    fromCrm: z
-      .enum(['delete', 'unlink', 'ignore'])
+    fromCrm: crmDeletePolicySchema
       .default('unlink')
       .meta({ description: 'What a CRM delete does to the linked Propstreet contact.' }),
-    againstEdit: z.enum(['keep-edited', 'delete']).default('keep-edited').meta({
+    againstEdit: deleteAgainstEditPolicySchema.default('keep-edited').meta({
       description:
         'A delete on one side when the other side edited the record since the last sync: keep-edited unlinks and keeps the edited record, delete deletes it anyway. Reported as a conflict either way.',
     }),
@@ -128,13 +131,12 @@ const connectionCommon = {
     .record(z.string(), z.unknown())
     .optional()
     .meta({ description: 'Changes to the mapping (fields/add/remove), checked by the mapping loader.' }),
-  direction: z.enum(DIRECTIONS).default('bidirectional').meta({ description: 'Which way changes flow.' }),
-  conflictPolicy: z
-    .enum(CONFLICT_POLICIES)
+  direction: directionSchema.default('bidirectional').meta({ description: 'Which way changes flow.' }),
+  conflictPolicy: conflictPolicySchema
     .default('newest-wins')
     .meta({ description: 'Who wins when a field changed on both sides.' }),
   match: z
-    .array(z.enum(MATCH_RULES))
+    .array(matchRuleSchema)
     .min(1, { error: 'expected at least one match rule' })
     .default(['externalRef', 'key'])
     .meta({ description: 'How unlinked records are paired, in order. email is opt-in.' }),
@@ -154,7 +156,7 @@ const connectionCommon = {
 
 export const hubspotConnectionSchema = z
   .strictObject({
-    type: z.literal('hubspot'),
+    type: z.literal('hubspot' satisfies CrmKind),
     ...connectionCommon,
     baseUrl: httpUrl('HubSpot API origin.').default('https://api.hubapi.com'),
     accessToken: secret(
@@ -180,7 +182,7 @@ export const hubspotConnectionSchema = z
 
 export const salesforceConnectionSchema = z
   .strictObject({
-    type: z.literal('salesforce'),
+    type: z.literal('salesforce' satisfies CrmKind),
     ...connectionCommon,
     instanceUrl: httpUrl('Org URL, e.g. https://acme.my.salesforce.com.'),
     accessToken: secret('OAuth access token.'),
@@ -197,19 +199,16 @@ export const salesforceConnectionSchema = z
       'Propstreet_Id__c',
     ),
     dailyBudgetShare: share('Share of the org’s daily API limit this connector may use.').default(0.8),
-    duplicateRules: z.enum(DUPLICATE_RULE_MODES).default('allow').meta({
+    duplicateRules: duplicateRuleModeSchema.default('allow').meta({
       description:
         'Salesforce duplicate rules with an alert: allow = save past them (Sforce-Duplicate-Rule-Header: allowSave=true); respect = a matched record fails with DUPLICATES_DETECTED.',
     }),
   })
   .meta({ description: 'A Salesforce org.' });
 
-export const connectionSchema = z.discriminatedUnion('type', [
-  hubspotConnectionSchema,
-  salesforceConnectionSchema,
-]);
+const connectionSchema = z.discriminatedUnion('type', [hubspotConnectionSchema, salesforceConnectionSchema]);
 
-export const stateSchema = z
+const stateSchema = z
   .strictObject({
     sqlite: text('SQLite file, relative to this config file.').optional(),
     postgres: text(`PostgreSQL URL; its password must come from \${VARIABLE}.`).optional(),
@@ -221,7 +220,7 @@ export const stateSchema = z
   })
   .meta({ description: 'Exactly one of sqlite or postgres. PROPSYNC_DATABASE_URL overrides it.' });
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const tenantFileSchema = z
   .strictObject({
@@ -253,7 +252,7 @@ export const tenantFileSchema = z
   });
 
 /** Why croner rejects a pattern, or undefined when it is valid. */
-export function cronProblem(pattern: string): string | undefined {
+function cronProblem(pattern: string): string | undefined {
   try {
     new Cron(pattern, { paused: true }).stop();
     return undefined;
@@ -263,4 +262,3 @@ export function cronProblem(pattern: string): string | undefined {
 }
 
 export type TenantFile = z.output<typeof tenantFileSchema>;
-export type TenantFileInput = z.input<typeof tenantFileSchema>;

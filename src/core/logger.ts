@@ -1,17 +1,24 @@
 import pino, { type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
-import { redactText } from './redact.js';
+import { processRedactor, type Redactor } from './redact.js';
 
 export type { Logger };
 
 /**
  * JSON lines by default; pretty when stderr is a TTY. Logs go to stderr so stdout stays for
  * `--json` output. Known secret keys are removed structurally, and every line is passed
- * through the registered-secret scrubber as the last step.
+ * through the redactor as the last step: the process's one, where the config loader and the
+ * API clients register their secrets (see processRedactor), unless another is given.
  */
 export function createLogger(
-  options: { level?: string; pretty?: boolean; destination?: NodeJS.WritableStream } = {},
+  options: {
+    level?: string;
+    pretty?: boolean;
+    destination?: NodeJS.WritableStream;
+    redactor?: Redactor;
+  } = {},
 ): Logger {
+  const redactor = options.redactor ?? processRedactor;
   const level = options.level ?? process.env.PROPSYNC_LOG_LEVEL ?? 'info';
   const dest = options.destination ?? process.stderr;
   const pretty = options.pretty ?? (process.stderr.isTTY === true && !process.env.CI);
@@ -22,7 +29,7 @@ export function createLogger(
     : dest;
   const scrubbing = {
     write(line: string) {
-      sink.write(redactText(line));
+      sink.write(redactor.redact(line));
     },
   };
   return pino(

@@ -12,8 +12,10 @@
  *   and the whole base64 word around it is removed, so no edge character leaks a byte.
  * Forms mix freely within one occurrence (`00D%21abc\u002Bx`), since encoders differ.
  *
- * One `Redactor` object holds the secrets; the functions below use the process's, so code
- * that has a redactor of its own (tests, a worker per tenant) can pass it instead.
+ * A `Redactor` holds the secrets, and is handed to whoever registers or scrubs: the config
+ * loader registers what it resolves into the one it is given (`LoadOptions.redactor`), the
+ * logger scrubs every line with the one it is given (`createLogger({ redactor })`). One per
+ * process, so a line about one tenant cannot carry another's token either.
  */
 
 const MARK = '[REDACTED]';
@@ -91,22 +93,34 @@ export class Redactor {
   }
 }
 
-/** The redactor of this process: config loading and the API clients register into it. */
+/**
+ * Compatibility: the process's redactor, for the code that is not handed one yet and reaches
+ * it through the functions below: src/engine (run-connection's `redactDeep`, execute-chunk's
+ * `redactText`; to take `RunDeps.redactor`), the API clients and token sources (src/crm,
+ * src/propstreet, core/access-token.ts, core/secret-box.ts, app/salesforce-session.ts), and
+ * the CLI's and reports' output (src/cli print-json.ts and failure.ts, src/report
+ * report-model.ts). It is also the default of every `redactor` option, so until those take
+ * theirs, everything shares this one instance and sees every secret. Remove it when the last
+ * of them takes a `Redactor`.
+ */
 export const processRedactor = new Redactor();
 
+/** Compatibility (see processRedactor): registers with the process's redactor. */
 export function registerSecret(value: string | undefined | null): void {
   processRedactor.register(value);
 }
 
+/** Compatibility (see processRedactor): scrubs with the process's redactor. */
 export function redactText(text: string): string {
   return processRedactor.redact(text);
 }
 
+/** Compatibility (see processRedactor): scrubs with the process's redactor. */
 export function redactDeep<T>(value: T): T {
   return processRedactor.redactDeep(value);
 }
 
-export const SECRET_KEY = /token|secret|password|authorization|apikey|api_key|clientsecret/i;
+const SECRET_KEY = /token|secret|password|authorization|apikey|api_key|clientsecret/i;
 
 /** A pattern for `secret` verbatim, URL-encoded (once or twice) or JSON-escaped, per character. */
 function anyEncoding(secret: string): string {

@@ -36,7 +36,7 @@ export interface RetryDecision {
  * @param idempotent whether repeating the request cannot apply it twice.
  * @param random a number in [0, 1) for the jitter (injected so tests are deterministic).
  */
-export function decideRetry(
+function decideRetry(
   error: unknown,
   attempt: number,
   idempotent: boolean,

@@ -14,8 +14,6 @@ export interface CrmRecord {
   readonly deleted: boolean;
   /** When this record was merged away: the id of the record that survived. */
   readonly mergedInto?: string | undefined;
-  /** Who last wrote it, where the CRM says (Salesforce `LastModifiedById`). */
-  readonly modifiedBy?: string | undefined;
 }
 
 export interface CrmChangePage {
@@ -44,8 +42,6 @@ export interface UpsertInput {
 export interface UpdateInput {
   readonly id: string;
   readonly properties: Readonly<Record<string, string | null>>;
-  /** For CRMs that accept a precondition on single-record updates (Salesforce If-Unmodified-Since). */
-  readonly ifUnmodifiedSince?: string;
 }
 
 export type WriteErrorCode =

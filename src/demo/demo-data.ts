@@ -2,8 +2,8 @@
  * The demo's story: a Propstreet network, a HubSpot portal and a Salesforce org that overlap
  * by email, a few true conflicts, then a day of user edits and deletions on every side.
  */
-import { person } from '../../test/fakes/sandbox/people.js';
-import type { Sandbox } from '../../test/fakes/sandbox/sandbox.js';
+import { person } from '../../fakes/sandbox/people.js';
+import type { Sandbox } from '../../fakes/sandbox/sandbox.js';
 
 export interface DemoSizes {
   readonly propstreet: number;

@@ -6,12 +6,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startSandbox } from '../../test/fakes/sandbox/sandbox.js';
+import { startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { syncTenant, type TenantRun } from '../app/sync-tenant.js';
+import { createRunProgress } from '../cli/run-progress.js';
 import { loadTenantConfig } from '../config/index.js';
-import { createLogger } from '../core/logger.js';
 import { renderTerminal, writeReport } from '../report/index.js';
 import { demoSizes, seedDemo, simulateUserEdits } from './demo-data.js';
+import { type DemoLog, openDemoLog } from './demo-log.js';
 
 const DEMO_PROPSTREET_PER_MINUTE = 6000;
 
@@ -33,6 +34,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   // The real API allows 600 requests/min for bot tokens; the demo's fake allows 10× that so
   // the one-call-per-record Propstreet write-backs of a first sync take seconds, not minutes.
   const sb = await startSandbox({ propstreetPerMinute: DEMO_PROPSTREET_PER_MINUTE });
+  let log: DemoLog | undefined;
   try {
     const sizes = demoSizes(options.contacts);
     heading('1. Three systems on loopback fakes');
@@ -62,9 +64,31 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     );
     out(`tenant config: ${file}`);
     const config = await loadTenantConfig(file, { env: { ...process.env, ...sb.env } });
-    const logger = createLogger({ level: 'warn' });
-    const sync = (dryRun: boolean) => syncTenant(config, { dryRun, keepRecords: true, logger });
-    const show = (run: TenantRun) => out(renderTerminal(run, { color: options.color, maxRecords: 8 }));
+    // Log lines go to a file: on the terminal they would interleave with the steps.
+    log = openDemoLog(join(dir, 'demo.log'));
+    const logger = log.logger;
+    const warnings = () => {
+      const said = log?.takeWarnings();
+      if (said) out(`  ${said}`);
+    };
+    // A status line on a terminal (the first sync's write-backs take a while), else a log line every 10 s.
+    const sync = async (dryRun: boolean) => {
+      const progress = createRunProgress({ logger });
+      try {
+        return await syncTenant(config, {
+          dryRun,
+          keepRecords: true,
+          logger,
+          onProgress: (connection, p) => progress.update(connection, p),
+        });
+      } finally {
+        progress.done();
+      }
+    };
+    const show = (run: TenantRun) => {
+      out(renderTerminal(run, { color: options.color, maxRecords: 8 }));
+      warnings();
+    };
 
     heading('2. Dry run: what the first sync would do (nothing is written)');
     const plan = await sync(true);
@@ -96,7 +120,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     for (const c of quiet.connections)
       out(`  ${c.result.connection}: status ${c.result.status}, API calls ${JSON.stringify(c.result.calls)}`);
     out(`  write calls in the quiet run: ${writes}`);
-    out(`\nState, config and reports are in ${dir}`);
+    warnings();
+    out(`\nState, config, reports and the log (demo.log) are in ${dir}`);
     out(`Try: npx propsync status ${file}`);
     const failed = [first, second, third, quiet].some((r) =>
       r.connections.some((c) => c.result.status !== 'ok'),
@@ -104,5 +129,6 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     return failed || writes > 0 ? 1 : 0;
   } finally {
     await sb.close();
+    log?.close();
   }
 }

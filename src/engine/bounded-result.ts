@@ -14,6 +14,7 @@ export function boundRecord<P extends RecordPlanShape>(r: P): P {
   return {
     ...r,
     label: clipText(r.label, LABEL_MAX),
+    ...(r.crmLabel === undefined ? {} : { crmLabel: clipText(r.crmLabel, LABEL_MAX) }),
     reason: clipText(r.reason, MESSAGE_MAX),
     toCrm: r.toCrm.map(change),
     toPropstreet: r.toPropstreet.map(change),

@@ -185,7 +185,7 @@ async function pairByKey<R extends PropstreetRecord>(
   };
 }
 
-export function newLink(propstreetId: string, crmId: string): Link {
+function newLink(propstreetId: string, crmId: string): Link {
   return { propstreetId, crmId, shadow: null, propstreetEtag: null, crmModifiedAt: null, updatedAt: '' };
 }
 

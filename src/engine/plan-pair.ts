@@ -88,7 +88,7 @@ export interface PairedIds {
 }
 
 /** The ids of a linked pair: the versions read, else the link's. */
-export function pairedIds(pair: PairState<PropstreetRecord>, link: Link): PairedIds {
+function pairedIds(pair: PairState<PropstreetRecord>, link: Link): PairedIds {
   return { propstreetId: pair.propstreet?.id ?? link.propstreetId, crmId: pair.crm?.id ?? link.crmId };
 }
 
@@ -128,8 +128,10 @@ function fieldsOf<R extends PropstreetRecord>(
   pair: PairState<R>,
   mapper: RecordMapper<R, unknown>,
 ): PlanFields {
+  const label = labelOf(pair, mapper);
   return {
-    label: labelOf(pair, mapper),
+    label,
+    ...crmLabelIf(pair, mapper, label),
     reason: '',
     linkedBy: pair.linkedBy,
     toCrm: [],
@@ -144,6 +146,21 @@ function fieldsOf<R extends PropstreetRecord>(
 
 function labelOf<R extends PropstreetRecord>(pair: PairState<R>, mapper: RecordMapper<R, unknown>): string {
   if (pair.propstreet) return mapper.kind.labelOfRecord(pair.propstreet) || pair.propstreet.id;
-  if (pair.crm) return mapper.kind.labelOfValues(mapper.fromCrm(pair.crm)) || pair.crm.id;
+  if (pair.crm) return crmLabelOf(pair.crm, mapper);
   return pair.link?.propstreetId ?? '?';
+}
+
+function crmLabelOf<R extends PropstreetRecord>(crm: CrmRecord, mapper: RecordMapper<R, unknown>): string {
+  return mapper.kind.labelOfValues(mapper.fromCrm(crm)) || crm.id;
+}
+
+/** A pair renamed in the CRM is listed under both current names, not the Propstreet one only. */
+function crmLabelIf<R extends PropstreetRecord>(
+  pair: PairState<R>,
+  mapper: RecordMapper<R, unknown>,
+  label: string,
+): { crmLabel?: string } {
+  if (!pair.propstreet || !pair.crm || pair.crm.deleted) return {};
+  const crmLabel = crmLabelOf(pair.crm, mapper);
+  return crmLabel === label ? {} : { crmLabel };
 }

@@ -2,15 +2,26 @@
  * The engine's data: settings for one connection and the plan (pure data, versioned). A dry
  * run renders the plan; a real run executes the same plan (src/run).
  */
+
+import type {
+  ConflictPolicy,
+  CrmDeletePolicy,
+  DeleteAgainstEditPolicy,
+  Direction,
+  MatchRule,
+  PropstreetDeletePolicy,
+} from '../core/vocabulary.js';
 import type { Side } from '../state/port.js';
 
-export type Direction = 'bidirectional' | 'to-crm' | 'from-crm';
-export type ConflictPolicy = 'propstreet-wins' | 'crm-wins' | 'newest-wins' | 'manual';
-export type MatchRule = 'externalRef' | 'key' | 'email';
-export type PropstreetDeletePolicy = 'archive' | 'delete' | 'unlink' | 'ignore';
-export type CrmDeletePolicy = 'delete' | 'unlink' | 'ignore';
-/** A delete on one side against an edit on the other since the last sync: who wins. */
-export type DeleteAgainstEditPolicy = 'keep-edited' | 'delete';
+// One vocabulary (src/core/vocabulary.ts) for config, mapping and engine.
+export type {
+  ConflictPolicy,
+  CrmDeletePolicy,
+  DeleteAgainstEditPolicy,
+  Direction,
+  MatchRule,
+  PropstreetDeletePolicy,
+};
 
 export interface SyncSettings {
   readonly tenant: string;
@@ -96,8 +107,10 @@ export interface Notice {
 
 /** What every record plan says besides its action and ids (the JSON shape reports read). */
 export interface PlanFields {
-  /** Display name for reports. */
+  /** Display name for reports: the Propstreet record's name when there is one. */
   readonly label: string;
+  /** The CRM record's current name, when it differs from `label` (renamed in the CRM). */
+  readonly crmLabel?: string;
   readonly reason: string;
   /** How the pair was linked, when it was linked in this run. */
   readonly linkedBy?: MatchRule | 'merge' | undefined;

@@ -8,7 +8,7 @@ export const KINDS = { contacts: CONTACTS } as const satisfies Record<
   KindSpec<Contact, ContactWrite>
 >;
 
-export type KindName = keyof typeof KINDS;
+type KindName = keyof typeof KINDS;
 
 export type { KindSpec };
-export { CONTACTS };
+

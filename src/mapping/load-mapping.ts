@@ -5,29 +5,27 @@
  */
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../core/errors.js';
+import {
+  formatLocated,
+  formatPath,
+  formatSourced,
+  type KeyPath,
+  type LocatedProblem,
+  type Position,
+  type ProblemSource,
+  parseYamlSource,
+  plainSource,
+  type SourcedProblem,
+  zodProblems,
+} from '../core/yaml-problems/index.js';
 import { applyOverrides, baseDraft } from './mapping-overrides.js';
 import { resolveFields } from './mapping-rules.js';
 import {
-  FIELD_KEYS,
   type Mapping,
   type MappingOverrides,
   mappingFileSchema,
   mappingOverridesSchema,
-  OVERRIDE_KEYS,
-  PATCH_KEYS,
-  ROOT_KEYS,
 } from './mapping-schema.js';
-import {
-  formatPath,
-  formatProblem,
-  type KeyPath,
-  type Position,
-  type Problem,
-  type ProblemSource,
-  parseYamlWithPositions,
-  plainSource,
-} from './problem-source.js';
-import { zodProblems } from './zod-problems.js';
 
 /** A tenant's changes to a mapping file, and where they came from so problems name it. */
 export interface OverridesInput {
@@ -41,44 +39,49 @@ export interface OverridesInput {
   readonly locate?: (path: KeyPath, onKey: boolean) => Position | undefined;
 }
 
-function fail(problems: readonly Problem[]): never {
-  const lines = problems.map(formatProblem);
+function fail(problems: readonly SourcedProblem[]): never {
+  const lines = problems.map(formatSourced);
   const fieldErrors: Record<string, string[]> = Object.create(null);
   for (const p of problems) {
     const key = `${p.source.name} ${formatPath([...p.source.prefix, ...p.path])}`.trim();
-    const reasons = fieldErrors[key] ?? [];
-    reasons.push(p.reason);
-    fieldErrors[key] = reasons;
+    const messages = fieldErrors[key] ?? [];
+    messages.push(p.message);
+    fieldErrors[key] = messages;
   }
   throw new ValidationError(lines.join('\n'), fieldErrors, { code: 'MAPPING_INVALID' });
 }
 
-function fileKeys(path: KeyPath): readonly string[] {
-  return path.length === 0 ? ROOT_KEYS : FIELD_KEYS;
-}
-
-function overrideKeys(path: KeyPath): readonly string[] {
-  if (path.length === 0) return OVERRIDE_KEYS;
-  return path[0] === 'fields' ? PATCH_KEYS : FIELD_KEYS;
+/** YAML syntax errors: the file is unreadable as data, so nothing else is checked. */
+function failSyntax(name: string, problems: readonly LocatedProblem[]): never {
+  const fieldErrors: Record<string, string[]> = Object.create(null);
+  fieldErrors[`${name} (syntax)`] = problems.map((p) => p.message);
+  throw new ValidationError(problems.map((p) => formatLocated(name, p)).join('\n'), fieldErrors, {
+    code: 'MAPPING_INVALID',
+  });
 }
 
 /** Parses and validates mapping text; `sourceName` is the file name used in messages. */
 export function loadMappingFromString(text: string, sourceName: string, input?: OverridesInput): Mapping {
-  const parsed = parseYamlWithPositions(text, sourceName);
-  if (parsed.problems.length > 0) fail(parsed.problems);
-  const problems: Problem[] = [];
+  const parsed = parseYamlSource(text, { name: sourceName, kind: 'mapping' });
+  if (parsed.syntaxProblems.length > 0) failSyntax(sourceName, parsed.syntaxProblems);
+  const fileSource = parsed.source;
+  const problems: SourcedProblem[] = parsed.tagProblems.map((p) => ({ ...p, source: fileSource }));
+  if (problems.length > 0) fail(problems);
 
   if (parsed.data === null || parsed.data === undefined) {
     fail([
       {
-        source: parsed.source,
+        source: fileSource,
         path: [],
-        reason: 'the file is empty, expected a mapping with crm and fields',
+        message: 'the file is empty, expected a mapping with crm and fields',
       },
     ]);
   }
   const file = mappingFileSchema.safeParse(parsed.data);
-  if (!file.success) problems.push(...zodProblems(file.error.issues, parsed.data, parsed.source, fileKeys));
+  if (!file.success) {
+    for (const p of zodProblems(file.error.issues, parsed.data, { schema: mappingFileSchema }))
+      problems.push({ ...p, source: fileSource });
+  }
 
   const ovSource: ProblemSource = plainSource(
     input?.source ?? 'mapping overrides',
@@ -86,11 +89,13 @@ export function loadMappingFromString(text: string, sourceName: string, input?: 
     input?.locate,
   );
   const ov = input === undefined ? undefined : mappingOverridesSchema.safeParse(input.overrides);
-  if (ov && !ov.success)
-    problems.push(...zodProblems(ov.error.issues, input?.overrides, ovSource, overrideKeys));
+  if (ov && !ov.success) {
+    for (const p of zodProblems(ov.error.issues, input?.overrides, { schema: mappingOverridesSchema }))
+      problems.push({ ...p, source: ovSource });
+  }
   if (problems.length > 0 || !file.success) fail(problems);
 
-  let draft = baseDraft(file.data, parsed.source);
+  let draft = baseDraft(file.data, fileSource);
   if (ov?.success) {
     const merged = applyOverrides(draft, ov.data, ovSource, sourceName);
     problems.push(...merged.problems);

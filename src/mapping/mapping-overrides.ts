@@ -3,10 +3,9 @@
  * remembering for every key where its value came from, so a rule broken by an override is
  * reported at the override and not in the shipped file.
  */
-
 import type { z } from 'zod';
+import type { KeyPath, ProblemSource, SourcedProblem } from '../core/yaml-problems/index.js';
 import type { FieldEntry, MappingFile, mappingOverridesSchema } from './mapping-schema.js';
-import type { KeyPath, Problem, ProblemSource } from './problem-source.js';
 
 export interface Located {
   readonly source: ProblemSource;
@@ -56,13 +55,13 @@ export function applyOverrides(
   overrides: Overrides,
   source: ProblemSource,
   baseName: string,
-): { draft: Draft; problems: Problem[] } {
-  const problems: Problem[] = [];
+): { draft: Draft; problems: SourcedProblem[] } {
+  const problems: SourcedProblem[] = [];
   const byName = new Map(draft.fields.map((f) => [f.entry.name, f]));
   const removed = new Set<string>();
   for (const [i, name] of (overrides.remove ?? []).entries()) {
     if (!byName.has(name)) {
-      problems.push({ source, path: ['remove', i], reason: `no field named "${name}" in ${baseName}` });
+      problems.push({ source, path: ['remove', i], message: `no field named "${name}" in ${baseName}` });
     }
     removed.add(name);
   }
@@ -70,12 +69,12 @@ export function applyOverrides(
   const patches = overrides.fields ?? {};
   for (const name of Object.keys(patches)) {
     if (removed.has(name)) {
-      problems.push({ source, path: ['fields', name], reason: `field "${name}" is also listed in remove` });
+      problems.push({ source, path: ['fields', name], message: `field "${name}" is also listed in remove` });
     } else if (!byName.has(name)) {
       problems.push({
         source,
         path: ['fields', name],
-        reason: `no field named "${name}" in ${baseName} (use add to add a field)`,
+        message: `no field named "${name}" in ${baseName} (use add to add a field)`,
       });
     }
   }
@@ -102,7 +101,7 @@ export function applyOverrides(
   }
 
   if (fields.length === 0) {
-    problems.push({ source, path: ['remove'], reason: 'removes every field; a mapping needs at least one' });
+    problems.push({ source, path: ['remove'], message: 'removes every field; a mapping needs at least one' });
   }
   const defaultRegion =
     overrides.defaultRegion === undefined

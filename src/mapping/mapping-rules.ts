@@ -3,13 +3,12 @@
  * into problems that each name the key to fix.
  */
 import { type CountryCode, getCountries } from 'libphonenumber-js';
+import type { CrmKind, FieldDirection } from '../core/vocabulary.js';
+import { describeValue, type SourcedProblem, where } from '../core/yaml-problems/index.js';
 import { type Draft, type DraftField, keyLocation, type Located } from './mapping-overrides.js';
-import type { CrmKind, Direction, FieldMapping } from './mapping-schema.js';
-import type { Problem } from './problem-source.js';
-import { where } from './problem-source.js';
+import type { FieldMapping } from './mapping-schema.js';
 import { type PropstreetAccessor, READ_ONLY_ACCESSORS } from './propstreet-accessors.js';
 import { applyTransform, type Transform } from './transforms.js';
-import { describe } from './zod-problems.js';
 
 const CRM_NAME: Record<CrmKind, { pattern: RegExp; what: string; caseless: boolean }> = {
   hubspot: {
@@ -39,9 +38,9 @@ const RESERVED: Record<CrmKind, readonly string[]> = {
   ],
 };
 
-const WRITES_CRM: ReadonlySet<Direction> = new Set(['both', 'to-crm']);
+const WRITES_CRM: ReadonlySet<FieldDirection> = new Set(['both', 'to-crm']);
 
-export function defaultTransform(accessor: PropstreetAccessor | null): Transform {
+function defaultTransform(accessor: PropstreetAccessor | null): Transform {
   switch (accessor) {
     case 'email':
       return 'email';
@@ -57,18 +56,18 @@ export function defaultTransform(accessor: PropstreetAccessor | null): Transform
   }
 }
 
-function defaultDirection(accessor: PropstreetAccessor | null): Direction {
+function defaultDirection(accessor: PropstreetAccessor | null): FieldDirection {
   return accessor === null || READ_ONLY_ACCESSORS.has(accessor) ? 'to-crm' : 'both';
 }
 
-function regionOf(draft: Draft, problems: Problem[]): CountryCode | null {
+function regionOf(draft: Draft, problems: SourcedProblem[]): CountryCode | null {
   const region = draft.defaultRegion;
   if (!region || region.value === null) return null;
   const code = region.value.toUpperCase();
   if ((getCountries() as readonly string[]).includes(code)) return code as CountryCode;
   problems.push({
     ...region.at,
-    reason: `expected an ISO 3166-1 alpha-2 region known to libphonenumber (e.g. SE, NO, GB), got ${describe(region.value)}`,
+    message: `expected an ISO 3166-1 alpha-2 region known to libphonenumber (e.g. SE, NO, GB), got ${describeValue(region.value)}`,
   });
   return null;
 }
@@ -76,11 +75,11 @@ function regionOf(draft: Draft, problems: Problem[]): CountryCode | null {
 export function resolveFields(draft: Draft): {
   fields: FieldMapping[];
   region: CountryCode | null;
-  problems: Problem[];
+  problems: SourcedProblem[];
 } {
-  const problems: Problem[] = [];
+  const problems: SourcedProblem[] = [];
   const region = regionOf(draft, problems);
-  const fail = (at: Located, reason: string) => problems.push({ ...at, reason });
+  const fail = (at: Located, message: string) => problems.push({ ...at, message });
   const firstByName = new Map<string, DraftField>();
   const firstByCrm = new Map<string, DraftField>();
   const writerOf = new Map<PropstreetAccessor, DraftField>();
@@ -109,7 +108,8 @@ export function resolveFields(draft: Draft): {
 
     const crmKey = crmRule.caseless ? e.crm.toLowerCase() : e.crm;
     const sameCrm = firstByCrm.get(crmKey);
-    if (!crmRule.pattern.test(e.crm)) fail(at('crm'), `expected ${crmRule.what}, got ${describe(e.crm)}`);
+    if (!crmRule.pattern.test(e.crm))
+      fail(at('crm'), `expected ${crmRule.what}, got ${describeValue(e.crm)}`);
     else if (reserved.has(crmKey))
       fail(at('crm'), `"${e.crm}" is managed by the ${draft.crm} adapter and cannot be mapped`);
     else if (sameCrm)
@@ -169,7 +169,7 @@ export function resolveFields(draft: Draft): {
     if (e.default != null && fallback === null)
       fail(at('default'), `default is empty after the ${transform} transform; use null for no default`);
     if (fallback !== null && maxLength !== null && fallback.length > maxLength) {
-      fail(at('default'), `default ${describe(fallback)} is longer than maxLength ${maxLength}`);
+      fail(at('default'), `default ${describeValue(fallback)} is longer than maxLength ${maxLength}`);
     }
     if (propstreet === null && e.default == null) {
       fail(

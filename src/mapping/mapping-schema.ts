@@ -4,13 +4,14 @@
  */
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
+import {
+  type CrmKind,
+  crmKindSchema,
+  type FieldDirection,
+  fieldDirectionSchema,
+} from '../core/vocabulary.js';
 import { PROPSTREET_ACCESSORS, type PropstreetAccessor } from './propstreet-accessors.js';
 import { TRANSFORMS, type Transform } from './transforms.js';
-
-export const DIRECTIONS = ['both', 'to-crm', 'from-crm'] as const;
-export type Direction = (typeof DIRECTIONS)[number];
-export const CRMS = ['hubspot', 'salesforce'] as const;
-export type CrmKind = (typeof CRMS)[number];
 
 const CANONICAL_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -20,7 +21,7 @@ const fieldShape = {
     .regex(CANONICAL_NAME, { error: 'expected a name of letters, digits and _ that starts with a letter' }),
   propstreet: z.enum(PROPSTREET_ACCESSORS).nullable().optional(),
   crm: z.string(),
-  direction: z.enum(DIRECTIONS).optional(),
+  direction: fieldDirectionSchema.optional(),
   transform: z.enum(TRANSFORMS).optional(),
   required: z.boolean().optional(),
   default: z.string().nullable().optional(),
@@ -30,12 +31,10 @@ const fieldShape = {
 
 export const fieldEntrySchema = z.strictObject(fieldShape);
 /** A change to a field of the base file: any key but `name`, which selects it. */
-export const fieldPatchSchema = z
-  .strictObject({ ...fieldShape, crm: z.string().optional() })
-  .omit({ name: true });
+const fieldPatchSchema = z.strictObject({ ...fieldShape, crm: z.string().optional() }).omit({ name: true });
 
 export const mappingFileSchema = z.strictObject({
-  crm: z.enum(CRMS),
+  crm: crmKindSchema,
   object: z.enum(['contacts']).optional(),
   defaultRegion: z.string().nullable().optional(),
   fields: z.array(fieldEntrySchema).min(1),
@@ -50,7 +49,6 @@ export const mappingOverridesSchema = z.strictObject({
 });
 
 export type FieldEntry = z.output<typeof fieldEntrySchema>;
-export type FieldPatch = z.output<typeof fieldPatchSchema>;
 export type MappingFile = z.output<typeof mappingFileSchema>;
 export type MappingOverrides = z.input<typeof mappingOverridesSchema>;
 
@@ -61,7 +59,7 @@ export interface FieldMapping {
   /** null: a constant written to the CRM (`default`), read from nowhere. */
   readonly propstreet: PropstreetAccessor | null;
   readonly crm: string;
-  readonly direction: Direction;
+  readonly direction: FieldDirection;
   readonly transform: Transform;
   readonly required: boolean;
   /** Normalised; sent to the CRM when the canonical value is null. */
@@ -81,8 +79,3 @@ export interface Mapping {
   /** Where it came from, for messages: the file, plus the overrides' source when any. */
   readonly source: string;
 }
-
-export const ROOT_KEYS = Object.keys(mappingFileSchema.shape);
-export const FIELD_KEYS = Object.keys(fieldShape);
-export const PATCH_KEYS = FIELD_KEYS.filter((k) => k !== 'name');
-export const OVERRIDE_KEYS = Object.keys(mappingOverridesSchema.shape);

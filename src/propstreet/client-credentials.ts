@@ -27,7 +27,7 @@ export interface IssuedToken {
   readonly expiresIn: number | undefined;
 }
 
-export async function issueClientCredentialsToken(c: ClientCredentials): Promise<IssuedToken> {
+async function issueClientCredentialsToken(c: ClientCredentials): Promise<IssuedToken> {
   registerSecret(c.clientSecret);
   const path = new URL(c.tokenUrl).pathname;
   const info = { method: 'POST', path };

@@ -93,19 +93,6 @@ export function createPropstreetClient(options: PropstreetClientOptions): Propst
     getContact: (id) =>
       orNull(() => transport.send({ method: 'GET', path: `${CONTACTS_PATH}/${seg(id)}`, idempotent: true })),
 
-    getByExternalRef: (namespace, externalId) =>
-      orNull(() =>
-        transport.send({
-          method: 'GET',
-          path: `${CONTACTS_PATH}/external/${seg(namespace)}/${seg(externalId)}`,
-          idempotent: true,
-        }),
-      ),
-
-    // Not idempotent: a create whose answer was lost may have happened; callers upsert instead.
-    createContact: async (body: ContactWrite) =>
-      contactFrom(await transport.send({ method: 'POST', path: CONTACTS_PATH, body, idempotent: false })),
-
     // With If-Match a repeat cannot overwrite anything newer: at worst it answers 412.
     patchContact: async (id, patch, { ifMatch }) => {
       onlyMembers(patch, UPDATE_MEMBERS, 'PATCH /contacts/{id} (UpdateContactRequest)');

@@ -11,7 +11,7 @@ import { NotFoundError, PayloadError, PropsyncError } from '../core/errors.js';
 import type { Transport } from './http.js';
 import { parseJson } from './payload.js';
 
-export const ME_PATH = '/api/v1/auth/me';
+const ME_PATH = '/api/v1/auth/me';
 
 /** Null when this deployment or token cannot answer `/auth/me` (404/403): identity unknown. */
 export async function fetchIdentity(transport: Transport): Promise<AccountIdentity | null> {

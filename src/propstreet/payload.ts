@@ -8,7 +8,7 @@ import type { Answer } from './http.js';
 import { headerOf } from './rate-limiter.js';
 import { type Contact, contactSchema } from './schema.js';
 
-export function jsonPath(path: readonly PropertyKey[], prefix = ''): string {
+function jsonPath(path: readonly PropertyKey[], prefix = ''): string {
   let out = prefix;
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;

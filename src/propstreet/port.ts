@@ -31,8 +31,6 @@ export interface PropstreetApi {
   listContacts(options?: ListContactsOptions): AsyncIterable<ContactPage>;
   /** Null when the contact does not exist (404). */
   getContact(id: string): Promise<Contact | null>;
-  getByExternalRef(namespace: string, externalId: string): Promise<Contact | null>;
-  createContact(body: ContactWrite): Promise<Contact>;
   /**
    * UpdateContactRequest members only (no `emails`/`phones`: write-models.ts). Throws
    * PreconditionFailedError on a stale etag (412, or a 409 that says so).

@@ -17,7 +17,7 @@ import {
 import { redactText } from '../core/redact.js';
 import { type Problem, problemSchema } from './schema.js';
 
-export function parseProblem(text: string): Problem | undefined {
+function parseProblem(text: string): Problem | undefined {
   if (text.trim().length === 0) return undefined;
   try {
     const parsed = problemSchema.safeParse(JSON.parse(text));

@@ -57,7 +57,7 @@ export const contactSchema = z.object({
 export type Contact = z.output<typeof contactSchema>;
 export type ExternalRef = z.output<typeof externalRefSchema>;
 
-export const pageSchema = z.object({
+const pageSchema = z.object({
   nextCursor: z.string().nullable(),
   hasMore: z.boolean(),
   // The reference types it as a string; accept both.

@@ -95,6 +95,9 @@ export const REPORT_SCRIPT = `
     if (r[4]) out.push(conns[r[0]].crm + ' ' + r[4]);
     return out.join(' \\u21c4 ');
   }
+  // The CRM record's current name when it differs from the label (renamed in the CRM).
+  function crmNote(r) { return r[12] ? 'in ' + conns[r[0]].crm + ': ' + r[12] : ''; }
+  function idsAndName(r) { return ids(r) + (r[12] ? ' \\u00b7 ' + crmNote(r) : ''); }
   function fields(r) {
     var f = [];
     [8, 9, 10].forEach(function (i) { parts(r, i).forEach(function (c) { f.push(S[c[0]]); }); });
@@ -104,7 +107,7 @@ export const REPORT_SCRIPT = `
   // the page answers at once; a search before it is done finishes it first.
   var hay = new Array(recs.length), built = 0;
   function text(r) {
-    var t = conns[r[0]].name + ' ' + S[r[1]] + ' ' + r[2] + ' ' + ids(r) + ' ' + S[r[5]] + ' ' + S[r[6]] + ' ' + S[r[7]];
+    var t = conns[r[0]].name + ' ' + S[r[1]] + ' ' + r[2] + ' ' + idsAndName(r) + ' ' + S[r[5]] + ' ' + S[r[6]] + ' ' + S[r[7]];
     var k, c, l;
     for (k = 8; k <= 9; k++) {
       l = parts(r, k);
@@ -164,7 +167,7 @@ export const REPORT_SCRIPT = `
     e.appendChild(a);
     var who = el('span');
     who.appendChild(el('div', 'label', r[2]));
-    who.appendChild(el('div', 'ids', ids(r)));
+    who.appendChild(el('div', 'ids', idsAndName(r)));
     e.appendChild(who);
     e.appendChild(el('span', '', S[r[5]]));
     var f = fields(r), p = parts(r, 11).length;
@@ -200,7 +203,7 @@ export const REPORT_SCRIPT = `
   function show(i) {
     var r = recs[i], c = conns[r[0]], out = [];
     open = i;
-    out.push(el('h3', '', r[2]));
+    out.push(el('h3', '', r[12] ? r[2] + ' (' + crmNote(r) + ')' : r[2]));
     out.push(el('div', 'ids', c.name + ' \\u00b7 ' + S[r[1]] + ' \\u00b7 ' + ids(r) + ' \\u00b7 ' + S[r[5]]));
     if (parts(r, 8).length) out.push(el('div', 'side', '\\u2192 ' + c.crm), changes(r[8]));
     if (parts(r, 9).length) out.push(el('div', 'side', '\\u2192 Propstreet'), changes(r[9]));
@@ -259,7 +262,7 @@ export const REPORT_SCRIPT = `
 })();
 `;
 
-export function cspHash(source: string): string {
+function cspHash(source: string): string {
   return `'sha256-${createHash('sha256').update(source, 'utf8').digest('base64')}'`;
 }
 

@@ -119,7 +119,8 @@ function summary(title: string, group: string, entries: [string, number][], unit
  * whose "before" is empty (every field of a create) leaves it off:
  *
  *   [connection, action, label, propstreetId, crmId, reason, tags, notes, toCrm,
- *    toPropstreet, conflicts, problems]
+ *    toPropstreet, conflicts, problems, crmLabel]
+ *   crmLabel: the CRM record's current name, when it differs from the label (else left off)
  *   change:   [field, after] | [field, after, before]      (a value: string, null, or index)
  *   conflict: [field, propstreet, crm, shadow, policy, chosen, winner, resolveId]
  */
@@ -175,6 +176,7 @@ function reportData(
         r.toPropstreet.map(change),
         r.conflicts.map((k) => conflict(r, k, crm, s, v)),
         r.problems,
+        r.crmLabel ?? null,
       ];
       while (row.length > 8 && isEmpty(row[row.length - 1])) row.pop();
       records.push(row);
@@ -188,7 +190,7 @@ function reportData(
 }
 
 function isEmpty(v: unknown): boolean {
-  return Array.isArray(v) && v.length === 0;
+  return v === null || (Array.isArray(v) && v.length === 0);
 }
 
 function conflict(
@@ -224,7 +226,7 @@ function conflict(
  * JSON for a `<script type="application/json">` block: `<` as `\u003c`, so no value can
  * write `</script>` or `<!--`; control characters made visible as in the rest of the page.
  */
-export function embedData(data: ReportData): string {
+function embedData(data: ReportData): string {
   return JSON.stringify(mapStrings(data, visibleControlsKeepingLayout)).replace(/</g, '\\u003c');
 }
 

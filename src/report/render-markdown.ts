@@ -11,17 +11,16 @@ import {
   crmName,
   DEFAULT_MAX_RECORDS,
   FULL_LIST_HINT,
-  fieldSummary,
   formatTally,
   formatValue,
+  listedRecords,
   noticesTitle,
   type PlanReport,
   prepareReport,
-  reasonSummary,
   recordIds,
+  recordName,
   recordNotes,
   reportTitle,
-  shownRecords,
 } from './report-model.js';
 import { visibleControlsKeepingLayout } from './visible-text.js';
 
@@ -81,15 +80,15 @@ function connection(c: ConnectionPlanReport, maxRecords: number): string[] {
   if (r.notices.length > 0)
     out.push('', `### ${md(noticesTitle(r.notices))}`, '', ...r.notices.map((n) => `- ${md(n.text)}`));
 
-  const records = shownRecords(c.records);
-  out.push('', `### Records (${records.length} shown, ${c.records.length - records.length} unchanged)`);
-  const fields = fieldSummary(records);
-  if (fields.length > 0) out.push('', `**Changes by field:** ${md(formatTally(fields, 'change'))}`);
-  if (records.length > 0)
-    out.push('', `**Records by reason:** ${md(formatTally(reasonSummary(records), 'record'))}`);
-  for (const rec of records.slice(0, maxRecords)) out.push('', ...record(rec, r.crm));
-  if (records.length > maxRecords)
-    out.push('', `_… ${records.length - maxRecords} more records (${FULL_LIST_HINT})._`);
+  const { listed, summary } = listedRecords(c);
+  const records = listed.slice(0, maxRecords);
+  out.push('', `### Records (${summary.shown} shown, ${summary.unchanged} unchanged)`);
+  if (summary.fields.length > 0)
+    out.push('', `**Changes by field:** ${md(formatTally(summary.fields, 'change'))}`);
+  if (summary.shown > 0) out.push('', `**Records by reason:** ${md(formatTally(summary.reasons, 'record'))}`);
+  for (const rec of records) out.push('', ...record(rec, r.crm));
+  if (summary.shown > records.length)
+    out.push('', `_… ${summary.shown - records.length} more records (${FULL_LIST_HINT})._`);
 
   if (r.failures.length > 0) {
     out.push(
@@ -120,7 +119,7 @@ function connection(c: ConnectionPlanReport, maxRecords: number): string[] {
 
 function record(r: RecordPlanShape, crmType: string): string[] {
   const crm = crmName(crmType);
-  const out = [`#### ${md(r.action)}${r.guarded ? ' (guarded)' : ''}: ${md(r.label)}`, ''];
+  const out = [`#### ${md(r.action)}${r.guarded ? ' (guarded)' : ''}: ${md(recordName(r, crmType))}`, ''];
   const ids = recordIds(r, crmType);
   out.push(`${ids ? `${md(ids)}. ` : ''}Reason: ${md(r.reason)}`);
   const notes = recordNotes(r, crmType);

@@ -4,26 +4,26 @@
  * so a contact named with escape sequences cannot repaint the user's terminal.
  */
 import type { FieldChange, RecordPlanShape } from '../engine/types.js';
+import { displayWidth, padEndToWidth, padStartToWidth, truncateToWidth } from './display-width.js';
 import {
   type ConnectionPlanReport,
   callSummaries,
   countLines,
   crmName,
+  crmNameNote,
   DEFAULT_MAX_RECORDS,
   FULL_LIST_HINT,
-  fieldSummary,
   formatCalls,
   formatTally,
   formatValue,
+  listedRecords,
   mapStrings,
   noticesTitle,
   type PlanReport,
   prepareReport,
-  reasonSummary,
   recordIds,
   recordNotes,
   reportTitle,
-  shownRecords,
 } from './report-model.js';
 import { visibleControls } from './visible-text.js';
 
@@ -93,18 +93,17 @@ function renderConnection(
     for (const n of r.notices) lines.push(paint('yellow', `    ! ${n.text}`));
   }
 
-  const records = shownRecords(c.records);
-  if (records.length > 0) {
-    const fields = fieldSummary(records);
+  const { listed, summary } = listedRecords(c);
+  if (summary.shown > 0) {
+    const records = listed.slice(0, maxRecords);
     lines.push('');
-    if (fields.length > 0) lines.push(`  Changes by field: ${formatTally(fields, 'change')}`);
-    lines.push(`  Records by reason: ${formatTally(reasonSummary(records), 'record')}`);
-    const actionWidth = Math.max(...records.map((x) => x.action.length)) + 2;
-    lines.push('', paint('dim', `  ${pad('ACTION', actionWidth)}${pad('RECORD', 34)}REASON`));
-    for (const rec of records.slice(0, maxRecords))
-      lines.push(...renderRecord(rec, crm, r.crm, actionWidth, paint));
-    if (records.length > maxRecords) {
-      lines.push(paint('dim', `  … ${records.length - maxRecords} more records (${FULL_LIST_HINT})`));
+    if (summary.fields.length > 0) lines.push(`  Changes by field: ${formatTally(summary.fields, 'change')}`);
+    lines.push(`  Records by reason: ${formatTally(summary.reasons, 'record')}`);
+    const actionWidth = Math.max('ACTION'.length, ...records.map((x) => x.action.length)) + 2;
+    lines.push('', paint('dim', `  ${pad('ACTION', actionWidth)}${pad('RECORD', LABEL_COLUMN)}REASON`));
+    for (const rec of records) lines.push(...renderRecord(rec, crm, r.crm, actionWidth, paint));
+    if (summary.shown > records.length) {
+      lines.push(paint('dim', `  … ${summary.shown - records.length} more records (${FULL_LIST_HINT})`));
     }
   }
   if (r.failures.length > 0) {
@@ -137,20 +136,12 @@ function renderRecord(
         : 'cyan';
   const guard = r.guarded ? paint('yellow', ' [guarded]') : '';
   const lines = [
-    `  ${paint(style, pad(r.action, actionWidth))}${pad(truncate(r.label, 32), 34)}${r.reason}${guard}`,
+    `  ${paint(style, pad(r.action, actionWidth))}${pad(truncate(r.label, LABEL_COLUMN - 2), LABEL_COLUMN)}${r.reason}${guard}`,
   ];
-  const ids = recordIds(r, crmType);
+  // The CRM's name goes on the ids line: the name column is cut at 32 columns.
+  const ids = [recordIds(r, crmType), crmNameNote(r, crmType)].filter(Boolean).join(' · ');
   if (ids) lines.push(paint('dim', `      ${ids}`));
-  const changes = (target: string, list: readonly FieldChange[]) => {
-    const width = Math.max(0, ...list.map((c) => c.field.length));
-    for (const ch of list) {
-      lines.push(
-        `      → ${pad(target, 11)} ${pad(ch.field, width)}  ${truncate(formatValue(ch.before), 50)} → ${truncate(formatValue(ch.after), 50)}`,
-      );
-    }
-  };
-  changes(crm, r.toCrm);
-  changes('Propstreet', r.toPropstreet);
+  lines.push(...diffLines(r, crm));
   for (const k of r.conflicts) {
     const chosen = k.resolved
       ? `resolved by a person: ${quote(k.resolved.value)}`
@@ -170,18 +161,41 @@ function renderRecord(
   return lines;
 }
 
+/** Columns for a record's name: 2 of them keep it apart from the reason. */
+const LABEL_COLUMN = 34;
+/** Columns a value may take in a diff line before it is cut. */
+const VALUE_COLUMN = 50;
+
+/**
+ * A record's field changes, both directions as one table: target, field, before → after, the
+ * field and before columns as wide as their widest cell (in terminal columns, not UTF-16
+ * units), so every arrow lines up whatever script the values are written in.
+ */
+function diffLines(r: RecordPlanShape, crm: string): string[] {
+  const rows = [
+    ...r.toCrm.map((c) => [crm, c] as const),
+    ...r.toPropstreet.map((c) => ['Propstreet', c] as const),
+  ].map(([target, c]: readonly [string, FieldChange]) => ({
+    target,
+    field: c.field,
+    before: truncate(formatValue(c.before), VALUE_COLUMN),
+    after: truncate(formatValue(c.after), VALUE_COLUMN),
+  }));
+  const width = (cells: readonly string[]) => Math.max(0, ...cells.map(displayWidth));
+  // The same for every record, so a long list reads as one table.
+  const targetWidth = Math.max(displayWidth(crm), 'Propstreet'.length);
+  const fieldWidth = width(rows.map((x) => x.field));
+  const beforeWidth = width(rows.map((x) => x.before));
+  return rows.map(
+    (x) =>
+      `      → ${pad(x.target, targetWidth)}  ${pad(x.field, fieldWidth)}  ${pad(x.before, beforeWidth)} → ${x.after}`,
+  );
+}
+
 function quote(v: string | null): string {
   return v === null ? '(empty)' : `"${truncate(v, 40)}"`;
 }
 
-function pad(text: string, width: number): string {
-  return text.length >= width ? `${text} ` : text + ' '.repeat(width - text.length);
-}
-
-function padStart(text: string, width: number): string {
-  return text.padStart(width);
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
+const pad = padEndToWidth;
+const padStart = padStartToWidth;
+const truncate = truncateToWidth;

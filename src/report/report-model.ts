@@ -2,14 +2,51 @@
  * The report's input (a plan, or a run's result with its plan) and the small views every
  * renderer shares, so terminal, Markdown and HTML say the same things in the same words.
  */
+
+import { clipText, MESSAGE_MAX } from '../core/clip-text.js';
 import { redactDeep } from '../core/redact.js';
 import { boundRecord } from '../engine/bounded-result.js';
 import type { ApiCalls, Notice, PlanCounts, RecordAction, RecordPlanShape } from '../engine/types.js';
-import { boundResult, type ConnectionResult } from '../run/run-result.js';
+import type { ConnectionResult } from '../run/run-result.js';
+import { boundResult } from '../run/run-result.js';
 
 export interface ConnectionPlanReport {
   readonly result: ConnectionResult;
   readonly records: readonly RecordPlanShape[];
+  /**
+   * Set when `records` holds only the first of the listed records (`RecordDigest`): the
+   * totals and summaries over all of them. Capped formats (terminal, Markdown) only.
+   */
+  readonly summary?: RecordSummary;
+}
+
+/** A connection's listed records in numbers: what the capped formats print before the list. */
+export interface RecordSummary {
+  /** Records the report lists (no-ops left out, but those holding a conflict). */
+  readonly shown: number;
+  /** Records left out as unchanged. */
+  readonly unchanged: number;
+  /** Changes per field, most first. */
+  readonly fields: readonly [string, number][];
+  /** Records per reason, most first. */
+  readonly reasons: readonly [string, number][];
+}
+
+/** The records a connection lists and their summary: from `summary` when the list is capped. */
+export function listedRecords(c: ConnectionPlanReport): {
+  listed: RecordPlanShape[];
+  summary: RecordSummary;
+} {
+  const listed = shownRecords(c.records);
+  return {
+    listed,
+    summary: c.summary ?? {
+      shown: listed.length,
+      unchanged: c.records.length - listed.length,
+      fields: fieldSummary(listed),
+      reasons: reasonSummary(listed),
+    },
+  };
 }
 
 export interface PlanReport {
@@ -30,8 +67,16 @@ export function prepareReport(report: PlanReport): PlanReport {
     connections: scrubbed.connections.map((c) => ({
       result: boundResult(c.result),
       records: c.records.map(boundRecord),
+      ...(c.summary ? { summary: boundSummary(c.summary) } : {}),
     })),
   };
+}
+
+/** Field names and reasons are data too (a reason quotes an API error): bounded like them. */
+function boundSummary(s: RecordSummary): RecordSummary {
+  const bound = (entries: readonly [string, number][]) =>
+    entries.map(([k, n]): [string, number] => [clipText(k, MESSAGE_MAX), n]);
+  return { ...s, fields: bound(s.fields), reasons: bound(s.reasons) };
 }
 
 /** Applies `fn` to every string in a JSON-like value (data only: keys stay as they are). */
@@ -83,22 +128,30 @@ export function crmName(crm: string): string {
 
 /** Label → count, most frequent first (ties by label), for the summaries every format shows. */
 export function tally(keys: Iterable<string>): [string, number][] {
-  const counts = new Map<string, number>();
+  return sortedTally(countInto(new Map(), keys));
+}
+
+/** Adds one to `counts` per key: a tally kept across chunks. */
+export function countInto(counts: Map<string, number>, keys: Iterable<string>): Map<string, number> {
   for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return counts;
+}
+
+export function sortedTally(counts: ReadonlyMap<string, number>): [string, number][] {
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
 /** Changes per field name over both directions and conflicts: "firstName: 1,234 changes". */
 export function fieldSummary(records: readonly RecordPlanShape[]): [string, number][] {
-  return tally(
-    (function* () {
-      for (const r of records) {
-        for (const c of r.toCrm) yield c.field;
-        for (const c of r.toPropstreet) yield c.field;
-        for (const k of r.conflicts) yield k.field;
-      }
-    })(),
-  );
+  return tally(changedFields(records));
+}
+
+export function* changedFields(records: readonly RecordPlanShape[]): Generator<string> {
+  for (const r of records) {
+    for (const c of r.toCrm) yield c.field;
+    for (const c of r.toPropstreet) yield c.field;
+    for (const k of r.conflicts) yield k.field;
+  }
 }
 
 export function reasonSummary(records: readonly RecordPlanShape[]): [string, number][] {
@@ -129,6 +182,17 @@ export function recordIds(r: RecordPlanShape, crm: string): string {
   if (r.propstreetId) parts.push(`Propstreet ${r.propstreetId}`);
   if (r.crmId) parts.push(`${crmName(crm)} ${r.crmId}`);
   return parts.join(' ⇄ ');
+}
+
+/** The CRM record's current name where it differs from the label: "in HubSpot: Janet Doe". */
+export function crmNameNote(r: RecordPlanShape, crm: string): string | undefined {
+  return r.crmLabel === undefined ? undefined : `in ${crmName(crm)}: ${r.crmLabel}`;
+}
+
+/** The record's current names on both sides: "Jane Doe (in HubSpot: Janet Doe)", or the label. */
+export function recordName(r: RecordPlanShape, crm: string): string {
+  const note = crmNameNote(r, crm);
+  return note === undefined ? r.label : `${r.label} (${note})`;
 }
 
 /** Notes beside the field changes: link write-backs and how the pair was linked. */

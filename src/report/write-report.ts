@@ -34,6 +34,9 @@ export function reportFormatFor(path: string): ReportFormat {
 }
 
 export function renderReport(report: PlanReport, format: ReportFormat): string {
+  // Only Markdown caps its list; the others list every record, which a digest no longer has.
+  if (format !== 'markdown' && report.connections.some((c) => c.summary))
+    throw new Error(`a ${format} report lists every record: it cannot be rendered from a record digest`);
   switch (format) {
     case 'html':
       return renderHtml(report);

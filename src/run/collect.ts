@@ -151,10 +151,14 @@ async function reconcileIfStale<R extends PropstreetRecord>(
   });
   if (!why) return undefined;
   const count = { checked: 0, missing: 0 };
+  const total = await run.store.countLinks(run.scope);
   for await (const gone of missingLinkedRecords(run.store, run.scope, run.crm, now, count)) {
     run.staging.putCrm(gone);
-    tick(run, gone.length);
+    run.meter.pulled += gone.length;
+    run.meter.reconcile = { checked: count.checked, total };
+    run.meter.report('reconcile');
   }
+  run.meter.reconcile = undefined;
   return {
     kind: 'full-reconcile',
     text: `${why}: checked ${count.checked} links by id; ${count.missing} no longer in ${run.crmAccount.kind}`,

@@ -106,6 +106,8 @@ export class ExecutorSink<R extends PropstreetRecord, W> implements PlanSink<R, 
     const { store, scope, abort } = this.context;
     try {
       if (this.lane) {
+        const { refs } = this.context.meter;
+        if (refs.queued > refs.done) this.context.meter.report('refs');
         await this.lane.drain();
         this.failures.push(...this.lane.failures);
       }

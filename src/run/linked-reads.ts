@@ -6,7 +6,7 @@ import type { CrmRecord } from '../crm/port.js';
 import type { CrmObjects } from '../engine/ports.js';
 import type { Scope, StateStore } from '../state/port.js';
 
-export interface ReconcileCount {
+interface ReconcileCount {
   readonly checked: number;
   readonly missing: number;
 }
@@ -43,6 +43,7 @@ export async function* missingLinkedRecords(
     }
     count.checked += ids.length;
     count.missing += gone.length;
-    if (gone.length > 0) yield gone;
+    // A page with none missing is yielded too (empty), so the caller can show how far it got.
+    yield gone;
   }
 }

@@ -17,6 +17,7 @@ import type { Failure, Link, Scope, StateChanges, StateStore } from '../state/po
 import { stopsTheRun } from './crm-batches.js';
 import type { KindWrites } from './kind-writes.js';
 import { isStale } from './propstreet-writes.js';
+import type { RunMeter } from './run-meter.js';
 
 export interface RefTask<R extends PropstreetRecord = PropstreetRecord> {
   /** The link as committed; its Propstreet etag is updated after the write. */
@@ -35,6 +36,8 @@ export interface RefLaneDeps<R extends PropstreetRecord, W> {
   readonly fail: (side: 'propstreet', recordId: string, error: string, now: Date) => Failure;
   /** Where an error that must stop the run goes. */
   readonly abort: RunAbort;
+  /** Counts write-backs queued and ended (written or failed) for the run's progress. */
+  readonly meter?: RunMeter;
 }
 
 const FLUSH_EVERY = 50;
@@ -67,8 +70,13 @@ export class RefLane<R extends PropstreetRecord, W> {
       const p: Promise<void> = this.limit(() => this.run(task)).finally(() => {
         this.running.delete(p);
         this.wake();
+        if (this.deps.meter) {
+          this.deps.meter.refs.done++;
+          this.deps.meter.report();
+        }
       });
       this.running.add(p);
+      if (this.deps.meter) this.deps.meter.refs.queued++;
     }
   }
 

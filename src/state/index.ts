@@ -7,10 +7,9 @@ import { createPostgresStateStore } from './postgres-store.js';
 import { createSqliteStateStore } from './sqlite-store.js';
 
 export { migrateState } from './migrate-state.js';
-export type { Failure, Link, RunRecord, Scope, Side, StateChanges, StateStore } from './port.js';
+export type { StateStore } from './port.js';
 export { createPostgresStateStore } from './postgres-store.js';
 export { createSqliteStateStore } from './sqlite-store.js';
-
 export interface StateSpec {
   /** SQLite file path, or `:memory:`. */
   readonly sqlite?: string;

@@ -15,7 +15,7 @@ export interface PgMigration {
 
 // Ids are COLLATE "C" so listLinks pages in the same byte order as SQLite's, whatever the
 // database's default collation is.
-export const PG_MIGRATIONS: readonly PgMigration[] = [
+const PG_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 1,
     name: 'initial',

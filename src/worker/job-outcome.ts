@@ -24,7 +24,7 @@ export type JobOutcome =
     };
 
 /** Abort codes a later attempt may get past without anyone changing anything. */
-export const TRANSIENT_CODES: ReadonlySet<string> = new Set([
+const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   'RATE_LIMITED',
   'DAILY_LIMIT',
   'BUDGET_EXHAUSTED',

@@ -42,7 +42,7 @@ export interface JobSettings {
   readonly expireInSeconds: number;
 }
 
-export const DEFAULT_JOB_SETTINGS: JobSettings = {
+const DEFAULT_JOB_SETTINGS: JobSettings = {
   retryLimit: 5,
   retryDelaySeconds: 30,
   retryBackoff: true,

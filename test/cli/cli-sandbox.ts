@@ -1,28 +1,38 @@
 /**
  * One sandbox (Propstreet + HubSpot + Salesforce fakes in this test process) per test file,
- * a temp folder for tenant files and state, and `cli()` bound to the fakes' tokens.
+ * a temp folder for tenant files and state, and `cli()` (in process) and `spawn()` (a child
+ * process) bound to the fakes' tokens.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { ConnectionResult } from '../../src/run/run-result.js';
 import {
   type Sandbox,
   type SandboxOptions,
   startSandbox,
   type TenantOptions,
-} from '../fakes/sandbox/sandbox.js';
-import { type CliOptions, type CliResult, cliTranscript, runCli } from './run-cli.js';
+} from '../../fakes/sandbox/sandbox.js';
+import type { ConnectionResult } from '../../src/run/run-result.js';
+import {
+  type CliOptions,
+  type CliResult,
+  cliTranscript,
+  runCli,
+  type SpawnOptions,
+  spawnCli,
+} from './run-cli.js';
 
 const RATE_PER_MINUTE = 6000;
 
 export interface CliSandbox {
   readonly sb: Sandbox;
   readonly dir: string;
-  /** Runs propsync with the sandbox's tokens (plus `options.env`, which wins). */
+  /** Runs propsync in this process with the sandbox's tokens (plus `options.env`, which wins). */
   cli(args: readonly string[], options?: CliOptions): Promise<CliResult>;
+  /** The same as a child process, for tests about the process. */
+  spawn(args: readonly string[], options?: SpawnOptions): Promise<CliResult>;
   /** Writes a tenant file (into the temp folder unless `dir` is given); returns its path. */
   tenant(options?: TenantOptions, dir?: string): string;
   /** Extra values that must never be printed (e.g. a wrong token a test passed in). */
@@ -42,6 +52,7 @@ export async function startCliSandbox(options: SandboxOptions = {}): Promise<Cli
     sb,
     dir,
     cli: (args, o = {}) => runCli(args, { ...o, env: { ...sb.env, ...o.env } }),
+    spawn: (args, o = {}) => spawnCli(args, { ...o, env: { ...sb.env, ...o.env } }),
     tenant(t = {}, into = dir) {
       const file = sb.writeTenant(into, t);
       const text = readFileSync(file, 'utf8');

@@ -3,19 +3,19 @@
  * about the process (an unhandled EPIPE crashes it), so it spawns the real binary.
  */
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, cliCommand, REPO_ROOT } from './cli-process.js';
 import { type CliSandbox, startCliSandbox } from './cli-sandbox.js';
-import { REPO_ROOT } from './run-cli.js';
 
 /** Runs propsync with its stdout closed by the reader straight away; collects stderr. */
 function runWithClosedStdout(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], {
+  const [command, argv] = cliCommand(args);
+  const child = spawn(command, argv, {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...env },
+    env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Like `head -0`: the reading end is gone before the first byte is written.

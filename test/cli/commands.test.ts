@@ -1,4 +1,4 @@
-/** Every command once, as a child process: help, version, schema, usage errors, validate, status, retry. */
+/** Every command once (in process): help, version, schema, usage errors, validate, status, retry. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -4,13 +4,12 @@
  * (the default is 2,000) and named steps the demo does not print. In process with a small
  * `--contacts`: the checked statements do not depend on the size.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
-import { REPO_ROOT } from './run-cli.js';
-import { runInProcess } from './run-in-process.js';
+import { REPO_ROOT, runCli } from './run-cli.js';
 
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 /** The README's paragraph and list about the demo, up to the next script it describes. */
@@ -31,7 +30,7 @@ describe('README: the demo', () => {
   });
 
   it('lists the steps the demo prints, in order, and the quiet run writes nothing', async () => {
-    const r = await runInProcess(['demo', '--contacts', '40', '--dir', dir]);
+    const r = await runCli(['demo', '--contacts', '40', '--dir', dir]);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     const printed = [...r.stdout.matchAll(/^== (\d+)\. (.+) ==$/gm)].map((m) => `${m[1]}. ${m[2]}`);
     const documented = [...demoSection.matchAll(/^(\d+)\. \*\*(.+?)\*\*/gm)].map((m) => `${m[1]}. ${m[2]}`);
@@ -40,5 +39,9 @@ describe('README: the demo', () => {
     const quiet = /`(write calls in the quiet run: 0)`/.exec(demoSection)?.[1];
     expect(quiet).toBeDefined();
     expect(r.stdout).toContain(`${quiet}\n`);
+    // Log lines went to demo.log, not between the steps (regression: pino JSON lines did).
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/^\{"level":/m);
+    expect(existsSync(join(dir, 'demo.log'))).toBe(true);
+    expect(r.stdout).toContain('the log (demo.log)');
   }, 300_000);
 });

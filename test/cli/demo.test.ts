@@ -1,4 +1,4 @@
-/** `propsync demo`: the whole product on its own fakes, in a child process. */
+/** `propsync demo`: the whole product on its own fakes (in process). */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ describe('propsync demo', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs every step with 40 contacts, writes plan.html, ends with a quiet run, prints no token', async () => {
-    const run = await runCli(['demo', '--contacts', '40', '--dir', dir], { timeoutMs: 150_000 });
+    const run = await runCli(['demo', '--contacts', '40', '--dir', dir]);
     expect(run.code, describeRun(run)).toBe(0);
     const steps = [...run.stdout.matchAll(/^== (\d)\. /gm)].map((m) => Number(m[1]));
     expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7]);

@@ -3,8 +3,8 @@
  * API refuses, 4 when the mass-delete guard holds a run (and `--force` goes past it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { person } from '../../fakes/sandbox/people.js';
 import { seedPropstreet, writes } from '../e2e/support.js';
-import { person } from '../fakes/sandbox/people.js';
 import { byConnection, type CliSandbox, logLines, type RunJson, startCliSandbox } from './cli-sandbox.js';
 import { describeRun } from './run-cli.js';
 

@@ -6,7 +6,7 @@
  *
  * Regression: a bad state path or PostgreSQL URL ended in "unexpected error: Error: connect
  * ECONNREFUSED …" with a stack trace, exit 5 and nothing on stdout under `--json`; a lock
- * conflict printed nothing under `--json` either. In process (test/cli/run-in-process.ts):
+ * conflict printed nothing under `--json` either. In process (test/cli/run-cli.ts):
  * these are about what the CLI prints, not about the process.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,10 +14,10 @@ import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { describeFailure, printFailure } from '../../src/cli/failure.js';
 import { createSqliteStateStore } from '../../src/state/index.js';
-import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
-import { type InProcessResult, runInProcess } from './run-in-process.js';
+import { type CliResult, runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'propsync-failures-'));
 const TOKEN = 'ps-token-for-failure-output-0001';
@@ -61,7 +61,7 @@ interface JsonError {
 }
 
 /** One stderr line, no stack frames, and the JSON object (under --json) saying the same. */
-function expectOneFailure(r: InProcessResult, exitCode: number, code: string): JsonError {
+function expectOneFailure(r: CliResult, exitCode: number, code: string): JsonError {
   expect(r.code, r.stderr).toBe(exitCode);
   expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
   expect(r.stderr).not.toMatch(/^\s+at /m);
@@ -74,7 +74,7 @@ function expectOneFailure(r: InProcessResult, exitCode: number, code: string): J
 describe('the state store cannot be opened', () => {
   it('a SQLite path whose folder cannot exist: exit 5, names the file and the key to fix', async () => {
     const file = tenantFile('bad-path', '{ sqlite: /dev/null/state/acme.db }');
-    const r = await runInProcess(['run', file, '--json'], { env: ENV });
+    const r = await runCli(['run', file, '--json'], { env: ENV });
     const { error } = expectOneFailure(r, 5, 'STATE');
     expect(error.message).toMatch(/^cannot open the state file \/dev\/null\/state\/acme\.db: /);
     expect(error.message).toContain(`check state.sqlite in ${file}`);
@@ -84,7 +84,7 @@ describe('the state store cannot be opened', () => {
     const port = await closedPort();
     const file = tenantFile('pg', '{ sqlite: ./never.db }');
     const url = `postgres://sync:pg-password-not-shown@127.0.0.1:${port}/propsync`;
-    const r = await runInProcess(['status', file, '--json'], { env: { ...ENV, PROPSYNC_DATABASE_URL: url } });
+    const r = await runCli(['status', file, '--json'], { env: { ...ENV, PROPSYNC_DATABASE_URL: url } });
     const { error } = expectOneFailure(r, 5, 'STATE');
     expect(error.message).toBe(
       `cannot open the state database 127.0.0.1:${port}/propsync: connect ECONNREFUSED 127.0.0.1:${port}; check PROPSYNC_DATABASE_URL and that PostgreSQL accepts connections`,
@@ -94,7 +94,7 @@ describe('the state store cannot be opened', () => {
 
   it('the same without --json: the one line, nothing on stdout', async () => {
     const file = tenantFile('bad-path-text', '{ sqlite: /dev/null/state/acme.db }');
-    const r = await runInProcess(['status', file], { env: ENV });
+    const r = await runCli(['status', file], { env: ENV });
     expect(r.code).toBe(5);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^propsync: cannot open the state file .*; check state\.sqlite in .*\n$/);
@@ -115,7 +115,7 @@ describe('another run holds the lock', () => {
       ),
     ).toBe(true);
     await store.close();
-    const r = await runInProcess(['run', tenantFile('locked', `{ sqlite: ${state} }`), '--json'], {
+    const r = await runCli(['run', tenantFile('locked', `{ sqlite: ${state} }`), '--json'], {
       env: ENV,
     });
     const { error } = expectOneFailure(r, 5, 'RUN_IN_PROGRESS');
@@ -133,7 +133,7 @@ describe('usage errors and aborted runs', () => {
   afterAll(async () => sb?.close());
 
   it('an unknown option under --json: exit 2 and a USAGE error object', async () => {
-    const r = await runInProcess(['run', 'x.yaml', '--json', '--no-such-option']);
+    const r = await runCli(['run', 'x.yaml', '--json', '--no-such-option']);
     expect(r.code).toBe(2);
     expect(r.json()).toEqual({
       error: { code: 'USAGE', message: "unknown option '--no-such-option'" },
@@ -144,7 +144,7 @@ describe('usage errors and aborted runs', () => {
   it('a refused token aborts the run: exit 3, the connection and the next step in error', async () => {
     const file = sb.writeTenant(dir, { tenant: 'refused', connections: ['hubspot'] });
     const env = { ...sb.env, [sb.variable('refused', 'propstreet')]: 'ps-refused-token-000000001' };
-    const r = await runInProcess(['run', file, '--json'], { env });
+    const r = await runCli(['run', file, '--json'], { env });
     expect(r.code, r.stderr).toBe(3);
     const json = r.json<{ exitCode: number; error: { code: string; message: string } }>();
     expect(json.exitCode).toBe(3);
@@ -161,7 +161,7 @@ describe('usage errors and aborted runs', () => {
   });
 
   it('migrate-state under --json: exit 2 and the error object naming both stores', async () => {
-    const r = await runInProcess([
+    const r = await runCli([
       'migrate-state',
       '--from',
       `sqlite:${join(dir, 'none.db')}`,

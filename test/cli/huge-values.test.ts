@@ -10,14 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
-import { type InProcessResult, runInProcess } from './run-in-process.js';
+import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
+import { type CliResult, runCli } from './run-cli.js';
 
 const NAME = `Huge${'e'.repeat(300_000)}`;
 const dir = mkdtempSync(join(tmpdir(), 'propsync-huge-'));
 let sb: Sandbox;
-let run: InProcessResult;
-let status: InProcessResult;
+let run: CliResult;
+let status: CliResult;
 const report = (ext: string) => readFileSync(join(dir, `run.${ext}`), 'utf8');
 
 beforeAll(async () => {
@@ -27,11 +27,11 @@ beforeAll(async () => {
     { firstName: 'Small', lastName: 'Person', email: 'small@example.test' },
   ]);
   const file = sb.writeTenant(dir, { tenant: 'huge' });
-  run = await runInProcess(['run', file, '--json', '--report', join(dir, 'run.html')], { env: sb.env });
+  run = await runCli(['run', file, '--json', '--report', join(dir, 'run.html')], { env: sb.env });
   // Two more runs (the failure is retried, and fails again) for the Markdown and JSON reports.
   for (const ext of ['md', 'json'])
-    await runInProcess(['retry', file, '--report', join(dir, `run.${ext}`)], { env: sb.env });
-  status = await runInProcess(['status', file, '--json'], { env: sb.env });
+    await runCli(['retry', file, '--report', join(dir, `run.${ext}`)], { env: sb.env });
+  status = await runCli(['status', file, '--json'], { env: sb.env });
 }, 120_000);
 afterAll(async () => {
   await sb?.close();

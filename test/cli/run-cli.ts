@@ -1,93 +1,86 @@
 /**
- * Runs the real `propsync` binary (the TypeScript source through tsx) as a child process, the
- * way a user or a cron job would, and collects what it printed. Every run is also kept in a
- * transcript so a test file can scan all output for leaked secrets at the end.
+ * `propsync <args>` in the test process, as a new process would start it: a fresh copy of the
+ * CLI's modules (no secret registered yet, nothing cached), a clean environment, stdout and
+ * stderr captured and not TTYs. For everything about what a command does, prints and returns;
+ * tests about the process itself use cli-process.ts. Calls queue, never overlap: the streams
+ * and the environment are process-wide.
  */
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { vi } from 'vitest';
+import { type CliOptions, type CliResult, cleanEnv, cliResult } from './cli-process.js';
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export {
+  type CliOptions,
+  type CliResult,
+  cliTranscript,
+  describeRun,
+  REPO_ROOT,
+  type SpawnOptions,
+  spawnCli,
+} from './cli-process.js';
 
-export interface CliResult {
-  readonly args: readonly string[];
-  /** null when the process was killed (timeout). */
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-  /** stdout parsed as one JSON value; throws with the output when it is not. */
-  json<T = Record<string, unknown>>(): T;
-}
+/** The test runner's own variables, kept while a run swaps the environment. */
+const RUNNER_VARIABLE = /^(VITEST|TEST$|NODE_ENV$|NODE_OPTIONS$|TZ$)/;
 
-export interface CliOptions {
-  /** Variables on top of a minimal environment (PATH, HOME, TMPDIR and NO_COLOR=1). */
-  readonly env?: Readonly<Record<string, string>>;
-  readonly cwd?: string;
-  readonly timeoutMs?: number;
-}
-
-const transcript: CliResult[] = [];
-
-/** Every run so far in this test file (each file is its own process). */
-export function cliTranscript(): readonly CliResult[] {
-  return transcript;
-}
+let queue: Promise<unknown> = Promise.resolve();
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
-  const started = Date.now();
-  const timeoutMs = options.timeoutMs ?? 90_000;
-  // A clean environment: the developer's own tokens or PROPSYNC_DATABASE_URL must not leak in.
-  const env: Record<string, string> = { NO_COLOR: '1' };
-  for (const k of ['PATH', 'HOME', 'TMPDIR', 'SystemRoot']) {
-    const v = process.env[k];
-    if (v !== undefined) env[k] = v;
-  }
-  Object.assign(env, options.env);
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], {
-    cwd: options.cwd ?? REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const result: CliResult = {
-        args,
-        code,
-        stdout,
-        stderr: code === null ? `${stderr}\n[run-cli: killed after ${timeoutMs} ms]` : stderr,
-        ms: Date.now() - started,
-        json<T>() {
-          try {
-            return JSON.parse(stdout) as T;
-          } catch {
-            throw new Error(
-              `propsync ${args.join(' ')}: stdout is not JSON (exit ${code}):\n${stdout}\n${stderr}`,
-            );
-          }
-        },
-      };
-      transcript.push(result);
-      resolve(result);
-    });
-  });
+  const run = queue.then(() => runInThisProcess(args, options));
+  queue = run.catch(() => undefined);
+  return run;
 }
 
-/** For failure messages: what a run printed. */
-export function describeRun(r: CliResult): string {
-  return `propsync ${r.args.join(' ')} → exit ${r.code} in ${r.ms} ms\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+type Write = typeof process.stdout.write;
+type Stream = { write: Write; isTTY?: boolean | undefined };
+
+function capture(append: (text: string) => void): Write {
+  return ((chunk: unknown, ...rest: unknown[]) => {
+    append(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    done?.();
+    return true;
+  }) as Write;
+}
+
+function setEnv(env: Readonly<Record<string, string | undefined>>): void {
+  for (const k of Object.keys(process.env)) if (!RUNNER_VARIABLE.test(k)) delete process.env[k];
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) process.env[k] = v;
+}
+
+async function runInThisProcess(args: readonly string[], options: CliOptions): Promise<CliResult> {
+  // A new process's module state: above all no secret registered by an earlier run, which
+  // would hide a token printed before this run registered it.
+  vi.resetModules();
+  const { main } = await import('../../src/cli/program.js');
+  let stdout = '';
+  let stderr = '';
+  const out = process.stdout as Stream;
+  const err = process.stderr as Stream;
+  const saved = {
+    out: out.write,
+    err: err.write,
+    outTty: out.isTTY,
+    errTty: err.isTTY,
+    env: { ...process.env },
+  };
+  setEnv(cleanEnv(options.env));
+  out.isTTY = false;
+  err.isTTY = false;
+  out.write = capture((t) => {
+    stdout += t;
+  });
+  err.write = capture((t) => {
+    stderr += t;
+  });
+  process.exitCode = undefined;
+  try {
+    const code = await main(['node', 'propsync', ...args]);
+    return cliResult(args, code, stdout, stderr);
+  } finally {
+    out.write = saved.out;
+    err.write = saved.err;
+    out.isTTY = saved.outTty;
+    err.isTTY = saved.errTty;
+    process.exitCode = undefined;
+    setEnv(saved.env);
+  }
 }

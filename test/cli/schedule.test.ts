@@ -1,6 +1,7 @@
 /**
  * `propsync schedule <dir>` on a 2-second cron: two good tenants sync, a tenant with a wrong
  * token and a broken file are logged and isolated, and `--stop-after` ends the process (exit 0).
+ * A child process: the command runs in the foreground until stopped, and listens for signals.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,17 +27,15 @@ describe('propsync schedule', () => {
     f.tenant({ tenant: 'beta', connections: ['salesforce'], schedule: EVERY_2S }, dir);
     f.tenant({ tenant: 'gamma', connections: ['hubspot'], schedule: EVERY_2S }, dir);
     writeFileSync(join(dir, 'broken.yaml'), 'tenant: broken\nconnections: []\n');
-    run = await f.cli(['schedule', dir, '--stop-after', '8'], {
+    run = await f.spawn(['schedule', dir, '--stop-after', '8'], {
       env: { [f.sb.variable('gamma', 'propstreet')]: BAD_TOKEN },
-      timeoutMs: 90_000,
     });
   });
   afterAll(async () => f?.close());
 
   it('stops by itself after --stop-after and exits 0', () => {
+    // spawnCli kills a child that outlives its timeout (code null): this one ended on its own.
     expect(run.code, describeRun(run)).toBe(0);
-    expect(run.ms).toBeGreaterThanOrEqual(8000);
-    expect(run.ms).toBeLessThan(20_000);
   });
 
   it('synced both good tenants, each to its own CRM', () => {

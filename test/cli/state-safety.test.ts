@@ -6,8 +6,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { seedPropstreet, writes } from '../e2e/support.js';
-import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
 import { byConnection, type CliSandbox, logLines, startCliSandbox } from './cli-sandbox.js';
 import { describeRun } from './run-cli.js';
 

@@ -166,6 +166,19 @@ describe('broken tenant configs: one line per problem, file:line:col key.path: e
     expect((globalThis as { pwned?: boolean }).pwned).toBeUndefined();
   });
 
+  it('a secret written as a number is not shown either', async () => {
+    const message = await problems(
+      yamlLines('tenant: acme', 'propstreet:', '  token: 981234567890', 'connections:', ...HUBSPOT),
+    );
+    expect(message).toBe('tenant.yaml:3:10 propstreet.token: expected a string, got a hidden number');
+  });
+
+  it('a value YAML reads as a number where a string belongs: quote it', async () => {
+    expect(await problems(yamlLines(...HEAD, ...HUBSPOT, '    keyProperty: 42'))).toBe(
+      'tenant.yaml:8:18 connections[0].keyProperty: expected a string, got 42 (quote it)',
+    );
+  });
+
   it('wrong type for chunkSize', async () => {
     expect(await problems(yamlLines(...HEAD, ...HUBSPOT, '    chunkSize: "500"'))).toBe(
       'tenant.yaml:8:16 connections[0].chunkSize: expected a whole number, got "500"',

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadTenantConfig } from '../../src/config/load-tenant-config.js';
-import { redactText } from '../../src/core/redact.js';
+import { Redactor, redactText } from '../../src/core/redact.js';
 import { testdir, yamlLines } from './testdir.js';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -163,6 +163,15 @@ describe('loadTenantConfig: valid files', () => {
     expect(redactText('a ps-token-registered-1 b pat-na1-0123456789 c pg-pass-registered-1')).toBe(
       'a [REDACTED] b [REDACTED] c [REDACTED]',
     );
+  });
+
+  it('registers them with the redactor it is given, and only there', async () => {
+    const dir = await testdir({ 't.yaml': MINIMAL });
+    const env = { ...ENV, PROPSYNC_ACME_PROPSTREET_TOKEN: 'ps-token-given-redactor-1' };
+    const redactor = new Redactor();
+    await loadTenantConfig('t.yaml', { env, cwd: dir, redactor });
+    expect(redactor.redact('a ps-token-given-redactor-1 b')).toBe('a [REDACTED] b');
+    expect(redactText('a ps-token-given-redactor-1 b')).toBe('a ps-token-given-redactor-1 b');
   });
 
   it.each(['example-hubspot.yaml', 'example-salesforce.yaml', 'example-bridge.yaml'])(

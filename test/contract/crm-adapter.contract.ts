@@ -9,6 +9,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CrmAdapter, CrmChangePage, CrmRecord } from '../../src/crm/port.js';
+import { clockPast } from '../support/clock-past.js';
 
 export interface CrmContractHarness {
   readonly adapter: CrmAdapter;
@@ -188,7 +189,8 @@ export function describeCrmAdapterContract(
       const checkpoint = initial.at(-1)?.checkpoint;
       if (checkpoint === undefined) throw new Error('readChanges yielded no page');
 
-      await new Promise((r) => setTimeout(r, 5));
+      // Edits below are stamped later than the checkpoint's records.
+      await clockPast(Date.now());
       const [kept, edited, deleted] = seeded;
       if (!kept || !edited || !deleted) throw new Error('seed failed');
       await h.editAsUser(edited, { [fieldNames.firstName]: 'Edited' });

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Failure, Link, OpenConflict, Scope, StateStore, Tombstone } from '../../src/state/port.js';
+import { clockPast } from '../support/clock-past.js';
 
 export function newScope(connection = 'hubspot', tenant = `t-${randomUUID().slice(0, 8)}`): Scope {
   return { tenant, connection };
@@ -384,7 +385,7 @@ export function describeStateStoreContract(
     it('lets an expired lock be taken over', async () => {
       const scope = newScope();
       expect(await store.acquireLock(scope, 'crashed', 1)).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 15));
+      await clockPast(Date.parse((await store.lockHolder(scope))!.expiresAt));
       expect(await store.acquireLock(scope, 'next', 60_000)).toBe(true);
       expect(await store.acquireLock(scope, 'crashed', 60_000)).toBe(false);
     });

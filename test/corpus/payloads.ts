@@ -3,7 +3,7 @@
  * of kind `status` 200), and values planted in a fake's store so the API keeps returning them.
  * test/reliability/hostile-input.test.ts runs each through a real sync.
  */
-import type { FakeContact } from '../fakes/propstreet/contact-types.js';
+import type { FakeContact } from '../../fakes/propstreet/contact-types.js';
 
 export const CONTACTS_PATH = '/api/v1/network/contacts';
 

@@ -10,10 +10,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { syncTenant } from '../../src/app/sync-tenant.js';
 import { loadTenantConfig, type TenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
 import { seedPropstreet, writes } from './support.js';
 
 describe('a state belongs to the accounts it was first used with', () => {

@@ -7,27 +7,15 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../cli/run-cli.js';
-import type { Sandbox } from '../fakes/sandbox/sandbox.js';
-import type { RequestLogEntry } from '../fakes/shared/http-fake.js';
+import type { Sandbox } from '../../fakes/sandbox/sandbox.js';
+import type { RequestLogEntry } from '../../fakes/shared/http-fake.js';
+import { cleanEnv, cliCommand, REPO_ROOT } from '../cli/cli-process.js';
 import { type E2E, seedPropstreet, startE2E, writes } from './support.js';
 
 /** `propsync run <file>` as a child process, SIGKILLed once the Salesforce fake answers a DELETE. */
 function runKilledAtFirstDelete(sb: Sandbox, file: string): Promise<{ killed: boolean }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'run', file],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        TMPDIR: process.env.TMPDIR ?? '/tmp',
-        ...sb.env,
-      },
-      stdio: 'ignore',
-    },
-  );
+  const [command, argv] = cliCommand(['run', file]);
+  const child = spawn(command, argv, { cwd: REPO_ROOT, env: cleanEnv(sb.env), stdio: 'ignore' });
   let killed = false;
   const log = sb.salesforce!.http.requests;
   // The fake logs an answer just before it sends it: the delete has been applied.
@@ -114,5 +102,5 @@ describe('the mass-delete guard holds over deletes.window across runs', () => {
     expect(r.abort?.code).toBe('MASS_DELETE_GUARD');
     expect(r.abort?.message).toContain('this run would delete 3 records after 4 deleted by runs within');
     expect(e!.sb.salesforce!.control.count()).toBe(56);
-  }, 60_000);
+  });
 });

@@ -5,9 +5,9 @@
  * refuses with SETUP_REQUIRED (exit 3) and says what to create; a passed check is remembered.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { person } from '../../fakes/sandbox/people.js';
 import { openTenantStore } from '../../src/app/open-store.js';
 import { KEY_FIELD_META } from '../../src/run/key-field-check.js';
-import { person } from '../fakes/sandbox/people.js';
 import { type E2E, seedHubSpot, seedPropstreet, startE2E, writes } from './support.js';
 
 const NONE = { propstreet: 0, hubspot: 0, salesforce: 0 };

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ListedConflict } from '../../src/app/conflicts.js';
-import { cliInProcess } from '../cli/in-process.js';
+import { runCli } from '../cli/run-cli.js';
 import { type E2E, seedPropstreet, startE2E, writes } from './support.js';
 
 describe('conflicts a person resolves', () => {
@@ -22,7 +22,7 @@ describe('conflicts a person resolves', () => {
     await e.run();
     const hs = e.sb.hubspot!.control;
     const record = hs.dump().find((x) => x.properties.propstreet_id === id)!;
-    const cli = (args: string[]) => cliInProcess(args, e.sb.env);
+    const cli = (args: string[]) => runCli(args, { env: e.sb.env });
     const listed = async () =>
       (await cli(['conflicts', e.config.file, '--json'])).json<{
         total: number;

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { openSalesforceSession, SESSION_META_KEY } from '../../src/app/salesforce-session.js';
 import { syncTenant } from '../../src/app/sync-tenant.js';
 import {
@@ -16,7 +17,6 @@ import {
 } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { openStateStore } from '../../src/state/index.js';
-import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
 import { seedPropstreet } from './support.js';
 
 let sb: Sandbox | undefined;

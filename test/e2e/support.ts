@@ -2,18 +2,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { syncTenant, type TenantRun } from '../../src/app/sync-tenant.js';
-import { loadTenantConfig, type TenantConfig } from '../../src/config/index.js';
-import type { Clock } from '../../src/core/clock.js';
-import { silentLogger } from '../../src/core/logger.js';
-import type { RecordPlan } from '../../src/engine/types.js';
-import { person } from '../fakes/sandbox/people.js';
+import { person } from '../../fakes/sandbox/people.js';
 import {
   type Sandbox,
   type SandboxOptions,
   startSandbox,
   type TenantOptions,
-} from '../fakes/sandbox/sandbox.js';
+} from '../../fakes/sandbox/sandbox.js';
+import { syncTenant, type TenantRun } from '../../src/app/sync-tenant.js';
+import { loadTenantConfig, type TenantConfig } from '../../src/config/index.js';
+import type { Clock } from '../../src/core/clock.js';
+import { silentLogger } from '../../src/core/logger.js';
+import type { RecordPlan } from '../../src/engine/types.js';
 
 export interface E2E {
   readonly sb: Sandbox;

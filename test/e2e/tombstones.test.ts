@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTenantStore } from '../../src/app/open-store.js';
 import type { Tombstone } from '../../src/state/port.js';
-import { cliInProcess } from '../cli/in-process.js';
+import { runCli } from '../cli/run-cli.js';
 import { type E2E, seedPropstreet, startE2E, writes } from './support.js';
 
 const scopeOf = (e: E2E) => ({ tenant: e.config.tenant, connection: 'hubspot' });
@@ -81,14 +81,14 @@ describe('a contact archived in HubSpot (fromCrm: unlink)', () => {
     expect(live(gone)).toEqual([]);
 
     // status lists it.
-    const status = await cliInProcess(['status', e.config.file, '--json'], e.sb.env);
+    const status = await runCli(['status', e.config.file, '--json'], { env: e.sb.env });
     expect(status.code).toBe(0);
     const hubspot = status.json<{
       connections: { tombstones: { count: number; newest: Tombstone[] } }[];
     }>().connections[0]!;
     expect(hubspot.tombstones.count).toBe(1);
     expect(hubspot.tombstones.newest).toEqual([state.tombstone]);
-    const text = await cliInProcess(['status', e.config.file], e.sb.env);
+    const text = await runCli(['status', e.config.file], { env: e.sb.env });
     expect(text.stdout).toContain(`tombstone ${gone} (was ${archived}`);
   });
 
@@ -108,9 +108,9 @@ describe('a contact archived in HubSpot (fromCrm: unlink)', () => {
     await e.run();
     expect(live(gone)).toEqual([]);
 
-    const missing = await cliInProcess(['relink', e.config.file, 'no-such-contact'], e.sb.env);
+    const missing = await runCli(['relink', e.config.file, 'no-such-contact'], { env: e.sb.env });
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('has no tombstone') });
-    const relinked = await cliInProcess(['relink', e.config.file, gone, '-c', 'hubspot'], e.sb.env);
+    const relinked = await runCli(['relink', e.config.file, gone, '-c', 'hubspot'], { env: e.sb.env });
     expect(relinked.code).toBe(0);
     expect(relinked.stdout).toContain(`hubspot: ${gone} (was CRM record ${archived}`);
 

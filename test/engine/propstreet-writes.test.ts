@@ -4,6 +4,7 @@
  * blindly), and the upsert that carries lists only ever updates the contact it was meant for.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
 import { mapperFromMapping } from '../../src/app/mapper-from-mapping.js';
 import { WriteNotAppliedError } from '../../src/core/errors.js';
 import type { PairPlan } from '../../src/engine/plan-pair.js';
@@ -15,7 +16,6 @@ import { loadMapping } from '../../src/mapping/index.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
 import type { Contact } from '../../src/propstreet/schema.js';
 import { deleteWithReplan, patchWithReplan } from '../../src/run/propstreet-writes.js';
-import { type PropstreetFake, startPropstreetFake } from '../fakes/propstreet/index.js';
 import { caught, clientFor } from '../propstreet/helpers.js';
 
 let fake: PropstreetFake;

@@ -3,9 +3,13 @@
  * organisation, HubSpot portal or Salesforce org, different per instance unless named.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HubSpotFake, startHubSpotFake } from './hubspot/hubspot-fake.js';
-import { PROPSTREET_FAKE_TOKEN, type PropstreetFake, startPropstreetFake } from './propstreet/server.js';
-import { type SalesforceFake, startSalesforceFake } from './salesforce/salesforce-fake.js';
+import { type HubSpotFake, startHubSpotFake } from '../../fakes/hubspot/hubspot-fake.js';
+import {
+  PROPSTREET_FAKE_TOKEN,
+  type PropstreetFake,
+  startPropstreetFake,
+} from '../../fakes/propstreet/server.js';
+import { type SalesforceFake, startSalesforceFake } from '../../fakes/salesforce/salesforce-fake.js';
 
 describe('fakes: who the credentials belong to', () => {
   let ps: PropstreetFake[];

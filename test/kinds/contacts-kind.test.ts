@@ -118,8 +118,6 @@ describe('the contacts ports', () => {
         };
       },
       getContact: unused,
-      getByExternalRef: unused,
-      createContact: unused,
       patchContact: unused,
       upsertByExternalRef: unused,
       deleteContact: unused,

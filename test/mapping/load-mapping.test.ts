@@ -72,12 +72,12 @@ describe('broken mapping files: file, line:column, key path and reason', () => {
     [
       'misspelt key',
       `${HEAD}  - name: email\n    propstreet: email\n    crm: email\n    maxlength: 80\n`,
-      'FILE:6:5 fields[0].maxlength: unknown key "maxlength", did you mean "maxLength"?',
+      'FILE:6:5 fields[0].maxlength: expected a known key, got unknown key "maxlength" (did you mean "maxLength"?)',
     ],
     [
       'unknown top-level key',
       `${HEAD}${EMAIL}colour: blue\n`,
-      'FILE:6:1 colour: unknown key "colour", expected one of crm, object, defaultRegion, fields',
+      'FILE:6:1 colour: expected one of crm, object, defaultRegion, fields, got unknown key "colour"',
     ],
     [
       'unknown CRM',
@@ -87,7 +87,7 @@ describe('broken mapping files: file, line:column, key path and reason', () => {
     [
       'missing crm property',
       `${HEAD}${EMAIL}  - name: phone\n    propstreet: phone\n`,
-      'FILE:6:5 fields[1].crm: missing, expected a string',
+      'FILE:6:5 fields[1].crm: expected a string, got nothing',
     ],
     [
       'unknown accessor',
@@ -109,7 +109,11 @@ describe('broken mapping files: file, line:column, key path and reason', () => {
       `crm: salesforce\nfields:\n  - name: lastName\n    propstreet: lastName\n    crm: LastName\n    default: [unknown]\n`,
       'FILE:6:14 fields[0].default: expected a string, got a list (quote values that start with [ or {)',
     ],
-    ['no fields', 'crm: hubspot\nfields: []\n', 'FILE:2:9 fields: expected at least 1 entry, got none'],
+    [
+      'no fields',
+      'crm: hubspot\nfields: []\n',
+      'FILE:2:9 fields: expected at least 1 entry, got an empty list',
+    ],
     [
       'empty file',
       '# nothing here\n',
@@ -128,7 +132,7 @@ describe('broken mapping files: file, line:column, key path and reason', () => {
     [
       'custom tag',
       `${HEAD}  - name: email\n    crm: email\n    default: !!binary aGk=\n`,
-      'FILE:5:23 fields[0].default: expected plain YAML data (mapping files cannot use custom tags), got tag tag:yaml.org,2002:binary',
+      'FILE:5:23 fields[0].default: expected plain YAML data (mapping files cannot run code or use custom tags), got tag !!binary',
     ],
     [
       'duplicate canonical name',
@@ -281,7 +285,12 @@ describe('tenant overrides', () => {
     [
       'unknown override key',
       { rename: {} },
-      `${at}.rename: unknown key "rename", expected one of defaultRegion, fields, add, remove`,
+      `${at}.rename: expected one of defaultRegion, fields, add, remove, got unknown key "rename"`,
+    ],
+    [
+      'misspelt key in a change, suggested from the keys a change may set',
+      { fields: { email: { maxlenght: 80 } } },
+      `${at}.fields.email.maxlenght: expected a known key, got unknown key "maxlenght" (did you mean "maxLength"?)`,
     ],
     [
       'removing everything',

@@ -1,5 +1,6 @@
 /** Bad requests and bad payloads: each yields a specific, typed error naming where and what. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
 import {
   PayloadError,
   type PropsyncError,
@@ -7,7 +8,6 @@ import {
   ValidationError,
 } from '../../src/core/errors.js';
 import { createPropstreetClient, type PropstreetClient } from '../../src/propstreet/client.js';
-import { type PropstreetFake, startPropstreetFake } from '../fakes/propstreet/index.js';
 import { caught, clientFor, collect } from './helpers.js';
 
 const LIST = '/api/v1/network/contacts';
@@ -151,18 +151,24 @@ describe('bad writes', () => {
   it.each([
     [{ email: 'not-an-email' }, 'email'],
     [{ firstName: 'T', tags: Array.from({ length: 101 }, (_, i) => `t${i}`) }, 'tags'],
-    [{ firstName: 'R', externalRefs: [{ namespace: 'x'.repeat(51), id: '1' }] }, 'externalRefs[0].namespace'],
-    [{ firstName: 'R', externalRefs: [{ namespace: 'crm', id: 'y'.repeat(256) }] }, 'externalRefs[0].id'],
-    [
-      {
-        firstName: 'R',
-        externalRefs: Array.from({ length: 51 }, (_, i) => ({ namespace: 'crm', id: `${i}` })),
-      },
-      'externalRefs',
-    ],
     [{ tags: ['no identifier'] }, 'contact'],
   ])('create %j names %s', async (body, field) => {
-    const e = await caught(() => client.createContact(body));
+    const e = await caught(() => client.upsertByExternalRef('crm', 'new', body));
+    expect(e).toBeInstanceOf(ValidationError);
+    expect(Object.keys((e as ValidationError).fieldErrors)).toContain(field);
+  });
+
+  // Refs go in a PATCH: an upsert takes none but its own (UpsertContactRequest).
+  it.each([
+    [{ externalRefs: [{ namespace: 'x'.repeat(51), id: '1' }] }, 'externalRefs[0].namespace'],
+    [{ externalRefs: [{ namespace: 'crm', id: 'y'.repeat(256) }] }, 'externalRefs[0].id'],
+    [
+      { externalRefs: Array.from({ length: 51 }, (_, i) => ({ namespace: 'crm', id: `${i}` })) },
+      'externalRefs',
+    ],
+  ])('PATCH %j names %s', async (body, field) => {
+    const id = fake.allContacts()[0]?.id ?? '';
+    const e = await caught(() => client.patchContact(id, body, {}));
     expect(e).toBeInstanceOf(ValidationError);
     expect(Object.keys((e as ValidationError).fieldErrors)).toContain(field);
   });

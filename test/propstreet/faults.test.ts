@@ -1,8 +1,8 @@
 /** Faults on the wire: what is retried, what is not, and how waits follow the server. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
 import { PropsyncError, RateLimitedError } from '../../src/core/errors.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
-import { type PropstreetFake, startPropstreetFake } from '../fakes/propstreet/index.js';
 import { caught, clientFor, collect, TestClock } from './helpers.js';
 
 const CONTACTS = '/api/v1/network/contacts';
@@ -88,44 +88,50 @@ describe('idempotent calls recover from transient faults', () => {
 
 describe('the caller can abort', () => {
   it('a walk aborted while a request hangs ends with the abort reason, not retried', async () => {
-    await fresh({ timeoutMs: 10_000 });
+    // The request hangs until the walk is aborted: the client's own timeout must not come first.
+    await fresh({ timeoutMs: 120_000 });
     fake.http.faults.add({ kind: 'timeout', method: 'GET', path: CONTACTS, times: 1 });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('stop')), 50);
-    const e = await caught(() => collect(client.listContacts({ signal: controller.signal })));
+    const walk = caught(() => collect(client.listContacts({ signal: controller.signal })));
+    await vi.waitFor(() => expect(fake.http.requests.some((r) => r.fault === 'timeout')).toBe(true), {
+      timeout: 60_000,
+      interval: 10,
+    });
+    controller.abort(new Error('stop'));
+    const e = await walk;
     expect((e as Error).message).toBe('stop');
     expect(client.usage().calls.read).toBe(1);
   });
 });
 
-describe('POST create is never repeated after it may have been applied', () => {
+describe('a PATCH without If-Match is never repeated after it may have been applied', () => {
   it.each([
-    ['500', { kind: 'status', status: 500 }, 'SERVER_ERROR', 0],
-    ['a timeout', { kind: 'timeout' }, 'TIMEOUT', 0],
-    ['a drop before the write', { kind: 'drop' }, 'NETWORK', 0],
-    ['a drop after the write', { kind: 'drop-after' }, 'NETWORK', 1],
-  ] as const)('%s gives a typed error after one request', async (_name, rule, code, created) => {
+    ['500', { kind: 'status', status: 500 }, 'SERVER_ERROR', false],
+    ['a timeout', { kind: 'timeout' }, 'TIMEOUT', false],
+    ['a drop before the write', { kind: 'drop' }, 'NETWORK', false],
+    ['a drop after the write', { kind: 'drop-after' }, 'NETWORK', true],
+  ] as const)('%s gives a typed error after one request', async (_name, rule, code, applied) => {
     await fresh();
-    fake.http.faults.add({ ...rule, method: 'POST', times: 1 });
-    const e = await caught(() => client.createContact({ firstName: 'New' }));
+    fake.http.faults.add({ ...rule, method: 'PATCH', times: 1 });
+    const e = await caught(() => client.patchContact(id, { lastName: 'New' }, {}));
     expect(codeOf(e)).toBe(code);
     expect(client.usage().calls.write).toBe(1);
-    expect(fake.allContacts().filter((c) => c.firstName === 'New').length).toBe(created);
+    expect(fake.contact(id)?.lastName === 'New').toBe(applied);
   });
 
-  it('a 429 on POST is retried (the server did not apply it) after Retry-After', async () => {
+  it('a 429 on it is retried (the server did not apply it) after Retry-After', async () => {
     await fresh();
     fake.http.faults.add({
       kind: 'status',
       status: 429,
-      method: 'POST',
+      method: 'PATCH',
       times: 1,
       headers: { 'Retry-After': '1' },
     });
-    const c = await client.createContact({ firstName: 'Late' });
-    expect(c.firstName).toBe('Late');
+    const c = await client.patchContact(id, { lastName: 'Late' }, {});
+    expect(c.lastName).toBe('Late');
     expect(clock.sleeps).toContain(1000);
-    expect(fake.allContacts().filter((x) => x.firstName === 'Late').length).toBe(1);
+    expect(client.usage().calls.write).toBe(2);
   });
 });
 

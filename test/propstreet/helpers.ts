@@ -1,4 +1,6 @@
 /** Shared set-up for the Propstreet client tests: a virtual clock and a client on the fake. */
+
+import type { PropstreetFake } from '../../fakes/propstreet/index.js';
 import type { Clock } from '../../src/core/clock.js';
 import {
   createPropstreetClient,
@@ -7,7 +9,6 @@ import {
 } from '../../src/propstreet/client.js';
 import type { ContactPage } from '../../src/propstreet/port.js';
 import type { Contact } from '../../src/propstreet/schema.js';
-import type { PropstreetFake } from '../fakes/propstreet/index.js';
 
 /** Virtual time: sleeps return at once, advance the clock and are recorded. */
 export class TestClock implements Clock {

@@ -1,8 +1,8 @@
 /** The list iterator over the fake's keyset paging: completeness, ties, deletes, updated_since. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
 import type { Contact } from '../../src/propstreet/schema.js';
-import { type PropstreetFake, startPropstreetFake } from '../fakes/propstreet/index.js';
 import { clientFor, collect } from './helpers.js';
 
 let fake: PropstreetFake;

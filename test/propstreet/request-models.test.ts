@@ -5,9 +5,9 @@
  * engine tests. Through the fake over HTTP, and through the client where it decides.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
 import { ConflictError, PreconditionFailedError, PropsyncError } from '../../src/core/errors.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
-import { type PropstreetFake, startPropstreetFake } from '../fakes/propstreet/index.js';
 import { caught, clientFor } from './helpers.js';
 
 let fake: PropstreetFake;
@@ -142,12 +142,12 @@ describe('stale etags: 412 (the reference) or 409 (the errors guide)', () => {
   it('a 409 for a taken ref or email is a conflict, never a stale etag', async () => {
     fake.setStaleEtagStatus(409);
     const c = seedAnna();
-    const other = await client.createContact({ firstName: 'O', email: 'o@example.com' });
+    const other = fake.seed([{ firstName: 'O', email: 'o@example.com' }])[0]!;
     const ref = await caught(() =>
       client.patchContact(
         other.id,
         { externalRefs: [{ namespace: 'hubspot', id: 'h1' }] },
-        { ifMatch: other.etag ?? undefined },
+        { ifMatch: other.etag },
       ),
     );
     expect(ref).toBeInstanceOf(ConflictError);

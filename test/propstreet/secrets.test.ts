@@ -6,8 +6,8 @@ import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
 import { createPropstreetClient, type PropstreetClient } from '../../src/propstreet/client.js';
-import { type PropstreetFake, startPropstreetFake } from '../fakes/propstreet/index.js';
 import { caught, collect, FAST_RETRY, TestClock } from './helpers.js';
 
 const TOKEN = 'ps-secret-token-DO-NOT-LEAK-7f3a9c2e';
@@ -46,26 +46,27 @@ function everything(e: unknown): string {
 describe('the token stays secret', () => {
   it('in log lines and in every kind of error', async () => {
     fake.generate(3);
-    const c = await client.createContact({ firstName: 'S' });
+    const { contact: c } = await client.upsertByExternalRef('test', 's', { firstName: 'S' });
     await collect(client.listContacts({ pageSize: 1 }));
     const errors: unknown[] = [];
     fake.http.faults.add({ kind: 'status', status: 503, method: 'GET', path: '/contacts/', times: 10 });
     errors.push(await caught(() => client.getContact(c.id)));
     fake.http.faults.clear();
-    fake.http.faults.add({ kind: 'timeout', method: 'POST', times: 1 });
-    errors.push(await caught(() => client.createContact({ firstName: 'T' })));
-    fake.http.faults.add({ kind: 'drop', method: 'POST', times: 1 });
-    errors.push(await caught(() => client.createContact({ firstName: 'T' })));
+    // A PATCH without If-Match is not retried, so each fault ends in its own error.
+    fake.http.faults.add({ kind: 'timeout', method: 'PATCH', times: 1 });
+    errors.push(await caught(() => client.patchContact(c.id, { firstName: 'T' }, {})));
+    fake.http.faults.add({ kind: 'drop', method: 'PATCH', times: 1 });
+    errors.push(await caught(() => client.patchContact(c.id, { firstName: 'T' }, {})));
     fake.http.faults.add({ kind: 'malformed', method: 'GET', times: 1 });
     errors.push(await caught(() => collect(client.listContacts())));
     fake.http.faults.add({
       kind: 'status',
       status: 400,
-      method: 'POST',
+      method: 'PATCH',
       times: 1,
       body: { title: 'Bad', status: 400, detail: `echoed ${TOKEN}`, errors: { x: ['y'] } },
     });
-    errors.push(await caught(() => client.createContact({ firstName: 'T' })));
+    errors.push(await caught(() => client.patchContact(c.id, { firstName: 'T' }, {})));
     errors.push(await caught(() => client.patchContact(c.id, { firstName: 'Z' }, { ifMatch: 'W/"stale"' })));
     fake.addToken('another-token-for-this-test');
     fake.setRateLimit(0);

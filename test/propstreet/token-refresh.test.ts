@@ -3,15 +3,15 @@
  * renews once on a 401, and stops asking when the token endpoint refuses the client.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/core/logger.js';
-import { redactText } from '../../src/core/redact.js';
-import { clientCredentialsTokenSource } from '../../src/propstreet/client-credentials.js';
 import {
   PROPSTREET_FAKE_CLIENT,
   type PropstreetFake,
   startPropstreetFake,
-} from '../fakes/propstreet/index.js';
-import { VirtualClock } from '../fakes/shared/virtual-clock.js';
+} from '../../fakes/propstreet/index.js';
+import { VirtualClock } from '../../fakes/shared/virtual-clock.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { redactText } from '../../src/core/redact.js';
+import { clientCredentialsTokenSource } from '../../src/propstreet/client-credentials.js';
 import { caught, clientFor } from './helpers.js';
 
 let fake: PropstreetFake;
@@ -60,20 +60,21 @@ describe('Propstreet client-credentials tokens', () => {
     await client.close();
   });
 
-  it('a token the server expires early gets one 401, one new token and one repeat, even for a create', async () => {
+  it('a token the server expires early gets one 401, one new token and one repeat, even for a write', async () => {
     const { client } = openClient();
-    await client.createContact({ firstName: 'Before', email: 'before@example.com' });
+    const { contact } = await client.upsertByExternalRef('test', '1', { firstName: 'Before' });
     fake.expireIssuedTokens();
-    await client.createContact({ firstName: 'After', email: 'after@example.com' });
+    // A PATCH without If-Match is the one write the client never repeats after other faults.
+    await client.patchContact(contact.id, { firstName: 'After' }, {});
     expect(log()).toEqual([
       'POST /openid/token 200',
-      'POST /contacts 201',
-      'POST /contacts 401',
+      'PATCH /contacts/external/test/1 201',
+      `PATCH /contacts/${contact.id} 401`,
       'POST /openid/token 200',
-      'POST /contacts 201',
+      `PATCH /contacts/${contact.id} 200`,
     ]);
-    // The 401 was not applied: exactly one "After" contact.
-    expect(fake.allContacts().filter((c) => c.email === 'after@example.com')).toHaveLength(1);
+    // The 401 was not applied; the repeat was.
+    expect(fake.contact(contact.id)?.firstName).toBe('After');
     await client.close();
   });
 

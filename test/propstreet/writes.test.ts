@@ -1,8 +1,9 @@
 /** Writes through the client: ETags and 412, upserts, externalRefs replacement, soft deletes. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type PropstreetFake, startPropstreetFake, USER_ORIGIN } from '../../fakes/propstreet/index.js';
 import { ConflictError, PreconditionFailedError } from '../../src/core/errors.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
-import { type PropstreetFake, startPropstreetFake, USER_ORIGIN } from '../fakes/propstreet/index.js';
+import type { Contact, ContactWrite } from '../../src/propstreet/schema.js';
 import { caught, clientFor, collect } from './helpers.js';
 
 let fake: PropstreetFake;
@@ -20,9 +21,16 @@ afterAll(async () => {
   await fake.close();
 });
 
-describe('create and PATCH', () => {
+let refs = 0;
+/** A contact created the way the engine creates one: an upsert by a fresh external ref. */
+async function create(body: ContactWrite): Promise<Contact> {
+  refs += 1;
+  return (await client.upsertByExternalRef('test', `r${refs}`, body)).contact;
+}
+
+describe('create (by upsert) and PATCH', () => {
   it('creates with an id, a weak etag, changeType create and this writer as changeOrigin', async () => {
-    const c = await client.createContact({ firstName: 'Ada', email: 'ada@example.com' });
+    const c = await create({ firstName: 'Ada', email: 'ada@example.com' });
     expect(c.etag).toMatch(/^W\/"[A-Za-z0-9+/=]+"$/);
     expect(c).toMatchObject({
       changeType: 'create',
@@ -33,7 +41,7 @@ describe('create and PATCH', () => {
   });
 
   it('PATCH with the current etag applies, bumps updatedUtc and etag; a stale etag gets 412', async () => {
-    const c = await client.createContact({ firstName: 'Ada', phone: '+46701234567' });
+    const c = await create({ firstName: 'Ada', phone: '+46701234567' });
     const p = await client.patchContact(
       c.id,
       { lastName: 'Lovelace', phone: null },
@@ -56,7 +64,7 @@ describe('create and PATCH', () => {
   });
 
   it('a user edit in the UI makes our etag stale (412), and carries changeOrigin ui:user', async () => {
-    const c = await client.createContact({ firstName: 'Ada' });
+    const c = await create({ firstName: 'Ada' });
     const edited = fake.editAsUser(c.id, { firstName: 'Ada K.' });
     expect(edited.changeOrigin).toBe(USER_ORIGIN);
     await expect(
@@ -66,7 +74,7 @@ describe('create and PATCH', () => {
   });
 
   it('a PATCH that changes nothing answers 200 with the same etag and updatedUtc', async () => {
-    const c = await client.createContact({ firstName: 'Ada', tags: ['a'] });
+    const c = await create({ firstName: 'Ada', tags: ['a'] });
     const same = await client.patchContact(
       c.id,
       { firstName: 'Ada', tags: ['a'] },
@@ -77,7 +85,7 @@ describe('create and PATCH', () => {
   });
 
   it('normalises phones to E.164 when valid and fills email/phone from the arrays', async () => {
-    const c = await client.createContact({
+    const c = await create({
       firstName: 'P',
       emails: [
         { address: 'work@example.com', type: 'work' },
@@ -92,34 +100,41 @@ describe('create and PATCH', () => {
   });
 
   it('keeps emails unique per organisation (409, case-insensitive)', async () => {
-    await client.createContact({ email: 'Same@Example.com' });
-    await expect(client.createContact({ email: 'same@example.com' })).rejects.toBeInstanceOf(ConflictError);
+    await create({ email: 'Same@Example.com' });
+    await expect(create({ email: 'same@example.com' })).rejects.toBeInstanceOf(ConflictError);
   });
 
   it('rejects a duplicate external ref with 409', async () => {
-    await client.createContact({ firstName: 'A', externalRefs: [{ namespace: 'hubspot', id: '1' }] });
+    fake.seed([{ firstName: 'A', externalRefs: [{ namespace: 'hubspot', id: '1' }] }]);
+    const b = await create({ firstName: 'B' });
     await expect(
-      client.createContact({ firstName: 'B', externalRefs: [{ namespace: 'HubSpot', id: '1' }] }),
+      client.patchContact(b.id, { externalRefs: [{ namespace: 'HubSpot', id: '1' }] }, {}),
     ).rejects.toBeInstanceOf(ConflictError);
   });
 });
 
 describe('externalRefs', () => {
   it('a write replaces the whole list; read-modify-write keeps other namespaces', async () => {
-    const c = await client.createContact({
-      firstName: 'R',
-      externalRefs: [
-        { namespace: 'hubspot', id: 'h1' },
-        { namespace: 'salesforce', id: '003A' },
-      ],
-    });
+    const [c] = fake.seed([
+      {
+        firstName: 'R',
+        externalRefs: [
+          { namespace: 'hubspot', id: 'h1' },
+          { namespace: 'salesforce', id: '003A' },
+        ],
+      },
+    ]);
+    if (!c) throw new Error('seed returned nothing');
     const replaced = await client.patchContact(
       c.id,
       { externalRefs: [{ namespace: 'hubspot', id: 'h2' }] },
       {},
     );
     expect(replaced.externalRefs).toEqual([{ namespace: 'hubspot', id: 'h2' }]);
-    expect(await client.getByExternalRef('salesforce', '003A')).toBeNull();
+    // The dropped ref no longer finds the contact: an upsert by it creates another one.
+    const byOldRef = await client.upsertByExternalRef('salesforce', '003A', { firstName: 'N' });
+    expect(byOldRef.action).toBe('created');
+    expect(byOldRef.contact.id).not.toBe(c.id);
 
     const kept = [
       ...replaced.externalRefs.filter((r) => r.namespace !== 'pipedrive'),
@@ -137,12 +152,12 @@ describe('externalRefs', () => {
   });
 
   it('looks up by ref with the namespace case-insensitive and the id case-sensitive', async () => {
-    const c = await client.createContact({
-      firstName: 'L',
-      externalRefs: [{ namespace: 'hubspot', id: 'AbC' }],
+    const [c] = fake.seed([{ firstName: 'L', externalRefs: [{ namespace: 'hubspot', id: 'AbC' }] }]);
+    expect(await client.upsertByExternalRef('HUBSPOT', 'AbC', { lastName: 'M' })).toMatchObject({
+      action: 'updated',
+      contact: { id: c?.id },
     });
-    expect((await client.getByExternalRef('HUBSPOT', 'AbC'))?.id).toBe(c.id);
-    expect(await client.getByExternalRef('hubspot', 'abc')).toBeNull();
+    expect((await client.upsertByExternalRef('hubspot', 'abc', { firstName: 'N' })).action).toBe('created');
   });
 });
 
@@ -179,10 +194,9 @@ describe('upsert by external ref', () => {
   });
 
   it('with match=email (a fake behaviour the client never asks for) adopts the contact with that email', async () => {
-    const existing = await client.createContact({
-      email: 'm@example.com',
-      externalRefs: [{ namespace: 'salesforce', id: '003M' }],
-    });
+    const [existing] = fake.seed([
+      { email: 'm@example.com', externalRefs: [{ namespace: 'salesforce', id: '003M' }] },
+    ]);
     // The client offers no `match` option, so the fake is asked over raw HTTP.
     const res = await fetch(`${fake.url}/api/v1/network/contacts/external/hubspot/9?match=email`, {
       method: 'PATCH',
@@ -191,7 +205,7 @@ describe('upsert by external ref', () => {
     });
     expect(res.headers.get('x-propstreet-upsert-action')).toBe('updated');
     const body = (await res.json()) as { id: string; externalRefs: unknown };
-    expect(body.id).toBe(existing.id);
+    expect(body.id).toBe(existing?.id);
     expect(body.externalRefs).toEqual([
       { namespace: 'salesforce', id: '003M' },
       { namespace: 'hubspot', id: '9' },
@@ -199,7 +213,7 @@ describe('upsert by external ref', () => {
   });
 
   it('without match=email a clashing email is a 409', async () => {
-    await client.createContact({ email: 'x@example.com' });
+    fake.seed([{ email: 'x@example.com' }]);
     await expect(
       client.upsertByExternalRef('hubspot', '10', { email: 'x@example.com' }),
     ).rejects.toBeInstanceOf(ConflictError);
@@ -208,7 +222,7 @@ describe('upsert by external ref', () => {
 
 describe('delete', () => {
   it('soft-deletes: gone from GET and the default list, present with include_deleted', async () => {
-    const c = await client.createContact({ firstName: 'D' });
+    const c = await create({ firstName: 'D' });
     await client.deleteContact(c.id, { ifMatch: c.etag ?? undefined });
     expect(await client.getContact(c.id)).toBeNull();
     expect((await collect(client.listContacts())).contacts).toHaveLength(0);
@@ -220,7 +234,7 @@ describe('delete', () => {
   });
 
   it('honours a stale If-Match with 412', async () => {
-    const c = await client.createContact({ firstName: 'D' });
+    const c = await create({ firstName: 'D' });
     fake.editAsUser(c.id, { lastName: 'Edited' });
     await expect(client.deleteContact(c.id, { ifMatch: c.etag ?? undefined })).rejects.toBeInstanceOf(
       PreconditionFailedError,
@@ -231,7 +245,7 @@ describe('delete', () => {
 
 describe('usage', () => {
   it('counts reads and writes actually sent', async () => {
-    const c = await client.createContact({ firstName: 'U' });
+    const c = await create({ firstName: 'U' });
     await client.getContact(c.id);
     await client.patchContact(c.id, { lastName: 'V' }, {});
     expect(client.usage().calls).toMatchObject({ read: expect.any(Number), write: expect.any(Number) });

@@ -5,7 +5,7 @@ import type { ConnectionPlanReport, PlanReport } from '../../src/report/report-m
 import type { ConnectionResult } from '../../src/run/run-result.js';
 
 export const HOSTILE_SCRIPT = '<script>window.__pwned = true</script>';
-export const HOSTILE_IMG = '"><img src=x onerror="window.__pwned=true">';
+const HOSTILE_IMG = '"><img src=x onerror="window.__pwned=true">';
 
 export function counts(overrides: Partial<PlanCounts> = {}): PlanCounts {
   return { ...emptyCounts(), ...overrides };

@@ -1,7 +1,8 @@
 /**
  * The HTML report in a real browser: it renders, hostile data stays text (no script runs),
  * the virtual list draws the records, the filter box and buttons (actions, connections,
- * summaries) narrow them, and a click shows a record's changes and resolve command. Needs /usr/bin/chromium
+ * summaries) narrow them, a click shows a record's changes and resolve command, and a record
+ * renamed in the CRM shows both names. Needs /usr/bin/chromium
  * (.ci/browser.sh installs it); skipped, saying so, when it is absent.
  */
 import { existsSync } from 'node:fs';
@@ -204,5 +205,24 @@ describe('HTML report in Chromium', () => {
       `Array.from(document.querySelectorAll('#records .label')).some((e) => e.textContent === 'Person 4000')`,
     );
     expect(await page.locator('#records .rec').count()).toBeLessThan(100);
+  });
+
+  it.skipIf(!hasChromium)('a record renamed in the CRM shows and is found by both names', async () => {
+    const records = [
+      aRecord({ label: 'Ada Lovelace', crmLabel: 'Augusta King' }),
+      aRecord({ label: 'Grace Hopper', propstreetId: 'ps-2' }),
+    ];
+    await writeReport(
+      { ...sampleReport(), connections: [{ result: aResult(), records }] },
+      join(dir, 'names.html'),
+    );
+    await page.goto(pathToFileURL(join(dir, 'names.html')).href);
+    await page.fill('#filter', 'augusta');
+    expect(await visibleLabels()).toEqual(['Ada Lovelace']);
+    expect(await page.locator('#records .rec .ids').first().textContent()).toBe(
+      'Propstreet ps-1 ⇄ HubSpot 101 · in HubSpot: Augusta King',
+    );
+    await page.click('#records .rec');
+    expect(await page.locator('#detail h3').textContent()).toBe('Ada Lovelace (in HubSpot: Augusta King)');
   });
 });

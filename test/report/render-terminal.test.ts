@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { registerSecret } from '../../src/core/redact.js';
+import type { FieldChange, RecordPlanShape } from '../../src/engine/types.js';
 import { renderTerminal, shouldUseColor } from '../../src/report/render-terminal.js';
 import { aRecord, aResult, sampleReport } from './builders.js';
+
+/** The terminal lines of a report holding only these records. */
+function linesOf(...records: RecordPlanShape[]): string[] {
+  const report = { ...sampleReport(), connections: [{ result: aResult(), records }] };
+  return renderTerminal(report, { color: false }).split('\n');
+}
+
+const change = (field: string, before: string | null, after: string | null): FieldChange => ({
+  field,
+  before,
+  after,
+});
 
 describe('renderTerminal', () => {
   const text = renderTerminal(sampleReport(), { color: false });
@@ -21,8 +34,8 @@ describe('renderTerminal', () => {
   it('lists every record but noops, with field changes, conflicts, guards, problems and failures', () => {
     expect(text).not.toContain('Quiet Person');
     expect(text).toMatch(/update +Jane Doe +changed in Propstreet/);
-    expect(text).toContain('→ HubSpot     email   jane@old.example → jane@new.example');
-    expect(text).toContain('→ Propstreet  phone   (empty) → +46701234567');
+    expect(text).toContain('→ HubSpot     email  jane@old.example → jane@new.example\n');
+    expect(text).toContain('→ Propstreet  phone  (empty)          → +46701234567\n');
     expect(text).toContain(
       '⚡ conflict jobTitle: Propstreet "CEO" · HubSpot "Chief" · shadow "Boss" · newest-wins: HubSpot wins',
     );
@@ -80,5 +93,62 @@ describe('renderTerminal', () => {
       ],
     };
     expect(renderTerminal(report, { color: false })).toContain('auth failed for [REDACTED]');
+  });
+});
+
+describe('renderTerminal: columns line up', () => {
+  it('a diff is one table over both directions: the longest field and value get no extra space', () => {
+    const lines = linesOf(
+      aRecord({
+        toCrm: [change('mobilePhone', 'a', 'b'), change('email', 'a-much-longer-old-value', 'new')],
+        toPropstreet: [change('x', null, 'y')],
+      }),
+    );
+    expect(lines.filter((l) => l.includes(' → ') && l.trimStart().startsWith('→'))).toEqual([
+      '      → HubSpot     mobilePhone  a                       → b',
+      '      → HubSpot     email        a-much-longer-old-value → new',
+      '      → Propstreet  x            (empty)                 → y',
+    ]);
+  });
+
+  it('the ACTION header lines up with rows whose actions are shorter than the word', () => {
+    const lines = linesOf(aRecord({ action: 'link', reason: 'same email' }));
+    const header = lines.find((l) => l.includes('ACTION')) ?? '';
+    const row = lines.find((l) => l.startsWith('  link')) ?? '';
+    expect(header.indexOf('RECORD')).toBe(row.indexOf('Jane Doe'));
+    expect(header.indexOf('REASON')).toBe(row.indexOf('same email'));
+  });
+
+  it('counts terminal columns, not UTF-16 units: wide, combining and emoji names and values', () => {
+    const lines = linesOf(
+      // 山田太郎 is 4 characters and 8 columns; "Zoë" written with a combining diaeresis is 4
+      // UTF-16 units and 3 columns; 👩‍💻 is 5 units and 2 columns.
+      aRecord({
+        label: '山田太郎',
+        reason: 'r1',
+        toCrm: [change('city', '東京', 'Zoë'), change('role', '👩‍💻', 'x')],
+      }),
+      aRecord({ label: 'Zoe\u0308 👩‍💻', reason: 'r2' }),
+      aRecord({ label: 'Plain', reason: 'r3' }),
+    );
+    const actionWidth = 'update'.length + 2;
+    expect(lines).toContain(`  ${'update'.padEnd(actionWidth)}山田太郎${' '.repeat(34 - 8)}r1`);
+    expect(lines).toContain(`  ${'update'.padEnd(actionWidth)}Zoe\u0308 👩‍💻${' '.repeat(34 - 6)}r2`);
+    expect(lines).toContain(`  ${'update'.padEnd(actionWidth)}Plain${' '.repeat(34 - 5)}r3`);
+    expect(lines).toContain('      → HubSpot     city  東京 → Zoë');
+    expect(lines).toContain('      → HubSpot     role  👩‍💻   → x');
+  });
+
+  it('cuts a long wide name at its column budget, between characters, never inside an emoji', () => {
+    const [row] = linesOf(aRecord({ label: `${'漢'.repeat(20)}`, reason: 'r' })).filter((l) =>
+      l.endsWith(' r'),
+    );
+    // 32 columns at most: 15 wide characters (30 columns) and the ellipsis, then padding to 34.
+    expect(row).toBe(`  update  ${'漢'.repeat(15)}…${' '.repeat(34 - 31)}r`);
+    const [emoji] = linesOf(aRecord({ label: `${'a'.repeat(30)}👩‍💻👩‍💻`, reason: 'r' })).filter((l) =>
+      l.endsWith(' r'),
+    );
+    expect(emoji).toBe(`  update  ${'a'.repeat(30)}…${' '.repeat(34 - 31)}r`);
+    expect(emoji).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
   });
 });

@@ -31,8 +31,6 @@ const usage = { calls: {} };
 const offlinePropstreet: PropstreetApi = {
   listContacts: noCalls,
   getContact: noCalls,
-  getByExternalRef: noCalls,
-  createContact: noCalls,
   patchContact: noCalls,
   upsertByExternalRef: noCalls,
   deleteContact: noCalls,

@@ -10,8 +10,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChildRun, runChild } from '../reliability/support/child-run.js';
-import { startWorld, type World } from '../reliability/support/world.js';
+import { type CliResult, runCli } from '../cli/run-cli.js';
+import { childEnv, startWorld, type World } from '../reliability/support/world.js';
 
 let world: World;
 const outputs: { what: string; text: string }[] = [];
@@ -23,8 +23,8 @@ const jsonEscaped = (s: string) =>
   s.replace(/[^A-Za-z0-9]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 const basic = (s: string) => Buffer.from(`propsync-client:${s}`).toString('base64');
 
-async function cli(args: string[]): Promise<ChildRun> {
-  const r = await runChild(world, args, { timeoutMs: 60_000 });
+async function cli(args: string[]): Promise<CliResult> {
+  const r = await runCli(args, { env: childEnv(world) });
   outputs.push(
     { what: `stdout of ${args.join(' ')}`, text: r.stdout },
     { what: `stderr of ${args.join(' ')}`, text: r.stderr },

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
+import { VirtualClock } from '../../fakes/shared/virtual-clock.js';
 import { syncTenant } from '../../src/app/sync-tenant.js';
 import { loadTenantConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/core/logger.js';
 import { seedHubSpot, seedPropstreet, seedSalesforce } from '../e2e/support.js';
-import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
-import { VirtualClock } from '../fakes/shared/virtual-clock.js';
 
 let sb: Sandbox | undefined;
 let dir: string | undefined;

@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, runCli } from '../cli/run-cli.js';
 import { HOSTILE_NAMES } from '../corpus/payloads.js';
-import { type ChildRun, runChild } from '../reliability/support/child-run.js';
-import { startWorld, type World } from '../reliability/support/world.js';
+import { childEnv, startWorld, type World } from '../reliability/support/world.js';
 
 const NAMES = [
   ...HOSTILE_NAMES,
@@ -19,7 +19,8 @@ const NAMES = [
 
 let world: World;
 const report = (name: string) => readFileSync(join(world.dir, name), 'utf8');
-let terminal: ChildRun;
+let terminal: CliResult;
+const cli = (args: string[]) => runCli(args, { env: childEnv(world) });
 
 beforeAll(async () => {
   world = await startWorld({ seed: 9 });
@@ -29,18 +30,13 @@ beforeAll(async () => {
       properties: { firstname: n.firstName, lastname: n.lastName, email: `hs${i}@hostile.test` },
     })),
   );
-  // Dry runs write nothing and take no lock: they can go side by side.
-  const [plain] = await Promise.all([
-    runChild(world, ['plan', world.configFile]),
-    ...['html', 'md', 'json'].map((ext) =>
-      runChild(world, ['plan', world.configFile, '--report', join(world.dir, `plan.${ext}`)]),
-    ),
-  ]);
-  terminal = plain!;
-  await runChild(world, ['run', world.configFile, '--report', join(world.dir, 'run.html')]);
+  terminal = await cli(['plan', world.configFile]);
+  for (const ext of ['html', 'md', 'json'])
+    await cli(['plan', world.configFile, '--report', join(world.dir, `plan.${ext}`)]);
+  await cli(['run', world.configFile, '--report', join(world.dir, 'run.html')]);
   // Edits so the second plan has updates (before/after values) to show too.
   world.sb.propstreet.editAsUser(world.sb.propstreet.allContacts()[0]!.id, { lastName: '<b>bold</b>' });
-  await runChild(world, ['plan', world.configFile, '--report', join(world.dir, 'plan2.html')]);
+  await cli(['plan', world.configFile, '--report', join(world.dir, 'plan2.html')]);
 }, 180_000);
 afterAll(async () => world?.close());
 

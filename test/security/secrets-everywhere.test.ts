@@ -11,16 +11,16 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChildRun, runChild } from '../reliability/support/child-run.js';
-import { startWorld, type World } from '../reliability/support/world.js';
+import { type CliResult, runCli } from '../cli/run-cli.js';
+import { childEnv, startWorld, type World } from '../reliability/support/world.js';
 
 let world: World;
 const outputs: { what: string; text: string }[] = [];
 const WRONG_TOKEN = 'ps-wrong-token-that-must-not-leak-4242';
 let tokens: string[];
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<ChildRun> {
-  const r = await runChild(world, args, { env, timeoutMs: 60_000 });
+async function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const r = await runCli(args, { env: childEnv(world, env) });
   outputs.push(
     { what: `stdout of ${args.join(' ')}`, text: r.stdout },
     { what: `stderr of ${args.join(' ')}`, text: r.stderr },
@@ -62,22 +62,16 @@ beforeAll(async () => {
     times: 1,
   });
   const dir = world.dir;
-  // Dry runs write nothing and take no lock: they can go side by side.
-  await Promise.all([
-    cli(['validate', world.configFile, '--check', '--json']),
-    ...['html', 'md', 'json'].map((ext) =>
-      cli(['plan', world.configFile, '--report', join(dir, `plan.${ext}`)]),
-    ),
-  ]);
+  await cli(['validate', world.configFile, '--check', '--json']);
+  for (const ext of ['html', 'md', 'json'])
+    await cli(['plan', world.configFile, '--report', join(dir, `plan.${ext}`)]);
   await cli(['run', world.configFile, '--json', '--report', join(dir, 'run.html')]);
   await cli(['retry', world.configFile, '--json', '--report', join(dir, 'retry.json')]);
-  await Promise.all([
-    cli(['status', world.configFile, '--json']),
-    cli(['status', world.configFile]),
-    cli(['validate', world.configFile, '--check'], wrongToken()),
-    cli(['run', world.configFile, '--json'], wrongToken()),
-  ]);
-}, 90_000);
+  await cli(['status', world.configFile, '--json']);
+  await cli(['status', world.configFile]);
+  await cli(['validate', world.configFile, '--check'], wrongToken());
+  await cli(['run', world.configFile, '--json'], wrongToken());
+});
 afterAll(async () => world?.close());
 
 const leaks = (what: string, text: string) =>

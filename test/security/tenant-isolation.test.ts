@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import type { ConnectionResult } from '../../src/run/run-result.js';
-import { type CliResult, runCli } from '../cli/run-cli.js';
+import { type CliResult, runCli, spawnCli } from '../cli/run-cli.js';
 import { seedHubSpot, seedPropstreet } from '../e2e/support.js';
-import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
 
 interface Tenant {
   readonly name: string;
@@ -52,8 +52,14 @@ async function tenant(name: string): Promise<Tenant> {
   return { name, sb, file, env };
 }
 
-async function cli(t: Tenant, args: string[]): Promise<CliResult> {
-  const r = await runCli([args[0]!, t.file, ...args.slice(1)], { env: t.env });
+/** `propsync <command> <tenant file> …`, in process, or as a child process where runs must overlap. */
+async function cli(
+  t: Tenant,
+  args: string[],
+  how: 'in-process' | 'child' = 'in-process',
+): Promise<CliResult> {
+  const run = how === 'child' ? spawnCli : runCli;
+  const r = await run([args[0]!, t.file, ...args.slice(1)], { env: t.env });
   printed.push(r);
   return r;
 }
@@ -109,7 +115,10 @@ describe('two tenants in one state file', () => {
   it('their runs go at the same time: one tenant’s lock is not the other’s', async () => {
     seedPropstreet(acme.sb, 20, 3);
     seedPropstreet(globex.sb, 120, 3);
-    const [a, g] = await Promise.all([cli(acme, ['run', '--json']), cli(globex, ['run', '--json'])]);
+    const [a, g] = await Promise.all([
+      cli(acme, ['run', '--json'], 'child'),
+      cli(globex, ['run', '--json'], 'child'),
+    ]);
     expect([a.code, g.code]).toEqual([0, 0]);
     expect([result(a).done.create.crm, result(g).done.create.crm]).toEqual([3, 3]);
   });

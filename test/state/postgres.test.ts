@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresStateStore } from '../../src/state/postgres-store.js';
 import { aLink, describeStateStoreContract, newScope } from '../contract/state-store.contract.js';
+import { clockPast } from '../support/clock-past.js';
 import { dropSchema, TEST_DATABASE_URL, testSchemaName } from './pg-test-db.js';
 
 const contractSchema = testSchemaName('contract');
@@ -43,7 +44,7 @@ describe('PostgreSQL across workers', () => {
   it('hands an expired lock to the other pool, not a live one', async () => {
     const scope = newScope();
     expect(await a.acquireLock(scope, 'worker-a', 1)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 15));
+    await clockPast(Date.parse((await a.lockHolder(scope))!.expiresAt));
     expect(await b.acquireLock(scope, 'worker-b', 60_000)).toBe(true);
     expect(await a.acquireLock(scope, 'worker-a', 60_000)).toBe(false);
     await b.releaseLock(scope, 'worker-b');

@@ -1,14 +1,21 @@
-/** The run lock as a renewed lease: held while the owner lives, freed on release or close. */
-import { afterEach, describe, expect, it } from 'vitest';
+/**
+ * The run lock as a renewed lease: held while the owner lives, freed on release or close.
+ * On fake time (the store's clock and the renewal timer): a real-time version lost the lease
+ * whenever a busy machine stalled the test process for longer than the TTL.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSqliteStateStore, type StateStore } from '../../src/state/index.js';
 import { withLockLease } from '../../src/worker/index.js';
 
 const scope = { tenant: 'acme', connection: 'hubspot' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('withLockLease', () => {
   let store: StateStore;
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+  });
   afterEach(async () => {
+    vi.useRealTimers();
     await store?.close();
   });
 
@@ -18,7 +25,8 @@ describe('withLockLease', () => {
     const leased = withLockLease(store, { ttlMs: 150, renewEveryMs: 40 });
     // The engine's own TTL (an hour) is replaced by the lease's.
     expect(await leased.acquireLock(scope, 'run-1', 3_600_000)).toBe(true);
-    await sleep(400);
+    // Past the TTL more than twice over: only renewals keep it held.
+    await vi.advanceTimersByTimeAsync(400);
     expect(await store.acquireLock(scope, 'run-2', 1000)).toBe(false);
     await leased.releaseLock(scope, 'run-1');
     expect(await store.acquireLock(scope, 'run-2', 1000)).toBe(true);
@@ -32,7 +40,8 @@ describe('withLockLease', () => {
     await first.close();
     expect(await store.acquireLock(scope, 'run-2', 100)).toBe(true);
     // run-2 took it with a plain TTL and never renews: it lapses by itself.
-    await sleep(150);
+    expect(await store.acquireLock(scope, 'run-3', 100)).toBe(false);
+    await vi.advanceTimersByTimeAsync(150);
     expect(await store.acquireLock(scope, 'run-3', 100)).toBe(true);
   });
 });

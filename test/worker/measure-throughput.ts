@@ -13,7 +13,14 @@ import { cpus } from 'node:os';
 import { loadTenantConfig } from '../../src/config/index.js';
 import { createBoss, createEnqueuer, ensureQueues, SYNC_QUEUE, startBoss } from '../../src/worker/index.js';
 import { dropSchema } from '../state/pg-test-db.js';
-import { jobRows, spawnCli, startFarm, TEST_DATABASE_URL, testSchemaName, waitFor } from './support.js';
+import {
+  jobRows,
+  startCliProcess,
+  startFarm,
+  TEST_DATABASE_URL,
+  testSchemaName,
+  waitFor,
+} from './support.js';
 
 const [tenants = 20, contacts = 50, concurrency = 2] = process.argv.slice(2).map(Number);
 
@@ -25,7 +32,7 @@ async function measure(workers: number) {
   await ensureQueues(boss);
   const enqueuer = createEnqueuer(boss, { databaseUrl: TEST_DATABASE_URL, schema });
   const children = Array.from({ length: workers }, () =>
-    spawnCli([
+    startCliProcess([
       'worker',
       '--database',
       TEST_DATABASE_URL,

@@ -6,13 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { syncTenant } from '../../src/app/sync-tenant.js';
 import { loadTenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { createPostgresStateStore, createSqliteStateStore } from '../../src/state/index.js';
 import { runCli } from '../cli/run-cli.js';
 import { seedPropstreet } from '../e2e/support.js';
-import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
 import { dropSchema, TEST_DATABASE_URL, testSchemaName } from '../state/pg-test-db.js';
 
 describe('migrate-state CLI', () => {

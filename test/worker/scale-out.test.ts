@@ -72,7 +72,7 @@ describe('scale-out: 3 workers, 50 tenants', () => {
     const configs = await Promise.all(farm.tenants.map((t) => loadTenantConfig(t.file)));
     for (const c of configs) await scheduler.enqueueTenant(c);
     // A second round while the first runs: keys still queued are refused, finished ones run again.
-    await new Promise((r) => setTimeout(r, 400));
+    await waitFor('a first run to finish', () => [...spans.values()].flat().some((s) => s.end !== undefined));
     for (const c of configs) await scheduler.enqueueTenant(c);
 
     await waitFor(

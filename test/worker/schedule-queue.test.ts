@@ -1,15 +1,9 @@
 /** `propsync schedule <dir> --queue`: each cron tick queues one job per tenant+connection, never a second. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_QUEUE } from '../../src/worker/index.js';
+import { runCli as cli } from '../cli/run-cli.js';
 import { dropSchema } from '../state/pg-test-db.js';
-import {
-  cliInProcess as cli,
-  type Farm,
-  jobRows,
-  startFarm,
-  TEST_DATABASE_URL,
-  testSchemaName,
-} from './support.js';
+import { type Farm, jobRows, startFarm, TEST_DATABASE_URL, testSchemaName } from './support.js';
 
 describe('schedule --queue', () => {
   const queueSchema = testSchemaName('boss');

@@ -9,20 +9,17 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import pg from 'pg';
-import { vi } from 'vitest';
-import { main } from '../../src/cli/program.js';
+import { person } from '../../fakes/sandbox/people.js';
+import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { createPostgresStateStore, type StateStore } from '../../src/state/index.js';
-import { person } from '../fakes/sandbox/people.js';
-import { type Sandbox, startSandbox } from '../fakes/sandbox/sandbox.js';
+import { cleanEnv, cliCommand, REPO_ROOT } from '../cli/cli-process.js';
 import { dropSchema, TEST_DATABASE_URL, testSchemaName } from '../state/pg-test-db.js';
 
 export { TEST_DATABASE_URL, testSchemaName };
 export const quiet = silentLogger;
-const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface FarmTenant {
   readonly tenant: string;
@@ -49,6 +46,8 @@ export interface FarmOptions {
   /** Every n-th tenant also syncs Salesforce (a bridge); 0 = none. */
   readonly bridgeEvery?: number;
   readonly latencyMs?: readonly [number, number];
+  /** Propstreet's rate limit (fake and tenant files); default the real 600 a minute. */
+  readonly propstreetPerMinute?: number;
   /** Extra connection keys (chunkSize, …). */
   readonly connection?: Readonly<Record<string, unknown>>;
   readonly label?: string;
@@ -67,6 +66,7 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
     const sb = await startSandbox({
       salesforce: bridge,
       ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
+      ...(options.propstreetPerMinute ? { propstreetPerMinute: options.propstreetPerMinute } : {}),
     });
     const psToken = `ps-${tenant}-${randomBytes(8).toString('hex')}`;
     sb.propstreet.addToken(psToken);
@@ -171,11 +171,12 @@ export interface Child {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** Starts `propsync <args>` as a child process (TypeScript through tsx). */
-export function spawnCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], {
+/** Starts `propsync <args>` as a long-running child process (a worker), output interleaved. */
+export function startCliProcess(args: readonly string[], env: Readonly<Record<string, string>> = {}): Child {
+  const [command, argv] = cliCommand(args);
+  const child = spawn(command, argv, {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...env },
+    env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -196,23 +197,4 @@ export function spawnCli(args: readonly string[], env: Readonly<Record<string, s
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
   };
-}
-
-/** Runs the CLI in this process (no tsx start-up), with what it wrote to stderr. */
-export async function cliInProcess(args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const saved = process.env.PROPSYNC_DATABASE_URL;
-  delete process.env.PROPSYNC_DATABASE_URL;
-  try {
-    const code = await main(['node', 'propsync', ...args]);
-    return { code, stderr };
-  } finally {
-    spy.mockRestore();
-    if (saved !== undefined) process.env.PROPSYNC_DATABASE_URL = saved;
-    process.exitCode = undefined;
-  }
 }

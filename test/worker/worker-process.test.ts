@@ -5,6 +5,7 @@
  */
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestLogEntry } from '../../fakes/shared/http-fake.js';
 import {
   createBoss,
   createEnqueuer,
@@ -23,7 +24,7 @@ import {
   type FarmTenant,
   jobRows,
   quiet,
-  spawnCli,
+  startCliProcess,
   startFarm,
   TEST_DATABASE_URL,
   testSchemaName,
@@ -50,7 +51,7 @@ describe('worker processes', () => {
     const boss = createBoss({ databaseUrl: TEST_DATABASE_URL, schema, supervise: false });
     await startBoss(boss, TEST_DATABASE_URL);
     await ensureQueues(boss);
-    const child = spawnCli([
+    const child = startCliProcess([
       'worker',
       '--database',
       TEST_DATABASE_URL,
@@ -76,11 +77,13 @@ describe('worker processes', () => {
   let drained: Lane;
 
   beforeAll(async () => {
-    // Slow enough (6 chunks, ~30 ms a call) that a run is still going when we signal it.
+    // Slow enough (6 chunks, ~30 ms a call) that a run is still going when we signal it; Propstreet
+    // unpaced, so that a whole run fits well inside a job's expiry even on a busy machine.
     farm = await startFarm({
       tenants: 3,
       contacts: CONTACTS,
       latencyMs: [20, 40],
+      propstreetPerMinute: 60_000,
       connection: { chunkSize: 5 },
       label: 'proc',
     });
@@ -106,6 +109,28 @@ describe('worker processes', () => {
   const send = (l: Lane, t: FarmTenant, settings: Parameters<Enqueuer['enqueue']>[1] = {}) =>
     l.enqueuer.enqueue({ tenantFile: t.file, tenant: t.tenant, connection: 'hubspot' }, settings);
   const crmWrites = (t: FarmTenant) => t.sb.hubspot!.control.apiRequests().filter((r) => r.write).length;
+
+  /**
+   * Once the tenant's HubSpot fake has answered `n` writes, it never answers the next upsert:
+   * the run stays mid-run, however fast or slow the machine, until the test kills it. Returns
+   * whether that upsert has arrived, and a function that puts the log back.
+   */
+  function hangUpsertAfterWrites(t: FarmTenant, n: number) {
+    const http = t.sb.hubspot!.http;
+    const log = http.requests;
+    let answered = 0;
+    // The fake logs an answer just before sending it: the next upsert cannot have been picked yet.
+    log.push = (...entries: RequestLogEntry[]) => {
+      for (const e of entries)
+        if (e.write && !e.fault && ++answered === n)
+          http.faults.add({ kind: 'timeout', path: '/batch/upsert', times: 1 });
+      return Array.prototype.push.apply(log, entries);
+    };
+    return {
+      hanging: () => log.some((e) => e.fault === 'timeout'),
+      restore: () => Reflect.deleteProperty(log, 'push'),
+    };
+  }
   const jobsOf = async (l: Lane, t: FarmTenant) =>
     (await jobRows(l.schema, SYNC_QUEUE)).filter((j) => j.singletonKey === `${t.tenant}/hubspot`);
 
@@ -128,16 +153,23 @@ describe('worker processes', () => {
   it('retries the job of a worker killed mid-run on another worker, without duplicates', async () => {
     const t = farm.tenants[0]!;
     const child = killed.child;
+    // The killed run's job is retried once it expires; the retried run must finish inside the
+    // same expiry, or pg-boss retries it a second time.
     const sent = await send(killed, t, {
-      expireInSeconds: 4,
+      expireInSeconds: 10,
       retryDelaySeconds: 1,
       retryBackoff: false,
       retryLimit: 3,
     });
     expect(sent.queued).toBe(true);
-    await waitFor('the child to be mid-run', () => crmWrites(t) >= 2, 60_000);
+    const hang = hangUpsertAfterWrites(t, 2);
+    await waitFor('the child to be mid-run (an upsert left unanswered)', hang.hanging, 120_000);
     child.kill('SIGKILL');
     expect((await child.exited).signal).toBe('SIGKILL');
+    hang.restore();
+    // The retried run needs no slowness, only to finish inside the expiry.
+    for (const f of [t.sb.propstreet.http, t.sb.hubspot!.http]) f.faults.setLatency(0);
+    expect(crmWrites(t)).toBeGreaterThanOrEqual(2);
     expect(crmKeys(t, 'hubspot').length).toBeLessThan(CONTACTS);
 
     const other = await startWorker({
@@ -170,7 +202,7 @@ describe('worker processes', () => {
     const [, t, next] = farm.tenants;
     const child = drained.child;
     expect((await send(drained, t!)).queued).toBe(true);
-    await waitFor('the child to be mid-run', () => crmWrites(t!) >= 1, 60_000);
+    await waitFor('the child to be mid-run', () => crmWrites(t!) >= 1, 120_000);
     child.kill('SIGTERM');
     expect((await send(drained, next!)).queued).toBe(true);
     const exit = await child.exited;

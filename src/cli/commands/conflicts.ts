@@ -21,7 +21,7 @@ export function registerConflicts(program: Command): void {
         throw new ValidationError(`--limit ${flags.limit}: expected a whole number >= 1`, {
           limit: [flags.limit],
         });
-      await withTenantState(configPath, {}, async (config, store) => {
+      await withTenantState(configPath, async (config, store) => {
         const listed = await listOpenConflicts(config, store, {
           ...(flags.connection ? { connections: flags.connection } : {}),
           limit,
@@ -71,7 +71,7 @@ export function registerConflicts(program: Command): void {
         const { resolveOpenConflict } = await import('../../app/conflicts.js');
         const { systemClock } = await import('../../core/clock.js');
         const { printJson } = await import('../output.js');
-        await withTenantState(configPath, {}, async (config, store) => {
+        await withTenantState(configPath, async (config, store) => {
           const choice =
             flags.clear === true
               ? null

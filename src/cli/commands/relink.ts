@@ -15,7 +15,7 @@ export function registerRelink(program: Command): void {
         const { relinkContact } = await import('../../app/relink.js');
         const { systemClock } = await import('../../core/clock.js');
         const { printJson } = await import('../output.js');
-        await withTenantState(configPath, {}, async (config, store) => {
+        await withTenantState(configPath, async (config, store) => {
           const relinked = await relinkContact(config, store, propstreetId, {
             ...(flags.connection ? { connections: flags.connection } : {}),
             clock: systemClock,

@@ -19,12 +19,14 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
   // Loaded here, not at the top: `--help` and usage errors should not pay for the whole stack.
   const { syncTenant } = await import('../../app/sync-tenant.js');
   const { createLogger } = await import('../../core/logger.js');
-  const { writeReport } = await import('../../report/index.js');
+  const { openJsonReportStream, RecordDigest, reportFormatFor, writeReport } = await import(
+    '../../report/index.js'
+  );
   const { exitCodeForResults } = await import('../exit-codes.js');
   const { abortFailure } = await import('../failure.js');
   const { loadConfigForCli } = await import('../load-config.js');
   const { printJson, printRun, runJson } = await import('../output.js');
-  const { createProgressLine } = await import('../progress-line.js');
+  const { createRunProgress } = await import('../run-progress.js');
   const config = await loadConfigForCli(configPath);
   const names = config.connections.map((c) => c.name);
   const unknown = (flags.connection ?? []).filter((n) => !names.includes(n));
@@ -33,8 +35,16 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
     throw new ValidationError(`--connection ${unknown.join(', ')}: expected one of ${names.join(', ')}`, {
       connection: unknown,
     });
+  // Checked before the run: a wrong extension should not cost a whole sync.
+  const format = flags.report === undefined ? undefined : reportFormatFor(flags.report);
   const logger = createLogger({ level: config.log.level });
-  const progress = createProgressLine();
+  const progress = createRunProgress({ logger });
+  // Which records are held while the plan runs: all of them only for the formats that list
+  // all (HTML, text); a JSON report is written as the plan runs; the terminal and Markdown
+  // list the first 200 after summaries, which a digest keeps.
+  const keepAll = format === 'html' || format === 'text';
+  const digest = !keepAll && (mode === 'plan' || format !== undefined) ? new RecordDigest() : undefined;
+  const jsonReport = format === 'json' && flags.report ? await openJsonReportStream(flags.report) : undefined;
   const planStore = mode === 'plan' ? await emptyStoreForFirstPlan(config) : undefined;
   let run: TenantRun;
   try {
@@ -46,20 +56,30 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
       rebind: flags.rebind === true,
       retryAll: mode === 'retry',
       ...(flags.connection ? { only: flags.connection } : {}),
-      keepRecords: mode === 'plan' || flags.report !== undefined,
+      keepRecords: keepAll,
       logger,
       onProgress: (connection, p) => progress.update(connection, p),
+      onPlanChunk: async (connection, chunk) => {
+        digest?.add(connection, chunk);
+        await jsonReport?.records(connection, chunk);
+      },
+      ...(jsonReport ? { onConnectionDone: (c, result) => jsonReport.connectionDone(c, result) } : {}),
     });
+    await jsonReport?.finish(run);
+  } catch (error) {
+    await jsonReport?.discard();
+    throw error;
   } finally {
     progress.done();
     await planStore?.close();
   }
+  const report = digest ? digest.report(run) : run;
   if (flags.report) {
-    await writeReport(run, flags.report);
+    if (!jsonReport) await writeReport(report, flags.report);
     if (!flags.json) process.stderr.write(`report written to ${flags.report}\n`);
   }
   if (flags.json) printJson(runJson([run]));
-  else printRun(run);
+  else printRun(report);
   const results = run.connections.map((c) => c.result);
   const exitCode = exitCodeForResults(results);
   // The report shows every abort; the log gets the one that decided the exit code, and what

@@ -77,6 +77,8 @@ export function registerSchedule(program: Command): void {
       const { syncTenant } = await import('../../app/sync-tenant.js');
       const { createLogger } = await import('../../core/logger.js');
       const { checkMappings } = await import('../load-config.js');
+      const { createProgressLog } = await import('../progress-log.js');
+      const { ProgressTracker } = await import('../progress-view.js');
       const logger = createLogger();
       const loaded = await loadFolder(dir);
       for (const e of loaded.errors) logger.error({ file: e.file, err: e.message }, 'tenant config skipped');
@@ -104,8 +106,14 @@ export function registerSchedule(program: Command): void {
           if (running.has(config.tenant)) return;
           running.add(config.tenant);
           const started = Date.now();
+          // Tenants run side by side in a long-lived process: its progress is log lines, never a status line.
+          const progress = createProgressLog(logger.child({ tenant: config.tenant }), new ProgressTracker());
           try {
-            const run = await syncTenant(config, { dryRun: false, logger });
+            const run = await syncTenant(config, {
+              dryRun: false,
+              logger,
+              onProgress: (connection, p) => progress.update(connection, p),
+            });
             const results = run.connections.map((c) => c.result);
             const exitCode = exitCodeForResults(results);
             const summary = {
@@ -127,6 +135,7 @@ export function registerSchedule(program: Command): void {
           } catch (error) {
             logger.error({ tenant: config.tenant, err: (error as Error).message }, 'tenant run failed');
           } finally {
+            progress.done();
             running.delete(config.tenant);
           }
         });

@@ -13,8 +13,7 @@ export function registerStatus(program: Command): void {
     .option('--runs <n>', 'how many recent runs to show', '5')
     .action(async (configPath: string, flags: { json?: boolean; runs: string }) => {
       const { printJson } = await import('../output.js');
-      // status reads the state store only: the API credentials' variables may be unset.
-      await withTenantState(configPath, { secrets: 'state' }, async (config, store) => {
+      await withTenantState(configPath, async (config, store) => {
         const connections = [];
         for (const c of config.connections) {
           const scope = { tenant: config.tenant, connection: c.name };

@@ -19,7 +19,7 @@ interface WorkerFlags {
   shutdownTimeout: number;
 }
 
-export function positiveNumber(value: string): number {
+function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0');
   return n;

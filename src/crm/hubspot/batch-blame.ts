@@ -23,7 +23,7 @@ const PROPERTY_LEVEL = new Set(['PROPERTY_DOESNT_EXIST', 'READ_ONLY_VALUE', 'INV
 const PATH = '/crm/v3/objects/contacts/batch';
 
 /** `text` names `value` as a whole word (so "L7" is not found in "L70"). */
-export function mentions(text: string, value: string): boolean {
+function mentions(text: string, value: string): boolean {
   let from = text.indexOf(value);
   while (from >= 0) {
     const before = text[from - 1] ?? ' ';

@@ -14,7 +14,7 @@ import type { KeyFieldReport } from '../port.js';
 import { searchContacts } from './hubspot-search.js';
 import type { CallOptions, HubSpotTransport } from './hubspot-transport.js';
 
-export const ACCOUNT_DETAILS_PATH = '/account-info/v3/details';
+const ACCOUNT_DETAILS_PATH = '/account-info/v3/details';
 
 /** The parts of a property definition the key check reads. */
 export interface KeyPropertyDefinition {

@@ -50,7 +50,7 @@ export interface HubSpotAdapterOptions {
 }
 
 /** HubSpot keeps a deleted (archived) contact restorable, and listed, for 90 days. */
-export const HUBSPOT_ARCHIVED_RETENTION_MS = 90 * 24 * 3600_000;
+const HUBSPOT_ARCHIVED_RETENTION_MS = 90 * 24 * 3600_000;
 
 export function createHubSpotAdapter(options: HubSpotAdapterOptions): CrmAdapter {
   const auth = hubSpotAuth(options);

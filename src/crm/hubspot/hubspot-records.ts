@@ -21,7 +21,7 @@ function iso(d: Date | undefined): string | undefined {
   return d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined;
 }
 
-export function modifiedAtOf(o: SdkObject): string {
+function modifiedAtOf(o: SdkObject): string {
   return o.properties[LAST_MODIFIED] ?? iso(o.updatedAt) ?? new Date(0).toISOString();
 }
 

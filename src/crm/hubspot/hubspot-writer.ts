@@ -58,7 +58,6 @@ export class HubSpotWriter {
   }
 
   update(inputs: readonly UpdateInput[]): Promise<WriteResult[]> {
-    // HubSpot has no precondition on writes: `ifUnmodifiedSince` cannot be honoured here.
     return this.write(
       'update',
       inputs.map((input, index) => ({ index, id: input.id, properties: wire(input.properties) })),

@@ -1,1 +1,1 @@
-export { createHubSpotAdapter, type HubSpotAdapterOptions, type HubSpotLimits } from './hubspot-adapter.js';
+export { createHubSpotAdapter } from './hubspot-adapter.js';

@@ -7,7 +7,7 @@ import type { CrmRecord } from '../port.js';
 
 export type SoqlRow = Readonly<Record<string, unknown>>;
 
-export function toIsoStamp(value: unknown, recordId: string): string {
+function toIsoStamp(value: unknown, recordId: string): string {
   const text = typeof value === 'string' ? value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2') : '';
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) {
@@ -34,13 +34,11 @@ export function toCrmRecord(row: SoqlRow, fields: readonly string[]): CrmRecord 
   const properties: Record<string, string | null> = {};
   for (const f of fields) properties[f] = asText(row[f]);
   const master = asText(row.MasterRecordId);
-  const by = asText(row.LastModifiedById);
   return {
     id,
     properties,
     modifiedAt: toIsoStamp(row.SystemModstamp, id),
     deleted: row.IsDeleted === true,
     ...(master ? { mergedInto: master } : {}),
-    ...(by ? { modifiedBy: by } : {}),
   };
 }

@@ -1,9 +1,7 @@
 /**
  * Writing Contacts through sObject Collections, 200 records a call, `allOrNone: false`, results
  * in input order. Inputs Salesforce would reject for sure (no LastName on an upsert, a cleared
- * LastName, a malformed id, a repeated key) are answered here without a call. An update that
- * carries `ifUnmodifiedSince` goes alone (collections take no conditional headers) as
- * PATCH /sobjects/Contact/{id} with If-Unmodified-Since, so a 412 becomes a `conflict`.
+ * LastName, a malformed id, a repeated key) are answered here without a call.
  *
  * When a call fails as a whole: if it was the operation's first call the error is thrown; after
  * that, earlier calls have been applied, so their results are returned and the failure is
@@ -16,12 +14,7 @@
 import { PayloadError, PropsyncError } from '../../core/errors.js';
 import type { UpdateInput, UpsertInput, WriteError, WriteResult } from '../port.js';
 import type { SalesforceClient } from './salesforce-client.js';
-import {
-  callFailureToWriteError,
-  type SalesforceSaveError,
-  singleRecordWriteError,
-  toWriteError,
-} from './salesforce-errors.js';
+import { callFailureToWriteError, type SalesforceSaveError, toWriteError } from './salesforce-errors.js';
 import { isSalesforceId } from './soql.js';
 
 export const COLLECTION_SIZE = 200;
@@ -103,7 +96,6 @@ export class ContactWriter {
   async update(inputs: readonly UpdateInput[]): Promise<WriteResult[]> {
     const results: WriteResult[] = new Array(inputs.length);
     const batch: Pending[] = [];
-    const single: { index: number; input: UpdateInput }[] = [];
     inputs.forEach((input, index) => {
       if (!isSalesforceId(input.id))
         results[index] = fail('not-found', 'MALFORMED_ID', `not a Contact id: ${input.id}`);
@@ -114,8 +106,7 @@ export class ContactWriter {
           'Required fields are missing: [LastName]',
           ['LastName'],
         );
-      } else if (input.ifUnmodifiedSince !== undefined) single.push({ index, input });
-      else batch.push({ index, record: { ...input.properties, Id: input.id } });
+      } else batch.push({ index, record: { ...input.properties, Id: input.id } });
     });
     await this.inChunks(batch, results, async (chunk) => {
       const res = await this.client.call(
@@ -130,7 +121,6 @@ export class ContactWriter {
       );
       return chunk.map((r, j) => toResult(res[j], r.Id ?? undefined));
     });
-    for (const { index, input } of single) results[index] = await this.conditionalUpdate(input);
     return results;
   }
 
@@ -153,42 +143,6 @@ export class ContactWriter {
       return chunk.map((r, j) => toResult(res[j], r.Id ?? undefined));
     });
     return results;
-  }
-
-  private async conditionalUpdate(input: UpdateInput): Promise<WriteResult> {
-    // Accepts ISO-8601 and Salesforce's own `…+0000` form.
-    const since = new Date((input.ifUnmodifiedSince ?? '').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-    if (Number.isNaN(since.getTime())) {
-      return fail(
-        'invalid',
-        'INVALID_HEADER_TYPE',
-        `ifUnmodifiedSince is not a date: ${input.ifUnmodifiedSince}`,
-      );
-    }
-    const path = `/sobjects/Contact/${input.id}`;
-    try {
-      // Not idempotent: a repeat after a lost answer would see our own write and report a conflict.
-      const res = await this.client.call('write', { method: 'PATCH', path }, false, () =>
-        this.client.conn
-          .sobject('Contact')
-          .update(
-            { ...input.properties, Id: input.id },
-            { headers: { ...this.saveHeaders, 'If-Unmodified-Since': since.toUTCString() } },
-          ),
-      );
-      return toResult(res, input.id);
-    } catch (e) {
-      if (!(e instanceof PropsyncError)) throw e;
-      if (e.code === 'PRECONDITION_FAILED') {
-        return fail(
-          'conflict',
-          'PRECONDITION_FAILED',
-          `Contact ${input.id} changed since ${since.toISOString()}`,
-        );
-      }
-      if (['BUDGET_EXHAUSTED', 'DAILY_LIMIT', 'UNAUTHORIZED'].includes(e.code)) throw e;
-      return { ok: false, error: singleRecordWriteError(e) };
-    }
   }
 
   private async inChunks(

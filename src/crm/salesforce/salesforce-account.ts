@@ -14,7 +14,7 @@ import type { KeyFieldReport } from '../port.js';
 import { type DescribeField, keyFieldFix, keyFieldProblems } from './key-field-rules.js';
 import type { SalesforceClient } from './salesforce-client.js';
 
-export async function describeContactFields(client: SalesforceClient): Promise<readonly DescribeField[]> {
+async function describeContactFields(client: SalesforceClient): Promise<readonly DescribeField[]> {
   const d = await client.call('meta', { method: 'GET', path: '/sobjects/Contact/describe' }, true, () =>
     client.conn.request<{ fields: DescribeField[] }>('/sobjects/Contact/describe'),
   );

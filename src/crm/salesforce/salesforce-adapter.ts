@@ -50,7 +50,7 @@ export interface SalesforceAdapterOptions {
   readonly onTokenRefreshed?: ((session: RefreshedSession) => void) | undefined;
 }
 
-export const SALESFORCE_LIMITS: CrmLimits = {
+const SALESFORCE_LIMITS: CrmLimits = {
   writeBatchSize: COLLECTION_SIZE,
   readPageSize: QUERY_BATCH_SIZE,
   maxConcurrency: 4,
@@ -60,7 +60,7 @@ export const SALESFORCE_LIMITS: CrmLimits = {
  * queryAll sees a deleted row while it is in the recycle bin: 15 days, or less when the bin
  * is full (Salesforce then purges the oldest rows after 2 hours); see docs/VENDOR-BEHAVIOUR.md.
  */
-export const SALESFORCE_RECYCLE_BIN_MS = 15 * 24 * 3600_000;
+const SALESFORCE_RECYCLE_BIN_MS = 15 * 24 * 3600_000;
 
 export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmAdapter {
   const externalIdField = assertFieldName(options.externalIdField ?? 'Propstreet_Id__c');

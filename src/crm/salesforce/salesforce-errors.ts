@@ -195,23 +195,6 @@ export function toWriteError(errors: readonly SalesforceSaveError[] | undefined)
   };
 }
 
-/**
- * A single-record call (PATCH /sobjects/Contact/{id}) fails with the record's own error codes at the
- * top level; those map like collection errors, anything else like a failed call.
- */
-export function singleRecordWriteError(e: PropsyncError): WriteError {
-  const cause = (e.cause ?? {}) as JsforceError;
-  const list = Array.isArray(cause.data)
-    ? (cause.data as SalesforceSaveError[])
-    : [cause.data as SalesforceSaveError];
-  const code = crmCodeOf(cause);
-  if (code && RECORD_CODES[code])
-    return toWriteError(
-      list.filter(Boolean).length ? list : [{ errorCode: code, message: cause.message ?? '' }],
-    );
-  return callFailureToWriteError(e);
-}
-
 /** A whole call that failed, reported on each record it carried. */
 export function callFailureToWriteError(e: PropsyncError): WriteError {
   const code: WriteErrorCode =

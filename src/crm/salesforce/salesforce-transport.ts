@@ -22,7 +22,7 @@ import type { StreamPromise } from 'jsforce/lib/util/promise.js';
 
 export type ProxyEnv = Readonly<Record<string, string | undefined>>;
 
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }

@@ -14,8 +14,6 @@ import {
 } from './key-field-rules.js';
 import type { SalesforceClient } from './salesforce-client.js';
 
-export { keyFieldInstructions };
-
 type Check = SetupCheck['checks'][number];
 
 export async function runSetupChecks(

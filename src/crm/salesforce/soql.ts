@@ -66,13 +66,7 @@ export function inList(field: string, values: readonly string[]): string {
 }
 
 /** The system fields every read selects besides the configured ones. */
-export const SYSTEM_FIELDS = [
-  'Id',
-  'SystemModstamp',
-  'IsDeleted',
-  'MasterRecordId',
-  'LastModifiedById',
-] as const;
+const SYSTEM_FIELDS = ['Id', 'SystemModstamp', 'IsDeleted', 'MasterRecordId'] as const;
 
 export function selectList(fields: readonly string[], externalIdField: string): string {
   const all = [...fields, ...SYSTEM_FIELDS, externalIdField].map(assertFieldName);

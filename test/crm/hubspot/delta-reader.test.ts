@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHubSpotAdapter } from '../../../src/crm/hubspot/index.js';
 import type { CrmChangePage, CrmRecord } from '../../../src/crm/port.js';
+import { clockPast } from '../../support/clock-past.js';
 import { FAST_LIMITS, KEY, MAPPED, type Started, startHubSpot } from './hubspot-harness.js';
 
 async function drain(iterable: AsyncIterable<CrmChangePage>): Promise<CrmChangePage[]> {
@@ -95,7 +96,7 @@ describe('HubSpot delta reader', () => {
     expect(records(first).every((r) => !r.deleted)).toBe(true);
     const checkpoint = first.at(-1)?.checkpoint ?? null;
 
-    await new Promise((r) => setTimeout(r, 5));
+    await clockPast(Date.now());
     fake.control.deleteAsUser(c);
     // HubSpot merges into a new record: both old ids point at it.
     const merged = fake.control.mergeAsUser(a, b);
@@ -131,10 +132,10 @@ describe('HubSpot delta reader', () => {
     );
     for (const id of ids.slice(0, 120)) fake.control.deleteAsUser(id);
     // A later live change moves the checkpoint past those first archives.
-    await new Promise((r) => setTimeout(r, 5));
+    await clockPast(Date.now());
     fake.control.editAsUser(ids[249] ?? '', { firstname: 'Later' });
     const checkpoint = (await drain(adapter.readChanges(null))).at(-1)?.checkpoint ?? null;
-    await new Promise((r) => setTimeout(r, 5));
+    await clockPast(Date.now());
     for (const id of ids.slice(120, 230)) fake.control.deleteAsUser(id);
     const before = adapter.usage().calls.list ?? 0;
     const deleted = records(await drain(adapter.readChanges(checkpoint))).filter((r) => r.deleted);
@@ -159,7 +160,7 @@ describe('HubSpot delta reader', () => {
     const t0 = new Date();
     const lists = () => adapter.usage().calls.list ?? 0;
     let checkpoint = (await drain(adapter.readChanges(null, { now: t0 }))).at(-1)?.checkpoint ?? null;
-    await new Promise((r) => setTimeout(r, 5));
+    await clockPast(Date.now());
     fake.control.deleteAsUser(ids[0] ?? '');
 
     // Half an hour later: no walk, no deletion yet, and the checkpoint keeps the walk's mark.

@@ -1,12 +1,13 @@
 /** Starts the HubSpot fake and an adapter pointed at it, the real SDK in between. */
-import { createHubSpotAdapter, type HubSpotLimits } from '../../../src/crm/hubspot/hubspot-adapter.js';
-import type { CrmAdapter } from '../../../src/crm/port.js';
-import type { CrmContractHarness } from '../../contract/crm-adapter.contract.js';
+
 import {
   type HubSpotFake,
   type HubSpotFakeOptions,
   startHubSpotFake,
-} from '../../fakes/hubspot/hubspot-fake.js';
+} from '../../../fakes/hubspot/hubspot-fake.js';
+import { createHubSpotAdapter, type HubSpotLimits } from '../../../src/crm/hubspot/hubspot-adapter.js';
+import type { CrmAdapter } from '../../../src/crm/port.js';
+import type { CrmContractHarness } from '../../contract/crm-adapter.contract.js';
 
 export const KEY = 'propstreet_id';
 export const MAPPED = ['email', 'firstname', 'lastname', 'phone', 'jobtitle'];

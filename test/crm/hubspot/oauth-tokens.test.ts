@@ -4,10 +4,10 @@
  * stops with a clear UNAUTHORIZED and no further token requests.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { type HubSpotFake, startHubSpotFake } from '../../../fakes/hubspot/hubspot-fake.js';
+import { VirtualClock } from '../../../fakes/shared/virtual-clock.js';
 import { createHubSpotAdapter } from '../../../src/crm/hubspot/hubspot-adapter.js';
 import type { CrmAdapter } from '../../../src/crm/port.js';
-import { type HubSpotFake, startHubSpotFake } from '../../fakes/hubspot/hubspot-fake.js';
-import { VirtualClock } from '../../fakes/shared/virtual-clock.js';
 import { FAST, FAST_LIMITS, KEY, MAPPED } from './hubspot-harness.js';
 
 let fake: HubSpotFake | undefined;

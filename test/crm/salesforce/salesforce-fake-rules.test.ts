@@ -5,7 +5,7 @@
  */
 import jsforce, { type Connection } from 'jsforce';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type SalesforceFake, startSalesforceFake } from '../../fakes/salesforce/salesforce-fake.js';
+import { type SalesforceFake, startSalesforceFake } from '../../../fakes/salesforce/salesforce-fake.js';
 
 const ALLOW_SAVE = { 'Sforce-Duplicate-Rule-Header': 'allowSave=true' };
 

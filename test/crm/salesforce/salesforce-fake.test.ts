@@ -1,6 +1,6 @@
 import jsforce, { type Connection } from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SalesforceFake, startSalesforceFake } from '../../fakes/salesforce/salesforce-fake.js';
+import { type SalesforceFake, startSalesforceFake } from '../../../fakes/salesforce/salesforce-fake.js';
 
 describe('Salesforce fake', () => {
   let fake: SalesforceFake;

@@ -11,16 +11,15 @@ describe('Salesforce adapter behind proxy variables', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, http_proxy: CLOSED_PROXY, HTTPS_PROXY: CLOSED_PROXY };
     for (const name of ['https_proxy', 'HTTP_PROXY', 'NO_PROXY', 'no_proxy']) delete env[name];
     const stdout = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ['--import', 'tsx', child], { env, timeout: 20_000 }, (error, out, err) =>
+      execFile(process.execPath, ['--import', 'tsx', child], { env, timeout: 120_000 }, (error, out, err) =>
         error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out),
       ),
     );
     const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
     // The variables really are in effect for plain jsforce…
     expect(result.raw).toBe('ECONNREFUSED');
-    // …and the adapter goes around them, without retry delays.
-    expect(result).toMatchObject({ check: true, upsert: true, changes: 1 });
-    expect(result.ms).toBeLessThan(5000);
+    // …and the adapter goes around them, without a single retry.
+    expect(result).toMatchObject({ check: true, upsert: true, changes: 1, retries: 0 });
   });
 
   it('chooses the proxy per URL: none for loopback or NO_PROXY hosts', () => {

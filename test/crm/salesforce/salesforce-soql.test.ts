@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 import jsforce from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ContactSchema } from '../../../fakes/salesforce/contact-schema.js';
+import { bindQuery } from '../../../fakes/salesforce/soql-eval.js';
+import { SoqlError, tokenize } from '../../../fakes/salesforce/soql-lexer.js';
+import { parseSoql } from '../../../fakes/salesforce/soql-parser.js';
 import {
   afterCheckpoint,
   decodeCheckpoint,
   encodeCheckpoint,
 } from '../../../src/crm/salesforce/change-checkpoint.js';
 import { chunkForIn, soqlDateTime, soqlString } from '../../../src/crm/salesforce/soql.js';
-import { ContactSchema } from '../../fakes/salesforce/contact-schema.js';
-import { bindQuery } from '../../fakes/salesforce/soql-eval.js';
-import { SoqlError, tokenize } from '../../fakes/salesforce/soql-lexer.js';
-import { parseSoql } from '../../fakes/salesforce/soql-parser.js';
 import { type Harness, startHarness } from './harness.js';
 
 const schema = new ContactSchema('Propstreet_Id__c');

@@ -5,9 +5,9 @@
  * refresh token.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../../fakes/shared/virtual-clock.js';
 import { redactText } from '../../../src/core/redact.js';
 import type { RefreshedSession } from '../../../src/crm/salesforce/salesforce-connection.js';
-import { VirtualClock } from '../../fakes/shared/virtual-clock.js';
 import { type Harness, startHarness } from './harness.js';
 
 let h: Harness | undefined;

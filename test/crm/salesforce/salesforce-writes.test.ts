@@ -119,18 +119,6 @@ describe('Salesforce adapter writes', () => {
     expect(fine).toMatchObject({ ok: true, created: true });
     expect(h.fake.control.getByKey('respect-1')).toBeUndefined();
 
-    // The conditional single-record update reports it the same way.
-    if (!fine?.ok) throw new Error('setup failed');
-    const stamp = String(h.fake.control.get(fine.id)?.LastModifiedDate);
-    const [single] = await respect.update([
-      { id: fine.id, properties: { FirstName: 'Bo', LastName: 'Lind' }, ifUnmodifiedSince: stamp },
-    ]);
-    expect(failed(single)).toMatchObject({
-      code: 'duplicate',
-      crmCode: 'DUPLICATES_DETECTED',
-      untilChanged: true,
-    });
-
     // A unique-index clash does name the record holding the key: that one may be linked.
     const [a, b] = await h.adapter.upsertByKey(contacts(2, 'uniq'));
     if (!a?.ok || !b?.ok) throw new Error('setup failed');
@@ -138,35 +126,22 @@ describe('Salesforce adapter writes', () => {
     expect(failed(clash)).toMatchObject({ code: 'duplicate', crmCode: 'DUPLICATE_VALUE', existingId: a.id });
   });
 
-  it('updates by id, honours ifUnmodifiedSince, and reports deleted records as not-found', async () => {
-    const [a, b, c] = await h.adapter.upsertByKey(contacts(3, 'upd'));
-    if (!a?.ok || !b?.ok || !c?.ok) throw new Error('setup failed');
-    const seenAt = String(h.fake.control.get(c.id)?.LastModifiedDate);
+  it('updates by id and reports deleted records as not-found', async () => {
+    const [a, b] = await h.adapter.upsertByKey(contacts(2, 'upd'));
+    if (!a?.ok || !b?.ok) throw new Error('setup failed');
     h.fake.control.remove(b.id);
-    h.fake.control.advanceClock(5_000);
-    h.fake.control.edit(c.id, { Title: 'Edited by a user' });
 
     const results = await h.adapter.update([
       { id: a.id, properties: { Title: 'CTO' } },
       { id: b.id, properties: { Title: 'gone' } },
-      { id: c.id, properties: { Title: 'Stale' }, ifUnmodifiedSince: seenAt },
       { id: a.id, properties: { LastName: null } },
       { id: 'not-an-id', properties: { Title: 'x' } },
     ]);
     expect(results[0]).toEqual({ ok: true, id: a.id, created: false });
     expect(failed(results[1])).toMatchObject({ code: 'not-found', crmCode: 'ENTITY_IS_DELETED' });
-    expect(failed(results[2])).toMatchObject({ code: 'conflict', crmCode: 'PRECONDITION_FAILED' });
-    expect(failed(results[3])).toMatchObject({ code: 'required-missing' });
-    expect(failed(results[4])).toMatchObject({ code: 'not-found' });
-    expect(h.fake.control.get(c.id)?.Title).toBe('Edited by a user');
-
-    const fresh = String(h.fake.control.get(c.id)?.LastModifiedDate);
-    const [ok] = await h.adapter.update([
-      { id: c.id, properties: { Title: 'Fresh' }, ifUnmodifiedSince: fresh },
-    ]);
-    expect(ok).toMatchObject({ ok: true, id: c.id });
-    expect(h.fake.control.get(c.id)?.Title).toBe('Fresh');
-    h.fake.control.useRealClock();
+    expect(failed(results[2])).toMatchObject({ code: 'required-missing' });
+    expect(failed(results[3])).toMatchObject({ code: 'not-found' });
+    expect(h.fake.control.get(a.id)?.Title).toBe('CTO');
   });
 
   it('fails the delete of a contact that cases depend on alone, held until it changes', async () => {

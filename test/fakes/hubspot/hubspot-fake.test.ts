@@ -4,8 +4,9 @@
  */
 import { Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type HubSpotFake, startHubSpotFake } from './hubspot-fake.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type HubSpotFake, startHubSpotFake } from '../../../fakes/hubspot/hubspot-fake.js';
+import { clockPast } from '../../support/clock-past.js';
 
 const AUTH = { authorization: 'Bearer pat-test-0001', 'content-type': 'application/json' };
 
@@ -336,7 +337,7 @@ describe('HubSpot fake', () => {
     const [id] = fake.control.seed([{ properties: { email: 'clock@f.example.com' } }]);
     const at = () => fake.control.get(id ?? '')?.properties.lastmodifieddate;
     const first = at();
-    await new Promise((r) => setTimeout(r, 3));
+    await clockPast(Date.parse(first ?? ''));
     fake.control.editAsUser(id ?? '', { firstname: 'B' });
     expect(Date.parse(at() ?? '')).toBeGreaterThan(Date.parse(first ?? ''));
     fake.control.setClock('2024-05-05T05:05:05.555Z');
@@ -386,8 +387,7 @@ describe('HubSpot fake', () => {
           ).json()) as { total: number }
         ).total;
       expect(await total()).toBe(0);
-      await new Promise((r) => setTimeout(r, 200));
-      expect(await total()).toBe(1);
+      await vi.waitFor(async () => expect(await total()).toBe(1), { timeout: 30_000, interval: 20 });
     } finally {
       await slow.close();
     }

@@ -2,7 +2,7 @@
  * One seed per test run: from PROPSYNC_CHAOS_SEED when set (to replay a failure), else random,
  * so CI runs differ from each other. The seed is printed, so any run can be replayed.
  */
-import { seededRandom } from '../../fakes/shared/seeded-random.js';
+import { seededRandom } from '../../../fakes/shared/seeded-random.js';
 
 export function chaosSeed(label: string): number {
   const fromEnv = process.env.PROPSYNC_CHAOS_SEED;

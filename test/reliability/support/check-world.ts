@@ -36,7 +36,7 @@ interface Crm {
 
 const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
 /** Hostile-input tests plant records under this domain; they are judged by those tests, not here. */
-export const HOSTILE_DOMAIN = '@hostile.test';
+const HOSTILE_DOMAIN = '@hostile.test';
 const planted = (email: unknown) => typeof email === 'string' && email.toLowerCase().endsWith(HOSTILE_DOMAIN);
 const digits = (s: string | null | undefined) => (s ?? '').replace(/\D/g, '');
 

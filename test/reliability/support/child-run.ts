@@ -6,9 +6,8 @@
  * with `afterWrites` (the write count is per call, the hook on the logs is shared).
  */
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { REPO_ROOT } from '../../cli/run-cli.js';
-import type { RequestLogEntry } from '../../fakes/shared/http-fake.js';
+import type { RequestLogEntry } from '../../../fakes/shared/http-fake.js';
+import { cliCommand, REPO_ROOT } from '../../cli/cli-process.js';
 import { childEnv, type World } from './world.js';
 
 export type KillAt = { readonly afterWrites: number } | { readonly afterMs: number };
@@ -30,8 +29,8 @@ export function runChild(
   options: { killAt?: KillAt; timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<ChildRun> {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], {
-    // tsx is resolved from the working directory.
+  const [command, argv] = cliCommand(args);
+  const child = spawn(command, argv, {
     cwd: REPO_ROOT,
     env: childEnv(world, options.env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,7 @@
  * random set of people; Salesforce rejections that fire a few times). Counts come from the
  * fakes' request logs, so RELIABILITY.md reports what was really injected.
  */
-import type { FaultRule } from '../../fakes/shared/faults.js';
+import type { FaultRule } from '../../../fakes/shared/faults.js';
 import type { Rng } from './chaos-seed.js';
 import type { SideName, World } from './world.js';
 
@@ -51,7 +51,7 @@ function body(side: SideName, status: number): { body: unknown; headers: Record<
   };
 }
 
-export function stormRules(side: SideName): FaultRule[] {
+function stormRules(side: SideName): FaultRule[] {
   const path = API[side];
   const status = (s: number, probability: number, headers: Record<string, string> = {}): FaultRule => {
     const b = body(side, s);

@@ -1,5 +1,5 @@
 /** What a user sees and does on each side: which people are there, and editing one. */
-import type { Sandbox } from '../../fakes/sandbox/sandbox.js';
+import type { Sandbox } from '../../../fakes/sandbox/sandbox.js';
 import type { SideName, UserEdit } from './world.js';
 
 /** Per side: email → that side's record id, live records only. */

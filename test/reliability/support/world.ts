@@ -11,13 +11,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { person } from '../../../fakes/sandbox/people.js';
+import { type Sandbox, startSandbox } from '../../../fakes/sandbox/sandbox.js';
+import type { RequestLogEntry } from '../../../fakes/shared/http-fake.js';
 import { syncTenant, type TenantRun } from '../../../src/app/sync-tenant.js';
 import { loadTenantConfig, type TenantConfig } from '../../../src/config/index.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { RecordPlan } from '../../../src/engine/types.js';
-import { person } from '../../fakes/sandbox/people.js';
-import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
-import type { RequestLogEntry } from '../../fakes/shared/http-fake.js';
 import { type Rng, rng } from './chaos-seed.js';
 import { applyEdit, presentBySide } from './sides.js';
 

@@ -1,0 +1,6 @@
+export {
+  PROPSTREET_FAKE_CLIENT,
+  type PropstreetFake,
+  startPropstreetFake,
+  USER_ORIGIN,
+} from './server.js';

@@ -1,0 +1,40 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/core/logger.js';
+import { processRedactor, Redactor } from '../../src/core/redact.js';
+
+function capture(): { stream: Writable; text: () => string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString('utf8');
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+describe('createLogger scrubs every line with the redactor it is given', () => {
+  it('a secret of the given redactor is gone from messages and fields, encoded or not', () => {
+    const redactor = new Redactor();
+    const secret = 'tenant-a-token-0123456789!';
+    redactor.register(secret);
+    const out = capture();
+    const logger = createLogger({ level: 'info', pretty: false, destination: out.stream, redactor });
+    logger.info({ url: `https://x.test/?t=${encodeURIComponent(secret)}` }, `refused ${secret}`);
+    expect(out.text()).toContain('[REDACTED]');
+    expect(out.text()).not.toContain(secret);
+    expect(out.text()).not.toContain(encodeURIComponent(secret));
+  });
+
+  it('uses that redactor, not the process one: a secret registered elsewhere is not its business', () => {
+    const mine = new Redactor();
+    const elsewhere = 'registered-with-another-redactor-42';
+    const other = new Redactor();
+    other.register(elsewhere);
+    const out = capture();
+    createLogger({ level: 'info', pretty: false, destination: out.stream, redactor: mine }).info(elsewhere);
+    expect(out.text()).toContain(elsewhere);
+    expect(processRedactor.redact(elsewhere)).toBe(elsewhere);
+  });
+});
