@@ -10,8 +10,8 @@ import { runConnection } from '../src/engine/run-connection.js';
 import type { SyncSettings } from '../src/engine/types.js';
 import { loadMapping } from '../src/mapping/index.js';
 import { createSqliteStateStore } from '../src/state/index.js';
-import { inMemoryCrm, inMemoryPropstreet } from './in-memory-ports.js';
-import { InMemoryWorld } from './in-memory-world.js';
+import { inMemoryCrm, inMemoryPropstreet } from '../test/support/in-memory/ports.js';
+import { InMemoryWorld } from '../test/support/in-memory/world.js';
 import { type EngineJob, type RunSummary, summarize } from './jobs.js';
 
 const NAMESPACE = 'hubspot';

@@ -6,7 +6,7 @@
  * not the fake's. Record i is paired with record i only: `ps-i` ⇄ `crm-i`.
  */
 
-import { FIRST_NAMES, LAST_NAMES } from '../test/fakes/sandbox/people.js';
+import { FIRST_NAMES, LAST_NAMES } from '../../fakes/sandbox/people.js';
 
 export const FIELDS = ['firstName', 'lastName', 'email', 'phone'] as const;
 export type Field = (typeof FIELDS)[number];

@@ -4,7 +4,7 @@
  * page holds 500 contacts; the CRM reads and writes 100 inputs a call and pages changes by 200
  * (HubSpot's sizes), so the counts compare with the network benchmark's.
  */
-import { NotFoundError, PreconditionFailedError } from '../src/core/errors.js';
+import { NotFoundError, PreconditionFailedError } from '../../../src/core/errors.js';
 import type {
   CrmAdapter,
   CrmChangePage,
@@ -13,15 +13,15 @@ import type {
   UpdateInput,
   UpsertInput,
   WriteResult,
-} from '../src/crm/port.js';
+} from '../../../src/crm/port.js';
 import type {
   ContactPage,
   ListContactsOptions,
   PropstreetApi,
   UpsertAction,
-} from '../src/propstreet/port.js';
-import type { Contact, ContactWrite } from '../src/propstreet/schema.js';
-import { crmId, FIELDS, type Field, type InMemoryWorld, iso, psId } from './in-memory-world.js';
+} from '../../../src/propstreet/port.js';
+import type { Contact, ContactWrite } from '../../../src/propstreet/schema.js';
+import { crmId, FIELDS, type Field, type InMemoryWorld, iso, psId } from './world.js';
 
 const PAGE = 500;
 const CRM_BATCH = 100;
