@@ -248,9 +248,10 @@ interface Expected {
 
 const nothing = { toCrm: [], toPropstreet: [], conflicts: [] } as const;
 const NOT_AGAIN = /not created in the CRM again \(deletes\.recreate: false\)/;
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** "… (a, b)" naming `field` in a parenthesised list after `lead`. */
-const names = (lead: string, field: string) => new RegExp(`${escape(lead)} \\([^)]*\\b${field}\\b[^)]*\\)`);
+const names = (lead: string, field: string) =>
+  new RegExp(`${escapeRegExp(lead)} \\([^)]*\\b${field}\\b[^)]*\\)`);
 
 const fieldDirection = (f: string) => FIELD_DIRECTION[f] ?? 'both';
 /** A value may be written to the CRM / to Propstreet (connection and field direction). */
@@ -376,7 +377,8 @@ function created(side: SideFacts, towards: 'crm' | 'propstreet', d: Direction): 
 }
 
 function expected(s: State, c: Combo): Expected {
-  if (s.skipReason) return { actions: ['skip'], reason: [new RegExp(escape(s.skipReason))], ...nothing };
+  if (s.skipReason)
+    return { actions: ['skip'], reason: [new RegExp(escapeRegExp(s.skipReason))], ...nothing };
   if (s.link !== 'none') {
     if (s.propstreet?.deleted || s.crm?.deleted) return expectedDelete(s, c);
     return expectedMerge(s, c);

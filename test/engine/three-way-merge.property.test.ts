@@ -50,7 +50,7 @@ const inputArb: fc.Arbitrary<MergeInput> = fc
 
 const at = (v: Readonly<Values> | null, f: string): string | null => v?.[f] ?? null;
 /** The field's value on each side once the merge's writes are applied. */
-const after = (input: MergeInput, r: MergeResult) => ({
+const applied = (input: MergeInput, r: MergeResult) => ({
   propstreet: { ...input.propstreet, ...Object.fromEntries(r.toPropstreet.map((c) => [c.field, c.after])) },
   crm: { ...input.crm, ...Object.fromEntries(r.toCrm.map((c) => [c.field, c.after])) },
 });
@@ -124,7 +124,7 @@ describe('threeWayMerge properties', () => {
     fc.assert(
       fc.property(inputArb, (input) => {
         const r = threeWayMerge(input);
-        const now = after(input, r);
+        const now = applied(input, r);
         for (const { name, direction } of input.fields) {
           if (direction !== 'both') continue;
           const ps = at(now.propstreet, name);
@@ -143,7 +143,7 @@ describe('threeWayMerge properties', () => {
     fc.assert(
       fc.property(inputArb, (input) => {
         const r = threeWayMerge(input);
-        const now = after(input, r);
+        const now = applied(input, r);
         const again = threeWayMerge({ ...input, ...now, shadow: r.shadow });
         expect(again.toCrm).toEqual([]);
         expect(again.toPropstreet).toEqual([]);
@@ -220,7 +220,7 @@ describe('threeWayMerge properties', () => {
           const plain = threeWayMerge(bidirectional);
           const resolutions = new Map(plain.conflicts.map((c) => [c.field, { take, value: chosenValue }]));
           const r = threeWayMerge({ ...bidirectional, resolutions });
-          const now = after(bidirectional, r);
+          const now = applied(bidirectional, r);
           for (const c of plain.conflicts) {
             const chosen = take === 'propstreet' ? c.propstreet : take === 'crm' ? c.crm : chosenValue;
             expect(at(now.propstreet, c.field)).toBe(chosen);
