@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { mapperFromMapping } from '../../../src/app/mapper-from-mapping.js';
 import type { Clock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { runConnection } from '../../../src/engine/run-connection.js';
-import type { ConnectionResult, RecordPlan, SyncSettings } from '../../../src/engine/types.js';
+import type { RecordPlan, SyncSettings } from '../../../src/engine/types.js';
 import { loadMapping } from '../../../src/mapping/index.js';
+import { runConnection } from '../../../src/run/run-connection.js';
+import type { ConnectionResult } from '../../../src/run/run-result.js';
+import { sinkFor } from '../../../src/run/sink-for.js';
 import type { CanonicalValues, Link, StateStore } from '../../../src/state/port.js';
 import { createSqliteStateStore } from '../../../src/state/sqlite-store.js';
 import { inMemoryCrm, inMemoryPropstreet } from './ports.js';
@@ -106,7 +108,12 @@ export class EngineHarness {
         logger: silentLogger,
         connectionsInTenant: 1,
       },
-      { dryRun: options.dryRun ?? false, sink: { records: (chunk) => void plans.push(...chunk) } },
+      {
+        sink: sinkFor({
+          dryRun: options.dryRun ?? false,
+          observe: (chunk: readonly RecordPlan[]) => void plans.push(...chunk),
+        }),
+      },
     );
     return { result, plans };
   }
