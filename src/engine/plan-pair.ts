@@ -33,8 +33,20 @@ export interface PairState {
   readonly notice?: Notice | undefined;
   /** A person's resolutions of this pair's conflicts, by field (`propsync resolve`). */
   readonly resolutions?: ReadonlyMap<string, ConflictResolution> | undefined;
+  /**
+   * Open conflicts of a linked pair one side of which was not read in this run (or is our
+   * echo), by field: what each side held when the conflict was last planned. The shadow keeps
+   * the old agreement for such a field, so it cannot stand in for the unread side.
+   */
+  readonly openConflicts?: ReadonlyMap<string, SideValues> | undefined;
   /** An unlinked record whose last link a CRM deletion or merge ended: it is not created again. */
   readonly tombstone?: Tombstone | undefined;
+}
+
+/** What each side held for one field. */
+export interface SideValues {
+  readonly propstreet: string | null;
+  readonly crm: string | null;
 }
 
 export interface PairPlan<P extends RecordPlan = RecordPlan> {
