@@ -56,7 +56,7 @@ export async function executeChunk(plans: readonly PairPlan[], deps: ExecuteDeps
       refs,
     );
   else await crmUpdates(updates, deps, abort);
-  const noops = plans.filter((pp) => pp.plan.action === 'noop').map((pp) => pp.plan);
+  const noops = plans.filter((pp) => pp.plan.action === 'noop');
   return commitChunk(progress, deps, refs, noops);
 }
 
