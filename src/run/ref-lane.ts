@@ -99,6 +99,7 @@ export class RefLane {
     }
     try {
       const written = await this.write(task.contact, task.link.crmId);
+      if (!written) return;
       this.pending.links.push({
         ...task.link,
         propstreetEtag: written.etag ?? task.link.propstreetEtag,
@@ -131,31 +132,34 @@ export class RefLane {
     });
   }
 
-  private async write(contact: Contact, crmId: string): Promise<Contact> {
-    let current = contact;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { namespace } = this.deps.settings;
-        const written = await this.deps.propstreet.patchContact(
-          current.id,
-          { externalRefs: refsWith(current.externalRefs, namespace, crmId) },
-          { ifMatch: current.etag ?? undefined },
-        );
-        // A 200 without the ref would leave the link unmirrored while the state says it is.
-        if (!hasRef(written, namespace, crmId))
-          throw new WriteNotAppliedError(
-            `Propstreet answered the write to contact ${written.id} but does not hold externalRefs (${namespace}/${crmId})`,
-          );
-        return written;
-      } catch (error) {
-        if (!isStale(error) || attempt >= 3) throw error;
-        // Only the ref is written here, so a fresh read is all a 412 needs; a user's value
-        // edit shows up in the next delta and is merged then.
-        const fresh = await this.deps.propstreet.getContact(current.id);
-        if (!fresh) throw error;
-        current = fresh;
-      }
+  /**
+   * Writes the ref onto the version the CRM record was created from; undefined when a person
+   * edited the contact since (a stale etag). That edit is not written on top of here: the lane
+   * cannot merge it into the CRM, and the version our write returned would carry it as our own
+   * (etag, changeOrigin), so the edit would be taken for our echo and never reach the CRM. Left
+   * alone, the person's version comes back in the next delta as theirs: that run merges the edit
+   * into the CRM and writes the missing ref with it (the link is already stored, the CRM holds
+   * the key).
+   */
+  private async write(contact: Contact, crmId: string): Promise<Contact | undefined> {
+    const { namespace } = this.deps.settings;
+    let written: Contact;
+    try {
+      written = await this.deps.propstreet.patchContact(
+        contact.id,
+        { externalRefs: refsWith(contact.externalRefs, namespace, crmId) },
+        { ifMatch: contact.etag ?? undefined },
+      );
+    } catch (error) {
+      if (isStale(error)) return undefined;
+      throw error;
     }
+    // A 200 without the ref would leave the link unmirrored while the state says it is.
+    if (!hasRef(written, namespace, crmId))
+      throw new WriteNotAppliedError(
+        `Propstreet answered the write to contact ${written.id} but does not hold externalRefs (${namespace}/${crmId})`,
+      );
+    return written;
   }
 
   private flush(): Promise<void> {
