@@ -14,6 +14,8 @@ import type { ExecuteDeps } from './execute-chunk.js';
 import {
   createInPropstreet,
   deleteWithReplan,
+  isStale,
+  MAX_PRECONDITION_RETRIES,
   patchWithReplan,
   refsWith,
   type WriteDeps,
@@ -102,19 +104,32 @@ function writeDeps(p: Progress, deps: ExecuteDeps): WriteDeps {
 
 const replanOf = (p: Progress, deps: ExecuteDeps) => (fresh: Contact) => deps.replan(p.pp, fresh);
 
-/** Removes this connection's externalRef from the contact (an unlink), keeping the others. */
+/**
+ * Removes this connection's externalRef from the contact (an unlink), keeping the others. A
+ * stale etag is a person's edit meanwhile: the link ends whatever they edited, so the contact is
+ * re-read and the removal tried again (bounded). Only a write onto the version we planned from
+ * is claimed as our own: one onto a person's version carries their edit.
+ */
 async function dropRef(p: Progress, deps: ExecuteDeps): Promise<void> {
   if (!p.psId) return;
-  const contact = p.contact && !p.contact.deletedUtc ? p.contact : await deps.propstreet.getContact(p.psId);
-  if (!contact || contact.deletedUtc) return;
+  let contact = p.contact && !p.contact.deletedUtc ? p.contact : await deps.propstreet.getContact(p.psId);
   const { namespace } = deps.settings;
-  if (!contact.externalRefs.some((r) => r.namespace.toLowerCase() === namespace.toLowerCase())) return;
-  const written = await deps.propstreet.patchContact(
-    contact.id,
-    { externalRefs: refsWith(contact.externalRefs, namespace, null) },
-    { ifMatch: contact.etag ?? undefined },
-  );
-  if (written.etag) p.ownEtags.push(written.etag);
+  for (let attempt = 1; ; attempt++) {
+    if (!contact || contact.deletedUtc) return;
+    if (!contact.externalRefs.some((r) => r.namespace.toLowerCase() === namespace.toLowerCase())) return;
+    try {
+      const written = await deps.propstreet.patchContact(
+        contact.id,
+        { externalRefs: refsWith(contact.externalRefs, namespace, null) },
+        { ifMatch: contact.etag ?? undefined },
+      );
+      if (written.etag && attempt === 1) p.ownEtags.push(written.etag);
+      return;
+    } catch (error) {
+      if (!isStale(error) || attempt >= MAX_PRECONDITION_RETRIES) throw error;
+      contact = await deps.propstreet.getContact(contact.id);
+    }
+  }
 }
 
 /**
