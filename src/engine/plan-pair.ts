@@ -29,6 +29,12 @@ export interface PairState {
    * link ends with this reason, and neither side is written.
    */
   readonly mergedAway?: string | undefined;
+  /**
+   * The CRM answered a write of the linked record with not-found: it was deleted without the
+   * deletion reaching this run's delta (it left the delta, or `deletes.fromCrm: ignore` kept the
+   * link). `crm` is then that deletion.
+   */
+  readonly crmGone?: boolean | undefined;
   /** What the report must tell a person about this pair (a CRM merge of linked records). */
   readonly notice?: Notice | undefined;
   /** A person's resolutions of this pair's conflicts, by field (`propsync resolve`). */

@@ -8,7 +8,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { CrmAdapter } from '../crm/port.js';
 import type { PlanChunk } from '../engine/plan-chunks.js';
-import type { PairPlan } from '../engine/plan-pair.js';
+import type { PairPlan, PairState } from '../engine/plan-pair.js';
 import type { PlanTally } from '../engine/plan-tally.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
 import type { RunAbort } from '../engine/run-abort.js';
@@ -44,6 +44,8 @@ export interface RunStart {
 export interface Execution {
   /** The mapping fitted to the CRM's options. */
   readonly mapper: RecordMapper;
+  /** Plans a pair (again, after a write found it changed). */
+  readonly plan: (pair: PairState) => PairPlan;
   /** Plans a pair again with a fresh Propstreet version (a stale etag). */
   readonly replan: (pp: PairPlan, fresh: Contact) => PairPlan;
   /** Failures known before this run, by `${side}:${id}` (attempt counts); updated as records fail. */

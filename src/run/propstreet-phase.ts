@@ -65,7 +65,9 @@ async function propstreetStep(p: Progress, deps: ExecuteDeps): Promise<void> {
     case 'unlink':
       // A link ended by a CRM merge leaves the contact as it is, ref included (its
       // tombstone keeps a later edit from creating the person again).
-      if (!p.pp.pair.mergedAway) await dropRef(p, deps);
+      // So does `deletes.fromCrm: ignore` when a write found the CRM record gone.
+      if (!p.pp.pair.mergedAway && !(p.pp.pair.crmGone && deps.settings.deletes.fromCrm === 'ignore'))
+        await dropRef(p, deps);
       p.unlink = true;
       return;
     case 'update':

@@ -162,6 +162,7 @@ async function readAndPlan(run: Run): Promise<void> {
   };
   const execution: Execution = {
     mapper,
+    plan,
     replan: (pp, fresh) => plan({ ...pp.pair, propstreet: fresh, propstreetEcho: false }),
     knownFailures,
     deleteWindow: deletes.window,
