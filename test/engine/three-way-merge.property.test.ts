@@ -113,7 +113,7 @@ describe('threeWayMerge properties', () => {
         expect(r.toCrm).toEqual([]);
         expect(r.toPropstreet).toEqual([]);
         expect(r.conflicts).toEqual([]);
-        expect(r.changed).toEqual({ propstreet: [], crm: [], same: [] });
+        expect(r.changed).toEqual({ propstreet: [], crm: [], same: [], both: [] });
         for (const { name } of input.fields) expect(r.shadow[name]).toBe(at(shadow, name));
       }),
       RUNS,
