@@ -12,8 +12,8 @@ import { loadMapping } from '../src/mapping/index.js';
 import { runConnection } from '../src/run/run-connection.js';
 import { sinkFor } from '../src/run/sink-for.js';
 import { createSqliteStateStore } from '../src/state/index.js';
-import { inMemoryCrm, inMemoryPropstreet } from './in-memory-ports.js';
-import { InMemoryWorld } from './in-memory-world.js';
+import { inMemoryCrm, inMemoryPropstreet } from '../test/support/in-memory/ports.js';
+import { InMemoryWorld } from '../test/support/in-memory/world.js';
 import { type EngineJob, type RunSummary, summarize } from './jobs.js';
 
 const NAMESPACE = 'hubspot';

@@ -7,7 +7,7 @@
 
 import type { Side } from '../state/port.js';
 import { completeNewLinks, pairsForCrm, pairsForPropstreet, type ResolverDeps } from './pair-resolver.js';
-import type { PairPlan, PairState } from './plan-pair.js';
+import type { PairPlan, PairState, SideValues } from './plan-pair.js';
 import type { PropstreetRecord } from './records.js';
 import type { StagedChanges } from './staged-changes.js';
 import { PLAN_VERSION } from './types.js';
@@ -51,7 +51,7 @@ async function planned<R extends PropstreetRecord>(
   deps: ChunkPlanning<R>,
   resolver: ResolverDeps<R>,
 ): Promise<PlanChunk<R>> {
-  const complete = await completeNewLinks(pairs.map(deps.prepare), resolver);
+  const complete = await withOpenConflicts(await completeNewLinks(pairs.map(deps.prepare), resolver), deps);
   const records = complete.map((pair) => {
     const pp = deps.plan(pair);
     return deps.holdDeletes && pp.plan.action.startsWith('delete')
@@ -59,6 +59,33 @@ async function planned<R extends PropstreetRecord>(
       : pp;
   });
   return { version: PLAN_VERSION, side, records };
+}
+
+/** A synced pair planned without one side's real values: the shadow stands in for that side. */
+const missesASide = <R extends PropstreetRecord>(p: PairState<R>): boolean =>
+  p.link !== null && p.link.shadow !== null && (!p.propstreet || p.propstreetEcho || !p.crm);
+
+/**
+ * Adds the stored open conflicts to the pairs that miss a side (one read per chunk, and only
+ * when such pairs exist): the planner must not mistake that side for the shadow on those fields.
+ */
+async function withOpenConflicts<R extends PropstreetRecord>(
+  pairs: PairState<R>[],
+  deps: ChunkPlanning<R>,
+): Promise<PairState<R>[]> {
+  const ids = pairs.filter(missesASide).map((p) => p.link!.propstreetId);
+  if (ids.length === 0) return pairs;
+  const byContact = new Map<string, Map<string, SideValues>>();
+  for (const c of await deps.store.conflictsByPropstreetIds(deps.scope, ids)) {
+    const fields = byContact.get(c.propstreetId) ?? new Map<string, SideValues>();
+    fields.set(c.field, { propstreet: c.propstreet, crm: c.crm });
+    byContact.set(c.propstreetId, fields);
+  }
+  if (byContact.size === 0) return pairs;
+  return pairs.map((p) => {
+    const open = missesASide(p) ? byContact.get(p.link!.propstreetId) : undefined;
+    return open ? { ...p, openConflicts: open } : p;
+  });
 }
 
 /**

@@ -94,6 +94,16 @@ function deletedInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ids: Pair
         reason: 'deleted in the CRM (policy unlink)',
       });
     case 'ignore':
+      // Found by a write that the CRM refused: the link cannot stay (every later edit would
+      // fail on the missing record), so it ends, the contact is kept as it is, and nothing is
+      // created in the CRM again.
+      if (pair.crmGone)
+        return endsForGood(ctx, {
+          ...fields,
+          ...ids,
+          action: 'unlink',
+          reason: 'deleted in the CRM (policy ignore): the link ends, the contact is kept',
+        });
       return planned(ctx, {
         ...fields,
         ...ids,

@@ -3,7 +3,8 @@
  * shadow, the mirrors (externalRef, CRM key) written back where a side lacks them, and the
  * values the CRM would refuse or not take.
  */
-import { type PairedIds, type PairPlan, type PlanContext, planned } from './plan-pair.js';
+import type { CanonicalValues } from '../state/port.js';
+import { type PairedIds, type PairPlan, type PlanContext, planned, type SideValues } from './plan-pair.js';
 import { reasonFor } from './plan-reason.js';
 import { keepShadowOf, notSent, toValues, withoutSkipped } from './plan-values.js';
 import type { PropstreetRecord } from './records.js';
@@ -16,8 +17,10 @@ export function planLinked<R extends PropstreetRecord>(ctx: PlanContext<R>, ids:
   const merge = threeWayMerge({
     fields: mapper.fields,
     propstreet:
-      pair.propstreet && !pair.propstreetEcho ? mapper.fromPropstreet(pair.propstreet) : (shadow ?? {}),
-    crm: pair.crm ? mapper.fromCrm(pair.crm) : (shadow ?? {}),
+      pair.propstreet && !pair.propstreetEcho
+        ? mapper.fromPropstreet(pair.propstreet)
+        : unreadSide(shadow, pair.openConflicts, 'propstreet'),
+    crm: pair.crm ? mapper.fromCrm(pair.crm) : unreadSide(shadow, pair.openConflicts, 'crm'),
     shadow,
     direction: settings.direction,
     policy: settings.conflictPolicy,
@@ -57,6 +60,24 @@ export function planLinked<R extends PropstreetRecord>(ctx: PlanContext<R>, ids:
     ...notSent(skipped),
   };
   return planned(ctx, plan, keepShadowOf(merge.shadow, skipped, shadow), properties);
+}
+
+/**
+ * What a side not read in this run (or whose version is our echo) holds: unchanged since the
+ * last sync, so the shadow, except where a conflict is open: there the shadow keeps the old
+ * agreement while the side holds its own value, which the conflict recorded when last planned
+ * (every run that plans the pair records its open conflicts anew). Taking the shadow there
+ * would make the other side's value look like the only change and write it over this one.
+ */
+function unreadSide(
+  shadow: CanonicalValues | null,
+  conflicts: ReadonlyMap<string, SideValues> | undefined,
+  side: 'propstreet' | 'crm',
+): CanonicalValues {
+  if (!conflicts || conflicts.size === 0) return shadow ?? {};
+  const values: Record<string, string | null> = { ...shadow };
+  for (const [field, held] of conflicts) values[field] = held[side];
+  return values;
 }
 
 function linkedAction(o: {

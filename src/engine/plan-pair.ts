@@ -29,12 +29,30 @@ export interface PairState<R extends PropstreetRecord = PropstreetRecord> {
    * link ends with this reason, and neither side is written.
    */
   readonly mergedAway?: string | undefined;
+  /**
+   * The CRM answered a write of the linked record with not-found: it was deleted without the
+   * deletion reaching this run's delta (it left the delta, or `deletes.fromCrm: ignore` kept the
+   * link). `crm` is then that deletion.
+   */
+  readonly crmGone?: boolean | undefined;
   /** What the report must tell a person about this pair (a CRM merge of linked records). */
   readonly notice?: Notice | undefined;
   /** A person's resolutions of this pair's conflicts, by field (`propsync resolve`). */
   readonly resolutions?: ReadonlyMap<string, ConflictResolution> | undefined;
+  /**
+   * Open conflicts of a linked pair one side of which was not read in this run (or is our
+   * echo), by field: what each side held when the conflict was last planned. The shadow keeps
+   * the old agreement for such a field, so it cannot stand in for the unread side.
+   */
+  readonly openConflicts?: ReadonlyMap<string, SideValues> | undefined;
   /** An unlinked record whose last link a CRM deletion or merge ended: it is not created again. */
   readonly tombstone?: Tombstone | undefined;
+}
+
+/** What each side held for one field. */
+export interface SideValues {
+  readonly propstreet: string | null;
+  readonly crm: string | null;
 }
 
 export interface PairPlan<R extends PropstreetRecord = PropstreetRecord, P extends RecordPlan = RecordPlan> {

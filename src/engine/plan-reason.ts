@@ -78,6 +78,13 @@ function changedSince(merge: MergeResult, settings: ReasonSettings): string[] {
   if (changed.crm.length > 0) parts.push(`changed in the CRM ${fieldList(changed.crm)}${held('crm')}`);
   if (changed.same.length > 0)
     parts.push(`changed on both sides to the same value ${fieldList(changed.same)}`);
+  // Not a conflict: the direction says which value stays (the other side's is left where it is).
+  if (changed.both.length > 0)
+    parts.push(
+      `changed on both sides ${fieldList(changed.both)}: direction ${settings.direction}, ${
+        settings.direction === 'from-crm' ? "the CRM's value is kept" : "Propstreet's value is kept"
+      }`,
+    );
   return [...parts, ...conflictPart('changed on both sides', merge, settings)];
 }
 

@@ -30,6 +30,11 @@ export interface SideChanges {
   readonly crm: string[];
   /** Changed on both sides to the same value: nothing to write. */
   readonly same: string[];
+  /**
+   * Changed on both sides to different values where the direction decides (a one-way
+   * connection): no conflict, the side that may flow keeps its value.
+   */
+  readonly both: string[];
 }
 
 export interface MergeResult {
@@ -49,7 +54,7 @@ export function threeWayMerge(input: MergeInput): MergeResult {
   const toPropstreet: FieldChange[] = [];
   const conflicts: FieldConflict[] = [];
   const shadow: Record<string, string | null> = {};
-  const changed: SideChanges = { propstreet: [], crm: [], same: [] };
+  const changed: SideChanges = { propstreet: [], crm: [], same: [], both: [] };
   const mayWriteCrm = input.direction !== 'from-crm';
   const mayWritePropstreet = input.direction !== 'to-crm';
 
@@ -82,6 +87,8 @@ export function threeWayMerge(input: MergeInput): MergeResult {
       psChanged = ps !== base;
       crmChanged = crm !== base;
     }
+    if (input.shadow !== null && psChanged && crmChanged && (!writesCrm || !writesPs))
+      changed.both.push(name);
     // A change that may not flow (direction) is left where it is, never reverted.
     if (!writesCrm) psChanged = false;
     if (!writesPs) crmChanged = false;

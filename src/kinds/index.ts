@@ -11,4 +11,3 @@ export const KINDS = { contacts: CONTACTS } as const satisfies Record<
 type KindName = keyof typeof KINDS;
 
 export type { KindSpec };
-

@@ -4,10 +4,11 @@
  * every pair whose conflicts are known now.
  */
 
+import type { PairPlan } from '../engine/plan-pair.js';
 import { nextFailure } from '../engine/record-failure.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import type { RecordFailure, RecordPlan } from '../engine/types.js';
-import type { Failure, Link, Side, StateChanges, Tombstone } from '../state/port.js';
+import type { CanonicalValues, Failure, Link, Side, StateChanges, Tombstone } from '../state/port.js';
 import { type Progress, recordKeyOf } from './chunk-progress.js';
 import type { ExecuteDeps } from './execute-chunk.js';
 import type { RefTask } from './ref-lane.js';
@@ -119,12 +120,15 @@ export async function commitChunk<R extends PropstreetRecord>(
   progress: readonly Progress<R>[],
   deps: Pick<ExecuteDeps, 'settings' | 'knownFailures' | 'clock' | 'store' | 'scope'>,
   refs: ReadonlySet<Progress<R>>,
-  noops: readonly RecordPlan[],
+  noops: readonly PairPlan<R>[],
 ): Promise<Settled<R>> {
   const changes = new ChunkChanges<R>(deps, deps.clock.now());
   // A no-op writes nothing, but its open conflicts (manual policy) are what `propsync
   // conflicts` lists: recorded as planned now.
-  for (const plan of noops) changes.conflictsOf(plan, false);
+  for (const pp of noops) {
+    changes.conflictsOf(pp.plan, false);
+    agreeOn(pp, changes);
+  }
   for (const p of progress) settle(p, changes, refs.has(p));
   await deps.store.commit(deps.scope, changes.toStateChanges());
   return changes.settled;
@@ -158,6 +162,30 @@ function settle<R extends PropstreetRecord>(
     );
   changes.conflictsOf(p.pp.plan, p.unlink === true);
   changes.settled.succeeded.push(p.pp.plan);
+}
+
+/**
+ * A no-op whose merge moved the shadow (the same change made on both sides) stores it: that
+ * value is the new agreement. Left old, every later run would see both sides changed, write
+ * again, and take a one-sided edit for a conflict. A clean no-op stores nothing.
+ */
+function agreeOn<R extends PropstreetRecord>({ pair, shadow }: PairPlan<R>, changes: ChunkChanges<R>): void {
+  const link = pair.link;
+  if (!link || !shadow || sameValues(link.shadow, shadow)) return;
+  changes.upsertLinks.push({
+    ...link,
+    shadow,
+    propstreetEtag: pair.propstreet?.etag ?? link.propstreetEtag,
+    crmModifiedAt: pair.crm?.modifiedAt ?? link.crmModifiedAt,
+    updatedAt: changes.now.toISOString(),
+  });
+}
+
+function sameValues(a: CanonicalValues | null, b: CanonicalValues): boolean {
+  if (!a) return false;
+  const fields = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const f of fields) if ((a[f] ?? null) !== (b[f] ?? null)) return false;
+  return true;
 }
 
 function endLink<R extends PropstreetRecord>(p: Progress<R>, changes: ChunkChanges<R>): void {

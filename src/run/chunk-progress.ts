@@ -33,6 +33,8 @@ export interface Progress<R extends PropstreetRecord = PropstreetRecord> {
   mirrorFailed?: string;
   /** The side whose record lacks the mirror: a retry re-reads that record and writes it. */
   mirrorSide?: Side;
+  /** The CRM answered the update with not-found: the record is gone (execute-chunk re-plans). */
+  crmGone?: boolean;
   /** The link ends with this pair (delete, unlink). */
   unlink?: boolean;
   /** The Propstreet record as last read or written. */

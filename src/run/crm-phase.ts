@@ -106,6 +106,8 @@ function applyCrm(p: Progress<PropstreetRecord>, r: WriteResult | undefined): vo
     p.pp = { ...p.pp, shadow: null };
   } else if (r.error.code === 'not-found' && p.pp.plan.action === 'delete-in-crm') {
     p.unlink = true;
+  } else if (r.error.code === 'not-found' && (p.pp.plan.action === 'update' || p.pp.plan.action === 'link')) {
+    p.crmGone = true;
   } else {
     p.failed = {
       message: withCode(r.error.crmCode ?? r.error.code, r.error.message),

@@ -9,7 +9,7 @@
  */
 import pLimit from 'p-limit';
 import type { Clock } from '../core/clock.js';
-import type { PairPlan } from '../engine/plan-pair.js';
+import type { PairPlan, PairState } from '../engine/plan-pair.js';
 import type { CrmObjects, PropstreetRecords } from '../engine/ports.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
 import type { PropstreetRecord } from '../engine/records.js';
@@ -33,6 +33,8 @@ export interface ExecuteDeps<R extends PropstreetRecord = PropstreetRecord, W = 
   readonly clock: Clock;
   /** Failures known before this run, by `${side}:${id}` (for attempt counts). */
   readonly knownFailures: Map<string, Failure>;
+  /** Plans a pair again (the CRM record was found gone). */
+  readonly plan: (pair: PairState<R>) => PairPlan<R>;
   /** Re-plans a pair with a fresh Propstreet version (after a stale etag). */
   readonly replan: (pp: PairPlan<R>, fresh: R) => PairPlan<R>;
   /** Where an error that must stop the run (daily limit, auth) goes; what succeeded is committed. */
@@ -59,9 +61,45 @@ export async function executeChunk<R extends PropstreetRecord, W>(
       updates.map((u) => u.p),
       refs,
     );
-  else await crmUpdates(updates, deps, abort);
-  const noops = plans.filter((pp) => pp.plan.action === 'noop').map((pp) => pp.plan);
+  else {
+    await crmUpdates(updates, deps, abort);
+    await Promise.all(progress.filter((p) => p.crmGone).map((p) => limit(() => crmGone(p, deps, abort))));
+  }
+  const noops = plans.filter((pp) => pp.plan.action === 'noop');
   return commitChunk(progress, deps, refs, noops);
+}
+
+/**
+ * The CRM answered the update of a linked record with not-found: that is its deletion, which
+ * this run's delta did not carry (it left the delta, or `deletes.fromCrm: ignore` kept the
+ * link). The pair is planned again with the deletion in view, so the tenant's delete policy
+ * decides (unlink, delete the contact, or, for ignore, end the link and keep the contact),
+ * and that plan's Propstreet step runs now; a record failing again and again is not the answer.
+ * It is planned from the versions read (a write of ours in phase A is no person's edit), and
+ * carried out on the current one.
+ */
+async function crmGone<R extends PropstreetRecord, W>(
+  p: Progress<R>,
+  deps: ExecuteDeps<R, W>,
+  abort: RunAbort,
+): Promise<void> {
+  const { pair } = p.pp;
+  const gone: PairState<R> = {
+    ...pair,
+    crm: {
+      id: p.pp.plan.crmId ?? '',
+      properties: {},
+      modifiedAt: deps.clock.now().toISOString(),
+      deleted: true,
+    },
+    crmGone: true,
+  };
+  const next = deps.plan(gone);
+  const current = p.record ?? pair.propstreet;
+  p.pp = { ...next, pair: { ...next.pair, propstreet: current, propstreetEcho: false } };
+  p.crmGone = false;
+  delete p.failed;
+  await writePropstreet(p, deps, abort);
 }
 
 /** A record created in the CRM whose externalRef the ref lane writes back. */

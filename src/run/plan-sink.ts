@@ -7,7 +7,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { PlanChunk } from '../engine/plan-chunks.js';
-import type { PairPlan } from '../engine/plan-pair.js';
+import type { PairPlan, PairState } from '../engine/plan-pair.js';
 import type { PlanTally } from '../engine/plan-tally.js';
 import type { CrmObjects, PropstreetRecords } from '../engine/ports.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
@@ -48,6 +48,8 @@ export interface RunStart {
 export interface Execution<R extends PropstreetRecord, W> {
   /** The mapping fitted to the CRM's options. */
   readonly mapper: RecordMapper<R, W>;
+  /** Plans a pair (again, after a write found it changed). */
+  readonly plan: (pair: PairState<R>) => PairPlan<R>;
   /** Plans a pair again with a fresh Propstreet version (a stale etag). */
   readonly replan: (pp: PairPlan<R>, fresh: R) => PairPlan<R>;
   /** Failures known before this run, by `${side}:${id}` (attempt counts); updated as records fail. */

@@ -13,6 +13,8 @@ import type { ExecuteDeps } from './execute-chunk.js';
 import {
   createInPropstreet,
   deleteWithReplan,
+  isStale,
+  MAX_PRECONDITION_RETRIES,
   patchWithReplan,
   type WriteDeps,
 } from './propstreet-writes.js';
@@ -77,7 +79,9 @@ async function propstreetStep<R extends PropstreetRecord, W>(
     case 'unlink':
       // A link ended by a CRM merge leaves the record as it is, ref included (its
       // tombstone keeps a later edit from creating it again).
-      if (!p.pp.pair.mergedAway) await dropRef(p, deps);
+      // So does `deletes.fromCrm: ignore` when a write found the CRM record gone.
+      if (!p.pp.pair.mergedAway && !(p.pp.pair.crmGone && deps.settings.deletes.fromCrm === 'ignore'))
+        await dropRef(p, deps);
       p.unlink = true;
       return;
     case 'update':
@@ -120,20 +124,33 @@ const replanOf =
   (fresh: R) =>
     deps.replan(p.pp, fresh);
 
-/** Removes this connection's externalRef from the record (an unlink), keeping the others. */
+/**
+ * Removes this connection's externalRef from the record (an unlink), keeping the others. A
+ * stale etag is a person's edit meanwhile: the link ends whatever they edited, so the record is
+ * re-read and the removal tried again (bounded). Only a write onto the version we planned from
+ * is claimed as our own: one onto a person's version carries their edit.
+ */
 async function dropRef<R extends PropstreetRecord, W>(
   p: Progress<R>,
   deps: ExecuteDeps<R, W>,
 ): Promise<void> {
   if (!p.psId) return;
-  const record = p.record && !p.record.deletedUtc ? p.record : await deps.propstreet.get(p.psId);
-  if (!record || record.deletedUtc) return;
+  let record = p.record && !p.record.deletedUtc ? p.record : await deps.propstreet.get(p.psId);
   const { namespace } = deps.settings;
-  if (!record.externalRefs.some((r) => r.namespace.toLowerCase() === namespace.toLowerCase())) return;
-  const written = await deps.propstreet.patch(
-    record.id,
-    deps.kind.writes.withRefs(deps.kind.writes.empty(), refsWith(record.externalRefs, namespace, null)),
-    { ifMatch: record.etag ?? undefined },
-  );
-  if (written.etag) p.ownEtags.push(written.etag);
+  for (let attempt = 1; ; attempt++) {
+    if (!record || record.deletedUtc) return;
+    if (!record.externalRefs.some((r) => r.namespace.toLowerCase() === namespace.toLowerCase())) return;
+    try {
+      const written = await deps.propstreet.patch(
+        record.id,
+        deps.kind.writes.withRefs(deps.kind.writes.empty(), refsWith(record.externalRefs, namespace, null)),
+        { ifMatch: record.etag ?? undefined },
+      );
+      if (written.etag && attempt === 1) p.ownEtags.push(written.etag);
+      return;
+    } catch (error) {
+      if (!isStale(error) || attempt >= MAX_PRECONDITION_RETRIES) throw error;
+      record = await deps.propstreet.get(record.id);
+    }
+  }
 }

@@ -21,7 +21,7 @@ import type { CreateInPropstreetPlan, FieldChange } from '../engine/types.js';
 import type { KindWrites } from './kind-writes.js';
 import { verifyWritten } from './write-verify.js';
 
-const MAX_PRECONDITION_RETRIES = 3;
+export const MAX_PRECONDITION_RETRIES = 3;
 
 function valuesOf(changes: readonly FieldChange[]): Record<string, string | null> {
   return Object.fromEntries(changes.map((c) => [c.field, c.after]));

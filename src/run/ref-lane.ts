@@ -108,6 +108,7 @@ export class RefLane<R extends PropstreetRecord, W> {
     }
     try {
       const written = await this.write(task.record, task.link.crmId);
+      if (!written) return;
       this.pending.links.push({
         ...task.link,
         propstreetEtag: written.etag ?? task.link.propstreetEtag,
@@ -140,32 +141,35 @@ export class RefLane<R extends PropstreetRecord, W> {
     });
   }
 
-  private async write(record: R, crmId: string): Promise<R> {
+  /**
+   * Writes the ref onto the version the CRM record was created from; undefined when a person
+   * edited the record since (a stale etag). That edit is not written on top of here: the lane
+   * cannot merge it into the CRM, and the version our write returned would carry it as our own
+   * (etag, changeOrigin), so the edit would be taken for our echo and never reach the CRM. Left
+   * alone, the person's version comes back in the next delta as theirs: that run merges the edit
+   * into the CRM and writes the missing ref with it (the link is already stored, the CRM holds
+   * the key).
+   */
+  private async write(record: R, crmId: string): Promise<R | undefined> {
     const { writes, noun } = this.deps.kind;
-    let current = record;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { namespace } = this.deps.settings;
-        const written = await this.deps.propstreet.patch(
-          current.id,
-          writes.withRefs(writes.empty(), refsWith(current.externalRefs, namespace, crmId)),
-          { ifMatch: current.etag ?? undefined },
-        );
-        // A 200 without the ref would leave the link unmirrored while the state says it is.
-        if (!hasRef(written, namespace, crmId))
-          throw new WriteNotAppliedError(
-            `Propstreet answered the write to ${noun.one} ${written.id} but does not hold externalRefs (${namespace}/${crmId})`,
-          );
-        return written;
-      } catch (error) {
-        if (!isStale(error) || attempt >= 3) throw error;
-        // Only the ref is written here, so a fresh read is all a 412 needs; a user's value
-        // edit shows up in the next delta and is merged then.
-        const fresh = await this.deps.propstreet.get(current.id);
-        if (!fresh) throw error;
-        current = fresh;
-      }
+    const { namespace } = this.deps.settings;
+    let written: R;
+    try {
+      written = await this.deps.propstreet.patch(
+        record.id,
+        writes.withRefs(writes.empty(), refsWith(record.externalRefs, namespace, crmId)),
+        { ifMatch: record.etag ?? undefined },
+      );
+    } catch (error) {
+      if (isStale(error)) return undefined;
+      throw error;
     }
+    // A 200 without the ref would leave the link unmirrored while the state says it is.
+    if (!hasRef(written, namespace, crmId))
+      throw new WriteNotAppliedError(
+        `Propstreet answered the write to ${noun.one} ${written.id} but does not hold externalRefs (${namespace}/${crmId})`,
+      );
+    return written;
   }
 
   private flush(): Promise<void> {

@@ -155,6 +155,7 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
   };
   const execution: Execution<R, W> = {
     mapper,
+    plan,
     replan: (pp, fresh) => plan({ ...pp.pair, propstreet: fresh, propstreetEcho: false }),
     knownFailures,
     deleteWindow: deletes.window,

@@ -4,7 +4,7 @@
  * page holds 500 contacts; the CRM reads and writes 100 inputs a call and pages changes by 200
  * (HubSpot's sizes), so the counts compare with the network benchmark's.
  */
-import { NotFoundError, PreconditionFailedError } from '../src/core/errors.js';
+import { NotFoundError, PreconditionFailedError } from '../../../src/core/errors.js';
 import type {
   CrmAdapter,
   CrmChangePage,
@@ -13,15 +13,15 @@ import type {
   UpdateInput,
   UpsertInput,
   WriteResult,
-} from '../src/crm/port.js';
+} from '../../../src/crm/port.js';
 import type {
   ContactPage,
   ListContactsOptions,
   PropstreetApi,
   UpsertAction,
-} from '../src/propstreet/port.js';
-import type { Contact, ContactWrite } from '../src/propstreet/schema.js';
-import { crmId, FIELDS, type Field, type InMemoryWorld, iso, psId } from './in-memory-world.js';
+} from '../../../src/propstreet/port.js';
+import type { Contact, ContactWrite } from '../../../src/propstreet/schema.js';
+import { crmId, FIELDS, type Field, type InMemoryWorld, iso, psId } from './world.js';
 
 const PAGE = 500;
 const CRM_BATCH = 100;
@@ -120,31 +120,46 @@ export function inMemoryPropstreet(w: InMemoryWorld, namespace: string): Propstr
     },
     async patchContact(id, patch, { ifMatch }) {
       bump(calls, 'write');
+      w.beforePropstreetWrite?.(w.indexOf(id, 'ps-'));
       const i = live(id);
       if (ifMatch !== undefined && ifMatch !== etag(i))
         throw new PreconditionFailedError(`contact ${id} changed: ${ifMatch} is not ${etag(i)}`);
       apply(i, patch);
+      w.log({ side: 'propstreet', op: 'update', index: i });
       return contact(i);
     },
     async upsertByExternalRef(namespace_, externalId, body) {
       bump(calls, 'write');
       const i = w.indexOf(externalId, 'crm-');
       if (i < 0 || namespace_.toLowerCase() !== ns) throw new Error(`in-memory world has no ${externalId}`);
-      const action: UpsertAction = !w.psExists[i] ? 'created' : w.psDeleted[i] ? 'revived' : 'updated';
+      // Propstreet finds the contact by the ref: a live contact without it would be a second one.
+      const duplicate = w.psExists[i] === 1 && !w.psDeleted[i] && !w.refWritten[i];
+      const action: UpsertAction =
+        !w.psExists[i] || (w.psDeleted[i] && !w.refWritten[i])
+          ? 'created'
+          : w.psDeleted[i]
+            ? 'revived'
+            : 'updated';
       if (action === 'created') w.version[i] = 0;
+      // A new (or revived) contact holds what the request sent, not the world's computed values.
+      if (action !== 'updated') for (const f of FIELDS) if (body[f] === undefined) w.writePs(i, f, null);
       w.psExists[i] = 1;
       w.psDeleted[i] = 0;
       apply(i, { ...body, externalRefs: [{ namespace: namespace_, id: externalId }] });
+      const op = action === 'created' ? 'create' : action === 'revived' ? 'revive' : 'update';
+      w.log({ side: 'propstreet', op, index: i, ...(duplicate ? { duplicate } : {}) });
       return { contact: contact(i), action };
     },
     async deleteContact(id, options = {}) {
       bump(calls, 'write');
+      w.beforePropstreetWrite?.(w.indexOf(id, 'ps-'));
       const i = live(id);
       if (options.ifMatch !== undefined && options.ifMatch !== etag(i))
         throw new PreconditionFailedError(`contact ${id} changed`);
       w.psDeleted[i] = 1;
       w.version[i] = (w.version[i] ?? 0) + 1;
       w.psStamp[i] = w.tick();
+      w.log({ side: 'propstreet', op: 'delete', index: i });
     },
     usage: () => ({ calls: { ...calls } }),
   };
@@ -253,9 +268,19 @@ export function inMemoryCrm(w: InMemoryWorld, options: InMemoryCrmOptions): CrmA
         const i = w.indexOf(input.key, 'ps-');
         if (i < 0) throw new Error(`in-memory world has no ${input.key}`);
         const created = !isLive(i);
+        // The CRM finds the record by the key: a live record without it would be a second one.
+        const duplicate = !created && w.keyWritten[i] === 0;
+        const op = !created ? 'update' : w.crmExists[i] ? 'revive' : 'create';
+        if (created) {
+          // A new record holds what the request sent, not the world's computed values.
+          const base = computed(i);
+          for (const f of FIELDS)
+            if (!(names[f] in input.properties)) w.writeCrm(i, names[f], null, base[names[f]] ?? null);
+        }
         w.crmExists[i] = 1;
         w.crmDeleted[i] = 0;
         apply(i, { ...input.properties, [keyProperty]: input.key });
+        w.log({ side: 'crm', op, index: i, ...(duplicate ? { duplicate } : {}) });
         return { ok: true, id: crmId(i), created, modifiedAt: iso(w.crmStamp[i]!) };
       });
     },
@@ -266,6 +291,7 @@ export function inMemoryCrm(w: InMemoryWorld, options: InMemoryCrmOptions): CrmA
         const i = w.indexOf(input.id, 'crm-');
         if (!isLive(i)) return notFound(input.id);
         apply(i, input.properties);
+        w.log({ side: 'crm', op: 'update', index: i });
         return { ok: true, id: input.id, created: false, modifiedAt: iso(w.crmStamp[i]!) };
       });
     },
@@ -276,6 +302,7 @@ export function inMemoryCrm(w: InMemoryWorld, options: InMemoryCrmOptions): CrmA
         if (!isLive(i)) return notFound(id);
         w.crmDeleted[i] = 1;
         w.crmStamp[i] = w.tick();
+        w.log({ side: 'crm', op: 'delete', index: i });
         return { ok: true, id, created: false };
       });
     },

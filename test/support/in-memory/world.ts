@@ -4,9 +4,12 @@
  * written, version, stamps) plus a sparse overlay for values that differ from the computed ones.
  * So the world holds ~26 bytes a record and a 1M-record benchmark measures the engine's memory,
  * not the fake's. Record i is paired with record i only: `ps-i` ⇄ `crm-i`.
+ *
+ * Tests act on it as users would (`InMemoryUsers`, users.ts) and read what the engine wrote
+ * from `writes` (kept only when asked: a benchmark would pay for it).
  */
 
-import { FIRST_NAMES, LAST_NAMES } from '../fakes/sandbox/people.js';
+import { FIRST_NAMES, LAST_NAMES } from '../../../fakes/sandbox/people.js';
 
 export const FIELDS = ['firstName', 'lastName', 'email', 'phone'] as const;
 export type Field = (typeof FIELDS)[number];
@@ -25,6 +28,22 @@ export interface WorldOptions {
   readonly crmOnly?: number;
   /** Start as after a complete first sync: all records on both sides, linked, with our etags. */
   readonly synced?: boolean;
+  /** Slots held by neither side, after the others: for records users create later. */
+  readonly empty?: number;
+  /** Keep a log of the engine's writes in `writes`. */
+  readonly logWrites?: boolean;
+}
+
+/**
+ * One write the engine made through the ports. `duplicate`: the call would have made a second
+ * record in the real API (an upsert whose key or external ref no existing record carries, while
+ * the record it stands for exists); the world, which pairs i with i only, cannot hold it.
+ */
+export interface WriteEvent {
+  readonly side: 'propstreet' | 'crm';
+  readonly op: 'create' | 'revive' | 'update' | 'delete';
+  readonly index: number;
+  readonly duplicate?: true;
 }
 
 export const psId = (i: number): string => `ps-${i}`;
@@ -46,11 +65,19 @@ export class InMemoryWorld {
   /** Values that differ from the computed ones, by index (sparse). */
   readonly psEdits = new Map<number, Partial<Record<Field, string | null>>>();
   readonly crmEdits = new Map<number, Record<string, string | null>>();
+  /** The engine's writes, in order (with `logWrites`). */
+  readonly writes: WriteEvent[] | undefined;
+  /**
+   * Called as an If-Match write (PATCH, DELETE) reaches Propstreet, before its etag is checked:
+   * a test makes a person's edit land between the engine's read and its write here.
+   */
+  beforePropstreetWrite: ((index: number) => void) | undefined;
   private clockMs: number;
 
   constructor(options: WorldOptions) {
     const crmOnly = options.crmOnly ?? 0;
-    const n = options.psOnly + crmOnly;
+    const n = options.psOnly + crmOnly + (options.empty ?? 0);
+    this.writes = options.logWrites ? [] : undefined;
     this.size = n;
     this.psExists = new Uint8Array(n);
     this.crmExists = new Uint8Array(n);
@@ -63,8 +90,9 @@ export class InMemoryWorld {
     this.crmStamp = new Float64Array(n);
     if (options.synced) {
       // As a real first run leaves it: each side written once by us, later than any initial stamp.
-      for (const a of [this.psExists, this.crmExists, this.refWritten, this.keyWritten]) a.fill(1);
-      this.version.fill(1);
+      const filled = options.psOnly + crmOnly;
+      for (const a of [this.psExists, this.crmExists, this.refWritten, this.keyWritten]) a.fill(1, 0, filled);
+      this.version.fill(1, 0, filled);
       for (let i = 0; i < n; i++) {
         this.psStamp[i] = BASE + 2 * n + i;
         this.crmStamp[i] = BASE + 3 * n + i;
@@ -73,12 +101,16 @@ export class InMemoryWorld {
     } else {
       for (let i = 0; i < n; i++) {
         if (i < options.psOnly) this.psExists[i] = 1;
-        else this.crmExists[i] = 1;
+        else if (i < options.psOnly + crmOnly) this.crmExists[i] = 1;
         this.psStamp[i] = BASE + i;
         this.crmStamp[i] = BASE + i;
       }
       this.clockMs = BASE + n;
     }
+  }
+
+  log(event: WriteEvent): void {
+    this.writes?.push(event);
   }
 
   /** The stamp of the next write (1 ms apart, so delta order is write order). */
@@ -89,6 +121,11 @@ export class InMemoryWorld {
 
   now(): number {
     return this.clockMs;
+  }
+
+  /** Time passes with no write (so a later run's overlap window no longer reaches back). */
+  advance(ms: number): void {
+    this.clockMs += ms;
   }
 
   /** The index a `prefix-i` id names, or -1. */
