@@ -88,7 +88,7 @@ export interface PairedIds {
 }
 
 /** The ids of a linked pair: the versions read, else the link's. */
-export function pairedIds(pair: PairState<PropstreetRecord>, link: Link): PairedIds {
+function pairedIds(pair: PairState<PropstreetRecord>, link: Link): PairedIds {
   return { propstreetId: pair.propstreet?.id ?? link.propstreetId, crmId: pair.crm?.id ?? link.crmId };
 }
 

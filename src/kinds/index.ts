@@ -8,7 +8,5 @@ export const KINDS = { contacts: CONTACTS } as const satisfies Record<
   KindSpec<Contact, ContactWrite>
 >;
 
-export type KindName = keyof typeof KINDS;
-
 export type { KindSpec };
 export { CONTACTS };

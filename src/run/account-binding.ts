@@ -26,7 +26,7 @@ export interface BindingOptions {
   readonly writes: StateWrites;
 }
 
-export const accountMetaKey = (api: string) => `account.${api === 'propstreet' ? 'propstreet' : 'crm'}`;
+const accountMetaKey = (api: string) => `account.${api === 'propstreet' ? 'propstreet' : 'crm'}`;
 
 /**
  * Compares every account with its recorded one before recording any, so a refusal leaves the

@@ -16,7 +16,7 @@ import type { StateWrites } from './state-writes.js';
 
 export const KEY_FIELD_META = 'crm.keyField';
 /** Values read to see what the key already holds (one search / query). */
-export const KEY_SAMPLE_SIZE = 100;
+const KEY_SAMPLE_SIZE = 100;
 
 export interface KeyFieldCheckOptions {
   /** Where a passed check is remembered: nowhere in a dry run. */

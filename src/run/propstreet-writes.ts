@@ -21,9 +21,9 @@ import type { CreateInPropstreetPlan, FieldChange } from '../engine/types.js';
 import type { KindWrites } from './kind-writes.js';
 import { verifyWritten } from './write-verify.js';
 
-export const MAX_PRECONDITION_RETRIES = 3;
+const MAX_PRECONDITION_RETRIES = 3;
 
-export function valuesOf(changes: readonly FieldChange[]): Record<string, string | null> {
+function valuesOf(changes: readonly FieldChange[]): Record<string, string | null> {
   return Object.fromEntries(changes.map((c) => [c.field, c.after]));
 }
 

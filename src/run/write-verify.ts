@@ -13,7 +13,7 @@ import type { RecordPlan } from '../engine/types.js';
 type Written = Pick<RecordPlan, 'toPropstreet' | 'writePropstreetRef' | 'crmId'>;
 
 /** Names of the planned fields (and the ref) the record does not hold as written. */
-export function unappliedFields<R extends PropstreetRecord>(
+function unappliedFields<R extends PropstreetRecord>(
   plan: Written,
   record: R,
   mapper: RecordMapper<R, unknown>,
