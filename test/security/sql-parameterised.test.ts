@@ -18,7 +18,7 @@ const FILES = [
   ...readdirSync(join(REPO_ROOT, 'src/state'))
     .filter((f) => f.endsWith('.ts'))
     .map((f) => `src/state/${f}`),
-  'src/engine/staging.ts',
+  'src/run/staging.ts',
   'src/worker/enqueue.ts',
 ];
 
@@ -42,9 +42,9 @@ const ALLOWED: Record<string, string> = {
     'a migration number from the constant list (PRAGMA cannot bind)',
   'src/state/sqlite-store.ts: Math.trunc(options.busyTimeoutMs ?? 5000)':
     'a number from code, truncated to an integer (PRAGMA cannot bind)',
-  'src/engine/staging.ts: side': "a `'ps' | 'crm'` table name from the engine, never data",
-  'src/engine/staging.ts: table': "a `'ps' | 'crm'` table name from the engine, never data",
-  "src/engine/staging.ts: skipDone ? 'AND done = 0' : ''": 'one of two constant fragments',
+  'src/run/staging.ts: side': "a `'ps' | 'crm'` table name from the engine, never data",
+  'src/run/staging.ts: table': "a `'ps' | 'crm'` table name from the engine, never data",
+  "src/run/staging.ts: skipDone ? 'AND done = 0' : ''": 'one of two constant fragments',
   'src/worker/enqueue.ts: schema':
     'the pg-boss schema, rejected unless it matches ^[A-Za-z_]\\w*$ just above',
 };
