@@ -76,14 +76,14 @@ export async function resolveOpenConflict(
     const hit = open.find((c) => c.field === key.field);
     if (hit) found.push({ ...hit, id, connection });
   }
-  if (found.length === 0)
+  const [target, ...others] = found;
+  if (!target)
     throw new ValidationError(`no open conflict ${id} (see \`propsync conflicts\`)`, { conflict: [id] });
-  if (found.length > 1)
+  if (others.length > 0)
     throw new ValidationError(
       `conflict ${id} is open in ${found.map((f) => f.connection).join(' and ')}: choose one with -c`,
       { conflict: [id] },
     );
-  const target = found[0]!;
   const resolution: ConflictResolution | null =
     choice === null
       ? null

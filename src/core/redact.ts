@@ -46,8 +46,8 @@ export class Redactor {
       let end = start + m[0].length;
       if (m[1] !== undefined) {
         // The base64 of a secret's neighbours shares its edge characters: take the whole word.
-        while (start > 0 && BASE64_CHAR.test(text[start - 1]!)) start--;
-        while (end < text.length && BASE64_CHAR.test(text[end]!)) end++;
+        while (start > 0 && BASE64_CHAR.test(text.charAt(start - 1))) start--;
+        while (end < text.length && BASE64_CHAR.test(text.charAt(end))) end++;
         while (text[end] === '=') end++;
       }
       // A widened base64 word may swallow earlier matches: merge them into it.

@@ -5,6 +5,16 @@
 import { person } from '../../fakes/sandbox/people.js';
 import type { Sandbox } from '../../fakes/sandbox/sandbox.js';
 
+/** The demo's CRM fakes: it starts both, so a missing one is a bug in the demo. */
+export function crmFakes(sb: Sandbox): {
+  hubspot: NonNullable<Sandbox['hubspot']>;
+  salesforce: NonNullable<Sandbox['salesforce']>;
+} {
+  if (!sb.hubspot || !sb.salesforce)
+    throw new Error('the demo runs with both the HubSpot and the Salesforce fake');
+  return { hubspot: sb.hubspot, salesforce: sb.salesforce };
+}
+
 export interface DemoSizes {
   readonly propstreet: number;
   readonly hubspot: number;
@@ -48,7 +58,8 @@ export function seedDemo(
       }),
     )
     .map((c) => c.id);
-  const hubspot = sb.hubspot!.control.seed(
+  const fakes = crmFakes(sb);
+  const hubspot = fakes.hubspot.control.seed(
     Array.from({ length: s.hubspot }, (_, k) => {
       const i = hsFrom + k;
       const p = person(i);
@@ -57,7 +68,7 @@ export function seedDemo(
       return { properties: { firstname: p.firstName, lastname: p.lastName, email: p.email, phone } };
     }),
   );
-  const salesforce = sb.salesforce!.control.seed(
+  const salesforce = fakes.salesforce.control.seed(
     Array.from({ length: s.salesforce }, (_, k) => {
       const p = person(sfFrom + k);
       return { FirstName: p.firstName, LastName: p.lastName, Email: p.email, Phone: p.phone };
@@ -72,34 +83,40 @@ export function simulateUserEdits(
   ids: { propstreet: string[]; hubspot: string[]; salesforce: string[] },
 ): string[] {
   const lines: string[] = [];
+  const { hubspot, salesforce } = crmFakes(sb);
   for (const id of ids.propstreet.slice(10, 13)) {
     const c = sb.propstreet.editAsUser(id, { lastName: `${sb.propstreet.contact(id)?.lastName}-Berg` });
     lines.push(`Propstreet: renamed contact ${id} to ${c.firstName} ${c.lastName}`);
   }
   for (const id of ids.hubspot.slice(5, 8)) {
-    sb.hubspot!.control.editAsUser(id, { phone: '+46 31 700 12 34' });
+    hubspot.control.editAsUser(id, { phone: '+46 31 700 12 34' });
     lines.push(`HubSpot:    changed the phone of contact ${id}`);
   }
   for (const id of ids.salesforce.slice(5, 8)) {
-    sb.salesforce!.control.edit(id, { FirstName: 'Alexandra' });
+    salesforce.control.edit(id, { FirstName: 'Alexandra' });
     lines.push(`Salesforce: changed the first name of ${id} to Alexandra`);
   }
   // The same person edited on two sides: a conflict that newest-wins resolves.
-  const both = ids.propstreet[ids.propstreet.length - 1]!;
-  sb.propstreet.editAsUser(both, { firstName: 'Propstreet-edit' });
-  lines.push(`Propstreet: changed the first name of ${both} (also edited in HubSpot below)`);
-  const hsTwin = sb.hubspot!.control.dump().find((r) => r.properties.propstreet_id === both);
+  const both = ids.propstreet.at(-1);
+  if (both !== undefined) {
+    sb.propstreet.editAsUser(both, { firstName: 'Propstreet-edit' });
+    lines.push(`Propstreet: changed the first name of ${both} (also edited in HubSpot below)`);
+  }
+  const hsTwin =
+    both === undefined ? undefined : hubspot.control.dump().find((r) => r.properties.propstreet_id === both);
   if (hsTwin) {
-    sb.hubspot!.control.advanceClock(1000);
-    sb.hubspot!.control.editAsUser(hsTwin.id, { firstname: 'HubSpot-edit' });
+    hubspot.control.advanceClock(1000);
+    hubspot.control.editAsUser(hsTwin.id, { firstname: 'HubSpot-edit' });
     lines.push(`HubSpot:    changed the first name of ${hsTwin.id} a moment later`);
   }
   for (const id of ids.propstreet.slice(20, 22)) {
     sb.propstreet.deleteAsUser(id);
     lines.push(`Propstreet: deleted contact ${id}`);
   }
-  const hsDelete = ids.hubspot[ids.hubspot.length - 1]!;
-  sb.hubspot!.control.deleteAsUser(hsDelete);
-  lines.push(`HubSpot:    archived contact ${hsDelete}`);
+  const hsDelete = ids.hubspot.at(-1);
+  if (hsDelete !== undefined) {
+    hubspot.control.deleteAsUser(hsDelete);
+    lines.push(`HubSpot:    archived contact ${hsDelete}`);
+  }
   return lines;
 }

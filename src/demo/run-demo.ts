@@ -11,7 +11,7 @@ import { syncTenant, type TenantRun } from '../app/sync-tenant.js';
 import { createRunProgress } from '../cli/run-progress.js';
 import { loadTenantConfig } from '../config/index.js';
 import { renderTerminal, writeReport } from '../report/index.js';
-import { demoSizes, seedDemo, simulateUserEdits } from './demo-data.js';
+import { crmFakes, demoSizes, seedDemo, simulateUserEdits } from './demo-data.js';
 import { type DemoLog, openDemoLog } from './demo-log.js';
 
 const DEMO_PROPSTREET_PER_MINUTE = 6000;
@@ -40,10 +40,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     heading('1. Three systems on loopback fakes');
     const ids = seedDemo(sb, sizes);
     out(`Propstreet  ${sb.propstreet.url}  ${sizes.propstreet} contacts`);
+    const { hubspot, salesforce } = crmFakes(sb);
     out(
-      `HubSpot     ${sb.hubspot!.url}  ${sizes.hubspot} contacts (${sizes.overlap} also in Propstreet, 3 with another phone)`,
+      `HubSpot     ${hubspot.url}  ${sizes.hubspot} contacts (${sizes.overlap} also in Propstreet, 3 with another phone)`,
     );
-    out(`Salesforce  ${sb.salesforce!.url}  ${sizes.salesforce} contacts (${sizes.overlap} also in HubSpot)`);
+    out(`Salesforce  ${salesforce.url}  ${sizes.salesforce} contacts (${sizes.overlap} also in HubSpot)`);
     out(
       `(the fake Propstreet allows ${DEMO_PROPSTREET_PER_MINUTE} requests/min; the real one 600/min for bot tokens)`,
     );

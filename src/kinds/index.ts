@@ -8,6 +8,4 @@ export const KINDS = { contacts: CONTACTS } as const satisfies Record<
   KindSpec<Contact, ContactWrite>
 >;
 
-type KindName = keyof typeof KINDS;
-
 export type { KindSpec };

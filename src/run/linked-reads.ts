@@ -6,9 +6,10 @@ import type { CrmRecord } from '../crm/port.js';
 import type { CrmObjects } from '../engine/ports.js';
 import type { Scope, StateStore } from '../state/port.js';
 
-interface ReconcileCount {
-  readonly checked: number;
-  readonly missing: number;
+/** What a full reconcile found, counted as it reads. */
+export interface ReconcileCount {
+  checked: number;
+  missing: number;
 }
 
 /**
@@ -21,7 +22,7 @@ export async function* missingLinkedRecords(
   scope: Scope,
   crm: Pick<CrmObjects, 'readByIds'>,
   now: Date,
-  count: { checked: number; missing: number },
+  count: ReconcileCount,
   pageSize = 500,
 ): AsyncGenerator<CrmRecord[]> {
   let after: string | undefined;

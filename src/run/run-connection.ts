@@ -87,7 +87,7 @@ export async function runConnection<R extends PropstreetRecord, W>(
     match: crmMatchProperty(deps.mapper),
     propstreetMatch: deps.kind.matchField?.propstreetValue,
   });
-  const read = { pulled: { propstreet: 0, crm: 0 }, checkpoints: undefined };
+  const read: Run<R, W>['read'] = { pulled: { propstreet: 0, crm: 0 }, checkpoints: undefined };
   const run: Run<R, W> = { settings, deps, options, scope, sink, abort, meter, tally, staging, log, read };
   try {
     await readAndPlan(run);

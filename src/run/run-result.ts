@@ -16,7 +16,8 @@ export interface ConnectionResult {
   readonly connection: string;
   readonly crm: string;
   readonly dryRun: boolean;
-  readonly status: 'ok' | 'partial' | 'failed' | 'aborted';
+  /** Nothing failed; some records failed (each recorded); or the run stopped early (`abort`). */
+  readonly status: 'ok' | 'partial' | 'aborted';
   readonly pulled: Record<Side, number>;
   readonly planned: PlanCounts;
   /** Operations that succeeded (real run only; zeros in a dry run). */

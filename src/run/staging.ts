@@ -223,8 +223,9 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     let after = 0;
     for (;;) {
       const rows = stmt.all(after, size) as { r: number; id: string }[];
-      if (rows.length === 0) return;
-      after = rows[rows.length - 1]!.r;
+      const last = rows.at(-1);
+      if (!last) return;
+      after = last.r;
       yield rows.map((r) => r.id);
     }
   }
@@ -236,8 +237,9 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     let after = 0;
     for (;;) {
       const rows = stmt.all(after, size) as { r: number; json: string }[];
-      if (rows.length === 0) return;
-      after = rows[rows.length - 1]!.r;
+      const last = rows.at(-1);
+      if (!last) return;
+      after = last.r;
       yield rows.map((r) => JSON.parse(r.json) as T);
     }
   }

@@ -35,7 +35,7 @@ const TRANSIENT_CODES: ReadonlySet<string> = new Set([
 ]);
 
 export function outcomeOfResult(result: ConnectionResult): JobOutcome {
-  if (result.status !== 'aborted' && result.status !== 'failed') return { kind: 'done', result };
+  if (result.status !== 'aborted') return { kind: 'done', result };
   const code = result.abort?.code ?? 'INTERNAL';
   const message = result.abort?.message ?? `run ${result.status}`;
   return TRANSIENT_CODES.has(code)

@@ -58,7 +58,7 @@ export function registerValidate(program: Command): void {
           exitCodes.push(failedExitCode(error));
         }
         for (const c of config.connections) {
-          const crm = openCrm(c, mappers.get(c.name)!, deps);
+          const crm = openCrm(c, mappers.get(c.name) ?? openMapper(c), deps);
           try {
             const report = flags.setup ? await crm.setup() : await crm.check();
             for (const ch of report.checks) {
