@@ -29,7 +29,8 @@ beforeAll(async () => {
     logger: pino({ level: 'trace', base: null }, sink),
     retry: FAST_RETRY,
     clock: new TestClock(),
-    timeoutMs: 200,
+    // Long enough that a loaded machine never turns an answered request into a TIMEOUT.
+    timeoutMs: 3000,
   });
 });
 
