@@ -73,7 +73,7 @@ async function withOpenConflicts<R extends PropstreetRecord>(
   pairs: PairState<R>[],
   deps: ChunkPlanning<R>,
 ): Promise<PairState<R>[]> {
-  const ids = pairs.filter(missesASide).map((p) => p.link!.propstreetId);
+  const ids = pairs.flatMap((p) => (missesASide(p) && p.link ? [p.link.propstreetId] : []));
   if (ids.length === 0) return pairs;
   const byContact = new Map<string, Map<string, SideValues>>();
   for (const c of await deps.store.conflictsByPropstreetIds(deps.scope, ids)) {
@@ -83,7 +83,7 @@ async function withOpenConflicts<R extends PropstreetRecord>(
   }
   if (byContact.size === 0) return pairs;
   return pairs.map((p) => {
-    const open = missesASide(p) ? byContact.get(p.link!.propstreetId) : undefined;
+    const open = missesASide(p) && p.link ? byContact.get(p.link.propstreetId) : undefined;
     return open ? { ...p, openConflicts: open } : p;
   });
 }

@@ -22,8 +22,8 @@ import { inMemoryCrm, inMemoryPropstreet } from './ports.js';
 import { InMemoryUsers } from './users.js';
 import { crmId, type Field, InMemoryWorld, psId } from './world.js';
 
-export const NAMESPACE = 'hubspot';
-export const KEY = 'propstreet_id';
+const NAMESPACE = 'hubspot';
+const KEY = 'propstreet_id';
 export const HUBSPOT_NAMES: Readonly<Record<Field, string>> = {
   firstName: 'firstname',
   lastName: 'lastname',
