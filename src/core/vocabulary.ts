@@ -47,7 +47,6 @@ export const deleteAgainstEditPolicySchema = z.enum(DELETE_AGAINST_EDIT_POLICIES
 
 /** Salesforce duplicate rules with an alert: save past them, or let them fail the record. */
 const DUPLICATE_RULE_MODES = ['allow', 'respect'] as const;
-type DuplicateRuleMode = (typeof DUPLICATE_RULE_MODES)[number];
 export const duplicateRuleModeSchema = z.enum(DUPLICATE_RULE_MODES);
 
 /** The CRMs a connection or a mapping file can name. */

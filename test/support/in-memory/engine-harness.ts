@@ -24,7 +24,7 @@ import { crmId, type Field, InMemoryWorld, psId } from './world.js';
 
 const NAMESPACE = 'hubspot';
 const KEY = 'propstreet_id';
-export const HUBSPOT_NAMES: Readonly<Record<Field, string>> = {
+const HUBSPOT_NAMES: Readonly<Record<Field, string>> = {
   firstName: 'firstname',
   lastName: 'lastname',
   email: 'email',
