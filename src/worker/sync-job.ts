@@ -4,6 +4,8 @@
  * queue should do next. Never throws: every failure becomes a JobOutcome.
  */
 import { syncTenant } from '../app/sync-tenant.js';
+import { createProgressLog, type Every, everyWithTimers } from '../cli/progress-log.js';
+import { ProgressTracker } from '../cli/progress-view.js';
 import { loadTenantConfig, type TenantConfig } from '../config/index.js';
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -18,6 +20,8 @@ export interface SyncJobDeps {
   /** TTL of the state lock's lease (renewed while the run lives). */
   readonly lockTtlMs: number;
   readonly loadConfig?: (file: string) => Promise<TenantConfig>;
+  /** How the periodic progress line is timed (every 10 s by default; tests tick by hand). */
+  readonly progressEvery?: Every;
 }
 
 export async function runSyncJob(data: SyncJobData, deps: SyncJobDeps): Promise<JobOutcome> {
@@ -43,12 +47,15 @@ export async function runSyncJob(data: SyncJobData, deps: SyncJobDeps): Promise<
     return outcomeOfError(error);
   }
   const store = withLockLease(opened.store, { ttlMs: deps.lockTtlMs, logger: log });
+  // Nobody watches a worker's terminal: a long run says how far it got in a log line every 10 s.
+  const progress = createProgressLog(log, new ProgressTracker(), deps.progressEvery ?? everyWithTimers);
   try {
     const run = await syncTenant(config, {
       dryRun: false,
       only: [data.connection],
       logger: deps.logger,
       store,
+      onProgress: (connection, p) => progress.update(connection, p),
     });
     const result = run.connections[0]?.result;
     if (!result) return { kind: 'dead-letter', code: 'INTERNAL', message: 'the run returned no result' };
@@ -56,6 +63,7 @@ export async function runSyncJob(data: SyncJobData, deps: SyncJobDeps): Promise<
   } catch (error) {
     return outcomeOfError(error);
   } finally {
+    progress.done();
     await store
       .close()
       .catch((error: unknown) => log.warn({ err: (error as Error).message }, 'lock release failed'));
