@@ -18,18 +18,24 @@ afterAll(async () => {
   await farm?.close();
 });
 
+/** A logger whose JSON lines are kept, parsed, for the test to read. */
+function capturedLog() {
+  const lines: { msg: string; progress?: Record<string, unknown> }[] = [];
+  const logger = pino(
+    { level: 'info', base: null },
+    new Writable({
+      write(chunk, _enc, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    }),
+  );
+  return { lines, logger };
+}
+
 describe('a queued run logs its progress', () => {
   it('starts the progress timer with the run and stops it when the job ends', async () => {
-    const lines: { msg: string; progress?: Record<string, unknown> }[] = [];
-    const logger = pino(
-      { level: 'info', base: null },
-      new Writable({
-        write(chunk, _enc, done) {
-          for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-          done();
-        },
-      }),
-    );
+    const { lines, logger } = capturedLog();
     const ticks: (() => void)[] = [];
     let stopped = 0;
     const every: Every = (_ms, tick) => {
@@ -63,16 +69,7 @@ describe('a queued run logs its progress', () => {
   });
 
   it('a tick during the run logs one line with the numbers as fields', async () => {
-    const lines: { msg: string; progress?: { phase?: string } }[] = [];
-    const logger = pino(
-      { level: 'info', base: null },
-      new Writable({
-        write(chunk, _enc, done) {
-          for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-          done();
-        },
-      }),
-    );
+    const { lines, logger } = capturedLog();
     const [t] = farm.tenants;
     if (!t) throw new Error('no tenant');
     const stores = createTenantStores({ poolSize: 2 });
