@@ -9,7 +9,7 @@
  * conflict printed nothing under `--json` either. In process (test/cli/run-cli.ts):
  * these are about what the CLI prints, not about the process.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,33 +18,14 @@ import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { describeFailure, printFailure } from '../../src/cli/failure.js';
 import { createSqliteStateStore } from '../../src/state/index.js';
 import { type CliResult, runCli } from './run-cli.js';
+import { writeUnreachableTenant } from './unreachable-tenant.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'propsync-failures-'));
 const TOKEN = 'ps-token-for-failure-output-0001';
 const ENV = { PROPSYNC_ACME_TOKEN: TOKEN, PROPSYNC_DATABASE_URL: undefined };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A tenant file whose APIs are never reached (nothing listens on port 9). */
-function tenantFile(name: string, state: string): string {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(
-    file,
-    [
-      'tenant: acme',
-      'propstreet:',
-      '  baseUrl: http://127.0.0.1:9',
-      '  token: ${PROPSYNC_ACME_TOKEN}',
-      'connections:',
-      '  - name: hubspot',
-      '    type: hubspot',
-      '    baseUrl: http://127.0.0.1:9',
-      '    accessToken: ${PROPSYNC_ACME_TOKEN}',
-      `state: ${state}`,
-      '',
-    ].join('\n'),
-  );
-  return file;
-}
+const tenantFile = (name: string, state: string): string => writeUnreachableTenant(dir, name, state);
 
 /** A port nothing listens on: taken from the OS, then released. */
 async function closedPort(): Promise<number> {

@@ -5,13 +5,14 @@
  * was unset, though they call no API; and `validate --check` exited 3 for an unreachable host where `run` exits 5.
  * In process (test/cli/run-cli.ts): about what the CLI prints and returns.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeCheckpoint } from '../../src/crm/hubspot/hubspot-checkpoint.js';
 import { createSqliteStateStore } from '../../src/state/index.js';
 import { runCli } from './run-cli.js';
+import { writeUnreachableTenant } from './unreachable-tenant.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'propsync-secrets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,24 +20,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const UNSET = { PROPSYNC_ACME_TOKEN: undefined, PROPSYNC_DATABASE_URL: undefined };
 const SET = { PROPSYNC_ACME_TOKEN: 'ps-token-for-secrets-test-0001', PROPSYNC_DATABASE_URL: undefined };
 
-/** A tenant whose APIs are never reached (nothing listens on port 9). */
-const file = join(dir, 'acme.yaml');
-writeFileSync(
-  file,
-  [
-    'tenant: acme',
-    'propstreet:',
-    '  baseUrl: http://127.0.0.1:9',
-    '  token: ${PROPSYNC_ACME_TOKEN}',
-    'connections:',
-    '  - name: hubspot',
-    '    type: hubspot',
-    '    baseUrl: http://127.0.0.1:9',
-    '    accessToken: ${PROPSYNC_ACME_TOKEN}',
-    `state: { sqlite: ${join(dir, 'acme.db')} }`,
-    '',
-  ].join('\n'),
-);
+/** A tenant whose APIs are never reached. */
+const file = writeUnreachableTenant(dir, 'acme', `{ sqlite: ${join(dir, 'acme.db')} }`);
 
 describe('secrets are needed only where they are used', () => {
   it('validate without --check works with the variables unset, and names them', async () => {

@@ -6,31 +6,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CrmRecord } from '../../src/crm/port.js';
 import { type ChunkPlanning, planChunks } from '../../src/engine/plan-chunks.js';
 import { planPair } from '../../src/engine/plan-pair.js';
-import type { CrmObjects } from '../../src/engine/ports.js';
 import { PLAN_VERSION } from '../../src/engine/types.js';
 import type { Contact } from '../../src/propstreet/schema.js';
 import { Staging } from '../../src/run/staging.js';
 import type { StateStore } from '../../src/state/port.js';
 import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
+import { noCalls, offlineCrm } from '../support/offline-ports.js';
 import { aContact, aCrmRecord, hubspotMapper, pairSettings } from './pair-builders.js';
 
 const scope = { tenant: 't', connection: 'hubspot' };
-const noCalls = (): never => {
-  throw new Error('planning these pairs needs no API call');
-};
 /** Every live CRM record is staged (a first sync): pairing reads none through the port. */
-const offlineCrm: CrmObjects = {
-  keyProperty: 'propstreet_id',
-  limits: { writeBatchSize: 100, readPageSize: 100, maxConcurrency: 1 },
-  deletionsVisibleForMs: 0,
-  readChanges: noCalls,
-  readByIds: noCalls,
-  readByKeys: noCalls,
-  findByMatch: noCalls,
-  upsertByKey: noCalls,
-  update: noCalls,
-  delete: noCalls,
-};
 
 describe('planChunks', () => {
   let store: StateStore;

@@ -7,7 +7,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PropsyncError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { PlanTally } from '../../src/engine/plan-tally.js';
-import type { CrmObjects } from '../../src/engine/ports.js';
 import { RunAbort } from '../../src/engine/run-abort.js';
 import { PLAN_VERSION } from '../../src/engine/types.js';
 import { propstreetContacts } from '../../src/kinds/contacts/ports.js';
@@ -22,11 +21,9 @@ import { sinkFor } from '../../src/run/sink-for.js';
 import type { StateStore } from '../../src/state/port.js';
 import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 import { pairSettings } from '../engine/pair-builders.js';
+import { noCalls, offlineCrm } from '../support/offline-ports.js';
 
 const scope = { tenant: 't', connection: 'hubspot' };
-const noCalls = (): never => {
-  throw new Error('no API call expected');
-};
 const usage = { calls: {} };
 const offlinePropstreet: PropstreetApi = {
   listContacts: noCalls,
@@ -36,18 +33,6 @@ const offlinePropstreet: PropstreetApi = {
   deleteContact: noCalls,
   identity: noCalls,
   usage: () => usage,
-};
-const offlineCrm: CrmObjects = {
-  keyProperty: 'propstreet_id',
-  limits: { writeBatchSize: 100, readPageSize: 100, maxConcurrency: 1 },
-  deletionsVisibleForMs: 0,
-  readChanges: noCalls,
-  readByIds: noCalls,
-  readByKeys: noCalls,
-  findByMatch: noCalls,
-  upsertByKey: noCalls,
-  update: noCalls,
-  delete: noCalls,
 };
 
 describe('plan sinks', () => {
