@@ -1,41 +1,28 @@
-/**
- * Where a run's plan goes. A dry run and a real run compute the same plan the same way; they
- * differ only in the sink: a ReportSink hands each chunk to whoever watches (the report) and
- * writes nothing; an ExecutorSink takes the run lock, executes each chunk through the ports and
- * settles the run's state. The choice is made once, by the caller (sinkFor).
- */
-import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { PlanChunk } from '../engine/plan-chunks.js';
 import type { PairPlan, PairState } from '../engine/plan-pair.js';
 import type { PlanTally } from '../engine/plan-tally.js';
-import type { CrmObjects, PropstreetRecords } from '../engine/ports.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import type { RunAbort } from '../engine/run-abort.js';
 import type { RecordPlan, SyncSettings } from '../engine/types.js';
-import type { Failure, Scope, Side, StateStore } from '../state/port.js';
+import type { Failure, Scope, Side } from '../state/port.js';
 import type { DeleteWindow } from './delete-window.js';
-import type { RunKind } from './kind-writes.js';
-import type { CrmAccount, PropstreetAccount } from './run-deps.js';
+import type { RunDeps } from './run-deps.js';
 import type { RunMeter } from './run-meter.js';
 import type { ConnectionResult } from './run-result.js';
 import type { StateWrites } from './state-writes.js';
 
-/** What a sink is built with: the run's settings, ports and the holders it reports into. */
-export interface SinkContext<R extends PropstreetRecord, W> {
+/** What a sink is built with: the run's ports and settings, and the holders it reports into. */
+export type SinkContext<R extends PropstreetRecord, W> = Omit<
+  RunDeps<R, W>,
+  'mapper' | 'logger' | 'connectionsInTenant'
+> & {
   readonly settings: SyncSettings;
   readonly scope: Scope;
-  readonly kind: RunKind<R, W>;
-  readonly propstreet: PropstreetRecords<R, W>;
-  readonly propstreetAccount: PropstreetAccount;
-  readonly crm: CrmObjects;
-  readonly crmAccount: CrmAccount;
-  readonly store: StateStore;
-  readonly clock: Clock;
   readonly abort: RunAbort;
   readonly meter: RunMeter;
-}
+};
 
 export interface RunStart {
   readonly runId: string;
