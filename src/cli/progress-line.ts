@@ -4,17 +4,11 @@
  * progress-bar libraries assume known.
  */
 
+import type { ProgressSink, ProgressTracker } from '../app/progress-view.js';
 import { truncateToWidth } from '../report/display-width.js';
-import type { RunProgress } from '../run/run-connection.js';
-import type { ProgressTracker } from './progress-view.js';
 
 /** Redraws at most this often: a terminal repaint per ref write-back would cost more than it shows. */
 const REDRAW_MS = 100;
-
-export interface ProgressSink {
-  update(connection: string, p: RunProgress): void;
-  done(): void;
-}
 
 export function createProgressLine(
   stream: NodeJS.WriteStream,

@@ -2,12 +2,14 @@
  * Progress for `run`, `plan`, `retry` (and the demo): a status line on a terminal, a log line
  * every 10 s otherwise (CI counts as otherwise: its log is read afterwards).
  */
-import type { Logger } from '../core/logger.js';
-import { createProgressLine, type ProgressSink } from './progress-line.js';
-import { createProgressLog, type Every, everyWithTimers } from './progress-log.js';
-import { ProgressTracker } from './progress-view.js';
 
-export type { ProgressSink } from './progress-line.js';
+import { createProgressLog, type Every, everyWithTimers } from '../app/progress-log.js';
+import type { ProgressSink } from '../app/progress-view.js';
+import { ProgressTracker } from '../app/progress-view.js';
+import type { Logger } from '../core/logger.js';
+import { createProgressLine } from './progress-line.js';
+
+export type { ProgressSink } from '../app/progress-view.js';
 
 export interface RunProgressOptions {
   readonly logger: Logger;

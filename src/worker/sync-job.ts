@@ -3,9 +3,10 @@
  * `syncTenant` on a shared state store whose run lock is a renewed lease, and say what the
  * queue should do next. Never throws: every failure becomes a JobOutcome.
  */
+
+import { createProgressLog, type Every, everyWithTimers } from '../app/progress-log.js';
+import { ProgressTracker } from '../app/progress-view.js';
 import { syncTenant } from '../app/sync-tenant.js';
-import { createProgressLog, type Every, everyWithTimers } from '../cli/progress-log.js';
-import { ProgressTracker } from '../cli/progress-view.js';
 import { loadTenantConfig, type TenantConfig } from '../config/index.js';
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';

@@ -6,9 +6,9 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { createProgressLog, type Every } from '../../src/app/progress-log.js';
+import { duration, ProgressTracker } from '../../src/app/progress-view.js';
 import { createProgressLine } from '../../src/cli/progress-line.js';
-import { createProgressLog, type Every } from '../../src/cli/progress-log.js';
-import { duration, ProgressTracker } from '../../src/cli/progress-view.js';
 import { createRunProgress } from '../../src/cli/run-progress.js';
 import type { RunProgress } from '../../src/run/run-connection.js';
 

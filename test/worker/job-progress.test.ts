@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Every } from '../../src/cli/progress-log.js';
+import type { Every } from '../../src/app/progress-log.js';
 import { runSyncJob } from '../../src/worker/sync-job.js';
 import { createTenantStores } from '../../src/worker/tenant-stores.js';
 import { type Farm, startFarm } from './support.js';

@@ -77,8 +77,8 @@ export function registerSchedule(program: Command): void {
       const { syncTenant } = await import('../../app/sync-tenant.js');
       const { createLogger } = await import('../../core/logger.js');
       const { checkMappings } = await import('../load-config.js');
-      const { createProgressLog } = await import('../progress-log.js');
-      const { ProgressTracker } = await import('../progress-view.js');
+      const { createProgressLog } = await import('../../app/progress-log.js');
+      const { ProgressTracker } = await import('../../app/progress-view.js');
       const logger = createLogger();
       const loaded = await loadFolder(dir);
       for (const e of loaded.errors) logger.error({ file: e.file, err: e.message }, 'tenant config skipped');

@@ -5,8 +5,7 @@
  */
 import type { Logger } from '../core/logger.js';
 import type { RunProgress } from '../run/run-connection.js';
-import type { ProgressSink } from './progress-line.js';
-import type { ProgressTracker } from './progress-view.js';
+import type { ProgressSink, ProgressTracker } from './progress-view.js';
 
 /** Calls `tick` every `ms` until stopped; must not keep the process alive. */
 export type Every = (ms: number, tick: () => void) => () => void;

@@ -11,6 +11,12 @@
  */
 import type { RunProgress } from '../run/run-connection.js';
 
+/** Where a run's progress events go: a terminal line or a periodic log line. */
+export interface ProgressSink {
+  update(connection: string, p: RunProgress): void;
+  done(): void;
+}
+
 /** Plan and write alternate per chunk in a real run: one stage for the rate. */
 type Stage = 'pull' | 'reconcile' | 'plan' | 'refs' | 'done';
 
