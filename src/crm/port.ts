@@ -148,8 +148,8 @@ export interface CrmAdapter {
   readByIds(ids: readonly string[]): Promise<CrmRecord[]>;
   /** Records by the key property's value (Propstreet id). */
   readByKeys(keys: readonly string[]): Promise<CrmRecord[]>;
-  /** Live records whose email equals one of these (case-insensitive). */
-  findByEmails(emails: readonly string[]): Promise<CrmRecord[]>;
+  /** Live records whose value of `property` equals one of these (case-insensitive). */
+  findByMatch(property: string, values: readonly string[]): Promise<CrmRecord[]>;
 
   /** Create-or-update keyed by the key property: a repeated call never duplicates. */
   upsertByKey(inputs: readonly UpsertInput[]): Promise<WriteResult[]>;

@@ -98,7 +98,7 @@ async function byMatchField<R extends PropstreetRecord>(
   const values = [...byValue.keys()];
   const records = deps.crmFullyStaged
     ? deps.staging.crmByMatch(values)
-    : await deps.crm.findByMatch(field.name, values);
+    : await deps.crm.findByMatch(crmProperty, values);
   const recordsByValue = new Map<string, CrmRecord[]>();
   for (const r of records) {
     const v = lower(r.properties[crmProperty]);

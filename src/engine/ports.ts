@@ -57,8 +57,8 @@ export interface CrmObjects {
   readChanges(checkpoint: string | null, options?: ReadChangesOptions): AsyncIterable<CrmChangePage>;
   readByIds(ids: readonly string[]): Promise<CrmRecord[]>;
   readByKeys(keys: readonly string[]): Promise<CrmRecord[]>;
-  /** Live records whose value of the kind's match field equals one of these (case-insensitive). */
-  findByMatch(field: string, values: readonly string[]): Promise<CrmRecord[]>;
+  /** Live records whose value of `property` (the CRM property the match field maps to) equals one of these (case-insensitive). */
+  findByMatch(property: string, values: readonly string[]): Promise<CrmRecord[]>;
   upsertByKey(inputs: readonly UpsertInput[]): Promise<WriteResult[]>;
   update(inputs: readonly UpdateInput[]): Promise<WriteResult[]>;
   delete(ids: readonly string[]): Promise<WriteResult[]>;

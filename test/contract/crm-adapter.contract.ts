@@ -163,7 +163,7 @@ export function describeCrmAdapterContract(
         { key: `ps-${tag}c`, properties: person(`${tag}c`) },
       ]);
       await h.deleteAsUser(gone ?? '');
-      const found = await h.adapter.findByEmails([
+      const found = await h.adapter.findByMatch(fieldNames.email, [
         `ada.${tag}@EXAMPLE.com`,
         `${tag}c@contract.example.com`,
         'nobody@nowhere.example',

@@ -97,7 +97,7 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): CrmAdapter
     readChanges: (checkpoint, readOptions) => reader.readChanges(checkpoint, readOptions),
     readByIds: (ids) => lookup.readByIds(ids),
     readByKeys: (keys) => lookup.readByKeys(keys),
-    findByEmails: (emails) => lookup.findByEmails(emails),
+    findByMatch: (property, values) => lookup.findByMatch(property, values),
     upsertByKey: (inputs) => writer.upsertByKey(inputs),
     update: (inputs) => writer.update(inputs),
     delete: (ids) => writer.delete(ids),

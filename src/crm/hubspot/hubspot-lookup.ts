@@ -73,21 +73,21 @@ export class HubSpotLookup {
     return objects.map((o) => toCrmRecord(this.options, o));
   }
 
-  async findByEmails(emails: readonly string[]): Promise<CrmRecord[]> {
+  async findByMatch(property: string, values: readonly string[]): Promise<CrmRecord[]> {
     // HubSpot compares IN values for string properties against lower-cased values.
-    const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter(Boolean))];
+    const wanted = [...new Set(values.map((e) => e.trim().toLowerCase()).filter(Boolean))];
     const found = new Map<string, CrmRecord>();
     for (const part of chunk(wanted, BATCH)) {
       let after: string | undefined;
       do {
         const page = await searchContacts(this.options.transport, {
-          filters: [{ propertyName: 'email', operator: 'IN', values: part }],
+          filters: [{ propertyName: property, operator: 'IN', values: part }],
           properties: this.properties(),
           limit: 200,
           after,
         });
         for (const o of page.results) {
-          if (wanted.includes(o.properties.email?.toLowerCase() ?? ''))
+          if (wanted.includes(o.properties[property]?.toLowerCase() ?? ''))
             found.set(o.id, toCrmRecord(this.options, o));
         }
         after = page.nextAfter;

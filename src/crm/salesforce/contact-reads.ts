@@ -50,10 +50,11 @@ export class ContactReader {
     return this.lookup(this.externalIdField, unique(keys.filter((k) => k !== '')), 'read');
   }
 
-  async byEmails(emails: readonly string[]): Promise<CrmRecord[]> {
+  /** SOQL compares text fields case-insensitively. */
+  async byMatch(field: string, values: readonly string[]): Promise<CrmRecord[]> {
     return this.lookup(
-      'Email',
-      unique(emails.map((e) => e.trim().toLowerCase()).filter((e) => e !== '')),
+      field,
+      unique(values.map((e) => e.trim().toLowerCase()).filter((e) => e !== '')),
       'search',
     );
   }

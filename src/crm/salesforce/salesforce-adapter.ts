@@ -104,7 +104,7 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmA
     readChanges: (checkpoint, readOptions) => reader.changes(checkpoint, readOptions),
     readByIds: (ids) => reader.byIds(ids),
     readByKeys: (keys) => reader.byKeys(keys),
-    findByEmails: (emails) => reader.byEmails(emails),
+    findByMatch: (field, values) => reader.byMatch(field, values),
     upsertByKey: (inputs) => writer.upsertByKey(inputs),
     update: (inputs) => writer.update(inputs),
     delete: (ids) => writer.delete(ids),

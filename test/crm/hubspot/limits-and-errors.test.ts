@@ -59,7 +59,9 @@ describe('HubSpot rate limits, retries and failures', () => {
     const adapter = await start({ ...FAST, searchPerSecond: 5 }, { searchPerSecond: 5 });
     // Each answer comes 0–400 ms late: an early call may reach HubSpot after a later one.
     fake?.http.faults.setLatency(0, 400);
-    await Promise.all(Array.from({ length: 16 }, (_, i) => adapter.findByEmails([`late${i}@x.example.com`])));
+    await Promise.all(
+      Array.from({ length: 16 }, (_, i) => adapter.findByMatch('email', [`late${i}@x.example.com`])),
+    );
     const searches = log().filter((r) => r.path.endsWith('/search'));
     expect(searches).toHaveLength(16);
     expect(searches.filter((r) => r.status === 429)).toEqual([]);
@@ -134,7 +136,7 @@ describe('HubSpot rate limits, retries and failures', () => {
 
   it('keeps search under its own per-second limit, and recovers from a secondly 429', async () => {
     const adapter = await start({ ...FAST, searchPerSecond: 3 }, { searchPerSecond: 3 });
-    for (let i = 0; i < 7; i++) await adapter.findByEmails([`r${i}@limits.example.com`]);
+    for (let i = 0; i < 7; i++) await adapter.findByMatch('email', [`r${i}@limits.example.com`]);
     // The fake allows 3 searches a second (real time): no 429 in 7 means the client paced them.
     expect(log().every((r) => r.status === 200)).toBe(true);
 
@@ -145,7 +147,7 @@ describe('HubSpot rate limits, retries and failures', () => {
       limits: { searchPerSecond: 50, retry: QUICK_RETRY },
     });
     fake?.control.resetRateLimits();
-    for (let i = 0; i < 5; i++) await eager.findByEmails([`r${i}@limits.example.com`]);
+    for (let i = 0; i < 5; i++) await eager.findByMatch('email', [`r${i}@limits.example.com`]);
     const eagerLog = log().filter((r) => r.tokenHint === '0002');
     expect(eagerLog.some((r) => r.status === 429)).toBe(true);
     expect(eager.usage().calls.search).toBe(eagerLog.length);

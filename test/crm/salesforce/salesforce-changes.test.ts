@@ -115,7 +115,10 @@ describe('Salesforce adapter change reads', () => {
     expect(byId.map((r) => r.id)).toEqual([ids[0]]);
     const byKey = await h.adapter.readByKeys(['ps-000002', 'ps-000150', 'nope']);
     expect(byKey.map((r) => r.id)).toEqual([ids[1]]);
-    const byEmail = await h.adapter.findByEmails(['CONTACT000003@Example.com', 'contact000150@example.com']);
+    const byEmail = await h.adapter.findByMatch('Email', [
+      'CONTACT000003@Example.com',
+      'contact000150@example.com',
+    ]);
     expect(byEmail.map((r) => r.id)).toEqual([ids[2]]);
   });
 

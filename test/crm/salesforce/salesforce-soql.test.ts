@@ -119,7 +119,9 @@ describe('SOQL over HTTP', () => {
     expect(created).toMatchObject({ ok: true, created: true });
     expect((await h.adapter.readByKeys([key])).map((r) => r.properties.LastName)).toEqual(["O'Brien"]);
     expect(
-      (await h.adapter.findByEmails(["O'BRIEN@example.com"])).map((r) => r.properties.Propstreet_Id__c),
+      (await h.adapter.findByMatch('Email', ["O'BRIEN@example.com"])).map(
+        (r) => r.properties.Propstreet_Id__c,
+      ),
     ).toEqual([key]);
   });
 });

@@ -250,10 +250,12 @@ export function inMemoryCrm(w: InMemoryWorld, options: InMemoryCrmOptions): CrmA
         .filter((i) => isLive(i) && w.keyWritten[i] === 1)
         .map(record);
     },
-    async findByEmails(emails) {
-      count('search', emails.length);
+    async findByMatch(property, values) {
+      if (property !== names.email)
+        throw new Error(`the in-memory CRM finds by ${names.email} only, not ${property}`);
+      count('search', values.length);
       const out: CrmRecord[] = [];
-      for (const e of emails) {
+      for (const e of values) {
         const i = w.indexOfEmail(e);
         if (i >= w.size || !isLive(i)) continue;
         const r = record(i);
