@@ -38,7 +38,9 @@ export interface HubSpotAdapterOptions {
   readonly oauth?: HubSpotOAuthCredentials | undefined;
   /** Replaces https://api.hubapi.com (tests point it at the fake). */
   readonly basePath?: string;
-  /** The unique contact property holding the Propstreet id. */
+  /** The HubSpot object this adapter reads and writes (default `contacts`). */
+  readonly objectType?: 'contacts' | 'companies';
+  /** The unique property of the object holding the Propstreet id. */
   readonly keyProperty?: string;
   /** HubSpot contact property names the mapping reads and writes. */
   readonly properties: readonly string[];
@@ -53,6 +55,8 @@ export interface HubSpotAdapterOptions {
 const HUBSPOT_ARCHIVED_RETENTION_MS = 90 * 24 * 3600_000;
 
 export function createHubSpotAdapter(options: HubSpotAdapterOptions): CrmAdapter {
+  if ((options.objectType ?? 'contacts') !== 'contacts')
+    throw new Error(`the HubSpot adapter does not read ${options.objectType} yet`);
   const auth = hubSpotAuth(options);
   const keyProperty = options.keyProperty ?? 'propstreet_id';
   const limits = options.limits ?? {};

@@ -29,7 +29,9 @@ export interface SalesforceAdapterOptions {
   readonly loginUrl?: string | undefined;
   /** REST API version; collection upsert needs 46.0+. */
   readonly version?: string | undefined;
-  /** The unique External ID field on Contact that holds the Propstreet id. */
+  /** The sObject this adapter reads and writes (default `Contact`). */
+  readonly sObject?: 'Contact' | 'Account' | undefined;
+  /** The unique External ID field on the sObject that holds the Propstreet id. */
   readonly externalIdField?: string | undefined;
   /** Contact fields to read (the mapping's CRM side). */
   readonly fields: readonly string[];
@@ -63,6 +65,8 @@ const SALESFORCE_LIMITS: CrmLimits = {
 const SALESFORCE_RECYCLE_BIN_MS = 15 * 24 * 3600_000;
 
 export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmAdapter {
+  if ((options.sObject ?? 'Contact') !== 'Contact')
+    throw new Error(`the Salesforce adapter does not read ${options.sObject} yet`);
   const externalIdField = assertFieldName(options.externalIdField ?? 'Propstreet_Id__c');
   const fields = options.fields.map(assertFieldName);
   const share = options.dailyBudgetShare ?? 0.8;
