@@ -1,15 +1,21 @@
 /**
- * Writes to the fake org's Contacts as Salesforce performs them: live rows plus a recycle bin
- * (IsDeleted = true, visible to queryAll only), the save rules, the unique external id, the
- * standard-like duplicate rule (on by default), contacts that cases keep from being deleted,
- * injected per-record rejections, and merges.
+ * Writes to one sObject of the fake org as Salesforce performs them: live rows plus a recycle bin
+ * (IsDeleted = true, visible to queryAll only), the save rules, lookups, the unique external id,
+ * the object's standard-like duplicate rule (on by default), records that cases keep from being
+ * deleted, injected per-record rejections, and merges. What one object's writes do to another's
+ * rows (an Account's delete takes its Contacts along) comes in through the `relations` hooks.
  */
-import { duplicateValueError, fieldErrors, normaliseInput, type RecordError } from './contact-rules.js';
-import type { ContactSchema } from './contact-schema.js';
-import { ContactTable } from './contact-table.js';
-import { duplicatesDetectedError, firstNamesMatch, matchFieldsChanged, nameKey } from './duplicate-rule.js';
+import {
+  type DuplicateRule,
+  duplicatesDetectedError,
+  MAX_MATCHES,
+  matchFieldsChanged,
+} from './duplicate-rule.js';
 import type { FakeClock } from './fake-clock.js';
-import type { ContactRow, FieldValue } from './soql-eval.js';
+import { duplicateValueError, fieldErrors, normaliseInput, type RecordError } from './save-rules.js';
+import type { FieldDef, SObjectSchema } from './sobject-schema.js';
+import { SObjectTable } from './sobject-table.js';
+import type { FieldValue, SObjectRow } from './soql-eval.js';
 
 export type SaveOutcome =
   | { readonly success: true; readonly id: string; readonly created: boolean }
@@ -34,35 +40,69 @@ export interface WriteContext {
   readonly allowSave?: boolean;
 }
 
-/** At most this many matches are listed in a DUPLICATES_DETECTED result. */
-const MAX_MATCHES = 10;
+/** What makes one object's store differ from another's. */
+export interface ObjectBehaviour {
+  readonly duplicateRule: DuplicateRule;
+  /** The record's name as messages say it (Contact: first and last name; Account: Name). */
+  displayName(row: Readonly<SObjectRow>): string;
+  /** The read-only `Name` a save computes (Contact: FirstName + LastName); absent: Name is written. */
+  computedName?(row: Readonly<SObjectRow>): string;
+  /** Extra live-row indexes the org's relations look rows up by (field value → ids). */
+  readonly indexes?: Readonly<Record<string, (row: Readonly<SObjectRow>) => string>>;
+}
 
-export class ContactStore {
-  /** The standard-like Contact duplicate rule (duplicate-rule.ts) is active. */
+/** How this object's writes reach other objects' rows; set by the org. */
+export interface Relations {
+  /** A lookup's value on save: an error when it names no live record of its target object. */
+  checkReference?(def: FieldDef, value: string): RecordError | undefined;
+  /** Why this record may not be deleted (beyond its own cases), e.g. an Account whose contacts have cases. */
+  deleteBlocker?(row: Readonly<SObjectRow>): RecordError | undefined;
+  /** After a delete: what goes to the recycle bin with it (an Account's Contacts). */
+  afterDelete?(row: Readonly<SObjectRow>, userId: string): void;
+  /** After a merge: the losers' children move to the master (an Account's Contacts). */
+  afterMerge?(masterId: string, loserIds: readonly string[], userId: string): void;
+}
+
+export class SObjectStore {
+  /** The object's standard-like duplicate rule (duplicate-rule.ts) is active. */
   duplicateRule = true;
-  /** Contacts that cases depend on, with those cases' numbers: deletes fail with DELETE_FAILED. */
+  /** Records that cases depend on, with those cases' numbers: deletes fail with DELETE_FAILED. */
   readonly casesOf = new Map<string, readonly string[]>();
-  private readonly table: ContactTable;
+  relations: Relations = {};
+  private readonly table: SObjectTable;
   private rejections: { rule: RejectionRule; fired: number }[] = [];
   private counter = 0;
 
   constructor(
-    readonly schema: ContactSchema,
+    readonly schema: SObjectSchema,
     readonly clock: FakeClock,
     private readonly version: () => string,
+    private readonly behaviour: ObjectBehaviour,
   ) {
-    this.table = new ContactTable(schema.externalIdField);
+    this.table = new SObjectTable(schema.externalIdField, {
+      ...behaviour.duplicateRule.indexes,
+      ...behaviour.indexes,
+    });
   }
 
-  get rows(): ReadonlyMap<string, ContactRow> {
+  get name(): string {
+    return this.schema.objectName;
+  }
+
+  get rows(): ReadonlyMap<string, SObjectRow> {
     return this.table.rows;
   }
 
-  get(id: string): ContactRow | undefined {
+  get(id: string): SObjectRow | undefined {
     return this.rows.get(id.length === 15 ? this.expandId(id) : id);
   }
 
-  findLiveByKey(value: string): ContactRow | undefined {
+  /** Live rows filed under `key` in one of the behaviour's indexes. */
+  liveIds(index: string, key: string): ReadonlySet<string> {
+    return this.table.liveIds(index, key);
+  }
+
+  findLiveByKey(value: string): SObjectRow | undefined {
     const id = this.table.idByKey(value);
     return id ? this.rows.get(id) : undefined;
   }
@@ -80,7 +120,7 @@ export class ContactStore {
     if (errors.length) return { success: false, errors };
     const id = this.nextId();
     const now = this.clock.stamp();
-    const row: ContactRow = { ...this.blankRow(), ...values, Id: id };
+    const row: SObjectRow = { ...this.blankRow(), ...values, Id: id };
     Object.assign(row, { CreatedDate: now, CreatedById: ctx.userId, OwnerId: ctx.userId });
     return this.save(undefined, row, values, ctx, true);
   }
@@ -88,7 +128,7 @@ export class ContactStore {
   update(id: string, input: Readonly<Record<string, unknown>>, ctx: WriteContext): SaveOutcome {
     const { values, errors } = normaliseInput(this.schema, input, 'update');
     const existing = this.get(id);
-    if (!existing) return notFound(id);
+    if (!existing) return notFound(id, this.name);
     if (existing.IsDeleted) return { success: false, id, errors: [deletedError()] };
     if (errors.length) return { success: false, id, errors };
     return this.save(existing, { ...existing, ...values }, values, ctx, false);
@@ -104,15 +144,36 @@ export class ContactStore {
 
   remove(id: string, ctx: WriteContext): SaveOutcome {
     const existing = this.get(id);
-    if (!existing) return notFound(id);
+    if (!existing) return notFound(id, this.name);
     if (existing.IsDeleted) return { success: false, id, errors: [deletedError()] };
     // Referential integrity holds for every user, API or not.
     const cases = this.casesOf.get(existing.Id as string);
-    if (cases?.length) return { success: false, id, errors: [deleteFailedError(existing, cases)] };
+    if (cases?.length) {
+      const name = this.behaviour.displayName(existing);
+      return { success: false, id, errors: [deleteFailedError(name, cases)] };
+    }
+    const blocked = this.relations.deleteBlocker?.(existing);
+    if (blocked) return { success: false, id, errors: [blocked] };
     const rejected = this.rejection(existing, {}, ctx);
     if (rejected) return { success: false, id, errors: [rejected] };
-    this.put({ ...existing, ...this.touch(ctx.userId), IsDeleted: true, DeletedAt: this.clock.stamp() });
+    this.binRow(existing, ctx.userId);
+    this.relations.afterDelete?.(existing, ctx.userId);
     return { success: true, id: existing.Id as string, created: false };
+  }
+
+  /** Moves a live row to the recycle bin without rules: a cascade of another record's delete. */
+  binRow(row: Readonly<SObjectRow>, userId: string): void {
+    this.put({ ...row, ...this.touch(userId), IsDeleted: true, DeletedAt: this.clock.stamp() });
+  }
+
+  /** Sets fields on a live row without rules, as the platform does when it reparents children. */
+  touchRow(row: Readonly<SObjectRow>, values: Readonly<Record<string, FieldValue>>, userId: string): void {
+    this.put({ ...row, ...values, ...this.touch(userId) });
+  }
+
+  /** Cases (their numbers) on this live record; an Account's delete checks those of its contacts. */
+  casesFor(id: string): readonly string[] {
+    return this.casesOf.get(id) ?? [];
   }
 
   /**
@@ -123,7 +184,7 @@ export class ContactStore {
   merge(masterId: string, loserIds: readonly string[], userId: string): void {
     const master = this.get(masterId);
     const losers = loserIds.map((id) => this.get(id));
-    const usable = (r: ContactRow | undefined): r is ContactRow => r !== undefined && !r.IsDeleted;
+    const usable = (r: SObjectRow | undefined): r is SObjectRow => r !== undefined && !r.IsDeleted;
     if (
       loserIds.length < 1 ||
       loserIds.length > 2 ||
@@ -134,7 +195,7 @@ export class ContactStore {
       throw new Error(`cannot merge ${loserIds.join(', ')} into ${masterId}`);
     }
     this.put({ ...master, ...this.touch(userId) });
-    for (const loser of losers as ContactRow[]) {
+    for (const loser of losers as SObjectRow[]) {
       this.put({
         ...loser,
         ...this.touch(userId),
@@ -143,6 +204,11 @@ export class ContactStore {
         DeletedAt: this.clock.stamp(),
       });
     }
+    this.relations.afterMerge?.(
+      master.Id as string,
+      (losers as SObjectRow[]).map((l) => l.Id as string),
+      userId,
+    );
   }
 
   /** Bulk insert for tests: no rules, no journal; fast enough for 100k rows. */
@@ -151,8 +217,8 @@ export class ContactStore {
     return records.map((r) => {
       const id = this.nextId();
       const base = { ...this.blankRow(), CreatedDate: now, CreatedById: userId, OwnerId: userId };
-      const row: ContactRow = { ...base, ...this.touch(userId), ...r, Id: id };
-      row.Name = fullName(row);
+      const row: SObjectRow = { ...base, ...this.touch(userId), ...r, Id: id };
+      if (this.behaviour.computedName) row.Name = this.behaviour.computedName(row);
       this.put(row);
       return id;
     });
@@ -171,8 +237,8 @@ export class ContactStore {
   }
 
   private save(
-    existing: ContactRow | undefined,
-    row: ContactRow,
+    existing: SObjectRow | undefined,
+    row: SObjectRow,
     changed: Record<string, FieldValue>,
     ctx: WriteContext,
     created: boolean,
@@ -184,41 +250,53 @@ export class ContactStore {
     if (rejected) return fail([rejected]);
     const invalid = fieldErrors(this.schema, row, changed);
     if (invalid.length) return fail(invalid);
+    const badReference = this.referenceErrors(changed);
+    if (badReference.length) return fail(badReference);
     const ext = this.schema.externalIdField;
     const key = ext ? row[ext] : null;
     if (ext && typeof key === 'string' && key !== '') {
       const other = this.table.idByKey(key);
       if (other && other !== id) return fail([duplicateValueError(ext, other)]);
     }
-    // On an edit the rule runs only when a field it matches on changed value.
+    // On an edit the rule runs only when a field it matches on changed value, and fails the
+    // save only when its edit action alerts.
+    const rule = this.behaviour.duplicateRule;
     const runsRule = ctx.api && !ctx.allowSave && this.duplicateRule;
-    if (runsRule && (!existing || matchFieldsChanged(existing, row))) {
+    if (runsRule && (!existing || (rule.alertsOnEdit && matchFieldsChanged(rule, existing, row)))) {
       const matches = this.duplicatesOf(row);
-      if (matches.length) return fail([duplicatesDetectedError(matches, this.version())]);
+      if (matches.length) return fail([duplicatesDetectedError(rule, matches, this.version())]);
     }
     // Every save bumps the stamps, even one that changes nothing: as on Salesforce.
-    this.put({ ...row, ...this.touch(ctx.userId), Name: fullName(row) });
+    const computed = this.behaviour.computedName;
+    this.put({ ...row, ...this.touch(ctx.userId), ...(computed ? { Name: computed(row) } : {}) });
     return { success: true, id, created };
   }
 
-  /** Live contacts the duplicate rule matches `row` with (not `row` itself). */
-  private duplicatesOf(row: Readonly<ContactRow>): string[] {
-    const found = new Set<string>();
-    const email = typeof row.Email === 'string' ? row.Email : '';
-    if (email !== '') for (const o of this.table.liveIdsByEmail(email)) found.add(o);
-    const last = nameKey(row.LastName);
-    if (last !== '') {
-      for (const o of this.table.liveIdsByLastName(last)) {
-        if (found.size > MAX_MATCHES) break;
-        if (firstNamesMatch(row.FirstName, this.table.rows.get(o)?.FirstName)) found.add(o);
-      }
+  private referenceErrors(changed: Readonly<Record<string, FieldValue>>): RecordError[] {
+    const errors: RecordError[] = [];
+    for (const [name, value] of Object.entries(changed)) {
+      const def = this.schema.resolve(name);
+      if (!def?.referenceTo || typeof value !== 'string' || value === '') continue;
+      const error = this.relations.checkReference?.(def, value);
+      if (error) errors.push(error);
     }
+    return errors;
+  }
+
+  /** Live records the duplicate rule matches `row` with (not `row` itself). */
+  private duplicatesOf(row: Readonly<SObjectRow>): string[] {
+    const found = new Set(
+      this.behaviour.duplicateRule.matches(row, {
+        ids: (index, key) => this.table.liveIds(index, key),
+        row: (id) => this.table.rows.get(id),
+      }),
+    );
     found.delete(row.Id as string);
     return [...found].slice(0, MAX_MATCHES);
   }
 
   private rejection(
-    target: Readonly<ContactRow>,
+    target: Readonly<SObjectRow>,
     changed: Readonly<Record<string, FieldValue>>,
     ctx: WriteContext,
   ): RecordError | undefined {
@@ -234,26 +312,26 @@ export class ContactStore {
     return undefined;
   }
 
-  private touch(userId: string): ContactRow {
+  private touch(userId: string): SObjectRow {
     const now = this.clock.stamp();
     return { LastModifiedDate: now, SystemModstamp: now, LastModifiedById: userId };
   }
 
-  private blankRow(): ContactRow {
-    const row: ContactRow = {};
+  private blankRow(): SObjectRow {
+    const row: SObjectRow = {};
     for (const f of this.schema.fields) row[f.name] = null;
     row.IsDeleted = false;
     return row;
   }
 
-  private put(row: ContactRow): void {
+  private put(row: SObjectRow): void {
     this.table.put(row);
   }
 
-  /** `003` + a zero-padded base-36 counter + `AAA`: byte order equals creation order. */
+  /** Key prefix (`003`, `001`) + a zero-padded base-36 counter + `AAA`: byte order equals creation order. */
   private nextId(): string {
     this.counter++;
-    return `003${this.counter.toString(36).toUpperCase().padStart(12, '0')}AAA`;
+    return `${this.schema.keyPrefix}${this.counter.toString(36).toUpperCase().padStart(12, '0')}AAA`;
   }
 
   private expandId(id15: string): string {
@@ -261,15 +339,11 @@ export class ContactStore {
   }
 }
 
-function fullName(row: ContactRow): string {
-  return [row.FirstName, row.LastName].filter((p) => typeof p === 'string' && p !== '').join(' ');
-}
-
 /** Salesforce's wording, as a delete of a contact with cases answers it (name, then case numbers). */
-function deleteFailedError(row: Readonly<ContactRow>, cases: readonly string[]): RecordError {
+export function deleteFailedError(name: string, cases: readonly string[]): RecordError {
   return {
     statusCode: 'DELETE_FAILED',
-    message: `Your attempt to delete ${fullName(row)} could not be completed because it is associated with the following cases.: ${cases.join(', ')}\n`,
+    message: `Your attempt to delete ${name} could not be completed because it is associated with the following cases.: ${cases.join(', ')}\n`,
     fields: [],
   };
 }
@@ -278,7 +352,7 @@ function deletedError(): RecordError {
   return { statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] };
 }
 
-function notFound(id: string): SaveOutcome {
+function notFound(id: string, object: string): SaveOutcome {
   const malformedId = !/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(id);
   return {
     success: false,
@@ -287,7 +361,7 @@ function notFound(id: string): SaveOutcome {
       malformedId
         ? {
             statusCode: 'MALFORMED_ID',
-            message: `Contact ID: id value of incorrect type: ${id}`,
+            message: `${object} ID: id value of incorrect type: ${id}`,
             fields: ['Id'],
           }
         : { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] },
