@@ -128,7 +128,19 @@ function compareValues(def: FieldDef, a: FieldValue, b: FieldValue): number {
   return la < lb ? -1 : la > lb ? 1 : 0;
 }
 
+/** Compiled LIKE patterns: a query tests the same few patterns against every row. */
+const likeCache = new Map<string, RegExp>();
+
 function likeToRegExp(pattern: string): RegExp {
+  const cached = likeCache.get(pattern);
+  if (cached) return cached;
+  if (likeCache.size >= 1000) likeCache.clear();
+  const compiled = compileLike(pattern);
+  likeCache.set(pattern, compiled);
+  return compiled;
+}
+
+function compileLike(pattern: string): RegExp {
   let out = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;

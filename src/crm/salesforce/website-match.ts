@@ -4,7 +4,7 @@
  * (`https://www.Acme.com/about`, `acme.com`, `www.acme.com:443`).
  *
  * `websiteHost(value)`: trimmed, lower-cased, without scheme, user info, port, path, query,
- * fragment, a trailing dot and one leading `www.`; null when nothing is left. `findByMatch`
+ * fragment, a trailing dot and leading `www.` labels; null when nothing is left. `findByMatch`
  * sends `Website LIKE '%host%'` conditions (SOQL LIKE is case-insensitive), then keeps exactly the
  * rows whose website's host equals a wanted host: `shop.acme.com` and `acme.com.au` do not match
  * `acme.com`.
@@ -17,7 +17,7 @@ export function websiteHost(value: string | null | undefined): string | null {
   s = s.split(/[/?#\s]/, 1)[0] ?? '';
   s = s.slice(s.lastIndexOf('@') + 1);
   s = s.replace(/:\d*$/, '').replace(/\.$/, '');
-  if (s.startsWith('www.')) s = s.slice(4);
+  while (s.startsWith('www.')) s = s.slice(4);
   return s === '' ? null : s;
 }
 
