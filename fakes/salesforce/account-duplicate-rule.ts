@@ -35,7 +35,7 @@ const LEGAL_FORMS = new Set([
 ]);
 
 /** Lower-case letters and digits of the name, accents and a trailing legal form dropped. */
-export function companyKey(value: unknown): string {
+function companyKey(value: unknown): string {
   if (typeof value !== 'string') return '';
   const words = value
     .normalize('NFKD')

@@ -40,7 +40,7 @@ export interface DuplicateRule {
 export const MAX_MATCHES = 10;
 
 /** Lower-case letters only, accents dropped: the key names are compared on. */
-export function nameKey(value: unknown): string {
+function nameKey(value: unknown): string {
   if (typeof value !== 'string') return '';
   return value
     .normalize('NFKD')
@@ -57,7 +57,7 @@ export function matchFieldsChanged(
   return rule.matchFields.some((f) => (before[f] ?? null) !== (after[f] ?? null));
 }
 
-export function firstNamesMatch(a: unknown, b: unknown): boolean {
+function firstNamesMatch(a: unknown, b: unknown): boolean {
   const x = nameKey(a);
   const y = nameKey(b);
   if (x === '' || y === '') return false;

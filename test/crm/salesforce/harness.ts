@@ -13,7 +13,7 @@ import { createSalesforceAdapter, type SalesforceAdapterOptions } from '../../..
 import type { CrmContractHarness } from '../../contract/crm-adapter.contract.js';
 
 const CONTACT_FIELDS = ['FirstName', 'LastName', 'Email', 'Phone', 'Title'] as const;
-export const ACCOUNT_FIELDS = [
+const ACCOUNT_FIELDS = [
   'Name',
   'Website',
   'Phone',
