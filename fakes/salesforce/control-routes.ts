@@ -1,7 +1,8 @@
 /**
  * `/__control/…`: the control API over HTTP (for `propsync demo` and out-of-process tests).
  * JSON in and out, no authentication, never counted against the API limit. Record routes act on
- * Contact unless the body (or, for GET, the query) says `sObject: 'Account'`.
+ * Contact unless the body (or, for GET, the query) says `sObject: 'Account'` (or
+ * `'AccountContactRelation'` in an org with Contacts to Multiple Accounts).
  */
 import type { FaultRule } from '../shared/faults.js';
 import type { FakeRequest, FakeResponse, HttpFake } from '../shared/http-fake.js';
@@ -15,6 +16,8 @@ function objectOf(control: SalesforceFakeControl, req: FakeRequest, body: Body):
   const named = typeof body.sObject === 'string' ? body.sObject : req.query.get('sObject');
   if (named === null || named === undefined || named.toLowerCase() === 'contact') return control;
   if (named.toLowerCase() === 'account') return control.accounts;
+  const relations = control.accountContactRelations;
+  if (named.toLowerCase() === 'accountcontactrelation' && relations) return relations;
   throw new Error(`the fake holds Contact and Account, not ${named}`);
 }
 

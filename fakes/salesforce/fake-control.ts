@@ -42,6 +42,8 @@ export interface SalesforceFakeControl extends SObjectControl {
   readonly uiUserId: string;
   /** The same operations on Account records. */
   readonly accounts: SObjectControl;
+  /** On AccountContactRelation records, when the org has Contacts to Multiple Accounts on. */
+  readonly accountContactRelations: SObjectControl | undefined;
   setClock(at: Date | string | number): void;
   advanceClock(ms: number): void;
   useRealClock(): void;
@@ -142,11 +144,18 @@ function objectControl(org: FakeOrg, store: SObjectStore, generated: Generator):
   };
 }
 
+/** Relations need an account and a contact each: there is nothing to make up. */
+const NO_GENERATOR: Generator = () => {
+  throw new Error('generate() makes no AccountContactRelation: seed them with AccountId and ContactId');
+};
+
 export function createControl(org: FakeOrg): SalesforceFakeControl {
   let cases = 0;
+  const relations = org.accountContactRelations;
   return {
     ...objectControl(org, org.store, CONTACT_ROW),
     accounts: objectControl(org, org.accounts, ACCOUNT_ROW),
+    accountContactRelations: relations ? objectControl(org, relations, NO_GENERATOR) : undefined,
     apiUserId: org.apiUserId,
     uiUserId: org.uiUserId,
     setClock: (at) => org.clock.set(at),

@@ -4,11 +4,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
+import { AccountContactRelationSchema } from './account-contact-relation-schema.js';
 import { AccountSchema } from './account-schema.js';
 import { ContactSchema } from './contact-schema.js';
 import { allowSaveFrom } from './duplicate-rule.js';
 import { FakeClock } from './fake-clock.js';
-import { ACCOUNT_BEHAVIOUR, CONTACT_BEHAVIOUR } from './object-behaviours.js';
+import {
+  ACCOUNT_BEHAVIOUR,
+  ACCOUNT_CONTACT_RELATION_BEHAVIOUR,
+  CONTACT_BEHAVIOUR,
+} from './object-behaviours.js';
 import { relateContactsToAccounts } from './org-relations.js';
 import { QueryService } from './query-service.js';
 import { RequestError } from './save-rules.js';
@@ -29,6 +34,11 @@ export interface FakeOrgOptions {
   readonly accountDuplicateRule?: boolean;
   /** Other custom Account fields, as `customFields` for Contact. */
   readonly accountCustomFields?: readonly CustomFieldOptions[];
+  /**
+   * "Allow users to relate a contact to multiple accounts" (Setup → Account Settings): the org
+   * has AccountContactRelation (default off: the object does not exist).
+   */
+  readonly contactsToMultipleAccounts?: boolean;
   /** The org's id (`SELECT Id FROM Organization`); default: random per instance. */
   readonly orgId?: string;
   readonly orgName?: string;
@@ -56,6 +66,10 @@ export class FakeOrg {
   readonly clock = new FakeClock();
   readonly store: SObjectStore;
   readonly accounts: SObjectStore;
+  /** AccountContactRelation, when the org relates contacts to multiple accounts. */
+  readonly accountContactRelations: SObjectStore | undefined;
+  /** Every object the org holds. */
+  readonly objects: readonly SObjectStore[];
   readonly queries: QueryService;
   readonly apiUserId: string;
   readonly uiUserId: string;
@@ -91,12 +105,21 @@ export class FakeOrg {
     this.store.duplicateRule = options.duplicateRule ?? true;
     this.accounts = new SObjectStore(accountSchema, this.clock, () => this.version, ACCOUNT_BEHAVIOUR);
     this.accounts.duplicateRule = options.accountDuplicateRule ?? true;
-    relateContactsToAccounts(this.store, this.accounts);
-    this.queries = new QueryService(
-      [this.store, this.accounts],
-      () => ({ Id: this.orgId, Name: this.orgName }),
-      this.clock,
-    );
+    this.accountContactRelations = options.contactsToMultipleAccounts
+      ? new SObjectStore(
+          new AccountContactRelationSchema(),
+          this.clock,
+          () => this.version,
+          ACCOUNT_CONTACT_RELATION_BEHAVIOUR,
+        )
+      : undefined;
+    this.objects = [
+      this.store,
+      this.accounts,
+      ...(this.accountContactRelations ? [this.accountContactRelations] : []),
+    ];
+    relateContactsToAccounts(this.store, this.accounts, this.accountContactRelations);
+    this.queries = new QueryService(this.objects, () => ({ Id: this.orgId, Name: this.orgName }), this.clock);
     this.apiUserId = options.users?.api ?? '005000000000001AAA';
     this.uiUserId = options.users?.ui ?? '005000000000002AAA';
     this.dailyLimit = options.dailyLimit ?? 100_000;
@@ -112,25 +135,25 @@ export class FakeOrg {
   /** The store of an sObject by API name (any case), or undefined for one the fake does not hold. */
   storeFor(object: string): SObjectStore | undefined {
     const name = object.toLowerCase();
-    return [this.store, this.accounts].find((s) => s.name.toLowerCase() === name);
+    return this.objects.find((s) => s.name.toLowerCase() === name);
   }
 
-  /** The store whose key prefix an id carries (`001` Account, `003` Contact); Contact otherwise. */
+  /** The store whose key prefix an id carries (`001` Account, `003` Contact…); Contact otherwise. */
   storeForId(id: string): SObjectStore {
-    return this.accounts.schema.keyPrefix === id.slice(0, 3) ? this.accounts : this.store;
+    return this.objects.find((s) => s.schema.keyPrefix === id.slice(0, 3)) ?? this.store;
   }
 
   /** One transaction across all objects (a cascade writes to several), for allOrNone. */
   begin(): void {
-    for (const s of [this.store, this.accounts]) s.begin();
+    for (const s of this.objects) s.begin();
   }
 
   commit(): void {
-    for (const s of [this.store, this.accounts]) s.commit();
+    for (const s of this.objects) s.commit();
   }
 
   rollback(): void {
-    for (const s of [this.store, this.accounts]) s.rollback();
+    for (const s of this.objects) s.rollback();
   }
 
   /** The token a test should start with: the oldest live session. */

@@ -1,6 +1,7 @@
 /**
- * What the fake's Contact and Account stores do differently: their duplicate rules, how a
- * record is named in messages, whether `Name` is computed, and the indexes relations use.
+ * What the fake's Contact, Account and AccountContactRelation stores do differently: their
+ * duplicate rules, how a record is named in messages, whether `Name` is computed, defaults, and
+ * the indexes relations use.
  */
 import { ACCOUNT_DUPLICATE_RULE } from './account-duplicate-rule.js';
 import { CONTACT_DUPLICATE_RULE } from './duplicate-rule.js';
@@ -22,4 +23,23 @@ export const CONTACT_BEHAVIOUR: ObjectBehaviour = {
 export const ACCOUNT_BEHAVIOUR: ObjectBehaviour = {
   duplicateRule: ACCOUNT_DUPLICATE_RULE,
   displayName: (row) => (typeof row.Name === 'string' ? row.Name : ''),
+};
+
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** The key of an account–contact pair in the relation table's `pair` index. */
+export function pairKey(accountId: unknown, contactId: unknown): string {
+  return text(accountId) && text(contactId) ? `${text(accountId)}:${text(contactId)}` : '';
+}
+
+/** Relations are deleted for good: Salesforce Help says a removed relationship can't be restored. */
+export const ACCOUNT_CONTACT_RELATION_BEHAVIOUR: ObjectBehaviour = {
+  defaults: { IsActive: true, IsDirect: false },
+  hardDelete: true,
+  displayName: () => 'this relationship',
+  indexes: {
+    pair: (row) => pairKey(row.AccountId, row.ContactId),
+    contact: (row) => text(row.ContactId),
+    account: (row) => text(row.AccountId),
+  },
 };

@@ -6,7 +6,9 @@
  * - Deleting an Account moves its Contacts to the recycle bin with it; it fails (DELETE_FAILED)
  *   while any of those contacts has a case.
  * - Merging Accounts moves the losers' Contacts to the master.
+ * With Contacts to Multiple Accounts on, AccountContactRelation follows both (contact-account-relations.ts).
  */
+import { contactAccountRelations } from './contact-account-relations.js';
 import type { RecordError } from './save-rules.js';
 import type { FieldDef } from './sobject-schema.js';
 import { deleteFailedError, type SObjectStore } from './sobject-store.js';
@@ -46,13 +48,22 @@ function liveContactsOf(contacts: SObjectStore, accountId: string) {
   });
 }
 
-export function relateContactsToAccounts(contacts: SObjectStore, accounts: SObjectStore): void {
+/**
+ * Wires the objects' relations. `relations` is the AccountContactRelation store of an org with
+ * Contacts to Multiple Accounts on, undefined otherwise.
+ */
+export function relateContactsToAccounts(
+  contacts: SObjectStore,
+  accounts: SObjectStore,
+  relations?: SObjectStore,
+): void {
   const stores: Readonly<Record<string, SObjectStore>> = { Account: accounts, Contact: contacts };
   const checkReference = (def: FieldDef, value: string) => {
     const target = def.referenceTo ? stores[def.referenceTo] : undefined;
     return target ? referenceError(def, value, target) : undefined;
   };
-  contacts.relations = { checkReference };
+  const many = relations ? contactAccountRelations(contacts, relations) : undefined;
+  contacts.relations = { checkReference, ...many?.contacts };
   accounts.relations = {
     checkReference,
     deleteBlocker(account) {
@@ -62,12 +73,18 @@ export function relateContactsToAccounts(contacts: SObjectStore, accounts: SObje
       return cases.length ? deleteFailedError(String(account.Name ?? ''), cases) : undefined;
     },
     afterDelete(account, userId) {
-      for (const c of liveContactsOf(contacts, account.Id as string)) contacts.binRow(c, userId);
+      for (const c of liveContactsOf(contacts, account.Id as string)) {
+        contacts.binRow(c, userId);
+        many?.contacts.afterDelete?.(c, userId);
+      }
+      many?.accounts.afterDelete?.(account, userId);
     },
     afterMerge(masterId, loserIds, userId) {
       for (const loser of loserIds)
         for (const c of liveContactsOf(contacts, loser))
           contacts.touchRow(c, { AccountId: masterId }, userId);
+      many?.accounts.afterMerge?.(masterId, loserIds, userId);
     },
   };
+  if (relations && many) relations.relations = { checkReference, ...many.relations };
 }

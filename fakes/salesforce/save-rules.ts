@@ -58,7 +58,9 @@ export function normaliseInput(
       readOnly.push(def.name);
       continue;
     }
-    values[def.name] = raw === null || raw === undefined ? null : String(raw);
+    if (raw === null || raw === undefined) values[def.name] = null;
+    else if (def.type === 'boolean') values[def.name] = raw === true || String(raw).toLowerCase() === 'true';
+    else values[def.name] = String(raw);
   }
   const errors: RecordError[] = readOnly.length
     ? [

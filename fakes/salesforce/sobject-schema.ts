@@ -10,9 +10,11 @@ export type FieldType =
   | 'phone'
   | 'url'
   | 'picklist'
+  | 'multipicklist'
   | 'textarea'
   | 'reference'
   | 'boolean'
+  | 'date'
   | 'datetime';
 
 export interface FieldDef {

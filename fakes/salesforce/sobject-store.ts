@@ -42,7 +42,12 @@ export interface WriteContext {
 
 /** What makes one object's store differ from another's. */
 export interface ObjectBehaviour {
-  readonly duplicateRule: DuplicateRule;
+  /** The object's standard duplicate rule; none for objects without one. */
+  readonly duplicateRule?: DuplicateRule;
+  /** Field values a new record starts with (`IsActive: true`). */
+  readonly defaults?: Readonly<Record<string, FieldValue>>;
+  /** Deleted records are gone at once instead of going to the recycle bin. */
+  readonly hardDelete?: boolean;
   /** The record's name as messages say it (Contact: first and last name; Account: Name). */
   displayName(row: Readonly<SObjectRow>): string;
   /** The read-only `Name` a save computes (Contact: FirstName + LastName); absent: Name is written. */
@@ -55,6 +60,10 @@ export interface ObjectBehaviour {
 export interface Relations {
   /** A lookup's value on save: an error when it names no live record of its target object. */
   checkReference?(def: FieldDef, value: string): RecordError | undefined;
+  /** Rules across records the object has besides its key (a relation's unique pair). */
+  validate?(row: Readonly<SObjectRow>, existing: Readonly<SObjectRow> | undefined): RecordError | undefined;
+  /** After a save or a seed: what the platform keeps in step elsewhere (a contact's direct relation). */
+  afterSave?(before: Readonly<SObjectRow> | undefined, after: Readonly<SObjectRow>, userId: string): void;
   /** Why this record may not be deleted (beyond its own cases), e.g. an Account whose contacts have cases. */
   deleteBlocker?(row: Readonly<SObjectRow>): RecordError | undefined;
   /** After a delete: what goes to the recycle bin with it (an Account's Contacts). */
@@ -80,7 +89,7 @@ export class SObjectStore {
     private readonly behaviour: ObjectBehaviour,
   ) {
     this.table = new SObjectTable(schema.externalIdField, {
-      ...behaviour.duplicateRule.indexes,
+      ...behaviour.duplicateRule?.indexes,
       ...behaviour.indexes,
     });
   }
@@ -156,9 +165,30 @@ export class SObjectStore {
     if (blocked) return { success: false, id, errors: [blocked] };
     const rejected = this.rejection(existing, {}, ctx);
     if (rejected) return { success: false, id, errors: [rejected] };
-    this.binRow(existing, ctx.userId);
+    if (this.behaviour.hardDelete) this.table.delete(existing.Id as string);
+    else this.binRow(existing, ctx.userId);
     this.relations.afterDelete?.(existing, ctx.userId);
     return { success: true, id: existing.Id as string, created: false };
+  }
+
+  /** A record the platform makes itself (no rules), e.g. a contact's direct account relation. */
+  insertRow(values: Readonly<Record<string, FieldValue>>, userId: string): SObjectRow {
+    const now = this.clock.stamp();
+    const row: SObjectRow = {
+      ...this.blankRow(),
+      CreatedDate: now,
+      CreatedById: userId,
+      ...this.touch(userId),
+      ...values,
+      Id: this.nextId(),
+    };
+    this.put(row);
+    return row;
+  }
+
+  /** Removes a record for good without rules, as a cascade of another record's delete. */
+  dropRow(id: string): void {
+    this.table.delete(id);
   }
 
   /** Moves a live row to the recycle bin without rules: a cascade of another record's delete. */
@@ -220,6 +250,7 @@ export class SObjectStore {
       const row: SObjectRow = { ...base, ...this.touch(userId), ...r, Id: id };
       if (this.behaviour.computedName) row.Name = this.behaviour.computedName(row);
       this.put(row);
+      this.relations.afterSave?.(undefined, row, userId);
       return id;
     });
   }
@@ -252,6 +283,8 @@ export class SObjectStore {
     if (invalid.length) return fail(invalid);
     const badReference = this.referenceErrors(changed);
     if (badReference.length) return fail(badReference);
+    const invalidRelation = this.relations.validate?.(row, existing);
+    if (invalidRelation) return fail([invalidRelation]);
     const ext = this.schema.externalIdField;
     const key = ext ? row[ext] : null;
     if (ext && typeof key === 'string' && key !== '') {
@@ -261,14 +294,16 @@ export class SObjectStore {
     // On an edit the rule runs only when a field it matches on changed value, and fails the
     // save only when its edit action alerts.
     const rule = this.behaviour.duplicateRule;
-    const runsRule = ctx.api && !ctx.allowSave && this.duplicateRule;
+    const runsRule = rule && ctx.api && !ctx.allowSave && this.duplicateRule;
     if (runsRule && (!existing || (rule.alertsOnEdit && matchFieldsChanged(rule, existing, row)))) {
-      const matches = this.duplicatesOf(row);
+      const matches = this.duplicatesOf(rule, row);
       if (matches.length) return fail([duplicatesDetectedError(rule, matches, this.version())]);
     }
     // Every save bumps the stamps, even one that changes nothing: as on Salesforce.
     const computed = this.behaviour.computedName;
-    this.put({ ...row, ...this.touch(ctx.userId), ...(computed ? { Name: computed(row) } : {}) });
+    const saved = { ...row, ...this.touch(ctx.userId), ...(computed ? { Name: computed(row) } : {}) };
+    this.put(saved);
+    this.relations.afterSave?.(existing, saved, ctx.userId);
     return { success: true, id, created };
   }
 
@@ -284,9 +319,9 @@ export class SObjectStore {
   }
 
   /** Live records the duplicate rule matches `row` with (not `row` itself). */
-  private duplicatesOf(row: Readonly<SObjectRow>): string[] {
+  private duplicatesOf(rule: DuplicateRule, row: Readonly<SObjectRow>): string[] {
     const found = new Set(
-      this.behaviour.duplicateRule.matches(row, {
+      rule.matches(row, {
         ids: (index, key) => this.table.liveIds(index, key),
         row: (id) => this.table.rows.get(id),
       }),
@@ -321,7 +356,7 @@ export class SObjectStore {
     const row: SObjectRow = {};
     for (const f of this.schema.fields) row[f.name] = null;
     row.IsDeleted = false;
-    return row;
+    return Object.assign(row, this.behaviour.defaults);
   }
 
   private put(row: SObjectRow): void {

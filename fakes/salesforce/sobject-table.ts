@@ -38,6 +38,15 @@ export class SObjectTable {
     this.file(row);
   }
 
+  /** Removes a row for good (no recycle bin), journaled like `put`. */
+  delete(id: string): void {
+    const previous = this.rows.get(id);
+    if (!previous) return;
+    if (this.journal && !this.journal.has(id)) this.journal.set(id, previous);
+    this.unfile(previous);
+    this.rows.delete(id);
+  }
+
   begin(): void {
     this.journal = new Map();
   }

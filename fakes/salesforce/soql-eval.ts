@@ -97,6 +97,8 @@ function checkLiteral(soql: string, pos: number, def: FieldDef, lit: Literal): v
     );
   if (def.type === 'datetime') {
     if (lit.kind !== 'datetime') throw wrong('dateTime', false);
+  } else if (def.type === 'date') {
+    if (lit.kind !== 'date') throw wrong('date', false);
   } else if (def.type === 'boolean') {
     if (lit.kind !== 'boolean') throw wrong('boolean', false);
   } else if (lit.kind !== 'string') {
