@@ -26,7 +26,7 @@ export const EMPTY_COMPANY: CompanyData = {
  * Lower-case, no `www.`. A scheme, path or port someone puts in `domain` is cut off too: the
  * reference only says "acme.com", so this part is a guess.
  */
-export function normalizeDomain(input: string): string | null {
+function normalizeDomain(input: string): string | null {
   const host = input
     .trim()
     .toLowerCase()
@@ -37,7 +37,7 @@ export function normalizeDomain(input: string): string | null {
 }
 
 /** The host of a homepage URL, with or without a scheme; null when it has none. */
-export function domainOf(url: string): string | null {
+function domainOf(url: string): string | null {
   const trimmed = url.trim();
   try {
     const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;

@@ -32,8 +32,6 @@ export interface InvalidItem {
   readonly message: string;
 }
 
-export type InvalidContact = InvalidItem;
-
 interface PageOf {
   readonly invalid: readonly InvalidItem[];
   /** Cursor for the page after this one; null on the last page. */

@@ -9,10 +9,11 @@ import {
   ValidationError,
 } from '../../src/core/errors.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
+import { COMPANIES_PATH } from '../../src/propstreet/companies.js';
 import type { Company } from '../../src/propstreet/company-schema.js';
 import { caught, clientFor, pagesOf } from './helpers.js';
 
-const LIST = '/api/v1/network/companies';
+const LIST = COMPANIES_PATH;
 let fake: PropstreetFake;
 let client: PropstreetClient;
 
@@ -249,5 +250,31 @@ describe('deleteCompany', () => {
       PreconditionFailedError,
     );
     expect(fake.company(k.id)?.deletedUtc).toBeNull();
+  });
+});
+
+describe('the fake knobs hold for companies and links', () => {
+  it('a company PATCH with If-Match is retried on 500; a POST is not', async () => {
+    const k = await client.createCompany({ name: 'Mu AB' });
+    fake.http.faults.add({ kind: 'status', status: 500, method: 'PATCH', path: LIST, times: 1 });
+    expect(
+      (await client.patchCompany(k.id, { strategy: 'x' }, { ifMatch: k.etag ?? undefined })).strategy,
+    ).toBe('x');
+    fake.http.faults.add({ kind: 'status', status: 500, method: 'POST', path: LIST, times: 1 });
+    expect(((await caught(() => client.createCompany({ name: 'Nu AB' }))) as PropsyncError).code).toBe(
+      'SERVER_ERROR',
+    );
+    expect(fake.apiRequests().map((r) => `${r.method} ${r.status}`)).toEqual([
+      'POST 201',
+      'PATCH 500',
+      'PATCH 200',
+      'POST 500',
+    ]);
+  });
+
+  it('ignoreWriteMembers drops company members silently too', async () => {
+    fake.ignoreWriteMembers(['strategy']);
+    const k = await client.createCompany({ name: 'Xi AB', strategy: 'Core' });
+    expect(k).toMatchObject({ name: 'Xi AB', strategy: null });
   });
 });

@@ -13,6 +13,7 @@ import {
   type ValidationError,
 } from '../../src/core/errors.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
+import { LINKS_PATH } from '../../src/propstreet/links.js';
 import { caught, clientFor, pagesOf } from './helpers.js';
 
 let fake: PropstreetFake;
@@ -140,7 +141,7 @@ describe('PATCH /links/{id} needs If-Match', () => {
   it('428 without If-Match, 412 with a stale one, 200 with the current one', async () => {
     const w = await world();
     const link = await client.createLink({ contactId: w.ada, companyId: w.acme });
-    const path = `/api/v1/network/links/${link.id}`;
+    const path = `${LINKS_PATH}/${link.id}`;
     const none = await raw('PATCH', path, { jobTitle: 'CEO' });
     expect(none.status).toBe(428);
     expect(none.body).toMatchObject({
