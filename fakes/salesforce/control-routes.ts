@@ -81,7 +81,10 @@ export function controlRoute(
         records.clearRejections();
         return json(200, { ok: true });
       case 'POST /__control/duplicate-rule':
-        records.setDuplicateRule(body.enabled === true);
+        records.setDuplicateRule(
+          body.enabled === true,
+          body.onEdit === 'alert' || body.onEdit === 'report' ? { onEdit: body.onEdit } : {},
+        );
         return json(200, { ok: true });
       case 'POST /__control/case':
         return json(200, {

@@ -155,13 +155,16 @@ export function duplicatesDetectedError(
   };
 }
 
-/** The standard-like Contact rule (see the file comment); Allow with Alert on create and on edit. */
+/**
+ * The standard-like Contact rule (see the file comment): Allow with Alert on create, Allow with
+ * Report on edit (S31: the standard rule's default edit action only reports).
+ */
 export const CONTACT_DUPLICATE_RULE: DuplicateRule = {
   object: 'Contact',
   name: 'Standard_Contact_Duplicate_Rule',
   matchRule: 'Standard_Contact_Match_Rule_v1_1',
   alert: 'Use one of these records?',
-  alertsOnEdit: true,
+  alertsOnEdit: false,
   matchFields: ['FirstName', 'LastName', 'Email'],
   indexes: {
     email: (row) => (typeof row.Email === 'string' ? row.Email.toLowerCase() : ''),

@@ -33,8 +33,11 @@ export interface SObjectControl {
   count(options?: { includeDeleted?: boolean }): number;
   reject(rule: RejectionRule): void;
   clearRejections(): void;
-  /** Turns the object's standard-like duplicate rule on (the default) or off. */
-  setDuplicateRule(enabled: boolean): void;
+  /**
+   * Turns the object's standard-like duplicate rule on (the default) or off; `onEdit` sets its
+   * edit action as an admin would (`report`, the shipped default, or `alert`).
+   */
+  setDuplicateRule(enabled: boolean, options?: { onEdit?: 'report' | 'alert' }): void;
 }
 
 export interface SalesforceFakeControl extends SObjectControl {
@@ -138,8 +141,9 @@ function objectControl(org: FakeOrg, store: SObjectStore, generated: Generator):
     count: (o) => live(o?.includeDeleted).length,
     reject: (rule) => store.reject(rule),
     clearRejections: () => store.clearRejections(),
-    setDuplicateRule(enabled) {
+    setDuplicateRule(enabled, options) {
       store.duplicateRule = enabled;
+      if (options?.onEdit) store.duplicateRuleAlertsOnEdit = options.onEdit === 'alert';
     },
   };
 }

@@ -28,6 +28,11 @@ export interface FakeOrgOptions {
   readonly users?: { readonly api?: string; readonly ui?: string };
   /** The standard-like Contact duplicate rule (default on, as in real orgs). */
   readonly duplicateRule?: boolean;
+  /**
+   * The Contact rule's action on edit: `report` (default, as the standard rule ships, S31) or
+   * `alert` (an admin changed it: an API edit that makes a match fails unless allowSave).
+   */
+  readonly duplicateRuleOnEdit?: 'report' | 'alert';
   /** Account's key field (default: the same as `externalIdField`); `null`: never created on Account. */
   readonly accountExternalIdField?: string | null;
   /** The standard-like Account duplicate rule (default on, as in real orgs). */
@@ -103,6 +108,7 @@ export class FakeOrg {
     this.orgName = options.orgName ?? 'Fake Org Inc.';
     this.store = new SObjectStore(this.schema, this.clock, () => this.version, CONTACT_BEHAVIOUR);
     this.store.duplicateRule = options.duplicateRule ?? true;
+    this.store.duplicateRuleAlertsOnEdit = options.duplicateRuleOnEdit === 'alert';
     this.accounts = new SObjectStore(accountSchema, this.clock, () => this.version, ACCOUNT_BEHAVIOUR);
     this.accounts.duplicateRule = options.accountDuplicateRule ?? true;
     this.accountContactRelations = options.contactsToMultipleAccounts

@@ -75,6 +75,11 @@ export interface Relations {
 export class SObjectStore {
   /** The object's standard-like duplicate rule (duplicate-rule.ts) is active. */
   duplicateRule = true;
+  /**
+   * Its edit action alerts (fails an API edit that makes a match) instead of only reporting:
+   * the rule's own default (duplicate-rule.ts), or what an admin set (fake-org `duplicateRuleOnEdit`).
+   */
+  duplicateRuleAlertsOnEdit: boolean;
   /** Records that cases depend on, with those cases' numbers: deletes fail with DELETE_FAILED. */
   readonly casesOf = new Map<string, readonly string[]>();
   relations: Relations = {};
@@ -88,6 +93,7 @@ export class SObjectStore {
     private readonly version: () => string,
     private readonly behaviour: ObjectBehaviour,
   ) {
+    this.duplicateRuleAlertsOnEdit = behaviour.duplicateRule?.alertsOnEdit ?? false;
     this.table = new SObjectTable(schema.externalIdField, {
       ...behaviour.duplicateRule?.indexes,
       ...behaviour.indexes,
@@ -295,7 +301,10 @@ export class SObjectStore {
     // save only when its edit action alerts.
     const rule = this.behaviour.duplicateRule;
     const runsRule = rule && ctx.api && !ctx.allowSave && this.duplicateRule;
-    if (runsRule && (!existing || (rule.alertsOnEdit && matchFieldsChanged(rule, existing, row)))) {
+    if (
+      runsRule &&
+      (!existing || (this.duplicateRuleAlertsOnEdit && matchFieldsChanged(rule, existing, row)))
+    ) {
       const matches = this.duplicatesOf(rule, row);
       if (matches.length) return fail([duplicatesDetectedError(rule, matches, this.version())]);
     }
