@@ -81,7 +81,8 @@ async function start(
       await options.hold;
       await intake(d);
       done++;
-      waiters = waiters.filter((w) => (done >= w.n ? (w.resolve(), false) : true));
+      for (const w of waiters.filter((x) => done >= x.n)) w.resolve();
+      waiters = waiters.filter((w) => done < w.n);
     },
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
