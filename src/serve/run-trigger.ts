@@ -67,13 +67,15 @@ interface Slot {
 
 export const DEFAULT_DEBOUNCE_MS = 1500;
 
+const earlier = (a: Date, b: Date): Date => (b.getTime() < a.getTime() ? b : a);
+
 const merge = (a: Window | null, b: Window): Window =>
   a === null
     ? b
     : {
         events: a.events + b.events,
-        earliest: a.earliest < b.earliest ? a.earliest : b.earliest,
-        openedAt: a.openedAt < b.openedAt ? a.openedAt : b.openedAt,
+        earliest: earlier(a.earliest, b.earliest),
+        openedAt: earlier(a.openedAt, b.openedAt),
       };
 
 export function createRunTrigger(options: RunTriggerOptions): RunTrigger {
@@ -108,8 +110,8 @@ export function createRunTrigger(options: RunTriggerOptions): RunTrigger {
     options.observe?.({ type: 'dispatch', scope: slot.scope, window });
     const started = options.clock.now();
     const waited = (started.getTime() - window.openedAt.getTime()) / 1000;
-    options
-      .dispatch(slot.scope, window)
+    void Promise.resolve()
+      .then(() => options.dispatch(slot.scope, window))
       .catch((error: unknown): DispatchOutcome => {
         options.logger?.error({ ...slot.scope, err: (error as Error).message }, 'run dispatch failed');
         return 'failed';
