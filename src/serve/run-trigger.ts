@@ -110,8 +110,13 @@ export function createRunTrigger(options: RunTriggerOptions): RunTrigger {
     options.observe?.({ type: 'dispatch', scope: slot.scope, window });
     const started = options.clock.now();
     const waited = (started.getTime() - window.openedAt.getTime()) / 1000;
-    void Promise.resolve()
-      .then(() => options.dispatch(slot.scope, window))
+    let running: Promise<DispatchOutcome>;
+    try {
+      running = options.dispatch(slot.scope, window);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    void running
       .catch((error: unknown): DispatchOutcome => {
         options.logger?.error({ ...slot.scope, err: (error as Error).message }, 'run dispatch failed');
         return 'failed';
