@@ -41,7 +41,7 @@ export interface Endpoint {
 
 export type EndpointTable = ReadonlyMap<string, Endpoint>;
 
-export function webhookPath(tenant: string, connection: string | undefined, source: WebhookSource): string {
+function webhookPath(tenant: string, connection: string | undefined, source: WebhookSource): string {
   return connection === undefined
     ? `/webhooks/${tenant}/${source}`
     : `/webhooks/${tenant}/${connection}/${source}`;

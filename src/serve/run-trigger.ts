@@ -65,7 +65,7 @@ interface Slot {
   next: Window | null;
 }
 
-export const DEFAULT_DEBOUNCE_MS = 1500;
+const DEFAULT_DEBOUNCE_MS = 1500;
 
 const earlier = (a: Date, b: Date): Date => (b.getTime() < a.getTime() ? b : a);
 

@@ -20,7 +20,7 @@ import type { ServeMetrics } from './serve-metrics.js';
 import type { RejectReason } from './verification.js';
 
 /** 1 MiB: a HubSpot batch of 100 events is ~30 KB; a Propstreet event is one record. */
-export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 export interface ServeServerOptions {
   readonly endpoints: EndpointTable;

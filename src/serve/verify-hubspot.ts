@@ -13,7 +13,7 @@ import { sameSignature } from './constant-time.js';
 import { type Headers, headerValue, reject, type Verification } from './verification.js';
 
 /** HubSpot: "reject the request if the timestamp is older than 5 minutes". */
-export const HUBSPOT_MAX_AGE_MS = 5 * 60 * 1000;
+const HUBSPOT_MAX_AGE_MS = 5 * 60 * 1000;
 
 export interface HubspotDelivery {
   readonly method: string;

@@ -13,7 +13,7 @@ import { sameSignature } from './constant-time.js';
 import { type Headers, headerValue, reject, type Verification } from './verification.js';
 
 /** Standard Webhooks' default, and the library's: five minutes either way. */
-export const PROPSTREET_TOLERANCE_SECONDS = 5 * 60;
+const PROPSTREET_TOLERANCE_SECONDS = 5 * 60;
 /** More entries than any rotation needs; bounds the work a forged header can cause. */
 const MAX_SIGNATURES = 16;
 
@@ -60,9 +60,4 @@ export function createPropstreetVerifier(options: PropstreetVerifierOptions): Pr
       for (const ours of expected) if (sameSignature(theirs, ours)) matched = true;
     return matched ? { ok: true, sentAt } : reject('bad-signature');
   };
-}
-
-/** The delivery's `webhook-id`: the same on every retry of one message, so it is the dedup key. */
-export function propstreetMessageId(headers: Headers): string | undefined {
-  return headerValue(headers, 'webhook-id');
 }

@@ -13,7 +13,7 @@ import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 
 export const newWhsec = (): string => `whsec_${randomBytes(24).toString('base64')}`;
 
-export function signPropstreet(secret: string, id: string, seconds: number, body: string): string {
+function signPropstreet(secret: string, id: string, seconds: number, body: string): string {
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
   return `v1,${createHmac('sha256', key).update(`${id}.${seconds}.${body}`).digest('base64')}`;
 }
