@@ -51,8 +51,8 @@ export function hubspotSignedUri(uri: string): string {
   return uri.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (m) => DECODED[m.toUpperCase()] ?? m);
 }
 
-/** The v3 signature of a request: what HubSpot sends and what the fake sender computes. */
-export function hubspotSignatureV3(
+/** The v3 signature of a request, as HubSpot computes it. */
+function hubspotSignatureV3(
   secret: string,
   request: { method: string; uri: string; body: Buffer | string; timestamp: string },
 ): string {
