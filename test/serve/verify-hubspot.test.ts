@@ -55,7 +55,7 @@ describe('HubSpot v3 signature verification', () => {
     expect(verify(delivery({ signature: 'x' }), NOW)).toMatchObject({ reason: 'bad-signature' });
   });
 
-  it('signs the URI with HubSpot's listed percent-encodings decoded', () => {
+  it("signs the URI with HubSpot's listed percent-encodings decoded", () => {
     const encoded = 'https://sync.example.com/webhooks/acme/hub%3Aspot/hubspot?a=%2Fb%2c%20c';
     expect(hubspotSignedUri(encoded)).toBe(
       'https://sync.example.com/webhooks/acme/hub:spot/hubspot?a=/b,%20c',
