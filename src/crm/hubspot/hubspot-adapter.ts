@@ -1,6 +1,7 @@
 /**
- * The HubSpot CrmAdapter on @hubspot/api-client 13.5.0. One instance per tenant: its own
- * SDK client (SDK retries and limiter off), rate limiter, retry policy and call counts.
+ * The HubSpot CrmAdapter on @hubspot/api-client 13.5.0, for one object (contacts or companies).
+ * One instance per tenant and object: its own SDK client (SDK retries and limiter off), rate
+ * limiter, retry policy and call counts. What differs per object is in hubspot-object.ts.
  */
 import { type Clock, systemClock } from '../../core/clock.js';
 import { type Logger, silentLogger } from '../../core/logger.js';
@@ -10,6 +11,7 @@ import { inspectKeyProperty, portalIdentity } from './hubspot-account.js';
 import { HubSpotDeltaReader } from './hubspot-delta-reader.js';
 import { HubSpotLookup } from './hubspot-lookup.js';
 import type { HubSpotOAuthCredentials } from './hubspot-oauth.js';
+import { type HubSpotObjectType, hubSpotObject } from './hubspot-object.js';
 import { HubSpotRateLimiter } from './hubspot-rate-limiter.js';
 import { HubSpotSetup } from './hubspot-setup.js';
 import { type HubSpotAuth, HubSpotTransport } from './hubspot-transport.js';
@@ -39,10 +41,10 @@ export interface HubSpotAdapterOptions {
   /** Replaces https://api.hubapi.com (tests point it at the fake). */
   readonly basePath?: string;
   /** The HubSpot object this adapter reads and writes (default `contacts`). */
-  readonly objectType?: 'contacts' | 'companies';
-  /** The unique property of the object holding the Propstreet id. */
+  readonly objectType?: HubSpotObjectType;
+  /** The unique property of the object holding the Propstreet id (default `propstreet_id`). */
   readonly keyProperty?: string;
-  /** HubSpot contact property names the mapping reads and writes. */
+  /** HubSpot property names (of the object) the mapping reads and writes. */
   readonly properties: readonly string[];
   readonly clock?: Clock;
   readonly logger?: Logger;
@@ -51,12 +53,11 @@ export interface HubSpotAdapterOptions {
   readonly archivedScanIntervalMs?: number;
 }
 
-/** HubSpot keeps a deleted (archived) contact restorable, and listed, for 90 days. */
+/** HubSpot keeps a deleted (archived) contact or company restorable, and listed, for 90 days. */
 const HUBSPOT_ARCHIVED_RETENTION_MS = 90 * 24 * 3600_000;
 
 export function createHubSpotAdapter(options: HubSpotAdapterOptions): CrmAdapter {
-  if ((options.objectType ?? 'contacts') !== 'contacts')
-    throw new Error(`the HubSpot adapter does not read ${options.objectType} yet`);
+  const object = hubSpotObject(options.objectType ?? 'contacts');
   const auth = hubSpotAuth(options);
   const keyProperty = options.keyProperty ?? 'propstreet_id';
   const limits = options.limits ?? {};
@@ -79,15 +80,22 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): CrmAdapter
   const writeBatchSize = Math.min(100, Math.max(1, limits.writeBatchSize ?? 100));
   const searchPageSize = Math.min(200, Math.max(1, limits.searchPageSize ?? 200));
   const maxConcurrency = Math.max(1, limits.maxConcurrency ?? 2);
-  const writer = new HubSpotWriter({ transport, keyProperty, batchSize: writeBatchSize, maxConcurrency });
+  const writer = new HubSpotWriter({
+    transport,
+    object,
+    keyProperty,
+    batchSize: writeBatchSize,
+    maxConcurrency,
+  });
   const reader = new HubSpotDeltaReader({
     transport,
+    object,
     names,
     searchPageSize,
     archivedScanIntervalMs: options.archivedScanIntervalMs ?? 0,
   });
-  const lookup = new HubSpotLookup({ transport, names, keyProperty });
-  const setup = new HubSpotSetup({ transport, keyProperty, properties: options.properties });
+  const lookup = new HubSpotLookup({ transport, object, names, keyProperty });
+  const setup = new HubSpotSetup({ transport, object, keyProperty, properties: options.properties });
 
   return {
     kind: 'hubspot',
@@ -97,7 +105,7 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): CrmAdapter
     check: () => setup.check(),
     setup: () => setup.setup(),
     identity: () => portalIdentity(transport),
-    inspectKeyField: (sampleSize) => inspectKeyProperty(transport, keyProperty, sampleSize),
+    inspectKeyField: (sampleSize) => inspectKeyProperty(transport, object, keyProperty, sampleSize),
     readChanges: (checkpoint, readOptions) => reader.readChanges(checkpoint, readOptions),
     readByIds: (ids) => lookup.readByIds(ids),
     readByKeys: (keys) => lookup.readByKeys(keys),

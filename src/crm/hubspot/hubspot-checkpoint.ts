@@ -1,6 +1,7 @@
 /**
  * The delta reader's resumable position, serialised as JSON (opaque to the engine).
- * - live: search `lastmodifieddate ≥ t` (or `> t` when `x`, set only after a tie phase);
+ * - live: search the object's last-modified property (contacts `lastmodifieddate`, companies
+ *   `hs_lastmodifieddate`) `≥ t` (or `> t` when `x`, set only after a tie phase);
  *   records at exactly `t` come again after a resume (the port allows repeats; skipping
  *   them by id would lose a second write within the same millisecond);
  * - tie: more records share `t` than one search page holds: page through them by
@@ -71,7 +72,7 @@ export function describeCheckpoint(text: string): string | undefined {
   }
   const at = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
   const parts = [`modified ${c.x ? 'after' : 'up to'} ${at(c.t)}`];
-  if (c.p === 'tie') parts.push(`paging through contacts modified at that instant (after id ${c.id ?? '-'})`);
+  if (c.p === 'tie') parts.push(`paging through records modified at that instant (after id ${c.id ?? '-'})`);
   if (c.p === 'archived') parts.push(`walking the archived list (archived since ${at(c.a)})`);
   if (c.s !== undefined) parts.push(`archived list walked at ${at(c.s)}`);
   return parts.join('; ');
