@@ -1,11 +1,12 @@
 /**
- * The conformance suite every CrmAdapter must pass (HubSpot, Salesforce, …). It speaks only
- * the port: CRM specifics come in through `setup` (a fresh, empty CRM per test, with helpers
- * that act as a user would) and `fieldNames` (the CRM's names for email and name fields).
- * Expectations beyond the port's types: records carry the key property among their
- * properties; an invalid email is rejected per record as `invalid`; a record deleted by a
- * user is `not-found` to update and absent from reads. Use a small read page size in the
- * harness so readChanges spans several pages.
+ * The conformance suite every CrmAdapter must pass (HubSpot, Salesforce, …; contacts,
+ * companies). It speaks only the port: CRM specifics come in through `setup` (a fresh, empty
+ * CRM per test, with helpers that act as a user would) and `fieldNames` (the CRM's names for
+ * the match property and two text fields, and a value it refuses). Expectations beyond the
+ * port's types: records carry the key property among their properties; an invalid value is
+ * rejected per record as `invalid`; a record deleted by a user is `not-found` to update and
+ * absent from reads. Use a small read page size in the harness so readChanges spans several
+ * pages.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CrmAdapter, CrmChangePage, CrmRecord } from '../../src/crm/port.js';
@@ -20,11 +21,19 @@ export interface CrmContractHarness {
   teardown(): Promise<void>;
 }
 
-export interface CrmContractFields {
-  readonly email: string;
+/**
+ * The object's fields by role. The match property (`findByMatch`; one distinct value per
+ * record) is `match`, or `email` for contacts; `firstName` and `lastName` are two text fields
+ * every record may have (contacts' names; companies' name and city, say).
+ */
+export type CrmContractFields = ({ readonly match: string } | { readonly email: string }) & {
   readonly firstName: string;
   readonly lastName: string;
-}
+  /** The match value of the record tagged `tag` (default: an email, `${tag}@contract.example.com`). */
+  readonly matchValue?: (tag: string) => string;
+  /** A value the CRM refuses per record (default: `not an email` as the match value). */
+  readonly invalid?: { readonly field: string; readonly value: string };
+};
 
 async function drain(iterable: AsyncIterable<CrmChangePage>): Promise<CrmChangePage[]> {
   const pages: CrmChangePage[] = [];
@@ -44,12 +53,15 @@ export function describeCrmAdapterContract(
   setup: () => Promise<CrmContractHarness>,
   fieldNames: CrmContractFields,
 ): void {
+  const match = 'match' in fieldNames ? fieldNames.match : fieldNames.email;
+  const matchValue = fieldNames.matchValue ?? ((tag: string) => `${tag}@contract.example.com`);
+  const invalid = fieldNames.invalid ?? { field: match, value: 'not an email' };
   describe(`CrmAdapter contract: ${name}`, () => {
     let h: CrmContractHarness;
     let run = 0;
     const unique = () => `${Date.now().toString(36)}${(run++).toString(36)}`;
     const person = (tag: string, first = 'Ada') => ({
-      [fieldNames.email]: `${tag}@contract.example.com`,
+      [match]: matchValue(tag),
       [fieldNames.firstName]: first,
       [fieldNames.lastName]: `Tester ${tag}`,
     });
@@ -117,7 +129,7 @@ export function describeCrmAdapterContract(
       const inputs = tags.map((key) => ({ key, properties: person(key) }));
       inputs[2] = {
         key: tags[2] ?? '',
-        properties: { ...person(tags[2] ?? ''), [fieldNames.email]: 'not an email' },
+        properties: { ...person(tags[2] ?? ''), [invalid.field]: invalid.value },
       };
       const results = await h.adapter.upsertByKey(inputs);
       expect(results.map((r) => r.ok)).toEqual([true, true, false, true, true]);
@@ -155,18 +167,19 @@ export function describeCrmAdapterContract(
       expect(byKeys.map((r) => r.properties[h.adapter.keyProperty]).sort()).toEqual(keys.slice(0, 2).sort());
     });
 
-    it('finds live records by email, case-insensitively', async () => {
+    it('finds live records by the match property, case-insensitively', async () => {
       const tag = unique();
+      const mixedCase = matchValue(`Ada.${tag}`).replace(/[a-z]/, (c) => c.toUpperCase());
       const [id, other, gone] = await h.seed([
-        { key: `ps-${tag}a`, properties: { ...person(tag), [fieldNames.email]: `Ada.${tag}@Example.com` } },
+        { key: `ps-${tag}a`, properties: { ...person(tag), [match]: mixedCase } },
         { key: `ps-${tag}b`, properties: person(`${tag}b`) },
         { key: `ps-${tag}c`, properties: person(`${tag}c`) },
       ]);
       await h.deleteAsUser(gone ?? '');
-      const found = await h.adapter.findByMatch(fieldNames.email, [
-        `ada.${tag}@EXAMPLE.com`,
-        `${tag}c@contract.example.com`,
-        'nobody@nowhere.example',
+      const found = await h.adapter.findByMatch(match, [
+        mixedCase.toUpperCase(),
+        matchValue(`${tag}c`),
+        matchValue(`nobody-${tag}`),
       ]);
       expect(found.map((r) => r.id)).toEqual([id]);
       expect(found.map((r) => r.id)).not.toContain(other);

@@ -1,8 +1,21 @@
 import { describeCrmAdapterContract } from '../../contract/crm-adapter.contract.js';
-import { contractHarness } from './hubspot-harness.js';
+import { companiesContractHarness, contractHarness } from './hubspot-harness.js';
 
 describeCrmAdapterContract('hubspot via @hubspot/api-client against the fake', contractHarness, {
   email: 'email',
   firstName: 'firstname',
   lastName: 'lastname',
 });
+
+describeCrmAdapterContract(
+  'hubspot companies via @hubspot/api-client against the fake',
+  companiesContractHarness,
+  {
+    match: 'domain',
+    firstName: 'name',
+    lastName: 'city',
+    matchValue: (tag) => `${tag}.contract.example.com`,
+    // `industry` takes only HubSpot's own codes (COMPUTER_SOFTWARE, REAL_ESTATE…).
+    invalid: { field: 'industry', value: 'Not an industry' },
+  },
+);
