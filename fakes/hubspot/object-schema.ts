@@ -10,8 +10,6 @@ import type { PropertyDefinition } from './property-definitions.js';
 
 export type FakeObjectType = 'contacts' | 'companies';
 
-export const OBJECT_TYPES: readonly FakeObjectType[] = ['contacts', 'companies'];
-
 export interface FakeObjectSchema {
   readonly objectType: FakeObjectType;
   /** "contact", "company": messages and the OBJECT_NOT_FOUND text ("CONTACT objects"). */

@@ -2,7 +2,7 @@
 import type { CrmRecord } from '../port.js';
 
 /** Every object HubSpot merges lists the ids it swallowed here (contacts and companies alike). */
-export const MERGED_IDS = 'hs_merged_object_ids';
+const MERGED_IDS = 'hs_merged_object_ids';
 
 /** The fields of the SDK's SimplePublicObject that the adapter reads. */
 export interface SdkObject {
