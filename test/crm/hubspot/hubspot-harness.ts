@@ -6,7 +6,7 @@ import {
   startHubSpotFake,
 } from '../../../fakes/hubspot/hubspot-fake.js';
 import { createHubSpotAdapter, type HubSpotLimits } from '../../../src/crm/hubspot/hubspot-adapter.js';
-import type { CrmAdapter } from '../../../src/crm/port.js';
+import type { CrmAdapter, CrmChangePage, CrmRecord } from '../../../src/crm/port.js';
 import type { CrmContractHarness } from '../../contract/crm-adapter.contract.js';
 
 export const KEY = 'propstreet_id';
@@ -82,3 +82,28 @@ function harness(objectType: 'contacts' | 'companies'): () => Promise<CrmContrac
 
 export const contractHarness = harness('contacts');
 export const companiesContractHarness = harness('companies');
+
+/** Every page of a read, in order. */
+export async function drain(iterable: AsyncIterable<CrmChangePage>): Promise<CrmChangePage[]> {
+  const pages: CrmChangePage[] = [];
+  for await (const page of iterable) pages.push(page);
+  return pages;
+}
+
+export const records = (pages: readonly CrmChangePage[]): CrmRecord[] => pages.flatMap((p) => p.records);
+
+/**
+ * Resumes a read from the first checkpoint inside a tie phase: the ids the first read
+ * delivered after that page, and what the resumed read delivers.
+ */
+export async function resumeFromTie(
+  adapter: CrmAdapter,
+  pages: readonly CrmChangePage[],
+): Promise<{ later: Set<string>; resumed: CrmRecord[] }> {
+  const tieIndex = pages.findIndex((p) => JSON.parse(p.checkpoint).p === 'tie');
+  const checkpoint = pages[tieIndex]?.checkpoint;
+  if (tieIndex <= 0 || checkpoint === undefined)
+    throw new Error('the read had no tie phase after its first page');
+  const later = new Set(records(pages.slice(tieIndex + 1)).map((r) => r.id));
+  return { later, resumed: records(await drain(adapter.readChanges(checkpoint))) };
+}
