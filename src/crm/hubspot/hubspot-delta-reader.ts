@@ -7,6 +7,7 @@
  * never returns archived records: after the live phase the archived list is walked and
  * filtered by `archivedAt`. Survivors of merges also report the ids they swallowed.
  */
+import { PropsyncError } from '../../core/errors.js';
 import type { CrmChangePage, CrmRecord, ReadChangesOptions } from '../port.js';
 import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from './hubspot-checkpoint.js';
 import { type HubSpotObject, objectPath } from './hubspot-object.js';
@@ -53,10 +54,25 @@ const fingerprint = (o: SdkObject): string => JSON.stringify(o.properties);
 export class HubSpotDeltaReader {
   private readonly lastModified: string;
   private readonly context: RecordContext;
+  /** What every checkpoint carries of the object: nothing for contacts (as before companies). */
+  private readonly mark: { readonly o?: string };
 
   constructor(private readonly options: DeltaReaderOptions) {
     this.lastModified = options.object.lastModified;
     this.context = { names: options.names, lastModified: this.lastModified };
+    const type = options.object.objectType;
+    this.mark = type === 'contacts' ? {} : { o: type };
+  }
+
+  private decode(checkpoint: string): Checkpoint {
+    const c = decodeCheckpoint(checkpoint);
+    const type = this.options.object.objectType;
+    if ((c.o ?? 'contacts') !== type)
+      throw new PropsyncError(
+        'STATE',
+        `A HubSpot ${c.o ?? 'contacts'} checkpoint cannot resume a read of ${type}: ${checkpoint.slice(0, 120)}`,
+      );
+    return c;
   }
 
   private ms(o: SdkObject): number {
@@ -72,7 +88,7 @@ export class HubSpotDeltaReader {
     options: ReadChangesOptions = {},
   ): AsyncGenerator<CrmChangePage> {
     const overlap = Math.max(0, options.overlapMs ?? 0);
-    const start = checkpoint === null ? undefined : decodeCheckpoint(checkpoint);
+    const start = checkpoint === null ? undefined : this.decode(checkpoint);
     const resumeLive = start?.p === 'live';
     const state: LiveState = {
       t: Math.max(0, (start?.t ?? 0) - (resumeLive ? overlap : 0)),
@@ -124,6 +140,7 @@ export class HubSpotDeltaReader {
     final = false,
   ): string {
     const c: Checkpoint = {
+      ...this.mark,
       v: 1,
       p: phase,
       t: s.t,
@@ -203,6 +220,7 @@ export class HubSpotDeltaReader {
       const checkpoint = done
         ? this.liveCheckpoint(s)
         : encodeCheckpoint({
+            ...this.mark,
             v: 1,
             p: 'tie',
             t: at,

@@ -192,7 +192,7 @@ describe('HubSpot adapter on companies', () => {
     expect(fake.control.companies.get(one.id)?.archived).toBe(true);
   });
 
-  it('a contacts adapter and a companies adapter on one portal never see each other’s records', async () => {
+  it('a contacts adapter and a companies adapter on one portal never see each other’s records or checkpoints', async () => {
     started = await startHubSpotObject({ objectType: 'companies' });
     const { fake, adapter: companies } = started;
     fake.control.contacts.defineProperty({ name: KEY, hasUniqueValue: true });
@@ -205,8 +205,17 @@ describe('HubSpot adapter on companies', () => {
     // The same key value on both objects: each object has its own unique index.
     await contacts.upsertByKey([{ key: 'ps-shared', properties: { email: 'ada@acme.example.com' } }]);
     await companies.upsertByKey([{ key: 'ps-shared', properties: { name: 'Acme' } }]);
-    const contactIds = records(await drain(contacts.readChanges(null))).map((r) => r.id);
-    const companyIds = records(await drain(companies.readChanges(null))).map((r) => r.id);
+    const contactPages = await drain(contacts.readChanges(null));
+    const companyPages = await drain(companies.readChanges(null));
+    const contactIds = records(contactPages).map((r) => r.id);
+    const companyIds = records(companyPages).map((r) => r.id);
+    // One object's checkpoint never resumes the other's read.
+    await expect(drain(companies.readChanges(contactPages.at(-1)?.checkpoint ?? ''))).rejects.toMatchObject({
+      code: 'STATE',
+    });
+    await expect(drain(contacts.readChanges(companyPages.at(-1)?.checkpoint ?? ''))).rejects.toMatchObject({
+      code: 'STATE',
+    });
     expect(contactIds).toHaveLength(1);
     expect(companyIds).toHaveLength(1);
     expect(contactIds[0]).not.toBe(companyIds[0]);
