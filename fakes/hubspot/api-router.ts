@@ -5,6 +5,7 @@
  */
 import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
 import { ACCOUNT_DETAILS_PATH, accountDetails } from './account-routes.js';
+import { associationRoute } from './association-routes.js';
 import { batchArchive, batchRead } from './batch-read.js';
 import { batchWrite } from './batch-write.js';
 import type { FakeContext } from './fake-context.js';
@@ -85,6 +86,13 @@ function route(ctx: FakeContext, req: FakeRequest): Route | undefined {
   // No scope beyond a valid token: HubSpot lists only `oauth`, which every app has.
   if (req.path === ACCOUNT_DETAILS_PATH && req.method === 'GET')
     return { scope: 'oauth', run: () => accountDetails(ctx.portalId) };
+  // Associations need the `from` object's scope (a guess: HubSpot lists the objects' scopes).
+  const association = associationRoute(ctx.associations, ctx.objects, req);
+  if (association)
+    return {
+      scope: `crm.objects.${association.from}.${association.write ? 'write' : 'read'}`,
+      run: association.run,
+    };
   const m = OBJECT_PATH.exec(req.path);
   const type = m?.[2];
   if (!m || !isObjectType(type)) return undefined;

@@ -50,6 +50,12 @@ export function handleControl(
     if (req.method === 'GET' && path === '/dump')
       return ok({ contacts: control.contacts.dump(), companies: control.companies.dump() });
     if (req.method === 'GET' && path === '/requests') return ok({ requests: control.apiRequests() });
+    if (req.method === 'POST' && path === '/associations' && isRecord(body))
+      return ok(
+        control.associate(String(body.contactId), String(body.companyId), { primary: body.primary === true }),
+      );
+    const associated = /^\/associations\/([^/]+)$/.exec(path);
+    if (associated?.[1] && req.method === 'GET') return ok(control.associatedCompanies(associated[1]));
     if (req.method === 'POST' && path === '/properties' && isRecord(body)) {
       const { objectType: _type, ...def } = body;
       return ok(target(control, body).defineProperty(def as unknown as PropertyInput));

@@ -1,5 +1,6 @@
 /** What the fake's route handlers share: the stores, injected per-record rejections, scopes. */
 
+import type { AssociationStore } from './association-store.js';
 import type { FakeOAuth } from './oauth-routes.js';
 import type { FakeObjectType } from './object-schema.js';
 import type { ObjectStore, WireValue } from './object-store.js';
@@ -30,6 +31,8 @@ export interface FakeContext {
   readonly clock: PortalClock;
   /** One store per object the fake serves. */
   readonly objects: Readonly<Record<FakeObjectType, ObjectStore>>;
+  /** Contact ↔ company associations (v4). */
+  readonly associations: AssociationStore;
   rejections: Rejection[];
   /**
    * HubSpot documents per-input (207) errors via `objectWriteTraceId` for batch create only;

@@ -42,6 +42,10 @@ export interface HubSpotFakeControl extends HubSpotObjectControl {
   apiRequests(): RequestLogEntry[];
   /** The OAuth app (token lifetime, revocation). */
   oauth(): FakeOAuth;
+  /** Associates a contact with a company as a user would (primary: the contact's primary company). */
+  associate(contactId: string, companyId: string, options?: { primary?: boolean }): void;
+  /** The companies a contact is associated with, and which one is primary. */
+  associatedCompanies(contactId: string): { companyId: string; primary: boolean }[];
 }
 
 export function createControl(
@@ -86,5 +90,14 @@ export function createControl(
     exhaustDailyLimit: () => limits.exhaustDaily(),
     apiRequests: () => http().requests.filter((r) => !r.path.startsWith('/__control')),
     oauth: () => ctx.oauth,
+    associate(contactId, companyId, options = {}) {
+      if (!ctx.objects.contacts.getLive(contactId) || !ctx.objects.companies.getLive(companyId))
+        throw new Error(`hubspot fake: no live contact ${contactId} or company ${companyId}`);
+      ctx.associations.associate('contacts', contactId, companyId, options.primary ? [1] : []);
+    },
+    associatedCompanies: (contactId) =>
+      ctx.associations
+        .associated('contacts', contactId)
+        .map((a) => ({ companyId: a.toId, primary: a.typeIds.includes(1) })),
   };
 }

@@ -6,6 +6,7 @@
 import { type HttpFake, startHttpFake } from '../shared/http-fake.js';
 import { newPortalId } from './account-routes.js';
 import { handleApi } from './api-router.js';
+import { AssociationStore } from './association-store.js';
 import { handleControl } from './control-routes.js';
 import type { FakeContext } from './fake-context.js';
 import { createControl, type HubSpotFakeControl } from './fake-control.js';
@@ -57,12 +58,18 @@ const READ_ONLY_POST = /\/(search|batch\/read)$/;
 export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promise<HubSpotFake> {
   const clock = new PortalClock();
   const delay = options.searchIndexDelayMs ?? 0;
+  const associations = new AssociationStore();
+  const objects = {
+    contacts: new ObjectStore(OBJECT_SCHEMAS.contacts, clock, delay),
+    companies: new ObjectStore(OBJECT_SCHEMAS.companies, clock, delay),
+  };
+  // A merge keeps the merged records' associations on the new record.
+  for (const store of Object.values(objects))
+    store.onMerged = (oldId, intoId) => associations.moveRecord(store.schema.objectType, oldId, intoId);
   const ctx: FakeContext = {
     clock,
-    objects: {
-      contacts: new ObjectStore(OBJECT_SCHEMAS.contacts, clock, delay),
-      companies: new ObjectStore(OBJECT_SCHEMAS.companies, clock, delay),
-    },
+    objects,
+    associations,
     rejections: [],
     traceIdMultiStatus: 'create-only',
     deniedScopes: new Set(),

@@ -56,6 +56,8 @@ export class ObjectStore {
   private readonly uniqueIndex = new Map<string, Map<string, string>>();
   /** Properties a merge sets itself rather than copying from the merged records. */
   private readonly mergeOwn: ReadonlySet<string>;
+  /** Told of every merge (the associations move to the merged record). */
+  onMerged: ((oldId: string, intoId: string) => void) | undefined;
 
   constructor(
     readonly schema: FakeObjectSchema,
@@ -241,7 +243,10 @@ export class ObjectStore {
       .filter((e) => e !== '' && e.toLowerCase() !== kept);
     if (additional.length > 0) props[list] = [...new Set(additional)].join(';');
     const merged = this.create(props);
-    for (const c of [primary, other]) this.mergedInto.set(c.id, merged.id);
+    for (const c of [primary, other]) {
+      this.mergedInto.set(c.id, merged.id);
+      this.onMerged?.(c.id, merged.id);
+    }
     for (const [old, into] of this.mergedInto)
       if (into === primary.id || into === other.id) this.mergedInto.set(old, merged.id);
     return merged;
