@@ -11,11 +11,15 @@ describeCrmAdapterContract(
   'hubspot companies via @hubspot/api-client against the fake',
   companiesContractHarness,
   {
-    match: 'domain',
-    firstName: 'name',
-    lastName: 'city',
-    matchValue: (tag) => `${tag}.contract.example.com`,
+    firstName: 'city',
+    lastName: 'name',
     // `industry` takes only HubSpot's own codes (COMPUTER_SOFTWARE, REAL_ESTATE…).
     invalid: { field: 'industry', value: 'Not an industry' },
+    match: {
+      field: 'domain',
+      stored: (tag) => `${tag}.Contract.example.com`,
+      lookup: (tag) => `${tag}.contract.EXAMPLE.com`,
+      absent: 'nowhere.example.com',
+    },
   },
 );
