@@ -41,7 +41,14 @@ export interface HubspotWebhookEvent {
   readonly propertyName?: string;
   readonly propertyValue?: string;
   readonly changeSource?: string;
+  /** Who made the change: the app's id for `INTEGRATION` writes (captured payloads, HW6). */
+  readonly sourceId?: string;
   readonly occurredAt?: number;
+  /** Merge events (HW7): the records merged and the record they became. */
+  readonly primaryObjectId?: number;
+  readonly mergedObjectIds?: readonly number[];
+  readonly newObjectId?: number;
+  readonly numberOfPropertiesMoved?: number;
 }
 
 /** Timers as the sender needs them (the connector's `Timers` port has the same shape). */
@@ -158,6 +165,11 @@ export class WebhookSender {
     for (const m of messages) this.deliver(m, 1);
   }
 
+  /** Something is in flight or a retry is waiting. */
+  get busy(): boolean {
+    return this.inFlight > 0 || this.retrying.size > 0;
+  }
+
   /** Resolves when nothing is in flight and no retry is waiting. */
   idle(): Promise<void> {
     if (this.inFlight === 0 && this.retrying.size === 0) return Promise.resolve();
@@ -196,6 +208,13 @@ export class WebhookSender {
       changeSource: e.changeSource ?? 'CRM_UI',
       ...(e.propertyName === undefined ? {} : { propertyName: e.propertyName }),
       ...(e.propertyValue === undefined ? {} : { propertyValue: e.propertyValue }),
+      ...(e.sourceId === undefined ? {} : { sourceId: e.sourceId }),
+      ...(e.primaryObjectId === undefined ? {} : { primaryObjectId: e.primaryObjectId }),
+      ...(e.mergedObjectIds === undefined ? {} : { mergedObjectIds: e.mergedObjectIds }),
+      ...(e.newObjectId === undefined ? {} : { newObjectId: e.newObjectId }),
+      ...(e.numberOfPropertiesMoved === undefined
+        ? {}
+        : { numberOfPropertiesMoved: e.numberOfPropertiesMoved }),
     }));
     const messages: Message[] = [];
     for (let i = 0; i < stamped.length; i += size) {
