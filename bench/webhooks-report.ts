@@ -9,7 +9,7 @@ import { WEBHOOKS_SECTION, withMarkedSection } from './report-section.js';
 import type { Direction, LatencyStats } from './webhook-edits.js';
 import type { WebhookBenchResult } from './webhooks.js';
 
-export const TARGETS = { p95: 10, p99: 30 } as const;
+const TARGETS = { p95: 10, p99: 30 } as const;
 
 export interface WebhookRunRecord extends WebhookBenchResult {
   readonly commit?: string;
@@ -29,7 +29,7 @@ export function meetsTargets(r: WebhookBenchResult): { p95: boolean; p99: boolea
   };
 }
 
-export function renderWebhooks(runs: readonly WebhookRunRecord[]): string {
+function renderWebhooks(runs: readonly WebhookRunRecord[]): string {
   const out = [
     '## Webhooks: edit → other side (`--scenario webhooks`)',
     '',

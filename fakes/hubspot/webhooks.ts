@@ -18,7 +18,7 @@ import { type SubscriptionStatus, WebhookSubscriptions } from '../shared/webhook
 import type { ObjectStore, RecordChange } from './object-store.js';
 
 /** The subscription types this fake sends (association changes are not sent). */
-export const HUBSPOT_EVENT_TYPES: readonly string[] = ['contact', 'company'].flatMap((o) =>
+const HUBSPOT_EVENT_TYPES: readonly string[] = ['contact', 'company'].flatMap((o) =>
   ['creation', 'propertyChange', 'deletion', 'merge'].map((a) => `${o}.${a}`),
 );
 
@@ -55,6 +55,7 @@ export function createHubspotWebhooks(
   let source: ChangeSource = 'CRM_UI';
   const subs = new WebhookSubscriptions<HubspotWebhookEvent>({
     vendor: 'hubspot',
+    eventTypes: HUBSPOT_EVENT_TYPES,
     identity: { portalId, appId },
     accepts: (spec, e) =>
       (spec.events === undefined || spec.events.includes(e.subscriptionType)) &&

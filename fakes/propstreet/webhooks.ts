@@ -18,7 +18,7 @@ import type { FakeNetwork } from './network.js';
 import type { Commit } from './versioned-store.js';
 
 /** The nine event types of PW1 (PW2 also lists project.* and prospect.*, which this fake has no data for). */
-export const PROPSTREET_EVENT_TYPES: readonly string[] = ['contact', 'company', 'link'].flatMap((r) =>
+const PROPSTREET_EVENT_TYPES: readonly string[] = ['contact', 'company', 'link'].flatMap((r) =>
   ['created', 'updated', 'deleted'].map((a) => `${r}.${a}`),
 );
 
@@ -50,6 +50,7 @@ export function createPropstreetWebhooks(net: FakeNetwork): PropstreetWebhookHub
   };
   const subs = new WebhookSubscriptions<PropstreetWebhookEvent>({
     vendor: 'propstreet',
+    eventTypes: PROPSTREET_EVENT_TYPES,
     accepts: (spec, e) => spec.events === undefined || spec.events.includes(e.type),
     onActive(active) {
       net.db.onCommit = active

@@ -18,7 +18,7 @@ import type {
   WebhookVendor,
 } from './webhook-sender.js';
 
-export const WEBHOOK_CONTROL_PATH = '/__control/webhooks';
+const WEBHOOK_CONTROL_PATH = '/__control/webhooks';
 
 export interface SubscriptionStatus {
   readonly id: string;
@@ -37,6 +37,8 @@ export interface SubscriptionStatus {
 
 export interface WebhookSubscriptionsOptions<E> {
   readonly vendor: WebhookVendor;
+  /** The event types the fake sends: a subscription naming another is refused, as the vendors' APIs do. */
+  readonly eventTypes: readonly string[];
   /** The portal and app a HubSpot sender names. */
   readonly identity?: SenderIdentity;
   /** Whether a subscription gets this event (its `events` and, for HubSpot, `properties`). */
@@ -57,6 +59,11 @@ export class WebhookSubscriptions<E extends PropstreetWebhookEvent | HubspotWebh
 
   subscribe(spec: WebhookSubscriptionSpec): string {
     const checked = parseSubscription(spec);
+    const unknown = (checked.events ?? []).filter((e) => !this.options.eventTypes.includes(e));
+    if (unknown.length > 0)
+      throw new Error(
+        `unknown event types: ${unknown.join(', ')} (known: ${this.options.eventTypes.join(', ')})`,
+      );
     const id = `sub-${this.nextId++}`;
     const wasActive = this.active;
     this.outboxes.set(id, new WebhookOutbox<E>(this.options.vendor, checked, this.options.identity));
@@ -135,7 +142,7 @@ const strings = (v: unknown, what: string): string[] => {
 };
 
 /** A subscription from a control call: `secret` or `secrets`, knobs checked; throws on a bad one. */
-export function parseSubscription(raw: unknown): WebhookSubscriptionSpec {
+function parseSubscription(raw: unknown): WebhookSubscriptionSpec {
   if (raw === null || typeof raw !== 'object') throw new Error('a subscription must be an object');
   const b = raw as Record<string, unknown>;
   if (typeof b.url !== 'string' || !URL.canParse(b.url)) throw new Error('url must be an absolute URL');

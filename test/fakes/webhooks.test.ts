@@ -159,6 +159,9 @@ describe('Propstreet fake webhooks', () => {
     expect((await control('POST', '', { url: r.url, secret: newWhsec(), latencyMs: [5, 1] })).status).toBe(
       400,
     );
+    // Propstreet's API refuses event types it does not list (PW2): so does the fake.
+    const unknown = await control('POST', '', { url: r.url, secret: newWhsec(), events: ['contact.merged'] });
+    expect(unknown.status).toBe(400);
     const made = await control('POST', '', {
       url: r.url,
       secret: newWhsec(),
