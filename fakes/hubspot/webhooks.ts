@@ -75,6 +75,7 @@ export function createHubspotWebhooks(
     idle: () => subs.idle(),
     handle: (req) => subs.handle(req),
     asIntegration(handler) {
+      if (!subs.active) return handler();
       const before = source;
       source = 'INTEGRATION';
       try {

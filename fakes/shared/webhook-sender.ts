@@ -13,12 +13,11 @@
  * counts retries (so a retry's body and signature differ); answer expected within 5 s;
  * 10 attempts over ~24 h (third-party accounts; the delays are a guess).
  *
- * A fake hooks it in by holding one sender per subscription (set through its control API)
- * and calling `send` on every change it records, the connector's own writes included (those
- * are the echoes `serve` must absorb): Propstreet `contact.created|updated|deleted` with the
- * contact as `data`; HubSpot `contact.creation|deletion|merge` and one `contact.propertyChange`
- * per changed property, `changeSource` `INTEGRATION` for API writes and `CRM_UI` for control
- * edits. Tests wait on `idle()`; `timers` and `now` take a manual clock.
+ * The fakes hold one sender per subscription (webhook-subscriptions.ts, set through their
+ * control API), fed by an outbox that gathers each request's changes and adds the delivery
+ * latency (webhook-outbox.ts); what each fake sends on which change is in
+ * fakes/propstreet/webhooks.ts and fakes/hubspot/webhooks.ts. Tests wait on `idle()`;
+ * `timers` and `now` take a manual clock.
  */
 import { randomUUID } from 'node:crypto';
 import { seededRandom } from './seeded-random.js';
