@@ -80,9 +80,12 @@ export function resolveFields(draft: Draft): {
   const firstByName = new Map<string, DraftField>();
   const firstByCrm = new Map<string, DraftField>();
   const writerOf = new Map<string, DraftField>();
-  const accessors: Accessors = KINDS[draft.object].accessors;
   const crmRule = CRM_NAME[draft.crm];
   const reserved = new Set(RESERVED[draft.crm].map((n) => (crmRule.caseless ? n.toLowerCase() : n)));
+  const kind = KINDS[draft.object];
+  const accessors: Accessors = kind.accessors;
+  const count = kind.crm[draft.crm].dependantsCount;
+  const countKey = count && crmRule.caseless ? count.toLowerCase() : count;
   const fields: FieldMapping[] = [];
 
   for (const field of draft.fields) {
@@ -115,6 +118,11 @@ export function resolveFields(draft: Draft): {
       fail(at('crm'), `expected ${crmRule.what}, got ${describeValue(e.crm)}`);
     else if (reserved.has(crmKey))
       fail(at('crm'), `"${e.crm}" is managed by the ${draft.crm} adapter and cannot be mapped`);
+    else if (crmKey === countKey)
+      fail(
+        at('crm'),
+        `"${e.crm}" is read-only in ${draft.crm}: the connector reads it to keep ${draft.object} that still have ${kind.dependants?.noun ?? 'dependants'}, and it cannot be mapped`,
+      );
     else if (sameCrm)
       fail(
         at('crm'),
