@@ -24,7 +24,9 @@ import type { ConnectionResult } from '../../../src/run/run-result.js';
 import { sinkFor } from '../../../src/run/sink-for.js';
 import type { CanonicalValues, Link, StateStore } from '../../../src/state/port.js';
 import { createSqliteStateStore } from '../../../src/state/sqlite-store.js';
-import { CompanyWorld, inMemoryCrmCompanies, inMemoryPropstreetCompanies } from './companies.js';
+import { inMemoryCrmCompanies } from './company-crm-port.js';
+import { inMemoryPropstreetCompanies } from './company-propstreet-port.js';
+import { CompanyWorld } from './company-world.js';
 import { harnessSettings } from './engine-harness.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
