@@ -1,2 +1,2 @@
 /** Adapts a loaded mapping to the engine's RecordMapper port: now a kind's (src/kinds/mapper.ts). */
-export { mapperFor, mapperFromMapping } from '../kinds/mapper.js';
+export { mapperFromMapping } from '../kinds/mapper.js';

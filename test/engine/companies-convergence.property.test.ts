@@ -29,15 +29,33 @@ const TYPED = {
 type Field = keyof typeof TYPED;
 const FIELDS = Object.keys(TYPED) as Field[];
 const PROPERTY: Record<CrmType, Record<Field, string>> = {
-  hubspot: { name: 'name', domain: 'domain', country: 'country', strategy: 'description', tags: 'propstreet_tags' },
-  salesforce: { name: 'Name', domain: 'Website', country: 'BillingCountry', strategy: 'Description', tags: '' },
+  hubspot: {
+    name: 'name',
+    domain: 'domain',
+    country: 'country',
+    strategy: 'description',
+    tags: 'propstreet_tags',
+  },
+  salesforce: {
+    name: 'Name',
+    domain: 'Website',
+    country: 'BillingCountry',
+    strategy: 'Description',
+    tags: '',
+  },
 };
 const HOMEPAGES = ['https://www.acme.se/om', 'delta.se', 'http://Beta.no'];
 
 type Side = 'propstreet' | 'crm';
 type Step =
   | { readonly kind: 'create'; readonly side: Side; readonly name: number }
-  | { readonly kind: 'edit'; readonly side: Side; readonly pick: number; readonly field: Field; readonly value: number }
+  | {
+      readonly kind: 'edit';
+      readonly side: Side;
+      readonly pick: number;
+      readonly field: Field;
+      readonly value: number;
+    }
   | { readonly kind: 'homepage'; readonly pick: number; readonly value: number }
   | { readonly kind: 'contacts'; readonly pick: number; readonly count: number }
   | { readonly kind: 'delete'; readonly side: Side; readonly pick: number }
@@ -56,8 +74,14 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       value: fc.nat(5),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('homepage' as const), pick: fc.nat(), value: fc.nat(2) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('contacts' as const), pick: fc.nat(), count: fc.nat(2) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('homepage' as const), pick: fc.nat(), value: fc.nat(2) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('contacts' as const), pick: fc.nat(), count: fc.nat(2) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), side, pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'sync' as const }) },
 );

@@ -13,7 +13,7 @@ const NAMES = [...SCALARS, 'tags'] as const;
 type Scalar = (typeof SCALARS)[number];
 const isScalar = (name: string): name is Scalar => (SCALARS as readonly string[]).includes(name);
 
-export function readCompany(company: Company, accessor: string): RawValue {
+function readCompany(company: Company, accessor: string): RawValue {
   if (accessor === 'tags') return company.tags;
   return isScalar(accessor) ? (company[accessor] ?? null) : null;
 }
@@ -23,7 +23,7 @@ export function readCompany(company: Company, accessor: string): RawValue {
  * domain), so a write of both holds only when they agree; mappings/README.md says how the
  * shipped files avoid the race.
  */
-export function writeCompany(writes: readonly AccessorWrite[]): CompanyWrite {
+function writeCompany(writes: readonly AccessorWrite[]): CompanyWrite {
   const out: CompanyWrite = {};
   for (const { accessor, value } of writes) {
     if (accessor === 'tags') out.tags = value === null ? null : value.split(';');

@@ -13,7 +13,7 @@ import { labelOfCompany, labelOfCompanyValues } from './label.js';
 import { COMPANY_MATCH_FIELDS } from './match-fields.js';
 import { companyWrites } from './writes.js';
 
-export const COMPANIES_PATH = '/api/v1/network/companies';
+const COMPANIES_PATH = '/api/v1/network/companies';
 
 export const COMPANIES: KindSpec<Company, CompanyWrite> = {
   name: 'companies',

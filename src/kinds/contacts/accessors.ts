@@ -88,7 +88,7 @@ function phonesWithMobile(current: Contact | null, mobile: string | null): Phone
   return kept;
 }
 
-export function writeContact(writes: readonly AccessorWrite[], current: Contact | null): ContactWrite {
+function writeContact(writes: readonly AccessorWrite[], current: Contact | null): ContactWrite {
   const out: ContactWrite = {};
   let mobile: { value: string | null } | undefined;
   for (const { accessor, value } of writes) {
