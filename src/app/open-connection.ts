@@ -13,10 +13,11 @@ import type { CrmAdapter } from '../crm/port.js';
 import { createSalesforceAdapter } from '../crm/salesforce/index.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
 import type { SyncSettings } from '../engine/types.js';
+import { CONTACTS } from '../kinds/contacts/spec.js';
+import { mapperFor } from '../kinds/mapper.js';
 import { loadMapping } from '../mapping/index.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact, ContactWrite } from '../propstreet/schema.js';
-import { mapperFromMapping } from './mapper-from-mapping.js';
 import type { SessionKeeper } from './salesforce-session.js';
 
 export interface OpenCrmOptions {
@@ -39,7 +40,8 @@ export function openMapper(connection: ConnectionConfig): RecordMapper<Contact, 
       ? { overrides: connection.mappingOverrides, source: `connections.${connection.name}.mappingOverrides` }
       : undefined,
   );
-  return mapperFromMapping(mapping);
+  // A contacts run: a mapping of another kind is refused here, with its file named.
+  return mapperFor(CONTACTS, mapping);
 }
 
 export function openCrm(

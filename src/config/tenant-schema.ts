@@ -139,7 +139,10 @@ const connectionCommon = {
     .array(matchRuleSchema)
     .min(1, { error: 'expected at least one match rule' })
     .default(['externalRef', 'key'])
-    .meta({ description: 'How unlinked records are paired, in order. email is opt-in.' }),
+    .meta({
+      description:
+        'How unlinked records are paired, in order. email (contacts), domain and name (companies) are opt-in.',
+    }),
   deletes: deletesSchema.prefault({}),
   ownChangeOrigins: z
     .array(text('A changeOrigin value.'))

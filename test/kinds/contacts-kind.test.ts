@@ -45,10 +45,13 @@ describe('the contacts kind', () => {
     );
   });
 
-  it('pairs by email (opt-in), which Propstreet keeps unique', () => {
-    expect(CONTACTS.matchField?.name).toBe('email');
-    expect(CONTACTS.matchField?.uniqueInPropstreet).toBe(true);
-    expect(CONTACTS.matchField?.propstreetValue(aContact())).toBe('ada@example.com');
+  it('pairs by email (opt-in), which Propstreet keeps unique, and holds no delete for dependants', () => {
+    const [email, ...others] = CONTACTS.matchFields;
+    expect(others).toEqual([]);
+    expect(email?.name).toBe('email');
+    expect(email?.uniqueInPropstreet).toBe(true);
+    expect(email?.propstreetValue(aContact())).toBe('ada@example.com');
+    expect(CONTACTS.dependants).toBeUndefined();
   });
 
   it('writes the phone/email lists through the upsert, the rest through the PATCH by id', () => {

@@ -92,7 +92,7 @@ describe('broken mapping files: file, line:column, key path and reason', () => {
     [
       'unknown accessor',
       `${HEAD}  - name: title\n    propstreet: company.title\n    crm: jobtitle\n`,
-      'FILE:4:17 fields[0].propstreet: expected one of firstName | lastName | email | phone | mobilePhone | linkedInUrl | primaryLanguage | tags | strategy | company.name | company.jobTitle, got "company.title"',
+      'FILE:4:17 fields[0].propstreet: expected one of firstName | lastName | email | phone | mobilePhone | linkedInUrl | primaryLanguage | tags | strategy | company.name | company.jobTitle (the contacts accessors), got "company.title"',
     ],
     [
       'maxLength zero',
@@ -206,7 +206,7 @@ describe('broken mapping files: file, line:column, key path and reason', () => {
     const text = `crm: hubspot\nfields:\n  - name: email\n    propstreet: mail\n    crm: email\n    direction: up\n`;
     expect(errorOf(text).split('\n')).toEqual([
       expect.stringMatching(
-        /^FILE:4:17 fields\[0\]\.propstreet: expected one of firstName \| .* got "mail"$/,
+        /^FILE:4:17 fields\[0\]\.propstreet: expected one of firstName \| .* got "mail" \(did you mean "email"\?\)$/,
       ),
       'FILE:6:16 fields[0].direction: expected one of both | to-crm | from-crm, got "up"',
     ]);
