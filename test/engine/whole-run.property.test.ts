@@ -206,7 +206,8 @@ function predict(s: SyncSettings, shadow: Values, b: Before): Predicted {
   if (ps === null && crm !== null) {
     const p = s.deletes.fromPropstreet;
     const rule = 'deleted in Propstreet';
-    if (p === 'ignore') return { linked: true, ps, crm, shadow: null, rule: `${rule}, ignored` };
+    // The CRM record stays as it is; the link ends so nothing is written to the deleted contact.
+    if (p === 'ignore') return { linked: false, ps, crm, shadow: null, rule: `${rule}, ignored` };
     if (p === 'unlink' || s.direction === 'from-crm')
       return { linked: false, ps, crm, shadow: null, rule: `${rule}, unlinked` };
     const edited = differs(crm, shadow);
