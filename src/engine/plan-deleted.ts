@@ -15,7 +15,7 @@ export function planDeleted<R extends PropstreetRecord>(
   ctx: PlanContext<R>,
   ids: PairedIds,
 ): PairPlan<R> | undefined {
-  const psDeleted = Boolean(ctx.pair.propstreet?.deletedUtc);
+  const psDeleted = Boolean(ctx.pair.propstreet?.deletedUtc) || ctx.pair.propstreetGone === true;
   const crmDeleted = Boolean(ctx.pair.crm?.deleted);
   if (psDeleted && crmDeleted)
     return planned(ctx, { ...ctx.fields, ...ids, action: 'unlink', reason: 'deleted on both sides' });
@@ -58,11 +58,14 @@ function deletedInPropstreet<R extends PropstreetRecord>(ctx: PlanContext<R>, id
         reason: 'deleted in Propstreet (policy unlink)',
       });
     case 'ignore':
+      // The CRM record is left as it is, its key included; the link ends at once, so no later
+      // CRM edit is sent to the deleted contact. That edit does not create or revive the
+      // contact either: the record's key names a contact that is gone (pair-resolver.ts).
       return planned(ctx, {
         ...fields,
         ...ids,
-        action: 'skip',
-        reason: 'deleted in Propstreet (policy ignore)',
+        action: 'unlink',
+        reason: 'deleted in Propstreet (policy ignore): the link ends, the CRM record is kept as it is',
       });
   }
 }

@@ -332,7 +332,9 @@ function expectedDelete(s: State, c: Combo): Expected {
     side !== null && !side.deleted && FIELDS.some((f) => get(valuesOf(side), f) !== get(SYNCED, f));
   if (psDeleted) {
     const said = /deleted in Propstreet/;
-    if (c.fromPropstreet === 'ignore') return { actions: ['skip', 'noop'], reason: [said], ...nothing };
+    // Ignore leaves the CRM record as it is, but the link ends: nothing is written to the deleted contact.
+    if (c.fromPropstreet === 'ignore')
+      return { actions: ['unlink'], reason: [said, /the CRM record is kept/], ...nothing };
     if (c.fromPropstreet === 'unlink') return { actions: ['unlink'], reason: [said], ...nothing };
     // archive / delete: nothing may be written to the CRM of a from-crm connection.
     if (c.direction === 'from-crm') return { actions: ['unlink'], reason: [said], ...nothing };

@@ -162,6 +162,31 @@ const settingsArb: fc.Arbitrary<SyncSettings> = fc
     }),
   );
 
+type Create = Extract<Step, { kind: 'create' }>;
+const ADA_IN_PROPSTREET: Create = { kind: 'create', side: 'propstreet', picks: [0, 0, 0, 0] };
+/**
+ * Scripts tried before the random ones, for the rarest rules of the coverage check below: a
+ * delete against an edit under keep-edited needs a delete policy, a delete and an edit of the
+ * same pair before one run, which some seeds' 150 scripts never combine.
+ */
+const EXAMPLES: [SyncSettings, Create[], Step[]][] = (['crm', 'propstreet'] as const).map((deleted) => [
+  harnessSettings({
+    deletes: { fromPropstreet: 'archive', fromCrm: 'delete', againstEdit: 'keep-edited', maxShare: 1 },
+  }),
+  [ADA_IN_PROPSTREET],
+  [
+    { kind: 'delete', side: deleted, pick: 0 },
+    {
+      kind: 'edit',
+      side: deleted === 'crm' ? 'propstreet' : 'crm',
+      pick: 0,
+      field: 'firstName',
+      value: 1,
+    },
+    { kind: 'sync' },
+  ],
+]);
+
 const pick4 = (v: CanonicalValues | null): Values | null =>
   v === null
     ? null
@@ -206,7 +231,8 @@ function predict(s: SyncSettings, shadow: Values, b: Before): Predicted {
   if (ps === null && crm !== null) {
     const p = s.deletes.fromPropstreet;
     const rule = 'deleted in Propstreet';
-    if (p === 'ignore') return { linked: true, ps, crm, shadow: null, rule: `${rule}, ignored` };
+    // The CRM record stays as it is; the link ends so nothing is written to the deleted contact.
+    if (p === 'ignore') return { linked: false, ps, crm, shadow: null, rule: `${rule}, ignored` };
     if (p === 'unlink' || s.direction === 'from-crm')
       return { linked: false, ps, crm, shadow: null, rule: `${rule}, unlinked` };
     const edited = differs(crm, shadow);
@@ -550,7 +576,7 @@ describe('whole runs on the in-memory ports (property-based)', () => {
           }
         },
       ),
-      { seed: SEED, numRuns: RUNS, ...(PATH ? { path: PATH } : {}) },
+      { seed: SEED, numRuns: RUNS, examples: EXAMPLES, ...(PATH ? { path: PATH } : {}) },
     );
     // The scripts reach the rules the model knows (else the property would pass vacuously).
     if (!PATH && RUNS >= 40)
