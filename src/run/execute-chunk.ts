@@ -75,8 +75,8 @@ export async function executeChunk<R extends PropstreetRecord, W>(
 
 /**
  * The CRM answered the update of a linked record with not-found: that is its deletion, which
- * this run's delta did not carry (it left the delta, or `deletes.fromCrm: ignore` kept the
- * link). The pair is planned again with the deletion in view, so the tenant's delete policy
+ * this run's delta did not carry (it left the delta, e.g. a link kept by an older version's
+ * `deletes.fromCrm: ignore`). The pair is planned again with the deletion in view, so the tenant's delete policy
  * decides (unlink, delete the contact, or, for ignore, end the link and keep the contact),
  * and that plan's Propstreet step runs now; a record failing again and again is not the answer.
  * It is planned from the versions read (a write of ours in phase A is no person's edit), and
