@@ -11,7 +11,7 @@ import type { Tombstone } from '../../src/state/port.js';
 import { runCli } from '../cli/run-cli.js';
 import { type E2E, seedPropstreet, startE2E, writes } from './support.js';
 
-const scopeOf = (e: E2E) => ({ tenant: e.config.tenant, connection: 'hubspot' });
+const scopeOf = (e: E2E) => ({ tenant: e.config.tenant, connection: 'hubspot', kind: 'contacts' });
 
 async function stateOf(e: E2E, id: string) {
   const store = await openTenantStore(e.config);

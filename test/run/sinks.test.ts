@@ -23,7 +23,7 @@ import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 import { pairSettings } from '../engine/pair-builders.js';
 import { noCalls, offlineCrm } from '../support/offline-ports.js';
 
-const scope = { tenant: 't', connection: 'hubspot' };
+const scope = { tenant: 't', connection: 'hubspot', kind: 'contacts' };
 const usage = { calls: {} };
 const offlinePropstreet: PropstreetApi = {
   listContacts: noCalls,
