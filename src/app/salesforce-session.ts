@@ -4,7 +4,7 @@
  * sessions outlive a run: the org's session timeout, 2 hours by default, decides).
  *
  * Encrypted or not at all: the session is sealed with PROPSYNC_STATE_KEY (AES-256-GCM,
- * core/secret-box.ts) into the scope's `salesforce.session` fact; without the key nothing is
+ * core/secret-box.ts) into the `salesforce.session` fact of `sessionScope`; without the key nothing is
  * stored and every run starts from the configured token. A kept session is used only by the
  * same tenant and connection (the seal's context), for the same org URL and the same configured
  * refresh token (a new refresh token in the environment means a new grant: the kept one is
@@ -19,6 +19,14 @@ import type { Scope, StateStore } from '../state/port.js';
 
 export const SESSION_META_KEY = 'salesforce.session';
 
+/**
+ * Where a connection's session is kept: its contacts kind's scope, whichever kinds it syncs (a
+ * session is the connection's, and it was kept there before kinds).
+ */
+export function sessionScope(tenant: string, connection: string): Scope {
+  return { tenant, connection, kind: 'contacts' };
+}
+
 export interface SalesforceSession {
   readonly accessToken: string;
   readonly refreshToken: string | undefined;
@@ -27,6 +35,12 @@ export interface SalesforceSession {
 export interface SessionKeeper {
   /** The session to open the connection with. */
   readonly start: SalesforceSession;
+  /**
+   * The session to open an adapter with now: `start`, or the last refresh. A connection's
+   * object kinds each open an adapter on the one session, one after the other, and a refresh
+   * may have rotated the refresh token `start` holds.
+   */
+  current(): SalesforceSession;
   /** Whether `start` came from the store rather than the config. */
   readonly fromStore: boolean;
   /** For the adapter's onTokenRefreshed: keeps the new session (sealed) when a key is set. */
@@ -98,7 +112,17 @@ function keeper(
   onRefreshed: SessionKeeper['onRefreshed'],
   flush: () => Promise<void> = async () => {},
 ): SessionKeeper {
-  return { start, fromStore, onRefreshed, flush };
+  let latest = start;
+  return {
+    start,
+    fromStore,
+    current: () => latest,
+    onRefreshed(session) {
+      latest = session;
+      onRefreshed(session);
+    },
+    flush,
+  };
 }
 
 /** The kept session, or undefined when there is none or it does not open with this key here. */

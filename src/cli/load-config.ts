@@ -1,6 +1,6 @@
 /**
- * Loads a tenant file for a command and checks every connection's mapping before anything
- * runs. The config loader passes `mappingOverrides` through unchecked, and the mapper is only
+ * Loads a tenant file for a command and checks every connection's mappings (one per object
+ * kind) before anything runs. The config loader passes `mappingOverrides` through unchecked, and the mapper is only
  * built per connection inside a run: without this, a broken override in the second connection
  * would fail after the first had already written, and its message would not name the line.
  */
@@ -28,15 +28,15 @@ export function checkMappings(config: TenantConfig, displayFile: string): void {
   };
   const problems: string[] = [];
   const fieldErrors: Record<string, readonly string[]> = {};
-  for (const [i, c] of config.connections.entries()) {
+  for (const object of config.connections.flatMap((c) => c.objects)) {
     try {
       loadMapping(
-        c.mapping,
-        c.mappingOverrides
+        object.mapping,
+        object.mappingOverrides
           ? {
-              overrides: c.mappingOverrides,
+              overrides: object.mappingOverrides,
               source: displayFile,
-              at: ['connections', i, 'mappingOverrides'],
+              at: object.mappingOverridesAt,
               locate: (path, onKey) => tenantSource().position(path, onKey),
             }
           : undefined,

@@ -11,6 +11,7 @@ import { syncTenant, type TenantRun } from '../app/sync-tenant.js';
 import { createRunProgress } from '../cli/run-progress.js';
 import { loadTenantConfig } from '../config/index.js';
 import { renderTerminal, writeReport } from '../report/index.js';
+import { runLabel } from '../report/run-label.js';
 import { crmFakes, demoSizes, seedDemo, simulateUserEdits } from './demo-data.js';
 import { type DemoLog, openDemoLog } from './demo-log.js';
 
@@ -80,7 +81,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
           dryRun,
           keepRecords: true,
           logger,
-          onProgress: (connection, p) => progress.update(connection, p),
+          onProgress: (connection, p, kind) => progress.update(runLabel({ connection, kind }), p),
         });
       } finally {
         progress.done();
@@ -119,7 +120,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       0,
     );
     for (const c of quiet.connections)
-      out(`  ${c.result.connection}: status ${c.result.status}, API calls ${JSON.stringify(c.result.calls)}`);
+      out(`  ${runLabel(c.result)}: status ${c.result.status}, API calls ${JSON.stringify(c.result.calls)}`);
     out(`  write calls in the quiet run: ${writes}`);
     warnings();
     out(`\nState, config, reports and the log (demo.log) are in ${dir}`);

@@ -206,7 +206,7 @@ describe('broken mapping files: file, line:column, key path and reason', () => {
     const text = `crm: hubspot\nfields:\n  - name: email\n    propstreet: mail\n    crm: email\n    direction: up\n`;
     expect(errorOf(text).split('\n')).toEqual([
       expect.stringMatching(
-        /^FILE:4:17 fields\[0\]\.propstreet: expected one of firstName \| .* got "mail"$/,
+        /^FILE:4:17 fields\[0\]\.propstreet: expected one of firstName \| .* got "mail" \(did you mean "email"\?\)$/,
       ),
       'FILE:6:16 fields[0].direction: expected one of both | to-crm | from-crm, got "up"',
     ]);
