@@ -68,15 +68,6 @@ export function openObject(
   return opened;
 }
 
-/** Every object kind of the connection, opened, in run order. */
-export function openConnection(
-  config: TenantConfig,
-  connection: ConnectionConfig,
-  options: OpenCrmOptions,
-): OpenedObject[] {
-  return connection.objects.map((object) => openObject(config, connection, object, options));
-}
-
 function openKind<R extends PropstreetRecord, W>(
   kind: KindRun<R, W>,
   config: TenantConfig,

@@ -5,7 +5,7 @@ export {
   loadTenantConfig,
 } from './load-tenant-config.js';
 export { loadTenantConfigs } from './load-tenant-configs.js';
-export { OBJECT_KINDS, type ObjectKind } from './object-kinds.js';
+export type { ObjectKind } from './object-kinds.js';
 export type {
   ConnectionConfig,
   ObjectConfig,

@@ -365,5 +365,3 @@ function cronProblem(pattern: string): string | undefined {
 }
 
 export type TenantFile = z.output<typeof tenantFileSchema>;
-/** An object kind's block in a connection (`companies: {…}`), as written. */
-export type ObjectFile = z.output<typeof hubspotObjectSchema> | z.output<typeof salesforceObjectSchema>;

@@ -1,0 +1,134 @@
+/**
+ * The commands that address records know object kinds: `status` shows each kind of each
+ * connection, `conflicts`, `resolve`, `relink` and `run` take `--kind`, and a kind the tenant
+ * does not sync is a usage error (exit 2), not an empty answer. State is seeded straight into
+ * the tenant's store: these commands read state and call no API.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Scope } from '../../src/state/port.js';
+import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
+import { aConflict, aLink, aTombstone } from '../contract/state-store.contract.js';
+import { seedPropstreet } from '../e2e/support.js';
+import { byConnection, type CliSandbox, startCliSandbox } from './cli-sandbox.js';
+import { describeRun } from './run-cli.js';
+
+const contacts: Scope = { tenant: 'kinds', connection: 'hubspot', kind: 'contacts' };
+const companies: Scope = { ...contacts, kind: 'companies' };
+
+describe('commands and object kinds', () => {
+  let f: CliSandbox;
+  let kinds: string;
+  let plain: string;
+  beforeAll(async () => {
+    f = await startCliSandbox();
+    seedPropstreet(f.sb, 0, 5);
+    kinds = f.tenant({
+      tenant: 'kinds',
+      connections: ['hubspot'],
+      connection: { objects: ['contacts', 'companies'] },
+    });
+    plain = f.tenant({ tenant: 'plain', connections: ['hubspot'] });
+    const store = createSqliteStateStore({ path: join(f.dir, 'kinds.db') });
+    await store.migrate();
+    await store.commit(companies, {
+      upsertLinks: [aLink(1), aLink(2)],
+      upsertTombstones: [aTombstone(7)],
+      replaceConflicts: [{ propstreetId: 'ps-1', conflicts: [aConflict(1, 'name')] }],
+    });
+    await store.commit(contacts, {
+      upsertLinks: [aLink(1)],
+      upsertTombstones: [aTombstone(8)],
+      // The same Propstreet id and field as a company's: only the kind tells them apart.
+      replaceConflicts: [{ propstreetId: 'ps-1', conflicts: [aConflict(1, 'name'), aConflict(1, 'email')] }],
+    });
+    await store.close();
+  });
+  afterAll(async () => f?.close());
+
+  it('status shows each kind of the connection, companies first', async () => {
+    const json = await f.cli(['status', kinds, '--json']);
+    expect(json.code, describeRun(json)).toBe(0);
+    const s = json.json<{ connections: { connection: string; kind: string; links: number }[] }>();
+    expect(s.connections.map((c) => [c.connection, c.kind, c.links])).toEqual([
+      ['hubspot', 'companies', 2],
+      ['hubspot', 'contacts', 1],
+    ]);
+    const text = await f.cli(['status', kinds]);
+    expect(text.stdout).toContain('hubspot · companies (hubspot): 2 links');
+    expect(text.stdout).toContain('tombstones: 1 companies not created in the CRM again');
+  });
+
+  it('conflicts lists every kind’s, or one kind’s with --kind', async () => {
+    const all = await f.cli(['conflicts', kinds, '--json']);
+    expect(all.code, describeRun(all)).toBe(0);
+    type Listed = { total: number; conflicts: { id: string; kind: string }[] };
+    expect(all.json<Listed>().conflicts.map((c) => [c.kind, c.id])).toEqual([
+      ['companies', 'ps-1:name'],
+      ['contacts', 'ps-1:email'],
+      ['contacts', 'ps-1:name'],
+    ]);
+    const only = await f.cli(['conflicts', kinds, '--kind', 'companies', '--json']);
+    expect(only.json<Listed>()).toMatchObject({
+      total: 1,
+      conflicts: [{ kind: 'companies', id: 'ps-1:name' }],
+    });
+    const text = await f.cli(['conflicts', kinds, '-k', 'companies']);
+    expect(text.stdout).toContain('ps-1:name (hubspot · companies, CRM record crm-1');
+  });
+
+  it('resolve asks for --kind when the id is open in two kinds, and then resolves that kind’s only', async () => {
+    const ambiguous = await f.cli(['resolve', kinds, 'ps-1:name', '--take', 'crm']);
+    expect(ambiguous.code, describeRun(ambiguous)).toBe(2);
+    expect(ambiguous.stderr).toContain(
+      'conflict ps-1:name is open in hubspot · companies and hubspot · contacts: choose one with -c and --kind',
+    );
+    const resolved = await f.cli(['resolve', kinds, 'ps-1:name', '--take', 'crm', '--kind', 'companies']);
+    expect(resolved.code, describeRun(resolved)).toBe(0);
+    expect(resolved.stdout).toContain('ps-1:name (hubspot · companies): resolved');
+    const store = createSqliteStateStore({ path: join(f.dir, 'kinds.db') });
+    try {
+      expect(
+        (await store.listConflicts(companies, { limit: 5, resolved: true })).map((c) => c.field),
+      ).toEqual(['name']);
+      expect(await store.listConflicts(contacts, { limit: 5, resolved: true })).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('relink lifts the tombstone of the kind that has it', async () => {
+    const r = await f.cli(['relink', kinds, 'ps-7', '--json']);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.json<{ relinked: { connection: string; kind: string }[] }>().relinked).toEqual([
+      expect.objectContaining({ connection: 'hubspot', kind: 'companies', crmId: 'crm-7' }),
+    ]);
+    const wrongKind = await f.cli(['relink', kinds, 'ps-8', '--kind', 'companies']);
+    expect(wrongKind.code, describeRun(wrongKind)).toBe(2);
+    expect(wrongKind.stderr).toContain('ps-8 has no tombstone in hubspot · companies');
+  });
+
+  it('a kind the tenant does not sync is a usage error for every command that takes --kind', async () => {
+    const runs = await Promise.all([
+      f.cli(['run', plain, '--kind', 'companies']),
+      f.cli(['plan', plain, '--kind', 'compnies']),
+      f.cli(['conflicts', plain, '--kind', 'companies']),
+      f.cli(['relink', plain, 'ps-1', '--kind', 'companies']),
+      f.cli(['resolve', plain, 'ps-1:name', '--take', 'crm', '--kind', 'companies']),
+    ]);
+    for (const r of runs) {
+      expect(r.code, describeRun(r)).toBe(2);
+      expect(r.stderr).toMatch(
+        /--kind (companies|compnies): expected one of contacts \(the object kinds the connection syncs\)/,
+      );
+    }
+  });
+
+  it('run --kind runs only that kind', async () => {
+    const r = await f.cli(['run', plain, '--kind', 'contacts', '--json']);
+    expect(r.code, describeRun(r)).toBe(0);
+    const hubspot = byConnection(r).hubspot;
+    expect(hubspot).toMatchObject({ kind: 'contacts', status: 'ok' });
+    expect(hubspot?.done.create.crm).toBe(5);
+  });
+});
