@@ -1,28 +1,31 @@
 /**
- * Routes /crm/v3/… and /account-info/v3/details requests: bearer auth (401), granted scopes
- * (403 MISSING_SCOPES), rate limits (429 with HubSpot's body and headers), then the endpoint.
- * Every answer is JSON.
+ * Routes /crm/v3/… (contacts and companies alike) and /account-info/v3/details requests:
+ * bearer auth (401), granted scopes (403 MISSING_SCOPES), rate limits (429 with HubSpot's body
+ * and headers), then the endpoint. Every answer is JSON.
  */
 import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
 import { ACCOUNT_DETAILS_PATH, accountDetails } from './account-routes.js';
+import { associationRoute } from './association-routes.js';
 import { batchArchive, batchRead } from './batch-read.js';
 import { batchWrite } from './batch-write.js';
 import type { FakeContext } from './fake-context.js';
 import { errorBody, errorResponse } from './fake-errors.js';
 import type { FakeRateLimits } from './fake-rate-limits.js';
 import {
-  archiveContact,
-  createContact,
-  getContact,
-  listContacts,
-  mergeContacts,
-  updateContact,
+  archiveObject,
+  createObject,
+  getObject,
+  listObjects,
+  mergeObjects,
+  updateObject,
 } from './object-routes.js';
+import { isObjectType } from './object-schema.js';
+import type { ObjectStore } from './object-store.js';
 import { createProperty, getProperty, listProperties } from './property-routes.js';
 import { search } from './search.js';
 
-const OBJECTS = '/crm/v3/objects/contacts';
-const PROPERTIES = '/crm/v3/properties/contacts';
+/** `/crm/v3/objects/{type}/rest` or `/crm/v3/properties/{type}/rest`, for a type the fake serves. */
+const OBJECT_PATH = /^\/crm\/v3\/(objects|properties)\/([^/]+)(\/.*)?$/;
 
 interface Route {
   readonly scope: string;
@@ -30,50 +33,72 @@ interface Route {
   readonly run: () => FakeResponse;
 }
 
-function route(ctx: FakeContext, req: FakeRequest): Route | undefined {
-  const { method, path } = req;
-  const read = 'crm.objects.contacts.read';
-  const write = 'crm.objects.contacts.write';
-  if (path === OBJECTS) {
-    if (method === 'GET') return { scope: read, run: () => listContacts(ctx, req) };
-    if (method === 'POST') return { scope: write, run: () => createContact(ctx, req) };
+function objectRoute(
+  ctx: FakeContext,
+  store: ObjectStore,
+  rest: string,
+  req: FakeRequest,
+): Route | undefined {
+  const { method } = req;
+  const type = store.schema.objectType;
+  const read = `crm.objects.${type}.read`;
+  const write = `crm.objects.${type}.write`;
+  if (rest === '') {
+    if (method === 'GET') return { scope: read, run: () => listObjects(store, req) };
+    if (method === 'POST') return { scope: write, run: () => createObject(store, req) };
     return undefined;
   }
-  if (path === `${OBJECTS}/search` && method === 'POST')
-    return { scope: read, search: true, run: () => search(ctx.store, req.body) };
-  if (path === `${OBJECTS}/merge` && method === 'POST')
-    return { scope: write, run: () => mergeContacts(ctx, req.body) };
-  if (path.startsWith(`${OBJECTS}/batch/`) && method === 'POST') {
-    const op = path.slice(`${OBJECTS}/batch/`.length);
+  if (rest === '/search' && method === 'POST')
+    return { scope: read, search: true, run: () => search(store, req.body) };
+  if (rest === '/merge' && method === 'POST')
+    return { scope: write, run: () => mergeObjects(store, req.body) };
+  if (rest.startsWith('/batch/') && method === 'POST') {
+    const op = rest.slice('/batch/'.length);
     if (op === 'read')
-      return { scope: read, run: () => batchRead(ctx, req.body, req.query.get('archived') === 'true') };
-    if (op === 'archive') return { scope: write, run: () => batchArchive(ctx, req.body) };
+      return { scope: read, run: () => batchRead(store, req.body, req.query.get('archived') === 'true') };
+    if (op === 'archive') return { scope: write, run: () => batchArchive(store, req.body) };
     if (op === 'create' || op === 'update' || op === 'upsert')
-      return { scope: write, run: () => batchWrite(ctx, op, req.body) };
+      return { scope: write, run: () => batchWrite(ctx, store, op, req.body) };
     return undefined;
   }
-  if (path.startsWith(`${OBJECTS}/`)) {
-    const id = decodeURIComponent(path.slice(OBJECTS.length + 1));
-    if (id.includes('/')) return undefined;
-    if (method === 'GET') return { scope: read, run: () => getContact(ctx, req, id) };
-    if (method === 'PATCH') return { scope: write, run: () => updateContact(ctx, req, id) };
-    if (method === 'DELETE') return { scope: write, run: () => archiveContact(ctx, id) };
-    return undefined;
-  }
-  if (path === PROPERTIES) {
-    if (method === 'GET') return { scope: 'crm.schemas.contacts.read', run: () => listProperties(ctx) };
-    if (method === 'POST')
-      return { scope: 'crm.schemas.contacts.write', run: () => createProperty(ctx, req) };
-    return undefined;
-  }
-  // No scope beyond a valid token: HubSpot lists only `oauth`, which every app has.
-  if (path === ACCOUNT_DETAILS_PATH && method === 'GET')
-    return { scope: 'oauth', run: () => accountDetails(ctx.portalId) };
-  if (path.startsWith(`${PROPERTIES}/`) && method === 'GET') {
-    const name = decodeURIComponent(path.slice(PROPERTIES.length + 1));
-    return { scope: 'crm.schemas.contacts.read', run: () => getProperty(ctx, name) };
-  }
+  const id = decodeURIComponent(rest.slice(1));
+  if (id.includes('/')) return undefined;
+  if (method === 'GET') return { scope: read, run: () => getObject(store, req, id) };
+  if (method === 'PATCH') return { scope: write, run: () => updateObject(store, req, id) };
+  if (method === 'DELETE') return { scope: write, run: () => archiveObject(store, id) };
   return undefined;
+}
+
+function propertyRoute(store: ObjectStore, rest: string, req: FakeRequest): Route | undefined {
+  const type = store.schema.objectType;
+  if (rest === '') {
+    if (req.method === 'GET') return { scope: `crm.schemas.${type}.read`, run: () => listProperties(store) };
+    if (req.method === 'POST')
+      return { scope: `crm.schemas.${type}.write`, run: () => createProperty(store, req) };
+    return undefined;
+  }
+  if (req.method !== 'GET') return undefined;
+  const name = decodeURIComponent(rest.slice(1));
+  return { scope: `crm.schemas.${type}.read`, run: () => getProperty(store, name) };
+}
+
+function route(ctx: FakeContext, req: FakeRequest): Route | undefined {
+  // No scope beyond a valid token: HubSpot lists only `oauth`, which every app has.
+  if (req.path === ACCOUNT_DETAILS_PATH && req.method === 'GET')
+    return { scope: 'oauth', run: () => accountDetails(ctx.portalId) };
+  // Associations need the `from` object's scope (a guess: HubSpot lists the objects' scopes).
+  const association = associationRoute(ctx.associations, ctx.objects, req);
+  if (association)
+    return {
+      scope: `crm.objects.${association.from}.${association.write ? 'write' : 'read'}`,
+      run: association.run,
+    };
+  const m = OBJECT_PATH.exec(req.path);
+  const type = m?.[2];
+  if (!m || !isObjectType(type)) return undefined;
+  const store = ctx.objects[type];
+  const rest = m[3] ?? '';
+  return m[1] === 'objects' ? objectRoute(ctx, store, rest, req) : propertyRoute(store, rest, req);
 }
 
 function bearer(req: FakeRequest): string {

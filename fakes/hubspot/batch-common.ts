@@ -1,6 +1,7 @@
 /** Bits shared by the batch endpoints. */
-export const NOT_FOUND_MESSAGE =
-  'Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.';
+export function notFoundMessage(noun: string): string {
+  return `Could not get some ${noun.toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`;
+}
 
 /** HubSpot does not return batch results in input order; the fake uses a stable scramble. */
 export function byTieRank(a: Record<string, unknown>, b: Record<string, unknown>): number {

@@ -5,10 +5,9 @@
  * one asked for.
  */
 import type { FakeResponse } from '../shared/http-fake.js';
-import { byTieRank, NOT_FOUND_MESSAGE } from './batch-common.js';
-import type { StoredContact } from './contact-store.js';
-import type { FakeContext } from './fake-context.js';
+import { byTieRank, notFoundMessage } from './batch-common.js';
 import { badRequest, errorBody } from './fake-errors.js';
+import type { ObjectStore, StoredRecord } from './object-store.js';
 import { isRecord, publicObject } from './wire.js';
 
 function ids(body: unknown): string[] | FakeResponse {
@@ -24,8 +23,7 @@ function ids(body: unknown): string[] | FakeResponse {
   return out;
 }
 
-export function batchRead(ctx: FakeContext, body: unknown, archived: boolean): FakeResponse {
-  const { store } = ctx;
+export function batchRead(store: ObjectStore, body: unknown, archived: boolean): FakeResponse {
   const wanted = ids(body);
   if (!Array.isArray(wanted)) return wanted;
   const b = body as Record<string, unknown>;
@@ -33,10 +31,10 @@ export function batchRead(ctx: FakeContext, body: unknown, archived: boolean): F
   if (idProperty && idProperty !== 'hs_object_id' && !store.isUnique(idProperty))
     return badRequest(`Unable to read by non-unique property ${idProperty}`);
   const properties = Array.isArray(b.properties) ? b.properties.map(String) : undefined;
-  const found = new Map<string, StoredContact>();
+  const found = new Map<string, StoredRecord>();
   const missing: string[] = [];
   for (const id of wanted) {
-    let c: StoredContact | undefined;
+    let c: StoredRecord | undefined;
     if (archived) c = idProperty ? undefined : store.getArchived(id);
     else {
       c = idProperty ? store.resolve(id, idProperty) : store.resolveMerged(id);
@@ -51,7 +49,7 @@ export function batchRead(ctx: FakeContext, body: unknown, archived: boolean): F
   const now = new Date().toISOString();
   const errors =
     missing.length > 0
-      ? [errorBody('OBJECT_NOT_FOUND', NOT_FOUND_MESSAGE, { context: { ids: missing } })]
+      ? [errorBody('OBJECT_NOT_FOUND', notFoundMessage(store.schema.noun), { context: { ids: missing } })]
       : [];
   return {
     status: errors.length > 0 ? 207 : 200,
@@ -66,12 +64,12 @@ export function batchRead(ctx: FakeContext, body: unknown, archived: boolean): F
 }
 
 /** Archive is idempotent: unknown or already archived ids are ignored, the answer is 204. */
-export function batchArchive(ctx: FakeContext, body: unknown): FakeResponse {
+export function batchArchive(store: ObjectStore, body: unknown): FakeResponse {
   const wanted = ids(body);
   if (!Array.isArray(wanted)) return wanted;
   for (const id of wanted) {
-    const c = ctx.store.getLive(id);
-    if (c) ctx.store.archive(c);
+    const c = store.getLive(id);
+    if (c) store.archive(c);
   }
   return { status: 204 };
 }

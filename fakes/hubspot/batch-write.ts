@@ -1,17 +1,17 @@
 /**
- * Batch create / update / upsert with HubSpot's failure modes: property errors fail the
- * whole call (400), a duplicate email fails the whole call (409 "Contact already exists.
- * Existing ID: N"), unless every input carries `objectWriteTraceId` on an endpoint that
+ * Batch create / update / upsert of any object with HubSpot's failure modes: property errors
+ * fail the whole call (400), a duplicate email (contacts) or unique value fails the whole call
+ * (409 "Contact already exists. Existing ID: N"), unless every input carries `objectWriteTraceId` on an endpoint that
  * supports multi-status, in which case bad inputs are listed in a 207 next to the good
  * ones. Ids that do not exist (update) and injected rejections (multi-status mode) always
  * come back as 207 errors. Results are not in input order, as on HubSpot, and carry no
  * `objectWriteTraceId` (errors do, in `context`).
  */
 import type { FakeResponse } from '../shared/http-fake.js';
-import { byTieRank, NOT_FOUND_MESSAGE } from './batch-common.js';
-import type { StoredContact, WireValue, WriteProblem } from './contact-store.js';
+import { byTieRank, notFoundMessage } from './batch-common.js';
 import type { FakeContext } from './fake-context.js';
 import { badRequest, errorBody, type PropertyIssue, propertyValidationError } from './fake-errors.js';
+import type { ObjectStore, StoredRecord, WireValue, WriteProblem } from './object-store.js';
 import { isRecord, publicObject } from './wire.js';
 
 type Op = 'create' | 'update' | 'upsert';
@@ -31,7 +31,7 @@ type Problem =
 
 interface Planned {
   readonly input: Input;
-  readonly target: StoredContact | undefined;
+  readonly target: StoredRecord | undefined;
   readonly problem: Problem | undefined;
 }
 
@@ -68,7 +68,14 @@ function parseInputs(op: Op, body: unknown): Input[] | FakeResponse {
   return inputs;
 }
 
-function problemError(p: Problem, input: Input): Record<string, unknown> {
+/** The 409 wording for a clash (HubSpot's for contacts' email; the unique-property one a guess). */
+export function clashMessage(noun: string, p: Exclude<WriteProblem, { kind: 'invalid' }>): string {
+  if (p.kind === 'duplicate-primary')
+    return `${noun.charAt(0).toUpperCase()}${noun.slice(1)} already exists. Existing ID: ${p.existingId}`;
+  return `A ${noun} with the value "${p.value}" for the unique property "${p.property}" already exists. Existing ID: ${p.existingId}`;
+}
+
+function problemError(noun: string, p: Problem, input: Input): Record<string, unknown> {
   const context: Record<string, string[]> = {
     ...(input.id === undefined ? {} : { ids: [input.id] }),
     ...(input.traceId === undefined ? {} : { objectWriteTraceId: [input.traceId] }),
@@ -80,28 +87,23 @@ function problemError(p: Problem, input: Input): Record<string, unknown> {
       const body = propertyValidationError(issues).body as Record<string, unknown>;
       return { ...body, context };
     }
-    case 'duplicate-email':
-      return errorBody('CONFLICT', `Contact already exists. Existing ID: ${p.existingId}`, { context });
+    case 'duplicate-primary':
     case 'duplicate-unique':
-      return errorBody(
-        'CONFLICT',
-        `A contact with the value "${p.value}" for the unique property "${p.property}" already exists. Existing ID: ${p.existingId}`,
-        { context },
-      );
+      return errorBody('CONFLICT', clashMessage(noun, p), { context });
     case 'not-found':
-      return errorBody('OBJECT_NOT_FOUND', NOT_FOUND_MESSAGE, { context });
+      return errorBody('OBJECT_NOT_FOUND', notFoundMessage(noun), { context });
   }
 }
 
-function wholeBatchFailure(p: Problem): FakeResponse | undefined {
+function wholeBatchFailure(noun: string, p: Problem): FakeResponse | undefined {
   switch (p.kind) {
     case 'invalid':
       return propertyValidationError(p.issues);
     case 'rejected':
       return p.wholeBatch ? propertyValidationError([p.issue]) : undefined;
-    case 'duplicate-email':
+    case 'duplicate-primary':
     case 'duplicate-unique': {
-      const body = problemError(p, {
+      const body = problemError(noun, p, {
         index: 0,
         id: undefined,
         idProperty: undefined,
@@ -115,8 +117,8 @@ function wholeBatchFailure(p: Problem): FakeResponse | undefined {
   }
 }
 
-export function batchWrite(ctx: FakeContext, op: Op, body: unknown): FakeResponse {
-  const { store } = ctx;
+export function batchWrite(ctx: FakeContext, store: ObjectStore, op: Op, body: unknown): FakeResponse {
+  const { noun, objectType, primaryUnique } = store.schema;
   const parsed = parseInputs(op, body);
   if (!Array.isArray(parsed)) return parsed;
   const traced = parsed.length > 0 && parsed.every((i) => i.traceId !== undefined);
@@ -125,7 +127,7 @@ export function batchWrite(ctx: FakeContext, op: Op, body: unknown): FakeRespons
   // Plan without touching the store, so a whole-batch failure applies nothing.
   const claimed = new Map<string, string>();
   const plan: Planned[] = parsed.map((input) => {
-    let target: StoredContact | undefined;
+    let target: StoredRecord | undefined;
     if (op === 'update') target = store.resolve(input.id ?? '', input.idProperty);
     if (op === 'upsert') {
       if (input.idProperty && input.idProperty !== 'hs_object_id' && !store.isUnique(input.idProperty))
@@ -139,20 +141,21 @@ export function batchWrite(ctx: FakeContext, op: Op, body: unknown): FakeRespons
     if (issues.length > 0) return { input, target, problem: { kind: 'invalid', issues } };
     const written = keyed(op, input, target);
     for (const r of ctx.rejections) {
-      if (!r.when(written)) continue;
+      if ((r.objectType !== undefined && r.objectType !== objectType) || !r.when(written)) continue;
       const property = r.property ?? Object.keys(input.properties)[0] ?? 'unknown';
       const message = r.message ?? `${String(written[property] ?? '')} is not a valid value for ${property}`;
       const issue = { name: property, error: r.code ?? 'INVALID_VALUE', message };
       return { input, target, problem: { kind: 'rejected', issue, wholeBatch: r.mode === 'whole-batch' } };
     }
     const clash =
-      store.conflict(written, target?.id) ?? claimWithinBatch(claimed, written, target?.id ?? input.id);
+      store.conflict(written, target?.id) ??
+      claimWithinBatch(primaryUnique, claimed, written, target?.id ?? input.id);
     return { input, target, problem: clash };
   });
 
   if (!multiStatus) {
     for (const p of plan) {
-      const failure = p.problem && wholeBatchFailure(p.problem);
+      const failure = p.problem && wholeBatchFailure(noun, p.problem);
       if (failure) return failure;
     }
   }
@@ -161,7 +164,7 @@ export function batchWrite(ctx: FakeContext, op: Op, body: unknown): FakeRespons
   const errors: Record<string, unknown>[] = [];
   for (const { input, target, problem } of plan) {
     if (problem) {
-      errors.push(problemError(problem, input));
+      errors.push(problemError(noun, problem, input));
       continue;
     }
     const isNew = target === undefined;
@@ -190,7 +193,7 @@ export function batchWrite(ctx: FakeContext, op: Op, body: unknown): FakeRespons
 }
 
 /** The values a record would hold after the write (an upsert create also sets its key). */
-function keyed(op: Op, input: Input, target: StoredContact | undefined): Record<string, WireValue> {
+function keyed(op: Op, input: Input, target: StoredRecord | undefined): Record<string, WireValue> {
   if (op !== 'upsert' || target || !input.idProperty || input.idProperty === 'hs_object_id')
     return input.properties;
   return { ...input.properties, [input.idProperty]: input.id ?? null };
@@ -204,17 +207,18 @@ function nonUnique(name: string): PropertyIssue {
   };
 }
 
-/** Two inputs of one batch claiming the same email clash too (the first one wins). */
+/** Two inputs of one batch claiming the same email (contacts) clash too (the first one wins). */
 function claimWithinBatch(
+  primaryUnique: string | undefined,
   claimed: Map<string, string>,
   written: Record<string, WireValue>,
   who: string | undefined,
 ): WriteProblem | undefined {
-  const email = written.email;
-  if (typeof email !== 'string' || email === '') return undefined;
-  const key = email.toLowerCase();
+  const value = primaryUnique === undefined ? undefined : written[primaryUnique];
+  if (typeof value !== 'string' || value === '') return undefined;
+  const key = value.toLowerCase();
   const owner = claimed.get(key);
-  if (owner !== undefined) return { kind: 'duplicate-email', existingId: owner };
+  if (owner !== undefined) return { kind: 'duplicate-primary', existingId: owner };
   claimed.set(key, who ?? 'new');
   return undefined;
 }

@@ -1,8 +1,14 @@
-/** What the fake's route handlers share: the store, injected per-record rejections, scopes. */
-import type { ContactStore, WireValue } from './contact-store.js';
+/** What the fake's route handlers share: the stores, injected per-record rejections, scopes. */
+
+import type { AssociationStore } from './association-store.js';
 import type { FakeOAuth } from './oauth-routes.js';
+import type { FakeObjectType } from './object-schema.js';
+import type { ObjectStore, WireValue } from './object-store.js';
+import type { PortalClock } from './portal-clock.js';
 
 export interface RejectOptions {
+  /** Only writes of this object are rejected (default: any object's). */
+  readonly objectType?: FakeObjectType;
   /**
    * `multi-status` (default): the batch answers 207 with this input listed under `errors`
    * and the others applied. `whole-batch`: the whole call fails with a 400 VALIDATION_ERROR
@@ -21,7 +27,12 @@ export interface Rejection extends RejectOptions {
 }
 
 export interface FakeContext {
-  readonly store: ContactStore;
+  /** The portal's clock and id sequence, shared by every object. */
+  readonly clock: PortalClock;
+  /** One store per object the fake serves. */
+  readonly objects: Readonly<Record<FakeObjectType, ObjectStore>>;
+  /** Contact ↔ company associations (v4). */
+  readonly associations: AssociationStore;
   rejections: Rejection[];
   /**
    * HubSpot documents per-input (207) errors via `objectWriteTraceId` for batch create only;

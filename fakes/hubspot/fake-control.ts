@@ -1,51 +1,30 @@
 /**
  * The fake's control surface: what a test (or a user in the HubSpot UI) does behind the
- * adapter's back. Acts on the store directly, so it never counts against rate limits.
+ * adapter's back. The record-level methods at the top level act on contacts (as they always
+ * have); `companies` (or `objects(type)`) has the same for companies. Portal-wide knobs
+ * (clock, rejections, scopes, tokens, rate limits) are here once.
  */
 import type { HttpFake, RequestLogEntry } from '../shared/http-fake.js';
-import { optionsOf, type PropertyType } from './contact-properties.js';
-import type { SeedContact, StoredContact, WireValue } from './contact-store.js';
 import type { FakeContext, RejectOptions } from './fake-context.js';
 import type { FakeRateLimitOptions, FakeRateLimits } from './fake-rate-limits.js';
 import type { FakeOAuth } from './oauth-routes.js';
+import { createObjectControl, type HubSpotObjectControl } from './object-control.js';
+import type { FakeObjectType } from './object-schema.js';
+import type { WireValue } from './object-store.js';
 
-export interface DumpedContact {
-  readonly id: string;
-  readonly properties: Readonly<Record<string, string>>;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly archived: boolean;
-  readonly archivedAt?: string;
-}
-
-export interface HubSpotFakeControl {
-  /** Bulk load (100k in well under a second); returns the new ids in input order. */
-  seed(contacts: readonly SeedContact[]): string[];
-  createAsUser(properties: Readonly<Record<string, string | null>>): string;
-  editAsUser(id: string, properties: Readonly<Record<string, string | null>>): void;
-  deleteAsUser(id: string): void;
-  /** Merges `mergedId` into `primaryId` as HubSpot does: returns the new merged record's id. */
-  mergeAsUser(primaryId: string, mergedId: string): string;
-  /** Fix server time (ms or ISO), so writes share one `lastmodifieddate`; null: wall time. */
+/** Contacts' records at the top level (the original surface); companies under `companies`. */
+export interface HubSpotFakeControl extends HubSpotObjectControl {
+  readonly contacts: HubSpotObjectControl;
+  readonly companies: HubSpotObjectControl;
+  objects(type: FakeObjectType): HubSpotObjectControl;
+  /** Fix server time (ms or ISO), so writes share one last-modified stamp; null: wall time. */
   setClock(at: number | string | null): void;
   advanceClock(ms: number): void;
   now(): number;
-  /** Every stored property, archived records included; merged-away records are gone. */
-  get(id: string): DumpedContact | undefined;
-  dump(): DumpedContact[];
-  /** Creates a custom contact property, as setup would (e.g. the key with hasUniqueValue). */
-  defineProperty(def: {
-    name: string;
-    label?: string;
-    type?: PropertyType;
-    hasUniqueValue?: boolean;
-    /** Values of an enumeration (`type: 'enumeration'`); writes of anything else fail. */
-    options?: readonly string[];
-  }): void;
-  /** Replaces an enumeration's options, as a portal admin editing e.g. `hs_language` would. */
-  setPropertyOptions(name: string, values: readonly string[]): void;
-  hasProperty(name: string): boolean;
-  /** Rejects batch create/update/upsert inputs whose written values (an upsert-create adds its key) match; returns a remover. */
+  /**
+   * Rejects batch create/update/upsert inputs whose written values (an upsert-create adds its
+   * key) match, of `options.objectType` only when given; returns a remover.
+   */
   rejectWhen(
     when: (properties: Readonly<Record<string, WireValue>>) => boolean,
     options?: RejectOptions,
@@ -63,17 +42,10 @@ export interface HubSpotFakeControl {
   apiRequests(): RequestLogEntry[];
   /** The OAuth app (token lifetime, revocation). */
   oauth(): FakeOAuth;
-}
-
-function dumpContact(c: StoredContact): DumpedContact {
-  return {
-    id: c.id,
-    properties: { ...c.props },
-    createdAt: new Date(c.createdAt).toISOString(),
-    updatedAt: new Date(c.updatedAt).toISOString(),
-    archived: c.archived,
-    ...(c.archivedAt === undefined ? {} : { archivedAt: new Date(c.archivedAt).toISOString() }),
-  };
+  /** Associates a contact with a company as a user would (primary: the contact's primary company). */
+  associate(contactId: string, companyId: string, options?: { primary?: boolean }): void;
+  /** The companies a contact is associated with, and which one is primary. */
+  associatedCompanies(contactId: string): { companyId: string; primary: boolean }[];
 }
 
 export function createControl(
@@ -81,64 +53,18 @@ export function createControl(
   limits: FakeRateLimits,
   http: () => HttpFake,
 ): HubSpotFakeControl {
-  const { store } = ctx;
   let nextRejection = 1;
-  const live = (id: string) => {
-    const c = store.getLive(id);
-    if (!c) throw new Error(`hubspot fake: no live contact ${id}`);
-    return c;
-  };
-  const checked = (props: Readonly<Record<string, string | null>>, selfId?: string) => {
-    const issues = store.validate(props);
-    if (issues.length > 0) throw new Error(`hubspot fake: ${issues.map((i) => i.message).join('; ')}`);
-    const clash = store.conflict(props, selfId);
-    if (clash) throw new Error(`hubspot fake: unique value clash (${clash.kind})`);
-  };
+  const contacts = createObjectControl(ctx.objects.contacts);
+  const companies = createObjectControl(ctx.objects.companies);
+  const byType: Record<FakeObjectType, HubSpotObjectControl> = { contacts, companies };
   return {
-    seed: (contacts) => store.seed(contacts),
-    createAsUser(properties) {
-      checked(properties);
-      return store.create(properties).id;
-    },
-    editAsUser(id, properties) {
-      const c = live(id);
-      checked(properties, id);
-      store.update(c, properties);
-    },
-    deleteAsUser: (id) => store.archive(live(id)),
-    mergeAsUser: (primaryId, mergedId) => store.merge(live(primaryId), live(mergedId)).id,
-    setClock: (at) => store.setClock(at),
-    advanceClock: (ms) => store.advanceClock(ms),
-    now: () => store.now(),
-    get(id) {
-      const c = store.contacts.get(id);
-      return c ? dumpContact(c) : undefined;
-    },
-    dump: () => [...store.contacts.values()].map(dumpContact),
-    defineProperty(def) {
-      store.defineProperty({
-        name: def.name,
-        label: def.label ?? def.name,
-        type: def.type ?? (def.options ? 'enumeration' : 'string'),
-        fieldType: def.options ? 'select' : 'text',
-        groupName: 'contactinformation',
-        hasUniqueValue: def.hasUniqueValue ?? false,
-        readOnly: false,
-        hubspotDefined: false,
-        createdAt: new Date().toISOString(),
-        options: optionsOf((def.options ?? []).map((v) => [v, v] as const)),
-      });
-    },
-    setPropertyOptions(name, values) {
-      const def = store.property(name);
-      if (def?.type !== 'enumeration') throw new Error(`hubspot fake: ${name} is not an enumeration`);
-      const labels = new Map(def.options.map((o) => [o.value, o.label]));
-      store.defineProperty({
-        ...def,
-        options: optionsOf(values.map((v) => [v, labels.get(v) ?? v] as const)),
-      });
-    },
-    hasProperty: (name) => store.property(name) !== undefined,
+    ...contacts,
+    contacts,
+    companies,
+    objects: (type) => byType[type],
+    setClock: (at) => ctx.clock.setClock(at),
+    advanceClock: (ms) => ctx.clock.advanceClock(ms),
+    now: () => ctx.clock.now(),
     rejectWhen(when, options = {}) {
       const id = nextRejection++;
       ctx.rejections.push({ ...options, id, when });
@@ -164,5 +90,14 @@ export function createControl(
     exhaustDailyLimit: () => limits.exhaustDaily(),
     apiRequests: () => http().requests.filter((r) => !r.path.startsWith('/__control')),
     oauth: () => ctx.oauth,
+    associate(contactId, companyId, options = {}) {
+      if (!ctx.objects.contacts.getLive(contactId) || !ctx.objects.companies.getLive(companyId))
+        throw new Error(`hubspot fake: no live contact ${contactId} or company ${companyId}`);
+      ctx.associations.associate('contacts', contactId, companyId, options.primary ? [1] : []);
+    },
+    associatedCompanies: (contactId) =>
+      ctx.associations
+        .associated('contacts', contactId)
+        .map((a) => ({ companyId: a.toId, primary: a.typeIds.includes(1) })),
   };
 }

@@ -1,17 +1,21 @@
 /**
- * A HubSpot CRM contacts API fake on a real HTTP server, faithful enough that the real
- * `@hubspot/api-client` runs against it unmodified (basePath = fake.url). What was checked
+ * A HubSpot CRM fake (contacts and companies) on a real HTTP server, faithful enough that the
+ * real `@hubspot/api-client` runs against it unmodified (basePath = fake.url). What was checked
  * against what is in README.md next to this file.
  */
 import { type HttpFake, startHttpFake } from '../shared/http-fake.js';
 import { newPortalId } from './account-routes.js';
 import { handleApi } from './api-router.js';
-import { ContactStore, type SeedContact } from './contact-store.js';
+import { AssociationStore } from './association-store.js';
 import { handleControl } from './control-routes.js';
 import type { FakeContext } from './fake-context.js';
 import { createControl, type HubSpotFakeControl } from './fake-control.js';
 import { DEFAULT_RATE_LIMIT, type FakeRateLimitOptions, FakeRateLimits } from './fake-rate-limits.js';
 import { FakeOAuth, type FakeOAuthOptions, OAUTH_TOKEN_PATH } from './oauth-routes.js';
+import type { PropertyInput } from './object-control.js';
+import { OBJECT_SCHEMAS } from './object-schema.js';
+import { ObjectStore, type SeedRecord } from './object-store.js';
+import { PortalClock } from './portal-clock.js';
 import { isRecord } from './wire.js';
 
 export interface HubSpotFakeOptions {
@@ -24,9 +28,13 @@ export interface HubSpotFakeOptions {
   /** Seed of the fault injector's random numbers. */
   readonly seed?: number;
   /** Contacts present from the start. */
-  readonly contacts?: readonly SeedContact[];
-  /** Custom properties present from the start, e.g. `[{name:'propstreet_id', hasUniqueValue:true}]`. */
-  readonly customProperties?: readonly Parameters<HubSpotFakeControl['defineProperty']>[0][];
+  readonly contacts?: readonly SeedRecord[];
+  /** Companies present from the start. */
+  readonly companies?: readonly SeedRecord[];
+  /** Custom contact properties present from the start, e.g. `[{name:'propstreet_id', hasUniqueValue:true}]`. */
+  readonly customProperties?: readonly PropertyInput[];
+  /** Custom company properties present from the start. */
+  readonly companyProperties?: readonly PropertyInput[];
   readonly port?: number;
   /** The portal id `/account-info/v3/details` answers; default: random per instance. */
   readonly portalId?: number;
@@ -48,8 +56,20 @@ export interface HubSpotFake {
 const READ_ONLY_POST = /\/(search|batch\/read)$/;
 
 export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promise<HubSpotFake> {
+  const clock = new PortalClock();
+  const delay = options.searchIndexDelayMs ?? 0;
+  const associations = new AssociationStore();
+  const objects = {
+    contacts: new ObjectStore(OBJECT_SCHEMAS.contacts, clock, delay),
+    companies: new ObjectStore(OBJECT_SCHEMAS.companies, clock, delay),
+  };
+  // A merge keeps the merged records' associations on the new record.
+  for (const store of Object.values(objects))
+    store.onMerged = (oldId, intoId) => associations.moveRecord(store.schema.objectType, oldId, intoId);
   const ctx: FakeContext = {
-    store: new ContactStore(options.searchIndexDelayMs ?? 0),
+    clock,
+    objects,
+    associations,
     rejections: [],
     traceIdMultiStatus: 'create-only',
     deniedScopes: new Set(),
@@ -67,8 +87,10 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     return http;
   };
   const control = createControl(ctx, limits, getHttp);
-  for (const p of options.customProperties ?? []) control.defineProperty(p);
-  if (options.contacts) control.seed(options.contacts);
+  for (const p of options.customProperties ?? []) control.contacts.defineProperty(p);
+  for (const p of options.companyProperties ?? []) control.companies.defineProperty(p);
+  if (options.contacts) control.contacts.seed(options.contacts);
+  if (options.companies) control.companies.seed(options.companies);
   http = await startHttpFake({
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.port === undefined ? {} : { port: options.port }),

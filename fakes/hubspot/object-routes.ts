@@ -1,11 +1,11 @@
 /**
  * Single-object endpoints: list (the only way to see archived records), get, create (201),
- * update, archive (204) and merge. Paths are under /crm/v3/objects/contacts.
+ * update, archive (204) and merge. Paths are under /crm/v3/objects/{contacts|companies}.
  */
 import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
-import type { StoredContact, WriteProblem } from './contact-store.js';
-import type { FakeContext } from './fake-context.js';
+import { clashMessage } from './batch-write.js';
 import { badRequest, errorResponse, notFound, propertyValidationError } from './fake-errors.js';
+import type { ObjectStore, StoredRecord, WriteProblem } from './object-store.js';
 import { isRecord, listParam, publicObject } from './wire.js';
 
 function cursor(id: string): string {
@@ -17,18 +17,12 @@ function fromCursor(after: string): number | undefined {
   return text.startsWith('c:') ? Number(text.slice(2)) : undefined;
 }
 
-function conflictResponse(p: WriteProblem): FakeResponse {
+function conflictResponse(store: ObjectStore, p: WriteProblem): FakeResponse {
   if (p.kind === 'invalid') return propertyValidationError(p.issues);
-  if (p.kind === 'duplicate-email')
-    return errorResponse(409, 'CONFLICT', `Contact already exists. Existing ID: ${p.existingId}`);
-  return errorResponse(
-    409,
-    'CONFLICT',
-    `A contact with the value "${p.value}" for the unique property "${p.property}" already exists. Existing ID: ${p.existingId}`,
-  );
+  return errorResponse(409, 'CONFLICT', clashMessage(store.schema.noun, p));
 }
 
-export function listContacts(ctx: FakeContext, req: FakeRequest): FakeResponse {
+export function listObjects(store: ObjectStore, req: FakeRequest): FakeResponse {
   const limit = req.query.has('limit') ? Number(req.query.get('limit')) : 10;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100)
     return badRequest(`limit must be between 1 and 100 (got ${req.query.get('limit')})`);
@@ -38,10 +32,10 @@ export function listContacts(ctx: FakeContext, req: FakeRequest): FakeResponse {
   if (start === undefined || Number.isNaN(start)) return badRequest(`Invalid after cursor: ${after}`);
   const properties = listParam(req.query, 'properties');
   // Ids are handed out in increasing order and the Map keeps insertion order: no sort needed.
-  const page: StoredContact[] = [];
-  let next: StoredContact | undefined;
-  for (const c of ctx.store.contacts.values()) {
-    if (c.archived !== archived || Number(c.id) < start || ctx.store.purged(c)) continue;
+  const page: StoredRecord[] = [];
+  let next: StoredRecord | undefined;
+  for (const c of store.records.values()) {
+    if (c.archived !== archived || Number(c.id) < start || store.purged(c)) continue;
     if (page.length === limit) {
       next = c;
       break;
@@ -51,24 +45,20 @@ export function listContacts(ctx: FakeContext, req: FakeRequest): FakeResponse {
   return {
     status: 200,
     body: {
-      results: page.map((c) => publicObject(ctx.store, c, properties)),
+      results: page.map((c) => publicObject(store, c, properties)),
       ...(next ? { paging: { next: { after: cursor(next.id), link: `?after=${cursor(next.id)}` } } } : {}),
     },
   };
 }
 
-export function getContact(ctx: FakeContext, req: FakeRequest, id: string): FakeResponse {
+export function getObject(store: ObjectStore, req: FakeRequest, id: string): FakeResponse {
   const archived = req.query.get('archived') === 'true';
   const idProperty = req.query.get('idProperty') ?? undefined;
   // By record id, an id merged away answers with the merged record (and its new id).
   const byId = idProperty === undefined || idProperty === 'hs_object_id';
-  const c = archived
-    ? ctx.store.getArchived(id)
-    : byId
-      ? ctx.store.resolveMerged(id)
-      : ctx.store.resolve(id, idProperty);
+  const c = archived ? store.getArchived(id) : byId ? store.resolveMerged(id) : store.resolve(id, idProperty);
   if (!c) return notFound();
-  return { status: 200, body: publicObject(ctx.store, c, listParam(req.query, 'properties')) };
+  return { status: 200, body: publicObject(store, c, listParam(req.query, 'properties')) };
 }
 
 function propertiesOf(body: unknown): Record<string, string | null> | undefined {
@@ -77,45 +67,49 @@ function propertiesOf(body: unknown): Record<string, string | null> | undefined 
     : undefined;
 }
 
-export function createContact(ctx: FakeContext, req: FakeRequest): FakeResponse {
+export function createObject(store: ObjectStore, req: FakeRequest): FakeResponse {
   const props = propertiesOf(req.body);
   if (!props) return badRequest('properties is required');
-  const issues = ctx.store.validate(props);
+  const issues = store.validate(props);
   if (issues.length > 0) return propertyValidationError(issues);
-  const clash = ctx.store.conflict(props);
-  if (clash) return conflictResponse(clash);
-  const c = ctx.store.create(props);
-  return { status: 201, body: publicObject(ctx.store, c, Object.keys(props)) };
+  const clash = store.conflict(props);
+  if (clash) return conflictResponse(store, clash);
+  const c = store.create(props);
+  return { status: 201, body: publicObject(store, c, Object.keys(props)) };
 }
 
-export function updateContact(ctx: FakeContext, req: FakeRequest, id: string): FakeResponse {
+export function updateObject(store: ObjectStore, req: FakeRequest, id: string): FakeResponse {
   const props = propertiesOf(req.body);
   if (!props) return badRequest('properties is required');
-  const c = ctx.store.resolve(id, req.query.get('idProperty') ?? undefined);
+  const c = store.resolve(id, req.query.get('idProperty') ?? undefined);
   if (!c) return notFound();
-  const issues = ctx.store.validate(props);
+  const issues = store.validate(props);
   if (issues.length > 0) return propertyValidationError(issues);
-  const clash = ctx.store.conflict(props, c.id);
-  if (clash) return conflictResponse(clash);
-  ctx.store.update(c, props);
-  return { status: 200, body: publicObject(ctx.store, c, Object.keys(props)) };
+  const clash = store.conflict(props, c.id);
+  if (clash) return conflictResponse(store, clash);
+  store.update(c, props);
+  return { status: 200, body: publicObject(store, c, Object.keys(props)) };
 }
 
-export function archiveContact(ctx: FakeContext, id: string): FakeResponse {
-  const c = ctx.store.getLive(id);
-  if (c) ctx.store.archive(c);
+export function archiveObject(store: ObjectStore, id: string): FakeResponse {
+  const c = store.getLive(id);
+  if (c) store.archive(c);
   return { status: 204 };
 }
 
-export function mergeContacts(ctx: FakeContext, body: unknown): FakeResponse {
+export function mergeObjects(store: ObjectStore, body: unknown): FakeResponse {
+  const { noun } = store.schema;
   if (!isRecord(body) || body.primaryObjectId === undefined || body.objectIdToMerge === undefined)
     return badRequest('primaryObjectId and objectIdToMerge are required');
   const primaryId = String(body.primaryObjectId);
   const otherId = String(body.objectIdToMerge);
-  if (primaryId === otherId) return badRequest('Cannot merge a contact with itself');
-  const primary = ctx.store.getLive(primaryId);
-  const other = ctx.store.getLive(otherId);
-  if (!primary || !other) return notFound(`Contact ${primary ? otherId : primaryId} not found`);
-  const survivor = ctx.store.merge(primary, other);
-  return { status: 200, body: publicObject(ctx.store, survivor, undefined) };
+  if (primaryId === otherId) return badRequest(`Cannot merge a ${noun} with itself`);
+  const primary = store.getLive(primaryId);
+  const other = store.getLive(otherId);
+  if (!primary || !other)
+    return notFound(
+      `${noun.charAt(0).toUpperCase()}${noun.slice(1)} ${primary ? otherId : primaryId} not found`,
+    );
+  const survivor = store.merge(primary, other);
+  return { status: 200, body: publicObject(store, survivor, undefined) };
 }

@@ -1,8 +1,8 @@
-/** The properties API for contacts: list, get by name (200/404), create (201/409/403). */
+/** The properties API of an object: list, get by name (200/404), create (201/409/403). */
 import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
-import type { PropertyDefinition, PropertyOption, PropertyType } from './contact-properties.js';
-import type { FakeContext } from './fake-context.js';
 import { badRequest, errorResponse } from './fake-errors.js';
+import type { ObjectStore } from './object-store.js';
+import type { PropertyDefinition, PropertyOption, PropertyType } from './property-definitions.js';
 import { isRecord } from './wire.js';
 
 const TYPES = new Set<PropertyType>(['string', 'number', 'datetime', 'date', 'enumeration', 'bool']);
@@ -34,17 +34,17 @@ function wire(def: PropertyDefinition): Record<string, unknown> {
   };
 }
 
-export function listProperties(ctx: FakeContext): FakeResponse {
-  return { status: 200, body: { results: ctx.store.allProperties().map(wire) } };
+export function listProperties(store: ObjectStore): FakeResponse {
+  return { status: 200, body: { results: store.allProperties().map(wire) } };
 }
 
-export function getProperty(ctx: FakeContext, name: string): FakeResponse {
-  const def = ctx.store.property(name);
+export function getProperty(store: ObjectStore, name: string): FakeResponse {
+  const def = store.property(name);
   if (!def) return errorResponse(404, 'OBJECT_NOT_FOUND', `Unable to find property ${name}`);
   return { status: 200, body: wire(def) };
 }
 
-export function createProperty(ctx: FakeContext, req: FakeRequest): FakeResponse {
+export function createProperty(store: ObjectStore, req: FakeRequest): FakeResponse {
   const b = req.body;
   if (!isRecord(b)) return badRequest('Invalid property definition');
   const missing = ['name', 'label', 'type', 'fieldType', 'groupName'].filter((k) => typeof b[k] !== 'string');
@@ -56,7 +56,7 @@ export function createProperty(ctx: FakeContext, req: FakeRequest): FakeResponse
   const name = String(b.name);
   if (!/^[a-z][a-z0-9_]*$/.test(name)) return badRequest(`Property name ${name} is invalid`);
   if (!TYPES.has(b.type as PropertyType)) return badRequest(`Unknown property type ${String(b.type)}`);
-  if (ctx.store.property(name))
+  if (store.property(name))
     return errorResponse(409, 'OBJECT_ALREADY_EXISTS', `A property named '${name}' already exists.`);
   const def: PropertyDefinition = {
     name,
@@ -70,7 +70,7 @@ export function createProperty(ctx: FakeContext, req: FakeRequest): FakeResponse
     createdAt: new Date().toISOString(),
     options: Array.isArray(b.options) ? b.options.filter(isOption) : [],
   };
-  ctx.store.defineProperty(def);
+  store.defineProperty(def);
   return { status: 201, body: wire(def) };
 }
 

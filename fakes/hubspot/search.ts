@@ -8,9 +8,9 @@
  */
 import type { FakeResponse } from '../shared/http-fake.js';
 import { rank as tieRank } from './batch-common.js';
-import type { PropertyType } from './contact-properties.js';
-import type { ContactStore, StoredContact } from './contact-store.js';
 import { badRequest } from './fake-errors.js';
+import type { ObjectStore, StoredRecord } from './object-store.js';
+import type { PropertyType } from './property-definitions.js';
 import { isRecord, publicObject } from './wire.js';
 
 const SEARCH_CAP = 10_000;
@@ -64,7 +64,7 @@ function tokenMatch(stored: string, pattern: string): boolean {
   return tokens.some((t) => re.test(t));
 }
 
-function matches(store: ContactStore, c: StoredContact, f: Filter): boolean {
+function matches(store: ObjectStore, c: StoredRecord, f: Filter): boolean {
   const raw = c.props[f.propertyName];
   const type = store.property(f.propertyName)?.type;
   switch (f.operator) {
@@ -113,7 +113,7 @@ function matches(store: ContactStore, c: StoredContact, f: Filter): boolean {
   }
 }
 
-function parseFilters(store: ContactStore, body: Record<string, unknown>): Filter[][] | FakeResponse {
+function parseFilters(store: ObjectStore, body: Record<string, unknown>): Filter[][] | FakeResponse {
   const groups = body.filterGroups ?? [];
   if (!Array.isArray(groups)) return badRequest('filterGroups must be an array');
   if (groups.length > 5) return badRequest(`Too many filter groups (${groups.length}); the maximum is 5.`);
@@ -133,7 +133,9 @@ function parseFilters(store: ContactStore, body: Record<string, unknown>): Filte
         return badRequest('A filter needs propertyName and operator');
       if (!OPERATORS.has(f.operator)) return badRequest(`Unknown filter operator ${f.operator}`);
       if (!store.property(f.propertyName))
-        return badRequest(`Property ${f.propertyName} does not exist on contacts and cannot be filtered on.`);
+        return badRequest(
+          `Property ${f.propertyName} does not exist on ${store.schema.objectType} and cannot be filtered on.`,
+        );
       const values = Array.isArray(f.values) ? f.values.map(String) : undefined;
       if (values && values.length > 100)
         return badRequest(
@@ -154,7 +156,7 @@ function parseFilters(store: ContactStore, body: Record<string, unknown>): Filte
   return out;
 }
 
-export function search(store: ContactStore, body: unknown): FakeResponse {
+export function search(store: ObjectStore, body: unknown): FakeResponse {
   if (!isRecord(body)) return badRequest('Invalid search request body');
   const groups = parseFilters(store, body);
   if (!Array.isArray(groups)) return groups;
@@ -182,18 +184,13 @@ export function search(store: ContactStore, body: unknown): FakeResponse {
 
   const wallNow = Date.now();
   const type = store.property(sortProp)?.type;
-  const hits: { c: StoredContact; key: Key | undefined; tie: number }[] = [];
-  for (const live of store.contacts.values()) {
+  const hits: { c: StoredRecord; key: Key | undefined; tie: number }[] = [];
+  for (const live of store.records.values()) {
     if (live.archived) continue;
     const c = store.searchView(live, wallNow);
     if (!c || c.archived) continue;
     if (groups.length > 0 && !groups.some((g) => g.every((f) => matches(store, c, f)))) continue;
-    if (
-      query &&
-      !['email', 'firstname', 'lastname', 'phone', 'company'].some((p) =>
-        c.props[p]?.toLowerCase().includes(query),
-      )
-    )
+    if (query && !store.schema.queryProperties.some((p) => c.props[p]?.toLowerCase().includes(query)))
       continue;
     const raw = c.props[sortProp];
     hits.push({ c, key: raw === undefined ? undefined : keyOf(type, raw), tie: tieRank(c.id) });

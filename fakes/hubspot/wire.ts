@@ -1,6 +1,5 @@
-/** How the fake puts stored contacts on the wire, and reads list-valued query parameters. */
-import { ALWAYS_RETURNED, DEFAULT_RETURNED } from './contact-properties.js';
-import type { ContactStore, StoredContact } from './contact-store.js';
+/** How the fake puts stored records on the wire, and reads list-valued query parameters. */
+import type { ObjectStore, StoredRecord } from './object-store.js';
 
 export interface PublicObject {
   id: string;
@@ -13,14 +12,15 @@ export interface PublicObject {
 
 /**
  * Requested properties that exist come back, `null` when unset; names that are not
- * properties are ignored (HubSpot's documented behaviour). Without a list: the defaults.
+ * properties are ignored (HubSpot's documented behaviour). Without a list: the object's defaults.
  */
 export function publicObject(
-  store: ContactStore,
-  c: StoredContact,
+  store: ObjectStore,
+  c: StoredRecord,
   requested: readonly string[] | undefined,
 ): PublicObject {
-  const names = requested && requested.length > 0 ? [...requested, ...ALWAYS_RETURNED] : DEFAULT_RETURNED;
+  const { alwaysReturned, defaultReturned } = store.schema;
+  const names = requested && requested.length > 0 ? [...requested, ...alwaysReturned] : defaultReturned;
   const properties: Record<string, string | null> = {};
   for (const name of names) {
     if (!store.property(name)) continue;

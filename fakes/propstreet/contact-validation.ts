@@ -5,7 +5,8 @@
  * `errors["externalRefs[0].namespace"]`). Limits come from the request models
  * (UpsertContactRequest, CreateContactRequest) and the limits page.
  */
-import type { FakeExternalRef, FieldErrors, ValidWrite } from './contact-types.js';
+import type { FieldErrors, ValidWrite } from './contact-types.js';
+import { externalRefsOf, NOT_AN_OBJECT, readBody, tagsOf } from './field-checks.js';
 
 /** `ui` is a user in the Propstreet UI, who may edit every field (lists included). */
 export type WriteMode = 'create' | 'patch' | 'upsert' | 'ui';
@@ -53,9 +54,6 @@ const LIMITS: Record<WriteMode, Limits> = {
   ui: { name: 255, email: 255, phone: 50 },
 };
 
-const MAX_TAGS = 100;
-const MAX_REFS = 50;
-
 type Result = { ok: true; write: ValidWrite } | { ok: false; errors: FieldErrors };
 
 /**
@@ -67,32 +65,11 @@ export function validateWrite(
   mode: WriteMode,
   ignore: ReadonlySet<string> = new Set(),
 ): Result {
-  const errors: FieldErrors = {};
-  const fail = (field: string, message: string) => {
-    const list = errors[field] ?? [];
-    list.push(message);
-    errors[field] = list;
-  };
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    return { ok: false, errors: { $: ['The request body must be a JSON object.'] } };
-  }
-  const members = REQUEST_MEMBERS[mode];
-  const input = Object.fromEntries(
-    Object.entries(body as Record<string, unknown>).filter(([k]) => members.has(k) && !ignore.has(k)),
-  );
+  const reader = readBody(body, REQUEST_MEMBERS[mode], ignore);
+  if (!reader) return { ok: false, errors: NOT_AN_OBJECT };
+  const { input, errors, fail, text } = reader;
   const write: ValidWrite = {};
   const limits = LIMITS[mode];
-
-  const text = (field: keyof ValidWrite & string, max: number, check?: (v: string) => string | null) => {
-    if (!(field in input)) return undefined;
-    const v = input[field];
-    if (v === null) return null;
-    if (typeof v !== 'string') return void fail(field, `The field ${field} must be a string or null.`);
-    if (v.length > max) return void fail(field, `The field ${field} must be at most ${max} characters.`);
-    const problem = check?.(v);
-    if (problem) return void fail(field, problem);
-    return v;
-  };
   const set = <K extends keyof ValidWrite>(key: K, value: ValidWrite[K] | undefined) => {
     if (value !== undefined) write[key] = value;
   };
@@ -111,18 +88,8 @@ export function validateWrite(
 
   if ('emails' in input) set('emails', entries(input.emails, 'emails', 'address', 254, fail, emailCheck));
   if ('phones' in input) set('phones', entries(input.phones, 'phones', 'number', 30, fail));
-  if ('tags' in input) {
-    const tags = input.tags;
-    if (tags === null) write.tags = null;
-    else if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string'))
-      fail('tags', 'tags must be an array of strings.');
-    else if (tags.length > MAX_TAGS) fail('tags', `At most ${MAX_TAGS} tags per entity.`);
-    else write.tags = tags as string[];
-  }
-  if ('externalRefs' in input) {
-    const refs = externalRefs(input.externalRefs, fail);
-    if (refs) write.externalRefs = refs;
-  }
+  if ('tags' in input) set('tags', tagsOf(input.tags, fail));
+  if ('externalRefs' in input) set('externalRefs', externalRefsOf(input.externalRefs, fail));
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, write };
 }
 
@@ -173,37 +140,4 @@ function entries<K extends 'address' | 'number'>(
   return out;
 }
 
-function externalRefs(
-  value: unknown,
-  fail: (field: string, message: string) => void,
-): FakeExternalRef[] | undefined {
-  if (!Array.isArray(value)) return void fail('externalRefs', 'externalRefs must be an array.');
-  if (value.length > MAX_REFS)
-    return void fail('externalRefs', `At most ${MAX_REFS} external refs per entity.`);
-  const seen = new Set<string>();
-  const out: FakeExternalRef[] = [];
-  let bad = false;
-  for (const [i, item] of value.entries()) {
-    const path = `externalRefs[${i}]`;
-    const { namespace, id } = (item ?? {}) as Record<string, unknown>;
-    let problem: [string, string] | undefined;
-    if (typeof namespace !== 'string' || namespace.length === 0 || namespace.length > 50)
-      problem = [`${path}.namespace`, 'namespace is required and must be at most 50 characters.'];
-    else if (typeof id !== 'string' || id.length === 0 || id.length > 255)
-      problem = [`${path}.id`, 'id is required and must be at most 255 characters.'];
-    else if (seen.has(refKey(namespace, id))) problem = [path, `Duplicate external ref ${namespace}/${id}.`];
-    if (problem || typeof namespace !== 'string' || typeof id !== 'string') {
-      bad = true;
-      if (problem) fail(problem[0], problem[1]);
-      continue;
-    }
-    seen.add(refKey(namespace, id));
-    out.push({ namespace, id });
-  }
-  return bad ? undefined : out;
-}
-
-/** Namespaces match case-insensitively, ids case-sensitively. */
-export function refKey(namespace: string, id: string): string {
-  return `${namespace.toLowerCase()}\u0000${id}`;
-}
+export { refKey } from './field-checks.js';

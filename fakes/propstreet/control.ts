@@ -3,11 +3,21 @@
  * the in-process object. No auth, no rate limit. Routes (JSON in and out):
  *
  *   POST   /__control/reset
- *   POST   /__control/seed             {contacts?: SeedContact[], generate?: {count, ...GenerateOptions}}
+ *   POST   /__control/seed             {contacts?: SeedContact[], companies?: SeedCompany[],
+ *                                        links?: SeedLink[], generate?: {count, ...GenerateOptions}}
  *   GET    /__control/contacts         every contact, deleted included
  *   GET    /__control/contacts/{id}
  *   POST   /__control/contacts/{id}/edit     a ContactWrite patch, as a UI user
  *   POST   /__control/contacts/{id}/delete   as a UI user
+ *   GET    /__control/companies        every company, deleted included
+ *   GET    /__control/companies/{id}
+ *   POST   /__control/companies/{id}/edit    a company write, as a UI user
+ *   POST   /__control/companies/{id}/delete  as a UI user
+ *   GET    /__control/links            every link, deleted included
+ *   POST   /__control/links            {contactId, companyId, jobTitle?, isPrimary?}, as a UI user
+ *   POST   /__control/links/{id}/edit  {jobTitle?, isPrimary?}, as a UI user
+ *   POST   /__control/links/{id}/delete  as a UI user
+ *   POST   /__control/relation-bumps   {mode: 'own'|'related'}
  *   POST   /__control/clock            {now: iso|null} and/or {advanceMs}
  *   POST   /__control/rate-limit       {limit, windowMs?}
  *   POST   /__control/tokens           {token}
@@ -19,6 +29,7 @@
  */
 import type { FaultRule } from '../shared/faults.js';
 import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
+import type { SeedCompany, SeedLink, ValidCompanyWrite } from './company-types.js';
 import type { SeedContact, ValidWrite } from './contact-types.js';
 import type { GenerateOptions } from './generate.js';
 import type { PropstreetFake } from './server.js';
@@ -45,7 +56,9 @@ function route(fake: PropstreetFake, req: FakeRequest): FakeResponse {
       return { status: 200, body: { ok: true } };
     case 'POST seed': {
       let count = 0;
+      if (Array.isArray(body.companies)) fake.seedCompanies(body.companies as SeedCompany[]);
       if (Array.isArray(body.contacts)) count += fake.seed(body.contacts as SeedContact[]).length;
+      if (Array.isArray(body.links)) fake.seedLinks(body.links as SeedLink[]);
       const gen = body.generate as (GenerateOptions & { count?: number }) | undefined;
       if (gen?.count) count += fake.generate(gen.count, gen);
       return { status: 200, body: { count } };
@@ -62,6 +75,34 @@ function route(fake: PropstreetFake, req: FakeRequest): FakeResponse {
       if (action === 'delete') return { status: 200, body: fake.deleteAsUser(id) };
       break;
     }
+    case 'GET companies': {
+      const id = parts[1];
+      if (id === undefined) return { status: 200, body: fake.allCompanies() };
+      const k = fake.company(id);
+      return k ? { status: 200, body: k } : { status: 404, body: { error: `no company ${id}` } };
+    }
+    case 'POST companies': {
+      const [, id = '', action] = parts;
+      if (action === 'edit')
+        return { status: 200, body: fake.editCompanyAsUser(id, body as ValidCompanyWrite) };
+      if (action === 'delete') return { status: 200, body: fake.deleteCompanyAsUser(id) };
+      break;
+    }
+    case 'GET links':
+      return { status: 200, body: fake.allLinks() };
+    case 'POST links': {
+      const [, id, action] = parts;
+      const patch = linkPatch(body);
+      if (id === undefined)
+        return { status: 200, body: fake.linkAsUser(String(body.contactId), String(body.companyId), patch) };
+      if (action === 'edit') return { status: 200, body: fake.editLinkAsUser(id, patch) };
+      if (action === 'delete') return { status: 200, body: fake.unlinkAsUser(id) };
+      break;
+    }
+    case 'POST relation-bumps':
+      if (body.mode !== 'own' && body.mode !== 'related') throw new Error("mode must be 'own' or 'related'");
+      fake.setRelationBumps(body.mode);
+      return { status: 200, body: { ok: true } };
     case 'POST clock':
       if ('now' in body) fake.setClock((body.now as string | null) ?? null);
       if (typeof body.advanceMs === 'number') fake.advanceClock(body.advanceMs);
@@ -102,5 +143,12 @@ function toRule(r: Json): FaultRule {
   return {
     ...(rest as unknown as FaultRule),
     ...(typeof pathRegex === 'string' ? { path: new RegExp(pathRegex) } : {}),
+  };
+}
+
+function linkPatch(body: Json): { jobTitle?: string | null; isPrimary?: boolean } {
+  return {
+    ...(typeof body.jobTitle === 'string' || body.jobTitle === null ? { jobTitle: body.jobTitle } : {}),
+    ...(typeof body.isPrimary === 'boolean' ? { isPrimary: body.isPrimary } : {}),
   };
 }

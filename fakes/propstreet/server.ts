@@ -1,7 +1,8 @@
 /**
- * A faithful HTTP fake of the Propstreet network contacts API (see README.md beside this file),
- * on the shared http-fake base: bearer auth, per-token rate limits with RateLimit-* headers,
- * problem+json errors, keyset paging, ETags, soft deletes and external-ref upserts.
+ * A faithful HTTP fake of the Propstreet network API — contacts, companies and the links
+ * between them (see README.md beside this file) — on the shared http-fake base: bearer auth,
+ * per-token rate limits with RateLimit-* headers, problem+json errors, keyset paging, ETags,
+ * soft deletes and external-ref upserts.
  *
  * The same control surface is offered in process (the returned object) and over HTTP under
  * `/__control/…` (control.ts) for the demo and child processes.
@@ -15,15 +16,20 @@ import {
   startHttpFake,
 } from '../shared/http-fake.js';
 import { type FakeOrganisation, handleMe, ME_PATH, newOrganisation } from './auth-me.js';
+import { COMPANIES_PATH, handleCompanies } from './companies-api.js';
+import type { FakeCompany, FakeLink, SeedCompany, SeedLink, ValidCompanyWrite } from './company-types.js';
+import { validateCompanyWrite } from './company-validation.js';
 import type { FakeContact, SeedContact, ValidWrite } from './contact-types.js';
 import { validateWrite } from './contact-validation.js';
 import { CONTACTS_PATH, type ContactKnobs, handleContacts } from './contacts-api.js';
 import { CONTROL_PATH, handleControl } from './control.js';
-import { type GenerateOptions, generateContacts } from './generate.js';
+import { type GenerateOptions, generateCompanies, generateContacts, planLinks } from './generate.js';
+import { handleLinks, LINKS_PATH } from './links-api.js';
+import { FakeNetwork, type LinkPatch, type RelationBumps } from './network.js';
 import { problem } from './problem.js';
 import { RateWindows } from './rate-window.js';
-import { ContactStore, type StaleEtagStatus } from './store.js';
 import { type FakeOAuthClient, handleToken, TOKEN_PATH } from './token-endpoint.js';
+import type { Outcome, StaleEtagStatus } from './versioned-store.js';
 
 /** The token the fake accepts when none are configured. */
 export const PROPSTREET_FAKE_TOKEN = 'ps-fake-token-0123456789abcdef';
@@ -63,23 +69,45 @@ export interface PropstreetFake {
   readonly organisation: FakeOrganisation;
   /** The `changeOrigin` value that writes with `token` get. */
   originOf(token: string): string;
+  /** A seed's `companies` become links (and companies it names that do not exist yet). */
   seed(contacts: readonly SeedContact[]): FakeContact[];
-  /** Seeds `count` generated contacts; returns how many. */
+  seedCompanies(companies: readonly SeedCompany[]): FakeCompany[];
+  /** Links between seeded contacts and companies; a contact's first link is its primary one. */
+  seedLinks(links: readonly SeedLink[]): FakeLink[];
+  /**
+   * Seeds `count` generated contacts (and, with `companies`, that many companies and the
+   * links of planLinks); returns how many contacts.
+   */
   generate(count: number, options?: GenerateOptions): number;
   /** A user edit in the Propstreet UI (lists included), changeOrigin `ui:user`. */
   editAsUser(id: string, patch: ValidWrite): FakeContact;
+  /** Deletes the contact and its links, as a UI user. */
   deleteAsUser(id: string): FakeContact;
+  editCompanyAsUser(id: string, patch: ValidCompanyWrite): FakeCompany;
+  /** Deletes the company and its links, as a UI user. */
+  deleteCompanyAsUser(id: string): FakeCompany;
+  /** A UI user links a contact to a company (`isPrimary` makes it the primary one). */
+  linkAsUser(contactId: string, companyId: string, options?: LinkPatch): FakeLink;
+  editLinkAsUser(id: string, patch: LinkPatch): FakeLink;
+  unlinkAsUser(id: string): FakeLink;
   /** Freeze the data clock at an ISO time (writes then tie), or null to follow the wall clock. */
   setClock(iso: string | null): void;
   advanceClock(ms: number): void;
-  /** Every contact, deleted ones included (copies). */
+  /** Every contact, deleted ones included (copies, companies from links). */
   allContacts(): FakeContact[];
   contact(id: string): FakeContact | undefined;
+  allCompanies(): FakeCompany[];
+  company(id: string): FakeCompany | undefined;
+  /** Every link, deleted ones included. */
+  allLinks(): FakeLink[];
+  link(id: string): FakeLink | undefined;
+  /** What a link change or a company rename bumps besides itself (network.ts); default `own`. */
+  setRelationBumps(mode: RelationBumps): void;
   setRateLimit(limit: number, windowMs?: number): void;
   addToken(token: string): void;
-  /** 412 (the reference; default) or 409 (the errors guide) for a stale If-Match. */
+  /** 412 (the reference; default) or 409 (the errors guide) for a stale If-Match, on every resource. */
   setStaleEtagStatus(status: StaleEtagStatus): void;
-  /** Body members every write then drops silently (a 2xx that does not apply them); [] ends it. */
+  /** Body members every contact or company write then drops silently (a 2xx that does not apply them); [] ends it. */
   ignoreWriteMembers(members: readonly string[]): void;
   /** Lifetime of tokens issued from now on (seconds). */
   setTokenLifetime(seconds: number): void;
@@ -94,13 +122,13 @@ export interface PropstreetFake {
   /** Requests to the API proper (control calls left out). */
   apiRequests(): RequestLogEntry[];
   apiWriteCount(): number;
-  /** Back to the start: no contacts, wall clock, initial tokens and limits, no faults, empty log. */
+  /** Back to the start: no records, wall clock, initial tokens and limits, no faults, empty log. */
   reset(): void;
   close(): Promise<void>;
 }
 
 export async function startPropstreetFake(options: PropstreetFakeOptions = {}): Promise<PropstreetFake> {
-  const store = new ContactStore();
+  const net = new FakeNetwork();
   const initialTokens = options.tokens ?? [PROPSTREET_FAKE_TOKEN];
   const tokens = new Set(initialTokens);
   // Client-credentials tokens expire; configured tokens (PATs, bot tokens) do not.
@@ -117,11 +145,15 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
   const knobs: ContactKnobs = { ignoredMembers: new Set() };
   const organisation = newOrganisation(options.organisation);
 
-  const mustExist = (id: string): FakeContact => {
-    const c = store.get(id);
-    if (!c) throw new Error(`no contact ${id}`);
-    return c;
+  const must = <T>(what: string, o: Outcome<T>): T => {
+    if (!o.ok) throw new Error(`${what} failed: ${o.status} ${o.detail}`);
+    return o.record;
   };
+  const exists = (what: string, record: unknown, id: string): void => {
+    if (!record) throw new Error(`no ${what} ${id}`);
+  };
+  const contactCopy = (c: FakeContact) => copy(net.contactView(c));
+  const companyCopy = (k: FakeCompany) => copy(net.companyView(k));
 
   let fake: PropstreetFake | undefined;
   const handler = (req: FakeRequest): FakeResponse => {
@@ -157,12 +189,17 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
         headers: decision.headers,
       });
     }
-    const res =
-      req.path === CONTACTS_PATH || req.path.startsWith(`${CONTACTS_PATH}/`)
-        ? handleContacts(store, req, originOf(token), knobs)
-        : req.path === ME_PATH
-          ? handleMe(organisation, req, `bot-${originOf(token).slice(4)}`)
-          : problem(404, 'No such resource.', req.path);
+    const under = (base: string) => req.path === base || req.path.startsWith(`${base}/`);
+    const origin = originOf(token);
+    const res = under(CONTACTS_PATH)
+      ? handleContacts(net, req, origin, knobs)
+      : under(COMPANIES_PATH)
+        ? handleCompanies(net, req, origin, knobs)
+        : under(LINKS_PATH)
+          ? handleLinks(net, req, origin)
+          : req.path === ME_PATH
+            ? handleMe(organisation, req, `bot-${origin.slice(4)}`)
+            : problem(404, 'No such resource.', req.path);
     return { ...res, headers: { ...decision.headers, ...(res.headers ?? {}) } };
   };
 
@@ -180,40 +217,98 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
     token: [...tokens][0] ?? PROPSTREET_FAKE_TOKEN,
     organisation,
     originOf,
-    seed: (contacts) => store.seed(contacts).map(copy),
-    generate(count, generateOptions) {
+    seed: (contacts) => net.seedContacts(contacts).map(copy),
+    seedCompanies: (companies) => net.companies.seed(companies).map(companyCopy),
+    seedLinks: (links) => net.seedLinks(links).map(copy),
+    generate(count, generateOptions = {}) {
       const batch = 10_000;
+      const live: string[] = [];
       for (let k = 0; k < count; k += batch) {
         const n = Math.min(batch, count - k);
-        store.seed(generateContacts(n, generateOptions, k));
+        for (const c of net.contacts.seed(generateContacts(n, generateOptions, k)))
+          if (c.deletedUtc === null) live.push(c.id);
+      }
+      const companies = generateOptions.companies ?? 0;
+      if (companies > 0) {
+        const { startUtc, stepMs, namespace } = generateOptions;
+        const ids = net.companies
+          .seed(
+            generateCompanies(companies, {
+              ...(startUtc ? { startUtc } : {}),
+              ...(stepMs ? { stepMs } : {}),
+              ...(namespace ? { namespace } : {}),
+            }),
+          )
+          .map((k) => k.id);
+        net.seedLinks(planLinks(live, ids));
       }
       return count;
     },
     editAsUser(id, patch) {
-      mustExist(id);
+      exists('contact', net.contacts.get(id), id);
       const v = validateWrite(patch, 'ui');
       if (!v.ok) throw new Error(`invalid user edit: ${JSON.stringify(v.errors)}`);
-      const o = store.update(id, v.write, USER_ORIGIN);
-      if (!o.ok) throw new Error(`user edit failed: ${o.status} ${o.detail}`);
-      return copy(o.contact);
+      return contactCopy(must('user edit', net.contacts.update(id, v.write, USER_ORIGIN)));
     },
     deleteAsUser(id) {
-      mustExist(id);
-      const o = store.softDelete(id, USER_ORIGIN);
-      if (!o.ok) throw new Error(`user delete failed: ${o.status} ${o.detail}`);
-      return copy(o.contact);
+      exists('contact', net.contacts.get(id), id);
+      return contactCopy(must('user delete', net.deleteContact(id, USER_ORIGIN)));
     },
-    setClock: (iso) => store.time.set(iso),
-    advanceClock: (ms) => store.time.advance(ms),
-    allContacts: () => store.all().map(copy),
+    editCompanyAsUser(id, patch) {
+      const before = net.companies.get(id);
+      exists('company', before, id);
+      const v = validateCompanyWrite(patch, 'ui');
+      if (!v.ok) throw new Error(`invalid user edit: ${JSON.stringify(v.errors)}`);
+      const o = net.companies.update(id, v.write, USER_ORIGIN);
+      net.companyWritten(before, o, USER_ORIGIN);
+      return companyCopy(must('user company edit', o));
+    },
+    deleteCompanyAsUser(id) {
+      exists('company', net.companies.get(id), id);
+      return companyCopy(must('user company delete', net.deleteCompany(id, USER_ORIGIN)));
+    },
+    linkAsUser(contactId, companyId, linkOptions = {}) {
+      const link = must(
+        'user link',
+        net.createLink(contactId, companyId, linkOptions.jobTitle ?? null, USER_ORIGIN),
+      );
+      if (linkOptions.isPrimary === true)
+        return copy(must('user link', net.patchLink(link.id, { isPrimary: true }, USER_ORIGIN, link.etag)));
+      return copy(link);
+    },
+    editLinkAsUser(id, patch) {
+      const link = net.links.get(id);
+      exists('link', link, id);
+      return copy(must('user link edit', net.patchLink(id, patch, USER_ORIGIN, link?.etag)));
+    },
+    unlinkAsUser(id) {
+      exists('link', net.links.get(id), id);
+      return copy(must('user unlink', net.deleteLink(id, USER_ORIGIN)));
+    },
+    setClock: (iso) => net.db.time.set(iso),
+    advanceClock: (ms) => net.db.time.advance(ms),
+    allContacts: () => net.contacts.all().map(contactCopy),
     contact: (id) => {
-      const c = store.get(id);
-      return c ? copy(c) : undefined;
+      const c = net.contacts.get(id);
+      return c ? contactCopy(c) : undefined;
+    },
+    allCompanies: () => net.companies.all().map(companyCopy),
+    company: (id) => {
+      const k = net.companies.get(id);
+      return k ? companyCopy(k) : undefined;
+    },
+    allLinks: () => net.links.all().map(copy),
+    link: (id) => {
+      const l = net.links.get(id);
+      return l ? copy(l) : undefined;
+    },
+    setRelationBumps: (mode) => {
+      net.bumps = mode;
     },
     setRateLimit: (limit, windowMs) => rate.configure(limit, windowMs),
     addToken: (token) => void tokens.add(token),
     setStaleEtagStatus: (status) => {
-      store.staleEtagStatus = status;
+      net.db.staleEtagStatus = status;
     },
     ignoreWriteMembers: (members) => {
       knobs.ignoredMembers.clear();
@@ -232,7 +327,7 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
     apiRequests: () => http.requests.filter(isApi),
     apiWriteCount: () => http.requests.filter((r) => isApi(r) && r.method !== 'GET').length,
     reset() {
-      store.reset();
+      net.reset();
       knobs.ignoredMembers.clear();
       rate.reset();
       tokens.clear();

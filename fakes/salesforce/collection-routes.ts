@@ -1,13 +1,15 @@
 /**
  * sObject Collections: POST (create), PATCH (update by id), DELETE (?ids=), and
- * PATCH /composite/sobjects/Contact/{extField} (upsert, API 46+). At most 200 records a call
- * (EXCEEDED_ID_LIMIT), 200 OK with one result per input in input order, per-record errors as
- * `{statusCode, message, fields}`; allOrNone rolls everything back when one record fails.
+ * PATCH /composite/sobjects/{Contact|Account}/{extField} (upsert, API 46+). At most 200 records a
+ * call (EXCEEDED_ID_LIMIT), 200 OK with one result per input in input order, per-record errors as
+ * `{statusCode, message, fields}`; allOrNone rolls everything back when one record fails. Creates
+ * and updates may mix objects (each record names its own `attributes.type`); a delete finds each
+ * id's object by its key prefix.
  */
 import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
-import { type RecordError, RequestError } from './contact-rules.js';
-import type { SaveOutcome, WriteContext } from './contact-store.js';
 import { apiWriteContext, type FakeOrg, json, notFoundResource, sfError } from './fake-org.js';
+import { type RecordError, RequestError } from './save-rules.js';
+import type { SaveOutcome, SObjectStore, WriteContext } from './sobject-store.js';
 
 const MAX_RECORDS = 200;
 
@@ -24,22 +26,27 @@ function resultJson(r: SaveOutcome, withCreated: boolean): Record<string, unknow
 }
 
 function transact(org: FakeOrg, allOrNone: boolean, ops: (() => SaveOutcome)[]): SaveOutcome[] {
-  org.store.begin();
+  org.begin();
   try {
     const results = ops.map((op) => op());
     if (allOrNone && results.some((r) => !r.success)) {
-      org.store.rollback();
+      org.rollback();
       return results.map((r) => (r.success ? { success: false, errors: [ROLLED_BACK] } : r));
     }
-    org.store.commit();
+    org.commit();
     return results;
   } catch (e) {
-    org.store.rollback();
+    org.rollback();
     throw e;
   }
 }
 
-function readRecords(body: unknown): { allOrNone: boolean; records: Record<string, unknown>[] } {
+interface TypedRecord {
+  readonly store: SObjectStore;
+  readonly fields: Record<string, unknown>;
+}
+
+function readRecords(org: FakeOrg, body: unknown): { allOrNone: boolean; records: TypedRecord[] } {
   const b = body as { allOrNone?: unknown; records?: unknown } | undefined;
   if (!b || !Array.isArray(b.records)) {
     throw new RequestError(
@@ -55,27 +62,29 @@ function readRecords(body: unknown): { allOrNone: boolean; records: Record<strin
       `record limit reached. cannot submit more than ${MAX_RECORDS} records into this call`,
     );
   }
-  for (const r of b.records as Record<string, unknown>[]) {
+  const records = (b.records as Record<string, unknown>[]).map((r) => {
     const type = (r?.attributes as { type?: unknown } | undefined)?.type;
-    if (typeof type !== 'string' || type.toLowerCase() !== 'contact') {
+    const store = typeof type === 'string' ? org.storeFor(type) : undefined;
+    if (!store) {
       throw new RequestError(
         400,
         'INVALID_TYPE',
-        `Each record needs attributes.type; this fake knows Contact only`,
+        `Each record needs attributes.type; this fake knows Contact and Account only`,
       );
     }
-  }
-  return { allOrNone: b.allOrNone === true, records: b.records as Record<string, unknown>[] };
+    return { store, fields: r };
+  });
+  return { allOrNone: b.allOrNone === true, records };
 }
 
 export function collectionRoute(org: FakeOrg, req: FakeRequest, rest: string, version: string): FakeResponse {
   const ctx = apiWriteContext(org, req, version);
   if (rest === '/composite/sobjects' && req.method === 'POST') {
-    const { allOrNone, records } = readRecords(req.body);
+    const { allOrNone, records } = readRecords(org, req.body);
     const results = transact(
       org,
       allOrNone,
-      records.map((r) => () => org.store.create(r, ctx)),
+      records.map((r) => () => r.store.create(r.fields, ctx)),
     );
     return json(
       200,
@@ -83,11 +92,11 @@ export function collectionRoute(org: FakeOrg, req: FakeRequest, rest: string, ve
     );
   }
   if (rest === '/composite/sobjects' && req.method === 'PATCH') {
-    const { allOrNone, records } = readRecords(req.body);
+    const { allOrNone, records } = readRecords(org, req.body);
     const results = transact(
       org,
       allOrNone,
-      records.map((r) => () => {
+      records.map(({ store, fields: r }) => () => {
         const id = r.id ?? r.Id;
         if (typeof id !== 'string' || id === '') {
           return {
@@ -97,7 +106,7 @@ export function collectionRoute(org: FakeOrg, req: FakeRequest, rest: string, ve
             ],
           };
         }
-        return org.store.update(id, r, ctx);
+        return store.update(id, r, ctx);
       }),
     );
     return json(
@@ -115,36 +124,42 @@ export function collectionRoute(org: FakeOrg, req: FakeRequest, rest: string, ve
     const results = transact(
       org,
       allOrNone,
-      ids.map((id) => () => org.store.remove(id, ctx)),
+      ids.map((id) => () => org.storeForId(id).remove(id, ctx)),
     );
     return json(
       200,
       results.map((r) => resultJson(r, false)),
     );
   }
-  const upsert = /^\/composite\/sobjects\/Contact\/([^/]+)$/i.exec(rest);
-  if (upsert && req.method === 'PATCH')
-    return upsertCollection(org, req, decodeURIComponent(upsert[1] as string), version, ctx);
+  const upsert = /^\/composite\/sobjects\/([^/]+)\/([^/]+)$/.exec(rest);
+  const store = upsert ? org.storeFor(decodeURIComponent(upsert[1] as string)) : undefined;
+  if (upsert && store && req.method === 'PATCH')
+    return upsertCollection(org, store, req, decodeURIComponent(upsert[2] as string), version, ctx);
   return notFoundResource();
 }
 
 function upsertCollection(
   org: FakeOrg,
+  store: SObjectStore,
   req: FakeRequest,
   extField: string,
   version: string,
   ctx: WriteContext,
 ): FakeResponse {
   if (Number(version) < 46) return notFoundResource();
-  const ext = org.schema.externalIdField;
+  const ext = store.schema.externalIdField;
   if (!ext || extField.toLowerCase() !== ext.toLowerCase()) {
     return sfError(
       400,
       'INVALID_FIELD',
-      `Field name provided, ${extField} is not an External ID or indexed field for Contact`,
+      `Field name provided, ${extField} is not an External ID or indexed field for ${store.name}`,
     );
   }
-  const { allOrNone, records } = readRecords(req.body);
+  const { allOrNone, records: typed } = readRecords(org, req.body);
+  if (typed.some((r) => r.store !== store)) {
+    throw new RequestError(400, 'INVALID_TYPE', `Each record's attributes.type must be ${store.name}`);
+  }
+  const records = typed.map((r) => r.fields);
   const keyOf = (r: Record<string, unknown>): string | undefined => {
     const entry = Object.entries(r).find(([k]) => k.toLowerCase() === ext.toLowerCase());
     return typeof entry?.[1] === 'string' && entry[1] !== '' ? entry[1] : undefined;
@@ -177,7 +192,7 @@ function upsertCollection(
           ],
         };
       }
-      return org.store.upsert(key, r, ctx);
+      return store.upsert(key, r, ctx);
     }),
   );
   return json(

@@ -1,57 +1,20 @@
 /**
- * The Contact fields the fake knows, with the types, lengths and flags that its rules and its
- * describe answer need. Lengths follow Salesforce's standard Contact (LastName 80, FirstName 40…).
+ * The fake's Contact fields. Lengths follow Salesforce's standard Contact (LastName 80,
+ * FirstName 40…); `AccountId` is a lookup to Account, checked on save.
  */
-export type FieldType =
-  | 'id'
-  | 'string'
-  | 'email'
-  | 'phone'
-  | 'textarea'
-  | 'reference'
-  | 'boolean'
-  | 'datetime';
-
-export interface FieldDef {
-  readonly name: string;
-  readonly label: string;
-  readonly type: FieldType;
-  readonly length: number;
-  readonly createable: boolean;
-  readonly updateable: boolean;
-  readonly nillable: boolean;
-  readonly externalId: boolean;
-  readonly unique: boolean;
-  readonly caseSensitive: boolean;
-}
-
-function field(
-  name: string,
-  label: string,
-  type: FieldType,
-  length = 0,
-  flags: Partial<Omit<FieldDef, 'name' | 'label' | 'type' | 'length'>> = {},
-): FieldDef {
-  const writable = !['id', 'boolean', 'datetime'].includes(type);
-  return {
-    name,
-    label,
-    type,
-    length,
-    createable: flags.createable ?? writable,
-    updateable: flags.updateable ?? writable,
-    nillable: flags.nillable ?? true,
-    externalId: flags.externalId ?? false,
-    unique: flags.unique ?? false,
-    caseSensitive: flags.caseSensitive ?? false,
-  };
-}
+import {
+  type CustomFieldOptions,
+  type FieldDef,
+  field,
+  SObjectSchema,
+  SYSTEM_FIELDS,
+} from './sobject-schema.js';
 
 const STANDARD: readonly FieldDef[] = [
   field('Id', 'Contact ID', 'id', 18, { nillable: false }),
   field('IsDeleted', 'Deleted', 'boolean', 0, { nillable: false }),
   field('MasterRecordId', 'Master Record ID', 'reference', 18, { createable: false, updateable: false }),
-  field('AccountId', 'Account ID', 'reference', 18),
+  field('AccountId', 'Account ID', 'reference', 18, { referenceTo: 'Account' }),
   field('LastName', 'Last Name', 'string', 80, { nillable: false }),
   field('FirstName', 'First Name', 'string', 40),
   field('Salutation', 'Salutation', 'string', 40),
@@ -67,51 +30,11 @@ const STANDARD: readonly FieldDef[] = [
   field('MailingPostalCode', 'Mailing Zip/Postal Code', 'string', 20),
   field('MailingCountry', 'Mailing Country', 'string', 80),
   field('Description', 'Contact Description', 'textarea', 32000),
-  field('OwnerId', 'Owner ID', 'reference', 18, { createable: false, updateable: false }),
-  field('CreatedDate', 'Created Date', 'datetime', 0, { nillable: false }),
-  field('CreatedById', 'Created By ID', 'reference', 18, { createable: false, updateable: false }),
-  field('LastModifiedDate', 'Last Modified Date', 'datetime', 0, { nillable: false }),
-  field('LastModifiedById', 'Last Modified By ID', 'reference', 18, { createable: false, updateable: false }),
-  field('SystemModstamp', 'System Modstamp', 'datetime', 0, { nillable: false }),
+  ...SYSTEM_FIELDS,
 ];
 
-/** A custom field besides the key (name ends in `__c`); Text(255), neither unique nor external id by default. */
-export interface CustomFieldOptions {
-  readonly name: string;
-  readonly type?: FieldType;
-  readonly length?: number;
-  readonly externalId?: boolean;
-  readonly unique?: boolean;
-}
-
-export class ContactSchema {
-  readonly fields: readonly FieldDef[];
-  private readonly byLower = new Map<string, FieldDef>();
-
-  /**
-   * @param externalIdField the custom key field, or null for an org where it was never created.
-   * @param others more custom fields (a key the connector must refuse, for instance).
-   */
-  constructor(
-    readonly externalIdField: string | null,
-    others: readonly CustomFieldOptions[] = [],
-  ) {
-    const custom: FieldDef[] = externalIdField
-      ? [field(externalIdField, 'Propstreet Id', 'string', 255, { externalId: true, unique: true })]
-      : [];
-    for (const o of others)
-      custom.push(
-        field(o.name, o.name.replace(/__c$/, '').replace(/_/g, ' '), o.type ?? 'string', o.length ?? 255, {
-          externalId: o.externalId ?? false,
-          unique: o.unique ?? false,
-        }),
-      );
-    this.fields = [...STANDARD, ...custom];
-    for (const f of this.fields) this.byLower.set(f.name.toLowerCase(), f);
-  }
-
-  /** SOQL and the REST API resolve field names case-insensitively. */
-  resolve(name: string): FieldDef | undefined {
-    return this.byLower.get(name.toLowerCase());
+export class ContactSchema extends SObjectSchema {
+  constructor(externalIdField: string | null, others: readonly CustomFieldOptions[] = []) {
+    super('Contact', '003', STANDARD, ['LastName'], externalIdField, others);
   }
 }

@@ -1,28 +1,46 @@
 /**
- * A standard-like Contact duplicate rule, active by default as in real orgs. Salesforce's
- * Standard Contact Duplicate Rule has the action Allow with Alert on create and edit; through
- * the API an alert is an error (DUPLICATES_DETECTED) unless the request carries
- * `Sforce-Duplicate-Rule-Header: allowSave=true` (API 52.0+). On edit it runs only when a field
- * of its matching rule changed value.
+ * Duplicate rules, active by default as in real orgs, and the standard-like Contact rule. A
+ * standard rule's action is Allow with Alert on create; through the API an alert is an error
+ * (DUPLICATES_DETECTED) unless the request carries `Sforce-Duplicate-Rule-Header: allowSave=true`
+ * (API 52.0+). On edit a rule runs only when a field of its matching rule changed value, and
+ * fails the save only when its edit action alerts (`alertsOnEdit`).
  *
- * Matching, a simplification of the Standard Contact Matching Rule: the same Email (any case),
- * or a fuzzy first name (exact, an initial, or Jaro-Winkler ≥ 0.85) with the same last name
- * once accents, case and everything but letters are dropped ("Last 1" ≈ "Last 2"). Blank
+ * Contact matching, a simplification of the Standard Contact Matching Rule: the same Email (any
+ * case), or a fuzzy first name (exact, an initial, or Jaro-Winkler ≥ 0.85) with the same last
+ * name once accents, case and everything but letters are dropped ("Last 1" ≈ "Last 2"). Blank
  * names never match (the standard rule's "don't match blank fields").
  */
-import type { RecordError } from './contact-rules.js';
-import type { ContactRow } from './soql-eval.js';
+import type { RecordError } from './save-rules.js';
+import type { SObjectRow } from './soql-eval.js';
 
-/** The fields whose change makes the rule run again on an edit. */
-const MATCH_FIELDS = ['FirstName', 'LastName', 'Email'] as const;
+/** How a rule finds candidates: the ids under a key of one of its indexes, and rows by id. */
+export interface RuleLookup {
+  ids(index: string, key: string): ReadonlySet<string>;
+  row(id: string): Readonly<SObjectRow> | undefined;
+}
 
-const RULE = 'Standard_Contact_Duplicate_Rule';
-const MATCH_RULE = 'Standard_Contact_Match_Rule_v1_1';
-/** The standard rule's alert text, which the API returns as the error message. */
-const ALERT = 'Use one of these records?';
+export interface DuplicateRule {
+  /** `duplicateRuleEntityType`: the object the rule is on. */
+  readonly object: string;
+  readonly name: string;
+  readonly matchRule: string;
+  /** The alert text, which the API returns as the error message. */
+  readonly alert: string;
+  /** The edit action alerts (fails an API edit) rather than only reporting. */
+  readonly alertsOnEdit: boolean;
+  /** The fields whose change makes the rule run again on an edit. */
+  readonly matchFields: readonly string[];
+  /** Index name → the key a row is filed under ('' = not filed); the table keeps these for live rows. */
+  readonly indexes: Readonly<Record<string, (row: Readonly<SObjectRow>) => string>>;
+  /** Live records the rule matches `row` with (`row` itself may be among them). */
+  matches(row: Readonly<SObjectRow>, lookup: RuleLookup): Iterable<string>;
+}
+
+/** At most this many matches are listed in a DUPLICATES_DETECTED result. */
+export const MAX_MATCHES = 10;
 
 /** Lower-case letters only, accents dropped: the key names are compared on. */
-export function nameKey(value: unknown): string {
+function nameKey(value: unknown): string {
   if (typeof value !== 'string') return '';
   return value
     .normalize('NFKD')
@@ -31,11 +49,15 @@ export function nameKey(value: unknown): string {
     .replace(/[^\p{L}]/gu, '');
 }
 
-export function matchFieldsChanged(before: Readonly<ContactRow>, after: Readonly<ContactRow>): boolean {
-  return MATCH_FIELDS.some((f) => (before[f] ?? null) !== (after[f] ?? null));
+export function matchFieldsChanged(
+  rule: DuplicateRule,
+  before: Readonly<SObjectRow>,
+  after: Readonly<SObjectRow>,
+): boolean {
+  return rule.matchFields.some((f) => (before[f] ?? null) !== (after[f] ?? null));
 }
 
-export function firstNamesMatch(a: unknown, b: unknown): boolean {
+function firstNamesMatch(a: unknown, b: unknown): boolean {
   const x = nameKey(a);
   const y = nameKey(b);
   if (x === '' || y === '') return false;
@@ -92,20 +114,24 @@ export function allowSaveFrom(header: string | string[] | undefined, version: st
  * The error a rule with the Allow action returns to an API save without allowSave: the
  * DuplicateError of the SOAP/REST object model, `duplicateResult` with the matched ids.
  */
-export function duplicatesDetectedError(matchIds: readonly string[], version: string): RecordError {
+export function duplicatesDetectedError(
+  rule: DuplicateRule,
+  matchIds: readonly string[],
+  version: string,
+): RecordError {
   return {
     statusCode: 'DUPLICATES_DETECTED',
-    message: ALERT,
+    message: rule.alert,
     fields: [],
     duplicateResult: {
       // true: the rule's action is Allow (an alert the caller may save past), not Block.
       allowSave: true,
-      duplicateRule: RULE,
-      duplicateRuleEntityType: 'Contact',
-      errorMessage: ALERT,
+      duplicateRule: rule.name,
+      duplicateRuleEntityType: rule.object,
+      errorMessage: rule.alert,
       matchResults: [
         {
-          entityType: 'Contact',
+          entityType: rule.object,
           errors: [],
           matchEngine: 'FuzzyMatchEngine',
           matchRecords: matchIds.map((id) => ({
@@ -113,11 +139,14 @@ export function duplicatesDetectedError(matchIds: readonly string[], version: st
             fieldDiffs: [],
             matchConfidence: 100,
             record: {
-              attributes: { type: 'Contact', url: `/services/data/v${version}/sobjects/Contact/${id}` },
+              attributes: {
+                type: rule.object,
+                url: `/services/data/v${version}/sobjects/${rule.object}/${id}`,
+              },
               Id: id,
             },
           })),
-          rule: MATCH_RULE,
+          rule: rule.matchRule,
           size: matchIds.length,
           success: true,
         },
@@ -125,3 +154,33 @@ export function duplicatesDetectedError(matchIds: readonly string[], version: st
     },
   };
 }
+
+/**
+ * The standard-like Contact rule (see the file comment): Allow with Alert on create, Allow with
+ * Report on edit (S31: the standard rule's default edit action only reports).
+ */
+export const CONTACT_DUPLICATE_RULE: DuplicateRule = {
+  object: 'Contact',
+  name: 'Standard_Contact_Duplicate_Rule',
+  matchRule: 'Standard_Contact_Match_Rule_v1_1',
+  alert: 'Use one of these records?',
+  alertsOnEdit: false,
+  matchFields: ['FirstName', 'LastName', 'Email'],
+  indexes: {
+    email: (row) => (typeof row.Email === 'string' ? row.Email.toLowerCase() : ''),
+    lastName: (row) => nameKey(row.LastName),
+  },
+  matches(row, lookup) {
+    const found = new Set<string>();
+    const email = typeof row.Email === 'string' ? row.Email.toLowerCase() : '';
+    if (email !== '') for (const o of lookup.ids('email', email)) found.add(o);
+    const last = nameKey(row.LastName);
+    if (last !== '') {
+      for (const o of lookup.ids('lastName', last)) {
+        if (found.size > MAX_MATCHES) break;
+        if (firstNamesMatch(row.FirstName, lookup.row(o)?.FirstName)) found.add(o);
+      }
+    }
+    return found;
+  },
+};

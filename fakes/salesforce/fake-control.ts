@@ -3,22 +3,21 @@
  * different LastModifiedById), merge, drive the clock, inject per-record rejections, expire the
  * session, and read everything back. The same operations are served under `/__control/…`.
  */
-import type { RecordError } from './contact-rules.js';
-import type { RejectionRule } from './contact-store.js';
 import type { FakeOrg } from './fake-org.js';
 import { projectRow } from './query-service.js';
 import { purge } from './recycle-bin.js';
+import type { RecordError } from './save-rules.js';
+import type { RejectionRule, SObjectStore } from './sobject-store.js';
 import type { FieldValue } from './soql-eval.js';
 
 export type ContactSnapshot = Readonly<Record<string, unknown>>;
 export type SeedContact = Readonly<Record<string, FieldValue>>;
 
-export interface SalesforceFakeControl {
-  readonly apiUserId: string;
-  readonly uiUserId: string;
+/** The test-side operations on one object's records (Contact at the top level, `accounts`). */
+export interface SObjectControl {
   /** Inserts rows as given (no rules), stamped now; returns their ids in order. */
   seed(records: readonly SeedContact[], options?: { as?: string }): string[];
-  /** `n` synthetic contacts keyed `${prefix}${i}` (i from 1, zero-padded to 6). */
+  /** `n` synthetic records keyed `${prefix}${i}` (i from 1, zero-padded to 6). */
   generate(n: number, options?: { prefix?: string; as?: string }): string[];
   create(fields: Readonly<Record<string, unknown>>, options?: { as?: string }): string;
   /** An edit as a user (default: the UI user); throws on a rule failure. */
@@ -28,20 +27,33 @@ export interface SalesforceFakeControl {
   emptyRecycleBin(ids: readonly string[]): void;
   /** Merges one or two losers into the master (Salesforce merges at most three records). */
   merge(masterId: string, loserIds: string | readonly string[], options?: { as?: string }): void;
-  setClock(at: Date | string | number): void;
-  advanceClock(ms: number): void;
-  useRealClock(): void;
   get(id: string): ContactSnapshot | undefined;
   getByKey(key: string): ContactSnapshot | undefined;
   dump(options?: { includeDeleted?: boolean }): ContactSnapshot[];
   count(options?: { includeDeleted?: boolean }): number;
   reject(rule: RejectionRule): void;
   clearRejections(): void;
-  /** Turns the standard-like Contact duplicate rule on (the default) or off. */
-  setDuplicateRule(enabled: boolean): void;
+  /**
+   * Turns the object's standard-like duplicate rule on (the default) or off; `onEdit` sets its
+   * edit action as an admin would (`report`, the shipped default, or `alert`).
+   */
+  setDuplicateRule(enabled: boolean, options?: { onEdit?: 'report' | 'alert' }): void;
+}
+
+export interface SalesforceFakeControl extends SObjectControl {
+  readonly apiUserId: string;
+  readonly uiUserId: string;
+  /** The same operations on Account records. */
+  readonly accounts: SObjectControl;
+  /** On AccountContactRelation records, when the org has Contacts to Multiple Accounts on. */
+  readonly accountContactRelations: SObjectControl | undefined;
+  setClock(at: Date | string | number): void;
+  advanceClock(ms: number): void;
+  useRealClock(): void;
   /**
    * Opens a case on a contact (auto-numbered unless given): Salesforce then refuses to delete
-   * the contact (DELETE_FAILED), as it does for one a portal user depends on. Returns the number.
+   * the contact (DELETE_FAILED), as it does for one a portal user depends on, and its account.
+   * Returns the number.
    */
   attachCase(contactId: string, caseNumber?: string): string;
   /** Removes the contact from its cases, so it can be deleted again. */
@@ -61,69 +73,98 @@ function describeErrors(errors: readonly RecordError[]): string {
   return errors.map((e) => `${e.statusCode}: ${e.message}`).join('; ');
 }
 
-export function createControl(org: FakeOrg): SalesforceFakeControl {
+/** The synthetic row `generate` makes for the i-th record (`tag` is i zero-padded to 6). */
+type Generator = (tag: string) => SeedContact;
+
+const CONTACT_ROW: Generator = (tag) => ({
+  FirstName: 'Test',
+  LastName: `Contact ${tag}`,
+  Email: `contact${tag}@example.com`,
+});
+
+const ACCOUNT_ROW: Generator = (tag) => ({
+  Name: `Company ${tag}`,
+  Website: `https://www.company${tag}.example.com`,
+});
+
+function objectControl(org: FakeOrg, store: SObjectStore, generated: Generator): SObjectControl {
   const as = (o?: { as?: string }) => ({ userId: o?.as ?? org.uiUserId, api: false });
   const snapshot = (id: string | undefined) => {
-    const row = id ? org.store.get(id) : undefined;
+    const row = id ? store.get(id) : undefined;
     if (!row) return undefined;
-    const { attributes: _attributes, ...rest } = projectRow(row, org.schema.fields, org.version);
+    const { attributes: _attributes, ...rest } = projectRow(
+      store.name,
+      row,
+      store.schema.fields,
+      org.version,
+    );
     return rest;
   };
-  let cases = 0;
   const live = (includeDeleted?: boolean) =>
-    [...org.store.rows.values()].filter((r) => includeDeleted === true || !r.IsDeleted);
+    [...store.rows.values()].filter((r) => includeDeleted === true || !r.IsDeleted);
   return {
-    apiUserId: org.apiUserId,
-    uiUserId: org.uiUserId,
-    seed: (records, o) => org.store.seed(records, o?.as ?? org.apiUserId),
+    seed: (records, o) => store.seed(records, o?.as ?? org.apiUserId),
     generate(n, o) {
       const prefix = o?.prefix ?? 'ps-';
-      const ext = org.schema.externalIdField;
+      const ext = store.schema.externalIdField;
       const records: SeedContact[] = [];
       for (let i = 1; i <= n; i++) {
         const tag = String(i).padStart(6, '0');
-        records.push({
-          FirstName: 'Test',
-          LastName: `Contact ${tag}`,
-          Email: `contact${tag}@example.com`,
-          ...(ext ? { [ext]: `${prefix}${tag}` } : {}),
-        });
+        records.push({ ...generated(tag), ...(ext ? { [ext]: `${prefix}${tag}` } : {}) });
       }
-      return org.store.seed(records, o?.as ?? org.apiUserId);
+      return store.seed(records, o?.as ?? org.apiUserId);
     },
     create(fields, o) {
-      const r = org.store.create(fields, as(o));
+      const r = store.create(fields, as(o));
       if (!r.success) throw new Error(describeErrors(r.errors));
       return r.id;
     },
     edit(id, fields, o) {
-      const r = org.store.update(id, fields, as(o));
+      const r = store.update(id, fields, as(o));
       if (!r.success) throw new Error(describeErrors(r.errors));
     },
     remove(id, o) {
-      const r = org.store.remove(id, as(o));
+      const r = store.remove(id, as(o));
       if (!r.success) throw new Error(describeErrors(r.errors));
     },
     emptyRecycleBin(ids) {
       for (const id of ids) {
-        const row = org.store.get(id);
+        const row = store.get(id);
         if (row) purge(row);
       }
     },
     merge: (masterId, loserIds, o) =>
-      org.store.merge(masterId, typeof loserIds === 'string' ? [loserIds] : loserIds, o?.as ?? org.uiUserId),
+      store.merge(masterId, typeof loserIds === 'string' ? [loserIds] : loserIds, o?.as ?? org.uiUserId),
+    get: (id) => snapshot(id),
+    getByKey: (key) => snapshot(store.findLiveByKey(key)?.Id as string | undefined),
+    dump: (o) => live(o?.includeDeleted).map((r) => snapshot(r.Id as string) as ContactSnapshot),
+    count: (o) => live(o?.includeDeleted).length,
+    reject: (rule) => store.reject(rule),
+    clearRejections: () => store.clearRejections(),
+    setDuplicateRule(enabled, options) {
+      store.duplicateRule = enabled;
+      if (options?.onEdit) store.duplicateRuleAlertsOnEdit = options.onEdit === 'alert';
+    },
+  };
+}
+
+/** Relations need an account and a contact each: there is nothing to make up. */
+const NO_GENERATOR: Generator = () => {
+  throw new Error('generate() makes no AccountContactRelation: seed them with AccountId and ContactId');
+};
+
+export function createControl(org: FakeOrg): SalesforceFakeControl {
+  let cases = 0;
+  const relations = org.accountContactRelations;
+  return {
+    ...objectControl(org, org.store, CONTACT_ROW),
+    accounts: objectControl(org, org.accounts, ACCOUNT_ROW),
+    accountContactRelations: relations ? objectControl(org, relations, NO_GENERATOR) : undefined,
+    apiUserId: org.apiUserId,
+    uiUserId: org.uiUserId,
     setClock: (at) => org.clock.set(at),
     advanceClock: (ms) => org.clock.advance(ms),
     useRealClock: () => org.clock.real(),
-    get: (id) => snapshot(id),
-    getByKey: (key) => snapshot(org.store.findLiveByKey(key)?.Id as string | undefined),
-    dump: (o) => live(o?.includeDeleted).map((r) => snapshot(r.Id as string) as ContactSnapshot),
-    count: (o) => live(o?.includeDeleted).length,
-    reject: (rule) => org.store.reject(rule),
-    clearRejections: () => org.store.clearRejections(),
-    setDuplicateRule(enabled) {
-      org.store.duplicateRule = enabled;
-    },
     attachCase(contactId, caseNumber) {
       const row = org.store.get(contactId);
       if (!row || row.IsDeleted) throw new Error(`no live contact ${contactId}`);

@@ -4,12 +4,21 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
-import { RequestError } from './contact-rules.js';
-import { ContactSchema, type CustomFieldOptions } from './contact-schema.js';
-import { ContactStore, type WriteContext } from './contact-store.js';
+import { AccountContactRelationSchema } from './account-contact-relation-schema.js';
+import { AccountSchema } from './account-schema.js';
+import { ContactSchema } from './contact-schema.js';
 import { allowSaveFrom } from './duplicate-rule.js';
 import { FakeClock } from './fake-clock.js';
+import {
+  ACCOUNT_BEHAVIOUR,
+  ACCOUNT_CONTACT_RELATION_BEHAVIOUR,
+  CONTACT_BEHAVIOUR,
+} from './object-behaviours.js';
+import { relateContactsToAccounts } from './org-relations.js';
 import { QueryService } from './query-service.js';
+import { RequestError } from './save-rules.js';
+import type { CustomFieldOptions } from './sobject-schema.js';
+import { SObjectStore, type WriteContext } from './sobject-store.js';
 
 export interface FakeOrgOptions {
   readonly version?: string;
@@ -19,6 +28,22 @@ export interface FakeOrgOptions {
   readonly users?: { readonly api?: string; readonly ui?: string };
   /** The standard-like Contact duplicate rule (default on, as in real orgs). */
   readonly duplicateRule?: boolean;
+  /**
+   * The Contact rule's action on edit: `report` (default, as the standard rule ships, S31) or
+   * `alert` (an admin changed it: an API edit that makes a match fails unless allowSave).
+   */
+  readonly duplicateRuleOnEdit?: 'report' | 'alert';
+  /** Account's key field (default: the same as `externalIdField`); `null`: never created on Account. */
+  readonly accountExternalIdField?: string | null;
+  /** The standard-like Account duplicate rule (default on, as in real orgs). */
+  readonly accountDuplicateRule?: boolean;
+  /** Other custom Account fields, as `customFields` for Contact. */
+  readonly accountCustomFields?: readonly CustomFieldOptions[];
+  /**
+   * "Allow users to relate a contact to multiple accounts" (Setup → Account Settings): the org
+   * has AccountContactRelation (default off: the object does not exist).
+   */
+  readonly contactsToMultipleAccounts?: boolean;
   /** The org's id (`SELECT Id FROM Organization`); default: random per instance. */
   readonly orgId?: string;
   readonly orgName?: string;
@@ -41,9 +66,15 @@ export interface FakeOrgOptions {
 
 export class FakeOrg {
   readonly version: string;
+  /** Contact's schema and store (the object most routes and tests speak of). */
   readonly schema: ContactSchema;
   readonly clock = new FakeClock();
-  readonly store: ContactStore;
+  readonly store: SObjectStore;
+  readonly accounts: SObjectStore;
+  /** AccountContactRelation, when the org relates contacts to multiple accounts. */
+  readonly accountContactRelations: SObjectStore | undefined;
+  /** Every object the org holds. */
+  readonly objects: readonly SObjectStore[];
   readonly queries: QueryService;
   readonly apiUserId: string;
   readonly uiUserId: string;
@@ -68,15 +99,33 @@ export class FakeOrg {
 
   constructor(options: FakeOrgOptions = {}) {
     this.version = options.version ?? '62.0';
-    this.schema = new ContactSchema(
-      options.externalIdField === undefined ? 'Propstreet_Id__c' : options.externalIdField,
-      options.customFields,
-    );
+    const contactKey = options.externalIdField === undefined ? 'Propstreet_Id__c' : options.externalIdField;
+    this.schema = new ContactSchema(contactKey, options.customFields);
+    const accountKey =
+      options.accountExternalIdField === undefined ? contactKey : options.accountExternalIdField;
+    const accountSchema = new AccountSchema(accountKey, options.accountCustomFields);
     this.orgId = options.orgId ?? randomOrgId();
     this.orgName = options.orgName ?? 'Fake Org Inc.';
-    this.store = new ContactStore(this.schema, this.clock, () => this.version);
+    this.store = new SObjectStore(this.schema, this.clock, () => this.version, CONTACT_BEHAVIOUR);
     this.store.duplicateRule = options.duplicateRule ?? true;
-    this.queries = new QueryService(this.store, this.schema, () => ({ Id: this.orgId, Name: this.orgName }));
+    this.store.duplicateRuleAlertsOnEdit = options.duplicateRuleOnEdit === 'alert';
+    this.accounts = new SObjectStore(accountSchema, this.clock, () => this.version, ACCOUNT_BEHAVIOUR);
+    this.accounts.duplicateRule = options.accountDuplicateRule ?? true;
+    this.accountContactRelations = options.contactsToMultipleAccounts
+      ? new SObjectStore(
+          new AccountContactRelationSchema(),
+          this.clock,
+          () => this.version,
+          ACCOUNT_CONTACT_RELATION_BEHAVIOUR,
+        )
+      : undefined;
+    this.objects = [
+      this.store,
+      this.accounts,
+      ...(this.accountContactRelations ? [this.accountContactRelations] : []),
+    ];
+    relateContactsToAccounts(this.store, this.accounts, this.accountContactRelations);
+    this.queries = new QueryService(this.objects, () => ({ Id: this.orgId, Name: this.orgName }), this.clock);
     this.apiUserId = options.users?.api ?? '005000000000001AAA';
     this.uiUserId = options.users?.ui ?? '005000000000002AAA';
     this.dailyLimit = options.dailyLimit ?? 100_000;
@@ -87,6 +136,30 @@ export class FakeOrg {
     this.tokenNow = options.tokenNow ?? Date.now;
     this.rotateRefreshTokens = options.rotateRefreshTokens ?? false;
     this.tokens.set(options.accessToken ?? '00D000000000001!fake-access-token-0', this.tokenNow());
+  }
+
+  /** The store of an sObject by API name (any case), or undefined for one the fake does not hold. */
+  storeFor(object: string): SObjectStore | undefined {
+    const name = object.toLowerCase();
+    return this.objects.find((s) => s.name.toLowerCase() === name);
+  }
+
+  /** The store whose key prefix an id carries (`001` Account, `003` Contact…); Contact otherwise. */
+  storeForId(id: string): SObjectStore {
+    return this.objects.find((s) => s.schema.keyPrefix === id.slice(0, 3)) ?? this.store;
+  }
+
+  /** One transaction across all objects (a cascade writes to several), for allOrNone. */
+  begin(): void {
+    for (const s of this.objects) s.begin();
+  }
+
+  commit(): void {
+    for (const s of this.objects) s.commit();
+  }
+
+  rollback(): void {
+    for (const s of this.objects) s.rollback();
   }
 
   /** The token a test should start with: the oldest live session. */

@@ -4,13 +4,14 @@
  * carries `nextRecordsUrl = /services/data/vXX.X/query/01g…-<offset>` until `done`. As on
  * Salesforce, the locator URL says `query` even for queryAll, and both paths accept it.
  */
-import { RequestError } from './contact-rules.js';
-import type { ContactSchema, FieldDef } from './contact-schema.js';
-import type { ContactStore } from './contact-store.js';
-import { formatSfDateTime } from './fake-clock.js';
+import { type FakeClock, formatSfDateTime } from './fake-clock.js';
 import { type OrganizationRow, organizationRecords } from './organization-query.js';
 import { isPurged } from './recycle-bin.js';
-import { bindQuery, type ContactRow, matches, sortRows } from './soql-eval.js';
+import { RequestError } from './save-rules.js';
+import type { FieldDef } from './sobject-schema.js';
+import type { SObjectStore } from './sobject-store.js';
+import { bindQuery, matches, type SObjectRow, sortRows } from './soql-eval.js';
+import { pointAt, SoqlError } from './soql-lexer.js';
 import { parseSoql, type SoqlQuery } from './soql-parser.js';
 
 export interface QueryPage {
@@ -35,12 +36,13 @@ export function batchSizeFrom(header: string | string[] | undefined): number | u
 }
 
 export function projectRow(
-  row: ContactRow,
+  object: string,
+  row: SObjectRow,
   fields: readonly FieldDef[],
   version: string,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    attributes: { type: 'Contact', url: `/services/data/v${version}/sobjects/Contact/${String(row.Id)}` },
+    attributes: { type: object, url: `/services/data/v${version}/sobjects/${object}/${String(row.Id)}` },
   };
   for (const f of fields) {
     const v = row[f.name] ?? null;
@@ -54,9 +56,9 @@ export class QueryService {
   private counter = 0;
 
   constructor(
-    private readonly store: ContactStore,
-    private readonly schema: ContactSchema,
+    private readonly stores: readonly SObjectStore[],
     private readonly organization: () => OrganizationRow,
+    private readonly clock: FakeClock,
   ) {}
 
   /** Throws SoqlError for a bad query. */
@@ -65,25 +67,39 @@ export class QueryService {
     const records =
       parsed.object.toLowerCase() === 'organization'
         ? organizationRecords(parsed, this.organization(), version)
-        : this.contactRecords(parsed, includeDeleted, version);
+        : this.tableRecords(this.storeOf(parsed), parsed, includeDeleted, version);
     this.counter++;
     const locator = `01g${this.counter.toString(36).toUpperCase().padStart(15, '0')}`;
     this.cursors.set(locator, { records, batchSize });
     return this.page(locator, 0, undefined, version);
   }
 
-  private contactRecords(parsed: SoqlQuery, includeDeleted: boolean, version: string) {
-    const bound = bindQuery(parsed, this.schema);
-    const hits: ContactRow[] = [];
-    for (const row of this.store.rows.values()) {
+  private storeOf(parsed: SoqlQuery): SObjectStore {
+    const name = parsed.object.toLowerCase();
+    const store = this.stores.find((s) => s.name.toLowerCase() === name);
+    if (!store) {
+      throw new SoqlError(
+        'INVALID_TYPE',
+        pointAt(parsed.soql, parsed.objectPos, `sObject type '${parsed.object}' is not supported.`),
+      );
+    }
+    return store;
+  }
+
+  private tableRecords(store: SObjectStore, parsed: SoqlQuery, includeDeleted: boolean, version: string) {
+    const { schema } = store;
+    const bound = bindQuery(parsed, schema);
+    const hits: SObjectRow[] = [];
+    const now = this.clock.nowMs();
+    for (const row of store.rows.values()) {
       if (!includeDeleted && row.IsDeleted) continue;
-      if (isPurged(row, this.store.clock.nowMs())) continue;
-      if (matches(row, bound.where, this.schema)) hits.push(row);
+      if (isPurged(row, now)) continue;
+      if (matches(row, bound.where, schema)) hits.push(row);
     }
     const sorted = sortRows(hits, bound.orderBy);
     const start = bound.offset ?? 0;
     const end = bound.limit === undefined ? sorted.length : start + bound.limit;
-    return sorted.slice(start, end).map((row) => projectRow(row, bound.fields, version));
+    return sorted.slice(start, end).map((row) => projectRow(schema.objectName, row, bound.fields, version));
   }
 
   /** `locatorWithOffset` is the last path segment of a nextRecordsUrl, e.g. `01g…-2000`. */

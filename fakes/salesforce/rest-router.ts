@@ -57,7 +57,7 @@ export function restRoute(org: FakeOrg, req: FakeRequest, rest: string, version:
       return json(200, {
         encoding: 'UTF-8',
         maxBatchSize: 200,
-        sobjects: [{ name: 'Contact', keyPrefix: '003' }],
+        sobjects: org.objects.map((s) => ({ name: s.name, keyPrefix: s.schema.keyPrefix })),
       });
     }
     if (rest.startsWith('/sobjects/')) return sobjectRoute(org, req, rest, version);

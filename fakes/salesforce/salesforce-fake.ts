@@ -2,8 +2,8 @@
  * A Salesforce REST fake faithful enough for jsforce 3.10.16 over real HTTP: bearer sessions that
  * expire after `sessionLifetimeMs` or on `expireToken()` (401 INVALID_SESSION_ID) and refresh at
  * /services/oauth2/token (400 invalid_grant once the refresh token is revoked), a daily API counter in
- * `Sforce-Limit-Info` on every response (403 REQUEST_LIMIT_EXCEEDED past it), Contact records,
- * collections, SOQL query/queryAll with paging, and a control API. See README.md for sources.
+ * `Sforce-Limit-Info` on every response (403 REQUEST_LIMIT_EXCEEDED past it), Contact and Account
+ * records, collections, SOQL query/queryAll with paging, and a control API. See README.md for sources.
  */
 import { type FakeRequest, type FakeResponse, type HttpFake, startHttpFake } from '../shared/http-fake.js';
 import { controlRoute } from './control-routes.js';
@@ -15,6 +15,7 @@ export interface SalesforceFakeOptions extends FakeOrgOptions {
   /** Seed of the fault injector's random numbers. */
   readonly seed?: number;
   readonly contacts?: readonly SeedContact[];
+  readonly accounts?: readonly SeedContact[];
   readonly port?: number;
 }
 
@@ -106,6 +107,7 @@ function dataRoute(org: FakeOrg, req: FakeRequest): FakeResponse {
 export async function startSalesforceFake(options: SalesforceFakeOptions = {}): Promise<SalesforceFake> {
   const org = new FakeOrg(options);
   const control = createControl(org);
+  if (options.accounts?.length) control.accounts.seed(options.accounts);
   if (options.contacts?.length) control.seed(options.contacts);
   let http: HttpFake | undefined;
   const self = () => http as HttpFake;

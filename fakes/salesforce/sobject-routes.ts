@@ -1,14 +1,14 @@
 /**
- * Single-record Contact resources: create (201), get, PATCH by id (204, honours
- * If-Unmodified-Since → 412), DELETE (204), upsert by external id (201 created; 200 with
- * `created:false` from API 46, 204 before), describe, and the `updated` / `deleted` replication
- * resources (trailing slash accepted).
+ * Single-record resources of the fake's objects (Contact, Account): create (201), get, PATCH by id
+ * (204, honours If-Unmodified-Since → 412), DELETE (204), upsert by external id (201 created; 200
+ * with `created:false` from API 46, 204 before), describe, and the `updated` / `deleted`
+ * replication resources (trailing slash accepted).
  */
 import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
-import type { SaveOutcome, WriteContext } from './contact-store.js';
 import { formatSfDateTime } from './fake-clock.js';
 import { apiWriteContext, type FakeOrg, json, noContent, notFoundResource, sfError } from './fake-org.js';
 import { projectRow } from './query-service.js';
+import type { SaveOutcome, SObjectStore, WriteContext } from './sobject-store.js';
 
 const DAY = 86_400_000;
 
@@ -26,35 +26,48 @@ function failure(r: Extract<SaveOutcome, { success: false }>): FakeResponse {
   );
 }
 
-function getRecord(org: FakeOrg, id: string | undefined, req: FakeRequest, version: string): FakeResponse {
-  const row = id ? org.store.get(id) : undefined;
+function getRecord(
+  store: SObjectStore,
+  id: string | undefined,
+  req: FakeRequest,
+  version: string,
+): FakeResponse {
+  const row = id ? store.get(id) : undefined;
   if (!row) return notFoundResource();
   if (row.IsDeleted) return sfError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
   const wanted = req.query.get('fields')?.split(',').filter(Boolean);
-  const fields = wanted ? wanted.map((n) => org.schema.resolve(n)) : org.schema.fields;
+  const { schema } = store;
+  const fields = wanted ? wanted.map((n) => schema.resolve(n)) : schema.fields;
   if (fields.some((f) => !f))
-    return sfError(400, 'INVALID_FIELD', `No such column on sobject of type Contact`);
-  return json(200, projectRow(row, fields as NonNullable<(typeof fields)[number]>[], version));
+    return sfError(400, 'INVALID_FIELD', `No such column on sobject of type ${store.name}`);
+  return json(200, projectRow(store.name, row, fields as NonNullable<(typeof fields)[number]>[], version));
 }
 
-function patchById(org: FakeOrg, id: string, req: FakeRequest, ctx: WriteContext): FakeResponse {
+function patchById(store: SObjectStore, id: string, req: FakeRequest, ctx: WriteContext): FakeResponse {
   const condition = req.headers['if-unmodified-since'];
   if (typeof condition === 'string') {
     const since = Date.parse(condition);
     if (Number.isNaN(since))
       return sfError(400, 'INVALID_HEADER_TYPE', `Invalid If-Unmodified-Since: ${condition}`);
-    const row = org.store.get(id);
+    const row = store.get(id);
     const modified = row?.LastModifiedDate;
     if (row && !row.IsDeleted && typeof modified === 'number' && modified > since) {
       return sfError(412, 'PRECONDITION_FAILED', `The record has been modified since ${condition}`);
     }
   }
-  const r = org.store.update(id, (req.body ?? {}) as Record<string, unknown>, ctx);
-  if (!r.success && r.errors[0]?.statusCode === 'INVALID_CROSS_REFERENCE_KEY') return notFoundResource();
+  const r = store.update(id, (req.body ?? {}) as Record<string, unknown>, ctx);
+  const gone =
+    !r.success && r.errors[0]?.statusCode === 'INVALID_CROSS_REFERENCE_KEY' && !r.errors[0]?.fields.length;
+  if (gone) return notFoundResource();
   return r.success ? noContent() : failure(r);
 }
 
-function replication(org: FakeOrg, req: FakeRequest, kind: 'updated' | 'deleted'): FakeResponse {
+function replication(
+  org: FakeOrg,
+  store: SObjectStore,
+  req: FakeRequest,
+  kind: 'updated' | 'deleted',
+): FakeResponse {
   const start = Date.parse(req.query.get('start') ?? '');
   const end = Date.parse(req.query.get('end') ?? '');
   if (Number.isNaN(start) || Number.isNaN(end))
@@ -66,7 +79,7 @@ function replication(org: FakeOrg, req: FakeRequest, kind: 'updated' | 'deleted'
     return sfError(400, 'INVALID_REPLICATION_DATE', 'startDate cannot be more than 30 days ago');
   }
   const latest = Math.floor(Math.min(end, now) / 60_000) * 60_000;
-  const rows = [...org.store.rows.values()];
+  const rows = [...store.rows.values()];
   if (kind === 'updated') {
     const ids = rows
       .filter(
@@ -88,17 +101,19 @@ function replication(org: FakeOrg, req: FakeRequest, kind: 'updated' | 'deleted'
   });
 }
 
-function describe(org: FakeOrg, version: string): FakeResponse {
+function describe(store: SObjectStore, version: string): FakeResponse {
+  const { schema } = store;
   return json(200, {
-    name: 'Contact',
-    label: 'Contact',
-    keyPrefix: '003',
+    name: schema.objectName,
+    label: schema.objectName,
+    keyPrefix: schema.keyPrefix,
     createable: true,
     updateable: true,
     deletable: true,
     queryable: true,
-    urls: { sobject: `/services/data/v${version}/sobjects/Contact` },
-    fields: org.schema.fields.map((f) => ({
+    mergeable: true,
+    urls: { sobject: `/services/data/v${version}/sobjects/${schema.objectName}` },
+    fields: schema.fields.map((f) => ({
       name: f.name,
       label: f.label,
       type: f.type,
@@ -111,6 +126,7 @@ function describe(org: FakeOrg, version: string): FakeResponse {
       caseSensitive: f.caseSensitive,
       idLookup: f.externalId || f.type === 'id',
       custom: f.name.endsWith('__c'),
+      referenceTo: f.referenceTo ? [f.referenceTo] : [],
     })),
   });
 }
@@ -118,20 +134,22 @@ function describe(org: FakeOrg, version: string): FakeResponse {
 export function sobjectRoute(org: FakeOrg, req: FakeRequest, rest: string, version: string): FakeResponse {
   const ctx = apiWriteContext(org, req, version);
   const parts = rest.split('/').slice(2).map(decodeURIComponent); // ['Contact', …]
-  if ((parts[0] ?? '').toLowerCase() !== 'contact') return notFoundResource();
+  const store = org.storeFor(parts[0] ?? '');
+  if (!store) return notFoundResource();
   const [, a, b] = parts;
   if (a === undefined || a === '') {
-    if (req.method !== 'POST') return json(200, { objectDescribe: { name: 'Contact' }, recentItems: [] });
-    const r = org.store.create((req.body ?? {}) as Record<string, unknown>, ctx);
+    if (req.method !== 'POST') return json(200, { objectDescribe: { name: store.name }, recentItems: [] });
+    const r = store.create((req.body ?? {}) as Record<string, unknown>, ctx);
     return r.success ? json(201, { id: r.id, success: true, errors: [] }) : failure(r);
   }
-  if (a === 'describe' && req.method === 'GET') return describe(org, version);
-  if ((a === 'updated' || a === 'deleted') && req.method === 'GET' && !b) return replication(org, req, a);
+  if (a === 'describe' && req.method === 'GET') return describe(store, version);
+  if ((a === 'updated' || a === 'deleted') && req.method === 'GET' && !b)
+    return replication(org, store, req, a);
   if (b === undefined) {
-    if (req.method === 'GET') return getRecord(org, a, req, version);
-    if (req.method === 'PATCH') return patchById(org, a, req, ctx);
+    if (req.method === 'GET') return getRecord(store, a, req, version);
+    if (req.method === 'PATCH') return patchById(store, a, req, ctx);
     if (req.method === 'DELETE') {
-      const r = org.store.remove(a, ctx);
+      const r = store.remove(a, ctx);
       if (r.success) return noContent();
       const code = r.errors[0]?.statusCode;
       return code === 'INVALID_CROSS_REFERENCE_KEY' || code === 'MALFORMED_ID'
@@ -144,12 +162,12 @@ export function sobjectRoute(org: FakeOrg, req: FakeRequest, rest: string, versi
       `HTTP Method '${req.method}' not allowed. Allowed are GET,PATCH,DELETE`,
     );
   }
-  const ext = org.schema.externalIdField;
+  const ext = store.schema.externalIdField;
   if (!ext || a.toLowerCase() !== ext.toLowerCase()) return notFoundResource();
   if (req.method === 'GET')
-    return getRecord(org, org.store.findLiveByKey(b)?.Id as string | undefined, req, version);
+    return getRecord(store, store.findLiveByKey(b)?.Id as string | undefined, req, version);
   if (req.method === 'PATCH') {
-    const r = org.store.upsert(b, (req.body ?? {}) as Record<string, unknown>, ctx);
+    const r = store.upsert(b, (req.body ?? {}) as Record<string, unknown>, ctx);
     if (!r.success) return failure(r);
     if (r.created) return json(201, { id: r.id, success: true, errors: [], created: true });
     return Number(version) >= 46

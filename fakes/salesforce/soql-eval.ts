@@ -1,15 +1,15 @@
 /**
- * Binds a parsed query to the Contact schema (unknown field → INVALID_FIELD, wrong literal type
+ * Binds a parsed query to an sObject's schema (unknown field → INVALID_FIELD, wrong literal type
  * → INVALID_FIELD, malformed id → INVALID_QUERY_FILTER_OPERATOR) and evaluates it over rows.
  * Text comparisons are case-insensitive, as SOQL's are; ids compare exactly.
  */
-import type { ContactSchema, FieldDef } from './contact-schema.js';
+import type { FieldDef, SObjectSchema } from './sobject-schema.js';
 import { pointAt, SoqlError } from './soql-lexer.js';
 import type { Condition, Literal, SoqlQuery } from './soql-parser.js';
 
 export type FieldValue = string | number | boolean | null;
-/** A stored Contact: canonical field names; datetimes as epoch milliseconds. */
-export type ContactRow = Record<string, FieldValue>;
+/** A stored record: canonical field names; datetimes as epoch milliseconds. */
+export type SObjectRow = Record<string, FieldValue>;
 
 export interface BoundQuery {
   readonly fields: readonly FieldDef[];
@@ -21,8 +21,8 @@ export interface BoundQuery {
 
 const ID_SHAPE = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
 
-export function bindQuery(q: SoqlQuery, schema: ContactSchema): BoundQuery {
-  if (q.object.toLowerCase() !== 'contact') {
+export function bindQuery(q: SoqlQuery, schema: SObjectSchema): BoundQuery {
+  if (q.object.toLowerCase() !== schema.objectName.toLowerCase()) {
     throw new SoqlError(
       'INVALID_TYPE',
       pointAt(q.soql, q.objectPos, `sObject type '${q.object}' is not supported.`),
@@ -36,7 +36,7 @@ export function bindQuery(q: SoqlQuery, schema: ContactSchema): BoundQuery {
         pointAt(
           q.soql,
           pos,
-          `No such column '${name}' on entity 'Contact'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+          `No such column '${name}' on entity '${schema.objectName}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
         ),
       );
     }
@@ -81,7 +81,7 @@ export function bindQuery(q: SoqlQuery, schema: ContactSchema): BoundQuery {
 }
 
 function isText(def: FieldDef): boolean {
-  return ['string', 'email', 'phone', 'textarea'].includes(def.type);
+  return ['string', 'email', 'phone', 'url', 'picklist', 'textarea'].includes(def.type);
 }
 
 function checkLiteral(soql: string, pos: number, def: FieldDef, lit: Literal): void {
@@ -97,6 +97,8 @@ function checkLiteral(soql: string, pos: number, def: FieldDef, lit: Literal): v
     );
   if (def.type === 'datetime') {
     if (lit.kind !== 'datetime') throw wrong('dateTime', false);
+  } else if (def.type === 'date') {
+    if (lit.kind !== 'date') throw wrong('date', false);
   } else if (def.type === 'boolean') {
     if (lit.kind !== 'boolean') throw wrong('boolean', false);
   } else if (lit.kind !== 'string') {
@@ -128,7 +130,19 @@ function compareValues(def: FieldDef, a: FieldValue, b: FieldValue): number {
   return la < lb ? -1 : la > lb ? 1 : 0;
 }
 
+/** Compiled LIKE patterns: a query tests the same few patterns against every row. */
+const likeCache = new Map<string, RegExp>();
+
 function likeToRegExp(pattern: string): RegExp {
+  const cached = likeCache.get(pattern);
+  if (cached) return cached;
+  if (likeCache.size >= 1000) likeCache.clear();
+  const compiled = compileLike(pattern);
+  likeCache.set(pattern, compiled);
+  return compiled;
+}
+
+function compileLike(pattern: string): RegExp {
   let out = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;
@@ -142,7 +156,7 @@ function likeToRegExp(pattern: string): RegExp {
   return new RegExp(`^${out}$`, 'is');
 }
 
-export function matches(row: ContactRow, cond: Condition | undefined, schema: ContactSchema): boolean {
+export function matches(row: SObjectRow, cond: Condition | undefined, schema: SObjectSchema): boolean {
   if (!cond) return true;
   switch (cond.kind) {
     case 'and':
@@ -175,7 +189,7 @@ export function matches(row: ContactRow, cond: Condition | undefined, schema: Co
   }
 }
 
-export function sortRows(rows: ContactRow[], orderBy: BoundQuery['orderBy']): ContactRow[] {
+export function sortRows(rows: SObjectRow[], orderBy: BoundQuery['orderBy']): SObjectRow[] {
   if (orderBy.length === 0) return rows;
   return rows.sort((a, b) => {
     for (const o of orderBy) {

@@ -17,7 +17,9 @@ import { createSalesforceAdapter } from '../crm/salesforce/index.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import type { SyncSettings } from '../engine/types.js';
+import { CONTACTS } from '../kinds/contacts/spec.js';
 import type { KindSpec } from '../kinds/kind-spec.js';
+import { mapperFor } from '../kinds/mapper.js';
 import { loadMapping, type Mapping } from '../mapping/index.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact, ContactWrite } from '../propstreet/schema.js';
@@ -25,7 +27,6 @@ import { type RunOptions, runConnection } from '../run/run-connection.js';
 import type { RunDeps } from '../run/run-deps.js';
 import type { ConnectionResult } from '../run/run-result.js';
 import { type KindRun, withKindRun } from './kind-runs.js';
-import { mapperFromMapping } from './mapper-from-mapping.js';
 import type { SessionKeeper } from './salesforce-session.js';
 
 export interface OpenCrmOptions {
@@ -59,13 +60,7 @@ export function openObject(
   object: ObjectConfig,
   options: OpenCrmOptions,
 ): OpenedObject {
-  const opened = withKindRun(object.kind, (kind) => openKind(kind, config, connection, object, options));
-  if (!opened)
-    throw new PropsyncError(
-      'CONFIG_INVALID',
-      `connection ${connection.name}: syncing ${object.kind} is not built yet (objects: ${connection.objects.map((o) => o.kind).join(', ')})`,
-    );
-  return opened;
+  return withKindRun(object.kind, (kind) => openKind(kind, config, connection, object, options));
 }
 
 function openKind<R extends PropstreetRecord, W>(
@@ -102,7 +97,7 @@ export function openMapper(connection: ConnectionConfig): RecordMapper<Contact, 
   const contacts = connection.objects.find((o) => o.kind === 'contacts');
   if (!contacts)
     throw new PropsyncError('CONFIG_INVALID', `connection ${connection.name} does not sync contacts`);
-  return mapperFromMapping(objectMapping(connection, contacts));
+  return mapperFor(CONTACTS, objectMapping(connection, contacts));
 }
 
 function openCrm<R extends PropstreetRecord, W>(

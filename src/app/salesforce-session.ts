@@ -15,16 +15,13 @@ import type { SalesforceConnectionConfig } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import { registerSecret } from '../core/redact.js';
 import { seal, unseal } from '../core/secret-box.js';
-import type { Scope, StateStore } from '../state/port.js';
+import { connectionFacts, type Scope, type StateStore } from '../state/port.js';
 
 export const SESSION_META_KEY = 'salesforce.session';
 
-/**
- * Where a connection's session is kept: its contacts kind's scope, whichever kinds it syncs (a
- * session is the connection's, and it was kept there before kinds).
- */
+/** Where a connection's session is kept: with the connection's facts (state/port.ts). */
 export function sessionScope(tenant: string, connection: string): Scope {
-  return { tenant, connection, kind: 'contacts' };
+  return connectionFacts({ tenant, connection });
 }
 
 export interface SalesforceSession {

@@ -10,6 +10,7 @@ import { registerRelink } from './commands/relink.js';
 import { registerRun } from './commands/run.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerSchema } from './commands/schema.js';
+import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerValidate } from './commands/validate.js';
 import { registerWorker } from './commands/worker.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerSchema(program);
   registerWorker(program);
   registerMigrateState(program);
+  registerServe(program);
   return program;
 }
 

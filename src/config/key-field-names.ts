@@ -5,7 +5,7 @@
  * (src/engine/key-field-check.ts): this list only catches the obvious early, with file:line:col.
  */
 import type { ConfigProblem } from './config-problems.js';
-import { CRM_OBJECT_NAMES, type ObjectKind } from './object-kinds.js';
+import { crmObjectName, type ObjectKind } from './object-kinds.js';
 
 /**
  * HubSpot's default contact properties that a key could be mistaken for (HubSpot's "default
@@ -92,7 +92,7 @@ export function hubspotKeyProblem(
   return [
     {
       path,
-      message: `expected a property of its own for Propstreet ids (e.g. propstreet_id, created by \`propsync validate --check --setup\`), got "${value}", one of HubSpot's own ${CRM_OBJECT_NAMES[kind].hubspot} properties: the run would overwrite it`,
+      message: `expected a property of its own for Propstreet ids (e.g. propstreet_id, created by \`propsync validate --check --setup\`), got "${value}", one of HubSpot's own ${crmObjectName(kind, 'hubspot')} properties: the run would overwrite it`,
     },
   ];
 }
@@ -107,7 +107,7 @@ export function salesforceKeyProblem(
   return [
     {
       path,
-      message: `expected a custom External ID field for Propstreet ids (API name ending in __c, e.g. Propstreet_Id__c), got "${value}", a standard ${CRM_OBJECT_NAMES[kind].salesforce} field: the run would overwrite it`,
+      message: `expected a custom External ID field for Propstreet ids (API name ending in __c, e.g. Propstreet_Id__c), got "${value}", a standard ${crmObjectName(kind, 'salesforce')} field: the run would overwrite it`,
     },
   ];
 }

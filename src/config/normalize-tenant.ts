@@ -6,7 +6,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EnvLookup } from './env-interpolation.js';
-import { inheritedMatch, inRunOrder, kindDefaults, type ObjectKind } from './object-kinds.js';
+import {
+  defaultKey,
+  defaultMappingFile,
+  inheritedMatch,
+  inRunOrder,
+  type ObjectKind,
+} from './object-kinds.js';
 import type { ConnectionConfig, ObjectConfig, StateConfig, TenantConfig } from './tenant-config.js';
 import type { TenantFile } from './tenant-schema.js';
 
@@ -109,17 +115,16 @@ function objectConfig(
   const ownKey = c.type === 'hubspot' ? c[kind]?.keyProperty : c[kind]?.externalIdField;
   const connectionKey = c.type === 'hubspot' ? c.keyProperty : c.externalIdField;
   const mapping = own?.mapping ?? (contacts ? c.mapping : undefined);
-  const defaults = kindDefaults(kind);
   return {
     kind,
-    mapping: mapping ? resolve(dir, mapping) : join(root, defaults.mappingFile[c.type]),
+    mapping: mapping ? resolve(dir, mapping) : join(root, defaultMappingFile(kind, c.type)),
     mappingIsDefault: mapping === undefined,
     mappingOverrides: own?.mappingOverrides ?? (contacts ? c.mappingOverrides : undefined),
     mappingOverridesAt:
       own?.mappingOverrides !== undefined
         ? ['connections', at, kind, 'mappingOverrides']
         : ['connections', at, 'mappingOverrides'],
-    keyProperty: ownKey ?? (contacts ? connectionKey : undefined) ?? defaults.key[c.type],
+    keyProperty: ownKey ?? (contacts ? connectionKey : undefined) ?? defaultKey(kind, c.type),
     direction: own?.direction ?? c.direction,
     conflictPolicy: own?.conflictPolicy ?? c.conflictPolicy,
     match: own?.match ?? inheritedMatch(kind, c.match),

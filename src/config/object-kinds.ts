@@ -1,13 +1,13 @@
 /**
  * What the tenant file needs to know of the object kinds a connection can sync: their names,
  * the order a run takes them in, the match rules each one has, and each one's defaults (the
- * built-in mapping file and the CRM key). The kinds themselves are src/kinds; these are the
- * same facts as the kinds' specs declare them.
+ * built-in mapping file and the CRM key). All of it is read from the kinds' specs (src/kinds).
  */
 import type { CrmKind, MatchRule } from '../core/vocabulary.js';
+import { KIND_NAMES, KINDS, type KindName } from '../kinds/index.js';
 
-export const OBJECT_KINDS = ['contacts', 'companies'] as const;
-export type ObjectKind = (typeof OBJECT_KINDS)[number];
+export const OBJECT_KINDS = KIND_NAMES;
+export type ObjectKind = KindName;
 
 /**
  * The order a connection's kinds run in, whatever order the file lists them in: a contact's
@@ -19,44 +19,23 @@ export function inRunOrder<T extends { readonly kind: ObjectKind }>(items: reado
   return [...items].sort((a, b) => RUN_ORDER.indexOf(a.kind) - RUN_ORDER.indexOf(b.kind));
 }
 
-interface KindDefaults {
-  /** The built-in mapping file per CRM, relative to the package root. */
-  readonly mappingFile: Readonly<Record<CrmKind, string>>;
-  /** The CRM property (HubSpot) / external-id field (Salesforce) holding the Propstreet id. */
-  readonly key: Readonly<Record<CrmKind, string>>;
-  /** The opt-in match rules that pair by one of the kind's fields. */
-  readonly fieldRules: readonly string[];
+/** The kind's built-in mapping file for a CRM, relative to the package root. */
+export function defaultMappingFile(kind: ObjectKind, crm: CrmKind): string {
+  return KINDS[kind].mappingFile(crm);
 }
 
-const DEFAULTS: Readonly<Record<ObjectKind, KindDefaults>> = {
-  contacts: {
-    mappingFile: {
-      hubspot: 'mappings/hubspot.contacts.yaml',
-      salesforce: 'mappings/salesforce.contacts.yaml',
-    },
-    key: { hubspot: 'propstreet_id', salesforce: 'Propstreet_Id__c' },
-    fieldRules: ['email'],
-  },
-  companies: {
-    mappingFile: {
-      hubspot: 'mappings/hubspot.companies.yaml',
-      salesforce: 'mappings/salesforce.accounts.yaml',
-    },
-    key: { hubspot: 'propstreet_id', salesforce: 'Propstreet_Id__c' },
-    fieldRules: ['domain', 'name'],
-  },
-};
-
-export function kindDefaults(kind: ObjectKind): KindDefaults {
-  return DEFAULTS[kind];
+/** The CRM property (HubSpot) / external-id field (Salesforce) holding the Propstreet id by default. */
+export function defaultKey(kind: ObjectKind, crm: CrmKind): string {
+  const spec = KINDS[kind].crm;
+  return crm === 'hubspot' ? spec.hubspot.keyProperty : spec.salesforce.keyField;
 }
 
 /** The link's mirrors pair records of every kind. */
 const MIRROR_RULES: readonly MatchRule[] = ['externalRef', 'key'];
 
-/** The match rules that apply to `kind`: the mirrors, and its own fields' rules. */
+/** The match rules that apply to `kind`: the mirrors, and one per match field of the kind. */
 export function matchRulesOf(kind: ObjectKind): readonly string[] {
-  return [...MIRROR_RULES, ...DEFAULTS[kind].fieldRules];
+  return [...MIRROR_RULES, ...KINDS[kind].matchFields.map((f) => f.name)];
 }
 
 /**
@@ -68,8 +47,7 @@ export function inheritedMatch(kind: ObjectKind, rules: readonly MatchRule[]): M
   return own.length > 0 ? own : [...MIRROR_RULES];
 }
 
-/** What a CRM's records of the kind are called, for messages ("contact property", "Account field"). */
-export const CRM_OBJECT_NAMES: Readonly<Record<ObjectKind, Readonly<Record<CrmKind, string>>>> = {
-  contacts: { hubspot: 'contact', salesforce: 'Contact' },
-  companies: { hubspot: 'company', salesforce: 'Account' },
-};
+/** What a CRM calls the kind's records, for messages ("HubSpot's own company properties", "a standard Account field"). */
+export function crmObjectName(kind: ObjectKind, crm: CrmKind): string {
+  return crm === 'hubspot' ? KINDS[kind].noun.one : KINDS[kind].crm.salesforce.sObject;
+}

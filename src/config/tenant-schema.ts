@@ -154,7 +154,7 @@ const syncKeys = {
     .min(1, { error: 'expected at least one match rule' })
     .meta({
       description:
-        'How unlinked records are paired, in order. email (contacts) is opt-in; each object kind takes the rules that apply to it.',
+        'How unlinked records are paired, in order. email (contacts), domain and name (companies) are opt-in; each object kind takes the rules that apply to it.',
     })
     .default(['externalRef', 'key']),
   deletes: deletesSchema.prefault({}),

@@ -25,8 +25,15 @@ const CONFLICT_POLICIES = ['propstreet-wins', 'crm-wins', 'newest-wins', 'manual
 export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
 export const conflictPolicySchema = z.enum(CONFLICT_POLICIES);
 
-/** How an unlinked record finds its partner, tried in the configured order. */
-const MATCH_RULES = ['externalRef', 'key', 'email'] as const;
+/**
+ * How an unlinked record finds its partner, tried in the configured order: by the link's
+ * mirrors (`externalRef`, `key`), or (opt-in) by a unique value of one of the kind's match
+ * fields: `email` (contacts), `domain` and `name` (companies). A kind ignores a field rule it
+ * has no such field for.
+ */
+const MATCH_FIELD_RULES = ['email', 'domain', 'name'] as const;
+export type MatchFieldRule = (typeof MATCH_FIELD_RULES)[number];
+const MATCH_RULES = ['externalRef', 'key', ...MATCH_FIELD_RULES] as const;
 export type MatchRule = (typeof MATCH_RULES)[number];
 export const matchRuleSchema = z.enum(MATCH_RULES);
 

@@ -1,8 +1,10 @@
 /**
  * What the planner and pairing need to know of an object kind (src/kinds declares each kind):
  * what to call its records, how to label one, what a record needs to be created in Propstreet,
- * and which field, if any, may pair records (opt-in). The engine has no rule of its own per kind.
+ * which fields may pair records (opt-in, by the match rule named like the field), and what
+ * depends on a record so it is not deleted. The engine has no rule of its own per kind.
  */
+import type { MatchFieldRule } from '../core/vocabulary.js';
 import type { CanonicalValues } from '../state/port.js';
 import type { PropstreetRecord } from './records.js';
 
@@ -13,15 +15,28 @@ export interface Noun {
 }
 
 export interface MatchField<R extends PropstreetRecord> {
-  /** The canonical field (the `email` match rule pairs by it). */
-  readonly name: string;
-  /** Its value on a Propstreet record, as read. */
+  /** The match rule that pairs by the field, and the canonical field it compares (`email`, `domain`). */
+  readonly name: MatchFieldRule;
+  /** Its value on a Propstreet record, as read; the mapping's field normalises it before comparing. */
   propstreetValue(record: R): string | null | undefined;
   /**
+   * The form two normalised values are compared in: equal keys pair. Lower case when absent
+   * (companies' names also collapse inner spaces).
+   */
+  key?(canonical: string): string;
+  /**
    * Propstreet keeps the field unique per organisation: a create in Propstreet whose value a
-   * record read in this run holds is held back before any write (email-guard.ts).
+   * record read in this run holds is held back before any write (unique-value-guard.ts).
    */
   readonly uniqueInPropstreet: boolean;
+}
+
+/** Records that depend on one of the kind (companies: their linked contacts). */
+export interface Dependants<R extends PropstreetRecord> {
+  /** What they are called in messages ("linked contacts"). */
+  readonly noun: string;
+  /** How many a Propstreet record has. */
+  count(record: R): number;
 }
 
 export interface KindRules<R extends PropstreetRecord> {
@@ -32,6 +47,11 @@ export interface KindRules<R extends PropstreetRecord> {
   labelOfValues(values: CanonicalValues): string | undefined;
   /** Why a record with these values cannot be created in Propstreet, or undefined when it can. */
   createProblem(values: CanonicalValues): string | undefined;
-  /** The field records may be paired by, when the kind has one. */
-  readonly matchField?: MatchField<R> | undefined;
+  /** The fields records may be paired by, each under its match rule; none for a kind without. */
+  readonly matchFields: readonly MatchField<R>[];
+  /**
+   * A record that still has dependants is never deleted to follow its partner's deletion: the
+   * pair is unlinked instead, and the report says why (plan-deleted.ts).
+   */
+  readonly dependants?: Dependants<R> | undefined;
 }

@@ -1,19 +1,18 @@
 /**
  * The CRM record each match rule finds for unlinked Propstreet records: by the record's
- * externalRef, by the CRM key (the record's id), or (opt-in, the `email` rule) by a unique
- * value of the kind's match field. A match that is not unique is reported as ambiguous, never
- * guessed. From staging when every live CRM record is staged (a first sync), else through the
- * CRM port.
+ * externalRef, by the CRM key (the record's id), or (opt-in: `email`, `domain`, `name`) by a
+ * unique value of the kind's match field of that name, compared in canonical form
+ * (match-values.ts). A match that is not unique is reported as ambiguous, never guessed. From
+ * staging when every live CRM record is staged (a first sync), else through the CRM port.
  */
+import type { MatchFieldRule } from '../core/vocabulary.js';
 import type { CrmRecord } from '../crm/port.js';
+import { matchables, matchKey } from './match-values.js';
 import type { ResolverDeps } from './pair-resolver.js';
-import { crmMatchProperty } from './record-mapper.js';
 import { externalRefFor, type PropstreetRecord } from './records.js';
 import type { MatchRule } from './types.js';
 
 export type Candidate = { readonly record: CrmRecord } | { readonly ambiguous: string };
-
-const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
 
 /** Candidates by Propstreet id. */
 export async function candidatesBy<R extends PropstreetRecord>(
@@ -27,7 +26,9 @@ export async function candidatesBy<R extends PropstreetRecord>(
     case 'key':
       return byKey(remaining, deps);
     case 'email':
-      return byMatchField(remaining, deps);
+    case 'domain':
+    case 'name':
+      return byMatchField(rule, remaining, deps);
   }
 }
 
@@ -80,29 +81,32 @@ async function byKey<R extends PropstreetRecord>(
   return found;
 }
 
-/** By the kind's match field (contacts: email), when the kind has one and the mapping maps it. */
+/** By the kind's match field named like the rule, when the kind has one and the mapping reads it from the CRM. */
 async function byMatchField<R extends PropstreetRecord>(
+  rule: MatchFieldRule,
   remaining: readonly R[],
   deps: ResolverDeps<R>,
 ): Promise<Map<string, Candidate>> {
   const found = new Map<string, Candidate>();
-  const field = deps.mapper.kind.matchField;
-  const crmProperty = crmMatchProperty(deps.mapper);
-  if (!field || !crmProperty) return found;
+  const matchable = matchables(deps.mapper).find((m) => m.field.name === rule);
+  if (!matchable) return found;
+  const { field, property } = matchable;
+  const key = (raw: string | null | undefined) => matchKey(deps.mapper, field, raw);
   const byValue = new Map<string, R[]>();
   for (const c of remaining) {
-    const v = lower(field.propstreetValue(c));
+    const v = key(field.propstreetValue(c));
     if (v) byValue.set(v, [...(byValue.get(v) ?? []), c]);
   }
   if (byValue.size === 0) return found;
   const values = [...byValue.keys()];
   const records = deps.crmFullyStaged
-    ? deps.staging.crmByMatch(values)
-    : await deps.crm.findByMatch(crmProperty, values);
+    ? deps.staging.crmByMatch(rule, values)
+    : await deps.crm.findByMatch(property, values);
   const recordsByValue = new Map<string, CrmRecord[]>();
   for (const r of records) {
-    const v = lower(r.properties[crmProperty]);
-    if (v && !r.deleted) recordsByValue.set(v, [...(recordsByValue.get(v) ?? []), r]);
+    // The CRM's search compares what it stores; only records equal in canonical form pair.
+    const v = key(r.properties[property]);
+    if (v && !r.deleted && byValue.has(v)) recordsByValue.set(v, [...(recordsByValue.get(v) ?? []), r]);
   }
   const { many } = deps.mapper.kind.noun;
   for (const [value, holders] of byValue) {

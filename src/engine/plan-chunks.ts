@@ -6,6 +6,7 @@
  */
 
 import type { Side } from '../state/port.js';
+import { withDeleteTargets } from './delete-targets.js';
 import { completeNewLinks, pairsForCrm, pairsForPropstreet, type ResolverDeps } from './pair-resolver.js';
 import type { PairPlan, PairState, SideValues } from './plan-pair.js';
 import type { PropstreetRecord } from './records.js';
@@ -51,7 +52,8 @@ async function planned<R extends PropstreetRecord>(
   deps: ChunkPlanning<R>,
   resolver: ResolverDeps<R>,
 ): Promise<PlanChunk<R>> {
-  const complete = await withOpenConflicts(await completeNewLinks(pairs.map(deps.prepare), resolver), deps);
+  const linked = await completeNewLinks(pairs.map(deps.prepare), resolver);
+  const complete = await withOpenConflicts(await withDeleteTargets(linked, resolver), deps);
   const records = complete.map((pair) => {
     const pp = deps.plan(pair);
     return deps.holdDeletes && pp.plan.action.startsWith('delete')

@@ -1,8 +1,10 @@
 /**
  * Plans for a linked pair with a deletion on one or both sides: the tenant's delete policy
- * for that side, and a delete that raced an edit on the other side (values moved off the
- * shadow: not our echo) follows `deletes.againstEdit`.
+ * for that side; a record that still has dependants is kept whatever the policy
+ * (dependants-hold.ts); and a delete that raced an edit on the other side (values moved off
+ * the shadow: not our echo) follows `deletes.againstEdit`.
  */
+import { dependantsHold, keptForDependants } from './dependants-hold.js';
 import { endsForGood, type PairedIds, type PairPlan, type PlanContext, planned } from './plan-pair.js';
 import { editedFields } from './plan-values.js';
 import type { PropstreetRecord } from './records.js';
@@ -35,6 +37,8 @@ function deletedInPropstreet<R extends PropstreetRecord>(ctx: PlanContext<R>, id
           action: 'unlink',
           reason: 'deleted in Propstreet (direction is from-crm)',
         });
+      const held = dependantsHold(ctx, 'crm');
+      if (held) return keptForDependants(ctx, ids, 'Propstreet', held);
       const edited = pair.crm
         ? editedFields(mapper.fromCrm(pair.crm), pair.link?.shadow ?? null, mapper)
         : [];
@@ -74,6 +78,8 @@ function deletedInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ids: Pair
           action: 'unlink',
           reason: 'deleted in the CRM (direction is to-crm)',
         });
+      const held = dependantsHold(ctx, 'propstreet');
+      if (held) return keptForDependants(ctx, ids, 'the CRM', held);
       const edited =
         pair.propstreet && !pair.propstreetEcho
           ? editedFields(mapper.fromPropstreet(pair.propstreet), pair.link?.shadow ?? null, mapper)

@@ -22,6 +22,17 @@ export interface RecordMapper<R extends PropstreetRecord = PropstreetRecord, W =
   fromPropstreet(record: R): CanonicalValues;
   fromCrm(record: CrmRecord): CanonicalValues;
   /**
+   * `raw` normalised as the mapping normalises canonical field `field` (its transform), so a
+   * CRM's `https://www.acme.com/` and Propstreet's `acme.com` compare equal as a domain; null
+   * when empty. A field the mapping lacks is only trimmed.
+   */
+  canonical(field: string, raw: string | null | undefined): string | null;
+  /**
+   * How many of the kind's dependants a CRM record has, when its CRM says (a count property
+   * read with every record); undefined when the record cannot tell.
+   */
+  crmDependants?(record: CrmRecord): number | undefined;
+  /**
    * `create` fills defaults and constants for fields that are absent. `problems` fail the
    * record; `skipped` are fields left out because the CRM would refuse the value (outside a
    * property's options): the rest of the record is still written.
@@ -45,10 +56,15 @@ export interface RecordMapper<R extends PropstreetRecord = PropstreetRecord, W =
   needsCurrent(fields: readonly string[]): boolean;
 }
 
-/** The CRM property holding the kind's match field, when the kind has one and it is mapped. */
+/**
+ * The CRM property a match field is read from, when the kind has the field and the mapping
+ * reads it from the CRM. Without `rule`: the kind's first match field (contacts: email).
+ */
 export function crmMatchProperty<R extends PropstreetRecord>(
   mapper: RecordMapper<R, unknown>,
+  rule?: string,
 ): string | undefined {
-  const field = mapper.kind.matchField;
+  const fields = mapper.kind.matchFields;
+  const field = rule === undefined ? fields[0] : fields.find((f) => f.name === rule);
   return field ? mapper.crmPropertyOf(field.name) : undefined;
 }

@@ -19,10 +19,10 @@ export interface StagedChanges<R extends PropstreetRecord = PropstreetRecord> {
   peekPropstreet(ids: readonly string[]): Map<string, R>;
   /** Live staged CRM records whose key is one of these. */
   crmByKeys(keys: readonly string[]): CrmRecord[];
-  /** Live staged CRM records whose match value (the kind's match field) is one of these (lower-cased). */
-  crmByMatch(values: readonly string[]): CrmRecord[];
-  /** Live staged Propstreet records whose match value is one of these (lower-cased). */
-  propstreetByMatch(values: readonly string[]): R[];
+  /** Live staged CRM records whose value for match rule `rule` is one of these keys (match-values.ts). */
+  crmByMatch(rule: string, values: readonly string[]): CrmRecord[];
+  /** Live staged Propstreet records whose value for match rule `rule` is one of these keys. */
+  propstreetByMatch(rule: string, values: readonly string[]): R[];
   /** Whether this run staged any record merged away (a CRM merge). */
   readonly anyMerged: boolean;
   /** Staged records merged into each of these ids (a merge's losers), by the id they went into. */

@@ -95,11 +95,12 @@ export type RecordAction =
 
 /**
  * Something a person must act on, beyond field changes: Propstreet contacts that a CRM merge
- * made one record (merge them in Propstreet), a delete that raced an edit on the other side,
- * or a run that had to check every link by id because the CRM may have forgotten deletions.
+ * made one record (merge them in Propstreet), a delete that raced an edit on the other side, a
+ * delete held because the record still has dependants (a company with linked contacts), or a
+ * run that had to check every link by id because the CRM may have forgotten deletions.
  */
 export interface Notice {
-  readonly kind: 'crm-merge' | 'delete-vs-edit' | 'full-reconcile';
+  readonly kind: 'crm-merge' | 'delete-vs-edit' | 'delete-held' | 'full-reconcile';
   readonly text: string;
   readonly propstreetIds: readonly string[];
   readonly crmId: string | null;

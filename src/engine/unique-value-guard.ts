@@ -9,17 +9,15 @@
  * run is caught by Propstreet's own answer instead, which fails the record.
  */
 import type { CrmRecord } from '../crm/port.js';
+import { type Matchable, matchables, matchKey } from './match-values.js';
 import type { ResolverDeps } from './pair-resolver.js';
 import type { PairState } from './plan-pair.js';
-import { crmMatchProperty } from './record-mapper.js';
 import type { PropstreetRecord } from './records.js';
 
 type GuardDeps<R extends PropstreetRecord> = Pick<
   ResolverDeps<R>,
   'staging' | 'mapper' | 'store' | 'scope' | 'settings'
 >;
-
-const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
 
 /** The CRM record of a pair that would become a create in Propstreet. */
 function toCreate(p: PairState<PropstreetRecord>, direction: string): CrmRecord | undefined {
@@ -31,10 +29,18 @@ export async function holdTakenValues<R extends PropstreetRecord>(
   pairs: PairState<R>[],
   deps: GuardDeps<R>,
 ): Promise<PairState<R>[]> {
-  const field = deps.mapper.kind.matchField;
-  const property = crmMatchProperty(deps.mapper);
-  if (!field?.uniqueInPropstreet || !property) return pairs;
-  const matchOf = (r: CrmRecord) => lower(r.properties[property]);
+  let out = pairs;
+  for (const m of matchables(deps.mapper))
+    if (m.field.uniqueInPropstreet) out = await holdTakenValuesOf(m, out, deps);
+  return out;
+}
+
+async function holdTakenValuesOf<R extends PropstreetRecord>(
+  { field, property }: Matchable<R>,
+  pairs: PairState<R>[],
+  deps: GuardDeps<R>,
+): Promise<PairState<R>[]> {
+  const matchOf = (r: CrmRecord) => matchKey(deps.mapper, field, r.properties[property]) ?? '';
   const candidates = pairs.flatMap((pair) => {
     const crm = toCreate(pair, deps.settings.direction);
     const value = crm ? matchOf(crm) : '';
@@ -42,21 +48,21 @@ export async function holdTakenValues<R extends PropstreetRecord>(
   });
   if (candidates.length === 0) return pairs;
 
+  const { name } = field;
   const values = [...new Set(candidates.map((c) => c.value))];
   const holders = new Map<string, string[]>();
-  for (const c of deps.staging.propstreetByMatch(values)) {
-    const v = lower(field.propstreetValue(c));
+  for (const c of deps.staging.propstreetByMatch(name, values)) {
+    const v = matchKey(deps.mapper, field, field.propstreetValue(c)) ?? '';
     holders.set(v, [...(holders.get(v) ?? []), c.id]);
   }
   const sharers = new Map<string, string[]>();
-  for (const r of deps.staging.crmByMatch(values))
+  for (const r of deps.staging.crmByMatch(name, values))
     if (!r.deleted) sharers.set(matchOf(r), [...(sharers.get(matchOf(r)) ?? []), r.id]);
   const holderIds = [...holders.values()].flat();
   const links = holderIds.length > 0 ? await deps.store.linksByPropstreetIds(deps.scope, holderIds) : [];
   const linkOf = new Map(links.map((l) => [l.propstreetId, l.crmId]));
 
   const reasons = new Map<PairState<R>, string>();
-  const { name } = field;
   const { one } = deps.mapper.kind.noun;
   for (const { pair: p, crmId, value } of candidates) {
     const others = (sharers.get(value) ?? []).filter((id) => id !== crmId);
@@ -67,7 +73,7 @@ export async function holdTakenValues<R extends PropstreetRecord>(
         ? `it is linked to CRM record ${linked}`
         : others.length > 0
           ? `${others.length + 1} CRM records share the ${name}`
-          : deps.settings.match.includes('email')
+          : deps.settings.match.includes(name)
             ? 'the match rules did not pair them'
             : `${name} matching is off for this connection`;
       reasons.set(

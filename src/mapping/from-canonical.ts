@@ -1,11 +1,10 @@
 /** Canonical values back into a CRM property set or a Propstreet write. */
-import type { Contact, ContactWrite } from '../propstreet/schema.js';
 import type { CanonicalValues } from '../state/port.js';
+import type { AccessorSet, AccessorWrite } from './accessor-set.js';
 import { type AllowedValues, fitToOptions, notAnOptionMessage } from './crm-options.js';
 import { fieldsFor } from './field-sets.js';
 import type { FieldMapping, Mapping } from './mapping-schema.js';
 import { normalise } from './normalise.js';
-import { type AccessorWrite, writeAccessors } from './propstreet-accessors.js';
 
 export type CrmProblemCode = 'too-long' | 'truncated' | 'required-missing' | 'not-an-option';
 
@@ -110,19 +109,20 @@ export function canonicalToCrm(
 
 /**
  * Fields written to Propstreet (`both | from-crm`) that are present in `values`; null clears.
- * `current` is the contact as read for an update, null for a create: `mobilePhone` lives in the
- * `phones` list, which Propstreet replaces as a whole, so an update must start from the current
- * list or it would drop the contact's other numbers. Required on purpose.
+ * `current` is the record as read for an update, null for a create: an accessor inside a list
+ * Propstreet replaces as a whole (contacts' `mobilePhone` in `phones`) must start from the
+ * current list or the write would drop the record's other entries. Required on purpose.
  */
-export function canonicalToPropstreet(
+export function canonicalToPropstreet<R, W>(
   values: Partial<CanonicalValues>,
   mapping: Mapping,
-  current: Contact | null,
-): ContactWrite {
+  accessors: AccessorSet<R, W>,
+  current: R | null,
+): W {
   const writes: AccessorWrite[] = [];
   for (const field of fieldsFor(mapping, 'propstreet', 'write')) {
     if (field.propstreet === null || !present(values, field.name)) continue;
     writes.push({ accessor: field.propstreet, value: normalise(field, values[field.name]) });
   }
-  return writeAccessors(writes, current ?? undefined);
+  return accessors.write(writes, current);
 }

@@ -1,4 +1,5 @@
 /** The field mapping layer: mapping files, and canonical values to and from both sides. */
+export type { AccessorSet, AccessorWrite, RawValue } from './accessor-set.js';
 export type { AllowedValues } from './crm-options.js';
 export { crmProperties, fieldsFor } from './field-sets.js';
 export {

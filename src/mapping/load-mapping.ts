@@ -18,8 +18,9 @@ import {
   type SourcedProblem,
   zodProblems,
 } from '../core/yaml-problems/index.js';
+import { KIND_NAMES } from '../kinds/names.js';
 import { applyOverrides, baseDraft } from './mapping-overrides.js';
-import { resolveFields } from './mapping-rules.js';
+import { accessorProblem, resolveFields } from './mapping-rules.js';
 import {
   type Mapping,
   type MappingOverrides,
@@ -60,6 +61,28 @@ function failSyntax(name: string, problems: readonly LocatedProblem[]): never {
   });
 }
 
+/** By line, then column, where both problems have a position (sort is stable for the rest). */
+function inFileOrder(a: SourcedProblem, b: SourcedProblem): number {
+  const at = (p: SourcedProblem) => p.source.position([...p.source.prefix, ...p.path], p.at === 'key');
+  const [pa, pb] = [at(a), at(b)];
+  if (!pa || !pb) return 0;
+  return pa.line - pb.line || pa.col - pb.col;
+}
+
+/** Unknown accessors in a file that failed its schema, read from the raw data where it has the shape. */
+function unknownAccessors(data: unknown): { path: KeyPath; message: string }[] {
+  if (typeof data !== 'object' || data === null) return [];
+  const { object, fields } = data as { object?: unknown; fields?: unknown };
+  const kind = object === undefined ? 'contacts' : KIND_NAMES.find((k) => k === object);
+  if (kind === undefined || !Array.isArray(fields)) return [];
+  return fields.flatMap((f: unknown, i) => {
+    const accessor =
+      typeof f === 'object' && f !== null ? (f as { propstreet?: unknown }).propstreet : undefined;
+    const message = typeof accessor === 'string' ? accessorProblem(kind, accessor) : undefined;
+    return message === undefined ? [] : [{ path: ['fields', i, 'propstreet'], message }];
+  });
+}
+
 /** Parses and validates mapping text; `sourceName` is the file name used in messages. */
 export function loadMappingFromString(text: string, sourceName: string, input?: OverridesInput): Mapping {
   const parsed = parseYamlSource(text, { name: sourceName, kind: 'mapping' });
@@ -79,8 +102,13 @@ export function loadMappingFromString(text: string, sourceName: string, input?: 
   }
   const file = mappingFileSchema.safeParse(parsed.data);
   if (!file.success) {
-    for (const p of zodProblems(file.error.issues, parsed.data, { schema: mappingFileSchema }))
-      problems.push({ ...p, source: fileSource });
+    // The rules below never run on a file with a structural problem: name its unknown
+    // accessors now, so every problem is still reported at once, in the file's order.
+    const found = [
+      ...zodProblems(file.error.issues, parsed.data, { schema: mappingFileSchema }),
+      ...unknownAccessors(parsed.data),
+    ].map((p) => ({ ...p, source: fileSource }));
+    problems.push(...found.sort(inFileOrder));
   }
 
   const ovSource: ProblemSource = plainSource(
@@ -106,8 +134,8 @@ export function loadMappingFromString(text: string, sourceName: string, input?: 
   if (problems.length > 0) fail(problems);
 
   return {
-    crm: file.data.crm,
-    object: file.data.object ?? 'contacts',
+    crm: draft.crm,
+    object: draft.object,
     defaultRegion: resolved.region,
     fields: resolved.fields,
     source: input === undefined ? sourceName : `${sourceName} + ${ovSource.name}`,

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { KeyPath, ProblemSource, SourcedProblem } from '../core/yaml-problems/index.js';
+import type { KindName } from '../kinds/names.js';
 import type { FieldEntry, MappingFile, mappingOverridesSchema } from './mapping-schema.js';
 
 export interface Located {
@@ -22,6 +23,8 @@ export interface DraftField {
 
 export interface Draft {
   readonly crm: MappingFile['crm'];
+  /** The kind the file maps: its accessors are the ones a field may name. */
+  readonly object: KindName;
   readonly defaultRegion: { readonly value: string | null; readonly at: Located } | undefined;
   readonly fields: readonly DraftField[];
 }
@@ -38,6 +41,7 @@ export function keyLocation(field: DraftField, key: string): Located {
 export function baseDraft(file: MappingFile, source: ProblemSource): Draft {
   return {
     crm: file.crm,
+    object: file.object ?? 'contacts',
     defaultRegion:
       file.defaultRegion === undefined
         ? undefined
@@ -107,5 +111,5 @@ export function applyOverrides(
     overrides.defaultRegion === undefined
       ? draft.defaultRegion
       : { value: overrides.defaultRegion, at: { source, path: ['defaultRegion'] } };
-  return { draft: { crm: draft.crm, defaultRegion, fields }, problems };
+  return { draft: { crm: draft.crm, object: draft.object, defaultRegion, fields }, problems };
 }

@@ -4,11 +4,14 @@
  */
 import { type CountryCode, getCountries } from 'libphonenumber-js';
 import type { CrmKind, FieldDirection } from '../core/vocabulary.js';
+import { didYouMean } from '../core/yaml-problems/did-you-mean.js';
 import { describeValue, type SourcedProblem, where } from '../core/yaml-problems/index.js';
+import { KINDS } from '../kinds/index.js';
+import type { KindName } from '../kinds/names.js';
+import type { AccessorSet } from './accessor-set.js';
 import { type Draft, type DraftField, keyLocation, type Located } from './mapping-overrides.js';
 import type { FieldMapping } from './mapping-schema.js';
-import { type PropstreetAccessor, READ_ONLY_ACCESSORS } from './propstreet-accessors.js';
-import { applyTransform, type Transform } from './transforms.js';
+import { applyTransform } from './transforms.js';
 
 const CRM_NAME: Record<CrmKind, { pattern: RegExp; what: string; caseless: boolean }> = {
   hubspot: {
@@ -40,24 +43,18 @@ const RESERVED: Record<CrmKind, readonly string[]> = {
 
 const WRITES_CRM: ReadonlySet<FieldDirection> = new Set(['both', 'to-crm']);
 
-function defaultTransform(accessor: PropstreetAccessor | null): Transform {
-  switch (accessor) {
-    case 'email':
-      return 'email';
-    case 'phone':
-    case 'mobilePhone':
-      return 'phone';
-    case 'tags':
-      return 'tags';
-    case 'primaryLanguage':
-      return 'language';
-    default:
-      return 'trim';
-  }
+type Accessors = AccessorSet<unknown, unknown>;
+
+function defaultDirection(accessors: Accessors, accessor: string | null): FieldDirection {
+  return accessor === null || accessors.readOnly.has(accessor) ? 'to-crm' : 'both';
 }
 
-function defaultDirection(accessor: PropstreetAccessor | null): FieldDirection {
-  return accessor === null || READ_ONLY_ACCESSORS.has(accessor) ? 'to-crm' : 'both';
+/** Why `accessor` is not one of the kind's (with the closest name when one is near), or undefined when it is. */
+export function accessorProblem(object: KindName, accessor: string): string | undefined {
+  const { names } = KINDS[object].accessors;
+  if (names.includes(accessor)) return undefined;
+  const guess = didYouMean(accessor, names);
+  return `expected one of ${names.join(' | ')} (the ${object} accessors), got ${describeValue(accessor)}${guess ? ` (did you mean "${guess}"?)` : ''}`;
 }
 
 function regionOf(draft: Draft, problems: SourcedProblem[]): CountryCode | null {
@@ -82,9 +79,13 @@ export function resolveFields(draft: Draft): {
   const fail = (at: Located, message: string) => problems.push({ ...at, message });
   const firstByName = new Map<string, DraftField>();
   const firstByCrm = new Map<string, DraftField>();
-  const writerOf = new Map<PropstreetAccessor, DraftField>();
+  const writerOf = new Map<string, DraftField>();
   const crmRule = CRM_NAME[draft.crm];
   const reserved = new Set(RESERVED[draft.crm].map((n) => (crmRule.caseless ? n.toLowerCase() : n)));
+  const kind = KINDS[draft.object];
+  const accessors: Accessors = kind.accessors;
+  const count = kind.crm[draft.crm].dependantsCount;
+  const countKey = count && crmRule.caseless ? count.toLowerCase() : count;
   const fields: FieldMapping[] = [];
 
   for (const field of draft.fields) {
@@ -94,9 +95,14 @@ export function resolveFields(draft: Draft): {
       const loc = keyLocation(other, key);
       return where(loc.source, loc.path);
     };
-    const propstreet = e.propstreet ?? null;
-    const direction = e.direction ?? defaultDirection(propstreet);
-    const transform = e.transform ?? defaultTransform(propstreet);
+    const named = e.propstreet ?? null;
+    const unknown = named === null ? undefined : accessorProblem(draft.object, named);
+    const known = unknown === undefined;
+    if (unknown !== undefined) fail(at('propstreet'), unknown);
+    // An unknown accessor is reported once, above; the other rules see a constant.
+    const propstreet = known ? named : null;
+    const direction = e.direction ?? defaultDirection(accessors, propstreet);
+    const transform = e.transform ?? (propstreet === null ? 'trim' : accessors.defaultTransform(propstreet));
 
     const sameName = firstByName.get(e.name);
     if (sameName)
@@ -112,6 +118,11 @@ export function resolveFields(draft: Draft): {
       fail(at('crm'), `expected ${crmRule.what}, got ${describeValue(e.crm)}`);
     else if (reserved.has(crmKey))
       fail(at('crm'), `"${e.crm}" is managed by the ${draft.crm} adapter and cannot be mapped`);
+    else if (crmKey === countKey)
+      fail(
+        at('crm'),
+        `"${e.crm}" is read-only in ${draft.crm}: the connector reads it to keep ${draft.object} that still have ${kind.dependants?.noun ?? 'dependants'}, and it cannot be mapped`,
+      );
     else if (sameCrm)
       fail(
         at('crm'),
@@ -119,20 +130,23 @@ export function resolveFields(draft: Draft): {
       );
     else firstByCrm.set(crmKey, field);
 
-    if (propstreet !== null && READ_ONLY_ACCESSORS.has(propstreet) && direction !== 'to-crm') {
+    if (propstreet !== null && accessors.readOnly.has(propstreet) && direction !== 'to-crm') {
       fail(
         at('direction'),
         `propstreet "${propstreet}" is read-only, so direction must be to-crm, got "${direction}"`,
       );
     }
-    if (propstreet === null && direction !== 'to-crm') {
+    if (propstreet === null && known && direction !== 'to-crm') {
       fail(
         at('direction'),
         `a field without a propstreet source can only be written to the CRM, so direction must be to-crm, got "${direction}"`,
       );
     }
-    if (propstreet === 'tags' && transform !== 'tags') {
-      fail(at('transform'), `propstreet "tags" is a list, so transform must be tags, got "${transform}"`);
+    if (propstreet !== null && accessors.lists.has(propstreet) && transform !== 'tags') {
+      fail(
+        at('transform'),
+        `propstreet "${propstreet}" is a list, so transform must be tags, got "${transform}"`,
+      );
     }
     if (propstreet !== null && direction !== 'to-crm') {
       const writer = writerOf.get(propstreet);
@@ -171,7 +185,7 @@ export function resolveFields(draft: Draft): {
     if (fallback !== null && maxLength !== null && fallback.length > maxLength) {
       fail(at('default'), `default ${describeValue(fallback)} is longer than maxLength ${maxLength}`);
     }
-    if (propstreet === null && e.default == null) {
+    if (propstreet === null && known && e.default == null) {
       fail(
         at(e.required === true ? 'required' : 'propstreet'),
         e.required === true

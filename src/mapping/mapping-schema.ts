@@ -10,7 +10,7 @@ import {
   type FieldDirection,
   fieldDirectionSchema,
 } from '../core/vocabulary.js';
-import { PROPSTREET_ACCESSORS, type PropstreetAccessor } from './propstreet-accessors.js';
+import { KIND_NAMES, type KindName } from '../kinds/names.js';
 import { TRANSFORMS, type Transform } from './transforms.js';
 
 const CANONICAL_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -19,7 +19,8 @@ const fieldShape = {
   name: z
     .string()
     .regex(CANONICAL_NAME, { error: 'expected a name of letters, digits and _ that starts with a letter' }),
-  propstreet: z.enum(PROPSTREET_ACCESSORS).nullable().optional(),
+  /** An accessor of the mapping's kind; which ones exist is checked against the kind (mapping-rules.ts). */
+  propstreet: z.string().nullable().optional(),
   crm: z.string(),
   direction: fieldDirectionSchema.optional(),
   transform: z.enum(TRANSFORMS).optional(),
@@ -35,7 +36,7 @@ const fieldPatchSchema = z.strictObject({ ...fieldShape, crm: z.string().optiona
 
 export const mappingFileSchema = z.strictObject({
   crm: crmKindSchema,
-  object: z.enum(['contacts']).optional(),
+  object: z.enum(KIND_NAMES).optional(),
   defaultRegion: z.string().nullable().optional(),
   fields: z.array(fieldEntrySchema).min(1),
 });
@@ -56,8 +57,8 @@ export type MappingOverrides = z.input<typeof mappingOverridesSchema>;
 export interface FieldMapping {
   /** Canonical field name, the key in `CanonicalValues`. */
   readonly name: string;
-  /** null: a constant written to the CRM (`default`), read from nowhere. */
-  readonly propstreet: PropstreetAccessor | null;
+  /** An accessor of the mapping's kind; null: a constant written to the CRM (`default`), read from nowhere. */
+  readonly propstreet: string | null;
   readonly crm: string;
   readonly direction: FieldDirection;
   readonly transform: Transform;
@@ -71,9 +72,10 @@ export interface FieldMapping {
   readonly region: CountryCode | null;
 }
 
-export interface Mapping {
+/** `K`: the kind the file's `object` names (contacts when it names none). */
+export interface Mapping<K extends KindName = KindName> {
   readonly crm: CrmKind;
-  readonly object: 'contacts';
+  readonly object: K;
   readonly defaultRegion: CountryCode | null;
   readonly fields: readonly FieldMapping[];
   /** Where it came from, for messages: the file, plus the overrides' source when any. */

@@ -1,17 +1,20 @@
-/** Propstreet contacts and CRM records into canonical values (normalised, keyed by field name). */
-import type { Contact } from '../propstreet/schema.js';
+/** Propstreet records and CRM records into canonical values (normalised, keyed by field name). */
 import type { CanonicalValues } from '../state/port.js';
+import type { AccessorSet } from './accessor-set.js';
 import { fieldsFor } from './field-sets.js';
 import type { Mapping } from './mapping-schema.js';
 import { normalise } from './normalise.js';
-import { readAccessor } from './propstreet-accessors.js';
 
-/** Fields that read from Propstreet (`both | to-crm`). */
-export function propstreetToCanonical(contact: Contact, mapping: Mapping): CanonicalValues {
+/** Fields that read from Propstreet (`both | to-crm`), through the accessors of the mapping's kind. */
+export function propstreetToCanonical<R>(
+  record: R,
+  mapping: Mapping,
+  accessors: AccessorSet<R, unknown>,
+): CanonicalValues {
   const out: Record<string, string | null> = {};
   for (const field of fieldsFor(mapping, 'propstreet', 'read')) {
     if (field.propstreet === null) continue;
-    out[field.name] = normalise(field, readAccessor(contact, field.propstreet));
+    out[field.name] = normalise(field, accessors.read(record, field.propstreet));
   }
   return out;
 }

@@ -3,8 +3,10 @@
  * only real changes. Every transform is idempotent (`t(t(x)) = t(x)`), which the property tests
  * check: a value that changed on a second pass would be written back and forth forever.
  */
+import { domainToUnicode } from 'node:url';
 import type { CountryCode } from 'libphonenumber-js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { toIso31661 } from './country-codes.js';
 import { toIso6391 } from './language-codes.js';
 
 export const TRANSFORMS = [
@@ -16,6 +18,9 @@ export const TRANSFORMS = [
   'language',
   'lowercase',
   'uppercase',
+  'domain',
+  'url',
+  'country',
 ] as const;
 export type Transform = (typeof TRANSFORMS)[number];
 
@@ -82,6 +87,65 @@ export function normaliseLanguage(value: string): string | null {
   return toIso6391(lower) ?? lower;
 }
 
+/** ISO 3166-1 alpha-2 when recognised (codes, names, common aliases); otherwise the text as typed. */
+export function normaliseCountry(value: string): string | null {
+  const t = text(value);
+  if (t === null) return null;
+  return toIso31661(t) ?? t;
+}
+
+/**
+ * A bare host name, as Propstreet keeps a company's `domain`: lower case, no scheme, user,
+ * port, path, query or trailing dot, no leading `www.` (unless that would leave a single label),
+ * international names in Unicode (`xn--bcher-kva.de` reads `bücher.de`). A URL gives its host,
+ * so `https://www.Acme.com/about` and `acme.com` are one domain.
+ */
+export function normaliseDomain(value: string): string | null {
+  // Each pass can uncover what an earlier step hid ("// www.x": the slashes, then the space):
+  // repeat to the fixed point, so the result is stable under another pass.
+  let host = cased(value, false);
+  for (let pass = 0; host !== null && pass < 8; pass++) {
+    const next = hostOnce(host);
+    if (next === host) break;
+    host = next;
+  }
+  return host;
+}
+
+function hostOnce(value: string): string | null {
+  let host = value.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/^\/\//, '');
+  host = host.split(/[/?#]/, 1)[0] ?? '';
+  host = host.slice(host.lastIndexOf('@') + 1).replace(/:\d*$/, '');
+  // UTS #46 mapping first (full-width letters, ideographic dots), so what is stripped below is final.
+  host = (domainToUnicode(host) || host).normalize('NFC').toLowerCase().trim().replace(/\.+$/, '');
+  while (host.startsWith('www.') && host.slice(4).includes('.')) host = host.slice(4);
+  return host === '' ? null : host;
+}
+
+/**
+ * A web address compared by meaning: `https://` added when no scheme is given, scheme and host
+ * lower-cased (international hosts in Unicode), a bare `/` path dropped. Anything that does not
+ * parse as an http(s) URL stays as typed (trimmed).
+ */
+export function normaliseUrl(value: string): string | null {
+  const t = text(value);
+  if (t === null) return null;
+  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(t) ? t : `https://${t}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return t;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return t;
+  const host = domainToUnicode(url.hostname) || url.hostname;
+  const user = url.username ? `${url.username}${url.password ? `:${url.password}` : ''}@` : '';
+  const port = url.port ? `:${url.port}` : '';
+  const rest =
+    url.pathname === '/' && !url.search && !url.hash ? '' : `${url.pathname}${url.search}${url.hash}`;
+  return `${url.protocol}//${user}${host}${port}${rest}`;
+}
+
 export function applyTransform(
   transform: Transform,
   value: InputValue,
@@ -104,5 +168,11 @@ export function applyTransform(
       return normalisePhone(single, region);
     case 'language':
       return normaliseLanguage(single);
+    case 'domain':
+      return normaliseDomain(single);
+    case 'url':
+      return normaliseUrl(single);
+    case 'country':
+      return normaliseCountry(single);
   }
 }

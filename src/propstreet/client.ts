@@ -1,26 +1,28 @@
 /**
  * The Propstreet network API client: implements the PropstreetApi port over undici.
- * Transport, pacing, retries and error mapping live in http.ts; paging in list-contacts.ts.
+ * Transport, pacing, retries and error mapping live in http.ts; paging in list-pages.ts; the
+ * company and link calls in companies.ts and links.ts.
  */
 import { fixedToken, type TokenSource } from '../core/access-token.js';
 import { type Clock, systemClock } from '../core/clock.js';
-import { NotFoundError, PayloadError, PropsyncError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/logger.js';
 import { defaultRetryPolicy, type RetryPolicy } from '../core/retry.js';
-import { type Answer, Transport } from './http.js';
+import { companyCalls } from './companies.js';
+import { Transport } from './http.js';
 import { fetchIdentity } from './identity.js';
+import { linkCalls } from './links.js';
 import { CONTACTS_PATH, listContacts } from './list-contacts.js';
 import { contactFrom } from './payload.js';
-import type { PropstreetApi, UpsertAction } from './port.js';
-import { headerOf, RateLimiter } from './rate-limiter.js';
-import type { Contact, ContactWrite } from './schema.js';
-import { membersOutside, UPDATE_MEMBERS, UPSERT_MEMBERS } from './write-models.js';
+import type { PropstreetApi } from './port.js';
+import { RateLimiter } from './rate-limiter.js';
+import { ifMatchHeaders, onlyMembers, orNull, seg, upsertActionOf } from './resource.js';
+import { UPDATE_MEMBERS, UPSERT_MEMBERS } from './write-models.js';
 
 export interface PropstreetClientOptions {
   readonly baseUrl: string;
   /** A fixed bearer token, or a source that refreshes it (client credentials). */
   readonly token: string | TokenSource;
-  /** Default page size for listContacts; default 500 (the maximum). */
+  /** Default page size of every list; default 500 (the maximum). */
   readonly pageSize?: number;
   readonly clock?: Clock;
   readonly retry?: Partial<RetryPolicy>;
@@ -42,22 +44,6 @@ export interface PropstreetClient extends PropstreetApi {
   close(): Promise<void>;
 }
 
-const UPSERT_ACTIONS = new Set<UpsertAction>(['created', 'updated', 'revived']);
-const seg = (s: string) => encodeURIComponent(s);
-
-/**
- * The server drops members a request model lacks and answers 200: sending one is a bug in the
- * caller, stopped here before it can pass for a write (write-models.ts says which go where).
- */
-function onlyMembers(body: ContactWrite, members: ReadonlySet<keyof ContactWrite>, request: string): void {
-  const outside = membersOutside(body, members);
-  if (outside.length > 0)
-    throw new PropsyncError(
-      'INTERNAL',
-      `${request} does not take ${outside.join(', ')}: the server would ignore it`,
-    );
-}
-
 export function createPropstreetClient(options: PropstreetClientOptions): PropstreetClient {
   const clock = options.clock ?? systemClock;
   const transport = new Transport({
@@ -77,21 +63,15 @@ export function createPropstreetClient(options: PropstreetClientOptions): Propst
   });
   const pageSize = options.pageSize ?? 500;
 
-  /** 404 as null, for the lookups whose port contract says so. */
-  const orNull = async (get: () => Promise<Answer>): Promise<Contact | null> => {
-    try {
-      return contactFrom(await get());
-    } catch (e) {
-      if (e instanceof NotFoundError) return null;
-      throw e;
-    }
-  };
-
   return {
     listContacts: (listOptions = {}) => listContacts(transport, listOptions, pageSize),
 
     getContact: (id) =>
-      orNull(() => transport.send({ method: 'GET', path: `${CONTACTS_PATH}/${seg(id)}`, idempotent: true })),
+      orNull(async () =>
+        contactFrom(
+          await transport.send({ method: 'GET', path: `${CONTACTS_PATH}/${seg(id)}`, idempotent: true }),
+        ),
+      ),
 
     // With If-Match a repeat cannot overwrite anything newer: at worst it answers 412.
     patchContact: async (id, patch, { ifMatch }) => {
@@ -101,7 +81,7 @@ export function createPropstreetClient(options: PropstreetClientOptions): Propst
           method: 'PATCH',
           path: `${CONTACTS_PATH}/${seg(id)}`,
           body: patch,
-          ...(ifMatch !== undefined ? { headers: { 'if-match': ifMatch } } : {}),
+          ...ifMatchHeaders(ifMatch),
           idempotent: ifMatch !== undefined,
         }),
       );
@@ -120,26 +100,20 @@ export function createPropstreetClient(options: PropstreetClientOptions): Propst
         idempotent: true,
       });
       const contact = contactFrom(answer);
-      const header = headerOf(answer.headers, 'x-propstreet-upsert-action')?.toLowerCase();
-      if (header !== undefined && !UPSERT_ACTIONS.has(header as UpsertAction))
-        throw new PayloadError(
-          `Propstreet upsert answered an unknown X-Propstreet-Upsert-Action: ${header}`,
-          'headers.X-Propstreet-Upsert-Action',
-          contact.id,
-          answer.request,
-        );
-      const action = (header as UpsertAction | undefined) ?? (answer.status === 201 ? 'created' : 'updated');
-      return { contact, action };
+      return { contact, action: upsertActionOf(answer, contact.id) };
     },
 
     deleteContact: async (id, deleteOptions = {}) => {
       await transport.send({
         method: 'DELETE',
         path: `${CONTACTS_PATH}/${seg(id)}`,
-        ...(deleteOptions.ifMatch !== undefined ? { headers: { 'if-match': deleteOptions.ifMatch } } : {}),
+        ...ifMatchHeaders(deleteOptions.ifMatch),
         idempotent: true,
       });
     },
+
+    ...companyCalls(transport, pageSize),
+    ...linkCalls(transport, pageSize),
 
     identity: () => fetchIdentity(transport),
     usage: () => transport.usage(),

@@ -4,7 +4,9 @@
  */
 import type { z } from 'zod';
 import { PayloadError } from '../core/errors.js';
+import { type Company, companySchema } from './company-schema.js';
 import type { Answer } from './http.js';
+import { type Link, linkSchema } from './link-schema.js';
 import { headerOf } from './rate-limiter.js';
 import { type Contact, contactSchema } from './schema.js';
 
@@ -41,14 +43,18 @@ export function idOf(raw: unknown): string | undefined {
   return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
 }
 
-/** One contact from a single-resource answer; the `ETag` header fills a missing `etag`. */
-export function contactFrom(answer: Answer): Contact {
+/** One record from a single-resource answer; the `ETag` header fills a missing `etag`. */
+function recordFrom<T extends { etag?: string | null | undefined }>(
+  answer: Answer,
+  schema: z.ZodType<T>,
+  noun: string,
+): T {
   const raw = parseJson(answer);
-  const parsed = contactSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const { path, message } = firstIssue(parsed.error);
     throw new PayloadError(
-      `Propstreet ${answer.request.method} ${answer.request.path} sent an invalid contact at ${path}: ${message}`,
+      `Propstreet ${answer.request.method} ${answer.request.path} sent an invalid ${noun} at ${path}: ${message}`,
       path,
       idOf(raw),
       answer.request,
@@ -57,3 +63,7 @@ export function contactFrom(answer: Answer): Contact {
   const etag = headerOf(answer.headers, 'etag');
   return parsed.data.etag == null && etag !== undefined ? { ...parsed.data, etag } : parsed.data;
 }
+
+export const contactFrom = (answer: Answer): Contact => recordFrom(answer, contactSchema, 'contact');
+export const companyFrom = (answer: Answer): Company => recordFrom(answer, companySchema, 'company');
+export const linkFrom = (answer: Answer): Link => recordFrom(answer, linkSchema, 'link');

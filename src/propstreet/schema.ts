@@ -64,8 +64,11 @@ const pageSchema = z.object({
   pageSize: z.union([z.number(), z.string()]),
 });
 
-/** The page envelope; `data` items are validated one by one so one bad record is isolated. */
-export const contactListSchema = z.object({
+/**
+ * The page envelope every versioned V1 list shares (contacts, companies, links); `data` items
+ * are validated one by one so one bad record is isolated.
+ */
+export const pageEnvelopeSchema = z.object({
   data: z.array(z.unknown()),
   page: pageSchema,
 });

@@ -55,9 +55,9 @@ function pick(body: ContactWrite, keep: (member: Member) => boolean): ContactWri
   return Object.fromEntries(Object.entries(body).filter(([k]) => keep(k as Member))) as ContactWrite;
 }
 
-/** Members of `body` that `members` lacks. */
-export function membersOutside(body: ContactWrite, members: ReadonlySet<Member>): Member[] {
-  return (Object.keys(body) as Member[]).filter((k) => !members.has(k));
+/** Members of `body` that `members` lacks (any resource's write body). */
+export function membersOutside<W extends object>(body: W, members: ReadonlySet<keyof W>): (keyof W)[] {
+  return (Object.keys(body) as (keyof W)[]).filter((k) => !members.has(k));
 }
 
 /**

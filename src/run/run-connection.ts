@@ -8,11 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core/logger.js';
 import { createEchoDetector } from '../engine/echo-detector.js';
+import { matchValuesOf } from '../engine/match-values.js';
 import { holdQuarantined, withResolutions } from '../engine/pair-holds.js';
 import { type ChunkPlanning, chunkSizeFor, planChunks } from '../engine/plan-chunks.js';
 import { type PairPlan, type PairState, planPair } from '../engine/plan-pair.js';
 import { PlanTally } from '../engine/plan-tally.js';
-import { crmMatchProperty } from '../engine/record-mapper.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import { RunAbort } from '../engine/run-abort.js';
 import type { SyncSettings } from '../engine/types.js';
@@ -83,10 +83,11 @@ export async function runConnection<R extends PropstreetRecord, W>(
   });
   await sink.open({ runId, startedAt, log });
   const tally = new PlanTally();
+  const matchValues = matchValuesOf(deps.mapper);
   const staging = new Staging<R>({
     key: deps.crm.keyProperty,
-    match: crmMatchProperty(deps.mapper),
-    propstreetMatch: deps.kind.matchField?.propstreetValue,
+    crmMatch: matchValues.crm,
+    propstreetMatch: matchValues.propstreet,
   });
   const read: Run<R, W>['read'] = { pulled: { propstreet: 0, crm: 0 }, checkpoints: undefined };
   const run: Run<R, W> = { settings, deps, options, scope, sink, abort, meter, tally, staging, log, read };

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CrmRecord } from '../crm/port.js';
+import type { MatchValues } from '../engine/match-values.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import type { StagedChanges } from '../engine/staged-changes.js';
 import { processIsGone } from './run-lock.js';
@@ -35,10 +36,10 @@ function removeOrphans(): void {
 export interface StagingKeys<R extends PropstreetRecord> {
   /** The CRM property holding the key (the Propstreet id). */
   readonly key: string;
-  /** The CRM property holding the kind's match value (contacts: the email), when mapped. */
-  readonly match?: string | undefined;
-  /** A Propstreet record's match value, when the kind has a match field. */
-  readonly propstreetMatch?: ((record: R) => string | null | undefined) | undefined;
+  /** A CRM record's values per match rule, as pairing compares them (engine/match-values.ts). */
+  readonly crmMatch?: ((record: CrmRecord) => MatchValues) | undefined;
+  /** A Propstreet record's values per match rule. */
+  readonly propstreetMatch?: ((record: R) => MatchValues) | undefined;
 }
 
 export class Staging<R extends PropstreetRecord = PropstreetRecord> implements StagedChanges<R> {
@@ -59,33 +60,32 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     this.db.pragma('synchronous = OFF');
     this.db.exec(`
       CREATE TABLE ps (id TEXT PRIMARY KEY, updated TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
-        deleted INTEGER NOT NULL DEFAULT 0, match TEXT);
-      CREATE INDEX ps_match ON ps (match);
+        deleted INTEGER NOT NULL DEFAULT 0);
       CREATE TABLE crm (id TEXT PRIMARY KEY, modified TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
-        key TEXT, match TEXT, live INTEGER NOT NULL DEFAULT 1, merged_into TEXT);
+        key TEXT, live INTEGER NOT NULL DEFAULT 1, merged_into TEXT);
       CREATE INDEX crm_key ON crm (key);
-      CREATE INDEX crm_match ON crm (match);
       CREATE INDEX crm_merged_into ON crm (merged_into);
+      CREATE TABLE ps_match (id TEXT NOT NULL, rule TEXT NOT NULL, value TEXT NOT NULL);
+      CREATE INDEX ps_match_value ON ps_match (rule, value);
+      CREATE INDEX ps_match_id ON ps_match (id);
+      CREATE TABLE crm_match (id TEXT NOT NULL, rule TEXT NOT NULL, value TEXT NOT NULL);
+      CREATE INDEX crm_match_value ON crm_match (rule, value);
+      CREATE INDEX crm_match_id ON crm_match (id);
     `);
   }
 
   putPropstreet(records: readonly R[]): void {
-    const matchOf = this.keys.propstreetMatch;
     const stmt = this.db.prepare(
-      `INSERT INTO ps (id, updated, json, deleted, match) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, json = excluded.json, deleted = excluded.deleted,
-         match = excluded.match
+      `INSERT INTO ps (id, updated, json, deleted) VALUES (?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, json = excluded.json, deleted = excluded.deleted
        WHERE excluded.updated >= ps.updated`,
     );
+    const matches = this.matchWriter('ps_match', this.keys.propstreetMatch);
     this.db.transaction(() => {
-      for (const c of records)
-        stmt.run(
-          c.id,
-          c.updatedUtc,
-          JSON.stringify(c),
-          c.deletedUtc ? 1 : 0,
-          matchOf?.(c)?.trim().toLowerCase() || null,
-        );
+      for (const c of records) {
+        const { changes } = stmt.run(c.id, c.updatedUtc, JSON.stringify(c), c.deletedUtc ? 1 : 0);
+        if (changes > 0) matches(c.id, c);
+      }
     })();
   }
 
@@ -93,32 +93,52 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     const stmt = this.db.prepare(
       // A merged-away record may also show up as a plain deletion (HubSpot lists it as
       // archived): the merge is the better fact, so a later plain deletion keeps it.
-      `INSERT INTO crm (id, modified, json, key, match, live, merged_into) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET modified = excluded.modified, key = excluded.key,
-         match = excluded.match, live = excluded.live,
+      `INSERT INTO crm (id, modified, json, key, live, merged_into) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET modified = excluded.modified, key = excluded.key, live = excluded.live,
          json = CASE WHEN crm.merged_into IS NOT NULL AND excluded.merged_into IS NULL AND excluded.live = 0
            THEN crm.json ELSE excluded.json END,
          merged_into = CASE WHEN excluded.merged_into IS NULL AND excluded.live = 0
            THEN crm.merged_into ELSE excluded.merged_into END
        WHERE excluded.modified >= crm.modified`,
     );
-    const { key, match } = this.keys;
+    const { key } = this.keys;
+    const matches = this.matchWriter('crm_match', this.keys.crmMatch);
     this.db.transaction(() => {
       for (const r of records) {
         const k = key ? (r.properties[key] ?? null) : null;
-        const e = match ? (r.properties[match]?.trim().toLowerCase() ?? null) : null;
         if (r.mergedInto) this.hasMerges = true;
-        stmt.run(
+        const { changes } = stmt.run(
           r.id,
           r.modifiedAt,
           JSON.stringify(r),
           k || null,
-          e || null,
           r.deleted ? 0 : 1,
           r.mergedInto ?? null,
         );
+        if (changes > 0) matches(r.id, r);
       }
     })();
+  }
+
+  /** Replaces a staged record's match values (none kept when the kind has no match field). */
+  private matchWriter<T>(
+    table: 'ps_match' | 'crm_match',
+    valuesOf: ((record: T) => MatchValues) | undefined,
+  ): (id: string, record: T) => void {
+    if (!valuesOf) return () => undefined;
+    const ps = table === 'ps_match';
+    const clear = this.db.prepare(
+      ps ? 'DELETE FROM ps_match WHERE id = ?' : 'DELETE FROM crm_match WHERE id = ?',
+    );
+    const add = this.db.prepare(
+      ps
+        ? 'INSERT INTO ps_match (id, rule, value) VALUES (?, ?, ?)'
+        : 'INSERT INTO crm_match (id, rule, value) VALUES (?, ?, ?)',
+    );
+    return (id, record) => {
+      clear.run(id);
+      for (const [rule, value] of valuesOf(record)) add.run(id, rule, value);
+    };
   }
 
   /** Live staged CRM records whose key is one of these (for a first sync, where all are staged). */
@@ -129,18 +149,24 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     );
   }
 
-  /** Live staged CRM records with one of these match values (lower-cased). */
-  crmByMatch(values: readonly string[]): CrmRecord[] {
-    const stmt = this.db.prepare('SELECT json FROM crm WHERE match = ? AND live = 1');
-    return values.flatMap((e) =>
-      (stmt.all(e) as { json: string }[]).map((r) => JSON.parse(r.json) as CrmRecord),
+  /** Live staged CRM records whose value for match rule `rule` is one of these keys. */
+  crmByMatch(rule: string, values: readonly string[]): CrmRecord[] {
+    const stmt = this.db.prepare(
+      'SELECT c.json FROM crm_match m JOIN crm c ON c.id = m.id WHERE m.rule = ? AND m.value = ? AND c.live = 1',
+    );
+    return values.flatMap((v) =>
+      (stmt.all(rule, v) as { json: string }[]).map((r) => JSON.parse(r.json) as CrmRecord),
     );
   }
 
-  /** Live staged Propstreet records whose match value is one of these (lower-cased). */
-  propstreetByMatch(values: readonly string[]): R[] {
-    const stmt = this.db.prepare('SELECT json FROM ps WHERE match = ? AND deleted = 0');
-    return values.flatMap((e) => (stmt.all(e) as { json: string }[]).map((r) => JSON.parse(r.json) as R));
+  /** Live staged Propstreet records whose value for match rule `rule` is one of these keys. */
+  propstreetByMatch(rule: string, values: readonly string[]): R[] {
+    const stmt = this.db.prepare(
+      'SELECT p.json FROM ps_match m JOIN ps p ON p.id = m.id WHERE m.rule = ? AND m.value = ? AND p.deleted = 0',
+    );
+    return values.flatMap((v) =>
+      (stmt.all(rule, v) as { json: string }[]).map((r) => JSON.parse(r.json) as R),
+    );
   }
 
   count(side: 'ps' | 'crm'): number {

@@ -19,6 +19,17 @@ export interface Scope {
   readonly kind: string;
 }
 
+/** A tenant's connection, whatever kinds it syncs: what a run request or a job names. */
+export type ConnectionScope = Pick<Scope, 'tenant' | 'connection'>;
+
+/**
+ * Where facts about a whole connection are kept (its Salesforce session, the webhook events it
+ * has seen): its contacts scope, where they were before kinds, whichever kinds it syncs now.
+ */
+export function connectionFacts(scope: ConnectionScope): Scope {
+  return { tenant: scope.tenant, connection: scope.connection, kind: 'contacts' };
+}
+
 export type Side = 'propstreet' | 'crm';
 
 export interface Link {

@@ -1,11 +1,12 @@
 /**
  * The conformance suite every CrmAdapter must pass (HubSpot, Salesforce, …). It speaks only
  * the port: CRM specifics come in through `setup` (a fresh, empty CRM per test, with helpers
- * that act as a user would) and `fieldNames` (the CRM's names for email and name fields).
- * Expectations beyond the port's types: records carry the key property among their
- * properties; an invalid email is rejected per record as `invalid`; a record deleted by a
- * user is `not-found` to update and absent from reads. Use a small read page size in the
- * harness so readChanges spans several pages.
+ * that act as a user would) and `fieldNames` (the CRM's names for email and name fields; for an
+ * object without email, such as companies, the value that fails validation and the property
+ * `findByMatch` is tested on). Expectations beyond the port's types: records carry the key
+ * property among their properties; an invalid value (by default an invalid email) is rejected
+ * per record as `invalid`; a record deleted by a user is `not-found` to update and absent from
+ * reads. Use a small read page size in the harness so readChanges spans several pages.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CrmAdapter, CrmChangePage, CrmRecord } from '../../src/crm/port.js';
@@ -21,9 +22,33 @@ export interface CrmContractHarness {
 }
 
 export interface CrmContractFields {
-  readonly email: string;
+  /** The email property; required unless both `invalid` and `match` are given. */
+  readonly email?: string;
+  /** A text property the tests set and edit (for companies: any free-text property). */
   readonly firstName: string;
+  /** The record's required name property (contacts: last name; companies: name). */
   readonly lastName: string;
+  /** A value the CRM refuses (default: `email` = 'not an email'). */
+  readonly invalid?: { readonly field: string; readonly value: string };
+  /** The property `findByMatch` is tested on (default: email, case-insensitively). */
+  readonly match?: {
+    readonly field: string;
+    /** The value a record tagged `tag` holds. */
+    stored(tag: string): string;
+    /** A differently written value that must find that record. */
+    lookup(tag: string): string;
+    /** A value that finds nothing. */
+    readonly absent: string;
+  };
+}
+
+function emailMatch(email: string): NonNullable<CrmContractFields['match']> {
+  return {
+    field: email,
+    stored: (tag) => `Ada.${tag}@Example.com`,
+    lookup: (tag) => `ada.${tag}@EXAMPLE.com`,
+    absent: 'nobody@nowhere.example',
+  };
 }
 
 async function drain(iterable: AsyncIterable<CrmChangePage>): Promise<CrmChangePage[]> {
@@ -44,12 +69,18 @@ export function describeCrmAdapterContract(
   setup: () => Promise<CrmContractHarness>,
   fieldNames: CrmContractFields,
 ): void {
+  const { email } = fieldNames;
+  const invalid = fieldNames.invalid ?? (email ? { field: email, value: 'not an email' } : undefined);
+  const match = fieldNames.match ?? (email ? emailMatch(email) : undefined);
+  if (!invalid || !match) throw new Error('the CRM contract needs `email`, or both `invalid` and `match`');
   describe(`CrmAdapter contract: ${name}`, () => {
     let h: CrmContractHarness;
     let run = 0;
     const unique = () => `${Date.now().toString(36)}${(run++).toString(36)}`;
     const person = (tag: string, first = 'Ada') => ({
-      [fieldNames.email]: `${tag}@contract.example.com`,
+      ...(email ? { [email]: `${tag}@contract.example.com` } : {}),
+      // An explicit match property holds each record's own value, so lookups tell records apart.
+      ...(fieldNames.match ? { [fieldNames.match.field]: fieldNames.match.stored(tag) } : {}),
       [fieldNames.firstName]: first,
       [fieldNames.lastName]: `Tester ${tag}`,
     });
@@ -117,7 +148,7 @@ export function describeCrmAdapterContract(
       const inputs = tags.map((key) => ({ key, properties: person(key) }));
       inputs[2] = {
         key: tags[2] ?? '',
-        properties: { ...person(tags[2] ?? ''), [fieldNames.email]: 'not an email' },
+        properties: { ...person(tags[2] ?? ''), [invalid.field]: invalid.value },
       };
       const results = await h.adapter.upsertByKey(inputs);
       expect(results.map((r) => r.ok)).toEqual([true, true, false, true, true]);
@@ -155,18 +186,19 @@ export function describeCrmAdapterContract(
       expect(byKeys.map((r) => r.properties[h.adapter.keyProperty]).sort()).toEqual(keys.slice(0, 2).sort());
     });
 
-    it('finds live records by email, case-insensitively', async () => {
+    it(`finds live records by ${fieldNames.match ? match.field : 'email'}, case-insensitively`, async () => {
       const tag = unique();
+      const goneProps = person(`${tag}c`);
       const [id, other, gone] = await h.seed([
-        { key: `ps-${tag}a`, properties: { ...person(tag), [fieldNames.email]: `Ada.${tag}@Example.com` } },
+        { key: `ps-${tag}a`, properties: { ...person(tag), [match.field]: match.stored(tag) } },
         { key: `ps-${tag}b`, properties: person(`${tag}b`) },
-        { key: `ps-${tag}c`, properties: person(`${tag}c`) },
+        { key: `ps-${tag}c`, properties: goneProps },
       ]);
       await h.deleteAsUser(gone ?? '');
-      const found = await h.adapter.findByMatch(fieldNames.email, [
-        `ada.${tag}@EXAMPLE.com`,
-        `${tag}c@contract.example.com`,
-        'nobody@nowhere.example',
+      const found = await h.adapter.findByMatch(match.field, [
+        match.lookup(tag),
+        goneProps[match.field] ?? '',
+        match.absent,
       ]);
       expect(found.map((r) => r.id)).toEqual([id]);
       expect(found.map((r) => r.id)).not.toContain(other);

@@ -1,11 +1,12 @@
 /** Builders for planner tests: one linked pair (Propstreet ps-1 ⇄ HubSpot 101) and its settings. */
-import { mapperFromMapping } from '../../src/app/mapper-from-mapping.js';
 import type { CrmRecord } from '../../src/crm/port.js';
 import type { SyncSettings } from '../../src/engine/types.js';
+import { CONTACTS } from '../../src/kinds/contacts/spec.js';
+import { mapperFor } from '../../src/kinds/mapper.js';
 import { loadMapping } from '../../src/mapping/index.js';
 import { type Contact, contactSchema } from '../../src/propstreet/schema.js';
 
-export const hubspotMapper = mapperFromMapping(loadMapping('mappings/hubspot.contacts.yaml'));
+export const hubspotMapper = mapperFor(CONTACTS, loadMapping('mappings/hubspot.contacts.yaml'));
 
 export function pairSettings(
   over: Partial<Omit<SyncSettings, 'deletes'>> & { deletes?: Partial<SyncSettings['deletes']> } = {},

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CrmRecord } from '../../src/crm/port.js';
+import { matchValuesOf } from '../../src/engine/match-values.js';
 import { type ChunkPlanning, planChunks } from '../../src/engine/plan-chunks.js';
 import { planPair } from '../../src/engine/plan-pair.js';
 import { PLAN_VERSION } from '../../src/engine/types.js';
@@ -23,7 +24,12 @@ describe('planChunks', () => {
   beforeEach(async () => {
     store = createSqliteStateStore({ path: ':memory:' });
     await store.migrate();
-    staging = new Staging<Contact>({ key: 'propstreet_id', match: 'email' });
+    const match = matchValuesOf(hubspotMapper);
+    staging = new Staging<Contact>({
+      key: 'propstreet_id',
+      crmMatch: match.crm,
+      propstreetMatch: match.propstreet,
+    });
   });
   afterEach(async () => {
     staging.close();

@@ -5,13 +5,14 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
-import { mapperFromMapping } from '../../src/app/mapper-from-mapping.js';
 import { WriteNotAppliedError } from '../../src/core/errors.js';
 import type { PairPlan } from '../../src/engine/plan-pair.js';
 import { toRecordPlan } from '../../src/engine/record-plan.js';
 import type { RecordPlanShape } from '../../src/engine/types.js';
 import { contactWrites } from '../../src/kinds/contacts/list-fields.js';
 import { propstreetContacts } from '../../src/kinds/contacts/ports.js';
+import { CONTACTS } from '../../src/kinds/contacts/spec.js';
+import { mapperFor } from '../../src/kinds/mapper.js';
 import { loadMapping } from '../../src/mapping/index.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
 import type { Contact } from '../../src/propstreet/schema.js';
@@ -78,7 +79,7 @@ describe('deleteWithReplan', () => {
 });
 
 describe('patchWithReplan with a list field', () => {
-  const mapper = mapperFromMapping(loadMapping('mappings/salesforce.contacts.yaml'));
+  const mapper = mapperFor(CONTACTS, loadMapping('mappings/salesforce.contacts.yaml'));
   const mobile = { field: 'mobilePhone', before: null, after: '+46709998877' };
   const noReplan = () => {
     throw new Error('no re-plan expected');

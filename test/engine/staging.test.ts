@@ -3,14 +3,24 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { CrmRecord } from '../../src/crm/port.js';
 import { Staging } from '../../src/run/staging.js';
+
+/** Match values as the engine gives them: the email, lower-cased, under the `email` rule. */
+const byEmail = {
+  key: 'propstreet_id',
+  crmMatch: (r: CrmRecord) => {
+    const email = r.properties.email?.trim().toLowerCase();
+    return email ? [['email', email] as const] : [];
+  },
+};
 
 describe('Staging', () => {
   it('keeps the newest version of a record read twice, and removes what a killed run left behind', () => {
     const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
     const orphan = join(tmpdir(), `propsync-stage-${deadPid}-orphan`);
     mkdirSync(orphan, { recursive: true });
-    const staging = new Staging({ key: 'propstreet_id', match: 'email' });
+    const staging = new Staging(byEmail);
     try {
       expect(existsSync(orphan)).toBe(false);
       const rec = (modifiedAt: string, name: string) => ({
@@ -24,7 +34,8 @@ describe('Staging', () => {
       expect(staging.count('crm')).toBe(1);
       expect(staging.peekCrm(['1']).get('1')?.properties.firstname).toBe('new');
       expect(staging.crmByKeys(['p1'])).toHaveLength(1);
-      expect(staging.crmByMatch(['a@x.se'])).toHaveLength(1);
+      expect(staging.crmByMatch('email', ['a@x.se'])).toHaveLength(1);
+      expect(staging.crmByMatch('domain', ['a@x.se'])).toHaveLength(0);
     } finally {
       staging.close();
     }
@@ -33,7 +44,7 @@ describe('Staging', () => {
 
 describe('Staging merges', () => {
   it('finds the records merged into a survivor, and a later plain deletion keeps the merge', () => {
-    const staging = new Staging({ key: 'propstreet_id', match: 'email' });
+    const staging = new Staging(byEmail);
     try {
       const gone = (id: string, modifiedAt: string, mergedInto?: string) => ({
         id,

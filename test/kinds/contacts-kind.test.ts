@@ -9,6 +9,7 @@ import { crmObjects } from '../../src/kinds/crm-objects.js';
 import { KINDS } from '../../src/kinds/index.js';
 import type { PropstreetApi } from '../../src/propstreet/port.js';
 import { aContact } from '../engine/pair-builders.js';
+import { noCompaniesOrLinks } from '../support/propstreet-stubs.js';
 
 describe('the contacts kind', () => {
   it('declares its endpoint, schema, CRM objects, keys and mapping files', () => {
@@ -44,10 +45,13 @@ describe('the contacts kind', () => {
     );
   });
 
-  it('pairs by email (opt-in), which Propstreet keeps unique', () => {
-    expect(CONTACTS.matchField?.name).toBe('email');
-    expect(CONTACTS.matchField?.uniqueInPropstreet).toBe(true);
-    expect(CONTACTS.matchField?.propstreetValue(aContact())).toBe('ada@example.com');
+  it('pairs by email (opt-in), which Propstreet keeps unique, and holds no delete for dependants', () => {
+    const [email, ...others] = CONTACTS.matchFields;
+    expect(others).toEqual([]);
+    expect(email?.name).toBe('email');
+    expect(email?.uniqueInPropstreet).toBe(true);
+    expect(email?.propstreetValue(aContact())).toBe('ada@example.com');
+    expect(CONTACTS.dependants).toBeUndefined();
   });
 
   it('writes the phone/email lists through the upsert, the rest through the PATCH by id', () => {
@@ -109,6 +113,7 @@ describe('the contacts ports', () => {
   it('list Propstreet contacts as pages of records, invalid ones kept apart', async () => {
     const contact = aContact();
     const api: PropstreetApi = {
+      ...noCompaniesOrLinks,
       listContacts: async function* (o) {
         expect(o).toEqual({ updatedSince: '2026-01-01T00:00:00.000Z', includeDeleted: true });
         yield {

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalToPropstreet,
-  crmProperties,
-  fieldsFor,
-  loadMapping,
-  loadMappingFromString,
-  propstreetToCanonical,
-} from '../../src/mapping/index.js';
-import { readAccessor } from '../../src/mapping/propstreet-accessors.js';
-import { applyWrite, contact } from './contact-builder.js';
+import { readContact } from '../../src/kinds/contacts/accessors.js';
+import { crmProperties, fieldsFor, loadMapping, loadMappingFromString } from '../../src/mapping/index.js';
+import { applyWrite, contact, contactWrite, fromContact } from './contact-builder.js';
 
 const hubspot = loadMapping('mappings/hubspot.contacts.yaml');
 
@@ -26,11 +19,11 @@ describe('Propstreet accessors', () => {
         { number: '070-123 45 67', type: 'home', isPrimary: true },
       ],
     });
-    expect(propstreetToCanonical(c, hubspot)).toMatchObject({ email: 'main@x.se', phone: '+46701234567' });
+    expect(fromContact(c, hubspot)).toMatchObject({ email: 'main@x.se', phone: '+46701234567' });
     expect(
-      readAccessor(contact({ email: 'a@b.se', emails: [{ address: 'c@d.se', isPrimary: true }] }), 'email'),
+      readContact(contact({ email: 'a@b.se', emails: [{ address: 'c@d.se', isPrimary: true }] }), 'email'),
     ).toBe('a@b.se');
-    expect(readAccessor(contact({ emails: [{ address: 'c@d.se' }] }), 'email')).toBeNull();
+    expect(readContact(contact({ emails: [{ address: 'c@d.se' }] }), 'email')).toBeNull();
   });
 
   it('reads the mobile as the first phones[] entry of type mobile', () => {
@@ -41,8 +34,8 @@ describe('Propstreet accessors', () => {
         { number: '+46709999999', type: 'mobile' },
       ],
     });
-    expect(readAccessor(c, 'mobilePhone')).toBe('+46701234567');
-    expect(readAccessor(contact(), 'mobilePhone')).toBeNull();
+    expect(readContact(c, 'mobilePhone')).toBe('+46701234567');
+    expect(readContact(contact(), 'mobilePhone')).toBeNull();
   });
 
   it('reads company and job title from the primary company only', () => {
@@ -50,7 +43,7 @@ describe('Propstreet accessors', () => {
       { id: 'k1', name: 'First AB', jobTitle: 'Analyst' },
       { id: 'k2', name: 'Main AB', jobTitle: 'CEO', isPrimary: true },
     ];
-    expect(propstreetToCanonical(contact({ companies }), hubspot)).toMatchObject({
+    expect(fromContact(contact({ companies }), hubspot)).toMatchObject({
       company: 'Main AB',
       jobTitle: 'CEO',
     });
@@ -58,24 +51,20 @@ describe('Propstreet accessors', () => {
       primaryCompanyId: 'k1',
       companies: companies.map((c) => ({ ...c, isPrimary: false })),
     });
-    expect(propstreetToCanonical(byId, hubspot)).toMatchObject({ company: 'First AB', jobTitle: 'Analyst' });
+    expect(fromContact(byId, hubspot)).toMatchObject({ company: 'First AB', jobTitle: 'Analyst' });
     const none = contact({ companies: [{ id: 'k3', name: 'Some AB' }] });
-    expect(propstreetToCanonical(none, hubspot)).toMatchObject({ company: null, jobTitle: null });
+    expect(fromContact(none, hubspot)).toMatchObject({ company: null, jobTitle: null });
   });
 
   it('never writes read-only company fields to Propstreet', () => {
-    const write = canonicalToPropstreet(
-      { company: 'X AB', jobTitle: 'CEO', firstName: 'Åsa' },
-      hubspot,
-      null,
-    );
+    const write = contactWrite({ company: 'X AB', jobTitle: 'CEO', firstName: 'Åsa' }, hubspot, null);
     expect(write).toEqual({ firstName: 'Åsa' });
     expect(fieldsFor(hubspot, 'propstreet', 'write').map((f) => f.name)).not.toContain('company');
   });
 
   it('writes tags as a list and null to clear', () => {
-    expect(canonicalToPropstreet({ tags: 'b;a' }, hubspot, null)).toEqual({ tags: ['a', 'b'] });
-    expect(canonicalToPropstreet({ tags: null, email: null }, hubspot, null)).toEqual({
+    expect(contactWrite({ tags: 'b;a' }, hubspot, null)).toEqual({ tags: ['a', 'b'] });
+    expect(contactWrite({ tags: null, email: null }, hubspot, null)).toEqual({
       tags: null,
       email: null,
     });
@@ -90,7 +79,7 @@ describe('Propstreet accessors', () => {
         { number: '+46702222222', type: 'mobile' },
       ],
     });
-    const write = canonicalToPropstreet({ mobilePhone: '+46703333333' }, hubspot, current);
+    const write = contactWrite({ mobilePhone: '+46703333333' }, hubspot, current);
     expect(write).toEqual({
       phone: '+4687654321',
       phones: [
@@ -99,9 +88,9 @@ describe('Propstreet accessors', () => {
         { number: '+46702222222', type: 'mobile' },
       ],
     });
-    const cleared = canonicalToPropstreet({ mobilePhone: null }, hubspot, current);
+    const cleared = contactWrite({ mobilePhone: null }, hubspot, current);
     expect(cleared.phones).toEqual([{ number: '+4687654321', type: 'work' }]);
-    const created = canonicalToPropstreet({ mobilePhone: '+46703333333' }, hubspot, null);
+    const created = contactWrite({ mobilePhone: '+46703333333' }, hubspot, null);
     expect(created).toEqual({ phone: null, phones: [{ number: '+46703333333', type: 'mobile' }] });
   });
 

@@ -77,7 +77,60 @@ export const rawName = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 10 }),
 );
 
+/** Web addresses and domains as CRMs and people store them: scheme or not, www, paths, ports, case. */
+export const rawWeb = fc.oneof(
+  padded(
+    fc.constantFrom(
+      'acme.se',
+      'WWW.Acme.se',
+      'https://www.acme.se/',
+      'http://acme.se:8080/om-oss?x=1#top',
+      'https://user:pw@www.acme.se',
+      'www.com',
+      'xn--bcher-kva.de',
+      'bücher.de/ö',
+      'ｗｗｗ.acme.se',
+      'acme。se',
+      '//acme.se',
+      'mailto:info@acme.se',
+      'not a url',
+    ),
+  ),
+  fc.webUrl().map((u) => u.toUpperCase()),
+  fc.domain(),
+  fc.string({ maxLength: 20 }),
+);
+
+/** Countries as a free-text CRM field holds them, and Propstreet's codes. */
+export const rawCountry = fc.oneof(
+  padded(
+    fc.constantFrom(
+      'SE',
+      'se',
+      'Sweden',
+      'Sverige',
+      'sweden',
+      'UK',
+      'United  Kingdom',
+      'Norge',
+      'Tyskland',
+      'USA',
+    ),
+  ),
+  fc.constantFrom('Narnia', 'EU', 'S', ''),
+  fc.string({ maxLength: 8 }),
+);
+
 /** Any raw value, for idempotence: everything above plus noise. */
-export const rawAnything = fc.oneof(rawEmail, rawPhone, rawTagText, rawLanguage, rawName, fc.string());
+export const rawAnything = fc.oneof(
+  rawEmail,
+  rawPhone,
+  rawTagText,
+  rawLanguage,
+  rawName,
+  rawWeb,
+  rawCountry,
+  fc.string(),
+);
 
 export const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 5 });

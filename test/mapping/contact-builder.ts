@@ -1,9 +1,24 @@
 /**
  * Test helpers: a Propstreet contact builder, and `applyWrite`, a model of how the Propstreet
  * API applies a PATCH (partial update, null clears, primary email/phone flags computed from
- * `email`/`phone`, the primary copied into the lists, `phones` without `phone` fills `phone`).
+ * `email`/`phone`, the primary copied into the lists, `phones` without `phone` fills `phone`);
+ * and the mapping's two directions for contacts.
  */
+import { CONTACT_ACCESSORS } from '../../src/kinds/contacts/accessors.js';
+import { canonicalToPropstreet, type Mapping, propstreetToCanonical } from '../../src/mapping/index.js';
 import { type Contact, type ContactWrite, contactSchema } from '../../src/propstreet/schema.js';
+import type { CanonicalValues } from '../../src/state/port.js';
+
+/** A contact's canonical values under `mapping` (the contacts kind's accessors). */
+export const fromContact = (c: Contact, mapping: Mapping): CanonicalValues =>
+  propstreetToCanonical(c, mapping, CONTACT_ACCESSORS);
+
+/** The contact write for canonical values under `mapping`; `current` as read, null on create. */
+export const contactWrite = (
+  values: Partial<CanonicalValues>,
+  mapping: Mapping,
+  current: Contact | null,
+): ContactWrite => canonicalToPropstreet(values, mapping, CONTACT_ACCESSORS, current);
 
 export function contact(fields: Partial<Record<keyof Contact, unknown>> = {}): Contact {
   return contactSchema.parse({

@@ -92,7 +92,7 @@ describe('broken mapping files: file, line:column, key path and reason', () => {
     [
       'unknown accessor',
       `${HEAD}  - name: title\n    propstreet: company.title\n    crm: jobtitle\n`,
-      'FILE:4:17 fields[0].propstreet: expected one of firstName | lastName | email | phone | mobilePhone | linkedInUrl | primaryLanguage | tags | strategy | company.name | company.jobTitle, got "company.title"',
+      'FILE:4:17 fields[0].propstreet: expected one of firstName | lastName | email | phone | mobilePhone | linkedInUrl | primaryLanguage | tags | strategy | company.name | company.jobTitle (the contacts accessors), got "company.title"',
     ],
     [
       'maxLength zero',

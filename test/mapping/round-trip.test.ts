@@ -7,18 +7,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   canonicalToCrm,
-  canonicalToPropstreet,
   crmToCanonical,
   type FieldMapping,
   loadMapping,
   loadMappingFromString,
   type Mapping,
   normalise,
-  propstreetToCanonical,
 } from '../../src/mapping/index.js';
 import type { ContactWrite } from '../../src/propstreet/schema.js';
 import { nullable, rawEmail, rawLanguage, rawName, rawPhone, rawTagList, rawTagText } from './arbitraries.js';
-import { applyWrite, contact } from './contact-builder.js';
+import { applyWrite, contact, contactWrite, fromContact } from './contact-builder.js';
 
 const everyAccessor = loadMappingFromString(
   `crm: salesforce
@@ -112,11 +110,11 @@ describe.each(mappings)('round trip: %s', (_name, mapping) => {
     );
   });
 
-  it('propstreetToCanonical(apply(canonicalToPropstreet(v))) = v on both fields', () => {
+  it('fromContact(apply(contactWrite(v))) = v on both fields', () => {
     fc.assert(
       fc.property(canonicalValues(mapping), currentContact, (v, current) => {
-        const next = applyWrite(current, canonicalToPropstreet(v, mapping, current));
-        const back = propstreetToCanonical(next, mapping);
+        const next = applyWrite(current, contactWrite(v, mapping, current));
+        const back = fromContact(next, mapping);
         for (const f of both(mapping)) expect(back[f.name], f.name).toBe(v[f.name]);
       }),
       { numRuns: 500 },
@@ -129,11 +127,8 @@ describe.each(mappings)('round trip: %s', (_name, mapping) => {
       .map(([v, keep]) => Object.fromEntries(Object.entries(v).filter((_, i) => keep[i])));
     fc.assert(
       fc.property(partial, currentContact, (v, current) => {
-        const before = propstreetToCanonical(current, mapping);
-        const back = propstreetToCanonical(
-          applyWrite(current, canonicalToPropstreet(v, mapping, current)),
-          mapping,
-        );
+        const before = fromContact(current, mapping);
+        const back = fromContact(applyWrite(current, contactWrite(v, mapping, current)), mapping);
         for (const f of both(mapping))
           expect(back[f.name], f.name).toBe(f.name in v ? v[f.name] : before[f.name]);
       }),
@@ -144,10 +139,7 @@ describe.each(mappings)('round trip: %s', (_name, mapping) => {
   it('a create round-trips too', () => {
     fc.assert(
       fc.property(canonicalValues(mapping), (v) => {
-        const back = propstreetToCanonical(
-          applyWrite(contact(), canonicalToPropstreet(v, mapping, null)),
-          mapping,
-        );
+        const back = fromContact(applyWrite(contact(), contactWrite(v, mapping, null)), mapping);
         for (const f of both(mapping)) expect(back[f.name], f.name).toBe(v[f.name]);
       }),
       { numRuns: 300 },
@@ -157,11 +149,8 @@ describe.each(mappings)('round trip: %s', (_name, mapping) => {
   it('reading is already normalised: canonical values of any contact round-trip unchanged', () => {
     fc.assert(
       fc.property(currentContact, (current) => {
-        const v = propstreetToCanonical(current, mapping);
-        const again = propstreetToCanonical(
-          applyWrite(current, canonicalToPropstreet(v, mapping, current)),
-          mapping,
-        );
+        const v = fromContact(current, mapping);
+        const again = fromContact(applyWrite(current, contactWrite(v, mapping, current)), mapping);
         expect(again).toEqual(v);
       }),
       { numRuns: 300 },

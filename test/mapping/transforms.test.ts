@@ -5,11 +5,14 @@ import { normalise, TRANSFORMS } from '../../src/mapping/index.js';
 import { isIso6391 } from '../../src/mapping/language-codes.js';
 import {
   applyTransform,
+  normaliseCountry,
+  normaliseDomain,
   normaliseLanguage,
   normalisePhone,
   normaliseTags,
+  normaliseUrl,
 } from '../../src/mapping/transforms.js';
-import { rawAnything, rawLanguage, rawPhone, rawTagList } from './arbitraries.js';
+import { rawAnything, rawCountry, rawLanguage, rawPhone, rawTagList, rawWeb } from './arbitraries.js';
 
 const regions: (CountryCode | null)[] = ['SE', 'US', 'GB', null];
 
@@ -72,7 +75,7 @@ describe('transforms', () => {
       fc.property(
         fc.constantFrom(...TRANSFORMS),
         fc.constantFrom(...regions),
-        fc.oneof(rawAnything, rawPhone, rawLanguage),
+        fc.oneof(rawAnything, rawPhone, rawLanguage, rawWeb, rawCountry),
         (transform, region, raw) => {
           const field = { transform, region };
           const once = normalise(field, raw);
@@ -80,6 +83,60 @@ describe('transforms', () => {
         },
       ),
       { numRuns: 3000 },
+    );
+  });
+
+  it('reads a domain as its bare host, from a domain or any URL', () => {
+    const cases: [string, string | null][] = [
+      ['acme.se', 'acme.se'],
+      [' WWW.Acme.SE. ', 'acme.se'],
+      ['https://www.acme.se/om-oss?x=1#top', 'acme.se'],
+      ['http://user:pw@www.acme.se:8080', 'acme.se'],
+      ['//www.acme.se', 'acme.se'],
+      ['www.www.acme.se', 'acme.se'],
+      ['www.com', 'www.com'],
+      ['xn--bcher-kva.de', 'bücher.de'],
+      ['ｗｗｗ.acme。se', 'acme.se'],
+      ['https://', null],
+      ['  ', null],
+    ];
+    for (const [input, domain] of cases) expect(normaliseDomain(input), input).toBe(domain);
+  });
+
+  it('compares web addresses by scheme, host and path, adding https:// when none is given', () => {
+    const cases: [string, string][] = [
+      ['acme.se', 'https://acme.se'],
+      ['https://acme.se/', 'https://acme.se'],
+      ['HTTP://WWW.Acme.SE/Om', 'http://www.acme.se/Om'],
+      ['https://www.xn--bcher-kva.de/', 'https://www.bücher.de'],
+      ['https://acme.se:443/x', 'https://acme.se/x'],
+      ['not a url', 'not a url'],
+      ['mailto:info@acme.se', 'mailto:info@acme.se'],
+    ];
+    for (const [input, url] of cases) expect(normaliseUrl(input), input).toBe(url);
+  });
+
+  it('reads countries as ISO 3166-1 alpha-2, from codes, names and aliases; keeps others as typed', () => {
+    const cases: [string, string][] = [
+      ['se', 'SE'],
+      ['Sweden', 'SE'],
+      ['Sverige', 'SE'],
+      ['norge', 'NO'],
+      ['Tyskland', 'DE'],
+      ['United  Kingdom', 'GB'],
+      ['UK', 'GB'],
+      ['USA', 'US'],
+      [' Narnia ', 'Narnia'],
+      ['EU', 'EU'],
+    ];
+    for (const [input, code] of cases) expect(normaliseCountry(input), input).toBe(code);
+  });
+
+  it('gives the same domain for a URL and the domain it names', () => {
+    fc.assert(
+      fc.property(fc.domain(), fc.constantFrom('', 'www.', 'WWW.'), fc.webPath(), (domain, www, path) => {
+        expect(normaliseDomain(`https://${www}${domain}${path}`)).toBe(normaliseDomain(domain));
+      }),
     );
   });
 

@@ -64,3 +64,10 @@ export async function caught(fn: () => Promise<unknown>): Promise<unknown> {
   }
   throw new Error('expected an error, got none');
 }
+
+/** Every page of any list, in order. */
+export async function pagesOf<P>(pages: AsyncIterable<P>): Promise<P[]> {
+  const all: P[] = [];
+  for await (const page of pages) all.push(page);
+  return all;
+}

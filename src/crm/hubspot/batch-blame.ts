@@ -1,12 +1,13 @@
 /**
  * Which inputs a whole-batch failure is about. A property that does not exist condemns every
  * input that sets it; a value error that quotes exactly one input's value condemns that one;
- * "Contact already exists. Existing ID: N" is traced by reading N's email. Anything else is
- * left to splitting the batch.
+ * "Contact already exists. Existing ID: N" is traced by reading N's email (the property HubSpot
+ * keeps unique for the object; companies have none). Anything else is left to splitting the batch.
  */
 import type { PropsyncError } from '../../core/errors.js';
 import type { WriteError } from '../port.js';
 import { existingIdOf, propertyIssues, responseInfo } from './hubspot-error-body.js';
+import { type HubSpotObject, objectPath } from './hubspot-object.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
 import { writeErrorOf } from './hubspot-write-errors.js';
 
@@ -19,8 +20,6 @@ export interface Item {
 
 /** Issue codes that condemn every input that sets the property, whatever its value. */
 const PROPERTY_LEVEL = new Set(['PROPERTY_DOESNT_EXIST', 'READ_ONLY_VALUE', 'INVALID_ID_PROPERTY']);
-
-const PATH = '/crm/v3/objects/contacts/batch';
 
 /** `text` names `value` as a whole word (so "L7" is not found in "L70"). */
 function mentions(text: string, value: string): boolean {
@@ -37,6 +36,7 @@ function mentions(text: string, value: string): boolean {
 export class BatchBlame {
   constructor(
     private readonly transport: HubSpotTransport,
+    private readonly object: HubSpotObject,
     private readonly keyProperty: string,
   ) {}
 
@@ -63,26 +63,29 @@ export class BatchBlame {
   /** "Contact already exists. Existing ID: N": find which input carries N's email. */
   private async blameDuplicate(message: string | undefined, batch: Item[]): Promise<Item[]> {
     const existingId = existingIdOf(message);
-    if (!existingId || !batch.some((i) => i.properties.email)) return [];
-    const { transport, keyProperty } = this;
+    const unique = this.object.uniqueProperty;
+    if (!existingId || !unique || !batch.some((i) => i.properties[unique])) return [];
+    const { transport, object, keyProperty } = this;
     const { data } = await transport.call({
       kind: 'read',
       method: 'POST',
-      path: `${PATH}/read`,
+      path: objectPath(object, '/batch/read'),
       idempotent: true,
       send: (o) =>
-        transport.client.crm.contacts.batchApi.readWithHttpInfo(
-          { inputs: [{ id: existingId }], properties: ['email', keyProperty], propertiesWithHistory: [] },
-          undefined,
-          o,
-        ),
+        object
+          .apis(transport.client)
+          .batchApi.readWithHttpInfo(
+            { inputs: [{ id: existingId }], properties: [unique, keyProperty], propertiesWithHistory: [] },
+            undefined,
+            o,
+          ),
     });
     const owner = data.results[0];
-    const email = owner?.properties.email?.toLowerCase();
-    if (!owner || !email) return [];
+    const value = owner?.properties[unique]?.toLowerCase();
+    if (!owner || !value) return [];
     const ownerKey = owner.properties[keyProperty];
     return batch.filter(
-      (i) => i.properties.email?.toLowerCase() === email && i.id !== ownerKey && i.id !== owner.id,
+      (i) => i.properties[unique]?.toLowerCase() === value && i.id !== ownerKey && i.id !== owner.id,
     );
   }
 

@@ -3,7 +3,7 @@
  * - which portal the token reaches: `GET /account-info/v3/details` → `portalId` (HubSpot,
  *   "Account information API" / "Retrieve account details"). SDK 13.5.0 has no module for it,
  *   so it goes through `client.apiRequest`, signed like every other call.
- * - whether the key property may hold Propstreet ids: `GET /crm/v3/properties/contacts/{name}`
+ * - whether the key property may hold Propstreet ids: `GET /crm/v3/properties/{objectType}/{name}`
  *   must show a custom (`hubspotDefined` false), unique, single-line text property; then one
  *   search samples the values it already holds.
  */
@@ -11,7 +11,8 @@ import { PropertyCreateTypeEnum } from '@hubspot/api-client/lib/codegen/crm/prop
 import type { AccountIdentity } from '../../core/account-identity.js';
 import { NotFoundError, PayloadError, PropsyncError } from '../../core/errors.js';
 import type { KeyFieldReport } from '../port.js';
-import { searchContacts } from './hubspot-search.js';
+import { capitalised, type HubSpotObject } from './hubspot-object.js';
+import { searchObjects } from './hubspot-search.js';
 import type { CallOptions, HubSpotTransport } from './hubspot-transport.js';
 
 const ACCOUNT_DETAILS_PATH = '/account-info/v3/details';
@@ -25,12 +26,16 @@ export interface KeyPropertyDefinition {
 }
 
 /** Why this property cannot be the key (empty: it can). `def` undefined = it does not exist. */
-export function keyPropertyProblems(name: string, def: KeyPropertyDefinition | undefined): string[] {
-  if (!def) return [`Contact property '${name}' does not exist`];
+export function keyPropertyProblems(
+  object: HubSpotObject,
+  name: string,
+  def: KeyPropertyDefinition | undefined,
+): string[] {
+  if (!def) return [`${capitalised(object.noun)} property '${name}' does not exist`];
   const problems: string[] = [];
   if (def.hubspotDefined === true)
     problems.push(
-      `'${name}' is one of HubSpot's own contact properties (hubspotDefined): it holds your contacts' data, which Propstreet ids would overwrite`,
+      `'${name}' is one of HubSpot's own ${object.noun} properties (hubspotDefined): it holds your ${object.objectType}' data, which Propstreet ids would overwrite`,
     );
   if (def.type !== PropertyCreateTypeEnum.String)
     problems.push(`'${name}' is of type ${def.type ?? 'unknown'}, not single-line text (string)`);
@@ -41,12 +46,12 @@ export function keyPropertyProblems(name: string, def: KeyPropertyDefinition | u
   return problems;
 }
 
-export function keyPropertyFix(name: string): string {
+export function keyPropertyFix(object: HubSpotObject, name: string): string {
   return (
     `Set keyProperty to a property that only propsync writes (the default is propstreet_id) and create it with ` +
     '`propsync validate <config> --check --setup` (a unique single-line text property; needs the ' +
-    'crm.schemas.contacts.write scope), or by hand in HubSpot: Settings → Properties → Create property, ' +
-    `Contact, field type "Single-line text", "Require unique values" on.${name === 'propstreet_id' ? '' : ` (now: ${name})`}`
+    `crm.schemas.${object.objectType}.write scope), or by hand in HubSpot: Settings → Properties → Create property, ` +
+    `${capitalised(object.noun)}, field type "Single-line text", "Require unique values" on.${name === 'propstreet_id' ? '' : ` (now: ${name})`}`
   );
 }
 
@@ -74,20 +79,21 @@ export async function portalIdentity(transport: HubSpotTransport): Promise<Accou
 
 export async function inspectKeyProperty(
   transport: HubSpotTransport,
+  object: HubSpotObject,
   keyProperty: string,
   sampleSize: number,
 ): Promise<KeyFieldReport> {
-  const fix = keyPropertyFix(keyProperty);
+  const fix = keyPropertyFix(object, keyProperty);
   let def: KeyPropertyDefinition | undefined;
   try {
     ({ data: def } = await transport.call({
       kind: 'schema',
       method: 'GET',
-      path: `/crm/v3/properties/contacts/${keyProperty}`,
+      path: `/crm/v3/properties/${object.objectType}/${keyProperty}`,
       idempotent: true,
       send: (o) =>
         transport.client.crm.properties.coreApi.getByNameWithHttpInfo(
-          'contacts',
+          object.objectType,
           keyProperty,
           false,
           undefined,
@@ -97,9 +103,9 @@ export async function inspectKeyProperty(
   } catch (e) {
     if (!(e instanceof NotFoundError)) throw e;
   }
-  const problems = keyPropertyProblems(keyProperty, def);
+  const problems = keyPropertyProblems(object, keyProperty, def);
   if (problems.length > 0 || sampleSize <= 0) return { field: keyProperty, problems, fix, sample: [] };
-  const page = await searchContacts(transport, {
+  const page = await searchObjects(transport, object, {
     filters: [{ propertyName: keyProperty, operator: 'HAS_PROPERTY' }],
     properties: [keyProperty],
     limit: Math.min(200, sampleSize),

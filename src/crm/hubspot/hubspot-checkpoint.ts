@@ -1,13 +1,16 @@
 /**
  * The delta reader's resumable position, serialised as JSON (opaque to the engine).
- * - live: search `lastmodifieddate ≥ t` (or `> t` when `x`, set only after a tie phase);
+ * - live: search the object's last-modified property (contacts `lastmodifieddate`, companies
+ *   `hs_lastmodifieddate`) `≥ t` (or `> t` when `x`, set only after a tie phase);
  *   records at exactly `t` come again after a resume (the port allows repeats; skipping
  *   them by id would lose a second write within the same millisecond);
  * - tie: more records share `t` than one search page holds: page through them by
  *   `hs_object_id > id`;
  * - archived: walking the archived list from cursor `c`.
  * `a` is this run's lower bound for `archivedAt`; `s` is when (engine clock) the archived
- * list was last walked to the end, for connections that walk it only every so often.
+ * list was last walked to the end, for connections that walk it only every so often. `o` names
+ * the object when it is not contacts (checkpoints written before companies have none), so one
+ * object's position never resumes another's read.
  */
 import { PropsyncError } from '../../core/errors.js';
 
@@ -20,6 +23,7 @@ export interface Checkpoint {
   readonly c?: string;
   readonly a: number;
   readonly s?: number;
+  readonly o?: string;
 }
 
 /**
@@ -52,7 +56,8 @@ export function decodeCheckpoint(text: string): Checkpoint {
     (c.p === 'live' || c.p === 'tie' || c.p === 'archived') &&
     typeof c.t === 'number' &&
     typeof c.a === 'number' &&
-    (c.s === undefined || typeof c.s === 'number');
+    (c.s === undefined || typeof c.s === 'number') &&
+    (c.o === undefined || typeof c.o === 'string');
   if (!ok) throw new PropsyncError('STATE', `Not a HubSpot delta checkpoint: ${text.slice(0, 120)}`);
   return c as Checkpoint;
 }
@@ -70,8 +75,8 @@ export function describeCheckpoint(text: string): string | undefined {
     return undefined;
   }
   const at = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
-  const parts = [`modified ${c.x ? 'after' : 'up to'} ${at(c.t)}`];
-  if (c.p === 'tie') parts.push(`paging through contacts modified at that instant (after id ${c.id ?? '-'})`);
+  const parts = [`${c.o === undefined ? '' : `${c.o} `}modified ${c.x ? 'after' : 'up to'} ${at(c.t)}`];
+  if (c.p === 'tie') parts.push(`paging through records modified at that instant (after id ${c.id ?? '-'})`);
   if (c.p === 'archived') parts.push(`walking the archived list (archived since ${at(c.a)})`);
   if (c.s !== undefined) parts.push(`archived list walked at ${at(c.s)}`);
   return parts.join('; ');

@@ -1,25 +1,35 @@
 /**
- * readChanges for HubSpot. Search cannot page past 10,000 results and offsets shift when
- * records change mid-read, so every page is a fresh query from the last timestamp seen
- * (`lastmodifieddate ≥ t`, oldest first) with the ids already delivered at `t` skipped.
+ * readChanges for HubSpot, for any object (contacts, companies). Search cannot page past 10,000
+ * results and offsets shift when records change mid-read, so every page is a fresh query from
+ * the last timestamp seen (the object's last-modified property — contacts `lastmodifieddate`,
+ * companies `hs_lastmodifieddate` — `≥ t`, oldest first) with the ids already delivered at `t` skipped.
  * When a whole page shares one timestamp, that timestamp's records are paged by id. Search
  * never returns archived records: after the live phase the archived list is walked and
  * filtered by `archivedAt`. Survivors of merges also report the ids they swallowed.
  */
+import { PropsyncError } from '../../core/errors.js';
 import type { CrmChangePage, CrmRecord, ReadChangesOptions } from '../port.js';
 import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from './hubspot-checkpoint.js';
-import { LAST_MODIFIED, MERGED_IDS, mergedAway, type SdkObject, toCrmRecord } from './hubspot-records.js';
-import { searchContacts } from './hubspot-search.js';
+import { type HubSpotObject, objectPath } from './hubspot-object.js';
+import {
+  mergedAway,
+  type RecordContext,
+  readProperties,
+  type SdkObject,
+  toCrmRecord,
+} from './hubspot-records.js';
+import { searchObjects } from './hubspot-search.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
 
 export interface DeltaReaderOptions {
   readonly transport: HubSpotTransport;
+  readonly object: HubSpotObject;
   /** Mapped properties plus the key property. */
   readonly names: readonly string[];
   readonly searchPageSize: number;
   /**
    * Walk the archived list at most this often (0: on every read). The list cannot be read
-   * from a point in time, so each walk costs one call per 100 contacts archived in the last
+   * from a point in time, so each walk costs one call per 100 records archived in the last
    * 90 days; a longer interval trades that for deletions seen up to that much later.
    */
   readonly archivedScanIntervalMs?: number;
@@ -38,21 +48,47 @@ interface LiveState {
   s: number | undefined;
 }
 
-const ms = (o: SdkObject): number => Date.parse(o.properties[LAST_MODIFIED] ?? '') || 0;
 /** Same id and timestamp but other values: a second write within one millisecond. */
 const fingerprint = (o: SdkObject): string => JSON.stringify(o.properties);
-const delivered = (s: LiveState, o: SdkObject): boolean =>
-  ms(o) === s.seenAt && s.seen.get(o.id) === fingerprint(o);
 
 export class HubSpotDeltaReader {
-  constructor(private readonly options: DeltaReaderOptions) {}
+  private readonly lastModified: string;
+  private readonly context: RecordContext;
+  /** What every checkpoint carries of the object: nothing for contacts (as before companies). */
+  private readonly mark: { readonly o?: string };
+
+  constructor(private readonly options: DeltaReaderOptions) {
+    this.lastModified = options.object.lastModified;
+    this.context = { names: options.names, lastModified: this.lastModified };
+    const type = options.object.objectType;
+    this.mark = type === 'contacts' ? {} : { o: type };
+  }
+
+  private decode(checkpoint: string): Checkpoint {
+    const c = decodeCheckpoint(checkpoint);
+    const type = this.options.object.objectType;
+    if ((c.o ?? 'contacts') !== type)
+      throw new PropsyncError(
+        'STATE',
+        `A HubSpot ${c.o ?? 'contacts'} checkpoint cannot resume a read of ${type}: ${checkpoint.slice(0, 120)}`,
+      );
+    return c;
+  }
+
+  private ms(o: SdkObject): number {
+    return Date.parse(o.properties[this.lastModified] ?? '') || 0;
+  }
+
+  private delivered(s: LiveState, o: SdkObject): boolean {
+    return this.ms(o) === s.seenAt && s.seen.get(o.id) === fingerprint(o);
+  }
 
   async *readChanges(
     checkpoint: string | null,
     options: ReadChangesOptions = {},
   ): AsyncGenerator<CrmChangePage> {
     const overlap = Math.max(0, options.overlapMs ?? 0);
-    const start = checkpoint === null ? undefined : decodeCheckpoint(checkpoint);
+    const start = checkpoint === null ? undefined : this.decode(checkpoint);
     const resumeLive = start?.p === 'live';
     const state: LiveState = {
       t: Math.max(0, (start?.t ?? 0) - (resumeLive ? overlap : 0)),
@@ -86,11 +122,11 @@ export class HubSpotDeltaReader {
   }
 
   private properties(): string[] {
-    return [...new Set([...this.options.names, LAST_MODIFIED, MERGED_IDS])];
+    return readProperties(this.context);
   }
 
-  private records(objects: readonly SdkObject[]): CrmRecord[] {
-    return objects.flatMap((o) => [toCrmRecord(this.options, o), ...mergedAway(o)]);
+  private toRecords(objects: readonly SdkObject[]): CrmRecord[] {
+    return objects.flatMap((o) => [toCrmRecord(this.context, o), ...mergedAway(this.context, o)]);
   }
 
   /**
@@ -104,6 +140,7 @@ export class HubSpotDeltaReader {
     final = false,
   ): string {
     const c: Checkpoint = {
+      ...this.mark,
       v: 1,
       p: phase,
       t: s.t,
@@ -119,28 +156,28 @@ export class HubSpotDeltaReader {
     const limit = this.options.searchPageSize;
     for (;;) {
       signal?.throwIfAborted();
-      const page = await searchContacts(this.options.transport, {
-        filters: [{ propertyName: LAST_MODIFIED, operator: s.x ? 'GT' : 'GTE', value: String(s.t) }],
-        sort: { propertyName: LAST_MODIFIED, direction: 'ASCENDING' },
+      const page = await searchObjects(this.options.transport, this.options.object, {
+        filters: [{ propertyName: this.lastModified, operator: s.x ? 'GT' : 'GTE', value: String(s.t) }],
+        sort: { propertyName: this.lastModified, direction: 'ASCENDING' },
         properties: this.properties(),
         limit,
       });
-      const fresh = page.results.filter((o) => !delivered(s, o));
+      const fresh = page.results.filter((o) => !this.delivered(s, o));
       const last = page.results.at(-1);
       if (last) {
-        const lastMs = ms(last);
+        const lastMs = this.ms(last);
         if (lastMs !== s.seenAt) {
           s.seenAt = lastMs;
           s.seen = new Map();
         }
-        for (const o of page.results) if (ms(o) === lastMs) s.seen.set(o.id, fingerprint(o));
+        for (const o of page.results) if (this.ms(o) === lastMs) s.seen.set(o.id, fingerprint(o));
         s.t = lastMs;
         s.x = false;
       }
-      if (fresh.length > 0) yield { records: this.records(fresh), checkpoint: this.liveCheckpoint(s) };
+      if (fresh.length > 0) yield { records: this.toRecords(fresh), checkpoint: this.liveCheckpoint(s) };
       if (page.results.length < limit || !last) return;
       const first = page.results[0];
-      if (first && ms(first) === ms(last)) yield* this.tie(s, ms(last), undefined, signal);
+      if (first && this.ms(first) === this.ms(last)) yield* this.tie(s, this.ms(last), undefined, signal);
     }
   }
 
@@ -159,9 +196,9 @@ export class HubSpotDeltaReader {
     }
     for (;;) {
       signal?.throwIfAborted();
-      const page = await searchContacts(this.options.transport, {
+      const page = await searchObjects(this.options.transport, this.options.object, {
         filters: [
-          { propertyName: LAST_MODIFIED, operator: 'EQ', value: String(at) },
+          { propertyName: this.lastModified, operator: 'EQ', value: String(at) },
           ...(cursor === undefined
             ? []
             : [{ propertyName: 'hs_object_id', operator: 'GT' as const, value: cursor }]),
@@ -170,7 +207,7 @@ export class HubSpotDeltaReader {
         properties: this.properties(),
         limit,
       });
-      const fresh = page.results.filter((o) => !delivered(s, o));
+      const fresh = page.results.filter((o) => !this.delivered(s, o));
       for (const o of fresh) s.seen.set(o.id, fingerprint(o));
       cursor = page.results.at(-1)?.id ?? cursor;
       const done = page.results.length < limit;
@@ -183,6 +220,7 @@ export class HubSpotDeltaReader {
       const checkpoint = done
         ? this.liveCheckpoint(s)
         : encodeCheckpoint({
+            ...this.mark,
             v: 1,
             p: 'tie',
             t: at,
@@ -190,7 +228,7 @@ export class HubSpotDeltaReader {
             ...(s.s === undefined ? {} : { s: s.s }),
             ...(cursor === undefined ? {} : { id: cursor }),
           });
-      if (fresh.length > 0 || done) yield { records: this.records(fresh), checkpoint };
+      if (fresh.length > 0 || done) yield { records: this.toRecords(fresh), checkpoint };
       if (done) return;
     }
   }
@@ -201,7 +239,7 @@ export class HubSpotDeltaReader {
     startCursor: string | undefined,
     signal?: AbortSignal,
   ): AsyncGenerator<CrmChangePage> {
-    const { transport } = this.options;
+    const { transport, object } = this.options;
     let after = startCursor;
     for (;;) {
       signal?.throwIfAborted();
@@ -212,22 +250,24 @@ export class HubSpotDeltaReader {
         const { data } = await transport.call({
           kind: 'list',
           method: 'GET',
-          path: '/crm/v3/objects/contacts?archived=true',
+          path: objectPath(object, '?archived=true'),
           idempotent: true,
           send: (o) =>
-            transport.client.crm.contacts.basicApi.getPageWithHttpInfo(
-              LIST_PAGE,
-              cursor,
-              [...this.options.names],
-              undefined,
-              undefined,
-              true,
-              o,
-            ),
+            object
+              .apis(transport.client)
+              .basicApi.getPageWithHttpInfo(
+                LIST_PAGE,
+                cursor,
+                [...this.options.names],
+                undefined,
+                undefined,
+                true,
+                o,
+              ),
         });
         records = data.results
           .filter((o) => (o.archivedAt?.getTime() ?? 0) >= from)
-          .map((o) => toCrmRecord(this.options, o, true));
+          .map((o) => toCrmRecord(this.context, o, true));
         next = data.paging?.next?.after;
       }
       if (!next) {

@@ -1,23 +1,25 @@
 /**
- * Point reads: by record id and by key value through batch read (100 per call), by email
- * through search (`email IN [...]`, 100 values per filter; search lags writes by a few
- * seconds on HubSpot). A merged-away id read by id comes back as its survivor: reported as
- * a deleted record pointing at the survivor.
+ * Point reads: by record id and by key value through batch read (100 per call), by any
+ * property (contacts' email, companies' domain) through search (`IN [...]`, 100 values per
+ * filter; search lags writes by a few seconds on HubSpot). A merged-away id read by id comes
+ * back as its survivor: reported as a deleted record pointing at the survivor.
  */
 import type { CrmRecord } from '../port.js';
+import { type HubSpotObject, objectPath } from './hubspot-object.js';
 import {
   chunk,
-  LAST_MODIFIED,
-  MERGED_IDS,
   mergedAway,
+  type RecordContext,
+  readProperties,
   type SdkObject,
   toCrmRecord,
 } from './hubspot-records.js';
-import { searchContacts } from './hubspot-search.js';
+import { searchObjects } from './hubspot-search.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
 
 export interface LookupOptions {
   readonly transport: HubSpotTransport;
+  readonly object: HubSpotObject;
   readonly names: readonly string[];
   readonly keyProperty: string;
 }
@@ -25,26 +27,26 @@ export interface LookupOptions {
 const BATCH = 100;
 
 export class HubSpotLookup {
-  constructor(private readonly options: LookupOptions) {}
+  private readonly context: RecordContext;
 
-  private properties(): string[] {
-    return [...new Set([...this.options.names, LAST_MODIFIED, MERGED_IDS])];
+  constructor(private readonly options: LookupOptions) {
+    this.context = { names: options.names, lastModified: options.object.lastModified };
   }
 
   private async batchRead(ids: readonly string[], idProperty?: string): Promise<SdkObject[]> {
-    const { transport } = this.options;
+    const { transport, object } = this.options;
     const out: SdkObject[] = [];
     for (const part of chunk([...new Set(ids)], BATCH)) {
       const { data } = await transport.call({
         kind: 'read',
         method: 'POST',
-        path: '/crm/v3/objects/contacts/batch/read',
+        path: objectPath(object, '/batch/read'),
         idempotent: true,
         send: (o) =>
-          transport.client.crm.contacts.batchApi.readWithHttpInfo(
+          object.apis(transport.client).batchApi.readWithHttpInfo(
             {
               inputs: part.map((id) => ({ id })),
-              properties: this.properties(),
+              properties: readProperties(this.context),
               propertiesWithHistory: [],
               ...(idProperty ? { idProperty } : {}),
             },
@@ -62,15 +64,15 @@ export class HubSpotLookup {
     const wanted = new Set(ids);
     const out: CrmRecord[] = [];
     for (const o of await this.batchRead(ids)) {
-      if (wanted.has(o.id)) out.push(toCrmRecord(this.options, o));
-      out.push(...mergedAway(o).filter((r) => wanted.has(r.id)));
+      if (wanted.has(o.id)) out.push(toCrmRecord(this.context, o));
+      out.push(...mergedAway(this.context, o).filter((r) => wanted.has(r.id)));
     }
     return out;
   }
 
   async readByKeys(keys: readonly string[]): Promise<CrmRecord[]> {
     const objects = await this.batchRead(keys, this.options.keyProperty);
-    return objects.map((o) => toCrmRecord(this.options, o));
+    return objects.map((o) => toCrmRecord(this.context, o));
   }
 
   async findByMatch(property: string, values: readonly string[]): Promise<CrmRecord[]> {
@@ -80,15 +82,16 @@ export class HubSpotLookup {
     for (const part of chunk(wanted, BATCH)) {
       let after: string | undefined;
       do {
-        const page = await searchContacts(this.options.transport, {
+        const page = await searchObjects(this.options.transport, this.options.object, {
           filters: [{ propertyName: property, operator: 'IN', values: part }],
-          properties: this.properties(),
+          // The matched property comes back even when the mapping does not carry it.
+          properties: [...readProperties(this.context), property],
           limit: 200,
           after,
         });
         for (const o of page.results) {
           if (wanted.includes(o.properties[property]?.toLowerCase() ?? ''))
-            found.set(o.id, toCrmRecord(this.options, o));
+            found.set(o.id, toCrmRecord(this.context, o));
         }
         after = page.nextAfter;
       } while (after);

@@ -1,6 +1,7 @@
 /** One CRM search request through the transport (its own 5/s bucket, no rate-limit headers). */
 
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
+import { type HubSpotObject, objectPath } from './hubspot-object.js';
 import { checkObjects } from './hubspot-payload.js';
 import type { SdkObject } from './hubspot-records.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
@@ -36,8 +37,9 @@ export interface SearchPage {
   readonly nextAfter: string | undefined;
 }
 
-export async function searchContacts(
+export async function searchObjects(
   transport: HubSpotTransport,
+  object: HubSpotObject,
   request: SearchRequest,
 ): Promise<SearchPage> {
   const body = {
@@ -57,13 +59,14 @@ export async function searchContacts(
     limit: request.limit,
     ...(request.after === undefined ? {} : { after: request.after }),
   };
+  const path = objectPath(object, '/search');
   const { data } = await transport.call({
     kind: 'search',
     method: 'POST',
-    path: '/crm/v3/objects/contacts/search',
+    path,
     idempotent: true,
-    send: (o) => transport.client.crm.contacts.searchApi.doSearchWithHttpInfo(body, o),
+    send: (o) => object.apis(transport.client).searchApi.doSearchWithHttpInfo(body, o),
   });
-  const results = checkObjects<SdkObject>(data.results, 'POST', '/crm/v3/objects/contacts/search');
+  const results = checkObjects<SdkObject>(data.results, 'POST', path);
   return { results, total: data.total, nextAfter: data.paging?.next?.after };
 }

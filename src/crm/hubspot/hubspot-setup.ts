@@ -1,7 +1,9 @@
 /**
- * check(): the token works (a one-record read), the key property exists as a unique custom
- * text property (the rules in hubspot-account.ts), the mapped properties exist. setup(): also
- * creates the key property when missing, which needs the `crm.schemas.contacts.write` scope.
+ * check(): the token works (a one-record read of the object), the key property exists on the
+ * object as a unique custom text property (the rules in hubspot-account.ts), the mapped
+ * properties exist. setup(): also creates the key property when missing, in the object's own
+ * group (`contactinformation`, `companyinformation`), which needs the
+ * `crm.schemas.{contacts|companies}.write` scope.
  */
 import {
   PropertyCreateFieldTypeEnum,
@@ -10,12 +12,14 @@ import {
 import { PropsyncError } from '../../core/errors.js';
 import type { SetupCheck } from '../port.js';
 import { keyPropertyFix, keyPropertyProblems } from './hubspot-account.js';
+import { capitalised, type HubSpotObject, objectPath } from './hubspot-object.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
 
 type Check = SetupCheck['checks'][number];
 
 export interface SetupOptions {
   readonly transport: HubSpotTransport;
+  readonly object: HubSpotObject;
   readonly keyProperty: string;
   readonly properties: readonly string[];
 }
@@ -38,7 +42,12 @@ function failure(name: string, e: unknown): Check {
 }
 
 export class HubSpotSetup {
-  constructor(private readonly options: SetupOptions) {}
+  /** "Contact property", "Company property". */
+  private readonly what: string;
+
+  constructor(private readonly options: SetupOptions) {
+    this.what = `${capitalised(options.object.noun)} property`;
+  }
 
   async check(): Promise<SetupCheck> {
     const checks: Check[] = [await this.checkToken()];
@@ -94,43 +103,37 @@ export class HubSpotSetup {
     return this.options.properties.filter((p) => !names.has(p));
   }
 
-  /** Every contact property the portal has (one call). */
+  /** Every property the portal has on the object (one call). */
   private async listProperties(): Promise<PropertyInfo[]> {
-    const { transport } = this.options;
+    const { transport, object } = this.options;
     const { data } = await transport.call({
       kind: 'schema',
       method: 'GET',
-      path: '/crm/v3/properties/contacts',
+      path: `/crm/v3/properties/${object.objectType}`,
       idempotent: true,
       send: (o) =>
-        transport.client.crm.properties.coreApi.getAllWithHttpInfo('contacts', false, undefined, o),
+        transport.client.crm.properties.coreApi.getAllWithHttpInfo(object.objectType, false, undefined, o),
     });
     return data.results;
   }
 
   private async checkToken(): Promise<Check> {
-    const { transport } = this.options;
+    const { transport, object } = this.options;
     try {
       await transport.call({
         kind: 'read',
         method: 'GET',
-        path: '/crm/v3/objects/contacts?limit=1',
+        path: objectPath(object, '?limit=1'),
         idempotent: true,
         send: (o) =>
-          transport.client.crm.contacts.basicApi.getPageWithHttpInfo(
-            1,
-            undefined,
-            undefined,
-            undefined,
-            undefined,
-            false,
-            o,
-          ),
+          object
+            .apis(transport.client)
+            .basicApi.getPageWithHttpInfo(1, undefined, undefined, undefined, undefined, false, o),
       });
       return {
         name: 'credentials',
         ok: true,
-        message: 'HubSpot accepted the access token (contacts readable)',
+        message: `HubSpot accepted the access token (${object.objectType} readable)`,
       };
     } catch (e) {
       if (e instanceof PropsyncError && e.code === 'UNAUTHORIZED')
@@ -140,7 +143,7 @@ export class HubSpotSetup {
   }
 
   private async checkProperties(): Promise<Check[]> {
-    const { keyProperty } = this.options;
+    const { keyProperty, object } = this.options;
     let all: PropertyInfo[];
     try {
       all = await this.listProperties();
@@ -149,23 +152,23 @@ export class HubSpotSetup {
     }
     const byName = new Map(all.map((p) => [p.name, p]));
     const key = byName.get(keyProperty);
-    const problems = keyPropertyProblems(keyProperty, key);
+    const problems = keyPropertyProblems(object, keyProperty, key);
     const keyCheck: Check = !key
       ? {
           name: 'key-property',
           ok: false,
-          message: `Contact property '${keyProperty}' does not exist; run setup to create it`,
+          message: `${this.what} '${keyProperty}' does not exist; run setup to create it`,
         }
       : problems.length === 0
         ? {
             name: 'key-property',
             ok: true,
-            message: `Contact property '${keyProperty}' exists, is custom text and unique`,
+            message: `${this.what} '${keyProperty}' exists, is custom text and unique`,
           }
         : {
             name: 'key-property',
             ok: false,
-            message: `${problems.join('; ')}. ${keyPropertyFix(keyProperty)}`,
+            message: `${problems.join('; ')}. ${keyPropertyFix(object, keyProperty)}`,
           };
     const missing = this.options.properties.filter((p) => !byName.has(p));
     const mapped: Check =
@@ -178,32 +181,32 @@ export class HubSpotSetup {
         : {
             name: 'mapped-properties',
             ok: false,
-            message: `Mapped contact properties missing in HubSpot: ${missing.join(', ')}`,
+            message: `Mapped ${object.noun} properties missing in HubSpot: ${missing.join(', ')}`,
           };
     return [keyCheck, mapped];
   }
 
   private async createProperty(name: string, label: string, unique: boolean): Promise<Check> {
-    const { transport } = this.options;
+    const { transport, object } = this.options;
     const check = unique ? 'key-property' : 'mapped-properties';
     try {
       await transport.call({
         kind: 'schema',
         method: 'POST',
-        path: '/crm/v3/properties/contacts',
+        path: `/crm/v3/properties/${object.objectType}`,
         idempotent: false,
         send: (o) =>
           transport.client.crm.properties.coreApi.createWithHttpInfo(
-            'contacts',
+            object.objectType,
             {
               name,
               label,
               type: PropertyCreateTypeEnum.String,
               fieldType: PropertyCreateFieldTypeEnum.Text,
-              groupName: 'contactinformation',
+              groupName: object.groupName,
               hasUniqueValue: unique,
               description: unique
-                ? 'Propstreet contact id, written by propsync; do not edit'
+                ? `Propstreet ${object.noun} id, written by propsync; do not edit`
                 : 'Synced with Propstreet by propsync',
             },
             o,
@@ -212,16 +215,16 @@ export class HubSpotSetup {
       return {
         name: check,
         ok: true,
-        message: `Created contact property '${name}'${unique ? ' (unique)' : ''}`,
+        message: `Created ${object.noun} property '${name}'${unique ? ' (unique)' : ''}`,
       };
     } catch (e) {
       if (e instanceof PropsyncError && e.code === 'CONFLICT')
-        return { name: check, ok: true, message: `Contact property '${name}' already exists` };
+        return { name: check, ok: true, message: `${this.what} '${name}' already exists` };
       if (e instanceof PropsyncError && e.code === 'FORBIDDEN')
         return {
           name: check,
           ok: false,
-          message: `Cannot create contact property '${name}': the HubSpot private app lacks the crm.schemas.contacts.write scope. Add that scope to the app, or create the property by hand (type single-line text${unique ? ', "Require unique values" on' : ''}) and run setup again.`,
+          message: `Cannot create ${object.noun} property '${name}': the HubSpot private app lacks the crm.schemas.${object.objectType}.write scope. Add that scope to the app, or create the property by hand (type single-line text${unique ? ', "Require unique values" on' : ''}) and run setup again.`,
         };
       return failure(check, e);
     }

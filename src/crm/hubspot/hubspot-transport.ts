@@ -83,9 +83,15 @@ export class HubSpotTransport {
     });
     // The SDK decorates its API objects when they are first touched, with the retry/limiter
     // settings of whichever Client was constructed last in the process: touch ours now.
-    const { contacts, properties } = this.client.crm;
-    if (!contacts.batchApi || !properties.coreApi || !this.client.oauth.tokensApi)
-      throw new Error('@hubspot/api-client without contacts/properties/oauth APIs');
+    const { contacts, companies, properties, associations } = this.client.crm;
+    if (
+      !contacts.batchApi ||
+      !companies.batchApi ||
+      !properties.coreApi ||
+      !associations.v4.batchApi ||
+      !this.client.oauth.tokensApi
+    )
+      throw new Error('@hubspot/api-client without contacts/companies/properties/associations/oauth APIs');
     if ('oauth' in auth) {
       this.oauthTokens = hubSpotOAuthTokens(this.client, auth.oauth, {
         clock: options.clock,

@@ -11,6 +11,7 @@ import type { UpdateInput, UpsertInput, WriteResult } from '../port.js';
 import { BatchBlame, type Item } from './batch-blame.js';
 import { sendIsolating } from './batch-isolation.js';
 import { chunkUnique, pool } from './batch-planning.js';
+import { type HubSpotObject, objectPath } from './hubspot-object.js';
 import { checkObjects } from './hubspot-payload.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
 import { toWriteError, writeErrorOf } from './hubspot-write-errors.js';
@@ -29,12 +30,11 @@ type Op = 'upsert' | 'update';
 
 export interface WriterOptions {
   readonly transport: HubSpotTransport;
+  readonly object: HubSpotObject;
   readonly keyProperty: string;
   readonly batchSize: number;
   readonly maxConcurrency: number;
 }
-
-const PATH = '/crm/v3/objects/contacts/batch';
 
 function wire(properties: Readonly<Record<string, string | null>>): Record<string, string> {
   // HubSpot clears a value written as the empty string.
@@ -45,9 +45,11 @@ function wire(properties: Readonly<Record<string, string | null>>): Record<strin
 
 export class HubSpotWriter {
   private readonly blame: BatchBlame;
+  private readonly path: string;
 
   constructor(private readonly options: WriterOptions) {
-    this.blame = new BatchBlame(options.transport, options.keyProperty);
+    this.blame = new BatchBlame(options.transport, options.object, options.keyProperty);
+    this.path = objectPath(options.object, '/batch');
   }
 
   upsertByKey(inputs: readonly UpsertInput[]): Promise<WriteResult[]> {
@@ -73,13 +75,12 @@ export class HubSpotWriter {
           await this.options.transport.call({
             kind: 'archive',
             method: 'POST',
-            path: `${PATH}/archive`,
+            path: `${this.path}/archive`,
             idempotent: true,
             send: (o) =>
-              this.options.transport.client.crm.contacts.batchApi.archiveWithHttpInfo(
-                { inputs: batch.map((i) => ({ id: i.id })) },
-                o,
-              ),
+              this.options.object
+                .apis(this.options.transport.client)
+                .batchApi.archiveWithHttpInfo({ inputs: batch.map((i) => ({ id: i.id })) }, o),
           });
         },
         blame: async () => [],
@@ -132,8 +133,8 @@ export class HubSpotWriter {
   }
 
   private async send(op: Op, batch: Item[], results: (WriteResult | undefined)[]): Promise<void> {
-    const { transport, keyProperty } = this.options;
-    const api = transport.client.crm.contacts.batchApi;
+    const { transport, keyProperty, object } = this.options;
+    const api = object.apis(transport.client).batchApi;
     const inputs = batch.map((i) => ({
       id: i.id,
       // The key among the properties too: HubSpot returns the properties an input wrote, which
@@ -145,7 +146,7 @@ export class HubSpotWriter {
     const { data } = await transport.call<BatchData>({
       kind: 'write',
       method: 'POST',
-      path: `${PATH}/${op}`,
+      path: `${this.path}/${op}`,
       idempotent: true,
       send: (o) =>
         op === 'upsert' ? api.upsertWithHttpInfo({ inputs }, o) : api.updateWithHttpInfo({ inputs }, o),
@@ -153,7 +154,7 @@ export class HubSpotWriter {
     const byTrace = new Map(batch.map((i) => [String(i.index), i]));
     const byId = new Map(batch.map((i) => [i.id, i]));
     const done = new Set<Item>();
-    for (const r of checkObjects<BatchData['results'][number]>(data.results, 'POST', `${PATH}/${op}`)) {
+    for (const r of checkObjects<BatchData['results'][number]>(data.results, 'POST', `${this.path}/${op}`)) {
       const item = byId.get(op === 'upsert' ? (r.properties?.[keyProperty] ?? '') : r.id);
       if (!item || done.has(item)) continue;
       done.add(item);
@@ -161,7 +162,8 @@ export class HubSpotWriter {
         ok: true,
         id: r.id,
         created: op === 'upsert' && r._new === true,
-        modifiedAt: r.properties.lastmodifieddate ?? r.updatedAt?.toISOString() ?? new Date().toISOString(),
+        modifiedAt:
+          r.properties[object.lastModified] ?? r.updatedAt?.toISOString() ?? new Date().toISOString(),
       };
     }
     for (const err of data.errors ?? []) {

@@ -1,1 +1,2 @@
 export { createHubSpotAdapter } from './hubspot-adapter.js';
+export { createHubSpotAssociations } from './hubspot-associations.js';

@@ -1,5 +1,5 @@
 /**
- * The resumable position in the Contact change feed: the SystemModstamp of the last record
+ * The resumable position in an sObject's change feed: the SystemModstamp of the last record
  * handed out, as an ISO string. Resuming reads `SystemModstamp >= stamp − overlap`, inclusive.
  *
  * Not a (SystemModstamp, Id) keyset: Salesforce stamps have whole seconds, and a record saved

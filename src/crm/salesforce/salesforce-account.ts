@@ -4,7 +4,7 @@
  *   identity URL and `/services/oauth2/userinfo` (jsforce `conn.identity()`) would also say,
  *   but they need the `id`/`openid` scope, which the connector's documented connected app
  *   (`api refresh_token`) does not have, and jsforce's `identity()` costs two calls.
- * - whether the key field may hold Propstreet ids: the Contact describe must show a custom
+ * - whether the key field may hold Propstreet ids: the sObject's describe must show a custom
  *   (`custom: true`, API name `…__c`) Text field that is an External ID and Unique; then one
  *   query samples the values it already holds.
  */
@@ -13,10 +13,15 @@ import { PayloadError, PropsyncError } from '../../core/errors.js';
 import type { KeyFieldReport } from '../port.js';
 import { type DescribeField, keyFieldFix, keyFieldProblems } from './key-field-rules.js';
 import type { SalesforceClient } from './salesforce-client.js';
+import type { SObjectName } from './sobject.js';
 
-async function describeContactFields(client: SalesforceClient): Promise<readonly DescribeField[]> {
-  const d = await client.call('meta', { method: 'GET', path: '/sobjects/Contact/describe' }, true, () =>
-    client.conn.request<{ fields: DescribeField[] }>('/sobjects/Contact/describe'),
+async function describeFields(
+  client: SalesforceClient,
+  object: SObjectName,
+): Promise<readonly DescribeField[]> {
+  const path = `/sobjects/${object}/describe`;
+  const d = await client.call('meta', { method: 'GET', path }, true, () =>
+    client.conn.request<{ fields: DescribeField[] }>(path),
   );
   return d.fields;
 }
@@ -40,16 +45,17 @@ export async function orgIdentity(client: SalesforceClient): Promise<AccountIden
 
 export async function inspectExternalIdField(
   client: SalesforceClient,
+  object: SObjectName,
   externalIdField: string,
   sampleSize: number,
 ): Promise<KeyFieldReport> {
-  const fields = await describeContactFields(client);
+  const fields = await describeFields(client, object);
   const field = fields.find((f) => f.name.toLowerCase() === externalIdField.toLowerCase());
-  const problems = keyFieldProblems(externalIdField, field);
-  const fix = keyFieldFix(externalIdField);
+  const problems = keyFieldProblems(externalIdField, field, object);
+  const fix = keyFieldFix(externalIdField, object);
   if (problems.length > 0 || sampleSize <= 0 || !field)
     return { field: externalIdField, problems, fix, sample: [] };
-  const soql = `SELECT Id, ${field.name} FROM Contact WHERE ${field.name} != null LIMIT ${Math.floor(sampleSize)}`;
+  const soql = `SELECT Id, ${field.name} FROM ${object} WHERE ${field.name} != null LIMIT ${Math.floor(sampleSize)}`;
   const sample: string[] = [];
   for await (const page of client.pages(soql, 'read', false)) {
     for (const r of page.records) {

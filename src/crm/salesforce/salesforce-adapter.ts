@@ -1,20 +1,23 @@
 /**
- * The Salesforce CrmAdapter on jsforce 3.10.16: Contacts keyed by a unique External ID field,
- * writes through sObject Collections (200 a call), change reads through queryAll, and the org's
- * daily API allowance guarded by `dailyBudgetShare`. Calls per record: an upsert, update or delete
- * costs 1/200 of a call; a change read 1/2000; a lookup by id, key or email 1/200.
+ * The Salesforce CrmAdapter on jsforce 3.10.16 for one sObject (`Contact` or `Account`, the
+ * `sObject` option), keyed by a unique External ID field: writes through sObject Collections (200
+ * a call), change reads through queryAll, and the org's daily API allowance guarded by
+ * `dailyBudgetShare`. Calls per record: an upsert, update or delete costs 1/200 of a call; a change
+ * read 1/2000; a lookup by id, key or email 1/200; an Account lookup by Website host 1/50 (LIKE
+ * conditions, see website-match.ts).
  */
 import { type Clock, systemClock } from '../../core/clock.js';
 import { type Logger, silentLogger } from '../../core/logger.js';
 import type { RetryPolicy } from '../../core/retry.js';
 import type { CrmAdapter, CrmLimits } from '../port.js';
 import { ApiBudget } from './api-budget.js';
-import { ContactReader } from './contact-reads.js';
-import { COLLECTION_SIZE, ContactWriter } from './contact-writes.js';
 import { inspectExternalIdField, orgIdentity } from './salesforce-account.js';
 import { QUERY_BATCH_SIZE, SalesforceClient } from './salesforce-client.js';
 import { openConnection, type RefreshedSession } from './salesforce-connection.js';
 import { runSetupChecks } from './setup-check.js';
+import { SOBJECTS, type SObjectName } from './sobject.js';
+import { SObjectReader } from './sobject-reads.js';
+import { COLLECTION_SIZE, SObjectWriter } from './sobject-writes.js';
 import { assertFieldName } from './soql.js';
 
 export interface SalesforceAdapterOptions {
@@ -29,18 +32,22 @@ export interface SalesforceAdapterOptions {
   readonly loginUrl?: string | undefined;
   /** REST API version; collection upsert needs 46.0+. */
   readonly version?: string | undefined;
-  /** The sObject this adapter reads and writes (default `Contact`). */
-  readonly sObject?: 'Contact' | 'Account' | undefined;
+  /**
+   * The sObject this adapter reads and writes (default `Contact`). On `Account`,
+   * `findByMatch('Website', hosts)` matches by the website's host (website-match.ts).
+   */
+  readonly sObject?: SObjectName | undefined;
   /** The unique External ID field on the sObject that holds the Propstreet id. */
   readonly externalIdField?: string | undefined;
-  /** Contact fields to read (the mapping's CRM side). */
+  /** Fields of the sObject to read (the mapping's CRM side). */
   readonly fields: readonly string[];
   /** Share of the org's daily API limit after which this adapter stops calling (default 0.8). */
   readonly dailyBudgetShare?: number | undefined;
   /**
    * Duplicate rules whose action is Allow with Alert block API saves unless asked to save past
-   * them. `allow` (default) sends `Sforce-Duplicate-Rule-Header: allowSave=true` with every
-   * create and update; `respect` does not, so a record a rule matches fails (DUPLICATES_DETECTED).
+   * them (the standard Contact and Account rules alert on create). `allow` (default) sends
+   * `Sforce-Duplicate-Rule-Header: allowSave=true` with every create and update; `respect` does
+   * not, so a record a rule matches fails (DUPLICATES_DETECTED).
    */
   readonly duplicateRules?: 'allow' | 'respect' | undefined;
   readonly clock?: Clock | undefined;
@@ -65,8 +72,8 @@ const SALESFORCE_LIMITS: CrmLimits = {
 const SALESFORCE_RECYCLE_BIN_MS = 15 * 24 * 3600_000;
 
 export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmAdapter {
-  if ((options.sObject ?? 'Contact') !== 'Contact')
-    throw new Error(`the Salesforce adapter does not read ${options.sObject} yet`);
+  const object = SOBJECTS[options.sObject ?? 'Contact'];
+  if (!object) throw new Error(`the Salesforce adapter serves Contact and Account, not ${options.sObject}`);
   const externalIdField = assertFieldName(options.externalIdField ?? 'Propstreet_Id__c');
   const fields = options.fields.map(assertFieldName);
   const share = options.dailyBudgetShare ?? 0.8;
@@ -93,18 +100,18 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmA
     logger,
     retryPolicy: options.retryPolicy,
   });
-  const reader = new ContactReader(client, fields, externalIdField);
-  const writer = new ContactWriter(client, externalIdField, options.duplicateRules ?? 'allow');
+  const reader = new SObjectReader(client, object, fields, externalIdField);
+  const writer = new SObjectWriter(client, object, externalIdField, options.duplicateRules ?? 'allow');
 
   return {
     kind: 'salesforce',
     limits: SALESFORCE_LIMITS,
     keyProperty: externalIdField,
     deletionsVisibleForMs: SALESFORCE_RECYCLE_BIN_MS,
-    check: () => runSetupChecks(client, externalIdField, fields, share, false),
-    setup: () => runSetupChecks(client, externalIdField, fields, share, true),
+    check: () => runSetupChecks(client, object.name, externalIdField, fields, share, false),
+    setup: () => runSetupChecks(client, object.name, externalIdField, fields, share, true),
     identity: () => orgIdentity(client),
-    inspectKeyField: (sampleSize) => inspectExternalIdField(client, externalIdField, sampleSize),
+    inspectKeyField: (sampleSize) => inspectExternalIdField(client, object.name, externalIdField, sampleSize),
     readChanges: (checkpoint, readOptions) => reader.changes(checkpoint, readOptions),
     readByIds: (ids) => reader.byIds(ids),
     readByKeys: (keys) => reader.byKeys(keys),

@@ -11,8 +11,8 @@ import { PayloadError, type PropsyncError, type RequestInfo } from '../../core/e
 import type { Logger } from '../../core/logger.js';
 import { type RetryPolicy, withRetry } from '../../core/retry.js';
 import type { ApiBudget, CallKind } from './api-budget.js';
-import type { SoqlRow } from './contact-record.js';
 import { toPropsyncError } from './salesforce-errors.js';
+import type { SoqlRow } from './sobject-record.js';
 
 /** Salesforce's largest query page (Sforce-Query-Options batchSize, 200..2000). */
 export const QUERY_BATCH_SIZE = 2000;

@@ -14,6 +14,7 @@ import {
   ValidationError,
 } from '../../core/errors.js';
 import type { WriteError, WriteErrorCode } from '../port.js';
+import { SOBJECTS, type SObjectDescriptor } from './sobject.js';
 
 interface JsforceError {
   readonly name?: string;
@@ -163,26 +164,40 @@ function matchedIds(e: SalesforceSaveError): string[] {
 }
 
 /** What to do about a code the record cannot get past by retrying, said once in the message. */
-function advice(e: SalesforceSaveError): string {
+function advice(e: SalesforceSaveError, object: SObjectDescriptor): string {
   const code = e.statusCode ?? e.errorCode;
   if (code === 'DUPLICATES_DETECTED') {
     const ids = matchedIds(e);
     const rule = e.duplicateResult?.duplicateRule;
     return ` (duplicate rule${rule ? ` ${rule}` : ''} matched ${ids.length ? ids.join(', ') : 'another record'}; not linked to it: merge the records in Salesforce, or set duplicateRules: allow to save past the rule's alert)`;
   }
-  if (code === 'DELETE_FAILED')
-    return ' (Salesforce keeps a contact that cases or a portal user depend on: detach them, or delete the contact in Salesforce)';
+  if (code === 'DELETE_FAILED') return ` (${object.deleteFailedAdvice})`;
   return '';
 }
 
-export function toWriteError(errors: readonly SalesforceSaveError[] | undefined): WriteError {
+/**
+ * A bad id is `not-found` when it is the record's own; when the error names another field (a
+ * lookup such as `Contact.AccountId` pointing at a deleted or unknown Account), the record is
+ * there and the value is what Salesforce refuses.
+ */
+function isLookupError(e: SalesforceSaveError | undefined, code: string): boolean {
+  const lookupCodes = ['INVALID_CROSS_REFERENCE_KEY', 'MALFORMED_ID'];
+  return lookupCodes.includes(code) && (e?.fields ?? []).some((f) => f.toLowerCase() !== 'id');
+}
+
+export function toWriteError(
+  errors: readonly SalesforceSaveError[] | undefined,
+  object: SObjectDescriptor = SOBJECTS.Contact,
+): WriteError {
   const first = errors?.[0];
   const crmCode = first?.statusCode ?? first?.errorCode ?? 'UNKNOWN_EXCEPTION';
-  const mapped = RECORD_CODES[crmCode] ?? { code: 'unknown' as const, retryable: false };
+  const mapped = isLookupError(first, crmCode)
+    ? { code: 'invalid' as const, retryable: false }
+    : (RECORD_CODES[crmCode] ?? { code: 'unknown' as const, retryable: false });
   const existingId = first && mapped.code === 'duplicate' ? existingIdOf(first) : undefined;
   const fields = (errors ?? []).flatMap((e) => e.fields ?? []);
   const message = (errors ?? [])
-    .map((e) => `${e.statusCode ?? e.errorCode}: ${(e.message ?? '').trim()}${advice(e)}`)
+    .map((e) => `${e.statusCode ?? e.errorCode}: ${(e.message ?? '').trim()}${advice(e, object)}`)
     .join('; ');
   return {
     code: mapped.code,

@@ -1,6 +1,7 @@
 /**
  * `check()` / `setup()`: the session works (GET /limits, which also tells the day's API usage),
- * the key field exists on Contact as a unique External ID, the configured fields exist, and the
+ * the key field exists on the sObject (Contact, Account) as a unique External ID, the configured
+ * fields exist, and the
  * API budget has room. Custom fields cannot be created through the REST data API, so `setup()`
  * cannot fix a missing key field; it explains the clicks in Salesforce Setup instead.
  */
@@ -13,11 +14,13 @@ import {
   keyFieldProblems,
 } from './key-field-rules.js';
 import type { SalesforceClient } from './salesforce-client.js';
+import type { SObjectName } from './sobject.js';
 
 type Check = SetupCheck['checks'][number];
 
 export async function runSetupChecks(
   client: SalesforceClient,
+  object: SObjectName,
   externalIdField: string,
   fields: readonly string[],
   budgetShare: number,
@@ -50,31 +53,36 @@ export async function runSetupChecks(
   }
   let described: readonly DescribeField[];
   try {
-    const d = await client.call('meta', { method: 'GET', path: '/sobjects/Contact/describe' }, true, () =>
-      client.conn.request<{ fields: DescribeField[] }>('/sobjects/Contact/describe'),
+    const path = `/sobjects/${object}/describe`;
+    const d = await client.call('meta', { method: 'GET', path }, true, () =>
+      client.conn.request<{ fields: DescribeField[] }>(path),
     );
     described = d.fields;
   } catch (e) {
-    checks.push({ name: 'contact-describe', ok: false, ...failureOf(e) });
+    checks.push({ name: `${object.toLowerCase()}-describe`, ok: false, ...failureOf(e) });
     return done();
   }
   const byName = new Map(described.map((f) => [f.name.toLowerCase(), f]));
   const key = byName.get(externalIdField.toLowerCase());
   const hint = explainFix
-    ? `\n${keyFieldInstructions(externalIdField)}`
+    ? `\n${keyFieldInstructions(externalIdField, object)}`
     : ' (run `propsync setup` for how to create it)';
   if (!key) {
-    checks.push({ name: 'key-field', ok: false, message: `Contact has no field ${externalIdField}.${hint}` });
+    checks.push({
+      name: 'key-field',
+      ok: false,
+      message: `${object} has no field ${externalIdField}.${hint}`,
+    });
   } else {
-    const problems = keyFieldProblems(externalIdField, key);
+    const problems = keyFieldProblems(externalIdField, key, object);
     checks.push(
       problems.length > 0
         ? {
             name: 'key-field',
             ok: false,
-            message: `${problems.join('; ')}. A custom Text field that is Unique and an External ID is needed, or upserts may create duplicates or overwrite data (Setup → Object Manager → Contact → Fields & Relationships).${explainFix ? `\n${keyFieldFix(externalIdField)}` : ''}`,
+            message: `${problems.join('; ')}. A custom Text field that is Unique and an External ID is needed, or upserts may create duplicates or overwrite data (Setup → Object Manager → ${object} → Fields & Relationships).${explainFix ? `\n${keyFieldFix(externalIdField, object)}` : ''}`,
           }
-        : { name: 'key-field', ok: true, message: `Contact.${key.name} is a unique External ID` },
+        : { name: 'key-field', ok: true, message: `${object}.${key.name} is a unique External ID` },
     );
   }
   const unknown = fields.filter((f) => !byName.has(f.toLowerCase()));
@@ -83,7 +91,7 @@ export async function runSetupChecks(
       ? {
           name: 'fields',
           ok: false,
-          message: `Contact has no field ${unknown.join(', ')} visible to this user (check the mapping and field-level security)`,
+          message: `${object} has no field ${unknown.join(', ')} visible to this user (check the mapping and field-level security)`,
         }
       : { name: 'fields', ok: true, message: `${fields.length} mapped fields readable` },
   );

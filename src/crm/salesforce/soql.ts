@@ -20,6 +20,17 @@ export function soqlString(value: string): string {
   return `'${value.replace(/[\\'"\n\r\t\b\f]/g, (c) => ESCAPES[c] ?? c)}'`;
 }
 
+/**
+ * A LIKE pattern matching text that contains `value`: SOQL's `\%` and `\_` escape the wildcards
+ * (valid in LIKE only), after the usual string escapes.
+ */
+export function soqlLikeContains(value: string): string {
+  const escaped = value
+    .replace(/[\\'"\n\r\t\b\f]/g, (c) => ESCAPES[c] ?? c)
+    .replace(/[%_]/g, (c) => `\\${c}`);
+  return `'%${escaped}%'`;
+}
+
 export function soqlDateTime(at: number | Date): string {
   const ms = typeof at === 'number' ? at : at.getTime();
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');

@@ -6,7 +6,7 @@ import type { CrmAdapter } from '../../crm/port.js';
 import type { PropstreetRecords } from '../../engine/ports.js';
 import type { PropstreetApi } from '../../propstreet/port.js';
 import type { Contact, ContactWrite } from '../../propstreet/schema.js';
-import { crmObjects } from '../crm-objects.js';
+import { runPorts } from '../run-ports.js';
 import { CONTACTS } from './spec.js';
 
 export function propstreetContacts(api: PropstreetApi): PropstreetRecords<Contact, ContactWrite> {
@@ -35,11 +35,5 @@ async function* pages(
 
 /** Everything a run of the contacts kind takes from the clients: the kind and its ports. */
 export function contactRunPorts(propstreet: PropstreetApi, crm: CrmAdapter) {
-  return {
-    kind: CONTACTS,
-    propstreet: propstreetContacts(propstreet),
-    propstreetAccount: propstreet,
-    crm: crmObjects(crm),
-    crmAccount: crm,
-  };
+  return runPorts(CONTACTS, propstreetContacts(propstreet), propstreet, crm);
 }

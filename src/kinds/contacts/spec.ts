@@ -2,6 +2,7 @@
 import { CONTACTS_PATH } from '../../propstreet/list-contacts.js';
 import { type Contact, type ContactWrite, contactSchema } from '../../propstreet/schema.js';
 import type { KindSpec } from '../kind-spec.js';
+import { CONTACT_ACCESSORS } from './accessors.js';
 import { contactCreateProblem } from './create-minimum.js';
 import { labelOfContact, labelOfContactValues } from './label.js';
 import { contactWrites } from './list-fields.js';
@@ -19,6 +20,7 @@ export const CONTACTS: KindSpec<Contact, ContactWrite> = {
   labelOfValues: labelOfContactValues,
   createProblem: contactCreateProblem,
   // Pairing by email is opt-in (`match: [..., email]`); Propstreet keeps emails unique.
-  matchField: { name: 'email', propstreetValue: (contact) => contact.email, uniqueInPropstreet: true },
+  matchFields: [{ name: 'email', propstreetValue: (contact) => contact.email, uniqueInPropstreet: true }],
   writes: contactWrites,
+  accessors: CONTACT_ACCESSORS,
 };

@@ -1,16 +1,27 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHubSpotAdapter } from '../../../src/crm/hubspot/index.js';
-import type { CrmChangePage, CrmRecord } from '../../../src/crm/port.js';
+import type { CrmRecord } from '../../../src/crm/port.js';
 import { clockPast } from '../../support/clock-past.js';
-import { FAST_LIMITS, KEY, MAPPED, type Started, startHubSpot } from './hubspot-harness.js';
+import {
+  drain,
+  FAST_LIMITS,
+  KEY,
+  MAPPED,
+  records,
+  resumeFromTie,
+  type Started,
+  startHubSpot,
+  startHubSpotObject,
+} from './hubspot-harness.js';
 
-async function drain(iterable: AsyncIterable<CrmChangePage>): Promise<CrmChangePage[]> {
-  const pages: CrmChangePage[] = [];
-  for await (const page of iterable) pages.push(page);
-  return pages;
-}
-
-const records = (pages: readonly CrmChangePage[]): CrmRecord[] => pages.flatMap((p) => p.records);
+/** Per object: a record's properties, and an edit of one. */
+const FIXTURES = {
+  contacts: { props: (i: number) => ({ email: `z${i}@x.example.com` }), edit: { firstname: 'Later' } },
+  companies: {
+    props: (i: number) => ({ name: `Z ${i}`, domain: `z${i}.example.com` }),
+    edit: { city: 'Later' },
+  },
+} as const;
 
 describe('HubSpot delta reader', () => {
   let started: Started | undefined;
@@ -48,10 +59,7 @@ describe('HubSpot delta reader', () => {
     expect(adapter.usage().calls.search).toBe(searches.length);
 
     // Resuming from a checkpoint inside the tie phase delivers everything after it.
-    const tieIndex = pages.findIndex((p) => JSON.parse(p.checkpoint).p === 'tie');
-    expect(tieIndex).toBeGreaterThan(0);
-    const later = new Set(records(pages.slice(tieIndex + 1)).map((r) => r.id));
-    const resumed = records(await drain(adapter.readChanges(pages[tieIndex]?.checkpoint ?? null)));
+    const { later, resumed } = await resumeFromTie(adapter, pages);
     const resumedIds = new Set(resumed.map((r) => r.id));
     expect([...later].every((id) => resumedIds.has(id))).toBe(true);
     expect(resumed.length).toBeLessThan(25_000);
@@ -124,25 +132,31 @@ describe('HubSpot delta reader', () => {
     expect(read).toHaveLength(2);
   });
 
-  it('walks the archived list page by page, keeping only archives since the checkpoint', async () => {
-    started = await startHubSpot();
-    const { fake, adapter } = started;
-    const ids = fake.control.seed(
-      Array.from({ length: 250 }, (_, i) => ({ properties: { email: `z${i}@x.example.com` } })),
-    );
-    for (const id of ids.slice(0, 120)) fake.control.deleteAsUser(id);
-    // A later live change moves the checkpoint past those first archives.
-    await clockPast(Date.now());
-    fake.control.editAsUser(ids[249] ?? '', { firstname: 'Later' });
-    const checkpoint = (await drain(adapter.readChanges(null))).at(-1)?.checkpoint ?? null;
-    await clockPast(Date.now());
-    for (const id of ids.slice(120, 230)) fake.control.deleteAsUser(id);
-    const before = adapter.usage().calls.list ?? 0;
-    const deleted = records(await drain(adapter.readChanges(checkpoint))).filter((r) => r.deleted);
-    expect(deleted.map((r) => r.id).sort()).toEqual(ids.slice(120, 230).sort());
-    // 230 archived records, 100 per list page.
-    expect((adapter.usage().calls.list ?? 0) - before).toBe(3);
-  });
+  it.each(['contacts', 'companies'] as const)(
+    'walks the archived list page by page, keeping only archives since the checkpoint (%s)',
+    async (objectType) => {
+      started = await startHubSpotObject({ objectType });
+      const { fake, adapter } = started;
+      const objects = fake.control.objects(objectType);
+      const ids = objects.seed(
+        Array.from({ length: 250 }, (_, i) => ({ properties: FIXTURES[objectType].props(i) })),
+      );
+      for (const id of ids.slice(0, 120)) objects.deleteAsUser(id);
+      // A later live change moves the checkpoint past those first archives.
+      await clockPast(Date.now());
+      objects.editAsUser(ids[249] ?? '', FIXTURES[objectType].edit);
+      const checkpoint = (await drain(adapter.readChanges(null))).at(-1)?.checkpoint ?? null;
+      await clockPast(Date.now());
+      for (const id of ids.slice(120, 230)) objects.deleteAsUser(id);
+      const before = adapter.usage().calls.list ?? 0;
+      const deleted = records(await drain(adapter.readChanges(checkpoint))).filter((r) => r.deleted);
+      expect(deleted.map((r) => r.id).sort()).toEqual(ids.slice(120, 230).sort());
+      // 230 archived records, 100 per list page, all from this object's list.
+      expect((adapter.usage().calls.list ?? 0) - before).toBe(3);
+      const lists = fake.control.apiRequests().filter((r) => r.query.includes('archived=true'));
+      expect(lists.every((r) => r.path === `/crm/v3/objects/${objectType}`)).toBe(true);
+    },
+  );
 
   it('walks the archived list only as often as archivedScanIntervalMs allows, missing no archive', async () => {
     started = await startHubSpot();

@@ -13,6 +13,15 @@ import { createSalesforceAdapter, type SalesforceAdapterOptions } from '../../..
 import type { CrmContractHarness } from '../../contract/crm-adapter.contract.js';
 
 const CONTACT_FIELDS = ['FirstName', 'LastName', 'Email', 'Phone', 'Title'] as const;
+const ACCOUNT_FIELDS = [
+  'Name',
+  'Website',
+  'Phone',
+  'Industry',
+  'BillingCity',
+  'BillingCountry',
+  'Description',
+] as const;
 
 /** A clock whose sleeps return at once, so retry back-offs cost no test time. */
 const instantClock: Clock = {
@@ -70,6 +79,28 @@ export async function contractHarness(): Promise<CrmContractHarness> {
       ),
     editAsUser: async (id, props) => h.fake.control.edit(id, props),
     deleteAsUser: async (id) => h.fake.control.remove(id),
+    teardown: () => h.close(),
+  };
+}
+
+/** A harness whose adapter serves Account (the fake's contacts are left alone). */
+export async function startAccountHarness(
+  fakeOptions: SalesforceFakeOptions = {},
+  adapterOptions: Partial<SalesforceAdapterOptions> = {},
+): Promise<Harness> {
+  return startHarness(fakeOptions, { sObject: 'Account', fields: [...ACCOUNT_FIELDS], ...adapterOptions });
+}
+
+/** The contract suite's harness over Account records. */
+export async function accountContractHarness(): Promise<CrmContractHarness> {
+  const h = await startAccountHarness();
+  const accounts = h.fake.control.accounts;
+  return {
+    adapter: h.adapter,
+    seed: async (records) =>
+      accounts.seed(records.map((r) => ({ ...r.properties, ...(r.key ? { Propstreet_Id__c: r.key } : {}) }))),
+    editAsUser: async (id, props) => accounts.edit(id, props),
+    deleteAsUser: async (id) => accounts.remove(id),
     teardown: () => h.close(),
   };
 }

@@ -139,7 +139,7 @@ describe('Salesforce fake: duplicate rule and undeletable contacts', () => {
     expect(saved.success).toBe(true);
   });
 
-  it('runs on an edit only when a matching field changes value, and never for UI users', async () => {
+  it('only reports on an edit as the standard rule ships; once an admin makes the edit action alert, runs on an edit only when a matching field changes value, and never for UI users', async () => {
     const first = fake.control.create({ FirstName: 'Nils', LastName: 'Berg' });
     // A person in the UI saves past the alert.
     const second = fake.control.create({ FirstName: 'Nils', LastName: 'Berg' });
@@ -151,6 +151,10 @@ describe('Salesforce fake: duplicate rule and undeletable contacts', () => {
           records: [{ attributes: { type: 'Contact' }, id, ...fields }],
         }),
       }).then(async (r) => ((await r.json()) as { success: boolean; errors: { statusCode: string }[] }[])[0]);
+    // Shipped default (S31): Allow with Report on edit, so an edit that makes a match saves.
+    expect(await patch(second, { FirstName: 'Nils-Erik' })).toMatchObject({ success: true });
+    expect(await patch(second, { FirstName: 'Nils' })).toMatchObject({ success: true });
+    fake.control.setDuplicateRule(true, { onEdit: 'alert' });
     expect(await patch(second, { Title: 'Broker' })).toMatchObject({ success: true });
     expect(await patch(second, { FirstName: 'Nils', LastName: 'Berg' })).toMatchObject({ success: true });
     expect(await patch(second, { FirstName: 'Nils-Erik' })).toMatchObject({
@@ -160,6 +164,7 @@ describe('Salesforce fake: duplicate rule and undeletable contacts', () => {
     fake.control.setDuplicateRule(false);
     expect(await patch(second, { FirstName: 'Nils-Erik' })).toMatchObject({ success: true });
     expect(fake.control.get(first)?.FirstName).toBe('Nils');
+    fake.control.setDuplicateRule(true, { onEdit: 'report' });
   });
 
   it('fails the delete of a contact with a case (DELETE_FAILED), per record and alone', async () => {

@@ -7,11 +7,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mapperFromMapping } from '../../../src/app/mapper-from-mapping.js';
 import type { Clock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { RecordPlan, SyncSettings } from '../../../src/engine/types.js';
 import { contactRunPorts } from '../../../src/kinds/contacts/ports.js';
+import { CONTACTS } from '../../../src/kinds/contacts/spec.js';
+import { mapperFor } from '../../../src/kinds/mapper.js';
 import { loadMapping } from '../../../src/mapping/index.js';
 import { runConnection } from '../../../src/run/run-connection.js';
 import type { ConnectionResult } from '../../../src/run/run-result.js';
@@ -31,7 +32,8 @@ const HUBSPOT_NAMES: Readonly<Record<Field, string>> = {
   phone: 'phone',
 };
 
-const mapper = mapperFromMapping(
+const mapper = mapperFor(
+  CONTACTS,
   loadMapping(join(import.meta.dirname, '../../../mappings/hubspot.contacts.yaml')),
 );
 

@@ -1,20 +1,22 @@
 /**
- * Writing Contacts through sObject Collections, 200 records a call, `allOrNone: false`, results
- * in input order. Inputs Salesforce would reject for sure (no LastName on an upsert, a cleared
- * LastName, a malformed id, a repeated key) are answered here without a call.
+ * Writing records of one sObject (Contact, Account) through sObject Collections, 200 records a
+ * call, `allOrNone: false`, results in input order. Inputs Salesforce would reject for sure (no
+ * required field on an upsert: Contact LastName, Account Name; a cleared required field, a
+ * malformed id, a repeated key) are answered here without a call.
  *
  * When a call fails as a whole: if it was the operation's first call the error is thrown; after
  * that, earlier calls have been applied, so their results are returned and the failure is
  * reported on each record of the failed and remaining calls instead of being thrown away.
  *
  * Creates and updates carry `Sforce-Duplicate-Rule-Header: allowSave=true` unless duplicate
- * rules are to be respected: real orgs have the standard Contact rule on (Allow with Alert),
- * and through the API its alert is an error unless the request says to save past it.
+ * rules are to be respected: real orgs have the standard Contact and Account rules on (Allow with
+ * Alert on create), and through the API an alert is an error unless the request saves past it.
  */
 import { PayloadError, PropsyncError } from '../../core/errors.js';
 import type { UpdateInput, UpsertInput, WriteError, WriteResult } from '../port.js';
 import type { SalesforceClient } from './salesforce-client.js';
 import { callFailureToWriteError, type SalesforceSaveError, toWriteError } from './salesforce-errors.js';
+import type { SObjectDescriptor } from './sobject.js';
 import { isSalesforceId } from './soql.js';
 
 export const COLLECTION_SIZE = 200;
@@ -36,10 +38,14 @@ function fail(code: WriteError['code'], crmCode: string, message: string, fields
   return { ok: false, error: { code, crmCode, message, retryable: false, ...(fields ? { fields } : {}) } };
 }
 
-function toResult(r: SaveResultLike | undefined, fallbackId?: string): WriteResult {
+function toResult(
+  r: SaveResultLike | undefined,
+  object: SObjectDescriptor,
+  fallbackId?: string,
+): WriteResult {
   if (!r) throw new PayloadError('Salesforce returned fewer results than records sent', '[]');
   if (r.success) return { ok: true, id: r.id ?? fallbackId ?? '', created: r.created === true };
-  return { ok: false, error: toWriteError(r.errors) };
+  return { ok: false, error: toWriteError(r.errors, object) };
 }
 
 function blank(value: string | null | undefined): boolean {
@@ -49,16 +55,22 @@ function blank(value: string | null | undefined): boolean {
 /** Salesforce's header (REST API "Duplicate Rule Header", API 52.0+): save past rule alerts. */
 const ALLOW_SAVE = { 'Sforce-Duplicate-Rule-Header': 'allowSave=true' } as const;
 
-export class ContactWriter {
+export class SObjectWriter {
   /** Headers for creates and updates (the duplicate rule header, or none). */
   private readonly saveHeaders: Readonly<Record<string, string>>;
 
   constructor(
     private readonly client: SalesforceClient,
+    private readonly object: SObjectDescriptor,
     private readonly externalIdField: string,
     duplicateRules: 'allow' | 'respect' = 'allow',
   ) {
     this.saveHeaders = duplicateRules === 'allow' ? ALLOW_SAVE : {};
+  }
+
+  private missingRequired(): WriteResult {
+    const f = this.object.requiredField;
+    return fail('required-missing', 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${f}]`, [f]);
   }
 
   async upsertByKey(inputs: readonly UpsertInput[]): Promise<WriteResult[]> {
@@ -71,24 +83,19 @@ export class ContactWriter {
         results[index] = fail('invalid', 'MISSING_ARGUMENT', `${this.externalIdField} is empty`);
       else if (seen.has(key.toLowerCase())) {
         results[index] = fail('duplicate', 'DUPLICATE_EXTERNAL_ID', `key ${key} appears twice in one upsert`);
-      } else if (blank(input.properties.LastName)) {
-        results[index] = fail(
-          'required-missing',
-          'REQUIRED_FIELD_MISSING',
-          'Required fields are missing: [LastName]',
-          ['LastName'],
-        );
+      } else if (blank(input.properties[this.object.requiredField])) {
+        results[index] = this.missingRequired();
       } else pending.push({ index, record: { ...input.properties, [this.externalIdField]: key } });
       seen.add(key.toLowerCase());
     });
-    const path = `/composite/sobjects/Contact/${this.externalIdField}`;
+    const path = `/composite/sobjects/${this.object.name}/${this.externalIdField}`;
     await this.inChunks(pending, results, async (chunk) => {
       const res = await this.client.call('write', { method: 'PATCH', path }, true, () =>
         this.client.conn
-          .sobject('Contact')
+          .sobject(this.object.name)
           .upsert(chunk, this.externalIdField, { allOrNone: false, headers: { ...this.saveHeaders } }),
       );
-      return chunk.map((_, j) => toResult(res[j]));
+      return chunk.map((_, j) => toResult(res[j], this.object));
     });
     return results;
   }
@@ -97,15 +104,11 @@ export class ContactWriter {
     const results: WriteResult[] = new Array(inputs.length);
     const batch: Pending[] = [];
     inputs.forEach((input, index) => {
+      const required = this.object.requiredField;
       if (!isSalesforceId(input.id))
-        results[index] = fail('not-found', 'MALFORMED_ID', `not a Contact id: ${input.id}`);
-      else if ('LastName' in input.properties && blank(input.properties.LastName)) {
-        results[index] = fail(
-          'required-missing',
-          'REQUIRED_FIELD_MISSING',
-          'Required fields are missing: [LastName]',
-          ['LastName'],
-        );
+        results[index] = fail('not-found', 'MALFORMED_ID', `not a ${this.object.name} id: ${input.id}`);
+      else if (required in input.properties && blank(input.properties[required])) {
+        results[index] = this.missingRequired();
       } else batch.push({ index, record: { ...input.properties, Id: input.id } });
     });
     await this.inChunks(batch, results, async (chunk) => {
@@ -114,12 +117,12 @@ export class ContactWriter {
         { method: 'PATCH', path: '/composite/sobjects' },
         true,
         () =>
-          this.client.conn.sobject('Contact').update(
+          this.client.conn.sobject(this.object.name).update(
             chunk.map((r) => ({ ...r, Id: r.Id as string })),
             { allOrNone: false, headers: { ...this.saveHeaders } },
           ),
       );
-      return chunk.map((r, j) => toResult(res[j], r.Id ?? undefined));
+      return chunk.map((r, j) => toResult(res[j], this.object, r.Id ?? undefined));
     });
     return results;
   }
@@ -129,7 +132,7 @@ export class ContactWriter {
     const pending: Pending[] = [];
     ids.forEach((id, index) => {
       if (isSalesforceId(id)) pending.push({ index, record: { Id: id } });
-      else results[index] = fail('not-found', 'MALFORMED_ID', `not a Contact id: ${id}`);
+      else results[index] = fail('not-found', 'MALFORMED_ID', `not a ${this.object.name} id: ${id}`);
     });
     await this.inChunks(pending, results, async (chunk) => {
       const chunkIds = chunk.map((r) => r.Id as string);
@@ -138,9 +141,9 @@ export class ContactWriter {
         'write',
         { method: 'DELETE', path: '/composite/sobjects' },
         true,
-        () => this.client.conn.sobject('Contact').destroy(chunkIds, { allOrNone: false }),
+        () => this.client.conn.sobject(this.object.name).destroy(chunkIds, { allOrNone: false }),
       );
-      return chunk.map((r, j) => toResult(res[j], r.Id ?? undefined));
+      return chunk.map((r, j) => toResult(res[j], this.object, r.Id ?? undefined));
     });
     return results;
   }

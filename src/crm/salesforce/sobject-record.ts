@@ -1,5 +1,5 @@
 /**
- * A Contact row from SOQL → the port's CrmRecord. Values become strings (the port's wire form),
+ * A row from SOQL (Contact, Account) → the port's CrmRecord. Values become strings (the port's wire form),
  * Salesforce's `2024-05-01T12:34:56.000+0000` stamps become ISO-8601 `…Z`.
  */
 import { PayloadError } from '../../core/errors.js';
@@ -7,12 +7,12 @@ import type { CrmRecord } from '../port.js';
 
 export type SoqlRow = Readonly<Record<string, unknown>>;
 
-function toIsoStamp(value: unknown, recordId: string): string {
+function toIsoStamp(value: unknown, recordId: string, object: string): string {
   const text = typeof value === 'string' ? value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2') : '';
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) {
     throw new PayloadError(
-      `Salesforce Contact ${recordId} has no valid SystemModstamp (${JSON.stringify(value)})`,
+      `Salesforce ${object} ${recordId} has no valid SystemModstamp (${JSON.stringify(value)})`,
       'SystemModstamp',
       recordId,
     );
@@ -27,17 +27,17 @@ function asText(value: unknown): string | null {
   return JSON.stringify(value);
 }
 
-export function toCrmRecord(row: SoqlRow, fields: readonly string[]): CrmRecord {
+export function toCrmRecord(row: SoqlRow, fields: readonly string[], object: string): CrmRecord {
   const id = row.Id;
   if (typeof id !== 'string' || id === '')
-    throw new PayloadError('Salesforce Contact row without an Id', 'Id');
+    throw new PayloadError(`Salesforce ${object} row without an Id`, 'Id');
   const properties: Record<string, string | null> = {};
   for (const f of fields) properties[f] = asText(row[f]);
   const master = asText(row.MasterRecordId);
   return {
     id,
     properties,
-    modifiedAt: toIsoStamp(row.SystemModstamp, id),
+    modifiedAt: toIsoStamp(row.SystemModstamp, id, object),
     deleted: row.IsDeleted === true,
     ...(master ? { mergedInto: master } : {}),
   };

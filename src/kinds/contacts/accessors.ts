@@ -1,10 +1,12 @@
 /**
- * The fixed set of ways a mapping may read or write a Propstreet contact. Mapping files name
- * an accessor; they never carry code. Values here are raw: callers normalise them.
+ * The ways a mapping may read or write a Propstreet contact (mapping files name these; see
+ * mappings/README.md). Values here are raw: the mapping normalises them.
  */
-import type { Contact, ContactWrite } from '../propstreet/schema.js';
+import type { AccessorSet, AccessorWrite, RawValue } from '../../mapping/accessor-set.js';
+import type { Transform } from '../../mapping/transforms.js';
+import type { Contact, ContactWrite } from '../../propstreet/schema.js';
 
-export const PROPSTREET_ACCESSORS = [
+const NAMES = [
   'firstName',
   'lastName',
   'email',
@@ -18,15 +20,10 @@ export const PROPSTREET_ACCESSORS = [
   'company.jobTitle',
 ] as const;
 
-export type PropstreetAccessor = (typeof PROPSTREET_ACCESSORS)[number];
+type ContactAccessor = (typeof NAMES)[number];
 
-/** Company data comes from `companies[]`, which a contact PATCH cannot change. */
-export const READ_ONLY_ACCESSORS: ReadonlySet<PropstreetAccessor> = new Set([
-  'company.name',
-  'company.jobTitle',
-]);
-
-export type RawValue = string | readonly string[] | null;
+const isContactAccessor = (name: string): name is ContactAccessor =>
+  (NAMES as readonly string[]).includes(name);
 
 type Company = Contact['companies'][number];
 
@@ -42,7 +39,8 @@ function isMobile(entry: { type?: string | null | undefined }): boolean {
   return entry.type?.trim().toLowerCase() === 'mobile';
 }
 
-export function readAccessor(contact: Contact, accessor: PropstreetAccessor): RawValue {
+export function readContact(contact: Contact, accessor: string): RawValue {
+  if (!isContactAccessor(accessor)) return null;
   switch (accessor) {
     case 'firstName':
     case 'lastName':
@@ -66,12 +64,6 @@ export function readAccessor(contact: Contact, accessor: PropstreetAccessor): Ra
   }
 }
 
-export interface AccessorWrite {
-  readonly accessor: PropstreetAccessor;
-  /** Already normalised; tags as the canonical `;`-list. */
-  readonly value: string | null;
-}
-
 type PhoneEntry = NonNullable<ContactWrite['phones']>[number];
 
 /**
@@ -79,7 +71,7 @@ type PhoneEntry = NonNullable<ContactWrite['phones']>[number];
  * the first mobile entry is replaced in place (or one is appended); clearing removes every mobile
  * entry, else the next one would surface as "the" mobile and the value would not round-trip.
  */
-function phonesWithMobile(current: Contact | undefined, mobile: string | null): PhoneEntry[] {
+function phonesWithMobile(current: Contact | null, mobile: string | null): PhoneEntry[] {
   const kept: PhoneEntry[] = [];
   let placed = false;
   for (const entry of current?.phones ?? []) {
@@ -96,14 +88,11 @@ function phonesWithMobile(current: Contact | undefined, mobile: string | null): 
   return kept;
 }
 
-/**
- * Builds a Propstreet write from accessor values. `current` is the contact as last read (for
- * updates); without it (creates) list-backed values start from an empty list.
- */
-export function writeAccessors(writes: readonly AccessorWrite[], current?: Contact): ContactWrite {
+function writeContact(writes: readonly AccessorWrite[], current: Contact | null): ContactWrite {
   const out: ContactWrite = {};
   let mobile: { value: string | null } | undefined;
   for (const { accessor, value } of writes) {
+    if (!isContactAccessor(accessor)) continue;
     switch (accessor) {
       case 'firstName':
       case 'lastName':
@@ -133,3 +122,30 @@ export function writeAccessors(writes: readonly AccessorWrite[], current?: Conta
   }
   return out;
 }
+
+function defaultTransform(accessor: string): Transform {
+  switch (accessor) {
+    case 'email':
+      return 'email';
+    case 'phone':
+    case 'mobilePhone':
+      return 'phone';
+    case 'tags':
+      return 'tags';
+    case 'primaryLanguage':
+      return 'language';
+    default:
+      return 'trim';
+  }
+}
+
+export const CONTACT_ACCESSORS: AccessorSet<Contact, ContactWrite> = {
+  names: NAMES,
+  // Company data comes from `companies[]`, which a contact PATCH cannot change.
+  readOnly: new Set(['company.name', 'company.jobTitle']),
+  lists: new Set(['tags']),
+  needCurrent: new Set(['mobilePhone']),
+  defaultTransform,
+  read: readContact,
+  write: writeContact,
+};

@@ -1,24 +1,28 @@
 /**
- * Reading Contacts. Changes come from queryAll ordered by (SystemModstamp, Id), so deleted rows
- * (IsDeleted) and merge losers (MasterRecordId) are part of the feed; each page carries the stamp
- * of its last row as checkpoint (see change-checkpoint.ts). Lookups by id, key or email are live
- * rows only, in `IN (…)` chunks; SOQL's `=`/`IN` on text is case-insensitive, which makes email
- * lookups so.
+ * Reading records of one sObject (Contact, Account). Changes come from queryAll ordered by
+ * (SystemModstamp, Id), so deleted rows (IsDeleted) and merge losers (MasterRecordId) are part of
+ * the feed; each page carries the stamp of its last row as checkpoint (see change-checkpoint.ts).
+ * Lookups by id, key or a matching value are live rows only, in `IN (…)` chunks; SOQL's `=`/`IN`
+ * on text is case-insensitive, which makes email lookups so. A web-address field (Account
+ * `Website`) is matched by host instead (website-match.ts).
  */
 import type { CrmChangePage, CrmRecord, ReadChangesOptions } from '../port.js';
 import { afterCheckpoint, decodeCheckpoint, encodeCheckpoint } from './change-checkpoint.js';
-import { type SoqlRow, toCrmRecord } from './contact-record.js';
 import type { SalesforceClient } from './salesforce-client.js';
+import type { SObjectDescriptor } from './sobject.js';
+import { type SoqlRow, toCrmRecord } from './sobject-record.js';
 import { chunkForIn, inList, isSalesforceId, selectList } from './soql.js';
+import { likeConditions, websiteHost } from './website-match.js';
 
-export class ContactReader {
+export class SObjectReader {
   /** Fields carried in `properties`: the configured ones and the key. */
   private readonly propertyFields: readonly string[];
   private readonly select: string;
 
   constructor(
     private readonly client: SalesforceClient,
-    fields: readonly string[],
+    private readonly object: SObjectDescriptor,
+    private readonly fields: readonly string[],
     private readonly externalIdField: string,
   ) {
     const seen = new Set<string>();
@@ -32,7 +36,7 @@ export class ContactReader {
     const where = checkpoint
       ? ` WHERE ${afterCheckpoint(decodeCheckpoint(checkpoint), options.overlapMs ?? 0)}`
       : '';
-    const soql = `SELECT ${this.select} FROM Contact${where} ORDER BY SystemModstamp ASC, Id ASC`;
+    const soql = `SELECT ${this.select} FROM ${this.object.name}${where} ORDER BY SystemModstamp ASC, Id ASC`;
     for await (const page of this.client.pages(soql, 'read', true)) {
       options.signal?.throwIfAborted();
       const records = page.records.map((row) => this.record(row));
@@ -50,13 +54,37 @@ export class ContactReader {
     return this.lookup(this.externalIdField, unique(keys.filter((k) => k !== '')), 'read');
   }
 
-  /** SOQL compares text fields case-insensitively. */
+  /**
+   * Live records whose `field` equals one of the values, case-insensitively (SOQL compares text
+   * so). For a web-address field: whose host (websiteHost) equals a value's host.
+   */
   async byMatch(field: string, values: readonly string[]): Promise<CrmRecord[]> {
+    const host = this.object.hostFields.find((f) => f.toLowerCase() === field.toLowerCase());
+    if (host) return this.byHost(host, values);
     return this.lookup(
       field,
       unique(values.map((e) => e.trim().toLowerCase()).filter((e) => e !== '')),
       'search',
     );
+  }
+
+  private async byHost(field: string, values: readonly string[]): Promise<CrmRecord[]> {
+    const wanted = new Set(values.flatMap((v) => websiteHost(v) ?? []));
+    // The field is read to filter on even when the mapping does not carry it.
+    const select = selectList([...this.fields, field], this.externalIdField);
+    const out: CrmRecord[] = [];
+    const seen = new Set<string>();
+    for (const condition of likeConditions(field, [...wanted])) {
+      const soql = `SELECT ${select} FROM ${this.object.name} WHERE ${condition} ORDER BY Id ASC`;
+      for (const row of await this.client.queryAllRows(soql, 'search')) {
+        const value = row[field];
+        if (typeof value !== 'string' || !wanted.has(websiteHost(value) ?? '')) continue;
+        const record = this.record(row);
+        if (!seen.has(record.id)) out.push(record);
+        seen.add(record.id);
+      }
+    }
+    return out;
   }
 
   private async lookup(
@@ -67,7 +95,7 @@ export class ContactReader {
     const out: CrmRecord[] = [];
     const seen = new Set<string>();
     for (const chunk of chunkForIn(values)) {
-      const soql = `SELECT ${this.select} FROM Contact WHERE ${inList(field, chunk)} ORDER BY Id ASC`;
+      const soql = `SELECT ${this.select} FROM ${this.object.name} WHERE ${inList(field, chunk)} ORDER BY Id ASC`;
       for (const row of await this.client.queryAllRows(soql, kind)) {
         const record = this.record(row);
         if (!seen.has(record.id)) out.push(record);
@@ -78,7 +106,7 @@ export class ContactReader {
   }
 
   private record(row: SoqlRow): CrmRecord {
-    return toCrmRecord(row, this.propertyFields);
+    return toCrmRecord(row, this.propertyFields, this.object.name);
   }
 }
 

@@ -1,18 +1,16 @@
 /**
- * The fake's data: contacts with string-only property values, HubSpot's unique rules
- * (email, and every property created with `hasUniqueValue`), archive, merge, a settable
- * clock (so thousands of records can share one `lastmodifieddate`) and an optional search
- * indexing delay (search shows the previous version of a record until it is indexed).
+ * The fake's data for one object (contacts or companies, by its schema): records with
+ * string-only property values, HubSpot's unique rules (contacts' email, and every property
+ * created with `hasUniqueValue`), archive, merge, the portal's settable clock (so thousands of
+ * records can share one last-modified stamp) and an optional search indexing delay (search
+ * shows the previous version of a record until it is indexed).
  */
-import {
-  invalidOptions,
-  isValidEmail,
-  type PropertyDefinition,
-  standardContactProperties,
-} from './contact-properties.js';
 import type { PropertyIssue } from './fake-errors.js';
+import type { FakeObjectSchema } from './object-schema.js';
+import { type PortalClock, toMs } from './portal-clock.js';
+import { invalidOptions, isValidEmail, type PropertyDefinition } from './property-definitions.js';
 
-export interface StoredContact {
+export interface StoredRecord {
   readonly id: string;
   props: Record<string, string>;
   createdAt: number;
@@ -20,12 +18,13 @@ export interface StoredContact {
   archived: boolean;
   archivedAt: number | undefined;
   /** Until `until` (wall clock), search still sees `snapshot` (null: not yet indexed at all). */
-  pendingIndex?: { until: number; snapshot: StoredContact | null } | undefined;
+  pendingIndex?: { until: number; snapshot: StoredRecord | null } | undefined;
 }
 
 export type WriteProblem =
   | { readonly kind: 'invalid'; readonly issues: PropertyIssue[] }
-  | { readonly kind: 'duplicate-email'; readonly existingId: string }
+  /** The object's own unique property (contacts' email) is taken. */
+  | { readonly kind: 'duplicate-primary'; readonly existingId: string }
   | {
       readonly kind: 'duplicate-unique';
       readonly property: string;
@@ -35,59 +34,48 @@ export type WriteProblem =
 
 export type Clash = Exclude<WriteProblem, { kind: 'invalid' }>;
 
-export interface SeedContact {
+export interface SeedRecord {
   readonly properties: Readonly<Record<string, string | null>>;
   readonly createdAt?: number | string;
-  /** Becomes `lastmodifieddate`. */
+  /** Becomes the last-modified stamp (`lastmodifieddate`, `hs_lastmodifieddate`). */
   readonly updatedAt?: number | string;
 }
 
 export type WireValue = string | number | boolean | null;
 
-/** Properties a merge sets itself rather than copying from the merged records. */
-const MERGE_OWN = new Set([
-  'hs_object_id',
-  'createdate',
-  'lastmodifieddate',
-  'hs_merged_object_ids',
-  'hs_additional_emails',
-]);
-
 const splitList = (v: string | undefined): string[] => (v ? v.split(';').filter(Boolean) : []);
-
-function toMs(v: number | string): number {
-  return typeof v === 'number' ? v : Date.parse(v);
-}
 
 const ARCHIVE_RETENTION_MS = 90 * 24 * 3600_000;
 
-export class ContactStore {
-  readonly contacts = new Map<string, StoredContact>();
+export class ObjectStore {
+  readonly records = new Map<string, StoredRecord>();
   readonly mergedInto = new Map<string, string>();
   private readonly properties = new Map<string, PropertyDefinition>();
-  private readonly emailIndex = new Map<string, string>();
+  /** The schema's own unique property (contacts' email), lower-cased value → id. */
+  private readonly primaryIndex = new Map<string, string>();
   private readonly uniqueIndex = new Map<string, Map<string, string>>();
-  private nextId = 101;
-  private fixedNow: number | undefined;
-  private lastNow = 0;
+  /** Properties a merge sets itself rather than copying from the merged records. */
+  private readonly mergeOwn: ReadonlySet<string>;
+  /** Told of every merge (the associations move to the merged record). */
+  onMerged: ((oldId: string, intoId: string) => void) | undefined;
 
-  constructor(readonly searchIndexDelayMs = 0) {
-    for (const p of standardContactProperties()) this.properties.set(p.name, p);
+  constructor(
+    readonly schema: FakeObjectSchema,
+    private readonly clock: PortalClock,
+    readonly searchIndexDelayMs = 0,
+  ) {
+    for (const p of schema.standardProperties()) this.properties.set(p.name, p);
+    this.mergeOwn = new Set([
+      'hs_object_id',
+      'createdate',
+      schema.lastModified,
+      'hs_merged_object_ids',
+      schema.mergeKeepsOther.list,
+    ]);
   }
 
-  /** Server time: the fixed clock when set, else wall time that never goes backwards. */
   now(): number {
-    if (this.fixedNow !== undefined) return this.fixedNow;
-    this.lastNow = Math.max(this.lastNow, Date.now());
-    return this.lastNow;
-  }
-
-  setClock(at: number | string | null): void {
-    this.fixedNow = at === null ? undefined : toMs(at);
-  }
-
-  advanceClock(ms: number): void {
-    this.fixedNow = (this.fixedNow ?? this.now()) + ms;
+    return this.clock.now();
   }
 
   property(name: string): PropertyDefinition | undefined {
@@ -102,7 +90,7 @@ export class ContactStore {
     this.properties.set(def.name, def);
     if (def.hasUniqueValue && !this.uniqueIndex.has(def.name)) {
       const index = new Map<string, string>();
-      for (const c of this.contacts.values()) {
+      for (const c of this.records.values()) {
         const v = c.props[def.name];
         if (!c.archived && v !== undefined) index.set(v, c.id);
       }
@@ -111,7 +99,7 @@ export class ContactStore {
   }
 
   isUnique(name: string): boolean {
-    return name === 'email' || this.properties.get(name)?.hasUniqueValue === true;
+    return name === this.schema.primaryUnique || this.properties.get(name)?.hasUniqueValue === true;
   }
 
   /** Property-level problems: unknown names, read-only properties, malformed values. */
@@ -149,10 +137,10 @@ export class ContactStore {
 
   /** Unique-rule clashes with other live records; `selfId` is the record being written. */
   conflict(props: Readonly<Record<string, WireValue>>, selfId?: string): Clash | undefined {
-    const email = props.email;
-    if (typeof email === 'string' && email !== '') {
-      const owner = this.emailIndex.get(email.toLowerCase());
-      if (owner !== undefined && owner !== selfId) return { kind: 'duplicate-email', existingId: owner };
+    const primary = this.schema.primaryUnique === undefined ? undefined : props[this.schema.primaryUnique];
+    if (typeof primary === 'string' && primary !== '') {
+      const owner = this.primaryIndex.get(primary.toLowerCase());
+      if (owner !== undefined && owner !== selfId) return { kind: 'duplicate-primary', existingId: owner };
     }
     for (const [name, index] of this.uniqueIndex) {
       const v = props[name];
@@ -164,30 +152,30 @@ export class ContactStore {
     return undefined;
   }
 
-  getLive(id: string): StoredContact | undefined {
-    const c = this.contacts.get(id);
+  getLive(id: string): StoredRecord | undefined {
+    const c = this.records.get(id);
     return c && !c.archived ? c : undefined;
   }
 
-  getArchived(id: string): StoredContact | undefined {
-    const c = this.contacts.get(id);
+  getArchived(id: string): StoredRecord | undefined {
+    const c = this.records.get(id);
     return c?.archived && !this.purged(c) ? c : undefined;
   }
 
   /**
-   * HubSpot keeps an archived contact restorable for 90 days ("Restore deleted records"); after
-   * that it is gone from the archived list and from reads by id.
+   * HubSpot keeps an archived contact or company restorable for 90 days ("Restore deleted
+   * records"); after that it is gone from the archived list and from reads by id.
    */
-  purged(c: StoredContact): boolean {
+  purged(c: StoredRecord): boolean {
     return c.archived && c.archivedAt !== undefined && this.now() - c.archivedAt >= ARCHIVE_RETENTION_MS;
   }
 
   /** A live record by id, or by a unique property's value when `idProperty` is given. */
-  resolve(idOrValue: string, idProperty?: string): StoredContact | undefined {
+  resolve(idOrValue: string, idProperty?: string): StoredRecord | undefined {
     if (!idProperty || idProperty === 'hs_object_id') return this.getLive(idOrValue);
     const id =
-      idProperty === 'email'
-        ? this.emailIndex.get(idOrValue.toLowerCase())
+      idProperty === this.schema.primaryUnique
+        ? this.primaryIndex.get(idOrValue.toLowerCase())
         : this.uniqueIndex.get(idProperty)?.get(idOrValue);
     return id === undefined ? undefined : this.getLive(id);
   }
@@ -195,10 +183,10 @@ export class ContactStore {
   create(
     props: Readonly<Record<string, WireValue>>,
     at?: { createdAt?: number; updatedAt?: number },
-  ): StoredContact {
+  ): StoredRecord {
     const now = this.now();
-    const id = String(this.nextId++);
-    const c: StoredContact = {
+    const id = this.clock.newId();
+    const c: StoredRecord = {
       id,
       props: {},
       createdAt: at?.createdAt ?? now,
@@ -206,14 +194,14 @@ export class ContactStore {
       archived: false,
       archivedAt: undefined,
     };
-    this.contacts.set(id, c);
+    this.records.set(id, c);
     this.markPending(c, true);
     this.assign(c, props);
     this.stamp(c);
     return c;
   }
 
-  update(c: StoredContact, props: Readonly<Record<string, WireValue>>): StoredContact {
+  update(c: StoredRecord, props: Readonly<Record<string, WireValue>>): StoredRecord {
     this.markPending(c, false);
     this.unindex(c);
     this.assign(c, props);
@@ -222,7 +210,7 @@ export class ContactStore {
     return c;
   }
 
-  archive(c: StoredContact): void {
+  archive(c: StoredRecord): void {
     if (c.archived) return;
     this.markPending(c, false);
     this.unindex(c);
@@ -231,42 +219,47 @@ export class ContactStore {
   }
 
   /**
-   * HubSpot's merge of contacts ("Updated merge functionality for contacts and companies"):
-   * a new record with a new id takes the primary's values, the other's values fill its blanks
-   * (single-value properties, the unique key included, hold one value: the primary's), both old
-   * ids resolve to it and are listed in `hs_merged_object_ids`, and the other email becomes an
-   * additional email. The two old records are gone (not listed as archived).
+   * HubSpot's merge of contacts and companies ("Updated merge functionality for contacts and
+   * companies"): a new record with a new id takes the primary's values, the other's values fill
+   * its blanks (single-value properties, the unique key included, hold one value: the
+   * primary's), both old ids resolve to it and are listed in `hs_merged_object_ids`, and the
+   * other email (contacts) or domain (companies) becomes an additional one. The two old records
+   * are gone (not listed as archived).
    */
-  merge(primary: StoredContact, other: StoredContact): StoredContact {
+  merge(primary: StoredRecord, other: StoredRecord): StoredRecord {
     for (const c of [primary, other]) {
       this.unindex(c);
-      this.contacts.delete(c.id);
+      this.records.delete(c.id);
     }
     const props: Record<string, string> = {};
     for (const source of [other, primary])
-      for (const [k, v] of Object.entries(source.props)) if (!MERGE_OWN.has(k)) props[k] = v;
+      for (const [k, v] of Object.entries(source.props)) if (!this.mergeOwn.has(k)) props[k] = v;
     const mergedIds = [primary, other].flatMap((c) => [...splitList(c.props.hs_merged_object_ids), c.id]);
     props.hs_merged_object_ids = [...new Set(mergedIds)].join(';');
-    const email = props.email?.toLowerCase();
+    const { from, list } = this.schema.mergeKeepsOther;
+    const kept = props[from]?.toLowerCase();
     const additional = [primary, other]
-      .flatMap((c) => [...splitList(c.props.hs_additional_emails), c.props.email ?? ''])
-      .filter((e) => e !== '' && e.toLowerCase() !== email);
-    if (additional.length > 0) props.hs_additional_emails = [...new Set(additional)].join(';');
+      .flatMap((c) => [...splitList(c.props[list]), c.props[from] ?? ''])
+      .filter((e) => e !== '' && e.toLowerCase() !== kept);
+    if (additional.length > 0) props[list] = [...new Set(additional)].join(';');
     const merged = this.create(props);
-    for (const c of [primary, other]) this.mergedInto.set(c.id, merged.id);
+    for (const c of [primary, other]) {
+      this.mergedInto.set(c.id, merged.id);
+      this.onMerged?.(c.id, merged.id);
+    }
     for (const [old, into] of this.mergedInto)
       if (into === primary.id || into === other.id) this.mergedInto.set(old, merged.id);
     return merged;
   }
 
   /** A live record by id; an id merged away answers with the record it was merged into. */
-  resolveMerged(id: string): StoredContact | undefined {
+  resolveMerged(id: string): StoredRecord | undefined {
     const into = this.mergedInto.get(id);
     return this.getLive(id) ?? (into === undefined ? undefined : this.getLive(into));
   }
 
   /** Bulk load without HTTP: unique rules enforced, timestamps as given. */
-  seed(records: readonly SeedContact[]): string[] {
+  seed(records: readonly SeedRecord[]): string[] {
     const ids: string[] = [];
     for (const r of records) {
       const issues = this.validate(r.properties);
@@ -285,7 +278,7 @@ export class ContactStore {
   }
 
   /** What search sees of `c` right now (null: not indexed yet). */
-  searchView(c: StoredContact, wallNow: number): StoredContact | null {
+  searchView(c: StoredRecord, wallNow: number): StoredRecord | null {
     const p = c.pendingIndex;
     if (!p) return c;
     if (p.until <= wallNow) {
@@ -295,13 +288,13 @@ export class ContactStore {
     return p.snapshot;
   }
 
-  private markPending(c: StoredContact, isNew: boolean): void {
+  private markPending(c: StoredRecord, isNew: boolean): void {
     if (this.searchIndexDelayMs <= 0) return;
     const snapshot = isNew ? null : (c.pendingIndex?.snapshot ?? { ...c, props: { ...c.props } });
     c.pendingIndex = { until: Date.now() + this.searchIndexDelayMs, snapshot };
   }
 
-  private assign(c: StoredContact, props: Readonly<Record<string, WireValue>>): void {
+  private assign(c: StoredRecord, props: Readonly<Record<string, WireValue>>): void {
     for (const [k, v] of Object.entries(props)) {
       if (v === null || v === '') delete c.props[k];
       else c.props[k] = String(v);
@@ -309,24 +302,29 @@ export class ContactStore {
     this.index(c);
   }
 
-  private stamp(c: StoredContact): void {
+  private stamp(c: StoredRecord): void {
     c.props.hs_object_id = c.id;
     c.props.createdate = new Date(c.createdAt).toISOString();
-    c.props.lastmodifieddate = new Date(c.updatedAt).toISOString();
+    c.props[this.schema.lastModified] = new Date(c.updatedAt).toISOString();
   }
 
-  private index(c: StoredContact): void {
-    const email = c.props.email;
-    if (email) this.emailIndex.set(email.toLowerCase(), c.id);
+  private primaryValue(c: StoredRecord): string | undefined {
+    const name = this.schema.primaryUnique;
+    return name === undefined ? undefined : c.props[name]?.toLowerCase();
+  }
+
+  private index(c: StoredRecord): void {
+    const primary = this.primaryValue(c);
+    if (primary) this.primaryIndex.set(primary, c.id);
     for (const [name, index] of this.uniqueIndex) {
       const v = c.props[name];
       if (v !== undefined) index.set(v, c.id);
     }
   }
 
-  private unindex(c: StoredContact): void {
-    const email = c.props.email?.toLowerCase();
-    if (email && this.emailIndex.get(email) === c.id) this.emailIndex.delete(email);
+  private unindex(c: StoredRecord): void {
+    const primary = this.primaryValue(c);
+    if (primary && this.primaryIndex.get(primary) === c.id) this.primaryIndex.delete(primary);
     for (const [name, index] of this.uniqueIndex) {
       const v = c.props[name];
       if (v !== undefined && index.get(v) === c.id) index.delete(v);

@@ -1,10 +1,10 @@
 /**
- * Salesforce's save-time rules for Contact, in the order the platform applies them: field access,
- * required fields, lengths and formats, then the unique external id index, then duplicate rules.
+ * Salesforce's save-time rules, in the order the platform applies them: field access, required
+ * fields, lengths and formats, lookups, then the unique external id index, then duplicate rules.
  * Each failure is a per-record error `{statusCode, message, fields}` as collections return it.
  */
-import type { ContactSchema } from './contact-schema.js';
-import type { ContactRow, FieldValue } from './soql-eval.js';
+import type { SObjectSchema } from './sobject-schema.js';
+import type { FieldValue, SObjectRow } from './soql-eval.js';
 
 export interface RecordError {
   readonly statusCode: string;
@@ -32,7 +32,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * deserialise them); read-only ones fail only this record.
  */
 export function normaliseInput(
-  schema: ContactSchema,
+  schema: SObjectSchema,
   input: Readonly<Record<string, unknown>>,
   mode: 'create' | 'update',
 ): { values: Record<string, FieldValue>; errors: RecordError[] } {
@@ -42,7 +42,11 @@ export function normaliseInput(
     if (key === 'attributes' || key === 'Id' || key === 'id') continue;
     const def = schema.resolve(key);
     if (!def)
-      throw new RequestError(400, 'INVALID_FIELD', `No such column '${key}' on sobject of type Contact`);
+      throw new RequestError(
+        400,
+        'INVALID_FIELD',
+        `No such column '${key}' on sobject of type ${schema.objectName}`,
+      );
     if (raw !== null && typeof raw === 'object') {
       throw new RequestError(
         400,
@@ -54,7 +58,9 @@ export function normaliseInput(
       readOnly.push(def.name);
       continue;
     }
-    values[def.name] = raw === null || raw === undefined ? null : String(raw);
+    if (raw === null || raw === undefined) values[def.name] = null;
+    else if (def.type === 'boolean') values[def.name] = raw === true || String(raw).toLowerCase() === 'true';
+    else values[def.name] = String(raw);
   }
   const errors: RecordError[] = readOnly.length
     ? [
@@ -70,17 +76,17 @@ export function normaliseInput(
 
 /** Required, length and format rules on the record as it would be saved. */
 export function fieldErrors(
-  schema: ContactSchema,
-  row: Readonly<ContactRow>,
+  schema: SObjectSchema,
+  row: Readonly<SObjectRow>,
   changed: Readonly<Record<string, FieldValue>>,
 ): RecordError[] {
-  const last = row.LastName;
-  if (last === null || last === undefined || last === '') {
+  const missing = schema.required.filter((f) => row[f] === null || row[f] === undefined || row[f] === '');
+  if (missing.length > 0) {
     return [
       {
         statusCode: 'REQUIRED_FIELD_MISSING',
-        message: 'Required fields are missing: [LastName]',
-        fields: ['LastName'],
+        message: `Required fields are missing: [${missing.join(', ')}]`,
+        fields: missing,
       },
     ];
   }

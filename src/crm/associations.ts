@@ -1,0 +1,34 @@
+/**
+ * The CrmAssociations port: links between records of two CRM objects (HubSpot contacts →
+ * companies through associations v4), apart from `CrmAdapter` because a link is about two
+ * objects, not one. In CRM terms only: record ids of the CRM, nothing of Propstreet.
+ */
+import type { CrmUsage, WriteError } from './port.js';
+
+export interface CrmAssociation {
+  /** A record of the `from` object (a contact). */
+  readonly fromId: string;
+  /** A record of the `to` object (a company). */
+  readonly toId: string;
+  /** The `from` record's primary link of this kind (HubSpot: the contact's primary company). */
+  readonly primary: boolean;
+}
+
+/** One result per input, in input order. */
+export type AssociationResult = { readonly ok: true } | { readonly ok: false; readonly error: WriteError };
+
+export interface CrmAssociations {
+  /** The `from` → `to` object names as the CRM calls them (`contacts` → `companies`). */
+  readonly from: string;
+  readonly to: string;
+  /** Every link of these `from` records; records with none (or gone) contribute nothing. */
+  read(fromIds: readonly string[]): Promise<CrmAssociation[]>;
+  /**
+   * Links each pair; an existing link stays (a repeat changes nothing), `primary` makes the
+   * `to` record the `from` record's primary one (the previous primary stays linked, unlabelled).
+   */
+  associate(links: readonly CrmAssociation[]): Promise<AssociationResult[]>;
+  /** Removes every link between each pair (primary or not); a pair not linked is fine. */
+  dissociate(links: readonly Pick<CrmAssociation, 'fromId' | 'toId'>[]): Promise<AssociationResult[]>;
+  usage(): CrmUsage;
+}

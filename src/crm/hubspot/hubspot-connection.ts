@@ -1,0 +1,64 @@
+/**
+ * What every HubSpot port of one tenant is built from: credentials, base path, clock, logger
+ * and limits, turned into one transport (SDK client, rate limiter, retry policy, call counts).
+ * The adapter (one object) and the associations port each make theirs from these options.
+ */
+import { type Clock, systemClock } from '../../core/clock.js';
+import { type Logger, silentLogger } from '../../core/logger.js';
+import type { RetryPolicy } from '../../core/retry.js';
+import type { HubSpotOAuthCredentials } from './hubspot-oauth.js';
+import { HubSpotRateLimiter } from './hubspot-rate-limiter.js';
+import { type HubSpotAuth, HubSpotTransport } from './hubspot-transport.js';
+
+export interface HubSpotLimits {
+  /** Calls per interval before the first response tells (default 190, HubSpot Professional). */
+  readonly requestsPerInterval?: number;
+  readonly intervalMs?: number;
+  /** Search requests per second (HubSpot: 5 per account). */
+  readonly searchPerSecond?: number;
+  /** Write batches in flight at once (default 2; HubSpot answers 423 to bursts of upserts). */
+  readonly maxConcurrency?: number;
+  /** Inputs per batch write, at most 100. */
+  readonly writeBatchSize?: number;
+  /** Results per search page, at most 200. */
+  readonly searchPageSize?: number;
+  readonly requestTimeoutMs?: number;
+  readonly retry?: RetryPolicy;
+}
+
+export interface HubSpotConnectionOptions {
+  /** A private app's access token (it does not expire). Exactly one of this and `oauth`. */
+  readonly accessToken?: string | undefined;
+  /** An OAuth app's credentials: access tokens are refreshed every 30 minutes and on a 401. */
+  readonly oauth?: HubSpotOAuthCredentials | undefined;
+  /** Replaces https://api.hubapi.com (tests point it at the fake). */
+  readonly basePath?: string;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly limits?: HubSpotLimits;
+}
+
+export function hubSpotTransport(options: HubSpotConnectionOptions): HubSpotTransport {
+  const limits = options.limits ?? {};
+  const clock = options.clock ?? systemClock;
+  const limiter = new HubSpotRateLimiter(clock, {
+    requestsPerInterval: limits.requestsPerInterval ?? 190,
+    intervalMs: limits.intervalMs ?? 10_000,
+    searchPerSecond: limits.searchPerSecond ?? 5,
+  });
+  return new HubSpotTransport({
+    auth: hubSpotAuth(options),
+    basePath: options.basePath,
+    clock,
+    logger: options.logger ?? silentLogger,
+    limiter,
+    retry: limits.retry,
+    requestTimeoutMs: limits.requestTimeoutMs ?? 60_000,
+  });
+}
+
+function hubSpotAuth(options: HubSpotConnectionOptions): HubSpotAuth {
+  if (options.oauth && options.accessToken === undefined) return { oauth: options.oauth };
+  if (options.accessToken !== undefined && !options.oauth) return { accessToken: options.accessToken };
+  throw new Error('HubSpot adapter: give exactly one of accessToken (private app) and oauth (OAuth app)');
+}

@@ -1,0 +1,55 @@
+/**
+ * The values match rules compare (`email`, `domain`, `name`): each side's raw value through
+ * the mapping's normaliser for the field, then the kind's comparison key. Both sides go
+ * through the same steps, so a CRM's `https://www.acme.com/` pairs with Propstreet's
+ * `acme.com`, and a raw string never decides a pairing.
+ */
+import type { CrmRecord } from '../crm/port.js';
+import type { MatchField } from './kind-rules.js';
+import type { RecordMapper } from './record-mapper.js';
+import type { PropstreetRecord } from './records.js';
+
+/** A record's values per match rule, e.g. `[['domain', 'acme.com'], ['name', 'acme ab']]`. */
+export type MatchValues = readonly (readonly [rule: string, value: string])[];
+
+/** A match field the mapping reads from the CRM, with the CRM property holding it. */
+export interface Matchable<R extends PropstreetRecord> {
+  readonly field: MatchField<R>;
+  readonly property: string;
+}
+
+/** The kind's match fields that can pair under this mapping (it reads them from the CRM). */
+export function matchables<R extends PropstreetRecord>(mapper: RecordMapper<R, unknown>): Matchable<R>[] {
+  return mapper.kind.matchFields.flatMap((field) => {
+    const property = mapper.crmPropertyOf(field.name);
+    return property ? [{ field, property }] : [];
+  });
+}
+
+/** The key `raw` compares under; undefined when there is nothing to compare. */
+export function matchKey<R extends PropstreetRecord>(
+  mapper: RecordMapper<R, unknown>,
+  field: MatchField<R>,
+  raw: string | null | undefined,
+): string | undefined {
+  const canonical = mapper.canonical(field.name, raw);
+  if (canonical === null) return undefined;
+  const key = field.key ? field.key(canonical) : canonical.toLowerCase();
+  return key === '' ? undefined : key;
+}
+
+/** How to read each side's match values (staging indexes them for a first sync). */
+export function matchValuesOf<R extends PropstreetRecord>(
+  mapper: RecordMapper<R, unknown>,
+): { crm(record: CrmRecord): MatchValues; propstreet(record: R): MatchValues } {
+  const fields = matchables(mapper);
+  const values = (read: (m: Matchable<R>) => string | null | undefined): MatchValues =>
+    fields.flatMap((m) => {
+      const key = matchKey(mapper, m.field, read(m));
+      return key === undefined ? [] : [[m.field.name, key] as const];
+    });
+  return {
+    crm: (record) => values((m) => record.properties[m.property]),
+    propstreet: (record) => values((m) => m.field.propstreetValue(record)),
+  };
+}

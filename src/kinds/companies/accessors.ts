@@ -1,0 +1,59 @@
+/**
+ * The ways a mapping may read or write a Propstreet company (mapping files name these; see
+ * mappings/README.md). Every member is a plain field of the company PATCH, so nothing needs
+ * the record as it is now. Values here are raw: the mapping normalises them.
+ */
+import type { AccessorSet, AccessorWrite, RawValue } from '../../mapping/accessor-set.js';
+import type { Transform } from '../../mapping/transforms.js';
+import type { Company, CompanyWrite } from '../../propstreet/company-schema.js';
+
+const SCALARS = ['name', 'domain', 'homepageUrl', 'linkedInUrl', 'countryCode', 'strategy'] as const;
+const NAMES = [...SCALARS, 'tags'] as const;
+
+type Scalar = (typeof SCALARS)[number];
+const isScalar = (name: string): name is Scalar => (SCALARS as readonly string[]).includes(name);
+
+function readCompany(company: Company, accessor: string): RawValue {
+  if (accessor === 'tags') return company.tags;
+  return isScalar(accessor) ? (company[accessor] ?? null) : null;
+}
+
+/**
+ * Propstreet derives `domain` from `homepageUrl` when a write sends both (it ignores the sent
+ * domain), so a write of both holds only when they agree; mappings/README.md says how the
+ * shipped files avoid the race.
+ */
+function writeCompany(writes: readonly AccessorWrite[]): CompanyWrite {
+  const out: CompanyWrite = {};
+  for (const { accessor, value } of writes) {
+    if (accessor === 'tags') out.tags = value === null ? null : value.split(';');
+    else if (isScalar(accessor)) out[accessor] = value;
+  }
+  return out;
+}
+
+function defaultTransform(accessor: string): Transform {
+  switch (accessor) {
+    case 'domain':
+      return 'domain';
+    case 'homepageUrl':
+    case 'linkedInUrl':
+      return 'url';
+    case 'countryCode':
+      return 'country';
+    case 'tags':
+      return 'tags';
+    default:
+      return 'trim';
+  }
+}
+
+export const COMPANY_ACCESSORS: AccessorSet<Company, CompanyWrite> = {
+  names: NAMES,
+  readOnly: new Set(),
+  lists: new Set(['tags']),
+  needCurrent: new Set(),
+  defaultTransform,
+  read: readCompany,
+  write: writeCompany,
+};

@@ -1,0 +1,86 @@
+/**
+ * The dedup keys of one authentic delivery, and when its events happened. A vendor retries a
+ * delivery with the same keys; a delivery whose every key was seen before is a duplicate.
+ * Nothing else is read from a payload: an event only says that a tenant+connection should run.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Headers } from './verification.js';
+import { headerValue } from './verification.js';
+
+export type WebhookSource = 'propstreet' | 'hubspot';
+
+export interface DeliveryEvents {
+  /** One key per event; stable across the vendor's retries. */
+  readonly keys: readonly string[];
+  /** The earliest moment the vendor says an event happened (or the delivery was signed). */
+  readonly earliest: Date;
+  /** Event types, for the log line (`contact.updated`, `contact.propertyChange`, …). */
+  readonly types: readonly string[];
+}
+
+/** Keys are stored as state meta keys: anything long or odd is hashed to a fixed size. */
+function safeKey(prefix: string, raw: string): string {
+  return /^[\w.:-]{1,120}$/.test(raw)
+    ? `${prefix}:${raw}`
+    : `${prefix}#${createHash('sha256').update(raw).digest('hex').slice(0, 40)}`;
+}
+
+const bodyHash = (body: Buffer) => createHash('sha256').update(body).digest('hex').slice(0, 40);
+
+/** Propstreet (Standard Webhooks): one message per delivery, keyed by `webhook-id`. */
+export function propstreetEvents(headers: Headers, body: Buffer, sentAt: Date): DeliveryEvents {
+  const id = headerValue(headers, 'webhook-id');
+  const type = typeOf(body);
+  return {
+    keys: [id === undefined ? `ps#${bodyHash(body)}` : safeKey('ps', id)],
+    earliest: sentAt,
+    types: type === undefined ? [] : [type],
+  };
+}
+
+function typeOf(body: Buffer): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    if (parsed !== null && typeof parsed === 'object' && 'type' in parsed && typeof parsed.type === 'string')
+      return parsed.type.slice(0, 60);
+  } catch {
+    // Not JSON: still an authentic delivery; the run is what matters.
+  }
+  return undefined;
+}
+
+const id = z.union([z.number(), z.string()]).transform(String);
+const hubspotEvent = z.object({
+  eventId: id,
+  subscriptionId: id.optional(),
+  objectId: id.optional(),
+  occurredAt: z.number().optional(),
+  subscriptionType: z.string().optional(),
+  eventType: z.string().optional(),
+});
+
+/**
+ * HubSpot: an array of events. An event is keyed by eventId, subscriptionId, objectId and
+ * occurredAt together (that `eventId` alone is unique is not documented in what we read). A
+ * body that is not such an array is keyed by its hash, so its retries still deduplicate.
+ */
+export function hubspotEvents(body: Buffer, sentAt: Date): DeliveryEvents {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const events = z.array(hubspotEvent).min(1).safeParse(parsed);
+  if (!events.success) return { keys: [`hs#${bodyHash(body)}`], earliest: sentAt, types: [] };
+  let earliest = sentAt.getTime();
+  const types = new Set<string>();
+  const keys = events.data.map((e) => {
+    if (e.occurredAt !== undefined && e.occurredAt < earliest) earliest = e.occurredAt;
+    const type = e.subscriptionType ?? e.eventType;
+    if (type !== undefined) types.add(type.slice(0, 60));
+    return safeKey('hs', [e.eventId, e.subscriptionId ?? '', e.objectId ?? '', e.occurredAt ?? ''].join(':'));
+  });
+  return { keys: [...new Set(keys)], earliest: new Date(earliest), types: [...types] };
+}

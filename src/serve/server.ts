@@ -1,0 +1,134 @@
+/**
+ * The HTTP side of `serve` (fastify): per-connection webhook endpoints, `/healthz`, `/metrics`.
+ * A delivery is read raw (signatures cover the exact bytes), checked against the body limit
+ * before it is read, verified, and acknowledged at once; what follows (dedup, asking for a run)
+ * happens after the answer is sent, so the vendors' deadlines (Propstreet 10 s, HubSpot 5 s)
+ * never depend on a database or a run.
+ *
+ * Answers: 200 accepted (new or duplicate), 400 malformed headers, 401 bad or out-of-window
+ * signature, 404 no such endpoint, 413 too large. Never 410: Propstreet disables a
+ * subscription at once on a 410.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import { PROMETHEUS_CONTENT_TYPE } from '../worker/prometheus.js';
+import type { Endpoint, EndpointTable } from './endpoints.js';
+import { hubspotEvents, propstreetEvents } from './event-keys.js';
+import type { AcceptedDelivery } from './intake.js';
+import type { ServeMetrics } from './serve-metrics.js';
+import type { RejectReason } from './verification.js';
+
+/** 1 MiB: a HubSpot batch of 100 events is ~30 KB; a Propstreet event is one record. */
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface ServeServerOptions {
+  readonly endpoints: EndpointTable;
+  readonly metrics: ServeMetrics;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Called after each authentic delivery was answered. Must not throw. */
+  readonly accepted: (delivery: AcceptedDelivery) => Promise<void>;
+  /** True while the process can take work (its queue or stores answer). */
+  readonly healthy: () => Promise<boolean>;
+  /**
+   * The base URL the vendors call (`https://sync.example.com`), for HubSpot's signed URI.
+   * Without it, the request's Host header and plain http are assumed (only right without a
+   * TLS-terminating proxy in front).
+   */
+  readonly publicUrl?: string | undefined;
+  readonly bodyLimit?: number;
+}
+
+const STATUS: Readonly<Record<RejectReason, number>> = {
+  'missing-headers': 400,
+  'bad-timestamp': 400,
+  stale: 401,
+  future: 401,
+  'bad-signature': 401,
+  oversized: 413,
+  'unknown-endpoint': 404,
+};
+
+export function buildServeServer(options: ServeServerOptions): FastifyInstance {
+  const log = options.logger;
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const publicUrl = options.publicUrl?.replace(/\/+$/, '');
+  const app = Fastify({ bodyLimit, logger: false, return503OnClosing: true, forceCloseConnections: true });
+
+  // Every body stays the bytes that were signed, whatever its content type.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const sourceOf = (request: FastifyRequest) => {
+    const last = request.url.split('?')[0]?.split('/').at(-1) ?? '';
+    return last === 'propstreet' || last === 'hubspot' ? last : 'unknown';
+  };
+  const refuse = (reply: FastifyReply, source: string, reason: RejectReason) => {
+    options.metrics.rejected(source, reason);
+    return reply.code(STATUS[reason]).type('application/json').send({ error: reason });
+  };
+
+  app.setErrorHandler((error: { code?: string; statusCode?: number; message: string }, request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return refuse(reply, sourceOf(request), 'oversized');
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) log.error({ err: error.message, url: request.url }, 'webhook request failed');
+    return reply
+      .code(status === 410 ? 400 : status)
+      .send({ error: status === 500 ? 'internal' : error.message });
+  });
+
+  const receive = (endpoint: Endpoint | undefined, request: FastifyRequest, reply: FastifyReply) => {
+    if (!endpoint) return refuse(reply, sourceOf(request), 'unknown-endpoint');
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const now = options.clock.now();
+    const base = publicUrl ?? `${request.protocol}://${request.headers.host ?? 'localhost'}`;
+    const verdict = endpoint.verify(
+      { method: request.method, uri: `${base}${request.url}`, headers: request.headers, body },
+      now,
+    );
+    if (!verdict.ok) {
+      log.warn(
+        { tenant: endpoint.tenant, source: endpoint.source, reason: verdict.reason, path: endpoint.path },
+        'webhook rejected',
+      );
+      return refuse(reply, endpoint.source, verdict.reason);
+    }
+    const events =
+      endpoint.source === 'propstreet'
+        ? propstreetEvents(request.headers, body, verdict.sentAt)
+        : hubspotEvents(body, verdict.sentAt);
+    void reply.code(200).type('application/json').send({ received: events.keys.length });
+    // Acknowledged first; the rest must not hold the answer up.
+    setImmediate(() => void options.accepted({ endpoint, events, receivedAt: now }));
+    return reply;
+  };
+
+  app.post('/webhooks/:tenant/:source', (request, reply) =>
+    receive(options.endpoints.get(request.url.split('?')[0] ?? ''), request, reply),
+  );
+  app.post('/webhooks/:tenant/:connection/:source', (request, reply) =>
+    receive(options.endpoints.get(request.url.split('?')[0] ?? ''), request, reply),
+  );
+  app.get('/healthz', async (_request, reply) => {
+    const ok = await options.healthy().catch(() => false);
+    return reply
+      .code(ok ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .type('text/plain')
+      .send(ok ? 'ok\n' : 'unavailable\n');
+  });
+  app.get('/metrics', async (_request, reply) =>
+    reply
+      .header('cache-control', 'no-store')
+      .type(PROMETHEUS_CONTENT_TYPE)
+      .send(await options.metrics.registry.render()),
+  );
+  app.setNotFoundHandler((request, reply) =>
+    request.url.startsWith('/webhooks/')
+      ? refuse(reply, sourceOf(request), 'unknown-endpoint')
+      : reply.code(404).type('text/plain').send('not found: try /webhooks/…, /healthz or /metrics\n'),
+  );
+  return app;
+}

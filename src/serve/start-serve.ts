@@ -1,0 +1,224 @@
+/**
+ * `propsync serve`, put together: the endpoints from the tenant configs and their secrets,
+ * the HTTP server, the event ledger on each tenant's state store, the run trigger, and the
+ * dispatch: runs here (one machine) or jobs on the pg-boss queue (`queue`), for workers.
+ */
+import { dirname } from 'node:path';
+import { loadEnv } from '../config/env-interpolation.js';
+import type { TenantConfig } from '../config/index.js';
+import { type Clock, systemClock } from '../core/clock.js';
+import { PropsyncError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { ConnectionScope, StateStore } from '../state/port.js';
+import { createBoss, ensureQueues, startBoss } from '../worker/queue.js';
+import { createTenantStores, type OpenedStore } from '../worker/tenant-stores.js';
+import { buildEndpoints, type Endpoint, endpointTable } from './endpoints.js';
+import { createEventLedger, DEFAULT_RETENTION_MS } from './event-ledger.js';
+import { createIntake } from './intake.js';
+import { createLocalDispatch, type RunConnection } from './local-dispatch.js';
+import { createQueueDispatch, type QueueDispatch } from './queue-dispatch.js';
+import { runHere } from './run-here.js';
+import { createRunTrigger, type RunTrigger, type TriggerEvent } from './run-trigger.js';
+import { createServeMetrics, type ServeMetrics } from './serve-metrics.js';
+import { buildServeServer } from './server.js';
+import { systemTimers, type Timers } from './timers.js';
+
+export interface ServeOptions {
+  readonly configs: readonly TenantConfig[];
+  readonly port: number;
+  readonly host?: string;
+  readonly publicUrl?: string | undefined;
+  readonly bodyLimit?: number;
+  readonly debounceMs?: number;
+  /** Runs at once in this process (without `queue`); default 2. */
+  readonly concurrency?: number;
+  /** Queue runs for `propsync worker`s instead of running them here. */
+  readonly queue?: { readonly databaseUrl: string; readonly queueSchema?: string };
+  readonly retentionMs?: number;
+  readonly lockTtlMs?: number;
+  readonly logger: Logger;
+  /** Environment the secrets are read from (plus each tenant's `.env`); default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly clock?: Clock;
+  readonly timers?: Timers;
+  /** Replaces the real run (tests). */
+  readonly run?: RunConnection;
+  readonly loadConfig?: (file: string) => Promise<TenantConfig>;
+  readonly observe?: (event: TriggerEvent) => void;
+}
+
+export interface RunningServe {
+  readonly url: string;
+  readonly endpoints: readonly Endpoint[];
+  readonly metrics: ServeMetrics;
+  readonly trigger: RunTrigger;
+  /** Stops answering, dispatches the open windows, waits up to `timeoutMs` for runs in flight. */
+  stop(options?: { timeoutMs?: number }): Promise<{ drained: boolean }>;
+}
+
+const PRUNE_EVERY_MS = 3600_000;
+
+export async function startServe(options: ServeOptions): Promise<RunningServe> {
+  const log = options.logger;
+  const clock = options.clock ?? systemClock;
+  const endpoints: Endpoint[] = [];
+  for (const config of options.configs) {
+    const env = await loadEnv({
+      configDir: dirname(config.file),
+      cwd: process.cwd(),
+      env: options.env ?? process.env,
+    });
+    endpoints.push(...buildEndpoints([config], env));
+  }
+  if (endpoints.length === 0)
+    throw new PropsyncError(
+      'CONFIG_INVALID',
+      'no webhook endpoint: no webhook secret is set for any tenant',
+      {
+        hint: 'set PROPSYNC_<TENANT>_<CONNECTION>_PROPSTREET_WEBHOOK_SECRET or …_HUBSPOT_WEBHOOK_SECRET (docs/WEBHOOKS.md)',
+      },
+    );
+  const files = new Map(options.configs.map((c) => [c.tenant, c.file]));
+  const byTenant = new Map(options.configs.map((c) => [c.tenant, c]));
+
+  // One store per tenant for the ledger, for the life of the process; runs open their own.
+  const stores = createTenantStores({ poolSize: (options.concurrency ?? 2) + 1 });
+  const ledgerStores = new Map<string, Promise<OpenedStore>>();
+  const storeFor = async (scope: ConnectionScope): Promise<StateStore> => {
+    let opening = ledgerStores.get(scope.tenant);
+    if (!opening) {
+      const config = byTenant.get(scope.tenant);
+      if (!config) throw new Error(`unknown tenant ${scope.tenant}`);
+      opening = stores.open(config);
+      ledgerStores.set(scope.tenant, opening);
+      opening.catch(() => ledgerStores.delete(scope.tenant));
+    }
+    return (await opening).store;
+  };
+
+  const metrics = createServeMetrics();
+  const ledger = createEventLedger({ storeFor, retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS });
+
+  let queue: QueueDispatch | undefined;
+  let boss: ReturnType<typeof createBoss> | undefined;
+  if (options.queue) {
+    const { databaseUrl, queueSchema } = options.queue;
+    boss = createBoss({
+      databaseUrl,
+      ...(queueSchema === undefined ? {} : { schema: queueSchema }),
+      poolSize: 2,
+      // Expiring crashed workers' jobs is the workers' business.
+      supervise: false,
+    });
+    boss.on('error', (error) => log.error({ err: error.message }, 'queue error'));
+    await startBoss(boss, databaseUrl);
+    await ensureQueues(boss);
+    queue = createQueueDispatch({
+      boss,
+      databaseUrl,
+      ...(queueSchema === undefined ? {} : { queueSchema }),
+      tenantFile: (t) => files.get(t),
+    });
+  }
+  const dispatch =
+    queue?.dispatch ??
+    createLocalDispatch({
+      run:
+        options.run ??
+        runHere({
+          tenantFile: (t) => files.get(t),
+          stores,
+          logger: log,
+          lockTtlMs: options.lockTtlMs ?? 60_000,
+          ...(options.loadConfig ? { loadConfig: options.loadConfig } : {}),
+        }),
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      clock,
+      metrics,
+      logger: log,
+    });
+  const trigger = createRunTrigger({
+    dispatch,
+    timers: options.timers ?? systemTimers,
+    clock,
+    metrics,
+    logger: log,
+    ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }),
+    ...(options.observe ? { observe: options.observe } : {}),
+  });
+  const intake = createIntake({ ledger, runs: trigger, metrics, logger: log });
+
+  let stopping = false;
+  const app = buildServeServer({
+    endpoints: endpointTable(endpoints),
+    metrics,
+    clock,
+    logger: log,
+    publicUrl: options.publicUrl,
+    ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+    accepted: (d) =>
+      intake(d).catch((error: unknown) => log.error({ err: (error as Error).message }, 'intake failed')),
+    healthy: async () => !stopping && (queue ? queue.healthy() : true),
+  });
+
+  const scopes = endpoints.flatMap((e) =>
+    e.connections.map((connection) => ({ tenant: e.tenant, connection })),
+  );
+  const prune = async () => {
+    for (const scope of new Map(scopes.map((s) => [`${s.tenant}/${s.connection}`, s])).values())
+      await ledger
+        .prune(scope, clock.now())
+        .catch((error: unknown) =>
+          log.warn({ ...scope, err: (error as Error).message }, 'webhook dedup prune failed'),
+        );
+  };
+  const pruning = setInterval(() => void prune(), PRUNE_EVERY_MS);
+  pruning.unref();
+  void prune();
+
+  let url: string;
+  try {
+    url = await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
+  } catch (error) {
+    clearInterval(pruning);
+    await queue?.close();
+    await boss?.stop({ graceful: false });
+    await stores.close();
+    throw error;
+  }
+  log.info(
+    { url, endpoints: endpoints.map((e) => e.path), mode: queue ? 'queue' : 'in-process' },
+    'serve listening',
+  );
+
+  return {
+    url,
+    endpoints,
+    metrics,
+    trigger,
+    async stop(stopOptions = {}) {
+      stopping = true;
+      clearInterval(pruning);
+      await app.close();
+      trigger.close();
+      const timeoutMs = stopOptions.timeoutMs ?? 25_000;
+      let timer: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([
+        trigger.idle().then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      await queue?.close();
+      await boss?.stop({ graceful: false });
+      if (drained) {
+        for (const opening of ledgerStores.values())
+          await opening.then((o) => o.release()).catch(() => undefined);
+        await stores.close();
+      }
+      log.info({ drained }, drained ? 'serve stopped' : 'serve stopped with runs still in flight');
+      return { drained };
+    },
+  };
+}

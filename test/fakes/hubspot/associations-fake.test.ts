@@ -1,0 +1,85 @@
+/**
+ * The fake's associations v4 batch endpoints (contacts ↔ companies) through the real SDK,
+ * which accepts only its expected success codes, and raw HTTP for limits and shapes.
+ */
+import { Client } from '@hubspot/api-client';
+import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/associations/v4/index.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type HubSpotFake, startHubSpotFake } from '../../../fakes/hubspot/hubspot-fake.js';
+
+const AUTH = { authorization: 'Bearer pat-test-0001', 'content-type': 'application/json' };
+const spec = (associationTypeId: number) => ({
+  associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined,
+  associationTypeId,
+});
+
+describe('HubSpot fake: associations v4', () => {
+  let fake: HubSpotFake;
+  let sdk: Client;
+  beforeEach(async () => {
+    fake = await startHubSpotFake({ rateLimit: { max: 1_000 }, searchPerSecond: 1_000 });
+    sdk = new Client({ accessToken: 'pat-test-0001', basePath: fake.url, numberOfApiCallRetries: 0 });
+  });
+  afterEach(() => fake.close());
+
+  const post = (path: string, body: unknown) =>
+    fetch(`${fake.url}${path}`, { method: 'POST', headers: AUTH, body: JSON.stringify(body) });
+
+  it('creates (201), reads (200) and archives (204) with the codes and shapes the SDK expects', async () => {
+    const [ada] = fake.control.contacts.seed([{ properties: { email: 'ada@x.example.com' } }]);
+    const [acme] = fake.control.companies.seed([{ properties: { name: 'Acme' } }]);
+    if (!ada || !acme) throw new Error('seed failed');
+    const api = sdk.crm.associations.v4.batchApi;
+    const created = await api.createWithHttpInfo('contacts', 'companies', {
+      inputs: [{ _from: { id: ada }, to: { id: acme }, types: [spec(279), spec(1)] }],
+    });
+    expect(created.httpStatusCode).toBe(201);
+    expect(created.data.results[0]).toMatchObject({
+      fromObjectTypeId: '0-1',
+      fromObjectId: ada,
+      toObjectTypeId: '0-2',
+      toObjectId: acme,
+      labels: ['Primary'],
+    });
+    const read = await api.getPageWithHttpInfo('contacts', 'companies', { inputs: [{ id: ada }] });
+    expect(read.httpStatusCode).toBe(200);
+    expect(read.data.results[0]?.to).toEqual([
+      {
+        toObjectId: acme,
+        associationTypes: [
+          { category: 'HUBSPOT_DEFINED', typeId: 279, label: null },
+          { category: 'HUBSPOT_DEFINED', typeId: 1, label: 'Primary' },
+        ],
+      },
+    ]);
+    // The same association seen from the company: 280 and 2.
+    const back = await api.getPage('companies', 'contacts', { inputs: [{ id: acme }] });
+    expect(back.results[0]?.to[0]?.associationTypes.map((t) => t.typeId)).toEqual([280, 2]);
+    const archived = await api.archiveWithHttpInfo('contacts', 'companies', {
+      inputs: [{ _from: { id: ada }, to: [{ id: acme }] }],
+    });
+    expect(archived.httpStatusCode).toBe(204);
+    const none = await api.getPageWithHttpInfo('contacts', 'companies', { inputs: [{ id: ada }] });
+    expect(none.httpStatusCode).toBe(207);
+    expect(none.data.results).toEqual([]);
+  });
+
+  it('refuses a type from the wrong side, more than 1,000 reads, and needs the contacts scope', async () => {
+    const [ada] = fake.control.contacts.seed([{ properties: { email: 'ada@x.example.com' } }]);
+    const [acme] = fake.control.companies.seed([{ properties: { name: 'Acme' } }]);
+    const wrongSide = await post('/crm/v4/associations/contacts/companies/batch/create', {
+      inputs: [{ from: { id: ada }, to: { id: acme }, types: [spec(280)] }],
+    });
+    expect(wrongSide.status).toBe(400);
+    const tooMany = await post('/crm/v4/associations/contacts/companies/batch/read', {
+      inputs: Array.from({ length: 1_001 }, (_, i) => ({ id: String(i) })),
+    });
+    expect(tooMany.status).toBe(400);
+    fake.control.denyScopes(['crm.objects.contacts.write']);
+    const denied = await post('/crm/v4/associations/contacts/companies/batch/create', {
+      inputs: [{ from: { id: ada }, to: { id: acme }, types: [spec(279)] }],
+    });
+    expect(denied.status).toBe(403);
+    expect(fake.control.associatedCompanies(ada ?? '')).toEqual([]);
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { isPropsyncError } from '../../src/core/errors.js';
+import { redactText } from '../../src/core/redact.js';
+import { buildEndpoints, webhookSecretVariable } from '../../src/serve/endpoints.js';
+import { newWhsec } from './support.js';
+
+const tenant = {
+  tenant: 'acme-eu',
+  connections: [
+    { name: 'hubspot', type: 'hubspot' as const },
+    { name: 'sf-main', type: 'salesforce' as const },
+  ],
+};
+
+describe('webhook endpoints from the environment', () => {
+  it('names each secret variable after the tenant, the connection and the sender', () => {
+    expect(webhookSecretVariable('acme-eu', 'hubspot', 'hubspot')).toBe(
+      'PROPSYNC_ACME_EU_HUBSPOT_HUBSPOT_WEBHOOK_SECRET',
+    );
+    expect(webhookSecretVariable('acme-eu', 'sf-main', 'propstreet')).toBe(
+      'PROPSYNC_ACME_EU_SF_MAIN_PROPSTREET_WEBHOOK_SECRET',
+    );
+    expect(webhookSecretVariable('acme-eu', undefined, 'propstreet')).toBe(
+      'PROPSYNC_ACME_EU_PROPSTREET_WEBHOOK_SECRET',
+    );
+  });
+
+  it('makes an endpoint only where a secret is set; no CRM endpoint for Salesforce', () => {
+    const endpoints = buildEndpoints([tenant], {
+      PROPSYNC_ACME_EU_PROPSTREET_WEBHOOK_SECRET: newWhsec(),
+      PROPSYNC_ACME_EU_SF_MAIN_PROPSTREET_WEBHOOK_SECRET: newWhsec(),
+      PROPSYNC_ACME_EU_HUBSPOT_HUBSPOT_WEBHOOK_SECRET: 'client-secret',
+      PROPSYNC_ACME_EU_SF_MAIN_HUBSPOT_WEBHOOK_SECRET: 'ignored',
+      PROPSYNC_OTHER_PROPSTREET_WEBHOOK_SECRET: newWhsec(),
+    });
+    expect(endpoints.map((e) => [e.path, e.connections])).toEqual([
+      ['/webhooks/acme-eu/propstreet', ['hubspot', 'sf-main']],
+      ['/webhooks/acme-eu/hubspot/hubspot', ['hubspot']],
+      ['/webhooks/acme-eu/sf-main/propstreet', ['sf-main']],
+    ]);
+  });
+
+  it('takes several secrets (a rotation) and hides every one of them from logs', () => {
+    const a = newWhsec();
+    const b = newWhsec();
+    const [endpoint] = buildEndpoints([tenant], {
+      PROPSYNC_ACME_EU_PROPSTREET_WEBHOOK_SECRET: ` ${a}, ${b} `,
+    });
+    expect(endpoint?.path).toBe('/webhooks/acme-eu/propstreet');
+    expect(redactText(`got ${a} and ${b}`)).not.toContain(a.slice(6));
+    expect(redactText(`got ${b}`)).not.toContain(b.slice(6));
+  });
+
+  it('a Propstreet secret that is not whsec_ + base64 is a config error naming the variable, not the value', () => {
+    try {
+      buildEndpoints([tenant], { PROPSYNC_ACME_EU_HUBSPOT_PROPSTREET_WEBHOOK_SECRET: 'whsec_' });
+      expect.unreachable();
+    } catch (error) {
+      expect(isPropsyncError(error) && error.code).toBe('CONFIG_INVALID');
+      expect((error as Error).message).toBe(
+        'PROPSYNC_ACME_EU_HUBSPOT_PROPSTREET_WEBHOOK_SECRET: not a usable webhook secret',
+      );
+    }
+  });
+});

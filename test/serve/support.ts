@@ -1,0 +1,90 @@
+/**
+ * Helpers for the serve tests: secrets, signatures computed from the vendors' recipes with
+ * node:crypto (not with the code under test), a fixed clock and a run-request recorder.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '../../src/core/clock.js';
+import type { RunRequest, RunRequests } from '../../src/serve/intake.js';
+import type { Scope, StateStore } from '../../src/state/port.js';
+import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
+
+export const newWhsec = (): string => `whsec_${randomBytes(24).toString('base64')}`;
+
+function signPropstreet(secret: string, id: string, seconds: number, body: string): string {
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  return `v1,${createHmac('sha256', key).update(`${id}.${seconds}.${body}`).digest('base64')}`;
+}
+
+export function propstreetHeaders(
+  secret: string,
+  id: string,
+  at: Date,
+  body: string,
+): Record<string, string> {
+  const seconds = Math.floor(at.getTime() / 1000);
+  return {
+    'content-type': 'application/json',
+    'webhook-id': id,
+    'webhook-timestamp': String(seconds),
+    'webhook-signature': signPropstreet(secret, id, seconds, body),
+  };
+}
+
+export function hubspotHeaders(secret: string, uri: string, at: Date, body: string): Record<string, string> {
+  const stamp = String(at.getTime());
+  return {
+    'content-type': 'application/json',
+    'x-hubspot-request-timestamp': stamp,
+    'x-hubspot-signature-v3': createHmac('sha256', secret)
+      .update(`POST${uri}${body}${stamp}`)
+      .digest('base64'),
+  };
+}
+
+/** A clock that stands still unless moved. */
+export function fixedClock(at: Date): Clock & { set(d: Date): void } {
+  let now = at;
+  return {
+    now: () => now,
+    sleep: async () => undefined,
+    set: (d) => {
+      now = d;
+    },
+  };
+}
+
+export class RecordedRuns implements RunRequests {
+  readonly requests: { scope: Scope; request: RunRequest }[] = [];
+  private waiters: { n: number; resolve: () => void }[] = [];
+  request(scope: Scope, request: RunRequest): void {
+    this.requests.push({ scope, request });
+    this.waiters = this.waiters.filter((w) => {
+      if (this.requests.length < w.n) return true;
+      w.resolve();
+      return false;
+    });
+  }
+  /** Resolves once `n` requests were recorded. */
+  count(n: number): Promise<void> {
+    if (this.requests.length >= n) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ n, resolve }));
+  }
+}
+
+/** A SQLite state file in a temp folder that outlives any one store opened on it. */
+export function stateFile(): { path: string; open(): Promise<StateStore>; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'propsync-serve-'));
+  const path = join(dir, 'state.db');
+  return {
+    path,
+    async open() {
+      const store = createSqliteStateStore({ path });
+      await store.migrate();
+      return store;
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
