@@ -124,6 +124,48 @@ describe('commands and object kinds', () => {
     }
   });
 
+  it('validate checks every kind’s mapping offline; --check --setup creates the key on each kind’s object', async () => {
+    const fresh = f.tenant({
+      tenant: 'fresh',
+      connections: ['hubspot'],
+      connection: {
+        objects: ['contacts', 'companies'],
+        keyProperty: 'fresh_contact_key',
+        companies: { keyProperty: 'fresh_company_key' },
+      },
+    });
+    const offline = await f.cli(['validate', fresh, '--json']);
+    expect(offline.code, describeRun(offline)).toBe(0);
+    expect(offline.json<{ checks: { name: string }[] }>().checks.map((c) => c.name)).toEqual([
+      'config',
+      'hubspot · companies: mapping',
+      'hubspot · contacts: mapping',
+    ]);
+    // Only the keys are under test here (the fake's companies lack HubSpot's read-only
+    // num_associated_contacts, which the companies mapping reads: mapped-properties fails).
+    type Checks = { checks: { name: string; ok: boolean }[] };
+    const keyChecks = (r: { json<T>(): T }) =>
+      r
+        .json<Checks>()
+        .checks.filter((c) => c.name.endsWith('key-property'))
+        .map((c) => [c.name, c.ok]);
+    const missing = await f.cli(['validate', fresh, '--check', '--json']);
+    expect(missing.code, describeRun(missing)).toBe(3);
+    expect(keyChecks(missing)).toEqual([
+      ['hubspot · companies: key-property', false],
+      ['hubspot · contacts: key-property', false],
+    ]);
+
+    await f.cli(['validate', fresh, '--check', '--setup']);
+    expect(keyChecks(await f.cli(['validate', fresh, '--check', '--json']))).toEqual([
+      ['hubspot · companies: key-property', true],
+      ['hubspot · contacts: key-property', true],
+    ]);
+    expect(f.sb.hubspot!.control.companies.hasProperty('fresh_company_key')).toBe(true);
+    expect(f.sb.hubspot!.control.hasProperty('fresh_contact_key')).toBe(true);
+    expect(f.sb.hubspot!.control.companies.hasProperty('fresh_contact_key')).toBe(false);
+  });
+
   it('run --kind runs only that kind', async () => {
     const r = await f.cli(['run', plain, '--kind', 'contacts', '--json']);
     expect(r.code, describeRun(r)).toBe(0);
