@@ -200,4 +200,30 @@ describe('loadTenantConfig: valid files', () => {
       expect(config.schedule).toBeDefined();
     },
   );
+
+  it('the shipped examples show companies beside contacts, each with its own settings', async () => {
+    const { parse } = await import('dotenv');
+    const { readFile } = await import('node:fs/promises');
+    const example = parse(await readFile(join(REPO, '.env.example'), 'utf8'));
+    const env = { ...Object.fromEntries(Object.keys(example).map((k) => [k, `value-of-${k}`])) };
+    env.PROPSYNC_DATABASE_URL = 'postgres://app@127.0.0.1/propsync';
+    const dir = await testdir({});
+    const load = (name: string) => loadTenantConfig(join(REPO, 'tenants', name), { env, cwd: dir });
+    const [hubspot] = (await load('example-hubspot.yaml')).connections;
+    expect(hubspot?.objects.map((o) => [o.kind, o.match, o.deletes.fromPropstreet])).toEqual([
+      ['companies', ['externalRef', 'key', 'domain'], 'unlink'],
+      ['contacts', ['externalRef', 'key'], 'archive'],
+    ]);
+    const [salesforce] = (await load('example-salesforce.yaml')).connections;
+    expect(
+      salesforce?.objects.map((o) => [
+        o.kind,
+        o.conflictPolicy,
+        o.mapping.endsWith('salesforce.accounts.yaml'),
+      ]),
+    ).toEqual([
+      ['companies', 'crm-wins', true],
+      ['contacts', 'propstreet-wins', false],
+    ]);
+  });
 });
