@@ -11,7 +11,7 @@ import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 import { aConflict, aLink, aTombstone } from '../contract/state-store.contract.js';
 import { seedPropstreet } from '../e2e/support.js';
 import { byConnection, type CliSandbox, startCliSandbox } from './cli-sandbox.js';
-import { describeRun } from './run-cli.js';
+import { describeRun, REPO_ROOT } from './run-cli.js';
 
 const contacts: Scope = { tenant: 'kinds', connection: 'hubspot', kind: 'contacts' };
 const companies: Scope = { ...contacts, kind: 'companies' };
@@ -164,6 +164,22 @@ describe('commands and object kinds', () => {
     expect(f.sb.hubspot!.control.companies.hasProperty('fresh_company_key')).toBe(true);
     expect(f.sb.hubspot!.control.hasProperty('fresh_contact_key')).toBe(true);
     expect(f.sb.hubspot!.control.companies.hasProperty('fresh_contact_key')).toBe(false);
+  });
+
+  it('a kind’s mapping that maps another kind is refused before anything runs, at its line', async () => {
+    const wrong = f.tenant({
+      tenant: 'wrong',
+      connections: ['hubspot'],
+      connection: {
+        objects: ['companies', 'contacts'],
+        companies: { mapping: join(REPO_ROOT, 'mappings/hubspot.contacts.yaml') },
+      },
+    });
+    const r = await f.cli(['validate', wrong]);
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(r.stderr).toMatch(
+      /wrong\.yaml:\d+:\d+ connections\[0\]\.companies\.mapping: expected a mapping of companies \(object: companies\), got .*hubspot\.contacts\.yaml, which maps contacts/,
+    );
   });
 
   it('run --kind runs only that kind', async () => {
