@@ -100,21 +100,14 @@ function deletedInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ids: Pair
         reason: 'deleted in the CRM (policy unlink)',
       });
     case 'ignore':
-      // Found by a write that the CRM refused: the link cannot stay (every later edit would
-      // fail on the missing record), so it ends, the contact is kept as it is, and nothing is
-      // created in the CRM again.
-      if (pair.crmGone)
-        return endsForGood(ctx, {
-          ...fields,
-          ...ids,
-          action: 'unlink',
-          reason: 'deleted in the CRM (policy ignore): the link ends, the contact is kept',
-        });
-      return planned(ctx, {
+      // The contact is left as it is, our ref included; the link ends at once (and a tombstone
+      // keeps the contact from being created in the CRM again), so no later edit is sent to the
+      // missing record. A CRM record restored with its key pairs again by that key.
+      return endsForGood(ctx, {
         ...fields,
         ...ids,
-        action: 'skip',
-        reason: 'deleted in the CRM (policy ignore)',
+        action: 'unlink',
+        reason: `deleted in the CRM (policy ignore): the link ends, the ${ctx.mapper.kind.noun.one} is kept as it is`,
       });
   }
 }

@@ -76,14 +76,17 @@ async function propstreetStep<R extends PropstreetRecord, W>(
         };
       return;
     }
-    case 'unlink':
+    case 'unlink': {
       // A link ended by a CRM merge leaves the record as it is, ref included (its
       // tombstone keeps a later edit from creating it again).
-      // So does `deletes.fromCrm: ignore` when a write found the CRM record gone.
-      if (!p.pp.pair.mergedAway && !(p.pp.pair.crmGone && deps.settings.deletes.fromCrm === 'ignore'))
+      // So does a CRM deletion under `deletes.fromCrm: ignore` (seen in the delta, or found
+      // by a write the CRM refused).
+      const crmDeleted = p.pp.pair.crmGone === true || p.pp.pair.crm?.deleted === true;
+      if (!p.pp.pair.mergedAway && !(crmDeleted && deps.settings.deletes.fromCrm === 'ignore'))
         await dropRef(p, deps);
       p.unlink = true;
       return;
+    }
     case 'update':
     case 'link': {
       if (plan.toPropstreet.length === 0 && !plan.writePropstreetRef) return;

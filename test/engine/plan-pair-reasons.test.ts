@@ -260,8 +260,9 @@ const rows: Row[] = [
     state: 'deleted in the CRM (ignore)',
     pair: pair({ propstreet: null, crm: record({}, true) }),
     settings: { fromCrm: 'ignore' },
-    action: 'skip',
-    reason: 'deleted in the CRM (policy ignore)',
+    action: 'unlink',
+    reason:
+      'deleted in the CRM (policy ignore): the link ends, the contact is kept as it is; not created in the CRM again (deletes.recreate: false)',
   },
   {
     state: 'deleted in Propstreet before it was ever linked',

@@ -351,7 +351,8 @@ function expectedDelete(s: State, c: Combo): Expected {
     return { actions: ['delete-in-crm'], reason: [said], ...nothing };
   }
   const said = /deleted in the CRM/;
-  if (c.fromCrm === 'ignore') return { actions: ['skip', 'noop'], reason: [said], ...nothing };
+  // Ignore leaves the contact as it is, but the link ends: nothing is written to the missing record.
+  if (c.fromCrm === 'ignore') return { actions: ['unlink'], reason: [said, NOT_AGAIN], ...nothing };
   // The link ends because the CRM record went away: a tombstone, and the plan says so.
   if (c.fromCrm === 'unlink') return { actions: ['unlink'], reason: [said, NOT_AGAIN], ...nothing };
   if (c.direction === 'to-crm') return { actions: ['unlink'], reason: [said, NOT_AGAIN], ...nothing };
