@@ -82,7 +82,7 @@ describe('serve on webhooks the fakes send', () => {
         const before = apiWrites();
         const outcome = await real(scope);
         runs.push({
-          status: outcome.kind === 'done' ? outcome.result.status : outcome.kind,
+          status: outcome.kind === 'done' ? (outcome.results[0]?.status ?? 'none') : outcome.kind,
           writes: apiWrites() - before,
         });
         return outcome;
