@@ -28,6 +28,12 @@ export interface CrmChangePage {
 export interface ReadChangesOptions {
   /** Re-read this much before the checkpoint, for clock skew and equal timestamps. */
   readonly overlapMs?: number;
+  /**
+   * ISO stamp before which every change is known to have been read (src/run/quiet-window.ts):
+   * the overlap never reaches further back than this (it is re-read itself, inclusively).
+   * An adapter that ignores it only reads more.
+   */
+  readonly floor?: string;
   readonly signal?: AbortSignal;
   /** The engine's clock: decides whether a periodic deletion scan is due. */
   readonly now?: Date;

@@ -13,6 +13,7 @@ import type { Notice, SyncSettings } from '../engine/types.js';
 import type { Failure, Scope, StateStore } from '../state/port.js';
 import { missingLinkedRecords } from './linked-reads.js';
 import { CRM_READ_AT, type ReadCheckpoints } from './plan-sink.js';
+import type { QuietWindow } from './quiet-window.js';
 import type { Revisit } from './revisits.js';
 import type { CrmAccount } from './run-deps.js';
 import type { RunMeter } from './run-meter.js';
@@ -27,6 +28,8 @@ export interface CollectRun<R extends PropstreetRecord> {
   readonly store: StateStore;
   readonly clock: Clock;
   readonly staging: Staging<R>;
+  /** Where each delta's overlap may start; told what the deltas return. */
+  readonly window: QuietWindow;
   readonly knownFailures: ReadonlyMap<string, Failure>;
   readonly revisit: Revisit;
   /** Retry every recorded failure now, quarantined ones included. */
@@ -54,11 +57,14 @@ export async function collect<R extends PropstreetRecord>(run: CollectRun<R>): P
   const crmSince = await run.store.getCheckpoint(run.scope, 'crm');
   const crmReadAt = run.clock.now();
   let crmCheckpoint: string | undefined;
+  const floor = run.window.crmFloor;
   for await (const page of run.crm.readChanges(crmSince, {
     overlapMs: run.settings.overlapMs,
+    ...(floor ? { floor } : {}),
     now: crmReadAt,
   })) {
     run.staging.putCrm(page.records);
+    run.window.seenCrm(page.records);
     crmCheckpoint = page.checkpoint;
     tick(run, page.records.length);
   }
@@ -70,6 +76,7 @@ export async function collect<R extends PropstreetRecord>(run: CollectRun<R>): P
       propstreet: propstreet.checkpoint,
       crm: crmCheckpoint,
       crmReadAt: crmReadAt.toISOString(),
+      window: run.window,
     },
     reconciled,
     quarantine: propstreet.quarantine,
@@ -85,10 +92,11 @@ async function readPropstreet<R extends PropstreetRecord>(run: CollectRun<R>, no
   const { settings, staging } = run;
   const quarantine: Failure[] = [];
   const since = await run.store.getCheckpoint(run.scope, 'propstreet');
-  const updatedSince = since ? new Date(Date.parse(since) - settings.overlapMs).toISOString() : undefined;
+  const updatedSince = run.window.propstreetSince(since, settings.overlapMs);
   let maxUpdated: string | undefined;
   for await (const page of run.propstreet.list({ updatedSince, includeDeleted: true })) {
     staging.putPropstreet(page.records);
+    run.window.seenPropstreet(page.records);
     for (const c of page.records) if (!maxUpdated || c.updatedUtc > maxUpdated) maxUpdated = c.updatedUtc;
     for (const bad of page.invalid) {
       run.tally.invalid.push({ side: 'propstreet', id: bad.id, message: `${bad.jsonPath}: ${bad.message}` });

@@ -20,8 +20,10 @@ import type { Failure, Scope, Side } from '../state/port.js';
 import { collect } from './collect.js';
 import { fitMapperToCrm } from './fit-mapper.js';
 import { guardDeletes } from './mass-delete-guard.js';
+import { recordingCrm, recordingPropstreet } from './own-writes.js';
 import type { Execution, PlanSink, ReadCheckpoints, SinkFactory } from './plan-sink.js';
 import { preflight } from './preflight.js';
+import { QuietWindow } from './quiet-window.js';
 import { revisitsOf } from './revisits.js';
 import type { RunDeps } from './run-deps.js';
 import { RunMeter, type RunProgress } from './run-meter.js';
@@ -58,15 +60,23 @@ interface Run<R extends PropstreetRecord, W> {
   readonly tally: PlanTally;
   readonly staging: Staging<R>;
   readonly log: Logger;
+  /** Where the overlap windows may start; learns this run's own writes through the ports. */
+  readonly window: QuietWindow;
   /** What the reads reached: zeros and no checkpoints until they finish. */
   readonly read: { pulled: Record<Side, number>; checkpoints: ReadCheckpoints | undefined };
 }
 
 export async function runConnection<R extends PropstreetRecord, W>(
   settings: SyncSettings,
-  deps: RunDeps<R, W>,
+  given: RunDeps<R, W>,
   options: RunOptions,
 ): Promise<ConnectionResult> {
+  const window = new QuietWindow();
+  const deps: RunDeps<R, W> = {
+    ...given,
+    propstreet: recordingPropstreet(given.propstreet, window),
+    crm: recordingCrm(given.crm, window),
+  };
   const scope: Scope = { tenant: settings.tenant, connection: settings.connection };
   const { clock } = deps;
   const runId = randomUUID();
@@ -88,7 +98,20 @@ export async function runConnection<R extends PropstreetRecord, W>(
     propstreetMatch: deps.kind.matchField?.propstreetValue,
   });
   const read: Run<R, W>['read'] = { pulled: { propstreet: 0, crm: 0 }, checkpoints: undefined };
-  const run: Run<R, W> = { settings, deps, options, scope, sink, abort, meter, tally, staging, log, read };
+  const run: Run<R, W> = {
+    settings,
+    deps,
+    options,
+    scope,
+    sink,
+    abort,
+    meter,
+    tally,
+    staging,
+    log,
+    window,
+    read,
+  };
   try {
     await readAndPlan(run);
   } catch (error) {
@@ -112,11 +135,13 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
   await preflight(deps, scope, { rebind: options.rebind === true, log: run.log, writes: sink.state });
   const mapper = await fitMapperToCrm(deps.crm, deps.mapper, run.log, deps.crmAccount.kind);
   const revisit = await revisitsOf(store, scope);
+  await run.window.load(store, scope);
   const collected = await collect({
     ...deps,
     settings,
     scope,
     staging,
+    window: run.window,
     knownFailures,
     revisit,
     retryAll: options.retryAll === true,

@@ -26,7 +26,12 @@ export function decodeCheckpoint(checkpoint: string): number {
   return stampMs;
 }
 
-/** The WHERE clause that re-reads from the checkpoint's second, `overlapMs` earlier. */
-export function afterCheckpoint(stampMs: number, overlapMs: number): string {
-  return `SystemModstamp >= ${soqlDateTime(stampMs - Math.max(0, overlapMs))}`;
+/**
+ * The WHERE clause that re-reads from the checkpoint's second, `overlapMs` earlier, but never
+ * from before `floor` (an ISO stamp before which every change is known to be read).
+ */
+export function afterCheckpoint(stampMs: number, overlapMs: number, floor?: string): string {
+  const floorMs = floor === undefined ? Number.NaN : Date.parse(floor);
+  const from = stampMs - Math.max(0, overlapMs);
+  return `SystemModstamp >= ${soqlDateTime(Number.isNaN(floorMs) ? from : Math.min(stampMs, Math.max(from, floorMs)))}`;
 }
