@@ -11,12 +11,20 @@ export type NetworkApi = 'propstreet' | 'hubspot' | 'salesforce';
 
 const CONTACTS = '/api/v1/network/contacts';
 
+/**
+ * `check`: the per-run safety checks every run makes before it reads (which account the
+ * credentials reach, the key field, the CRM's fixed options): counted, but apart from the sync's
+ * reads, whose optimum they are not part of.
+ */
 function propstreetKind(r: RequestLogEntry): string {
   if (r.method !== 'GET') return 'write';
+  if (r.path === '/api/v1/auth/me') return 'check';
   return r.path === CONTACTS ? 'list' : 'get';
 }
 
 function hubspotKind(r: RequestLogEntry): string {
+  if (r.path.startsWith('/account-info/') || (r.method === 'GET' && r.path.startsWith('/crm/v3/properties/')))
+    return 'check';
   if (r.path.endsWith('/search')) return 'search';
   if (r.path.endsWith('/batch/read')) return 'read';
   if (r.method === 'GET') return r.path === '/crm/v3/objects/contacts' ? 'list' : 'read';
@@ -26,6 +34,7 @@ function hubspotKind(r: RequestLogEntry): string {
 function salesforceKind(r: RequestLogEntry): string {
   if (r.method !== 'GET') return 'write';
   if (!/\/query(All)?(\/|$)/.test(r.path)) return 'meta';
+  if (/FROM\+Organization|FROM Organization/.test(decodeURIComponent(r.query))) return 'check';
   // Point lookups (by id, key, email) are `IN (…)` queries; the delta read is not.
   return /\+IN\+|\sIN\s/.test(decodeURIComponent(r.query)) ? 'lookup' : 'query';
 }

@@ -29,11 +29,10 @@ export interface ReadChangesOptions {
   /** Re-read this much before the checkpoint, for clock skew and equal timestamps. */
   readonly overlapMs?: number;
   /**
-   * ISO stamp before which every change is known to have been read (src/run/quiet-window.ts):
-   * the overlap never reaches further back than this (it is re-read itself, inclusively).
-   * An adapter that ignores it only reads more.
+   * Re-read from this ISO stamp (inclusive) instead of `checkpoint − overlapMs`, but never from
+   * after the checkpoint: the run's deferred overlap window (src/run/quiet-window.ts).
    */
-  readonly floor?: string;
+  readonly from?: string;
   readonly signal?: AbortSignal;
   /** The engine's clock: decides whether a periodic deletion scan is due. */
   readonly now?: Date;

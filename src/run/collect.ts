@@ -13,7 +13,7 @@ import type { Notice, SyncSettings } from '../engine/types.js';
 import type { Failure, Scope, StateStore } from '../state/port.js';
 import { missingLinkedRecords } from './linked-reads.js';
 import { CRM_READ_AT, type ReadCheckpoints } from './plan-sink.js';
-import type { QuietWindow } from './quiet-window.js';
+import { crmWindow, propstreetSince, type QuietWindow, type WindowPlan } from './quiet-window.js';
 import type { Revisit } from './revisits.js';
 import type { CrmAccount } from './run-deps.js';
 import type { RunMeter } from './run-meter.js';
@@ -28,7 +28,7 @@ export interface CollectRun<R extends PropstreetRecord> {
   readonly store: StateStore;
   readonly clock: Clock;
   readonly staging: Staging<R>;
-  /** Where each delta's overlap may start; told what the deltas return. */
+  /** Decides whether the deltas re-read the overlap window, and from where. */
   readonly window: QuietWindow;
   readonly knownFailures: ReadonlyMap<string, Failure>;
   readonly revisit: Revisit;
@@ -53,18 +53,13 @@ export interface Collected {
 
 export async function collect<R extends PropstreetRecord>(run: CollectRun<R>): Promise<Collected> {
   const now = run.clock.now();
-  const propstreet = await readPropstreet(run, now);
+  const plan = await run.window.load(run.store, run.scope, now, run.settings.overlapMs);
+  const propstreet = await readPropstreet(run, now, plan);
   const crmSince = await run.store.getCheckpoint(run.scope, 'crm');
   const crmReadAt = run.clock.now();
   let crmCheckpoint: string | undefined;
-  const floor = run.window.crmFloor;
-  for await (const page of run.crm.readChanges(crmSince, {
-    overlapMs: run.settings.overlapMs,
-    ...(floor ? { floor } : {}),
-    now: crmReadAt,
-  })) {
+  for await (const page of run.crm.readChanges(crmSince, { ...crmWindow(plan), now: crmReadAt })) {
     run.staging.putCrm(page.records);
-    run.window.seenCrm(page.records);
     crmCheckpoint = page.checkpoint;
     tick(run, page.records.length);
   }
@@ -88,15 +83,14 @@ function tick(run: Pick<CollectRun<PropstreetRecord>, 'meter'>, read: number): v
   run.meter.report('pull');
 }
 
-async function readPropstreet<R extends PropstreetRecord>(run: CollectRun<R>, now: Date) {
+async function readPropstreet<R extends PropstreetRecord>(run: CollectRun<R>, now: Date, plan: WindowPlan) {
   const { settings, staging } = run;
   const quarantine: Failure[] = [];
   const since = await run.store.getCheckpoint(run.scope, 'propstreet');
-  const updatedSince = run.window.propstreetSince(since, settings.overlapMs);
+  const updatedSince = since ? propstreetSince(since, plan) : undefined;
   let maxUpdated: string | undefined;
   for await (const page of run.propstreet.list({ updatedSince, includeDeleted: true })) {
     staging.putPropstreet(page.records);
-    run.window.seenPropstreet(page.records);
     for (const c of page.records) if (!maxUpdated || c.updatedUtc > maxUpdated) maxUpdated = c.updatedUtc;
     for (const bad of page.invalid) {
       run.tally.invalid.push({ side: 'propstreet', id: bad.id, message: `${bad.jsonPath}: ${bad.message}` });

@@ -1,44 +1,51 @@
 /**
- * Where each side's overlap window may start, so that a run with nothing new stays quiet even
- * right after a big sync.
+ * The overlap window, deferred: quiet runs stay quiet right after a big sync, and a change that
+ * becomes visible late is still read.
  *
- * A delta is read from `checkpoint − overlap`: changes stamped a little before the checkpoint may
- * become visible only after the read that set it (an index lagging behind, a transaction stamped
- * before it commits). Right after a sync that window is full of our own writes, and each run
- * would read them again, page after page. The floor is a stamp before which every change is
- * known to have been read, and the window never starts before it (the floor is re-read itself,
- * inclusively, for changes that share its stamp):
+ * Each delta used to be read from `checkpoint − overlap`, on every run: a change stamped a
+ * little before the checkpoint may become visible only after the read that set it (HubSpot's
+ * search index lags, a transaction is stamped before it commits, a clock is skewed), and the
+ * overlap (`overlapSeconds`, which bounds all of that) catches it. Right after a sync that window
+ * is full of our own writes, and every run read them again, page after page.
  *
- * - each run remembers its newest own write per side (id and the stamp the API answered);
- * - the next run's delta read that returns that record at that stamp or later shows the read
- *   saw everything up to that write: a change becomes visible no later than any change stamped
- *   after it (one index, one sequence of commits). Everything before it that was visible was
- *   read, by this run or the earlier ones, so the stamp becomes the floor;
- * - a read that does not return it yet (the index still shows the version before our write, or
- *   nothing) proves nothing, and the floor stays where it was: the overlap re-reads as before.
- *
- * A person's edit among our writes is therefore read either by the run that confirms the floor
- * or, when it was not visible then, neither was our later write, and the window stays open.
- * What the floor does not cover: a store that shows a later change before an earlier one (no
- * page of the three APIs says theirs can). Facts live in the state store's scope meta
- * (`quiet.propstreet`, `quiet.crm`) and move only when a run commits its checkpoints.
+ * Now a run reads the whole window only when the last such read is at least one overlap ago
+ * (engine clock); it then starts where that read could not yet see everything: `its start − overlap`
+ * (everything stamped earlier was visible to it, and read by it or before it). Runs in between
+ * read from their checkpoint alone (inclusive: its own stamp again). A late change is therefore
+ * read by the first run at least one overlap after the last full read, at the latest: later than
+ * before by up to one overlap period, never lost. Changes visible in time are read at once, as
+ * ever. Before any full read is known the window is `checkpoint − overlap`, as before; an engine
+ * clock that went back makes the run read the deferred window. The time of the last full read lives in the
+ * state store's scope meta and moves only when a run commits its checkpoints.
  */
-import type { CrmRecord, WriteResult } from '../crm/port.js';
-import type { PropstreetRecord } from '../engine/records.js';
-import type { Scope, Side, StateStore } from '../state/port.js';
+import type { Scope, StateStore } from '../state/port.js';
 
-/** A record this connection wrote, at the stamp the API answered with. */
-export interface OwnWrite {
-  readonly id: string;
-  readonly at: string;
+/** Per-scope fact: when (engine clock) the last run that re-read the whole overlap window read. */
+export const FULL_READ_AT = 'window.fullReadAt';
+
+/** How a run reads its deltas after their checkpoints. */
+export type WindowPlan =
+  /** From `checkpoint − overlap` (no earlier full read is known). */
+  | { readonly kind: 'overlap'; readonly overlapMs: number }
+  /** From `from`, or the checkpoint when earlier: the deferred window. */
+  | { readonly kind: 'from'; readonly from: string }
+  /** From the checkpoint alone: a full read was made less than one overlap ago. */
+  | { readonly kind: 'checkpoint' };
+
+/** The plan for a run reading at `now`, given the last full read (null: none known). */
+export function planWindow(now: Date, overlapMs: number, lastFullRead: string | null): WindowPlan {
+  const last = lastFullRead === null ? Number.NaN : Date.parse(lastFullRead);
+  const age = now.getTime() - last;
+  if (overlapMs <= 0) return { kind: 'checkpoint' };
+  // No full read known: the window as it always was.
+  if (Number.isNaN(age)) return { kind: 'overlap', overlapMs };
+  // A clock that went back cannot say an overlap has not passed: read the deferred window.
+  if (age >= 0 && age < overlapMs) return { kind: 'checkpoint' };
+  return { kind: 'from', from: new Date(last - overlapMs).toISOString() };
 }
 
-interface SideFacts {
-  readonly floor?: string;
-  readonly wrote?: OwnWrite;
-}
-
-const metaKey = (side: Side) => `quiet.${side}`;
+/** Whether the plan re-reads the whole window (the run's read time then becomes the mark). */
+export const readsWindow = (p: WindowPlan): boolean => p.kind !== 'checkpoint';
 
 /** Orders ISO stamps (Propstreet's carry 100-ns digits; equal milliseconds fall back to the text). */
 export function compareStamps(a: string, b: string): number {
@@ -47,120 +54,34 @@ export function compareStamps(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function later(a: string | undefined, b: string | undefined): string | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return compareStamps(a, b) >= 0 ? a : b;
+/** `updated_since` for a Propstreet delta after `checkpoint` under the plan (inclusive). */
+export function propstreetSince(checkpoint: string, plan: WindowPlan): string {
+  if (plan.kind === 'checkpoint') return checkpoint;
+  if (plan.kind === 'overlap') return new Date(Date.parse(checkpoint) - plan.overlapMs).toISOString();
+  return compareStamps(plan.from, checkpoint) < 0 ? plan.from : checkpoint;
 }
 
-/**
- * The `updated_since` of a Propstreet delta: `checkpoint − overlap`, but not before the floor
- * and never after the checkpoint (inclusive: its own stamp is read again).
- */
-export function windowStart(checkpoint: string, overlapMs: number, floor: string | undefined): string {
-  const overlapped = new Date(Date.parse(checkpoint) - overlapMs).toISOString();
-  const start = later(overlapped, floor) ?? overlapped;
-  return compareStamps(start, checkpoint) > 0 ? checkpoint : start;
-}
-
-function parse(text: string | null): SideFacts {
-  if (!text) return {};
-  try {
-    const v = JSON.parse(text) as { floor?: unknown; wrote?: { id?: unknown; at?: unknown } };
-    const floor = typeof v.floor === 'string' && !Number.isNaN(Date.parse(v.floor)) ? v.floor : undefined;
-    const w = v.wrote;
-    const wrote =
-      w && typeof w.id === 'string' && typeof w.at === 'string' && !Number.isNaN(Date.parse(w.at))
-        ? { id: w.id, at: w.at }
-        : undefined;
-    return { ...(floor ? { floor } : {}), ...(wrote ? { wrote } : {}) };
-  } catch {
-    // Unreadable facts only cost the old, wider window.
-    return {};
-  }
-}
-
-class SideWindow {
-  private before: SideFacts = {};
-  private confirmed = false;
-  private newest: OwnWrite | undefined;
-
-  restore(facts: SideFacts): void {
-    this.before = facts;
-  }
-
-  get floor(): string | undefined {
-    return this.before.floor;
-  }
-
-  /** A record the delta read returned: is it the previous run's newest write, or later? */
-  seen(id: string, at: string): void {
-    const w = this.before.wrote;
-    if (!this.confirmed && w && id === w.id && compareStamps(at, w.at) >= 0) this.confirmed = true;
-  }
-
-  wrote(id: string, at: string | undefined): void {
-    if (at === undefined || Number.isNaN(Date.parse(at))) return;
-    if (!this.newest || compareStamps(at, this.newest.at) > 0) this.newest = { id, at };
-  }
-
-  /** The facts for the next run. */
-  after(): SideFacts {
-    const floor = this.confirmed ? later(this.before.floor, this.before.wrote?.at) : this.before.floor;
-    return { ...(floor ? { floor } : {}), ...(this.newest ? { wrote: this.newest } : {}) };
-  }
+/** The CRM adapter's read options under the plan (it keeps the window before its own checkpoint). */
+export function crmWindow(plan: WindowPlan): { overlapMs: number; from?: string } {
+  if (plan.kind === 'checkpoint') return { overlapMs: 0 };
+  if (plan.kind === 'overlap') return { overlapMs: plan.overlapMs };
+  return { overlapMs: 0, from: plan.from };
 }
 
 export class QuietWindow {
-  private readonly propstreet = new SideWindow();
-  private readonly crm = new SideWindow();
+  private plan: WindowPlan = { kind: 'overlap', overlapMs: 0 };
+  private readAt: Date | undefined;
 
-  /** Reads the facts the last committed run left (before the run reads anything). */
-  async load(store: StateStore, scope: Scope): Promise<void> {
-    const [ps, crm] = await Promise.all([
-      store.getMeta(scope, metaKey('propstreet')),
-      store.getMeta(scope, metaKey('crm')),
-    ]);
-    this.propstreet.restore(parse(ps));
-    this.crm.restore(parse(crm));
+  /** Decides how this run reads (before it reads anything); `now` is when its reads start. */
+  async load(store: StateStore, scope: Scope, now: Date, overlapMs: number): Promise<WindowPlan> {
+    this.plan = planWindow(now, overlapMs, await store.getMeta(scope, FULL_READ_AT));
+    this.readAt = now;
+    return this.plan;
   }
 
-  /** `updated_since` for the Propstreet delta after `checkpoint` (none: read everything). */
-  propstreetSince(checkpoint: string | null, overlapMs: number): string | undefined {
-    return checkpoint ? windowStart(checkpoint, overlapMs, this.propstreet.floor) : undefined;
-  }
-
-  /** The CRM adapter's floor (it keeps the window between it and its checkpoint). */
-  get crmFloor(): string | undefined {
-    return this.crm.floor;
-  }
-
-  seenPropstreet(records: readonly PropstreetRecord[]): void {
-    for (const r of records) this.propstreet.seen(r.id, r.updatedUtc);
-  }
-
-  /** Live records only: the archived list says nothing of what search shows. */
-  seenCrm(records: readonly CrmRecord[]): void {
-    for (const r of records) if (!r.deleted && !r.mergedInto) this.crm.seen(r.id, r.modifiedAt);
-  }
-
-  wrotePropstreet(record: PropstreetRecord): void {
-    this.propstreet.wrote(record.id, record.updatedUtc);
-  }
-
-  /** CRMs that answer a write with its stamp (HubSpot) give evidence; the others (Salesforce) none. */
-  wroteCrm(results: readonly WriteResult[]): void {
-    for (const r of results) if (r.ok) this.crm.wrote(r.id, r.modifiedAt);
-  }
-
-  /** After the run committed its checkpoints: the floors and own writes for the next one. */
+  /** After the run committed its checkpoints: a run that read the whole window becomes the mark. */
   async save(store: StateStore, scope: Scope): Promise<void> {
-    for (const [side, w] of [
-      ['propstreet', this.propstreet],
-      ['crm', this.crm],
-    ] as const) {
-      const facts = w.after();
-      await store.setMeta(scope, metaKey(side), Object.keys(facts).length > 0 ? JSON.stringify(facts) : null);
-    }
+    if (this.readAt && readsWindow(this.plan))
+      await store.setMeta(scope, FULL_READ_AT, this.readAt.toISOString());
   }
 }

@@ -20,7 +20,6 @@ import type { Failure, Scope, Side } from '../state/port.js';
 import { collect } from './collect.js';
 import { fitMapperToCrm } from './fit-mapper.js';
 import { guardDeletes } from './mass-delete-guard.js';
-import { recordingCrm, recordingPropstreet } from './own-writes.js';
 import type { Execution, PlanSink, ReadCheckpoints, SinkFactory } from './plan-sink.js';
 import { preflight } from './preflight.js';
 import { QuietWindow } from './quiet-window.js';
@@ -60,7 +59,7 @@ interface Run<R extends PropstreetRecord, W> {
   readonly tally: PlanTally;
   readonly staging: Staging<R>;
   readonly log: Logger;
-  /** Where the overlap windows may start; learns this run's own writes through the ports. */
+  /** Whether this run re-reads the overlap window, and from where. */
   readonly window: QuietWindow;
   /** What the reads reached: zeros and no checkpoints until they finish. */
   readonly read: { pulled: Record<Side, number>; checkpoints: ReadCheckpoints | undefined };
@@ -68,15 +67,10 @@ interface Run<R extends PropstreetRecord, W> {
 
 export async function runConnection<R extends PropstreetRecord, W>(
   settings: SyncSettings,
-  given: RunDeps<R, W>,
+  deps: RunDeps<R, W>,
   options: RunOptions,
 ): Promise<ConnectionResult> {
   const window = new QuietWindow();
-  const deps: RunDeps<R, W> = {
-    ...given,
-    propstreet: recordingPropstreet(given.propstreet, window),
-    crm: recordingCrm(given.crm, window),
-  };
   const scope: Scope = { tenant: settings.tenant, connection: settings.connection };
   const { clock } = deps;
   const runId = randomUUID();
@@ -135,7 +129,6 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
   await preflight(deps, scope, { rebind: options.rebind === true, log: run.log, writes: sink.state });
   const mapper = await fitMapperToCrm(deps.crm, deps.mapper, run.log, deps.crmAccount.kind);
   const revisit = await revisitsOf(store, scope);
-  await run.window.load(store, scope);
   const collected = await collect({
     ...deps,
     settings,

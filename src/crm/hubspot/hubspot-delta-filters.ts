@@ -53,11 +53,10 @@ export function nextLivePage(
 export const TIE_EXCLUSION_ROOM = GROUP_FILTERS - 2;
 
 /**
- * How far before the checkpoint `t` a resumed read starts: the overlap, but never before the
- * floor (the run's proof that everything stamped earlier was read: src/run/quiet-window.ts).
+ * Where a resumed read starts, before the checkpoint's `t`: `t − overlap`, or the run's `from`
+ * (its deferred overlap window, src/run/quiet-window.ts) when given; never after `t`.
  */
-export function overlapBack(t: number, overlapMs: number, floor: string | undefined): number {
-  const floorMs = floor === undefined ? Number.NaN : Date.parse(floor);
-  if (Number.isNaN(floorMs)) return overlapMs;
-  return Math.min(overlapMs, Math.max(0, t - floorMs));
+export function windowStart(t: number, overlapMs: number, from: string | undefined): number {
+  const fromMs = from === undefined ? Number.NaN : Date.parse(from);
+  return Math.max(0, Number.isNaN(fromMs) ? t - overlapMs : Math.min(t, fromMs));
 }

@@ -11,7 +11,7 @@
 import { PropsyncError } from '../../core/errors.js';
 import type { CrmChangePage, CrmRecord, ReadChangesOptions } from '../port.js';
 import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from './hubspot-checkpoint.js';
-import { excluding, nextLivePage, overlapBack, TIE_EXCLUSION_ROOM } from './hubspot-delta-filters.js';
+import { excluding, nextLivePage, TIE_EXCLUSION_ROOM, windowStart } from './hubspot-delta-filters.js';
 import { type HubSpotObject, objectPath } from './hubspot-object.js';
 import {
   mergedAway,
@@ -92,10 +92,11 @@ export class HubSpotDeltaReader {
     const overlap = Math.max(0, options.overlapMs ?? 0);
     const start = checkpoint === null ? undefined : this.decode(checkpoint);
     const resumeLive = start?.p === 'live';
-    const back = start && resumeLive ? overlapBack(start.t, overlap, options.floor) : 0;
+    const from = options.from;
     const state: LiveState = {
-      t: Math.max(0, (start?.t ?? 0) - back),
-      x: start?.x === true && (start.p === 'archived' || (resumeLive && overlap === 0)),
+      t: start && resumeLive ? windowStart(start.t, overlap, from) : (start?.t ?? 0),
+      // Strictly after `t` only where nothing before it is re-read (the tie at `t` was complete).
+      x: start?.x === true && (start.p === 'archived' || (resumeLive && overlap === 0 && from === undefined)),
       seenAt: -1,
       seen: new Map(),
       a: start?.a ?? 0,
@@ -119,7 +120,7 @@ export class HubSpotDeltaReader {
       return;
     }
     // A first read (no checkpoint) reports what exists; deletions count from then on.
-    const archivedFrom = start === undefined ? undefined : state.a - overlap;
+    const archivedFrom = start === undefined ? undefined : windowStart(state.a, overlap, from);
     state.s = now;
     yield* this.archived(state, archivedFrom, start?.p === 'archived' ? start.c : undefined, options.signal);
   }

@@ -27,11 +27,11 @@ export function decodeCheckpoint(checkpoint: string): number {
 }
 
 /**
- * The WHERE clause that re-reads from the checkpoint's second, `overlapMs` earlier, but never
- * from before `floor` (an ISO stamp before which every change is known to be read).
+ * The WHERE clause that re-reads from the checkpoint's second, `overlapMs` earlier, or from
+ * `from` (the run's deferred overlap window) when given, but never from after the checkpoint.
  */
-export function afterCheckpoint(stampMs: number, overlapMs: number, floor?: string): string {
-  const floorMs = floor === undefined ? Number.NaN : Date.parse(floor);
-  const from = stampMs - Math.max(0, overlapMs);
-  return `SystemModstamp >= ${soqlDateTime(Number.isNaN(floorMs) ? from : Math.min(stampMs, Math.max(from, floorMs)))}`;
+export function afterCheckpoint(stampMs: number, overlapMs: number, from?: string): string {
+  const fromMs = from === undefined ? Number.NaN : Date.parse(from);
+  const start = Number.isNaN(fromMs) ? stampMs - Math.max(0, overlapMs) : Math.min(stampMs, fromMs);
+  return `SystemModstamp >= ${soqlDateTime(start)}`;
 }
