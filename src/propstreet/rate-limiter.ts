@@ -36,10 +36,14 @@ export class RateLimiter {
   private tat = 0;
   /** Server-imposed pause: no request before this instant. */
   private blockedUntil = 0;
-  /** Requests sent and not yet answered (or failed). */
+  /** Requests sent and not yet answered (or failed), and the most there have been at once. */
   private inflight = 0;
-  /** The server's window as last heard of: requests it still takes from us, and its end. */
-  private window: { left: number; endsAt: number } | undefined;
+  private peak = 1;
+  /**
+   * The server's window as last heard of: requests it still takes from us, when it ends, and the
+   * lowest `RateLimit-Remaining` it answered in it.
+   */
+  private window: { left: number; endsAt: number; lowest: number } | undefined;
 
   constructor(options: RateLimiterOptions) {
     const rpm = options.requestsPerMinute;
@@ -62,6 +66,7 @@ export class RateLimiter {
     }
     if (this.window) this.window.left--;
     this.inflight++;
+    this.peak = Math.max(this.peak, this.inflight);
     if (this.intervalMs === 0) return;
     const now = this.clock.now().getTime();
     const tat = Math.max(this.tat, now);
@@ -90,14 +95,20 @@ export class RateLimiter {
     if (!Number.isFinite(reset)) return;
     const endsAt = this.clock.now().getTime() + Math.max(0, reset) * 1000;
     // The other requests in flight may have reached the server after this one.
-    const left = remaining - Math.max(0, this.inflight - 1);
+    const others = Math.max(0, this.inflight - 1);
+    const left = remaining - others;
     const w = this.window;
-    // The same window (its reset is rounded up to whole seconds): keep the lower count. A later
-    // one: start over. Answers that overtake each other never raise the count within a window.
-    if (w && endsAt <= w.endsAt + 1000) {
+    // Within a window the server's count only falls; an answer overtaken by others shows at most
+    // as many more as were ever in flight together. A reset later than this window's (rounded up
+    // to whole seconds), or a count higher than that, is a new window: start over. Otherwise
+    // keep the lower count.
+    const renewed = !w || endsAt > w.endsAt + 1000 || remaining > w.lowest + this.peak;
+    if (renewed) this.window = { left, endsAt, lowest: remaining };
+    else {
       w.left = Math.min(w.left, left);
       w.endsAt = Math.max(w.endsAt, endsAt);
-    } else this.window = { left, endsAt };
+      w.lowest = Math.min(w.lowest, remaining);
+    }
   }
 
   /** Closes the gate for `ms` from now (after a 429 with Retry-After). */
