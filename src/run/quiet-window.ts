@@ -45,7 +45,7 @@ export function planWindow(now: Date, overlapMs: number, lastFullRead: string | 
 }
 
 /** Whether the plan re-reads the whole window (the run's read time then becomes the mark). */
-export const readsWindow = (p: WindowPlan): boolean => p.kind !== 'checkpoint';
+const readsWindow = (p: WindowPlan): boolean => p.kind !== 'checkpoint';
 
 /** Orders ISO stamps (Propstreet's carry 100-ns digits; equal milliseconds fall back to the text). */
 export function compareStamps(a: string, b: string): number {
