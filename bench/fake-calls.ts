@@ -11,12 +11,20 @@ export type NetworkApi = 'propstreet' | 'hubspot' | 'salesforce';
 
 const CONTACTS = '/api/v1/network/contacts';
 
+/**
+ * `check`: the per-run safety checks every run makes before it reads (which account the
+ * credentials reach, the key field, the CRM's fixed options): counted, but apart from the sync's
+ * reads, whose optimum they are not part of.
+ */
 function propstreetKind(r: RequestLogEntry): string {
   if (r.method !== 'GET') return 'write';
+  if (r.path === '/api/v1/auth/me') return 'check';
   return r.path === CONTACTS ? 'list' : 'get';
 }
 
 function hubspotKind(r: RequestLogEntry): string {
+  if (r.path.startsWith('/account-info/') || (r.method === 'GET' && r.path.startsWith('/crm/v3/properties/')))
+    return 'check';
   if (r.path.endsWith('/search')) return 'search';
   if (r.path.endsWith('/batch/read')) return 'read';
   if (r.method === 'GET') return r.path === '/crm/v3/objects/contacts' ? 'list' : 'read';
@@ -26,6 +34,9 @@ function hubspotKind(r: RequestLogEntry): string {
 function salesforceKind(r: RequestLogEntry): string {
   if (r.method !== 'GET') return 'write';
   if (!/\/query(All)?(\/|$)/.test(r.path)) return 'meta';
+  const soql = decodeURIComponent(r.query).replace(/\+/g, ' ');
+  // The account (Organization) and the key field's sample (`… != null LIMIT n`).
+  if (/FROM Organization|\sLIMIT \d+/.test(soql)) return 'check';
   // Point lookups (by id, key, email) are `IN (…)` queries; the delta read is not.
   return /\+IN\+|\sIN\s/.test(decodeURIComponent(r.query)) ? 'lookup' : 'query';
 }
@@ -60,4 +71,14 @@ export function markLogs(sb: Sandbox, apis: readonly NetworkApi[]): () => ApiCal
     for (const a of apis) out[a] = countOf(apiLog(sb, a).slice(start[a]), KIND[a]);
     return out;
   };
+}
+
+/**
+ * A connection's first real run samples the key property: on HubSpot with one search, which the
+ * request log cannot tell from the delta's searches (no bodies): moved to `check` here.
+ */
+export function withKeySample(calls: ApiCalls, crm: NetworkApi): ApiCalls {
+  const hs = calls.hubspot;
+  if (crm !== 'hubspot' || !hs || (hs.search ?? 0) < 1) return calls;
+  return { ...calls, hubspot: { ...hs, search: (hs.search ?? 0) - 1, check: (hs.check ?? 0) + 1 } };
 }

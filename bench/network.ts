@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../fakes/sandbox/sandbox.js';
 import { seedHubSpot, seedPropstreet, seedSalesforce } from '../test/e2e/support.js';
-import { markLogs } from './fake-calls.js';
+import { markLogs, withKeySample } from './fake-calls.js';
 import type { RunSummary } from './jobs.js';
 import { crmWrites, type Delta, naiveBaseline, propstreetWrites } from './model.js';
 import { editOnePercent, type Limits, probeRtt, setFast, setReal, writeTenants } from './sandbox-modes.js';
@@ -94,7 +94,7 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
         zeroChange: step === 'nochange',
         delta,
         summary: report.summary,
-        calls: calls(),
+        calls: step === 'initial' ? withKeySample(calls(), o.crm) : calls(),
         measured: report.measured,
         naive: naiveBaseline(o.crm, report.summary, rtt),
         rttMs: rtt,

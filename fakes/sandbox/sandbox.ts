@@ -24,6 +24,8 @@ export interface SandboxOptions {
   readonly propstreetPerMinute?: number;
   /** More options for the Salesforce fake (its org id, other custom fields…). */
   readonly salesforceOptions?: SalesforceFakeOptions;
+  /** How long a HubSpot write takes to show in search (the fake's default: 0). */
+  readonly hubspotSearchIndexDelayMs?: number;
   /**
    * Tenant files use credentials whose tokens expire and are refreshed: Propstreet client
    * credentials, a HubSpot OAuth app, a Salesforce refresh token (default: fixed tokens).
@@ -86,6 +88,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ? undefined
       : await startHubSpotFake({
           ...(options.seed === undefined ? {} : { seed: options.seed }),
+          ...(options.hubspotSearchIndexDelayMs
+            ? { searchIndexDelayMs: options.hubspotSearchIndexDelayMs }
+            : {}),
           // As after `propsync validate --check --setup`.
           customProperties: [
             { name: 'propstreet_id', label: 'Propstreet ID', hasUniqueValue: true },

@@ -238,7 +238,7 @@ const connectionCommon = {
     .array(text('A changeOrigin value.'))
     .default([])
     .meta({ description: 'Propstreet changeOrigin values that mark our own writes (echo detection).' }),
-  overlapSeconds: count(0, 'Re-read window before each checkpoint (clock skew, equal timestamps).').default(
+  overlapSeconds: count(0, 'Window re-read before the checkpoints once per this period (late, lagging or equal-stamped changes); runs in between read from the checkpoints.').default(
     300,
   ),
   chunkSize: count(1, 'Records planned and committed together.').default(500),

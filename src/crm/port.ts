@@ -28,6 +28,11 @@ export interface CrmChangePage {
 export interface ReadChangesOptions {
   /** Re-read this much before the checkpoint, for clock skew and equal timestamps. */
   readonly overlapMs?: number;
+  /**
+   * Re-read from this ISO stamp (inclusive) instead of `checkpoint − overlapMs`, but never from
+   * after the checkpoint: the run's deferred overlap window (src/run/quiet-window.ts).
+   */
+  readonly from?: string;
   readonly signal?: AbortSignal;
   /** The engine's clock: decides whether a periodic deletion scan is due. */
   readonly now?: Date;

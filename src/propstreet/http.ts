@@ -149,13 +149,15 @@ export class Transport {
       });
       status = res.statusCode;
       resHeaders = res.headers;
+      this.o.limiter.observe(resHeaders);
       text = await res.body.text();
     } catch (e) {
       throw this.transportError(e, request, req.signal, deadline.aborted);
+    } finally {
+      this.o.limiter.settle();
     }
     const ms = Math.round(performance.now() - started);
     this.o.logger.debug({ method: req.method, path, status, ms, attempt }, 'propstreet request');
-    this.o.limiter.observe(resHeaders);
     if (status >= 200 && status < 300)
       return { status, headers: resHeaders, text, request: { ...request, status } };
     const error = errorFromResponse(

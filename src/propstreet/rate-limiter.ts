@@ -4,9 +4,13 @@
  * 1. A smooth ceiling (default 600 requests/min, the bot-token limit) as a GCRA token bucket:
  *    each call reserves the next slot synchronously, so concurrent callers queue fairly
  *    without a mutex, and at most `burst` requests go out back to back.
- * 2. The server's word: when `RateLimit-Remaining` reaches 0, nothing is sent until
- *    `RateLimit-Reset` seconds have passed; a 429's `Retry-After` closes the same gate, so
- *    requests already queued wait too instead of each collecting its own 429.
+ * 2. The server's count: every answer says how many requests its window still takes
+ *    (`RateLimit-Remaining`) and when the window resets (`RateLimit-Reset`, seconds). Requests
+ *    already in flight when an answer is read may not be in its count yet, so they are taken
+ *    off it, and so is every request sent after it; when nothing is left, nothing is sent until
+ *    the reset. Rule 1 alone overshoots a fixed window by its burst (and by requests that
+ *    arrive early on a jittery network): ~3 answers in 600 were 429s. A 429's `Retry-After`
+ *    closes the same gate, so requests already queued wait too instead of each collecting one.
  */
 import type { Clock } from '../core/clock.js';
 
@@ -32,6 +36,14 @@ export class RateLimiter {
   private tat = 0;
   /** Server-imposed pause: no request before this instant. */
   private blockedUntil = 0;
+  /** Requests sent and not yet answered (or failed), and the most there have been at once. */
+  private inflight = 0;
+  private peak = 1;
+  /**
+   * The server's window as last heard of: requests it still takes from us, when it ends, and the
+   * lowest `RateLimit-Remaining` it answered in it.
+   */
+  private window: { left: number; endsAt: number; lowest: number } | undefined;
 
   constructor(options: RateLimiterOptions) {
     const rpm = options.requestsPerMinute;
@@ -41,27 +53,61 @@ export class RateLimiter {
     this.clock = options.clock;
   }
 
-  /** Waits until this request may be sent. */
+  /** Waits until this request may be sent; every acquire must be followed by one `settle`. */
   async acquire(signal?: AbortSignal): Promise<void> {
     for (;;) {
-      const wait = this.blockedUntil - this.clock.now().getTime();
+      const now = this.clock.now().getTime();
+      const w = this.window;
+      if (w && now >= w.endsAt) this.window = undefined;
+      const wait =
+        Math.max(this.blockedUntil, this.window && this.window.left <= 0 ? this.window.endsAt : 0) - now;
       if (wait <= 0) break;
       await this.clock.sleep(wait, signal);
     }
+    if (this.window) this.window.left--;
+    this.inflight++;
+    this.peak = Math.max(this.peak, this.inflight);
     if (this.intervalMs === 0) return;
     const now = this.clock.now().getTime();
     const tat = Math.max(this.tat, now);
     this.tat = tat + this.intervalMs;
     const wait = tat - this.toleranceMs - now;
-    if (wait > 0) await this.clock.sleep(wait, signal);
+    if (wait <= 0) return;
+    try {
+      await this.clock.sleep(wait, signal);
+    } catch (error) {
+      // Aborted while waiting for its slot: it will not be sent, nor settled by the caller.
+      this.settle();
+      throw error;
+    }
   }
 
-  /** Reads the RateLimit-* headers of any answer. */
+  /** The request acquired last is done (answered or failed). */
+  settle(): void {
+    this.inflight = Math.max(0, this.inflight - 1);
+  }
+
+  /** Reads the RateLimit-* headers of an answer (before its request is settled). */
   observe(headers: Record<string, HeaderValue>): void {
     const remaining = Number(headerOf(headers, 'ratelimit-remaining'));
     const reset = Number(headerOf(headers, 'ratelimit-reset'));
-    if (headerOf(headers, 'ratelimit-remaining') !== undefined && remaining <= 0 && Number.isFinite(reset)) {
-      this.pauseFor(Math.max(0, reset) * 1000);
+    if (headerOf(headers, 'ratelimit-remaining') === undefined || !Number.isFinite(remaining)) return;
+    if (!Number.isFinite(reset)) return;
+    const endsAt = this.clock.now().getTime() + Math.max(0, reset) * 1000;
+    // The other requests in flight may have reached the server after this one.
+    const others = Math.max(0, this.inflight - 1);
+    const left = remaining - others;
+    const w = this.window;
+    // Within a window the server's count only falls; an answer overtaken by others shows at most
+    // as many more as were ever in flight together. A reset later than this window's (rounded up
+    // to whole seconds), or a count higher than that, is a new window: start over. Otherwise
+    // keep the lower count.
+    const renewed = !w || endsAt > w.endsAt + 1000 || remaining > w.lowest + this.peak;
+    if (renewed) this.window = { left, endsAt, lowest: remaining };
+    else {
+      w.left = Math.min(w.left, left);
+      w.endsAt = Math.max(w.endsAt, endsAt);
+      w.lowest = Math.min(w.lowest, remaining);
     }
   }
 

@@ -13,6 +13,7 @@ import type { Notice, SyncSettings } from '../engine/types.js';
 import type { Failure, Scope, StateStore } from '../state/port.js';
 import { missingLinkedRecords } from './linked-reads.js';
 import { CRM_READ_AT, type ReadCheckpoints } from './plan-sink.js';
+import { crmWindow, propstreetSince, type QuietWindow, type WindowPlan } from './quiet-window.js';
 import type { Revisit } from './revisits.js';
 import type { CrmAccount } from './run-deps.js';
 import type { RunMeter } from './run-meter.js';
@@ -27,6 +28,8 @@ export interface CollectRun<R extends PropstreetRecord> {
   readonly store: StateStore;
   readonly clock: Clock;
   readonly staging: Staging<R>;
+  /** Decides whether the deltas re-read the overlap window, and from where. */
+  readonly window: QuietWindow;
   readonly knownFailures: ReadonlyMap<string, Failure>;
   readonly revisit: Revisit;
   /** Retry every recorded failure now, quarantined ones included. */
@@ -50,14 +53,12 @@ export interface Collected {
 
 export async function collect<R extends PropstreetRecord>(run: CollectRun<R>): Promise<Collected> {
   const now = run.clock.now();
-  const propstreet = await readPropstreet(run, now);
+  const plan = await run.window.load(run.store, run.scope, now, run.settings.overlapMs);
+  const propstreet = await readPropstreet(run, now, plan);
   const crmSince = await run.store.getCheckpoint(run.scope, 'crm');
   const crmReadAt = run.clock.now();
   let crmCheckpoint: string | undefined;
-  for await (const page of run.crm.readChanges(crmSince, {
-    overlapMs: run.settings.overlapMs,
-    now: crmReadAt,
-  })) {
+  for await (const page of run.crm.readChanges(crmSince, { ...crmWindow(plan), now: crmReadAt })) {
     run.staging.putCrm(page.records);
     crmCheckpoint = page.checkpoint;
     tick(run, page.records.length);
@@ -70,6 +71,7 @@ export async function collect<R extends PropstreetRecord>(run: CollectRun<R>): P
       propstreet: propstreet.checkpoint,
       crm: crmCheckpoint,
       crmReadAt: crmReadAt.toISOString(),
+      window: run.window,
     },
     reconciled,
     quarantine: propstreet.quarantine,
@@ -81,11 +83,11 @@ function tick(run: Pick<CollectRun<PropstreetRecord>, 'meter'>, read: number): v
   run.meter.report('pull');
 }
 
-async function readPropstreet<R extends PropstreetRecord>(run: CollectRun<R>, now: Date) {
+async function readPropstreet<R extends PropstreetRecord>(run: CollectRun<R>, now: Date, plan: WindowPlan) {
   const { settings, staging } = run;
   const quarantine: Failure[] = [];
   const since = await run.store.getCheckpoint(run.scope, 'propstreet');
-  const updatedSince = since ? new Date(Date.parse(since) - settings.overlapMs).toISOString() : undefined;
+  const updatedSince = since ? propstreetSince(since, plan) : undefined;
   let maxUpdated: string | undefined;
   for await (const page of run.propstreet.list({ updatedSince, includeDeleted: true })) {
     staging.putPropstreet(page.records);

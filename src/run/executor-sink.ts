@@ -119,6 +119,8 @@ export class ExecutorSink<R extends PropstreetRecord, W> implements PlanSink<R, 
         },
       });
       if (checkpoints.crm) await store.setMeta(scope, CRM_READ_AT, checkpoints.crmReadAt);
+      // After the checkpoints: a crash in between leaves the older, lower floors (wider windows).
+      await checkpoints.window?.save(store, scope);
     } catch (error) {
       stopRun(abort, error, log);
     }

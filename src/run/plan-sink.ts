@@ -8,6 +8,7 @@ import type { RunAbort } from '../engine/run-abort.js';
 import type { RecordPlan, SyncSettings } from '../engine/types.js';
 import type { Failure, Scope, Side } from '../state/port.js';
 import type { DeleteWindow } from './delete-window.js';
+import type { QuietWindow } from './quiet-window.js';
 import type { RunDeps } from './run-deps.js';
 import type { RunMeter } from './run-meter.js';
 import type { ConnectionResult } from './run-result.js';
@@ -61,6 +62,8 @@ export interface ReadCheckpoints {
   readonly crm: string | undefined;
   /** When the CRM delta behind `crm` was read (engine clock). */
   readonly crmReadAt: string;
+  /** Where the next run's overlap windows may start: saved with the checkpoints. */
+  readonly window?: QuietWindow;
 }
 
 export interface PlanSink<R extends PropstreetRecord, W> {

@@ -22,6 +22,7 @@ import { fitMapperToCrm } from './fit-mapper.js';
 import { guardDeletes } from './mass-delete-guard.js';
 import type { Execution, PlanSink, ReadCheckpoints, SinkFactory } from './plan-sink.js';
 import { preflight } from './preflight.js';
+import { QuietWindow } from './quiet-window.js';
 import { revisitsOf } from './revisits.js';
 import type { RunDeps } from './run-deps.js';
 import { RunMeter, type RunProgress } from './run-meter.js';
@@ -58,6 +59,8 @@ interface Run<R extends PropstreetRecord, W> {
   readonly tally: PlanTally;
   readonly staging: Staging<R>;
   readonly log: Logger;
+  /** Whether this run re-reads the overlap window, and from where. */
+  readonly window: QuietWindow;
   /** What the reads reached: zeros and no checkpoints until they finish. */
   readonly read: { pulled: Record<Side, number>; checkpoints: ReadCheckpoints | undefined };
 }
@@ -67,6 +70,7 @@ export async function runConnection<R extends PropstreetRecord, W>(
   deps: RunDeps<R, W>,
   options: RunOptions,
 ): Promise<ConnectionResult> {
+  const window = new QuietWindow();
   const scope: Scope = { tenant: settings.tenant, connection: settings.connection, kind: deps.kind.name };
   const { clock } = deps;
   const runId = randomUUID();
@@ -90,7 +94,20 @@ export async function runConnection<R extends PropstreetRecord, W>(
     propstreetMatch: matchValues.propstreet,
   });
   const read: Run<R, W>['read'] = { pulled: { propstreet: 0, crm: 0 }, checkpoints: undefined };
-  const run: Run<R, W> = { settings, deps, options, scope, sink, abort, meter, tally, staging, log, read };
+  const run: Run<R, W> = {
+    settings,
+    deps,
+    options,
+    scope,
+    sink,
+    abort,
+    meter,
+    tally,
+    staging,
+    log,
+    window,
+    read,
+  };
   try {
     await readAndPlan(run);
   } catch (error) {
@@ -119,6 +136,7 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
     settings,
     scope,
     staging,
+    window: run.window,
     knownFailures,
     revisit,
     retryAll: options.retryAll === true,

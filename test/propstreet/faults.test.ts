@@ -181,6 +181,29 @@ describe('rate limits', () => {
     }
   });
 
+  it('counts requests in flight against RateLimit-Remaining: four at a time draw no 429', async () => {
+    await fresh();
+    clock = new TestClock();
+    const limited = await startPropstreetFake({
+      rateLimit: { limit: 5, windowMs: 60_000 },
+      rateNow: () => clock.ms,
+    });
+    const c = clientFor(limited, { clock });
+    try {
+      const [seeded] = limited.seed([{ firstName: 'R' }]);
+      const worker = async () => {
+        for (let i = 0; i < 6; i++) await c.getContact(seeded?.id ?? '');
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+      const statuses = limited.apiRequests().map((r) => r.status);
+      expect(statuses.filter((s) => s === 429)).toEqual([]);
+      expect(statuses).toHaveLength(24);
+    } finally {
+      await c.close();
+      await limited.close();
+    }
+  });
+
   it('paces requests with the requests-per-minute ceiling', async () => {
     await fresh({ requestsPerMinute: 60, burst: 1 });
     for (let i = 0; i < 3; i++) await client.getContact(id);

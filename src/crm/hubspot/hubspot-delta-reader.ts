@@ -2,14 +2,16 @@
  * readChanges for HubSpot, for any object (contacts, companies). Search cannot page past 10,000
  * results and offsets shift when records change mid-read, so every page is a fresh query from
  * the last timestamp seen (the object's last-modified property — contacts `lastmodifieddate`,
- * companies `hs_lastmodifieddate` — `≥ t`, oldest first) with the ids already delivered at `t` skipped.
- * When a whole page shares one timestamp, that timestamp's records are paged by id. Search
+ * companies `hs_lastmodifieddate` — oldest first), leaving out the ids already delivered at that
+ * timestamp (hubspot-delta-filters.ts). When a whole page shares one timestamp, that timestamp's
+ * records are paged by id. A query's `total` and paging say when nothing is left. Search
  * never returns archived records: after the live phase the archived list is walked and
  * filtered by `archivedAt`. Survivors of merges also report the ids they swallowed.
  */
 import { PropsyncError } from '../../core/errors.js';
 import type { CrmChangePage, CrmRecord, ReadChangesOptions } from '../port.js';
 import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from './hubspot-checkpoint.js';
+import { excluding, nextLivePage, TIE_EXCLUSION_ROOM, windowStart } from './hubspot-delta-filters.js';
 import { type HubSpotObject, objectPath } from './hubspot-object.js';
 import {
   mergedAway,
@@ -90,9 +92,11 @@ export class HubSpotDeltaReader {
     const overlap = Math.max(0, options.overlapMs ?? 0);
     const start = checkpoint === null ? undefined : this.decode(checkpoint);
     const resumeLive = start?.p === 'live';
+    const from = options.from;
     const state: LiveState = {
-      t: Math.max(0, (start?.t ?? 0) - (resumeLive ? overlap : 0)),
-      x: start?.x === true && (start.p === 'archived' || (resumeLive && overlap === 0)),
+      t: start && resumeLive ? windowStart(start.t, overlap, from) : (start?.t ?? 0),
+      // Strictly after `t` only where nothing before it is re-read (the tie at `t` was complete).
+      x: start?.x === true && (start.p === 'archived' || (resumeLive && overlap === 0 && from === undefined)),
       seenAt: -1,
       seen: new Map(),
       a: start?.a ?? 0,
@@ -116,7 +120,7 @@ export class HubSpotDeltaReader {
       return;
     }
     // A first read (no checkpoint) reports what exists; deletions count from then on.
-    const archivedFrom = start === undefined ? undefined : state.a - overlap;
+    const archivedFrom = start === undefined ? undefined : windowStart(state.a, overlap, from);
     state.s = now;
     yield* this.archived(state, archivedFrom, start?.p === 'archived' ? start.c : undefined, options.signal);
   }
@@ -156,8 +160,9 @@ export class HubSpotDeltaReader {
     const limit = this.options.searchPageSize;
     for (;;) {
       signal?.throwIfAborted();
+      const delivered = s.seenAt === s.t ? [...s.seen.keys()] : [];
       const page = await searchObjects(this.options.transport, this.options.object, {
-        filters: [{ propertyName: this.lastModified, operator: s.x ? 'GT' : 'GTE', value: String(s.t) }],
+        ...nextLivePage(this.lastModified, s.t, s.x, delivered),
         sort: { propertyName: this.lastModified, direction: 'ASCENDING' },
         properties: this.properties(),
         limit,
@@ -175,25 +180,35 @@ export class HubSpotDeltaReader {
         s.x = false;
       }
       if (fresh.length > 0) yield { records: this.toRecords(fresh), checkpoint: this.liveCheckpoint(s) };
-      if (page.results.length < limit || !last) return;
+      if (!last || lastPage(page, limit)) return;
       const first = page.results[0];
-      if (first && this.ms(first) === this.ms(last)) yield* this.tie(s, this.ms(last), undefined, signal);
+      if (first && this.ms(first) === this.ms(last)) {
+        const tied = yield* this.tie(s, this.ms(last), undefined, signal);
+        // The query's total counted what the tie just delivered: when that was all, stop here
+        // (anything written since is read from the checkpoint by the next run).
+        if (page.total - page.results.length - tied <= 0) return;
+      }
     }
   }
 
-  /** More than a page of records share timestamp `at`: page through them in id order. */
+  /**
+   * More than a page of records share timestamp `at`: page through them in id order, leaving out
+   * the ids this read already delivered at `at`. Returns how many records it delivered.
+   */
   private async *tie(
     s: LiveState,
     at: number,
     afterId: string | undefined,
     signal?: AbortSignal,
-  ): AsyncGenerator<CrmChangePage> {
+  ): AsyncGenerator<CrmChangePage, number> {
     const limit = this.options.searchPageSize;
     let cursor = afterId;
     if (s.seenAt !== at) {
       s.seenAt = at;
       s.seen = new Map();
     }
+    const notIn = excluding([...s.seen.keys()], TIE_EXCLUSION_ROOM) ?? [];
+    let count = 0;
     for (;;) {
       signal?.throwIfAborted();
       const page = await searchObjects(this.options.transport, this.options.object, {
@@ -202,6 +217,7 @@ export class HubSpotDeltaReader {
           ...(cursor === undefined
             ? []
             : [{ propertyName: 'hs_object_id', operator: 'GT' as const, value: cursor }]),
+          ...notIn,
         ],
         sort: { propertyName: 'hs_object_id', direction: 'ASCENDING' },
         properties: this.properties(),
@@ -209,8 +225,9 @@ export class HubSpotDeltaReader {
       });
       const fresh = page.results.filter((o) => !this.delivered(s, o));
       for (const o of fresh) s.seen.set(o.id, fingerprint(o));
+      count += fresh.length;
       cursor = page.results.at(-1)?.id ?? cursor;
-      const done = page.results.length < limit;
+      const done = lastPage(page, limit);
       if (done) {
         // Everything at `at` is delivered: continue strictly after it.
         s.t = at;
@@ -229,7 +246,7 @@ export class HubSpotDeltaReader {
             ...(cursor === undefined ? {} : { id: cursor }),
           });
       if (fresh.length > 0 || done) yield { records: this.toRecords(fresh), checkpoint };
-      if (done) return;
+      if (done) return count;
     }
   }
 
@@ -278,4 +295,12 @@ export class HubSpotDeltaReader {
       if (records.length > 0) yield { records, checkpoint: this.liveCheckpoint(s, 'archived', next) };
     }
   }
+}
+
+/** No page follows: a short page, or one HubSpot gives no `paging.next` for. */
+function lastPage(
+  page: { results: readonly unknown[]; nextAfter: string | undefined },
+  limit: number,
+): boolean {
+  return page.results.length < limit || page.nextAfter === undefined;
 }

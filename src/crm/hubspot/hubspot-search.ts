@@ -6,13 +6,14 @@ import { checkObjects } from './hubspot-payload.js';
 import type { SdkObject } from './hubspot-records.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
 
-export type Operator = 'EQ' | 'GT' | 'GTE' | 'IN' | 'HAS_PROPERTY';
+export type Operator = 'EQ' | 'GT' | 'GTE' | 'IN' | 'NOT_IN' | 'HAS_PROPERTY';
 
 const OPERATORS: Record<Operator, FilterOperatorEnum> = {
   EQ: FilterOperatorEnum.Eq,
   GT: FilterOperatorEnum.Gt,
   GTE: FilterOperatorEnum.Gte,
   IN: FilterOperatorEnum.In,
+  NOT_IN: FilterOperatorEnum.NotIn,
   HAS_PROPERTY: FilterOperatorEnum.HasProperty,
 };
 
@@ -24,7 +25,10 @@ export interface SearchFilter {
 }
 
 export interface SearchRequest {
+  /** One group of filters, all of which must hold. */
   readonly filters: readonly SearchFilter[];
+  /** Further groups, OR'd with `filters` (HubSpot: ≤ 5 groups, ≤ 10 filters a group, ≤ 25 in all). */
+  readonly orGroups?: readonly (readonly SearchFilter[])[];
   readonly sort?: { readonly propertyName: string; readonly direction: 'ASCENDING' | 'DESCENDING' };
   readonly properties: readonly string[];
   readonly limit: number;
@@ -42,17 +46,16 @@ export async function searchObjects(
   object: HubSpotObject,
   request: SearchRequest,
 ): Promise<SearchPage> {
+  const group = (filters: readonly SearchFilter[]) => ({
+    filters: filters.map((f) => ({
+      propertyName: f.propertyName,
+      operator: OPERATORS[f.operator],
+      ...(f.value === undefined ? {} : { value: f.value }),
+      ...(f.values === undefined ? {} : { values: [...f.values] }),
+    })),
+  });
   const body = {
-    filterGroups: [
-      {
-        filters: request.filters.map((f) => ({
-          propertyName: f.propertyName,
-          operator: OPERATORS[f.operator],
-          ...(f.value === undefined ? {} : { value: f.value }),
-          ...(f.values === undefined ? {} : { values: [...f.values] }),
-        })),
-      },
-    ],
+    filterGroups: [request.filters, ...(request.orGroups ?? [])].map(group),
     // The SDK types sorts as string[], but HubSpot wants objects; they pass through untouched.
     ...(request.sort ? { sorts: [request.sort] as unknown as string[] } : {}),
     properties: [...request.properties],

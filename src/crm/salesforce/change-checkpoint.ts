@@ -26,7 +26,12 @@ export function decodeCheckpoint(checkpoint: string): number {
   return stampMs;
 }
 
-/** The WHERE clause that re-reads from the checkpoint's second, `overlapMs` earlier. */
-export function afterCheckpoint(stampMs: number, overlapMs: number): string {
-  return `SystemModstamp >= ${soqlDateTime(stampMs - Math.max(0, overlapMs))}`;
+/**
+ * The WHERE clause that re-reads from the checkpoint's second, `overlapMs` earlier, or from
+ * `from` (the run's deferred overlap window) when given, but never from after the checkpoint.
+ */
+export function afterCheckpoint(stampMs: number, overlapMs: number, from?: string): string {
+  const fromMs = from === undefined ? Number.NaN : Date.parse(from);
+  const start = Number.isNaN(fromMs) ? stampMs - Math.max(0, overlapMs) : Math.min(stampMs, fromMs);
+  return `SystemModstamp >= ${soqlDateTime(start)}`;
 }

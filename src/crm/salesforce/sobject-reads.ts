@@ -34,7 +34,7 @@ export class SObjectReader {
 
   async *changes(checkpoint: string | null, options: ReadChangesOptions = {}): AsyncGenerator<CrmChangePage> {
     const where = checkpoint
-      ? ` WHERE ${afterCheckpoint(decodeCheckpoint(checkpoint), options.overlapMs ?? 0)}`
+      ? ` WHERE ${afterCheckpoint(decodeCheckpoint(checkpoint), options.overlapMs ?? 0, options.from)}`
       : '';
     const soql = `SELECT ${this.select} FROM ${this.object.name}${where} ORDER BY SystemModstamp ASC, Id ASC`;
     for await (const page of this.client.pages(soql, 'read', true)) {

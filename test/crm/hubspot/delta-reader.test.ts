@@ -212,6 +212,65 @@ describe('HubSpot delta reader', () => {
     expect(overlapped).toEqual([ids[2], ids[3]]);
   });
 
+  it('reads batches that share a stamp without re-reading a record at a page boundary', async () => {
+    started = await startHubSpot();
+    const { fake, adapter } = started;
+    const base = Date.parse('2024-03-01T00:00:00.000Z');
+    // A first sync's upserts: 100 records per batch, one stamp per batch; pages of 200 end inside them.
+    fake.control.seed(
+      Array.from({ length: 1_050 }, (_, i) => ({
+        properties: { email: `b${i}@x.example.com` },
+        updatedAt: base + Math.floor((i + 30) / 100) * 1_000,
+      })),
+    );
+    const ids = records(await drain(adapter.readChanges(null))).map((r) => r.id);
+    expect(ids).toHaveLength(1_050);
+    expect(new Set(ids).size).toBe(1_050);
+    const searches = fake.control.apiRequests().filter((r) => r.path.endsWith('/search'));
+    expect(searches).toHaveLength(6); // ⌈1,050 / 200⌉: every page full of new records
+  });
+
+  it('reads a bulk import on one stamp in as many searches as it has pages', async () => {
+    started = await startHubSpot();
+    const { fake, adapter } = started;
+    const at = Date.parse('2024-03-01T00:00:00.000Z');
+    fake.control.seed(
+      Array.from({ length: 1_000 }, (_, i) => ({
+        properties: { email: `t${i}@x.example.com` },
+        updatedAt: at,
+      })),
+    );
+    const pages = await drain(adapter.readChanges(null));
+    const ids = records(pages).map((r) => r.id);
+    expect(new Set(ids).size).toBe(1_000);
+    expect(ids).toHaveLength(1_000);
+    // The first page, then the rest of the stamp by id (leaving out the first page's ids); the
+    // first query's total says nothing comes after the stamp, so no empty query ends it.
+    expect(fake.control.apiRequests().filter((r) => r.path.endsWith('/search'))).toHaveLength(5);
+    // Resumed, the read goes on strictly after the stamp.
+    const again = records(await drain(adapter.readChanges(pages.at(-1)?.checkpoint ?? null)));
+    expect(again).toHaveLength(0);
+  });
+
+  it('re-reads from the run’s `from` instead of checkpoint − overlap, never from after the checkpoint', async () => {
+    started = await startHubSpot();
+    const { fake, adapter } = started;
+    const now = Date.now();
+    const stamps = [0, 1, 2, 3].map((i) => now - 40_000 + i * 10_000);
+    const ids = fake.control.seed(
+      stamps.map((updatedAt, i) => ({ properties: { email: `f${i}@x.example.com` }, updatedAt })),
+    );
+    const checkpoint = (await drain(adapter.readChanges(null))).at(-1)?.checkpoint ?? null;
+    const read = async (from: number) =>
+      records(
+        await drain(adapter.readChanges(checkpoint, { overlapMs: 0, from: new Date(from).toISOString() })),
+      ).map((r) => r.id);
+    // Inclusive of the stamp it names.
+    expect(await read(stamps[2] ?? 0)).toEqual([ids[2], ids[3]]);
+    expect(await read(now - 60_000)).toEqual(ids);
+    expect(await read(now + 60_000)).toEqual([ids[3]]);
+  });
+
   it('rejects a checkpoint that is not its own', async () => {
     started = await startHubSpot();
     await expect(drain(started.adapter.readChanges('2024-01-01T00:00:00Z'))).rejects.toMatchObject({

@@ -78,6 +78,16 @@ describe('SOQL text from the adapter', () => {
     expect(decodeCheckpoint(cp)).toBe(Date.parse('2025-01-02T03:04:05.678Z'));
     expect(afterCheckpoint(decodeCheckpoint(cp), 0)).toBe('SystemModstamp >= 2025-01-02T03:04:05Z');
     expect(afterCheckpoint(decodeCheckpoint(cp), 60_000)).toBe('SystemModstamp >= 2025-01-02T03:03:05Z');
+    // The run's deferred window names where to start instead, never after the checkpoint.
+    expect(afterCheckpoint(decodeCheckpoint(cp), 60_000, '2025-01-02T03:03:50.100Z')).toBe(
+      'SystemModstamp >= 2025-01-02T03:03:50Z',
+    );
+    expect(afterCheckpoint(decodeCheckpoint(cp), 60_000, '2025-01-02T02:00:00Z')).toBe(
+      'SystemModstamp >= 2025-01-02T02:00:00Z',
+    );
+    expect(afterCheckpoint(decodeCheckpoint(cp), 60_000, '2025-01-03T00:00:00Z')).toBe(
+      'SystemModstamp >= 2025-01-02T03:04:05Z',
+    );
   });
 
   it('splits IN lists by count and by length', () => {
