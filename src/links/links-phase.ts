@@ -1,0 +1,238 @@
+/**
+ * The links phase of a connection: who works where, both ways, after the connection's companies
+ * and contacts ran. Reads the touched contacts' employments on both sides, merges each against
+ * its shadow (merge-employments.ts), and — unless a dry run — writes Propstreet links (per
+ * contact: creates, titles, primary, deletes; If-Match from a fresh list) and CRM associations
+ * (batched across contacts: associate, dissociate, titles), then commits shadows, deferrals and
+ * checkpoints. A contact whose every write landed gets its new shadow; one with a missing
+ * dependency (its company not linked on the other side yet) or a failed write keeps the old
+ * shadow and is recorded as a failure to try again next run: the merge is convergent, so what
+ * did land reads as agreed then, and nothing is dropped.
+ */
+import type { Failure, StateChanges, Link as StateLink } from '../state/port.js';
+import { fromShadow, toShadow } from './employments.js';
+import { type CrmOp, type EmploymentMerge, mergeEmployments } from './merge-employments.js';
+import type { LinksOptions, LinksPorts } from './ports.js';
+import { applyPropstreet } from './propstreet-writes.js';
+import { type ContactSides, readSides } from './read-sides.js';
+import { touchedContacts } from './touched-contacts.js';
+
+export type LinkRowAction = 'associate' | 'dissociate' | 'primary' | 'title';
+export type LinkRowOutcome = 'planned' | 'done' | 'deferred' | 'failed';
+
+/** One line of the report: what would be (dry run) or was done to one contact–company pair. */
+export interface LinkRow {
+  readonly contact: string;
+  readonly side: 'propstreet' | 'crm';
+  readonly action: LinkRowAction;
+  /** Propstreet company id (null for the CRM contact's title). */
+  readonly company: string | null;
+  readonly detail?: string;
+  outcome: LinkRowOutcome;
+  error?: string;
+}
+
+export interface LinksResult {
+  readonly dryRun: boolean;
+  readonly contactsRead: number;
+  readonly rows: LinkRow[];
+  readonly conflicts: { readonly contact: string; readonly message: string }[];
+  readonly deferred: { readonly contact: string; readonly reason: string }[];
+  readonly failed: { readonly contact: string; readonly error: string }[];
+}
+
+interface Pending {
+  readonly sides: ContactSides;
+  readonly merge: EmploymentMerge;
+  readonly rows: LinkRow[];
+  problem: string | null;
+}
+
+export async function runLinksPhase(ports: LinksPorts, options: LinksOptions): Promise<LinksResult> {
+  const touched = await touchedContacts(ports, options);
+  const ids = [...touched.contacts].sort();
+  const secondary = await ports.secondary();
+  const read = await readSides(ports, ids);
+  const shadows = new Map(
+    (await ports.store.linksByPropstreetIds(ports.scope, ids)).map((l) => [l.propstreetId, l]),
+  );
+  const pending: Pending[] = read.sides.map((sides) => {
+    const merge = mergeEmployments({
+      propstreet: sides.propstreet,
+      crm: sides.crm,
+      shadow: fromShadow(shadows.get(sides.propstreetId)?.shadow ?? null),
+      secondary,
+      titles: ports.titles !== undefined,
+      policy: options.policy ?? 'propstreet-wins',
+    });
+    const outcome: LinkRowOutcome = options.dryRun ? 'planned' : 'planned';
+    const rows: LinkRow[] = [
+      ...merge.toPropstreet.map(
+        (op): LinkRow => ({
+          contact: sides.propstreetId,
+          side: 'propstreet',
+          action: op.op === 'create' ? 'associate' : op.op === 'delete' ? 'dissociate' : op.op,
+          company: op.company,
+          ...('jobTitle' in op && op.jobTitle !== null ? { detail: op.jobTitle } : {}),
+          outcome,
+        }),
+      ),
+      ...merge.toCrm.map((op) => crmRow(sides.propstreetId, op, outcome)),
+    ];
+    const problem =
+      sides.unmappedCrmCompanies.length > 0
+        ? `CRM companies ${sides.unmappedCrmCompanies.join(', ')} are not linked to Propstreet companies yet`
+        : null;
+    return { sides, merge, rows, problem };
+  });
+  const result: LinksResult = {
+    dryRun: options.dryRun,
+    contactsRead: read.sides.length,
+    rows: pending.flatMap((p) => p.rows),
+    conflicts: pending.flatMap((p) =>
+      p.merge.conflicts.map((message) => ({ contact: p.sides.propstreetId, message })),
+    ),
+    deferred: read.deferred.map((d) => ({ contact: d.propstreetId, reason: d.reason })),
+    failed: [],
+  };
+  if (options.dryRun) return result;
+
+  for (const p of pending) {
+    const error = await applyPropstreet(ports, p.sides, p.merge.toPropstreet, p.rows);
+    if (error) p.problem = error;
+  }
+  await applyCrm(ports, pending);
+  await commit(ports, options, pending, read.deferred, touched.checkpoints, result);
+  return result;
+}
+
+function crmRow(contact: string, op: CrmOp, outcome: LinkRowOutcome): LinkRow {
+  if (op.op === 'title')
+    return {
+      contact,
+      side: 'crm',
+      action: 'title',
+      company: null,
+      ...(op.jobTitle ? { detail: op.jobTitle } : {}),
+      outcome,
+    };
+  if (op.op === 'dissociate')
+    return { contact, side: 'crm', action: 'dissociate', company: op.company, outcome };
+  return {
+    contact,
+    side: 'crm',
+    action: op.primary ? 'primary' : 'associate',
+    company: op.company,
+    outcome,
+  };
+}
+
+/** CRM writes of every contact, batched: associate, then dissociate, then titles. */
+async function applyCrm(ports: LinksPorts, pending: readonly Pending[]): Promise<void> {
+  const companies = [
+    ...new Set(pending.flatMap((p) => p.merge.toCrm.flatMap((op) => ('company' in op ? [op.company] : [])))),
+  ];
+  const crmCompany = await ports.companies.crmIds(companies);
+  type Item = { p: Pending; row: LinkRow; fromId: string; toId: string; primary: boolean };
+  const associate: Item[] = [];
+  const dissociate: Item[] = [];
+  const titles: { p: Pending; row: LinkRow; crmId: string; title: string | null }[] = [];
+  for (const p of pending) {
+    const crmRows = p.rows.filter((r) => r.side === 'crm');
+    p.merge.toCrm.forEach((op, k) => {
+      const row = crmRows[k] as LinkRow;
+      if (op.op === 'title') {
+        titles.push({ p, row, crmId: p.sides.crmId, title: op.jobTitle });
+        return;
+      }
+      const toId = crmCompany.get(op.company);
+      if (!toId) {
+        row.outcome = 'deferred';
+        row.error = `company ${op.company} is not in the CRM yet`;
+        p.problem ??= row.error;
+        return;
+      }
+      const item = { p, row, fromId: p.sides.crmId, toId, primary: op.op === 'associate' && op.primary };
+      (op.op === 'associate' ? associate : dissociate).push(item);
+    });
+  }
+  const settle = (
+    items: { p: Pending; row: LinkRow }[],
+    results: readonly { ok: boolean; error?: { message: string } }[],
+  ) =>
+    items.forEach((item, k) => {
+      const r = results[k];
+      if (r?.ok) item.row.outcome = 'done';
+      else {
+        item.row.outcome = 'failed';
+        item.row.error = r?.error?.message ?? 'no result';
+        item.p.problem ??= item.row.error;
+      }
+    });
+  if (associate.length > 0) settle(associate, await ports.crm.associate(associate));
+  if (dissociate.length > 0) settle(dissociate, await ports.crm.dissociate(dissociate));
+  if (titles.length > 0 && ports.titles)
+    settle(titles, await ports.titles.write(titles.map((t) => ({ crmId: t.crmId, title: t.title }))));
+}
+
+async function commit(
+  ports: LinksPorts,
+  options: LinksOptions,
+  pending: readonly Pending[],
+  unlinked: readonly { propstreetId: string; reason: string }[],
+  checkpoints: { propstreet?: string; crm?: string },
+  result: LinksResult,
+): Promise<void> {
+  const { store, scope } = ports;
+  const now = ports.clock.now();
+  const earlier = new Map(
+    (await store.listFailures(scope)).map((f) => [`${f.side}:${f.recordId}`, f] as const),
+  );
+  const retryAt = new Date(now.getTime() + (options.retrySeconds ?? 300) * 1000).toISOString();
+  const failure = (recordId: string, error: string): Failure => {
+    const before = earlier.get(`propstreet:${recordId}`);
+    return {
+      side: 'propstreet',
+      recordId,
+      attempts: (before?.attempts ?? 0) + 1,
+      lastError: error,
+      nextRetryAt: retryAt,
+      quarantined: false,
+      firstFailedAt: before?.firstFailedAt ?? now.toISOString(),
+    };
+  };
+  const upsertLinks: StateLink[] = [];
+  const upsertFailures: Failure[] = [];
+  const clearFailures: { side: 'propstreet'; recordId: string }[] = [];
+  for (const p of pending) {
+    const id = p.sides.propstreetId;
+    if (p.problem) {
+      upsertFailures.push(failure(id, p.problem));
+      const deferredOnly = p.rows.every((r) => r.outcome !== 'failed');
+      if (deferredOnly) result.deferred.push({ contact: id, reason: p.problem });
+      else result.failed.push({ contact: id, error: p.problem });
+      continue;
+    }
+    if (earlier.has(`propstreet:${id}`)) clearFailures.push({ side: 'propstreet', recordId: id });
+    const shadow = toShadow(p.merge.result);
+    const before = await store.linksByPropstreetIds(scope, [id]);
+    const old = before[0];
+    if (old && old.crmId === p.sides.crmId && JSON.stringify(old.shadow) === JSON.stringify(shadow)) continue;
+    upsertLinks.push({
+      propstreetId: id,
+      crmId: p.sides.crmId,
+      shadow,
+      propstreetEtag: null,
+      crmModifiedAt: null,
+      updatedAt: now.toISOString(),
+    });
+  }
+  for (const u of unlinked) upsertFailures.push(failure(u.propstreetId, u.reason));
+  const changes: StateChanges = {
+    ...(upsertLinks.length ? { upsertLinks } : {}),
+    ...(upsertFailures.length ? { upsertFailures } : {}),
+    ...(clearFailures.length ? { clearFailures } : {}),
+    checkpoints,
+  };
+  await store.commit(scope, changes);
+}
