@@ -105,7 +105,8 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
   for (const c of crm.companies) if (!members.has(c)) toCrm.push({ op: 'dissociate', company: c });
   if (input.titles && primary !== null) {
     const want = companies.get(primary) ?? null;
-    const has = crmPrimary === primary ? normTitle(crm.primaryTitle) : undefined;
+    // The title is the contact's own property in the CRM: compare it whichever company is primary.
+    const has = crm.primaryTitle !== undefined ? normTitle(crm.primaryTitle) : undefined;
     if (has !== want) toCrm.push({ op: 'title', jobTitle: want });
   }
   return { result, toPropstreet, toCrm, conflicts };
