@@ -65,7 +65,7 @@ export async function runLinksPhase(ports: LinksPorts, options: LinksOptions): P
       titles: ports.titles !== undefined,
       policy: options.policy ?? 'propstreet-wins',
     });
-    const outcome: LinkRowOutcome = options.dryRun ? 'planned' : 'planned';
+    const outcome: LinkRowOutcome = 'planned';
     const rows: LinkRow[] = [
       ...merge.toPropstreet.map(
         (op): LinkRow => ({
@@ -102,7 +102,7 @@ export async function runLinksPhase(ports: LinksPorts, options: LinksOptions): P
     if (error) p.problem = error;
   }
   await applyCrm(ports, pending);
-  await commit(ports, options, pending, read.deferred, touched.checkpoints, result);
+  await commit(ports, options, pending, shadows, read.deferred, touched.checkpoints, result);
   return result;
 }
 
@@ -179,6 +179,7 @@ async function commit(
   ports: LinksPorts,
   options: LinksOptions,
   pending: readonly Pending[],
+  shadows: ReadonlyMap<string, StateLink>,
   unlinked: readonly { propstreetId: string; reason: string }[],
   checkpoints: { propstreet?: string; crm?: string },
   result: LinksResult,
@@ -215,8 +216,7 @@ async function commit(
     }
     if (earlier.has(`propstreet:${id}`)) clearFailures.push({ side: 'propstreet', recordId: id });
     const shadow = toShadow(p.merge.result);
-    const before = await store.linksByPropstreetIds(scope, [id]);
-    const old = before[0];
+    const old = shadows.get(id);
     if (old && old.crmId === p.sides.crmId && JSON.stringify(old.shadow) === JSON.stringify(shadow)) continue;
     upsertLinks.push({
       propstreetId: id,
