@@ -53,10 +53,10 @@ describe('links phase ⇄ HubSpot', () => {
       hAcme: hAcme ?? '',
       hBeta: hBeta ?? '',
     };
-    world.contacts.set(ids.ada, ids.hAda);
-    world.contacts.set(ids.bo, ids.hBo);
-    world.companies.set(ids.acme, ids.hAcme);
-    world.companies.set(ids.beta, ids.hBeta);
+    await world.linkContact(ids.ada, ids.hAda);
+    await world.linkContact(ids.bo, ids.hBo);
+    await world.linkCompany(ids.acme, ids.hAcme);
+    await world.linkCompany(ids.beta, ids.hBeta);
     return { world, hs, ids };
   }
 

@@ -1,42 +1,28 @@
 /**
  * A links-phase world on the real fakes over HTTP: Propstreet (contacts, companies, links), a
- * CRM fake, a SQLite state store, and the contacts' and companies' id lookups as plain maps (the
- * phase takes them injected; the kinds' stores bind them in a tenant run).
+ * CRM fake, a SQLite state store, and the contacts' and companies' id lookups over that store's
+ * link rows in their own scopes, as the kinds' runs leave them.
  */
 import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
 import type { CrmAssociations } from '../../src/crm/associations.js';
 import type { CrmAdapter } from '../../src/crm/port.js';
 import { crmChangesOf, crmTitles } from '../../src/links/crm-titles.js';
 import { type LinksResult, runLinksPhase } from '../../src/links/links-phase.js';
-import type { IdLookup, LinksOptions, LinksPorts } from '../../src/links/ports.js';
+import type { LinksOptions, LinksPorts } from '../../src/links/ports.js';
+import { allLinked, storeLookup } from '../../src/links/store-lookup.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
 import type { Link } from '../../src/propstreet/link-schema.js';
 import { createSqliteStateStore } from '../../src/state/index.js';
-import type { StateStore } from '../../src/state/port.js';
+import type { Scope, StateStore } from '../../src/state/port.js';
 import { clientFor } from '../propstreet/helpers.js';
-
-export class MapLookup implements IdLookup {
-  readonly toCrm = new Map<string, string>();
-  set(propstreetId: string, crmId: string): void {
-    this.toCrm.set(propstreetId, crmId);
-  }
-  async crmIds(ids: readonly string[]) {
-    return new Map(
-      ids.flatMap((id) => (this.toCrm.has(id) ? [[id, this.toCrm.get(id) as string] as const] : [])),
-    );
-  }
-  async propstreetIds(ids: readonly string[]) {
-    const back = new Map([...this.toCrm].map(([p, c]) => [c, p] as const));
-    return new Map(ids.flatMap((id) => (back.has(id) ? [[id, back.get(id) as string] as const] : [])));
-  }
-}
 
 export interface LinksWorld {
   readonly ps: PropstreetFake;
   readonly client: PropstreetClient;
   readonly store: StateStore;
-  readonly contacts: MapLookup;
-  readonly companies: MapLookup;
+  /** Pairs a Propstreet contact with a CRM contact, as the contacts kind's run would. */
+  linkContact(propstreetId: string, crmId: string): Promise<void>;
+  linkCompany(propstreetId: string, crmId: string): Promise<void>;
   run(options?: Partial<LinksOptions>): Promise<LinksResult>;
   /** Propstreet writes made by the phase's client so far. */
   propstreetWrites(): number;
@@ -57,19 +43,29 @@ export async function startLinksWorld(crm: {
   const client = clientFor(ps);
   const store = createSqliteStateStore({ path: ':memory:' });
   await store.migrate();
-  const contacts = new MapLookup();
-  const companies = new MapLookup();
+  const contactsScope = { tenant: 't1', connection: 'crm:contacts' };
+  const companiesScope = { tenant: 't1', connection: 'crm:companies' };
+  const link = (scope: Scope) => async (propstreetId: string, crmId: string) => {
+    const at = new Date().toISOString();
+    const row = {
+      propstreetId,
+      crmId,
+      shadow: null,
+      propstreetEtag: null,
+      crmModifiedAt: null,
+      updatedAt: at,
+    };
+    await store.commit(scope, { upsertLinks: [row] });
+  };
   const ports: LinksPorts = {
     propstreet: client,
     crm: crm.associations,
     secondary: crm.secondary,
     titles: crmTitles(crm.adapter, crm.titleProperty),
-    contacts,
-    companies,
+    contacts: storeLookup(store, contactsScope),
+    companies: storeLookup(store, companiesScope),
     crmChanges: crmChangesOf(crm.adapter),
-    allContacts: async function* () {
-      yield [...contacts.toCrm.keys()];
-    },
+    allContacts: () => allLinked(store, contactsScope),
     store,
     scope: { tenant: 't1', connection: 'crm:links' },
     clock: { now: () => new Date(), sleep: async () => {} },
@@ -78,8 +74,8 @@ export async function startLinksWorld(crm: {
     ps,
     client,
     store,
-    contacts,
-    companies,
+    linkContact: link(contactsScope),
+    linkCompany: link(companiesScope),
     run: (options = {}) =>
       runLinksPhase(ports, { dryRun: false, overlapSeconds: 0, retrySeconds: 0, ...options }),
     propstreetWrites: () => client.usage().calls.write ?? 0,

@@ -51,9 +51,9 @@ describe('links phase ⇄ Salesforce', () => {
       aAcme: aAcme ?? '',
       aBeta: aBeta ?? '',
     };
-    world.contacts.set(ids.ada, ids.cAda);
-    world.contacts.set(ids.bo, ids.cBo);
-    world.companies.set(ids.acme, ids.aAcme);
+    await world.linkContact(ids.ada, ids.cAda);
+    await world.linkContact(ids.bo, ids.cBo);
+    await world.linkCompany(ids.acme, ids.aAcme);
     return { world, sf, associations, ids };
   }
 
@@ -74,7 +74,7 @@ describe('links phase ⇄ Salesforce', () => {
       { fromId: ids.cAda, toId: ids.aAcme, primary: true },
     ]);
 
-    world.companies.set(ids.beta, ids.aBeta);
+    await world.linkCompany(ids.beta, ids.aBeta);
     const dry = await world.run({ dryRun: true });
     const sfWrites = writesTo(sf);
     expect(
@@ -106,7 +106,7 @@ describe('links phase ⇄ Salesforce', () => {
 
   it('carries Salesforce edits to Propstreet: a new job and primary, a title, a removed relation; and a Propstreet removal back', async () => {
     const { world, sf, associations, ids } = await start(true);
-    world.companies.set(ids.beta, ids.aBeta);
+    await world.linkCompany(ids.beta, ids.aBeta);
     await world.client.createLink({ contactId: ids.ada, companyId: ids.acme, jobTitle: 'CFO' });
     await world.client.createLink({ contactId: ids.bo, companyId: ids.beta });
     await world.run();
@@ -136,7 +136,7 @@ describe('links phase ⇄ Salesforce', () => {
 
   it('without Contacts to Multiple Accounts syncs only the primary company and never removes the others', async () => {
     const { world, sf, associations, ids } = await start(false);
-    world.companies.set(ids.beta, ids.aBeta);
+    await world.linkCompany(ids.beta, ids.aBeta);
     await world.client.createLink({ contactId: ids.ada, companyId: ids.acme });
     await world.client.createLink({ contactId: ids.ada, companyId: ids.beta });
     const first = await world.run();
