@@ -11,7 +11,12 @@
  */
 import type { Failure, StateChanges, Link as StateLink } from '../state/port.js';
 import { fromShadow, toShadow } from './employments.js';
-import { type CrmOp, type EmploymentMerge, mergeEmployments } from './merge-employments.js';
+import {
+  type CrmOp,
+  type EmploymentMerge,
+  mergeEmployments,
+  type PropstreetOp,
+} from './merge-employments.js';
 import type { LinksOptions, LinksPorts } from './ports.js';
 import { applyPropstreet } from './propstreet-writes.js';
 import { type ContactSides, readSides } from './read-sides.js';
@@ -56,7 +61,7 @@ export async function runLinksPhase(ports: LinksPorts, options: LinksOptions): P
   const shadows = new Map(
     (await ports.store.linksByPropstreetIds(ports.scope, ids)).map((l) => [l.propstreetId, l]),
   );
-  const pending: Pending[] = read.sides.map((sides) => {
+  const plan = (sides: ContactSides): Pending => {
     const merge = mergeEmployments({
       propstreet: sides.propstreet,
       crm: sides.crm,
@@ -65,27 +70,18 @@ export async function runLinksPhase(ports: LinksPorts, options: LinksOptions): P
       titles: ports.titles !== undefined,
       policy: options.policy ?? 'propstreet-wins',
     });
-    const outcome: LinkRowOutcome = 'planned';
     const rows: LinkRow[] = [
-      ...merge.toPropstreet.map(
-        (op): LinkRow => ({
-          contact: sides.propstreetId,
-          side: 'propstreet',
-          action: op.op === 'create' ? 'associate' : op.op === 'delete' ? 'dissociate' : op.op,
-          company: op.company,
-          ...('jobTitle' in op && op.jobTitle !== null ? { detail: op.jobTitle } : {}),
-          outcome,
-        }),
-      ),
-      ...merge.toCrm.map((op) => crmRow(sides.propstreetId, op, outcome)),
+      ...merge.toPropstreet.map((op) => propstreetRow(sides.propstreetId, op)),
+      ...merge.toCrm.map((op) => crmRow(sides.propstreetId, op)),
     ];
     const problem =
       sides.unmappedCrmCompanies.length > 0
         ? `CRM companies ${sides.unmappedCrmCompanies.join(', ')} are not linked to Propstreet companies yet`
         : null;
     return { sides, merge, rows, problem };
-  });
-  const result: LinksResult = {
+  };
+  const pending = read.sides.map(plan);
+  const result = (): LinksResult => ({
     dryRun: options.dryRun,
     contactsRead: read.sides.length,
     rows: pending.flatMap((p) => p.rows),
@@ -94,19 +90,47 @@ export async function runLinksPhase(ports: LinksPorts, options: LinksOptions): P
     ),
     deferred: read.deferred.map((d) => ({ contact: d.propstreetId, reason: d.reason })),
     failed: [],
-  };
-  if (options.dryRun) return result;
+  });
+  if (options.dryRun) return result();
 
-  for (const p of pending) {
-    const error = await applyPropstreet(ports, p.sides, p.merge.toPropstreet, p.rows);
-    if (error) p.problem = error;
+  for (const [i, first] of pending.entries()) {
+    let p = first;
+    for (let attempt = 1; ; attempt++) {
+      const error = await applyPropstreet(ports, p.sides, p.merge.toPropstreet, p.rows);
+      if (!error) break;
+      // A stale etag: a person changed the contact's links since we read them. Re-read, re-merge.
+      const again =
+        error.stale && attempt < STALE_ATTEMPTS ? await readSides(ports, [p.sides.propstreetId]) : null;
+      const sides = again?.sides[0];
+      if (!sides) {
+        p.problem = error.message;
+        break;
+      }
+      p = plan(sides);
+      pending[i] = p;
+    }
   }
   await applyCrm(ports, pending);
-  await commit(ports, options, pending, shadows, read.deferred, touched.checkpoints, result);
-  return result;
+  const done = result();
+  await commit(ports, options, pending, shadows, read.deferred, touched.checkpoints, done);
+  return done;
 }
 
-function crmRow(contact: string, op: CrmOp, outcome: LinkRowOutcome): LinkRow {
+const STALE_ATTEMPTS = 3;
+
+function propstreetRow(contact: string, op: PropstreetOp): LinkRow {
+  return {
+    contact,
+    side: 'propstreet',
+    action: op.op === 'create' ? 'associate' : op.op === 'delete' ? 'dissociate' : op.op,
+    company: op.company,
+    ...('jobTitle' in op && op.jobTitle !== null ? { detail: op.jobTitle } : {}),
+    outcome: 'planned',
+  };
+}
+
+function crmRow(contact: string, op: CrmOp): LinkRow {
+  const outcome: LinkRowOutcome = 'planned';
   if (op.op === 'title')
     return {
       contact,

@@ -2,9 +2,11 @@
  * One contact's Propstreet link writes, in order: creates (with their job title), title changes,
  * the primary company, then deletes. A PATCH needs the link's current etag (If-Match is required
  * on links), so the contact's live links are listed first; a stale etag (412) or any other
- * failure stops the contact's writes and is returned: the contact is tried again next run, where
- * what landed reads as agreed.
+ * failure stops the contact's writes and is returned (stale or not: the phase re-reads and
+ * re-merges a stale contact, up to 3 times); a contact that still fails is tried again next run,
+ * where what landed reads as agreed.
  */
+import { PreconditionFailedError } from '../core/errors.js';
 import type { Link } from '../propstreet/link-schema.js';
 import type { LinkRow } from './links-phase.js';
 import type { PropstreetOp } from './merge-employments.js';
@@ -16,7 +18,7 @@ export async function applyPropstreet(
   sides: ContactSides,
   ops: readonly PropstreetOp[],
   rows: LinkRow[],
-): Promise<string | null> {
+): Promise<{ readonly message: string; readonly stale: boolean } | null> {
   if (ops.length === 0) return null;
   const psRows = rows.filter((r) => r.side === 'propstreet');
   const contactId = sides.propstreetId;
@@ -54,6 +56,9 @@ export async function applyPropstreet(
         r.outcome = 'failed';
         r.error = message;
       }
-    return `Propstreet link write failed: ${message}`;
+    return {
+      message: `Propstreet link write failed: ${message}`,
+      stale: e instanceof PreconditionFailedError,
+    };
   }
 }

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HubSpotFake, startHubSpotFake } from '../../fakes/hubspot/hubspot-fake.js';
 import { createHubSpotAdapter, createHubSpotAssociations } from '../../src/crm/hubspot/index.js';
+import type { PropstreetClient } from '../../src/propstreet/client.js';
 import { FAST, FAST_LIMITS, KEY, MAPPED } from '../crm/hubspot/hubspot-harness.js';
 import { type LinksWorld, startLinksWorld } from './links-harness.js';
 
@@ -18,7 +19,7 @@ describe('links phase ⇄ HubSpot', () => {
     world = hs = undefined;
   });
 
-  async function start() {
+  async function start(beforeFirstPatch?: (client: PropstreetClient, linkId: string) => Promise<void>) {
     hs = await startHubSpotFake({ ...FAST, customProperties: [{ name: KEY, hasUniqueValue: true }] });
     const conn = { accessToken: 'pat-na1-test-token-0001', basePath: hs.url, limits: FAST_LIMITS };
     const adapter = createHubSpotAdapter({ ...conn, properties: MAPPED });
@@ -28,6 +29,7 @@ describe('links phase ⇄ HubSpot', () => {
       associations,
       secondary: async () => true,
       titleProperty: 'jobtitle',
+      ...(beforeFirstPatch ? { beforeFirstPatch } : {}),
     });
     const [ada, bo] = world.ps.seed([
       { firstName: 'Ada', lastName: 'Lind', email: 'ada@example.com' },
@@ -130,5 +132,23 @@ describe('links phase ⇄ HubSpot', () => {
     expect((await world.run({ fullScan: true })).rows).toEqual([]);
     expect(writesTo(hs)).toBe(before);
     expect(world.propstreetWrites()).toBe(psBefore);
+  });
+
+  it('a person editing the link between read and PATCH (412) is re-read and merged, never overwritten', async () => {
+    let armed = false;
+    const { world, hs, ids } = await start(async (client, linkId) => {
+      if (!armed) return;
+      const [link] = (await world.linksOf(ids.ada)).filter((l) => l.id === linkId);
+      await client.patchLink(linkId, { jobTitle: 'Chair' }, { ifMatch: link?.etag ?? '' });
+    });
+    await world.client.createLink({ contactId: ids.ada, companyId: ids.acme, jobTitle: 'CFO' });
+    await world.run();
+    armed = true;
+    hs.control.contacts.editAsUser(ids.hAda, { jobtitle: 'CEO' });
+    const run = await world.run();
+    expect(run.failed).toEqual([]);
+    expect(run.conflicts).toHaveLength(1);
+    expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:Chair*`]);
+    expect(hs.control.contacts.get(ids.hAda)?.properties.jobtitle).toBe('Chair');
   });
 });

@@ -38,6 +38,8 @@ export async function startLinksWorld(crm: {
   associations: CrmAssociations;
   secondary: () => Promise<boolean>;
   titleProperty: string;
+  /** Acts between the phase's read of a link and its PATCH (a person's concurrent edit), once. */
+  beforeFirstPatch?: (client: PropstreetClient, linkId: string) => Promise<void>;
 }): Promise<LinksWorld> {
   const ps = await startPropstreetFake({ rateLimit: { limit: 1_000_000 } });
   const client = clientFor(ps);
@@ -57,8 +59,17 @@ export async function startLinksWorld(crm: {
     };
     await store.commit(scope, { upsertLinks: [row] });
   };
+  let pendingAct = crm.beforeFirstPatch;
   const ports: LinksPorts = {
-    propstreet: client,
+    propstreet: {
+      ...client,
+      patchLink: async (id, patch, o) => {
+        const act = pendingAct;
+        pendingAct = undefined;
+        await act?.(client, id);
+        return client.patchLink(id, patch, o);
+      },
+    },
     crm: crm.associations,
     secondary: crm.secondary,
     titles: crmTitles(crm.adapter, crm.titleProperty),
