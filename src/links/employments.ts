@@ -26,8 +26,6 @@ export interface CrmEmployments {
   readonly primaryTitle: string | null | undefined;
 }
 
-export const EMPTY: Employments = { primary: null, companies: new Map() };
-
 export function toShadow(e: Employments): CanonicalValues {
   const companies = [...e.companies]
     .sort(([a], [b]) => a.localeCompare(b))
