@@ -6,10 +6,9 @@
 import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
 import type { CrmAssociations } from '../../src/crm/associations.js';
 import type { CrmAdapter } from '../../src/crm/port.js';
-import { crmChangesOf, crmTitles } from '../../src/links/crm-titles.js';
 import { type LinksResult, runLinksPhase } from '../../src/links/links-phase.js';
-import type { LinksOptions, LinksPorts } from '../../src/links/ports.js';
-import { allLinked, storeLookup } from '../../src/links/store-lookup.js';
+import { linksPorts } from '../../src/links/links-ports.js';
+import type { LinksOptions } from '../../src/links/ports.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
 import type { Link } from '../../src/propstreet/link-schema.js';
 import { createSqliteStateStore } from '../../src/state/index.js';
@@ -60,7 +59,7 @@ export async function startLinksWorld(crm: {
     await store.commit(scope, { upsertLinks: [row] });
   };
   let pendingAct = crm.beforeFirstPatch;
-  const ports: LinksPorts = {
+  const ports = linksPorts({
     propstreet: {
       ...client,
       patchLink: async (id, patch, o) => {
@@ -70,17 +69,18 @@ export async function startLinksWorld(crm: {
         return client.patchLink(id, patch, o);
       },
     },
-    crm: crm.associations,
+    associations: crm.associations,
     secondary: crm.secondary,
-    titles: crmTitles(crm.adapter, crm.titleProperty),
-    contacts: storeLookup(store, contactsScope),
-    companies: storeLookup(store, companiesScope),
-    crmChanges: crmChangesOf(crm.adapter),
-    allContacts: () => allLinked(store, contactsScope),
+    contactsAdapter: crm.adapter,
+    titleProperty: crm.titleProperty,
     store,
-    scope: { tenant: 't1', connection: 'crm:links' },
+    scopes: {
+      links: { tenant: 't1', connection: 'crm:links' },
+      contacts: contactsScope,
+      companies: companiesScope,
+    },
     clock: { now: () => new Date(), sleep: async () => {} },
-  };
+  });
   return {
     ps,
     client,
