@@ -1,22 +1,38 @@
 /**
- * bench/RESULTS.md is rewritten by `npm run bench` from results.json; the HTML report's
- * figures come from `npm run bench:report` and live in a marked section of the same file,
- * which both keep.
+ * bench/RESULTS.md is rewritten by `npm run bench` from results.json; sections written by other
+ * commands live in marked blocks of the same file, which every rewrite keeps: the HTML report's
+ * figures (`npm run bench:report`, `report-size`) and the webhook latencies
+ * (`--scenario webhooks`, `webhooks-latency`).
  */
 export const REPORT_SECTION = 'report-size';
-const BEGIN = `<!-- ${REPORT_SECTION}: begin -->`;
-const END = `<!-- ${REPORT_SECTION}: end -->`;
+export const WEBHOOKS_SECTION = 'webhooks-latency';
+/** Marked sections, in the order a rewrite puts them back. */
+export const KEPT_SECTIONS: readonly string[] = [WEBHOOKS_SECTION, REPORT_SECTION];
 
-/** The marked section of `markdown` (markers included), or '' when it has none. */
-export function reportSection(markdown: string): string {
-  const a = markdown.indexOf(BEGIN);
-  const b = markdown.indexOf(END);
-  return a >= 0 && b > a ? markdown.slice(a, b + END.length) : '';
+const markers = (name: string) => [`<!-- ${name}: begin -->`, `<!-- ${name}: end -->`] as const;
+
+/** The section `name` of `markdown` (markers included), or '' when it has none. */
+export function markedSection(markdown: string, name: string): string {
+  const [begin, end] = markers(name);
+  const a = markdown.indexOf(begin);
+  const b = markdown.indexOf(end);
+  return a >= 0 && b > a ? markdown.slice(a, b + end.length) : '';
 }
 
-/** `markdown` with its marked section replaced by `body` (appended when it has none). */
-export function withReportSection(markdown: string, body: string): string {
-  const block = `${BEGIN}\n${body}\n${END}`;
-  const old = reportSection(markdown);
+/** `markdown` with its section `name` replaced by `body` (appended when it has none). */
+export function withMarkedSection(markdown: string, name: string, body: string): string {
+  const [begin, end] = markers(name);
+  const block = `${begin}\n${body}\n${end}`;
+  const old = markedSection(markdown, name);
   return old ? markdown.replace(old, () => block) : `${markdown.trimEnd()}\n\n${block}\n`;
+}
+
+/** The HTML report's section of `markdown` (markers included), or ''. */
+export function reportSection(markdown: string): string {
+  return markedSection(markdown, REPORT_SECTION);
+}
+
+/** `markdown` with its HTML report section replaced by `body` (appended when it has none). */
+export function withReportSection(markdown: string, body: string): string {
+  return withMarkedSection(markdown, REPORT_SECTION, body);
 }

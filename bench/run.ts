@@ -5,6 +5,10 @@
  * `--full` runs network N = 10k and engine N up to 1M.
  *
  *   npm run bench -- --scenario initial-hubspot --n 10000 --latency 40,120 --quick
+ *   npm run bench -- --scenario webhooks --tenants 20
+ *
+ * `webhooks` (bench/webhooks.ts) measures edit → other side latency through `propsync serve`;
+ * its results go to bench/webhooks-results.json and a section of RESULTS.md, not results.json.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -13,16 +17,19 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ENGINE_STEPS, type EngineStep, runEngineScenarios } from './engine.js';
 import { type Crm, FORWARD_STEPS, runChain, type Step, scenarioName } from './network.js';
 import { renderResults } from './render-results.js';
-import { reportSection } from './report-section.js';
+import { KEPT_SECTIONS, markedSection } from './report-section.js';
 import { appendRun, type BenchOptions, type BenchResults, commitUnderTest } from './results.js';
 import type { ScenarioResult } from './scenario-result.js';
+import { runWebhookBench, type WebhookBenchOptions } from './webhooks.js';
+import { meetsTargets, recordWebhookRun } from './webhooks-report.js';
 
 const CRMS: readonly Crm[] = ['hubspot', 'salesforce'];
 const NETWORK = CRMS.flatMap((crm) => [
   ...FORWARD_STEPS.map((s) => scenarioName(crm, false, s)),
   `reverse-${crm}`,
 ]);
-export const SCENARIOS: readonly string[] = [...NETWORK, ...ENGINE_STEPS];
+export const WEBHOOKS = 'webhooks';
+export const SCENARIOS: readonly string[] = [...NETWORK, ...ENGINE_STEPS, WEBHOOKS];
 const GROUPS: Record<string, readonly string[]> = {
   all: SCENARIOS,
   network: NETWORK,
@@ -92,12 +99,40 @@ export async function runBench(
   );
   mkdirSync(options.out, { recursive: true });
   writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
-  // Keep the HTML report's figures (`npm run bench:report -- --write`) across rewrites.
+  // Keep the sections other commands write (webhook latencies, the HTML report's figures).
   const resultsMd = join(options.out, 'RESULTS.md');
-  const kept = existsSync(resultsMd) ? reportSection(readFileSync(resultsMd, 'utf8')) : '';
-  writeFileSync(resultsMd, kept ? `${renderResults(doc).trimEnd()}\n\n${kept}\n` : renderResults(doc));
+  const old = existsSync(resultsMd) ? readFileSync(resultsMd, 'utf8') : '';
+  const kept = KEPT_SECTIONS.map((name) => markedSection(old, name)).filter(Boolean);
+  writeFileSync(
+    resultsMd,
+    kept.length > 0 ? `${renderResults(doc).trimEnd()}\n\n${kept.join('\n\n')}\n` : renderResults(doc),
+  );
   log(`wrote ${join(options.out, 'results.json')} and RESULTS.md`);
   return doc;
+}
+
+export type WebhookSettings = Omit<WebhookBenchOptions, 'latency' | 'log'>;
+
+/** The webhooks scenario: runs it, keeps its result, and updates its section of RESULTS.md. */
+export async function runWebhooksScenario(
+  settings: WebhookSettings & { latency: readonly [number, number]; out: string },
+  argv: readonly string[],
+  log = console.log,
+): Promise<void> {
+  const { out, ...o } = settings;
+  log(`webhooks: ${o.tenants} tenants × HubSpot, edits for ${o.seconds} s`);
+  const result = await runWebhookBench({ ...o, log });
+  const commit = commitUnderTest();
+  recordWebhookRun(out, { ...result, ...(commit ? { commit } : {}), argv });
+  const a = result.latency.all;
+  const f = (x: number | null) => (x === null ? '–' : `${x.toFixed(2)} s`);
+  const t = meetsTargets(result);
+  log(
+    `  ${a.arrived}/${a.edits} edits arrived: p50 ${f(a.p50)}, p95 ${f(a.p95)}, p99 ${f(a.p99)}, max ${f(a.max)}; ` +
+      `${result.runs} runs (${result.quietRuns} quiet), ${result.eventsPerRun.toFixed(2)} events per run; ` +
+      `targets ${t.p95 && t.p99 && t.allArrived ? 'met' : 'missed'}`,
+  );
+  log(`wrote ${join(out, 'webhooks-results.json')} and the webhooks section of RESULTS.md`);
 }
 
 const integer = (min: number) => (v: string) => {
@@ -107,7 +142,7 @@ const integer = (min: number) => (v: string) => {
 };
 const positive = integer(1);
 
-function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean } {
+function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean; webhooks: WebhookSettings } {
   const cmd = new Command('bench')
     .option(
       '--scenario <names>',
@@ -122,6 +157,12 @@ function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean } 
     .option('--overlap <seconds>', 'overlap window of the network tenant (tenant default 300)', '5')
     .option('--out <dir>', 'where results.json and RESULTS.md go', join(import.meta.dirname))
     .option('--append', 'add to the results already in --out (same scenario and N replaced)', false)
+    .option('--tenants <K>', 'webhooks: tenants, each with its own fakes (default 4, --full 20)', positive)
+    .option('--webhook-seconds <s>', 'webhooks: how long users edit', positive, 60)
+    .option('--edit-every <s>', 'webhooks: mean seconds between edits on one side of one tenant', '5')
+    .option('--webhook-contacts <n>', 'webhooks: linked contacts per tenant', positive, 30)
+    .option('--debounce <s>', "webhooks: serve's debounce window", '1.5')
+    .option('--serve-concurrency <n>', 'webhooks: runs at once in serve (default min(tenants, 8))', positive)
     .parse([...argv], { from: 'user' });
   const o = cmd.opts<{
     scenario: string;
@@ -133,7 +174,20 @@ function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean } 
     overlap: string;
     out: string;
     append: boolean;
+    tenants?: number;
+    webhookSeconds: number;
+    editEvery: string;
+    webhookContacts: number;
+    debounce: string;
+    serveConcurrency?: number;
   }>();
+  const seconds = (name: string, v: string) => {
+    const x = Number(v);
+    if (!Number.isFinite(x) || x <= 0)
+      throw new InvalidArgumentError(`${name}: expected seconds > 0, got "${v}"`);
+    return x;
+  };
+  const tenants = o.tenants ?? (o.full ? 20 : 4);
   const latency = o.latency.split(',').map(Number);
   if (latency.length !== 2 || latency.some((x) => !Number.isFinite(x) || x < 0) || latency[0]! > latency[1]!)
     throw new InvalidArgumentError(`--latency: expected min,max in ms, got "${o.latency}"`);
@@ -150,13 +204,26 @@ function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean } 
     overlapSeconds: integer(0)(o.overlap),
     out: resolve(o.out),
     append: o.append,
+    webhooks: {
+      tenants,
+      seconds: o.webhookSeconds,
+      editEverySeconds: seconds('--edit-every', o.editEvery),
+      contacts: o.webhookContacts,
+      debounceMs: seconds('--debounce', o.debounce) * 1000,
+      concurrency: o.serveConcurrency ?? Math.min(tenants, 8),
+    },
   };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const argv = process.argv.slice(2).filter((a) => a !== '--');
-  const { append, ...options } = parseArgs(argv);
-  runBench(options, argv, console.log, append).catch((error: unknown) => {
+  const { append, webhooks, ...options } = parseArgs(argv);
+  const rest = options.scenarios.filter((s) => s !== WEBHOOKS);
+  (async () => {
+    if (options.scenarios.includes(WEBHOOKS))
+      await runWebhooksScenario({ ...webhooks, latency: options.latency, out: options.out }, argv);
+    if (rest.length > 0) await runBench({ ...options, scenarios: rest }, argv, console.log, append);
+  })().catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });

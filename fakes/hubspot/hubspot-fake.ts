@@ -16,6 +16,7 @@ import type { PropertyInput } from './object-control.js';
 import { OBJECT_SCHEMAS } from './object-schema.js';
 import { ObjectStore, type SeedRecord } from './object-store.js';
 import { PortalClock } from './portal-clock.js';
+import { createHubspotWebhooks, type HubspotWebhooks } from './webhooks.js';
 import { isRecord } from './wire.js';
 
 export interface HubSpotFakeOptions {
@@ -49,6 +50,8 @@ export interface HubSpotFake {
   readonly control: HubSpotFakeControl;
   /** The OAuth app: credentials, lifetime, revocation. */
   readonly oauth: FakeOAuth;
+  /** Webhook subscriptions of the app: every change is sent to each (webhooks.ts); none by default. */
+  readonly webhooks: HubspotWebhooks;
   close(): Promise<void>;
 }
 
@@ -77,6 +80,7 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     portalId: newPortalId(options.portalId),
     oauth: new FakeOAuth(options.oauth),
   };
+  const webhooks = createHubspotWebhooks(Object.values(objects), ctx.portalId);
   const limits = new FakeRateLimits(
     { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
     options.searchPerSecond ?? 5,
@@ -96,10 +100,10 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     ...(options.port === undefined ? {} : { port: options.port }),
     handler: (req) => {
       const out = req.path.startsWith('/__control')
-        ? handleControl(control, getHttp, req)
+        ? (webhooks.handle(req) ?? handleControl(control, getHttp, req))
         : req.path === OAUTH_TOKEN_PATH
           ? ctx.oauth.token(req)
-          : handleApi(ctx, limits, req);
+          : webhooks.asIntegration(() => handleApi(ctx, limits, req));
       return { ...out, headers: { 'Content-Type': 'application/json', ...(out.headers ?? {}) } };
     },
     countRecords: (req) =>
@@ -117,6 +121,10 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     http: started,
     control,
     oauth: ctx.oauth,
-    close: () => started.close(),
+    webhooks,
+    close: () => {
+      webhooks.unsubscribe();
+      return started.close();
+    },
   };
 }

@@ -43,6 +43,25 @@ export interface SeedRecord {
 
 export type WireValue = string | number | boolean | null;
 
+/** A recorded change, as the webhooks see it (webhooks.ts). */
+export type RecordChange =
+  | { readonly kind: 'creation'; readonly record: StoredRecord; readonly seeded: boolean }
+  /** The properties whose value changed, with the new value ('' when cleared). */
+  | {
+      readonly kind: 'propertyChange';
+      readonly record: StoredRecord;
+      readonly changed: readonly (readonly [string, string])[];
+    }
+  | { readonly kind: 'deletion'; readonly record: StoredRecord }
+  | {
+      readonly kind: 'merge';
+      readonly record: StoredRecord;
+      readonly primaryId: string;
+      readonly mergedIds: readonly string[];
+      /** Properties the merged record took from the other one. */
+      readonly moved: number;
+    };
+
 const splitList = (v: string | undefined): string[] => (v ? v.split(';').filter(Boolean) : []);
 
 const ARCHIVE_RETENTION_MS = 90 * 24 * 3600_000;
@@ -58,6 +77,10 @@ export class ObjectStore {
   private readonly mergeOwn: ReadonlySet<string>;
   /** Told of every merge (the associations move to the merged record). */
   onMerged: ((oldId: string, intoId: string) => void) | undefined;
+  /** Told of every change while a webhook subscription exists (webhooks.ts); unset otherwise. */
+  onChange: ((change: RecordChange) => void) | undefined;
+  private seeding = false;
+  private merging = false;
 
   constructor(
     readonly schema: FakeObjectSchema,
@@ -198,15 +221,24 @@ export class ObjectStore {
     this.markPending(c, true);
     this.assign(c, props);
     this.stamp(c);
+    if (this.onChange && !this.merging) this.onChange({ kind: 'creation', record: c, seeded: this.seeding });
     return c;
   }
 
   update(c: StoredRecord, props: Readonly<Record<string, WireValue>>): StoredRecord {
+    const before = this.onChange ? { ...c.props } : undefined;
     this.markPending(c, false);
     this.unindex(c);
     this.assign(c, props);
     c.updatedAt = this.now();
     this.stamp(c);
+    if (before) {
+      // One event per property whose value changed; writing the same value again is no change.
+      const changed = Object.keys(props)
+        .filter((k) => before[k] !== c.props[k])
+        .map((k) => [k, c.props[k] ?? ''] as const);
+      if (changed.length > 0) this.onChange?.({ kind: 'propertyChange', record: c, changed });
+    }
     return c;
   }
 
@@ -216,6 +248,7 @@ export class ObjectStore {
     this.unindex(c);
     c.archived = true;
     c.archivedAt = this.now();
+    this.onChange?.({ kind: 'deletion', record: c });
   }
 
   /**
@@ -242,13 +275,23 @@ export class ObjectStore {
       .flatMap((c) => [...splitList(c.props[list]), c.props[from] ?? ''])
       .filter((e) => e !== '' && e.toLowerCase() !== kept);
     if (additional.length > 0) props[list] = [...new Set(additional)].join(';');
-    const merged = this.create(props);
+    this.merging = true;
+    let merged: StoredRecord;
+    try {
+      merged = this.create(props);
+    } finally {
+      this.merging = false;
+    }
     for (const c of [primary, other]) {
       this.mergedInto.set(c.id, merged.id);
       this.onMerged?.(c.id, merged.id);
     }
     for (const [old, into] of this.mergedInto)
       if (into === primary.id || into === other.id) this.mergedInto.set(old, merged.id);
+    const moved = Object.keys(other.props).filter(
+      (k) => !this.mergeOwn.has(k) && primary.props[k] === undefined,
+    ).length;
+    this.onChange?.({ kind: 'merge', record: merged, primaryId: primary.id, mergedIds: [other.id], moved });
     return merged;
   }
 
@@ -260,6 +303,15 @@ export class ObjectStore {
 
   /** Bulk load without HTTP: unique rules enforced, timestamps as given. */
   seed(records: readonly SeedRecord[]): string[] {
+    this.seeding = true;
+    try {
+      return this.seedAll(records);
+    } finally {
+      this.seeding = false;
+    }
+  }
+
+  private seedAll(records: readonly SeedRecord[]): string[] {
     const ids: string[] = [];
     for (const r of records) {
       const issues = this.validate(r.properties);

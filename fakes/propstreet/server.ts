@@ -30,6 +30,7 @@ import { problem } from './problem.js';
 import { RateWindows } from './rate-window.js';
 import { type FakeOAuthClient, handleToken, TOKEN_PATH } from './token-endpoint.js';
 import type { Outcome, StaleEtagStatus } from './versioned-store.js';
+import { createPropstreetWebhooks, type PropstreetWebhooks } from './webhooks.js';
 
 /** The token the fake accepts when none are configured. */
 export const PROPSTREET_FAKE_TOKEN = 'ps-fake-token-0123456789abcdef';
@@ -67,6 +68,8 @@ export interface PropstreetFake {
   readonly token: string;
   /** This instance's organisation, as `/api/v1/auth/me` names it. */
   readonly organisation: FakeOrganisation;
+  /** Webhook subscriptions: every recorded change is sent to each (webhooks.ts); none by default. */
+  readonly webhooks: PropstreetWebhooks;
   /** The `changeOrigin` value that writes with `token` get. */
   originOf(token: string): string;
   /** A seed's `companies` become links (and companies it names that do not exist yet). */
@@ -122,7 +125,7 @@ export interface PropstreetFake {
   /** Requests to the API proper (control calls left out). */
   apiRequests(): RequestLogEntry[];
   apiWriteCount(): number;
-  /** Back to the start: no records, wall clock, initial tokens and limits, no faults, empty log. */
+  /** Back to the start: no records, wall clock, initial tokens and limits, no faults, empty log, no webhooks. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -144,6 +147,7 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
   const copy = <T>(v: T): T => structuredClone(v);
   const knobs: ContactKnobs = { ignoredMembers: new Set() };
   const organisation = newOrganisation(options.organisation);
+  const webhooks = createPropstreetWebhooks(net);
 
   const must = <T>(what: string, o: Outcome<T>): T => {
     if (!o.ok) throw new Error(`${what} failed: ${o.status} ${o.detail}`);
@@ -157,7 +161,8 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
 
   let fake: PropstreetFake | undefined;
   const handler = (req: FakeRequest): FakeResponse => {
-    if (req.path.startsWith(CONTROL_PATH)) return handleControl(fake as PropstreetFake, req);
+    if (req.path.startsWith(CONTROL_PATH))
+      return webhooks.handle(req) ?? handleControl(fake as PropstreetFake, req);
     if (req.path === TOKEN_PATH) {
       const clients = (options.clients ?? [PROPSTREET_FAKE_CLIENT]).filter(
         (c) => !revokedClients.has(c.clientId),
@@ -216,6 +221,7 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
     http,
     token: [...tokens][0] ?? PROPSTREET_FAKE_TOKEN,
     organisation,
+    webhooks,
     originOf,
     seed: (contacts) => net.seedContacts(contacts).map(copy),
     seedCompanies: (companies) => net.companies.seed(companies).map(companyCopy),
@@ -327,6 +333,7 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
     apiRequests: () => http.requests.filter(isApi),
     apiWriteCount: () => http.requests.filter((r) => isApi(r) && r.method !== 'GET').length,
     reset() {
+      webhooks.unsubscribe();
       net.reset();
       knobs.ignoredMembers.clear();
       rate.reset();
@@ -338,7 +345,10 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
       http.faults.clear();
       http.requests.length = 0;
     },
-    close: () => http.close(),
+    close: () => {
+      webhooks.unsubscribe();
+      return http.close();
+    },
   };
   return fake;
 }

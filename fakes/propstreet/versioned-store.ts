@@ -41,11 +41,20 @@ export type Failure = {
 
 export type Outcome<T> = { ok: true; record: T; changed: boolean } | Failure;
 
+/** A committed version, as the webhooks see it (`noun`: "Contact", "Company", "Link"). */
+export interface Commit {
+  readonly noun: string;
+  readonly type: ChangeType;
+  readonly record: FakeVersioned;
+}
+
 /** The database the stores share: one clock, one row-version sequence, one stale-ETag answer. */
 export class FakeDb {
   readonly time = new FakeTime();
   private rowVersion = 11_000;
   staleEtagStatus: StaleEtagStatus = 412;
+  /** Told of every committed version while a webhook subscription exists (webhooks.ts); unset otherwise. */
+  onCommit: ((commit: Commit) => void) | undefined = undefined;
 
   nextVersion(): number {
     return ++this.rowVersion;
@@ -248,6 +257,7 @@ export abstract class VersionedStore<T extends FakeVersioned> {
       this.refs.set(key, list);
     }
     this.index.add({ u: updatedUtc, n: row.n, v: rv }, prev !== undefined);
+    this.db.onCommit?.({ noun: this.noun, type, record: row.r });
   }
 
   private dropRef(key: string, n: number): void {

@@ -91,6 +91,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
             { name: 'propstreet_id', label: 'Propstreet ID', hasUniqueValue: true },
             { name: 'propstreet_tags', label: 'Propstreet tags' },
           ],
+          companyProperties: [
+            { name: 'propstreet_id', label: 'Propstreet ID', hasUniqueValue: true },
+            { name: 'propstreet_tags', label: 'Propstreet tags' },
+          ],
           oauth: {
             ...(options.now ? { now: options.now } : {}),
             ...(lifetimes.hubspotSeconds ? { accessTokenLifetimeSeconds: lifetimes.hubspotSeconds } : {}),

@@ -13,12 +13,11 @@
  * counts retries (so a retry's body and signature differ); answer expected within 5 s;
  * 10 attempts over ~24 h (third-party accounts; the delays are a guess).
  *
- * A fake hooks it in by holding one sender per subscription (set through its control API)
- * and calling `send` on every change it records, the connector's own writes included (those
- * are the echoes `serve` must absorb): Propstreet `contact.created|updated|deleted` with the
- * contact as `data`; HubSpot `contact.creation|deletion|merge` and one `contact.propertyChange`
- * per changed property, `changeSource` `INTEGRATION` for API writes and `CRM_UI` for control
- * edits. Tests wait on `idle()`; `timers` and `now` take a manual clock.
+ * The fakes hold one sender per subscription (webhook-subscriptions.ts, set through their
+ * control API), fed by an outbox that gathers each request's changes and adds the delivery
+ * latency (webhook-outbox.ts); what each fake sends on which change is in
+ * fakes/propstreet/webhooks.ts and fakes/hubspot/webhooks.ts. Tests wait on `idle()`;
+ * `timers` and `now` take a manual clock.
  */
 import { randomUUID } from 'node:crypto';
 import { seededRandom } from './seeded-random.js';
@@ -41,7 +40,14 @@ export interface HubspotWebhookEvent {
   readonly propertyName?: string;
   readonly propertyValue?: string;
   readonly changeSource?: string;
+  /** Who made the change: the app's id for `INTEGRATION` writes (captured payloads, HW6). */
+  readonly sourceId?: string;
   readonly occurredAt?: number;
+  /** Merge events (HW7): the records merged and the record they became. */
+  readonly primaryObjectId?: number;
+  readonly mergedObjectIds?: readonly number[];
+  readonly newObjectId?: number;
+  readonly numberOfPropertiesMoved?: number;
 }
 
 /** Timers as the sender needs them (the connector's `Timers` port has the same shape). */
@@ -158,6 +164,11 @@ export class WebhookSender {
     for (const m of messages) this.deliver(m, 1);
   }
 
+  /** Something is in flight or a retry is waiting. */
+  get busy(): boolean {
+    return this.inFlight > 0 || this.retrying.size > 0;
+  }
+
   /** Resolves when nothing is in flight and no retry is waiting. */
   idle(): Promise<void> {
     if (this.inFlight === 0 && this.retrying.size === 0) return Promise.resolve();
@@ -196,6 +207,13 @@ export class WebhookSender {
       changeSource: e.changeSource ?? 'CRM_UI',
       ...(e.propertyName === undefined ? {} : { propertyName: e.propertyName }),
       ...(e.propertyValue === undefined ? {} : { propertyValue: e.propertyValue }),
+      ...(e.sourceId === undefined ? {} : { sourceId: e.sourceId }),
+      ...(e.primaryObjectId === undefined ? {} : { primaryObjectId: e.primaryObjectId }),
+      ...(e.mergedObjectIds === undefined ? {} : { mergedObjectIds: e.mergedObjectIds }),
+      ...(e.newObjectId === undefined ? {} : { newObjectId: e.newObjectId }),
+      ...(e.numberOfPropertiesMoved === undefined
+        ? {}
+        : { numberOfPropertiesMoved: e.numberOfPropertiesMoved }),
     }));
     const messages: Message[] = [];
     for (let i = 0; i < stamped.length; i += size) {

@@ -6,7 +6,9 @@
 import type { TenantConfig } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
 import { ValidationError } from '../core/errors.js';
-import type { ConflictResolution, OpenConflict, StateStore } from '../state/port.js';
+import { runLabel } from '../report/run-label.js';
+import type { ConflictResolution, OpenConflict, Scope, StateStore } from '../state/port.js';
+import { type ScopeFilter, scopesOf } from './state-scopes.js';
 
 /** A conflict's id on the command line: `<propstreetId>:<field>`. */
 const conflictId = (c: { propstreetId: string; field: string }) => `${c.propstreetId}:${c.field}`;
@@ -27,31 +29,21 @@ function parseConflictId(id: string): { propstreetId: string; field: string } {
 export interface ListedConflict extends OpenConflict {
   readonly id: string;
   readonly connection: string;
-}
-
-function connectionsOf(config: TenantConfig, only: readonly string[] | undefined): string[] {
-  const known = config.connections.map((c) => c.name);
-  const names = only?.length ? [...only] : known;
-  const unknown = names.filter((n) => !known.includes(n));
-  if (unknown.length > 0)
-    throw new ValidationError(`--connection ${unknown.join(', ')}: expected one of ${known.join(', ')}`, {
-      connection: unknown,
-    });
-  return names;
+  /** The object kind of the record (`contacts`, `companies`). */
+  readonly kind: string;
 }
 
 export async function listOpenConflicts(
   config: TenantConfig,
   store: StateStore,
-  options: { readonly connections?: readonly string[]; readonly limit: number },
+  options: ScopeFilter & { readonly limit: number },
 ): Promise<{ total: number; conflicts: ListedConflict[] }> {
   let total = 0;
   const conflicts: ListedConflict[] = [];
-  for (const connection of connectionsOf(config, options.connections)) {
-    const scope = { tenant: config.tenant, connection };
+  for (const scope of scopesOf(config, options)) {
     total += await store.countConflicts(scope);
     for (const c of await store.listConflicts(scope, { limit: options.limit }))
-      conflicts.push({ ...c, id: conflictId(c), connection });
+      conflicts.push({ ...c, id: conflictId(c), connection: scope.connection, kind: scope.kind });
   }
   return { total, conflicts: conflicts.slice(0, options.limit) };
 }
@@ -66,22 +58,21 @@ export async function resolveOpenConflict(
   store: StateStore,
   id: string,
   choice: Choice | null,
-  options: { readonly connections?: readonly string[]; readonly clock: Clock },
+  options: ScopeFilter & { readonly clock: Clock },
 ): Promise<ListedConflict> {
   const key = parseConflictId(id);
-  const found: ListedConflict[] = [];
-  for (const connection of connectionsOf(config, options.connections)) {
-    const scope = { tenant: config.tenant, connection };
+  const found: { scope: Scope; conflict: ListedConflict }[] = [];
+  for (const scope of scopesOf(config, options)) {
     const open = await store.conflictsByPropstreetIds(scope, [key.propstreetId]);
     const hit = open.find((c) => c.field === key.field);
-    if (hit) found.push({ ...hit, id, connection });
+    if (hit) found.push({ scope, conflict: { ...hit, id, connection: scope.connection, kind: scope.kind } });
   }
   const [target, ...others] = found;
   if (!target)
     throw new ValidationError(`no open conflict ${id} (see \`propsync conflicts\`)`, { conflict: [id] });
   if (others.length > 0)
     throw new ValidationError(
-      `conflict ${id} is open in ${found.map((f) => f.connection).join(' and ')}: choose one with -c`,
+      `conflict ${id} is open in ${found.map((f) => runLabel(f.scope)).join(' and ')}: choose one with -c and --kind`,
       { conflict: [id] },
     );
   const resolution: ConflictResolution | null =
@@ -92,6 +83,6 @@ export async function resolveOpenConflict(
           value: choice.take === 'value' ? choice.value : null,
           at: options.clock.now().toISOString(),
         };
-  await store.resolveConflict({ tenant: config.tenant, connection: target.connection }, key, resolution);
-  return { ...target, resolution };
+  await store.resolveConflict(target.scope, key, resolution);
+  return { ...target.conflict, resolution };
 }

@@ -1,23 +1,32 @@
 /**
- * Builds what one run needs from a tenant config: the Propstreet client, the CRM adapter,
- * the mapper and the engine settings. The only place that knows every adapter: the engine
- * sees ports.
+ * Builds what a run of one connection's object kind needs from a tenant config: the CRM
+ * adapter opened on the kind's object (HubSpot object type, Salesforce sObject), the mapper of
+ * the kind's mapping, and the engine settings. The only place that knows every adapter: the
+ * engine sees ports.
  */
 
-import type { ConnectionConfig, TenantConfig } from '../config/index.js';
+import type { ConnectionConfig, ObjectConfig, TenantConfig } from '../config/index.js';
 import { toSyncSettings } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
+import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { formatPath } from '../core/yaml-problems/index.js';
 import { createHubSpotAdapter } from '../crm/hubspot/index.js';
 import type { CrmAdapter } from '../crm/port.js';
 import { createSalesforceAdapter } from '../crm/salesforce/index.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
+import type { PropstreetRecord } from '../engine/records.js';
 import type { SyncSettings } from '../engine/types.js';
 import { CONTACTS } from '../kinds/contacts/spec.js';
+import type { KindSpec } from '../kinds/kind-spec.js';
 import { mapperFor } from '../kinds/mapper.js';
-import { loadMapping } from '../mapping/index.js';
+import { loadMapping, type Mapping } from '../mapping/index.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact, ContactWrite } from '../propstreet/schema.js';
+import { type RunOptions, runConnection } from '../run/run-connection.js';
+import type { RunDeps } from '../run/run-deps.js';
+import type { ConnectionResult } from '../run/run-result.js';
+import { type KindRun, withKindRun } from './kind-runs.js';
 import type { SessionKeeper } from './salesforce-session.js';
 
 export interface OpenCrmOptions {
@@ -27,52 +36,105 @@ export interface OpenCrmOptions {
   readonly salesforceSession?: SessionKeeper | undefined;
 }
 
-export interface OpenedConnection {
+/** What a run takes from the tenant rather than from the kind or the clients. */
+export type TenantDeps = Pick<
+  RunDeps<PropstreetRecord, unknown>,
+  'store' | 'clock' | 'logger' | 'connectionsInTenant'
+>;
+
+/** One object kind of a connection, opened: its settings and CRM adapter, and how to run it. */
+export interface OpenedObject {
+  readonly kind: ObjectConfig['kind'];
   readonly settings: SyncSettings;
   readonly crm: CrmAdapter;
-  readonly mapper: RecordMapper<Contact, ContactWrite>;
+  /** The CRM properties/fields its mapping reads and writes. */
+  readonly crmProperties: readonly string[];
+  /** Runs the kind between `propstreet` and this CRM object. */
+  run(propstreet: PropstreetApi, tenant: TenantDeps, options: RunOptions): Promise<ConnectionResult>;
 }
 
-export function openMapper(connection: ConnectionConfig): RecordMapper<Contact, ContactWrite> {
-  const mapping = loadMapping(
-    connection.mapping,
-    connection.mappingOverrides
-      ? { overrides: connection.mappingOverrides, source: `connections.${connection.name}.mappingOverrides` }
-      : undefined,
-  );
-  // A contacts run: a mapping of another kind is refused here, with its file named.
-  return mapperFor(CONTACTS, mapping);
-}
-
-export function openCrm(
+/** Opens one of the connection's object kinds (`object`, from `connection.objects`). */
+export function openObject(
+  config: TenantConfig,
   connection: ConnectionConfig,
-  mapper: RecordMapper,
+  object: ObjectConfig,
+  options: OpenCrmOptions,
+): OpenedObject {
+  return withKindRun(object.kind, (kind) => openKind(kind, config, connection, object, options));
+}
+
+function openKind<R extends PropstreetRecord, W>(
+  kind: KindRun<R, W>,
+  config: TenantConfig,
+  connection: ConnectionConfig,
+  object: ObjectConfig,
+  options: OpenCrmOptions,
+): OpenedObject {
+  const mapper = kind.mapper(objectMapping(connection, object));
+  const crm = openCrm(connection, object, kind.spec, mapper.crmProperties, options);
+  const settings = toSyncSettings(config, connection, object.kind);
+  return {
+    kind: object.kind,
+    settings,
+    crm,
+    crmProperties: mapper.crmProperties,
+    run: (propstreet, tenant, runOptions) =>
+      runConnection(settings, { ...kind.ports(propstreet, crm), ...tenant, mapper }, runOptions),
+  };
+}
+
+/** The kind's mapping file with its overrides, whose problems name where the tenant file has them. */
+function objectMapping(connection: ConnectionConfig, object: ObjectConfig): Mapping {
+  const at = ['connections', connection.name, ...object.mappingOverridesAt.slice(2)];
+  return loadMapping(
+    object.mapping,
+    object.mappingOverrides ? { overrides: object.mappingOverrides, source: formatPath(at) } : undefined,
+  );
+}
+
+/** The contacts kind's mapper of a connection (tools and tests that look at contacts). */
+export function openMapper(connection: ConnectionConfig): RecordMapper<Contact, ContactWrite> {
+  const contacts = connection.objects.find((o) => o.kind === 'contacts');
+  if (!contacts)
+    throw new PropsyncError('CONFIG_INVALID', `connection ${connection.name} does not sync contacts`);
+  return mapperFor(CONTACTS, objectMapping(connection, contacts));
+}
+
+function openCrm<R extends PropstreetRecord, W>(
+  connection: ConnectionConfig,
+  object: ObjectConfig,
+  spec: KindSpec<R, W>,
+  properties: readonly string[],
   options: OpenCrmOptions,
 ): CrmAdapter {
   if (connection.type === 'hubspot') {
     return createHubSpotAdapter({
       ...(connection.oauth ? { oauth: connection.oauth } : { accessToken: connection.accessToken }),
       basePath: connection.baseUrl,
-      keyProperty: connection.keyProperty,
-      properties: [...mapper.crmProperties],
+      objectType: hubspotObjectType(spec.crm.hubspot.objectType),
+      keyProperty: object.keyProperty,
+      properties: [...properties],
       archivedScanIntervalMs: connection.archivedScanMinutes * 60_000,
       clock: options.clock,
       logger: options.logger,
     });
   }
-  const session = options.salesforceSession;
-  const refreshToken = session ? session.start.refreshToken : connection.refreshToken;
+  const keeper = options.salesforceSession;
+  // The connection's kinds share one session: each adapter starts from the latest refresh.
+  const session = keeper?.current();
+  const refreshToken = session ? session.refreshToken : connection.refreshToken;
   return createSalesforceAdapter({
     instanceUrl: connection.instanceUrl,
-    accessToken: session ? session.start.accessToken : connection.accessToken,
+    accessToken: session ? session.accessToken : connection.accessToken,
     ...(refreshToken ? { refreshToken } : {}),
-    ...(session ? { onTokenRefreshed: (s) => session.onRefreshed(s) } : {}),
+    ...(keeper ? { onTokenRefreshed: (s) => keeper.onRefreshed(s) } : {}),
     ...(connection.clientId ? { clientId: connection.clientId } : {}),
     ...(connection.clientSecret ? { clientSecret: connection.clientSecret } : {}),
     loginUrl: connection.loginUrl,
     version: connection.apiVersion,
-    externalIdField: connection.externalIdField,
-    fields: [...mapper.crmProperties],
+    sObject: salesforceSObject(spec.crm.salesforce.sObject),
+    externalIdField: object.keyProperty,
+    fields: [...properties],
     dailyBudgetShare: connection.dailyBudgetShare,
     duplicateRules: connection.duplicateRules,
     clock: options.clock,
@@ -80,13 +142,15 @@ export function openCrm(
   });
 }
 
-export function openConnection(
-  config: TenantConfig,
-  connection: ConnectionConfig,
-  options: OpenCrmOptions,
-): OpenedConnection {
-  const mapper = openMapper(connection);
-  return { settings: toSyncSettings(config, connection), crm: openCrm(connection, mapper, options), mapper };
+/** The HubSpot objects the adapter reads; a spec naming another is a programming error. */
+function hubspotObjectType(name: string): 'contacts' | 'companies' {
+  if (name === 'contacts' || name === 'companies') return name;
+  throw new PropsyncError('INTERNAL', `no HubSpot adapter for the object type ${name}`);
+}
+
+function salesforceSObject(name: string): 'Contact' | 'Account' {
+  if (name === 'Contact' || name === 'Account') return name;
+  throw new PropsyncError('INTERNAL', `no Salesforce adapter for the sObject ${name}`);
 }
 
 export type { PropstreetApi };

@@ -31,9 +31,9 @@ export function createProgressLog(
     if (view && running) logger.info({ progress: view.fields }, view.text);
   };
   return {
-    update(connection: string, p: RunProgress) {
-      tracker.update(connection, p);
-      // A connection that finished waits for the next one's first event before it is logged again.
+    update(run: string, p: RunProgress) {
+      tracker.update(run, p);
+      // A run that finished waits for the next one's first event before it is logged again.
       running = p.phase !== 'done';
       stop ??= every(intervalMs, tick);
     },

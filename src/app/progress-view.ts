@@ -13,7 +13,8 @@ import type { RunProgress } from '../run/run-connection.js';
 
 /** Where a run's progress events go: a terminal line or a periodic log line. */
 export interface ProgressSink {
-  update(connection: string, p: RunProgress): void;
+  /** `run` names the run in the line: its connection and object kind (`hubspot · companies`). */
+  update(run: string, p: RunProgress): void;
   done(): void;
 }
 
@@ -33,7 +34,8 @@ const STAGE: Record<RunProgress['phase'], Stage> = {
 const MIN_RATE_MS = 1000;
 
 export interface ProgressFields {
-  readonly connection: string;
+  /** Which run: its connection and object kind (`hubspot · companies`). */
+  readonly run: string;
   readonly phase: RunProgress['phase'];
   readonly pulled: number;
   readonly planned: number;
@@ -50,32 +52,31 @@ export interface ProgressFields {
 }
 
 export interface ProgressView {
-  /** One line for a person: "hubspot: planning · 1,200 of ≤4,000 records · 300/s · ETA ≤10s". */
+  /** One line for a person: "hubspot · contacts: planning · 1,200 of ≤4,000 records · 300/s · ETA ≤10s". */
   readonly text: string;
   /** The same as fields, for a log line. */
   readonly fields: ProgressFields;
 }
 
 export class ProgressTracker {
-  private last: { connection: string; p: RunProgress } | undefined;
-  private stage: { connection: string; stage: Stage; at: number; count: number } | undefined;
+  private last: { run: string; p: RunProgress } | undefined;
+  private stage: { run: string; stage: Stage; at: number; count: number } | undefined;
   /** The ref write-backs run beside the plan at Propstreet's pace: their own rate. */
-  private refs: { connection: string; at: number; done: number } | undefined;
+  private refs: { run: string; at: number; done: number } | undefined;
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  update(connection: string, p: RunProgress): void {
+  update(run: string, p: RunProgress): void {
     const stage = STAGE[p.phase];
-    if (this.stage?.connection !== connection || this.stage.stage !== stage)
-      this.stage = { connection, stage, at: this.now(), count: countOf(stage, p) };
-    if (p.refs && this.refs?.connection !== connection)
-      this.refs = { connection, at: this.now(), done: p.refs.done };
-    this.last = { connection, p };
+    if (this.stage?.run !== run || this.stage.stage !== stage)
+      this.stage = { run, stage, at: this.now(), count: countOf(stage, p) };
+    if (p.refs && this.refs?.run !== run) this.refs = { run, at: this.now(), done: p.refs.done };
+    this.last = { run, p };
   }
 
   view(): ProgressView | undefined {
     if (!this.last || !this.stage) return undefined;
-    const { connection, p } = this.last;
+    const { run, p } = this.last;
     const stage = this.stage.stage;
     const count = countOf(stage, p);
     const elapsed = this.now() - this.stage.at;
@@ -85,7 +86,7 @@ export class ProgressTracker {
       total !== undefined && perSecond !== undefined && perSecond > 0
         ? Math.ceil(Math.max(0, total - count) / perSecond)
         : undefined;
-    const refsElapsed = this.refs?.connection === connection ? this.now() - this.refs.at : 0;
+    const refsElapsed = this.refs?.run === run ? this.now() - this.refs.at : 0;
     const refsPerSecond =
       p.refs && this.refs && refsElapsed >= MIN_RATE_MS
         ? ((p.refs.done - this.refs.done) * 1000) / refsElapsed
@@ -95,7 +96,7 @@ export class ProgressTracker {
         ? Math.ceil((p.refs.queued - p.refs.done) / refsPerSecond)
         : undefined;
     const fields: ProgressFields = {
-      connection,
+      run,
       phase: p.phase,
       pulled: p.pulled,
       planned: p.planned,
@@ -166,7 +167,7 @@ function describe(stage: Stage, f: ProgressFields): string {
   if (stage !== 'done' && f.perSecond !== undefined) parts.push(`${n(f.perSecond)}/s`);
   if (stage !== 'done' && f.etaSeconds !== undefined)
     parts.push(`ETA ${f.etaAtMost ? '≤' : ''}${duration(f.etaSeconds)}`);
-  return `${f.connection}: ${parts.join(' · ')}`;
+  return `${f.run}: ${parts.join(' · ')}`;
 }
 
 /** 45s, 2m05s, 1h02m. */

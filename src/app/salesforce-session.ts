@@ -4,7 +4,7 @@
  * sessions outlive a run: the org's session timeout, 2 hours by default, decides).
  *
  * Encrypted or not at all: the session is sealed with PROPSYNC_STATE_KEY (AES-256-GCM,
- * core/secret-box.ts) into the scope's `salesforce.session` fact; without the key nothing is
+ * core/secret-box.ts) into the `salesforce.session` fact of `sessionScope`; without the key nothing is
  * stored and every run starts from the configured token. A kept session is used only by the
  * same tenant and connection (the seal's context), for the same org URL and the same configured
  * refresh token (a new refresh token in the environment means a new grant: the kept one is
@@ -15,9 +15,14 @@ import type { SalesforceConnectionConfig } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import { registerSecret } from '../core/redact.js';
 import { seal, unseal } from '../core/secret-box.js';
-import type { Scope, StateStore } from '../state/port.js';
+import { connectionFacts, type Scope, type StateStore } from '../state/port.js';
 
 export const SESSION_META_KEY = 'salesforce.session';
+
+/** Where a connection's session is kept: with the connection's facts (state/port.ts). */
+export function sessionScope(tenant: string, connection: string): Scope {
+  return connectionFacts({ tenant, connection });
+}
 
 export interface SalesforceSession {
   readonly accessToken: string;
@@ -27,6 +32,12 @@ export interface SalesforceSession {
 export interface SessionKeeper {
   /** The session to open the connection with. */
   readonly start: SalesforceSession;
+  /**
+   * The session to open an adapter with now: `start`, or the last refresh. A connection's
+   * object kinds each open an adapter on the one session, one after the other, and a refresh
+   * may have rotated the refresh token `start` holds.
+   */
+  current(): SalesforceSession;
   /** Whether `start` came from the store rather than the config. */
   readonly fromStore: boolean;
   /** For the adapter's onTokenRefreshed: keeps the new session (sealed) when a key is set. */
@@ -98,7 +109,17 @@ function keeper(
   onRefreshed: SessionKeeper['onRefreshed'],
   flush: () => Promise<void> = async () => {},
 ): SessionKeeper {
-  return { start, fromStore, onRefreshed, flush };
+  let latest = start;
+  return {
+    start,
+    fromStore,
+    current: () => latest,
+    onRefreshed(session) {
+      latest = session;
+      onRefreshed(session);
+    },
+    flush,
+  };
 }
 
 /** The kept session, or undefined when there is none or it does not open with this key here. */

@@ -1,26 +1,31 @@
 /**
  * Runs every connection of one tenant, one after the other (a bridge: a HubSpot change that
  * reached Propstreet in the first run reaches Salesforce in the second), on the tenant's own
- * state store and credentials.
+ * state store and credentials. Within a connection, each object kind it syncs runs on its own
+ * scope (links, checkpoints, lock), companies before contacts, so that a contact's companies
+ * exist before its associations to them are written.
  */
 
-import type { TenantConfig } from '../config/index.js';
+import type { ConnectionConfig, TenantConfig } from '../config/index.js';
 import type { AccountIdentity } from '../core/account-identity.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { stateKeyFrom } from '../core/secret-box.js';
 import type { RecordPlan } from '../engine/types.js';
-import { contactRunPorts } from '../kinds/contacts/ports.js';
-import { type RunProgress, runConnection } from '../run/run-connection.js';
+import type { PropstreetApi } from '../propstreet/port.js';
+import type { RunOptions, RunProgress } from '../run/run-connection.js';
 import type { ConnectionResult } from '../run/run-result.js';
 import { sinkFor } from '../run/sink-for.js';
 import type { StateStore } from '../state/port.js';
-import { openConnection } from './open-connection.js';
+import { openObject } from './open-connection.js';
 import { openPropstreet } from './open-propstreet.js';
 import { openTenantStore } from './open-store.js';
-import { openSalesforceSession } from './salesforce-session.js';
+import { openSalesforceSession, type SessionKeeper, sessionScope } from './salesforce-session.js';
 
+/** One object kind of one connection, run. */
 export interface ConnectionRun {
+  /** The object kind (also `result.kind`). */
+  readonly kind: string;
   readonly result: ConnectionResult;
   /** Planned records other than no-ops (but no-ops with a conflict), when asked for (reports). */
   readonly records: RecordPlan[];
@@ -30,6 +35,7 @@ export interface TenantRun {
   readonly tenant: string;
   readonly dryRun: boolean;
   readonly generatedAt: string;
+  /** Per connection, per object kind, in the order they ran. */
   readonly connections: ConnectionRun[];
 }
 
@@ -43,6 +49,8 @@ export interface SyncTenantOptions {
   readonly rebind?: boolean;
   /** Run only these connections (by name). */
   readonly only?: readonly string[];
+  /** Run only these object kinds (of the connections that sync them). */
+  readonly kinds?: readonly string[];
   /** Keep the planned records for a report. */
   readonly keepRecords?: boolean;
   readonly logger: Logger;
@@ -53,10 +61,14 @@ export interface SyncTenantOptions {
    * PROPSYNC_STATE_KEY; null keeps nothing.
    */
   readonly stateKey?: Buffer | null;
-  readonly onProgress?: (connection: string, p: RunProgress) => void;
+  readonly onProgress?: (connection: string, p: RunProgress, kind: string) => void;
   /** Sees each planned chunk before it is executed (tests use it to act "between read and write"). */
-  readonly onPlanChunk?: (connection: string, chunk: readonly RecordPlan[]) => void | Promise<void>;
-  /** Sees each connection's result once its run ends (a report written as the plan runs). */
+  readonly onPlanChunk?: (
+    connection: string,
+    chunk: readonly RecordPlan[],
+    kind: string,
+  ) => void | Promise<void>;
+  /** Sees each run's result once it ends (a report written as the plan runs); `result.kind` says which kind. */
   readonly onConnectionDone?: (connection: string, result: ConnectionResult) => void | Promise<void>;
 }
 
@@ -67,68 +79,23 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
     options.stateKey === undefined ? stateKeyFrom(process.env) : (options.stateKey ?? undefined);
   const store = options.store ?? (await openTenantStore(config));
   const connections: ConnectionRun[] = [];
-  // One organisation per tenant: its identity is asked once per tenant run, not per connection.
+  // One organisation per tenant: its identity is asked once per tenant run, not per kind.
   let propstreetIdentity: Promise<AccountIdentity | null> | undefined;
+  const tenant = {
+    config,
+    options,
+    clock,
+    store,
+    stateKey,
+    identity: (client: PropstreetApi) => {
+      propstreetIdentity ??= client.identity();
+      return propstreetIdentity;
+    },
+  };
   try {
     for (const connection of config.connections) {
       if (options.only && options.only.length > 0 && !options.only.includes(connection.name)) continue;
-      const logger = options.logger;
-      const session =
-        connection.type === 'salesforce'
-          ? await openSalesforceSession(
-              store,
-              { tenant: config.tenant, connection: connection.name },
-              connection,
-              stateKey,
-              logger,
-            )
-          : undefined;
-      const opened = openConnection(config, connection, { clock, logger, salesforceSession: session });
-      const client = await openPropstreet(config, { clock, logger });
-      const propstreet = {
-        ...client,
-        identity: () => {
-          propstreetIdentity ??= client.identity();
-          return propstreetIdentity;
-        },
-      };
-      const records: RecordPlan[] = [];
-      try {
-        const result = await runConnection(
-          opened.settings,
-          {
-            ...contactRunPorts(propstreet, opened.crm),
-            store,
-            mapper: opened.mapper,
-            clock,
-            logger,
-            connectionsInTenant: config.connections.length,
-          },
-          {
-            sink: sinkFor({
-              dryRun: options.dryRun,
-              observe: async (chunk) => {
-                // A no-op is kept only when it holds a conflict (manual policy): a person acts on it.
-                if (options.keepRecords)
-                  for (const r of chunk) if (r.action !== 'noop' || r.conflicts.length > 0) records.push(r);
-                await options.onPlanChunk?.(connection.name, chunk);
-              },
-            }),
-            ...(options.force ? { force: true } : {}),
-            ...(options.reconcile ? { reconcile: true } : {}),
-            ...(options.retryAll ? { retryAll: true } : {}),
-            ...(options.rebind ? { rebind: true } : {}),
-            ...(options.onProgress
-              ? { onProgress: (p: RunProgress) => options.onProgress?.(connection.name, p) }
-              : {}),
-          },
-        );
-        connections.push({ result, records });
-        await options.onConnectionDone?.(connection.name, result);
-      } finally {
-        await client.close();
-        await session?.flush();
-      }
+      connections.push(...(await syncConnection(tenant, connection)));
     }
   } finally {
     if (!options.store) await store.close();
@@ -139,4 +106,83 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
     generatedAt: clock.now().toISOString(),
     connections,
   };
+}
+
+interface TenantContext {
+  readonly config: TenantConfig;
+  readonly options: SyncTenantOptions;
+  readonly clock: Clock;
+  readonly store: StateStore;
+  readonly stateKey: Buffer | undefined;
+  identity(client: PropstreetApi): Promise<AccountIdentity | null>;
+}
+
+/** The connection's kinds (those asked for), in run order, on one Salesforce session. */
+async function syncConnection(tenant: TenantContext, connection: ConnectionConfig): Promise<ConnectionRun[]> {
+  const { config, options, store } = tenant;
+  const kinds = options.kinds?.length
+    ? connection.objects.filter((o) => options.kinds?.includes(o.kind))
+    : connection.objects;
+  if (kinds.length === 0) return [];
+  const session =
+    connection.type === 'salesforce'
+      ? await openSalesforceSession(
+          store,
+          sessionScope(config.tenant, connection.name),
+          connection,
+          tenant.stateKey,
+          options.logger,
+        )
+      : undefined;
+  const runs: ConnectionRun[] = [];
+  try {
+    for (const object of kinds) runs.push(await syncObject(tenant, connection, object, session));
+  } finally {
+    await session?.flush();
+  }
+  return runs;
+}
+
+async function syncObject(
+  tenant: TenantContext,
+  connection: ConnectionConfig,
+  object: ConnectionConfig['objects'][number],
+  session: SessionKeeper | undefined,
+): Promise<ConnectionRun> {
+  const { config, options, clock, store } = tenant;
+  const logger = options.logger;
+  const opened = openObject(config, connection, object, { clock, logger, salesforceSession: session });
+  const client = await openPropstreet(config, { clock, logger });
+  const propstreet = { ...client, identity: () => tenant.identity(client) };
+  const records: RecordPlan[] = [];
+  const kind = object.kind;
+  try {
+    const runOptions: RunOptions = {
+      sink: sinkFor({
+        dryRun: options.dryRun,
+        observe: async (chunk) => {
+          // A no-op is kept only when it holds a conflict (manual policy): a person acts on it.
+          if (options.keepRecords)
+            for (const r of chunk) if (r.action !== 'noop' || r.conflicts.length > 0) records.push(r);
+          await options.onPlanChunk?.(connection.name, chunk, kind);
+        },
+      }),
+      ...(options.force ? { force: true } : {}),
+      ...(options.reconcile ? { reconcile: true } : {}),
+      ...(options.retryAll ? { retryAll: true } : {}),
+      ...(options.rebind ? { rebind: true } : {}),
+      ...(options.onProgress
+        ? { onProgress: (p: RunProgress) => options.onProgress?.(connection.name, p, kind) }
+        : {}),
+    };
+    const result = await opened.run(
+      propstreet,
+      { store, clock, logger, connectionsInTenant: config.connections.length },
+      runOptions,
+    );
+    await options.onConnectionDone?.(connection.name, result);
+    return { kind, result, records };
+  } finally {
+    await client.close();
+  }
 }

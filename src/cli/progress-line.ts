@@ -18,8 +18,8 @@ export function createProgressLine(
   let last = Number.NEGATIVE_INFINITY;
   let drawn = false;
   return {
-    update(connection, p) {
-      tracker.update(connection, p);
+    update(run, p) {
+      tracker.update(run, p);
       const at = now();
       if (at - last < REDRAW_MS && p.phase !== 'done') return;
       last = at;

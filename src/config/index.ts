@@ -5,10 +5,12 @@ export {
   loadTenantConfig,
 } from './load-tenant-config.js';
 export { loadTenantConfigs } from './load-tenant-configs.js';
+export type { ObjectKind } from './object-kinds.js';
 export type {
   ConnectionConfig,
+  ObjectConfig,
   SalesforceConnectionConfig,
   StateConfig,
   TenantConfig,
 } from './tenant-config.js';
-export { toSyncSettings } from './to-sync-settings.js';
+export { findObject, toSyncSettings } from './to-sync-settings.js';

@@ -11,6 +11,7 @@ import { formatPath, parseYamlSource, zodProblems } from '../core/yaml-problems/
 import { type ConfigProblem, configError } from './config-problems.js';
 import { type EnvLookup, interpolate, loadEnv } from './env-interpolation.js';
 import { normalizeTenant } from './normalize-tenant.js';
+import { OBJECT_KINDS } from './object-kinds.js';
 import { envRules, isRecord, isSecretPath, literalSecretProblems } from './secret-fields.js';
 import type { TenantConfig } from './tenant-config.js';
 import { tenantRuleProblems } from './tenant-rules.js';
@@ -126,23 +127,32 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
   return config;
 }
 
-/** A mapping path written in the file must exist; the built-in default is the mapping loader's job. */
+/**
+ * A mapping path written in the file must exist, the connection's (contacts') and each object
+ * kind's; the built-in default is the mapping loader's job.
+ */
 async function missingMappingProblems(data: unknown, configFile: string): Promise<ConfigProblem[]> {
   const connections = isRecord(data) && Array.isArray(data.connections) ? data.connections : [];
-  const problems: ConfigProblem[] = [];
+  const written: { path: (string | number)[]; mapping: string }[] = [];
   for (const [i, c] of connections.entries()) {
-    if (!isRecord(c) || typeof c.mapping !== 'string' || c.mapping === '') continue;
-    const target = resolve(dirname(configFile), c.mapping);
+    if (!isRecord(c)) continue;
+    const blocks = [{ at: [], block: c }, ...OBJECT_KINDS.map((kind) => ({ at: [kind], block: c[kind] }))];
+    for (const { at, block } of blocks)
+      if (isRecord(block) && typeof block.mapping === 'string' && block.mapping !== '')
+        written.push({ path: ['connections', i, ...at, 'mapping'], mapping: block.mapping });
+  }
+  const problems: ConfigProblem[] = [];
+  for (const { path, mapping } of written) {
+    const target = resolve(dirname(configFile), mapping);
     const isFile = await stat(target).then(
       (s) => s.isFile(),
       () => false,
     );
-    if (!isFile) {
+    if (!isFile)
       problems.push({
-        path: ['connections', i, 'mapping'],
-        message: `expected a mapping file (relative to the config file), got "${c.mapping}" (no file at ${target})`,
+        path,
+        message: `expected a mapping file (relative to the config file), got "${mapping}" (no file at ${target})`,
       });
-    }
   }
   return problems;
 }

@@ -6,7 +6,14 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EnvLookup } from './env-interpolation.js';
-import type { ConnectionConfig, StateConfig, TenantConfig } from './tenant-config.js';
+import {
+  defaultKey,
+  defaultMappingFile,
+  inheritedMatch,
+  inRunOrder,
+  type ObjectKind,
+} from './object-kinds.js';
+import type { ConnectionConfig, ObjectConfig, StateConfig, TenantConfig } from './tenant-config.js';
 import type { TenantFile } from './tenant-schema.js';
 
 export const DATABASE_URL_VAR = 'PROPSYNC_DATABASE_URL';
@@ -40,17 +47,23 @@ export function normalizeTenant(raw: TenantFile, options: NormalizeOptions): Ten
               tokenUrl: ps.tokenUrl ?? `${baseUrl}/openid/token`,
             },
     },
-    connections: raw.connections.map((c): ConnectionConfig => {
-      const { mapping, namespace, mappingOverrides, ...rest } = c;
-      const common = {
-        ...rest,
-        namespace: namespace ?? c.name,
-        mapping: mapping ? resolve(dir, mapping) : join(root, 'mappings', `${c.type}.contacts.yaml`),
-        mappingIsDefault: mapping === undefined,
-        mappingOverrides,
-      };
+    connections: raw.connections.map((c, i): ConnectionConfig => {
+      const {
+        namespace,
+        objects: _objects,
+        mapping: _mapping,
+        mappingOverrides: _mappingOverrides,
+        direction: _direction,
+        conflictPolicy: _conflictPolicy,
+        match: _match,
+        deletes: _deletes,
+        contacts: _contacts,
+        companies: _companies,
+        ...rest
+      } = c;
+      const common = { ...rest, namespace: namespace ?? c.name, objects: objectConfigs(c, i, dir, root) };
       if (common.type === 'hubspot') {
-        const { accessToken, clientId, clientSecret, refreshToken, ...hubspot } = common;
+        const { accessToken, clientId, clientSecret, refreshToken, keyProperty: _key, ...hubspot } = common;
         return {
           ...hubspot,
           baseUrl: stripSlash(common.baseUrl),
@@ -62,8 +75,9 @@ export function normalizeTenant(raw: TenantFile, options: NormalizeOptions): Ten
               : undefined,
         };
       }
+      const { externalIdField: _key, ...salesforce } = common;
       return {
-        ...common,
+        ...salesforce,
         instanceUrl: stripSlash(common.instanceUrl),
         loginUrl: stripSlash(common.loginUrl),
         refreshToken: common.refreshToken,
@@ -74,6 +88,54 @@ export function normalizeTenant(raw: TenantFile, options: NormalizeOptions): Ten
     state: normalizeState(raw, dir, options.env),
     schedule: raw.schedule,
     log: raw.log,
+  };
+}
+
+type ConnectionFile = TenantFile['connections'][number];
+
+/** The connection's object kinds, each once, in run order, every key resolved. */
+function objectConfigs(c: ConnectionFile, at: number, dir: string, root: string): ObjectConfig[] {
+  return inRunOrder([...new Set(c.objects)].map((kind) => objectConfig(c, kind, at, dir, root)));
+}
+
+/**
+ * One kind's settings: its block's value, else the connection's, else the kind's default. The
+ * connection's own mapping and key are the contacts kind's (where they were before kinds), so
+ * only contacts fall back to them.
+ */
+function objectConfig(
+  c: ConnectionFile,
+  kind: ObjectKind,
+  at: number,
+  dir: string,
+  root: string,
+): ObjectConfig {
+  const own = c[kind];
+  const contacts = kind === 'contacts';
+  const ownKey = c.type === 'hubspot' ? c[kind]?.keyProperty : c[kind]?.externalIdField;
+  const connectionKey = c.type === 'hubspot' ? c.keyProperty : c.externalIdField;
+  const mapping = own?.mapping ?? (contacts ? c.mapping : undefined);
+  return {
+    kind,
+    mapping: mapping ? resolve(dir, mapping) : join(root, defaultMappingFile(kind, c.type)),
+    mappingIsDefault: mapping === undefined,
+    mappingOverrides: own?.mappingOverrides ?? (contacts ? c.mappingOverrides : undefined),
+    mappingOverridesAt:
+      own?.mappingOverrides !== undefined
+        ? ['connections', at, kind, 'mappingOverrides']
+        : ['connections', at, 'mappingOverrides'],
+    keyProperty: ownKey ?? (contacts ? connectionKey : undefined) ?? defaultKey(kind, c.type),
+    direction: own?.direction ?? c.direction,
+    conflictPolicy: own?.conflictPolicy ?? c.conflictPolicy,
+    match: own?.match ?? inheritedMatch(kind, c.match),
+    deletes: { ...c.deletes, ...definedOnly(own?.deletes ?? {}) },
+  };
+}
+
+/** The keys that are set: an unset key of a kind's block leaves the connection's value. */
+function definedOnly<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
   };
 }
 

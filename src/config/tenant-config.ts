@@ -7,6 +7,8 @@
  * its type, and cannot drift from it.
  */
 import type { z } from 'zod';
+import type { KeyPath } from '../core/yaml-problems/index.js';
+import type { ObjectKind } from './object-kinds.js';
 import type {
   hubspotConnectionSchema,
   propstreetSchema,
@@ -29,8 +31,15 @@ type HubspotFile = z.output<typeof hubspotConnectionSchema>;
 type SalesforceFile = z.output<typeof salesforceConnectionSchema>;
 type PropstreetFile = z.output<typeof propstreetSchema>;
 
-/** Keys whose normalised form differs from the file's. */
-type NormalizedKeys = 'namespace' | 'mapping' | 'mappingOverrides';
+/** How records of one kind sync: the connection sets them for every kind, a kind's block for itself. */
+type SyncKeys = 'direction' | 'conflictPolicy' | 'match' | 'deletes';
+
+/**
+ * Keys whose normalised form differs from the file's: the namespace, and everything that is
+ * an object kind's (its block, and the contacts keys a connection may also hold), which moves
+ * into `objects`.
+ */
+type NormalizedKeys = 'namespace' | 'objects' | 'mapping' | 'mappingOverrides' | SyncKeys | ObjectKind;
 
 export interface TenantConfig extends Loaded<Pick<TenantFile, 'tenant' | 'schedule' | 'log'>> {
   /** Absolute path of the YAML file. */
@@ -64,16 +73,35 @@ export type PropstreetAuth =
 interface ConnectionNormalized {
   /** Propstreet externalRefs namespace: the file's, or the connection name. */
   readonly namespace: string;
+  /** The object kinds it syncs, each once, in run order (companies before contacts). */
+  readonly objects: readonly ObjectConfig[];
+}
+
+/**
+ * How a connection syncs one object kind, every key resolved: the kind's block's value, else
+ * the connection's (for contacts, also its mapping and key), else the kind's default.
+ */
+export interface ObjectConfig extends Loaded<Pick<HubspotFile, SyncKeys>> {
+  readonly kind: ObjectKind;
   /** Absolute path of the mapping file. */
   readonly mapping: string;
-  /** Whether `mapping` is the built-in default for the type. */
+  /** Whether `mapping` is the built-in default for the kind and CRM. */
   readonly mappingIsDefault: boolean;
   /** Passed through unchecked; the mapping loader checks it. */
   readonly mappingOverrides: Readonly<Record<string, unknown>> | undefined;
+  /** Where `mappingOverrides` is written in the tenant file, so its problems point there. */
+  readonly mappingOverridesAt: KeyPath;
+  /**
+   * The CRM property holding the Propstreet id: a HubSpot property (`keyProperty` in the file)
+   * or a Salesforce External ID field (`externalIdField`).
+   */
+  readonly keyProperty: string;
 }
 
 export interface HubspotConnectionConfig
-  extends Loaded<Omit<HubspotFile, NormalizedKeys | 'clientId' | 'clientSecret' | 'refreshToken'>>,
+  extends Loaded<
+      Omit<HubspotFile, NormalizedKeys | 'keyProperty' | 'clientId' | 'clientSecret' | 'refreshToken'>
+    >,
     ConnectionNormalized {
   /** The OAuth app's credentials, all three; exactly one of this and `accessToken` is set. */
   readonly oauth: HubspotOAuthConfig | undefined;
@@ -84,7 +112,7 @@ export type HubspotOAuthConfig = {
 };
 
 export interface SalesforceConnectionConfig
-  extends Loaded<Omit<SalesforceFile, NormalizedKeys>>,
+  extends Loaded<Omit<SalesforceFile, NormalizedKeys | 'externalIdField'>>,
     ConnectionNormalized {}
 
 export type ConnectionConfig = HubspotConnectionConfig | SalesforceConnectionConfig;

@@ -3,7 +3,7 @@
  * elsewhere, so one pass reports everything; each rule guards the shapes it reads.
  */
 import type { ConfigProblem } from './config-problems.js';
-import { hubspotKeyProblem, salesforceKeyProblem } from './key-field-names.js';
+import { objectRules } from './object-rules.js';
 import { isRecord } from './secret-fields.js';
 
 export function tenantRuleProblems(data: unknown): ConfigProblem[] {
@@ -85,10 +85,7 @@ function connectionRules(connections: unknown): ConfigProblem[] {
         });
       } else if (first === undefined) namespaces.set(nsKey, i);
     }
-    if (c.type === 'hubspot')
-      problems.push(...hubspotKeyProblem(c.keyProperty, ['connections', i, 'keyProperty']));
-    if (c.type === 'salesforce')
-      problems.push(...salesforceKeyProblem(c.externalIdField, ['connections', i, 'externalIdField']));
+    problems.push(...objectRules(c, i));
     if (c.type === 'hubspot') problems.push(...hubspotAuthRule(c, i));
     if (c.type === 'salesforce' && c.refreshToken !== undefined && c.clientId === undefined) {
       problems.push({

@@ -17,6 +17,7 @@ import {
   propstreetDeletePolicySchema,
 } from '../core/vocabulary.js';
 import { DURATION } from './duration.js';
+import { OBJECT_KINDS, type ObjectKind } from './object-kinds.js';
 
 const SLUG = /^[a-z0-9-]+$/;
 
@@ -91,29 +92,130 @@ export const propstreetSchema = z
   })
   .meta({ description: 'Propstreet API access: token, or clientId + clientSecret.' });
 
-const deletesSchema = z
-  .strictObject({
-    fromPropstreet: propstreetDeletePolicySchema
-      .default('archive')
-      .meta({ description: 'What a Propstreet delete does to the linked CRM record.' }),
-    fromCrm: crmDeletePolicySchema
-      .default('unlink')
-      .meta({ description: 'What a CRM delete does to the linked Propstreet contact.' }),
-    againstEdit: deleteAgainstEditPolicySchema.default('keep-edited').meta({
+/**
+ * The delete keys. Each `.meta` sits inside its `.default`, so an object kind's own copy (the
+ * same check, no default) keeps the description.
+ */
+const deleteKeys = {
+  fromPropstreet: propstreetDeletePolicySchema
+    .meta({ description: 'What a Propstreet delete does to the linked CRM record.' })
+    .default('archive'),
+  fromCrm: crmDeletePolicySchema
+    .meta({ description: 'What a CRM delete does to the linked Propstreet record.' })
+    .default('unlink'),
+  againstEdit: deleteAgainstEditPolicySchema
+    .meta({
       description:
         'A delete on one side when the other side edited the record since the last sync: keep-edited unlinks and keeps the edited record, delete deletes it anyway. Reported as a conflict either way.',
-    }),
-    recreate: z.boolean({ error: 'expected true or false' }).default(false).meta({
+    })
+    .default('keep-edited'),
+  recreate: z
+    .boolean({ error: 'expected true or false' })
+    .meta({
       description:
-        'A contact whose link a CRM deletion or merge ended is created in the CRM again on its next change (true), or kept out until `propsync relink` (false).',
-    }),
-    maxShare: share('Abort before deleting more than this share of links in one run.').default(0.1),
-    maxCount: count(0, 'Abort before deleting more than this many records in one run.').default(500),
-    window: duration(
-      'The maxShare and maxCount limits also hold over this sliding window across runs, e.g. 24h; 0h turns it off.',
-    ).default('24h'),
-  })
+        'A record whose link a CRM deletion or merge ended is created in the CRM again on its next change (true), or kept out until `propsync relink` (false).',
+    })
+    .default(false),
+  maxShare: share('Abort before deleting more than this share of links in one run.').default(0.1),
+  maxCount: count(0, 'Abort before deleting more than this many records in one run.').default(500),
+  window: duration(
+    'The maxShare and maxCount limits also hold over this sliding window across runs, e.g. 24h; 0h turns it off.',
+  ).default('24h'),
+};
+
+const deletesSchema = z
+  .strictObject(deleteKeys)
   .meta({ description: 'Delete propagation and the mass-delete guard.' });
+
+/** An object kind's deletes: any key set here replaces the connection's, the others are the connection's. */
+const objectDeletesSchema = z
+  .strictObject({
+    fromPropstreet: deleteKeys.fromPropstreet.unwrap().optional(),
+    fromCrm: deleteKeys.fromCrm.unwrap().optional(),
+    againstEdit: deleteKeys.againstEdit.unwrap().optional(),
+    recreate: deleteKeys.recreate.unwrap().optional(),
+    maxShare: deleteKeys.maxShare.unwrap().optional(),
+    maxCount: deleteKeys.maxCount.unwrap().optional(),
+    window: deleteKeys.window.unwrap().optional(),
+  })
+  .meta({ description: "This object kind's deletes; keys left out are the connection's." });
+
+/**
+ * How records sync, set on the connection for every object kind it syncs; an object kind's
+ * block may set each of them for itself (objectCommon).
+ */
+const syncKeys = {
+  direction: directionSchema.meta({ description: 'Which way changes flow.' }).default('bidirectional'),
+  conflictPolicy: conflictPolicySchema
+    .meta({ description: 'Who wins when a field changed on both sides.' })
+    .default('newest-wins'),
+  match: z
+    .array(matchRuleSchema)
+    .min(1, { error: 'expected at least one match rule' })
+    .meta({
+      description:
+        'How unlinked records are paired, in order. email (contacts), domain and name (companies) are opt-in; each object kind takes the rules that apply to it.',
+    })
+    .default(['externalRef', 'key']),
+  deletes: deletesSchema.prefault({}),
+};
+
+const mappingOverrides = (description: string) =>
+  z.record(z.string(), z.unknown()).optional().meta({ description });
+
+/** Keys an object kind's block has, whatever the CRM; unset ones fall back (normalize-tenant.ts). */
+const objectCommon = {
+  mapping: text(
+    "This object kind's mapping file, relative to this config file; default: the built-in one (mappings/<type>.<object>.yaml).",
+  ).optional(),
+  mappingOverrides: mappingOverrides(
+    "Changes to this object kind's mapping (fields/add/remove), checked by the mapping loader.",
+  ),
+  direction: syncKeys.direction
+    .unwrap()
+    .optional()
+    .meta({ description: "Unset: the connection's direction." }),
+  conflictPolicy: syncKeys.conflictPolicy
+    .unwrap()
+    .optional()
+    .meta({ description: "Unset: the connection's conflictPolicy." }),
+  match: syncKeys.match.unwrap().optional().meta({
+    description:
+      "How unlinked records of this kind are paired, in order. Unset: the connection's rules that apply to it.",
+  }),
+  deletes: objectDeletesSchema.optional(),
+};
+
+const OBJECT_BLOCK =
+  "How this connection syncs one object kind (it must be in objects). Keys left out are the connection's; mapping and the key are the kind's own defaults.";
+
+const hubspotObjectSchema = z
+  .strictObject({
+    ...objectCommon,
+    keyProperty: text(
+      'Unique property of this HubSpot object holding the Propstreet id; default: propstreet_id (created by `propsync validate --check --setup`).',
+    ).optional(),
+  })
+  .meta({ description: OBJECT_BLOCK });
+
+const salesforceObjectSchema = z
+  .strictObject({
+    ...objectCommon,
+    externalIdField: text(
+      'Custom External ID field (…__c) of this sObject holding the Propstreet id; default: Propstreet_Id__c.',
+    ).optional(),
+  })
+  .meta({ description: OBJECT_BLOCK });
+
+/** The kinds a connection syncs; an unknown one is answered with the nearest known name (zod-problems.ts). */
+const objectsSchema = z
+  .array(z.enum(OBJECT_KINDS), { error: 'expected a list of object kinds, e.g. [companies, contacts]' })
+  .min(1, { error: 'expected at least one object kind' })
+  .meta({
+    description:
+      'The object kinds this connection syncs, e.g. [companies, contacts]. Each has its own links, checkpoints and lock; companies run before contacts.',
+  })
+  .default(['contacts']);
 
 /** Keys every connection has, whatever its CRM. */
 const connectionCommon = {
@@ -124,26 +226,14 @@ const connectionCommon = {
     .max(50, { error: 'expected a string of 1–50 characters' })
     .optional()
     .meta({ description: 'Propstreet externalRefs namespace (≤ 50 chars); default: the connection name.' }),
+  objects: objectsSchema,
   mapping: text(
-    'Mapping file, relative to this config file; default: the built-in one for the type.',
+    'The contacts mapping file, relative to this config file; default: the built-in one for the type (contacts.mapping does the same).',
   ).optional(),
-  mappingOverrides: z
-    .record(z.string(), z.unknown())
-    .optional()
-    .meta({ description: 'Changes to the mapping (fields/add/remove), checked by the mapping loader.' }),
-  direction: directionSchema.default('bidirectional').meta({ description: 'Which way changes flow.' }),
-  conflictPolicy: conflictPolicySchema
-    .default('newest-wins')
-    .meta({ description: 'Who wins when a field changed on both sides.' }),
-  match: z
-    .array(matchRuleSchema)
-    .min(1, { error: 'expected at least one match rule' })
-    .default(['externalRef', 'key'])
-    .meta({
-      description:
-        'How unlinked records are paired, in order. email (contacts), domain and name (companies) are opt-in.',
-    }),
-  deletes: deletesSchema.prefault({}),
+  mappingOverrides: mappingOverrides(
+    'Changes to the contacts mapping (fields/add/remove), checked by the mapping loader (contacts.mappingOverrides does the same).',
+  ),
+  ...syncKeys,
   ownChangeOrigins: z
     .array(text('A changeOrigin value.'))
     .default([])
@@ -172,11 +262,17 @@ export const hubspotConnectionSchema = z
     refreshToken: secret(
       'OAuth refresh token of the app install; access tokens (30 min) come from it.',
     ).optional(),
-    keyProperty: text('Unique contact property holding the Propstreet id.').default('propstreet_id'),
+    keyProperty: text(
+      'Unique contact property holding the Propstreet id; default: propstreet_id (contacts.keyProperty does the same).',
+    ).optional(),
     archivedScanMinutes: count(
       0,
       'Read the archived-contacts list (deletions) at most this often; 0 = every run. It costs one call per 100 contacts archived in the last 90 days.',
     ).default(0),
+    ...({
+      companies: hubspotObjectSchema.optional(),
+      contacts: hubspotObjectSchema.optional(),
+    } satisfies Record<ObjectKind, z.ZodType>),
   })
   .meta({
     description:
@@ -198,14 +294,18 @@ export const salesforceConnectionSchema = z
       .regex(/^\d{2,3}\.0$/, { error: 'expected an API version like "62.0"' })
       .default('62.0')
       .meta({ description: 'REST API version (quote it: "62.0").' }),
-    externalIdField: text('External-id field on Contact holding the Propstreet id.').default(
-      'Propstreet_Id__c',
-    ),
+    externalIdField: text(
+      'External-id field on Contact holding the Propstreet id; default: Propstreet_Id__c (contacts.externalIdField does the same).',
+    ).optional(),
     dailyBudgetShare: share('Share of the org’s daily API limit this connector may use.').default(0.8),
     duplicateRules: duplicateRuleModeSchema.default('allow').meta({
       description:
         'Salesforce duplicate rules with an alert: allow = save past them (Sforce-Duplicate-Rule-Header: allowSave=true); respect = a matched record fails with DUPLICATES_DETECTED.',
     }),
+    ...({
+      companies: salesforceObjectSchema.optional(),
+      contacts: salesforceObjectSchema.optional(),
+    } satisfies Record<ObjectKind, z.ZodType>),
   })
   .meta({ description: 'A Salesforce org.' });
 

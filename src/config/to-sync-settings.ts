@@ -1,26 +1,33 @@
-/** The engine's view of one connection: only what reconciliation and execution need. */
+/** The engine's view of one connection's object kind: only what reconciliation and execution need. */
 import { NotFoundError } from '../core/errors.js';
 import type { SyncSettings } from '../engine/types.js';
 import { durationMs } from './duration.js';
-import type { ConnectionConfig, TenantConfig } from './tenant-config.js';
+import type { ObjectKind } from './object-kinds.js';
+import type { ConnectionConfig, ObjectConfig, TenantConfig } from './tenant-config.js';
 
-export function toSyncSettings(config: TenantConfig, connection: ConnectionConfig | string): SyncSettings {
+/** `kind`: which of the connection's kinds (default contacts, which every connection had before kinds). */
+export function toSyncSettings(
+  config: TenantConfig,
+  connection: ConnectionConfig | string,
+  kind: ObjectKind = 'contacts',
+): SyncSettings {
   const c = typeof connection === 'string' ? findConnection(config, connection) : connection;
+  const o = findObject(c, kind);
   return {
     tenant: config.tenant,
     connection: c.name,
     namespace: c.namespace,
-    direction: c.direction,
-    conflictPolicy: c.conflictPolicy,
-    match: [...c.match],
+    direction: o.direction,
+    conflictPolicy: o.conflictPolicy,
+    match: [...o.match],
     deletes: {
-      fromPropstreet: c.deletes.fromPropstreet,
-      fromCrm: c.deletes.fromCrm,
-      againstEdit: c.deletes.againstEdit,
-      recreate: c.deletes.recreate,
-      maxShare: c.deletes.maxShare,
-      maxCount: c.deletes.maxCount,
-      windowMs: durationMs(c.deletes.window),
+      fromPropstreet: o.deletes.fromPropstreet,
+      fromCrm: o.deletes.fromCrm,
+      againstEdit: o.deletes.againstEdit,
+      recreate: o.deletes.recreate,
+      maxShare: o.deletes.maxShare,
+      maxCount: o.deletes.maxCount,
+      windowMs: durationMs(o.deletes.window),
     },
     ownChangeOrigins: [...c.ownChangeOrigins],
     overlapMs: c.overlapSeconds * 1000,
@@ -36,6 +43,16 @@ export function findConnection(config: TenantConfig, name: string): ConnectionCo
   if (!found) {
     const known = config.connections.map((c) => c.name).join(', ');
     throw new NotFoundError(`tenant ${config.tenant} has no connection "${name}" (it has: ${known})`);
+  }
+  return found;
+}
+
+/** The connection's settings for `kind`, which it must sync (its `objects`). */
+export function findObject(connection: ConnectionConfig, kind: string): ObjectConfig {
+  const found = connection.objects.find((o) => o.kind === kind);
+  if (!found) {
+    const known = connection.objects.map((o) => o.kind).join(', ');
+    throw new NotFoundError(`connection ${connection.name} does not sync ${kind} (its objects: ${known})`);
   }
   return found;
 }

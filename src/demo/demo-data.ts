@@ -1,7 +1,9 @@
 /**
- * The demo's story: a Propstreet network, a HubSpot portal and a Salesforce org that overlap
- * by email, a few true conflicts, then a day of user edits and deletions on every side.
+ * The demo's story: a Propstreet network of people and the companies they work at, a HubSpot
+ * portal and a Salesforce org that overlap with it (people by email, companies by domain), a
+ * few true conflicts, then a day of user edits and deletions on every side.
  */
+import { generateCompanies, planLinks } from '../../fakes/propstreet/generate.js';
 import { person } from '../../fakes/sandbox/people.js';
 import type { Sandbox } from '../../fakes/sandbox/sandbox.js';
 
@@ -21,6 +23,10 @@ export interface DemoSizes {
   readonly salesforce: number;
   /** People present on two sides. */
   readonly overlap: number;
+  /** Propstreet companies: one per five people (400 for 2,000). */
+  readonly companies: number;
+  /** Of those, the ones HubSpot and Salesforce already have (same domain): paired, not created. */
+  readonly companyOverlap: number;
 }
 
 export function demoSizes(contacts: number): DemoSizes {
@@ -29,14 +35,28 @@ export function demoSizes(contacts: number): DemoSizes {
     hubspot: Math.max(10, Math.round(contacts / 5)),
     salesforce: Math.max(10, Math.round(contacts / 7)),
     overlap: Math.max(4, Math.round(contacts / 20)),
+    companies: Math.max(4, Math.round(contacts / 5)),
+    companyOverlap: Math.max(2, Math.round(contacts / 100)),
   };
 }
 
+/** What the seeding made, per side. */
+export interface DemoIds {
+  readonly propstreet: string[];
+  readonly hubspot: string[];
+  readonly salesforce: string[];
+  readonly companies: {
+    readonly propstreet: string[];
+    readonly hubspot: string[];
+    readonly salesforce: string[];
+  };
+  /** People at two companies, and at none. */
+  readonly atTwo: number;
+  readonly atNone: number;
+}
+
 /** Seeds all three sides; returns the ids it created, per side. */
-export function seedDemo(
-  sb: Sandbox,
-  s: DemoSizes,
-): { propstreet: string[]; hubspot: string[]; salesforce: string[] } {
+export function seedDemo(sb: Sandbox, s: DemoSizes): DemoIds {
   // Propstreet: persons [0, P). HubSpot: [P - overlap, P - overlap + H). Salesforce starts
   // inside HubSpot's range, so some of its people reach Propstreet only through HubSpot.
   const hsFrom = s.propstreet - s.overlap;
@@ -51,13 +71,16 @@ export function seedDemo(
           email: p.email,
           phone: p.phone,
           tags: i % 4 === 0 ? ['investor'] : i % 4 === 1 ? ['broker', 'nordics'] : [],
-          companies: [
-            { id: String(1000 + (i % 8)), uri: null, name: p.company, jobTitle: p.jobTitle, isPrimary: true },
-          ],
         };
       }),
     )
     .map((c) => c.id);
+  // Who works where: most people at one company, one in six at two, one in ten at none.
+  const companies = sb.propstreet.seedCompanies(generateCompanies(s.companies)).map((c) => c.id);
+  const links = planLinks(propstreet, companies);
+  sb.propstreet.seedLinks(links);
+  const companiesOf = new Map<string, number>();
+  for (const l of links) companiesOf.set(l.contactId, (companiesOf.get(l.contactId) ?? 0) + 1);
   const fakes = crmFakes(sb);
   const hubspot = fakes.hubspot.control.seed(
     Array.from({ length: s.hubspot }, (_, k) => {
@@ -74,14 +97,30 @@ export function seedDemo(
       return { FirstName: p.firstName, LastName: p.lastName, Email: p.email, Phone: p.phone };
     }),
   );
-  return { propstreet, hubspot, salesforce };
+  // A few of the companies are in both CRMs already (same name, the domain written as each CRM
+  // keeps it): the first sync pairs them by domain (the tenant opts in) instead of creating them.
+  const known = companies.slice(0, s.companyOverlap).map((id, i) => ({
+    name: sb.propstreet.company(id)?.name ?? `Company ${i}`,
+    domain: `company${i}.example`,
+  }));
+  const hubspotCompanies = fakes.hubspot.control.companies.seed(
+    known.map((k) => ({ properties: { name: k.name, domain: k.domain } })),
+  );
+  const salesforceAccounts = fakes.salesforce.control.accounts.seed(
+    known.map((k) => ({ Name: k.name, Website: `https://${k.domain}/` })),
+  );
+  return {
+    propstreet,
+    hubspot,
+    salesforce,
+    companies: { propstreet: companies, hubspot: hubspotCompanies, salesforce: salesforceAccounts },
+    atTwo: [...companiesOf.values()].filter((n) => n > 1).length,
+    atNone: propstreet.length - companiesOf.size,
+  };
 }
 
 /** A day of user work on every side; returns one line per edit, for the demo's narration. */
-export function simulateUserEdits(
-  sb: Sandbox,
-  ids: { propstreet: string[]; hubspot: string[]; salesforce: string[] },
-): string[] {
+export function simulateUserEdits(sb: Sandbox, ids: DemoIds): string[] {
   const lines: string[] = [];
   const { hubspot, salesforce } = crmFakes(sb);
   for (const id of ids.propstreet.slice(10, 13)) {
@@ -108,6 +147,21 @@ export function simulateUserEdits(
     hubspot.control.advanceClock(1000);
     hubspot.control.editAsUser(hsTwin.id, { firstname: 'HubSpot-edit' });
     lines.push(`HubSpot:    changed the first name of ${hsTwin.id} a moment later`);
+  }
+  const renamed = ids.companies.propstreet[ids.companies.propstreet.length - 1];
+  if (renamed !== undefined) {
+    const name = `${sb.propstreet.company(renamed)?.name ?? 'Company'} Holding`;
+    sb.propstreet.editCompanyAsUser(renamed, { name });
+    lines.push(`Propstreet: renamed company ${renamed} to ${name}`);
+  }
+  const described = hubspot.control.companies
+    .dump()
+    .find((c) => c.properties.propstreet_id === ids.companies.propstreet[1]);
+  if (described) {
+    hubspot.control.companies.editAsUser(described.id, {
+      description: 'Logistics and light industry, Nordics',
+    });
+    lines.push(`HubSpot:    described company ${described.id} (its investment strategy in Propstreet)`);
   }
   for (const id of ids.propstreet.slice(20, 22)) {
     sb.propstreet.deleteAsUser(id);

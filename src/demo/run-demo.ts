@@ -1,7 +1,8 @@
 /**
- * `propsync demo`: the whole product on loopback fakes. Seeds three systems, writes a
- * tenant file, shows the dry-run report, syncs, simulates a day of edits on every side,
- * syncs again, and ends with a quiet run that writes nothing.
+ * `propsync demo`: the whole product on loopback fakes. Seeds three systems (people and the
+ * companies they work at), writes a tenant file that syncs both, shows the dry-run report,
+ * syncs, simulates a day of edits on every side, syncs again, and ends with a quiet run that
+ * writes nothing.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { syncTenant, type TenantRun } from '../app/sync-tenant.js';
 import { createRunProgress } from '../cli/run-progress.js';
 import { loadTenantConfig } from '../config/index.js';
 import { renderTerminal, writeReport } from '../report/index.js';
+import { runLabel } from '../report/run-label.js';
 import { crmFakes, demoSizes, seedDemo, simulateUserEdits } from './demo-data.js';
 import { type DemoLog, openDemoLog } from './demo-log.js';
 
@@ -39,21 +41,29 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const sizes = demoSizes(options.contacts);
     heading('1. Three systems on loopback fakes');
     const ids = seedDemo(sb, sizes);
-    out(`Propstreet  ${sb.propstreet.url}  ${sizes.propstreet} contacts`);
+    out(
+      `Propstreet  ${sb.propstreet.url}  ${sizes.propstreet} contacts at ${sizes.companies} companies (${ids.atTwo} at two, ${ids.atNone} at none)`,
+    );
     const { hubspot, salesforce } = crmFakes(sb);
     out(
-      `HubSpot     ${hubspot.url}  ${sizes.hubspot} contacts (${sizes.overlap} also in Propstreet, 3 with another phone)`,
+      `HubSpot     ${hubspot.url}  ${sizes.hubspot} contacts (${sizes.overlap} also in Propstreet, 3 with another phone), ${sizes.companyOverlap} companies (also in Propstreet, same domain)`,
     );
-    out(`Salesforce  ${salesforce.url}  ${sizes.salesforce} contacts (${sizes.overlap} also in HubSpot)`);
+    out(
+      `Salesforce  ${salesforce.url}  ${sizes.salesforce} contacts (${sizes.overlap} also in HubSpot), ${sizes.companyOverlap} Accounts (also in Propstreet, same website)`,
+    );
     out(
       `(the fake Propstreet allows ${DEMO_PROPSTREET_PER_MINUTE} requests/min; the real one 600/min for bot tokens)`,
     );
     const file = sb.writeTenant(dir, {
       tenant: 'demo',
       connection: {
+        // Companies run first, each kind with its own links and checkpoints.
+        objects: ['companies', 'contacts'],
         match: ['externalRef', 'key', 'email'],
         conflictPolicy: 'newest-wins',
         deletes: { fromPropstreet: 'archive', fromCrm: 'unlink', maxShare: 0.1 },
+        // Existing CRM companies pair by domain; a company is never deleted to follow its partner.
+        companies: { match: ['externalRef', 'key', 'domain'], deletes: { fromPropstreet: 'unlink' } },
       },
     });
     // The fakes' tokens, beside the tenant file, so `propsync status <file>` works afterwards.
@@ -80,7 +90,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
           dryRun,
           keepRecords: true,
           logger,
-          onProgress: (connection, p) => progress.update(connection, p),
+          onProgress: (connection, p, kind) => progress.update(runLabel({ connection, kind }), p),
         });
       } finally {
         progress.done();
@@ -119,7 +129,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       0,
     );
     for (const c of quiet.connections)
-      out(`  ${c.result.connection}: status ${c.result.status}, API calls ${JSON.stringify(c.result.calls)}`);
+      out(`  ${runLabel(c.result)}: status ${c.result.status}, API calls ${JSON.stringify(c.result.calls)}`);
     out(`  write calls in the quiet run: ${writes}`);
     warnings();
     out(`\nState, config, reports and the log (demo.log) are in ${dir}`);

@@ -154,11 +154,32 @@ export async function pairsForCrm<R extends PropstreetRecord>(
   for (const r of records) {
     const link = links.get(r.id) ?? null;
     const key = r.properties[deps.crm.keyProperty];
-    if (link || r.deleted || !key || !deps.settings.match.includes('key'))
-      out.push({ propstreet: null, crm: r, link, propstreetEcho: false });
-    else out.push(await pairByKey(r, key, deps));
+    const plain: PairState<R> = { propstreet: null, crm: r, link, propstreetEcho: false };
+    if (link || r.deleted || !key) out.push(plain);
+    else if (deps.settings.match.includes('key')) out.push(await pairByKey(r, key, deps));
+    else out.push((await goneByKey(r, key, deps)) ?? plain);
   }
   return [...out, ...merges.pairs];
+}
+
+/**
+ * An unlinked CRM record whose key names a Propstreet record that is gone (deleted there, and
+ * its link ended by `deletes.fromPropstreet`): it is not created in Propstreet again, whatever
+ * the match rules. The create is an upsert by the record's external ref, which the deleted
+ * record still carries: it would revive it ("deletions stay deleted").
+ */
+async function goneByKey<R extends PropstreetRecord>(
+  r: CrmRecord,
+  key: string,
+  deps: ResolverDeps<R>,
+): Promise<PairState<R> | undefined> {
+  const record = await deps.propstreet.get(key);
+  if (record && !record.deletedUtc) return undefined;
+  return { propstreet: null, crm: r, link: null, propstreetEcho: false, skipReason: goneReason(key, deps) };
+}
+
+function goneReason(key: string, deps: Pick<ResolverDeps, 'mapper'>): string {
+  return `key ${key} names a Propstreet ${deps.mapper.kind.noun.one} that is gone: not created in Propstreet again`;
 }
 
 /** The key says which Propstreet record this is: recover a link whose write-back was lost. */
@@ -171,11 +192,7 @@ async function pairByKey<R extends PropstreetRecord>(
   const [existing] = await deps.store.linksByPropstreetIds(deps.scope, [key]);
   if (existing) return { ...unpaired, skipReason: `key ${key} is linked to CRM record ${existing.crmId}` };
   const record = await deps.propstreet.get(key);
-  if (!record || record.deletedUtc)
-    return {
-      ...unpaired,
-      skipReason: `key ${key} names a Propstreet ${deps.mapper.kind.noun.one} that is gone`,
-    };
+  if (!record || record.deletedUtc) return { ...unpaired, skipReason: goneReason(key, deps) };
   return {
     propstreet: record,
     crm: r,

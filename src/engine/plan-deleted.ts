@@ -15,7 +15,7 @@ export function planDeleted<R extends PropstreetRecord>(
   ctx: PlanContext<R>,
   ids: PairedIds,
 ): PairPlan<R> | undefined {
-  const psDeleted = Boolean(ctx.pair.propstreet?.deletedUtc);
+  const psDeleted = Boolean(ctx.pair.propstreet?.deletedUtc) || ctx.pair.propstreetGone === true;
   const crmDeleted = Boolean(ctx.pair.crm?.deleted);
   if (psDeleted && crmDeleted)
     return planned(ctx, { ...ctx.fields, ...ids, action: 'unlink', reason: 'deleted on both sides' });
@@ -58,11 +58,14 @@ function deletedInPropstreet<R extends PropstreetRecord>(ctx: PlanContext<R>, id
         reason: 'deleted in Propstreet (policy unlink)',
       });
     case 'ignore':
+      // The CRM record is left as it is, its key included; the link ends at once, so no later
+      // CRM edit is sent to the deleted contact. That edit does not create or revive the
+      // contact either: the record's key names a contact that is gone (pair-resolver.ts).
       return planned(ctx, {
         ...fields,
         ...ids,
-        action: 'skip',
-        reason: 'deleted in Propstreet (policy ignore)',
+        action: 'unlink',
+        reason: 'deleted in Propstreet (policy ignore): the link ends, the CRM record is kept as it is',
       });
   }
 }
@@ -100,21 +103,14 @@ function deletedInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ids: Pair
         reason: 'deleted in the CRM (policy unlink)',
       });
     case 'ignore':
-      // Found by a write that the CRM refused: the link cannot stay (every later edit would
-      // fail on the missing record), so it ends, the contact is kept as it is, and nothing is
-      // created in the CRM again.
-      if (pair.crmGone)
-        return endsForGood(ctx, {
-          ...fields,
-          ...ids,
-          action: 'unlink',
-          reason: 'deleted in the CRM (policy ignore): the link ends, the contact is kept',
-        });
-      return planned(ctx, {
+      // The contact is left as it is, our ref included; the link ends at once (and a tombstone
+      // keeps the contact from being created in the CRM again), so no later edit is sent to the
+      // missing record. A CRM record restored with its key pairs again by that key.
+      return endsForGood(ctx, {
         ...fields,
         ...ids,
-        action: 'skip',
-        reason: 'deleted in the CRM (policy ignore)',
+        action: 'unlink',
+        reason: `deleted in the CRM (policy ignore): the link ends, the ${ctx.mapper.kind.noun.one} is kept as it is`,
       });
   }
 }

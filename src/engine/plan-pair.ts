@@ -35,6 +35,12 @@ export interface PairState<R extends PropstreetRecord = PropstreetRecord> {
    * link). `crm` is then that deletion.
    */
   readonly crmGone?: boolean | undefined;
+  /**
+   * Propstreet answered a write of the linked record with not-found: it was deleted without the
+   * deletion reaching this run's delta (it left the delta, or was made during the run).
+   * `propstreet` is then the version read before, if any; the pair is planned as deleted there.
+   */
+  readonly propstreetGone?: boolean | undefined;
   /** What the report must tell a person about this pair (a CRM merge of linked records). */
   readonly notice?: Notice | undefined;
   /** A person's resolutions of this pair's conflicts, by field (`propsync resolve`). */
@@ -133,7 +139,7 @@ export function endsForGood<R extends PropstreetRecord>(
   plan: RecordPlan,
   say = true,
 ): PairPlan<R> {
-  const psDeleted = Boolean(ctx.pair.propstreet?.deletedUtc);
+  const psDeleted = Boolean(ctx.pair.propstreet?.deletedUtc) || ctx.pair.propstreetGone === true;
   if (ctx.settings.deletes.recreate || psDeleted) return planned(ctx, plan);
   return planned(ctx, {
     ...plan,

@@ -17,13 +17,20 @@ import type { RecordPlanShape } from '../engine/types.js';
 import type { ConnectionResult } from '../run/run-result.js';
 import { boundResult } from '../run/run-result.js';
 import { shownRecords } from './report-model.js';
+import { runLabel } from './run-label.js';
 import { sortedJsonAt } from './sorted-json.js';
 
+/** One object kind of one connection: a section of the report. */
+interface ReportRun {
+  readonly connection: string;
+  readonly kind: string;
+}
+
 export interface JsonReportStream {
-  /** A chunk of a connection's plan, as the sink receives it (what a report lists is kept). */
-  records(connection: string, chunk: readonly RecordPlanShape[]): Promise<void>;
-  /** The connection's result, once its last chunk is written. */
-  connectionDone(connection: string, result: ConnectionResult): Promise<void>;
+  /** A chunk of one run's plan, as the sink receives it (what a report lists is kept). */
+  records(run: ReportRun, chunk: readonly RecordPlanShape[]): Promise<void>;
+  /** The run's result (its connection and kind are the result's), once its last chunk is written. */
+  connectionDone(result: ConnectionResult): Promise<void>;
   /** Writes the tenant's fields, closes the file and moves it into place. */
   finish(report: {
     readonly tenant: string;
@@ -57,7 +64,7 @@ export async function openJsonReportStream(path: string): Promise<JsonReportStre
   };
   const openConnection = async (name: string): Promise<{ name: string; records: number }> => {
     if (open?.name === name) return open;
-    if (open) throw new Error(`report: connection ${name} began before ${open.name} had its result`);
+    if (open) throw new Error(`report: ${name} began before ${open.name} had its result`);
     open = { name, records: 0 };
     await write(`${connections > 0 ? ',' : ''}\n    {\n      "records": [`);
     connections++;
@@ -66,10 +73,10 @@ export async function openJsonReportStream(path: string): Promise<JsonReportStre
 
   await write('{\n  "connections": [');
   return {
-    async records(connection, chunk) {
+    async records(run, chunk) {
       const shown = shownRecords(chunk);
       if (shown.length === 0) return;
-      const current = await openConnection(connection);
+      const current = await openConnection(runLabel(run));
       let text = '';
       for (const r of shown) {
         text += `${current.records > 0 ? ',' : ''}\n        ${sortedJsonAt(boundRecord(redactDeep(r)), RECORD_DEPTH)}`;
@@ -77,14 +84,14 @@ export async function openJsonReportStream(path: string): Promise<JsonReportStre
       }
       await write(text);
     },
-    async connectionDone(connection, result) {
-      const current = await openConnection(connection);
+    async connectionDone(result) {
+      const current = await openConnection(runLabel(result));
       const text = sortedJsonAt(boundResult(redactDeep(result)), RESULT_DEPTH);
       await write(`${current.records > 0 ? '\n      ]' : ']'},\n      "result": ${text}\n    }`);
       open = undefined;
     },
     async finish(report) {
-      if (open) throw new Error(`report: connection ${open.name} has no result`);
+      if (open) throw new Error(`report: ${open.name} has no result`);
       const field = (v: unknown) => sortedJsonAt(redactDeep(v), TOP_DEPTH);
       await write(
         `${connections > 0 ? '\n  ]' : ']'},\n  "dryRun": ${field(report.dryRun)},\n  "generatedAt": ${field(report.generatedAt)},\n  "tenant": ${field(report.tenant)}\n}\n`,

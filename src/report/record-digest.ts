@@ -1,6 +1,7 @@
 /**
  * What the capped formats (terminal, Markdown) need of a plan, kept as its chunks arrive:
- * per connection the first records they list and the totals and summaries over all of them.
+ * per connection and object kind the first records they list and the totals and summaries over
+ * all of them.
  * A 1M-record plan is then printed from a few hundred records, not from all of it.
  */
 import type { RecordPlanShape } from '../engine/types.js';
@@ -13,6 +14,7 @@ import {
   shownRecords,
   sortedTally,
 } from './report-model.js';
+import { runLabel } from './run-label.js';
 
 interface Kept {
   readonly first: RecordPlanShape[];
@@ -23,16 +25,17 @@ interface Kept {
 }
 
 export class RecordDigest {
-  private readonly byConnection = new Map<string, Kept>();
+  private readonly byRun = new Map<string, Kept>();
 
-  /** `keep`: records kept per connection, as many as the capped formats list. */
+  /** `keep`: records kept per connection and kind, as many as the capped formats list. */
   constructor(private readonly keep: number = DEFAULT_MAX_RECORDS) {}
 
-  add(connection: string, chunk: readonly RecordPlanShape[]): void {
-    let kept = this.byConnection.get(connection);
+  /** A chunk of the plan of one kind of one connection. */
+  add(run: { readonly connection: string; readonly kind: string }, chunk: readonly RecordPlanShape[]): void {
+    let kept = this.byRun.get(runLabel(run));
     if (!kept) {
       kept = { first: [], shown: 0, unchanged: 0, fields: new Map(), reasons: new Map() };
-      this.byConnection.set(connection, kept);
+      this.byRun.set(runLabel(run), kept);
     }
     const shown = shownRecords(chunk);
     kept.shown += shown.length;
@@ -48,12 +51,12 @@ export class RecordDigest {
     }
   }
 
-  /** `run` with each connection's records replaced by the kept ones and their summary. */
+  /** `run` with each connection's (and kind's) records replaced by the kept ones and their summary. */
   report(run: PlanReport): PlanReport {
     return {
       ...run,
       connections: run.connections.map((c): ConnectionPlanReport => {
-        const kept = this.byConnection.get(c.result.connection);
+        const kept = this.byRun.get(runLabel(c.result));
         return {
           result: c.result,
           records: kept?.first ?? [],

@@ -26,6 +26,7 @@ import {
   shownRecords,
   tally,
 } from './report-model.js';
+import { runLabel } from './run-label.js';
 import { visibleControlsKeepingLayout } from './visible-text.js';
 
 const ESCAPES: Record<string, string> = {
@@ -66,7 +67,7 @@ export function renderHtml(input: PlanReport): string {
 </head>
 <body>
 <h1>${esc(title)}</h1>
-<div class="muted">Generated ${esc(report.generatedAt)} · ${report.connections.length} connection(s)</div>
+<div class="muted">Generated ${esc(report.generatedAt)} · ${report.connections.length} run(s) (connection · object kind)</div>
 <div class="cards">
 ${report.connections.map(connectionCard).join('\n')}
 </div>
@@ -81,7 +82,7 @@ ${filterButton('tag', 'all', `all actions (${count(all.length)})`, true)}
 ${tagButtons.map((t) => filterButton('tag', t, `${t} (${count(tagCounts.get(t) ?? 0)})`, false)).join('\n')}
 <span class="sep"></span>
 ${filterButton('connection', 'all', 'all connections', true)}
-${report.connections.map((c) => filterButton('connection', c.result.connection, c.result.connection, false)).join('\n')}
+${report.connections.map((c) => filterButton('connection', runLabel(c.result), runLabel(c.result), false)).join('\n')}
 <span class="sep"></span>
 ${filterButton('field', 'all', 'any field', true)}
 ${filterButton('reason', 'all', 'any reason', true)}
@@ -184,7 +185,7 @@ function reportData(
   });
   return {
     strings,
-    connections: connections.map((c) => ({ name: c.result.connection, crm: crmName(c.result.crm) })),
+    connections: connections.map((c) => ({ name: runLabel(c.result), crm: crmName(c.result.crm) })),
     records,
   };
 }
@@ -267,8 +268,8 @@ function connectionCard(c: ConnectionPlanReport): string {
         .map((v) => `<li>${esc(v.side)} ${esc(v.id ?? '(no id)')}: ${esc(v.message)}</li>`)
         .join('')}</ul>`
     : '';
-  return `<section class="card" data-connection="${esc(r.connection)}">
-<h2>${esc(r.connection)} → ${esc(crm)} · <span class="status-${esc(r.status)}">${esc(r.status)}</span></h2>
+  return `<section class="card" data-connection="${esc(runLabel(r))}">
+<h2>${esc(runLabel(r))} → ${esc(crm)} · <span class="status-${esc(r.status)}">${esc(r.status)}</span></h2>
 <div class="muted">Pulled Propstreet ${r.pulled.propstreet} · ${esc(crm)} ${r.pulled.crm} · ${esc(r.startedAt)} → ${esc(r.finishedAt)}</div>
 ${r.abort ? `<p class="problems">Aborted (${esc(r.abort.code)}): ${esc(r.abort.message)}</p>` : ''}
 <table class="fields"><tr><th></th><th class="n">Propstreet</th><th class="n">${esc(crm)}</th><th class="n">Total</th>${done ? '<th class="n">Done</th>' : ''}</tr>${counts}</table>

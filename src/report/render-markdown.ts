@@ -22,6 +22,7 @@ import {
   recordNotes,
   reportTitle,
 } from './report-model.js';
+import { runLabel } from './run-label.js';
 import { visibleControlsKeepingLayout } from './visible-text.js';
 
 /** Escapes text for Markdown inline and table-cell context; control characters show as `\x1b`. */
@@ -52,7 +53,7 @@ function connection(c: ConnectionPlanReport, maxRecords: number): string[] {
   const r = c.result;
   const crm = crmName(r.crm);
   const out = [
-    `## ${md(r.connection)} → ${md(crm)}: ${md(r.status)}`,
+    `## ${md(runLabel(r))} → ${md(crm)}: ${md(r.status)}`,
     '',
     `Pulled: Propstreet ${r.pulled.propstreet} · ${md(crm)} ${r.pulled.crm}. ${md(r.startedAt)} → ${md(r.finishedAt)}.`,
   ];

@@ -25,6 +25,7 @@ import {
   recordNotes,
   reportTitle,
 } from './report-model.js';
+import { runLabel } from './run-label.js';
 import { visibleControls } from './visible-text.js';
 
 export interface TerminalOptions {
@@ -70,7 +71,7 @@ function renderConnection(
   const crm = crmName(r.crm);
   const statusStyle: Style = r.status === 'ok' ? 'green' : r.status === 'partial' ? 'yellow' : 'red';
   const lines = [
-    `${paint('bold', `${r.connection} → ${crm}`)} · ${paint(statusStyle, r.status)} · pulled Propstreet ${r.pulled.propstreet}, ${crm} ${r.pulled.crm}`,
+    `${paint('bold', `${runLabel(r)} → ${crm}`)} · ${paint(statusStyle, r.status)} · pulled Propstreet ${r.pulled.propstreet}, ${crm} ${r.pulled.crm}`,
   ];
   if (r.abort) lines.push(paint('red', `  aborted: ${r.abort.code}: ${r.abort.message}`));
 

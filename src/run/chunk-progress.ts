@@ -35,6 +35,8 @@ export interface Progress<R extends PropstreetRecord = PropstreetRecord> {
   mirrorSide?: Side;
   /** The CRM answered the update with not-found: the record is gone (execute-chunk re-plans). */
   crmGone?: boolean;
+  /** Propstreet answered the update with not-found: the contact is gone (execute-chunk re-plans). */
+  psGone?: boolean;
   /** The link ends with this pair (delete, unlink). */
   unlink?: boolean;
   /** The Propstreet record as last read or written. */

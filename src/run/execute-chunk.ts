@@ -54,16 +54,20 @@ export async function executeChunk<R extends PropstreetRecord, W>(
     ...progress.map((p) => limit(() => writePropstreet(p, deps, abort))),
     crmCreatesAndDeletes(progress, deps, abort),
   ]);
+  const psGone = progress.filter((p) => p.psGone);
+  for (const p of psGone) propstreetGone(p, deps);
   const updates = crmUpdatesOf(progress);
   const refs = new Set(progress.filter(wantsRef));
   if (abort.stopped)
     holdBack(
-      updates.map((u) => u.p),
+      [...updates.map((u) => u.p), ...psGone.filter((p) => p.pp.plan.action === 'delete-in-crm')],
       refs,
     );
   else {
     await crmUpdates(updates, deps, abort);
     await Promise.all(progress.filter((p) => p.crmGone).map((p) => limit(() => crmGone(p, deps, abort))));
+    // What the re-plan of a contact found gone deletes in the CRM (deletes.fromPropstreet).
+    await crmCreatesAndDeletes(psGone, deps, abort);
   }
   const noops = plans.filter((pp) => pp.plan.action === 'noop');
   return commitChunk(progress, deps, refs, noops);
@@ -71,8 +75,8 @@ export async function executeChunk<R extends PropstreetRecord, W>(
 
 /**
  * The CRM answered the update of a linked record with not-found: that is its deletion, which
- * this run's delta did not carry (it left the delta, or `deletes.fromCrm: ignore` kept the
- * link). The pair is planned again with the deletion in view, so the tenant's delete policy
+ * this run's delta did not carry (it left the delta, e.g. a link kept by an older version's
+ * `deletes.fromCrm: ignore`). The pair is planned again with the deletion in view, so the tenant's delete policy
  * decides (unlink, delete the contact, or, for ignore, end the link and keep the contact),
  * and that plan's Propstreet step runs now; a record failing again and again is not the answer.
  * It is planned from the versions read (a write of ours in phase A is no person's edit), and
@@ -100,6 +104,23 @@ async function crmGone<R extends PropstreetRecord, W>(
   p.crmGone = false;
   delete p.failed;
   await writePropstreet(p, deps, abort);
+}
+
+/**
+ * Propstreet answered the write of a linked contact with not-found: it was deleted without the
+ * deletion reaching this run's delta (it left the delta, or a person deleted it during the run).
+ * The pair is planned again with the deletion in view, so `deletes.fromPropstreet` decides, as
+ * it would have had the delta carried it: the link ends (unlink, ignore, kept against an edit)
+ * or the CRM record is deleted (after phase B, with the run's other CRM writes), instead of the
+ * record failing run after run on a contact that is not coming back. Nothing is written to
+ * Propstreet: a deleted contact is not revived.
+ */
+function propstreetGone<R extends PropstreetRecord, W>(p: Progress<R>, deps: ExecuteDeps<R, W>): void {
+  const next = deps.plan({ ...p.pp.pair, propstreetGone: true, propstreetEcho: false });
+  p.pp = next;
+  p.psGone = false;
+  delete p.failed;
+  if (next.plan.action === 'unlink') p.unlink = true;
 }
 
 /** A record created in the CRM whose externalRef the ref lane writes back. */

@@ -40,5 +40,7 @@ export interface KindWrites<W> {
 
 /** An object kind as a run uses it: the planner's rules and the executor's writes. */
 export interface RunKind<R extends PropstreetRecord, W> extends KindRules<R> {
+  /** The kind's name (`contacts`, `companies`): its state is kept apart under it (Scope.kind). */
+  readonly name: string;
   readonly writes: KindWrites<W>;
 }

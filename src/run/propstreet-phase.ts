@@ -34,8 +34,10 @@ export async function writePropstreet<R extends PropstreetRecord, W>(
       abort.fail(error);
       return;
     }
-    if (plan.action === 'delete-in-propstreet' && isPropsyncError(error) && error.code === 'NOT_FOUND')
-      p.unlink = true;
+    if (plan.action === 'delete-in-propstreet' && isNotFound(error)) p.unlink = true;
+    // Deleted in Propstreet without the deletion in this run's delta: execute-chunk re-plans
+    // the pair with it in view, as it does when the CRM answers an update with not-found.
+    else if ((plan.action === 'update' || plan.action === 'link') && isNotFound(error)) p.psGone = true;
     else
       p.failed = refused(p, deps, error) ?? {
         message: messageOf(error),
@@ -44,6 +46,8 @@ export async function writePropstreet<R extends PropstreetRecord, W>(
   }
   p.unanswered.delete('propstreet');
 }
+
+const isNotFound = (e: unknown): boolean => isPropsyncError(e) && e.code === 'NOT_FOUND';
 
 /** A create Propstreet refused by the kind's own rule (contacts: a taken email): retried, with why. */
 function refused<R extends PropstreetRecord, W>(p: Progress<R>, deps: ExecuteDeps<R, W>, error: unknown) {
@@ -76,14 +80,21 @@ async function propstreetStep<R extends PropstreetRecord, W>(
         };
       return;
     }
-    case 'unlink':
+    case 'unlink': {
       // A link ended by a CRM merge leaves the record as it is, ref included (its
       // tombstone keeps a later edit from creating it again).
-      // So does `deletes.fromCrm: ignore` when a write found the CRM record gone.
-      if (!p.pp.pair.mergedAway && !(p.pp.pair.crmGone && deps.settings.deletes.fromCrm === 'ignore'))
-        await dropRef(p, deps);
+      // So does a CRM deletion under `deletes.fromCrm: ignore` (seen in the delta, or found
+      // by a write the CRM refused). A contact found gone by a write has no ref to drop.
+      const { pair } = p.pp;
+      const crmDeleted = pair.crmGone === true || pair.crm?.deleted === true;
+      const keepRef =
+        Boolean(pair.mergedAway) ||
+        pair.propstreetGone === true ||
+        (crmDeleted && deps.settings.deletes.fromCrm === 'ignore');
+      if (!keepRef) await dropRef(p, deps);
       p.unlink = true;
       return;
+    }
     case 'update':
     case 'link': {
       if (plan.toPropstreet.length === 0 && !plan.writePropstreetRef) return;
@@ -149,6 +160,8 @@ async function dropRef<R extends PropstreetRecord, W>(
       if (written.etag && attempt === 1) p.ownEtags.push(written.etag);
       return;
     } catch (error) {
+      // Deleted meanwhile: a deleted contact's ref is not ours to edit, and the link ends anyway.
+      if (isNotFound(error)) return;
       if (!isStale(error) || attempt >= MAX_PRECONDITION_RETRIES) throw error;
       record = await deps.propstreet.get(record.id);
     }

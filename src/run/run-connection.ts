@@ -67,7 +67,7 @@ export async function runConnection<R extends PropstreetRecord, W>(
   deps: RunDeps<R, W>,
   options: RunOptions,
 ): Promise<ConnectionResult> {
-  const scope: Scope = { tenant: settings.tenant, connection: settings.connection };
+  const scope: Scope = { tenant: settings.tenant, connection: settings.connection, kind: deps.kind.name };
   const { clock } = deps;
   const runId = randomUUID();
   const startedAt = clock.now().toISOString();
@@ -77,6 +77,7 @@ export async function runConnection<R extends PropstreetRecord, W>(
   const log = deps.logger.child({
     tenant: scope.tenant,
     connection: scope.connection,
+    kind: scope.kind,
     run: runId,
     dryRun: sink.dryRun,
   });

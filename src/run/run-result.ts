@@ -14,6 +14,8 @@ import type { Scope, Side } from '../state/port.js';
 export interface ConnectionResult {
   readonly tenant: string;
   readonly connection: string;
+  /** The object kind the run synced (its scope's): `contacts`, `companies`. */
+  readonly kind: string;
   readonly crm: string;
   readonly dryRun: boolean;
   /** Nothing failed; some records failed (each recorded); or the run stopped early (`abort`). */
@@ -74,6 +76,7 @@ export function buildResult(input: ResultInput): ConnectionResult {
     redactDeep({
       tenant: input.scope.tenant,
       connection: input.scope.connection,
+      kind: input.scope.kind,
       crm: input.crm,
       dryRun: input.dryRun,
       status,

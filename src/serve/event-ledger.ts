@@ -1,27 +1,27 @@
 /**
  * Which webhook events a tenant+connection has seen, persisted in its state store so that a
  * retry that arrives after a restart (or at another `serve` process on the same database) is
- * still a duplicate. Kept as state meta facts (`webhook.seen.<key>` = when first seen, ISO),
- * which every store already has; a dedicated table would prune with one DELETE instead of a
- * listing (see docs/WEBHOOKS.md). A small in-memory cache in front answers hot duplicates
+ * still a duplicate. Kept as state meta facts of the connection (`webhook.seen.<key>` = when
+ * first seen, ISO; `connectionFacts` in state/port.ts), which every store already has; a
+ * dedicated table would prune with one DELETE instead of a listing (see docs/WEBHOOKS.md). A small in-memory cache in front answers hot duplicates
  * without a query.
  *
  * Losing a key costs one extra run, never a record: the run reads deltas, not the event.
  */
-import type { Scope, StateStore } from '../state/port.js';
+import { type ConnectionScope, connectionFacts, type StateStore } from '../state/port.js';
 
 export const SEEN_PREFIX = 'webhook.seen.';
 
 export interface EventLedger {
   /** Records `keys` as seen by `scope` at `now`; returns those nobody had seen before. */
-  admit(scope: Scope, keys: readonly string[], now: Date): Promise<string[]>;
+  admit(scope: ConnectionScope, keys: readonly string[], now: Date): Promise<string[]>;
   /** Forgets what `scope` saw before `now − retention`; returns how many keys went. */
-  prune(scope: Scope, now: Date): Promise<number>;
+  prune(scope: ConnectionScope, now: Date): Promise<number>;
 }
 
 export interface LedgerOptions {
   /** The scope's state store (the one its runs use). */
-  readonly storeFor: (scope: Scope) => Promise<StateStore>;
+  readonly storeFor: (scope: ConnectionScope) => Promise<StateStore>;
   /** How long a key is remembered: longer than the vendors retry (Propstreet ~35 h). */
   readonly retentionMs: number;
   /** Keys cached in memory across all scopes. */
@@ -36,7 +36,7 @@ export function createEventLedger(options: LedgerOptions): EventLedger {
   const cache = new Map<string, number>();
   /** A key being admitted now: a parallel delivery of it waits and is then a duplicate. */
   const admitting = new Map<string, Promise<boolean>>();
-  const id = (scope: Scope, key: string) => `${scope.tenant}\u0000${scope.connection}\u0000${key}`;
+  const id = (scope: ConnectionScope, key: string) => `${scope.tenant}\u0000${scope.connection}\u0000${key}`;
 
   const remember = (k: string, at: number) => {
     cache.delete(k);
@@ -48,7 +48,12 @@ export function createEventLedger(options: LedgerOptions): EventLedger {
   };
 
   /** True when the key is new. */
-  const admitOne = async (store: StateStore, scope: Scope, key: string, now: Date): Promise<boolean> => {
+  const admitOne = async (
+    store: StateStore,
+    scope: ConnectionScope,
+    key: string,
+    now: Date,
+  ): Promise<boolean> => {
     const k = id(scope, key);
     if (cache.has(k)) return false;
     const running = admitting.get(k);
@@ -57,8 +62,8 @@ export function createEventLedger(options: LedgerOptions): EventLedger {
       return false;
     }
     const check = (async () => {
-      const seen = await store.getMeta(scope, SEEN_PREFIX + key);
-      if (seen === null) await store.setMeta(scope, SEEN_PREFIX + key, now.toISOString());
+      const seen = await store.getMeta(connectionFacts(scope), SEEN_PREFIX + key);
+      if (seen === null) await store.setMeta(connectionFacts(scope), SEEN_PREFIX + key, now.toISOString());
       remember(k, seen === null ? now.getTime() : Date.parse(seen));
       return seen === null;
     })();
@@ -81,12 +86,12 @@ export function createEventLedger(options: LedgerOptions): EventLedger {
       const store = await options.storeFor(scope);
       const cutoff = now.getTime() - options.retentionMs;
       let gone = 0;
-      for (const { key, value } of await store.listMeta(scope)) {
+      for (const { key, value } of await store.listMeta(connectionFacts(scope))) {
         if (!key.startsWith(SEEN_PREFIX)) continue;
         const at = Date.parse(value);
         // An unreadable stamp is ours and useless: it goes too.
         if (Number.isNaN(at) || at < cutoff) {
-          await store.setMeta(scope, key, null);
+          await store.setMeta(connectionFacts(scope), key, null);
           cache.delete(id(scope, key.slice(SEEN_PREFIX.length)));
           gone++;
         }

@@ -5,7 +5,7 @@
  * costs little and a missed one waits for the next event or the schedule.
  */
 import type { Logger } from '../core/logger.js';
-import type { Scope } from '../state/port.js';
+import type { ConnectionScope } from '../state/port.js';
 import type { Endpoint } from './endpoints.js';
 import type { DeliveryEvents } from './event-keys.js';
 import type { EventLedger } from './event-ledger.js';
@@ -21,7 +21,7 @@ export interface RunRequest {
 
 /** What the intake hands accepted events to (the run trigger). */
 export interface RunRequests {
-  request(scope: Scope, request: RunRequest): void;
+  request(scope: ConnectionScope, request: RunRequest): void;
 }
 
 export interface AcceptedDelivery {

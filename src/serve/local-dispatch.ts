@@ -7,12 +7,12 @@
 import pLimit from 'p-limit';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { Scope } from '../state/port.js';
+import type { ConnectionScope } from '../state/port.js';
 import type { JobOutcome } from '../worker/job-outcome.js';
 import type { Dispatch } from './run-trigger.js';
 import type { ServeMetrics } from './serve-metrics.js';
 
-export type RunConnection = (scope: Scope) => Promise<JobOutcome>;
+export type RunConnection = (scope: ConnectionScope) => Promise<JobOutcome>;
 
 export interface LocalDispatchOptions {
   readonly run: RunConnection;
@@ -36,7 +36,11 @@ export function createLocalDispatch(options: LocalDispatchOptions): Dispatch {
           case 'done':
             options.metrics?.synced((options.clock.now().getTime() - window.earliest.getTime()) / 1000);
             options.logger.info(
-              { ...scope, events: window.events, status: outcome.result.status, done: outcome.result.done },
+              {
+                ...scope,
+                events: window.events,
+                kinds: outcome.results.map((r) => ({ kind: r.kind, status: r.status, done: r.done })),
+              },
               'webhook run finished',
             );
             return 'ran';

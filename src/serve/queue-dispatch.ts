@@ -14,7 +14,7 @@
  */
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
-import type { Scope } from '../state/port.js';
+import type { ConnectionScope } from '../state/port.js';
 import { createEnqueuer, type Enqueuer } from '../worker/enqueue.js';
 import { DEFAULT_QUEUE_SCHEMA, type JobSettings, jobKey, SYNC_QUEUE } from '../worker/queue.js';
 import type { Dispatch } from './run-trigger.js';
@@ -47,7 +47,7 @@ export function createQueueDispatch(options: QueueDispatchOptions): QueueDispatc
   const enqueuer: Enqueuer = createEnqueuer(options.boss, { databaseUrl: options.databaseUrl, schema });
   const open = `SELECT state FROM ${schema}.job WHERE name = $1 AND singleton_key = $2 AND state < 'completed'`;
 
-  const dispatch: Dispatch = async (scope: Scope) => {
+  const dispatch: Dispatch = async (scope: ConnectionScope) => {
     const tenantFile = options.tenantFile(scope.tenant);
     if (tenantFile === undefined) return 'failed';
     const states = (

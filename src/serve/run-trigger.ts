@@ -13,7 +13,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { Scope } from '../state/port.js';
+import type { ConnectionScope } from '../state/port.js';
 import type { RunRequest, RunRequests } from './intake.js';
 import type { DispatchOutcome, ServeMetrics } from './serve-metrics.js';
 import type { Timers } from './timers.js';
@@ -27,11 +27,11 @@ export interface Window {
   readonly openedAt: Date;
 }
 
-export type Dispatch = (scope: Scope, window: Window) => Promise<DispatchOutcome>;
+export type Dispatch = (scope: ConnectionScope, window: Window) => Promise<DispatchOutcome>;
 
 export type TriggerEvent =
-  | { readonly type: 'dispatch'; readonly scope: Scope; readonly window: Window }
-  | { readonly type: 'settled'; readonly scope: Scope; readonly outcome: DispatchOutcome };
+  | { readonly type: 'dispatch'; readonly scope: ConnectionScope; readonly window: Window }
+  | { readonly type: 'settled'; readonly scope: ConnectionScope; readonly outcome: DispatchOutcome };
 
 export interface RunTriggerOptions {
   readonly dispatch: Dispatch;
@@ -57,7 +57,7 @@ export interface RunTrigger extends RunRequests {
 }
 
 interface Slot {
-  readonly scope: Scope;
+  readonly scope: ConnectionScope;
   /** Waiting for `timer`, or dispatching. */
   dispatching: boolean;
   timer: unknown;
@@ -84,7 +84,7 @@ export function createRunTrigger(options: RunTriggerOptions): RunTrigger {
   const slots = new Map<string, Slot>();
   let closing = false;
   let idleWaiters: (() => void)[] = [];
-  const keyOf = (s: Scope) => `${s.tenant}/${s.connection}`;
+  const keyOf = (s: ConnectionScope) => `${s.tenant}/${s.connection}`;
 
   const checkIdle = () => {
     if (slots.size > 0) return;
@@ -150,7 +150,7 @@ export function createRunTrigger(options: RunTriggerOptions): RunTrigger {
   };
 
   return {
-    request(scope: Scope, request: RunRequest) {
+    request(scope: ConnectionScope, request: RunRequest) {
       const window: Window = {
         events: request.events,
         earliest: request.earliest,

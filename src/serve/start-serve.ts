@@ -9,7 +9,7 @@ import type { TenantConfig } from '../config/index.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Scope, StateStore } from '../state/port.js';
+import type { ConnectionScope, StateStore } from '../state/port.js';
 import { createBoss, ensureQueues, startBoss } from '../worker/queue.js';
 import { createTenantStores, type OpenedStore } from '../worker/tenant-stores.js';
 import { buildEndpoints, type Endpoint, endpointTable } from './endpoints.js';
@@ -84,7 +84,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   // One store per tenant for the ledger, for the life of the process; runs open their own.
   const stores = createTenantStores({ poolSize: (options.concurrency ?? 2) + 1 });
   const ledgerStores = new Map<string, Promise<OpenedStore>>();
-  const storeFor = async (scope: Scope): Promise<StateStore> => {
+  const storeFor = async (scope: ConnectionScope): Promise<StateStore> => {
     let opening = ledgerStores.get(scope.tenant);
     if (!opening) {
       const config = byTenant.get(scope.tenant);

@@ -1,9 +1,11 @@
 /**
  * Copies state between two stores (e.g. SQLite → PostgreSQL when an install grows), through
- * the port only, so any pair of implementations works. Upserts make a rerun harmless.
+ * the port only, so any pair of implementations works. Upserts make a rerun harmless. A scope
+ * is a tenant's connection's object kind: each kind's state is copied as its own scope.
  */
 import { PropsyncError } from '../core/errors.js';
 import type { Scope, Side, StateStore } from './port.js';
+import { scopeName } from './rows.js';
 
 export interface MigrateStateResult {
   readonly scopes: number;
@@ -38,7 +40,7 @@ export async function migrateState(
   for (const scope of todo) {
     // A run writing the source mid-copy would leave the target behind it.
     if (!(await from.acquireLock(scope, owner, LOCK_TTL_MS))) {
-      throw new PropsyncError('LOCKED', `${name(scope)} is locked by a running sync; stop it and retry`);
+      throw new PropsyncError('LOCKED', `${scopeName(scope)} is locked by a running sync; stop it and retry`);
     }
     try {
       const copied = await copyScope(from, to, scope, pageSize);
@@ -159,11 +161,7 @@ async function verify(
   if (problems.length) {
     throw new PropsyncError(
       'STATE',
-      `migrate-state of ${name(scope)} does not match: ${problems.join('; ')}`,
+      `migrate-state of ${scopeName(scope)} does not match: ${problems.join('; ')}`,
     );
   }
-}
-
-function name(scope: Scope): string {
-  return `${scope.tenant}/${scope.connection}`;
 }

@@ -1,7 +1,8 @@
 /**
  * The StateStore port: links, shadows, own-write etags, checkpoints, failures, run log and
- * the per-scope run lock. Everything is keyed by scope (tenant + connection), so one
- * tenant's run can never see another's rows. SQLite and PostgreSQL implement it and pass
+ * the per-scope run lock. Everything is keyed by scope (tenant + connection + object kind), so
+ * one tenant's run can never see another's rows, and a connection's companies never share a
+ * link, checkpoint or lock with its contacts. SQLite and PostgreSQL implement it and pass
  * one contract suite (test/contract/state-store.contract.ts).
  */
 
@@ -11,6 +12,22 @@ export type CanonicalValues = Readonly<Record<string, string | null>>;
 export interface Scope {
   readonly tenant: string;
   readonly connection: string;
+  /**
+   * The object kind the state is about (`contacts`, `companies`; src/kinds). State written
+   * before kinds existed is the contacts kind's.
+   */
+  readonly kind: string;
+}
+
+/** A tenant's connection, whatever kinds it syncs: what a run request or a job names. */
+export type ConnectionScope = Pick<Scope, 'tenant' | 'connection'>;
+
+/**
+ * Where facts about a whole connection are kept (its Salesforce session, the webhook events it
+ * has seen): its contacts scope, where they were before kinds, whichever kinds it syncs now.
+ */
+export function connectionFacts(scope: ConnectionScope): Scope {
+  return { tenant: scope.tenant, connection: scope.connection, kind: 'contacts' };
 }
 
 export type Side = 'propstreet' | 'crm';

@@ -15,7 +15,7 @@ export interface PgMigration {
 
 // Ids are COLLATE "C" so listLinks pages in the same byte order as SQLite's, whatever the
 // database's default collation is.
-const PG_MIGRATIONS: readonly PgMigration[] = [
+export const PG_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 1,
     name: 'initial',
@@ -126,6 +126,19 @@ const PG_MIGRATIONS: readonly PgMigration[] = [
         resolved_at text,
         PRIMARY KEY (scope_id, propstreet_id, field)
       );
+    `,
+  },
+  {
+    // Renumber freely on merge if another version 4 lands first: nothing refers to the number.
+    version: 4,
+    name: 'scope-kinds',
+    // State is per object kind. Rows from before kinds hold contacts' state: the default makes
+    // them the contacts kind's, and their ids (and every row referring to them) stay. The
+    // unique constraint's name is the one PostgreSQL gave UNIQUE (tenant, connection) in 1.
+    sql: (s) => `
+      ALTER TABLE ${s}.scopes ADD COLUMN kind text COLLATE "C" NOT NULL DEFAULT 'contacts';
+      ALTER TABLE ${s}.scopes DROP CONSTRAINT scopes_tenant_connection_key;
+      ALTER TABLE ${s}.scopes ADD CONSTRAINT scopes_tenant_connection_kind_key UNIQUE (tenant, connection, kind);
     `,
   },
 ];

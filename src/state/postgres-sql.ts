@@ -15,11 +15,11 @@ export type PgSql = ReturnType<typeof pgSql>;
 
 export function pgSql(s: string) {
   return {
-    scopeId: `SELECT id FROM ${s}.scopes WHERE tenant = $1 AND connection = $2`,
+    scopeId: `SELECT id FROM ${s}.scopes WHERE tenant = $1 AND connection = $2 AND kind = $3`,
     // DO UPDATE (not NOTHING) so RETURNING yields the id even when a concurrent worker won.
-    ensureScope: `INSERT INTO ${s}.scopes (tenant, connection) VALUES ($1, $2)
-      ON CONFLICT (tenant, connection) DO UPDATE SET tenant = EXCLUDED.tenant RETURNING id`,
-    listScopes: `SELECT tenant, connection FROM ${s}.scopes sc
+    ensureScope: `INSERT INTO ${s}.scopes (tenant, connection, kind) VALUES ($1, $2, $3)
+      ON CONFLICT (tenant, connection, kind) DO UPDATE SET tenant = EXCLUDED.tenant RETURNING id`,
+    listScopes: `SELECT tenant, connection, kind FROM ${s}.scopes sc
       WHERE EXISTS (SELECT 1 FROM ${s}.links WHERE scope_id = sc.id)
          OR EXISTS (SELECT 1 FROM ${s}.own_etags WHERE scope_id = sc.id)
          OR EXISTS (SELECT 1 FROM ${s}.checkpoints WHERE scope_id = sc.id)
@@ -28,7 +28,7 @@ export function pgSql(s: string) {
          OR EXISTS (SELECT 1 FROM ${s}.meta WHERE scope_id = sc.id)
          OR EXISTS (SELECT 1 FROM ${s}.tombstones WHERE scope_id = sc.id)
          OR EXISTS (SELECT 1 FROM ${s}.conflicts WHERE scope_id = sc.id)
-      ORDER BY tenant, connection`,
+      ORDER BY tenant, connection, kind`,
 
     deleteLinks: `DELETE FROM ${s}.links WHERE scope_id = $1 AND propstreet_id = ANY($2::text[])`,
     upsertLinks: `INSERT INTO ${s}.links (scope_id, ${LINK_COLUMNS})

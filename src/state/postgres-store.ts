@@ -22,6 +22,7 @@ import {
   type RunRow,
   runFromRow,
   scopeKey,
+  scopeName,
   type TombstoneRow,
   toMs,
   tombstoneFromRow,
@@ -58,14 +59,19 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
     const key = scopeKey(scope);
     const cached = scopeIds.get(key);
     if (cached !== undefined) return cached;
-    const id = (await q<{ id: number }>(pool, 'scopeId', [scope.tenant, scope.connection])).rows[0]?.id;
+    const id = (await q<{ id: number }>(pool, 'scopeId', [scope.tenant, scope.connection, scope.kind]))
+      .rows[0]?.id;
     if (id !== undefined) scopeIds.set(key, id);
     return id;
   }
   async function ensureScope(scope: Scope): Promise<number> {
     const found = await findScope(scope);
     if (found !== undefined) return found;
-    const { rows } = await q<{ id: number }>(pool, 'ensureScope', [scope.tenant, scope.connection]);
+    const { rows } = await q<{ id: number }>(pool, 'ensureScope', [
+      scope.tenant,
+      scope.connection,
+      scope.kind,
+    ]);
     const id = rows[0]?.id;
     if (id === undefined) throw new Error('scope upsert returned no id');
     scopeIds.set(scopeKey(scope), id);
@@ -170,7 +176,7 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
       const summary = result.summary === undefined ? null : JSON.stringify(result.summary);
       const values = [s, id, result.finishedAt, result.status, summary];
       const changed = s === undefined ? 0 : (await q(pool, 'finishRun', values)).rowCount;
-      if (!changed) throw new NotFoundError(`run ${id} of ${scope.tenant}/${scope.connection} not found`);
+      if (!changed) throw new NotFoundError(`run ${id} of ${scopeName(scope)} not found`);
     },
     async listRuns(scope, limit) {
       checkLimit(limit);

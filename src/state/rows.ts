@@ -170,11 +170,16 @@ export function toMs(field: string, iso: string): number {
 }
 
 export function checkScope(scope: Scope): void {
-  if (!scope.tenant || !scope.connection) {
-    throw new ValidationError('scope needs a tenant and a connection', {
-      scope: [`${scope.tenant}/${scope.connection}`],
+  if (!scope.tenant || !scope.connection || !scope.kind) {
+    throw new ValidationError('scope needs a tenant, a connection and an object kind', {
+      scope: [scopeName(scope)],
     });
   }
+}
+
+/** `tenant/connection/kind`, for messages. */
+export function scopeName(scope: Scope): string {
+  return `${scope.tenant}/${scope.connection}/${scope.kind}`;
 }
 
 export function checkLimit(limit: number): void {
@@ -182,7 +187,7 @@ export function checkLimit(limit: number): void {
 }
 
 export function scopeKey(scope: Scope): string {
-  return `${scope.tenant}\u0000${scope.connection}`;
+  return `${scope.tenant}\u0000${scope.connection}\u0000${scope.kind}`;
 }
 
 export function isEmpty(c: StateChanges): boolean {
@@ -219,7 +224,7 @@ export function conflictFrom(err: unknown, scope: Scope): unknown {
   const detail = err instanceof Error ? err.message : String(err);
   return new PropsyncError(
     'CONFLICT',
-    `state commit for ${scope.tenant}/${scope.connection} violates a uniqueness rule, nothing applied: ${detail}`,
+    `state commit for ${scopeName(scope)} violates a uniqueness rule, nothing applied: ${detail}`,
     { cause: err },
   );
 }

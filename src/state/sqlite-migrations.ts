@@ -9,6 +9,12 @@ export interface SqliteMigration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /**
+   * The step rebuilds a table other tables refer to (SQLite cannot change a table's
+   * constraints in place): foreign keys are off while it runs, as SQLite's documented
+   * procedure for such changes says, and checked before it commits.
+   */
+  readonly rebuildsReferencedTable?: boolean;
 }
 
 export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
@@ -126,6 +132,28 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Renumber freely on merge if another version 4 lands first: nothing refers to the number.
+    version: 4,
+    name: 'scope-kinds',
+    // State is per object kind: a scope row per (tenant, connection, kind). Rows from before
+    // kinds hold contacts' state, so they become the contacts kind's; their ids stay, and with
+    // them every row that refers to them.
+    rebuildsReferencedTable: true,
+    sql: `
+      CREATE TABLE scopes_by_kind (
+        id INTEGER PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        connection TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'contacts',
+        UNIQUE (tenant, connection, kind)
+      );
+      INSERT INTO scopes_by_kind (id, tenant, connection, kind)
+        SELECT id, tenant, connection, 'contacts' FROM scopes;
+      DROP TABLE scopes;
+      ALTER TABLE scopes_by_kind RENAME TO scopes;
+    `,
+  },
 ];
 
 /** Applies each pending migration once, each in its own write transaction. */
@@ -144,10 +172,32 @@ export function migrateSqlite(db: BetterSqlite3.Database): void {
     const next = SQLITE_MIGRATIONS.find((m) => m.version > current);
     if (!next) return false;
     db.exec(next.sql);
+    if (next.rebuildsReferencedTable) checkForeignKeys(db, next);
     db.pragma(`user_version = ${next.version}`);
     return true;
   });
-  while (step.immediate()) {
-    // one migration per transaction until none is pending
+  const foreignKeys = Number(db.pragma('foreign_keys', { simple: true })) === 1;
+  // The pragma is a no-op inside a transaction: it is switched around the steps, and only
+  // when one of them rebuilds a table (the others run as any other write).
+  const pending = SQLITE_MIGRATIONS.some(
+    (m) => m.rebuildsReferencedTable && m.version > Number(db.pragma('user_version', { simple: true })),
+  );
+  if (pending && foreignKeys) db.pragma('foreign_keys = OFF');
+  try {
+    while (step.immediate()) {
+      // one migration per transaction until none is pending
+    }
+  } finally {
+    if (pending && foreignKeys) db.pragma('foreign_keys = ON');
   }
+}
+
+/** What a rebuild left pointing nowhere would be a silent loss: the step fails instead. */
+function checkForeignKeys(db: BetterSqlite3.Database, m: SqliteMigration): void {
+  const broken = db.pragma('foreign_key_check') as unknown[];
+  if (broken.length > 0)
+    throw new PropsyncError(
+      'STATE',
+      `state migration ${m.version} (${m.name}) of ${db.name} left ${broken.length} rows without their scope; nothing changed`,
+    );
 }

@@ -62,9 +62,9 @@ export interface ConflictParams {
 }
 
 export interface SqliteStatements {
-  scopeId: Stmt<[string, string], { id: number }>;
-  insertScope: Stmt<[string, string]>;
-  listScopes: Stmt<[], { tenant: string; connection: string }>;
+  scopeId: Stmt<[string, string, string], { id: number }>;
+  insertScope: Stmt<[string, string, string]>;
+  listScopes: Stmt<[], { tenant: string; connection: string; kind: string }>;
   upsertLink: Stmt<[LinkParams]>;
   deleteLinks: Stmt<[number, string]>;
   linksByPs: Stmt<[number, string], LinkRow>;
@@ -108,10 +108,12 @@ export interface SqliteStatements {
 
 export function prepareStatements(db: Database.Database): SqliteStatements {
   return {
-    scopeId: db.prepare('SELECT id FROM scopes WHERE tenant = ? AND connection = ?'),
-    insertScope: db.prepare('INSERT INTO scopes (tenant, connection) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    scopeId: db.prepare('SELECT id FROM scopes WHERE tenant = ? AND connection = ? AND kind = ?'),
+    insertScope: db.prepare(
+      'INSERT INTO scopes (tenant, connection, kind) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
     listScopes: db.prepare(
-      `SELECT tenant, connection FROM scopes s
+      `SELECT tenant, connection, kind FROM scopes s
        WHERE EXISTS (SELECT 1 FROM links WHERE scope_id = s.id)
           OR EXISTS (SELECT 1 FROM own_etags WHERE scope_id = s.id)
           OR EXISTS (SELECT 1 FROM checkpoints WHERE scope_id = s.id)
@@ -120,7 +122,7 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
           OR EXISTS (SELECT 1 FROM meta WHERE scope_id = s.id)
           OR EXISTS (SELECT 1 FROM tombstones WHERE scope_id = s.id)
           OR EXISTS (SELECT 1 FROM conflicts WHERE scope_id = s.id)
-       ORDER BY tenant, connection`,
+       ORDER BY tenant, connection, kind`,
     ),
     upsertLink: db.prepare(
       `INSERT INTO links (scope_id, ${LINK_COLUMNS})

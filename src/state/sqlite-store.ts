@@ -15,6 +15,7 @@ import {
   linkFromRow,
   runFromRow,
   scopeKey,
+  scopeName,
   toMs,
   tombstoneFromRow,
 } from './rows.js';
@@ -51,7 +52,7 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
     const key = scopeKey(scope);
     const cached = scopeIds.get(key);
     if (cached !== undefined) return cached;
-    const id = st().scopeId.get(scope.tenant, scope.connection)?.id;
+    const id = st().scopeId.get(scope.tenant, scope.connection, scope.kind)?.id;
     if (id !== undefined) scopeIds.set(key, id);
     return id;
   }
@@ -59,7 +60,7 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
   function ensureScope(scope: Scope): number {
     const found = findScope(scope);
     if (found !== undefined) return found;
-    st().insertScope.run(scope.tenant, scope.connection);
+    st().insertScope.run(scope.tenant, scope.connection, scope.kind);
     const id = findScope(scope);
     if (id === undefined) throw new Error('scope row vanished after insert');
     return id;
@@ -162,8 +163,7 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
         s === undefined
           ? 0
           : st().finishRun.run({ s, id, at: result.finishedAt, status: result.status, summary }).changes;
-      if (changed === 0)
-        throw new NotFoundError(`run ${id} of ${scope.tenant}/${scope.connection} not found`);
+      if (changed === 0) throw new NotFoundError(`run ${id} of ${scopeName(scope)} not found`);
     },
     async listRuns(scope, limit) {
       checkLimit(limit);

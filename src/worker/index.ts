@@ -1,6 +1,6 @@
 /** Scale-out: PostgreSQL job queue (pg-boss), workers, the queue scheduler and worker metrics. */
 export { createEnqueuer, type Enqueuer } from './enqueue.js';
-export { outcomeOfError, outcomeOfResult } from './job-outcome.js';
+export { outcomeOfError, outcomeOfResults } from './job-outcome.js';
 export { withLockLease } from './lease-store.js';
 export { startMetricsServer } from './metrics-server.js';
 export {

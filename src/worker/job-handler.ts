@@ -6,6 +6,9 @@
 import type PgBoss from 'pg-boss';
 import type { TenantConfig } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
+import { emptyCounts } from '../engine/counts.js';
+import type { PlanCounts } from '../engine/types.js';
+import type { ConnectionResult } from '../run/run-result.js';
 import type { JobOutcome } from './job-outcome.js';
 import { DEAD_LETTER_QUEUE, type DeadLetterData, type SyncJobData, syncJobSchema } from './queue.js';
 import { runSyncJob } from './sync-job.js';
@@ -33,6 +36,26 @@ export interface JobHandlerDeps {
   readonly loadConfig?: ((file: string) => Promise<TenantConfig>) | undefined;
 }
 
+/** The job's kinds in one: the worse status, the counts and failures added up. */
+function summarise(results: readonly ConnectionResult[]) {
+  const done = emptyCounts();
+  for (const r of results) addCounts(done, r.done);
+  return {
+    status: results.some((r) => r.status !== 'ok') ? 'partial' : 'ok',
+    done,
+    failures: results.reduce((n, r) => n + r.failures.length, 0),
+  };
+}
+
+function addCounts(into: PlanCounts, add: PlanCounts): void {
+  for (const side of ['propstreet', 'crm'] as const) {
+    into.create[side] += add.create[side];
+    into.update[side] += add.update[side];
+    into.delete[side] += add.delete[side];
+  }
+  for (const key of ['link', 'unlink', 'conflict', 'skip', 'noop', 'invalid'] as const) into[key] += add[key];
+}
+
 /** The job's output as pg-boss stores it (`output` column). */
 export type JobOutput = Readonly<Record<string, unknown>>;
 
@@ -43,9 +66,19 @@ export function createJobHandler(deps: JobHandlerDeps): (job: PgBoss.Job<unknown
     const where = { tenant: data.tenant, connection: data.connection, job: jobId };
     switch (outcome.kind) {
       case 'done': {
-        const { status, done, failures } = outcome.result;
+        const { status, done, failures } = summarise(outcome.results);
         log.info({ ...where, status, done }, 'run finished');
-        return { outcome: status, done, failures: failures.length };
+        return {
+          outcome: status,
+          done,
+          failures,
+          kinds: outcome.results.map((r) => ({
+            kind: r.kind,
+            status: r.status,
+            done: r.done,
+            failures: r.failures.length,
+          })),
+        };
       }
       case 'skipped':
         log.info(

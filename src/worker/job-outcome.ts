@@ -1,5 +1,6 @@
 /**
- * What a finished sync job means for the queue, decided from the run result or the error:
+ * What a finished sync job means for the queue, decided from its runs' results (one per object
+ * kind of the connection; the worst decides) or the error:
  * done, skipped (another live run holds the tenant+connection), retry (transient: thrown so
  * pg-boss retries with backoff, then dead-letters), or dead-letter now (retrying cannot help:
  * the mass-delete guard, credentials, config; a later scheduled run tries again).
@@ -7,20 +8,21 @@
 import { isPropsyncError } from '../core/errors.js';
 import type { ConnectionResult } from '../run/run-result.js';
 
+/** `results`: one per object kind the job ran, in run order. */
 export type JobOutcome =
-  | { readonly kind: 'done'; readonly result: ConnectionResult }
+  | { readonly kind: 'done'; readonly results: readonly ConnectionResult[] }
   | { readonly kind: 'skipped'; readonly reason: string }
   | {
       readonly kind: 'retry';
       readonly code: string;
       readonly message: string;
-      readonly result?: ConnectionResult;
+      readonly results?: readonly ConnectionResult[];
     }
   | {
       readonly kind: 'dead-letter';
       readonly code: string;
       readonly message: string;
-      readonly result?: ConnectionResult;
+      readonly results?: readonly ConnectionResult[];
     };
 
 /** Abort codes a later attempt may get past without anyone changing anything. */
@@ -34,13 +36,22 @@ const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   'LOCKED',
 ]);
 
-export function outcomeOfResult(result: ConnectionResult): JobOutcome {
-  if (result.status !== 'aborted') return { kind: 'done', result };
-  const code = result.abort?.code ?? 'INTERNAL';
-  const message = result.abort?.message ?? `run ${result.status}`;
-  return TRANSIENT_CODES.has(code)
-    ? { kind: 'retry', code, message, result }
-    : { kind: 'dead-letter', code, message, result };
+/**
+ * The job's outcome from its kinds' results: an abort that retrying cannot help dead-letters
+ * it, else a transient one retries it (every kind runs again: a rerun of the others writes
+ * nothing), else it is done.
+ */
+export function outcomeOfResults(results: readonly ConnectionResult[]): JobOutcome {
+  const aborts = results.flatMap((r) =>
+    r.status === 'aborted'
+      ? [{ code: r.abort?.code ?? 'INTERNAL', message: r.abort?.message ?? `${r.kind} run ${r.status}` }]
+      : [],
+  );
+  const final = aborts.find((a) => !TRANSIENT_CODES.has(a.code));
+  if (final) return { kind: 'dead-letter', ...final, results };
+  const [transient] = aborts;
+  if (transient) return { kind: 'retry', ...transient, results };
+  return { kind: 'done', results };
 }
 
 export function outcomeOfError(error: unknown): JobOutcome {

@@ -9,7 +9,7 @@ import type { Logger } from '../core/logger.js';
 import type { Scope, StateStore } from '../state/port.js';
 
 export interface LeaseOptions {
-  /** Lock TTL: how long a crashed worker can keep a tenant+connection locked. */
+  /** Lock TTL: how long a crashed worker can keep a tenant+connection's object kind locked. */
   readonly ttlMs: number;
   /** Renewal period; default a third of the TTL, so one slow renewal does not lose it. */
   readonly renewEveryMs?: number;
@@ -27,7 +27,7 @@ export function withLockLease(store: StateStore, options: LeaseOptions): StateSt
   /** A renewal in flight per lease: a release waits for it, or it could re-take the lock. */
   const renewals = new Map<string, Promise<void>>();
   const held = new Map<string, { scope: Scope; owner: string }>();
-  const key = (scope: Scope, owner: string) => `${scope.tenant}/${scope.connection}/${owner}`;
+  const key = (scope: Scope, owner: string) => `${scope.tenant}/${scope.connection}/${scope.kind}/${owner}`;
 
   const stopRenewing = (k: string) => {
     clearInterval(timers.get(k));

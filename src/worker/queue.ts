@@ -2,6 +2,9 @@
  * The job queue: one pg-boss job per tenant+connection run on `propsync-sync`, a `stately`
  * queue keyed by `tenant/connection` (at most one queued and one running per key), retried
  * with backoff, with failures that outlive their retries copied to `propsync-sync-dead`.
+ * A job runs every object kind the connection syncs, in run order (companies before
+ * contacts: a contact's companies must exist first, and the kinds share one CRM session), each
+ * under its own state lock.
  */
 import PgBoss from 'pg-boss';
 import { z } from 'zod';

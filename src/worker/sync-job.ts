@@ -1,7 +1,8 @@
 /**
- * One queued run: read the tenant file as it is now, run that one connection through
- * `syncTenant` on a shared state store whose run lock is a renewed lease, and say what the
- * queue should do next. Never throws: every failure becomes a JobOutcome.
+ * One queued run: read the tenant file as it is now, run that one connection (each of its
+ * object kinds, in run order) through `syncTenant` on a shared state store whose run locks
+ * are renewed leases, and say what the queue should do next. Never throws: every failure
+ * becomes a JobOutcome.
  */
 
 import { createProgressLog, type Every, everyWithTimers } from '../app/progress-log.js';
@@ -10,7 +11,8 @@ import { syncTenant } from '../app/sync-tenant.js';
 import { loadTenantConfig, type TenantConfig } from '../config/index.js';
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { type JobOutcome, outcomeOfError, outcomeOfResult } from './job-outcome.js';
+import { runLabel } from '../report/run-label.js';
+import { type JobOutcome, outcomeOfError, outcomeOfResults } from './job-outcome.js';
 import { withLockLease } from './lease-store.js';
 import type { SyncJobData } from './queue.js';
 import type { TenantStores } from './tenant-stores.js';
@@ -56,11 +58,12 @@ export async function runSyncJob(data: SyncJobData, deps: SyncJobDeps): Promise<
       only: [data.connection],
       logger: deps.logger,
       store,
-      onProgress: (connection, p) => progress.update(connection, p),
+      onProgress: (connection, p, kind) => progress.update(runLabel({ connection, kind }), p),
     });
-    const result = run.connections[0]?.result;
-    if (!result) return { kind: 'dead-letter', code: 'INTERNAL', message: 'the run returned no result' };
-    return outcomeOfResult(result);
+    const results = run.connections.map((c) => c.result);
+    if (results.length === 0)
+      return { kind: 'dead-letter', code: 'INTERNAL', message: 'the run returned no result' };
+    return outcomeOfResults(results);
   } catch (error) {
     return outcomeOfError(error);
   } finally {

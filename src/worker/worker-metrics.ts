@@ -1,5 +1,8 @@
 /**
- * The worker's metrics, fed from each job's outcome. Counters are per worker process
+ * The worker's metrics, fed from each job's outcome. A job runs each object kind of its
+ * connection: run, record and lag series carry the kind as `object` (`kind` is the API call
+ * kind's label already); a job that ran no kind (skipped, failed before a run) counts with
+ * an empty `object`. Counters are per worker process
  * (Prometheus sums them over instances); the queue depth is sampled from the database at
  * scrape time, so every worker reports the same value (take max, not sum).
  */
@@ -23,6 +26,7 @@ export function createWorkerMetrics(options: { queueDepth?: () => Promise<number
     new Counter('propsync_runs_total', 'Sync runs by final status (ok, partial, aborted, skipped, error).', [
       'tenant',
       'connection',
+      'object',
       'status',
     ]),
   );
@@ -30,6 +34,7 @@ export function createWorkerMetrics(options: { queueDepth?: () => Promise<number
     new Counter('propsync_records_total', 'Records written, failed, invalid or in conflict, per operation.', [
       'tenant',
       'connection',
+      'object',
       'operation',
       'outcome',
     ]),
@@ -54,7 +59,7 @@ export function createWorkerMetrics(options: { queueDepth?: () => Promise<number
     new Gauge(
       'propsync_last_success_timestamp_seconds',
       'End of the last run that moved the checkpoints (ok or partial); lag = time() - this.',
-      ['tenant', 'connection'],
+      ['tenant', 'connection', 'object'],
     ),
   );
   const inFlight = registry.register(
@@ -71,7 +76,10 @@ export function createWorkerMetrics(options: { queueDepth?: () => Promise<number
     );
   inFlight.set({}, 0);
 
-  const recordResult = (scope: { tenant: string; connection: string }, r: ConnectionResult) => {
+  const recordResult = (
+    scope: { tenant: string; connection: string; object: string },
+    r: ConnectionResult,
+  ) => {
     const op = (operation: string, outcome: string, n: number) => {
       if (n > 0) records.inc({ ...scope, operation, outcome }, n);
     };
@@ -94,14 +102,18 @@ export function createWorkerMetrics(options: { queueDepth?: () => Promise<number
   return {
     registry,
     recordJob(job, outcome, seconds) {
-      const scope = { tenant: job.tenant, connection: job.connection };
+      const connection = { tenant: job.tenant, connection: job.connection };
       duration.observe({}, seconds);
-      const result = outcome.kind === 'skipped' ? undefined : outcome.result;
-      if (result) recordResult(scope, result);
-      const status = outcome.kind === 'skipped' ? 'skipped' : (result?.status ?? 'error');
-      runs.inc({ ...scope, status });
-      if (result && (result.status === 'ok' || result.status === 'partial'))
-        lastSuccess.set(scope, Date.parse(result.finishedAt) / 1000);
+      const results = outcome.kind === 'skipped' ? [] : (outcome.results ?? []);
+      for (const result of results) {
+        const scope = { ...connection, object: result.kind };
+        recordResult(scope, result);
+        runs.inc({ ...scope, status: result.status });
+        if (result.status === 'ok' || result.status === 'partial')
+          lastSuccess.set(scope, Date.parse(result.finishedAt) / 1000);
+      }
+      if (results.length === 0)
+        runs.inc({ ...connection, object: '', status: outcome.kind === 'skipped' ? 'skipped' : 'error' });
       jobs.inc({
         outcome:
           outcome.kind === 'done'

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { reportSection, withReportSection } from '../../bench/report-section.js';
+import {
+  markedSection,
+  reportSection,
+  WEBHOOKS_SECTION,
+  withMarkedSection,
+  withReportSection,
+} from '../../bench/report-section.js';
 
 describe('the HTML report section of bench/RESULTS.md', () => {
   it('is appended once, then replaced in place, and found again for `npm run bench` to keep', () => {
@@ -15,5 +21,16 @@ describe('the HTML report section of bench/RESULTS.md', () => {
       '<!-- report-size: begin -->\n## report\n\n| $& 2 |\n<!-- report-size: end -->',
     );
     expect(reportSection('# results\n')).toBe('');
+  });
+
+  it('keeps named sections apart: the webhook latencies and the HTML report', () => {
+    const both = withMarkedSection(withReportSection('# results\n', 'report'), WEBHOOKS_SECTION, 'latency');
+    expect(markedSection(both, WEBHOOKS_SECTION)).toBe(
+      '<!-- webhooks-latency: begin -->\nlatency\n<!-- webhooks-latency: end -->',
+    );
+    expect(reportSection(both)).toContain('report');
+    expect(markedSection(withMarkedSection(both, WEBHOOKS_SECTION, 'again'), WEBHOOKS_SECTION)).toContain(
+      'again',
+    );
   });
 });

@@ -96,19 +96,23 @@ describe('propsync commands', () => {
     const [text, json] = await Promise.all([f.cli(['validate', acme]), f.cli(['validate', acme, '--json'])]);
     expect(text.code, describeRun(text)).toBe(0);
     expect(text.stdout).toMatch(/^ok {3}config: .*acme\.yaml is valid$/m);
-    expect(text.stdout).toMatch(/^ok {3}salesforce: mapping: /m);
+    expect(text.stdout).toMatch(/^ok {3}salesforce · contacts: mapping: /m);
     expect(json.code).toBe(0);
     const body = json.json<{ ok: boolean; checks: { name: string; ok: boolean }[] }>();
     expect(body.ok).toBe(true);
-    expect(body.checks.map((c) => c.name)).toEqual(['config', 'hubspot: mapping', 'salesforce: mapping']);
+    expect(body.checks.map((c) => c.name)).toEqual([
+      'config',
+      'hubspot · contacts: mapping',
+      'salesforce · contacts: mapping',
+    ]);
   });
 
   it('validate --check calls every API; --check --setup creates a missing HubSpot key property', async () => {
     const ok = await f.cli(['validate', acme, '--check']);
     expect(ok.code, describeRun(ok)).toBe(0);
     expect(ok.stdout).toMatch(/^ok {3}propstreet: token accepted$/m);
-    expect(ok.stdout).toMatch(/^ok {3}hubspot: key-property: /m);
-    expect(ok.stdout).toMatch(/^ok {3}salesforce: key-field: /m);
+    expect(ok.stdout).toMatch(/^ok {3}hubspot · contacts: key-property: /m);
+    expect(ok.stdout).toMatch(/^ok {3}salesforce · contacts: key-field: /m);
 
     const fresh = f.tenant({
       tenant: 'fresh',
@@ -119,7 +123,7 @@ describe('propsync commands', () => {
     expect(missing.code, describeRun(missing)).toBe(3);
     const checks = missing.json<{ ok: boolean; checks: { name: string; ok: boolean }[] }>();
     expect(checks.ok).toBe(false);
-    expect(checks.checks.find((c) => c.name === 'hubspot: key-property')?.ok).toBe(false);
+    expect(checks.checks.find((c) => c.name === 'hubspot · contacts: key-property')?.ok).toBe(false);
     expect(f.sb.hubspot!.control.hasProperty('fresh_key')).toBe(false);
 
     const setup = await f.cli(['validate', fresh, '--check', '--setup']);
@@ -140,6 +144,7 @@ describe('propsync commands', () => {
       tenant: string;
       connections: {
         connection: string;
+        kind: string;
         links: number;
         checkpoints: { propstreet: string | null };
         runs: { status: string }[];
@@ -147,16 +152,16 @@ describe('propsync commands', () => {
       }[];
     }>();
     expect(s.tenant).toBe('acme');
-    expect(s.connections.map((c) => [c.connection, c.links, c.failures.length])).toEqual([
-      ['hubspot', 10, 0],
-      ['salesforce', 10, 0],
+    expect(s.connections.map((c) => [c.connection, c.kind, c.links, c.failures.length])).toEqual([
+      ['hubspot', 'contacts', 10, 0],
+      ['salesforce', 'contacts', 10, 0],
     ]);
     for (const c of s.connections) {
       expect(c.checkpoints.propstreet).toEqual(expect.any(String));
       expect(c.runs[0]?.status).toBe('ok');
     }
     const text = await f.cli(['status', acme]);
-    expect(text.stdout).toMatch(/hubspot \(hubspot\): 10 links, 0 failing, 0 quarantined/);
+    expect(text.stdout).toMatch(/hubspot · contacts \(hubspot\): 10 links, 0 failing, 0 quarantined/);
 
     const retry = await f.cli(['retry', acme, '--json']);
     expect(retry.code, describeRun(retry)).toBe(0);

@@ -75,7 +75,7 @@ describe('propsync exit codes', () => {
     const check = await f.cli(['validate', acme, '--check'], { env });
     expect(check.code, describeRun(check)).toBe(3);
     expect(check.stdout).toMatch(/^FAIL propstreet: .*401/m);
-    expect(check.stdout).toMatch(/^ok {3}hubspot: credentials/m);
+    expect(check.stdout).toMatch(/^ok {3}hubspot · contacts: credentials/m);
 
     const run = await f.cli(['run', acme, '--json'], { env });
     expect(run.code, describeRun(run)).toBe(3);

@@ -90,7 +90,7 @@ describe('another run holds the lock', () => {
     // A live owner on this host (this very process), so the lock is not taken over.
     expect(
       await store.acquireLock(
-        { tenant: 'acme', connection: 'hubspot' },
+        { tenant: 'acme', connection: 'hubspot', kind: 'contacts' },
         `${hostname()}|${process.pid}|other`,
         60_000,
       ),

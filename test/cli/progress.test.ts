@@ -189,7 +189,7 @@ describe('without a terminal: a log line every interval', () => {
     expect(lines[0]).toMatchObject({
       level: 30,
       msg: 'hubspot: pulling · 5,000 records read · 500/s',
-      progress: { connection: 'hubspot', phase: 'pull', pulled: 5000, perSecond: 500 },
+      progress: { run: 'hubspot', phase: 'pull', pulled: 5000, perSecond: 500 },
     });
     log.update('hubspot', p({ phase: 'done', pulled: 5000, planned: 5000 }));
     timer.fire();

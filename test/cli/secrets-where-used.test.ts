@@ -56,7 +56,7 @@ describe('secrets are needed only where they are used', () => {
   });
 
   it('conflicts, resolve and relink work with the variables unset (they touch the state store only)', async () => {
-    const scope = { tenant: 'acme', connection: 'hubspot' };
+    const scope = { tenant: 'acme', connection: 'hubspot', kind: 'contacts' };
     const store = createSqliteStateStore({ path: join(dir, 'acme.db') });
     await store.migrate();
     await store.commit(scope, {
@@ -133,7 +133,10 @@ describe('status shows the HubSpot checkpoint in words', () => {
     );
     const store = createSqliteStateStore({ path: join(dir, 'acme.db') });
     await store.migrate();
-    await store.commit({ tenant: 'acme', connection: 'hubspot' }, { checkpoints: { crm: raw } });
+    await store.commit(
+      { tenant: 'acme', connection: 'hubspot', kind: 'contacts' },
+      { checkpoints: { crm: raw } },
+    );
     await store.close();
 
     const text = await runCli(['status', file], { env: UNSET });

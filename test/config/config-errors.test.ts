@@ -318,7 +318,7 @@ describe('${VAR} only in secret fields, only from the tenant’s own variables',
       env: { ...ENV, PROPSYNC_ACME_DATABASE_URL: url },
       cwd: dir,
     });
-    expect(config.connections[0]?.mappingOverrides).toEqual({
+    expect(config.connections[0]?.objects[0]?.mappingOverrides).toEqual({
       fields: { phone: { default: '${NOT_A_VARIABLE}' } },
     });
     expect(config.state).toMatchObject({ kind: 'postgres', url });

@@ -72,8 +72,9 @@ describe('a CRM key that names a data field is refused offline', () => {
         '    externalIdField: Acme_Propstreet_Key__c',
       ),
     );
-    expect(config.connections.map((c) => (c.type === 'hubspot' ? c.keyProperty : c.externalIdField))).toEqual(
-      ['acme_propstreet_id', 'Acme_Propstreet_Key__c'],
-    );
+    expect(config.connections.map((c) => c.objects.map((o) => o.keyProperty))).toEqual([
+      ['acme_propstreet_id'],
+      ['Acme_Propstreet_Key__c'],
+    ]);
   });
 });

@@ -39,21 +39,28 @@ describe('loadTenantConfig: valid files', () => {
           type: 'hubspot',
           name: 'hubspot',
           namespace: 'hubspot',
-          mapping: join(REPO, 'mappings/hubspot.contacts.yaml'),
-          mappingIsDefault: true,
-          mappingOverrides: undefined,
-          direction: 'bidirectional',
-          conflictPolicy: 'newest-wins',
-          match: ['externalRef', 'key'],
-          deletes: {
-            fromPropstreet: 'archive',
-            fromCrm: 'unlink',
-            againstEdit: 'keep-edited',
-            recreate: false,
-            maxShare: 0.1,
-            maxCount: 500,
-            window: '24h',
-          },
+          objects: [
+            {
+              kind: 'contacts',
+              mapping: join(REPO, 'mappings/hubspot.contacts.yaml'),
+              mappingIsDefault: true,
+              mappingOverrides: undefined,
+              mappingOverridesAt: ['connections', 0, 'mappingOverrides'],
+              keyProperty: 'propstreet_id',
+              direction: 'bidirectional',
+              conflictPolicy: 'newest-wins',
+              match: ['externalRef', 'key'],
+              deletes: {
+                fromPropstreet: 'archive',
+                fromCrm: 'unlink',
+                againstEdit: 'keep-edited',
+                recreate: false,
+                maxShare: 0.1,
+                maxCount: 500,
+                window: '24h',
+              },
+            },
+          ],
           ownChangeOrigins: [],
           overlapSeconds: 300,
           chunkSize: 500,
@@ -62,7 +69,7 @@ describe('loadTenantConfig: valid files', () => {
           retryBaseSeconds: 60,
           baseUrl: 'https://api.hubapi.com',
           accessToken: 'pat-na1-0123456789',
-          keyProperty: 'propstreet_id',
+          oauth: undefined,
           archivedScanMinutes: 0,
         },
       ],
@@ -107,13 +114,18 @@ describe('loadTenantConfig: valid files', () => {
       instanceUrl: 'https://globex.my.salesforce.com',
       loginUrl: 'https://login.salesforce.com',
       apiVersion: '62.0',
-      externalIdField: 'Propstreet_Id__c',
       dailyBudgetShare: 0.8,
       duplicateRules: 'allow',
       refreshToken: undefined,
-      mapping: join(dir, 'mappings/sf.yaml'),
-      mappingIsDefault: false,
-      mappingOverrides: { remove: ['phone'] },
+      objects: [
+        {
+          kind: 'contacts',
+          keyProperty: 'Propstreet_Id__c',
+          mapping: join(dir, 'mappings/sf.yaml'),
+          mappingIsDefault: false,
+          mappingOverrides: { remove: ['phone'] },
+        },
+      ],
     });
     expect(config.state).toEqual({ kind: 'sqlite', path: join(dir, 'state/globex.db') });
     expect(config.schedule).toBe('@hourly');
@@ -188,4 +200,30 @@ describe('loadTenantConfig: valid files', () => {
       expect(config.schedule).toBeDefined();
     },
   );
+
+  it('the shipped examples show companies beside contacts, each with its own settings', async () => {
+    const { parse } = await import('dotenv');
+    const { readFile } = await import('node:fs/promises');
+    const example = parse(await readFile(join(REPO, '.env.example'), 'utf8'));
+    const env = { ...Object.fromEntries(Object.keys(example).map((k) => [k, `value-of-${k}`])) };
+    env.PROPSYNC_DATABASE_URL = 'postgres://app@127.0.0.1/propsync';
+    const dir = await testdir({});
+    const load = (name: string) => loadTenantConfig(join(REPO, 'tenants', name), { env, cwd: dir });
+    const [hubspot] = (await load('example-hubspot.yaml')).connections;
+    expect(hubspot?.objects.map((o) => [o.kind, o.match, o.deletes.fromPropstreet])).toEqual([
+      ['companies', ['externalRef', 'key', 'domain'], 'unlink'],
+      ['contacts', ['externalRef', 'key'], 'archive'],
+    ]);
+    const [salesforce] = (await load('example-salesforce.yaml')).connections;
+    expect(
+      salesforce?.objects.map((o) => [
+        o.kind,
+        o.conflictPolicy,
+        o.mapping.endsWith('salesforce.accounts.yaml'),
+      ]),
+    ).toEqual([
+      ['companies', 'crm-wins', true],
+      ['contacts', 'propstreet-wins', false],
+    ]);
+  });
 });

@@ -7,8 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Failure, Link, OpenConflict, Scope, StateStore, Tombstone } from '../../src/state/port.js';
 import { clockPast } from '../support/clock-past.js';
 
-export function newScope(connection = 'hubspot', tenant = `t-${randomUUID().slice(0, 8)}`): Scope {
-  return { tenant, connection };
+export function newScope(
+  connection = 'hubspot',
+  tenant = `t-${randomUUID().slice(0, 8)}`,
+  kind = 'contacts',
+): Scope {
+  return { tenant, connection, kind };
 }
 
 export function aLink(n: number | string, over: Partial<Link> = {}): Link {
@@ -355,6 +359,35 @@ export function describeStateStoreContract(
       expect(await store.acquireLock(a, 'worker-a', 60_000)).toBe(true);
       expect(await store.acquireLock(b, 'worker-b', 60_000)).toBe(true);
       expect(await store.acquireLock(sameTenantOtherCrm, 'worker-c', 60_000)).toBe(true);
+    });
+
+    it('keeps the object kinds of one connection apart: links, checkpoints, failures, runs, locks, facts', async () => {
+      const contacts = newScope('hubspot');
+      const companies = newScope('hubspot', contacts.tenant, 'companies');
+      await store.commit(contacts, {
+        upsertLinks: [aLink(1, { shadow: { kind: 'contact' } })],
+        checkpoints: { propstreet: 'cp-contacts' },
+        upsertFailures: [aFailure('f1')],
+        upsertTombstones: [aTombstone(1)],
+      });
+      await store.commit(companies, {
+        upsertLinks: [aLink(1, { shadow: { kind: 'company' } })],
+        checkpoints: { propstreet: 'cp-companies' },
+      });
+      await store.startRun(companies, { id: 'run-1', startedAt: '2024-05-01T10:00:00.000Z', dryRun: false });
+      await store.setMeta(companies, 'key-field', 'checked');
+
+      expect((await store.linksByPropstreetIds(contacts, ['ps-1']))[0]?.shadow).toEqual({ kind: 'contact' });
+      expect((await store.linksByPropstreetIds(companies, ['ps-1']))[0]?.shadow).toEqual({ kind: 'company' });
+      expect(await store.getCheckpoint(contacts, 'propstreet')).toBe('cp-contacts');
+      expect(await store.getCheckpoint(companies, 'propstreet')).toBe('cp-companies');
+      expect(await store.listFailures(companies)).toEqual([]);
+      expect(await store.countTombstones(companies)).toBe(0);
+      expect(await store.listRuns(contacts, 10)).toEqual([]);
+      expect(await store.getMeta(contacts, 'key-field')).toBeNull();
+      expect(await store.acquireLock(contacts, 'run-contacts', 60_000)).toBe(true);
+      expect(await store.acquireLock(companies, 'run-companies', 60_000)).toBe(true);
+      expect(await store.listScopes()).toEqual(expect.arrayContaining([companies, contacts]));
     });
 
     it('locks a scope for one live owner at a time', async () => {

@@ -83,14 +83,24 @@ describe('tenant isolation', () => {
       expect(betaRun.connections[0]!.result.planned.create.crm).toBe(0);
       const store = await openTenantStore(beta);
       try {
-        expect(await store.countLinks({ tenant: 'alpha', connection: 'salesforce' })).toBe(5);
-        expect(await store.countLinks({ tenant: 'beta', connection: 'salesforce' })).toBe(5);
+        expect(await store.countLinks({ tenant: 'alpha', connection: 'salesforce', kind: 'contacts' })).toBe(
+          5,
+        );
+        expect(await store.countLinks({ tenant: 'beta', connection: 'salesforce', kind: 'contacts' })).toBe(
+          5,
+        );
         const alphaLinks = await store.listLinks(
-          { tenant: 'alpha', connection: 'salesforce' },
+          { tenant: 'alpha', connection: 'salesforce', kind: 'contacts' },
           { limit: 10 },
         );
-        const betaRuns = await store.listRuns({ tenant: 'beta', connection: 'salesforce' }, 10);
-        const alphaRuns = await store.listRuns({ tenant: 'alpha', connection: 'salesforce' }, 10);
+        const betaRuns = await store.listRuns(
+          { tenant: 'beta', connection: 'salesforce', kind: 'contacts' },
+          10,
+        );
+        const alphaRuns = await store.listRuns(
+          { tenant: 'alpha', connection: 'salesforce', kind: 'contacts' },
+          10,
+        );
         expect(betaRuns).toHaveLength(1);
         expect(alphaRuns).toHaveLength(1);
         expect(alphaLinks.every((l) => l.propstreetId)).toBe(true);

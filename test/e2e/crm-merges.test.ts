@@ -15,7 +15,10 @@ const DELETES = { fromPropstreet: 'archive', fromCrm: 'delete', maxShare: 1 };
 async function linksOf(e: E2E, connection: string, ids: readonly string[]) {
   const store = await openTenantStore(e.config);
   try {
-    const links = await store.linksByPropstreetIds({ tenant: e.config.tenant, connection }, ids);
+    const links = await store.linksByPropstreetIds(
+      { tenant: e.config.tenant, connection, kind: 'contacts' },
+      ids,
+    );
     return new Map(links.map((l) => [l.propstreetId, l.crmId]));
   } finally {
     await store.close();

@@ -12,7 +12,7 @@ async function linkedIds(e: E2E, ids: readonly string[]): Promise<string[]> {
   const store = await openTenantStore(e.config);
   try {
     const links = await store.linksByPropstreetIds(
-      { tenant: e.config.tenant, connection: 'salesforce' },
+      { tenant: e.config.tenant, connection: 'salesforce', kind: 'contacts' },
       ids,
     );
     return links.map((l) => l.propstreetId).sort();

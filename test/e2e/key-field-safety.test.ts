@@ -104,7 +104,9 @@ describe('the CRM key must be a dedicated, unique text property holding only Pro
     const store = await openTenantStore(e.config);
     try {
       expect(
-        JSON.parse((await store.getMeta({ tenant: 'demo', connection: 'hubspot' }, KEY_FIELD_META))!),
+        JSON.parse(
+          (await store.getMeta({ tenant: 'demo', connection: 'hubspot', kind: 'contacts' }, KEY_FIELD_META))!,
+        ),
       ).toMatchObject({ crm: 'hubspot', field: 'propstreet_id' });
     } finally {
       await store.close();

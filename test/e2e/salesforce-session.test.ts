@@ -52,7 +52,10 @@ function sfCalls(s: Sandbox) {
 async function kept(config: TenantConfig): Promise<string | null> {
   const store = openStateStore({ sqlite: config.state.kind === 'sqlite' ? config.state.path : '' });
   try {
-    return await store.getMeta({ tenant: config.tenant, connection: 'salesforce' }, SESSION_META_KEY);
+    return await store.getMeta(
+      { tenant: config.tenant, connection: 'salesforce', kind: 'contacts' },
+      SESSION_META_KEY,
+    );
   } finally {
     await store.close();
   }
@@ -98,7 +101,7 @@ describe('the refreshed Salesforce session between runs', () => {
     await run(config, key);
     const connection = config.connections[0] as SalesforceConnectionConfig;
     const store = openStateStore({ sqlite: config.state.kind === 'sqlite' ? config.state.path : '' });
-    const scope = { tenant: config.tenant, connection: connection.name };
+    const scope = { tenant: config.tenant, connection: connection.name, kind: 'contacts' };
     try {
       const same = await openSalesforceSession(store, scope, connection, key, silentLogger);
       expect(same.fromStore).toBe(true);

@@ -116,7 +116,10 @@ describe('tokens expire during a long sync', () => {
     // The last Salesforce session is kept for the next run, sealed: no token in the clear.
     const store = openStateStore({ sqlite: config.state.kind === 'sqlite' ? config.state.path : '' });
     try {
-      const kept = await store.getMeta({ tenant: config.tenant, connection: 'salesforce' }, SESSION_META_KEY);
+      const kept = await store.getMeta(
+        { tenant: config.tenant, connection: 'salesforce', kind: 'contacts' },
+        SESSION_META_KEY,
+      );
       expect(kept).toMatch(/^v1\./);
       expect(kept).not.toContain('fake-access-token');
       expect(kept).not.toContain(sb.salesforce?.refreshToken ?? 'unused');

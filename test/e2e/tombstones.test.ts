@@ -11,7 +11,7 @@ import type { Tombstone } from '../../src/state/port.js';
 import { runCli } from '../cli/run-cli.js';
 import { type E2E, seedPropstreet, startE2E, writes } from './support.js';
 
-const scopeOf = (e: E2E) => ({ tenant: e.config.tenant, connection: 'hubspot' });
+const scopeOf = (e: E2E) => ({ tenant: e.config.tenant, connection: 'hubspot', kind: 'contacts' });
 
 async function stateOf(e: E2E, id: string) {
   const store = await openTenantStore(e.config);
@@ -112,7 +112,7 @@ describe('a contact archived in HubSpot (fromCrm: unlink)', () => {
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('has no tombstone') });
     const relinked = await runCli(['relink', e.config.file, gone, '-c', 'hubspot'], { env: e.sb.env });
     expect(relinked.code).toBe(0);
-    expect(relinked.stdout).toContain(`hubspot: ${gone} (was CRM record ${archived}`);
+    expect(relinked.stdout).toContain(`hubspot · contacts: ${gone} (was CRM record ${archived}`);
 
     const plan = (await e.run({ dryRun: true })).connections[0]!;
     expect(plan.records.find((r) => r.propstreetId === gone)).toMatchObject({ action: 'create-in-crm' });

@@ -6,7 +6,7 @@ import { NO_STATE_WRITES } from '../../src/run/state-writes.js';
 import type { StateStore } from '../../src/state/port.js';
 import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 
-const scope = { tenant: 'acme', connection: 'hubspot' };
+const scope = { tenant: 'acme', connection: 'hubspot', kind: 'contacts' };
 const orgA = { id: 'propstreet-team:A', label: 'A Capital' };
 const orgB = { id: 'propstreet-team:B', label: 'B Partners' };
 const portal = { id: 'hubspot-portal:1' };

@@ -3,7 +3,7 @@ import { DELETE_WINDOW_META, DeleteWindow, formatWindow } from '../../src/run/de
 import type { StateStore } from '../../src/state/port.js';
 import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 
-const scope = { tenant: 't', connection: 'c' };
+const scope = { tenant: 't', connection: 'c', kind: 'contacts' };
 const HOUR = 3_600_000;
 const at = (h: number) => new Date(Date.UTC(2026, 0, 1) + h * HOUR);
 

@@ -15,7 +15,7 @@ import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 import { noCalls, offlineCrm } from '../support/offline-ports.js';
 import { aContact, aCrmRecord, hubspotMapper, pairSettings } from './pair-builders.js';
 
-const scope = { tenant: 't', connection: 'hubspot' };
+const scope = { tenant: 't', connection: 'hubspot', kind: 'contacts' };
 /** Every live CRM record is staged (a first sync): pairing reads none through the port. */
 
 describe('planChunks', () => {

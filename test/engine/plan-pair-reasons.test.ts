@@ -227,6 +227,26 @@ const rows: Row[] = [
     reason: 'deleted in Propstreet (policy unlink)',
   },
   {
+    state: 'deleted in Propstreet (ignore): the link ends, the CRM record stays',
+    pair: pair({ propstreet: contact({ deletedUtc: '2026-01-03T00:00:00Z' }), crm: null }),
+    settings: { fromPropstreet: 'ignore' },
+    action: 'unlink',
+    reason: 'deleted in Propstreet (policy ignore): the link ends, the CRM record is kept as it is',
+  },
+  {
+    state: 'found deleted in Propstreet by a write (ignore)',
+    pair: pair({ crm: record({ firstName: 'Augusta' }), propstreetGone: true }),
+    settings: { fromPropstreet: 'ignore' },
+    action: 'unlink',
+    reason: 'deleted in Propstreet (policy ignore): the link ends, the CRM record is kept as it is',
+  },
+  {
+    state: 'found deleted in Propstreet by a write (archive), the CRM record not edited',
+    pair: pair({ crm: null, propstreetGone: true }),
+    action: 'delete-in-crm',
+    reason: 'deleted in Propstreet (policy archive)',
+  },
+  {
     state: 'deleted in the CRM (delete)',
     pair: pair({ propstreet: null, crm: record({}, true) }),
     settings: { fromCrm: 'delete' },
@@ -260,8 +280,9 @@ const rows: Row[] = [
     state: 'deleted in the CRM (ignore)',
     pair: pair({ propstreet: null, crm: record({}, true) }),
     settings: { fromCrm: 'ignore' },
-    action: 'skip',
-    reason: 'deleted in the CRM (policy ignore)',
+    action: 'unlink',
+    reason:
+      'deleted in the CRM (policy ignore): the link ends, the contact is kept as it is; not created in the CRM again (deletes.recreate: false)',
   },
   {
     state: 'deleted in Propstreet before it was ever linked',

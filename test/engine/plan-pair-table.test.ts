@@ -332,7 +332,9 @@ function expectedDelete(s: State, c: Combo): Expected {
     side !== null && !side.deleted && FIELDS.some((f) => get(valuesOf(side), f) !== get(SYNCED, f));
   if (psDeleted) {
     const said = /deleted in Propstreet/;
-    if (c.fromPropstreet === 'ignore') return { actions: ['skip', 'noop'], reason: [said], ...nothing };
+    // Ignore leaves the CRM record as it is, but the link ends: nothing is written to the deleted contact.
+    if (c.fromPropstreet === 'ignore')
+      return { actions: ['unlink'], reason: [said, /the CRM record is kept/], ...nothing };
     if (c.fromPropstreet === 'unlink') return { actions: ['unlink'], reason: [said], ...nothing };
     // archive / delete: nothing may be written to the CRM of a from-crm connection.
     if (c.direction === 'from-crm') return { actions: ['unlink'], reason: [said], ...nothing };
@@ -351,7 +353,8 @@ function expectedDelete(s: State, c: Combo): Expected {
     return { actions: ['delete-in-crm'], reason: [said], ...nothing };
   }
   const said = /deleted in the CRM/;
-  if (c.fromCrm === 'ignore') return { actions: ['skip', 'noop'], reason: [said], ...nothing };
+  // Ignore leaves the contact as it is, but the link ends: nothing is written to the missing record.
+  if (c.fromCrm === 'ignore') return { actions: ['unlink'], reason: [said, NOT_AGAIN], ...nothing };
   // The link ends because the CRM record went away: a tombstone, and the plan says so.
   if (c.fromCrm === 'unlink') return { actions: ['unlink'], reason: [said, NOT_AGAIN], ...nothing };
   if (c.direction === 'to-crm') return { actions: ['unlink'], reason: [said, NOT_AGAIN], ...nothing };

@@ -5,7 +5,7 @@ import { lockOwner, ownerIsGone, takeRunLock } from '../../src/run/run-lock.js';
 import type { StateStore } from '../../src/state/port.js';
 import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 
-const scope = { tenant: 't', connection: 'c' };
+const scope = { tenant: 't', connection: 'c', kind: 'contacts' };
 /** The pid of a process that has exited. */
 const deadPid = (): number => spawnSync(process.execPath, ['-e', '0']).pid!;
 

@@ -180,4 +180,83 @@ describe('whole runs: what the README promises, where the engine falls short tod
     expect((await h.links()).map((l) => l.propstreetId)).toEqual(['ps-1']);
     expect((await h.propstreetValues(0))?.firstName).toBe('Augusta');
   });
+
+  it('deletes.fromPropstreet ignore: a later CRM edit is not written to the deleted contact, nor revives it', async () => {
+    // The property's counterexample (seed 424242): deleted in Propstreet and edited in the CRM
+    // before one run, another contact created and deleted in Propstreet beside it.
+    const h = open({ overlapMs: 0, deletes: { fromPropstreet: 'ignore', fromCrm: 'delete' } });
+    h.users.createInPropstreet(0, { ...ADA, firstName: 'Bo' });
+    await h.run();
+    h.users.deleteInPropstreet(0);
+    h.users.editCrm(0, 'firstName', 'Cleo');
+    h.users.createInPropstreet(1, BO);
+    h.users.deleteInPropstreet(1);
+    const ended = await h.run();
+    expect(ended.result.failures).toEqual([]);
+    expect(ended.plans.find((p) => p.propstreetId === 'ps-0')).toMatchObject({
+      action: 'unlink',
+      reason: 'deleted in Propstreet (policy ignore): the link ends, the CRM record is kept as it is',
+    });
+    expect(await h.links()).toEqual([]);
+    // The CRM record is left as it is, key included; the deletion has left the delta.
+    h.world.advance(TEN_MINUTES);
+    h.users.editCrm(0, 'lastName', 'Byron');
+    const later = await h.run();
+    expect(later.result.failures).toEqual([]);
+    const record = later.plans.filter((p) => p.crmId === 'crm-0');
+    expect(record.map((p) => `${p.action}: ${p.reason}`)).toEqual([
+      'skip: key ps-0 names a Propstreet contact that is gone: not created in Propstreet again',
+    ]);
+    expect(later.result.calls.propstreet.write ?? 0).toBe(0);
+    expect(h.users.psLive(0)).toBe(false);
+    expect(await h.crmValues(0)).toMatchObject({ firstName: 'Cleo', lastName: 'Byron' });
+    expect((h.world.writes ?? []).filter((w) => w.side === 'propstreet' && w.op === 'revive')).toEqual([]);
+  });
+
+  it("a contact deleted in Propstreet without the deletion in the delta: the write's not-found ends the link under ignore", async () => {
+    const h = open({ deletes: { fromPropstreet: 'ignore' } });
+    h.users.createInPropstreet(0, ADA);
+    await h.run();
+    // A link kept by an older `ignore`: the deletion is long out of the delta.
+    h.world.psDeleted[0] = 1;
+    h.world.advance(TEN_MINUTES);
+    h.users.editCrm(0, 'firstName', 'Augusta');
+    const { result } = await h.run();
+    expect(result.failures).toEqual([]);
+    expect(await h.links()).toEqual([]);
+    expect(h.users.psLive(0)).toBe(false);
+    expect((await h.crmValues(0))?.firstName).toBe('Augusta');
+    h.world.advance(TEN_MINUTES);
+    h.users.editCrm(0, 'lastName', 'Byron');
+    const quiet = await h.run();
+    expect(quiet.result.failures).toEqual([]);
+    expect(quiet.result.calls.propstreet.write ?? 0).toBe(0);
+    expect(h.users.psLive(0)).toBe(false);
+  });
+
+  it.each([
+    ['keep-edited', 'kept, edited'],
+    ['delete', 'deleted'],
+  ] as const)(
+    'a contact a person deletes during the run: the CRM record follows the policy at once (archive, againstEdit %s: %s)',
+    async (againstEdit, _what) => {
+      const h = open({ deletes: { fromPropstreet: 'archive', againstEdit } });
+      h.users.createInPropstreet(0, ADA);
+      await h.run();
+      h.users.editCrm(0, 'firstName', 'Augusta');
+      raceNextWrite(h, 0, () => h.users.deleteInPropstreet(0));
+      const { result, plans } = await h.run();
+      expect(result.failures).toEqual([]);
+      expect(plans.map((p) => p.action)).toEqual(['update']);
+      expect(await h.links()).toEqual([]);
+      const crm = await h.crmValues(0);
+      if (againstEdit === 'delete') expect(crm).toBeNull();
+      else expect(crm?.firstName).toBe('Augusta');
+      const next = await h.run();
+      expect(next.result.failures).toEqual([]);
+      expect(next.result.calls.crm.write ?? 0).toBe(0);
+      expect(next.result.calls.propstreet.write ?? 0).toBe(0);
+      expect(h.users.psLive(0)).toBe(false);
+    },
+  );
 });

@@ -231,6 +231,11 @@ describe('delete', () => {
     expect(gone?.deletedUtc).toBe(gone?.updatedUtc);
     // A repeat (say after a lost answer) is harmless.
     await expect(client.deleteContact(c.id)).resolves.toBeUndefined();
+    // A PATCH by id does not revive it: 404, which the engine reads as the deletion.
+    await expect(client.patchContact(c.id, { firstName: 'E' }, {})).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(fake.contact(c.id)?.deletedUtc).not.toBeNull();
   });
 
   it('honours a stale If-Match with 412', async () => {

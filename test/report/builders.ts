@@ -32,6 +32,7 @@ export function aResult(overrides: Partial<ConnectionResult> = {}): ConnectionRe
   return {
     tenant: 'acme',
     connection: 'hubspot',
+    kind: 'contacts',
     crm: 'hubspot',
     dryRun: true,
     status: 'ok',

@@ -27,8 +27,8 @@ async function stream(report: PlanReport, path: string, chunkSize = 3): Promise<
   const out = await openJsonReportStream(path);
   for (const c of report.connections) {
     for (let i = 0; i < c.records.length; i += chunkSize)
-      await out.records(c.result.connection, c.records.slice(i, i + chunkSize));
-    await out.connectionDone(c.result.connection, c.result);
+      await out.records(c.result, c.records.slice(i, i + chunkSize));
+    await out.connectionDone(c.result);
   }
   await out.finish(report);
 }
@@ -89,7 +89,7 @@ describe('the JSON report, streamed', () => {
   it('appears whole or not at all: nothing at the path until finished, nothing left when discarded', async () => {
     const path = join(dir, 'sub', 'discarded.json');
     const out = await openJsonReportStream(path);
-    await out.records('hubspot', [aRecord()]);
+    await out.records({ connection: 'hubspot', kind: 'contacts' }, [aRecord()]);
     expect(existsSync(path)).toBe(false);
     await out.discard();
     expect(existsSync(path)).toBe(false);
@@ -117,8 +117,9 @@ describe('the JSON report, streamed', () => {
       watched.push(new WeakRef(chunk[0] as RecordPlanShape));
       return chunk;
     };
-    for (let start = 0; start < total; start += chunkSize) await out.records('hubspot', chunkAt(start));
-    await out.connectionDone('hubspot', aResult());
+    for (let start = 0; start < total; start += chunkSize)
+      await out.records({ connection: 'hubspot', kind: 'contacts' }, chunkAt(start));
+    await out.connectionDone(aResult());
     await out.finish(sampleReport());
     // A WeakRef holds its target until the job that made it ends.
     await new Promise((resolve) => setImmediate(resolve));

@@ -14,7 +14,7 @@ function digestOf(report: PlanReport, chunkSize: number): PlanReport {
   const digest = new RecordDigest();
   for (const c of report.connections)
     for (let i = 0; i < c.records.length; i += chunkSize)
-      digest.add(c.result.connection, c.records.slice(i, i + chunkSize));
+      digest.add(c.result, c.records.slice(i, i + chunkSize));
   return digest.report(report);
 }
 

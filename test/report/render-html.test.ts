@@ -55,7 +55,7 @@ describe('renderHtml', () => {
       ...sampleReport(),
       connections: [{ result: aResult({ connection: 'x" onmouseover="alert(1)' }), records: [aRecord()] }],
     });
-    expect(evil).toContain('data-value="x&quot; onmouseover=&quot;alert(1)"');
+    expect(evil).toContain('data-value="x&quot; onmouseover=&quot;alert(1) · contacts"');
     expect(evil).not.toContain('onmouseover="alert');
   });
 
@@ -194,15 +194,15 @@ describe('renderHtml', () => {
       'tag:guarded',
       'tag:problem',
       'connection:all',
-      'connection:hubspot',
-      'connection:sales',
+      'connection:hubspot · contacts',
+      'connection:sales · contacts',
       'field:all',
       'reason:all',
     ]);
   });
 
   it('shows counts, calls, notices and failures on the connection cards', () => {
-    expect(html).toContain('<h2>hubspot → HubSpot · <span class="status-ok">ok</span></h2>');
+    expect(html).toContain('<h2>hubspot · contacts → HubSpot · <span class="status-ok">ok</span></h2>');
     expect(html).toContain(
       '<tr><td>create</td><td class="n">1</td><td class="n">1</td><td class="n">2</td></tr>',
     );

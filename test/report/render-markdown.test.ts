@@ -22,8 +22,8 @@ describe('renderMarkdown', () => {
 
   it('has a section per connection with the counts table and API calls', () => {
     expect(text).toContain('# propsync plan (dry run): acme');
-    expect(text).toContain('## hubspot → HubSpot: ok');
-    expect(text).toContain('## sales → Salesforce: partial');
+    expect(text).toContain('## hubspot · contacts → HubSpot: ok');
+    expect(text).toContain('## sales · contacts → Salesforce: partial');
     expect(text).toContain('| Count | Propstreet | HubSpot | Total |');
     expect(text).toContain('| create | 1 | 1 | 2 |');
     expect(text).toContain('| conflict |  |  | 1 |');

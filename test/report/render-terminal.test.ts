@@ -21,14 +21,14 @@ describe('renderTerminal', () => {
 
   it('shows each connection with counts per side and API calls', () => {
     expect(text).toContain('propsync plan (dry run): acme · 2025-06-01T12:00:06.000Z');
-    expect(text).toContain('hubspot → HubSpot · ok · pulled Propstreet 120, HubSpot 98');
+    expect(text).toContain('hubspot · contacts → HubSpot · ok · pulled Propstreet 120, HubSpot 98');
     expect(text).toMatch(/ {2}create +1 +1 +2\n/);
     expect(text).toMatch(/ {2}delete +0 +1 +1\n/);
     expect(text).toMatch(/ {2}unchanged +80\n/);
     expect(text).toContain(
       'API calls: Propstreet 3 (GET /api/v1/network/contacts: 3) · HubSpot 2 (POST /crm/v3/objects/contacts/search: 2)',
     );
-    expect(text).toContain('sales → Salesforce · partial');
+    expect(text).toContain('sales · contacts → Salesforce · partial');
   });
 
   it('lists every record but noops, with field changes, conflicts, guards, problems and failures', () => {

@@ -24,7 +24,7 @@ import { pairSettings } from '../engine/pair-builders.js';
 import { noCalls, offlineCrm } from '../support/offline-ports.js';
 import { noCompaniesOrLinks } from '../support/propstreet-stubs.js';
 
-const scope = { tenant: 't', connection: 'hubspot' };
+const scope = { tenant: 't', connection: 'hubspot', kind: 'contacts' };
 const usage = { calls: {} };
 const offlinePropstreet: PropstreetApi = {
   ...noCompaniesOrLinks,

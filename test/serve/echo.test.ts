@@ -41,7 +41,7 @@ function serveOver(harness: EngineHarness) {
       runs.push({ writes: mine.length, sides: [...new Set(mine.map((w) => w.side))] });
       // Each vendor tells us about our own writes too: these are the echoes.
       for (const w of mine) send(w.side);
-      return { kind: 'done', result };
+      return { kind: 'done', results: [result] };
     },
   });
   const trigger = createRunTrigger({

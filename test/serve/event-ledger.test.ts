@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { hubspotEvents, propstreetEvents } from '../../src/serve/event-keys.js';
 import { createEventLedger, SEEN_PREFIX } from '../../src/serve/event-ledger.js';
-import type { StateStore } from '../../src/state/port.js';
+import { connectionFacts, type StateStore } from '../../src/state/port.js';
 import { stateFile } from './support.js';
 
 const scope = { tenant: 'acme', connection: 'hubspot' };
@@ -33,7 +33,7 @@ describe('event ledger', () => {
     expect(await ledger.admit(scope, ['b', 'c'], at(1))).toEqual(['c']);
     // Another connection of the same tenant has its own memory.
     expect(await ledger.admit(other, ['a'], at(1))).toEqual(['a']);
-    expect(await s.getMeta(scope, `${SEEN_PREFIX}a`)).toBe(at(0).toISOString());
+    expect(await s.getMeta(connectionFacts(scope), `${SEEN_PREFIX}a`)).toBe(at(0).toISOString());
   });
 
   it('remembers through the store, not only its cache', async () => {
@@ -48,12 +48,15 @@ describe('event ledger', () => {
 
   it('prunes keys older than the retention, and only its own meta facts', async () => {
     const s = await store();
-    await s.setMeta(scope, 'account.crm', '{"portal":1}');
+    await s.setMeta(connectionFacts(scope), 'account.crm', '{"portal":1}');
     const ledger = createEventLedger({ storeFor: async () => s, retentionMs: 48 * HOUR });
     await ledger.admit(scope, ['old'], at(0));
     await ledger.admit(scope, ['new'], at(40));
     expect(await ledger.prune(scope, at(50))).toBe(1);
-    expect((await s.listMeta(scope)).map((m) => m.key)).toEqual(['account.crm', `${SEEN_PREFIX}new`]);
+    expect((await s.listMeta(connectionFacts(scope))).map((m) => m.key)).toEqual([
+      'account.crm',
+      `${SEEN_PREFIX}new`,
+    ]);
     // Once forgotten, the same key counts as new again (long after any vendor retries it).
     expect(await ledger.admit(scope, ['old', 'new'], at(50))).toEqual(['old']);
   });

@@ -13,14 +13,14 @@ describe('in-process dispatch', () => {
   it('maps run outcomes: done ran, a lock held elsewhere is busy, a failure is failed', async () => {
     const timers = new ManualTimers();
     const outcomes: JobOutcome[] = [
-      { kind: 'done', result: ok },
+      { kind: 'done', results: [ok] },
       { kind: 'skipped', reason: 'another run holds the lock' },
       { kind: 'retry', code: 'RATE_LIMITED', message: 'slow down' },
       { kind: 'dead-letter', code: 'MASS_DELETE_GUARD', message: 'too many deletes' },
     ];
     const metrics = createServeMetrics();
     const dispatch = createLocalDispatch({
-      run: async () => outcomes.shift() ?? { kind: 'done', result: ok },
+      run: async () => outcomes.shift() ?? { kind: 'done', results: [ok] },
       clock: timers.clock,
       metrics,
       logger: silentLogger,
@@ -49,7 +49,7 @@ describe('in-process dispatch', () => {
         most = Math.max(most, running);
         await new Promise<void>((resolve) => gates.push(resolve));
         running--;
-        return { kind: 'done', result: ok };
+        return { kind: 'done', results: [ok] };
       },
     });
     const window = { events: 1, earliest: timers.clock.now(), openedAt: timers.clock.now() };

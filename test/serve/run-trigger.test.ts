@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createRunTrigger, type Window } from '../../src/serve/run-trigger.js';
 import type { DispatchOutcome } from '../../src/serve/serve-metrics.js';
 import { createServeMetrics } from '../../src/serve/serve-metrics.js';
-import type { Scope } from '../../src/state/port.js';
+import type { ConnectionScope } from '../../src/state/port.js';
 import { ManualTimers } from './manual-timers.js';
 
 interface Call {
-  readonly scope: Scope;
+  readonly scope: ConnectionScope;
   readonly window: Window;
   finish(outcome: DispatchOutcome): Promise<void>;
 }
@@ -45,7 +45,7 @@ function harness(options: { debounceMs?: number; busyRetryMs?: number } = {}) {
       waiters = waiters.filter((w) => settledCount < w.n);
     },
   });
-  const request = (scope: Scope, events = 1) =>
+  const request = (scope: ConnectionScope, events = 1) =>
     trigger.request(scope, { events, earliest: timers.clock.now(), receivedAt: timers.clock.now() });
   return { timers, calls, trigger, request, metrics };
 }

@@ -87,7 +87,7 @@ describe('startServe', () => {
       observe: (e) => events.push(e),
       run: async (scope) => {
         runs.push(`${scope.tenant}/${scope.connection}`);
-        return { kind: 'done', result: { status: 'ok', done: {} } as unknown as ConnectionResult };
+        return { kind: 'done', results: [{ status: 'ok', done: {} } as unknown as ConnectionResult] };
       },
     });
     const url = serve.url;

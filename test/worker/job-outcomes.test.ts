@@ -14,7 +14,7 @@ import {
   type Enqueuer,
   ensureQueues,
   outcomeOfError,
-  outcomeOfResult,
+  outcomeOfResults,
   type RunningWorker,
   SYNC_QUEUE,
   startBoss,
@@ -33,18 +33,37 @@ import {
 } from './support.js';
 
 describe('job outcome rules', () => {
-  const aborted = (code: string) =>
-    ({ status: 'aborted', abort: { code, message: code } }) as unknown as ConnectionResult;
+  const aborted = (code: string, kind = 'contacts') =>
+    ({ kind, status: 'aborted', abort: { code, message: code } }) as unknown as ConnectionResult;
+  const finished = (status: 'ok' | 'partial', kind = 'contacts') => ({ kind, status }) as ConnectionResult;
+  const outcomeOfResult = (r: ConnectionResult) => outcomeOfResults([r]);
   it('retries transient aborts and errors, dead-letters the rest, skips a held lock', () => {
     expect(outcomeOfResult(aborted('RATE_LIMITED')).kind).toBe('retry');
     expect(outcomeOfResult(aborted('DAILY_LIMIT')).kind).toBe('retry');
     expect(outcomeOfResult(aborted('NETWORK')).kind).toBe('retry');
     expect(outcomeOfResult(aborted('MASS_DELETE_GUARD')).kind).toBe('dead-letter');
     expect(outcomeOfResult(aborted('UNAUTHORIZED')).kind).toBe('dead-letter');
-    expect(outcomeOfResult({ status: 'partial' } as ConnectionResult).kind).toBe('done');
+    expect(outcomeOfResult(finished('partial')).kind).toBe('done');
     expect(outcomeOfError(new PropsyncError('RUN_IN_PROGRESS', 'busy')).kind).toBe('skipped');
     expect(outcomeOfError(new PropsyncError('CONFIG_INVALID', 'bad')).kind).toBe('dead-letter');
     expect(outcomeOfError(new Error('ECONNRESET')).kind).toBe('retry');
+  });
+
+  it("over a connection's kinds, the worst decides: a final abort over a transient one over done", () => {
+    const guard = aborted('MASS_DELETE_GUARD', 'companies');
+    const limit = aborted('RATE_LIMITED', 'contacts');
+    expect(outcomeOfResults([finished('ok', 'companies'), finished('partial')])).toMatchObject({
+      kind: 'done',
+    });
+    expect(outcomeOfResults([limit, finished('ok', 'companies')])).toMatchObject({
+      kind: 'retry',
+      code: 'RATE_LIMITED',
+    });
+    expect(outcomeOfResults([limit, guard])).toMatchObject({
+      kind: 'dead-letter',
+      code: 'MASS_DELETE_GUARD',
+      results: [limit, guard],
+    });
   });
 });
 
@@ -140,7 +159,7 @@ describe('worker job outcomes', () => {
   it('skips a run whose tenant+connection another live run holds', async () => {
     const t = farm.tenants[2]!;
     const store = await farm.state();
-    const scope = { tenant: t.tenant, connection: 'hubspot' };
+    const scope = { tenant: t.tenant, connection: 'hubspot', kind: 'contacts' };
     expect(await store.acquireLock(scope, 'another-worker', 60_000)).toBe(true);
     try {
       expect(await runJob(t)).toMatchObject({ state: 'completed', output: { outcome: 'skipped' } });

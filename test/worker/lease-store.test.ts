@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSqliteStateStore, type StateStore } from '../../src/state/index.js';
 import { withLockLease } from '../../src/worker/index.js';
 
-const scope = { tenant: 'acme', connection: 'hubspot' };
+const scope = { tenant: 'acme', connection: 'hubspot', kind: 'contacts' };
 
 describe('withLockLease', () => {
   let store: StateStore;

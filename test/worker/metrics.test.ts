@@ -115,7 +115,7 @@ describe('worker /metrics and /healthz', () => {
     const res = await fetch(`${worker.metricsUrl}/metrics`);
     expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
     const text = await res.text();
-    const scope = 'tenant="t000",connection="hubspot"';
+    const scope = 'tenant="t000",connection="hubspot",object="contacts"';
     expect(text).toContain(`propsync_runs_total{${scope},status="ok"} 1`);
     expect(text).toContain(`propsync_records_total{${scope},operation="create-crm",outcome="ok"} 3`);
     expect(text).toMatch(/propsync_api_calls_total\{api="hubspot",kind="write"\} [1-9]/);

@@ -51,7 +51,7 @@ describe('migrate-state CLI', () => {
     expect(res.stdout).toContain('migrated 1 scope(s): 7 links');
     expect(res.stdout).toContain('acme/hubspot');
 
-    const scope = { tenant: 'acme', connection: 'hubspot' };
+    const scope = { tenant: 'acme', connection: 'hubspot', kind: 'contacts' };
     const from = createSqliteStateStore({ path: sqlite });
     const to = createPostgresStateStore({ connectionString: TEST_DATABASE_URL, schema });
     try {

@@ -109,7 +109,7 @@ describe('scale-out: 3 workers, 50 tenants', () => {
     const store = await farm.state();
     for (const t of farm.tenants) {
       for (const connection of t.connections) {
-        const scope: Scope = { tenant: t.tenant, connection };
+        const scope: Scope = { tenant: t.tenant, connection, kind: 'contacts' };
         // Every Propstreet contact is in the CRM exactly once, and linked.
         expect(crmKeys(t, connection).sort(), `${t.tenant}/${connection}`).toEqual(
           [...t.propstreetIds].sort(),
@@ -144,7 +144,9 @@ describe('scale-out: 3 workers, 50 tenants', () => {
       const psLog = t.sb.propstreet.apiRequests();
       expect(new Set(psLog.map((r) => r.tokenHint))).toEqual(new Set([t.tokenHint]));
       if (t.connections.length === 1) {
-        const runs = (await store.listRuns({ tenant: t.tenant, connection: 'hubspot' }, 100)).map((r) => ({
+        const runs = (
+          await store.listRuns({ tenant: t.tenant, connection: 'hubspot', kind: 'contacts' }, 100)
+        ).map((r) => ({
           start: Date.parse(r.startedAt),
           end: Date.parse(r.finishedAt ?? ''),
         }));

@@ -138,7 +138,7 @@ describe('worker processes', () => {
   async function expectSyncedOnce(t: FarmTenant) {
     expect(crmKeys(t, 'hubspot').sort()).toEqual([...t.propstreetIds].sort());
     const byPsId = new Map(t.sb.hubspot!.control.dump().map((c) => [c.properties.propstreet_id, c.id]));
-    const scope = { tenant: t.tenant, connection: 'hubspot' };
+    const scope = { tenant: t.tenant, connection: 'hubspot', kind: 'contacts' };
     const links = await (await farm.state()).linksByPropstreetIds(scope, t.propstreetIds);
     expect(links).toHaveLength(CONTACTS);
     for (const link of links) expect(link.crmId).toBe(byPsId.get(link.propstreetId));
@@ -189,7 +189,10 @@ describe('worker processes', () => {
       expect(job!.retryCount).toBe(1);
       expect(job!.output).toMatchObject({ outcome: 'ok' });
       await expectSyncedOnce(t);
-      const runs = await (await farm.state()).listRuns({ tenant: t.tenant, connection: 'hubspot' }, 10);
+      const runs = await (await farm.state()).listRuns(
+        { tenant: t.tenant, connection: 'hubspot', kind: 'contacts' },
+        10,
+      );
       expect(runs.map((r) => r.status).sort()).toEqual(['ok', 'running']);
     } finally {
       // The next test needs the child alone on the queue.

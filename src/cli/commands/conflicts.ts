@@ -11,37 +11,45 @@ export function registerConflicts(program: Command): void {
     .description('list the open conflicts (conflictPolicy: manual) with both values and the last synced one')
     .argument('<config>', 'tenant config file (YAML)')
     .option('-c, --connection <name...>', 'only these connections')
+    .option('-k, --kind <kind...>', 'only these object kinds, e.g. companies')
     .option('--limit <n>', 'how many to list', '100')
     .option('--json', 'print one JSON object')
-    .action(async (configPath: string, flags: { connection?: string[]; limit: string; json?: boolean }) => {
-      const { listOpenConflicts } = await import('../../app/conflicts.js');
-      const { printJson } = await import('../output.js');
-      const limit = Number(flags.limit);
-      if (!Number.isInteger(limit) || limit < 1)
-        throw new ValidationError(`--limit ${flags.limit}: expected a whole number >= 1`, {
-          limit: [flags.limit],
+    .action(
+      async (
+        configPath: string,
+        flags: { connection?: string[]; kind?: string[]; limit: string; json?: boolean },
+      ) => {
+        const { listOpenConflicts } = await import('../../app/conflicts.js');
+        const { runLabel } = await import('../../report/run-label.js');
+        const { printJson } = await import('../output.js');
+        const limit = Number(flags.limit);
+        if (!Number.isInteger(limit) || limit < 1)
+          throw new ValidationError(`--limit ${flags.limit}: expected a whole number >= 1`, {
+            limit: [flags.limit],
+          });
+        await withTenantState(configPath, async (config, store) => {
+          const listed = await listOpenConflicts(config, store, {
+            connections: flags.connection,
+            kinds: flags.kind,
+            limit,
+          });
+          if (flags.json) return printJson({ tenant: config.tenant, ...listed });
+          const lines = [`tenant ${config.tenant}: ${listed.total} open conflicts`];
+          for (const c of listed.conflicts) {
+            lines.push(
+              `  ${c.id} (${runLabel(c)}, CRM record ${c.crmId}, since ${c.since})`,
+              `    Propstreet ${shown(c.propstreet)} · CRM ${shown(c.crm)} · last synced ${shown(c.shadow)}`,
+              c.resolution
+                ? `    resolved: ${c.resolution.take === 'value' ? `value ${shown(c.resolution.value)}` : `take ${c.resolution.take}`} (applied on the next run)`
+                : `    propsync resolve ${configPath} ${c.id} --take propstreet|crm  (or --value V)`,
+            );
+          }
+          if (listed.total > listed.conflicts.length)
+            lines.push(`  … ${listed.total - listed.conflicts.length} more (--limit)`);
+          process.stdout.write(`${lines.join('\n')}\n`);
         });
-      await withTenantState(configPath, async (config, store) => {
-        const listed = await listOpenConflicts(config, store, {
-          ...(flags.connection ? { connections: flags.connection } : {}),
-          limit,
-        });
-        if (flags.json) return printJson({ tenant: config.tenant, ...listed });
-        const lines = [`tenant ${config.tenant}: ${listed.total} open conflicts`];
-        for (const c of listed.conflicts) {
-          lines.push(
-            `  ${c.id} (${c.connection}, CRM record ${c.crmId}, since ${c.since})`,
-            `    Propstreet ${shown(c.propstreet)} · CRM ${shown(c.crm)} · last synced ${shown(c.shadow)}`,
-            c.resolution
-              ? `    resolved: ${c.resolution.take === 'value' ? `value ${shown(c.resolution.value)}` : `take ${c.resolution.take}`} (applied on the next run)`
-              : `    propsync resolve ${configPath} ${c.id} --take propstreet|crm  (or --value V)`,
-          );
-        }
-        if (listed.total > listed.conflicts.length)
-          lines.push(`  … ${listed.total - listed.conflicts.length} more (--limit)`);
-        process.stdout.write(`${lines.join('\n')}\n`);
-      });
-    });
+      },
+    );
 
   program
     .command('resolve')
@@ -52,12 +60,20 @@ export function registerConflicts(program: Command): void {
     .option('--value <value>', 'write this value to both sides ("" empties the field)')
     .option('--clear', 'withdraw a resolution not yet applied')
     .option('-c, --connection <name>', 'the connection, when the conflict is open in several')
+    .option('-k, --kind <kind>', 'the object kind, when the conflict is open in several (e.g. companies)')
     .option('--json', 'print one JSON object')
     .action(
       async (
         configPath: string,
         id: string,
-        flags: { take?: string; value?: string; clear?: boolean; connection?: string; json?: boolean },
+        flags: {
+          take?: string;
+          value?: string;
+          clear?: boolean;
+          connection?: string;
+          kind?: string;
+          json?: boolean;
+        },
       ) => {
         const given = [flags.take !== undefined, flags.value !== undefined, flags.clear === true].filter(
           Boolean,
@@ -70,6 +86,7 @@ export function registerConflicts(program: Command): void {
           });
         const { resolveOpenConflict } = await import('../../app/conflicts.js');
         const { systemClock } = await import('../../core/clock.js');
+        const { runLabel } = await import('../../report/run-label.js');
         const { printJson } = await import('../output.js');
         await withTenantState(configPath, async (config, store) => {
           const choice =
@@ -79,14 +96,15 @@ export function registerConflicts(program: Command): void {
                 ? { take: 'value' as const, value: flags.value === '' ? null : flags.value }
                 : { take: flags.take as 'propstreet' | 'crm' };
           const resolved = await resolveOpenConflict(config, store, id, choice, {
-            ...(flags.connection ? { connections: [flags.connection] } : {}),
+            connections: flags.connection === undefined ? undefined : [flags.connection],
+            kinds: flags.kind === undefined ? undefined : [flags.kind],
             clock: systemClock,
           });
           if (flags.json) return printJson({ tenant: config.tenant, conflict: resolved });
           process.stdout.write(
             choice === null
               ? `${id}: resolution withdrawn\n`
-              : `${id} (${resolved.connection}): resolved; \`propsync plan ${configPath}\` shows it, the next run writes it\n`,
+              : `${id} (${runLabel(resolved)}): resolved; \`propsync plan ${configPath}\` shows it, the next run writes it\n`,
           );
         });
       },

@@ -24,7 +24,7 @@ export function registerMigrateState(program: Command): void {
     .description('copy sync state between stores (sqlite:<path> or postgres://…[?schema=name])')
     .requiredOption('--from <url>', 'source state: sqlite:<path> or postgres://…[?schema=name]')
     .requiredOption('--to <url>', 'target state, same forms')
-    .option('--tenant <tenant>', 'only this tenant (all of its connections)')
+    .option('--tenant <tenant>', 'only this tenant (all of its connections and object kinds)')
     .option('--json', 'print the counts as one JSON object')
     .action(async (flags: MigrateFlags) => {
       try {
@@ -64,12 +64,16 @@ async function migrate(flags: MigrateFlags): Promise<void> {
     }
     const counts = await migrateState(from, to, scopes);
     if (flags.json)
-      printJson({ ok: true, ...counts, scopeNames: scopes.map((s) => `${s.tenant}/${s.connection}`) });
+      printJson({
+        ok: true,
+        ...counts,
+        scopeNames: scopes.map((s) => `${s.tenant}/${s.connection}/${s.kind}`),
+      });
     else
       process.stdout.write(
         `migrated ${counts.scopes} scope(s): ${counts.links} links, ${counts.ownEtags} own etags, ` +
           `${counts.failures} failures, ${counts.checkpoints} checkpoints, ${counts.runs} runs\n` +
-          scopes.map((s) => `  ${s.tenant}/${s.connection}\n`).join(''),
+          scopes.map((s) => `  ${s.tenant}/${s.connection}/${s.kind}\n`).join(''),
       );
   } finally {
     await from.close();

@@ -1,29 +1,36 @@
-/** `propsync relink`: let a contact that a CRM deletion or merge unlinked be paired again. */
+/** `propsync relink`: let a record that a CRM deletion or merge unlinked be paired again. */
 import type { Command } from 'commander';
 import { withTenantState } from '../tenant-state.js';
 
 export function registerRelink(program: Command): void {
   program
     .command('relink')
-    .description('let the next run pair (or create) again a contact whose link a CRM deletion or merge ended')
+    .description('let the next run pair (or create) again a record whose link a CRM deletion or merge ended')
     .argument('<config>', 'tenant config file (YAML)')
-    .argument('<propstreetId>', 'the Propstreet contact id (see `propsync status`)')
+    .argument('<propstreetId>', 'the Propstreet id of the contact or company (see `propsync status`)')
     .option('-c, --connection <name...>', 'only these connections (default: every one with a tombstone)')
+    .option('-k, --kind <kind...>', 'only these object kinds, e.g. companies (default: every one)')
     .option('--json', 'print one JSON object')
     .action(
-      async (configPath: string, propstreetId: string, flags: { connection?: string[]; json?: boolean }) => {
-        const { relinkContact } = await import('../../app/relink.js');
+      async (
+        configPath: string,
+        propstreetId: string,
+        flags: { connection?: string[]; kind?: string[]; json?: boolean },
+      ) => {
+        const { relinkRecord } = await import('../../app/relink.js');
         const { systemClock } = await import('../../core/clock.js');
+        const { runLabel } = await import('../../report/run-label.js');
         const { printJson } = await import('../output.js');
         await withTenantState(configPath, async (config, store) => {
-          const relinked = await relinkContact(config, store, propstreetId, {
-            ...(flags.connection ? { connections: flags.connection } : {}),
+          const relinked = await relinkRecord(config, store, propstreetId, {
+            connections: flags.connection,
+            kinds: flags.kind,
             clock: systemClock,
           });
           if (flags.json) return printJson({ tenant: config.tenant, propstreetId, relinked });
           for (const r of relinked)
             process.stdout.write(
-              `${r.connection}: ${propstreetId} (was CRM record ${r.crmId}: ${r.reason}) is paired or created again on the next run\n`,
+              `${runLabel(r)}: ${propstreetId} (was CRM record ${r.crmId}: ${r.reason}) is paired or created again on the next run\n`,
             );
         });
       },

@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { TenantRun } from '../../app/sync-tenant.js';
 import type { TenantConfig } from '../../config/index.js';
-import { ValidationError } from '../../core/errors.js';
 import type { StateStore } from '../../state/port.js';
 
 interface RunFlags {
   connection?: string[];
+  kind?: string[];
   json?: boolean;
   force?: boolean;
   reconcile?: boolean;
@@ -27,14 +27,11 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
   const { loadConfigForCli } = await import('../load-config.js');
   const { printJson, printRun, runJson } = await import('../output.js');
   const { createRunProgress } = await import('../run-progress.js');
+  const { scopesOf } = await import('../../app/state-scopes.js');
+  const { runLabel } = await import('../../report/run-label.js');
   const config = await loadConfigForCli(configPath);
-  const names = config.connections.map((c) => c.name);
-  const unknown = (flags.connection ?? []).filter((n) => !names.includes(n));
   // Otherwise a typo runs nothing and exits 0, which a cron job would take for success.
-  if (unknown.length > 0)
-    throw new ValidationError(`--connection ${unknown.join(', ')}: expected one of ${names.join(', ')}`, {
-      connection: unknown,
-    });
+  scopesOf(config, { connections: flags.connection, kinds: flags.kind });
   // Checked before the run: a wrong extension should not cost a whole sync.
   const format = flags.report === undefined ? undefined : reportFormatFor(flags.report);
   const logger = createLogger({ level: config.log.level });
@@ -56,14 +53,15 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
       rebind: flags.rebind === true,
       retryAll: mode === 'retry',
       ...(flags.connection ? { only: flags.connection } : {}),
+      ...(flags.kind ? { kinds: flags.kind } : {}),
       keepRecords: keepAll,
       logger,
-      onProgress: (connection, p) => progress.update(connection, p),
-      onPlanChunk: async (connection, chunk) => {
-        digest?.add(connection, chunk);
-        await jsonReport?.records(connection, chunk);
+      onProgress: (connection, p, kind) => progress.update(runLabel({ connection, kind }), p),
+      onPlanChunk: async (connection, chunk, kind) => {
+        digest?.add({ connection, kind }, chunk);
+        await jsonReport?.records({ connection, kind }, chunk);
       },
-      ...(jsonReport ? { onConnectionDone: (c, result) => jsonReport.connectionDone(c, result) } : {}),
+      ...(jsonReport ? { onConnectionDone: (_, result) => jsonReport.connectionDone(result) } : {}),
     });
     await jsonReport?.finish(run);
   } catch (error) {
@@ -106,6 +104,10 @@ function withRunOptions(cmd: Command): Command {
   return cmd
     .argument('<config>', 'tenant config file (YAML)')
     .option('-c, --connection <name...>', 'only these connections')
+    .option(
+      '-k, --kind <kind...>',
+      "only these object kinds, e.g. companies (default: each connection's objects)",
+    )
     .option('--json', 'print one JSON object instead of the table')
     .option('--report <file>', 'also write a report: .html, .md or .json')
     .option(

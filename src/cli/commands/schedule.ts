@@ -79,6 +79,7 @@ export function registerSchedule(program: Command): void {
       const { checkMappings } = await import('../load-config.js');
       const { createProgressLog } = await import('../../app/progress-log.js');
       const { ProgressTracker } = await import('../../app/progress-view.js');
+      const { runLabel } = await import('../../report/run-label.js');
       const logger = createLogger();
       const loaded = await loadFolder(dir);
       for (const e of loaded.errors) logger.error({ file: e.file, err: e.message }, 'tenant config skipped');
@@ -112,7 +113,7 @@ export function registerSchedule(program: Command): void {
             const run = await syncTenant(config, {
               dryRun: false,
               logger,
-              onProgress: (connection, p) => progress.update(connection, p),
+              onProgress: (connection, p, kind) => progress.update(runLabel({ connection, kind }), p),
             });
             const results = run.connections.map((c) => c.result);
             const exitCode = exitCodeForResults(results);
@@ -122,6 +123,7 @@ export function registerSchedule(program: Command): void {
               ms: Date.now() - started,
               results: results.map((r) => ({
                 connection: r.connection,
+                kind: r.kind,
                 status: r.status,
                 done: r.done,
                 ...(r.abort ? { abort: r.abort } : {}),

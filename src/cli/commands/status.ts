@@ -1,4 +1,7 @@
-/** `propsync status`: checkpoints, link counts, failures and quarantine, last runs. */
+/**
+ * `propsync status`: per connection and object kind, checkpoints, link counts, failures and
+ * quarantine, tombstones, last runs.
+ */
 import type { Command } from 'commander';
 import { describeCheckpoint } from '../../crm/hubspot/hubspot-checkpoint.js';
 import type { RunRecord } from '../../state/port.js';
@@ -7,40 +10,45 @@ import { withTenantState } from '../tenant-state.js';
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('show checkpoints, links, failures, quarantine and the last runs per connection')
+    .description(
+      'show checkpoints, links, failures, quarantine and the last runs per connection and object kind',
+    )
     .argument('<config>', 'tenant config file (YAML)')
     .option('--json', 'print one JSON object')
     .option('--runs <n>', 'how many recent runs to show', '5')
     .action(async (configPath: string, flags: { json?: boolean; runs: string }) => {
       const { printJson } = await import('../output.js');
+      const { runLabel } = await import('../../report/run-label.js');
       await withTenantState(configPath, async (config, store) => {
         const connections = [];
-        for (const c of config.connections) {
-          const scope = { tenant: config.tenant, connection: c.name };
-          const failures = await store.listFailures(scope);
-          connections.push({
-            connection: c.name,
-            type: c.type,
-            links: await store.countLinks(scope),
-            checkpoints: {
-              propstreet: await store.getCheckpoint(scope, 'propstreet'),
-              crm: await store.getCheckpoint(scope, 'crm'),
-            },
-            failures: failures.filter((f) => !f.quarantined),
-            quarantined: failures.filter((f) => f.quarantined),
-            runs: (await store.listRuns(scope, Number(flags.runs) || 5)).map(summariseRun),
-            tombstones: {
-              count: await store.countTombstones(scope),
-              newest: await store.listTombstones(scope, { limit: TOMBSTONES_SHOWN }),
-            },
-          });
-        }
+        for (const c of config.connections)
+          for (const { kind } of c.objects) {
+            const scope = { tenant: config.tenant, connection: c.name, kind };
+            const failures = await store.listFailures(scope);
+            connections.push({
+              connection: c.name,
+              kind,
+              type: c.type,
+              links: await store.countLinks(scope),
+              checkpoints: {
+                propstreet: await store.getCheckpoint(scope, 'propstreet'),
+                crm: await store.getCheckpoint(scope, 'crm'),
+              },
+              failures: failures.filter((f) => !f.quarantined),
+              quarantined: failures.filter((f) => f.quarantined),
+              runs: (await store.listRuns(scope, Number(flags.runs) || 5)).map(summariseRun),
+              tombstones: {
+                count: await store.countTombstones(scope),
+                newest: await store.listTombstones(scope, { limit: TOMBSTONES_SHOWN }),
+              },
+            });
+          }
         const status = { tenant: config.tenant, connections };
         if (flags.json) return printJson(status);
         const lines = [`tenant ${config.tenant}`];
         for (const c of connections) {
           lines.push(
-            `  ${c.connection} (${c.type}): ${c.links} links, ${c.failures.length} failing, ${c.quarantined.length} quarantined`,
+            `  ${runLabel(c)} (${c.type}): ${c.links} links, ${c.failures.length} failing, ${c.quarantined.length} quarantined`,
             `    checkpoints: propstreet ${c.checkpoints.propstreet ?? '-'}, crm ${readableCheckpoint(c.type, c.checkpoints.crm)}`,
           );
           for (const f of [...c.failures, ...c.quarantined].slice(0, 20))
@@ -49,7 +57,7 @@ export function registerStatus(program: Command): void {
             );
           if (c.tombstones.count > 0)
             lines.push(
-              `    tombstones: ${c.tombstones.count} contacts not created in the CRM again (\`propsync relink\` lifts one)`,
+              `    tombstones: ${c.tombstones.count} ${c.kind} not created in the CRM again (\`propsync relink\` lifts one)`,
             );
           for (const t of c.tombstones.newest)
             lines.push(

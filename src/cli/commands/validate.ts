@@ -1,4 +1,7 @@
-/** `propsync validate`: config and mappings; with --check also credentials and CRM setup. */
+/**
+ * `propsync validate`: config and mappings; with --check also credentials and CRM setup, for
+ * every object kind of every connection (with --setup, the key on each kind's CRM object).
+ */
 import type { Command } from 'commander';
 import { EXIT, type ExitCode, exitCodeForError, worstExitCode } from '../exit-codes.js';
 
@@ -23,19 +26,24 @@ export function registerValidate(program: Command): void {
     .option('--setup', 'with --check: create what is missing where the CRM allows (HubSpot property)')
     .option('--json', 'print one JSON object')
     .action(async (configPath: string, flags: { check?: boolean; setup?: boolean; json?: boolean }) => {
-      const { openCrm, openMapper } = await import('../../app/open-connection.js');
+      const { openObject } = await import('../../app/open-connection.js');
       const { openPropstreet } = await import('../../app/open-propstreet.js');
       const { systemClock } = await import('../../core/clock.js');
       const { createLogger } = await import('../../core/logger.js');
+      const { runLabel } = await import('../../report/run-label.js');
       const { loadConfigForCli } = await import('../load-config.js');
       const { printJson } = await import('../output.js');
       // Offline, the API credentials are not used: their variables may be unset.
       const config = await loadConfigForCli(configPath, flags.check ? {} : { secrets: 'none' });
       const exitCodes: ExitCode[] = [];
       const checks: Check[] = [{ name: 'config', ok: true, message: `${config.file} is valid` }];
-      const mappers = new Map(config.connections.map((c) => [c.name, openMapper(c)]));
-      for (const c of config.connections)
-        checks.push({ name: `${c.name}: mapping`, ok: true, message: `${c.mapping} is valid` });
+      const objects = config.connections.flatMap((c) => c.objects.map((o) => ({ connection: c, object: o })));
+      for (const { connection, object } of objects)
+        checks.push({
+          name: `${runLabel({ connection: connection.name, kind: object.kind })}: mapping`,
+          ok: true,
+          message: `${object.mapping} is valid`,
+        });
       if (config.unresolvedSecrets)
         checks.push({
           name: 'secrets',
@@ -57,16 +65,17 @@ export function registerValidate(program: Command): void {
           checks.push({ name: 'propstreet', ok: false, message: (error as Error).message });
           exitCodes.push(failedExitCode(error));
         }
-        for (const c of config.connections) {
-          const crm = openCrm(c, mappers.get(c.name) ?? openMapper(c), deps);
+        for (const { connection, object } of objects) {
+          const label = runLabel({ connection: connection.name, kind: object.kind });
           try {
+            const { crm } = openObject(config, connection, object, deps);
             const report = flags.setup ? await crm.setup() : await crm.check();
             for (const ch of report.checks) {
-              checks.push({ name: `${c.name}: ${ch.name}`, ok: ch.ok, message: ch.message });
+              checks.push({ name: `${label}: ${ch.name}`, ok: ch.ok, message: ch.message });
               if (!ch.ok) exitCodes.push(ch.code ? exitCodeForError(ch.code) : EXIT.authOrSetup);
             }
           } catch (error) {
-            checks.push({ name: `${c.name}: connection`, ok: false, message: (error as Error).message });
+            checks.push({ name: `${label}: connection`, ok: false, message: (error as Error).message });
             exitCodes.push(failedExitCode(error));
           }
         }

@@ -3,7 +3,8 @@
  * zod. The "got" part is read from the data at the issue's path (zod does not report missing
  * values), hidden for secrets. Messages a schema sets itself start with "expected" and are used
  * as they are. An unknown key gets one problem, pointing at the key, with a "did you mean"
- * from the keys the schema allows there (did-you-mean.ts), or the list of them.
+ * from the keys the schema allows there (did-you-mean.ts), or the list of them; a value outside
+ * an enum gets a "did you mean" from the enum's values.
  */
 import { z } from 'zod';
 import { didYouMean } from './did-you-mean.js';
@@ -43,7 +44,7 @@ export function zodProblems(issues: readonly Issue[], data: unknown, options: Zo
     const secret = options.isSecret?.(path) ?? false;
     const got = path.length === 0 && value == null ? 'an empty file' : describeValue(value, secret);
     // A secret belongs in the environment, not in quotes: no hint that would suggest otherwise.
-    const hint = secret ? '' : quoteHint(issue, value);
+    const hint = secret ? '' : quoteHint(issue, value) || valueSuggestion(issue, value);
     problems.push({ path, message: `${expected(issue)}, got ${got}${hint}` });
   }
   return problems;
@@ -81,6 +82,16 @@ function bound(origin: string, compare: string, words: string, n: number): strin
 function quoteHint(issue: Issue, value: unknown): string {
   if (issue.code !== 'invalid_type' || issue.expected !== 'string' || value == null) return '';
   return typeof value === 'object' ? ' (quote values that start with [ or {)' : ' (quote it)';
+}
+
+/** A value that is a typo of an allowed one gets the "did you mean" unknown keys get. */
+function valueSuggestion(issue: Issue, value: unknown): string {
+  if (issue.code !== 'invalid_value' || typeof value !== 'string') return '';
+  const guess = didYouMean(
+    value,
+    issue.values.filter((v): v is string => typeof v === 'string'),
+  );
+  return guess === undefined || guess === value ? '' : ` (did you mean "${guess}"?)`;
 }
 
 function unknownKeyMessage(key: string, known: readonly string[]): string {

@@ -6,7 +6,7 @@
  */
 import { openMapper } from '../../../src/app/open-connection.js';
 import { openTenantStore } from '../../../src/app/open-store.js';
-import { toSyncSettings } from '../../../src/config/index.js';
+import { findObject, toSyncSettings } from '../../../src/config/index.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { createHubSpotAdapter } from '../../../src/crm/hubspot/index.js';
@@ -39,7 +39,7 @@ export async function runWithTimeouts(world: World, o: StormRunOptions): Promise
           ? createHubSpotAdapter({
               accessToken: c.accessToken,
               basePath: c.baseUrl,
-              keyProperty: c.keyProperty,
+              keyProperty: findObject(c, 'contacts').keyProperty,
               properties: [...mapper.crmProperties],
               limits: { requestTimeoutMs: o.timeoutMs },
             })
@@ -47,7 +47,7 @@ export async function runWithTimeouts(world: World, o: StormRunOptions): Promise
               instanceUrl: c.instanceUrl,
               accessToken: c.accessToken,
               version: c.apiVersion,
-              externalIdField: c.externalIdField,
+              externalIdField: findObject(c, 'contacts').keyProperty,
               fields: [...mapper.crmProperties],
               dailyBudgetShare: c.dailyBudgetShare,
               requestTimeoutMs: o.timeoutMs,

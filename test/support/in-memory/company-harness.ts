@@ -134,7 +134,7 @@ export class CompanyHarness {
   async links(): Promise<Link[]> {
     const store = await this.state();
     return store.listLinks(
-      { tenant: this.settings.tenant, connection: this.settings.connection },
+      { tenant: this.settings.tenant, connection: this.settings.connection, kind: 'companies' },
       { limit: 1000 },
     );
   }

@@ -135,7 +135,7 @@ export class EngineHarness {
 
   async links(): Promise<Link[]> {
     const store = await this.state();
-    const scope = { tenant: this.settings.tenant, connection: this.settings.connection };
+    const scope = { tenant: this.settings.tenant, connection: this.settings.connection, kind: 'contacts' };
     const out: Link[] = [];
     for (;;) {
       const after = out.at(-1)?.propstreetId;
@@ -148,7 +148,7 @@ export class EngineHarness {
   /** Open conflicts (conflictPolicy: manual) as `propstreetId:field`. */
   async openConflicts(): Promise<Set<string>> {
     const store = await this.state();
-    const scope = { tenant: this.settings.tenant, connection: this.settings.connection };
+    const scope = { tenant: this.settings.tenant, connection: this.settings.connection, kind: 'contacts' };
     const open = await store.listConflicts(scope, { limit: 10_000 });
     return new Set(open.map((c) => `${c.propstreetId}:${c.field}`));
   }

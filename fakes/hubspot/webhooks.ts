@@ -1,0 +1,131 @@
+/**
+ * The HubSpot fake's webhooks (docs/VENDOR-BEHAVIOUR.md, "Webhooks", HW5–HW8): every change
+ * of a contact or company becomes `<object>.creation`, one `<object>.propertyChange` per
+ * property whose value changed (a subscription names its properties; default all), `.deletion`
+ * or `.merge` (with `primaryObjectId`, `mergedObjectIds`, `newObjectId`,
+ * `numberOfPropertiesMoved`), batched by the shared sender up to 100 events a request and
+ * signed with the app's client secret (v3). `changeSource`: `INTEGRATION` (with the app's id
+ * as `sourceId`) for API writes — the connector's own, the echoes `serve` must absorb —,
+ * `CRM_UI` for control edits (a user in the UI), `IMPORT` for seeds.
+ *
+ * Guesses (no page read says): a creation sends no propertyChange events for the values it
+ * sets; a merge sends one merge event (no deletion of the merged records), on the new record.
+ */
+import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
+import type { WebhookSubscriptionSpec } from '../shared/webhook-outbox.js';
+import type { DeliveryAttempt, HubspotWebhookEvent } from '../shared/webhook-sender.js';
+import { type SubscriptionStatus, WebhookSubscriptions } from '../shared/webhook-subscriptions.js';
+import type { ObjectStore, RecordChange } from './object-store.js';
+
+/** The subscription types this fake sends (association changes are not sent). */
+const HUBSPOT_EVENT_TYPES: readonly string[] = ['contact', 'company'].flatMap((o) =>
+  ['creation', 'propertyChange', 'deletion', 'merge'].map((a) => `${o}.${a}`),
+);
+
+/** The app the fake's webhooks come from (its id is the `sourceId` of API writes). */
+export const FAKE_APP_ID = 4_242_001;
+/** The UI user control edits are made as. */
+const UI_SOURCE_ID = 'userId:1001';
+
+export type ChangeSource = 'INTEGRATION' | 'CRM_UI' | 'IMPORT';
+
+export interface HubspotWebhooks {
+  /** Starts sending to `spec.url`; returns the subscription's id. */
+  subscribe(spec: WebhookSubscriptionSpec): string;
+  /** Ends one subscription, or all. */
+  unsubscribe(id?: string): void;
+  subscriptions(): SubscriptionStatus[];
+  attempts(id?: string): DeliveryAttempt[];
+  /** Resolves when every subscription delivered (or gave up on) what it was handed. */
+  idle(): Promise<void>;
+}
+
+export interface HubspotWebhookHub extends HubspotWebhooks {
+  /** `/__control/webhooks…`, or undefined for other paths. */
+  handle(req: FakeRequest): FakeResponse | undefined;
+  /** Runs an API request's handler: its changes are `INTEGRATION` changes. */
+  asIntegration<T>(handler: () => T): T;
+}
+
+export function createHubspotWebhooks(
+  stores: readonly ObjectStore[],
+  portalId: number,
+  appId = FAKE_APP_ID,
+): HubspotWebhookHub {
+  let source: ChangeSource = 'CRM_UI';
+  const subs = new WebhookSubscriptions<HubspotWebhookEvent>({
+    vendor: 'hubspot',
+    eventTypes: HUBSPOT_EVENT_TYPES,
+    identity: { portalId, appId },
+    accepts: (spec, e) =>
+      (spec.events === undefined || spec.events.includes(e.subscriptionType)) &&
+      (e.propertyName === undefined ||
+        spec.properties === undefined ||
+        spec.properties.includes(e.propertyName)),
+    onActive(active) {
+      for (const store of stores)
+        store.onChange = active ? (change) => subs.emit(eventsOf(store, change, source, appId)) : undefined;
+    },
+  });
+  return {
+    subscribe: (spec) => subs.subscribe(spec),
+    unsubscribe: (id) => subs.unsubscribe(id),
+    subscriptions: () => subs.list(),
+    attempts: (id) => subs.attempts(id),
+    idle: () => subs.idle(),
+    handle: (req) => subs.handle(req),
+    asIntegration(handler) {
+      if (!subs.active) return handler();
+      const before = source;
+      source = 'INTEGRATION';
+      try {
+        return handler();
+      } finally {
+        source = before;
+      }
+    },
+  };
+}
+
+function eventsOf(
+  store: ObjectStore,
+  change: RecordChange,
+  current: ChangeSource,
+  appId: number,
+): HubspotWebhookEvent[] {
+  const object = store.schema.noun;
+  const changeSource = change.kind === 'creation' && change.seeded ? 'IMPORT' : current;
+  const base = {
+    objectId: Number(change.record.id),
+    occurredAt: store.now(),
+    changeSource,
+    ...(changeSource === 'INTEGRATION'
+      ? { sourceId: String(appId) }
+      : changeSource === 'CRM_UI'
+        ? { sourceId: UI_SOURCE_ID }
+        : {}),
+  };
+  switch (change.kind) {
+    case 'creation':
+    case 'deletion':
+      return [{ ...base, subscriptionType: `${object}.${change.kind}` }];
+    case 'propertyChange':
+      return change.changed.map(([propertyName, propertyValue]) => ({
+        ...base,
+        subscriptionType: `${object}.propertyChange`,
+        propertyName,
+        propertyValue,
+      }));
+    case 'merge':
+      return [
+        {
+          ...base,
+          subscriptionType: `${object}.merge`,
+          primaryObjectId: Number(change.primaryId),
+          mergedObjectIds: change.mergedIds.map(Number),
+          newObjectId: Number(change.record.id),
+          numberOfPropertiesMoved: change.moved,
+        },
+      ];
+  }
+}
