@@ -77,7 +77,7 @@ describe('links phase ⇄ HubSpot', () => {
     const dry = await world.run({ dryRun: true });
     expect(dry.rows.filter((r) => r.side === 'crm').length).toBe(4);
     expect(writesTo(hs)).toBe(0);
-    expect(await world.store.countLinks({ tenant: 't1', connection: 'crm:links' })).toBe(0);
+    expect(await world.store.countLinks({ tenant: 't1', connection: 'crm', kind: 'links' })).toBe(0);
 
     const run = await world.run();
     expect(run.failed).toEqual([]);

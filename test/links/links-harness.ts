@@ -44,8 +44,8 @@ export async function startLinksWorld(crm: {
   const client = clientFor(ps);
   const store = createSqliteStateStore({ path: ':memory:' });
   await store.migrate();
-  const contactsScope = { tenant: 't1', connection: 'crm:contacts' };
-  const companiesScope = { tenant: 't1', connection: 'crm:companies' };
+  const contactsScope = { tenant: 't1', connection: 'crm', kind: 'contacts' };
+  const companiesScope = { tenant: 't1', connection: 'crm', kind: 'companies' };
   const link = (scope: Scope) => async (propstreetId: string, crmId: string) => {
     const at = new Date().toISOString();
     const row = {
@@ -75,7 +75,7 @@ export async function startLinksWorld(crm: {
     titleProperty: crm.titleProperty,
     store,
     scopes: {
-      links: { tenant: 't1', connection: 'crm:links' },
+      links: { tenant: 't1', connection: 'crm', kind: 'links' },
       contacts: contactsScope,
       companies: companiesScope,
     },
