@@ -9,6 +9,8 @@
  * shadow and is recorded as a failure to try again next run: the merge is convergent, so what
  * did land reads as agreed then, and nothing is dropped.
  */
+import { randomUUID } from 'node:crypto';
+import { PropsyncError } from '../core/errors.js';
 import type { Failure, StateChanges, Link as StateLink } from '../state/port.js';
 import { fromShadow, toShadow } from './employments.js';
 import {
@@ -54,6 +56,21 @@ interface Pending {
 }
 
 export async function runLinksPhase(ports: LinksPorts, options: LinksOptions): Promise<LinksResult> {
+  if (options.dryRun) return runPhase(ports, options);
+  // Two real runs of one connection's links never overlap (the kinds' runs take their own locks).
+  const owner = `links-${randomUUID()}`;
+  if (!(await ports.store.acquireLock(ports.scope, owner, LOCK_TTL_MS)))
+    throw new PropsyncError('LOCKED', `another run holds the links lock of ${ports.scope.connection}`);
+  try {
+    return await runPhase(ports, options);
+  } finally {
+    await ports.store.releaseLock(ports.scope, owner);
+  }
+}
+
+const LOCK_TTL_MS = 30 * 60_000;
+
+async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<LinksResult> {
   const touched = await touchedContacts(ports, options);
   const ids = [...touched.contacts].sort();
   const secondary = await ports.secondary();

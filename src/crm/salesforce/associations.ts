@@ -15,7 +15,7 @@ export { ACR_DISABLED } from './associations-writes.js';
 
 import { ApiBudget } from './api-budget.js';
 import { SalesforceClient } from './salesforce-client.js';
-import { openConnection } from './salesforce-connection.js';
+import { openConnection, type RefreshedSession } from './salesforce-connection.js';
 import { chunkForIn, inList, isSalesforceId } from './soql.js';
 
 export interface SalesforceAssociationsOptions {
@@ -29,6 +29,8 @@ export interface SalesforceAssociationsOptions {
   readonly dailyBudgetShare?: number | undefined;
   readonly clock?: Clock | undefined;
   readonly logger?: Logger | undefined;
+  /** Called with the new session after a refresh (shared with the connection's other adapters). */
+  readonly onTokenRefreshed?: ((session: RefreshedSession) => void) | undefined;
 }
 
 export interface SalesforceAssociations extends CrmAssociations {
@@ -51,7 +53,7 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
     logger,
     clock,
     requestTimeoutMs: 120_000,
-    onTokenRefreshed: undefined,
+    onTokenRefreshed: options.onTokenRefreshed,
   });
   const client = new SalesforceClient({ conn, budget, clock, logger });
   let acr: Promise<boolean> | undefined;
