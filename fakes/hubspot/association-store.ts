@@ -31,6 +31,8 @@ export interface Associated {
 export class AssociationStore {
   /** contact id → company id → contact→company type ids. */
   private readonly byContact = new Map<string, Map<string, Set<number>>>();
+  /** company id → contact ids: the reverse index, so a company's count costs no scan. */
+  private readonly byCompany = new Map<string, Set<string>>();
 
   /** Adds `typeIds` (written from `from`) between a contact and a company; the unlabeled type always. */
   associate(from: FakeObjectType, fromId: string, toId: string, typeIds: readonly number[]): void {
@@ -42,6 +44,9 @@ export class AssociationStore {
     const current = companies.get(company) ?? new Set<number>();
     for (const t of types) current.add(t);
     companies.set(company, current);
+    const contacts = this.byCompany.get(company) ?? new Set<string>();
+    contacts.add(contact);
+    this.byCompany.set(company, contacts);
   }
 
   /** Removes every association between each pair (all types), as batch archive does. */
@@ -49,7 +54,18 @@ export class AssociationStore {
     for (const toId of toIds) {
       const [contact, company] = from === 'contacts' ? [fromId, toId] : [toId, fromId];
       this.byContact.get(contact)?.delete(company);
+      this.byCompany.get(company)?.delete(contact);
     }
+  }
+
+  /**
+   * How many contacts a company is associated with, counting only those `counts` accepts (the
+   * live ones: an archived contact is not listed as associated — a guess).
+   */
+  contactCount(company: string, counts: (contact: string) => boolean): number {
+    let n = 0;
+    for (const contact of this.byCompany.get(company) ?? []) if (counts(contact)) n += 1;
+    return n;
   }
 
   /** What `fromId` is associated with, in ascending id order, types from its side. */

@@ -52,5 +52,11 @@ export function standardCompanyProperties(): PropertyDefinition[] {
     std('annualrevenue', 'Annual Revenue', 'number', 'number'),
     std('linkedin_company_page', 'LinkedIn Company Page', 'string', 'text'),
     std('lifecyclestage', 'Lifecycle Stage', 'enumeration', 'radio'),
+    // HubSpot's rollup of the company's contact associations: calculated, never written. Its
+    // value comes from the association store (hubspot-fake.ts wires `ObjectStore.calculate`).
+    {
+      ...std('num_associated_contacts', 'Number of Associated Contacts', 'number', 'number', true),
+      calculated: true,
+    },
   ];
 }

@@ -66,6 +66,10 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     contacts: new ObjectStore(OBJECT_SCHEMAS.contacts, clock, delay),
     companies: new ObjectStore(OBJECT_SCHEMAS.companies, clock, delay),
   };
+  // HubSpot's rollup of a company's contact associations, worked out when read.
+  objects.companies.calculate('num_associated_contacts', (c) =>
+    String(associations.contactCount(c.id, (contact) => objects.contacts.getLive(contact) !== undefined)),
+  );
   // A merge keeps the merged records' associations on the new record.
   for (const store of Object.values(objects))
     store.onMerged = (oldId, intoId) => associations.moveRecord(store.schema.objectType, oldId, intoId);

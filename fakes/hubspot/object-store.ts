@@ -75,6 +75,8 @@ export class ObjectStore {
   private readonly uniqueIndex = new Map<string, Map<string, string>>();
   /** Properties a merge sets itself rather than copying from the merged records. */
   private readonly mergeOwn: ReadonlySet<string>;
+  /** How each calculated property's value is worked out when read (name → value, undefined: unset). */
+  private readonly calculators = new Map<string, (c: StoredRecord) => string | undefined>();
   /** Told of every merge (the associations move to the merged record). */
   onMerged: ((oldId: string, intoId: string) => void) | undefined;
   /** Told of every change while a webhook subscription exists (webhooks.ts); unset otherwise. */
@@ -121,6 +123,20 @@ export class ObjectStore {
     }
   }
 
+  /**
+   * Computes a calculated property on every read instead of storing it: HubSpot keeps such a
+   * rollup current by itself, and computing it never stamps the record as modified.
+   */
+  calculate(name: string, value: (c: StoredRecord) => string | undefined): void {
+    this.calculators.set(name, value);
+  }
+
+  /** A property's current value on `c`: stored, or calculated when the property is. */
+  valueOf(c: StoredRecord, name: string): string | undefined {
+    const calculator = this.calculators.get(name);
+    return calculator ? calculator(c) : c.props[name];
+  }
+
   isUnique(name: string): boolean {
     return name === this.schema.primaryUnique || this.properties.get(name)?.hasUniqueValue === true;
   }
@@ -133,10 +149,12 @@ export class ObjectStore {
       if (!def) {
         issues.push({ name, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist` });
       } else if (def.readOnly) {
+        // HubSpot names a calculated property as such in the same refusal (mautic#8785 quotes it).
+        const what = def.calculated ? 'calculated' : 'read only';
         issues.push({
           name,
           error: 'READ_ONLY_VALUE',
-          message: `"${name}" is a read only property; its value cannot be set.`,
+          message: `"${name}" is a ${what} property; its value cannot be set.`,
         });
       } else if (name === 'email' && typeof raw === 'string' && raw !== '' && !isValidEmail(raw)) {
         issues.push({ name, error: 'INVALID_EMAIL', message: `Email address ${raw} is invalid` });

@@ -23,6 +23,11 @@ export interface PropertyDefinition {
   readonly hasUniqueValue: boolean;
   /** Set by HubSpot itself (`hs_object_id`, `lastmodifieddate`…): writes are rejected. */
   readonly readOnly: boolean;
+  /**
+   * HubSpot computes the value itself (`num_associated_contacts`): listed with `calculated: true`,
+   * always read-only, its value worked out by the store when read (`ObjectStore.calculate`).
+   */
+  readonly calculated?: boolean;
   readonly hubspotDefined: boolean;
   readonly createdAt: string;
   /** The allowed values of an enumeration (empty: any value, as for the read-only lists). */

@@ -26,7 +26,7 @@ function wire(def: PropertyDefinition): Record<string, unknown> {
     description: '',
     options: def.options,
     hidden: false,
-    calculated: false,
+    calculated: def.calculated === true,
     externalOptions: false,
     archived: false,
     createdAt: def.createdAt,

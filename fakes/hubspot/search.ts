@@ -65,7 +65,7 @@ function tokenMatch(stored: string, pattern: string): boolean {
 }
 
 function matches(store: ObjectStore, c: StoredRecord, f: Filter): boolean {
-  const raw = c.props[f.propertyName];
+  const raw = store.valueOf(c, f.propertyName);
   const type = store.property(f.propertyName)?.type;
   switch (f.operator) {
     case 'HAS_PROPERTY':
@@ -192,7 +192,7 @@ export function search(store: ObjectStore, body: unknown): FakeResponse {
     if (groups.length > 0 && !groups.some((g) => g.every((f) => matches(store, c, f)))) continue;
     if (query && !store.schema.queryProperties.some((p) => c.props[p]?.toLowerCase().includes(query)))
       continue;
-    const raw = c.props[sortProp];
+    const raw = store.valueOf(c, sortProp);
     hits.push({ c, key: raw === undefined ? undefined : keyOf(type, raw), tie: tieRank(c.id) });
   }
   const dir = descending ? -1 : 1;

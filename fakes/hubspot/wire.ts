@@ -24,7 +24,7 @@ export function publicObject(
   const properties: Record<string, string | null> = {};
   for (const name of names) {
     if (!store.property(name)) continue;
-    properties[name] = c.props[name] ?? null;
+    properties[name] = store.valueOf(c, name) ?? null;
   }
   return {
     id: c.id,

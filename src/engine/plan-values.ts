@@ -61,7 +61,9 @@ export function mergedShadow(values: CanonicalValues, changes: readonly FieldCha
 /**
  * Mapped fields whose value is not the last synced one: a person's edit (our own writes come
  * back equal to the shadow). Without a shadow, or for a field never synced (added to the
- * mapping since), nothing can be told apart, so nothing counts.
+ * mapping since), nothing can be told apart, so nothing counts. Nor does a field the side's
+ * values do not carry: a one-way field is not read from the side it never flows from (the
+ * CRM's copy of a `to-crm` job title), and its absence is no edit.
  */
 export function editedFields(
   values: CanonicalValues,
@@ -71,5 +73,5 @@ export function editedFields(
   if (!shadow) return [];
   return mapper.fields
     .map((f) => f.name)
-    .filter((name) => name in shadow && (values[name] ?? null) !== (shadow[name] ?? null));
+    .filter((name) => name in shadow && name in values && (values[name] ?? null) !== (shadow[name] ?? null));
 }

@@ -141,8 +141,6 @@ describe('commands and object kinds', () => {
       'hubspot · companies: mapping',
       'hubspot · contacts: mapping',
     ]);
-    // Only the keys are under test here (the fake's companies lack HubSpot's read-only
-    // num_associated_contacts, which the companies mapping reads: mapped-properties fails).
     type Checks = { checks: { name: string; ok: boolean }[] };
     const keyChecks = (r: { json<T>(): T }) =>
       r
@@ -157,10 +155,18 @@ describe('commands and object kinds', () => {
     ]);
 
     await f.cli(['validate', fresh, '--check', '--setup']);
-    expect(keyChecks(await f.cli(['validate', fresh, '--check', '--json']))).toEqual([
+    const ready = await f.cli(['validate', fresh, '--check', '--json']);
+    expect(keyChecks(ready)).toEqual([
       ['hubspot · companies: key-property', true],
       ['hubspot · contacts: key-property', true],
     ]);
+    // Every check passes, the companies' mapped properties too (num_associated_contacts included).
+    expect(ready.code, describeRun(ready)).toBe(0);
+    const failed = ready.json<Checks>().checks.filter((c) => !c.ok);
+    expect(failed).toEqual([]);
+    expect(ready.json<Checks>().checks.map((c) => c.name)).toContain(
+      'hubspot · companies: mapped-properties',
+    );
     expect(f.sb.hubspot!.control.companies.hasProperty('fresh_company_key')).toBe(true);
     expect(f.sb.hubspot!.control.hasProperty('fresh_contact_key')).toBe(true);
     expect(f.sb.hubspot!.control.companies.hasProperty('fresh_contact_key')).toBe(false);

@@ -4,6 +4,7 @@
  */
 import { Client } from '@hubspot/api-client';
 import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/associations/v4/index.js';
+import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/companies/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type HubSpotFake, startHubSpotFake } from '../../../fakes/hubspot/hubspot-fake.js';
 
@@ -81,5 +82,101 @@ describe('HubSpot fake: associations v4', () => {
     });
     expect(denied.status).toBe(403);
     expect(fake.control.associatedCompanies(ada ?? '')).toEqual([]);
+  });
+
+  it('counts a company’s associated contacts in num_associated_contacts: calculated, read-only, not stored', async () => {
+    const [ada, bob, cy] = fake.control.contacts.seed([
+      { properties: { email: 'ada@x.example.com' } },
+      { properties: { email: 'bob@x.example.com' } },
+      { properties: { email: 'cy@x.example.com' } },
+    ]);
+    const [acme, empty] = fake.control.companies.seed([
+      { properties: { name: 'Acme' } },
+      { properties: { name: 'Empty' } },
+    ]);
+    if (!ada || !bob || !cy || !acme || !empty) throw new Error('seed failed');
+    const definition = await sdk.crm.properties.coreApi.getByName('companies', 'num_associated_contacts');
+    expect(definition).toMatchObject({
+      type: 'number',
+      fieldType: 'number',
+      groupName: 'companyinformation',
+      calculated: true,
+      hubspotDefined: true,
+      modificationMetadata: { readOnlyValue: true },
+    });
+
+    await sdk.crm.associations.v4.batchApi.create('contacts', 'companies', {
+      inputs: [
+        { _from: { id: ada }, to: { id: acme }, types: [spec(1)] },
+        { _from: { id: bob }, to: { id: acme }, types: [spec(279)] },
+      ],
+    });
+    const props = ['name', 'num_associated_contacts'];
+    const count = async (id: string) =>
+      (await sdk.crm.companies.basicApi.getById(id, props)).properties.num_associated_contacts;
+    expect(await count(acme)).toBe('2');
+    expect(await count(empty)).toBe('0');
+    const read = await sdk.crm.companies.batchApi.read({
+      inputs: [{ id: acme }, { id: empty }],
+      properties: props,
+      propertiesWithHistory: [],
+    });
+    expect(Object.fromEntries(read.results.map((r) => [r.id, r.properties.num_associated_contacts]))).toEqual(
+      {
+        [acme]: '2',
+        [empty]: '0',
+      },
+    );
+    const found = await sdk.crm.companies.searchApi.doSearch({
+      filterGroups: [
+        {
+          filters: [{ propertyName: 'num_associated_contacts', operator: FilterOperatorEnum.Gt, value: '0' }],
+        },
+      ],
+      properties: props,
+      limit: 10,
+      after: '0',
+      sorts: [],
+    });
+    expect(found.results.map((r) => [r.id, r.properties.num_associated_contacts])).toEqual([[acme, '2']]);
+
+    // It follows the associations: one more, one removed, one contact archived.
+    await sdk.crm.associations.v4.batchApi.create('contacts', 'companies', {
+      inputs: [{ _from: { id: cy }, to: { id: acme }, types: [spec(279)] }],
+    });
+    expect(await count(acme)).toBe('3');
+    await sdk.crm.associations.v4.batchApi.archive('contacts', 'companies', {
+      inputs: [{ _from: { id: cy }, to: [{ id: acme }] }],
+    });
+    await sdk.crm.contacts.basicApi.archive(bob);
+    expect(await count(acme)).toBe('1');
+
+    // Writing it is refused as HubSpot refuses a calculated property, and nothing is written.
+    const before = await sdk.crm.companies.basicApi.getById(acme, ['hs_lastmodifieddate']);
+    const write = await fetch(`${fake.url}/crm/v3/objects/companies/${acme}`, {
+      method: 'PATCH',
+      headers: AUTH,
+      body: JSON.stringify({ properties: { name: 'Acme AB', num_associated_contacts: '9' } }),
+    });
+    expect(write.status).toBe(400);
+    const body = (await write.json()) as { category: string; message: string };
+    expect(body.category).toBe('VALIDATION_ERROR');
+    expect(body.message).toContain('READ_ONLY_VALUE');
+    expect(body.message).toContain('num_associated_contacts');
+    expect(body.message).toContain('is a calculated property; its value cannot be set.');
+    const after = await sdk.crm.companies.basicApi.getById(acme, [
+      'name',
+      'hs_lastmodifieddate',
+      'num_associated_contacts',
+    ]);
+    expect(after.properties).toMatchObject({
+      name: 'Acme',
+      hs_lastmodifieddate: before.properties.hs_lastmodifieddate,
+      num_associated_contacts: '1',
+    });
+    const upsert = await post('/crm/v3/objects/companies/batch/update', {
+      inputs: [{ id: acme, properties: { num_associated_contacts: '9' } }],
+    });
+    expect(upsert.status).toBe(400);
   });
 });
