@@ -12,12 +12,14 @@ import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { stateKeyFrom } from '../core/secret-box.js';
 import type { RecordPlan } from '../engine/types.js';
+import type { LinksResult } from '../links/links-phase.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { RunOptions, RunProgress } from '../run/run-connection.js';
 import type { ConnectionResult } from '../run/run-result.js';
 import { sinkFor } from '../run/sink-for.js';
 import type { StateStore } from '../state/port.js';
 import { openObject } from './open-connection.js';
+import { runConnectionLinks } from './open-links.js';
 import { openPropstreet } from './open-propstreet.js';
 import { openTenantStore } from './open-store.js';
 import { openSalesforceSession, type SessionKeeper, sessionScope } from './salesforce-session.js';
@@ -37,6 +39,8 @@ export interface TenantRun {
   readonly generatedAt: string;
   /** Per connection, per object kind, in the order they ran. */
   readonly connections: ConnectionRun[];
+  /** Who works where, per connection that syncs `links`, run after its kinds. */
+  readonly links?: readonly { readonly connection: string; readonly result: LinksResult }[];
 }
 
 export interface SyncTenantOptions {
@@ -79,6 +83,7 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
     options.stateKey === undefined ? stateKeyFrom(process.env) : (options.stateKey ?? undefined);
   const store = options.store ?? (await openTenantStore(config));
   const connections: ConnectionRun[] = [];
+  const links: { connection: string; result: LinksResult }[] = [];
   // One organisation per tenant: its identity is asked once per tenant run, not per kind.
   let propstreetIdentity: Promise<AccountIdentity | null> | undefined;
   const tenant = {
@@ -87,6 +92,7 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
     clock,
     store,
     stateKey,
+    links,
     identity: (client: PropstreetApi) => {
       propstreetIdentity ??= client.identity();
       return propstreetIdentity;
@@ -105,6 +111,7 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
     dryRun: options.dryRun,
     generatedAt: clock.now().toISOString(),
     connections,
+    ...(links.length > 0 ? { links } : {}),
   };
 }
 
@@ -114,6 +121,7 @@ interface TenantContext {
   readonly clock: Clock;
   readonly store: StateStore;
   readonly stateKey: Buffer | undefined;
+  readonly links: { connection: string; result: LinksResult }[];
   identity(client: PropstreetApi): Promise<AccountIdentity | null>;
 }
 
@@ -123,7 +131,8 @@ async function syncConnection(tenant: TenantContext, connection: ConnectionConfi
   const kinds = options.kinds?.length
     ? connection.objects.filter((o) => options.kinds?.includes(o.kind))
     : connection.objects;
-  if (kinds.length === 0) return [];
+  const wantLinks = connection.links && (!options.kinds?.length || options.kinds.includes('links'));
+  if (kinds.length === 0 && !wantLinks) return [];
   const session =
     connection.type === 'salesforce'
       ? await openSalesforceSession(
@@ -137,10 +146,36 @@ async function syncConnection(tenant: TenantContext, connection: ConnectionConfi
   const runs: ConnectionRun[] = [];
   try {
     for (const object of kinds) runs.push(await syncObject(tenant, connection, object, session));
+    // After the kinds: a contact's company exists and is linked on both sides before its association.
+    if (wantLinks)
+      tenant.links.push({
+        connection: connection.name,
+        result: await syncLinks(tenant, connection, session),
+      });
   } finally {
     await session?.flush();
   }
   return runs;
+}
+
+async function syncLinks(
+  tenant: TenantContext,
+  connection: ConnectionConfig,
+  session: SessionKeeper | undefined,
+): Promise<LinksResult> {
+  const { config, options, clock, store } = tenant;
+  const client = await openPropstreet(config, { clock, logger: options.logger });
+  try {
+    return await runConnectionLinks(config, connection, client, {
+      clock,
+      logger: options.logger,
+      store,
+      dryRun: options.dryRun,
+      salesforceSession: session,
+    });
+  } finally {
+    await client.close();
+  }
 }
 
 async function syncObject(

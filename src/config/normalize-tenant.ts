@@ -61,7 +61,12 @@ export function normalizeTenant(raw: TenantFile, options: NormalizeOptions): Ten
         companies: _companies,
         ...rest
       } = c;
-      const common = { ...rest, namespace: namespace ?? c.name, objects: objectConfigs(c, i, dir, root) };
+      const common = {
+        ...rest,
+        namespace: namespace ?? c.name,
+        objects: objectConfigs(c, i, dir, root),
+        links: c.objects.includes('links'),
+      };
       if (common.type === 'hubspot') {
         const { accessToken, clientId, clientSecret, refreshToken, keyProperty: _key, ...hubspot } = common;
         return {
@@ -95,7 +100,9 @@ type ConnectionFile = TenantFile['connections'][number];
 
 /** The connection's object kinds, each once, in run order, every key resolved. */
 function objectConfigs(c: ConnectionFile, at: number, dir: string, root: string): ObjectConfig[] {
-  return inRunOrder([...new Set(c.objects)].map((kind) => objectConfig(c, kind, at, dir, root)));
+  // `links` is a phase after the kinds, not a kind of records: it has no block of its own.
+  const kinds = [...new Set(c.objects)].filter((k): k is ObjectKind => k !== 'links');
+  return inRunOrder(kinds.map((kind) => objectConfig(c, kind, at, dir, root)));
 }
 
 /**

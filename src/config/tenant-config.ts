@@ -75,6 +75,8 @@ interface ConnectionNormalized {
   readonly namespace: string;
   /** The object kinds it syncs, each once, in run order (companies before contacts). */
   readonly objects: readonly ObjectConfig[];
+  /** Whether who works where syncs after the kinds (`links` in the file's objects). */
+  readonly links: boolean;
 }
 
 /**

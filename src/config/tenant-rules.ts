@@ -86,6 +86,14 @@ function connectionRules(connections: unknown): ConfigProblem[] {
       } else if (first === undefined) namespaces.set(nsKey, i);
     }
     problems.push(...objectRules(c, i));
+    if (Array.isArray(c.objects) && c.objects.includes('links')) {
+      const missing = ['contacts', 'companies'].filter((k) => !(c.objects as unknown[]).includes(k));
+      if (missing.length > 0)
+        problems.push({
+          path: ['connections', i, 'objects'],
+          message: `expected contacts and companies with links (who works where joins them), got no ${missing.join(' or ')}`,
+        });
+    }
     if (c.type === 'hubspot') problems.push(...hubspotAuthRule(c, i));
     if (c.type === 'salesforce' && c.refreshToken !== undefined && c.clientId === undefined) {
       problems.push({

@@ -209,11 +209,13 @@ const salesforceObjectSchema = z
 
 /** The kinds a connection syncs; an unknown one is answered with the nearest known name (zod-problems.ts). */
 const objectsSchema = z
-  .array(z.enum(OBJECT_KINDS), { error: 'expected a list of object kinds, e.g. [companies, contacts]' })
+  .array(z.enum([...OBJECT_KINDS, 'links']), {
+    error: 'expected a list of object kinds, e.g. [companies, contacts]',
+  })
   .min(1, { error: 'expected at least one object kind' })
   .meta({
     description:
-      'The object kinds this connection syncs, e.g. [companies, contacts]. Each has its own links, checkpoints and lock; companies run before contacts.',
+      'The object kinds this connection syncs, e.g. [companies, contacts]. Each has its own links, checkpoints and lock; companies run before contacts. links (with both) syncs who works where after them.',
   })
   .default(['contacts']);
 

@@ -185,13 +185,13 @@ describe('objects: which kinds a connection syncs', () => {
 describe('objects: mistakes, at their line', () => {
   it('an unknown kind, with the nearest known one', async () => {
     expect(await problems(yamlLines(...HEAD, ...HUBSPOT, '    objects: [contacts, compnies]'))).toBe(
-      'tenant.yaml:8:25 connections[0].objects[1]: expected one of contacts | companies, got "compnies" (did you mean "companies"?)',
+      'tenant.yaml:8:25 connections[0].objects[1]: expected one of contacts | companies | links, got "compnies" (did you mean "companies"?)',
     );
   });
 
   it('an unknown kind with no near one lists the kinds', async () => {
     expect(await problems(yamlLines(...HEAD, ...HUBSPOT, '    objects: [deals]'))).toBe(
-      'tenant.yaml:8:15 connections[0].objects[0]: expected one of contacts | companies, got "deals"',
+      'tenant.yaml:8:15 connections[0].objects[0]: expected one of contacts | companies | links, got "deals"',
     );
   });
 

@@ -1,0 +1,118 @@
+/**
+ * CrmAssociations for Salesforce: which Accounts a Contact works at. The primary company is
+ * `Contact.AccountId` (a checked lookup); the other companies are AccountContactRelation rows,
+ * which exist only when the org has "Contacts to Multiple Accounts" on (found once through
+ * describeGlobal). Without it only the primary is held: a non-primary link is refused per
+ * record (`ACR_DISABLED`), and callers ask `multipleCompanies()` first. Writes go through sObject
+ * Collections, 200 a call, `allOrNone: false`, so one refused record fails alone.
+ */
+import { type Clock, systemClock } from '../../core/clock.js';
+import { type Logger, silentLogger } from '../../core/logger.js';
+import type { AssociationResult, CrmAssociation, CrmAssociations } from '../associations.js';
+import { AssociationWrites, type ContactAccounts } from './associations-writes.js';
+
+export { ACR_DISABLED } from './associations-writes.js';
+
+import { ApiBudget } from './api-budget.js';
+import { SalesforceClient } from './salesforce-client.js';
+import { openConnection, type RefreshedSession } from './salesforce-connection.js';
+import { chunkForIn, inList, isSalesforceId } from './soql.js';
+
+export interface SalesforceAssociationsOptions {
+  readonly instanceUrl: string;
+  readonly accessToken: string;
+  readonly refreshToken?: string | undefined;
+  readonly clientId?: string | undefined;
+  readonly clientSecret?: string | undefined;
+  readonly loginUrl?: string | undefined;
+  readonly version?: string | undefined;
+  readonly dailyBudgetShare?: number | undefined;
+  readonly clock?: Clock | undefined;
+  readonly logger?: Logger | undefined;
+  /** Called with the new session after a refresh (shared with the connection's other adapters). */
+  readonly onTokenRefreshed?: ((session: RefreshedSession) => void) | undefined;
+}
+
+export interface SalesforceAssociations extends CrmAssociations {
+  /** Whether the org relates contacts to more than one Account (AccountContactRelation exists). */
+  multipleCompanies(): Promise<boolean>;
+}
+
+export function createSalesforceAssociations(options: SalesforceAssociationsOptions): SalesforceAssociations {
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? systemClock;
+  const budget = new ApiBudget(options.dailyBudgetShare ?? 0.8);
+  const conn = openConnection({
+    instanceUrl: options.instanceUrl,
+    accessToken: options.accessToken,
+    version: options.version ?? '62.0',
+    loginUrl: options.loginUrl ?? 'https://login.salesforce.com',
+    refreshToken: options.refreshToken,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    logger,
+    clock,
+    requestTimeoutMs: 120_000,
+    onTokenRefreshed: options.onTokenRefreshed,
+  });
+  const client = new SalesforceClient({ conn, budget, clock, logger });
+  let acr: Promise<boolean> | undefined;
+
+  const multipleCompanies = (): Promise<boolean> => {
+    acr ??= client
+      .call('meta', { method: 'GET', path: '/sobjects' }, true, () =>
+        conn.request<{ sobjects?: { name?: string }[] }>({ method: 'GET', url: '/sobjects' }),
+      )
+      .then((g) => (g.sobjects ?? []).some((s) => s.name === 'AccountContactRelation'));
+    return acr;
+  };
+
+  async function accountsOf(contactIds: readonly string[]): Promise<ContactAccounts> {
+    const ids = [...new Set(contactIds.filter(isSalesforceId))];
+    const primary = new Map<string, string | null>();
+    const others = new Map<string, Map<string, string>>();
+    for (const part of chunkForIn(ids))
+      for (const row of await client.queryAllRows(
+        `SELECT Id, AccountId FROM Contact WHERE ${inList('Id', part)}`,
+        'read',
+      ))
+        primary.set(String(row.Id), typeof row.AccountId === 'string' ? row.AccountId : null);
+    if (!(await multipleCompanies())) return { primary, others };
+    for (const part of chunkForIn([...primary.keys()]))
+      for (const row of await client.queryAllRows(
+        `SELECT Id, AccountId, ContactId FROM AccountContactRelation WHERE ${inList('ContactId', part)}`,
+        'read',
+      )) {
+        const contactId = String(row.ContactId);
+        const accountId = String(row.AccountId);
+        // The direct relation mirrors AccountId: it is the primary, not another company.
+        if (primary.get(contactId) === accountId) continue;
+        const mine = others.get(contactId) ?? new Map<string, string>();
+        mine.set(accountId, String(row.Id));
+        others.set(contactId, mine);
+      }
+    return { primary, others };
+  }
+
+  async function read(fromIds: readonly string[]): Promise<CrmAssociation[]> {
+    const { primary, others } = await accountsOf(fromIds);
+    const out: CrmAssociation[] = [];
+    for (const [fromId, accountId] of primary) {
+      if (accountId) out.push({ fromId, toId: accountId, primary: true });
+      for (const toId of others.get(fromId)?.keys() ?? []) out.push({ fromId, toId, primary: false });
+    }
+    return out;
+  }
+
+  const writes = new AssociationWrites(client, accountsOf, multipleCompanies);
+
+  return {
+    from: 'Contact',
+    to: 'Account',
+    read,
+    associate: (links): Promise<AssociationResult[]> => writes.associate(links),
+    dissociate: (links): Promise<AssociationResult[]> => writes.dissociate(links),
+    multipleCompanies,
+    usage: () => budget.usage(),
+  };
+}

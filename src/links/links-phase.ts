@@ -1,0 +1,279 @@
+/**
+ * The links phase of a connection: who works where, both ways, after the connection's companies
+ * and contacts ran. Reads the touched contacts' employments on both sides, merges each against
+ * its shadow (merge-employments.ts), and — unless a dry run — writes Propstreet links (per
+ * contact: creates, titles, primary, deletes; If-Match from a fresh list) and CRM associations
+ * (batched across contacts: associate, dissociate, titles), then commits shadows, deferrals and
+ * checkpoints. A contact whose every write landed gets its new shadow; one with a missing
+ * dependency (its company not linked on the other side yet) or a failed write keeps the old
+ * shadow and is recorded as a failure to try again next run: the merge is convergent, so what
+ * did land reads as agreed then, and nothing is dropped.
+ */
+import { randomUUID } from 'node:crypto';
+import { PropsyncError } from '../core/errors.js';
+import type { Failure, StateChanges, Link as StateLink } from '../state/port.js';
+import { fromShadow, toShadow } from './employments.js';
+import {
+  type CrmOp,
+  type EmploymentMerge,
+  mergeEmployments,
+  type PropstreetOp,
+} from './merge-employments.js';
+import type { LinksOptions, LinksPorts } from './ports.js';
+import { applyPropstreet } from './propstreet-writes.js';
+import { type ContactSides, readSides } from './read-sides.js';
+import { touchedContacts } from './touched-contacts.js';
+
+export type LinkRowAction = 'associate' | 'dissociate' | 'primary' | 'title';
+export type LinkRowOutcome = 'planned' | 'done' | 'deferred' | 'failed';
+
+/** One line of the report: what would be (dry run) or was done to one contact–company pair. */
+export interface LinkRow {
+  readonly contact: string;
+  readonly side: 'propstreet' | 'crm';
+  readonly action: LinkRowAction;
+  /** Propstreet company id (null for the CRM contact's title). */
+  readonly company: string | null;
+  readonly detail?: string;
+  outcome: LinkRowOutcome;
+  error?: string;
+}
+
+export interface LinksResult {
+  readonly dryRun: boolean;
+  readonly contactsRead: number;
+  readonly rows: LinkRow[];
+  readonly conflicts: { readonly contact: string; readonly message: string }[];
+  readonly deferred: { readonly contact: string; readonly reason: string }[];
+  readonly failed: { readonly contact: string; readonly error: string }[];
+}
+
+interface Pending {
+  readonly sides: ContactSides;
+  readonly merge: EmploymentMerge;
+  readonly rows: LinkRow[];
+  problem: string | null;
+}
+
+export async function runLinksPhase(ports: LinksPorts, options: LinksOptions): Promise<LinksResult> {
+  if (options.dryRun) return runPhase(ports, options);
+  // Two real runs of one connection's links never overlap (the kinds' runs take their own locks).
+  const owner = `links-${randomUUID()}`;
+  if (!(await ports.store.acquireLock(ports.scope, owner, LOCK_TTL_MS)))
+    throw new PropsyncError('LOCKED', `another run holds the links lock of ${ports.scope.connection}`);
+  try {
+    return await runPhase(ports, options);
+  } finally {
+    await ports.store.releaseLock(ports.scope, owner);
+  }
+}
+
+const LOCK_TTL_MS = 30 * 60_000;
+
+async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<LinksResult> {
+  const touched = await touchedContacts(ports, options);
+  const ids = [...touched.contacts].sort();
+  const secondary = await ports.secondary();
+  const read = await readSides(ports, ids);
+  const shadows = new Map(
+    (await ports.store.linksByPropstreetIds(ports.scope, ids)).map((l) => [l.propstreetId, l]),
+  );
+  const plan = (sides: ContactSides): Pending => {
+    const merge = mergeEmployments({
+      propstreet: sides.propstreet,
+      crm: sides.crm,
+      shadow: fromShadow(shadows.get(sides.propstreetId)?.shadow ?? null),
+      secondary,
+      titles: ports.titles !== undefined,
+      policy: options.policy ?? 'propstreet-wins',
+    });
+    const rows: LinkRow[] = [
+      ...merge.toPropstreet.map((op) => propstreetRow(sides.propstreetId, op)),
+      ...merge.toCrm.map((op) => crmRow(sides.propstreetId, op)),
+    ];
+    const problem =
+      sides.unmappedCrmCompanies.length > 0
+        ? `CRM companies ${sides.unmappedCrmCompanies.join(', ')} are not linked to Propstreet companies yet`
+        : null;
+    return { sides, merge, rows, problem };
+  };
+  const pending = read.sides.map(plan);
+  const result = (): LinksResult => ({
+    dryRun: options.dryRun,
+    contactsRead: read.sides.length,
+    rows: pending.flatMap((p) => p.rows),
+    conflicts: pending.flatMap((p) =>
+      p.merge.conflicts.map((message) => ({ contact: p.sides.propstreetId, message })),
+    ),
+    deferred: read.deferred.map((d) => ({ contact: d.propstreetId, reason: d.reason })),
+    failed: [],
+  });
+  if (options.dryRun) return result();
+
+  for (const [i, first] of pending.entries()) {
+    let p = first;
+    for (let attempt = 1; ; attempt++) {
+      const error = await applyPropstreet(ports, p.sides, p.merge.toPropstreet, p.rows);
+      if (!error) break;
+      // A stale etag: a person changed the contact's links since we read them. Re-read, re-merge.
+      const again =
+        error.stale && attempt < STALE_ATTEMPTS ? await readSides(ports, [p.sides.propstreetId]) : null;
+      const sides = again?.sides[0];
+      if (!sides) {
+        p.problem = error.message;
+        break;
+      }
+      p = plan(sides);
+      pending[i] = p;
+    }
+  }
+  await applyCrm(ports, pending);
+  const done = result();
+  await commit(ports, options, pending, shadows, read.deferred, touched.checkpoints, done);
+  return done;
+}
+
+const STALE_ATTEMPTS = 3;
+
+function propstreetRow(contact: string, op: PropstreetOp): LinkRow {
+  return {
+    contact,
+    side: 'propstreet',
+    action: op.op === 'create' ? 'associate' : op.op === 'delete' ? 'dissociate' : op.op,
+    company: op.company,
+    ...('jobTitle' in op && op.jobTitle !== null ? { detail: op.jobTitle } : {}),
+    outcome: 'planned',
+  };
+}
+
+function crmRow(contact: string, op: CrmOp): LinkRow {
+  const outcome: LinkRowOutcome = 'planned';
+  if (op.op === 'title')
+    return {
+      contact,
+      side: 'crm',
+      action: 'title',
+      company: null,
+      ...(op.jobTitle ? { detail: op.jobTitle } : {}),
+      outcome,
+    };
+  if (op.op === 'dissociate')
+    return { contact, side: 'crm', action: 'dissociate', company: op.company, outcome };
+  return {
+    contact,
+    side: 'crm',
+    action: op.primary ? 'primary' : 'associate',
+    company: op.company,
+    outcome,
+  };
+}
+
+/** CRM writes of every contact, batched: associate, then dissociate, then titles. */
+async function applyCrm(ports: LinksPorts, pending: readonly Pending[]): Promise<void> {
+  const companies = [
+    ...new Set(pending.flatMap((p) => p.merge.toCrm.flatMap((op) => ('company' in op ? [op.company] : [])))),
+  ];
+  const crmCompany = await ports.companies.crmIds(companies);
+  type Item = { p: Pending; row: LinkRow; fromId: string; toId: string; primary: boolean };
+  const associate: Item[] = [];
+  const dissociate: Item[] = [];
+  const titles: { p: Pending; row: LinkRow; crmId: string; title: string | null }[] = [];
+  for (const p of pending) {
+    const crmRows = p.rows.filter((r) => r.side === 'crm');
+    p.merge.toCrm.forEach((op, k) => {
+      const row = crmRows[k] as LinkRow;
+      if (op.op === 'title') {
+        titles.push({ p, row, crmId: p.sides.crmId, title: op.jobTitle });
+        return;
+      }
+      const toId = crmCompany.get(op.company);
+      if (!toId) {
+        row.outcome = 'deferred';
+        row.error = `company ${op.company} is not in the CRM yet`;
+        p.problem ??= row.error;
+        return;
+      }
+      const item = { p, row, fromId: p.sides.crmId, toId, primary: op.op === 'associate' && op.primary };
+      (op.op === 'associate' ? associate : dissociate).push(item);
+    });
+  }
+  const settle = (
+    items: { p: Pending; row: LinkRow }[],
+    results: readonly { ok: boolean; error?: { message: string } }[],
+  ) =>
+    items.forEach((item, k) => {
+      const r = results[k];
+      if (r?.ok) item.row.outcome = 'done';
+      else {
+        item.row.outcome = 'failed';
+        item.row.error = r?.error?.message ?? 'no result';
+        item.p.problem ??= item.row.error;
+      }
+    });
+  if (associate.length > 0) settle(associate, await ports.crm.associate(associate));
+  if (dissociate.length > 0) settle(dissociate, await ports.crm.dissociate(dissociate));
+  if (titles.length > 0 && ports.titles)
+    settle(titles, await ports.titles.write(titles.map((t) => ({ crmId: t.crmId, title: t.title }))));
+}
+
+async function commit(
+  ports: LinksPorts,
+  options: LinksOptions,
+  pending: readonly Pending[],
+  shadows: ReadonlyMap<string, StateLink>,
+  unlinked: readonly { propstreetId: string; reason: string }[],
+  checkpoints: { propstreet?: string; crm?: string },
+  result: LinksResult,
+): Promise<void> {
+  const { store, scope } = ports;
+  const now = ports.clock.now();
+  const earlier = new Map(
+    (await store.listFailures(scope)).map((f) => [`${f.side}:${f.recordId}`, f] as const),
+  );
+  const retryAt = new Date(now.getTime() + (options.retrySeconds ?? 300) * 1000).toISOString();
+  const failure = (recordId: string, error: string): Failure => {
+    const before = earlier.get(`propstreet:${recordId}`);
+    return {
+      side: 'propstreet',
+      recordId,
+      attempts: (before?.attempts ?? 0) + 1,
+      lastError: error,
+      nextRetryAt: retryAt,
+      quarantined: false,
+      firstFailedAt: before?.firstFailedAt ?? now.toISOString(),
+    };
+  };
+  const upsertLinks: StateLink[] = [];
+  const upsertFailures: Failure[] = [];
+  const clearFailures: { side: 'propstreet'; recordId: string }[] = [];
+  for (const p of pending) {
+    const id = p.sides.propstreetId;
+    if (p.problem) {
+      upsertFailures.push(failure(id, p.problem));
+      const deferredOnly = p.rows.every((r) => r.outcome !== 'failed');
+      if (deferredOnly) result.deferred.push({ contact: id, reason: p.problem });
+      else result.failed.push({ contact: id, error: p.problem });
+      continue;
+    }
+    if (earlier.has(`propstreet:${id}`)) clearFailures.push({ side: 'propstreet', recordId: id });
+    const shadow = toShadow(p.merge.result);
+    const old = shadows.get(id);
+    if (old && old.crmId === p.sides.crmId && JSON.stringify(old.shadow) === JSON.stringify(shadow)) continue;
+    upsertLinks.push({
+      propstreetId: id,
+      crmId: p.sides.crmId,
+      shadow,
+      propstreetEtag: null,
+      crmModifiedAt: null,
+      updatedAt: now.toISOString(),
+    });
+  }
+  for (const u of unlinked) upsertFailures.push(failure(u.propstreetId, u.reason));
+  const changes: StateChanges = {
+    ...(upsertLinks.length ? { upsertLinks } : {}),
+    ...(upsertFailures.length ? { upsertFailures } : {}),
+    ...(clearFailures.length ? { clearFailures } : {}),
+    checkpoints,
+  };
+  await store.commit(scope, changes);
+}

@@ -1,0 +1,43 @@
+/**
+ * Binds the links phase's ports for one connection from what a tenant run has open: the
+ * Propstreet client, the CRM's associations, the contacts kind's CRM adapter (its delta and the
+ * contact's title) and the state store, with the scopes of the contacts', companies' and links'
+ * state. The caller (syncTenant) decides the scopes, so this knows no Scope layout.
+ */
+import type { Clock } from '../core/clock.js';
+import type { CrmAssociations } from '../crm/associations.js';
+import type { CrmAdapter } from '../crm/port.js';
+import type { Scope, StateStore } from '../state/port.js';
+import { crmChangesOf, crmTitles } from './crm-titles.js';
+import type { LinksPorts } from './ports.js';
+import { allLinked, storeLookup } from './store-lookup.js';
+
+export interface LinksBinding {
+  readonly propstreet: LinksPorts['propstreet'];
+  readonly associations: CrmAssociations;
+  /** False when the CRM holds only the primary company; default true. */
+  readonly secondary?: () => Promise<boolean>;
+  /** The contacts kind's adapter on the same CRM account. */
+  readonly contactsAdapter: CrmAdapter;
+  /** The CRM property holding the contact's job title (the one mapped from `company.jobTitle`); none: titles stay out. */
+  readonly titleProperty?: string | undefined;
+  readonly store: StateStore;
+  readonly scopes: { readonly links: Scope; readonly contacts: Scope; readonly companies: Scope };
+  readonly clock: Clock;
+}
+
+export function linksPorts(b: LinksBinding): LinksPorts {
+  return {
+    propstreet: b.propstreet,
+    crm: b.associations,
+    secondary: b.secondary ?? (async () => true),
+    titles: b.titleProperty ? crmTitles(b.contactsAdapter, b.titleProperty) : undefined,
+    contacts: storeLookup(b.store, b.scopes.contacts),
+    companies: storeLookup(b.store, b.scopes.companies),
+    crmChanges: crmChangesOf(b.contactsAdapter),
+    allContacts: () => allLinked(b.store, b.scopes.contacts),
+    store: b.store,
+    scope: b.scopes.links,
+    clock: b.clock,
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The three-way merge of one contact's employments (pure): Propstreet now, the CRM now, and the
+ * shadow. Membership is merged per company (added on one side → added on the other; removed on
+ * one side of a pair both sides had → removed on the other), the primary company and each job
+ * title as single values (changed on one side only → it flows; changed on both → the policy).
+ * An association a person made in the CRM is new to the shadow, so it is *added* to Propstreet,
+ * never taken for a removal; only a pair in the shadow can be removed.
+ *
+ * A CRM that holds only the primary company (`secondary: false`) has no say about the others:
+ * they count as unchanged there. Its primary moving to another company keeps the old one in
+ * Propstreet (demoted); its primary cleared removes the company it was.
+ */
+import { type CrmEmployments, type Employments, normTitle } from './employments.js';
+
+export type LinkConflictPolicy = 'propstreet-wins' | 'crm-wins';
+
+export type PropstreetOp =
+  | { readonly op: 'create'; readonly company: string; readonly jobTitle: string | null }
+  | { readonly op: 'delete'; readonly company: string }
+  | { readonly op: 'primary'; readonly company: string }
+  | { readonly op: 'title'; readonly company: string; readonly jobTitle: string | null };
+
+export type CrmOp =
+  | { readonly op: 'associate'; readonly company: string; readonly primary: boolean }
+  | { readonly op: 'dissociate'; readonly company: string }
+  | { readonly op: 'title'; readonly jobTitle: string | null };
+
+export interface EmploymentMerge {
+  readonly result: Employments;
+  readonly toPropstreet: readonly PropstreetOp[];
+  readonly toCrm: readonly CrmOp[];
+  /** What changed on both sides differently, and which side the policy kept. */
+  readonly conflicts: readonly string[];
+}
+
+export interface MergeInput {
+  readonly propstreet: Employments;
+  readonly crm: CrmEmployments;
+  readonly shadow: Employments | null;
+  /** Whether the CRM holds companies besides the primary one. */
+  readonly secondary: boolean;
+  /** Whether the CRM's title is read and written by this phase. */
+  readonly titles: boolean;
+  readonly policy: LinkConflictPolicy;
+}
+
+function pick<T>(ps: T, crm: T, shadow: T, policy: LinkConflictPolicy, what: string, conflicts: string[]): T {
+  if (ps === crm || crm === shadow) return ps;
+  if (ps === shadow) return crm;
+  conflicts.push(
+    `${what}: changed on both sides, ${policy === 'crm-wins' ? "the CRM's" : "Propstreet's"} value kept`,
+  );
+  return policy === 'crm-wins' ? crm : ps;
+}
+
+export function mergeEmployments(input: MergeInput): EmploymentMerge {
+  const { propstreet: ps, crm, secondary, policy } = input;
+  const shadow = input.shadow ?? { primary: null, companies: new Map<string, string | null>() };
+  const conflicts: string[] = [];
+  const crmKnows = (c: string) =>
+    secondary || c === crm.primary || (c === shadow.primary && crm.primary === null);
+  const inCrm = (c: string) => (crmKnows(c) ? crm.companies.has(c) : shadow.companies.has(c));
+
+  const all = new Set([...ps.companies.keys(), ...crm.companies, ...shadow.companies.keys()]);
+  const members = new Set<string>();
+  for (const c of [...all].sort()) {
+    const had = shadow.companies.has(c);
+    const p = ps.companies.has(c);
+    const r = inCrm(c);
+    if (had ? p && r : p || r) members.add(c);
+  }
+
+  const psPrimary = ps.primary;
+  const crmPrimary = crm.primary;
+  let primary = pick(psPrimary, crmPrimary, shadow.primary, policy, 'primary company', conflicts);
+  if (primary !== null && !members.has(primary)) primary = null;
+
+  const companies = new Map<string, string | null>();
+  for (const c of members) {
+    const sh = shadow.companies.has(c) ? normTitle(shadow.companies.get(c)) : undefined;
+    const psT = ps.companies.has(c) ? normTitle(ps.companies.get(c)) : undefined;
+    const crmRead = input.titles && c === crmPrimary && crm.primaryTitle !== undefined;
+    const crmT = crmRead ? normTitle(crm.primaryTitle) : undefined;
+    const base = sh !== undefined ? sh : (psT ?? crmT ?? null);
+    companies.set(c, pick(psT ?? base, crmT ?? base, base, policy, `job title at ${c}`, conflicts));
+  }
+  const result: Employments = { primary, companies };
+
+  const toPropstreet: PropstreetOp[] = [];
+  for (const [c, jobTitle] of companies) {
+    if (!ps.companies.has(c)) toPropstreet.push({ op: 'create', company: c, jobTitle });
+    else if (normTitle(ps.companies.get(c)) !== jobTitle)
+      toPropstreet.push({ op: 'title', company: c, jobTitle });
+  }
+  if (primary !== null && primary !== psPrimary) toPropstreet.push({ op: 'primary', company: primary });
+  for (const c of ps.companies.keys()) if (!members.has(c)) toPropstreet.push({ op: 'delete', company: c });
+
+  const toCrm: CrmOp[] = [];
+  for (const c of members) {
+    const isPrimary = c === primary;
+    const held = crm.companies.has(c);
+    if (isPrimary && crmPrimary !== c) toCrm.push({ op: 'associate', company: c, primary: true });
+    else if (!held && secondary && !isPrimary) toCrm.push({ op: 'associate', company: c, primary: false });
+  }
+  for (const c of crm.companies) if (!members.has(c)) toCrm.push({ op: 'dissociate', company: c });
+  if (input.titles && primary !== null) {
+    const want = companies.get(primary) ?? null;
+    // The title is the contact's own property in the CRM: compare it whichever company is primary.
+    const has = crm.primaryTitle !== undefined ? normTitle(crm.primaryTitle) : undefined;
+    if (has !== want) toCrm.push({ op: 'title', jobTitle: want });
+  }
+  return { result, toPropstreet, toCrm, conflicts };
+}

@@ -1,0 +1,57 @@
+/**
+ * What the links phase needs, injected: the two clients' link calls, the contacts' and
+ * companies' id lookups (their kinds' link tables), the CRM's associations and the contact's
+ * job title there. The phase knows no kind's state layout: the caller binds these.
+ */
+import type { Clock } from '../core/clock.js';
+import type { AssociationResult, CrmAssociations } from '../crm/associations.js';
+import type { PropstreetContactsApi, PropstreetLinksApi } from '../propstreet/port.js';
+import type { Scope, StateStore } from '../state/port.js';
+import type { LinkConflictPolicy } from './merge-employments.js';
+
+/** Propstreet id ⇄ CRM id for one kind (the kind's stored links). */
+export interface IdLookup {
+  crmIds(propstreetIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  propstreetIds(crmIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
+}
+
+/** The contact's job title in the CRM (HubSpot `jobtitle`, Salesforce `Title`). */
+export interface CrmTitles {
+  read(crmContactIds: readonly string[]): Promise<ReadonlyMap<string, string | null>>;
+  write(items: readonly { crmId: string; title: string | null }[]): Promise<AssociationResult[]>;
+}
+
+export interface LinksPorts {
+  readonly propstreet: Pick<PropstreetLinksApi, 'listLinks' | 'createLink' | 'patchLink' | 'deleteLink'> &
+    Pick<PropstreetContactsApi, 'getContact'>;
+  readonly crm: CrmAssociations;
+  /** False when the CRM holds only the primary company (Salesforce without AccountContactRelation). */
+  readonly secondary: () => Promise<boolean>;
+  readonly titles?: CrmTitles | undefined;
+  readonly contacts: IdLookup;
+  readonly companies: IdLookup;
+  /**
+   * CRM contacts changed since the checkpoint (null = all), page by page with a resumable
+   * checkpoint: the contacts' CRM delta (an AccountId change bumps a Salesforce Contact).
+   */
+  readonly crmChanges: (
+    checkpoint: string | null,
+  ) => AsyncIterable<{ readonly ids: readonly string[]; readonly checkpoint: string }>;
+  /** Every linked contact, by Propstreet id, for a full scan (`fullScan`). */
+  readonly allContacts?: () => AsyncIterable<readonly string[]>;
+  readonly store: StateStore;
+  /** Where the links phase keeps its shadows, checkpoints and deferrals. */
+  readonly scope: Scope;
+  readonly clock: Clock;
+}
+
+export interface LinksOptions {
+  readonly dryRun: boolean;
+  readonly policy?: LinkConflictPolicy;
+  /** Re-read every linked contact's associations (what no delta shows, e.g. HubSpot association edits). */
+  readonly fullScan?: boolean;
+  /** Re-read the link delta this much before the checkpoint (inclusive `updated_since`, skew). */
+  readonly overlapSeconds?: number;
+  /** Delay before a deferred contact is tried again. */
+  readonly retrySeconds?: number;
+}

@@ -1,0 +1,86 @@
+/** The three-way merge of one contact's employments, case by case (pure). */
+import { describe, expect, it } from 'vitest';
+import type { CrmEmployments, Employments } from '../../src/links/employments.js';
+import { type MergeInput, mergeEmployments } from '../../src/links/merge-employments.js';
+
+const ps = (primary: string | null, companies: Record<string, string | null>): Employments => ({
+  primary,
+  companies: new Map(Object.entries(companies)),
+});
+const crm = (primary: string | null, companies: string[], title?: string | null): CrmEmployments => ({
+  primary,
+  companies: new Set(companies),
+  primaryTitle: title,
+});
+const merge = (over: Partial<MergeInput> & Pick<MergeInput, 'propstreet' | 'crm'>) =>
+  mergeEmployments({ shadow: null, secondary: true, titles: true, policy: 'propstreet-wins', ...over });
+
+describe('mergeEmployments', () => {
+  it('agreed sides plan nothing, with or without a shadow', () => {
+    const p = ps('a', { a: 'CFO', b: null });
+    const c = crm('a', ['a', 'b'], 'CFO');
+    expect(merge({ propstreet: p, crm: c })).toMatchObject({ toPropstreet: [], toCrm: [], conflicts: [] });
+    expect(merge({ propstreet: p, crm: c, shadow: p })).toMatchObject({ toPropstreet: [], toCrm: [] });
+  });
+
+  it('a job new on either side is added to the other; one the CRM made is never a removal', () => {
+    const shadow = ps('a', { a: null });
+    const m = merge({
+      propstreet: ps('a', { a: null, b: 'Advisor' }),
+      crm: crm('a', ['a', 'c'], null),
+      shadow,
+    });
+    expect(m.toCrm).toEqual([{ op: 'associate', company: 'b', primary: false }]);
+    expect(m.toPropstreet).toEqual([{ op: 'create', company: 'c', jobTitle: null }]);
+  });
+
+  it('removes a pair both sides knew when one side drops it', () => {
+    const shadow = ps('a', { a: null, b: null });
+    const fromPs = merge({ propstreet: ps('a', { a: null }), crm: crm('a', ['a', 'b'], null), shadow });
+    expect(fromPs.toCrm).toEqual([{ op: 'dissociate', company: 'b' }]);
+    const fromCrm = merge({ propstreet: ps('a', { a: null, b: null }), crm: crm('a', ['a'], null), shadow });
+    expect(fromCrm.toPropstreet).toEqual([{ op: 'delete', company: 'b' }]);
+  });
+
+  it('moves the primary the side that changed it says; both changed → the policy, reported', () => {
+    const shadow = ps('a', { a: null, b: null });
+    const moved = merge({
+      propstreet: ps('a', { a: null, b: null }),
+      crm: crm('b', ['a', 'b'], null),
+      shadow,
+    });
+    expect(moved.toPropstreet).toEqual([{ op: 'primary', company: 'b' }]);
+    const both = merge({
+      propstreet: ps('b', { a: null, b: null, c: null }),
+      crm: crm('c', ['a', 'b', 'c'], null),
+      shadow: ps('a', { a: null, b: null, c: null }),
+      policy: 'crm-wins',
+    });
+    expect(both.result.primary).toBe('c');
+    expect(both.conflicts).toHaveLength(1);
+  });
+
+  it('carries the CRM title to the primary link and a Propstreet title to the CRM contact', () => {
+    const shadow = ps('a', { a: 'CFO' });
+    expect(merge({ propstreet: shadow, crm: crm('a', ['a'], 'CEO'), shadow }).toPropstreet).toEqual([
+      { op: 'title', company: 'a', jobTitle: 'CEO' },
+    ]);
+    expect(merge({ propstreet: ps('a', { a: 'COO' }), crm: crm('a', ['a'], 'CFO'), shadow }).toCrm).toEqual([
+      { op: 'title', jobTitle: 'COO' },
+    ]);
+  });
+
+  it('with a CRM that holds only the primary: others are never written nor removed; a cleared primary removes it', () => {
+    const shadow = ps('a', { a: null, b: null });
+    const only = { secondary: false, shadow };
+    const kept = merge({
+      ...only,
+      propstreet: ps('a', { a: null, b: null, c: null }),
+      crm: crm('a', ['a'], null),
+    });
+    expect(kept).toMatchObject({ toCrm: [], toPropstreet: [] });
+    const cleared = merge({ ...only, propstreet: ps('a', { a: null, b: null }), crm: crm(null, [], null) });
+    expect(cleared.toPropstreet).toEqual([{ op: 'delete', company: 'a' }]);
+    expect(cleared.result.companies.has('b')).toBe(true);
+  });
+});

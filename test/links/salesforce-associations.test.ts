@@ -1,0 +1,103 @@
+/**
+ * The Salesforce CrmAssociations port on the fake over HTTP: AccountId for the primary company,
+ * AccountContactRelation for the others when the org has it, 200 records a collections call,
+ * per-record errors isolated, repeats sending nothing.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type SalesforceFake, startSalesforceFake } from '../../fakes/salesforce/salesforce-fake.js';
+import { ACR_DISABLED, createSalesforceAssociations } from '../../src/crm/salesforce/associations.js';
+
+const instant = { now: () => new Date(), sleep: async () => {} };
+
+describe('Salesforce associations', () => {
+  let sf: SalesforceFake | undefined;
+  afterEach(async () => {
+    await sf?.close();
+    sf = undefined;
+  });
+
+  async function start(multiple: boolean) {
+    sf = await startSalesforceFake({ contactsToMultipleAccounts: multiple });
+    const port = createSalesforceAssociations({
+      instanceUrl: sf.url,
+      accessToken: sf.accessToken,
+      loginUrl: sf.url,
+      clock: instant,
+    });
+    const writes = () =>
+      (sf as SalesforceFake).http.requests.filter((r) => r.path.includes('/composite/sobjects')).length;
+    return { sf, port, writes };
+  }
+
+  it('sets 250 primary companies in two collection calls, isolates a bad account, and a repeat sends nothing', async () => {
+    const { sf, port, writes } = await start(false);
+    const contacts = sf.control.seed(Array.from({ length: 250 }, (_, i) => ({ LastName: `P${i}` })));
+    const [acme, gone] = sf.control.accounts.seed([{ Name: 'Acme' }, { Name: 'Gone' }]);
+    if (!acme || !gone) throw new Error('seed failed');
+    sf.control.accounts.remove(gone);
+    const links = contacts.map((c, i) => ({ fromId: c, toId: i === 7 ? gone : acme, primary: true }));
+    const results = await port.associate(links);
+    expect(writes()).toBe(2);
+    expect(results.filter((r) => r.ok)).toHaveLength(249);
+    expect(results[7]).toMatchObject({ ok: false, error: { crmCode: 'INVALID_CROSS_REFERENCE_KEY' } });
+    expect((await port.read([contacts[0] ?? ''])).at(0)).toEqual({
+      fromId: contacts[0],
+      toId: acme,
+      primary: true,
+    });
+    await port.associate(links.filter((_, i) => i !== 7));
+    expect(writes()).toBe(2);
+  });
+
+  it('without AccountContactRelation refuses other companies per record and keeps the primary', async () => {
+    const { sf, port } = await start(false);
+    const [c] = sf.control.seed([{ LastName: 'Lind' }]);
+    const [a, b] = sf.control.accounts.seed([{ Name: 'A' }, { Name: 'B' }]);
+    if (!c || !a || !b) throw new Error('seed failed');
+    expect(await port.multipleCompanies()).toBe(false);
+    expect(
+      await port.associate([
+        { fromId: c, toId: a, primary: true },
+        { fromId: c, toId: b, primary: false },
+      ]),
+    ).toEqual([{ ok: true }, { ok: false, error: ACR_DISABLED }]);
+    expect(await port.read([c])).toEqual([{ fromId: c, toId: a, primary: true }]);
+  });
+
+  it('with AccountContactRelation relates other accounts, moves the primary, and dissociates both kinds', async () => {
+    const { sf, port } = await start(true);
+    const [c] = sf.control.seed([{ LastName: 'Lind' }]);
+    const [a, b] = sf.control.accounts.seed([{ Name: 'A' }, { Name: 'B' }]);
+    if (!c || !a || !b) throw new Error('seed failed');
+    expect(await port.multipleCompanies()).toBe(true);
+    await port.associate([
+      { fromId: c, toId: a, primary: true },
+      { fromId: c, toId: b, primary: false },
+    ]);
+    const sorted = <T extends { toId: string }>(xs: T[]) =>
+      [...xs].sort((x, y) => x.toId.localeCompare(y.toId));
+    expect(sorted(await port.read([c]))).toEqual(
+      sorted([
+        { fromId: c, toId: a, primary: true },
+        { fromId: c, toId: b, primary: false },
+      ]),
+    );
+    // B becomes primary: A stays related (Salesforce keeps the old primary as an indirect relation).
+    await port.associate([{ fromId: c, toId: b, primary: true }]);
+    expect(sorted(await port.read([c]))).toEqual(
+      sorted([
+        { fromId: c, toId: a, primary: false },
+        { fromId: c, toId: b, primary: true },
+      ]),
+    );
+    // Removing the primary clears AccountId and deletes the relation it leaves; the other goes too.
+    expect(
+      await port.dissociate([
+        { fromId: c, toId: b },
+        { fromId: c, toId: a },
+      ]),
+    ).toEqual([{ ok: true }, { ok: true }]);
+    expect(await port.read([c])).toEqual([]);
+    expect(await port.dissociate([{ fromId: c, toId: a }])).toEqual([{ ok: true }]);
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * Who works where between Propstreet and Salesforce (AccountId + AccountContactRelation) on the
+ * real fakes over HTTP: 2 contacts × 2 companies, changes made on either side.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type SalesforceFake, startSalesforceFake } from '../../fakes/salesforce/salesforce-fake.js';
+import { createSalesforceAssociations } from '../../src/crm/salesforce/associations.js';
+import { createSalesforceAdapter } from '../../src/crm/salesforce/index.js';
+import { type LinksWorld, startLinksWorld } from './links-harness.js';
+
+const instant = { now: () => new Date(), sleep: async () => {} };
+
+describe('links phase ⇄ Salesforce', () => {
+  let sf: SalesforceFake | undefined;
+  let world: LinksWorld | undefined;
+  afterEach(async () => {
+    await world?.close();
+    await sf?.close();
+    world = sf = undefined;
+  });
+
+  async function start(multiple: boolean) {
+    sf = await startSalesforceFake({ contactsToMultipleAccounts: multiple });
+    const conn = { instanceUrl: sf.url, accessToken: sf.accessToken, loginUrl: sf.url, clock: instant };
+    const adapter = createSalesforceAdapter({ ...conn, fields: ['LastName', 'Email', 'Title'] });
+    const associations = createSalesforceAssociations(conn);
+    world = await startLinksWorld({
+      adapter,
+      associations,
+      secondary: () => associations.multipleCompanies(),
+      titleProperty: 'Title',
+    });
+    const [ada, bo] = world.ps.seed([
+      { firstName: 'Ada', lastName: 'Lind', email: 'ada@example.com' },
+      { firstName: 'Bo', lastName: 'Berg', email: 'bo@example.com' },
+    ]);
+    const acme = await world.client.createCompany({ name: 'Acme AB' });
+    const beta = await world.client.createCompany({ name: 'Beta AB' });
+    const [cAda, cBo] = sf.control.seed([
+      { LastName: 'Lind', Email: 'ada@example.com' },
+      { LastName: 'Berg', Email: 'bo@example.com' },
+    ]);
+    const [aAcme, aBeta] = sf.control.accounts.seed([{ Name: 'Acme AB' }, { Name: 'Beta AB' }]);
+    const ids = {
+      ada: ada?.id ?? '',
+      bo: bo?.id ?? '',
+      acme: acme.id,
+      beta: beta.id,
+      cAda: cAda ?? '',
+      cBo: cBo ?? '',
+      aAcme: aAcme ?? '',
+      aBeta: aBeta ?? '',
+    };
+    await world.linkContact(ids.ada, ids.cAda);
+    await world.linkContact(ids.bo, ids.cBo);
+    await world.linkCompany(ids.acme, ids.aAcme);
+    return { world, sf, associations, ids };
+  }
+
+  const writesTo = (fake: SalesforceFake) =>
+    fake.http.requests.filter((r) => r.path.startsWith('/services/data/') && r.method !== 'GET').length;
+
+  it('writes Propstreet jobs to Salesforce (primary → AccountId, others → relations, title), deferring a company not yet linked; a rerun writes nothing', async () => {
+    const { world, sf, associations, ids } = await start(true);
+    await world.client.createLink({ contactId: ids.ada, companyId: ids.acme, jobTitle: 'CFO' });
+    await world.client.createLink({ contactId: ids.ada, companyId: ids.beta });
+    await world.client.createLink({ contactId: ids.bo, companyId: ids.beta, jobTitle: 'Analyst' });
+    const psWritesBefore = world.propstreetWrites();
+
+    // Beta has no Salesforce Account linked yet: its associations wait, Acme's go.
+    const first = await world.run();
+    expect(first.deferred.map((d) => d.contact).sort()).toEqual([ids.ada, ids.bo].sort());
+    expect(await associations.read([ids.cAda, ids.cBo])).toEqual([
+      { fromId: ids.cAda, toId: ids.aAcme, primary: true },
+    ]);
+
+    await world.linkCompany(ids.beta, ids.aBeta);
+    const dry = await world.run({ dryRun: true });
+    const sfWrites = writesTo(sf);
+    expect(
+      dry.rows.map((r) => `${r.contact === ids.ada ? 'ada' : 'bo'} ${r.side} ${r.action}`).sort(),
+    ).toEqual(['ada crm associate', 'bo crm primary']); // Bo's title went in the first run: only the associations waited for Beta.
+    expect(writesTo(sf)).toBe(sfWrites);
+
+    const second = await world.run();
+    expect(second.deferred).toEqual([]);
+    expect(second.failed).toEqual([]);
+    const sorted = (xs: { fromId: string; toId: string; primary: boolean }[]) =>
+      [...xs].sort((a, b) => `${a.fromId}${a.toId}`.localeCompare(`${b.fromId}${b.toId}`));
+    expect(sorted(await associations.read([ids.cAda, ids.cBo]))).toEqual(
+      sorted([
+        { fromId: ids.cAda, toId: ids.aAcme, primary: true },
+        { fromId: ids.cAda, toId: ids.aBeta, primary: false },
+        { fromId: ids.cBo, toId: ids.aBeta, primary: true },
+      ]),
+    );
+    expect(sf.control.get(ids.cAda)?.Title).toBe('CFO');
+    expect(sf.control.get(ids.cBo)?.Title).toBe('Analyst');
+
+    const before = writesTo(sf);
+    const rerun = await world.run();
+    expect(rerun.rows).toEqual([]);
+    expect(writesTo(sf)).toBe(before);
+    expect(world.propstreetWrites()).toBe(psWritesBefore);
+  });
+
+  it('carries Salesforce edits to Propstreet: a new job and primary, a title, a removed relation; and a Propstreet removal back', async () => {
+    const { world, sf, associations, ids } = await start(true);
+    await world.linkCompany(ids.beta, ids.aBeta);
+    await world.client.createLink({ contactId: ids.ada, companyId: ids.acme, jobTitle: 'CFO' });
+    await world.client.createLink({ contactId: ids.bo, companyId: ids.beta });
+    await world.run();
+    expect(await world.employments(ids.bo)).toEqual([`${ids.beta}:*`]);
+
+    // Bo moves to Acme in Salesforce (Beta stays as an indirect relation); Ada's title changes.
+    sf.control.edit(ids.cBo, { AccountId: ids.aAcme });
+    sf.control.edit(ids.cAda, { Title: 'CEO' });
+    const moved = await world.run();
+    expect(moved.failed).toEqual([]);
+    expect(await world.employments(ids.bo)).toEqual([`${ids.acme}:*`, `${ids.beta}:`].sort());
+    expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:CEO*`]);
+
+    // Propstreet removes Bo's Beta link: the relation goes in Salesforce.
+    const betaLink = (await world.linksOf(ids.bo)).find((l) => l.companyId === ids.beta);
+    if (!betaLink) throw new Error('no Beta link');
+    await world.client.deleteLink(betaLink.id);
+    await world.run();
+    expect(await associations.read([ids.cBo])).toEqual([{ fromId: ids.cBo, toId: ids.aAcme, primary: true }]);
+
+    const before = writesTo(sf);
+    const psBefore = world.propstreetWrites();
+    expect((await world.run()).rows).toEqual([]);
+    expect(writesTo(sf)).toBe(before);
+    expect(world.propstreetWrites()).toBe(psBefore);
+  });
+
+  it('without Contacts to Multiple Accounts syncs only the primary company and never removes the others', async () => {
+    const { world, sf, associations, ids } = await start(false);
+    await world.linkCompany(ids.beta, ids.aBeta);
+    await world.client.createLink({ contactId: ids.ada, companyId: ids.acme });
+    await world.client.createLink({ contactId: ids.ada, companyId: ids.beta });
+    const first = await world.run();
+    expect(first.failed).toEqual([]);
+    expect(await associations.read([ids.cAda])).toEqual([
+      { fromId: ids.cAda, toId: ids.aAcme, primary: true },
+    ]);
+    // The primary moves in Salesforce: Beta becomes primary in Propstreet; Acme stays, demoted.
+    sf.control.edit(ids.cAda, { AccountId: ids.aBeta });
+    await world.run();
+    expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:`, `${ids.beta}:*`].sort());
+    const before = writesTo(sf);
+    expect((await world.run()).rows).toEqual([]);
+    expect(writesTo(sf)).toBe(before);
+  });
+});
