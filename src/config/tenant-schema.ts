@@ -240,9 +240,10 @@ const connectionCommon = {
     .array(text('A changeOrigin value.'))
     .default([])
     .meta({ description: 'Propstreet changeOrigin values that mark our own writes (echo detection).' }),
-  overlapSeconds: count(0, 'Window re-read before the checkpoints once per this period (late, lagging or equal-stamped changes); runs in between read from the checkpoints.').default(
-    300,
-  ),
+  overlapSeconds: count(
+    0,
+    'Window re-read before the checkpoints once per this period (late, lagging or equal-stamped changes); runs in between read from the checkpoints.',
+  ).default(300),
   chunkSize: count(1, 'Records planned and committed together.').default(500),
   propstreetConcurrency: count(1, 'Propstreet writes in flight at once.').default(4),
   maxAttempts: count(1, 'Attempts (over later runs) before a failing record is quarantined.').default(5),
