@@ -53,7 +53,13 @@ export interface Collected {
 
 export async function collect<R extends PropstreetRecord>(run: CollectRun<R>): Promise<Collected> {
   const now = run.clock.now();
-  const plan = await run.window.load(run.store, run.scope, now, run.settings.overlapMs);
+  const plan = await run.window.load(
+    run.store,
+    run.scope,
+    now,
+    run.settings.overlapMs,
+    dueFailures(run, now).some((f) => f.side === 'propstreet'),
+  );
   const propstreet = await readPropstreet(run, now, plan);
   const crmSince = await run.store.getCheckpoint(run.scope, 'crm');
   const crmReadAt = run.clock.now();
@@ -112,15 +118,20 @@ async function readPropstreet<R extends PropstreetRecord>(run: CollectRun<R>, no
   return { checkpoint: maxUpdated, quarantine };
 }
 
+/** Failures retried in this run: past their backoff, or all of them (`propsync retry`). */
+function dueFailures<R extends PropstreetRecord>(run: CollectRun<R>, now: Date): Failure[] {
+  return [...run.knownFailures.values()].filter(
+    (f) => run.retryAll || (!f.quarantined && Date.parse(f.nextRetryAt) <= now.getTime()),
+  );
+}
+
 /**
  * Records that failed before and are due again are re-read by id; so is what a person acted
  * on, changed or not: records relinked (`propsync relink`), and both sides of pairs with a
  * resolved conflict (`propsync resolve`).
  */
 async function rereadById<R extends PropstreetRecord>(run: CollectRun<R>, now: Date): Promise<void> {
-  const due = [...run.knownFailures.values()].filter(
-    (f) => run.retryAll || (!f.quarantined && Date.parse(f.nextRetryAt) <= now.getTime()),
-  );
+  const due = dueFailures(run, now);
   const fresh: R[] = [];
   for (const id of [
     ...due.filter((f) => f.side === 'propstreet').map((f) => f.recordId),

@@ -72,9 +72,23 @@ export class QuietWindow {
   private plan: WindowPlan = { kind: 'overlap', overlapMs: 0 };
   private readAt: Date | undefined;
 
-  /** Decides how this run reads (before it reads anything); `now` is when its reads start. */
-  async load(store: StateStore, scope: Scope, now: Date, overlapMs: number): Promise<WindowPlan> {
-    this.plan = planWindow(now, overlapMs, await store.getMeta(scope, FULL_READ_AT));
+  /**
+   * Decides how this run reads (before it reads anything); `now` is when its reads start.
+   * `wholeWindow`: read `checkpoint − overlap` whatever the last full read (a run retrying
+   * failures: a record re-read by id that Propstreet no longer returns, a deleted contact, is
+   * seen only in the delta, with its deletedUtc).
+   */
+  async load(
+    store: StateStore,
+    scope: Scope,
+    now: Date,
+    overlapMs: number,
+    wholeWindow = false,
+  ): Promise<WindowPlan> {
+    this.plan =
+      wholeWindow && overlapMs > 0
+        ? { kind: 'overlap', overlapMs }
+        : planWindow(now, overlapMs, await store.getMeta(scope, FULL_READ_AT));
     this.readAt = now;
     return this.plan;
   }
