@@ -14,6 +14,7 @@ import { formatPath } from '../core/yaml-problems/index.js';
 import { createHubSpotAdapter } from '../crm/hubspot/index.js';
 import type { CrmAdapter } from '../crm/port.js';
 import { createSalesforceAdapter } from '../crm/salesforce/index.js';
+import type { RefreshedSession } from '../crm/salesforce/salesforce-connection.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import type { SyncSettings } from '../engine/types.js';
@@ -119,19 +120,8 @@ function openCrm<R extends PropstreetRecord, W>(
       logger: options.logger,
     });
   }
-  const keeper = options.salesforceSession;
-  // The connection's kinds share one session: each adapter starts from the latest refresh.
-  const session = keeper?.current();
-  const refreshToken = session ? session.refreshToken : connection.refreshToken;
   return createSalesforceAdapter({
-    instanceUrl: connection.instanceUrl,
-    accessToken: session ? session.accessToken : connection.accessToken,
-    ...(refreshToken ? { refreshToken } : {}),
-    ...(keeper ? { onTokenRefreshed: (s) => keeper.onRefreshed(s) } : {}),
-    ...(connection.clientId ? { clientId: connection.clientId } : {}),
-    ...(connection.clientSecret ? { clientSecret: connection.clientSecret } : {}),
-    loginUrl: connection.loginUrl,
-    version: connection.apiVersion,
+    ...salesforceLogin(connection, options.salesforceSession),
     sObject: salesforceSObject(spec.crm.salesforce.sObject),
     externalIdField: object.keyProperty,
     fields: [...properties],
@@ -140,6 +130,28 @@ function openCrm<R extends PropstreetRecord, W>(
     clock: options.clock,
     logger: options.logger,
   });
+}
+
+/**
+ * How a Salesforce client of the connection signs in: the connection's kinds and its links
+ * share one session, so each client starts from the latest refresh and reports its own.
+ */
+export function salesforceLogin(
+  connection: Extract<ConnectionConfig, { type: 'salesforce' }>,
+  keeper: SessionKeeper | undefined,
+) {
+  const session = keeper?.current();
+  const refreshToken = session ? session.refreshToken : connection.refreshToken;
+  return {
+    instanceUrl: connection.instanceUrl,
+    accessToken: session ? session.accessToken : connection.accessToken,
+    ...(refreshToken ? { refreshToken } : {}),
+    ...(keeper ? { onTokenRefreshed: (s: RefreshedSession) => keeper.onRefreshed(s) } : {}),
+    ...(connection.clientId ? { clientId: connection.clientId } : {}),
+    ...(connection.clientSecret ? { clientSecret: connection.clientSecret } : {}),
+    loginUrl: connection.loginUrl,
+    version: connection.apiVersion,
+  };
 }
 
 /** The HubSpot objects the adapter reads; a spec naming another is a programming error. */

@@ -13,7 +13,7 @@ import { type LinksResult, runLinksPhase } from '../links/links-phase.js';
 import { linksPorts } from '../links/links-ports.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { StateStore } from '../state/port.js';
-import { openObject } from './open-connection.js';
+import { openObject, salesforceLogin } from './open-connection.js';
 import type { SessionKeeper } from './salesforce-session.js';
 
 export interface LinksRunContext {
@@ -69,18 +69,8 @@ function salesforceAssociations(
   connection: Extract<ConnectionConfig, { type: 'salesforce' }>,
   ctx: LinksRunContext,
 ) {
-  const keeper = ctx.salesforceSession;
-  const session = keeper?.current();
-  const refreshToken = session ? session.refreshToken : connection.refreshToken;
   return createSalesforceAssociations({
-    instanceUrl: connection.instanceUrl,
-    accessToken: session ? session.accessToken : connection.accessToken,
-    ...(refreshToken ? { refreshToken } : {}),
-    ...(keeper ? { onTokenRefreshed: (s) => keeper.onRefreshed(s) } : {}),
-    ...(connection.clientId ? { clientId: connection.clientId } : {}),
-    ...(connection.clientSecret ? { clientSecret: connection.clientSecret } : {}),
-    loginUrl: connection.loginUrl,
-    version: connection.apiVersion,
+    ...salesforceLogin(connection, ctx.salesforceSession),
     dailyBudgetShare: connection.dailyBudgetShare,
     clock: ctx.clock,
     logger: ctx.logger,
