@@ -214,7 +214,7 @@ export const REPORT_SCRIPT = `
           if (k[7]) {
             var res = el('div', 'resolve');
             res.id = 'conflict-' + k[7];
-            res.appendChild(el('code', '', 'propsync resolve <config> ' + k[7] + ' -c ' + c.name + ' --take propstreet'));
+            res.appendChild(el('code', '', 'propsync resolve <config> ' + k[7] + ' -c ' + c.connection + ' -k ' + c.kind + ' --take propstreet'));
             res.appendChild(document.createTextNode(' \\u00b7 '));
             res.appendChild(el('code', '', '--take crm'));
             res.appendChild(document.createTextNode(' \\u00b7 '));

@@ -127,7 +127,12 @@ function summary(title: string, group: string, entries: [string, number][], unit
  */
 export interface ReportData {
   readonly strings: string[];
-  readonly connections: { readonly name: string; readonly crm: string }[];
+  readonly connections: {
+    readonly name: string;
+    readonly connection: string;
+    readonly kind: string;
+    readonly crm: string;
+  }[];
   readonly records: unknown[][];
 }
 
@@ -185,7 +190,13 @@ function reportData(
   });
   return {
     strings,
-    connections: connections.map((c) => ({ name: runLabel(c.result), crm: crmName(c.result.crm) })),
+    connections: connections.map((c) => ({
+      name: runLabel(c.result),
+      // The resolve command names the connection and the kind apart (`-c hubspot -k contacts`).
+      connection: c.result.connection,
+      kind: c.result.kind,
+      crm: crmName(c.result.crm),
+    })),
     records,
   };
 }

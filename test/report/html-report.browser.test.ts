@@ -142,14 +142,17 @@ describe('HTML report in Chromium', () => {
     expect(await visibleLabels()).toEqual(['Gone Person']);
     await page.click('button[data-group="tag"][data-value="update"]');
     expect(await visibleLabels()).toEqual(['Jane Doe', HOSTILE_SCRIPT, 'Sam Sales']);
-    await page.click('button[data-group="connection"][data-value="sales"]');
+    await page.click('button[data-group="connection"][data-value="sales · contacts"]');
     expect(await visibleLabels()).toEqual(['Sam Sales']);
     await page.click('button[data-group="tag"][data-value="all"]');
-    await page.click('button[data-group="connection"][data-value="hubspot"]');
+    await page.click('button[data-group="connection"][data-value="hubspot · contacts"]');
     await page.fill('#filter', 'guard');
     expect(await visibleLabels()).toEqual(['Gone Person']);
     expect(
-      await page.getAttribute('button[data-group="connection"][data-value="hubspot"]', 'aria-pressed'),
+      await page.getAttribute(
+        'button[data-group="connection"][data-value="hubspot · contacts"]',
+        'aria-pressed',
+      ),
     ).toBe('true');
     await page.click('button[data-group="tag"][data-value="conflict"]');
     await page.fill('#filter', '');
@@ -183,7 +186,7 @@ describe('HTML report in Chromium', () => {
       await page.fill('#filter', 'open conflict');
       await page.click('#records .rec');
       expect(await page.locator('#conflict-ps-7\\:email code').first().textContent()).toBe(
-        'propsync resolve <config> ps-7:email -c hubspot --take propstreet',
+        'propsync resolve <config> ps-7:email -c hubspot -k contacts --take propstreet',
       );
       await page.fill('#filter', '');
     },
