@@ -6,32 +6,34 @@
  * record (`ACR_DISABLED`), and callers ask `multipleCompanies()` first. Writes go through sObject
  * Collections, 200 a call, `allOrNone: false`, so one refused record fails alone.
  */
-import { type Clock, systemClock } from '../../core/clock.js';
-import { type Logger, silentLogger } from '../../core/logger.js';
+import { systemClock } from '../../core/clock.js';
+import { silentLogger } from '../../core/logger.js';
 import type { AssociationResult, CrmAssociation, CrmAssociations } from '../associations.js';
 import { AssociationWrites, type ContactAccounts } from './associations-writes.js';
 
 export { ACR_DISABLED } from './associations-writes.js';
 
 import { ApiBudget } from './api-budget.js';
+import type { SalesforceAdapterOptions } from './salesforce-adapter.js';
 import { SalesforceClient } from './salesforce-client.js';
-import { openConnection, type RefreshedSession } from './salesforce-connection.js';
+import { openConnection } from './salesforce-connection.js';
 import { chunkForIn, inList, isSalesforceId } from './soql.js';
 
-export interface SalesforceAssociationsOptions {
-  readonly instanceUrl: string;
-  readonly accessToken: string;
-  readonly refreshToken?: string | undefined;
-  readonly clientId?: string | undefined;
-  readonly clientSecret?: string | undefined;
-  readonly loginUrl?: string | undefined;
-  readonly version?: string | undefined;
-  readonly dailyBudgetShare?: number | undefined;
-  readonly clock?: Clock | undefined;
-  readonly logger?: Logger | undefined;
-  /** Called with the new session after a refresh (shared with the connection's other adapters). */
-  readonly onTokenRefreshed?: ((session: RefreshedSession) => void) | undefined;
-}
+/** How the associations client signs in and paces itself: as the connection's adapters do. */
+export type SalesforceAssociationsOptions = Pick<
+  SalesforceAdapterOptions,
+  | 'instanceUrl'
+  | 'accessToken'
+  | 'refreshToken'
+  | 'clientId'
+  | 'clientSecret'
+  | 'loginUrl'
+  | 'version'
+  | 'dailyBudgetShare'
+  | 'clock'
+  | 'logger'
+  | 'onTokenRefreshed'
+>;
 
 export interface SalesforceAssociations extends CrmAssociations {
   /** Whether the org relates contacts to more than one Account (AccountContactRelation exists). */
