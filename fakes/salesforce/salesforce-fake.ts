@@ -6,6 +6,8 @@
  * records, collections, SOQL query/queryAll with paging, and a control API. See README.md for sources.
  */
 import { type FakeRequest, type FakeResponse, type HttpFake, startHttpFake } from '../shared/http-fake.js';
+import { type ChangeEvent, ChangeEventLog, type ChangeEventOptions } from './change-events.js';
+import { type CometdFaults, type CometdOptions, CometdServer } from './cometd-server.js';
 import { controlRoute } from './control-routes.js';
 import { createControl, type SalesforceFakeControl, type SeedContact } from './fake-control.js';
 import { FakeOrg, type FakeOrgOptions, json, notFoundResource, sfError } from './fake-org.js';
@@ -17,6 +19,20 @@ export interface SalesforceFakeOptions extends FakeOrgOptions {
   readonly contacts?: readonly SeedContact[];
   readonly accounts?: readonly SeedContact[];
   readonly port?: number;
+  /** Change Data Capture: event retention (72 h) and the objects selected (Contact, Account). */
+  readonly changeEvents?: ChangeEventOptions;
+  /** The Streaming API endpoint: how long `/meta/connect` is held (110 s, as Salesforce). */
+  readonly cometd?: CometdOptions;
+}
+
+/** Change Data Capture on the fake: the event bus and the streaming endpoint's fault knobs. */
+export interface SalesforceFakeCdc extends CometdFaults {
+  /** Every change event still retained, oldest first. */
+  events(): readonly ChangeEvent[];
+  /** Calls `listener` with each new change event; returns the unsubscribe. */
+  onEvent(listener: (e: ChangeEvent) => void): () => void;
+  /** Streaming clients with a session. */
+  clientCount(): number;
 }
 
 export interface SalesforceFake {
@@ -32,6 +48,7 @@ export interface SalesforceFake {
   readonly refreshToken: string;
   readonly clientId: string;
   readonly clientSecret: string;
+  readonly cdc: SalesforceFakeCdc;
   close(): Promise<void>;
 }
 
@@ -72,7 +89,13 @@ function countRecords(req: FakeRequest): number {
   return ids ? ids.split(',').length : 1;
 }
 
-function dataRoute(org: FakeOrg, req: FakeRequest): FakeResponse {
+/** `changeOrigin` of a REST change: the API, its version and the `Sforce-Call-Options` client. */
+function restOrigin(req: FakeRequest, version: string): string {
+  const client = /(?:^|,)\s*client=([^,]+)/.exec(String(req.headers['sforce-call-options'] ?? ''))?.[1];
+  return `com/salesforce/api/rest/${version}${client ? `;client=${client.trim()}` : ''}`;
+}
+
+function dataRoute(org: FakeOrg, cdc: ChangeEventLog, req: FakeRequest): FakeResponse {
   if (req.path === '/services/data' || req.path === '/services/data/') {
     // The versions list is free and needs no session.
     return json(
@@ -100,13 +123,16 @@ function dataRoute(org: FakeOrg, req: FakeRequest): FakeResponse {
     return { ...res, headers: { ...res.headers, ...limit } };
   }
   org.used++;
-  const res = restRoute(org, req, m[2] ?? '', m[1] as string);
+  const version = m[1] as string;
+  const res = cdc.inRequest(restOrigin(req, version), () => restRoute(org, req, m[2] ?? '', version));
   return { ...res, headers: { ...(res.headers ?? {}), ...org.limitHeader() } };
 }
 
 export async function startSalesforceFake(options: SalesforceFakeOptions = {}): Promise<SalesforceFake> {
   const org = new FakeOrg(options);
   const control = createControl(org);
+  const cdc = new ChangeEventLog(org.clock, org.objects, options.changeEvents);
+  const cometd = new CometdServer(cdc, (token) => org.isLive(token), options.cometd);
   if (options.accounts?.length) control.accounts.seed(options.accounts);
   if (options.contacts?.length) control.seed(options.contacts);
   let http: HttpFake | undefined;
@@ -117,9 +143,11 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     countRecords,
     isWrite: (req) => WRITES.has(req.method) && req.path.startsWith('/services/data'),
     handler: (req) => {
+      if (req.path === '/__control/cdc') return cdcControl(cometd, cdc, req);
       if (req.path.startsWith('/__control/')) return controlRoute(control, self, req);
       if (req.path === '/services/oauth2/token') return tokenRoute(org, req);
-      return dataRoute(org, req);
+      if (req.path.startsWith('/cometd/')) return cometd.handle(req);
+      return dataRoute(org, cdc, req);
     },
   });
   org.url = http.url;
@@ -135,6 +163,27 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     refreshToken: org.refreshToken ?? '',
     clientId: org.clientId,
     clientSecret: org.clientSecret,
-    close: () => self().close(),
+    cdc: {
+      events: () => cdc.retained(),
+      onEvent: (listener) => cdc.onEvent(listener),
+      clientCount: () => cometd.clientCount(),
+      rejectHandshakes: (n) => cometd.rejectHandshakes(n),
+      duplicateNext: (n) => cometd.duplicateNext(n),
+      dropClients: () => cometd.dropClients(),
+    },
+    close: async () => {
+      cometd.dropClients();
+      await self().close();
+    },
   };
+}
+
+/** `GET /__control/cdc`: the retained events; `POST /__control/cdc {rejectHandshakes?, duplicateNext?, dropClients?}`. */
+function cdcControl(cometd: CometdServer, cdc: ChangeEventLog, req: FakeRequest): FakeResponse {
+  if (req.method === 'GET') return json(200, { clients: cometd.clientCount(), events: cdc.retained() });
+  const body = (req.body ?? {}) as { rejectHandshakes?: number; duplicateNext?: number; dropClients?: boolean };
+  if (typeof body.rejectHandshakes === 'number') cometd.rejectHandshakes(body.rejectHandshakes);
+  if (typeof body.duplicateNext === 'number') cometd.duplicateNext(body.duplicateNext);
+  if (body.dropClients) cometd.dropClients();
+  return json(200, { clients: cometd.clientCount() });
 }
