@@ -61,8 +61,6 @@ export class ChangeEventLog {
   private listeners = new Set<(e: ChangeEvent) => void>();
   /** Rows touched by the request in progress: id → its state before the request. */
   private pending: Map<string, { store: SObjectStore; before: SObjectRow | undefined }> | undefined;
-  private origin = '';
-  private userOf: (store: SObjectStore, row: SObjectRow | undefined) => string;
 
   constructor(
     private readonly clock: FakeClock,
@@ -71,7 +69,6 @@ export class ChangeEventLog {
   ) {
     this.retentionMs = options.retentionMs ?? 72 * 3600_000;
     this.entities = options.entities ?? ['Contact', 'Account'];
-    this.userOf = (_s, row) => String(row?.LastModifiedById ?? '');
     for (const store of stores) {
       if (!this.entities.includes(store.name)) continue;
       store.observer = (id, before) => this.observe(store, id, before);
@@ -81,14 +78,15 @@ export class ChangeEventLog {
   /** Runs `work` as one transaction made through `origin` (`com/salesforce/api/rest/62.0;client=…`). */
   inRequest<T>(origin: string, work: () => T): T {
     this.pending = new Map();
-    this.origin = origin;
     try {
       return work();
     } finally {
       const touched = this.pending;
       this.pending = undefined;
-      this.origin = '';
-      this.publish([...touched.entries()].map(([id, t]) => ({ id, ...t })), origin);
+      this.publish(
+        [...touched.entries()].map(([id, t]) => ({ id, ...t })),
+        origin,
+      );
     }
   }
 
@@ -115,7 +113,10 @@ export class ChangeEventLog {
   private purge(): void {
     const cutoff = this.clock.nowMs() - this.retentionMs;
     let drop = 0;
-    while (drop < this.events.length && (this.events[drop]?.payload.ChangeEventHeader.commitTimestamp ?? 0) < cutoff)
+    while (
+      drop < this.events.length &&
+      (this.events[drop]?.payload.ChangeEventHeader.commitTimestamp ?? 0) < cutoff
+    )
       drop++;
     if (drop === 0) return;
     this.purgedThrough = this.events[drop - 1]?.replayId ?? this.purgedThrough;
@@ -165,7 +166,7 @@ export class ChangeEventLog {
         sequenceNumber: ++sequence,
         commitTimestamp: this.clock.nowMs(),
         commitNumber,
-        commitUser: this.userOf(store, after ?? before),
+        commitUser: String((after ?? before)?.LastModifiedById ?? ''),
         changedFields: event.changedFields,
       };
       const e: ChangeEvent = {

@@ -76,9 +76,12 @@ export class CometdServer implements CometdFaults {
 
   async handle(req: FakeRequest): Promise<FakeResponse> {
     if (!/^\/cometd\/\d+\.\d$/.test(req.path)) {
-      return reply(400, [{ successful: false, error: "400::API version in the URI is mandatory. URI format: '/cometd/62.0'" }]);
+      return reply(400, [
+        { successful: false, error: "400::API version in the URI is mandatory. URI format: '/cometd/62.0'" },
+      ]);
     }
-    if (req.method !== 'POST' || req.bodyError) return reply(400, [{ successful: false, error: '400::Bad request' }]);
+    if (req.method !== 'POST' || req.bodyError)
+      return reply(400, [{ successful: false, error: '400::Bad request' }]);
     const messages = (Array.isArray(req.body) ? req.body : [req.body]) as Message[];
     const token = /^(OAuth|Bearer)\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[2];
     const out: Message[] = [];
@@ -88,7 +91,9 @@ export class CometdServer implements CometdFaults {
       if (denied) this.deniedHandshakes--;
       if (!token || !this.isLive(token) || denied) {
         status = 401;
-        out.push(authFailure(m, token ? '401::Authentication invalid' : '401::Request requires authentication'));
+        out.push(
+          authFailure(m, token ? '401::Authentication invalid' : '401::Request requires authentication'),
+        );
         continue;
       }
       out.push(...(await this.dispatch(m, token)));
@@ -157,11 +162,22 @@ export class CometdServer implements CometdFaults {
       client.wake = undefined;
     }
     if (!this.clients.has(client.id)) {
-      return [{ ...base, clientId: client.id, successful: false, error: '403::Unknown client', advice: { reconnect: 'handshake', interval: 0 } }];
+      return [
+        {
+          ...base,
+          clientId: client.id,
+          successful: false,
+          error: '403::Unknown client',
+          advice: { reconnect: 'handshake', interval: 0 },
+        },
+      ];
     }
     const events = client.queue;
     client.queue = [];
-    return [...events, { ...base, clientId: client.id, successful: true, advice: ADVICE_RETRY(this.connectTimeoutMs) }];
+    return [
+      ...events,
+      { ...base, clientId: client.id, successful: true, advice: ADVICE_RETRY(this.connectTimeoutMs) },
+    ];
   }
 
   private subscribe(client: Client, m: Message, base: Message): Message {
@@ -170,7 +186,11 @@ export class CometdServer implements CometdFaults {
     if (typeof channel !== 'string' || channel === '')
       return { ...answer, successful: false, error: '400::Channel name not specified' };
     if (!channel.startsWith('/'))
-      return { ...answer, successful: false, error: "400::Channel subscriptions must start with a leading '/'" };
+      return {
+        ...answer,
+        successful: false,
+        error: "400::Channel subscriptions must start with a leading '/'",
+      };
     if (!this.channels().includes(channel))
       return {
         ...answer,
@@ -232,7 +252,13 @@ function authFailure(m: Message, reason: string): Message {
       ext: { sfdc: { failureReason: reason }, replay: true },
       advice: { reconnect: 'none' },
     };
-  return { ...base, clientId: m.clientId, successful: false, error: reason, advice: { reconnect: 'none', interval: 0 } };
+  return {
+    ...base,
+    clientId: m.clientId,
+    successful: false,
+    error: reason,
+    advice: { reconnect: 'none', interval: 0 },
+  };
 }
 
 function reply(status: number, body: Message[]): FakeResponse {

@@ -181,7 +181,11 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
 /** `GET /__control/cdc`: the retained events; `POST /__control/cdc {rejectHandshakes?, duplicateNext?, dropClients?}`. */
 function cdcControl(cometd: CometdServer, cdc: ChangeEventLog, req: FakeRequest): FakeResponse {
   if (req.method === 'GET') return json(200, { clients: cometd.clientCount(), events: cdc.retained() });
-  const body = (req.body ?? {}) as { rejectHandshakes?: number; duplicateNext?: number; dropClients?: boolean };
+  const body = (req.body ?? {}) as {
+    rejectHandshakes?: number;
+    duplicateNext?: number;
+    dropClients?: boolean;
+  };
   if (typeof body.rejectHandshakes === 'number') cometd.rejectHandshakes(body.rejectHandshakes);
   if (typeof body.duplicateNext === 'number') cometd.duplicateNext(body.duplicateNext);
   if (body.dropClients) cometd.dropClients();

@@ -27,7 +27,11 @@ async function handshake(): Promise<string> {
   const { body } = await bayeux([
     { channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'], id: '1' },
   ]);
-  expect(body[0]).toMatchObject({ successful: true, supportedConnectionTypes: ['long-polling'], ext: { replay: true } });
+  expect(body[0]).toMatchObject({
+    successful: true,
+    supportedConnectionTypes: ['long-polling'],
+    ext: { replay: true },
+  });
   return body[0]?.clientId as string;
 }
 
@@ -46,7 +50,10 @@ const connect = (clientId: string) =>
   bayeux([{ channel: '/meta/connect', clientId, connectionType: 'long-polling', id: '3' }]);
 
 const dataOf = (messages: Msg[]) =>
-  messages.filter((m) => m.data !== undefined) as { channel: string; data: { payload: Msg; event: { replayId: number } } }[];
+  messages.filter((m) => m.data !== undefined) as {
+    channel: string;
+    data: { payload: Msg; event: { replayId: number } };
+  }[];
 
 describe('Salesforce fake: Streaming API and Change Data Capture', () => {
   it('hands out a client id and advises long-polling with the connect timeout', async () => {
@@ -61,8 +68,14 @@ describe('Salesforce fake: Streaming API and Change Data Capture', () => {
 
   it('emits CREATE, UPDATE and DELETE events for REST writes, with the API client as changeOrigin', async () => {
     const clientId = await handshake();
-    expect((await subscribe(clientId, '/data/ContactChangeEvent')).body[0]).toMatchObject({ successful: true });
-    const headers = { authorization: `Bearer ${sf.accessToken}`, 'content-type': 'application/json', 'sforce-call-options': 'client=propsync' };
+    expect((await subscribe(clientId, '/data/ContactChangeEvent')).body[0]).toMatchObject({
+      successful: true,
+    });
+    const headers = {
+      authorization: `Bearer ${sf.accessToken}`,
+      'content-type': 'application/json',
+      'sforce-call-options': 'client=propsync',
+    };
     const created = await fetch(`${sf.url}/services/data/v62.0/sobjects/Contact`, {
       method: 'POST',
       headers,
@@ -87,7 +100,10 @@ describe('Salesforce fake: Streaming API and Change Data Capture', () => {
     });
     expect(create?.payload.LastName).toBe('Stream');
     expect(update?.payload.ChangeEventHeader).toMatchObject({ changeType: 'UPDATE' });
-    expect(update?.payload.ChangeEventHeader).toHaveProperty('changedFields', expect.arrayContaining(['Title', 'LastModifiedDate']));
+    expect(update?.payload.ChangeEventHeader).toHaveProperty(
+      'changedFields',
+      expect.arrayContaining(['Title', 'LastModifiedDate']),
+    );
     expect(update?.payload.Title).toBe('CTO');
     // A user's delete in the UI: no API origin.
     expect(del?.payload.ChangeEventHeader).toMatchObject({ changeType: 'DELETE', changeOrigin: '' });
@@ -112,7 +128,10 @@ describe('Salesforce fake: Streaming API and Change Data Capture', () => {
   });
 
   it('answers an expired replay id with the documented error, and -1 / -2 still subscribe', async () => {
-    const old = await startSalesforceFake({ cometd: { connectTimeoutMs: 100 }, changeEvents: { retentionMs: 1000 } });
+    const old = await startSalesforceFake({
+      cometd: { connectTimeoutMs: 100 },
+      changeEvents: { retentionMs: 1000 },
+    });
     try {
       old.control.create({ LastName: 'Old' });
       old.control.create({ LastName: 'Older' });
@@ -130,7 +149,12 @@ describe('Salesforce fake: Streaming API and Change Data Capture', () => {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `OAuth ${old.accessToken}` },
           body: JSON.stringify([
-            { channel: '/meta/subscribe', clientId, subscription: '/data/ContactChangeEvent', ext: { replay: { '/data/ContactChangeEvent': replay } } },
+            {
+              channel: '/meta/subscribe',
+              clientId,
+              subscription: '/data/ContactChangeEvent',
+              ext: { replay: { '/data/ContactChangeEvent': replay } },
+            },
           ]),
         });
         return ((await r.json()) as Msg[])[0];
@@ -177,7 +201,9 @@ describe('Salesforce fake: Streaming API and Change Data Capture', () => {
     });
     sf.cdc.rejectHandshakes(1);
     expect((await bayeux([{ channel: '/meta/handshake', version: '1.0' }])).status).toBe(401);
-    expect((await bayeux([{ channel: '/meta/handshake', version: '1.0' }])).body[0]).toMatchObject({ successful: true });
+    expect((await bayeux([{ channel: '/meta/handshake', version: '1.0' }])).body[0]).toMatchObject({
+      successful: true,
+    });
   });
 
   it('tells a forgotten client to handshake again, and refuses unknown channels', async () => {
@@ -202,7 +228,9 @@ describe('Salesforce fake: Streaming API and Change Data Capture', () => {
     const id = sf.control.create({ LastName: 'Held' });
     let got = dataOf((await held).body);
     while (got.length < 2) got = [...got, ...dataOf((await connect(clientId)).body)];
-    expect(got.map((m) => [m.channel, m.data.payload.ChangeEventHeader.recordIds])).toEqual([
+    expect(
+      got.map((m) => [m.channel, (m.data.payload.ChangeEventHeader as { recordIds: string[] }).recordIds]),
+    ).toEqual([
       ['/data/ChangeEvents', [id]],
       ['/data/ChangeEvents', [id]],
     ]);
