@@ -305,6 +305,10 @@ export const salesforceConnectionSchema = z
       description:
         'Salesforce duplicate rules with an alert: allow = save past them (Sforce-Duplicate-Rule-Header: allowSave=true); respect = a matched record fails with DUPLICATES_DETECTED.',
     }),
+    changeEvents: z.boolean({ error: 'expected true or false' }).default(false).meta({
+      description:
+        '`propsync serve` subscribes to Change Data Capture for the objects this connection syncs (Contact, Account) and runs it on each change; needs CDC enabled for them in Salesforce Setup.',
+    }),
     ...({
       companies: salesforceObjectSchema.optional(),
       contacts: salesforceObjectSchema.optional(),

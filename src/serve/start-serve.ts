@@ -12,6 +12,12 @@ import type { Logger } from '../core/logger.js';
 import type { ConnectionScope, StateStore } from '../state/port.js';
 import { createBoss, ensureQueues, startBoss } from '../worker/queue.js';
 import { createTenantStores, type OpenedStore } from '../worker/tenant-stores.js';
+import { createCdcMetrics } from './cdc-metrics.js';
+import {
+  type ChangeSubscribers,
+  changeEventConnections,
+  startChangeSubscribers,
+} from './change-subscribers.js';
 import { buildEndpoints, type Endpoint, endpointTable } from './endpoints.js';
 import { createEventLedger, DEFAULT_RETENTION_MS } from './event-ledger.js';
 import { createIntake } from './intake.js';
@@ -45,6 +51,8 @@ export interface ServeOptions {
   readonly run?: RunConnection;
   readonly loadConfig?: (file: string) => Promise<TenantConfig>;
   readonly observe?: (event: TriggerEvent) => void;
+  /** Reconnect backoff of the Salesforce change streams (tests shorten it). */
+  readonly changeEventBackoff?: { readonly initialMs?: number; readonly maxMs?: number };
 }
 
 export interface RunningServe {
@@ -52,6 +60,8 @@ export interface RunningServe {
   readonly endpoints: readonly Endpoint[];
   readonly metrics: ServeMetrics;
   readonly trigger: RunTrigger;
+  /** The Salesforce change streams (connections with `changeEvents: true`). */
+  readonly changeEvents: ChangeSubscribers;
   /** Stops answering, dispatches the open windows, waits up to `timeoutMs` for runs in flight. */
   stop(options?: { timeoutMs?: number }): Promise<{ drained: boolean }>;
 }
@@ -70,12 +80,12 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     });
     endpoints.push(...buildEndpoints([config], env));
   }
-  if (endpoints.length === 0)
+  if (endpoints.length === 0 && changeEventConnections(options.configs).length === 0)
     throw new PropsyncError(
       'CONFIG_INVALID',
       'no webhook endpoint: no webhook secret is set for any tenant',
       {
-        hint: 'set PROPSYNC_<TENANT>_<CONNECTION>_PROPSTREET_WEBHOOK_SECRET or …_HUBSPOT_WEBHOOK_SECRET (docs/WEBHOOKS.md)',
+        hint: 'set PROPSYNC_<TENANT>_<CONNECTION>_PROPSTREET_WEBHOOK_SECRET or …_HUBSPOT_WEBHOOK_SECRET, or changeEvents: true on a Salesforce connection (docs/WEBHOOKS.md)',
       },
     );
   const files = new Map(options.configs.map((c) => [c.tenant, c.file]));
@@ -190,16 +200,29 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     { url, endpoints: endpoints.map((e) => e.path), mode: queue ? 'queue' : 'in-process' },
     'serve listening',
   );
+  const changeEvents = await startChangeSubscribers({
+    configs: options.configs,
+    runs: trigger,
+    storeFor,
+    metrics,
+    observe: createCdcMetrics(metrics.registry),
+    clock,
+    logger: log,
+    env: options.env ?? process.env,
+    ...(options.changeEventBackoff ? { backoff: options.changeEventBackoff } : {}),
+  });
 
   return {
     url,
     endpoints,
     metrics,
     trigger,
+    changeEvents,
     async stop(stopOptions = {}) {
       stopping = true;
       clearInterval(pruning);
       await app.close();
+      await changeEvents.stop();
       trigger.close();
       const timeoutMs = stopOptions.timeoutMs ?? 25_000;
       let timer: NodeJS.Timeout | undefined;

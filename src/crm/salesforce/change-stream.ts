@@ -80,7 +80,7 @@ export interface ChangeStream {
   stop(): Promise<void>;
 }
 
-export const channelFor = (entity: ChangeEntity): string => `/data/${entity}ChangeEvent`;
+const channelFor = (entity: ChangeEntity): string => `/data/${entity}ChangeEvent`;
 
 const EXPIRED = /^400::The replayId \{[^}]*\} you provided was invalid/;
 
