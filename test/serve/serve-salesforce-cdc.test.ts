@@ -45,7 +45,7 @@ describe('serve: Salesforce change events (CDC) run the connection', () => {
   const metrics = async () => (await (await fetch(`${serve?.url}/metrics`)).text()) as string;
 
   beforeAll(async () => {
-    sb = await startSandbox({ hubspot: false, salesforceOptions: { cometd: { connectTimeoutMs: 500 } } });
+    sb = await startSandbox({ hubspot: false, salesforceOptions: { cometd: { connectTimeoutMs: 3000 } } });
     sb.propstreet.setRateLimit(6000);
     sb.propstreet.generate(3);
     dir = mkdtempSync(join(tmpdir(), 'propsync-serve-cdc-'));

@@ -20,7 +20,7 @@ const RETENTION_MS = 3600_000;
 
 beforeAll(async () => {
   sf = await startSalesforceFake({
-    cometd: { connectTimeoutMs: 300 },
+    cometd: { connectTimeoutMs: 2000 },
     changeEvents: { retentionMs: RETENTION_MS },
   });
 });
