@@ -45,7 +45,8 @@ export interface Pacing {
  * (rate-limiter.ts) catches what the ceiling lets through.
  */
 export function localPacing(requestsPerMinute: number, burst?: number): Pacing {
-  const intervalMs = requestsPerMinute > 0 && Number.isFinite(requestsPerMinute) ? 60_000 / requestsPerMinute : 0;
+  const intervalMs =
+    requestsPerMinute > 0 && Number.isFinite(requestsPerMinute) ? 60_000 / requestsPerMinute : 0;
   const b = Math.max(1, Math.floor(burst ?? Math.ceil(requestsPerMinute / 60)));
   return { intervalMs, toleranceMs: intervalMs === 0 ? 0 : (b - 1) * intervalMs };
 }
@@ -56,8 +57,12 @@ export function localPacing(requestsPerMinute: number, burst?: number): Pacing {
  * of any window plus `jitterMs` must fit the limit: `(windowMs + jitterMs) / (limit - burst)`
  * apart, at most `burst` (default 1) back to back. At 600/min and 1 s of jitter: 589 a minute.
  */
-export function sharedPacing(requestsPerMinute: number, options: { burst?: number; jitterMs?: number } = {}): Pacing {
-  if (!(requestsPerMinute > 0) || !Number.isFinite(requestsPerMinute)) return { intervalMs: 0, toleranceMs: 0 };
+export function sharedPacing(
+  requestsPerMinute: number,
+  options: { burst?: number; jitterMs?: number } = {},
+): Pacing {
+  if (!(requestsPerMinute > 0) || !Number.isFinite(requestsPerMinute))
+    return { intervalMs: 0, toleranceMs: 0 };
   const burst = Math.max(1, Math.floor(options.burst ?? 1));
   const room = Math.max(1, requestsPerMinute - burst);
   const intervalMs = (60_000 + (options.jitterMs ?? 1_000)) / room;

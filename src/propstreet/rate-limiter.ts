@@ -67,7 +67,9 @@ export class RateLimiter {
     this.inflight++;
     this.peak = Math.max(this.peak, this.inflight);
     try {
-      const wait = await this.budget.reserve();
+      // The wait counts from the asking: a shared budget answers a round trip later.
+      const asked = this.clock.now().getTime();
+      const wait = asked + (await this.budget.reserve()) - this.clock.now().getTime();
       if (wait > 0) await this.clock.sleep(wait, signal);
     } catch (error) {
       // Aborted while waiting for its slot (or no slot): not sent, nor settled by the caller.
