@@ -26,7 +26,7 @@ function render(records: readonly SharedTokenRecord[]): string {
     'state in PostgreSQL (the shared budget) and in SQLite files (each process its own budget: the',
     "naive baseline). Counts are the fakes' own. Target (issue #16): 0 × 429, never above 600 a window.",
     '',
-    '| started (UTC) | commit | workers × contacts | latency ms | limiter | Propstreet requests | 429s | busiest window / 600 | accepted per min | wall | workers ok | load avg |',
+    '| started (UTC) | commit | workers × contacts | latency ms | limiter | Propstreet requests | 429s | accepted per window (limit 600) | accepted per min, first to last request | wall | workers ok | load avg |',
     '|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of records)

@@ -41,7 +41,8 @@ export interface LimiterRun {
   readonly perMinute: number;
   /** The most requests the token's window accepted in one window (limit 600). */
   readonly busiestWindow: number;
-  readonly windows: number;
+  /** Requests each of the token's windows accepted, in order. */
+  readonly windowCounts: readonly number[];
   readonly wallS: number;
   /** Each worker's run status and Propstreet writes. */
   readonly workers: readonly { readonly status: string; readonly writes: number }[];
@@ -81,13 +82,13 @@ export async function runSharedTokenBench(o: SharedTokenOptions): Promise<Shared
 function countedWindows() {
   const windows = new RateWindows({ limit: LIMIT, windowMs: WINDOW_MS }, Date.now);
   const take = windows.take.bind(windows);
-  const seen = { busiest: 0, windows: 0, last: LIMIT };
+  const seen = { counts: [] as number[], last: LIMIT };
   windows.take = (token) => {
     const d = take(token);
     const used = LIMIT - Number(d.headers['RateLimit-Remaining']);
-    if (used < seen.last) seen.windows++;
+    if (used < seen.last) seen.counts.push(used);
+    else seen.counts[seen.counts.length - 1] = used;
     seen.last = used;
-    seen.busiest = Math.max(seen.busiest, used);
     return d;
   };
   return { windows, seen };
@@ -135,8 +136,8 @@ async function oneRun(o: SharedTokenOptions, shared: boolean): Promise<LimiterRu
       requests: log.length,
       rateLimited: log.length - accepted.length,
       perMinute: spanMin > 0 ? accepted.length / spanMin : 0,
-      busiestWindow: seen.busiest,
-      windows: seen.windows,
+      busiestWindow: Math.max(0, ...seen.counts),
+      windowCounts: seen.counts,
       wallS,
       workers: reports.map((r) => ({
         status: r.summary.status,
