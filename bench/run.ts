@@ -6,9 +6,11 @@
  *
  *   npm run bench -- --scenario initial-hubspot --n 10000 --latency 40,120 --quick
  *   npm run bench -- --scenario webhooks --tenants 20
+ *   npm run bench -- --scenario shared-token --workers 4 --shared-contacts 300
  *
  * `webhooks` (bench/webhooks.ts) measures edit → other side latency through `propsync serve`;
- * its results go to bench/webhooks-results.json and a section of RESULTS.md, not results.json.
+ * its results go to bench/webhooks-results.json and a section of RESULTS.md, not results.json;
+ * `shared-token` (bench/shared-token.ts), K workers on one Propstreet token, likewise.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -20,6 +22,8 @@ import { renderResults } from './render-results.js';
 import { KEPT_SECTIONS, markedSection } from './report-section.js';
 import { appendRun, type BenchOptions, type BenchResults, commitUnderTest } from './results.js';
 import type { ScenarioResult } from './scenario-result.js';
+import { runSharedTokenBench, SHARED_TOKEN, type SharedTokenOptions } from './shared-token.js';
+import { recordSharedTokenRun } from './shared-token-report.js';
 import { runWebhookBench, type WebhookBenchOptions } from './webhooks.js';
 import { meetsTargets, recordWebhookRun } from './webhooks-report.js';
 
@@ -29,7 +33,9 @@ const NETWORK = CRMS.flatMap((crm) => [
   `reverse-${crm}`,
 ]);
 export const WEBHOOKS = 'webhooks';
-export const SCENARIOS: readonly string[] = [...NETWORK, ...ENGINE_STEPS, WEBHOOKS];
+export const SCENARIOS: readonly string[] = [...NETWORK, ...ENGINE_STEPS, WEBHOOKS, SHARED_TOKEN];
+/** Scenarios with results of their own (not results.json). */
+const SEPARATE = new Set([WEBHOOKS, SHARED_TOKEN]);
 const GROUPS: Record<string, readonly string[]> = {
   all: SCENARIOS,
   network: NETWORK,
@@ -111,6 +117,20 @@ export async function runBench(
   return doc;
 }
 
+/** The shared-token scenario: runs it and updates its results file and section of RESULTS.md. */
+async function runSharedTokenScenario(
+  settings: Omit<SharedTokenOptions, 'log'> & { out: string },
+  argv: readonly string[],
+  log = console.log,
+): Promise<void> {
+  const { out, ...o } = settings;
+  log(`shared-token: ${o.workers} workers on one Propstreet token, ${o.contacts} contacts each`);
+  const result = await runSharedTokenBench({ ...o, log });
+  const commit = commitUnderTest();
+  recordSharedTokenRun(out, { ...result, ...(commit ? { commit } : {}), argv });
+  log(`wrote ${join(out, 'shared-token-results.json')} and the shared-token section of RESULTS.md`);
+}
+
 export type WebhookSettings = Omit<WebhookBenchOptions, 'latency' | 'log'>;
 
 /** The webhooks scenario: runs it, keeps its result, and updates its section of RESULTS.md. */
@@ -142,7 +162,11 @@ const integer = (min: number) => (v: string) => {
 };
 const positive = integer(1);
 
-function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean; webhooks: WebhookSettings } {
+function parseArgs(argv: readonly string[]): BenchOptions & {
+  append: boolean;
+  webhooks: WebhookSettings;
+  sharedToken: { workers: number; contacts: number };
+} {
   const cmd = new Command('bench')
     .option(
       '--scenario <names>',
@@ -163,6 +187,8 @@ function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean; w
     .option('--webhook-contacts <n>', 'webhooks: linked contacts per tenant', positive, 30)
     .option('--debounce <s>', "webhooks: serve's debounce window", '1.5')
     .option('--serve-concurrency <n>', 'webhooks: runs at once in serve (default min(tenants, 8))', positive)
+    .option('--workers <K>', 'shared-token: worker processes on one Propstreet token', positive, 4)
+    .option('--shared-contacts <n>', 'shared-token: contacts per worker tenant', positive, 300)
     .parse([...argv], { from: 'user' });
   const o = cmd.opts<{
     scenario: string;
@@ -180,6 +206,8 @@ function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean; w
     webhookContacts: number;
     debounce: string;
     serveConcurrency?: number;
+    workers: number;
+    sharedContacts: number;
   }>();
   const seconds = (name: string, v: string) => {
     const x = Number(v);
@@ -204,6 +232,7 @@ function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean; w
     overlapSeconds: integer(0)(o.overlap),
     out: resolve(o.out),
     append: o.append,
+    sharedToken: { workers: o.workers, contacts: o.sharedContacts },
     webhooks: {
       tenants,
       seconds: o.webhookSeconds,
@@ -217,11 +246,13 @@ function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean; w
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const argv = process.argv.slice(2).filter((a) => a !== '--');
-  const { append, webhooks, ...options } = parseArgs(argv);
-  const rest = options.scenarios.filter((s) => s !== WEBHOOKS);
+  const { append, webhooks, sharedToken, ...options } = parseArgs(argv);
+  const rest = options.scenarios.filter((s) => !SEPARATE.has(s));
   (async () => {
     if (options.scenarios.includes(WEBHOOKS))
       await runWebhooksScenario({ ...webhooks, latency: options.latency, out: options.out }, argv);
+    if (options.scenarios.includes(SHARED_TOKEN))
+      await runSharedTokenScenario({ ...sharedToken, latency: options.latency, out: options.out }, argv);
     if (rest.length > 0) await runBench({ ...options, scenarios: rest }, argv, console.log, append);
   })().catch((error: unknown) => {
     console.error(error);

@@ -48,6 +48,12 @@ export interface PropstreetFakeOptions {
   readonly rateLimit?: { readonly limit: number; readonly windowMs?: number };
   /** Time source for rate windows (ms); default Date.now. Tests link it to a fake client clock. */
   readonly rateNow?: () => number;
+  /**
+   * Rate windows to count in, shared with other instances (a harness knob, not a vendor
+   * behaviour): several fakes then stand for one Propstreet whose token several tenants use.
+   * `rateLimit` and `rateNow` are the shared windows' then.
+   */
+  readonly rateWindows?: RateWindows;
   /** OAuth clients for `POST /openid/token`; default [PROPSTREET_FAKE_CLIENT]. */
   readonly clients?: readonly FakeOAuthClient[];
   /** `expires_in` of client-credentials tokens, after which the API answers 401; default 3600. */
@@ -139,10 +145,12 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
   const tokenNow = options.tokenNow ?? Date.now;
   let lifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
   const revokedClients = new Set<string>();
-  const rate = new RateWindows(
-    { limit: options.rateLimit?.limit ?? 600, windowMs: options.rateLimit?.windowMs ?? 60_000 },
-    options.rateNow ?? Date.now,
-  );
+  const rate =
+    options.rateWindows ??
+    new RateWindows(
+      { limit: options.rateLimit?.limit ?? 600, windowMs: options.rateLimit?.windowMs ?? 60_000 },
+      options.rateNow ?? Date.now,
+    );
   const originOf = (token: string) => `api:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
   const copy = <T>(v: T): T => structuredClone(v);
   const knobs: ContactKnobs = { ignoredMembers: new Set() };

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { tenantVariablePrefix } from '../../src/config/secret-fields.js';
 import { type HubSpotFake, startHubSpotFake } from '../hubspot/hubspot-fake.js';
+import type { RateWindows } from '../propstreet/rate-window.js';
 import { PROPSTREET_FAKE_CLIENT, type PropstreetFake, startPropstreetFake } from '../propstreet/server.js';
 import {
   type SalesforceFake,
@@ -39,6 +40,8 @@ export interface SandboxOptions {
   };
   /** Time source (ms) for token expiry and Propstreet's rate windows; default the wall clock. */
   readonly now?: () => number;
+  /** Propstreet rate windows shared with other sandboxes (one token used by several tenants). */
+  readonly propstreetRateWindows?: RateWindows;
 }
 
 export interface TenantOptions {
@@ -82,6 +85,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.propstreetPerMinute
       ? { rateLimit: { limit: options.propstreetPerMinute, windowMs: 60_000 } }
       : {}),
+    ...(options.propstreetRateWindows ? { rateWindows: options.propstreetRateWindows } : {}),
   });
   const hubspot =
     options.hubspot === false

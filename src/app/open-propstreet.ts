@@ -4,11 +4,13 @@ import type { Logger } from '../core/logger.js';
 import { clientCredentialsTokenSource } from '../propstreet/client-credentials.js';
 import { createPropstreetClient } from '../propstreet/index.js';
 import type { PropstreetApi } from '../propstreet/port.js';
+import { sharedRateBudget } from './rate-budgets.js';
 
 /**
  * The tenant's Propstreet client, with a token from config or from client credentials. A
  * client-credentials token is fetched here once (a wrong secret fails before the run starts)
- * and then issued again ahead of its `expires_in`, for as long as the client lives.
+ * and then issued again ahead of its `expires_in`, for as long as the client lives. With
+ * PostgreSQL state the client paces on the token's shared budget (rate-budgets.ts).
  */
 export async function openPropstreet(
   config: TenantConfig,
@@ -25,10 +27,12 @@ export async function openPropstreet(
     await source.current();
     token = source;
   }
+  const rateBudget = sharedRateBudget(config, options);
   return createPropstreetClient({
     baseUrl: config.propstreet.baseUrl,
     token,
     requestsPerMinute: config.propstreet.requestsPerMinute,
+    ...(rateBudget ? { rateBudget } : {}),
     clock: options.clock,
     logger: options.logger,
   });

@@ -14,6 +14,7 @@ import { linkCalls } from './links.js';
 import { CONTACTS_PATH, listContacts } from './list-contacts.js';
 import { contactFrom } from './payload.js';
 import type { PropstreetApi } from './port.js';
+import type { RateBudget } from './rate-budget.js';
 import { RateLimiter } from './rate-limiter.js';
 import { ifMatchHeaders, onlyMembers, orNull, seg, upsertActionOf } from './resource.js';
 import { UPDATE_MEMBERS, UPSERT_MEMBERS } from './write-models.js';
@@ -33,6 +34,11 @@ export interface PropstreetClientOptions {
   readonly requestsPerMinute?: number;
   /** Requests allowed back to back under the ceiling; default one second's worth. */
   readonly burst?: number;
+  /**
+   * The token's send budget when other processes use the token too (rate-budget.ts); default
+   * this client's own, from `requestsPerMinute` and `burst`.
+   */
+  readonly rateBudget?: RateBudget;
   /** Connections in the pool; default 4. */
   readonly connections?: number;
   /** Jitter source for retry backoff (tests pass a constant). */
@@ -58,6 +64,7 @@ export function createPropstreetClient(options: PropstreetClientOptions): Propst
       requestsPerMinute: options.requestsPerMinute ?? 600,
       clock,
       ...(options.burst !== undefined ? { burst: options.burst } : {}),
+      ...(options.rateBudget ? { budget: options.rateBudget } : {}),
     }),
     ...(options.random ? { random: options.random } : {}),
   });

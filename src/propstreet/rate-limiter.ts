@@ -1,9 +1,10 @@
 /**
  * Client-side pacing for one Propstreet token, two rules in series:
  *
- * 1. A smooth ceiling (default 600 requests/min, the bot-token limit) as a GCRA token bucket:
- *    each call reserves the next slot synchronously, so concurrent callers queue fairly
- *    without a mutex, and at most `burst` requests go out back to back.
+ * 1. A smooth ceiling (default 600 requests/min, the bot-token limit) as a GCRA token bucket
+ *    (rate-budget.ts): each call reserves the next slot in order, so concurrent callers queue
+ *    fairly without a mutex, and at most `burst` requests go out back to back. The budget is
+ *    this client's own, or one every process on the token shares (PostgreSQL state).
  * 2. The server's count: every answer says how many requests its window still takes
  *    (`RateLimit-Remaining`) and when the window resets (`RateLimit-Reset`, seconds). Requests
  *    already in flight when an answer is read may not be in its count yet, so they are taken
@@ -13,12 +14,15 @@
  *    closes the same gate, so requests already queued wait too instead of each collecting one.
  */
 import type { Clock } from '../core/clock.js';
+import { localPacing, localRateBudget, type RateBudget } from './rate-budget.js';
 
 export interface RateLimiterOptions {
   readonly requestsPerMinute: number;
   /** Requests that may go out back to back; default one second's worth. */
   readonly burst?: number;
   readonly clock: Clock;
+  /** Where the ceiling's slots come from; default this limiter's own (`requestsPerMinute`, `burst`). */
+  readonly budget?: RateBudget;
 }
 
 export type HeaderValue = string | string[] | undefined;
@@ -29,11 +33,8 @@ export function headerOf(headers: Record<string, HeaderValue>, name: string): st
 }
 
 export class RateLimiter {
-  private readonly intervalMs: number;
-  private readonly toleranceMs: number;
+  private readonly budget: RateBudget;
   private readonly clock: Clock;
-  /** Theoretical arrival time of the next request (GCRA). */
-  private tat = 0;
   /** Server-imposed pause: no request before this instant. */
   private blockedUntil = 0;
   /** Requests sent and not yet answered (or failed), and the most there have been at once. */
@@ -46,11 +47,9 @@ export class RateLimiter {
   private window: { left: number; endsAt: number; lowest: number } | undefined;
 
   constructor(options: RateLimiterOptions) {
-    const rpm = options.requestsPerMinute;
-    this.intervalMs = rpm > 0 && Number.isFinite(rpm) ? 60_000 / rpm : 0;
-    const burst = Math.max(1, Math.floor(options.burst ?? Math.ceil(rpm / 60)));
-    this.toleranceMs = this.intervalMs === 0 ? 0 : (burst - 1) * this.intervalMs;
     this.clock = options.clock;
+    this.budget =
+      options.budget ?? localRateBudget(localPacing(options.requestsPerMinute, options.burst), options.clock);
   }
 
   /** Waits until this request may be sent; every acquire must be followed by one `settle`. */
@@ -67,16 +66,13 @@ export class RateLimiter {
     if (this.window) this.window.left--;
     this.inflight++;
     this.peak = Math.max(this.peak, this.inflight);
-    if (this.intervalMs === 0) return;
-    const now = this.clock.now().getTime();
-    const tat = Math.max(this.tat, now);
-    this.tat = tat + this.intervalMs;
-    const wait = tat - this.toleranceMs - now;
-    if (wait <= 0) return;
     try {
-      await this.clock.sleep(wait, signal);
+      // The wait counts from the asking: a shared budget answers a round trip later.
+      const asked = this.clock.now().getTime();
+      const wait = asked + (await this.budget.reserve()) - this.clock.now().getTime();
+      if (wait > 0) await this.clock.sleep(wait, signal);
     } catch (error) {
-      // Aborted while waiting for its slot: it will not be sent, nor settled by the caller.
+      // Aborted while waiting for its slot (or no slot): not sent, nor settled by the caller.
       this.settle();
       throw error;
     }
@@ -96,6 +92,7 @@ export class RateLimiter {
     const endsAt = this.clock.now().getTime() + Math.max(0, reset) * 1000;
     // The other requests in flight may have reached the server after this one.
     const others = Math.max(0, this.inflight - 1);
+    this.budget.observe({ remaining, resetMs: Math.max(0, reset) * 1000, inFlight: others });
     const left = remaining - others;
     const w = this.window;
     // Within a window the server's count only falls; an answer overtaken by others shows at most
@@ -113,6 +110,7 @@ export class RateLimiter {
 
   /** Closes the gate for `ms` from now (after a 429 with Retry-After). */
   pauseFor(ms: number): void {
+    this.budget.pause(ms);
     this.blockedUntil = Math.max(this.blockedUntil, this.clock.now().getTime() + ms);
   }
 }

@@ -141,6 +141,22 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE ${s}.scopes ADD CONSTRAINT scopes_tenant_connection_kind_key UNIQUE (tenant, connection, kind);
     `,
   },
+  {
+    // Renumber freely on merge if another version 5 lands first: nothing refers to the number.
+    version: 5,
+    name: 'rate-budgets',
+    // One row per Propstreet token (a hash of its identity, never the token): the send budget
+    // every process on the token shares (postgres-rate-budget.ts). Times in ms since the epoch,
+    // on the database's clock.
+    sql: (s) => `
+      CREATE TABLE ${s}.rate_budgets (
+        key text COLLATE "C" PRIMARY KEY,
+        tat_ms double precision NOT NULL,
+        blocked_until_ms double precision NOT NULL DEFAULT 0,
+        touched_ms double precision NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema name as a quoted identifier; names are config, not data, but still checked. */
