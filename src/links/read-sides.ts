@@ -4,6 +4,7 @@
  * its associations (and the contact's title), mapped to Propstreet company ids. A CRM company
  * with no Propstreet link yet is a missing dependency: the contact is deferred.
  */
+import type { CrmAssociation } from '../crm/associations.js';
 import type { CrmEmployments, Employments } from './employments.js';
 import { normTitle } from './employments.js';
 import type { LinksPorts } from './ports.js';
@@ -41,16 +42,35 @@ export async function readSides(ports: LinksPorts, propstreetIds: readonly strin
       contact.primaryCompanyId ?? contact.companies.find((c) => c.isPrimary === true)?.id ?? null;
     present.push({ propstreetId: id, crmId, propstreet: { primary, companies } });
   }
-  const crmIds = present.map((p) => p.crmId);
+  const crm = await readCrm(
+    ports,
+    present.map((p) => p.crmId),
+  );
+  const sides: ContactSides[] = present.map((p) => {
+    const held = crm.get(p.crmId) ?? { employments: NONE, unmapped: [] };
+    return { ...p, crm: held.employments, unmappedCrmCompanies: held.unmapped };
+  });
+  return { sides, deferred };
+}
+
+const NONE: CrmEmployments = { primary: null, companies: new Set(), primaryTitle: undefined };
+
+/** What the CRM holds of these contacts (by CRM id), companies mapped to Propstreet ids. */
+export async function readCrm(
+  ports: LinksPorts,
+  crmIds: readonly string[],
+): Promise<Map<string, { employments: CrmEmployments; unmapped: string[] }>> {
   const associations = crmIds.length > 0 ? await ports.crm.read(crmIds) : [];
   const titles = ports.titles && crmIds.length > 0 ? await ports.titles.read(crmIds) : undefined;
   const companyIds = await ports.companies.propstreetIds([...new Set(associations.map((a) => a.toId))]);
-  const sides: ContactSides[] = present.map((p) => {
-    const mine = associations.filter((a) => a.fromId === p.crmId);
+  const byContact = new Map<string, CrmAssociation[]>();
+  for (const a of associations) byContact.set(a.fromId, [...(byContact.get(a.fromId) ?? []), a]);
+  const out = new Map<string, { employments: CrmEmployments; unmapped: string[] }>();
+  for (const id of crmIds) {
     const companies = new Set<string>();
     const unmapped: string[] = [];
     let primary: string | null = null;
-    for (const a of mine) {
+    for (const a of byContact.get(id) ?? []) {
       const company = companyIds.get(a.toId);
       if (!company) {
         unmapped.push(a.toId);
@@ -59,11 +79,8 @@ export async function readSides(ports: LinksPorts, propstreetIds: readonly strin
       companies.add(company);
       if (a.primary) primary = company;
     }
-    return {
-      ...p,
-      crm: { primary, companies, primaryTitle: titles ? (titles.get(p.crmId) ?? null) : undefined },
-      unmappedCrmCompanies: unmapped,
-    };
-  });
-  return { sides, deferred };
+    const primaryTitle = titles ? (titles.get(id) ?? null) : undefined;
+    out.set(id, { employments: { primary, companies, primaryTitle }, unmapped });
+  }
+  return out;
 }
