@@ -8,12 +8,16 @@
  *   npm run bench -- --scenario webhooks --tenants 20
  *
  * `webhooks` (bench/webhooks.ts) measures edit → other side latency through `propsync serve`;
- * its results go to bench/webhooks-results.json and a section of RESULTS.md, not results.json.
+ * its results go to bench/webhooks-results.json and a section of RESULTS.md, not results.json;
+ * `companies-<crm>` (bench/companies.ts) the calls of a first sync of companies and associations,
+ * into bench/companies-results.json and its own section.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { COMPANIES_SCENARIOS, type CompaniesScenario, runCompaniesScenario } from './companies.js';
+import { recordCompaniesRun } from './companies-report.js';
 import { ENGINE_STEPS, type EngineStep, runEngineScenarios } from './engine.js';
 import { type Crm, FORWARD_STEPS, runChain, type Step, scenarioName } from './network.js';
 import { renderResults } from './render-results.js';
@@ -29,9 +33,10 @@ const NETWORK = CRMS.flatMap((crm) => [
   `reverse-${crm}`,
 ]);
 export const WEBHOOKS = 'webhooks';
-export const SCENARIOS: readonly string[] = [...NETWORK, ...ENGINE_STEPS, WEBHOOKS];
+export const SCENARIOS: readonly string[] = [...NETWORK, ...ENGINE_STEPS, WEBHOOKS, ...COMPANIES_SCENARIOS];
 const GROUPS: Record<string, readonly string[]> = {
   all: SCENARIOS,
+  companies: COMPANIES_SCENARIOS,
   network: NETWORK,
   engine: ENGINE_STEPS,
   hubspot: NETWORK.filter((s) => s.endsWith('-hubspot')),
@@ -111,6 +116,23 @@ export async function runBench(
   return doc;
 }
 
+/** The companies scenarios at `n` contacts: each run kept, and its section of RESULTS.md updated. */
+export async function runCompaniesScenarios(
+  scenarios: readonly CompaniesScenario[],
+  n: number,
+  out: string,
+  argv: readonly string[],
+  log = console.log,
+): Promise<void> {
+  const commit = commitUnderTest();
+  for (const scenario of scenarios) {
+    const startedAt = new Date().toISOString();
+    const result = await runCompaniesScenario(scenario, n, log);
+    recordCompaniesRun(out, { ...result, startedAt, ...(commit ? { commit } : {}), argv });
+  }
+  log(`wrote ${join(out, 'companies-results.json')} and the companies section of RESULTS.md`);
+}
+
 export type WebhookSettings = Omit<WebhookBenchOptions, 'latency' | 'log'>;
 
 /** The webhooks scenario: runs it, keeps its result, and updates its section of RESULTS.md. */
@@ -146,7 +168,7 @@ function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean; w
   const cmd = new Command('bench')
     .option(
       '--scenario <names>',
-      'comma-separated scenarios or groups (all, network, engine, hubspot, salesforce)',
+      'comma-separated scenarios or groups (all, network, engine, hubspot, salesforce, companies)',
       'all',
     )
     .option('--n <N>', 'records in the network scenarios (default 500, --full 10000)', positive)
@@ -218,10 +240,12 @@ function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean; w
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const argv = process.argv.slice(2).filter((a) => a !== '--');
   const { append, webhooks, ...options } = parseArgs(argv);
-  const rest = options.scenarios.filter((s) => s !== WEBHOOKS);
+  const companies = COMPANIES_SCENARIOS.filter((s) => options.scenarios.includes(s));
+  const rest = options.scenarios.filter((s) => s !== WEBHOOKS && !companies.some((c) => c === s));
   (async () => {
     if (options.scenarios.includes(WEBHOOKS))
       await runWebhooksScenario({ ...webhooks, latency: options.latency, out: options.out }, argv);
+    if (companies.length > 0) await runCompaniesScenarios(companies, options.n, options.out, argv);
     if (rest.length > 0) await runBench({ ...options, scenarios: rest }, argv, console.log, append);
   })().catch((error: unknown) => {
     console.error(error);
