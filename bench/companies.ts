@@ -5,8 +5,8 @@
  * per company (the companies kind's CRM writes, full batches: HubSpot 100, Salesforce 200) and
  * per association (the links phase's CRM writes: HubSpot associations v4 batch create, 100 a
  * call; Salesforce `AccountId` updates and AccountContactRelation creates, 200 a collection
- * call), and the links phase's Propstreet reads against the contact pages that carry the same
- * companies (500 a page). Counts, not times: no latency and no rate limits (a 429 would only add
+ * call), and the links phase's Propstreet reads against the link delta's pages plus the contact
+ * pages that carry each contact's primary company (500 a page). Counts, not times: no latency and no rate limits (a 429 would only add
  * retried calls; the network scenarios measure pacing).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -111,7 +111,8 @@ export async function runCompaniesScenario(
         writes(links[crm]),
         crm === 'hubspot' ? Math.ceil(all / b) : Math.ceil(primary / b) + Math.ceil((all - primary) / b),
       ),
-      linksPropstreetReads: versus(reads(links.propstreet), Math.ceil(n / 500)),
+      // The link delta's pages (which contacts changed) and the contact pages (their primary).
+      linksPropstreetReads: versus(reads(links.propstreet), Math.ceil(all / 500) + Math.ceil(n / 500)),
       linksCrmReads: reads(links[crm]),
       failedOrDeferred: (linksResult?.failed.length ?? 0) + (linksResult?.deferred.length ?? 0),
       seconds,
