@@ -11,11 +11,15 @@
  * `webhooks` (bench/webhooks.ts) measures edit → other side latency through `propsync serve`;
  * its results go to bench/webhooks-results.json and a section of RESULTS.md, not results.json;
  * `shared-token` (bench/shared-token.ts), K workers on one Propstreet token, likewise.
+ * `companies-<crm>` (bench/companies.ts) the calls of a first sync of companies and associations,
+ * into bench/companies-results.json and its own section.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { COMPANIES_SCENARIOS, type CompaniesScenario, runCompaniesScenario } from './companies.js';
+import { recordCompaniesRun } from './companies-report.js';
 import { ENGINE_STEPS, type EngineStep, runEngineScenarios } from './engine.js';
 import { type Crm, FORWARD_STEPS, runChain, type Step, scenarioName } from './network.js';
 import { renderResults } from './render-results.js';
@@ -33,11 +37,18 @@ const NETWORK = CRMS.flatMap((crm) => [
   `reverse-${crm}`,
 ]);
 export const WEBHOOKS = 'webhooks';
-export const SCENARIOS: readonly string[] = [...NETWORK, ...ENGINE_STEPS, WEBHOOKS, SHARED_TOKEN];
+export const SCENARIOS: readonly string[] = [
+  ...NETWORK,
+  ...ENGINE_STEPS,
+  WEBHOOKS,
+  SHARED_TOKEN,
+  ...COMPANIES_SCENARIOS,
+];
 /** Scenarios with results of their own (not results.json). */
-const SEPARATE = new Set([WEBHOOKS, SHARED_TOKEN]);
+const SEPARATE = new Set<string>([WEBHOOKS, SHARED_TOKEN, ...COMPANIES_SCENARIOS]);
 const GROUPS: Record<string, readonly string[]> = {
   all: SCENARIOS,
+  companies: COMPANIES_SCENARIOS,
   network: NETWORK,
   engine: ENGINE_STEPS,
   hubspot: NETWORK.filter((s) => s.endsWith('-hubspot')),
@@ -131,6 +142,23 @@ async function runSharedTokenScenario(
   log(`wrote ${join(out, 'shared-token-results.json')} and the shared-token section of RESULTS.md`);
 }
 
+/** The companies scenarios at `n` contacts: each run kept, and its section of RESULTS.md updated. */
+export async function runCompaniesScenarios(
+  scenarios: readonly CompaniesScenario[],
+  n: number,
+  out: string,
+  argv: readonly string[],
+  log = console.log,
+): Promise<void> {
+  const commit = commitUnderTest();
+  for (const scenario of scenarios) {
+    const startedAt = new Date().toISOString();
+    const result = await runCompaniesScenario(scenario, n, log);
+    recordCompaniesRun(out, { ...result, startedAt, ...(commit ? { commit } : {}), argv });
+  }
+  log(`wrote ${join(out, 'companies-results.json')} and the companies section of RESULTS.md`);
+}
+
 export type WebhookSettings = Omit<WebhookBenchOptions, 'latency' | 'log'>;
 
 /** The webhooks scenario: runs it, keeps its result, and updates its section of RESULTS.md. */
@@ -170,7 +198,7 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
   const cmd = new Command('bench')
     .option(
       '--scenario <names>',
-      'comma-separated scenarios or groups (all, network, engine, hubspot, salesforce)',
+      'comma-separated scenarios or groups (all, network, engine, hubspot, salesforce, companies)',
       'all',
     )
     .option('--n <N>', 'records in the network scenarios (default 500, --full 10000)', positive)
@@ -247,12 +275,14 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const argv = process.argv.slice(2).filter((a) => a !== '--');
   const { append, webhooks, sharedToken, ...options } = parseArgs(argv);
+  const companies = COMPANIES_SCENARIOS.filter((s) => options.scenarios.includes(s));
   const rest = options.scenarios.filter((s) => !SEPARATE.has(s));
   (async () => {
     if (options.scenarios.includes(WEBHOOKS))
       await runWebhooksScenario({ ...webhooks, latency: options.latency, out: options.out }, argv);
     if (options.scenarios.includes(SHARED_TOKEN))
       await runSharedTokenScenario({ ...sharedToken, latency: options.latency, out: options.out }, argv);
+    if (companies.length > 0) await runCompaniesScenarios(companies, options.n, options.out, argv);
     if (rest.length > 0) await runBench({ ...options, scenarios: rest }, argv, console.log, append);
   })().catch((error: unknown) => {
     console.error(error);

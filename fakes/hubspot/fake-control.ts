@@ -44,6 +44,8 @@ export interface HubSpotFakeControl extends HubSpotObjectControl {
   oauth(): FakeOAuth;
   /** Associates a contact with a company as a user would (primary: the contact's primary company). */
   associate(contactId: string, companyId: string, options?: { primary?: boolean }): void;
+  /** Removes a contact's association with a company (every type), as a user would in the record's sidebar. */
+  dissociate(contactId: string, companyId: string): void;
   /** The companies a contact is associated with, and which one is primary. */
   associatedCompanies(contactId: string): { companyId: string; primary: boolean }[];
 }
@@ -95,6 +97,7 @@ export function createControl(
         throw new Error(`hubspot fake: no live contact ${contactId} or company ${companyId}`);
       ctx.associations.associate('contacts', contactId, companyId, options.primary ? [1] : []);
     },
+    dissociate: (contactId, companyId) => ctx.associations.dissociate('contacts', contactId, [companyId]),
     associatedCompanies: (contactId) =>
       ctx.associations
         .associated('contacts', contactId)

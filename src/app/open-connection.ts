@@ -35,6 +35,8 @@ export interface OpenCrmOptions {
   readonly logger: Logger;
   /** A Salesforce session kept from an earlier run, and where a refreshed one goes. */
   readonly salesforceSession?: SessionKeeper | undefined;
+  /** CRM properties the adapter reads besides the mapping's (the links phase's contact title). */
+  readonly readAlso?: readonly string[];
 }
 
 /** What a run takes from the tenant rather than from the kind or the clients. */
@@ -72,7 +74,8 @@ function openKind<R extends PropstreetRecord, W>(
   options: OpenCrmOptions,
 ): OpenedObject {
   const mapper = kind.mapper(objectMapping(connection, object));
-  const crm = openCrm(connection, object, kind.spec, mapper.crmProperties, options);
+  const read = [...new Set([...mapper.crmProperties, ...(options.readAlso ?? [])])];
+  const crm = openCrm(connection, object, kind.spec, read, options);
   const settings = toSyncSettings(config, connection, object.kind);
   return {
     kind: object.kind,
@@ -91,6 +94,18 @@ function objectMapping(connection: ConnectionConfig, object: ObjectConfig): Mapp
     object.mapping,
     object.mappingOverrides ? { overrides: object.mappingOverrides, source: formatPath(at) } : undefined,
   );
+}
+
+/**
+ * The CRM property the object's mapping fills from the Propstreet accessor `propstreet`, in
+ * whichever direction it flows (undefined when the mapping does not carry it).
+ */
+export function crmPropertyOf(
+  connection: ConnectionConfig,
+  object: ObjectConfig,
+  propstreet: string,
+): string | undefined {
+  return objectMapping(connection, object).fields.find((f) => f.propstreet === propstreet)?.crm;
 }
 
 /** The contacts kind's mapper of a connection (tools and tests that look at contacts). */

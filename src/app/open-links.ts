@@ -13,7 +13,7 @@ import { type LinksResult, runLinksPhase } from '../links/links-phase.js';
 import { linksPorts } from '../links/links-ports.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { StateStore } from '../state/port.js';
-import { openObject, salesforceLogin } from './open-connection.js';
+import { crmPropertyOf, openObject, salesforceLogin } from './open-connection.js';
 import type { SessionKeeper } from './salesforce-session.js';
 
 export interface LinksRunContext {
@@ -33,12 +33,16 @@ export async function runConnectionLinks(
 ): Promise<LinksResult> {
   const contacts = connection.objects.find((o) => o.kind === 'contacts');
   if (!contacts) throw new Error(`connection ${connection.name}: links need the contacts kind`);
+  // The contact's title is the job title at its primary company. The shipped mappings send it
+  // to the CRM only (the contacts API cannot write a link's title); this phase writes links, so
+  // it carries the title both ways, whatever the field's direction: the adapter reads it too.
+  const titleProperty = crmPropertyOf(connection, contacts, 'company.jobTitle');
   const opened = openObject(config, connection, contacts, {
     clock: ctx.clock,
     logger: ctx.logger,
     salesforceSession: ctx.salesforceSession,
+    ...(titleProperty ? { readAlso: [titleProperty] } : {}),
   });
-  const titleProperty = connection.type === 'hubspot' ? 'jobtitle' : 'Title';
   const scope = (kind: string) => ({ tenant: config.tenant, connection: connection.name, kind });
   const salesforce = connection.type === 'salesforce' ? salesforceAssociations(connection, ctx) : undefined;
   const associations =
@@ -56,8 +60,7 @@ export async function runConnectionLinks(
     associations,
     ...(salesforce ? { secondary: () => salesforce.multipleCompanies() } : {}),
     contactsAdapter: opened.crm,
-    // The title goes both ways only where the contacts mapping carries it.
-    titleProperty: opened.crmProperties.includes(titleProperty) ? titleProperty : undefined,
+    titleProperty,
     store: ctx.store,
     scopes: { links: scope('links'), contacts: scope('contacts'), companies: scope('companies') },
     clock: ctx.clock,

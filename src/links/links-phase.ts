@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { PropsyncError } from '../core/errors.js';
 import type { Failure, StateChanges, Link as StateLink } from '../state/port.js';
+import { unchangedInCrm } from './crm-unchanged.js';
 import { fromShadow, toShadow } from './employments.js';
 import {
   type CrmOp,
@@ -72,12 +73,16 @@ const LOCK_TTL_MS = 30 * 60_000;
 
 async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<LinksResult> {
   const touched = await touchedContacts(ports, options);
-  const ids = [...touched.contacts].sort();
   const secondary = await ports.secondary();
-  const read = await readSides(ports, ids);
+  const touchedIds = [...touched.contacts];
   const shadows = new Map(
-    (await ports.store.linksByPropstreetIds(ports.scope, ids)).map((l) => [l.propstreetId, l]),
+    (await ports.store.linksByPropstreetIds(ports.scope, touchedIds)).map((l) => [l.propstreetId, l]),
   );
+  const crmSideOnly = touchedIds.filter((id) => !touched.propstreetSide.has(id));
+  const policy = options.policy ?? 'propstreet-wins';
+  const unchanged = await unchangedInCrm(ports, crmSideOnly, shadows, secondary, policy);
+  const ids = touchedIds.filter((id) => !unchanged.has(id)).sort();
+  const read = await readSides(ports, ids);
   const plan = (sides: ContactSides): Pending => {
     const merge = mergeEmployments({
       propstreet: sides.propstreet,
@@ -85,7 +90,7 @@ async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<Links
       shadow: fromShadow(shadows.get(sides.propstreetId)?.shadow ?? null),
       secondary,
       titles: ports.titles !== undefined,
-      policy: options.policy ?? 'propstreet-wins',
+      policy,
     });
     const rows: LinkRow[] = [
       ...merge.toPropstreet.map((op) => propstreetRow(sides.propstreetId, op)),
@@ -130,6 +135,7 @@ async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<Links
   await applyCrm(ports, pending);
   const done = result();
   await commit(ports, options, pending, shadows, read.deferred, touched.checkpoints, done);
+  await touched.window.save(ports.store, ports.scope);
   return done;
 }
 

@@ -23,7 +23,12 @@ export interface CrmTitles {
 
 export interface LinksPorts {
   readonly propstreet: Pick<PropstreetLinksApi, 'listLinks' | 'createLink' | 'patchLink' | 'deleteLink'> &
-    Pick<PropstreetContactsApi, 'getContact'>;
+    Pick<PropstreetContactsApi, 'getContact' | 'listContacts'>;
+  /**
+   * How many contacts the tenant has linked (the contacts kind's links): past twice the pages
+   * they fill, the touched contacts are read from the contact list, not one GET each.
+   */
+  readonly linkedContacts?: () => Promise<number>;
   readonly crm: CrmAssociations;
   /** False when the CRM holds only the primary company (Salesforce without AccountContactRelation). */
   readonly secondary: () => Promise<boolean>;

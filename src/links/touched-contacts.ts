@@ -4,27 +4,41 @@
  * contacts deferred earlier and due again, and on a full scan every linked contact. Returns the
  * checkpoints to store once the phase is done.
  */
+import { propstreetSince, QuietWindow } from '../run/quiet-window.js';
 import type { LinksOptions, LinksPorts } from './ports.js';
 
 export interface Touched {
   readonly contacts: ReadonlySet<string>;
+  /**
+   * Of those, the ones Propstreet changed (the link delta) or that are tried again: read in
+   * Propstreet whatever the CRM holds. The others need a Propstreet read only when the CRM's side
+   * moved off the shadow (crm-unchanged.ts).
+   */
+  readonly propstreetSide: ReadonlySet<string>;
   /** CRM contacts not linked to a Propstreet contact (yet): deferred, tried again next run. */
   readonly unlinkedCrm: readonly string[];
   readonly checkpoints: { propstreet?: string; crm?: string };
+  /** How the link delta's overlap was read: saved once the checkpoints are committed. */
+  readonly window: QuietWindow;
 }
 
 export async function touchedContacts(ports: LinksPorts, options: LinksOptions): Promise<Touched> {
   const { store, scope } = ports;
   const contacts = new Set<string>();
+  const propstreetSide = new Set<string>();
   const checkpoints: { propstreet?: string; crm?: string } = {};
 
   const psSince = await store.getCheckpoint(scope, 'propstreet');
-  const overlapMs = (options.overlapSeconds ?? 60) * 1000;
-  const updatedSince = psSince ? new Date(Date.parse(psSince) - overlapMs).toISOString() : undefined;
+  // The overlap is re-read once per overlap period, not by every run (src/run/quiet-window.ts):
+  // otherwise every run re-reads, contact by contact, the last burst of link changes before it.
+  const window = new QuietWindow();
+  const plan = await window.load(store, scope, ports.clock.now(), (options.overlapSeconds ?? 60) * 1000);
+  const updatedSince = psSince ? propstreetSince(psSince, plan) : undefined;
   let high = psSince ?? '';
   for await (const page of ports.propstreet.listLinks({ updatedSince, includeDeleted: true })) {
     for (const link of page.links) {
       contacts.add(link.contactId);
+      propstreetSide.add(link.contactId);
       const stamp = link.deletedUtc && link.deletedUtc > link.updatedUtc ? link.deletedUtc : link.updatedUtc;
       if (stamp > high) high = stamp;
     }
@@ -37,9 +51,15 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
     checkpoints.crm = page.checkpoint;
   }
   const now = ports.clock.now().toISOString();
+  const retriedCrm = new Set<string>();
   for (const f of await store.listFailures(scope, { dueBy: now, quarantined: false })) {
-    if (f.side === 'crm') crmIds.add(f.recordId);
-    else contacts.add(f.recordId);
+    if (f.side === 'crm') {
+      crmIds.add(f.recordId);
+      retriedCrm.add(f.recordId);
+    } else {
+      contacts.add(f.recordId);
+      propstreetSide.add(f.recordId);
+    }
   }
   const mapped = await ports.contacts.propstreetIds([...crmIds]);
   const unlinkedCrm: string[] = [];
@@ -47,8 +67,9 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
     const ps = mapped.get(id);
     if (ps) contacts.add(ps);
     else unlinkedCrm.push(id);
+    if (ps && retriedCrm.has(id)) propstreetSide.add(ps);
   }
   if (options.fullScan && ports.allContacts)
     for await (const ids of ports.allContacts()) for (const id of ids) contacts.add(id);
-  return { contacts, unlinkedCrm, checkpoints };
+  return { contacts, propstreetSide, unlinkedCrm, checkpoints, window };
 }
