@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { clientCredentialsTokenSource } from '../propstreet/client-credentials.js';
 import { createPropstreetClient } from '../propstreet/index.js';
-import type { PropstreetApi } from '../propstreet/port.js';
+import type { PropstreetClient } from '../propstreet/client.js';
 
 /**
  * The tenant's Propstreet client, with a token from config or from client credentials. A
@@ -13,7 +13,7 @@ import type { PropstreetApi } from '../propstreet/port.js';
 export async function openPropstreet(
   config: TenantConfig,
   options: { clock: Clock; logger: Logger },
-): Promise<PropstreetApi & { close(): Promise<void> }> {
+): Promise<PropstreetClient> {
   const auth = config.propstreet.auth;
   let token: Parameters<typeof createPropstreetClient>[0]['token'];
   if (auth.kind === 'token') token = auth.token;

@@ -16,6 +16,7 @@ import { contactFrom } from './payload.js';
 import type { PropstreetApi } from './port.js';
 import { RateLimiter } from './rate-limiter.js';
 import { ifMatchHeaders, onlyMembers, orNull, seg, upsertActionOf } from './resource.js';
+import { type PropstreetWebhookCalls, webhookCalls } from './webhooks.js';
 import { UPDATE_MEMBERS, UPSERT_MEMBERS } from './write-models.js';
 
 export interface PropstreetClientOptions {
@@ -40,6 +41,8 @@ export interface PropstreetClientOptions {
 }
 
 export interface PropstreetClient extends PropstreetApi {
+  /** The organisation's webhook subscriptions (`validate --setup`; not on the port: runs never call it). */
+  readonly webhooks: PropstreetWebhookCalls;
   /** Closes the connection pool; the client is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -116,6 +119,7 @@ export function createPropstreetClient(options: PropstreetClientOptions): Propst
     ...linkCalls(transport, pageSize),
 
     identity: () => fetchIdentity(transport),
+    webhooks: webhookCalls(transport),
     usage: () => transport.usage(),
     close: () => transport.close(),
   };

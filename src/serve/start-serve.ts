@@ -4,6 +4,7 @@
  * dispatch: runs here (one machine) or jobs on the pg-boss queue (`queue`), for workers.
  */
 import { dirname } from 'node:path';
+import { openTenantStore } from '../app/open-store.js';
 import { loadEnv } from '../config/env-interpolation.js';
 import type { TenantConfig } from '../config/index.js';
 import { type Clock, systemClock } from '../core/clock.js';
@@ -21,6 +22,7 @@ import { runHere } from './run-here.js';
 import { createRunTrigger, type RunTrigger, type TriggerEvent } from './run-trigger.js';
 import { createServeMetrics, type ServeMetrics } from './serve-metrics.js';
 import { buildServeServer } from './server.js';
+import { withStoredWebhookSecret } from './stored-webhook-secret.js';
 import { systemTimers, type Timers } from './timers.js';
 
 export interface ServeOptions {
@@ -68,7 +70,13 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       cwd: process.cwd(),
       env: options.env ?? process.env,
     });
-    endpoints.push(...buildEndpoints([config], env));
+    const withStored = await withStoredWebhookSecret(
+      config.tenant,
+      env,
+      () => openTenantStore(config),
+      (message, err) => log.warn({ tenant: config.tenant, err }, message),
+    );
+    endpoints.push(...buildEndpoints([config], withStored));
   }
   if (endpoints.length === 0)
     throw new PropsyncError(
