@@ -199,7 +199,10 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
     const under = (base: string) => req.path === base || req.path.startsWith(`${base}/`);
     const origin = originOf(token);
     if (under(WEBHOOKS_API_PATH))
-      return webhooksApi(req).then((res) => ({ ...res, headers: { ...decision.headers, ...(res.headers ?? {}) } }));
+      return webhooksApi(req).then((res) => ({
+        ...res,
+        headers: { ...decision.headers, ...(res.headers ?? {}) },
+      }));
     const res = under(CONTACTS_PATH)
       ? handleContacts(net, req, origin, knobs)
       : under(COMPANIES_PATH)

@@ -35,7 +35,8 @@ interface ApiWebhook {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 function checkUrl(url: unknown): string | undefined {
-  if (typeof url !== 'string' || !URL.canParse(url)) return 'The url field is required and must be an absolute URL.';
+  if (typeof url !== 'string' || !URL.canParse(url))
+    return 'The url field is required and must be an absolute URL.';
   const u = new URL(url);
   if (u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname))) return undefined;
   return 'The URL must be HTTPS.';
@@ -95,7 +96,11 @@ export function createWebhooksApi(hub: PropstreetWebhooks): (req: FakeRequest) =
     };
     webhooks.set(w.id, w);
     // The only answer that carries the secret (PW2).
-    return { status: 201, headers: { location: `${WEBHOOKS_API_PATH}/${w.id}` }, body: { ...view(w), secret: w.secret } };
+    return {
+      status: 201,
+      headers: { location: `${WEBHOOKS_API_PATH}/${w.id}` },
+      body: { ...view(w), secret: w.secret },
+    };
   };
 
   const update = (req: FakeRequest, w: ApiWebhook): FakeResponse => {
@@ -132,7 +137,8 @@ export function createWebhooksApi(hub: PropstreetWebhooks): (req: FakeRequest) =
   const test = async (req: FakeRequest, w: ApiWebhook): Promise<FakeResponse> => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const type = typeof b.event_type === 'string' ? b.event_type : 'contact.created';
-    if (!PROPSTREET_EVENT_TYPES.includes(type)) return invalid(req, 'event_type', `Invalid event type: ${type}`);
+    if (!PROPSTREET_EVENT_TYPES.includes(type))
+      return invalid(req, 'event_type', `Invalid event type: ${type}`);
     // Its own sender: a test is synchronous, never retried, and not in the delivery history (PW3).
     const sender = new WebhookSender({
       vendor: 'propstreet',

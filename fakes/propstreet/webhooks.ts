@@ -21,9 +21,13 @@ import type { Commit } from './versioned-store.js';
  * The valid values of `events` (PW2): the nine of PW1, and project.* and prospect.*, which a
  * subscription may name but this fake never sends (it holds no projects or prospects).
  */
-export const PROPSTREET_EVENT_TYPES: readonly string[] = ['contact', 'company', 'link', 'project', 'prospect'].flatMap(
-  (r) => ['created', 'updated', 'deleted'].map((a) => `${r}.${a}`),
-);
+export const PROPSTREET_EVENT_TYPES: readonly string[] = [
+  'contact',
+  'company',
+  'link',
+  'project',
+  'prospect',
+].flatMap((r) => ['created', 'updated', 'deleted'].map((a) => `${r}.${a}`));
 
 const RESOURCE: Readonly<Record<string, string>> = { Contact: 'contact', Company: 'company', Link: 'link' };
 const ACTION = { create: 'created', update: 'updated', delete: 'deleted' } as const;

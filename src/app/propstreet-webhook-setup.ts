@@ -52,7 +52,9 @@ export function wantedEvents(config: Pick<TenantConfig, 'connections'>): string[
     if (c.objects.some((o) => o.kind === 'companies')) kinds.add('company');
     if (c.links) kinds.add('link');
   }
-  return ['contact', 'company', 'link'].filter((k) => kinds.has(k)).flatMap((k) => ACTIONS.map((a) => `${k}.${a}`));
+  return ['contact', 'company', 'link']
+    .filter((k) => kinds.has(k))
+    .flatMap((k) => ACTIONS.map((a) => `${k}.${a}`));
 }
 
 /** The tenant-wide endpoint as `serve` exposes it behind `publicUrl`. */
@@ -70,7 +72,8 @@ export async function setupPropstreetWebhook(input: WebhookSetupInput): Promise<
         {
           name: NAME,
           ok: true,
-          message: 'not checked: no PROPSYNC_PUBLIC_URL (or --public-url), so the URL serve answers on is unknown',
+          message:
+            'not checked: no PROPSYNC_PUBLIC_URL (or --public-url), so the URL serve answers on is unknown',
         },
       ],
     };
