@@ -15,8 +15,10 @@ import { createBoss, ensureQueues, startBoss } from '../worker/queue.js';
 import { createTenantStores, type OpenedStore } from '../worker/tenant-stores.js';
 import { buildEndpoints, type Endpoint, endpointTable } from './endpoints.js';
 import { createEventLedger, DEFAULT_RETENTION_MS } from './event-ledger.js';
+import { createAppIntake, hubspotAppEndpoint } from './hubspot-app.js';
 import { createIntake } from './intake.js';
 import { createLocalDispatch, type RunConnection } from './local-dispatch.js';
+import { createPortalDirectory } from './portal-directory.js';
 import { createQueueDispatch, type QueueDispatch } from './queue-dispatch.js';
 import { runHere } from './run-here.js';
 import { createRunTrigger, type RunTrigger, type TriggerEvent } from './run-trigger.js';
@@ -78,12 +80,15 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     );
     endpoints.push(...buildEndpoints([config], withStored));
   }
-  if (endpoints.length === 0)
+  const appEndpoint = hubspotAppEndpoint(
+    await loadEnv({ configDir: process.cwd(), cwd: process.cwd(), env: options.env ?? process.env }),
+  );
+  if (endpoints.length === 0 && !appEndpoint)
     throw new PropsyncError(
       'CONFIG_INVALID',
       'no webhook endpoint: no webhook secret is set for any tenant',
       {
-        hint: 'set PROPSYNC_<TENANT>_<CONNECTION>_PROPSTREET_WEBHOOK_SECRET or …_HUBSPOT_WEBHOOK_SECRET (docs/WEBHOOKS.md)',
+        hint: 'set PROPSYNC_<TENANT>_<CONNECTION>_PROPSTREET_WEBHOOK_SECRET, …_HUBSPOT_WEBHOOK_SECRET or PROPSYNC_HUBSPOT_APP_WEBHOOK_SECRET (docs/WEBHOOKS.md)',
       },
     );
   const files = new Map(options.configs.map((c) => [c.tenant, c.file]));
@@ -155,6 +160,25 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     ...(options.observe ? { observe: options.observe } : {}),
   });
   const intake = createIntake({ ledger, runs: trigger, metrics, logger: log });
+  // The HubSpot connections of every tenant, for the app-wide endpoint's routing by portal.
+  const hubspotScopes = options.configs.flatMap((c) =>
+    c.connections.filter((k) => k.type === 'hubspot').map((k) => ({ tenant: c.tenant, connection: k.name })),
+  );
+  const appIntake = appEndpoint
+    ? createAppIntake({
+        directory: createPortalDirectory({
+          configs: options.configs,
+          storeFor,
+          clock,
+          warn: (scope, err) =>
+            log.warn({ ...scope, err }, 'could not read which HubSpot portal a connection is bound to'),
+        }),
+        ledger,
+        runs: trigger,
+        metrics,
+        logger: log,
+      })
+    : undefined;
 
   let stopping = false;
   const app = buildServeServer({
@@ -167,11 +191,23 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     accepted: (d) =>
       intake(d).catch((error: unknown) => log.error({ err: (error as Error).message }, 'intake failed')),
     healthy: async () => !stopping && (queue ? queue.healthy() : true),
+    ...(appEndpoint && appIntake
+      ? {
+          hubspotApp: {
+            endpoint: appEndpoint,
+            accepted: (d) =>
+              appIntake(d).catch((error: unknown) =>
+                log.error({ err: (error as Error).message }, 'intake failed'),
+              ),
+          },
+        }
+      : {}),
   });
 
-  const scopes = endpoints.flatMap((e) =>
-    e.connections.map((connection) => ({ tenant: e.tenant, connection })),
-  );
+  const scopes = [
+    ...endpoints.flatMap((e) => e.connections.map((connection) => ({ tenant: e.tenant, connection }))),
+    ...(appEndpoint ? hubspotScopes : []),
+  ];
   const prune = async () => {
     for (const scope of new Map(scopes.map((s) => [`${s.tenant}/${s.connection}`, s])).values())
       await ledger
@@ -195,7 +231,11 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     throw error;
   }
   log.info(
-    { url, endpoints: endpoints.map((e) => e.path), mode: queue ? 'queue' : 'in-process' },
+    {
+      url,
+      endpoints: [...endpoints.map((e) => e.path), ...(appEndpoint ? [appEndpoint.path] : [])],
+      mode: queue ? 'queue' : 'in-process',
+    },
     'serve listening',
   );
 
