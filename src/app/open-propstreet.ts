@@ -1,9 +1,9 @@
 import type { TenantConfig } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { PropstreetClient } from '../propstreet/client.js';
 import { clientCredentialsTokenSource } from '../propstreet/client-credentials.js';
 import { createPropstreetClient } from '../propstreet/index.js';
-import type { PropstreetClient } from '../propstreet/client.js';
 
 /**
  * The tenant's Propstreet client, with a token from config or from client credentials. A

@@ -46,7 +46,7 @@ const NAME = 'propstreet: webhook';
 const ACTIONS = ['created', 'updated', 'deleted'] as const;
 
 /** The event types the tenant's runs read: contacts always, companies and links when synced. */
-export function wantedEvents(config: Pick<TenantConfig, 'connections'>): string[] {
+function wantedEvents(config: Pick<TenantConfig, 'connections'>): string[] {
   const kinds = new Set<string>(['contact']);
   for (const c of config.connections) {
     if (c.objects.some((o) => o.kind === 'companies')) kinds.add('company');
@@ -58,7 +58,7 @@ export function wantedEvents(config: Pick<TenantConfig, 'connections'>): string[
 }
 
 /** The tenant-wide endpoint as `serve` exposes it behind `publicUrl`. */
-export function tenantWebhookUrl(publicUrl: string, tenant: string): string {
+function tenantWebhookUrl(publicUrl: string, tenant: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/webhooks/${tenant}/propstreet`;
 }
 

@@ -23,7 +23,7 @@ import type { Verification } from './verification.js';
 import { createHubspotVerifier } from './verify-hubspot.js';
 
 export const HUBSPOT_APP_PATH = '/webhooks/hubspot';
-export const HUBSPOT_APP_SECRET_VARIABLE = 'PROPSYNC_HUBSPOT_APP_WEBHOOK_SECRET';
+const HUBSPOT_APP_SECRET_VARIABLE = 'PROPSYNC_HUBSPOT_APP_WEBHOOK_SECRET';
 
 export interface HubspotAppEndpoint {
   readonly path: string;
@@ -55,7 +55,7 @@ export function hubspotAppEndpoint(
 }
 
 /** A batch's events by portal, each group keyed as `hubspotEvents` keys a batch. */
-export function eventsByPortal(
+function eventsByPortal(
   body: Buffer,
   sentAt: Date,
 ): { portals: Map<string, DeliveryEvents>; unrouted: number } {
