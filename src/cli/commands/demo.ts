@@ -17,32 +17,40 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('run the whole product against local fakes: dry-run report, sync, edits, sync again')
-    .option('--contacts <n>', 'Propstreet contacts to seed (default: 2000; with --live 200)', contactCount)
+    .option(
+      '--contacts <n>',
+      'Propstreet contacts to seed (with --live, 200 unless given)',
+      contactCount,
+      2000,
+    )
     .option('--dir <dir>', 'where to write the tenant file, state and reports (default: a temp folder)')
     .option(
       '--live',
       'near-real-time: start propsync serve, let the fakes send their webhooks, edit on each side and time the arrivals',
     )
     .option('--edits <n>', 'with --live: edits per side', editCount, 5)
-    .action(async (flags: { contacts?: number; dir?: string; live?: boolean; edits: number }) => {
-      const { useColor } = await import('../output.js');
-      if (flags.live) {
-        const { runLiveDemo } = await import('../../demo/run-live-demo.js');
-        process.exitCode = await runLiveDemo({
-          contacts: flags.contacts ?? 200,
-          edits: flags.edits,
+    .action(
+      async (flags: { contacts: number; dir?: string; live?: boolean; edits: number }, command: Command) => {
+        const { useColor } = await import('../output.js');
+        if (flags.live) {
+          const { runLiveDemo } = await import('../../demo/run-live-demo.js');
+          process.exitCode = await runLiveDemo({
+            // A live demo times edits, not the first sync: a smaller network unless one was asked for.
+            contacts: command.getOptionValueSource('contacts') === 'default' ? 200 : flags.contacts,
+            edits: flags.edits,
+            dir: flags.dir,
+            color: useColor(),
+            out: process.stdout,
+          });
+          return;
+        }
+        const { runDemo } = await import('../../demo/run-demo.js');
+        process.exitCode = await runDemo({
+          contacts: flags.contacts,
           dir: flags.dir,
           color: useColor(),
           out: process.stdout,
         });
-        return;
-      }
-      const { runDemo } = await import('../../demo/run-demo.js');
-      process.exitCode = await runDemo({
-        contacts: flags.contacts ?? 2000,
-        dir: flags.dir,
-        color: useColor(),
-        out: process.stdout,
-      });
-    });
+      },
+    );
 }
