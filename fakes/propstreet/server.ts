@@ -31,6 +31,7 @@ import { RateWindows } from './rate-window.js';
 import { type FakeOAuthClient, handleToken, TOKEN_PATH } from './token-endpoint.js';
 import type { Outcome, StaleEtagStatus } from './versioned-store.js';
 import { createPropstreetWebhooks, type PropstreetWebhooks } from './webhooks.js';
+import { createWebhooksApi, WEBHOOKS_API_PATH } from './webhooks-api.js';
 
 /** The token the fake accepts when none are configured. */
 export const PROPSTREET_FAKE_TOKEN = 'ps-fake-token-0123456789abcdef';
@@ -156,6 +157,7 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
   const knobs: ContactKnobs = { ignoredMembers: new Set() };
   const organisation = newOrganisation(options.organisation);
   const webhooks = createPropstreetWebhooks(net);
+  const webhooksApi = createWebhooksApi(webhooks);
 
   const must = <T>(what: string, o: Outcome<T>): T => {
     if (!o.ok) throw new Error(`${what} failed: ${o.status} ${o.detail}`);
@@ -168,7 +170,7 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
   const companyCopy = (k: FakeCompany) => copy(net.companyView(k));
 
   let fake: PropstreetFake | undefined;
-  const handler = (req: FakeRequest): FakeResponse => {
+  const handler = (req: FakeRequest): FakeResponse | Promise<FakeResponse> => {
     if (req.path.startsWith(CONTROL_PATH))
       return webhooks.handle(req) ?? handleControl(fake as PropstreetFake, req);
     if (req.path === TOKEN_PATH) {
@@ -204,6 +206,11 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
     }
     const under = (base: string) => req.path === base || req.path.startsWith(`${base}/`);
     const origin = originOf(token);
+    if (under(WEBHOOKS_API_PATH))
+      return webhooksApi(req).then((res) => ({
+        ...res,
+        headers: { ...decision.headers, ...(res.headers ?? {}) },
+      }));
     const res = under(CONTACTS_PATH)
       ? handleContacts(net, req, origin, knobs)
       : under(COMPANIES_PATH)

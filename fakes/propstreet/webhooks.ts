@@ -17,10 +17,17 @@ import type { FakeContact } from './contact-types.js';
 import type { FakeNetwork } from './network.js';
 import type { Commit } from './versioned-store.js';
 
-/** The nine event types of PW1 (PW2 also lists project.* and prospect.*, which this fake has no data for). */
-const PROPSTREET_EVENT_TYPES: readonly string[] = ['contact', 'company', 'link'].flatMap((r) =>
-  ['created', 'updated', 'deleted'].map((a) => `${r}.${a}`),
-);
+/**
+ * The valid values of `events` (PW2): the nine of PW1, and project.* and prospect.*, which a
+ * subscription may name but this fake never sends (it holds no projects or prospects).
+ */
+export const PROPSTREET_EVENT_TYPES: readonly string[] = [
+  'contact',
+  'company',
+  'link',
+  'project',
+  'prospect',
+].flatMap((r) => ['created', 'updated', 'deleted'].map((a) => `${r}.${a}`));
 
 const RESOURCE: Readonly<Record<string, string>> = { Contact: 'contact', Company: 'company', Link: 'link' };
 const ACTION = { create: 'created', update: 'updated', delete: 'deleted' } as const;
@@ -35,6 +42,10 @@ export interface PropstreetWebhooks {
   attempts(id?: string): DeliveryAttempt[];
   /** Resolves when every subscription delivered (or gave up on) what it was handed. */
   idle(): Promise<void>;
+  /** Sends again the messages given up on after `sinceMs` (at most 100); undefined: no such subscription. */
+  replay(id: string, sinceMs: number): number | undefined;
+  /** Sends again after the fake disabled the subscription (410, or 10 failures in a row). */
+  enable(id: string): boolean;
 }
 
 export interface PropstreetWebhookHub extends PropstreetWebhooks {
@@ -70,6 +81,8 @@ export function createPropstreetWebhooks(net: FakeNetwork): PropstreetWebhookHub
     subscriptions: () => subs.list(),
     attempts: (id) => subs.attempts(id),
     idle: () => subs.idle(),
+    replay: (id, since) => subs.replay(id, since),
+    enable: (id) => subs.enable(id),
     handle: (req) => subs.handle(req),
   };
 }

@@ -144,6 +144,8 @@ export class WebhookSender {
   private nextEventId = 1;
   /** Propstreet disabled the subscription (a 410, or 10 failures in a row). */
   disabled = false;
+  /** Messages given up on (retries spent, or the subscription disabled), for a replay. */
+  private readonly exhausted: { readonly message: Message; readonly at: number }[] = [];
 
   constructor(private readonly options: WebhookSenderOptions) {
     if (options.secrets.length === 0) throw new Error('a webhook sender needs a secret');
@@ -173,6 +175,23 @@ export class WebhookSender {
   idle(): Promise<void> {
     if (this.inFlight === 0 && this.retrying.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Propstreet's replay (PW4): up to 100 messages given up on after `sinceMs` are sent again
+   * from attempt 1, in the order they were given up. Returns how many.
+   */
+  replay(sinceMs: number): number {
+    const chosen = this.exhausted.filter((e) => e.at > sinceMs).slice(0, 100);
+    for (const e of chosen) this.exhausted.splice(this.exhausted.indexOf(e), 1);
+    for (const e of chosen) this.deliver(e.message, 1);
+    return chosen.length;
+  }
+
+  /** Sends again after Propstreet disabled the subscription (it was enabled again through the API). */
+  enable(): void {
+    this.disabled = false;
+    this.consecutiveFailures = 0;
   }
 
   /** Cancels waiting retries. */
@@ -280,12 +299,17 @@ export class WebhookSender {
     }
     this.consecutiveFailures++;
     if (this.options.vendor === 'propstreet' && (status === 410 || this.consecutiveFailures >= 10)) {
+      this.exhausted.push({ message, at: this.now() });
       this.disabled = true;
       this.close();
       return;
     }
     const wait = this.delays[attempt - 1];
-    if (wait === undefined) return; // retries spent: the vendor gives up
+    if (wait === undefined) {
+      // Retries spent: the vendor gives up (and keeps it for a replay).
+      this.exhausted.push({ message, at: this.now() });
+      return;
+    }
     const handle = this.timers.set(() => {
       this.retrying.delete(handle);
       this.deliver(message, attempt + 1);

@@ -81,6 +81,18 @@ export class WebhookSubscriptions<E extends PropstreetWebhookEvent | HubspotWebh
     if (!this.active) this.options.onActive(false);
   }
 
+  /** Propstreet's replay of messages given up on after `sinceMs` (undefined: no such subscription). */
+  replay(id: string, sinceMs: number): number | undefined {
+    return this.outboxes.get(id)?.sender.replay(sinceMs);
+  }
+
+  /** Sends again after the vendor disabled the subscription; false when there is none. */
+  enable(id: string): boolean {
+    const outbox = this.outboxes.get(id);
+    outbox?.sender.enable();
+    return outbox !== undefined;
+  }
+
   emit(events: readonly E[]): void {
     for (const outbox of this.outboxes.values())
       outbox.push(events.filter((e) => this.options.accepts(outbox.spec, e)));

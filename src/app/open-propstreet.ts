@@ -1,9 +1,9 @@
 import type { TenantConfig } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { PropstreetClient } from '../propstreet/client.js';
 import { clientCredentialsTokenSource } from '../propstreet/client-credentials.js';
 import { createPropstreetClient } from '../propstreet/index.js';
-import type { PropstreetApi } from '../propstreet/port.js';
 import { sharedRateBudget } from './rate-budgets.js';
 
 /**
@@ -15,7 +15,7 @@ import { sharedRateBudget } from './rate-budgets.js';
 export async function openPropstreet(
   config: TenantConfig,
   options: { clock: Clock; logger: Logger },
-): Promise<PropstreetApi & { close(): Promise<void> }> {
+): Promise<PropstreetClient> {
   const auth = config.propstreet.auth;
   let token: Parameters<typeof createPropstreetClient>[0]['token'];
   if (auth.kind === 'token') token = auth.token;

@@ -17,6 +17,7 @@ import type { PropstreetApi } from './port.js';
 import type { RateBudget } from './rate-budget.js';
 import { RateLimiter } from './rate-limiter.js';
 import { ifMatchHeaders, onlyMembers, orNull, seg, upsertActionOf } from './resource.js';
+import { type PropstreetWebhookCalls, webhookCalls } from './webhooks.js';
 import { UPDATE_MEMBERS, UPSERT_MEMBERS } from './write-models.js';
 
 export interface PropstreetClientOptions {
@@ -46,6 +47,8 @@ export interface PropstreetClientOptions {
 }
 
 export interface PropstreetClient extends PropstreetApi {
+  /** The organisation's webhook subscriptions (`validate --setup`; not on the port: runs never call it). */
+  readonly webhooks: PropstreetWebhookCalls;
   /** Closes the connection pool; the client is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -123,6 +126,7 @@ export function createPropstreetClient(options: PropstreetClientOptions): Propst
     ...linkCalls(transport, pageSize),
 
     identity: () => fetchIdentity(transport),
+    webhooks: webhookCalls(transport),
     usage: () => transport.usage(),
     close: () => transport.close(),
   };

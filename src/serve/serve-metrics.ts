@@ -27,7 +27,12 @@ export interface ServeMetrics {
   /** A run here finished: from the earliest event it answers to its end. */
   synced(seconds: number): void;
   setInFlight(n: number): void;
+  /** Events of an authentic delivery that no tenant+connection takes (acknowledged all the same). */
+  unrouted(source: WebhookSource, reason: UnroutedReason, events: number): void;
 }
+
+/** `unknown-portal`: no HubSpot connection here is bound to the event's portalId. */
+export type UnroutedReason = 'unknown-portal';
 
 export function createServeMetrics(): ServeMetrics {
   const registry = new Registry();
@@ -82,6 +87,13 @@ export function createServeMetrics(): ServeMetrics {
     new Gauge('propsync_serve_runs_in_flight', 'Runs going in this process.'),
   );
   inFlight.set({}, 0);
+  const unrouted = registry.register(
+    new Counter(
+      'propsync_webhook_unrouted_events_total',
+      'Events of authentic deliveries no tenant+connection takes, by reason (unknown-portal).',
+      ['source', 'reason'],
+    ),
+  );
 
   return {
     registry,
@@ -90,7 +102,11 @@ export function createServeMetrics(): ServeMetrics {
       rejections.inc({ source, reason });
     },
     accepted(source, counts) {
-      deliveries.inc({ source, outcome: counts.fresh > 0 ? 'accepted' : 'duplicate' });
+      // A delivery with no event anyone takes (unrouted) is accepted, not a duplicate.
+      deliveries.inc({
+        source,
+        outcome: counts.fresh > 0 || counts.duplicate === 0 ? 'accepted' : 'duplicate',
+      });
       if (counts.fresh > 0) events.inc({ source, outcome: 'new' }, counts.fresh);
       if (counts.duplicate > 0) events.inc({ source, outcome: 'duplicate' }, counts.duplicate);
     },
@@ -106,6 +122,9 @@ export function createServeMetrics(): ServeMetrics {
     },
     setInFlight(n) {
       inFlight.set({}, n);
+    },
+    unrouted(source, reason, n) {
+      unrouted.inc({ source, reason }, n);
     },
   };
 }

@@ -15,6 +15,7 @@ import type { Logger } from '../core/logger.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../worker/prometheus.js';
 import type { Endpoint, EndpointTable } from './endpoints.js';
 import { hubspotEvents, propstreetEvents } from './event-keys.js';
+import { type AppDelivery, HUBSPOT_APP_PATH, type HubspotAppEndpoint } from './hubspot-app.js';
 import type { AcceptedDelivery } from './intake.js';
 import type { ServeMetrics } from './serve-metrics.js';
 import type { RejectReason } from './verification.js';
@@ -38,6 +39,12 @@ export interface ServeServerOptions {
    */
   readonly publicUrl?: string | undefined;
   readonly bodyLimit?: number;
+  /** `POST /webhooks/hubspot`: one public app for every tenant, routed by portalId (hubspot-app.ts). */
+  readonly hubspotApp?: {
+    readonly endpoint: HubspotAppEndpoint;
+    /** Called after each authentic delivery was answered. Must not throw. */
+    readonly accepted: (delivery: AppDelivery) => Promise<void>;
+  };
 }
 
 const STATUS: Readonly<Record<RejectReason, number>> = {
@@ -105,6 +112,24 @@ export function buildServeServer(options: ServeServerOptions): FastifyInstance {
     return reply;
   };
 
+  const hubspotApp = options.hubspotApp;
+  app.post(HUBSPOT_APP_PATH, (request, reply) => {
+    if (!hubspotApp) return refuse(reply, 'hubspot', 'unknown-endpoint');
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const now = options.clock.now();
+    const base = publicUrl ?? `${request.protocol}://${request.headers.host ?? 'localhost'}`;
+    const verdict = hubspotApp.endpoint.verify(
+      { method: request.method, uri: `${base}${request.url}`, headers: request.headers, body },
+      now,
+    );
+    if (!verdict.ok) {
+      log.warn({ source: 'hubspot', reason: verdict.reason, path: HUBSPOT_APP_PATH }, 'webhook rejected');
+      return refuse(reply, 'hubspot', verdict.reason);
+    }
+    void reply.code(200).type('application/json').send({ received: true });
+    setImmediate(() => void hubspotApp.accepted({ body, sentAt: verdict.sentAt, receivedAt: now }));
+    return reply;
+  });
   app.post('/webhooks/:tenant/:source', (request, reply) =>
     receive(options.endpoints.get(request.url.split('?')[0] ?? ''), request, reply),
   );

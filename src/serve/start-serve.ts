@@ -4,6 +4,7 @@
  * dispatch: runs here (one machine) or jobs on the pg-boss queue (`queue`), for workers.
  */
 import { dirname } from 'node:path';
+import { openTenantStore } from '../app/open-store.js';
 import { loadEnv } from '../config/env-interpolation.js';
 import type { TenantConfig } from '../config/index.js';
 import { type Clock, systemClock } from '../core/clock.js';
@@ -20,13 +21,16 @@ import {
 } from './change-subscribers.js';
 import { buildEndpoints, type Endpoint, endpointTable } from './endpoints.js';
 import { createEventLedger, DEFAULT_RETENTION_MS } from './event-ledger.js';
+import { createAppIntake, hubspotAppEndpoint } from './hubspot-app.js';
 import { createIntake } from './intake.js';
 import { createLocalDispatch, type RunConnection } from './local-dispatch.js';
+import { createPortalDirectory } from './portal-directory.js';
 import { createQueueDispatch, type QueueDispatch } from './queue-dispatch.js';
 import { runHere } from './run-here.js';
 import { createRunTrigger, type RunTrigger, type TriggerEvent } from './run-trigger.js';
 import { createServeMetrics, type ServeMetrics } from './serve-metrics.js';
 import { buildServeServer } from './server.js';
+import { withStoredWebhookSecret } from './stored-webhook-secret.js';
 import { systemTimers, type Timers } from './timers.js';
 
 export interface ServeOptions {
@@ -78,14 +82,23 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       cwd: process.cwd(),
       env: options.env ?? process.env,
     });
-    endpoints.push(...buildEndpoints([config], env));
+    const withStored = await withStoredWebhookSecret(
+      config.tenant,
+      env,
+      () => openTenantStore(config),
+      (message, err) => log.warn({ tenant: config.tenant, err }, message),
+    );
+    endpoints.push(...buildEndpoints([config], withStored));
   }
-  if (endpoints.length === 0 && changeEventConnections(options.configs).length === 0)
+  const appEndpoint = hubspotAppEndpoint(
+    await loadEnv({ configDir: process.cwd(), cwd: process.cwd(), env: options.env ?? process.env }),
+  );
+  if (endpoints.length === 0 && !appEndpoint && changeEventConnections(options.configs).length === 0)
     throw new PropsyncError(
       'CONFIG_INVALID',
       'no webhook endpoint: no webhook secret is set for any tenant',
       {
-        hint: 'set PROPSYNC_<TENANT>_<CONNECTION>_PROPSTREET_WEBHOOK_SECRET or …_HUBSPOT_WEBHOOK_SECRET, or changeEvents: true on a Salesforce connection (docs/WEBHOOKS.md)',
+        hint: 'set PROPSYNC_<TENANT>_<CONNECTION>_PROPSTREET_WEBHOOK_SECRET, …_HUBSPOT_WEBHOOK_SECRET or PROPSYNC_HUBSPOT_APP_WEBHOOK_SECRET, or changeEvents: true on a Salesforce connection (docs/WEBHOOKS.md)',
       },
     );
   const files = new Map(options.configs.map((c) => [c.tenant, c.file]));
@@ -157,6 +170,25 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     ...(options.observe ? { observe: options.observe } : {}),
   });
   const intake = createIntake({ ledger, runs: trigger, metrics, logger: log });
+  // The HubSpot connections of every tenant, for the app-wide endpoint's routing by portal.
+  const hubspotScopes = options.configs.flatMap((c) =>
+    c.connections.filter((k) => k.type === 'hubspot').map((k) => ({ tenant: c.tenant, connection: k.name })),
+  );
+  const appIntake = appEndpoint
+    ? createAppIntake({
+        directory: createPortalDirectory({
+          configs: options.configs,
+          storeFor,
+          clock,
+          warn: (scope, err) =>
+            log.warn({ ...scope, err }, 'could not read which HubSpot portal a connection is bound to'),
+        }),
+        ledger,
+        runs: trigger,
+        metrics,
+        logger: log,
+      })
+    : undefined;
 
   let stopping = false;
   const app = buildServeServer({
@@ -169,11 +201,23 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     accepted: (d) =>
       intake(d).catch((error: unknown) => log.error({ err: (error as Error).message }, 'intake failed')),
     healthy: async () => !stopping && (queue ? queue.healthy() : true),
+    ...(appEndpoint && appIntake
+      ? {
+          hubspotApp: {
+            endpoint: appEndpoint,
+            accepted: (d) =>
+              appIntake(d).catch((error: unknown) =>
+                log.error({ err: (error as Error).message }, 'intake failed'),
+              ),
+          },
+        }
+      : {}),
   });
 
-  const scopes = endpoints.flatMap((e) =>
-    e.connections.map((connection) => ({ tenant: e.tenant, connection })),
-  );
+  const scopes = [
+    ...endpoints.flatMap((e) => e.connections.map((connection) => ({ tenant: e.tenant, connection }))),
+    ...(appEndpoint ? hubspotScopes : []),
+  ];
   const prune = async () => {
     for (const scope of new Map(scopes.map((s) => [`${s.tenant}/${s.connection}`, s])).values())
       await ledger
@@ -197,7 +241,11 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     throw error;
   }
   log.info(
-    { url, endpoints: endpoints.map((e) => e.path), mode: queue ? 'queue' : 'in-process' },
+    {
+      url,
+      endpoints: [...endpoints.map((e) => e.path), ...(appEndpoint ? [appEndpoint.path] : [])],
+      mode: queue ? 'queue' : 'in-process',
+    },
     'serve listening',
   );
   const changeEvents = await startChangeSubscribers({

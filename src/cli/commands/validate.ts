@@ -3,6 +3,9 @@
  * every object kind of every connection (with --setup, the key on each kind's CRM object).
  */
 import type { Command } from 'commander';
+import type { TenantConfig } from '../../config/index.js';
+import type { PropstreetWebhookCalls } from '../../propstreet/webhooks.js';
+import type { StateStore } from '../../state/port.js';
 import { EXIT, type ExitCode, exitCodeForError, worstExitCode } from '../exit-codes.js';
 
 interface Check {
@@ -24,73 +27,132 @@ export function registerValidate(program: Command): void {
     .argument('<config>', 'tenant config file (YAML)')
     .option('--check', 'also call the APIs: tokens, the CRM key property, scopes')
     .option('--setup', 'with --check: create what is missing where the CRM allows (HubSpot property)')
+    .option(
+      '--public-url <url>',
+      "with --check: serve's base URL, to check (--setup: create) the Propstreet webhook subscription (default: $PROPSYNC_PUBLIC_URL)",
+    )
     .option('--json', 'print one JSON object')
-    .action(async (configPath: string, flags: { check?: boolean; setup?: boolean; json?: boolean }) => {
-      const { openObject } = await import('../../app/open-connection.js');
-      const { openPropstreet } = await import('../../app/open-propstreet.js');
-      const { systemClock } = await import('../../core/clock.js');
-      const { createLogger } = await import('../../core/logger.js');
-      const { runLabel } = await import('../../report/run-label.js');
-      const { loadConfigForCli } = await import('../load-config.js');
-      const { printJson } = await import('../output.js');
-      // Offline, the API credentials are not used: their variables may be unset.
-      const config = await loadConfigForCli(configPath, flags.check ? {} : { secrets: 'none' });
-      const exitCodes: ExitCode[] = [];
-      const checks: Check[] = [{ name: 'config', ok: true, message: `${config.file} is valid` }];
-      const objects = config.connections.flatMap((c) => c.objects.map((o) => ({ connection: c, object: o })));
-      for (const { connection, object } of objects)
-        checks.push({
-          name: `${runLabel({ connection: connection.name, kind: object.kind })}: mapping`,
-          ok: true,
-          message: `${object.mapping} is valid`,
-        });
-      if (config.unresolvedSecrets)
-        checks.push({
-          name: 'secrets',
-          ok: true,
-          message: `not set, needed by run and validate --check: ${config.unresolvedSecrets.join(', ')}`,
-        });
-      if (flags.check) {
-        const logger = createLogger({ level: 'warn' });
-        const deps = { clock: systemClock, logger };
-        try {
-          const propstreet = await openPropstreet(config, deps);
+    .action(
+      async (
+        configPath: string,
+        flags: { check?: boolean; setup?: boolean; json?: boolean; publicUrl?: string },
+      ) => {
+        const { openObject } = await import('../../app/open-connection.js');
+        const { openPropstreet } = await import('../../app/open-propstreet.js');
+        const { systemClock } = await import('../../core/clock.js');
+        const { createLogger } = await import('../../core/logger.js');
+        const { runLabel } = await import('../../report/run-label.js');
+        const { loadConfigForCli } = await import('../load-config.js');
+        const { printJson } = await import('../output.js');
+        // Offline, the API credentials are not used: their variables may be unset.
+        const config = await loadConfigForCli(configPath, flags.check ? {} : { secrets: 'none' });
+        const exitCodes: ExitCode[] = [];
+        const checks: Check[] = [{ name: 'config', ok: true, message: `${config.file} is valid` }];
+        let reveal: { variable: string; secret: string } | undefined;
+        const objects = config.connections.flatMap((c) =>
+          c.objects.map((o) => ({ connection: c, object: o })),
+        );
+        for (const { connection, object } of objects)
+          checks.push({
+            name: `${runLabel({ connection: connection.name, kind: object.kind })}: mapping`,
+            ok: true,
+            message: `${object.mapping} is valid`,
+          });
+        if (config.unresolvedSecrets)
+          checks.push({
+            name: 'secrets',
+            ok: true,
+            message: `not set, needed by run and validate --check: ${config.unresolvedSecrets.join(', ')}`,
+          });
+        if (flags.check) {
+          const logger = createLogger({ level: 'warn' });
+          const deps = { clock: systemClock, logger };
           try {
-            for await (const _page of propstreet.listContacts({ pageSize: 1 })) break;
-            checks.push({ name: 'propstreet', ok: true, message: 'token accepted' });
-          } finally {
-            await propstreet.close();
-          }
-        } catch (error) {
-          checks.push({ name: 'propstreet', ok: false, message: (error as Error).message });
-          exitCodes.push(failedExitCode(error));
-        }
-        for (const { connection, object } of objects) {
-          const label = runLabel({ connection: connection.name, kind: object.kind });
-          try {
-            const { crm } = openObject(config, connection, object, deps);
-            const report = flags.setup ? await crm.setup() : await crm.check();
-            for (const ch of report.checks) {
-              checks.push({ name: `${label}: ${ch.name}`, ok: ch.ok, message: ch.message });
-              if (!ch.ok) exitCodes.push(ch.code ? exitCodeForError(ch.code) : EXIT.authOrSetup);
+            const propstreet = await openPropstreet(config, deps);
+            try {
+              for await (const _page of propstreet.listContacts({ pageSize: 1 })) break;
+              checks.push({ name: 'propstreet', ok: true, message: 'token accepted' });
+              const hook = await checkWebhook(config, propstreet.webhooks, {
+                setup: flags.setup === true,
+                publicUrl: flags.publicUrl ?? process.env.PROPSYNC_PUBLIC_URL,
+              });
+              checks.push(...hook.checks);
+              for (const c of hook.checks) if (!c.ok) exitCodes.push(EXIT.authOrSetup);
+              reveal = hook.reveal;
+            } finally {
+              await propstreet.close();
             }
           } catch (error) {
-            checks.push({ name: `${label}: connection`, ok: false, message: (error as Error).message });
+            checks.push({ name: 'propstreet', ok: false, message: (error as Error).message });
             exitCodes.push(failedExitCode(error));
           }
+          for (const { connection, object } of objects) {
+            const label = runLabel({ connection: connection.name, kind: object.kind });
+            try {
+              const { crm } = openObject(config, connection, object, deps);
+              const report = flags.setup ? await crm.setup() : await crm.check();
+              for (const ch of report.checks) {
+                checks.push({ name: `${label}: ${ch.name}`, ok: ch.ok, message: ch.message });
+                if (!ch.ok) exitCodes.push(ch.code ? exitCodeForError(ch.code) : EXIT.authOrSetup);
+              }
+            } catch (error) {
+              checks.push({ name: `${label}: connection`, ok: false, message: (error as Error).message });
+              exitCodes.push(failedExitCode(error));
+            }
+          }
         }
-      }
-      const ok = checks.every((c) => c.ok);
-      const failed = checks.filter((c) => !c.ok);
-      const error = {
-        code: 'CHECK_FAILED',
-        message: failed.map((c) => `${c.name}: ${c.message}`).join('; '),
-      };
-      if (flags.json) printJson(ok ? { ok, checks } : { ok, checks, error });
-      else
-        process.stdout.write(
-          `${checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`).join('\n')}\n`,
-        );
-      process.exitCode = worstExitCode(exitCodes);
+        const ok = checks.every((c) => c.ok);
+        const failed = checks.filter((c) => !c.ok);
+        const error = {
+          code: 'CHECK_FAILED',
+          message: failed.map((c) => `${c.name}: ${c.message}`).join('; '),
+        };
+        if (flags.json) printJson(ok ? { ok, checks } : { ok, checks, error });
+        else
+          process.stdout.write(
+            `${checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`).join('\n')}\n`,
+          );
+        // Past the redactor on purpose, and only here: it could not be stored, and is never shown again.
+        if (reveal)
+          process.stdout.write(
+            flags.json
+              ? `${JSON.stringify({ webhookSecret: reveal })}\n`
+              : `\nThe Propstreet webhook secret, shown this once (keep it in a secret store):\n${reveal.variable}=${reveal.secret}\n`,
+          );
+        process.exitCode = worstExitCode(exitCodes);
+      },
+    );
+}
+
+/** The Propstreet webhook subscription, sealing a new secret into the state when PROPSYNC_STATE_KEY is set. */
+async function checkWebhook(
+  config: TenantConfig,
+  webhooks: PropstreetWebhookCalls,
+  o: { setup: boolean; publicUrl: string | undefined },
+) {
+  const { setupPropstreetWebhook } = await import('../../app/propstreet-webhook-setup.js');
+  const { openTenantStore } = await import('../../app/open-store.js');
+  const { stateKeyFrom } = await import('../../core/secret-box.js');
+  const { loadEnv } = await import('../../config/env-interpolation.js');
+  const { dirname } = await import('node:path');
+  const env = await loadEnv({ configDir: dirname(config.file), cwd: process.cwd(), env: process.env });
+  let opened: Promise<StateStore> | undefined;
+  try {
+    return await setupPropstreetWebhook({
+      config,
+      publicUrl: o.publicUrl,
+      webhooks,
+      setup: o.setup,
+      env,
+      stateKey: stateKeyFrom(env),
+      store: () => {
+        opened ??= openTenantStore(config);
+        return opened;
+      },
     });
+  } catch (error) {
+    return { checks: [{ name: 'propstreet: webhook', ok: false, message: (error as Error).message }] };
+  } finally {
+    if (opened) await (await opened.catch(() => undefined))?.close();
+  }
 }

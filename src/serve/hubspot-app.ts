@@ -1,0 +1,144 @@
+/**
+ * One HubSpot public app for every tenant: HubSpot sends all portals' events to the app's one
+ * target URL (HW5), each event naming its `portalId` (HW6). `POST /webhooks/hubspot` verifies
+ * the delivery once (v3, keyed by the app's client secret in
+ * PROPSYNC_HUBSPOT_APP_WEBHOOK_SECRET), answers 200, and then hands each portal's events to the
+ * connections bound to that portal (portal-directory.ts), deduplicated and debounced per
+ * tenant+connection like the per-connection endpoints. Events of a portal no connection here is
+ * bound to are counted (`propsync_webhook_unrouted_events_total{reason="unknown-portal"}`) and
+ * acknowledged all the same: HubSpot retries a non-2xx answer (HW6) for the whole batch, which
+ * would repeat the other portals' events and never route these.
+ */
+
+import { PropsyncError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { registerSecret } from '../core/redact.js';
+import type { IncomingDelivery } from './endpoints.js';
+import { type DeliveryEvents, hubspotEvents } from './event-keys.js';
+import type { EventLedger } from './event-ledger.js';
+import type { RunRequests } from './intake.js';
+import type { PortalDirectory } from './portal-directory.js';
+import type { ServeMetrics } from './serve-metrics.js';
+import type { Verification } from './verification.js';
+import { createHubspotVerifier } from './verify-hubspot.js';
+
+export const HUBSPOT_APP_PATH = '/webhooks/hubspot';
+const HUBSPOT_APP_SECRET_VARIABLE = 'PROPSYNC_HUBSPOT_APP_WEBHOOK_SECRET';
+
+export interface HubspotAppEndpoint {
+  readonly path: string;
+  readonly secretVariable: string;
+  verify(delivery: IncomingDelivery, now: Date): Verification;
+}
+
+/** Undefined when the variable is unset: then the path answers 404 like any path without a secret. */
+export function hubspotAppEndpoint(
+  env: Readonly<Record<string, string | undefined>>,
+): HubspotAppEndpoint | undefined {
+  const secrets = (env[HUBSPOT_APP_SECRET_VARIABLE] ?? '').split(/[\s,]+/).filter((s) => s !== '');
+  if (secrets.length === 0) return undefined;
+  for (const s of secrets) registerSecret(s);
+  let check: ReturnType<typeof createHubspotVerifier>;
+  try {
+    check = createHubspotVerifier({ secrets });
+  } catch (error) {
+    throw new PropsyncError('CONFIG_INVALID', `${HUBSPOT_APP_SECRET_VARIABLE}: not a usable webhook secret`, {
+      cause: error,
+      hint: "use the HubSpot public app's client secret",
+    });
+  }
+  return {
+    path: HUBSPOT_APP_PATH,
+    secretVariable: HUBSPOT_APP_SECRET_VARIABLE,
+    verify: (d, now) => check(d, now),
+  };
+}
+
+/** A batch's events by portal, each group keyed as `hubspotEvents` keys a batch. */
+function eventsByPortal(
+  body: Buffer,
+  sentAt: Date,
+): { portals: Map<string, DeliveryEvents>; unrouted: number } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return { portals: new Map(), unrouted: 1 };
+  }
+  if (!Array.isArray(parsed)) return { portals: new Map(), unrouted: 1 };
+  const groups = new Map<string, unknown[]>();
+  let unrouted = 0;
+  for (const event of parsed) {
+    const portal = (event as { portalId?: unknown } | null)?.portalId;
+    if (typeof portal !== 'number' && typeof portal !== 'string') {
+      unrouted++;
+      continue;
+    }
+    const key = String(portal);
+    groups.set(key, [...(groups.get(key) ?? []), event]);
+  }
+  const portals = new Map<string, DeliveryEvents>();
+  for (const [portal, events] of groups)
+    portals.set(portal, hubspotEvents(Buffer.from(JSON.stringify(events)), sentAt));
+  return { portals, unrouted };
+}
+
+export interface AppDelivery {
+  readonly body: Buffer;
+  readonly sentAt: Date;
+  readonly receivedAt: Date;
+}
+
+/** The work after the answer: route, deduplicate, ask for runs. Never throws. */
+export function createAppIntake(deps: {
+  readonly directory: PortalDirectory;
+  readonly ledger: EventLedger;
+  readonly runs: RunRequests;
+  readonly metrics: ServeMetrics;
+  readonly logger: Logger;
+}): (delivery: AppDelivery) => Promise<void> {
+  return async ({ body, sentAt, receivedAt }) => {
+    const { portals, unrouted } = eventsByPortal(body, sentAt);
+    let unknown = unrouted;
+    let fresh = 0;
+    let duplicate = 0;
+    for (const [portal, events] of portals) {
+      let scopes: Awaited<ReturnType<PortalDirectory['scopesFor']>>;
+      try {
+        scopes = await deps.directory.scopesFor(portal);
+      } catch (error) {
+        deps.logger.warn({ portal, err: (error as Error).message }, 'HubSpot portal lookup failed');
+        scopes = [];
+      }
+      if (scopes.length === 0) {
+        unknown += events.keys.length;
+        deps.logger.info(
+          { portal, events: events.keys.length },
+          'HubSpot events of a portal no connection is bound to',
+        );
+        continue;
+      }
+      const freshHere = new Set<string>();
+      for (const scope of scopes) {
+        let admitted: readonly string[];
+        try {
+          admitted = await deps.ledger.admit(scope, events.keys, receivedAt);
+        } catch (error) {
+          deps.logger.warn(
+            { ...scope, err: (error as Error).message },
+            'webhook dedup unavailable: treating the events as new',
+          );
+          admitted = events.keys;
+        }
+        for (const k of admitted) freshHere.add(k);
+        if (admitted.length === 0) continue;
+        deps.metrics.notified(scope, admitted.length);
+        deps.runs.request(scope, { events: admitted.length, earliest: events.earliest, receivedAt });
+      }
+      fresh += freshHere.size;
+      duplicate += events.keys.length - freshHere.size;
+    }
+    if (unknown > 0) deps.metrics.unrouted('hubspot', 'unknown-portal', unknown);
+    deps.metrics.accepted('hubspot', { fresh, duplicate });
+  };
+}
