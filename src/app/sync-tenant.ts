@@ -171,6 +171,9 @@ async function syncLinks(
       logger: options.logger,
       store,
       dryRun: options.dryRun,
+      ...(options.force ? { force: true } : {}),
+      // --reconcile checks every link of the kinds by id; for links that is the full scan.
+      ...(options.reconcile ? { fullScan: true } : {}),
       salesforceSession: session,
     });
   } finally {

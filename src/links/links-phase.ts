@@ -11,8 +11,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PropsyncError } from '../core/errors.js';
+import { GUARD_MIN_DELETES } from '../engine/delete-guard.js';
 import type { Failure, StateChanges, Link as StateLink } from '../state/port.js';
 import { fromShadow, toShadow } from './employments.js';
+import { FULL_SCAN_META, isFullScanDue } from './full-scan.js';
 import {
   type CrmOp,
   type EmploymentMerge,
@@ -22,10 +24,12 @@ import {
 import type { LinksOptions, LinksPorts } from './ports.js';
 import { applyPropstreet } from './propstreet-writes.js';
 import { type ContactSides, readSides } from './read-sides.js';
+import { knownEmployments, removalVerdict } from './removal-guard.js';
 import { touchedContacts } from './touched-contacts.js';
 
 export type LinkRowAction = 'associate' | 'dissociate' | 'primary' | 'title';
-export type LinkRowOutcome = 'planned' | 'done' | 'deferred' | 'failed';
+/** `held`: a removal the mass-removal guard kept back (nothing of the phase was written). */
+export type LinkRowOutcome = 'planned' | 'done' | 'deferred' | 'failed' | 'held';
 
 /** One line of the report: what would be (dry run) or was done to one contact–company pair. */
 export interface LinkRow {
@@ -41,11 +45,18 @@ export interface LinkRow {
 
 export interface LinksResult {
   readonly dryRun: boolean;
+  /** Whether every linked contact was read (due by `links.fullScanEvery`, or asked for). */
+  readonly fullScan: boolean;
   readonly contactsRead: number;
   readonly rows: LinkRow[];
   readonly conflicts: { readonly contact: string; readonly message: string }[];
   readonly deferred: { readonly contact: string; readonly reason: string }[];
   readonly failed: { readonly contact: string; readonly error: string }[];
+  /**
+   * Why the phase stopped before writing (MASS_DELETE_GUARD: its removals are the rows marked
+   * `held`; a real run then wrote nothing of the links, state included), as a kind's run says it.
+   */
+  readonly abort?: { readonly code: string; readonly message: string };
 }
 
 interface Pending {
@@ -71,7 +82,9 @@ export async function runLinksPhase(ports: LinksPorts, options: LinksOptions): P
 const LOCK_TTL_MS = 30 * 60_000;
 
 async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<LinksResult> {
-  const touched = await touchedContacts(ports, options);
+  const startedAt = ports.clock.now();
+  const fullScan = await isFullScanDue(ports, options);
+  const touched = await touchedContacts(ports, { ...options, fullScan });
   const ids = [...touched.contacts].sort();
   const secondary = await ports.secondary();
   const read = await readSides(ports, ids);
@@ -98,8 +111,10 @@ async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<Links
     return { sides, merge, rows, problem };
   };
   const pending = read.sides.map(plan);
+  const guard = await guardRemovals(ports, options, pending);
   const result = (): LinksResult => ({
     dryRun: options.dryRun,
+    fullScan,
     contactsRead: read.sides.length,
     rows: pending.flatMap((p) => p.rows),
     conflicts: pending.flatMap((p) =>
@@ -107,8 +122,11 @@ async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<Links
     ),
     deferred: read.deferred.map((d) => ({ contact: d.propstreetId, reason: d.reason })),
     failed: [],
+    ...(guard ? { abort: { code: 'MASS_DELETE_GUARD', message: guard } } : {}),
   });
-  if (options.dryRun) return result();
+  // A held phase writes nothing, adds included, and moves no checkpoint: the removals may come
+  // from a side read wrong, and the next run (or one with --force) sees the same changes again.
+  if (options.dryRun || guard) return result();
 
   for (const [i, first] of pending.entries()) {
     let p = first;
@@ -130,10 +148,31 @@ async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<Links
   await applyCrm(ports, pending);
   const done = result();
   await commit(ports, options, pending, shadows, read.deferred, touched.checkpoints, done);
+  if (fullScan) await ports.store.setMeta(ports.scope, FULL_SCAN_META, startedAt.toISOString());
   return done;
 }
 
 const STALE_ATTEMPTS = 3;
+
+/** The mass-removal guard: held (the reason) marks every removal row `held`. */
+async function guardRemovals(
+  ports: LinksPorts,
+  options: LinksOptions,
+  pending: readonly Pending[],
+): Promise<string | undefined> {
+  if (options.force) return undefined;
+  const removals = pending.flatMap((p) => p.rows.filter((r) => r.action === 'dissociate'));
+  if (removals.length === 0) return undefined;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  // Only a count that could trip the share rule pays for reading every shadow.
+  const readShadows = removals.length >= GUARD_MIN_DELETES && removals.length <= limits.maxCount;
+  const employments = readShadows ? await knownEmployments(ports.store, ports.scope) : 0;
+  const verdict = removalVerdict(limits, { removals: removals.length, employments });
+  if (verdict) for (const r of removals) r.outcome = 'held';
+  return verdict;
+}
+
+const DEFAULT_LIMITS = { maxShare: 0.1, maxCount: 500 } as const;
 
 function propstreetRow(contact: string, op: PropstreetOp): LinkRow {
   return {

@@ -8,6 +8,7 @@ import type { AssociationResult, CrmAssociations } from '../crm/associations.js'
 import type { PropstreetContactsApi, PropstreetLinksApi } from '../propstreet/port.js';
 import type { Scope, StateStore } from '../state/port.js';
 import type { LinkConflictPolicy } from './merge-employments.js';
+import type { RemovalLimits } from './removal-guard.js';
 
 /** Propstreet id ⇄ CRM id for one kind (the kind's stored links). */
 export interface IdLookup {
@@ -48,8 +49,14 @@ export interface LinksPorts {
 export interface LinksOptions {
   readonly dryRun: boolean;
   readonly policy?: LinkConflictPolicy;
-  /** Re-read every linked contact's associations (what no delta shows, e.g. HubSpot association edits). */
+  /** Re-read every linked contact's associations now (what no delta shows, e.g. HubSpot association edits). */
   readonly fullScan?: boolean;
+  /** Re-read every linked contact once this long after the last full scan (`links.fullScanEvery`); unset: only when asked. */
+  readonly fullScanEveryMs?: number;
+  /** The mass-removal guard's limits; default maxShare 0.1, maxCount 500 (the `deletes` defaults). */
+  readonly limits?: RemovalLimits;
+  /** Go past the mass-removal guard (`--force`). */
+  readonly force?: boolean;
   /** Re-read the link delta this much before the checkpoint (inclusive `updated_since`, skew). */
   readonly overlapSeconds?: number;
   /** Delay before a deferred contact is tried again. */
