@@ -34,6 +34,9 @@ export type LinkRowOutcome = 'planned' | 'done' | 'deferred' | 'failed' | 'held'
 /** One line of the report: what would be (dry run) or was done to one contact–company pair. */
 export interface LinkRow {
   readonly contact: string;
+  /** The contact's and the company's names in Propstreet, when known (the reports show them). */
+  readonly contactLabel?: string;
+  companyLabel?: string;
   readonly side: 'propstreet' | 'crm';
   readonly action: LinkRowAction;
   /** Propstreet company id (null for the CRM contact's title). */
@@ -103,7 +106,7 @@ async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<Links
     const rows: LinkRow[] = [
       ...merge.toPropstreet.map((op) => propstreetRow(sides.propstreetId, op)),
       ...merge.toCrm.map((op) => crmRow(sides.propstreetId, op)),
-    ];
+    ].map((r) => named(r, sides));
     const problem =
       sides.unmappedCrmCompanies.length > 0
         ? `CRM companies ${sides.unmappedCrmCompanies.join(', ')} are not linked to Propstreet companies yet`
@@ -111,6 +114,10 @@ async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<Links
     return { sides, merge, rows, problem };
   };
   const pending = read.sides.map(plan);
+  await nameCompanies(
+    ports,
+    pending.flatMap((p) => p.rows),
+  );
   const guard = await guardRemovals(ports, options, pending);
   const result = (): LinksResult => ({
     dryRun: options.dryRun,
@@ -173,6 +180,32 @@ async function guardRemovals(
 }
 
 const DEFAULT_LIMITS = { maxShare: 0.1, maxCount: 500 } as const;
+
+function named(row: LinkRow, sides: ContactSides): LinkRow {
+  const company = row.company === null ? undefined : sides.companyNames.get(row.company);
+  return {
+    ...row,
+    ...(sides.label ? { contactLabel: sides.label } : {}),
+    ...(company ? { companyLabel: company } : {}),
+  };
+}
+
+/** Companies the contact's own list does not name (new from the CRM): read, up to a report's worth. */
+async function nameCompanies(ports: LinksPorts, rows: readonly LinkRow[]): Promise<void> {
+  const unnamed = [...new Set(rows.flatMap((r) => (r.company && !r.companyLabel ? [r.company] : [])))];
+  const names = new Map<string, string>();
+  for (const id of unnamed.slice(0, NAMED_COMPANIES_MAX)) {
+    // A name is for the report only: a company that cannot be read keeps its id.
+    const company = await ports.propstreet.getCompany(id).catch(() => null);
+    if (company?.name) names.set(id, company.name);
+  }
+  for (const r of rows) {
+    const name = r.company ? names.get(r.company) : undefined;
+    if (name) r.companyLabel = name;
+  }
+}
+
+const NAMED_COMPANIES_MAX = 200;
 
 function propstreetRow(contact: string, op: PropstreetOp): LinkRow {
   return {

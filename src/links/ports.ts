@@ -5,7 +5,11 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { AssociationResult, CrmAssociations } from '../crm/associations.js';
-import type { PropstreetContactsApi, PropstreetLinksApi } from '../propstreet/port.js';
+import type {
+  PropstreetCompaniesApi,
+  PropstreetContactsApi,
+  PropstreetLinksApi,
+} from '../propstreet/port.js';
 import type { Scope, StateStore } from '../state/port.js';
 import type { LinkConflictPolicy } from './merge-employments.js';
 import type { RemovalLimits } from './removal-guard.js';
@@ -24,7 +28,8 @@ export interface CrmTitles {
 
 export interface LinksPorts {
   readonly propstreet: Pick<PropstreetLinksApi, 'listLinks' | 'createLink' | 'patchLink' | 'deleteLink'> &
-    Pick<PropstreetContactsApi, 'getContact'>;
+    Pick<PropstreetContactsApi, 'getContact'> &
+    Pick<PropstreetCompaniesApi, 'getCompany'>;
   readonly crm: CrmAssociations;
   /** False when the CRM holds only the primary company (Salesforce without AccountContactRelation). */
   readonly secondary: () => Promise<boolean>;
