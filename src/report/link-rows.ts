@@ -51,7 +51,7 @@ export function rowContact(row: LinkRow): string {
 }
 
 /** "Acme AB", or the id; the contact's own title has no company (null). */
-export function rowCompany(row: LinkRow): string | null {
+function rowCompany(row: LinkRow): string | null {
   if (row.company === null) return null;
   return row.companyLabel ?? `company ${row.company}`;
 }
