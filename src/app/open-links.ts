@@ -21,6 +21,10 @@ export interface LinksRunContext {
   readonly logger: Logger;
   readonly store: StateStore;
   readonly dryRun: boolean;
+  /** Go past the mass-removal guard (`--force`). */
+  readonly force?: boolean;
+  /** Re-read every linked contact now, whenever the last full scan was (`--reconcile`). */
+  readonly fullScan?: boolean;
   readonly salesforceSession?: SessionKeeper | undefined;
 }
 
@@ -65,7 +69,21 @@ export async function runConnectionLinks(
     scopes: { links: scope('links'), contacts: scope('contacts'), companies: scope('companies') },
     clock: ctx.clock,
   });
-  return runLinksPhase(ports, { dryRun: ctx.dryRun, policy: linkPolicy(contacts.conflictPolicy) });
+  const settings = connection.links;
+  const result = await runLinksPhase(ports, {
+    dryRun: ctx.dryRun,
+    policy: linkPolicy(contacts.conflictPolicy),
+    ...(ctx.force ? { force: true } : {}),
+    ...(ctx.fullScan ? { fullScan: true } : {}),
+    ...(settings?.fullScanEveryMs ? { fullScanEveryMs: settings.fullScanEveryMs } : {}),
+    ...(settings ? { limits: { maxShare: settings.maxShare, maxCount: settings.maxCount } } : {}),
+  });
+  if (result.abort)
+    ctx.logger.warn(
+      { connection: connection.name, guard: result.abort.message },
+      'mass-removal guard (links)',
+    );
+  return result;
 }
 
 function salesforceAssociations(

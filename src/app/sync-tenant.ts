@@ -40,7 +40,14 @@ export interface TenantRun {
   /** Per connection, per object kind, in the order they ran. */
   readonly connections: ConnectionRun[];
   /** Who works where, per connection that syncs `links`, run after its kinds. */
-  readonly links?: readonly { readonly connection: string; readonly result: LinksResult }[];
+  readonly links?: readonly LinksRun[];
+}
+
+/** One connection's links phase: its CRM type (`hubspot`, `salesforce`) and result. */
+export interface LinksRun {
+  readonly connection: string;
+  readonly crm: string;
+  readonly result: LinksResult;
 }
 
 export interface SyncTenantOptions {
@@ -83,7 +90,7 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
     options.stateKey === undefined ? stateKeyFrom(process.env) : (options.stateKey ?? undefined);
   const store = options.store ?? (await openTenantStore(config));
   const connections: ConnectionRun[] = [];
-  const links: { connection: string; result: LinksResult }[] = [];
+  const links: LinksRun[] = [];
   // One organisation per tenant: its identity is asked once per tenant run, not per kind.
   let propstreetIdentity: Promise<AccountIdentity | null> | undefined;
   const tenant = {
@@ -121,7 +128,7 @@ interface TenantContext {
   readonly clock: Clock;
   readonly store: StateStore;
   readonly stateKey: Buffer | undefined;
-  readonly links: { connection: string; result: LinksResult }[];
+  readonly links: LinksRun[];
   identity(client: PropstreetApi): Promise<AccountIdentity | null>;
 }
 
@@ -150,6 +157,7 @@ async function syncConnection(tenant: TenantContext, connection: ConnectionConfi
     if (wantLinks)
       tenant.links.push({
         connection: connection.name,
+        crm: connection.type,
         result: await syncLinks(tenant, connection, session),
       });
   } finally {
@@ -171,6 +179,9 @@ async function syncLinks(
       logger: options.logger,
       store,
       dryRun: options.dryRun,
+      ...(options.force ? { force: true } : {}),
+      // --reconcile checks every link of the kinds by id; for links that is the full scan.
+      ...(options.reconcile ? { fullScan: true } : {}),
       salesforceSession: session,
     });
   } finally {

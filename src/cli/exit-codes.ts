@@ -22,8 +22,11 @@ export function exitCodeForError(code: string | undefined): ExitCode {
   return EXIT.runIncomplete;
 }
 
+/** What decides an exit code: a kind's run result, or a links phase's outcome (app/run-outcomes.ts). */
+export type RunOutcome = Pick<ConnectionResult, 'tenant' | 'connection' | 'status' | 'abort'>;
+
 /** The worst outcome over all connections decides. */
-export function exitCodeForResults(results: readonly ConnectionResult[]): ExitCode {
+export function exitCodeForResults(results: readonly RunOutcome[]): ExitCode {
   return worstExitCode(
     results.map((r) => {
       if (r.abort) return exitCodeForError(r.abort.code);

@@ -6,8 +6,7 @@
  */
 import { isPropsyncError } from '../core/errors.js';
 import { redactText } from '../core/redact.js';
-import type { ConnectionResult } from '../run/run-result.js';
-import { EXIT, type ExitCode, exitCodeForError } from './exit-codes.js';
+import { EXIT, type ExitCode, exitCodeForError, type RunOutcome } from './exit-codes.js';
 import { printJson } from './print-json.js';
 
 export interface Failure {
@@ -54,7 +53,7 @@ export function describeFailure(error: unknown, exitCode?: ExitCode): Failure {
 }
 
 /** The connection abort that decided a run's exit code, as a failure (code, message, next step). */
-export function abortFailure(results: readonly ConnectionResult[], exitCode: ExitCode): Failure | undefined {
+export function abortFailure(results: readonly RunOutcome[], exitCode: ExitCode): Failure | undefined {
   const decisive = results.find((r) => r.abort && exitCodeForError(r.abort.code) === exitCode);
   if (!decisive?.abort) return undefined;
   const { code, message } = decisive.abort;

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { durationMs } from './duration.js';
 import type { EnvLookup } from './env-interpolation.js';
 import {
   defaultKey,
@@ -13,7 +14,13 @@ import {
   inRunOrder,
   type ObjectKind,
 } from './object-kinds.js';
-import type { ConnectionConfig, ObjectConfig, StateConfig, TenantConfig } from './tenant-config.js';
+import type {
+  ConnectionConfig,
+  LinksConfig,
+  ObjectConfig,
+  StateConfig,
+  TenantConfig,
+} from './tenant-config.js';
 import type { TenantFile } from './tenant-schema.js';
 
 export const DATABASE_URL_VAR = 'PROPSYNC_DATABASE_URL';
@@ -51,6 +58,7 @@ export function normalizeTenant(raw: TenantFile, options: NormalizeOptions): Ten
       const {
         namespace,
         objects: _objects,
+        links: _links,
         mapping: _mapping,
         mappingOverrides: _mappingOverrides,
         direction: _direction,
@@ -65,7 +73,7 @@ export function normalizeTenant(raw: TenantFile, options: NormalizeOptions): Ten
         ...rest,
         namespace: namespace ?? c.name,
         objects: objectConfigs(c, i, dir, root),
-        links: c.objects.includes('links'),
+        links: c.objects.includes('links') ? linksConfig(c) : undefined,
       };
       if (common.type === 'hubspot') {
         const { accessToken, clientId, clientSecret, refreshToken, keyProperty: _key, ...hubspot } = common;
@@ -97,6 +105,15 @@ export function normalizeTenant(raw: TenantFile, options: NormalizeOptions): Ten
 }
 
 type ConnectionFile = TenantFile['connections'][number];
+
+function linksConfig(c: ConnectionFile): LinksConfig {
+  const every = c.links?.fullScanEvery === undefined ? 0 : durationMs(c.links.fullScanEvery);
+  return {
+    fullScanEveryMs: every > 0 ? every : undefined,
+    maxShare: c.links?.deletes?.maxShare ?? c.deletes.maxShare,
+    maxCount: c.links?.deletes?.maxCount ?? c.deletes.maxCount,
+  };
+}
 
 /** The connection's object kinds, each once, in run order, every key resolved. */
 function objectConfigs(c: ConnectionFile, at: number, dir: string, root: string): ObjectConfig[] {

@@ -39,7 +39,14 @@ type SyncKeys = 'direction' | 'conflictPolicy' | 'match' | 'deletes';
  * an object kind's (its block, and the contacts keys a connection may also hold), which moves
  * into `objects`.
  */
-type NormalizedKeys = 'namespace' | 'objects' | 'mapping' | 'mappingOverrides' | SyncKeys | ObjectKind;
+type NormalizedKeys =
+  | 'namespace'
+  | 'objects'
+  | 'links'
+  | 'mapping'
+  | 'mappingOverrides'
+  | SyncKeys
+  | ObjectKind;
 
 export interface TenantConfig extends Loaded<Pick<TenantFile, 'tenant' | 'schedule' | 'log'>> {
   /** Absolute path of the YAML file. */
@@ -75,8 +82,17 @@ interface ConnectionNormalized {
   readonly namespace: string;
   /** The object kinds it syncs, each once, in run order (companies before contacts). */
   readonly objects: readonly ObjectConfig[];
-  /** Whether who works where syncs after the kinds (`links` in the file's objects). */
-  readonly links: boolean;
+  /** Who works where, synced after the kinds: set when the file's objects have `links`. */
+  readonly links: LinksConfig | undefined;
+}
+
+/** The links phase's settings, every key resolved (the `links` block, else the connection's). */
+export interface LinksConfig {
+  /** `links.fullScanEvery` in milliseconds; undefined (or 0h): a full scan only when asked. */
+  readonly fullScanEveryMs: number | undefined;
+  /** The mass-removal guard: `links.deletes`, else the connection's `deletes`. */
+  readonly maxShare: number;
+  readonly maxCount: number;
 }
 
 /**

@@ -86,6 +86,14 @@ function connectionRules(connections: unknown): ConfigProblem[] {
       } else if (first === undefined) namespaces.set(nsKey, i);
     }
     problems.push(...objectRules(c, i));
+    const syncsLinks = Array.isArray(c.objects) && c.objects.includes('links');
+    if (isRecord(c.links) && !syncsLinks)
+      problems.push({
+        path: ['connections', i, 'links'],
+        message:
+          'expected links in objects to configure it, got a links block while the connection does not sync links',
+        at: 'key',
+      });
     if (Array.isArray(c.objects) && c.objects.includes('links')) {
       const missing = ['contacts', 'companies'].filter((k) => !(c.objects as unknown[]).includes(k));
       if (missing.length > 0)

@@ -219,6 +219,28 @@ const objectsSchema = z
   })
   .default(['contacts']);
 
+/** Who works where (`links` in objects): how often every contact is re-read, and its removal guard. */
+const linksSchema = z
+  .strictObject({
+    fullScanEvery: duration(
+      "Re-read every linked contact's companies this often, e.g. 24h: HubSpot association edits and deleted Salesforce relations change no contact, so no delta shows them. Unset or 0h: only with --reconcile.",
+    ).optional(),
+    deletes: z
+      .strictObject({
+        maxShare: deleteKeys.maxShare.unwrap().optional().meta({
+          description:
+            "Hold the links phase before removing more than this share of the known employments in one run; default: the connection's deletes.maxShare.",
+        }),
+        maxCount: deleteKeys.maxCount.unwrap().optional().meta({
+          description:
+            "Hold the links phase before removing more than this many employments in one run; default: the connection's deletes.maxCount.",
+        }),
+      })
+      .optional()
+      .meta({ description: 'The mass-removal guard of employments (contact–company links, associations).' }),
+  })
+  .meta({ description: 'Who works where (needs links in objects).' });
+
 /** Keys every connection has, whatever its CRM. */
 const connectionCommon = {
   name: slug('a connection name').meta({ description: 'Unique within the tenant.' }),
@@ -229,6 +251,7 @@ const connectionCommon = {
     .optional()
     .meta({ description: 'Propstreet externalRefs namespace (≤ 50 chars); default: the connection name.' }),
   objects: objectsSchema,
+  links: linksSchema.optional(),
   mapping: text(
     'The contacts mapping file, relative to this config file; default: the built-in one for the type (contacts.mapping does the same).',
   ).optional(),

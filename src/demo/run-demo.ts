@@ -57,8 +57,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const file = sb.writeTenant(dir, {
       tenant: 'demo',
       connection: {
-        // Companies run first, each kind with its own links and checkpoints.
-        objects: ['companies', 'contacts'],
+        // Companies run first, each kind with its own links and checkpoints; then who works where.
+        objects: ['companies', 'contacts', 'links'],
         match: ['externalRef', 'key', 'email'],
         conflictPolicy: 'newest-wins',
         deletes: { fromPropstreet: 'archive', fromCrm: 'unlink', maxShare: 0.1 },

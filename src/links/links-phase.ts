@@ -11,9 +11,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PropsyncError } from '../core/errors.js';
+import { GUARD_MIN_DELETES } from '../engine/delete-guard.js';
 import type { Failure, StateChanges, Link as StateLink } from '../state/port.js';
 import { unchangedInCrm } from './crm-unchanged.js';
 import { fromShadow, toShadow } from './employments.js';
+import { FULL_SCAN_META, isFullScanDue } from './full-scan.js';
 import {
   type CrmOp,
   type EmploymentMerge,
@@ -23,14 +25,19 @@ import {
 import type { LinksOptions, LinksPorts } from './ports.js';
 import { applyPropstreet } from './propstreet-writes.js';
 import { type ContactSides, readSides } from './read-sides.js';
+import { knownEmployments, removalVerdict } from './removal-guard.js';
 import { touchedContacts } from './touched-contacts.js';
 
 export type LinkRowAction = 'associate' | 'dissociate' | 'primary' | 'title';
-export type LinkRowOutcome = 'planned' | 'done' | 'deferred' | 'failed';
+/** `held`: a removal the mass-removal guard kept back (nothing of the phase was written). */
+export type LinkRowOutcome = 'planned' | 'done' | 'deferred' | 'failed' | 'held';
 
 /** One line of the report: what would be (dry run) or was done to one contact–company pair. */
 export interface LinkRow {
   readonly contact: string;
+  /** The contact's and the company's names in Propstreet, when known (the reports show them). */
+  readonly contactLabel?: string;
+  companyLabel?: string;
   readonly side: 'propstreet' | 'crm';
   readonly action: LinkRowAction;
   /** Propstreet company id (null for the CRM contact's title). */
@@ -42,11 +49,18 @@ export interface LinkRow {
 
 export interface LinksResult {
   readonly dryRun: boolean;
+  /** Whether every linked contact was read (due by `links.fullScanEvery`, or asked for). */
+  readonly fullScan: boolean;
   readonly contactsRead: number;
   readonly rows: LinkRow[];
   readonly conflicts: { readonly contact: string; readonly message: string }[];
   readonly deferred: { readonly contact: string; readonly reason: string }[];
   readonly failed: { readonly contact: string; readonly error: string }[];
+  /**
+   * Why the phase stopped before writing (MASS_DELETE_GUARD: its removals are the rows marked
+   * `held`; a real run then wrote nothing of the links, state included), as a kind's run says it.
+   */
+  readonly abort?: { readonly code: string; readonly message: string };
 }
 
 interface Pending {
@@ -72,7 +86,9 @@ export async function runLinksPhase(ports: LinksPorts, options: LinksOptions): P
 const LOCK_TTL_MS = 30 * 60_000;
 
 async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<LinksResult> {
-  const touched = await touchedContacts(ports, options);
+  const startedAt = ports.clock.now();
+  const fullScan = await isFullScanDue(ports, options);
+  const touched = await touchedContacts(ports, { ...options, fullScan });
   const secondary = await ports.secondary();
   const touchedIds = [...touched.contacts];
   const shadows = new Map(
@@ -95,7 +111,7 @@ async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<Links
     const rows: LinkRow[] = [
       ...merge.toPropstreet.map((op) => propstreetRow(sides.propstreetId, op)),
       ...merge.toCrm.map((op) => crmRow(sides.propstreetId, op)),
-    ];
+    ].map((r) => named(r, sides));
     const problem =
       sides.unmappedCrmCompanies.length > 0
         ? `CRM companies ${sides.unmappedCrmCompanies.join(', ')} are not linked to Propstreet companies yet`
@@ -103,8 +119,14 @@ async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<Links
     return { sides, merge, rows, problem };
   };
   const pending = read.sides.map(plan);
+  await nameCompanies(
+    ports,
+    pending.flatMap((p) => p.rows),
+  );
+  const guard = await guardRemovals(ports, options, pending);
   const result = (): LinksResult => ({
     dryRun: options.dryRun,
+    fullScan,
     contactsRead: read.sides.length,
     rows: pending.flatMap((p) => p.rows),
     conflicts: pending.flatMap((p) =>
@@ -112,8 +134,11 @@ async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<Links
     ),
     deferred: read.deferred.map((d) => ({ contact: d.propstreetId, reason: d.reason })),
     failed: [],
+    ...(guard ? { abort: { code: 'MASS_DELETE_GUARD', message: guard } } : {}),
   });
-  if (options.dryRun) return result();
+  // A held phase writes nothing, adds included, and moves no checkpoint: the removals may come
+  // from a side read wrong, and the next run (or one with --force) sees the same changes again.
+  if (options.dryRun || guard) return result();
 
   for (const [i, first] of pending.entries()) {
     let p = first;
@@ -136,10 +161,57 @@ async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<Links
   const done = result();
   await commit(ports, options, pending, shadows, read.deferred, touched.checkpoints, done);
   await touched.window.save(ports.store, ports.scope);
+  if (fullScan) await ports.store.setMeta(ports.scope, FULL_SCAN_META, startedAt.toISOString());
   return done;
 }
 
 const STALE_ATTEMPTS = 3;
+
+/** The mass-removal guard: held (the reason) marks every removal row `held`. */
+async function guardRemovals(
+  ports: LinksPorts,
+  options: LinksOptions,
+  pending: readonly Pending[],
+): Promise<string | undefined> {
+  if (options.force) return undefined;
+  const removals = pending.flatMap((p) => p.rows.filter((r) => r.action === 'dissociate'));
+  if (removals.length === 0) return undefined;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  // Only a count that could trip the share rule pays for reading every shadow.
+  const readShadows = removals.length >= GUARD_MIN_DELETES && removals.length <= limits.maxCount;
+  const employments = readShadows ? await knownEmployments(ports.store, ports.scope) : 0;
+  const verdict = removalVerdict(limits, { removals: removals.length, employments });
+  if (verdict) for (const r of removals) r.outcome = 'held';
+  return verdict;
+}
+
+const DEFAULT_LIMITS = { maxShare: 0.1, maxCount: 500 } as const;
+
+function named(row: LinkRow, sides: ContactSides): LinkRow {
+  const company = row.company === null ? undefined : sides.companyNames.get(row.company);
+  return {
+    ...row,
+    ...(sides.label ? { contactLabel: sides.label } : {}),
+    ...(company ? { companyLabel: company } : {}),
+  };
+}
+
+/** Companies the contact's own list does not name (new from the CRM): read, up to a report's worth. */
+async function nameCompanies(ports: LinksPorts, rows: readonly LinkRow[]): Promise<void> {
+  const unnamed = [...new Set(rows.flatMap((r) => (r.company && !r.companyLabel ? [r.company] : [])))];
+  const names = new Map<string, string>();
+  for (const id of unnamed.slice(0, NAMED_COMPANIES_MAX)) {
+    // A name is for the report only: a company that cannot be read keeps its id.
+    const company = await ports.propstreet.getCompany(id).catch(() => null);
+    if (company?.name) names.set(id, company.name);
+  }
+  for (const r of rows) {
+    const name = r.company ? names.get(r.company) : undefined;
+    if (name) r.companyLabel = name;
+  }
+}
+
+const NAMED_COMPANIES_MAX = 200;
 
 function propstreetRow(contact: string, op: PropstreetOp): LinkRow {
   return {

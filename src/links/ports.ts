@@ -5,9 +5,14 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { AssociationResult, CrmAssociations } from '../crm/associations.js';
-import type { PropstreetContactsApi, PropstreetLinksApi } from '../propstreet/port.js';
+import type {
+  PropstreetCompaniesApi,
+  PropstreetContactsApi,
+  PropstreetLinksApi,
+} from '../propstreet/port.js';
 import type { Scope, StateStore } from '../state/port.js';
 import type { LinkConflictPolicy } from './merge-employments.js';
+import type { RemovalLimits } from './removal-guard.js';
 
 /** Propstreet id ⇄ CRM id for one kind (the kind's stored links). */
 export interface IdLookup {
@@ -23,7 +28,8 @@ export interface CrmTitles {
 
 export interface LinksPorts {
   readonly propstreet: Pick<PropstreetLinksApi, 'listLinks' | 'createLink' | 'patchLink' | 'deleteLink'> &
-    Pick<PropstreetContactsApi, 'getContact' | 'listContacts'>;
+    Pick<PropstreetContactsApi, 'getContact' | 'listContacts'> &
+    Pick<PropstreetCompaniesApi, 'getCompany'>;
   /**
    * How many contacts the tenant has linked (the contacts kind's links): past twice the pages
    * they fill, the touched contacts are read from the contact list, not one GET each.
@@ -53,8 +59,14 @@ export interface LinksPorts {
 export interface LinksOptions {
   readonly dryRun: boolean;
   readonly policy?: LinkConflictPolicy;
-  /** Re-read every linked contact's associations (what no delta shows, e.g. HubSpot association edits). */
+  /** Re-read every linked contact's associations now (what no delta shows, e.g. HubSpot association edits). */
   readonly fullScan?: boolean;
+  /** Re-read every linked contact once this long after the last full scan (`links.fullScanEvery`); unset: only when asked. */
+  readonly fullScanEveryMs?: number;
+  /** The mass-removal guard's limits; default maxShare 0.1, maxCount 500 (the `deletes` defaults). */
+  readonly limits?: RemovalLimits;
+  /** Go past the mass-removal guard (`--force`). */
+  readonly force?: boolean;
   /** Re-read the link delta this much before the checkpoint (inclusive `updated_since`, skew). */
   readonly overlapSeconds?: number;
   /** Delay before a deferred contact is tried again. */

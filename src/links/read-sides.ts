@@ -5,6 +5,7 @@
  * with no Propstreet link yet is a missing dependency: the contact is deferred.
  */
 import type { CrmAssociation } from '../crm/associations.js';
+import { labelOfContact } from '../kinds/contacts/label.js';
 import type { Contact } from '../propstreet/schema.js';
 import type { CrmEmployments, Employments } from './employments.js';
 import { normTitle } from './employments.js';
@@ -13,6 +14,10 @@ import type { LinksPorts } from './ports.js';
 export interface ContactSides {
   readonly propstreetId: string;
   readonly crmId: string;
+  /** The contact's name in Propstreet, for the report's rows. */
+  readonly label: string | undefined;
+  /** Names of the contact's Propstreet companies, by id, for the report's rows. */
+  readonly companyNames: ReadonlyMap<string, string>;
   readonly propstreet: Employments;
   readonly crm: CrmEmployments;
   /** CRM companies not linked to a Propstreet company: why the contact waits. */
@@ -28,7 +33,7 @@ export interface ReadResult {
 export async function readSides(ports: LinksPorts, propstreetIds: readonly string[]): Promise<ReadResult> {
   const crmOf = await ports.contacts.crmIds(propstreetIds);
   const deferred: ReadResult['deferred'] = [];
-  const present: { propstreetId: string; crmId: string; propstreet: Employments }[] = [];
+  const present: Omit<ContactSides, 'crm' | 'unmappedCrmCompanies'>[] = [];
   const listed = await listedContacts(ports, propstreetIds);
   for (const id of propstreetIds) {
     const crmId = crmOf.get(id);
@@ -42,7 +47,14 @@ export async function readSides(ports: LinksPorts, propstreetIds: readonly strin
     const companies = new Map(contact.companies.map((c) => [c.id, normTitle(c.jobTitle)]));
     const primary =
       contact.primaryCompanyId ?? contact.companies.find((c) => c.isPrimary === true)?.id ?? null;
-    present.push({ propstreetId: id, crmId, propstreet: { primary, companies } });
+    const companyNames = new Map(contact.companies.flatMap((c) => (c.name ? [[c.id, c.name] as const] : [])));
+    present.push({
+      propstreetId: id,
+      crmId,
+      label: labelOfContact(contact),
+      companyNames,
+      propstreet: { primary, companies },
+    });
   }
   const crm = await readCrm(
     ports,

@@ -16,6 +16,7 @@ import { boundRecord } from '../engine/bounded-result.js';
 import type { RecordPlanShape } from '../engine/types.js';
 import type { ConnectionResult } from '../run/run-result.js';
 import { boundResult } from '../run/run-result.js';
+import { boundLinks, type LinksReport } from './bound-links.js';
 import { shownRecords } from './report-model.js';
 import { runLabel } from './run-label.js';
 import { sortedJsonAt } from './sorted-json.js';
@@ -36,6 +37,7 @@ export interface JsonReportStream {
     readonly tenant: string;
     readonly dryRun: boolean;
     readonly generatedAt: string;
+    readonly links?: readonly LinksReport[] | undefined;
   }): Promise<void>;
   /** Drops the unfinished file (the run stopped before its report was complete). */
   discard(): Promise<void>;
@@ -93,8 +95,12 @@ export async function openJsonReportStream(path: string): Promise<JsonReportStre
     async finish(report) {
       if (open) throw new Error(`report: ${open.name} has no result`);
       const field = (v: unknown) => sortedJsonAt(redactDeep(v), TOP_DEPTH);
+      // Who works where comes last of a run, small (a row per changed employment): written whole.
+      const links = report.links
+        ? `\n  "links": ${sortedJsonAt(boundLinks(redactDeep(report.links)), TOP_DEPTH)},`
+        : '';
       await write(
-        `${connections > 0 ? '\n  ]' : ']'},\n  "dryRun": ${field(report.dryRun)},\n  "generatedAt": ${field(report.generatedAt)},\n  "tenant": ${field(report.tenant)}\n}\n`,
+        `${connections > 0 ? '\n  ]' : ']'},\n  "dryRun": ${field(report.dryRun)},\n  "generatedAt": ${field(report.generatedAt)},${links}\n  "tenant": ${field(report.tenant)}\n}\n`,
       );
       closed = true;
       file.end();

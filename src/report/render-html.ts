@@ -8,12 +8,15 @@
  */
 import type { FieldChange, FieldConflict, RecordPlanShape } from '../engine/types.js';
 import { REPORT_CSP, REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
+import { linksSections } from './link-rows.js';
+import { htmlLinksSection } from './render-html-links.js';
 import {
   ACTION_ORDER,
   type ConnectionPlanReport,
   callSummaries,
   countLines,
   crmName,
+  crmOfConnection,
   fieldSummary,
   mapStrings,
   noticesTitle,
@@ -55,6 +58,7 @@ export function renderHtml(input: PlanReport): string {
   );
   const title = reportTitle(report);
   const data = embedData(reportData(report.connections, shown));
+  const links = linksSections(report.links, crmOfConnection(report));
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -91,6 +95,7 @@ ${filterButton('reason', 'all', 'any reason', true)}
 <section id="detail" hidden></section>
 <div class="rec head"><span>Connection</span><span>Action</span><span>Record</span><span>Reason</span><span>Changes</span></div>
 <div id="records" role="list">${all.length ? '' : '<div class="muted">Nothing to do: every record is unchanged.</div>'}</div>
+${links.length ? `<h2 class="links-title">Who works where</h2>\n${links.map(htmlLinksSection).join('\n')}` : ''}
 <script type="application/json" id="report-data">${data}</script>
 <script>${REPORT_SCRIPT}</script>
 </body>

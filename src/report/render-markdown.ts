@@ -4,11 +4,14 @@
  * cannot break a table, inject HTML or open a code span.
  */
 import type { FieldChange, FieldConflict, RecordPlanShape } from '../engine/types.js';
+import { linksSections } from './link-rows.js';
+import { markdownLinksSection } from './render-markdown-links.js';
 import {
   type ConnectionPlanReport,
   callSummaries,
   countLines,
   crmName,
+  crmOfConnection,
   DEFAULT_MAX_RECORDS,
   FULL_LIST_HINT,
   formatTally,
@@ -46,6 +49,8 @@ export function renderMarkdown(input: PlanReport, options: MarkdownOptions = {})
   const out = [`# ${md(reportTitle(report))}`, '', `Generated ${md(report.generatedAt)}.`];
   const max = options.maxRecords ?? DEFAULT_MAX_RECORDS;
   for (const c of report.connections) out.push('', ...connection(c, max));
+  for (const s of linksSections(report.links, crmOfConnection(report)))
+    out.push('', ...markdownLinksSection(s, max));
   return `${out.join('\n')}\n`;
 }
 

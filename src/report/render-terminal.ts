@@ -5,12 +5,15 @@
  */
 import type { FieldChange, RecordPlanShape } from '../engine/types.js';
 import { displayWidth, padEndToWidth, padStartToWidth, truncateToWidth } from './display-width.js';
+import { linksSections } from './link-rows.js';
+import { renderLinksSection } from './render-terminal-links.js';
 import {
   type ConnectionPlanReport,
   callSummaries,
   countLines,
   crmName,
   crmNameNote,
+  crmOfConnection,
   DEFAULT_MAX_RECORDS,
   FULL_LIST_HINT,
   formatCalls,
@@ -57,8 +60,10 @@ export function renderTerminal(input: PlanReport, options: TerminalOptions): str
   const paint = (style: Style, text: string) =>
     options.color ? `\x1b[${CODES[style]}m${text}\x1b[0m` : text;
   const out: string[] = [paint('bold', `${reportTitle(report)} · ${report.generatedAt}`)];
-  for (const c of report.connections)
-    out.push('', ...renderConnection(c, paint, options.maxRecords ?? DEFAULT_MAX_RECORDS));
+  const max = options.maxRecords ?? DEFAULT_MAX_RECORDS;
+  for (const c of report.connections) out.push('', ...renderConnection(c, paint, max));
+  for (const s of linksSections(report.links, crmOfConnection(report)))
+    out.push('', ...renderLinksSection(s, paint, max));
   return `${out.join('\n')}\n`;
 }
 

@@ -9,6 +9,7 @@ import { boundRecord } from '../engine/bounded-result.js';
 import type { ApiCalls, Notice, PlanCounts, RecordAction, RecordPlanShape } from '../engine/types.js';
 import type { ConnectionResult } from '../run/run-result.js';
 import { boundResult } from '../run/run-result.js';
+import { boundLinks, type LinksReport } from './bound-links.js';
 
 export interface ConnectionPlanReport {
   readonly result: ConnectionResult;
@@ -54,6 +55,8 @@ export interface PlanReport {
   readonly tenant: string;
   readonly dryRun: boolean;
   readonly connections: readonly ConnectionPlanReport[];
+  /** Who works where: the links phase per connection that syncs links, after its kinds. */
+  readonly links?: readonly LinksReport[];
 }
 
 /**
@@ -69,6 +72,7 @@ export function prepareReport(report: PlanReport): PlanReport {
       records: c.records.map(boundRecord),
       ...(c.summary ? { summary: boundSummary(c.summary) } : {}),
     })),
+    ...(scrubbed.links ? { links: boundLinks(scrubbed.links) } : {}),
   };
 }
 
@@ -124,6 +128,11 @@ const CRM_NAMES: Record<string, string> = { hubspot: 'HubSpot', salesforce: 'Sal
 
 export function crmName(crm: string): string {
   return CRM_NAMES[crm.toLowerCase()] ?? crm;
+}
+
+/** The CRM type of a connection, from its kinds' results (a links section has none of its own). */
+export function crmOfConnection(report: PlanReport): (connection: string) => string | undefined {
+  return (connection) => report.connections.find((c) => c.result.connection === connection)?.result.crm;
 }
 
 /** Label → count, most frequent first (ties by label), for the summaries every format shows. */

@@ -7,6 +7,7 @@
 
 import { createProgressLog, type Every, everyWithTimers } from '../app/progress-log.js';
 import { ProgressTracker } from '../app/progress-view.js';
+import { runOutcomes } from '../app/run-outcomes.js';
 import { syncTenant } from '../app/sync-tenant.js';
 import { loadTenantConfig, type TenantConfig } from '../config/index.js';
 import { PropsyncError } from '../core/errors.js';
@@ -63,7 +64,11 @@ export async function runSyncJob(data: SyncJobData, deps: SyncJobDeps): Promise<
     const results = run.connections.map((c) => c.result);
     if (results.length === 0)
       return { kind: 'dead-letter', code: 'INTERNAL', message: 'the run returned no result' };
-    return outcomeOfResults(results);
+    const outcome = outcomeOfResults(results);
+    // The links phase's mass-removal guard holds like the mass-delete guard: until `run --force`.
+    const held = runOutcomes(run).find((o) => o.kind === 'links' && o.abort)?.abort;
+    if (held && outcome.kind === 'done') return { kind: 'dead-letter', ...held, results };
+    return outcome;
   } catch (error) {
     return outcomeOfError(error);
   } finally {

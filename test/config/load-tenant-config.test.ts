@@ -71,7 +71,7 @@ describe('loadTenantConfig: valid files', () => {
           accessToken: 'pat-na1-0123456789',
           oauth: undefined,
           archivedScanMinutes: 0,
-          links: false,
+          links: undefined,
         },
       ],
       state: { kind: 'sqlite', path: join(dir, 'tenants/.propsync/acme.db') },

@@ -39,6 +39,8 @@ export async function startLinksWorld(crm: {
   titleProperty: string;
   /** Acts between the phase's read of a link and its PATCH (a person's concurrent edit), once. */
   beforeFirstPatch?: (client: PropstreetClient, linkId: string) => Promise<void>;
+  /** The phase's clock (when a full scan is due); default: the wall clock. */
+  now?: () => Date;
 }): Promise<LinksWorld> {
   const ps = await startPropstreetFake({ rateLimit: { limit: 1_000_000 } });
   const client = clientFor(ps);
@@ -79,7 +81,7 @@ export async function startLinksWorld(crm: {
       contacts: contactsScope,
       companies: companiesScope,
     },
-    clock: { now: () => new Date(), sleep: async () => {} },
+    clock: { now: crm.now ?? (() => new Date()), sleep: async () => {} },
   });
   return {
     ps,

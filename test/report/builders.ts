@@ -1,6 +1,8 @@
 /** Builders for report tests: small defaults, override what the test is about. */
 import { emptyCounts } from '../../src/engine/counts.js';
 import type { PlanCounts, RecordPlanShape } from '../../src/engine/types.js';
+import type { LinksResult } from '../../src/links/links-phase.js';
+import type { LinksReport } from '../../src/report/bound-links.js';
 import type { ConnectionPlanReport, PlanReport } from '../../src/report/report-model.js';
 import type { ConnectionResult } from '../../src/run/run-result.js';
 
@@ -158,4 +160,55 @@ export function sampleReport(): PlanReport {
     dryRun: true,
     connections: [hubspot, salesforce],
   };
+}
+
+/** Who works where for the hubspot connection: one row of each kind, a held removal, hostile names. */
+export function linksOf(overrides: Partial<LinksResult> = {}): LinksReport[] {
+  const result: LinksResult = {
+    dryRun: true,
+    fullScan: true,
+    contactsRead: 3,
+    rows: [
+      {
+        contact: '1001',
+        contactLabel: 'Ada Lind',
+        side: 'crm',
+        action: 'associate',
+        company: '50001',
+        companyLabel: 'Acme AB',
+        outcome: 'planned',
+      },
+      {
+        contact: '1001',
+        contactLabel: 'Ada Lind',
+        side: 'crm',
+        action: 'title',
+        company: null,
+        detail: 'CFO',
+        outcome: 'planned',
+      },
+      {
+        contact: '1002',
+        contactLabel: HOSTILE_SCRIPT,
+        side: 'propstreet',
+        action: 'dissociate',
+        company: '50002',
+        companyLabel: HOSTILE_IMG,
+        outcome: 'held',
+      },
+      { contact: '1003', side: 'propstreet', action: 'primary', company: '50003', outcome: 'planned' },
+    ],
+    conflicts: [
+      { contact: '1001', message: "primary company: changed on both sides, Propstreet's value kept" },
+    ],
+    deferred: [{ contact: '1004', reason: 'CRM companies 777 are not linked to Propstreet companies yet' }],
+    failed: [],
+    abort: {
+      code: 'MASS_DELETE_GUARD',
+      message:
+        'this run would remove 6 of 10 known employments (60.0%), more than deletes.maxShare (10.0%); rerun with --force if intended',
+    },
+    ...overrides,
+  };
+  return [{ connection: 'hubspot', crm: 'hubspot', result }];
 }

@@ -28,6 +28,7 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
   const { printJson, printRun, runJson } = await import('../output.js');
   const { createRunProgress } = await import('../run-progress.js');
   const { scopesOf } = await import('../../app/state-scopes.js');
+  const { runOutcomes } = await import('../../app/run-outcomes.js');
   const { runLabel } = await import('../../report/run-label.js');
   const config = await loadConfigForCli(configPath);
   // Otherwise a typo runs nothing and exits 0, which a cron job would take for success.
@@ -78,7 +79,7 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
   }
   if (flags.json) printJson(runJson([run]));
   else printRun(report);
-  const results = run.connections.map((c) => c.result);
+  const results = runOutcomes(run);
   const exitCode = exitCodeForResults(results);
   // The report shows every abort; the log gets the one that decided the exit code, and what
   // to do (a log line: stderr stays JSON lines when it is not a terminal).

@@ -6,6 +6,7 @@
 
 import { type Command, InvalidArgumentError } from 'commander';
 import type { Cron } from 'croner';
+import { runOutcomes } from '../../app/run-outcomes.js';
 import type { TenantConfig } from '../../config/index.js';
 import { ValidationError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
@@ -116,7 +117,7 @@ export function registerSchedule(program: Command): void {
               onProgress: (connection, p, kind) => progress.update(runLabel({ connection, kind }), p),
             });
             const results = run.connections.map((c) => c.result);
-            const exitCode = exitCodeForResults(results);
+            const exitCode = exitCodeForResults(runOutcomes(run));
             const summary = {
               tenant: config.tenant,
               exitCode,

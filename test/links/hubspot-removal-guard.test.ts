@@ -1,0 +1,140 @@
+/**
+ * The links phase's mass-removal guard on the real fakes over HTTP: 12 contacts at Acme in
+ * Propstreet and HubSpot; then HubSpot's associations vanish — a person's bulk edit, or a read
+ * that comes back empty (a permission, a wrong portal) — and the phase removes nothing in
+ * Propstreet (adds held too, nothing of its state moves) until `--force`.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type HubSpotFake, startHubSpotFake } from '../../fakes/hubspot/hubspot-fake.js';
+import type { CrmAssociations } from '../../src/crm/associations.js';
+import { createHubSpotAdapter, createHubSpotAssociations } from '../../src/crm/hubspot/index.js';
+import { FAST, FAST_LIMITS, KEY, MAPPED } from '../crm/hubspot/hubspot-harness.js';
+import { type LinksWorld, startLinksWorld } from './links-harness.js';
+
+const N = 12;
+const LINKS_SCOPE = { tenant: 't1', connection: 'crm', kind: 'links' };
+/** HubSpot writes: reads by POST (batch read, search) are not. */
+const writesTo = (fake: HubSpotFake) =>
+  fake.control
+    .apiRequests()
+    .filter((r) => r.method !== 'GET' && !r.path.endsWith('/batch/read') && !r.path.endsWith('/search'))
+    .length;
+
+describe('links mass-removal guard ⇄ HubSpot', () => {
+  let hs: HubSpotFake | undefined;
+  let world: LinksWorld | undefined;
+  afterEach(async () => {
+    await world?.close();
+    await hs?.close();
+    world = hs = undefined;
+  });
+
+  async function start() {
+    hs = await startHubSpotFake({ ...FAST, customProperties: [{ name: KEY, hasUniqueValue: true }] });
+    const conn = { accessToken: 'pat-na1-test-token-0001', basePath: hs.url, limits: FAST_LIMITS };
+    const real = createHubSpotAssociations(conn);
+    const reads = { empty: false };
+    // A portal whose association reads come back empty (what a missing scope or a wrong portal looks like).
+    const associations: CrmAssociations = {
+      ...real,
+      read: async (ids) => (reads.empty ? [] : real.read(ids)),
+      associate: (l) => real.associate(l),
+      dissociate: (l) => real.dissociate(l),
+      usage: () => real.usage(),
+    };
+    world = await startLinksWorld({
+      adapter: createHubSpotAdapter({ ...conn, properties: MAPPED }),
+      associations,
+      secondary: async () => true,
+      titleProperty: 'jobtitle',
+    });
+    const people = world.ps.seed(
+      Array.from({ length: N }, (_, i) => ({
+        firstName: `P${i}`,
+        lastName: 'Test',
+        email: `p${i}@example.com`,
+      })),
+    );
+    const acme = await world.client.createCompany({ name: 'Acme AB' });
+    const beta = await world.client.createCompany({ name: 'Beta AB' });
+    const hPeople = hs.control.contacts.seed(
+      people.map((_, i) => ({ properties: { email: `p${i}@example.com` } })),
+    );
+    const [hAcme, hBeta] = hs.control.companies.seed([
+      { properties: { name: 'Acme AB' } },
+      { properties: { name: 'Beta AB' } },
+    ]);
+    await world.linkCompany(acme.id, hAcme ?? '');
+    await world.linkCompany(beta.id, hBeta ?? '');
+    for (const [i, p] of people.entries()) {
+      await world.linkContact(p.id, hPeople[i] ?? '');
+      await world.client.createLink({ contactId: p.id, companyId: acme.id, jobTitle: 'Analyst' });
+    }
+    const first = await world.run();
+    expect(first.failed).toEqual([]);
+    expect(hs.control.associatedCompanies(hPeople[0] ?? '')).toEqual([{ companyId: hAcme, primary: true }]);
+    const liveLinks = async () => {
+      let n = 0;
+      for (const p of people) n += (await world?.linksOf(p.id))?.filter((l) => !l.deletedUtc).length ?? 0;
+      return n;
+    };
+    return { world, hs, real, reads, people, hPeople, acme, beta, hAcme: hAcme ?? '', liveLinks };
+  }
+
+  it('a bulk removal in HubSpot is held: nothing removed in Propstreet, no state moved; the dry run shows it; --force removes', async () => {
+    const { world, real, people, hPeople, hAcme, liveLinks } = await start();
+    expect(await liveLinks()).toBe(N);
+    await real.dissociate(hPeople.map((id) => ({ fromId: id, toId: hAcme })));
+    const checkpoints = await world.store.getCheckpoint(LINKS_SCOPE, 'crm');
+    const writes = world.propstreetWrites();
+
+    const dry = await world.run({ dryRun: true, fullScan: true });
+    expect(dry.abort?.code).toBe('MASS_DELETE_GUARD');
+    expect(dry.rows.filter((r) => r.outcome === 'held')).toHaveLength(N);
+
+    const held = await world.run({ fullScan: true });
+    expect(held.abort).toEqual({
+      code: 'MASS_DELETE_GUARD',
+      message: `this run would remove ${N} of ${N} known employments (100.0%), more than deletes.maxShare (10.0%); rerun with --force if intended`,
+    });
+    expect(held.rows.map((r) => `${r.side} ${r.action} ${r.outcome}`)).toEqual(
+      Array.from({ length: N }, () => 'propstreet dissociate held'),
+    );
+    expect(world.propstreetWrites()).toBe(writes);
+    expect(await liveLinks()).toBe(N);
+    expect(await world.store.getCheckpoint(LINKS_SCOPE, 'crm')).toBe(checkpoints);
+    expect(await world.store.getMeta(LINKS_SCOPE, 'links.fullScanAt')).toBeNull();
+
+    const forced = await world.run({ fullScan: true, force: true });
+    expect(forced.abort).toBeUndefined();
+    expect(forced.rows.filter((r) => r.outcome === 'done')).toHaveLength(N);
+    expect(await liveLinks()).toBe(0);
+    expect(await world.employments(people[0]?.id ?? '')).toEqual([]);
+  });
+
+  it('associations that read empty hold the whole phase: no removal in Propstreet, no add in HubSpot', async () => {
+    const { world, hs, reads, people, hPeople, beta, liveLinks } = await start();
+    await world.client.createLink({ contactId: people[0]?.id ?? '', companyId: beta.id });
+    reads.empty = true;
+    const hubspotWrites = writesTo(hs);
+
+    const held = await world.run({ fullScan: true });
+    expect(held.abort?.code).toBe('MASS_DELETE_GUARD');
+    expect(held.rows.filter((r) => r.outcome === 'held')).toHaveLength(N);
+    // The add (Beta in HubSpot) comes from the same suspect read: it waits too.
+    expect(held.rows.filter((r) => r.action !== 'dissociate').every((r) => r.outcome === 'planned')).toBe(
+      true,
+    );
+    expect(await liveLinks()).toBe(N + 1);
+    expect(hs.control.associatedCompanies(hPeople[0] ?? '')).toHaveLength(1);
+    expect(writesTo(hs)).toBe(hubspotWrites);
+
+    // The portal reads right again: the add goes through and nothing is removed.
+    reads.empty = false;
+    const after = await world.run({ fullScan: true });
+    expect(after.abort).toBeUndefined();
+    expect(after.failed).toEqual([]);
+    expect(await liveLinks()).toBe(N + 1);
+    expect(hs.control.associatedCompanies(hPeople[0] ?? '')).toHaveLength(2);
+  });
+});
