@@ -7,6 +7,7 @@
 import type { ConnectionConfig, TenantConfig } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { Redactor } from '../core/redact.js';
 import { createHubSpotAssociations } from '../crm/hubspot/index.js';
 import { createSalesforceAssociations } from '../crm/salesforce/associations.js';
 import { type LinksResult, runLinksPhase } from '../links/links-phase.js';
@@ -19,6 +20,7 @@ import type { SessionKeeper } from './salesforce-session.js';
 export interface LinksRunContext {
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly redactor: Redactor;
   readonly store: StateStore;
   readonly dryRun: boolean;
   readonly salesforceSession?: SessionKeeper | undefined;
@@ -36,6 +38,7 @@ export async function runConnectionLinks(
   const opened = openObject(config, connection, contacts, {
     clock: ctx.clock,
     logger: ctx.logger,
+    redactor: ctx.redactor,
     salesforceSession: ctx.salesforceSession,
   });
   const titleProperty = connection.type === 'hubspot' ? 'jobtitle' : 'Title';
@@ -48,6 +51,7 @@ export async function runConnectionLinks(
           basePath: connection.baseUrl,
           clock: ctx.clock,
           logger: ctx.logger,
+          redactor: ctx.redactor,
         })
       : salesforce;
   if (!associations) throw new Error(`connection ${connection.name}: no associations for ${connection.type}`);
@@ -74,6 +78,7 @@ function salesforceAssociations(
     dailyBudgetShare: connection.dailyBudgetShare,
     clock: ctx.clock,
     logger: ctx.logger,
+    redactor: ctx.redactor,
   });
 }
 

@@ -1,6 +1,7 @@
 import type { TenantConfig } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { Redactor } from '../core/redact.js';
 import { clientCredentialsTokenSource } from '../propstreet/client-credentials.js';
 import { createPropstreetClient } from '../propstreet/index.js';
 import type { PropstreetApi } from '../propstreet/port.js';
@@ -12,7 +13,7 @@ import type { PropstreetApi } from '../propstreet/port.js';
  */
 export async function openPropstreet(
   config: TenantConfig,
-  options: { clock: Clock; logger: Logger },
+  options: { clock: Clock; logger: Logger; redactor: Redactor },
 ): Promise<PropstreetApi & { close(): Promise<void> }> {
   const auth = config.propstreet.auth;
   let token: Parameters<typeof createPropstreetClient>[0]['token'];
@@ -31,5 +32,6 @@ export async function openPropstreet(
     requestsPerMinute: config.propstreet.requestsPerMinute,
     clock: options.clock,
     logger: options.logger,
+    redactor: options.redactor,
   });
 }

@@ -9,6 +9,7 @@ import type { TenantConfig } from '../config/index.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { Redactor } from '../core/redact.js';
 import type { ConnectionScope, StateStore } from '../state/port.js';
 import { createBoss, ensureQueues, startBoss } from '../worker/queue.js';
 import { createTenantStores, type OpenedStore } from '../worker/tenant-stores.js';
@@ -37,6 +38,8 @@ export interface ServeOptions {
   readonly retentionMs?: number;
   readonly lockTtlMs?: number;
   readonly logger: Logger;
+  /** The process's redactor (its logger's): webhook secrets and the runs' tokens are registered with it. */
+  readonly redactor: Redactor;
   /** Environment the secrets are read from (plus each tenant's `.env`); default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly clock?: Clock;
@@ -68,7 +71,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       cwd: process.cwd(),
       env: options.env ?? process.env,
     });
-    endpoints.push(...buildEndpoints([config], env));
+    endpoints.push(...buildEndpoints([config], env, options.redactor));
   }
   if (endpoints.length === 0)
     throw new PropsyncError(
@@ -129,6 +132,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
           tenantFile: (t) => files.get(t),
           stores,
           logger: log,
+          redactor: options.redactor,
           lockTtlMs: options.lockTtlMs ?? 60_000,
           ...(options.loadConfig ? { loadConfig: options.loadConfig } : {}),
         }),

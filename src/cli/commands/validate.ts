@@ -3,6 +3,7 @@
  * every object kind of every connection (with --setup, the key on each kind's CRM object).
  */
 import type { Command } from 'commander';
+import type { Redactor } from '../../core/redact.js';
 import { EXIT, type ExitCode, exitCodeForError, worstExitCode } from '../exit-codes.js';
 
 interface Check {
@@ -17,7 +18,7 @@ function failedExitCode(error: unknown): ExitCode {
   return exitCodeForError(typeof code === 'string' ? code : undefined);
 }
 
-export function registerValidate(program: Command): void {
+export function registerValidate(program: Command, redactor: Redactor): void {
   program
     .command('validate')
     .description('check a tenant config and its mappings; --check also tries the credentials and CRM setup')
@@ -34,7 +35,10 @@ export function registerValidate(program: Command): void {
       const { loadConfigForCli } = await import('../load-config.js');
       const { printJson } = await import('../output.js');
       // Offline, the API credentials are not used: their variables may be unset.
-      const config = await loadConfigForCli(configPath, flags.check ? {} : { secrets: 'none' });
+      const config = await loadConfigForCli(
+        configPath,
+        flags.check ? { redactor } : { secrets: 'none', redactor },
+      );
       const exitCodes: ExitCode[] = [];
       const checks: Check[] = [{ name: 'config', ok: true, message: `${config.file} is valid` }];
       const objects = config.connections.flatMap((c) => c.objects.map((o) => ({ connection: c, object: o })));
@@ -51,8 +55,8 @@ export function registerValidate(program: Command): void {
           message: `not set, needed by run and validate --check: ${config.unresolvedSecrets.join(', ')}`,
         });
       if (flags.check) {
-        const logger = createLogger({ level: 'warn' });
-        const deps = { clock: systemClock, logger };
+        const logger = createLogger({ level: 'warn', redactor });
+        const deps = { clock: systemClock, logger, redactor };
         try {
           const propstreet = await openPropstreet(config, deps);
           try {
@@ -86,10 +90,13 @@ export function registerValidate(program: Command): void {
         code: 'CHECK_FAILED',
         message: failed.map((c) => `${c.name}: ${c.message}`).join('; '),
       };
-      if (flags.json) printJson(ok ? { ok, checks } : { ok, checks, error });
+      if (flags.json) printJson(ok ? { ok, checks } : { ok, checks, error }, redactor);
       else
         process.stdout.write(
-          `${checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`).join('\n')}\n`,
+          // A refusal may quote what the server echoed: scrubbed like --json.
+          redactor.redact(
+            `${checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`).join('\n')}\n`,
+          ),
         );
       process.exitCode = worstExitCode(exitCodes);
     });
