@@ -197,7 +197,12 @@ async function syncObject(
 ): Promise<ConnectionRun> {
   const { config, options, clock, store } = tenant;
   const { logger, redactor } = options;
-  const opened = openObject(config, connection, object, { clock, logger, redactor, salesforceSession: session });
+  const opened = openObject(config, connection, object, {
+    clock,
+    logger,
+    redactor,
+    salesforceSession: session,
+  });
   const client = await openPropstreet(config, { clock, logger, redactor });
   const propstreet = { ...client, identity: () => tenant.identity(client) };
   const records: RecordPlan[] = [];

@@ -54,10 +54,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       // --help and --version end here with code 0; commander has printed the usage error.
       if (error.exitCode === 0) return EXIT.ok;
       if (flags.json)
-        printJson({
-          error: { code: 'USAGE', message: error.message.replace(/^error: /, '') },
-          exitCode: EXIT.badConfigOrUsage,
-        }, redactor);
+        printJson(
+          {
+            error: { code: 'USAGE', message: error.message.replace(/^error: /, '') },
+            exitCode: EXIT.badConfigOrUsage,
+          },
+          redactor,
+        );
       return EXIT.badConfigOrUsage;
     }
     const failure = describeFailure(error);

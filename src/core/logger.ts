@@ -10,15 +10,13 @@ export type { Logger };
  * through the redactor as the last step: the one the entry point made and also gave the config
  * loader and the API clients, which register their secrets with it.
  */
-export function createLogger(
-  options: {
-    level?: string;
-    pretty?: boolean;
-    destination?: NodeJS.WritableStream;
-    /** Required: a logger that scrubs with a redactor nobody registers with would leak. */
-    redactor: Redactor;
-  },
-): Logger {
+export function createLogger(options: {
+  level?: string;
+  pretty?: boolean;
+  destination?: NodeJS.WritableStream;
+  /** Required: a logger that scrubs with a redactor nobody registers with would leak. */
+  redactor: Redactor;
+}): Logger {
   const redactor = options.redactor;
   const level = options.level ?? process.env.PROPSYNC_LOG_LEVEL ?? 'info';
   const dest = options.destination ?? process.stderr;

@@ -55,8 +55,7 @@ export function createPropstreetClient(options: PropstreetClientOptions): Propst
   const clock = options.clock ?? systemClock;
   const transport = new Transport({
     baseUrl: options.baseUrl,
-    tokens:
-      typeof options.token === 'string' ? fixedToken(options.token, options.redactor) : options.token,
+    tokens: typeof options.token === 'string' ? fixedToken(options.token, options.redactor) : options.token,
     clock,
     policy: { ...defaultRetryPolicy, ...(options.retry ?? {}) },
     logger: options.logger ?? silentLogger,

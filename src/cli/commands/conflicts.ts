@@ -1,7 +1,7 @@
 /** `propsync conflicts` (list the open ones) and `propsync resolve` (choose a value for one). */
 import type { Command } from 'commander';
-import type { Redactor } from '../../core/redact.js';
 import { ValidationError } from '../../core/errors.js';
+import type { Redactor } from '../../core/redact.js';
 import { withTenantState } from '../tenant-state.js';
 
 const shown = (v: string | null) => (v === null ? '(empty)' : JSON.stringify(v));

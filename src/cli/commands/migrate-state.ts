@@ -68,11 +68,14 @@ async function migrate(flags: MigrateFlags, redactor: Redactor): Promise<void> {
     }
     const counts = await migrateState(from, to, scopes);
     if (flags.json)
-      printJson({
-        ok: true,
-        ...counts,
-        scopeNames: scopes.map((s) => `${s.tenant}/${s.connection}/${s.kind}`),
-      }, redactor);
+      printJson(
+        {
+          ok: true,
+          ...counts,
+          scopeNames: scopes.map((s) => `${s.tenant}/${s.connection}/${s.kind}`),
+        },
+        redactor,
+      );
     else
       process.stdout.write(
         `migrated ${counts.scopes} scope(s): ${counts.links} links, ${counts.ownEtags} own etags, ` +

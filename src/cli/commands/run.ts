@@ -47,7 +47,8 @@ async function execute(
   // list the first 200 after summaries, which a digest keeps.
   const keepAll = format === 'html' || format === 'text';
   const digest = !keepAll && (mode === 'plan' || format !== undefined) ? new RecordDigest() : undefined;
-  const jsonReport = format === 'json' && flags.report ? await openJsonReportStream(flags.report, { redactor }) : undefined;
+  const jsonReport =
+    format === 'json' && flags.report ? await openJsonReportStream(flags.report, { redactor }) : undefined;
   const planStore = mode === 'plan' ? await emptyStoreForFirstPlan(config) : undefined;
   let run: TenantRun;
   try {
