@@ -17,7 +17,7 @@ import { inMemoryCrm, inMemoryPropstreet } from '../test/support/in-memory/ports
 import { InMemoryWorld } from '../test/support/in-memory/world.js';
 import { type EngineJob, type RunSummary, summarize } from './jobs.js';
 
-/** This file's own: what the code under test registers with and scrubs by. */
+/** The bench is an entry point: its own redactor, handed to what it runs. */
 const redactor = new Redactor();
 
 const NAMESPACE = 'hubspot';

@@ -23,7 +23,7 @@ import type { PlanReport } from '../src/report/report-model.js';
 import { aRecord, aResult, counts } from '../test/report/builders.js';
 import { REPORT_SECTION, withReportSection } from './report-section.js';
 
-/** This file's own: what the code under test registers with and scrubs by. */
+/** The bench is an entry point: its own redactor, handed to what it runs. */
 const redactor = new Redactor();
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -5,7 +5,7 @@ import { silentLogger } from '../src/core/logger.js';
 import { Redactor } from '../src/core/redact.js';
 import { type RunSummary, summarize, type TenantJob } from './jobs.js';
 
-/** This file's own: what the code under test registers with and scrubs by. */
+/** The bench is an entry point: its own redactor, handed to what it runs. */
 const redactor = new Redactor();
 
 export async function runTenantJob(job: TenantJob): Promise<RunSummary> {

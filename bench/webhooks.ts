@@ -35,7 +35,7 @@ import {
   type TenantSide,
 } from './webhook-edits.js';
 
-/** This file's own: what the code under test registers with and scrubs by. */
+/** The bench is an entry point: its own redactor, handed to what it runs. */
 const redactor = new Redactor();
 
 export interface WebhookBenchOptions {
