@@ -31,6 +31,12 @@ export interface SyncJobDeps {
 }
 
 export async function runSyncJob(data: SyncJobData, deps: SyncJobDeps): Promise<JobOutcome> {
+  // The outcome is stored by pg-boss (job output, dead-letter queue): an error text that
+  // quotes a token must not be.
+  return deps.redactor.redactDeep(await runJob(data, deps));
+}
+
+async function runJob(data: SyncJobData, deps: SyncJobDeps): Promise<JobOutcome> {
   const log = deps.logger.child({ tenant: data.tenant, connection: data.connection });
   let config: TenantConfig;
   try {
