@@ -16,6 +16,7 @@ import { startSandbox } from '../fakes/sandbox/sandbox.js';
 import { syncTenant } from '../src/app/sync-tenant.js';
 import { loadTenantConfig } from '../src/config/index.js';
 import { silentLogger } from '../src/core/logger.js';
+import { Redactor } from '../src/core/redact.js';
 import { markLogs } from './fake-calls.js';
 import { type ApiCalls, reads, writes } from './model.js';
 
@@ -78,7 +79,8 @@ export async function runCompaniesScenario(
       connections: [crm],
       connection: { objects: ['companies', 'contacts', 'links'] },
     });
-    const config = await loadTenantConfig(file, { env: sb.env, cwd: dir });
+    const redactor = new Redactor();
+    const config = await loadTenantConfig(file, { env: sb.env, cwd: dir, redactor });
     const apis = ['propstreet', crm] as const;
     let mark = markLogs(sb, apis);
     const phases: Partial<Record<'companies' | 'contacts', ApiCalls>> = {};
@@ -87,6 +89,7 @@ export async function runCompaniesScenario(
     const run = await syncTenant(config, {
       dryRun: false,
       logger: silentLogger,
+      redactor,
       onConnectionDone: (_connection, result) => {
         if (result.kind === 'companies' || result.kind === 'contacts') phases[result.kind] = mark();
         mark = markLogs(sb, apis);

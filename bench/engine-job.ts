@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { mapperFromMapping } from '../src/app/mapper-from-mapping.js';
 import { systemClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
+import { Redactor } from '../src/core/redact.js';
 import type { SyncSettings } from '../src/engine/types.js';
 import { contactRunPorts } from '../src/kinds/contacts/ports.js';
 import { loadMapping } from '../src/mapping/index.js';
@@ -15,6 +16,9 @@ import { createSqliteStateStore } from '../src/state/index.js';
 import { inMemoryCrm, inMemoryPropstreet } from '../test/support/in-memory/ports.js';
 import { InMemoryWorld } from '../test/support/in-memory/world.js';
 import { type EngineJob, type RunSummary, summarize } from './jobs.js';
+
+/** The bench is an entry point: its own redactor, handed to what it runs. */
+const redactor = new Redactor();
 
 const NAMESPACE = 'hubspot';
 const KEY = 'propstreet_id';
@@ -54,6 +58,7 @@ export async function runEngineJob(job: EngineJob): Promise<RunSummary> {
     const result = await runConnection(
       engineSettings(),
       {
+        redactor,
         ...contactRunPorts(
           inMemoryPropstreet(world, NAMESPACE),
           inMemoryCrm(world, {

@@ -2,11 +2,15 @@
 import { syncTenant } from '../src/app/sync-tenant.js';
 import { loadTenantConfig } from '../src/config/index.js';
 import { silentLogger } from '../src/core/logger.js';
+import { Redactor } from '../src/core/redact.js';
 import { type RunSummary, summarize, type TenantJob } from './jobs.js';
 
+/** The bench is an entry point: its own redactor, handed to what it runs. */
+const redactor = new Redactor();
+
 export async function runTenantJob(job: TenantJob): Promise<RunSummary> {
-  const config = await loadTenantConfig(job.configPath, { env: { ...job.env } });
-  const run = await syncTenant(config, { dryRun: job.dryRun, logger: silentLogger });
+  const config = await loadTenantConfig(job.configPath, { redactor, env: { ...job.env } });
+  const run = await syncTenant(config, { redactor, dryRun: job.dryRun, logger: silentLogger });
   const [connection] = run.connections;
   if (!connection) throw new Error(`tenant ${config.tenant} ran no connection`);
   return summarize(connection.result);

@@ -19,6 +19,7 @@ import { seededRandom } from '../fakes/shared/seeded-random.js';
 import { syncTenant } from '../src/app/sync-tenant.js';
 import { loadTenantConfig, type TenantConfig } from '../src/config/index.js';
 import { silentLogger } from '../src/core/logger.js';
+import { Redactor } from '../src/core/redact.js';
 import { runHere } from '../src/serve/run-here.js';
 import { type RunningServe, startServe } from '../src/serve/start-serve.js';
 import { createTenantStores } from '../src/worker/tenant-stores.js';
@@ -33,6 +34,9 @@ import {
   latencyStats,
   type TenantSide,
 } from './webhook-edits.js';
+
+/** The bench is an entry point: its own redactor, handed to what it runs. */
+const redactor = new Redactor();
 
 export interface WebhookBenchOptions {
   readonly tenants: number;
@@ -94,11 +98,11 @@ export async function runWebhookBench(o: WebhookBenchOptions): Promise<WebhookBe
       env[`PROPSYNC_${variablePart(tenant)}_PROPSTREET_WEBHOOK_SECRET`] = newWhsec();
       env[`PROPSYNC_${variablePart(tenant)}_HUBSPOT_HUBSPOT_WEBHOOK_SECRET`] = `hs-secret-${tenant}`;
       Object.assign(env, sb.env);
-      const config = await loadTenantConfig(file, { env, cwd: dir });
+      const config = await loadTenantConfig(file, { redactor, env, cwd: dir });
       // The first sync and the run that reads its echoes: set-up, fast, not measured.
       setFast(sb);
       seedPropstreet(sb, i * 1000, o.contacts);
-      for (let k = 0; k < 2; k++) await syncTenant(config, { dryRun: false, logger: silentLogger });
+      for (let k = 0; k < 2; k++) await syncTenant(config, { redactor, dryRun: false, logger: silentLogger });
       const pairs = (sb.hubspot?.control.dump() ?? []).flatMap((r) =>
         r.properties.propstreet_id ? [{ propstreetId: r.properties.propstreet_id, hubspotId: r.id }] : [],
       );
@@ -108,9 +112,10 @@ export async function runWebhookBench(o: WebhookBenchOptions): Promise<WebhookBe
     }
     o.log(`  ${o.tenants} tenants set up (${o.contacts} linked contacts each)`);
 
-    const loadConfig = (f: string) => loadTenantConfig(f, { env, cwd: dir });
+    const loadConfig = (f: string) => loadTenantConfig(f, { redactor, env, cwd: dir });
     const byTenant = new Map(tenants.map((t) => [t.tenant, t]));
     const real = runHere({
+      redactor,
       tenantFile: (t) => byTenant.get(t)?.file,
       stores,
       logger: silentLogger,
@@ -123,6 +128,7 @@ export async function runWebhookBench(o: WebhookBenchOptions): Promise<WebhookBe
     let quietRuns = 0;
     let failedRuns = 0;
     serve = await startServe({
+      redactor,
       configs: tenants.map((t) => t.config),
       port: 0,
       host: '127.0.0.1',

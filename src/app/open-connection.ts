@@ -10,6 +10,7 @@ import { toSyncSettings } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { Redactor } from '../core/redact.js';
 import { formatPath } from '../core/yaml-problems/index.js';
 import { createHubSpotAdapter } from '../crm/hubspot/index.js';
 import type { CrmAdapter } from '../crm/port.js';
@@ -33,6 +34,8 @@ import type { SessionKeeper } from './salesforce-session.js';
 export interface OpenCrmOptions {
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The entry point's: the adapters register their tokens with it. */
+  readonly redactor: Redactor;
   /** A Salesforce session kept from an earlier run, and where a refreshed one goes. */
   readonly salesforceSession?: SessionKeeper | undefined;
   /** CRM properties the adapter reads besides the mapping's (the links phase's contact title). */
@@ -42,7 +45,7 @@ export interface OpenCrmOptions {
 /** What a run takes from the tenant rather than from the kind or the clients. */
 export type TenantDeps = Pick<
   RunDeps<PropstreetRecord, unknown>,
-  'store' | 'clock' | 'logger' | 'connectionsInTenant'
+  'store' | 'clock' | 'logger' | 'redactor' | 'connectionsInTenant'
 >;
 
 /** One object kind of a connection, opened: its settings and CRM adapter, and how to run it. */
@@ -133,6 +136,7 @@ function openCrm<R extends PropstreetRecord, W>(
       archivedScanIntervalMs: connection.archivedScanMinutes * 60_000,
       clock: options.clock,
       logger: options.logger,
+      redactor: options.redactor,
     });
   }
   return createSalesforceAdapter({
@@ -144,6 +148,7 @@ function openCrm<R extends PropstreetRecord, W>(
     duplicateRules: connection.duplicateRules,
     clock: options.clock,
     logger: options.logger,
+    redactor: options.redactor,
   });
 }
 

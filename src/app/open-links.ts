@@ -7,6 +7,7 @@
 import type { ConnectionConfig, TenantConfig } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { Redactor } from '../core/redact.js';
 import { createHubSpotAssociations } from '../crm/hubspot/index.js';
 import { createSalesforceAssociations } from '../crm/salesforce/associations.js';
 import { type LinksResult, runLinksPhase } from '../links/links-phase.js';
@@ -19,6 +20,7 @@ import type { SessionKeeper } from './salesforce-session.js';
 export interface LinksRunContext {
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly redactor: Redactor;
   readonly store: StateStore;
   readonly dryRun: boolean;
   /** Go past the mass-removal guard (`--force`). */
@@ -44,6 +46,7 @@ export async function runConnectionLinks(
   const opened = openObject(config, connection, contacts, {
     clock: ctx.clock,
     logger: ctx.logger,
+    redactor: ctx.redactor,
     salesforceSession: ctx.salesforceSession,
     ...(titleProperty ? { readAlso: [titleProperty] } : {}),
   });
@@ -56,6 +59,7 @@ export async function runConnectionLinks(
           basePath: connection.baseUrl,
           clock: ctx.clock,
           logger: ctx.logger,
+          redactor: ctx.redactor,
         })
       : salesforce;
   if (!associations) throw new Error(`connection ${connection.name}: no associations for ${connection.type}`);
@@ -95,6 +99,7 @@ function salesforceAssociations(
     dailyBudgetShare: connection.dailyBudgetShare,
     clock: ctx.clock,
     logger: ctx.logger,
+    redactor: ctx.redactor,
   });
 }
 

@@ -1,6 +1,7 @@
 import type { TenantConfig } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { Redactor } from '../core/redact.js';
 import type { PropstreetClient } from '../propstreet/client.js';
 import { clientCredentialsTokenSource } from '../propstreet/client-credentials.js';
 import { createPropstreetClient } from '../propstreet/index.js';
@@ -14,7 +15,7 @@ import { sharedRateBudget } from './rate-budgets.js';
  */
 export async function openPropstreet(
   config: TenantConfig,
-  options: { clock: Clock; logger: Logger },
+  options: { clock: Clock; logger: Logger; redactor: Redactor },
 ): Promise<PropstreetClient> {
   const auth = config.propstreet.auth;
   let token: Parameters<typeof createPropstreetClient>[0]['token'];
@@ -35,5 +36,6 @@ export async function openPropstreet(
     ...(rateBudget ? { rateBudget } : {}),
     clock: options.clock,
     logger: options.logger,
+    redactor: options.redactor,
   });
 }

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { SalesforceConnectionConfig } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
-import { registerSecret } from '../core/redact.js';
+import type { Redactor } from '../core/redact.js';
 import { seal, unseal } from '../core/secret-box.js';
 import { connectionFacts, type Scope, type StateStore } from '../state/port.js';
 
@@ -60,6 +60,7 @@ export async function openSalesforceSession(
   connection: SalesforceConnectionConfig,
   key: Buffer | undefined,
   logger: Logger,
+  redactor: Redactor,
 ): Promise<SessionKeeper> {
   const configured: SalesforceSession = {
     accessToken: connection.accessToken,
@@ -82,8 +83,8 @@ export async function openSalesforceSession(
   const usable =
     kept && kept.grant === grant && kept.instanceUrl === connection.instanceUrl ? kept : undefined;
   if (usable) {
-    registerSecret(usable.accessToken);
-    registerSecret(usable.refreshToken);
+    redactor.register(usable.accessToken);
+    redactor.register(usable.refreshToken);
     log.debug('starting with the Salesforce session kept from an earlier run');
   }
   let saving: Promise<void> = Promise.resolve();

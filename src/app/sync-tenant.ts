@@ -10,6 +10,7 @@ import type { ConnectionConfig, TenantConfig } from '../config/index.js';
 import type { AccountIdentity } from '../core/account-identity.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { Redactor } from '../core/redact.js';
 import { stateKeyFrom } from '../core/secret-box.js';
 import type { RecordPlan } from '../engine/types.js';
 import type { LinksResult } from '../links/links-phase.js';
@@ -65,6 +66,11 @@ export interface SyncTenantOptions {
   /** Keep the planned records for a report. */
   readonly keepRecords?: boolean;
   readonly logger: Logger;
+  /**
+   * The entry point's redactor (the one its logger and output scrub with): the clients
+   * register their tokens with it, and the results are scrubbed by it.
+   */
+  readonly redactor: Redactor;
   readonly clock?: Clock;
   readonly store?: StateStore;
   /**
@@ -87,7 +93,9 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
   const clock = options.clock ?? systemClock;
   // Checked before anything opens: a malformed key is a config error.
   const stateKey =
-    options.stateKey === undefined ? stateKeyFrom(process.env) : (options.stateKey ?? undefined);
+    options.stateKey === undefined
+      ? stateKeyFrom(process.env, options.redactor)
+      : (options.stateKey ?? undefined);
   const store = options.store ?? (await openTenantStore(config));
   const connections: ConnectionRun[] = [];
   const links: LinksRun[] = [];
@@ -148,6 +156,7 @@ async function syncConnection(tenant: TenantContext, connection: ConnectionConfi
           connection,
           tenant.stateKey,
           options.logger,
+          options.redactor,
         )
       : undefined;
   const runs: ConnectionRun[] = [];
@@ -172,11 +181,13 @@ async function syncLinks(
   session: SessionKeeper | undefined,
 ): Promise<LinksResult> {
   const { config, options, clock, store } = tenant;
-  const client = await openPropstreet(config, { clock, logger: options.logger });
+  const { redactor } = options;
+  const client = await openPropstreet(config, { clock, logger: options.logger, redactor });
   try {
     return await runConnectionLinks(config, connection, client, {
       clock,
       logger: options.logger,
+      redactor,
       store,
       dryRun: options.dryRun,
       ...(options.force ? { force: true } : {}),
@@ -196,9 +207,14 @@ async function syncObject(
   session: SessionKeeper | undefined,
 ): Promise<ConnectionRun> {
   const { config, options, clock, store } = tenant;
-  const logger = options.logger;
-  const opened = openObject(config, connection, object, { clock, logger, salesforceSession: session });
-  const client = await openPropstreet(config, { clock, logger });
+  const { logger, redactor } = options;
+  const opened = openObject(config, connection, object, {
+    clock,
+    logger,
+    redactor,
+    salesforceSession: session,
+  });
+  const client = await openPropstreet(config, { clock, logger, redactor });
   const propstreet = { ...client, identity: () => tenant.identity(client) };
   const records: RecordPlan[] = [];
   const kind = object.kind;
@@ -223,7 +239,7 @@ async function syncObject(
     };
     const result = await opened.run(
       propstreet,
-      { store, clock, logger, connectionsInTenant: config.connections.length },
+      { store, clock, logger, redactor, connectionsInTenant: config.connections.length },
       runOptions,
     );
     await options.onConnectionDone?.(connection.name, result);

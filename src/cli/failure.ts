@@ -5,7 +5,7 @@
  * A stack trace only with `--verbose`, for errors that are bugs (not a PropsyncError).
  */
 import { isPropsyncError } from '../core/errors.js';
-import { redactText } from '../core/redact.js';
+import type { Redactor } from '../core/redact.js';
 import { EXIT, type ExitCode, exitCodeForError, type RunOutcome } from './exit-codes.js';
 import { printJson } from './print-json.js';
 
@@ -65,11 +65,18 @@ export function abortFailure(results: readonly RunOutcome[], exitCode: ExitCode)
   };
 }
 
-export function printFailure(failure: Failure, options: { json: boolean; verbose: boolean }): void {
-  process.stderr.write(`propsync: ${redactText(failure.message)}\n`);
-  if (options.verbose && failure.stack) process.stderr.write(`${redactText(failure.stack)}\n`);
+export function printFailure(
+  failure: Failure,
+  options: { json: boolean; verbose: boolean },
+  redactor: Redactor,
+): void {
+  process.stderr.write(`propsync: ${redactor.redact(failure.message)}\n`);
+  if (options.verbose && failure.stack) process.stderr.write(`${redactor.redact(failure.stack)}\n`);
   if (options.json)
-    printJson({ error: { code: failure.code, message: failure.message }, exitCode: failure.exitCode });
+    printJson(
+      { error: { code: failure.code, message: failure.message }, exitCode: failure.exitCode },
+      redactor,
+    );
 }
 
 /** `--json` and `--verbose` as given anywhere before `--` (a failure may precede parsing). */

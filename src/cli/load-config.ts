@@ -13,7 +13,7 @@ import { loadMapping } from '../mapping/index.js';
 
 export async function loadConfigForCli(
   file: string,
-  options: Pick<LoadOptions, 'secrets'> = {},
+  options: Pick<LoadOptions, 'secrets' | 'redactor'>,
 ): Promise<TenantConfig> {
   const config = await loadTenantConfig(file, options);
   checkMappings(config, file);

@@ -1,6 +1,7 @@
 /** How commands print: one JSON object with --json, the terminal report otherwise. */
 import { runOutcomes } from '../app/run-outcomes.js';
 import type { TenantRun } from '../app/sync-tenant.js';
+import type { Redactor } from '../core/redact.js';
 import { type PlanReport, renderTerminal } from '../report/index.js';
 import { exitCodeForResults } from './exit-codes.js';
 import { abortFailure } from './failure.js';
@@ -32,6 +33,6 @@ export function runJson(runs: readonly TenantRun[]) {
   };
 }
 
-export function printRun(report: PlanReport): void {
-  process.stdout.write(`${renderTerminal(report, { color: useColor() })}\n`);
+export function printRun(report: PlanReport, redactor: Redactor): void {
+  process.stdout.write(`${renderTerminal(report, { color: useColor(), redactor })}\n`);
 }

@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ValidationError } from '../core/errors.js';
-import { processRedactor, type Redactor } from '../core/redact.js';
+import type { Redactor } from '../core/redact.js';
 import { formatPath, parseYamlSource, zodProblems } from '../core/yaml-problems/index.js';
 import { type ConfigProblem, configError } from './config-problems.js';
 import { type EnvLookup, interpolate, loadEnv } from './env-interpolation.js';
@@ -33,15 +33,13 @@ export interface LoadOptions {
   readonly secrets?: 'all' | 'state' | 'none';
   /**
    * Where the secrets this load resolves are registered, and what scrubs its error messages:
-   * the one everything that prints or stores this config's output scrubs with. Default: the
-   * process's (processRedactor), which the API clients, the engine and the CLI's output still
-   * use directly; until they take a redactor too, pass another only for a config that goes
-   * nowhere else (tests, offline checks).
+   * the one everything that prints or stores this config's output scrubs with (the entry
+   * point's). Required: a secret registered nowhere would be printed as it is.
    */
-  readonly redactor?: Redactor;
+  readonly redactor: Redactor;
 }
 
-export async function loadTenantConfig(file: string, options: LoadOptions = {}): Promise<TenantConfig> {
+export async function loadTenantConfig(file: string, options: LoadOptions): Promise<TenantConfig> {
   const absolute = resolve(options.cwd ?? process.cwd(), file);
   let text: string;
   try {
@@ -65,7 +63,7 @@ export async function loadTenantConfig(file: string, options: LoadOptions = {}):
     );
   }
 
-  const redactor = options.redactor ?? processRedactor;
+  const redactor = options.redactor;
   const source = parseYamlSource(text, { name: file, kind: 'config' });
   if (source.syntaxProblems.length > 0) throw configError(file, source.syntaxProblems, redactor);
 

@@ -21,7 +21,7 @@ export interface ConfigFileError {
   readonly message: string;
 }
 
-export async function loadTenantConfigs(dir: string, options: LoadOptions = {}): Promise<TenantConfigs> {
+export async function loadTenantConfigs(dir: string, options: LoadOptions): Promise<TenantConfigs> {
   const names = (await readdir(dir, { withFileTypes: true }))
     .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name) && !e.name.startsWith('.'))
     .map((e) => e.name)

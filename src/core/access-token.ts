@@ -18,7 +18,7 @@
 import type { Clock } from './clock.js';
 import { PropsyncError } from './errors.js';
 import type { Logger } from './logger.js';
-import { registerSecret } from './redact.js';
+import type { Redactor } from './redact.js';
 import { defaultRetryPolicy, type RetryPolicy, withRetry } from './retry.js';
 
 export interface IssuedAccessToken {
@@ -37,8 +37,8 @@ export interface TokenSource {
 }
 
 /** A token that cannot be refreshed (private-app token, personal access token). */
-export function fixedToken(token: string): TokenSource {
-  registerSecret(token);
+export function fixedToken(token: string, redactor: Redactor): TokenSource {
+  redactor.register(token);
   return { renewable: false, current: async () => token, renew: async () => token };
 }
 
@@ -49,6 +49,8 @@ export interface RefreshingTokenOptions {
   readonly issue: () => Promise<IssuedAccessToken>;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Every token issued is registered here before anything can print it. */
+  readonly redactor: Redactor;
   readonly policy?: RetryPolicy | undefined;
 }
 
@@ -122,7 +124,7 @@ export class RefreshingToken implements TokenSource {
           ),
       });
       // Registered before anything else can print it.
-      registerSecret(issued.accessToken);
+      this.o.redactor.register(issued.accessToken);
       const lifetimeMs = issued.expiresInSeconds !== undefined ? issued.expiresInSeconds * 1000 : undefined;
       const issuedAt = clock.now().getTime();
       this.refreshAt =

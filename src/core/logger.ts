@@ -1,24 +1,23 @@
 import pino, { type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
-import { processRedactor, type Redactor } from './redact.js';
+import type { Redactor } from './redact.js';
 
 export type { Logger };
 
 /**
  * JSON lines by default; pretty when stderr is a TTY. Logs go to stderr so stdout stays for
  * `--json` output. Known secret keys are removed structurally, and every line is passed
- * through the redactor as the last step: the process's one, where the config loader and the
- * API clients register their secrets (see processRedactor), unless another is given.
+ * through the redactor as the last step: the one the entry point made and also gave the config
+ * loader and the API clients, which register their secrets with it.
  */
-export function createLogger(
-  options: {
-    level?: string;
-    pretty?: boolean;
-    destination?: NodeJS.WritableStream;
-    redactor?: Redactor;
-  } = {},
-): Logger {
-  const redactor = options.redactor ?? processRedactor;
+export function createLogger(options: {
+  level?: string;
+  pretty?: boolean;
+  destination?: NodeJS.WritableStream;
+  /** Required: a logger that scrubs with a redactor nobody registers with would leak. */
+  redactor: Redactor;
+}): Logger {
+  const redactor = options.redactor;
   const level = options.level ?? process.env.PROPSYNC_LOG_LEVEL ?? 'info';
   const dest = options.destination ?? process.stderr;
   const pretty = options.pretty ?? (process.stderr.isTTY === true && !process.env.CI);

@@ -12,10 +12,15 @@
  *   and the whole base64 word around it is removed, so no edge character leaks a byte.
  * Forms mix freely within one occurrence (`00D%21abc\u002Bx`), since encoders differ.
  *
- * A `Redactor` holds the secrets, and is handed to whoever registers or scrubs: the config
- * loader registers what it resolves into the one it is given (`LoadOptions.redactor`), the
- * logger scrubs every line with the one it is given (`createLogger({ redactor })`). One per
- * process, so a line about one tenant cannot carry another's token either.
+ * A `Redactor` holds the secrets. There is no process-wide one: each entry point (every CLI
+ * command, `serve`, `worker`, the demo, the bench) creates one and hands it down explicitly, in
+ * the options of whoever learns or prints a secret: the config loader registers what it
+ * resolves (`LoadOptions.redactor`), the API clients and token sources register the secrets
+ * they are given and the tokens they are issued (`redactor` in their options), and everything
+ * that lets text out scrubs with the same one (the logger, run results, stored failures,
+ * reports, `--json`, the CLI's error line). The option is required wherever forgetting it
+ * would leak. The CLI keeps one per process, so a line about one tenant cannot carry
+ * another's token either.
  */
 
 const MARK = '[REDACTED]';
@@ -91,33 +96,6 @@ export class Redactor {
     this.#pattern = new RegExp(`(${base64})|${textual}`, 'g');
     return this.#pattern;
   }
-}
-
-/**
- * Compatibility: the process's redactor, for the code that is not handed one yet and reaches
- * it through the functions below: src/engine (run-connection's `redactDeep`, execute-chunk's
- * `redactText`; to take `RunDeps.redactor`), the API clients and token sources (src/crm,
- * src/propstreet, core/access-token.ts, core/secret-box.ts, app/salesforce-session.ts), and
- * the CLI's and reports' output (src/cli print-json.ts and failure.ts, src/report
- * report-model.ts). It is also the default of every `redactor` option, so until those take
- * theirs, everything shares this one instance and sees every secret. Remove it when the last
- * of them takes a `Redactor`.
- */
-export const processRedactor = new Redactor();
-
-/** Compatibility (see processRedactor): registers with the process's redactor. */
-export function registerSecret(value: string | undefined | null): void {
-  processRedactor.register(value);
-}
-
-/** Compatibility (see processRedactor): scrubs with the process's redactor. */
-export function redactText(text: string): string {
-  return processRedactor.redact(text);
-}
-
-/** Compatibility (see processRedactor): scrubs with the process's redactor. */
-export function redactDeep<T>(value: T): T {
-  return processRedactor.redactDeep(value);
 }
 
 const SECRET_KEY = /token|secret|password|authorization|apikey|api_key|clientsecret/i;

@@ -7,7 +7,7 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { ValidationError } from './errors.js';
-import { registerSecret } from './redact.js';
+import type { Redactor } from './redact.js';
 
 export const STATE_KEY_VAR = 'PROPSYNC_STATE_KEY';
 
@@ -15,10 +15,13 @@ const VERSION = 'v1';
 const IV_BYTES = 12;
 
 /** The key from the environment; undefined when unset; a config error when it is not 32 bytes. */
-export function stateKeyFrom(env: Readonly<Record<string, string | undefined>>): Buffer | undefined {
+export function stateKeyFrom(
+  env: Readonly<Record<string, string | undefined>>,
+  redactor: Redactor,
+): Buffer | undefined {
   const raw = env[STATE_KEY_VAR]?.trim();
   if (!raw) return undefined;
-  registerSecret(raw);
+  redactor.register(raw);
   // 32 bytes: 64 hex digits, or 43 base64/base64url characters (plus one `=` of padding).
   const key = HEX_KEY.test(raw)
     ? Buffer.from(raw, 'hex')

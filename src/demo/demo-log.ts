@@ -7,6 +7,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../core/logger.js';
+import type { Redactor } from '../core/redact.js';
 
 /** pino's numeric level for `warn`. */
 const WARN = 40;
@@ -19,7 +20,7 @@ export interface DemoLog {
   close(): void;
 }
 
-export function openDemoLog(path: string): DemoLog {
+export function openDemoLog(path: string, redactor: Redactor): DemoLog {
   const fd = openSync(path, 'w');
   let warnings = 0;
   let first: string | undefined;
@@ -37,7 +38,7 @@ export function openDemoLog(path: string): DemoLog {
     },
   });
   return {
-    logger: createLogger({ level: 'info', pretty: false, destination: file }),
+    logger: createLogger({ level: 'info', pretty: false, destination: file, redactor }),
     path,
     takeWarnings() {
       if (warnings === 0) return undefined;

@@ -11,6 +11,7 @@ import { startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { syncTenant, type TenantRun } from '../app/sync-tenant.js';
 import { createRunProgress } from '../cli/run-progress.js';
 import { loadTenantConfig } from '../config/index.js';
+import type { Redactor } from '../core/redact.js';
 import { renderTerminal, writeReport } from '../report/index.js';
 import { runLabel } from '../report/run-label.js';
 import { crmFakes, demoSizes, seedDemo, simulateUserEdits } from './demo-data.js';
@@ -23,9 +24,12 @@ export interface DemoOptions {
   readonly dir?: string | undefined;
   readonly color: boolean;
   readonly out: NodeJS.WritableStream;
+  /** The entry point's: the fakes' tokens are registered with it, the log and reports scrubbed by it. */
+  readonly redactor: Redactor;
 }
 
 export async function runDemo(options: DemoOptions): Promise<number> {
+  const { redactor } = options;
   const out = (s = '') => options.out.write(`${s}\n`);
   const heading = (s: string) => out(`\n${options.color ? `\x1b[1m== ${s} ==\x1b[0m` : `== ${s} ==`}`);
   const dir = options.dir ? resolve(options.dir) : mkdtempSync(join(tmpdir(), 'propsync-demo-'));
@@ -74,9 +78,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         .join('\n')}\n`,
     );
     out(`tenant config: ${file}`);
-    const config = await loadTenantConfig(file, { env: { ...process.env, ...sb.env } });
+    const config = await loadTenantConfig(file, { env: { ...process.env, ...sb.env }, redactor });
     // Log lines go to a file: on the terminal they would interleave with the steps.
-    log = openDemoLog(join(dir, 'demo.log'));
+    log = openDemoLog(join(dir, 'demo.log'), redactor);
     const logger = log.logger;
     const warnings = () => {
       const said = log?.takeWarnings();
@@ -90,6 +94,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
           dryRun,
           keepRecords: true,
           logger,
+          redactor,
           onProgress: (connection, p, kind) => progress.update(runLabel({ connection, kind }), p),
         });
       } finally {
@@ -97,14 +102,14 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       }
     };
     const show = (run: TenantRun) => {
-      out(renderTerminal(run, { color: options.color, maxRecords: 8 }));
+      out(renderTerminal(run, { color: options.color, maxRecords: 8, redactor }));
       warnings();
     };
 
     heading('2. Dry run: what the first sync would do (nothing is written)');
     const plan = await sync(true);
     show(plan);
-    for (const ext of ['html', 'md', 'json']) await writeReport(plan, join(dir, `plan.${ext}`));
+    for (const ext of ['html', 'md', 'json']) await writeReport(plan, join(dir, `plan.${ext}`), { redactor });
     out(`\nreports: ${join(dir, 'plan.html')} (open in a browser), plan.md, plan.json`);
 
     heading('3. First sync: both CRMs, both directions');

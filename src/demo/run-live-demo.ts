@@ -19,7 +19,7 @@ import { setupPropstreetWebhook } from '../app/propstreet-webhook-setup.js';
 import { syncTenant } from '../app/sync-tenant.js';
 import { loadTenantConfig } from '../config/index.js';
 import { systemClock } from '../core/clock.js';
-import { registerSecret } from '../core/redact.js';
+import type { Redactor } from '../core/redact.js';
 import { type RunningServe, startServe } from '../serve/start-serve.js';
 import type { StateStore } from '../state/port.js';
 import { demoSizes, seedDemo } from './demo-data.js';
@@ -37,6 +37,8 @@ export interface LiveDemoOptions {
   readonly out: NodeJS.WritableStream;
   /** How long an edit may take to arrive before it counts as lost; default 60 s. */
   readonly capMs?: number;
+  /** The entry point's: every secret the demo makes or is issued is registered with it. */
+  readonly redactor: Redactor;
 }
 
 interface Arrival {
@@ -90,18 +92,21 @@ export async function runLiveDemo(options: LiveDemoOptions): Promise<number> {
     });
     const stateKey = randomBytes(32);
     const appSecret = randomBytes(24).toString('base64url');
-    registerSecret(appSecret);
+    options.redactor.register(appSecret);
     const env = {
       ...sb.env,
       PROPSYNC_STATE_KEY: stateKey.toString('hex'),
       PROPSYNC_HUBSPOT_APP_WEBHOOK_SECRET: appSecret,
     };
-    const config = await loadTenantConfig(file, { env: { ...process.env, ...env } });
-    log = openDemoLog(join(dir, 'live.log'));
+    const config = await loadTenantConfig(file, {
+      env: { ...process.env, ...env },
+      redactor: options.redactor,
+    });
+    log = openDemoLog(join(dir, 'live.log'), options.redactor);
     const logger = log.logger;
 
     heading('2. First sync: every contact linked on every side');
-    const first = await syncTenant(config, { dryRun: false, logger, stateKey });
+    const first = await syncTenant(config, { dryRun: false, logger, stateKey, redactor: options.redactor });
     for (const c of first.connections)
       out(
         `  ${c.result.connection}: ${c.result.status}, ${c.result.done.create.crm} created in the CRM, ${c.result.done.link} linked`,
@@ -110,7 +115,11 @@ export async function runLiveDemo(options: LiveDemoOptions): Promise<number> {
     heading('3. propsync serve, and the vendors sending to it');
     const port = await freePort();
     const publicUrl = `http://127.0.0.1:${port}`;
-    const propstreet = await openPropstreet(config, { clock: systemClock, logger });
+    const propstreet = await openPropstreet(config, {
+      clock: systemClock,
+      logger,
+      redactor: options.redactor,
+    });
     let store: Promise<StateStore> | undefined;
     try {
       const setup = await setupPropstreetWebhook({
@@ -138,7 +147,8 @@ export async function runLiveDemo(options: LiveDemoOptions): Promise<number> {
       env,
       debounceMs: 300,
       logger,
-      loadConfig: (f) => loadTenantConfig(f, { env: { ...process.env, ...env } }),
+      redactor: options.redactor,
+      loadConfig: (f) => loadTenantConfig(f, { env: { ...process.env, ...env }, redactor: options.redactor }),
     });
     const hubspot = sb.hubspot;
     hubspot?.webhooks.subscribe({ url: `${publicUrl}/webhooks/hubspot`, secrets: [appSecret] });

@@ -1,6 +1,6 @@
 /** A record's failure with its attempt count, backoff and quarantine, ready to store. */
 import { clipText, MESSAGE_MAX } from '../core/clip-text.js';
-import { redactText } from '../core/redact.js';
+import type { Redactor } from '../core/redact.js';
 import type { Failure, Side } from '../state/port.js';
 import type { SyncSettings } from './types.js';
 
@@ -11,6 +11,7 @@ import type { SyncSettings } from './types.js';
  */
 export function nextFailure(
   settings: Pick<SyncSettings, 'retryBaseMs' | 'maxAttempts'>,
+  redactor: Pick<Redactor, 'redact'>,
   known: Map<string, Failure>,
   side: Side,
   recordId: string,
@@ -30,7 +31,7 @@ export function nextFailure(
     recordId,
     attempts,
     // A CRM or Propstreet error may echo a token back: never store one; nor a whole field value.
-    lastError: clipText(redactText(error), MESSAGE_MAX),
+    lastError: clipText(redactor.redact(error), MESSAGE_MAX),
     nextRetryAt: new Date(now.getTime() + wait).toISOString(),
     quarantined,
     firstFailedAt: prior?.firstFailedAt ?? now.toISOString(),

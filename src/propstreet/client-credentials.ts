@@ -1,7 +1,7 @@
 /**
  * Bot-user tokens by the OAuth 2.0 client-credentials grant, as the Propstreet docs show it:
  * `POST /openid/token`, form-encoded `grant_type=client_credentials&client_id&client_secret
- * &scope=api:public`. The secret and the token are registered with the redactor first thing.
+ * &scope=api:public`. The secret and the token are registered with the given redactor first thing.
  * The grant has no refresh token: a new token is simply issued again, ahead of `expires_in`
  * and once on a 401 (core/access-token.ts).
  */
@@ -10,7 +10,7 @@ import { RefreshingToken } from '../core/access-token.js';
 import type { Clock } from '../core/clock.js';
 import { PropsyncError, UnauthorizedError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { redactText, registerSecret } from '../core/redact.js';
+import type { Redactor } from '../core/redact.js';
 
 export interface ClientCredentials {
   readonly tokenUrl: string;
@@ -27,8 +27,8 @@ export interface IssuedToken {
   readonly expiresIn: number | undefined;
 }
 
-async function issueClientCredentialsToken(c: ClientCredentials): Promise<IssuedToken> {
-  registerSecret(c.clientSecret);
+async function issueClientCredentialsToken(c: ClientCredentials, redactor: Redactor): Promise<IssuedToken> {
+  redactor.register(c.clientSecret);
   const path = new URL(c.tokenUrl).pathname;
   const info = { method: 'POST', path };
   const form = new URLSearchParams({
@@ -52,7 +52,7 @@ async function issueClientCredentialsToken(c: ClientCredentials): Promise<Issued
   } catch (e) {
     throw new PropsyncError(
       'NETWORK',
-      redactText(`Propstreet token request failed: ${(e as Error).message}`),
+      redactor.redact(`Propstreet token request failed: ${(e as Error).message}`),
       {
         request: info,
         retryable: true,
@@ -68,14 +68,14 @@ async function issueClientCredentialsToken(c: ClientCredentials): Promise<Issued
     // Reported below with the status.
   }
   if (status >= 200 && status < 300 && typeof body.access_token === 'string') {
-    registerSecret(body.access_token);
+    redactor.register(body.access_token);
     return {
       accessToken: body.access_token,
       expiresIn: typeof body.expires_in === 'number' ? body.expires_in : undefined,
     };
   }
   const why = [body.error, body.error_description].filter((s) => typeof s === 'string').join(': ');
-  const message = redactText(`Propstreet token request answered ${status}${why ? ` (${why})` : ''}`);
+  const message = redactor.redact(`Propstreet token request answered ${status}${why ? ` (${why})` : ''}`);
   if (status === 400 || status === 401) throw new UnauthorizedError(message, { ...info, status });
   throw new PropsyncError(status >= 500 ? 'SERVER_ERROR' : 'INTERNAL', message, {
     request: { ...info, status },
@@ -84,22 +84,23 @@ async function issueClientCredentialsToken(c: ClientCredentials): Promise<Issued
 }
 
 /** Just the access token. */
-export async function fetchClientCredentialsToken(c: ClientCredentials): Promise<string> {
-  return (await issueClientCredentialsToken(c)).accessToken;
+export async function fetchClientCredentialsToken(c: ClientCredentials, redactor: Redactor): Promise<string> {
+  return (await issueClientCredentialsToken(c, redactor)).accessToken;
 }
 
 /** A token source that issues a new client-credentials token before each one expires. */
 export function clientCredentialsTokenSource(
   c: ClientCredentials,
-  options: { clock: Clock; logger: Logger },
+  options: { clock: Clock; logger: Logger; redactor: Redactor },
 ): RefreshingToken {
-  registerSecret(c.clientSecret);
+  options.redactor.register(c.clientSecret);
   return new RefreshingToken({
     api: 'Propstreet',
     clock: options.clock,
     logger: options.logger,
+    redactor: options.redactor,
     issue: async () => {
-      const t = await issueClientCredentialsToken(c);
+      const t = await issueClientCredentialsToken(c, options.redactor);
       return { accessToken: t.accessToken, expiresInSeconds: t.expiresIn };
     },
   });

@@ -6,6 +6,7 @@
 import { fixedToken, type TokenSource } from '../core/access-token.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { type Logger, silentLogger } from '../core/logger.js';
+import type { Redactor } from '../core/redact.js';
 import { defaultRetryPolicy, type RetryPolicy } from '../core/retry.js';
 import { companyCalls } from './companies.js';
 import { Transport } from './http.js';
@@ -29,6 +30,12 @@ export interface PropstreetClientOptions {
   readonly clock?: Clock;
   readonly retry?: Partial<RetryPolicy>;
   readonly logger?: Logger;
+  /**
+   * The entry point's redactor: a fixed token is registered with it, errors scrubbed by it (a
+   * token source registers its own tokens with the one it was given: the same one). Required:
+   * a token registered elsewhere would be printed as it is.
+   */
+  readonly redactor: Redactor;
   /** Per-request inactivity timeout for headers and body; default 30 000 ms (the API's own). */
   readonly timeoutMs?: number;
   /** Client-side ceiling; default 600 (bot/OAuth tokens). Use 60 for personal access tokens. */
@@ -57,10 +64,11 @@ export function createPropstreetClient(options: PropstreetClientOptions): Propst
   const clock = options.clock ?? systemClock;
   const transport = new Transport({
     baseUrl: options.baseUrl,
-    tokens: typeof options.token === 'string' ? fixedToken(options.token) : options.token,
+    tokens: typeof options.token === 'string' ? fixedToken(options.token, options.redactor) : options.token,
     clock,
     policy: { ...defaultRetryPolicy, ...(options.retry ?? {}) },
     logger: options.logger ?? silentLogger,
+    redactor: options.redactor,
     timeoutMs: options.timeoutMs ?? 30_000,
     connections: options.connections ?? 4,
     limiter: new RateLimiter({
@@ -126,7 +134,7 @@ export function createPropstreetClient(options: PropstreetClientOptions): Propst
     ...linkCalls(transport, pageSize),
 
     identity: () => fetchIdentity(transport),
-    webhooks: webhookCalls(transport),
+    webhooks: webhookCalls(transport, options.redactor),
     usage: () => transport.usage(),
     close: () => transport.close(),
   };

@@ -5,7 +5,7 @@
  * of requests actually sent. One undici Pool per client: keep-alive, bounded connections.
  *
  * The bearer token lives in the request headers only; headers never reach a log line or an
- * error, and the token is registered with the redactor in case a server echoes it. It comes
+ * error, and the token is registered with the client's redactor in case a server echoes it. It comes
  * from a TokenSource before each attempt, so a client-credentials token that expires mid-run
  * is replaced; a 401 renews it once and repeats the request once (a 401 was not applied, so
  * even a create may be repeated).
@@ -15,7 +15,7 @@ import type { TokenSource } from '../core/access-token.js';
 import type { Clock } from '../core/clock.js';
 import { PropsyncError, RateLimitedError, type RequestInfo, UnauthorizedError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { redactText } from '../core/redact.js';
+import type { Redactor } from '../core/redact.js';
 import { type RetryPolicy, withRetry } from '../core/retry.js';
 import { errorFromResponse } from './problem.js';
 import { type HeaderValue, headerOf, type RateLimiter } from './rate-limiter.js';
@@ -47,6 +47,8 @@ export interface TransportOptions {
   readonly clock: Clock;
   readonly policy: RetryPolicy;
   readonly logger: Logger;
+  /** Scrubs error messages (the token source registered the token with it). */
+  readonly redactor: Redactor;
   readonly timeoutMs: number;
   readonly limiter: RateLimiter;
   readonly connections: number;
@@ -166,6 +168,7 @@ export class Transport {
       { ...request, status },
       headerOf(resHeaders, 'retry-after'),
       this.o.clock.now().getTime(),
+      this.o.redactor,
     );
     if (error instanceof RateLimitedError && error.retryAfterMs !== undefined) {
       this.o.limiter.pauseFor(Math.min(error.retryAfterMs, this.o.policy.maxServerWaitMs));
@@ -182,7 +185,7 @@ export class Transport {
     // The caller's own abort is not an API failure: hand back its reason untouched.
     if (signal?.aborted) return signal.reason ?? e;
     const code = (e as { code?: unknown }).code;
-    const detail = redactText(e instanceof Error ? e.message : String(e));
+    const detail = this.o.redactor.redact(e instanceof Error ? e.message : String(e));
     const what = `Propstreet ${request.method} ${request.path}`;
     if (timedOut || (typeof code === 'string' && TIMEOUT_CODES.has(code)))
       return new PropsyncError('TIMEOUT', `${what} timed out after ${this.o.timeoutMs} ms (${detail})`, {

@@ -14,7 +14,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../core/errors.js';
-import { redactText } from '../core/redact.js';
+import type { Redactor } from '../core/redact.js';
 import { type Problem, problemSchema } from './schema.js';
 
 function parseProblem(text: string): Problem | undefined {
@@ -80,10 +80,11 @@ export function errorFromResponse(
   request: RequestInfo,
   retryAfter: string | undefined,
   nowMs: number,
+  redactor: Redactor,
 ): PropsyncError {
   const problem = parseProblem(text);
   const said = [problem?.title, problem?.detail].filter((s): s is string => !!s && s.length > 0).join(': ');
-  const message = redactText(
+  const message = redactor.redact(
     `Propstreet ${request.method} ${request.path} answered ${status}${said ? ` (${said.slice(0, 500)})` : ''}`,
   );
   switch (status) {

@@ -8,7 +8,7 @@
  *
  * Not part of the PropstreetApi port: the sync never calls it; `validate --setup` does.
  */
-import { registerSecret } from '../core/redact.js';
+import type { Redactor } from '../core/redact.js';
 import type { Transport } from './http.js';
 import { parseJson } from './payload.js';
 import { seg } from './resource.js';
@@ -63,7 +63,7 @@ function listOf(body: unknown): unknown[] {
   return [];
 }
 
-export function webhookCalls(transport: Transport): PropstreetWebhookCalls {
+export function webhookCalls(transport: Transport, redactor: Redactor): PropstreetWebhookCalls {
   const one = (body: unknown, what: string): PropstreetWebhook => {
     const w = webhookFrom(body);
     if (!w) throw new Error(`Propstreet ${what} answered without a webhook id and url`);
@@ -88,7 +88,7 @@ export function webhookCalls(transport: Transport): PropstreetWebhookCalls {
       const body = parseJson(answer) as { secret?: unknown };
       if (typeof body.secret !== 'string' || body.secret === '')
         throw new Error('Propstreet created the webhook but sent no secret; delete it and create it again');
-      registerSecret(body.secret);
+      redactor.register(body.secret);
       return { ...one(body, 'POST /api/v1/webhooks'), secret: body.secret };
     },
     async updateWebhook(id, patch) {

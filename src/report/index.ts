@@ -6,5 +6,5 @@ export { renderHtml } from './render-html.js';
 export { renderJson } from './render-json.js';
 export { renderMarkdown } from './render-markdown.js';
 export { renderTerminal, type TerminalOptions } from './render-terminal.js';
-export type { ConnectionPlanReport, PlanReport, RecordSummary } from './report-model.js';
+export type { ConnectionPlanReport, PlanReport, RecordSummary, ReportOptions } from './report-model.js';
 export { type ReportFormat, reportFormatFor, writeReport } from './write-report.js';

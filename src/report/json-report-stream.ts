@@ -11,13 +11,12 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { redactDeep } from '../core/redact.js';
 import { boundRecord } from '../engine/bounded-result.js';
 import type { RecordPlanShape } from '../engine/types.js';
 import type { ConnectionResult } from '../run/run-result.js';
 import { boundResult } from '../run/run-result.js';
 import { boundLinks, type LinksReport } from './bound-links.js';
-import { shownRecords } from './report-model.js';
+import { type ReportOptions, shownRecords } from './report-model.js';
 import { runLabel } from './run-label.js';
 import { sortedJsonAt } from './sorted-json.js';
 
@@ -48,7 +47,8 @@ const RECORD_DEPTH = 4;
 const RESULT_DEPTH = 3;
 const TOP_DEPTH = 1;
 
-export async function openJsonReportStream(path: string): Promise<JsonReportStream> {
+export async function openJsonReportStream(path: string, options: ReportOptions): Promise<JsonReportStream> {
+  const { redactor } = options;
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   const file = createWriteStream(tmp, { encoding: 'utf8' });
@@ -81,23 +81,23 @@ export async function openJsonReportStream(path: string): Promise<JsonReportStre
       const current = await openConnection(runLabel(run));
       let text = '';
       for (const r of shown) {
-        text += `${current.records > 0 ? ',' : ''}\n        ${sortedJsonAt(boundRecord(redactDeep(r)), RECORD_DEPTH)}`;
+        text += `${current.records > 0 ? ',' : ''}\n        ${sortedJsonAt(boundRecord(redactor.redactDeep(r)), RECORD_DEPTH)}`;
         current.records++;
       }
       await write(text);
     },
     async connectionDone(result) {
       const current = await openConnection(runLabel(result));
-      const text = sortedJsonAt(boundResult(redactDeep(result)), RESULT_DEPTH);
+      const text = sortedJsonAt(boundResult(redactor.redactDeep(result)), RESULT_DEPTH);
       await write(`${current.records > 0 ? '\n      ]' : ']'},\n      "result": ${text}\n    }`);
       open = undefined;
     },
     async finish(report) {
       if (open) throw new Error(`report: ${open.name} has no result`);
-      const field = (v: unknown) => sortedJsonAt(redactDeep(v), TOP_DEPTH);
+      const field = (v: unknown) => sortedJsonAt(redactor.redactDeep(v), TOP_DEPTH);
       // Who works where comes last of a run, small (a row per changed employment): written whole.
       const links = report.links
-        ? `\n  "links": ${sortedJsonAt(boundLinks(redactDeep(report.links)), TOP_DEPTH)},`
+        ? `\n  "links": ${sortedJsonAt(boundLinks(redactor.redactDeep(report.links)), TOP_DEPTH)},`
         : '';
       await write(
         `${connections > 0 ? '\n  ]' : ']'},\n  "dryRun": ${field(report.dryRun)},\n  "generatedAt": ${field(report.generatedAt)},${links}\n  "tenant": ${field(report.tenant)}\n}\n`,

@@ -22,6 +22,7 @@ import {
   noticesTitle,
   type PlanReport,
   prepareReport,
+  type ReportOptions,
   reasonSummary,
   recordNotes,
   recordTags,
@@ -48,8 +49,8 @@ export function esc(text: string): string {
 /** Summary lists longer than this show their top entries; the filter box reaches the rest. */
 const SUMMARY_TOP = 30;
 
-export function renderHtml(input: PlanReport): string {
-  const report = prepareReport(input);
+export function renderHtml(input: PlanReport, options: ReportOptions): string {
+  const report = prepareReport(input, options.redactor);
   const shown = report.connections.map((c) => shownRecords(c.records));
   const all = shown.flat();
   const tagCounts = new Map(tally(all.flatMap(recordTags)));

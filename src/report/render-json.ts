@@ -3,9 +3,9 @@
  * so two reports of the same plan are byte-identical and diff cleanly. A report written
  * while the plan runs (`json-report-stream.ts`) has the same bytes without holding it whole.
  */
-import { type PlanReport, prepareReport } from './report-model.js';
+import { type PlanReport, prepareReport, type ReportOptions } from './report-model.js';
 import { sortedJsonAt } from './sorted-json.js';
 
-export function renderJson(report: PlanReport): string {
-  return `${sortedJsonAt(prepareReport(report), 0)}\n`;
+export function renderJson(report: PlanReport, options: ReportOptions): string {
+  return `${sortedJsonAt(prepareReport(report, options.redactor), 0)}\n`;
 }

@@ -20,6 +20,7 @@ import {
   noticesTitle,
   type PlanReport,
   prepareReport,
+  type ReportOptions,
   recordIds,
   recordName,
   recordNotes,
@@ -39,13 +40,13 @@ export function md(text: string): string {
     .replace(/\r\n|\r|\n/g, '<br>');
 }
 
-export interface MarkdownOptions {
+export interface MarkdownOptions extends ReportOptions {
   /** Records detailed per connection before "… N more"; default 200 (a PR comment stays readable). */
   readonly maxRecords?: number;
 }
 
-export function renderMarkdown(input: PlanReport, options: MarkdownOptions = {}): string {
-  const report = prepareReport(input);
+export function renderMarkdown(input: PlanReport, options: MarkdownOptions): string {
+  const report = prepareReport(input, options.redactor);
   const out = [`# ${md(reportTitle(report))}`, '', `Generated ${md(report.generatedAt)}.`];
   const max = options.maxRecords ?? DEFAULT_MAX_RECORDS;
   for (const c of report.connections) out.push('', ...connection(c, max));

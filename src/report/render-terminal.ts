@@ -24,6 +24,7 @@ import {
   noticesTitle,
   type PlanReport,
   prepareReport,
+  type ReportOptions,
   recordIds,
   recordNotes,
   reportTitle,
@@ -31,7 +32,7 @@ import {
 import { runLabel } from './run-label.js';
 import { visibleControls } from './visible-text.js';
 
-export interface TerminalOptions {
+export interface TerminalOptions extends ReportOptions {
   readonly color: boolean;
   /** Records listed per connection before "… N more"; default 200. */
   readonly maxRecords?: number;
@@ -56,7 +57,7 @@ export function shouldUseColor(
 }
 
 export function renderTerminal(input: PlanReport, options: TerminalOptions): string {
-  const report = mapStrings(prepareReport(input), visibleControls);
+  const report = mapStrings(prepareReport(input, options.redactor), visibleControls);
   const paint = (style: Style, text: string) =>
     options.color ? `\x1b[${CODES[style]}m${text}\x1b[0m` : text;
   const out: string[] = [paint('bold', `${reportTitle(report)} · ${report.generatedAt}`)];

@@ -4,7 +4,7 @@
  */
 
 import { clipText, MESSAGE_MAX } from '../core/clip-text.js';
-import { redactDeep } from '../core/redact.js';
+import type { Redactor } from '../core/redact.js';
 import { boundRecord } from '../engine/bounded-result.js';
 import type { ApiCalls, Notice, PlanCounts, RecordAction, RecordPlanShape } from '../engine/types.js';
 import type { ConnectionResult } from '../run/run-result.js';
@@ -50,6 +50,12 @@ export function listedRecords(c: ConnectionPlanReport): {
   };
 }
 
+/** What every renderer and writer takes: the entry point's redactor, which the clients registered with. */
+export interface ReportOptions {
+  /** Required: a report scrubbed by a redactor nobody registered with would carry the tokens. */
+  readonly redactor: Redactor;
+}
+
 export interface PlanReport {
   readonly generatedAt: string;
   readonly tenant: string;
@@ -60,11 +66,11 @@ export interface PlanReport {
 }
 
 /**
- * Reports leave the process: every string goes through the registered-secret scrubber, then
+ * Reports leave the process: every string goes through the given redactor, then
  * labels, values and messages are bounded (a 300 KB name must not make a 2 MB report).
  */
-export function prepareReport(report: PlanReport): PlanReport {
-  const scrubbed = redactDeep(report);
+export function prepareReport(report: PlanReport, redactor: Redactor): PlanReport {
+  const scrubbed = redactor.redactDeep(report);
   return {
     ...scrubbed,
     connections: scrubbed.connections.map((c) => ({

@@ -9,7 +9,7 @@ import { renderHtml } from './render-html.js';
 import { renderJson } from './render-json.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderTerminal } from './render-terminal.js';
-import type { PlanReport } from './report-model.js';
+import type { PlanReport, ReportOptions } from './report-model.js';
 
 export type ReportFormat = 'html' | 'markdown' | 'json' | 'text';
 
@@ -33,24 +33,24 @@ export function reportFormatFor(path: string): ReportFormat {
   return format;
 }
 
-export function renderReport(report: PlanReport, format: ReportFormat): string {
+export function renderReport(report: PlanReport, format: ReportFormat, options: ReportOptions): string {
   // Only Markdown caps its list; the others list every record, which a digest no longer has.
   if (format !== 'markdown' && report.connections.some((c) => c.summary))
     throw new Error(`a ${format} report lists every record: it cannot be rendered from a record digest`);
   switch (format) {
     case 'html':
-      return renderHtml(report);
+      return renderHtml(report, options);
     case 'markdown':
-      return renderMarkdown(report);
+      return renderMarkdown(report, options);
     case 'json':
-      return renderJson(report);
+      return renderJson(report, options);
     case 'text':
-      return renderTerminal(report, { color: false, maxRecords: Number.POSITIVE_INFINITY });
+      return renderTerminal(report, { ...options, color: false, maxRecords: Number.POSITIVE_INFINITY });
   }
 }
 
-export async function writeReport(report: PlanReport, path: string): Promise<void> {
-  const content = renderReport(report, reportFormatFor(path));
+export async function writeReport(report: PlanReport, path: string, options: ReportOptions): Promise<void> {
+  const content = renderReport(report, reportFormatFor(path), options);
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   try {

@@ -51,7 +51,7 @@ class ChunkChanges<R extends PropstreetRecord> {
   readonly settled: Settled<R> = { succeeded: [], failures: [], refTasks: [] };
 
   constructor(
-    private readonly deps: Pick<ExecuteDeps, 'settings' | 'knownFailures'>,
+    private readonly deps: Pick<ExecuteDeps, 'settings' | 'redactor' | 'knownFailures'>,
     readonly now: Date,
   ) {}
 
@@ -65,6 +65,7 @@ class ChunkChanges<R extends PropstreetRecord> {
   ) {
     const failure = nextFailure(
       this.deps.settings,
+      this.deps.redactor,
       this.deps.knownFailures,
       side,
       recordId,
@@ -118,7 +119,7 @@ class ChunkChanges<R extends PropstreetRecord> {
 
 export async function commitChunk<R extends PropstreetRecord>(
   progress: readonly Progress<R>[],
-  deps: Pick<ExecuteDeps, 'settings' | 'knownFailures' | 'clock' | 'store' | 'scope'>,
+  deps: Pick<ExecuteDeps, 'settings' | 'redactor' | 'knownFailures' | 'clock' | 'store' | 'scope'>,
   refs: ReadonlySet<Progress<R>>,
   noops: readonly PairPlan<R>[],
 ): Promise<Settled<R>> {

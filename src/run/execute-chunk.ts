@@ -9,6 +9,7 @@
  */
 import pLimit from 'p-limit';
 import type { Clock } from '../core/clock.js';
+import type { Redactor } from '../core/redact.js';
 import type { PairPlan, PairState } from '../engine/plan-pair.js';
 import type { CrmObjects, PropstreetRecords } from '../engine/ports.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
@@ -31,6 +32,8 @@ export interface ExecuteDeps<R extends PropstreetRecord = PropstreetRecord, W = 
   readonly settings: SyncSettings;
   readonly mapper: RecordMapper<R, W>;
   readonly clock: Clock;
+  /** Scrubs the error texts stored with failures. */
+  readonly redactor: Redactor;
   /** Failures known before this run, by `${side}:${id}` (for attempt counts). */
   readonly knownFailures: Map<string, Failure>;
   /** Plans a pair again (the CRM record was found gone). */

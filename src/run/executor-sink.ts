@@ -127,11 +127,11 @@ export class ExecutorSink<R extends PropstreetRecord, W> implements PlanSink<R, 
   }
 
   private laneFor(execution: Execution<R, W>): RefLane<R, W> {
-    const { settings } = this.context;
+    const { settings, redactor } = this.context;
     this.lane ??= new RefLane({
       ...this.context,
       fail: (side, recordId, error, now) =>
-        nextFailure(settings, execution.knownFailures, side, recordId, error, now, true),
+        nextFailure(settings, redactor, execution.knownFailures, side, recordId, error, now, true),
     });
     return this.lane;
   }

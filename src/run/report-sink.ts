@@ -60,5 +60,6 @@ export function resultOf(
     executed,
     abort: context.abort,
     calls: { propstreet: context.propstreetAccount.usage().calls, crm: context.crmAccount.usage().calls },
+    redactor: context.redactor,
   });
 }

@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { Redactor } from '../core/redact.js';
 import type { CrmAdapter } from '../crm/port.js';
 import type { CrmObjects, PropstreetRecords } from '../engine/ports.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
@@ -28,6 +29,11 @@ export interface RunDeps<R extends PropstreetRecord, W> {
   readonly mapper: RecordMapper<R, W>;
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * The entry point's redactor (the one the clients registered their tokens with): scrubs the
+   * result and the failures stored in the state.
+   */
+  readonly redactor: Redactor;
   /** Connections the tenant has: with more than one, changeOrigin cannot mark echoes. */
   readonly connectionsInTenant: number;
 }

@@ -4,7 +4,7 @@
  * secrets and bounded once, here.
  */
 import { clipText, LABEL_MAX, MESSAGE_MAX } from '../core/clip-text.js';
-import { redactDeep } from '../core/redact.js';
+import type { Redactor } from '../core/redact.js';
 import { boundConflict } from '../engine/bounded-result.js';
 import type { PlanTally } from '../engine/plan-tally.js';
 import type { RunAbort } from '../engine/run-abort.js';
@@ -60,6 +60,7 @@ export interface ResultInput {
   readonly executed: Executed;
   readonly abort: RunAbort;
   readonly calls: ApiCalls;
+  readonly redactor: Redactor;
 }
 
 export function buildResult(input: ResultInput): ConnectionResult {
@@ -73,7 +74,7 @@ export function buildResult(input: ResultInput): ConnectionResult {
   // Error texts from the APIs may echo a token back, and labels and values carry whatever a
   // record holds: scrubbed first (a clipped secret would no longer be recognised), then bounded.
   return boundResult(
-    redactDeep({
+    input.redactor.redactDeep({
       tenant: input.scope.tenant,
       connection: input.scope.connection,
       kind: input.scope.kind,

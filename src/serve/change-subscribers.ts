@@ -14,6 +14,7 @@ import { openSalesforceSession, sessionScope } from '../app/salesforce-session.j
 import type { SalesforceConnectionConfig, TenantConfig } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { Redactor } from '../core/redact.js';
 import { stateKeyFrom } from '../core/secret-box.js';
 import {
   type ChangeEntity,
@@ -41,6 +42,8 @@ export interface ChangeSubscribersOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The process's: sessions issued to the change stream are registered with it. */
+  readonly redactor: Redactor;
   /** Backoff of reconnects (tests shorten it). */
   readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
 }
@@ -94,7 +97,7 @@ function replayStore(store: StateStore, scope: ConnectionScope): ReplayStore {
 export async function startChangeSubscribers(o: ChangeSubscribersOptions): Promise<ChangeSubscribers> {
   const wanted = changeEventConnections(o.configs);
   const streams: ChangeStream[] = [];
-  const stateKey = stateKeyFrom(o.env);
+  const stateKey = stateKeyFrom(o.env, o.redactor);
   for (const { scope, connection, entities } of wanted) {
     const log = o.logger.child({
       tenant: scope.tenant,
@@ -110,12 +113,14 @@ export async function startChangeSubscribers(o: ChangeSubscribersOptions): Promi
         connection,
         stateKey,
         log,
+        o.redactor,
       );
       const conn = openConnection({
         ...salesforceLogin(connection, keeper),
         logger: log,
         clock: o.clock,
         requestTimeoutMs: 30_000,
+        redactor: o.redactor,
       });
       const ask = (earliest: Date) => {
         o.metrics.notified(scope, 1);

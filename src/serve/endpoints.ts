@@ -14,7 +14,7 @@
 import type { TenantConfig } from '../config/index.js';
 import { tenantVariablePrefix } from '../config/secret-fields.js';
 import { PropsyncError } from '../core/errors.js';
-import { registerSecret } from '../core/redact.js';
+import type { Redactor } from '../core/redact.js';
 import type { WebhookSource } from './event-keys.js';
 import type { Headers, Verification } from './verification.js';
 import { createHubspotVerifier } from './verify-hubspot.js';
@@ -70,13 +70,14 @@ export type TenantEndpoints = Pick<TenantConfig, 'tenant'> & {
 export function buildEndpoints(
   configs: readonly TenantEndpoints[],
   env: Readonly<Record<string, string | undefined>>,
+  redactor: Redactor,
 ): Endpoint[] {
   const endpoints: Endpoint[] = [];
   const add = (tenant: string, connection: string | undefined, source: WebhookSource, runs: string[]) => {
     const variable = webhookSecretVariable(tenant, connection, source);
     const secrets = secretsIn(env[variable]);
     if (secrets.length === 0) return;
-    for (const s of secrets) registerSecret(s);
+    for (const s of secrets) redactor.register(s);
     let verify: Endpoint['verify'];
     try {
       if (source === 'propstreet') {

@@ -12,7 +12,7 @@
 
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { registerSecret } from '../core/redact.js';
+import type { Redactor } from '../core/redact.js';
 import type { IncomingDelivery } from './endpoints.js';
 import { type DeliveryEvents, hubspotEvents } from './event-keys.js';
 import type { EventLedger } from './event-ledger.js';
@@ -34,10 +34,11 @@ export interface HubspotAppEndpoint {
 /** Undefined when the variable is unset: then the path answers 404 like any path without a secret. */
 export function hubspotAppEndpoint(
   env: Readonly<Record<string, string | undefined>>,
+  redactor: Redactor,
 ): HubspotAppEndpoint | undefined {
   const secrets = (env[HUBSPOT_APP_SECRET_VARIABLE] ?? '').split(/[\s,]+/).filter((s) => s !== '');
   if (secrets.length === 0) return undefined;
-  for (const s of secrets) registerSecret(s);
+  for (const s of secrets) redactor.register(s);
   let check: ReturnType<typeof createHubspotVerifier>;
   try {
     check = createHubspotVerifier({ secrets });

@@ -6,6 +6,7 @@
  */
 import type { TenantConfig } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
+import type { Redactor } from '../core/redact.js';
 import type { JobOutcome } from '../worker/job-outcome.js';
 import { runSyncJob } from '../worker/sync-job.js';
 import type { TenantStores } from '../worker/tenant-stores.js';
@@ -16,6 +17,7 @@ export interface RunHereOptions {
   readonly tenantFile: (tenant: string) => string | undefined;
   readonly stores: TenantStores;
   readonly logger: Logger;
+  readonly redactor: Redactor;
   /** State lock lease: how long a killed `serve` blocks its tenant+connection. */
   readonly lockTtlMs: number;
   readonly loadConfig?: (file: string) => Promise<TenantConfig>;
@@ -31,6 +33,7 @@ export function runHere(options: RunHereOptions): RunConnection {
       {
         stores: options.stores,
         logger: options.logger,
+        redactor: options.redactor,
         lockTtlMs: options.lockTtlMs,
         ...(options.loadConfig ? { loadConfig: options.loadConfig } : {}),
       },

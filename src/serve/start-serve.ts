@@ -10,6 +10,7 @@ import type { TenantConfig } from '../config/index.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { Redactor } from '../core/redact.js';
 import type { ConnectionScope, StateStore } from '../state/port.js';
 import { createBoss, ensureQueues, startBoss } from '../worker/queue.js';
 import { createTenantStores, type OpenedStore } from '../worker/tenant-stores.js';
@@ -47,6 +48,8 @@ export interface ServeOptions {
   readonly retentionMs?: number;
   readonly lockTtlMs?: number;
   readonly logger: Logger;
+  /** The process's redactor (its logger's): webhook secrets and the runs' tokens are registered with it. */
+  readonly redactor: Redactor;
   /** Environment the secrets are read from (plus each tenant's `.env`); default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly clock?: Clock;
@@ -87,11 +90,13 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       env,
       () => openTenantStore(config),
       (message, err) => log.warn({ tenant: config.tenant, err }, message),
+      options.redactor,
     );
-    endpoints.push(...buildEndpoints([config], withStored));
+    endpoints.push(...buildEndpoints([config], withStored, options.redactor));
   }
   const appEndpoint = hubspotAppEndpoint(
     await loadEnv({ configDir: process.cwd(), cwd: process.cwd(), env: options.env ?? process.env }),
+    options.redactor,
   );
   if (endpoints.length === 0 && !appEndpoint && changeEventConnections(options.configs).length === 0)
     throw new PropsyncError(
@@ -152,6 +157,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
           tenantFile: (t) => files.get(t),
           stores,
           logger: log,
+          redactor: options.redactor,
           lockTtlMs: options.lockTtlMs ?? 60_000,
           ...(options.loadConfig ? { loadConfig: options.loadConfig } : {}),
         }),
@@ -257,6 +263,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     clock,
     logger: log,
     env: options.env ?? process.env,
+    redactor: options.redactor,
     ...(options.changeEventBackoff ? { backoff: options.changeEventBackoff } : {}),
   });
 

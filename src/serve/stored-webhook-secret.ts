@@ -5,7 +5,7 @@
  * by the seal's context, as a meta fact of a scope no connection uses. `serve` reads it when
  * `PROPSYNC_<TENANT>_PROPSTREET_WEBHOOK_SECRET` is not set (the variable always wins).
  */
-import { registerSecret } from '../core/redact.js';
+import type { Redactor } from '../core/redact.js';
 import { seal, stateKeyFrom, unseal } from '../core/secret-box.js';
 import type { Scope, StateStore } from '../state/port.js';
 import { webhookSecretVariable } from './endpoints.js';
@@ -63,12 +63,13 @@ export async function withStoredWebhookSecret(
   env: Readonly<Record<string, string | undefined>>,
   openStore: () => Promise<StateStore>,
   warn: (message: string, err: string) => void,
+  redactor: Redactor,
 ): Promise<Readonly<Record<string, string | undefined>>> {
   const variable = webhookSecretVariable(tenant, undefined, 'propstreet');
   if ((env[variable] ?? '').trim() !== '') return env;
   let key: Buffer | undefined;
   try {
-    key = stateKeyFrom(env);
+    key = stateKeyFrom(env, redactor);
   } catch (error) {
     warn('PROPSYNC_STATE_KEY is malformed: no stored webhook secret is read', (error as Error).message);
     return env;
@@ -79,7 +80,7 @@ export async function withStoredWebhookSecret(
     store = await openStore();
     const stored = await readWebhookSecret(store, tenant, key);
     if (!stored) return env;
-    registerSecret(stored.secret);
+    redactor.register(stored.secret);
     return { ...env, [variable]: stored.secret };
   } catch (error) {
     warn('could not read the stored Propstreet webhook secret', (error as Error).message);

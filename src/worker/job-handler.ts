@@ -6,6 +6,7 @@
 import type PgBoss from 'pg-boss';
 import type { TenantConfig } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
+import type { Redactor } from '../core/redact.js';
 import { emptyCounts } from '../engine/counts.js';
 import type { PlanCounts } from '../engine/types.js';
 import type { ConnectionResult } from '../run/run-result.js';
@@ -31,6 +32,7 @@ export interface JobHandlerDeps {
   readonly stores: TenantStores;
   readonly metrics: WorkerMetrics;
   readonly logger: Logger;
+  readonly redactor: Redactor;
   readonly lockTtlMs: number;
   readonly onJob?: ((event: JobEvent) => void) | undefined;
   readonly loadConfig?: ((file: string) => Promise<TenantConfig>) | undefined;
@@ -119,6 +121,7 @@ export function createJobHandler(deps: JobHandlerDeps): (job: PgBoss.Job<unknown
     const outcome = await runSyncJob(data, {
       stores: deps.stores,
       logger: log,
+      redactor: deps.redactor,
       lockTtlMs: deps.lockTtlMs,
       ...(deps.loadConfig ? { loadConfig: deps.loadConfig } : {}),
     });

@@ -12,6 +12,7 @@ import { syncTenant } from '../app/sync-tenant.js';
 import { loadTenantConfig, type TenantConfig } from '../config/index.js';
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { Redactor } from '../core/redact.js';
 import { runLabel } from '../report/run-label.js';
 import { type JobOutcome, outcomeOfError, outcomeOfResults } from './job-outcome.js';
 import { withLockLease } from './lease-store.js';
@@ -21,6 +22,8 @@ import type { TenantStores } from './tenant-stores.js';
 export interface SyncJobDeps {
   readonly stores: TenantStores;
   readonly logger: Logger;
+  /** The process's redactor (its logger's): the tenant's secrets and tokens are registered with it. */
+  readonly redactor: Redactor;
   /** TTL of the state lock's lease (renewed while the run lives). */
   readonly lockTtlMs: number;
   readonly loadConfig?: (file: string) => Promise<TenantConfig>;
@@ -29,10 +32,18 @@ export interface SyncJobDeps {
 }
 
 export async function runSyncJob(data: SyncJobData, deps: SyncJobDeps): Promise<JobOutcome> {
+  // The outcome is stored by pg-boss (job output, dead-letter queue): an error text that
+  // quotes a token must not be.
+  return deps.redactor.redactDeep(await runJob(data, deps));
+}
+
+async function runJob(data: SyncJobData, deps: SyncJobDeps): Promise<JobOutcome> {
   const log = deps.logger.child({ tenant: data.tenant, connection: data.connection });
   let config: TenantConfig;
   try {
-    config = await (deps.loadConfig ?? loadTenantConfig)(data.tenantFile);
+    config = await (deps.loadConfig ?? ((file) => loadTenantConfig(file, { redactor: deps.redactor })))(
+      data.tenantFile,
+    );
     if (config.tenant !== data.tenant)
       throw new PropsyncError(
         'CONFIG_INVALID',
@@ -58,6 +69,7 @@ export async function runSyncJob(data: SyncJobData, deps: SyncJobDeps): Promise<
       dryRun: false,
       only: [data.connection],
       logger: deps.logger,
+      redactor: deps.redactor,
       store,
       onProgress: (connection, p, kind) => progress.update(runLabel({ connection, kind }), p),
     });

@@ -9,6 +9,7 @@ import pLimit from 'p-limit';
 import type PgBoss from 'pg-boss';
 import type { TenantConfig } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
+import type { Redactor } from '../core/redact.js';
 import { createJobHandler, type JobEvent } from './job-handler.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { createBoss, ensureQueues, SYNC_QUEUE, startBoss } from './queue.js';
@@ -31,6 +32,8 @@ export interface WorkerOptions {
   readonly metricsPort?: number;
   readonly metricsHost?: string;
   readonly logger: Logger;
+  /** The process's redactor (its logger's): each job's secrets and tokens are registered with it. */
+  readonly redactor: Redactor;
   /** Observes every job start and end (tests, extra instrumentation). */
   readonly onJob?: (event: JobEvent) => void;
   /** Tenant file loader; default `loadTenantConfig` (process env plus the file's `.env`). */
@@ -79,6 +82,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     stores,
     metrics,
     logger: log,
+    redactor: options.redactor,
     lockTtlMs: options.lockTtlMs ?? 60_000,
     onJob: options.onJob,
     loadConfig: options.loadConfig,

@@ -5,8 +5,12 @@ import { openSalesforceSession, sessionScope } from '../../src/app/salesforce-se
 import { scopesOf } from '../../src/app/state-scopes.js';
 import { loadTenantConfig } from '../../src/config/load-tenant-config.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 import { testdir, yamlLines } from '../config/testdir.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const ENV = {
   PROPSYNC_ACME_PROPSTREET_TOKEN: 'ps-token-0123456789',
@@ -34,7 +38,7 @@ async function tenant() {
       '    clientId: acme-app',
     ),
   });
-  return loadTenantConfig('tenant.yaml', { env: ENV, cwd: dir });
+  return loadTenantConfig('tenant.yaml', { redactor, env: ENV, cwd: dir });
 }
 
 describe('scopesOf', () => {
@@ -74,7 +78,7 @@ describe('a Salesforce session shared by a connection’s kinds', () => {
     await store.migrate();
     const key = Buffer.alloc(32, 7);
     const scope = sessionScope('acme', 'salesforce');
-    const session = await openSalesforceSession(store, scope, connection, key, silentLogger);
+    const session = await openSalesforceSession(store, scope, connection, key, silentLogger, redactor);
     expect(session.current()).toEqual({
       accessToken: '00Dx!0123456789',
       refreshToken: '5Aep861-refresh-0123',

@@ -6,8 +6,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { registerSecret } from '../../src/core/redact.js';
+import { Redactor } from '../../src/core/redact.js';
 import { openDemoLog } from '../../src/demo/demo-log.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const dir = mkdtempSync(join(tmpdir(), 'propsync-demo-log-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +21,7 @@ describe('the demo log', () => {
     const stderr = vi.spyOn(process.stderr, 'write');
     const stdout = vi.spyOn(process.stdout, 'write');
     const path = join(dir, 'demo.log');
-    const log = openDemoLog(path);
+    const log = openDemoLog(path, redactor);
     log.logger.info({ connection: 'hubspot' }, 'progress');
     log.logger.warn({ attempt: 1 }, 'propstreet request retried');
     log.logger.warn({ attempt: 2 }, 'propstreet request retried');
@@ -38,7 +41,7 @@ describe('the demo log', () => {
 
   it('counts the warnings since the last step, in one line', () => {
     const path = join(dir, 'count.log');
-    const log = openDemoLog(path);
+    const log = openDemoLog(path, redactor);
     expect(log.takeWarnings()).toBeUndefined();
     log.logger.info('not a warning');
     expect(log.takeWarnings()).toBeUndefined();
@@ -50,9 +53,9 @@ describe('the demo log', () => {
   });
 
   it('scrubs registered secrets like every log', () => {
-    registerSecret('demo-log-secret-9931');
+    redactor.register('demo-log-secret-9931');
     const path = join(dir, 'secret.log');
-    const log = openDemoLog(path);
+    const log = openDemoLog(path, redactor);
     log.logger.warn({ detail: 'token demo-log-secret-9931' }, 'auth');
     log.close();
     expect(readFileSync(path, 'utf8')).not.toContain('demo-log-secret-9931');

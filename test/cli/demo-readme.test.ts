@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
+import { Redactor } from '../../src/core/redact.js';
 import { REPO_ROOT, runCli } from './run-cli.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 /** The README's paragraph and list about the demo, up to the next script it describes. */
@@ -23,7 +27,7 @@ describe('README: the demo', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('states the default number of contacts', () => {
-    const demo = buildProgram().commands.find((c) => c.name() === 'demo');
+    const demo = buildProgram(redactor).commands.find((c) => c.name() === 'demo');
     const contacts = demo?.options.find((o) => o.long === '--contacts')?.defaultValue as number;
     expect(contacts).toBeGreaterThan(0);
     expect(demoSection).toContain(`${contacts.toLocaleString('en-US')} Propstreet\ncontacts by default`);

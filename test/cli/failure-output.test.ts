@@ -16,9 +16,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { describeFailure, printFailure } from '../../src/cli/failure.js';
+import { Redactor } from '../../src/core/redact.js';
 import { createSqliteStateStore } from '../../src/state/index.js';
 import { type CliResult, runCli } from './run-cli.js';
 import { writeUnreachableTenant } from './unreachable-tenant.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const dir = mkdtempSync(join(tmpdir(), 'propsync-failures-'));
 const TOKEN = 'ps-token-for-failure-output-0001';
@@ -182,9 +186,9 @@ describe('an unexpected error (a bug)', () => {
       message:
         "unexpected error: Cannot read properties of undefined (reading 'id'); this is a bug: rerun with --verbose and report the stack trace",
     });
-    const quiet = capture(() => printFailure(failure, { json: false, verbose: false }));
+    const quiet = capture(() => printFailure(failure, { json: false, verbose: false }, redactor));
     expect(quiet).toBe(`propsync: ${failure.message}\n`);
-    const verbose = capture(() => printFailure(failure, { json: false, verbose: true }));
+    const verbose = capture(() => printFailure(failure, { json: false, verbose: true }, redactor));
     expect(verbose).toMatch(/^propsync: unexpected error: .*\nTypeError: .*\n\s+at /);
   });
 });

@@ -11,8 +11,12 @@ import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { syncTenant } from '../../src/app/sync-tenant.js';
 import { loadTenantConfig, type TenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import type { RunProgress } from '../../src/run/run-connection.js';
 import { seedPropstreet } from '../e2e/support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const CONTACTS = 40;
 const dir = mkdtempSync(join(tmpdir(), 'propsync-progress-'));
@@ -23,6 +27,7 @@ beforeAll(async () => {
   sb = await startSandbox({ salesforce: false });
   seedPropstreet(sb, 0, CONTACTS);
   config = await loadTenantConfig(sb.writeTenant(dir, { tenant: 'acme', connection: { chunkSize: 10 } }), {
+    redactor,
     env: sb.env,
     cwd: dir,
   });
@@ -35,6 +40,7 @@ afterAll(async () => {
 async function events(options: { reconcile?: boolean } = {}): Promise<RunProgress[]> {
   const seen: RunProgress[] = [];
   await syncTenant(config, {
+    redactor,
     dryRun: false,
     ...(options.reconcile ? { reconcile: true } : {}),
     logger: silentLogger,

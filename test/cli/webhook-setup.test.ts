@@ -8,9 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
 import { type CliSandbox, startCliSandbox } from './cli-sandbox.js';
 import { describeRun } from './run-cli.js';
+
+const redactor = new Redactor();
 
 const PUBLIC = 'https://sync.example.com';
 const STATE_KEY = randomBytes(32).toString('hex');
@@ -87,10 +90,11 @@ describe('validate --check --setup: the Propstreet webhook subscription', () => 
     expect(await acmeHooks()).toHaveLength(1);
 
     // serve finds the sealed secret (no variable set); the fake's test delivery is signed with the real one.
-    const config = await loadTenantConfig(acme, { env: f.sb.env });
+    const config = await loadTenantConfig(acme, { env: f.sb.env, redactor });
     let serve: RunningServe | undefined;
     try {
       serve = await startServe({
+        redactor,
         configs: [config],
         port: 0,
         host: '127.0.0.1',

@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTenantConfig } from '../../src/config/load-tenant-config.js';
 import { ValidationError } from '../../src/core/errors.js';
-import { redactText } from '../../src/core/redact.js';
+import { Redactor } from '../../src/core/redact.js';
 import { testdir, yamlLines } from './testdir.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const ENV = {
   PROPSYNC_ACME_PROPSTREET_TOKEN: 'ps-token-0123456789',
@@ -15,7 +18,7 @@ const ENV = {
 async function problems(text: string, env: Record<string, string> = ENV): Promise<string> {
   const dir = await testdir({ 'tenant.yaml': text });
   try {
-    await loadTenantConfig('tenant.yaml', { env, cwd: dir });
+    await loadTenantConfig('tenant.yaml', { redactor, env, cwd: dir });
   } catch (e) {
     expect(e).toBeInstanceOf(ValidationError);
     expect((e as ValidationError).code).toBe('CONFIG_INVALID');
@@ -232,7 +235,7 @@ describe('broken tenant configs: one line per problem, file:line:col key.path: e
 
   it('a missing file', async () => {
     const dir = await testdir({});
-    await expect(loadTenantConfig('nope.yaml', { env: ENV, cwd: dir })).rejects.toMatchObject({
+    await expect(loadTenantConfig('nope.yaml', { redactor, env: ENV, cwd: dir })).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
       message: `no such file: ${join(dir, 'nope.yaml')}`,
     });
@@ -240,7 +243,9 @@ describe('broken tenant configs: one line per problem, file:line:col key.path: e
 
   it('fieldErrors are keyed by path', async () => {
     const dir = await testdir({ 'tenant.yaml': yamlLines(...HEAD, ...HUBSPOT, '    chunkSize: -1') });
-    const error = await loadTenantConfig('tenant.yaml', { env: ENV, cwd: dir }).catch((e: unknown) => e);
+    const error = await loadTenantConfig('tenant.yaml', { redactor, env: ENV, cwd: dir }).catch(
+      (e: unknown) => e,
+    );
     expect((error as ValidationError).fieldErrors).toEqual({
       'connections[0].chunkSize': ['expected a whole number ≥ 1, got -1'],
     });
@@ -315,6 +320,7 @@ describe('${VAR} only in secret fields, only from the tenant’s own variables',
     });
     const url = 'postgres://sync@db.internal.example:5432/acme_state';
     const config = await loadTenantConfig('tenant.yaml', {
+      redactor,
       env: { ...ENV, PROPSYNC_ACME_DATABASE_URL: url },
       cwd: dir,
     });
@@ -322,6 +328,6 @@ describe('${VAR} only in secret fields, only from the tenant’s own variables',
       fields: { phone: { default: '${NOT_A_VARIABLE}' } },
     });
     expect(config.state).toMatchObject({ kind: 'postgres', url });
-    expect(redactText(`could not connect to ${url}`)).toBe('could not connect to [REDACTED]');
+    expect(redactor.redact(`could not connect to ${url}`)).toBe('could not connect to [REDACTED]');
   });
 });

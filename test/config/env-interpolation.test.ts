@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { hasReference, interpolate, interpolateString, loadEnv } from '../../src/config/env-interpolation.js';
 import { loadTenantConfig } from '../../src/config/load-tenant-config.js';
 import { envRules } from '../../src/config/secret-fields.js';
+import { Redactor } from '../../src/core/redact.js';
 import { testdir, yamlLines } from './testdir.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 describe('interpolateString', () => {
   it('replaces ${VAR}, keeps $${X} as a literal ${X}', () => {
@@ -171,7 +175,7 @@ describe('.env files', () => {
       'conf/.env':
         'PROPSYNC_ACME_PS_TOKEN_FROM_DOTENV=from-dotenv-0123\nPROPSYNC_ACME_HS_TOKEN_FROM_DOTENV=hs-0123\n',
     });
-    const config = await loadTenantConfig(join(dir, 'conf/acme.yaml'), { env: {}, cwd: dir });
+    const config = await loadTenantConfig(join(dir, 'conf/acme.yaml'), { redactor, env: {}, cwd: dir });
     expect(config.propstreet.auth).toEqual({ kind: 'token', token: 'from-dotenv-0123' });
     expect(config.connections[0]?.accessToken).toBe('pat-${not-a-var}-hs-0123');
     expect(process.env.PROPSYNC_ACME_PS_TOKEN_FROM_DOTENV).toBeUndefined();

@@ -2,8 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadTenantConfig } from '../../src/config/load-tenant-config.js';
 import { ValidationError } from '../../src/core/errors.js';
-import { redactText } from '../../src/core/redact.js';
+import { Redactor } from '../../src/core/redact.js';
 import { testdir, yamlLines } from './testdir.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const ENV = {
   PROPSYNC_ACME_PROPSTREET_TOKEN: 'ps-token-0123456789',
@@ -21,7 +24,7 @@ const OAUTH = {
 
 async function load(text: string) {
   const dir = await testdir({ 'tenant.yaml': text });
-  return loadTenantConfig('tenant.yaml', { env: ENV, cwd: dir });
+  return loadTenantConfig('tenant.yaml', { redactor, env: ENV, cwd: dir });
 }
 
 async function problems(text: string): Promise<string> {
@@ -46,7 +49,9 @@ describe('HubSpot auth config: a private app (accessToken) or an OAuth app, exac
       refreshToken: ENV.PROPSYNC_ACME_HUBSPOT_REFRESH_TOKEN,
     });
     expect(
-      redactText(`x ${ENV.PROPSYNC_ACME_HUBSPOT_REFRESH_TOKEN} ${ENV.PROPSYNC_ACME_HUBSPOT_CLIENT_SECRET}`),
+      redactor.redact(
+        `x ${ENV.PROPSYNC_ACME_HUBSPOT_REFRESH_TOKEN} ${ENV.PROPSYNC_ACME_HUBSPOT_CLIENT_SECRET}`,
+      ),
     ).toBe('x [REDACTED] [REDACTED]');
   });
 

@@ -8,7 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadTenantConfig } from '../../src/config/load-tenant-config.js';
 import { ValidationError } from '../../src/core/errors.js';
+import { Redactor } from '../../src/core/redact.js';
 import { testdir, yamlLines } from './testdir.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const ENV = {
   PROPSYNC_ACME_PROPSTREET_TOKEN: 'ps-token-0123456789',
@@ -30,7 +34,7 @@ const SALESFORCE = [
 
 async function load(text: string) {
   const dir = await testdir({ 'tenant.yaml': text });
-  return loadTenantConfig('tenant.yaml', { env: ENV, cwd: dir });
+  return loadTenantConfig('tenant.yaml', { redactor, env: ENV, cwd: dir });
 }
 
 async function problems(text: string): Promise<string> {

@@ -7,7 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadTenantConfig } from '../../src/config/load-tenant-config.js';
 import { ValidationError } from '../../src/core/errors.js';
+import { Redactor } from '../../src/core/redact.js';
 import { testdir, yamlLines } from './testdir.js';
+
+const redactor = new Redactor();
 
 const ENV = {
   PROPSYNC_ACME_PROPSTREET_TOKEN: 'ps-token-0123456789',
@@ -26,7 +29,7 @@ const LINKED = '    objects: [companies, contacts, links]';
 
 async function load(text: string) {
   const dir = await testdir({ 'tenant.yaml': text });
-  return loadTenantConfig('tenant.yaml', { env: ENV, cwd: dir });
+  return loadTenantConfig('tenant.yaml', { env: ENV, cwd: dir, redactor });
 }
 
 async function problems(text: string): Promise<string> {

@@ -3,8 +3,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadTenantConfig } from '../../src/config/load-tenant-config.js';
-import { Redactor, redactText } from '../../src/core/redact.js';
+import { Redactor } from '../../src/core/redact.js';
 import { testdir, yamlLines } from './testdir.js';
+
+/** This file's own: what the loader registers with and scrubs by. */
+const redactor = new Redactor();
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const ENV = {
@@ -25,7 +28,7 @@ const MINIMAL = yamlLines(
 describe('loadTenantConfig: valid files', () => {
   it('fills every default and resolves paths against the config file', async () => {
     const dir = await testdir({ 'tenants/acme.yaml': MINIMAL });
-    const config = await loadTenantConfig(join(dir, 'tenants/acme.yaml'), { env: ENV, cwd: dir });
+    const config = await loadTenantConfig(join(dir, 'tenants/acme.yaml'), { redactor, env: ENV, cwd: dir });
     expect(config).toEqual({
       file: join(dir, 'tenants/acme.yaml'),
       tenant: 'acme',
@@ -102,7 +105,7 @@ describe('loadTenantConfig: valid files', () => {
       PROPSYNC_GLOBEX_PS_SECRET: 'ps-secret-0123456789',
       PROPSYNC_GLOBEX_SF_TOKEN: '00D-token-0123',
     };
-    const config = await loadTenantConfig('conf/globex.yaml', { env, cwd: dir });
+    const config = await loadTenantConfig('conf/globex.yaml', { redactor, env, cwd: dir });
     expect(config.propstreet.auth).toEqual({
       kind: 'client-credentials',
       clientId: 'bot',
@@ -141,7 +144,7 @@ describe('loadTenantConfig: valid files', () => {
       PROPSYNC_ACME_PG_URL: 'postgres://a@h/x',
       PROPSYNC_DATABASE_URL: 'postgres://app:db-pass-0123@pg:5432/sync',
     };
-    const config = await loadTenantConfig('t.yaml', { env, cwd: dir });
+    const config = await loadTenantConfig('t.yaml', { redactor, env, cwd: dir });
     expect(config.state).toEqual({
       kind: 'postgres',
       url: 'postgres://app:db-pass-0123@pg:5432/sync',
@@ -154,7 +157,7 @@ describe('loadTenantConfig: valid files', () => {
     const dir = await testdir({
       't.yaml': `${MINIMAL}state: { postgres: "postgres://app@127.0.0.1/sync" }\n`,
     });
-    const config = await loadTenantConfig('t.yaml', { env: ENV, cwd: dir });
+    const config = await loadTenantConfig('t.yaml', { redactor, env: ENV, cwd: dir });
     expect(config.state).toEqual({
       kind: 'postgres',
       url: 'postgres://app@127.0.0.1/sync',
@@ -172,8 +175,8 @@ describe('loadTenantConfig: valid files', () => {
       PROPSYNC_ACME_PROPSTREET_TOKEN: 'ps-token-registered-1',
       PROPSYNC_ACME_PGPASS: 'pg-pass-registered-1',
     };
-    await loadTenantConfig('t.yaml', { env, cwd: dir });
-    expect(redactText('a ps-token-registered-1 b pat-na1-0123456789 c pg-pass-registered-1')).toBe(
+    await loadTenantConfig('t.yaml', { redactor, env, cwd: dir });
+    expect(redactor.redact('a ps-token-registered-1 b pat-na1-0123456789 c pg-pass-registered-1')).toBe(
       'a [REDACTED] b [REDACTED] c [REDACTED]',
     );
   });
@@ -181,10 +184,10 @@ describe('loadTenantConfig: valid files', () => {
   it('registers them with the redactor it is given, and only there', async () => {
     const dir = await testdir({ 't.yaml': MINIMAL });
     const env = { ...ENV, PROPSYNC_ACME_PROPSTREET_TOKEN: 'ps-token-given-redactor-1' };
-    const redactor = new Redactor();
-    await loadTenantConfig('t.yaml', { env, cwd: dir, redactor });
-    expect(redactor.redact('a ps-token-given-redactor-1 b')).toBe('a [REDACTED] b');
-    expect(redactText('a ps-token-given-redactor-1 b')).toBe('a ps-token-given-redactor-1 b');
+    const given = new Redactor();
+    await loadTenantConfig('t.yaml', { env, cwd: dir, redactor: given });
+    expect(given.redact('a ps-token-given-redactor-1 b')).toBe('a [REDACTED] b');
+    expect(redactor.redact('a ps-token-given-redactor-1 b')).toBe('a ps-token-given-redactor-1 b');
   });
 
   it.each(['example-hubspot.yaml', 'example-salesforce.yaml', 'example-bridge.yaml'])(
@@ -196,7 +199,7 @@ describe('loadTenantConfig: valid files', () => {
       const env = Object.fromEntries(Object.keys(example).map((k) => [k, `value-of-${k}`]));
       env.PROPSYNC_DATABASE_URL = 'postgres://app@127.0.0.1/propsync';
       const dir = await testdir({});
-      const config = await loadTenantConfig(join(REPO, 'tenants', name), { env, cwd: dir });
+      const config = await loadTenantConfig(join(REPO, 'tenants', name), { redactor, env, cwd: dir });
       expect(config.connections.length).toBeGreaterThan(0);
       expect(config.schedule).toBeDefined();
     },
@@ -209,7 +212,7 @@ describe('loadTenantConfig: valid files', () => {
     const env = { ...Object.fromEntries(Object.keys(example).map((k) => [k, `value-of-${k}`])) };
     env.PROPSYNC_DATABASE_URL = 'postgres://app@127.0.0.1/propsync';
     const dir = await testdir({});
-    const load = (name: string) => loadTenantConfig(join(REPO, 'tenants', name), { env, cwd: dir });
+    const load = (name: string) => loadTenantConfig(join(REPO, 'tenants', name), { redactor, env, cwd: dir });
     const [hubspot] = (await load('example-hubspot.yaml')).connections;
     expect(hubspot?.objects.map((o) => [o.kind, o.match, o.deletes.fromPropstreet])).toEqual([
       ['companies', ['externalRef', 'key', 'domain'], 'unlink'],

@@ -10,7 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { loadTenantConfig } from '../../src/config/load-tenant-config.js';
 import { findObject, toSyncSettings } from '../../src/config/to-sync-settings.js';
 import { ValidationError } from '../../src/core/errors.js';
+import { Redactor } from '../../src/core/redact.js';
 import { testdir, yamlLines } from './testdir.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const ENV = {
@@ -33,7 +37,7 @@ const SALESFORCE = [
 
 async function load(text: string, files: Record<string, string> = {}) {
   const dir = await testdir({ 'tenant.yaml': text, ...files });
-  return { dir, config: await loadTenantConfig('tenant.yaml', { env: ENV, cwd: dir }) };
+  return { dir, config: await loadTenantConfig('tenant.yaml', { redactor, env: ENV, cwd: dir }) };
 }
 
 async function problems(text: string): Promise<string> {

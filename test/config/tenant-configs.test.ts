@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { loadTenantConfig } from '../../src/config/load-tenant-config.js';
 import { loadTenantConfigs } from '../../src/config/load-tenant-configs.js';
 import { findConnection, toSyncSettings } from '../../src/config/to-sync-settings.js';
+import { Redactor } from '../../src/core/redact.js';
 import { testdir, yamlLines } from './testdir.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 /** Each tenant reads its own variables (PROPSYNC_<TENANT>_…). */
 const ENV = Object.fromEntries(
@@ -36,7 +40,7 @@ describe('loadTenantConfigs', () => {
       'd.yaml': tenant('initech', ['    chunkSize: none']),
       'notes.txt': 'not a config',
     });
-    const { configs, errors } = await loadTenantConfigs(dir, { env: ENV, cwd: dir });
+    const { configs, errors } = await loadTenantConfigs(dir, { redactor, env: ENV, cwd: dir });
     expect(configs.map((c) => c.tenant)).toEqual(['acme', 'globex']);
     expect(errors.map((e) => [e.file, e.error.code, e.error.message])).toEqual([
       [
@@ -70,7 +74,7 @@ describe('toSyncSettings', () => {
         '    retryBaseSeconds: 30',
       ]),
     });
-    const config = await loadTenantConfig('t.yaml', { env: ENV, cwd: dir });
+    const config = await loadTenantConfig('t.yaml', { redactor, env: ENV, cwd: dir });
     expect(toSyncSettings(config, 'hubspot')).toEqual({
       tenant: 'acme',
       connection: 'hubspot',

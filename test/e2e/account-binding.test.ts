@@ -14,7 +14,11 @@ import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { syncTenant } from '../../src/app/sync-tenant.js';
 import { loadTenantConfig, type TenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import { seedPropstreet, writes } from './support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 describe('a state belongs to the accounts it was first used with', () => {
   let a: Sandbox;
@@ -23,14 +27,19 @@ describe('a state belongs to the accounts it was first used with', () => {
   let fileA: string;
   let ids: string[];
   const run = (config: TenantConfig, o: { dryRun?: boolean; rebind?: boolean } = {}) =>
-    syncTenant(config, { dryRun: o.dryRun ?? false, rebind: o.rebind ?? false, logger: silentLogger });
+    syncTenant(config, {
+      redactor,
+      dryRun: o.dryRun ?? false,
+      rebind: o.rebind ?? false,
+      logger: silentLogger,
+    });
   const byName = (r: Awaited<ReturnType<typeof run>>) =>
     Object.fromEntries(r.connections.map((c) => [c.result.connection, c.result]));
   /** The tenant file of `a` with one API pointed at the other sandbox's fake. */
   const variant = async (name: string, from: string, to: string) => {
     const file = join(dir, `${name}.yaml`);
     writeFileSync(file, readFileSync(fileA, 'utf8').replace(from, to));
-    return loadTenantConfig(file, { env: a.env, cwd: dir });
+    return loadTenantConfig(file, { redactor, env: a.env, cwd: dir });
   };
 
   beforeAll(async () => {
@@ -41,7 +50,7 @@ describe('a state belongs to the accounts it was first used with', () => {
     ids = seedPropstreet(a, 0, 6);
     // The other organisation's contacts have the same ids, other people.
     expect(seedPropstreet(other, 100, 6)).toEqual(ids);
-    const first = await run(await loadTenantConfig(fileA, { env: a.env, cwd: dir }));
+    const first = await run(await loadTenantConfig(fileA, { redactor, env: a.env, cwd: dir }));
     expect(first.connections.map((c) => c.result.status)).toEqual(['ok', 'ok']);
   }, 60_000);
   afterAll(async () => {
@@ -92,7 +101,7 @@ describe('a state belongs to the accounts it was first used with', () => {
   });
 
   it('asks each API who it is once per tenant run, and counts it in the run’s calls', async () => {
-    const config = await loadTenantConfig(fileA, { env: a.env, cwd: dir });
+    const config = await loadTenantConfig(fileA, { redactor, env: a.env, cwd: dir });
     const me = () => a.propstreet.apiRequests().filter((r) => r.path === '/api/v1/auth/me').length;
     const portal = () =>
       a.hubspot!.control.apiRequests().filter((r) => r.path === '/account-info/v3/details').length;
@@ -110,7 +119,7 @@ describe('a state belongs to the accounts it was first used with', () => {
     for (const c of rebound.connections) expect(c.result.abort?.code).not.toBe('ACCOUNT_MISMATCH');
     const again = await run(otherOrg);
     for (const c of again.connections) expect(c.result.abort).toBeUndefined();
-    const old = await run(await loadTenantConfig(fileA, { env: a.env, cwd: dir }));
+    const old = await run(await loadTenantConfig(fileA, { redactor, env: a.env, cwd: dir }));
     for (const c of old.connections) expect(c.result.abort?.code).toBe('ACCOUNT_MISMATCH');
   });
 });

@@ -9,7 +9,11 @@ import { openTenantStore } from '../../src/app/open-store.js';
 import { syncTenant } from '../../src/app/sync-tenant.js';
 import { loadTenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import { type E2E, seedHubSpot, seedPropstreet, startE2E, writes } from './support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 describe('HubSpot and the bridge', () => {
   let e: E2E;
@@ -76,9 +80,9 @@ describe('tenant isolation', () => {
         sqlite: shared,
         connection: { namespace: 'sf-beta' },
       });
-      const beta = await loadTenantConfig(betaFile, { env: e.sb.env, cwd: dir });
+      const beta = await loadTenantConfig(betaFile, { redactor, env: e.sb.env, cwd: dir });
       await e.run();
-      const betaRun = await syncTenant(beta, { dryRun: false, logger: silentLogger });
+      const betaRun = await syncTenant(beta, { redactor, dryRun: false, logger: silentLogger });
       // beta knows none of alpha's links, so it links by the CRM key instead of creating twice.
       expect(betaRun.connections[0]!.result.planned.create.crm).toBe(0);
       const store = await openTenantStore(beta);

@@ -6,8 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTenantStore } from '../../src/app/open-store.js';
+import { Redactor } from '../../src/core/redact.js';
 import { renderTerminal } from '../../src/report/render-terminal.js';
 import { type E2E, startE2E } from './support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const CONTACTS = 60;
 const COMPANIES = 12;
@@ -33,7 +37,7 @@ describe('companies and contacts on one connection', () => {
     ]);
     const companies = plan.connections.filter((c) => c.kind === 'companies');
     for (const c of companies) expect(c.result.planned.create.crm).toBe(COMPANIES);
-    const text = renderTerminal(plan, { color: false });
+    const text = renderTerminal(plan, { redactor, color: false });
     expect(text).toContain('hubspot · companies → HubSpot · ok');
     expect(text).toContain('salesforce · companies → Salesforce · ok');
     expect(text).toContain('Company 3 Properties AB');

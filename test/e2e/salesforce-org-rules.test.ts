@@ -8,7 +8,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { syncTenant } from '../../src/app/sync-tenant.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import { type E2E, startE2E, writes } from './support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 describe('Salesforce org rules end to end', () => {
   let e: E2E;
@@ -100,7 +104,12 @@ describe('Salesforce org rules end to end', () => {
 
     // The case lets go of Eva (the contact itself does not change): `propsync retry` deletes her.
     sf.detachCases(eva!);
-    const retried = await syncTenant(e.config, { dryRun: false, retryAll: true, logger: silentLogger });
+    const retried = await syncTenant(e.config, {
+      redactor,
+      dryRun: false,
+      retryAll: true,
+      logger: silentLogger,
+    });
     expect(retried.connections[0]!.result.failures).toEqual([]);
     expect(sf.get(eva!)?.IsDeleted).toBe(true);
   });

@@ -16,8 +16,12 @@ import {
   type TenantConfig,
 } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import { openStateStore } from '../../src/state/index.js';
 import { seedPropstreet } from './support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 let sb: Sandbox | undefined;
 let dir: string | undefined;
@@ -31,7 +35,7 @@ afterEach(async () => {
 async function setUp(): Promise<{ sb: Sandbox; config: TenantConfig }> {
   sb = await startSandbox({ hubspot: false, refreshingAuth: true });
   dir = mkdtempSync(join(tmpdir(), 'propsync-sf-session-'));
-  const config = await loadTenantConfig(sb.writeTenant(dir), { env: sb.env, cwd: dir });
+  const config = await loadTenantConfig(sb.writeTenant(dir), { redactor, env: sb.env, cwd: dir });
   seedPropstreet(sb, 0, 5);
   // The configured session has timed out since it was put in the environment.
   sb.salesforce?.control.expireToken();
@@ -39,7 +43,7 @@ async function setUp(): Promise<{ sb: Sandbox; config: TenantConfig }> {
 }
 
 const run = (config: TenantConfig, stateKey: Buffer | null) =>
-  syncTenant(config, { dryRun: false, logger: silentLogger, stateKey });
+  syncTenant(config, { redactor, dryRun: false, logger: silentLogger, stateKey });
 
 function sfCalls(s: Sandbox) {
   const requests = s.salesforce?.http.requests ?? [];
@@ -103,16 +107,20 @@ describe('the refreshed Salesforce session between runs', () => {
     const store = openStateStore({ sqlite: config.state.kind === 'sqlite' ? config.state.path : '' });
     const scope = { tenant: config.tenant, connection: connection.name, kind: 'contacts' };
     try {
-      const same = await openSalesforceSession(store, scope, connection, key, silentLogger);
+      const same = await openSalesforceSession(store, scope, connection, key, silentLogger, redactor);
       expect(same.fromStore).toBe(true);
       const regranted = { ...connection, refreshToken: '5Aep861-another-grant' };
-      expect((await openSalesforceSession(store, scope, regranted, key, silentLogger)).fromStore).toBe(false);
+      expect(
+        (await openSalesforceSession(store, scope, regranted, key, silentLogger, redactor)).fromStore,
+      ).toBe(false);
       const moved = { ...connection, instanceUrl: 'https://other.my.salesforce.com' };
-      expect((await openSalesforceSession(store, scope, moved, key, silentLogger)).fromStore).toBe(false);
-      const otherScope = { ...scope, connection: 'sales-eu' };
-      expect((await openSalesforceSession(store, otherScope, connection, key, silentLogger)).fromStore).toBe(
+      expect((await openSalesforceSession(store, scope, moved, key, silentLogger, redactor)).fromStore).toBe(
         false,
       );
+      const otherScope = { ...scope, connection: 'sales-eu' };
+      expect(
+        (await openSalesforceSession(store, otherScope, connection, key, silentLogger, redactor)).fromStore,
+      ).toBe(false);
     } finally {
       await store.close();
     }

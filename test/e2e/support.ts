@@ -13,7 +13,11 @@ import { syncTenant, type TenantRun } from '../../src/app/sync-tenant.js';
 import { loadTenantConfig, type TenantConfig } from '../../src/config/index.js';
 import type { Clock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import type { RecordPlan } from '../../src/engine/types.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 export interface E2E {
   readonly sb: Sandbox;
@@ -36,13 +40,14 @@ export async function startE2E(sandbox: SandboxOptions = {}, tenant: TenantOptio
   const sb = await startSandbox(sandbox);
   const dir = mkdtempSync(join(tmpdir(), 'propsync-e2e-'));
   const load = async (t: TenantOptions) =>
-    loadTenantConfig(sb.writeTenant(dir, t), { env: sb.env, cwd: dir });
+    loadTenantConfig(sb.writeTenant(dir, t), { redactor, env: sb.env, cwd: dir });
   const e2e: E2E = {
     sb,
     dir,
     config: await load(tenant),
     run: (o = {}) =>
       syncTenant(e2e.config, {
+        redactor,
         dryRun: o.dryRun ?? false,
         force: o.force ?? false,
         ...(o.reconcile ? { reconcile: true } : {}),

@@ -19,8 +19,12 @@ import { syncTenant } from '../../src/app/sync-tenant.js';
 import { EXIT, exitCodeForResults } from '../../src/cli/exit-codes.js';
 import { loadTenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import { openStateStore } from '../../src/state/index.js';
 import { seedHubSpot, seedPropstreet, seedSalesforce } from './support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -55,6 +59,7 @@ describe('tokens expire during a long sync', () => {
     sb.hubspot?.control.setRateLimit({ max: 1_000_000, searchPerSecond: 1_000_000 });
     dir = mkdtempSync(join(tmpdir(), 'propsync-tokens-'));
     const config = await loadTenantConfig(sb.writeTenant(dir, { connection: { chunkSize: 10 } }), {
+      redactor,
       env: sb.env,
       cwd: dir,
     });
@@ -64,6 +69,7 @@ describe('tokens expire during a long sync', () => {
 
     const started = clock.ms;
     const run = await syncTenant(config, {
+      redactor,
       dryRun: false,
       logger: silentLogger,
       clock,
@@ -167,6 +173,7 @@ describe('tokens expire during a long sync', () => {
       sb.hubspot?.control.setRateLimit({ max: 1_000_000, searchPerSecond: 1_000_000 });
       dir = mkdtempSync(join(tmpdir(), 'propsync-revoked-'));
       const config = await loadTenantConfig(sb.writeTenant(dir, { connection: { chunkSize: 10 } }), {
+        redactor,
         env: sb.env,
         cwd: dir,
       });
@@ -174,6 +181,7 @@ describe('tokens expire during a long sync', () => {
       const box = sb;
       let chunks = 0;
       const run = await syncTenant(config, {
+        redactor,
         dryRun: false,
         logger: silentLogger,
         stateKey: null,

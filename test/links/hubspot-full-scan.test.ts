@@ -6,9 +6,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HubSpotFake, startHubSpotFake } from '../../fakes/hubspot/hubspot-fake.js';
+import { Redactor } from '../../src/core/redact.js';
 import { createHubSpotAdapter, createHubSpotAssociations } from '../../src/crm/hubspot/index.js';
 import { FAST, FAST_LIMITS, KEY, MAPPED } from '../crm/hubspot/hubspot-harness.js';
 import { type LinksWorld, startLinksWorld } from './links-harness.js';
+
+const redactor = new Redactor();
 
 const HOUR = 3_600_000;
 const LINKS_SCOPE = { tenant: 't1', connection: 'crm', kind: 'links' };
@@ -27,8 +30,8 @@ describe('links full scan ⇄ HubSpot', () => {
     const conn = { accessToken: 'pat-na1-test-token-0001', basePath: hs.url, limits: FAST_LIMITS };
     let now = new Date('2026-03-02T08:00:00.000Z');
     world = await startLinksWorld({
-      adapter: createHubSpotAdapter({ ...conn, properties: MAPPED }),
-      associations: createHubSpotAssociations(conn),
+      adapter: createHubSpotAdapter({ ...conn, redactor, properties: MAPPED }),
+      associations: createHubSpotAssociations({ ...conn, redactor }),
       secondary: async () => true,
       titleProperty: 'jobtitle',
       now: () => now,

@@ -5,10 +5,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HubSpotFake, startHubSpotFake } from '../../fakes/hubspot/hubspot-fake.js';
+import { Redactor } from '../../src/core/redact.js';
 import { createHubSpotAdapter, createHubSpotAssociations } from '../../src/crm/hubspot/index.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
 import { FAST, FAST_LIMITS, KEY, MAPPED } from '../crm/hubspot/hubspot-harness.js';
 import { type LinksWorld, startLinksWorld } from './links-harness.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 describe('links phase ⇄ HubSpot', () => {
   let hs: HubSpotFake | undefined;
@@ -21,7 +25,7 @@ describe('links phase ⇄ HubSpot', () => {
 
   async function start(beforeFirstPatch?: (client: PropstreetClient, linkId: string) => Promise<void>) {
     hs = await startHubSpotFake({ ...FAST, customProperties: [{ name: KEY, hasUniqueValue: true }] });
-    const conn = { accessToken: 'pat-na1-test-token-0001', basePath: hs.url, limits: FAST_LIMITS };
+    const conn = { redactor, accessToken: 'pat-na1-test-token-0001', basePath: hs.url, limits: FAST_LIMITS };
     const adapter = createHubSpotAdapter({ ...conn, properties: MAPPED });
     const associations = createHubSpotAssociations(conn);
     world = await startLinksWorld({
@@ -115,6 +119,7 @@ describe('links phase ⇄ HubSpot', () => {
 
     // Removed on one side of a pair both knew: removed on the other.
     await createHubSpotAssociations({
+      redactor,
       accessToken: 'pat-na1-test-token-0001',
       basePath: hs.url,
       limits: FAST_LIMITS,

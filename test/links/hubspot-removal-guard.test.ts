@@ -6,10 +6,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HubSpotFake, startHubSpotFake } from '../../fakes/hubspot/hubspot-fake.js';
+import { Redactor } from '../../src/core/redact.js';
 import type { CrmAssociations } from '../../src/crm/associations.js';
 import { createHubSpotAdapter, createHubSpotAssociations } from '../../src/crm/hubspot/index.js';
 import { FAST, FAST_LIMITS, KEY, MAPPED } from '../crm/hubspot/hubspot-harness.js';
 import { type LinksWorld, startLinksWorld } from './links-harness.js';
+
+const redactor = new Redactor();
 
 const N = 12;
 const LINKS_SCOPE = { tenant: 't1', connection: 'crm', kind: 'links' };
@@ -31,7 +34,7 @@ describe('links mass-removal guard ⇄ HubSpot', () => {
 
   async function start() {
     hs = await startHubSpotFake({ ...FAST, customProperties: [{ name: KEY, hasUniqueValue: true }] });
-    const conn = { accessToken: 'pat-na1-test-token-0001', basePath: hs.url, limits: FAST_LIMITS };
+    const conn = { accessToken: 'pat-na1-test-token-0001', basePath: hs.url, limits: FAST_LIMITS, redactor };
     const real = createHubSpotAssociations(conn);
     const reads = { empty: false };
     // A portal whose association reads come back empty (what a missing scope or a wrong portal looks like).

@@ -5,7 +5,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SalesforceFake, startSalesforceFake } from '../../fakes/salesforce/salesforce-fake.js';
+import { Redactor } from '../../src/core/redact.js';
 import { ACR_DISABLED, createSalesforceAssociations } from '../../src/crm/salesforce/associations.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const instant = { now: () => new Date(), sleep: async () => {} };
 
@@ -19,6 +23,7 @@ describe('Salesforce associations', () => {
   async function start(multiple: boolean) {
     sf = await startSalesforceFake({ contactsToMultipleAccounts: multiple });
     const port = createSalesforceAssociations({
+      redactor,
       instanceUrl: sf.url,
       accessToken: sf.accessToken,
       loginUrl: sf.url,

@@ -4,9 +4,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SalesforceFake, startSalesforceFake } from '../../fakes/salesforce/salesforce-fake.js';
+import { Redactor } from '../../src/core/redact.js';
 import { createSalesforceAssociations } from '../../src/crm/salesforce/associations.js';
 import { createSalesforceAdapter } from '../../src/crm/salesforce/index.js';
 import { type LinksWorld, startLinksWorld } from './links-harness.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const instant = { now: () => new Date(), sleep: async () => {} };
 
@@ -21,7 +25,13 @@ describe('links phase ⇄ Salesforce', () => {
 
   async function start(multiple: boolean) {
     sf = await startSalesforceFake({ contactsToMultipleAccounts: multiple });
-    const conn = { instanceUrl: sf.url, accessToken: sf.accessToken, loginUrl: sf.url, clock: instant };
+    const conn = {
+      redactor,
+      instanceUrl: sf.url,
+      accessToken: sf.accessToken,
+      loginUrl: sf.url,
+      clock: instant,
+    };
     const adapter = createSalesforceAdapter({ ...conn, fields: ['LastName', 'Email', 'Title'] });
     const associations = createSalesforceAssociations(conn);
     world = await startLinksWorld({

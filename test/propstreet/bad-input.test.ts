@@ -7,8 +7,12 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../../src/core/errors.js';
+import { Redactor } from '../../src/core/redact.js';
 import { createPropstreetClient, type PropstreetClient } from '../../src/propstreet/client.js';
 import { caught, clientFor, collect } from './helpers.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const LIST = '/api/v1/network/contacts';
 let fake: PropstreetFake;
@@ -174,7 +178,11 @@ describe('bad writes', () => {
   });
 
   it('an unknown token is UnauthorizedError', async () => {
-    const stranger = createPropstreetClient({ baseUrl: fake.url, token: 'not-a-valid-token-at-all' });
+    const stranger = createPropstreetClient({
+      redactor,
+      baseUrl: fake.url,
+      token: 'not-a-valid-token-at-all',
+    });
     try {
       const e = await caught(() => stranger.getContact('1001'));
       expect(e).toBeInstanceOf(UnauthorizedError);

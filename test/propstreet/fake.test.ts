@@ -5,9 +5,13 @@ import {
   type PropstreetFake,
   startPropstreetFake,
 } from '../../fakes/propstreet/index.js';
+import { Redactor } from '../../src/core/redact.js';
 import { createPropstreetClient } from '../../src/propstreet/client.js';
 import { fetchClientCredentialsToken } from '../../src/propstreet/client-credentials.js';
 import { clientFor, collect } from './helpers.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 let fake: PropstreetFake;
 const api = (path: string, init: RequestInit = {}) =>
@@ -105,22 +109,28 @@ describe('wire details', () => {
 
   it('issues bot tokens on POST /openid/token that the API then accepts', async () => {
     fake.seed([{ firstName: 'Bot' }]);
-    const token = await fetchClientCredentialsToken({
-      tokenUrl: `${fake.url}/openid/token`,
-      ...PROPSTREET_FAKE_CLIENT,
-    });
-    const client = createPropstreetClient({ baseUrl: fake.url, token });
+    const token = await fetchClientCredentialsToken(
+      {
+        tokenUrl: `${fake.url}/openid/token`,
+        ...PROPSTREET_FAKE_CLIENT,
+      },
+      redactor,
+    );
+    const client = createPropstreetClient({ redactor, baseUrl: fake.url, token });
     try {
       expect((await collect(client.listContacts())).contacts.map((c) => c.firstName)).toEqual(['Bot']);
     } finally {
       await client.close();
     }
     await expect(
-      fetchClientCredentialsToken({
-        tokenUrl: `${fake.url}/openid/token`,
-        clientId: 'x',
-        clientSecret: 'wrong-secret',
-      }),
+      fetchClientCredentialsToken(
+        {
+          tokenUrl: `${fake.url}/openid/token`,
+          clientId: 'x',
+          clientSecret: 'wrong-secret',
+        },
+        redactor,
+      ),
     ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });

@@ -2,6 +2,7 @@
 
 import type { PropstreetFake } from '../../fakes/propstreet/index.js';
 import type { Clock } from '../../src/core/clock.js';
+import { Redactor } from '../../src/core/redact.js';
 import {
   createPropstreetClient,
   type PropstreetClient,
@@ -9,6 +10,9 @@ import {
 } from '../../src/propstreet/client.js';
 import type { ContactPage } from '../../src/propstreet/port.js';
 import type { Contact } from '../../src/propstreet/schema.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 /** Virtual time: sleeps return at once, advance the clock and are recorded. */
 export class TestClock implements Clock {
@@ -37,6 +41,7 @@ export function clientFor(
   overrides: Partial<PropstreetClientOptions> = {},
 ): PropstreetClient {
   return createPropstreetClient({
+    redactor,
     baseUrl: fake.url,
     token: fake.token,
     requestsPerMinute: Number.POSITIVE_INFINITY,

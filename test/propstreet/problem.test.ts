@@ -7,7 +7,11 @@ import {
   RateLimitedError,
   ValidationError,
 } from '../../src/core/errors.js';
+import { Redactor } from '../../src/core/redact.js';
 import { errorFromResponse, parseRetryAfter } from '../../src/propstreet/problem.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const req = { method: 'PATCH', path: '/api/v1/network/contacts/1' };
 const problem = (status: number, extra: Record<string, unknown> = {}) =>
@@ -23,7 +27,7 @@ describe('errorFromResponse', () => {
     [500, 'SERVER_ERROR', true],
     [504, 'SERVER_ERROR', true],
   ])('%i → %s (retryable %s)', (status, code, retryable) => {
-    const e = errorFromResponse(status, problem(status), { ...req, status }, undefined, 0);
+    const e = errorFromResponse(status, problem(status), { ...req, status }, undefined, 0, redactor);
     expect(e.code).toBe(code);
     expect(e.retryable).toBe(retryable);
     expect(e.request).toEqual({ ...req, status });
@@ -31,16 +35,23 @@ describe('errorFromResponse', () => {
   });
 
   it('keeps the field errors of a 400 and copes with an empty or non-JSON body', () => {
-    const v = errorFromResponse(400, problem(400, { errors: { email: ['bad'] } }), req, undefined, 0);
+    const v = errorFromResponse(
+      400,
+      problem(400, { errors: { email: ['bad'] } }),
+      req,
+      undefined,
+      0,
+      redactor,
+    );
     expect(v).toBeInstanceOf(ValidationError);
     expect((v as ValidationError).fieldErrors).toEqual({ email: ['bad'] });
-    expect(errorFromResponse(404, '', req, undefined, 0)).toBeInstanceOf(NotFoundError);
-    expect(errorFromResponse(409, '<html>', req, undefined, 0)).toBeInstanceOf(ConflictError);
-    expect(errorFromResponse(502, 'Bad gateway', req, undefined, 0)).toBeInstanceOf(PropsyncError);
+    expect(errorFromResponse(404, '', req, undefined, 0, redactor)).toBeInstanceOf(NotFoundError);
+    expect(errorFromResponse(409, '<html>', req, undefined, 0, redactor)).toBeInstanceOf(ConflictError);
+    expect(errorFromResponse(502, 'Bad gateway', req, undefined, 0, redactor)).toBeInstanceOf(PropsyncError);
   });
 
   it('turns Retry-After into milliseconds on a 429', () => {
-    const e = errorFromResponse(429, problem(429), req, '12', 0);
+    const e = errorFromResponse(429, problem(429), req, '12', 0, redactor);
     expect(e).toBeInstanceOf(RateLimitedError);
     expect((e as RateLimitedError).retryAfterMs).toBe(12_000);
   });

@@ -7,8 +7,12 @@ import { inspect } from 'node:util';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
+import { Redactor } from '../../src/core/redact.js';
 import { createPropstreetClient, type PropstreetClient } from '../../src/propstreet/client.js';
 import { caught, collect, FAST_RETRY, TestClock } from './helpers.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const TOKEN = 'ps-secret-token-DO-NOT-LEAK-7f3a9c2e';
 const lines: string[] = [];
@@ -24,6 +28,7 @@ beforeAll(async () => {
     },
   });
   client = createPropstreetClient({
+    redactor,
     baseUrl: fake.url,
     token: TOKEN,
     logger: pino({ level: 'trace', base: null }, sink),

@@ -9,6 +9,7 @@ import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet
 import { budgetKey, sharedRateBudget } from '../../src/app/rate-budgets.js';
 import type { TenantConfig } from '../../src/config/index.js';
 import type { Clock } from '../../src/core/clock.js';
+import { Redactor } from '../../src/core/redact.js';
 import { createPropstreetClient, type PropstreetClient } from '../../src/propstreet/client.js';
 import {
   localPacing,
@@ -20,6 +21,8 @@ import { migratePostgres } from '../../src/state/postgres-migrations.js';
 import { postgresRateBudget } from '../../src/state/postgres-rate-budget.js';
 import { dropSchema, TEST_DATABASE_URL, testSchemaName } from '../state/pg-test-db.js';
 import { FAST_RETRY } from './helpers.js';
+
+const redactor = new Redactor();
 
 /**
  * Virtual time shared by concurrent sleepers: a sleep ends at its own target, and the clock
@@ -87,6 +90,7 @@ async function drive(
       retry: FAST_RETRY,
       timeoutMs: 10_000,
       random: () => 0.5,
+      redactor,
       ...(budget ? { rateBudget: budget } : {}),
     }),
   );

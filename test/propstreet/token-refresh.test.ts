@@ -10,9 +10,12 @@ import {
 } from '../../fakes/propstreet/index.js';
 import { VirtualClock } from '../../fakes/shared/virtual-clock.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { redactText } from '../../src/core/redact.js';
+import { Redactor } from '../../src/core/redact.js';
 import { clientCredentialsTokenSource } from '../../src/propstreet/client-credentials.js';
 import { caught, clientFor } from './helpers.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 let fake: PropstreetFake;
 let clock: VirtualClock;
@@ -27,7 +30,7 @@ afterEach(() => fake.reset());
 function openClient() {
   const tokens = clientCredentialsTokenSource(
     { tokenUrl: `${fake.url}/openid/token`, ...PROPSTREET_FAKE_CLIENT },
-    { clock, logger: silentLogger },
+    { redactor, clock, logger: silentLogger },
   );
   return { tokens, client: clientFor(fake, { token: tokens, clock }) };
 }
@@ -149,7 +152,7 @@ describe('Propstreet client-credentials tokens', () => {
     const second = await tokens.current();
     expect(second).not.toBe(first);
     for (const t of [first, second])
-      expect(redactText(`Authorization: Bearer ${t}`)).toBe('Authorization: Bearer [REDACTED]');
+      expect(redactor.redact(`Authorization: Bearer ${t}`)).toBe('Authorization: Bearer [REDACTED]');
     await client.close();
   });
 

@@ -10,8 +10,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkMappings } from '../../src/cli/load-config.js';
 import { loadTenantConfig } from '../../src/config/index.js';
 import { PropsyncError } from '../../src/core/errors.js';
+import { Redactor } from '../../src/core/redact.js';
 import { REPO_ROOT, runCli } from '../cli/run-cli.js';
 import { CONFIGS, corpusConfigs } from '../corpus/corpus.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const ENV = {
   PROPSYNC_CORPUS_PROPSTREET_TOKEN: 'ps-corpus-token-0123456789',
@@ -23,7 +27,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** Loads like `propsync run` does; returns the typed error (or fails the test). */
 async function loadError(file: string): Promise<PropsyncError> {
   try {
-    const config = await loadTenantConfig(file, { env: ENV, cwd: scratch });
+    const config = await loadTenantConfig(file, { redactor, env: ENV, cwd: scratch });
     checkMappings(config, file);
   } catch (e) {
     if (e instanceof PropsyncError) return e;

@@ -6,12 +6,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { clipText, LABEL_MAX, MESSAGE_MAX } from '../../src/core/clip-text.js';
+import { Redactor } from '../../src/core/redact.js';
 import { renderHtml } from '../../src/report/render-html.js';
 import { renderJson } from '../../src/report/render-json.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import { renderTerminal } from '../../src/report/render-terminal.js';
 import type { PlanReport } from '../../src/report/report-model.js';
 import { aRecord, aResult } from './builders.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const HUGE = 'N'.repeat(300_000);
 
@@ -55,10 +59,10 @@ function reportOf(label: string, value: string): PlanReport {
 }
 
 const RENDERERS: [string, (r: PlanReport) => string][] = [
-  ['HTML', renderHtml],
-  ['Markdown', renderMarkdown],
-  ['JSON', renderJson],
-  ['text', (r) => renderTerminal(r, { color: false, maxRecords: Number.POSITIVE_INFINITY })],
+  ['HTML', (r) => renderHtml(r, { redactor })],
+  ['Markdown', (r) => renderMarkdown(r, { redactor })],
+  ['JSON', (r) => renderJson(r, { redactor })],
+  ['text', (r) => renderTerminal(r, { redactor, color: false, maxRecords: Number.POSITIVE_INFINITY })],
 ];
 
 describe('labels and values are cut, with a marker', () => {
@@ -78,7 +82,7 @@ describe('labels and values are cut, with a marker', () => {
   });
 
   it('JSON: the label keeps its first LABEL_MAX characters and says what was cut', () => {
-    const json = JSON.parse(renderJson(reportOf(HUGE, 'v'))) as PlanReport;
+    const json = JSON.parse(renderJson(reportOf(HUGE, 'v'), { redactor })) as PlanReport;
     const failure = json.connections[0]!.result.failures[0]!;
     expect(failure.label).toBe(`${'N'.repeat(LABEL_MAX)}…[${300_000 - LABEL_MAX} more characters]`);
     expect(json.connections[0]!.records[0]!.label).toBe(failure.label);
@@ -98,16 +102,16 @@ describe('control characters in data are shown, not obeyed', () => {
 
   it('HTML, Markdown and text show each one as its escape', () => {
     const shown = 'A\\x00B\\x07C\\x1b[2JD\\x9bE\\u202egnp.exe\\u2066F';
-    expect(renderHtml(reportOf(NAME, 'v'))).toContain(shown);
-    expect(renderTerminal(reportOf(NAME, 'v'), { color: false })).toContain(shown);
+    expect(renderHtml(reportOf(NAME, 'v'), { redactor })).toContain(shown);
+    expect(renderTerminal(reportOf(NAME, 'v'), { redactor, color: false })).toContain(shown);
     // Markdown escapes the backslash and `[`, so the rendered text reads the same.
-    expect(renderMarkdown(reportOf(NAME, 'v'))).toContain(
+    expect(renderMarkdown(reportOf(NAME, 'v'), { redactor })).toContain(
       'A\\\\x00B\\\\x07C\\\\x1b\\[2JD\\\\x9bE\\\\u202egnp.exe\\\\u2066F',
     );
   });
 
   it('JSON escapes them as \\u sequences and still parses to the same value', () => {
-    const text = renderJson(reportOf(NAME, 'v'));
+    const text = renderJson(reportOf(NAME, 'v'), { redactor });
     expect(text).toContain('\\u009b');
     expect(text).toContain('\\u202e');
     const json = JSON.parse(text) as PlanReport;

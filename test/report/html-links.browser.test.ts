@@ -10,8 +10,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/core/redact.js';
 import { writeReport } from '../../src/report/write-report.js';
 import { HOSTILE_SCRIPT, linksOf, sampleReport } from './builders.js';
+
+const redactor = new Redactor();
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -26,7 +29,7 @@ describe('HTML report links section in Chromium', () => {
   beforeAll(async () => {
     if (!hasChromium) return;
     dir = await mkdtemp(join(tmpdir(), 'propsync-links-html-'));
-    await writeReport({ ...sampleReport(), links: linksOf() }, join(dir, 'report.html'));
+    await writeReport({ ...sampleReport(), links: linksOf() }, join(dir, 'report.html'), { redactor });
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,

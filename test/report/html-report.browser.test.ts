@@ -12,8 +12,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/core/redact.js';
 import { writeReport } from '../../src/report/write-report.js';
 import { aRecord, aResult, HOSTILE_SCRIPT, sampleReport } from './builders.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 /** The sample, plus a no-op holding a conflict left for a person (it shows a resolve command). */
 function reportWithOpenConflict() {
@@ -59,7 +63,7 @@ describe('HTML report in Chromium', () => {
   beforeAll(async () => {
     if (!hasChromium) return;
     dir = await mkdtemp(join(tmpdir(), 'propsync-report-'));
-    await writeReport(reportWithOpenConflict(), join(dir, 'report.html'));
+    await writeReport(reportWithOpenConflict(), join(dir, 'report.html'), { redactor });
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
@@ -197,7 +201,7 @@ describe('HTML report in Chromium', () => {
       aRecord({ label: `Person ${i}`, propstreetId: `ps-${i}` }),
     );
     const big = { ...sampleReport(), connections: [{ result: aResult(), records }] };
-    await writeReport(big, join(dir, 'big.html'));
+    await writeReport(big, join(dir, 'big.html'), { redactor });
     await page.goto(pathToFileURL(join(dir, 'big.html')).href);
     expect(await page.locator('#shown').textContent()).toBe('5000 of 5000 records');
     const drawn = await page.locator('#records .rec').count();
@@ -218,6 +222,7 @@ describe('HTML report in Chromium', () => {
     await writeReport(
       { ...sampleReport(), connections: [{ result: aResult(), records }] },
       join(dir, 'names.html'),
+      { redactor },
     );
     await page.goto(pathToFileURL(join(dir, 'names.html')).href);
     await page.fill('#filter', 'augusta');

@@ -9,12 +9,15 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerSecret } from '../../src/core/redact.js';
+import { Redactor } from '../../src/core/redact.js';
 import type { RecordPlanShape } from '../../src/engine/types.js';
 import { openJsonReportStream } from '../../src/report/json-report-stream.js';
 import { renderJson } from '../../src/report/render-json.js';
 import { type PlanReport, shownRecords } from '../../src/report/report-model.js';
 import { aRecord, aResult, sampleReport } from './builders.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 let dir = '';
 beforeAll(async () => {
@@ -24,7 +27,7 @@ afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 /** Streams `report` as a run would: each connection's records in chunks, then its result. */
 async function stream(report: PlanReport, path: string, chunkSize = 3): Promise<void> {
-  const out = await openJsonReportStream(path);
+  const out = await openJsonReportStream(path, { redactor });
   for (const c of report.connections) {
     for (let i = 0; i < c.records.length; i += chunkSize)
       await out.records(c.result, c.records.slice(i, i + chunkSize));
@@ -43,7 +46,7 @@ describe('the JSON report, streamed', () => {
   it('has the bytes renderJson gives for the same plan (hostile data, two connections)', async () => {
     const path = join(dir, 'sample.json');
     await stream(sampleReport(), path);
-    expect(readFileSync(path, 'utf8')).toBe(renderJson(listed(sampleReport())));
+    expect(readFileSync(path, 'utf8')).toBe(renderJson(listed(sampleReport()), { redactor }));
   });
 
   it('the same for no connections, a connection with no records, and one record', async () => {
@@ -62,12 +65,12 @@ describe('the JSON report, streamed', () => {
     for (const [i, report] of cases.entries()) {
       const path = join(dir, `edge-${i}.json`);
       await stream(report, path, 1);
-      expect(readFileSync(path, 'utf8')).toBe(renderJson(listed(report)));
+      expect(readFileSync(path, 'utf8')).toBe(renderJson(listed(report), { redactor }));
     }
   });
 
   it('redacts registered secrets in records and results', async () => {
-    registerSecret('sk-stream-secret-7731');
+    redactor.register('sk-stream-secret-7731');
     const path = join(dir, 'secret.json');
     await stream(
       {
@@ -88,7 +91,7 @@ describe('the JSON report, streamed', () => {
 
   it('appears whole or not at all: nothing at the path until finished, nothing left when discarded', async () => {
     const path = join(dir, 'sub', 'discarded.json');
-    const out = await openJsonReportStream(path);
+    const out = await openJsonReportStream(path, { redactor });
     await out.records({ connection: 'hubspot', kind: 'contacts' }, [aRecord()]);
     expect(existsSync(path)).toBe(false);
     await out.discard();
@@ -100,7 +103,7 @@ describe('the JSON report, streamed', () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     const path = join(dir, 'big.json');
-    const out = await openJsonReportStream(path);
+    const out = await openJsonReportStream(path, { redactor });
     const total = 50_000;
     const chunkSize = 500;
     // One record of every chunk is watched: were the writer to keep records, they would stay.

@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/core/redact.js';
 import { openJsonReportStream } from '../../src/report/json-report-stream.js';
 import { RecordDigest } from '../../src/report/record-digest.js';
 import { renderHtml } from '../../src/report/render-html.js';
@@ -16,6 +17,8 @@ import { renderMarkdown } from '../../src/report/render-markdown.js';
 import { renderTerminal } from '../../src/report/render-terminal.js';
 import type { PlanReport } from '../../src/report/report-model.js';
 import { aResult, HOSTILE_SCRIPT, linksOf } from './builders.js';
+
+const redactor = new Redactor();
 
 const report = (links = linksOf()): PlanReport => ({
   generatedAt: '2025-06-01T12:00:06.000Z',
@@ -27,7 +30,7 @@ const report = (links = linksOf()): PlanReport => ({
 
 describe('links in the terminal report', () => {
   it('a section per connection: headline, the guard, a line per row with names and ids', () => {
-    const text = renderTerminal(report(), { color: false });
+    const text = renderTerminal(report(), { color: false, redactor });
     const section = text.slice(text.indexOf('hubspot · links'));
     expect(section.split('\n').slice(0, 2)).toEqual([
       'hubspot · links → HubSpot · aborted · 3 contacts read (full scan) · 1 associate · 1 dissociate · 1 primary · 1 title · 1 held by the mass-removal guard',
@@ -48,7 +51,7 @@ describe('links in the terminal report', () => {
   it('a real run that was held says it wrote nothing; rows past the cap are counted', () => {
     const [l] = linksOf();
     const real = l ? [{ ...l, result: { ...l.result, dryRun: false } }] : [];
-    const text = renderTerminal(report(real), { color: false, maxRecords: 2 });
+    const text = renderTerminal(report(real), { color: false, redactor, maxRecords: 2 });
     expect(text).toContain('(the links phase wrote nothing)');
     expect(text).toContain('… 2 more rows (write an .html or .json report to see all)');
   });
@@ -60,6 +63,7 @@ describe('links in the terminal report', () => {
       report(l ? [{ ...l, result: { ...l.result, rows } as typeof l.result }] : []),
       {
         color: false,
+        redactor,
       },
     );
     expect(text).toContain('Evil\\x1b[2JName');
@@ -67,13 +71,13 @@ describe('links in the terminal report', () => {
   });
 
   it('no links: no section', () => {
-    expect(renderTerminal(report([]), { color: false })).not.toContain('· links');
+    expect(renderTerminal(report([]), { color: false, redactor })).not.toContain('· links');
   });
 });
 
 describe('links in the Markdown report', () => {
   it('a section with the guard and a row table, data escaped', () => {
-    const text = renderMarkdown(report());
+    const text = renderMarkdown(report(), { redactor });
     expect(text).toContain('## hubspot · links → HubSpot: aborted');
     expect(text).toContain('> **Held** (MASS\\_DELETE\\_GUARD): this run would remove 6 of 10');
     expect(text).toContain(
@@ -89,7 +93,7 @@ describe('links in the Markdown report', () => {
 
 describe('links in the HTML report', () => {
   it('an escaped section per connection with a held badge', () => {
-    const html = renderHtml(report());
+    const html = renderHtml(report(), { redactor });
     expect(html).toContain('<h2 class="links-title">Who works where</h2>');
     expect(html).toContain('hubspot · links → HubSpot: <span class="status-aborted">aborted</span>');
     expect(html).toContain('<span class="badge guarded">held</span>');
@@ -107,7 +111,7 @@ describe('links in the JSON report', () => {
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 
   it('carries links whole, and the streamed report has the same bytes', async () => {
-    const whole = renderJson(report());
+    const whole = renderJson(report(), { redactor });
     const parsed = JSON.parse(whole) as { links: { result: { rows: { outcome: string }[] } }[] };
     expect(parsed.links[0]?.result.rows.map((r) => r.outcome)).toEqual([
       'planned',
@@ -116,7 +120,7 @@ describe('links in the JSON report', () => {
       'planned',
     ]);
     const path = join(dir, 'links.json');
-    const out = await openJsonReportStream(path);
+    const out = await openJsonReportStream(path, { redactor });
     await out.connectionDone(aResult());
     await out.finish(report());
     expect(await readFile(path, 'utf8')).toBe(whole);
@@ -125,7 +129,9 @@ describe('links in the JSON report', () => {
   it('a huge name is cut like a record label', () => {
     const [l] = linksOf();
     const rows = l ? [{ ...l.result.rows[0], contactLabel: 'x'.repeat(300_000) }] : [];
-    const json = renderJson(report(l ? [{ ...l, result: { ...l.result, rows } as typeof l.result }] : []));
+    const json = renderJson(report(l ? [{ ...l, result: { ...l.result, rows } as typeof l.result }] : []), {
+      redactor,
+    });
     expect(json.length).toBeLessThan(10_000);
     expect(json).toContain('…[299800 more characters]');
   });
@@ -135,6 +141,6 @@ describe('links through the record digest (terminal and Markdown of a big plan)'
   it('keeps the links of the run', () => {
     const digest = new RecordDigest();
     digest.add({ connection: 'hubspot', kind: 'contacts' }, []);
-    expect(renderMarkdown(digest.report(report()))).toContain('## hubspot · links → HubSpot');
+    expect(renderMarkdown(digest.report(report()), { redactor })).toContain('## hubspot · links → HubSpot');
   });
 });

@@ -3,10 +3,14 @@
  * format: once per connection in its own section, and beside each record they concern.
  */
 import { describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/core/redact.js';
 import type { Notice } from '../../src/engine/types.js';
 import { renderHtml, renderJson, renderMarkdown, renderTerminal } from '../../src/report/index.js';
 import type { PlanReport } from '../../src/report/report-model.js';
 import { aRecord, aResult } from './builders.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const merge: Notice = {
   kind: 'crm-merge',
@@ -64,7 +68,7 @@ describe.each([true, false])('report notices (dry run: %s)', (dryRun) => {
   const input = report(dryRun);
 
   it('terminal: a notices section, and the merge beside both of its records', () => {
-    const text = renderTerminal(input, { color: false });
+    const text = renderTerminal(input, { redactor, color: false });
     expect(text).toContain('Notices (2)');
     const section = text.slice(text.indexOf('Notices (2)'), text.indexOf('ACTION'));
     expect(section).toContain('merged in the CRM: Propstreet contacts ps-a and ps-b now share one record');
@@ -73,14 +77,14 @@ describe.each([true, false])('report notices (dry run: %s)', (dryRun) => {
   });
 
   it('Markdown: a notices section listing both', () => {
-    const text = renderMarkdown(input);
+    const text = renderMarkdown(input, { redactor });
     expect(text).toContain('### Notices (2)');
     expect(text).toContain('- merged in the CRM: Propstreet contacts ps-a and ps-b now share one record');
     expect(text).toContain('- deleted in Propstreet, but edited in the CRM since the last sync (firstName)');
   });
 
   it('HTML: a notices list on the card, rows tagged merge / conflict for the filters', () => {
-    const html = renderHtml(input);
+    const html = renderHtml(input, { redactor });
     expect(html).toContain('<h3>Notices (2)</h3><ul class="notices">');
     expect(html).toContain('<li>merged in the CRM: Propstreet contacts ps-a and ps-b now share one record');
     // Tags are strings in the page's data block, one per record's set of tags.
@@ -91,7 +95,7 @@ describe.each([true, false])('report notices (dry run: %s)', (dryRun) => {
   });
 
   it('JSON: the notices on the result and on each record', () => {
-    const json = JSON.parse(renderJson(input)) as PlanReport;
+    const json = JSON.parse(renderJson(input, { redactor })) as PlanReport;
     const c = json.connections[0]!;
     expect(c.result.notices.map((n) => n.kind)).toEqual(['crm-merge', 'delete-vs-edit']);
     expect(c.records.map((r) => r.notice?.kind)).toEqual(['crm-merge', 'crm-merge', 'delete-vs-edit']);

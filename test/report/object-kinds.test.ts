@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/core/redact.js';
 import { openJsonReportStream } from '../../src/report/json-report-stream.js';
 import { RecordDigest } from '../../src/report/record-digest.js';
 import { renderHtml } from '../../src/report/render-html.js';
@@ -16,6 +17,9 @@ import { renderMarkdown } from '../../src/report/render-markdown.js';
 import { renderTerminal } from '../../src/report/render-terminal.js';
 import type { PlanReport } from '../../src/report/report-model.js';
 import { aRecord, aResult } from './builders.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const report: PlanReport = {
   generatedAt: '2025-06-01T12:00:00.000Z',
@@ -41,7 +45,7 @@ afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 describe('reports of a connection with two object kinds', () => {
   it('name each section by connection and kind, companies first as they ran', () => {
-    const terminal = renderTerminal(report, { color: false });
+    const terminal = renderTerminal(report, { redactor, color: false });
     const companies = terminal.indexOf('hubspot · companies → HubSpot · ok');
     const contacts = terminal.indexOf('hubspot · contacts → HubSpot · ok');
     expect(companies).toBeGreaterThan(0);
@@ -49,16 +53,18 @@ describe('reports of a connection with two object kinds', () => {
     expect(terminal.slice(companies, contacts)).toContain('Acme AB');
     expect(terminal.slice(contacts)).not.toContain('Acme AB');
 
-    const markdown = renderMarkdown(report);
+    const markdown = renderMarkdown(report, { redactor });
     expect(markdown).toContain('## hubspot · companies → HubSpot: ok');
     expect(markdown).toContain('## hubspot · contacts → HubSpot: ok');
 
-    const html = renderHtml(report);
+    const html = renderHtml(report, { redactor });
     expect(html).toContain('<h2>hubspot · companies → HubSpot ·');
     expect(html).toContain('data-value="hubspot · companies"');
     expect(html).toContain('data-value="hubspot · contacts"');
 
-    const json = JSON.parse(renderJson(report)) as { connections: { result: { kind: string } }[] };
+    const json = JSON.parse(renderJson(report, { redactor })) as {
+      connections: { result: { kind: string } }[];
+    };
     expect(json.connections.map((c) => c.result.kind)).toEqual(['companies', 'contacts']);
   });
 
@@ -70,22 +76,24 @@ describe('reports of a connection with two object kinds', () => {
       ['companies', ['Acme AB']],
       ['contacts', ['Jane Doe', 'John Roe']],
     ]);
-    expect(renderTerminal(kept, { color: false })).toBe(renderTerminal(report, { color: false }));
+    expect(renderTerminal(kept, { redactor, color: false })).toBe(
+      renderTerminal(report, { redactor, color: false }),
+    );
   });
 
   it('the streamed JSON has a section per kind, the bytes renderJson gives', async () => {
     const path = join(dir, 'kinds.json');
-    const out = await openJsonReportStream(path);
+    const out = await openJsonReportStream(path, { redactor });
     for (const c of report.connections) {
       await out.records(c.result, c.records);
       await out.connectionDone(c.result);
     }
     await out.finish(report);
-    expect(readFileSync(path, 'utf8')).toBe(renderJson(report));
+    expect(readFileSync(path, 'utf8')).toBe(renderJson(report, { redactor }));
   });
 
   it('the streamed JSON refuses a kind that begins before the previous one has its result', async () => {
-    const out = await openJsonReportStream(join(dir, 'interleaved.json'));
+    const out = await openJsonReportStream(join(dir, 'interleaved.json'), { redactor });
     await out.records({ connection: 'hubspot', kind: 'companies' }, [aRecord()]);
     await expect(out.records({ connection: 'hubspot', kind: 'contacts' }, [aRecord()])).rejects.toThrow(
       'report: hubspot · contacts began before hubspot · companies had its result',

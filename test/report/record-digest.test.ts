@@ -3,12 +3,16 @@
  * reports as the whole plan would, from at most 200 records per connection.
  */
 import { describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/core/redact.js';
 import { RecordDigest } from '../../src/report/record-digest.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import { renderTerminal } from '../../src/report/render-terminal.js';
 import type { PlanReport } from '../../src/report/report-model.js';
 import { renderReport } from '../../src/report/write-report.js';
 import { aRecord, aResult, sampleReport } from './builders.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 function digestOf(report: PlanReport, chunkSize: number): PlanReport {
   const digest = new RecordDigest();
@@ -41,8 +45,10 @@ describe('RecordDigest', () => {
     ['450 records, a third of them unchanged', many, 64],
   ] as const)('%s: terminal and Markdown as from the whole plan', (_, report, chunk) => {
     const digested = digestOf(report, chunk);
-    expect(renderTerminal(digested, { color: false })).toBe(renderTerminal(report, { color: false }));
-    expect(renderMarkdown(digested)).toBe(renderMarkdown(report));
+    expect(renderTerminal(digested, { redactor, color: false })).toBe(
+      renderTerminal(report, { redactor, color: false }),
+    );
+    expect(renderMarkdown(digested, { redactor })).toBe(renderMarkdown(report, { redactor }));
   });
 
   it('keeps at most 200 records per connection', () => {
@@ -60,7 +66,7 @@ describe('RecordDigest', () => {
   it('is refused by the formats that list every record', () => {
     const digested = digestOf(many, 50);
     for (const format of ['html', 'json', 'text'] as const)
-      expect(() => renderReport(digested, format)).toThrow(/record digest/);
-    expect(renderReport(digested, 'markdown')).toContain('### Records');
+      expect(() => renderReport(digested, format, { redactor })).toThrow(/record digest/);
+    expect(renderReport(digested, 'markdown', { redactor })).toContain('### Records');
   });
 });

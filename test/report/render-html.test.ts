@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/core/redact.js';
 import { esc, renderHtml } from '../../src/report/render-html.js';
 import { aRecord, aResult, HOSTILE_SCRIPT, sampleReport } from './builders.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 /** The page's data block, parsed as the page's script parses it. */
 function dataOf(html: string): { strings: string[]; connections: unknown[]; records: unknown[][] } {
@@ -18,7 +22,7 @@ describe('esc()', () => {
 });
 
 describe('renderHtml', () => {
-  const html = renderHtml(sampleReport());
+  const html = renderHtml(sampleReport(), { redactor });
 
   it('is one self-contained file: inline style and script, nothing loaded from elsewhere', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
@@ -51,19 +55,25 @@ describe('renderHtml', () => {
     // …and parses back to exactly the hostile strings, for the script to show as text.
     const labels = dataOf(html).records.map((r) => r[2]);
     expect(labels).toContain(HOSTILE_SCRIPT);
-    const evil = renderHtml({
-      ...sampleReport(),
-      connections: [{ result: aResult({ connection: 'x" onmouseover="alert(1)' }), records: [aRecord()] }],
-    });
+    const evil = renderHtml(
+      {
+        ...sampleReport(),
+        connections: [{ result: aResult({ connection: 'x" onmouseover="alert(1)' }), records: [aRecord()] }],
+      },
+      { redactor },
+    );
     expect(evil).toContain('data-value="x&quot; onmouseover=&quot;alert(1) · contacts"');
     expect(evil).not.toContain('onmouseover="alert');
   });
 
   it('control characters in data are made visible in the data block too', () => {
-    const out = renderHtml({
-      ...sampleReport(),
-      connections: [{ result: aResult(), records: [aRecord({ label: 'Evil\x1b[2J\u202eName' })] }],
-    });
+    const out = renderHtml(
+      {
+        ...sampleReport(),
+        connections: [{ result: aResult(), records: [aRecord({ label: 'Evil\x1b[2J\u202eName' })] }],
+      },
+      { redactor },
+    );
     expect(dataOf(out).records[0]?.[2]).toBe('Evil\\x1b[2J\\u202eName');
   });
 
@@ -110,29 +120,32 @@ describe('renderHtml', () => {
   });
 
   it('a conflict left for a person carries the id its resolve command needs', () => {
-    const out = renderHtml({
-      ...sampleReport(),
-      connections: [
-        {
-          result: aResult(),
-          records: [
-            aRecord({
-              action: 'noop',
-              conflicts: [
-                {
-                  field: 'email',
-                  propstreet: 'a@x',
-                  crm: 'b@x',
-                  shadow: null,
-                  policy: 'manual',
-                  winner: 'none',
-                },
-              ],
-            }),
-          ],
-        },
-      ],
-    });
+    const out = renderHtml(
+      {
+        ...sampleReport(),
+        connections: [
+          {
+            result: aResult(),
+            records: [
+              aRecord({
+                action: 'noop',
+                conflicts: [
+                  {
+                    field: 'email',
+                    propstreet: 'a@x',
+                    crm: 'b@x',
+                    shadow: null,
+                    policy: 'manual',
+                    winner: 'none',
+                  },
+                ],
+              }),
+            ],
+          },
+        ],
+      },
+      { redactor },
+    );
     const k = ((dataOf(out).records[0]?.[10] as unknown[][]) ?? [])[0];
     expect(k?.slice(5)).toEqual(['none (both kept)', 'none', 'ps-1:email']);
   });
@@ -140,21 +153,24 @@ describe('renderHtml', () => {
   it('a field value seen more than once is one shared string, given by its index', () => {
     const company = (after: string) => ({ field: 'company', before: null, after });
     const out = dataOf(
-      renderHtml({
-        ...sampleReport(),
-        connections: [
-          {
-            result: aResult(),
-            records: [
-              aRecord({ label: 'A', toCrm: [company('Fastighets AB')] }),
-              aRecord({
-                label: 'B',
-                toCrm: [company('Fastighets AB'), { field: 'x', before: 'Old', after: 'Once only' }],
-              }),
-            ],
-          },
-        ],
-      }),
+      renderHtml(
+        {
+          ...sampleReport(),
+          connections: [
+            {
+              result: aResult(),
+              records: [
+                aRecord({ label: 'A', toCrm: [company('Fastighets AB')] }),
+                aRecord({
+                  label: 'B',
+                  toCrm: [company('Fastighets AB'), { field: 'x', before: 'Old', after: 'Once only' }],
+                }),
+              ],
+            },
+          ],
+        },
+        { redactor },
+      ),
     );
     const changes = out.records.map((r) => r[8] as unknown[][]);
     const shared = changes[0]?.[0]?.[1];

@@ -4,15 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
-import { registerSecret } from '../../src/core/redact.js';
+import { Redactor } from '../../src/core/redact.js';
 import { renderJson } from '../../src/report/render-json.js';
 import type { PlanReport } from '../../src/report/report-model.js';
 import { reportFormatFor, writeReport } from '../../src/report/write-report.js';
 import { aRecord, aResult, sampleReport } from './builders.js';
 
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
+
 describe('renderJson', () => {
   it('is the PlanReport as is', () => {
-    expect(JSON.parse(renderJson(sampleReport()))).toEqual(sampleReport());
+    expect(JSON.parse(renderJson(sampleReport(), { redactor }))).toEqual(sampleReport());
   });
 
   it('sorts keys at every level, so equal reports are byte-identical', () => {
@@ -22,20 +25,20 @@ describe('renderJson', () => {
         return Object.fromEntries(Object.entries(v).reverse());
       return v;
     }) as PlanReport;
-    expect(renderJson(reordered)).toBe(renderJson(report));
-    const text = renderJson(report);
+    expect(renderJson(reordered, { redactor })).toBe(renderJson(report, { redactor }));
+    const text = renderJson(report, { redactor });
     expect(text.indexOf('"connections"')).toBeLessThan(text.indexOf('"dryRun"'));
     expect(text.indexOf('"dryRun"')).toBeLessThan(text.indexOf('"generatedAt"'));
     expect(text.endsWith('}\n')).toBe(true);
   });
 
   it('redacts registered secrets', () => {
-    registerSecret('sk-json-secret-4242');
+    redactor.register('sk-json-secret-4242');
     const report = {
       ...sampleReport(),
       connections: [{ result: aResult(), records: [aRecord({ reason: 'sk-json-secret-4242' })] }],
     };
-    expect(renderJson(report)).not.toContain('sk-json-secret-4242');
+    expect(renderJson(report, { redactor })).not.toContain('sk-json-secret-4242');
   });
 });
 
@@ -49,10 +52,10 @@ describe('writeReport', () => {
     const dir = await mkdtemp(join(tmpdir(), 'propsync-report-'));
     dirs.push(dir);
     const report = sampleReport();
-    await writeReport(report, join(dir, 'out/plan.html'));
-    await writeReport(report, join(dir, 'out/plan.md'));
-    await writeReport(report, join(dir, 'out/plan.json'));
-    await writeReport(report, join(dir, 'out/plan.txt'));
+    await writeReport(report, join(dir, 'out/plan.html'), { redactor });
+    await writeReport(report, join(dir, 'out/plan.md'), { redactor });
+    await writeReport(report, join(dir, 'out/plan.json'), { redactor });
+    await writeReport(report, join(dir, 'out/plan.txt'), { redactor });
     expect(await readFile(join(dir, 'out/plan.html'), 'utf8')).toMatch(/^<!doctype html>/);
     expect(await readFile(join(dir, 'out/plan.md'), 'utf8')).toMatch(/^# propsync plan/);
     expect(JSON.parse(await readFile(join(dir, 'out/plan.json'), 'utf8'))).toEqual(report);
@@ -68,7 +71,9 @@ describe('writeReport', () => {
   it('rejects an unknown extension before writing anything', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'propsync-report-'));
     dirs.push(dir);
-    await expect(writeReport(sampleReport(), join(dir, 'plan.pdf'))).rejects.toBeInstanceOf(ValidationError);
+    await expect(writeReport(sampleReport(), join(dir, 'plan.pdf'), { redactor })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     expect(() => reportFormatFor('plan.pdf')).toThrow(
       'report plan.pdf: expected a file ending in .html, .md, .json or .txt, got ".pdf"',
     );

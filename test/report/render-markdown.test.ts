@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/core/redact.js';
 import { md, renderMarkdown } from '../../src/report/render-markdown.js';
 import { aRecord, aResult, sampleReport } from './builders.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 /** Pipes that would split a table cell (not escaped with a backslash). */
 const cellPipes = (line: string) => line.replace(/\\\\/g, '').replace(/\\\|/g, '').split('|').length - 1;
@@ -18,7 +22,7 @@ describe('md()', () => {
 });
 
 describe('renderMarkdown', () => {
-  const text = renderMarkdown(sampleReport());
+  const text = renderMarkdown(sampleReport(), { redactor });
 
   it('has a section per connection with the counts table and API calls', () => {
     expect(text).toContain('# propsync plan (dry run): acme');
@@ -65,22 +69,28 @@ describe('renderMarkdown', () => {
 
   it('caps the records detailed per connection (default 200) and says where the rest are', () => {
     const records = Array.from({ length: 205 }, (_, i) => aRecord({ label: `Person ${i}` }));
-    const big = renderMarkdown({ ...sampleReport(), connections: [{ result: aResult(), records }] });
+    const big = renderMarkdown(
+      { ...sampleReport(), connections: [{ result: aResult(), records }] },
+      { redactor },
+    );
     expect(big).toContain('#### update: Person 199');
     expect(big).not.toContain('Person 200');
     expect(big).toContain('_… 5 more records (write an .html or .json report to see all)._');
     expect(big).toContain('**Records by reason:** changed in Propstreet: 205 records');
-    const two = renderMarkdown(sampleReport(), { maxRecords: 2 });
+    const two = renderMarkdown(sampleReport(), { redactor, maxRecords: 2 });
     expect(two).toContain('_… 6 more records (write an .html or .json report to see all)._');
     expect(two).not.toContain('Gone Person');
   });
 
   it('shows planned and done counts for a real run', () => {
-    const real = renderMarkdown({
-      ...sampleReport(),
-      dryRun: false,
-      connections: [{ result: aResult({ dryRun: false }), records: [aRecord()] }],
-    });
+    const real = renderMarkdown(
+      {
+        ...sampleReport(),
+        dryRun: false,
+        connections: [{ result: aResult({ dryRun: false }), records: [aRecord()] }],
+      },
+      { redactor },
+    );
     expect(real).toContain('# propsync run: acme');
     expect(real).toContain('| Count | Propstreet | HubSpot | Total | Done |');
   });

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { registerSecret } from '../../src/core/redact.js';
+import { Redactor } from '../../src/core/redact.js';
 import type { FieldChange, RecordPlanShape } from '../../src/engine/types.js';
 import { renderTerminal, shouldUseColor } from '../../src/report/render-terminal.js';
 import { aRecord, aResult, sampleReport } from './builders.js';
 
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
+
 /** The terminal lines of a report holding only these records. */
 function linesOf(...records: RecordPlanShape[]): string[] {
   const report = { ...sampleReport(), connections: [{ result: aResult(), records }] };
-  return renderTerminal(report, { color: false }).split('\n');
+  return renderTerminal(report, { redactor, color: false }).split('\n');
 }
 
 const change = (field: string, before: string | null, after: string | null): FieldChange => ({
@@ -17,7 +20,7 @@ const change = (field: string, before: string | null, after: string | null): Fie
 });
 
 describe('renderTerminal', () => {
-  const text = renderTerminal(sampleReport(), { color: false });
+  const text = renderTerminal(sampleReport(), { redactor, color: false });
 
   it('shows each connection with counts per side and API calls', () => {
     expect(text).toContain('propsync plan (dry run): acme · 2025-06-01T12:00:06.000Z');
@@ -47,7 +50,7 @@ describe('renderTerminal', () => {
 
   it('uses colour only when asked', () => {
     expect(text).not.toContain('\x1b');
-    expect(renderTerminal(sampleReport(), { color: true })).toContain('\x1b[32mok\x1b[0m');
+    expect(renderTerminal(sampleReport(), { redactor, color: true })).toContain('\x1b[32mok\x1b[0m');
   });
 
   it('shouldUseColor: a TTY and no (non-empty) NO_COLOR', () => {
@@ -63,7 +66,7 @@ describe('renderTerminal', () => {
       ...sampleReport(),
       connections: [{ result: aResult(), records: [aRecord({ label: 'Evil\x1b[2J\x07Name' })] }],
     };
-    const out = renderTerminal(report, { color: true });
+    const out = renderTerminal(report, { redactor, color: true });
     expect(out).toContain('Evil\\x1b[2J\\x07Name');
     expect(out).not.toContain('\x1b[2J');
     expect(out).not.toContain('\x07');
@@ -79,20 +82,20 @@ describe('renderTerminal', () => {
   });
 
   it('caps the records listed per connection', () => {
-    const out = renderTerminal(sampleReport(), { color: false, maxRecords: 2 });
+    const out = renderTerminal(sampleReport(), { redactor, color: false, maxRecords: 2 });
     expect(out).toContain('… 6 more records (write an .html or .json report to see all)');
     expect(out).not.toContain('Gone Person');
   });
 
   it('redacts registered secrets', () => {
-    registerSecret('sk-terminal-secret-42');
+    redactor.register('sk-terminal-secret-42');
     const report = {
       ...sampleReport(),
       connections: [
         { result: aResult(), records: [aRecord({ reason: 'auth failed for sk-terminal-secret-42' })] },
       ],
     };
-    expect(renderTerminal(report, { color: false })).toContain('auth failed for [REDACTED]');
+    expect(renderTerminal(report, { redactor, color: false })).toContain('auth failed for [REDACTED]');
   });
 });
 

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PropsyncError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import { PlanTally } from '../../src/engine/plan-tally.js';
 import { RunAbort } from '../../src/engine/run-abort.js';
 import { PLAN_VERSION } from '../../src/engine/types.js';
@@ -55,6 +56,7 @@ describe('plan sinks', () => {
     crmAccount: { kind: 'hubspot', identity: noCalls, inspectKeyField: noCalls, usage: () => usage },
     store,
     clock: { now: () => new Date('2026-01-05T00:00:00.000Z'), sleep: async () => undefined },
+    redactor: new Redactor(),
     abort,
     meter: new RunMeter(),
   });

@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTenantConfig } from '../../src/config/index.js';
 import { PropsyncError } from '../../src/core/errors.js';
+import { Redactor } from '../../src/core/redact.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const dir = mkdtempSync(join(tmpdir(), 'propsync-no-code-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,7 +33,7 @@ const ENV = {
 async function load(text: string, env: Record<string, string> = ENV) {
   const file = join(dir, `t${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, text);
-  return loadTenantConfig(file, { env, cwd: dir });
+  return loadTenantConfig(file, { redactor, env, cwd: dir });
 }
 
 describe('config files cannot execute code', () => {

@@ -14,7 +14,11 @@ import { VirtualClock } from '../../fakes/shared/virtual-clock.js';
 import { syncTenant } from '../../src/app/sync-tenant.js';
 import { loadTenantConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import { seedHubSpot, seedPropstreet, seedSalesforce } from '../e2e/support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 let sb: Sandbox | undefined;
 let dir: string | undefined;
@@ -34,6 +38,7 @@ describe('refreshed tokens never leave the process', () => {
     sb.hubspot?.control.setRateLimit({ max: 1_000_000, searchPerSecond: 1_000_000 });
     dir = mkdtempSync(join(tmpdir(), 'propsync-token-leak-'));
     const config = await loadTenantConfig(sb.writeTenant(dir, { connection: { chunkSize: 10 } }), {
+      redactor,
       env: sb.env,
       cwd: dir,
     });
@@ -48,8 +53,9 @@ describe('refreshed tokens never leave the process', () => {
       },
     });
     const run = await syncTenant(config, {
+      redactor,
       dryRun: false,
-      logger: createLogger({ level: 'trace', pretty: false, destination }),
+      logger: createLogger({ redactor, level: 'trace', pretty: false, destination }),
       clock,
       stateKey: randomBytes(32),
       // Short steps: the Propstreet ref lane may lag four chunks behind, and a request must

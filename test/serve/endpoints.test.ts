@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { isPropsyncError } from '../../src/core/errors.js';
-import { redactText } from '../../src/core/redact.js';
+import { Redactor } from '../../src/core/redact.js';
 import { buildEndpoints, webhookSecretVariable } from '../../src/serve/endpoints.js';
 import { newWhsec } from './support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const tenant = {
   tenant: 'acme-eu',
@@ -26,13 +29,17 @@ describe('webhook endpoints from the environment', () => {
   });
 
   it('makes an endpoint only where a secret is set; no CRM endpoint for Salesforce', () => {
-    const endpoints = buildEndpoints([tenant], {
-      PROPSYNC_ACME_EU_PROPSTREET_WEBHOOK_SECRET: newWhsec(),
-      PROPSYNC_ACME_EU_SF_MAIN_PROPSTREET_WEBHOOK_SECRET: newWhsec(),
-      PROPSYNC_ACME_EU_HUBSPOT_HUBSPOT_WEBHOOK_SECRET: 'client-secret',
-      PROPSYNC_ACME_EU_SF_MAIN_HUBSPOT_WEBHOOK_SECRET: 'ignored',
-      PROPSYNC_OTHER_PROPSTREET_WEBHOOK_SECRET: newWhsec(),
-    });
+    const endpoints = buildEndpoints(
+      [tenant],
+      {
+        PROPSYNC_ACME_EU_PROPSTREET_WEBHOOK_SECRET: newWhsec(),
+        PROPSYNC_ACME_EU_SF_MAIN_PROPSTREET_WEBHOOK_SECRET: newWhsec(),
+        PROPSYNC_ACME_EU_HUBSPOT_HUBSPOT_WEBHOOK_SECRET: 'client-secret',
+        PROPSYNC_ACME_EU_SF_MAIN_HUBSPOT_WEBHOOK_SECRET: 'ignored',
+        PROPSYNC_OTHER_PROPSTREET_WEBHOOK_SECRET: newWhsec(),
+      },
+      redactor,
+    );
     expect(endpoints.map((e) => [e.path, e.connections])).toEqual([
       ['/webhooks/acme-eu/propstreet', ['hubspot', 'sf-main']],
       ['/webhooks/acme-eu/hubspot/hubspot', ['hubspot']],
@@ -43,17 +50,21 @@ describe('webhook endpoints from the environment', () => {
   it('takes several secrets (a rotation) and hides every one of them from logs', () => {
     const a = newWhsec();
     const b = newWhsec();
-    const [endpoint] = buildEndpoints([tenant], {
-      PROPSYNC_ACME_EU_PROPSTREET_WEBHOOK_SECRET: ` ${a}, ${b} `,
-    });
+    const [endpoint] = buildEndpoints(
+      [tenant],
+      {
+        PROPSYNC_ACME_EU_PROPSTREET_WEBHOOK_SECRET: ` ${a}, ${b} `,
+      },
+      redactor,
+    );
     expect(endpoint?.path).toBe('/webhooks/acme-eu/propstreet');
-    expect(redactText(`got ${a} and ${b}`)).not.toContain(a.slice(6));
-    expect(redactText(`got ${b}`)).not.toContain(b.slice(6));
+    expect(redactor.redact(`got ${a} and ${b}`)).not.toContain(a.slice(6));
+    expect(redactor.redact(`got ${b}`)).not.toContain(b.slice(6));
   });
 
   it('a Propstreet secret that is not whsec_ + base64 is a config error naming the variable, not the value', () => {
     try {
-      buildEndpoints([tenant], { PROPSYNC_ACME_EU_HUBSPOT_PROPSTREET_WEBHOOK_SECRET: 'whsec_' });
+      buildEndpoints([tenant], { PROPSYNC_ACME_EU_HUBSPOT_PROPSTREET_WEBHOOK_SECRET: 'whsec_' }, redactor);
       expect.unreachable();
     } catch (error) {
       expect(isPropsyncError(error) && error.code).toBe('CONFIG_INVALID');

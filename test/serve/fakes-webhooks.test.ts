@@ -13,11 +13,15 @@ import { person } from '../../fakes/sandbox/people.js';
 import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { loadTenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import { runHere } from '../../src/serve/run-here.js';
 import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
 import { createTenantStores, type TenantStores } from '../../src/worker/tenant-stores.js';
 import { counterSum, quiesce } from './quiesce.js';
 import { newWhsec } from './support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 interface RunLog {
   readonly status: string;
@@ -58,10 +62,11 @@ describe('serve on webhooks the fakes send', () => {
       PROPSYNC_ACME_PROPSTREET_WEBHOOK_SECRET: psSecret,
       PROPSYNC_ACME_HUBSPOT_HUBSPOT_WEBHOOK_SECRET: hsSecret,
     };
-    const loadConfig = (f: string) => loadTenantConfig(f, { env, cwd: dir });
+    const loadConfig = (f: string) => loadTenantConfig(f, { redactor, env, cwd: dir });
     stores = createTenantStores({ poolSize: 2 });
     // The real run (the worker's job body), wrapped to log what each run wrote.
     const real = runHere({
+      redactor,
       tenantFile: () => file,
       stores,
       logger: silentLogger,
@@ -69,6 +74,7 @@ describe('serve on webhooks the fakes send', () => {
       loadConfig,
     });
     serve = await startServe({
+      redactor,
       configs: [await loadConfig(file)],
       port: 0,
       host: '127.0.0.1',

@@ -9,11 +9,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openTenantStore } from '../../src/app/open-store.js';
 import { loadTenantConfig, type TenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import { createPortalDirectory } from '../../src/serve/portal-directory.js';
 import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
 import type { ConnectionScope } from '../../src/state/port.js';
 import { counterSum } from './quiesce.js';
 import { fixedClock, hubspotHeaders } from './support.js';
+
+const redactor = new Redactor();
 
 const APP_SECRET = 'public-app-client-secret';
 
@@ -90,12 +93,15 @@ describe('POST /webhooks/hubspot: one public app, routed by portalId', () => {
       PROPSYNC_ACME_HUBSPOT_HUBSPOT_WEBHOOK_SECRET: 'acme-own-app',
     };
     const configs = await Promise.all(
-      ['acme', 'beta', 'gamma'].map((t) => loadTenantConfig(tenantFile(dir, t), { env: tokens(t) })),
+      ['acme', 'beta', 'gamma'].map((t) =>
+        loadTenantConfig(tenantFile(dir, t), { env: tokens(t), redactor }),
+      ),
     );
     await bind(configs[0] as TenantConfig, 111);
     await bind(configs[1] as TenantConfig, 222);
     // gamma has never run: not bound to any portal.
     serve = await startServe({
+      redactor,
       configs,
       port: 0,
       host: '127.0.0.1',
@@ -174,7 +180,7 @@ describe('the portal directory', () => {
   it('finds a connection bound after it first looked, once its refresh interval has passed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'propsync-portals-'));
     try {
-      const config = await loadTenantConfig(tenantFile(dir, 'delta'), { env: tokens('delta') });
+      const config = await loadTenantConfig(tenantFile(dir, 'delta'), { env: tokens('delta'), redactor });
       const store = await openTenantStore(config);
       const clock = fixedClock(new Date('2026-01-01T00:00:00Z'));
       const directory = createPortalDirectory({

@@ -10,8 +10,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { loadTenantConfig, type TenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import type { TriggerEvent } from '../../src/serve/run-trigger.js';
 import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
+
+const redactor = new Redactor();
 
 const WAIT = { timeout: 30_000, interval: 25 };
 
@@ -27,6 +30,7 @@ describe('serve: Salesforce change events (CDC) run the connection', () => {
   const start = async () => {
     settled = [];
     serve = await startServe({
+      redactor,
       configs: [config],
       port: 0,
       host: '127.0.0.1',
@@ -56,7 +60,7 @@ describe('serve: Salesforce change events (CDC) run the connection', () => {
     });
     // No webhook secret at all: the change events alone make serve worth starting.
     env = { ...sb.env };
-    loadConfig = (f: string) => loadTenantConfig(f, { env, cwd: dir });
+    loadConfig = (f: string) => loadTenantConfig(f, { env, cwd: dir, redactor });
     config = await loadConfig(file);
   });
   afterAll(async () => {

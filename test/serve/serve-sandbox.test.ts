@@ -10,9 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { loadTenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import type { TriggerEvent } from '../../src/serve/run-trigger.js';
 import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
 import { hubspotHeaders, newWhsec, propstreetHeaders } from './support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 describe('serve on the fakes (in process)', () => {
   let sb: Sandbox;
@@ -38,8 +42,9 @@ describe('serve on the fakes (in process)', () => {
       PROPSYNC_ACME_PROPSTREET_WEBHOOK_SECRET: psSecret,
       PROPSYNC_ACME_HUBSPOT_HUBSPOT_WEBHOOK_SECRET: hsSecret,
     };
-    const loadConfig = (f: string) => loadTenantConfig(f, { env, cwd: dir });
+    const loadConfig = (f: string) => loadTenantConfig(f, { redactor, env, cwd: dir });
     serve = await startServe({
+      redactor,
       configs: [await loadConfig(file)],
       port: 0,
       host: '127.0.0.1',

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import { buildEndpoints, endpointTable } from '../../src/serve/endpoints.js';
 import { createEventLedger } from '../../src/serve/event-ledger.js';
 import { type AcceptedDelivery, createIntake } from '../../src/serve/intake.js';
@@ -14,6 +15,9 @@ import {
   RecordedRuns,
   stateFile,
 } from './support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const PS_SECRET = newWhsec();
@@ -70,7 +74,7 @@ async function start(
   let done = 0;
   let waiters: { n: number; resolve: () => void }[] = [];
   const app = buildServeServer({
-    endpoints: endpointTable(buildEndpoints(TENANTS, ENV)),
+    endpoints: endpointTable(buildEndpoints(TENANTS, ENV, redactor)),
     metrics,
     clock: fixedClock(NOW),
     logger: silentLogger,

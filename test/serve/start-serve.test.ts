@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadTenantConfig, type TenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import type { ConnectionResult } from '../../src/run/run-result.js';
 import type { TriggerEvent } from '../../src/serve/run-trigger.js';
 import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
@@ -17,6 +18,9 @@ import { dropSchema, TEST_DATABASE_URL, testSchemaName } from '../state/pg-test-
 import { jobRows, waitFor } from '../worker/support.js';
 import { ManualTimers } from './manual-timers.js';
 import { newWhsec, propstreetHeaders } from './support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const secret = newWhsec();
 const env = {
@@ -49,7 +53,7 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  config = await loadTenantConfig(file, { env, cwd: dir });
+  config = await loadTenantConfig(file, { redactor, env, cwd: dir });
 });
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -76,6 +80,7 @@ describe('startServe', () => {
     const runs: string[] = [];
     const events: TriggerEvent[] = [];
     serve = await startServe({
+      redactor,
       configs: [config],
       env,
       port: 0,
@@ -123,6 +128,7 @@ describe('startServe', () => {
     const queueSchema = testSchemaName('servejobs');
     try {
       serve = await startServe({
+        redactor,
         configs: [config],
         env,
         port: 0,

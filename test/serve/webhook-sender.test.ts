@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebhookSender } from '../../fakes/shared/webhook-sender.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import { buildEndpoints, endpointTable } from '../../src/serve/endpoints.js';
 import { createEventLedger } from '../../src/serve/event-ledger.js';
 import { createIntake } from '../../src/serve/intake.js';
@@ -17,6 +18,9 @@ import { createHubspotVerifier } from '../../src/serve/verify-hubspot.js';
 import { createPropstreetVerifier } from '../../src/serve/verify-propstreet.js';
 import { ManualTimers } from './manual-timers.js';
 import { newWhsec, RecordedRuns, stateFile } from './support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 interface Received {
   readonly headers: IncomingHttpHeaders;
@@ -215,9 +219,13 @@ describe('fake webhook sender', () => {
     let processed = 0;
     const app = buildServeServer({
       endpoints: endpointTable(
-        buildEndpoints([{ tenant: 'acme', connections: [{ name: 'hubspot', type: 'hubspot' }] }], {
-          PROPSYNC_ACME_PROPSTREET_WEBHOOK_SECRET: secret,
-        }),
+        buildEndpoints(
+          [{ tenant: 'acme', connections: [{ name: 'hubspot', type: 'hubspot' }] }],
+          {
+            PROPSYNC_ACME_PROPSTREET_WEBHOOK_SECRET: secret,
+          },
+          redactor,
+        ),
       ),
       metrics,
       clock: { now: () => new Date(), sleep: async () => undefined },

@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PropsyncError } from '../../src/core/errors.js';
+import { Redactor } from '../../src/core/redact.js';
 import type { ConnectionResult } from '../../src/run/run-result.js';
 import {
   createBoss,
@@ -31,6 +32,9 @@ import {
   testSchemaName,
   waitFor,
 } from './support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 describe('job outcome rules', () => {
   const aborted = (code: string, kind = 'contacts') =>
@@ -81,6 +85,7 @@ describe('worker job outcomes', () => {
     await ensureQueues(boss);
     enqueuer = createEnqueuer(boss, { databaseUrl: TEST_DATABASE_URL, schema: queueSchema });
     worker = await startWorker({
+      redactor,
       databaseUrl: TEST_DATABASE_URL,
       queueSchema,
       concurrency: 1,

@@ -6,9 +6,13 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Every } from '../../src/app/progress-log.js';
+import { Redactor } from '../../src/core/redact.js';
 import { runSyncJob } from '../../src/worker/sync-job.js';
 import { createTenantStores } from '../../src/worker/tenant-stores.js';
 import { type Farm, startFarm } from './support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 let farm: Farm;
 beforeAll(async () => {
@@ -50,12 +54,7 @@ describe('a queued run logs its progress', () => {
     // The tenant's variables live in the .env beside the tenant file, as the worker reads them.
     const outcome = await runSyncJob(
       { tenant: t.tenant, connection: 'hubspot', tenantFile: t.file },
-      {
-        stores,
-        logger,
-        lockTtlMs: 60_000,
-        progressEvery: every,
-      },
+      { redactor, stores, logger, lockTtlMs: 60_000, progressEvery: every },
     );
     expect(outcome.kind).toBe('done');
     // The timer started with the run's first progress event and was stopped when the job ended.
@@ -79,6 +78,7 @@ describe('a queued run logs its progress', () => {
     const outcome = await runSyncJob(
       { tenant: t.tenant, connection: 'hubspot', tenantFile: t.file },
       {
+        redactor,
         stores,
         logger,
         lockTtlMs: 60_000,

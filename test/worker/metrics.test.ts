@@ -1,5 +1,6 @@
 /** The Prometheus text format, and a worker's /metrics and /healthz after a real run. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/core/redact.js';
 import {
   createBoss,
   createEnqueuer,
@@ -22,6 +23,9 @@ import {
   testSchemaName,
   waitFor,
 } from './support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 describe('Prometheus text exposition', () => {
   it('renders counters, gauges and histograms with escaped labels', async () => {
@@ -87,6 +91,7 @@ describe('worker /metrics and /healthz', () => {
     await ensureQueues(boss);
     enqueuer = createEnqueuer(boss, { databaseUrl: TEST_DATABASE_URL, schema: queueSchema });
     worker = await startWorker({
+      redactor,
       databaseUrl: TEST_DATABASE_URL,
       queueSchema,
       concurrency: 1,

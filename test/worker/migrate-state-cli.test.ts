@@ -10,10 +10,14 @@ import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { syncTenant } from '../../src/app/sync-tenant.js';
 import { loadTenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import { createPostgresStateStore, createSqliteStateStore } from '../../src/state/index.js';
 import { runCli } from '../cli/run-cli.js';
 import { seedPropstreet } from '../e2e/support.js';
 import { dropSchema, TEST_DATABASE_URL, testSchemaName } from '../state/pg-test-db.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 describe('migrate-state CLI', () => {
   const schema = testSchemaName('migrate_cli');
@@ -27,8 +31,11 @@ describe('migrate-state CLI', () => {
     dir = mkdtempSync(join(tmpdir(), 'propsync-migrate-'));
     seedPropstreet(sb, 0, 7);
     sqlite = join(dir, 'acme.db');
-    const config = await loadTenantConfig(sb.writeTenant(dir, { tenant: 'acme', sqlite }), { env: sb.env });
-    const run = await syncTenant(config, { dryRun: false, logger: silentLogger });
+    const config = await loadTenantConfig(sb.writeTenant(dir, { tenant: 'acme', sqlite }), {
+      redactor,
+      env: sb.env,
+    });
+    const run = await syncTenant(config, { redactor, dryRun: false, logger: silentLogger });
     expect(run.connections[0]?.result.done.create.crm).toBe(7);
   });
   afterAll(async () => {
@@ -67,9 +74,9 @@ describe('migrate-state CLI', () => {
     expect((await runCli(['migrate-state', '--from', `sqlite:${sqlite}`, '--to', target])).code).toBe(0);
     const onPg = await loadTenantConfig(
       sb.writeTenant(dir, { tenant: 'acme', postgres: { url: TEST_DATABASE_URL, schema } }),
-      { env: sb.env },
+      { redactor, env: sb.env },
     );
-    const run = await syncTenant(onPg, { dryRun: false, logger: silentLogger });
+    const run = await syncTenant(onPg, { redactor, dryRun: false, logger: silentLogger });
     expect(run.connections[0]?.result).toMatchObject({
       status: 'ok',
       done: { create: { crm: 0, propstreet: 0 } },

@@ -5,6 +5,7 @@
  * request logs (every CRM/Propstreet request of a tenant falls inside one of its runs).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/core/redact.js';
 import type { Scope } from '../../src/state/port.js';
 import {
   type QueueScheduler,
@@ -25,6 +26,9 @@ import {
   waitFor,
 } from './support.js';
 
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
+
 const TENANTS = 50;
 const CONTACTS = 4;
 
@@ -41,6 +45,7 @@ describe('scale-out: 3 workers, 50 tenants', () => {
     for (let i = 0; i < 3; i++)
       workers.push(
         await startWorker({
+          redactor,
           databaseUrl: TEST_DATABASE_URL,
           queueSchema,
           concurrency: 1,
@@ -69,7 +74,7 @@ describe('scale-out: 3 workers, 50 tenants', () => {
 
   it('syncs every tenant, one run per tenant+connection at a time', async () => {
     const { loadTenantConfig } = await import('../../src/config/index.js');
-    const configs = await Promise.all(farm.tenants.map((t) => loadTenantConfig(t.file)));
+    const configs = await Promise.all(farm.tenants.map((t) => loadTenantConfig(t.file, { redactor })));
     for (const c of configs) await scheduler.enqueueTenant(c);
     // A second round while the first runs: keys still queued are refused, finished ones run again.
     await waitFor('a first run to finish', () => [...spans.values()].flat().some((s) => s.end !== undefined));

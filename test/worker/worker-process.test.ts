@@ -6,6 +6,7 @@
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestLogEntry } from '../../fakes/shared/http-fake.js';
+import { Redactor } from '../../src/core/redact.js';
 import {
   createBoss,
   createEnqueuer,
@@ -30,6 +31,9 @@ import {
   testSchemaName,
   waitFor,
 } from './support.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const CONTACTS = 30;
 
@@ -173,6 +177,7 @@ describe('worker processes', () => {
     expect(crmKeys(t, 'hubspot').length).toBeLessThan(CONTACTS);
 
     const other = await startWorker({
+      redactor,
       databaseUrl: TEST_DATABASE_URL,
       queueSchema: killed.schema,
       concurrency: 1,

@@ -1,11 +1,12 @@
 /** `propsync conflicts` (list the open ones) and `propsync resolve` (choose a value for one). */
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
+import type { Redactor } from '../../core/redact.js';
 import { withTenantState } from '../tenant-state.js';
 
 const shown = (v: string | null) => (v === null ? '(empty)' : JSON.stringify(v));
 
-export function registerConflicts(program: Command): void {
+export function registerConflicts(program: Command, redactor: Redactor): void {
   program
     .command('conflicts')
     .description('list the open conflicts (conflictPolicy: manual) with both values and the last synced one')
@@ -27,13 +28,13 @@ export function registerConflicts(program: Command): void {
           throw new ValidationError(`--limit ${flags.limit}: expected a whole number >= 1`, {
             limit: [flags.limit],
           });
-        await withTenantState(configPath, async (config, store) => {
+        await withTenantState(configPath, redactor, async (config, store) => {
           const listed = await listOpenConflicts(config, store, {
             connections: flags.connection,
             kinds: flags.kind,
             limit,
           });
-          if (flags.json) return printJson({ tenant: config.tenant, ...listed });
+          if (flags.json) return printJson({ tenant: config.tenant, ...listed }, redactor);
           const lines = [`tenant ${config.tenant}: ${listed.total} open conflicts`];
           for (const c of listed.conflicts) {
             lines.push(
@@ -88,7 +89,7 @@ export function registerConflicts(program: Command): void {
         const { systemClock } = await import('../../core/clock.js');
         const { runLabel } = await import('../../report/run-label.js');
         const { printJson } = await import('../output.js');
-        await withTenantState(configPath, async (config, store) => {
+        await withTenantState(configPath, redactor, async (config, store) => {
           const choice =
             flags.clear === true
               ? null
@@ -100,7 +101,7 @@ export function registerConflicts(program: Command): void {
             kinds: flags.kind === undefined ? undefined : [flags.kind],
             clock: systemClock,
           });
-          if (flags.json) return printJson({ tenant: config.tenant, conflict: resolved });
+          if (flags.json) return printJson({ tenant: config.tenant, conflict: resolved }, redactor);
           process.stdout.write(
             choice === null
               ? `${id}: resolution withdrawn\n`

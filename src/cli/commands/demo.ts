@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import type { Redactor } from '../../core/redact.js';
 
 /** A bad count is a usage error (exit 2, with the help), not an unexpected crash. */
 function contactCount(value: string): number {
@@ -13,7 +14,7 @@ function editCount(value: string): number {
   return n;
 }
 
-export function registerDemo(program: Command): void {
+export function registerDemo(program: Command, redactor: Redactor): void {
   program
     .command('demo')
     .description('run the whole product against local fakes: dry-run report, sync, edits, sync again')
@@ -41,6 +42,7 @@ export function registerDemo(program: Command): void {
             dir: flags.dir,
             color: useColor(),
             out: process.stdout,
+            redactor,
           });
           return;
         }
@@ -50,6 +52,7 @@ export function registerDemo(program: Command): void {
           dir: flags.dir,
           color: useColor(),
           out: process.stdout,
+          redactor,
         });
       },
     );

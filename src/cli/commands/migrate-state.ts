@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { describeDatabase } from '../../core/describe-database.js';
 import { ValidationError } from '../../core/errors.js';
+import type { Redactor } from '../../core/redact.js';
 import { EXIT } from '../exit-codes.js';
 import { describeFailure, outputFlags, printFailure } from '../failure.js';
 import { printJson } from '../output.js';
@@ -18,7 +19,7 @@ interface MigrateFlags {
   json?: boolean;
 }
 
-export function registerMigrateState(program: Command): void {
+export function registerMigrateState(program: Command, redactor: Redactor): void {
   program
     .command('migrate-state')
     .description('copy sync state between stores (sqlite:<path> or postgres://…[?schema=name])')
@@ -28,7 +29,7 @@ export function registerMigrateState(program: Command): void {
     .option('--json', 'print the counts as one JSON object')
     .action(async (flags: MigrateFlags) => {
       try {
-        await migrate(flags);
+        await migrate(flags, redactor);
         process.exitCode = EXIT.ok;
       } catch (error) {
         // Documented: exit 2 for any failure here (rerunning is safe), with what failed.
@@ -37,14 +38,17 @@ export function registerMigrateState(program: Command): void {
         printFailure(
           { ...failure, message: `migrate-state failed (${where}): ${failure.message}` },
           { json: flags.json === true, verbose: outputFlags(process.argv).verbose },
+          redactor,
         );
         process.exitCode = failure.exitCode;
       }
     });
 }
 
-async function migrate(flags: MigrateFlags): Promise<void> {
+async function migrate(flags: MigrateFlags, redactor: Redactor): Promise<void> {
   const { migrateState, openStateStore, parseStateUrl } = await import('../../state/index.js');
+  // A driver's error may quote the connection string: its password is a secret from here on.
+  for (const url of [flags.from, flags.to]) registerPassword(url, redactor);
   const fromSpec = parseStateUrl(flags.from);
   const toSpec = parseStateUrl(flags.to);
   // Opening a missing SQLite file would create an empty one and "migrate" nothing.
@@ -64,11 +68,14 @@ async function migrate(flags: MigrateFlags): Promise<void> {
     }
     const counts = await migrateState(from, to, scopes);
     if (flags.json)
-      printJson({
-        ok: true,
-        ...counts,
-        scopeNames: scopes.map((s) => `${s.tenant}/${s.connection}/${s.kind}`),
-      });
+      printJson(
+        {
+          ok: true,
+          ...counts,
+          scopeNames: scopes.map((s) => `${s.tenant}/${s.connection}/${s.kind}`),
+        },
+        redactor,
+      );
     else
       process.stdout.write(
         `migrated ${counts.scopes} scope(s): ${counts.links} links, ${counts.ownEtags} own etags, ` +
@@ -78,6 +85,17 @@ async function migrate(flags: MigrateFlags): Promise<void> {
   } finally {
     await from.close();
     await to.close();
+  }
+}
+
+function registerPassword(url: string, redactor: Redactor): void {
+  if (url.startsWith('sqlite:')) return;
+  try {
+    const password = new URL(url).password;
+    redactor.register(password);
+    redactor.register(decodeURIComponent(password));
+  } catch {
+    // Not a URL: parseStateUrl says so.
   }
 }
 

@@ -1,8 +1,9 @@
 /** `propsync relink`: let a record that a CRM deletion or merge unlinked be paired again. */
 import type { Command } from 'commander';
+import type { Redactor } from '../../core/redact.js';
 import { withTenantState } from '../tenant-state.js';
 
-export function registerRelink(program: Command): void {
+export function registerRelink(program: Command, redactor: Redactor): void {
   program
     .command('relink')
     .description('let the next run pair (or create) again a record whose link a CRM deletion or merge ended')
@@ -21,13 +22,13 @@ export function registerRelink(program: Command): void {
         const { systemClock } = await import('../../core/clock.js');
         const { runLabel } = await import('../../report/run-label.js');
         const { printJson } = await import('../output.js');
-        await withTenantState(configPath, async (config, store) => {
+        await withTenantState(configPath, redactor, async (config, store) => {
           const relinked = await relinkRecord(config, store, propstreetId, {
             connections: flags.connection,
             kinds: flags.kind,
             clock: systemClock,
           });
-          if (flags.json) return printJson({ tenant: config.tenant, propstreetId, relinked });
+          if (flags.json) return printJson({ tenant: config.tenant, propstreetId, relinked }, redactor);
           for (const r of relinked)
             process.stdout.write(
               `${runLabel(r)}: ${propstreetId} (was CRM record ${r.crmId}: ${r.reason}) is paired or created again on the next run\n`,

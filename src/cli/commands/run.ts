@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { TenantRun } from '../../app/sync-tenant.js';
 import type { TenantConfig } from '../../config/index.js';
+import type { Redactor } from '../../core/redact.js';
 import type { StateStore } from '../../state/port.js';
 
 interface RunFlags {
@@ -15,7 +16,12 @@ interface RunFlags {
   report?: string;
 }
 
-async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan' | 'retry'): Promise<number> {
+async function execute(
+  configPath: string,
+  flags: RunFlags,
+  mode: 'run' | 'plan' | 'retry',
+  redactor: Redactor,
+): Promise<number> {
   // Loaded here, not at the top: `--help` and usage errors should not pay for the whole stack.
   const { syncTenant } = await import('../../app/sync-tenant.js');
   const { createLogger } = await import('../../core/logger.js');
@@ -30,19 +36,20 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
   const { scopesOf } = await import('../../app/state-scopes.js');
   const { runOutcomes } = await import('../../app/run-outcomes.js');
   const { runLabel } = await import('../../report/run-label.js');
-  const config = await loadConfigForCli(configPath);
+  const config = await loadConfigForCli(configPath, { redactor });
   // Otherwise a typo runs nothing and exits 0, which a cron job would take for success.
   scopesOf(config, { connections: flags.connection, kinds: flags.kind });
   // Checked before the run: a wrong extension should not cost a whole sync.
   const format = flags.report === undefined ? undefined : reportFormatFor(flags.report);
-  const logger = createLogger({ level: config.log.level });
+  const logger = createLogger({ level: config.log.level, redactor });
   const progress = createRunProgress({ logger });
   // Which records are held while the plan runs: all of them only for the formats that list
   // all (HTML, text); a JSON report is written as the plan runs; the terminal and Markdown
   // list the first 200 after summaries, which a digest keeps.
   const keepAll = format === 'html' || format === 'text';
   const digest = !keepAll && (mode === 'plan' || format !== undefined) ? new RecordDigest() : undefined;
-  const jsonReport = format === 'json' && flags.report ? await openJsonReportStream(flags.report) : undefined;
+  const jsonReport =
+    format === 'json' && flags.report ? await openJsonReportStream(flags.report, { redactor }) : undefined;
   const planStore = mode === 'plan' ? await emptyStoreForFirstPlan(config) : undefined;
   let run: TenantRun;
   try {
@@ -57,6 +64,7 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
       ...(flags.kind ? { kinds: flags.kind } : {}),
       keepRecords: keepAll,
       logger,
+      redactor,
       onProgress: (connection, p, kind) => progress.update(runLabel({ connection, kind }), p),
       onPlanChunk: async (connection, chunk, kind) => {
         digest?.add({ connection, kind }, chunk);
@@ -74,11 +82,11 @@ async function execute(configPath: string, flags: RunFlags, mode: 'run' | 'plan'
   }
   const report = digest ? digest.report(run) : run;
   if (flags.report) {
-    if (!jsonReport) await writeReport(report, flags.report);
+    if (!jsonReport) await writeReport(report, flags.report, { redactor });
     if (!flags.json) process.stderr.write(`report written to ${flags.report}\n`);
   }
-  if (flags.json) printJson(runJson([run]));
-  else printRun(report);
+  if (flags.json) printJson(runJson([run]), redactor);
+  else printRun(report, redactor);
   const results = runOutcomes(run);
   const exitCode = exitCodeForResults(results);
   // The report shows every abort; the log gets the one that decided the exit code, and what
@@ -121,22 +129,22 @@ function withRunOptions(cmd: Command): Command {
     );
 }
 
-export function registerRun(program: Command): void {
+export function registerRun(program: Command, redactor: Redactor): void {
   withRunOptions(program.command('run'))
     .description('sync now: pull both sides, merge, write changes, advance checkpoints')
     .option('--force', 'go past the mass-delete guard')
     .action(async (config: string, flags: RunFlags) => {
-      process.exitCode = await execute(config, flags, 'run');
+      process.exitCode = await execute(config, flags, 'run', redactor);
     });
   withRunOptions(program.command('plan'))
     .description('dry run: compute exactly what `run` would do and report it; writes nothing')
     .action(async (config: string, flags: RunFlags) => {
-      process.exitCode = await execute(config, flags, 'plan');
+      process.exitCode = await execute(config, flags, 'plan', redactor);
     });
   withRunOptions(program.command('retry'))
     .description('sync now and retry every failed record, quarantined ones included')
     .option('--force', 'go past the mass-delete guard')
     .action(async (config: string, flags: RunFlags) => {
-      process.exitCode = await execute(config, flags, 'retry');
+      process.exitCode = await execute(config, flags, 'retry', redactor);
     });
 }

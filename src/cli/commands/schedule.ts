@@ -10,6 +10,7 @@ import { runOutcomes } from '../../app/run-outcomes.js';
 import type { TenantConfig } from '../../config/index.js';
 import { ValidationError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import type { Redactor } from '../../core/redact.js';
 import { EXIT, exitCodeForResults } from '../exit-codes.js';
 
 function seconds(value: string): number {
@@ -18,10 +19,10 @@ function seconds(value: string): number {
   return n;
 }
 
-async function loadFolder(dir: string) {
+async function loadFolder(dir: string, redactor: Redactor) {
   const { loadTenantConfigs } = await import('../../config/index.js');
   try {
-    return await loadTenantConfigs(dir);
+    return await loadTenantConfigs(dir, { redactor });
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new ValidationError(
@@ -57,7 +58,7 @@ async function scheduleOnQueue(
   });
 }
 
-export function registerSchedule(program: Command): void {
+export function registerSchedule(program: Command, redactor: Redactor): void {
   program
     .command('schedule')
     .description('run every tenant config in a folder on its cron schedule (foreground)')
@@ -81,8 +82,8 @@ export function registerSchedule(program: Command): void {
       const { createProgressLog } = await import('../../app/progress-log.js');
       const { ProgressTracker } = await import('../../app/progress-view.js');
       const { runLabel } = await import('../../report/run-label.js');
-      const logger = createLogger();
-      const loaded = await loadFolder(dir);
+      const logger = createLogger({ redactor });
+      const loaded = await loadFolder(dir, redactor);
       for (const e of loaded.errors) logger.error({ file: e.file, err: e.message }, 'tenant config skipped');
       const configs: TenantConfig[] = [];
       for (const config of loaded.configs) {
@@ -114,6 +115,7 @@ export function registerSchedule(program: Command): void {
             const run = await syncTenant(config, {
               dryRun: false,
               logger,
+              redactor,
               onProgress: (connection, p, kind) => progress.update(runLabel({ connection, kind }), p),
             });
             const results = run.connections.map((c) => c.result);

@@ -10,6 +10,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { TenantConfig } from '../../config/index.js';
 import { ValidationError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import type { Redactor } from '../../core/redact.js';
 import { EXIT } from '../exit-codes.js';
 
 interface ServeFlags {
@@ -64,15 +65,15 @@ function publicUrl(value: string): string {
   return value.replace(/\/+$/, '');
 }
 
-async function loadTenants(path: string, logger: Logger): Promise<TenantConfig[]> {
+async function loadTenants(path: string, logger: Logger, redactor: Redactor): Promise<TenantConfig[]> {
   const { loadTenantConfigs } = await import('../../config/index.js');
   const { checkMappings, loadConfigForCli } = await import('../load-config.js');
   const isDir = await stat(path).then(
     (s) => s.isDirectory(),
     () => false,
   );
-  if (!isDir) return [await loadConfigForCli(path)];
-  const loaded = await loadTenantConfigs(path);
+  if (!isDir) return [await loadConfigForCli(path, { redactor })];
+  const loaded = await loadTenantConfigs(path, { redactor });
   for (const e of loaded.errors) logger.error({ file: e.file, err: e.message }, 'tenant config skipped');
   const configs: TenantConfig[] = [];
   for (const config of loaded.configs) {
@@ -88,7 +89,7 @@ async function loadTenants(path: string, logger: Logger): Promise<TenantConfig[]
   return configs;
 }
 
-export function registerServe(program: Command): void {
+export function registerServe(program: Command, redactor: Redactor): void {
   program
     .command('serve')
     .description(
@@ -136,15 +137,15 @@ export function registerServe(program: Command): void {
       25,
     )
     .action(async (path: string, flags: ServeFlags) => {
-      process.exitCode = await runServe(path, flags);
+      process.exitCode = await runServe(path, flags, redactor);
     });
 }
 
-async function runServe(path: string, flags: ServeFlags): Promise<number> {
+async function runServe(path: string, flags: ServeFlags, redactor: Redactor): Promise<number> {
   const { createLogger } = await import('../../core/logger.js');
   const { startServe } = await import('../../serve/start-serve.js');
-  const logger = createLogger();
-  const configs = await loadTenants(path, logger);
+  const logger = createLogger({ redactor });
+  const configs = await loadTenants(path, logger, redactor);
   let queue: { databaseUrl: string; queueSchema?: string } | undefined;
   if (flags.queue) {
     const { databaseUrlFrom } = await import('./worker.js');
@@ -176,6 +177,7 @@ async function runServe(path: string, flags: ServeFlags): Promise<number> {
       lockTtlMs: flags.lockTtl * 1000,
       ...(queue ? { queue } : {}),
       logger,
+      redactor,
     });
     if (!base)
       logger.warn(

@@ -3,11 +3,12 @@
  * quarantine, tombstones, last runs.
  */
 import type { Command } from 'commander';
+import type { Redactor } from '../../core/redact.js';
 import { describeCheckpoint } from '../../crm/hubspot/hubspot-checkpoint.js';
 import type { RunRecord } from '../../state/port.js';
 import { withTenantState } from '../tenant-state.js';
 
-export function registerStatus(program: Command): void {
+export function registerStatus(program: Command, redactor: Redactor): void {
   program
     .command('status')
     .description(
@@ -19,7 +20,7 @@ export function registerStatus(program: Command): void {
     .action(async (configPath: string, flags: { json?: boolean; runs: string }) => {
       const { printJson } = await import('../output.js');
       const { runLabel } = await import('../../report/run-label.js');
-      await withTenantState(configPath, async (config, store) => {
+      await withTenantState(configPath, redactor, async (config, store) => {
         const connections = [];
         for (const c of config.connections)
           for (const { kind } of c.objects) {
@@ -44,7 +45,7 @@ export function registerStatus(program: Command): void {
             });
           }
         const status = { tenant: config.tenant, connections };
-        if (flags.json) return printJson(status);
+        if (flags.json) return printJson(status, redactor);
         const lines = [`tenant ${config.tenant}`];
         for (const c of connections) {
           lines.push(

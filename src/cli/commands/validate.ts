@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { TenantConfig } from '../../config/index.js';
+import type { Redactor } from '../../core/redact.js';
 import type { PropstreetWebhookCalls } from '../../propstreet/webhooks.js';
 import type { StateStore } from '../../state/port.js';
 import { EXIT, type ExitCode, exitCodeForError, worstExitCode } from '../exit-codes.js';
@@ -20,7 +21,7 @@ function failedExitCode(error: unknown): ExitCode {
   return exitCodeForError(typeof code === 'string' ? code : undefined);
 }
 
-export function registerValidate(program: Command): void {
+export function registerValidate(program: Command, redactor: Redactor): void {
   program
     .command('validate')
     .description('check a tenant config and its mappings; --check also tries the credentials and CRM setup')
@@ -45,7 +46,10 @@ export function registerValidate(program: Command): void {
         const { loadConfigForCli } = await import('../load-config.js');
         const { printJson } = await import('../output.js');
         // Offline, the API credentials are not used: their variables may be unset.
-        const config = await loadConfigForCli(configPath, flags.check ? {} : { secrets: 'none' });
+        const config = await loadConfigForCli(
+          configPath,
+          flags.check ? { redactor } : { secrets: 'none', redactor },
+        );
         const exitCodes: ExitCode[] = [];
         const checks: Check[] = [{ name: 'config', ok: true, message: `${config.file} is valid` }];
         let reveal: { variable: string; secret: string } | undefined;
@@ -65,8 +69,8 @@ export function registerValidate(program: Command): void {
             message: `not set, needed by run and validate --check: ${config.unresolvedSecrets.join(', ')}`,
           });
         if (flags.check) {
-          const logger = createLogger({ level: 'warn' });
-          const deps = { clock: systemClock, logger };
+          const logger = createLogger({ level: 'warn', redactor });
+          const deps = { clock: systemClock, logger, redactor };
           try {
             const propstreet = await openPropstreet(config, deps);
             try {
@@ -75,6 +79,7 @@ export function registerValidate(program: Command): void {
               const hook = await checkWebhook(config, propstreet.webhooks, {
                 setup: flags.setup === true,
                 publicUrl: flags.publicUrl ?? process.env.PROPSYNC_PUBLIC_URL,
+                redactor,
               });
               checks.push(...hook.checks);
               for (const c of hook.checks) if (!c.ok) exitCodes.push(EXIT.authOrSetup);
@@ -107,10 +112,13 @@ export function registerValidate(program: Command): void {
           code: 'CHECK_FAILED',
           message: failed.map((c) => `${c.name}: ${c.message}`).join('; '),
         };
-        if (flags.json) printJson(ok ? { ok, checks } : { ok, checks, error });
+        if (flags.json) printJson(ok ? { ok, checks } : { ok, checks, error }, redactor);
         else
           process.stdout.write(
-            `${checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`).join('\n')}\n`,
+            // A refusal may quote what the server echoed: scrubbed like --json.
+            redactor.redact(
+              `${checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`).join('\n')}\n`,
+            ),
           );
         // Past the redactor on purpose, and only here: it could not be stored, and is never shown again.
         if (reveal)
@@ -128,7 +136,7 @@ export function registerValidate(program: Command): void {
 async function checkWebhook(
   config: TenantConfig,
   webhooks: PropstreetWebhookCalls,
-  o: { setup: boolean; publicUrl: string | undefined },
+  o: { setup: boolean; publicUrl: string | undefined; redactor: Redactor },
 ) {
   const { setupPropstreetWebhook } = await import('../../app/propstreet-webhook-setup.js');
   const { openTenantStore } = await import('../../app/open-store.js');
@@ -144,7 +152,7 @@ async function checkWebhook(
       webhooks,
       setup: o.setup,
       env,
-      stateKey: stateKeyFrom(env),
+      stateKey: stateKeyFrom(env, o.redactor),
       store: () => {
         opened ??= openTenantStore(config);
         return opened;

@@ -5,6 +5,7 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { ValidationError } from '../../core/errors.js';
+import type { Redactor } from '../../core/redact.js';
 import { EXIT } from '../exit-codes.js';
 
 interface WorkerFlags {
@@ -46,7 +47,7 @@ export function databaseUrlFrom(flag: string | undefined): string {
   return url;
 }
 
-export function registerWorker(program: Command): void {
+export function registerWorker(program: Command, redactor: Redactor): void {
   program
     .command('worker')
     .description('run queued sync jobs from PostgreSQL (pg-boss); start more workers to scale out')
@@ -75,15 +76,15 @@ export function registerWorker(program: Command): void {
       25,
     )
     .action(async (flags: WorkerFlags) => {
-      process.exitCode = await runWorker(flags);
+      process.exitCode = await runWorker(flags, redactor);
     });
 }
 
-async function runWorker(flags: WorkerFlags): Promise<number> {
+async function runWorker(flags: WorkerFlags, redactor: Redactor): Promise<number> {
   const databaseUrl = databaseUrlFrom(flags.database);
   const { createLogger } = await import('../../core/logger.js');
   const { startWorker } = await import('../../worker/index.js');
-  const logger = createLogger();
+  const logger = createLogger({ redactor });
   // Listening before the start: a signal during it stops the worker right after.
   let received: (signal: NodeJS.Signals) => void = () => undefined;
   const signal = new Promise<NodeJS.Signals>((resolve) => {
@@ -104,6 +105,7 @@ async function runWorker(flags: WorkerFlags): Promise<number> {
       pollingIntervalSeconds: Math.max(0.5, flags.pollInterval),
       maintenanceIntervalSeconds: Math.max(1, Math.round(flags.maintenanceInterval)),
       logger,
+      redactor,
     });
   } catch (error) {
     process.off('SIGTERM', onSignal);

@@ -5,6 +5,7 @@
  */
 import { type Clock, systemClock } from '../../core/clock.js';
 import { type Logger, silentLogger } from '../../core/logger.js';
+import type { Redactor } from '../../core/redact.js';
 import type { RetryPolicy } from '../../core/retry.js';
 import type { HubSpotOAuthCredentials } from './hubspot-oauth.js';
 import { HubSpotRateLimiter } from './hubspot-rate-limiter.js';
@@ -35,6 +36,11 @@ export interface HubSpotConnectionOptions {
   readonly basePath?: string;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /**
+   * The entry point's redactor: the tokens are registered with it, errors scrubbed by it.
+   * Required: a token registered elsewhere would be printed as it is.
+   */
+  readonly redactor: Redactor;
   readonly limits?: HubSpotLimits;
 }
 
@@ -51,6 +57,7 @@ export function hubSpotTransport(options: HubSpotConnectionOptions): HubSpotTran
     basePath: options.basePath,
     clock,
     logger: options.logger ?? silentLogger,
+    redactor: options.redactor,
     limiter,
     retry: limits.retry,
     requestTimeoutMs: limits.requestTimeoutMs ?? 60_000,

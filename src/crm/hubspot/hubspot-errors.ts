@@ -13,7 +13,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../../core/errors.js';
-import { redactText } from '../../core/redact.js';
+import type { Redactor } from '../../core/redact.js';
 import {
   asBody,
   type HubSpotErrorBody,
@@ -31,17 +31,28 @@ function retryWait(headers: Readonly<Record<string, string>>, policy: string | u
   return policy === 'SECONDLY' ? 1_000 : 10_000;
 }
 
-function describe(request: RequestInfo, status: number, body: HubSpotErrorBody | undefined): string {
+function describe(
+  request: RequestInfo,
+  status: number,
+  body: HubSpotErrorBody | undefined,
+  redactor: Redactor,
+): string {
   const what = body?.message ?? 'no message';
-  return redactText(
+  return redactor.redact(
     `HubSpot ${request.method} ${request.path} → ${status}${body?.category ? ` ${body.category}` : ''}: ${what}`,
   );
 }
 
-function fromStatus(status: number, rawBody: unknown, headers: Record<string, string>, request: RequestInfo) {
+function fromStatus(
+  status: number,
+  rawBody: unknown,
+  headers: Record<string, string>,
+  request: RequestInfo,
+  redactor: Redactor,
+) {
   const body = asBody(rawBody);
   const req = { ...request, status };
-  const message = describe(request, status, body);
+  const message = describe(request, status, body, redactor);
   const info = new HubSpotResponseInfo(status, body, headers);
   let error: PropsyncError;
   if (status >= 200 && status < 300) {
@@ -79,36 +90,38 @@ function fromStatus(status: number, rawBody: unknown, headers: Record<string, st
 }
 
 /**
+ * @param redactor scrubs the messages: a server may echo a token back in a body.
  * @param observed status and headers seen by the transport's middleware: they survive when
  *   the SDK fails to parse a body (empty 503, malformed JSON) and throws a plain Error.
  */
 export function toPropsyncError(
   e: unknown,
   request: RequestInfo,
+  redactor: Redactor,
   observed?: { status?: number; headers?: Record<string, string> },
 ): PropsyncError {
   if (e instanceof PropsyncError) return e;
-  if (isApiException(e)) return fromStatus(e.code, e.body, e.headers ?? {}, request);
+  if (isApiException(e)) return fromStatus(e.code, e.body, e.headers ?? {}, request, redactor);
   const text = e instanceof Error ? e.message : String(e);
   if (observed?.status !== undefined) {
     if (observed.status >= 200 && observed.status < 300)
       return new PropsyncError(
         'SERVER_ERROR',
-        redactText(`HubSpot ${request.method} ${request.path}: unreadable response (${text})`),
+        redactor.redact(`HubSpot ${request.method} ${request.path}: unreadable response (${text})`),
         {
           request: { ...request, status: observed.status },
           retryable: true,
           cause: e,
         },
       );
-    return fromStatus(observed.status, undefined, observed.headers ?? {}, request);
+    return fromStatus(observed.status, undefined, observed.headers ?? {}, request, redactor);
   }
   const name = e instanceof Error ? e.name : '';
   const network =
     name === 'FetchError' || /ECONNRESET|ECONNREFUSED|socket hang up|EPIPE|ETIMEDOUT/i.test(text);
   return new PropsyncError(
     network ? 'NETWORK' : 'INTERNAL',
-    redactText(`HubSpot ${request.method} ${request.path}: ${text}`),
+    redactor.redact(`HubSpot ${request.method} ${request.path}: ${text}`),
     { request, retryable: network, cause: e },
   );
 }

@@ -15,7 +15,7 @@ import { RefreshingToken } from '../../core/access-token.js';
 import type { Clock } from '../../core/clock.js';
 import { PropsyncError, UnauthorizedError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import { redactText, registerSecret } from '../../core/redact.js';
+import type { Redactor } from '../../core/redact.js';
 import type { RetryPolicy } from '../../core/retry.js';
 import { asBody, isApiException } from './hubspot-error-body.js';
 import { toPropsyncError } from './hubspot-errors.js';
@@ -29,6 +29,8 @@ export interface HubSpotOAuthCredentials {
 export interface HubSpotOAuthOptions {
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Registers the client secret, the refresh token and every token issued; scrubs refusals. */
+  readonly redactor: Redactor;
   readonly requestTimeoutMs: number;
   readonly retry?: RetryPolicy | undefined;
 }
@@ -40,14 +42,16 @@ export function hubSpotOAuthTokens(
   credentials: HubSpotOAuthCredentials,
   options: HubSpotOAuthOptions,
 ): RefreshingToken {
-  registerSecret(credentials.clientSecret);
-  registerSecret(credentials.refreshToken);
+  const { redactor } = options;
+  redactor.register(credentials.clientSecret);
+  redactor.register(credentials.refreshToken);
   let refreshToken = credentials.refreshToken;
   const tokens = client.oauth.tokensApi;
   return new RefreshingToken({
     api: 'HubSpot',
     clock: options.clock,
     logger: options.logger,
+    redactor,
     policy: options.retry,
     issue: async () => {
       let answer: Awaited<ReturnType<typeof tokens.createWithHttpInfo>>;
@@ -64,7 +68,7 @@ export function hubSpotOAuthTokens(
           options.requestTimeoutMs,
         );
       } catch (e) {
-        throw refusal(e) ?? toPropsyncError(e, TOKEN_REQUEST);
+        throw refusal(e, redactor) ?? toPropsyncError(e, TOKEN_REQUEST, redactor);
       }
       const body = answer.data;
       if (typeof body?.accessToken !== 'string' || body.accessToken === '')
@@ -76,7 +80,7 @@ export function hubSpotOAuthTokens(
             retryable: true,
           },
         );
-      registerSecret(body.accessToken);
+      redactor.register(body.accessToken);
       // HubSpot keeps the refresh token; should it ever hand out another, the new one is
       // used for the rest of this process (it cannot be written back to the config).
       if (
@@ -84,7 +88,7 @@ export function hubSpotOAuthTokens(
         body.refreshToken !== '' &&
         body.refreshToken !== refreshToken
       ) {
-        registerSecret(body.refreshToken);
+        redactor.register(body.refreshToken);
         refreshToken = body.refreshToken;
         options.logger.warn(
           { api: 'HubSpot' },
@@ -100,12 +104,12 @@ export function hubSpotOAuthTokens(
 }
 
 /** A refused grant (400 BAD_REFRESH_TOKEN, 401 bad client) as a clear, non-retryable error. */
-function refusal(e: unknown): UnauthorizedError | undefined {
+function refusal(e: unknown, redactor: Redactor): UnauthorizedError | undefined {
   if (!isApiException(e) || (e.code !== 400 && e.code !== 401)) return undefined;
   const body = asBody(e.body) as { status?: unknown; message?: unknown } | undefined;
   const said = [body?.status, body?.message].filter((s) => typeof s === 'string' && s !== 'error').join(': ');
   return new UnauthorizedError(
-    redactText(
+    redactor.redact(
       `HubSpot refused to refresh the OAuth access token (${e.code}${said ? ` ${said}` : ''}): the app was uninstalled, its refresh token revoked, or clientId/clientSecret are wrong; reinstall the app and put its new refresh token in the connection's refreshToken variable`,
     ),
     { ...TOKEN_REQUEST, status: e.code },

@@ -14,6 +14,7 @@ import { fixedToken, type RefreshingToken, type TokenSource } from '../../core/a
 import type { Clock } from '../../core/clock.js';
 import { PropsyncError, RateLimitedError, UnauthorizedError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import type { Redactor } from '../../core/redact.js';
 import { type RetryPolicy, withRetry } from '../../core/retry.js';
 import type { CrmUsage } from '../port.js';
 import { toPropsyncError } from './hubspot-errors.js';
@@ -61,6 +62,8 @@ export interface TransportOptions {
   readonly basePath?: string | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Registers the tokens; scrubs error messages. */
+  readonly redactor: Redactor;
   readonly limiter: HubSpotRateLimiter;
   readonly retry?: RetryPolicy | undefined;
   readonly requestTimeoutMs: number;
@@ -96,13 +99,14 @@ export class HubSpotTransport {
       this.oauthTokens = hubSpotOAuthTokens(this.client, auth.oauth, {
         clock: options.clock,
         logger: options.logger,
+        redactor: options.redactor,
         requestTimeoutMs: options.requestTimeoutMs,
         retry: options.retry,
       });
       this.tokens = this.oauthTokens;
     } else {
       this.oauthTokens = undefined;
-      this.tokens = fixedToken(auth.accessToken);
+      this.tokens = fixedToken(auth.accessToken, options.redactor);
     }
   }
 
@@ -171,7 +175,7 @@ export class HubSpotTransport {
       return { status: info.httpStatusCode, data: info.data };
     } catch (e) {
       limiter.observe(observed.headers);
-      const error = toPropsyncError(e, request, observed);
+      const error = toPropsyncError(e, request, this.options.redactor, observed);
       if (error instanceof RateLimitedError && error.code === 'RATE_LIMITED')
         limiter.pause(bucket, error.retryAfterMs ?? 1_000);
       throw error;

@@ -32,6 +32,7 @@ export type SalesforceAssociationsOptions = Pick<
   | 'dailyBudgetShare'
   | 'clock'
   | 'logger'
+  | 'redactor'
   | 'onTokenRefreshed'
 >;
 
@@ -53,6 +54,7 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
     clientId: options.clientId,
     clientSecret: options.clientSecret,
     logger,
+    redactor: options.redactor,
     clock,
     requestTimeoutMs: 120_000,
     onTokenRefreshed: options.onTokenRefreshed,

@@ -8,6 +8,7 @@
  */
 import { type Clock, systemClock } from '../../core/clock.js';
 import { type Logger, silentLogger } from '../../core/logger.js';
+import type { Redactor } from '../../core/redact.js';
 import type { RetryPolicy } from '../../core/retry.js';
 import type { CrmAdapter, CrmLimits } from '../port.js';
 import { ApiBudget } from './api-budget.js';
@@ -52,6 +53,11 @@ export interface SalesforceAdapterOptions {
   readonly duplicateRules?: 'allow' | 'respect' | undefined;
   readonly clock?: Clock | undefined;
   readonly logger?: Logger | undefined;
+  /**
+   * The entry point's redactor: the tokens are registered with it. Required: a token
+   * registered elsewhere would be printed as it is.
+   */
+  readonly redactor: Redactor;
   readonly retryPolicy?: RetryPolicy | undefined;
   /** Per-request timeout (default 120 s; jsforce's own is 30 minutes). */
   readonly requestTimeoutMs?: number | undefined;
@@ -89,6 +95,7 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmA
     clientId: options.clientId,
     clientSecret: options.clientSecret,
     logger,
+    redactor: options.redactor,
     clock,
     requestTimeoutMs: options.requestTimeoutMs ?? 120_000,
     onTokenRefreshed: options.onTokenRefreshed,

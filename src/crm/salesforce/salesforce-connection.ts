@@ -15,7 +15,7 @@
 import jsforce, { type Connection } from 'jsforce';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
-import { registerSecret } from '../../core/redact.js';
+import type { Redactor } from '../../core/redact.js';
 import { SalesforceTransport } from './salesforce-transport.js';
 
 /** What a refresh produced, for the caller to keep (app/salesforce-session.ts). */
@@ -34,6 +34,8 @@ export interface ConnectionSettings {
   readonly clientId?: string | undefined;
   readonly clientSecret?: string | undefined;
   readonly logger: Logger;
+  /** Registers the configured secrets and every session issued. */
+  readonly redactor: Redactor;
   readonly clock: Clock;
   readonly requestTimeoutMs: number;
   readonly onTokenRefreshed?: ((session: RefreshedSession) => void) | undefined;
@@ -51,7 +53,7 @@ export function openConnection(s: ConnectionSettings): Connection {
       'Salesforce refreshToken needs clientId (the connected app consumer key) to refresh the session',
     );
   }
-  for (const secret of [s.accessToken, s.refreshToken, s.clientSecret]) registerSecret(secret);
+  for (const secret of [s.accessToken, s.refreshToken, s.clientSecret]) s.redactor.register(secret);
   let refreshToken = s.refreshToken;
   let refused: Error | undefined;
   const recent: number[] = [];
@@ -87,9 +89,9 @@ export function openConnection(s: ConnectionSettings): Connection {
             s.logger.info({ crm: 'salesforce' }, 'access token rejected; refreshing the session');
             c.oauth2.refreshToken(refreshToken as string).then(
               (res) => {
-                registerSecret(res.access_token);
+                s.redactor.register(res.access_token);
                 if (res.refresh_token && res.refresh_token !== refreshToken) {
-                  registerSecret(res.refresh_token);
+                  s.redactor.register(res.refresh_token);
                   refreshToken = res.refresh_token;
                   s.logger.info({ crm: 'salesforce' }, 'Salesforce rotated the refresh token');
                 }

@@ -5,9 +5,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HubSpotFake, startHubSpotFake } from '../../../fakes/hubspot/hubspot-fake.js';
+import { Redactor } from '../../../src/core/redact.js';
 import type { CrmAssociations } from '../../../src/crm/associations.js';
 import { createHubSpotAssociations } from '../../../src/crm/hubspot/index.js';
 import { FAST, FAST_LIMITS } from './hubspot-harness.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 describe('HubSpot contact ↔ company associations', () => {
   let fake: HubSpotFake | undefined;
@@ -19,6 +23,7 @@ describe('HubSpot contact ↔ company associations', () => {
   async function start(): Promise<{ fake: HubSpotFake; links: CrmAssociations }> {
     fake = await startHubSpotFake(FAST);
     const links = createHubSpotAssociations({
+      redactor,
       accessToken: 'pat-na1-test-token-0001',
       basePath: fake.url,
       limits: FAST_LIMITS,
@@ -148,6 +153,7 @@ describe('HubSpot contact ↔ company associations', () => {
   it('reads the same links from the companies side', async () => {
     const { fake } = await start();
     const fromCompanies = createHubSpotAssociations({
+      redactor,
       accessToken: 'pat-na1-test-token-0001',
       basePath: fake.url,
       limits: FAST_LIMITS,

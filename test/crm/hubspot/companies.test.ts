@@ -4,6 +4,7 @@
  * filter on it, so a read that works proves the property).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { Redactor } from '../../../src/core/redact.js';
 import { createHubSpotAdapter } from '../../../src/crm/hubspot/index.js';
 import { clockPast } from '../../support/clock-past.js';
 import {
@@ -16,6 +17,9 @@ import {
   type Started,
   startHubSpotObject,
 } from './hubspot-harness.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 describe('HubSpot adapter on companies', () => {
   let started: Started | undefined;
@@ -134,6 +138,7 @@ describe('HubSpot adapter on companies', () => {
   it('refuses a HubSpot-defined company property as the key', async () => {
     started = await startHubSpotObject({ objectType: 'companies' });
     const adapter = createHubSpotAdapter({
+      redactor,
       accessToken: 'pat-na1-test-token-0001',
       basePath: started.fake.url,
       objectType: 'companies',
@@ -197,6 +202,7 @@ describe('HubSpot adapter on companies', () => {
     const { fake, adapter: companies } = started;
     fake.control.contacts.defineProperty({ name: KEY, hasUniqueValue: true });
     const contacts = createHubSpotAdapter({
+      redactor,
       accessToken: 'pat-na1-test-token-0001',
       basePath: fake.url,
       properties: ['email', 'firstname'],

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { Redactor } from '../../../src/core/redact.js';
 import { createHubSpotAdapter } from '../../../src/crm/hubspot/index.js';
 import type { CrmRecord } from '../../../src/crm/port.js';
 import { clockPast } from '../../support/clock-past.js';
@@ -13,6 +14,9 @@ import {
   startHubSpot,
   startHubSpotObject,
 } from './hubspot-harness.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 /** Per object: a record's properties, and an edit of one. */
 const FIXTURES = {
@@ -162,6 +166,7 @@ describe('HubSpot delta reader', () => {
     started = await startHubSpot();
     const { fake } = started;
     const adapter = createHubSpotAdapter({
+      redactor,
       accessToken: 'pat-na1-test-token-0001',
       basePath: fake.url,
       properties: MAPPED,

@@ -5,9 +5,13 @@ import {
   type HubSpotFakeOptions,
   startHubSpotFake,
 } from '../../../fakes/hubspot/hubspot-fake.js';
+import { Redactor } from '../../../src/core/redact.js';
 import { createHubSpotAdapter, type HubSpotLimits } from '../../../src/crm/hubspot/hubspot-adapter.js';
 import type { CrmAdapter, CrmChangePage, CrmRecord } from '../../../src/crm/port.js';
 import type { CrmContractHarness } from '../../contract/crm-adapter.contract.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 export const KEY = 'propstreet_id';
 export const MAPPED = ['email', 'firstname', 'lastname', 'phone', 'jobtitle'];
@@ -42,6 +46,7 @@ export async function startHubSpotObject(options: StartOptions = {}): Promise<St
     ...(objectType === 'contacts' ? { customProperties: key } : { companyProperties: key }),
   });
   const adapter = createHubSpotAdapter({
+    redactor,
     accessToken: 'pat-na1-test-token-0001',
     basePath: fake.url,
     objectType,

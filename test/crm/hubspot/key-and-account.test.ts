@@ -3,8 +3,12 @@
  * properties: which portal the token reaches, and why a property cannot be the key.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { Redactor } from '../../../src/core/redact.js';
 import { createHubSpotAdapter } from '../../../src/crm/hubspot/hubspot-adapter.js';
 import { FAST, FAST_LIMITS, MAPPED, type Started, startHubSpot } from './hubspot-harness.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 describe('HubSpot: portal identity and key property', () => {
   let started: Started | undefined;
@@ -14,6 +18,7 @@ describe('HubSpot: portal identity and key property', () => {
   });
   const adapterFor = (keyProperty: string) =>
     createHubSpotAdapter({
+      redactor,
       accessToken: 'pat-na1-key-token-0001',
       basePath: started!.fake.url,
       keyProperty,

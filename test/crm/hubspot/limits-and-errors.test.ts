@@ -2,9 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { errorBody, rateLimitBody } from '../../../fakes/hubspot/fake-errors.js';
 import { type HubSpotFake, startHubSpotFake } from '../../../fakes/hubspot/hubspot-fake.js';
 import type { Clock } from '../../../src/core/clock.js';
+import { Redactor } from '../../../src/core/redact.js';
 import { createHubSpotAdapter, type HubSpotLimits } from '../../../src/crm/hubspot/hubspot-adapter.js';
 import type { CrmAdapter } from '../../../src/crm/port.js';
 import { FAST, KEY, MAPPED } from './hubspot-harness.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const QUICK_RETRY = { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 20, maxServerWaitMs: 60_000 };
 const input = (i: number) => ({ key: `ps-${i}`, properties: { email: `r${i}@limits.example.com` } });
@@ -19,6 +23,7 @@ describe('HubSpot rate limits, retries and failures', () => {
   async function start(options = FAST, limits: HubSpotLimits = {}, clock?: Clock): Promise<CrmAdapter> {
     fake = await startHubSpotFake({ ...options, customProperties: [{ name: KEY, hasUniqueValue: true }] });
     return createHubSpotAdapter({
+      redactor,
       accessToken: 'pat-na1-limits-token-0001',
       basePath: fake.url,
       properties: MAPPED,
@@ -141,6 +146,7 @@ describe('HubSpot rate limits, retries and failures', () => {
     expect(log().every((r) => r.status === 200)).toBe(true);
 
     const eager = createHubSpotAdapter({
+      redactor,
       accessToken: 'pat-na1-limits-token-0002',
       basePath: fake?.url ?? '',
       properties: MAPPED,

@@ -6,9 +6,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HubSpotFake, startHubSpotFake } from '../../../fakes/hubspot/hubspot-fake.js';
 import { VirtualClock } from '../../../fakes/shared/virtual-clock.js';
+import { Redactor } from '../../../src/core/redact.js';
 import { createHubSpotAdapter } from '../../../src/crm/hubspot/hubspot-adapter.js';
 import type { CrmAdapter } from '../../../src/crm/port.js';
 import { FAST, FAST_LIMITS, KEY, MAPPED } from './hubspot-harness.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 let fake: HubSpotFake | undefined;
 afterEach(async () => {
@@ -24,6 +28,7 @@ async function start(): Promise<{ fake: HubSpotFake; adapter: CrmAdapter; clock:
     oauth: { now: clock.source },
   });
   const adapter = createHubSpotAdapter({
+    redactor,
     oauth: fake.oauth.app,
     basePath: fake.url,
     properties: MAPPED,
@@ -125,6 +130,7 @@ describe('HubSpot OAuth access tokens', () => {
     fake = await startHubSpotFake(FAST);
     fake.control.acceptTokens(['pat-na1-other']);
     const adapter = createHubSpotAdapter({
+      redactor,
       accessToken: 'pat-na1-revoked-0001',
       basePath: fake.url,
       properties: MAPPED,

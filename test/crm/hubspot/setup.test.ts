@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { Redactor } from '../../../src/core/redact.js';
 import { createHubSpotAdapter } from '../../../src/crm/hubspot/hubspot-adapter.js';
 import { FAST, FAST_LIMITS, KEY, MAPPED, type Started, startHubSpot } from './hubspot-harness.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 describe('HubSpot check and setup', () => {
   let started: Started | undefined;
@@ -49,6 +53,7 @@ describe('HubSpot check and setup', () => {
     started = await startHubSpot(FAST, FAST_LIMITS, false);
     started.fake.control.defineProperty({ name: KEY, hasUniqueValue: false });
     const adapter = createHubSpotAdapter({
+      redactor,
       accessToken: 'pat-na1-setup-token-0001',
       basePath: started.fake.url,
       properties: [...MAPPED, 'favourite_colour'],
@@ -64,6 +69,7 @@ describe('HubSpot check and setup', () => {
   it("creates the connector's own mapped properties (propstreet_*) but never a portal's own", async () => {
     started = await startHubSpot(FAST, FAST_LIMITS, false);
     const adapter = createHubSpotAdapter({
+      redactor,
       accessToken: 'pat-na1-setup-token-0001',
       basePath: started.fake.url,
       properties: [...MAPPED, 'propstreet_tags', 'favourite_colour'],
@@ -82,6 +88,7 @@ describe('HubSpot check and setup', () => {
     started.fake.control.defineProperty({ name: 'propstreet_tier', options: ['gold', 'silver'] });
     started.fake.control.setPropertyOptions('hs_language', ['sv', 'en-us', 'fi']);
     const adapter = createHubSpotAdapter({
+      redactor,
       accessToken: 'pat-na1-setup-token-0001',
       basePath: started.fake.url,
       // lifecyclestage is an enumeration without a fixed list here: it must not show up.

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { type SalesforceFake, startSalesforceFake } from '../../../fakes/salesforce/salesforce-fake.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/logger.js';
+import { Redactor } from '../../../src/core/redact.js';
 import {
   type ChangeNotice,
   type ChangeStream,
@@ -14,6 +15,8 @@ import {
   startChangeStream,
 } from '../../../src/crm/salesforce/change-stream.js';
 import { openConnection } from '../../../src/crm/salesforce/salesforce-connection.js';
+
+const redactor = new Redactor();
 
 let sf: SalesforceFake;
 const RETENTION_MS = 3600_000;
@@ -55,6 +58,7 @@ function connection() {
     logger: silentLogger,
     clock: systemClock,
     requestTimeoutMs: 10_000,
+    redactor,
   });
 }
 

@@ -8,6 +8,7 @@ import {
   startSalesforceFake,
 } from '../../../fakes/salesforce/salesforce-fake.js';
 import type { Clock } from '../../../src/core/clock.js';
+import { Redactor } from '../../../src/core/redact.js';
 import type { CrmAdapter } from '../../../src/crm/port.js';
 import { createSalesforceAdapter, type SalesforceAdapterOptions } from '../../../src/crm/salesforce/index.js';
 import type { CrmContractHarness } from '../../contract/crm-adapter.contract.js';
@@ -32,6 +33,8 @@ const instantClock: Clock = {
 export interface Harness {
   readonly fake: SalesforceFake;
   readonly adapter: CrmAdapter;
+  /** The adapters' redactor: what they register the tokens with. */
+  readonly redactor: Redactor;
   makeAdapter(overrides?: Partial<SalesforceAdapterOptions>): CrmAdapter;
   /** Requests under /services/data, optionally only those whose path includes `part`. */
   apiCalls(part?: string): number;
@@ -43,8 +46,10 @@ export async function startHarness(
   adapterOptions: Partial<SalesforceAdapterOptions> = {},
 ): Promise<Harness> {
   const fake = await startSalesforceFake(fakeOptions);
+  const redactor = new Redactor();
   const makeAdapter = (overrides: Partial<SalesforceAdapterOptions> = {}) =>
     createSalesforceAdapter({
+      redactor,
       instanceUrl: fake.url,
       accessToken: fake.accessToken,
       refreshToken: fake.refreshToken,
@@ -59,6 +64,7 @@ export async function startHarness(
   return {
     fake,
     adapter: makeAdapter(),
+    redactor,
     makeAdapter,
     apiCalls: (part) =>
       fake.http.requests.filter(

@@ -6,7 +6,11 @@
 import jsforce, { type Connection } from 'jsforce';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SalesforceFake, startSalesforceFake } from '../../../fakes/salesforce/salesforce-fake.js';
+import { Redactor } from '../../../src/core/redact.js';
 import { createSalesforceAdapter } from '../../../src/crm/salesforce/index.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 interface SaveResult {
   id?: string;
@@ -271,6 +275,7 @@ describe('Salesforce fake: Account', () => {
       fake.control.accounts.remove(gone ?? '');
       const [contact] = fake.control.seed([{ LastName: 'Still here' }]);
       const adapter = createSalesforceAdapter({
+        redactor,
         instanceUrl: fake.url,
         accessToken: fake.accessToken,
         fields: ['LastName', 'AccountId'],

@@ -6,7 +6,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../fakes/shared/virtual-clock.js';
-import { redactText } from '../../../src/core/redact.js';
 import type { RefreshedSession } from '../../../src/crm/salesforce/salesforce-connection.js';
 import { type Harness, startHarness } from './harness.js';
 
@@ -41,7 +40,7 @@ describe('Salesforce session expiry', () => {
     ]);
     expect(refreshed).toHaveLength(1);
     expect(refreshed[0]?.refreshToken).toBe(h.fake.refreshToken);
-    expect(redactText(`Bearer ${refreshed[0]?.accessToken}`)).toBe('Bearer [REDACTED]');
+    expect(h.redactor.redact(`Bearer ${refreshed[0]?.accessToken}`)).toBe('Bearer [REDACTED]');
   });
 
   it('a revoked refresh token: one invalid_grant, a clear UNAUTHORIZED, and later 401s do not ask again', async () => {

@@ -9,6 +9,7 @@ import { openTenantStore } from '../../../src/app/open-store.js';
 import { findObject, toSyncSettings } from '../../../src/config/index.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/logger.js';
+import { Redactor } from '../../../src/core/redact.js';
 import { createHubSpotAdapter } from '../../../src/crm/hubspot/index.js';
 import type { CrmAdapter } from '../../../src/crm/port.js';
 import { createSalesforceAdapter } from '../../../src/crm/salesforce/index.js';
@@ -19,6 +20,9 @@ import { runConnection } from '../../../src/run/run-connection.js';
 import type { ConnectionResult } from '../../../src/run/run-result.js';
 import { sinkFor } from '../../../src/run/sink-for.js';
 import type { World } from './world.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 export interface StormRunOptions {
   readonly timeoutMs: number;
@@ -37,6 +41,7 @@ export async function runWithTimeouts(world: World, o: StormRunOptions): Promise
       const crm: CrmAdapter =
         c.type === 'hubspot'
           ? createHubSpotAdapter({
+              redactor,
               accessToken: c.accessToken,
               basePath: c.baseUrl,
               keyProperty: findObject(c, 'contacts').keyProperty,
@@ -44,6 +49,7 @@ export async function runWithTimeouts(world: World, o: StormRunOptions): Promise
               limits: { requestTimeoutMs: o.timeoutMs },
             })
           : createSalesforceAdapter({
+              redactor,
               instanceUrl: c.instanceUrl,
               accessToken: c.accessToken,
               version: c.apiVersion,
@@ -53,6 +59,7 @@ export async function runWithTimeouts(world: World, o: StormRunOptions): Promise
               requestTimeoutMs: o.timeoutMs,
             });
       const propstreet = createPropstreetClient({
+        redactor,
         baseUrl: config.propstreet.baseUrl,
         token,
         requestsPerMinute: config.propstreet.requestsPerMinute,
@@ -63,6 +70,7 @@ export async function runWithTimeouts(world: World, o: StormRunOptions): Promise
           await runConnection(
             toSyncSettings(config, c),
             {
+              redactor,
               ...contactRunPorts(propstreet, crm),
               store,
               mapper,

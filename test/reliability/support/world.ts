@@ -17,9 +17,13 @@ import type { RequestLogEntry } from '../../../fakes/shared/http-fake.js';
 import { syncTenant, type TenantRun } from '../../../src/app/sync-tenant.js';
 import { loadTenantConfig, type TenantConfig } from '../../../src/config/index.js';
 import { silentLogger } from '../../../src/core/logger.js';
+import { Redactor } from '../../../src/core/redact.js';
 import type { RecordPlan } from '../../../src/engine/types.js';
 import { type Rng, rng } from './chaos-seed.js';
 import { applyEdit, presentBySide } from './sides.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 export type SideName = 'propstreet' | 'hubspot' | 'salesforce';
 export const SIDES: readonly SideName[] = ['propstreet', 'hubspot', 'salesforce'];
@@ -143,7 +147,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     rnd,
     intended,
     edits,
-    config: () => loadTenantConfig(configFile, { env: sb.env, cwd: dir }),
+    config: () => loadTenantConfig(configFile, { redactor, env: sb.env, cwd: dir }),
     createPeople(side, n) {
       const people = Array.from({ length: n }, newPerson);
       if (side === 'propstreet') sb.propstreet.seed(people.map((p) => ({ ...p })));
@@ -191,6 +195,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     },
     async run(o = {}) {
       return syncTenant(await world.config(), {
+        redactor,
         dryRun: false,
         logger: silentLogger,
         // The records are kept so that an unexpected write can be explained (crash-loop.ts).

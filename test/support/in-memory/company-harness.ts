@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/logger.js';
+import { Redactor } from '../../../src/core/redact.js';
 import type { RecordMapper } from '../../../src/engine/record-mapper.js';
 import type { RecordPlan, SyncSettings } from '../../../src/engine/types.js';
 import { COMPANIES } from '../../../src/kinds/companies/spec.js';
@@ -28,6 +29,9 @@ import { inMemoryCrmCompanies } from './company-crm-port.js';
 import { inMemoryPropstreetCompanies } from './company-propstreet-port.js';
 import { CompanyWorld } from './company-world.js';
 import { harnessSettings } from './engine-harness.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const ROOT = join(import.meta.dirname, '../../..');
 
@@ -81,6 +85,7 @@ export class CompanyHarness {
     const result = await runConnection(
       this.settings,
       {
+        redactor,
         ...runPorts(
           COMPANIES,
           inMemoryPropstreetCompanies(this.world),

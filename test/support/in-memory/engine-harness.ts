@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/logger.js';
+import { Redactor } from '../../../src/core/redact.js';
 import type { RecordPlan, SyncSettings } from '../../../src/engine/types.js';
 import { contactRunPorts } from '../../../src/kinds/contacts/ports.js';
 import { CONTACTS } from '../../../src/kinds/contacts/spec.js';
@@ -22,6 +23,9 @@ import { createSqliteStateStore } from '../../../src/state/sqlite-store.js';
 import { inMemoryCrm, inMemoryPropstreet } from './ports.js';
 import { InMemoryUsers } from './users.js';
 import { crmId, type Field, InMemoryWorld, psId } from './world.js';
+
+/** This file's own: what the code under test registers with and scrubs by. */
+const redactor = new Redactor();
 
 const NAMESPACE = 'hubspot';
 const KEY = 'propstreet_id';
@@ -103,6 +107,7 @@ export class EngineHarness {
     const result = await runConnection(
       this.settings,
       {
+        redactor,
         ...contactRunPorts(inMemoryPropstreet(this.world, NAMESPACE), this.crm()),
         store: await this.state(),
         mapper,
