@@ -120,7 +120,8 @@ export async function runWebhooksScenario(
   log = console.log,
 ): Promise<void> {
   const { out, ...o } = settings;
-  log(`webhooks: ${o.tenants} tenants × HubSpot, edits for ${o.seconds} s`);
+  const crms = o.connections === 2 ? 'HubSpot + Salesforce (change events)' : 'HubSpot';
+  log(`webhooks: ${o.tenants} tenants × ${crms}, edits for ${o.seconds} s`);
   const result = await runWebhookBench({ ...o, log });
   const commit = commitUnderTest();
   recordWebhookRun(out, { ...result, ...(commit ? { commit } : {}), argv });
@@ -128,7 +129,7 @@ export async function runWebhooksScenario(
   const f = (x: number | null) => (x === null ? '–' : `${x.toFixed(2)} s`);
   const t = meetsTargets(result);
   log(
-    `  ${a.arrived}/${a.edits} edits arrived: p50 ${f(a.p50)}, p95 ${f(a.p95)}, p99 ${f(a.p99)}, max ${f(a.max)}; ` +
+    `  ${a.arrived}/${a.edits} edit arrivals (edits × other sides): p50 ${f(a.p50)}, p95 ${f(a.p95)}, p99 ${f(a.p99)}, max ${f(a.max)}; ` +
       `${result.runs} runs (${result.quietRuns} quiet), ${result.eventsPerRun.toFixed(2)} events per run; ` +
       `targets ${t.p95 && t.p99 && t.allArrived ? 'met' : 'missed'}`,
   );
@@ -158,6 +159,11 @@ function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean; w
     .option('--out <dir>', 'where results.json and RESULTS.md go', join(import.meta.dirname))
     .option('--append', 'add to the results already in --out (same scenario and N replaced)', false)
     .option('--tenants <K>', 'webhooks: tenants, each with its own fakes (default 4, --full 20)', positive)
+    .option(
+      '--connections <n>',
+      'webhooks: 2 = HubSpot and Salesforce (change events) per tenant, 1 = HubSpot only',
+      '2',
+    )
     .option('--webhook-seconds <s>', 'webhooks: how long users edit', positive, 60)
     .option('--edit-every <s>', 'webhooks: mean seconds between edits on one side of one tenant', '5')
     .option('--webhook-contacts <n>', 'webhooks: linked contacts per tenant', positive, 30)
@@ -175,6 +181,7 @@ function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean; w
     out: string;
     append: boolean;
     tenants?: number;
+    connections: string;
     webhookSeconds: number;
     editEvery: string;
     webhookContacts: number;
@@ -188,6 +195,8 @@ function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean; w
     return x;
   };
   const tenants = o.tenants ?? (o.full ? 20 : 4);
+  if (o.connections !== '1' && o.connections !== '2')
+    throw new InvalidArgumentError(`--connections: expected 1 or 2, got "${o.connections}"`);
   const latency = o.latency.split(',').map(Number);
   if (latency.length !== 2 || latency.some((x) => !Number.isFinite(x) || x < 0) || latency[0]! > latency[1]!)
     throw new InvalidArgumentError(`--latency: expected min,max in ms, got "${o.latency}"`);
@@ -206,6 +215,7 @@ function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean; w
     append: o.append,
     webhooks: {
       tenants,
+      connections: o.connections === '1' ? 1 : 2,
       seconds: o.webhookSeconds,
       editEverySeconds: seconds('--edit-every', o.editEvery),
       contacts: o.webhookContacts,
