@@ -92,13 +92,32 @@ function renderWebhooks(runs: readonly WebhookRunRecord[]): string {
   }
   out.push(
     '',
+    'Where the time goes besides the debounce: a dispatched run waits for one of `serve`’s run slots (`--serve-concurrency`), then runs.',
+    '',
+    '| tenants × connections | slot wait p50 / p95 / max | run time p50 / p95 per connection | all slots taken |',
+    '|---|---|---|---:|',
+  );
+  for (const r of runs) {
+    const p = r.profile;
+    if (p.slotWait.count === 0) continue;
+    const w = p.slotWait;
+    const times = Object.entries(p.runSeconds)
+      .map(([name, x]) => `${name} ${s(x.p50)} / ${s(x.p95)} (${x.count})`)
+      .join('; ');
+    out.push(
+      `| ${shape(r)} | ${s(w.p50)} / ${s(w.p95)} / ${s(w.max)} | ${times} | ${(p.saturated * 100).toFixed(0)} % |`,
+    );
+  }
+  out.push(
+    '',
     `Commands: ${[...new Set(runs.map((r) => `\`npm run bench -- ${r.argv.join(' ')}\``))].join(', ')}.`,
   );
   return out.join('\n');
 }
 
 /** A run as kept by an earlier version of the bench: one HubSpot connection, no per-side counts. */
-type StoredRun = Omit<WebhookRunRecord, 'options' | 'edits' | 'events'> & {
+type StoredRun = Omit<WebhookRunRecord, 'options' | 'edits' | 'events' | 'profile'> & {
+  readonly profile?: WebhookRunRecord['profile'];
   readonly options: Omit<WebhookRunRecord['options'], 'connections'> & { readonly connections?: 1 | 2 };
   readonly edits?: WebhookRunRecord['edits'];
   readonly events: Omit<WebhookRunRecord['events'], 'salesforce' | 'salesforceOwn'> &
@@ -112,6 +131,11 @@ function upgrade(r: StoredRun): WebhookRunRecord {
     edits: r.edits ?? {
       propstreet: r.latency['propstreet→hubspot']?.edits ?? 0,
       hubspot: r.latency['hubspot→propstreet']?.edits ?? 0,
+    },
+    profile: r.profile ?? {
+      slotWait: { count: 0, p50: null, p95: null, max: null },
+      runSeconds: {},
+      saturated: 0,
     },
     events: { ...r.events, salesforce: r.events.salesforce ?? 0, salesforceOwn: r.events.salesforceOwn ?? 0 },
   };

@@ -28,6 +28,7 @@ import { createTenantStores } from '../src/worker/tenant-stores.js';
 import { seedPropstreet } from '../test/e2e/support.js';
 import { counterSum, quiesce } from '../test/serve/quiesce.js';
 import { newWhsec } from '../test/serve/support.js';
+import { RunProfile, type RunProfileSummary } from './run-profile.js';
 import { setFast, setReal } from './sandbox-modes.js';
 import {
   EditTracker,
@@ -82,6 +83,8 @@ export interface WebhookBenchResult {
   readonly quietRuns: number;
   readonly failedRuns: number;
   readonly eventsPerRun: number;
+  /** Slot waits and run times: where an edit's latency goes besides the debounce. */
+  readonly profile: RunProfileSummary;
   readonly eventLoopDelayP99Ms: number;
   readonly loadAverage: { readonly start: number[]; readonly end: number[] };
   readonly seconds: number;
@@ -175,6 +178,7 @@ export async function runWebhookBench(o: WebhookBenchOptions): Promise<WebhookBe
       sb.propstreet.apiWriteCount() +
       (sb.hubspot?.http.requests.filter((r) => r.write && !r.path.startsWith('/__control')).length ?? 0) +
       (sb.salesforce?.http.requests.filter((r) => r.write).length ?? 0);
+    const profile = new RunProfile(o.concurrency);
     let quietRuns = 0;
     let failedRuns = 0;
     serve = await startServe({
@@ -186,10 +190,13 @@ export async function runWebhookBench(o: WebhookBenchOptions): Promise<WebhookBe
       concurrency: o.concurrency,
       logger: silentLogger,
       loadConfig,
+      observe: (e) => {
+        if (e.type === 'dispatch') profile.dispatched(e.scope);
+      },
       run: async (scope) => {
         const sb = byTenant.get(scope.tenant)?.sb;
         const before = sb ? writesOf(sb) : 0;
-        const outcome = await real(scope);
+        const outcome = await profile.time(scope, () => real(scope));
         if (outcome.kind !== 'done' || outcome.results.some((r) => r.status !== 'ok')) failedRuns++;
         else if (sb && writesOf(sb) === before) quietRuns++;
         return outcome;
@@ -215,6 +222,9 @@ export async function runWebhookBench(o: WebhookBenchOptions): Promise<WebhookBe
     await serve.changeEvents.ready();
     await serve.trigger.idle();
     const before = await serve.metrics.registry.render();
+    profile.reset();
+    quietRuns = 0;
+    failedRuns = 0;
 
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
@@ -272,6 +282,7 @@ export async function runWebhookBench(o: WebhookBenchOptions): Promise<WebhookBe
       quietRuns,
       failedRuns,
       eventsPerRun: runs === 0 ? 0 : notifications / runs,
+      profile: profile.summary(),
       eventLoopDelayP99Ms: lag.percentile(99) / 1e6,
       loadAverage: { start: load, end: loadavg() },
       seconds: (performance.now() - t0) / 1000,
