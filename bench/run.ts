@@ -168,7 +168,7 @@ function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean; w
     .option('--edit-every <s>', 'webhooks: mean seconds between edits on one side of one tenant', '5')
     .option('--webhook-contacts <n>', 'webhooks: linked contacts per tenant', positive, 30)
     .option('--debounce <s>', "webhooks: serve's debounce window", '1.5')
-    .option('--serve-concurrency <n>', 'webhooks: runs at once in serve (default min(tenants, 8))', positive)
+    .option('--serve-concurrency <n>', 'webhooks: runs at once in serve (default min(tenants × connections, 8))', positive)
     .parse([...argv], { from: 'user' });
   const o = cmd.opts<{
     scenario: string;
@@ -220,7 +220,7 @@ function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean; w
       editEverySeconds: seconds('--edit-every', o.editEvery),
       contacts: o.webhookContacts,
       debounceMs: seconds('--debounce', o.debounce) * 1000,
-      concurrency: o.serveConcurrency ?? Math.min(tenants, 8),
+      concurrency: o.serveConcurrency ?? Math.min(tenants * (o.connections === '1' ? 1 : 2), 8),
     },
   };
 }
