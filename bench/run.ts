@@ -168,7 +168,11 @@ function parseArgs(argv: readonly string[]): BenchOptions & { append: boolean; w
     .option('--edit-every <s>', 'webhooks: mean seconds between edits on one side of one tenant', '5')
     .option('--webhook-contacts <n>', 'webhooks: linked contacts per tenant', positive, 30)
     .option('--debounce <s>', "webhooks: serve's debounce window", '1.5')
-    .option('--serve-concurrency <n>', 'webhooks: runs at once in serve (default min(tenants × connections, 8))', positive)
+    .option(
+      '--serve-concurrency <n>',
+      'webhooks: runs at once in serve (default min(tenants × connections, 8))',
+      positive,
+    )
     .parse([...argv], { from: 'user' });
   const o = cmd.opts<{
     scenario: string;
