@@ -168,7 +168,8 @@ export async function runWebhooksScenario(
   log = console.log,
 ): Promise<void> {
   const { out, ...o } = settings;
-  log(`webhooks: ${o.tenants} tenants × HubSpot, edits for ${o.seconds} s`);
+  const crms = o.connections === 2 ? 'HubSpot + Salesforce (change events)' : 'HubSpot';
+  log(`webhooks: ${o.tenants} tenants × ${crms}, edits for ${o.seconds} s`);
   const result = await runWebhookBench({ ...o, log });
   const commit = commitUnderTest();
   recordWebhookRun(out, { ...result, ...(commit ? { commit } : {}), argv });
@@ -176,7 +177,7 @@ export async function runWebhooksScenario(
   const f = (x: number | null) => (x === null ? '–' : `${x.toFixed(2)} s`);
   const t = meetsTargets(result);
   log(
-    `  ${a.arrived}/${a.edits} edits arrived: p50 ${f(a.p50)}, p95 ${f(a.p95)}, p99 ${f(a.p99)}, max ${f(a.max)}; ` +
+    `  ${a.arrived}/${a.edits} edit arrivals (edits × other sides): p50 ${f(a.p50)}, p95 ${f(a.p95)}, p99 ${f(a.p99)}, max ${f(a.max)}; ` +
       `${result.runs} runs (${result.quietRuns} quiet), ${result.eventsPerRun.toFixed(2)} events per run; ` +
       `targets ${t.p95 && t.p99 && t.allArrived ? 'met' : 'missed'}`,
   );
@@ -210,11 +211,20 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
     .option('--out <dir>', 'where results.json and RESULTS.md go', join(import.meta.dirname))
     .option('--append', 'add to the results already in --out (same scenario and N replaced)', false)
     .option('--tenants <K>', 'webhooks: tenants, each with its own fakes (default 4, --full 20)', positive)
+    .option(
+      '--connections <n>',
+      'webhooks: 2 = HubSpot and Salesforce (change events) per tenant, 1 = HubSpot only',
+      '2',
+    )
     .option('--webhook-seconds <s>', 'webhooks: how long users edit', positive, 60)
     .option('--edit-every <s>', 'webhooks: mean seconds between edits on one side of one tenant', '5')
     .option('--webhook-contacts <n>', 'webhooks: linked contacts per tenant', positive, 30)
     .option('--debounce <s>', "webhooks: serve's debounce window", '1.5')
-    .option('--serve-concurrency <n>', 'webhooks: runs at once in serve (default min(tenants, 8))', positive)
+    .option(
+      '--serve-concurrency <n>',
+      'webhooks: runs at once in serve (default min(tenants × connections, 8))',
+      positive,
+    )
     .option('--workers <K>', 'shared-token: worker processes on one Propstreet token', positive, 4)
     .option('--shared-contacts <n>', 'shared-token: contacts per worker tenant', positive, 300)
     .parse([...argv], { from: 'user' });
@@ -229,6 +239,7 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
     out: string;
     append: boolean;
     tenants?: number;
+    connections: string;
     webhookSeconds: number;
     editEvery: string;
     webhookContacts: number;
@@ -244,6 +255,8 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
     return x;
   };
   const tenants = o.tenants ?? (o.full ? 20 : 4);
+  if (o.connections !== '1' && o.connections !== '2')
+    throw new InvalidArgumentError(`--connections: expected 1 or 2, got "${o.connections}"`);
   const latency = o.latency.split(',').map(Number);
   if (latency.length !== 2 || latency.some((x) => !Number.isFinite(x) || x < 0) || latency[0]! > latency[1]!)
     throw new InvalidArgumentError(`--latency: expected min,max in ms, got "${o.latency}"`);
@@ -263,11 +276,12 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
     sharedToken: { workers: o.workers, contacts: o.sharedContacts },
     webhooks: {
       tenants,
+      connections: o.connections === '1' ? 1 : 2,
       seconds: o.webhookSeconds,
       editEverySeconds: seconds('--edit-every', o.editEvery),
       contacts: o.webhookContacts,
       debounceMs: seconds('--debounce', o.debounce) * 1000,
-      concurrency: o.serveConcurrency ?? Math.min(tenants, 8),
+      concurrency: o.serveConcurrency ?? Math.min(tenants * (o.connections === '1' ? 1 : 2), 8),
     },
   };
 }

@@ -1,34 +1,81 @@
 /**
- * The user edits of the webhooks scenario and when each one shows on the other side. An edit
- * writes a value never used before (a Propstreet first name, a HubSpot last name: disjoint
- * fields, and disjoint records per side, so no edit meets a conflict), and a poll of the
- * other side's store (in process, every 25 ms) sees it arrive. A record is edited again only
- * once its last edit arrived, so no edit is hidden by a later one.
+ * The user edits of the webhooks scenario and when each one shows on every other side. An edit
+ * writes a value never used before, on records of its own side only (the linked records of a
+ * tenant are dealt round the sides), and in a field no other side edits on those records: a
+ * Propstreet first name, a HubSpot or Salesforce last name. So no edit meets a conflict. A poll
+ * of the other sides' stores (in process, every 25 ms) sees it arrive on each; a record is
+ * edited again only once its last edit arrived everywhere, so no edit is hidden by a later one.
  */
 import type { Sandbox } from '../fakes/sandbox/sandbox.js';
 
-export type Direction = 'propstreet→hubspot' | 'hubspot→propstreet';
+export type Side = 'propstreet' | 'hubspot' | 'salesforce';
+/** Where an edit was made → a side it has to reach. */
+export type Path = `${Side}→${Side}`;
 
-export interface Edit {
+export const PATHS: readonly Path[] = [
+  'propstreet→hubspot',
+  'propstreet→salesforce',
+  'hubspot→propstreet',
+  'hubspot→salesforce',
+  'salesforce→propstreet',
+  'salesforce→hubspot',
+];
+
+/** One user edit's arrival on one other side. */
+export interface Arrival {
   readonly tenant: string;
-  readonly direction: Direction;
+  readonly path: Path;
   readonly value: string;
   readonly at: number;
   arrivedAt?: number;
 }
 
-/** One tenant's sandbox and its linked records: Propstreet id ↔ HubSpot id. */
+/** A linked record: its id on each side the tenant syncs. */
+export interface LinkedRecord {
+  readonly propstreet: string;
+  readonly hubspot?: string;
+  readonly salesforce?: string;
+}
+
+/** One tenant's sandbox, the sides it syncs (Propstreet first), and its linked records. */
 export interface TenantSide {
   readonly tenant: string;
   readonly sb: Sandbox;
-  readonly pairs: readonly { readonly propstreetId: string; readonly hubspotId: string }[];
+  readonly sides: readonly Side[];
+  readonly records: readonly LinkedRecord[];
 }
 
 const POLL_MS = 25;
 
+/** The value of the edited field on `side`, or undefined when the record is not there. */
+function valueOn(t: TenantSide, side: Side, r: LinkedRecord, from: Side): unknown {
+  const first = from === 'propstreet';
+  if (side === 'propstreet') {
+    const c = t.sb.propstreet.contact(r.propstreet);
+    return first ? c?.firstName : c?.lastName;
+  }
+  if (side === 'hubspot') {
+    const p = r.hubspot ? t.sb.hubspot?.control.get(r.hubspot)?.properties : undefined;
+    return first ? p?.firstname : p?.lastname;
+  }
+  const row = r.salesforce ? t.sb.salesforce?.control.get(r.salesforce) : undefined;
+  return first ? row?.FirstName : row?.LastName;
+}
+
+function write(t: TenantSide, side: Side, r: LinkedRecord, value: string): void {
+  if (side === 'propstreet') t.sb.propstreet.editAsUser(r.propstreet, { firstName: value });
+  else if (side === 'hubspot' && r.hubspot) t.sb.hubspot?.control.editAsUser(r.hubspot, { lastname: value });
+  else if (side === 'salesforce' && r.salesforce)
+    t.sb.salesforce?.control.edit(r.salesforce, { LastName: value });
+  else throw new Error(`${t.tenant}: record ${r.propstreet} has no ${side} side`);
+}
+
 export class EditTracker {
-  readonly edits: Edit[] = [];
-  private readonly pending = new Map<Edit, () => boolean>();
+  /** One per user edit and other side. */
+  readonly arrivals: Arrival[] = [];
+  /** User edits made, per side. */
+  readonly edits: Record<Side, number> = { propstreet: 0, hubspot: 0, salesforce: 0 };
+  private readonly pending = new Map<Arrival, () => boolean>();
   private readonly busy = new Set<string>();
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -42,32 +89,30 @@ export class EditTracker {
     clearInterval(this.timer);
   }
 
-  /** A user edit on `direction`'s first side, on a record of `t` with no edit in flight; false when all are busy. */
-  edit(t: TenantSide, direction: Direction, pick: () => number): boolean {
-    const own = t.pairs.filter((_, i) => (i % 2 === 0) === (direction === 'propstreet→hubspot'));
-    const free = own.filter((p) => !this.busy.has(`${t.tenant}/${p.propstreetId}`));
-    const pair = free[Math.floor(pick() * free.length)];
-    if (!pair) return false;
+  /** A user edit on `from`, on a record of `t` with no edit in flight; false when all are busy. */
+  edit(t: TenantSide, from: Side, pick: () => number): boolean {
+    const slot = t.sides.indexOf(from);
+    const own = t.records.filter((_, i) => i % t.sides.length === slot);
+    const free = own.filter((r) => !this.busy.has(`${t.tenant}/${r.propstreet}`));
+    const record = free[Math.floor(pick() * free.length)];
+    if (!record) return false;
     const value = `W${(++this.seq).toString(36)}x`;
-    const key = `${t.tenant}/${pair.propstreetId}`;
-    const hubspot = t.sb.hubspot;
-    if (!hubspot) throw new Error('the webhooks bench needs the HubSpot fake');
-    let arrived: () => boolean;
-    if (direction === 'propstreet→hubspot') {
-      t.sb.propstreet.editAsUser(pair.propstreetId, { firstName: value });
-      arrived = () => hubspot.control.get(pair.hubspotId)?.properties.firstname === value;
-    } else {
-      hubspot.control.editAsUser(pair.hubspotId, { lastname: value });
-      arrived = () => t.sb.propstreet.contact(pair.propstreetId)?.lastName === value;
-    }
-    const edit: Edit = { tenant: t.tenant, direction, value, at: performance.now() };
-    this.edits.push(edit);
+    const key = `${t.tenant}/${record.propstreet}`;
+    write(t, from, record, value);
+    this.edits[from]++;
     this.busy.add(key);
-    this.pending.set(edit, () => {
-      if (!arrived()) return false;
-      this.busy.delete(key);
-      return true;
-    });
+    const at = performance.now();
+    const targets = t.sides.filter((s) => s !== from);
+    let left = targets.length;
+    for (const to of targets) {
+      const arrival: Arrival = { tenant: t.tenant, path: `${from}→${to}`, value, at };
+      this.arrivals.push(arrival);
+      this.pending.set(arrival, () => {
+        if (valueOn(t, to, record, from) !== value) return false;
+        if (--left === 0) this.busy.delete(key);
+        return true;
+      });
+    }
     return true;
   }
 
@@ -75,7 +120,7 @@ export class EditTracker {
     return this.pending.size;
   }
 
-  /** Resolves when every edit arrived, or after `timeoutMs` (the rest count as missing). */
+  /** Resolves when every edit arrived everywhere, or after `timeoutMs` (the rest count as missing). */
   drain(timeoutMs: number): Promise<void> {
     if (this.pending.size === 0) return Promise.resolve();
     return new Promise((resolve) => {
@@ -89,10 +134,10 @@ export class EditTracker {
 
   private poll(): void {
     const now = performance.now();
-    for (const [edit, check] of this.pending)
+    for (const [arrival, check] of this.pending)
       if (check()) {
-        edit.arrivedAt = now;
-        this.pending.delete(edit);
+        arrival.arrivedAt = now;
+        this.pending.delete(arrival);
       }
     if (this.pending.size > 0) return;
     const waiters = this.drainWaiters;
@@ -109,6 +154,7 @@ function percentile(sorted: readonly number[], p: number): number | null {
 }
 
 export interface LatencyStats {
+  /** Edit × other side pairs (for one path: the edits on its first side). */
   readonly edits: number;
   readonly arrived: number;
   readonly p50: number | null;
@@ -117,14 +163,14 @@ export interface LatencyStats {
   readonly max: number | null;
 }
 
-/** Edit → other side, in seconds; an edit that never arrived counts in `edits`, not in the percentiles. */
-export function latencyStats(edits: readonly Edit[]): LatencyStats {
-  const s = edits
+/** Edit → other side, in seconds; one that never arrived counts in `edits`, not in the percentiles. */
+export function latencyStats(arrivals: readonly Arrival[]): LatencyStats {
+  const s = arrivals
     .filter((e) => e.arrivedAt !== undefined)
     .map((e) => ((e.arrivedAt ?? 0) - e.at) / 1000)
     .sort((a, b) => a - b);
   return {
-    edits: edits.length,
+    edits: arrivals.length,
     arrived: s.length,
     p50: percentile(s, 50),
     p95: percentile(s, 95),

@@ -16,6 +16,12 @@ type Message = Record<string, unknown> & { readonly channel?: unknown; readonly 
 export interface CometdOptions {
   /** How long `/meta/connect` is held without events (Salesforce: 110 s); also its advice.timeout. */
   readonly connectTimeoutMs?: number;
+  /**
+   * The network time of a held `/meta/connect`'s answer, drawn per answer (the fake's latency
+   * knob: the request's own latency was spent before it was held, so without this an event
+   * would reach the client in no time).
+   */
+  readonly answerLatencyMs?: () => number;
 }
 
 /** Fault knobs of the streaming endpoint (`fake.cdc`). */
@@ -42,6 +48,7 @@ const ALL_EVENTS = '/data/ChangeEvents';
 
 export class CometdServer implements CometdFaults {
   readonly connectTimeoutMs: number;
+  private readonly answerLatencyMs: () => number;
   private readonly clients = new Map<string, Client>();
   private deniedHandshakes = 0;
   private duplicates = 0;
@@ -52,6 +59,7 @@ export class CometdServer implements CometdFaults {
     options: CometdOptions = {},
   ) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 110_000;
+    this.answerLatencyMs = options.answerLatencyMs ?? (() => 0);
     log.onEvent((e) => this.deliver(e));
   }
 
@@ -133,7 +141,7 @@ export class CometdServer implements CometdFaults {
     }
     switch (m.channel) {
       case '/meta/connect':
-        return this.connect(client, base);
+        return this.connect(client, base, clientTimeout(m));
       case '/meta/subscribe':
         return [this.subscribe(client, m, base)];
       case '/meta/unsubscribe':
@@ -148,11 +156,18 @@ export class CometdServer implements CometdFaults {
     }
   }
 
-  private async connect(client: Client, base: Message): Promise<Message[]> {
-    if (client.queue.length === 0) {
+  /**
+   * Held until an event comes (pushed at once, C4) or the hold ends: ours, or the client's own
+   * `advice.timeout` when shorter. faye batches its first connect with the subscriptions and
+   * asks for `timeout: 0` so the batch is answered at once (C8); holding it would hold the
+   * subscriptions' answers too.
+   */
+  private async connect(client: Client, base: Message, wanted: number | undefined): Promise<Message[]> {
+    const hold = Math.min(wanted ?? this.connectTimeoutMs, this.connectTimeoutMs);
+    if (client.queue.length === 0 && hold > 0) {
       client.wake?.();
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, this.connectTimeoutMs);
+        const timer = setTimeout(done, hold);
         function done() {
           clearTimeout(timer);
           resolve();
@@ -160,6 +175,9 @@ export class CometdServer implements CometdFaults {
         client.wake = done;
       });
       client.wake = undefined;
+      // Pushed as soon as an event comes (C4); the answer still crosses the network.
+      const travel = this.answerLatencyMs();
+      if (travel > 0) await new Promise((resolve) => setTimeout(resolve, travel));
     }
     if (!this.clients.has(client.id)) {
       return [
@@ -227,6 +245,12 @@ export class CometdServer implements CometdFaults {
       if (client.queue.length > 0) client.wake?.();
     }
   }
+}
+
+/** The `advice.timeout` a client sends on `/meta/connect`, ms. */
+function clientTimeout(m: Message): number | undefined {
+  const t = (m.advice as { timeout?: unknown } | undefined)?.timeout;
+  return typeof t === 'number' && t >= 0 ? t : undefined;
 }
 
 const matches = (channel: string, e: ChangeEvent) => channel === ALL_EVENTS || channel === e.channel;

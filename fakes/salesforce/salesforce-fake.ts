@@ -132,10 +132,13 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
   const org = new FakeOrg(options);
   const control = createControl(org);
   const cdc = new ChangeEventLog(org.clock, org.objects, options.changeEvents);
-  const cometd = new CometdServer(cdc, (token) => org.isLive(token), options.cometd);
+  let http: HttpFake | undefined;
+  const cometd = new CometdServer(cdc, (token) => org.isLive(token), {
+    ...options.cometd,
+    answerLatencyMs: () => http?.faults.latencyMs() ?? 0,
+  });
   if (options.accounts?.length) control.accounts.seed(options.accounts);
   if (options.contacts?.length) control.seed(options.contacts);
-  let http: HttpFake | undefined;
   const self = () => http as HttpFake;
   http = await startHttpFake({
     ...(options.port !== undefined ? { port: options.port } : {}),

@@ -236,4 +236,36 @@ describe('Salesforce fake: Streaming API and Change Data Capture', () => {
     ]);
     expect(got[0]?.data.event.replayId).toBe(got[1]?.data.event.replayId);
   });
+  it("answers a connect that asks for timeout 0 at once, with the subscription batched after it (faye's first connect)", async () => {
+    // Held for 10 minutes otherwise: the test would time out.
+    const slow = await startSalesforceFake({ cometd: { connectTimeoutMs: 600_000 } });
+    try {
+      const call = async (messages: Msg[]) => {
+        const res = await fetch(`${slow.url}/cometd/62.0`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `OAuth ${slow.accessToken}` },
+          body: JSON.stringify(messages),
+        });
+        return (await res.json()) as Msg[];
+      };
+      const [hello] = await call([{ channel: '/meta/handshake', version: '1.0', id: '1' }]);
+      const clientId = hello?.clientId;
+      const batch = await call([
+        {
+          channel: '/meta/connect',
+          clientId,
+          connectionType: 'long-polling',
+          advice: { timeout: 0 },
+          id: '2',
+        },
+        { channel: '/meta/subscribe', clientId, subscription: '/data/ContactChangeEvent', id: '3' },
+      ]);
+      expect(batch.map((m) => [m.channel, m.successful])).toEqual([
+        ['/meta/connect', true],
+        ['/meta/subscribe', true],
+      ]);
+    } finally {
+      await slow.close();
+    }
+  });
 });
