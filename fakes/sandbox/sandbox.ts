@@ -49,6 +49,8 @@ export interface TenantOptions {
   readonly connections?: readonly ('hubspot' | 'salesforce')[];
   /** Extra keys per connection (conflictPolicy, deletes, match, …). */
   readonly connection?: Readonly<Record<string, unknown>>;
+  /** Extra keys for the Salesforce connection only (`changeEvents`, …), after `connection`. */
+  readonly salesforceConnection?: Readonly<Record<string, unknown>>;
   /** SQLite file; default `<dir>/<tenant>.db`. */
   readonly sqlite?: string;
   readonly postgres?: { url: string; schema: string };
@@ -200,6 +202,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
                   }
                 : {}),
               ...t.connection,
+              ...t.salesforceConnection,
             },
       );
       const doc = {

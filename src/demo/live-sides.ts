@@ -1,10 +1,9 @@
 /**
  * The systems of the live demo, as edit sources and as targets: each side edits a contact's
  * last name as a user would (through its fake's control API) and reads it back. A side is an
- * edit source only when `serve` hears its changes: Propstreet and HubSpot send webhooks;
- * Salesforce's edits would arrive by the schedule only, until its Change Data Capture
- * subscriber is wired into `serve` (issue #15). It then plugs in by `hearsEvents: true` on its
- * entry; its edits are measured like the others'.
+ * edit source only when `serve` hears its changes: Propstreet and HubSpot send webhooks,
+ * Salesforce Change Data Capture events (the demo's Salesforce connection has
+ * `changeEvents: true`). A side with `hearsEvents: false` would only receive edits.
  */
 import type { Sandbox } from '../../fakes/sandbox/sandbox.js';
 
@@ -44,8 +43,8 @@ export function liveSides(sb: Sandbox): LiveSide[] {
   if (salesforce)
     sides.push({
       name: 'Salesforce',
-      // Change Data Capture is built on another branch (sf-cdc): flip this once serve subscribes to it.
-      hearsEvents: false,
+      // serve subscribes to its Change Data Capture events (`changeEvents: true`).
+      hearsEvents: true,
       edit: (id, lastName) => {
         const record = salesforce.control.getByKey(id);
         if (!record) throw new Error(`no Salesforce contact for ${id}`);

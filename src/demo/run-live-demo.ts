@@ -89,6 +89,8 @@ export async function runLiveDemo(options: LiveDemoOptions): Promise<number> {
     const file = sb.writeTenant(dir, {
       tenant: 'live',
       connection: { match: ['externalRef', 'key', 'email'], conflictPolicy: 'newest-wins' },
+      // serve subscribes to the fake's Change Data Capture channel (CometD), as to a real org's.
+      salesforceConnection: { changeEvents: true },
     });
     const stateKey = randomBytes(32);
     const appSecret = randomBytes(24).toString('base64url');
