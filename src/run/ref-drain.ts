@@ -49,8 +49,13 @@ export class RefDrainer<R extends PropstreetRecord, W> {
   readonly failures: RecordFailure[] = [];
   /** Records in flight or written and not yet committed: a fetch meanwhile must not send them again. */
   private readonly busy = new Set<string>();
-  /** Records this run tried and left (failed, waiting for a run): not tried again in this run. */
+  /** Records this run tried and left (failed, or stale once more): not tried again in this run. */
   private readonly left = new Set<string>();
+  /**
+   * Records waiting for this run's chunks to sync a person's edit: tried again once the CRM work
+   * is done (the run may have synced that version meanwhile).
+   */
+  private waiting = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   private pending = new Map<string, { scope: Scope; changes: Pending }>();
   private flushing: Promise<void> = Promise.resolve();
@@ -83,6 +88,7 @@ export class RefDrainer<R extends PropstreetRecord, W> {
   async finish(untilMs: number): Promise<void> {
     this.finishing = true;
     this.deadline = untilMs;
+    this.waiting = new Set();
     this.start();
     this.wake();
     await this.loop;
@@ -150,7 +156,9 @@ export class RefDrainer<R extends PropstreetRecord, W> {
     // A full batch may have cut the last record's rows: it is read whole by the next fetch.
     if (!end && byRecord.size > 1) byRecord.delete(rows.at(-1)?.propstreetId ?? '');
     this.cursor = [...byRecord.keys()].at(-1) ?? this.cursor;
-    const ids = [...byRecord.keys()].filter((id) => !this.busy.has(id) && !this.left.has(id));
+    const ids = [...byRecord.keys()].filter(
+      (id) => !this.busy.has(id) && !this.left.has(id) && !this.waiting.has(id),
+    );
     const groups: RefRow[][] = ids.map(() => []);
     for (const connection of new Set(
       ids.flatMap((id) => (byRecord.get(id) ?? []).map((r) => r.connection)),
@@ -202,7 +210,9 @@ export class RefDrainer<R extends PropstreetRecord, W> {
             ownEtags: etag ? [{ propstreetId: id, etag }] : [],
           });
         }
-        if (outcome.waiting.length > 0 || outcome.done.length < group.length) this.left.add(id);
+        if (outcome.waiting.length > 0) (this.finishing ? this.left : this.waiting).add(id);
+        // Nothing to commit: fetchable again at once (a commit's flush frees the others).
+        if (outcome.done.length === 0) this.busy.delete(id);
       }
     } catch (error) {
       if (stopsTheRun(error)) this.deps.abort.fail(error);
