@@ -49,10 +49,13 @@ export class RefDrainer<R extends PropstreetRecord, W> {
   readonly failures: RecordFailure[] = [];
   /** Records in flight or written and not yet committed: a fetch meanwhile must not send them again. */
   private readonly busy = new Set<string>();
-  /** Records this run tried and left (failed, or stale once more): not tried again in this run. */
+  /**
+   * Rows (connection + record) this run tried and left (failed, or stale once more): not tried
+   * again in this run; the record's other rows still are.
+   */
   private readonly left = new Set<string>();
   /**
-   * Records waiting for this run's chunks to sync a person's edit: tried again once the CRM work
+   * Rows waiting for this run's chunks to sync a person's edit: tried again once the CRM work
    * is done (the run may have synced that version meanwhile).
    */
   private waiting = new Set<string>();
@@ -64,6 +67,8 @@ export class RefDrainer<R extends PropstreetRecord, W> {
   private finishing = false;
   private deadline = Number.POSITIVE_INFINITY;
   private loop: Promise<void> | undefined;
+  /** Records a pass skipped because they were in flight or not yet committed. */
+  private blocked = 0;
   /** A kick that came while the loop was busy: it looks again before it sleeps. */
   private kicked = false;
 
@@ -119,14 +124,18 @@ export class RefDrainer<R extends PropstreetRecord, W> {
         }
         if (!end) continue;
         this.cursor = undefined;
-        if (this.finishing) {
-          await this.idle();
-          if (sentThisPass === 0) break;
-        } else if (sentThisPass === 0 && !this.kicked) {
+        const blocked = this.blocked;
+        this.blocked = 0;
+        if (sentThisPass === 0 && blocked === 0 && (this.finishing || !this.kicked)) {
+          if (this.finishing) break;
           // Nothing due: wait for a chunk's commit (or the end of the CRM work).
           await new Promise<void>((resolve) => {
             this.wakeUp = resolve;
           });
+        } else if (sentThisPass === 0) {
+          // What was skipped is in flight or waits for its commit: let it end, then look again.
+          if (this.inFlight.size > 0) await Promise.race(this.inFlight);
+          await this.flush();
         }
         this.kicked = false;
         sentThisPass = 0;
@@ -156,9 +165,8 @@ export class RefDrainer<R extends PropstreetRecord, W> {
     // A full batch may have cut the last record's rows: it is read whole by the next fetch.
     if (!end && byRecord.size > 1) byRecord.delete(rows.at(-1)?.propstreetId ?? '');
     this.cursor = [...byRecord.keys()].at(-1) ?? this.cursor;
-    const ids = [...byRecord.keys()].filter(
-      (id) => !this.busy.has(id) && !this.left.has(id) && !this.waiting.has(id),
-    );
+    const ids = [...byRecord.keys()].filter((id) => !this.busy.has(id));
+    this.blocked += byRecord.size - ids.length;
     const groups: RefRow[][] = ids.map(() => []);
     for (const connection of new Set(
       ids.flatMap((id) => (byRecord.get(id) ?? []).map((r) => r.connection)),
@@ -168,7 +176,7 @@ export class RefDrainer<R extends PropstreetRecord, W> {
       const links = new Map((await store.linksByPropstreetIds(s, wanted)).map((l) => [l.propstreetId, l]));
       ids.forEach((id, i) => {
         const row = byRecord.get(id)?.find((r) => r.connection === connection);
-        if (!row) return;
+        if (!row || this.left.has(rowKey(row)) || this.waiting.has(rowKey(row))) return;
         const link = links.get(id);
         // The link ended or moved to another CRM record: that write-back is not wanted any more.
         if (!link || link.crmId !== row.crmId) this.commitLater(s, { refsDone: [doneOf(row)] });
@@ -210,13 +218,13 @@ export class RefDrainer<R extends PropstreetRecord, W> {
             ownEtags: etag ? [{ propstreetId: id, etag }] : [],
           });
         }
-        if (outcome.waiting.length > 0) (this.finishing ? this.left : this.waiting).add(id);
+        for (const r of outcome.waiting) (this.finishing ? this.left : this.waiting).add(rowKey(r.row));
         // Nothing to commit: fetchable again at once (a commit's flush frees the others).
         if (outcome.done.length === 0) this.busy.delete(id);
       }
     } catch (error) {
       if (stopsTheRun(error)) this.deps.abort.fail(error);
-      this.left.add(id);
+      for (const r of group) this.left.add(rowKey(r.row));
       const message = `Propstreet externalRef write-back: ${error instanceof Error ? error.message : String(error)}`;
       for (const r of group) this.defer(r, message);
     }
@@ -295,4 +303,8 @@ export class RefDrainer<R extends PropstreetRecord, W> {
 
 function doneOf(row: QueuedRef): { propstreetId: string; crmId: string } {
   return { propstreetId: row.propstreetId, crmId: row.crmId };
+}
+
+function rowKey(row: QueuedRef): string {
+  return `${row.connection}\u0000${row.propstreetId}`;
 }
