@@ -141,3 +141,26 @@ describe.each(stores)('ref outbox on %s', (_name, open, cleanup) => {
     expect(await store.linksByPropstreetIds(hub, ['ps-2'])).toEqual([]);
   });
 });
+
+describe('migrate-state carries the ref outbox', () => {
+  it('copies every connection’s pending write-backs, across page boundaries', async () => {
+    const { migrateState } = await import('../../src/state/migrate-state.js');
+    const from = createSqliteStateStore({ path: ':memory:' });
+    const to = createSqliteStateStore({ path: ':memory:' });
+    await from.migrate();
+    const hub = newScope('hubspot');
+    const sf = { ...hub, connection: 'salesforce' };
+    const ids = Array.from({ length: 9 }, (_, i) => i);
+    await from.commit(hub, { upsertLinks: ids.map((i) => aLink(i)), enqueueRefs: ids.map((i) => aRef(i)) });
+    await from.commit(sf, {
+      upsertLinks: ids.map((i) => aLink(i)),
+      enqueueRefs: ids.filter((i) => i % 2 === 0).map((i) => aRef(i, 'salesforce')),
+    });
+    await migrateState(from, to, undefined, { pageSize: 2 });
+    const all = { dueBy: AT, limit: 100 };
+    expect(await to.queuedRefs(hub, all)).toEqual(await from.queuedRefs(hub, all));
+    expect(await to.refBacklog(sf)).toEqual({ pending: 5, failing: 0 });
+    await from.close();
+    await to.close();
+  });
+});
