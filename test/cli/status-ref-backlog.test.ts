@@ -25,7 +25,7 @@ describe('status: ref write-backs', () => {
     expect(refBacklogOf({ pending: 5, failing: 1 }, 60).eta).toBe('5s');
   });
 
-  it('write-backs Propstreet refused are pending and failing; the next run writes them', async () => {
+  it('write-backs Propstreet refused are pending and failing; the next run writes both namespaces of a contact in one PATCH', async () => {
     f.sb.propstreet.http.faults.add({
       kind: 'status',
       status: 422,
@@ -50,8 +50,15 @@ describe('status: ref write-backs', () => {
     const text = await f.cli(['status', acme]);
     expect(text.stdout).toMatch(/ref write-backs: 6 pending \(6 failing\), ETA \d+s at \d+\/min/);
 
+    const patches = () =>
+      f.sb.propstreet.http.requests.filter(
+        (r) => r.method === 'PATCH' && /^\/api\/v1\/network\/contacts\/\d+$/.test(r.path) && r.status < 300,
+      ).length;
+    const before = patches();
     const next = await f.cli(['run', acme]);
     expect(next.code, describeRun(next)).toBe(0);
+    // The bridge: both connections' refs of a contact were queued, so one PATCH carries both.
+    expect(patches() - before).toBe(6);
     const after = (await f.cli(['status', acme, '--json'])).json<typeof s>();
     expect(after.connections.map((c) => c.refWriteBacks.pending)).toEqual([0, 0]);
     for (const c of f.sb.propstreet.allContacts())
