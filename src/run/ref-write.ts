@@ -9,7 +9,7 @@
  * the edit would never reach that CRM. That connection's next run merges the edit and moves its
  * link to that version; the write-back waits for it.
  */
-import { WriteNotAppliedError } from '../core/errors.js';
+import { isPropsyncError, WriteNotAppliedError } from '../core/errors.js';
 import type { PropstreetRecords } from '../engine/ports.js';
 import { hasRef, type PropstreetRecord, refsWith } from '../engine/records.js';
 import type { Link, QueuedRef, Scope, StateStore } from '../state/port.js';
@@ -46,11 +46,12 @@ export async function writeRefs<R extends PropstreetRecord, W>(
   try {
     return { done: await patch(rows, base.row.refs, base.row.etag, deps), waiting: [] };
   } catch (error) {
+    // Deleted since: the next run's delta carries the deletion; there is nothing to mirror on.
+    if (isPropsyncError(error) && error.code === 'NOT_FOUND') return 'gone';
     if (!isStale(error)) throw error;
   }
   const id = base.row.propstreetId;
   const fresh = await deps.propstreet.get(id);
-  // Deleted since: the next run's delta carries the deletion; there is nothing to mirror on.
   if (!fresh || fresh.deletedUtc) return 'gone';
   const done: RefOutcome['done'] = [];
   const missing: RefRow[] = [];

@@ -201,6 +201,15 @@ describe('ref drainer', () => {
     expect(await backlog()).toBe(0);
   });
 
+  it('a contact deleted in Propstreet since: its write-back goes without a failure', async () => {
+    await created(hub, ps.add('ps-1'), 'hs-1');
+    ps.records.delete('ps-1');
+    const { d, drain } = drainer();
+    await drain();
+    expect(d.failures).toEqual([]);
+    expect(await backlog()).toBe(0);
+  });
+
   it('stops at its deadline and leaves the rest queued', async () => {
     for (let i = 0; i < 5; i++) await created(hub, ps.add(`ps-${i}`), `hs-${i}`);
     const { d } = drainer();
