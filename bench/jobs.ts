@@ -38,6 +38,8 @@ export interface RunSummary {
   /** The first few failures and invalid records, for the report. */
   readonly problems: readonly string[];
   readonly abort?: ConnectionResult['abort'];
+  /** Seconds from the sync's start to the end of its CRM work (ref write-backs may follow). */
+  readonly crmCompleteS?: number;
 }
 
 export function summarize(r: ConnectionResult): RunSummary {

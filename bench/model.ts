@@ -99,6 +99,18 @@ export function rateBoundS(calls: ApiCalls): number {
   return Math.max(ps / RATES.propstreet, general / RATES.hubspotGeneral, search / RATES.hubspotSearch);
 }
 
+/** Each API's own bound: the CRM's work alone (HubSpot) and Propstreet's (reads and write-backs). */
+export function apiBoundsS(calls: ApiCalls): { propstreet: number; hubspot: number } {
+  const ps = all(calls.propstreet) - rejected(calls.propstreet);
+  const hs = calls.hubspot;
+  const search = sumKinds(hs, (k) => k === 'search');
+  const general = all(hs) - search - rejected(hs);
+  return {
+    propstreet: ps / RATES.propstreet,
+    hubspot: Math.max(general / RATES.hubspotGeneral, search / RATES.hubspotSearch),
+  };
+}
+
 /** The same bound for optimum counts (HubSpot reads are search pages, plus the archived list). */
 export function optimumBoundS(best: Partial<Record<Api, Optimum>>): number {
   const ps = best.propstreet ? best.propstreet.reads + best.propstreet.writes : 0;

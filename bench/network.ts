@@ -13,7 +13,14 @@ import { startSandbox } from '../fakes/sandbox/sandbox.js';
 import { seedHubSpot, seedPropstreet, seedSalesforce } from '../test/e2e/support.js';
 import { markLogs, withKeySample } from './fake-calls.js';
 import type { RunSummary } from './jobs.js';
-import { crmWrites, type Delta, naiveBaseline, propstreetWrites } from './model.js';
+import {
+  type ApiCalls,
+  apiBoundsS,
+  crmWrites,
+  type Delta,
+  naiveBaseline,
+  propstreetWrites,
+} from './model.js';
 import { editOnePercent, type Limits, probeRtt, setFast, setReal, writeTenants } from './sandbox-modes.js';
 import { buildResult, type ScenarioResult } from './scenario-result.js';
 import { spawnJob } from './spawn-job.js';
@@ -104,7 +111,7 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
       ran(report.summary);
       o.log(
         `  ${name}: ${result.summary.status}, ${result.wallS.toFixed(1)} s (bound ${result.boundS.toFixed(1)} s), ` +
-          `calls ${JSON.stringify(result.calls)}`,
+          `calls ${JSON.stringify(result.calls)}${crmComplete(result)}`,
       );
     }
   } finally {
@@ -112,4 +119,16 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
     rmSync(dir, { recursive: true, force: true });
   }
   return results;
+}
+
+/** CRM complete against the CRM's own bound, all refs written against Propstreet's (issue #16 target 1). */
+function crmComplete(result: { summary: RunSummary; wallS: number; calls: ApiCalls }): string {
+  const at = result.summary.crmCompleteS;
+  if (at === undefined) return '';
+  const bounds = apiBoundsS(result.calls);
+  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '–');
+  return (
+    `\n    CRM complete ${at.toFixed(1)} s (HubSpot bound ${bounds.hubspot.toFixed(1)} s, ${ratio(at, bounds.hubspot)}×), ` +
+    `all refs written ${result.wallS.toFixed(1)} s (Propstreet bound ${bounds.propstreet.toFixed(1)} s, ${ratio(result.wallS, bounds.propstreet)}×)`
+  );
 }

@@ -10,8 +10,19 @@ const redactor = new Redactor();
 
 export async function runTenantJob(job: TenantJob): Promise<RunSummary> {
   const config = await loadTenantConfig(job.configPath, { redactor, env: { ...job.env } });
-  const run = await syncTenant(config, { redactor, dryRun: job.dryRun, logger: silentLogger });
+  const started = performance.now();
+  // "CRM complete": the run's CRM work is done and only ref write-backs are left (or none are).
+  let crmCompleteS: number | undefined;
+  const run = await syncTenant(config, {
+    redactor,
+    dryRun: job.dryRun,
+    logger: silentLogger,
+    onProgress: (_connection, p) => {
+      if (crmCompleteS === undefined && (p.phase === 'refs' || p.phase === 'done'))
+        crmCompleteS = (performance.now() - started) / 1000;
+    },
+  });
   const [connection] = run.connections;
   if (!connection) throw new Error(`tenant ${config.tenant} ran no connection`);
-  return summarize(connection.result);
+  return { ...summarize(connection.result), ...(crmCompleteS === undefined ? {} : { crmCompleteS }) };
 }

@@ -271,6 +271,17 @@ const connectionCommon = {
   propstreetConcurrency: count(1, 'Propstreet writes in flight at once.').default(4),
   maxAttempts: count(1, 'Attempts (over later runs) before a failing record is quarantined.').default(5),
   retryBaseSeconds: count(0, 'First retry delay for a failed record; doubles per attempt.').default(60),
+  refWriteBacks: z
+    .strictObject({
+      drainFor: duration(
+        'After its CRM work, a run keeps writing queued Propstreet externalRef write-backs this long (e.g. 10m; 0s: none); the rest are written by the next runs.',
+      ).default('10m'),
+    })
+    .meta({
+      description:
+        'Propstreet externalRef write-backs of records created in the CRM: queued in the state store, written beside the run and after it (the ref outbox).',
+    })
+    .default({ drainFor: '10m' }),
 };
 
 export const hubspotConnectionSchema = z

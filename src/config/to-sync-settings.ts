@@ -35,6 +35,7 @@ export function toSyncSettings(
     propstreetConcurrency: c.propstreetConcurrency,
     maxAttempts: c.maxAttempts,
     retryBaseMs: c.retryBaseSeconds * 1000,
+    refDrainMs: durationMs(c.refWriteBacks.drainFor),
   };
 }
 

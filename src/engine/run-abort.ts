@@ -1,5 +1,5 @@
 /**
- * Why a run stops early, owned in one place. The executor, the ref lane, the mass-delete guard
+ * Why a run stops early, owned in one place. The executor, the ref drainer, the mass-delete guard
  * and the run itself report into it; the first reason wins, and what reads it (the chunk loop,
  * the checkpoint commit, the result) sees one typed value.
  */

@@ -61,6 +61,11 @@ export interface SyncSettings {
   /** Failed records are retried on later runs; after this many attempts they are quarantined. */
   readonly maxAttempts: number;
   readonly retryBaseMs: number;
+  /**
+   * How long a run keeps writing queued ref write-backs after its CRM work (the rest wait in the
+   * store for the next runs); absent: 10 minutes.
+   */
+  readonly refDrainMs?: number | undefined;
 }
 
 export interface FieldChange {

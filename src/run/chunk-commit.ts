@@ -1,25 +1,34 @@
 /**
  * Turns a chunk's progress into one transactional state change: links made, moved or ended,
- * shadows, own etags, failures with their attempts, tombstones, and the open conflicts of
- * every pair whose conflicts are known now.
+ * shadows, own etags, failures with their attempts, tombstones, the open conflicts of every
+ * pair whose conflicts are known now, and the ref outbox: the externalRef write-back of each
+ * record created in the CRM is queued with its link (one transaction: a crash cannot keep the
+ * link and lose the write-back), and a write-back the plan itself made is taken off it.
  */
 
 import type { PairPlan } from '../engine/plan-pair.js';
 import { nextFailure } from '../engine/record-failure.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import type { RecordFailure, RecordPlan } from '../engine/types.js';
-import type { CanonicalValues, Failure, Link, Side, StateChanges, Tombstone } from '../state/port.js';
+import type {
+  CanonicalValues,
+  Failure,
+  Link,
+  PendingRef,
+  Side,
+  StateChanges,
+  Tombstone,
+} from '../state/port.js';
 import { type Progress, recordKeyOf } from './chunk-progress.js';
 import type { ExecuteDeps } from './execute-chunk.js';
-import type { RefTask } from './ref-lane.js';
 
 /** What a chunk leaves behind once committed. */
-export interface Settled<R extends PropstreetRecord = PropstreetRecord> {
+export interface Settled {
   /** The plans as finally executed (a 412 may have changed some), for the done counts. */
   readonly succeeded: RecordPlan[];
   readonly failures: RecordFailure[];
-  /** externalRef write-backs for records created in the CRM: the caller runs them in the ref lane. */
-  readonly refTasks: RefTask<R>[];
+  /** externalRef write-backs queued in the ref outbox (records created in the CRM). */
+  queuedRefs: number;
 }
 
 const NEW_LINK: ReadonlySet<RecordPlan['action']> = new Set([
@@ -48,10 +57,12 @@ class ChunkChanges<R extends PropstreetRecord> {
   readonly upsertTombstones: Tombstone[] = [];
   readonly deleteTombstones: string[] = [];
   readonly replaceConflicts: NonNullable<StateChanges['replaceConflicts']>[number][] = [];
-  readonly settled: Settled<R> = { succeeded: [], failures: [], refTasks: [] };
+  readonly enqueueRefs: PendingRef[] = [];
+  readonly refsDone: { propstreetId: string; crmId: string }[] = [];
+  readonly settled: Settled = { succeeded: [], failures: [], queuedRefs: 0 };
 
   constructor(
-    private readonly deps: Pick<ExecuteDeps, 'settings' | 'redactor' | 'knownFailures'>,
+    readonly deps: Pick<ExecuteDeps, 'settings' | 'redactor' | 'knownFailures'>,
     readonly now: Date,
   ) {}
 
@@ -113,16 +124,18 @@ class ChunkChanges<R extends PropstreetRecord> {
       upsertTombstones: this.upsertTombstones,
       deleteTombstones: this.deleteTombstones,
       replaceConflicts: this.replaceConflicts,
+      enqueueRefs: this.enqueueRefs,
+      refsDone: this.refsDone,
     };
   }
 }
 
 export async function commitChunk<R extends PropstreetRecord>(
   progress: readonly Progress<R>[],
-  deps: Pick<ExecuteDeps, 'settings' | 'redactor' | 'knownFailures' | 'clock' | 'store' | 'scope'>,
+  deps: Pick<ExecuteDeps, 'settings' | 'redactor' | 'knownFailures' | 'clock' | 'store' | 'scope' | 'meter'>,
   refs: ReadonlySet<Progress<R>>,
   noops: readonly PairPlan<R>[],
-): Promise<Settled<R>> {
+): Promise<Settled> {
   const changes = new ChunkChanges<R>(deps, deps.clock.now());
   // A no-op writes nothing, but its open conflicts (manual policy) are what `propsync
   // conflicts` lists: recorded as planned now.
@@ -131,6 +144,7 @@ export async function commitChunk<R extends PropstreetRecord>(
     agreeOn(pp, changes);
   }
   for (const p of progress) settle(p, changes, refs.has(p));
+  if (deps.meter) deps.meter.refs.queued += changes.settled.queuedRefs;
   await deps.store.commit(deps.scope, changes.toStateChanges());
   return changes.settled;
 }
@@ -221,6 +235,20 @@ function keepLink<R extends PropstreetRecord>(
     updatedAt: changes.now.toISOString(),
   };
   changes.upsertLinks.push(link);
-  if (wantsRef && !p.mirrorFailed && p.record)
-    changes.settled.refTasks.push({ link, record: p.record, label: p.pp.plan.label });
+  if (wantsRef && !p.mirrorFailed && p.record) {
+    changes.enqueueRefs.push({
+      propstreetId: psId,
+      crmId,
+      namespace: changes.deps.settings.namespace,
+      etag: p.psEtag,
+      refs: p.record.externalRefs,
+      enqueuedAt: changes.now.toISOString(),
+      attempts: 0,
+      lastError: null,
+    });
+    changes.settled.queuedRefs++;
+  }
+  // The plan wrote the ref itself (it read the record without it): a queued write-back is done.
+  else if (p.pp.plan.writePropstreetRef && !p.mirrorFailed)
+    changes.refsDone.push({ propstreetId: psId, crmId });
 }

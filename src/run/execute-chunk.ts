@@ -4,8 +4,9 @@
  *   A. Propstreet value writes, creates and deletes  ∥  CRM creates (upserts) and deletes
  *   B. CRM updates (incl. the key on new Propstreet contacts)
  * CRM updates wait for phase A because a 412 on Propstreet re-plans the pair. The externalRef
- * write-backs of new CRM records go to the ref lane (ref-lane.ts), so Propstreet's one-call-
- * per-record rate never holds up the CRM's batches.
+ * write-backs of new CRM records are queued in the ref outbox with the chunk's commit and
+ * drained beside the run (ref-drain.ts), so Propstreet's one-call-per-record rate never holds
+ * up the CRM's batches.
  */
 import pLimit from 'p-limit';
 import type { Clock } from '../core/clock.js';
@@ -22,6 +23,7 @@ import { type Progress, progressOf } from './chunk-progress.js';
 import { crmCreatesAndDeletes, crmUpdates, crmUpdatesOf } from './crm-phase.js';
 import type { RunKind } from './kind-writes.js';
 import { writePropstreet } from './propstreet-phase.js';
+import type { RunMeter } from './run-meter.js';
 
 export interface ExecuteDeps<R extends PropstreetRecord = PropstreetRecord, W = unknown> {
   readonly kind: RunKind<R, W>;
@@ -42,14 +44,16 @@ export interface ExecuteDeps<R extends PropstreetRecord = PropstreetRecord, W = 
   readonly replan: (pp: PairPlan<R>, fresh: R) => PairPlan<R>;
   /** Where an error that must stop the run (daily limit, auth) goes; what succeeded is committed. */
   readonly abort: RunAbort;
+  /** Counts the ref write-backs a chunk queues (progress), before its commit makes them drainable. */
+  readonly meter?: RunMeter | undefined;
 }
 
-export type ChunkOutcome<R extends PropstreetRecord> = Settled<R>;
+export type ChunkOutcome = Settled;
 
 export async function executeChunk<R extends PropstreetRecord, W>(
   plans: readonly PairPlan<R>[],
   deps: ExecuteDeps<R, W>,
-): Promise<ChunkOutcome<R>> {
+): Promise<ChunkOutcome> {
   const progress = progressOf(plans);
   const { abort } = deps;
   const limit = pLimit(deps.settings.propstreetConcurrency);
@@ -62,10 +66,7 @@ export async function executeChunk<R extends PropstreetRecord, W>(
   const updates = crmUpdatesOf(progress);
   const refs = new Set(progress.filter(wantsRef));
   if (abort.stopped)
-    holdBack(
-      [...updates.map((u) => u.p), ...psGone.filter((p) => p.pp.plan.action === 'delete-in-crm')],
-      refs,
-    );
+    holdBack([...updates.map((u) => u.p), ...psGone.filter((p) => p.pp.plan.action === 'delete-in-crm')]);
   else {
     await crmUpdates(updates, deps, abort);
     await Promise.all(progress.filter((p) => p.crmGone).map((p) => limit(() => crmGone(p, deps, abort))));
@@ -126,7 +127,7 @@ function propstreetGone<R extends PropstreetRecord, W>(p: Progress<R>, deps: Exe
   if (next.plan.action === 'unlink') p.unlink = true;
 }
 
-/** A record created in the CRM whose externalRef the ref lane writes back. */
+/** A record created in the CRM whose externalRef write-back the commit queues in the ref outbox. */
 function wantsRef(p: Progress<PropstreetRecord>): boolean {
   return (
     !p.failed &&
@@ -137,16 +138,15 @@ function wantsRef(p: Progress<PropstreetRecord>): boolean {
   );
 }
 
-/** The run stopped before phase B: a create's link is known, only its mirror waits for the next run. */
-function holdBack(
-  updates: readonly Progress<PropstreetRecord>[],
-  refs: ReadonlySet<Progress<PropstreetRecord>>,
-): void {
+/**
+ * The run stopped before phase B: a create's link is known, only its mirror waits for the next
+ * run. (A new CRM record's ref write-back needs no holding back: it is queued in the outbox.)
+ */
+function holdBack(updates: readonly Progress<PropstreetRecord>[]): void {
   for (const p of updates) {
     if (p.pp.plan.action === 'create-in-propstreet') {
       p.mirrorFailed = 'run stopped before the CRM key write-back';
       p.mirrorSide = 'crm';
     } else p.unanswered.add('crm');
   }
-  for (const p of refs) p.mirrorFailed = 'run stopped before the Propstreet externalRef write-back';
 }

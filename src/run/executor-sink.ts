@@ -1,15 +1,15 @@
 /**
  * The real run's sink: takes the run lock and records the run's start, executes each chunk
- * through the ports (recording deletions in the window first), runs the ref lane beside the
- * chunks, and at the end commits the checkpoints (only when nothing stopped the run: the next
- * run then re-reads what this one did not finish), records the run and releases the lock.
+ * through the ports (recording deletions in the window first), drains the ref outbox beside the
+ * chunks (from the run's start: what earlier runs left), and at the end commits the checkpoints
+ * (only when nothing stopped the run: the next run then re-reads what this one did not
+ * finish), drains the outbox for at most `refDrainMs` more, records the run and releases the lock.
  */
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { countPlan, emptyCounts } from '../engine/counts.js';
 import { deletionKey } from '../engine/delete-guard.js';
-import { chunkSizeFor, type PlanChunk } from '../engine/plan-chunks.js';
-import { nextFailure } from '../engine/record-failure.js';
+import type { PlanChunk } from '../engine/plan-chunks.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import type { RecordFailure } from '../engine/types.js';
 import { executeChunk } from './execute-chunk.js';
@@ -23,7 +23,7 @@ import {
   type RunStart,
   type SinkContext,
 } from './plan-sink.js';
-import { RefLane } from './ref-lane.js';
+import { RefDrainer } from './ref-drain.js';
 import { announce, resultOf } from './report-sink.js';
 import { lockOwner, takeRunLock } from './run-lock.js';
 import type { ConnectionResult } from './run-result.js';
@@ -39,7 +39,7 @@ export class ExecutorSink<R extends PropstreetRecord, W> implements PlanSink<R, 
   readonly dryRun = false;
   readonly state: StateWrites;
   private started: (RunStart & { readonly owner: string }) | undefined;
-  private lane: RefLane<R, W> | undefined;
+  private drainer: RefDrainer<R, W> | undefined;
   private readonly done = emptyCounts();
   private readonly failures: RecordFailure[] = [];
 
@@ -60,6 +60,8 @@ export class ExecutorSink<R extends PropstreetRecord, W> implements PlanSink<R, 
       );
     await store.startRun(scope, { id: start.runId, startedAt: start.startedAt, dryRun: false });
     this.started = { ...start, owner };
+    this.drainer = new RefDrainer(this.context);
+    this.drainer.start();
   }
 
   wantsMore(): boolean {
@@ -68,22 +70,19 @@ export class ExecutorSink<R extends PropstreetRecord, W> implements PlanSink<R, 
 
   async chunk(chunk: PlanChunk<R>, execution: Execution<R, W>): Promise<void> {
     await announce(chunk, this.context, this.options.observe);
-    const { abort, clock, meter, settings, crm } = this.context;
+    const { abort, clock, meter } = this.context;
     if (abort.stopped) return;
     await execution.deleteWindow?.record(
       chunk.records.filter((pp) => pp.plan.action.startsWith('delete')).map((pp) => deletionKey(pp.plan)),
       clock.now(),
     );
-    const lane = this.laneFor(execution);
     const outcome = await executeChunk(chunk.records, { ...this.context, ...execution });
     for (const r of outcome.succeeded) countPlan(this.done, r);
     this.failures.push(...outcome.failures);
-    lane.add(outcome.refTasks);
     meter.written += outcome.succeeded.length;
     meter.report('write');
-    // The ref lane may lag Propstreet's rate by a few chunks, never by the whole data set.
-    if (chunk.side === 'propstreet')
-      await lane.backpressure(4 * chunkSizeFor(settings.chunkSize, crm.limits.writeBatchSize));
+    // The CRM does not wait for the write-backs: they wait in the store, drained at Propstreet's rate.
+    if (outcome.queuedRefs > 0) this.drainer?.kick();
   }
 
   async close(outcome: RunOutcome): Promise<ConnectionResult> {
@@ -101,38 +100,41 @@ export class ExecutorSink<R extends PropstreetRecord, W> implements PlanSink<R, 
     return result;
   }
 
-  /** Waits for the ref lane (never left running past the run), then moves the checkpoints. */
+  /**
+   * Moves the checkpoints (the CRM work is done: the write-backs are in the store whatever
+   * happens next), then drains the ref outbox for at most `refDrainMs` (never left running past
+   * the run); what is left waits for the next runs.
+   */
   private async settle(checkpoints: ReadCheckpoints | undefined, log: Logger): Promise<void> {
-    const { store, scope, abort } = this.context;
     try {
-      if (this.lane) {
-        const { refs } = this.context.meter;
-        if (refs.queued > refs.done) this.context.meter.report('refs');
-        await this.lane.drain();
-        this.failures.push(...this.lane.failures);
-      }
-      if (abort.stopped || !checkpoints) return;
-      await store.commit(scope, {
-        checkpoints: {
-          ...(checkpoints.propstreet ? { propstreet: checkpoints.propstreet } : {}),
-          ...(checkpoints.crm ? { crm: checkpoints.crm } : {}),
-        },
-      });
-      if (checkpoints.crm) await store.setMeta(scope, CRM_READ_AT, checkpoints.crmReadAt);
-      // After the checkpoints: a crash in between leaves the older, lower floors (wider windows).
-      await checkpoints.window?.save(store, scope);
+      await this.checkpoint(checkpoints);
     } catch (error) {
-      stopRun(abort, error, log);
+      stopRun(this.context.abort, error, log);
     }
+    const { meter, clock, settings } = this.context;
+    if (!this.drainer) return;
+    log.info(
+      { refsQueued: meter.refs.queued, refsDone: meter.refs.done },
+      'CRM complete; draining ref write-backs',
+    );
+    if (meter.refs.queued > meter.refs.done) meter.report('refs');
+    await this.drainer.finish(clock.now().getTime() + (settings.refDrainMs ?? DEFAULT_DRAIN_MS));
+    this.failures.push(...this.drainer.failures);
   }
 
-  private laneFor(execution: Execution<R, W>): RefLane<R, W> {
-    const { settings, redactor } = this.context;
-    this.lane ??= new RefLane({
-      ...this.context,
-      fail: (side, recordId, error, now) =>
-        nextFailure(settings, redactor, execution.knownFailures, side, recordId, error, now, true),
+  private async checkpoint(checkpoints: ReadCheckpoints | undefined): Promise<void> {
+    const { store, scope, abort } = this.context;
+    if (abort.stopped || !checkpoints) return;
+    await store.commit(scope, {
+      checkpoints: {
+        ...(checkpoints.propstreet ? { propstreet: checkpoints.propstreet } : {}),
+        ...(checkpoints.crm ? { crm: checkpoints.crm } : {}),
+      },
     });
-    return this.lane;
+    if (checkpoints.crm) await store.setMeta(scope, CRM_READ_AT, checkpoints.crmReadAt);
+    // After the checkpoints: a crash in between leaves the older, lower floors (wider windows).
+    await checkpoints.window?.save(store, scope);
   }
 }
+
+const DEFAULT_DRAIN_MS = 10 * 60_000;

@@ -123,6 +123,8 @@ async function copyScope(from: StateStore, to: StateStore, scope: Scope, pageSiz
     if (c.resolution)
       await to.resolveConflict(scope, { propstreetId: c.propstreetId, field: c.field }, c.resolution);
 
+  const refs = await copyRefOutbox(from, to, scope, pageSize);
+
   // Checkpoints last: a copy cut short then leaves the target re-reading, never skipping.
   const checkpoints: Partial<Record<Side, string>> = {};
   for (const side of SIDES) {
@@ -137,7 +139,35 @@ async function copyScope(from: StateStore, to: StateStore, scope: Scope, pageSiz
     failures: failures.length,
     runs: runs.length,
     checkpoints: Object.keys(checkpoints).length,
+    refs,
   };
+}
+
+/**
+ * The scope's pending ref write-backs (their attempt counts start again). The outbox is read per
+ * tenant and kind in record order: a full page may end inside a record's rows, so its last
+ * record is read again with the next page.
+ */
+async function copyRefOutbox(from: StateStore, to: StateStore, scope: Scope, pageSize: number) {
+  let copied = 0;
+  let after: string | undefined;
+  const limit = Math.max(2 * pageSize, 2);
+  for (;;) {
+    const rows = await from.queuedRefs(scope, {
+      dueBy: '9999-12-31T23:59:59.999Z',
+      limit,
+      ...(after === undefined ? {} : { after }),
+    });
+    const full = rows.length === limit;
+    const last = rows.at(-1)?.propstreetId;
+    const whole = full ? rows.filter((r) => r.propstreetId !== last) : rows;
+    const mine = whole.filter((r) => r.connection === scope.connection);
+    if (mine.length > 0) await to.commit(scope, { enqueueRefs: mine });
+    copied += mine.length;
+    if (!full) break;
+    after = whole.at(-1)?.propstreetId ?? last;
+  }
+  return copied;
 }
 
 async function verify(

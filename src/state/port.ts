@@ -106,6 +106,30 @@ export interface OpenConflict {
   readonly resolution: ConflictResolution | null;
 }
 
+/**
+ * A Propstreet externalRef write-back waiting in the ref outbox: one per scope and record,
+ * queued in the commit that records the link, gone once the write is verified.
+ */
+export interface PendingRef {
+  readonly propstreetId: string;
+  /** The CRM id the ref carries (the link's). */
+  readonly crmId: string;
+  /** The connection's externalRefs namespace. */
+  readonly namespace: string;
+  /** The Propstreet version the CRM record was made from, and the refs it held: the write's base. */
+  readonly etag: string | null;
+  readonly refs: readonly { readonly namespace: string; readonly id: string }[];
+  readonly enqueuedAt: string;
+  /** Writes tried and failed so far (a stale base is no failure). */
+  readonly attempts: number;
+  readonly lastError: string | null;
+}
+
+/** A pending write-back as the drainer reads it: with the connection whose scope queued it. */
+export interface QueuedRef extends PendingRef {
+  readonly connection: string;
+}
+
 /** Everything one batch's results change, applied in one transaction. */
 export interface StateChanges {
   readonly upsertLinks?: readonly Link[];
@@ -126,6 +150,26 @@ export interface StateChanges {
   readonly replaceConflicts?: readonly {
     readonly propstreetId: string;
     readonly conflicts: readonly Omit<OpenConflict, 'resolution'>[];
+  }[];
+  /** Ref write-backs to queue (a record created in the CRM), replacing the scope's row of the record. */
+  readonly enqueueRefs?: readonly PendingRef[];
+  /**
+   * Write-backs done or no longer wanted: the scope's row of the record goes if it still carries
+   * `crmId`. With `etag`, the link's Propstreet etag moves to it if it still is `linkEtag` (a
+   * run that moved it meanwhile knows better).
+   */
+  readonly refsDone?: readonly {
+    readonly propstreetId: string;
+    readonly crmId: string;
+    readonly etag?: string | null;
+    readonly linkEtag?: string | null;
+  }[];
+  /** Write-backs that failed: tried again from `nextTryAt`. */
+  readonly refsDeferred?: readonly {
+    readonly propstreetId: string;
+    readonly attempts: number;
+    readonly nextTryAt: string;
+    readonly lastError: string;
   }[];
 }
 
@@ -192,6 +236,18 @@ export interface StateStore {
     conflict: { propstreetId: string; field: string },
     resolution: ConflictResolution | null,
   ): Promise<boolean>;
+
+  /**
+   * Pending ref write-backs of every connection of a tenant's kind, due by `dueBy`, in
+   * (Propstreet id, connection) order after the Propstreet id `after`: a record's rows together,
+   * so one write can carry every namespace.
+   */
+  queuedRefs(
+    of: Pick<Scope, 'tenant' | 'kind'>,
+    options: { dueBy: string; after?: string; limit: number },
+  ): Promise<QueuedRef[]>;
+  /** The scope's ref outbox: rows pending, and of them the ones that failed at least once. */
+  refBacklog(scope: Scope): Promise<{ pending: number; failing: number }>;
 
   /** Every scope with state, for `status` and `migrate-state`. */
   listScopes(): Promise<Scope[]>;

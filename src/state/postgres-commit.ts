@@ -3,6 +3,7 @@
  * deletes and clears before upserts, so one batch can move a CRM id between contacts.
  */
 import type { StateChanges } from './port.js';
+import { refOutboxSteps } from './postgres-ref-outbox.js';
 import type { PgSql } from './postgres-sql.js';
 import { asSide, conflictRowsOf, lastByKey, shadowJson, toMs } from './rows.js';
 
@@ -99,5 +100,6 @@ export function planCommit(s: number, c: StateChanges): PgStep[] {
   const cps = Object.entries(c.checkpoints ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
   if (cps.length)
     steps.push(['setCheckpoints', [s, cps.map(([side]) => asSide(side)), cps.map(([, v]) => v)]]);
+  steps.push(...refOutboxSteps(s, c));
   return steps;
 }

@@ -157,6 +157,29 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    // Renumber freely on merge if another version 6 lands first: nothing refers to the number.
+    version: 6,
+    name: 'ref-outbox',
+    // The drainer walks a tenant's rows in Propstreet-id order across its connections (one
+    // write per record carries every namespace): the index on the id serves that walk.
+    sql: (s) => `
+      CREATE TABLE ${s}.ref_outbox (
+        scope_id integer NOT NULL REFERENCES ${s}.scopes (id),
+        propstreet_id text COLLATE "C" NOT NULL,
+        crm_id text COLLATE "C" NOT NULL,
+        namespace text NOT NULL,
+        etag text,
+        refs text NOT NULL,
+        enqueued_at text NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        next_try_ms bigint NOT NULL,
+        last_error text,
+        PRIMARY KEY (scope_id, propstreet_id)
+      );
+      CREATE INDEX ref_outbox_by_record ON ${s}.ref_outbox (propstreet_id);
+    `,
+  },
 ];
 
 /** The schema name as a quoted identifier; names are config, not data, but still checked. */

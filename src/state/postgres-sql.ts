@@ -2,6 +2,8 @@
  * Every SQL text the PostgreSQL store runs, for one schema. Batches travel as parallel
  * arrays through `unnest`, so a 200-link commit is one statement per table, not 200.
  */
+
+import { refOutboxSql } from './postgres-ref-outbox.js';
 import {
   CONFLICT_COLUMNS,
   FAILURE_COLUMNS,
@@ -28,6 +30,7 @@ export function pgSql(s: string) {
          OR EXISTS (SELECT 1 FROM ${s}.meta WHERE scope_id = sc.id)
          OR EXISTS (SELECT 1 FROM ${s}.tombstones WHERE scope_id = sc.id)
          OR EXISTS (SELECT 1 FROM ${s}.conflicts WHERE scope_id = sc.id)
+         OR EXISTS (SELECT 1 FROM ${s}.ref_outbox WHERE scope_id = sc.id)
       ORDER BY tenant, connection, kind`,
 
     deleteLinks: `DELETE FROM ${s}.links WHERE scope_id = $1 AND propstreet_id = ANY($2::text[])`,
@@ -139,5 +142,6 @@ export function pgSql(s: string) {
     countConflicts: `SELECT count(*)::integer AS n FROM ${s}.conflicts WHERE scope_id = $1`,
     resolveConflict: `UPDATE ${s}.conflicts SET take = $4, value = $5, resolved_at = $6
       WHERE scope_id = $1 AND propstreet_id = $2 AND field = $3`,
+    ...refOutboxSql(s),
   };
 }

@@ -8,6 +8,7 @@ import type { Scope, StateStore } from './port.js';
 import { planCommit } from './postgres-commit.js';
 import { migratePostgres, quoteSchema } from './postgres-migrations.js';
 import { type PgSql, pgSql } from './postgres-sql.js';
+import { queuedRefFromRow, type RefOutboxRow } from './ref-outbox-rows.js';
 import {
   type ConflictRow,
   checkLimit,
@@ -246,6 +247,19 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
         resolution?.at ?? null,
       ];
       return (await q(pool, 'resolveConflict', values)).rowCount === 1;
+    },
+
+    async queuedRefs(of, options) {
+      checkLimit(options.limit);
+      const due = toMs('dueBy', options.dueBy);
+      const values = [of.tenant, of.kind, options.after ?? null, due, options.limit];
+      return (await q<RefOutboxRow>(pool, 'queuedRefs', values)).rows.map(queuedRefFromRow);
+    },
+    async refBacklog(scope) {
+      const s = await findScope(scope);
+      if (s === undefined) return { pending: 0, failing: 0 };
+      const row = (await q<{ pending: number; failing: number }>(pool, 'refBacklog', [s])).rows[0];
+      return { pending: row?.pending ?? 0, failing: row?.failing ?? 0 };
     },
 
     async listScopes() {

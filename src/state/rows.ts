@@ -200,6 +200,9 @@ export function isEmpty(c: StateChanges): boolean {
     !c.upsertTombstones?.length &&
     !c.deleteTombstones?.length &&
     !c.replaceConflicts?.length &&
+    !c.enqueueRefs?.length &&
+    !c.refsDone?.length &&
+    !c.refsDeferred?.length &&
     (c.checkpoints === undefined || Object.keys(c.checkpoints).length === 0)
   );
 }

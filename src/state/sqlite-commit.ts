@@ -5,11 +5,13 @@
 import type Database from 'better-sqlite3';
 import type { StateChanges } from './port.js';
 import { asSide, conflictRowsOf, OWN_ETAGS_KEPT, shadowJson, toMs } from './rows.js';
+import { applyRefOutbox, type RefOutboxStatements } from './sqlite-ref-outbox.js';
 import type { SqliteStatements } from './sqlite-statements.js';
 
 export function sqliteCommitter(
   db: Database.Database,
   st: () => SqliteStatements,
+  outbox: () => RefOutboxStatements,
 ): (scopeId: number, changes: StateChanges) => void {
   const apply = db.transaction((s: number, c: StateChanges) => {
     const q = st();
@@ -73,6 +75,7 @@ export function sqliteCommitter(
     for (const [side, value] of Object.entries(c.checkpoints ?? {})) {
       if (value !== undefined) q.setCheckpoint.run(s, asSide(side), value);
     }
+    applyRefOutbox(outbox(), s, c);
   });
 
   // IMMEDIATE takes the write lock up front: a deferred transaction that must upgrade from

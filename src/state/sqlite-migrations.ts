@@ -154,6 +154,29 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       ALTER TABLE scopes_by_kind RENAME TO scopes;
     `,
   },
+  {
+    // Renumber freely on merge if another version 5 lands first: nothing refers to the number.
+    version: 5,
+    name: 'ref-outbox',
+    // The drainer walks a tenant's rows in Propstreet-id order across its connections (one
+    // write per record carries every namespace): the index on the id serves that walk.
+    sql: `
+      CREATE TABLE ref_outbox (
+        scope_id INTEGER NOT NULL REFERENCES scopes (id),
+        propstreet_id TEXT NOT NULL,
+        crm_id TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        etag TEXT,
+        refs TEXT NOT NULL,
+        enqueued_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_try_ms INTEGER NOT NULL,
+        last_error TEXT,
+        PRIMARY KEY (scope_id, propstreet_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX ref_outbox_by_record ON ref_outbox (propstreet_id);
+    `,
+  },
 ];
 
 /** Applies each pending migration once, each in its own write transaction. */

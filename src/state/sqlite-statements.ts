@@ -122,6 +122,7 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
           OR EXISTS (SELECT 1 FROM meta WHERE scope_id = s.id)
           OR EXISTS (SELECT 1 FROM tombstones WHERE scope_id = s.id)
           OR EXISTS (SELECT 1 FROM conflicts WHERE scope_id = s.id)
+          OR EXISTS (SELECT 1 FROM ref_outbox WHERE scope_id = s.id)
        ORDER BY tenant, connection, kind`,
     ),
     upsertLink: db.prepare(

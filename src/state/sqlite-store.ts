@@ -21,6 +21,7 @@ import {
 } from './rows.js';
 import { sqliteCommitter } from './sqlite-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
+import { prepareRefOutbox, queuedRefs, type RefOutboxStatements } from './sqlite-ref-outbox.js';
 import { prepareStatements, type SqliteStatements } from './sqlite-statements.js';
 
 export interface SqliteStateStoreOptions {
@@ -44,6 +45,11 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
     prepared ??= prepareStatements(db);
     return prepared;
   };
+  let outboxPrepared: RefOutboxStatements | undefined;
+  const outbox = (): RefOutboxStatements => {
+    outboxPrepared ??= prepareRefOutbox(db);
+    return outboxPrepared;
+  };
   const scopeIds = new Map<string, number>();
 
   /** The scope's id if it has ever been written; reads of unknown scopes create nothing. */
@@ -66,7 +72,7 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
     return id;
   }
 
-  const applyChanges = sqliteCommitter(db, st);
+  const applyChanges = sqliteCommitter(db, st, outbox);
 
   return {
     async migrate() {
@@ -231,6 +237,16 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
         at: resolution?.at ?? null,
       }).changes;
       return changed === 1;
+    },
+
+    async queuedRefs(of, options) {
+      checkLimit(options.limit);
+      return queuedRefs(outbox(), of, options);
+    },
+    async refBacklog(scope) {
+      const s = findScope(scope);
+      const row = s === undefined ? undefined : outbox().backlog.get(s);
+      return { pending: row?.pending ?? 0, failing: row?.failing ?? 0 };
     },
 
     async listScopes() {

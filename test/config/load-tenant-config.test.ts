@@ -70,6 +70,7 @@ describe('loadTenantConfig: valid files', () => {
           propstreetConcurrency: 4,
           maxAttempts: 5,
           retryBaseSeconds: 60,
+          refWriteBacks: { drainFor: '10m' },
           baseUrl: 'https://api.hubapi.com',
           accessToken: 'pat-na1-0123456789',
           oauth: undefined,

@@ -97,6 +97,7 @@ describe('toSyncSettings', () => {
       propstreetConcurrency: 2,
       maxAttempts: 3,
       retryBaseMs: 30_000,
+      refDrainMs: 600_000,
     });
     expect(toSyncSettings(config, config.connections[0]!)).toEqual(toSyncSettings(config, 'hubspot'));
     expect(() => findConnection(config, 'salesforce')).toThrow(

@@ -1,12 +1,13 @@
 /**
  * `propsync status`: per connection and object kind, checkpoints, link counts, failures and
- * quarantine, tombstones, last runs.
+ * quarantine, tombstones, the ref write-back backlog with its ETA at the Propstreet rate, last runs.
  */
 import type { Command } from 'commander';
 import type { Redactor } from '../../core/redact.js';
 import { describeCheckpoint } from '../../crm/hubspot/hubspot-checkpoint.js';
 import type { RunRecord } from '../../state/port.js';
 import { withTenantState } from '../tenant-state.js';
+import { refBacklogOf } from './ref-backlog.js';
 
 export function registerStatus(program: Command, redactor: Redactor): void {
   program
@@ -42,6 +43,7 @@ export function registerStatus(program: Command, redactor: Redactor): void {
                 count: await store.countTombstones(scope),
                 newest: await store.listTombstones(scope, { limit: TOMBSTONES_SHOWN }),
               },
+              refWriteBacks: refBacklogOf(await store.refBacklog(scope), config.propstreet.requestsPerMinute),
             });
           }
         const status = { tenant: config.tenant, connections };
@@ -59,6 +61,10 @@ export function registerStatus(program: Command, redactor: Redactor): void {
           if (c.tombstones.count > 0)
             lines.push(
               `    tombstones: ${c.tombstones.count} ${c.kind} not created in the CRM again (\`propsync relink\` lifts one)`,
+            );
+          if (c.refWriteBacks.pending > 0)
+            lines.push(
+              `    ref write-backs: ${c.refWriteBacks.pending} pending (${c.refWriteBacks.failing} failing), ETA ${c.refWriteBacks.eta} at ${config.propstreet.requestsPerMinute}/min`,
             );
           for (const t of c.tombstones.newest)
             lines.push(

@@ -1,0 +1,117 @@
+/**
+ * The ref outbox on SQLite: its statements, its part of a commit (inside the commit's
+ * transaction, so a link and its pending write-back are stored together) and its reads.
+ */
+import type Database from 'better-sqlite3';
+import type { QueuedRef, Scope, StateChanges } from './port.js';
+import { queuedRefFromRow, REF_OUTBOX_COLUMNS, type RefOutboxRow } from './ref-outbox-rows.js';
+import { toMs } from './rows.js';
+
+type Stmt<P extends unknown[], R = unknown> = Database.Statement<P, R>;
+
+export interface RefOutboxStatements {
+  enqueue: Stmt<
+    [
+      {
+        s: number;
+        p: string;
+        c: string;
+        ns: string;
+        etag: string | null;
+        refs: string;
+        at: string;
+        ms: number;
+      },
+    ]
+  >;
+  done: Stmt<[{ s: number; p: string; c: string }]>;
+  moveLinkEtag: Stmt<[{ s: number; p: string; c: string; etag: string; old: string | null }]>;
+  defer: Stmt<[{ s: number; p: string; attempts: number; ms: number; error: string }]>;
+  dropForLinks: Stmt<[number, string]>;
+  queued: Stmt<
+    [{ tenant: string; kind: string; after: string | null; due: number; limit: number }],
+    RefOutboxRow
+  >;
+  backlog: Stmt<[number], { pending: number; failing: number | null }>;
+}
+
+export function prepareRefOutbox(db: Database.Database): RefOutboxStatements {
+  return {
+    enqueue: db.prepare(
+      `INSERT INTO ref_outbox (scope_id, propstreet_id, crm_id, namespace, etag, refs, enqueued_at, attempts, next_try_ms)
+       VALUES (@s, @p, @c, @ns, @etag, @refs, @at, 0, @ms)
+       ON CONFLICT (scope_id, propstreet_id) DO UPDATE SET crm_id = excluded.crm_id,
+         namespace = excluded.namespace, etag = excluded.etag, refs = excluded.refs,
+         enqueued_at = excluded.enqueued_at, attempts = 0, next_try_ms = excluded.next_try_ms,
+         last_error = NULL`,
+    ),
+    done: db.prepare('DELETE FROM ref_outbox WHERE scope_id = @s AND propstreet_id = @p AND crm_id = @c'),
+    moveLinkEtag: db.prepare(
+      `UPDATE links SET propstreet_etag = @etag
+       WHERE scope_id = @s AND propstreet_id = @p AND crm_id = @c AND propstreet_etag IS @old`,
+    ),
+    defer: db.prepare(
+      `UPDATE ref_outbox SET attempts = @attempts, next_try_ms = @ms, last_error = @error
+       WHERE scope_id = @s AND propstreet_id = @p`,
+    ),
+    dropForLinks: db.prepare(
+      'DELETE FROM ref_outbox WHERE scope_id = ? AND propstreet_id IN (SELECT value FROM json_each(?))',
+    ),
+    queued: db.prepare(
+      `SELECT sc.connection, ${REF_OUTBOX_COLUMNS}
+       FROM ref_outbox o JOIN scopes sc ON sc.id = o.scope_id
+       WHERE sc.tenant = @tenant AND sc.kind = @kind AND o.next_try_ms <= @due
+         AND (@after IS NULL OR o.propstreet_id > @after)
+       ORDER BY o.propstreet_id, sc.connection LIMIT @limit`,
+    ),
+    backlog: db.prepare(
+      `SELECT count(*) AS pending, sum(attempts > 0) AS failing FROM ref_outbox WHERE scope_id = ?`,
+    ),
+  };
+}
+
+/** The outbox's part of one commit; runs inside the commit's transaction, after the links. */
+export function applyRefOutbox(q: RefOutboxStatements, s: number, c: StateChanges): void {
+  // An ended link takes its pending write-back with it: there is nothing left to mirror.
+  if (c.deleteLinks?.length) q.dropForLinks.run(s, JSON.stringify(c.deleteLinks));
+  for (const r of c.enqueueRefs ?? [])
+    q.enqueue.run({
+      s,
+      p: r.propstreetId,
+      c: r.crmId,
+      ns: r.namespace,
+      etag: r.etag,
+      refs: JSON.stringify(r.refs),
+      at: r.enqueuedAt,
+      ms: toMs('enqueuedAt', r.enqueuedAt),
+    });
+  for (const d of c.refsDone ?? []) {
+    q.done.run({ s, p: d.propstreetId, c: d.crmId });
+    if (d.etag)
+      q.moveLinkEtag.run({ s, p: d.propstreetId, c: d.crmId, etag: d.etag, old: d.linkEtag ?? null });
+  }
+  for (const d of c.refsDeferred ?? [])
+    q.defer.run({
+      s,
+      p: d.propstreetId,
+      attempts: d.attempts,
+      ms: toMs('nextTryAt', d.nextTryAt),
+      error: d.lastError,
+    });
+}
+
+export function queuedRefs(
+  q: RefOutboxStatements,
+  of: Pick<Scope, 'tenant' | 'kind'>,
+  options: { dueBy: string; after?: string; limit: number },
+): QueuedRef[] {
+  return q.queued
+    .all({
+      tenant: of.tenant,
+      kind: of.kind,
+      after: options.after ?? null,
+      due: toMs('dueBy', options.dueBy),
+      limit: options.limit,
+    })
+    .map(queuedRefFromRow);
+}
