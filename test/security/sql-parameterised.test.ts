@@ -45,6 +45,13 @@ const ALLOWED: Record<string, string> = {
   'src/run/staging.ts: side': "a `'ps' | 'crm'` table name from the engine, never data",
   'src/run/staging.ts: table': "a `'ps' | 'crm'` table name from the engine, never data",
   "src/run/staging.ts: skipDone ? 'AND done = 0' : ''": 'one of two constant fragments',
+  'src/state/postgres-rate-budget.ts: s': 'same quoteSchema() identifier (statements(quoteSchema(o.schema)))',
+  'src/state/postgres-rate-budget.ts: NOW':
+    'a constant SQL expression (the database clock, or the bound $2 in tests)',
+  'src/state/postgres-ref-outbox.ts: s':
+    'same quoteSchema() identifier, from the store that merges these statements',
+  'src/state/postgres-ref-outbox.ts: REF_OUTBOX_COLUMNS': 'a constant column list (ref-outbox-rows.ts)',
+  'src/state/sqlite-ref-outbox.ts: REF_OUTBOX_COLUMNS': 'a constant column list (ref-outbox-rows.ts)',
   'src/worker/enqueue.ts: schema':
     'the pg-boss schema, rejected unless it matches ^[A-Za-z_]\\w*$ just above',
 };
