@@ -24,7 +24,7 @@ import {
 } from './merge-employments.js';
 import type { LinksOptions, LinksPorts } from './ports.js';
 import { applyPropstreet } from './propstreet-writes.js';
-import { type ContactSides, readSides } from './read-sides.js';
+import { type ContactSides, type ReadResult, readSides } from './read-sides.js';
 import { knownEmployments, removalVerdict } from './removal-guard.js';
 import { touchedContacts } from './touched-contacts.js';
 
@@ -159,7 +159,7 @@ async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<Links
   }
   await applyCrm(ports, pending);
   const done = result();
-  await commit(ports, options, pending, shadows, read.deferred, touched.checkpoints, done);
+  await commit(ports, options, pending, shadows, read, touched.checkpoints, done);
   await touched.window.save(ports.store, ports.scope);
   if (fullScan) await ports.store.setMeta(ports.scope, FULL_SCAN_META, startedAt.toISOString());
   return done;
@@ -299,7 +299,7 @@ async function commit(
   options: LinksOptions,
   pending: readonly Pending[],
   shadows: ReadonlyMap<string, StateLink>,
-  unlinked: readonly { propstreetId: string; reason: string }[],
+  read: Pick<ReadResult, 'deferred' | 'gone'>,
   checkpoints: { propstreet?: string; crm?: string },
   result: LinksResult,
 ): Promise<void> {
@@ -346,9 +346,13 @@ async function commit(
       updatedAt: now.toISOString(),
     });
   }
-  for (const u of unlinked) upsertFailures.push(failure(u.propstreetId, u.reason));
+  for (const u of read.deferred) upsertFailures.push(failure(u.propstreetId, u.reason));
+  for (const id of read.gone)
+    if (earlier.has(`propstreet:${id}`)) clearFailures.push({ side: 'propstreet', recordId: id });
+  const deleteLinks = read.gone.filter((id) => shadows.has(id));
   const changes: StateChanges = {
     ...(upsertLinks.length ? { upsertLinks } : {}),
+    ...(deleteLinks.length ? { deleteLinks } : {}),
     ...(upsertFailures.length ? { upsertFailures } : {}),
     ...(clearFailures.length ? { clearFailures } : {}),
     checkpoints,

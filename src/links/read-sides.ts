@@ -26,24 +26,34 @@ export interface ContactSides {
 
 export interface ReadResult {
   readonly sides: ContactSides[];
-  /** Contacts with no CRM link, or gone in Propstreet: nothing to merge now. */
+  /** Contacts with no CRM link yet: nothing to merge now, tried again next run. */
   readonly deferred: { readonly propstreetId: string; readonly reason: string }[];
+  /**
+   * Contacts deleted (or gone) in Propstreet: nothing to merge, now or later. Their deletion is
+   * the contacts kind's business (its delete policy); here their shadow and any earlier
+   * deferral end, or they would be deferred again on every run.
+   */
+  readonly gone: string[];
 }
 
 export async function readSides(ports: LinksPorts, propstreetIds: readonly string[]): Promise<ReadResult> {
   const crmOf = await ports.contacts.crmIds(propstreetIds);
   const deferred: ReadResult['deferred'] = [];
+  const gone: string[] = [];
   const present: Omit<ContactSides, 'crm' | 'unmappedCrmCompanies'>[] = [];
   const listed = await listedContacts(ports, propstreetIds);
   for (const id of propstreetIds) {
     const crmId = crmOf.get(id);
+    const contact = listed ? listed.get(id) : await ports.propstreet.getContact(id);
+    // A deleted contact's link ends with the contacts kind's run: not one to wait for.
+    if (!contact || contact.deletedUtc) {
+      gone.push(id);
+      continue;
+    }
     if (!crmId) {
       deferred.push({ propstreetId: id, reason: 'the contact is not linked to a CRM record yet' });
       continue;
     }
-    const contact = listed ? listed.get(id) : await ports.propstreet.getContact(id);
-    // A deleted contact is the contacts kind's business (its delete policy), not this phase's.
-    if (!contact || contact.deletedUtc) continue;
     const companies = new Map(contact.companies.map((c) => [c.id, normTitle(c.jobTitle)]));
     const primary =
       contact.primaryCompanyId ?? contact.companies.find((c) => c.isPrimary === true)?.id ?? null;
@@ -64,7 +74,7 @@ export async function readSides(ports: LinksPorts, propstreetIds: readonly strin
     const held = crm.get(p.crmId) ?? { employments: NONE, unmapped: [] };
     return { ...p, crm: held.employments, unmappedCrmCompanies: held.unmapped };
   });
-  return { sides, deferred };
+  return { sides, deferred, gone };
 }
 
 /** Contacts a page carries (the list's largest page). */
