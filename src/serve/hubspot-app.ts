@@ -16,7 +16,7 @@ import type { Redactor } from '../core/redact.js';
 import type { IncomingDelivery } from './endpoints.js';
 import { type DeliveryEvents, hubspotEvents } from './event-keys.js';
 import type { EventLedger } from './event-ledger.js';
-import type { RunRequests } from './intake.js';
+import { admitToScopes, type RunRequests } from './intake.js';
 import type { PortalDirectory } from './portal-directory.js';
 import type { ServeMetrics } from './serve-metrics.js';
 import type { Verification } from './verification.js';
@@ -119,23 +119,7 @@ export function createAppIntake(deps: {
         );
         continue;
       }
-      const freshHere = new Set<string>();
-      for (const scope of scopes) {
-        let admitted: readonly string[];
-        try {
-          admitted = await deps.ledger.admit(scope, events.keys, receivedAt);
-        } catch (error) {
-          deps.logger.warn(
-            { ...scope, err: (error as Error).message },
-            'webhook dedup unavailable: treating the events as new',
-          );
-          admitted = events.keys;
-        }
-        for (const k of admitted) freshHere.add(k);
-        if (admitted.length === 0) continue;
-        deps.metrics.notified(scope, admitted.length);
-        deps.runs.request(scope, { events: admitted.length, earliest: events.earliest, receivedAt });
-      }
+      const freshHere = await admitToScopes(deps, scopes, events, receivedAt);
       fresh += freshHere.size;
       duplicate += events.keys.length - freshHere.size;
     }

@@ -37,24 +37,8 @@ export function createIntake(deps: {
   readonly logger: Logger;
 }): (delivery: AcceptedDelivery) => Promise<void> {
   return async ({ endpoint, events, receivedAt }) => {
-    const fresh = new Set<string>();
-    for (const connection of endpoint.connections) {
-      const scope = { tenant: endpoint.tenant, connection };
-      let admitted: readonly string[];
-      try {
-        admitted = await deps.ledger.admit(scope, events.keys, receivedAt);
-      } catch (error) {
-        deps.logger.warn(
-          { ...scope, err: (error as Error).message },
-          'webhook dedup unavailable: treating the events as new',
-        );
-        admitted = events.keys;
-      }
-      for (const k of admitted) fresh.add(k);
-      if (admitted.length === 0) continue;
-      deps.metrics.notified(scope, admitted.length);
-      deps.runs.request(scope, { events: admitted.length, earliest: events.earliest, receivedAt });
-    }
+    const scopes = endpoint.connections.map((connection) => ({ tenant: endpoint.tenant, connection }));
+    const fresh = await admitToScopes(deps, scopes, events, receivedAt);
     deps.metrics.accepted(endpoint.source, { fresh: fresh.size, duplicate: events.keys.length - fresh.size });
     deps.logger.debug(
       {
@@ -67,4 +51,39 @@ export function createIntake(deps: {
       fresh.size > 0 ? 'webhook accepted' : 'webhook duplicate: already seen',
     );
   };
+}
+
+/**
+ * Each scope's new events (the ledger drops those it has seen) become a run request of that
+ * scope; returns the keys new to at least one scope.
+ */
+export async function admitToScopes(
+  deps: {
+    readonly ledger: EventLedger;
+    readonly runs: RunRequests;
+    readonly metrics: ServeMetrics;
+    readonly logger: Logger;
+  },
+  scopes: readonly ConnectionScope[],
+  events: Pick<DeliveryEvents, 'keys' | 'earliest'>,
+  receivedAt: Date,
+): Promise<Set<string>> {
+  const fresh = new Set<string>();
+  for (const scope of scopes) {
+    let admitted: readonly string[];
+    try {
+      admitted = await deps.ledger.admit(scope, events.keys, receivedAt);
+    } catch (error) {
+      deps.logger.warn(
+        { ...scope, err: (error as Error).message },
+        'webhook dedup unavailable: treating the events as new',
+      );
+      admitted = events.keys;
+    }
+    for (const k of admitted) fresh.add(k);
+    if (admitted.length === 0) continue;
+    deps.metrics.notified(scope, admitted.length);
+    deps.runs.request(scope, { events: admitted.length, earliest: events.earliest, receivedAt });
+  }
+  return fresh;
 }
