@@ -42,6 +42,29 @@ export interface StagingKeys<R extends PropstreetRecord> {
   readonly propstreetMatch?: ((record: R) => MatchValues) | undefined;
 }
 
+/** A staged record found by one of several values: the value it was found by, and the record. */
+interface StagedRow {
+  readonly v: string;
+  readonly json: string;
+}
+
+/**
+ * One query for a whole list of values (a chunk's keys), where one query per value cost a
+ * first sync ~20 µs a record: the rows come back in the order one query per value gave them
+ * (value by value, each value's rows in staging order), a value asked twice giving its rows twice.
+ */
+function inValueOrder<T>(values: readonly string[], query: (json: string) => StagedRow[]): T[] {
+  if (values.length === 0) return [];
+  const byValue = new Map<string, string[]>();
+  for (const row of query(JSON.stringify([...new Set(values)]))) {
+    const rows = byValue.get(row.v);
+    if (rows) rows.push(row.json);
+    else byValue.set(row.v, [row.json]);
+  }
+  if (byValue.size === 0) return [];
+  return values.flatMap((v) => (byValue.get(v) ?? []).map((json) => JSON.parse(json) as T));
+}
+
 export class Staging<R extends PropstreetRecord = PropstreetRecord> implements StagedChanges<R> {
   private readonly db: Database.Database;
   private readonly dir: string;
@@ -143,30 +166,28 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
 
   /** Live staged CRM records whose key is one of these (for a first sync, where all are staged). */
   crmByKeys(keys: readonly string[]): CrmRecord[] {
-    const stmt = this.db.prepare('SELECT json FROM crm WHERE key = ? AND live = 1');
-    return keys.flatMap((k) =>
-      (stmt.all(k) as { json: string }[]).map((r) => JSON.parse(r.json) as CrmRecord),
+    const stmt = this.db.prepare(
+      'SELECT key AS v, json FROM crm WHERE key IN (SELECT value FROM json_each(?)) AND live = 1 ORDER BY rowid',
     );
+    return inValueOrder<CrmRecord>(keys, (json) => stmt.all(json) as StagedRow[]);
   }
 
   /** Live staged CRM records whose value for match rule `rule` is one of these keys. */
   crmByMatch(rule: string, values: readonly string[]): CrmRecord[] {
     const stmt = this.db.prepare(
-      'SELECT c.json FROM crm_match m JOIN crm c ON c.id = m.id WHERE m.rule = ? AND m.value = ? AND c.live = 1',
+      `SELECT m.value AS v, c.json FROM crm_match m JOIN crm c ON c.id = m.id
+       WHERE m.rule = ? AND m.value IN (SELECT value FROM json_each(?)) AND c.live = 1 ORDER BY m.rowid`,
     );
-    return values.flatMap((v) =>
-      (stmt.all(rule, v) as { json: string }[]).map((r) => JSON.parse(r.json) as CrmRecord),
-    );
+    return inValueOrder<CrmRecord>(values, (json) => stmt.all(rule, json) as StagedRow[]);
   }
 
   /** Live staged Propstreet records whose value for match rule `rule` is one of these keys. */
   propstreetByMatch(rule: string, values: readonly string[]): R[] {
     const stmt = this.db.prepare(
-      'SELECT p.json FROM ps_match m JOIN ps p ON p.id = m.id WHERE m.rule = ? AND m.value = ? AND p.deleted = 0',
+      `SELECT m.value AS v, p.json FROM ps_match m JOIN ps p ON p.id = m.id
+       WHERE m.rule = ? AND m.value IN (SELECT value FROM json_each(?)) AND p.deleted = 0 ORDER BY m.rowid`,
     );
-    return values.flatMap((v) =>
-      (stmt.all(rule, v) as { json: string }[]).map((r) => JSON.parse(r.json) as R),
-    );
+    return inValueOrder<R>(values, (json) => stmt.all(rule, json) as StagedRow[]);
   }
 
   count(side: 'ps' | 'crm'): number {
