@@ -65,6 +65,17 @@ function inValueOrder<T>(values: readonly string[], query: (json: string) => Sta
   return values.flatMap((v) => (byValue.get(v) ?? []).map((json) => JSON.parse(json) as T));
 }
 
+/** Staged records by id, in the order of `ids` (the order one query per id gave), each parsed once. */
+function inIdOrder<T>(ids: readonly string[], rows: readonly { id: string; json: string }[]): Map<string, T> {
+  const json = new Map(rows.map((r) => [r.id, r.json]));
+  const out = new Map<string, T>();
+  for (const id of ids) {
+    const found = json.get(id);
+    if (found !== undefined && !out.has(id)) out.set(id, JSON.parse(found) as T);
+  }
+  return out;
+}
+
 export class Staging<R extends PropstreetRecord = PropstreetRecord> implements StagedChanges<R> {
   private readonly db: Database.Database;
   private readonly dir: string;
@@ -215,19 +226,16 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
   }
 
   private readCrm(ids: readonly string[], take: boolean): Map<string, CrmRecord> {
-    const out = new Map<string, CrmRecord>();
-    if (ids.length === 0) return out;
-    const select = this.db.prepare('SELECT json FROM crm WHERE id = ?');
-    const mark = this.db.prepare('UPDATE crm SET done = 1 WHERE id = ?');
-    this.db.transaction(() => {
-      for (const id of ids) {
-        const row = select.get(id) as { json: string } | undefined;
-        if (!row) continue;
-        out.set(id, JSON.parse(row.json) as CrmRecord);
-        if (take) mark.run(id);
-      }
-    })();
-    return out;
+    if (ids.length === 0) return new Map();
+    // One statement for the chunk's ids, not a SELECT (and an UPDATE) per id.
+    const rows = this.db
+      .prepare(
+        take
+          ? 'UPDATE crm SET done = 1 WHERE id IN (SELECT value FROM json_each(?)) RETURNING id, json'
+          : 'SELECT id, json FROM crm WHERE id IN (SELECT value FROM json_each(?))',
+      )
+      .all(JSON.stringify([...new Set(ids)])) as { id: string; json: string }[];
+    return inIdOrder<CrmRecord>(ids, rows);
   }
 
   /** Whether this run staged any record merged away (a CRM merge). */
@@ -251,13 +259,11 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
 
   /** Staged Propstreet records by id (a record left for the CRM pass is planned there). */
   peekPropstreet(ids: readonly string[]): Map<string, R> {
-    const out = new Map<string, R>();
-    const select = this.db.prepare('SELECT json FROM ps WHERE id = ?');
-    for (const id of new Set(ids)) {
-      const row = select.get(id) as { json: string } | undefined;
-      if (row) out.set(id, JSON.parse(row.json) as R);
-    }
-    return out;
+    if (ids.length === 0) return new Map();
+    const rows = this.db
+      .prepare('SELECT id, json FROM ps WHERE id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify([...new Set(ids)])) as { id: string; json: string }[];
+    return inIdOrder<R>(ids, rows);
   }
 
   /** Ids of deleted records on each side, for the mass-delete guard's pre-count. */
