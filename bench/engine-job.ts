@@ -2,7 +2,8 @@
  * One engine run on the in-memory ports: `runConnection` with the tenant defaults of a HubSpot
  * connection and the built-in HubSpot mapping, state in a SQLite file on disk.
  */
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { mapperFromMapping } from '../src/app/mapper-from-mapping.js';
 import { systemClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
@@ -48,8 +49,15 @@ function engineSettings(): SyncSettings {
   };
 }
 
+/** The folder holding package.json: this file runs from bench/ (tsx) and dist-bench/bench/. */
+function packageRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
 export async function runEngineJob(job: EngineJob): Promise<RunSummary> {
-  const mapping = loadMapping(join(import.meta.dirname, '..', 'mappings', 'hubspot.contacts.yaml'));
+  const mapping = loadMapping(join(packageRoot(), 'mappings', 'hubspot.contacts.yaml'));
   const mapper = mapperFromMapping(mapping);
   const world = new InMemoryWorld({ psOnly: job.psOnly, crmOnly: job.crmOnly, synced: job.synced });
   const store = createSqliteStateStore({ path: job.statePath });

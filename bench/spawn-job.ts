@@ -1,5 +1,11 @@
-/** Runs one job in a fresh child process (bench/child.ts through tsx) and returns its report. */
+/**
+ * Runs one job in a fresh child process and returns its report. `npm run bench` compiles the
+ * child first (tsconfig.bench.json → dist-bench/) and sets PROPSYNC_BENCH_JS=1, so the measured
+ * process runs JavaScript as production does, without a TypeScript loader (~30–40 MB of RSS and
+ * its compile work); without it (the smoke tests) the child is bench/child.ts through tsx.
+ */
 import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,10 +22,23 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 type Reply = { ok: true; summary: RunSummary; measured: Measured } | { ok: false; error: string };
 
+const COMPILED_CHILD = join(import.meta.dirname, '..', 'dist-bench', 'bench', 'child.js');
+
+function childEntry(): { path: string; execArgv: string[] } {
+  if (process.env.PROPSYNC_BENCH_JS !== '1')
+    return { path: join(import.meta.dirname, 'child.ts'), execArgv: ['--import', TSX] };
+  if (!existsSync(COMPILED_CHILD))
+    throw new Error(
+      `PROPSYNC_BENCH_JS=1 but ${COMPILED_CHILD} is missing: run npx tsc -p tsconfig.bench.json`,
+    );
+  return { path: COMPILED_CHILD, execArgv: [] };
+}
+
 export function spawnJob(job: Job): Promise<JobReport> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(import.meta.dirname, 'child.ts'), [], {
-      execArgv: ['--import', TSX],
+    const entry = childEntry();
+    const child = fork(entry.path, [], {
+      execArgv: entry.execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, PROPSYNC_LOG_LEVEL: 'silent' },
     });

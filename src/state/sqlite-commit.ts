@@ -28,8 +28,11 @@ export function sqliteCommitter(
       });
     }
     for (const o of c.ownEtags ?? []) {
-      q.insertOwnEtag.run({ s, p: o.propstreetId, e: o.etag });
-      q.pruneOwnEtags.run({ s, p: o.propstreetId, keep: OWN_ETAGS_KEPT });
+      const added = q.insertOwnEtag.get({ s, p: o.propstreetId, e: o.etag });
+      // Seq is gapless per contact: a new etag numbered within the kept count leaves nothing
+      // older to prune (most records have one or two), which saves a DELETE per write-back.
+      if (added === undefined || added.seq > OWN_ETAGS_KEPT)
+        q.pruneOwnEtags.run({ s, p: o.propstreetId, keep: OWN_ETAGS_KEPT });
     }
     for (const f of c.clearFailures ?? []) q.clearFailure.run(s, f.side, f.recordId);
     for (const f of c.upsertFailures ?? []) {

@@ -28,8 +28,9 @@ export interface RefOutboxStatements {
   moveLinkEtag: Stmt<[{ s: number; p: string; c: string; etag: string; old: string | null }]>;
   defer: Stmt<[{ s: number; p: string; attempts: number; ms: number; error: string }]>;
   dropForLinks: Stmt<[number, string]>;
-  queued: Stmt<
-    [{ tenant: string; kind: string; after: string | null; due: number; limit: number }],
+  queued: Stmt<[{ tenant: string; kind: string; due: number; limit: number }], RefOutboxRow>;
+  queuedAfter: Stmt<
+    [{ tenant: string; kind: string; after: string; due: number; limit: number }],
     RefOutboxRow
   >;
   backlog: Stmt<[number], { pending: number; failing: number | null }>;
@@ -61,7 +62,15 @@ export function prepareRefOutbox(db: Database.Database): RefOutboxStatements {
       `SELECT sc.connection, ${REF_OUTBOX_COLUMNS}
        FROM ref_outbox o JOIN scopes sc ON sc.id = o.scope_id
        WHERE sc.tenant = @tenant AND sc.kind = @kind AND o.next_try_ms <= @due
-         AND (@after IS NULL OR o.propstreet_id > @after)
+       ORDER BY o.propstreet_id, sc.connection LIMIT @limit`,
+    ),
+    // Its own statement, not `@after IS NULL OR …`: only a plain bound lets SQLite start the
+    // scope's key range at the cursor instead of reading (and sorting) every row before it.
+    queuedAfter: db.prepare(
+      `SELECT sc.connection, ${REF_OUTBOX_COLUMNS}
+       FROM ref_outbox o JOIN scopes sc ON sc.id = o.scope_id
+       WHERE sc.tenant = @tenant AND sc.kind = @kind AND o.next_try_ms <= @due
+         AND o.propstreet_id > @after
        ORDER BY o.propstreet_id, sc.connection LIMIT @limit`,
     ),
     backlog: db.prepare(
@@ -105,13 +114,15 @@ export function queuedRefs(
   of: Pick<Scope, 'tenant' | 'kind'>,
   options: { dueBy: string; after?: string; limit: number },
 ): QueuedRef[] {
-  return q.queued
-    .all({
-      tenant: of.tenant,
-      kind: of.kind,
-      after: options.after ?? null,
-      due: toMs('dueBy', options.dueBy),
-      limit: options.limit,
-    })
-    .map(queuedRefFromRow);
+  const params = {
+    tenant: of.tenant,
+    kind: of.kind,
+    due: toMs('dueBy', options.dueBy),
+    limit: options.limit,
+  };
+  const rows =
+    options.after === undefined
+      ? q.queued.all(params)
+      : q.queuedAfter.all({ ...params, after: options.after });
+  return rows.map(queuedRefFromRow);
 }

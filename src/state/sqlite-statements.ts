@@ -72,7 +72,7 @@ export interface SqliteStatements {
   listLinksFirst: Stmt<[number, number], LinkRow>;
   listLinksAfter: Stmt<[number, string, number], LinkRow>;
   countLinks: Stmt<[number], { n: number }>;
-  insertOwnEtag: Stmt<[{ s: number; p: string; e: string }]>;
+  insertOwnEtag: Stmt<[{ s: number; p: string; e: string }], { seq: number }>;
   pruneOwnEtags: Stmt<[{ s: number; p: string; keep: number }]>;
   ownEtags: Stmt<[{ s: number; pairs: string }], { id: string }>;
   listOwnEtags: Stmt<[{ s: number; after: string | null; limit: number }], { p: string; etag: string }>;
@@ -154,7 +154,7 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
       `INSERT INTO own_etags (scope_id, propstreet_id, etag, seq)
        VALUES (@s, @p, @e, (SELECT coalesce(max(seq), 0) + 1 FROM own_etags
                             WHERE scope_id = @s AND propstreet_id = @p))
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING RETURNING seq`,
     ),
     // Seq is per contact and gapless, so "older than the newest `keep`" is a comparison.
     pruneOwnEtags: db.prepare(
