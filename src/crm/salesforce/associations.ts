@@ -14,9 +14,8 @@ import { AssociationWrites, type ContactAccounts } from './associations-writes.j
 export { ACR_DISABLED } from './associations-writes.js';
 
 import { ApiBudget } from './api-budget.js';
-import type { SalesforceAdapterOptions } from './salesforce-adapter.js';
+import { type SalesforceAdapterOptions, signIn } from './salesforce-adapter.js';
 import { SalesforceClient } from './salesforce-client.js';
-import { openConnection } from './salesforce-connection.js';
 import { chunkForIn, inList, isSalesforceId } from './soql.js';
 
 /** How the associations client signs in and paces itself: as the connection's adapters do. */
@@ -45,20 +44,7 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const budget = new ApiBudget(options.dailyBudgetShare ?? 0.8);
-  const conn = openConnection({
-    instanceUrl: options.instanceUrl,
-    accessToken: options.accessToken,
-    version: options.version ?? '62.0',
-    loginUrl: options.loginUrl ?? 'https://login.salesforce.com',
-    refreshToken: options.refreshToken,
-    clientId: options.clientId,
-    clientSecret: options.clientSecret,
-    logger,
-    redactor: options.redactor,
-    clock,
-    requestTimeoutMs: 120_000,
-    onTokenRefreshed: options.onTokenRefreshed,
-  });
+  const conn = signIn(options, logger, clock);
   const client = new SalesforceClient({ conn, budget, clock, logger });
   let acr: Promise<boolean> | undefined;
 

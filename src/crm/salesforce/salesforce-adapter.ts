@@ -86,20 +86,7 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmA
   const logger = options.logger ?? silentLogger;
   const budget = new ApiBudget(share);
   const clock = options.clock ?? systemClock;
-  const conn = openConnection({
-    instanceUrl: options.instanceUrl,
-    accessToken: options.accessToken,
-    version: options.version ?? '62.0',
-    loginUrl: options.loginUrl ?? 'https://login.salesforce.com',
-    refreshToken: options.refreshToken,
-    clientId: options.clientId,
-    clientSecret: options.clientSecret,
-    logger,
-    redactor: options.redactor,
-    clock,
-    requestTimeoutMs: options.requestTimeoutMs ?? 120_000,
-    onTokenRefreshed: options.onTokenRefreshed,
-  });
+  const conn = signIn(options, logger, clock);
   const client = new SalesforceClient({
     conn,
     budget,
@@ -128,4 +115,38 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmA
     delete: (ids) => writer.delete(ids),
     usage: () => budget.usage(),
   };
+}
+
+/** The jsforce connection of a connection's adapters and associations client: one sign-in recipe. */
+export function signIn(
+  options: Pick<
+    SalesforceAdapterOptions,
+    | 'instanceUrl'
+    | 'accessToken'
+    | 'version'
+    | 'loginUrl'
+    | 'refreshToken'
+    | 'clientId'
+    | 'clientSecret'
+    | 'redactor'
+    | 'requestTimeoutMs'
+    | 'onTokenRefreshed'
+  >,
+  logger: Logger,
+  clock: Clock,
+): ReturnType<typeof openConnection> {
+  return openConnection({
+    instanceUrl: options.instanceUrl,
+    accessToken: options.accessToken,
+    version: options.version ?? '62.0',
+    loginUrl: options.loginUrl ?? 'https://login.salesforce.com',
+    refreshToken: options.refreshToken,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    logger,
+    redactor: options.redactor,
+    clock,
+    requestTimeoutMs: options.requestTimeoutMs ?? 120_000,
+    onTokenRefreshed: options.onTokenRefreshed,
+  });
 }
