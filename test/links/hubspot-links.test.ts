@@ -4,15 +4,10 @@
  * not stamp a contact when only its associations change: such edits are seen by a full scan.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type HubSpotFake, startHubSpotFake } from '../../fakes/hubspot/hubspot-fake.js';
-import { Redactor } from '../../src/core/redact.js';
-import { createHubSpotAdapter, createHubSpotAssociations } from '../../src/crm/hubspot/index.js';
+import type { HubSpotFake } from '../../fakes/hubspot/hubspot-fake.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
-import { FAST, FAST_LIMITS, KEY, MAPPED } from '../crm/hubspot/hubspot-harness.js';
-import { type LinksWorld, startLinksWorld } from './links-harness.js';
-
-/** This file's own: what the code under test registers with and scrubs by. */
-const redactor = new Redactor();
+import { seedTwoByTwo, startHubSpotLinks } from './hubspot-links-world.js';
+import type { LinksWorld } from './links-harness.js';
 
 describe('links phase ⇄ HubSpot', () => {
   let hs: HubSpotFake | undefined;
@@ -24,46 +19,10 @@ describe('links phase ⇄ HubSpot', () => {
   });
 
   async function start(beforeFirstPatch?: (client: PropstreetClient, linkId: string) => Promise<void>) {
-    hs = await startHubSpotFake({ ...FAST, customProperties: [{ name: KEY, hasUniqueValue: true }] });
-    const conn = { redactor, accessToken: 'pat-na1-test-token-0001', basePath: hs.url, limits: FAST_LIMITS };
-    const adapter = createHubSpotAdapter({ ...conn, properties: MAPPED });
-    const associations = createHubSpotAssociations(conn);
-    world = await startLinksWorld({
-      adapter,
-      associations,
-      secondary: async () => true,
-      titleProperty: 'jobtitle',
-      ...(beforeFirstPatch ? { beforeFirstPatch } : {}),
-    });
-    const [ada, bo] = world.ps.seed([
-      { firstName: 'Ada', lastName: 'Lind', email: 'ada@example.com' },
-      { firstName: 'Bo', lastName: 'Berg', email: 'bo@example.com' },
-    ]);
-    const acme = await world.client.createCompany({ name: 'Acme AB' });
-    const beta = await world.client.createCompany({ name: 'Beta AB' });
-    const [hAda, hBo] = hs.control.contacts.seed([
-      { properties: { email: 'ada@example.com' } },
-      { properties: { email: 'bo@example.com' } },
-    ]);
-    const [hAcme, hBeta] = hs.control.companies.seed([
-      { properties: { name: 'Acme AB' } },
-      { properties: { name: 'Beta AB' } },
-    ]);
-    const ids = {
-      ada: ada?.id ?? '',
-      bo: bo?.id ?? '',
-      acme: acme.id,
-      beta: beta.id,
-      hAda: hAda ?? '',
-      hBo: hBo ?? '',
-      hAcme: hAcme ?? '',
-      hBeta: hBeta ?? '',
-    };
-    await world.linkContact(ids.ada, ids.hAda);
-    await world.linkContact(ids.bo, ids.hBo);
-    await world.linkCompany(ids.acme, ids.hAcme);
-    await world.linkCompany(ids.beta, ids.hBeta);
-    return { world, hs, ids };
+    const started = await startHubSpotLinks(beforeFirstPatch ? { beforeFirstPatch } : {});
+    ({ hs, world } = started);
+    const ids = await seedTwoByTwo(started.world, started.hs);
+    return { ...started, ids };
   }
 
   const writesTo = (fake: HubSpotFake) =>
@@ -100,7 +59,7 @@ describe('links phase ⇄ HubSpot', () => {
   });
 
   it('carries HubSpot edits to Propstreet: a title through the delta; a new job, a changed primary and a removed association through a full scan', async () => {
-    const { world, hs, ids } = await start();
+    const { world, hs, ids, real } = await start();
     await world.client.createLink({ contactId: ids.ada, companyId: ids.acme, jobTitle: 'CFO' });
     await world.client.createLink({ contactId: ids.bo, companyId: ids.beta });
     await world.run();
@@ -118,12 +77,7 @@ describe('links phase ⇄ HubSpot', () => {
     expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:CEO*`, `${ids.beta}:`].sort());
 
     // Removed on one side of a pair both knew: removed on the other.
-    await createHubSpotAssociations({
-      redactor,
-      accessToken: 'pat-na1-test-token-0001',
-      basePath: hs.url,
-      limits: FAST_LIMITS,
-    }).dissociate([{ fromId: ids.hBo, toId: ids.hBeta }]);
+    await real.dissociate([{ fromId: ids.hBo, toId: ids.hBeta }]);
     await world.run({ fullScan: true });
     expect(await world.employments(ids.bo)).toEqual([`${ids.acme}:*`]);
     const ada = (await world.linksOf(ids.ada)).find((l) => l.companyId === ids.beta);

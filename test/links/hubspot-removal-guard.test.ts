@@ -5,14 +5,10 @@
  * Propstreet (adds held too, nothing of its state moves) until `--force`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type HubSpotFake, startHubSpotFake } from '../../fakes/hubspot/hubspot-fake.js';
-import { Redactor } from '../../src/core/redact.js';
+import type { HubSpotFake } from '../../fakes/hubspot/hubspot-fake.js';
 import type { CrmAssociations } from '../../src/crm/associations.js';
-import { createHubSpotAdapter, createHubSpotAssociations } from '../../src/crm/hubspot/index.js';
-import { FAST, FAST_LIMITS, KEY, MAPPED } from '../crm/hubspot/hubspot-harness.js';
-import { type LinksWorld, startLinksWorld } from './links-harness.js';
-
-const redactor = new Redactor();
+import { startHubSpotLinks } from './hubspot-links-world.js';
+import type { LinksWorld } from './links-harness.js';
 
 const N = 12;
 const LINKS_SCOPE = { tenant: 't1', connection: 'crm', kind: 'links' };
@@ -33,55 +29,62 @@ describe('links mass-removal guard ⇄ HubSpot', () => {
   });
 
   async function start() {
-    hs = await startHubSpotFake({ ...FAST, customProperties: [{ name: KEY, hasUniqueValue: true }] });
-    const conn = { accessToken: 'pat-na1-test-token-0001', basePath: hs.url, limits: FAST_LIMITS, redactor };
-    const real = createHubSpotAssociations(conn);
     const reads = { empty: false };
     // A portal whose association reads come back empty (what a missing scope or a wrong portal looks like).
-    const associations: CrmAssociations = {
-      ...real,
-      read: async (ids) => (reads.empty ? [] : real.read(ids)),
-      associate: (l) => real.associate(l),
-      dissociate: (l) => real.dissociate(l),
-      usage: () => real.usage(),
-    };
-    world = await startLinksWorld({
-      adapter: createHubSpotAdapter({ ...conn, properties: MAPPED }),
-      associations,
-      secondary: async () => true,
-      titleProperty: 'jobtitle',
+    const started = await startHubSpotLinks({
+      associations: (real): CrmAssociations => ({
+        ...real,
+        read: async (ids) => (reads.empty ? [] : real.read(ids)),
+        associate: (l) => real.associate(l),
+        dissociate: (l) => real.dissociate(l),
+        usage: () => real.usage(),
+      }),
     });
-    const people = world.ps.seed(
+    ({ hs, world } = started);
+    const people = started.world.ps.seed(
       Array.from({ length: N }, (_, i) => ({
         firstName: `P${i}`,
         lastName: 'Test',
         email: `p${i}@example.com`,
       })),
     );
-    const acme = await world.client.createCompany({ name: 'Acme AB' });
-    const beta = await world.client.createCompany({ name: 'Beta AB' });
-    const hPeople = hs.control.contacts.seed(
+    const acme = await started.world.client.createCompany({ name: 'Acme AB' });
+    const beta = await started.world.client.createCompany({ name: 'Beta AB' });
+    const hPeople = started.hs.control.contacts.seed(
       people.map((_, i) => ({ properties: { email: `p${i}@example.com` } })),
     );
-    const [hAcme, hBeta] = hs.control.companies.seed([
+    const [hAcme, hBeta] = started.hs.control.companies.seed([
       { properties: { name: 'Acme AB' } },
       { properties: { name: 'Beta AB' } },
     ]);
-    await world.linkCompany(acme.id, hAcme ?? '');
-    await world.linkCompany(beta.id, hBeta ?? '');
+    await started.world.linkCompany(acme.id, hAcme ?? '');
+    await started.world.linkCompany(beta.id, hBeta ?? '');
     for (const [i, p] of people.entries()) {
-      await world.linkContact(p.id, hPeople[i] ?? '');
-      await world.client.createLink({ contactId: p.id, companyId: acme.id, jobTitle: 'Analyst' });
+      await started.world.linkContact(p.id, hPeople[i] ?? '');
+      await started.world.client.createLink({ contactId: p.id, companyId: acme.id, jobTitle: 'Analyst' });
     }
-    const first = await world.run();
+    const first = await started.world.run();
     expect(first.failed).toEqual([]);
-    expect(hs.control.associatedCompanies(hPeople[0] ?? '')).toEqual([{ companyId: hAcme, primary: true }]);
+    expect(started.hs.control.associatedCompanies(hPeople[0] ?? '')).toEqual([
+      { companyId: hAcme, primary: true },
+    ]);
     const liveLinks = async () => {
       let n = 0;
       for (const p of people) n += (await world?.linksOf(p.id))?.filter((l) => !l.deletedUtc).length ?? 0;
       return n;
     };
-    return { world, hs, real, reads, people, hPeople, acme, beta, hAcme: hAcme ?? '', liveLinks };
+    return {
+      world,
+      hs,
+      real: started.real,
+      reads,
+      people,
+      hPeople,
+      acme,
+      beta,
+      hAcme: hAcme ?? '',
+      liveLinks,
+    };
   }
 
   it('a bulk removal in HubSpot is held: nothing removed in Propstreet, no state moved; the dry run shows it; --force removes', async () => {
