@@ -11,7 +11,7 @@ export type CallCounts = Record<string, number>;
 export type ApiCalls = Partial<Record<Api, CallCounts>>;
 
 /** Real limits, per second. Salesforce has no rate limit, only a daily allowance. */
-const RATES = { propstreet: 600 / 60, hubspotGeneral: 190 / 10, hubspotSearch: 5 } as const;
+export const RATES = { propstreet: 600 / 60, hubspotGeneral: 190 / 10, hubspotSearch: 5 } as const;
 /** Enterprise edition without extra licences. */
 const SALESFORCE_DAILY = 100_000;
 

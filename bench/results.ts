@@ -15,6 +15,8 @@ export interface Machine {
 export interface BenchOptions {
   readonly scenarios: readonly string[];
   readonly n: number;
+  /** Records in the reverse scenarios when not `n` (the default run's 2,000). */
+  readonly reverseN?: number;
   readonly engineN: readonly number[];
   readonly latency: readonly [number, number];
   readonly quick: boolean;
