@@ -2,11 +2,12 @@
  * Issue #16 item 1 in the summary: a first sync into an empty HubSpot, measured (CRM complete;
  * all refs written) and projected to larger N. The projection keeps what does not grow with N
  * (start-up, the per-run checks, round trips: the measured time beyond the rate-bound parts)
- * and scales the rate-bound parts by their calls: CRM complete = fixed + the Propstreet pull +
+ * and scales the rate-bound parts by their calls (each kind by its optimum's growth): CRM complete = fixed + the Propstreet pull +
  * the HubSpot writes, counted one after the other (an upper bound where the run overlaps them);
  * all refs written = fixed + the Propstreet bound.
  */
-import { type ApiCalls, all, apiBoundsS, RATES, rejected, writes } from './model.js';
+import type { RunSummary } from './jobs.js';
+import { type Api, type ApiCalls, all, apiBoundsS, optimum, RATES, rejected, writes } from './model.js';
 import type { ScenarioResult } from './scenario-result.js';
 import { check, type SummaryContext, type SummaryRow, type Verdict } from './summary.js';
 import { dur, n0, times } from './summary-format.js';
@@ -50,13 +51,42 @@ export function firstSyncTimes(r: ScenarioResult): FirstSyncTimes {
   };
 }
 
-/** Every kind of call scaled by `f`, except the per-run checks, which each run makes once. */
-function scaleCalls(calls: ApiCalls, f: number): ApiCalls {
+type Counts = RunSummary['done'];
+const scaleCounts = (c: Counts, f: number): Counts => ({
+  ...c,
+  create: { propstreet: c.create.propstreet * f, crm: c.create.crm * f },
+  update: { propstreet: c.update.propstreet * f, crm: c.update.crm * f },
+  delete: { propstreet: c.delete.propstreet * f, crm: c.delete.crm * f },
+  link: c.link * f,
+});
+
+/**
+ * The run's calls at `f` times its records: reads and writes in proportion to their optimum
+ * at that size (full pages and batches: a run of 50 read 1 page, 100k need 200, not 2,000),
+ * the per-run checks once, anything else (429s) by `f`.
+ */
+function scaleCalls(r: ScenarioResult, f: number): ApiCalls {
+  const summary = {
+    ...r.summary,
+    done: scaleCounts(r.summary.done, f),
+    planned: scaleCounts(r.summary.planned, f),
+  };
+  const delta = { propstreet: r.delta.propstreet * f, crm: r.delta.crm * f };
   const out: ApiCalls = {};
-  for (const [api, counts] of Object.entries(calls) as [keyof ApiCalls, Record<string, number>][])
+  for (const [api, counts] of Object.entries(r.calls) as [Api, Record<string, number>][]) {
+    const now = r.optimum[api];
+    const then = optimum(api, summary, { dryRun: r.dryRun, incremental: false, delta });
+    const readF = now && now.reads > 0 ? then.reads / now.reads : f;
+    const writeF = now && now.writes > 0 ? then.writes / now.writes : f;
     out[api] = Object.fromEntries(
-      Object.entries(counts).map(([kind, v]) => [kind, kind === 'check' ? v : Math.ceil(v * f)]),
+      Object.entries(counts).map(([kind, v]) => [
+        kind,
+        kind === 'check'
+          ? v
+          : Math.ceil(v * (kind === 'write' ? writeF : kind.startsWith('429:') ? f : readF)),
+      ]),
     );
+  }
   return out;
 }
 
@@ -64,7 +94,7 @@ function scaleCalls(calls: ApiCalls, f: number): ApiCalls {
 export function projectFirstSync(r: ScenarioResult, to: number): FirstSyncTimes {
   const at = firstSyncTimes(r);
   const f = to / r.n;
-  const scaled = scaleCalls(r.calls, f);
+  const scaled = scaleCalls(r, f);
   const bounds = apiBoundsS(scaled);
   const pull = pullS(scaled);
   const grow = pull - at.pullS + (bounds.hubspot - at.hubspotBoundS);

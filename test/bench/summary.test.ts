@@ -144,6 +144,22 @@ describe('the summary: first sync into HubSpot (item 1)', () => {
     expect(at1M.allRefsS).toBeCloseTo(1010 + (100_200.1 - PROPSTREET_BOUND_10K), 9);
   });
 
+  it('projects pages and batches from their optimum: 50 records read 1 page, 100k read 200, not 2,000', () => {
+    const small = scenario({
+      scenario: 'initial-hubspot',
+      n: 50,
+      calls: { propstreet: { list: 1, check: 1, write: 50 }, hubspot: { write: 1, check: 3 } },
+      wallS: 6,
+      crmCompleteS: 1,
+      done: counts({ createCrm: 50 }),
+      pulled: { propstreet: 50, crm: 0 },
+    });
+    const t = projectFirstSync(small, 100_000);
+    expect(t.pullS).toBeCloseTo((200 + 1) / 10, 9);
+    expect(t.hubspotBoundS).toBeCloseTo((1000 + 3) / 19, 9);
+    expect(t.propstreetCalls).toBe(100_201);
+  });
+
   it('has a measured, a 100k and a 1M row for CRM complete and for all refs, with their verdicts', () => {
     const c = ctx(firstSync());
     const all = rows(c);
