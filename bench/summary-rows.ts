@@ -5,9 +5,10 @@
  */
 import { type Api, all, reads, writes } from './model.js';
 import type { ScenarioResult } from './scenario-result.js';
-import { check, type RowSource, type SummaryContext, type Verdict } from './summary.js';
+import { check, type RowSource, type Verdict } from './summary.js';
+import { engineRows, rssRows } from './summary-engine.js';
 import { firstSyncRows } from './summary-first-sync.js';
-import { dur, n0, short, times } from './summary-format.js';
+import { dur, n0, times } from './summary-format.js';
 import { TARGETS } from './targets.js';
 
 const LABEL: Record<Api, string> = {
@@ -121,88 +122,6 @@ const quietRows: RowSource = (ctx) =>
           ),
       };
     });
-
-/** The engine scenarios of `step`, largest N first. */
-const engineRuns = (ctx: SummaryContext, steps: readonly string[]) =>
-  ctx.scenarios.filter((r) => r.kind === 'engine' && steps.includes(r.scenario)).sort((a, b) => b.n - a.n);
-
-const loaded = (ctx: SummaryContext) =>
-  ctx.load && ctx.load.average > ctx.load.cores
-    ? `; machine loaded (load ${ctx.load.average.toFixed(1)} on ${ctx.load.cores} cores at the start): CPU time inflates`
-    : '';
-
-/** Item 5: records per CPU-second, dry and real, at the largest N run (the smaller beside it). */
-const engineRows: RowSource = (ctx) =>
-  (['engine-dry', 'engine-real'] as const).flatMap((step) => {
-    const [r, ...smaller] = engineRuns(ctx, [step]);
-    if (!r) return [];
-    const floor = step === 'engine-dry' ? TARGETS.engineDryPerCpuS : TARGETS.engineRealPerCpuS;
-    const rate = r.perf.recordsPerCpuS;
-    const others = smaller.map((o) => `${short(o.n)}: ${n0(o.perf.recordsPerCpuS)}`).join(', ');
-    return [
-      {
-        item: 5,
-        what: `engine alone, ${step === 'engine-dry' ? 'dry run (collect, pair, plan)' : 'real run (executed, state committed)'}, N = ${n0(r.n)}`,
-        propsync: `${n0(rate)} records/CPU-s${others ? ` (${others})` : ''}`,
-        naive: '–',
-        ratio: `${times(rate, floor)} target`,
-        target: `≥ ${n0(floor)} records/CPU-s`,
-        verdict: check(
-          rate >= floor,
-          () => `${n0(1e6 / rate)} µs of CPU a record, the target allows ${n0(1e6 / floor)} µs${loaded(ctx)}`,
-        ),
-      },
-    ];
-  });
-
-/** Item 5: max RSS at the largest N run, and its growth from the smallest (flat in N). */
-const rssRows: RowSource = (ctx) => {
-  const runs = engineRuns(ctx, ['engine-dry', 'engine-real', 'engine-rerun']);
-  const top = runs[0];
-  if (!top) return [];
-  const peak = (n: number) => Math.max(...runs.filter((r) => r.n === n).map((r) => r.perf.maxRssMb));
-  const atTop = runs.filter((r) => r.n === top.n);
-  const mb = peak(top.n);
-  const nMin = runs[runs.length - 1]!.n;
-  const growth = nMin < top.n ? mb / peak(nMin) - 1 : undefined;
-  const startMb = Math.min(...atTop.map((r) => r.perf.startRssMb));
-  const pct = (g: number) => `${g >= 0 ? '+' : ''}${(g * 100).toFixed(0)} %`;
-  let verdict: Verdict;
-  if (top.n < TARGETS.rssAtN)
-    verdict = {
-      met: null,
-      why: `checked at N = ${short(TARGETS.rssAtN)}; the largest N run is ${n0(top.n)}`,
-    };
-  else {
-    const reasons = [
-      ...(mb > TARGETS.rssMb
-        ? [
-            `${(mb - TARGETS.rssMb).toFixed(0)} MB over; the process holds ${startMb.toFixed(0)} MB before the run`,
-          ]
-        : []),
-      ...(growth !== undefined && mb > peak(nMin) * (1 + TARGETS.rssFlatGrowth)
-        ? [`not flat: ${pct(growth)} from ${short(nMin)}`]
-        : []),
-    ];
-    verdict =
-      reasons.length > 0
-        ? { met: false, why: reasons.join('; ') }
-        : growth === undefined
-          ? { met: null, why: `≤ ${TARGETS.rssMb} MB, but flat in N needs a smaller N run beside it` }
-          : { met: true };
-  }
-  return [
-    {
-      item: 5,
-      what: `engine alone, max RSS at N = ${n0(top.n)} (${atTop.map((r) => r.scenario.replace('engine-', '')).join(', ')})`,
-      propsync: `${mb.toFixed(0)} MB (${atTop.map((r) => `${r.scenario.replace('engine-', '')} ${r.perf.maxRssMb.toFixed(0)}`).join(', ')})${growth === undefined ? '' : `; ${short(nMin)}: ${peak(nMin).toFixed(0)} MB`}`,
-      naive: '–',
-      ratio: `${times(mb, TARGETS.rssMb)} target${growth === undefined ? '' : `; ${pct(growth)} from ${short(nMin)}`}`,
-      target: `≤ ${TARGETS.rssMb} MB at ${short(TARGETS.rssAtN)}, flat in N (≤ ${pct(TARGETS.rssFlatGrowth)} from the smallest N)`,
-      verdict,
-    },
-  ];
-};
 
 /** The summary's rows, in order. */
 export const SUMMARY_ROWS: readonly RowSource[] = [
