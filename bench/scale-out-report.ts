@@ -2,7 +2,7 @@
  * The scale-out scenario's results: the latest run per size in bench/scale-out-results.json,
  * shown in the `scale-out` section of bench/RESULTS.md (kept by the other scenarios' rewrites).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCALE_OUT_SECTION, withMarkedSection } from './report-section.js';
 import type { ScaleOutResult } from './scale-out.js';
@@ -28,16 +28,17 @@ function render(records: readonly ScaleOutRecord[]): string {
     "to last job done (the database's clock). Speed-up against the fewest workers; efficiency =",
     'speed-up / worker ratio (1 = linear). CPU: the workers\' user + system (/proc); "fakes" is the',
     "bench process holding every tenant's fakes; machine busy = all cores, other work included (the",
-    "machine is shared). Token bound: the busiest Propstreet token's calls at 600/min.",
+    'machine is shared). CPU ceiling: tenants/h if the workers had every core at their measured',
+    "CPU-seconds per job. Token bound: the busiest Propstreet token's calls at 600/min.",
     '',
-    '| started (UTC) | commit | tenants × contacts | Propstreet token | K workers (× concurrency) | wall | tenants/h | speed-up | efficiency | run p50 / p95 | worker CPU-s (per job) | fakes CPU-s | machine busy | load avg start → end | calls PS / HS | 429s | token bound | jobs ok |',
-    '|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---|---:|---:|---:|',
+    '| started (UTC) | commit | tenants × contacts | Propstreet token | K workers (× concurrency) | wall | tenants/h | speed-up | efficiency | run p50 / p95 | worker CPU-s (per job) | CPU ceiling, tenants/h | fakes CPU-s | machine busy | load avg start → end | calls PS / HS | 429s | token bound | jobs ok |',
+    '|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---|---:|---:|---:|',
   ];
   for (const r of records)
     for (const m of r.modes)
       for (const run of m.runs)
         out.push(
-          `| ${r.startedAt.slice(0, 16).replace('T', ' ')} | ${r.commit ?? '–'} | ${r.options.tenants} × ${r.options.contacts} | ${TOKENS[m.tokens]} | ${run.workers} (× ${r.options.concurrency}) | ${run.wallS.toFixed(1)} s | **${Math.round(run.tenantsPerHour).toLocaleString('en')}** | ${run.speedUp.toFixed(2)}× | ${run.efficiency.toFixed(2)} | ${run.runS.p50.toFixed(2)} / ${run.runS.p95.toFixed(2)} s | ${run.workerCpuS.toFixed(1)} (${(run.workerCpuS / Math.max(1, r.options.tenants)).toFixed(2)}) | ${run.fakesCpuS.toFixed(1)} | ${(run.machineBusy * 100).toFixed(0)} % | ${la(run.loadAverage.start)} → ${la(run.loadAverage.end)} | ${run.calls.propstreet} / ${run.calls.hubspot} | ${run.rateLimited.propstreet + run.rateLimited.hubspot === 0 ? '**0**' : `${run.rateLimited.propstreet} / ${run.rateLimited.hubspot}`} | ${run.tokenBoundS.toFixed(1)} s | ${run.okJobs}/${r.options.tenants} |`,
+          `| ${r.startedAt.slice(0, 16).replace('T', ' ')} | ${r.commit ?? '–'} | ${r.options.tenants} × ${r.options.contacts} | ${TOKENS[m.tokens]} | ${run.workers} (× ${r.options.concurrency}) | ${run.wallS.toFixed(1)} s | **${Math.round(run.tenantsPerHour).toLocaleString('en')}** | ${run.speedUp.toFixed(2)}× | ${run.efficiency.toFixed(2)} | ${run.runS.p50.toFixed(2)} / ${run.runS.p95.toFixed(2)} s | ${run.workerCpuS.toFixed(1)} (${(run.workerCpuS / Math.max(1, r.options.tenants)).toFixed(2)}) | ${Math.round(run.cpuCeilingPerHour).toLocaleString('en')} | ${run.fakesCpuS.toFixed(1)} | ${(run.machineBusy * 100).toFixed(0)} % | ${la(run.loadAverage.start)} → ${la(run.loadAverage.end)} | ${run.calls.propstreet} / ${run.calls.hubspot} | ${run.rateLimited.propstreet + run.rateLimited.hubspot === 0 ? '**0**' : `${run.rateLimited.propstreet} / ${run.rateLimited.hubspot}`} | ${run.tokenBoundS.toFixed(1)} s | ${run.okJobs}/${r.options.tenants} |`,
         );
   out.push(
     '',
@@ -57,6 +58,7 @@ export function recordScaleOutRun(outDir: string, run: ScaleOutRecord): void {
     ? (JSON.parse(readFileSync(file, 'utf8')) as ScaleOutRecord[])
     : [];
   const records = [...earlier.filter((r) => size(r) !== size(run)), run];
+  mkdirSync(outDir, { recursive: true });
   writeFileSync(file, `${JSON.stringify(records, null, 2)}\n`);
   const md = join(outDir, 'RESULTS.md');
   const text = existsSync(md) ? readFileSync(md, 'utf8') : '# propsync benchmark results\n';

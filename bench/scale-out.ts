@@ -22,7 +22,7 @@
  * (pg-boss's started → completed), the workers' CPU-seconds (/proc), this process's (the fakes,
  * the enqueuer), the machine's busy share and load averages, calls and 429s from the fakes' logs.
  */
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { RateWindows } from '../fakes/propstreet/rate-window.js';
 import { percentile } from '../src/demo/latency-summary.js';
@@ -93,6 +93,11 @@ export interface WorkerCountRun {
   readonly waitS: { readonly p50: number; readonly max: number };
   /** CPU-seconds (user + system) of the K worker processes, enqueue to last completion. */
   readonly workerCpuS: number;
+  /**
+   * Tenants per hour if the workers had every core of the machine to themselves at their
+   * measured CPU-seconds per job: where adding workers stops helping on this machine.
+   */
+  readonly cpuCeilingPerHour: number;
   /** CPU-seconds of this process meanwhile: every tenant's fakes, the enqueuer, the polling. */
   readonly fakesCpuS: number;
   /** p99 event-loop delay of this process, ms: whether the fakes kept up. */
@@ -124,6 +129,7 @@ export interface ScaleOutResult {
   readonly startedAt: string;
   readonly options: Omit<ScaleOutOptions, 'log'>;
   readonly modes: readonly TokenModeRun[];
+  readonly cpus: number;
   readonly loadAverage: { readonly start: readonly number[]; readonly end: readonly number[] };
 }
 
@@ -143,6 +149,7 @@ export async function runScaleOutBench(o: ScaleOutOptions): Promise<ScaleOutResu
       latency: o.latency,
     },
     modes,
+    cpus: cpus().length,
     loadAverage: { start, end: loadavg() },
   };
 }
@@ -351,6 +358,7 @@ async function measureRound(
     runS: { p50: percentile(runs, 50), p95: percentile(runs, 95), max: Math.max(...runs) },
     waitS: { p50: percentile(waits, 50), max: Math.max(...waits) },
     workerCpuS,
+    cpuCeilingPerHour: (cpus().length * 3600 * jobs.length) / Math.max(workerCpuS, 1e-9),
     fakesCpuS: (own.user + own.system) / 1e6,
     fakesLoopP99Ms: lag.percentile(99) / 1e6,
     machineBusy,
