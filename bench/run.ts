@@ -269,7 +269,7 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
       '--scale-contacts <n>',
       'scale-out: synced contacts per tenant (1 % edited a side)',
       positive,
-      1000,
+      500,
     )
     .option('--scale-concurrency <n>', 'scale-out: jobs per worker at once (--concurrency)', positive, 1)
     .option(
