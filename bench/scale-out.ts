@@ -56,8 +56,9 @@ export const TOKEN_MODES = ['own', 'shared'] as const;
 export type TokenMode = (typeof TOKEN_MODES)[number];
 
 const PROPSTREET_PER_MINUTE = 600;
-/** Set-up runs: no latency, CPU-bound, so as many workers as the machine has cores. */
+/** Set-up runs: no latency, CPU-bound, so a worker per core of this machine, two runs each. */
 const SETUP_WORKERS = 2;
+const SETUP_CONCURRENCY = 2;
 /** Overlap window of the tenants: as the network scenarios' `--overlap` default (see bench/README.md). */
 const OVERLAP_SECONDS = 5;
 
@@ -190,7 +191,7 @@ async function oneMode(o: ScaleOutOptions, tokens: TokenMode): Promise<TokenMode
     const fast = farm.tenants.map((t) => fastTenantFile(t.file, `${t.tenant}-fast`));
 
     const t0 = performance.now();
-    await withWorkers(queue, SETUP_WORKERS, 2, async () => {
+    await withWorkers(queue, SETUP_WORKERS, SETUP_CONCURRENCY, async () => {
       for (const t of farm.tenants) setFast(t.sb);
       await runRound(queue, farm, fast); // the first sync
       await runRound(queue, farm, fast); // reads its own writes back
