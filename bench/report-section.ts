@@ -3,12 +3,14 @@
  * commands live in marked blocks of the same file, which every rewrite keeps: the HTML report's
  * figures (`npm run bench:report`, `report-size`) and the webhook latencies
  * (`--scenario webhooks`, `webhooks-latency`), several workers on one Propstreet token
- * (`--scenario shared-token`, `shared-token`), the companies scenarios' calls (`companies-calls`),
+ * (`--scenario shared-token`, `shared-token`), tenants per hour by worker count (`--scenario
+ * scale-out`, `scale-out`), the companies scenarios' calls (`companies-calls`),
  * and the ref outbox's CRM-complete figures (from the `initial-hubspot` console lines, `ref-outbox`).
  */
 export const REPORT_SECTION = 'report-size';
 export const WEBHOOKS_SECTION = 'webhooks-latency';
 export const SHARED_TOKEN_SECTION = 'shared-token';
+export const SCALE_OUT_SECTION = 'scale-out';
 export const COMPANIES_SECTION = 'companies-calls';
 const REF_OUTBOX_SECTION = 'ref-outbox';
 /** Marked sections, in the order a rewrite puts them back. */
@@ -16,6 +18,7 @@ export const KEPT_SECTIONS: readonly string[] = [
   COMPANIES_SECTION,
   WEBHOOKS_SECTION,
   SHARED_TOKEN_SECTION,
+  SCALE_OUT_SECTION,
   REF_OUTBOX_SECTION,
   REPORT_SECTION,
 ];

@@ -9,10 +9,12 @@
  *   npm run bench -- --scenario initial-hubspot --n 10000 --latency 40,120 --quick
  *   npm run bench -- --scenario webhooks --tenants 20
  *   npm run bench -- --scenario shared-token --workers 4 --shared-contacts 300
+ *   npm run bench -- --scenario scale-out --scale-tenants 32 --scale-workers 1,2,4,8
  *
  * `webhooks` (bench/webhooks.ts) measures edit → other side latency through `propsync serve`;
  * its results go to bench/webhooks-results.json and a section of RESULTS.md, not results.json;
- * `shared-token` (bench/shared-token.ts), K workers on one Propstreet token, likewise.
+ * `shared-token` (bench/shared-token.ts), K workers on one Propstreet token, likewise;
+ * `scale-out` (bench/scale-out.ts), tenants per hour with 1, 2, 4, 8 `propsync worker` processes.
  * `companies-<crm>` (bench/companies.ts) the calls of a first sync of companies and associations,
  * into bench/companies-results.json and its own section.
  */
@@ -28,6 +30,14 @@ import { type Crm, FORWARD_STEPS, runChain, type Step, scenarioName } from './ne
 import { renderResults } from './render-results.js';
 import { KEPT_SECTIONS, markedSection } from './report-section.js';
 import { appendRun, type BenchOptions, type BenchResults, commitUnderTest } from './results.js';
+import {
+  runScaleOutBench,
+  SCALE_OUT,
+  type ScaleOutOptions,
+  TOKEN_MODES,
+  type TokenMode,
+} from './scale-out.js';
+import { recordScaleOutRun } from './scale-out-report.js';
 import type { ScenarioResult } from './scenario-result.js';
 import { runSharedTokenBench, SHARED_TOKEN, type SharedTokenOptions } from './shared-token.js';
 import { recordSharedTokenRun } from './shared-token-report.js';
@@ -47,10 +57,11 @@ export const SCENARIOS: readonly string[] = [
   ...ENGINE_STEPS,
   WEBHOOKS,
   SHARED_TOKEN,
+  SCALE_OUT,
   ...COMPANIES_SCENARIOS,
 ];
 /** Scenarios with results of their own (not results.json). */
-const SEPARATE = new Set<string>([WEBHOOKS, SHARED_TOKEN, ...COMPANIES_SCENARIOS]);
+const SEPARATE = new Set<string>([WEBHOOKS, SHARED_TOKEN, SCALE_OUT, ...COMPANIES_SCENARIOS]);
 const GROUPS: Record<string, readonly string[]> = {
   all: SCENARIOS,
   companies: COMPANIES_SCENARIOS,
@@ -158,6 +169,25 @@ async function runSharedTokenScenario(
   log(`wrote ${join(out, 'shared-token-results.json')} and the shared-token section of RESULTS.md`);
 }
 
+export type ScaleOutSettings = Omit<ScaleOutOptions, 'log'> & { out: string };
+
+/** The scale-out scenario: runs it and updates its results file and section of RESULTS.md. */
+export async function runScaleOutScenario(
+  settings: ScaleOutSettings,
+  argv: readonly string[],
+  log = console.log,
+): Promise<void> {
+  const { out, ...o } = settings;
+  log(
+    `scale-out: ${o.tenants} tenants × ${o.contacts} contacts, ${o.workers.join('/')} workers × ${o.concurrency}, ` +
+      `Propstreet tokens: ${o.tokens.join(', ')}`,
+  );
+  const result = await runScaleOutBench({ ...o, log });
+  const commit = commitUnderTest();
+  recordScaleOutRun(out, { ...result, ...(commit ? { commit } : {}), argv });
+  log(`wrote ${join(out, 'scale-out-results.json')} and the scale-out section of RESULTS.md`);
+}
+
 /** The companies scenarios at `n` contacts: each run kept, and its section of RESULTS.md updated. */
 export async function runCompaniesScenarios(
   scenarios: readonly CompaniesScenario[],
@@ -206,11 +236,17 @@ const integer = (min: number) => (v: string) => {
   return n;
 };
 const positive = integer(1);
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 function parseArgs(argv: readonly string[]): BenchOptions & {
   append: boolean;
   webhooks: WebhookSettings;
   sharedToken: { workers: number; contacts: number };
+  scaleOut: Omit<ScaleOutSettings, 'latency' | 'out'>;
 } {
   const cmd = new Command('bench')
     .option(
@@ -258,6 +294,20 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
     )
     .option('--workers <K>', 'shared-token: worker processes on one Propstreet token', positive, 4)
     .option('--shared-contacts <n>', 'shared-token: contacts per worker tenant', positive, 300)
+    .option('--scale-tenants <T>', 'scale-out: tenants, each its own fakes, one job each', positive, 32)
+    .option('--scale-workers <list>', 'scale-out: worker counts to measure', '1,2,4,8')
+    .option(
+      '--scale-contacts <n>',
+      'scale-out: synced contacts per tenant (1 % edited a side)',
+      positive,
+      500,
+    )
+    .option('--scale-concurrency <n>', 'scale-out: jobs per worker at once (--concurrency)', positive, 1)
+    .option(
+      '--scale-tokens <list>',
+      'scale-out: Propstreet tokens, own (one per tenant) and/or shared',
+      'own,shared',
+    )
     .parse([...argv], { from: 'user' });
   const o = cmd.opts<{
     scenario?: string;
@@ -280,6 +330,11 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
     serveConcurrency?: number;
     workers: number;
     sharedContacts: number;
+    scaleTenants: number;
+    scaleWorkers: string;
+    scaleContacts: number;
+    scaleConcurrency: number;
+    scaleTokens: string;
   }>();
   const seconds = (name: string, v: string) => {
     const x = Number(v);
@@ -290,6 +345,10 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
   const tenants = o.tenants ?? (o.full ? 20 : 4);
   if (o.connections !== '1' && o.connections !== '2')
     throw new InvalidArgumentError(`--connections: expected 1 or 2, got "${o.connections}"`);
+  const scaleTokens = list(o.scaleTokens);
+  const bad = scaleTokens.find((t) => !(TOKEN_MODES as readonly string[]).includes(t));
+  if (bad !== undefined || scaleTokens.length === 0)
+    throw new InvalidArgumentError(`--scale-tokens: expected own and/or shared, got "${o.scaleTokens}"`);
   const latency = o.latency.split(',').map(Number);
   if (latency.length !== 2 || latency.some((x) => !Number.isFinite(x) || x < 0) || latency[0]! > latency[1]!)
     throw new InvalidArgumentError(`--latency: expected min,max in ms, got "${o.latency}"`);
@@ -315,6 +374,13 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
     out: resolve(o.out),
     append: o.append,
     sharedToken: { workers: o.workers, contacts: o.sharedContacts },
+    scaleOut: {
+      tenants: o.scaleTenants,
+      workers: list(o.scaleWorkers).map(positive),
+      contacts: o.scaleContacts,
+      concurrency: o.scaleConcurrency,
+      tokens: scaleTokens as TokenMode[],
+    },
     webhooks: {
       tenants,
       connections: o.connections === '1' ? 1 : 2,
@@ -329,7 +395,7 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const argv = process.argv.slice(2).filter((a) => a !== '--');
-  const { append, webhooks, sharedToken, ...options } = parseArgs(argv);
+  const { append, webhooks, sharedToken, scaleOut, ...options } = parseArgs(argv);
   const companies = COMPANIES_SCENARIOS.filter((s) => options.scenarios.includes(s));
   const rest = options.scenarios.filter((s) => !SEPARATE.has(s));
   if (rest.length > 0) {
@@ -345,6 +411,8 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
       await runWebhooksScenario({ ...webhooks, latency: options.latency, out: options.out }, argv);
     if (options.scenarios.includes(SHARED_TOKEN))
       await runSharedTokenScenario({ ...sharedToken, latency: options.latency, out: options.out }, argv);
+    if (options.scenarios.includes(SCALE_OUT))
+      await runScaleOutScenario({ ...scaleOut, latency: options.latency, out: options.out }, argv);
     if (companies.length > 0) await runCompaniesScenarios(companies, options.n, options.out, argv);
     if (rest.length > 0) await runBench({ ...options, scenarios: rest }, argv, console.log, append);
   })().catch((error: unknown) => {

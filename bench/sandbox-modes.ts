@@ -5,7 +5,7 @@
  * user edits of an incremental run.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { Sandbox } from '../fakes/sandbox/sandbox.js';
 import type { Api } from './model.js';
@@ -64,13 +64,20 @@ export function writeTenants(
     connection: { overlapSeconds, refWriteBacks: { drainFor: '24h' } },
     sqlite: join(dir, 'state.db'),
   });
+  return { fast: pacedCopy(file, 'fast', UNLIMITED), real: pacedCopy(file, 'real', 600) };
+}
+
+/** A copy of a tenant file (`<name>.yaml` beside it, same tenant and state) whose Propstreet client paces at `rpm`. */
+function pacedCopy(file: string, name: string, rpm: number): string {
   const doc = parse(readFileSync(file, 'utf8')) as { propstreet: Record<string, unknown> };
-  const write = (name: string, rpm: number) => {
-    const path = join(dir, `${name}.yaml`);
-    writeFileSync(path, stringify({ ...doc, propstreet: { ...doc.propstreet, requestsPerMinute: rpm } }));
-    return path;
-  };
-  return { fast: write('fast', UNLIMITED), real: write('real', 600) };
+  const path = join(dirname(file), `${name}.yaml`);
+  writeFileSync(path, stringify({ ...doc, propstreet: { ...doc.propstreet, requestsPerMinute: rpm } }));
+  return path;
+}
+
+/** A set-up copy of a tenant file with no client-side Propstreet ceiling (run with `setFast`). */
+export function fastTenantFile(file: string, name: string): string {
+  return pacedCopy(file, name, UNLIMITED);
 }
 
 /** Mean round trip of a cheap read on each fake, over `count` sequential calls. */
@@ -100,12 +107,14 @@ export async function probeRtt(sb: Sandbox, count = 10): Promise<Partial<Record<
 
 /**
  * 1% of the linked records edited on each side, by a user, on disjoint records: a first name
- * in Propstreet (flows to the CRM), a last name in the CRM (flows to Propstreet).
+ * in Propstreet (flows to the CRM), a last name in the CRM (flows to Propstreet). The same
+ * records each time: a later round needs its own `round` to change their values again.
  */
 export function editOnePercent(
   sb: Sandbox,
   crm: 'hubspot' | 'salesforce',
   n: number,
+  round = '',
 ): { propstreet: number; crm: number } {
   const k = Math.max(1, Math.round(n / 100));
   const step = Math.max(1, Math.floor(n / k));
@@ -113,7 +122,7 @@ export function editOnePercent(
   const psEdited = new Set<string>();
   for (let j = 0; j < k && j * step < contacts.length; j++) {
     const c = contacts[j * step]!;
-    sb.propstreet.editAsUser(c.id, { firstName: `Edited${j}` });
+    sb.propstreet.editAsUser(c.id, { firstName: `Edited${round}${j}` });
     psEdited.add(c.id);
   }
   const crmEdited = new Set<string>();
@@ -122,7 +131,7 @@ export function editOnePercent(
     const others = linked.filter((r) => !psEdited.has(r.properties.propstreet_id!));
     for (let j = 0; j < k && j < others.length; j++) {
       const id = others[(j * step + Math.floor(step / 2)) % others.length]!.id;
-      sb.hubspot!.control.editAsUser(id, { lastname: `Changed${j}` });
+      sb.hubspot!.control.editAsUser(id, { lastname: `Changed${round}${j}` });
       crmEdited.add(id);
     }
   } else {
@@ -130,7 +139,7 @@ export function editOnePercent(
     const others = linked.filter((r) => !psEdited.has(r.Propstreet_Id__c as string));
     for (let j = 0; j < k && j < others.length; j++) {
       const id = others[(j * step + Math.floor(step / 2)) % others.length]!.Id as string;
-      sb.salesforce!.control.edit(id, { LastName: `Changed${j}` });
+      sb.salesforce!.control.edit(id, { LastName: `Changed${round}${j}` });
       crmEdited.add(id);
     }
   }

@@ -2,7 +2,8 @@
  * Runs one job in a fresh child process and returns its report. `npm run bench` compiles the
  * child first (tsconfig.bench.json → dist-bench/) and sets PROPSYNC_BENCH_JS=1, so the measured
  * process runs JavaScript as production does, without a TypeScript loader (~30–40 MB of RSS and
- * its compile work); without it (the smoke tests) the child is bench/child.ts through tsx.
+ * its compile work); without it (the smoke tests) the child is bench/child.ts through tsx. The
+ * scale-out scenario's `propsync worker` processes are started the same way.
  */
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,23 +23,28 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 type Reply = { ok: true; summary: RunSummary; measured: Measured } | { ok: false; error: string };
 
-const COMPILED_CHILD = join(import.meta.dirname, '..', 'dist-bench', 'bench', 'child.js');
+const ROOT = join(import.meta.dirname, '..');
 
-function childEntry(): { path: string; execArgv: string[] } {
-  if (process.env.PROPSYNC_BENCH_JS !== '1')
-    return { path: join(import.meta.dirname, 'child.ts'), execArgv: ['--import', TSX] };
-  if (!existsSync(COMPILED_CHILD))
-    throw new Error(
-      `PROPSYNC_BENCH_JS=1 but ${COMPILED_CHILD} is missing: run npx tsc -p tsconfig.bench.json`,
-    );
-  return { path: COMPILED_CHILD, execArgv: [] };
+/** How to start `source` (a .ts path from the repository root): compiled under `npm run bench`, else through tsx. */
+function entry(source: string): { path: string; execArgv: string[] } {
+  if (process.env.PROPSYNC_BENCH_JS !== '1') return { path: join(ROOT, source), execArgv: ['--import', TSX] };
+  const compiled = join(ROOT, 'dist-bench', source.replace(/\.ts$/, '.js'));
+  if (!existsSync(compiled))
+    throw new Error(`PROPSYNC_BENCH_JS=1 but ${compiled} is missing: run npx tsc -p tsconfig.bench.json`);
+  return { path: compiled, execArgv: [] };
+}
+
+/** The `propsync` command line for a long-running child (a worker), started as `entry` says. */
+export function benchCliCommand(args: readonly string[]): [string, string[]] {
+  const cli = entry('src/cli/main.ts');
+  return [process.execPath, [...cli.execArgv, cli.path, ...args]];
 }
 
 export function spawnJob(job: Job): Promise<JobReport> {
   return new Promise((resolve, reject) => {
-    const entry = childEntry();
-    const child = fork(entry.path, [], {
-      execArgv: entry.execArgv,
+    const main = entry('bench/child.ts');
+    const child = fork(main.path, [], {
+      execArgv: main.execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, PROPSYNC_LOG_LEVEL: 'silent' },
     });

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { RateWindows } from '../../fakes/propstreet/rate-window.js';
 import { person } from '../../fakes/sandbox/people.js';
 import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -53,6 +54,11 @@ export interface FarmOptions {
   readonly label?: string;
   /** Cron written into every tenant file. */
   readonly schedule?: string;
+  /**
+   * One Propstreet token for every tenant (default: a token of its own each), counted in these
+   * windows by every tenant's fake, as Propstreet counts a token wherever it is used.
+   */
+  readonly sharedPropstreetToken?: { readonly token: string; readonly windows: RateWindows };
 }
 
 export async function startFarm(options: FarmOptions): Promise<Farm> {
@@ -67,8 +73,11 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
       salesforce: bridge,
       ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
       ...(options.propstreetPerMinute ? { propstreetPerMinute: options.propstreetPerMinute } : {}),
+      ...(options.sharedPropstreetToken
+        ? { propstreetRateWindows: options.sharedPropstreetToken.windows }
+        : {}),
     });
-    const psToken = `ps-${tenant}-${randomBytes(8).toString('hex')}`;
+    const psToken = options.sharedPropstreetToken?.token ?? `ps-${tenant}-${randomBytes(8).toString('hex')}`;
     sb.propstreet.addToken(psToken);
     const propstreetIds = sb.propstreet
       .seed(
@@ -145,6 +154,10 @@ export interface JobRow {
   readonly singletonKey: string | null;
   readonly retryCount: number;
   readonly output: unknown;
+  /** The database's clock. */
+  readonly createdOn: Date;
+  readonly startedOn: Date | null;
+  readonly completedOn: Date | null;
 }
 
 /** Jobs of a queue, live and archived, straight from pg-boss's tables. */
@@ -153,7 +166,8 @@ export async function jobRows(schema: string, queue: string): Promise<JobRow[]> 
   await client.connect();
   try {
     const cols =
-      'id, state::text AS state, singleton_key AS "singletonKey", retry_count AS "retryCount", output';
+      'id, state::text AS state, singleton_key AS "singletonKey", retry_count AS "retryCount", output, ' +
+      'created_on AS "createdOn", started_on AS "startedOn", completed_on AS "completedOn"';
     const { rows } = await client.query<JobRow>(
       `SELECT ${cols} FROM ${schema}.job WHERE name = $1 UNION ALL SELECT ${cols} FROM ${schema}.archive WHERE name = $1`,
       [queue],
@@ -171,10 +185,17 @@ export interface Child {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** Starts `propsync <args>` as a long-running child process (a worker), output interleaved. */
-export function startCliProcess(args: readonly string[], env: Readonly<Record<string, string>> = {}): Child {
-  const [command, argv] = cliCommand(args);
-  const child = spawn(command, argv, {
+/**
+ * Starts `propsync <args>` as a long-running child process (a worker), output interleaved;
+ * `command` says how (default: the TypeScript source through tsx).
+ */
+export function startCliProcess(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  command: (args: readonly string[]) => [string, string[]] = cliCommand,
+): Child {
+  const [file, argv] = command(args);
+  const child = spawn(file, argv, {
     cwd: REPO_ROOT,
     env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
