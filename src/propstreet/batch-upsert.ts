@@ -59,6 +59,8 @@ export interface BatchUpsertDeps {
 
 export class BatchUpserter {
   private missing: string | null = null;
+  /** The first call, which the others wait for: a missing path costs one call, not one per caller. */
+  private first: Promise<unknown> | undefined;
 
   constructor(private readonly d: BatchUpsertDeps) {}
 
@@ -73,12 +75,24 @@ export class BatchUpserter {
       onlyMembers(item.body, UPSERT_MEMBERS, 'batch upsert item data (UpsertContactRequest)');
     const out: BatchItemOutcome[] = [];
     for (const group of groups(namespace, items)) {
-      if (this.missing !== null) return null;
-      const results = await this.send(namespace, group);
+      const results = await this.probed(namespace, group);
       if (results === null) return null;
       out.push(...results);
     }
     return out;
+  }
+
+  private async probed(
+    namespace: string,
+    group: readonly BatchUpsertItem[],
+  ): Promise<BatchItemOutcome[] | null> {
+    if (this.first === undefined) {
+      const call = this.send(namespace, group);
+      this.first = call.catch(() => undefined);
+      return call;
+    }
+    await this.first;
+    return this.missing !== null ? null : this.send(namespace, group);
   }
 
   private async send(
@@ -96,6 +110,7 @@ export class BatchUpserter {
     } catch (error) {
       const status = error instanceof PropsyncError ? error.request?.status : undefined;
       if (status !== 404 && status !== 405) throw error;
+      if (this.missing !== null) return null;
       this.missing = `Propstreet answered ${status} to the batch upsert at ${this.d.path} (propstreet.batchUpsertPath, a guessed path); contacts are upserted one by one for the rest of this run`;
       this.d.logger.warn({ path: this.d.path, status }, this.missing);
       return null;

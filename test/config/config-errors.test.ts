@@ -54,7 +54,7 @@ describe('broken tenant configs: one line per problem, file:line:col key.path: e
         ),
       ),
     ).toBe(
-      'tenant.yaml:4:3 propstreet.rpm: expected one of baseUrl, token, clientId, clientSecret, tokenUrl, requestsPerMinute, got unknown key "rpm"',
+      'tenant.yaml:4:3 propstreet.rpm: expected one of baseUrl, token, clientId, clientSecret, tokenUrl, requestsPerMinute, batchUpsertPath, got unknown key "rpm"',
     );
   });
 
