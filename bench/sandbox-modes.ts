@@ -55,9 +55,11 @@ export function writeTenants(
   dir: string,
   crm: 'hubspot' | 'salesforce',
   overlapSeconds: number,
+  batchUpsertPath?: string,
 ): { fast: string; real: string } {
   const file = sb.writeTenant(dir, {
     tenant: 'bench',
+    ...(batchUpsertPath ? { propstreet: { batchUpsertPath } } : {}),
     connections: [crm],
     connection: { overlapSeconds },
     sqlite: join(dir, 'state.db'),
