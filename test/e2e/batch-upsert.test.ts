@@ -4,8 +4,11 @@
  * path that answers 404 falls back to one upsert each; a failed item fails alone; and a run
  * that lost the answers is repeated without creating anyone twice. Counted on the fakes' logs.
  */
+import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BATCH_UPSERT_PATH } from '../../fakes/propstreet/index.js';
+import type { RequestLogEntry } from '../../fakes/shared/http-fake.js';
+import { cliCommand, REPO_ROOT } from '../cli/cli-process.js';
 import { type E2E, seedHubSpot, startE2E, writes } from './support.js';
 
 const N = 2_000;
@@ -115,4 +118,46 @@ describe('CRM-only contacts into Propstreet through the batch upsert', () => {
     expect(again.connections[0]!.result.failures).toEqual([]);
     arrivedOnce(e, ids);
   }, 300_000);
+
+  it('a run SIGKILLed right after Propstreet answered a batch is rerun without duplicates', async () => {
+    const ids = await start(300);
+    const killed = await runKilledAfterFirstBatch(e);
+    expect(killed).toBe('SIGKILL');
+    // The killed run's batch was applied (the fake answered it); its commit never happened.
+    const applied = e.sb.propstreet.allContacts().length;
+    expect(applied).toBeGreaterThanOrEqual(100);
+    const again = await e.run();
+    // What the killed run made comes back in the Propstreet delta and is linked by its ref;
+    // the rest is created (were it upserted again, the batch's ref key would update it).
+    const { done } = again.connections[0]!.result;
+    expect(done.link).toBe(applied);
+    expect(done.create.propstreet).toBe(300 - applied);
+    expect(again.connections[0]!.result.failures).toEqual([]);
+    arrivedOnce(e, ids);
+  }, 300_000);
 });
+
+/** `propsync run` as a child process, SIGKILLed the moment the fake answers its first batch call. */
+function runKilledAfterFirstBatch(e: E2E): Promise<NodeJS.Signals | null> {
+  const [command, argv] = cliCommand(['run', e.config.file, '--json']);
+  const env: Record<string, string> = { NO_COLOR: '1', ...e.sb.env };
+  for (const k of ['PATH', 'HOME']) if (process.env[k] !== undefined) env[k] = process.env[k] as string;
+  const child = spawn(command, argv, { cwd: REPO_ROOT, env, stdio: 'ignore' });
+  const log = e.sb.propstreet.http.requests;
+  const push = log.push;
+  // The fake logs an answer just before it sends it: the kill lands around the answer.
+  log.push = (...entries: RequestLogEntry[]) => {
+    const n = push.apply(log, entries);
+    if (entries.some((r) => r.path === BATCH_UPSERT_PATH)) child.kill('SIGKILL');
+    return n;
+  };
+  const deadline = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (_code, signal) => {
+      clearTimeout(deadline);
+      log.push = push;
+      resolve(signal);
+    });
+  });
+}
