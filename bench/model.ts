@@ -65,18 +65,23 @@ export function crmWrites(d: RunSummary['done']): number {
 /**
  * Fewest calls that do this run's work: pages full of the records that changed (`delta`;
  * by default what was pulled), every batch full (one kind of CRM write per call), one
- * Propstreet write per record that needs one (no batch endpoint).
+ * Propstreet write per record that needs one (creates 100 a call with the opt-in batch upsert).
  */
 export function optimum(
   api: Api,
   s: RunSummary,
-  o: { dryRun: boolean; incremental: boolean; delta?: Delta | undefined },
+  o: { dryRun: boolean; incremental: boolean; delta?: Delta | undefined; batchUpsert?: boolean },
 ): Optimum {
   const d = effect(s, o.dryRun);
   const ceil = (x: number, b: number) => Math.ceil(x / b);
   const delta = o.delta ?? s.pulled;
-  if (api === 'propstreet')
-    return { reads: Math.max(1, ceil(delta.propstreet, 500)), writes: o.dryRun ? 0 : propstreetWrites(d) };
+  if (api === 'propstreet') {
+    // With the batch upsert, creates go 100 a call (BatchUpsertContactsRequest's maximum).
+    const writes = o.batchUpsert
+      ? propstreetWrites(d) - d.create.propstreet + ceil(d.create.propstreet, 100)
+      : propstreetWrites(d);
+    return { reads: Math.max(1, ceil(delta.propstreet, 500)), writes: o.dryRun ? 0 : writes };
+  }
   const b = BATCH[api];
   const writes =
     ceil(d.create.crm, b.write) +

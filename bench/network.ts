@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BATCH_UPSERT_PATH } from '../fakes/propstreet/index.js';
 import { startSandbox } from '../fakes/sandbox/sandbox.js';
 import { seedHubSpot, seedPropstreet, seedSalesforce } from '../test/e2e/support.js';
 import { markLogs, withKeySample } from './fake-calls.js';
@@ -38,6 +39,8 @@ export interface ChainOptions extends Limits {
   readonly overlapSeconds: number;
   readonly projectTo: readonly number[];
   readonly log: (line: string) => void;
+  /** Create in Propstreet through the batch upsert (`-batch` scenarios). */
+  readonly batchUpsert?: boolean | undefined;
 }
 
 export const scenarioName = (crm: Crm, reverse: boolean, step: Step): string =>
@@ -55,7 +58,8 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'propsync-bench-'));
   const results: ScenarioResult[] = [];
   try {
-    const tenants = writeTenants(sb, dir, o.crm, o.overlapSeconds);
+    const batch = o.reverse && o.batchUpsert === true;
+    const tenants = writeTenants(sb, dir, o.crm, o.overlapSeconds, batch ? BATCH_UPSERT_PATH : undefined);
     if (!o.reverse) seedPropstreet(sb, 0, o.n);
     else if (o.crm === 'hubspot') seedHubSpot(sb, 0, o.n);
     else seedSalesforce(sb, 0, o.n);
@@ -91,7 +95,8 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
       const calls = markLogs(sb, ['propstreet', o.crm]);
       const report = await spawnJob({ kind: 'tenant', configPath: tenants.real, env: sb.env, dryRun: false });
       const result = buildResult({
-        scenario: name,
+        scenario: batch ? `${name}-batch` : name,
+        batchUpsert: batch,
         overlapSeconds: o.overlapSeconds,
         kind: 'network',
         crm: o.crm,

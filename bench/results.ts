@@ -22,6 +22,8 @@ export interface BenchOptions {
   readonly quick: boolean;
   readonly overlapSeconds: number;
   readonly out: string;
+  /** Reverse scenarios create through the batch upsert (`propstreet.batchUpsertPath`, the fake's guessed path). */
+  readonly batchUpsert?: boolean;
 }
 
 /** One invocation of `npm run bench`; `--append` adds runs to an existing document. */

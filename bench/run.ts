@@ -277,6 +277,11 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
     )
     .option('--out <dir>', 'where results.json and RESULTS.md go', join(import.meta.dirname))
     .option('--append', 'add to the results already in --out (same scenario and N replaced)', false)
+    .option(
+      '--batch-upsert',
+      'reverse scenarios: create in Propstreet through the batch upsert (propstreet.batchUpsertPath; the path is a guess)',
+      false,
+    )
     .option('--tenants <K>', 'webhooks: tenants, each with its own fakes (default 4, --full 20)', positive)
     .option(
       '--connections <n>',
@@ -321,6 +326,7 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
     overlap?: string;
     out: string;
     append: boolean;
+    batchUpsert: boolean;
     tenants?: number;
     connections: string;
     webhookSeconds: number;
@@ -373,6 +379,7 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
     quick: o.quick,
     out: resolve(o.out),
     append: o.append,
+    batchUpsert: o.batchUpsert,
     sharedToken: { workers: o.workers, contacts: o.sharedContacts },
     scaleOut: {
       tenants: o.scaleTenants,

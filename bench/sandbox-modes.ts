@@ -55,9 +55,11 @@ export function writeTenants(
   dir: string,
   crm: 'hubspot' | 'salesforce',
   overlapSeconds: number,
+  batchUpsertPath?: string,
 ): { fast: string; real: string } {
   const file = sb.writeTenant(dir, {
     tenant: 'bench',
+    ...(batchUpsertPath ? { propstreet: { batchUpsertPath } } : {}),
     connections: [crm],
     // A first sync is measured until every ref is written: the default 10m would leave a 10k
     // run's last ~7 min of write-backs to the next run (the settle step) and cut the first short.

@@ -82,6 +82,8 @@ export interface ResultInput {
   readonly rttMs?: Partial<Record<Api, number>>;
   /** Project to these N (runs whose calls grow with N: first syncs). */
   readonly projectTo?: readonly number[];
+  /** Propstreet creates went through the batch upsert (100 a call at best). */
+  readonly batchUpsert?: boolean;
 }
 
 const fmt = (x: number | null, digits = 2) => (x === null ? '∞' : x.toFixed(digits));
@@ -93,7 +95,12 @@ export function buildResult(input: ResultInput): ScenarioResult {
   const best: Partial<Record<Api, Optimum>> = {};
   const ratios: ScenarioResult['ratios'] = {};
   for (const api of apis) {
-    const o = optimum(api, s, { dryRun: input.dryRun, incremental: input.incremental, delta });
+    const o = optimum(api, s, {
+      dryRun: input.dryRun,
+      incremental: input.incremental,
+      delta,
+      batchUpsert: input.batchUpsert === true,
+    });
     best[api] = o;
     ratios[api] = { reads: ratio(reads(calls[api]), o.reads), writes: ratio(writes(calls[api]), o.writes) };
   }

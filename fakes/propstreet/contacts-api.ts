@@ -7,8 +7,10 @@
 import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
 import { failed, header, isAnswer, jsonBody, notAllowed, recordAnswer, segmentsBelow } from './answers.js';
 import { applyWrite, dataOf, EMPTY_DATA, hasIdentifier } from './contact-apply.js';
-import type { FakeContact, FakeExternalRef, ValidWrite } from './contact-types.js';
-import { refKey, validateWrite, type WriteMode } from './contact-validation.js';
+import type { FakeContact, ValidWrite } from './contact-types.js';
+import { NO_IDENTIFIER, upsertContact } from './contact-upsert.js';
+import { validateWrite, type WriteMode } from './contact-validation.js';
+import { BATCH_UPSERT_PATH, type BatchKnobs, handleBatchUpsert } from './contacts-batch.js';
 import { isListQuery, pageAnswer, parseListQuery } from './list-query.js';
 import type { FakeNetwork } from './network.js';
 import { problem, validationProblem } from './problem.js';
@@ -20,6 +22,8 @@ export const CONTACTS_PATH = '/api/v1/network/contacts';
 export interface ContactKnobs {
   /** Body members every write drops silently (a 2xx that does not apply them). */
   readonly ignoredMembers: Set<string>;
+  /** How the (guessed) batch upsert path answers (contacts-batch.ts). */
+  readonly batch: BatchKnobs;
 }
 
 export function handleContacts(
@@ -28,6 +32,7 @@ export function handleContacts(
   origin: string,
   knobs: ContactKnobs,
 ): FakeResponse {
+  if (req.path === BATCH_UPSERT_PATH) return handleBatchUpsert(net, req, origin, knobs);
   const segments = segmentsBelow(req, CONTACTS_PATH);
   const m = req.method;
   if (segments.length === 0) {
@@ -81,8 +86,6 @@ function body(req: FakeRequest, mode: WriteMode, knobs: ContactKnobs): ValidWrit
   const v = validateWrite(json.body, mode, knobs.ignoredMembers);
   return v.ok ? v.write : validationProblem(req.path, v.errors);
 }
-
-const NO_IDENTIFIER = { contact: ['At least one of name, email or phone is required.'] };
 
 function outcome(
   net: FakeNetwork,
@@ -143,30 +146,9 @@ function upsert(
   const revive = reviveRaw === null || reviveRaw === '' || reviveRaw.toLowerCase() === 'true';
   const w = body(req, 'upsert', knobs);
   if (isAnswer(w)) return w;
-  const ref: FakeExternalRef = { namespace: ns, id: extId };
-  const withRef = (refs: FakeExternalRef[]): FakeExternalRef[] =>
-    refs.some((r) => refKey(r.namespace, r.id) === refKey(ns, extId)) ? refs : [...refs, ref];
-
-  const holder = net.contacts.byRef(ns, extId);
-  if (holder && (holder.deletedUtc === null || revive)) {
-    const write = { ...w, externalRefs: withRef(holder.externalRefs) };
-    const action = holder.deletedUtc === null ? 'updated' : 'revived';
-    return outcome(net, req, net.contacts.update(holder.id, write, origin, { revive: true }), 200, {
-      'X-Propstreet-Upsert-Action': action,
-    });
-  }
-  const email = w.email ?? w.emails?.[0]?.address;
-  const byEmail = match === 'email' && email ? net.contacts.liveByEmail(email) : undefined;
-  if (byEmail) {
-    const write = { ...w, externalRefs: withRef(byEmail.externalRefs) };
-    return outcome(net, req, net.contacts.update(byEmail.id, write, origin), 200, {
-      'X-Propstreet-Upsert-Action': 'updated',
-    });
-  }
-  const write = { ...w, externalRefs: [ref] };
-  if (!hasIdentifier(applyWrite(EMPTY_DATA, write))) return validationProblem(req.path, NO_IDENTIFIER);
-  const o = net.contacts.create(write, origin);
-  const headers: Record<string, string> = { 'X-Propstreet-Upsert-Action': 'created' };
-  if (o.ok) headers.Location = `${CONTACTS_PATH}/${o.record.id}`;
-  return outcome(net, req, o, 201, headers);
+  const o = upsertContact(net, origin, { namespace: ns, id: extId }, w, { match: match === 'email', revive });
+  if (!o.ok) return 'errors' in o ? validationProblem(req.path, o.errors) : failed(req, o);
+  const headers: Record<string, string> = { 'X-Propstreet-Upsert-Action': o.action };
+  if (o.status === 201) headers.Location = `${CONTACTS_PATH}/${o.record.id}`;
+  return shown(net, o.status, o.record, headers);
 }

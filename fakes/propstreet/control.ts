@@ -23,6 +23,7 @@
  *   POST   /__control/tokens           {token}
  *   POST   /__control/stale-etag-status {status: 409|412}
  *   POST   /__control/ignore-members   {members: string[]}  ([] ends it)
+ *   POST   /__control/batch-upsert     {missing?: 404|405|null, failItems?: string[], status?: number}
  *   POST   /__control/faults           a FaultRule, or {rules: FaultRule[]}; `pathRegex` for a RegExp path
  *   DELETE /__control/faults
  *   GET    /__control/requests         the request log (API calls only unless ?all=1)
@@ -123,6 +124,18 @@ function route(fake: PropstreetFake, req: FakeRequest): FakeResponse {
       if (!Array.isArray(body.members) || body.members.some((m) => typeof m !== 'string'))
         throw new Error('members must be an array of strings');
       fake.ignoreWriteMembers(body.members as string[]);
+      return { status: 200, body: { ok: true } };
+    case 'POST batch-upsert':
+      if (body.missing !== undefined) {
+        if (body.missing !== null && body.missing !== 404 && body.missing !== 405)
+          throw new Error('missing must be 404, 405 or null');
+        fake.setBatchUpsertMissing(body.missing);
+      }
+      if (body.failItems !== undefined) {
+        if (!Array.isArray(body.failItems) || body.failItems.some((m) => typeof m !== 'string'))
+          throw new Error('failItems must be an array of strings');
+        fake.failBatchItems(body.failItems as string[], typeof body.status === 'number' ? body.status : 400);
+      }
       return { status: 200, body: { ok: true } };
     case 'POST faults': {
       const rules = Array.isArray(body.rules) ? (body.rules as Json[]) : [body];

@@ -1,3 +1,4 @@
+export { BATCH_UPSERT_PATH } from './contacts-batch.js';
 export {
   PROPSTREET_FAKE_CLIENT,
   type PropstreetFake,

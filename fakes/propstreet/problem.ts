@@ -10,6 +10,7 @@ const TITLES: Record<number, [slug: string, title: string]> = {
   405: ['method-not-allowed', 'Method Not Allowed'],
   409: ['conflict', 'Conflict'],
   412: ['precondition-failed', 'Precondition Failed'],
+  413: ['payload-too-large', 'Payload Too Large'],
   428: ['precondition-required', 'Precondition Required'],
   429: ['rate-limited', 'Too Many Requests'],
   500: ['server-error', 'Internal Server Error'],

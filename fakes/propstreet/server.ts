@@ -119,6 +119,13 @@ export interface PropstreetFake {
   setStaleEtagStatus(status: StaleEtagStatus): void;
   /** Body members every contact or company write then drops silently (a 2xx that does not apply them); [] ends it. */
   ignoreWriteMembers(members: readonly string[]): void;
+  /**
+   * The (guessed) batch upsert path answers 404 or 405 from now on, as a server without the
+   * operation would; null serves it again.
+   */
+  setBatchUpsertMissing(status: 404 | 405 | null): void;
+  /** Batch items with these external ids fail with `status` (per item; the rest apply); [] ends it. */
+  failBatchItems(externalIds: readonly string[], status?: number): void;
   /** Lifetime of tokens issued from now on (seconds). */
   setTokenLifetime(seconds: number): void;
   /** Every client-credentials token issued so far stops working (the API answers 401). */
@@ -154,7 +161,7 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
     );
   const originOf = (token: string) => `api:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
   const copy = <T>(v: T): T => structuredClone(v);
-  const knobs: ContactKnobs = { ignoredMembers: new Set() };
+  const knobs: ContactKnobs = { ignoredMembers: new Set(), batch: { missing: null, failItems: new Map() } };
   const organisation = newOrganisation(options.organisation);
   const webhooks = createPropstreetWebhooks(net);
   const webhooksApi = createWebhooksApi(webhooks);
@@ -335,6 +342,13 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
       knobs.ignoredMembers.clear();
       for (const m of members) knobs.ignoredMembers.add(m);
     },
+    setBatchUpsertMissing: (status) => {
+      knobs.batch.missing = status;
+    },
+    failBatchItems: (externalIds, status = 400) => {
+      knobs.batch.failItems.clear();
+      for (const id of externalIds) knobs.batch.failItems.set(id, status);
+    },
     setTokenLifetime(seconds) {
       lifetimeSeconds = seconds;
     },
@@ -351,6 +365,8 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
       webhooks.unsubscribe();
       net.reset();
       knobs.ignoredMembers.clear();
+      knobs.batch.missing = null;
+      knobs.batch.failItems.clear();
       rate.reset();
       tokens.clear();
       for (const t of initialTokens) tokens.add(t);

@@ -46,6 +46,8 @@ export interface SandboxOptions {
 
 export interface TenantOptions {
   readonly tenant?: string;
+  /** Extra keys of the tenant's `propstreet` section (`batchUpsertPath`, …). */
+  readonly propstreet?: Readonly<Record<string, unknown>>;
   readonly connections?: readonly ('hubspot' | 'salesforce')[];
   /** Extra keys per connection (conflictPolicy, deletes, match, …). */
   readonly connection?: Readonly<Record<string, unknown>>;
@@ -216,6 +218,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
               }
             : { token: envRef(variable(tenant, 'propstreet')) }),
           ...(options.propstreetPerMinute ? { requestsPerMinute: options.propstreetPerMinute } : {}),
+          ...t.propstreet,
         },
         connections,
         state: t.postgres

@@ -33,6 +33,7 @@ export async function openPropstreet(
     baseUrl: config.propstreet.baseUrl,
     token,
     requestsPerMinute: config.propstreet.requestsPerMinute,
+    batchUpsertPath: config.propstreet.batchUpsertPath,
     ...(rateBudget ? { rateBudget } : {}),
     clock: options.clock,
     logger: options.logger,

@@ -44,6 +44,7 @@ export function normalizeTenant(raw: TenantFile, options: NormalizeOptions): Ten
     propstreet: {
       baseUrl,
       requestsPerMinute: ps.requestsPerMinute,
+      batchUpsertPath: ps.batchUpsertPath,
       auth:
         ps.token !== undefined
           ? { kind: 'token', token: ps.token }

@@ -61,7 +61,8 @@ export interface TenantConfig extends Loaded<Pick<TenantFile, 'tenant' | 'schedu
   readonly unresolvedSecrets?: readonly string[];
 }
 
-export interface PropstreetConfig extends Loaded<Pick<PropstreetFile, 'baseUrl' | 'requestsPerMinute'>> {
+export interface PropstreetConfig
+  extends Loaded<Pick<PropstreetFile, 'baseUrl' | 'requestsPerMinute' | 'batchUpsertPath'>> {
   readonly auth: PropstreetAuth;
 }
 

@@ -89,6 +89,14 @@ export const propstreetSchema = z
       1,
       'Request budget (60/min for personal tokens, 600/min for bot tokens).',
     ).default(600),
+    batchUpsertPath: z
+      .string({ error: 'expected an API path starting with /' })
+      .regex(/^\/[^\s?#]*$/, { error: 'expected an API path starting with / (no query)' })
+      .meta({
+        description:
+          'Opt-in: path of the batch upsert of contacts by external ref, e.g. /api/v1/network/contacts/batch. Propstreet documents the models but no path: any value is a guess until it does. A 404/405 falls back to one upsert per contact. Unset (default): one upsert per contact.',
+      })
+      .optional(),
   })
   .meta({ description: 'Propstreet API access: token, or clientId + clientSecret.' });
 

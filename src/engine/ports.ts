@@ -27,6 +27,11 @@ export interface RecordPage<R> {
 
 export type UpsertAction = 'created' | 'updated' | 'revived';
 
+/** One record of a batch upsert: its id and etag (no record comes back), or why it failed. */
+export type BatchUpserted =
+  | { readonly ok: true; readonly id: string; readonly etag: string | null; readonly action: UpsertAction }
+  | { readonly ok: false; readonly error: Error };
+
 /** One kind's records in Propstreet. `W` is the body a write of the kind sends. */
 export interface PropstreetRecords<R extends PropstreetRecord, W> {
   /** Changed records since `updatedSince` (all without it), deleted ones included when asked, page by page. */
@@ -45,6 +50,17 @@ export interface PropstreetRecords<R extends PropstreetRecord, W> {
     body: W,
   ): Promise<{ record: R; action: UpsertAction }>;
   delete(id: string, options?: { readonly ifMatch?: string | undefined }): Promise<void>;
+  /**
+   * Create-or-updates addressed by external refs of one namespace, one call per ≤ 100 (a kind
+   * whose API has a batch upsert, and only when the tenant turned it on); results in order.
+   * Null: no batch upsert here (any more): the caller upserts one by one.
+   */
+  upsertManyByExternalRef?(
+    namespace: string,
+    items: readonly { readonly externalId: string; readonly body: W }[],
+  ): Promise<readonly BatchUpserted[] | null>;
+  /** Why a configured batch upsert fell back to one call per record (for the run's notices); null when it did not. */
+  batchFallback?(): string | null;
 }
 
 /** One kind's object in the CRM (HubSpot `contacts`, Salesforce `Contact`), in CRM terms. */

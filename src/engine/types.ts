@@ -105,7 +105,7 @@ export type RecordAction =
  * run that had to check every link by id because the CRM may have forgotten deletions.
  */
 export interface Notice {
-  readonly kind: 'crm-merge' | 'delete-vs-edit' | 'delete-held' | 'full-reconcile';
+  readonly kind: 'crm-merge' | 'delete-vs-edit' | 'delete-held' | 'full-reconcile' | 'batch-fallback';
   readonly text: string;
   readonly propstreetIds: readonly string[];
   readonly crmId: string | null;

@@ -8,6 +8,7 @@ import { type Clock, systemClock } from '../core/clock.js';
 import { type Logger, silentLogger } from '../core/logger.js';
 import type { Redactor } from '../core/redact.js';
 import { defaultRetryPolicy, type RetryPolicy } from '../core/retry.js';
+import { BatchUpserter } from './batch-upsert.js';
 import { companyCalls } from './companies.js';
 import { Transport } from './http.js';
 import { fetchIdentity } from './identity.js';
@@ -49,6 +50,12 @@ export interface PropstreetClientOptions {
   readonly rateBudget?: RateBudget;
   /** Connections in the pool; default 4. */
   readonly connections?: number;
+  /**
+   * Path of the batch upsert of contacts by external ref (`propstreet.batchUpsertPath`). The
+   * reference documents its models but no path: whatever is set here is a guess. Unset: one
+   * upsert per contact.
+   */
+  readonly batchUpsertPath?: string | undefined;
   /** Jitter source for retry backoff (tests pass a constant). */
   readonly random?: () => number;
 }
@@ -80,6 +87,15 @@ export function createPropstreetClient(options: PropstreetClientOptions): Propst
     ...(options.random ? { random: options.random } : {}),
   });
   const pageSize = options.pageSize ?? 500;
+  const batch = options.batchUpsertPath
+    ? new BatchUpserter({
+        transport,
+        path: options.batchUpsertPath,
+        logger: options.logger ?? silentLogger,
+        clock,
+        redactor: options.redactor,
+      })
+    : undefined;
 
   return {
     listContacts: (listOptions = {}) => listContacts(transport, listOptions, pageSize),
@@ -120,6 +136,9 @@ export function createPropstreetClient(options: PropstreetClientOptions): Propst
       const contact = contactFrom(answer);
       return { contact, action: upsertActionOf(answer, contact.id) };
     },
+
+    upsertContactsByExternalRef: async (namespace, items) => (batch ? batch.upsert(namespace, items) : null),
+    batchUpsertFallback: () => batch?.fallback() ?? null,
 
     deleteContact: async (id, deleteOptions = {}) => {
       await transport.send({

@@ -3,6 +3,7 @@
  * kind binds only the part it reads and writes. The undici client implements all of it.
  */
 import type { AccountIdentity } from '../core/account-identity.js';
+import type { PropsyncError } from '../core/errors.js';
 import type { Company, CompanyWrite } from './company-schema.js';
 import type { Link, LinkCreate, LinkPatch } from './link-schema.js';
 import type { Contact, ContactWrite } from './schema.js';
@@ -52,6 +53,18 @@ export interface LinkPage extends PageOf {
 
 export type UpsertAction = 'created' | 'updated' | 'revived';
 
+/** One contact of a batch upsert: addressed by the external ref (namespace shared by the batch). */
+export interface BatchUpsertItem {
+  readonly externalId: string;
+  /** UpsertContactRequest members only, as for the single upsert. */
+  readonly body: ContactWrite;
+}
+
+/** One item's result: the contact's id and etag (the result model carries no contact), or why it failed. */
+export type BatchItemOutcome =
+  | { readonly ok: true; readonly id: string; readonly etag: string | null; readonly action: UpsertAction }
+  | { readonly ok: false; readonly error: PropsyncError };
+
 export interface PropstreetContactsApi {
   listContacts(options?: ListContactsOptions): AsyncIterable<ContactPage>;
   /** Null when the contact does not exist (404). */
@@ -71,6 +84,17 @@ export interface PropstreetContactsApi {
     body: ContactWrite,
     options?: { revive?: boolean },
   ): Promise<{ contact: Contact; action: UpsertAction }>;
+  /**
+   * The batch upsert by external ref (≤ 100 items a request; results in the order of `items`),
+   * when the tenant configured its path. Null when there is none, or the path answered 404/405:
+   * the caller then upserts one by one. A failure of the whole request throws.
+   */
+  upsertContactsByExternalRef(
+    namespace: string,
+    items: readonly BatchUpsertItem[],
+  ): Promise<readonly BatchItemOutcome[] | null>;
+  /** Why a configured batch upsert fell back to one request per contact; null when it did not. */
+  batchUpsertFallback(): string | null;
   /** If-Match is best-effort on DELETE: a stale one throws PreconditionFailedError. */
   deleteContact(id: string, options?: { ifMatch?: string | undefined }): Promise<void>;
 }

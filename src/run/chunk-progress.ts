@@ -5,6 +5,7 @@
  */
 
 import type { PairPlan } from '../engine/plan-pair.js';
+import type { UpsertAction } from '../engine/ports.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import type { Side } from '../state/port.js';
 
@@ -41,8 +42,17 @@ export interface Progress<R extends PropstreetRecord = PropstreetRecord> {
   unlink?: boolean;
   /** The Propstreet record as last read or written. */
   record: R | null;
+  /** A create the batch upsert already made (batch-creates.ts): id and etag, no record. */
+  batched?: BatchCreated;
   /** Writes sent and not answered. */
   readonly unanswered: Set<WriteSide>;
+}
+
+/** What the batch upsert answered for one create: the result model carries no record. */
+export interface BatchCreated {
+  readonly id: string;
+  readonly etag: string | null;
+  readonly action: UpsertAction;
 }
 
 /** Progress for the pairs of a chunk that write something (or fail without a call). */

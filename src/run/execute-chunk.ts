@@ -1,14 +1,15 @@
 /**
  * Executes one chunk of pair plans through the ports and turns the results into one
  * transactional state change. Two phases, each overlapping the APIs:
- *   A. Propstreet value writes, creates and deletes  ∥  CRM creates (upserts) and deletes
+ *   A. Propstreet value writes, creates (batched when the port can: batch-creates.ts) and
+ *      deletes  ∥  CRM creates (upserts) and deletes
  *   B. CRM updates (incl. the key on new Propstreet contacts)
  * CRM updates wait for phase A because a 412 on Propstreet re-plans the pair. The externalRef
  * write-backs of new CRM records are queued in the ref outbox with the chunk's commit and
  * drained beside the run (ref-drain.ts), so Propstreet's one-call-per-record rate never holds
  * up the CRM's batches.
  */
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Clock } from '../core/clock.js';
 import type { Redactor } from '../core/redact.js';
 import type { PairPlan, PairState } from '../engine/plan-pair.js';
@@ -18,6 +19,7 @@ import type { PropstreetRecord } from '../engine/records.js';
 import type { RunAbort } from '../engine/run-abort.js';
 import type { SyncSettings } from '../engine/types.js';
 import type { Failure, Scope, StateStore } from '../state/port.js';
+import { batchCreates } from './batch-creates.js';
 import { commitChunk, type Settled } from './chunk-commit.js';
 import { type Progress, progressOf } from './chunk-progress.js';
 import { crmCreatesAndDeletes, crmUpdates, crmUpdatesOf } from './crm-phase.js';
@@ -58,7 +60,7 @@ export async function executeChunk<R extends PropstreetRecord, W>(
   const { abort } = deps;
   const limit = pLimit(deps.settings.propstreetConcurrency);
   await Promise.all([
-    ...progress.map((p) => limit(() => writePropstreet(p, deps, abort))),
+    propstreetWrites(progress, deps, abort, limit),
     crmCreatesAndDeletes(progress, deps, abort),
   ]);
   const psGone = progress.filter((p) => p.psGone);
@@ -75,6 +77,17 @@ export async function executeChunk<R extends PropstreetRecord, W>(
   }
   const noops = plans.filter((pp) => pp.plan.action === 'noop');
   return commitChunk(progress, deps, refs, noops);
+}
+
+/** Phase A on Propstreet: the creates the batch upsert takes first, then each pair's own writes. */
+async function propstreetWrites<R extends PropstreetRecord, W>(
+  progress: readonly Progress<R>[],
+  deps: ExecuteDeps<R, W>,
+  abort: RunAbort,
+  limit: LimitFunction,
+): Promise<void> {
+  await batchCreates(progress, deps, abort);
+  await Promise.all(progress.map((p) => limit(() => writePropstreet(p, deps, abort))));
 }
 
 /**

@@ -38,13 +38,23 @@ export async function writePropstreet<R extends PropstreetRecord, W>(
     // Deleted in Propstreet without the deletion in this run's delta: execute-chunk re-plans
     // the pair with it in view, as it does when the CRM answers an update with not-found.
     else if ((plan.action === 'update' || plan.action === 'link') && isNotFound(error)) p.psGone = true;
-    else
-      p.failed = refused(p, deps, error) ?? {
-        message: messageOf(error),
-        retryable: isPropsyncError(error) ? error.retryable : true,
-      };
+    else p.failed = failureOf(p, deps, error);
   }
   p.unanswered.delete('propstreet');
+}
+
+/** How a failed Propstreet write of the pair is recorded (retried; a refused create says why). */
+export function failureOf<R extends PropstreetRecord, W>(
+  p: Progress<R>,
+  deps: ExecuteDeps<R, W>,
+  error: unknown,
+): NonNullable<Progress<R>['failed']> {
+  return (
+    refused(p, deps, error) ?? {
+      message: messageOf(error),
+      retryable: isPropsyncError(error) ? error.retryable : true,
+    }
+  );
 }
 
 const isNotFound = (e: unknown): boolean => isPropsyncError(e) && e.code === 'NOT_FOUND';
@@ -63,10 +73,12 @@ async function propstreetStep<R extends PropstreetRecord, W>(
   const { plan } = p.pp;
   switch (plan.action) {
     case 'create-in-propstreet': {
-      const record = await createInPropstreet(plan, writeDeps(p, deps));
-      p.psId = record.id;
-      p.psEtag = record.etag ?? null;
-      p.record = record;
+      // The batch upsert refused it (batch-creates.ts): recorded as failed like a refused single upsert.
+      if (p.failed) return;
+      const created = await createInPropstreet(plan, writeDeps(p, deps), p.batched);
+      p.psId = created.id;
+      p.psEtag = created.etag;
+      p.record = created.record;
       return;
     }
     case 'delete-in-propstreet': {

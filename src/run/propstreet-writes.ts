@@ -14,16 +14,17 @@
  */
 import { isPropsyncError, WriteNotAppliedError } from '../core/errors.js';
 import type { PairPlan } from '../engine/plan-pair.js';
-import type { PropstreetRecords } from '../engine/ports.js';
+import type { PropstreetRecords, UpsertAction } from '../engine/ports.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
 import { hasRef, type PropstreetRecord, refsWith } from '../engine/records.js';
 import type { CreateInPropstreetPlan, FieldChange } from '../engine/types.js';
+import type { BatchCreated } from './chunk-progress.js';
 import type { KindWrites } from './kind-writes.js';
 import { verifyWritten } from './write-verify.js';
 
 export const MAX_PRECONDITION_RETRIES = 3;
 
-function valuesOf(changes: readonly FieldChange[]): Record<string, string | null> {
+export function valuesOf(changes: readonly FieldChange[]): Record<string, string | null> {
   return Object.fromEntries(changes.map((c) => [c.field, c.after]));
 }
 
@@ -150,29 +151,50 @@ async function writeByRef<R extends PropstreetRecord, W>(
   );
 }
 
+/** A create's result: the record when a call returned one (a batch upsert returns only id and etag). */
+export interface Created<R extends PropstreetRecord> {
+  readonly id: string;
+  readonly etag: string | null;
+  readonly record: R | null;
+}
+
 /**
  * Creates the CRM record's contact through the upsert by its external ref — without
  * `match=email`, so it never lands on an existing contact that merely shares the email — then
- * PATCHes the members the upsert does not take, and checks every field on the result.
+ * PATCHes the members the upsert does not take, and checks every field on the result. With
+ * `batched`, the batch upsert already made the upsert (batch-creates.ts): the PATCH, if any,
+ * follows on its etag. Its result model carries no contact, so a batched create with nothing
+ * to PATCH is not checked field by field (re-reading each would cost the calls the batch saves).
  */
 export async function createInPropstreet<R extends PropstreetRecord, W>(
   plan: CreateInPropstreetPlan,
   deps: WriteDeps<R, W>,
-): Promise<R> {
+  batched?: BatchCreated,
+): Promise<Created<R>> {
   const { byId, byRef } = deps.writes.splitCreate(
     deps.mapper.toPropstreet(valuesOf(plan.toPropstreet), null),
   );
-  const upserted = await deps.propstreet.upsertByExternalRef(deps.namespace, plan.crmId, byRef);
-  let record = upserted.record;
-  // An 'updated' that changed nothing hands back someone else's version: not ours to claim.
-  if (upserted.action !== 'updated') ownIfChanged(record, undefined, deps);
-  if (!deps.writes.isEmpty(byId)) {
-    const before = record.etag ?? undefined;
-    record = await deps.propstreet.patch(record.id, byId, { ifMatch: before });
-    if (before) ownIfChanged(record, before, deps);
+  let created: Created<R>;
+  let action: UpsertAction;
+  if (batched) {
+    created = { id: batched.id, etag: batched.etag, record: null };
+    action = batched.action;
+  } else {
+    const upserted = await deps.propstreet.upsertByExternalRef(deps.namespace, plan.crmId, byRef);
+    created = { id: upserted.record.id, etag: upserted.record.etag ?? null, record: upserted.record };
+    action = upserted.action;
   }
-  verifyWritten({ ...plan, writePropstreetRef: true }, record, deps.mapper, deps.namespace);
-  return record;
+  // An 'updated' that changed nothing hands back someone else's version: not ours to claim.
+  if (action !== 'updated' && created.etag) deps.own(created.etag);
+  if (!deps.writes.isEmpty(byId)) {
+    const before = created.etag ?? undefined;
+    const record = await deps.propstreet.patch(created.id, byId, { ifMatch: before });
+    if (before) ownIfChanged(record, before, deps);
+    created = { id: record.id, etag: record.etag ?? null, record };
+  }
+  if (created.record)
+    verifyWritten({ ...plan, writePropstreetRef: true }, created.record, deps.mapper, deps.namespace);
+  return created;
 }
 
 export interface DeleteOutcome<R extends PropstreetRecord> {

@@ -181,6 +181,15 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
     deleteWindow: deletes.window,
   };
   await planAll(run, planning, execution);
+  // The configured batch upsert's path answered 404/405: the run went on one by one, and says so.
+  const fallback = deps.propstreet.batchFallback?.();
+  if (fallback)
+    tally.notice('batch-fallback', {
+      kind: 'batch-fallback',
+      text: fallback,
+      propstreetIds: [],
+      crmId: null,
+    });
   run.read.checkpoints = collected.checkpoints;
 }
 

@@ -54,6 +54,16 @@ describe('bench harness', () => {
     );
   }, 180_000);
 
+  it('--batch-upsert: CRM-only contacts into Propstreet in one call, against an optimum that counts 100 a call', async () => {
+    const doc = await runBench({ ...options(['reverse-hubspot']), batchUpsert: true }, [], () => {});
+    const [reverse] = doc.scenarios;
+    expect(reverse?.scenario).toBe('reverse-hubspot-batch');
+    expect(reverse?.summary.status).toBe('ok');
+    expect(reverse?.summary.done.create.propstreet).toBe(50);
+    expect(reverse?.calls.propstreet?.write).toBe(1);
+    expect(reverse?.optimum.propstreet?.writes).toBe(1);
+  }, 180_000);
+
   it('runs the engine alone at N = 50: dry run, first sync, and the rerun that only reads echoes', async () => {
     const doc = await runBench(options(['engine-dry', 'engine-real', 'engine-rerun']), [], () => {});
     const byName = new Map(doc.scenarios.map((s) => [s.scenario, s]));

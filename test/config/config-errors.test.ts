@@ -41,6 +41,26 @@ describe('broken tenant configs: one line per problem, file:line:col key.path: e
     );
   });
 
+  it('propstreet.batchUpsertPath must be an API path', async () => {
+    const withPath = (path: string) =>
+      problems(
+        yamlLines(
+          'tenant: acme',
+          'propstreet:',
+          '  token: "${PROPSYNC_ACME_PROPSTREET_TOKEN}"',
+          `  batchUpsertPath: ${path}`,
+          'connections:',
+          ...HUBSPOT,
+        ),
+      );
+    expect(await withPath('https://x.example/batch')).toMatch(
+      /^tenant\.yaml:4:\d+ propstreet\.batchUpsertPath: expected an API path starting with \/ \(no query\)/,
+    );
+    expect(await withPath('"/api/v1/network/contacts/batch?x=1"')).toMatch(
+      /propstreet\.batchUpsertPath: expected an API path/,
+    );
+  });
+
   it('unknown key without a near match lists the known keys', async () => {
     expect(
       await problems(
@@ -54,7 +74,7 @@ describe('broken tenant configs: one line per problem, file:line:col key.path: e
         ),
       ),
     ).toBe(
-      'tenant.yaml:4:3 propstreet.rpm: expected one of baseUrl, token, clientId, clientSecret, tokenUrl, requestsPerMinute, got unknown key "rpm"',
+      'tenant.yaml:4:3 propstreet.rpm: expected one of baseUrl, token, clientId, clientSecret, tokenUrl, requestsPerMinute, batchUpsertPath, got unknown key "rpm"',
     );
   });
 

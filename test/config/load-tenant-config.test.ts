@@ -26,6 +26,17 @@ const MINIMAL = yamlLines(
 );
 
 describe('loadTenantConfig: valid files', () => {
+  it('takes propstreet.batchUpsertPath as written (unset: one upsert per contact)', async () => {
+    const dir = await testdir({
+      'acme.yaml': MINIMAL.replace(
+        'propstreet:\n',
+        'propstreet:\n  batchUpsertPath: /api/v1/network/contacts/batch\n',
+      ),
+    });
+    const config = await loadTenantConfig(join(dir, 'acme.yaml'), { redactor, env: ENV, cwd: dir });
+    expect(config.propstreet.batchUpsertPath).toBe('/api/v1/network/contacts/batch');
+  });
+
   it('fills every default and resolves paths against the config file', async () => {
     const dir = await testdir({ 'tenants/acme.yaml': MINIMAL });
     const config = await loadTenantConfig(join(dir, 'tenants/acme.yaml'), { redactor, env: ENV, cwd: dir });

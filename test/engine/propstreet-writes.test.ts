@@ -1,7 +1,8 @@
 /**
  * The write steps on their own, through the real client against the Propstreet fake: a stale
  * DELETE defers to the re-plan (a contact edited after its delete was planned is not deleted
- * blindly), and the upsert that carries lists only ever updates the contact it was meant for.
+ * blindly), the upsert that carries lists only ever updates the contact it was meant for, and a
+ * create the batch upsert made carries on from its id and etag.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
@@ -14,9 +15,10 @@ import { propstreetContacts } from '../../src/kinds/contacts/ports.js';
 import { CONTACTS } from '../../src/kinds/contacts/spec.js';
 import { mapperFor } from '../../src/kinds/mapper.js';
 import { loadMapping } from '../../src/mapping/index.js';
+import { loadMappingFromString } from '../../src/mapping/load-mapping.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
 import type { Contact } from '../../src/propstreet/schema.js';
-import { deleteWithReplan, patchWithReplan } from '../../src/run/propstreet-writes.js';
+import { createInPropstreet, deleteWithReplan, patchWithReplan } from '../../src/run/propstreet-writes.js';
 import { caught, clientFor } from '../propstreet/helpers.js';
 
 let fake: PropstreetFake;
@@ -139,5 +141,78 @@ describe('patchWithReplan with a list field', () => {
     ]);
     // The empty If-Match PATCH changed nothing: its (unchanged) etag is not ours to claim.
     expect(owned).toEqual([out.record!.etag]);
+  });
+});
+
+describe('createInPropstreet after the batch upsert made the contact', () => {
+  const mapper = mapperFor(
+    CONTACTS,
+    loadMappingFromString(
+      [
+        'crm: hubspot',
+        'object: contacts',
+        'fields:',
+        '  - { name: firstName, propstreet: firstName, crm: firstname }',
+        '  - { name: linkedIn, propstreet: linkedInUrl, crm: linkedin }',
+      ].join('\n'),
+      'test.yaml',
+    ),
+  );
+  const plan = (fields: Record<string, string>) =>
+    toRecordPlan({
+      propstreetId: null,
+      crmId: 'h1',
+      label: 'x',
+      action: 'create-in-propstreet',
+      reason: 'new in the CRM',
+      toCrm: [],
+      toPropstreet: Object.entries(fields).map(([field, after]) => ({ field, before: null, after })),
+      conflicts: [],
+      writeCrmKey: true,
+      writePropstreetRef: false,
+      problems: [],
+    });
+  const deps = (owned: string[]) => ({
+    propstreet: propstreetContacts(client),
+    writes: contactWrites,
+    mapper,
+    namespace: 'hubspot',
+    own: (etag: string) => void owned.push(etag),
+  });
+
+  it('makes no call when the upsert took every member: id and etag, no record to check', async () => {
+    const [made] = fake.seed([{ firstName: 'Bo', externalRefs: [{ namespace: 'hubspot', id: 'h1' }] }]);
+    const owned: string[] = [];
+    const from = fake.apiRequests().length;
+    const p = plan({ firstName: 'Bo' });
+    if (p.action !== 'create-in-propstreet') throw new Error('not a create');
+    const out = await createInPropstreet(p, deps(owned), {
+      id: made!.id,
+      etag: made!.etag,
+      action: 'created',
+    });
+    expect(out).toEqual({ id: made!.id, etag: made!.etag, record: null });
+    expect(owned).toEqual([made!.etag]);
+    expect(fake.apiRequests().slice(from)).toEqual([]);
+  });
+
+  it("PATCHes what the upsert lacks with the batch's etag as If-Match, and checks the answer", async () => {
+    const [made] = fake.seed([{ firstName: 'Bo', externalRefs: [{ namespace: 'hubspot', id: 'h1' }] }]);
+    const owned: string[] = [];
+    const p = plan({ firstName: 'Bo', linkedIn: 'https://www.linkedin.com/in/bo' });
+    if (p.action !== 'create-in-propstreet') throw new Error('not a create');
+    const out = await createInPropstreet(p, deps(owned), {
+      id: made!.id,
+      etag: made!.etag,
+      action: 'created',
+    });
+    expect(out.record?.linkedInUrl).toBe('https://www.linkedin.com/in/bo');
+    expect(owned).toEqual([made!.etag, out.etag]);
+    // A stale batch etag (someone edited it meanwhile) is a 412, never an overwrite.
+    fake.editAsUser(made!.id, { lastName: 'Edited' });
+    const e = await caught(() =>
+      createInPropstreet(p, deps([]), { id: made!.id, etag: out.etag, action: 'updated' }),
+    );
+    expect((e as { code?: string }).code).toBe('PRECONDITION_FAILED');
   });
 });

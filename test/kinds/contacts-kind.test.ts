@@ -9,7 +9,7 @@ import { crmObjects } from '../../src/kinds/crm-objects.js';
 import { KINDS } from '../../src/kinds/index.js';
 import type { PropstreetApi } from '../../src/propstreet/port.js';
 import { aContact } from '../engine/pair-builders.js';
-import { noCompaniesOrLinks } from '../support/propstreet-stubs.js';
+import { noBatchUpsert, noCompaniesOrLinks } from '../support/propstreet-stubs.js';
 
 describe('the contacts kind', () => {
   it('declares its endpoint, schema, CRM objects, keys and mapping files', () => {
@@ -114,6 +114,7 @@ describe('the contacts ports', () => {
     const contact = aContact();
     const api: PropstreetApi = {
       ...noCompaniesOrLinks,
+      ...noBatchUpsert,
       listContacts: async function* (o) {
         expect(o).toEqual({ updatedSince: '2026-01-01T00:00:00.000Z', includeDeleted: true });
         yield {

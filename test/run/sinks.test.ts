@@ -23,12 +23,13 @@ import type { StateStore } from '../../src/state/port.js';
 import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 import { pairSettings } from '../engine/pair-builders.js';
 import { noCalls, offlineCrm } from '../support/offline-ports.js';
-import { noCompaniesOrLinks } from '../support/propstreet-stubs.js';
+import { noBatchUpsert, noCompaniesOrLinks } from '../support/propstreet-stubs.js';
 
 const scope = { tenant: 't', connection: 'hubspot', kind: 'contacts' };
 const usage = { calls: {} };
 const offlinePropstreet: PropstreetApi = {
   ...noCompaniesOrLinks,
+  ...noBatchUpsert,
   listContacts: noCalls,
   getContact: noCalls,
   patchContact: noCalls,

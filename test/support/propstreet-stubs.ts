@@ -2,7 +2,11 @@
  * The company and link calls of the PropstreetApi port for test doubles that serve contacts
  * only: every one throws, naming the call, so a double stays a full port without pretending.
  */
-import type { PropstreetCompaniesApi, PropstreetLinksApi } from '../../src/propstreet/port.js';
+import type {
+  PropstreetCompaniesApi,
+  PropstreetContactsApi,
+  PropstreetLinksApi,
+} from '../../src/propstreet/port.js';
 
 const none = (call: string) => (): never => {
   throw new Error(`${call}: this test double serves contacts only`);
@@ -19,4 +23,13 @@ export const noCompaniesOrLinks: PropstreetCompaniesApi & PropstreetLinksApi = {
   createLink: none('createLink'),
   patchLink: none('patchLink'),
   deleteLink: none('deleteLink'),
+};
+
+/** A client without `propstreet.batchUpsertPath`: no batch upsert, contacts go one by one. */
+export const noBatchUpsert: Pick<
+  PropstreetContactsApi,
+  'upsertContactsByExternalRef' | 'batchUpsertFallback'
+> = {
+  upsertContactsByExternalRef: async () => null,
+  batchUpsertFallback: () => null,
 };

@@ -19,6 +19,8 @@ export function propstreetContacts(api: PropstreetApi): PropstreetRecords<Contac
       return { record: contact, action };
     },
     delete: (id, o) => api.deleteContact(id, o),
+    upsertManyByExternalRef: (namespace, items) => api.upsertContactsByExternalRef(namespace, items),
+    batchFallback: () => api.batchUpsertFallback(),
   };
 }
 

@@ -21,7 +21,7 @@ import type {
   UpsertAction,
 } from '../../../src/propstreet/port.js';
 import type { Contact, ContactWrite } from '../../../src/propstreet/schema.js';
-import { noCompaniesOrLinks } from '../propstreet-stubs.js';
+import { noBatchUpsert, noCompaniesOrLinks } from '../propstreet-stubs.js';
 import { crmId, FIELDS, type Field, type InMemoryWorld, iso, psId } from './world.js';
 
 const PAGE = 500;
@@ -95,6 +95,7 @@ export function inMemoryPropstreet(w: InMemoryWorld, namespace: string): Propstr
 
   return {
     ...noCompaniesOrLinks,
+    ...noBatchUpsert,
     identity: async () => ({ id: 'propstreet-team:in-memory' }),
     async *listContacts(options: ListContactsOptions = {}): AsyncGenerator<ContactPage> {
       const since = options.updatedSince ? Date.parse(options.updatedSince) : Number.NEGATIVE_INFINITY;
