@@ -41,7 +41,12 @@ export function matchKey<R extends PropstreetRecord>(
 /** How to read each side's match values (staging indexes them for a first sync). */
 export function matchValuesOf<R extends PropstreetRecord>(
   mapper: RecordMapper<R, unknown>,
-): { crm(record: CrmRecord): MatchValues; propstreet(record: R): MatchValues } {
+): {
+  /** The rules the values are given under, each at most once per record. */
+  rules: string[];
+  crm(record: CrmRecord): MatchValues;
+  propstreet(record: R): MatchValues;
+} {
   const fields = matchables(mapper);
   const values = (read: (m: Matchable<R>) => string | null | undefined): MatchValues =>
     fields.flatMap((m) => {
@@ -49,6 +54,7 @@ export function matchValuesOf<R extends PropstreetRecord>(
       return key === undefined ? [] : [[m.field.name, key] as const];
     });
   return {
+    rules: [...new Set(fields.map((m) => m.field.name))],
     crm: (record) => values((m) => record.properties[m.property]),
     propstreet: (record) => values((m) => m.field.propstreetValue(record)),
   };

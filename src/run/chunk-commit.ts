@@ -95,6 +95,15 @@ class ChunkChanges<R extends PropstreetRecord> {
     });
   }
 
+  /**
+   * Clears the side's failure of a record that succeeded, when it has one: the run loaded every
+   * failure at its start and `fail` adds this run's (knownFailures), so a record never failed
+   * costs no DELETE (two a record, ~20 % of a first sync's state writes).
+   */
+  clearFailure(side: Side, recordId: string): void {
+    if (this.deps.knownFailures.has(`${side}:${recordId}`)) this.clearFailures.push({ side, recordId });
+  }
+
   conflictsOf(plan: RecordPlan, ended: boolean): void {
     const { propstreetId, crmId } = plan;
     if (!propstreetId || !crmId || !KNOWS_CONFLICTS.has(plan.action)) return;
@@ -170,11 +179,10 @@ function settle<R extends PropstreetRecord>(
   if (p.mirrorFailed) {
     const mirror = p.mirrorSide === 'crm' && p.crmId ? { side: 'crm' as const, id: p.crmId } : key;
     changes.fail(p, mirror.side, mirror.id, p.mirrorFailed, { soon: true });
-  } else
-    changes.clearFailures.push(
-      { side: 'propstreet', recordId: p.psId ?? key.id },
-      { side: 'crm', recordId: p.crmId ?? key.id },
-    );
+  } else {
+    changes.clearFailure('propstreet', p.psId ?? key.id);
+    changes.clearFailure('crm', p.crmId ?? key.id);
+  }
   changes.conflictsOf(p.pp.plan, p.unlink === true);
   changes.settled.succeeded.push(p.pp.plan);
 }

@@ -134,6 +134,10 @@ export class RefDrainer<R extends PropstreetRecord, W> {
           sentThisPass++;
         }
         if (!end) continue;
+        // What this pass wrote stays busy until committed: commit it before the walk starts
+        // over, or the next pass reads those rows again only to skip them (a first sync's
+        // drainer read each row about twice).
+        if (this.pendingCount() > 0) await this.flush();
         this.cursor = undefined;
         const blocked = this.blocked;
         this.blocked = 0;

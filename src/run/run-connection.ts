@@ -90,6 +90,7 @@ export async function runConnection<R extends PropstreetRecord, W>(
   const matchValues = matchValuesOf(deps.mapper);
   const staging = new Staging<R>({
     key: deps.crm.keyProperty,
+    matchRules: matchValues.rules,
     crmMatch: matchValues.crm,
     propstreetMatch: matchValues.propstreet,
   });
@@ -149,6 +150,8 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
   meter.pulled = run.read.pulled.propstreet + run.read.pulled.crm;
   if (collected.quarantine.length > 0)
     await sink.state.commit(scope, { upsertFailures: collected.quarantine });
+  // The executor clears only failures it knows of: these are stored now too.
+  for (const f of collected.quarantine) knownFailures.set(`${f.side}:${f.recordId}`, f);
   const deletes = await guardDeletes(settings, {
     ...run,
     store,

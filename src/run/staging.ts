@@ -36,6 +36,8 @@ function removeOrphans(): void {
 export interface StagingKeys<R extends PropstreetRecord> {
   /** The CRM property holding the key (the Propstreet id). */
   readonly key: string;
+  /** The rules the match values below are given under (engine/match-values.ts): one column each. */
+  readonly matchRules?: readonly string[] | undefined;
   /** A CRM record's values per match rule, as pairing compares them (engine/match-values.ts). */
   readonly crmMatch?: ((record: CrmRecord) => MatchValues) | undefined;
   /** A Propstreet record's values per match rule. */
@@ -76,11 +78,21 @@ function inIdOrder<T>(ids: readonly string[], rows: readonly { id: string; json:
   return out;
 }
 
+interface StagingStatements {
+  readonly putPs: Database.Statement;
+  readonly putCrm: Database.Statement;
+}
+
 export class Staging<R extends PropstreetRecord = PropstreetRecord> implements StagedChanges<R> {
   private readonly db: Database.Database;
   private readonly dir: string;
   /** Whether any staged record was merged away: most runs have none and skip the lookups. */
   private hasMerges = false;
+  private prepared: StagingStatements | undefined;
+  /** The match value columns (m0, m1, …), one per match rule, in `keys.matchRules` order. */
+  private readonly matchColumns: readonly string[];
+  /** Match columns already indexed, by table: an index is built on the first lookup that needs it. */
+  private readonly indexed = new Set<string>();
 
   /**
    * @param keys how to read a record's key (Propstreet id) and match value, so a first sync
@@ -92,87 +104,112 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     this.db = new Database(join(this.dir, 'stage.db'));
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');
+    this.matchColumns = (keys.matchRules ?? []).map((_, i) => `m${i}`);
+    // A record has at most one value per match rule, kept in its row: no table of match rows
+    // to delete and insert into for every record staged (three B-tree writes a value).
+    const matchDefs = this.matchColumns.map((c) => `, ${c} TEXT`).join('');
     this.db.exec(`
       CREATE TABLE ps (id TEXT PRIMARY KEY, updated TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
-        deleted INTEGER NOT NULL DEFAULT 0);
+        deleted INTEGER NOT NULL DEFAULT 0${matchDefs});
       CREATE TABLE crm (id TEXT PRIMARY KEY, modified TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
-        key TEXT, live INTEGER NOT NULL DEFAULT 1, merged_into TEXT);
+        key TEXT, live INTEGER NOT NULL DEFAULT 1, merged_into TEXT${matchDefs});
       CREATE INDEX crm_key ON crm (key);
       CREATE INDEX crm_merged_into ON crm (merged_into);
-      CREATE TABLE ps_match (id TEXT NOT NULL, rule TEXT NOT NULL, value TEXT NOT NULL);
-      CREATE INDEX ps_match_value ON ps_match (rule, value);
-      CREATE INDEX ps_match_id ON ps_match (id);
-      CREATE TABLE crm_match (id TEXT NOT NULL, rule TEXT NOT NULL, value TEXT NOT NULL);
-      CREATE INDEX crm_match_value ON crm_match (rule, value);
-      CREATE INDEX crm_match_id ON crm_match (id);
     `);
   }
 
   putPropstreet(records: readonly R[]): void {
-    const stmt = this.db.prepare(
-      `INSERT INTO ps (id, updated, json, deleted) VALUES (?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, json = excluded.json, deleted = excluded.deleted
-       WHERE excluded.updated >= ps.updated`,
-    );
-    const matches = this.matchWriter('ps_match', this.keys.propstreetMatch);
+    const { putPs } = this.statements();
+    const valuesOf = this.keys.propstreetMatch;
     this.db.transaction(() => {
-      for (const c of records) {
-        const { changes } = stmt.run(c.id, c.updatedUtc, JSON.stringify(c), c.deletedUtc ? 1 : 0);
-        if (changes > 0) matches(c.id, c);
-      }
+      for (const c of records)
+        putPs.run(
+          c.id,
+          c.updatedUtc,
+          JSON.stringify(c),
+          c.deletedUtc ? 1 : 0,
+          ...this.matchArgs(valuesOf, c),
+        );
     })();
   }
 
   putCrm(records: readonly CrmRecord[]): void {
-    const stmt = this.db.prepare(
-      // A merged-away record may also show up as a plain deletion (HubSpot lists it as
-      // archived): the merge is the better fact, so a later plain deletion keeps it.
-      `INSERT INTO crm (id, modified, json, key, live, merged_into) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET modified = excluded.modified, key = excluded.key, live = excluded.live,
-         json = CASE WHEN crm.merged_into IS NOT NULL AND excluded.merged_into IS NULL AND excluded.live = 0
-           THEN crm.json ELSE excluded.json END,
-         merged_into = CASE WHEN excluded.merged_into IS NULL AND excluded.live = 0
-           THEN crm.merged_into ELSE excluded.merged_into END
-       WHERE excluded.modified >= crm.modified`,
-    );
+    const { putCrm } = this.statements();
     const { key } = this.keys;
-    const matches = this.matchWriter('crm_match', this.keys.crmMatch);
+    const valuesOf = this.keys.crmMatch;
     this.db.transaction(() => {
       for (const r of records) {
         const k = key ? (r.properties[key] ?? null) : null;
         if (r.mergedInto) this.hasMerges = true;
-        const { changes } = stmt.run(
+        putCrm.run(
           r.id,
           r.modifiedAt,
           JSON.stringify(r),
           k || null,
           r.deleted ? 0 : 1,
           r.mergedInto ?? null,
+          ...this.matchArgs(valuesOf, r),
         );
-        if (changes > 0) matches(r.id, r);
       }
     })();
   }
 
-  /** Replaces a staged record's match values (none kept when the kind has no match field). */
-  private matchWriter<T>(
-    table: 'ps_match' | 'crm_match',
-    valuesOf: ((record: T) => MatchValues) | undefined,
-  ): (id: string, record: T) => void {
-    if (!valuesOf) return () => undefined;
-    const ps = table === 'ps_match';
-    const clear = this.db.prepare(
-      ps ? 'DELETE FROM ps_match WHERE id = ?' : 'DELETE FROM crm_match WHERE id = ?',
-    );
-    const add = this.db.prepare(
-      ps
-        ? 'INSERT INTO ps_match (id, rule, value) VALUES (?, ?, ?)'
-        : 'INSERT INTO crm_match (id, rule, value) VALUES (?, ?, ?)',
-    );
-    return (id, record) => {
-      clear.run(id);
-      for (const [rule, value] of valuesOf(record)) add.run(id, rule, value);
+  /** A record's value per match column (null where it has none), as the put statements bind them. */
+  private matchArgs<T>(valuesOf: ((record: T) => MatchValues) | undefined, record: T): (string | null)[] {
+    const rules = this.keys.matchRules ?? [];
+    if (rules.length === 0) return [];
+    const out: (string | null)[] = rules.map(() => null);
+    if (valuesOf)
+      for (const [rule, value] of valuesOf(record)) {
+        const i = rules.indexOf(rule);
+        if (i >= 0) out[i] = value;
+      }
+    return out;
+  }
+
+  /** The writes of every page, prepared once per run rather than once per page. */
+  private statements(): StagingStatements {
+    const cols = this.matchColumns;
+    const names = cols.map((c) => `, ${c}`).join('');
+    const marks = cols.map(() => ', ?').join('');
+    // A newer version's match values replace the older one's (also when a merge keeps its JSON).
+    const sets = cols.map((c) => `, ${c} = excluded.${c}`).join('');
+    this.prepared ??= {
+      putPs: this.db.prepare(
+        `INSERT INTO ps (id, updated, json, deleted${names}) VALUES (?, ?, ?, ?${marks})
+         ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, json = excluded.json, deleted = excluded.deleted${sets}
+         WHERE excluded.updated >= ps.updated`,
+      ),
+      putCrm: this.db.prepare(
+        // A merged-away record may also show up as a plain deletion (HubSpot lists it as
+        // archived): the merge is the better fact, so a later plain deletion keeps it.
+        `INSERT INTO crm (id, modified, json, key, live, merged_into${names}) VALUES (?, ?, ?, ?, ?, ?${marks})
+         ON CONFLICT(id) DO UPDATE SET modified = excluded.modified, key = excluded.key, live = excluded.live,
+           json = CASE WHEN crm.merged_into IS NOT NULL AND excluded.merged_into IS NULL AND excluded.live = 0
+             THEN crm.json ELSE excluded.json END,
+           merged_into = CASE WHEN excluded.merged_into IS NULL AND excluded.live = 0
+             THEN crm.merged_into ELSE excluded.merged_into END${sets}
+         WHERE excluded.modified >= crm.modified`,
+      ),
     };
+    return this.prepared;
+  }
+
+  /**
+   * The column holding a rule's match values, indexed: most runs never look a value up (a
+   * first sync matching by key only), so the index is built at the first lookup, in one sort,
+   * instead of growing with every record staged. Undefined for a rule no value is kept for.
+   */
+  private matchColumn(table: 'ps' | 'crm', rule: string): string | undefined {
+    const i = (this.keys.matchRules ?? []).indexOf(rule);
+    const column = this.matchColumns[i];
+    if (column === undefined) return undefined;
+    const index = `${table}_${column}`;
+    if (!this.indexed.has(index)) {
+      this.db.exec(`CREATE INDEX IF NOT EXISTS ${index} ON ${table} (${column})`);
+      this.indexed.add(index);
+    }
+    return column;
   }
 
   /** Live staged CRM records whose key is one of these (for a first sync, where all are staged). */
@@ -185,20 +222,24 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
 
   /** Live staged CRM records whose value for match rule `rule` is one of these keys. */
   crmByMatch(rule: string, values: readonly string[]): CrmRecord[] {
+    const column = values.length > 0 ? this.matchColumn('crm', rule) : undefined;
+    if (column === undefined) return [];
     const stmt = this.db.prepare(
-      `SELECT m.value AS v, c.json FROM crm_match m JOIN crm c ON c.id = m.id
-       WHERE m.rule = ? AND m.value IN (SELECT value FROM json_each(?)) AND c.live = 1 ORDER BY m.rowid`,
+      `SELECT ${column} AS v, json FROM crm
+       WHERE ${column} IN (SELECT value FROM json_each(?)) AND live = 1 ORDER BY rowid`,
     );
-    return inValueOrder<CrmRecord>(values, (json) => stmt.all(rule, json) as StagedRow[]);
+    return inValueOrder<CrmRecord>(values, (json) => stmt.all(json) as StagedRow[]);
   }
 
   /** Live staged Propstreet records whose value for match rule `rule` is one of these keys. */
   propstreetByMatch(rule: string, values: readonly string[]): R[] {
+    const column = values.length > 0 ? this.matchColumn('ps', rule) : undefined;
+    if (column === undefined) return [];
     const stmt = this.db.prepare(
-      `SELECT m.value AS v, p.json FROM ps_match m JOIN ps p ON p.id = m.id
-       WHERE m.rule = ? AND m.value IN (SELECT value FROM json_each(?)) AND p.deleted = 0 ORDER BY m.rowid`,
+      `SELECT ${column} AS v, json FROM ps
+       WHERE ${column} IN (SELECT value FROM json_each(?)) AND deleted = 0 ORDER BY rowid`,
     );
-    return inValueOrder<R>(values, (json) => stmt.all(rule, json) as StagedRow[]);
+    return inValueOrder<R>(values, (json) => stmt.all(json) as StagedRow[]);
   }
 
   count(side: 'ps' | 'crm'): number {

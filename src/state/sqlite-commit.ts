@@ -61,8 +61,18 @@ export function sqliteCommitter(
       });
     }
     const conflictRows = conflictRowsOf(c);
+    // Most pairs have no open conflict (every no-op and update says so): one DELETE for all of
+    // them, not a statement a record.
+    const none: string[] = [];
     for (const r of c.replaceConflicts ?? [])
-      q.dropConflictsBut.run({ s, p: r.propstreetId, keep: JSON.stringify(r.conflicts.map((x) => x.field)) });
+      if (r.conflicts.length === 0) none.push(r.propstreetId);
+      else
+        q.dropConflictsBut.run({
+          s,
+          p: r.propstreetId,
+          keep: JSON.stringify(r.conflicts.map((x) => x.field)),
+        });
+    if (none.length > 0) q.dropConflicts.run(s, JSON.stringify(none));
     for (const x of conflictRows) {
       q.upsertConflict.run({
         s,

@@ -58,9 +58,13 @@ export function prepareRefOutbox(db: Database.Database): RefOutboxStatements {
     dropForLinks: db.prepare(
       'DELETE FROM ref_outbox WHERE scope_id = ? AND propstreet_id IN (SELECT value FROM json_each(?))',
     ),
+    // CROSS JOIN makes the outbox the outer loop, walked in the order of its id index, so the
+    // LIMIT stops the walk after a batch; joined the other way, SQLite read every due row of the
+    // tenant's scopes after the cursor and sorted them all for each batch (a first sync's whole
+    // backlog, a fetch at a time).
     queued: db.prepare(
       `SELECT sc.connection, ${REF_OUTBOX_COLUMNS}
-       FROM ref_outbox o JOIN scopes sc ON sc.id = o.scope_id
+       FROM ref_outbox o CROSS JOIN scopes sc ON sc.id = o.scope_id
        WHERE sc.tenant = @tenant AND sc.kind = @kind AND o.next_try_ms <= @due
        ORDER BY o.propstreet_id, sc.connection LIMIT @limit`,
     ),
@@ -68,7 +72,7 @@ export function prepareRefOutbox(db: Database.Database): RefOutboxStatements {
     // scope's key range at the cursor instead of reading (and sorting) every row before it.
     queuedAfter: db.prepare(
       `SELECT sc.connection, ${REF_OUTBOX_COLUMNS}
-       FROM ref_outbox o JOIN scopes sc ON sc.id = o.scope_id
+       FROM ref_outbox o CROSS JOIN scopes sc ON sc.id = o.scope_id
        WHERE sc.tenant = @tenant AND sc.kind = @kind AND o.next_try_ms <= @due
          AND o.propstreet_id > @after
        ORDER BY o.propstreet_id, sc.connection LIMIT @limit`,

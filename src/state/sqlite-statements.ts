@@ -97,6 +97,7 @@ export interface SqliteStatements {
   listTombstones: Stmt<[{ s: number; relinked: number | null; limit: number }], TombstoneRow>;
   countTombstones: Stmt<[number], { n: number }>;
   dropConflictsBut: Stmt<[{ s: number; p: string; keep: string }]>;
+  dropConflicts: Stmt<[number, string]>;
   upsertConflict: Stmt<[ConflictParams]>;
   listConflicts: Stmt<[{ s: number; resolved: number | null; limit: number }], ConflictRow>;
   countConflicts: Stmt<[number], { n: number }>;
@@ -242,6 +243,9 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     dropConflictsBut: db.prepare(
       `DELETE FROM conflicts WHERE scope_id = @s AND propstreet_id = @p
          AND field NOT IN (SELECT value FROM json_each(@keep))`,
+    ),
+    dropConflicts: db.prepare(
+      'DELETE FROM conflicts WHERE scope_id = ? AND propstreet_id IN (SELECT value FROM json_each(?))',
     ),
     // A conflict found again keeps when it was first found and any resolution made since.
     upsertConflict: db.prepare(

@@ -540,8 +540,14 @@ export function describeStateStoreContract(
       expect((await store.listConflicts(scope, { limit: 10, resolved: false })).map((c) => c.field)).toEqual([
         'email',
       ]);
-      await store.commit(scope, { replaceConflicts: [{ propstreetId: 'ps-2', conflicts: [] }] });
-      expect(await store.listConflicts(scope, { limit: 1 })).toHaveLength(1);
+      // One commit clearing a pair's conflicts and replacing another's.
+      await store.commit(scope, {
+        replaceConflicts: [
+          { propstreetId: 'ps-2', conflicts: [] },
+          { propstreetId: 'ps-1', conflicts: [aConflict(1, 'email', { crm: 'Asa2' })] },
+        ],
+      });
+      expect((await store.listConflicts(scope, { limit: 10 })).map((c) => c.propstreetId)).toEqual(['ps-1']);
       expect(await store.countConflicts(scope)).toBe(1);
       expect(await store.listConflicts(newScope(), { limit: 1 })).toEqual([]);
     });

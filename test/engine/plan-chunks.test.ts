@@ -27,6 +27,7 @@ describe('planChunks', () => {
     const match = matchValuesOf(hubspotMapper);
     staging = new Staging<Contact>({
       key: 'propstreet_id',
+      matchRules: match.rules,
       crmMatch: match.crm,
       propstreetMatch: match.propstreet,
     });

@@ -9,6 +9,7 @@ import { Staging } from '../../src/run/staging.js';
 /** Match values as the engine gives them: the email, lower-cased, under the `email` rule. */
 const byEmail = {
   key: 'propstreet_id',
+  matchRules: ['email'],
   crmMatch: (r: CrmRecord) => {
     const email = r.properties.email?.trim().toLowerCase();
     return email ? [['email', email] as const] : [];
@@ -36,6 +37,40 @@ describe('Staging', () => {
       expect(staging.crmByKeys(['p1'])).toHaveLength(1);
       expect(staging.crmByMatch('email', ['a@x.se'])).toHaveLength(1);
       expect(staging.crmByMatch('domain', ['a@x.se'])).toHaveLength(0);
+    } finally {
+      staging.close();
+    }
+  });
+});
+
+describe('Staging match values', () => {
+  it('finds a record by the match value of its newest version only, also when staged after a lookup', () => {
+    const staging = new Staging(byEmail);
+    try {
+      const rec = (id: string, modifiedAt: string, email: string) => ({
+        id,
+        properties: { email },
+        modifiedAt,
+        deleted: false,
+      });
+      staging.putCrm([
+        rec('1', '2026-01-01T00:00:00.000Z', 'old@x.se'),
+        rec('2', '2026-01-01T00:00:00.000Z', 'b@x.se'),
+      ]);
+      expect(staging.crmByMatch('email', ['old@x.se']).map((r) => r.id)).toEqual(['1']);
+      // Re-read with a new email after the first lookup built the index: the old value is gone.
+      staging.putCrm([rec('1', '2026-01-02T00:00:00.000Z', 'B@x.se')]);
+      expect(staging.crmByMatch('email', ['old@x.se'])).toEqual([]);
+      expect(staging.crmByMatch('email', ['b@x.se', 'b@x.se']).map((r) => r.id)).toEqual([
+        '1',
+        '2',
+        '1',
+        '2',
+      ]);
+      // An older version read late changes nothing, its match value included.
+      staging.putCrm([rec('1', '2026-01-01T12:00:00.000Z', 'late@x.se')]);
+      expect(staging.crmByMatch('email', ['late@x.se'])).toEqual([]);
+      expect(staging.propstreetByMatch('email', ['b@x.se'])).toEqual([]);
     } finally {
       staging.close();
     }
