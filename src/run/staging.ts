@@ -2,8 +2,12 @@
  * Deltas of one run, staged in a throwaway SQLite file so a run of any size keeps memory
  * flat: each side's changes are written page by page, deduplicated by id (the newest
  * version wins: overlap windows and inclusive `updated_since` re-read records), then read
- * back in chunks for planning. It lives outside the state store so a dry run writes nothing
- * there; the file is removed when the run ends.
+ * back in chunks for planning. Propstreet pages wait in an inbox until the planner applies
+ * them, one page at a time in the order read (stream-plan.ts): what the planner sees is the
+ * pages so far, never how far the reader got. A Propstreet record planned already in this run
+ * keeps the version it was planned with: a later sighting (it changed during the read) is
+ * handed back for the checkpoint to stay before it, never planned twice. It lives outside the
+ * state store so a dry run writes nothing there; the file is removed when the run ends.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,6 +80,14 @@ function inIdOrder<T>(ids: readonly string[], rows: readonly { id: string; json:
   return out;
 }
 
+/** What staging a Propstreet page did to each of its records. */
+export interface StagedPage<R extends PropstreetRecord> {
+  /** Ids staged for the first time in this run, in page order. */
+  readonly fresh: string[];
+  /** Newer versions of records planned already in this run: not staged, left for the next run. */
+  readonly resighted: R[];
+}
+
 export class Staging<R extends PropstreetRecord = PropstreetRecord> implements StagedChanges<R> {
   private readonly db: Database.Database;
   private readonly dir: string;
@@ -94,7 +106,8 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     this.db.pragma('synchronous = OFF');
     this.db.exec(`
       CREATE TABLE ps (id TEXT PRIMARY KEY, updated TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
-        deleted INTEGER NOT NULL DEFAULT 0);
+        deleted INTEGER NOT NULL DEFAULT 0, planned INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE ps_inbox (seq INTEGER PRIMARY KEY, json TEXT NOT NULL);
       CREATE TABLE crm (id TEXT PRIMARY KEY, modified TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
         key TEXT, live INTEGER NOT NULL DEFAULT 1, merged_into TEXT);
       CREATE INDEX crm_key ON crm (key);
@@ -108,19 +121,56 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     `);
   }
 
-  putPropstreet(records: readonly R[]): void {
+  putPropstreet(records: readonly R[]): StagedPage<R> {
+    const known = new Map(
+      (
+        this.db
+          .prepare('SELECT id, updated, planned FROM ps WHERE id IN (SELECT value FROM json_each(?))')
+          .all(JSON.stringify(records.map((c) => c.id))) as { id: string; updated: string; planned: number }[]
+      ).map((r) => [r.id, r]),
+    );
     const stmt = this.db.prepare(
       `INSERT INTO ps (id, updated, json, deleted) VALUES (?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, json = excluded.json, deleted = excluded.deleted
-       WHERE excluded.updated >= ps.updated`,
+       WHERE excluded.updated >= ps.updated AND ps.planned = 0`,
     );
     const matches = this.matchWriter('ps_match', this.keys.propstreetMatch);
+    const staged: StagedPage<R> = { fresh: [], resighted: [] };
     this.db.transaction(() => {
       for (const c of records) {
+        const before = known.get(c.id);
+        if (!before) staged.fresh.push(c.id);
+        else if (before.planned === 1) {
+          if (c.updatedUtc > before.updated) staged.resighted.push(c);
+          continue;
+        }
         const { changes } = stmt.run(c.id, c.updatedUtc, JSON.stringify(c), c.deletedUtc ? 1 : 0);
         if (changes > 0) matches(c.id, c);
+        known.set(c.id, { id: c.id, updated: c.updatedUtc, planned: 0 });
       }
     })();
+    return staged;
+  }
+
+  /** Marks Propstreet records planned: a later sighting in this run is not staged (putPropstreet). */
+  markPlanned(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    this.db
+      .prepare('UPDATE ps SET planned = 1 WHERE id IN (SELECT value FROM json_each(?))')
+      .run(JSON.stringify([...new Set(ids)]));
+  }
+
+  /** Keeps a page read from Propstreet until the planner applies it (takePage), in the order read. */
+  queuePage(records: readonly R[]): void {
+    this.db.prepare('INSERT INTO ps_inbox (json) VALUES (?)').run(JSON.stringify(records));
+  }
+
+  /** The oldest page not yet applied, removed from the inbox; undefined when none waits. */
+  takePage(): R[] | undefined {
+    const row = this.db
+      .prepare('DELETE FROM ps_inbox WHERE seq = (SELECT min(seq) FROM ps_inbox) RETURNING json')
+      .get() as { json: string } | undefined;
+    return row ? (JSON.parse(row.json) as R[]) : undefined;
   }
 
   putCrm(records: readonly CrmRecord[]): void {
@@ -205,14 +255,17 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     return (this.db.prepare(`SELECT count(*) AS n FROM ${side}`).get() as { n: number }).n;
   }
 
-  /** Propstreet records in chunks, in staging order. */
+  /** Propstreet records not planned yet (none streamed while the pages came in), in chunks, in staging order. */
   *propstreetChunks(size: number): Generator<R[]> {
-    yield* this.chunks<R>('ps', size, false);
+    for (const chunk of this.chunks<R>('ps', size, 'planned')) {
+      this.markPlanned(chunk.map((c) => c.id));
+      yield chunk;
+    }
   }
 
   /** CRM records not already paired with a Propstreet record in this run. */
   *crmChunks(size: number): Generator<CrmRecord[]> {
-    yield* this.chunks<CrmRecord>('crm', size, true);
+    yield* this.chunks<CrmRecord>('crm', size, 'done');
   }
 
   /** Staged CRM records by id; marks them as paired so the CRM pass skips them. */
@@ -283,9 +336,10 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     }
   }
 
-  private *chunks<T>(table: 'ps' | 'crm', size: number, skipDone: boolean): Generator<T[]> {
+  /** Rows of `table` whose `skip` flag is not set, in chunks, in staging order. */
+  private *chunks<T>(table: 'ps' | 'crm', size: number, skip: 'done' | 'planned'): Generator<T[]> {
     const stmt = this.db.prepare(
-      `SELECT rowid AS r, json FROM ${table} WHERE rowid > ? ${skipDone ? 'AND done = 0' : ''} ORDER BY rowid LIMIT ?`,
+      `SELECT rowid AS r, json FROM ${table} WHERE rowid > ? AND ${skip} = 0 ORDER BY rowid LIMIT ?`,
     );
     let after = 0;
     for (;;) {
