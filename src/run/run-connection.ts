@@ -149,6 +149,7 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
     meter,
   };
   const now = deps.clock.now();
+  const linksAtStart = await store.countLinks(scope);
   const window = await loadWindow(reads, now);
   const crm = await readCrm(reads, window, now);
   if (crm.reconciled) tally.notice('full-reconcile', crm.reconciled);
@@ -188,6 +189,7 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
     writes: sink.state,
     now: deps.clock.now(),
     force: options.force === true,
+    linksAtStart,
   });
   await planAll(
     run,
