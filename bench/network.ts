@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../fakes/sandbox/sandbox.js';
 import { seedHubSpot, seedPropstreet, seedSalesforce } from '../test/e2e/support.js';
-import { markLogs, withKeySample } from './fake-calls.js';
+import { markLogs, markPageOrder, type PageOrder, withKeySample } from './fake-calls.js';
 import type { RunSummary } from './jobs.js';
 import {
   type ApiCalls,
@@ -89,6 +89,7 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
       }
       o.log(`  ${name}: measuring (N = ${o.n})`);
       const calls = markLogs(sb, ['propstreet', o.crm]);
+      const order = markPageOrder(sb, o.crm);
       const report = await spawnJob({ kind: 'tenant', configPath: tenants.real, env: sb.env, dryRun: false });
       const result = buildResult({
         scenario: name,
@@ -111,7 +112,7 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
       ran(report.summary);
       o.log(
         `  ${name}: ${result.summary.status}, ${result.wallS.toFixed(1)} s (bound ${result.boundS.toFixed(1)} s), ` +
-          `calls ${JSON.stringify(result.calls)}${crmComplete(result)}`,
+          `calls ${JSON.stringify(result.calls)}${crmComplete(result)}${firstWrite(order())}`,
       );
     }
   } finally {
@@ -119,6 +120,10 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
     rmSync(dir, { recursive: true, force: true });
   }
   return results;
+}
+
+function firstWrite(order: PageOrder | undefined): string {
+  return order ? `\n    first CRM write after ${order.pagesBefore} of ${order.pages} Propstreet pages` : '';
 }
 
 /** CRM complete against the CRM's own bound, all refs written against Propstreet's (issue #16 target 1). */
