@@ -93,6 +93,8 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
   private readonly dir: string;
   /** Whether any staged record was merged away: most runs have none and skip the lookups. */
   private hasMerges = false;
+  /** Whether any staged CRM record is deleted or merged away (a first sync has none). */
+  private hasGone = false;
 
   /**
    * @param keys how to read a record's key (Propstreet id) and match value, so a first sync
@@ -191,6 +193,7 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
       for (const r of records) {
         const k = key ? (r.properties[key] ?? null) : null;
         if (r.mergedInto) this.hasMerges = true;
+        if (r.deleted || r.mergedInto) this.hasGone = true;
         const { changes } = stmt.run(
           r.id,
           r.modifiedAt,
@@ -294,6 +297,11 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
   /** Whether this run staged any record merged away (a CRM merge). */
   get anyMerged(): boolean {
     return this.hasMerges;
+  }
+
+  /** Whether this run staged any CRM record deleted or merged away. */
+  get anyCrmGone(): boolean {
+    return this.hasGone;
   }
 
   /** Staged records merged into each of these ids (a merge's losers), by the id they went into. */

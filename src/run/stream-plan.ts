@@ -94,7 +94,7 @@ async function partnersGone<R extends PropstreetRecord>(
   records: readonly R[],
   run: Pick<StreamRun<R, unknown>, 'store' | 'scope' | 'staging'>,
 ): Promise<Set<string>> {
-  if (records.length === 0) return new Set();
+  if (records.length === 0 || !run.staging.anyCrmGone) return new Set();
   const links = await run.store.linksByPropstreetIds(
     run.scope,
     records.map((c) => c.id),
