@@ -20,6 +20,10 @@ const LIST = '/api/v1/network/contacts';
 const hubspotBatchWrites = (e: E2E) =>
   e.sb.hubspot!.control.apiRequests().filter((r) => r.write && r.path.includes('/batch/')).length;
 
+/** Salesforce writes (collection upserts) logged so far. */
+const salesforceWrites = (e: E2E) =>
+  e.sb.salesforce!.http.requests.filter((r) => r.write && r.path.startsWith('/services/data')).length;
+
 /** Polls a condition on the fakes; false after `ms`. */
 async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
@@ -31,22 +35,27 @@ async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
 }
 
 /**
- * Holds every contact-list page after the first (it has a cursor) until HubSpot has a batch
- * write; records, per page released, how many HubSpot batch writes had been logged, and runs
+ * Holds the contact-list pages from the `from`-th on until the CRM has a write (`crmWrites`);
+ * records, per page held, how many CRM writes had been logged when it went on, and runs
  * `atSecondPage` once when the second page is asked for.
  */
-function holdLaterPages(e: E2E, atSecondPage?: () => void): number[] {
+function holdLaterPages(
+  e: E2E,
+  options: { from: number; crmWrites?: (e: E2E) => number; atSecondPage?: () => void },
+): number[] {
+  const crmWrites = options.crmWrites ?? hubspotBatchWrites;
   const writesAtRelease: number[] = [];
-  let later = 0;
+  let page = 0;
   e.sb.propstreet.http.faults.add({
     kind: 'hold',
     method: 'GET',
     path: /^\/api\/v1\/network\/contacts$/,
-    hold: async (query) => {
-      if (!query.get('cursor')) return;
-      if (later++ === 0) atSecondPage?.();
-      await waitFor(() => hubspotBatchWrites(e) > 0, 20_000);
-      writesAtRelease.push(hubspotBatchWrites(e));
+    hold: async () => {
+      page++;
+      if (page === 2) options.atSecondPage?.();
+      if (page < options.from) return;
+      await waitFor(() => crmWrites(e) > 0, 20_000);
+      writesAtRelease.push(crmWrites(e));
     },
   });
   return writesAtRelease;
@@ -72,7 +81,7 @@ describe('Propstreet pages planned as they arrive', () => {
   it('writes the first pages to HubSpot before the last Propstreet page is read', async () => {
     e = await startE2E({ salesforce: false, propstreetPerMinute: 100_000 }, { connections: ['hubspot'] });
     const ids = seedPropstreet(e.sb, 0, 1_500);
-    const writesAtRelease = holdLaterPages(e);
+    const writesAtRelease = holdLaterPages(e, { from: 2 });
     const run = await e.run();
 
     expect(run.connections[0]!.result.status).toBe('ok');
@@ -85,12 +94,28 @@ describe('Propstreet pages planned as they arrive', () => {
     expect(new Set(keys)).toEqual(new Set(ids));
   });
 
+  it('writes to Salesforce before the last Propstreet page is read (chunks of 600: after the second page)', async () => {
+    e = await startE2E({ hubspot: false, propstreetPerMinute: 100_000 }, { connections: ['salesforce'] });
+    seedPropstreet(e.sb, 0, 1_500);
+    const writesAtRelease = holdLaterPages(e, { from: 3, crmWrites: salesforceWrites });
+    const run = await e.run();
+
+    expect(run.connections[0]!.result.status).toBe('ok');
+    expect(listPages(e)).toBe(3);
+    expect(writesAtRelease).toHaveLength(1);
+    expect(writesAtRelease[0]).toBeGreaterThan(0);
+    expect(run.connections[0]!.result.done.create.crm).toBe(1_500);
+  });
+
   it('creates a contact seen on two pages once, and its edit arrives with the next run', async () => {
     e = await startE2E({ salesforce: false, propstreetPerMinute: 100_000 }, { connections: ['hubspot'] });
     seedPropstreet(e.sb, 0, 1_500);
     const moved = onFirstPage(e);
     // Edited while the second page is asked for: it moves behind the cursor, on the last page.
-    holdLaterPages(e, () => e.sb.propstreet.editAsUser(moved, { firstName: 'Edited-during-read' }));
+    holdLaterPages(e, {
+      from: 2,
+      atSecondPage: () => e.sb.propstreet.editAsUser(moved, { firstName: 'Edited-during-read' }),
+    });
     const planned: string[] = [];
     const onPlanChunk = (_c: string, chunk: readonly RecordPlan[]) => {
       for (const r of chunk) if (r.propstreetId === moved) planned.push(r.action);
