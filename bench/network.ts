@@ -36,6 +36,8 @@ export interface ChainOptions extends Limits {
   /** Steps to measure; earlier steps run as set-up. */
   readonly measure: ReadonlySet<Step>;
   readonly overlapSeconds: number;
+  /** The tenant's refWriteBacks.drainFor; its default (10m) when unset. */
+  readonly drainFor?: string;
   readonly projectTo: readonly number[];
   readonly log: (line: string) => void;
 }
@@ -55,7 +57,7 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'propsync-bench-'));
   const results: ScenarioResult[] = [];
   try {
-    const tenants = writeTenants(sb, dir, o.crm, o.overlapSeconds);
+    const tenants = writeTenants(sb, dir, o.crm, o.overlapSeconds, o.drainFor);
     if (!o.reverse) seedPropstreet(sb, 0, o.n);
     else if (o.crm === 'hubspot') seedHubSpot(sb, 0, o.n);
     else seedSalesforce(sb, 0, o.n);

@@ -208,6 +208,10 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
     .option('--quick', 'scale the rate windows down 10× (same rates)', false)
     .option('--full', 'network N = 10000, engine N = 10k, 100k, 1M', false)
     .option('--overlap <seconds>', 'overlap window of the network tenant (tenant default 300)', '5')
+    .option(
+      '--drain-for <duration>',
+      "network tenant's refWriteBacks.drainFor (tenant default 10m; e.g. 0s to time CRM complete alone)",
+    )
     .option('--out <dir>', 'where results.json and RESULTS.md go', join(import.meta.dirname))
     .option('--append', 'add to the results already in --out (same scenario and N replaced)', false)
     .option('--tenants <K>', 'webhooks: tenants, each with its own fakes (default 4, --full 20)', positive)
@@ -236,6 +240,7 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
     quick: boolean;
     full: boolean;
     overlap: string;
+    drainFor?: string;
     out: string;
     append: boolean;
     tenants?: number;
@@ -271,6 +276,7 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
     latency: [latency[0]!, latency[1]!],
     quick: o.quick,
     overlapSeconds: integer(0)(o.overlap),
+    ...(o.drainFor ? { drainFor: o.drainFor } : {}),
     out: resolve(o.out),
     append: o.append,
     sharedToken: { workers: o.workers, contacts: o.sharedContacts },

@@ -55,11 +55,12 @@ export function writeTenants(
   dir: string,
   crm: 'hubspot' | 'salesforce',
   overlapSeconds: number,
+  drainFor?: string,
 ): { fast: string; real: string } {
   const file = sb.writeTenant(dir, {
     tenant: 'bench',
     connections: [crm],
-    connection: { overlapSeconds },
+    connection: { overlapSeconds, ...(drainFor ? { refWriteBacks: { drainFor } } : {}) },
     sqlite: join(dir, 'state.db'),
   });
   const doc = parse(readFileSync(file, 'utf8')) as { propstreet: Record<string, unknown> };
