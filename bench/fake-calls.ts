@@ -77,6 +77,9 @@ export function markLogs(sb: Sandbox, apis: readonly NetworkApi[]): () => ApiCal
 export interface PageOrder {
   readonly pagesBefore: number;
   readonly pages: number;
+  /** The CRM's writes, and the seconds from the first to the last (their pace, whatever bounds it). */
+  readonly crmWrites: number;
+  readonly crmWriteSpanS: number;
 }
 
 /**
@@ -91,11 +94,18 @@ export function markPageOrder(sb: Sandbox, crm: NetworkApi): () => PageOrder | u
     const pages = apiLog(sb, 'propstreet')
       .slice(ps0)
       .filter((r) => propstreetKind(r) === 'list');
-    const first = apiLog(sb, crm)
+    const writes = apiLog(sb, crm)
       .slice(crm0)
-      .find((r) => r.write && KIND[crm](r) === 'write');
-    if (!first || pages.length === 0) return undefined;
-    return { pagesBefore: pages.filter((p) => p.at < first.at).length, pages: pages.length };
+      .filter((r) => r.write && KIND[crm](r) === 'write');
+    const [first] = writes;
+    const last = writes.at(-1);
+    if (!first || !last || pages.length === 0) return undefined;
+    return {
+      pagesBefore: pages.filter((p) => p.at < first.at).length,
+      pages: pages.length,
+      crmWrites: writes.length,
+      crmWriteSpanS: (last.at - first.at) / 1000,
+    };
   };
 }
 

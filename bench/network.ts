@@ -125,7 +125,12 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
 }
 
 function firstWrite(order: PageOrder | undefined): string {
-  return order ? `\n    first CRM write after ${order.pagesBefore} of ${order.pages} Propstreet pages` : '';
+  if (!order) return '';
+  const pace = order.crmWriteSpanS > 0 ? ` (${(order.crmWrites / order.crmWriteSpanS).toFixed(1)}/s)` : '';
+  return (
+    `\n    first CRM write after ${order.pagesBefore} of ${order.pages} Propstreet pages; ` +
+    `CRM writes ${order.crmWrites} in ${order.crmWriteSpanS.toFixed(1)} s${pace}`
+  );
 }
 
 /** CRM complete against the CRM's own bound, all refs written against Propstreet's (issue #16 target 1). */
