@@ -22,6 +22,7 @@ import type { PlanTally } from '../engine/plan-tally.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import type { Scope, StateStore } from '../state/port.js';
 import type { Execution, PlanSink } from './plan-sink.js';
+import { compareStamps } from './quiet-window.js';
 import type { RunMeter } from './run-meter.js';
 import type { Staging } from './staging.js';
 
@@ -40,8 +41,8 @@ export interface PageSource<R> {
 }
 
 /**
- * Applies every page and plans the full chunks as they fill; returns the records seen again
- * after they were planned. Stops taking pages when the sink wants no more (the run stopped).
+ * Applies every page and plans the full chunks as they fill; returns the earliest record seen
+ * again after it was planned (none, or one). Stops taking pages when the sink wants no more (the run stopped).
  */
 export async function streamPages<R extends PropstreetRecord, W>(
   pages: PageSource<R>,
@@ -49,11 +50,13 @@ export async function streamPages<R extends PropstreetRecord, W>(
   planning: ChunkPlanning<R>,
   execution: Execution<R, W>,
 ): Promise<R[]> {
+  // Only the earliest matters (the checkpoint stays before it): memory stays flat.
   const resighted: R[] = [];
   const waiting: string[] = [];
   for (let page = await pages.next(); page; page = await pages.next()) {
     const staged = run.staging.putPropstreet(page);
-    resighted.push(...staged.resighted);
+    for (const c of staged.resighted)
+      if (!resighted[0] || compareStamps(c.updatedUtc, resighted[0].updatedUtc) < 0) resighted[0] = c;
     const deleted = new Set(page.flatMap((c) => (c.deletedUtc ? [c.id] : [])));
     waiting.push(...staged.fresh.filter((id) => !deleted.has(id)));
     while (waiting.length >= planning.chunkSize) {
