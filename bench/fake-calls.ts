@@ -73,6 +73,42 @@ export function markLogs(sb: Sandbox, apis: readonly NetworkApi[]): () => ApiCal
   };
 }
 
+/** Where the CRM's first write fell among the Propstreet delta's pages (answered before it, of all). */
+export interface PageOrder {
+  readonly pagesBefore: number;
+  readonly pages: number;
+  /** The CRM's writes, and the seconds from the first to the last (their pace, whatever bounds it). */
+  readonly crmWrites: number;
+  readonly crmWriteSpanS: number;
+}
+
+/**
+ * A mark in the Propstreet and CRM logs; `since(mark)` says how many Propstreet list pages were
+ * answered before the CRM's first write (issue #16 target 1: the run plans pages as they come).
+ * Both fakes log in this process, on one clock: an order, not a duration.
+ */
+export function markPageOrder(sb: Sandbox, crm: NetworkApi): () => PageOrder | undefined {
+  const ps0 = apiLog(sb, 'propstreet').length;
+  const crm0 = apiLog(sb, crm).length;
+  return () => {
+    const pages = apiLog(sb, 'propstreet')
+      .slice(ps0)
+      .filter((r) => propstreetKind(r) === 'list');
+    const writes = apiLog(sb, crm)
+      .slice(crm0)
+      .filter((r) => r.write && KIND[crm](r) === 'write');
+    const [first] = writes;
+    const last = writes.at(-1);
+    if (!first || !last || pages.length === 0) return undefined;
+    return {
+      pagesBefore: pages.filter((p) => p.at < first.at).length,
+      pages: pages.length,
+      crmWrites: writes.length,
+      crmWriteSpanS: (last.at - first.at) / 1000,
+    };
+  };
+}
+
 /**
  * A connection's first real run samples the key property: on HubSpot with one search, which the
  * request log cannot tell from the delta's searches (no bodies): moved to `check` here.

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { BATCH_UPSERT_PATH } from '../fakes/propstreet/index.js';
 import { startSandbox } from '../fakes/sandbox/sandbox.js';
 import { seedHubSpot, seedPropstreet, seedSalesforce } from '../test/e2e/support.js';
-import { markLogs, withKeySample } from './fake-calls.js';
+import { markLogs, markPageOrder, type PageOrder, withKeySample } from './fake-calls.js';
 import type { RunSummary } from './jobs.js';
 import {
   type ApiCalls,
@@ -37,6 +37,8 @@ export interface ChainOptions extends Limits {
   /** Steps to measure; earlier steps run as set-up. */
   readonly measure: ReadonlySet<Step>;
   readonly overlapSeconds: number;
+  /** The tenant's refWriteBacks.drainFor; the bench default (24h: every ref written) when unset. */
+  readonly drainFor?: string;
   readonly projectTo: readonly number[];
   readonly log: (line: string) => void;
   /** Create in Propstreet through the batch upsert (`-batch` scenarios). */
@@ -59,7 +61,10 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   try {
     const batch = o.reverse && o.batchUpsert === true;
-    const tenants = writeTenants(sb, dir, o.crm, o.overlapSeconds, batch ? BATCH_UPSERT_PATH : undefined);
+    const tenants = writeTenants(sb, dir, o.crm, o.overlapSeconds, {
+      ...(batch ? { batchUpsertPath: BATCH_UPSERT_PATH } : {}),
+      ...(o.drainFor ? { drainFor: o.drainFor } : {}),
+    });
     if (!o.reverse) seedPropstreet(sb, 0, o.n);
     else if (o.crm === 'hubspot') seedHubSpot(sb, 0, o.n);
     else seedSalesforce(sb, 0, o.n);
@@ -93,6 +98,7 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
       }
       o.log(`  ${name}: measuring (N = ${o.n})`);
       const calls = markLogs(sb, ['propstreet', o.crm]);
+      const order = markPageOrder(sb, o.crm);
       const report = await spawnJob({ kind: 'tenant', configPath: tenants.real, env: sb.env, dryRun: false });
       const result = buildResult({
         scenario: batch ? `${name}-batch` : name,
@@ -116,7 +122,7 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
       ran(report.summary);
       o.log(
         `  ${name}: ${result.summary.status}, ${result.wallS.toFixed(1)} s (bound ${result.boundS.toFixed(1)} s), ` +
-          `calls ${JSON.stringify(result.calls)}${crmComplete(result)}`,
+          `calls ${JSON.stringify(result.calls)}${crmComplete(result)}${firstWrite(order())}`,
       );
     }
   } finally {
@@ -124,6 +130,15 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
     rmSync(dir, { recursive: true, force: true });
   }
   return results;
+}
+
+function firstWrite(order: PageOrder | undefined): string {
+  if (!order) return '';
+  const pace = order.crmWriteSpanS > 0 ? ` (${(order.crmWrites / order.crmWriteSpanS).toFixed(1)}/s)` : '';
+  return (
+    `\n    first CRM write after ${order.pagesBefore} of ${order.pages} Propstreet pages; ` +
+    `CRM writes ${order.crmWrites} in ${order.crmWriteSpanS.toFixed(1)} s${pace}`
+  );
 }
 
 /** CRM complete against the CRM's own bound, all refs written against Propstreet's (issue #16 target 1). */

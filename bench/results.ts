@@ -21,6 +21,8 @@ export interface BenchOptions {
   readonly latency: readonly [number, number];
   readonly quick: boolean;
   readonly overlapSeconds: number;
+  /** The network tenant's refWriteBacks.drainFor, when not its default. */
+  readonly drainFor?: string;
   readonly out: string;
   /** Reverse scenarios create through the batch upsert (`propstreet.batchUpsertPath`, the fake's guessed path). */
   readonly batchUpsert?: boolean;

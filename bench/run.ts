@@ -275,6 +275,10 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
       '--overlap <seconds>',
       'overlap window of the network tenant (default 300, the tenant default; --scenario, --quick-all, --full 5)',
     )
+    .option(
+      '--drain-for <duration>',
+      "network tenant's refWriteBacks.drainFor (bench default 24h: a first sync is measured until every ref is written; e.g. 0s to time CRM complete alone)",
+    )
     .option('--out <dir>', 'where results.json and RESULTS.md go', join(import.meta.dirname))
     .option('--append', 'add to the results already in --out (same scenario and N replaced)', false)
     .option(
@@ -324,6 +328,7 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
     quick: boolean;
     full: boolean;
     overlap?: string;
+    drainFor?: string;
     out: string;
     append: boolean;
     batchUpsert: boolean;
@@ -377,6 +382,7 @@ function parseArgs(argv: readonly string[]): BenchOptions & {
     scenarios: expandScenarios(chosen.scenarios),
     latency: [latency[0]!, latency[1]!],
     quick: o.quick,
+    ...(o.drainFor ? { drainFor: o.drainFor } : {}),
     out: resolve(o.out),
     append: o.append,
     batchUpsert: o.batchUpsert,

@@ -55,15 +55,16 @@ export function writeTenants(
   dir: string,
   crm: 'hubspot' | 'salesforce',
   overlapSeconds: number,
-  batchUpsertPath?: string,
+  options: { batchUpsertPath?: string; drainFor?: string } = {},
 ): { fast: string; real: string } {
+  const { batchUpsertPath, drainFor } = options;
   const file = sb.writeTenant(dir, {
     tenant: 'bench',
     ...(batchUpsertPath ? { propstreet: { batchUpsertPath } } : {}),
     connections: [crm],
-    // A first sync is measured until every ref is written: the default 10m would leave a 10k
-    // run's last ~7 min of write-backs to the next run (the settle step) and cut the first short.
-    connection: { overlapSeconds, refWriteBacks: { drainFor: '24h' } },
+    // A first sync is measured until every ref is written unless told otherwise: the default 10m
+    // would leave a 10k run's last ~7 min of write-backs to the next run and cut the first short.
+    connection: { overlapSeconds, refWriteBacks: { drainFor: drainFor ?? '24h' } },
     sqlite: join(dir, 'state.db'),
   });
   return { fast: pacedCopy(file, 'fast', UNLIMITED), real: pacedCopy(file, 'real', 600) };

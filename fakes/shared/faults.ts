@@ -12,7 +12,8 @@ export type FaultKind =
   | 'drop' // destroy the socket before answering; the write is not applied
   | 'drop-after' // apply the request, then destroy the socket instead of answering
   | 'malformed' // answer 200 with a body that is not JSON
-  | 'latency'; // add `latencyMs` and carry on
+  | 'latency' // add `latencyMs` and carry on
+  | 'hold'; // wait for `hold` (a test's condition), then carry on
 
 export interface FaultRule {
   readonly kind: FaultKind;
@@ -27,6 +28,8 @@ export interface FaultRule {
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
   readonly latencyMs?: number;
+  /** `hold`: resolves when the request may go on; given the request's query string. */
+  readonly hold?: (query: URLSearchParams) => Promise<void>;
 }
 
 interface LiveRule extends FaultRule {

@@ -134,6 +134,9 @@ export async function startHttpFake(options: HttpFakeOptions): Promise<HttpFake>
         case 'latency':
           await new Promise((r) => setTimeout(r, fault.latencyMs ?? 0));
           break;
+        case 'hold':
+          await fault.hold?.(url.searchParams);
+          break;
         case 'timeout':
           log(0, 'timeout');
           hung.add(res);

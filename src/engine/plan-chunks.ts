@@ -1,6 +1,7 @@
 /**
  * The plan as a stream of values: staged changes are paired and planned a chunk at a time,
- * Propstreet's first, then the CRM records no Propstreet change paired with. Each chunk is
+ * Propstreet's first (those the run did not already plan while its pages came in:
+ * src/run/stream-plan.ts), then the CRM records no Propstreet change paired with. Each chunk is
  * planned only when its consumer asks for it, so what the consumer did with the last chunk
  * (links a real run stored) is what the next one is paired against.
  */
@@ -36,7 +37,7 @@ export async function* planChunks<R extends PropstreetRecord>(
 ): AsyncGenerator<PlanChunk<R>> {
   const resolver: ResolverDeps<R> = { ...deps, staging };
   for (const chunk of staging.propstreetChunks(deps.chunkSize))
-    yield await planned('propstreet', await pairsForPropstreet(chunk, resolver), deps, resolver);
+    yield await planPropstreetChunk(chunk, staging, deps);
   for (const chunk of staging.crmChunks(deps.chunkSize))
     yield await planned(
       'crm',
@@ -44,6 +45,16 @@ export async function* planChunks<R extends PropstreetRecord>(
       deps,
       resolver,
     );
+}
+
+/** One chunk of Propstreet records, paired and planned. */
+export async function planPropstreetChunk<R extends PropstreetRecord>(
+  chunk: readonly R[],
+  staging: StagedChanges<R>,
+  deps: ChunkPlanning<R>,
+): Promise<PlanChunk<R>> {
+  const resolver: ResolverDeps<R> = { ...deps, staging };
+  return planned('propstreet', await pairsForPropstreet(chunk, resolver), deps, resolver);
 }
 
 async function planned<R extends PropstreetRecord>(

@@ -7,7 +7,7 @@ import type { CrmRecord } from '../crm/port.js';
 import type { PropstreetRecord } from './records.js';
 
 export interface StagedChanges<R extends PropstreetRecord = PropstreetRecord> {
-  /** Propstreet records in chunks, in staging order. */
+  /** Propstreet records not yet planned in this run, in chunks, in staging order. */
   propstreetChunks(size: number): Iterable<R[]>;
   /** CRM records not already paired with a Propstreet record in this run. */
   crmChunks(size: number): Iterable<CrmRecord[]>;

@@ -1,8 +1,9 @@
 /**
- * Reads a run's changes into staging: Propstreet's delta since its checkpoint (less the overlap),
- * the CRM's, every link by id when the CRM's delta can no longer be trusted with deletions, and
- * by id what is due again (failures past their backoff) or what a person acted on (a relink, a
- * resolved conflict). A record that fails its schema is reported and quarantined, not read.
+ * Reads a run's CRM side into staging: the CRM's delta since its checkpoint, every link by id
+ * when that delta can no longer be trusted with deletions, and by id what is due again (failures
+ * past their backoff) or what a person acted on (a relink, a resolved conflict). Propstreet's
+ * delta is read page by page beside the planning (propstreet-pages.ts, stream-plan.ts); its
+ * records due again are re-read by id after it (rereadPropstreet).
  */
 import type { Clock } from '../core/clock.js';
 import { reconcileReason } from '../engine/link-reconcile.js';
@@ -12,8 +13,8 @@ import type { PropstreetRecord } from '../engine/records.js';
 import type { Notice, SyncSettings } from '../engine/types.js';
 import type { Failure, Scope, StateStore } from '../state/port.js';
 import { missingLinkedRecords } from './linked-reads.js';
-import { CRM_READ_AT, type ReadCheckpoints } from './plan-sink.js';
-import { crmWindow, propstreetSince, type QuietWindow, type WindowPlan } from './quiet-window.js';
+import { CRM_READ_AT } from './plan-sink.js';
+import { crmWindow, type QuietWindow, type WindowPlan } from './quiet-window.js';
 import type { Revisit } from './revisits.js';
 import type { CrmAccount } from './run-deps.js';
 import type { RunMeter } from './run-meter.js';
@@ -41,81 +42,59 @@ export interface CollectRun<R extends PropstreetRecord> {
   readonly meter: RunMeter;
 }
 
-export interface Collected {
+/** The CRM side of a run, read whole before any Propstreet page is planned. */
+export interface CrmRead {
   /** The CRM was read from the beginning (no checkpoint): every live record is staged. */
-  readonly crmFullRead: boolean;
-  readonly checkpoints: ReadCheckpoints;
+  readonly fullRead: boolean;
+  readonly checkpoint: string | undefined;
+  /** When the delta was read (engine clock). */
+  readonly readAt: string;
   /** Set when every link was checked against the CRM by id, saying why and what it found. */
   readonly reconciled: Notice | undefined;
-  /** Records whose payload fails the schema: quarantined at once. */
-  readonly quarantine: Failure[];
 }
 
-export async function collect<R extends PropstreetRecord>(run: CollectRun<R>): Promise<Collected> {
-  const now = run.clock.now();
-  const plan = await run.window.load(
+/** Decides how this run's deltas read the overlap window (before anything is read). */
+export async function loadWindow<R extends PropstreetRecord>(
+  run: CollectRun<R>,
+  now: Date,
+): Promise<WindowPlan> {
+  return run.window.load(
     run.store,
     run.scope,
     now,
     run.settings.overlapMs,
     dueFailures(run, now).some((f) => f.side === 'propstreet'),
   );
-  const propstreet = await readPropstreet(run, now, plan);
-  const crmSince = await run.store.getCheckpoint(run.scope, 'crm');
-  const crmReadAt = run.clock.now();
-  let crmCheckpoint: string | undefined;
-  for await (const page of run.crm.readChanges(crmSince, { ...crmWindow(plan), now: crmReadAt })) {
-    run.staging.putCrm(page.records);
-    crmCheckpoint = page.checkpoint;
-    tick(run, page.records.length);
-  }
-  const reconciled = await reconcileIfStale(run, crmSince !== null, crmReadAt);
-  await rereadById(run, now);
-  return {
-    crmFullRead: crmSince === null,
-    checkpoints: {
-      propstreet: propstreet.checkpoint,
-      crm: crmCheckpoint,
-      crmReadAt: crmReadAt.toISOString(),
-      window: run.window,
-    },
-    reconciled,
-    quarantine: propstreet.quarantine,
-  };
 }
 
-function tick(run: Pick<CollectRun<PropstreetRecord>, 'meter'>, read: number): void {
+/**
+ * Stages the CRM's delta, the links it may have dropped deletions of, and by id the CRM records
+ * due again: all of it before the first Propstreet page is planned, so a Propstreet record's
+ * partner is in staging (or is not in the delta) whenever its page comes.
+ */
+export async function readCrm<R extends PropstreetRecord>(
+  run: CollectRun<R>,
+  plan: WindowPlan,
+  now: Date,
+): Promise<CrmRead> {
+  const since = await run.store.getCheckpoint(run.scope, 'crm');
+  const readAt = run.clock.now();
+  let checkpoint: string | undefined;
+  for await (const page of run.crm.readChanges(since, { ...crmWindow(plan), now: readAt })) {
+    run.staging.putCrm(page.records);
+    checkpoint = page.checkpoint;
+    tick(run, page.records.length);
+  }
+  const reconciled = await reconcileIfStale(run, since !== null, readAt);
+  const due = dueFailures(run, now);
+  const crmIds = [...due.filter((f) => f.side === 'crm').map((f) => f.recordId), ...run.revisit.crmIds];
+  if (crmIds.length > 0) run.staging.putCrm(await run.crm.readByIds(crmIds));
+  return { fullRead: since === null, checkpoint, readAt: readAt.toISOString(), reconciled };
+}
+
+export function tick(run: Pick<CollectRun<PropstreetRecord>, 'meter'>, read: number): void {
   run.meter.pulled += read;
   run.meter.report('pull');
-}
-
-async function readPropstreet<R extends PropstreetRecord>(run: CollectRun<R>, now: Date, plan: WindowPlan) {
-  const { settings, staging } = run;
-  const quarantine: Failure[] = [];
-  const since = await run.store.getCheckpoint(run.scope, 'propstreet');
-  const updatedSince = since ? propstreetSince(since, plan) : undefined;
-  let maxUpdated: string | undefined;
-  for await (const page of run.propstreet.list({ updatedSince, includeDeleted: true })) {
-    staging.putPropstreet(page.records);
-    for (const c of page.records) if (!maxUpdated || c.updatedUtc > maxUpdated) maxUpdated = c.updatedUtc;
-    for (const bad of page.invalid) {
-      run.tally.invalid.push({ side: 'propstreet', id: bad.id, message: `${bad.jsonPath}: ${bad.message}` });
-      if (bad.id)
-        quarantine.push({
-          side: 'propstreet',
-          recordId: bad.id,
-          attempts: settings.maxAttempts,
-          lastError: `invalid payload at ${bad.jsonPath}: ${bad.message}`,
-          nextRetryAt: now.toISOString(),
-          quarantined: true,
-          firstFailedAt: now.toISOString(),
-        });
-    }
-    tick(run, page.records.length);
-  }
-  // A timestamp from a skewed clock must not carry the checkpoint past "now".
-  if (maxUpdated && Date.parse(maxUpdated) > now.getTime()) maxUpdated = now.toISOString();
-  return { checkpoint: maxUpdated, quarantine };
 }
 
 /** Failures retried in this run: past their backoff, or all of them (`propsync retry`). */
@@ -126,11 +105,15 @@ function dueFailures<R extends PropstreetRecord>(run: CollectRun<R>, now: Date):
 }
 
 /**
- * Records that failed before and are due again are re-read by id; so is what a person acted
- * on, changed or not: records relinked (`propsync relink`), and both sides of pairs with a
- * resolved conflict (`propsync resolve`).
+ * Propstreet records that failed before and are due again are re-read by id; so is what a
+ * person acted on, changed or not: records relinked (`propsync relink`), and both sides of pairs
+ * with a resolved conflict (`propsync resolve`). The CRM side of these is read with the CRM's
+ * delta (readCrm).
  */
-async function rereadById<R extends PropstreetRecord>(run: CollectRun<R>, now: Date): Promise<void> {
+export async function rereadPropstreet<R extends PropstreetRecord>(
+  run: CollectRun<R>,
+  now: Date,
+): Promise<R[]> {
   const due = dueFailures(run, now);
   const fresh: R[] = [];
   for (const id of [
@@ -140,9 +123,7 @@ async function rereadById<R extends PropstreetRecord>(run: CollectRun<R>, now: D
     const record = await run.propstreet.get(id);
     if (record) fresh.push(record);
   }
-  run.staging.putPropstreet(fresh);
-  const crmIds = [...due.filter((f) => f.side === 'crm').map((f) => f.recordId), ...run.revisit.crmIds];
-  if (crmIds.length > 0) run.staging.putCrm(await run.crm.readByIds(crmIds));
+  return fresh;
 }
 
 /**

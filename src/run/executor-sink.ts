@@ -1,7 +1,8 @@
 /**
  * The real run's sink: takes the run lock and records the run's start, executes each chunk
  * through the ports (recording deletions in the window first), drains the ref outbox beside the
- * chunks (from the run's start: what earlier runs left), and at the end commits the checkpoints
+ * chunks (from the run's start: what earlier runs left; never while the run reads Propstreet
+ * pages, which share the token's rate budget and hold up the planner), and at the end commits the checkpoints
  * (only when nothing stopped the run: the next run then re-reads what this one did not
  * finish), drains the outbox for at most `refDrainMs` more, records the run and releases the lock.
  */
@@ -66,6 +67,17 @@ export class ExecutorSink<R extends PropstreetRecord, W> implements PlanSink<R, 
 
   wantsMore(): boolean {
     return !this.context.abort.stopped;
+  }
+
+  /** Page reads go first: the drainer sends no write-back while one runs (those in flight end). */
+  async readsFirst<T>(read: () => Promise<T>): Promise<T> {
+    const drainer = this.drainer;
+    drainer?.hold();
+    try {
+      return await read();
+    } finally {
+      drainer?.release();
+    }
   }
 
   async chunk(chunk: PlanChunk<R>, execution: Execution<R, W>): Promise<void> {

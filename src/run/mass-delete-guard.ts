@@ -1,7 +1,8 @@
 /**
- * Before any chunk is planned: counts the links this run's staged deletions would delete and
- * asks the guard (engine/delete-guard.ts) whether the run may go on. A tripped guard stops a
- * real run before it plans anything; a dry run plans on and marks the held deletes. Deletions
+ * After the whole read, before any deletion is planned: counts the links this run's staged
+ * deletions would delete and asks the guard (engine/delete-guard.ts) whether the run may go on.
+ * A tripped guard stops a real run before it plans what is left (the chunks streamed while the
+ * pages came in held no deletion: stream-plan.ts); a dry run plans on and marks the held deletes. Deletions
  * an operator let through with --force are accepted: they (and those before them) no longer
  * count against later runs.
  */
@@ -34,6 +35,11 @@ export async function guardDeletes(
     readonly force: boolean;
     readonly abort: RunAbort;
     readonly log: Logger;
+    /**
+     * Links there were when the run started: the share is of those, not of the links the run's
+     * earlier chunks created while the pages came in (stream-plan.ts).
+     */
+    readonly linksAtStart: number;
   },
 ): Promise<GuardedDeletes> {
   const windowMs = settings.deletes.windowMs ?? 0;
@@ -44,7 +50,7 @@ export async function guardDeletes(
   const deleting = await linksDeleted(settings, run.store, run.scope, run.staging);
   const guard = guardVerdict(settings, {
     deletes: deleting.size,
-    links: deleting.size > 0 ? await run.store.countLinks(run.scope) : 0,
+    links: run.linksAtStart,
     earlier: window?.othersThan(deleting) ?? 0,
   });
   if (!guard) return { window, held: false };

@@ -75,6 +75,11 @@ export interface PlanSink<R extends PropstreetRecord, W> {
   open(start: RunStart): Promise<void>;
   /** Whether the run should plan another chunk. */
   wantsMore(): boolean;
+  /**
+   * Runs a read of Propstreet pages with the sink's own Propstreet traffic (the ref write-backs)
+   * held back: they share one rate budget, and the planner waits on the pages.
+   */
+  readsFirst<T>(read: () => Promise<T>): Promise<T>;
   chunk(chunk: PlanChunk<R>, execution: Execution<R, W>): Promise<void>;
   /** After the last chunk, or after the run stopped: settles the run and returns its result. */
   close(outcome: RunOutcome): Promise<ConnectionResult>;

@@ -82,6 +82,9 @@ export class RefDrainer<R extends PropstreetRecord, W> {
   private blocked = 0;
   /** A kick that came while the loop was busy: it looks again before it sleeps. */
   private kicked = false;
+  /** Reads of the run that go first (hold): no write-back is sent while any runs. */
+  private holds = 0;
+  private released: (() => void) | undefined;
 
   private readonly startedAt: string;
 
@@ -92,6 +95,23 @@ export class RefDrainer<R extends PropstreetRecord, W> {
   /** Starts draining (what earlier runs left first); returns at once. */
   start(): void {
     this.loop ??= this.run();
+  }
+
+  /**
+   * The run reads Propstreet pages: no write-back is sent until `release` (those in flight end).
+   * Reads and write-backs share the token's budget, slot by slot in order: a drainer four writes
+   * wide would leave the pages a fifth of it, and the planner waits on the pages.
+   */
+  hold(): void {
+    this.holds++;
+  }
+
+  release(): void {
+    this.holds = Math.max(0, this.holds - 1);
+    if (this.holds > 0) return;
+    const r = this.released;
+    this.released = undefined;
+    r?.();
   }
 
   /** New rows were committed: look again. */
@@ -127,6 +147,10 @@ export class RefDrainer<R extends PropstreetRecord, W> {
       while (!this.stopping()) {
         const { groups, end } = await this.fetch();
         for (const g of groups) {
+          while (this.holds > 0 && !this.deps.abort.stopped)
+            await new Promise<void>((resolve) => {
+              this.released = resolve;
+            });
           if (this.stopping()) break;
           while (this.inFlight.size >= Math.max(1, this.deps.settings.propstreetConcurrency))
             await Promise.race(this.inFlight);

@@ -24,6 +24,10 @@ export class ReportSink<R extends PropstreetRecord, W> implements PlanSink<R, W>
     return true;
   }
 
+  readsFirst<T>(read: () => Promise<T>): Promise<T> {
+    return read();
+  }
+
   async chunk(chunk: PlanChunk<R>): Promise<void> {
     await announce(chunk, this.context, this.observe);
   }

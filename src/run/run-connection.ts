@@ -1,9 +1,11 @@
 /**
- * One run of one tenant connection: read both sides' changes into staging, pair and plan them
- * a chunk at a time (engine/plan-chunks.ts), and hand each chunk to the run's sink: the report
- * in a dry run, the executor in a real run (plan-sink.ts). The plan is computed the same way in
- * both. Checkpoints move at the end, once every record read is applied or durably recorded as
- * failed, and only when nothing stopped the run.
+ * One run of one tenant connection: read the CRM's changes into staging, then Propstreet's page
+ * by page, pairing and planning them a chunk at a time as the pages come (stream-plan.ts) and
+ * after the read what needs all of it (deletions, after the mass-delete guard; CRM-only
+ * changes: engine/plan-chunks.ts), and hand each chunk to the run's sink: the report in a dry
+ * run, the executor in a real run (plan-sink.ts). The plan is computed the same way in both.
+ * Checkpoints move at the end, once every record read is applied or durably recorded as failed,
+ * and only when nothing stopped the run.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core/logger.js';
@@ -17,18 +19,20 @@ import type { PropstreetRecord } from '../engine/records.js';
 import { RunAbort } from '../engine/run-abort.js';
 import type { SyncSettings } from '../engine/types.js';
 import type { Failure, Scope, Side } from '../state/port.js';
-import { collect } from './collect.js';
+import { type CollectRun, loadWindow, readCrm, rereadPropstreet } from './collect.js';
 import { fitMapperToCrm } from './fit-mapper.js';
 import { guardDeletes } from './mass-delete-guard.js';
 import type { Execution, PlanSink, ReadCheckpoints, SinkFactory } from './plan-sink.js';
 import { preflight } from './preflight.js';
-import { QuietWindow } from './quiet-window.js';
+import { cappedCheckpoint, type PagesRead, PropstreetPages } from './propstreet-pages.js';
+import { QuietWindow, type WindowPlan } from './quiet-window.js';
 import { revisitsOf } from './revisits.js';
 import type { RunDeps } from './run-deps.js';
 import { RunMeter, type RunProgress } from './run-meter.js';
 import type { ConnectionResult } from './run-result.js';
 import { stopRun } from './run-stopped.js';
 import { Staging } from './staging.js';
+import { handOn, streamPages } from './stream-plan.js';
 
 export type { RunDeps } from './run-deps.js';
 export type { RunProgress } from './run-meter.js';
@@ -132,7 +136,7 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
   await preflight(deps, scope, { rebind: options.rebind === true, log: run.log, writes: sink.state });
   const mapper = await fitMapperToCrm(deps.crm, deps.mapper, run.log, deps.crmAccount.kind);
   const revisit = await revisitsOf(store, scope);
-  const collected = await collect({
+  const reads: CollectRun<R> = {
     ...deps,
     settings,
     scope,
@@ -144,28 +148,19 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
     reconcile: options.reconcile === true,
     tally,
     meter,
-  });
-  if (collected.reconciled) tally.notice('full-reconcile', collected.reconciled);
-  run.read.pulled = { propstreet: staging.count('ps'), crm: staging.count('crm') };
-  meter.pulled = run.read.pulled.propstreet + run.read.pulled.crm;
-  if (collected.quarantine.length > 0)
-    await sink.state.commit(scope, { upsertFailures: collected.quarantine });
-  // The executor clears only failures it knows of: these are stored now too.
-  for (const f of collected.quarantine) knownFailures.set(`${f.side}:${f.recordId}`, f);
-  const deletes = await guardDeletes(settings, {
-    ...run,
-    store,
-    writes: sink.state,
-    now: deps.clock.now(),
-    force: options.force === true,
-  });
+  };
+  const now = deps.clock.now();
+  const linksAtStart = await store.countLinks(scope);
+  const window = await loadWindow(reads, now);
+  const crm = await readCrm(reads, window, now);
+  if (crm.reconciled) tally.notice('full-reconcile', crm.reconciled);
   const plan = (pair: PairState<R>): PairPlan<R> => planPair(pair, settings, mapper, deps.crm.keyProperty);
   const planning: ChunkPlanning<R> = {
     ...deps,
     settings,
     scope,
     mapper,
-    crmFullyStaged: collected.crmFullRead,
+    crmFullyStaged: crm.fullRead,
     echoes: createEchoDetector(store, scope, {
       ownChangeOrigins: settings.ownChangeOrigins,
       connectionsInTenant: deps.connectionsInTenant,
@@ -174,16 +169,36 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
     prepare: (pair) =>
       withResolutions(options.retryAll ? pair : holdQuarantined(pair, knownFailures), revisit.resolutions),
     plan,
-    holdDeletes: deletes.held,
+    // Nothing streamed deletes (stream-plan.ts): the guard counts before the passes that do.
+    holdDeletes: false,
   };
   const execution: Execution<R, W> = {
     mapper,
     plan,
     replan: (pp, fresh) => plan({ ...pp.pair, propstreet: fresh, propstreetEcho: false }),
     knownFailures,
-    deleteWindow: deletes.window,
+    deleteWindow: undefined,
   };
-  await planAll(run, planning, execution);
+  const pages = await streamPropstreet(run, reads, window, now, planning, execution);
+  run.read.pulled = { propstreet: staging.count('ps'), crm: staging.count('crm') };
+  meter.pulled = run.read.pulled.propstreet + run.read.pulled.crm;
+  if (!pages) return;
+  if (pages.quarantine.length > 0) await sink.state.commit(scope, { upsertFailures: pages.quarantine });
+  // The executor clears only failures it knows of: these are stored now too.
+  for (const f of pages.quarantine) knownFailures.set(`${f.side}:${f.recordId}`, f);
+  const deletes = await guardDeletes(settings, {
+    ...run,
+    store,
+    writes: sink.state,
+    now: deps.clock.now(),
+    force: options.force === true,
+    linksAtStart,
+  });
+  await planAll(
+    run,
+    { ...planning, holdDeletes: deletes.held },
+    { ...execution, deleteWindow: deletes.window },
+  );
   // The configured batch upsert's path answered 404/405: the run went on one by one, and says so.
   const fallback = deps.propstreet.batchFallback?.();
   if (fallback)
@@ -193,7 +208,44 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
       propstreetIds: [],
       crmId: null,
     });
-  run.read.checkpoints = collected.checkpoints;
+  run.read.checkpoints = {
+    propstreet: pages.checkpoint,
+    crm: crm.checkpoint,
+    crmReadAt: crm.readAt,
+    window: run.window,
+  };
+}
+
+/**
+ * Reads Propstreet's delta while the pages already read are planned and handed on
+ * (stream-plan.ts), then re-reads by id the records due again; the sink's own Propstreet
+ * traffic waits meanwhile. Undefined when the run stopped before the read ended.
+ */
+async function streamPropstreet<R extends PropstreetRecord, W>(
+  run: Run<R, W>,
+  reads: CollectRun<R>,
+  window: WindowPlan,
+  now: Date,
+  planning: ChunkPlanning<R>,
+  execution: Execution<R, W>,
+): Promise<PagesRead | undefined> {
+  const { sink, staging } = run;
+  const pages = new PropstreetPages(reads, window, now);
+  const reading = sink.readsFirst(() => pages.read());
+  // Its failure reaches the planner through next(); this only keeps it from going unhandled.
+  reading.catch(() => undefined);
+  let resighted: R[];
+  try {
+    resighted = await streamPages(pages, { ...run, store: run.deps.store }, planning, execution);
+  } finally {
+    // The walk ends with the page in flight: staging must outlive it.
+    pages.stop();
+    await reading.catch(() => undefined);
+  }
+  if (!sink.wantsMore()) return undefined;
+  const read = await reading;
+  const again = staging.putPropstreet(await sink.readsFirst(() => rereadPropstreet(reads, now)));
+  return { ...read, checkpoint: cappedCheckpoint(read.checkpoint, [...resighted, ...again.resighted]) };
 }
 
 /** Plans chunk after chunk while the sink wants them, and hands each to it. */
@@ -202,12 +254,10 @@ async function planAll<R extends PropstreetRecord, W>(
   planning: ChunkPlanning<R>,
   execution: Execution<R, W>,
 ): Promise<void> {
-  const { sink, tally, meter } = run;
+  const { sink } = run;
   if (!sink.wantsMore()) return;
   for await (const chunk of planChunks(run.staging, planning)) {
-    tally.add(chunk.records.map((pp) => pp.plan));
-    meter.planned = tally.planned;
-    await sink.chunk(chunk, execution);
+    await handOn(chunk, run, execution);
     if (!sink.wantsMore()) return;
   }
 }

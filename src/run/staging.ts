@@ -2,8 +2,12 @@
  * Deltas of one run, staged in a throwaway SQLite file so a run of any size keeps memory
  * flat: each side's changes are written page by page, deduplicated by id (the newest
  * version wins: overlap windows and inclusive `updated_since` re-read records), then read
- * back in chunks for planning. It lives outside the state store so a dry run writes nothing
- * there; the file is removed when the run ends.
+ * back in chunks for planning. Propstreet pages wait in an inbox until the planner applies
+ * them, one page at a time in the order read (stream-plan.ts): what the planner sees is the
+ * pages so far, never how far the reader got. A Propstreet record planned already in this run
+ * keeps the version it was planned with: a later sighting (it changed during the read) is
+ * handed back for the checkpoint to stay before it, never planned twice. It lives outside the
+ * state store so a dry run writes nothing there; the file is removed when the run ends.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,6 +82,14 @@ function inIdOrder<T>(ids: readonly string[], rows: readonly { id: string; json:
   return out;
 }
 
+/** What staging a Propstreet page did to each of its records. */
+export interface StagedPage<R extends PropstreetRecord> {
+  /** Ids staged for the first time in this run, in page order. */
+  readonly fresh: string[];
+  /** Newer versions of records planned already in this run: not staged, left for the next run. */
+  readonly resighted: R[];
+}
+
 interface StagingStatements {
   readonly putPs: Database.Statement;
   readonly putCrm: Database.Statement;
@@ -88,6 +100,8 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
   private readonly dir: string;
   /** Whether any staged record was merged away: most runs have none and skip the lookups. */
   private hasMerges = false;
+  /** Whether any staged CRM record is deleted or merged away (a first sync has none). */
+  private hasGone = false;
   private prepared: StagingStatements | undefined;
   /** The match value columns (m0, m1, …), one per match rule, in `keys.matchRules` order. */
   private readonly matchColumns: readonly string[];
@@ -110,7 +124,8 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     const matchDefs = this.matchColumns.map((c) => `, ${c} TEXT`).join('');
     this.db.exec(`
       CREATE TABLE ps (id TEXT PRIMARY KEY, updated TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
-        deleted INTEGER NOT NULL DEFAULT 0${matchDefs});
+        deleted INTEGER NOT NULL DEFAULT 0, planned INTEGER NOT NULL DEFAULT 0${matchDefs});
+      CREATE TABLE ps_inbox (seq INTEGER PRIMARY KEY, json TEXT NOT NULL);
       CREATE TABLE crm (id TEXT PRIMARY KEY, modified TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
         key TEXT, live INTEGER NOT NULL DEFAULT 1, merged_into TEXT${matchDefs});
       CREATE INDEX crm_key ON crm (key);
@@ -118,11 +133,25 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     `);
   }
 
-  putPropstreet(records: readonly R[]): void {
+  putPropstreet(records: readonly R[]): StagedPage<R> {
+    const known = new Map(
+      (
+        this.db
+          .prepare('SELECT id, updated, planned FROM ps WHERE id IN (SELECT value FROM json_each(?))')
+          .all(JSON.stringify(records.map((c) => c.id))) as { id: string; updated: string; planned: number }[]
+      ).map((r) => [r.id, r]),
+    );
     const { putPs } = this.statements();
     const valuesOf = this.keys.propstreetMatch;
+    const staged: StagedPage<R> = { fresh: [], resighted: [] };
     this.db.transaction(() => {
-      for (const c of records)
+      for (const c of records) {
+        const before = known.get(c.id);
+        if (!before) staged.fresh.push(c.id);
+        else if (before.planned === 1) {
+          if (c.updatedUtc > before.updated) staged.resighted.push(c);
+          continue;
+        }
         putPs.run(
           c.id,
           c.updatedUtc,
@@ -130,7 +159,31 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
           c.deletedUtc ? 1 : 0,
           ...this.matchArgs(valuesOf, c),
         );
+        known.set(c.id, { id: c.id, updated: c.updatedUtc, planned: 0 });
+      }
     })();
+    return staged;
+  }
+
+  /** Marks Propstreet records planned: a later sighting in this run is not staged (putPropstreet). */
+  markPlanned(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    this.db
+      .prepare('UPDATE ps SET planned = 1 WHERE id IN (SELECT value FROM json_each(?))')
+      .run(JSON.stringify([...new Set(ids)]));
+  }
+
+  /** Keeps a page read from Propstreet until the planner applies it (takePage), in the order read. */
+  queuePage(records: readonly R[]): void {
+    this.db.prepare('INSERT INTO ps_inbox (json) VALUES (?)').run(JSON.stringify(records));
+  }
+
+  /** The oldest page not yet applied, removed from the inbox; undefined when none waits. */
+  takePage(): R[] | undefined {
+    const row = this.db
+      .prepare('DELETE FROM ps_inbox WHERE seq = (SELECT min(seq) FROM ps_inbox) RETURNING json')
+      .get() as { json: string } | undefined;
+    return row ? (JSON.parse(row.json) as R[]) : undefined;
   }
 
   putCrm(records: readonly CrmRecord[]): void {
@@ -141,6 +194,7 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
       for (const r of records) {
         const k = key ? (r.properties[key] ?? null) : null;
         if (r.mergedInto) this.hasMerges = true;
+        if (r.deleted || r.mergedInto) this.hasGone = true;
         putCrm.run(
           r.id,
           r.modifiedAt,
@@ -178,7 +232,7 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
       putPs: this.db.prepare(
         `INSERT INTO ps (id, updated, json, deleted${names}) VALUES (?, ?, ?, ?${marks})
          ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, json = excluded.json, deleted = excluded.deleted${sets}
-         WHERE excluded.updated >= ps.updated`,
+         WHERE excluded.updated >= ps.updated AND ps.planned = 0`,
       ),
       putCrm: this.db.prepare(
         // A merged-away record may also show up as a plain deletion (HubSpot lists it as
@@ -246,14 +300,17 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     return (this.db.prepare(`SELECT count(*) AS n FROM ${side}`).get() as { n: number }).n;
   }
 
-  /** Propstreet records in chunks, in staging order. */
+  /** Propstreet records not planned yet (none streamed while the pages came in), in chunks, in staging order. */
   *propstreetChunks(size: number): Generator<R[]> {
-    yield* this.chunks<R>('ps', size, false);
+    for (const chunk of this.chunks<R>('ps', size, 'planned')) {
+      this.markPlanned(chunk.map((c) => c.id));
+      yield chunk;
+    }
   }
 
   /** CRM records not already paired with a Propstreet record in this run. */
   *crmChunks(size: number): Generator<CrmRecord[]> {
-    yield* this.chunks<CrmRecord>('crm', size, true);
+    yield* this.chunks<CrmRecord>('crm', size, 'done');
   }
 
   /** Staged CRM records by id; marks them as paired so the CRM pass skips them. */
@@ -277,6 +334,11 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
       )
       .all(JSON.stringify([...new Set(ids)])) as { id: string; json: string }[];
     return inIdOrder<CrmRecord>(ids, rows);
+  }
+
+  /** Whether this run staged any CRM record deleted or merged away. */
+  get anyCrmGone(): boolean {
+    return this.hasGone;
   }
 
   /** Whether this run staged any record merged away (a CRM merge). */
@@ -324,9 +386,10 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     }
   }
 
-  private *chunks<T>(table: 'ps' | 'crm', size: number, skipDone: boolean): Generator<T[]> {
+  /** Rows of `table` whose `skip` flag is not set, in chunks, in staging order. */
+  private *chunks<T>(table: 'ps' | 'crm', size: number, skip: 'done' | 'planned'): Generator<T[]> {
     const stmt = this.db.prepare(
-      `SELECT rowid AS r, json FROM ${table} WHERE rowid > ? ${skipDone ? 'AND done = 0' : ''} ORDER BY rowid LIMIT ?`,
+      `SELECT rowid AS r, json FROM ${table} WHERE rowid > ? AND ${skip} = 0 ORDER BY rowid LIMIT ?`,
     );
     let after = 0;
     for (;;) {

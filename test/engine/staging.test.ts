@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CrmRecord } from '../../src/crm/port.js';
+import type { PropstreetRecord } from '../../src/engine/records.js';
+import { cappedCheckpoint } from '../../src/run/propstreet-pages.js';
 import { Staging } from '../../src/run/staging.js';
 
 /** Match values as the engine gives them: the email, lower-cased, under the `email` rule. */
@@ -16,7 +18,57 @@ const byEmail = {
   },
 };
 
+const contact = (id: string, updatedUtc: string): PropstreetRecord => ({
+  id,
+  updatedUtc,
+  etag: updatedUtc,
+  externalRefs: [],
+});
+
 describe('Staging', () => {
+  it('keeps a planned Propstreet record as planned: a later sighting is handed back, not staged', () => {
+    const staging = new Staging();
+    try {
+      const t1 = '2026-01-01T00:00:00.0000000Z';
+      const t2 = '2026-01-02T00:00:00.0000000Z';
+      expect(staging.putPropstreet([contact('a', t1), contact('b', t1)])).toEqual({
+        fresh: ['a', 'b'],
+        resighted: [],
+      });
+      staging.markPlanned(['a']);
+      // a was planned: its newer version waits for the next run; b was not: the newer version wins.
+      const again = staging.putPropstreet([contact('a', t2), contact('b', t2), contact('a', t1)]);
+      expect(again).toEqual({ fresh: [], resighted: [contact('a', t2)] });
+      expect(staging.peekPropstreet(['a', 'b'])).toEqual(
+        new Map([
+          ['a', contact('a', t1)],
+          ['b', contact('b', t2)],
+        ]),
+      );
+      // The passes after the read plan only what was not planned while the pages came in.
+      expect([...staging.propstreetChunks(10)]).toEqual([[contact('b', t2)]]);
+      // The checkpoint stays on the version not planned, so the next run reads it.
+      expect(cappedCheckpoint(t2, again.resighted)).toBe(t2);
+      expect(cappedCheckpoint('2026-01-03T00:00:00.0000000Z', again.resighted)).toBe(t2);
+      expect(cappedCheckpoint(t1, [])).toBe(t1);
+    } finally {
+      staging.close();
+    }
+  });
+
+  it('hands pages over in the order read', () => {
+    const staging = new Staging();
+    try {
+      staging.queuePage([contact('a', '1')]);
+      staging.queuePage([contact('b', '2'), contact('c', '3')]);
+      expect(staging.takePage()?.map((c) => c.id)).toEqual(['a']);
+      expect(staging.takePage()?.map((c) => c.id)).toEqual(['b', 'c']);
+      expect(staging.takePage()).toBeUndefined();
+    } finally {
+      staging.close();
+    }
+  });
+
   it('keeps the newest version of a record read twice, and removes what a killed run left behind', () => {
     const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
     const orphan = join(tmpdir(), `propsync-stage-${deadPid}-orphan`);

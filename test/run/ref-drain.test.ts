@@ -2,7 +2,8 @@
  * The ref drainer on a real SQLite state store and a small in-memory Propstreet: the bridge's
  * two namespaces in one If-Match PATCH, a crash between the write and its commit that neither
  * loses nor repeats a write, a person's edit never written on top of, a failure that stays with
- * its row, and links that ended taking their write-backs along.
+ * its row, links that ended taking their write-backs along, and no write-back while the run
+ * reads Propstreet pages.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/core/clock.js';
@@ -121,6 +122,21 @@ const refsOf = (id: string) =>
 const backlog = async () => (await store.refBacklog(hub)).pending + (await store.refBacklog(sf)).pending;
 
 describe('ref drainer', () => {
+  it('sends nothing while the run reads pages (hold), and drains once they are read (release)', async () => {
+    for (let i = 0; i < 5; i++) await created(hub, ps.add(`ps-${i}`), `hs-${i}`);
+    const { d } = drainer();
+    d.hold();
+    d.start();
+    d.kick();
+    // The drainer looks at its rows (store reads) and waits: no PATCH while the hold lasts.
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(ps.patches).toHaveLength(0);
+    d.release();
+    await d.finish(Number.POSITIVE_INFINITY);
+    expect(ps.patches).toHaveLength(5);
+    expect(await backlog()).toBe(0);
+  });
+
   it('the bridge: one PATCH per contact carries both connections’ namespaces, on the version they were made from', async () => {
     for (let i = 0; i < 30; i++) {
       const r = ps.add(`ps-${String(i).padStart(2, '0')}`);

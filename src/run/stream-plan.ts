@@ -1,0 +1,123 @@
+/**
+ * Plans and hands on Propstreet records while the delta's later pages are still being read, so
+ * a first sync's CRM writes start after its first page, not after its last. The CRM side is
+ * staged whole before (collect.ts readCrm) and links are in the state store, so a Propstreet
+ * record's pairing is decided by its page. Pages are applied to staging one at a time in the
+ * order read; full chunks of the records they brought are planned as they fill. What needs the
+ * whole read is held back for the passes after it (plan-chunks.ts), unplanned:
+ * - deletions: the mass-delete guard counts them all before any runs;
+ * - a record whose linked CRM record is deleted or merged in this run's CRM delta: its plan may
+ *   be a deletion, or it belongs to its merge;
+ * - the chunk the last pages leave short, and CRM records no Propstreet change paired with (a
+ *   change of the same contact may come on a later page).
+ * A record seen again after it was planned (it changed during the read) is not planned twice:
+ * staging keeps the planned version and the checkpoint stays before the new one
+ * (propstreet-pages.ts cappedCheckpoint), so the next run plans it against what this one wrote.
+ * Which records stream depends only on the pages and the state, never on how fast they came: a
+ * dry run plans what a real run would.
+ */
+import { PropsyncError } from '../core/errors.js';
+import { type ChunkPlanning, type PlanChunk, planPropstreetChunk } from '../engine/plan-chunks.js';
+import type { PlanTally } from '../engine/plan-tally.js';
+import type { PropstreetRecord } from '../engine/records.js';
+import type { Scope, StateStore } from '../state/port.js';
+import type { Execution, PlanSink } from './plan-sink.js';
+import { compareStamps } from './quiet-window.js';
+import type { RunMeter } from './run-meter.js';
+import type { Staging } from './staging.js';
+
+export interface StreamRun<R extends PropstreetRecord, W> {
+  readonly store: StateStore;
+  readonly scope: Scope;
+  readonly staging: Staging<R>;
+  readonly sink: PlanSink<R, W>;
+  readonly tally: PlanTally;
+  readonly meter: RunMeter;
+}
+
+export interface PageSource<R> {
+  /** The next page in the order read; undefined once the walk ended. */
+  next(): Promise<R[] | undefined>;
+}
+
+/**
+ * Applies every page and plans the full chunks as they fill; returns the earliest record seen
+ * again after it was planned (none, or one). Stops taking pages when the sink wants no more (the run stopped).
+ */
+export async function streamPages<R extends PropstreetRecord, W>(
+  pages: PageSource<R>,
+  run: StreamRun<R, W>,
+  planning: ChunkPlanning<R>,
+  execution: Execution<R, W>,
+): Promise<R[]> {
+  // Only the earliest matters (the checkpoint stays before it): memory stays flat.
+  const resighted: R[] = [];
+  const waiting: string[] = [];
+  for (let page = await pages.next(); page; page = await pages.next()) {
+    const staged = run.staging.putPropstreet(page);
+    for (const c of staged.resighted)
+      if (!resighted[0] || compareStamps(c.updatedUtc, resighted[0].updatedUtc) < 0) resighted[0] = c;
+    const deleted = new Set(page.flatMap((c) => (c.deletedUtc ? [c.id] : [])));
+    waiting.push(...staged.fresh.filter((id) => !deleted.has(id)));
+    while (waiting.length >= planning.chunkSize) {
+      if (!run.sink.wantsMore()) return resighted;
+      await planStreamed(waiting.splice(0, planning.chunkSize), run, planning, execution);
+    }
+    if (!run.sink.wantsMore()) return resighted;
+  }
+  return resighted;
+}
+
+async function planStreamed<R extends PropstreetRecord, W>(
+  ids: readonly string[],
+  run: StreamRun<R, W>,
+  planning: ChunkPlanning<R>,
+  execution: Execution<R, W>,
+): Promise<void> {
+  // The staged version: a later page may have brought a newer one (not yet planned) meanwhile.
+  const live = [...run.staging.peekPropstreet(ids).values()].filter((c) => !c.deletedUtc);
+  const held = await partnersGone(live, run);
+  const records = live.filter((c) => !held.has(c.id));
+  if (records.length === 0) return;
+  run.staging.markPlanned(records.map((c) => c.id));
+  const chunk = await planPropstreetChunk(records, run.staging, planning);
+  // Deletions wait for the guard's count: a plan that deletes here is a bug, and stopping the
+  // run (no checkpoint) loses nothing.
+  const deleting = chunk.records.find((pp) => pp.plan.action.startsWith('delete'));
+  if (deleting)
+    throw new PropsyncError(
+      'INTERNAL',
+      `a deletion (${deleting.plan.propstreetId ?? deleting.plan.crmId}) was planned before the mass-delete guard counted`,
+    );
+  await handOn(chunk, run, execution);
+}
+
+/** Records whose linked CRM record this run staged as deleted or merged away. */
+async function partnersGone<R extends PropstreetRecord>(
+  records: readonly R[],
+  run: Pick<StreamRun<R, unknown>, 'store' | 'scope' | 'staging'>,
+): Promise<Set<string>> {
+  if (records.length === 0 || !run.staging.anyCrmGone) return new Set();
+  const links = await run.store.linksByPropstreetIds(
+    run.scope,
+    records.map((c) => c.id),
+  );
+  const partners = run.staging.peekCrm(links.map((l) => l.crmId));
+  return new Set(
+    links.flatMap((l) => {
+      const crm = partners.get(l.crmId);
+      return crm && (crm.deleted || crm.mergedInto) ? [l.propstreetId] : [];
+    }),
+  );
+}
+
+/** Counts a planned chunk and hands it to the sink (the report, or the executor). */
+export async function handOn<R extends PropstreetRecord, W>(
+  chunk: PlanChunk<R>,
+  run: Pick<StreamRun<R, W>, 'sink' | 'tally' | 'meter'>,
+  execution: Execution<R, W>,
+): Promise<void> {
+  run.tally.add(chunk.records.map((pp) => pp.plan));
+  run.meter.planned = run.tally.planned;
+  await run.sink.chunk(chunk, execution);
+}
