@@ -100,6 +100,7 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
       const calls = markLogs(sb, ['propstreet', o.crm]);
       const order = markPageOrder(sb, o.crm);
       const report = await spawnJob({ kind: 'tenant', configPath: tenants.real, env: sb.env, dryRun: false });
+      const pageOrder = order();
       const result = buildResult({
         scenario: batch ? `${name}-batch` : name,
         batchUpsert: batch,
@@ -117,12 +118,13 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
         naive: naiveBaseline(o.crm, report.summary, rtt),
         rttMs: rtt,
         ...(step === 'initial' ? { projectTo: o.projectTo } : {}),
+        ...(step === 'initial' && pageOrder ? { pageOrder } : {}),
       });
       results.push(result);
       ran(report.summary);
       o.log(
         `  ${name}: ${result.summary.status}, ${result.wallS.toFixed(1)} s (bound ${result.boundS.toFixed(1)} s), ` +
-          `calls ${JSON.stringify(result.calls)}${crmComplete(result)}${firstWrite(order())}`,
+          `calls ${JSON.stringify(result.calls)}${crmComplete(result)}${firstWrite(pageOrder)}`,
       );
     }
   } finally {

@@ -1,4 +1,5 @@
 /** One measured run turned into the reported figures, with each target checked. */
+import type { PageOrder } from './fake-calls.js';
 import type { RunSummary } from './jobs.js';
 import type { Measured } from './measure.js';
 import {
@@ -60,6 +61,8 @@ export interface ScenarioResult {
   };
   readonly projections?: readonly Projection[];
   readonly targets: readonly Target[];
+  /** Where the CRM's first write fell among the Propstreet pages, and the CRM writes' pace (first syncs). */
+  readonly pageOrder?: PageOrder;
 }
 
 export interface ResultInput {
@@ -84,6 +87,7 @@ export interface ResultInput {
   readonly projectTo?: readonly number[];
   /** Propstreet creates went through the batch upsert (100 a call at best). */
   readonly batchUpsert?: boolean;
+  readonly pageOrder?: PageOrder;
 }
 
 const fmt = (x: number | null, digits = 2) => (x === null ? '∞' : x.toFixed(digits));
@@ -196,6 +200,7 @@ export function buildResult(input: ResultInput): ScenarioResult {
     wallToBound,
     ...(input.naive ? { naive: input.naive } : {}),
     ...(input.rttMs ? { rttMs: input.rttMs } : {}),
+    ...(input.pageOrder ? { pageOrder: input.pageOrder } : {}),
     perf,
     ...(input.projectTo
       ? { projections: input.projectTo.map((to) => project(calls, best, input.n, to)) }
