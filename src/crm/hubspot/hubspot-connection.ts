@@ -17,7 +17,7 @@ export interface HubSpotLimits {
   readonly intervalMs?: number;
   /** Search requests per second (HubSpot: 5 per account). */
   readonly searchPerSecond?: number;
-  /** Write batches in flight at once (default 2; HubSpot answers 423 to bursts of upserts). */
+  /** Write batches in flight at once (default 5: a 500-record chunk in one round; a 423 Locked is retried after ≥ 2 s). */
   readonly maxConcurrency?: number;
   /** Inputs per batch write, at most 100. */
   readonly writeBatchSize?: number;
