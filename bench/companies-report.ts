@@ -3,10 +3,9 @@
  * scenario and N) and shown in the `companies-calls` section of bench/RESULTS.md, which the
  * other scenarios' rewrites of that file keep.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CompaniesResult, Versus } from './companies.js';
-import { COMPANIES_SECTION, withMarkedSection } from './report-section.js';
+import { keepRun } from './kept-runs.js';
+import { COMPANIES_SECTION } from './report-section.js';
 
 export interface CompaniesRunRecord extends CompaniesResult {
   readonly startedAt: string;
@@ -46,17 +45,15 @@ function render(runs: readonly CompaniesRunRecord[]): string {
 
 /** Keeps this run (replacing the one of the same scenario and N) and rewrites the RESULTS.md section. */
 export function recordCompaniesRun(outDir: string, run: CompaniesRunRecord): readonly CompaniesRunRecord[] {
-  const file = join(outDir, 'companies-results.json');
-  const earlier: CompaniesRunRecord[] = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as CompaniesRunRecord[])
-    : [];
-  const runs = [
-    ...earlier.filter((r) => r.scenario !== run.scenario || r.contacts !== run.contacts),
+  return keepRun(
+    outDir,
+    {
+      file: 'companies-results.json',
+      section: COMPANIES_SECTION,
+      sameAs: (a, b) => a.scenario === b.scenario && a.contacts === b.contacts,
+      order: (a, b) => a.scenario.localeCompare(b.scenario) || a.contacts - b.contacts,
+      render,
+    },
     run,
-  ].sort((a, b) => a.scenario.localeCompare(b.scenario) || a.contacts - b.contacts);
-  writeFileSync(file, `${JSON.stringify(runs, null, 2)}\n`);
-  const md = join(outDir, 'RESULTS.md');
-  const text = existsSync(md) ? readFileSync(md, 'utf8') : '# propsync benchmark results\n';
-  writeFileSync(md, withMarkedSection(text, COMPANIES_SECTION, render(runs)));
-  return runs;
+  );
 }

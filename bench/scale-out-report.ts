@@ -2,9 +2,8 @@
  * The scale-out scenario's results: the latest run per size in bench/scale-out-results.json,
  * shown in the `scale-out` section of bench/RESULTS.md (kept by the other scenarios' rewrites).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { SCALE_OUT_SECTION, withMarkedSection } from './report-section.js';
+import { keepRun } from './kept-runs.js';
+import { SCALE_OUT_SECTION } from './report-section.js';
 import type { ScaleOutResult } from './scale-out.js';
 
 export interface ScaleOutRecord extends ScaleOutResult {
@@ -53,14 +52,14 @@ function render(records: readonly ScaleOutRecord[]): string {
 
 /** Keeps this run (replacing the one of the same size) and rewrites the RESULTS.md section. */
 export function recordScaleOutRun(outDir: string, run: ScaleOutRecord): void {
-  const file = join(outDir, 'scale-out-results.json');
-  const earlier: ScaleOutRecord[] = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as ScaleOutRecord[])
-    : [];
-  const records = [...earlier.filter((r) => size(r) !== size(run)), run];
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(file, `${JSON.stringify(records, null, 2)}\n`);
-  const md = join(outDir, 'RESULTS.md');
-  const text = existsSync(md) ? readFileSync(md, 'utf8') : '# propsync benchmark results\n';
-  writeFileSync(md, withMarkedSection(text, SCALE_OUT_SECTION, render(records)));
+  keepRun(
+    outDir,
+    {
+      file: 'scale-out-results.json',
+      section: SCALE_OUT_SECTION,
+      sameAs: (a, b) => size(a) === size(b),
+      render,
+    },
+    run,
+  );
 }

@@ -2,9 +2,8 @@
  * The shared-token scenario's results: the latest run per size in bench/shared-token-results.json,
  * shown in the `shared-token` section of bench/RESULTS.md (kept by the other scenarios' rewrites).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { SHARED_TOKEN_SECTION, withMarkedSection } from './report-section.js';
+import { keepRun } from './kept-runs.js';
+import { SHARED_TOKEN_SECTION } from './report-section.js';
 import type { SharedTokenResult } from './shared-token.js';
 
 export interface SharedTokenRecord extends SharedTokenResult {
@@ -43,13 +42,14 @@ function render(records: readonly SharedTokenRecord[]): string {
 
 /** Keeps this run (replacing the one of the same size) and rewrites the RESULTS.md section. */
 export function recordSharedTokenRun(outDir: string, run: SharedTokenRecord): void {
-  const file = join(outDir, 'shared-token-results.json');
-  const earlier: SharedTokenRecord[] = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as SharedTokenRecord[])
-    : [];
-  const records = [...earlier.filter((r) => size(r) !== size(run)), run];
-  writeFileSync(file, `${JSON.stringify(records, null, 2)}\n`);
-  const md = join(outDir, 'RESULTS.md');
-  const text = existsSync(md) ? readFileSync(md, 'utf8') : '# propsync benchmark results\n';
-  writeFileSync(md, withMarkedSection(text, SHARED_TOKEN_SECTION, render(records)));
+  keepRun(
+    outDir,
+    {
+      file: 'shared-token-results.json',
+      section: SHARED_TOKEN_SECTION,
+      sameAs: (a, b) => size(a) === size(b),
+      render,
+    },
+    run,
+  );
 }

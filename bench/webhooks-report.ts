@@ -3,9 +3,8 @@
  * tenants × connections) and shown in the `webhooks-latency` section of bench/RESULTS.md, which the
  * other scenarios' rewrites of that file keep.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { WEBHOOKS_SECTION, withMarkedSection } from './report-section.js';
+import { keepRun } from './kept-runs.js';
+import { WEBHOOKS_SECTION } from './report-section.js';
 import { PATHS, type Path, type Side } from './webhook-edits.js';
 import type { WebhookBenchResult } from './webhooks.js';
 
@@ -143,18 +142,16 @@ function upgrade(r: StoredRun): WebhookRunRecord {
 
 /** Keeps this run (replacing the one of the same shape: tenants × connections) and rewrites the RESULTS.md section. */
 export function recordWebhookRun(outDir: string, run: WebhookRunRecord): readonly WebhookRunRecord[] {
-  const file = join(outDir, 'webhooks-results.json');
-  const earlier: WebhookRunRecord[] = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as StoredRun[]).map(upgrade)
-    : [];
-  const same = (r: WebhookBenchResult) =>
-    r.options.tenants === run.options.tenants && connectionsOf(r) === connectionsOf(run);
-  const runs = [...earlier.filter((r) => !same(r)), run].sort(
-    (a, b) => connectionsOf(a) - connectionsOf(b) || a.options.tenants - b.options.tenants,
+  return keepRun<WebhookRunRecord>(
+    outDir,
+    {
+      file: 'webhooks-results.json',
+      section: WEBHOOKS_SECTION,
+      upgrade: (stored) => upgrade(stored as StoredRun),
+      sameAs: (a, b) => a.options.tenants === b.options.tenants && connectionsOf(a) === connectionsOf(b),
+      order: (a, b) => connectionsOf(a) - connectionsOf(b) || a.options.tenants - b.options.tenants,
+      render: renderWebhooks,
+    },
+    run,
   );
-  writeFileSync(file, `${JSON.stringify(runs, null, 2)}\n`);
-  const md = join(outDir, 'RESULTS.md');
-  const text = existsSync(md) ? readFileSync(md, 'utf8') : '# propsync benchmark results\n';
-  writeFileSync(md, withMarkedSection(text, WEBHOOKS_SECTION, renderWebhooks(runs)));
-  return runs;
 }
