@@ -44,7 +44,15 @@ const ALLOWED: Record<string, string> = {
     'a number from code, truncated to an integer (PRAGMA cannot bind)',
   'src/run/staging.ts: side': "a `'ps' | 'crm'` table name from the engine, never data",
   'src/run/staging.ts: table': "a `'ps' | 'crm'` table name from the engine, never data",
-  "src/run/staging.ts: skipDone ? 'AND done = 0' : ''": 'one of two constant fragments',
+  'src/run/staging.ts: skip': "a `'done' | 'planned'` column name from the code, never data",
+  'src/run/staging.ts: matchDefs':
+    'column definitions `, m0 TEXT`… built from the match rules’ positions (m + index), never their values',
+  'src/run/staging.ts: names': 'the match column names m0, m1… (m + index), never data',
+  'src/run/staging.ts: marks': 'one `, ?` placeholder per match column: values are bound',
+  'src/run/staging.ts: sets': '`, mN = excluded.mN` per match column (m + index), never data',
+  'src/run/staging.ts: column': 'a match column name m0, m1… (m + index) from matchColumns, never data',
+  'src/run/staging.ts: index':
+    'an index name `<ps|crm>_m<index>` built from the table and column names above',
   'src/state/postgres-rate-budget.ts: s': 'same quoteSchema() identifier (statements(quoteSchema(o.schema)))',
   'src/state/postgres-rate-budget.ts: NOW':
     'a constant SQL expression (the database clock, or the bound $2 in tests)',
