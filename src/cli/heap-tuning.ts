@@ -3,9 +3,10 @@
  * record parsed, mapped and planned, then dropped) while its live heap stays small (~20 MB at
  * 100k records): with its default growing factor (up to 4×) V8 lets old space fill with ~100 MB
  * of dead objects before it marks, which is most of a run's RSS above the process's start.
- * A factor of 2 keeps the peak ~40 MB lower for the same CPU (bench/README.md, "Engine cuts,
- * third pass"). `--heap-growing-percent` is not allowed in NODE_OPTIONS, and V8 reads it at
- * every GC, so it is set here, at start-up, rather than on a command line.
+ * A factor of 2 keeps the peak 40–50 MB lower for more full GCs, a few per cent of CPU at most
+ * (bench/README.md, "Engine cuts, third pass"). `--heap-growing-percent` is not allowed in
+ * NODE_OPTIONS, and V8 reads it at every GC, so it is set here, at start-up, rather than on a
+ * command line.
  */
 import { setFlagsFromString } from 'node:v8';
 
