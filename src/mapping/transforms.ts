@@ -45,7 +45,10 @@ function cased(value: string, upper: boolean): string | null {
  */
 /**
  * Parsing with full metadata is the costliest step of a mapping, and a run normalises the
- * same number several times (each side, the write, the shadow): remember recent results.
+ * same number several times (each side, the write, the shadow): remember recent results. A
+ * number's E.164 form is remembered as its own result too: the transform is idempotent, and a
+ * record read as `070-123 45 67` is normalised again as `+46701234567` when its canonical
+ * values are mapped to the other side (one parse a number instead of two).
  */
 const phoneCache = new Map<string, string>();
 const PHONE_CACHE_SIZE = 20_000;
@@ -63,6 +66,7 @@ export function normalisePhone(value: string, region: CountryCode | null): strin
   const out = parsed?.isValid() ? parsed.number : t;
   if (phoneCache.size >= PHONE_CACHE_SIZE) phoneCache.clear();
   phoneCache.set(key, out);
+  if (out !== t) phoneCache.set(`${region ?? ''}|${out}`, out);
   return out;
 }
 

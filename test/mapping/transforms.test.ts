@@ -39,6 +39,15 @@ describe('transforms', () => {
     expect(normalisePhone('call +46701234567 now', 'SE')).toBe('call +46701234567 now');
   });
 
+  it('gives a number read formatted and then as its E.164 form the same result, in any region', () => {
+    // The E.164 form is remembered as its own result after the first parse: it must be what a parse gives.
+    expect(normalisePhone('0708-76 54 32', 'SE')).toBe('+46708765432');
+    expect(normalisePhone('+46708765432', 'SE')).toBe('+46708765432');
+    expect(normalisePhone('+46708765432', 'NO')).toBe('+46708765432');
+    expect(normalisePhone('+46708765432', null)).toBe('+46708765432');
+    expect(normalisePhone('0708-76 54 32', 'NO')).toBe('0708-76 54 32');
+  });
+
   it('sorts, dedupes and trims tags from lists and ;-text', () => {
     expect(normaliseTags(['vip', ' investor', 'vip', '', 'a;b'])).toBe('a;b;investor;vip');
     expect(normaliseTags('vip ; VIP;;investor')).toBe('VIP;investor;vip');
