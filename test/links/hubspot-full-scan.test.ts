@@ -4,27 +4,18 @@
  * is up does not see it, the first run after does, and the scan's time is kept in the links
  * scope's meta. The clock is a fake one.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { HubSpotFake } from '../../fakes/hubspot/hubspot-fake.js';
-import { seedTwoByTwo, startHubSpotLinks } from './hubspot-links-world.js';
-import type { LinksWorld } from './links-harness.js';
+import { describe, expect, it } from 'vitest';
+import { seedTwoByTwo, useHubSpotLinks } from './hubspot-links-world.js';
 
 const HOUR = 3_600_000;
 const LINKS_SCOPE = { tenant: 't1', connection: 'crm', kind: 'links' };
 
 describe('links full scan ⇄ HubSpot', () => {
-  let hs: HubSpotFake | undefined;
-  let world: LinksWorld | undefined;
-  afterEach(async () => {
-    await world?.close();
-    await hs?.close();
-    world = hs = undefined;
-  });
+  const startHubSpotLinks = useHubSpotLinks();
 
   it('an association added in HubSpot alone is found by the first run after fullScanEvery, not before', async () => {
     let now = new Date('2026-03-02T08:00:00.000Z');
     const started = await startHubSpotLinks({ now: () => now });
-    ({ hs, world } = started);
     const {
       ada: adaId,
       bo: boId,

@@ -4,6 +4,7 @@
  * unwrapped one), and, for most, two
  * contacts and two companies linked on both sides, no employment yet.
  */
+import { afterEach } from 'vitest';
 import { type HubSpotFake, startHubSpotFake } from '../../fakes/hubspot/hubspot-fake.js';
 import { Redactor } from '../../src/core/redact.js';
 import type { CrmAssociations } from '../../src/crm/associations.js';
@@ -39,6 +40,24 @@ export async function startHubSpotLinks(
     ...(o.beforeFirstPatch ? { beforeFirstPatch: o.beforeFirstPatch } : {}),
   });
   return { hs, world, real };
+}
+
+/**
+ * startHubSpotLinks for a describe block: whatever a test started is closed after it (the
+ * world, then the fake), so the three HubSpot links test files share one teardown.
+ */
+export function useHubSpotLinks(): typeof startHubSpotLinks {
+  let started: { hs: HubSpotFake; world: LinksWorld } | undefined;
+  afterEach(async () => {
+    await started?.world.close();
+    await started?.hs.close();
+    started = undefined;
+  });
+  return async (o) => {
+    const out = await startHubSpotLinks(o);
+    started = out;
+    return out;
+  };
 }
 
 /** Ada and Bo, Acme AB and Beta AB, each linked to its HubSpot record; Propstreet ids and HubSpot ids. */

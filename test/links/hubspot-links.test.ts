@@ -3,24 +3,16 @@
  * the real fakes over HTTP: 2 contacts × 2 companies, changes made on either side. HubSpot does
  * not stamp a contact when only its associations change: such edits are seen by a full scan.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HubSpotFake } from '../../fakes/hubspot/hubspot-fake.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
-import { seedTwoByTwo, startHubSpotLinks } from './hubspot-links-world.js';
-import type { LinksWorld } from './links-harness.js';
+import { seedTwoByTwo, useHubSpotLinks } from './hubspot-links-world.js';
 
 describe('links phase ⇄ HubSpot', () => {
-  let hs: HubSpotFake | undefined;
-  let world: LinksWorld | undefined;
-  afterEach(async () => {
-    await world?.close();
-    await hs?.close();
-    world = hs = undefined;
-  });
+  const startHubSpotLinks = useHubSpotLinks();
 
   async function start(beforeFirstPatch?: (client: PropstreetClient, linkId: string) => Promise<void>) {
     const started = await startHubSpotLinks(beforeFirstPatch ? { beforeFirstPatch } : {});
-    ({ hs, world } = started);
     const ids = await seedTwoByTwo(started.world, started.hs);
     return { ...started, ids };
   }

@@ -4,11 +4,10 @@
  * that comes back empty (a permission, a wrong portal) — and the phase removes nothing in
  * Propstreet (adds held too, nothing of its state moves) until `--force`.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HubSpotFake } from '../../fakes/hubspot/hubspot-fake.js';
 import type { CrmAssociations } from '../../src/crm/associations.js';
-import { startHubSpotLinks } from './hubspot-links-world.js';
-import type { LinksWorld } from './links-harness.js';
+import { useHubSpotLinks } from './hubspot-links-world.js';
 
 const N = 12;
 const LINKS_SCOPE = { tenant: 't1', connection: 'crm', kind: 'links' };
@@ -20,13 +19,7 @@ const writesTo = (fake: HubSpotFake) =>
     .length;
 
 describe('links mass-removal guard ⇄ HubSpot', () => {
-  let hs: HubSpotFake | undefined;
-  let world: LinksWorld | undefined;
-  afterEach(async () => {
-    await world?.close();
-    await hs?.close();
-    world = hs = undefined;
-  });
+  const startHubSpotLinks = useHubSpotLinks();
 
   async function start() {
     const reads = { empty: false };
@@ -40,7 +33,6 @@ describe('links mass-removal guard ⇄ HubSpot', () => {
         usage: () => real.usage(),
       }),
     });
-    ({ hs, world } = started);
     const people = started.world.ps.seed(
       Array.from({ length: N }, (_, i) => ({
         firstName: `P${i}`,
@@ -70,12 +62,12 @@ describe('links mass-removal guard ⇄ HubSpot', () => {
     ]);
     const liveLinks = async () => {
       let n = 0;
-      for (const p of people) n += (await world?.linksOf(p.id))?.filter((l) => !l.deletedUtc).length ?? 0;
+      for (const p of people) n += (await started.world.linksOf(p.id)).filter((l) => !l.deletedUtc).length;
       return n;
     };
     return {
-      world,
-      hs,
+      world: started.world,
+      hs: started.hs,
       real: started.real,
       reads,
       people,
