@@ -16,6 +16,7 @@ export const DONE_WHEN = {
     'reverse-hubspot',
     'engine-dry',
     'engine-real',
+    'engine-state-floor',
   ],
   n: 10_000,
   reverseN: 2_000,
@@ -60,7 +61,12 @@ export function resolveSelection(f: SelectionFlags): Selection {
 }
 
 /** Engine records per CPU-second assumed for the estimate (the 2026-12-02 runs on a loaded machine). */
-const ENGINE_RATE = { 'engine-dry': 15_000, 'engine-real': 7_500, 'engine-rerun': 8_000 } as const;
+const ENGINE_RATE = {
+  'engine-dry': 15_000,
+  'engine-real': 7_500,
+  'engine-rerun': 8_000,
+  'engine-state-floor': 40_000,
+} as const;
 /** Process start, probes, checks: seconds a measured run costs besides its rate-bound calls. */
 const FIXED_S = 10;
 

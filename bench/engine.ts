@@ -2,17 +2,19 @@
  * Engine-alone scenarios on the in-memory ports, each in a fresh child process: a dry run of a
  * first sync (collect + pair + plan), the real first sync (executor and state commits too),
  * and the run after it, where every record comes back as our own echo (pairs through the
- * stored links, plans nothing). State is a SQLite file on disk.
+ * stored links, plans nothing). State is a SQLite file on disk. `engine-state-floor` is no engine
+ * run: the state store's durable writes of N created records alone (state-floor.ts), the part of
+ * engine-real's CPU no change to the engine can remove.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineJob } from './jobs.js';
+import type { Job } from './jobs.js';
 import type { ApiCalls } from './model.js';
 import { buildResult, type ScenarioResult } from './scenario-result.js';
 import { spawnJob } from './spawn-job.js';
 
-export const ENGINE_STEPS = ['engine-dry', 'engine-real', 'engine-rerun'] as const;
+export const ENGINE_STEPS = ['engine-dry', 'engine-real', 'engine-rerun', 'engine-state-floor'] as const;
 export type EngineStep = (typeof ENGINE_STEPS)[number];
 
 export interface EngineOptions {
@@ -25,7 +27,7 @@ export async function runEngineScenarios(o: EngineOptions): Promise<ScenarioResu
   const dir = mkdtempSync(join(tmpdir(), 'propsync-bench-engine-'));
   const results: ScenarioResult[] = [];
   try {
-    const jobs: Record<EngineStep, EngineJob> = {
+    const jobs: Record<EngineStep, Job> = {
       'engine-dry': {
         kind: 'engine',
         psOnly: o.n,
@@ -50,6 +52,7 @@ export async function runEngineScenarios(o: EngineOptions): Promise<ScenarioResu
         statePath: join(dir, 'state.db'),
         dryRun: false,
       },
+      'engine-state-floor': { kind: 'state-floor', n: o.n, statePath: join(dir, 'floor.db') },
     };
     for (const step of ENGINE_STEPS) {
       const needed = o.measure.has(step) || (step === 'engine-real' && o.measure.has('engine-rerun'));
@@ -73,6 +76,7 @@ export async function runEngineScenarios(o: EngineOptions): Promise<ScenarioResu
         dryRun: step === 'engine-dry',
         incremental: step === 'engine-rerun',
         zeroChange: false,
+        stateFloor: step === 'engine-state-floor',
         summary: report.summary,
         calls,
         measured: report.measured,

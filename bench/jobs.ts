@@ -23,7 +23,14 @@ export interface EngineJob {
   readonly dryRun: boolean;
 }
 
-export type Job = TenantJob | EngineJob;
+/** The state store's durable writes of N created records alone (bench/state-floor.ts). */
+export interface StateFloorJob {
+  readonly kind: 'state-floor';
+  readonly n: number;
+  readonly statePath: string;
+}
+
+export type Job = TenantJob | EngineJob | StateFloorJob;
 
 /** A ConnectionResult without its per-record lists (a 1M run may list many). */
 export interface RunSummary {
@@ -66,6 +73,10 @@ export async function loadJob(job: Job): Promise<() => Promise<RunSummary>> {
   if (job.kind === 'tenant') {
     const { runTenantJob } = await import('./tenant-job.js');
     return () => runTenantJob(job);
+  }
+  if (job.kind === 'state-floor') {
+    const { runStateFloorJob } = await import('./state-floor.js');
+    return () => runStateFloorJob(job);
   }
   const { runEngineJob } = await import('./engine-job.js');
   return () => runEngineJob(job);

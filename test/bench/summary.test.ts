@@ -77,6 +77,7 @@ function scenario(f: Fixture): ScenarioResult {
     dryRun: f.scenario === 'engine-dry',
     incremental: !f.scenario.startsWith('initial') && !f.scenario.startsWith('reverse') && !engine,
     zeroChange: f.scenario.startsWith('nochange'),
+    stateFloor: f.scenario === 'engine-state-floor',
     ...(f.delta ? { delta: f.delta } : {}),
     summary,
     calls: f.calls,
@@ -342,6 +343,25 @@ describe('the summary: the engine alone (item 5)', () => {
     expect(r.verdict).toMatchObject({ met: false, why: expect.stringContaining('load 5.2 on 2 cores') });
   });
 
+  it("throughput: the real run's reason gives the state store's floor at the same N as a share", () => {
+    const real = row(
+      ctx(engine('engine-real', 100_000, 10), engine('engine-state-floor', 100_000, 2.5)),
+      /real run/,
+    );
+    expect(real.verdict).toEqual({
+      met: false,
+      why:
+        "100 µs of CPU a record, the target allows 33 µs; of it the state store's durable writes alone " +
+        "(engine-state-floor) take 25 µs (25 % of this run's, 75 % of what the target allows)",
+    });
+    // A floor at another N says nothing of this run; the floor itself is no engine row.
+    expect(
+      row(ctx(engine('engine-real', 100_000, 10), engine('engine-state-floor', 10_000, 1)), /real run/)
+        .verdict.why,
+    ).toBe('100 µs of CPU a record, the target allows 33 µs');
+    expect(rows(ctx(engine('engine-state-floor', 100_000, 2.5)))).toEqual([]);
+  });
+
   it('RSS: met at 200 MB at 1M within +10 % of the smallest N; not at 201 MB, nor at +11 %', () => {
     const rss = (at1M: number, at100k: number) =>
       row(ctx(engine('engine-real', 100_000, 10, at100k), engine('engine-real', 1_000_000, 100, at1M)), /RSS/)
@@ -463,7 +483,7 @@ describe('the default run', () => {
       2004 / 10 + 10,
       6,
     );
-    expect(e.parts.filter((p) => p.what.startsWith('engine-'))).toHaveLength(4);
+    expect(e.parts.filter((p) => p.what.startsWith('engine-'))).toHaveLength(6);
     expect(e.seconds).toBeCloseTo(
       e.parts.reduce((a, p) => a + p.seconds, 0),
       6,
