@@ -126,7 +126,8 @@ export function buildResult(input: ResultInput): ScenarioResult {
   };
 
   const targets: Target[] = [];
-  for (const api of apis) {
+  // The state floor makes no API calls and is no engine run: no target applies to it.
+  for (const api of input.stateFloor === true ? [] : apis) {
     const r = ratios[api]!;
     const o = best[api]!;
     if (o.writes > 0 || writes(calls[api]) > 0)

@@ -1,6 +1,6 @@
 /**
  * Keeps `npm run bench` working: the harness at N = 50 — one network first sync at the real
- * Propstreet pace of 10 calls/s (~5 s), and the three engine-alone runs — with the results
+ * Propstreet pace of 10 calls/s (~5 s), the three engine-alone runs and the state floor — with the results
  * written where asked.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,7 +22,12 @@ describe('bench harness', () => {
   };
 
   it('expands groups and rejects unknown scenarios', () => {
-    expect(expandScenarios('engine')).toEqual(['engine-dry', 'engine-real', 'engine-rerun']);
+    expect(expandScenarios('engine')).toEqual([
+      'engine-dry',
+      'engine-real',
+      'engine-rerun',
+      'engine-state-floor',
+    ]);
     expect(expandScenarios('reverse-salesforce,initial-hubspot')).toEqual([
       'initial-hubspot',
       'reverse-salesforce',
@@ -65,7 +70,11 @@ describe('bench harness', () => {
   }, 180_000);
 
   it('runs the engine alone at N = 50: dry run, first sync, and the rerun that only reads echoes', async () => {
-    const doc = await runBench(options(['engine-dry', 'engine-real', 'engine-rerun']), [], () => {});
+    const doc = await runBench(
+      options(['engine-dry', 'engine-real', 'engine-rerun', 'engine-state-floor']),
+      [],
+      () => {},
+    );
     const byName = new Map(doc.scenarios.map((s) => [s.scenario, s]));
     expect(byName.get('engine-dry')?.summary.planned.create.crm).toBe(50);
     expect(byName.get('engine-dry')?.calls.propstreet?.write ?? 0).toBe(0);
@@ -74,5 +83,9 @@ describe('bench harness', () => {
     expect(rerun?.summary.planned.noop).toBe(50);
     expect(rerun?.calls.propstreet?.write ?? 0).toBe(0);
     expect(rerun?.perf.maxRssMb).toBeGreaterThan(0);
+    // The state floor drains every ref it queued (it throws otherwise) and checks no engine target.
+    const floor = byName.get('engine-state-floor');
+    expect(floor?.summary.done.create.crm).toBe(50);
+    expect(floor?.targets).toEqual([]);
   }, 180_000);
 });
