@@ -14,6 +14,7 @@ export const DONE_WHEN = {
     'incremental-hubspot',
     'nochange-hubspot',
     'reverse-hubspot',
+    'reverse-hubspot-batch',
     'engine-dry',
     'engine-real',
     'engine-state-floor',
@@ -82,7 +83,7 @@ export function estimate(o: Pick<BenchOptions, 'scenarios' | 'n' | 'reverseN' | 
   const parts: { what: string; seconds: number }[] = [];
   const ps = (calls: number) => calls / RATES.propstreet + FIXED_S;
   for (const s of o.scenarios) {
-    const step = s.replace(/-(hubspot|salesforce)$/, '');
+    const step = s.replace(/-(hubspot|salesforce)(-batch)?$/, '');
     if (step === 'initial')
       parts.push({
         what: `${s} ${o.n.toLocaleString('en')} (Propstreet write-backs)`,
@@ -90,7 +91,9 @@ export function estimate(o: Pick<BenchOptions, 'scenarios' | 'n' | 'reverseN' | 
       });
     else if (step === 'reverse') {
       const n = o.reverseN ?? o.n;
-      parts.push({ what: `${s} ${n.toLocaleString('en')} (Propstreet creates)`, seconds: ps(n * 1.002) });
+      // Through the batch upsert 100 creates a call.
+      const calls = s.endsWith('-batch') ? Math.ceil(n / 100) : n * 1.002;
+      parts.push({ what: `${s} ${n.toLocaleString('en')} (Propstreet creates)`, seconds: ps(calls) });
     } else if (step === 'settle')
       parts.push({
         what: s,

@@ -77,7 +77,7 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
       delta = { propstreet: propstreetWrites(summary.done), crm: crmWrites(summary.done) };
     };
     for (const step of steps.slice(0, last + 1)) {
-      const name = scenarioName(o.crm, o.reverse, step);
+      const name = `${scenarioName(o.crm, o.reverse, step)}${batch ? '-batch' : ''}`;
       const measured = o.measure.has(step);
       if (step === 'incremental') {
         const edited = editOnePercent(sb, o.crm, o.n);
@@ -102,7 +102,7 @@ export async function runChain(o: ChainOptions): Promise<ScenarioResult[]> {
       const report = await spawnJob({ kind: 'tenant', configPath: tenants.real, env: sb.env, dryRun: false });
       const pageOrder = order();
       const result = buildResult({
-        scenario: batch ? `${name}-batch` : name,
+        scenario: name,
         batchUpsert: batch,
         overlapSeconds: o.overlapSeconds,
         kind: 'network',

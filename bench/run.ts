@@ -50,6 +50,9 @@ const CRMS: readonly Crm[] = ['hubspot', 'salesforce'];
 const NETWORK = CRMS.flatMap((crm) => [
   ...FORWARD_STEPS.map((s) => scenarioName(crm, false, s)),
   `reverse-${crm}`,
+  // The reverse first sync through the batch upsert at the fake's guessed path (also
+  // `reverse-<crm>` with --batch-upsert): a run of its own beside the per-record one.
+  `reverse-${crm}-batch`,
 ]);
 export const WEBHOOKS = 'webhooks';
 export const SCENARIOS: readonly string[] = [
@@ -102,15 +105,26 @@ export async function runBench(
   const chosen = new Set(options.scenarios);
   const scenarios: ScenarioResult[] = [];
   for (const crm of CRMS)
-    for (const reverse of [false, true]) {
-      const measure = new Set<Step>(FORWARD_STEPS.filter((s) => chosen.has(scenarioName(crm, reverse, s))));
-      if (measure.size === 0) continue;
-      const n = reverse ? (options.reverseN ?? options.n) : options.n;
-      log(`${reverse ? 'reverse' : 'forward'} ${crm}, N = ${n}`);
-      scenarios.push(
-        ...(await runChain({ ...options, n, crm, reverse, measure, projectTo: PROJECT_TO, log })),
-      );
-    }
+    for (const reverse of [false, true])
+      for (const batchUpsert of reverse ? [false, true] : [false]) {
+        const name = (step: Step) => `${scenarioName(crm, reverse, step)}${batchUpsert ? '-batch' : ''}`;
+        const measure = new Set<Step>(FORWARD_STEPS.filter((s) => chosen.has(name(s))));
+        if (measure.size === 0) continue;
+        const n = reverse ? (options.reverseN ?? options.n) : options.n;
+        log(`${reverse ? 'reverse' : 'forward'} ${crm}${batchUpsert ? ' (batch upsert)' : ''}, N = ${n}`);
+        scenarios.push(
+          ...(await runChain({
+            ...options,
+            batchUpsert: batchUpsert || options.batchUpsert,
+            n,
+            crm,
+            reverse,
+            measure,
+            projectTo: PROJECT_TO,
+            log,
+          })),
+        );
+      }
   const engineSteps = new Set<EngineStep>(ENGINE_STEPS.filter((s) => chosen.has(s)));
   if (engineSteps.size > 0)
     for (const n of options.engineN) {

@@ -48,7 +48,11 @@ const reverseRows: RowSource = (ctx) =>
       const naiveWrites = (r.naive?.calls.propstreet ?? 0) - Math.max(1, r.summary.pulled.propstreet);
       return {
         item: 2,
-        what: `reverse first sync: ${n0(r.n)} ${LABEL[r.crm as Api]}-only contacts → empty Propstreet`,
+        what:
+          `reverse first sync: ${n0(r.n)} ${LABEL[r.crm as Api]}-only contacts → empty Propstreet, ` +
+          (r.scenario.endsWith('-batch')
+            ? "through the batch upsert (`propstreet.batchUpsertPath` at the fake's guessed path)"
+            : 'record by record (no `propstreet.batchUpsertPath`, the default)'),
         propsync: `${n0(w)} Propstreet writes, ${dur(r.wallS)}`,
         naive: r.naive ? `${n0(naiveWrites)} Propstreet writes, ${dur(r.naive.seconds)}` : '–',
         ratio: `${r.naive ? `${times(w, naiveWrites)} naive writes; ${vsNaiveTime(r)}` : ''}${times(r.wallS, r.boundS)} rate bound`,

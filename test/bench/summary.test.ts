@@ -273,6 +273,15 @@ describe('the summary: reverse first sync (item 2)', () => {
     expect(perRecord.target).toBe('≤ 25 Propstreet writes per 2,000 (≤ 25 at 2,000)');
     expect(perRecord.naive).toMatch(/^2,000 Propstreet writes/);
   });
+
+  it('says whether the run went record by record or through the batch upsert (both may be in one run)', () => {
+    const batch = { ...reverse(2000, 20), scenario: 'reverse-hubspot-batch' };
+    const found = rows(ctx(reverse(2000, 2000), batch)).filter((r) => r.item === 2);
+    expect(found.map((r) => [r.what.split('empty Propstreet, ')[1], r.verdict.met])).toEqual([
+      ['record by record (no `propstreet.batchUpsertPath`, the default)', false],
+      ["through the batch upsert (`propstreet.batchUpsertPath` at the fake's guessed path)", true],
+    ]);
+  });
 });
 
 describe('the summary: incremental and quiet runs (item 3)', () => {
@@ -484,6 +493,10 @@ describe('the default run', () => {
       6,
     );
     expect(e.parts.filter((p) => p.what.startsWith('engine-'))).toHaveLength(6);
+    expect(e.parts.find((p) => p.what.startsWith('reverse-hubspot-batch 2,000'))?.seconds).toBeCloseTo(
+      20 / 10 + 10,
+      6,
+    );
     expect(e.seconds).toBeCloseTo(
       e.parts.reduce((a, p) => a + p.seconds, 0),
       6,
