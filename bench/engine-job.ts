@@ -83,7 +83,7 @@ export async function runEngineJob(job: EngineJob): Promise<RunSummary> {
       },
       { sink: sinkFor({ dryRun: job.dryRun }) },
     );
-    return summarize(result);
+    return { ...summarize(result), harnessMb: world.bytes / (1024 * 1024) };
   } finally {
     await store.close();
   }

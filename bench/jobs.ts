@@ -47,6 +47,8 @@ export interface RunSummary {
   readonly abort?: ConnectionResult['abort'];
   /** Seconds from the sync's start to the end of its CRM work (ref write-backs may follow). */
   readonly crmCompleteS?: number;
+  /** Engine runs: MB the in-memory ports' world holds (bench harness, counted in the run's RSS). */
+  readonly harnessMb?: number;
 }
 
 export function summarize(r: ConnectionResult): RunSummary {

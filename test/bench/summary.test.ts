@@ -47,6 +47,7 @@ interface Fixture {
   readonly naiveS?: number;
   readonly cpuS?: number;
   readonly maxRssMb?: number;
+  readonly harnessMb?: number;
 }
 
 function scenario(f: Fixture): ScenarioResult {
@@ -63,6 +64,7 @@ function scenario(f: Fixture): ScenarioResult {
     invalid: 0,
     problems: [],
     ...(f.crmCompleteS === undefined ? {} : { crmCompleteS: f.crmCompleteS }),
+    ...(f.harnessMb === undefined ? {} : { harnessMb: f.harnessMb }),
   };
   const naive: Naive | undefined =
     f.naiveS === undefined
@@ -379,6 +381,24 @@ describe('the summary: the engine alone (item 5)', () => {
     expect(rss(201, 190)).toMatchObject({ met: false, why: expect.stringContaining('1 MB over') });
     expect(rss(110, 100).met).toBe(true);
     expect(rss(111, 100)).toEqual({ met: false, why: 'not flat: +11 % from 100k' });
+  });
+
+  it("RSS: a reason not met says how much the bench's in-memory world holds, and the rest's growth", () => {
+    const real = (n: number, cpuS: number, maxRssMb: number, harnessMb: number) =>
+      scenario({
+        scenario: 'engine-real',
+        n,
+        calls: { propstreet: {}, memcrm: {} },
+        cpuS,
+        maxRssMb,
+        harnessMb,
+      });
+    expect(row(ctx(real(100_000, 10, 190, 2.6), real(1_000_000, 100, 216, 25.7)), /RSS/).verdict).toEqual({
+      met: false,
+      why:
+        '16 MB over; the process holds 100 MB before the run; not flat: +14 % from 100k; ' +
+        "the in-memory ports' world (bench harness) holds 26 MB of it: 190 MB without, +2 % from 100k",
+    });
   });
 
   it('RSS: not checked below 1M, nor flatness with a single N', () => {

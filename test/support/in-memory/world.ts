@@ -109,6 +109,21 @@ export class InMemoryWorld {
     }
   }
 
+  /** Bytes the world's own arrays take (what a benchmark's RSS holds for the ports, not the engine). */
+  get bytes(): number {
+    return [
+      this.psExists,
+      this.crmExists,
+      this.psDeleted,
+      this.crmDeleted,
+      this.refWritten,
+      this.keyWritten,
+      this.version,
+      this.psStamp,
+      this.crmStamp,
+    ].reduce((sum, a) => sum + a.byteLength, 0);
+  }
+
   log(event: WriteEvent): void {
     this.writes?.push(event);
   }
