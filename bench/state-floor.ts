@@ -12,6 +12,7 @@
  * costs and what the rest of the engine does.
  */
 import { systemClock } from '../src/core/clock.js';
+import { emptyCounts } from '../src/engine/counts.js';
 import { createSqliteStateStore } from '../src/state/index.js';
 import type { Scope, StateStore } from '../src/state/port.js';
 import type { RunSummary, StateFloorJob } from './jobs.js';
@@ -104,17 +105,8 @@ export async function runStateFloorJob(job: StateFloorJob): Promise<RunSummary> 
     await commitChunks(store, job.n, systemClock.now().toISOString());
     const drained = await drain(store);
     if (drained !== job.n) throw new Error(`state floor: drained ${drained} of ${job.n} queued refs`);
-    const counts = {
-      create: { propstreet: 0, crm: job.n },
-      update: { propstreet: 0, crm: 0 },
-      delete: { propstreet: 0, crm: 0 },
-      link: 0,
-      unlink: 0,
-      conflict: 0,
-      skip: 0,
-      noop: 0,
-      invalid: 0,
-    };
+    const counts = emptyCounts();
+    counts.create.crm = job.n;
     return {
       status: 'ok',
       pulled: { propstreet: job.n, crm: 0 },
