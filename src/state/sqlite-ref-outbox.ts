@@ -65,6 +65,7 @@ export function prepareRefOutbox(db: Database.Database): RefOutboxStatements {
     queued: db.prepare(
       `SELECT sc.connection, ${REF_OUTBOX_COLUMNS}
        FROM ref_outbox o CROSS JOIN scopes sc ON sc.id = o.scope_id
+         LEFT JOIN links l ON l.scope_id = o.scope_id AND l.propstreet_id = o.propstreet_id
        WHERE sc.tenant = @tenant AND sc.kind = @kind AND o.next_try_ms <= @due
        ORDER BY o.propstreet_id, sc.connection LIMIT @limit`,
     ),
@@ -73,6 +74,7 @@ export function prepareRefOutbox(db: Database.Database): RefOutboxStatements {
     queuedAfter: db.prepare(
       `SELECT sc.connection, ${REF_OUTBOX_COLUMNS}
        FROM ref_outbox o CROSS JOIN scopes sc ON sc.id = o.scope_id
+         LEFT JOIN links l ON l.scope_id = o.scope_id AND l.propstreet_id = o.propstreet_id
        WHERE sc.tenant = @tenant AND sc.kind = @kind AND o.next_try_ms <= @due
          AND o.propstreet_id > @after
        ORDER BY o.propstreet_id, sc.connection LIMIT @limit`,
