@@ -35,3 +35,35 @@ export function queuedRefFromRow(r: RefOutboxRow): QueuedRef {
     link: r.link_crm_id === null ? null : { crmId: r.link_crm_id, propstreetEtag: r.link_etag },
   };
 }
+
+/** A row as SQLite's raw read returns it: `sc.connection` and REF_OUTBOX_COLUMNS, in order. */
+export type RefOutboxTuple = [
+  connection: string,
+  propstreetId: string,
+  crmId: string,
+  namespace: string,
+  etag: string | null,
+  refs: string,
+  enqueuedAt: string,
+  attempts: number,
+  lastError: string | null,
+  linkCrmId: string | null,
+  linkEtag: string | null,
+];
+
+export function queuedRefFromTuple(r: RefOutboxTuple): QueuedRef {
+  const [connection, propstreetId, crmId, namespace, etag, refs, enqueuedAt, attempts, lastError] = r;
+  const [linkCrmId, linkEtag] = [r[9], r[10]];
+  return {
+    connection,
+    propstreetId,
+    crmId,
+    namespace,
+    etag,
+    refs: JSON.parse(refs) as QueuedRef['refs'],
+    enqueuedAt,
+    attempts: Number(attempts),
+    lastError,
+    link: linkCrmId === null ? null : { crmId: linkCrmId, propstreetEtag: linkEtag },
+  };
+}
