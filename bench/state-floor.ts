@@ -3,7 +3,7 @@
  * skip, through the same store port and in the same batch sizes, with nothing else around them
  * (no reading, pairing, mapping, staging or API calls). A first sync's created record costs the
  * store: its link (with the shadow) and its ref outbox row in the chunk's commit; then the
- * drainer's fetch of the row, the read of its link, and the commit that removes the row, moves
+ * drainer's fetch of the row with its link (one joined read), and the commit that removes the row, moves
  * the link's Propstreet etag to the write-back's and keeps that etag as our own (echo detection).
  * The outbox row must be durable before the write-back and the etag exists only after it, so
  * these are two commits a record's batch, never one (src/run/ref-drain.ts). Whatever records
@@ -77,20 +77,12 @@ async function drain(store: StateStore): Promise<number> {
     );
     if (rows.length === 0) break;
     after = rows.at(-1)?.propstreetId;
-    const links = new Map(
-      (
-        await store.linksByPropstreetIds(
-          SCOPE,
-          rows.map((r) => r.propstreetId),
-        )
-      ).map((l) => [l.propstreetId, l]),
-    );
     for (const r of rows)
       done.push({
         propstreetId: r.propstreetId,
         crmId: r.crmId,
         etag: `W/"${r.propstreetId}-2"`,
-        linkEtag: links.get(r.propstreetId)?.propstreetEtag ?? null,
+        linkEtag: r.link?.propstreetEtag ?? null,
       });
     if (done.length >= FLUSH_MOST) await flush();
   }

@@ -191,7 +191,10 @@ export class RefDrainer<R extends PropstreetRecord, W> {
     await this.flush();
   }
 
-  /** The next due records after the cursor, each with its rows' live links; stale rows dropped. */
+  /**
+   * The next due records after the cursor, each row with its link as the outbox read returned
+   * it (one query, not a link lookup per connection and batch); stale rows dropped.
+   */
   private async fetch(): Promise<{ groups: RefRow[][]; end: boolean }> {
     const { store, scope, clock } = this.deps;
     const rows = await store.queuedRefs(
@@ -200,25 +203,29 @@ export class RefDrainer<R extends PropstreetRecord, W> {
     );
     const end = rows.length < BATCH;
     const byRecord = new Map<string, QueuedRef[]>();
-    for (const r of rows) byRecord.set(r.propstreetId, [...(byRecord.get(r.propstreetId) ?? []), r]);
+    for (const r of rows) {
+      const same = byRecord.get(r.propstreetId);
+      if (same) same.push(r);
+      else byRecord.set(r.propstreetId, [r]);
+    }
     // A full batch may have cut the last record's rows: it is read whole by the next fetch.
     if (!end && byRecord.size > 1) byRecord.delete(rows.at(-1)?.propstreetId ?? '');
     this.cursor = [...byRecord.keys()].at(-1) ?? this.cursor;
     const ids = [...byRecord.keys()].filter((id) => !this.busy.has(id));
     this.blocked += byRecord.size - ids.length;
     const groups: RefRow[][] = ids.map(() => []);
-    for (const connection of new Set(
-      ids.flatMap((id) => (byRecord.get(id) ?? []).map((r) => r.connection)),
-    )) {
+    // Connection by connection, in the order they first appear: a record's group lists its rows
+    // in that order (the write's refs and the commits follow it).
+    const connections = new Set<string>();
+    for (const id of ids) for (const r of byRecord.get(id) ?? []) connections.add(r.connection);
+    for (const connection of connections) {
       const s: Scope = { ...scope, connection };
-      const wanted = ids.filter((id) => byRecord.get(id)?.some((r) => r.connection === connection));
-      const links = new Map((await store.linksByPropstreetIds(s, wanted)).map((l) => [l.propstreetId, l]));
       ids.forEach((id, i) => {
         const row = byRecord.get(id)?.find((r) => r.connection === connection);
         if (!row || this.left.has(rowKey(row)) || this.waiting.has(rowKey(row))) return;
-        const link = links.get(id);
+        const link = row.link;
         // The link ended or moved to another CRM record: that write-back is not wanted any more.
-        if (!link || link.crmId !== row.crmId) this.commitLater(s, { refsDone: [doneOf(row)] });
+        if (!link || link.crmId !== row.crmId) this.pendingOf(s).refsDone.push(doneOf(row));
         else groups[i]?.push({ row, scope: s, link });
       });
     }
@@ -249,13 +256,17 @@ export class RefDrainer<R extends PropstreetRecord, W> {
     try {
       const outcome = await writeRefs(group, this.deps);
       if (outcome === 'gone') {
-        for (const r of group) this.commitLater(r.scope, { refsDone: [doneOf(r.row)] });
+        for (const r of group) this.pendingOf(r.scope).refsDone.push(doneOf(r.row));
       } else {
         for (const { ref, etag } of outcome.done) {
-          this.commitLater(ref.scope, {
-            refsDone: [{ ...doneOf(ref.row), etag, linkEtag: ref.link.propstreetEtag }],
-            ownEtags: etag ? [{ propstreetId: id, etag }] : [],
+          const pending = this.pendingOf(ref.scope);
+          pending.refsDone.push({
+            propstreetId: ref.row.propstreetId,
+            crmId: ref.row.crmId,
+            etag,
+            linkEtag: ref.link.propstreetEtag,
           });
+          if (etag) pending.ownEtags.push({ propstreetId: id, etag });
         }
         for (const r of outcome.waiting) (this.finishing ? this.left : this.waiting).add(rowKey(r.row));
         // Nothing to commit: fetchable again at once (a commit's flush frees the others).
@@ -282,15 +293,11 @@ export class RefDrainer<R extends PropstreetRecord, W> {
     const over = attempts - settings.maxAttempts;
     const wait = over < 0 ? 0 : Math.min(MAX_WAIT_MS, settings.retryBaseMs * 2 ** over);
     const lastError = clipText(redactor.redact(message), MESSAGE_MAX);
-    this.commitLater(r.scope, {
-      refsDeferred: [
-        {
-          propstreetId: r.row.propstreetId,
-          attempts,
-          nextTryAt: new Date(clock.now().getTime() + wait).toISOString(),
-          lastError,
-        },
-      ],
+    this.pendingOf(r.scope).refsDeferred.push({
+      propstreetId: r.row.propstreetId,
+      attempts,
+      nextTryAt: new Date(clock.now().getTime() + wait).toISOString(),
+      lastError,
     });
     this.failures.push({
       side: 'propstreet',
@@ -301,16 +308,15 @@ export class RefDrainer<R extends PropstreetRecord, W> {
     });
   }
 
-  private commitLater(scope: Scope, changes: Partial<Pick<StateChanges, keyof Pending>>): void {
+  /** The scope's changes of the next flush: results are pushed straight into them. */
+  private pendingOf(scope: Scope): Pending {
     const key = scope.connection;
-    const entry = this.pending.get(key) ?? {
-      scope,
-      changes: { refsDone: [], refsDeferred: [], ownEtags: [] },
-    };
-    entry.changes.refsDone.push(...(changes.refsDone ?? []));
-    entry.changes.refsDeferred.push(...(changes.refsDeferred ?? []));
-    entry.changes.ownEtags.push(...(changes.ownEtags ?? []));
-    this.pending.set(key, entry);
+    let entry = this.pending.get(key);
+    if (!entry) {
+      entry = { scope, changes: { refsDone: [], refsDeferred: [], ownEtags: [] } };
+      this.pending.set(key, entry);
+    }
+    return entry.changes;
   }
 
   private pendingCount(): number {

@@ -12,15 +12,15 @@
 import { isPropsyncError, WriteNotAppliedError } from '../core/errors.js';
 import type { PropstreetRecords } from '../engine/ports.js';
 import { hasRef, type PropstreetRecord, refsWith } from '../engine/records.js';
-import type { Link, QueuedRef, Scope, StateStore } from '../state/port.js';
+import type { QueuedRef, Scope, StateStore } from '../state/port.js';
 import type { KindWrites } from './kind-writes.js';
 import { isStale } from './propstreet-writes.js';
 
-/** A queued row with the link its connection holds now. */
+/** A queued row with the link its connection held when the row was read. */
 export interface RefRow {
   readonly row: QueuedRef;
   readonly scope: Scope;
-  readonly link: Link;
+  readonly link: NonNullable<QueuedRef['link']>;
 }
 
 /** What became of each row of a record. */

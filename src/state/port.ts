@@ -125,9 +125,14 @@ export interface PendingRef {
   readonly lastError: string | null;
 }
 
-/** A pending write-back as the drainer reads it: with the connection whose scope queued it. */
+/**
+ * A pending write-back as the drainer reads it: with the connection whose scope queued it and
+ * that scope's link of the record as stored with the row (null: the link ended), read in the
+ * same query so the drain needs no lookup per row.
+ */
 export interface QueuedRef extends PendingRef {
   readonly connection: string;
+  readonly link: Pick<Link, 'crmId' | 'propstreetEtag'> | null;
 }
 
 /** Everything one batch's results change, applied in one transaction. */

@@ -29,6 +29,7 @@ export function refOutboxSql(s: string) {
       WHERE o.scope_id = $1 AND o.propstreet_id = d.p`,
     queuedRefs: `SELECT sc.connection, ${REF_OUTBOX_COLUMNS}
       FROM ${s}.ref_outbox o JOIN ${s}.scopes sc ON sc.id = o.scope_id
+        LEFT JOIN ${s}.links l ON l.scope_id = o.scope_id AND l.propstreet_id = o.propstreet_id
       WHERE sc.tenant = $1 AND sc.kind = $2 AND o.next_try_ms <= $4
         AND ($3::text IS NULL OR o.propstreet_id > $3::text)
       ORDER BY o.propstreet_id, sc.connection LIMIT $5`,

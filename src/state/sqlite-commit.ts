@@ -16,23 +16,22 @@ export function sqliteCommitter(
   const apply = db.transaction((s: number, c: StateChanges) => {
     const q = st();
     if (c.deleteLinks?.length) q.deleteLinks.run(s, JSON.stringify(c.deleteLinks));
-    for (const l of c.upsertLinks ?? []) {
-      q.upsertLink.run({
+    for (const l of c.upsertLinks ?? [])
+      q.upsertLink.run(
         s,
-        p: l.propstreetId,
-        c: l.crmId,
-        shadow: shadowJson(l),
-        etag: l.propstreetEtag,
-        modified: l.crmModifiedAt,
-        updated: l.updatedAt,
-      });
-    }
+        l.propstreetId,
+        l.crmId,
+        shadowJson(l),
+        l.propstreetEtag,
+        l.crmModifiedAt,
+        l.updatedAt,
+      );
     for (const o of c.ownEtags ?? []) {
-      const added = q.insertOwnEtag.get({ s, p: o.propstreetId, e: o.etag });
+      const p = o.propstreetId;
+      const added = q.insertOwnEtag.get(s, p, o.etag, s, p);
       // Seq is gapless per contact: a new etag numbered within the kept count leaves nothing
       // older to prune (most records have one or two), which saves a DELETE per write-back.
-      if (added === undefined || added.seq > OWN_ETAGS_KEPT)
-        q.pruneOwnEtags.run({ s, p: o.propstreetId, keep: OWN_ETAGS_KEPT });
+      if (added === undefined || added.seq > OWN_ETAGS_KEPT) q.pruneOwnEtags.run(s, p, s, p, OWN_ETAGS_KEPT);
     }
     for (const f of c.clearFailures ?? []) q.clearFailure.run(s, f.side, f.recordId);
     for (const f of c.upsertFailures ?? []) {

@@ -18,15 +18,8 @@ import {
 
 type Stmt<P extends unknown[], R = unknown> = Database.Statement<P, R>;
 
-export interface LinkParams {
-  s: number;
-  p: string;
-  c: string;
-  shadow: string | null;
-  etag: string | null;
-  modified: string | null;
-  updated: string;
-}
+/** scope, propstreet id, CRM id, shadow, Propstreet etag, CRM modified, updated (LINK_COLUMNS' order). */
+type LinkParams = [number, string, string, string | null, string | null, string | null, string];
 
 export interface FailureParams {
   s: number;
@@ -65,15 +58,17 @@ export interface SqliteStatements {
   scopeId: Stmt<[string, string, string], { id: number }>;
   insertScope: Stmt<[string, string, string]>;
   listScopes: Stmt<[], { tenant: string; connection: string; kind: string }>;
-  upsertLink: Stmt<[LinkParams]>;
+  upsertLink: Stmt<LinkParams>;
   deleteLinks: Stmt<[number, string]>;
   linksByPs: Stmt<[number, string], LinkRow>;
   linksByCrm: Stmt<[number, string], LinkRow>;
   listLinksFirst: Stmt<[number, number], LinkRow>;
   listLinksAfter: Stmt<[number, string, number], LinkRow>;
   countLinks: Stmt<[number], { n: number }>;
-  insertOwnEtag: Stmt<[{ s: number; p: string; e: string }], { seq: number }>;
-  pruneOwnEtags: Stmt<[{ s: number; p: string; keep: number }]>;
+  /** scope, propstreet id, etag, then scope and propstreet id again (the seq's subquery). */
+  insertOwnEtag: Stmt<[number, string, string, number, string], { seq: number }>;
+  /** scope, propstreet id, twice, then how many to keep. */
+  pruneOwnEtags: Stmt<[number, string, number, string, number]>;
   ownEtags: Stmt<[{ s: number; pairs: string }], { id: string }>;
   listOwnEtags: Stmt<[{ s: number; after: string | null; limit: number }], { p: string; etag: string }>;
   getCheckpoint: Stmt<[number, string], { value: string }>;
@@ -126,9 +121,11 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
           OR EXISTS (SELECT 1 FROM ref_outbox WHERE scope_id = s.id)
        ORDER BY tenant, connection, kind`,
     ),
+    // The commit's hottest statements (a row each per record) bind positionally: no object of
+    // named parameters built per row and looked up by name per bind.
     upsertLink: db.prepare(
       `INSERT INTO links (scope_id, ${LINK_COLUMNS})
-       VALUES (@s, @p, @c, @shadow, @etag, @modified, @updated)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (scope_id, propstreet_id) DO UPDATE SET crm_id = excluded.crm_id,
          shadow = excluded.shadow, propstreet_etag = excluded.propstreet_etag,
          crm_modified_at = excluded.crm_modified_at, updated_at = excluded.updated_at`,
@@ -153,14 +150,14 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     countLinks: db.prepare('SELECT count(*) AS n FROM links WHERE scope_id = ?'),
     insertOwnEtag: db.prepare(
       `INSERT INTO own_etags (scope_id, propstreet_id, etag, seq)
-       VALUES (@s, @p, @e, (SELECT coalesce(max(seq), 0) + 1 FROM own_etags
-                            WHERE scope_id = @s AND propstreet_id = @p))
+       VALUES (?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM own_etags
+                         WHERE scope_id = ? AND propstreet_id = ?))
        ON CONFLICT DO NOTHING RETURNING seq`,
     ),
     // Seq is per contact and gapless, so "older than the newest `keep`" is a comparison.
     pruneOwnEtags: db.prepare(
-      `DELETE FROM own_etags WHERE scope_id = @s AND propstreet_id = @p
-         AND seq <= (SELECT max(seq) FROM own_etags WHERE scope_id = @s AND propstreet_id = @p) - @keep`,
+      `DELETE FROM own_etags WHERE scope_id = ? AND propstreet_id = ?
+         AND seq <= (SELECT max(seq) FROM own_etags WHERE scope_id = ? AND propstreet_id = ?) - ?`,
     ),
     ownEtags: db.prepare(
       // CROSS JOIN pins json_each as the outer loop: one primary-key probe per pair.

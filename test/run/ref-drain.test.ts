@@ -219,6 +219,45 @@ describe('ref drainer', () => {
     expect(await backlog()).toBe(0);
   });
 
+  it('a row whose link moved to another CRM record, or that has none, goes unwritten; the record’s other rows are written', async () => {
+    const r = ps.add('ps-1');
+    await created(hub, r, 'hs-1');
+    await created(sf, r, 'sf-1');
+    // The HubSpot link now points at another CRM record: its queued hs-1 is not wanted any more.
+    await store.commit(hub, {
+      upsertLinks: [{ ...(await store.linksByPropstreetIds(hub, ['ps-1']))[0]!, crmId: 'hs-9' }],
+    });
+    // A row queued with no link of its scope at all.
+    await store.commit(hub, {
+      enqueueRefs: [
+        {
+          propstreetId: ps.add('ps-2').id,
+          crmId: 'hs-2',
+          namespace: 'hubspot',
+          etag: 'v2',
+          refs: [],
+          enqueuedAt: new Date(NOW).toISOString(),
+          attempts: 0,
+          lastError: null,
+        },
+      ],
+    });
+    const { d, drain } = drainer();
+    await drain();
+    expect(d.failures).toEqual([]);
+    // Neither hs-1 nor ps-2 is ever sent (every PATCH is ps-1's with Salesforce's ref alone).
+    expect(new Set(ps.patches.map((p) => `${p.id} ${p.refs.join(',')}`))).toEqual(
+      new Set(['ps-1 salesforce/sf-1']),
+    );
+    expect(refsOf('ps-1')).toEqual(['salesforce/sf-1']);
+    expect(await backlog()).toBe(0);
+    // The moved link keeps its etag: only a verified write moves it.
+    expect((await store.linksByPropstreetIds(hub, ['ps-1']))[0]).toMatchObject({
+      crmId: 'hs-9',
+      propstreetEtag: 'v1',
+    });
+  });
+
   it('a contact deleted in Propstreet since: its write-back goes without a failure', async () => {
     await created(hub, ps.add('ps-1'), 'hs-1');
     ps.records.delete('ps-1');

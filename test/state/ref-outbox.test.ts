@@ -65,11 +65,43 @@ describe.each(stores)('ref outbox on %s', (_name, open, cleanup) => {
       'ps-1/salesforce/salesforce',
       'ps-2/hubspot/hubspot',
     ]);
-    expect(queued[0]).toEqual({ ...aRef(1), connection: 'hubspot' });
+    expect(queued[0]).toEqual({
+      ...aRef(1),
+      connection: 'hubspot',
+      link: { crmId: 'crm-1', propstreetEtag: 'W/"etag-1"' },
+    });
     expect((await store.queuedRefs(hub, { dueBy: AT, after: 'ps-1', limit: 10 })).length).toBe(1);
     expect(await store.refBacklog(hub)).toEqual({ pending: 2, failing: 0 });
     expect(await store.refBacklog(sf)).toEqual({ pending: 1, failing: 0 });
     expect(await store.listScopes()).toEqual(expect.arrayContaining([{ ...hub, kind: 'companies' }]));
+  });
+
+  it('reads each row with its own scope’s link as stored now: moved, ended or never made', async () => {
+    const [hub, sf] = scopes();
+    await store.commit(hub, {
+      upsertLinks: [aLink(1), aLink(2), aLink(3)],
+      enqueueRefs: [aRef(1), aRef(2), aRef(3), aRef(4)],
+    });
+    // The other connection's link of the same record is not this row's.
+    await store.commit(sf, {
+      upsertLinks: [aLink(1, { crmId: 'sf-1', propstreetEtag: 'W/"sf"' })],
+      enqueueRefs: [aRef(1, 'salesforce', { crmId: 'sf-1' })],
+    });
+    // Moved to another CRM record (its row still carries crm-2), its etag moved by a run.
+    await store.commit(hub, { upsertLinks: [aLink(2, { crmId: 'crm-7', propstreetEtag: null })] });
+    // Ended: a link's end takes its row along, so a row without a link is one queued without one.
+    const queued = await store.queuedRefs(hub, { dueBy: AT, limit: 10 });
+    expect(queued.map((r) => [r.propstreetId, r.connection, r.crmId, r.link])).toEqual([
+      ['ps-1', 'hubspot', 'crm-1', { crmId: 'crm-1', propstreetEtag: 'W/"etag-1"' }],
+      ['ps-1', 'salesforce', 'sf-1', { crmId: 'sf-1', propstreetEtag: 'W/"sf"' }],
+      ['ps-2', 'hubspot', 'crm-2', { crmId: 'crm-7', propstreetEtag: null }],
+      ['ps-3', 'hubspot', 'crm-3', { crmId: 'crm-3', propstreetEtag: 'W/"etag-3"' }],
+      ['ps-4', 'hubspot', 'crm-4', null],
+    ]);
+    // After the cursor the same join holds.
+    expect((await store.queuedRefs(hub, { dueBy: AT, after: 'ps-2', limit: 10 })).map((r) => r.link)).toEqual(
+      [{ crmId: 'crm-3', propstreetEtag: 'W/"etag-3"' }, null],
+    );
   });
 
   it('removes a row only for the CRM id it carries, and moves the link etag only if unchanged', async () => {
