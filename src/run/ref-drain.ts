@@ -70,6 +70,12 @@ export class RefDrainer<R extends PropstreetRecord, W> {
   private waiting = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   private pending = new Map<string, { scope: Scope; changes: Pending }>();
+  /**
+   * Records whose write's results are in `pending`: the flush that commits them frees them.
+   * Not the ids of rows dropped as stale: a record's other row may still be in flight, and
+   * freeing it would let the next fetch send that write again.
+   */
+  private freeOnFlush: string[] = [];
   private flushing: Promise<void> = Promise.resolve();
   /** When the last flush started (monotonic ms): a pacing hint, not a business time. */
   private flushedAt = performance.now();
@@ -253,6 +259,7 @@ export class RefDrainer<R extends PropstreetRecord, W> {
 
   private async write(group: RefRow[]): Promise<void> {
     const id = group[0]?.row.propstreetId ?? '';
+    let results = true;
     try {
       const outcome = await writeRefs(group, this.deps);
       if (outcome === 'gone') {
@@ -269,8 +276,7 @@ export class RefDrainer<R extends PropstreetRecord, W> {
           if (etag) pending.ownEtags.push({ propstreetId: id, etag });
         }
         for (const r of outcome.waiting) (this.finishing ? this.left : this.waiting).add(rowKey(r.row));
-        // Nothing to commit: fetchable again at once (a commit's flush frees the others).
-        if (outcome.done.length === 0) this.busy.delete(id);
+        if (outcome.done.length === 0) results = false;
       }
     } catch (error) {
       if (stopsTheRun(error)) this.deps.abort.fail(error);
@@ -278,6 +284,9 @@ export class RefDrainer<R extends PropstreetRecord, W> {
       const message = `Propstreet externalRef write-back: ${error instanceof Error ? error.message : String(error)}`;
       for (const r of group) this.defer(r, message);
     }
+    // Nothing to commit: fetchable again at once.
+    if (results) this.freeOnFlush.push(id);
+    else this.busy.delete(id);
     if (!this.flushDue()) return;
     try {
       await this.flush();
@@ -336,11 +345,9 @@ export class RefDrainer<R extends PropstreetRecord, W> {
     this.flushedAt = performance.now();
     const batch = [...this.pending.values()];
     this.pending = new Map();
+    const ids = this.freeOnFlush;
+    this.freeOnFlush = [];
     if (batch.length === 0) return this.flushing;
-    const ids = batch.flatMap((b) => [
-      ...b.changes.refsDone.map((d) => d.propstreetId),
-      ...b.changes.refsDeferred.map((d) => d.propstreetId),
-    ]);
     // Commits stay in order; a record is fetchable again only once its results are stored.
     this.flushing = this.flushing
       .then(async () => {
