@@ -2,8 +2,9 @@
  * Reads Propstreet's delta beside the planning: each page goes into staging's inbox as soon as
  * it comes, and the planner takes the pages in the order read (`next`), so the CRM writes of the
  * first pages overlap the reads of the last (stream-plan.ts). The reader never waits for the
- * planner: the inbox is on disk, so memory stays flat however far ahead it gets. A record that
- * fails its schema is reported and quarantined, not read.
+ * planner: the inbox spills to disk past a few pages (page-inbox.ts), so memory stays flat
+ * however far ahead it gets. A record that fails its schema is reported and quarantined, not
+ * read.
  */
 import type { PropstreetRecord } from '../engine/records.js';
 import type { Failure } from '../state/port.js';

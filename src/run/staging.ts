@@ -17,9 +17,17 @@ import type { CrmRecord } from '../crm/port.js';
 import type { MatchValues } from '../engine/match-values.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import type { StagedChanges } from '../engine/staged-changes.js';
+import { PageInbox } from './page-inbox.js';
 import { processIsGone } from './run-lock.js';
 
 const PREFIX = 'propsync-stage-';
+
+/**
+ * Propstreet records staged last, kept as objects for peekPropstreet: the streamed planner
+ * reads back the pages it just staged, which cost a query and a parse a record. Bigger than
+ * a few chunks (the planner's lag behind staging), small enough to stay flat in N.
+ */
+const FRESH = 2000;
 
 /** Staging folders of runs whose process died (SIGKILL) are removed by the next run. */
 function removeOrphans(): void {
@@ -90,9 +98,24 @@ export interface StagedPage<R extends PropstreetRecord> {
   readonly resighted: R[];
 }
 
+/** Every statement of a run, prepared once rather than per page or per call. */
 interface StagingStatements {
-  readonly putPs: Database.Statement;
+  readonly insertPs: Database.Statement;
+  readonly updatePs: Database.Statement;
+  readonly psBefore: Database.Statement;
+  readonly markPlanned: Database.Statement;
   readonly putCrm: Database.Statement;
+  readonly peekPs: Database.Statement;
+  readonly peekCrm: Database.Statement;
+  readonly markDone: Database.Statement;
+  readonly crmByKeys: Database.Statement;
+  readonly losersOf: Database.Statement;
+  readonly chunksPs: Database.Statement;
+  readonly chunksCrm: Database.Statement;
+  readonly deletedPs: Database.Statement;
+  readonly deletedCrm: Database.Statement;
+  readonly countPs: Database.Statement;
+  readonly countCrm: Database.Statement;
 }
 
 export class Staging<R extends PropstreetRecord = PropstreetRecord> implements StagedChanges<R> {
@@ -102,7 +125,12 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
   private hasMerges = false;
   /** Whether any staged CRM record is deleted or merged away (a first sync has none). */
   private hasGone = false;
-  private prepared: StagingStatements | undefined;
+  private readonly sql: StagingStatements;
+  /** Lookups by match column, by table and column: prepared at their first use. */
+  private readonly byMatch = new Map<string, Database.Statement>();
+  private readonly inbox: PageInbox<R>;
+  /** The staged version of the Propstreet records staged last, oldest first (FRESH). */
+  private readonly fresh = new Map<string, R>();
   /** The match value columns (m0, m1, …), one per match rule, in `keys.matchRules` order. */
   private readonly matchColumns: readonly string[];
   /** Match columns already indexed, by table: an index is built on the first lookup that needs it. */
@@ -118,76 +146,85 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     this.db = new Database(join(this.dir, 'stage.db'));
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');
+    // The file is this run's alone (a fresh mkdtemp folder): no other connection ever opens
+    // it, so the lock is taken once rather than around every statement.
+    this.db.pragma('locking_mode = EXCLUSIVE');
+    this.inbox = new PageInbox<R>(this.dir);
     this.matchColumns = (keys.matchRules ?? []).map((_, i) => `m${i}`);
     // A record has at most one value per match rule, kept in its row: no table of match rows
     // to delete and insert into for every record staged (three B-tree writes a value).
     const matchDefs = this.matchColumns.map((c) => `, ${c} TEXT`).join('');
+    // Planned and paired ids are rows of their own tables: marking one writes a short row,
+    // where setting a flag rewrote the staged row, JSON and all. The key and merge indexes
+    // are built at their first lookup (crmIndex), not grown with every record staged.
     this.db.exec(`
-      CREATE TABLE ps (id TEXT PRIMARY KEY, updated TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
-        deleted INTEGER NOT NULL DEFAULT 0, planned INTEGER NOT NULL DEFAULT 0${matchDefs});
-      CREATE TABLE ps_inbox (seq INTEGER PRIMARY KEY, json TEXT NOT NULL);
-      CREATE TABLE crm (id TEXT PRIMARY KEY, modified TEXT NOT NULL, json TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
+      CREATE TABLE ps (id TEXT PRIMARY KEY, updated TEXT NOT NULL, json TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0${matchDefs});
+      CREATE TABLE ps_planned (id TEXT PRIMARY KEY) WITHOUT ROWID;
+      CREATE TABLE crm (id TEXT PRIMARY KEY, modified TEXT NOT NULL, json TEXT NOT NULL,
         key TEXT, live INTEGER NOT NULL DEFAULT 1, merged_into TEXT${matchDefs});
-      CREATE INDEX crm_key ON crm (key);
-      CREATE INDEX crm_merged_into ON crm (merged_into);
+      CREATE TABLE crm_done (id TEXT PRIMARY KEY) WITHOUT ROWID;
     `);
+    this.sql = this.prepare();
   }
 
   putPropstreet(records: readonly R[]): StagedPage<R> {
-    const known = new Map(
-      (
-        this.db
-          .prepare('SELECT id, updated, planned FROM ps WHERE id IN (SELECT value FROM json_each(?))')
-          .all(JSON.stringify(records.map((c) => c.id))) as { id: string; updated: string; planned: number }[]
-      ).map((r) => [r.id, r]),
-    );
-    const { putPs } = this.statements();
+    const { insertPs, updatePs, psBefore } = this.sql;
     const valuesOf = this.keys.propstreetMatch;
     const staged: StagedPage<R> = { fresh: [], resighted: [] };
     this.db.transaction(() => {
       for (const c of records) {
-        const before = known.get(c.id);
-        if (!before) staged.fresh.push(c.id);
-        else if (before.planned === 1) {
+        const json = JSON.stringify(c);
+        const match = this.matchArgs(valuesOf, c);
+        // Most records are new to the run: one insert, and only a record staged already
+        // (an overlap window, a re-read) costs a look at its staged version and an update.
+        if (insertPs.run(c.id, c.updatedUtc, json, c.deletedUtc ? 1 : 0, ...match).changes === 1) {
+          staged.fresh.push(c.id);
+          this.keepFresh(c);
+          continue;
+        }
+        const before = psBefore.get(c.id) as { updated: string; planned: number };
+        if (before.planned === 1) {
           if (c.updatedUtc > before.updated) staged.resighted.push(c);
           continue;
         }
-        putPs.run(
-          c.id,
-          c.updatedUtc,
-          JSON.stringify(c),
-          c.deletedUtc ? 1 : 0,
-          ...this.matchArgs(valuesOf, c),
-        );
-        known.set(c.id, { id: c.id, updated: c.updatedUtc, planned: 0 });
+        if (
+          updatePs.run(c.updatedUtc, json, c.deletedUtc ? 1 : 0, ...match, c.id, c.updatedUtc).changes === 1
+        )
+          this.keepFresh(c);
       }
     })();
     return staged;
   }
 
+  private keepFresh(c: R): void {
+    this.fresh.delete(c.id);
+    this.fresh.set(c.id, c);
+    if (this.fresh.size <= FRESH) return;
+    for (const oldest of this.fresh.keys()) {
+      this.fresh.delete(oldest);
+      return;
+    }
+  }
+
   /** Marks Propstreet records planned: a later sighting in this run is not staged (putPropstreet). */
   markPlanned(ids: readonly string[]): void {
     if (ids.length === 0) return;
-    this.db
-      .prepare('UPDATE ps SET planned = 1 WHERE id IN (SELECT value FROM json_each(?))')
-      .run(JSON.stringify([...new Set(ids)]));
+    this.sql.markPlanned.run(JSON.stringify(ids));
   }
 
   /** Keeps a page read from Propstreet until the planner applies it (takePage), in the order read. */
   queuePage(records: readonly R[]): void {
-    this.db.prepare('INSERT INTO ps_inbox (json) VALUES (?)').run(JSON.stringify(records));
+    this.inbox.push([...records]);
   }
 
   /** The oldest page not yet applied, removed from the inbox; undefined when none waits. */
   takePage(): R[] | undefined {
-    const row = this.db
-      .prepare('DELETE FROM ps_inbox WHERE seq = (SELECT min(seq) FROM ps_inbox) RETURNING json')
-      .get() as { json: string } | undefined;
-    return row ? (JSON.parse(row.json) as R[]) : undefined;
+    return this.inbox.take();
   }
 
   putCrm(records: readonly CrmRecord[]): void {
-    const { putCrm } = this.statements();
+    const { putCrm } = this.sql;
     const { key } = this.keys;
     const valuesOf = this.keys.crmMatch;
     this.db.transaction(() => {
@@ -221,20 +258,29 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     return out;
   }
 
-  /** The writes of every page, prepared once per run rather than once per page. */
-  private statements(): StagingStatements {
+  private prepare(): StagingStatements {
     const cols = this.matchColumns;
     const names = cols.map((c) => `, ${c}`).join('');
     const marks = cols.map(() => ', ?').join('');
     // A newer version's match values replace the older one's (also when a merge keeps its JSON).
     const sets = cols.map((c) => `, ${c} = excluded.${c}`).join('');
-    this.prepared ??= {
-      putPs: this.db.prepare(
-        `INSERT INTO ps (id, updated, json, deleted${names}) VALUES (?, ?, ?, ?${marks})
-         ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, json = excluded.json, deleted = excluded.deleted${sets}
-         WHERE excluded.updated >= ps.updated AND ps.planned = 0`,
+    const assigns = cols.map((c) => `, ${c} = ?`).join('');
+    const db = this.db;
+    return {
+      insertPs: db.prepare(
+        `INSERT INTO ps (id, updated, json, deleted${names}) VALUES (?, ?, ?, ?${marks}) ON CONFLICT(id) DO NOTHING`,
       ),
-      putCrm: this.db.prepare(
+      updatePs: db.prepare(
+        `UPDATE ps SET updated = ?, json = ?, deleted = ?${assigns} WHERE id = ? AND updated <= ?`,
+      ),
+      psBefore: db.prepare(
+        'SELECT updated, EXISTS (SELECT 1 FROM ps_planned p WHERE p.id = ps.id) AS planned FROM ps WHERE id = ?',
+      ),
+      // Only staged ids: one planned before it was staged would hide it from propstreetChunks.
+      markPlanned: db.prepare(
+        'INSERT OR IGNORE INTO ps_planned (id) SELECT id FROM ps WHERE id IN (SELECT value FROM json_each(?))',
+      ),
+      putCrm: db.prepare(
         // A merged-away record may also show up as a plain deletion (HubSpot lists it as
         // archived): the merge is the better fact, so a later plain deletion keeps it.
         `INSERT INTO crm (id, modified, json, key, live, merged_into${names}) VALUES (?, ?, ?, ?, ?, ?${marks})
@@ -245,64 +291,105 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
              THEN crm.merged_into ELSE excluded.merged_into END${sets}
          WHERE excluded.modified >= crm.modified`,
       ),
+      peekPs: db.prepare('SELECT id, json FROM ps WHERE id IN (SELECT value FROM json_each(?))'),
+      peekCrm: db.prepare('SELECT id, json FROM crm WHERE id IN (SELECT value FROM json_each(?))'),
+      // Only staged ids, as the flag it replaces: an id marked before it was staged would hide it.
+      markDone: db.prepare(
+        'INSERT OR IGNORE INTO crm_done (id) SELECT id FROM crm WHERE id IN (SELECT value FROM json_each(?))',
+      ),
+      crmByKeys: db.prepare(
+        'SELECT key AS v, json FROM crm WHERE key IN (SELECT value FROM json_each(?)) AND live = 1 ORDER BY rowid',
+      ),
+      losersOf: db.prepare(
+        'SELECT merged_into AS survivor, json FROM crm WHERE merged_into IN (SELECT value FROM json_each(?)) ORDER BY rowid',
+      ),
+      chunksPs: db.prepare(
+        `SELECT rowid AS r, json FROM ps WHERE rowid > ?
+           AND NOT EXISTS (SELECT 1 FROM ps_planned p WHERE p.id = ps.id) ORDER BY rowid LIMIT ?`,
+      ),
+      chunksCrm: db.prepare(
+        `SELECT rowid AS r, json FROM crm WHERE rowid > ?
+           AND NOT EXISTS (SELECT 1 FROM crm_done d WHERE d.id = crm.id) ORDER BY rowid LIMIT ?`,
+      ),
+      deletedPs: db.prepare(
+        'SELECT rowid AS r, id FROM ps WHERE rowid > ? AND deleted = 1 ORDER BY rowid LIMIT ?',
+      ),
+      deletedCrm: db.prepare(
+        'SELECT rowid AS r, id FROM crm WHERE rowid > ? AND live = 0 AND merged_into IS NULL ORDER BY rowid LIMIT ?',
+      ),
+      countPs: db.prepare('SELECT count(*) AS n FROM ps'),
+      countCrm: db.prepare('SELECT count(*) AS n FROM crm'),
     };
-    return this.prepared;
   }
 
   /**
-   * The column holding a rule's match values, indexed: most runs never look a value up (a
-   * first sync matching by key only), so the index is built at the first lookup, in one sort,
-   * instead of growing with every record staged. Undefined for a rule no value is kept for.
+   * An index of the CRM table, built at the first lookup that needs it, in one sort: most
+   * runs never look a key up (an incremental run reads its CRM partners by id) nor have a
+   * merge, and an index grown with every record staged cost each put two more B-tree writes.
    */
-  private matchColumn(table: 'ps' | 'crm', rule: string): string | undefined {
+  private crmIndex(column: 'key' | 'merged_into'): void {
+    if (this.indexed.has(column)) return;
+    this.db.exec(
+      column === 'key'
+        ? 'CREATE INDEX IF NOT EXISTS crm_key ON crm (key)'
+        : 'CREATE INDEX IF NOT EXISTS crm_merged_into ON crm (merged_into)',
+    );
+    this.indexed.add(column);
+  }
+
+  /**
+   * The lookup of a rule's match values, on its column, indexed: most runs never look a value
+   * up (a first sync matching by key only), so the index is built at the first lookup, in one
+   * sort, instead of growing with every record staged. Undefined for a rule no value is kept for.
+   */
+  private matchLookup(table: 'ps' | 'crm', rule: string): Database.Statement | undefined {
     const i = (this.keys.matchRules ?? []).indexOf(rule);
     const column = this.matchColumns[i];
     if (column === undefined) return undefined;
     const index = `${table}_${column}`;
-    if (!this.indexed.has(index)) {
+    let stmt = this.byMatch.get(index);
+    if (!stmt) {
       this.db.exec(`CREATE INDEX IF NOT EXISTS ${index} ON ${table} (${column})`);
       this.indexed.add(index);
+      const live = table === 'ps' ? 'deleted = 0' : 'live = 1';
+      stmt = this.db.prepare(
+        `SELECT ${column} AS v, json FROM ${table}
+         WHERE ${column} IN (SELECT value FROM json_each(?)) AND ${live} ORDER BY rowid`,
+      );
+      this.byMatch.set(index, stmt);
     }
-    return column;
+    return stmt;
   }
 
   /** Live staged CRM records whose key is one of these (for a first sync, where all are staged). */
   crmByKeys(keys: readonly string[]): CrmRecord[] {
-    const stmt = this.db.prepare(
-      'SELECT key AS v, json FROM crm WHERE key IN (SELECT value FROM json_each(?)) AND live = 1 ORDER BY rowid',
-    );
+    if (keys.length === 0) return [];
+    this.crmIndex('key');
+    const stmt = this.sql.crmByKeys;
     return inValueOrder<CrmRecord>(keys, (json) => stmt.all(json) as StagedRow[]);
   }
 
   /** Live staged CRM records whose value for match rule `rule` is one of these keys. */
   crmByMatch(rule: string, values: readonly string[]): CrmRecord[] {
-    const column = values.length > 0 ? this.matchColumn('crm', rule) : undefined;
-    if (column === undefined) return [];
-    const stmt = this.db.prepare(
-      `SELECT ${column} AS v, json FROM crm
-       WHERE ${column} IN (SELECT value FROM json_each(?)) AND live = 1 ORDER BY rowid`,
-    );
+    const stmt = values.length > 0 ? this.matchLookup('crm', rule) : undefined;
+    if (stmt === undefined) return [];
     return inValueOrder<CrmRecord>(values, (json) => stmt.all(json) as StagedRow[]);
   }
 
   /** Live staged Propstreet records whose value for match rule `rule` is one of these keys. */
   propstreetByMatch(rule: string, values: readonly string[]): R[] {
-    const column = values.length > 0 ? this.matchColumn('ps', rule) : undefined;
-    if (column === undefined) return [];
-    const stmt = this.db.prepare(
-      `SELECT ${column} AS v, json FROM ps
-       WHERE ${column} IN (SELECT value FROM json_each(?)) AND deleted = 0 ORDER BY rowid`,
-    );
+    const stmt = values.length > 0 ? this.matchLookup('ps', rule) : undefined;
+    if (stmt === undefined) return [];
     return inValueOrder<R>(values, (json) => stmt.all(json) as StagedRow[]);
   }
 
   count(side: 'ps' | 'crm'): number {
-    return (this.db.prepare(`SELECT count(*) AS n FROM ${side}`).get() as { n: number }).n;
+    return ((side === 'ps' ? this.sql.countPs : this.sql.countCrm).get() as { n: number }).n;
   }
 
   /** Propstreet records not planned yet (none streamed while the pages came in), in chunks, in staging order. */
   *propstreetChunks(size: number): Generator<R[]> {
-    for (const chunk of this.chunks<R>('ps', size, 'planned')) {
+    for (const chunk of this.chunks<R>(this.sql.chunksPs, size)) {
       this.markPlanned(chunk.map((c) => c.id));
       yield chunk;
     }
@@ -310,29 +397,22 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
 
   /** CRM records not already paired with a Propstreet record in this run. */
   *crmChunks(size: number): Generator<CrmRecord[]> {
-    yield* this.chunks<CrmRecord>('crm', size, 'done');
+    yield* this.chunks<CrmRecord>(this.sql.chunksCrm, size);
   }
 
   /** Staged CRM records by id; marks them as paired so the CRM pass skips them. */
   takeCrm(ids: readonly string[]): Map<string, CrmRecord> {
-    return this.readCrm(ids, true);
+    if (ids.length === 0) return new Map();
+    const json = JSON.stringify([...new Set(ids)]);
+    const rows = this.sql.peekCrm.all(json) as { id: string; json: string }[];
+    this.sql.markDone.run(json);
+    return inIdOrder<CrmRecord>(ids, rows);
   }
 
   /** Staged CRM records by id, left for the CRM pass. */
   peekCrm(ids: readonly string[]): Map<string, CrmRecord> {
-    return this.readCrm(ids, false);
-  }
-
-  private readCrm(ids: readonly string[], take: boolean): Map<string, CrmRecord> {
     if (ids.length === 0) return new Map();
-    // One statement for the chunk's ids, not a SELECT (and an UPDATE) per id.
-    const rows = this.db
-      .prepare(
-        take
-          ? 'UPDATE crm SET done = 1 WHERE id IN (SELECT value FROM json_each(?)) RETURNING id, json'
-          : 'SELECT id, json FROM crm WHERE id IN (SELECT value FROM json_each(?))',
-      )
-      .all(JSON.stringify([...new Set(ids)])) as { id: string; json: string }[];
+    const rows = this.sql.peekCrm.all(JSON.stringify([...new Set(ids)])) as { id: string; json: string }[];
     return inIdOrder<CrmRecord>(ids, rows);
   }
 
@@ -350,32 +430,40 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
   losersOf(ids: readonly string[]): Map<string, CrmRecord[]> {
     const out = new Map<string, CrmRecord[]>();
     if (!this.hasMerges || ids.length === 0) return out;
-    const rows = this.db
-      .prepare(
-        'SELECT merged_into AS survivor, json FROM crm WHERE merged_into IN (SELECT value FROM json_each(?)) ORDER BY rowid',
-      )
-      .all(JSON.stringify([...new Set(ids)])) as { survivor: string; json: string }[];
+    this.crmIndex('merged_into');
+    const rows = this.sql.losersOf.all(JSON.stringify([...new Set(ids)])) as {
+      survivor: string;
+      json: string;
+    }[];
     for (const r of rows)
       out.set(r.survivor, [...(out.get(r.survivor) ?? []), JSON.parse(r.json) as CrmRecord]);
     return out;
   }
 
-  /** Staged Propstreet records by id (a record left for the CRM pass is planned there). */
+  /**
+   * Staged Propstreet records by id (a record left for the CRM pass is planned there). The
+   * records staged last come from memory: they are what the streamed planner asks for.
+   */
   peekPropstreet(ids: readonly string[]): Map<string, R> {
     if (ids.length === 0) return new Map();
-    const rows = this.db
-      .prepare('SELECT id, json FROM ps WHERE id IN (SELECT value FROM json_each(?))')
-      .all(JSON.stringify([...new Set(ids)])) as { id: string; json: string }[];
-    return inIdOrder<R>(ids, rows);
+    const missing = ids.filter((id) => !this.fresh.has(id));
+    const rows =
+      missing.length === 0
+        ? []
+        : (this.sql.peekPs.all(JSON.stringify([...new Set(missing)])) as { id: string; json: string }[]);
+    const stored = inIdOrder<R>(missing, rows);
+    const out = new Map<string, R>();
+    for (const id of ids) {
+      if (out.has(id)) continue;
+      const found = this.fresh.get(id) ?? stored.get(id);
+      if (found !== undefined) out.set(id, found);
+    }
+    return out;
   }
 
   /** Ids of deleted records on each side, for the mass-delete guard's pre-count. */
   *deletedIds(side: 'ps' | 'crm', size: number): Generator<string[]> {
-    const sql =
-      side === 'ps'
-        ? 'SELECT rowid AS r, id FROM ps WHERE rowid > ? AND deleted = 1 ORDER BY rowid LIMIT ?'
-        : 'SELECT rowid AS r, id FROM crm WHERE rowid > ? AND live = 0 AND merged_into IS NULL ORDER BY rowid LIMIT ?';
-    const stmt = this.db.prepare(sql);
+    const stmt = side === 'ps' ? this.sql.deletedPs : this.sql.deletedCrm;
     let after = 0;
     for (;;) {
       const rows = stmt.all(after, size) as { r: number; id: string }[];
@@ -386,11 +474,8 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     }
   }
 
-  /** Rows of `table` whose `skip` flag is not set, in chunks, in staging order. */
-  private *chunks<T>(table: 'ps' | 'crm', size: number, skip: 'done' | 'planned'): Generator<T[]> {
-    const stmt = this.db.prepare(
-      `SELECT rowid AS r, json FROM ${table} WHERE rowid > ? AND ${skip} = 0 ORDER BY rowid LIMIT ?`,
-    );
+  /** Rows a chunk statement (chunksPs, chunksCrm) gives, in chunks, in staging order. */
+  private *chunks<T>(stmt: Database.Statement, size: number): Generator<T[]> {
     let after = 0;
     for (;;) {
       const rows = stmt.all(after, size) as { r: number; json: string }[];
@@ -402,6 +487,7 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
   }
 
   close(): void {
+    this.inbox.close();
     this.db.close();
     rmSync(this.dir, { recursive: true, force: true });
   }

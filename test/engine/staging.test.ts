@@ -95,6 +95,56 @@ describe('Staging', () => {
   });
 });
 
+describe('Staging planned and paired marks', () => {
+  it('gives back the staged version of records staged last and long ago alike', () => {
+    const staging = new Staging();
+    try {
+      const t1 = '2026-01-01T00:00:00.0000000Z';
+      const t2 = '2026-01-02T00:00:00.0000000Z';
+      // More records than are kept in memory: the first ones come from the file.
+      const ids = Array.from({ length: 2500 }, (_, i) => `p${i}`);
+      staging.putPropstreet(ids.map((id) => contact(id, t1)));
+      // Newer versions of an old and a recent record, then an older sighting of each: ignored.
+      staging.putPropstreet([contact('p0', t2), contact('p2499', t2)]);
+      staging.putPropstreet([contact('p0', t1), contact('p2499', t1)]);
+      const peeked = staging.peekPropstreet(['p2499', 'p0', 'p1', 'p0', 'missing']);
+      expect([...peeked.entries()]).toEqual([
+        ['p2499', contact('p2499', t2)],
+        ['p0', contact('p0', t2)],
+        ['p1', contact('p1', t1)],
+      ]);
+    } finally {
+      staging.close();
+    }
+  });
+
+  it('marks only staged ids: one planned or paired before it was staged is still read by the chunks', () => {
+    const staging = new Staging();
+    try {
+      const t1 = '2026-01-01T00:00:00.0000000Z';
+      staging.markPlanned(['a']);
+      staging.putPropstreet([contact('a', t1), contact('b', t1)]);
+      staging.markPlanned(['b', 'b']);
+      expect([...staging.propstreetChunks(10)]).toEqual([[contact('a', t1)]]);
+      expect([...staging.propstreetChunks(10)]).toEqual([]);
+      const crm = (id: string) => ({
+        id,
+        properties: {},
+        modifiedAt: '2026-01-01T00:00:00.000Z',
+        deleted: false,
+      });
+      expect([...staging.takeCrm(['1', '2']).keys()]).toEqual([]);
+      staging.putCrm([crm('1'), crm('2'), crm('3')]);
+      expect([...staging.takeCrm(['2', '9', '2']).keys()]).toEqual(['2']);
+      // Paired records stay readable by id; the CRM pass skips them.
+      expect([...staging.peekCrm(['2']).keys()]).toEqual(['2']);
+      expect([...staging.crmChunks(2)].map((c) => c.map((r) => r.id))).toEqual([['1', '3']]);
+    } finally {
+      staging.close();
+    }
+  });
+});
+
 describe('Staging match values', () => {
   it('finds a record by the match value of its newest version only, also when staged after a lookup', () => {
     const staging = new Staging(byEmail);

@@ -42,14 +42,15 @@ const ALLOWED: Record<string, string> = {
     'a migration number from the constant list (PRAGMA cannot bind)',
   'src/state/sqlite-store.ts: Math.trunc(options.busyTimeoutMs ?? 5000)':
     'a number from code, truncated to an integer (PRAGMA cannot bind)',
-  'src/run/staging.ts: side': "a `'ps' | 'crm'` table name from the engine, never data",
   'src/run/staging.ts: table': "a `'ps' | 'crm'` table name from the engine, never data",
-  'src/run/staging.ts: skip': "a `'done' | 'planned'` column name from the code, never data",
+  'src/run/staging.ts: live':
+    'a constant condition chosen by that table name (`deleted = 0` or `live = 1`), never data',
   'src/run/staging.ts: matchDefs':
     'column definitions `, m0 TEXT`… built from the match rules’ positions (m + index), never their values',
   'src/run/staging.ts: names': 'the match column names m0, m1… (m + index), never data',
   'src/run/staging.ts: marks': 'one `, ?` placeholder per match column: values are bound',
   'src/run/staging.ts: sets': '`, mN = excluded.mN` per match column (m + index), never data',
+  'src/run/staging.ts: assigns': '`, mN = ?` per match column (m + index): values are bound',
   'src/run/staging.ts: column': 'a match column name m0, m1… (m + index) from matchColumns, never data',
   'src/run/staging.ts: index':
     'an index name `<ps|crm>_m<index>` built from the table and column names above',
