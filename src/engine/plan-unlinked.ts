@@ -5,15 +5,7 @@
 import type { CrmRecord } from '../crm/port.js';
 import type { Tombstone } from '../state/port.js';
 import { type PairPlan, type PlanContext, planned, quietIds } from './plan-pair.js';
-import {
-  allChanges,
-  keepShadowOf,
-  mergedShadow,
-  notSent,
-  pickFields,
-  toValues,
-  withoutSkipped,
-} from './plan-values.js';
+import { createChanges, keepShadowOf, notSent, withoutSkipped } from './plan-values.js';
 import type { PropstreetRecord } from './records.js';
 
 export function planUnlinked<R extends PropstreetRecord>(ctx: PlanContext<R>): PairPlan<R> {
@@ -46,8 +38,8 @@ function createInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ps: R): Pa
       reason: 'direction is from-crm',
     });
   const values = mapper.fromPropstreet(ps);
-  const changes = allChanges(pickFields(values, mapper, 'to-crm'));
-  const { properties, problems, skipped = [] } = mapper.toCrm(toValues(changes), { create: true });
+  const { changes, values: toSend } = createChanges(values, mapper, 'to-crm');
+  const { properties, problems, skipped = [] } = mapper.toCrm(toSend, { create: true });
   const ids = { propstreetId: ps.id, crmId: null };
   if (problems.length > 0)
     return planned(ctx, {
@@ -70,7 +62,9 @@ function createInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ps: R): Pa
       writePropstreetRef: true,
       ...notSent(skipped),
     },
-    keepShadowOf(mergedShadow(values, sent), skipped, null),
+    // Both sides hold the source's values once the create succeeds: every value sent is the
+    // source's own, so the shadow is the values themselves (less what the CRM would not take).
+    keepShadowOf(values, skipped, null),
     properties,
   );
 }
@@ -80,9 +74,9 @@ function createInPropstreet<R extends PropstreetRecord>(ctx: PlanContext<R>, crm
   if (settings.direction === 'to-crm')
     return planned(ctx, { ...fields, ...quietIds(ctx.pair), action: 'skip', reason: 'direction is to-crm' });
   const values = mapper.fromCrm(crm);
-  const changes = allChanges(pickFields(values, mapper, 'from-crm'));
+  const { changes, values: toSend } = createChanges(values, mapper, 'from-crm');
   const ids = { propstreetId: null, crmId: crm.id };
-  const problem = mapper.kind.createProblem(toValues(changes));
+  const problem = mapper.kind.createProblem(toSend);
   if (problem !== undefined)
     return planned(ctx, {
       ...fields,
@@ -102,7 +96,7 @@ function createInPropstreet<R extends PropstreetRecord>(ctx: PlanContext<R>, crm
       toPropstreet: changes,
       writeCrmKey: true,
     },
-    mergedShadow(values, changes),
+    values,
   );
 }
 
