@@ -40,11 +40,11 @@ function createInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ps: R): Pa
   const values = mapper.fromPropstreet(ps);
   const { changes, values: toSend } = createChanges(values, mapper, 'to-crm');
   const { properties, problems, skipped = [] } = mapper.toCrm(toSend, { create: true });
-  const ids = { propstreetId: ps.id, crmId: null };
   if (problems.length > 0)
     return planned(ctx, {
       ...fields,
-      ...ids,
+      propstreetId: ps.id,
+      crmId: null,
       action: 'invalid',
       reason: 'cannot be created in the CRM',
       problems,
@@ -55,7 +55,8 @@ function createInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ps: R): Pa
     ctx,
     {
       ...fields,
-      ...ids,
+      propstreetId: ps.id,
+      crmId: null,
       action: 'create-in-crm',
       reason: 'new in Propstreet',
       toCrm: sent,
@@ -73,14 +74,14 @@ function createInPropstreet<R extends PropstreetRecord>(ctx: PlanContext<R>, crm
   const { settings, mapper, fields } = ctx;
   if (settings.direction === 'to-crm')
     return planned(ctx, { ...fields, ...quietIds(ctx.pair), action: 'skip', reason: 'direction is to-crm' });
-  const values = mapper.fromCrm(crm);
+  const values = ctx.crmValues(crm);
   const { changes, values: toSend } = createChanges(values, mapper, 'from-crm');
-  const ids = { propstreetId: null, crmId: crm.id };
   const problem = mapper.kind.createProblem(toSend);
   if (problem !== undefined)
     return planned(ctx, {
       ...fields,
-      ...ids,
+      propstreetId: null,
+      crmId: crm.id,
       action: 'invalid',
       reason: 'cannot be created in Propstreet',
       problems: [problem],
@@ -90,7 +91,8 @@ function createInPropstreet<R extends PropstreetRecord>(ctx: PlanContext<R>, crm
     ctx,
     {
       ...fields,
-      ...ids,
+      propstreetId: null,
+      crmId: crm.id,
       action: 'create-in-propstreet',
       reason: 'new in the CRM',
       toPropstreet: changes,
