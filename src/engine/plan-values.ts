@@ -30,7 +30,9 @@ export function createChanges(
 
 export type Skipped = readonly { readonly field: string; readonly message: string }[];
 
-export function withoutSkipped(changes: readonly FieldChange[], skipped: Skipped): FieldChange[] {
+export function withoutSkipped(changes: readonly FieldChange[], skipped: Skipped): readonly FieldChange[] {
+  // Nearly every write skips nothing: the changes themselves, no set and no copy (plans never mutate them).
+  if (skipped.length === 0) return changes;
   const left = new Set(skipped.map((s) => s.field));
   return changes.filter((c) => !left.has(c.field));
 }

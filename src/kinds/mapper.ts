@@ -61,10 +61,11 @@ export function mapperFor<R extends PropstreetRecord, W>(
     },
     ...(kind.dependants ? { crmDependants: (record: CrmRecord) => countIn(record, dependantsCount) } : {}),
     toCrm: (values: CanonicalValues, options?: { create?: boolean }) => {
-      const { properties, problems, skipped } = canonicalToCrm(values, mapping, {
-        ...options,
-        ...(allowed ? { allowed } : {}),
-      });
+      const { properties, problems, skipped } = canonicalToCrm(
+        values,
+        mapping,
+        allowed ? { ...options, allowed } : options,
+      );
       return {
         properties,
         problems: problems.map((p) => `${p.field}: ${p.message}`),
