@@ -11,6 +11,8 @@ export function holdQuarantined<R extends PropstreetRecord>(
   pair: PairState<R>,
   failures: ReadonlyMap<string, Failure>,
 ): PairState<R> {
+  // Asked of every pair of a run; most runs know of no failure at all.
+  if (failures.size === 0) return pair;
   const id = pair.propstreet?.id ?? pair.link?.propstreetId;
   const failure =
     (id ? failures.get(`propstreet:${id}`) : undefined) ??

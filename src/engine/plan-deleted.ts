@@ -39,9 +39,7 @@ function deletedInPropstreet<R extends PropstreetRecord>(ctx: PlanContext<R>, id
         });
       const held = dependantsHold(ctx, 'crm');
       if (held) return keptForDependants(ctx, ids, 'Propstreet', held);
-      const edited = pair.crm
-        ? editedFields(mapper.fromCrm(pair.crm), pair.link?.shadow ?? null, mapper)
-        : [];
+      const edited = pair.crm ? editedFields(ctx.crmValues(pair.crm), pair.link?.shadow ?? null, mapper) : [];
       if (edited.length > 0) return againstEdit(ctx, ids, 'Propstreet', edited);
       return planned(ctx, {
         ...fields,

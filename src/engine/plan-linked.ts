@@ -20,7 +20,7 @@ export function planLinked<R extends PropstreetRecord>(ctx: PlanContext<R>, ids:
       pair.propstreet && !pair.propstreetEcho
         ? mapper.fromPropstreet(pair.propstreet)
         : unreadSide(shadow, pair.openConflicts, 'propstreet'),
-    crm: pair.crm ? mapper.fromCrm(pair.crm) : unreadSide(shadow, pair.openConflicts, 'crm'),
+    crm: pair.crm ? ctx.crmValues(pair.crm) : unreadSide(shadow, pair.openConflicts, 'crm'),
     shadow,
     direction: settings.direction,
     policy: settings.conflictPolicy,

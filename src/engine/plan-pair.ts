@@ -78,6 +78,11 @@ export interface PlanContext<R extends PropstreetRecord> {
   readonly crmKeyProperty: string;
   /** The fields every plan of this pair starts from (label, notice; nothing to write). */
   readonly fields: PlanFields;
+  /**
+   * `crm` (the pair's CRM record) mapped to canonical values, once a pair: the label reads
+   * them, and so does the plan (the merge, a create in Propstreet).
+   */
+  readonly crmValues: (crm: CrmRecord) => CanonicalValues;
 }
 
 export function planPair<R extends PropstreetRecord>(
@@ -86,7 +91,13 @@ export function planPair<R extends PropstreetRecord>(
   mapper: RecordMapper<R, unknown>,
   crmKeyProperty: string,
 ): PairPlan<R> {
-  const ctx: PlanContext<R> = { pair, settings, mapper, crmKeyProperty, fields: fieldsOf(pair, mapper) };
+  let mappedCrm: CanonicalValues | undefined;
+  const crmValues = (crm: CrmRecord): CanonicalValues => {
+    if (mappedCrm === undefined) mappedCrm = mapper.fromCrm(crm);
+    return mappedCrm;
+  };
+  const fields = fieldsOf(pair, mapper, crmValues);
+  const ctx: PlanContext<R> = { pair, settings, mapper, crmKeyProperty, fields, crmValues };
   if (pair.skipReason)
     return planned(ctx, { ...ctx.fields, ...quietIds(pair), action: 'skip', reason: pair.skipReason });
   if (!pair.link) return planUnlinked(ctx);
@@ -151,40 +162,43 @@ export function endsForGood<R extends PropstreetRecord>(
 function fieldsOf<R extends PropstreetRecord>(
   pair: PairState<R>,
   mapper: RecordMapper<R, unknown>,
+  crmValues: (crm: CrmRecord) => CanonicalValues,
 ): PlanFields {
-  const label = labelOf(pair, mapper);
-  return {
-    label,
-    ...crmLabelIf(pair, mapper, label),
-    reason: '',
-    linkedBy: pair.linkedBy,
-    toCrm: [],
-    toPropstreet: [],
-    conflicts: [],
-    writeCrmKey: false,
-    writePropstreetRef: false,
-    problems: [],
-    ...(pair.notice ? { notice: pair.notice } : {}),
-  };
+  const label = labelOf(pair, mapper, crmValues);
+  // Every pair starts here: keys set one by one (the order reports show) rather than spread
+  // from objects made only to be spread. A pair renamed in the CRM is listed under both
+  // current names, not the Propstreet one only.
+  const fields: { -readonly [K in keyof PlanFields]: PlanFields[K] } = { label } as PlanFields;
+  if (pair.propstreet && pair.crm && !pair.crm.deleted) {
+    const crmLabel = crmLabelOf(pair.crm, mapper, crmValues);
+    if (crmLabel !== label) fields.crmLabel = crmLabel;
+  }
+  fields.reason = '';
+  fields.linkedBy = pair.linkedBy;
+  fields.toCrm = [];
+  fields.toPropstreet = [];
+  fields.conflicts = [];
+  fields.writeCrmKey = false;
+  fields.writePropstreetRef = false;
+  fields.problems = [];
+  if (pair.notice) fields.notice = pair.notice;
+  return fields;
 }
 
-function labelOf<R extends PropstreetRecord>(pair: PairState<R>, mapper: RecordMapper<R, unknown>): string {
+function labelOf<R extends PropstreetRecord>(
+  pair: PairState<R>,
+  mapper: RecordMapper<R, unknown>,
+  crmValues: (crm: CrmRecord) => CanonicalValues,
+): string {
   if (pair.propstreet) return mapper.kind.labelOfRecord(pair.propstreet) || pair.propstreet.id;
-  if (pair.crm) return crmLabelOf(pair.crm, mapper);
+  if (pair.crm) return crmLabelOf(pair.crm, mapper, crmValues);
   return pair.link?.propstreetId ?? '?';
 }
 
-function crmLabelOf<R extends PropstreetRecord>(crm: CrmRecord, mapper: RecordMapper<R, unknown>): string {
-  return mapper.kind.labelOfValues(mapper.fromCrm(crm)) || crm.id;
-}
-
-/** A pair renamed in the CRM is listed under both current names, not the Propstreet one only. */
-function crmLabelIf<R extends PropstreetRecord>(
-  pair: PairState<R>,
+function crmLabelOf<R extends PropstreetRecord>(
+  crm: CrmRecord,
   mapper: RecordMapper<R, unknown>,
-  label: string,
-): { crmLabel?: string } {
-  if (!pair.propstreet || !pair.crm || pair.crm.deleted) return {};
-  const crmLabel = crmLabelOf(pair.crm, mapper);
-  return crmLabel === label ? {} : { crmLabel };
+  crmValues: (crm: CrmRecord) => CanonicalValues,
+): string {
+  return mapper.kind.labelOfValues(crmValues(crm)) || crm.id;
 }

@@ -5,15 +5,7 @@
 import type { CrmRecord } from '../crm/port.js';
 import type { Tombstone } from '../state/port.js';
 import { type PairPlan, type PlanContext, planned, quietIds } from './plan-pair.js';
-import {
-  allChanges,
-  keepShadowOf,
-  mergedShadow,
-  notSent,
-  pickFields,
-  toValues,
-  withoutSkipped,
-} from './plan-values.js';
+import { createChanges, keepShadowOf, notSent, withoutSkipped } from './plan-values.js';
 import type { PropstreetRecord } from './records.js';
 
 export function planUnlinked<R extends PropstreetRecord>(ctx: PlanContext<R>): PairPlan<R> {
@@ -46,13 +38,13 @@ function createInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ps: R): Pa
       reason: 'direction is from-crm',
     });
   const values = mapper.fromPropstreet(ps);
-  const changes = allChanges(pickFields(values, mapper, 'to-crm'));
-  const { properties, problems, skipped = [] } = mapper.toCrm(toValues(changes), { create: true });
-  const ids = { propstreetId: ps.id, crmId: null };
+  const { changes, values: toSend } = createChanges(values, mapper, 'to-crm');
+  const { properties, problems, skipped = [] } = mapper.toCrm(toSend, { create: true });
   if (problems.length > 0)
     return planned(ctx, {
       ...fields,
-      ...ids,
+      propstreetId: ps.id,
+      crmId: null,
       action: 'invalid',
       reason: 'cannot be created in the CRM',
       problems,
@@ -63,14 +55,17 @@ function createInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ps: R): Pa
     ctx,
     {
       ...fields,
-      ...ids,
+      propstreetId: ps.id,
+      crmId: null,
       action: 'create-in-crm',
       reason: 'new in Propstreet',
       toCrm: sent,
       writePropstreetRef: true,
       ...notSent(skipped),
     },
-    keepShadowOf(mergedShadow(values, sent), skipped, null),
+    // Both sides hold the source's values once the create succeeds: every value sent is the
+    // source's own, so the shadow is the values themselves (less what the CRM would not take).
+    keepShadowOf(values, skipped, null),
     properties,
   );
 }
@@ -79,14 +74,14 @@ function createInPropstreet<R extends PropstreetRecord>(ctx: PlanContext<R>, crm
   const { settings, mapper, fields } = ctx;
   if (settings.direction === 'to-crm')
     return planned(ctx, { ...fields, ...quietIds(ctx.pair), action: 'skip', reason: 'direction is to-crm' });
-  const values = mapper.fromCrm(crm);
-  const changes = allChanges(pickFields(values, mapper, 'from-crm'));
-  const ids = { propstreetId: null, crmId: crm.id };
-  const problem = mapper.kind.createProblem(toValues(changes));
+  const values = ctx.crmValues(crm);
+  const { changes, values: toSend } = createChanges(values, mapper, 'from-crm');
+  const problem = mapper.kind.createProblem(toSend);
   if (problem !== undefined)
     return planned(ctx, {
       ...fields,
-      ...ids,
+      propstreetId: null,
+      crmId: crm.id,
       action: 'invalid',
       reason: 'cannot be created in Propstreet',
       problems: [problem],
@@ -96,13 +91,14 @@ function createInPropstreet<R extends PropstreetRecord>(ctx: PlanContext<R>, crm
     ctx,
     {
       ...fields,
-      ...ids,
+      propstreetId: null,
+      crmId: crm.id,
       action: 'create-in-propstreet',
       reason: 'new in the CRM',
       toPropstreet: changes,
       writeCrmKey: true,
     },
-    mergedShadow(values, changes),
+    values,
   );
 }
 

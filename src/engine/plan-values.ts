@@ -3,30 +3,36 @@ import type { CanonicalValues } from '../state/port.js';
 import type { RecordMapper } from './record-mapper.js';
 import type { FieldChange } from './types.js';
 
-/** Every non-empty value as a change from nothing (a create). */
-export const allChanges = (values: CanonicalValues): FieldChange[] =>
-  Object.entries(values)
-    .filter(([, v]) => v !== null)
-    .map(([field, after]) => ({ field, before: null, after }));
-
 export const toValues = (changes: readonly FieldChange[]): Record<string, string | null> =>
   Object.fromEntries(changes.map((c) => [c.field, c.after]));
 
-/** Fields that a create may send in that direction. */
-export function pickFields(
+/**
+ * A create's changes: every non-empty value of a field that may flow `towards` the other side,
+ * as a change from nothing, and the same values keyed by field (what the write is built from).
+ * One pass over the mapper's fields, every record of a first sync comes through here.
+ */
+export function createChanges(
   values: CanonicalValues,
   mapper: Pick<RecordMapper, 'fields'>,
   towards: 'to-crm' | 'from-crm',
-): CanonicalValues {
-  const out: Record<string, string | null> = {};
-  for (const f of mapper.fields)
-    if (f.direction === 'both' || f.direction === towards) out[f.name] = values[f.name] ?? null;
-  return out;
+): { changes: FieldChange[]; values: Record<string, string | null> } {
+  const changes: FieldChange[] = [];
+  const sent: Record<string, string | null> = {};
+  for (const f of mapper.fields) {
+    if (f.direction !== 'both' && f.direction !== towards) continue;
+    const after = values[f.name] ?? null;
+    if (after === null) continue;
+    changes.push({ field: f.name, before: null, after });
+    sent[f.name] = after;
+  }
+  return { changes, values: sent };
 }
 
 export type Skipped = readonly { readonly field: string; readonly message: string }[];
 
-export function withoutSkipped(changes: readonly FieldChange[], skipped: Skipped): FieldChange[] {
+export function withoutSkipped(changes: readonly FieldChange[], skipped: Skipped): readonly FieldChange[] {
+  // Nearly every write skips nothing: the changes themselves, no set and no copy (plans never mutate them).
+  if (skipped.length === 0) return changes;
   const left = new Set(skipped.map((s) => s.field));
   return changes.filter((c) => !left.has(c.field));
 }
@@ -48,13 +54,6 @@ export function keepShadowOf(
   if (skipped.length === 0 || shadow === null) return shadow;
   const out: Record<string, string | null> = { ...shadow };
   for (const s of skipped) out[s.field] = before?.[s.field] ?? null;
-  return out;
-}
-
-/** After a create both sides hold the source's values for the fields it sent. */
-export function mergedShadow(values: CanonicalValues, changes: readonly FieldChange[]): CanonicalValues {
-  const out: Record<string, string | null> = { ...values };
-  for (const c of changes) out[c.field] = c.after;
   return out;
 }
 

@@ -13,6 +13,7 @@ import {
   canonicalToPropstreet,
   crmProperties,
   crmToCanonical,
+  type FieldMapping,
   type Mapping,
   normalise,
   propstreetToCanonical,
@@ -38,13 +39,20 @@ export function mapperFor<R extends PropstreetRecord, W>(
       { code: 'MAPPING_INVALID' },
     );
   const { accessors } = kind;
-  const field = (name: string) => mapping.fields.find((f) => f.name === name);
+  // Looked up per record (canonical values, list fields): indexed once, the first field of a name winning.
+  const byName = new Map<string, FieldMapping>();
+  const readFromCrm = new Map<string, string>();
+  for (const f of mapping.fields) {
+    if (!byName.has(f.name)) byName.set(f.name, f);
+    if (f.direction !== 'to-crm' && !readFromCrm.has(f.name)) readFromCrm.set(f.name, f.crm);
+  }
+  const field = (name: string) => byName.get(name);
   const dependantsCount = kind.crm[mapping.crm].dependantsCount;
   return {
     kind,
     fields: mapping.fields.map((f) => ({ name: f.name, direction: f.direction })),
     crmProperties: [...crmProperties(mapping), ...(dependantsCount ? [dependantsCount] : [])],
-    crmPropertyOf: (name) => mapping.fields.find((f) => f.name === name && f.direction !== 'to-crm')?.crm,
+    crmPropertyOf: (name) => readFromCrm.get(name),
     fromPropstreet: (record: R) => propstreetToCanonical(record, mapping, accessors),
     fromCrm: (record: CrmRecord) => crmToCanonical(record, mapping),
     canonical: (name, raw) => {
@@ -53,10 +61,11 @@ export function mapperFor<R extends PropstreetRecord, W>(
     },
     ...(kind.dependants ? { crmDependants: (record: CrmRecord) => countIn(record, dependantsCount) } : {}),
     toCrm: (values: CanonicalValues, options?: { create?: boolean }) => {
-      const { properties, problems, skipped } = canonicalToCrm(values, mapping, {
-        ...options,
-        ...(allowed ? { allowed } : {}),
-      });
+      const { properties, problems, skipped } = canonicalToCrm(
+        values,
+        mapping,
+        allowed ? { ...options, allowed } : options,
+      );
       return {
         properties,
         problems: problems.map((p) => `${p.field}: ${p.message}`),

@@ -4,8 +4,10 @@
  * check: a value that changed on a second pass would be written back and forth forever.
  */
 import { domainToUnicode } from 'node:url';
-import type { CountryCode } from 'libphonenumber-js';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/core';
+// The metadata `libphonenumber-js/max` binds to each call (the full set: number types, so
+// `isValid` is exact), imported once and passed directly instead of through its wrapper.
+import maxMetadata from 'libphonenumber-js/max/metadata';
 import { toIso31661 } from './country-codes.js';
 import { toIso6391 } from './language-codes.js';
 
@@ -26,16 +28,27 @@ export type Transform = (typeof TRANSFORMS)[number];
 
 export type InputValue = string | readonly string[] | null | undefined;
 
+/**
+ * `value` in Unicode NFC. A string whose every code unit is below U+0300 (the first combining
+ * mark) is NFC already: nothing there decomposes, has a combining class or composes with its
+ * neighbour (test/mapping/transforms.test.ts checks every such character and pair). Most names,
+ * emails and numbers are such strings, and `normalize` costs far more than the scan.
+ */
+export function nfc(value: string): string {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) >= 0x300) return value.normalize('NFC');
+  return value;
+}
+
 /** NFC so that composed and decomposed spellings of a name compare equal; empty is null. */
 function text(value: string): string | null {
-  const out = value.normalize('NFC').trim();
+  const out = nfc(value).trim();
   return out === '' ? null : out;
 }
 
 function cased(value: string, upper: boolean): string | null {
   const t = text(value);
   if (t === null) return null;
-  return (upper ? t.toUpperCase() : t.toLowerCase()).normalize('NFC');
+  return nfc(upper ? t.toUpperCase() : t.toLowerCase());
 }
 
 /**
@@ -50,23 +63,39 @@ function cased(value: string, upper: boolean): string | null {
  * record read as `070-123 45 67` is normalised again as `+46701234567` when its canonical
  * values are mapped to the other side (one parse a number instead of two).
  */
-const phoneCache = new Map<string, string>();
+interface PhoneRegion {
+  readonly options: { readonly defaultCountry?: CountryCode; readonly extract: false };
+  /** Typed text → result; cleared when full, so it stays bounded. */
+  readonly cache: Map<string, string>;
+}
+
+/** One entry a region (null: none), so a lookup builds no key string and no options object. */
+const phoneRegions = new Map<CountryCode | null, PhoneRegion>();
 const PHONE_CACHE_SIZE = 20_000;
+
+function phoneRegion(region: CountryCode | null): PhoneRegion {
+  let entry = phoneRegions.get(region);
+  if (entry === undefined) {
+    entry = {
+      options: region === null ? { extract: false } : { defaultCountry: region, extract: false },
+      cache: new Map(),
+    };
+    phoneRegions.set(region, entry);
+  }
+  return entry;
+}
 
 export function normalisePhone(value: string, region: CountryCode | null): string | null {
   const t = text(value);
   if (t === null) return null;
-  const key = `${region ?? ''}|${t}`;
-  const hit = phoneCache.get(key);
+  const { options, cache } = phoneRegion(region);
+  const hit = cache.get(t);
   if (hit !== undefined) return hit;
-  const parsed = parsePhoneNumberFromString(t, {
-    ...(region === null ? {} : { defaultCountry: region }),
-    extract: false,
-  });
+  const parsed = parsePhoneNumberFromString(t, options, maxMetadata);
   const out = parsed?.isValid() ? parsed.number : t;
-  if (phoneCache.size >= PHONE_CACHE_SIZE) phoneCache.clear();
-  phoneCache.set(key, out);
-  if (out !== t) phoneCache.set(`${region ?? ''}|${out}`, out);
+  if (cache.size >= PHONE_CACHE_SIZE) cache.clear();
+  cache.set(t, out);
+  if (out !== t) cache.set(out, out);
   return out;
 }
 
@@ -121,7 +150,10 @@ function hostOnce(value: string): string | null {
   host = host.split(/[/?#]/, 1)[0] ?? '';
   host = host.slice(host.lastIndexOf('@') + 1).replace(/:\d*$/, '');
   // UTS #46 mapping first (full-width letters, ideographic dots), so what is stripped below is final.
-  host = (domainToUnicode(host) || host).normalize('NFC').toLowerCase().trim().replace(/\.+$/, '');
+  host = nfc(domainToUnicode(host) || host)
+    .toLowerCase()
+    .trim()
+    .replace(/\.+$/, '');
   while (host.startsWith('www.') && host.slice(4).includes('.')) host = host.slice(4);
   return host === '' ? null : host;
 }

@@ -42,4 +42,17 @@ describe('record labels', () => {
       'crmLabel',
     );
   });
+
+  it('a contact: first and last name, either alone, else the email, else the id', () => {
+    const label = (over: Record<string, unknown>) => plan({ propstreet: aContact(over) }).label;
+    expect(label({})).toBe('Ada Lovelace');
+    expect(label({ lastName: null })).toBe('Ada');
+    expect(label({ firstName: '' })).toBe('Lovelace');
+    expect(label({ firstName: null, lastName: null })).toBe('ada@example.com');
+    expect(label({ firstName: '', lastName: '', email: null })).toBe('ps-1');
+    const crmLabel = (over: Record<string, string | null>) => plan({ crm: aCrmRecord(over) }).label;
+    expect(crmLabel({ firstname: null })).toBe('Lovelace');
+    expect(crmLabel({ firstname: 'Ada', lastname: '' })).toBe('Ada');
+    expect(crmLabel({ firstname: null, lastname: null, email: null })).toBe('101');
+  });
 });

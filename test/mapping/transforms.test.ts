@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import type { CountryCode } from 'libphonenumber-js';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import { normalise, TRANSFORMS } from '../../src/mapping/index.js';
 import { isIso6391 } from '../../src/mapping/language-codes.js';
 import {
   applyTransform,
+  nfc,
   normaliseCountry,
   normaliseDomain,
   normaliseLanguage,
@@ -24,6 +26,39 @@ describe('transforms', () => {
     expect(applyTransform('none', '', null)).toBeNull();
     expect(applyTransform('none', ' x ', null)).toBe(' x ');
     expect(applyTransform('uppercase', ' sv ', null)).toBe('SV');
+  });
+
+  it('nfc: the fast path is exact below U+0300, normalize above', () => {
+    // Every character and every adjacent pair below U+0300 is NFC already: the premise of the
+    // fast path (a longer string of such characters is NFC when its every pair is).
+    const below = Array.from({ length: 0x300 }, (_, c) => String.fromCharCode(c));
+    const notNfc: string[] = [];
+    for (const a of below) {
+      if (a.normalize('NFC') !== a) notNfc.push(a);
+      for (const b of below) if ((a + b).normalize('NFC') !== a + b) notNfc.push(a + b);
+    }
+    expect(notNfc).toEqual([]);
+    expect(nfc('\u02ff')).toBe('\u02ff');
+    expect(nfc('A\u02ff')).toBe('A\u02ff');
+    // U+0300 is the first combining mark: it composes with the letter before it.
+    expect(nfc('A\u0300')).toBe('\u00c0');
+    expect(nfc('\u0300')).toBe('\u0300');
+    expect(nfc('A\u030asa')).toBe('\u00c5sa');
+    // Two marks out of canonical order (dot below sorts before dot above) are reordered, then composed.
+    expect(nfc('q\u0307\u0323')).toBe('q\u0323\u0307');
+    expect(nfc('s\u0307\u0323')).toBe('\u1e69');
+    // Conjoining Hangul jamo compose into a syllable; a syllable stays.
+    expect(nfc('\u1100\u1161\u11a8')).toBe('\uac01');
+    expect(nfc('\uac01')).toBe('\uac01');
+    // A singleton (Ångström sign) maps to its canonical letter; astral text passes.
+    expect(nfc('\u212b')).toBe('\u00c5');
+    expect(nfc('\u{1f600} ok')).toBe('\u{1f600} ok');
+    expect(nfc('')).toBe('');
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        expect(nfc(s)).toBe(s.normalize('NFC'));
+      }),
+    );
   });
 
   it('lowercases emails', () => {
@@ -46,6 +81,23 @@ describe('transforms', () => {
     expect(normalisePhone('+46708765432', 'NO')).toBe('+46708765432');
     expect(normalisePhone('+46708765432', null)).toBe('+46708765432');
     expect(normalisePhone('0708-76 54 32', 'NO')).toBe('0708-76 54 32');
+  });
+
+  it('parses as libphonenumber-js/max does (core with the max metadata, options reused)', () => {
+    const viaMax = (t: string, region: CountryCode | null): string => {
+      const parsed = parsePhoneNumberFromString(t, {
+        ...(region === null ? {} : { defaultCountry: region }),
+        extract: false,
+      });
+      return parsed?.isValid() ? parsed.number : t;
+    };
+    fc.assert(
+      fc.property(rawPhone, fc.constantFrom(...regions), (raw, region) => {
+        const t = raw.normalize('NFC').trim();
+        expect(normalisePhone(raw, region)).toBe(t === '' ? null : viaMax(t, region));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('sorts, dedupes and trims tags from lists and ;-text', () => {

@@ -16,5 +16,7 @@ function nameOrEmail(
   last: string | null | undefined,
   email: string | null | undefined,
 ): string | undefined {
-  return [first, last].filter(Boolean).join(' ') || email || undefined;
+  // Every plan is labelled: joined without building an array.
+  const name = first ? (last ? `${first} ${last}` : first) : last || '';
+  return name || email || undefined;
 }
