@@ -43,8 +43,10 @@ export function benchCliCommand(args: readonly string[]): [string, string[]] {
 export function spawnJob(job: Job): Promise<JobReport> {
   return new Promise((resolve, reject) => {
     const main = entry('bench/child.ts');
+    // A profile of the engine job alone (the parent runs the fakes): bench/README.md, "Profiling".
+    const profileDir = process.env.PROPSYNC_BENCH_CPU_PROF;
     const child = fork(main.path, [], {
-      execArgv: main.execArgv,
+      execArgv: profileDir ? [...main.execArgv, '--cpu-prof', `--cpu-prof-dir=${profileDir}`] : main.execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, PROPSYNC_LOG_LEVEL: 'silent' },
     });
