@@ -1,6 +1,11 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import type { Redactor } from './redact.js';
+
+// Loaded only for a terminal: a scheduled or containerised run logs JSON lines and never pays
+// for the pretty printer's modules (part of every process's resident memory before).
+const requireCjs = createRequire(import.meta.url);
 
 export type { Logger };
 
@@ -24,7 +29,11 @@ export function createLogger(options: {
   // Pretty printing runs in-process (not a worker transport) so that every line, pretty or
   // not, goes through the secret scrubber first.
   const sink: NodeJS.WritableStream = pretty
-    ? pinoPretty({ colorize: !process.env.NO_COLOR, destination: dest, sync: true })
+    ? (requireCjs('pino-pretty') as typeof PinoPretty)({
+        colorize: !process.env.NO_COLOR,
+        destination: dest,
+        sync: true,
+      })
     : dest;
   const scrubbing = {
     write(line: string) {

@@ -37,4 +37,20 @@ describe('createLogger scrubs every line with the redactor it is given', () => {
     expect(out.text()).toContain(elsewhere);
     expect(other.redact(elsewhere)).toBe('[REDACTED]');
   });
+
+  it('pretty (a terminal): human lines, loaded on demand, scrubbed all the same', () => {
+    const redactor = new Redactor();
+    const secret = 'pretty-path-token-0123456789';
+    redactor.register(secret);
+    const out = capture();
+    createLogger({ level: 'info', pretty: true, destination: out.stream, redactor }).info(
+      { url: `https://x.test/?t=${secret}` },
+      `refused ${secret}`,
+    );
+    const text = out.text();
+    expect(text).toContain('refused [REDACTED]');
+    expect(text).not.toContain(secret);
+    // Not a JSON line: the pretty printer ran.
+    expect(() => JSON.parse(text.trim().split('\n')[0] ?? '')).toThrow();
+  });
 });
