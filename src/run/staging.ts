@@ -28,6 +28,8 @@ const PREFIX = 'propsync-stage-';
  * a few chunks (the planner's lag behind staging), small enough to stay flat in N.
  */
 const FRESH = 2000;
+/** Records kept past FRESH before the oldest go, together. */
+const FRESH_BATCH = 500;
 
 /** Staging folders of runs whose process died (SIGKILL) are removed by the next run. */
 function removeOrphans(): void {
@@ -180,7 +182,7 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
         // (an overlap window, a re-read) costs a look at its staged version and an update.
         if (insertPs.run(c.id, c.updatedUtc, json, c.deletedUtc ? 1 : 0, ...match).changes === 1) {
           staged.fresh.push(c.id);
-          this.keepFresh(c);
+          this.keepFresh(c, false);
           continue;
         }
         const before = psBefore.get(c.id) as { updated: string; planned: number };
@@ -197,13 +199,19 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     return staged;
   }
 
-  private keepFresh(c: R): void {
-    this.fresh.delete(c.id);
+  /**
+   * Remembers `c` as the staged version of its id. `known`: it may be remembered already (a
+   * newer version), so it moves to the newest end; an id staged for the first time cannot be.
+   * The oldest go a batch at a time, past FRESH: one walk of the keys a batch, not a record.
+   */
+  private keepFresh(c: R, known = true): void {
+    if (known) this.fresh.delete(c.id);
     this.fresh.set(c.id, c);
-    if (this.fresh.size <= FRESH) return;
+    if (this.fresh.size <= FRESH + FRESH_BATCH) return;
+    let drop = this.fresh.size - FRESH;
     for (const oldest of this.fresh.keys()) {
       this.fresh.delete(oldest);
-      return;
+      if (--drop === 0) return;
     }
   }
 
