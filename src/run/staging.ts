@@ -174,9 +174,12 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     const { insertPs, updatePs, psBefore } = this.sql;
     const valuesOf = this.keys.propstreetMatch;
     const staged: StagedPage<R> = { fresh: [], resighted: [] };
+    // A page that waited in the inbox's file comes with its records' text: not stringified again.
+    const texts = this.inbox.takenJson(records);
     this.db.transaction(() => {
-      for (const c of records) {
-        const json = JSON.stringify(c);
+      for (let i = 0; i < records.length; i++) {
+        const c = records[i] as R;
+        const json = texts?.[i] ?? JSON.stringify(c);
         const match = this.matchArgs(valuesOf, c);
         // Most records are new to the run: one insert, and only a record staged already
         // (an overlap window, a re-read) costs a look at its staged version and an update.
@@ -257,7 +260,7 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
   private matchArgs<T>(valuesOf: ((record: T) => MatchValues) | undefined, record: T): (string | null)[] {
     const rules = this.keys.matchRules ?? [];
     if (rules.length === 0) return [];
-    const out: (string | null)[] = rules.map(() => null);
+    const out: (string | null)[] = new Array(rules.length).fill(null);
     if (valuesOf)
       for (const [rule, value] of valuesOf(record)) {
         const i = rules.indexOf(rule);
