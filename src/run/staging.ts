@@ -127,6 +127,8 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
   private hasMerges = false;
   /** Whether any staged CRM record is deleted or merged away (a first sync has none). */
   private hasGone = false;
+  /** Whether any Propstreet record staged was a deletion: most runs have none and skip the scan. */
+  private psDeletions = false;
   private readonly sql: StagingStatements;
   /** Lookups by match column, by table and column: prepared at their first use. */
   private readonly byMatch = new Map<string, Database.Statement>();
@@ -180,6 +182,7 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
       for (let i = 0; i < records.length; i++) {
         const c = records[i] as R;
         const json = texts?.[i] ?? JSON.stringify(c);
+        if (c.deletedUtc) this.psDeletions = true;
         const match = this.matchArgs(valuesOf, c);
         // Most records are new to the run: one insert, and only a record staged already
         // (an overlap window, a re-read) costs a look at its staged version and an update.
@@ -474,6 +477,8 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
 
   /** Ids of deleted records on each side, for the mass-delete guard's pre-count. */
   *deletedIds(side: 'ps' | 'crm', size: number): Generator<string[]> {
+    // No deletion staged on that side: no scan of every staged row to find none.
+    if (!(side === 'ps' ? this.psDeletions : this.hasGone)) return;
     const stmt = side === 'ps' ? this.sql.deletedPs : this.sql.deletedCrm;
     let after = 0;
     for (;;) {
