@@ -48,11 +48,15 @@ export function matchValuesOf<R extends PropstreetRecord>(
   propstreet(record: R): MatchValues;
 } {
   const fields = matchables(mapper);
-  const values = (read: (m: Matchable<R>) => string | null | undefined): MatchValues =>
-    fields.flatMap((m) => {
+  // Every record staged comes through here: one array a record, not one a field.
+  const values = (read: (m: Matchable<R>) => string | null | undefined): MatchValues => {
+    const out: (readonly [string, string])[] = [];
+    for (const m of fields) {
       const key = matchKey(mapper, m.field, read(m));
-      return key === undefined ? [] : [[m.field.name, key] as const];
-    });
+      if (key !== undefined) out.push([m.field.name, key]);
+    }
+    return out;
+  };
   return {
     rules: [...new Set(fields.map((m) => m.field.name))],
     crm: (record) => values((m) => record.properties[m.property]),

@@ -6,10 +6,10 @@
 import type { CanonicalValues } from '../state/port.js';
 import { type PairedIds, type PairPlan, type PlanContext, planned, type SideValues } from './plan-pair.js';
 import { reasonFor } from './plan-reason.js';
-import { keepShadowOf, notSent, toValues, withoutSkipped } from './plan-values.js';
+import { keepShadowOf, toValues, withoutSkipped } from './plan-values.js';
 import type { PropstreetRecord } from './records.js';
 import { threeWayMerge } from './three-way-merge.js';
-import type { RecordPlan } from './types.js';
+import type { RecordPlan, RecordPlanShape } from './types.js';
 
 export function planLinked<R extends PropstreetRecord>(ctx: PlanContext<R>, ids: PairedIds): PairPlan<R> {
   const { pair, settings, mapper } = ctx;
@@ -46,20 +46,22 @@ export function planLinked<R extends PropstreetRecord>(ctx: PlanContext<R>, ids:
       : onlySkipped
         ? 'the only change is a value the CRM does not accept'
         : reasonFor(pair, merge, settings, mirror);
-  const plan: RecordPlan = {
-    ...ctx.fields,
-    ...ids,
-    action,
-    reason,
-    toCrm,
-    toPropstreet: merge.toPropstreet,
-    conflicts: merge.conflicts,
-    writeCrmKey: mirror.crm,
-    writePropstreetRef: mirror.propstreet,
-    problems,
-    ...notSent(skipped),
-  };
-  return planned(ctx, plan, keepShadowOf(merge.shadow, skipped, shadow), properties);
+  // Every changed linked record comes here: the pair's fields (its own object, fieldsOf, read
+  // by no other plan of this pair) become the plan, where a spread copied every key. Keys
+  // already there keep their place and new ones follow, in the order the spread gave.
+  const plan = ctx.fields as { -readonly [K in keyof RecordPlanShape]: RecordPlanShape[K] };
+  plan.reason = reason;
+  plan.toCrm = toCrm;
+  plan.toPropstreet = merge.toPropstreet;
+  plan.conflicts = merge.conflicts;
+  plan.writeCrmKey = mirror.crm;
+  plan.writePropstreetRef = mirror.propstreet;
+  plan.problems = problems;
+  plan.propstreetId = ids.propstreetId;
+  plan.crmId = ids.crmId;
+  plan.action = action;
+  if (skipped.length > 0) plan.notSent = skipped.map((s) => s.message);
+  return planned(ctx, plan as RecordPlan, keepShadowOf(merge.shadow, skipped, shadow), properties);
 }
 
 /**

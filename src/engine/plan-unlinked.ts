@@ -5,8 +5,9 @@
 import type { CrmRecord } from '../crm/port.js';
 import type { Tombstone } from '../state/port.js';
 import { type PairPlan, type PlanContext, planned, quietIds } from './plan-pair.js';
-import { createChanges, keepShadowOf, notSent, withoutSkipped } from './plan-values.js';
+import { createChanges, keepShadowOf, withoutSkipped } from './plan-values.js';
 import type { PropstreetRecord } from './records.js';
+import type { CreateInCrmPlan } from './types.js';
 
 export function planUnlinked<R extends PropstreetRecord>(ctx: PlanContext<R>): PairPlan<R> {
   const { pair, fields } = ctx;
@@ -50,19 +51,20 @@ function createInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ps: R): Pa
       problems,
       toCrm: changes,
     });
-  const sent = withoutSkipped(changes, skipped);
+  // Every record of a first sync ends here: the pair's fields (its own object, fieldsOf, and
+  // no other plan of this pair reads them) become the plan, where a spread copied every key.
+  // Keys already there keep their place and new ones follow, in the order the spread gave.
+  const plan = fields as { -readonly [K in keyof CreateInCrmPlan]: CreateInCrmPlan[K] };
+  plan.reason = 'new in Propstreet';
+  plan.toCrm = withoutSkipped(changes, skipped);
+  plan.writePropstreetRef = true;
+  plan.propstreetId = ps.id;
+  plan.crmId = null;
+  plan.action = 'create-in-crm';
+  if (skipped.length > 0) plan.notSent = skipped.map((s) => s.message);
   return planned(
     ctx,
-    {
-      ...fields,
-      propstreetId: ps.id,
-      crmId: null,
-      action: 'create-in-crm',
-      reason: 'new in Propstreet',
-      toCrm: sent,
-      writePropstreetRef: true,
-      ...notSent(skipped),
-    },
+    plan,
     // Both sides hold the source's values once the create succeeds: every value sent is the
     // source's own, so the shadow is the values themselves (less what the CRM would not take).
     keepShadowOf(values, skipped, null),

@@ -37,10 +37,6 @@ export function withoutSkipped(changes: readonly FieldChange[], skipped: Skipped
   return changes.filter((c) => !left.has(c.field));
 }
 
-export function notSent(skipped: Skipped): { notSent?: string[] } {
-  return skipped.length > 0 ? { notSent: skipped.map((s) => s.message) } : {};
-}
-
 /**
  * A field left out of the CRM write keeps its last-synced shadow value (null when never
  * synced): the CRM still holds that value, and a shadow claiming otherwise would make the

@@ -3,15 +3,20 @@
  * reader is at most a page or two ahead: those pages stay in memory as read, where every
  * page going through SQLite as JSON cost a stringify, an insert, a delete and a parse. When
  * the reader gets further ahead than `limit` records, later pages spill to a file of
- * length-prefixed JSON, so memory stays flat however far ahead it gets. The file lives in the
+ * length-prefixed JSON, so memory stays flat however far ahead it gets. A spilled page keeps
+ * each record's JSON text apart (its length), and hands it back with the page (takenJson):
+ * staging stores that text, where it stringified the record again. The file lives in the
  * run's staging folder: removed when the run ends (close), or with the folder when the
  * process died (staging.ts removeOrphans).
  */
 import { closeSync, ftruncateSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Bytes of the length written before each spilled page (uint32, little-endian). */
-const HEADER = 4;
+/**
+ * A spilled page: the bytes after this word (uint32, little-endian), the record count, each
+ * record's JSON length in UTF-16 code units (uint32 each), then the page's JSON array in UTF-8.
+ */
+const WORD = 4;
 
 export class PageInbox<T> {
   /** Pages kept in memory, oldest first: all older than any spilled page. */
@@ -23,6 +28,8 @@ export class PageInbox<T> {
   /** Where the next spilled page is written, and where the oldest unread one starts. */
   private writeAt = 0;
   private readAt = 0;
+  /** The page `take` last read from the file, with each record's JSON text. */
+  private lastJson: { readonly page: T[]; readonly json: string[] } | undefined;
   readonly path: string;
 
   /**
@@ -47,10 +54,15 @@ export class PageInbox<T> {
       this.inMemory += page.length;
       return;
     }
-    const body = Buffer.from(JSON.stringify(page), 'utf8');
-    const out = Buffer.allocUnsafe(HEADER + body.length);
-    out.writeUInt32LE(body.length, 0);
-    body.copy(out, HEADER);
+    // The array's text is its records' texts joined, as JSON.stringify(page) writes it.
+    const json = page.map((r) => JSON.stringify(r));
+    const body = `[${json.join(',')}]`;
+    const head = WORD * (2 + json.length);
+    const out = Buffer.allocUnsafe(head + Buffer.byteLength(body, 'utf8'));
+    out.writeUInt32LE(out.length - WORD, 0);
+    out.writeUInt32LE(json.length, WORD);
+    for (let i = 0; i < json.length; i++) out.writeUInt32LE(json[i]?.length ?? 0, WORD * (2 + i));
+    out.write(body, head, 'utf8');
     this.fd ??= openSync(this.path, 'w+');
     let done = 0;
     while (done < out.length) done += writeSync(this.fd, out, done, out.length - done, this.writeAt + done);
@@ -59,6 +71,7 @@ export class PageInbox<T> {
 
   /** The oldest page not yet taken, removed from the inbox; undefined when none waits. */
   take(): T[] | undefined {
+    this.lastJson = undefined;
     const page = this.memory[this.head];
     if (page !== undefined) {
       this.memory[this.head++] = [];
@@ -72,16 +85,37 @@ export class PageInbox<T> {
     }
     const fd = this.fd;
     if (fd === undefined || this.readAt >= this.writeAt) return undefined;
-    const header = this.read(fd, this.readAt, HEADER);
-    const body = this.read(fd, this.readAt + HEADER, header.readUInt32LE(0));
-    this.readAt += HEADER + body.length;
+    const rest = this.read(fd, this.readAt, WORD).readUInt32LE(0);
+    const bytes = this.read(fd, this.readAt + WORD, rest);
+    this.readAt += WORD + rest;
     if (this.readAt === this.writeAt) {
       // Drained: the file starts over, so it never holds more than the reader's lead.
       ftruncateSync(fd, 0);
       this.readAt = 0;
       this.writeAt = 0;
     }
-    return JSON.parse(body.toString('utf8')) as T[];
+    const count = bytes.readUInt32LE(0);
+    const text = bytes.toString('utf8', WORD * (1 + count));
+    const taken = JSON.parse(text) as T[];
+    const json: string[] = [];
+    let at = 1;
+    for (let i = 0; i < count; i++) {
+      const length = bytes.readUInt32LE(WORD * (1 + i));
+      json.push(text.slice(at, at + length));
+      at += length + 1;
+    }
+    this.lastJson = { page: taken, json };
+    return taken;
+  }
+
+  /**
+   * Each record's JSON text, when `page` is the page `take` handed back last and it came from
+   * the file: the text JSON.stringify gives the record parsed from it. Undefined otherwise.
+   */
+  takenJson(page: readonly T[]): readonly string[] | undefined {
+    const last = this.lastJson;
+    this.lastJson = undefined;
+    return last !== undefined && last.page === page ? last.json : undefined;
   }
 
   /** Closes and removes the spill file; pages still waiting are dropped. */
@@ -89,6 +123,7 @@ export class PageInbox<T> {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     this.memory.length = 0;
+    this.lastJson = undefined;
     this.head = 0;
     this.inMemory = 0;
     this.readAt = 0;

@@ -28,6 +28,8 @@ const PREFIX = 'propsync-stage-';
  * a few chunks (the planner's lag behind staging), small enough to stay flat in N.
  */
 const FRESH = 2000;
+/** Records kept past FRESH before the oldest go, together. */
+const FRESH_BATCH = 500;
 
 /** Staging folders of runs whose process died (SIGKILL) are removed by the next run. */
 function removeOrphans(): void {
@@ -125,6 +127,8 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
   private hasMerges = false;
   /** Whether any staged CRM record is deleted or merged away (a first sync has none). */
   private hasGone = false;
+  /** Whether any Propstreet record staged was a deletion: most runs have none and skip the scan. */
+  private psDeletions = false;
   private readonly sql: StagingStatements;
   /** Lookups by match column, by table and column: prepared at their first use. */
   private readonly byMatch = new Map<string, Database.Statement>();
@@ -172,15 +176,19 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     const { insertPs, updatePs, psBefore } = this.sql;
     const valuesOf = this.keys.propstreetMatch;
     const staged: StagedPage<R> = { fresh: [], resighted: [] };
+    // A page that waited in the inbox's file comes with its records' text: not stringified again.
+    const texts = this.inbox.takenJson(records);
     this.db.transaction(() => {
-      for (const c of records) {
-        const json = JSON.stringify(c);
+      for (let i = 0; i < records.length; i++) {
+        const c = records[i] as R;
+        const json = texts?.[i] ?? JSON.stringify(c);
+        if (c.deletedUtc) this.psDeletions = true;
         const match = this.matchArgs(valuesOf, c);
         // Most records are new to the run: one insert, and only a record staged already
         // (an overlap window, a re-read) costs a look at its staged version and an update.
         if (insertPs.run(c.id, c.updatedUtc, json, c.deletedUtc ? 1 : 0, ...match).changes === 1) {
           staged.fresh.push(c.id);
-          this.keepFresh(c);
+          this.keepFresh(c, false);
           continue;
         }
         const before = psBefore.get(c.id) as { updated: string; planned: number };
@@ -197,13 +205,19 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     return staged;
   }
 
-  private keepFresh(c: R): void {
-    this.fresh.delete(c.id);
+  /**
+   * Remembers `c` as the staged version of its id. `known`: it may be remembered already (a
+   * newer version), so it moves to the newest end; an id staged for the first time cannot be.
+   * The oldest go a batch at a time, past FRESH: one walk of the keys a batch, not a record.
+   */
+  private keepFresh(c: R, known = true): void {
+    if (known) this.fresh.delete(c.id);
     this.fresh.set(c.id, c);
-    if (this.fresh.size <= FRESH) return;
+    if (this.fresh.size <= FRESH + FRESH_BATCH) return;
+    let drop = this.fresh.size - FRESH;
     for (const oldest of this.fresh.keys()) {
       this.fresh.delete(oldest);
-      return;
+      if (--drop === 0) return;
     }
   }
 
@@ -249,7 +263,7 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
   private matchArgs<T>(valuesOf: ((record: T) => MatchValues) | undefined, record: T): (string | null)[] {
     const rules = this.keys.matchRules ?? [];
     if (rules.length === 0) return [];
-    const out: (string | null)[] = rules.map(() => null);
+    const out: (string | null)[] = new Array(rules.length).fill(null);
     if (valuesOf)
       for (const [rule, value] of valuesOf(record)) {
         const i = rules.indexOf(rule);
@@ -463,6 +477,8 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
 
   /** Ids of deleted records on each side, for the mass-delete guard's pre-count. */
   *deletedIds(side: 'ps' | 'crm', size: number): Generator<string[]> {
+    // No deletion staged on that side: no scan of every staged row to find none.
+    if (!(side === 'ps' ? this.psDeletions : this.hasGone)) return;
     const stmt = side === 'ps' ? this.sql.deletedPs : this.sql.deletedCrm;
     let after = 0;
     for (;;) {

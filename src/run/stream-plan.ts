@@ -57,8 +57,10 @@ export async function streamPages<R extends PropstreetRecord, W>(
     const staged = run.staging.putPropstreet(page);
     for (const c of staged.resighted)
       if (!resighted[0] || compareStamps(c.updatedUtc, resighted[0].updatedUtc) < 0) resighted[0] = c;
-    const deleted = new Set(page.flatMap((c) => (c.deletedUtc ? [c.id] : [])));
-    waiting.push(...staged.fresh.filter((id) => !deleted.has(id)));
+    // Most pages delete nothing: no set, and the fresh ids go on as they are.
+    const deleted = deletedIds(page);
+    if (deleted === undefined) for (const id of staged.fresh) waiting.push(id);
+    else for (const id of staged.fresh) if (!deleted.has(id)) waiting.push(id);
     while (waiting.length >= planning.chunkSize) {
       if (!run.sink.wantsMore()) return resighted;
       await planStreamed(waiting.splice(0, planning.chunkSize), run, planning, execution);
@@ -66,6 +68,17 @@ export async function streamPages<R extends PropstreetRecord, W>(
     if (!run.sink.wantsMore()) return resighted;
   }
   return resighted;
+}
+
+/** Ids of the page's deletions; undefined when it has none. */
+function deletedIds(page: readonly PropstreetRecord[]): Set<string> | undefined {
+  let out: Set<string> | undefined;
+  for (const c of page) {
+    if (!c.deletedUtc) continue;
+    out ??= new Set();
+    out.add(c.id);
+  }
+  return out;
 }
 
 async function planStreamed<R extends PropstreetRecord, W>(

@@ -26,6 +26,24 @@ const contact = (id: string, updatedUtc: string): PropstreetRecord => ({
 });
 
 describe('Staging', () => {
+  it('lists staged Propstreet deletions, also one a newer version made, and none when none came', () => {
+    const staging = new Staging();
+    try {
+      const t1 = '2026-01-01T00:00:00.0000000Z';
+      const t2 = '2026-01-02T00:00:00.0000000Z';
+      staging.putPropstreet([contact('a', t1), contact('b', t1)]);
+      expect([...staging.deletedIds('ps', 10)]).toEqual([]);
+      expect([...staging.deletedIds('crm', 10)]).toEqual([]);
+      staging.putPropstreet([
+        { ...contact('b', t2), deletedUtc: t2 },
+        { ...contact('c', t2), deletedUtc: t2 },
+      ]);
+      expect([...staging.deletedIds('ps', 1)]).toEqual([['b'], ['c']]);
+    } finally {
+      staging.close();
+    }
+  });
+
   it('keeps a planned Propstreet record as planned: a later sighting is handed back, not staged', () => {
     const staging = new Staging();
     try {

@@ -68,6 +68,28 @@ describe('PageInbox', () => {
     inbox.close();
   });
 
+  it("hands a spilled page's record texts back with it: what JSON.stringify gives each record", () => {
+    const inbox = new PageInbox<Rec>(folder(), 1);
+    const odd: Rec[] = [{ id: 'x', name: 'quote " slash \\ \u2028 \ud800 😀' }, { id: '1' }];
+    inbox.push(page('a'));
+    inbox.push(odd);
+    const first = inbox.take();
+    expect(first).toEqual(page('a'));
+    // From memory: nothing kept, the page is the very one pushed.
+    expect(inbox.takenJson(first ?? [])).toBeUndefined();
+    const spilled = inbox.take() ?? [];
+    expect(spilled).toEqual(odd);
+    // Another page (a re-read) gets nothing; the page taken gets its texts, once.
+    expect(inbox.takenJson([...spilled])).toBeUndefined();
+    inbox.push(odd);
+    inbox.push(odd);
+    inbox.take();
+    const again = inbox.take() ?? [];
+    expect(inbox.takenJson(again)).toEqual(again.map((r) => JSON.stringify(r)));
+    expect(inbox.takenJson(again)).toBeUndefined();
+    inbox.close();
+  });
+
   it('removes its file on close, drops what still waits, and closes twice', () => {
     const dir = folder();
     const inbox = new PageInbox<Rec>(dir, 1);
