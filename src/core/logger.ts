@@ -1,11 +1,7 @@
-import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
 import type PinoPretty from 'pino-pretty';
 import type { Redactor } from './redact.js';
-
-// Loaded only for a terminal: a scheduled or containerised run logs JSON lines and never pays
-// for the pretty printer's modules (part of every process's resident memory before).
-const requireCjs = createRequire(import.meta.url);
+import { requireOnDemand } from './require-on-demand.js';
 
 export type { Logger };
 
@@ -27,9 +23,9 @@ export function createLogger(options: {
   const dest = options.destination ?? process.stderr;
   const pretty = options.pretty ?? (process.stderr.isTTY === true && !process.env.CI);
   // Pretty printing runs in-process (not a worker transport) so that every line, pretty or
-  // not, goes through the secret scrubber first.
+  // not, goes through the secret scrubber first. Loaded only for a terminal.
   const sink: NodeJS.WritableStream = pretty
-    ? (requireCjs('pino-pretty') as typeof PinoPretty)({
+    ? (requireOnDemand('pino-pretty') as typeof PinoPretty)({
         colorize: !process.env.NO_COLOR,
         destination: dest,
         sync: true,

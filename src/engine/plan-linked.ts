@@ -4,7 +4,14 @@
  * values the CRM would refuse or not take.
  */
 import type { CanonicalValues } from '../state/port.js';
-import { type PairedIds, type PairPlan, type PlanContext, planned, type SideValues } from './plan-pair.js';
+import {
+  fieldsAsPlan,
+  type PairedIds,
+  type PairPlan,
+  type PlanContext,
+  planned,
+  type SideValues,
+} from './plan-pair.js';
 import { reasonFor } from './plan-reason.js';
 import { keepShadowOf, toValues, withoutSkipped } from './plan-values.js';
 import type { PropstreetRecord } from './records.js';
@@ -46,10 +53,7 @@ export function planLinked<R extends PropstreetRecord>(ctx: PlanContext<R>, ids:
       : onlySkipped
         ? 'the only change is a value the CRM does not accept'
         : reasonFor(pair, merge, settings, mirror);
-  // Every changed linked record comes here: the pair's fields (its own object, fieldsOf, read
-  // by no other plan of this pair) become the plan, where a spread copied every key. Keys
-  // already there keep their place and new ones follow, in the order the spread gave.
-  const plan = ctx.fields as { -readonly [K in keyof RecordPlanShape]: RecordPlanShape[K] };
+  const plan = fieldsAsPlan<RecordPlanShape>(ctx);
   plan.reason = reason;
   plan.toCrm = toCrm;
   plan.toPropstreet = merge.toPropstreet;

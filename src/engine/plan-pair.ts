@@ -117,6 +117,18 @@ export function planned<R extends PropstreetRecord, P extends RecordPlan>(
   return { plan, pair: ctx.pair, shadow, crmProperties };
 }
 
+/**
+ * The pair's fields as the plan to fill in: every created or changed record comes through
+ * here, and the fields are the pair's own object (fieldsOf), read by no other plan of the
+ * pair, so they become the plan where a spread copied every key. Keys already there keep
+ * their place and new ones follow, in the order a spread gave.
+ */
+export function fieldsAsPlan<P extends PlanFields>(
+  ctx: PlanContext<PropstreetRecord>,
+): { -readonly [K in keyof P]: P[K] } {
+  return ctx.fields as { -readonly [K in keyof P]: P[K] };
+}
+
 export interface PairedIds {
   readonly propstreetId: string;
   readonly crmId: string;

@@ -4,7 +4,7 @@
  */
 import type { CrmRecord } from '../crm/port.js';
 import type { Tombstone } from '../state/port.js';
-import { type PairPlan, type PlanContext, planned, quietIds } from './plan-pair.js';
+import { fieldsAsPlan, type PairPlan, type PlanContext, planned, quietIds } from './plan-pair.js';
 import { createChanges, keepShadowOf, withoutSkipped } from './plan-values.js';
 import type { PropstreetRecord } from './records.js';
 import type { CreateInCrmPlan } from './types.js';
@@ -51,10 +51,7 @@ function createInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ps: R): Pa
       problems,
       toCrm: changes,
     });
-  // Every record of a first sync ends here: the pair's fields (its own object, fieldsOf, and
-  // no other plan of this pair reads them) become the plan, where a spread copied every key.
-  // Keys already there keep their place and new ones follow, in the order the spread gave.
-  const plan = fields as { -readonly [K in keyof CreateInCrmPlan]: CreateInCrmPlan[K] };
+  const plan = fieldsAsPlan<CreateInCrmPlan>(ctx);
   plan.reason = 'new in Propstreet';
   plan.toCrm = withoutSkipped(changes, skipped);
   plan.writePropstreetRef = true;

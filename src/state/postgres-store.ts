@@ -2,9 +2,9 @@
  * The multi-tenant StateStore on PostgreSQL, shared by many workers. A commit is one
  * transaction of a few batched statements (arrays through `unnest`), whatever its size.
  */
-import { createRequire } from 'node:module';
 import type pg from 'pg';
 import { NotFoundError } from '../core/errors.js';
+import { requireOnDemand } from '../core/require-on-demand.js';
 import type { Scope, StateStore } from './port.js';
 import { planCommit } from './postgres-commit.js';
 import { migratePostgres, quoteSchema } from './postgres-migrations.js';
@@ -40,16 +40,14 @@ export interface PostgresStateStoreOptions {
 
 type Db = pg.Pool | pg.PoolClient;
 
-// `pg` is loaded when a PostgreSQL store is opened: the embedded default (SQLite) never pays
-// for its modules, which every process held in memory before (≈ 15 MB of resident set).
-const requireCjs = createRequire(import.meta.url);
-
 export function createPostgresStateStore(options: PostgresStateStoreOptions): StateStore {
   const schema = options.schema ?? 'propsync';
   const sql = pgSql(quoteSchema(schema));
   const ownsPool = options.pool === undefined;
+  // `pg` loads when a PostgreSQL store is opened, not with every process.
   const pool =
-    options.pool ?? new (requireCjs('pg') as typeof pg).Pool({ connectionString: options.connectionString });
+    options.pool ??
+    new (requireOnDemand('pg') as typeof pg).Pool({ connectionString: options.connectionString });
   // Without a listener a dropped idle connection would crash the process; the pool
   // replaces it on the next checkout, and the next query reports any real outage.
   if (ownsPool) pool.on('error', () => undefined);
