@@ -26,13 +26,7 @@ export function sqliteCommitter(
         l.crmModifiedAt,
         l.updatedAt,
       );
-    for (const o of c.ownEtags ?? []) {
-      const p = o.propstreetId;
-      const added = q.insertOwnEtag.get(s, p, o.etag, s, p);
-      // Seq is gapless per contact: a new etag numbered within the kept count leaves nothing
-      // older to prune (most records have one or two), which saves a DELETE per write-back.
-      if (added === undefined || added.seq > OWN_ETAGS_KEPT) q.pruneOwnEtags.run(s, p, s, p, OWN_ETAGS_KEPT);
-    }
+    for (const o of c.ownEtags ?? []) q.addOwnEtag.run(s, o.propstreetId, o.etag, OWN_ETAGS_KEPT);
     for (const f of c.clearFailures ?? []) q.clearFailure.run(s, f.side, f.recordId);
     for (const f of c.upsertFailures ?? []) {
       q.upsertFailure.run({

@@ -65,12 +65,13 @@ export interface SqliteStatements {
   listLinksFirst: Stmt<[number, number], LinkRow>;
   listLinksAfter: Stmt<[number, string, number], LinkRow>;
   countLinks: Stmt<[number], { n: number }>;
-  /** scope, propstreet id, etag, then scope and propstreet id again (the seq's subquery). */
-  insertOwnEtag: Stmt<[number, string, string, number, string], { seq: number }>;
-  /** scope, propstreet id, twice, then how many to keep. */
-  pruneOwnEtags: Stmt<[number, string, number, string, number]>;
+  /** scope, propstreet id, etag, how many a contact keeps. */
+  addOwnEtag: Stmt<[number, string, string, number]>;
   ownEtags: Stmt<[{ s: number; pairs: string }], { id: string }>;
-  listOwnEtags: Stmt<[{ s: number; after: string | null; limit: number }], { p: string; etag: string }>;
+  /** scope, limit. */
+  listOwnEtagsFirst: Stmt<[number, number], { p: string; etags: string }>;
+  /** scope, after, limit. */
+  listOwnEtagsAfter: Stmt<[number, string, number], { p: string; etags: string }>;
   getCheckpoint: Stmt<[number, string], { value: string }>;
   setCheckpoint: Stmt<[number, string, string]>;
   upsertFailure: Stmt<[FailureParams]>;
@@ -148,30 +149,29 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
        ORDER BY propstreet_id LIMIT ?`,
     ),
     countLinks: db.prepare('SELECT count(*) AS n FROM links WHERE scope_id = ?'),
-    insertOwnEtag: db.prepare(
-      `INSERT INTO own_etags (scope_id, propstreet_id, etag, seq)
-       VALUES (?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM own_etags
-                         WHERE scope_id = ? AND propstreet_id = ?))
-       ON CONFLICT DO NOTHING RETURNING seq`,
-    ),
-    // Seq is per contact and gapless, so "older than the newest `keep`" is a comparison.
-    pruneOwnEtags: db.prepare(
-      `DELETE FROM own_etags WHERE scope_id = ? AND propstreet_id = ?
-         AND seq <= (SELECT max(seq) FROM own_etags WHERE scope_id = ? AND propstreet_id = ?) - ?`,
+    // A contact's own etags are one JSON array, oldest first (migration 6): a new etag is
+    // appended, the oldest dropped once `kept` are held, and one already held changes nothing.
+    // Kept is a constant, so a list never holds more than one over it to drop.
+    addOwnEtag: db.prepare(
+      `INSERT INTO own_etags (scope_id, propstreet_id, etags) VALUES (?, ?, json_array(?))
+       ON CONFLICT (scope_id, propstreet_id) DO UPDATE SET etags = CASE
+           WHEN json_array_length(own_etags.etags) < ? THEN json_insert(own_etags.etags, '$[#]', excluded.etags ->> 0)
+           ELSE json_insert(json_remove(own_etags.etags, '$[0]'), '$[#]', excluded.etags ->> 0) END
+         WHERE NOT EXISTS (SELECT 1 FROM json_each(own_etags.etags) e WHERE e.value = excluded.etags ->> 0)`,
     ),
     ownEtags: db.prepare(
       // CROSS JOIN pins json_each as the outer loop: one primary-key probe per pair.
       `SELECT o.propstreet_id AS id FROM json_each(@pairs) j
-       CROSS JOIN own_etags o ON o.scope_id = @s AND o.propstreet_id = json_extract(j.value, '$[0]')
-                       AND o.etag = json_extract(j.value, '$[1]')`,
+       CROSS JOIN own_etags o ON o.scope_id = @s AND o.propstreet_id = j.value ->> 0
+       WHERE EXISTS (SELECT 1 FROM json_each(o.etags) e WHERE e.value = j.value ->> 1)`,
     ),
-    listOwnEtags: db.prepare(
-      `SELECT propstreet_id AS p, etag FROM own_etags
-       WHERE scope_id = @s AND propstreet_id IN (
-         SELECT DISTINCT propstreet_id FROM own_etags
-         WHERE scope_id = @s AND (@after IS NULL OR propstreet_id > @after)
-         ORDER BY propstreet_id LIMIT @limit)
-       ORDER BY propstreet_id, seq`,
+    // Two statements, not `@after IS NULL OR …`: only a plain bound starts the key range at the cursor.
+    listOwnEtagsFirst: db.prepare(
+      'SELECT propstreet_id AS p, etags FROM own_etags WHERE scope_id = ? ORDER BY propstreet_id LIMIT ?',
+    ),
+    listOwnEtagsAfter: db.prepare(
+      `SELECT propstreet_id AS p, etags FROM own_etags WHERE scope_id = ? AND propstreet_id > ?
+       ORDER BY propstreet_id LIMIT ?`,
     ),
     getCheckpoint: db.prepare('SELECT value FROM checkpoints WHERE scope_id = ? AND side = ?'),
     setCheckpoint: db.prepare(

@@ -13,6 +13,7 @@ import {
   failureFromRow,
   isEmpty,
   linkFromRow,
+  ownEtagsFromJson,
   runFromRow,
   scopeKey,
   scopeName,
@@ -129,13 +130,11 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
       checkLimit(limit);
       const s = findScope(scope);
       if (s === undefined) return [];
-      const out: { propstreetId: string; etags: string[] }[] = [];
-      for (const r of st().listOwnEtags.all({ s, after: after ?? null, limit })) {
-        const last = out.at(-1);
-        if (last?.propstreetId === r.p) last.etags.push(r.etag);
-        else out.push({ propstreetId: r.p, etags: [r.etag] });
-      }
-      return out;
+      const rows =
+        after === undefined
+          ? st().listOwnEtagsFirst.all(s, limit)
+          : st().listOwnEtagsAfter.all(s, after, limit);
+      return rows.map((r) => ({ propstreetId: r.p, etags: ownEtagsFromJson(r.etags) }));
     },
 
     async getCheckpoint(scope, side) {
