@@ -26,7 +26,8 @@ function microsPerNumber(lib: typeof patched, number: (i: number) => string, off
   let valid = 0;
   const start = process.cpuUsage();
   // Offset per round: a number is new to the library each time, as in a first sync.
-  for (let i = 0; i < count; i++) if (lib.parsePhoneNumberFromString(number(i + offset), options)?.isValid()) valid++;
+  for (let i = 0; i < count; i++)
+    if (lib.parsePhoneNumberFromString(number(i + offset), options)?.isValid()) valid++;
   const used = process.cpuUsage(start);
   if (valid === 0) throw new Error('no number parsed as valid: the shapes are wrong');
   return (used.user + used.system) / count;
