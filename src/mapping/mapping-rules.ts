@@ -2,7 +2,10 @@
  * Cross-field rules and defaults: turns a structurally valid draft into resolved fields, or
  * into problems that each name the key to fix.
  */
-import { type CountryCode, getCountries } from 'libphonenumber-js';
+import { type CountryCode, getCountries } from 'libphonenumber-js/core';
+// The metadata the phone transform parses with (transforms.ts): its regions are the ones it
+// can use, and the package's default entry would load a second metadata set (≈ 3 MB resident).
+import maxMetadata from 'libphonenumber-js/max/metadata';
 import type { CrmKind, FieldDirection } from '../core/vocabulary.js';
 import { didYouMean } from '../core/yaml-problems/did-you-mean.js';
 import { describeValue, type SourcedProblem, where } from '../core/yaml-problems/index.js';
@@ -61,7 +64,7 @@ function regionOf(draft: Draft, problems: SourcedProblem[]): CountryCode | null 
   const region = draft.defaultRegion;
   if (!region || region.value === null) return null;
   const code = region.value.toUpperCase();
-  if ((getCountries() as readonly string[]).includes(code)) return code as CountryCode;
+  if ((getCountries(maxMetadata) as readonly string[]).includes(code)) return code as CountryCode;
   problems.push({
     ...region.at,
     message: `expected an ISO 3166-1 alpha-2 region known to libphonenumber (e.g. SE, NO, GB), got ${describeValue(region.value)}`,

@@ -2,7 +2,7 @@
  * The mapping file's shape (zod) and the resolved `Mapping` the rest of the code uses.
  * Structure is checked here; rules that span fields live in mapping-rules.ts.
  */
-import type { CountryCode } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js/core';
 import { z } from 'zod';
 import {
   type CrmKind,
