@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Scope } from '../../src/state/port.js';
 import { SQLITE_MIGRATIONS } from '../../src/state/sqlite-migrations.js';
 import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
+import { sqliteAtVersion } from './sqlite-at-version.js';
 
 const BEFORE_LISTS = 5;
 const hub: Scope = { tenant: 'acme', connection: 'hubspot', kind: 'contacts' };
@@ -31,16 +32,7 @@ describe('SQLite own etags from before the per-contact lists', () => {
   const dir = mkdtempSync(join(tmpdir(), 'propsync-own-etags-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  function oldFile(name: string): string {
-    const path = join(dir, name);
-    const db = new Database(path);
-    db.pragma('foreign_keys = ON');
-    for (const m of SQLITE_MIGRATIONS.filter((x) => x.version <= BEFORE_LISTS)) db.exec(m.sql);
-    db.pragma(`user_version = ${BEFORE_LISTS}`);
-    db.exec(OLD_ROWS);
-    db.close();
-    return path;
-  }
+  const oldFile = (name: string) => sqliteAtVersion(dir, name, BEFORE_LISTS, [OLD_ROWS]);
 
   it('keeps each contact’s newest five etags, oldest first, per scope', async () => {
     const store = createSqliteStateStore({ path: oldFile('old.db') });

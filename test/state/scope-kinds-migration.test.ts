@@ -18,6 +18,7 @@ import { SQLITE_MIGRATIONS } from '../../src/state/sqlite-migrations.js';
 import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 import { aLink } from '../contract/state-store.contract.js';
 import { dropSchema, TEST_DATABASE_URL, testSchemaName } from './pg-test-db.js';
+import { sqliteAtVersion } from './sqlite-at-version.js';
 
 const BEFORE_KINDS = 3;
 const contacts: Scope = { tenant: 'acme', connection: 'hubspot', kind: 'contacts' };
@@ -80,16 +81,13 @@ describe('SQLite state from before object kinds', () => {
   const dir = mkdtempSync(join(tmpdir(), 'propsync-kinds-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  function oldFile(name: string): string {
-    const path = join(dir, name);
-    const db = new Database(path);
-    db.pragma('foreign_keys = ON');
-    for (const m of SQLITE_MIGRATIONS.filter((x) => x.version <= BEFORE_KINDS)) db.exec(m.sql);
-    db.pragma(`user_version = ${BEFORE_KINDS}`);
-    for (const sql of OLD_ROWS) db.exec(sql.replaceAll('{s}', '').replaceAll('{false}', '0'));
-    db.close();
-    return path;
-  }
+  const oldFile = (name: string) =>
+    sqliteAtVersion(
+      dir,
+      name,
+      BEFORE_KINDS,
+      OLD_ROWS.map((sql) => sql.replaceAll('{s}', '').replaceAll('{false}', '0')),
+    );
 
   it('upgrades in place: old rows become the contacts kind, companies get their own scope', async () => {
     const path = oldFile('old.db');
