@@ -15,6 +15,7 @@ import { systemClock } from '../src/core/clock.js';
 import { emptyCounts } from '../src/engine/counts.js';
 import { createSqliteStateStore } from '../src/state/index.js';
 import type { Scope, StateStore } from '../src/state/port.js';
+import { psId } from '../test/support/in-memory/world.js';
 import type { RunSummary, StateFloorJob } from './jobs.js';
 
 /** The engine's sizes: a HubSpot chunk (chunkSizeFor: 500 → 5 batches of 100), the drainer's fetch and its largest commit. */
@@ -37,7 +38,7 @@ async function commitChunks(store: StateStore, n: number, now: string): Promise<
     const ids = Array.from({ length: Math.min(CHUNK, n - start) }, (_, k) => start + k);
     await store.commit(SCOPE, {
       upsertLinks: ids.map((i) => ({
-        propstreetId: `ps-${i}`,
+        propstreetId: psId(i),
         crmId: `crm-${i}`,
         shadow: shadowOf(i),
         propstreetEtag: `W/"${i}-1"`,
@@ -45,7 +46,7 @@ async function commitChunks(store: StateStore, n: number, now: string): Promise<
         updatedAt: now,
       })),
       enqueueRefs: ids.map((i) => ({
-        propstreetId: `ps-${i}`,
+        propstreetId: psId(i),
         crmId: `crm-${i}`,
         namespace: 'hubspot',
         etag: `W/"${i}-1"`,

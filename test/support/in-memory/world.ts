@@ -46,7 +46,25 @@ export interface WriteEvent {
   readonly duplicate?: true;
 }
 
-export const psId = (i: number): string => `ps-${i}`;
+/**
+ * `PROPSYNC_BENCH_IDS=scrambled` names record i `ps-<i × A mod 2³²>` (A odd, so the map is a
+ * bijection and indexOf inverts it): Propstreet ids then come in no order relative to the pages,
+ * as a delta ordered by update time gives them, instead of in key order. Off by default, so
+ * every figure before it stays comparable (bench/README.md, "Engine cuts, seventh pass").
+ */
+const SCRAMBLED = process.env.PROPSYNC_BENCH_IDS === 'scrambled';
+const A = 0x9e3779b1;
+/** A's inverse mod 2³² by Newton's iteration (each step doubles the correct low bits: 5 reach 32). */
+const A_INVERSE = (() => {
+  let x = A;
+  for (let k = 0; k < 5; k++) x = Math.imul(x, 2 - Math.imul(A, x));
+  return x >>> 0;
+})();
+
+export const scrambleId = (i: number): number => Math.imul(i, A) >>> 0;
+export const unscrambleId = (n: number): number => Math.imul(n, A_INVERSE) >>> 0;
+
+export const psId = (i: number): string => (SCRAMBLED ? `ps-${scrambleId(i)}` : `ps-${i}`);
 export const crmId = (i: number): string => `crm-${i}`;
 
 export class InMemoryWorld {
@@ -146,8 +164,10 @@ export class InMemoryWorld {
   /** The index a `prefix-i` id names, or -1. */
   indexOf(id: string, prefix: 'ps-' | 'crm-'): number {
     if (!id.startsWith(prefix)) return -1;
-    const i = Number(id.slice(prefix.length));
-    return Number.isInteger(i) && i >= 0 && i < this.size ? i : -1;
+    const n = Number(id.slice(prefix.length));
+    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) return -1;
+    const i = SCRAMBLED && prefix === 'ps-' ? unscrambleId(n) : n;
+    return i < this.size ? i : -1;
   }
 
   /** The index behind a computed email address, or -1. */
