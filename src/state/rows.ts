@@ -19,14 +19,6 @@ import type {
 /** How many own-write etags we remember per contact; older ones cannot come back as echoes. */
 export const OWN_ETAGS_KEPT = 5;
 
-/** A contact's own etags as SQLite keeps them (one JSON array, oldest first); anything else is a damaged file. */
-export function ownEtagsFromJson(json: string): string[] {
-  const etags: unknown = JSON.parse(json);
-  if (!Array.isArray(etags) || !etags.every((e) => typeof e === 'string'))
-    throw new PropsyncError('STATE', `own etags row is not a list of etags: ${json.slice(0, 80)}`);
-  return etags;
-}
-
 export interface LinkRow {
   propstreet_id: string;
   crm_id: string;

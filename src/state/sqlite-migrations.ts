@@ -184,7 +184,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     // A contact's own etags become one row holding them as a JSON array, oldest first: keeping
     // a write-back's etag cost a row in two B-trees (the key and the seq index), the seq's
     // max() read and, past the kept count, a prune; it is now one row written in one B-tree
-    // (bench/README.md, "Seventh pass"). The 5 below is OWN_ETAGS_KEPT when this step shipped:
+    // (bench/README.md, "Engine cuts, seventh pass"). The 5 below is OWN_ETAGS_KEPT when this step shipped:
     // the old table kept no more, and this step must not change with the constant.
     sql: `
       CREATE TABLE own_etag_lists (

@@ -3,7 +3,7 @@
  * run writes). better-sqlite3 is synchronous; each method finishes its work in one call.
  */
 import Database from 'better-sqlite3';
-import { NotFoundError } from '../core/errors.js';
+import { NotFoundError, PropsyncError } from '../core/errors.js';
 import type { Scope, StateStore } from './port.js';
 import {
   checkLimit,
@@ -13,7 +13,6 @@ import {
   failureFromRow,
   isEmpty,
   linkFromRow,
-  ownEtagsFromJson,
   runFromRow,
   scopeKey,
   scopeName,
@@ -269,4 +268,12 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
       return s === undefined ? [] : st().listMeta.all(s);
     },
   };
+}
+
+/** A contact's own etags as SQLite keeps them (one JSON array, oldest first); anything else is a damaged file. */
+function ownEtagsFromJson(json: string): string[] {
+  const etags: unknown = JSON.parse(json);
+  if (!Array.isArray(etags) || !etags.every((e) => typeof e === 'string'))
+    throw new PropsyncError('STATE', `own etags row is not a list of etags: ${json.slice(0, 80)}`);
+  return etags;
 }
