@@ -34,7 +34,7 @@ export function prepareRefOutbox(db: Database.Database): RefOutboxStatements {
     enqueue: db.prepare(
       `INSERT INTO ref_outbox (scope_id, propstreet_id, crm_id, namespace, etag, refs, enqueued_at, attempts, next_try_ms)
        VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)
-       ON CONFLICT (scope_id, propstreet_id) DO UPDATE SET crm_id = excluded.crm_id,
+       ON CONFLICT (propstreet_id, scope_id) DO UPDATE SET crm_id = excluded.crm_id,
          namespace = excluded.namespace, etag = excluded.etag, refs = excluded.refs,
          enqueued_at = excluded.enqueued_at, attempts = 0, next_try_ms = excluded.next_try_ms,
          last_error = NULL`,
@@ -51,7 +51,7 @@ export function prepareRefOutbox(db: Database.Database): RefOutboxStatements {
     dropForLinks: db.prepare(
       'DELETE FROM ref_outbox WHERE scope_id = ? AND propstreet_id IN (SELECT value FROM json_each(?))',
     ),
-    // CROSS JOIN makes the outbox the outer loop, walked in the order of its id index, so the
+    // CROSS JOIN makes the outbox the outer loop, walked in the order of its key, so the
     // LIMIT stops the walk after a batch; joined the other way, SQLite read every due row of the
     // tenant's scopes after the cursor and sorted them all for each batch (a first sync's whole
     // backlog, a fetch at a time). Rows come raw (arrays): no object per row with the column
