@@ -210,24 +210,26 @@ export class InMemoryWorld {
   }
 }
 
-/** The last whole second `iso` formatted, and its text up to the milliseconds. */
-let isoSecond = Number.NaN;
-let isoPrefix = '';
+/** The text up to the milliseconds of the whole seconds `iso` formatted lately, by second. */
+const isoPrefixes = new Map<number, string>();
 
 /**
- * `new Date(ms).toISOString()`, with the text up to the second reused while the seconds stay
- * the same: the world's stamps are a counter a millisecond apart, so most calls share one, and
- * a Date and its formatting a stamp were ~6 % of the engine bench's real run (harness, not
- * engine: bench/README.md, "Engine cuts, eighth pass"). Before 1970 or past year 9999 the
- * text's shape changes: those go through Date.
+ * `new Date(ms).toISOString()`, with the text up to the second reused: the world's stamps are
+ * counters a millisecond apart (a contact's `createdUtc` and the clock's `updatedUtc` each), so
+ * most calls share a second with a recent one, and a Date and its formatting a stamp were ~6 %
+ * of the engine bench's real run (harness, not engine: bench/README.md, "Engine cuts, eighth
+ * pass"). Before 1970 or past year 9999 the text's shape changes: those go through Date.
  */
 export function iso(ms: number): string {
   if (!Number.isInteger(ms) || ms < 0 || ms >= 253_402_300_800_000) return new Date(ms).toISOString();
   const second = Math.floor(ms / 1000);
-  if (second !== isoSecond) {
-    isoSecond = second;
-    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  let prefix = isoPrefixes.get(second);
+  if (prefix === undefined) {
+    // A handful of counters are live at once: what is older than them is dropped, together.
+    if (isoPrefixes.size >= 64) isoPrefixes.clear();
+    prefix = new Date(second * 1000).toISOString().slice(0, 20);
+    isoPrefixes.set(second, prefix);
   }
   const milli = ms - second * 1000;
-  return `${isoPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+  return `${prefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
