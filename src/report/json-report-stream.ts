@@ -114,7 +114,13 @@ export async function openJsonReportStream(path: string, options: ReportOptions)
       }
     },
     async discard() {
-      if (!closed) file.destroy();
+      if (!closed && !file.closed) {
+        // The file is opened asynchronously, and a stream destroyed while opening still creates
+        // it: the removal waits for the stream to close, or the file would outlive it.
+        const gone = new Promise<void>((resolve) => file.once('close', () => resolve()));
+        file.destroy();
+        await gone;
+      }
       closed = true;
       await rm(tmp, { force: true });
     },

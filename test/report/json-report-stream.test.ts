@@ -99,6 +99,17 @@ describe('the JSON report, streamed', () => {
     expect(readdirSync(join(dir, 'sub'))).toEqual([]);
   });
 
+  it('leaves nothing behind when discarded while its file is still being opened', async () => {
+    // The file is opened asynchronously: a discard right after opening came before the open,
+    // whose file then outlived the discard (CI, 12-03).
+    const sub = join(dir, 'early');
+    for (let i = 0; i < 20; i++) {
+      const out = await openJsonReportStream(join(sub, `early-${i}.json`), { redactor });
+      await out.discard();
+    }
+    expect(readdirSync(sub)).toEqual([]);
+  });
+
   it('50k records through the sink: a complete report, and no record kept once its chunk is written', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
