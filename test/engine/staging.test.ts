@@ -161,6 +161,34 @@ describe('Staging planned and paired marks', () => {
       staging.close();
     }
   });
+
+  it('ends a chunk pass when every staged row is marked, counting a re-read record once', () => {
+    const staging = new Staging();
+    try {
+      const t1 = '2026-01-01T00:00:00.0000000Z';
+      const t2 = '2026-01-02T00:00:00.0000000Z';
+      const crm = (id: string, modifiedAt: string) => ({ id, properties: {}, modifiedAt, deleted: false });
+      expect([...staging.propstreetChunks(10)]).toEqual([]);
+      expect([...staging.crmChunks(10)]).toEqual([]);
+      // Re-read before planning (an overlap window): one row each, the newer version.
+      staging.putPropstreet([contact('a', t1), contact('b', t1)]);
+      staging.putPropstreet([contact('b', t2)]);
+      staging.putCrm([crm('1', t1), crm('2', t1)]);
+      staging.putCrm([crm('2', t2)]);
+      staging.markPlanned(['a']);
+      expect(staging.takeCrm(['1']).size).toBe(1);
+      expect([...staging.propstreetChunks(10)]).toEqual([[contact('b', t2)]]);
+      expect([...staging.crmChunks(10)].map((c) => c.map((r) => [r.id, r.modifiedAt]))).toEqual([
+        [['2', t2]],
+      ]);
+      // propstreetChunks marked what it gave; the CRM side's last one is paired now.
+      expect(staging.takeCrm(['2']).size).toBe(1);
+      expect([...staging.propstreetChunks(10)]).toEqual([]);
+      expect([...staging.crmChunks(10)]).toEqual([]);
+    } finally {
+      staging.close();
+    }
+  });
 });
 
 describe('Staging match values', () => {
