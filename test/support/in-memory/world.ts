@@ -230,6 +230,5 @@ export function iso(ms: number): string {
     prefix = new Date(second * 1000).toISOString().slice(0, 20);
     isoPrefixes.set(second, prefix);
   }
-  const milli = ms - second * 1000;
-  return `${prefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+  return `${prefix}${String(ms - second * 1000).padStart(3, '0')}Z`;
 }
