@@ -24,7 +24,7 @@ import { commitChunk, type Settled } from './chunk-commit.js';
 import { type Progress, progressOf } from './chunk-progress.js';
 import { crmCreatesAndDeletes, crmUpdates, crmUpdatesOf } from './crm-phase.js';
 import type { RunKind } from './kind-writes.js';
-import { writePropstreet } from './propstreet-phase.js';
+import { writePropstreet, writesPropstreet } from './propstreet-phase.js';
 import type { RunMeter } from './run-meter.js';
 
 export interface ExecuteDeps<R extends PropstreetRecord = PropstreetRecord, W = unknown> {
@@ -87,7 +87,11 @@ async function propstreetWrites<R extends PropstreetRecord, W>(
   limit: LimitFunction,
 ): Promise<void> {
   await batchCreates(progress, deps, abort);
-  await Promise.all(progress.map((p) => limit(() => writePropstreet(p, deps, abort))));
+  // Only the pairs with a Propstreet write take a slot: a first sync's chunk of CRM creates
+  // went through the limiter a pair at a time for nothing (a promise and a closure each).
+  await Promise.all(
+    progress.filter(writesPropstreet).map((p) => limit(() => writePropstreet(p, deps, abort))),
+  );
 }
 
 /**

@@ -66,6 +66,32 @@ function refused<R extends PropstreetRecord, W>(p: Progress<R>, deps: ExecuteDep
   return message === undefined ? undefined : { message, retryable: true };
 }
 
+/**
+ * Whether the pair's plan writes to Propstreet in phase A. One that does not is never queued
+ * for a Propstreet slot: it has nothing there to wait for, and nothing there left unanswered
+ * when the run stops (its CRM write's answer alone decides what its commit records).
+ */
+export function writesPropstreet(p: Progress<PropstreetRecord>): boolean {
+  const { plan } = p.pp;
+  switch (plan.action) {
+    case 'create-in-propstreet':
+    case 'delete-in-propstreet':
+    case 'unlink':
+      return true;
+    case 'update':
+    case 'link':
+      return plan.toPropstreet.length > 0 || plan.writePropstreetRef;
+    case 'create-in-crm':
+    case 'delete-in-crm':
+    case 'invalid':
+    case 'noop':
+    case 'skip':
+      return false;
+    default:
+      return unreachable(plan);
+  }
+}
+
 async function propstreetStep<R extends PropstreetRecord, W>(
   p: Progress<R>,
   deps: ExecuteDeps<R, W>,
@@ -109,7 +135,7 @@ async function propstreetStep<R extends PropstreetRecord, W>(
     }
     case 'update':
     case 'link': {
-      if (plan.toPropstreet.length === 0 && !plan.writePropstreetRef) return;
+      if (!writesPropstreet(p)) return;
       const out = await patchWithReplan(p.pp, { ...writeDeps(p, deps), replan: replanOf(p, deps) });
       p.pp = out.pp;
       if (out.record) {
