@@ -18,7 +18,12 @@ describe('a run stopped during a chunk', () => {
   it('keeps the link of a CRM record the chunk created, and the next run finishes the rest', async () => {
     // One Propstreet slot at a time: the refused write goes first, the create's turn comes after.
     h = new EngineHarness(harnessSettings({ propstreetConcurrency: 1 }), 3);
-    h.users.createInPropstreet(0, { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.org', phone: null });
+    h.users.createInPropstreet(0, {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'ada@example.org',
+      phone: null,
+    });
     await h.run();
     const before = await h.links();
     expect(before.map((l) => l.propstreetId)).toEqual(['ps-0']);
@@ -26,7 +31,12 @@ describe('a run stopped during a chunk', () => {
     // ps-0 changed on both sides (a Propstreet write in phase A), ps-1 is new (a CRM create).
     h.users.editPropstreet(0, 'lastName', 'King');
     h.users.editCrm(0, 'firstName', 'Augusta');
-    h.users.createInPropstreet(1, { firstName: 'Bo', lastName: 'Berg', email: 'bo@example.org', phone: null });
+    h.users.createInPropstreet(1, {
+      firstName: 'Bo',
+      lastName: 'Berg',
+      email: 'bo@example.org',
+      phone: null,
+    });
     let refused = 0;
     h.world.beforePropstreetWrite = (i) => {
       if (i !== 0) return;
