@@ -36,6 +36,10 @@ describe('the libphonenumber-js patch', () => {
     const file = (build: string) => readFileSync(join(root, build, 'helpers', 'matchesEntirely.js'), 'utf8');
     expect(file('es6')).toContain('compiledPatterns');
     expect(file('build')).not.toContain('compiledPatterns');
+    const digits = (build: string) =>
+      readFileSync(join(root, build, 'parseIncompletePhoneNumber.js'), 'utf8');
+    expect(digits('es6')).toContain('plainDigits');
+    expect(digits('build')).not.toContain('plainDigits');
   });
 
   it('normalises every number as the unpatched library does', () => {
@@ -44,6 +48,30 @@ describe('the libphonenumber-js patch', () => {
         expect(normalisePhone(raw, region)).toBe(viaUnpatched(raw, region));
       }),
       { numRuns: 2_000 },
+    );
+  });
+
+  it('reads the characters of a number as the unpatched library does', () => {
+    // parseIncompletePhoneNumber keeps `+` (leading only) and digits, Western or not: plain
+    // ASCII digits take the patch's early return, everything else its loop by index.
+    const unit = fc.constantFrom(
+      ...'0123456789+ -().x',
+      '\uff10', // fullwidth 0
+      '\uff19', // fullwidth 9
+      '\u0660', // Arabic-Indic 0
+      '\u06f5', // Eastern Arabic-Indic 5
+      '\ud83d\udcde', // a telephone receiver: a surrogate pair
+    );
+    const text = fc.oneof(
+      fc.stringMatching(/^\+?[0-9]{0,16}$/),
+      fc.array(unit, { maxLength: 20 }).map((u) => u.join('')),
+      fc.string({ maxLength: 20, unit: 'binary' }),
+    );
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(patched.parseIncompletePhoneNumber(t)).toBe(unpatched.parseIncompletePhoneNumber(t));
+      }),
+      { numRuns: 5_000 },
     );
   });
 
