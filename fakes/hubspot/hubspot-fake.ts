@@ -11,7 +11,7 @@ import { handleControl } from './control-routes.js';
 import type { FakeContext } from './fake-context.js';
 import { createControl, type HubSpotFakeControl } from './fake-control.js';
 import { DEFAULT_RATE_LIMIT, type FakeRateLimitOptions, FakeRateLimits } from './fake-rate-limits.js';
-import { FakeOAuth, type FakeOAuthOptions, OAUTH_TOKEN_PATH } from './oauth-routes.js';
+import { FakeOAuth, type FakeOAuthOptions, isOAuthTokenPath } from './oauth-routes.js';
 import type { PropertyInput } from './object-control.js';
 import { OBJECT_SCHEMAS } from './object-schema.js';
 import { ObjectStore, type SeedRecord } from './object-store.js';
@@ -73,6 +73,7 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
   // A merge keeps the merged records' associations on the new record.
   for (const store of Object.values(objects))
     store.onMerged = (oldId, intoId) => associations.moveRecord(store.schema.objectType, oldId, intoId);
+  const portalId = newPortalId(options.portalId);
   const ctx: FakeContext = {
     clock,
     objects,
@@ -81,8 +82,8 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     traceIdMultiStatus: 'create-only',
     deniedScopes: new Set(),
     acceptedTokens: null,
-    portalId: newPortalId(options.portalId),
-    oauth: new FakeOAuth(options.oauth),
+    portalId,
+    oauth: new FakeOAuth({ hubId: portalId, ...options.oauth }),
   };
   const webhooks = createHubspotWebhooks(Object.values(objects), ctx.portalId);
   const limits = new FakeRateLimits(
@@ -105,7 +106,7 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     handler: (req) => {
       const out = req.path.startsWith('/__control')
         ? (webhooks.handle(req) ?? handleControl(control, getHttp, req))
-        : req.path === OAUTH_TOKEN_PATH
+        : isOAuthTokenPath(req.path)
           ? ctx.oauth.token(req)
           : webhooks.asIntegration(() => handleApi(ctx, limits, req));
       return { ...out, headers: { 'Content-Type': 'application/json', ...(out.headers ?? {}) } };
@@ -115,7 +116,7 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     isWrite: (req) =>
       req.method !== 'GET' &&
       !req.path.startsWith('/__control') &&
-      req.path !== OAUTH_TOKEN_PATH &&
+      !isOAuthTokenPath(req.path) &&
       !READ_ONLY_POST.test(req.path),
   });
   const started = http;

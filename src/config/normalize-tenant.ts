@@ -77,7 +77,15 @@ export function normalizeTenant(raw: TenantFile, options: NormalizeOptions): Ten
         links: c.objects.includes('links') ? linksConfig(c) : undefined,
       };
       if (common.type === 'hubspot') {
-        const { accessToken, clientId, clientSecret, refreshToken, keyProperty: _key, ...hubspot } = common;
+        const {
+          accessToken,
+          clientId,
+          clientSecret,
+          refreshToken,
+          oauthTokenEndpoint,
+          keyProperty: _key,
+          ...hubspot
+        } = common;
         return {
           ...hubspot,
           baseUrl: stripSlash(common.baseUrl),
@@ -85,7 +93,7 @@ export function normalizeTenant(raw: TenantFile, options: NormalizeOptions): Ten
           // The rules guarantee all three or none when there is no accessToken.
           oauth:
             accessToken === undefined && clientId && clientSecret && refreshToken
-              ? { clientId, clientSecret, refreshToken }
+              ? { clientId, clientSecret, refreshToken, tokenEndpoint: oauthTokenEndpoint ?? '2026-03' }
               : undefined,
         };
       }

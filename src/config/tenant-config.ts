@@ -119,7 +119,10 @@ export interface ObjectConfig extends Loaded<Pick<HubspotFile, SyncKeys>> {
 
 export interface HubspotConnectionConfig
   extends Loaded<
-      Omit<HubspotFile, NormalizedKeys | 'keyProperty' | 'clientId' | 'clientSecret' | 'refreshToken'>
+      Omit<
+        HubspotFile,
+        NormalizedKeys | 'keyProperty' | 'clientId' | 'clientSecret' | 'refreshToken' | 'oauthTokenEndpoint'
+      >
     >,
     ConnectionNormalized {
   /** The OAuth app's credentials, all three; exactly one of this and `accessToken` is set. */
@@ -128,6 +131,9 @@ export interface HubspotConnectionConfig
 
 export type HubspotOAuthConfig = {
   readonly [K in 'clientId' | 'clientSecret' | 'refreshToken']-?: NonNullable<HubspotFile[K]>;
+} & {
+  /** `oauthTokenEndpoint`, defaulted: the token endpoint refreshes go to. */
+  readonly tokenEndpoint: NonNullable<HubspotFile['oauthTokenEndpoint']>;
 };
 
 export interface SalesforceConnectionConfig

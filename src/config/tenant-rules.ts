@@ -119,6 +119,15 @@ const HUBSPOT_OAUTH_KEYS = ['clientId', 'clientSecret', 'refreshToken'] as const
 function hubspotAuthRule(c: Record<string, unknown>, i: number): ConfigProblem[] {
   const oauthKeys = HUBSPOT_OAUTH_KEYS.filter((k) => c[k] !== undefined);
   const both = 'accessToken (private app) or clientId + clientSecret + refreshToken (OAuth app)';
+  if (c.accessToken !== undefined && c.oauthTokenEndpoint !== undefined && oauthKeys.length === 0)
+    return [
+      {
+        path: ['connections', i, 'oauthTokenEndpoint'],
+        message:
+          'expected oauthTokenEndpoint only with an OAuth app (clientId + clientSecret + refreshToken), got it with accessToken (a private app has no token to refresh)',
+        at: 'key',
+      },
+    ];
   if (c.accessToken !== undefined && oauthKeys.length > 0) {
     return [
       {

@@ -307,6 +307,13 @@ export const hubspotConnectionSchema = z
     refreshToken: secret(
       'OAuth refresh token of the app install; access tokens (30 min) come from it.',
     ).optional(),
+    oauthTokenEndpoint: z
+      .enum(['2026-03', 'v3', 'v1'], { error: 'expected 2026-03, v3 or v1' })
+      .optional()
+      .meta({
+        description:
+          'OAuth app only: the token endpoint refreshes go to, /oauth/<this>/token; default 2026-03 (HubSpot deprecates v1 on 16 February 2027).',
+      }),
     keyProperty: text(
       'Unique contact property holding the Propstreet id; default: propstreet_id (contacts.keyProperty does the same).',
     ).optional(),

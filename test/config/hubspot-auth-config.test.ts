@@ -47,6 +47,7 @@ describe('HubSpot auth config: a private app (accessToken) or an OAuth app, exac
       clientId: '5f1c-app-client-id',
       clientSecret: ENV.PROPSYNC_ACME_HUBSPOT_CLIENT_SECRET,
       refreshToken: ENV.PROPSYNC_ACME_HUBSPOT_REFRESH_TOKEN,
+      tokenEndpoint: '2026-03',
     });
     expect(
       redactor.redact(
@@ -98,6 +99,35 @@ describe('HubSpot auth config: a private app (accessToken) or an OAuth app, exac
       ),
     ).toContain(
       'connections[0].refreshToken: expected a ${VARIABLE} reference, got a literal secret; put it in the environment: refreshToken: "${PROPSYNC_ACME_HUBSPOT_REFRESH_TOKEN}"',
+    );
+  });
+
+  it('oauthTokenEndpoint picks the token endpoint of an OAuth app', async () => {
+    const config = await load(
+      yamlLines(...HEAD, ...HUBSPOT, ...Object.values(OAUTH), '    oauthTokenEndpoint: v1'),
+    );
+    const c = config.connections[0];
+    expect(c?.type === 'hubspot' && c.oauth?.tokenEndpoint).toBe('v1');
+  });
+
+  it('an unknown oauthTokenEndpoint is rejected with the values it takes', async () => {
+    expect(
+      await problems(yamlLines(...HEAD, ...HUBSPOT, ...Object.values(OAUTH), '    oauthTokenEndpoint: v2')),
+    ).toBe('tenant.yaml:10:25 connections[0].oauthTokenEndpoint: expected 2026-03, v3 or v1, got "v2"');
+  });
+
+  it('oauthTokenEndpoint with a private app is rejected: there is no token to refresh', async () => {
+    expect(
+      await problems(
+        yamlLines(
+          ...HEAD,
+          ...HUBSPOT,
+          '    accessToken: "${PROPSYNC_ACME_HUBSPOT_ACCESS_TOKEN}"',
+          '    oauthTokenEndpoint: 2026-03',
+        ),
+      ),
+    ).toBe(
+      'tenant.yaml:8:5 connections[0].oauthTokenEndpoint: expected oauthTokenEndpoint only with an OAuth app (clientId + clientSecret + refreshToken), got it with accessToken (a private app has no token to refresh)',
     );
   });
 });

@@ -102,7 +102,7 @@ describe('tokens expire during a long sync', () => {
 
     // HubSpot: 30-minute OAuth tokens replaced ahead of expiry, the same bound on 401s.
     const hs = sb.hubspot?.control.apiRequests() ?? [];
-    const hsTokens = tokenCalls(hs, '/oauth/v1/token');
+    const hsTokens = tokenCalls(hs, '/oauth/2026-03/token');
     expect(hsTokens.every((r) => r.status === 200)).toBe(true);
     expect(hsTokens.length).toBeGreaterThanOrEqual(4);
     expect(hsTokens.length).toBeLessThanOrEqual(Math.ceil(elapsed / (30 * MINUTE)) + 1);
@@ -150,13 +150,17 @@ describe('tokens expire during a long sync', () => {
   };
   const TOKEN_ENDPOINT = {
     propstreet: (s: Sandbox) => tokenCalls(s.propstreet.http.requests, '/openid/token'),
-    hubspot: (s: Sandbox) => tokenCalls(s.hubspot?.http.requests ?? [], '/oauth/v1/token'),
+    hubspot: (s: Sandbox) => tokenCalls(s.hubspot?.http.requests ?? [], '/oauth/2026-03/token'),
     salesforce: (s: Sandbox) => tokenCalls(s.salesforce?.http.requests ?? [], '/services/oauth2/token'),
   };
 
   it.each([
     ['propstreet', 'hubspot', /Propstreet token request answered 401 \(invalid_client/],
-    ['hubspot', 'hubspot', /HubSpot refused to refresh the OAuth access token \(400 BAD_REFRESH_TOKEN/],
+    [
+      'hubspot',
+      'hubspot',
+      /HubSpot refused to refresh the OAuth access token \(POST \/oauth\/2026-03\/token → 400 invalid_grant BAD_REFRESH_TOKEN/,
+    ],
     [
       'salesforce',
       'salesforce',

@@ -43,7 +43,8 @@ function describe(
   );
 }
 
-function fromStatus(
+/** The typed error for an HTTP status and body HubSpot answered (calls made without the SDK too). */
+export function hubSpotErrorForStatus(
   status: number,
   rawBody: unknown,
   headers: Record<string, string>,
@@ -101,7 +102,7 @@ export function toPropsyncError(
   observed?: { status?: number; headers?: Record<string, string> },
 ): PropsyncError {
   if (e instanceof PropsyncError) return e;
-  if (isApiException(e)) return fromStatus(e.code, e.body, e.headers ?? {}, request, redactor);
+  if (isApiException(e)) return hubSpotErrorForStatus(e.code, e.body, e.headers ?? {}, request, redactor);
   const text = e instanceof Error ? e.message : String(e);
   if (observed?.status !== undefined) {
     if (observed.status >= 200 && observed.status < 300)
@@ -114,7 +115,7 @@ export function toPropsyncError(
           cause: e,
         },
       );
-    return fromStatus(observed.status, undefined, observed.headers ?? {}, request, redactor);
+    return hubSpotErrorForStatus(observed.status, undefined, observed.headers ?? {}, request, redactor);
   }
   const name = e instanceof Error ? e.name : '';
   const network =

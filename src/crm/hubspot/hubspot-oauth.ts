@@ -1,32 +1,45 @@
 /**
  * HubSpot OAuth app credentials → access tokens. HubSpot's OAuth access tokens live 30 minutes
- * (`expires_in: 1800`); a new one comes from `POST /oauth/v1/token`, form-encoded
+ * (`expires_in: 1800`); a new one comes from the refresh grant, a form-encoded `POST` of
  * `grant_type=refresh_token&client_id&client_secret&refresh_token`, answered with
- * `{access_token, refresh_token, expires_in, token_type}`. The call goes through the SDK's own
- * TokensApi so that `basePath` (and a test's fake) applies to it as to every other call.
+ * `{access_token, refresh_token, expires_in, token_type, …}`.
  *
- * A refresh token HubSpot no longer accepts (app uninstalled, access revoked) is answered
- * with 400 `{"status":"BAD_REFRESH_TOKEN","message":"missing or invalid refresh token"}`;
- * that, and a 401 for a wrong client secret, become UnauthorizedError, which the token source
- * latches (no second attempt) and the engine treats as a run stopper (exit code 3).
+ * The endpoint is `/oauth/2026-03/token` by default: HubSpot deprecates `/oauth/v1/token` on
+ * 16 February 2027 and its migration guide points refreshes there (`tokenEndpoint` picks
+ * `v3` or `v1` instead). @hubspot/api-client 13.5.0 only knows v1 (its TokensApi), so this one
+ * request is made with undici, on the same origin as the SDK's calls (`basePath`).
+ *
+ * A refresh HubSpot refuses is answered 400 with RFC 6749's `{error, error_description}` beside
+ * its own `{status, message}` (`invalid_grant`/`BAD_REFRESH_TOKEN` when the app was uninstalled
+ * or access revoked); that, and any 400 or 401, become UnauthorizedError, which the token
+ * source latches (no second attempt) and the engine treats as a run stopper (exit code 3).
+ * A 429, 5xx, timeout or dropped connection is retryable.
  */
-import type { Client } from '@hubspot/api-client';
+import { request } from 'undici';
+import { z } from 'zod';
 import { RefreshingToken } from '../../core/access-token.js';
 import type { Clock } from '../../core/clock.js';
-import { PropsyncError, UnauthorizedError } from '../../core/errors.js';
+import { PropsyncError, type RequestInfo, UnauthorizedError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Redactor } from '../../core/redact.js';
 import type { RetryPolicy } from '../../core/retry.js';
-import { asBody, isApiException } from './hubspot-error-body.js';
-import { toPropsyncError } from './hubspot-errors.js';
+import { hubSpotErrorForStatus } from './hubspot-errors.js';
+
+/** Which of HubSpot's token endpoints refreshes go to (the version in its path). */
+export const HUBSPOT_TOKEN_ENDPOINTS = ['2026-03', 'v3', 'v1'] as const;
+export type HubSpotTokenEndpoint = (typeof HUBSPOT_TOKEN_ENDPOINTS)[number];
 
 export interface HubSpotOAuthCredentials {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly refreshToken: string;
+  /** Default `2026-03`. */
+  readonly tokenEndpoint?: HubSpotTokenEndpoint | undefined;
 }
 
 export interface HubSpotOAuthOptions {
+  /** The API origin, as the SDK's `basePath`; default `https://api.hubapi.com`. */
+  readonly origin?: string | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Registers the client secret, the refresh token and every token issued; scrubs refusals. */
@@ -35,18 +48,35 @@ export interface HubSpotOAuthOptions {
   readonly retry?: RetryPolicy | undefined;
 }
 
-const TOKEN_REQUEST = { method: 'POST', path: '/oauth/v1/token' } as const;
+/** What a token answer must hold; HubSpot adds fields (`hub_id`, `scopes`, `token_use`) freely. */
+const tokenAnswer = z.looseObject({
+  access_token: z.string().min(1),
+  expires_in: z.number().int().positive().optional(),
+  refresh_token: z.string().min(1).optional(),
+});
+
+/** The parts of an error answer a refusal names (RFC 6749's and HubSpot's own). */
+const errorAnswer = z.looseObject({
+  error: z.string().optional(),
+  error_description: z.string().optional(),
+  status: z.string().optional(),
+  message: z.string().optional(),
+});
+
+function hubSpotTokenPath(endpoint: HubSpotTokenEndpoint = '2026-03'): string {
+  return `/oauth/${endpoint}/token`;
+}
 
 export function hubSpotOAuthTokens(
-  client: Client,
   credentials: HubSpotOAuthCredentials,
   options: HubSpotOAuthOptions,
 ): RefreshingToken {
   const { redactor } = options;
   redactor.register(credentials.clientSecret);
   redactor.register(credentials.refreshToken);
+  const info: RequestInfo = { method: 'POST', path: hubSpotTokenPath(credentials.tokenEndpoint) };
+  const url = `${(options.origin ?? 'https://api.hubapi.com').replace(/\/+$/, '')}${info.path}`;
   let refreshToken = credentials.refreshToken;
-  const tokens = client.oauth.tokensApi;
   return new RefreshingToken({
     api: 'HubSpot',
     clock: options.clock,
@@ -54,82 +84,107 @@ export function hubSpotOAuthTokens(
     redactor,
     policy: options.retry,
     issue: async () => {
-      let answer: Awaited<ReturnType<typeof tokens.createWithHttpInfo>>;
-      try {
-        answer = await withTimeout(
-          tokens.createWithHttpInfo(
-            'refresh_token',
-            undefined,
-            undefined,
-            credentials.clientId,
-            credentials.clientSecret,
-            refreshToken,
-          ),
-          options.requestTimeoutMs,
+      const form = new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: credentials.clientId,
+        client_secret: credentials.clientSecret,
+        refresh_token: refreshToken,
+      });
+      const { status, headers, body } = await post(url, form, info, options.requestTimeoutMs, redactor);
+      if (status < 200 || status >= 300)
+        throw (
+          refusal(status, body, info, redactor) ??
+          hubSpotErrorForStatus(status, body, headers, info, redactor)
         );
-      } catch (e) {
-        throw refusal(e, redactor) ?? toPropsyncError(e, TOKEN_REQUEST, redactor);
-      }
-      const body = answer.data;
-      if (typeof body?.accessToken !== 'string' || body.accessToken === '')
+      const answer = tokenAnswer.safeParse(body);
+      if (!answer.success)
         throw new PropsyncError(
           'SERVER_ERROR',
-          'HubSpot POST /oauth/v1/token answered without an access_token',
-          {
-            request: { ...TOKEN_REQUEST, status: answer.httpStatusCode },
-            retryable: true,
-          },
+          `HubSpot ${info.method} ${info.path} answered ${status} without a usable token (${answer.error.issues
+            .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
+            .join('; ')})`,
+          { request: { ...info, status }, retryable: true },
         );
-      redactor.register(body.accessToken);
+      const token = answer.data;
+      redactor.register(token.access_token);
       // HubSpot keeps the refresh token; should it ever hand out another, the new one is
       // used for the rest of this process (it cannot be written back to the config).
-      if (
-        typeof body.refreshToken === 'string' &&
-        body.refreshToken !== '' &&
-        body.refreshToken !== refreshToken
-      ) {
-        redactor.register(body.refreshToken);
-        refreshToken = body.refreshToken;
+      if (token.refresh_token !== undefined && token.refresh_token !== refreshToken) {
+        redactor.register(token.refresh_token);
+        refreshToken = token.refresh_token;
         options.logger.warn(
           { api: 'HubSpot' },
           'HubSpot issued a new refresh token; using it for this process',
         );
       }
-      return {
-        accessToken: body.accessToken,
-        expiresInSeconds: typeof body.expiresIn === 'number' ? body.expiresIn : undefined,
-      };
+      return { accessToken: token.access_token, expiresInSeconds: token.expires_in };
     },
   });
 }
 
-/** A refused grant (400 BAD_REFRESH_TOKEN, 401 bad client) as a clear, non-retryable error. */
-function refusal(e: unknown, redactor: Redactor): UnauthorizedError | undefined {
-  if (!isApiException(e) || (e.code !== 400 && e.code !== 401)) return undefined;
-  const body = asBody(e.body) as { status?: unknown; message?: unknown } | undefined;
-  const said = [body?.status, body?.message].filter((s) => typeof s === 'string' && s !== 'error').join(': ');
-  return new UnauthorizedError(
-    redactor.redact(
-      `HubSpot refused to refresh the OAuth access token (${e.code}${said ? ` ${said}` : ''}): the app was uninstalled, its refresh token revoked, or clientId/clientSecret are wrong; reinstall the app and put its new refresh token in the connection's refreshToken variable`,
-    ),
-    { ...TOKEN_REQUEST, status: e.code },
-  );
+interface Answer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  /** The parsed JSON; undefined when the body was empty or not JSON. */
+  readonly body: unknown;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new PropsyncError('TIMEOUT', `HubSpot POST /oauth/v1/token: no answer within ${ms} ms`, {
-            request: TOKEN_REQUEST,
-            retryable: true,
-          }),
-        ),
-      ms,
+async function post(
+  url: string,
+  form: URLSearchParams,
+  info: RequestInfo,
+  timeoutMs: number,
+  redactor: Redactor,
+): Promise<Answer> {
+  try {
+    const res = await request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: form.toString(),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.body.text();
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = String(v);
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // Not JSON (a proxy's HTML page): the status alone decides.
+    }
+    return { status: res.statusCode, headers, body };
+  } catch (e) {
+    const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
+    const text = e instanceof Error ? e.message : String(e);
+    throw new PropsyncError(
+      timedOut ? 'TIMEOUT' : 'NETWORK',
+      redactor.redact(
+        timedOut
+          ? `HubSpot ${info.method} ${info.path}: no answer within ${timeoutMs} ms`
+          : `HubSpot ${info.method} ${info.path}: ${text}`,
+      ),
+      { request: info, retryable: true, cause: e },
     );
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+}
+
+/** A refused grant (any 400 or 401) as a clear, non-retryable error naming what HubSpot said. */
+function refusal(
+  status: number,
+  body: unknown,
+  info: RequestInfo,
+  redactor: Redactor,
+): UnauthorizedError | undefined {
+  if (status !== 400 && status !== 401) return undefined;
+  const parsed = errorAnswer.safeParse(body);
+  const b = parsed.success ? parsed.data : {};
+  const codes = [b.error, b.status].filter((s) => s !== undefined && s !== '' && s !== 'error');
+  const text = b.error_description ?? b.message;
+  const said = [codes.join(' '), text].filter((s) => s !== undefined && s !== '').join(': ');
+  return new UnauthorizedError(
+    redactor.redact(
+      `HubSpot refused to refresh the OAuth access token (${info.method} ${info.path} → ${status}${said ? ` ${said}` : ''}): the app was uninstalled, its refresh token revoked, or clientId/clientSecret are wrong; reinstall the app and put its new refresh token in the connection's refreshToken variable`,
+    ),
+    { ...info, status },
+  );
 }

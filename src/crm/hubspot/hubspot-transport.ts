@@ -87,16 +87,11 @@ export class HubSpotTransport {
     // The SDK decorates its API objects when they are first touched, with the retry/limiter
     // settings of whichever Client was constructed last in the process: touch ours now.
     const { contacts, companies, properties, associations } = this.client.crm;
-    if (
-      !contacts.batchApi ||
-      !companies.batchApi ||
-      !properties.coreApi ||
-      !associations.v4.batchApi ||
-      !this.client.oauth.tokensApi
-    )
-      throw new Error('@hubspot/api-client without contacts/companies/properties/associations/oauth APIs');
+    if (!contacts.batchApi || !companies.batchApi || !properties.coreApi || !associations.v4.batchApi)
+      throw new Error('@hubspot/api-client without contacts/companies/properties/associations APIs');
     if ('oauth' in auth) {
-      this.oauthTokens = hubSpotOAuthTokens(this.client, auth.oauth, {
+      this.oauthTokens = hubSpotOAuthTokens(auth.oauth, {
+        origin: options.basePath,
         clock: options.clock,
         logger: options.logger,
         redactor: options.redactor,

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type HubSpotFake, startHubSpotFake } from '../../../fakes/hubspot/hubspot-fake.js';
 import { VirtualClock } from '../../../fakes/shared/virtual-clock.js';
 import { Redactor } from '../../../src/core/redact.js';
-import { createHubSpotAdapter } from '../../../src/crm/hubspot/hubspot-adapter.js';
+import { createHubSpotAdapter, type HubSpotLimits } from '../../../src/crm/hubspot/hubspot-adapter.js';
+import type { HubSpotTokenEndpoint } from '../../../src/crm/hubspot/hubspot-oauth.js';
 import type { CrmAdapter } from '../../../src/crm/port.js';
 import { FAST, FAST_LIMITS, KEY, MAPPED } from './hubspot-harness.js';
 
@@ -20,7 +21,10 @@ afterEach(async () => {
   fake = undefined;
 });
 
-async function start(): Promise<{ fake: HubSpotFake; adapter: CrmAdapter; clock: VirtualClock }> {
+async function start(
+  tokenEndpoint?: HubSpotTokenEndpoint,
+  limits: HubSpotLimits = FAST_LIMITS,
+): Promise<{ fake: HubSpotFake; adapter: CrmAdapter; clock: VirtualClock }> {
   const clock = new VirtualClock();
   fake = await startHubSpotFake({
     ...FAST,
@@ -29,10 +33,10 @@ async function start(): Promise<{ fake: HubSpotFake; adapter: CrmAdapter; clock:
   });
   const adapter = createHubSpotAdapter({
     redactor,
-    oauth: fake.oauth.app,
+    oauth: { ...fake.oauth.app, tokenEndpoint },
     basePath: fake.url,
     properties: MAPPED,
-    limits: FAST_LIMITS,
+    limits,
     clock,
   });
   return { fake, adapter, clock };
@@ -42,7 +46,8 @@ const log = (f: HubSpotFake) =>
   f.control
     .apiRequests()
     .map((r) => `${r.method} ${r.path.replace('/crm/v3/objects/contacts', '')} ${r.status}`);
-const tokenRequests = (f: HubSpotFake) => f.control.apiRequests().filter((r) => r.path === '/oauth/v1/token');
+const tokenRequests = (f: HubSpotFake, path = '/oauth/2026-03/token') =>
+  f.control.apiRequests().filter((r) => r.path === path);
 
 describe('HubSpot OAuth access tokens', () => {
   it('refreshes a 30-minute token shortly before it expires, so no call is rejected', async () => {
@@ -56,12 +61,12 @@ describe('HubSpot OAuth access tokens', () => {
     clock.advance(3 * 60 * 60_000); // hours later: replaced first
     await adapter.readByIds([id]);
     expect(log(fake)).toEqual([
-      'POST /oauth/v1/token 200',
+      'POST /oauth/2026-03/token 200',
       'POST /batch/read 200',
       'POST /batch/read 200',
-      'POST /oauth/v1/token 200',
+      'POST /oauth/2026-03/token 200',
       'POST /batch/read 200',
-      'POST /oauth/v1/token 200',
+      'POST /oauth/2026-03/token 200',
       'POST /batch/read 200',
     ]);
   });
@@ -74,7 +79,7 @@ describe('HubSpot OAuth access tokens', () => {
     expect(results.every((r) => r.ok)).toBe(true);
     expect(log(fake).slice(2)).toEqual([
       'POST /batch/upsert 401',
-      'POST /oauth/v1/token 200',
+      'POST /oauth/2026-03/token 200',
       'POST /batch/upsert 200',
     ]);
     expect(fake.control.dump().filter((c) => c.properties[KEY] === 'ps-1')).toHaveLength(1);
@@ -117,13 +122,106 @@ describe('HubSpot OAuth access tokens', () => {
       (e: unknown) => e,
     );
     expect(first).toMatchObject({ code: 'UNAUTHORIZED' });
-    expect((first as Error).message).toMatch(/BAD_REFRESH_TOKEN: missing or invalid refresh token/);
+    expect((first as Error).message).toMatch(
+      /→ 400 invalid_grant BAD_REFRESH_TOKEN: refresh token is invalid, expired or revoked\)/,
+    );
     expect((first as Error).message).not.toContain(fake.oauth.app.refreshToken);
     const requests = fake.control.apiRequests().length;
     for (let i = 0; i < 5; i++) await expect(adapter.readByIds(['1'])).rejects.toBe(first);
     await expect(adapter.upsertByKey([{ key: 'ps-x', properties: {} }])).rejects.toBe(first);
     expect(fake.control.apiRequests().length).toBe(requests);
     expect(tokenRequests(fake).map((r) => r.status)).toEqual([200, 400]);
+  });
+
+  it.each([
+    ['2026-03', '/oauth/2026-03/token'],
+    ['v3', '/oauth/v3/token'],
+    ['v1', '/oauth/v1/token'],
+  ] as const)('tokenEndpoint %s refreshes at %s, and only there', async (endpoint, path) => {
+    const { fake, adapter } = await start(endpoint);
+    await adapter.readByIds(['1']);
+    fake.oauth.expireAccessTokens();
+    await adapter.readByIds(['1']);
+    const tokenCalls = fake.control.apiRequests().filter((r) => r.path.startsWith('/oauth/'));
+    expect(tokenCalls.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      `POST ${path} 200`,
+      `POST ${path} 200`,
+    ]);
+  });
+
+  it('without tokenEndpoint, refreshes go to /oauth/2026-03/token, not the deprecated v1', async () => {
+    const { fake, adapter } = await start();
+    await adapter.readByIds(['1']);
+    expect(tokenRequests(fake)).toHaveLength(1);
+    expect(tokenRequests(fake, '/oauth/v1/token')).toHaveLength(0);
+  });
+
+  it('a token endpoint answering 503, then dropping the connection, is retried until it issues', async () => {
+    const { fake, adapter } = await start();
+    fake.http.faults.add({ kind: 'status', status: 503, path: '/oauth/2026-03/token', times: 1 });
+    fake.http.faults.add({ kind: 'drop', path: '/oauth/2026-03/token', times: 1 });
+    const [id = ''] = fake.control.seed([{ properties: { email: 'retry@example.com' } }]);
+    expect((await adapter.readByIds([id])).map((r) => r.id)).toEqual([id]);
+    expect(tokenRequests(fake).map((r) => r.status)).toEqual([503, 200]);
+  });
+
+  it('a token endpoint that never answers times out and is asked again', async () => {
+    // Long enough that the answered retry never times out too on a busy machine.
+    const { fake, adapter } = await start(undefined, { ...FAST_LIMITS, requestTimeoutMs: 1_000 });
+    fake.http.faults.add({ kind: 'timeout', path: '/oauth/2026-03/token', times: 1 });
+    const [id = ''] = fake.control.seed([{ properties: { email: 'slow@example.com' } }]);
+    expect((await adapter.readByIds([id])).map((r) => r.id)).toEqual([id]);
+    expect(tokenRequests(fake).filter((r) => r.status === 200)).toHaveLength(1);
+  });
+
+  it('a token answer without access_token is a retryable SERVER_ERROR naming the field, never used', async () => {
+    const { fake, adapter } = await start(undefined, {
+      ...FAST_LIMITS,
+      retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxServerWaitMs: 1 },
+    });
+    fake.http.faults.add({
+      kind: 'status',
+      status: 200,
+      path: '/oauth/2026-03/token',
+      body: { token_type: 'bearer', expires_in: 1800 },
+    });
+    await expect(adapter.readByIds(['1'])).rejects.toMatchObject({
+      code: 'SERVER_ERROR',
+      message: expect.stringMatching(/without a usable token \(access_token: /),
+    });
+    expect(tokenRequests(fake).map((r) => r.status)).toEqual([200, 200]);
+    expect(fake.control.apiRequests().filter((r) => !r.path.startsWith('/oauth/'))).toHaveLength(0);
+  });
+
+  it.each(['/oauth/2026-03/token', '/oauth/v3/token', '/oauth/v1/token'])(
+    'the fake refuses a revoked grant at %s with the standardized body (RFC 6749 and HubSpot fields)',
+    async (path) => {
+      const { fake } = await start();
+      fake.oauth.revokeRefreshToken();
+      const res = await requestToken(fake, path);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        error: 'invalid_grant',
+        error_description: 'refresh token is invalid, expired or revoked',
+        status: 'BAD_REFRESH_TOKEN',
+        message: 'refresh token is invalid, expired or revoked',
+        correlationId: expect.any(String),
+      });
+    },
+  );
+
+  it('the new token paths answer token_use, hub_id and scopes; v1 keeps its four fields', async () => {
+    const { fake } = await start();
+    const latest = await (await requestToken(fake, '/oauth/2026-03/token')).json();
+    expect(latest).toMatchObject({
+      token_type: 'bearer',
+      token_use: 'access_token',
+      hub_id: fake.portalId,
+      scopes: expect.arrayContaining(['oauth']),
+      expires_in: 1800,
+    });
+    const v1 = (await (await requestToken(fake, '/oauth/v1/token')).json()) as Record<string, unknown>;
+    expect(Object.keys(v1).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'token_type']);
   });
 
   it('a private-app token is never refreshed: a 401 is UNAUTHORIZED without a token request', async () => {
@@ -137,14 +235,13 @@ describe('HubSpot OAuth access tokens', () => {
       limits: FAST_LIMITS,
     });
     await expect(adapter.readByIds(['1'])).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
-    expect(tokenRequests(fake)).toHaveLength(0);
+    expect(fake.control.apiRequests().filter((r) => r.path.startsWith('/oauth/'))).toHaveLength(0);
   });
 });
 
-/** A token straight from the token endpoint, then expired by the fake. */
-async function issuedThenExpired(f: HubSpotFake): Promise<string> {
+function requestToken(f: HubSpotFake, path: string): Promise<Response> {
   const { clientId, clientSecret, refreshToken } = f.oauth.app;
-  const res = await fetch(`${f.url}/oauth/v1/token`, {
+  return fetch(`${f.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
@@ -154,8 +251,17 @@ async function issuedThenExpired(f: HubSpotFake): Promise<string> {
       refresh_token: refreshToken,
     }).toString(),
   });
+}
+
+/** A token straight from the token endpoint, then expired by the fake. */
+async function issuedThenExpired(f: HubSpotFake): Promise<string> {
+  const res = await requestToken(f, '/oauth/2026-03/token');
   const body = (await res.json()) as { access_token: string; expires_in: number; token_type: string };
-  expect(body).toMatchObject({ expires_in: 1800, token_type: 'bearer', refresh_token: refreshToken });
+  expect(body).toMatchObject({
+    expires_in: 1800,
+    token_type: 'bearer',
+    refresh_token: f.oauth.app.refreshToken,
+  });
   f.oauth.expireAccessTokens();
   return body.access_token;
 }
