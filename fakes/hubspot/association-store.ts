@@ -28,7 +28,17 @@ export interface Associated {
   readonly typeIds: readonly number[];
 }
 
+/** A contact–company pair whose association types changed (webhooks.ts turns it into events). */
+export interface AssociationChange {
+  readonly contact: string;
+  readonly company: string;
+  /** The pair is no longer associated at all (a label removed alone is not a removal). */
+  readonly removed: boolean;
+}
+
 export class AssociationStore {
+  /** Told of every pair whose types changed; set while a webhook subscription is active. */
+  onChange: ((change: AssociationChange) => void) | undefined;
   /** contact id → company id → contact→company type ids. */
   private readonly byContact = new Map<string, Map<string, Set<number>>>();
   /** company id → contact ids: the reverse index, so a company's count costs no scan. */
@@ -38,12 +48,14 @@ export class AssociationStore {
   associate(from: FakeObjectType, fromId: string, toId: string, typeIds: readonly number[]): void {
     const [contact, company] = from === 'contacts' ? [fromId, toId] : [toId, fromId];
     const types = new Set([279, ...typeIds.map((t) => (from === 'contacts' ? t : (REVERSE[t] ?? t)))]);
-    if (types.has(1)) this.clearPrimary(contact);
+    if (types.has(1)) this.clearPrimary(contact, company);
     const companies = this.byContact.get(contact) ?? new Map<string, Set<number>>();
     this.byContact.set(contact, companies);
     const current = companies.get(company) ?? new Set<number>();
+    const before = current.size;
     for (const t of types) current.add(t);
     companies.set(company, current);
+    if (current.size !== before) this.onChange?.({ contact, company, removed: false });
     const contacts = this.byCompany.get(company) ?? new Set<string>();
     contacts.add(contact);
     this.byCompany.set(company, contacts);
@@ -53,8 +65,9 @@ export class AssociationStore {
   dissociate(from: FakeObjectType, fromId: string, toIds: readonly string[]): void {
     for (const toId of toIds) {
       const [contact, company] = from === 'contacts' ? [fromId, toId] : [toId, fromId];
-      this.byContact.get(contact)?.delete(company);
+      const had = this.byContact.get(contact)?.delete(company) ?? false;
       this.byCompany.get(company)?.delete(contact);
+      if (had) this.onChange?.({ contact, company, removed: true });
     }
   }
 
@@ -96,8 +109,10 @@ export class AssociationStore {
     }
   }
 
-  private clearPrimary(contact: string): void {
-    for (const types of this.byContact.get(contact)?.values() ?? []) types.delete(1);
+  /** The contact's primary label leaves every other company (a contact has one primary). */
+  private clearPrimary(contact: string, keep: string): void {
+    for (const [company, types] of this.byContact.get(contact) ?? [])
+      if (company !== keep && types.delete(1)) this.onChange?.({ contact, company, removed: false });
   }
 }
 

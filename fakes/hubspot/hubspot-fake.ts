@@ -85,7 +85,7 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     portalId,
     oauth: new FakeOAuth({ hubId: portalId, ...options.oauth }),
   };
-  const webhooks = createHubspotWebhooks(Object.values(objects), ctx.portalId);
+  const webhooks = createHubspotWebhooks(Object.values(objects), associations, ctx.portalId);
   const limits = new FakeRateLimits(
     { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
     options.searchPerSecond ?? 5,

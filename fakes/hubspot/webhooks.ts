@@ -15,11 +15,12 @@ import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
 import type { WebhookSubscriptionSpec } from '../shared/webhook-outbox.js';
 import type { DeliveryAttempt, HubspotWebhookEvent } from '../shared/webhook-sender.js';
 import { type SubscriptionStatus, WebhookSubscriptions } from '../shared/webhook-subscriptions.js';
+import type { AssociationChange, AssociationStore } from './association-store.js';
 import type { ObjectStore, RecordChange } from './object-store.js';
 
-/** The subscription types this fake sends (association changes are not sent). */
+/** The subscription types this fake sends (`restore` is not: the fake has no restore). */
 const HUBSPOT_EVENT_TYPES: readonly string[] = ['contact', 'company'].flatMap((o) =>
-  ['creation', 'propertyChange', 'deletion', 'merge'].map((a) => `${o}.${a}`),
+  ['creation', 'propertyChange', 'deletion', 'merge', 'associationChange'].map((a) => `${o}.${a}`),
 );
 
 /** The app the fake's webhooks come from (its id is the `sourceId` of API writes). */
@@ -49,6 +50,7 @@ export interface HubspotWebhookHub extends HubspotWebhooks {
 
 export function createHubspotWebhooks(
   stores: readonly ObjectStore[],
+  associations: AssociationStore,
   portalId: number,
   appId = FAKE_APP_ID,
 ): HubspotWebhookHub {
@@ -65,6 +67,11 @@ export function createHubspotWebhooks(
     onActive(active) {
       for (const store of stores)
         store.onChange = active ? (change) => subs.emit(eventsOf(store, change, source, appId)) : undefined;
+      const clock = stores[0];
+      const now = () => (clock ? clock.now() : Date.now());
+      associations.onChange = active
+        ? (change) => subs.emit(associationEvents(change, sourceOf(source, appId), now()))
+        : undefined;
     },
   });
   return {
@@ -98,12 +105,7 @@ function eventsOf(
   const base = {
     objectId: Number(change.record.id),
     occurredAt: store.now(),
-    changeSource,
-    ...(changeSource === 'INTEGRATION'
-      ? { sourceId: String(appId) }
-      : changeSource === 'CRM_UI'
-        ? { sourceId: UI_SOURCE_ID }
-        : {}),
+    ...sourceOf(changeSource, appId),
   };
   switch (change.kind) {
     case 'creation':
@@ -128,4 +130,48 @@ function eventsOf(
         },
       ];
   }
+}
+
+function sourceOf(
+  changeSource: ChangeSource,
+  appId: number,
+): { changeSource: ChangeSource; sourceId?: string } {
+  if (changeSource === 'INTEGRATION') return { changeSource, sourceId: String(appId) };
+  if (changeSource === 'CRM_UI') return { changeSource, sourceId: UI_SOURCE_ID };
+  return { changeSource };
+}
+
+/**
+ * One association change fires an event on each side (HW10: `contact.associationChange`
+ * Sam → BlorgCorp and `company.associationChange` BlorgCorp → Sam), with HW7's
+ * `associationType`, `fromObjectId`, `toObjectId` and `associationRemoved`. Guesses: `objectId`
+ * is the `from` side, and a label added or removed alone (the primary moving) is an
+ * association change with `associationRemoved: false`.
+ */
+function associationEvents(
+  change: AssociationChange,
+  source: { changeSource: ChangeSource; sourceId?: string },
+  occurredAt: number,
+): HubspotWebhookEvent[] {
+  const contact = Number(change.contact);
+  const company = Number(change.company);
+  const common = { ...source, occurredAt, associationRemoved: change.removed };
+  return [
+    {
+      ...common,
+      subscriptionType: 'contact.associationChange',
+      objectId: contact,
+      associationType: 'CONTACT_TO_COMPANY',
+      fromObjectId: contact,
+      toObjectId: company,
+    },
+    {
+      ...common,
+      subscriptionType: 'company.associationChange',
+      objectId: company,
+      associationType: 'COMPANY_TO_CONTACT',
+      fromObjectId: company,
+      toObjectId: contact,
+    },
+  ];
 }

@@ -48,6 +48,11 @@ export interface HubspotWebhookEvent {
   readonly mergedObjectIds?: readonly number[];
   readonly newObjectId?: number;
   readonly numberOfPropertiesMoved?: number;
+  /** Association changes (HW7): the pair, seen from `objectId`'s side, and whether it ended. */
+  readonly associationType?: string;
+  readonly fromObjectId?: number;
+  readonly toObjectId?: number;
+  readonly associationRemoved?: boolean;
 }
 
 /** Timers as the sender needs them (the connector's `Timers` port has the same shape). */
@@ -233,6 +238,14 @@ export class WebhookSender {
       ...(e.numberOfPropertiesMoved === undefined
         ? {}
         : { numberOfPropertiesMoved: e.numberOfPropertiesMoved }),
+      ...(e.associationType === undefined
+        ? {}
+        : {
+            associationType: e.associationType,
+            fromObjectId: e.fromObjectId,
+            toObjectId: e.toObjectId,
+            associationRemoved: e.associationRemoved ?? false,
+          }),
     }));
     const messages: Message[] = [];
     for (let i = 0; i < stamped.length; i += size) {

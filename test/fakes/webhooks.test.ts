@@ -79,6 +79,10 @@ interface HsEvent {
   primaryObjectId?: number;
   mergedObjectIds?: number[];
   newObjectId?: number;
+  associationType?: string;
+  fromObjectId?: number;
+  toObjectId?: number;
+  associationRemoved?: boolean;
 }
 
 describe('Propstreet fake webhooks', () => {
@@ -273,6 +277,53 @@ describe('HubSpot fake webhooks', () => {
       newObjectId: Number(merged),
       numberOfPropertiesMoved: 2,
     });
+  });
+
+  it('association changes fire on both sides: added, the primary moving, removed; API writes are INTEGRATION', async () => {
+    const fake = await hubspot();
+    const r = await receiver();
+    const [contact = ''] = fake.control.seed([{ properties: { email: 'w@example.com' } }]);
+    const x = fake.control.companies.createAsUser({ name: 'X' });
+    const y = fake.control.companies.createAsUser({ name: 'Y' });
+    fake.webhooks.subscribe({
+      url: r.url,
+      secrets: ['s'],
+      events: ['contact.associationChange', 'company.associationChange'],
+    });
+    fake.control.associate(contact, x, { primary: true });
+    fake.control.associate(contact, x, { primary: true }); // nothing changes: no event
+    const res = await fetch(`${fake.url}/crm/v4/associations/contacts/companies/batch/create`, {
+      method: 'POST',
+      headers: AUTH,
+      body: JSON.stringify({
+        inputs: [
+          {
+            from: { id: contact },
+            to: { id: y },
+            types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 1 }],
+          },
+        ],
+      }),
+    });
+    expect(res.status).toBe(201);
+    fake.control.dissociate(contact, x);
+    await fake.webhooks.idle();
+    const events = r.json<HsEvent[]>().flat();
+    const line = (e: HsEvent) =>
+      `${e.subscriptionType} ${e.fromObjectId}→${e.toObjectId} ${e.associationType} removed=${e.associationRemoved} ${e.changeSource}`;
+    const [c, X, Y] = [contact, x, y].map(Number);
+    expect(events.map(line)).toEqual([
+      `contact.associationChange ${c}→${X} CONTACT_TO_COMPANY removed=false CRM_UI`,
+      `company.associationChange ${X}→${c} COMPANY_TO_CONTACT removed=false CRM_UI`,
+      // Y becomes the primary company: X loses the label (a change, not a removal), Y is added.
+      `contact.associationChange ${c}→${X} CONTACT_TO_COMPANY removed=false INTEGRATION`,
+      `company.associationChange ${X}→${c} COMPANY_TO_CONTACT removed=false INTEGRATION`,
+      `contact.associationChange ${c}→${Y} CONTACT_TO_COMPANY removed=false INTEGRATION`,
+      `company.associationChange ${Y}→${c} COMPANY_TO_CONTACT removed=false INTEGRATION`,
+      `contact.associationChange ${c}→${X} CONTACT_TO_COMPANY removed=true CRM_UI`,
+      `company.associationChange ${X}→${c} COMPANY_TO_CONTACT removed=true CRM_UI`,
+    ]);
+    expect(events.map((e) => e.objectId)).toEqual([c, X, c, X, c, Y, c, X]);
   });
 
   it('seeds arrive as IMPORT; control routes answer under /__control/webhooks', async () => {
