@@ -162,6 +162,7 @@ async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<Links
   await commit(ports, options, pending, shadows, read, touched.checkpoints, done);
   await touched.window.save(ports.store, ports.scope);
   if (fullScan) await ports.store.setMeta(ports.scope, FULL_SCAN_META, startedAt.toISOString());
+  for (const key of touched.marks) await ports.store.setMeta(ports.scope, key, null);
   return done;
 }
 

@@ -1,10 +1,12 @@
 /**
  * Which contacts the links phase looks at, in Propstreet ids: contacts whose Propstreet links
  * changed (the link delta, deletes included), CRM contacts changed since the CRM checkpoint,
- * contacts deferred earlier and due again, and on a full scan every linked contact. Returns the
+ * contacts deferred earlier and due again, CRM contacts a webhook said had an association
+ * change (association-marks.ts), and on a full scan every linked contact. Returns the
  * checkpoints to store once the phase is done.
  */
 import { propstreetSince, QuietWindow } from '../run/quiet-window.js';
+import { associationMarks } from './association-marks.js';
 import type { LinksOptions, LinksPorts } from './ports.js';
 
 export interface Touched {
@@ -20,6 +22,8 @@ export interface Touched {
   readonly checkpoints: { propstreet?: string; crm?: string };
   /** How the link delta's overlap was read: saved once the checkpoints are committed. */
   readonly window: QuietWindow;
+  /** The association marks read (association-marks.ts): removed once the phase committed. */
+  readonly marks: readonly string[];
 }
 
 export async function touchedContacts(ports: LinksPorts, options: LinksOptions): Promise<Touched> {
@@ -45,7 +49,9 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
   }
   if (high !== '') checkpoints.propstreet = high;
 
-  const crmIds = new Set<string>();
+  // Marks first: one made after this read is left for the next phase, which will see its change.
+  const marks = associationMarks(await store.listMeta(scope));
+  const crmIds = new Set<string>(marks.crmIds);
   for await (const page of ports.crmChanges(await store.getCheckpoint(scope, 'crm'))) {
     for (const id of page.ids) crmIds.add(id);
     checkpoints.crm = page.checkpoint;
@@ -71,5 +77,5 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
   }
   if (options.fullScan && ports.allContacts)
     for await (const ids of ports.allContacts()) for (const id of ids) contacts.add(id);
-  return { contacts, propstreetSide, unlinkedCrm, checkpoints, window };
+  return { contacts, propstreetSide, unlinkedCrm, checkpoints, window, marks: marks.keys };
 }

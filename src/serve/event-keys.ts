@@ -1,7 +1,8 @@
 /**
  * The dedup keys of one authentic delivery, and when its events happened. A vendor retries a
  * delivery with the same keys; a delivery whose every key was seen before is a duplicate.
- * Nothing else is read from a payload: an event only says that a tenant+connection should run.
+ * An event says that a tenant+connection should run; the one thing read beyond that is the
+ * contact of a HubSpot association change, which no delta shows (association-marks.ts).
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -17,6 +18,13 @@ export interface DeliveryEvents {
   readonly earliest: Date;
   /** Event types, for the log line (`contact.updated`, `contact.propertyChange`, …). */
   readonly types: readonly string[];
+  /** HubSpot contact–company association changes: the event's key and the CRM contact's id. */
+  readonly associations?: readonly AssociationTouch[];
+}
+
+export interface AssociationTouch {
+  readonly key: string;
+  readonly crmContactId: string;
 }
 
 /** Keys are stored as state meta keys: anything long or odd is hashed to a fixed size. */
@@ -58,7 +66,22 @@ const hubspotEvent = z.object({
   occurredAt: z.number().optional(),
   subscriptionType: z.string().optional(),
   eventType: z.string().optional(),
+  associationType: z.string().optional(),
+  fromObjectId: id.optional(),
+  toObjectId: id.optional(),
 });
+
+/**
+ * The contact of a contact–company association change: HubSpot fires it on both sides (HW10),
+ * `contact.associationChange` from the contact and `company.associationChange` to it (HW7).
+ */
+function associatedContact(e: z.infer<typeof hubspotEvent>): string | undefined {
+  if (e.subscriptionType === 'contact.associationChange' && e.associationType === 'CONTACT_TO_COMPANY')
+    return e.fromObjectId;
+  if (e.subscriptionType === 'company.associationChange' && e.associationType === 'COMPANY_TO_CONTACT')
+    return e.toObjectId;
+  return undefined;
+}
 
 /**
  * HubSpot: an array of events. An event is keyed by eventId, subscriptionId, objectId and
@@ -76,11 +99,24 @@ export function hubspotEvents(body: Buffer, sentAt: Date): DeliveryEvents {
   if (!events.success) return { keys: [`hs#${bodyHash(body)}`], earliest: sentAt, types: [] };
   let earliest = sentAt.getTime();
   const types = new Set<string>();
+  const associations: AssociationTouch[] = [];
   const keys = events.data.map((e) => {
     if (e.occurredAt !== undefined && e.occurredAt < earliest) earliest = e.occurredAt;
     const type = e.subscriptionType ?? e.eventType;
     if (type !== undefined) types.add(type.slice(0, 60));
-    return safeKey('hs', [e.eventId, e.subscriptionId ?? '', e.objectId ?? '', e.occurredAt ?? ''].join(':'));
+    const key = safeKey(
+      'hs',
+      [e.eventId, e.subscriptionId ?? '', e.objectId ?? '', e.occurredAt ?? ''].join(':'),
+    );
+    const crmContactId = associatedContact(e);
+    if (crmContactId !== undefined && /^\d{1,30}$/.test(crmContactId))
+      associations.push({ key, crmContactId });
+    return key;
   });
-  return { keys: [...new Set(keys)], earliest: new Date(earliest), types: [...types] };
+  return {
+    keys: [...new Set(keys)],
+    earliest: new Date(earliest),
+    types: [...types],
+    ...(associations.length > 0 ? { associations } : {}),
+  };
 }

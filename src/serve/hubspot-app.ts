@@ -11,14 +11,11 @@
  */
 
 import { PropsyncError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
 import type { Redactor } from '../core/redact.js';
 import type { IncomingDelivery } from './endpoints.js';
 import { type DeliveryEvents, hubspotEvents } from './event-keys.js';
-import type { EventLedger } from './event-ledger.js';
-import { admitToScopes, type RunRequests } from './intake.js';
+import { admitToScopes, type IntakeDeps } from './intake.js';
 import type { PortalDirectory } from './portal-directory.js';
-import type { ServeMetrics } from './serve-metrics.js';
 import type { Verification } from './verification.js';
 import { createHubspotVerifier } from './verify-hubspot.js';
 
@@ -91,13 +88,11 @@ export interface AppDelivery {
 }
 
 /** The work after the answer: route, deduplicate, ask for runs. Never throws. */
-export function createAppIntake(deps: {
-  readonly directory: PortalDirectory;
-  readonly ledger: EventLedger;
-  readonly runs: RunRequests;
-  readonly metrics: ServeMetrics;
-  readonly logger: Logger;
-}): (delivery: AppDelivery) => Promise<void> {
+export function createAppIntake(
+  deps: IntakeDeps & {
+    readonly directory: PortalDirectory;
+  },
+): (delivery: AppDelivery) => Promise<void> {
   return async ({ body, sentAt, receivedAt }) => {
     const { portals, unrouted } = eventsByPortal(body, sentAt);
     let unknown = unrouted;

@@ -1,11 +1,14 @@
 /**
  * The work after the acknowledgement: drop events already seen (persisted, per tenant+
- * connection), and ask for a run of each connection that got a new one. Never throws: a
- * ledger that cannot be read (database down) lets the events through, since an extra run
- * costs little and a missed one waits for the next event or the schedule.
+ * connection), mark the contacts of new association changes for the links phase, and ask for
+ * a run of each connection that got a new event. Never throws: a ledger that cannot be read
+ * (database down) lets the events through, since an extra run costs little and a missed one
+ * waits for the next event or the schedule; a mark that cannot be written leaves that
+ * association change to the next full association scan (logged).
  */
 import type { Logger } from '../core/logger.js';
 import type { ConnectionScope } from '../state/port.js';
+import type { AssociationMarker } from './association-marker.js';
 import type { Endpoint } from './endpoints.js';
 import type { DeliveryEvents } from './event-keys.js';
 import type { EventLedger } from './event-ledger.js';
@@ -30,12 +33,15 @@ export interface AcceptedDelivery {
   readonly receivedAt: Date;
 }
 
-export function createIntake(deps: {
+export interface IntakeDeps {
   readonly ledger: EventLedger;
   readonly runs: RunRequests;
   readonly metrics: ServeMetrics;
   readonly logger: Logger;
-}): (delivery: AcceptedDelivery) => Promise<void> {
+  readonly marker?: AssociationMarker;
+}
+
+export function createIntake(deps: IntakeDeps): (delivery: AcceptedDelivery) => Promise<void> {
   return async ({ endpoint, events, receivedAt }) => {
     const scopes = endpoint.connections.map((connection) => ({ tenant: endpoint.tenant, connection }));
     const fresh = await admitToScopes(deps, scopes, events, receivedAt);
@@ -58,14 +64,9 @@ export function createIntake(deps: {
  * scope; returns the keys new to at least one scope.
  */
 export async function admitToScopes(
-  deps: {
-    readonly ledger: EventLedger;
-    readonly runs: RunRequests;
-    readonly metrics: ServeMetrics;
-    readonly logger: Logger;
-  },
+  deps: IntakeDeps,
   scopes: readonly ConnectionScope[],
-  events: Pick<DeliveryEvents, 'keys' | 'earliest'>,
+  events: Pick<DeliveryEvents, 'keys' | 'earliest' | 'associations'>,
   receivedAt: Date,
 ): Promise<Set<string>> {
   const fresh = new Set<string>();
@@ -82,8 +83,30 @@ export async function admitToScopes(
     }
     for (const k of admitted) fresh.add(k);
     if (admitted.length === 0) continue;
+    await markAssociations(deps, scope, events.associations, admitted, receivedAt);
     deps.metrics.notified(scope, admitted.length);
     deps.runs.request(scope, { events: admitted.length, earliest: events.earliest, receivedAt });
   }
   return fresh;
+}
+
+/** Before the run is asked for, so that it finds the marks (a duplicate event marks nothing). */
+async function markAssociations(
+  deps: IntakeDeps,
+  scope: ConnectionScope,
+  associations: DeliveryEvents['associations'],
+  admitted: readonly string[],
+  receivedAt: Date,
+): Promise<void> {
+  if (!deps.marker || !associations || associations.length === 0) return;
+  const fresh = new Set(admitted);
+  const contacts = associations.filter((a) => fresh.has(a.key)).map((a) => a.crmContactId);
+  try {
+    await deps.marker.mark(scope, contacts, receivedAt);
+  } catch (error) {
+    deps.logger.warn(
+      { ...scope, contacts: contacts.length, err: (error as Error).message },
+      'association change not marked: the next full association scan will see it',
+    );
+  }
 }

@@ -14,6 +14,7 @@ import type { Redactor } from '../core/redact.js';
 import type { ConnectionScope, StateStore } from '../state/port.js';
 import { createBoss, ensureQueues, startBoss } from '../worker/queue.js';
 import { createTenantStores, type OpenedStore } from '../worker/tenant-stores.js';
+import { createAssociationMarker } from './association-marker.js';
 import { createCdcMetrics } from './cdc-metrics.js';
 import {
   type ChangeSubscribers,
@@ -175,7 +176,13 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }),
     ...(options.observe ? { observe: options.observe } : {}),
   });
-  const intake = createIntake({ ledger, runs: trigger, metrics, logger: log });
+  // Association changes are marked for the links phase of the connections that sync links.
+  const marker = createAssociationMarker({
+    storeFor,
+    syncsLinks: (scope) =>
+      byTenant.get(scope.tenant)?.connections.find((c) => c.name === scope.connection)?.links !== undefined,
+  });
+  const intake = createIntake({ ledger, runs: trigger, metrics, logger: log, marker });
   // The HubSpot connections of every tenant, for the app-wide endpoint's routing by portal.
   const hubspotScopes = options.configs.flatMap((c) =>
     c.connections.filter((k) => k.type === 'hubspot').map((k) => ({ tenant: c.tenant, connection: k.name })),
@@ -193,6 +200,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
         runs: trigger,
         metrics,
         logger: log,
+        marker,
       })
     : undefined;
 

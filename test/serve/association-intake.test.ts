@@ -1,0 +1,143 @@
+/**
+ * HubSpot association-change webhooks mark their contacts for the links phase
+ * (src/serve/association-marker.ts) before the run is asked for: the contact of a
+ * `contact.associationChange` (from) and of a `company.associationChange` (to), for connections
+ * that sync links only, once per event (a retried delivery marks nothing again).
+ */
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/core/logger.js';
+import { associationMarks } from '../../src/links/association-marks.js';
+import { createAssociationMarker } from '../../src/serve/association-marker.js';
+import { hubspotEvents } from '../../src/serve/event-keys.js';
+import { createEventLedger } from '../../src/serve/event-ledger.js';
+import { admitToScopes, type RunRequest } from '../../src/serve/intake.js';
+import { createServeMetrics } from '../../src/serve/serve-metrics.js';
+import { createSqliteStateStore } from '../../src/state/index.js';
+import type { ConnectionScope } from '../../src/state/port.js';
+
+const WITH_LINKS: ConnectionScope = { tenant: 't', connection: 'hs-links' };
+const WITHOUT: ConnectionScope = { tenant: 't', connection: 'hs-plain' };
+const linksScope = (s: ConnectionScope) => ({ ...s, kind: 'links' });
+
+const T0 = Date.parse('2026-12-03T10:00:00.000Z');
+const base = { subscriptionId: 9, portalId: 62515, appId: 99, attemptNumber: 0, changeSource: 'CRM_UI' };
+const BATCH = [
+  {
+    ...base,
+    eventId: 1,
+    occurredAt: T0,
+    subscriptionType: 'contact.associationChange',
+    objectId: 501,
+    associationType: 'CONTACT_TO_COMPANY',
+    fromObjectId: 501,
+    toObjectId: 900,
+    associationRemoved: false,
+  },
+  {
+    ...base,
+    eventId: 2,
+    occurredAt: T0,
+    subscriptionType: 'company.associationChange',
+    objectId: 901,
+    associationType: 'COMPANY_TO_CONTACT',
+    fromObjectId: 901,
+    toObjectId: 502,
+    associationRemoved: true,
+  },
+  {
+    ...base,
+    eventId: 3,
+    occurredAt: T0,
+    subscriptionType: 'contact.associationChange',
+    objectId: 503,
+    associationType: 'CONTACT_TO_DEAL',
+    fromObjectId: 503,
+    toObjectId: 77,
+    associationRemoved: false,
+  },
+  {
+    ...base,
+    eventId: 4,
+    occurredAt: T0,
+    subscriptionType: 'contact.propertyChange',
+    objectId: 504,
+    propertyName: 'firstname',
+    propertyValue: 'Ada',
+  },
+];
+
+describe('association changes from HubSpot webhooks', () => {
+  it('mark the contacts of company associations for connections with links, before their run is asked for', async () => {
+    const store = createSqliteStateStore({ path: ':memory:' });
+    await store.migrate();
+    try {
+      const storeFor = async () => store;
+      const requested: { scope: ConnectionScope; request: RunRequest; marksThen: Promise<string[]> }[] = [];
+      const marked = async (scope: ConnectionScope) =>
+        [...associationMarks(await store.listMeta(linksScope(scope))).crmIds].sort();
+      const deps = {
+        ledger: createEventLedger({ storeFor, retentionMs: 3_600_000 }),
+        metrics: createServeMetrics(),
+        logger: silentLogger,
+        marker: createAssociationMarker({
+          storeFor,
+          syncsLinks: (s) => s.connection === WITH_LINKS.connection,
+        }),
+        runs: {
+          request: (scope: ConnectionScope, request: RunRequest) => {
+            // SQLite answers the read when it is made: what the run would find at this moment.
+            requested.push({ scope, request, marksThen: marked(scope) });
+          },
+        },
+      };
+      const events = hubspotEvents(Buffer.from(JSON.stringify(BATCH)), new Date(T0 + 1_000));
+      expect(events.associations?.map((a) => a.crmContactId)).toEqual(['501', '502']);
+      const receivedAt = new Date(T0 + 2_000);
+      await admitToScopes(deps, [WITH_LINKS, WITHOUT], events, receivedAt);
+      expect(requested.map((r) => [r.scope.connection, r.request.events])).toEqual([
+        ['hs-links', 4],
+        ['hs-plain', 4],
+      ]);
+      expect(await requested[0]?.marksThen).toEqual(['501', '502']);
+      expect(await marked(WITH_LINKS)).toEqual(['501', '502']);
+      expect(await marked(WITHOUT)).toEqual([]);
+
+      // HubSpot retries the same delivery: nothing new, no mark added, no run asked for.
+      await admitToScopes(deps, [WITH_LINKS, WITHOUT], events, new Date(T0 + 60_000));
+      expect(requested).toHaveLength(2);
+      expect(associationMarks(await store.listMeta(linksScope(WITH_LINKS))).keys).toHaveLength(2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a mark that cannot be written still asks for the run (the next full scan sees the change)', async () => {
+    const store = createSqliteStateStore({ path: ':memory:' });
+    await store.migrate();
+    try {
+      const requested: ConnectionScope[] = [];
+      const warnings: string[] = [];
+      const logger = { ...silentLogger, warn: (_o: unknown, msg: string) => void warnings.push(msg) };
+      await admitToScopes(
+        {
+          ledger: createEventLedger({ storeFor: async () => store, retentionMs: 3_600_000 }),
+          metrics: createServeMetrics(),
+          logger: logger as typeof silentLogger,
+          marker: {
+            mark: async () => {
+              throw new Error('database is down');
+            },
+          },
+          runs: { request: (scope) => void requested.push(scope) },
+        },
+        [WITH_LINKS],
+        hubspotEvents(Buffer.from(JSON.stringify(BATCH.slice(0, 1))), new Date(T0)),
+        new Date(T0),
+      );
+      expect(requested).toEqual([WITH_LINKS]);
+      expect(warnings).toEqual(['association change not marked: the next full association scan will see it']);
+    } finally {
+      await store.close();
+    }
+  });
+});
