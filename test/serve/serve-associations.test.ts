@@ -1,0 +1,134 @@
+/**
+ * `serve` and HubSpot association edits, end to end on the fakes: an association edited alone in
+ * HubSpot stamps no contact, so a plain run does not see it; with the app subscribed, HubSpot's
+ * `contact.associationChange`/`company.associationChange` webhooks make `serve` mark the contact
+ * for the links phase, and the run they trigger carries the new employment to Propstreet.
+ */
+
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTenantConfig } from '../../src/config/index.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
+import { associationMarks } from '../../src/links/association-marks.js';
+import type { TriggerEvent } from '../../src/serve/run-trigger.js';
+import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
+import { createSqliteStateStore } from '../../src/state/index.js';
+import { type E2E, startE2E } from '../e2e/support.js';
+
+const redactor = new Redactor();
+const HOUR = 3_600_000;
+
+describe('serve: HubSpot association edits reach Propstreet through associationChange webhooks', () => {
+  let e: E2E;
+  let serve: RunningServe;
+  const settled: TriggerEvent[] = [];
+  let waiters: { n: number; resolve: () => void }[] = [];
+  const hsSecret = 'hubspot-app-client-secret';
+  const dispatchesEnded = (n: number) =>
+    settled.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }));
+  const hs = () => {
+    const h = e.sb.hubspot;
+    if (!h) throw new Error('no HubSpot fake');
+    return h;
+  };
+
+  beforeAll(async () => {
+    e = await startE2E(
+      { salesforce: false },
+      {
+        tenant: 'acme',
+        connections: ['hubspot'],
+        connection: { objects: ['companies', 'contacts', 'links'] },
+      },
+    );
+    e.sb.propstreet.setRateLimit(6000);
+    e.sb.propstreet.generate(6, { companies: 3 });
+    // The first sync lands in HubSpot an hour ago; a later edit of one contact moves the CRM
+    // checkpoint to now, so no delta or overlap re-read reaches the others' stamps again.
+    hs().control.setClock(Date.now() - HOUR);
+    await e.run();
+    hs().control.setClock(null);
+    const [first] = hs().control.dump();
+    hs().control.editAsUser(first?.id ?? '', { lastname: 'Moved the checkpoint' });
+    await e.run();
+    await e.run();
+    const env = { ...e.sb.env, PROPSYNC_ACME_HUBSPOT_HUBSPOT_WEBHOOK_SECRET: hsSecret };
+    const loadConfig = (f: string) => loadTenantConfig(f, { redactor, env, cwd: e.dir });
+    serve = await startServe({
+      redactor,
+      configs: [await loadConfig(e.config.file)],
+      port: 0,
+      host: '127.0.0.1',
+      env,
+      debounceMs: 50,
+      logger: silentLogger,
+      loadConfig,
+      observe: (ev) => {
+        if (ev.type !== 'settled') return;
+        settled.push(ev);
+        for (const w of waiters.filter((x) => settled.length >= x.n)) w.resolve();
+        waiters = waiters.filter((w) => settled.length < w.n);
+      },
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await serve?.stop({ timeoutMs: 60_000 });
+    await e?.close();
+  });
+
+  /** A HubSpot contact and a HubSpot company it is not associated with, by their Propstreet ids. */
+  const unassociated = (skip: ReadonlySet<string>) => {
+    const companies = hs().control.companies.dump();
+    for (const c of hs().control.dump().slice(1)) {
+      const ps = c.properties.propstreet_id;
+      if (!ps || skip.has(ps)) continue;
+      const at = new Set(
+        hs()
+          .control.associatedCompanies(c.id)
+          .map((a) => a.companyId),
+      );
+      const company = companies.find((k) => !at.has(k.id) && k.properties.propstreet_id);
+      if (company)
+        return {
+          hsContact: c.id,
+          hsCompany: company.id,
+          ps,
+          psCompany: company.properties.propstreet_id ?? '',
+        };
+    }
+    throw new Error('no contact with a company left to associate');
+  };
+  const psCompanies = (ps: string) => e.sb.propstreet.contact(ps)?.companies.map((k) => k.id) ?? [];
+
+  it('without the webhook a run misses the edit; with it, serve marks the contact and its run carries it', async () => {
+    const missed = unassociated(new Set());
+    hs().control.associate(missed.hsContact, missed.hsCompany);
+    await e.run();
+    expect(psCompanies(missed.ps)).not.toContain(missed.psCompany);
+
+    hs().webhooks.subscribe({
+      url: `${serve.url}/webhooks/acme/hubspot/hubspot`,
+      secrets: [hsSecret],
+      events: ['contact.associationChange', 'company.associationChange'],
+    });
+    const seen = unassociated(new Set([missed.ps]));
+    hs().control.associate(seen.hsContact, seen.hsCompany);
+    await hs().webhooks.idle();
+    await dispatchesEnded(1);
+    expect(settled.map((s) => s.type === 'settled' && s.outcome)).toEqual(['ran']);
+    expect(psCompanies(seen.ps)).toContain(seen.psCompany);
+    // The one missed before is still missed: it was never marked (the full scan finds it).
+    expect(psCompanies(missed.ps)).not.toContain(missed.psCompany);
+
+    const store = createSqliteStateStore({ path: join(e.dir, 'acme.db') });
+    try {
+      const marks = associationMarks(
+        await store.listMeta({ tenant: 'acme', connection: 'hubspot', kind: 'links' }),
+      );
+      expect(marks.keys).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+});
