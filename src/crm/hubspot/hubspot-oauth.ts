@@ -48,12 +48,27 @@ export interface HubSpotOAuthOptions {
   readonly retry?: RetryPolicy | undefined;
 }
 
-/** What a token answer must hold; HubSpot adds fields (`hub_id`, `scopes`, `token_use`) freely. */
-const tokenAnswer = z.looseObject({
-  access_token: z.string().min(1),
-  expires_in: z.number().int().positive().optional(),
-  refresh_token: z.string().min(1).optional(),
-});
+/**
+ * What a token answer must hold; HubSpot adds fields (`hub_id`, `scopes`, `token_use`) freely.
+ * The wire format is snake_case (the 2026-03 spec's AccessTokenResponse, the migration guide's
+ * `access_token`); HubSpot's generated reference pages print the SDK's camelCase
+ * (`accessToken`, `expiresIn`), which is read too rather than failing every refresh on it.
+ */
+const tokenAnswer = z
+  .looseObject({
+    access_token: z.string().min(1).optional(),
+    accessToken: z.string().min(1).optional(),
+    expires_in: z.number().int().positive().optional(),
+    expiresIn: z.number().int().positive().optional(),
+    refresh_token: z.string().min(1).optional(),
+    refreshToken: z.string().min(1).optional(),
+  })
+  .transform((t) => ({
+    access_token: t.access_token ?? t.accessToken,
+    expires_in: t.expires_in ?? t.expiresIn,
+    refresh_token: t.refresh_token ?? t.refreshToken,
+  }))
+  .refine((t) => t.access_token !== undefined, { path: ['access_token'], message: 'missing' });
 
 /** The parts of an error answer a refusal names (RFC 6749's and HubSpot's own). */
 const errorAnswer = z.looseObject({
@@ -94,6 +109,7 @@ export function hubSpotOAuthTokens(
       if (status < 200 || status >= 300)
         throw (
           refusal(status, body, info, redactor) ??
+          wrongEndpoint(status, info, redactor) ??
           hubSpotErrorForStatus(status, body, headers, info, redactor)
         );
       const answer = tokenAnswer.safeParse(body);
@@ -106,7 +122,8 @@ export function hubSpotOAuthTokens(
           { request: { ...info, status }, retryable: true },
         );
       const token = answer.data;
-      redactor.register(token.access_token);
+      const accessToken = token.access_token as string;
+      redactor.register(accessToken);
       // HubSpot keeps the refresh token; should it ever hand out another, the new one is
       // used for the rest of this process (it cannot be written back to the config).
       if (token.refresh_token !== undefined && token.refresh_token !== refreshToken) {
@@ -117,7 +134,7 @@ export function hubSpotOAuthTokens(
           'HubSpot issued a new refresh token; using it for this process',
         );
       }
-      return { accessToken: token.access_token, expiresInSeconds: token.expires_in };
+      return { accessToken, expiresInSeconds: token.expires_in };
     },
   });
 }
@@ -166,6 +183,22 @@ async function post(
       { request: info, retryable: true, cause: e },
     );
   }
+}
+
+/**
+ * Any other 4xx but 408 and 429 from the token endpoint (404: no such endpoint, 405, a proxy's
+ * 403…): retrying cannot fix it, and it must not pass for an answer of the API call that
+ * needed the token (a 404 there means "no such record", a 403 a missing scope). No token
+ * means no authentication: UNAUTHORIZED, which stops the token source and the run (exit 3).
+ */
+function wrongEndpoint(status: number, info: RequestInfo, redactor: Redactor): UnauthorizedError | undefined {
+  if (status < 400 || status >= 500 || status === 408 || status === 429) return undefined;
+  return new UnauthorizedError(
+    redactor.redact(
+      `HubSpot ${info.method} ${info.path} answered ${status}: not a token endpoint this connection can use; check baseUrl and oauthTokenEndpoint (2026-03, v3 or v1)`,
+    ),
+    { ...info, status },
+  );
 }
 
 /** A refused grant (any 400 or 401) as a clear, non-retryable error naming what HubSpot said. */

@@ -193,6 +193,40 @@ describe('HubSpot OAuth access tokens', () => {
     expect(fake.control.apiRequests().filter((r) => !r.path.startsWith('/oauth/'))).toHaveLength(0);
   });
 
+  it('a token endpoint answering 404 stops at once with UNAUTHORIZED naming oauthTokenEndpoint, never as a missing record', async () => {
+    const { fake, adapter } = await start();
+    fake.http.faults.add({
+      kind: 'status',
+      status: 404,
+      path: '/oauth/2026-03/token',
+      body: { message: 'Not Found' },
+    });
+    const error = await adapter.readByIds(['1']).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect((error as Error).message).toMatch(/answered 404: .*oauthTokenEndpoint/);
+    await expect(adapter.upsertByKey([{ key: 'ps-x', properties: {} }])).rejects.toBe(error);
+    expect(tokenRequests(fake).map((r) => r.status)).toEqual([404]);
+  });
+
+  it('a camelCase token answer (as HubSpot’s generated reference prints it) is read too', async () => {
+    const { fake, adapter } = await start();
+    fake.http.faults.add({
+      kind: 'status',
+      status: 200,
+      path: '/oauth/2026-03/token',
+      times: 1,
+      body: { tokenType: 'bearer', accessToken: 'CN-camel-token-0001', expiresIn: 1800 },
+    });
+    // Only that token opens the portal: the read works only if the camelCase answer was used.
+    fake.control.acceptTokens(['CN-camel-token-0001']);
+    const [id = ''] = fake.control.seed([{ properties: { email: 'camel@example.com' } }]);
+    expect((await adapter.readByIds([id])).map((r) => r.id)).toEqual([id]);
+    expect(tokenRequests(fake).map((r) => r.status)).toEqual([200]);
+  });
+
   it.each(['/oauth/2026-03/token', '/oauth/v3/token', '/oauth/v1/token'])(
     'the fake refuses a revoked grant at %s with the standardized body (RFC 6749 and HubSpot fields)',
     async (path) => {
