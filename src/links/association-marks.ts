@@ -1,35 +1,55 @@
 /**
  * CRM contacts whose associations changed, as a webhook said (HubSpot's
  * `contact.associationChange`): such an edit stamps no contact, so no delta shows it. `serve`
- * marks each one in the links scope's meta, one key per event (`links.touched:<crm id>:<uuid>`),
- * and the next links phase reads the marked contacts like the CRM delta's, then removes the
- * keys it read once its commit is done. A key per event, never one per contact: a mark made
- * while a phase runs is a new key, which that phase neither read nor removes, so no change is
- * lost between the phase's read and its clean-up. A crash in between leaves the keys: the
- * contacts are read again, which writes nothing.
+ * marks each one in the links scope's meta, before anything else is done with the event: one
+ * key per event and contact (`links.touched:<crm id>:<hash of the event's key>`), so a
+ * retried delivery writes the same key again instead of a new one. The next links phase reads
+ * the marked contacts like the CRM delta's and drops, in its own commit, the marks it is done
+ * with: those of contacts it read. A mark made while a phase runs is a key that phase did not
+ * read, so it stays for the next one, which reads the contact after the change. A marked
+ * contact not linked to a Propstreet contact (yet) keeps its mark, so the phase after its link
+ * reads it, for UNLINKED_MARK_KEEP_MS at most (the links are made by the contacts kind, which
+ * runs first: a contact still unlinked after a week is one the connector does not sync).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
-export const ASSOCIATION_MARK_PREFIX = 'links.touched:';
+const ASSOCIATION_MARK_PREFIX = 'links.touched:';
+const UNLINKED_MARK_KEEP_MS = 7 * 24 * 3_600_000;
 
-export function associationMarkKey(crmContactId: string): string {
-  return `${ASSOCIATION_MARK_PREFIX}${crmContactId}:${randomUUID()}`;
+export interface AssociationMark {
+  readonly key: string;
+  readonly crmId: string;
+  /** When the event was received (ISO), the fact's value. */
+  readonly at: string;
 }
 
-/** The marked CRM contact ids and the keys that marked them, from a scope's meta facts. */
-export function associationMarks(meta: readonly { readonly key: string }[]): {
-  readonly crmIds: ReadonlySet<string>;
-  readonly keys: readonly string[];
-} {
-  const crmIds = new Set<string>();
-  const keys: string[] = [];
-  for (const { key } of meta) {
+/** The mark of one event (its dedup key) for one CRM contact: the same key every time. */
+export function associationMarkKey(crmContactId: string, eventKey: string): string {
+  const event = createHash('sha256').update(eventKey).digest('hex').slice(0, 24);
+  return `${ASSOCIATION_MARK_PREFIX}${crmContactId}:${event}`;
+}
+
+/** The association marks among a scope's meta facts. */
+export function associationMarks(
+  meta: readonly { readonly key: string; readonly value: string }[],
+): AssociationMark[] {
+  const marks: AssociationMark[] = [];
+  for (const { key, value } of meta) {
     if (!key.startsWith(ASSOCIATION_MARK_PREFIX)) continue;
     const rest = key.slice(ASSOCIATION_MARK_PREFIX.length);
     const at = rest.lastIndexOf(':');
     if (at <= 0) continue;
-    crmIds.add(rest.slice(0, at));
-    keys.push(key);
+    marks.push({ key, crmId: rest.slice(0, at), at: value });
   }
-  return { crmIds, keys };
+  return marks;
+}
+
+/** The keys a phase that read the `linked` CRM contacts is done with, at `now`. */
+export function marksDone(
+  marks: readonly AssociationMark[],
+  linked: (crmId: string) => boolean,
+  now: Date,
+): string[] {
+  const expired = now.getTime() - UNLINKED_MARK_KEEP_MS;
+  return marks.filter((m) => linked(m.crmId) || !(Date.parse(m.at) > expired)).map((m) => m.key);
 }

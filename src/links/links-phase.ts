@@ -26,7 +26,7 @@ import type { LinksOptions, LinksPorts } from './ports.js';
 import { applyPropstreet } from './propstreet-writes.js';
 import { type ContactSides, type ReadResult, readSides } from './read-sides.js';
 import { knownEmployments, removalVerdict } from './removal-guard.js';
-import { touchedContacts } from './touched-contacts.js';
+import { type Touched, touchedContacts } from './touched-contacts.js';
 
 export type LinkRowAction = 'associate' | 'dissociate' | 'primary' | 'title';
 /** `held`: a removal the mass-removal guard kept back (nothing of the phase was written). */
@@ -159,10 +159,9 @@ async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<Links
   }
   await applyCrm(ports, pending);
   const done = result();
-  await commit(ports, options, pending, shadows, read, touched.checkpoints, done);
+  await commit(ports, options, pending, shadows, read, touched, done);
   await touched.window.save(ports.store, ports.scope);
   if (fullScan) await ports.store.setMeta(ports.scope, FULL_SCAN_META, startedAt.toISOString());
-  for (const key of touched.marks) await ports.store.setMeta(ports.scope, key, null);
   return done;
 }
 
@@ -301,7 +300,7 @@ async function commit(
   pending: readonly Pending[],
   shadows: ReadonlyMap<string, StateLink>,
   read: Pick<ReadResult, 'deferred' | 'gone'>,
-  checkpoints: { propstreet?: string; crm?: string },
+  touched: Pick<Touched, 'checkpoints' | 'marks'>,
   result: LinksResult,
 ): Promise<void> {
   const { store, scope } = ports;
@@ -356,7 +355,8 @@ async function commit(
     ...(deleteLinks.length ? { deleteLinks } : {}),
     ...(upsertFailures.length ? { upsertFailures } : {}),
     ...(clearFailures.length ? { clearFailures } : {}),
-    checkpoints,
+    ...(touched.marks.length ? { deleteMeta: touched.marks } : {}),
+    checkpoints: touched.checkpoints,
   };
   await store.commit(scope, changes);
 }

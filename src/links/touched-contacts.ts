@@ -6,7 +6,7 @@
  * checkpoints to store once the phase is done.
  */
 import { propstreetSince, QuietWindow } from '../run/quiet-window.js';
-import { associationMarks } from './association-marks.js';
+import { associationMarks, marksDone } from './association-marks.js';
 import type { LinksOptions, LinksPorts } from './ports.js';
 
 export interface Touched {
@@ -22,7 +22,7 @@ export interface Touched {
   readonly checkpoints: { propstreet?: string; crm?: string };
   /** How the link delta's overlap was read: saved once the checkpoints are committed. */
   readonly window: QuietWindow;
-  /** The association marks read (association-marks.ts): removed once the phase committed. */
+  /** The association marks this phase is done with (association-marks.ts): dropped by its commit. */
   readonly marks: readonly string[];
 }
 
@@ -51,7 +51,7 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
 
   // Marks first: one made after this read is left for the next phase, which will see its change.
   const marks = associationMarks(await store.listMeta(scope));
-  const crmIds = new Set<string>(marks.crmIds);
+  const crmIds = new Set<string>(marks.map((m) => m.crmId));
   for await (const page of ports.crmChanges(await store.getCheckpoint(scope, 'crm'))) {
     for (const id of page.ids) crmIds.add(id);
     checkpoints.crm = page.checkpoint;
@@ -77,5 +77,6 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
   }
   if (options.fullScan && ports.allContacts)
     for await (const ids of ports.allContacts()) for (const id of ids) contacts.add(id);
-  return { contacts, propstreetSide, unlinkedCrm, checkpoints, window, marks: marks.keys };
+  const done = marksDone(marks, (id) => mapped.has(id), ports.clock.now());
+  return { contacts, propstreetSide, unlinkedCrm, checkpoints, window, marks: done };
 }

@@ -1,14 +1,16 @@
 /**
  * Marks, in a connection's links scope, the CRM contacts a webhook said had a contact–company
  * association change (src/links/association-marks.ts), so that the run the webhook asks for
- * reads their employments although no delta shows the change. Only for connections that sync
- * `links`: elsewhere nothing would ever read the marks.
+ * reads their employments although no delta shows the change. One key per event and contact,
+ * the same on a retried delivery. Only for connections that sync `links`: elsewhere nothing
+ * would ever read the marks.
  */
 import { associationMarkKey } from '../links/association-marks.js';
 import type { ConnectionScope, StateStore } from '../state/port.js';
+import type { AssociationTouch } from './event-keys.js';
 
 export interface AssociationMarker {
-  mark(scope: ConnectionScope, crmContactIds: readonly string[], now: Date): Promise<void>;
+  mark(scope: ConnectionScope, touches: readonly AssociationTouch[], now: Date): Promise<void>;
 }
 
 export function createAssociationMarker(deps: {
@@ -17,12 +19,12 @@ export function createAssociationMarker(deps: {
   readonly syncsLinks: (scope: ConnectionScope) => boolean;
 }): AssociationMarker {
   return {
-    async mark(scope, crmContactIds, now) {
-      if (crmContactIds.length === 0 || !deps.syncsLinks(scope)) return;
+    async mark(scope, touches, now) {
+      if (touches.length === 0 || !deps.syncsLinks(scope)) return;
       const store = await deps.storeFor(scope);
       const links = { tenant: scope.tenant, connection: scope.connection, kind: 'links' };
-      for (const id of new Set(crmContactIds))
-        await store.setMeta(links, associationMarkKey(id), now.toISOString());
+      const keys = new Set(touches.map((t) => associationMarkKey(t.crmContactId, t.key)));
+      for (const key of keys) await store.setMeta(links, key, now.toISOString());
     },
   };
 }

@@ -86,7 +86,8 @@ function associatedContact(e: z.infer<typeof hubspotEvent>): string | undefined 
 /**
  * HubSpot: an array of events. An event is keyed by eventId, subscriptionId, objectId and
  * occurredAt together (that `eventId` alone is unique is not documented in what we read). A
- * body that is not such an array is keyed by its hash, so its retries still deduplicate.
+ * body that is not an array, and an event that is not an event, is keyed by its hash, so its
+ * retries still deduplicate.
  */
 export function hubspotEvents(body: Buffer, sentAt: Date): DeliveryEvents {
   let parsed: unknown;
@@ -95,12 +96,17 @@ export function hubspotEvents(body: Buffer, sentAt: Date): DeliveryEvents {
   } catch {
     parsed = undefined;
   }
-  const events = z.array(hubspotEvent).min(1).safeParse(parsed);
-  if (!events.success) return { keys: [`hs#${bodyHash(body)}`], earliest: sentAt, types: [] };
+  if (!Array.isArray(parsed) || parsed.length === 0)
+    return { keys: [`hs#${bodyHash(body)}`], earliest: sentAt, types: [] };
   let earliest = sentAt.getTime();
   const types = new Set<string>();
   const associations: AssociationTouch[] = [];
-  const keys = events.data.map((e) => {
+  // Event by event: one malformed event is keyed by its own hash, and the others keep theirs
+  // (and their association contacts).
+  const keys = parsed.map((raw) => {
+    const event = hubspotEvent.safeParse(raw);
+    if (!event.success) return `hs#${bodyHash(Buffer.from(JSON.stringify(raw) ?? 'undefined'))}`;
+    const e = event.data;
     if (e.occurredAt !== undefined && e.occurredAt < earliest) earliest = e.occurredAt;
     const type = e.subscriptionType ?? e.eventType;
     if (type !== undefined) types.add(type.slice(0, 60));

@@ -1,10 +1,11 @@
 /**
- * The work after the acknowledgement: drop events already seen (persisted, per tenant+
- * connection), mark the contacts of new association changes for the links phase, and ask for
- * a run of each connection that got a new event. Never throws: a ledger that cannot be read
- * (database down) lets the events through, since an extra run costs little and a missed one
- * waits for the next event or the schedule; a mark that cannot be written leaves that
- * association change to the next full association scan (logged).
+ * The work after the acknowledgement: mark the contacts of association changes for the links
+ * phase (first, so that no event is recorded as seen before its mark is stored), drop events
+ * already seen (persisted, per tenant+connection), and ask for a run of each connection that
+ * got a new event. Never throws: a ledger that cannot be read (database down) lets the events
+ * through, since an extra run costs little and a missed one waits for the next event or the
+ * schedule; a mark that cannot be written (the same database down) leaves that association
+ * change to the next full association scan (logged as an error).
  */
 import type { Logger } from '../core/logger.js';
 import type { ConnectionScope } from '../state/port.js';
@@ -71,6 +72,7 @@ export async function admitToScopes(
 ): Promise<Set<string>> {
   const fresh = new Set<string>();
   for (const scope of scopes) {
+    await markAssociations(deps, scope, events.associations, receivedAt);
     let admitted: readonly string[];
     try {
       admitted = await deps.ledger.admit(scope, events.keys, receivedAt);
@@ -83,30 +85,29 @@ export async function admitToScopes(
     }
     for (const k of admitted) fresh.add(k);
     if (admitted.length === 0) continue;
-    await markAssociations(deps, scope, events.associations, admitted, receivedAt);
     deps.metrics.notified(scope, admitted.length);
     deps.runs.request(scope, { events: admitted.length, earliest: events.earliest, receivedAt });
   }
   return fresh;
 }
 
-/** Before the run is asked for, so that it finds the marks (a duplicate event marks nothing). */
+/**
+ * Before the ledger and the run: a duplicate marks the same keys again, and a mark stored before
+ * its event counts as seen survives a crash between the two.
+ */
 async function markAssociations(
   deps: IntakeDeps,
   scope: ConnectionScope,
   associations: DeliveryEvents['associations'],
-  admitted: readonly string[],
   receivedAt: Date,
 ): Promise<void> {
   if (!deps.marker || !associations || associations.length === 0) return;
-  const fresh = new Set(admitted);
-  const contacts = associations.filter((a) => fresh.has(a.key)).map((a) => a.crmContactId);
   try {
-    await deps.marker.mark(scope, contacts, receivedAt);
+    await deps.marker.mark(scope, associations, receivedAt);
   } catch (error) {
-    deps.logger.warn(
-      { ...scope, contacts: contacts.length, err: (error as Error).message },
-      'association change not marked: the next full association scan will see it',
+    deps.logger.error(
+      { ...scope, events: associations.length, err: (error as Error).message },
+      'association change not marked: only a full association scan (links.fullScanEvery, run --reconcile) will see it',
     );
   }
 }

@@ -147,6 +147,8 @@ export interface StateChanges {
   readonly upsertTombstones?: readonly Tombstone[];
   /** Tombstones to drop, by Propstreet id. */
   readonly deleteTombstones?: readonly string[];
+  /** Meta facts of the scope to drop, by key (facts read and done with: association marks). */
+  readonly deleteMeta?: readonly string[];
   /**
    * The open conflicts of these pairs as planned now: rows of the pair not listed go (the
    * fields agree again, or a resolution was written); listed rows keep `since` and any

@@ -55,6 +55,7 @@ export function planCommit(s: number, c: StateChanges): PgStep[] {
     ]);
   }
   if (c.deleteTombstones?.length) steps.push(['deleteTombstones', [s, c.deleteTombstones]]);
+  if (c.deleteMeta?.length) steps.push(['deleteMetaKeys', [s, c.deleteMeta]]);
   const tombs = lastByKey(c.upsertTombstones ?? [], (t) => t.propstreetId);
   if (tombs.length) {
     steps.push([

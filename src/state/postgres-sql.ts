@@ -108,6 +108,7 @@ export function pgSql(s: string) {
     setMeta: `INSERT INTO ${s}.meta (scope_id, key, value) VALUES ($1, $2, $3)
       ON CONFLICT (scope_id, key) DO UPDATE SET value = EXCLUDED.value`,
     deleteMeta: `DELETE FROM ${s}.meta WHERE scope_id = $1 AND key = $2`,
+    deleteMetaKeys: `DELETE FROM ${s}.meta WHERE scope_id = $1 AND key = ANY($2::text[])`,
     listMeta: `SELECT key, value FROM ${s}.meta WHERE scope_id = $1 ORDER BY key`,
 
     deleteTombstones: `DELETE FROM ${s}.tombstones WHERE scope_id = $1 AND propstreet_id = ANY($2::text[])`,

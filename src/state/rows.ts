@@ -199,6 +199,7 @@ export function isEmpty(c: StateChanges): boolean {
     !c.clearFailures?.length &&
     !c.upsertTombstones?.length &&
     !c.deleteTombstones?.length &&
+    !c.deleteMeta?.length &&
     !c.replaceConflicts?.length &&
     !c.enqueueRefs?.length &&
     !c.refsDone?.length &&

@@ -42,6 +42,7 @@ export function sqliteCommitter(
       });
     }
     if (c.deleteTombstones?.length) q.deleteTombstones.run(s, JSON.stringify(c.deleteTombstones));
+    if (c.deleteMeta?.length) q.deleteMetaKeys.run(s, JSON.stringify(c.deleteMeta));
     for (const t of c.upsertTombstones ?? []) {
       q.upsertTombstone.run({
         s,

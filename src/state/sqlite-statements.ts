@@ -86,6 +86,8 @@ export interface SqliteStatements {
   getMeta: Stmt<[number, string], { value: string }>;
   setMeta: Stmt<[number, string, string]>;
   deleteMeta: Stmt<[number, string]>;
+  /** scope, JSON array of keys. */
+  deleteMetaKeys: Stmt<[number, string]>;
   listMeta: Stmt<[number], { key: string; value: string }>;
   upsertTombstone: Stmt<[TombstoneParams]>;
   deleteTombstones: Stmt<[number, string]>;
@@ -216,6 +218,9 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
       'INSERT INTO meta (scope_id, key, value) VALUES (?, ?, ?) ON CONFLICT (scope_id, key) DO UPDATE SET value = excluded.value',
     ),
     deleteMeta: db.prepare('DELETE FROM meta WHERE scope_id = ? AND key = ?'),
+    deleteMetaKeys: db.prepare(
+      'DELETE FROM meta WHERE scope_id = ? AND key IN (SELECT value FROM json_each(?))',
+    ),
     listMeta: db.prepare('SELECT key, value FROM meta WHERE scope_id = ? ORDER BY key'),
     upsertTombstone: db.prepare(
       `INSERT INTO tombstones (scope_id, ${TOMBSTONE_COLUMNS}, ended_ms)

@@ -484,6 +484,23 @@ export function describeStateStoreContract(
       expect(await store.listScopes()).toContainEqual(scope);
     });
 
+    it('drops the meta facts a commit names, with the rest of the commit; other keys and scopes keep theirs', async () => {
+      const scope = newScope();
+      const other = newScope();
+      for (const key of ['links.touched:1:a', 'links.touched:2:b', 'links.fullScanAt'])
+        await store.setMeta(scope, key, '2026-03-02T08:00:00.000Z');
+      await store.setMeta(other, 'links.touched:1:a', 'kept');
+      await store.commit(scope, { deleteMeta: ['links.touched:1:a', 'links.touched:9:unknown'] });
+      expect((await store.listMeta(scope)).map((m) => m.key)).toEqual([
+        'links.fullScanAt',
+        'links.touched:2:b',
+      ]);
+      expect(await store.getMeta(other, 'links.touched:1:a')).toBe('kept');
+      await store.commit(scope, { checkpoints: { crm: 'c1' }, deleteMeta: ['links.touched:2:b'] });
+      expect((await store.listMeta(scope)).map((m) => m.key)).toEqual(['links.fullScanAt']);
+      expect(await store.getCheckpoint(scope, 'crm')).toBe('c1');
+    });
+
     it('replaces the open conflicts of a pair, keeping when each was found and its resolution', async () => {
       const scope = newScope();
       await store.commit(scope, {

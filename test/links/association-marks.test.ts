@@ -25,7 +25,7 @@ describe('association marks ⇄ HubSpot links phase', () => {
     expect((await started.world.run()).rows).toEqual([]);
     started.hs.control.associate(hBo, hBeta);
 
-    const mark = associationMarkKey(hBo);
+    const mark = associationMarkKey(hBo, 'hs:1:9:101:1772438400000');
     await started.world.store.setMeta(LINKS_SCOPE, mark, '2026-03-02T08:00:00.000Z');
     const dry = await started.world.run({ dryRun: true });
     expect(dry.rows.map((r) => `${r.side} ${r.action} ${r.company} ${r.outcome}`)).toEqual([
@@ -50,12 +50,20 @@ describe('association marks ⇄ HubSpot links phase', () => {
 });
 
 describe('touchedContacts with association marks', () => {
-  it('reads marked contacts on a CRM delta that shows nothing, and returns every key it read', async () => {
+  it('reads marked contacts on a CRM delta that shows nothing; an unlinked contact keeps its mark for a week', async () => {
     const store = createSqliteStateStore({ path: ':memory:' });
     await store.migrate();
     try {
-      const keys = [associationMarkKey('201'), associationMarkKey('201'), associationMarkKey('202')];
-      for (const k of keys) await store.setMeta(LINKS_SCOPE, k, '2026-03-02T08:00:00.000Z');
+      const fresh = '2026-03-02T08:00:00.000Z';
+      const weekOld = '2026-02-23T08:59:59.000Z';
+      const keys = {
+        linked: [associationMarkKey('201', 'e1'), associationMarkKey('201', 'e2')],
+        waiting: associationMarkKey('202', 'e3'),
+        expired: associationMarkKey('203', 'e4'),
+      };
+      for (const k of keys.linked) await store.setMeta(LINKS_SCOPE, k, fresh);
+      await store.setMeta(LINKS_SCOPE, keys.waiting, fresh);
+      await store.setMeta(LINKS_SCOPE, keys.expired, weekOld);
       const ports = {
         store,
         scope: LINKS_SCOPE,
@@ -69,9 +77,10 @@ describe('touchedContacts with association marks', () => {
       } as unknown as LinksPorts;
       const touched = await touchedContacts(ports, { dryRun: false });
       expect([...touched.contacts]).toEqual(['ps-201']);
-      // 202 is not linked (yet): deferred like an unlinked contact of the CRM delta.
-      expect(touched.unlinkedCrm).toEqual(['202']);
-      expect([...touched.marks].sort()).toEqual([...keys].sort());
+      expect([...touched.unlinkedCrm].sort()).toEqual(['202', '203']);
+      // Done with: the linked contact's two marks, and the unlinked one's a week old; the
+      // unlinked contact's recent mark waits for its link.
+      expect([...touched.marks].sort()).toEqual([...keys.linked, keys.expired].sort());
     } finally {
       await store.close();
     }
@@ -79,20 +88,26 @@ describe('touchedContacts with association marks', () => {
 });
 
 describe('associationMarks', () => {
-  it('reads the contact of each mark key (ids with colons too) and ignores other facts', () => {
-    const a = associationMarkKey('101');
-    const b = associationMarkKey('101');
-    const c = associationMarkKey('003:odd');
-    expect(a).not.toBe(b);
+  it('one key per event and contact, the same for a retried event; reads ids with colons, ignores other facts', () => {
+    const a = associationMarkKey('101', 'hs:1:9:101:1');
+    const again = associationMarkKey('101', 'hs:1:9:101:1');
+    const b = associationMarkKey('101', 'hs:2:9:900:1');
+    const c = associationMarkKey('003:odd', 'hs:3:9:3:1');
+    expect(again).toBe(a);
+    expect(b).not.toBe(a);
+    const v = '2026-03-02T08:00:00.000Z';
     const read = associationMarks([
-      { key: a },
-      { key: 'links.fullScanAt' },
-      { key: b },
-      { key: c },
-      { key: 'links.touched:' },
-      { key: 'links.touched::x' },
+      { key: a, value: v },
+      { key: 'links.fullScanAt', value: v },
+      { key: b, value: v },
+      { key: c, value: v },
+      { key: 'links.touched:', value: v },
+      { key: 'links.touched::x', value: v },
     ]);
-    expect([...read.crmIds]).toEqual(['101', '003:odd']);
-    expect(read.keys).toEqual([a, b, c]);
+    expect(read.map((m) => [m.key, m.crmId])).toEqual([
+      [a, '101'],
+      [b, '101'],
+      [c, '003:odd'],
+    ]);
   });
 });

@@ -126,7 +126,8 @@ describe('serve: HubSpot association edits reach Propstreet through associationC
       const marks = associationMarks(
         await store.listMeta({ tenant: 'acme', connection: 'hubspot', kind: 'links' }),
       );
-      expect(marks.keys).toEqual([]);
+      // The marks of the edit are gone with the run's commit (an echo of a write of ours may mark later).
+      expect(marks.filter((m) => m.crmId === seen.hsContact)).toEqual([]);
     } finally {
       await store.close();
     }
