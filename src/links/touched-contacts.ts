@@ -17,7 +17,11 @@ export interface Touched {
    * moved off the shadow (crm-unchanged.ts).
    */
   readonly propstreetSide: ReadonlySet<string>;
-  /** CRM contacts not linked to a Propstreet contact (yet): deferred, tried again next run. */
+  /**
+   * CRM contacts not linked to a Propstreet contact (yet): not read by this phase. The contacts
+   * kind links one by writing its key property, which stamps it, so a later delta brings it
+   * back; its association marks wait for it (association-marks.ts).
+   */
   readonly unlinkedCrm: readonly string[];
   readonly checkpoints: { propstreet?: string; crm?: string };
   /** How the link delta's overlap was read: saved once the checkpoints are committed. */
