@@ -77,6 +77,8 @@ export async function runConnectionLinks(
   const result = await runLinksPhase(ports, {
     dryRun: ctx.dryRun,
     policy: linkPolicy(contacts.conflictPolicy),
+    // The connection's bound on late visibility and clock skew, as its kinds read their deltas.
+    overlapSeconds: connection.overlapSeconds,
     ...(ctx.force ? { force: true } : {}),
     ...(ctx.fullScan ? { fullScan: true } : {}),
     ...(settings?.fullScanEveryMs ? { fullScanEveryMs: settings.fullScanEveryMs } : {}),

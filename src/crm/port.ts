@@ -36,6 +36,11 @@ export interface ReadChangesOptions {
   readonly signal?: AbortSignal;
   /** The engine's clock: decides whether a periodic deletion scan is due. */
   readonly now?: Date;
+  /**
+   * `false`: live changes only, no deletion scan where it costs calls of its own (HubSpot's
+   * archived list); deleted records the same read sees anyway may still come (Salesforce).
+   */
+  readonly deletions?: boolean;
 }
 
 export interface UpsertInput {

@@ -20,10 +20,17 @@ export function crmTitles(adapter: CrmAdapter, property: string): CrmTitles {
   };
 }
 
-/** The contacts' CRM delta as the links phase reads it: ids and a resumable checkpoint per page. */
+/**
+ * The contacts' CRM delta as the links phase reads it: live contacts with their stamps and a
+ * resumable checkpoint per page. Without the deletion scan (HubSpot's archived list: a call a
+ * run): a deleted contact's links are the contacts kind's business, and the phase drops them.
+ */
 export function crmChangesOf(adapter: CrmAdapter) {
   return async function* (checkpoint: string | null) {
-    for await (const page of adapter.readChanges(checkpoint))
-      yield { ids: page.records.filter((r) => !r.deleted).map((r) => r.id), checkpoint: page.checkpoint };
+    for await (const page of adapter.readChanges(checkpoint, { deletions: false }))
+      yield {
+        records: page.records.filter((r) => !r.deleted).map((r) => ({ id: r.id, modifiedAt: r.modifiedAt })),
+        checkpoint: page.checkpoint,
+      };
   };
 }

@@ -161,6 +161,7 @@ async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<Links
   const done = result();
   await commit(ports, options, pending, shadows, read, touched, done);
   await touched.window.save(ports.store, ports.scope);
+  await touched.boundary.save(ports.store, ports.scope);
   if (fullScan) await ports.store.setMeta(ports.scope, FULL_SCAN_META, startedAt.toISOString());
   return done;
 }

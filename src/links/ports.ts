@@ -45,9 +45,11 @@ export interface LinksPorts {
    * CRM contacts changed since the checkpoint (null = all), page by page with a resumable
    * checkpoint: the contacts' CRM delta (an AccountId change bumps a Salesforce Contact).
    */
-  readonly crmChanges: (
-    checkpoint: string | null,
-  ) => AsyncIterable<{ readonly ids: readonly string[]; readonly checkpoint: string }>;
+  readonly crmChanges: (checkpoint: string | null) => AsyncIterable<{
+    /** Each changed contact with its last-modified stamp (the boundary memory compares them). */
+    readonly records: readonly { readonly id: string; readonly modifiedAt: string }[];
+    readonly checkpoint: string;
+  }>;
   /** Every linked contact, by Propstreet id, for a full scan (`fullScan`). */
   readonly allContacts?: () => AsyncIterable<readonly string[]>;
   readonly store: StateStore;

@@ -7,6 +7,7 @@
  */
 import { propstreetSince, QuietWindow } from '../run/quiet-window.js';
 import { associationMarks, marksDone } from './association-marks.js';
+import { DeltaBoundary } from './delta-boundary.js';
 import type { LinksOptions, LinksPorts } from './ports.js';
 
 export interface Touched {
@@ -26,6 +27,8 @@ export interface Touched {
   readonly checkpoints: { propstreet?: string; crm?: string };
   /** How the link delta's overlap was read: saved once the checkpoints are committed. */
   readonly window: QuietWindow;
+  /** The record versions at each delta's newest stamp: saved once the checkpoints are committed. */
+  readonly boundary: DeltaBoundary;
   /** The association marks this phase is done with (association-marks.ts): dropped by its commit. */
   readonly marks: readonly string[];
 }
@@ -42,13 +45,21 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
   const window = new QuietWindow();
   const plan = await window.load(store, scope, ports.clock.now(), (options.overlapSeconds ?? 60) * 1000);
   const updatedSince = psSince ? propstreetSince(psSince, plan) : undefined;
+  const boundary = await DeltaBoundary.load(
+    store,
+    scope,
+    ports.clock.now(),
+    (options.overlapSeconds ?? 60) * 1000,
+  );
   let high = psSince ?? '';
   for await (const page of ports.propstreet.listLinks({ updatedSince, includeDeleted: true })) {
     for (const link of page.links) {
-      contacts.add(link.contactId);
-      propstreetSide.add(link.contactId);
       const stamp = link.deletedUtc && link.deletedUtc > link.updatedUtc ? link.deletedUtc : link.updatedUtc;
       if (stamp > high) high = stamp;
+      // The version the last phase read at its checkpoint's stamp: nothing new (delta-boundary.ts).
+      if (boundary.link(link.id, stamp)) continue;
+      contacts.add(link.contactId);
+      propstreetSide.add(link.contactId);
     }
   }
   if (high !== '') checkpoints.propstreet = high;
@@ -57,7 +68,7 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
   const marks = associationMarks(await store.listMeta(scope));
   const crmIds = new Set<string>(marks.map((m) => m.crmId));
   for await (const page of ports.crmChanges(await store.getCheckpoint(scope, 'crm'))) {
-    for (const id of page.ids) crmIds.add(id);
+    for (const r of page.records) if (!boundary.contact(r.id, r.modifiedAt)) crmIds.add(r.id);
     checkpoints.crm = page.checkpoint;
   }
   const now = ports.clock.now().toISOString();
@@ -82,5 +93,5 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
   if (options.fullScan && ports.allContacts)
     for await (const ids of ports.allContacts()) for (const id of ids) contacts.add(id);
   const done = marksDone(marks, (id) => mapped.has(id), ports.clock.now());
-  return { contacts, propstreetSide, unlinkedCrm, checkpoints, window, marks: done };
+  return { contacts, propstreetSide, unlinkedCrm, checkpoints, window, boundary, marks: done };
 }

@@ -109,11 +109,12 @@ export class HubSpotDeltaReader {
     const now = options.now?.getTime() ?? Date.now();
     const interval = this.options.archivedScanIntervalMs ?? 0;
     const scanDue =
-      start === undefined ||
-      start.p === 'archived' ||
-      interval <= 0 ||
-      state.s === undefined ||
-      now - state.s >= interval;
+      options.deletions !== false &&
+      (start === undefined ||
+        start.p === 'archived' ||
+        interval <= 0 ||
+        state.s === undefined ||
+        now - state.s >= interval);
     if (!scanDue) {
       // `a` stays where the last walk left it, so the next walk covers this read's archives.
       yield { records: [], checkpoint: this.liveCheckpoint(state) };
