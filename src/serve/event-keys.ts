@@ -20,6 +20,11 @@ export interface DeliveryEvents {
   readonly types: readonly string[];
   /** HubSpot contact–company association changes: the event's key and the CRM contact's id. */
   readonly associations?: readonly AssociationTouch[];
+  /**
+   * Keys of HubSpot events the receiving app's own writes caused (`changeSource: INTEGRATION`,
+   * `sourceId` = the event's `appId`): the connection writing with that app made the change.
+   */
+  readonly echoes?: readonly string[];
 }
 
 export interface AssociationTouch {
@@ -69,7 +74,15 @@ const hubspotEvent = z.object({
   associationType: z.string().optional(),
   fromObjectId: id.optional(),
   toObjectId: id.optional(),
+  changeSource: z.string().optional(),
+  sourceId: id.optional(),
+  appId: id.optional(),
 });
+
+/** A change the app the event is for made itself (HW9: API writes carry the app's id). */
+function isOwnWrite(e: z.infer<typeof hubspotEvent>): boolean {
+  return e.changeSource === 'INTEGRATION' && e.appId !== undefined && e.sourceId === e.appId;
+}
 
 /**
  * The contact of a contact–company association change: HubSpot fires it on both sides (HW10),
@@ -101,6 +114,7 @@ export function hubspotEvents(body: Buffer, sentAt: Date): DeliveryEvents {
   let earliest = sentAt.getTime();
   const types = new Set<string>();
   const associations: AssociationTouch[] = [];
+  const echoes: string[] = [];
   // Event by event: one malformed event is keyed by its own hash, and the others keep theirs
   // (and their association contacts).
   const keys = parsed.map((raw) => {
@@ -117,6 +131,7 @@ export function hubspotEvents(body: Buffer, sentAt: Date): DeliveryEvents {
     const crmContactId = associatedContact(e);
     if (crmContactId !== undefined && /^\d{1,30}$/.test(crmContactId))
       associations.push({ key, crmContactId });
+    if (isOwnWrite(e)) echoes.push(key);
     return key;
   });
   return {
@@ -124,5 +139,6 @@ export function hubspotEvents(body: Buffer, sentAt: Date): DeliveryEvents {
     earliest: new Date(earliest),
     types: [...types],
     ...(associations.length > 0 ? { associations } : {}),
+    ...(echoes.length > 0 ? { echoes } : {}),
   };
 }

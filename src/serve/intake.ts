@@ -67,7 +67,7 @@ export function createIntake(deps: IntakeDeps): (delivery: AcceptedDelivery) => 
 export async function admitToScopes(
   deps: IntakeDeps,
   scopes: readonly ConnectionScope[],
-  events: Pick<DeliveryEvents, 'keys' | 'earliest' | 'associations'>,
+  events: Pick<DeliveryEvents, 'keys' | 'earliest' | 'associations' | 'echoes'>,
   receivedAt: Date,
 ): Promise<Set<string>> {
   const fresh = new Set<string>();
@@ -85,6 +85,13 @@ export async function admitToScopes(
     }
     for (const k of admitted) fresh.add(k);
     if (admitted.length === 0) continue;
+    if (allEchoes(admitted, events.echoes)) {
+      // Our own writes coming back: the run they ask for would find nothing to do. Skipped,
+      // they delay nothing else: any later run reads every change since its checkpoint.
+      deps.metrics.echoed(scope, admitted.length);
+      deps.logger.debug({ ...scope, events: admitted.length }, 'webhook echoes of our own writes: no run');
+      continue;
+    }
     deps.metrics.notified(scope, admitted.length);
     deps.runs.request(scope, { events: admitted.length, earliest: events.earliest, receivedAt });
   }
@@ -110,4 +117,10 @@ async function markAssociations(
       'association change not marked: only a full association scan (links.fullScanEvery, run --reconcile) will see it',
     );
   }
+}
+
+function allEchoes(admitted: readonly string[], echoes: readonly string[] | undefined): boolean {
+  if (!echoes || echoes.length === 0) return false;
+  const own = new Set(echoes);
+  return admitted.every((k) => own.has(k));
 }

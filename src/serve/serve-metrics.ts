@@ -18,6 +18,8 @@ export interface ServeMetrics {
   accepted(source: WebhookSource, events: { fresh: number; duplicate: number }): void;
   /** New events that asked tenant/connection to run. */
   notified(scope: { tenant: string; connection: string }, events: number): void;
+  /** New events that asked for nothing: every one the echo of the connection's own write. */
+  echoed(scope: { tenant: string; connection: string }, events: number): void;
   /** A run asked for (run here, queued, already covered by a queued one, blocked, or failed). */
   dispatched(
     scope: { tenant: string; connection: string },
@@ -61,6 +63,13 @@ export function createServeMetrics(): ServeMetrics {
       'tenant',
       'connection',
     ]),
+  );
+  const echoes = registry.register(
+    new Counter(
+      'propsync_serve_echoes_total',
+      "New events that asked for no run: each one the echo of the connection's own write (HubSpot).",
+      ['tenant', 'connection'],
+    ),
   );
   const dispatches = registry.register(
     new Counter(
@@ -112,6 +121,9 @@ export function createServeMetrics(): ServeMetrics {
     },
     notified(scope, n) {
       notifications.inc(scope, n);
+    },
+    echoed(scope, n) {
+      echoes.inc(scope, n);
     },
     dispatched(scope, outcome, waited) {
       dispatches.inc({ ...scope, outcome });

@@ -120,25 +120,37 @@ describe('serve on webhooks the fakes send', () => {
       .map((c) => c.properties.email)
       .sort();
     expect(emails).toEqual([0, 1, 2].map((i) => person(i).email).sort());
-    // The echoes came from both sides: HubSpot's creations by the integration, Propstreet's ref write-backs.
+    // The echoes came from both sides: HubSpot's creations by the integration (our app's own
+    // writes: they ask for no run), Propstreet's ref write-backs (the quiet run).
     const text = await serve.metrics.registry.render();
     expect(counterSum(text, 'propsync_webhook_events_total', ['source="hubspot"', 'outcome="new"'])).toBe(3);
+    expect(counterSum(text, 'propsync_serve_echoes_total', ['tenant="acme"'])).toBe(3);
     expect(
       counterSum(text, 'propsync_webhook_events_total', ['source="propstreet"', 'outcome="new"']),
     ).toBeGreaterThanOrEqual(6);
   });
 
-  it('a Propstreet edit reaches HubSpot through its webhook; the echo run writes nothing', async () => {
+  it('a Propstreet edit reaches HubSpot through its webhook in one run; HubSpot’s echo of our write asks for none', async () => {
     const mark = runs.length;
+    const echoes = counterSum(await serve.metrics.registry.render(), 'propsync_serve_echoes_total', [
+      'tenant="acme"',
+    ]);
     const [contact] = sb.propstreet.allContacts();
     if (!contact) throw new Error('no contact');
     sb.propstreet.editAsUser(contact.id, { firstName: 'Webhooked' });
     const ran = await runsAfter(mark);
-    expect(ran.map((r) => r.writes > 0)).toEqual([true, false]);
+    // Was [true, false]: the run for HubSpot's echo of our write wrote nothing.
+    expect(ran.map((r) => r.writes > 0)).toEqual([true]);
     const record = hubspot()
       .control.dump()
       .find((c) => c.properties.propstreet_id === contact.id);
     expect(record?.properties.firstname).toBe('Webhooked');
+    // HubSpot's propertyChange for our write came back as an echo and asked for no run.
+    await hubspot().webhooks.idle();
+    const after = counterSum(await serve.metrics.registry.render(), 'propsync_serve_echoes_total', [
+      'tenant="acme"',
+    ]);
+    expect(after - echoes).toBe(1);
   });
 
   it('a HubSpot edit reaches Propstreet through its webhook; the echo run writes nothing', async () => {
