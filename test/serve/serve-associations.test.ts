@@ -11,10 +11,10 @@ import { loadTenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Redactor } from '../../src/core/redact.js';
 import { associationMarks } from '../../src/links/association-marks.js';
-import type { TriggerEvent } from '../../src/serve/run-trigger.js';
 import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
 import { createSqliteStateStore } from '../../src/state/index.js';
 import { type E2E, startE2E } from '../e2e/support.js';
+import { settledDispatches } from './support.js';
 
 const redactor = new Redactor();
 const HOUR = 3_600_000;
@@ -22,11 +22,8 @@ const HOUR = 3_600_000;
 describe('serve: HubSpot association edits reach Propstreet through associationChange webhooks', () => {
   let e: E2E;
   let serve: RunningServe;
-  const settled: TriggerEvent[] = [];
-  let waiters: { n: number; resolve: () => void }[] = [];
+  const { settled, observe, ended: dispatchesEnded } = settledDispatches();
   const hsSecret = 'hubspot-app-client-secret';
-  const dispatchesEnded = (n: number) =>
-    settled.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }));
   const hs = () => {
     const h = e.sb.hubspot;
     if (!h) throw new Error('no HubSpot fake');
@@ -64,12 +61,7 @@ describe('serve: HubSpot association edits reach Propstreet through associationC
       debounceMs: 50,
       logger: silentLogger,
       loadConfig,
-      observe: (ev) => {
-        if (ev.type !== 'settled') return;
-        settled.push(ev);
-        for (const w of waiters.filter((x) => settled.length >= x.n)) w.resolve();
-        waiters = waiters.filter((w) => settled.length < w.n);
-      },
+      observe,
     });
   }, 120_000);
   afterAll(async () => {

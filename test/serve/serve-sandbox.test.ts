@@ -11,9 +11,8 @@ import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { loadTenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Redactor } from '../../src/core/redact.js';
-import type { TriggerEvent } from '../../src/serve/run-trigger.js';
 import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
-import { hubspotHeaders, newWhsec, propstreetHeaders } from './support.js';
+import { hubspotHeaders, newWhsec, propstreetHeaders, settledDispatches } from './support.js';
 
 /** This file's own: what the code under test registers with and scrubs by. */
 const redactor = new Redactor();
@@ -22,14 +21,9 @@ describe('serve on the fakes (in process)', () => {
   let sb: Sandbox;
   let dir: string;
   let serve: RunningServe;
-  const settled: TriggerEvent[] = [];
-  let waiters: { n: number; resolve: () => void }[] = [];
+  const { settled, observe, ended: dispatchesEnded } = settledDispatches();
   const psSecret = newWhsec();
   const hsSecret = 'hubspot-app-client-secret';
-
-  /** Resolves when `n` dispatches have ended in all. */
-  const dispatchesEnded = (n: number) =>
-    settled.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }));
 
   beforeAll(async () => {
     sb = await startSandbox({ salesforce: false });
@@ -52,12 +46,7 @@ describe('serve on the fakes (in process)', () => {
       debounceMs: 50,
       logger: silentLogger,
       loadConfig,
-      observe: (e) => {
-        if (e.type !== 'settled') return;
-        settled.push(e);
-        for (const w of waiters.filter((x) => settled.length >= x.n)) w.resolve();
-        waiters = waiters.filter((w) => settled.length < w.n);
-      },
+      observe,
     });
   });
   afterAll(async () => {

@@ -2,12 +2,14 @@
  * Helpers for the serve tests: secrets, signatures computed from the vendors' recipes with
  * node:crypto (not with the code under test), a fixed clock and a run-request recorder.
  */
+
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../src/core/clock.js';
 import type { RunRequest, RunRequests } from '../../src/serve/intake.js';
+import type { TriggerEvent } from '../../src/serve/run-trigger.js';
 import type { Scope, StateStore } from '../../src/state/port.js';
 import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 
@@ -86,5 +88,29 @@ export function stateFile(): { path: string; open(): Promise<StateStore>; remove
       return store;
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * The dispatches a `serve` under test ended, for its `observe` option: `ended(n)` resolves once
+ * `n` have ended in all (each with its outcome in `settled`).
+ */
+export function settledDispatches(): {
+  readonly settled: TriggerEvent[];
+  observe(event: TriggerEvent): void;
+  ended(n: number): Promise<void>;
+} {
+  const settled: TriggerEvent[] = [];
+  let waiters: { n: number; resolve: () => void }[] = [];
+  return {
+    settled,
+    observe(event) {
+      if (event.type !== 'settled') return;
+      settled.push(event);
+      for (const w of waiters.filter((x) => settled.length >= x.n)) w.resolve();
+      waiters = waiters.filter((w) => settled.length < w.n);
+    },
+    ended: (n) =>
+      settled.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })),
   };
 }
