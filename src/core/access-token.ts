@@ -74,6 +74,11 @@ export class RefreshingToken implements TokenSource {
 
   constructor(private readonly o: RefreshingTokenOptions) {}
 
+  /** Whether the token endpoint refused for good (every call now fails with that refusal). */
+  get refused(): boolean {
+    return this.fatal !== undefined;
+  }
+
   /** Tokens fetched so far. */
   get refreshes(): number {
     return this.issued;

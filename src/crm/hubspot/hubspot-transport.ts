@@ -69,6 +69,30 @@ export interface TransportOptions {
   readonly requestTimeoutMs: number;
 }
 
+/**
+ * One token source per credentials object: a connection's clients (each kind's adapter, the
+ * links phase's associations client) get the same credentials object from its loaded config, so
+ * they share one access token and one refresh (and a refresh token HubSpot might hand out
+ * instead of the old one) where each used to ask for its own. A CLI run, a worker's job and a
+ * `serve` run load the config anew (their own first token); `propsync schedule` keeps its
+ * configs, so its runs keep a live token. A source that was refused for good is not handed to
+ * new clients: they ask again (the refusal may have been fixed since). The map holds nothing
+ * past its credentials.
+ */
+const tokensByCredentials = new WeakMap<HubSpotOAuthCredentials, RefreshingToken>();
+
+function sharedOAuthTokens(
+  credentials: HubSpotOAuthCredentials,
+  create: () => RefreshingToken,
+): RefreshingToken {
+  let tokens = tokensByCredentials.get(credentials);
+  if (!tokens || tokens.refused) {
+    tokens = create();
+    tokensByCredentials.set(credentials, tokens);
+  }
+  return tokens;
+}
+
 export class HubSpotTransport {
   readonly client: Client;
   private readonly calls: Record<string, number> = {};
@@ -90,14 +114,16 @@ export class HubSpotTransport {
     if (!contacts.batchApi || !companies.batchApi || !properties.coreApi || !associations.v4.batchApi)
       throw new Error('@hubspot/api-client without contacts/companies/properties/associations APIs');
     if ('oauth' in auth) {
-      this.oauthTokens = hubSpotOAuthTokens(auth.oauth, {
-        origin: options.basePath,
-        clock: options.clock,
-        logger: options.logger,
-        redactor: options.redactor,
-        requestTimeoutMs: options.requestTimeoutMs,
-        retry: options.retry,
-      });
+      this.oauthTokens = sharedOAuthTokens(auth.oauth, () =>
+        hubSpotOAuthTokens(auth.oauth, {
+          origin: options.basePath,
+          clock: options.clock,
+          logger: options.logger,
+          redactor: options.redactor,
+          requestTimeoutMs: options.requestTimeoutMs,
+          retry: options.retry,
+        }),
+      );
       this.tokens = this.oauthTokens;
     } else {
       this.oauthTokens = undefined;
