@@ -102,7 +102,10 @@ export class ExecutorSink<R extends PropstreetRecord, W> implements PlanSink<R, 
     const started = this.started;
     if (!started) throw new PropsyncError('INTERNAL', 'a run was closed that was never opened');
     await this.settle(outcome.checkpoints, started.log);
-    const result = resultOf(this.context, outcome, { done: this.done, failures: this.failures }, false);
+    const result: ConnectionResult = {
+      ...resultOf(this.context, outcome, { done: this.done, failures: this.failures }, false),
+      refWriteBacks: await store.refBacklog(scope),
+    };
     await store.finishRun(scope, started.runId, {
       finishedAt: result.finishedAt,
       status: result.status,

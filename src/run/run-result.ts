@@ -41,6 +41,11 @@ export interface ConnectionResult {
   readonly finishedAt: string;
   /** Why the run stopped early (guard, auth, daily limit), when it did. */
   readonly abort?: { readonly code: string; readonly message: string } | undefined;
+  /**
+   * Propstreet externalRef write-backs still queued in the state store when the run ended (the
+   * ref outbox; `failing`: those that failed at least once). Absent from a dry run.
+   */
+  readonly refWriteBacks?: { readonly pending: number; readonly failing: number } | undefined;
 }
 
 /** What a run's sink reports of executing the plan (nothing in a dry run). */

@@ -62,6 +62,20 @@ export function createWorkerMetrics(options: { queueDepth?: () => Promise<number
       ['tenant', 'connection', 'object'],
     ),
   );
+  const refsPending = registry.register(
+    new Gauge(
+      'propsync_ref_writebacks_pending',
+      'Propstreet externalRef write-backs queued in the state store when the last run of the kind ended.',
+      ['tenant', 'connection', 'object'],
+    ),
+  );
+  const refsFailing = registry.register(
+    new Gauge(
+      'propsync_ref_writebacks_failing',
+      'Of those, write-backs that failed at least once (tried again by the next runs).',
+      ['tenant', 'connection', 'object'],
+    ),
+  );
   const inFlight = registry.register(
     new Gauge('propsync_jobs_in_flight', 'Sync jobs running in this worker.'),
   );
@@ -111,6 +125,10 @@ export function createWorkerMetrics(options: { queueDepth?: () => Promise<number
         runs.inc({ ...scope, status: result.status });
         if (result.status === 'ok' || result.status === 'partial')
           lastSuccess.set(scope, Date.parse(result.finishedAt) / 1000);
+        if (result.refWriteBacks) {
+          refsPending.set(scope, result.refWriteBacks.pending);
+          refsFailing.set(scope, result.refWriteBacks.failing);
+        }
       }
       if (results.length === 0)
         runs.inc({ ...connection, object: '', status: outcome.kind === 'skipped' ? 'skipped' : 'error' });

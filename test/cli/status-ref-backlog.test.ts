@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refBacklogOf } from '../../src/cli/commands/ref-backlog.js';
 import { seedPropstreet } from '../e2e/support.js';
-import { type CliSandbox, startCliSandbox } from './cli-sandbox.js';
+import { byConnection, type CliSandbox, startCliSandbox } from './cli-sandbox.js';
 import { describeRun } from './run-cli.js';
 
 describe('status: ref write-backs', () => {
@@ -34,8 +34,19 @@ describe('status: ref write-backs', () => {
       body: { type: 'about:blank', title: 'Unprocessable', status: 422 },
       headers: { 'content-type': 'application/problem+json' },
     });
-    await f.cli(['run', acme]);
+    const refused = await f.cli(['run', acme, '--json']);
     f.sb.propstreet.http.faults.clear();
+    // The run's own result says what it left queued (what the worker's gauges report).
+    expect(
+      Object.entries(byConnection(refused)).map(([name, r]) => [
+        name,
+        r.refWriteBacks?.pending,
+        r.refWriteBacks?.failing,
+      ]),
+    ).toEqual([
+      ['hubspot', 6, 6],
+      ['salesforce', 6, 6],
+    ]);
     const status = await f.cli(['status', acme, '--json']);
     expect(status.code, describeRun(status)).toBe(0);
     const s = status.json<{

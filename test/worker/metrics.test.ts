@@ -1,6 +1,7 @@
 /** The Prometheus text format, and a worker's /metrics and /healthz after a real run. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/core/redact.js';
+import type { ConnectionResult } from '../../src/run/run-result.js';
 import {
   createBoss,
   createEnqueuer,
@@ -13,6 +14,7 @@ import {
   startWorker,
 } from '../../src/worker/index.js';
 import { Counter, Gauge, Histogram, Registry } from '../../src/worker/prometheus.js';
+import { createWorkerMetrics } from '../../src/worker/worker-metrics.js';
 import { dropSchema } from '../state/pg-test-db.js';
 import {
   type Farm,
@@ -26,6 +28,57 @@ import {
 
 /** This file's own: what the code under test registers with and scrubs by. */
 const redactor = new Redactor();
+
+describe('worker metrics of a job', () => {
+  it('report the ref write-backs a run left queued, per kind, as the last run said', async () => {
+    const metrics = createWorkerMetrics();
+    const result = (refWriteBacks?: { pending: number; failing: number }) =>
+      ({
+        ...runResult('contacts'),
+        ...(refWriteBacks ? { refWriteBacks } : {}),
+      }) as ConnectionResult;
+    const job = { tenant: 'acme', connection: 'hubspot' };
+    metrics.recordJob(job, { kind: 'done', results: [result({ pending: 40, failing: 3 })] }, 1);
+    const scope = 'tenant="acme",connection="hubspot",object="contacts"';
+    let text = await metrics.registry.render();
+    expect(text).toContain(`propsync_ref_writebacks_pending{${scope}} 40`);
+    expect(text).toContain(`propsync_ref_writebacks_failing{${scope}} 3`);
+    metrics.recordJob(job, { kind: 'done', results: [result({ pending: 0, failing: 0 })] }, 1);
+    // A dry run's result says nothing of the outbox: the last real figure stays.
+    metrics.recordJob(job, { kind: 'done', results: [result()] }, 1);
+    text = await metrics.registry.render();
+    expect(text).toContain(`propsync_ref_writebacks_pending{${scope}} 0`);
+  });
+});
+
+/** A finished run of `kind` with nothing done (the counters this file does not look at). */
+function runResult(kind: string): ConnectionResult {
+  const none = {
+    create: { crm: 0, propstreet: 0 },
+    update: { crm: 0, propstreet: 0 },
+    delete: { crm: 0, propstreet: 0 },
+    link: 0,
+    unlink: 0,
+  };
+  return {
+    tenant: 'acme',
+    connection: 'hubspot',
+    kind,
+    crm: 'hubspot',
+    dryRun: false,
+    status: 'ok',
+    pulled: { propstreet: 0, crm: 0 },
+    planned: none,
+    done: none,
+    conflicts: [],
+    failures: [],
+    notices: [],
+    invalid: [],
+    calls: { propstreet: {}, crm: {} },
+    startedAt: '2026-12-03T10:00:00.000Z',
+    finishedAt: '2026-12-03T10:00:01.000Z',
+  } as unknown as ConnectionResult;
+}
 
 describe('Prometheus text exposition', () => {
   it('renders counters, gauges and histograms with escaped labels', async () => {
@@ -128,6 +181,9 @@ describe('worker /metrics and /healthz', () => {
     expect(text).toContain('propsync_run_duration_seconds_count 1');
     expect(text).toContain('propsync_jobs_total{outcome="completed"} 1');
     expect(text).toContain('propsync_queue_depth 0');
+    // The run wrote its three refs before it ended: nothing left queued.
+    expect(text).toContain(`propsync_ref_writebacks_pending{${scope}} 0`);
+    expect(text).toContain(`propsync_ref_writebacks_failing{${scope}} 0`);
     const lastSuccess = Number(/propsync_last_success_timestamp_seconds\{[^}]*\} (\S+)/.exec(text)?.[1]);
     expect(lastSuccess).toBeGreaterThanOrEqual(Math.floor(before));
     expect(lastSuccess).toBeLessThanOrEqual(Date.now() / 1000);
