@@ -7,6 +7,7 @@
 
 import type { ConnectionConfig, ObjectConfig, TenantConfig } from '../config/index.js';
 import { toSyncSettings } from '../config/index.js';
+import type { AccountIdentity } from '../core/account-identity.js';
 import type { Clock } from '../core/clock.js';
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -40,6 +41,11 @@ export interface OpenCrmOptions {
   readonly salesforceSession?: SessionKeeper | undefined;
   /** CRM properties the adapter reads besides the mapping's (the links phase's contact title). */
   readonly readAlso?: readonly string[];
+  /**
+   * Which CRM account the credentials reach, asked through this instead of the kind's own
+   * adapter: one connection's kinds reach one account, so a tenant run asks it once.
+   */
+  readonly crmIdentity?: (adapter: CrmAdapter) => Promise<AccountIdentity | null>;
 }
 
 /** What a run takes from the tenant rather than from the kind or the clients. */
@@ -78,7 +84,9 @@ function openKind<R extends PropstreetRecord, W>(
 ): OpenedObject {
   const mapper = kind.mapper(objectMapping(connection, object));
   const read = [...new Set([...mapper.crmProperties, ...(options.readAlso ?? [])])];
-  const crm = openCrm(connection, object, kind.spec, read, options);
+  const opened = openCrm(connection, object, kind.spec, read, options);
+  const ask = options.crmIdentity;
+  const crm: CrmAdapter = ask ? { ...opened, identity: () => ask(opened) } : opened;
   const settings = toSyncSettings(config, connection, object.kind);
   return {
     kind: object.kind,

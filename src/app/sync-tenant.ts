@@ -12,6 +12,7 @@ import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { Redactor } from '../core/redact.js';
 import { stateKeyFrom } from '../core/secret-box.js';
+import type { CrmAdapter } from '../crm/port.js';
 import type { RecordPlan } from '../engine/types.js';
 import type { LinksResult } from '../links/links-phase.js';
 import type { PropstreetApi } from '../propstreet/port.js';
@@ -99,8 +100,10 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
   const store = options.store ?? (await openTenantStore(config));
   const connections: ConnectionRun[] = [];
   const links: LinksRun[] = [];
-  // One organisation per tenant: its identity is asked once per tenant run, not per kind.
+  // One organisation per tenant: its identity is asked once per tenant run, not per kind; and
+  // one CRM account per connection, asked once for all its kinds.
   let propstreetIdentity: Promise<AccountIdentity | null> | undefined;
+  const crmIdentities = new Map<string, Promise<AccountIdentity | null>>();
   const tenant = {
     config,
     options,
@@ -111,6 +114,15 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
     identity: (client: PropstreetApi) => {
       propstreetIdentity ??= client.identity();
       return propstreetIdentity;
+    },
+    crmIdentity: (connection: string, adapter: CrmAdapter): Promise<AccountIdentity | null> => {
+      const known = crmIdentities.get(connection);
+      if (known) return known;
+      const asked = adapter.identity();
+      crmIdentities.set(connection, asked);
+      // A failed question is asked again by the next kind, as each kind used to.
+      asked.catch(() => crmIdentities.delete(connection));
+      return asked;
     },
   };
   try {
@@ -138,6 +150,7 @@ interface TenantContext {
   readonly stateKey: Buffer | undefined;
   readonly links: LinksRun[];
   identity(client: PropstreetApi): Promise<AccountIdentity | null>;
+  crmIdentity(connection: string, adapter: CrmAdapter): Promise<AccountIdentity | null>;
 }
 
 /** The connection's kinds (those asked for), in run order, on one Salesforce session. */
@@ -213,6 +226,7 @@ async function syncObject(
     logger,
     redactor,
     salesforceSession: session,
+    crmIdentity: (adapter) => tenant.crmIdentity(connection.name, adapter),
   });
   const client = await openPropstreet(config, { clock, logger, redactor });
   const propstreet = { ...client, identity: () => tenant.identity(client) };

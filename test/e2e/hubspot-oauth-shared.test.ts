@@ -1,7 +1,8 @@
 /**
  * A HubSpot OAuth connection's clients share one token source: a tenant run of companies,
  * contacts and links (three clients: the two kinds' adapters, the links phase's associations)
- * asks the token endpoint once, where each client used to ask for its own token.
+ * asks the token endpoint once, where each client used to ask for its own token; and its kinds
+ * ask which portal the credentials reach once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E2E, startE2E } from './support.js';
@@ -40,6 +41,14 @@ describe('HubSpot OAuth: one token a run for all of a connection’s clients', (
     await e.reconfigure({});
     await e.run();
     expect(tokenRequests()).toBe(2);
+  });
+
+  it('the portal is asked once a run for both kinds (one account-info call, not one per kind)', async () => {
+    const accountInfo = () =>
+      (e.sb.hubspot?.control.apiRequests() ?? []).filter((r) => r.path === '/account-info/v3/details').length;
+    const before = accountInfo();
+    await e.run();
+    expect(accountInfo() - before).toBe(1);
   });
 
   it('a source refused for good is not handed on: the next client asks the token endpoint again', async () => {
