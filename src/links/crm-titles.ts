@@ -21,16 +21,42 @@ export function crmTitles(adapter: CrmAdapter, property: string): CrmTitles {
 }
 
 /**
- * The contacts' CRM delta as the links phase reads it: live contacts with their stamps and a
- * resumable checkpoint per page. Without the deletion scan (HubSpot's archived list: a call a
- * run): a deleted contact's links are the contacts kind's business, and the phase drops them.
+ * The contacts' CRM delta as the links phase reads it: live contacts with their stamps (and
+ * their title, which the delta reads anyway) and a resumable checkpoint per page. Without the
+ * deletion scan (HubSpot's archived list: a call a run): a deleted contact's links are the
+ * contacts kind's business, and the phase drops them.
  */
-export function crmChangesOf(adapter: CrmAdapter) {
+export function crmChangesOf(adapter: CrmAdapter, titleProperty?: string) {
   return async function* (checkpoint: string | null) {
     for await (const page of adapter.readChanges(checkpoint, { deletions: false }))
       yield {
-        records: page.records.filter((r) => !r.deleted).map((r) => ({ id: r.id, modifiedAt: r.modifiedAt })),
+        records: page.records
+          .filter((r) => !r.deleted)
+          .map((r) => ({
+            id: r.id,
+            modifiedAt: r.modifiedAt,
+            ...(titleProperty === undefined ? {} : { title: r.properties[titleProperty] ?? null }),
+          })),
         checkpoint: page.checkpoint,
       };
+  };
+}
+
+/**
+ * Titles the phase already holds (the delta's) answered without a read; the rest read as ever.
+ * A read per 100 contacts saved, twice (the unchanged check, then the sides).
+ */
+export function withKnownTitles(titles: CrmTitles, known: ReadonlyMap<string, string | null>): CrmTitles {
+  return {
+    async read(ids) {
+      const missing = ids.filter((id) => !known.has(id));
+      const read = missing.length > 0 ? await titles.read(missing) : new Map<string, string | null>();
+      return new Map(
+        ids.flatMap((id) =>
+          known.has(id) ? [[id, known.get(id) ?? null]] : read.has(id) ? [[id, read.get(id) ?? null]] : [],
+        ),
+      );
+    },
+    write: (items) => titles.write(items),
   };
 }

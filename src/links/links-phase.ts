@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { PropsyncError } from '../core/errors.js';
 import { GUARD_MIN_DELETES } from '../engine/delete-guard.js';
 import type { Failure, StateChanges, Link as StateLink } from '../state/port.js';
+import { withKnownTitles } from './crm-titles.js';
 import { unchangedInCrm } from './crm-unchanged.js';
 import { fromShadow, toShadow } from './employments.js';
 import { FULL_SCAN_META, isFullScanDue } from './full-scan.js';
@@ -85,10 +86,15 @@ export async function runLinksPhase(ports: LinksPorts, options: LinksOptions): P
 
 const LOCK_TTL_MS = 30 * 60_000;
 
-async function runPhase(ports: LinksPorts, options: LinksOptions): Promise<LinksResult> {
-  const startedAt = ports.clock.now();
-  const fullScan = await isFullScanDue(ports, options);
-  const touched = await touchedContacts(ports, { ...options, fullScan });
+async function runPhase(given: LinksPorts, options: LinksOptions): Promise<LinksResult> {
+  const startedAt = given.clock.now();
+  const fullScan = await isFullScanDue(given, options);
+  const touched = await touchedContacts(given, { ...options, fullScan });
+  // The titles the delta brought are not read again.
+  const ports =
+    given.titles && touched.titles.size > 0
+      ? { ...given, titles: withKnownTitles(given.titles, touched.titles) }
+      : given;
   const secondary = await ports.secondary();
   const touchedIds = [...touched.contacts];
   const shadows = new Map(

@@ -34,7 +34,7 @@ export function linksPorts(b: LinksBinding): LinksPorts {
     titles: b.titleProperty ? crmTitles(b.contactsAdapter, b.titleProperty) : undefined,
     contacts: storeLookup(b.store, b.scopes.contacts),
     companies: storeLookup(b.store, b.scopes.companies),
-    crmChanges: crmChangesOf(b.contactsAdapter),
+    crmChanges: crmChangesOf(b.contactsAdapter, b.titleProperty),
     allContacts: () => allLinked(b.store, b.scopes.contacts),
     linkedContacts: () => b.store.countLinks(b.scopes.contacts),
     store: b.store,

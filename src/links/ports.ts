@@ -47,7 +47,12 @@ export interface LinksPorts {
    */
   readonly crmChanges: (checkpoint: string | null) => AsyncIterable<{
     /** Each changed contact with its last-modified stamp (the boundary memory compares them). */
-    readonly records: readonly { readonly id: string; readonly modifiedAt: string }[];
+    readonly records: readonly {
+      readonly id: string;
+      readonly modifiedAt: string;
+      /** The contact's title as the delta read it, when the phase carries titles. */
+      readonly title?: string | null;
+    }[];
     readonly checkpoint: string;
   }>;
   /** Every linked contact, by Propstreet id, for a full scan (`fullScan`). */

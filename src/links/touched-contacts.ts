@@ -29,6 +29,8 @@ export interface Touched {
   readonly window: QuietWindow;
   /** The record versions at each delta's newest stamp: saved once the checkpoints are committed. */
   readonly boundary: DeltaBoundary;
+  /** CRM contacts' titles as the CRM delta read them (none when the phase carries no titles). */
+  readonly titles: ReadonlyMap<string, string | null>;
   /** The association marks this phase is done with (association-marks.ts): dropped by its commit. */
   readonly marks: readonly string[];
 }
@@ -67,8 +69,12 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
   // Marks first: one made after this read is left for the next phase, which will see its change.
   const marks = associationMarks(await store.listMeta(scope));
   const crmIds = new Set<string>(marks.map((m) => m.crmId));
+  const titles = new Map<string, string | null>();
   for await (const page of ports.crmChanges(await store.getCheckpoint(scope, 'crm'))) {
-    for (const r of page.records) if (!boundary.contact(r.id, r.modifiedAt)) crmIds.add(r.id);
+    for (const r of page.records) {
+      if (r.title !== undefined) titles.set(r.id, r.title);
+      if (!boundary.contact(r.id, r.modifiedAt)) crmIds.add(r.id);
+    }
     checkpoints.crm = page.checkpoint;
   }
   const now = ports.clock.now().toISOString();
@@ -93,5 +99,5 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
   if (options.fullScan && ports.allContacts)
     for await (const ids of ports.allContacts()) for (const id of ids) contacts.add(id);
   const done = marksDone(marks, (id) => mapped.has(id), ports.clock.now());
-  return { contacts, propstreetSide, unlinkedCrm, checkpoints, window, boundary, marks: done };
+  return { contacts, propstreetSide, unlinkedCrm, checkpoints, window, boundary, titles, marks: done };
 }

@@ -67,4 +67,25 @@ describe('a quiet links phase reads nothing again', () => {
     const record = e.sb.hubspot?.control.dump().find((r) => r.properties.propstreet_id === contact.id);
     expect(record?.properties.jobtitle).toBe('Chair (boundary)');
   });
+
+  it('titles edited in HubSpot come with the contact delta: no contact batch read, the titles reach Propstreet', async () => {
+    await e.run({ clock: later });
+    const employed = e.sb.propstreet
+      .allContacts()
+      .filter((c) => c.primaryCompanyId !== null)
+      .slice(0, 3);
+    for (const [i, c] of employed.entries()) {
+      const r = e.sb.hubspot?.control.dump().find((x) => x.properties.propstreet_id === c.id);
+      e.sb.hubspot?.control.editAsUser(r?.id ?? '', { jobtitle: `Director ${i}` });
+    }
+    const reads = await linkReads(() => e.run({ clock: later }));
+    expect(reads.contactBatchReads).toBe(0);
+    expect(reads.associationReads).toBeGreaterThan(0);
+    for (const [i, c] of employed.entries()) {
+      const link = e.sb.propstreet
+        .allLinks()
+        .find((l) => l.contactId === c.id && l.companyId === c.primaryCompanyId && !l.deletedUtc);
+      expect(link?.jobTitle).toBe(`Director ${i}`);
+    }
+  });
 });
