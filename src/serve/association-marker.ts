@@ -5,12 +5,17 @@
  * the same on a retried delivery. Only for connections that sync `links`: elsewhere nothing
  * would ever read the marks.
  */
-import { associationMarkKey } from '../links/association-marks.js';
+import { associationMarkKey, associationMarks } from '../links/association-marks.js';
 import type { ConnectionScope, StateStore } from '../state/port.js';
 import type { AssociationTouch } from './event-keys.js';
 
 export interface AssociationMarker {
   mark(scope: ConnectionScope, touches: readonly AssociationTouch[], now: Date): Promise<void>;
+  /**
+   * Drops the marks of a connection that does not sync links (any more): nothing would read
+   * them. Returns how many went.
+   */
+  prune(scope: ConnectionScope): Promise<number>;
 }
 
 export function createAssociationMarker(deps: {
@@ -25,6 +30,14 @@ export function createAssociationMarker(deps: {
       const links = { tenant: scope.tenant, connection: scope.connection, kind: 'links' };
       const keys = new Set(touches.map((t) => associationMarkKey(t.crmContactId, t.key)));
       for (const key of keys) await store.setMeta(links, key, now.toISOString());
+    },
+    async prune(scope) {
+      if (deps.syncsLinks(scope)) return 0;
+      const store = await deps.storeFor(scope);
+      const links = { tenant: scope.tenant, connection: scope.connection, kind: 'links' };
+      const keys = associationMarks(await store.listMeta(links)).map((m) => m.key);
+      if (keys.length > 0) await store.commit(links, { deleteMeta: keys });
+      return keys.length;
     },
   };
 }

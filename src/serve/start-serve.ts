@@ -233,12 +233,22 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     ...(appEndpoint ? hubspotScopes : []),
   ];
   const prune = async () => {
-    for (const scope of new Map(scopes.map((s) => [`${s.tenant}/${s.connection}`, s])).values())
+    for (const scope of new Map(scopes.map((s) => [`${s.tenant}/${s.connection}`, s])).values()) {
       await ledger
         .prune(scope, clock.now())
         .catch((error: unknown) =>
           log.warn({ ...scope, err: (error as Error).message }, 'webhook dedup prune failed'),
         );
+      await marker
+        .prune(scope)
+        .then((n) => {
+          if (n > 0)
+            log.info({ ...scope, marks: n }, 'association marks of a connection without links dropped');
+        })
+        .catch((error: unknown) =>
+          log.warn({ ...scope, err: (error as Error).message }, 'association mark prune failed'),
+        );
+    }
   };
   const pruning = setInterval(() => void prune(), PRUNE_EVERY_MS);
   pruning.unref();

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
-import { associationMarks } from '../../src/links/association-marks.js';
+import { associationMarkKey, associationMarks } from '../../src/links/association-marks.js';
 import { createAssociationMarker } from '../../src/serve/association-marker.js';
 import { hubspotEvents } from '../../src/serve/event-keys.js';
 import { createEventLedger } from '../../src/serve/event-ledger.js';
@@ -131,6 +131,7 @@ describe('association changes from HubSpot webhooks', () => {
             mark: async () => {
               throw new Error('database is down');
             },
+            prune: async () => 0,
           },
           runs: { request: (scope) => void requested.push(scope) },
         },
@@ -142,6 +143,28 @@ describe('association changes from HubSpot webhooks', () => {
       expect(errors).toEqual([
         'association change not marked: only a full association scan (links.fullScanEvery, run --reconcile) will see it',
       ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('the hourly prune drops the marks of a connection that no longer syncs links, and only those', async () => {
+    const store = createSqliteStateStore({ path: ':memory:' });
+    await store.migrate();
+    try {
+      const v = '2026-12-03T10:00:00.000Z';
+      for (const scope of [WITH_LINKS, WITHOUT]) {
+        await store.setMeta(linksScope(scope), associationMarkKey('501', 'hs:1'), v);
+        await store.setMeta(linksScope(scope), 'links.fullScanAt', v);
+      }
+      const marker = createAssociationMarker({
+        storeFor: async () => store,
+        syncsLinks: (s) => s.connection === WITH_LINKS.connection,
+      });
+      expect(await marker.prune(WITH_LINKS)).toBe(0);
+      expect(await marker.prune(WITHOUT)).toBe(1);
+      expect((await store.listMeta(linksScope(WITHOUT))).map((m) => m.key)).toEqual(['links.fullScanAt']);
+      expect(await store.listMeta(linksScope(WITH_LINKS))).toHaveLength(2);
     } finally {
       await store.close();
     }
