@@ -5,21 +5,12 @@
  * ask which portal the credentials reach once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './support.js';
+import { type E2E, startHubSpotLinksTenant } from './support.js';
 
 describe('HubSpot OAuth: one token a run for all of a connection’s clients', () => {
   let e: E2E;
   beforeAll(async () => {
-    e = await startE2E(
-      { salesforce: false, refreshingAuth: true },
-      {
-        tenant: 'acme',
-        connections: ['hubspot'],
-        connection: { objects: ['companies', 'contacts', 'links'] },
-      },
-    );
-    e.sb.propstreet.setRateLimit(600_000);
-    e.sb.propstreet.generate(12, { companies: 3 });
+    e = await startHubSpotLinksTenant({ contacts: 12, companies: 3 }, { refreshingAuth: true });
   }, 120_000);
   afterAll(async () => e?.close());
 

@@ -4,21 +4,12 @@
  * right after the other, and each pacing itself alone drew secondly 429s (the demo's warnings).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './support.js';
+import { type E2E, startHubSpotLinksTenant } from './support.js';
 
 describe('HubSpot search pace across a connection’s clients', () => {
   let e: E2E;
   beforeAll(async () => {
-    e = await startE2E(
-      { salesforce: false },
-      {
-        tenant: 'acme',
-        connections: ['hubspot'],
-        connection: { objects: ['companies', 'contacts', 'links'] },
-      },
-    );
-    e.sb.propstreet.setRateLimit(600_000);
-    e.sb.propstreet.generate(40, { companies: 8 });
+    e = await startHubSpotLinksTenant({ contacts: 40, companies: 8 });
   }, 120_000);
   afterAll(async () => e?.close());
 

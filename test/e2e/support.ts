@@ -68,6 +68,24 @@ export async function startE2E(sandbox: SandboxOptions = {}, tenant: TenantOptio
   return e2e;
 }
 
+/**
+ * One HubSpot connection syncing companies, contacts and links, with `contacts` generated
+ * Propstreet contacts employed at `companies` companies (nothing synced yet); the Propstreet
+ * rate limit lifted (what these tests count is calls, not pace).
+ */
+export async function startHubSpotLinksTenant(
+  generated: { contacts: number; companies: number },
+  sandbox: SandboxOptions = {},
+): Promise<E2E> {
+  const e = await startE2E(
+    { ...sandbox, salesforce: false },
+    { tenant: 'acme', connections: ['hubspot'], connection: { objects: ['companies', 'contacts', 'links'] } },
+  );
+  e.sb.propstreet.setRateLimit(600_000);
+  e.sb.propstreet.generate(generated.contacts, { companies: generated.companies });
+  return e;
+}
+
 /** Seeds `n` Propstreet contacts from the person generator, starting at person `from`. */
 export function seedPropstreet(sb: Sandbox, from: number, n: number): string[] {
   const contacts = Array.from({ length: n }, (_, k) => {

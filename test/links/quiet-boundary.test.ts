@@ -7,23 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/core/clock.js';
-import { type E2E, startE2E } from '../e2e/support.js';
+import { type E2E, startHubSpotLinksTenant } from '../e2e/support.js';
 
 const later: Clock = { now: () => new Date(Date.now() + 10 * 60_000), sleep: async () => {} };
 
 describe('a quiet links phase reads nothing again', () => {
   let e: E2E;
   beforeAll(async () => {
-    e = await startE2E(
-      { salesforce: false },
-      {
-        tenant: 'acme',
-        connections: ['hubspot'],
-        connection: { objects: ['companies', 'contacts', 'links'] },
-      },
-    );
-    e.sb.propstreet.setRateLimit(600_000);
-    e.sb.propstreet.generate(30, { companies: 6 });
+    e = await startHubSpotLinksTenant({ contacts: 30, companies: 6 });
     await e.run();
   }, 120_000);
   afterAll(async () => e?.close());

@@ -13,7 +13,7 @@ import { Redactor } from '../../src/core/redact.js';
 import { associationMarks } from '../../src/links/association-marks.js';
 import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
 import { createSqliteStateStore } from '../../src/state/index.js';
-import { type E2E, startE2E } from '../e2e/support.js';
+import { type E2E, startHubSpotLinksTenant } from '../e2e/support.js';
 import { settledDispatches } from './support.js';
 
 const redactor = new Redactor();
@@ -31,16 +31,7 @@ describe('serve: HubSpot association edits reach Propstreet through associationC
   };
 
   beforeAll(async () => {
-    e = await startE2E(
-      { salesforce: false },
-      {
-        tenant: 'acme',
-        connections: ['hubspot'],
-        connection: { objects: ['companies', 'contacts', 'links'] },
-      },
-    );
-    e.sb.propstreet.setRateLimit(6000);
-    e.sb.propstreet.generate(6, { companies: 3 });
+    e = await startHubSpotLinksTenant({ contacts: 6, companies: 3 });
     // The first sync lands in HubSpot an hour ago; a later edit of one contact moves the CRM
     // checkpoint to now, so no delta or overlap re-read reaches the others' stamps again.
     hs().control.setClock(Date.now() - HOUR);
