@@ -44,15 +44,12 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
   const psSince = await store.getCheckpoint(scope, 'propstreet');
   // The overlap is re-read once per overlap period, not by every run (src/run/quiet-window.ts):
   // otherwise every run re-reads, contact by contact, the last burst of link changes before it.
+  const readAt = ports.clock.now();
+  const overlapMs = (options.overlapSeconds ?? 60) * 1000;
   const window = new QuietWindow();
-  const plan = await window.load(store, scope, ports.clock.now(), (options.overlapSeconds ?? 60) * 1000);
+  const plan = await window.load(store, scope, readAt, overlapMs);
   const updatedSince = psSince ? propstreetSince(psSince, plan) : undefined;
-  const boundary = await DeltaBoundary.load(
-    store,
-    scope,
-    ports.clock.now(),
-    (options.overlapSeconds ?? 60) * 1000,
-  );
+  const boundary = await DeltaBoundary.load(store, scope, readAt, overlapMs);
   let high = psSince ?? '';
   for await (const page of ports.propstreet.listLinks({ updatedSince, includeDeleted: true })) {
     for (const link of page.links) {

@@ -5,10 +5,10 @@
  * The grant has no refresh token: a new token is simply issued again, ahead of `expires_in`
  * and once on a 401 (core/access-token.ts).
  */
-import { request } from 'undici';
 import { RefreshingToken } from '../core/access-token.js';
 import type { Clock } from '../core/clock.js';
 import { PropsyncError, UnauthorizedError } from '../core/errors.js';
+import { type FormAnswer, postForm } from '../core/form-post.js';
 import type { Logger } from '../core/logger.js';
 import type { Redactor } from '../core/redact.js';
 
@@ -37,18 +37,9 @@ async function issueClientCredentialsToken(c: ClientCredentials, redactor: Redac
     client_secret: c.clientSecret,
     scope: c.scope ?? 'api:public',
   });
-  let status: number;
-  let text: string;
+  let answer: FormAnswer;
   try {
-    const res = await request(c.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form.toString(),
-      headersTimeout: c.timeoutMs ?? 30_000,
-      bodyTimeout: c.timeoutMs ?? 30_000,
-    });
-    status = res.statusCode;
-    text = await res.body.text();
+    answer = await postForm(c.tokenUrl, form, { eachMs: c.timeoutMs ?? 30_000 });
   } catch (e) {
     throw new PropsyncError(
       'NETWORK',
@@ -60,13 +51,13 @@ async function issueClientCredentialsToken(c: ClientCredentials, redactor: Redac
       },
     );
   }
-  let body: { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown } =
-    {};
-  try {
-    body = JSON.parse(text) as typeof body;
-  } catch {
-    // Reported below with the status.
-  }
+  const status = answer.status;
+  const body = (typeof answer.body === 'object' && answer.body !== null ? answer.body : {}) as {
+    access_token?: unknown;
+    expires_in?: unknown;
+    error?: unknown;
+    error_description?: unknown;
+  };
   if (status >= 200 && status < 300 && typeof body.access_token === 'string') {
     redactor.register(body.access_token);
     return {

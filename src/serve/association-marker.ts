@@ -6,7 +6,7 @@
  * would ever read the marks.
  */
 import { associationMarkKey, associationMarks } from '../links/association-marks.js';
-import type { ConnectionScope, StateStore } from '../state/port.js';
+import type { ConnectionScope, Scope, StateStore } from '../state/port.js';
 import type { AssociationTouch } from './event-keys.js';
 
 export interface AssociationMarker {
@@ -27,17 +27,22 @@ export function createAssociationMarker(deps: {
     async mark(scope, touches, now) {
       if (touches.length === 0 || !deps.syncsLinks(scope)) return;
       const store = await deps.storeFor(scope);
-      const links = { tenant: scope.tenant, connection: scope.connection, kind: 'links' };
+      const links = linksScope(scope);
       const keys = new Set(touches.map((t) => associationMarkKey(t.crmContactId, t.key)));
       for (const key of keys) await store.setMeta(links, key, now.toISOString());
     },
     async prune(scope) {
       if (deps.syncsLinks(scope)) return 0;
       const store = await deps.storeFor(scope);
-      const links = { tenant: scope.tenant, connection: scope.connection, kind: 'links' };
+      const links = linksScope(scope);
       const keys = associationMarks(await store.listMeta(links)).map((m) => m.key);
       if (keys.length > 0) await store.commit(links, { deleteMeta: keys });
       return keys.length;
     },
   };
+}
+
+/** The connection's links scope, where the links phase keeps its state and reads the marks. */
+function linksScope(scope: ConnectionScope): Scope {
+  return { tenant: scope.tenant, connection: scope.connection, kind: 'links' };
 }

@@ -15,11 +15,11 @@
  * source latches (no second attempt) and the engine treats as a run stopper (exit code 3).
  * A 429, 5xx, timeout or dropped connection is retryable.
  */
-import { request } from 'undici';
 import { z } from 'zod';
 import { RefreshingToken } from '../../core/access-token.js';
 import type { Clock } from '../../core/clock.js';
 import { PropsyncError, type RequestInfo, UnauthorizedError } from '../../core/errors.js';
+import { type FormAnswer, isTimeout, postForm } from '../../core/form-post.js';
 import type { Logger } from '../../core/logger.js';
 import type { Redactor } from '../../core/redact.js';
 import type { RetryPolicy } from '../../core/retry.js';
@@ -139,39 +139,17 @@ export function hubSpotOAuthTokens(
   });
 }
 
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  /** The parsed JSON; undefined when the body was empty or not JSON. */
-  readonly body: unknown;
-}
-
 async function post(
   url: string,
   form: URLSearchParams,
   info: RequestInfo,
   timeoutMs: number,
   redactor: Redactor,
-): Promise<Answer> {
+): Promise<FormAnswer> {
   try {
-    const res = await request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form.toString(),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await res.body.text();
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = String(v);
-    let body: unknown;
-    try {
-      body = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      // Not JSON (a proxy's HTML page): the status alone decides.
-    }
-    return { status: res.statusCode, headers, body };
+    return await postForm(url, form, { totalMs: timeoutMs });
   } catch (e) {
-    const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
+    const timedOut = isTimeout(e);
     const text = e instanceof Error ? e.message : String(e);
     throw new PropsyncError(
       timedOut ? 'TIMEOUT' : 'NETWORK',
