@@ -17,6 +17,7 @@ import { executeChunk } from './execute-chunk.js';
 import {
   CRM_READ_AT,
   type Execution,
+  type Lull,
   type PlanObserver,
   type PlanSink,
   type ReadCheckpoints,
@@ -69,12 +70,22 @@ export class ExecutorSink<R extends PropstreetRecord, W> implements PlanSink<R, 
     return !this.context.abort.stopped;
   }
 
-  /** Page reads go first: the drainer sends no write-back while one runs (those in flight end). */
-  async readsFirst<T>(read: () => Promise<T>): Promise<T> {
+  /**
+   * Page reads go first: the drainer sends no write-back while one runs (those in flight end),
+   * but for its lulls, while the reader waits for the planner.
+   */
+  async readsFirst<T>(read: (lull: Lull) => Promise<T>): Promise<T> {
     const drainer = this.drainer;
     drainer?.hold();
     try {
-      return await read();
+      return await read(async (wait) => {
+        drainer?.release();
+        try {
+          await wait;
+        } finally {
+          drainer?.hold();
+        }
+      });
     } finally {
       drainer?.release();
     }

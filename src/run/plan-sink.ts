@@ -77,13 +77,17 @@ export interface PlanSink<R extends PropstreetRecord, W> {
   wantsMore(): boolean;
   /**
    * Runs a read of Propstreet pages with the sink's own Propstreet traffic (the ref write-backs)
-   * held back: they share one rate budget, and the planner waits on the pages.
+   * held back: they share one rate budget, and the planner waits on the pages. While the read
+   * waits in a `Lull` it hands the sink (the reader waiting for the planner), that traffic goes.
    */
-  readsFirst<T>(read: () => Promise<T>): Promise<T>;
+  readsFirst<T>(read: (lull: Lull) => Promise<T>): Promise<T>;
   chunk(chunk: PlanChunk<R>, execution: Execution<R, W>): Promise<void>;
   /** After the last chunk, or after the run stopped: settles the run and returns its result. */
   close(outcome: RunOutcome): Promise<ConnectionResult>;
 }
+
+/** Wraps a wait of a read during which the sink's held-back traffic may go. */
+export type Lull = (wait: Promise<void>) => Promise<void>;
 
 export type SinkFactory = <R extends PropstreetRecord, W>(context: SinkContext<R, W>) => PlanSink<R, W>;
 

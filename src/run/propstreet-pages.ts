@@ -1,15 +1,31 @@
 /**
- * Reads Propstreet's delta beside the planning: each page goes into staging's inbox as soon as
- * it comes, and the planner takes the pages in the order read (`next`), so the CRM writes of the
- * first pages overlap the reads of the last (stream-plan.ts). The reader never waits for the
- * planner: the inbox spills to disk past a few pages (page-inbox.ts), so memory stays flat
- * however far ahead it gets. A record that fails its schema is reported and quarantined, not
- * read.
+ * Reads Propstreet's delta beside the planning: each page waits in memory as it comes, and the
+ * planner takes the pages in the order read (`next`), so the CRM writes of the first pages
+ * overlap the reads of the last (stream-plan.ts). The reader stays at most READ_AHEAD records
+ * ahead of the planner, then waits for it to take a page: memory stays flat in N, and no page is
+ * written anywhere to be read back (a first sync's planner is always behind: its CRM writes are
+ * slower than the reads). The wait is a lull for the sink (`Lull`): the ref write-backs it holds
+ * back during the read may go meanwhile, so the token's budget is not left idle. The cursor is a
+ * keyset position (P1), so a paused walk resumes where it stopped however long the pause. A
+ * record that fails its schema is reported and quarantined, not read.
  */
 import type { PropstreetRecord } from '../engine/records.js';
 import type { Failure } from '../state/port.js';
 import { type CollectRun, tick } from './collect.js';
+import type { Lull } from './plan-sink.js';
 import { compareStamps, propstreetSince, type WindowPlan } from './quiet-window.js';
+
+/**
+ * Records read but not yet taken by the planner past which the reader waits: four full pages,
+ * two chunks' worth, enough that the planner finds a page waiting whenever it takes one.
+ */
+const READ_AHEAD = 2000;
+
+/** What the reader uses of a run. */
+export type PagesRun<R extends PropstreetRecord> = Pick<
+  CollectRun<R>,
+  'store' | 'scope' | 'settings' | 'tally' | 'meter'
+> & { readonly propstreet: Pick<CollectRun<R>['propstreet'], 'list'> };
 
 export interface PagesRead {
   /** The newest `updatedUtc` read (no later than the read's start), before the planner's cap. */
@@ -22,30 +38,51 @@ export class PropstreetPages<R extends PropstreetRecord> {
   private ended = false;
   private failure: { error: unknown } | undefined;
   private stopped = false;
+  /** The planner, waiting for a page. */
   private wake: (() => void) | undefined;
+  /** The reader, waiting for the planner to take one. */
+  private room: (() => void) | undefined;
+  /** Pages read and not yet taken, oldest first from `head`. */
+  private readonly pages: (readonly R[])[] = [];
+  private head = 0;
+  private waiting = 0;
   private maxUpdated: string | undefined;
   private readonly quarantine: Failure[] = [];
 
   constructor(
-    private readonly run: CollectRun<R>,
+    private readonly run: PagesRun<R>,
     private readonly plan: WindowPlan,
     private readonly now: Date,
+    private readonly readAhead = READ_AHEAD,
   ) {}
 
-  /** Reads every page into the inbox; resolves when the walk ends (or `stop` ended it early). */
-  async read(): Promise<PagesRead> {
+  /**
+   * Reads every page; resolves when the walk ends (or `stop` ended it early). `lull` wraps each
+   * wait for the planner.
+   */
+  async read(lull: Lull = (wait) => wait): Promise<PagesRead> {
     const { run } = this;
     try {
       const since = await run.store.getCheckpoint(run.scope, 'propstreet');
       const updatedSince = since ? propstreetSince(since, this.plan) : undefined;
       for await (const page of run.propstreet.list({ updatedSince, includeDeleted: true })) {
         if (this.stopped) break;
-        run.staging.queuePage(page.records);
+        this.pages.push(page.records);
+        this.waiting += page.records.length;
         for (const c of page.records)
           if (!this.maxUpdated || c.updatedUtc > this.maxUpdated) this.maxUpdated = c.updatedUtc;
         for (const bad of page.invalid) this.invalid(bad);
         tick(run, page.records.length);
         this.notify();
+        // The next page is asked for only once the planner has caught up: the walk pauses here.
+        if (this.waiting >= this.readAhead && !this.stopped)
+          await lull(
+            new Promise<void>((resolve) => {
+              this.room = resolve;
+            }),
+          );
+        // Stopped while it waited: no page more is asked for.
+        if (this.stopped) break;
       }
     } catch (error) {
       this.failure = { error };
@@ -63,9 +100,9 @@ export class PropstreetPages<R extends PropstreetRecord> {
   }
 
   /** The next page in the order read; undefined once the walk ended; the walk's error if it failed. */
-  async next(): Promise<R[] | undefined> {
+  async next(): Promise<readonly R[] | undefined> {
     for (;;) {
-      const page = this.run.staging.takePage();
+      const page = this.take();
       if (page) return page;
       if (this.failure) throw this.failure.error;
       if (this.ended || this.stopped) return undefined;
@@ -79,12 +116,33 @@ export class PropstreetPages<R extends PropstreetRecord> {
   stop(): void {
     this.stopped = true;
     this.notify();
+    this.makeRoom();
+  }
+
+  private take(): readonly R[] | undefined {
+    if (this.head === this.pages.length) return undefined;
+    const page = this.pages[this.head] as readonly R[];
+    this.pages[this.head++] = [];
+    // Taken slots are dropped now and then: the array never grows past the lead.
+    if (this.head === this.pages.length || this.head >= 64) {
+      this.pages.splice(0, this.head);
+      this.head = 0;
+    }
+    this.waiting -= page.length;
+    if (this.waiting < this.readAhead) this.makeRoom();
+    return page;
   }
 
   private notify(): void {
     const wake = this.wake;
     this.wake = undefined;
     wake?.();
+  }
+
+  private makeRoom(): void {
+    const room = this.room;
+    this.room = undefined;
+    room?.();
   }
 
   private invalid(bad: { id: string | undefined; jsonPath: string; message: string }): void {

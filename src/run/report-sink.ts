@@ -5,7 +5,7 @@
 import { emptyCounts } from '../engine/counts.js';
 import type { PlanChunk } from '../engine/plan-chunks.js';
 import type { PropstreetRecord } from '../engine/records.js';
-import type { PlanObserver, PlanSink, RunOutcome, SinkContext } from './plan-sink.js';
+import type { Lull, PlanObserver, PlanSink, RunOutcome, SinkContext } from './plan-sink.js';
 import { buildResult, type ConnectionResult } from './run-result.js';
 import { NO_STATE_WRITES } from './state-writes.js';
 
@@ -24,8 +24,8 @@ export class ReportSink<R extends PropstreetRecord, W> implements PlanSink<R, W>
     return true;
   }
 
-  readsFirst<T>(read: () => Promise<T>): Promise<T> {
-    return read();
+  readsFirst<T>(read: (lull: Lull) => Promise<T>): Promise<T> {
+    return read((wait) => wait);
   }
 
   async chunk(chunk: PlanChunk<R>): Promise<void> {

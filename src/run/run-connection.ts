@@ -231,7 +231,7 @@ async function streamPropstreet<R extends PropstreetRecord, W>(
 ): Promise<PagesRead | undefined> {
   const { sink, staging } = run;
   const pages = new PropstreetPages(reads, window, now);
-  const reading = sink.readsFirst(() => pages.read());
+  const reading = sink.readsFirst((lull) => pages.read(lull));
   // Its failure reaches the planner through next(); this only keeps it from going unhandled.
   reading.catch(() => undefined);
   let resighted: R[];

@@ -2,9 +2,9 @@
  * Deltas of one run, staged in a throwaway SQLite file so a run of any size keeps memory
  * flat: each side's changes are written page by page, deduplicated by id (the newest
  * version wins: overlap windows and inclusive `updated_since` re-read records), then read
- * back in chunks for planning. Propstreet pages wait in an inbox until the planner applies
- * them, one page at a time in the order read (stream-plan.ts): what the planner sees is the
- * pages so far, never how far the reader got. A Propstreet record planned already in this run
+ * back in chunks for planning. Propstreet pages are applied by the planner one page at a time
+ * in the order read (stream-plan.ts, propstreet-pages.ts): what the planner sees is the pages
+ * so far, never how far the reader got. A Propstreet record planned already in this run
  * keeps the version it was planned with: a later sighting (it changed during the read) is
  * handed back for the checkpoint to stay before it, never planned twice. It lives outside the
  * state store so a dry run writes nothing there; the file is removed when the run ends.
@@ -17,7 +17,6 @@ import type { CrmRecord } from '../crm/port.js';
 import type { MatchValues } from '../engine/match-values.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import type { StagedChanges } from '../engine/staged-changes.js';
-import { PageInbox } from './page-inbox.js';
 import { processIsGone } from './run-lock.js';
 
 const PREFIX = 'propsync-stage-';
@@ -134,7 +133,6 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
   private readonly sql: StagingStatements;
   /** Lookups by match column, by table and column: prepared at their first use. */
   private readonly byMatch = new Map<string, Database.Statement>();
-  private readonly inbox: PageInbox<R>;
   /** The staged version of the Propstreet records staged last, oldest first (FRESH). */
   private readonly fresh = new Map<string, R>();
   /** The match value columns (m0, m1, …), one per match rule, in `keys.matchRules` order. */
@@ -155,7 +153,6 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     // The file is this run's alone (a fresh mkdtemp folder): no other connection ever opens
     // it, so the lock is taken once rather than around every statement.
     this.db.pragma('locking_mode = EXCLUSIVE');
-    this.inbox = new PageInbox<R>(this.dir);
     this.matchColumns = (keys.matchRules ?? []).map((_, i) => `m${i}`);
     // A record has at most one value per match rule, kept in its row: no table of match rows
     // to delete and insert into for every record staged (three B-tree writes a value).
@@ -178,12 +175,10 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     const { insertPs, updatePs, psBefore } = this.sql;
     const valuesOf = this.keys.propstreetMatch;
     const staged: StagedPage<R> = { fresh: [], resighted: [] };
-    // A page that waited in the inbox's file comes with its records' text: not stringified again.
-    const texts = this.inbox.takenJson(records);
     this.db.transaction(() => {
       for (let i = 0; i < records.length; i++) {
         const c = records[i] as R;
-        const json = texts?.[i] ?? JSON.stringify(c);
+        const json = JSON.stringify(c);
         if (c.deletedUtc) this.psDeletions = true;
         const match = this.matchArgs(valuesOf, c);
         // Most records are new to the run: one insert, and only a record staged already
@@ -227,16 +222,6 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
   markPlanned(ids: readonly string[]): void {
     if (ids.length === 0) return;
     this.sql.markPlanned.run(JSON.stringify(ids));
-  }
-
-  /** Keeps a page read from Propstreet until the planner applies it (takePage), in the order read. */
-  queuePage(records: readonly R[]): void {
-    this.inbox.push([...records]);
-  }
-
-  /** The oldest page not yet applied, removed from the inbox; undefined when none waits. */
-  takePage(): R[] | undefined {
-    return this.inbox.take();
   }
 
   putCrm(records: readonly CrmRecord[]): void {
@@ -519,7 +504,6 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
   }
 
   close(): void {
-    this.inbox.close();
     this.db.close();
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -37,7 +37,7 @@ export interface StreamRun<R extends PropstreetRecord, W> {
 
 export interface PageSource<R> {
   /** The next page in the order read; undefined once the walk ended. */
-  next(): Promise<R[] | undefined>;
+  next(): Promise<readonly R[] | undefined>;
 }
 
 /**

@@ -74,19 +74,6 @@ describe('Staging', () => {
     }
   });
 
-  it('hands pages over in the order read', () => {
-    const staging = new Staging();
-    try {
-      staging.queuePage([contact('a', '1')]);
-      staging.queuePage([contact('b', '2'), contact('c', '3')]);
-      expect(staging.takePage()?.map((c) => c.id)).toEqual(['a']);
-      expect(staging.takePage()?.map((c) => c.id)).toEqual(['b', 'c']);
-      expect(staging.takePage()).toBeUndefined();
-    } finally {
-      staging.close();
-    }
-  });
-
   it('keeps the newest version of a record read twice, and removes what a killed run left behind', () => {
     const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
     const orphan = join(tmpdir(), `propsync-stage-${deadPid}-orphan`);

@@ -137,4 +137,60 @@ describe('plan sinks', () => {
     expect(await store.getCheckpoint(scope, 'crm')).toBeNull();
     expect((await store.listRuns(scope, 5)).map((r) => r.status)).toEqual(['aborted']);
   });
+
+  it('a real run holds its write-backs while it reads pages, and sends them while the reader waits (a lull)', async () => {
+    // A write-back an earlier run queued, for a link it made.
+    const at = '2026-01-04T00:00:00.000Z';
+    await store.commit(scope, {
+      upsertLinks: [
+        {
+          propstreetId: 'ps-1',
+          crmId: 'hs-1',
+          shadow: {},
+          propstreetEtag: 'e1',
+          crmModifiedAt: null,
+          updatedAt: at,
+        },
+      ],
+      enqueueRefs: [
+        {
+          propstreetId: 'ps-1',
+          crmId: 'hs-1',
+          namespace: 'hubspot',
+          etag: 'e1',
+          refs: [],
+          enqueuedAt: at,
+          attempts: 0,
+          lastError: null,
+        },
+      ],
+    });
+    const patched: string[] = [];
+    let patchedOnce: () => void = () => undefined;
+    const firstPatch = new Promise<void>((resolve) => {
+      patchedOnce = resolve;
+    });
+    const api: PropstreetApi = {
+      ...offlinePropstreet,
+      patchContact: async (id) => {
+        patched.push(id);
+        patchedOnce();
+        throw new Error('Propstreet is down');
+      },
+    };
+    const sink = new ExecutorSink({
+      ...context(),
+      propstreet: propstreetContacts(api),
+      propstreetAccount: api,
+    });
+    await sink.open(start('run-1'));
+    await sink.readsFirst(async (lull) => {
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      expect(patched).toEqual([]);
+      // Without the lull letting the drainer go, this wait would never end.
+      await lull(firstPatch);
+    });
+    expect(patched).toEqual(['ps-1']);
+    await sink.close(outcome());
+  });
 });
