@@ -8,10 +8,11 @@
  * do not keep a CLI process alive.
  */
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import type { TenantConfig } from '../config/index.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import { requireOnDemand } from '../core/require-on-demand.js';
 import { localPacing, localRateBudget, type RateBudget, sharedPacing } from '../propstreet/rate-budget.js';
 import { postgresRateBudget } from '../state/postgres-rate-budget.js';
 
@@ -20,7 +21,8 @@ const pools = new Map<string, pg.Pool>();
 function poolFor(url: string): pg.Pool {
   let pool = pools.get(url);
   if (!pool) {
-    pool = new pg.Pool({
+    // `pg` loads only when a tenant shares its token's budget through PostgreSQL.
+    pool = new (requireOnDemand('pg') as typeof pg).Pool({
       connectionString: url,
       max: 2,
       idleTimeoutMillis: 5_000,

@@ -12,7 +12,7 @@ import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Redactor } from '../core/redact.js';
 import type { ConnectionScope, StateStore } from '../state/port.js';
-import { createBoss, ensureQueues, startBoss } from '../worker/queue.js';
+import type { createBoss } from '../worker/queue.js';
 import { createTenantStores, type OpenedStore } from '../worker/tenant-stores.js';
 import { createAssociationMarker } from './association-marker.js';
 import { createCdcMetrics } from './cdc-metrics.js';
@@ -27,7 +27,7 @@ import { createAppIntake, hubspotAppEndpoint } from './hubspot-app.js';
 import { createIntake } from './intake.js';
 import { createLocalDispatch, type RunConnection } from './local-dispatch.js';
 import { createPortalDirectory } from './portal-directory.js';
-import { createQueueDispatch, type QueueDispatch } from './queue-dispatch.js';
+import type { QueueDispatch } from './queue-dispatch.js';
 import { runHere } from './run-here.js';
 import { createRunTrigger, type RunTrigger, type TriggerEvent } from './run-trigger.js';
 import { createServeMetrics, type ServeMetrics } from './serve-metrics.js';
@@ -131,6 +131,9 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   let queue: QueueDispatch | undefined;
   let boss: ReturnType<typeof createBoss> | undefined;
   if (options.queue) {
+    // pg-boss and pg load only for a queue: a `serve` on the embedded default never needs them.
+    const { createBoss, ensureQueues, startBoss } = await import('../worker/queue.js');
+    const { createQueueDispatch } = await import('./queue-dispatch.js');
     const { databaseUrl, queueSchema } = options.queue;
     boss = createBoss({
       databaseUrl,

@@ -4,9 +4,10 @@
  * tenants holds a handful of connections, not one pool per tenant. A SQLite tenant (only
  * sensible when every worker sees the same disk) gets its own store per job.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { openTenantStore } from '../app/open-store.js';
 import type { TenantConfig } from '../config/index.js';
+import { requireOnDemand } from '../core/require-on-demand.js';
 import { createPostgresStateStore } from '../state/index.js';
 import type { StateStore } from '../state/port.js';
 
@@ -28,7 +29,12 @@ export function createTenantStores(options: { poolSize: number }): TenantStores 
   const poolFor = (url: string): pg.Pool => {
     let pool = pools.get(url);
     if (!pool) {
-      pool = new pg.Pool({ connectionString: url, max: options.poolSize, connectionTimeoutMillis: 10_000 });
+      // `pg` loads only for a PostgreSQL store (`serve` on SQLite keeps it out of memory).
+      pool = new (requireOnDemand('pg') as typeof pg).Pool({
+        connectionString: url,
+        max: options.poolSize,
+        connectionTimeoutMillis: 10_000,
+      });
       // A dropped idle connection is replaced on the next checkout; the next query reports an outage.
       pool.on('error', () => undefined);
       pools.set(url, pool);

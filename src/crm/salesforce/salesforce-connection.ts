@@ -12,11 +12,13 @@
  * three refreshes a minute (jsforce itself would refresh and repeat without end); and a rotated
  * refresh token (connected apps may rotate them) replaces the old one for the next refresh.
  */
-import jsforce, { type Connection } from 'jsforce';
+import type jsforce from 'jsforce';
+import type { Connection } from 'jsforce';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Redactor } from '../../core/redact.js';
-import { SalesforceTransport } from './salesforce-transport.js';
+import { requireOnDemand } from '../../core/require-on-demand.js';
+import { salesforceTransport } from './salesforce-transport.js';
 
 /** What a refresh produced, for the caller to keep (app/salesforce-session.ts). */
 export interface RefreshedSession {
@@ -57,7 +59,8 @@ export function openConnection(s: ConnectionSettings): Connection {
   let refreshToken = s.refreshToken;
   let refused: Error | undefined;
   const recent: number[] = [];
-  const conn = new jsforce.Connection({
+  // jsforce loads when a Salesforce connection opens: a HubSpot-only process never holds it.
+  const conn = new (requireOnDemand('jsforce') as typeof jsforce).Connection({
     instanceUrl: s.instanceUrl.replace(/\/+$/, ''),
     accessToken: s.accessToken,
     version: s.version,
@@ -113,7 +116,7 @@ export function openConnection(s: ConnectionSettings): Connection {
         }
       : {}),
   });
-  const transport = new SalesforceTransport(s.requestTimeoutMs);
+  const transport = salesforceTransport(s.requestTimeoutMs);
   conn._transport = transport;
   conn.oauth2._transport = transport;
   return conn;

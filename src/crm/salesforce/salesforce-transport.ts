@@ -17,8 +17,9 @@
  * retryable TIMEOUT long before that.
  */
 import type { HttpRequest, HttpRequestOptions, HttpResponse } from 'jsforce';
-import { Transport } from 'jsforce/lib/transport.js';
+import type { Transport } from 'jsforce/lib/transport.js';
 import type { StreamPromise } from 'jsforce/lib/util/promise.js';
+import { requireOnDemand } from '../../core/require-on-demand.js';
 
 export type ProxyEnv = Readonly<Record<string, string | undefined>>;
 
@@ -60,19 +61,34 @@ export function proxyFor(url: string, env: ProxyEnv = process.env): string | und
   return proxy;
 }
 
-export class SalesforceTransport extends Transport {
-  constructor(private readonly timeoutMs: number) {
-    super();
-  }
+type TransportModule = typeof import('jsforce/lib/transport.js');
 
-  override httpRequest(req: HttpRequest, options: HttpRequestOptions = {}): StreamPromise<HttpResponse> {
-    const merged: HttpRequestOptions = {
-      ...options,
-      timeout: options.timeout ?? this.timeoutMs,
-      retry: { ...options.retry, methods: [] },
-    };
-    // The key must be present even when undefined: it overrides jsforce's import-time default.
-    (merged as { httpProxy?: string | undefined }).httpProxy = proxyFor(req.url);
-    return super.httpRequest(req, merged);
-  }
+let transportClass: (new (timeoutMs: number) => Transport) | undefined;
+
+/**
+ * A jsforce transport that times out after `timeoutMs` and retries nothing. The class is made
+ * at the first Salesforce connection: it extends jsforce's, which loads only then.
+ */
+export function salesforceTransport(timeoutMs: number): Transport {
+  transportClass ??= defineTransport(requireOnDemand('jsforce/lib/transport.js') as TransportModule);
+  return new transportClass(timeoutMs);
+}
+
+function defineTransport({ Transport: Base }: TransportModule) {
+  return class SalesforceTransport extends Base {
+    constructor(private readonly timeoutMs: number) {
+      super();
+    }
+
+    override httpRequest(req: HttpRequest, options: HttpRequestOptions = {}): StreamPromise<HttpResponse> {
+      const merged: HttpRequestOptions = {
+        ...options,
+        timeout: options.timeout ?? this.timeoutMs,
+        retry: { ...options.retry, methods: [] },
+      };
+      // The key must be present even when undefined: it overrides jsforce's import-time default.
+      (merged as { httpProxy?: string | undefined }).httpProxy = proxyFor(req.url);
+      return super.httpRequest(req, merged);
+    }
+  };
 }
