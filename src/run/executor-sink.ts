@@ -1,8 +1,9 @@
 /**
  * The real run's sink: takes the run lock and records the run's start, executes each chunk
  * through the ports (recording deletions in the window first), drains the ref outbox beside the
- * chunks (from the run's start: what earlier runs left; never while the run reads Propstreet
- * pages, which share the token's rate budget and hold up the planner), and at the end commits the checkpoints
+ * chunks (from the run's start: what earlier runs left; while the run reads Propstreet pages,
+ * which share the token's rate budget and hold up the planner, only in the reader's waits for
+ * the planner), and at the end commits the checkpoints
  * (only when nothing stopped the run: the next run then re-reads what this one did not
  * finish), drains the outbox for at most `refDrainMs` more, records the run and releases the lock.
  */

@@ -5,10 +5,14 @@
  * ahead of the planner, then waits for it to take a page: memory stays flat in N, and no page is
  * written anywhere to be read back (a first sync's planner is always behind: its CRM writes are
  * slower than the reads). The wait is a lull for the sink (`Lull`): the ref write-backs it holds
- * back during the read may go meanwhile, so the token's budget is not left idle. The cursor is a
- * keyset position (P1), so a paused walk resumes where it stopped however long the pause. A
- * record that fails its schema is reported and quarantined, not read.
+ * back during the read may go meanwhile, so the token's budget is not left idle. The cursor
+ * carries its position (P1's sample decodes to the last record's stamp and id), and no page
+ * says a cursor expires; should one be refused after a pause anyway (400 on `cursor`), the walk
+ * starts again from the newest stamp it read (`updated_since` is inclusive; staging keeps one
+ * version of a record read twice) instead of failing every run the same way. A record that
+ * fails its schema is reported and quarantined, not read.
  */
+import { ValidationError } from '../core/errors.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import type { Failure } from '../state/port.js';
 import { type CollectRun, tick } from './collect.js';
@@ -16,10 +20,14 @@ import type { Lull } from './plan-sink.js';
 import { compareStamps, propstreetSince, type WindowPlan } from './quiet-window.js';
 
 /**
- * Records read but not yet taken by the planner past which the reader waits: four full pages,
- * two chunks' worth, enough that the planner finds a page waiting whenever it takes one.
+ * Records read but not yet taken by the planner past which the reader waits: four full pages
+ * (four chunks of the default 500), enough that the planner finds a page waiting whenever it
+ * takes one.
  */
 const READ_AHEAD = 2000;
+
+/** Walks started again after a refused cursor before the refusal stands (a cursor refused at once is no pause's doing). */
+const CURSOR_RESTARTS = 3;
 
 /** What the reader uses of a run. */
 export type PagesRun<R extends PropstreetRecord> = Pick<
@@ -46,6 +54,10 @@ export class PropstreetPages<R extends PropstreetRecord> {
   private readonly pages: (readonly R[])[] = [];
   private head = 0;
   private waiting = 0;
+  /** The walk waited for the planner since it last asked for a first page. */
+  private paused = false;
+  /** The walk read its last page (the planner did not stop it). */
+  private complete = false;
   private maxUpdated: string | undefined;
   private readonly quarantine: Failure[] = [];
 
@@ -57,32 +69,25 @@ export class PropstreetPages<R extends PropstreetRecord> {
   ) {}
 
   /**
-   * Reads every page; resolves when the walk ends (or `stop` ended it early). `lull` wraps each
-   * wait for the planner.
+   * Reads every page; resolves when the walk ends (or `stop` ended it early: then with no
+   * checkpoint). `lull` wraps each wait for the planner.
    */
   async read(lull: Lull = (wait) => wait): Promise<PagesRead> {
     const { run } = this;
     try {
       const since = await run.store.getCheckpoint(run.scope, 'propstreet');
-      const updatedSince = since ? propstreetSince(since, this.plan) : undefined;
-      for await (const page of run.propstreet.list({ updatedSince, includeDeleted: true })) {
-        if (this.stopped) break;
-        this.pages.push(page.records);
-        this.waiting += page.records.length;
-        for (const c of page.records)
-          if (!this.maxUpdated || c.updatedUtc > this.maxUpdated) this.maxUpdated = c.updatedUtc;
-        for (const bad of page.invalid) this.invalid(bad);
-        tick(run, page.records.length);
-        this.notify();
-        // The next page is asked for only once the planner has caught up: the walk pauses here.
-        if (this.waiting >= this.readAhead && !this.stopped)
-          await lull(
-            new Promise<void>((resolve) => {
-              this.room = resolve;
-            }),
-          );
-        // Stopped while it waited: no page more is asked for.
-        if (this.stopped) break;
+      let updatedSince = since ? propstreetSince(since, this.plan) : undefined;
+      for (let restarts = 0; ; restarts++) {
+        try {
+          await this.walk(updatedSince, lull);
+          this.complete = !this.stopped;
+          break;
+        } catch (error) {
+          if (!(this.paused && this.maxUpdated && restarts < CURSOR_RESTARTS && cursorRefused(error)))
+            throw error;
+          updatedSince = this.maxUpdated;
+          this.paused = false;
+        }
       }
     } catch (error) {
       this.failure = { error };
@@ -91,12 +96,40 @@ export class PropstreetPages<R extends PropstreetRecord> {
       this.ended = true;
       this.notify();
     }
-    // A timestamp from a skewed clock must not carry the checkpoint past "now".
-    const checkpoint =
-      this.maxUpdated && Date.parse(this.maxUpdated) > this.now.getTime()
+    // A walk the planner stopped read pages it never planned: no checkpoint comes of it. A
+    // timestamp from a skewed clock must not carry the checkpoint past "now".
+    const checkpoint = !this.complete
+      ? undefined
+      : this.maxUpdated && Date.parse(this.maxUpdated) > this.now.getTime()
         ? this.now.toISOString()
         : this.maxUpdated;
     return { checkpoint, quarantine: this.quarantine };
+  }
+
+  /** One walk of the delta from `updatedSince`, page by page into the queue. */
+  private async walk(updatedSince: string | undefined, lull: Lull): Promise<void> {
+    const { run } = this;
+    for await (const page of run.propstreet.list({ updatedSince, includeDeleted: true })) {
+      if (this.stopped) break;
+      this.pages.push(page.records);
+      this.waiting += page.records.length;
+      for (const c of page.records)
+        if (!this.maxUpdated || c.updatedUtc > this.maxUpdated) this.maxUpdated = c.updatedUtc;
+      for (const bad of page.invalid) this.invalid(bad);
+      tick(run, page.records.length);
+      this.notify();
+      // The lead is full: the next page is asked for once the planner takes one.
+      if (this.waiting >= this.readAhead && !this.stopped) {
+        this.paused = true;
+        await lull(
+          new Promise<void>((resolve) => {
+            this.room = resolve;
+          }),
+        );
+      }
+      // Stopped while it waited: no page more is asked for.
+      if (this.stopped) break;
+    }
   }
 
   /** The next page in the order read; undefined once the walk ended; the walk's error if it failed. */
@@ -174,4 +207,9 @@ export function cappedCheckpoint(
   for (const c of resighted)
     if (out === undefined || compareStamps(c.updatedUtc, out) < 0) out = c.updatedUtc;
   return out;
+}
+
+/** Propstreet answered 400 on the `cursor` parameter (the fake: "invalid or expired"). */
+function cursorRefused(error: unknown): boolean {
+  return error instanceof ValidationError && error.fieldErrors.cursor !== undefined;
 }

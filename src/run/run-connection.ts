@@ -238,7 +238,8 @@ async function streamPropstreet<R extends PropstreetRecord, W>(
   try {
     resighted = await streamPages(pages, { ...run, store: run.deps.store }, planning, execution);
   } finally {
-    // The walk ends with the page in flight: staging must outlive it.
+    // The walk ends with the page in flight; awaiting it settles the read and gives the
+    // drainer back its turn before the re-read by id.
     pages.stop();
     await reading.catch(() => undefined);
   }

@@ -4,6 +4,7 @@
  * lull the sink may use, and stopping the planner ends a waiting walk.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/core/errors.js';
 import { PlanTally } from '../../src/engine/plan-tally.js';
 import type { RecordPage } from '../../src/engine/ports.js';
 import type { PropstreetRecord } from '../../src/engine/records.js';
@@ -88,7 +89,7 @@ describe('Propstreet pages beside the planner', () => {
     expect(lulls).toEqual([2, 3]);
   });
 
-  it('a reader waiting for the planner ends its walk when the planner stops', async () => {
+  it('a reader waiting for the planner ends its walk when the planner stops, with no checkpoint', async () => {
     const { run, seen } = source(10, 3);
     const pages = new PropstreetPages(run, { kind: 'checkpoint' }, NOW, 3);
     const reading = pages.read();
@@ -97,9 +98,63 @@ describe('Propstreet pages beside the planner', () => {
     pages.stop();
     const read = await reading;
     expect(seen.asked).toBe(1);
-    expect(read.checkpoint).toBe(record(2).updatedUtc);
+    // Pages read but never planned move no checkpoint.
+    expect(read.checkpoint).toBeUndefined();
     // The page read before the stop is still handed over; then the walk is over.
     expect((await pages.next())?.map((r) => r.id)).toEqual([0, 1, 2].map((i) => record(i).id));
     expect(await pages.next()).toBeUndefined();
+  });
+
+  /**
+   * 12 records in pages of 3, `updated_since` inclusive; the first walk's cursor is refused
+   * (400 on `cursor`) when its third page is asked for.
+   */
+  function refusingSource() {
+    const all = Array.from({ length: 12 }, (_, i) => record(i));
+    const walks: (string | undefined)[] = [];
+    async function* list(options: { updatedSince?: string | undefined }) {
+      const walk = walks.push(options.updatedSince);
+      const rows = all.filter((r) => !options.updatedSince || r.updatedUtc >= options.updatedSince);
+      for (let at = 0; at < rows.length; at += 3) {
+        if (walk === 1 && at === 6)
+          throw new ValidationError('400 on cursor', { cursor: ['The cursor is invalid or expired.'] });
+        yield { records: rows.slice(at, at + 3), invalid: [] };
+      }
+    }
+    const run: PagesRun<PropstreetRecord> = {
+      store,
+      scope,
+      settings: pairSettings(),
+      tally: new PlanTally(),
+      meter: new RunMeter(),
+      propstreet: { list },
+    };
+    return { run, walks };
+  }
+
+  it('a cursor refused after a pause starts the walk again from the newest stamp read', async () => {
+    const { run, walks } = refusingSource();
+    const pages = new PropstreetPages(run, { kind: 'checkpoint' }, NOW, 3);
+    const reading = pages.read();
+    const ids: string[] = [];
+    for (let page = await pages.next(); page; page = await pages.next()) ids.push(...page.map((r) => r.id));
+    // Walked again from the last stamp read (inclusive): that record comes twice, nothing is lost.
+    expect(walks).toEqual([undefined, record(5).updatedUtc]);
+    expect(ids).toEqual([...[0, 1, 2, 3, 4, 5, 5], ...[6, 7, 8, 9, 10, 11]].map((i) => record(i).id));
+    expect((await reading).checkpoint).toBe(record(11).updatedUtc);
+  });
+
+  it('a cursor refused without a pause is the run’s error', async () => {
+    const { run, walks } = refusingSource();
+    const pages = new PropstreetPages(run, { kind: 'checkpoint' }, NOW, 100);
+    const reading = pages.read();
+    reading.catch(() => undefined);
+    await expect(
+      (async () => {
+        while (await pages.next());
+      })(),
+    ).rejects.toBeInstanceOf(ValidationError);
+    await expect(reading).rejects.toBeInstanceOf(ValidationError);
+    expect(walks).toEqual([undefined]);
   });
 });
