@@ -8,6 +8,17 @@ import type { LinksReport } from './bound-links.js';
 import { crmName, tally } from './report-model.js';
 import { runLabel } from './run-label.js';
 
+/**
+ * The heading of the contacts the phase deferred (a contact or its companies not linked yet). A
+ * dry run links nothing, so in a first sync's preview every new contact waits for the link its
+ * own kind would make: a real run makes it first, in the same run.
+ */
+export function deferredHeading(r: Pick<LinksResult, 'dryRun'>): string {
+  return r.dryRun
+    ? 'Deferred until their records are linked (a real run links them first)'
+    : 'Deferred, tried again next run';
+}
+
 /** A connection's links section, ready to render. */
 export interface LinksSection {
   /** `hubspot · links`, as kinds' sections are labelled. */

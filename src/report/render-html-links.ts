@@ -4,7 +4,7 @@
  * sync can plan thousands of rows: the page lists the first 5,000 per connection, the JSON
  * report all of them.
  */
-import { type LinksSection, rowContact, rowIds, rowSide, rowWhat } from './link-rows.js';
+import { deferredHeading, type LinksSection, rowContact, rowIds, rowSide, rowWhat } from './link-rows.js';
 import { esc } from './render-html.js';
 
 const HTML_ROWS_MAX = 5_000;
@@ -47,7 +47,7 @@ ${list(
   'Conflicts',
   r.conflicts.map((c) => `contact ${c.contact}: ${c.message}`),
 )}${list(
-  'Deferred, tried again next run',
+  deferredHeading(r),
   r.deferred.map((d) => `contact ${d.contact}: ${d.reason}`),
 )}${list(
   'Failures',

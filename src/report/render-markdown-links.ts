@@ -3,7 +3,7 @@
  * table of its rows (capped like the records), then deferred and failed contacts and conflicts.
  * Every piece of data goes through `md()`.
  */
-import { type LinksSection, rowContact, rowIds, rowSide, rowWhat } from './link-rows.js';
+import { deferredHeading, type LinksSection, rowContact, rowIds, rowSide, rowWhat } from './link-rows.js';
 import { md } from './render-markdown.js';
 import { FULL_LIST_HINT } from './report-model.js';
 
@@ -36,7 +36,7 @@ export function markdownLinksSection(s: LinksSection, maxRows: number): string[]
   if (r.deferred.length > 0)
     out.push(
       '',
-      `### Deferred, tried again next run (${r.deferred.length})`,
+      `### ${deferredHeading(r)} (${r.deferred.length})`,
       '',
       ...r.deferred.slice(0, maxRows).map((d) => `- contact ${md(d.contact)}: ${md(d.reason)}`),
     );

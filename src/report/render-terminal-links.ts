@@ -4,7 +4,7 @@
  * the records, then deferred and failed contacts and conflicts.
  */
 import { padEndToWidth, truncateToWidth } from './display-width.js';
-import { type LinksSection, rowContact, rowIds, rowSide, rowWhat } from './link-rows.js';
+import { deferredHeading, type LinksSection, rowContact, rowIds, rowSide, rowWhat } from './link-rows.js';
 import { FULL_LIST_HINT } from './report-model.js';
 
 type Paint = (style: 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan', text: string) => string;
@@ -51,7 +51,7 @@ export function renderLinksSection(s: LinksSection, paint: Paint, maxRows: numbe
     for (const c of r.conflicts) lines.push(paint('yellow', `    ⚡ contact ${c.contact}: ${c.message}`));
   }
   if (r.deferred.length > 0) {
-    lines.push('', paint('yellow', `  Deferred, tried again next run (${r.deferred.length})`));
+    lines.push('', paint('yellow', `  ${deferredHeading(r)} (${r.deferred.length})`));
     for (const d of r.deferred.slice(0, maxRows)) lines.push(`    contact ${d.contact}: ${d.reason}`);
   }
   if (r.failed.length > 0) {

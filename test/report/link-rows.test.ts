@@ -42,7 +42,7 @@ describe('links in the terminal report', () => {
     expect(section).toContain('contact 1003');
     expect(section).toContain('primary: company 50003');
     expect(section).toContain('Propstreet contact 1002 · company 50002');
-    expect(section).toContain('Deferred, tried again next run (1)');
+    expect(section).toContain('Deferred until their records are linked (a real run links them first) (1)');
     expect(section).toContain(
       "⚡ contact 1001: primary company: changed on both sides, Propstreet's value kept",
     );
@@ -53,6 +53,7 @@ describe('links in the terminal report', () => {
     const real = l ? [{ ...l, result: { ...l.result, dryRun: false } }] : [];
     const text = renderTerminal(report(real), { color: false, redactor, maxRecords: 2 });
     expect(text).toContain('(the links phase wrote nothing)');
+    expect(text).toContain('Deferred, tried again next run (1)');
     expect(text).toContain('… 2 more rows (write an .html or .json report to see all)');
   });
 
@@ -87,7 +88,7 @@ describe('links in the Markdown report', () => {
       '| dissociate | Propstreet | &lt;script&gt;window.\\_\\_pwned = true&lt;/script&gt; |',
     );
     expect(text).not.toContain('<script>');
-    expect(text).toContain('### Deferred, tried again next run (1)');
+    expect(text).toContain('### Deferred until their records are linked (a real run links them first) (1)');
   });
 });
 
@@ -97,6 +98,7 @@ describe('links in the HTML report', () => {
     expect(html).toContain('<h2 class="links-title">Who works where</h2>');
     expect(html).toContain('hubspot · links → HubSpot: <span class="status-aborted">aborted</span>');
     expect(html).toContain('<span class="badge guarded">held</span>');
+    expect(html).toContain('Deferred until their records are linked (a real run links them first) (1)');
     expect(html).toContain('&lt;script&gt;window.__pwned = true&lt;/script&gt;');
     expect(html).not.toContain(HOSTILE_SCRIPT);
     expect(html).not.toContain('<img');
