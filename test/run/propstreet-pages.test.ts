@@ -30,6 +30,18 @@ beforeEach(async () => {
 });
 afterEach(async () => store.close());
 
+/** A run whose Propstreet delta is `list`. */
+function pagesRun(list: PagesRun<PropstreetRecord>['propstreet']['list']): PagesRun<PropstreetRecord> {
+  return {
+    store,
+    scope,
+    settings: pairSettings(),
+    tally: new PlanTally(),
+    meter: new RunMeter(),
+    propstreet: { list },
+  };
+}
+
 /** `pages` pages of `size` records; `asked` counts the pages the walk asked for. */
 function source(pages: number, size: number) {
   const seen = { asked: 0 };
@@ -39,15 +51,7 @@ function source(pages: number, size: number) {
       yield { records: Array.from({ length: size }, (_, i) => record(p * size + i)), invalid: [] };
     }
   }
-  const run: PagesRun<PropstreetRecord> = {
-    store,
-    scope,
-    settings: pairSettings(),
-    tally: new PlanTally(),
-    meter: new RunMeter(),
-    propstreet: { list },
-  };
-  return { run, seen };
+  return { run: pagesRun(list), seen };
 }
 
 /** Lets every promise that can settle settle (no timer involved). */
@@ -121,15 +125,7 @@ describe('Propstreet pages beside the planner', () => {
         yield { records: rows.slice(at, at + 3), invalid: [] };
       }
     }
-    const run: PagesRun<PropstreetRecord> = {
-      store,
-      scope,
-      settings: pairSettings(),
-      tally: new PlanTally(),
-      meter: new RunMeter(),
-      propstreet: { list },
-    };
-    return { run, walks };
+    return { run: pagesRun(list), walks };
   }
 
   it('a cursor refused after a pause starts the walk again from the newest stamp read', async () => {
