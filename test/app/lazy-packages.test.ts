@@ -1,8 +1,8 @@
 /**
  * Packages only some processes need load when first used: a run or `serve` of tenants on the
- * embedded SQLite store through HubSpot holds neither the PostgreSQL driver, nor pg-boss, nor
- * jsforce (≈ 20 MB of resident memory a process, README "Performance"); the first Salesforce
- * connection loads jsforce. Checked in a fresh process, which lists the packages node loaded.
+ * embedded SQLite store holds neither the PostgreSQL driver, nor pg-boss, nor a CRM's SDK
+ * until a connection of that CRM opens (jsforce ≈ 17 MB of resident memory, the HubSpot SDK ≈ 4;
+ * README "Performance"). Checked in a fresh process, which lists the packages node loaded.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -34,17 +34,18 @@ async function packagesAfter(modules: readonly string[], then = ''): Promise<str
 }
 
 describe('packages loaded on demand', () => {
-  it('a run, a job and serve load no PostgreSQL driver, pg-boss or jsforce until they need one', async () => {
+  it('a run, a job and serve load no PostgreSQL driver, pg-boss or CRM SDK until they need one', async () => {
     const loaded = await packagesAfter([
       'src/app/sync-tenant.ts',
       'src/worker/sync-job.ts',
       'src/serve/start-serve.ts',
     ]);
-    // The listing sees CommonJS packages loaded through ESM imports: the HubSpot SDK is one.
-    expect(loaded).toContain('@hubspot/api-client');
+    // The listing sees CommonJS packages loaded through ESM imports: the SQLite driver is one.
+    expect(loaded).toContain('better-sqlite3');
     expect(loaded).not.toContain('pg');
     expect(loaded).not.toContain('pg-boss');
     expect(loaded).not.toContain('jsforce');
+    expect(loaded).not.toContain('@hubspot/api-client');
   }, 120_000);
 
   it('the first Salesforce transport loads jsforce', async () => {
@@ -53,5 +54,15 @@ describe('packages loaded on demand', () => {
       'loaded.salesforceTransport(1000);',
     );
     expect(loaded).toContain('jsforce');
+    expect(loaded).not.toContain('@hubspot/api-client');
+  }, 120_000);
+
+  it('the first HubSpot adapter loads the HubSpot SDK', async () => {
+    const loaded = await packagesAfter(
+      ['src/crm/hubspot/index.ts', 'src/core/redact.ts'],
+      "loaded.createHubSpotAdapter({ accessToken: 'pat-na1-test', basePath: 'http://127.0.0.1:9', properties: [], redactor: new loaded.Redactor() });",
+    );
+    expect(loaded).toContain('@hubspot/api-client');
+    expect(loaded).not.toContain('jsforce');
   }, 120_000);
 });

@@ -7,11 +7,11 @@
  *   must show a custom (`hubspotDefined` false), unique, single-line text property; then one
  *   search samples the values it already holds.
  */
-import { PropertyCreateTypeEnum } from '@hubspot/api-client/lib/codegen/crm/properties/index.js';
 import type { AccountIdentity } from '../../core/account-identity.js';
 import { NotFoundError, PayloadError, PropsyncError } from '../../core/errors.js';
 import type { KeyFieldReport } from '../port.js';
 import { capitalised, type HubSpotObject } from './hubspot-object.js';
+import { sdkProperties } from './hubspot-sdk.js';
 import { searchObjects } from './hubspot-search.js';
 import type { CallOptions, HubSpotTransport } from './hubspot-transport.js';
 
@@ -37,7 +37,7 @@ export function keyPropertyProblems(
     problems.push(
       `'${name}' is one of HubSpot's own ${object.noun} properties (hubspotDefined): it holds your ${object.objectType}' data, which Propstreet ids would overwrite`,
     );
-  if (def.type !== PropertyCreateTypeEnum.String)
+  if (def.type !== sdkProperties().PropertyCreateTypeEnum.String)
     problems.push(`'${name}' is of type ${def.type ?? 'unknown'}, not single-line text (string)`);
   if (def.hasUniqueValue !== true)
     problems.push(

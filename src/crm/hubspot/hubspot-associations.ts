@@ -7,7 +7,6 @@
  * own paging; writes 100 a call, a batch HubSpot refuses as a whole split until the culprit
  * stands alone.
  */
-import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/associations/v4/index.js';
 import type { PropsyncError } from '../../core/errors.js';
 import type { AssociationResult, CrmAssociation, CrmAssociations } from '../associations.js';
 import type { WriteError } from '../port.js';
@@ -15,6 +14,7 @@ import { sendIsolating } from './batch-isolation.js';
 import { type HubSpotConnectionOptions, hubSpotTransport } from './hubspot-connection.js';
 import type { HubSpotObjectType } from './hubspot-object.js';
 import { chunk } from './hubspot-records.js';
+import { sdkAssociationsV4 } from './hubspot-sdk.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
 import { toWriteError, writeErrorOf } from './hubspot-write-errors.js';
 
@@ -157,8 +157,9 @@ async function sendCreate(
   batch: Item[],
   results: (AssociationResult | undefined)[],
 ): Promise<void> {
+  const category = sdkAssociationsV4().AssociationSpecAssociationCategoryEnum.HubspotDefined;
   const spec = (associationTypeId: number) => ({
-    associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined,
+    associationCategory: category,
     associationTypeId,
   });
   const inputs = batch.map(({ link }) => ({

@@ -1,21 +1,24 @@
 /** One CRM search request through the transport (its own 5/s bucket, no rate-limit headers). */
 
-import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
+import type { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
 import { type HubSpotObject, objectPath } from './hubspot-object.js';
 import { checkObjects } from './hubspot-payload.js';
 import type { SdkObject } from './hubspot-records.js';
+import { sdkContacts } from './hubspot-sdk.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
 
 export type Operator = 'EQ' | 'GT' | 'GTE' | 'IN' | 'NOT_IN' | 'HAS_PROPERTY';
 
-const OPERATORS: Record<Operator, FilterOperatorEnum> = {
-  EQ: FilterOperatorEnum.Eq,
-  GT: FilterOperatorEnum.Gt,
-  GTE: FilterOperatorEnum.Gte,
-  IN: FilterOperatorEnum.In,
-  NOT_IN: FilterOperatorEnum.NotIn,
-  HAS_PROPERTY: FilterOperatorEnum.HasProperty,
-};
+let operators: Record<Operator, FilterOperatorEnum> | undefined;
+
+/** The SDK's operator for `op`: its enum is read at the first search, when the SDK loads. */
+function operatorOf(op: Operator): FilterOperatorEnum {
+  if (!operators) {
+    const { FilterOperatorEnum: F } = sdkContacts();
+    operators = { EQ: F.Eq, GT: F.Gt, GTE: F.Gte, IN: F.In, NOT_IN: F.NotIn, HAS_PROPERTY: F.HasProperty };
+  }
+  return operators[op];
+}
 
 export interface SearchFilter {
   readonly propertyName: string;
@@ -49,7 +52,7 @@ export async function searchObjects(
   const group = (filters: readonly SearchFilter[]) => ({
     filters: filters.map((f) => ({
       propertyName: f.propertyName,
-      operator: OPERATORS[f.operator],
+      operator: operatorOf(f.operator),
       ...(f.value === undefined ? {} : { value: f.value }),
       ...(f.values === undefined ? {} : { values: [...f.values] }),
     })),

@@ -5,14 +5,11 @@
  * group (`contactinformation`, `companyinformation`), which needs the
  * `crm.schemas.{contacts|companies}.write` scope.
  */
-import {
-  PropertyCreateFieldTypeEnum,
-  PropertyCreateTypeEnum,
-} from '@hubspot/api-client/lib/codegen/crm/properties/index.js';
 import { PropsyncError } from '../../core/errors.js';
 import type { SetupCheck } from '../port.js';
 import { keyPropertyFix, keyPropertyProblems } from './hubspot-account.js';
 import { capitalised, type HubSpotObject, objectPath } from './hubspot-object.js';
+import { sdkProperties } from './hubspot-sdk.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
 
 type Check = SetupCheck['checks'][number];
@@ -201,8 +198,8 @@ export class HubSpotSetup {
             {
               name,
               label,
-              type: PropertyCreateTypeEnum.String,
-              fieldType: PropertyCreateFieldTypeEnum.Text,
+              type: sdkProperties().PropertyCreateTypeEnum.String,
+              fieldType: sdkProperties().PropertyCreateFieldTypeEnum.Text,
               groupName: object.groupName,
               hasUniqueValue: unique,
               description: unique

@@ -9,7 +9,7 @@
  * decorators): an OAuth token is replaced ahead of its 30-minute expiry, and a 401 renews it
  * once and repeats the call once (a rejected call was not applied).
  */
-import { Client } from '@hubspot/api-client';
+import type { Client } from '@hubspot/api-client';
 import { fixedToken, type RefreshingToken, type TokenSource } from '../../core/access-token.js';
 import type { Clock } from '../../core/clock.js';
 import { PropsyncError, RateLimitedError, UnauthorizedError } from '../../core/errors.js';
@@ -20,6 +20,7 @@ import type { CrmUsage } from '../port.js';
 import { toPropsyncError } from './hubspot-errors.js';
 import { type HubSpotOAuthCredentials, hubSpotOAuthTokens } from './hubspot-oauth.js';
 import type { Bucket, HubSpotRateLimiter } from './hubspot-rate-limiter.js';
+import { sdkClient } from './hubspot-sdk.js';
 
 export type CallKind = 'search' | 'read' | 'list' | 'write' | 'archive' | 'schema' | 'account';
 
@@ -102,7 +103,7 @@ export class HubSpotTransport {
 
   constructor(private readonly options: TransportOptions) {
     const auth = options.auth;
-    this.client = new Client({
+    this.client = new (sdkClient().Client)({
       // A private app's token also goes into the SDK's own auth; the middleware sets it anyway.
       ...('accessToken' in auth ? { accessToken: auth.accessToken } : {}),
       numberOfApiCallRetries: 0,
