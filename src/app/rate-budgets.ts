@@ -12,8 +12,8 @@ import type pg from 'pg';
 import type { TenantConfig } from '../config/index.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import { requireOnDemand } from '../core/require-on-demand.js';
 import { localPacing, localRateBudget, type RateBudget, sharedPacing } from '../propstreet/rate-budget.js';
+import { pgDriver } from '../state/pg-driver.js';
 import { postgresRateBudget } from '../state/postgres-rate-budget.js';
 
 const pools = new Map<string, pg.Pool>();
@@ -22,7 +22,7 @@ function poolFor(url: string): pg.Pool {
   let pool = pools.get(url);
   if (!pool) {
     // `pg` loads only when a tenant shares its token's budget through PostgreSQL.
-    pool = new (requireOnDemand('pg') as typeof pg).Pool({
+    pool = new (pgDriver().Pool)({
       connectionString: url,
       max: 2,
       idleTimeoutMillis: 5_000,

@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 import { NotFoundError } from '../core/errors.js';
-import { requireOnDemand } from '../core/require-on-demand.js';
+import { pgDriver } from './pg-driver.js';
 import type { Scope, StateStore } from './port.js';
 import { planCommit } from './postgres-commit.js';
 import { migratePostgres, quoteSchema } from './postgres-migrations.js';
@@ -45,9 +45,7 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
   const sql = pgSql(quoteSchema(schema));
   const ownsPool = options.pool === undefined;
   // `pg` loads when a PostgreSQL store is opened, not with every process.
-  const pool =
-    options.pool ??
-    new (requireOnDemand('pg') as typeof pg).Pool({ connectionString: options.connectionString });
+  const pool = options.pool ?? new (pgDriver().Pool)({ connectionString: options.connectionString });
   // Without a listener a dropped idle connection would crash the process; the pool
   // replaces it on the next checkout, and the next query reports any real outage.
   if (ownsPool) pool.on('error', () => undefined);

@@ -7,8 +7,8 @@
 import type pg from 'pg';
 import { openTenantStore } from '../app/open-store.js';
 import type { TenantConfig } from '../config/index.js';
-import { requireOnDemand } from '../core/require-on-demand.js';
 import { createPostgresStateStore } from '../state/index.js';
+import { pgDriver } from '../state/pg-driver.js';
 import type { StateStore } from '../state/port.js';
 
 export interface OpenedStore {
@@ -30,7 +30,7 @@ export function createTenantStores(options: { poolSize: number }): TenantStores 
     let pool = pools.get(url);
     if (!pool) {
       // `pg` loads only for a PostgreSQL store (`serve` on SQLite keeps it out of memory).
-      pool = new (requireOnDemand('pg') as typeof pg).Pool({
+      pool = new (pgDriver().Pool)({
         connectionString: url,
         max: options.poolSize,
         connectionTimeoutMillis: 10_000,
