@@ -94,6 +94,9 @@ function replication(
       (r) => r.IsDeleted && typeof r.DeletedAt === 'number' && r.DeletedAt >= start && r.DeletedAt <= latest,
     )
     .map((r) => ({ id: r.Id, deletedDate: formatSfDateTime(r.DeletedAt as number) }));
+  for (const [id, at] of store.erasedAt)
+    if (at >= start && at <= latest && now - at < window)
+      deletedRecords.push({ id, deletedDate: formatSfDateTime(at) });
   return json(200, {
     deletedRecords,
     earliestDateAvailable: formatSfDateTime(now - window),

@@ -106,6 +106,9 @@ export class SObjectStore {
     });
   }
 
+  /** Ids of rows deleted for good (hardDelete objects) and when: what getDeleted() still lists. */
+  readonly erasedAt = new Map<string, number>();
+
   get name(): string {
     return this.schema.objectName;
   }
@@ -397,6 +400,9 @@ export class SObjectStore {
   private drop(id: string): void {
     this.observer?.(id, this.table.rows.get(id));
     this.table.delete(id);
+    // An object deleted for good still supports getDeleted() (AccountContactRelation, S38): its
+    // ids stay listable by the replication resource, with no row behind them.
+    if (this.behaviour.hardDelete) this.erasedAt.set(id, this.clock.stamp());
   }
 
   /** Key prefix (`003`, `001`) + a zero-padded base-36 counter + `AAA`: byte order equals creation order. */

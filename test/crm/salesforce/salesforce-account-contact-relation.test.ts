@@ -173,6 +173,17 @@ describe('Salesforce fake: AccountContactRelation', () => {
       expect(await relationsOf(contact ?? '', true)).toEqual([
         { AccountId: home, IsDirect: true, IsActive: true },
       ]);
+      // Gone from every query, but getDeleted() is a supported call of the object: the
+      // replication resource still lists its id, with no row behind it (once its minute is covered).
+      fake.control.advanceClock(120_000);
+      const window = `start=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}&end=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`;
+      const deleted = (await (await c.api(`/sobjects/AccountContactRelation/deleted/?${window}`)).json()) as {
+        deletedRecords: { id: string }[];
+      };
+      expect(deleted.deletedRecords.map((d) => d.id)).toContain(indirect?.id);
+      expect(
+        (await c.query(`SELECT Id FROM AccountContactRelation WHERE Id = '${indirect?.id}'`, true)).records,
+      ).toEqual([]);
     });
 
     it('a contact’s or an account’s delete takes its relations; a merge moves the losers’ to the master', async () => {
