@@ -14,6 +14,14 @@ export interface CrmAssociation {
   readonly primary: boolean;
 }
 
+/** Links created or edited since a checkpoint, as a CRM lists them apart from their records. */
+export interface AssociationChangePage {
+  /** Each changed link: its own id, its `from` record and its stamp. */
+  readonly records: readonly { readonly id: string; readonly fromId: string; readonly modifiedAt: string }[];
+  /** Resume after this page. */
+  readonly checkpoint: string;
+}
+
 /** One result per input, in input order. */
 export type AssociationResult = { readonly ok: true } | { readonly ok: false; readonly error: WriteError };
 
@@ -30,5 +38,12 @@ export interface CrmAssociations {
   associate(links: readonly CrmAssociation[]): Promise<AssociationResult[]>;
   /** Removes every link between each pair (primary or not); a pair not linked is fine. */
   dissociate(links: readonly Pick<CrmAssociation, 'fromId' | 'toId'>[]): Promise<AssociationResult[]>;
+  /**
+   * Links created or changed since `checkpoint` (null = all) that stamp no `from` record, where
+   * the CRM lists them (Salesforce's indirect AccountContactRelations); absent where it does not
+   * (HubSpot: association edits reach us as webhooks or a full scan). Deleted links are not
+   * listed: a CRM that deletes them for good leaves nothing to list.
+   */
+  readonly changes?: (checkpoint: string | null) => AsyncIterable<AssociationChangePage>;
   usage(): CrmUsage;
 }

@@ -8,9 +8,10 @@
  * CRM batch reads in a run that had nothing to do. The record versions at the newest stamp are
  * kept in the links scope's meta (`links.boundary`) once the phase has committed; the next phase
  * skips a record whose stamp is the one it had then (an unchanged version), and reads a record
- * that became visible late or changed (another stamp). Changes that stamp nothing (an
- * association edited alone) never came through a delta anyway: association marks and the full
- * scan bring those. More than MOST records at one stamp are not kept (they are read again).
+ * that became visible late or changed (another stamp). Salesforce's relation delta (indirect
+ * AccountContactRelations, which stamp no contact) is a third delta, kept the same way. Changes
+ * that no delta lists (a HubSpot association edited alone, a Salesforce relation deleted):
+ * association marks and the full scan bring those. More than MOST records at one stamp are not kept (they are read again).
  *
  * Only versions stamped at least MARGIN_MS (or one overlap, when longer) before the phase's
  * read are kept. A stamp is as fine as its API makes it (Salesforce: whole seconds), so an edit
@@ -32,6 +33,8 @@ interface Saved {
   readonly ps: Readonly<Record<string, string>>;
   /** CRM contact id → its last-modified stamp as read. */
   readonly crm: Readonly<Record<string, string>>;
+  /** CRM relation id (Salesforce AccountContactRelation) → its stamp as read; absent before 12-03. */
+  readonly rel?: Readonly<Record<string, string>>;
 }
 
 /** The records at the newest stamp seen so far on one side. */
@@ -59,6 +62,7 @@ class Edge {
 export class DeltaBoundary {
   private readonly ps = new Edge();
   private readonly crm = new Edge();
+  private readonly rel = new Edge();
 
   private constructor(
     private readonly before: Saved,
@@ -91,9 +95,20 @@ export class DeltaBoundary {
     return this.before.crm[id] === modifiedAt;
   }
 
+  /** Notes a CRM relation version read (the relation delta); true when the last phase read it. */
+  relation(id: string, modifiedAt: string): boolean {
+    this.rel.see(id, modifiedAt);
+    return this.before.rel?.[id] === modifiedAt;
+  }
+
   /** After the phase's commit (like its quiet window): a crash before it costs one re-read. */
   async save(store: StateStore, scope: Scope): Promise<void> {
-    const next: Saved = { v: 1, ps: this.ps.saved(this.cutoff), crm: this.crm.saved(this.cutoff) };
+    const next: Saved = {
+      v: 1,
+      ps: this.ps.saved(this.cutoff),
+      crm: this.crm.saved(this.cutoff),
+      rel: this.rel.saved(this.cutoff),
+    };
     await store.setMeta(scope, BOUNDARY_META, JSON.stringify(next));
   }
 }
@@ -105,7 +120,8 @@ function parse(text: string | null): Saved {
     const v = JSON.parse(text) as Partial<Saved>;
     const isMap = (m: unknown): m is Record<string, string> =>
       typeof m === 'object' && m !== null && Object.values(m).every((x) => typeof x === 'string');
-    return v.v === 1 && isMap(v.ps) && isMap(v.crm) ? { v: 1, ps: v.ps, crm: v.crm } : empty;
+    if (v.v !== 1 || !isMap(v.ps) || !isMap(v.crm)) return empty;
+    return { v: 1, ps: v.ps, crm: v.crm, ...(isMap(v.rel) ? { rel: v.rel } : {}) };
   } catch {
     // An unreadable fact: read everything again, as before there was one.
     return empty;

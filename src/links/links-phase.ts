@@ -27,7 +27,7 @@ import type { LinksOptions, LinksPorts } from './ports.js';
 import { applyPropstreet } from './propstreet-writes.js';
 import { type ContactSides, type ReadResult, readSides } from './read-sides.js';
 import { knownEmployments, removalVerdict } from './removal-guard.js';
-import { type Touched, touchedContacts } from './touched-contacts.js';
+import { RELATIONS_CHECKPOINT_META, type Touched, touchedContacts } from './touched-contacts.js';
 
 export type LinkRowAction = 'associate' | 'dissociate' | 'primary' | 'title';
 /** `held`: a removal the mass-removal guard kept back (nothing of the phase was written). */
@@ -166,6 +166,9 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
   await applyCrm(ports, pending);
   const done = result();
   await commit(ports, options, pending, shadows, read, touched, done);
+  // After the commit, like the window and boundary: a crash between them costs a re-read.
+  if (touched.relationsCheckpoint !== undefined)
+    await ports.store.setMeta(ports.scope, RELATIONS_CHECKPOINT_META, touched.relationsCheckpoint);
   await touched.window.save(ports.store, ports.scope);
   await touched.boundary.save(ports.store, ports.scope);
   if (fullScan) await ports.store.setMeta(ports.scope, FULL_SCAN_META, startedAt.toISOString());

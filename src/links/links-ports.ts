@@ -35,6 +35,7 @@ export function linksPorts(b: LinksBinding): LinksPorts {
     contacts: storeLookup(b.store, b.scopes.contacts),
     companies: storeLookup(b.store, b.scopes.companies),
     crmChanges: crmChangesOf(b.contactsAdapter, b.titleProperty),
+    ...(b.associations.changes ? { relationChanges: b.associations.changes } : {}),
     allContacts: () => allLinked(b.store, b.scopes.contacts),
     linkedContacts: () => b.store.countLinks(b.scopes.contacts),
     store: b.store,

@@ -55,6 +55,12 @@ export interface LinksPorts {
     }[];
     readonly checkpoint: string;
   }>;
+  /**
+   * CRM links changed since the checkpoint (null = all) that stamp no contact (Salesforce's
+   * indirect relations), page by page with a resumable checkpoint; absent where the CRM lists
+   * none (HubSpot).
+   */
+  readonly relationChanges?: CrmAssociations['changes'];
   /** Every linked contact, by Propstreet id, for a full scan (`fullScan`). */
   readonly allContacts?: () => AsyncIterable<readonly string[]>;
   readonly store: StateStore;

@@ -2,13 +2,17 @@
  * Which contacts the links phase looks at, in Propstreet ids: contacts whose Propstreet links
  * changed (the link delta, deletes included), CRM contacts changed since the CRM checkpoint,
  * contacts deferred earlier and due again, CRM contacts a webhook said had an association
- * change (association-marks.ts), and on a full scan every linked contact. Returns the
- * checkpoints to store once the phase is done.
+ * change (association-marks.ts), the contacts of CRM relations changed since the relation
+ * checkpoint (Salesforce's indirect AccountContactRelations, which stamp no contact), and on a
+ * full scan every linked contact. Returns the checkpoints to store once the phase is done.
  */
 import { propstreetSince, QuietWindow } from '../run/quiet-window.js';
 import { associationMarks, marksDone } from './association-marks.js';
 import { DeltaBoundary } from './delta-boundary.js';
 import type { LinksOptions, LinksPorts } from './ports.js';
+
+/** The relation delta's checkpoint, in the links scope's meta (a fact of its own: no Side for it). */
+export const RELATIONS_CHECKPOINT_META = 'links.relationsCheckpoint';
 
 export interface Touched {
   readonly contacts: ReadonlySet<string>;
@@ -25,6 +29,8 @@ export interface Touched {
    */
   readonly unlinkedCrm: readonly string[];
   readonly checkpoints: { propstreet?: string; crm?: string };
+  /** The relation delta's checkpoint to keep (RELATIONS_CHECKPOINT_META) once the phase is done. */
+  readonly relationsCheckpoint?: string;
   /** How the link delta's overlap was read: saved once the checkpoints are committed. */
   readonly window: QuietWindow;
   /** The record versions at each delta's newest stamp: saved once the checkpoints are committed. */
@@ -67,12 +73,23 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
   const marks = associationMarks(await store.listMeta(scope));
   const crmIds = new Set<string>(marks.map((m) => m.crmId));
   const titles = new Map<string, string | null>();
-  for await (const page of ports.crmChanges(await store.getCheckpoint(scope, 'crm'))) {
+  const crmSince = await store.getCheckpoint(scope, 'crm');
+  for await (const page of ports.crmChanges(crmSince)) {
     for (const r of page.records) {
       if (r.title !== undefined) titles.set(r.id, r.title);
       if (!boundary.contact(r.id, r.modifiedAt)) crmIds.add(r.id);
     }
     checkpoints.crm = page.checkpoint;
+  }
+  let relationsCheckpoint: string | undefined;
+  if (ports.relationChanges) {
+    // A phase that never kept one starts where its contact delta stood: what came before that,
+    // the phase's first read of every contact saw.
+    const since = (await store.getMeta(scope, RELATIONS_CHECKPOINT_META)) ?? crmSince;
+    for await (const page of ports.relationChanges(since)) {
+      for (const r of page.records) if (!boundary.relation(r.id, r.modifiedAt)) crmIds.add(r.fromId);
+      relationsCheckpoint = page.checkpoint;
+    }
   }
   const now = ports.clock.now().toISOString();
   const retriedCrm = new Set<string>();
@@ -96,5 +113,15 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
   if (options.fullScan && ports.allContacts)
     for await (const ids of ports.allContacts()) for (const id of ids) contacts.add(id);
   const done = marksDone(marks, (id) => mapped.has(id), ports.clock.now());
-  return { contacts, propstreetSide, unlinkedCrm, checkpoints, window, boundary, titles, marks: done };
+  return {
+    contacts,
+    propstreetSide,
+    unlinkedCrm,
+    checkpoints,
+    ...(relationsCheckpoint === undefined ? {} : { relationsCheckpoint }),
+    window,
+    boundary,
+    titles,
+    marks: done,
+  };
 }

@@ -42,6 +42,7 @@ describe('DeltaBoundary', () => {
       v: 1,
       ps: { l2: NEWER, l3: NEWER },
       crm: { c1: NEWER },
+      rel: {},
     });
     const next = await phase(READ_AT, (b) => [
       b.link('l1', OLD), // older than the boundary: not remembered, read (a full window read)
@@ -65,6 +66,32 @@ describe('DeltaBoundary', () => {
     b.link('l2', '2026-12-03T11:56:00.000Z');
     await b.save(store, scope);
     expect(JSON.parse((await store.getMeta(scope, BOUNDARY_META)) ?? '').ps).toEqual({});
+  });
+
+  it('keeps the relation delta on its own edge: a relation newer than every contact leaves the contacts remembered', async () => {
+    const NEWEST = '2026-12-03T11:57:00.000Z';
+    await phase(READ_AT, (b) => [b.contact('c1', NEWER), b.relation('r1', NEWEST), b.relation('r0', OLD)]);
+    expect(JSON.parse((await store.getMeta(scope, BOUNDARY_META)) ?? '')).toMatchObject({
+      crm: { c1: NEWER },
+      rel: { r1: NEWEST },
+    });
+    // The same versions again: all skipped but the older relation; a relation edited since: read.
+    expect(
+      await phase(READ_AT, (b) => [
+        b.contact('c1', NEWER),
+        b.relation('r1', NEWEST),
+        b.relation('r0', OLD),
+        b.relation('r2', NEWEST),
+      ]),
+    ).toEqual([true, true, false, false]);
+  });
+
+  it('reads a fact saved before the relation delta (no rel): nothing of it skipped, the rest kept', async () => {
+    await store.setMeta(scope, BOUNDARY_META, JSON.stringify({ v: 1, ps: {}, crm: { c1: NEWER } }));
+    expect(await phase(READ_AT, (b) => [b.contact('c1', NEWER), b.relation('r1', NEWER)])).toEqual([
+      true,
+      false,
+    ]);
   });
 
   it('an unreadable fact, or more than 2,000 versions at one stamp, means reading everything again', async () => {

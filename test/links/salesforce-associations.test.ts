@@ -105,4 +105,49 @@ describe('Salesforce associations', () => {
     expect(await port.read([c])).toEqual([]);
     expect(await port.dissociate([{ fromId: c, toId: a }])).toEqual([{ ok: true }]);
   });
+
+  it('lists indirect relations changed since a checkpoint, oldest first, resumable; none without relations', async () => {
+    const { sf, port } = await start(true);
+    sf.control.setClock('2026-12-03T10:00:00.000Z');
+    const [a, b] = sf.control.accounts.seed([{ Name: 'A' }, { Name: 'B' }]);
+    const [c1, c2] = sf.control.seed([
+      { LastName: 'Lind', AccountId: a ?? '' },
+      { LastName: 'Berg', AccountId: a ?? '' },
+    ]);
+    const relations = sf.control.accountContactRelations;
+    if (!relations || !b || !c1 || !c2) throw new Error('seed failed');
+    sf.control.advanceClock(5_000);
+    const [r1] = relations.seed([{ AccountId: b, ContactId: c2 }]);
+    sf.control.advanceClock(5_000);
+    const [r2] = relations.seed([{ AccountId: b, ContactId: c1 }]);
+    const all = async (checkpoint: string | null) => {
+      const pages = [];
+      for await (const page of port.changes?.(checkpoint) ?? []) pages.push(page);
+      return pages;
+    };
+    // The direct relations (to A, made with AccountId) are not listed: AccountId stamps the Contact.
+    const first = await all(null);
+    expect(first.flatMap((p) => p.records)).toEqual([
+      { id: r1, fromId: c2, modifiedAt: '2026-12-03T10:00:05.000Z' },
+      { id: r2, fromId: c1, modifiedAt: '2026-12-03T10:00:10.000Z' },
+    ]);
+    expect(first.at(-1)?.checkpoint).toBe('2026-12-03T10:00:10.000Z');
+    // Inclusive from the checkpoint's second: the newest again, nothing older.
+    expect((await all('2026-12-03T10:00:10.000Z')).flatMap((p) => p.records.map((r) => r.id))).toEqual([r2]);
+    sf.control.advanceClock(5_000);
+    relations.edit(r1 ?? '', { Roles: 'Decision Maker' });
+    expect((await all('2026-12-03T10:00:11.000Z')).flatMap((p) => p.records)).toEqual([
+      { id: r1, fromId: c2, modifiedAt: '2026-12-03T10:00:15.000Z' },
+    ]);
+
+    await sf.close();
+    const off = await start(false);
+    const before = off.sf.http.requests.length;
+    const none = [];
+    for await (const page of off.port.changes?.(null) ?? []) none.push(page);
+    expect(none).toEqual([]);
+    expect(off.sf.http.requests.slice(before).map((r) => r.path)).not.toContain(
+      expect.stringContaining('/query'),
+    );
+  });
 });

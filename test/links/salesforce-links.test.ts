@@ -23,7 +23,7 @@ describe('links phase ⇄ Salesforce', () => {
     world = sf = undefined;
   });
 
-  async function start(multiple: boolean) {
+  async function start(multiple: boolean, now?: () => Date) {
     sf = await startSalesforceFake({ contactsToMultipleAccounts: multiple });
     const conn = {
       redactor,
@@ -39,6 +39,7 @@ describe('links phase ⇄ Salesforce', () => {
       associations,
       secondary: () => associations.multipleCompanies(),
       titleProperty: 'Title',
+      ...(now ? { now } : {}),
     });
     const [ada, bo] = world.ps.seed([
       { firstName: 'Ada', lastName: 'Lind', email: 'ada@example.com' },
@@ -142,6 +143,48 @@ describe('links phase ⇄ Salesforce', () => {
     expect((await world.run()).rows).toEqual([]);
     expect(writesTo(sf)).toBe(before);
     expect(world.propstreetWrites()).toBe(psBefore);
+  });
+
+  it('sees a relation a Salesforce user adds at the next run (no full scan; the Contact is not stamped); a deleted one at the full scan', async () => {
+    // The phase's clock runs two minutes ahead after the first run, so the contact versions it
+    // read are past the boundary's margin and remembered: only the relation delta brings Ada back.
+    let ahead = 0;
+    const { world, sf, ids } = await start(true, () => new Date(Date.now() + ahead));
+    await world.linkCompany(ids.beta, ids.aBeta);
+    await world.client.createLink({ contactId: ids.ada, companyId: ids.acme });
+    await world.run();
+    ahead = 120_000;
+    await world.run();
+    expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`]);
+    const relations = sf.control.accountContactRelations;
+    if (!relations) throw new Error('the org has no relations');
+    const stamped = sf.control.get(ids.cAda)?.SystemModstamp;
+
+    const [rel] = relations.seed([{ AccountId: ids.aBeta, ContactId: ids.cAda }], {
+      as: sf.control.uiUserId,
+    });
+    expect(sf.control.get(ids.cAda)?.SystemModstamp).toBe(stamped);
+    const added = await world.run();
+    expect(added.failed).toEqual([]);
+    expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`, `${ids.beta}:`].sort());
+
+    // Nothing new (after the run that reads back the link it wrote to Propstreet): the relation
+    // delta's one query, the same version skipped, no contact read.
+    expect((await world.run()).rows).toEqual([]);
+    const before = sf.http.requests.length;
+    const psBefore = world.propstreetWrites();
+    expect((await world.run()).rows).toEqual([]);
+    const queries = sf.http.requests.slice(before).map((r) => decodeURIComponent(r.query));
+    expect(queries.filter((q) => q.includes('FROM AccountContactRelation'))).toEqual([
+      expect.stringContaining('WHERE IsDirect = false AND SystemModstamp >='),
+    ]);
+    expect(queries.filter((q) => q.includes(' IN ('))).toEqual([]);
+    expect(world.propstreetWrites()).toBe(psBefore);
+
+    // A deleted relation is listed nowhere (Salesforce deletes it for good): the full scan carries it.
+    relations.remove(rel ?? '', { as: sf.control.uiUserId });
+    await world.run({ fullScan: true });
+    expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`]);
   });
 
   it('without Contacts to Multiple Accounts syncs only the primary company and never removes the others', async () => {

@@ -8,14 +8,21 @@
  */
 import { systemClock } from '../../core/clock.js';
 import { silentLogger } from '../../core/logger.js';
-import type { AssociationResult, CrmAssociation, CrmAssociations } from '../associations.js';
+import type {
+  AssociationChangePage,
+  AssociationResult,
+  CrmAssociation,
+  CrmAssociations,
+} from '../associations.js';
 import { AssociationWrites, type ContactAccounts } from './associations-writes.js';
 
 export { ACR_DISABLED } from './associations-writes.js';
 
 import { ApiBudget } from './api-budget.js';
+import { afterCheckpoint, decodeCheckpoint, encodeCheckpoint } from './change-checkpoint.js';
 import { type SalesforceAdapterOptions, signIn } from './salesforce-adapter.js';
 import { SalesforceClient } from './salesforce-client.js';
+import { toIsoStamp } from './sobject-record.js';
 import { chunkForIn, inList, isSalesforceId } from './soql.js';
 
 /** How the associations client signs in and paces itself: as the connection's adapters do. */
@@ -94,6 +101,32 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
     return out;
   }
 
+  /**
+   * Indirect relations created or edited since the checkpoint, oldest first. Neither stamps its
+   * Contact (only an `AccountId` change does, and the direct relation follows that). A deleted
+   * relation is gone for good (Salesforce Help: a removed relationship can't be restored), so it
+   * is not listed: the full scan finds those.
+   */
+  async function* changes(checkpoint: string | null): AsyncGenerator<AssociationChangePage> {
+    if (!(await multipleCompanies())) return;
+    const since = checkpoint ? ` AND ${afterCheckpoint(decodeCheckpoint(checkpoint), 0)}` : '';
+    const soql =
+      'SELECT Id, ContactId, SystemModstamp FROM AccountContactRelation' +
+      ` WHERE IsDirect = false${since} ORDER BY SystemModstamp ASC, Id ASC`;
+    for await (const page of client.pages(soql, 'read', false)) {
+      const records = page.records.map((row) => {
+        const id = String(row.Id);
+        return {
+          id,
+          fromId: String(row.ContactId),
+          modifiedAt: toIsoStamp(row.SystemModstamp, id, 'AccountContactRelation'),
+        };
+      });
+      const last = records.at(-1);
+      if (last) yield { records, checkpoint: encodeCheckpoint(Date.parse(last.modifiedAt)) };
+    }
+  }
+
   const writes = new AssociationWrites(client, accountsOf, multipleCompanies);
 
   return {
@@ -103,6 +136,7 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
     associate: (links): Promise<AssociationResult[]> => writes.associate(links),
     dissociate: (links): Promise<AssociationResult[]> => writes.dissociate(links),
     multipleCompanies,
+    changes,
     usage: () => budget.usage(),
   };
 }

@@ -7,7 +7,7 @@ import type { CrmRecord } from '../port.js';
 
 export type SoqlRow = Readonly<Record<string, unknown>>;
 
-function toIsoStamp(value: unknown, recordId: string, object: string): string {
+export function toIsoStamp(value: unknown, recordId: string, object: string): string {
   const text = typeof value === 'string' ? value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2') : '';
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) {
