@@ -402,7 +402,14 @@ export class SObjectStore {
     this.table.delete(id);
     // An object deleted for good still supports getDeleted() (AccountContactRelation, S38): its
     // ids stay listable by the replication resource, with no row behind them.
-    if (this.behaviour.hardDelete) this.erasedAt.set(id, this.clock.stamp());
+    if (!this.behaviour.hardDelete) return;
+    const now = this.clock.stamp();
+    this.erasedAt.set(id, now);
+    // Listed for 15 days (as the recycle bin's rows): older ids go, oldest first.
+    for (const [old, at] of this.erasedAt) {
+      if (now - at < ERASED_KEPT_MS) break;
+      this.erasedAt.delete(old);
+    }
   }
 
   /** Key prefix (`003`, `001`) + a zero-padded base-36 counter + `AAA`: byte order equals creation order. */
@@ -415,6 +422,8 @@ export class SObjectStore {
     return `${id15}AAA`;
   }
 }
+
+const ERASED_KEPT_MS = 15 * 24 * 3_600_000;
 
 /** Salesforce's wording, as a delete of a contact with cases answers it (name, then case numbers). */
 export function deleteFailedError(name: string, cases: readonly string[]): RecordError {

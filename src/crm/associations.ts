@@ -3,7 +3,7 @@
  * companies through associations v4), apart from `CrmAdapter` because a link is about two
  * objects, not one. In CRM terms only: record ids of the CRM, nothing of Propstreet.
  */
-import type { CrmUsage, WriteError } from './port.js';
+import type { CrmUsage, ReadChangesOptions, WriteError } from './port.js';
 
 export interface CrmAssociation {
   /** A record of the `from` object (a contact). */
@@ -42,8 +42,12 @@ export interface CrmAssociations {
    * Links created or changed since `checkpoint` (null = all) that stamp no `from` record, where
    * the CRM lists them (Salesforce's indirect AccountContactRelations); absent where it does not
    * (HubSpot: association edits reach us as webhooks or a full scan). Deleted links are not
-   * listed: a CRM that deletes them for good leaves nothing to list.
+   * listed: a CRM that deletes them for good leaves nothing to list. `window` re-reads before the
+   * checkpoint as a record delta does (ReadChangesOptions).
    */
-  readonly changes?: (checkpoint: string | null) => AsyncIterable<AssociationChangePage>;
+  readonly changes?: (
+    checkpoint: string | null,
+    window?: Pick<ReadChangesOptions, 'overlapMs' | 'from'>,
+  ) => AsyncIterable<AssociationChangePage>;
   usage(): CrmUsage;
 }

@@ -2,7 +2,7 @@
  * The contact's job title in the CRM through the contacts' own adapter: read by id, written as an
  * update of that one property (HubSpot `jobtitle`, Salesforce `Title`), batched by the adapter.
  */
-import type { CrmAdapter } from '../crm/port.js';
+import type { CrmAdapter, ReadChangesOptions } from '../crm/port.js';
 import type { CrmTitles } from './ports.js';
 
 export function crmTitles(adapter: CrmAdapter, property: string): CrmTitles {
@@ -27,8 +27,11 @@ export function crmTitles(adapter: CrmAdapter, property: string): CrmTitles {
  * contacts kind's business, and the phase drops them.
  */
 export function crmChangesOf(adapter: CrmAdapter, titleProperty?: string) {
-  return async function* (checkpoint: string | null) {
-    for await (const page of adapter.readChanges(checkpoint, { deletions: false }))
+  return async function* (
+    checkpoint: string | null,
+    window?: Pick<ReadChangesOptions, 'overlapMs' | 'from'>,
+  ) {
+    for await (const page of adapter.readChanges(checkpoint, { ...window, deletions: false }))
       yield {
         records: page.records
           .filter((r) => !r.deleted)

@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { AssociationResult, CrmAssociations } from '../crm/associations.js';
+import type { ReadChangesOptions } from '../crm/port.js';
 import type {
   PropstreetCompaniesApi,
   PropstreetContactsApi,
@@ -45,7 +46,11 @@ export interface LinksPorts {
    * CRM contacts changed since the checkpoint (null = all), page by page with a resumable
    * checkpoint: the contacts' CRM delta (an AccountId change bumps a Salesforce Contact).
    */
-  readonly crmChanges: (checkpoint: string | null) => AsyncIterable<{
+  readonly crmChanges: (
+    checkpoint: string | null,
+    /** The phase's overlap window (src/run/quiet-window.ts crmWindow), as the kinds read theirs. */
+    window?: Pick<ReadChangesOptions, 'overlapMs' | 'from'>,
+  ) => AsyncIterable<{
     /** Each changed contact with its last-modified stamp (the boundary memory compares them). */
     readonly records: readonly {
       readonly id: string;

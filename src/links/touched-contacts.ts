@@ -6,7 +6,13 @@
  * checkpoint (Salesforce's indirect AccountContactRelations, which stamp no contact), and on a
  * full scan every linked contact. Returns the checkpoints to store once the phase is done.
  */
-import { propstreetSince, QuietWindow } from '../run/quiet-window.js';
+import {
+  compareStamps,
+  crmWindow,
+  propstreetSince,
+  QuietWindow,
+  type WindowPlan,
+} from '../run/quiet-window.js';
 import { associationMarks, marksDone } from './association-marks.js';
 import { DeltaBoundary } from './delta-boundary.js';
 import type { LinksOptions, LinksPorts } from './ports.js';
@@ -74,23 +80,18 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
   const crmIds = new Set<string>(marks.map((m) => m.crmId));
   const titles = new Map<string, string | null>();
   const crmSince = await store.getCheckpoint(scope, 'crm');
-  for await (const page of ports.crmChanges(crmSince)) {
+  for await (const page of ports.crmChanges(crmSince, crmWindow(plan))) {
     for (const r of page.records) {
       if (r.title !== undefined) titles.set(r.id, r.title);
       if (!boundary.contact(r.id, r.modifiedAt)) crmIds.add(r.id);
     }
     checkpoints.crm = page.checkpoint;
   }
-  let relationsCheckpoint: string | undefined;
-  if (ports.relationChanges) {
-    // A phase that never kept one starts where its contact delta stood: what came before that,
-    // the phase's first read of every contact saw.
-    const since = (await store.getMeta(scope, RELATIONS_CHECKPOINT_META)) ?? crmSince;
-    for await (const page of ports.relationChanges(since)) {
-      for (const r of page.records) if (!boundary.relation(r.id, r.modifiedAt)) crmIds.add(r.fromId);
-      relationsCheckpoint = page.checkpoint;
-    }
-  }
+  const relationsCheckpoint = ports.relationChanges
+    ? await readRelations(ports, crmSince, plan, readAt, overlapMs, (r) => {
+        if (!boundary.relation(r.id, r.modifiedAt)) crmIds.add(r.fromId);
+      })
+    : undefined;
   const now = ports.clock.now().toISOString();
   const retriedCrm = new Set<string>();
   for (const f of await store.listFailures(scope, { dueBy: now, quarantined: false })) {
@@ -124,4 +125,35 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
     titles,
     marks: done,
   };
+}
+
+/**
+ * The relation delta: each relation changed since the relation checkpoint, handed to `see`;
+ * returns the checkpoint to keep. A phase that never kept one (or keeps one it cannot read)
+ * starts where its contact delta stands: what came before, the phase's reads of those contacts
+ * saw. A first phase (no contact checkpoint either) reads every contact anyway: it lists no
+ * relation and starts the delta at its own read, less the overlap (a minute at least) for
+ * relations saved late or stamped by a skewed clock.
+ */
+async function readRelations(
+  ports: LinksPorts,
+  crmSince: string | null,
+  plan: WindowPlan,
+  readAt: Date,
+  overlapMs: number,
+  see: (relation: { id: string; fromId: string; modifiedAt: string }) => void,
+): Promise<string> {
+  const kept = await ports.store.getMeta(ports.scope, RELATIONS_CHECKPOINT_META);
+  // An unreadable fact is no fact (as the boundary's): start from the contact delta again.
+  const readable = kept !== null && /^\d{4}-\d{2}-\d{2}T/.test(kept) && !Number.isNaN(Date.parse(kept));
+  const since = readable ? kept : crmSince;
+  if (since === null || !ports.relationChanges)
+    return new Date(readAt.getTime() - Math.max(overlapMs, 60_000)).toISOString();
+  let checkpoint = since;
+  for await (const page of ports.relationChanges(since, crmWindow(plan))) {
+    for (const r of page.records) see(r);
+    // The window re-reads before the checkpoint: a page of those never moves it back.
+    if (compareStamps(page.checkpoint, checkpoint) > 0) checkpoint = page.checkpoint;
+  }
+  return checkpoint;
 }

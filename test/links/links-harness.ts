@@ -19,6 +19,8 @@ export interface LinksWorld {
   readonly ps: PropstreetFake;
   readonly client: PropstreetClient;
   readonly store: StateStore;
+  /** The links phase's own scope (its checkpoints, shadows and meta). */
+  readonly linksScope: Scope;
   /** Pairs a Propstreet contact with a CRM contact, as the contacts kind's run would. */
   linkContact(propstreetId: string, crmId: string): Promise<void>;
   linkCompany(propstreetId: string, crmId: string): Promise<void>;
@@ -48,6 +50,7 @@ export async function startLinksWorld(crm: {
   await store.migrate();
   const contactsScope = { tenant: 't1', connection: 'crm', kind: 'contacts' };
   const companiesScope = { tenant: 't1', connection: 'crm', kind: 'companies' };
+  const linksScope = { tenant: 't1', connection: 'crm', kind: 'links' };
   const link = (scope: Scope) => async (propstreetId: string, crmId: string) => {
     const at = new Date().toISOString();
     const row = {
@@ -77,7 +80,7 @@ export async function startLinksWorld(crm: {
     titleProperty: crm.titleProperty,
     store,
     scopes: {
-      links: { tenant: 't1', connection: 'crm', kind: 'links' },
+      links: linksScope,
       contacts: contactsScope,
       companies: companiesScope,
     },
@@ -87,6 +90,7 @@ export async function startLinksWorld(crm: {
     ps,
     client,
     store,
+    linksScope,
     linkContact: link(contactsScope),
     linkCompany: link(companiesScope),
     run: (options = {}) =>

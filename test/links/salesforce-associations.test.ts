@@ -150,4 +150,25 @@ describe('Salesforce associations', () => {
       expect.stringContaining('/query'),
     );
   });
+
+  it('pages the relation delta 2,000 rows a query page, each page with the stamp of its last row', async () => {
+    const { sf, port } = await start(true);
+    const [a, b] = sf.control.accounts.seed([{ Name: 'A' }, { Name: 'B' }]);
+    const contacts = sf.control.seed(
+      Array.from({ length: 2_500 }, (_, i) => ({ LastName: `P${i}`, AccountId: a ?? '' })),
+    );
+    const relations = sf.control.accountContactRelations;
+    if (!relations || !b) throw new Error('seed failed');
+    sf.control.setClock('2026-12-03T10:00:00.000Z');
+    relations.seed(contacts.slice(0, 2_000).map((c) => ({ AccountId: b, ContactId: c })));
+    sf.control.advanceClock(1_000);
+    relations.seed(contacts.slice(2_000).map((c) => ({ AccountId: b, ContactId: c })));
+    const pages = [];
+    for await (const page of port.changes?.('2026-12-03T09:00:00.000Z') ?? []) pages.push(page);
+    expect(pages.map((p) => [p.records.length, p.checkpoint])).toEqual([
+      [2_000, '2026-12-03T10:00:00.000Z'],
+      [500, '2026-12-03T10:00:01.000Z'],
+    ]);
+    expect(new Set(pages.flatMap((p) => p.records.map((r) => r.fromId)))).toEqual(new Set(contacts));
+  });
 });

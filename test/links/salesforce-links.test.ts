@@ -179,12 +179,78 @@ describe('links phase ⇄ Salesforce', () => {
       expect.stringContaining('WHERE IsDirect = false AND SystemModstamp >='),
     ]);
     expect(queries.filter((q) => q.includes(' IN ('))).toEqual([]);
+    expect(queries).toHaveLength(2); // the contact delta and the relation delta
     expect(world.propstreetWrites()).toBe(psBefore);
 
     // A deleted relation is listed nowhere (Salesforce deletes it for good): the full scan carries it.
     relations.remove(rel ?? '', { as: sf.control.uiUserId });
     await world.run({ fullScan: true });
     expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`]);
+  });
+
+  it('reads a relation saved late (stamped before the relation checkpoint) when the phase next re-reads its overlap', async () => {
+    let ahead = 0;
+    const { world, sf, ids } = await start(true, () => new Date(Date.now() + ahead));
+    const relations = sf.control.accountContactRelations;
+    if (!relations) throw new Error('the org has no relations');
+    // Everything the sides agree on was written an hour ago: the phase remembers it after one
+    // read, so nothing but the relation delta brings a contact back.
+    const hourAgo = Date.now() - 3_600_000;
+    sf.control.setClock(hourAgo);
+    world.ps.setClock(new Date(hourAgo).toISOString());
+    await world.linkCompany(ids.beta, ids.aBeta);
+    sf.control.edit(ids.cAda, { AccountId: ids.aAcme });
+    sf.control.edit(ids.cBo, { AccountId: ids.aAcme });
+    await world.client.createLink({ contactId: ids.ada, companyId: ids.acme });
+    await world.client.createLink({ contactId: ids.bo, companyId: ids.acme });
+    sf.control.useRealClock();
+    world.ps.setClock(null);
+    const overlap = { overlapSeconds: 300 };
+    expect((await world.run(overlap)).rows).toEqual([]);
+
+    const [boBeta] = relations.seed([{ AccountId: ids.aBeta, ContactId: ids.cBo }], {
+      as: sf.control.uiUserId,
+    });
+    await world.run(overlap);
+    expect(await world.employments(ids.bo)).toEqual([`${ids.acme}:*`, `${ids.beta}:`].sort());
+    const checkpoint = await world.store.getMeta(world.linksScope, 'links.relationsCheckpoint');
+    const stamp = String(relations.get(boBeta ?? '')?.SystemModstamp).replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+    expect(checkpoint).toBe(new Date(stamp).toISOString());
+
+    // A relation whose save commits late: stamped two minutes before the checkpoint. The runs
+    // within an overlap of the last full read read from the checkpoint: not yet.
+    sf.control.setClock(Date.parse(checkpoint ?? '') - 120_000);
+    relations.seed([{ AccountId: ids.aBeta, ContactId: ids.cAda }], { as: sf.control.uiUserId });
+    sf.control.useRealClock();
+    await world.run(overlap);
+    expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`]);
+    // One overlap after the last full read, the phase reads the window again: Ada's new job.
+    ahead = 301_000;
+    await world.run(overlap);
+    expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`, `${ids.beta}:`].sort());
+  });
+
+  it('a dry run leaves the relation checkpoint where it was; an unreadable one is read as none', async () => {
+    const { world, sf, ids } = await start(true);
+    await world.linkCompany(ids.beta, ids.aBeta);
+    await world.client.createLink({ contactId: ids.ada, companyId: ids.acme });
+    await world.run();
+    const before = await world.store.getMeta(world.linksScope, 'links.relationsCheckpoint');
+    expect(before).not.toBeNull();
+    sf.control.advanceClock(5_000);
+    sf.control.accountContactRelations?.seed([{ AccountId: ids.aBeta, ContactId: ids.cAda }]);
+    const dry = await world.run({ dryRun: true });
+    expect(dry.rows.map((r) => `${r.side} ${r.action}`)).toContain('propstreet associate');
+    expect(await world.store.getMeta(world.linksScope, 'links.relationsCheckpoint')).toBe(before);
+    sf.control.useRealClock();
+
+    // An unreadable checkpoint is read as none: the delta starts from the contact delta's.
+    await world.store.setMeta(world.linksScope, 'links.relationsCheckpoint', '2026');
+    const real = await world.run();
+    expect(real.rows.map((r) => `${r.side} ${r.action}`)).toContain('propstreet associate');
+    expect(await world.store.getMeta(world.linksScope, 'links.relationsCheckpoint')).toMatch(
+      /^\d{4}-\d{2}-\d{2}T/,
+    );
   });
 
   it('without Contacts to Multiple Accounts syncs only the primary company and never removes the others', async () => {

@@ -107,9 +107,14 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
    * relation is gone for good (Salesforce Help: a removed relationship can't be restored), so it
    * is not listed: the full scan finds those.
    */
-  async function* changes(checkpoint: string | null): AsyncGenerator<AssociationChangePage> {
+  async function* changes(
+    checkpoint: string | null,
+    window: { overlapMs?: number; from?: string } = {},
+  ): AsyncGenerator<AssociationChangePage> {
     if (!(await multipleCompanies())) return;
-    const since = checkpoint ? ` AND ${afterCheckpoint(decodeCheckpoint(checkpoint), 0)}` : '';
+    const since = checkpoint
+      ? ` AND ${afterCheckpoint(decodeCheckpoint(checkpoint), window.overlapMs ?? 0, window.from)}`
+      : '';
     const soql =
       'SELECT Id, ContactId, SystemModstamp FROM AccountContactRelation' +
       ` WHERE IsDirect = false${since} ORDER BY SystemModstamp ASC, Id ASC`;
