@@ -188,13 +188,15 @@ describe('links phase ⇄ Salesforce', () => {
     expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`]);
   });
 
-  it('reads a relation saved late (stamped before the relation checkpoint) when the phase next re-reads its overlap', async () => {
-    let ahead = 0;
-    const { world, sf, ids } = await start(true, () => new Date(Date.now() + ahead));
-    const relations = sf.control.accountContactRelations;
-    if (!relations) throw new Error('the org has no relations');
-    // Everything the sides agree on was written an hour ago: the phase remembers it after one
-    // read, so nothing but the relation delta brings a contact back.
+  /**
+   * Ada and Bo at Acme on both sides, written an hour ago, and one phase run (five-minute
+   * overlap): the phase remembers what it read, so only a delta brings a contact back. The
+   * phase's clock runs `ahead` of the others' when the test says so.
+   */
+  async function agreedAnHourAgo() {
+    const clock = { ahead: 0 };
+    const started = await start(true, () => new Date(Date.now() + clock.ahead));
+    const { world, sf, ids } = started;
     const hourAgo = Date.now() - 3_600_000;
     sf.control.setClock(hourAgo);
     world.ps.setClock(new Date(hourAgo).toISOString());
@@ -205,8 +207,32 @@ describe('links phase ⇄ Salesforce', () => {
     await world.client.createLink({ contactId: ids.bo, companyId: ids.acme });
     sf.control.useRealClock();
     world.ps.setClock(null);
-    const overlap = { overlapSeconds: 300 };
-    expect((await world.run(overlap)).rows).toEqual([]);
+    expect((await world.run(OVERLAP)).rows).toEqual([]);
+    return { ...started, clock };
+  }
+  const OVERLAP = { overlapSeconds: 300 };
+
+  it('reads a contact edit saved late (stamped before the contact checkpoint) when the phase next re-reads its overlap', async () => {
+    const { world, sf, ids, clock } = await agreedAnHourAgo();
+    sf.control.edit(ids.cAda, { Title: 'CEO' });
+    await world.run(OVERLAP);
+    expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:CEO*`]);
+    const checkpoint = await world.store.getCheckpoint(world.linksScope, 'crm');
+    sf.control.setClock(Date.parse(checkpoint ?? '') - 120_000);
+    sf.control.edit(ids.cBo, { Title: 'CTO' });
+    sf.control.useRealClock();
+    await world.run(OVERLAP);
+    expect(await world.employments(ids.bo)).toEqual([`${ids.acme}:*`]);
+    clock.ahead = 301_000;
+    await world.run(OVERLAP);
+    expect(await world.employments(ids.bo)).toEqual([`${ids.acme}:CTO*`]);
+  });
+
+  it('reads a relation saved late (stamped before the relation checkpoint) when the phase next re-reads its overlap', async () => {
+    const { world, sf, ids, clock } = await agreedAnHourAgo();
+    const relations = sf.control.accountContactRelations;
+    if (!relations) throw new Error('the org has no relations');
+    const overlap = OVERLAP;
 
     const [boBeta] = relations.seed([{ AccountId: ids.aBeta, ContactId: ids.cBo }], {
       as: sf.control.uiUserId,
@@ -225,7 +251,7 @@ describe('links phase ⇄ Salesforce', () => {
     await world.run(overlap);
     expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`]);
     // One overlap after the last full read, the phase reads the window again: Ada's new job.
-    ahead = 301_000;
+    clock.ahead = 301_000;
     await world.run(overlap);
     expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`, `${ids.beta}:`].sort());
   });
