@@ -15,7 +15,7 @@ import { sharedRateBudget } from './rate-budgets.js';
  */
 export async function openPropstreet(
   config: TenantConfig,
-  options: { clock: Clock; logger: Logger; redactor: Redactor },
+  options: { clock: Clock; logger: Logger; redactor: Redactor; dryRun?: boolean },
 ): Promise<PropstreetClient> {
   const auth = config.propstreet.auth;
   let token: Parameters<typeof createPropstreetClient>[0]['token'];

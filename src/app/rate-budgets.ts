@@ -1,13 +1,17 @@
 /**
- * Which send budget a tenant's Propstreet clients draw on. With PostgreSQL state, the shared one
- * in that database (src/state/postgres-rate-budget.ts): every worker, `serve`, CLI run and both
- * connections of a bridge on the same token then pace together. With SQLite, none: each client
- * paces itself (several processes on one token are not coordinated).
+ * Which send budget a tenant's Propstreet clients draw on: the shared one in the tenant's state.
+ * With PostgreSQL, in that database (src/state/postgres-rate-budget.ts): every worker, `serve`,
+ * CLI run and both connections of a bridge on the same token then pace together. With SQLite,
+ * in the state file (src/state/sqlite-rate-budget.ts): every process on this machine using that
+ * file (`serve`, `schedule`, a CLI run from cron) paces together; an in-memory file has no
+ * other process to share with, and a dry run writes nothing to the file: those clients pace
+ * themselves.
  *
- * One small pool per database for the whole process, opened on first use; its idle connections
- * do not keep a CLI process alive.
+ * One small pool per database, and one connection per SQLite file, for the whole process, opened
+ * on first use; neither keeps a CLI process alive.
  */
 import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import type { TenantConfig } from '../config/index.js';
 import { type Clock, systemClock } from '../core/clock.js';
@@ -15,8 +19,19 @@ import type { Logger } from '../core/logger.js';
 import { localPacing, localRateBudget, type RateBudget, sharedPacing } from '../propstreet/rate-budget.js';
 import { pgDriver } from '../state/pg-driver.js';
 import { postgresRateBudget } from '../state/postgres-rate-budget.js';
+import { openBudgetDatabase, sqliteRateBudget } from '../state/sqlite-rate-budget.js';
 
 const pools = new Map<string, pg.Pool>();
+const files = new Map<string, Database.Database>();
+
+function fileFor(path: string): Database.Database {
+  let db = files.get(path);
+  if (!db) {
+    db = openBudgetDatabase(path);
+    files.set(path, db);
+  }
+  return db;
+}
 
 function poolFor(url: string): pg.Pool {
   let pool = pools.get(url);
@@ -46,16 +61,31 @@ export function budgetKey(auth: TenantConfig['propstreet']['auth']): string {
   return createHash('sha256').update(identity).digest('hex').slice(0, 40);
 }
 
-/** The shared budget for the tenant's Propstreet token, or undefined (SQLite: the client's own). */
+/**
+ * The shared budget for the tenant's Propstreet token, or undefined (the client's own): an
+ * in-memory SQLite state, or a dry run on a SQLite file.
+ */
 export function sharedRateBudget(
   config: TenantConfig,
-  options: { clock: Clock; logger: Logger },
+  options: { clock: Clock; logger: Logger; dryRun?: boolean },
 ): RateBudget | undefined {
   const state = config.state;
-  if (state.kind !== 'postgres') return undefined;
   const rpm = config.propstreet.requestsPerMinute;
-  // Virtual time (tests) keeps its own rows: its instants mean nothing on the database's clock.
+  // Virtual time (tests) keeps its own rows: its instants mean nothing on the real clock.
   const virtual = options.clock !== systemClock;
+  if (state.kind === 'sqlite') {
+    // A dry run leaves the state file as it found it, byte for byte: it paces alone.
+    if (options.dryRun || state.path === ':memory:' || state.path === '') return undefined;
+    const path = state.path;
+    return sqliteRateBudget({
+      db: () => fileFor(path),
+      key: virtual ? `${budgetKey(config.propstreet.auth)}:virtual` : budgetKey(config.propstreet.auth),
+      pacing: sharedPacing(rpm),
+      fallback: localRateBudget(localPacing(rpm), options.clock),
+      clock: options.clock,
+      logger: options.logger,
+    });
+  }
   return postgresRateBudget({
     pool: poolFor(state.url),
     schema: state.schema,

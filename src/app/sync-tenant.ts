@@ -195,7 +195,12 @@ async function syncLinks(
 ): Promise<LinksResult> {
   const { config, options, clock, store } = tenant;
   const { redactor } = options;
-  const client = await openPropstreet(config, { clock, logger: options.logger, redactor });
+  const client = await openPropstreet(config, {
+    clock,
+    logger: options.logger,
+    redactor,
+    dryRun: options.dryRun,
+  });
   try {
     return await runConnectionLinks(config, connection, client, {
       clock,
@@ -228,7 +233,7 @@ async function syncObject(
     salesforceSession: session,
     crmIdentity: (adapter) => tenant.crmIdentity(connection.name, adapter),
   });
-  const client = await openPropstreet(config, { clock, logger, redactor });
+  const client = await openPropstreet(config, { clock, logger, redactor, dryRun: options.dryRun });
   const propstreet = { ...client, identity: () => tenant.identity(client) };
   const records: RecordPlan[] = [];
   const kind = object.kind;

@@ -1,9 +1,11 @@
 /**
  * The send budget of one Propstreet token, as a port: where the smooth ceiling's state lives.
  * Propstreet limits a token, not a process, so every process using a token must draw on one
- * budget. Two implementations: `localRateBudget` (this process only: SQLite tenants, one
- * process, today's behaviour) and the PostgreSQL one (src/state/postgres-rate-budget.ts), shared
- * by every worker, `serve` and CLI run whose state is in that database.
+ * budget. Three implementations: `localRateBudget` (this process only: an in-memory state, or
+ * the fallback while a shared one does not answer), the PostgreSQL one
+ * (src/state/postgres-rate-budget.ts), shared by every worker, `serve` and CLI run whose state is
+ * in that database, and the SQLite one (src/state/sqlite-rate-budget.ts), shared by every
+ * process on the machine using that state file.
  *
  * Both are a GCRA: one "theoretical arrival time" per token; a request takes the next slot
  * `intervalMs` after the last one and may go out up to `toleranceMs` early (the burst). A

@@ -232,6 +232,22 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       ALTER TABLE ref_outbox_keyed RENAME TO ref_outbox;
     `,
   },
+  {
+    // Renumber freely on merge if another version 8 lands first: nothing refers to the number.
+    version: 8,
+    name: 'rate-budgets',
+    // One row per Propstreet token (a hash of its identity, never the token): the send budget
+    // every process on this state file shares (sqlite-rate-budget.ts), as PostgreSQL's
+    // rate_budgets table does for its database. Times in ms since the epoch.
+    sql: `
+      CREATE TABLE rate_budgets (
+        key TEXT PRIMARY KEY,
+        tat_ms REAL NOT NULL,
+        blocked_until_ms REAL NOT NULL DEFAULT 0,
+        touched_ms REAL NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies each pending migration once, each in its own write transaction. */

@@ -9,8 +9,6 @@ import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet
 import { budgetKey, sharedRateBudget } from '../../src/app/rate-budgets.js';
 import type { TenantConfig } from '../../src/config/index.js';
 import type { Clock } from '../../src/core/clock.js';
-import { Redactor } from '../../src/core/redact.js';
-import { createPropstreetClient, type PropstreetClient } from '../../src/propstreet/client.js';
 import {
   localPacing,
   localRateBudget,
@@ -20,34 +18,7 @@ import {
 import { migratePostgres } from '../../src/state/postgres-migrations.js';
 import { postgresRateBudget } from '../../src/state/postgres-rate-budget.js';
 import { dropSchema, TEST_DATABASE_URL, testSchemaName } from '../state/pg-test-db.js';
-import { FAST_RETRY } from './helpers.js';
-
-const redactor = new Redactor();
-
-/**
- * Virtual time shared by concurrent sleepers: a sleep ends at its own target, and the clock
- * reads the latest target reached (not the sum of every sleep, which would run time ahead of
- * the requests in flight).
- */
-class SharedVirtualClock implements Clock {
-  readonly sleeps: number[] = [];
-  private t = Date.parse('2026-01-01T00:00:00Z');
-  now(): Date {
-    return new Date(this.t);
-  }
-  async sleep(ms: number): Promise<void> {
-    this.sleeps.push(ms);
-    const target = this.t + ms;
-    await new Promise<void>((r) => setImmediate(r));
-    this.t = Math.max(this.t, target);
-  }
-  advance(ms: number): void {
-    this.t += ms;
-  }
-  get ms(): number {
-    return this.t;
-  }
-}
+import { drive, SharedVirtualClock } from './budget-support.js';
 
 const schema = testSchemaName('budget');
 const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 8 });
@@ -71,42 +42,6 @@ function shared(key: string, clock: Clock, rpm = 600): RateBudget {
     fallback: localRateBudget(localPacing(rpm), clock),
     clock,
   });
-}
-
-/** `clients` clients on the fake's one token, each sending `each` GETs, two at a time. */
-async function drive(
-  fake: PropstreetFake,
-  clock: SharedVirtualClock,
-  budgets: readonly (RateBudget | undefined)[],
-  each: number,
-): Promise<{ statuses: number[]; virtualMs: number }> {
-  const [seeded] = fake.seed([{ firstName: 'Shared' }]);
-  const clients: PropstreetClient[] = budgets.map((budget) =>
-    createPropstreetClient({
-      baseUrl: fake.url,
-      token: fake.token,
-      requestsPerMinute: 600,
-      clock,
-      retry: FAST_RETRY,
-      timeoutMs: 10_000,
-      random: () => 0.5,
-      redactor,
-      ...(budget ? { rateBudget: budget } : {}),
-    }),
-  );
-  const t0 = clock.ms;
-  try {
-    await Promise.all(
-      clients.flatMap((c) =>
-        [0, 1].map(async () => {
-          for (let i = 0; i < each / 2; i++) await c.getContact(seeded?.id ?? '');
-        }),
-      ),
-    );
-  } finally {
-    await Promise.all(clients.map((c) => c.close()));
-  }
-  return { statuses: fake.apiRequests().map((r) => r.status), virtualMs: clock.ms - t0 };
 }
 
 describe('shared Propstreet rate budget (PostgreSQL)', () => {
@@ -271,11 +206,13 @@ describe('which budget a tenant gets', () => {
   const pgState = { kind: 'postgres', url: TEST_DATABASE_URL, schema, from: 'config' } as const;
   const deps = { clock: new SharedVirtualClock(), logger: undefined as never };
 
-  it('PostgreSQL state shares one; SQLite keeps the client its own', () => {
-    expect(sharedRateBudget(tenant(pgState, { kind: 'token', token: 'tok-1' }), deps)).toBeDefined();
+  it('PostgreSQL and SQLite files share one; an in-memory SQLite store keeps the client its own', () => {
+    const token = { kind: 'token', token: 'tok-1' } as const;
+    expect(sharedRateBudget(tenant(pgState, token), deps)).toBeDefined();
     expect(
-      sharedRateBudget(tenant({ kind: 'sqlite', path: ':memory:' }, { kind: 'token', token: 'tok-1' }), deps),
-    ).toBeUndefined();
+      sharedRateBudget(tenant({ kind: 'sqlite', path: '/tmp/no-such-dir/state.db' }, token), deps),
+    ).toBeDefined();
+    expect(sharedRateBudget(tenant({ kind: 'sqlite', path: ':memory:' }, token), deps)).toBeUndefined();
   });
 
   it('keys the budget by a hash of the token or the OAuth client, never the secret', () => {

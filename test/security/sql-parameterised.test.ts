@@ -55,6 +55,7 @@ const ALLOWED: Record<string, string> = {
   'src/run/staging.ts: index':
     'an index name `<ps|crm>_m<index>` built from the table and column names above',
   'src/state/postgres-rate-budget.ts: s': 'same quoteSchema() identifier (statements(quoteSchema(o.schema)))',
+  'src/state/sqlite-rate-budget.ts: BUSY_WAIT_MS': 'a numeric constant of that file (PRAGMA cannot bind)',
   'src/state/postgres-rate-budget.ts: NOW':
     'a constant SQL expression (the database clock, or the bound $2 in tests)',
   'src/state/postgres-ref-outbox.ts: s':

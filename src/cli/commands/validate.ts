@@ -72,7 +72,8 @@ export function registerValidate(program: Command, redactor: Redactor): void {
           const logger = createLogger({ level: 'warn', redactor });
           const deps = { clock: systemClock, logger, redactor };
           try {
-            const propstreet = await openPropstreet(config, deps);
+            // A check writes nothing to the state file (it may not exist yet): it paces alone.
+            const propstreet = await openPropstreet(config, { ...deps, dryRun: true });
             try {
               for await (const _page of propstreet.listContacts({ pageSize: 1 })) break;
               checks.push({ name: 'propstreet', ok: true, message: 'token accepted' });
