@@ -3,6 +3,7 @@
  * batches, full pages), the rate-limit bound `max over APIs (calls / rate)`, a naive
  * one-call-per-record baseline, and projections to larger N from measured calls per record.
  */
+import { sharedPacing } from '../src/propstreet/rate-budget.js';
 import type { RunSummary } from './jobs.js';
 
 export type Api = 'propstreet' | 'hubspot' | 'salesforce' | 'memcrm';
@@ -12,6 +13,12 @@ export type ApiCalls = Partial<Record<Api, CallCounts>>;
 
 /** Real limits, per second. Salesforce has no rate limit, only a daily allowance. */
 export const RATES = { propstreet: 600 / 60, hubspotGeneral: 190 / 10, hubspotSearch: 5 } as const;
+/**
+ * The pace propsync's Propstreet client keeps at the bench tenant's 600/min: the shared budget's
+ * (src/propstreet/rate-budget.ts sharedPacing; SQLite state shares it too since 12-03), a
+ * little under the limit to leave room for requests that reach the server late.
+ */
+export const PROPSTREET_PACED_PER_S = 1_000 / sharedPacing(600).intervalMs;
 /** Enterprise edition without extra licences. */
 const SALESFORCE_DAILY = 100_000;
 

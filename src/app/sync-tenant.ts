@@ -10,6 +10,7 @@ import type { ConnectionConfig, TenantConfig } from '../config/index.js';
 import type { AccountIdentity } from '../core/account-identity.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import { processEnv } from '../core/process-env.js';
 import type { Redactor } from '../core/redact.js';
 import { stateKeyFrom } from '../core/secret-box.js';
 import type { CrmAdapter } from '../crm/port.js';
@@ -95,7 +96,7 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
   // Checked before anything opens: a malformed key is a config error.
   const stateKey =
     options.stateKey === undefined
-      ? stateKeyFrom(process.env, options.redactor)
+      ? stateKeyFrom(processEnv(), options.redactor)
       : (options.stateKey ?? undefined);
   const store = options.store ?? (await openTenantStore(config));
   const connections: ConnectionRun[] = [];

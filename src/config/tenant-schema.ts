@@ -177,7 +177,7 @@ const objectCommon = {
     "This object kind's mapping file, relative to this config file; default: the built-in one (mappings/<type>.<object>.yaml).",
   ).optional(),
   mappingOverrides: mappingOverrides(
-    "Changes to this object kind's mapping (fields/add/remove), checked by the mapping loader.",
+    "Changes to this object kind's mapping (fields/add/remove/defaultRegion), checked by the mapping loader.",
   ),
   direction: syncKeys.direction
     .unwrap()
@@ -264,7 +264,7 @@ const connectionCommon = {
     'The contacts mapping file, relative to this config file; default: the built-in one for the type (contacts.mapping does the same).',
   ).optional(),
   mappingOverrides: mappingOverrides(
-    'Changes to the contacts mapping (fields/add/remove), checked by the mapping loader (contacts.mappingOverrides does the same).',
+    'Changes to the contacts mapping (fields/add/remove/defaultRegion), checked by the mapping loader (contacts.mappingOverrides does the same).',
   ),
   ...syncKeys,
   ownChangeOrigins: z

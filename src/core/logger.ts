@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import type PinoPretty from 'pino-pretty';
+import { processEnv } from './process-env.js';
 import type { Redactor } from './redact.js';
 import { requireOnDemand } from './require-on-demand.js';
 
@@ -19,7 +20,7 @@ export function createLogger(options: {
   redactor: Redactor;
 }): Logger {
   const redactor = options.redactor;
-  const level = options.level ?? process.env.PROPSYNC_LOG_LEVEL ?? 'info';
+  const level = options.level ?? processEnv().PROPSYNC_LOG_LEVEL ?? 'info';
   const dest = options.destination ?? process.stderr;
   const pretty = options.pretty ?? (process.stderr.isTTY === true && !process.env.CI);
   // Pretty printing runs in-process (not a worker transport) so that every line, pretty or

@@ -10,6 +10,7 @@ import type { TenantConfig } from '../config/index.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { processEnv } from '../core/process-env.js';
 import type { Redactor } from '../core/redact.js';
 import type { ConnectionScope, StateStore } from '../state/port.js';
 import type { createBoss } from '../worker/queue.js';
@@ -283,7 +284,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     observe: createCdcMetrics(metrics.registry),
     clock,
     logger: log,
-    env: options.env ?? process.env,
+    // The kept Salesforce session's key: a process setting (the environment or cwd's .env).
+    env: processEnv(options.env ?? process.env),
     redactor: options.redactor,
     ...(options.changeEventBackoff ? { backoff: options.changeEventBackoff } : {}),
   });

@@ -7,8 +7,9 @@
  * for leaked secrets.
  */
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -80,9 +81,12 @@ export function cleanEnv(extra: Readonly<Record<string, string | undefined>> = {
   return env;
 }
 
-/** The command line that starts the CLI from source (tsx is resolved from REPO_ROOT, the cwd). */
+/** tsx's loader as this repository has it: a child in another working directory finds it too. */
+const TSX = pathToFileURL(createRequire(join(REPO_ROOT, 'package.json')).resolve('tsx')).href;
+
+/** The command line that starts the CLI from source, whatever the child's working directory. */
 export function cliCommand(args: readonly string[]): [string, string[]] {
-  return [process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args]];
+  return [process.execPath, ['--import', TSX, join(REPO_ROOT, 'src/cli/main.ts'), ...args]];
 }
 
 /** Runs the binary to its end and collects what it printed. */

@@ -118,14 +118,14 @@ function withRunOptions(cmd: Command): Command {
       "only these object kinds, e.g. companies (default: each connection's objects)",
     )
     .option('--json', 'print one JSON object instead of the table')
-    .option('--report <file>', 'also write a report: .html, .md or .json')
+    .option('--report <file>', 'also write a report: .html, .md, .json or .txt')
     .option(
       '--reconcile',
       'check every link against the CRM by id (finds deletions older than its delta shows)',
     )
     .option(
       '--rebind',
-      'accept Propstreet/CRM accounts other than the ones the state belongs to, and move the state to them (run)',
+      'accept Propstreet/CRM accounts other than the ones the state belongs to: run and retry move the state to them, plan plans as if moved',
     );
 }
 

@@ -10,6 +10,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { TenantConfig } from '../../config/index.js';
 import { ValidationError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import { processEnv } from '../../core/process-env.js';
 import type { Redactor } from '../../core/redact.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -154,7 +155,7 @@ async function runServe(path: string, flags: ServeFlags, redactor: Redactor): Pr
       ...(flags.queueSchema === undefined ? {} : { queueSchema: flags.queueSchema }),
     };
   }
-  const envUrl = process.env.PROPSYNC_PUBLIC_URL;
+  const envUrl = processEnv().PROPSYNC_PUBLIC_URL;
   const base = flags.publicUrl ?? (envUrl ? publicUrl(envUrl) : undefined);
 
   let received: () => void = () => undefined;

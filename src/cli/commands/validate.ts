@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { TenantConfig } from '../../config/index.js';
+import { processEnv } from '../../core/process-env.js';
 import type { Redactor } from '../../core/redact.js';
 import type { PropstreetWebhookCalls } from '../../propstreet/webhooks.js';
 import type { StateStore } from '../../state/port.js';
@@ -79,7 +80,7 @@ export function registerValidate(program: Command, redactor: Redactor): void {
               checks.push({ name: 'propstreet', ok: true, message: 'token accepted' });
               const hook = await checkWebhook(config, propstreet.webhooks, {
                 setup: flags.setup === true,
-                publicUrl: flags.publicUrl ?? process.env.PROPSYNC_PUBLIC_URL,
+                publicUrl: flags.publicUrl ?? processEnv().PROPSYNC_PUBLIC_URL,
                 redactor,
               });
               checks.push(...hook.checks);

@@ -5,6 +5,7 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { ValidationError } from '../../core/errors.js';
+import { processEnv } from '../../core/process-env.js';
 import type { Redactor } from '../../core/redact.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -39,7 +40,7 @@ function port(value: string): number {
 }
 
 export function databaseUrlFrom(flag: string | undefined): string {
-  const url = flag ?? process.env.PROPSYNC_DATABASE_URL;
+  const url = flag ?? processEnv().PROPSYNC_DATABASE_URL;
   if (!url)
     throw new ValidationError('no job database: give --database <url> or set PROPSYNC_DATABASE_URL', {
       database: ['required'],

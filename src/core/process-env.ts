@@ -1,0 +1,45 @@
+/**
+ * The process's own settings — not a tenant's — as the environment gives them, or else the
+ * working directory's `.env`: `.env.example` tells users to copy it to `.env` and fill it in,
+ * and every tenant's config already reads that file (src/config/env-interpolation.ts). A
+ * tenant folder's `.env` does not set them: they are the process's, whichever tenant it runs.
+ * The file is read once; nothing is written into process.env.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+
+const PROCESS_SETTINGS = [
+  'PROPSYNC_STATE_KEY',
+  'PROPSYNC_PUBLIC_URL',
+  'PROPSYNC_DATABASE_URL',
+  'PROPSYNC_LOG_LEVEL',
+  'PROPSYNC_V8_FLAGS',
+] as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const read = new Map<string, Env>();
+
+function dotenvOf(cwd: string): Env {
+  let values = read.get(cwd);
+  if (!values) {
+    try {
+      values = parseDotenv(readFileSync(join(cwd, '.env'), 'utf8'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      values = {};
+    }
+    read.set(cwd, values);
+  }
+  return values;
+}
+
+/** `env` with the process settings it lacks taken from `cwd`'s `.env`; other names as `env` has them. */
+export function processEnv(env: Env = process.env, cwd: string = process.cwd()): Env {
+  const file = dotenvOf(cwd);
+  const out: Record<string, string | undefined> = { ...env };
+  // An empty line in the file (`PROPSYNC_STATE_KEY=`, as .env.example has it) sets nothing.
+  for (const name of PROCESS_SETTINGS) if (out[name] === undefined && file[name]) out[name] = file[name];
+  return out;
+}
