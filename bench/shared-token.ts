@@ -3,10 +3,11 @@
  * token, each doing a first sync of its own tenant (N Propstreet contacts into an empty HubSpot),
  * all at once. The tenants' Propstreet fakes count in one rate window (600 per 60 s for the token,
  * as Propstreet would), so what matters is whether the processes pace together. Run twice, on
- * fresh fakes: state in PostgreSQL (the shared budget) and state in SQLite files (each process
- * its own budget: the naive baseline). Reported from the fakes' own counts: 429s, the busiest
- * window's count against the limit, accepted requests per minute. PostgreSQL: the tests'
- * database (PROPSYNC_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
+ * fresh fakes: state in PostgreSQL (the shared budget) and state in SQLite files, one a
+ * process (each process its own budget, in its own file: the naive baseline). Reported from the
+ * fakes' own counts: 429s, the busiest window's count against the limit, accepted requests per
+ * minute. PostgreSQL: the tests' database (PROPSYNC_TEST_DATABASE_URL, default
+ * postgres://postgres@127.0.0.1:5432/test).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -33,7 +34,7 @@ export interface SharedTokenOptions {
 }
 
 export interface LimiterRun {
-  readonly limiter: 'shared (PostgreSQL state)' | 'per process (SQLite state)';
+  readonly limiter: 'shared (PostgreSQL state)' | 'per process (a SQLite file each)';
   /** Propstreet requests the fakes saw, 429s included. */
   readonly requests: number;
   readonly rateLimited: number;
@@ -132,7 +133,7 @@ async function oneRun(o: SharedTokenOptions, shared: boolean): Promise<LimiterRu
     const accepted = log.filter((r) => r.status !== 429);
     const spanMin = ((log.at(-1)?.at ?? 0) - (log[0]?.at ?? 0)) / 60_000;
     return {
-      limiter: shared ? 'shared (PostgreSQL state)' : 'per process (SQLite state)',
+      limiter: shared ? 'shared (PostgreSQL state)' : 'per process (a SQLite file each)',
       requests: log.length,
       rateLimited: log.length - accepted.length,
       perMinute: spanMin > 0 ? accepted.length / spanMin : 0,

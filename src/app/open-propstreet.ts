@@ -10,8 +10,9 @@ import { sharedRateBudget } from './rate-budgets.js';
 /**
  * The tenant's Propstreet client, with a token from config or from client credentials. A
  * client-credentials token is fetched here once (a wrong secret fails before the run starts)
- * and then issued again ahead of its `expires_in`, for as long as the client lives. With
- * PostgreSQL state the client paces on the token's shared budget (rate-budgets.ts).
+ * and then issued again ahead of its `expires_in`, for as long as the client lives. The client
+ * paces on the token's shared budget in the tenant's state (rate-budgets.ts); a SQLite budget's
+ * connection closes with the client.
  */
 export async function openPropstreet(
   config: TenantConfig,
@@ -29,7 +30,7 @@ export async function openPropstreet(
     token = source;
   }
   const rateBudget = sharedRateBudget(config, options);
-  return createPropstreetClient({
+  const client = createPropstreetClient({
     baseUrl: config.propstreet.baseUrl,
     token,
     requestsPerMinute: config.propstreet.requestsPerMinute,
@@ -39,4 +40,13 @@ export async function openPropstreet(
     logger: options.logger,
     redactor: options.redactor,
   });
+  if (!rateBudget?.close) return client;
+  const closeBudget = rateBudget.close;
+  return {
+    ...client,
+    close: async () => {
+      await client.close();
+      closeBudget();
+    },
+  };
 }

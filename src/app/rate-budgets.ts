@@ -7,11 +7,12 @@
  * other process to share with, and a dry run writes nothing to the file: those clients pace
  * themselves.
  *
- * One small pool per database, and one connection per SQLite file, for the whole process, opened
- * on first use; neither keeps a CLI process alive.
+ * One small pool per database for the whole process, opened on first use; it does not keep a CLI
+ * process alive. A SQLite budget has a connection of its own, opened at its first request and
+ * closed with its client (openPropstreet): a connection kept open would hold the state file's WAL
+ * back from the checkpoint its store makes when it closes last.
  */
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import type { TenantConfig } from '../config/index.js';
 import { type Clock, systemClock } from '../core/clock.js';
@@ -22,16 +23,6 @@ import { postgresRateBudget } from '../state/postgres-rate-budget.js';
 import { openBudgetDatabase, sqliteRateBudget } from '../state/sqlite-rate-budget.js';
 
 const pools = new Map<string, pg.Pool>();
-const files = new Map<string, Database.Database>();
-
-function fileFor(path: string): Database.Database {
-  let db = files.get(path);
-  if (!db) {
-    db = openBudgetDatabase(path);
-    files.set(path, db);
-  }
-  return db;
-}
 
 function poolFor(url: string): pg.Pool {
   let pool = pools.get(url);
@@ -68,17 +59,18 @@ export function budgetKey(auth: TenantConfig['propstreet']['auth']): string {
 export function sharedRateBudget(
   config: TenantConfig,
   options: { clock: Clock; logger: Logger; dryRun?: boolean },
-): RateBudget | undefined {
+): (RateBudget & { close?: () => void }) | undefined {
   const state = config.state;
   const rpm = config.propstreet.requestsPerMinute;
   // Virtual time (tests) keeps its own rows: its instants mean nothing on the real clock.
   const virtual = options.clock !== systemClock;
   if (state.kind === 'sqlite') {
     // A dry run leaves the state file as it found it, byte for byte: it paces alone.
-    if (options.dryRun || state.path === ':memory:' || state.path === '') return undefined;
+    // A config's `:memory:` arrives resolved against its folder (normalize-tenant.ts).
+    if (options.dryRun || state.path === '' || state.path.endsWith(':memory:')) return undefined;
     const path = state.path;
     return sqliteRateBudget({
-      db: () => fileFor(path),
+      db: () => openBudgetDatabase(path),
       key: virtual ? `${budgetKey(config.propstreet.auth)}:virtual` : budgetKey(config.propstreet.auth),
       pacing: sharedPacing(rpm),
       fallback: localRateBudget(localPacing(rpm), options.clock),

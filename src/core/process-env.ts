@@ -2,8 +2,10 @@
  * The process's own settings — not a tenant's — as the environment gives them, or else the
  * working directory's `.env`: `.env.example` tells users to copy it to `.env` and fill it in,
  * and every tenant's config already reads that file (src/config/env-interpolation.ts). A
- * tenant folder's `.env` does not set them: they are the process's, whichever tenant it runs.
- * The file is read once; nothing is written into process.env.
+ * tenant folder's `.env` does not set them: they are the process's, whichever tenant it runs
+ * (what reads a tenant's secrets — `validate --setup`, `serve`'s stored webhook secret — finds
+ * PROPSYNC_STATE_KEY there too: README, "Environment"). The file is read once; nothing is
+ * written into process.env.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -9,7 +9,10 @@
  * back (or a test's virtual time in a file real time used before): it is dropped, not waited
  * out. better-sqlite3 is synchronous, so a write lock another process holds would stall this
  * process's event loop for as long as SQLite waits for it: the wait is short (BUSY_WAIT_MS), and
- * a request that does not get the lock in time paces on this process's own budget (`fallback`).
+ * a request that does not get the lock in time, and every request for a second after it, paces
+ * on this process's own budget (`fallback`). The connection is the client's (closed with it): a
+ * connection kept open after the run would keep the run's store from checkpointing the WAL when
+ * it closes.
  */
 import Database from 'better-sqlite3';
 import type { Clock } from '../core/clock.js';
@@ -17,7 +20,10 @@ import type { Logger } from '../core/logger.js';
 import { type Pacing, type RateBudget, type ServerCount, slotAfterCount } from '../propstreet/rate-budget.js';
 
 export interface SqliteRateBudgetOptions {
-  /** The state file's connection (its `rate_budgets` table comes with its migrations), opened at first use. */
+  /**
+   * Opens the budget's connection to the state file (its `rate_budgets` table comes with its
+   * migrations): at first use, kept until `close`.
+   */
   readonly db: () => Database.Database;
   /** The token's identity, hashed: never the token or a secret. */
   readonly key: string;
@@ -32,8 +38,10 @@ export interface SqliteRateBudgetOptions {
 
 /** How long a request waits for another process's write lock before pacing alone. */
 export const BUSY_WAIT_MS = 50;
-/** No slot or pause is ever this far ahead but for a clock that went back. */
-const MAX_AHEAD_MS = 10 * 60_000;
+/** No slot or pause is ever this far ahead (a Retry-After is at most a minute) but for a clock that went back. */
+const MAX_AHEAD_MS = 2 * 60_000;
+/** How long requests pace alone after the file did not answer. */
+const ALONE_AFTER_FAILURE_MS = 1_000;
 
 /** A connection of its own to the state file, for the budget's short write transactions. */
 export function openBudgetDatabase(path: string): Database.Database {
@@ -47,12 +55,22 @@ interface SlotRow {
   blocked_until_ms: number;
 }
 
-export function sqliteRateBudget(o: SqliteRateBudgetOptions): RateBudget {
+/** A budget on a connection of its own: closed with the client that paces on it. */
+export interface ClosableRateBudget extends RateBudget {
+  close(): void;
+}
+
+export function sqliteRateBudget(o: SqliteRateBudgetOptions): ClosableRateBudget {
   const { intervalMs, toleranceMs } = o.pacing;
   const slack = o.slack ?? Math.round(toleranceMs / Math.max(intervalMs, 1)) + 3;
+  let db: Database.Database | undefined;
   let prepared: ReturnType<typeof prepare> | undefined;
   let warned = false;
+  // After a failure (another process's long write, a file not migrated) requests pace alone
+  // for a while rather than each waiting out the lock again, stalling the event loop each time.
+  let aloneUntil = Number.NEGATIVE_INFINITY;
   const failed = (what: string, error: unknown) => {
+    aloneUntil = o.clock.now().getTime() + ALONE_AFTER_FAILURE_MS;
     if (warned) return;
     warned = true;
     o.logger?.warn(
@@ -61,8 +79,12 @@ export function sqliteRateBudget(o: SqliteRateBudgetOptions): RateBudget {
     );
   };
   const run = <T>(what: string, f: (q: ReturnType<typeof prepare>, now: number) => T): T | undefined => {
+    if (o.clock.now().getTime() < aloneUntil) return undefined;
     try {
-      prepared ??= prepare(o.db());
+      if (!prepared) {
+        db ??= o.db();
+        prepared = prepare(db);
+      }
       const out = f(prepared, o.clock.now().getTime());
       warned = false;
       return out;
@@ -87,6 +109,11 @@ export function sqliteRateBudget(o: SqliteRateBudgetOptions): RateBudget {
     },
     pause(ms: number) {
       if (ms > 0) run('pause', (q, now) => q.pause.run(now + ms, o.key));
+    },
+    close() {
+      prepared = undefined;
+      db?.close();
+      db = undefined;
     },
   };
 }

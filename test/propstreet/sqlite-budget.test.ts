@@ -3,15 +3,18 @@
  * clients each on a connection of their own to one file, as processes on one machine are,
  * against the fake's 600/min window on virtual time the fake's rate window follows too.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPropstreetFake } from '../../fakes/propstreet/index.js';
+import { openPropstreet } from '../../src/app/open-propstreet.js';
 import { sharedRateBudget } from '../../src/app/rate-budgets.js';
 import type { TenantConfig } from '../../src/config/index.js';
+import { systemClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Redactor } from '../../src/core/redact.js';
 import {
   localPacing,
   localRateBudget,
@@ -149,7 +152,39 @@ describe('which budget a SQLite tenant gets', () => {
     expect(await a?.reserve()).toBe(0);
     // The second client's first slot is an interval after the first's (60/min shared: ~1 s).
     expect(await b?.reserve()).toBeGreaterThan(900);
+    a?.close?.();
+    b?.close?.();
     // A dry run leaves the file as it was: its client paces alone.
     expect(sharedRateBudget(config, { clock, logger: silentLogger, dryRun: true })).toBeUndefined();
+  });
+
+  it("closes its connection with the client: the store's last close checkpoints the WAL, as before the budget", async () => {
+    const fake = await startPropstreetFake();
+    const file = join(dir, 'own.db');
+    const store = createSqliteStateStore({ path: file });
+    await store.migrate();
+    await store.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    try {
+      const [seeded] = fake.seed([{ firstName: 'Budget' }]);
+      const config = {
+        tenant: 't',
+        propstreet: { baseUrl: fake.url, requestsPerMinute: 600, auth: { kind: 'token', token: fake.token } },
+        state: { kind: 'sqlite', path: file },
+      } as unknown as TenantConfig;
+      const client = await openPropstreet(config, {
+        clock: systemClock,
+        logger: silentLogger,
+        redactor: new Redactor(),
+      });
+      await client.getContact(seeded?.id ?? '');
+      // The request took its slot in the file: the budget's connection wrote the WAL.
+      expect(existsSync(`${file}-wal`)).toBe(true);
+      await client.close();
+      // Left open, the connection would keep the WAL (and its bytes) until garbage collection.
+      expect(existsSync(`${file}-wal`)).toBe(false);
+    } finally {
+      await fake.close();
+    }
   });
 });
