@@ -2,7 +2,8 @@
  * What the shared Propstreet budget tests (PostgreSQL and SQLite) drive: virtual time that
  * concurrent sleepers share, and clients on one fake token sending GETs.
  */
-import type { PropstreetFake } from '../../fakes/propstreet/index.js';
+import { expect } from 'vitest';
+import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
 import type { Clock } from '../../src/core/clock.js';
 import { Redactor } from '../../src/core/redact.js';
 import { createPropstreetClient, type PropstreetClient } from '../../src/propstreet/client.js';
@@ -70,4 +71,41 @@ export async function drive(
     await Promise.all(clients.map((c) => c.close()));
   }
   return { statuses: fake.apiRequests().map((r) => r.status), virtualMs: clock.ms - t0 };
+}
+
+/**
+ * Four clients on one token whose fake counts a 600-per-minute window on virtual time, 400 GETs
+ * each, each client on the budget `budget` makes (undefined: the client's own): the requests'
+ * statuses and the accepted pace.
+ */
+export async function fourClientsOnOneToken(
+  budget: (clock: SharedVirtualClock) => RateBudget | undefined,
+): Promise<{ statuses: number[]; perMinute: number }> {
+  const clock = new SharedVirtualClock();
+  const fake = await startPropstreetFake({
+    rateLimit: { limit: 600, windowMs: 60_000 },
+    rateNow: () => clock.ms,
+  });
+  try {
+    const { statuses, virtualMs } = await drive(
+      fake,
+      clock,
+      [0, 1, 2, 3].map(() => budget(clock)),
+      400,
+    );
+    return { statuses, perMinute: statuses.length / (virtualMs / 60_000) };
+  } finally {
+    await fake.close();
+  }
+}
+
+/**
+ * What a shared budget must do with them: all 1,600 answered, none 429, at the shared pace (589
+ * a minute: about 163 s of virtual time) and not starved (a window lost to waiting would add 60 s).
+ */
+export function expectPacedTogether(r: { statuses: number[]; perMinute: number }): void {
+  expect(r.statuses).toHaveLength(1_600);
+  expect(r.statuses.filter((s) => s === 429)).toHaveLength(0);
+  expect(r.perMinute).toBeGreaterThan(560);
+  expect(r.perMinute).toBeLessThanOrEqual(600);
 }

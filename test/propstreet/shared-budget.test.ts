@@ -18,7 +18,7 @@ import {
 import { migratePostgres } from '../../src/state/postgres-migrations.js';
 import { postgresRateBudget } from '../../src/state/postgres-rate-budget.js';
 import { dropSchema, TEST_DATABASE_URL, testSchemaName } from '../state/pg-test-db.js';
-import { drive, SharedVirtualClock } from './budget-support.js';
+import { drive, expectPacedTogether, fourClientsOnOneToken, SharedVirtualClock } from './budget-support.js';
 
 const schema = testSchemaName('budget');
 const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 8 });
@@ -57,35 +57,13 @@ describe('shared Propstreet rate budget (PostgreSQL)', () => {
   };
 
   it('keeps 4 clients on one token under 600/min: 0 × 429 over 1,600 requests, near the bound', async () => {
-    await limitedFake();
-    try {
-      const key = newKey();
-      const { statuses, virtualMs } = await drive(
-        fake,
-        clock,
-        [0, 1, 2, 3].map(() => shared(key, clock)),
-        400,
-      );
-      expect(statuses).toHaveLength(1_600);
-      expect(statuses.filter((s) => s === 429)).toHaveLength(0);
-      // 1,600 requests at the shared pace (589 a minute): about 163 s of virtual time; not
-      // starved either (a window lost to waiting would add 60 s).
-      const perMinute = 1_600 / (virtualMs / 60_000);
-      expect(perMinute).toBeGreaterThan(560);
-      expect(perMinute).toBeLessThanOrEqual(600);
-    } finally {
-      await fake.close();
-    }
+    const key = newKey();
+    expectPacedTogether(await fourClientsOnOneToken((c) => shared(key, c)));
   }, 120_000);
 
   it('without it (each client its own budget), the same 4 clients draw 429s', async () => {
-    await limitedFake();
-    try {
-      const { statuses } = await drive(fake, clock, [undefined, undefined, undefined, undefined], 400);
-      expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
-    } finally {
-      await fake.close();
-    }
+    const { statuses } = await fourClientsOnOneToken(() => undefined);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
   }, 120_000);
 
   it("folds the server's count in: after another user took 450 of the window, 4 clients still draw no 429", async () => {
