@@ -12,6 +12,7 @@
  * process that dies holding slots holds nothing after them: slots are instants, not permits.
  */
 import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
 
 export interface ServerCount {
   /** `RateLimit-Remaining` of an answer. */
@@ -79,6 +80,43 @@ export function sharedPacing(
 export function slotAfterCount(intervalMs: number, count: ServerCount, slack: number): number {
   const left = Math.max(0, count.remaining - count.inFlight - slack);
   return count.resetMs - left * intervalMs;
+}
+
+/** Other processes' requests a shared budget assumes in flight when it reads a count: the burst and 2 more. */
+export function defaultSlack(pacing: Pacing): number {
+  return Math.round(pacing.toleranceMs / Math.max(pacing.intervalMs, 1)) + 3;
+}
+
+/**
+ * How long a request waits for the slot a shared budget gave it: until `startMs` less the burst's
+ * tolerance, and not before a pause ends (`blockedUntilMs`), counted from `nowMs` (that budget's clock).
+ */
+export function waitForSlot(
+  pacing: Pacing,
+  slot: { readonly startMs: number; readonly blockedUntilMs: number; readonly nowMs: number },
+): number {
+  return Math.max(0, Math.max(slot.startMs - pacing.toleranceMs, slot.blockedUntilMs) - slot.nowMs);
+}
+
+/**
+ * The warning a shared budget gives when its store does not answer: once, until it answers
+ * again. The client then paces on its own budget.
+ */
+export function unavailableWarning(logger: Logger | undefined) {
+  let warned = false;
+  return {
+    failed(what: string, error: unknown): void {
+      if (warned) return;
+      warned = true;
+      logger?.warn(
+        { err: (error as Error).message, what },
+        'shared Propstreet rate budget unavailable; this process paces itself alone until it answers',
+      );
+    },
+    answered(): void {
+      warned = false;
+    },
+  };
 }
 
 /** The in-process budget: the GCRA state in memory. */

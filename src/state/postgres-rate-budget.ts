@@ -12,7 +12,15 @@
 import type pg from 'pg';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import { type Pacing, type RateBudget, type ServerCount, slotAfterCount } from '../propstreet/rate-budget.js';
+import {
+  defaultSlack,
+  type Pacing,
+  type RateBudget,
+  type ServerCount,
+  slotAfterCount,
+  unavailableWarning,
+  waitForSlot,
+} from '../propstreet/rate-budget.js';
 import { quoteSchema } from './postgres-migrations.js';
 
 export interface PostgresRateBudgetOptions {
@@ -65,18 +73,11 @@ interface SlotRow {
 
 export function postgresRateBudget(o: PostgresRateBudgetOptions): RateBudget {
   const sql = statements(quoteSchema(o.schema));
-  const { intervalMs, toleranceMs } = o.pacing;
-  const slack = o.slack ?? Math.round(toleranceMs / Math.max(intervalMs, 1)) + 3;
+  const { intervalMs } = o.pacing;
+  const slack = o.slack ?? defaultSlack(o.pacing);
   const now = () => (o.clock ? o.clock.now().getTime() : null);
-  let warned = false;
-  const failed = (what: string, error: unknown) => {
-    if (warned) return;
-    warned = true;
-    o.logger?.warn(
-      { err: (error as Error).message, what },
-      'shared Propstreet rate budget unavailable; this process paces itself alone until it answers',
-    );
-  };
+  const warning = unavailableWarning(o.logger);
+  const failed = warning.failed;
   // Fire and forget: an answer's count must not hold up the answer.
   const send = (what: string, text: string, offsetMs: number) => {
     o.pool.query(text, [o.key, now(), offsetMs]).then(
@@ -92,8 +93,12 @@ export function postgresRateBudget(o: PostgresRateBudgetOptions): RateBudget {
         const { rows } = await o.pool.query<SlotRow>(sql.reserve, [o.key, now(), intervalMs]);
         const row = rows[0];
         if (!row) throw new Error('the budget upsert returned no row');
-        warned = false;
-        return Math.max(0, Math.max(row.start_ms - toleranceMs, row.blocked_until_ms) - row.now_ms);
+        warning.answered();
+        return waitForSlot(o.pacing, {
+          startMs: row.start_ms,
+          blockedUntilMs: row.blocked_until_ms,
+          nowMs: row.now_ms,
+        });
       } catch (error) {
         failed('reserve', error);
         return o.fallback.reserve();

@@ -17,7 +17,15 @@
 import Database from 'better-sqlite3';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import { type Pacing, type RateBudget, type ServerCount, slotAfterCount } from '../propstreet/rate-budget.js';
+import {
+  defaultSlack,
+  type Pacing,
+  type RateBudget,
+  type ServerCount,
+  slotAfterCount,
+  unavailableWarning,
+  waitForSlot,
+} from '../propstreet/rate-budget.js';
 
 export interface SqliteRateBudgetOptions {
   /**
@@ -32,7 +40,7 @@ export interface SqliteRateBudgetOptions {
   readonly fallback: RateBudget;
   readonly clock: Clock;
   readonly logger?: Logger;
-  /** Other processes' requests that may be in flight when a count is read; default burst + 3. */
+  /** Other processes' requests that may be in flight when a count is read; default burst + 2 (defaultSlack). */
   readonly slack?: number;
 }
 
@@ -61,22 +69,17 @@ export interface ClosableRateBudget extends RateBudget {
 }
 
 export function sqliteRateBudget(o: SqliteRateBudgetOptions): ClosableRateBudget {
-  const { intervalMs, toleranceMs } = o.pacing;
-  const slack = o.slack ?? Math.round(toleranceMs / Math.max(intervalMs, 1)) + 3;
+  const { intervalMs } = o.pacing;
+  const slack = o.slack ?? defaultSlack(o.pacing);
   let db: Database.Database | undefined;
   let prepared: ReturnType<typeof prepare> | undefined;
-  let warned = false;
+  const warning = unavailableWarning(o.logger);
   // After a failure (another process's long write, a file not migrated) requests pace alone
   // for a while rather than each waiting out the lock again, stalling the event loop each time.
   let aloneUntil = Number.NEGATIVE_INFINITY;
   const failed = (what: string, error: unknown) => {
     aloneUntil = o.clock.now().getTime() + ALONE_AFTER_FAILURE_MS;
-    if (warned) return;
-    warned = true;
-    o.logger?.warn(
-      { err: (error as Error).message, what },
-      'shared Propstreet rate budget unavailable; this process paces itself alone until it answers',
-    );
+    warning.failed(what, error);
   };
   const run = <T>(what: string, f: (q: ReturnType<typeof prepare>, now: number) => T): T | undefined => {
     if (o.clock.now().getTime() < aloneUntil) return undefined;
@@ -86,7 +89,7 @@ export function sqliteRateBudget(o: SqliteRateBudgetOptions): ClosableRateBudget
         prepared = prepare(db);
       }
       const out = f(prepared, o.clock.now().getTime());
-      warned = false;
+      warning.answered();
       return out;
     } catch (error) {
       failed(what, error);
@@ -99,7 +102,7 @@ export function sqliteRateBudget(o: SqliteRateBudgetOptions): ClosableRateBudget
       if (intervalMs === 0) return 0;
       const slot = run('reserve', (q, now) => q.reserve(o.key, now, intervalMs));
       if (!slot) return o.fallback.reserve();
-      return Math.max(0, Math.max(slot.start - toleranceMs, slot.blockedUntil) - slot.now);
+      return waitForSlot(o.pacing, slot);
     },
     observe(count: ServerCount) {
       if (intervalMs === 0) return;
@@ -137,7 +140,7 @@ function prepare(db: Database.Database) {
     reserve(key: string, now: number, i: number) {
       const row = upsert.get({ key, now, i, max: MAX_AHEAD_MS });
       if (!row) throw new Error('the budget upsert returned no row');
-      return { start: row.start_ms, blockedUntil: row.blocked_until_ms, now };
+      return { startMs: row.start_ms, blockedUntilMs: row.blocked_until_ms, nowMs: now };
     },
     later: db.prepare<[number, string]>('UPDATE rate_budgets SET tat_ms = max(tat_ms, ?) WHERE key = ?'),
     pause: db.prepare<[number, string]>(
