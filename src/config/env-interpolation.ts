@@ -10,9 +10,8 @@
  * in the working directory. `.env` files are read, not loaded into process.env: one tenant's
  * `.env` must not leak into another tenant's config in the same process.
  */
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
+import { readDotenv } from '../core/process-env.js';
 import type { ConfigProblem, PathSegment } from './config-problems.js';
 
 export type EnvLookup = Readonly<Record<string, string | undefined>>;
@@ -214,16 +213,7 @@ export async function loadEnv(options: {
 }): Promise<EnvLookup> {
   const dirs = [...new Set([resolve(options.cwd), resolve(options.configDir)])];
   const merged: Record<string, string | undefined> = {};
-  for (const dir of dirs) Object.assign(merged, await readDotenv(join(dir, '.env')));
+  for (const dir of dirs) Object.assign(merged, readDotenv(join(dir, '.env')));
   for (const [k, v] of Object.entries(options.env)) if (v !== undefined) merged[k] = v;
   return merged;
-}
-
-async function readDotenv(file: string): Promise<Record<string, string>> {
-  try {
-    return parseDotenv(await readFile(file, 'utf8'));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw e;
-  }
 }

@@ -23,15 +23,20 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const read = new Map<string, Env>();
 
+/** The variables a `.env` file sets; none when there is no such file. */
+export function readDotenv(file: string): Record<string, string> {
+  try {
+    return parseDotenv(readFileSync(file, 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw e;
+  }
+}
+
 function dotenvOf(cwd: string): Env {
   let values = read.get(cwd);
   if (!values) {
-    try {
-      values = parseDotenv(readFileSync(join(cwd, '.env'), 'utf8'));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      values = {};
-    }
+    values = readDotenv(join(cwd, '.env'));
     read.set(cwd, values);
   }
   return values;
