@@ -30,7 +30,7 @@ export async function openPropstreet(
     token = source;
   }
   const rateBudget = sharedRateBudget(config, options);
-  const client = createPropstreetClient({
+  return createPropstreetClient({
     baseUrl: config.propstreet.baseUrl,
     token,
     requestsPerMinute: config.propstreet.requestsPerMinute,
@@ -40,13 +40,4 @@ export async function openPropstreet(
     logger: options.logger,
     redactor: options.redactor,
   });
-  if (!rateBudget?.close) return client;
-  const closeBudget = rateBudget.close;
-  return {
-    ...client,
-    close: async () => {
-      await client.close();
-      closeBudget();
-    },
-  };
 }

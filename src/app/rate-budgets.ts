@@ -9,7 +9,7 @@
  *
  * One small pool per database for the whole process, opened on first use; it does not keep a CLI
  * process alive. A SQLite budget has a connection of its own, opened at its first request and
- * closed with its client (openPropstreet): a connection kept open would hold the state file's WAL
+ * closed with its client (the client's `close`): a connection kept open would hold the state file's WAL
  * back from the checkpoint its store makes when it closes last.
  */
 import { createHash } from 'node:crypto';
@@ -59,7 +59,7 @@ export function budgetKey(auth: TenantConfig['propstreet']['auth']): string {
 export function sharedRateBudget(
   config: TenantConfig,
   options: { clock: Clock; logger: Logger; dryRun?: boolean },
-): (RateBudget & { close?: () => void }) | undefined {
+): RateBudget | undefined {
   const state = config.state;
   const rpm = config.propstreet.requestsPerMinute;
   // Virtual time (tests) keeps its own rows: its instants mean nothing on the real clock.

@@ -45,7 +45,7 @@ export interface PropstreetClientOptions {
   readonly burst?: number;
   /**
    * The token's send budget when other processes use the token too (rate-budget.ts); default
-   * this client's own, from `requestsPerMinute` and `burst`.
+   * this client's own, from `requestsPerMinute` and `burst`. The client's `close` closes it.
    */
   readonly rateBudget?: RateBudget;
   /** Connections in the pool; default 4. */
@@ -155,6 +155,9 @@ export function createPropstreetClient(options: PropstreetClientOptions): Propst
     identity: () => fetchIdentity(transport),
     webhooks: webhookCalls(transport, options.redactor),
     usage: () => transport.usage(),
-    close: () => transport.close(),
+    close: async () => {
+      await transport.close();
+      options.rateBudget?.close?.();
+    },
   };
 }

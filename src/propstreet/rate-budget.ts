@@ -33,6 +33,8 @@ export interface RateBudget {
   observe(count: ServerCount): void;
   /** After a 429 with Retry-After: nobody on the budget sends for `ms`. */
   pause(ms: number): void;
+  /** Lets go of what the budget holds open (a SQLite budget's connection): the client's close calls it. */
+  close?(): void;
 }
 
 export interface Pacing {

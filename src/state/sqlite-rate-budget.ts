@@ -63,12 +63,8 @@ interface SlotRow {
   blocked_until_ms: number;
 }
 
-/** A budget on a connection of its own: closed with the client that paces on it. */
-export interface ClosableRateBudget extends RateBudget {
-  close(): void;
-}
-
-export function sqliteRateBudget(o: SqliteRateBudgetOptions): ClosableRateBudget {
+/** A budget on a connection of its own, closed with the client that paces on it (`close`). */
+export function sqliteRateBudget(o: SqliteRateBudgetOptions): Required<RateBudget> {
   const { intervalMs } = o.pacing;
   const slack = o.slack ?? defaultSlack(o.pacing);
   let db: Database.Database | undefined;
