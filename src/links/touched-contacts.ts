@@ -87,8 +87,9 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
     }
     checkpoints.crm = page.checkpoint;
   }
-  const relationsCheckpoint = ports.relationChanges
-    ? await readRelations(ports, crmSince, plan, readAt, overlapMs, (r) => {
+  const relationChanges = ports.relationChanges;
+  const relationsCheckpoint = relationChanges
+    ? await readRelations(relationChanges, ports, crmSince, plan, readAt, overlapMs, (r) => {
         if (!boundary.relation(r.id, r.modifiedAt)) crmIds.add(r.fromId);
       })
     : undefined;
@@ -136,7 +137,8 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
  * relations saved late or stamped by a skewed clock.
  */
 async function readRelations(
-  ports: LinksPorts,
+  changes: NonNullable<LinksPorts['relationChanges']>,
+  ports: Pick<LinksPorts, 'store' | 'scope'>,
   crmSince: string | null,
   plan: WindowPlan,
   readAt: Date,
@@ -147,10 +149,9 @@ async function readRelations(
   // An unreadable fact is no fact (as the boundary's): start from the contact delta again.
   const readable = kept !== null && /^\d{4}-\d{2}-\d{2}T/.test(kept) && !Number.isNaN(Date.parse(kept));
   const since = readable ? kept : crmSince;
-  if (since === null || !ports.relationChanges)
-    return new Date(readAt.getTime() - Math.max(overlapMs, 60_000)).toISOString();
+  if (since === null) return new Date(readAt.getTime() - Math.max(overlapMs, 60_000)).toISOString();
   let checkpoint = since;
-  for await (const page of ports.relationChanges(since, crmWindow(plan))) {
+  for await (const page of changes(since, crmWindow(plan))) {
     for (const r of page.records) see(r);
     // The window re-reads before the checkpoint: a page of those never moves it back.
     if (compareStamps(page.checkpoint, checkpoint) > 0) checkpoint = page.checkpoint;
