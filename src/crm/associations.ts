@@ -12,6 +12,24 @@ export interface CrmAssociation {
   readonly toId: string;
   /** The `from` record's primary link of this kind (HubSpot: the contact's primary company). */
   readonly primary: boolean;
+  /**
+   * The link's own id, where the CRM gives a link one of its own (a Salesforce indirect
+   * AccountContactRelation): what a deleted link is listed by (`deleted`). Read only.
+   */
+  readonly id?: string;
+}
+
+/** Links deleted in a time range, by their own ids (`CrmAssociations.deleted`). */
+export interface DeletedLinks {
+  /** Ids of the links deleted in the range (their `from` records are not listed). */
+  readonly ids: readonly string[];
+  /** The next range starts here: the end of what this answer covers. */
+  readonly covered: string;
+  /**
+   * False when the CRM no longer lists every deletion since the range's start (it keeps them
+   * for a limited time): deletions may be missing, and only reading every link finds them.
+   */
+  readonly complete: boolean;
 }
 
 /** Links created or edited since a checkpoint, as a CRM lists them apart from their records. */
@@ -42,12 +60,17 @@ export interface CrmAssociations {
    * Links created or changed since `checkpoint` (null = all) that stamp no `from` record, where
    * the CRM lists them (Salesforce's indirect AccountContactRelations); absent where it does not
    * (HubSpot: association edits reach us as webhooks or a full scan). Deleted links are not
-   * listed: a CRM that deletes them for good leaves nothing to list. `window` re-reads before the
+   * listed here: a CRM that deletes them for good lists their ids apart (`deleted`). `window` re-reads before the
    * checkpoint as a record delta does (ReadChangesOptions).
    */
   readonly changes?: (
     checkpoint: string | null,
     window?: Pick<ReadChangesOptions, 'overlapMs' | 'from'>,
   ) => AsyncIterable<AssociationChangePage>;
+  /**
+   * Links deleted from `since` to now, by id, where the CRM lists them (Salesforce's `deleted`
+   * replication resource); absent where it does not (HubSpot).
+   */
+  readonly deleted?: (since: string) => Promise<DeletedLinks>;
   usage(): CrmUsage;
 }

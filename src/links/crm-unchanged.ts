@@ -7,7 +7,7 @@
  * re-read every contact it had associated, and every CRM edit of a name cost a Propstreet read.
  */
 import type { Link as StateLink } from '../state/port.js';
-import { fromShadow } from './employments.js';
+import { fromShadow, sameLinkIds } from './employments.js';
 import { type LinkConflictPolicy, mergeEmployments } from './merge-employments.js';
 import type { LinksPorts } from './ports.js';
 import { readCrm } from './read-sides.js';
@@ -22,7 +22,7 @@ export async function unchangedInCrm(
   const withShadow = propstreetIds.flatMap((id) => {
     const link = shadows.get(id);
     const shadow = fromShadow(link?.shadow ?? null);
-    return link && shadow ? [{ id, crmId: link.crmId, shadow }] : [];
+    return link && shadow ? [{ id, crmId: link.crmId, shadow, link }] : [];
   });
   if (withShadow.length === 0) return new Set();
   // The shadow's CRM id is the links phase's; the contacts kind's link decides (a merge moves it).
@@ -35,7 +35,9 @@ export async function unchangedInCrm(
   const unchanged = new Set<string>();
   for (const c of current) {
     const held = crm.get(c.crmId);
-    if (!held || held.unmapped.length > 0) continue;
+    // Link ids the shadow does not keep yet (a relation the phase wrote, a shadow from before
+    // they were kept) or no longer holds: a read is what stores them.
+    if (!held || held.unmapped.length > 0 || !sameLinkIds(held.employments, c.link.shadow)) continue;
     // Propstreet as the shadow (it did not change): any op means the CRM holds something new.
     const merge = mergeEmployments({
       propstreet: c.shadow,

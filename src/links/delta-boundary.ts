@@ -10,8 +10,9 @@
  * skips a record whose stamp is the one it had then (an unchanged version), and reads a record
  * that became visible late or changed (another stamp). Salesforce's relation delta (indirect
  * AccountContactRelations, which stamp no contact) is a third delta, kept the same way. Changes
- * that no delta lists (a HubSpot association edited alone, a Salesforce relation deleted):
- * association marks and the full scan bring those. More than MOST records at one stamp are not kept (they are read again).
+ * that no delta lists (a HubSpot association edited alone; a Salesforce relation deleted, whose
+ * id alone is listed, deleted-links.ts): association marks, the deleted ids and the full scan
+ * bring those. More than MOST records at one stamp are not kept (they are read again).
  *
  * Only versions stamped at least MARGIN_MS (or one overlap, when longer) before the phase's
  * read are kept. A stamp is as fine as its API makes it (Salesforce: whole seconds), so an edit

@@ -3,7 +3,9 @@
  * one is primary, and the job title at each. The shadow (what both sides held after the last
  * sync of the contact) is kept in the StateStore as a link row of the links scope: `propstreetId`
  * the contact, `crmId` its CRM record, `shadow` = { primary, companies: JSON } — plain canonical
- * values, so no migration is needed.
+ * values, so no migration is needed. Where the CRM gives its links ids of their own (Salesforce's
+ * indirect AccountContactRelations), the shadow also keeps those it read (`crmLinks: JSON`): a
+ * link deleted for good is listed by its id alone, and this is how its contact is found.
  */
 import type { CanonicalValues } from '../state/port.js';
 
@@ -24,13 +26,45 @@ export interface CrmEmployments {
   readonly primary: string | null;
   readonly companies: ReadonlySet<string>;
   readonly primaryTitle: string | null | undefined;
+  /** The CRM's own ids of the links it holds (Salesforce's indirect relations) → Propstreet company id. */
+  readonly linkIds?: ReadonlyMap<string, string>;
 }
 
-export function toShadow(e: Employments): CanonicalValues {
+/** The shadow's key for the CRM's own link ids. */
+const CRM_LINKS = 'crmLinks';
+
+export function toShadow(e: Employments, crmLinks: readonly string[] = []): CanonicalValues {
   const companies = [...e.companies]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([id, jobTitle]) => ({ id, jobTitle }));
-  return { primary: e.primary, companies: JSON.stringify(companies) };
+  const shadow = { primary: e.primary, companies: JSON.stringify(companies) };
+  // No key without ids: a HubSpot shadow stays as it always was (no rewrite of every row).
+  return crmLinks.length === 0 ? shadow : { ...shadow, [CRM_LINKS]: JSON.stringify([...crmLinks].sort()) };
+}
+
+/** The CRM link ids a shadow keeps (none for a shadow written before they were kept). */
+export function shadowLinkIds(shadow: CanonicalValues | null): string[] {
+  const raw = shadow?.[CRM_LINKS];
+  if (!raw) return [];
+  const parsed: unknown = JSON.parse(raw);
+  return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
+}
+
+/**
+ * The CRM link ids to keep with employments `e`: those read of companies `e` still holds. A
+ * link to a company the phase just removed was deleted by it (our own deletion, not to be
+ * traced back), and a link written by the phase has no id yet: the next read of the contact,
+ * which the relation delta brings about, adds it.
+ */
+export function linkIdsFor(e: Employments, crm: CrmEmployments): string[] {
+  return [...(crm.linkIds ?? [])].flatMap(([id, company]) => (e.companies.has(company) ? [id] : []));
+}
+
+/** Whether the CRM's link ids equal a shadow's (order aside). */
+export function sameLinkIds(crm: CrmEmployments, shadow: CanonicalValues | null): boolean {
+  const kept = shadowLinkIds(shadow);
+  const held = [...(crm.linkIds?.keys() ?? [])];
+  return kept.length === held.length && held.every((id) => kept.includes(id));
 }
 
 export function fromShadow(shadow: CanonicalValues | null): Employments | null {

@@ -1,7 +1,7 @@
 /**
  * When the links phase re-reads every linked contact: HubSpot does not stamp a contact whose
- * associations alone changed, and a Salesforce AccountContactRelation deleted leaves no trace in
- * any delta, so a periodic full scan is how those edits are found. The last one's time is kept
+ * associations alone changed, so a periodic full scan is how those edits are found (and what
+ * Salesforce's deleted relations could not be traced by, deleted-links.ts). The last one's time is kept
  * in the links scope's meta (one scope per connection); a run that wrote nothing (dry run, guard)
  * does not move it.
  */

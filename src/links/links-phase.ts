@@ -15,7 +15,8 @@ import { GUARD_MIN_DELETES } from '../engine/delete-guard.js';
 import type { Failure, StateChanges, Link as StateLink } from '../state/port.js';
 import { withKnownTitles } from './crm-titles.js';
 import { unchangedInCrm } from './crm-unchanged.js';
-import { fromShadow, toShadow } from './employments.js';
+import { DELETED_LINKS_META } from './deleted-links.js';
+import { fromShadow, linkIdsFor, toShadow } from './employments.js';
 import { FULL_SCAN_META, isFullScanDue } from './full-scan.js';
 import {
   type CrmOp,
@@ -88,8 +89,8 @@ const LOCK_TTL_MS = 30 * 60_000;
 
 async function runPhase(given: LinksPorts, options: LinksOptions): Promise<LinksResult> {
   const startedAt = given.clock.now();
-  const fullScan = await isFullScanDue(given, options);
-  const touched = await touchedContacts(given, { ...options, fullScan });
+  const touched = await touchedContacts(given, { ...options, fullScan: await isFullScanDue(given, options) });
+  const fullScan = touched.fullScan;
   // The titles the delta brought are not read again.
   const ports =
     given.titles && touched.titles.size > 0
@@ -169,6 +170,8 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
   // After the commit, like the window and boundary: a crash between them costs a re-read.
   if (touched.relationsCheckpoint !== undefined)
     await ports.store.setMeta(ports.scope, RELATIONS_CHECKPOINT_META, touched.relationsCheckpoint);
+  if (touched.deletedCheckpoint !== undefined)
+    await ports.store.setMeta(ports.scope, DELETED_LINKS_META, touched.deletedCheckpoint);
   await touched.window.save(ports.store, ports.scope);
   await touched.boundary.save(ports.store, ports.scope);
   if (fullScan) await ports.store.setMeta(ports.scope, FULL_SCAN_META, startedAt.toISOString());
@@ -344,7 +347,7 @@ async function commit(
       continue;
     }
     if (earlier.has(`propstreet:${id}`)) clearFailures.push({ side: 'propstreet', recordId: id });
-    const shadow = toShadow(p.merge.result);
+    const shadow = toShadow(p.merge.result, linkIdsFor(p.merge.result, p.sides.crm));
     const old = shadows.get(id);
     if (old && old.crmId === p.sides.crmId && JSON.stringify(old.shadow) === JSON.stringify(shadow)) continue;
     upsertLinks.push({

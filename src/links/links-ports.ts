@@ -36,6 +36,7 @@ export function linksPorts(b: LinksBinding): LinksPorts {
     companies: storeLookup(b.store, b.scopes.companies),
     crmChanges: crmChangesOf(b.contactsAdapter, b.titleProperty),
     ...(b.associations.changes ? { relationChanges: b.associations.changes } : {}),
+    ...(b.associations.deleted ? { deletedLinks: b.associations.deleted } : {}),
     allContacts: () => allLinked(b.store, b.scopes.contacts),
     linkedContacts: () => b.store.countLinks(b.scopes.contacts),
     store: b.store,

@@ -66,6 +66,8 @@ export interface LinksPorts {
    * none (HubSpot).
    */
   readonly relationChanges?: CrmAssociations['changes'];
+  /** CRM links deleted since a time, by their own ids (Salesforce's indirect relations); absent where the CRM lists none. */
+  readonly deletedLinks?: CrmAssociations['deleted'];
   /** Every linked contact, by Propstreet id, for a full scan (`fullScan`). */
   readonly allContacts?: () => AsyncIterable<readonly string[]>;
   readonly store: StateStore;

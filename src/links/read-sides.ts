@@ -115,6 +115,7 @@ export async function readCrm(
   for (const id of crmIds) {
     const companies = new Set<string>();
     const unmapped: string[] = [];
+    const linkIds = new Map<string, string>();
     let primary: string | null = null;
     for (const a of byContact.get(id) ?? []) {
       const company = companyIds.get(a.toId);
@@ -123,10 +124,12 @@ export async function readCrm(
         continue;
       }
       companies.add(company);
+      if (a.id !== undefined) linkIds.set(a.id, company);
       if (a.primary) primary = company;
     }
     const primaryTitle = titles ? (titles.get(id) ?? null) : undefined;
-    out.set(id, { employments: { primary, companies, primaryTitle }, unmapped });
+    const employments = { primary, companies, primaryTitle, ...(linkIds.size > 0 ? { linkIds } : {}) };
+    out.set(id, { employments, unmapped });
   }
   return out;
 }

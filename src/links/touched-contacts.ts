@@ -3,8 +3,9 @@
  * changed (the link delta, deletes included), CRM contacts changed since the CRM checkpoint,
  * contacts deferred earlier and due again, CRM contacts a webhook said had an association
  * change (association-marks.ts), the contacts of CRM relations changed since the relation
- * checkpoint (Salesforce's indirect AccountContactRelations, which stamp no contact), and on a
- * full scan every linked contact. Returns the checkpoints to store once the phase is done.
+ * checkpoint (Salesforce's indirect AccountContactRelations, which stamp no contact), the
+ * contacts of CRM links deleted for good since the last phase (deleted-links.ts), and on a full
+ * scan every linked contact. Returns the checkpoints to store once the phase is done.
  */
 import {
   compareStamps,
@@ -14,6 +15,7 @@ import {
   type WindowPlan,
 } from '../run/quiet-window.js';
 import { associationMarks, marksDone } from './association-marks.js';
+import { deletedLinkContacts } from './deleted-links.js';
 import { DeltaBoundary } from './delta-boundary.js';
 import type { LinksOptions, LinksPorts } from './ports.js';
 
@@ -37,6 +39,10 @@ export interface Touched {
   readonly checkpoints: { propstreet?: string; crm?: string };
   /** The relation delta's checkpoint to keep (RELATIONS_CHECKPOINT_META) once the phase is done. */
   readonly relationsCheckpoint?: string;
+  /** The deleted links' checkpoint to keep (DELETED_LINKS_META) once the phase is done. */
+  readonly deletedCheckpoint?: string;
+  /** Whether every linked contact was taken: asked for, or deleted links the CRM no longer lists. */
+  readonly fullScan: boolean;
   /** How the link delta's overlap was read: saved once the checkpoints are committed. */
   readonly window: QuietWindow;
   /** The record versions at each delta's newest stamp: saved once the checkpoints are committed. */
@@ -93,6 +99,11 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
         if (!boundary.relation(r.id, r.modifiedAt)) crmIds.add(r.fromId);
       })
     : undefined;
+  // Contacts whose shadows keep the id of a link the CRM deleted for good: CRM-side touches.
+  const deleted = ports.deletedLinks
+    ? await deletedLinkContacts(ports.deletedLinks, ports, readAt, overlapMs)
+    : undefined;
+  for (const id of deleted?.contacts ?? []) contacts.add(id);
   const now = ports.clock.now().toISOString();
   const retriedCrm = new Set<string>();
   for (const f of await store.listFailures(scope, { dueBy: now, quarantined: false })) {
@@ -112,7 +123,11 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
     else unlinkedCrm.push(id);
     if (ps && retriedCrm.has(id)) propstreetSide.add(ps);
   }
-  if (options.fullScan && ports.allContacts)
+  // Deletions the CRM no longer lists (its 15 days passed since the last phase): only reading
+  // every linked contact finds them.
+  const fullScan =
+    (options.fullScan === true || deleted?.incomplete === true) && ports.allContacts !== undefined;
+  if (fullScan && ports.allContacts)
     for await (const ids of ports.allContacts()) for (const id of ids) contacts.add(id);
   const done = marksDone(marks, (id) => mapped.has(id), ports.clock.now());
   return {
@@ -121,6 +136,8 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
     unlinkedCrm,
     checkpoints,
     ...(relationsCheckpoint === undefined ? {} : { relationsCheckpoint }),
+    ...(deleted === undefined ? {} : { deletedCheckpoint: deleted.checkpoint }),
+    fullScan,
     window,
     boundary,
     titles,

@@ -81,17 +81,19 @@ describe('Salesforce associations', () => {
     ]);
     const sorted = <T extends { toId: string }>(xs: T[]) =>
       [...xs].sort((x, y) => x.toId.localeCompare(y.toId));
+    // An indirect relation comes with its own id (what a deletion is listed by); the primary is AccountId.
+    const relationId = expect.stringMatching(/^07k/);
     expect(sorted(await port.read([c]))).toEqual(
       sorted([
         { fromId: c, toId: a, primary: true },
-        { fromId: c, toId: b, primary: false },
+        { fromId: c, toId: b, primary: false, id: relationId },
       ]),
     );
     // B becomes primary: A stays related (Salesforce keeps the old primary as an indirect relation).
     await port.associate([{ fromId: c, toId: b, primary: true }]);
     expect(sorted(await port.read([c]))).toEqual(
       sorted([
-        { fromId: c, toId: a, primary: false },
+        { fromId: c, toId: a, primary: false, id: relationId },
         { fromId: c, toId: b, primary: true },
       ]),
     );
@@ -148,6 +150,46 @@ describe('Salesforce associations', () => {
     expect(none).toEqual([]);
     expect(off.sf.http.requests.slice(before).map((r) => r.path)).not.toContain(
       expect.stringContaining('/query'),
+    );
+  });
+
+  it('lists relations deleted for good since a time, by id, up to the last whole minute; a start older than Salesforce keeps them is incomplete', async () => {
+    const { sf, port } = await start(true);
+    sf.control.setClock('2026-12-03T10:00:00.000Z');
+    const [a, b] = sf.control.accounts.seed([{ Name: 'A' }, { Name: 'B' }]);
+    const [c] = sf.control.seed([{ LastName: 'Lind', AccountId: a ?? '' }]);
+    const relations = sf.control.accountContactRelations;
+    if (!relations || !b || !c) throw new Error('seed failed');
+    const [r] = relations.seed([{ AccountId: b, ContactId: c }]);
+    sf.control.advanceClock(30_000);
+    relations.remove(r ?? '', { as: sf.control.uiUserId });
+    sf.control.advanceClock(60_000);
+    const since = '2026-12-03T10:00:00.000Z';
+    expect(await port.deleted?.(since)).toEqual({
+      ids: [r],
+      covered: '2026-12-03T10:01:00.000Z',
+      complete: true,
+    });
+    expect(sf.http.requests.at(-1)).toMatchObject({
+      method: 'GET',
+      path: expect.stringMatching(/\/sobjects\/AccountContactRelation\/deleted$/),
+    });
+    // From the minute it covered: nothing new.
+    expect(await port.deleted?.('2026-12-03T10:01:00.000Z')).toEqual({
+      ids: [],
+      covered: '2026-12-03T10:01:00.000Z',
+      complete: true,
+    });
+    // Sixteen days on, the start is older than the 15 days Salesforce lists deletions for.
+    sf.control.advanceClock(16 * 86_400_000);
+    expect(await port.deleted?.(since)).toMatchObject({ ids: [], complete: false });
+
+    await sf.close();
+    const off = await start(false);
+    const before = off.sf.http.requests.length;
+    expect(await off.port.deleted?.(since)).toMatchObject({ ids: [], complete: true });
+    expect(off.sf.http.requests.slice(before).map((q) => q.path)).not.toContain(
+      expect.stringContaining('/deleted'),
     );
   });
 

@@ -12,7 +12,9 @@ import { type LinksWorld, startLinksWorld } from './links-harness.js';
 /** This file's own: what the code under test registers with and scrubs by. */
 const redactor = new Redactor();
 
-const instant = { now: () => new Date(), sleep: async () => {} };
+/** The Salesforce clients' clock: `skew.ms` moves it (and the fake's, set apart) ahead of real time. */
+const skew = { ms: 0 };
+const instant = { now: () => new Date(Date.now() + skew.ms), sleep: async () => {} };
 
 describe('links phase ⇄ Salesforce', () => {
   let sf: SalesforceFake | undefined;
@@ -21,6 +23,7 @@ describe('links phase ⇄ Salesforce', () => {
     await world?.close();
     await sf?.close();
     world = sf = undefined;
+    skew.ms = 0;
   });
 
   async function start(multiple: boolean, now?: () => Date) {
@@ -96,12 +99,12 @@ describe('links phase ⇄ Salesforce', () => {
     const second = await world.run();
     expect(second.deferred).toEqual([]);
     expect(second.failed).toEqual([]);
-    const sorted = (xs: { fromId: string; toId: string; primary: boolean }[]) =>
+    const sorted = (xs: { fromId: string; toId: string; primary: boolean; id?: unknown }[]) =>
       [...xs].sort((a, b) => `${a.fromId}${a.toId}`.localeCompare(`${b.fromId}${b.toId}`));
     expect(sorted(await associations.read([ids.cAda, ids.cBo]))).toEqual(
       sorted([
         { fromId: ids.cAda, toId: ids.aAcme, primary: true },
-        { fromId: ids.cAda, toId: ids.aBeta, primary: false },
+        { fromId: ids.cAda, toId: ids.aBeta, primary: false, id: expect.stringMatching(/^07k/) },
         { fromId: ids.cBo, toId: ids.aBeta, primary: true },
       ]),
     );
@@ -145,7 +148,7 @@ describe('links phase ⇄ Salesforce', () => {
     expect(world.propstreetWrites()).toBe(psBefore);
   });
 
-  it('sees a relation a Salesforce user adds at the next run (no full scan; the Contact is not stamped); a deleted one at the full scan', async () => {
+  it('sees a relation a Salesforce user adds, and one deleted for good, at the next run (no full scan; the Contact is not stamped)', async () => {
     // The phase's clock runs two minutes ahead after the first run, so the contact versions it
     // read are past the boundary's margin and remembered: only the relation delta brings Ada back.
     let ahead = 0;
@@ -174,17 +177,122 @@ describe('links phase ⇄ Salesforce', () => {
     const before = sf.http.requests.length;
     const psBefore = world.propstreetWrites();
     expect((await world.run()).rows).toEqual([]);
-    const queries = sf.http.requests.slice(before).map((r) => decodeURIComponent(r.query));
+    const quiet = sf.http.requests.slice(before);
+    const queries = quiet
+      .filter((r) => /\/query(All)?$/.test(r.path))
+      .map((r) => decodeURIComponent(r.query));
     expect(queries.filter((q) => q.includes('FROM AccountContactRelation'))).toEqual([
       expect.stringContaining('WHERE IsDirect = false AND SystemModstamp >='),
     ]);
     expect(queries.filter((q) => q.includes(' IN ('))).toEqual([]);
     expect(queries).toHaveLength(2); // the contact delta and the relation delta
+    // And the deleted relations of the minutes since the last phase (this phase's clock runs two
+    // minutes ahead of Salesforce's, so each run finds a new minute): nothing else.
+    expect(quiet.filter((r) => !/\/query(All)?$/.test(r.path)).map((r) => r.path)).toEqual([
+      expect.stringMatching(/\/sobjects\/AccountContactRelation\/deleted$/),
+    ]);
     expect(world.propstreetWrites()).toBe(psBefore);
 
-    // A deleted relation is listed nowhere (Salesforce deletes it for good): the full scan carries it.
+    // A relation deleted for good stamps nothing and no query lists it: its id, listed by the
+    // deleted resource once Salesforce covers its minute, names Ada through her shadow.
     relations.remove(rel ?? '', { as: sf.control.uiUserId });
-    await world.run({ fullScan: true });
+    skew.ms = 120_000;
+    sf.control.setClock(Date.now() + skew.ms);
+    ahead = 240_000;
+    const removed = await world.run();
+    expect(removed.fullScan).toBe(false);
+    expect(removed.rows).toEqual([
+      expect.objectContaining({
+        contact: ids.ada,
+        side: 'propstreet',
+        action: 'dissociate',
+        company: ids.beta,
+      }),
+    ]);
+    expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`]);
+  });
+
+  it('a relation it deletes itself is listed back and traced to no one; a deletion older than Salesforce lists is found by a full scan', async () => {
+    let ahead = 0;
+    const { world, sf, ids } = await start(true, () => new Date(Date.now() + ahead));
+    await world.linkCompany(ids.beta, ids.aBeta);
+    await world.client.createLink({ contactId: ids.ada, companyId: ids.acme });
+    const beta = await world.client.createLink({ contactId: ids.ada, companyId: ids.beta });
+    await world.run();
+    // The run after the first: the relations the first wrote come back through the relation
+    // delta, and their ids are read into the shadows.
+    ahead = 120_000;
+    await world.run();
+    const shadow = (await world.store.linksByPropstreetIds(world.linksScope, [ids.ada]))[0]?.shadow;
+    expect(JSON.parse(shadow?.crmLinks ?? '[]')).toEqual([expect.stringMatching(/^07k/)]);
+
+    // Propstreet ends Ada's job at Beta: the phase deletes the relation in Salesforce. Listed
+    // back by the deleted resource, its id is in no shadow: no contact read, nothing written.
+    await world.client.deleteLink(beta.id);
+    await world.run();
+    expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`]);
+    skew.ms = 120_000;
+    sf.control.setClock(Date.now() + skew.ms);
+    ahead = 240_000;
+    const before = sf.http.requests.length;
+    const psWrites = world.propstreetWrites();
+    const listed = await world.run();
+    const paths = sf.http.requests.slice(before).map((r) => r.path);
+    expect(paths).toContainEqual(expect.stringMatching(/\/AccountContactRelation\/deleted$/));
+    expect(listed.contactsRead).toBe(0);
+    expect(listed.rows).toEqual([]);
+    expect(world.propstreetWrites()).toBe(psWrites);
+
+    // Sixteen days without a phase: deletions older than Salesforce's 15 days are not listed,
+    // so the phase reads every linked contact (and says so), and starts again from there.
+    const sixteenDays = 16 * 86_400_000;
+    skew.ms += sixteenDays;
+    sf.control.setClock(Date.now() + skew.ms);
+    ahead += sixteenDays;
+    const late = await world.run();
+    expect(late.fullScan).toBe(true);
+    expect(await world.store.getMeta(world.linksScope, 'links.fullScanAt')).not.toBeNull();
+    const checkpoint = await world.store.getMeta(world.linksScope, 'links.deletedCheckpoint');
+    expect(Date.parse(checkpoint ?? '')).toBeGreaterThan(Date.now() + sixteenDays - 180_000);
+    skew.ms += 120_000;
+    sf.control.setClock(Date.now() + skew.ms);
+    ahead += 120_000;
+    expect((await world.run()).fullScan).toBe(false);
+  });
+
+  it('a dry run sees a deleted relation and leaves the deleted checkpoint where it was', async () => {
+    let ahead = 0;
+    const { world, sf, ids, associations } = await start(true, () => new Date(Date.now() + ahead));
+    await world.linkCompany(ids.beta, ids.aBeta);
+    await world.client.createLink({ contactId: ids.ada, companyId: ids.acme });
+    await world.client.createLink({ contactId: ids.ada, companyId: ids.beta });
+    await world.run();
+    ahead = 120_000;
+    await world.run();
+    const rel = (await associations.read([ids.cAda])).find((a) => !a.primary)?.id;
+    const relations = sf.control.accountContactRelations;
+    if (!relations || !rel) throw new Error('Ada has no relation to Beta');
+    const kept = await world.store.getMeta(world.linksScope, 'links.deletedCheckpoint');
+    expect(kept).not.toBeNull();
+
+    relations.remove(rel, { as: sf.control.uiUserId });
+    skew.ms = 120_000;
+    sf.control.setClock(Date.now() + skew.ms);
+    ahead = 240_000;
+    const removal = (outcome: string) =>
+      expect.objectContaining({
+        contact: ids.ada,
+        side: 'propstreet',
+        action: 'dissociate',
+        company: ids.beta,
+        outcome,
+      });
+    const dry = await world.run({ dryRun: true });
+    expect(dry.rows).toEqual([removal('planned')]);
+    expect(await world.store.getMeta(world.linksScope, 'links.deletedCheckpoint')).toBe(kept);
+    expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`, `${ids.beta}:`].sort());
+    const real = await world.run();
+    expect(real.rows).toEqual([removal('done')]);
     expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`]);
   });
 

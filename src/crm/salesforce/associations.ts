@@ -7,12 +7,14 @@
  * Collections, 200 a call, `allOrNone: false`, so one refused record fails alone.
  */
 import { systemClock } from '../../core/clock.js';
+import { PayloadError, PropsyncError } from '../../core/errors.js';
 import { silentLogger } from '../../core/logger.js';
 import type {
   AssociationChangePage,
   AssociationResult,
   CrmAssociation,
   CrmAssociations,
+  DeletedLinks,
 } from '../associations.js';
 import { AssociationWrites, type ContactAccounts } from './associations-writes.js';
 
@@ -96,7 +98,7 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
     const out: CrmAssociation[] = [];
     for (const [fromId, accountId] of primary) {
       if (accountId) out.push({ fromId, toId: accountId, primary: true });
-      for (const toId of others.get(fromId)?.keys() ?? []) out.push({ fromId, toId, primary: false });
+      for (const [toId, id] of others.get(fromId) ?? []) out.push({ fromId, toId, primary: false, id });
     }
     return out;
   }
@@ -104,8 +106,8 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
   /**
    * Indirect relations created or edited since the checkpoint, oldest first. Neither stamps its
    * Contact (only an `AccountId` change does, and the direct relation follows that). A deleted
-   * relation is gone for good (Salesforce Help: a removed relationship can't be restored), so it
-   * is not listed: the full scan finds those.
+   * relation is gone for good (Salesforce Help: a removed relationship can't be restored), so no
+   * query lists it: `deleted` lists its id.
    */
   async function* changes(
     checkpoint: string | null,
@@ -132,6 +134,42 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
     }
   }
 
+  /**
+   * Indirect relations deleted since `since`, by id (the `deleted` replication resource: a
+   * relation is deleted for good, so no query lists it). Salesforce keeps these ids for 15 days,
+   * less when the recycle bin was emptied (`earliestDateAvailable`): a start before that, or a
+   * range it refuses, is an incomplete answer.
+   */
+  async function deleted(since: string): Promise<DeletedLinks> {
+    const until = clock.now();
+    if (!(await multipleCompanies())) return { ids: [], covered: until.toISOString(), complete: true };
+    const path = '/sobjects/AccountContactRelation/deleted';
+    let res: { deletedRecords?: unknown; earliestDateAvailable?: unknown; latestDateCovered?: unknown };
+    try {
+      res = await client.call('read', { method: 'GET', path }, true, () =>
+        conn.sobject('AccountContactRelation').deleted(since, until),
+      );
+    } catch (e) {
+      // The error's code is only in its text once the client has translated it.
+      if (e instanceof PropsyncError && e.message.includes('INVALID_REPLICATION_DATE'))
+        return { ids: [], covered: until.toISOString(), complete: false };
+      throw e;
+    }
+    const covered = stampOf(res.latestDateCovered, 'latestDateCovered') ?? until.toISOString();
+    const earliest = stampOf(res.earliestDateAvailable, 'earliestDateAvailable');
+    if (!Array.isArray(res.deletedRecords))
+      throw new PayloadError(`Salesforce GET ${path}: deletedRecords is not a list`, 'deletedRecords');
+    const ids = res.deletedRecords.map((r: { id?: unknown }, i: number) => {
+      if (typeof r?.id !== 'string' || r.id === '')
+        throw new PayloadError(
+          `Salesforce GET ${path}: deletedRecords[${i}].id is not an id`,
+          `deletedRecords[${i}].id`,
+        );
+      return r.id;
+    });
+    return { ids, covered, complete: earliest === null || Date.parse(earliest) <= Date.parse(since) };
+  }
+
   const writes = new AssociationWrites(client, accountsOf, multipleCompanies);
 
   return {
@@ -142,6 +180,16 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
     dissociate: (links): Promise<AssociationResult[]> => writes.dissociate(links),
     multipleCompanies,
     changes,
+    deleted,
     usage: () => budget.usage(),
   };
+}
+
+/** A replication resource's stamp as ISO text; null when absent, an error when unreadable. */
+function stampOf(value: unknown, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms))
+    throw new PayloadError(`Salesforce deleted relations: ${field} is not a date: ${String(value)}`, field);
+  return new Date(ms).toISOString();
 }
