@@ -7,10 +7,20 @@
  * re-read every contact it had associated, and every CRM edit of a name cost a Propstreet read.
  */
 import type { Link as StateLink } from '../state/port.js';
-import { fromShadow, sameLinkIds } from './employments.js';
+import { fromShadow, linkIdsFor, sameIds, shadowLinkIds, toShadow } from './employments.js';
 import { type LinkConflictPolicy, mergeEmployments } from './merge-employments.js';
 import type { LinksPorts } from './ports.js';
 import { readCrm } from './read-sides.js';
+
+export interface Unchanged {
+  /** Propstreet ids of the contacts the CRM holds as the shadow does. */
+  readonly ids: Set<string>;
+  /**
+   * Of those, the shadows to store again with the CRM's link ids as read now (a relation the
+   * phase wrote came back with its id; a shadow from before ids were kept): nothing else moved.
+   */
+  readonly relinked: StateLink[];
+}
 
 export async function unchangedInCrm(
   ports: LinksPorts,
@@ -18,13 +28,15 @@ export async function unchangedInCrm(
   shadows: ReadonlyMap<string, StateLink>,
   secondary: boolean,
   policy: LinkConflictPolicy,
-): Promise<Set<string>> {
+): Promise<Unchanged> {
   const withShadow = propstreetIds.flatMap((id) => {
     const link = shadows.get(id);
     const shadow = fromShadow(link?.shadow ?? null);
     return link && shadow ? [{ id, crmId: link.crmId, shadow, link }] : [];
   });
-  if (withShadow.length === 0) return new Set();
+  const ids = new Set<string>();
+  const relinked: StateLink[] = [];
+  if (withShadow.length === 0) return { ids, relinked };
   // The shadow's CRM id is the links phase's; the contacts kind's link decides (a merge moves it).
   const crmOf = await ports.contacts.crmIds(withShadow.map((c) => c.id));
   const current = withShadow.filter((c) => crmOf.get(c.id) === c.crmId);
@@ -32,12 +44,10 @@ export async function unchangedInCrm(
     ports,
     current.map((c) => c.crmId),
   );
-  const unchanged = new Set<string>();
+  const now = ports.clock.now().toISOString();
   for (const c of current) {
     const held = crm.get(c.crmId);
-    // Link ids the shadow does not keep yet (a relation the phase wrote, a shadow from before
-    // they were kept) or no longer holds: a read is what stores them.
-    if (!held || held.unmapped.length > 0 || !sameLinkIds(held.employments, c.link.shadow)) continue;
+    if (!held || held.unmapped.length > 0) continue;
     // Propstreet as the shadow (it did not change): any op means the CRM holds something new.
     const merge = mergeEmployments({
       propstreet: c.shadow,
@@ -47,7 +57,11 @@ export async function unchangedInCrm(
       titles: ports.titles !== undefined,
       policy,
     });
-    if (merge.toPropstreet.length === 0 && merge.toCrm.length === 0) unchanged.add(c.id);
+    if (merge.toPropstreet.length > 0 || merge.toCrm.length > 0) continue;
+    ids.add(c.id);
+    const linkIds = linkIdsFor(c.shadow, held.employments);
+    if (!sameIds(linkIds, shadowLinkIds(c.link.shadow)))
+      relinked.push({ ...c.link, shadow: toShadow(c.shadow, linkIds), updatedAt: now });
   }
-  return unchanged;
+  return { ids, relinked };
 }

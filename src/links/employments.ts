@@ -60,11 +60,9 @@ export function linkIdsFor(e: Employments, crm: CrmEmployments): string[] {
   return [...(crm.linkIds ?? [])].flatMap(([id, company]) => (e.companies.has(company) ? [id] : []));
 }
 
-/** Whether the CRM's link ids equal a shadow's (order aside). */
-export function sameLinkIds(crm: CrmEmployments, shadow: CanonicalValues | null): boolean {
-  const kept = shadowLinkIds(shadow);
-  const held = [...(crm.linkIds?.keys() ?? [])];
-  return kept.length === held.length && held.every((id) => kept.includes(id));
+/** Whether two lists of link ids hold the same ids (order aside). */
+export function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id) => b.includes(id));
 }
 
 export function fromShadow(shadow: CanonicalValues | null): Employments | null {

@@ -104,7 +104,7 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
   const crmSideOnly = touchedIds.filter((id) => !touched.propstreetSide.has(id));
   const policy = options.policy ?? 'propstreet-wins';
   const unchanged = await unchangedInCrm(ports, crmSideOnly, shadows, secondary, policy);
-  const ids = touchedIds.filter((id) => !unchanged.has(id)).sort();
+  const ids = touchedIds.filter((id) => !unchanged.ids.has(id)).sort();
   const read = await readSides(ports, ids);
   const plan = (sides: ContactSides): Pending => {
     const merge = mergeEmployments({
@@ -166,7 +166,7 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
   }
   await applyCrm(ports, pending);
   const done = result();
-  await commit(ports, options, pending, shadows, read, touched, done);
+  await commit(ports, options, pending, shadows, read, touched, done, unchanged.relinked);
   // After the commit, like the window and boundary: a crash between them costs a re-read.
   if (touched.relationsCheckpoint !== undefined)
     await ports.store.setMeta(ports.scope, RELATIONS_CHECKPOINT_META, touched.relationsCheckpoint);
@@ -315,6 +315,7 @@ async function commit(
   read: Pick<ReadResult, 'deferred' | 'gone'>,
   touched: Pick<Touched, 'checkpoints' | 'marks'>,
   result: LinksResult,
+  relinked: readonly StateLink[],
 ): Promise<void> {
   const { store, scope } = ports;
   const now = ports.clock.now();
@@ -334,7 +335,7 @@ async function commit(
       firstFailedAt: before?.firstFailedAt ?? now.toISOString(),
     };
   };
-  const upsertLinks: StateLink[] = [];
+  const upsertLinks: StateLink[] = [...relinked];
   const upsertFailures: Failure[] = [];
   const clearFailures: { side: 'propstreet'; recordId: string }[] = [];
   for (const p of pending) {
