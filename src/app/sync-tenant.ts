@@ -6,11 +6,11 @@
  * exist before its associations to them are written.
  */
 
+import { tenantEnv } from '../config/env-interpolation.js';
 import type { ConnectionConfig, TenantConfig } from '../config/index.js';
 import type { AccountIdentity } from '../core/account-identity.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import { processEnv } from '../core/process-env.js';
 import type { Redactor } from '../core/redact.js';
 import { stateKeyFrom } from '../core/secret-box.js';
 import type { CrmAdapter } from '../crm/port.js';
@@ -93,10 +93,11 @@ export interface SyncTenantOptions {
 
 export async function syncTenant(config: TenantConfig, options: SyncTenantOptions): Promise<TenantRun> {
   const clock = options.clock ?? systemClock;
-  // Checked before anything opens: a malformed key is a config error.
+  // Checked before anything opens: a malformed key is a config error. Found where `validate
+  // --setup` and `serve` find it: the environment, the config's folder's .env, the working one's.
   const stateKey =
     options.stateKey === undefined
-      ? stateKeyFrom(processEnv(), options.redactor)
+      ? stateKeyFrom(tenantEnv(config), options.redactor)
       : (options.stateKey ?? undefined);
   const store = options.store ?? (await openTenantStore(config));
   const connections: ConnectionRun[] = [];

@@ -10,7 +10,7 @@
  * in the working directory. `.env` files are read, not loaded into process.env: one tenant's
  * `.env` must not leak into another tenant's config in the same process.
  */
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { readDotenv } from '../core/process-env.js';
 import type { ConfigProblem, PathSegment } from './config-problems.js';
 
@@ -215,5 +215,23 @@ export async function loadEnv(options: {
   const merged: Record<string, string | undefined> = {};
   for (const dir of dirs) Object.assign(merged, readDotenv(join(dir, '.env')));
   for (const [k, v] of Object.entries(options.env)) if (v !== undefined) merged[k] = v;
+  return merged;
+}
+
+/**
+ * The environment a loaded tenant's process-side readers see (its state key, its webhook
+ * secrets): as its config saw it — the environment over the config folder's `.env` over the
+ * working directory's — except that an empty value sets nothing, so the `PROPSYNC_STATE_KEY=`
+ * line of a `.env` copied from `.env.example` does not hide a key set elsewhere.
+ */
+export function tenantEnv(
+  config: { readonly file: string },
+  env: EnvLookup = process.env,
+  cwd: string = process.cwd(),
+): EnvLookup {
+  const merged: Record<string, string | undefined> = {};
+  const dirs = [...new Set([resolve(cwd), resolve(dirname(config.file))])];
+  for (const values of [...dirs.map((dir) => readDotenv(join(dir, '.env'))), env])
+    for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== '') merged[k] = v;
   return merged;
 }

@@ -3,16 +3,15 @@
  * working directory's `.env`: `.env.example` tells users to copy it to `.env` and fill it in,
  * and every tenant's config already reads that file (src/config/env-interpolation.ts). A
  * tenant folder's `.env` does not set them: they are the process's, whichever tenant it runs
- * (what reads a tenant's secrets — `validate --setup`, `serve`'s stored webhook secret — finds
- * PROPSYNC_STATE_KEY there too: README, "Environment"). The file is read once; nothing is
- * written into process.env.
+ * (PROPSYNC_STATE_KEY, which seals a tenant's own secrets, is read per tenant instead, with its
+ * folder's `.env`: src/config/env-interpolation.ts `tenantEnv`). The file is read once; nothing
+ * is written into process.env.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 
 const PROCESS_SETTINGS = [
-  'PROPSYNC_STATE_KEY',
   'PROPSYNC_PUBLIC_URL',
   'PROPSYNC_DATABASE_URL',
   'PROPSYNC_LOG_LEVEL',

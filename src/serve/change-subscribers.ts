@@ -11,6 +11,7 @@
 
 import { salesforceLogin } from '../app/open-connection.js';
 import { openSalesforceSession, sessionScope } from '../app/salesforce-session.js';
+import { tenantEnv } from '../config/env-interpolation.js';
 import type { SalesforceConnectionConfig, TenantConfig } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -41,6 +42,7 @@ export interface ChangeSubscribersOptions {
   readonly observe: CdcObserver;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The environment; each tenant's state key is read with its config's .env (tenantEnv). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The process's: sessions issued to the change stream are registered with it. */
   readonly redactor: Redactor;
@@ -97,8 +99,11 @@ function replayStore(store: StateStore, scope: ConnectionScope): ReplayStore {
 export async function startChangeSubscribers(o: ChangeSubscribersOptions): Promise<ChangeSubscribers> {
   const wanted = changeEventConnections(o.configs);
   const streams: ChangeStream[] = [];
-  const stateKey = stateKeyFrom(o.env, o.redactor);
+  const configs = new Map(o.configs.map((c) => [c.tenant, c]));
   for (const { scope, connection, entities } of wanted) {
+    // The tenant's own key, where its runs find it (a malformed one stops serve, as at a run).
+    const config = configs.get(scope.tenant);
+    const stateKey = config ? stateKeyFrom(tenantEnv(config, o.env), o.redactor) : undefined;
     const log = o.logger.child({
       tenant: scope.tenant,
       connection: scope.connection,

@@ -3,14 +3,12 @@
  * the HTTP server, the event ledger on each tenant's state store, the run trigger, and the
  * dispatch: runs here (one machine) or jobs on the pg-boss queue (`queue`), for workers.
  */
-import { dirname } from 'node:path';
 import { openTenantStore } from '../app/open-store.js';
-import { loadEnv } from '../config/env-interpolation.js';
+import { loadEnv, tenantEnv } from '../config/env-interpolation.js';
 import type { TenantConfig } from '../config/index.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { processEnv } from '../core/process-env.js';
 import type { Redactor } from '../core/redact.js';
 import type { ConnectionScope, StateStore } from '../state/port.js';
 import type { createBoss } from '../worker/queue.js';
@@ -82,11 +80,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   const clock = options.clock ?? systemClock;
   const endpoints: Endpoint[] = [];
   for (const config of options.configs) {
-    const env = await loadEnv({
-      configDir: dirname(config.file),
-      cwd: process.cwd(),
-      env: options.env ?? process.env,
-    });
+    const env = tenantEnv(config, options.env ?? process.env);
     const withStored = await withStoredWebhookSecret(
       config.tenant,
       env,
@@ -284,8 +278,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     observe: createCdcMetrics(metrics.registry),
     clock,
     logger: log,
-    // The kept Salesforce session's key: a process setting (the environment or cwd's .env).
-    env: processEnv(options.env ?? process.env),
+    // The kept Salesforce session's key: each tenant's, as its runs find it (tenantEnv).
+    env: options.env ?? process.env,
     redactor: options.redactor,
     ...(options.changeEventBackoff ? { backoff: options.changeEventBackoff } : {}),
   });

@@ -1,7 +1,13 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: fixtures are YAML text with ${VAR} references
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hasReference, interpolate, interpolateString, loadEnv } from '../../src/config/env-interpolation.js';
+import {
+  hasReference,
+  interpolate,
+  interpolateString,
+  loadEnv,
+  tenantEnv,
+} from '../../src/config/env-interpolation.js';
 import { loadTenantConfig } from '../../src/config/load-tenant-config.js';
 import { envRules } from '../../src/config/secret-fields.js';
 import { Redactor } from '../../src/core/redact.js';
@@ -158,6 +164,18 @@ describe('.env files', () => {
     });
     const env = await loadEnv({ configDir: join(dir, 'conf'), cwd: dir, env: { C: 'real' } });
     expect([env.A, env.B, env.C]).toEqual(['cwd', 'conf', 'real']);
+  });
+
+  it("a tenant's process-side readers (state key, webhook secrets) see the same order, where an empty value sets nothing", async () => {
+    const dir = await testdir({
+      '.env': 'PROPSYNC_STATE_KEY=from-cwd\nA=cwd\nB=cwd\n',
+      // As a .env copied from .env.example has it: the empty line must not hide the key.
+      'conf/.env': 'PROPSYNC_STATE_KEY=\nA=conf\n',
+    });
+    const config = { file: join(dir, 'conf', 'acme.yaml') };
+    const env = tenantEnv(config, { B: 'real', C: '' }, dir);
+    expect([env.PROPSYNC_STATE_KEY, env.A, env.B, env.C]).toEqual(['from-cwd', 'conf', 'real', undefined]);
+    expect(tenantEnv(config, { PROPSYNC_STATE_KEY: 'real' }, dir).PROPSYNC_STATE_KEY).toBe('real');
   });
 
   it('a config takes secrets from the .env next to it without touching process.env', async () => {

@@ -24,10 +24,12 @@ afterAll(() => {
 describe('process settings', () => {
   it("takes the process's own names from cwd's .env when the environment lacks them, and nothing else", () => {
     const dir = folder(
-      'PROPSYNC_STATE_KEY=from-file\nPROPSYNC_PUBLIC_URL=https://file.example\nHUBSPOT_TOKEN=tok\nPROPSYNC_LOG_LEVEL=\n',
+      'PROPSYNC_DATABASE_URL=postgres://file\nPROPSYNC_PUBLIC_URL=https://file.example\nHUBSPOT_TOKEN=tok\nPROPSYNC_LOG_LEVEL=\nPROPSYNC_STATE_KEY=k\n',
     );
     const env = processEnv({ PROPSYNC_PUBLIC_URL: 'https://env.example', PATH: '/bin' }, dir);
-    expect(env.PROPSYNC_STATE_KEY).toBe('from-file');
+    expect(env.PROPSYNC_DATABASE_URL).toBe('postgres://file');
+    // The state key is a tenant's (read with its config's .env: tenantEnv), not the process's.
+    expect(env.PROPSYNC_STATE_KEY).toBeUndefined();
     expect(env.PROPSYNC_PUBLIC_URL).toBe('https://env.example');
     expect(env.PATH).toBe('/bin');
     // A tenant secret stays where the config loader reads it (per config), not in the process's settings.

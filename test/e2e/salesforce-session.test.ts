@@ -3,9 +3,9 @@
  * scheduled run does not refresh every time; without the key nothing is kept.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { openSalesforceSession, SESSION_META_KEY } from '../../src/app/salesforce-session.js';
@@ -77,6 +77,20 @@ describe('the refreshed Salesforce session between runs', () => {
 
     sb.salesforce?.http.requests.splice(0);
     expect((await run(config, key)).connections[0]?.result.status).toBe('ok');
+    expect(sfCalls(sb)).toEqual({ refreshes: 0, rejected: 0 });
+  });
+
+  it("finds the key in the tenant folder's .env, where validate --setup and serve find it", async () => {
+    const { sb, config } = await setUp();
+    writeFileSync(
+      join(dirname(config.file), '.env'),
+      `PROPSYNC_STATE_KEY=${randomBytes(32).toString('hex')}\n`,
+    );
+    const byDefault = () => syncTenant(config, { redactor, dryRun: false, logger: silentLogger });
+    expect((await byDefault()).connections[0]?.result.status).toBe('ok');
+    expect(await kept(config)).toMatch(/^v1\./);
+    sb.salesforce?.http.requests.splice(0);
+    await byDefault();
     expect(sfCalls(sb)).toEqual({ refreshes: 0, rejected: 0 });
   });
 

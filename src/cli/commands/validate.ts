@@ -143,9 +143,8 @@ async function checkWebhook(
   const { setupPropstreetWebhook } = await import('../../app/propstreet-webhook-setup.js');
   const { openTenantStore } = await import('../../app/open-store.js');
   const { stateKeyFrom } = await import('../../core/secret-box.js');
-  const { loadEnv } = await import('../../config/env-interpolation.js');
-  const { dirname } = await import('node:path');
-  const env = await loadEnv({ configDir: dirname(config.file), cwd: process.cwd(), env: process.env });
+  const { tenantEnv } = await import('../../config/env-interpolation.js');
+  const env = tenantEnv(config);
   let opened: Promise<StateStore> | undefined;
   try {
     return await setupPropstreetWebhook({
