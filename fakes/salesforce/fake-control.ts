@@ -25,6 +25,12 @@ export interface SObjectControl {
   remove(id: string, options?: { as?: string }): void;
   /** Purges deleted rows from the recycle bin now, as a full bin or `emptyRecycleBin()` does. */
   emptyRecycleBin(ids: readonly string[]): void;
+  /**
+   * Purges the delete log now, as Salesforce's two-hourly process does when the log is over its
+   * limit: the ids deleted so far are no longer listed, and a getDeleted() start before now is
+   * refused (INVALID_REPLICATION_DATE).
+   */
+  purgeDeleteLog(): void;
   /** Merges one or two losers into the master (Salesforce merges at most three records). */
   merge(masterId: string, loserIds: string | readonly string[], options?: { as?: string }): void;
   get(id: string): ContactSnapshot | undefined;
@@ -132,6 +138,10 @@ function objectControl(org: FakeOrg, store: SObjectStore, generated: Generator):
         const row = store.get(id);
         if (row) purge(row);
       }
+    },
+    purgeDeleteLog() {
+      store.erasedAt.clear();
+      store.deleteLogPurgedAt = org.clock.nowMs();
     },
     merge: (masterId, loserIds, o) =>
       store.merge(masterId, typeof loserIds === 'string' ? [loserIds] : loserIds, o?.as ?? org.uiUserId),

@@ -74,7 +74,13 @@ function replication(
     return sfError(400, 'MISSING_ARGUMENT', 'start and end are required');
   const now = org.clock.nowMs();
   const window = kind === 'updated' ? 30 * DAY : 15 * DAY;
-  if (end < start) return sfError(400, 'INVALID_REPLICATION_DATE', 'end date must be after start date');
+  // Seconds are ignored (a guess from the whole minutes latestDateCovered gives), and the start
+  // must precede the end by more than a minute (getDeleted()/getUpdated(), "Rules and Guidelines").
+  const minute = (ms: number) => Math.floor(ms / 60_000) * 60_000;
+  if (minute(end) - minute(start) <= 60_000)
+    return sfError(400, 'INVALID_REPLICATION_DATE', 'startDate must precede endDate by more than one minute');
+  if (kind === 'deleted' && start < store.deleteLogPurgedAt)
+    return sfError(400, 'INVALID_REPLICATION_DATE', 'the delete log was purged after startDate');
   if (kind === 'updated' && start < now - window) {
     return sfError(400, 'INVALID_REPLICATION_DATE', 'startDate cannot be more than 30 days ago');
   }

@@ -108,6 +108,8 @@ export class SObjectStore {
 
   /** Ids of rows deleted for good (hardDelete objects) and when: what getDeleted() still lists. */
   readonly erasedAt = new Map<string, number>();
+  /** When the delete log was last purged (getDeleted() refuses a start before it); 0: never. */
+  deleteLogPurgedAt = 0;
 
   get name(): string {
     return this.schema.objectName;

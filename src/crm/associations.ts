@@ -19,6 +19,12 @@ export interface CrmAssociation {
   readonly id?: string;
 }
 
+/** What `readHeld` returns: the links, and the `from` records that are not there. */
+export interface HeldAssociations {
+  readonly associations: CrmAssociation[];
+  readonly missing: ReadonlySet<string>;
+}
+
 /** Links deleted in a time range, by their own ids (`CrmAssociations.deleted`). */
 export interface DeletedLinks {
   /** Ids of the links deleted in the range (their `from` records are not listed). */
@@ -49,6 +55,11 @@ export interface CrmAssociations {
   readonly to: string;
   /** Every link of these `from` records; records with none (or gone) contribute nothing. */
   read(fromIds: readonly string[]): Promise<CrmAssociation[]>;
+  /**
+   * `read`, also naming the `from` records the CRM does not hold (deleted, merged away): a record
+   * gone is not a record with no links. Absent where the CRM cannot tell them apart in one read.
+   */
+  readonly readHeld?: (fromIds: readonly string[]) => Promise<HeldAssociations>;
   /**
    * Links each pair; an existing link stays (a repeat changes nothing), `primary` makes the
    * `to` record the `from` record's primary one (the previous primary stays linked, unlabelled).

@@ -47,7 +47,7 @@ export async function unchangedInCrm(
   const now = ports.clock.now().toISOString();
   for (const c of current) {
     const held = crm.get(c.crmId);
-    if (!held || held.unmapped.length > 0) continue;
+    if (!held || held.missing || held.unmapped.length > 0) continue;
     // Propstreet as the shadow (it did not change): any op means the CRM holds something new.
     const merge = mergeEmployments({
       propstreet: c.shadow,

@@ -20,50 +20,89 @@ const PAGE = 500;
 export interface DeletedLinkContacts {
   /** Propstreet ids of the contacts whose shadows keep a deleted link's id. */
   readonly contacts: readonly string[];
-  /** The checkpoint to keep (DELETED_LINKS_META) once the phase is done. */
+  /** The meta value to keep (DELETED_LINKS_META) once the phase is done. */
   readonly checkpoint: string;
-  /** The CRM no longer lists every deletion since the checkpoint: only a full scan finds them. */
+  /** Deletions may be missing (none listed since the checkpoint): only a full scan finds them. */
   readonly incomplete: boolean;
+}
+
+/** The kept fact: where the next read starts (the CRM's stamp) and when we last asked (ours). */
+interface Kept {
+  readonly covered: string;
+  readonly askedAt: string;
 }
 
 export async function deletedLinkContacts(
   deleted: NonNullable<LinksPorts['deletedLinks']>,
-  ports: Pick<LinksPorts, 'store' | 'scope'>,
+  ports: Pick<LinksPorts, 'store' | 'scope' | 'contacts'>,
   readAt: Date,
   overlapMs: number,
 ): Promise<DeletedLinkContacts> {
-  const kept = await ports.store.getMeta(ports.scope, DELETED_LINKS_META);
-  // An unreadable fact is no fact (as the relation checkpoint's).
-  const readable = kept !== null && /^\d{4}-\d{2}-\d{2}T/.test(kept) && !Number.isNaN(Date.parse(kept));
-  // A first phase: no shadow keeps an id yet, so nothing before it can be traced; start at its
-  // read, less the overlap (a minute at least) for deletions the CRM lists late.
-  if (!readable) {
-    const start = new Date(readAt.getTime() - Math.max(overlapMs, MINUTE)).toISOString();
-    return { contacts: [], checkpoint: start, incomplete: false };
+  const kept = parseKept(await ports.store.getMeta(ports.scope, DELETED_LINKS_META));
+  if (!kept) {
+    // No fact (a first phase, or one lost): start at this read, less the overlap (a minute at
+    // least) for deletions listed late. Shadows kept before it may hold ids deleted since: a full
+    // scan reads them (and stores the ids of shadows from before ids were kept).
+    const covered = new Date(readAt.getTime() - Math.max(overlapMs, MINUTE)).toISOString();
+    const shadows = await ports.store.countLinks(ports.scope);
+    return {
+      contacts: [],
+      checkpoint: factOf({ covered, askedAt: readAt.toISOString() }),
+      incomplete: shadows > 0,
+    };
   }
-  // The resource covers whole minutes: within the minute it last covered, there is nothing new.
-  if (Math.floor(readAt.getTime() / MINUTE) * MINUTE <= Date.parse(kept))
-    return { contacts: [], checkpoint: kept, incomplete: false };
-  const answer = await deleted(kept);
-  const checkpoint = compareStamps(answer.covered, kept) > 0 ? answer.covered : kept;
+  // At most one call a minute by our own clock, whatever Salesforce's says.
+  if (readAt.getTime() - Date.parse(kept.askedAt) < MINUTE)
+    return { contacts: [], checkpoint: factOf(kept), incomplete: false };
+  const answer = await deleted(kept.covered);
+  const covered =
+    compareStamps(answer.covered, kept.covered) > 0 || !answer.complete ? answer.covered : kept.covered;
   const contacts = answer.ids.length > 0 ? await holders(ports, new Set(answer.ids)) : [];
-  return { contacts, checkpoint, incomplete: !answer.complete };
+  return {
+    contacts,
+    checkpoint: factOf({ covered, askedAt: readAt.toISOString() }),
+    incomplete: !answer.complete,
+  };
 }
 
-/** The contacts whose shadows keep any of these link ids: every shadow of the scope, a page at a time. */
+const factOf = (k: Kept): string => JSON.stringify({ covered: k.covered, askedAt: k.askedAt });
+
+/** An unreadable fact is no fact (as the relation checkpoint's). */
+function parseKept(raw: string | null): Kept | null {
+  if (raw === null) return null;
+  try {
+    const k = JSON.parse(raw) as Partial<Kept>;
+    const stamp = (v: unknown) =>
+      typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v));
+    return stamp(k.covered) && stamp(k.askedAt)
+      ? { covered: k.covered as string, askedAt: k.askedAt as string }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The contacts whose shadows keep any of these link ids: every shadow of the scope, a page at a
+ * time. A shadow of a CRM record the contact is no longer linked to (the contacts kind ended or
+ * moved its link) is not the contact's any more: its CRM side is not read through it.
+ */
 async function holders(
-  ports: Pick<LinksPorts, 'store' | 'scope'>,
+  ports: Pick<LinksPorts, 'store' | 'scope' | 'contacts'>,
   ids: ReadonlySet<string>,
 ): Promise<string[]> {
-  const out: string[] = [];
+  const found: { propstreetId: string; crmId: string }[] = [];
   let after: string | undefined;
   for (;;) {
     const page = await ports.store.listLinks(ports.scope, {
       ...(after === undefined ? {} : { after }),
       limit: PAGE,
     });
-    if (page.length === 0) return out;
-    for (const l of page) if (shadowLinkIds(l.shadow).some((id) => ids.has(id))) out.push(l.propstreetId);
+    if (page.length === 0) break;
+    for (const l of page) if (shadowLinkIds(l.shadow).some((id) => ids.has(id))) found.push(l);
     after = page[page.length - 1]?.propstreetId;
   }
+  if (found.length === 0) return [];
+  const current = await ports.contacts.crmIds(found.map((l) => l.propstreetId));
+  return found.filter((l) => current.get(l.propstreetId) === l.crmId).map((l) => l.propstreetId);
 }

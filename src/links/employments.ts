@@ -46,7 +46,13 @@ export function toShadow(e: Employments, crmLinks: readonly string[] = []): Cano
 export function shadowLinkIds(shadow: CanonicalValues | null): string[] {
   const raw = shadow?.[CRM_LINKS];
   if (!raw) return [];
-  const parsed: unknown = JSON.parse(raw);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    // Unreadable ids are none: the contact's next read stores them again.
+    return [];
+  }
   return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
 }
 

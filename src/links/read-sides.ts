@@ -29,9 +29,9 @@ export interface ReadResult {
   /** Contacts with no CRM link yet: nothing to merge now, tried again next run. */
   readonly deferred: { readonly propstreetId: string; readonly reason: string }[];
   /**
-   * Contacts deleted (or gone) in Propstreet: nothing to merge, now or later. Their deletion is
-   * the contacts kind's business (its delete policy); here their shadow and any earlier
-   * deferral end, or they would be deferred again on every run.
+   * Contacts deleted (or gone) in Propstreet, or whose CRM record is gone: nothing to merge, now
+   * or later. Their deletion is the contacts kind's business (its delete policy); here their
+   * shadow and any earlier deferral end, or they would be deferred again on every run.
    */
   readonly gone: string[];
 }
@@ -70,10 +70,15 @@ export async function readSides(ports: LinksPorts, propstreetIds: readonly strin
     ports,
     present.map((p) => p.crmId),
   );
-  const sides: ContactSides[] = present.map((p) => {
-    const held = crm.get(p.crmId) ?? { employments: NONE, unmapped: [] };
-    return { ...p, crm: held.employments, unmappedCrmCompanies: held.unmapped };
-  });
+  const sides: ContactSides[] = [];
+  for (const p of present) {
+    const held = crm.get(p.crmId) ?? { employments: NONE, unmapped: [], missing: false };
+    // A CRM record that is not there (deleted, merged away, out of the user's sight) holds no
+    // companies, but that is no removal: its link is the contacts kind's business, as a deleted
+    // Propstreet contact's is.
+    if (held.missing) gone.push(p.propstreetId);
+    else sides.push({ ...p, crm: held.employments, unmappedCrmCompanies: held.unmapped });
+  }
   return { sides, deferred, gone };
 }
 
@@ -101,17 +106,26 @@ async function listedContacts(
 
 const NONE: CrmEmployments = { primary: null, companies: new Set(), primaryTitle: undefined };
 
-/** What the CRM holds of these contacts (by CRM id), companies mapped to Propstreet ids. */
+/**
+ * What the CRM holds of these contacts (by CRM id), companies mapped to Propstreet ids; `missing`:
+ * the CRM does not hold the contact (where it can tell, `readHeld`).
+ */
 export async function readCrm(
   ports: LinksPorts,
   crmIds: readonly string[],
-): Promise<Map<string, { employments: CrmEmployments; unmapped: string[] }>> {
-  const associations = crmIds.length > 0 ? await ports.crm.read(crmIds) : [];
+): Promise<Map<string, { employments: CrmEmployments; unmapped: string[]; missing: boolean }>> {
+  const held =
+    crmIds.length === 0
+      ? { associations: [], missing: new Set<string>() }
+      : ports.crm.readHeld
+        ? await ports.crm.readHeld(crmIds)
+        : { associations: await ports.crm.read(crmIds), missing: new Set<string>() };
+  const associations = held.associations;
   const titles = ports.titles && crmIds.length > 0 ? await ports.titles.read(crmIds) : undefined;
   const companyIds = await ports.companies.propstreetIds([...new Set(associations.map((a) => a.toId))]);
   const byContact = new Map<string, CrmAssociation[]>();
   for (const a of associations) byContact.set(a.fromId, [...(byContact.get(a.fromId) ?? []), a]);
-  const out = new Map<string, { employments: CrmEmployments; unmapped: string[] }>();
+  const out = new Map<string, { employments: CrmEmployments; unmapped: string[]; missing: boolean }>();
   for (const id of crmIds) {
     const companies = new Set<string>();
     const unmapped: string[] = [];
@@ -129,7 +143,7 @@ export async function readCrm(
     }
     const primaryTitle = titles ? (titles.get(id) ?? null) : undefined;
     const employments = { primary, companies, primaryTitle, ...(linkIds.size > 0 ? { linkIds } : {}) };
-    out.set(id, { employments, unmapped });
+    out.set(id, { employments, unmapped, missing: held.missing.has(id) });
   }
   return out;
 }

@@ -180,6 +180,19 @@ describe('Salesforce associations', () => {
       covered: '2026-12-03T10:01:00.000Z',
       complete: true,
     });
+    // A range Salesforce would refuse (the start not more than a minute before the end, seconds
+    // aside) is not asked for: its start is kept.
+    const requests = sf.http.requests.length;
+    const recent = new Date(Date.now() - 30_000).toISOString();
+    expect(await port.deleted?.(recent)).toEqual({ ids: [], covered: recent, complete: true });
+    expect(sf.http.requests.length).toBe(requests);
+    // The delete log purged after the start (Salesforce does, past its size limit): refused, so
+    // the answer may miss deletions; reading restarts five minutes before now.
+    sf.control.accountContactRelations?.purgeDeleteLog();
+    const refused = await port.deleted?.(since);
+    expect(refused).toMatchObject({ ids: [], complete: false });
+    expect(Date.parse(refused?.covered ?? '')).toBeGreaterThan(Date.now() - 6 * 60_000);
+    expect(sf.http.requests.at(-1)?.status).toBe(400);
     // Sixteen days on, the start is older than the 15 days Salesforce lists deletions for.
     sf.control.advanceClock(16 * 86_400_000);
     expect(await port.deleted?.(since)).toMatchObject({ ids: [], complete: false });

@@ -186,11 +186,8 @@ describe('links phase ⇄ Salesforce', () => {
     ]);
     expect(queries.filter((q) => q.includes(' IN ('))).toEqual([]);
     expect(queries).toHaveLength(2); // the contact delta and the relation delta
-    // And the deleted relations of the minutes since the last phase (this phase's clock runs two
-    // minutes ahead of Salesforce's, so each run finds a new minute): nothing else.
-    expect(quiet.filter((r) => !/\/query(All)?$/.test(r.path)).map((r) => r.path)).toEqual([
-      expect.stringMatching(/\/sobjects\/AccountContactRelation\/deleted$/),
-    ]);
+    // Nothing else: the deleted relations were asked for less than a minute ago.
+    expect(quiet.filter((r) => !/\/query(All)?$/.test(r.path))).toEqual([]);
     expect(world.propstreetWrites()).toBe(psBefore);
 
     // A relation deleted for good stamps nothing and no query lists it: its id, listed by the
@@ -265,8 +262,10 @@ describe('links phase ⇄ Salesforce', () => {
     const late = await world.run();
     expect(late.fullScan).toBe(true);
     expect(await world.store.getMeta(world.linksScope, 'links.fullScanAt')).not.toBeNull();
-    const checkpoint = await world.store.getMeta(world.linksScope, 'links.deletedCheckpoint');
-    expect(Date.parse(checkpoint ?? '')).toBeGreaterThan(Date.now() + sixteenDays - 180_000);
+    const checkpoint = JSON.parse(
+      (await world.store.getMeta(world.linksScope, 'links.deletedCheckpoint')) ?? '{}',
+    );
+    expect(Date.parse(checkpoint.covered)).toBeGreaterThan(Date.now() + sixteenDays - 600_000);
     skew.ms += 120_000;
     sf.control.setClock(Date.now() + skew.ms);
     ahead += 120_000;
@@ -306,6 +305,80 @@ describe('links phase ⇄ Salesforce', () => {
     expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`, `${ids.beta}:`].sort());
     const real = await world.run();
     expect(real.rows).toEqual([removal('done')]);
+    expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`]);
+  });
+
+  /** Ada at Acme (primary) and Beta (a relation) on both sides, her relation's id in her shadow. */
+  async function adaAtAcmeAndBeta() {
+    const clock = { ahead: 0 };
+    const started = await start(true, () => new Date(Date.now() + clock.ahead));
+    const { world, ids } = started;
+    await world.linkCompany(ids.beta, ids.aBeta);
+    await world.client.createLink({ contactId: ids.ada, companyId: ids.acme });
+    await world.client.createLink({ contactId: ids.ada, companyId: ids.beta });
+    await world.run();
+    clock.ahead = 120_000;
+    await world.run();
+    const shadow = async () => (await world.store.linksByPropstreetIds(world.linksScope, [ids.ada]))[0];
+    expect(JSON.parse((await shadow())?.shadow?.crmLinks ?? '[]')).toHaveLength(1);
+    /** Two minutes on for Salesforce, its clients and the phase: what was deleted is listed. */
+    const later = () => {
+      skew.ms += 120_000;
+      started.sf.control.setClock(Date.now() + skew.ms);
+      clock.ahead += 120_000;
+    };
+    return { ...started, clock, shadow, later };
+  }
+
+  it('a contact deleted in Salesforce while still linked loses no company in Propstreet: its links wait for the contacts kind', async () => {
+    const { world, sf, ids, shadow, later } = await adaAtAcmeAndBeta();
+    // Deleting the contact takes its relations along: their ids are listed, and trace to Ada.
+    sf.control.remove(ids.cAda, { as: sf.control.uiUserId });
+    later();
+    const psWrites = world.propstreetWrites();
+    const run = await world.run();
+    expect(run.rows).toEqual([]);
+    expect(run.deferred).toEqual([]);
+    expect(world.propstreetWrites()).toBe(psWrites);
+    expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`, `${ids.beta}:`].sort());
+    // Her shadow ends (no removal can come of it later) and no failure is left to retry.
+    expect(await shadow()).toBeUndefined();
+    expect(await world.store.listFailures(world.linksScope)).toEqual([]);
+  });
+
+  it('a deleted relation whose contact the contacts kind no longer links to that record is not traced to it', async () => {
+    const { world, sf, ids, associations, later } = await adaAtAcmeAndBeta();
+    const rel = (await associations.read([ids.cAda])).find((a) => !a.primary)?.id;
+    if (!rel) throw new Error('Ada has no relation to Beta');
+    // The contacts kind ended Ada's link (a CRM deletion under `fromCrm: unlink`, say).
+    await world.store.commit(
+      { tenant: 't1', connection: 'crm', kind: 'contacts' },
+      { deleteLinks: [ids.ada] },
+    );
+    sf.control.accountContactRelations?.remove(rel, { as: sf.control.uiUserId });
+    later();
+    const run = await world.run();
+    expect(run.contactsRead).toBe(0);
+    expect(run.deferred).toEqual([]);
+    expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`, `${ids.beta}:`].sort());
+  });
+
+  it('a lost deleted-relations checkpoint, or a delete log purged since it, makes one full scan', async () => {
+    const { world, sf, ids, associations, later } = await adaAtAcmeAndBeta();
+    await world.store.setMeta(world.linksScope, 'links.deletedCheckpoint', null);
+    later();
+    expect((await world.run()).fullScan).toBe(true);
+    later();
+    expect((await world.run()).fullScan).toBe(false);
+
+    // Salesforce purged its delete log after our checkpoint (past its size limit): the relation
+    // deleted before the purge is listed nowhere, and the refusal makes the phase read everyone.
+    const rel = (await associations.read([ids.cAda])).find((a) => !a.primary)?.id;
+    sf.control.accountContactRelations?.remove(rel ?? '', { as: sf.control.uiUserId });
+    later();
+    sf.control.accountContactRelations?.purgeDeleteLog();
+    const purged = await world.run();
+    expect(purged.fullScan).toBe(true);
     expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`]);
   });
 

@@ -15,6 +15,7 @@ import type {
   CrmAssociation,
   CrmAssociations,
   DeletedLinks,
+  HeldAssociations,
 } from '../associations.js';
 import { AssociationWrites, type ContactAccounts } from './associations-writes.js';
 
@@ -93,14 +94,16 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
     return { primary, others };
   }
 
-  async function read(fromIds: readonly string[]): Promise<CrmAssociation[]> {
+  async function readHeld(fromIds: readonly string[]): Promise<HeldAssociations> {
     const { primary, others } = await accountsOf(fromIds);
-    const out: CrmAssociation[] = [];
+    const associations: CrmAssociation[] = [];
     for (const [fromId, accountId] of primary) {
-      if (accountId) out.push({ fromId, toId: accountId, primary: true });
-      for (const [toId, id] of others.get(fromId) ?? []) out.push({ fromId, toId, primary: false, id });
+      if (accountId) associations.push({ fromId, toId: accountId, primary: true });
+      for (const [toId, id] of others.get(fromId) ?? [])
+        associations.push({ fromId, toId, primary: false, id });
     }
-    return out;
+    // The Contact query lists live contacts only: one it did not list is deleted (or never was).
+    return { associations, missing: new Set(fromIds.filter((id) => !primary.has(id))) };
   }
 
   /**
@@ -136,13 +139,21 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
 
   /**
    * Indirect relations deleted since `since`, by id (the `deleted` replication resource: a
-   * relation is deleted for good, so no query lists it). Salesforce keeps these ids for 15 days,
-   * less when the recycle bin was emptied (`earliestDateAvailable`): a start before that, or a
-   * range it refuses, is an incomplete answer.
+   * relation is deleted for good, so no query lists it). getDeleted()'s rules: the start must
+   * precede the end by more than a minute (seconds aside), so a range shorter than two whole
+   * minutes is not asked for and its start kept; results go back 15 days at most, less when the
+   * delete log was purged (it is, every two hours, past 15,000 rows a licence), and a start
+   * before a purge is refused with INVALID_REPLICATION_DATE. An answer that may miss deletions
+   * says so (`complete: false`) and restarts a little before now.
    */
   async function deleted(since: string): Promise<DeletedLinks> {
     const until = clock.now();
-    if (!(await multipleCompanies())) return { ids: [], covered: until.toISOString(), complete: true };
+    const kept = { ids: [], covered: since, complete: true };
+    if (!(await multipleCompanies())) return kept;
+    const sinceMs = Date.parse(since);
+    if (wholeMinute(until.getTime()) - wholeMinute(sinceMs) < 2 * MINUTE) return kept;
+    const restart = new Date(until.getTime() - RESTART_MARGIN_MS).toISOString();
+    if (sinceMs < until.getTime() - LISTED_FOR_MS) return { ids: [], covered: restart, complete: false };
     const path = '/sobjects/AccountContactRelation/deleted';
     let res: { deletedRecords?: unknown; earliestDateAvailable?: unknown; latestDateCovered?: unknown };
     try {
@@ -150,12 +161,14 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
         conn.sobject('AccountContactRelation').deleted(since, until),
       );
     } catch (e) {
-      // The error's code is only in its text once the client has translated it.
+      // The range is long enough, so the refusal is a purge after the start. The code is only in
+      // the error's text once the client has translated it.
       if (e instanceof PropsyncError && e.message.includes('INVALID_REPLICATION_DATE'))
-        return { ids: [], covered: until.toISOString(), complete: false };
+        return { ids: [], covered: restart, complete: false };
       throw e;
     }
-    const covered = stampOf(res.latestDateCovered, 'latestDateCovered') ?? until.toISOString();
+    // No stamp covered: the next read starts where this one did (re-listing is harmless).
+    const covered = stampOf(res.latestDateCovered, 'latestDateCovered') ?? since;
     const earliest = stampOf(res.earliestDateAvailable, 'earliestDateAvailable');
     if (!Array.isArray(res.deletedRecords))
       throw new PayloadError(`Salesforce GET ${path}: deletedRecords is not a list`, 'deletedRecords');
@@ -167,7 +180,11 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
         );
       return r.id;
     });
-    return { ids, covered, complete: earliest === null || Date.parse(earliest) <= Date.parse(since) };
+    return {
+      ids,
+      covered: Date.parse(covered) > sinceMs ? covered : since,
+      complete: earliest === null || Date.parse(earliest) <= sinceMs,
+    };
   }
 
   const writes = new AssociationWrites(client, accountsOf, multipleCompanies);
@@ -175,7 +192,8 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
   return {
     from: 'Contact',
     to: 'Account',
-    read,
+    read: async (fromIds) => (await readHeld(fromIds)).associations,
+    readHeld,
     associate: (links): Promise<AssociationResult[]> => writes.associate(links),
     dissociate: (links): Promise<AssociationResult[]> => writes.dissociate(links),
     multipleCompanies,
@@ -193,3 +211,10 @@ function stampOf(value: unknown, field: string): string | null {
     throw new PayloadError(`Salesforce deleted relations: ${field} is not a date: ${String(value)}`, field);
   return new Date(ms).toISOString();
 }
+
+const MINUTE = 60_000;
+const wholeMinute = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
+/** getDeleted() lists 15 days back; a start older than 14 is taken as a gap (a day for skew). */
+const LISTED_FOR_MS = 14 * 86_400_000;
+/** Where reading restarts after a gap: a little before now, for a clock ahead of Salesforce's. */
+const RESTART_MARGIN_MS = 5 * MINUTE;
