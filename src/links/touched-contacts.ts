@@ -100,9 +100,12 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
       })
     : undefined;
   // Contacts whose shadows keep the id of a link the CRM deleted for good: CRM-side touches.
-  const deleted = ports.deletedLinks
-    ? await deletedLinkContacts(ports.deletedLinks, ports, readAt, overlapMs)
-    : undefined;
+  // Only where the CRM holds links of its own (Salesforce with relations): without them there
+  // is nothing to list, and a first phase would take its missing checkpoint for a gap.
+  const deleted =
+    ports.deletedLinks && (await ports.secondary())
+      ? await deletedLinkContacts(ports.deletedLinks, ports, readAt, overlapMs)
+      : undefined;
   for (const id of deleted?.contacts ?? []) contacts.add(id);
   const now = ports.clock.now().toISOString();
   const retriedCrm = new Set<string>();

@@ -490,5 +490,12 @@ describe('links phase ⇄ Salesforce', () => {
     const before = writesTo(sf);
     expect((await world.run()).rows).toEqual([]);
     expect(writesTo(sf)).toBe(before);
+    // No relations, no deleted ones to list: no checkpoint is no gap (no full scan, no call).
+    await world.store.setMeta(world.linksScope, 'links.deletedCheckpoint', null);
+    const requests = sf.http.requests.length;
+    expect((await world.run()).fullScan).toBe(false);
+    expect(sf.http.requests.slice(requests).map((r) => r.path)).not.toContainEqual(
+      expect.stringContaining('/deleted'),
+    );
   });
 });
