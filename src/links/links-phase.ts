@@ -105,7 +105,8 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
   const policy = options.policy ?? 'propstreet-wins';
   const unchanged = await unchangedInCrm(ports, crmSideOnly, shadows, secondary, policy);
   const ids = touchedIds.filter((id) => !unchanged.ids.has(id)).sort();
-  const read = await readSides(ports, ids);
+  const synced = (id: string) => shadows.has(id);
+  const read = await readSides(ports, ids, synced);
   const plan = (sides: ContactSides): Pending => {
     const merge = mergeEmployments({
       propstreet: sides.propstreet,
@@ -154,7 +155,9 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
       if (!error) break;
       // A stale etag: a person changed the contact's links since we read them. Re-read, re-merge.
       const again =
-        error.stale && attempt < STALE_ATTEMPTS ? await readSides(ports, [p.sides.propstreetId]) : null;
+        error.stale && attempt < STALE_ATTEMPTS
+          ? await readSides(ports, [p.sides.propstreetId], synced)
+          : null;
       const sides = again?.sides[0];
       if (!sides) {
         p.problem = error.message;

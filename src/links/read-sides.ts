@@ -29,14 +29,22 @@ export interface ReadResult {
   /** Contacts with no CRM link yet: nothing to merge now, tried again next run. */
   readonly deferred: { readonly propstreetId: string; readonly reason: string }[];
   /**
-   * Contacts deleted (or gone) in Propstreet, or whose CRM record is gone: nothing to merge, now
-   * or later. Their deletion is the contacts kind's business (its delete policy); here their
+   * Contacts deleted (or gone) in Propstreet, whose CRM record is gone, or whose CRM link the
+   * contacts kind ended: nothing to merge, now or later. Their deletion is the contacts kind's business (its delete policy); here their
    * shadow and any earlier deferral end, or they would be deferred again on every run.
    */
   readonly gone: string[];
 }
 
-export async function readSides(ports: LinksPorts, propstreetIds: readonly string[]): Promise<ReadResult> {
+/**
+ * `synced`: whether the phase has a shadow of the contact (it was linked and synced before). One
+ * that has lost its CRM link since is not waiting for one: the contacts kind ended it.
+ */
+export async function readSides(
+  ports: LinksPorts,
+  propstreetIds: readonly string[],
+  synced: (propstreetId: string) => boolean = () => false,
+): Promise<ReadResult> {
   const crmOf = await ports.contacts.crmIds(propstreetIds);
   const deferred: ReadResult['deferred'] = [];
   const gone: string[] = [];
@@ -51,7 +59,9 @@ export async function readSides(ports: LinksPorts, propstreetIds: readonly strin
       continue;
     }
     if (!crmId) {
-      deferred.push({ propstreetId: id, reason: 'the contact is not linked to a CRM record yet' });
+      // Deferred, it would be read again at every retry for as long as it stays unlinked.
+      if (synced(id)) gone.push(id);
+      else deferred.push({ propstreetId: id, reason: 'the contact is not linked to a CRM record yet' });
       continue;
     }
     const companies = new Map(contact.companies.map((c) => [c.id, normTitle(c.jobTitle)]));

@@ -346,7 +346,7 @@ describe('links phase ⇄ Salesforce', () => {
     expect(await world.store.listFailures(world.linksScope)).toEqual([]);
   });
 
-  it('a deleted relation whose contact the contacts kind no longer links to that record is not traced to it', async () => {
+  it('a contact the contacts kind unlinked: a deleted relation is not traced to it, and an edit of its links ends its shadow instead of waiting', async () => {
     const { world, sf, ids, associations, later } = await adaAtAcmeAndBeta();
     const rel = (await associations.read([ids.cAda])).find((a) => !a.primary)?.id;
     if (!rel) throw new Error('Ada has no relation to Beta');
@@ -361,6 +361,21 @@ describe('links phase ⇄ Salesforce', () => {
     expect(run.contactsRead).toBe(0);
     expect(run.deferred).toEqual([]);
     expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`, `${ids.beta}:`].sort());
+
+    // Her links edited in Propstreet while she is unlinked: nothing to write (no CRM record) and
+    // nothing to wait for — her shadow ends instead of a deferral retried at every run.
+    const writes = writesTo(sf);
+    let beta: string | undefined;
+    for await (const page of world.client.listLinks({ contactId: ids.ada }))
+      beta ??= page.links.find((l) => l.companyId === ids.beta)?.id;
+    await world.client.deleteLink(beta ?? 'none');
+    later();
+    const edited = await world.run();
+    expect(edited.deferred).toEqual([]);
+    expect(edited.failed).toEqual([]);
+    expect(writesTo(sf)).toBe(writes);
+    expect(await world.store.linksByPropstreetIds(world.linksScope, [ids.ada])).toEqual([]);
+    expect(await world.store.listFailures(world.linksScope)).toEqual([]);
   });
 
   it('a lost deleted-relations checkpoint, or a delete log purged since it, makes one full scan', async () => {
