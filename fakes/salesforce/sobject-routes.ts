@@ -79,7 +79,7 @@ function replication(
   const minute = (ms: number) => Math.floor(ms / 60_000) * 60_000;
   if (minute(end) - minute(start) <= 60_000)
     return sfError(400, 'INVALID_REPLICATION_DATE', 'startDate must precede endDate by more than one minute');
-  if (kind === 'deleted' && start < store.deleteLogPurgedAt)
+  if (kind === 'deleted' && minute(start) < store.deleteLogPurgedAt)
     return sfError(400, 'INVALID_REPLICATION_DATE', 'the delete log was purged after startDate');
   if (kind === 'updated' && start < now - window) {
     return sfError(400, 'INVALID_REPLICATION_DATE', 'startDate cannot be more than 30 days ago');

@@ -55,8 +55,8 @@ export async function deletedLinkContacts(
   if (readAt.getTime() - Date.parse(kept.askedAt) < MINUTE)
     return { contacts: [], checkpoint: factOf(kept), incomplete: false };
   const answer = await deleted(kept.covered);
-  const covered =
-    compareStamps(answer.covered, kept.covered) > 0 || !answer.complete ? answer.covered : kept.covered;
+  // Never back: a start already read from is not read again (an answer never covers less).
+  const covered = compareStamps(answer.covered, kept.covered) > 0 ? answer.covered : kept.covered;
   const contacts = answer.ids.length > 0 ? await holders(ports, new Set(answer.ids)) : [];
   return {
     contacts,

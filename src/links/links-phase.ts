@@ -16,7 +16,7 @@ import type { Failure, StateChanges, Link as StateLink } from '../state/port.js'
 import { withKnownTitles } from './crm-titles.js';
 import { unchangedInCrm } from './crm-unchanged.js';
 import { DELETED_LINKS_META } from './deleted-links.js';
-import { fromShadow, linkIdsFor, toShadow } from './employments.js';
+import { type Employments, fromShadow, linkIdsFor, toShadow } from './employments.js';
 import { FULL_SCAN_META, isFullScanDue } from './full-scan.js';
 import {
   type CrmOp,
@@ -111,7 +111,7 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
     const merge = mergeEmployments({
       propstreet: sides.propstreet,
       crm: sides.crm,
-      shadow: fromShadow(shadows.get(sides.propstreetId)?.shadow ?? null),
+      shadow: shadowFor(shadows.get(sides.propstreetId), sides.crmId),
       secondary,
       titles: ports.titles !== undefined,
       policy,
@@ -182,6 +182,16 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
 }
 
 const STALE_ATTEMPTS = 3;
+
+/**
+ * The shadow to merge against: only one of the CRM record the contact is linked to now. After
+ * the contacts kind re-pointed its link (a relink, a merge), the old record's shadow would read
+ * the new record's companies as removed; with none, the merge adds both sides' and removes
+ * nothing, as a first sync of the pair does.
+ */
+function shadowFor(link: StateLink | undefined, crmId: string): Employments | null {
+  return link && link.crmId === crmId ? fromShadow(link.shadow) : null;
+}
 
 /** The mass-removal guard: held (the reason) marks every removal row `held`. */
 async function guardRemovals(

@@ -28,9 +28,11 @@ export interface ReadResult {
   readonly sides: ContactSides[];
   /** Contacts with no CRM link yet: nothing to merge now, tried again next run. */
   readonly deferred: { readonly propstreetId: string; readonly reason: string }[];
+  /** Contacts whose CRM record the CRM does not hold now: not merged, their shadows kept. */
+  readonly unseen: string[];
   /**
-   * Contacts deleted (or gone) in Propstreet, whose CRM record is gone, or whose CRM link the
-   * contacts kind ended: nothing to merge, now or later. Their deletion is the contacts kind's business (its delete policy); here their
+   * Contacts deleted (or gone) in Propstreet, or whose CRM link the contacts kind ended: nothing
+   * to merge, now or later. Their deletion is the contacts kind's business (its delete policy); here their
    * shadow and any earlier deferral end, or they would be deferred again on every run.
    */
   readonly gone: string[];
@@ -81,15 +83,17 @@ export async function readSides(
     present.map((p) => p.crmId),
   );
   const sides: ContactSides[] = [];
+  const unseen: string[] = [];
   for (const p of present) {
     const held = crm.get(p.crmId) ?? { employments: NONE, unmapped: [], missing: false };
-    // A CRM record that is not there (deleted, merged away, out of the user's sight) holds no
-    // companies, but that is no removal: its link is the contacts kind's business, as a deleted
-    // Propstreet contact's is.
-    if (held.missing) gone.push(p.propstreetId);
+    // A CRM record that is not there (deleted, merged away, out of the user's sight for now)
+    // holds no companies, but that is no removal: left as it is, shadow kept, until the contacts
+    // kind decides about its link (ended: the contact's shadow ends when next touched; seen again:
+    // merged against the shadow as ever).
+    if (held.missing) unseen.push(p.propstreetId);
     else sides.push({ ...p, crm: held.employments, unmappedCrmCompanies: held.unmapped });
   }
-  return { sides, deferred, gone };
+  return { sides, deferred, gone, unseen };
 }
 
 /** Contacts a page carries (the list's largest page). */

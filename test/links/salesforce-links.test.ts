@@ -321,18 +321,19 @@ describe('links phase ⇄ Salesforce', () => {
     await world.run();
     const shadow = async () => (await world.store.linksByPropstreetIds(world.linksScope, [ids.ada]))[0];
     expect(JSON.parse((await shadow())?.shadow?.crmLinks ?? '[]')).toHaveLength(1);
-    /** Two minutes on for Salesforce, its clients and the phase: what was deleted is listed. */
+    /** Two minutes on for Salesforce, its clients and the phase, one clock: what was deleted is listed. */
     const later = () => {
-      skew.ms += 120_000;
-      started.sf.control.setClock(Date.now() + skew.ms);
       clock.ahead += 120_000;
+      skew.ms = clock.ahead;
+      started.sf.control.setClock(Date.now() + skew.ms);
     };
     return { ...started, clock, shadow, later };
   }
 
-  it('a contact deleted in Salesforce while still linked loses no company in Propstreet: its links wait for the contacts kind', async () => {
+  it('a contact deleted in Salesforce while still linked loses no company in Propstreet, and keeps its shadow for the contacts kind to decide', async () => {
     const { world, sf, ids, shadow, later } = await adaAtAcmeAndBeta();
     // Deleting the contact takes its relations along: their ids are listed, and trace to Ada.
+    const kept = await shadow();
     sf.control.remove(ids.cAda, { as: sf.control.uiUserId });
     later();
     const psWrites = world.propstreetWrites();
@@ -341,8 +342,9 @@ describe('links phase ⇄ Salesforce', () => {
     expect(run.deferred).toEqual([]);
     expect(world.propstreetWrites()).toBe(psWrites);
     expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`, `${ids.beta}:`].sort());
-    // Her shadow ends (no removal can come of it later) and no failure is left to retry.
-    expect(await shadow()).toBeUndefined();
+    // Her shadow is kept as it was (were the record back, a removal made meanwhile still counts
+    // as one) and no failure is left to retry.
+    expect(await shadow()).toEqual(kept);
     expect(await world.store.listFailures(world.linksScope)).toEqual([]);
   });
 
@@ -378,6 +380,22 @@ describe('links phase ⇄ Salesforce', () => {
     expect(await world.store.listFailures(world.linksScope)).toEqual([]);
   });
 
+  it("a contact re-pointed to another CRM record is merged as a new pair: the old record's shadow removes nothing", async () => {
+    const { world, sf, ids, associations, shadow } = await adaAtAcmeAndBeta();
+    // The contacts kind now links Ada to another Salesforce contact (a relink, a merge's master),
+    // one with no companies yet.
+    const [fresh] = sf.control.seed([{ LastName: 'Lind', Email: 'ada.lind@example.com' }]);
+    if (!fresh) throw new Error('seed failed');
+    await world.linkContact(ids.ada, fresh);
+    const run = await world.run({ fullScan: true });
+    expect(run.rows.filter((r) => r.side === 'propstreet')).toEqual([]);
+    expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`, `${ids.beta}:`].sort());
+    expect((await associations.read([fresh])).map((a) => `${a.toId}:${a.primary}`).sort()).toEqual(
+      [`${ids.aAcme}:true`, `${ids.aBeta}:false`].sort(),
+    );
+    expect((await shadow())?.crmId).toBe(fresh);
+  });
+
   it('a lost deleted-relations checkpoint, or a delete log purged since it, makes one full scan', async () => {
     const { world, sf, ids, associations, later } = await adaAtAcmeAndBeta();
     await world.store.setMeta(world.linksScope, 'links.deletedCheckpoint', null);
@@ -392,9 +410,27 @@ describe('links phase ⇄ Salesforce', () => {
     sf.control.accountContactRelations?.remove(rel ?? '', { as: sf.control.uiUserId });
     later();
     sf.control.accountContactRelations?.purgeDeleteLog();
+    later();
     const purged = await world.run();
     expect(purged.fullScan).toBe(true);
     expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:*`]);
+    // And reading starts again after the purge: the next phase is an ordinary one.
+    later();
+    expect((await world.run()).fullScan).toBe(false);
+  });
+
+  it("asks for deleted relations at most once a minute by its own clock, Salesforce's behind it or not", async () => {
+    const { world, sf, clock } = await adaAtAcmeAndBeta();
+    // Our clocks five minutes ahead of Salesforce's: its latestDateCovered lags ours.
+    skew.ms += 300_000;
+    clock.ahead += 300_000;
+    const asked = () =>
+      sf.http.requests.filter((r) => r.path.endsWith('/AccountContactRelation/deleted')).length;
+    const before = asked();
+    await world.run();
+    expect(asked()).toBe(before + 1);
+    await world.run();
+    expect(asked()).toBe(before + 1);
   });
 
   /**

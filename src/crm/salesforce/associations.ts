@@ -144,7 +144,7 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
    * minutes is not asked for and its start kept; results go back 15 days at most, less when the
    * delete log was purged (it is, every two hours, past 15,000 rows a licence), and a start
    * before a purge is refused with INVALID_REPLICATION_DATE. An answer that may miss deletions
-   * says so (`complete: false`) and restarts a little before now.
+   * says so (`complete: false`) and restarts at this call.
    */
   async function deleted(since: string): Promise<DeletedLinks> {
     const until = clock.now();
@@ -152,7 +152,10 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
     if (!(await multipleCompanies())) return kept;
     const sinceMs = Date.parse(since);
     if (wholeMinute(until.getTime()) - wholeMinute(sinceMs) < 2 * MINUTE) return kept;
-    const restart = new Date(until.getTime() - RESTART_MARGIN_MS).toISOString();
+    // After a gap, reading restarts at this call's whole minute (Salesforce ignores the seconds):
+    // the full scan the gap brings about reads the CRM after it. A purge earlier in that same
+    // minute has the next start refused once more (another full scan), never a deletion missed.
+    const restart = new Date(wholeMinute(until.getTime())).toISOString();
     if (sinceMs < until.getTime() - LISTED_FOR_MS) return { ids: [], covered: restart, complete: false };
     const path = '/sobjects/AccountContactRelation/deleted';
     let res: { deletedRecords?: unknown; earliestDateAvailable?: unknown; latestDateCovered?: unknown };
@@ -216,5 +219,3 @@ const MINUTE = 60_000;
 const wholeMinute = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
 /** getDeleted() lists 15 days back; a start older than 14 is taken as a gap (a day for skew). */
 const LISTED_FOR_MS = 14 * 86_400_000;
-/** Where reading restarts after a gap: a little before now, for a clock ahead of Salesforce's. */
-const RESTART_MARGIN_MS = 5 * MINUTE;
