@@ -140,7 +140,11 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
     conflicts: pending.flatMap((p) =>
       p.merge.conflicts.map((message) => ({ contact: p.sides.propstreetId, message })),
     ),
-    deferred: read.deferred.map((d) => ({ contact: d.propstreetId, reason: d.reason })),
+    deferred: [
+      ...read.deferred.map((d) => ({ contact: d.propstreetId, reason: d.reason })),
+      // Reported, not recorded as failures: the contacts kind decides about these links.
+      ...read.unseen.map((contact) => ({ contact, reason: UNSEEN_REASON })),
+    ],
     failed: [],
     ...(guard ? { abort: { code: 'MASS_DELETE_GUARD', message: guard } } : {}),
   });
@@ -182,6 +186,9 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
 }
 
 const STALE_ATTEMPTS = 3;
+
+const UNSEEN_REASON =
+  "the CRM record is not there (deleted, merged away, or out of the integration user's sight): left as it is until the contacts kind decides about its link";
 
 /**
  * The shadow to merge against: only one of the CRM record the contact is linked to now. After
