@@ -6,16 +6,15 @@
  * contact whose shadow keeps it; that contact is read again and its merge carries the removal.
  * Our own deletions are listed too, but no shadow keeps their ids: they trace to no one.
  */
-import { compareStamps } from '../run/quiet-window.js';
+import { compareStamps, isStamp } from '../run/quiet-window.js';
 import { shadowLinkIds } from './employments.js';
 import type { LinksPorts } from './ports.js';
+import { linkPages } from './store-lookup.js';
 
 /** Where the next read of deleted links starts, in the links scope's meta. */
 export const DELETED_LINKS_META = 'links.deletedCheckpoint';
 
 const MINUTE = 60_000;
-/** The links scope's shadows read a page at a time while tracing ids. */
-const PAGE = 500;
 
 export interface DeletedLinkContacts {
   /** Propstreet ids of the contacts whose shadows keep a deleted link's id. */
@@ -71,12 +70,8 @@ const factOf = (k: Kept): string => JSON.stringify({ covered: k.covered, askedAt
 function parseKept(raw: string | null): Kept | null {
   if (raw === null) return null;
   try {
-    const k = JSON.parse(raw) as Partial<Kept>;
-    const stamp = (v: unknown) =>
-      typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v));
-    return stamp(k.covered) && stamp(k.askedAt)
-      ? { covered: k.covered as string, askedAt: k.askedAt as string }
-      : null;
+    const { covered, askedAt } = JSON.parse(raw) as Partial<Record<keyof Kept, unknown>>;
+    return isStamp(covered) && isStamp(askedAt) ? { covered, askedAt } : null;
   } catch {
     return null;
   }
@@ -92,16 +87,8 @@ async function holders(
   ids: ReadonlySet<string>,
 ): Promise<string[]> {
   const found: { propstreetId: string; crmId: string }[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page = await ports.store.listLinks(ports.scope, {
-      ...(after === undefined ? {} : { after }),
-      limit: PAGE,
-    });
-    if (page.length === 0) break;
+  for await (const page of linkPages(ports.store, ports.scope))
     for (const l of page) if (shadowLinkIds(l.shadow).some((id) => ids.has(id))) found.push(l);
-    after = page[page.length - 1]?.propstreetId;
-  }
   if (found.length === 0) return [];
   const current = await ports.contacts.crmIds(found.map((l) => l.propstreetId));
   return found.filter((l) => current.get(l.propstreetId) === l.crmId).map((l) => l.propstreetId);

@@ -9,6 +9,7 @@
 import { GUARD_MIN_DELETES } from '../engine/delete-guard.js';
 import type { Scope, StateStore } from '../state/port.js';
 import { fromShadow } from './employments.js';
+import { linkPages } from './store-lookup.js';
 
 export interface RemovalLimits {
   /** Share of the known employments, in (0, 1]. */
@@ -37,16 +38,10 @@ export function removalVerdict(limits: RemovalLimits, counts: RemovalCounts): st
   return undefined;
 }
 
-const PAGE = 500;
-
 /** Employments in the links scope's shadows, read page by page (only asked when there are removals). */
 export async function knownEmployments(store: StateStore, scope: Scope): Promise<number> {
   let n = 0;
-  let after: string | undefined;
-  for (;;) {
-    const page = await store.listLinks(scope, { ...(after === undefined ? {} : { after }), limit: PAGE });
-    if (page.length === 0) return n;
+  for await (const page of linkPages(store, scope))
     for (const l of page) n += fromShadow(l.shadow)?.companies.size ?? 0;
-    after = page[page.length - 1]?.propstreetId;
-  }
+  return n;
 }

@@ -10,6 +10,7 @@
 import {
   compareStamps,
   crmWindow,
+  isStamp,
   propstreetSince,
   QuietWindow,
   type WindowPlan,
@@ -167,8 +168,7 @@ async function readRelations(
 ): Promise<string> {
   const kept = await ports.store.getMeta(ports.scope, RELATIONS_CHECKPOINT_META);
   // An unreadable fact is no fact (as the boundary's): start from the contact delta again.
-  const readable = kept !== null && /^\d{4}-\d{2}-\d{2}T/.test(kept) && !Number.isNaN(Date.parse(kept));
-  const since = readable ? kept : crmSince;
+  const since = isStamp(kept) ? kept : crmSince;
   if (since === null) return new Date(readAt.getTime() - Math.max(overlapMs, 60_000)).toISOString();
   let checkpoint = since;
   for await (const page of changes(since, crmWindow(plan))) {

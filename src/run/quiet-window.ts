@@ -48,6 +48,11 @@ export function planWindow(now: Date, overlapMs: number, lastFullRead: string | 
 const readsWindow = (p: WindowPlan): boolean => p.kind !== 'checkpoint';
 
 /** Orders ISO stamps (Propstreet's carry 100-ns digits; equal milliseconds fall back to the text). */
+/** Whether a kept fact is an ISO stamp (an unreadable one is no fact). */
+export function isStamp(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value));
+}
+
 export function compareStamps(a: string, b: string): number {
   const d = Date.parse(a) - Date.parse(b);
   if (d !== 0 && !Number.isNaN(d)) return d;
