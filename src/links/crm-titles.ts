@@ -9,7 +9,8 @@ export function crmTitles(adapter: CrmAdapter, property: string): CrmTitles {
   return {
     async read(ids) {
       const records = await adapter.readByIds(ids);
-      return new Map(records.map((r) => [r.id, r.properties[property] ?? null]));
+      // A merged-away id reads as a deleted record: the CRM no longer holds it, so it has no title.
+      return new Map(records.filter((r) => !r.deleted).map((r) => [r.id, r.properties[property] ?? null]));
     },
     async write(items) {
       const results = await adapter.update(
@@ -18,6 +19,12 @@ export function crmTitles(adapter: CrmAdapter, property: string): CrmTitles {
       return results.map((r) => (r.ok ? { ok: true as const } : { ok: false as const, error: r.error }));
     },
   };
+}
+
+/** Of these CRM contacts, those the CRM holds: a batch read of the contacts (no property asked for). */
+export function crmHeldContacts(adapter: CrmAdapter) {
+  return async (ids: readonly string[]): Promise<ReadonlySet<string>> =>
+    new Set((await adapter.readByIds(ids)).filter((r) => !r.deleted).map((r) => r.id));
 }
 
 /**

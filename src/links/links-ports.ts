@@ -8,7 +8,7 @@ import type { Clock } from '../core/clock.js';
 import type { CrmAssociations } from '../crm/associations.js';
 import type { CrmAdapter } from '../crm/port.js';
 import type { Scope, StateStore } from '../state/port.js';
-import { crmChangesOf, crmTitles } from './crm-titles.js';
+import { crmChangesOf, crmHeldContacts, crmTitles } from './crm-titles.js';
 import type { LinksPorts } from './ports.js';
 import { allLinked, storeLookup } from './store-lookup.js';
 
@@ -32,6 +32,7 @@ export function linksPorts(b: LinksBinding): LinksPorts {
     crm: b.associations,
     secondary: b.secondary ?? (async () => true),
     titles: b.titleProperty ? crmTitles(b.contactsAdapter, b.titleProperty) : undefined,
+    ...(b.associations.readHeld ? {} : { heldContacts: crmHeldContacts(b.contactsAdapter) }),
     contacts: storeLookup(b.store, b.scopes.contacts),
     companies: storeLookup(b.store, b.scopes.companies),
     crmChanges: crmChangesOf(b.contactsAdapter, b.titleProperty),

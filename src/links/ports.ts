@@ -23,6 +23,7 @@ export interface IdLookup {
 
 /** The contact's job title in the CRM (HubSpot `jobtitle`, Salesforce `Title`). */
 export interface CrmTitles {
+  /** The titles of the contacts the CRM holds; one it does not hold (deleted, merged away) is absent. */
   read(crmContactIds: readonly string[]): Promise<ReadonlyMap<string, string | null>>;
   write(items: readonly { crmId: string; title: string | null }[]): Promise<AssociationResult[]>;
 }
@@ -40,6 +41,12 @@ export interface LinksPorts {
   /** False when the CRM holds only the primary company (Salesforce without AccountContactRelation). */
   readonly secondary: () => Promise<boolean>;
   readonly titles?: CrmTitles | undefined;
+  /**
+   * Of these CRM contacts, the ones the CRM holds (a read of the contacts themselves): where the
+   * associations read cannot tell a contact gone from one with no links (HubSpot lists neither)
+   * and no title read tells it either. Absent where `crm.readHeld` answers it.
+   */
+  readonly heldContacts?: ((crmIds: readonly string[]) => Promise<ReadonlySet<string>>) | undefined;
   readonly contacts: IdLookup;
   readonly companies: IdLookup;
   /**

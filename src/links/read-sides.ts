@@ -122,20 +122,22 @@ const NONE: CrmEmployments = { primary: null, companies: new Set(), primaryTitle
 
 /**
  * What the CRM holds of these contacts (by CRM id), companies mapped to Propstreet ids; `missing`:
- * the CRM does not hold the contact (where it can tell, `readHeld`).
+ * the CRM does not hold the contact. A contact gone must never read as one with no companies (a
+ * full scan would remove them all in Propstreet): the associations read says so where it can
+ * (`readHeld`); else the title read, which leaves such contacts out; else a read of the contacts
+ * with no links (`heldContacts`), the only ones in doubt.
  */
 export async function readCrm(
   ports: LinksPorts,
   crmIds: readonly string[],
 ): Promise<Map<string, { employments: CrmEmployments; unmapped: string[]; missing: boolean }>> {
-  const held =
-    crmIds.length === 0
-      ? { associations: [], missing: new Set<string>() }
-      : ports.crm.readHeld
-        ? await ports.crm.readHeld(crmIds)
-        : { associations: await ports.crm.read(crmIds), missing: new Set<string>() };
+  if (crmIds.length === 0) return new Map();
+  const held = ports.crm.readHeld
+    ? await ports.crm.readHeld(crmIds)
+    : { associations: await ports.crm.read(crmIds), missing: undefined };
   const associations = held.associations;
-  const titles = ports.titles && crmIds.length > 0 ? await ports.titles.read(crmIds) : undefined;
+  const titles = ports.titles ? await ports.titles.read(crmIds) : undefined;
+  const missing = held.missing ?? (await notHeld(ports, crmIds, associations, titles));
   const companyIds = await ports.companies.propstreetIds([...new Set(associations.map((a) => a.toId))]);
   const byContact = new Map<string, CrmAssociation[]>();
   for (const a of associations) byContact.set(a.fromId, [...(byContact.get(a.fromId) ?? []), a]);
@@ -157,7 +159,23 @@ export async function readCrm(
     }
     const primaryTitle = titles ? (titles.get(id) ?? null) : undefined;
     const employments = { primary, companies, primaryTitle, ...(linkIds.size > 0 ? { linkIds } : {}) };
-    out.set(id, { employments, unmapped, missing: held.missing.has(id) });
+    out.set(id, { employments, unmapped, missing: missing.has(id) });
   }
   return out;
+}
+
+/** The contacts the CRM does not hold, where the associations read cannot say (readCrm). */
+async function notHeld(
+  ports: LinksPorts,
+  crmIds: readonly string[],
+  associations: readonly CrmAssociation[],
+  titles: ReadonlyMap<string, string | null> | undefined,
+): Promise<ReadonlySet<string>> {
+  if (titles) return new Set(crmIds.filter((id) => !titles.has(id)));
+  if (!ports.heldContacts) return new Set();
+  const linked = new Set(associations.map((a) => a.fromId));
+  const inDoubt = crmIds.filter((id) => !linked.has(id));
+  if (inDoubt.length === 0) return new Set();
+  const there = await ports.heldContacts(inDoubt);
+  return new Set(inDoubt.filter((id) => !there.has(id)));
 }

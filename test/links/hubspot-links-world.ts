@@ -18,6 +18,8 @@ export interface HubSpotLinksOptions {
   readonly beforeFirstPatch?: (client: PropstreetClient, linkId: string) => Promise<void>;
   /** What the phase gets instead of the real associations client (a portal that reads empty, …). */
   readonly associations?: (real: CrmAssociations) => CrmAssociations;
+  /** False: the mapping carries no job title (the phase reads and writes none). */
+  readonly titles?: boolean;
 }
 
 export async function startHubSpotLinks(
@@ -35,7 +37,7 @@ export async function startHubSpotLinks(
     adapter: createHubSpotAdapter({ ...conn, properties: MAPPED }),
     associations: o.associations ? o.associations(real) : real,
     secondary: async () => true,
-    titleProperty: 'jobtitle',
+    ...(o.titles === false ? {} : { titleProperty: 'jobtitle' }),
     ...(o.now ? { now: o.now } : {}),
     ...(o.beforeFirstPatch ? { beforeFirstPatch: o.beforeFirstPatch } : {}),
   });

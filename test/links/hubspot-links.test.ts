@@ -11,8 +11,14 @@ import { seedTwoByTwo, useHubSpotLinks } from './hubspot-links-world.js';
 describe('links phase ⇄ HubSpot', () => {
   const startHubSpotLinks = useHubSpotLinks();
 
-  async function start(beforeFirstPatch?: (client: PropstreetClient, linkId: string) => Promise<void>) {
-    const started = await startHubSpotLinks(beforeFirstPatch ? { beforeFirstPatch } : {});
+  async function start(
+    beforeFirstPatch?: (client: PropstreetClient, linkId: string) => Promise<void>,
+    options: { titles?: boolean } = {},
+  ) {
+    const started = await startHubSpotLinks({
+      ...options,
+      ...(beforeFirstPatch ? { beforeFirstPatch } : {}),
+    });
     const ids = await seedTwoByTwo(started.world, started.hs);
     return { ...started, ids };
   }
@@ -102,4 +108,51 @@ describe('links phase ⇄ HubSpot', () => {
     expect(await world.employments(ids.ada)).toEqual([`${ids.acme}:Chair*`]);
     expect(hs.control.contacts.get(ids.hAda)?.properties.jobtitle).toBe('Chair');
   });
+
+  // HubSpot lists no associations for a contact deleted or merged away, as for one with none:
+  // only a read of the contact itself tells them apart. With a job title mapped the phase reads
+  // the contact anyway; without, it reads those with no association.
+  for (const [gone, titles] of [
+    ['deleted', true],
+    ['deleted', false],
+    ['merged away', true],
+    ['merged away', false],
+  ] as const)
+    it(`a contact ${gone} in HubSpot while still linked loses no company in Propstreet, and keeps its shadow (${titles ? 'titles mapped' : 'no title mapped'})`, async () => {
+      const { world, hs, ids } = await start(undefined, { titles });
+      await world.client.createLink({
+        contactId: ids.ada,
+        companyId: ids.acme,
+        ...(titles ? { jobTitle: 'CFO' } : {}),
+      });
+      await world.client.createLink({ contactId: ids.ada, companyId: ids.beta });
+      await world.client.createLink({ contactId: ids.bo, companyId: ids.beta });
+      expect((await world.run()).failed).toEqual([]);
+      const adaBefore = await world.employments(ids.ada);
+      expect(adaBefore).toHaveLength(2);
+      const shadow = async () => (await world.store.linksByPropstreetIds(world.linksScope, [ids.ada]))[0];
+      const kept = await shadow();
+
+      // The contacts kind has not yet ended or moved Ada's contacts link (a mass-delete guard holds it, its run is yet to come).
+      if (gone === 'deleted') hs.control.contacts.deleteAsUser(ids.hAda);
+      else {
+        const [other] = hs.control.contacts.seed([{ properties: { email: 'ada.lind@example.com' } }]);
+        hs.control.contacts.mergeAsUser(other ?? '', ids.hAda);
+      }
+      const psWrites = world.propstreetWrites();
+      const scan = await world.run({ fullScan: true });
+      expect(scan.rows).toEqual([]);
+      expect(scan.failed).toEqual([]);
+      expect(scan.deferred).toEqual([
+        { contact: ids.ada, reason: expect.stringContaining('the CRM record is not there') },
+      ]);
+      expect(world.propstreetWrites()).toBe(psWrites);
+      expect(await world.employments(ids.ada)).toEqual(adaBefore);
+      expect(await shadow()).toEqual(kept);
+      expect(await world.store.listFailures(world.linksScope)).toEqual([]);
+      // Bo, whose record is there, is read as ever: a removal in HubSpot still reaches Propstreet.
+      hs.control.dissociate(ids.hBo, ids.hBeta);
+      await world.run({ fullScan: true });
+      expect(await world.employments(ids.bo)).toEqual([]);
+    });
 });

@@ -38,7 +38,8 @@ export async function startLinksWorld(crm: {
   adapter: CrmAdapter;
   associations: CrmAssociations;
   secondary: () => Promise<boolean>;
-  titleProperty: string;
+  /** None: the mapping carries no job title. */
+  titleProperty?: string;
   /** Acts between the phase's read of a link and its PATCH (a person's concurrent edit), once. */
   beforeFirstPatch?: (client: PropstreetClient, linkId: string) => Promise<void>;
   /** The phase's clock (when a full scan is due); default: the wall clock. */
@@ -77,7 +78,7 @@ export async function startLinksWorld(crm: {
     associations: crm.associations,
     secondary: crm.secondary,
     contactsAdapter: crm.adapter,
-    titleProperty: crm.titleProperty,
+    ...(crm.titleProperty ? { titleProperty: crm.titleProperty } : {}),
     store,
     scopes: {
       links: linksScope,
