@@ -186,6 +186,11 @@ describe('Salesforce associations', () => {
     const recent = new Date(Date.now() - 30_000).toISOString();
     expect(await port.deleted?.(recent)).toEqual({ ids: [], covered: recent, complete: true });
     expect(sf.http.requests.length).toBe(requests);
+    // A start 14½ days back: Salesforce would still list it (15 days), but a day of clock skew
+    // could take it past them, so it is a gap, found without asking.
+    const fortnightAgo = new Date(Date.now() - 14.5 * 86_400_000).toISOString();
+    expect(await port.deleted?.(fortnightAgo)).toMatchObject({ ids: [], complete: false });
+    expect(sf.http.requests.length).toBe(requests);
     // The delete log purged after the start (Salesforce does, past its size limit): refused, so
     // the answer may miss deletions; reading restarts at this call.
     sf.control.accountContactRelations?.purgeDeleteLog();
