@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SalesforceFake, startSalesforceFake } from '../../fakes/salesforce/salesforce-fake.js';
+import { PayloadError } from '../../src/core/errors.js';
 import { Redactor } from '../../src/core/redact.js';
 import { ACR_DISABLED, createSalesforceAssociations } from '../../src/crm/salesforce/associations.js';
 
@@ -209,6 +210,38 @@ describe('Salesforce associations', () => {
     expect(off.sf.http.requests.slice(before).map((q) => q.path)).not.toContain(
       expect.stringContaining('/deleted'),
     );
+  });
+
+  it('refuses a deleted-relations answer it cannot read, naming the JSON path, and keeps nothing of it', async () => {
+    const { sf, port } = await start(true);
+    sf.control.setClock('2026-12-03T10:00:00.000Z');
+    sf.control.advanceClock(180_000);
+    const since = '2026-12-03T10:00:00.000Z';
+    const answer = (body: unknown) =>
+      sf.http.faults.add({
+        kind: 'status',
+        status: 200,
+        path: '/AccountContactRelation/deleted',
+        body,
+        times: 1,
+      });
+    const covered = { earliestDateAvailable: since, latestDateCovered: '2026-12-03T10:02:00.000Z' };
+    const cases: [unknown, string][] = [
+      [{ ...covered, deletedRecords: 'none' }, 'deletedRecords'],
+      [{ ...covered, deletedRecords: [{ id: '07k000000000001AAA' }, { id: 7 }] }, 'deletedRecords[1].id'],
+      [{ ...covered, latestDateCovered: 'yesterday', deletedRecords: [] }, 'latestDateCovered'],
+    ];
+    for (const [body, jsonPath] of cases) {
+      answer(body);
+      const refused = await port.deleted?.(since).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(refused).toBeInstanceOf(PayloadError);
+      expect(refused).toMatchObject({ code: 'PAYLOAD_INVALID', jsonPath });
+    }
+    // The fake answers again: the same range reads as ever.
+    expect(await port.deleted?.(since)).toMatchObject({ ids: [], complete: true });
   });
 
   it('pages the relation delta 2,000 rows a query page, each page with the stamp of its last row', async () => {
