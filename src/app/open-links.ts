@@ -82,7 +82,9 @@ export async function runConnectionLinks(
     ...(ctx.force ? { force: true } : {}),
     ...(ctx.fullScan ? { fullScan: true } : {}),
     ...(settings?.fullScanEveryMs ? { fullScanEveryMs: settings.fullScanEveryMs } : {}),
-    ...(settings ? { limits: { maxShare: settings.maxShare, maxCount: settings.maxCount } } : {}),
+    ...(settings
+      ? { limits: { maxShare: settings.maxShare, maxCount: settings.maxCount, windowMs: settings.windowMs } }
+      : {}),
   });
   if (result.abort)
     ctx.logger.warn(

@@ -121,6 +121,7 @@ function linksConfig(c: ConnectionFile): LinksConfig {
     fullScanEveryMs: every > 0 ? every : undefined,
     maxShare: c.links?.deletes?.maxShare ?? c.deletes.maxShare,
     maxCount: c.links?.deletes?.maxCount ?? c.deletes.maxCount,
+    windowMs: durationMs(c.links?.deletes?.window ?? c.deletes.window),
   };
 }
 

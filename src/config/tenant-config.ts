@@ -94,6 +94,8 @@ export interface LinksConfig {
   /** The mass-removal guard: `links.deletes`, else the connection's `deletes`. */
   readonly maxShare: number;
   readonly maxCount: number;
+  /** The sliding window the guard's limits also hold over, in ms (0: per run only). */
+  readonly windowMs: number;
 }
 
 /**

@@ -243,6 +243,10 @@ const linksSchema = z
           description:
             "Hold the links phase before removing more than this many employments in one run; default: the connection's deletes.maxCount.",
         }),
+        window: deleteKeys.window.unwrap().optional().meta({
+          description:
+            "The links' maxShare and maxCount also hold over this sliding window across runs, e.g. 24h; 0h turns it off; default: the connection's deletes.window.",
+        }),
       })
       .optional()
       .meta({ description: 'The mass-removal guard of employments (contact–company links, associations).' }),

@@ -12,6 +12,8 @@
 import { randomUUID } from 'node:crypto';
 import { PropsyncError } from '../core/errors.js';
 import { GUARD_MIN_DELETES } from '../engine/delete-guard.js';
+import { DeleteWindow } from '../run/delete-window.js';
+import { NO_STATE_WRITES } from '../run/state-writes.js';
 import type { Failure, StateChanges, Link as StateLink } from '../state/port.js';
 import { withKnownTitles } from './crm-titles.js';
 import { unchangedInCrm } from './crm-unchanged.js';
@@ -27,7 +29,7 @@ import {
 import type { LinksOptions, LinksPorts } from './ports.js';
 import { applyPropstreet } from './propstreet-writes.js';
 import { type ContactSides, type ReadResult, readSides } from './read-sides.js';
-import { knownEmployments, removalVerdict } from './removal-guard.js';
+import { knownEmployments, type RemovalLimits, removalVerdict } from './removal-guard.js';
 import { RELATIONS_CHECKPOINT_META, type Touched, touchedContacts } from './touched-contacts.js';
 
 export type LinkRowAction = 'associate' | 'dissociate' | 'primary' | 'title';
@@ -200,25 +202,51 @@ function shadowFor(link: StateLink | undefined, crmId: string): Employments | nu
   return link && link.crmId === crmId ? fromShadow(link.shadow) : null;
 }
 
-/** The mass-removal guard: held (the reason) marks every removal row `held`. */
+/** A removal as the window records it: the pair and the side it is removed from. */
+const removalKey = (r: LinkRow) => `${r.contact} ${r.side} ${r.company ?? ''}`;
+
+/**
+ * The mass-removal guard: held (the reason) marks every removal row `held`. Else, in a real
+ * run, the removals are recorded in the window before any is sent (a phase killed mid-way has
+ * them counted); `--force` lets them through and forgets the window's, as for records.
+ */
 async function guardRemovals(
   ports: LinksPorts,
   options: LinksOptions,
   pending: readonly Pending[],
 ): Promise<string | undefined> {
-  if (options.force) return undefined;
   const removals = pending.flatMap((p) => p.rows.filter((r) => r.action === 'dissociate'));
-  if (removals.length === 0) return undefined;
   const limits = options.limits ?? DEFAULT_LIMITS;
-  // Only a count that could trip the share rule pays for reading every shadow.
-  const readShadows = removals.length >= GUARD_MIN_DELETES && removals.length <= limits.maxCount;
+  const windowMs = limits.windowMs ?? 0;
+  if (removals.length === 0 || (options.force && windowMs === 0)) return undefined;
+  const now = ports.clock.now();
+  const window =
+    windowMs > 0
+      ? await DeleteWindow.load(
+          ports.store,
+          ports.scope,
+          windowMs,
+          now,
+          options.dryRun ? NO_STATE_WRITES : ports.store,
+        )
+      : undefined;
+  const keys = removals.map(removalKey);
+  if (options.force) {
+    await window?.clear();
+    return undefined;
+  }
+  const earlier = window?.othersThan(new Set(keys)) ?? 0;
+  const total = removals.length + earlier;
+  // Only a count that could trip a share rule pays for reading every shadow.
+  const readShadows = total >= GUARD_MIN_DELETES && removals.length <= limits.maxCount;
   const employments = readShadows ? await knownEmployments(ports.store, ports.scope) : 0;
-  const verdict = removalVerdict(limits, { removals: removals.length, employments });
+  const verdict = removalVerdict(limits, { removals: removals.length, employments, earlier });
   if (verdict) for (const r of removals) r.outcome = 'held';
+  else await window?.record(keys, now);
   return verdict;
 }
 
-const DEFAULT_LIMITS = { maxShare: 0.1, maxCount: 500 } as const;
+const DEFAULT_LIMITS: RemovalLimits = { maxShare: 0.1, maxCount: 500 };
 
 function named(row: LinkRow, sides: ContactSides): LinkRow {
   const company = row.company === null ? undefined : sides.companyNames.get(row.company);

@@ -90,7 +90,7 @@ export interface LinksOptions {
   readonly fullScan?: boolean;
   /** Re-read every linked contact once this long after the last full scan (`links.fullScanEvery`); unset: only when asked. */
   readonly fullScanEveryMs?: number;
-  /** The mass-removal guard's limits; default maxShare 0.1, maxCount 500 (the `deletes` defaults). */
+  /** The mass-removal guard's limits; default maxShare 0.1, maxCount 500, no window (per run). */
   readonly limits?: RemovalLimits;
   /** Go past the mass-removal guard (`--force`). */
   readonly force?: boolean;

@@ -44,12 +44,19 @@ describe('links: the links phase settings', () => {
     expect(config.connections[0]?.links).toBeUndefined();
   });
 
-  it('with links and no block: no periodic full scan, the connection’s guard limits', async () => {
-    const config = await load(yamlLines(...HEAD, LINKED, '    deletes: { maxShare: 0.2, maxCount: 50 }'));
-    expect(config.connections[0]?.links).toEqual({ fullScanEveryMs: undefined, maxShare: 0.2, maxCount: 50 });
+  it('with links and no block: no periodic full scan, the connection’s guard limits and window', async () => {
+    const config = await load(
+      yamlLines(...HEAD, LINKED, '    deletes: { maxShare: 0.2, maxCount: 50, window: 30m }'),
+    );
+    expect(config.connections[0]?.links).toEqual({
+      fullScanEveryMs: undefined,
+      maxShare: 0.2,
+      maxCount: 50,
+      windowMs: 1_800_000,
+    });
   });
 
-  it('fullScanEvery as a duration; its own guard limits', async () => {
+  it('fullScanEvery as a duration; its own guard limits (the window the connection’s default, 24h, or its own)', async () => {
     const config = await load(
       yamlLines(...HEAD, LINKED, '    links:', '      fullScanEvery: 24h', '      deletes: { maxCount: 20 }'),
     );
@@ -57,7 +64,10 @@ describe('links: the links phase settings', () => {
       fullScanEveryMs: 86_400_000,
       maxShare: 0.1,
       maxCount: 20,
+      windowMs: 86_400_000,
     });
+    const off = await load(yamlLines(...HEAD, LINKED, '    links:', '      deletes: { window: 0h }'));
+    expect(off.connections[0]?.links?.windowMs).toBe(0);
   });
 
   it('0h turns the periodic full scan off', async () => {

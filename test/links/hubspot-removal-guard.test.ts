@@ -135,4 +135,39 @@ describe('links mass-removal guard ⇄ HubSpot', () => {
     expect(await liveLinks()).toBe(N + 1);
     expect(hs.control.associatedCompanies(hPeople[0] ?? '')).toHaveLength(2);
   });
+
+  it('removals spread over runs (serve runs the phase every few webhooks) are held over the window; --force accepts them and forgets it', async () => {
+    const { world, real, people, hPeople, hAcme, liveLinks } = await start();
+    const windowed = { limits: { maxShare: 0.1, maxCount: 500, windowMs: 86_400_000 } };
+    const removeInHubSpot = (from: number, to: number) =>
+      real.dissociate(hPeople.slice(from, to).map((id) => ({ fromId: id, toId: hAcme })));
+
+    // Four, then one: each run under the limits alone (under 5), five together, 5 of 12 (41.7 %).
+    await removeInHubSpot(0, 4);
+    expect((await world.run({ ...windowed, fullScan: true })).abort).toBeUndefined();
+    expect(await liveLinks()).toBe(N - 4);
+    await removeInHubSpot(4, 5);
+    const held = await world.run({ ...windowed, fullScan: true });
+    expect(held.abort).toEqual({
+      code: 'MASS_DELETE_GUARD',
+      message:
+        'this run would remove 1 employments after 4 removed by runs within deletes.window (24h): 5 of 12 known employments (41.7%), more than deletes.maxShare (10.0%); rerun with --force if intended',
+    });
+    expect(await liveLinks()).toBe(N - 4);
+    // Without the window (per run only) the same removal goes through, as it did before 12-04.
+    const perRun = await world.run({
+      limits: { maxShare: 0.1, maxCount: 500 },
+      fullScan: true,
+      dryRun: true,
+    });
+    expect(perRun.abort).toBeUndefined();
+
+    const forced = await world.run({ ...windowed, fullScan: true, force: true });
+    expect(forced.abort).toBeUndefined();
+    expect(await liveLinks()).toBe(N - 5);
+    // Accepted: they no longer count, so the next removal is judged alone.
+    await removeInHubSpot(5, 6);
+    expect((await world.run({ ...windowed, fullScan: true })).abort).toBeUndefined();
+    expect(await world.employments(people[5]?.id ?? '')).toEqual([]);
+  });
 });

@@ -42,6 +42,32 @@ describe('removalVerdict', () => {
   });
 });
 
+describe('removalVerdict over the window', () => {
+  const windowed = { ...limits, windowMs: 86_400_000 };
+
+  it('counts earlier runs’ removals against the employments there were before them', () => {
+    // 4 now after 4 earlier: 8 of 60 (52 left + 8) is 13.3 %.
+    expect(removalVerdict(windowed, { removals: 4, employments: 56, earlier: 4 })).toBe(
+      'this run would remove 4 employments after 4 removed by runs within deletes.window (24h): 8 of 60 known employments (13.3%), more than deletes.maxShare (10.0%); rerun with --force if intended',
+    );
+    expect(removalVerdict(windowed, { removals: 2, employments: 96, earlier: 4 })).toBeUndefined();
+    // Under 5 together, the share rule alone never holds.
+    expect(removalVerdict(windowed, { removals: 2, employments: 2, earlier: 2 })).toBeUndefined();
+  });
+
+  it('holds past maxCount together, and lets a run with no removal through', () => {
+    expect(
+      removalVerdict(
+        { ...windowed, maxShare: 1, maxCount: 20 },
+        { removals: 3, employments: 1_000, earlier: 18 },
+      ),
+    ).toContain(
+      '3 employments after 18 removed by runs within deletes.window (24h): 21, more than deletes.maxCount (20)',
+    );
+    expect(removalVerdict(windowed, { removals: 0, employments: 0, earlier: 400 })).toBeUndefined();
+  });
+});
+
 describe('fullScanDue', () => {
   const day = 86_400_000;
   const now = new Date('2026-03-02T12:00:00.000Z');
