@@ -5,6 +5,7 @@
  * becomes a JobOutcome.
  */
 
+import { checkMappings } from '../app/check-mappings.js';
 import { createProgressLog, type Every, everyWithTimers } from '../app/progress-log.js';
 import { ProgressTracker } from '../app/progress-view.js';
 import { runOutcomes } from '../app/run-outcomes.js';
@@ -51,6 +52,9 @@ async function runJob(data: SyncJobData, deps: SyncJobDeps): Promise<JobOutcome>
       );
     if (!config.connections.some((c) => c.name === data.connection))
       throw new PropsyncError('CONFIG_INVALID', `${data.tenantFile} has no connection "${data.connection}"`);
+    // The file is read again for every job: an override broken since is refused at its line
+    // before any kind writes, as the CLI refuses it.
+    checkMappings(config, data.tenantFile);
   } catch (error) {
     return outcomeOfError(error);
   }

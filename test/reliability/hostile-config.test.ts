@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkMappings } from '../../src/cli/load-config.js';
+import { checkMappings } from '../../src/app/check-mappings.js';
 import { loadTenantConfig } from '../../src/config/index.js';
 import { PropsyncError } from '../../src/core/errors.js';
 import { Redactor } from '../../src/core/redact.js';

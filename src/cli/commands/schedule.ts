@@ -78,7 +78,7 @@ export function registerSchedule(program: Command, redactor: Redactor): void {
       const { Cron } = await import('croner');
       const { syncTenant } = await import('../../app/sync-tenant.js');
       const { createLogger } = await import('../../core/logger.js');
-      const { checkMappings } = await import('../load-config.js');
+      const { checkMappings } = await import('../../app/check-mappings.js');
       const { createProgressLog } = await import('../../app/progress-log.js');
       const { ProgressTracker } = await import('../../app/progress-view.js');
       const { runLabel } = await import('../../report/run-label.js');

@@ -68,7 +68,8 @@ function publicUrl(value: string): string {
 
 async function loadTenants(path: string, logger: Logger, redactor: Redactor): Promise<TenantConfig[]> {
   const { loadTenantConfigs } = await import('../../config/index.js');
-  const { checkMappings, loadConfigForCli } = await import('../load-config.js');
+  const { loadConfigForCli } = await import('../load-config.js');
+  const { checkMappings } = await import('../../app/check-mappings.js');
   const isDir = await stat(path).then(
     (s) => s.isDirectory(),
     () => false,
