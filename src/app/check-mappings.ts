@@ -6,7 +6,7 @@
  * kind had already written, and its message would not name the line.
  */
 import { readFileSync } from 'node:fs';
-import type { TenantConfig } from '../config/index.js';
+import type { ConnectionConfig, ObjectConfig, TenantConfig } from '../config/index.js';
 import { isPropsyncError, ValidationError } from '../core/errors.js';
 import { formatPath, parseYamlSource } from '../core/yaml-problems/index.js';
 import { formatWhere } from '../core/yaml-problems/problem.js';
@@ -39,13 +39,21 @@ export function checkMappings(config: TenantConfig, displayFile: string): void {
             : undefined,
         );
         if (mapping.object !== object.kind) {
-          const path = mappingPath(tenantFile().data, i, object.kind);
+          const path = settingPath(tenantFile().data, i, object.kind, 'mapping');
           const key = formatPath(path);
           const message = `expected a mapping of ${object.kind} (object: ${object.kind}), got ${object.mapping}, which maps ${mapping.object}`;
           problems.push(
             `${formatWhere(displayFile, tenantFile().source.position(path, false), key)}: ${message}`,
           );
           fieldErrors[key] = [message];
+        }
+        for (const problem of settingProblems(mapping, object, c.type)) {
+          const path = settingPath(tenantFile().data, i, object.kind, problem.key);
+          const key = formatPath(path);
+          problems.push(
+            `${formatWhere(displayFile, tenantFile().source.position(path, false), key)}: ${problem.message}`,
+          );
+          fieldErrors[key] = [problem.message];
         }
       } catch (error) {
         if (!isPropsyncError(error) || error.code !== 'MAPPING_INVALID') throw error;
@@ -57,14 +65,51 @@ export function checkMappings(config: TenantConfig, displayFile: string): void {
     throw new ValidationError(problems.join('\n'), fieldErrors, { code: 'MAPPING_INVALID' });
 }
 
-/** Where a kind's mapping is written: in its block, else (contacts) on the connection. */
-function mappingPath(data: unknown, at: number, kind: string): (string | number)[] {
+/** Match rules that compare no field: the ref and the key pair by the records' ids. */
+const ID_RULES = new Set(['externalRef', 'key']);
+
+/**
+ * What the kind's settings need of its mapping, which neither the file's schema nor the mapping
+ * alone can check: the key property holds the Propstreet id, so a field mapped onto it would have
+ * the run write data over the key and read the key back as data (the mapping rules refuse only
+ * the default key names); and a match rule on a field pairs by the value the CRM holds, so the
+ * mapping must read that field from the CRM, or nothing pairs by it and every record of either
+ * side is created again on the other.
+ */
+function settingProblems(
+  mapping: ReturnType<typeof loadMapping>,
+  object: ObjectConfig,
+  crm: ConnectionConfig['type'],
+): { key: string; message: string }[] {
+  const out: { key: string; message: string }[] = [];
+  const keySetting = crm === 'hubspot' ? 'keyProperty' : 'externalIdField';
+  const onKey = mapping.fields.find((f) => f.crm.toLowerCase() === object.keyProperty.toLowerCase());
+  if (onKey)
+    out.push({
+      key: keySetting,
+      message: `field "${onKey.name}" of ${object.mapping} maps onto ${object.keyProperty}, the CRM property holding the Propstreet id: map it elsewhere (a run would write it over the key and read the key back as its value)`,
+    });
+  for (const rule of object.match) {
+    if (ID_RULES.has(rule)) continue;
+    const fields = mapping.fields.filter((f) => f.name === rule);
+    if (fields.some((f) => f.direction !== 'to-crm')) continue;
+    const why = fields.length === 0 ? 'it maps no such field' : 'its field is to-crm';
+    out.push({
+      key: 'match',
+      message: `match rule "${rule}" pairs by the ${rule} the CRM holds, but ${object.kind}'s mapping does not read it (${why}): make the field both or from-crm, or drop the rule (nothing would pair by it, and records of either side would be created again on the other)`,
+    });
+  }
+  return out;
+}
+
+/** Where a kind's setting is written: in its block when set there, else on the connection. */
+function settingPath(data: unknown, at: number, kind: string, key: string): (string | number)[] {
   const connections = isObject(data) && Array.isArray(data.connections) ? data.connections : [];
   const connection: unknown = connections[at];
   const block = isObject(connection) ? connection[kind] : undefined;
-  return isObject(block) && block.mapping !== undefined
-    ? ['connections', at, kind, 'mapping']
-    : ['connections', at, 'mapping'];
+  return isObject(block) && block[key] !== undefined
+    ? ['connections', at, kind, key]
+    : ['connections', at, key];
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
