@@ -163,6 +163,15 @@ export function resolveFields(draft: Draft): {
       }
     }
 
+    // A CRM value equal to the default reads back as no value: on a both-ways field that is not
+    // required, Propstreet's records holding that very value (a language `en`) would read as
+    // cleared in the CRM and be cleared in Propstreet. Where the CRM needs a value, the
+    // placeholder is unavoidable and both sides read it as none (to-canonical.ts).
+    if (direction === 'both' && e.default != null && e.required !== true)
+      fail(
+        at('default'),
+        `a default on a both-ways field needs required: true (the CRM needs a value): a CRM value equal to it reads back as no value, so Propstreet records holding ${JSON.stringify(e.default)} would be cleared; make the field to-crm, or drop the default`,
+      );
     if (!WRITES_CRM.has(direction)) {
       for (const key of ['required', 'default', 'maxLength', 'truncate'] as const) {
         if (e[key] != null && e[key] !== false) {

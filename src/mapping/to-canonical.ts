@@ -14,7 +14,11 @@ export function propstreetToCanonical<R>(
   const out: Record<string, string | null> = {};
   for (const field of fieldsFor(mapping, 'propstreet', 'read')) {
     if (field.propstreet === null) continue;
-    out[field.name] = normalise(field, accessors.read(record, field.propstreet));
+    const value = normalise(field, accessors.read(record, field.propstreet));
+    // A both-ways field reads its placeholder as none on both sides (crmToCanonical), so a
+    // Propstreet value equal to it never looks cleared by the CRM's reading of the same value.
+    out[field.name] =
+      field.direction === 'both' && field.default !== null && value === field.default ? null : value;
   }
   return out;
 }

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { CONTACT_ACCESSORS } from '../../src/kinds/contacts/accessors.js';
 import {
   canonicalToCrm,
   crmToCanonical,
   loadMapping,
   loadMappingFromString,
+  propstreetToCanonical,
 } from '../../src/mapping/index.js';
+import { aContact } from '../engine/pair-builders.js';
 
 const salesforce = loadMapping('mappings/salesforce.contacts.yaml');
 
@@ -14,6 +17,13 @@ describe('canonicalToCrm', () => {
     expect(properties).toEqual({ FirstName: 'Åsa', LastName: '[unknown]' });
     expect(problems).toEqual([]);
     expect(crmToCanonical({ properties }, salesforce)).toMatchObject({ firstName: 'Åsa', lastName: null });
+  });
+
+  it('reads the placeholder of a both-ways field as none on the Propstreet side too: a value equal to it is never seen as cleared', () => {
+    const named = (lastName: string) =>
+      propstreetToCanonical(aContact({ lastName }), salesforce, CONTACT_ACCESSORS);
+    expect(named('[unknown]')).toMatchObject({ lastName: null });
+    expect(named('Berg')).toMatchObject({ lastName: 'Berg' });
   });
 
   it('applies defaults to absent fields on create and leaves other nulls out', () => {

@@ -110,6 +110,11 @@ describe('broken mapping files: file, line:column, key path and reason', () => {
       'FILE:6:14 fields[0].default: expected a string, got a list (quote values that start with [ or {)',
     ],
     [
+      'a default on a both-ways field not required',
+      `${HEAD}  - name: language\n    propstreet: primaryLanguage\n    crm: hs_language\n    default: en\n`,
+      'FILE:6:14 fields[0].default: a default on a both-ways field needs required: true (the CRM needs a value): a CRM value equal to it reads back as no value, so Propstreet records holding "en" would be cleared; make the field to-crm, or drop the default',
+    ],
+    [
       'no fields',
       'crm: hubspot\nfields: []\n',
       'FILE:2:9 fields: expected at least 1 entry, got an empty list',
