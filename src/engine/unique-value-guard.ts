@@ -1,8 +1,10 @@
 /**
- * Holds back, before any write, a create in Propstreet whose match value (contacts: email) is
- * already taken, when the kind says Propstreet keeps that field unique per organisation: such a
+ * Holds back, before any write, a create in Propstreet whose match value is already taken: when
+ * the kind says Propstreet keeps that field unique per organisation (contacts: email), such a
  * create could only fail — or, with an upsert that matched on it (which the connector never
- * sends), land on the record that holds the value and overwrite it. Pairing is the engine's job
+ * sends), land on the record that holds the value and overwrite it; and when the tenant matches
+ * by the field (companies: domain, name), a record the rules left unpaired because the value is
+ * shared would, created, be a duplicate made by guess. Pairing is the engine's job
  * alone (pair-resolver.ts): a CRM record its match rules left unpaired, whose value
  * (case-insensitively) a live Propstreet record read in this run holds, or other CRM records
  * read in this run share, is skipped with the reason. No API calls: a holder not read in this
@@ -31,7 +33,8 @@ export async function holdTakenValues<R extends PropstreetRecord>(
 ): Promise<PairState<R>[]> {
   let out = pairs;
   for (const m of matchables(deps.mapper))
-    if (m.field.uniqueInPropstreet) out = await holdTakenValuesOf(m, out, deps);
+    if (m.field.uniqueInPropstreet || deps.settings.match.includes(m.field.name))
+      out = await holdTakenValuesOf(m, out, deps);
   return out;
 }
 
@@ -83,7 +86,7 @@ async function holdTakenValuesOf<R extends PropstreetRecord>(
     } else if (others.length > 0) {
       reasons.set(
         p,
-        `${name} ${value} is shared with CRM record${others.length > 1 ? 's' : ''} ${others.join(', ')}; Propstreet keeps ${name}s unique, so none is created there by guess`,
+        `${name} ${value} is shared with CRM record${others.length > 1 ? 's' : ''} ${others.join(', ')}; ${field.uniqueInPropstreet ? `Propstreet keeps ${name}s unique` : `the ${name} matches them`}, so none is created there by guess`,
       );
     }
   }

@@ -212,14 +212,44 @@ describe('pairing existing companies', () => {
   it('never guesses: a domain two CRM companies share is reported, and nothing is created', async () => {
     const h = open('hubspot', { match: ['externalRef', 'key', 'domain'] });
     const acme = h.world.createInPropstreet({ name: 'Acme AB', domain: 'acme.se' });
-    h.world.createInCrm({ name: 'Acme Sweden', domain: 'acme.se' });
+    const sweden = h.world.createInCrm({ name: 'Acme Sweden', domain: 'acme.se' });
     h.world.createInCrm({ name: 'Acme Stockholm', domain: 'www.acme.se' });
-    const { plans } = await h.run();
+    const { plans, result } = await h.run();
     expect(plans.find((p) => p.propstreetId === acme)).toMatchObject({
       action: 'skip',
       reason: 'domain acme.se matches 2 CRM records and 1 companies',
     });
     expect(h.crmIdOf(acme)).toBeUndefined();
+    // Nor are the two CRM companies created in Propstreet as two more acme.se (before 12-04 they were).
+    expect(result.done.create).toEqual({ crm: 0, propstreet: 0 });
+    expect(plans.find((p) => p.crmId === sweden)).toMatchObject({
+      action: 'skip',
+      reason: expect.stringContaining(`domain acme.se is already held by Propstreet company ${acme}`),
+    });
+  });
+
+  it('never guesses: a domain two Propstreet companies share is reported, and the CRM one is not created again', async () => {
+    const h = open('hubspot', { match: ['externalRef', 'key', 'domain'] });
+    const sweden = h.world.createInPropstreet({ name: 'Acme Sweden AB', domain: 'acme.se' });
+    const norway = h.world.createInPropstreet({ name: 'Acme Norway AS', domain: 'acme.se' });
+    const group = h.world.createInCrm({ name: 'Acme Group', domain: 'acme.se' });
+    const { plans, result } = await h.run();
+    for (const id of [sweden, norway])
+      expect(plans.find((p) => p.propstreetId === id)).toMatchObject({
+        action: 'skip',
+        reason: 'domain acme.se matches 1 CRM records and 2 companies',
+      });
+    expect(result.done.create).toEqual({ crm: 0, propstreet: 0 });
+    expect(plans.find((p) => p.crmId === group)?.reason).toBe(
+      `domain acme.se is already held by Propstreet company ${sweden}, ${norway}; not paired automatically (the match rules did not pair them)`,
+    );
+  });
+
+  it('with domain matching off, a CRM company whose domain Propstreet holds is created as ever', async () => {
+    const h = open('hubspot', { match: ['externalRef', 'key'] });
+    h.world.createInPropstreet({ name: 'Acme AB', domain: 'acme.se' });
+    h.world.createInCrm({ name: 'Acme', domain: 'acme.se' });
+    expect((await h.run()).result.done.create).toEqual({ crm: 1, propstreet: 1 });
   });
 
   it('by exact name only when the tenant lists it, after domain', async () => {
@@ -242,10 +272,11 @@ describe('pairing existing companies', () => {
     const one = h.world.createInPropstreet({ name: 'Nordic Capital' });
     h.world.createInCrm({ name: 'Nordic Capital' });
     h.world.createInCrm({ name: 'NORDIC CAPITAL' });
-    const { plans } = await h.run();
+    const { plans, result } = await h.run();
     expect(plans.find((p) => p.propstreetId === one)?.reason).toBe(
       'name nordic capital matches 2 CRM records and 1 companies',
     );
+    expect(result.done.create).toEqual({ crm: 0, propstreet: 0 });
   });
 });
 
