@@ -7,7 +7,7 @@
  */
 import type { MatchFieldRule } from '../core/vocabulary.js';
 import type { CrmRecord } from '../crm/port.js';
-import { matchables, matchKey } from './match-values.js';
+import { type Matchable, matchables, matchKey } from './match-values.js';
 import type { ResolverDeps } from './pair-resolver.js';
 import { externalRefFor, type PropstreetRecord } from './records.js';
 import type { MatchRule } from './types.js';
@@ -99,6 +99,11 @@ async function byMatchField<R extends PropstreetRecord>(
   }
   if (byValue.size === 0) return found;
   const values = [...byValue.keys()];
+  // A value Propstreet may hold twice: every record of the run holding it counts, not only this
+  // chunk's (a first sync's other acme.se may sit in another chunk).
+  const holdersOf = field.uniqueInPropstreet
+    ? undefined
+    : otherHolders(rule, values, remaining, deps, key, field);
   const records = deps.crmFullyStaged
     ? deps.staging.crmByMatch(rule, values)
     : await deps.crm.findByMatch(property, values);
@@ -113,17 +118,37 @@ async function byMatchField<R extends PropstreetRecord>(
     const matches = recordsByValue.get(value) ?? [];
     const [only] = matches;
     if (!only) continue;
+    const held = holders.length + (holdersOf?.get(value) ?? 0);
     for (const c of holders)
       found.set(
         c.id,
-        matches.length > 1 || holders.length > 1
+        matches.length > 1 || held > 1
           ? {
-              ambiguous: `${field.name} ${value} matches ${matches.length} CRM records and ${holders.length} ${many}`,
+              ambiguous: `${field.name} ${value} matches ${matches.length} CRM records and ${held} ${many}`,
             }
           : { record: only },
       );
   }
   return found;
+}
+
+/** Per value, the live Propstreet records of the run holding it besides `remaining`. */
+function otherHolders<R extends PropstreetRecord>(
+  rule: string,
+  values: readonly string[],
+  remaining: readonly R[],
+  deps: ResolverDeps<R>,
+  key: (raw: string | null | undefined) => string | undefined,
+  field: Matchable<R>['field'],
+): Map<string, number> {
+  const mine = new Set(remaining.map((c) => c.id));
+  const out = new Map<string, number>();
+  for (const c of deps.staging.propstreetByMatch(rule, values)) {
+    if (mine.has(c.id) || c.deletedUtc) continue;
+    const v = key(field.propstreetValue(c));
+    if (v) out.set(v, (out.get(v) ?? 0) + 1);
+  }
+  return out;
 }
 
 /** CRM records by id: staged ones first, the rest read (none when every live record is staged). */

@@ -26,6 +26,18 @@ export function matchables<R extends PropstreetRecord>(mapper: RecordMapper<R, u
   });
 }
 
+/**
+ * The tenant's match rules on fields Propstreet does not keep unique (companies: domain, name):
+ * two Propstreet records may share the value, so a record's pairing by it is only sure once every
+ * record of the run is read (stream-plan.ts holds such records back until then).
+ */
+export function sharedValueRules<R extends PropstreetRecord>(
+  mapper: RecordMapper<R, unknown>,
+  match: readonly string[],
+): Matchable<R>[] {
+  return matchables(mapper).filter((m) => !m.field.uniqueInPropstreet && match.includes(m.field.name));
+}
+
 /** The key `raw` compares under; undefined when there is nothing to compare. */
 export function matchKey<R extends PropstreetRecord>(
   mapper: RecordMapper<R, unknown>,

@@ -9,7 +9,10 @@
  * - a record whose linked CRM record is deleted or merged in this run's CRM delta: its plan may
  *   be a deletion, or it belongs to its merge;
  * - the chunk the last pages leave short, and CRM records no Propstreet change paired with (a
- *   change of the same contact may come on a later page).
+ *   change of the same contact may come on a later page);
+ * - an unlinked record with a value for a match rule Propstreet does not keep unique (companies'
+ *   domain, name): another record holding it may come on a later page, and a pairing made before
+ *   would be a guess (match-candidates.ts counts every holder the run read).
  * A record seen again after it was planned (it changed during the read) is not planned twice:
  * staging keeps the planned version and the checkpoint stays before the new one
  * (propstreet-pages.ts cappedCheckpoint), so the next run plans it against what this one wrote.
@@ -17,6 +20,7 @@
  * dry run plans what a real run would.
  */
 import { PropsyncError } from '../core/errors.js';
+import { matchKey, sharedValueRules } from '../engine/match-values.js';
 import { type ChunkPlanning, type PlanChunk, planPropstreetChunk } from '../engine/plan-chunks.js';
 import type { PlanTally } from '../engine/plan-tally.js';
 import type { PropstreetRecord } from '../engine/records.js';
@@ -89,7 +93,7 @@ async function planStreamed<R extends PropstreetRecord, W>(
 ): Promise<void> {
   // The staged version: a later page may have brought a newer one (not yet planned) meanwhile.
   const live = [...run.staging.peekPropstreet(ids).values()].filter((c) => !c.deletedUtc);
-  const held = await partnersGone(live, run);
+  const held = new Set([...(await partnersGone(live, run)), ...(await pairedByShared(live, run, planning))]);
   const records = live.filter((c) => !held.has(c.id));
   if (records.length === 0) return;
   run.staging.markPlanned(records.map((c) => c.id));
@@ -122,6 +126,29 @@ async function partnersGone<R extends PropstreetRecord>(
       return crm && (crm.deleted || crm.mergedInto) ? [l.propstreetId] : [];
     }),
   );
+}
+
+/** Unlinked records a match rule on a value Propstreet may hold twice could pair (stream-plan.ts). */
+async function pairedByShared<R extends PropstreetRecord>(
+  records: readonly R[],
+  run: Pick<StreamRun<R, unknown>, 'store' | 'scope'>,
+  planning: Pick<ChunkPlanning<R>, 'mapper' | 'settings'>,
+): Promise<Set<string>> {
+  const rules = sharedValueRules(planning.mapper, planning.settings.match);
+  if (rules.length === 0 || records.length === 0) return new Set();
+  const valued = records.filter((c) =>
+    rules.some((m) => matchKey(planning.mapper, m.field, m.field.propstreetValue(c)) !== undefined),
+  );
+  if (valued.length === 0) return new Set();
+  const linked = new Set(
+    (
+      await run.store.linksByPropstreetIds(
+        run.scope,
+        valued.map((c) => c.id),
+      )
+    ).map((l) => l.propstreetId),
+  );
+  return new Set(valued.filter((c) => !linked.has(c.id)).map((c) => c.id));
 }
 
 /** Counts a planned chunk and hands it to the sink (the report, or the executor). */

@@ -245,6 +245,23 @@ describe('pairing existing companies', () => {
     );
   });
 
+  it('never guesses across chunks: two Propstreet companies sharing a domain far apart in a first sync are both ambiguous', async () => {
+    const h = open('hubspot', { match: ['externalRef', 'key', 'domain'], chunkSize: 100 });
+    const group = h.world.createInCrm({ name: 'Acme Group', domain: 'acme.se' });
+    const sweden = h.world.createInPropstreet({ name: 'Acme Sweden AB', domain: 'acme.se' });
+    for (let i = 0; i < 120; i++) h.world.createInPropstreet({ name: `Filler ${i} AB`, domain: `filler${i}.se` });
+    const norway = h.world.createInPropstreet({ name: 'Acme Norway AS', domain: 'acme.se' });
+    const { plans, result } = await h.run();
+    for (const id of [sweden, norway])
+      expect(plans.find((p) => p.propstreetId === id)).toMatchObject({
+        action: 'skip',
+        reason: 'domain acme.se matches 1 CRM records and 2 companies',
+      });
+    expect(h.world.crmRow(group).properties.name).toBe('Acme Group');
+    // The fillers are paired with nothing and created in HubSpot as ever.
+    expect(result.done.create).toEqual({ crm: 120, propstreet: 0 });
+  });
+
   it('with domain matching off, a CRM company whose domain Propstreet holds is created as ever', async () => {
     const h = open('hubspot', { match: ['externalRef', 'key'] });
     h.world.createInPropstreet({ name: 'Acme AB', domain: 'acme.se' });
