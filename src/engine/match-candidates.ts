@@ -113,12 +113,26 @@ async function byMatchField<R extends PropstreetRecord>(
     const v = key(r.properties[property]);
     if (v && !r.deleted && byValue.has(v)) recordsByValue.set(v, [...(recordsByValue.get(v) ?? []), r]);
   }
+  // Values about to pair one to one: on a later run, ask Propstreet for every holder (once a run).
+  const sure =
+    holdersOf && deps.propstreetHolders
+      ? [...byValue].filter(
+          ([v, h]) => (recordsByValue.get(v)?.length ?? 0) === 1 && h.length + (holdersOf.get(v) ?? 0) === 1,
+        )
+      : [];
+  const listed =
+    sure.length > 0 && deps.propstreetHolders
+      ? await deps.propstreetHolders(
+          rule,
+          sure.map(([v]) => v),
+        )
+      : undefined;
   const { many } = deps.mapper.kind.noun;
   for (const [value, holders] of byValue) {
     const matches = recordsByValue.get(value) ?? [];
     const [only] = matches;
     if (!only) continue;
-    const held = holders.length + (holdersOf?.get(value) ?? 0);
+    const held = Math.max(holders.length + (holdersOf?.get(value) ?? 0), listed?.get(value)?.length ?? 0);
     for (const c of holders)
       found.set(
         c.id,

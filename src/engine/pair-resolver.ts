@@ -25,6 +25,16 @@ export interface ResolverDeps<R extends PropstreetRecord = PropstreetRecord> {
   readonly scope: Scope;
   /** Every live CRM record is staged (a first sync read them all): match from staging, no API calls. */
   readonly crmFullyStaged: boolean;
+  /**
+   * The ids of every live Propstreet record holding each of these values of a match rule
+   * Propstreet does not keep unique (by match key), listed once a run; absent when the run read
+   * every record (a first sync: staging holds them all). A later run reads only what changed, so
+   * another holder of a value is found here, or a pairing (or create) by it would be a guess.
+   */
+  readonly propstreetHolders?: (
+    rule: string,
+    values: readonly string[],
+  ) => Promise<ReadonlyMap<string, readonly string[]>>;
   /** Ids of the records in this chunk whose current version is our own write coming back. */
   readonly echoes: (chunk: readonly R[]) => Promise<Set<string>>;
 }

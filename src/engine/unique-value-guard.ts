@@ -7,8 +7,9 @@
  * shared would, created, be a duplicate made by guess. Pairing is the engine's job
  * alone (pair-resolver.ts): a CRM record its match rules left unpaired, whose value
  * (case-insensitively) a live Propstreet record read in this run holds, or other CRM records
- * read in this run share, is skipped with the reason. No API calls: a holder not read in this
- * run is caught by Propstreet's own answer instead, which fails the record.
+ * read in this run share, is skipped with the reason. For a unique field, no API calls: a holder
+ * not read in this run is caught by Propstreet's own answer instead, which fails the record; for
+ * a shared one, Propstreet would accept the duplicate, so a later run lists its holders.
  */
 import type { CrmRecord } from '../crm/port.js';
 import { type Matchable, matchables, matchKey } from './match-values.js';
@@ -18,7 +19,7 @@ import type { PropstreetRecord } from './records.js';
 
 type GuardDeps<R extends PropstreetRecord> = Pick<
   ResolverDeps<R>,
-  'staging' | 'mapper' | 'store' | 'scope' | 'settings'
+  'staging' | 'mapper' | 'store' | 'scope' | 'settings' | 'propstreetHolders'
 >;
 
 /** The CRM record of a pair that would become a create in Propstreet. */
@@ -58,6 +59,12 @@ async function holdTakenValuesOf<R extends PropstreetRecord>(
     const v = matchKey(deps.mapper, field, field.propstreetValue(c)) ?? '';
     holders.set(v, [...(holders.get(v) ?? []), c.id]);
   }
+  // A later run read only what changed: a holder it did not read is found by listing Propstreet
+  // (a value it may hold twice, so Propstreet's own answer would not refuse the create).
+  const unread = values.filter((v) => !holders.has(v));
+  if (!field.uniqueInPropstreet && deps.propstreetHolders && unread.length > 0)
+    for (const [v, ids] of await deps.propstreetHolders(name, unread))
+      if (ids.length > 0) holders.set(v, [...ids]);
   const sharers = new Map<string, string[]>();
   for (const r of deps.staging.crmByMatch(name, values))
     if (!r.deleted) sharers.set(matchOf(r), [...(sharers.get(matchOf(r)) ?? []), r.id]);

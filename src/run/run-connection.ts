@@ -15,6 +15,7 @@ import { holdQuarantined, withResolutions } from '../engine/pair-holds.js';
 import { type ChunkPlanning, chunkSizeFor, planChunks } from '../engine/plan-chunks.js';
 import { type PairPlan, type PairState, planPair } from '../engine/plan-pair.js';
 import { PlanTally } from '../engine/plan-tally.js';
+import { propstreetHolders } from '../engine/propstreet-holders.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import { RunAbort } from '../engine/run-abort.js';
 import type { SyncSettings } from '../engine/types.js';
@@ -151,6 +152,10 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
   };
   const now = deps.clock.now();
   const linksAtStart = await store.countLinks(scope);
+  // A first sync reads every Propstreet record: staging knows every holder of a value.
+  const sharedHolders = propstreetHolders(deps.propstreet, mapper, settings.match);
+  const holders =
+    sharedHolders && (await store.getCheckpoint(scope, 'propstreet')) !== null ? sharedHolders : undefined;
   const window = await loadWindow(reads, now);
   const crm = await readCrm(reads, window, now);
   if (crm.reconciled) tally.notice('full-reconcile', crm.reconciled);
@@ -161,6 +166,7 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
     scope,
     mapper,
     crmFullyStaged: crm.fullRead,
+    ...(holders ? { propstreetHolders: holders } : {}),
     echoes: createEchoDetector(store, scope, {
       ownChangeOrigins: settings.ownChangeOrigins,
       connectionsInTenant: deps.connectionsInTenant,
