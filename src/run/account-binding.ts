@@ -52,8 +52,9 @@ export async function bindAccounts(
         `the state of ${scope.tenant}/${scope.connection} belongs to ${api} account ${describeIdentity(bound)}, ` +
           `but these credentials reach ${describeIdentity(current)}. Running would apply the first account's links, ` +
           'checkpoints and deletions to this one, so nothing was done. Use the credentials of the first account, ' +
-          'give this tenant its own state (another state file or tenant id), or move this state on purpose with ' +
-          '`propsync run <config> --rebind`.',
+          'give this tenant its own state (another state file or tenant id) and, for another CRM account, its own ' +
+          "`namespace` (the externalRefs of this one name the first account's record ids, which pair with whatever " +
+          'this account holds under the same ids), or move this state on purpose with `propsync run <config> --rebind`.',
         api,
         bound.id,
         current.id,

@@ -249,7 +249,8 @@ describe('pairing existing companies', () => {
     const h = open('hubspot', { match: ['externalRef', 'key', 'domain'], chunkSize: 100 });
     const group = h.world.createInCrm({ name: 'Acme Group', domain: 'acme.se' });
     const sweden = h.world.createInPropstreet({ name: 'Acme Sweden AB', domain: 'acme.se' });
-    for (let i = 0; i < 120; i++) h.world.createInPropstreet({ name: `Filler ${i} AB`, domain: `filler${i}.se` });
+    for (let i = 0; i < 120; i++)
+      h.world.createInPropstreet({ name: `Filler ${i} AB`, domain: `filler${i}.se` });
     const norway = h.world.createInPropstreet({ name: 'Acme Norway AS', domain: 'acme.se' });
     const { plans, result } = await h.run();
     for (const id of [sweden, norway])
