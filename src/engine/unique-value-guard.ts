@@ -90,10 +90,12 @@ async function holdTakenValuesOf<R extends PropstreetRecord>(
         p,
         `${name} ${value} is already held by Propstreet ${one} ${held.join(', ')}; not paired automatically (${why})`,
       );
-    } else if (others.length > 0) {
+      // CRM records sharing a value no Propstreet record holds: only a unique one holds them. One
+      // Propstreet may hold twice (subsidiaries on one domain) has each created as itself.
+    } else if (others.length > 0 && field.uniqueInPropstreet) {
       reasons.set(
         p,
-        `${name} ${value} is shared with CRM record${others.length > 1 ? 's' : ''} ${others.join(', ')}; ${field.uniqueInPropstreet ? `Propstreet keeps ${name}s unique` : `the ${name} matches them`}, so none is created there by guess`,
+        `${name} ${value} is shared with CRM record${others.length > 1 ? 's' : ''} ${others.join(', ')}; Propstreet keeps ${name}s unique, so none is created there by guess`,
       );
     }
   }

@@ -263,6 +263,21 @@ describe('pairing existing companies', () => {
     expect(result.done.create).toEqual({ crm: 120, propstreet: 0 });
   });
 
+  it('CRM companies sharing a domain (or name) no Propstreet company holds are each created there: nothing to pair, nothing guessed', async () => {
+    const h = open('hubspot', { match: ['externalRef', 'key', 'domain', 'name'] });
+    h.world.createInPropstreet({ name: 'Unrelated AB', domain: 'other.se' });
+    const sweden = h.world.createInCrm({ name: 'Acme Sweden AB', domain: 'acme.se' });
+    const norway = h.world.createInCrm({ name: 'Acme Norway AS', domain: 'acme.se' });
+    const se = h.world.createInCrm({ name: 'Nordic Capital', domain: 'nordiccapital.se' });
+    const no = h.world.createInCrm({ name: 'Nordic Capital', domain: 'nordiccapital.no' });
+    const { plans, result } = await h.run();
+    for (const id of [sweden, norway, se, no])
+      expect(plans.find((p) => p.crmId === id)?.action).toBe('create-in-propstreet');
+    expect(result.done.create).toEqual({ crm: 1, propstreet: 4 });
+    expect(h.propstreetOf(sweden)?.name).toBe('Acme Sweden AB');
+    expect(h.propstreetOf(norway)?.name).toBe('Acme Norway AS');
+  });
+
   it('with domain matching off, a CRM company whose domain Propstreet holds is created as ever', async () => {
     const h = open('hubspot', { match: ['externalRef', 'key'] });
     h.world.createInPropstreet({ name: 'Acme AB', domain: 'acme.se' });
