@@ -54,7 +54,7 @@ async function runJob(data: SyncJobData, deps: SyncJobDeps): Promise<JobOutcome>
       throw new PropsyncError('CONFIG_INVALID', `${data.tenantFile} has no connection "${data.connection}"`);
     // The file is read again for every job: an override broken since is refused at its line
     // before any kind writes, as the CLI refuses it.
-    checkMappings(config, data.tenantFile);
+    checkMappings(config, data.tenantFile, [data.connection]);
   } catch (error) {
     return outcomeOfError(error);
   }

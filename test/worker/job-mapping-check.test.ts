@@ -51,4 +51,37 @@ describe('a worker job whose contacts mappingOverrides has a typo', () => {
     expect(writes(started.sb).hubspot).toBe(0);
     expect(writes(started.sb).propstreet).toBe(0);
   });
+
+  it("runs, whatever another connection of the tenant has in its overrides (that is the other job's)", async () => {
+    const started = await startE2E(
+      {},
+      {
+        tenant: 'acme',
+        connections: ['hubspot', 'salesforce'],
+        salesforceConnection: { mappingOverrides: { fields: { emial: { direction: 'to-crm' } } } },
+      },
+    );
+    e = started;
+    seedPropstreet(started.sb, 0, 2);
+    const stores = createTenantStores({ poolSize: 1 });
+    const job = (connection: string) =>
+      runSyncJob(
+        { tenant: 'acme', connection, tenantFile: started.config.file },
+        {
+          stores,
+          logger: silentLogger,
+          redactor: new Redactor(),
+          lockTtlMs: 60_000,
+          loadConfig: async () => started.config,
+        },
+      );
+    try {
+      expect(await job('hubspot')).toMatchObject({ kind: 'done' });
+      expect(writes(started.sb).hubspot).toBeGreaterThan(0);
+      expect(await job('salesforce')).toMatchObject({ kind: 'dead-letter', code: 'MAPPING_INVALID' });
+      expect(writes(started.sb).salesforce).toBe(0);
+    } finally {
+      await stores.close();
+    }
+  });
 });
