@@ -70,3 +70,15 @@ export function withKnownTitles(titles: CrmTitles, known: ReadonlyMap<string, st
     write: (items) => titles.write(items),
   };
 }
+
+/** Contacts the CRM delta listed count as held without a read; the rest are read as ever. */
+export function withKnownHeld(
+  held: (ids: readonly string[]) => Promise<ReadonlySet<string>>,
+  listed: ReadonlySet<string>,
+): (ids: readonly string[]) => Promise<ReadonlySet<string>> {
+  return async (ids) => {
+    const unknown = ids.filter((id) => !listed.has(id));
+    const read = unknown.length > 0 ? await held(unknown) : new Set<string>();
+    return new Set(ids.filter((id) => listed.has(id) || read.has(id)));
+  };
+}

@@ -15,7 +15,7 @@ import { GUARD_MIN_DELETES } from '../engine/delete-guard.js';
 import { DeleteWindow } from '../run/delete-window.js';
 import { NO_STATE_WRITES } from '../run/state-writes.js';
 import type { Failure, StateChanges, Link as StateLink } from '../state/port.js';
-import { withKnownTitles } from './crm-titles.js';
+import { withKnownHeld, withKnownTitles } from './crm-titles.js';
 import { unchangedInCrm } from './crm-unchanged.js';
 import { DELETED_LINKS_META } from './deleted-links.js';
 import { type Employments, fromShadow, linkIdsFor, toShadow } from './employments.js';
@@ -93,11 +93,16 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
   const startedAt = given.clock.now();
   const touched = await touchedContacts(given, { ...options, fullScan: await isFullScanDue(given, options) });
   const fullScan = touched.fullScan;
-  // The titles the delta brought are not read again.
-  const ports =
-    given.titles && touched.titles.size > 0
-      ? { ...given, titles: withKnownTitles(given.titles, touched.titles) }
-      : given;
+  // The titles the delta brought are not read again, nor whether the CRM holds a contact it listed.
+  const ports = {
+    ...given,
+    ...(given.titles && touched.titles.size > 0
+      ? { titles: withKnownTitles(given.titles, touched.titles) }
+      : {}),
+    ...(given.heldContacts && touched.listed.size > 0
+      ? { heldContacts: withKnownHeld(given.heldContacts, touched.listed) }
+      : {}),
+  };
   const secondary = await ports.secondary();
   const touchedIds = [...touched.contacts];
   const shadows = new Map(

@@ -50,6 +50,8 @@ export interface Touched {
   readonly boundary: DeltaBoundary;
   /** CRM contacts' titles as the CRM delta read them (none when the phase carries no titles). */
   readonly titles: ReadonlyMap<string, string | null>;
+  /** CRM contacts the CRM delta listed (it lists live ones only): the CRM holds them. */
+  readonly listed: ReadonlySet<string>;
   /** The association marks this phase is done with (association-marks.ts): dropped by its commit. */
   readonly marks: readonly string[];
 }
@@ -86,9 +88,11 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
   const marks = associationMarks(await store.listMeta(scope));
   const crmIds = new Set<string>(marks.map((m) => m.crmId));
   const titles = new Map<string, string | null>();
+  const listed = new Set<string>();
   const crmSince = await store.getCheckpoint(scope, 'crm');
   for await (const page of ports.crmChanges(crmSince, crmWindow(plan))) {
     for (const r of page.records) {
+      listed.add(r.id);
       if (r.title !== undefined) titles.set(r.id, r.title);
       if (!boundary.contact(r.id, r.modifiedAt)) crmIds.add(r.id);
     }
@@ -145,6 +149,7 @@ export async function touchedContacts(ports: LinksPorts, options: LinksOptions):
     window,
     boundary,
     titles,
+    listed,
     marks: done,
   };
 }

@@ -155,4 +155,20 @@ describe('links phase ⇄ HubSpot', () => {
       await world.run({ fullScan: true });
       expect(await world.employments(ids.bo)).toEqual([]);
     });
+
+  it('without a title mapped, a contact the CRM delta just listed is not read again to learn whether HubSpot holds it', async () => {
+    const { world, hs, ids } = await start(undefined, { titles: false });
+    await world.client.createLink({ contactId: ids.bo, companyId: ids.beta });
+    expect((await world.run()).failed).toEqual([]);
+    await world.run();
+    const contactReads = () =>
+      hs.control.apiRequests().filter((r) => r.path.includes('/objects/contacts/batch/read')).length;
+    // Ada, at no company, edited in HubSpot: the delta lists her (live), and she has no association.
+    hs.control.contacts.editAsUser(ids.hAda, { phone: '+46701234567' });
+    const before = contactReads();
+    const run = await world.run();
+    expect(run.rows).toEqual([]);
+    expect(run.deferred).toEqual([]);
+    expect(contactReads() - before).toBe(0);
+  });
 });
