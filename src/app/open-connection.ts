@@ -23,7 +23,7 @@ import type { SyncSettings } from '../engine/types.js';
 import { CONTACTS } from '../kinds/contacts/spec.js';
 import type { KindSpec } from '../kinds/kind-spec.js';
 import { mapperFor } from '../kinds/mapper.js';
-import { loadMapping, type Mapping } from '../mapping/index.js';
+import { fieldsFor, loadMapping, type Mapping } from '../mapping/index.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact, ContactWrite } from '../propstreet/schema.js';
 import { type RunOptions, runConnection } from '../run/run-connection.js';
@@ -82,9 +82,11 @@ function openKind<R extends PropstreetRecord, W>(
   object: ObjectConfig,
   options: OpenCrmOptions,
 ): OpenedObject {
-  const mapper = kind.mapper(objectMapping(connection, object));
+  const mapping = objectMapping(connection, object);
+  const mapper = kind.mapper(mapping);
   const read = [...new Set([...mapper.crmProperties, ...(options.readAlso ?? [])])];
-  const opened = openCrm(connection, object, kind.spec, read, options);
+  const written = [...new Set(fieldsFor(mapping, 'crm', 'write').map((f) => f.crm))];
+  const opened = openCrm(connection, object, kind.spec, { read, written }, options);
   const ask = options.crmIdentity;
   const crm: CrmAdapter = ask ? { ...opened, identity: () => ask(opened) } : opened;
   const settings = toSyncSettings(config, connection, object.kind);
@@ -131,7 +133,7 @@ function openCrm<R extends PropstreetRecord, W>(
   connection: ConnectionConfig,
   object: ObjectConfig,
   spec: KindSpec<R, W>,
-  properties: readonly string[],
+  properties: { readonly read: readonly string[]; readonly written: readonly string[] },
   options: OpenCrmOptions,
 ): CrmAdapter {
   if (connection.type === 'hubspot') {
@@ -140,7 +142,8 @@ function openCrm<R extends PropstreetRecord, W>(
       basePath: connection.baseUrl,
       objectType: hubspotObjectType(spec.crm.hubspot.objectType),
       keyProperty: object.keyProperty,
-      properties: [...properties],
+      properties: [...properties.read],
+      writtenProperties: [...properties.written],
       archivedScanIntervalMs: connection.archivedScanMinutes * 60_000,
       clock: options.clock,
       logger: options.logger,
@@ -151,7 +154,7 @@ function openCrm<R extends PropstreetRecord, W>(
     ...salesforceLogin(connection, options.salesforceSession),
     sObject: salesforceSObject(spec.crm.salesforce.sObject),
     externalIdField: object.keyProperty,
-    fields: [...properties],
+    fields: [...properties.read],
     dailyBudgetShare: connection.dailyBudgetShare,
     duplicateRules: connection.duplicateRules,
     clock: options.clock,

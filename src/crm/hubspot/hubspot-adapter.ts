@@ -21,6 +21,8 @@ export interface HubSpotAdapterOptions extends HubSpotConnectionOptions {
   readonly keyProperty?: string;
   /** HubSpot property names (of the object) the mapping reads and writes. */
   readonly properties: readonly string[];
+  /** The properties the mapping writes: `validate --check` finds them missing or read-only. */
+  readonly writtenProperties?: readonly string[];
   /** Walk the archived list at most this often; 0 (default) on every run. */
   readonly archivedScanIntervalMs?: number;
 }
@@ -55,7 +57,13 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): CrmAdapter
     archivedScanIntervalMs: options.archivedScanIntervalMs ?? 0,
   });
   const lookup = new HubSpotLookup({ transport, object, names, keyProperty });
-  const setup = new HubSpotSetup({ transport, object, keyProperty, properties: options.properties });
+  const setup = new HubSpotSetup({
+    transport,
+    object,
+    keyProperty,
+    properties: options.properties,
+    ...(options.writtenProperties ? { writtenProperties: options.writtenProperties } : {}),
+  });
 
   return {
     kind: 'hubspot',

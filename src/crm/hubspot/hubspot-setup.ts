@@ -1,7 +1,8 @@
 /**
  * check(): the token works (a one-record read of the object), the key property exists on the
  * object as a unique custom text property (the rules in hubspot-account.ts), the mapped
- * properties exist. setup(): also creates the key property when missing, in the object's own
+ * properties exist, and none the mapping writes is read-only in HubSpot (each write of it would
+ * fail, record by record, with READ_ONLY_VALUE). setup(): also creates the key property when missing, in the object's own
  * group (`contactinformation`, `companyinformation`), which needs the
  * `crm.schemas.{contacts|companies}.write` scope.
  */
@@ -18,7 +19,10 @@ export interface SetupOptions {
   readonly transport: HubSpotTransport;
   readonly object: HubSpotObject;
   readonly keyProperty: string;
+  /** The properties the mapping reads. */
   readonly properties: readonly string[];
+  /** The properties the mapping writes (its `both` and `to-crm` fields); default none. */
+  readonly writtenProperties?: readonly string[];
 }
 
 interface PropertyInfo {
@@ -27,6 +31,7 @@ interface PropertyInfo {
   hasUniqueValue?: boolean;
   options?: readonly { value: string }[];
   hubspotDefined?: boolean;
+  modificationMetadata?: { readOnlyValue?: boolean };
 }
 
 function failure(name: string, e: unknown): Check {
@@ -42,8 +47,12 @@ export class HubSpotSetup {
   /** "Contact property", "Company property". */
   private readonly what: string;
 
+  /** Every property the mapping reads or writes. */
+  private readonly mapped: readonly string[];
+
   constructor(private readonly options: SetupOptions) {
     this.what = `${capitalised(options.object.noun)} property`;
+    this.mapped = [...new Set([...options.properties, ...(options.writtenProperties ?? [])])];
   }
 
   async check(): Promise<SetupCheck> {
@@ -83,7 +92,7 @@ export class HubSpotSetup {
    * listing `check` reads: HubSpot refuses any other value (VALIDATION_ERROR, INVALID_OPTION).
    */
   async allowedValues(): Promise<Map<string, string[]>> {
-    const mapped = new Set(this.options.properties);
+    const mapped = new Set(this.mapped);
     const out = new Map<string, string[]>();
     for (const p of await this.listProperties()) {
       if (!mapped.has(p.name) || p.type !== 'enumeration' || !p.options?.length) continue;
@@ -97,7 +106,7 @@ export class HubSpotSetup {
 
   private async missingProperties(): Promise<string[]> {
     const names = new Set((await this.listProperties()).map((p) => p.name));
-    return this.options.properties.filter((p) => !names.has(p));
+    return this.mapped.filter((p) => !names.has(p));
   }
 
   /** Every property the portal has on the object (one call). */
@@ -167,19 +176,28 @@ export class HubSpotSetup {
             ok: false,
             message: `${problems.join('; ')}. ${keyPropertyFix(object, keyProperty)}`,
           };
-    const missing = this.options.properties.filter((p) => !byName.has(p));
+    const missing = this.mapped.filter((p) => !byName.has(p));
+    const readOnly = (this.options.writtenProperties ?? []).filter(
+      (p) => byName.get(p)?.modificationMetadata?.readOnlyValue === true,
+    );
+    const mappedProblems = [
+      ...(missing.length > 0
+        ? [`Mapped ${object.noun} properties missing in HubSpot: ${missing.join(', ')}`]
+        : []),
+      ...(readOnly.length > 0
+        ? [
+            `Mapped ${object.noun} properties the mapping writes but HubSpot keeps read-only: ${readOnly.join(', ')} (make those fields from-crm, or drop them)`,
+          ]
+        : []),
+    ];
     const mapped: Check =
-      missing.length === 0
+      mappedProblems.length === 0
         ? {
             name: 'mapped-properties',
             ok: true,
-            message: `All ${this.options.properties.length} mapped properties exist`,
+            message: `All ${this.mapped.length} mapped properties exist`,
           }
-        : {
-            name: 'mapped-properties',
-            ok: false,
-            message: `Mapped ${object.noun} properties missing in HubSpot: ${missing.join(', ')}`,
-          };
+        : { name: 'mapped-properties', ok: false, message: mappedProblems.join('; ') };
     return [keyCheck, mapped];
   }
 

@@ -66,6 +66,28 @@ describe('HubSpot check and setup', () => {
     expect(started.fake.control.apiRequests().filter((r) => r.write)).toHaveLength(0);
   });
 
+  it('flags a written property HubSpot keeps read-only, and a written one it lacks; a read-only one only read is fine', async () => {
+    started = await startHubSpot(FAST, FAST_LIMITS, false);
+    started.fake.control.defineProperty({ name: KEY, hasUniqueValue: true });
+    const adapter = (written: string[], read: string[] = MAPPED) =>
+      createHubSpotAdapter({
+        redactor,
+        accessToken: 'pat-na1-setup-token-0001',
+        basePath: started?.fake.url ?? '',
+        properties: read,
+        writtenProperties: written,
+        limits: FAST_LIMITS,
+      });
+    const bad = await adapter([...MAPPED, 'hs_additional_emails', 'favourite_colour']).check();
+    expect(bad.ok).toBe(false);
+    expect(bad.checks.find((c) => c.name === 'mapped-properties')?.message).toBe(
+      'Mapped contact properties missing in HubSpot: favourite_colour; Mapped contact properties the mapping writes but HubSpot keeps read-only: hs_additional_emails (make those fields from-crm, or drop them)',
+    );
+    // Read from HubSpot only (a from-crm field): nothing to refuse.
+    const readOnlyRead = await adapter(MAPPED, [...MAPPED, 'hs_additional_emails']).check();
+    expect(readOnlyRead.ok, JSON.stringify(readOnlyRead.checks)).toBe(true);
+  });
+
   it("creates the connector's own mapped properties (propstreet_*) but never a portal's own", async () => {
     started = await startHubSpot(FAST, FAST_LIMITS, false);
     const adapter = createHubSpotAdapter({
