@@ -155,6 +155,7 @@ function openCrm<R extends PropstreetRecord, W>(
     sObject: salesforceSObject(spec.crm.salesforce.sObject),
     externalIdField: object.keyProperty,
     fields: [...properties.read],
+    writtenFields: [...properties.written],
     dailyBudgetShare: connection.dailyBudgetShare,
     duplicateRules: connection.duplicateRules,
     clock: options.clock,

@@ -26,6 +26,8 @@ export interface DescribeField {
   readonly externalId?: boolean;
   readonly unique?: boolean;
   readonly custom?: boolean;
+  /** Whether this user may set the field on an update (field-level security, formula and system fields). */
+  readonly updateable?: boolean;
 }
 
 const DEFAULT_FIELD = 'Propstreet_Id__c';

@@ -42,6 +42,8 @@ export interface SalesforceAdapterOptions {
   readonly externalIdField?: string | undefined;
   /** Fields of the sObject to read (the mapping's CRM side). */
   readonly fields: readonly string[];
+  /** Fields the mapping writes: `validate --check` finds them missing or not updateable. */
+  readonly writtenFields?: readonly string[];
   /** Share of the org's daily API limit after which this adapter stops calling (default 0.8). */
   readonly dailyBudgetShare?: number | undefined;
   /**
@@ -83,6 +85,7 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmA
   const externalIdField = assertFieldName(options.externalIdField ?? 'Propstreet_Id__c');
   const fields = options.fields.map(assertFieldName);
   const share = options.dailyBudgetShare ?? 0.8;
+  const written = (options.writtenFields ?? []).map(assertFieldName);
   const logger = options.logger ?? silentLogger;
   const budget = new ApiBudget(share);
   const clock = options.clock ?? systemClock;
@@ -102,8 +105,8 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmA
     limits: SALESFORCE_LIMITS,
     keyProperty: externalIdField,
     deletionsVisibleForMs: SALESFORCE_RECYCLE_BIN_MS,
-    check: () => runSetupChecks(client, object.name, externalIdField, fields, share, false),
-    setup: () => runSetupChecks(client, object.name, externalIdField, fields, share, true),
+    check: () => runSetupChecks(client, object.name, externalIdField, fields, share, false, written),
+    setup: () => runSetupChecks(client, object.name, externalIdField, fields, share, true, written),
     identity: () => orgIdentity(client),
     inspectKeyField: (sampleSize) => inspectExternalIdField(client, object.name, externalIdField, sampleSize),
     readChanges: (checkpoint, readOptions) => reader.changes(checkpoint, readOptions),

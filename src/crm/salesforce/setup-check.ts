@@ -1,7 +1,7 @@
 /**
  * `check()` / `setup()`: the session works (GET /limits, which also tells the day's API usage),
  * the key field exists on the sObject (Contact, Account) as a unique External ID, the configured
- * fields exist, and the
+ * fields exist, those the mapping writes are updateable by this user, and the
  * API budget has room. Custom fields cannot be created through the REST data API, so `setup()`
  * cannot fix a missing key field; it explains the clicks in Salesforce Setup instead.
  */
@@ -25,6 +25,8 @@ export async function runSetupChecks(
   fields: readonly string[],
   budgetShare: number,
   explainFix: boolean,
+  /** The fields the mapping writes (its `both` and `to-crm` fields). */
+  written: readonly string[] = [],
 ): Promise<SetupCheck> {
   const checks: Check[] = [];
   const done = () => ({ ok: checks.every((c) => c.ok), checks });
@@ -85,15 +87,26 @@ export async function runSetupChecks(
         : { name: 'key-field', ok: true, message: `${object}.${key.name} is a unique External ID` },
     );
   }
-  const unknown = fields.filter((f) => !byName.has(f.toLowerCase()));
+  const mapped = [...new Map([...fields, ...written].map((f) => [f.toLowerCase(), f])).values()];
+  const unknown = mapped.filter((f) => !byName.has(f.toLowerCase()));
+  // Each update of a field this user may not set fails its record (INVALID_FIELD_FOR_INSERT_UPDATE).
+  const fixed = written.filter((f) => byName.get(f.toLowerCase())?.updateable === false);
+  const problems = [
+    ...(unknown.length > 0
+      ? [
+          `${object} has no field ${unknown.join(', ')} visible to this user (check the mapping and field-level security)`,
+        ]
+      : []),
+    ...(fixed.length > 0
+      ? [
+          `${object} fields the mapping writes but this user may not update: ${fixed.join(', ')} (field-level security, or a formula or system field; make those fields from-crm, or drop them)`,
+        ]
+      : []),
+  ];
   checks.push(
-    unknown.length
-      ? {
-          name: 'fields',
-          ok: false,
-          message: `${object} has no field ${unknown.join(', ')} visible to this user (check the mapping and field-level security)`,
-        }
-      : { name: 'fields', ok: true, message: `${fields.length} mapped fields readable` },
+    problems.length > 0
+      ? { name: 'fields', ok: false, message: problems.join('; ') }
+      : { name: 'fields', ok: true, message: `${mapped.length} mapped fields readable` },
   );
   return done();
 }

@@ -41,6 +41,19 @@ describe('Salesforce check and setup', () => {
     expect(result.checks.find((c) => c.name === 'fields')?.message).toContain('Favourite_Colour__c');
   });
 
+  it('names a field the mapping writes that this user may not update (a formula, a system field), and one it lacks; reading such a field is fine', async () => {
+    h = await startHarness();
+    const writes = (writtenFields: string[], fields = ['LastName', 'Email']) =>
+      h?.makeAdapter({ fields, writtenFields }).check();
+    const bad = await writes(['LastName', 'Name', 'Favourite_Colour__c']);
+    expect(bad?.ok).toBe(false);
+    expect(bad?.checks.find((c) => c.name === 'fields')?.message).toBe(
+      'Contact has no field Favourite_Colour__c visible to this user (check the mapping and field-level security); Contact fields the mapping writes but this user may not update: Name (field-level security, or a formula or system field; make those fields from-crm, or drop them)',
+    );
+    const readOnly = await writes(['LastName'], ['LastName', 'Name']);
+    expect(readOnly?.ok, JSON.stringify(readOnly?.checks)).toBe(true);
+  });
+
   it('reports a session that cannot be refreshed without throwing', async () => {
     h = await startHarness();
     h.fake.control.expireToken();
