@@ -7,7 +7,7 @@
  */
 import type { MatchFieldRule } from '../core/vocabulary.js';
 import type { CrmRecord } from '../crm/port.js';
-import { type Matchable, matchables, matchKey } from './match-values.js';
+import { matchables, matchKey, stagedHolders } from './match-values.js';
 import type { ResolverDeps } from './pair-resolver.js';
 import { externalRefFor, type PropstreetRecord } from './records.js';
 import type { MatchRule } from './types.js';
@@ -101,9 +101,15 @@ async function byMatchField<R extends PropstreetRecord>(
   const values = [...byValue.keys()];
   // A value Propstreet may hold twice: every record of the run holding it counts, not only this
   // chunk's (a first sync's other acme.se may sit in another chunk).
+  const mine = new Set(remaining.map((c) => c.id));
   const holdersOf = field.uniqueInPropstreet
     ? undefined
-    : otherHolders(rule, values, remaining, deps, key, field);
+    : new Map(
+        [...stagedHolders(deps.staging, deps.mapper, field, values)].map(([v, ids]) => [
+          v,
+          ids.filter((id) => !mine.has(id)).length,
+        ]),
+      );
   const records = deps.crmFullyStaged
     ? deps.staging.crmByMatch(rule, values)
     : await deps.crm.findByMatch(property, values);
@@ -144,25 +150,6 @@ async function byMatchField<R extends PropstreetRecord>(
       );
   }
   return found;
-}
-
-/** Per value, the live Propstreet records of the run holding it besides `remaining`. */
-function otherHolders<R extends PropstreetRecord>(
-  rule: string,
-  values: readonly string[],
-  remaining: readonly R[],
-  deps: ResolverDeps<R>,
-  key: (raw: string | null | undefined) => string | undefined,
-  field: Matchable<R>['field'],
-): Map<string, number> {
-  const mine = new Set(remaining.map((c) => c.id));
-  const out = new Map<string, number>();
-  for (const c of deps.staging.propstreetByMatch(rule, values)) {
-    if (mine.has(c.id) || c.deletedUtc) continue;
-    const v = key(field.propstreetValue(c));
-    if (v) out.set(v, (out.get(v) ?? 0) + 1);
-  }
-  return out;
 }
 
 /** CRM records by id: staged ones first, the rest read (none when every live record is staged). */

@@ -8,6 +8,7 @@ import type { CrmRecord } from '../crm/port.js';
 import type { MatchField } from './kind-rules.js';
 import type { RecordMapper } from './record-mapper.js';
 import type { PropstreetRecord } from './records.js';
+import type { StagedChanges } from './staged-changes.js';
 
 /** A record's values per match rule, e.g. `[['domain', 'acme.com'], ['name', 'acme ab']]`. */
 export type MatchValues = readonly (readonly [rule: string, value: string])[];
@@ -36,6 +37,21 @@ export function sharedValueRules<R extends PropstreetRecord>(
   match: readonly string[],
 ): Matchable<R>[] {
   return matchables(mapper).filter((m) => !m.field.uniqueInPropstreet && match.includes(m.field.name));
+}
+
+/** Per value, the ids of the live Propstreet records staged in this run holding it. */
+export function stagedHolders<R extends PropstreetRecord>(
+  staging: Pick<StagedChanges<R>, 'propstreetByMatch'>,
+  mapper: RecordMapper<R, unknown>,
+  field: MatchField<R>,
+  values: readonly string[],
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const c of staging.propstreetByMatch(field.name, values)) {
+    const v = matchKey(mapper, field, field.propstreetValue(c)) ?? '';
+    out.set(v, [...(out.get(v) ?? []), c.id]);
+  }
+  return out;
 }
 
 /** The key `raw` compares under; undefined when there is nothing to compare. */

@@ -6,13 +6,13 @@
  * by the field (companies: domain, name), a record the rules left unpaired because the value is
  * shared would, created, be a duplicate made by guess. Pairing is the engine's job
  * alone (pair-resolver.ts): a CRM record its match rules left unpaired, whose value
- * (case-insensitively) a live Propstreet record read in this run holds, or other CRM records
- * read in this run share, is skipped with the reason. For a unique field, no API calls: a holder
+ * (case-insensitively) a live Propstreet record read in this run holds, or (a unique field) other
+ * CRM records read in this run share, is skipped with the reason. For a unique field, no API calls: a holder
  * not read in this run is caught by Propstreet's own answer instead, which fails the record; for
  * a shared one, Propstreet would accept the duplicate, so a later run lists its holders.
  */
 import type { CrmRecord } from '../crm/port.js';
-import { type Matchable, matchables, matchKey } from './match-values.js';
+import { type Matchable, matchables, matchKey, stagedHolders } from './match-values.js';
 import type { ResolverDeps } from './pair-resolver.js';
 import type { PairState } from './plan-pair.js';
 import type { PropstreetRecord } from './records.js';
@@ -54,11 +54,7 @@ async function holdTakenValuesOf<R extends PropstreetRecord>(
 
   const { name } = field;
   const values = [...new Set(candidates.map((c) => c.value))];
-  const holders = new Map<string, string[]>();
-  for (const c of deps.staging.propstreetByMatch(name, values)) {
-    const v = matchKey(deps.mapper, field, field.propstreetValue(c)) ?? '';
-    holders.set(v, [...(holders.get(v) ?? []), c.id]);
-  }
+  const holders = stagedHolders(deps.staging, deps.mapper, field, values);
   // A later run read only what changed: a holder it did not read is found by listing Propstreet
   // (a value it may hold twice, so Propstreet's own answer would not refuse the create).
   const unread = values.filter((v) => !holders.has(v));
@@ -90,9 +86,9 @@ async function holdTakenValuesOf<R extends PropstreetRecord>(
         p,
         `${name} ${value} is already held by Propstreet ${one} ${held.join(', ')}; not paired automatically (${why})`,
       );
-      // CRM records sharing a value no Propstreet record holds: only a unique one holds them. One
-      // Propstreet may hold twice (subsidiaries on one domain) has each created as itself.
     } else if (others.length > 0 && field.uniqueInPropstreet) {
+      // CRM records sharing a value no Propstreet record holds are held only where Propstreet keeps
+      // it unique; one it may hold twice (subsidiaries on one domain) has each created as itself.
       reasons.set(
         p,
         `${name} ${value} is shared with CRM record${others.length > 1 ? 's' : ''} ${others.join(', ')}; Propstreet keeps ${name}s unique, so none is created there by guess`,
