@@ -14,7 +14,8 @@ import { loadMapping } from '../mapping/index.js';
 
 /**
  * Throws one MAPPING_INVALID error with every problem, located in the tenant file
- * (`file:line:col`): each kind's mapping must load and map that kind (its `object`).
+ * (`file:line:col`): each kind's mapping must load, map that kind (its `object`) and fit the
+ * kind's settings (settingProblems).
  */
 export function checkMappings(
   config: TenantConfig,
@@ -29,6 +30,11 @@ export function checkMappings(
   };
   const problems: string[] = [];
   const fieldErrors: Record<string, readonly string[]> = {};
+  const report = (path: (string | number)[], message: string) => {
+    const key = formatPath(path);
+    problems.push(`${formatWhere(displayFile, tenantFile().source.position(path, false), key)}: ${message}`);
+    fieldErrors[key] = [message];
+  };
   for (const [i, c] of config.connections.entries())
     for (const object of only && !only.includes(c.name) ? [] : c.objects) {
       try {
@@ -43,23 +49,13 @@ export function checkMappings(
               }
             : undefined,
         );
-        if (mapping.object !== object.kind) {
-          const path = settingPath(tenantFile().data, i, object.kind, 'mapping');
-          const key = formatPath(path);
-          const message = `expected a mapping of ${object.kind} (object: ${object.kind}), got ${object.mapping}, which maps ${mapping.object}`;
-          problems.push(
-            `${formatWhere(displayFile, tenantFile().source.position(path, false), key)}: ${message}`,
+        if (mapping.object !== object.kind)
+          report(
+            settingPath(tenantFile().data, i, object.kind, 'mapping'),
+            `expected a mapping of ${object.kind} (object: ${object.kind}), got ${object.mapping}, which maps ${mapping.object}`,
           );
-          fieldErrors[key] = [message];
-        }
-        for (const problem of settingProblems(mapping, object, c.type)) {
-          const path = settingPath(tenantFile().data, i, object.kind, problem.key);
-          const key = formatPath(path);
-          problems.push(
-            `${formatWhere(displayFile, tenantFile().source.position(path, false), key)}: ${problem.message}`,
-          );
-          fieldErrors[key] = [problem.message];
-        }
+        for (const problem of settingProblems(mapping, object, c.type))
+          report(settingPath(tenantFile().data, i, object.kind, problem.key), problem.message);
       } catch (error) {
         if (!isPropsyncError(error) || error.code !== 'MAPPING_INVALID') throw error;
         problems.push(error.message);

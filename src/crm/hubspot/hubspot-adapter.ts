@@ -19,7 +19,7 @@ export interface HubSpotAdapterOptions extends HubSpotConnectionOptions {
   readonly objectType?: HubSpotObjectType;
   /** The unique property of the object holding the Propstreet id (default `propstreet_id`). */
   readonly keyProperty?: string;
-  /** HubSpot property names (of the object) the mapping reads and writes. */
+  /** HubSpot property names (of the object) the adapter reads: those the mapping reads. */
   readonly properties: readonly string[];
   /** The properties the mapping writes: `validate --check` finds them missing or read-only. */
   readonly writtenProperties?: readonly string[];

@@ -2,9 +2,9 @@
  * check(): the token works (a one-record read of the object), the key property exists on the
  * object as a unique custom text property (the rules in hubspot-account.ts), the mapped
  * properties exist, and none the mapping writes is read-only in HubSpot (each write of it would
- * fail, record by record, with READ_ONLY_VALUE). setup(): also creates the key property when missing, in the object's own
- * group (`contactinformation`, `companyinformation`), which needs the
- * `crm.schemas.{contacts|companies}.write` scope.
+ * fail, record by record, with READ_ONLY_VALUE). setup(): also creates the key property when
+ * missing, in the object's own group (`contactinformation`, `companyinformation`), which needs
+ * the `crm.schemas.{contacts|companies}.write` scope.
  */
 import { PropsyncError } from '../../core/errors.js';
 import type { SetupCheck } from '../port.js';
