@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { PropsyncError } from '../core/errors.js';
 import { GUARD_MIN_DELETES } from '../engine/delete-guard.js';
 import { DeleteWindow } from '../run/delete-window.js';
+import { lockOwner, takeRunLock } from '../run/run-lock.js';
 import { NO_STATE_WRITES } from '../run/state-writes.js';
 import type { Failure, StateChanges, Link as StateLink } from '../state/port.js';
 import { withKnownHeld, withKnownTitles } from './crm-titles.js';
@@ -76,10 +77,17 @@ interface Pending {
 
 export async function runLinksPhase(ports: LinksPorts, options: LinksOptions): Promise<LinksResult> {
   if (options.dryRun) return runPhase(ports, options);
-  // Two real runs of one connection's links never overlap (the kinds' runs take their own locks).
-  const owner = `links-${randomUUID()}`;
-  if (!(await ports.store.acquireLock(ports.scope, owner, LOCK_TTL_MS)))
-    throw new PropsyncError('LOCKED', `another run holds the links lock of ${ports.scope.connection}`);
+  // Two real runs of one connection's links never overlap (the kinds' runs take their own
+  // locks). The owner names this host and process, so a run killed mid-phase does not hold
+  // the phase (and the tenant's runs with it) for the lock's TTL: the next run takes over.
+  const owner = lockOwner(`links-${randomUUID()}`);
+  if (!(await takeRunLock(ports.store, ports.scope, owner, LOCK_TTL_MS)))
+    // As the kinds' lock says it: the CLI's advice and the worker's skip key on this code
+    // (LOCKED is a CRM's locked row, retried at once).
+    throw new PropsyncError(
+      'RUN_IN_PROGRESS',
+      `another run of ${ports.scope.tenant}/${ports.scope.connection} links is in progress`,
+    );
   try {
     return await runPhase(ports, options);
   } finally {

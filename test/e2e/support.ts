@@ -22,6 +22,8 @@ const redactor = new Redactor();
 export interface E2E {
   readonly sb: Sandbox;
   readonly dir: string;
+  /** The tenant file the last (re)configuration wrote, for a `propsync` child process. */
+  readonly configFile: string;
   config: TenantConfig;
   run(options?: {
     dryRun?: boolean;
@@ -39,11 +41,17 @@ export interface E2E {
 export async function startE2E(sandbox: SandboxOptions = {}, tenant: TenantOptions = {}): Promise<E2E> {
   const sb = await startSandbox(sandbox);
   const dir = mkdtempSync(join(tmpdir(), 'propsync-e2e-'));
-  const load = async (t: TenantOptions) =>
-    loadTenantConfig(sb.writeTenant(dir, t), { redactor, env: sb.env, cwd: dir });
+  let configFile = '';
+  const load = async (t: TenantOptions) => {
+    configFile = sb.writeTenant(dir, t);
+    return loadTenantConfig(configFile, { redactor, env: sb.env, cwd: dir });
+  };
   const e2e: E2E = {
     sb,
     dir,
+    get configFile() {
+      return configFile;
+    },
     config: await load(tenant),
     run: (o = {}) =>
       syncTenant(e2e.config, {

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import type { RequestLogEntry } from '../../../fakes/shared/http-fake.js';
 import { cliCommand, REPO_ROOT } from '../../cli/cli-process.js';
-import { childEnv, type World } from './world.js';
+import { type ChildHost, childEnv } from './world.js';
 
 export type KillAt = { readonly afterWrites: number } | { readonly afterMs: number };
 
@@ -24,7 +24,7 @@ export interface ChildRun {
 }
 
 export function runChild(
-  world: World,
+  world: ChildHost,
   args: readonly string[],
   options: { killAt?: KillAt; timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<ChildRun> {

@@ -89,8 +89,11 @@ export interface World {
   close(): Promise<void>;
 }
 
+/** What a child `propsync run` needs of its world: the fakes' tokens and a folder for its TMPDIR. */
+export type ChildHost = Pick<World, 'sb' | 'dir'>;
+
 /** Sandbox tokens and a minimal environment, for the child process. */
-export function childEnv(world: World, extra: Record<string, string> = {}): Record<string, string> {
+export function childEnv(world: ChildHost, extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = { NO_COLOR: '1', TMPDIR: world.dir };
   for (const k of ['PATH', 'HOME']) {
     const v = process.env[k];
