@@ -3,7 +3,8 @@
  * reached Propstreet in the first run reaches Salesforce in the second), on the tenant's own
  * state store and credentials. Within a connection, each object kind it syncs runs on its own
  * scope (links, checkpoints, lock), companies before contacts, so that a contact's companies
- * exist before its associations to them are written.
+ * exist before its associations to them are written. A bridge's writing run holds its tenant
+ * lock throughout, so runs of its connections elsewhere (serve, workers) take turns with it.
  */
 
 import { tenantEnv } from '../config/env-interpolation.js';
@@ -20,6 +21,7 @@ import type { PropstreetApi } from '../propstreet/port.js';
 import type { RunOptions, RunProgress } from '../run/run-connection.js';
 import type { ConnectionResult } from '../run/run-result.js';
 import { sinkFor } from '../run/sink-for.js';
+import { needsTenantLock, takeTenantLock } from '../run/tenant-lock.js';
 import type { StateStore } from '../state/port.js';
 import { openObject } from './open-connection.js';
 import { runConnectionLinks } from './open-links.js';
@@ -63,6 +65,11 @@ export interface SyncTenantOptions {
   readonly rebind?: boolean;
   /** Run only these connections (by name). */
   readonly only?: readonly string[];
+  /**
+   * How long a bridge's writing run waits for another run of the tenant (its tenant lock,
+   * src/run/tenant-lock.ts) before failing RUN_IN_PROGRESS; default 0, at once.
+   */
+  readonly tenantLockWaitMs?: number;
   /** Run only these object kinds (of the connections that sync them). */
   readonly kinds?: readonly string[];
   /** Keep the planned records for a report. */
@@ -128,9 +135,17 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
     },
   };
   try {
-    for (const connection of config.connections) {
-      if (options.only && options.only.length > 0 && !options.only.includes(connection.name)) continue;
-      connections.push(...(await syncConnection(tenant, connection)));
+    const lock =
+      !options.dryRun && needsTenantLock(config)
+        ? await takeTenantLock(store, config.tenant, { waitMs: options.tenantLockWaitMs ?? 0 })
+        : undefined;
+    try {
+      for (const connection of config.connections) {
+        if (options.only && options.only.length > 0 && !options.only.includes(connection.name)) continue;
+        connections.push(...(await syncConnection(tenant, connection)));
+      }
+    } finally {
+      await lock?.release();
     }
   } finally {
     if (!options.store) await store.close();

@@ -25,8 +25,20 @@ export interface LocalDispatchOptions {
 
 export function createLocalDispatch(options: LocalDispatchOptions): Dispatch {
   const limit = pLimit(Math.max(1, options.concurrency ?? 2));
+  // A tenant's connections take turns (src/run/tenant-lock.ts): a Propstreet webhook asks for
+  // all of them at once. The turn is taken before a run slot, so a waiting connection holds
+  // none and other tenants run meanwhile. One per configured tenant, kept.
+  const turns = new Map<string, ReturnType<typeof pLimit>>();
+  const turnOf = (tenant: string) => {
+    let turn = turns.get(tenant);
+    if (!turn) {
+      turn = pLimit(1);
+      turns.set(tenant, turn);
+    }
+    return turn;
+  };
   let inFlight = 0;
-  return (scope, window) =>
+  const dispatch: Dispatch = (scope, window) =>
     limit(async () => {
       inFlight++;
       options.metrics?.setInFlight(inFlight);
@@ -47,6 +59,8 @@ export function createLocalDispatch(options: LocalDispatchOptions): Dispatch {
           case 'skipped':
             return 'busy';
           default:
+            // Another process's run of this tenant (a worker, `propsync run`) holds its lock.
+            if (outcome.code === 'RUN_IN_PROGRESS') return 'busy';
             // Retrying at once would only meet the same rate limit or outage: the next event,
             // or the schedule, runs it again.
             options.logger.warn({ ...scope, code: outcome.code, err: outcome.message }, 'webhook run failed');
@@ -57,4 +71,5 @@ export function createLocalDispatch(options: LocalDispatchOptions): Dispatch {
         options.metrics?.setInFlight(inFlight);
       }
     });
+  return (scope, window) => turnOf(scope.tenant)(() => dispatch(scope, window));
 }

@@ -35,6 +35,9 @@ export function runHere(options: RunHereOptions): RunConnection {
         logger: options.logger,
         redactor: options.redactor,
         lockTtlMs: options.lockTtlMs,
+        // This process's runs of a tenant already take turns (local-dispatch.ts); another
+        // process's run of it makes this one `busy`, offered again shortly, holding no slot.
+        tenantLockWaitMs: 0,
         ...(options.loadConfig ? { loadConfig: options.loadConfig } : {}),
       },
     );

@@ -1,8 +1,9 @@
 /**
  * What a finished sync job means for the queue, decided from its runs' results (one per object
  * kind of the connection; the worst decides) or the error:
- * done, skipped (another live run holds the tenant+connection), retry (transient: thrown so
- * pg-boss retries with backoff, then dead-letters), or dead-letter now (retrying cannot help:
+ * done, skipped (another live run holds the tenant+connection), retry (transient, or a bridge's
+ * other connection still holding the tenant lock: thrown so pg-boss retries with backoff, then
+ * dead-letters), or dead-letter now (retrying cannot help:
  * the mass-delete guard, credentials, config; a later scheduled run tries again).
  */
 import { isPropsyncError } from '../core/errors.js';
@@ -56,7 +57,10 @@ export function outcomeOfResults(results: readonly ConnectionResult[]): JobOutco
 
 export function outcomeOfError(error: unknown): JobOutcome {
   if (isPropsyncError(error)) {
-    if (error.code === 'RUN_IN_PROGRESS') return { kind: 'skipped', reason: error.message };
+    // The same connection's run already reads after these events; a bridge's other connection
+    // holding the tenant (retryable) does not run this one: it is retried.
+    if (error.code === 'RUN_IN_PROGRESS' && !error.retryable)
+      return { kind: 'skipped', reason: error.message };
     return TRANSIENT_CODES.has(error.code) || error.retryable
       ? { kind: 'retry', code: error.code, message: error.message }
       : { kind: 'dead-letter', code: error.code, message: error.message };

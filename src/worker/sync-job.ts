@@ -28,9 +28,13 @@ export interface SyncJobDeps {
   /** TTL of the state lock's lease (renewed while the run lives). */
   readonly lockTtlMs: number;
   readonly loadConfig?: (file: string) => Promise<TenantConfig>;
+  /** How long a bridge's job waits for its tenant's other run; default 2 min. */
+  readonly tenantLockWaitMs?: number;
   /** How the periodic progress line is timed (every 10 s by default; tests tick by hand). */
   readonly progressEvery?: Every;
 }
+
+const TENANT_LOCK_WAIT_MS = 2 * 60_000;
 
 export async function runSyncJob(data: SyncJobData, deps: SyncJobDeps): Promise<JobOutcome> {
   // The outcome is stored by pg-boss (job output, dead-letter queue): an error text that
@@ -72,6 +76,9 @@ async function runJob(data: SyncJobData, deps: SyncJobDeps): Promise<JobOutcome>
     const run = await syncTenant(config, {
       dryRun: false,
       only: [data.connection],
+      // A bridge's connections take turns (src/run/tenant-lock.ts): the scheduler queues them
+      // together, so one job waits for the other a while, then is retried with backoff.
+      tenantLockWaitMs: deps.tenantLockWaitMs ?? TENANT_LOCK_WAIT_MS,
       logger: deps.logger,
       redactor: deps.redactor,
       store,

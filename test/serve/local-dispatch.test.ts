@@ -62,4 +62,61 @@ describe('in-process dispatch', () => {
     expect(await Promise.all(all)).toEqual(['ran', 'ran', 'ran', 'ran']);
     expect(most).toBe(2);
   });
+
+  it("runs a tenant's connections one after the other, other tenants meanwhile, and holds no slot while waiting", async () => {
+    const timers = new ManualTimers();
+    const running = new Set<string>();
+    const started: string[] = [];
+    const overlaps: string[] = [];
+    const gates = new Map<string, () => void>();
+    const dispatch = createLocalDispatch({
+      concurrency: 2,
+      clock: timers.clock,
+      logger: silentLogger,
+      run: async (scope) => {
+        const key = `${scope.tenant}/${scope.connection}`;
+        for (const other of running)
+          if (other.startsWith(`${scope.tenant}/`)) overlaps.push(`${other}+${key}`);
+        running.add(key);
+        started.push(key);
+        await new Promise<void>((resolve) => gates.set(key, resolve));
+        running.delete(key);
+        return { kind: 'done', results: [ok] };
+      },
+    });
+    const window = { events: 1, earliest: timers.clock.now(), openedAt: timers.clock.now() };
+    const all = [
+      dispatch({ tenant: 'acme', connection: 'hubspot' }, window),
+      dispatch({ tenant: 'acme', connection: 'salesforce' }, window),
+      dispatch({ tenant: 'beta', connection: 'hubspot' }, window),
+    ];
+    const startedRun = async (key: string) => {
+      while (!gates.has(key)) await new Promise<void>((resolve) => setImmediate(resolve));
+    };
+    // acme/salesforce waits for its turn without a slot: beta takes the second one.
+    while (started.length < 2) await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(started).toEqual(['acme/hubspot', 'beta/hubspot']);
+    gates.get('acme/hubspot')?.();
+    await startedRun('acme/salesforce');
+    gates.get('acme/salesforce')?.();
+    gates.get('beta/hubspot')?.();
+    expect(await Promise.all(all)).toEqual(['ran', 'ran', 'ran']);
+    expect(overlaps).toEqual([]);
+  });
+
+  it("another process's run of the tenant (its tenant lock) is busy, offered again; other retries fail", async () => {
+    const timers = new ManualTimers();
+    const outcomes: JobOutcome[] = [
+      { kind: 'retry', code: 'RUN_IN_PROGRESS', message: 'another run of tenant acme is in progress' },
+      { kind: 'retry', code: 'SERVER_ERROR', message: '503' },
+    ];
+    const dispatch = createLocalDispatch({
+      run: async () => outcomes.shift() ?? { kind: 'done', results: [ok] },
+      clock: timers.clock,
+      logger: silentLogger,
+    });
+    const window = { events: 1, earliest: timers.clock.now(), openedAt: timers.clock.now() };
+    expect(await dispatch(acme, window)).toBe('busy');
+    expect(await dispatch(acme, window)).toBe('failed');
+  });
 });

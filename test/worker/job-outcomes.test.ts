@@ -49,6 +49,10 @@ describe('job outcome rules', () => {
     expect(outcomeOfResult(aborted('UNAUTHORIZED')).kind).toBe('dead-letter');
     expect(outcomeOfResult(finished('partial')).kind).toBe('done');
     expect(outcomeOfError(new PropsyncError('RUN_IN_PROGRESS', 'busy')).kind).toBe('skipped');
+    // A bridge's other connection holds the tenant: this connection has not run, so it is retried.
+    expect(
+      outcomeOfError(new PropsyncError('RUN_IN_PROGRESS', 'tenant busy', { retryable: true })).kind,
+    ).toBe('retry');
     expect(outcomeOfError(new PropsyncError('CONFIG_INVALID', 'bad')).kind).toBe('dead-letter');
     expect(outcomeOfError(new Error('ECONNRESET')).kind).toBe('retry');
   });
