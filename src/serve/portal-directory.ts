@@ -6,9 +6,11 @@
  * the connection's kind scopes). A connection that has never run is not bound yet: its events
  * go unrouted until then (its first run reads everything anyway).
  *
- * The map is read once, and again on a portal it does not know, at most every `refreshMs`, so
- * that a tenant bound since is found within seconds while a flood of unknown portals costs one
- * read of the state per interval.
+ * The map is read again by the first event after `refreshMs`, known portal or not: a tenant
+ * bound since is found within seconds, also when it shares a portal that another tenant's
+ * events already come from (before 12-04 a known portal's answer was kept for good, and a
+ * second tenant bound to it later never got an event), or was rebound to another one. A flood
+ * of events, of known portals or unknown, costs one read of the state per interval.
  */
 import type { TenantConfig } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
@@ -80,8 +82,6 @@ export function createPortalDirectory(options: PortalDirectoryOptions): PortalDi
 
   return {
     async scopesFor(portalId) {
-      const known = map.get(portalId);
-      if (known) return known;
       if (options.clock.now().getTime() - readAt >= refreshMs || reading) await refresh();
       return map.get(portalId) ?? [];
     },

@@ -206,4 +206,47 @@ describe('the portal directory', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("finds a second tenant bound later to a portal it already routes, and a connection's rebinding", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'propsync-portals-'));
+    try {
+      const delta = await loadTenantConfig(tenantFile(dir, 'delta'), { env: tokens('delta'), redactor });
+      const echo = await loadTenantConfig(tenantFile(dir, 'echo'), { env: tokens('echo'), redactor });
+      const stores = { delta: await openTenantStore(delta), echo: await openTenantStore(echo) };
+      const bind = (tenant: 'delta' | 'echo', portal: string) =>
+        stores[tenant].setMeta(
+          { tenant, connection: 'hubspot', kind: 'contacts' },
+          'account.crm',
+          JSON.stringify({ id: `hubspot-portal:${portal}` }),
+        );
+      const clock = fixedClock(new Date('2026-01-01T00:00:00Z'));
+      const directory = createPortalDirectory({
+        configs: [delta, echo],
+        storeFor: async (scope) => stores[scope.tenant as 'delta' | 'echo'],
+        clock,
+        refreshMs: 10_000,
+        warn: () => undefined,
+      });
+      await bind('delta', '444');
+      expect(await directory.scopesFor('444')).toEqual([{ tenant: 'delta', connection: 'hubspot' }]);
+      // echo's first run binds it to the same portal: its events are routed to it too.
+      await bind('echo', '444');
+      clock.set(new Date('2026-01-01T00:00:05Z'));
+      expect(await directory.scopesFor('444'), 'not read again within the interval').toHaveLength(1);
+      clock.set(new Date('2026-01-01T00:00:11Z'));
+      expect(await directory.scopesFor('444')).toEqual([
+        { tenant: 'delta', connection: 'hubspot' },
+        { tenant: 'echo', connection: 'hubspot' },
+      ]);
+      // delta rebound to another portal (`run --rebind`): 444's events are no longer delta's.
+      await bind('delta', '555');
+      clock.set(new Date('2026-01-01T00:00:22Z'));
+      expect(await directory.scopesFor('444')).toEqual([{ tenant: 'echo', connection: 'hubspot' }]);
+      expect(await directory.scopesFor('555')).toEqual([{ tenant: 'delta', connection: 'hubspot' }]);
+      await stores.delta.close();
+      await stores.echo.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
