@@ -5,7 +5,7 @@
  */
 import { openTenantStore } from '../app/open-store.js';
 import { loadEnv, tenantEnv } from '../config/env-interpolation.js';
-import type { TenantConfig } from '../config/index.js';
+import { loadTenantConfig, type TenantConfig } from '../config/index.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -174,11 +174,23 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }),
     ...(options.observe ? { observe: options.observe } : {}),
   });
-  // Association changes are marked for the links phase of the connections that sync links.
+  // Association changes are marked for the links phase; whether a connection syncs links is
+  // asked of its tenant file as it is now, as each run reads it.
+  const loadCurrent =
+    options.loadConfig ?? ((file: string) => loadTenantConfig(file, { redactor: options.redactor }));
   const marker = createAssociationMarker({
     storeFor,
-    syncsLinks: (scope) =>
-      byTenant.get(scope.tenant)?.connections.find((c) => c.name === scope.connection)?.links !== undefined,
+    syncsLinks: async (scope) => {
+      const file = files.get(scope.tenant);
+      if (file === undefined) return undefined;
+      try {
+        const config = await loadCurrent(file);
+        return config.connections.find((c) => c.name === scope.connection)?.links !== undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    keepMs: options.retentionMs ?? DEFAULT_RETENTION_MS,
   });
   const intake = createIntake({ ledger, runs: trigger, metrics, logger: log, marker });
   // The HubSpot connections of every tenant, for the app-wide endpoint's routing by portal.
@@ -238,10 +250,10 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
           log.warn({ ...scope, err: (error as Error).message }, 'webhook dedup prune failed'),
         );
       await marker
-        .prune(scope)
+        .prune(scope, clock.now())
         .then((n) => {
           if (n > 0)
-            log.info({ ...scope, marks: n }, 'association marks of a connection without links dropped');
+            log.info({ ...scope, marks: n }, 'old association marks of a connection without links dropped');
         })
         .catch((error: unknown) =>
           log.warn({ ...scope, err: (error as Error).message }, 'association mark prune failed'),

@@ -17,6 +17,7 @@ import type { ConnectionScope } from '../../src/state/port.js';
 
 const WITH_LINKS: ConnectionScope = { tenant: 't', connection: 'hs-links' };
 const WITHOUT: ConnectionScope = { tenant: 't', connection: 'hs-plain' };
+const UNKNOWN: ConnectionScope = { tenant: 't', connection: 'hs-unread' };
 const linksScope = (s: ConnectionScope) => ({ ...s, kind: 'links' });
 
 const T0 = Date.parse('2026-12-03T10:00:00.000Z');
@@ -67,7 +68,7 @@ const BATCH = [
 ];
 
 describe('association changes from HubSpot webhooks', () => {
-  it('mark the contacts of company associations for connections with links, before their run is asked for', async () => {
+  it('mark the contacts of company associations for every connection (links on or off: a run reads the file as it is now), before their run is asked for', async () => {
     const store = createSqliteStateStore({ path: ':memory:' });
     await store.migrate();
     try {
@@ -81,7 +82,8 @@ describe('association changes from HubSpot webhooks', () => {
         logger: silentLogger,
         marker: createAssociationMarker({
           storeFor,
-          syncsLinks: (s) => s.connection === WITH_LINKS.connection,
+          syncsLinks: async (s) => s.connection === WITH_LINKS.connection,
+          keepMs: 3_600_000,
         }),
         runs: {
           request: (scope: ConnectionScope, request: RunRequest) => {
@@ -100,7 +102,8 @@ describe('association changes from HubSpot webhooks', () => {
       ]);
       expect(await requested[0]?.marksThen).toEqual(['501', '502']);
       expect(await marked(WITH_LINKS)).toEqual(['501', '502']);
-      expect(await marked(WITHOUT)).toEqual([]);
+      // Links may be turned on in the tenant file before the run this event asks for.
+      expect(await marked(WITHOUT)).toEqual(['501', '502']);
 
       // HubSpot retries the same delivery: nothing new, the same two marks, no run asked for.
       const before = associationMarks(await store.listMeta(linksScope(WITH_LINKS))).map((m) => m.key);
@@ -148,23 +151,33 @@ describe('association changes from HubSpot webhooks', () => {
     }
   });
 
-  it('the hourly prune drops the marks of a connection that no longer syncs links, and only those', async () => {
+  it('the hourly prune drops the old marks of a connection that does not sync links now, and only those', async () => {
     const store = createSqliteStateStore({ path: ':memory:' });
     await store.migrate();
     try {
-      const v = '2026-12-03T10:00:00.000Z';
-      for (const scope of [WITH_LINKS, WITHOUT]) {
-        await store.setMeta(linksScope(scope), associationMarkKey('501', 'hs:1'), v);
-        await store.setMeta(linksScope(scope), 'links.fullScanAt', v);
+      const old = '2026-12-03T10:00:00.000Z';
+      const recent = '2026-12-03T12:30:00.000Z';
+      const now = new Date('2026-12-03T13:00:00.000Z');
+      for (const scope of [WITH_LINKS, WITHOUT, UNKNOWN]) {
+        await store.setMeta(linksScope(scope), associationMarkKey('501', 'hs:1'), old);
+        await store.setMeta(linksScope(scope), associationMarkKey('502', 'hs:2'), recent);
+        await store.setMeta(linksScope(scope), 'links.fullScanAt', old);
       }
       const marker = createAssociationMarker({
         storeFor: async () => store,
-        syncsLinks: (s) => s.connection === WITH_LINKS.connection,
+        // UNKNOWN: its tenant file cannot be read now.
+        syncsLinks: async (s) =>
+          s.connection === UNKNOWN.connection ? undefined : s.connection === WITH_LINKS.connection,
+        keepMs: 2 * 3_600_000,
       });
-      expect(await marker.prune(WITH_LINKS)).toBe(0);
-      expect(await marker.prune(WITHOUT)).toBe(1);
-      expect((await store.listMeta(linksScope(WITHOUT))).map((m) => m.key)).toEqual(['links.fullScanAt']);
-      expect(await store.listMeta(linksScope(WITH_LINKS))).toHaveLength(2);
+      expect(await marker.prune(WITH_LINKS, now)).toBe(0);
+      expect(await marker.prune(UNKNOWN, now)).toBe(0);
+      expect(await marker.prune(WITHOUT, now)).toBe(1);
+      expect((await store.listMeta(linksScope(WITHOUT))).map((m) => m.key).sort()).toEqual(
+        [associationMarkKey('502', 'hs:2'), 'links.fullScanAt'].sort(),
+      );
+      expect(await store.listMeta(linksScope(WITH_LINKS))).toHaveLength(3);
+      expect(await store.listMeta(linksScope(UNKNOWN))).toHaveLength(3);
     } finally {
       await store.close();
     }
