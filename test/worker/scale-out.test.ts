@@ -161,6 +161,23 @@ describe('scale-out: 3 workers, 50 tenants', () => {
         expect(listStarts.length).toBe(runs.length);
         for (const req of psLog)
           expect(runs.filter((r) => req.at >= r.start && req.at <= r.end).length).toBe(1);
+      } else {
+        // A bridge's connections took turns (the tenant lock), though queued together.
+        const runs = (
+          await Promise.all(
+            t.connections.map((connection) =>
+              store.listRuns({ tenant: t.tenant, connection, kind: 'contacts' }, 100),
+            ),
+          )
+        )
+          .flat()
+          .map((r) => ({ start: Date.parse(r.startedAt), end: Date.parse(r.finishedAt ?? '') }))
+          .sort((a, b) => a.start - b.start);
+        expect(runs.length).toBeGreaterThanOrEqual(t.connections.length);
+        for (let i = 1; i < runs.length; i++)
+          expect(runs[i]!.start, `${t.tenant}: its connections ran at once`).toBeGreaterThanOrEqual(
+            runs[i - 1]!.end,
+          );
       }
     }
   });
