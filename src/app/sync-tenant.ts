@@ -18,6 +18,7 @@ import type { CrmAdapter } from '../crm/port.js';
 import type { RecordPlan } from '../engine/types.js';
 import type { LinksResult } from '../links/links-phase.js';
 import type { PropstreetApi } from '../propstreet/port.js';
+import { withLockLease } from '../run/lock-lease.js';
 import type { RunOptions, RunProgress } from '../run/run-connection.js';
 import type { ConnectionResult } from '../run/run-result.js';
 import { sinkFor } from '../run/sink-for.js';
@@ -72,6 +73,11 @@ export interface SyncTenantOptions {
   readonly tenantLockWaitMs?: number;
   /** Run only these object kinds (of the connections that sync them). */
   readonly kinds?: readonly string[];
+  /**
+   * TTL of the locks' lease when the run opens its own store (renewed every third of it while
+   * the run lives): how long a run killed on another host blocks the next; default 5 min.
+   */
+  readonly lockLeaseMs?: number;
   /** Keep the planned records for a report. */
   readonly keepRecords?: boolean;
   readonly logger: Logger;
@@ -98,6 +104,8 @@ export interface SyncTenantOptions {
   readonly onConnectionDone?: (connection: string, result: ConnectionResult) => void | Promise<void>;
 }
 
+const RUN_LEASE_MS = 5 * 60_000;
+
 export async function syncTenant(config: TenantConfig, options: SyncTenantOptions): Promise<TenantRun> {
   const clock = options.clock ?? systemClock;
   // Checked before anything opens: a malformed key is a config error. Found where `validate
@@ -106,7 +114,9 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
     options.stateKey === undefined
       ? stateKeyFrom(tenantEnv(config), options.redactor)
       : (options.stateKey ?? undefined);
-  const store = options.store ?? (await openTenantStore(config));
+  const { store, opened } = options.store
+    ? { store: options.store, opened: undefined }
+    : await leasedStore(config, options);
   const connections: ConnectionRun[] = [];
   const links: LinksRun[] = [];
   // One organisation per tenant: its identity is asked once per tenant run, not per kind; and
@@ -148,7 +158,11 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
       await lock?.release();
     }
   } finally {
-    if (!options.store) await store.close();
+    if (opened) {
+      // The lease wrapper's close releases what a failed run still holds, not the store.
+      await store.close();
+      await opened.close();
+    }
   }
   return {
     tenant: config.tenant,
@@ -156,6 +170,21 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
     generatedAt: clock.now().toISOString(),
     connections,
     ...(links.length > 0 ? { links } : {}),
+  };
+}
+
+/**
+ * The tenant's store, its run locks held as leases: a run outliving a plain TTL (a first sync
+ * of hours) would lose them to the next scheduled run, which would run beside it.
+ */
+async function leasedStore(
+  config: TenantConfig,
+  options: SyncTenantOptions,
+): Promise<{ store: StateStore; opened: StateStore }> {
+  const opened = await openTenantStore(config);
+  return {
+    opened,
+    store: withLockLease(opened, { ttlMs: options.lockLeaseMs ?? RUN_LEASE_MS, logger: options.logger }),
   };
 }
 

@@ -1,7 +1,8 @@
 /** Scale-out: PostgreSQL job queue (pg-boss), workers, the queue scheduler and worker metrics. */
+
+export { withLockLease } from '../run/lock-lease.js';
 export { createEnqueuer, type Enqueuer } from './enqueue.js';
 export { outcomeOfError, outcomeOfResults } from './job-outcome.js';
-export { withLockLease } from './lease-store.js';
 export { startMetricsServer } from './metrics-server.js';
 export {
   createBoss,

@@ -15,8 +15,8 @@ import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Redactor } from '../core/redact.js';
 import { runLabel } from '../report/run-label.js';
+import { withLockLease } from '../run/lock-lease.js';
 import { type JobOutcome, outcomeOfError, outcomeOfResults } from './job-outcome.js';
-import { withLockLease } from './lease-store.js';
 import type { SyncJobData } from './queue.js';
 import type { TenantStores } from './tenant-stores.js';
 

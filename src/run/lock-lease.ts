@@ -1,9 +1,11 @@
 /**
- * Turns the state store's run lock into a lease: taken with a short TTL and renewed while
+ * Turns the state store's run locks into leases: taken with a short TTL and renewed while
  * this process lives. A worker killed mid-run stops renewing, so its lock lapses within one
  * TTL and the retried job can run; a live run that outlasts the job's expiry keeps its lock,
  * so pg-boss's retry of that job finds RUN_IN_PROGRESS instead of running alongside it
- * (pg-boss fails an expired job but cannot stop its handler).
+ * (pg-boss fails an expired job but cannot stop its handler). `propsync run` leases its locks
+ * too (src/app/sync-tenant.ts): a plain TTL lapsed under a first sync that ran for hours, and
+ * the next hourly run went in beside it.
  */
 import type { Logger } from '../core/logger.js';
 import type { Scope, StateStore } from '../state/port.js';
