@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { openTenantStore } from '../../src/app/open-store.js';
 import { syncTenant } from '../../src/app/sync-tenant.js';
-import { loadTenantConfig } from '../../src/config/index.js';
+import { loadTenantConfig, type TenantConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Redactor } from '../../src/core/redact.js';
 import { tenantLockScope } from '../../src/run/tenant-lock.js';
@@ -58,30 +58,38 @@ async function renewed(store: StateStore, scope: Scope, times: number): Promise<
   }
 }
 
+/** A real run on its own store with a short lease, held at its first planned chunk by `hold`. */
+async function runHeld(config: TenantConfig, hold: () => Promise<void>) {
+  let held = false;
+  const run = await syncTenant(config, {
+    redactor,
+    dryRun: false,
+    logger: silentLogger,
+    lockLeaseMs: LEASE_MS,
+    onPlanChunk: async () => {
+      if (held) return;
+      held = true;
+      await hold();
+    },
+  });
+  expect(held, 'the run was held').toBe(true);
+  return run;
+}
+
 describe('a run on its own store leases its locks', () => {
   it('keeps its run lock past the lease while it lives, and frees it when it ends', async () => {
     const { config, other } = await tenant(['hubspot']);
     const scope: Scope = { tenant: 'acme', connection: 'hubspot', kind: 'contacts' };
-    let checked = false;
-    const run = await syncTenant(config, {
-      redactor,
-      dryRun: false,
-      logger: silentLogger,
-      lockLeaseMs: LEASE_MS,
-      onPlanChunk: async () => {
-        if (checked) return;
-        checked = true;
-        // The first expiry is a lease's, not an hour's.
-        const held = await other.lockHolder(scope);
-        expect(Date.parse(held?.expiresAt ?? '') - Date.now()).toBeLessThanOrEqual(LEASE_MS);
-        // Past the first expiry twice over: only renewals keep it, and nobody else gets it.
-        const owner = await renewed(other, scope, 2 * 3 + 1);
-        expect(Date.now()).toBeGreaterThan(Date.parse(held?.expiresAt ?? ''));
-        expect(await other.acquireLock(scope, 'another-process', 60_000)).toBe(false);
-        expect((await other.lockHolder(scope))?.owner).toBe(owner);
-      },
+    const run = await runHeld(config, async () => {
+      // The first expiry is a lease's, not an hour's.
+      const held = await other.lockHolder(scope);
+      expect(Date.parse(held?.expiresAt ?? '') - Date.now()).toBeLessThanOrEqual(LEASE_MS);
+      // Past the first expiry twice over: only renewals keep it, and nobody else gets it.
+      const owner = await renewed(other, scope, 2 * 3 + 1);
+      expect(Date.now()).toBeGreaterThan(Date.parse(held?.expiresAt ?? ''));
+      expect(await other.acquireLock(scope, 'another-process', 60_000)).toBe(false);
+      expect((await other.lockHolder(scope))?.owner).toBe(owner);
     });
-    expect(checked).toBe(true);
     expect(run.connections.map((c) => c.result.status)).toEqual(['ok']);
     expect(await other.lockHolder(scope)).toBeNull();
   }, 120_000);
@@ -89,20 +97,10 @@ describe('a run on its own store leases its locks', () => {
   it("a bridge's tenant lock is leased too", async () => {
     const { config, other } = await tenant(['hubspot', 'salesforce']);
     const scope = tenantLockScope('acme');
-    let checked = false;
-    await syncTenant(config, {
-      redactor,
-      dryRun: false,
-      logger: silentLogger,
-      lockLeaseMs: LEASE_MS,
-      onPlanChunk: async () => {
-        if (checked) return;
-        checked = true;
-        await renewed(other, scope, 2 * 3 + 1);
-        expect(await other.acquireLock(scope, 'another-process', 60_000)).toBe(false);
-      },
+    await runHeld(config, async () => {
+      await renewed(other, scope, 2 * 3 + 1);
+      expect(await other.acquireLock(scope, 'another-process', 60_000)).toBe(false);
     });
-    expect(checked).toBe(true);
     expect(await other.lockHolder(scope)).toBeNull();
   }, 120_000);
 });

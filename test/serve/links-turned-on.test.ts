@@ -12,7 +12,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { Redactor } from '../../src/core/redact.js';
 import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
 import { type E2E, startE2E } from '../e2e/support.js';
-import { settledDispatches } from './support.js';
+import { associateWithAnotherCompany, settledDispatches } from './support.js';
 
 const redactor = new Redactor();
 const HOUR = 3_600_000;
@@ -28,6 +28,23 @@ describe('links turned on in the tenant file while serve runs', () => {
     return h;
   };
 
+  /** serve on the tenant file as it is now; its runs read it again each time. */
+  const startHere = async () => {
+    const env = { ...e.sb.env, PROPSYNC_ACME_HUBSPOT_HUBSPOT_WEBHOOK_SECRET: hsSecret };
+    const loadConfig = (f: string) => loadTenantConfig(f, { redactor, env, cwd: e.dir });
+    return startServe({
+      redactor,
+      configs: [await loadConfig(e.configFile)],
+      port: 0,
+      host: '127.0.0.1',
+      env,
+      debounceMs: 50,
+      logger: silentLogger,
+      loadConfig,
+      observe,
+    });
+  };
+
   beforeAll(async () => {
     e = await startE2E(
       { salesforce: false },
@@ -39,19 +56,7 @@ describe('links turned on in the tenant file while serve runs', () => {
     await e.run();
     await e.run();
     hs().control.setClock(null);
-    const env = { ...e.sb.env, PROPSYNC_ACME_HUBSPOT_HUBSPOT_WEBHOOK_SECRET: hsSecret };
-    const loadConfig = (f: string) => loadTenantConfig(f, { redactor, env, cwd: e.dir });
-    serve = await startServe({
-      redactor,
-      configs: [await loadConfig(e.configFile)],
-      port: 0,
-      host: '127.0.0.1',
-      env,
-      debounceMs: 50,
-      logger: silentLogger,
-      loadConfig,
-      observe,
-    });
+    serve = await startHere();
     // The operator turns links on (a tenant file edit takes effect at the next run) and runs
     // the first sync of links by hand; serve keeps running.
     await e.reconfigure({
@@ -75,17 +80,7 @@ describe('links turned on in the tenant file while serve runs', () => {
       secrets: [hsSecret],
       events: ['contact.associationChange', 'company.associationChange'],
     });
-    const [, x] = hs().control.dump();
-    const at = new Set(
-      hs()
-        .control.associatedCompanies(x?.id ?? '')
-        .map((a) => a.companyId),
-    );
-    const company = hs()
-      .control.companies.dump()
-      .find((k) => !at.has(k.id) && k.properties.propstreet_id);
-    if (!x || !company) throw new Error('no contact/company to associate');
-    hs().control.associate(x.id, company.id);
+    const { contact: x, company } = associateWithAnotherCompany(hs(), 1);
     await hs().webhooks.idle();
     await ended(1);
     await serve.trigger.idle();
@@ -96,46 +91,24 @@ describe('links turned on in the tenant file while serve runs', () => {
     expect(
       ps?.companies.map((k) => k.id),
       'the contact’s new company in Propstreet',
-    ).toContain(company.properties.propstreet_id);
+    ).toContain(company.propstreetId);
   }, 120_000);
 
   it('control: the same edit with a serve restarted after the file edit reaches Propstreet', async () => {
     await serve.stop({ timeoutMs: 60_000 });
     hs().webhooks.unsubscribe();
-    const env = { ...e.sb.env, PROPSYNC_ACME_HUBSPOT_HUBSPOT_WEBHOOK_SECRET: hsSecret };
-    const loadConfig = (f: string) => loadTenantConfig(f, { redactor, env, cwd: e.dir });
     const before = settled.length;
-    serve = await startServe({
-      redactor,
-      configs: [await loadConfig(e.configFile)],
-      port: 0,
-      host: '127.0.0.1',
-      env,
-      debounceMs: 50,
-      logger: silentLogger,
-      loadConfig,
-      observe,
-    });
+    serve = await startHere();
     hs().webhooks.subscribe({
       url: `${serve.url}/webhooks/acme/hubspot/hubspot`,
       secrets: [hsSecret],
       events: ['contact.associationChange', 'company.associationChange'],
     });
-    const [, , , y] = hs().control.dump();
-    const at = new Set(
-      hs()
-        .control.associatedCompanies(y?.id ?? '')
-        .map((a) => a.companyId),
-    );
-    const company = hs()
-      .control.companies.dump()
-      .find((k) => !at.has(k.id) && k.properties.propstreet_id);
-    if (!y || !company) throw new Error('no contact/company to associate');
-    hs().control.associate(y.id, company.id);
+    const { contact: y, company } = associateWithAnotherCompany(hs(), 3);
     await hs().webhooks.idle();
     await ended(before + 1);
     await serve.trigger.idle();
     const ps = e.sb.propstreet.contact(y.properties.propstreet_id ?? '');
-    expect(ps?.companies.map((k) => k.id)).toContain(company.properties.propstreet_id);
+    expect(ps?.companies.map((k) => k.id)).toContain(company.propstreetId);
   }, 120_000);
 });

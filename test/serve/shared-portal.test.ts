@@ -19,6 +19,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { Redactor } from '../../src/core/redact.js';
 import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
 import type { ConnectionScope } from '../../src/state/port.js';
+import { associateWithAnotherCompany } from './support.js';
 
 const redactor = new Redactor();
 const APP_SECRET = 'public-app-client-secret';
@@ -40,6 +41,27 @@ describe('a tenant bound to a HubSpot portal whose events serve already routes',
   };
   const run = (config: TenantConfig) => syncTenant(config, { redactor, dryRun: false, logger: silentLogger });
 
+  /** serve for both tenants, subscribed as the public app's target URL. */
+  const startHere = async () => {
+    const started = await startServe({
+      clock,
+      redactor,
+      configs: [acme, beta],
+      port: 0,
+      host: '127.0.0.1',
+      env: { ...sb.env, PROPSYNC_HUBSPOT_APP_WEBHOOK_SECRET: APP_SECRET },
+      debounceMs: 50,
+      logger: silentLogger,
+      // Runs recorded, not made: what matters is who is asked to run and what serve marks.
+      run: async (scope) => {
+        ran.push(scope);
+        return { kind: 'done', results: [] };
+      },
+    });
+    hs().webhooks.subscribe({ url: `${started.url}/webhooks/hubspot`, secrets: [APP_SECRET] });
+    return started;
+  };
+
   beforeAll(async () => {
     sb = await startSandbox({ salesforce: false });
     sb.propstreet.setRateLimit(600_000);
@@ -56,22 +78,7 @@ describe('a tenant bound to a HubSpot portal whose events serve already routes',
     await run(acme);
     await run(acme);
     hs().control.setClock(null);
-    serve = await startServe({
-      clock,
-      redactor,
-      configs: [acme, beta],
-      port: 0,
-      host: '127.0.0.1',
-      env,
-      debounceMs: 50,
-      logger: silentLogger,
-      // Runs recorded, not made: what matters is who is asked to run and what serve marks.
-      run: async (scope) => {
-        ran.push(scope);
-        return { kind: 'done', results: [] };
-      },
-    });
-    hs().webhooks.subscribe({ url: `${serve.url}/webhooks/hubspot`, secrets: [APP_SECRET] });
+    serve = await startHere();
   }, 120_000);
   afterAll(async () => {
     await serve?.stop({ timeoutMs: 30_000 });
@@ -81,7 +88,7 @@ describe('a tenant bound to a HubSpot portal whose events serve already routes',
 
   it("beta's association edit reaches beta's Propstreet after beta is bound to the same portal", async () => {
     // A first event of the portal: the directory learns portal → [acme].
-    const [first, , x] = hs().control.dump();
+    const [first] = hs().control.dump();
     hs().control.editAsUser(first?.id ?? '', { lastname: 'First event' });
     await hs().webhooks.idle();
     await vi.waitFor(() => expect(ran.some((s) => s.tenant === 'acme')).toBe(true), { timeout: 15_000 });
@@ -94,18 +101,9 @@ describe('a tenant bound to a HubSpot portal whose events serve already routes',
     hs().control.setClock(null);
 
     // A user associates contact x with a company it is not at: HubSpot fires associationChange.
-    const at = new Set(
-      hs()
-        .control.associatedCompanies(x?.id ?? '')
-        .map((a) => a.companyId),
-    );
-    const company = hs()
-      .control.companies.dump()
-      .find((k) => !at.has(k.id) && k.properties.propstreet_id);
-    if (!x || !company) throw new Error('no contact/company to associate');
     const before = ran.length;
     ahead += 11_000;
-    hs().control.associate(x.id, company.id);
+    const { contact: x, company } = associateWithAnotherCompany(hs(), 2);
     await hs().webhooks.idle();
     await vi.waitFor(() => expect(ran.length).toBeGreaterThan(before), { timeout: 15_000 });
     await serve.trigger.idle();
@@ -120,46 +118,22 @@ describe('a tenant bound to a HubSpot portal whose events serve already routes',
     expect(
       ps?.companies.map((k) => k.id),
       "beta's Propstreet holds the new employment",
-    ).toContain(company.properties.propstreet_id);
+    ).toContain(company.propstreetId);
   }, 120_000);
 
   it('control: a serve started after beta was bound (fresh directory) does carry the same kind of edit', async () => {
     await serve.stop({ timeoutMs: 30_000 });
     hs().webhooks.unsubscribe();
-    const env = { ...sb.env, PROPSYNC_HUBSPOT_APP_WEBHOOK_SECRET: APP_SECRET };
-    serve = await startServe({
-      redactor,
-      configs: [acme, beta],
-      port: 0,
-      host: '127.0.0.1',
-      env,
-      debounceMs: 50,
-      logger: silentLogger,
-      run: async (scope) => {
-        ran.push(scope);
-        return { kind: 'done', results: [] };
-      },
-    });
-    hs().webhooks.subscribe({ url: `${serve.url}/webhooks/hubspot`, secrets: [APP_SECRET] });
-    const [, , , y] = hs().control.dump();
-    const at = new Set(
-      hs()
-        .control.associatedCompanies(y?.id ?? '')
-        .map((a) => a.companyId),
-    );
-    const company = hs()
-      .control.companies.dump()
-      .find((k) => !at.has(k.id) && k.properties.propstreet_id);
-    if (!y || !company) throw new Error('no contact/company to associate');
+    serve = await startHere();
     const before = ran.length;
-    hs().control.associate(y.id, company.id);
+    const { contact: y, company } = associateWithAnotherCompany(hs(), 3);
     await hs().webhooks.idle();
     await vi.waitFor(() => expect(ran.length).toBeGreaterThan(before), { timeout: 15_000 });
     await serve.trigger.idle();
     await run(beta);
     expect(ran.slice(before).map((s) => `${s.tenant}/${s.connection}`)).toContain('beta/hubspot');
     expect(sb.propstreet.contact(y.properties.propstreet_id ?? '')?.companies.map((k) => k.id)).toContain(
-      company.properties.propstreet_id,
+      company.propstreetId,
     );
   }, 120_000);
 });

@@ -7,6 +7,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Sandbox } from '../../fakes/sandbox/sandbox.js';
 import type { Clock } from '../../src/core/clock.js';
 import type { RunRequest, RunRequests } from '../../src/serve/intake.js';
 import type { TriggerEvent } from '../../src/serve/run-trigger.js';
@@ -113,4 +114,26 @@ export function settledDispatches(): {
     ended: (n) =>
       settled.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })),
   };
+}
+
+type HubSpotFake = NonNullable<Sandbox['hubspot']>;
+
+/**
+ * As a HubSpot user would: associates the `nth` contact of the fake with a synced company it is
+ * not at yet (HubSpot then fires associationChange). Returns both, for the checks that follow.
+ */
+export function associateWithAnotherCompany(
+  hubspot: HubSpotFake,
+  nth: number,
+): {
+  contact: ReturnType<HubSpotFake['control']['dump']>[number];
+  company: { id: string; propstreetId: string };
+} {
+  const contact = hubspot.control.dump()[nth];
+  const at = new Set(hubspot.control.associatedCompanies(contact?.id ?? '').map((a) => a.companyId));
+  const company = hubspot.control.companies.dump().find((k) => !at.has(k.id) && k.properties.propstreet_id);
+  const propstreetId = company?.properties.propstreet_id;
+  if (!contact || !company || !propstreetId) throw new Error('no contact/company to associate');
+  hubspot.control.associate(contact.id, company.id);
+  return { contact, company: { id: company.id, propstreetId } };
 }
