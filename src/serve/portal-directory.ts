@@ -65,6 +65,10 @@ export function createPortalDirectory(options: PortalDirectoryOptions): PortalDi
           for (const portal of portals) next.set(portal, [...(next.get(portal) ?? []), scope]);
         } catch (error) {
           options.warn(scope, (error as Error).message);
+          // Its state could not be read this time: its events keep going where they went.
+          for (const [portal, scopes] of map)
+            if (scopes.some((s) => s.tenant === scope.tenant && s.connection === scope.connection))
+              next.set(portal, [...(next.get(portal) ?? []), scope]);
         }
       }
     map = next;

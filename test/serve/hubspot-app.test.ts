@@ -249,4 +249,38 @@ describe('the portal directory', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('keeps routing a known connection whose state cannot be read at a refresh', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'propsync-portals-'));
+    try {
+      const config = await loadTenantConfig(tenantFile(dir, 'delta'), { env: tokens('delta'), redactor });
+      const store = await openTenantStore(config);
+      await store.setMeta(
+        { tenant: 'delta', connection: 'hubspot', kind: 'contacts' },
+        'account.crm',
+        '{"id":"hubspot-portal:444"}',
+      );
+      const clock = fixedClock(new Date('2026-01-01T00:00:00Z'));
+      let down = false;
+      const warned: string[] = [];
+      const directory = createPortalDirectory({
+        configs: [config],
+        storeFor: async () => {
+          if (down) throw new Error('database unreachable');
+          return store;
+        },
+        clock,
+        refreshMs: 10_000,
+        warn: (_scope, err) => warned.push(err),
+      });
+      expect(await directory.scopesFor('444')).toEqual([{ tenant: 'delta', connection: 'hubspot' }]);
+      down = true;
+      clock.set(new Date('2026-01-01T00:00:11Z'));
+      expect(await directory.scopesFor('444')).toEqual([{ tenant: 'delta', connection: 'hubspot' }]);
+      expect(warned).toEqual(['database unreachable']);
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
