@@ -130,8 +130,11 @@ export function createWorkerMetrics(options: { queueDepth?: () => Promise<number
           refsFailing.set(scope, result.refWriteBacks.failing);
         }
       }
-      if (results.length === 0)
-        runs.inc({ ...connection, object: '', status: outcome.kind === 'skipped' ? 'skipped' : 'error' });
+      // Another run holds the connection, or (retried) a bridge's other connection the tenant:
+      // this one waits its turn, which is no error.
+      const turn =
+        outcome.kind === 'skipped' || (outcome.kind === 'retry' && outcome.code === 'RUN_IN_PROGRESS');
+      if (results.length === 0) runs.inc({ ...connection, object: '', status: turn ? 'skipped' : 'error' });
       jobs.inc({
         outcome:
           outcome.kind === 'done'

@@ -49,6 +49,20 @@ describe('worker metrics of a job', () => {
     text = await metrics.registry.render();
     expect(text).toContain(`propsync_ref_writebacks_pending{${scope}} 0`);
   });
+
+  it("count a job waiting for a bridge's other connection as skipped, a failed one as an error", async () => {
+    const metrics = createWorkerMetrics();
+    const job = { tenant: 'acme', connection: 'salesforce' };
+    const busy = 'another run of tenant acme is in progress';
+    metrics.recordJob(job, { kind: 'retry', code: 'RUN_IN_PROGRESS', message: busy }, 120);
+    metrics.recordJob(job, { kind: 'retry', code: 'NETWORK', message: 'socket hang up' }, 1);
+    const text = await metrics.registry.render();
+    const runs = (status: string) =>
+      `propsync_runs_total{tenant="acme",connection="salesforce",object="",status="${status}"} 1`;
+    expect(text).toContain(runs('skipped'));
+    expect(text).toContain(runs('error'));
+    expect(text).toContain('propsync_jobs_total{outcome="retry"} 2');
+  });
 });
 
 /** A finished run of `kind` with nothing done (the counters this file does not look at). */
