@@ -114,6 +114,8 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
     options.stateKey === undefined
       ? stateKeyFrom(tenantEnv(config), options.redactor)
       : (options.stateKey ?? undefined);
+  const selected = (name: string) =>
+    !options.only || options.only.length === 0 || options.only.includes(name);
   const { store, opened } = options.store
     ? { store: options.store, opened: undefined }
     : await leasedStore(config, options);
@@ -147,21 +149,30 @@ export async function syncTenant(config: TenantConfig, options: SyncTenantOption
   try {
     const lock =
       !options.dryRun && needsTenantLock(config)
-        ? await takeTenantLock(store, config.tenant, { waitMs: options.tenantLockWaitMs ?? 0 })
+        ? await takeTenantLock(store, config.tenant, {
+            waitMs: options.tenantLockWaitMs ?? 0,
+            connections: config.connections.map((c) => c.name).filter(selected),
+          })
         : undefined;
     try {
-      for (const connection of config.connections) {
-        if (options.only && options.only.length > 0 && !options.only.includes(connection.name)) continue;
-        connections.push(...(await syncConnection(tenant, connection)));
-      }
+      for (const connection of config.connections)
+        if (selected(connection.name)) connections.push(...(await syncConnection(tenant, connection)));
     } finally {
-      await lock?.release();
+      // A release that fails must not hide how the run ended: the lease lapses by itself.
+      await lock
+        ?.release()
+        .catch((error: unknown) =>
+          options.logger.warn({ err: (error as Error).message }, 'tenant lock release failed'),
+        );
     }
   } finally {
     if (opened) {
-      // The lease wrapper's close releases what a failed run still holds, not the store.
-      await store.close();
-      await opened.close();
+      try {
+        // The lease wrapper's close releases what a failed run still holds, not the store.
+        await store.close();
+      } finally {
+        await opened.close();
+      }
     }
   }
   return {

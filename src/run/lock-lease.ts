@@ -76,7 +76,15 @@ export function withLockLease(store: StateStore, options: LeaseOptions): StateSt
   };
 
   const close: StateStore['close'] = async () => {
-    for (const { scope, owner } of [...held.values()]) await releaseLock(scope, owner);
+    const leases = [...held.values()];
+    // No lease is renewed past close, whichever release fails; each is tried.
+    for (const { scope, owner } of leases) stopRenewing(key(scope, owner));
+    let failed: unknown;
+    for (const { scope, owner } of leases)
+      await releaseLock(scope, owner).catch((error: unknown) => {
+        failed ??= error;
+      });
+    if (failed !== undefined) throw failed;
   };
 
   return new Proxy(store, {

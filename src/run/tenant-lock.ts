@@ -24,6 +24,12 @@ export const tenantLockScope = (tenant: string): Scope => ({ tenant, connection:
 export const needsTenantLock = (config: TenantConfig): boolean => config.connections.length > 1;
 
 export interface TenantLockOptions {
+  /**
+   * The connections this run runs, named in the lock's owner: a holder running one of them is
+   * that connection's own run (say, the pg-boss retry of a job whose first attempt still runs),
+   * which the run lock's answer covers: RUN_IN_PROGRESS at once, not retryable.
+   */
+  readonly connections: readonly string[];
   /** How long to wait for the other run to end before giving up; 0 (default) gives up at once. */
   readonly waitMs?: number;
   /** How often a waiting run asks again; default 1 s. */
@@ -45,16 +51,22 @@ export interface TenantLock {
 export async function takeTenantLock(
   store: StateStore,
   tenant: string,
-  options: TenantLockOptions = {},
+  options: TenantLockOptions,
 ): Promise<TenantLock> {
   const scope = tenantLockScope(tenant);
-  const owner = lockOwner(`tenant-${randomUUID()}`);
+  const owner = lockOwner(`tenant:${options.connections.join(',')}:${randomUUID()}`);
   const ttlMs = options.ttlMs ?? 60 * 60_000;
   const pollMs = Math.max(10, options.pollMs ?? 1000);
   const deadline = Date.now() + Math.max(0, options.waitMs ?? 0);
   for (;;) {
     if (await takeRunLock(store, scope, owner, ttlMs))
       return { release: () => store.releaseLock(scope, owner) };
+    const holder = await store.lockHolder(scope);
+    const same = holder
+      ? connectionsOf(holder.owner).find((c) => options.connections.includes(c))
+      : undefined;
+    if (same !== undefined)
+      throw new PropsyncError('RUN_IN_PROGRESS', `another run of ${tenant}/${same} is in progress`);
     const left = deadline - Date.now();
     if (left <= 0)
       throw new PropsyncError(
@@ -64,4 +76,11 @@ export async function takeTenantLock(
       );
     await sleep(Math.min(pollMs, left));
   }
+}
+
+/** The connections a tenant lock's owner (`host|pid|tenant:<a,b>:<uuid>`) says its run runs. */
+function connectionsOf(owner: string): string[] {
+  const runId = owner.split('|')[2] ?? '';
+  const m = /^tenant:([^:]*):/.exec(runId);
+  return m?.[1] ? m[1].split(',') : [];
 }

@@ -20,8 +20,10 @@ import { isPropsyncError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Redactor } from '../../src/core/redact.js';
 import { lockOwner } from '../../src/run/run-lock.js';
-import { tenantLockScope } from '../../src/run/tenant-lock.js';
+import { takeTenantLock, tenantLockScope } from '../../src/run/tenant-lock.js';
 import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
+import { runSyncJob } from '../../src/worker/sync-job.js';
+import { createTenantStores } from '../../src/worker/tenant-stores.js';
 import { newWhsec, propstreetHeaders, settledDispatches } from './support.js';
 
 const redactor = new Redactor();
@@ -165,5 +167,36 @@ describe("a bridge's connections take turns", () => {
     }
     await syncTenant(w.config, { redactor, dryRun: false, logger: silentLogger });
     expect(dupcos(w.sb)).toHaveLength(1);
+  }, 120_000);
+
+  it("the connection's own live run (a retried job whose first attempt still runs) is skipped at once", async () => {
+    const w = await world();
+    // What a worker's first attempt holds while its handler still runs past the job's expiry.
+    const store = await openTenantStore(w.config);
+    const first = await takeTenantLock(store, 'acme', { connections: ['salesforce'] });
+    const stores = createTenantStores({ poolSize: 1 });
+    try {
+      const job = (connection: string, tenantLockWaitMs: number) =>
+        runSyncJob(
+          { tenant: 'acme', connection, tenantFile: w.config.file },
+          {
+            redactor,
+            stores,
+            logger: silentLogger,
+            lockTtlMs: 60_000,
+            loadConfig: (f) => loadTenantConfig(f, { redactor, env: w.env, cwd: w.dir }),
+            tenantLockWaitMs,
+          },
+        );
+      // Its retry: skipped (the live run covers it), not waited for and retried to the dead letters.
+      expect(await job('salesforce', 60_000)).toMatchObject({ kind: 'skipped' });
+      // The other connection waits its turn: retried.
+      expect(await job('hubspot', 0)).toMatchObject({ kind: 'retry', code: 'RUN_IN_PROGRESS' });
+    } finally {
+      await first.release();
+      await store.close();
+      await stores.close();
+    }
+    expect(dupcos(w.sb), 'nothing written').toHaveLength(0);
   }, 120_000);
 });

@@ -44,4 +44,30 @@ describe('withLockLease', () => {
     await vi.advanceTimersByTimeAsync(150);
     expect(await store.acquireLock(scope, 'run-3', 100)).toBe(true);
   });
+
+  it('close() tries every release and renews nothing after, when one release fails', async () => {
+    store = createSqliteStateStore({ path: ':memory:' });
+    await store.migrate();
+    const other = { ...scope, kind: 'companies' };
+    // The state store refuses the first release (an outage of one statement).
+    let refusals = 1;
+    const flaky = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'releaseLock')
+          return async (s: typeof scope, owner: string) => {
+            if (refusals-- > 0) throw new Error('database unreachable');
+            return target.releaseLock(s, owner);
+          };
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const leased = withLockLease(flaky, { ttlMs: 150, renewEveryMs: 40 });
+    expect(await leased.acquireLock(scope, 'run-1', 0)).toBe(true);
+    expect(await leased.acquireLock(other, 'run-1', 0)).toBe(true);
+    await expect(leased.close()).rejects.toThrow('database unreachable');
+    // The second lease was released; the first is no longer renewed, so it lapses.
+    expect(await store.acquireLock(other, 'run-2', 1000)).toBe(true);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(await store.acquireLock(scope, 'run-2', 1000)).toBe(true);
+  });
 });
