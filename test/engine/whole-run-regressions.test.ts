@@ -145,7 +145,7 @@ describe('whole runs: what the README promises, where the engine falls short tod
     const { result } = await h.run();
     expect(result.failures).toEqual([]);
     expect(await h.links()).toEqual([]);
-    expect(h.world.refWritten[0]).toBe(0);
+    expect(h.world.refWritten.get(0)).toBe(0);
     expect((await h.propstreetValues(0))?.firstName).toBe('Augusta');
   });
 
@@ -218,7 +218,7 @@ describe('whole runs: what the README promises, where the engine falls short tod
     h.users.createInPropstreet(0, ADA);
     await h.run();
     // A link kept by an older `ignore`: the deletion is long out of the delta.
-    h.world.psDeleted[0] = 1;
+    h.world.psDeleted.set(0, 1);
     h.world.advance(TEN_MINUTES);
     h.users.editCrm(0, 'firstName', 'Augusta');
     const { result } = await h.run();

@@ -420,7 +420,7 @@ class Script {
     // Read before the run: the run's own writes move the stamps.
     const newer = Array.from(
       { length: SLOTS },
-      (_, i): Side => (h.world.psStamp[i]! < h.world.crmStamp[i]! ? 'crm' : 'propstreet'),
+      (_, i): Side => (h.world.psStamp.get(i) < h.world.crmStamp.get(i) ? 'crm' : 'propstreet'),
     );
 
     const dry = await h.run({ dryRun: true });

@@ -49,11 +49,11 @@ export function inMemoryPropstreet(w: InMemoryWorld, namespace: string): Propstr
   const etag = (i: number) => `W/"${i}-${w.version[i]}"`;
   const contact = (i: number): Contact => {
     const v = w.psValues(i);
-    const updated = iso(w.psStamp[i]!);
+    const updated = iso(w.psStamp.get(i));
     return {
       id: psId(i),
       uri: null,
-      externalRefs: w.refWritten[i] ? [{ namespace, id: crmId(i) }] : [],
+      externalRefs: w.refWritten.get(i) ? [{ namespace, id: crmId(i) }] : [],
       firstName: v.firstName,
       lastName: v.lastName,
       email: v.email,
@@ -69,7 +69,7 @@ export function inMemoryPropstreet(w: InMemoryWorld, namespace: string): Propstr
       profilePictureUrl: null,
       createdUtc: iso(Date.parse('2024-01-01T00:00:00Z') + i),
       updatedUtc: updated,
-      deletedUtc: w.psDeleted[i] ? updated : null,
+      deletedUtc: w.psDeleted.get(i) ? updated : null,
       etag: etag(i),
       changeType: 'update',
       changeOrigin: null,
@@ -77,7 +77,7 @@ export function inMemoryPropstreet(w: InMemoryWorld, namespace: string): Propstr
   };
   const live = (id: string): number => {
     const i = w.indexOf(id, 'ps-');
-    if (i < 0 || !w.psExists[i] || w.psDeleted[i]) throw new NotFoundError(`no contact ${id}`);
+    if (i < 0 || !w.psExists.get(i) || w.psDeleted.get(i)) throw new NotFoundError(`no contact ${id}`);
     return i;
   };
   const apply = (i: number, body: ContactWrite) => {
@@ -85,12 +85,12 @@ export function inMemoryPropstreet(w: InMemoryWorld, namespace: string): Propstr
       const mine = body.externalRefs.filter((r) => r.namespace.toLowerCase() === ns);
       if (mine.some((r) => r.id !== crmId(i)))
         throw new Error(`in-memory world pairs ${psId(i)} with ${crmId(i)} only`);
-      w.refWritten[i] = mine.length > 0 ? 1 : 0;
+      w.refWritten.set(i, mine.length > 0 ? 1 : 0);
     }
     // List fields (emails, phones) are not kept: the world's contacts carry scalars only.
     for (const f of FIELDS) if (body[f] !== undefined) w.writePs(i, f, body[f] ?? null);
     w.version[i] = (w.version[i] ?? 0) + 1;
-    w.psStamp[i] = w.tick();
+    w.psStamp.set(i, w.tick());
   };
 
   return {
@@ -101,7 +101,9 @@ export function inMemoryPropstreet(w: InMemoryWorld, namespace: string): Propstr
       const since = options.updatedSince ? Date.parse(options.updatedSince) : Number.NEGATIVE_INFINITY;
       const size = options.pageSize ?? PAGE;
       const keep = (i: number) =>
-        w.psExists[i] === 1 && w.psStamp[i]! >= since && (options.includeDeleted === true || !w.psDeleted[i]);
+        w.psExists.get(i) === 1 &&
+        w.psStamp.get(i) >= since &&
+        (options.includeDeleted === true || !w.psDeleted.get(i));
       let i = nextMatch(options.cursor ? Number(options.cursor) : 0, w.size, keep);
       for (;;) {
         await yieldToLoop();
@@ -119,7 +121,7 @@ export function inMemoryPropstreet(w: InMemoryWorld, namespace: string): Propstr
     async getContact(id) {
       bump(calls, 'read');
       const i = w.indexOf(id, 'ps-');
-      return i >= 0 && w.psExists[i] ? contact(i) : null;
+      return i >= 0 && w.psExists.get(i) ? contact(i) : null;
     },
     async patchContact(id, patch, { ifMatch }) {
       bump(calls, 'write');
@@ -136,18 +138,18 @@ export function inMemoryPropstreet(w: InMemoryWorld, namespace: string): Propstr
       const i = w.indexOf(externalId, 'crm-');
       if (i < 0 || namespace_.toLowerCase() !== ns) throw new Error(`in-memory world has no ${externalId}`);
       // Propstreet finds the contact by the ref: a live contact without it would be a second one.
-      const duplicate = w.psExists[i] === 1 && !w.psDeleted[i] && !w.refWritten[i];
+      const duplicate = w.psExists.get(i) === 1 && !w.psDeleted.get(i) && !w.refWritten.get(i);
       const action: UpsertAction =
-        !w.psExists[i] || (w.psDeleted[i] && !w.refWritten[i])
+        !w.psExists.get(i) || (w.psDeleted.get(i) && !w.refWritten.get(i))
           ? 'created'
-          : w.psDeleted[i]
+          : w.psDeleted.get(i)
             ? 'revived'
             : 'updated';
       if (action === 'created') w.version[i] = 0;
       // A new (or revived) contact holds what the request sent, not the world's computed values.
       if (action !== 'updated') for (const f of FIELDS) if (body[f] === undefined) w.writePs(i, f, null);
-      w.psExists[i] = 1;
-      w.psDeleted[i] = 0;
+      w.psExists.set(i, 1);
+      w.psDeleted.set(i, 0);
       apply(i, { ...body, externalRefs: [{ namespace: namespace_, id: externalId }] });
       const op = action === 'created' ? 'create' : action === 'revived' ? 'revive' : 'update';
       w.log({ side: 'propstreet', op, index: i, ...(duplicate ? { duplicate } : {}) });
@@ -159,9 +161,9 @@ export function inMemoryPropstreet(w: InMemoryWorld, namespace: string): Propstr
       const i = live(id);
       if (options.ifMatch !== undefined && options.ifMatch !== etag(i))
         throw new PreconditionFailedError(`contact ${id} changed`);
-      w.psDeleted[i] = 1;
+      w.psDeleted.set(i, 1);
       w.version[i] = (w.version[i] ?? 0) + 1;
-      w.psStamp[i] = w.tick();
+      w.psStamp.set(i, w.tick());
       w.log({ side: 'propstreet', op: 'delete', index: i });
     },
     usage: () => ({ calls: { ...calls } }),
@@ -188,21 +190,21 @@ export function inMemoryCrm(w: InMemoryWorld, options: InMemoryCrmOptions): CrmA
   };
   const record = (i: number): CrmRecord => ({
     id: crmId(i),
-    properties: { ...computed(i), ...w.crmEdits.get(i), [keyProperty]: w.keyWritten[i] ? psId(i) : null },
-    modifiedAt: iso(w.crmStamp[i]!),
-    deleted: w.crmDeleted[i] === 1,
+    properties: { ...computed(i), ...w.crmEdits.get(i), [keyProperty]: w.keyWritten.get(i) ? psId(i) : null },
+    modifiedAt: iso(w.crmStamp.get(i)),
+    deleted: w.crmDeleted.get(i) === 1,
   });
-  const isLive = (i: number) => i >= 0 && w.crmExists[i] === 1 && w.crmDeleted[i] === 0;
+  const isLive = (i: number) => i >= 0 && w.crmExists.get(i) === 1 && w.crmDeleted.get(i) === 0;
   const apply = (i: number, properties: Readonly<Record<string, string | null>>) => {
     const base = computed(i);
     for (const [k, v] of Object.entries(properties)) {
       if (k === keyProperty) {
         if (v !== null && v !== psId(i))
           throw new Error(`in-memory world pairs ${crmId(i)} with ${psId(i)} only`);
-        w.keyWritten[i] = v === null ? 0 : 1;
+        w.keyWritten.set(i, v === null ? 0 : 1);
       } else w.writeCrm(i, k, v, base[k] ?? null);
     }
-    w.crmStamp[i] = w.tick();
+    w.crmStamp.set(i, w.tick());
   };
   const count = (kind: string, inputs: number) => bump(calls, kind, Math.ceil(inputs / CRM_BATCH));
   const notFound = (id: string): WriteResult => ({
@@ -223,7 +225,7 @@ export function inMemoryCrm(w: InMemoryWorld, options: InMemoryCrmOptions): CrmA
     inspectKeyField: async () => ({ field: keyProperty, problems: [], fix: '', sample: [] }),
     async *readChanges(checkpoint: string | null, o: ReadChangesOptions = {}): AsyncGenerator<CrmChangePage> {
       const since = checkpoint === null ? Number.NEGATIVE_INFINITY : Number(checkpoint) - (o.overlapMs ?? 0);
-      const keep = (i: number) => w.crmExists[i] === 1 && w.crmStamp[i]! >= since;
+      const keep = (i: number) => w.crmExists.get(i) === 1 && w.crmStamp.get(i) >= since;
       let i = nextMatch(0, w.size, keep);
       let newest = checkpoint === null ? w.now() : Number(checkpoint);
       for (;;) {
@@ -232,7 +234,7 @@ export function inMemoryCrm(w: InMemoryWorld, options: InMemoryCrmOptions): CrmA
         const records: CrmRecord[] = [];
         while (i < w.size && records.length < CRM_PAGE) {
           records.push(record(i));
-          newest = Math.max(newest, w.crmStamp[i]!);
+          newest = Math.max(newest, w.crmStamp.get(i));
           i = nextMatch(i + 1, w.size, keep);
         }
         yield { records, checkpoint: String(newest) };
@@ -250,7 +252,7 @@ export function inMemoryCrm(w: InMemoryWorld, options: InMemoryCrmOptions): CrmA
       count('read', keys.length);
       return keys
         .map((k) => w.indexOf(k, 'ps-'))
-        .filter((i) => isLive(i) && w.keyWritten[i] === 1)
+        .filter((i) => isLive(i) && w.keyWritten.get(i) === 1)
         .map(record);
     },
     async findByMatch(property, values) {
@@ -274,19 +276,19 @@ export function inMemoryCrm(w: InMemoryWorld, options: InMemoryCrmOptions): CrmA
         if (i < 0) throw new Error(`in-memory world has no ${input.key}`);
         const created = !isLive(i);
         // The CRM finds the record by the key: a live record without it would be a second one.
-        const duplicate = !created && w.keyWritten[i] === 0;
-        const op = !created ? 'update' : w.crmExists[i] ? 'revive' : 'create';
+        const duplicate = !created && w.keyWritten.get(i) === 0;
+        const op = !created ? 'update' : w.crmExists.get(i) ? 'revive' : 'create';
         if (created) {
           // A new record holds what the request sent, not the world's computed values.
           const base = computed(i);
           for (const f of FIELDS)
             if (!(names[f] in input.properties)) w.writeCrm(i, names[f], null, base[names[f]] ?? null);
         }
-        w.crmExists[i] = 1;
-        w.crmDeleted[i] = 0;
+        w.crmExists.set(i, 1);
+        w.crmDeleted.set(i, 0);
         apply(i, { ...input.properties, [keyProperty]: input.key });
         w.log({ side: 'crm', op, index: i, ...(duplicate ? { duplicate } : {}) });
-        return { ok: true, id: crmId(i), created, modifiedAt: iso(w.crmStamp[i]!) };
+        return { ok: true, id: crmId(i), created, modifiedAt: iso(w.crmStamp.get(i)) };
       });
     },
     async update(inputs: readonly UpdateInput[]) {
@@ -297,7 +299,7 @@ export function inMemoryCrm(w: InMemoryWorld, options: InMemoryCrmOptions): CrmA
         if (!isLive(i)) return notFound(input.id);
         apply(i, input.properties);
         w.log({ side: 'crm', op: 'update', index: i });
-        return { ok: true, id: input.id, created: false, modifiedAt: iso(w.crmStamp[i]!) };
+        return { ok: true, id: input.id, created: false, modifiedAt: iso(w.crmStamp.get(i)) };
       });
     },
     async delete(ids) {
@@ -305,8 +307,8 @@ export function inMemoryCrm(w: InMemoryWorld, options: InMemoryCrmOptions): CrmA
       return ids.map((id): WriteResult => {
         const i = w.indexOf(id, 'crm-');
         if (!isLive(i)) return notFound(id);
-        w.crmDeleted[i] = 1;
-        w.crmStamp[i] = w.tick();
+        w.crmDeleted.set(i, 1);
+        w.crmStamp.set(i, w.tick());
         w.log({ side: 'crm', op: 'delete', index: i });
         return { ok: true, id, created: false };
       });

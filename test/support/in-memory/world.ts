@@ -2,8 +2,9 @@
  * The data behind the in-memory ports: one synthetic population seen from both sides. Record i's
  * values are computed from i; what the engine writes is kept in typed arrays (exists, ref/key
  * written, version, stamps) plus a sparse overlay for values that differ from the computed ones.
- * So the world holds ~26 bytes a record and a 1M-record benchmark measures the engine's memory,
- * not the fake's. Record i is paired with record i only: `ps-i` ⇄ `crm-i`.
+ * So the world holds 13 bytes a record (six flags in one byte, a version, two stamps as
+ * 32-bit offsets; it was 26, a byte a flag and float stamps, before 12-04) and a 1M-record
+ * benchmark measures the engine's memory, not the fake's. Record i is paired with record i only: `ps-i` ⇄ `crm-i`.
  *
  * Tests act on it as users would (`InMemoryUsers`, users.ts) and read what the engine wrote
  * from `writes` (kept only when asked: a benchmark would pay for it).
@@ -67,19 +68,62 @@ export const unscrambleId = (n: number): number => Math.imul(n, A_INVERSE) >>> 0
 export const psId = (i: number): string => (SCRAMBLED ? `ps-${scrambleId(i)}` : `ps-${i}`);
 export const crmId = (i: number): string => `crm-${i}`;
 
+/** One yes/no fact of each record: one bit of the byte the world keeps per record. */
+export class Flag {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly bit: number,
+  ) {}
+
+  get(i: number): 0 | 1 {
+    return ((this.bytes[i] ?? 0) & this.bit) === 0 ? 0 : 1;
+  }
+
+  set(i: number, value: number): void {
+    const byte = this.bytes[i] ?? 0;
+    this.bytes[i] = value ? byte | this.bit : byte & ~this.bit;
+  }
+
+  fill(value: number, from: number, to: number): void {
+    for (let i = from; i < to; i++) this.set(i, value);
+  }
+}
+
+/** A stamp (epoch ms) of each record, kept as a 32-bit offset from BASE (49 days of ticks). */
+export class Stamps {
+  readonly offsets: Uint32Array;
+
+  constructor(size: number) {
+    this.offsets = new Uint32Array(size);
+  }
+
+  get(i: number): number {
+    return BASE + (this.offsets[i] ?? 0);
+  }
+
+  set(i: number, ms: number): void {
+    const offset = ms - BASE;
+    if (!Number.isInteger(offset) || offset < 0 || offset > 0xffffffff)
+      throw new RangeError(`stamp ${ms} is outside the world's 2^32 ms from ${new Date(BASE).toISOString()}`);
+    this.offsets[i] = offset;
+  }
+}
+
 export class InMemoryWorld {
   readonly size: number;
-  readonly psExists: Uint8Array;
-  readonly crmExists: Uint8Array;
-  readonly psDeleted: Uint8Array;
-  readonly crmDeleted: Uint8Array;
+  /** The six flags below, a bit each. */
+  private readonly flags: Uint8Array;
+  readonly psExists: Flag;
+  readonly crmExists: Flag;
+  readonly psDeleted: Flag;
+  readonly crmDeleted: Flag;
   /** Propstreet externalRef to crm-i written. */
-  readonly refWritten: Uint8Array;
+  readonly refWritten: Flag;
   /** CRM key property set to ps-i. */
-  readonly keyWritten: Uint8Array;
+  readonly keyWritten: Flag;
   readonly version: Uint32Array;
-  readonly psStamp: Float64Array;
-  readonly crmStamp: Float64Array;
+  readonly psStamp: Stamps;
+  readonly crmStamp: Stamps;
   /** Values that differ from the computed ones, by index (sparse). */
   readonly psEdits = new Map<number, Partial<Record<Field, string | null>>>();
   readonly crmEdits = new Map<number, Record<string, string | null>>();
@@ -97,31 +141,32 @@ export class InMemoryWorld {
     const n = options.psOnly + crmOnly + (options.empty ?? 0);
     this.writes = options.logWrites ? [] : undefined;
     this.size = n;
-    this.psExists = new Uint8Array(n);
-    this.crmExists = new Uint8Array(n);
-    this.psDeleted = new Uint8Array(n);
-    this.crmDeleted = new Uint8Array(n);
-    this.refWritten = new Uint8Array(n);
-    this.keyWritten = new Uint8Array(n);
+    this.flags = new Uint8Array(n);
+    this.psExists = new Flag(this.flags, 1);
+    this.crmExists = new Flag(this.flags, 2);
+    this.psDeleted = new Flag(this.flags, 4);
+    this.crmDeleted = new Flag(this.flags, 8);
+    this.refWritten = new Flag(this.flags, 16);
+    this.keyWritten = new Flag(this.flags, 32);
     this.version = new Uint32Array(n);
-    this.psStamp = new Float64Array(n);
-    this.crmStamp = new Float64Array(n);
+    this.psStamp = new Stamps(n);
+    this.crmStamp = new Stamps(n);
     if (options.synced) {
       // As a real first run leaves it: each side written once by us, later than any initial stamp.
       const filled = options.psOnly + crmOnly;
       for (const a of [this.psExists, this.crmExists, this.refWritten, this.keyWritten]) a.fill(1, 0, filled);
       this.version.fill(1, 0, filled);
       for (let i = 0; i < n; i++) {
-        this.psStamp[i] = BASE + 2 * n + i;
-        this.crmStamp[i] = BASE + 3 * n + i;
+        this.psStamp.set(i, BASE + 2 * n + i);
+        this.crmStamp.set(i, BASE + 3 * n + i);
       }
       this.clockMs = BASE + 4 * n;
     } else {
       for (let i = 0; i < n; i++) {
-        if (i < options.psOnly) this.psExists[i] = 1;
-        else if (i < options.psOnly + crmOnly) this.crmExists[i] = 1;
-        this.psStamp[i] = BASE + i;
-        this.crmStamp[i] = BASE + i;
+        if (i < options.psOnly) this.psExists.set(i, 1);
+        else if (i < options.psOnly + crmOnly) this.crmExists.set(i, 1);
+        this.psStamp.set(i, BASE + i);
+        this.crmStamp.set(i, BASE + i);
       }
       this.clockMs = BASE + n;
     }
@@ -129,17 +174,10 @@ export class InMemoryWorld {
 
   /** Bytes the world's own arrays take (what a benchmark's RSS holds for the ports, not the engine). */
   get bytes(): number {
-    return [
-      this.psExists,
-      this.crmExists,
-      this.psDeleted,
-      this.crmDeleted,
-      this.refWritten,
-      this.keyWritten,
-      this.version,
-      this.psStamp,
-      this.crmStamp,
-    ].reduce((sum, a) => sum + a.byteLength, 0);
+    return [this.flags, this.version, this.psStamp.offsets, this.crmStamp.offsets].reduce(
+      (sum, a) => sum + a.byteLength,
+      0,
+    );
   }
 
   log(event: WriteEvent): void {
