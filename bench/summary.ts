@@ -9,7 +9,8 @@ import type { BenchResults } from './results.js';
 import type { ScenarioResult } from './scenario-result.js';
 
 export type Verdict =
-  | { readonly met: true }
+  /** `note`: what the figure is made of, where a reader should know it beside the verdict. */
+  | { readonly met: true; readonly note?: string }
   | { readonly met: false; readonly why: string }
   /** Measured, but not where the target is stated (a smaller N, another overlap window). */
   | { readonly met: null; readonly why: string };
@@ -54,7 +55,13 @@ export function latestRunContext(doc: BenchResults): SummaryContext {
 }
 
 const verdictCell = (v: Verdict) =>
-  v.met === true ? 'met' : v.met === false ? `**not met**: ${v.why}` : `not checked: ${v.why}`;
+  v.met === true
+    ? v.note
+      ? `met; ${v.note}`
+      : 'met'
+    : v.met === false
+      ? `**not met**: ${v.why}`
+      : `not checked: ${v.why}`;
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
 /** The summary as a Markdown table (printed as is at the end of a run). */
