@@ -69,7 +69,7 @@ export const psId = (i: number): string => (SCRAMBLED ? `ps-${scrambleId(i)}` : 
 export const crmId = (i: number): string => `crm-${i}`;
 
 /** One yes/no fact of each record: one bit of the byte the world keeps per record. */
-export class Flag {
+class Flag {
   constructor(
     private readonly bytes: Uint8Array,
     private readonly bit: number,
@@ -90,7 +90,7 @@ export class Flag {
 }
 
 /** A stamp (epoch ms) of each record, kept as a 32-bit offset from BASE (49 days of ticks). */
-export class Stamps {
+class Stamps {
   readonly offsets: Uint32Array;
 
   constructor(size: number) {
