@@ -83,6 +83,8 @@ export interface ChangeStream {
 const channelFor = (entity: ChangeEntity): string => `/data/${entity}ChangeEvent`;
 
 const EXPIRED = /^400::The replayId \{[^}]*\} you provided was invalid/;
+/** The object has no change events (not selected in Setup): permanent. */
+const MISSING_CHANNEL = /^400::The channel you requested to subscribe to does not exist/;
 
 export async function startChangeStream(o: ChangeStreamOptions): Promise<ChangeStream> {
   const channels = o.entities.map(channelFor);
@@ -140,8 +142,19 @@ export async function startChangeStream(o: ChangeStreamOptions): Promise<ChangeS
       resets.set(channel, 'expired');
       restart('transport', 0);
       return;
-    } else {
+    } else if (MISSING_CHANNEL.test(message.error ?? '')) {
+      // Change events not enabled for the object: no retry helps; the schedule's runs still read it.
       o.logger.error({ channel, error: message.error }, 'Salesforce refused the change event subscription');
+    } else {
+      // Anything else (a client forgotten between handshake and subscribe: `403::Unknown client`)
+      // passes. faye drops a channel whose subscribe failed and never asks for it again, so the
+      // channel would stay deaf until a restart: a new client, after the backoff.
+      o.logger.warn(
+        { channel, error: message.error },
+        'Salesforce refused the change event subscription for now: subscribing again',
+      );
+      restart('transport');
+      return;
     }
     acknowledged.add(channel);
     if (channels.every((c) => acknowledged.has(c))) markReady();
@@ -150,6 +163,12 @@ export async function startChangeStream(o: ChangeStreamOptions): Promise<ChangeS
   const extension = {
     outgoing(message: BayeuxMessage, next: (m: BayeuxMessage) => void) {
       if (message.channel === '/meta/subscribe' && typeof message.subscription === 'string') {
+        // A channel without a position subscribes from -1: what changed since the last client is
+        // read by a run, asked for once the subscription stands. Here, not in open(): faye also
+        // subscribes again by itself, after Salesforce forgot its client (`403::Unknown client`,
+        // advice `handshake`), and the changes of that gap need the run as much.
+        if (!positions.has(message.subscription) && !resets.has(message.subscription))
+          resets.set(message.subscription, 'no-position');
         const from = positions.get(message.subscription) ?? -1;
         message.ext = { ...(message.ext ?? {}), replay: { [message.subscription]: from } };
       }
@@ -197,9 +216,6 @@ export async function startChangeStream(o: ChangeStreamOptions): Promise<ChangeS
 
   const open = () => {
     if (stopping) return;
-    // A channel without a position subscribes from -1: what changed since the last client is
-    // read by a run, asked for once the new subscription stands.
-    for (const c of channels) if (!positions.has(c) && !resets.has(c)) resets.set(c, 'no-position');
     const c = createFayeClient(o.connection, [extension]);
     client = c;
     c.on('transport:down', () => {
