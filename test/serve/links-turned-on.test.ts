@@ -8,11 +8,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTenantConfig } from '../../src/config/index.js';
-import { silentLogger } from '../../src/core/logger.js';
 import { Redactor } from '../../src/core/redact.js';
-import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
+import type { RunningServe } from '../../src/serve/start-serve.js';
 import { type E2E, startE2E } from '../e2e/support.js';
-import { associateWithAnotherCompany, settledDispatches } from './support.js';
+import { associateWithAnotherCompany, settledDispatches, startTestServe } from './support.js';
 
 const redactor = new Redactor();
 const HOUR = 3_600_000;
@@ -32,14 +31,10 @@ describe('links turned on in the tenant file while serve runs', () => {
   const startHere = async () => {
     const env = { ...e.sb.env, PROPSYNC_ACME_HUBSPOT_HUBSPOT_WEBHOOK_SECRET: hsSecret };
     const loadConfig = (f: string) => loadTenantConfig(f, { redactor, env, cwd: e.dir });
-    return startServe({
+    return startTestServe({
       redactor,
       configs: [await loadConfig(e.configFile)],
-      port: 0,
-      host: '127.0.0.1',
       env,
-      debounceMs: 50,
-      logger: silentLogger,
       loadConfig,
       observe,
     });

@@ -8,13 +8,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTenantConfig } from '../../src/config/index.js';
-import { silentLogger } from '../../src/core/logger.js';
 import { Redactor } from '../../src/core/redact.js';
 import { associationMarks } from '../../src/links/association-marks.js';
-import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
+import type { RunningServe } from '../../src/serve/start-serve.js';
 import { createSqliteStateStore } from '../../src/state/index.js';
 import { type E2E, startHubSpotLinksTenant } from '../e2e/support.js';
-import { settledDispatches } from './support.js';
+import { settledDispatches, startTestServe } from './support.js';
 
 const redactor = new Redactor();
 const HOUR = 3_600_000;
@@ -43,14 +42,10 @@ describe('serve: HubSpot association edits reach Propstreet through associationC
     await e.run();
     const env = { ...e.sb.env, PROPSYNC_ACME_HUBSPOT_HUBSPOT_WEBHOOK_SECRET: hsSecret };
     const loadConfig = (f: string) => loadTenantConfig(f, { redactor, env, cwd: e.dir });
-    serve = await startServe({
+    serve = await startTestServe({
       redactor,
       configs: [await loadConfig(e.config.file)],
-      port: 0,
-      host: '127.0.0.1',
       env,
-      debounceMs: 50,
-      logger: silentLogger,
       loadConfig,
       observe,
     });

@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { loadTenantConfig, type TenantConfig } from '../../src/config/index.js';
-import { silentLogger } from '../../src/core/logger.js';
 import { Redactor } from '../../src/core/redact.js';
 import type { TriggerEvent } from '../../src/serve/run-trigger.js';
-import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
+import type { RunningServe } from '../../src/serve/start-serve.js';
+import { startTestServe } from './support.js';
 
 const redactor = new Redactor();
 const WAIT = { timeout: 30_000, interval: 25 };
@@ -41,14 +41,10 @@ describe('serve: Salesforce forgets the CometD client while the Account channel 
     env = { ...sb.env };
     const loadConfig = (f: string) => loadTenantConfig(f, { env, cwd: dir, redactor });
     config = await loadConfig(file);
-    serve = await startServe({
+    serve = await startTestServe({
       redactor,
       configs: [config],
-      port: 0,
-      host: '127.0.0.1',
       env,
-      debounceMs: 50,
-      logger: silentLogger,
       loadConfig,
       changeEventBackoff: { initialMs: 50, maxMs: 500 },
       observe: (e) => {

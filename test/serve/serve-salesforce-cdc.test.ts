@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { loadTenantConfig, type TenantConfig } from '../../src/config/index.js';
-import { silentLogger } from '../../src/core/logger.js';
 import { Redactor } from '../../src/core/redact.js';
 import type { TriggerEvent } from '../../src/serve/run-trigger.js';
-import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
+import type { RunningServe } from '../../src/serve/start-serve.js';
+import { startTestServe } from './support.js';
 
 const redactor = new Redactor();
 
@@ -29,14 +29,10 @@ describe('serve: Salesforce change events (CDC) run the connection', () => {
 
   const start = async () => {
     settled = [];
-    serve = await startServe({
+    serve = await startTestServe({
       redactor,
       configs: [config],
-      port: 0,
-      host: '127.0.0.1',
       env,
-      debounceMs: 50,
-      logger: silentLogger,
       loadConfig,
       changeEventBackoff: { initialMs: 50, maxMs: 500 },
       observe: (e) => {

@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../fakes/sandbox/sandbox.js';
 import { loadTenantConfig } from '../../src/config/index.js';
-import { silentLogger } from '../../src/core/logger.js';
 import { Redactor } from '../../src/core/redact.js';
-import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
-import { hubspotHeaders, newWhsec, propstreetHeaders, settledDispatches } from './support.js';
+import type { RunningServe } from '../../src/serve/start-serve.js';
+import { hubspotHeaders, newWhsec, propstreetHeaders, settledDispatches, startTestServe } from './support.js';
 
 /** This file's own: what the code under test registers with and scrubs by. */
 const redactor = new Redactor();
@@ -37,14 +36,10 @@ describe('serve on the fakes (in process)', () => {
       PROPSYNC_ACME_HUBSPOT_HUBSPOT_WEBHOOK_SECRET: hsSecret,
     };
     const loadConfig = (f: string) => loadTenantConfig(f, { redactor, env, cwd: dir });
-    serve = await startServe({
+    serve = await startTestServe({
       redactor,
       configs: [await loadConfig(file)],
-      port: 0,
-      host: '127.0.0.1',
       env,
-      debounceMs: 50,
-      logger: silentLogger,
       loadConfig,
       observe,
     });

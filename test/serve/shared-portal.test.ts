@@ -17,9 +17,9 @@ import { loadTenantConfig, type TenantConfig } from '../../src/config/index.js';
 import { type Clock, systemClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Redactor } from '../../src/core/redact.js';
-import { type RunningServe, startServe } from '../../src/serve/start-serve.js';
+import type { RunningServe } from '../../src/serve/start-serve.js';
 import type { ConnectionScope } from '../../src/state/port.js';
-import { associateWithAnotherCompany } from './support.js';
+import { associateWithAnotherCompany, startTestServe } from './support.js';
 
 const redactor = new Redactor();
 const APP_SECRET = 'public-app-client-secret';
@@ -43,15 +43,11 @@ describe('a tenant bound to a HubSpot portal whose events serve already routes',
 
   /** serve for both tenants, subscribed as the public app's target URL. */
   const startHere = async () => {
-    const started = await startServe({
+    const started = await startTestServe({
       clock,
       redactor,
       configs: [acme, beta],
-      port: 0,
-      host: '127.0.0.1',
       env: { ...sb.env, PROPSYNC_HUBSPOT_APP_WEBHOOK_SECRET: APP_SECRET },
-      debounceMs: 50,
-      logger: silentLogger,
       // Runs recorded, not made: what matters is who is asked to run and what serve marks.
       run: async (scope) => {
         ran.push(scope);

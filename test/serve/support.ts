@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sandbox } from '../../fakes/sandbox/sandbox.js';
 import type { Clock } from '../../src/core/clock.js';
+import { silentLogger } from '../../src/core/logger.js';
 import type { RunRequest, RunRequests } from '../../src/serve/intake.js';
 import type { TriggerEvent } from '../../src/serve/run-trigger.js';
+import { type RunningServe, type ServeOptions, startServe } from '../../src/serve/start-serve.js';
 import type { Scope, StateStore } from '../../src/state/port.js';
 import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 
@@ -136,4 +138,12 @@ export function associateWithAnotherCompany(
   if (!contact || !company || !propstreetId) throw new Error('no contact/company to associate');
   hubspot.control.associate(contact.id, company.id);
   return { contact, company: { id: company.id, propstreetId } };
+}
+
+/** `serve` on a free loopback port, quiet, debounced 50 ms: what the serve tests start. */
+export function startTestServe(
+  options: Omit<ServeOptions, 'port' | 'host' | 'logger' | 'debounceMs'> &
+    Partial<Pick<ServeOptions, 'logger' | 'debounceMs'>>,
+): Promise<RunningServe> {
+  return startServe({ port: 0, host: '127.0.0.1', debounceMs: 50, logger: silentLogger, ...options });
 }

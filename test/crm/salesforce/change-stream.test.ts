@@ -193,3 +193,57 @@ describe('Salesforce change stream (CometD through jsforce)', () => {
     await vi.waitFor(() => expect(replay.kept['/data/ContactChangeEvent']).toBe(notices[0]?.replayId), WAIT);
   });
 });
+
+/**
+ * When Salesforce forgets the client (`403::Unknown client`, advice `reconnect: handshake`,
+ * docs/VENDOR-BEHAVIOUR.md C5), two ways found by a review probe:
+ *
+ * - after the handshake: faye handshakes and subscribes again by itself, through our extension,
+ *   from -1 when the channel has no kept position. Before 12-04 the catch-up run of such a
+ *   channel was asked only when propsync opened a client, so a change made meanwhile was
+ *   neither replayed nor read by a run. Now every subscription from -1 asks for one.
+ * - between handshake and subscribe: the subscribe fails. faye drops a channel whose subscribe
+ *   failed and never asks for it again, and the stream logged it and counted it as ready: alive
+ *   but deaf until a restart. Now a refusal other than "no such channel" restarts the client.
+ */
+describe('Salesforce change stream when Salesforce forgets its client', () => {
+  /** Edits until one of them is delivered: the channel is subscribed again. */
+  async function editUntilDelivered(notices: readonly ChangeNotice[]): Promise<void> {
+    const edits: string[] = [];
+    await vi.waitFor(
+      () => {
+        edits.push(sf.control.create({ LastName: `After ${edits.length}` }));
+        expect(notices.some((n) => edits.includes(n.recordIds[0] ?? ''))).toBe(true);
+      },
+      { timeout: 15_000, interval: 250 },
+    );
+  }
+
+  it('asks for a catch-up run when faye subscribes again by itself from no position', async () => {
+    const { notices, resets } = await start(memoryReplay(), ['Contact']);
+    // The first subscription from -1: one catch-up run (it reads everything before now).
+    expect(resets).toEqual(['/data/ContactChangeEvent']);
+    sf.cdc.dropClients();
+    const lost = sf.control.create({ LastName: 'Edited while the client was forgotten' });
+    await editUntilDelivered(notices);
+    // Not replayed (subscribed from -1 again), but a second catch-up run was asked for.
+    expect(notices.map((n) => n.recordIds[0])).not.toContain(lost);
+    expect(resets).toEqual(['/data/ContactChangeEvent', '/data/ContactChangeEvent']);
+  });
+
+  it('subscribes again when a subscribe is refused for a client forgotten after its handshake', async () => {
+    // The third CometD request, the subscribe after the handshake, reaches a server that has
+    // forgotten the client.
+    let requests = 0;
+    sf.http.faults.add({
+      kind: 'hold',
+      path: '/cometd/',
+      hold: async () => {
+        if (++requests === 3) sf.cdc.dropClients();
+      },
+    });
+    const { notices } = await start(memoryReplay({ '/data/ContactChangeEvent': 0 }), ['Contact']);
+    await editUntilDelivered(notices);
+    expect(requests).toBeGreaterThan(3);
+  });
+});
