@@ -32,11 +32,12 @@ export interface TenantLockOptions {
   readonly connections: readonly string[];
   /** How long to wait for the other run to end before giving up; 0 (default) gives up at once. */
   readonly waitMs?: number;
-  /** How often a waiting run asks again; default 1 s. */
-  readonly pollMs?: number;
-  /** The lock's TTL (a worker's lease replaces it); default 60 min, as the run lock's. */
-  readonly ttlMs?: number;
 }
+
+/** The lock's TTL as the run lock's; the lease of the store it is taken on replaces it. */
+const TTL_MS = 60 * 60_000;
+/** How often a waiting run asks again. */
+const POLL_MS = 1000;
 
 /** A held tenant lock. */
 export interface TenantLock {
@@ -55,11 +56,9 @@ export async function takeTenantLock(
 ): Promise<TenantLock> {
   const scope = tenantLockScope(tenant);
   const owner = lockOwner(`tenant:${options.connections.join(',')}:${randomUUID()}`);
-  const ttlMs = options.ttlMs ?? 60 * 60_000;
-  const pollMs = Math.max(10, options.pollMs ?? 1000);
   const deadline = Date.now() + Math.max(0, options.waitMs ?? 0);
   for (;;) {
-    if (await takeRunLock(store, scope, owner, ttlMs))
+    if (await takeRunLock(store, scope, owner, TTL_MS))
       return { release: () => store.releaseLock(scope, owner) };
     const holder = await store.lockHolder(scope);
     const same = holder
@@ -74,7 +73,7 @@ export async function takeTenantLock(
         `another run of tenant ${tenant} is in progress (a tenant's connections take turns: they share its Propstreet organisation)`,
         { retryable: true },
       );
-    await sleep(Math.min(pollMs, left));
+    await sleep(Math.min(POLL_MS, left));
   }
 }
 

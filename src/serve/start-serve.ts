@@ -147,6 +147,9 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       tenantFile: (t) => files.get(t),
     });
   }
+  // The tenant file as it is now: what each run and the association marker read.
+  const loadCurrent =
+    options.loadConfig ?? ((file: string) => loadTenantConfig(file, { redactor: options.redactor }));
   const dispatch =
     queue?.dispatch ??
     createLocalDispatch({
@@ -158,7 +161,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
           logger: log,
           redactor: options.redactor,
           lockTtlMs: options.lockTtlMs ?? 60_000,
-          ...(options.loadConfig ? { loadConfig: options.loadConfig } : {}),
+          loadConfig: loadCurrent,
         }),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       clock,
@@ -176,8 +179,6 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   });
   // Association changes are marked for the links phase; whether a connection syncs links is
   // asked of its tenant file as it is now, as each run reads it.
-  const loadCurrent =
-    options.loadConfig ?? ((file: string) => loadTenantConfig(file, { redactor: options.redactor }));
   const marker = createAssociationMarker({
     storeFor,
     syncsLinks: async (scope) => {
