@@ -133,6 +133,7 @@ export class CometdServer implements CometdFaults {
         {
           ...base,
           clientId: m.clientId,
+          ...subscriptionOf(m),
           successful: false,
           error: '403::Unknown client',
           advice: { reconnect: 'handshake', interval: 0 },
@@ -213,7 +214,7 @@ export class CometdServer implements CometdFaults {
       return {
         ...answer,
         successful: false,
-        error: `400::The channel you requested to subscribe to does not exist ${channel}`,
+        error: `400::The channel you requested to subscribe to does not exist {${channel}}`,
       };
     const replay = (m.ext as { replay?: Record<string, unknown> } | undefined)?.replay?.[channel];
     const from = typeof replay === 'number' ? replay : Number(replay ?? -1);
@@ -279,10 +280,18 @@ function authFailure(m: Message, reason: string): Message {
   return {
     ...base,
     clientId: m.clientId,
+    ...subscriptionOf(m),
     successful: false,
     error: reason,
     advice: { reconnect: 'none', interval: 0 },
   };
+}
+
+/** An (un)subscribe answer names its subscription, refused or not (C11: a MUST of the response). */
+function subscriptionOf(m: Message): Partial<Message> {
+  return m.channel === '/meta/subscribe' || m.channel === '/meta/unsubscribe'
+    ? { subscription: m.subscription }
+    : {};
 }
 
 function reply(status: number, body: Message[]): FakeResponse {

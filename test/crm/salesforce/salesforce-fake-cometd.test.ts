@@ -199,6 +199,20 @@ describe('Salesforce fake: Streaming API and Change Data Capture', () => {
       ext: { sfdc: { failureReason: '401::Authentication invalid' } },
       advice: { reconnect: 'none' },
     });
+    const refused = await bayeux(
+      [{ channel: '/meta/subscribe', clientId: 'c1', subscription: '/data/ChangeEvents', id: '2' }],
+      'not-a-session',
+    );
+    expect(refused.status).toBe(401);
+    expect(refused.body[0]).toEqual({
+      channel: '/meta/subscribe',
+      id: '2',
+      clientId: 'c1',
+      subscription: '/data/ChangeEvents',
+      successful: false,
+      error: '401::Authentication invalid',
+      advice: { reconnect: 'none', interval: 0 },
+    });
     sf.cdc.rejectHandshakes(1);
     expect((await bayeux([{ channel: '/meta/handshake', version: '1.0' }])).status).toBe(401);
     expect((await bayeux([{ channel: '/meta/handshake', version: '1.0' }])).body[0]).toMatchObject({
@@ -210,13 +224,22 @@ describe('Salesforce fake: Streaming API and Change Data Capture', () => {
     const clientId = await handshake();
     expect((await subscribe(clientId, '/data/LeadChangeEvent')).body[0]).toMatchObject({
       successful: false,
-      error: '400::The channel you requested to subscribe to does not exist /data/LeadChangeEvent',
+      error: '400::The channel you requested to subscribe to does not exist {/data/LeadChangeEvent}',
     });
     sf.cdc.dropClients();
     expect((await connect(clientId)).body[0]).toMatchObject({
       successful: false,
       error: '403::Unknown client',
       advice: { reconnect: 'handshake' },
+    });
+    expect((await subscribe(clientId, '/data/ContactChangeEvent')).body[0]).toEqual({
+      channel: '/meta/subscribe',
+      id: '2',
+      clientId,
+      subscription: '/data/ContactChangeEvent',
+      successful: false,
+      error: '403::Unknown client',
+      advice: { reconnect: 'handshake', interval: 0 },
     });
   });
 
