@@ -21,6 +21,7 @@ import { unchangedInCrm } from './crm-unchanged.js';
 import { DELETED_LINKS_META } from './deleted-links.js';
 import { type Employments, fromShadow, linkIdsFor, toShadow } from './employments.js';
 import { FULL_SCAN_META, isFullScanDue } from './full-scan.js';
+import { landedShadow } from './landed-shadow.js';
 import {
   type CrmOp,
   type EmploymentMerge,
@@ -122,14 +123,17 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
   const ids = touchedIds.filter((id) => !unchanged.ids.has(id)).sort();
   const synced = (id: string) => shadows.has(id);
   const read = await readSides(ports, ids, synced);
+  const unknownTo = await companiesGone(ports, read.sides, shadows);
   const plan = (sides: ContactSides): Pending => {
+    const shadow = shadowFor(shadows.get(sides.propstreetId), sides.crmId);
     const merge = mergeEmployments({
       propstreet: sides.propstreet,
       crm: sides.crm,
-      shadow: shadowFor(shadows.get(sides.propstreetId), sides.crmId),
+      shadow,
       secondary,
       titles: ports.titles !== undefined,
       policy,
+      unknown: unknownTo(shadow),
     });
     const rows: LinkRow[] = [
       ...merge.toPropstreet.map((op) => propstreetRow(sides.propstreetId, op)),
@@ -137,7 +141,7 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
     ].map((r) => named(r, sides));
     const problem =
       sides.unmappedCrmCompanies.length > 0
-        ? `CRM companies ${sides.unmappedCrmCompanies.join(', ')} are not linked to Propstreet companies yet`
+        ? `CRM companies ${sides.unmappedCrmCompanies.join(', ')} are not linked to Propstreet companies (not synced yet, or their Propstreet company is gone): the contact's other jobs are synced, those wait`
         : null;
     return { sides, merge, rows, problem };
   };
@@ -213,6 +217,38 @@ const UNSEEN_REASON =
  */
 function shadowFor(link: StateLink | undefined, crmId: string): Employments | null {
   return link && link.crmId === crmId ? fromShadow(link.shadow) : null;
+}
+
+/**
+ * The companies the CRM cannot hold for a contact: Propstreet companies with no CRM company now
+ * whose link the contact's shadow shows (a company both sides held; its link ended since) or the
+ * companies kind ended for good. A company merely not created in the CRM yet is neither: the
+ * contact waits for it, as ever.
+ */
+async function companiesGone(
+  ports: LinksPorts,
+  sides: readonly ContactSides[],
+  shadows: ReadonlyMap<string, StateLink>,
+): Promise<(shadow: Employments | null) => ReadonlySet<string>> {
+  const ids = new Set<string>();
+  const add = (e: Employments | null) => {
+    if (!e) return;
+    for (const c of e.companies.keys()) ids.add(c);
+    if (e.primary !== null) ids.add(e.primary);
+  };
+  for (const s of sides) {
+    add(s.propstreet);
+    add(shadowFor(shadows.get(s.propstreetId), s.crmId));
+  }
+  if (ids.size === 0) return () => new Set();
+  const linked = await ports.companies.crmIds([...ids]);
+  const unlinked = [...ids].filter((c) => !linked.has(c));
+  if (unlinked.length === 0) return () => new Set();
+  const ended = (await ports.endedCompanies?.(unlinked)) ?? new Set<string>();
+  return (shadow) =>
+    new Set(
+      unlinked.filter((c) => ended.has(c) || shadow?.companies.has(c) === true || shadow?.primary === c),
+    );
 }
 
 /** A removal as the window records it: the pair and the side it is removed from. */
@@ -401,16 +437,16 @@ async function commit(
   const clearFailures: { side: 'propstreet'; recordId: string }[] = [];
   for (const p of pending) {
     const id = p.sides.propstreetId;
+    const old = shadows.get(id);
+    let agreed = p.merge.result;
     if (p.problem) {
       upsertFailures.push(failure(id, p.problem));
       const deferredOnly = p.rows.every((r) => r.outcome !== 'failed');
       if (deferredOnly) result.deferred.push({ contact: id, reason: p.problem });
       else result.failed.push({ contact: id, error: p.problem });
-      continue;
-    }
-    if (earlier.has(`propstreet:${id}`)) clearFailures.push({ side: 'propstreet', recordId: id });
-    const shadow = toShadow(p.merge.result, linkIdsFor(p.merge.result, p.sides.crm));
-    const old = shadows.get(id);
+      agreed = landedShadow(shadowFor(old, p.sides.crmId), agreed, p.rows, p.sides.crm.primaryTitle);
+    } else if (earlier.has(`propstreet:${id}`)) clearFailures.push({ side: 'propstreet', recordId: id });
+    const shadow = toShadow(agreed, linkIdsFor(agreed, p.sides.crm));
     if (old && old.crmId === p.sides.crmId && JSON.stringify(old.shadow) === JSON.stringify(shadow)) continue;
     upsertLinks.push({
       propstreetId: id,

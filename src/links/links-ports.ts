@@ -35,6 +35,12 @@ export function linksPorts(b: LinksBinding): LinksPorts {
     ...(b.associations.readHeld ? {} : { heldContacts: crmHeldContacts(b.contactsAdapter) }),
     contacts: storeLookup(b.store, b.scopes.contacts),
     companies: storeLookup(b.store, b.scopes.companies),
+    endedCompanies: async (ids) =>
+      new Set(
+        (await b.store.tombstonesByPropstreetIds(b.scopes.companies, ids))
+          .filter((t) => t.relinkedAt === null)
+          .map((t) => t.propstreetId),
+      ),
     crmChanges: crmChangesOf(b.contactsAdapter, b.titleProperty),
     ...(b.associations.changes ? { relationChanges: b.associations.changes } : {}),
     ...(b.associations.deleted ? { deletedLinks: b.associations.deleted } : {}),

@@ -9,6 +9,15 @@
  * A CRM that holds only the primary company (`secondary: false`) has no say about the others:
  * they count as unchanged there. Its primary moving to another company keeps the old one in
  * Propstreet (demoted); its primary cleared removes the company it was.
+ *
+ * A company the CRM cannot hold (`unknown`: its companies-kind link ended, the company "left as it
+ * is") is no part of the merge: Propstreet's jobs there stay as they are, nothing is written to
+ * the CRM about it, and the shadow leaves it out (so a relinked company is added, never removed).
+ *
+ * The CRM's title is the contact's one title, the title at its primary company: it changed when
+ * it differs from the shadow's title at the shadow's primary, wherever the primary is now (a
+ * primary moved with the title untouched is no title edit at the new company, unless the shadow
+ * knows no title there).
  */
 import { type CrmEmployments, type Employments, normTitle } from './employments.js';
 
@@ -42,6 +51,8 @@ export interface MergeInput {
   /** Whether the CRM's title is read and written by this phase. */
   readonly titles: boolean;
   readonly policy: LinkConflictPolicy;
+  /** Propstreet companies the CRM cannot hold (their companies-kind link ended). */
+  readonly unknown?: ReadonlySet<string>;
 }
 
 function pick<T>(ps: T, crm: T, shadow: T, policy: LinkConflictPolicy, what: string, conflicts: string[]): T {
@@ -56,6 +67,7 @@ function pick<T>(ps: T, crm: T, shadow: T, policy: LinkConflictPolicy, what: str
 export function mergeEmployments(input: MergeInput): EmploymentMerge {
   const { propstreet: ps, crm, secondary, policy } = input;
   const shadow = input.shadow ?? { primary: null, companies: new Map<string, string | null>() };
+  const unknown = input.unknown ?? new Set<string>();
   const conflicts: string[] = [];
   const crmKnows = (c: string) =>
     secondary || c === crm.primary || (c === shadow.primary && crm.primary === null);
@@ -64,27 +76,43 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
   const all = new Set([...ps.companies.keys(), ...crm.companies, ...shadow.companies.keys()]);
   const members = new Set<string>();
   for (const c of [...all].sort()) {
+    if (unknown.has(c)) continue;
     const had = shadow.companies.has(c);
     const p = ps.companies.has(c);
     const r = inCrm(c);
     if (had ? p && r : p || r) members.add(c);
   }
+  const kept = (c: string) => members.has(c) || (unknown.has(c) && ps.companies.has(c));
 
   const psPrimary = ps.primary;
-  const crmPrimary = crm.primary;
+  // The CRM's primary gone with a company it cannot hold any more is no change of the CRM's.
+  const crmPrimary =
+    crm.primary === null && shadow.primary !== null && unknown.has(shadow.primary)
+      ? shadow.primary
+      : crm.primary;
   let primary = pick(psPrimary, crmPrimary, shadow.primary, policy, 'primary company', conflicts);
-  if (primary !== null && !members.has(primary)) primary = null;
+  if (primary !== null && !kept(primary)) primary = null;
 
+  const crmTitle = input.titles && crm.primaryTitle !== undefined ? normTitle(crm.primaryTitle) : undefined;
+  const titleBefore =
+    shadow.primary !== null && shadow.companies.has(shadow.primary)
+      ? normTitle(shadow.companies.get(shadow.primary))
+      : undefined;
+  const crmTitleEdited = crmTitle !== undefined && (titleBefore === undefined || crmTitle !== titleBefore);
   const companies = new Map<string, string | null>();
   for (const c of members) {
     const sh = shadow.companies.has(c) ? normTitle(shadow.companies.get(c)) : undefined;
     const psT = ps.companies.has(c) ? normTitle(ps.companies.get(c)) : undefined;
-    const crmRead = input.titles && c === crmPrimary && crm.primaryTitle !== undefined;
-    const crmT = crmRead ? normTitle(crm.primaryTitle) : undefined;
+    // At a company new to the shadow the CRM's title is the only one it has there.
+    const crmT = c === crm.primary && (crmTitleEdited || sh === undefined) ? crmTitle : undefined;
     const base = sh !== undefined ? sh : (psT ?? crmT ?? null);
     companies.set(c, pick(psT ?? base, crmT ?? base, base, policy, `job title at ${c}`, conflicts));
   }
-  const result: Employments = { primary, companies };
+  // A primary the CRM cannot hold stays Propstreet's; the shadow keeps the CRM's, which stays.
+  const result: Employments = {
+    primary: primary !== null && unknown.has(primary) ? crmPrimary : primary,
+    companies,
+  };
 
   const toPropstreet: PropstreetOp[] = [];
   for (const [c, jobTitle] of companies) {
@@ -93,17 +121,17 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
       toPropstreet.push({ op: 'title', company: c, jobTitle });
   }
   if (primary !== null && primary !== psPrimary) toPropstreet.push({ op: 'primary', company: primary });
-  for (const c of ps.companies.keys()) if (!members.has(c)) toPropstreet.push({ op: 'delete', company: c });
+  for (const c of ps.companies.keys()) if (!kept(c)) toPropstreet.push({ op: 'delete', company: c });
 
   const toCrm: CrmOp[] = [];
   for (const c of members) {
     const isPrimary = c === primary;
     const held = crm.companies.has(c);
-    if (isPrimary && crmPrimary !== c) toCrm.push({ op: 'associate', company: c, primary: true });
+    if (isPrimary && crm.primary !== c) toCrm.push({ op: 'associate', company: c, primary: true });
     else if (!held && secondary && !isPrimary) toCrm.push({ op: 'associate', company: c, primary: false });
   }
   for (const c of crm.companies) if (!members.has(c)) toCrm.push({ op: 'dissociate', company: c });
-  if (input.titles && primary !== null) {
+  if (input.titles && primary !== null && members.has(primary)) {
     const want = companies.get(primary) ?? null;
     // The title is the contact's own property in the CRM: compare it whichever company is primary.
     const has = crm.primaryTitle !== undefined ? normTitle(crm.primaryTitle) : undefined;

@@ -50,6 +50,12 @@ export interface LinksPorts {
   readonly contacts: IdLookup;
   readonly companies: IdLookup;
   /**
+   * Of these Propstreet companies (none linked to a CRM company now), the ones whose link the
+   * companies kind ended for good (a tombstone: the CRM company went away, the Propstreet one is
+   * left as it is). Absent: none are.
+   */
+  readonly endedCompanies?: (propstreetIds: readonly string[]) => Promise<ReadonlySet<string>>;
+  /**
    * CRM contacts changed since the checkpoint (null = all), page by page with a resumable
    * checkpoint: the contacts' CRM delta (an AccountId change bumps a Salesforce Contact).
    */

@@ -83,4 +83,60 @@ describe('mergeEmployments', () => {
     expect(cleared.toPropstreet).toEqual([{ op: 'delete', company: 'a' }]);
     expect(cleared.result.companies.has('b')).toBe(true);
   });
+
+  it('a primary moved in the CRM with its title untouched keeps the new primary company’s title', () => {
+    const shadow = ps('a', { a: 'Analyst', b: 'Board member' });
+    const moved = merge({ propstreet: shadow, crm: crm('b', ['a', 'b'], 'Analyst'), shadow });
+    expect(moved.toPropstreet).toEqual([{ op: 'primary', company: 'b' }]);
+    expect(moved.toCrm).toEqual([{ op: 'title', jobTitle: 'Board member' }]);
+    expect(moved.conflicts).toEqual([]);
+    // Moved and retitled in the CRM: the title is the new primary company's.
+    const retitled = merge({ propstreet: shadow, crm: crm('b', ['a', 'b'], 'Chair'), shadow });
+    expect(retitled.toPropstreet).toEqual([
+      { op: 'title', company: 'b', jobTitle: 'Chair' },
+      { op: 'primary', company: 'b' },
+    ]);
+    expect(retitled.result.companies.get('a')).toBe('Analyst');
+  });
+
+  it('a company the CRM cannot hold stays in Propstreet as it is, unwritten in the CRM and out of the shadow', () => {
+    const shadow = ps('a', { a: 'CEO', b: 'Board member' });
+    const gone = merge({
+      propstreet: shadow,
+      crm: crm('a', ['a'], 'CEO'),
+      shadow,
+      unknown: new Set(['b']),
+    });
+    expect(gone).toMatchObject({ toPropstreet: [], toCrm: [], conflicts: [] });
+    expect(gone.result).toEqual(ps('a', { a: 'CEO' }));
+    // The same pair without `unknown` is a removal in the CRM: Propstreet would lose the job.
+    expect(merge({ propstreet: shadow, crm: crm('a', ['a'], 'CEO'), shadow }).toPropstreet).toEqual([
+      { op: 'delete', company: 'b' },
+    ]);
+    // Its primary gone from the CRM with it: no change of the CRM's; Propstreet keeps its primary.
+    const primary = ps('b', { b: 'CFO' });
+    const kept = merge({
+      propstreet: primary,
+      crm: crm(null, [], 'CFO'),
+      shadow: primary,
+      unknown: new Set(['b']),
+    });
+    expect(kept).toMatchObject({ toPropstreet: [], toCrm: [], conflicts: [] });
+    expect(kept.result).toEqual({ primary: 'b', companies: new Map() });
+    const again = merge({
+      propstreet: primary,
+      crm: crm(null, [], 'CFO'),
+      shadow: kept.result,
+      unknown: new Set(['b']),
+    });
+    expect(again).toMatchObject({ toPropstreet: [], toCrm: [], result: kept.result });
+    // Made primary in Propstreet: the CRM's primary and title stay as they are, and stay so.
+    const chosen = merge({
+      propstreet: ps('b', { a: 'CEO', b: 'Board member' }),
+      crm: crm('a', ['a'], 'CEO'),
+      shadow: ps('a', { a: 'CEO' }),
+      unknown: new Set(['b']),
+    });
+    expect(chosen).toMatchObject({ toPropstreet: [], toCrm: [], result: ps('a', { a: 'CEO' }) });
+  });
 });
