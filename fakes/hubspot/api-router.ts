@@ -45,7 +45,7 @@ function objectRoute(
   const write = `crm.objects.${type}.write`;
   if (rest === '') {
     if (method === 'GET') return { scope: read, run: () => listObjects(store, req) };
-    if (method === 'POST') return { scope: write, run: () => createObject(store, req) };
+    if (method === 'POST') return { scope: write, run: () => createObject(ctx, store, req) };
     return undefined;
   }
   if (rest === '/search' && method === 'POST')
@@ -64,7 +64,7 @@ function objectRoute(
   const id = decodeURIComponent(rest.slice(1));
   if (id.includes('/')) return undefined;
   if (method === 'GET') return { scope: read, run: () => getObject(store, req, id) };
-  if (method === 'PATCH') return { scope: write, run: () => updateObject(store, req, id) };
+  if (method === 'PATCH') return { scope: write, run: () => updateObject(ctx, store, req, id) };
   if (method === 'DELETE') return { scope: write, run: () => archiveObject(store, id) };
   return undefined;
 }

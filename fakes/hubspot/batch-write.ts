@@ -69,13 +69,41 @@ function parseInputs(op: Op, body: unknown): Input[] | FakeResponse {
 }
 
 /** The 409 wording for a clash (HubSpot's for contacts' email; the unique-property one a guess). */
-export function clashMessage(noun: string, p: Exclude<WriteProblem, { kind: 'invalid' }>): string {
+function clashMessage(noun: string, p: Exclude<WriteProblem, { kind: 'invalid' }>): string {
   if (p.kind === 'duplicate-primary')
     return `${noun.charAt(0).toUpperCase()}${noun.slice(1)} already exists. Existing ID: ${p.existingId}`;
   return `A ${noun} with the value "${p.value}" for the unique property "${p.property}" already exists. Existing ID: ${p.existingId}`;
 }
 
-function problemError(noun: string, p: Problem, input: Input): Record<string, unknown> {
+/**
+ * The 409 body of a clash. A taken contact email in the newer shape (H50): category
+ * OBJECT_ALREADY_EXISTS, `error` CONTACT_EXISTS, the clash under `errors[]` with `in: "email"`
+ * (HubSpot's `identityProfile` beside them is left out); in the older (H11) category CONFLICT.
+ * A unique property's clash: CONFLICT (a guess).
+ */
+export function clashBody(
+  shape: FakeContext['duplicateBody'],
+  noun: string,
+  p: Exclude<WriteProblem, { kind: 'invalid' }>,
+  extra: { context?: Record<string, string[]> } = {},
+): Record<string, unknown> {
+  const message = clashMessage(noun, p);
+  if (p.kind !== 'duplicate-primary' || shape === 'conflict') return errorBody('CONFLICT', message, extra);
+  const errors = [
+    { message: `A ${noun} with email ${p.value} already exists. Existing ID: ${p.existingId}`, in: 'email' },
+  ];
+  return {
+    ...errorBody('OBJECT_ALREADY_EXISTS', message, { errors, ...extra }),
+    error: `${noun.toUpperCase()}_EXISTS`,
+  };
+}
+
+function problemError(
+  shape: FakeContext['duplicateBody'],
+  noun: string,
+  p: Problem,
+  input: Input,
+): Record<string, unknown> {
   const context: Record<string, string[]> = {
     ...(input.id === undefined ? {} : { ids: [input.id] }),
     ...(input.traceId === undefined ? {} : { objectWriteTraceId: [input.traceId] }),
@@ -89,13 +117,17 @@ function problemError(noun: string, p: Problem, input: Input): Record<string, un
     }
     case 'duplicate-primary':
     case 'duplicate-unique':
-      return errorBody('CONFLICT', clashMessage(noun, p), { context });
+      return clashBody(shape, noun, p, { context });
     case 'not-found':
       return errorBody('OBJECT_NOT_FOUND', notFoundMessage(noun), { context });
   }
 }
 
-function wholeBatchFailure(noun: string, p: Problem): FakeResponse | undefined {
+function wholeBatchFailure(
+  shape: FakeContext['duplicateBody'],
+  noun: string,
+  p: Problem,
+): FakeResponse | undefined {
   switch (p.kind) {
     case 'invalid':
       return propertyValidationError(p.issues);
@@ -103,7 +135,7 @@ function wholeBatchFailure(noun: string, p: Problem): FakeResponse | undefined {
       return p.wholeBatch ? propertyValidationError([p.issue]) : undefined;
     case 'duplicate-primary':
     case 'duplicate-unique': {
-      const body = problemError(noun, p, {
+      const body = problemError(shape, noun, p, {
         index: 0,
         id: undefined,
         idProperty: undefined,
@@ -155,7 +187,7 @@ export function batchWrite(ctx: FakeContext, store: ObjectStore, op: Op, body: u
 
   if (!multiStatus) {
     for (const p of plan) {
-      const failure = p.problem && wholeBatchFailure(noun, p.problem);
+      const failure = p.problem && wholeBatchFailure(ctx.duplicateBody, noun, p.problem);
       if (failure) return failure;
     }
   }
@@ -164,7 +196,7 @@ export function batchWrite(ctx: FakeContext, store: ObjectStore, op: Op, body: u
   const errors: Record<string, unknown>[] = [];
   for (const { input, target, problem } of plan) {
     if (problem) {
-      errors.push(problemError(noun, problem, input));
+      errors.push(problemError(ctx.duplicateBody, noun, problem, input));
       continue;
     }
     const isNew = target === undefined;
@@ -218,7 +250,7 @@ function claimWithinBatch(
   if (typeof value !== 'string' || value === '') return undefined;
   const key = value.toLowerCase();
   const owner = claimed.get(key);
-  if (owner !== undefined) return { kind: 'duplicate-primary', existingId: owner };
+  if (owner !== undefined) return { kind: 'duplicate-primary', value, existingId: owner };
   claimed.set(key, who ?? 'new');
   return undefined;
 }

@@ -39,6 +39,12 @@ export interface FakeContext {
    * `all-batch-writes` extends that to update and upsert for experiments.
    */
   traceIdMultiStatus: 'create-only' | 'all-batch-writes';
+  /**
+   * The 409 body of a taken contact email: `object-already-exists` (category
+   * OBJECT_ALREADY_EXISTS, error CONTACT_EXISTS, `errors[].in: email`; H50, the newer) or
+   * `conflict` (category CONFLICT; H11, the older).
+   */
+  duplicateBody: 'object-already-exists' | 'conflict';
   readonly deniedScopes: Set<string>;
   /** Bearer tokens accepted; null accepts any non-empty token. */
   acceptedTokens: Set<string> | null;

@@ -31,6 +31,8 @@ export interface HubSpotFakeControl extends HubSpotObjectControl {
   ): () => void;
   clearRejections(): void;
   setTraceIdMultiStatus(mode: 'create-only' | 'all-batch-writes'): void;
+  /** The 409 body of a taken contact email: the newer `object-already-exists` (default) or the older `conflict`. */
+  setDuplicateBody(shape: 'object-already-exists' | 'conflict'): void;
   /** Scopes the token lacks (e.g. 'crm.schemas.contacts.write' → 403 on property create). */
   denyScopes(scopes: readonly string[]): void;
   /** Tokens the fake accepts; null (default) accepts any bearer token. */
@@ -79,6 +81,9 @@ export function createControl(
     },
     setTraceIdMultiStatus(mode) {
       ctx.traceIdMultiStatus = mode;
+    },
+    setDuplicateBody(shape) {
+      ctx.duplicateBody = shape;
     },
     denyScopes(scopes) {
       ctx.deniedScopes.clear();

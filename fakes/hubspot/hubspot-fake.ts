@@ -80,6 +80,7 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     associations,
     rejections: [],
     traceIdMultiStatus: 'create-only',
+    duplicateBody: 'object-already-exists',
     deniedScopes: new Set(),
     acceptedTokens: null,
     portalId,

@@ -3,8 +3,9 @@
  * update, archive (204) and merge. Paths are under /crm/v3/objects/{contacts|companies}.
  */
 import type { FakeRequest, FakeResponse } from '../shared/http-fake.js';
-import { clashMessage } from './batch-write.js';
-import { badRequest, errorResponse, notFound, propertyValidationError } from './fake-errors.js';
+import { clashBody } from './batch-write.js';
+import type { FakeContext } from './fake-context.js';
+import { badRequest, notFound, propertyValidationError } from './fake-errors.js';
 import type { ObjectStore, StoredRecord, WriteProblem } from './object-store.js';
 import { isRecord, listParam, publicObject } from './wire.js';
 
@@ -17,9 +18,9 @@ function fromCursor(after: string): number | undefined {
   return text.startsWith('c:') ? Number(text.slice(2)) : undefined;
 }
 
-function conflictResponse(store: ObjectStore, p: WriteProblem): FakeResponse {
+function conflictResponse(ctx: FakeContext, store: ObjectStore, p: WriteProblem): FakeResponse {
   if (p.kind === 'invalid') return propertyValidationError(p.issues);
-  return errorResponse(409, 'CONFLICT', clashMessage(store.schema.noun, p));
+  return { status: 409, body: clashBody(ctx.duplicateBody, store.schema.noun, p) };
 }
 
 export function listObjects(store: ObjectStore, req: FakeRequest): FakeResponse {
@@ -67,18 +68,23 @@ function propertiesOf(body: unknown): Record<string, string | null> | undefined 
     : undefined;
 }
 
-export function createObject(store: ObjectStore, req: FakeRequest): FakeResponse {
+export function createObject(ctx: FakeContext, store: ObjectStore, req: FakeRequest): FakeResponse {
   const props = propertiesOf(req.body);
   if (!props) return badRequest('properties is required');
   const issues = store.validate(props);
   if (issues.length > 0) return propertyValidationError(issues);
   const clash = store.conflict(props);
-  if (clash) return conflictResponse(store, clash);
+  if (clash) return conflictResponse(ctx, store, clash);
   const c = store.create(props);
   return { status: 201, body: publicObject(store, c, Object.keys(props)) };
 }
 
-export function updateObject(store: ObjectStore, req: FakeRequest, id: string): FakeResponse {
+export function updateObject(
+  ctx: FakeContext,
+  store: ObjectStore,
+  req: FakeRequest,
+  id: string,
+): FakeResponse {
   const props = propertiesOf(req.body);
   if (!props) return badRequest('properties is required');
   const c = store.resolve(id, req.query.get('idProperty') ?? undefined);
@@ -86,7 +92,7 @@ export function updateObject(store: ObjectStore, req: FakeRequest, id: string): 
   const issues = store.validate(props);
   if (issues.length > 0) return propertyValidationError(issues);
   const clash = store.conflict(props, c.id);
-  if (clash) return conflictResponse(store, clash);
+  if (clash) return conflictResponse(ctx, store, clash);
   store.update(c, props);
   return { status: 200, body: publicObject(store, c, Object.keys(props)) };
 }

@@ -24,7 +24,7 @@ export interface StoredRecord {
 export type WriteProblem =
   | { readonly kind: 'invalid'; readonly issues: PropertyIssue[] }
   /** The object's own unique property (contacts' email) is taken. */
-  | { readonly kind: 'duplicate-primary'; readonly existingId: string }
+  | { readonly kind: 'duplicate-primary'; readonly value: string; readonly existingId: string }
   | {
       readonly kind: 'duplicate-unique';
       readonly property: string;
@@ -181,7 +181,8 @@ export class ObjectStore {
     const primary = this.schema.primaryUnique === undefined ? undefined : props[this.schema.primaryUnique];
     if (typeof primary === 'string' && primary !== '') {
       const owner = this.primaryIndex.get(primary.toLowerCase());
-      if (owner !== undefined && owner !== selfId) return { kind: 'duplicate-primary', existingId: owner };
+      if (owner !== undefined && owner !== selfId)
+        return { kind: 'duplicate-primary', value: primary, existingId: owner };
     }
     for (const [name, index] of this.uniqueIndex) {
       const v = props[name];

@@ -13,7 +13,10 @@ export function toWriteError(
   switch (category) {
     case 'OBJECT_NOT_FOUND':
       return { code: 'not-found', message, retryable: false, crmCode };
-    case 'CONFLICT': {
+    // A taken email: CONFLICT in older answers, OBJECT_ALREADY_EXISTS (error CONTACT_EXISTS) in
+    // newer ones (docs/VENDOR-BEHAVIOUR.md H11, H50); either names the existing record.
+    case 'CONFLICT':
+    case 'OBJECT_ALREADY_EXISTS': {
       const existingId = existingIdOf(message);
       return { code: 'duplicate', message, retryable: false, crmCode, ...(existingId ? { existingId } : {}) };
     }

@@ -109,22 +109,29 @@ describe('HubSpot writes', () => {
     expect(writeCalls().length).toBeLessThanOrEqual(15);
   });
 
-  it('reports a duplicate email with the existing id and writes the rest', async () => {
-    started = await startHubSpot();
-    const { fake, adapter } = started;
-    const [existing] = fake.control.seed([{ properties: { email: 'taken@writes.example.com' } }]);
-    const inputs = Array.from({ length: 10 }, (_, i) => person(i));
-    inputs[4] = { key: 'ps-w-4', properties: { email: 'TAKEN@writes.example.com', firstname: 'Dup' } };
-    const results = await adapter.upsertByKey(inputs);
-    expect(results[4]).toMatchObject({
-      ok: false,
-      error: { code: 'duplicate', existingId: existing, crmCode: 'CONFLICT' },
-    });
-    expect(results.filter((r) => r.ok)).toHaveLength(9);
-    // 409 for the batch, a read of the existing contact to find the culprit, the retry.
-    expect(writeCalls()).toHaveLength(2);
-    expect(adapter.usage().calls.read).toBe(1);
-  });
+  it.each([
+    ['object-already-exists', 'OBJECT_ALREADY_EXISTS'],
+    ['conflict', 'CONFLICT'],
+  ] as const)(
+    'reports a duplicate email with the existing id and writes the rest (%s body)',
+    async (shape, crmCode) => {
+      started = await startHubSpot();
+      const { fake, adapter } = started;
+      fake.control.setDuplicateBody(shape);
+      const [existing] = fake.control.seed([{ properties: { email: 'taken@writes.example.com' } }]);
+      const inputs = Array.from({ length: 10 }, (_, i) => person(i));
+      inputs[4] = { key: 'ps-w-4', properties: { email: 'TAKEN@writes.example.com', firstname: 'Dup' } };
+      const results = await adapter.upsertByKey(inputs);
+      expect(results[4]).toMatchObject({
+        ok: false,
+        error: { code: 'duplicate', existingId: existing, crmCode },
+      });
+      expect(results.filter((r) => r.ok)).toHaveLength(9);
+      // 409 for the batch, a read of the existing contact to find the culprit, the retry.
+      expect(writeCalls()).toHaveLength(2);
+      expect(adapter.usage().calls.read).toBe(1);
+    },
+  );
 
   it('fails every input that writes a property HubSpot does not have, and only those', async () => {
     started = await startHubSpot();

@@ -109,10 +109,29 @@ describe('HubSpot fake', () => {
       ],
     });
     expect(dup.status).toBe(409);
-    expect(await dup.json()).toMatchObject({
-      category: 'CONFLICT',
+    expect(await dup.json()).toEqual({
+      status: 'error',
       message: `Contact already exists. Existing ID: ${taken}`,
+      correlationId: expect.any(String),
+      category: 'OBJECT_ALREADY_EXISTS',
+      error: 'CONTACT_EXISTS',
+      errors: [
+        {
+          message: `A contact with email TAKEN@f.example.com already exists. Existing ID: ${taken}`,
+          in: 'email',
+        },
+      ],
     });
+    fake.control.setDuplicateBody('conflict');
+    const older = await post('/crm/v3/objects/contacts', { properties: { email: 'taken@f.example.com' } });
+    expect(older.status).toBe(409);
+    expect(await older.json()).toEqual({
+      status: 'error',
+      message: `Contact already exists. Existing ID: ${taken}`,
+      correlationId: expect.any(String),
+      category: 'CONFLICT',
+    });
+    fake.control.setDuplicateBody('object-already-exists');
     expect(fake.control.dump()).toHaveLength(1);
     const traced = await post('/crm/v3/objects/contacts/batch/create', {
       inputs: [
@@ -125,7 +144,10 @@ describe('HubSpot fake', () => {
     expect(body.results).toHaveLength(1);
     // The trace id comes back on the error only, never on a success.
     expect(body.results[0]).not.toHaveProperty('objectWriteTraceId');
-    expect(body.errors[0]).toMatchObject({ category: 'CONFLICT', context: { objectWriteTraceId: ['b'] } });
+    expect(body.errors[0]).toMatchObject({
+      category: 'OBJECT_ALREADY_EXISTS',
+      context: { objectWriteTraceId: ['b'] },
+    });
     const uniqueClash = await post('/crm/v3/objects/contacts', { properties: { propstreet_id: 'ps-taken' } });
     expect(uniqueClash.status).toBe(409);
   });
