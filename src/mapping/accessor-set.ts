@@ -26,6 +26,12 @@ export interface AccessorSet<R, W> {
    * `phones`): writing one needs the record as it is now.
    */
   readonly needCurrent: ReadonlySet<string>;
+  /**
+   * Accessors Propstreet derives from another one when a write sends both (companies: `domain`
+   * from `homepageUrl`, the sent domain ignored): both written to Propstreet would race, the
+   * derived one never holding what was sent. Keyed by the derived accessor.
+   */
+  readonly derivedFrom?: ReadonlyMap<string, string>;
   /** The transform a field of this accessor gets when the mapping names none. */
   defaultTransform(accessor: string): Transform;
   read(record: R, accessor: string): RawValue;

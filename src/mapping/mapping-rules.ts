@@ -219,5 +219,15 @@ export function resolveFields(draft: Draft): {
       region,
     });
   }
+  for (const [derived, source] of accessors.derivedFrom ?? []) {
+    const a = writerOf.get(derived);
+    const b = writerOf.get(source);
+    if (!a || !b) continue;
+    const loc = keyLocation(a, 'propstreet');
+    fail(
+      keyLocation(b, 'direction'),
+      `propstreet "${source}" written to Propstreet makes Propstreet derive "${derived}" from it (a ${derived} sent with it is ignored), and field "${a.entry.name}" at ${where(loc.source, loc.path)} writes "${derived}" too: the two would race, a run's write never holding; make one of them to-crm`,
+    );
+  }
   return { fields, region, problems };
 }

@@ -75,16 +75,25 @@ describe('companies mapping files', () => {
   });
 
   it('check overrides against the kind of the file they change', () => {
-    const add = (propstreet: string) => () =>
+    const add = (propstreet: string, direction?: string) => () =>
       loadMapping('mappings/hubspot.companies.yaml', {
-        overrides: { add: [{ name: 'extra', propstreet, crm: 'extra_field' }] },
+        overrides: {
+          add: [{ name: 'extra', propstreet, crm: 'extra_field', ...(direction ? { direction } : {}) }],
+        },
         source: 'tenants/acme.yaml',
         at: ['connections', 0, 'mappingOverrides'],
       });
     expect(add('mobilePhone')).toThrow(
       /tenants\/acme\.yaml connections\[0\]\.mappingOverrides\.add\[0\]\.propstreet: expected one of name \|/,
     );
-    expect(add('homepageUrl')().fields.at(-1)).toMatchObject({ propstreet: 'homepageUrl', transform: 'url' });
+    expect(add('homepageUrl', 'to-crm')().fields.at(-1)).toMatchObject({
+      propstreet: 'homepageUrl',
+      transform: 'url',
+    });
+    // Both ways (the default), beside the file's domain: Propstreet would derive one from the other.
+    expect(add('homepageUrl')).toThrow(
+      /mappingOverrides\.add\[0\]\.direction: propstreet "homepageUrl" written to Propstreet makes Propstreet derive "domain"/,
+    );
   });
 
   it('read the CRM record a company is created from, and the mapper adds what the kind reads', () => {

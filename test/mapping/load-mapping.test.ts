@@ -190,6 +190,11 @@ describe('broken mapping files: file, line:column, key path and reason', () => {
       'FILE:7:17 fields[1].propstreet: propstreet "email" is already written by field "email" at FILE:4:17 fields[0].propstreet; make one of them to-crm',
     ],
     [
+      'a company homepage written to Propstreet beside its domain',
+      `crm: hubspot\nobject: companies\nfields:\n  - name: domain\n    propstreet: domain\n    crm: domain\n  - name: website\n    propstreet: homepageUrl\n    crm: website\n    direction: both\n`,
+      'FILE:10:16 fields[1].direction: propstreet "homepageUrl" written to Propstreet makes Propstreet derive "domain" from it (a domain sent with it is ignored), and field "domain" at FILE:5:17 fields[0].propstreet writes "domain" too: the two would race, a run\'s write never holding; make one of them to-crm',
+    ],
+    [
       'unknown region',
       `crm: hubspot\ndefaultRegion: XX\nfields:\n${EMAIL}`,
       'FILE:2:16 defaultRegion: expected an ISO 3166-1 alpha-2 region known to libphonenumber (e.g. SE, NO, GB), got "XX"',

@@ -53,6 +53,7 @@ export const COMPANY_ACCESSORS: AccessorSet<Company, CompanyWrite> = {
   readOnly: new Set(),
   lists: new Set(['tags']),
   needCurrent: new Set(),
+  derivedFrom: new Map([['domain', 'homepageUrl']]),
   defaultTransform,
   read: readCompany,
   write: writeCompany,
