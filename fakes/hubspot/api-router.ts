@@ -144,7 +144,7 @@ export function handleApi(ctx: FakeContext, limits: FakeRateLimits, req: FakeReq
       },
     };
   }
-  const admission = limits.admit(r.search ? 'search' : 'general');
+  const admission = limits.admit(r.search ? 'search' : 'general', ctx.oauth.issued(token));
   if (!admission.ok) return admission.response;
   const out = r.run();
   return { ...out, headers: { ...admission.headers, ...(out.headers ?? {}) } };

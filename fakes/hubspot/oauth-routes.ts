@@ -74,6 +74,11 @@ export class FakeOAuth {
     for (const t of this.expiresAt.keys()) this.expiresAt.set(t, now);
   }
 
+  /** Whether this app issued `token` (live or expired). */
+  issued(token: string): boolean {
+    return this.expiresAt.has(token);
+  }
+
   /** Every access token issued (for leak scans). */
   issuedTokens(): string[] {
     return [...this.expiresAt.keys()];

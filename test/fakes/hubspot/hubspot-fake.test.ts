@@ -394,6 +394,35 @@ describe('HubSpot fake', () => {
     expect(await (await search({})).json()).toMatchObject({ policyName: 'DAILY' });
   });
 
+  it('gives OAuth access tokens a bucket of their own and no daily limit (no -Daily headers)', async () => {
+    fake.control.setRateLimit({ max: 2, oauthMax: 3, intervalMs: 10_000 });
+    const { clientId, clientSecret, refreshToken } = fake.oauth.app;
+    const granted = await fetch(`${fake.url}/oauth/2026-03/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: clientId,
+        client_secret: clientSecret,
+        refresh_token: refreshToken,
+      }).toString(),
+    });
+    const { access_token } = (await granted.json()) as { access_token: string };
+    const oauth = { authorization: `Bearer ${access_token}` };
+    fake.control.exhaustDailyLimit();
+    // The private token is out for the day; the OAuth token is not, and counts apart.
+    expect((await fetch(`${fake.url}/crm/v3/objects/contacts`, { headers: AUTH })).status).toBe(429);
+    const answers = [];
+    for (let i = 0; i < 4; i++)
+      answers.push(await fetch(`${fake.url}/crm/v3/objects/contacts`, { headers: oauth }));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429]);
+    expect(answers[0]?.headers.get('x-hubspot-ratelimit-max')).toBe('3');
+    expect(answers[2]?.headers.get('x-hubspot-ratelimit-remaining')).toBe('0');
+    expect(answers[0]?.headers.get('x-hubspot-ratelimit-daily')).toBeNull();
+    expect(answers[0]?.headers.get('x-hubspot-ratelimit-daily-remaining')).toBeNull();
+    expect(await answers[3]?.json()).toMatchObject({ policyName: 'TEN_SECONDLY_ROLLING' });
+  });
+
   it('shows new writes in search only after the indexing delay', async () => {
     const slow = await startHubSpotFake({ searchIndexDelayMs: 150 });
     try {
