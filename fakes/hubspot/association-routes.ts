@@ -103,14 +103,18 @@ function batchRead(p: Pair, body: unknown): FakeResponse {
       ? p.associations.associated(p.from, id).filter((a) => p.toStore.getLive(a.toId))
       : [];
     if (live.length === 0) {
-      // The wording and subCategory are a guess (HubSpot's 207 for ids without associations).
+      // HubSpot's 207 error for an id without associations, as captured answers show it (H52).
       errors.push(
         errorBody(
-          'VALIDATION_ERROR',
+          'OBJECT_NOT_FOUND',
           `No ${p.toStore.schema.noun} is associated with ${p.fromStore.schema.noun} ${id}.`,
           {
             subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
-            context: { fromObjectId: [id] },
+            context: {
+              fromObjectId: [id],
+              fromObjectType: [p.fromStore.schema.noun],
+              toObjectType: [p.toStore.schema.noun],
+            },
           },
         ),
       );

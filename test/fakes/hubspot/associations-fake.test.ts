@@ -63,6 +63,19 @@ describe('HubSpot fake: associations v4', () => {
     const none = await api.getPageWithHttpInfo('contacts', 'companies', { inputs: [{ id: ada }] });
     expect(none.httpStatusCode).toBe(207);
     expect(none.data.results).toEqual([]);
+    // As captured answers show it (docs/VENDOR-BEHAVIOUR.md H52).
+    const raw = await post('/crm/v4/associations/contacts/companies/batch/read', { inputs: [{ id: ada }] });
+    expect(await raw.json()).toMatchObject({
+      errors: [
+        {
+          status: 'error',
+          category: 'OBJECT_NOT_FOUND',
+          subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
+          message: `No company is associated with contact ${ada}.`,
+          context: { fromObjectId: [ada], fromObjectType: ['contact'], toObjectType: ['company'] },
+        },
+      ],
+    });
   });
 
   it('refuses a type from the wrong side, more than 1,000 reads, and needs the contacts scope', async () => {
