@@ -50,6 +50,15 @@ export async function runConnectionLinks(
     salesforceSession: ctx.salesforceSession,
     ...(titleProperty ? { readAlso: [titleProperty] } : {}),
   });
+  const companiesObject = connection.objects.find((o) => o.kind === 'companies');
+  const companies = companiesObject
+    ? openObject(config, connection, companiesObject, {
+        clock: ctx.clock,
+        logger: ctx.logger,
+        redactor: ctx.redactor,
+        salesforceSession: ctx.salesforceSession,
+      })
+    : undefined;
   const scope = (kind: string) => ({ tenant: config.tenant, connection: connection.name, kind });
   const salesforce = connection.type === 'salesforce' ? salesforceAssociations(connection, ctx) : undefined;
   const associations =
@@ -68,6 +77,7 @@ export async function runConnectionLinks(
     associations,
     ...(salesforce ? { secondary: () => salesforce.multipleCompanies() } : {}),
     contactsAdapter: opened.crm,
+    companiesAdapter: companies?.crm,
     titleProperty,
     store: ctx.store,
     scopes: { links: scope('links'), contacts: scope('contacts'), companies: scope('companies') },

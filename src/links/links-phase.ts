@@ -124,6 +124,9 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
   const synced = (id: string) => shadows.has(id);
   const read = await readSides(ports, ids, synced);
   const unknownTo = await companiesGone(ports, read.sides, shadows);
+  const unmapped = [...new Set(read.sides.flatMap((s) => s.unmappedCrmCompanies))];
+  const endedInCrm =
+    unmapped.length > 0 && ports.endedCrmCompanies ? await ports.endedCrmCompanies(unmapped) : new Set<string>();
   const plan = (sides: ContactSides): Pending => {
     const shadow = shadowFor(shadows.get(sides.propstreetId), sides.crmId);
     const merge = mergeEmployments({
@@ -139,9 +142,11 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
       ...merge.toPropstreet.map((op) => propstreetRow(sides.propstreetId, op)),
       ...merge.toCrm.map((op) => crmRow(sides.propstreetId, op)),
     ].map((r) => named(r, sides));
+    // A CRM company whose link ended is left as it is, its associations with it too: no wait.
+    const waitingFor = sides.unmappedCrmCompanies.filter((c) => !endedInCrm.has(c));
     const problem =
-      sides.unmappedCrmCompanies.length > 0
-        ? `CRM companies ${sides.unmappedCrmCompanies.join(', ')} are not linked to Propstreet companies (not synced yet, or their Propstreet company is gone): the contact's other jobs are synced, those wait`
+      waitingFor.length > 0
+        ? `CRM companies ${waitingFor.join(', ')} are not linked to Propstreet companies yet: the contact's other jobs are synced, those wait`
         : null;
     return { sides, merge, rows, problem };
   };

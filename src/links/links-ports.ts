@@ -19,6 +19,8 @@ export interface LinksBinding {
   readonly secondary?: () => Promise<boolean>;
   /** The contacts kind's adapter on the same CRM account. */
   readonly contactsAdapter: CrmAdapter;
+  /** The companies kind's adapter on the same CRM account (its key says whose link ended). */
+  readonly companiesAdapter?: CrmAdapter | undefined;
   /** The CRM property holding the contact's job title (the one mapped from `company.jobTitle`); none: titles stay out. */
   readonly titleProperty?: string | undefined;
   readonly store: StateStore;
@@ -41,6 +43,7 @@ export function linksPorts(b: LinksBinding): LinksPorts {
           .filter((t) => t.relinkedAt === null)
           .map((t) => t.propstreetId),
       ),
+    ...(b.companiesAdapter ? { endedCrmCompanies: keyedCompanies(b.companiesAdapter) } : {}),
     crmChanges: crmChangesOf(b.contactsAdapter, b.titleProperty),
     ...(b.associations.changes ? { relationChanges: b.associations.changes } : {}),
     ...(b.associations.deleted ? { deletedLinks: b.associations.deleted } : {}),
@@ -49,5 +52,14 @@ export function linksPorts(b: LinksBinding): LinksPorts {
     store: b.store,
     scope: b.scopes.links,
     clock: b.clock,
+  };
+}
+
+/** The CRM companies among `ids` that carry a Propstreet key (read in the adapter's batches). */
+function keyedCompanies(adapter: CrmAdapter): (ids: readonly string[]) => Promise<ReadonlySet<string>> {
+  return async (ids) => {
+    if (ids.length === 0) return new Set();
+    const records = await adapter.readByIds(ids);
+    return new Set(records.filter((r) => (r.properties[adapter.keyProperty] ?? '') !== '').map((r) => r.id));
   };
 }

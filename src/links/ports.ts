@@ -56,6 +56,13 @@ export interface LinksPorts {
    */
   readonly endedCompanies?: (propstreetIds: readonly string[]) => Promise<ReadonlySet<string>>;
   /**
+   * Of these CRM companies (none linked to a Propstreet company now), the ones whose link ended:
+   * they carry a Propstreet key, which the companies kind writes only to a company it linked (its
+   * Propstreet company deleted, the CRM's left as it is). One without a key is new in the CRM and
+   * not synced yet. Absent: none are.
+   */
+  readonly endedCrmCompanies?: (crmIds: readonly string[]) => Promise<ReadonlySet<string>>;
+  /**
    * CRM contacts changed since the checkpoint (null = all), page by page with a resumable
    * checkpoint: the contacts' CRM delta (an AccountId change bumps a Salesforce Contact).
    */

@@ -36,24 +36,23 @@ function hubspot(e: E2E) {
 }
 
 describe('employments at the edges of the companies kind', () => {
-  it('a removal stays removed while another of the contact’s CRM companies is no longer linked', async () => {
+  it('a removal stays removed while the contact waits for a CRM company not in Propstreet yet', async () => {
     const e = await linksTenant('hubspot');
     try {
       const ps = e.sb.propstreet;
       const { hs, contact, company } = hubspot(e);
-      const [alpha, beta, delta] = ps.seedCompanies([
+      const [alpha, delta] = ps.seedCompanies([
         { name: 'Alpha', domain: 'alpha.se' },
-        { name: 'Beta', domain: 'beta.se' },
         { name: 'Delta', domain: 'delta.se' },
       ]);
       const [x] = ps.seed([{ firstName: 'Xena', lastName: 'P', email: 'x@alpha.se' }]);
-      if (!alpha || !beta || !delta || !x) throw new Error('seed');
+      if (!alpha || !delta || !x) throw new Error('seed');
       ps.linkAsUser(x.id, alpha.id, { isPrimary: true });
-      ps.linkAsUser(x.id, beta.id);
       await e.run();
-      // Beta goes in Propstreet; HubSpot's Beta stays (the default policy), associated with Xena.
-      ps.deleteCompanyAsUser(beta.id);
-      await e.run();
+      // A HubSpot company Propstreet refuses (no name): never linked, so Xena waits for it.
+      const nameless = hs.companies.createAsUser({ domain: 'nameless.se' });
+      hs.associate(contact(x.id), nameless);
+      await e.run({ reconcile: true });
       ps.linkAsUser(x.id, delta.id);
       await e.run();
       const deltaInHubSpot = company(delta.id);
@@ -64,13 +63,42 @@ describe('employments at the edges of the companies kind', () => {
       const run = await e.run();
       expect(liveLinks(e, x.id).map((l) => l.companyId)).toEqual([alpha.id]);
       expect(hs.associatedCompanies(contact(x.id)).map((c) => c.companyId)).not.toContain(deltaInHubSpot);
-      // HubSpot's Beta, left as it is, still holds Xena: reported, and it holds nothing else back.
       expect(run.links?.[0]?.result.deferred).toEqual([
-        {
-          contact: x.id,
-          reason: expect.stringContaining(`CRM companies ${company(beta.id)} are not linked`),
-        },
+        { contact: x.id, reason: expect.stringContaining(`CRM companies ${nameless} are not linked`) },
       ]);
+      // Still waiting, and still nothing comes back.
+      await e.run({ reconcile: true });
+      expect(liveLinks(e, x.id).map((l) => l.companyId)).toEqual([alpha.id]);
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('a CRM company whose Propstreet company was deleted holds none of its contacts back', async () => {
+    const e = await linksTenant('hubspot');
+    try {
+      const ps = e.sb.propstreet;
+      const { hs, contact, company } = hubspot(e);
+      const [alpha, beta] = ps.seedCompanies([
+        { name: 'Alpha', domain: 'alpha.se' },
+        { name: 'Beta', domain: 'beta.se' },
+      ]);
+      const [x] = ps.seed([{ firstName: 'Xena', lastName: 'P', email: 'x@alpha.se' }]);
+      if (!alpha || !beta || !x) throw new Error('seed');
+      ps.linkAsUser(x.id, alpha.id, { isPrimary: true });
+      ps.linkAsUser(x.id, beta.id);
+      await e.run();
+      const betaInHubSpot = company(beta.id);
+      // Beta goes in Propstreet; HubSpot's Beta stays (the default policy), associated with Xena.
+      ps.deleteCompanyAsUser(beta.id);
+      await e.run();
+      const run = await e.run({ reconcile: true });
+      expect(run.links?.[0]?.result.deferred).toEqual([]);
+      expect(run.links?.[0]?.result.failed).toEqual([]);
+      expect(run.links?.[0]?.result.rows).toEqual([]);
+      // Left as it is: the association with it too.
+      expect(hs.associatedCompanies(contact(x.id)).map((c) => c.companyId)).toContain(betaInHubSpot);
+      expect(liveLinks(e, x.id).map((l) => l.companyId)).toEqual([alpha.id]);
     } finally {
       await e.close();
     }
