@@ -126,7 +126,9 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
   const unknownTo = await companiesGone(ports, read.sides, shadows);
   const unmapped = [...new Set(read.sides.flatMap((s) => s.unmappedCrmCompanies))];
   const endedInCrm =
-    unmapped.length > 0 && ports.endedCrmCompanies ? await ports.endedCrmCompanies(unmapped) : new Set<string>();
+    unmapped.length > 0 && ports.endedCrmCompanies
+      ? await ports.endedCrmCompanies(unmapped)
+      : new Set<string>();
   const plan = (sides: ContactSides): Pending => {
     const shadow = shadowFor(shadows.get(sides.propstreetId), sides.crmId);
     const merge = mergeEmployments({
