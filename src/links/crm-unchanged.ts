@@ -7,6 +7,7 @@
  * re-read every contact it had associated, and every CRM edit of a name cost a Propstreet read.
  */
 import type { Link as StateLink } from '../state/port.js';
+import { type CompanyLinks, companiesOf } from './company-links.js';
 import { fromShadow, linkIdsFor, sameIds, shadowLinkIds, toShadow } from './employments.js';
 import { type LinkConflictPolicy, mergeEmployments } from './merge-employments.js';
 import type { LinksPorts } from './ports.js';
@@ -26,9 +27,13 @@ export async function unchangedInCrm(
   ports: LinksPorts,
   propstreetIds: readonly string[],
   shadows: ReadonlyMap<string, StateLink>,
-  secondary: boolean,
-  policy: LinkConflictPolicy,
+  how: {
+    readonly secondary: boolean;
+    readonly policy: LinkConflictPolicy;
+    readonly companyLinks: CompanyLinks;
+  },
 ): Promise<Unchanged> {
+  const { secondary, policy, companyLinks } = how;
   const withShadow = propstreetIds.flatMap((id) => {
     const link = shadows.get(id);
     const shadow = fromShadow(link?.shadow ?? null);
@@ -44,6 +49,9 @@ export async function unchangedInCrm(
     ports,
     current.map((c) => c.crmId),
   );
+  await companyLinks.learn(
+    current.flatMap((c) => [...companiesOf(c.shadow), ...(crm.get(c.crmId)?.employments.companies ?? [])]),
+  );
   const now = ports.clock.now().toISOString();
   for (const c of current) {
     const held = crm.get(c.crmId);
@@ -52,10 +60,11 @@ export async function unchangedInCrm(
     const merge = mergeEmployments({
       propstreet: c.shadow,
       crm: held.employments,
-      shadow: c.shadow,
+      shadow: companyLinks.comparable(c.shadow),
       secondary,
       titles: ports.titles !== undefined,
       policy,
+      unknown: companyLinks.unknownFor(c.shadow),
     });
     if (merge.toPropstreet.length > 0 || merge.toCrm.length > 0) continue;
     ids.add(c.id);

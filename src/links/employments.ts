@@ -14,6 +14,11 @@ export interface Employments {
   readonly primary: string | null;
   /** Company id → job title there. */
   readonly companies: ReadonlyMap<string, string | null>;
+  /**
+   * A shadow's: the CRM company each company was synced with ('' none: the CRM could not hold
+   * it). Absent in shadows written before 12-04 (company-links.ts).
+   */
+  readonly crmCompanies?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -32,12 +37,24 @@ export interface CrmEmployments {
 
 /** The shadow's key for the CRM's own link ids. */
 const CRM_LINKS = 'crmLinks';
+/** The shadow's key for the CRM company each company was synced with. */
+const CRM_COMPANIES = 'crmCompanies';
 
 export function toShadow(e: Employments, crmLinks: readonly string[] = []): CanonicalValues {
   const companies = [...e.companies]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([id, jobTitle]) => ({ id, jobTitle }));
-  const shadow = { primary: e.primary, companies: JSON.stringify(companies) };
+  const shadow: CanonicalValues = {
+    primary: e.primary,
+    companies: JSON.stringify(companies),
+    ...(e.crmCompanies
+      ? {
+          [CRM_COMPANIES]: JSON.stringify(
+            Object.fromEntries([...e.crmCompanies].sort(([a], [b]) => a.localeCompare(b))),
+          ),
+        }
+      : {}),
+  };
   // No key without ids: a HubSpot shadow stays as it always was (no rewrite of every row).
   return crmLinks.length === 0 ? shadow : { ...shadow, [CRM_LINKS]: JSON.stringify([...crmLinks].sort()) };
 }
@@ -74,7 +91,14 @@ export function sameIds(a: readonly string[], b: readonly string[]): boolean {
 export function fromShadow(shadow: CanonicalValues | null): Employments | null {
   if (!shadow) return null;
   const parsed = JSON.parse(shadow.companies ?? '[]') as { id: string; jobTitle: string | null }[];
-  return { primary: shadow.primary ?? null, companies: new Map(parsed.map((c) => [c.id, c.jobTitle])) };
+  const companies = new Map(parsed.map((c) => [c.id, c.jobTitle]));
+  const recorded = shadow[CRM_COMPANIES];
+  if (!recorded) return { primary: shadow.primary ?? null, companies };
+  const crm = JSON.parse(recorded) as Record<string, unknown>;
+  const crmCompanies = new Map(
+    Object.entries(crm).flatMap(([c, id]) => (typeof id === 'string' ? [[c, id] as const] : [])),
+  );
+  return { primary: shadow.primary ?? null, companies, crmCompanies };
 }
 
 /** Blank titles are no title: formatting never looks like a change. */

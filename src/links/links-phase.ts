@@ -16,6 +16,7 @@ import { DeleteWindow } from '../run/delete-window.js';
 import { lockOwner, takeRunLock } from '../run/run-lock.js';
 import { NO_STATE_WRITES } from '../run/state-writes.js';
 import type { Failure, StateChanges, Link as StateLink } from '../state/port.js';
+import { CompanyLinks, companiesOf } from './company-links.js';
 import { withKnownHeld, withKnownTitles } from './crm-titles.js';
 import { unchangedInCrm } from './crm-unchanged.js';
 import { DELETED_LINKS_META } from './deleted-links.js';
@@ -119,11 +120,18 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
   );
   const crmSideOnly = touchedIds.filter((id) => !touched.propstreetSide.has(id));
   const policy = options.policy ?? 'propstreet-wins';
-  const unchanged = await unchangedInCrm(ports, crmSideOnly, shadows, secondary, policy);
+  const companyLinks = new CompanyLinks(ports);
+  const unchanged = await unchangedInCrm(ports, crmSideOnly, shadows, { secondary, policy, companyLinks });
   const ids = touchedIds.filter((id) => !unchanged.ids.has(id)).sort();
   const synced = (id: string) => shadows.has(id);
   const read = await readSides(ports, ids, synced);
-  const unknownTo = await companiesGone(ports, read.sides, shadows);
+  await companyLinks.learn(
+    read.sides.flatMap((s) => [
+      ...companiesOf(s.propstreet),
+      ...s.crm.companies,
+      ...companiesOf(shadowFor(shadows.get(s.propstreetId), s.crmId)),
+    ]),
+  );
   const unmapped = [...new Set(read.sides.flatMap((s) => s.unmappedCrmCompanies))];
   const endedInCrm =
     unmapped.length > 0 && ports.endedCrmCompanies
@@ -134,11 +142,11 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
     const merge = mergeEmployments({
       propstreet: sides.propstreet,
       crm: sides.crm,
-      shadow,
+      shadow: companyLinks.comparable(shadow),
       secondary,
       titles: ports.titles !== undefined,
       policy,
-      unknown: unknownTo(shadow),
+      unknown: companyLinks.unknownFor(shadow, sides.propstreet),
     });
     const rows: LinkRow[] = [
       ...merge.toPropstreet.map((op) => propstreetRow(sides.propstreetId, op)),
@@ -199,7 +207,7 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
   }
   await applyCrm(ports, pending);
   const done = result();
-  await commit(ports, options, pending, shadows, read, touched, done, unchanged.relinked);
+  await commit(ports, options, pending, shadows, read, touched, done, unchanged.relinked, companyLinks);
   // After the commit, like the window and boundary: a crash between them costs a re-read.
   if (touched.relationsCheckpoint !== undefined)
     await ports.store.setMeta(ports.scope, RELATIONS_CHECKPOINT_META, touched.relationsCheckpoint);
@@ -224,38 +232,6 @@ const UNSEEN_REASON =
  */
 function shadowFor(link: StateLink | undefined, crmId: string): Employments | null {
   return link && link.crmId === crmId ? fromShadow(link.shadow) : null;
-}
-
-/**
- * The companies the CRM cannot hold for a contact: Propstreet companies with no CRM company now
- * whose link the contact's shadow shows (a company both sides held; its link ended since) or the
- * companies kind ended for good. A company merely not created in the CRM yet is neither: the
- * contact waits for it, as ever.
- */
-async function companiesGone(
-  ports: LinksPorts,
-  sides: readonly ContactSides[],
-  shadows: ReadonlyMap<string, StateLink>,
-): Promise<(shadow: Employments | null) => ReadonlySet<string>> {
-  const ids = new Set<string>();
-  const add = (e: Employments | null) => {
-    if (!e) return;
-    for (const c of e.companies.keys()) ids.add(c);
-    if (e.primary !== null) ids.add(e.primary);
-  };
-  for (const s of sides) {
-    add(s.propstreet);
-    add(shadowFor(shadows.get(s.propstreetId), s.crmId));
-  }
-  if (ids.size === 0) return () => new Set();
-  const linked = await ports.companies.crmIds([...ids]);
-  const unlinked = [...ids].filter((c) => !linked.has(c));
-  if (unlinked.length === 0) return () => new Set();
-  const ended = (await ports.endedCompanies?.(unlinked)) ?? new Set<string>();
-  return (shadow) =>
-    new Set(
-      unlinked.filter((c) => ended.has(c) || shadow?.companies.has(c) === true || shadow?.primary === c),
-    );
 }
 
 /** A removal as the window records it: the pair and the side it is removed from. */
@@ -420,6 +396,7 @@ async function commit(
   touched: Pick<Touched, 'checkpoints' | 'marks'>,
   result: LinksResult,
   relinked: readonly StateLink[],
+  companyLinks: CompanyLinks,
 ): Promise<void> {
   const { store, scope } = ports;
   const now = ports.clock.now();
@@ -453,7 +430,8 @@ async function commit(
       else result.failed.push({ contact: id, error: p.problem });
       agreed = landedShadow(shadowFor(old, p.sides.crmId), agreed, p.rows, p.sides.crm.primaryTitle);
     } else if (earlier.has(`propstreet:${id}`)) clearFailures.push({ side: 'propstreet', recordId: id });
-    const shadow = toShadow(agreed, linkIdsFor(agreed, p.sides.crm));
+    // Each company with the CRM company it is synced with now (company-links.ts).
+    const shadow = toShadow(companyLinks.recorded(agreed), linkIdsFor(agreed, p.sides.crm));
     if (old && old.crmId === p.sides.crmId && JSON.stringify(old.shadow) === JSON.stringify(shadow)) continue;
     upsertLinks.push({
       propstreetId: id,

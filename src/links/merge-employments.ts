@@ -11,8 +11,9 @@
  * Propstreet (demoted); its primary cleared removes the company it was.
  *
  * A company the CRM cannot hold (`unknown`: its companies-kind link ended, the company "left as it
- * is") is no part of the merge: Propstreet's jobs there stay as they are, nothing is written to
- * the CRM about it, and the shadow leaves it out (so a relinked company is added, never removed).
+ * is") is no part of the merge: Propstreet's jobs there stay as they are and the shadow keeps them
+ * as Propstreet has them; nothing is written to the CRM about it (a company relinked later is
+ * compared as new: company-links.ts).
  *
  * The CRM's title is the contact's one title, the title at its primary company: it changed when
  * it differs from the shadow's title at the shadow's primary, wherever the primary is now (a
@@ -108,6 +109,9 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
     const base = sh !== undefined ? sh : (psT ?? crmT ?? null);
     companies.set(c, pick(psT ?? base, crmT ?? base, base, policy, `job title at ${c}`, conflicts));
   }
+  // Propstreet's jobs at a company the CRM cannot hold stand, and the shadow says so (it is what
+  // both sides agree on: the CRM has no say there).
+  for (const c of unknown) if (ps.companies.has(c)) companies.set(c, normTitle(ps.companies.get(c)));
   // A primary the CRM cannot hold stays Propstreet's; the shadow keeps the CRM's, which stays.
   const result: Employments = {
     primary: primary !== null && unknown.has(primary) ? crmPrimary : primary,

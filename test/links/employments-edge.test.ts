@@ -9,6 +9,7 @@
  *   the CRM's associations without it read as removals, and every job there was deleted.
  */
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/run-cli.js';
 import { type E2E, startE2E } from '../e2e/support.js';
 
 async function linksTenant(crm: 'hubspot' | 'salesforce'): Promise<E2E> {
@@ -31,7 +32,7 @@ function hubspot(e: E2E) {
   const contact = (propstreetId: string) =>
     hs.dump().find((r) => r.properties.propstreet_id === propstreetId)?.id ?? '';
   const company = (propstreetId: string) =>
-    hs.companies.dump().find((k) => k.properties.propstreet_id === propstreetId)?.id ?? '';
+    hs.companies.dump().find((k) => k.properties.propstreet_id === propstreetId && !k.archived)?.id ?? '';
   return { hs, contact, company };
 }
 
@@ -219,4 +220,48 @@ describe('employments at the edges of the companies kind', () => {
         await e.close();
       }
     });
+
+  it('a company relinked after a CRM deletion, its contacts untouched meanwhile: their jobs are added to the CRM again, never removed from Propstreet', async () => {
+    const e = await linksTenant('hubspot');
+    try {
+      const ps = e.sb.propstreet;
+      const { hs, contact, company } = hubspot(e);
+      const [keep, other] = ps.seedCompanies([
+        { name: 'Keep', domain: 'keep.se' },
+        { name: 'Other', domain: 'other.se' },
+      ]);
+      const [one, two] = ps.seed([
+        { firstName: 'One', lastName: 'P', email: 'one@keep.se' },
+        { firstName: 'Two', lastName: 'P', email: 'two@other.se' },
+      ]);
+      if (!keep || !other || !one || !two) throw new Error('seed');
+      ps.linkAsUser(one.id, keep.id, { isPrimary: true, jobTitle: 'CEO' });
+      ps.linkAsUser(one.id, other.id, { jobTitle: 'Board member' });
+      ps.linkAsUser(two.id, other.id, { isPrimary: true, jobTitle: 'CFO' });
+      await e.run();
+      await e.run();
+      const first = company(other.id);
+      hs.companies.deleteAsUser(first);
+      await e.run();
+      const relinked = await runCli(['relink', e.config.file, other.id], { env: e.sb.env });
+      expect(relinked.code).toBe(0);
+      await e.run();
+      const again = company(other.id);
+      expect(again).not.toBe('');
+      expect(again).not.toBe(first);
+      const run = await e.run({ reconcile: true });
+      expect(run.links?.[0]?.result.rows.filter((r) => r.side === 'propstreet')).toEqual([]);
+      const atOther = ps.allLinks().filter((l) => !l.deletedUtc && l.companyId === other.id);
+      expect(atOther.map((l) => [l.contactId, l.jobTitle]).sort()).toEqual(
+        [
+          [one.id, 'Board member'],
+          [two.id, 'CFO'],
+        ].sort(),
+      );
+      expect(hs.associatedCompanies(contact(one.id)).map((c) => c.companyId)).toContain(again);
+      expect(hs.associatedCompanies(contact(two.id))).toContainEqual({ companyId: again, primary: true });
+    } finally {
+      await e.close();
+    }
+  });
 });

@@ -99,7 +99,7 @@ describe('mergeEmployments', () => {
     expect(retitled.result.companies.get('a')).toBe('Analyst');
   });
 
-  it('a company the CRM cannot hold stays in Propstreet as it is, unwritten in the CRM and out of the shadow', () => {
+  it('a company the CRM cannot hold stays in Propstreet as it is, unwritten in the CRM, and the shadow says so', () => {
     const shadow = ps('a', { a: 'CEO', b: 'Board member' });
     const gone = merge({
       propstreet: shadow,
@@ -108,7 +108,7 @@ describe('mergeEmployments', () => {
       unknown: new Set(['b']),
     });
     expect(gone).toMatchObject({ toPropstreet: [], toCrm: [], conflicts: [] });
-    expect(gone.result).toEqual(ps('a', { a: 'CEO' }));
+    expect(gone.result).toEqual(shadow);
     // The same pair without `unknown` is a removal in the CRM: Propstreet would lose the job.
     expect(merge({ propstreet: shadow, crm: crm('a', ['a'], 'CEO'), shadow }).toPropstreet).toEqual([
       { op: 'delete', company: 'b' },
@@ -122,7 +122,7 @@ describe('mergeEmployments', () => {
       unknown: new Set(['b']),
     });
     expect(kept).toMatchObject({ toPropstreet: [], toCrm: [], conflicts: [] });
-    expect(kept.result).toEqual({ primary: 'b', companies: new Map() });
+    expect(kept.result).toEqual(primary);
     const again = merge({
       propstreet: primary,
       crm: crm(null, [], 'CFO'),
@@ -137,6 +137,18 @@ describe('mergeEmployments', () => {
       shadow: ps('a', { a: 'CEO' }),
       unknown: new Set(['b']),
     });
-    expect(chosen).toMatchObject({ toPropstreet: [], toCrm: [], result: ps('a', { a: 'CEO' }) });
+    // The shadow keeps the CRM's primary (what the CRM holds), so the next run reads no CRM change.
+    expect(chosen).toMatchObject({
+      toPropstreet: [],
+      toCrm: [],
+      result: ps('a', { a: 'CEO', b: 'Board member' }),
+    });
+    const stays = merge({
+      propstreet: ps('b', { a: 'CEO', b: 'Board member' }),
+      crm: crm('a', ['a'], 'CEO'),
+      shadow: chosen.result,
+      unknown: new Set(['b']),
+    });
+    expect(stays).toMatchObject({ toPropstreet: [], toCrm: [], result: chosen.result });
   });
 });

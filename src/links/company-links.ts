@@ -1,0 +1,69 @@
+/**
+ * Which CRM company each Propstreet company is linked to now (the companies kind's links), and
+ * what that means for a contact's shadow:
+ * - a company with no CRM company now whose link ended (the shadow shows it, or the companies
+ *   kind left a tombstone) is one the CRM cannot hold: Propstreet's jobs there stand as they are;
+ * - a company the shadow recorded with another CRM company than it has now (relinked after a
+ *   deletion, recreated) was never held on the CRM side by that company: the merge takes it as
+ *   new, adding it to the CRM, never reading its absence there as a removal.
+ * Shadows record the CRM company of each company since 12-04; older ones record none and are
+ * compared as they are.
+ */
+import type { Employments } from './employments.js';
+import type { LinksPorts } from './ports.js';
+
+export class CompanyLinks {
+  /** Propstreet company → its CRM company now ('' when it has none). */
+  private readonly crmOf = new Map<string, string>();
+  private readonly ended = new Set<string>();
+
+  constructor(private readonly ports: Pick<LinksPorts, 'companies' | 'endedCompanies'>) {}
+
+  /** Looks up the companies not looked up yet (two store reads at most). */
+  async learn(companies: Iterable<string>): Promise<void> {
+    const fresh = new Set<string>();
+    for (const c of companies) if (!this.crmOf.has(c)) fresh.add(c);
+    if (fresh.size === 0) return;
+    const ids = [...fresh];
+    const linked = await this.ports.companies.crmIds(ids);
+    for (const id of ids) this.crmOf.set(id, linked.get(id) ?? '');
+    const unlinked = ids.filter((id) => !linked.has(id));
+    if (unlinked.length > 0 && this.ports.endedCompanies)
+      for (const id of await this.ports.endedCompanies(unlinked)) this.ended.add(id);
+  }
+
+  /** The companies the CRM cannot hold, of a contact with this (stored) shadow and Propstreet side. */
+  unknownFor(shadow: Employments | null, propstreet?: Employments): ReadonlySet<string> {
+    const inShadow = new Set(companiesOf(shadow));
+    const out = new Set<string>();
+    for (const c of new Set([...inShadow, ...companiesOf(propstreet ?? null)]))
+      if (this.crmOf.get(c) === '' && (inShadow.has(c) || this.ended.has(c))) out.add(c);
+    return out;
+  }
+
+  /** The shadow to merge against: without the companies it recorded with another CRM company. */
+  comparable(shadow: Employments | null): Employments | null {
+    const recorded = shadow?.crmCompanies;
+    if (!shadow || !recorded) return shadow;
+    const moved = (c: string) => {
+      const then = recorded.get(c);
+      const now = this.crmOf.get(c);
+      return then !== undefined && now !== undefined && now !== '' && now !== then;
+    };
+    if (![...recorded.keys()].some(moved)) return shadow;
+    const companies = new Map([...shadow.companies].filter(([c]) => !moved(c)));
+    const primary = shadow.primary !== null && moved(shadow.primary) ? null : shadow.primary;
+    return { primary, companies, crmCompanies: recorded };
+  }
+
+  /** `e` with the CRM company each of its companies is linked to now recorded ('' none). */
+  recorded(e: Employments): Employments {
+    return { ...e, crmCompanies: new Map([...e.companies.keys()].map((c) => [c, this.crmOf.get(c) ?? ''])) };
+  }
+}
+
+/** The companies employments name, the primary included. */
+export function companiesOf(e: Employments | null): string[] {
+  if (!e) return [];
+  return e.primary === null ? [...e.companies.keys()] : [...e.companies.keys(), e.primary];
+}
