@@ -107,7 +107,11 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
     // At a company new to the shadow the CRM's title is the only one it has there.
     const crmT = c === crm.primary && (crmTitleEdited || sh === undefined) ? crmTitle : undefined;
     const base = sh !== undefined ? sh : (psT ?? crmT ?? null);
-    companies.set(c, pick(psT ?? base, crmT ?? base, base, policy, `job title at ${c}`, conflicts));
+    // A cleared title (null) is a value, an unread one (undefined) none: `??` took a clear for
+    // "not read" and wrote the old title back (RELIABILITY.md bug 28).
+    const psSays = psT !== undefined ? psT : base;
+    const crmSays = crmT !== undefined ? crmT : base;
+    companies.set(c, pick(psSays, crmSays, base, policy, `job title at ${c}`, conflicts));
   }
   // Propstreet's jobs at a company the CRM cannot hold stand, and the shadow says so (it is what
   // both sides agree on: the CRM has no say there).

@@ -264,4 +264,42 @@ describe('employments at the edges of the companies kind', () => {
       await e.close();
     }
   });
+
+  it('Salesforce: a title cleared on either side reaches the other and stays cleared (bug 28)', async () => {
+    const e = await linksTenant('salesforce');
+    try {
+      const ps = e.sb.propstreet;
+      const sf = e.sb.salesforce?.control;
+      if (!sf) throw new Error('no Salesforce fake');
+      const [alpha, beta] = ps.seedCompanies([
+        { name: 'Alpha AB', domain: 'alpha.se' },
+        { name: 'Beta AB', domain: 'beta.se' },
+      ]);
+      const [x, y] = ps.seed([
+        { firstName: 'Xena', lastName: 'P', email: 'x@alpha.se' },
+        { firstName: 'Yann', lastName: 'P', email: 'y@alpha.se' },
+      ]);
+      if (!alpha || !beta || !x || !y) throw new Error('seed');
+      const xa = ps.linkAsUser(x.id, alpha.id, { isPrimary: true, jobTitle: 'CEO' });
+      const xb = ps.linkAsUser(x.id, beta.id, { jobTitle: 'Board member' });
+      ps.linkAsUser(y.id, alpha.id, { isPrimary: true, jobTitle: 'CTO' });
+      await e.run();
+      await e.run();
+      expect(sf.getByKey(y.id)?.Title).toBe('CTO');
+      ps.editLinkAsUser(xa.id, { jobTitle: null });
+      ps.editLinkAsUser(xb.id, { jobTitle: null });
+      sf.edit(sf.getByKey(y.id)?.Id as string, { Title: null });
+      sf.advanceClock(60_000);
+      await e.run();
+      await e.run();
+      const titles = (contact: string) =>
+        Object.fromEntries(liveLinks(e, contact).map((l) => [l.companyId, l.jobTitle ?? null]));
+      expect(titles(x.id)).toEqual({ [alpha.id]: null, [beta.id]: null });
+      expect(sf.getByKey(x.id)?.Title ?? null).toBeNull();
+      expect(titles(y.id)).toEqual({ [alpha.id]: null });
+      expect(sf.getByKey(y.id)?.Title ?? null).toBeNull();
+    } finally {
+      await e.close();
+    }
+  });
 });

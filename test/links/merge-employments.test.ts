@@ -151,4 +151,19 @@ describe('mergeEmployments', () => {
     });
     expect(stays).toMatchObject({ toPropstreet: [], toCrm: [], result: chosen.result });
   });
+
+  it('a title cleared on either side is cleared on the other, never written back', () => {
+    const shadow = ps('a', { a: 'CEO', b: 'Board member' });
+    const inPropstreet = merge({
+      propstreet: ps('a', { a: null, b: null }),
+      crm: crm('a', ['a', 'b'], 'CEO'),
+      shadow,
+    });
+    expect(inPropstreet.toPropstreet).toEqual([]);
+    expect(inPropstreet.toCrm).toEqual([{ op: 'title', jobTitle: null }]);
+    expect(inPropstreet.result).toEqual(ps('a', { a: null, b: null }));
+    const inCrm = merge({ propstreet: shadow, crm: crm('a', ['a', 'b'], null), shadow });
+    expect(inCrm.toPropstreet).toEqual([{ op: 'title', company: 'a', jobTitle: null }]);
+    expect(inCrm.toCrm).toEqual([]);
+  });
 });
