@@ -23,7 +23,7 @@ import type { SyncSettings } from '../engine/types.js';
 import { CONTACTS } from '../kinds/contacts/spec.js';
 import type { KindSpec } from '../kinds/kind-spec.js';
 import { mapperFor } from '../kinds/mapper.js';
-import { fieldsFor, loadMapping, type Mapping } from '../mapping/index.js';
+import { type FieldMapping, fieldsFor, loadMapping, type Mapping } from '../mapping/index.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { Contact, ContactWrite } from '../propstreet/schema.js';
 import { type RunOptions, runConnection } from '../run/run-connection.js';
@@ -109,16 +109,13 @@ function objectMapping(connection: ConnectionConfig, object: ObjectConfig): Mapp
   );
 }
 
-/**
- * The CRM property the object's mapping fills from the Propstreet accessor `propstreet`, in
- * whichever direction it flows (undefined when the mapping does not carry it).
- */
-export function crmPropertyOf(
+/** The mapping field of `object` that reads or writes accessor `propstreet`, if any. */
+export function crmFieldOf(
   connection: ConnectionConfig,
   object: ObjectConfig,
   propstreet: string,
-): string | undefined {
-  return objectMapping(connection, object).fields.find((f) => f.propstreet === propstreet)?.crm;
+): FieldMapping | undefined {
+  return objectMapping(connection, object).fields.find((f) => f.propstreet === propstreet);
 }
 
 /** The contacts kind's mapper of a connection (tools and tests that look at contacts). */

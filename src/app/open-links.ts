@@ -12,9 +12,10 @@ import { createHubSpotAssociations } from '../crm/hubspot/index.js';
 import { createSalesforceAssociations } from '../crm/salesforce/associations.js';
 import { type LinksResult, runLinksPhase } from '../links/links-phase.js';
 import { linksPorts } from '../links/links-ports.js';
+import { cut, type FieldMapping } from '../mapping/index.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { StateStore } from '../state/port.js';
-import { crmPropertyOf, openObject, salesforceLogin } from './open-connection.js';
+import { crmFieldOf, openObject, salesforceLogin } from './open-connection.js';
 import type { SessionKeeper } from './salesforce-session.js';
 
 export interface LinksRunContext {
@@ -42,7 +43,8 @@ export async function runConnectionLinks(
   // The contact's title is the job title at its primary company. The shipped mappings send it
   // to the CRM only (the contacts API cannot write a link's title); this phase writes links, so
   // it carries the title both ways, whatever the field's direction: the adapter reads it too.
-  const titleProperty = crmPropertyOf(connection, contacts, 'company.jobTitle');
+  const titleField = crmFieldOf(connection, contacts, 'company.jobTitle');
+  const titleProperty = titleField?.crm;
   const opened = openObject(config, connection, contacts, {
     clock: ctx.clock,
     logger: ctx.logger,
@@ -79,6 +81,7 @@ export async function runConnectionLinks(
     contactsAdapter: opened.crm,
     companiesAdapter: companies?.crm,
     titleProperty,
+    titleFit: titleField ? fitTo(titleField) : undefined,
     store: ctx.store,
     scopes: { links: scope('links'), contacts: scope('contacts'), companies: scope('companies') },
     clock: ctx.clock,
@@ -120,4 +123,11 @@ function salesforceAssociations(
 /** The contacts' conflict policy, as far as links have one: the CRM's side or Propstreet's. */
 function linkPolicy(policy: string): 'propstreet-wins' | 'crm-wins' {
   return policy === 'crm-wins' ? 'crm-wins' : 'propstreet-wins';
+}
+
+/** A title as the field's CRM property holds it: cut to its `maxLength` when it has `truncate`. */
+function fitTo(field: FieldMapping): ((title: string | null) => string | null) | undefined {
+  const max = field.maxLength;
+  if (!field.truncate || max === null) return undefined;
+  return (title) => (title !== null && title.length > max ? cut(field, title, max) : title);
 }

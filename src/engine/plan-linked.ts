@@ -35,7 +35,7 @@ export function planLinked<R extends PropstreetRecord>(ctx: PlanContext<R>, ids:
     resolutions: pair.resolutions,
   });
   const mirror = mirrorsNeeded(ctx, ids);
-  const { properties, problems, skipped = [] } = mapper.toCrm(toValues(merge.toCrm));
+  const { properties, problems, cut = [], skipped = [] } = mapper.toCrm(toValues(merge.toCrm));
   const toCrm = withoutSkipped(merge.toCrm, skipped);
   const changed = toCrm.length + merge.toPropstreet.length > 0;
   const mirrors = mirror.propstreet || mirror.crm;
@@ -64,7 +64,7 @@ export function planLinked<R extends PropstreetRecord>(ctx: PlanContext<R>, ids:
   plan.propstreetId = ids.propstreetId;
   plan.crmId = ids.crmId;
   plan.action = action;
-  if (skipped.length > 0) plan.notSent = skipped.map((s) => s.message);
+  if (skipped.length + cut.length > 0) plan.notSent = [...skipped.map((s) => s.message), ...cut];
   return planned(ctx, plan as RecordPlan, keepShadowOf(merge.shadow, skipped, shadow), properties);
 }
 

@@ -40,7 +40,7 @@ function createInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ps: R): Pa
     });
   const values = mapper.fromPropstreet(ps);
   const { changes, values: toSend } = createChanges(values, mapper, 'to-crm');
-  const { properties, problems, skipped = [] } = mapper.toCrm(toSend, { create: true });
+  const { properties, problems, cut = [], skipped = [] } = mapper.toCrm(toSend, { create: true });
   if (problems.length > 0)
     return planned(ctx, {
       ...fields,
@@ -58,7 +58,7 @@ function createInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ps: R): Pa
   plan.propstreetId = ps.id;
   plan.crmId = null;
   plan.action = 'create-in-crm';
-  if (skipped.length > 0) plan.notSent = skipped.map((s) => s.message);
+  if (skipped.length + cut.length > 0) plan.notSent = [...skipped.map((s) => s.message), ...cut];
   return planned(
     ctx,
     plan,

@@ -43,6 +43,8 @@ export interface RecordMapper<R extends PropstreetRecord = PropstreetRecord, W =
   ): {
     properties: Record<string, string | null>;
     problems: string[];
+    /** Values cut to fit (the field's `truncate`), sent so: notes, not problems. */
+    cut?: readonly string[];
     skipped?: readonly { readonly field: string; readonly message: string }[];
   };
   /**

@@ -132,7 +132,8 @@ export interface PlanFields {
   readonly problems: readonly string[];
   /**
    * Values left out of the CRM write, each with why (outside the property's options, e.g. a
-   * language HubSpot's `hs_language` does not list); the rest of the record is written.
+   * language HubSpot's `hs_language` does not list), or cut to fit (a field's `truncate`); the
+   * rest of the record is written.
    */
   readonly notSent?: readonly string[];
   /** Deletes held back by the mass-delete guard. */

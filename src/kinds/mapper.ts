@@ -61,7 +61,7 @@ export function mapperFor<R extends PropstreetRecord, W>(
     },
     ...(kind.dependants ? { crmDependants: (record: CrmRecord) => countIn(record, dependantsCount) } : {}),
     toCrm: (values: CanonicalValues, options?: { create?: boolean }) => {
-      const { properties, problems, skipped } = canonicalToCrm(
+      const { properties, problems, cut, skipped } = canonicalToCrm(
         values,
         mapping,
         allowed ? { ...options, allowed } : options,
@@ -69,6 +69,7 @@ export function mapperFor<R extends PropstreetRecord, W>(
       return {
         properties,
         problems: problems.map((p) => `${p.field}: ${p.message}`),
+        ...(cut.length > 0 ? { cut: cut.map((c) => `${c.field}: ${c.message}`) } : {}),
         skipped: skipped.map((s) => ({ field: s.field, message: s.message })),
       };
     },

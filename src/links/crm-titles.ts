@@ -5,8 +5,13 @@
 import type { CrmAdapter, ReadChangesOptions } from '../crm/port.js';
 import type { CrmTitles } from './ports.js';
 
-export function crmTitles(adapter: CrmAdapter, property: string): CrmTitles {
+export function crmTitles(
+  adapter: CrmAdapter,
+  property: string,
+  fitTitle?: (title: string | null) => string | null,
+): CrmTitles {
   return {
+    ...(fitTitle ? { fit: fitTitle } : {}),
     async read(ids) {
       const records = await adapter.readByIds(ids);
       // A merged-away id reads as a deleted record: the CRM no longer holds it, so it has no title.
@@ -14,7 +19,10 @@ export function crmTitles(adapter: CrmAdapter, property: string): CrmTitles {
     },
     async write(items) {
       const results = await adapter.update(
-        items.map((i) => ({ id: i.crmId, properties: { [property]: i.title } })),
+        items.map((i) => ({
+          id: i.crmId,
+          properties: { [property]: fitTitle ? fitTitle(i.title) : i.title },
+        })),
       );
       return results.map((r) => (r.ok ? { ok: true as const } : { ok: false as const, error: r.error }));
     },
@@ -58,6 +66,7 @@ export function crmChangesOf(adapter: CrmAdapter, titleProperty?: string) {
  */
 export function withKnownTitles(titles: CrmTitles, known: ReadonlyMap<string, string | null>): CrmTitles {
   return {
+    ...titles,
     async read(ids) {
       const missing = ids.filter((id) => !known.has(id));
       const read = missing.length > 0 ? await titles.read(missing) : new Map<string, string | null>();

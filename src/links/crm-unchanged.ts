@@ -63,6 +63,7 @@ export async function unchangedInCrm(
       shadow: companyLinks.comparable(c.shadow),
       secondary,
       titles: ports.titles !== undefined,
+      fitTitle: ports.titles?.fit,
       policy,
       unknown: companyLinks.unknownFor(c.shadow),
     });

@@ -145,6 +145,7 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
       shadow: companyLinks.comparable(shadow),
       secondary,
       titles: ports.titles !== undefined,
+      fitTitle: ports.titles?.fit,
       policy,
       unknown: companyLinks.unknownFor(shadow, sides.propstreet),
     });

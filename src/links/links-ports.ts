@@ -23,6 +23,8 @@ export interface LinksBinding {
   readonly companiesAdapter?: CrmAdapter | undefined;
   /** The CRM property holding the contact's job title (the one mapped from `company.jobTitle`); none: titles stay out. */
   readonly titleProperty?: string | undefined;
+  /** The title as that property holds it (cut to its mapping field's `maxLength` with `truncate`). */
+  readonly titleFit?: ((title: string | null) => string | null) | undefined;
   readonly store: StateStore;
   readonly scopes: { readonly links: Scope; readonly contacts: Scope; readonly companies: Scope };
   readonly clock: Clock;
@@ -33,7 +35,7 @@ export function linksPorts(b: LinksBinding): LinksPorts {
     propstreet: b.propstreet,
     crm: b.associations,
     secondary: b.secondary ?? (async () => true),
-    titles: b.titleProperty ? crmTitles(b.contactsAdapter, b.titleProperty) : undefined,
+    titles: b.titleProperty ? crmTitles(b.contactsAdapter, b.titleProperty, b.titleFit) : undefined,
     ...(b.associations.readHeld ? {} : { heldContacts: crmHeldContacts(b.contactsAdapter) }),
     contacts: storeLookup(b.store, b.scopes.contacts),
     companies: storeLookup(b.store, b.scopes.companies),

@@ -54,6 +54,8 @@ export interface MergeInput {
   readonly policy: LinkConflictPolicy;
   /** Propstreet companies the CRM cannot hold (their companies-kind link ended). */
   readonly unknown?: ReadonlySet<string>;
+  /** The title as the CRM holds it (cut to its property's length); absent: as it is. */
+  readonly fitTitle?: ((title: string | null) => string | null) | undefined;
 }
 
 function pick<T>(ps: T, crm: T, shadow: T, policy: LinkConflictPolicy, what: string, conflicts: string[]): T {
@@ -99,13 +101,19 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
     shadow.primary !== null && shadow.companies.has(shadow.primary)
       ? normTitle(shadow.companies.get(shadow.primary))
       : undefined;
-  const crmTitleEdited = crmTitle !== undefined && (titleBefore === undefined || crmTitle !== titleBefore);
+  const asHeld = input.fitTitle ?? ((t: string | null) => t);
+  // Our own cut of the shadow's title (the CRM holds no more) is no edit (RELIABILITY.md bug 29).
+  const crmTitleEdited =
+    crmTitle !== undefined &&
+    (titleBefore === undefined || (crmTitle !== titleBefore && crmTitle !== asHeld(titleBefore)));
   const companies = new Map<string, string | null>();
   for (const c of members) {
     const sh = shadow.companies.has(c) ? normTitle(shadow.companies.get(c)) : undefined;
     const psT = ps.companies.has(c) ? normTitle(ps.companies.get(c)) : undefined;
     // At a company new to the shadow the CRM's title is the only one it has there.
-    const crmT = c === crm.primary && (crmTitleEdited || sh === undefined) ? crmTitle : undefined;
+    let crmT = c === crm.primary && (crmTitleEdited || sh === undefined) ? crmTitle : undefined;
+    // The CRM holding Propstreet's title cut (the contacts kind sent it so) agrees with it.
+    if (crmT !== undefined && psT !== undefined && crmT !== psT && crmT === asHeld(psT)) crmT = psT;
     const base = sh !== undefined ? sh : (psT ?? crmT ?? null);
     // A cleared title (null) is a value, an unread one (undefined) none: `??` took a clear for
     // "not read" and wrote the old title back (RELIABILITY.md bug 28).
@@ -140,7 +148,7 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
   }
   for (const c of crm.companies) if (!members.has(c)) toCrm.push({ op: 'dissociate', company: c });
   if (input.titles && primary !== null && members.has(primary)) {
-    const want = companies.get(primary) ?? null;
+    const want = asHeld(companies.get(primary) ?? null);
     // The title is the contact's own property in the CRM: compare it whichever company is primary.
     const has = crm.primaryTitle !== undefined ? normTitle(crm.primaryTitle) : undefined;
     if (has !== want) toCrm.push({ op: 'title', jobTitle: want });

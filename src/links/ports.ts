@@ -26,6 +26,11 @@ export interface CrmTitles {
   /** The titles of the contacts the CRM holds; one it does not hold (deleted, merged away) is absent. */
   read(crmContactIds: readonly string[]): Promise<ReadonlyMap<string, string | null>>;
   write(items: readonly { crmId: string; title: string | null }[]): Promise<AssociationResult[]>;
+  /**
+   * The title as the CRM property holds it: cut to the mapping field's `maxLength` when it has
+   * `truncate` (Salesforce `Title`: 128). Absent: as it is.
+   */
+  readonly fit?: (title: string | null) => string | null;
 }
 
 export interface LinksPorts {

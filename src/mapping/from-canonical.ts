@@ -19,8 +19,13 @@ export interface CrmProblem {
 
 export interface CrmWrite {
   readonly properties: Record<string, string | null>;
-  /** `too-long` and `required-missing` leave the property out; `truncated` sent a cut value. */
+  /** `too-long` and `required-missing`: the property left out, and the record fails. */
   readonly problems: CrmProblem[];
+  /**
+   * `truncated`: a value cut to the property's `maxLength` (`truncate: true`) and sent so. Not a
+   * reason to fail the record: the field asks for the cut (a notice, RELIABILITY.md bug 29).
+   */
+  readonly cut: CrmProblem[];
   /**
    * `not-an-option`: values the CRM's property does not accept, left out of `properties`. Not
    * a reason to fail the record: the other fields are still written.
@@ -40,7 +45,7 @@ function present(values: Partial<CanonicalValues>, name: string): boolean {
 }
 
 /** Cuts to `max` UTF-16 units without splitting a surrogate pair, then re-normalises. */
-function cut(field: FieldMapping, value: string, max: number): string | null {
+export function cut(field: FieldMapping, value: string, max: number): string | null {
   let out = '';
   for (const ch of value) {
     if (out.length + ch.length > max) break;
@@ -57,6 +62,7 @@ export function canonicalToCrm(
 ): CrmWrite {
   const properties: Record<string, string | null> = {};
   const problems: CrmProblem[] = [];
+  const cutValues: CrmProblem[] = [];
   const skipped: CrmProblem[] = [];
   for (const field of fieldsFor(mapping, 'crm', 'write')) {
     if (!present(values, field.name) && !options.create) continue;
@@ -80,7 +86,7 @@ export function canonicalToCrm(
         problems.push({ field: field.name, crm: field.crm, code: 'too-long', message });
         continue;
       }
-      problems.push({
+      cutValues.push({
         field: field.name,
         crm: field.crm,
         code: 'truncated',
@@ -104,7 +110,7 @@ export function canonicalToCrm(
     }
     properties[field.crm] = value;
   }
-  return { properties, problems, skipped };
+  return { properties, problems, cut: cutValues, skipped };
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
-import { type E2E, startE2E } from '../e2e/support.js';
+import { type E2E, startE2E, writes } from '../e2e/support.js';
 
 async function linksTenant(crm: 'hubspot' | 'salesforce'): Promise<E2E> {
   const e = await startE2E(
@@ -298,6 +298,66 @@ describe('employments at the edges of the companies kind', () => {
       expect(sf.getByKey(x.id)?.Title ?? null).toBeNull();
       expect(titles(y.id)).toEqual({ [alpha.id]: null });
       expect(sf.getByKey(y.id)?.Title ?? null).toBeNull();
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('Salesforce: a job title longer than Title holds is sent cut, with the contact’s other edits, and settles (bug 29)', async () => {
+    const e = await linksTenant('salesforce');
+    try {
+      const ps = e.sb.propstreet;
+      const sf = e.sb.salesforce?.control;
+      if (!sf) throw new Error('no Salesforce fake');
+      const [alpha] = ps.seedCompanies([{ name: 'Alpha AB', domain: 'alpha.se' }]);
+      const [x] = ps.seed([{ firstName: 'Xena', lastName: 'P', email: 'x@alpha.se' }]);
+      if (!alpha || !x) throw new Error('seed');
+      const link = ps.linkAsUser(x.id, alpha.id, { isPrimary: true, jobTitle: 'Analyst' });
+      await e.run();
+      await e.run();
+      const title = `Head of ${'very '.repeat(28)}important things`;
+      expect(title.length).toBe(164);
+      ps.editLinkAsUser(link.id, { jobTitle: title });
+      ps.editAsUser(x.id, { lastName: 'Married-Name', email: 'xena.new@alpha.se' });
+      const first = await e.run();
+      await e.run();
+      const held = sf.getByKey(x.id);
+      expect(held).toMatchObject({
+        LastName: 'Married-Name',
+        Email: 'xena.new@alpha.se',
+        Title: title.slice(0, 128).trim(),
+      });
+      expect(first.connections.flatMap((c) => c.records).filter((r) => r.action === 'invalid')).toEqual([]);
+      // Propstreet keeps the whole title: the cut one Salesforce holds is no edit of it.
+      expect(liveLinks(e, x.id)[0]?.jobTitle).toBe(title);
+      const settled = writes(e.sb);
+      const quiet = await e.run({ reconcile: true });
+      expect(writes(e.sb)).toEqual(settled);
+      expect(quiet.links?.[0]?.result.failed).toEqual([]);
+      expect(liveLinks(e, x.id)[0]?.jobTitle).toBe(title);
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('Salesforce: a contact created with a job title longer than Title holds is created, the title cut (bug 29)', async () => {
+    const e = await linksTenant('salesforce');
+    try {
+      const ps = e.sb.propstreet;
+      const sf = e.sb.salesforce?.control;
+      if (!sf) throw new Error('no Salesforce fake');
+      const [alpha] = ps.seedCompanies([{ name: 'Alpha AB', domain: 'alpha.se' }]);
+      const [x] = ps.seed([{ firstName: 'Xena', lastName: 'P', email: 'x@alpha.se' }]);
+      if (!alpha || !x) throw new Error('seed');
+      const title = `Chair of ${'the '.repeat(40)}board`;
+      ps.linkAsUser(x.id, alpha.id, { isPrimary: true, jobTitle: title });
+      await e.run();
+      await e.run();
+      expect(sf.getByKey(x.id)?.Title).toBe(title.slice(0, 128).trim());
+      const settled = writes(e.sb);
+      await e.run({ reconcile: true });
+      expect(writes(e.sb)).toEqual(settled);
+      expect(liveLinks(e, x.id)[0]?.jobTitle).toBe(title);
     } finally {
       await e.close();
     }

@@ -166,4 +166,33 @@ describe('mergeEmployments', () => {
     expect(inCrm.toPropstreet).toEqual([{ op: 'title', company: 'a', jobTitle: null }]);
     expect(inCrm.toCrm).toEqual([]);
   });
+
+  it('a CRM title property that cuts: Propstreet’s whole title stands, the cut one in the CRM is no edit', () => {
+    const fitTitle = (t: string | null) => (t === null ? null : t.slice(0, 5));
+    const shadow = ps('a', { a: 'Chairman' });
+    // The contacts kind sent Propstreet's new title cut: the two agree, nothing to write.
+    const sent = merge({
+      propstreet: ps('a', { a: 'Directorate' }),
+      crm: crm('a', ['a'], 'Direc'),
+      shadow,
+      fitTitle,
+    });
+    expect(sent).toMatchObject({ toPropstreet: [], toCrm: [], conflicts: [] });
+    expect(sent.result.companies.get('a')).toBe('Directorate');
+    // Later, the CRM still holds the cut: no edit either.
+    expect(
+      merge({ propstreet: sent.result, crm: crm('a', ['a'], 'Direc'), shadow: sent.result, fitTitle }),
+    ).toMatchObject({ toPropstreet: [], toCrm: [] });
+    // A title to write is written cut; a real CRM edit still flows.
+    expect(
+      merge({ propstreet: ps('a', { a: 'Chairwoman' }), crm: crm('a', ['a'], 'Chair'), shadow, fitTitle })
+        .toCrm,
+    ).toEqual([]);
+    expect(
+      merge({ propstreet: ps('a', { a: 'Founder' }), crm: crm('a', ['a'], 'Chair'), shadow, fitTitle }).toCrm,
+    ).toEqual([{ op: 'title', jobTitle: 'Found' }]);
+    expect(merge({ propstreet: shadow, crm: crm('a', ['a'], 'CEO'), shadow, fitTitle }).toPropstreet).toEqual(
+      [{ op: 'title', company: 'a', jobTitle: 'CEO' }],
+    );
+  });
 });

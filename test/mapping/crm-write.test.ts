@@ -50,6 +50,7 @@ describe('canonicalToCrm', () => {
           message: 'LastName is required and has no value',
         },
       ],
+      cut: [],
       skipped: [],
     });
   });
@@ -70,9 +71,11 @@ describe('canonicalToCrm', () => {
 
   it('cuts when truncate is set, without splitting a surrogate pair, and says so', () => {
     const title = `${'a'.repeat(126)}😀😀`;
-    const { properties, problems } = canonicalToCrm({ jobTitle: title }, salesforce);
+    const { properties, problems, cut } = canonicalToCrm({ jobTitle: title }, salesforce);
     expect(properties.Title).toBe(`${'a'.repeat(126)}😀`);
-    expect(problems.map((p) => p.code)).toEqual(['truncated']);
+    // A notice, not a problem: the field asks for the cut, and the record is written.
+    expect(problems).toEqual([]);
+    expect(cut.map((p) => p.code)).toEqual(['truncated']);
   });
 
   it("fits a value to the CRM property's options, and leaves out one it has no option for", () => {
@@ -82,6 +85,7 @@ describe('canonicalToCrm', () => {
     expect(write('sv')).toEqual({
       properties: { hs_language: 'sv', firstname: 'Åsa' },
       problems: [],
+      cut: [],
       skipped: [],
     });
     // No bare "en" in this portal: the first English option, which reads back as "en".
