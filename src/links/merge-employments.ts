@@ -102,10 +102,15 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
       ? normTitle(shadow.companies.get(shadow.primary))
       : undefined;
   const asHeld = input.fitTitle ?? ((t: string | null) => t);
-  // Our own cut of the shadow's title (the CRM holds no more) is no edit (RELIABILITY.md bug 29).
+  // What the contacts kind writes to the CRM's title: Propstreet's at its primary, none without.
+  const psPrimaryTitle =
+    psPrimary !== null && ps.companies.has(psPrimary) ? normTitle(ps.companies.get(psPrimary)) : null;
+  // Our own cut of the shadow's title (the CRM holds no more) is no edit (RELIABILITY.md bug 29),
+  // nor is the contacts kind's write of Propstreet's (a primary cleared clears it: bug 30).
   const crmTitleEdited =
     crmTitle !== undefined &&
-    (titleBefore === undefined || (crmTitle !== titleBefore && crmTitle !== asHeld(titleBefore)));
+    (titleBefore === undefined || (crmTitle !== titleBefore && crmTitle !== asHeld(titleBefore))) &&
+    crmTitle !== asHeld(psPrimaryTitle);
   const companies = new Map<string, string | null>();
   for (const c of members) {
     const sh = shadow.companies.has(c) ? normTitle(shadow.companies.get(c)) : undefined;
@@ -125,8 +130,13 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
   // both sides agree on: the CRM has no say there).
   for (const c of unknown) if (ps.companies.has(c)) companies.set(c, normTitle(ps.companies.get(c)));
   // A primary the CRM cannot hold stays Propstreet's; the shadow keeps the CRM's, which stays.
+  // The shadow's primary is what both sides hold after the writes. None clears the CRM's
+  // primary: a primary Propstreet cleared (the company kept) leaves the CRM's as it is, and the
+  // shadow says so, or the next run would read it as the CRM setting it again (bug 30). One the
+  // CRM cannot hold stays Propstreet's, the CRM keeping its own.
+  const crmKeeps = crm.primary !== null && members.has(crm.primary) ? crm.primary : null;
   const result: Employments = {
-    primary: primary !== null && unknown.has(primary) ? crmPrimary : primary,
+    primary: primary === null ? crmKeeps : unknown.has(primary) ? crmPrimary : primary,
     companies,
   };
 

@@ -362,4 +362,42 @@ describe('employments at the edges of the companies kind', () => {
       await e.close();
     }
   });
+
+  for (const multi of [true, false])
+    it(`Salesforce: a primary cleared in Propstreet stays cleared and settles at once (relations ${multi ? 'on' : 'off'}; bug 30)`, async () => {
+      const e = await startE2E(
+        { hubspot: false, salesforceOptions: { contactsToMultipleAccounts: multi } },
+        {
+          tenant: 'acme',
+          connections: ['salesforce'],
+          connection: { objects: ['companies', 'contacts', 'links'] },
+        },
+      );
+      try {
+        e.sb.propstreet.setRateLimit(600_000);
+        const ps = e.sb.propstreet;
+        const sf = e.sb.salesforce?.control;
+        if (!sf) throw new Error('no Salesforce fake');
+        const [alpha, beta] = ps.seedCompanies([
+          { name: 'Alpha AB', domain: 'alpha.se' },
+          { name: 'Beta AB', domain: 'beta.se' },
+        ]);
+        const [x] = ps.seed([{ firstName: 'Xena', lastName: 'P', email: 'x@alpha.se' }]);
+        if (!alpha || !beta || !x) throw new Error('seed');
+        const toAlpha = ps.linkAsUser(x.id, alpha.id, { isPrimary: true, jobTitle: 'CEO' });
+        ps.linkAsUser(x.id, beta.id, { jobTitle: 'Board member' });
+        await e.run();
+        await e.run();
+        ps.editLinkAsUser(toAlpha.id, { isPrimary: false });
+        await e.run();
+        const settled = writes(e.sb);
+        for (let i = 0; i < 3; i++) await e.run();
+        expect(writes(e.sb)).toEqual(settled);
+        expect(ps.contact(x.id)?.primaryCompanyId ?? null).toBeNull();
+        const titles = Object.fromEntries(liveLinks(e, x.id).map((l) => [l.companyId, l.jobTitle]));
+        expect(titles).toEqual({ [alpha.id]: 'CEO', [beta.id]: 'Board member' });
+      } finally {
+        await e.close();
+      }
+    });
 });

@@ -195,4 +195,22 @@ describe('mergeEmployments', () => {
       [{ op: 'title', company: 'a', jobTitle: 'CEO' }],
     );
   });
+
+  it('a primary cleared in Propstreet, the company kept: nothing written, and the next run reads no CRM change', () => {
+    const shadow = ps('a', { a: 'CEO', b: null });
+    // The contacts kind has cleared the CRM's title (no primary, no title at it).
+    const cleared = merge({
+      propstreet: ps(null, { a: 'CEO', b: null }),
+      crm: crm('a', ['a', 'b'], null),
+      shadow,
+    });
+    expect(cleared).toMatchObject({ toPropstreet: [], toCrm: [], conflicts: [] });
+    expect(cleared.result).toEqual(shadow);
+    const next = merge({
+      propstreet: ps(null, { a: 'CEO', b: null }),
+      crm: crm('a', ['a', 'b'], null),
+      shadow: cleared.result,
+    });
+    expect(next).toMatchObject({ toPropstreet: [], toCrm: [], result: shadow });
+  });
 });
