@@ -10,6 +10,7 @@ import { Redactor } from '../../../src/core/redact.js';
 import { createHubSpotAdapter, type HubSpotLimits } from '../../../src/crm/hubspot/hubspot-adapter.js';
 import type { HubSpotTokenEndpoint } from '../../../src/crm/hubspot/hubspot-oauth.js';
 import type { CrmAdapter } from '../../../src/crm/port.js';
+import { requestToken } from '../../support/hubspot-token.js';
 import { FAST, FAST_LIMITS, KEY, MAPPED } from './hubspot-harness.js';
 
 /** This file's own: what the code under test registers with and scrubs by. */
@@ -272,20 +273,6 @@ describe('HubSpot OAuth access tokens', () => {
     expect(fake.control.apiRequests().filter((r) => r.path.startsWith('/oauth/'))).toHaveLength(0);
   });
 });
-
-function requestToken(f: HubSpotFake, path: string): Promise<Response> {
-  const { clientId, clientSecret, refreshToken } = f.oauth.app;
-  return fetch(`${f.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      client_id: clientId,
-      client_secret: clientSecret,
-      refresh_token: refreshToken,
-    }).toString(),
-  });
-}
 
 /** A token straight from the token endpoint, then expired by the fake. */
 async function issuedThenExpired(f: HubSpotFake): Promise<string> {

@@ -7,6 +7,7 @@ import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type HubSpotFake, startHubSpotFake } from '../../../fakes/hubspot/hubspot-fake.js';
 import { clockPast } from '../../support/clock-past.js';
+import { requestToken } from '../../support/hubspot-token.js';
 
 const AUTH = { authorization: 'Bearer pat-test-0001', 'content-type': 'application/json' };
 
@@ -396,17 +397,7 @@ describe('HubSpot fake', () => {
 
   it('gives OAuth access tokens a bucket of their own and no daily limit (no -Daily headers)', async () => {
     fake.control.setRateLimit({ max: 2, oauthMax: 3, intervalMs: 10_000 });
-    const { clientId, clientSecret, refreshToken } = fake.oauth.app;
-    const granted = await fetch(`${fake.url}/oauth/2026-03/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        client_id: clientId,
-        client_secret: clientSecret,
-        refresh_token: refreshToken,
-      }).toString(),
-    });
+    const granted = await requestToken(fake);
     const { access_token } = (await granted.json()) as { access_token: string };
     const oauth = { authorization: `Bearer ${access_token}` };
     fake.control.exhaustDailyLimit();
