@@ -51,7 +51,7 @@ export interface OpenCrmOptions {
 /** What a run takes from the tenant rather than from the kind or the clients. */
 export type TenantDeps = Pick<
   RunDeps<PropstreetRecord, unknown>,
-  'store' | 'clock' | 'logger' | 'redactor' | 'connectionsInTenant'
+  'store' | 'clock' | 'logger' | 'redactor' | 'connectionsInTenant' | 'siblingConnections'
 >;
 
 /** One object kind of a connection, opened: its settings and CRM adapter, and how to run it. */

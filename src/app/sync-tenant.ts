@@ -315,7 +315,14 @@ async function syncObject(
     };
     const result = await opened.run(
       propstreet,
-      { store, clock, logger, redactor, connectionsInTenant: config.connections.length },
+      {
+        store,
+        clock,
+        logger,
+        redactor,
+        connectionsInTenant: config.connections.length,
+        siblingConnections: config.connections.filter((c) => c.name !== connection.name).map((c) => c.name),
+      },
       runOptions,
     );
     await options.onConnectionDone?.(connection.name, result);

@@ -37,6 +37,8 @@ export interface ResolverDeps<R extends PropstreetRecord = PropstreetRecord> {
   ) => Promise<ReadonlyMap<string, readonly string[]>>;
   /** Ids of the records in this chunk whose current version is our own write coming back. */
   readonly echoes: (chunk: readonly R[]) => Promise<Set<string>>;
+  /** In a bridge: when each record's version is a sibling connection's write, its edit's time. */
+  readonly siblingEdits?: ((chunk: readonly R[]) => Promise<ReadonlyMap<string, string>>) | undefined;
 }
 
 /** Pairs for a chunk of Propstreet records. */
@@ -81,13 +83,21 @@ async function pairLinked<R extends PropstreetRecord>(
   const linkedIds = [...links.values()].map((l) => l.crmId);
   const merging = idsInMerges(linkedIds, staging);
   const staged = staging.takeCrm(linkedIds.filter((id) => !merging.has(id)));
+  const edited = deps.siblingEdits && links.size > 0 ? await deps.siblingEdits(chunk) : undefined;
   const unlinked: R[] = [];
   for (const c of chunk) {
     const link = links.get(c.id);
     const echo = echoes.has(c.id);
     if (link && merging.has(link.crmId)) continue;
+    const editedAt = edited?.get(c.id);
     if (link)
-      pairs.set(c.id, { propstreet: c, crm: staged.get(link.crmId) ?? null, link, propstreetEcho: echo });
+      pairs.set(c.id, {
+        propstreet: c,
+        crm: staged.get(link.crmId) ?? null,
+        link,
+        propstreetEcho: echo,
+        ...(editedAt ? { propstreetEditedAt: editedAt } : {}),
+      });
     else if (c.deletedUtc) pairs.set(c.id, { propstreet: c, crm: null, link: null, propstreetEcho: echo });
     else unlinked.push(c);
   }

@@ -98,10 +98,15 @@ function linkedAction(o: {
   return o.onlySkipped ? 'skip' : 'noop';
 }
 
-/** For newest-wins: the side whose version is newer (Propstreet on a tie, or when only it was read). */
+/**
+ * For newest-wins: the side whose version is newer (Propstreet on a tie, or when only it was
+ * read). A Propstreet version another connection wrote is as new as its CRM's edit.
+ */
 function newerSide({ pair }: PlanContext<PropstreetRecord>): 'propstreet' | 'crm' {
-  if (pair.propstreet && pair.crm)
-    return Date.parse(pair.propstreet.updatedUtc) < Date.parse(pair.crm.modifiedAt) ? 'crm' : 'propstreet';
+  if (pair.propstreet && pair.crm) {
+    const propstreetAt = pair.propstreetEditedAt ?? pair.propstreet.updatedUtc;
+    return Date.parse(propstreetAt) < Date.parse(pair.crm.modifiedAt) ? 'crm' : 'propstreet';
+  }
   return pair.propstreet ? 'propstreet' : 'crm';
 }
 

@@ -22,6 +22,11 @@ export interface PairState<R extends PropstreetRecord = PropstreetRecord> {
   readonly linkedBy?: MatchRule | 'merge' | undefined;
   /** The Propstreet version is our own write coming back (etag or changeOrigin). */
   readonly propstreetEcho: boolean;
+  /**
+   * When the Propstreet version is another connection's write of its CRM's values (a bridge):
+   * that CRM record's modified time, when the edit was made (sibling-edits.ts).
+   */
+  readonly propstreetEditedAt?: string | undefined;
   /** Why the pair cannot be planned (e.g. an ambiguous email match), when it cannot. */
   readonly skipReason?: string | undefined;
   /**

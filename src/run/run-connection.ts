@@ -18,6 +18,7 @@ import { PlanTally } from '../engine/plan-tally.js';
 import { propstreetHolders } from '../engine/propstreet-holders.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import { RunAbort } from '../engine/run-abort.js';
+import { createSiblingEdits } from '../engine/sibling-edits.js';
 import type { SyncSettings } from '../engine/types.js';
 import type { Failure, Scope, Side } from '../state/port.js';
 import { type CollectRun, loadWindow, readCrm, rereadPropstreet } from './collect.js';
@@ -171,6 +172,14 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
       ownChangeOrigins: settings.ownChangeOrigins,
       connectionsInTenant: deps.connectionsInTenant,
     }),
+    ...(deps.siblingConnections?.length
+      ? {
+          siblingEdits: createSiblingEdits(
+            store,
+            deps.siblingConnections.map((connection) => ({ ...scope, connection })),
+          ),
+        }
+      : {}),
     chunkSize: chunkSizeFor(settings.chunkSize, deps.crm.limits.writeBatchSize),
     prepare: (pair) =>
       withResolutions(options.retryAll ? pair : holdQuarantined(pair, knownFailures), revisit.resolutions),

@@ -36,4 +36,6 @@ export interface RunDeps<R extends PropstreetRecord, W> {
   readonly redactor: Redactor;
   /** Connections the tenant has: with more than one, changeOrigin cannot mark echoes. */
   readonly connectionsInTenant: number;
+  /** The tenant's other connections (a bridge): whose writes to Propstreet carry their CRM's edits. */
+  readonly siblingConnections?: readonly string[] | undefined;
 }
