@@ -4,15 +4,22 @@
  * transform, so `https://www.acme.com/` on the CRM pairs with `acme.com` — and then, only when
  * the tenant lists `name`, by exact name, compared case-insensitively with runs of spaces as
  * one. Propstreet keeps neither unique, so a value two records share is ambiguous: reported,
- * never guessed (the engine's rule for every match field).
+ * never guessed (the engine's rule for every match field). A host many companies share
+ * (shared-hosts.ts) pairs nothing by domain.
  */
 import type { MatchField } from '../../engine/kind-rules.js';
 import type { Company } from '../../propstreet/company-schema.js';
+import { isSharedHost } from './shared-hosts.js';
 
 export const COMPANY_MATCH_FIELDS: readonly MatchField<Company>[] = [
   {
     name: 'domain',
     propstreetValue: (company) => company.domain ?? company.homepageUrl,
+    // A host many companies share (a Facebook page, a site builder's subdomain) pairs nothing.
+    key: (domain) => {
+      const host = domain.toLowerCase();
+      return isSharedHost(host) ? '' : host;
+    },
     uniqueInPropstreet: false,
   },
   {
