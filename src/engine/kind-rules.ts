@@ -25,6 +25,12 @@ export interface MatchField<R extends PropstreetRecord> {
    */
   key?(canonical: string): string;
   /**
+   * The spellings a CRM may store for a key (a domain with `www.`, in punycode): what a CRM
+   * search asks for, since it compares what it stores; the answers still pair by key. Absent:
+   * the key itself.
+   */
+  spellings?(key: string): readonly string[];
+  /**
    * Propstreet keeps the field unique per organisation: a create in Propstreet whose value a
    * record read in this run holds is held back before any write (unique-value-guard.ts).
    */

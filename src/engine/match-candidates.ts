@@ -110,9 +110,11 @@ async function byMatchField<R extends PropstreetRecord>(
           ids.filter((id) => !mine.has(id)).length,
         ]),
       );
+  // A first sync compares staged records by key; a search asks for every spelling of it.
+  const asked = field.spellings ? [...new Set(values.flatMap((v) => field.spellings?.(v) ?? [v]))] : values;
   const records = deps.crmFullyStaged
     ? deps.staging.crmByMatch(rule, values)
-    : await deps.crm.findByMatch(property, values);
+    : await deps.crm.findByMatch(property, asked);
   const recordsByValue = new Map<string, CrmRecord[]>();
   for (const r of records) {
     // The CRM's search compares what it stores; only records equal in canonical form pair.

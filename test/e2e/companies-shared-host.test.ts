@@ -65,4 +65,46 @@ describe('companies on a shared host', () => {
     expect(hs.get(otter)?.properties.propstreet_id).not.toBe(acme.id);
     expect(hs.dump().filter((c) => !c.archived)).toHaveLength(2);
   });
+
+  for (const when of ['first', 'later'] as const)
+    it(`${when} sync: a company whose domain the CRMs hold in another spelling pairs, never a second company (bug 33)`, async () => {
+      e = await startE2E(
+        {},
+        {
+          tenant: 'acme',
+          connection: {
+            objects: ['companies'],
+            direction: 'to-crm',
+            match: ['externalRef', 'key', 'domain'],
+          },
+        },
+      );
+      e.sb.propstreet.setRateLimit(600_000);
+      const hs = e.sb.hubspot?.control.companies;
+      const sf = e.sb.salesforce?.control.accounts;
+      if (!hs || !sf) throw new Error('a bridge has both CRMs');
+      const held = [
+        hs.createAsUser({ name: 'Acme HS', domain: 'www.acme.se' }),
+        hs.createAsUser({ name: 'Bücher HS', domain: 'xn--bcher-kva.de' }),
+      ];
+      const accounts = [
+        sf.create({ Name: 'Bücher SF', Website: 'https://www.xn--bcher-kva.de/' }),
+        sf.create({ Name: 'Acme SF', Website: 'http://WWW.Acme.se./om' }),
+      ];
+      // A later run reads only what changed, and searches each CRM for the new companies' domains.
+      if (when === 'later') {
+        e.sb.propstreet.seedCompanies([{ name: 'Filler AB', domain: 'filler.se' }]);
+        await e.run();
+      }
+      e.sb.propstreet.seedCompanies([
+        { name: 'Acme AB', domain: 'acme.se' },
+        { name: 'Bücher GmbH', domain: 'bücher.de' },
+      ]);
+      await e.run();
+      for (const id of held) expect(hs.get(id)?.properties.propstreet_id ?? '').not.toBe('');
+      for (const id of accounts) expect(sf.get(id)?.Propstreet_Id__c ?? '').not.toBe('');
+      const named = (name: unknown) => /acme|b[uü]cher/i.test(String(name));
+      expect(hs.dump().filter((c) => !c.archived && named(c.properties.name))).toHaveLength(2);
+      expect(sf.dump().filter((a) => named(a.Name))).toHaveLength(2);
+    });
 });

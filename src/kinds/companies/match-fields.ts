@@ -7,6 +7,7 @@
  * never guessed (the engine's rule for every match field). A host many companies share
  * (shared-hosts.ts) pairs nothing by domain.
  */
+import { domainToASCII } from 'node:url';
 import type { MatchField } from '../../engine/kind-rules.js';
 import type { Company } from '../../propstreet/company-schema.js';
 import { isSharedHost } from './shared-hosts.js';
@@ -19,6 +20,11 @@ export const COMPANY_MATCH_FIELDS: readonly MatchField<Company>[] = [
     key: (domain) => {
       const host = domain.toLowerCase();
       return isSharedHost(host) ? '' : host;
+    },
+    // The CRM stores what a person typed: `www.acme.se`, `xn--bcher-kva.de` for `bücher.de`.
+    spellings: (domain) => {
+      const ascii = domainToASCII(domain) || domain;
+      return [...new Set([domain, ascii, `www.${domain}`, `www.${ascii}`])];
     },
     uniqueInPropstreet: false,
   },
