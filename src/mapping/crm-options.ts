@@ -29,6 +29,27 @@ export function fitToOptions(
   return options.find((o) => toIso6391(o.toLowerCase()) === lower);
 }
 
+/**
+ * A list value (`tags`: `;`-separated) for a property that takes several of its options at once
+ * (HubSpot's multiple checkboxes): each element fitted on its own; undefined when one fits none,
+ * so the field is left out whole and no element reads as removed by the CRM. Fitting the joined
+ * list against single options failed for every list of two or more (RELIABILITY.md bug 34).
+ */
+export function fitListToOptions(
+  field: Pick<FieldMapping, 'transform'>,
+  value: string,
+  options: readonly string[],
+): string | undefined {
+  const fitted: string[] = [];
+  for (const element of value.split(';')) {
+    if (element === '') continue;
+    const one = fitToOptions(field, element, options);
+    if (one === undefined) return undefined;
+    fitted.push(one);
+  }
+  return fitted.join(';');
+}
+
 export function notAnOptionMessage(crm: string, value: string, options: readonly string[]): string {
   const shown = options.length > 12 ? `${options.slice(0, 12).join(', ')}, …` : options.join(', ');
   return `${crm}: "${value}" is not one of the CRM's options for this property (${shown}); not sent`;

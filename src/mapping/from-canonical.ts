@@ -1,7 +1,7 @@
 /** Canonical values back into a CRM property set or a Propstreet write. */
 import type { CanonicalValues } from '../state/port.js';
 import type { AccessorSet, AccessorWrite } from './accessor-set.js';
-import { type AllowedValues, fitToOptions, notAnOptionMessage } from './crm-options.js';
+import { type AllowedValues, fitListToOptions, fitToOptions, notAnOptionMessage } from './crm-options.js';
 import { fieldsFor } from './field-sets.js';
 import type { FieldMapping, Mapping } from './mapping-schema.js';
 import { normalise } from './normalise.js';
@@ -96,7 +96,10 @@ export function canonicalToCrm(
     }
     const choices = options.allowed?.get(field.crm);
     if (value !== null && choices !== undefined) {
-      const fitted = fitToOptions(field, value, choices);
+      const fitted =
+        field.transform === 'tags'
+          ? fitListToOptions(field, value, choices)
+          : fitToOptions(field, value, choices);
       if (fitted === undefined) {
         skipped.push({
           field: field.name,

@@ -78,6 +78,21 @@ describe('canonicalToCrm', () => {
     expect(cut.map((p) => p.code)).toEqual(['truncated']);
   });
 
+  it('fits each tag of a list to a multiple-choice property, and leaves out a list with one it cannot fit', () => {
+    const mapping = loadMappingFromString(
+      'crm: hubspot\nobject: companies\nfields:\n  - name: name\n    propstreet: name\n    crm: name\n  - name: tags\n    propstreet: tags\n    crm: taglist\n',
+      'inline.yaml',
+    );
+    const allowed = new Map([['taglist', ['Investor', 'Lender', 'Developer']]]);
+    // Each tag as the portal spells its option (the list in the transform's order).
+    expect(canonicalToCrm({ tags: 'investor;Lender' }, mapping, { allowed }).properties).toEqual({
+      taglist: 'Lender;Investor',
+    });
+    const unknown = canonicalToCrm({ tags: 'Investor;Broker' }, mapping, { allowed });
+    expect(unknown.properties).toEqual({});
+    expect(unknown.skipped.map((s) => s.code)).toEqual(['not-an-option']);
+  });
+
   it("fits a value to the CRM property's options, and leaves out one it has no option for", () => {
     const hubspot = loadMapping('mappings/hubspot.contacts.yaml');
     const allowed = new Map([['hs_language', ['sv', 'en-us', 'en-gb', 'pt-br', 'DE']]]);
