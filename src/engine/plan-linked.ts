@@ -37,10 +37,14 @@ export function planLinked<R extends PropstreetRecord>(ctx: PlanContext<R>, ids:
   const mirror = mirrorsNeeded(ctx, ids);
   const { properties, problems, cut = [], skipped = [] } = mapper.toCrm(toValues(merge.toCrm));
   const toCrm = withoutSkipped(merge.toCrm, skipped);
-  const changed = toCrm.length + merge.toPropstreet.length > 0;
+  // Values Propstreet would refuse stay out of its write, as those the CRM would (bug 35).
+  const refused = mapper.propstreetRefuses?.(toValues(merge.toPropstreet)) ?? [];
+  const toPropstreet = withoutSkipped(merge.toPropstreet, refused);
+  const changed = toCrm.length + toPropstreet.length > 0;
   const mirrors = mirror.propstreet || mirror.crm;
-  // Nothing else to write, only a value the CRM does not take: say so rather than hide it as a noop.
-  const onlySkipped = !changed && !mirrors && !pair.linkedBy && skipped.length > 0;
+  const notSent = [...skipped, ...refused];
+  // Nothing else to write, only a value a side does not take: say so rather than hide it as a noop.
+  const onlySkipped = !changed && !mirrors && !pair.linkedBy && notSent.length > 0;
   const action = linkedAction({
     invalid: problems.length > 0,
     linked: Boolean(pair.linkedBy),
@@ -51,12 +55,12 @@ export function planLinked<R extends PropstreetRecord>(ctx: PlanContext<R>, ids:
     problems.length > 0
       ? 'a value the CRM would reject'
       : onlySkipped
-        ? 'the only change is a value the CRM does not accept'
+        ? `the only change is a value ${skipped.length > 0 ? 'the CRM' : 'Propstreet'} does not accept`
         : reasonFor(pair, merge, settings, mirror);
   const plan = fieldsAsPlan<RecordPlanShape>(ctx);
   plan.reason = reason;
   plan.toCrm = toCrm;
-  plan.toPropstreet = merge.toPropstreet;
+  plan.toPropstreet = toPropstreet;
   plan.conflicts = merge.conflicts;
   plan.writeCrmKey = mirror.crm;
   plan.writePropstreetRef = mirror.propstreet;
@@ -64,8 +68,8 @@ export function planLinked<R extends PropstreetRecord>(ctx: PlanContext<R>, ids:
   plan.propstreetId = ids.propstreetId;
   plan.crmId = ids.crmId;
   plan.action = action;
-  if (skipped.length + cut.length > 0) plan.notSent = [...skipped.map((s) => s.message), ...cut];
-  return planned(ctx, plan as RecordPlan, keepShadowOf(merge.shadow, skipped, shadow), properties);
+  if (notSent.length + cut.length > 0) plan.notSent = [...notSent.map((s) => s.message), ...cut];
+  return planned(ctx, plan as RecordPlan, keepShadowOf(merge.shadow, notSent, shadow), properties);
 }
 
 /**

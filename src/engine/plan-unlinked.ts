@@ -74,8 +74,11 @@ function createInPropstreet<R extends PropstreetRecord>(ctx: PlanContext<R>, crm
   if (settings.direction === 'to-crm')
     return planned(ctx, { ...fields, ...quietIds(ctx.pair), action: 'skip', reason: 'direction is to-crm' });
   const values = ctx.crmValues(crm);
-  const { changes, values: toSend } = createChanges(values, mapper, 'from-crm');
+  const { changes: all, values: toSend } = createChanges(values, mapper, 'from-crm');
   const problem = mapper.kind.createProblem(toSend);
+  // A value Propstreet would refuse stays out; the record is created without it (bug 35).
+  const refused = problem === undefined ? (mapper.propstreetRefuses?.(toSend) ?? []) : [];
+  const changes = withoutSkipped(all, refused);
   if (problem !== undefined)
     return planned(ctx, {
       ...fields,
@@ -96,8 +99,9 @@ function createInPropstreet<R extends PropstreetRecord>(ctx: PlanContext<R>, crm
       reason: 'new in the CRM',
       toPropstreet: changes,
       writeCrmKey: true,
+      ...(refused.length > 0 ? { notSent: refused.map((r) => r.message) } : {}),
     },
-    values,
+    keepShadowOf(values, refused, null),
   );
 }
 

@@ -54,6 +54,13 @@ export interface RecordMapper<R extends PropstreetRecord = PropstreetRecord, W =
   withAllowedValues?(allowed: ReadonlyMap<string, readonly string[]>): RecordMapper<R, W>;
   /** `current` is the record as last read (null on create): list fields are rewritten from it. */
   toPropstreet(values: CanonicalValues, current: R | null): W;
+  /**
+   * Of these values bound for Propstreet, those it would refuse (longer than it takes, or a
+   * value it will not clear), each with why: left out of the write, the rest still written.
+   */
+  propstreetRefuses?(
+    values: CanonicalValues,
+  ): readonly { readonly field: string; readonly message: string }[];
   /** Whether writing these fields to Propstreet needs the record as it is now (a list field). */
   needsCurrent(fields: readonly string[]): boolean;
 }

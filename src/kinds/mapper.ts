@@ -7,6 +7,7 @@ import { ValidationError } from '../core/errors.js';
 import type { CrmRecord } from '../crm/port.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
 import type { PropstreetRecord } from '../engine/records.js';
+import type { AccessorSet } from '../mapping/accessor-set.js';
 import {
   type AllowedValues,
   canonicalToCrm,
@@ -81,6 +82,12 @@ export function mapperFor<R extends PropstreetRecord, W>(
       }),
     toPropstreet: (values: CanonicalValues, current: R | null) =>
       canonicalToPropstreet(values, mapping, accessors, current),
+    ...(accessors.propstreetLimits
+      ? {
+          propstreetRefuses: (values: CanonicalValues) =>
+            refusedByPropstreet(values, mapping, accessors.propstreetLimits),
+        }
+      : {}),
   };
 }
 
@@ -98,4 +105,27 @@ export function mapperFromMapping<K extends KindName>(
   allowed?: AllowedValues,
 ): RecordMapper<RecordOf<K>, WriteOf<K>> {
   return mapperFor(KINDS[mapping.object], mapping, allowed);
+}
+
+/** The values Propstreet would refuse (kinds' `propstreetLimits`), each with why. */
+function refusedByPropstreet(
+  values: CanonicalValues,
+  mapping: Mapping,
+  limits: AccessorSet<unknown, unknown>['propstreetLimits'],
+): { field: string; message: string }[] {
+  if (!limits) return [];
+  const out: { field: string; message: string }[] = [];
+  for (const f of mapping.fields) {
+    if (f.direction === 'to-crm' || f.propstreet === null || !Object.hasOwn(values, f.name)) continue;
+    const value = values[f.name];
+    const max = limits.maxLength.get(f.propstreet);
+    if (value == null && limits.required.has(f.propstreet))
+      out.push({ field: f.name, message: `${f.propstreet}: Propstreet does not clear it; not sent` });
+    else if (value != null && max !== undefined && value.length > max)
+      out.push({
+        field: f.name,
+        message: `${f.propstreet}: Propstreet takes ${max} characters, the value has ${value.length}; not sent`,
+      });
+  }
+  return out;
 }

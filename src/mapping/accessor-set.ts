@@ -32,6 +32,15 @@ export interface AccessorSet<R, W> {
    * derived one never holding what was sent. Keyed by the derived accessor.
    */
   readonly derivedFrom?: ReadonlyMap<string, string>;
+  /**
+   * The most characters Propstreet takes per accessor, and the accessors it will not clear: a
+   * value beyond either is left out of the Propstreet write (noted), not sent to be refused,
+   * which failed the whole record on every run.
+   */
+  readonly propstreetLimits?: {
+    readonly maxLength: ReadonlyMap<string, number>;
+    readonly required: ReadonlySet<string>;
+  };
   /** The transform a field of this accessor gets when the mapping names none. */
   defaultTransform(accessor: string): Transform;
   read(record: R, accessor: string): RawValue;

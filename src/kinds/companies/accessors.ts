@@ -54,6 +54,18 @@ export const COMPANY_ACCESSORS: AccessorSet<Company, CompanyWrite> = {
   lists: new Set(['tags']),
   needCurrent: new Set(),
   derivedFrom: new Map([['domain', 'homepageUrl']]),
+  // CreateCompanyRequest (docs/VENDOR-BEHAVIOUR.md P26); strategy's 4,000 is the contacts' (P7).
+  propstreetLimits: {
+    maxLength: new Map([
+      ['name', 255],
+      ['domain', 255],
+      ['homepageUrl', 500],
+      ['linkedInUrl', 500],
+      ['countryCode', 10],
+      ['strategy', 4000],
+    ]),
+    required: new Set(['name']),
+  },
   defaultTransform,
   read: readCompany,
   write: writeCompany,
