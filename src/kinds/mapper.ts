@@ -119,8 +119,14 @@ function refusedByPropstreet(
     if (f.direction === 'to-crm' || f.propstreet === null || !Object.hasOwn(values, f.name)) continue;
     const value = values[f.name];
     const max = limits.maxLength.get(f.propstreet);
+    const form = limits.form?.get(f.propstreet);
     if (value == null && limits.required.has(f.propstreet))
       out.push({ field: f.name, message: `${f.propstreet}: Propstreet does not clear it; not sent` });
+    else if (value != null && form && !form.test(value))
+      out.push({
+        field: f.name,
+        message: `${f.propstreet}: ${JSON.stringify(value)} is not ${form.expected}; not sent`,
+      });
     else if (value != null && max !== undefined && value.length > max)
       out.push({
         field: f.name,

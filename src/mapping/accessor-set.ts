@@ -40,6 +40,11 @@ export interface AccessorSet<R, W> {
   readonly propstreetLimits?: {
     readonly maxLength: ReadonlyMap<string, number>;
     readonly required: ReadonlySet<string>;
+    /** Accessors whose values must have a form (a country code): the form, and the test. */
+    readonly form?: ReadonlyMap<
+      string,
+      { readonly expected: string; readonly test: (value: string) => boolean }
+    >;
   };
   /** The transform a field of this accessor gets when the mapping names none. */
   defaultTransform(accessor: string): Transform;

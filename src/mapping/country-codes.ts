@@ -28,6 +28,50 @@ const ALIASES: Readonly<Record<string, string>> = {
   'u.s.': 'US',
   'united states of america': 'US',
   holland: 'NL',
+  // ISO's English short names and former names ICU's display names replaced (found missing by a
+  // review probe: "Turkey", "Czech Republic", "Hong Kong" were not recognised).
+  turkey: 'TR',
+  'czech republic': 'CZ',
+  'hong kong': 'HK',
+  macau: 'MO',
+  macao: 'MO',
+  'viet nam': 'VN',
+  'the netherlands': 'NL',
+  uae: 'AE',
+  'republic of korea': 'KR',
+  'korea, republic of': 'KR',
+  'south korea': 'KR',
+  'russian federation': 'RU',
+  macedonia: 'MK',
+  swaziland: 'SZ',
+  'ivory coast': 'CI',
+  burma: 'MM',
+  'cape verde': 'CV',
+  'east timor': 'TL',
+  vatican: 'VA',
+  'holy see': 'VA',
+  // ISO 3166-1 alpha-3 codes of the markets the tenants work in (NAME_LOCALES below).
+  swe: 'SE',
+  nor: 'NO',
+  dnk: 'DK',
+  fin: 'FI',
+  isl: 'IS',
+  deu: 'DE',
+  aut: 'AT',
+  che: 'CH',
+  fra: 'FR',
+  bel: 'BE',
+  lux: 'LU',
+  nld: 'NL',
+  esp: 'ES',
+  prt: 'PT',
+  ita: 'IT',
+  pol: 'PL',
+  gbr: 'GB',
+  irl: 'IE',
+  est: 'EE',
+  lva: 'LV',
+  ltu: 'LT',
 };
 
 /** Locales whose names are read besides English: the markets the connector's tenants work in. */
@@ -60,4 +104,9 @@ export function toIso31661(value: string): string | undefined {
   const upper = value.toUpperCase();
   if (ISO_3166_1.has(upper)) return upper;
   return countryNames().get(value.toLowerCase().replace(/\s+/g, ' '));
+}
+
+/** Whether `value` is an ISO 3166-1 alpha-2 code as Propstreet keeps one (upper case). */
+export function isIso31661(value: string): boolean {
+  return ISO_3166_1.has(value);
 }

@@ -187,6 +187,17 @@ describe('transforms', () => {
       ['United  Kingdom', 'GB'],
       ['UK', 'GB'],
       ['USA', 'US'],
+      // ISO's English short names and former names ICU's display names replaced; alpha-3 codes.
+      ['Turkey', 'TR'],
+      ['Czech Republic', 'CZ'],
+      ['Hong Kong', 'HK'],
+      ['Viet Nam', 'VN'],
+      ['The Netherlands', 'NL'],
+      ['UAE', 'AE'],
+      ['Republic of Korea', 'KR'],
+      ['SWE', 'SE'],
+      ['deu', 'DE'],
+      ['GBR', 'GB'],
       [' Narnia ', 'Narnia'],
       ['EU', 'EU'],
     ];

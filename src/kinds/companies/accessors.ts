@@ -4,6 +4,7 @@
  * the record as it is now. Values here are raw: the mapping normalises them.
  */
 import type { AccessorSet, AccessorWrite, RawValue } from '../../mapping/accessor-set.js';
+import { isIso31661 } from '../../mapping/country-codes.js';
 import type { Transform } from '../../mapping/transforms.js';
 import type { Company, CompanyWrite } from '../../propstreet/company-schema.js';
 
@@ -65,6 +66,8 @@ export const COMPANY_ACCESSORS: AccessorSet<Company, CompanyWrite> = {
       ['strategy', 4000],
     ]),
     required: new Set(['name']),
+    // A country the mapping could not read as a code ("Atlantis") would be stored as typed.
+    form: new Map([['countryCode', { expected: 'an ISO 3166-1 alpha-2 code', test: isIso31661 }]]),
   },
   defaultTransform,
   read: readCompany,
