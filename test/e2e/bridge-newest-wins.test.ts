@@ -28,13 +28,18 @@ describe('a bridge under newest-wins', () => {
     };
   };
 
-  it('the newer edit wins whichever connection runs first', async () => {
+  /** A bridge with one contact synced to both CRMs. */
+  const synced = async () => {
     e = await startE2E({}, {});
     const [id] = seedPropstreet(e.sb, 0, 1);
     if (!id) throw new Error('seed');
     await e.run();
     await e.run();
-    const { hs, sf, hubspotId, values } = sides(id);
+    return { id, ...sides(id) };
+  };
+
+  it('the newer edit wins whichever connection runs first', async () => {
+    const { id, hs, sf, hubspotId, values } = await synced();
     const now = Date.now();
     // HubSpot's edit first, Salesforce's 2 s later; our writes to Propstreet stamped 30 s on.
     hs.editAsUser(hubspotId, { firstname: 'OlderFromHubSpot' });
@@ -56,12 +61,7 @@ describe('a bridge under newest-wins', () => {
   });
 
   it('the other way round too: Salesforce edited first, HubSpot later, HubSpot still runs first', async () => {
-    e = await startE2E({}, {});
-    const [id] = seedPropstreet(e.sb, 0, 1);
-    if (!id) throw new Error('seed');
-    await e.run();
-    await e.run();
-    const { hs, sf, hubspotId, values } = sides(id);
+    const { id, hs, sf, hubspotId, values } = await synced();
     const now = Date.now();
     sf.edit(sf.getByKey(id)?.Id as string, { FirstName: 'OlderFromSalesforce' });
     hs.setClock(now + 2_000);
