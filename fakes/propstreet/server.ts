@@ -159,6 +159,8 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
       { limit: options.rateLimit?.limit ?? 600, windowMs: options.rateLimit?.windowMs ?? 60_000 },
       options.rateNow ?? Date.now,
     );
+  /** Issued token → the OAuth client it was issued to (its rate window). */
+  const clientOf = new Map<string, string>();
   const originOf = (token: string) => `api:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
   const copy = <T>(v: T): T => structuredClone(v);
   const knobs: ContactKnobs = { ignoredMembers: new Set(), batch: { missing: null, failItems: new Map() } };
@@ -184,9 +186,10 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
       const clients = (options.clients ?? [PROPSTREET_FAKE_CLIENT]).filter(
         (c) => !revokedClients.has(c.clientId),
       );
-      const issue = (t: string) => {
+      const issue = (t: string, clientId: string) => {
         tokens.add(t);
         expiresAt.set(t, tokenNow() + lifetimeSeconds * 1000);
+        clientOf.set(t, clientId);
       };
       return handleToken(req, clients, issue, lifetimeSeconds);
     }
@@ -204,7 +207,9 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
           'WWW-Authenticate': 'Bearer error="invalid_token", error_description="The access token expired"',
         },
       });
-    const decision = rate.take(token);
+    // The limit is the caller's (P9, P10: "OAuth Client (Bot User) | 600 req/min"): every token
+    // a client is issued draws on one window; a configured token is a caller of its own.
+    const decision = rate.take(clientOf.has(token) ? `client:${clientOf.get(token)}` : token);
     if (!decision.allowed) {
       const wait = decision.headers['Retry-After'];
       return problem(429, `Rate limit exceeded. Please retry after ${wait} seconds.`, req.path, {

@@ -17,7 +17,7 @@ export interface FakeOAuthClient {
 export function handleToken(
   req: FakeRequest,
   clients: readonly FakeOAuthClient[],
-  issue: (token: string) => void,
+  issue: (token: string, clientId: string) => void,
   lifetimeSeconds: number,
 ): FakeResponse {
   if (req.method !== 'POST') return { status: 405, body: { error: 'invalid_request' } };
@@ -34,7 +34,7 @@ export function handleToken(
       body: { error: 'invalid_client', error_description: 'Client authentication failed.' },
     };
   const token = `ps-bot-${randomBytes(16).toString('hex')}`;
-  issue(token);
+  issue(token, client.clientId);
   return {
     status: 200,
     body: {

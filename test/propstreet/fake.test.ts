@@ -78,6 +78,33 @@ describe('wire details', () => {
     expect(res.headers.get('ratelimit-remaining')).toBe('0');
   });
 
+  it("counts every token of one OAuth client in the client's window (the limit is the caller's)", async () => {
+    fake.setRateLimit(3, 60_000);
+    const token = async () => {
+      const res = await fetch(`${fake.url}/openid/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: PROPSTREET_FAKE_CLIENT.clientId,
+          client_secret: PROPSTREET_FAKE_CLIENT.clientSecret,
+        }).toString(),
+      });
+      return ((await res.json()) as { access_token: string }).access_token;
+    };
+    const call = (t: string) => api('', { headers: { authorization: `Bearer ${t}` } });
+    const first = await token();
+    expect((await call(first)).status).toBe(200);
+    expect((await call(first)).status).toBe(200);
+    // A fresh token of the same client starts no window of its own.
+    const second = await token();
+    const third = await call(second);
+    expect(third.headers.get('ratelimit-remaining')).toBe('0');
+    expect((await call(second)).status).toBe(429);
+    // A configured token (a personal access token) is a caller of its own.
+    expect((await api('')).status).toBe(200);
+  });
+
   it('gives each writer its own opaque changeOrigin', async () => {
     fake.addToken('second-token-0123456789');
     const a = (await (await api('', { method: 'POST', body: '{"firstName":"A"}' })).json()) as {
