@@ -60,6 +60,8 @@ export function tagsOf(value: unknown, fail: Fail): string[] | null | undefined 
 }
 
 export function externalRefsOf(value: unknown, fail: Fail): FakeExternalRef[] | undefined {
+  // The request models give `array | null`, and a null field is cleared (P5, P18, P25): no refs.
+  if (value === null) return [];
   if (!Array.isArray(value)) return void fail('externalRefs', 'externalRefs must be an array.');
   if (value.length > MAX_REFS)
     return void fail('externalRefs', `At most ${MAX_REFS} external refs per entity.`);

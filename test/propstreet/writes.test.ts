@@ -63,6 +63,28 @@ describe('create (by upsert) and PATCH', () => {
     expect((e as PreconditionFailedError).request).toMatchObject({ method: 'PATCH', status: 412 });
   });
 
+  it('PATCH with externalRefs: null clears them (the request model allows null)', async () => {
+    const c = await create({ firstName: 'Ada' });
+    expect(fake.contact(c.id)?.externalRefs).toHaveLength(1);
+    const res = await fetch(`${fake.url}/api/v1/network/contacts/${c.id}`, {
+      method: 'PATCH',
+      headers: {
+        authorization: `Bearer ${fake.token}`,
+        'content-type': 'application/json',
+        'if-match': c.etag ?? '',
+      },
+      body: JSON.stringify({ externalRefs: null }),
+    });
+    expect(res.status).toBe(200);
+    expect(fake.contact(c.id)?.externalRefs).toEqual([]);
+    const bad = await fetch(`${fake.url}/api/v1/network/contacts/${c.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${fake.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ externalRefs: 'x' }),
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it('a user edit in the UI makes our etag stale (412), and carries changeOrigin ui:user', async () => {
     const c = await create({ firstName: 'Ada' });
     const edited = fake.editAsUser(c.id, { firstName: 'Ada K.' });
