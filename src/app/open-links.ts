@@ -12,7 +12,7 @@ import { createHubSpotAssociations } from '../crm/hubspot/index.js';
 import { createSalesforceAssociations } from '../crm/salesforce/associations.js';
 import { type LinksResult, runLinksPhase } from '../links/links-phase.js';
 import { linksPorts } from '../links/links-ports.js';
-import { cut, type FieldMapping } from '../mapping/index.js';
+import { cutToFit, type FieldMapping } from '../mapping/index.js';
 import type { PropstreetApi } from '../propstreet/port.js';
 import type { StateStore } from '../state/port.js';
 import { crmFieldOf, openObject, salesforceLogin } from './open-connection.js';
@@ -127,7 +127,6 @@ function linkPolicy(policy: string): 'propstreet-wins' | 'crm-wins' {
 
 /** A title as the field's CRM property holds it: cut to its `maxLength` when it has `truncate`. */
 function fitTo(field: FieldMapping): ((title: string | null) => string | null) | undefined {
-  const max = field.maxLength;
-  if (!field.truncate || max === null) return undefined;
-  return (title) => (title !== null && title.length > max ? cut(field, title, max) : title);
+  if (!field.truncate || field.maxLength === null) return undefined;
+  return (title) => (title === null ? null : cutToFit(field, title));
 }

@@ -44,8 +44,21 @@ function present(values: Partial<CanonicalValues>, name: string): boolean {
   return Object.hasOwn(values, name) && values[name] !== undefined;
 }
 
+/**
+ * A value as a field that cuts (`truncate` with `maxLength`) sends it: cut when longer; as it is
+ * otherwise, and for a field that does not cut. The links phase writes the contact's title so.
+ */
+export function cutToFit(
+  field: Pick<FieldMapping, 'truncate' | 'maxLength' | 'transform' | 'region'>,
+  value: string,
+): string | null {
+  return field.truncate && field.maxLength !== null && value.length > field.maxLength
+    ? cut(field, value, field.maxLength)
+    : value;
+}
+
 /** Cuts to `max` UTF-16 units without splitting a surrogate pair, then re-normalises. */
-export function cut(field: FieldMapping, value: string, max: number): string | null {
+function cut(field: Pick<FieldMapping, 'transform' | 'region'>, value: string, max: number): string | null {
   let out = '';
   for (const ch of value) {
     if (out.length + ch.length > max) break;
@@ -92,7 +105,7 @@ export function canonicalToCrm(
         code: 'truncated',
         message: `${message}; sent cut`,
       });
-      value = cut(field, value, field.maxLength);
+      value = cutToFit(field, value);
     }
     const choices = options.allowed?.get(field.crm);
     if (value !== null && choices !== undefined) {

@@ -5,7 +5,7 @@ export { crmProperties, fieldsFor } from './field-sets.js';
 export {
   canonicalToCrm,
   canonicalToPropstreet,
-  cut,
+  cutToFit,
 } from './from-canonical.js';
 export { loadMapping, loadMappingFromString } from './load-mapping.js';
 export type {
