@@ -129,11 +129,10 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
   // Propstreet's jobs at a company the CRM cannot hold stand, and the shadow says so (it is what
   // both sides agree on: the CRM has no say there).
   for (const c of unknown) if (ps.companies.has(c)) companies.set(c, normTitle(ps.companies.get(c)));
-  // A primary the CRM cannot hold stays Propstreet's; the shadow keeps the CRM's, which stays.
-  // The shadow's primary is what both sides hold after the writes. None clears the CRM's
-  // primary: a primary Propstreet cleared (the company kept) leaves the CRM's as it is, and the
-  // shadow says so, or the next run would read it as the CRM setting it again (bug 30). One the
-  // CRM cannot hold stays Propstreet's, the CRM keeping its own.
+  // The shadow's primary is what the CRM holds after the writes. None clears the CRM's primary:
+  // a primary Propstreet cleared (the company kept) leaves the CRM's as it is, or the next run
+  // would read it as the CRM setting it again (bug 30); one the CRM cannot hold stays
+  // Propstreet's, the CRM keeping its own.
   const crmKeeps = crm.primary !== null && members.has(crm.primary) ? crm.primary : null;
   const result: Employments = {
     primary: primary === null ? crmKeeps : unknown.has(primary) ? crmPrimary : primary,
