@@ -18,10 +18,22 @@ import { type SubscriptionStatus, WebhookSubscriptions } from '../shared/webhook
 import type { AssociationChange, AssociationStore } from './association-store.js';
 import type { ObjectStore, RecordChange } from './object-store.js';
 
-/** The subscription types this fake sends (`restore` is not: the fake has no restore). */
-const HUBSPOT_EVENT_TYPES: readonly string[] = ['contact', 'company'].flatMap((o) =>
-  ['creation', 'propertyChange', 'deletion', 'merge', 'associationChange'].map((a) => `${o}.${a}`),
-);
+const CHANGES = ['creation', 'propertyChange', 'deletion', 'merge', 'associationChange'] as const;
+/**
+ * The subscription types this fake sends (`restore` is not: the fake has no restore): the
+ * legacy per-object ones and the generic `object.*` ones (HW11), which a subscription must name
+ * to get (it then gets them for contacts and companies both, as two generic subscriptions with
+ * `objectName: contact` and `company` would).
+ */
+const HUBSPOT_EVENT_TYPES: readonly string[] = [
+  ...['contact', 'company'].flatMap((o) => CHANGES.map((a) => `${o}.${a}`)),
+  ...CHANGES.map((a) => `object.${a}`),
+];
+const isGeneric = (type: string) => type.startsWith('object.');
+/** HubSpot's object type ids (HW11: "raw ID format (e.g., 0-1 for contact)"). */
+const OBJECT_TYPE_ID: Readonly<Record<string, string>> = { contact: '0-1', company: '0-2' };
+/** The unlabeled contact→company and company→contact association types (H38, H42). */
+const UNLABELED = { contactToCompany: 279, companyToContact: 280 } as const;
 
 /** The app the fake's webhooks come from (its id is the `sourceId` of API writes). */
 export const FAKE_APP_ID = 4_242_001;
@@ -60,17 +72,21 @@ export function createHubspotWebhooks(
     eventTypes: HUBSPOT_EVENT_TYPES,
     identity: { portalId, appId },
     accepts: (spec, e) =>
-      (spec.events === undefined || spec.events.includes(e.subscriptionType)) &&
+      (spec.events === undefined
+        ? !isGeneric(e.subscriptionType)
+        : spec.events.includes(e.subscriptionType)) &&
       (e.propertyName === undefined ||
         spec.properties === undefined ||
         spec.properties.includes(e.propertyName)),
     onActive(active) {
       for (const store of stores)
-        store.onChange = active ? (change) => subs.emit(eventsOf(store, change, source, appId)) : undefined;
+        store.onChange = active
+          ? (change) => subs.emit(withGeneric(eventsOf(store, change, source, appId)))
+          : undefined;
       const clock = stores[0];
       const now = () => (clock ? clock.now() : Date.now());
       associations.onChange = active
-        ? (change) => subs.emit(associationEvents(change, sourceOf(source, appId), now()))
+        ? (change) => subs.emit(withGeneric(associationEvents(change, sourceOf(source, appId), now())))
         : undefined;
     },
   });
@@ -174,4 +190,35 @@ function associationEvents(
       toObjectId: contact,
     },
   ];
+}
+
+/**
+ * Each legacy event and its generic twin (HW11): `object.<change>` with the record's
+ * `objectTypeId`; an association change also names both sides' type ids, the association's
+ * type id and category. Guesses: the generic association event leaves out the legacy
+ * `associationType` (HW11 lists the fields it adds, not the ones it keeps; leaving it out keeps
+ * the connector from depending on it), and names the unlabeled type (279/280) whatever labels
+ * moved.
+ */
+function withGeneric(events: readonly HubspotWebhookEvent[]): HubspotWebhookEvent[] {
+  return events.flatMap((e) => [e, genericOf(e)]);
+}
+
+function genericOf(e: HubspotWebhookEvent): HubspotWebhookEvent {
+  const [object = '', change = ''] = e.subscriptionType.split('.');
+  const { associationType, ...rest } = e;
+  const generic = {
+    ...rest,
+    subscriptionType: `object.${change}`,
+    objectTypeId: OBJECT_TYPE_ID[object] ?? '',
+  };
+  if (change !== 'associationChange') return generic;
+  const fromContact = associationType === 'CONTACT_TO_COMPANY';
+  return {
+    ...generic,
+    fromObjectTypeId: fromContact ? '0-1' : '0-2',
+    toObjectTypeId: fromContact ? '0-2' : '0-1',
+    associationTypeId: fromContact ? UNLABELED.contactToCompany : UNLABELED.companyToContact,
+    associationCategory: 'HUBSPOT_DEFINED',
+  };
 }

@@ -53,6 +53,13 @@ export interface HubspotWebhookEvent {
   readonly fromObjectId?: number;
   readonly toObjectId?: number;
   readonly associationRemoved?: boolean;
+  /** Generic events (`object.*`, HW11): the record's object type id (`0-1` contact, `0-2` company). */
+  readonly objectTypeId?: string;
+  /** Generic association changes (HW11): both sides' object type ids, the type id and its category. */
+  readonly fromObjectTypeId?: string;
+  readonly toObjectTypeId?: string;
+  readonly associationTypeId?: number;
+  readonly associationCategory?: string;
 }
 
 /** Timers as the sender needs them (the connector's `Timers` port has the same shape). */
@@ -117,6 +124,33 @@ export interface WebhookSenderOptions {
   readonly seed?: number;
   /** Propstreet: mark deliveries as tests (`X-Propstreet-Test: true`, PW3). */
   readonly test?: boolean;
+}
+
+/** The fields an event carries only when it has them, in the order a delivery lists them. */
+const OPTIONAL_FIELDS = [
+  'propertyName',
+  'propertyValue',
+  'sourceId',
+  'primaryObjectId',
+  'mergedObjectIds',
+  'newObjectId',
+  'numberOfPropertiesMoved',
+  'associationType',
+  'fromObjectTypeId',
+  'fromObjectId',
+  'toObjectTypeId',
+  'toObjectId',
+  'associationTypeId',
+  'associationCategory',
+] as const satisfies readonly (keyof HubspotWebhookEvent)[];
+
+function definedOf<K extends keyof HubspotWebhookEvent>(
+  e: HubspotWebhookEvent,
+  keys: readonly K[],
+): Partial<Pick<HubspotWebhookEvent, K>> {
+  const out: Partial<Pick<HubspotWebhookEvent, K>> = {};
+  for (const k of keys) if (e[k] !== undefined) out[k] = e[k];
+  return out;
 }
 
 export interface DeliveryAttempt {
@@ -222,30 +256,18 @@ export class WebhookSender {
     const size = Math.max(1, Math.min(100, this.options.batchSize ?? 100));
     const stamped = events.map((e) => ({
       eventId: this.nextEventId++,
-      subscriptionId: subscriptionIdOf(e.subscriptionType),
+      subscriptionId: subscriptionIdOf(
+        e.objectTypeId === undefined ? e.subscriptionType : `${e.subscriptionType}/${e.objectTypeId}`,
+      ),
       portalId: this.options.portalId ?? 62515,
       appId: this.options.appId ?? 1,
       occurredAt: e.occurredAt ?? this.now(),
       subscriptionType: e.subscriptionType,
       objectId: e.objectId,
       changeSource: e.changeSource ?? 'CRM_UI',
-      ...(e.propertyName === undefined ? {} : { propertyName: e.propertyName }),
-      ...(e.propertyValue === undefined ? {} : { propertyValue: e.propertyValue }),
-      ...(e.sourceId === undefined ? {} : { sourceId: e.sourceId }),
-      ...(e.primaryObjectId === undefined ? {} : { primaryObjectId: e.primaryObjectId }),
-      ...(e.mergedObjectIds === undefined ? {} : { mergedObjectIds: e.mergedObjectIds }),
-      ...(e.newObjectId === undefined ? {} : { newObjectId: e.newObjectId }),
-      ...(e.numberOfPropertiesMoved === undefined
-        ? {}
-        : { numberOfPropertiesMoved: e.numberOfPropertiesMoved }),
-      ...(e.associationType === undefined
-        ? {}
-        : {
-            associationType: e.associationType,
-            fromObjectId: e.fromObjectId,
-            toObjectId: e.toObjectId,
-            associationRemoved: e.associationRemoved ?? false,
-          }),
+      ...(e.objectTypeId === undefined ? {} : { objectTypeId: e.objectTypeId }),
+      ...definedOf(e, OPTIONAL_FIELDS),
+      ...(e.fromObjectId === undefined ? {} : { associationRemoved: e.associationRemoved ?? false }),
     }));
     const messages: Message[] = [];
     for (let i = 0; i < stamped.length; i += size) {

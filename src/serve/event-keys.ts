@@ -74,6 +74,8 @@ const hubspotEvent = z.object({
   associationType: z.string().optional(),
   fromObjectId: id.optional(),
   toObjectId: id.optional(),
+  fromObjectTypeId: z.string().optional(),
+  toObjectTypeId: z.string().optional(),
   changeSource: z.string().optional(),
   sourceId: id.optional(),
   appId: id.optional(),
@@ -84,15 +86,23 @@ function isOwnWrite(e: z.infer<typeof hubspotEvent>): boolean {
   return e.changeSource === 'INTEGRATION' && e.appId !== undefined && e.sourceId === e.appId;
 }
 
+const CONTACT_TYPE = '0-1';
+const COMPANY_TYPE = '0-2';
+
 /**
  * The contact of a contact–company association change: HubSpot fires it on both sides (HW10),
- * `contact.associationChange` from the contact and `company.associationChange` to it (HW7).
+ * `contact.associationChange` from the contact and `company.associationChange` to it (HW7); a
+ * generic `object.associationChange` (HW11) says which side is which by the object type ids.
  */
 function associatedContact(e: z.infer<typeof hubspotEvent>): string | undefined {
   if (e.subscriptionType === 'contact.associationChange' && e.associationType === 'CONTACT_TO_COMPANY')
     return e.fromObjectId;
   if (e.subscriptionType === 'company.associationChange' && e.associationType === 'COMPANY_TO_CONTACT')
     return e.toObjectId;
+  if (e.subscriptionType === 'object.associationChange') {
+    if (e.fromObjectTypeId === CONTACT_TYPE && e.toObjectTypeId === COMPANY_TYPE) return e.fromObjectId;
+    if (e.fromObjectTypeId === COMPANY_TYPE && e.toObjectTypeId === CONTACT_TYPE) return e.toObjectId;
+  }
   return undefined;
 }
 

@@ -79,6 +79,11 @@ interface HsEvent {
   primaryObjectId?: number;
   mergedObjectIds?: number[];
   newObjectId?: number;
+  objectTypeId?: string;
+  fromObjectTypeId?: string;
+  toObjectTypeId?: string;
+  associationTypeId?: number;
+  associationCategory?: string;
   associationType?: string;
   fromObjectId?: number;
   toObjectId?: number;
@@ -324,6 +329,39 @@ describe('HubSpot fake webhooks', () => {
       `company.associationChange ${X}→${c} COMPANY_TO_CONTACT removed=true CRM_UI`,
     ]);
     expect(events.map((e) => e.objectId)).toEqual([c, X, c, X, c, Y, c, X]);
+  });
+
+  it('generic subscriptions (object.*) get generic events only, with object type ids; the default gets the legacy ones only', async () => {
+    const fake = await hubspot();
+    const [generic, legacy] = [await receiver(), await receiver()];
+    const [contact = ''] = fake.control.seed([{ properties: { email: 'g@example.com' } }]);
+    const x = fake.control.companies.createAsUser({ name: 'X' });
+    fake.webhooks.subscribe({
+      url: generic.url,
+      secrets: ['s'],
+      events: ['object.associationChange', 'object.propertyChange'],
+    });
+    fake.webhooks.subscribe({ url: legacy.url, secrets: ['s'] });
+    fake.control.associate(contact, x);
+    fake.control.editAsUser(contact, { firstname: 'Gen' });
+    await fake.webhooks.idle();
+    const [c, X] = [contact, x].map(Number);
+    const line = (e: HsEvent) =>
+      `${e.subscriptionType} ${e.objectTypeId} ${e.objectId}` +
+      (e.fromObjectId === undefined
+        ? ` ${e.propertyName}`
+        : ` ${e.fromObjectTypeId}:${e.fromObjectId}→${e.toObjectTypeId}:${e.toObjectId} type ${e.associationTypeId} ${e.associationCategory} ${e.associationType} removed=${e.associationRemoved}`);
+    expect(generic.json<HsEvent[]>().flat().map(line)).toEqual([
+      `object.associationChange 0-1 ${c} 0-1:${c}→0-2:${X} type 279 HUBSPOT_DEFINED undefined removed=false`,
+      `object.associationChange 0-2 ${X} 0-2:${X}→0-1:${c} type 280 HUBSPOT_DEFINED undefined removed=false`,
+      `object.propertyChange 0-1 ${c} firstname`,
+    ]);
+    expect(
+      legacy
+        .json<HsEvent[]>()
+        .flat()
+        .map((e) => e.subscriptionType),
+    ).toEqual(['contact.associationChange', 'company.associationChange', 'contact.propertyChange']);
   });
 
   it('seeds arrive as IMPORT; control routes answer under /__control/webhooks', async () => {

@@ -118,6 +118,40 @@ describe('association changes from HubSpot webhooks', () => {
     }
   });
 
+  it("read the generic format too (object.associationChange): the contact is the side whose objectTypeId is 0-1, and only opposite a company's", () => {
+    const generic = (eventId: number, from: [string, number], to: [string, number]) => ({
+      ...base,
+      eventId,
+      occurredAt: T0,
+      subscriptionType: 'object.associationChange',
+      objectTypeId: from[0],
+      objectId: from[1],
+      fromObjectTypeId: from[0],
+      fromObjectId: from[1],
+      toObjectTypeId: to[0],
+      toObjectId: to[1],
+      associationTypeId: 279,
+      associationCategory: 'HUBSPOT_DEFINED',
+      associationRemoved: false,
+    });
+    const events = hubspotEvents(
+      Buffer.from(
+        JSON.stringify([
+          generic(11, ['0-1', 601], ['0-2', 900]),
+          generic(12, ['0-2', 901], ['0-1', 602]),
+          // A contact and a deal, a company and a deal, two contacts: no employment.
+          generic(13, ['0-1', 603], ['0-3', 77]),
+          generic(14, ['0-2', 902], ['0-3', 78]),
+          generic(15, ['0-1', 604], ['0-1', 605]),
+        ]),
+      ),
+      new Date(T0),
+    );
+    expect(events.associations?.map((a) => a.crmContactId)).toEqual(['601', '602']);
+    expect(events.keys).toHaveLength(5);
+    expect(events.types).toEqual(['object.associationChange']);
+  });
+
   it('a mark that cannot be written is logged as an error and still asks for the run', async () => {
     const store = createSqliteStateStore({ path: ':memory:' });
     await store.migrate();

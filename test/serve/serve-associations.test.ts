@@ -110,4 +110,26 @@ describe('serve: HubSpot association edits reach Propstreet through associationC
       await store.close();
     }
   });
+
+  it("an app on HubSpot's generic subscriptions (object.associationChange) is read the same way", async () => {
+    hs().webhooks.unsubscribe();
+    const id = hs().webhooks.subscribe({
+      url: `${serve.url}/webhooks/acme/hubspot/hubspot`,
+      secrets: [hsSecret],
+      events: ['object.associationChange'],
+    });
+    const before = settled.length;
+    const seen = unassociated(new Set());
+    hs().control.associate(seen.hsContact, seen.hsCompany);
+    await hs().webhooks.idle();
+    await dispatchesEnded(before + 1);
+    // Only generic events reach it: one on each side of the new pair.
+    expect(
+      hs()
+        .webhooks.subscriptions()
+        .find((x) => x.id === id)?.events,
+    ).toBe(2);
+    expect(settled.slice(before).map((s) => s.type === 'settled' && s.outcome)).toEqual(['ran']);
+    expect(psCompanies(seen.ps)).toContain(seen.psCompany);
+  });
 });
