@@ -11,6 +11,7 @@ import { withDeleteTargets } from './delete-targets.js';
 import { completeNewLinks, pairsForCrm, pairsForPropstreet, type ResolverDeps } from './pair-resolver.js';
 import type { PairPlan, PairState, SideValues } from './plan-pair.js';
 import type { PropstreetRecord } from './records.js';
+import { type SiblingLag, withSiblingLag } from './sibling-lag.js';
 import type { StagedChanges } from './staged-changes.js';
 import { PLAN_VERSION } from './types.js';
 import { holdTakenValues } from './unique-value-guard.js';
@@ -29,6 +30,8 @@ export interface ChunkPlanning<R extends PropstreetRecord> extends Omit<Resolver
   readonly plan: (pair: PairState<R>) => PairPlan<R>;
   /** The mass-delete guard holds this run's deletes: they are planned and marked, never executed. */
   readonly holdDeletes: boolean;
+  /** In a bridge: which other connections a CRM deletion must wait for (sibling-lag.ts). */
+  readonly siblingLag?: SiblingLag | undefined;
 }
 
 export async function* planChunks<R extends PropstreetRecord>(
@@ -64,7 +67,8 @@ async function planned<R extends PropstreetRecord>(
   resolver: ResolverDeps<R>,
 ): Promise<PlanChunk<R>> {
   const linked = await completeNewLinks(pairs.map(deps.prepare), resolver);
-  const complete = await withOpenConflicts(await withDeleteTargets(linked, resolver), deps);
+  const targeted = await withSiblingLag(await withDeleteTargets(linked, resolver), deps.siblingLag);
+  const complete = await withOpenConflicts(targeted, deps);
   const records = complete.map((pair) => {
     const pp = deps.plan(pair);
     return deps.holdDeletes && pp.plan.action.startsWith('delete')

@@ -38,9 +38,9 @@ function deletedInPropstreet<R extends PropstreetRecord>(ctx: PlanContext<R>, id
           reason: 'deleted in Propstreet (direction is from-crm)',
         });
       const held = dependantsHold(ctx, 'crm');
-      if (held) return keptForDependants(ctx, ids, 'Propstreet', held);
       const edited = pair.crm ? editedFields(ctx.crmValues(pair.crm), pair.link?.shadow ?? null, mapper) : [];
-      if (edited.length > 0) return againstEdit(ctx, ids, 'Propstreet', edited);
+      if (edited.length > 0 && reportsEdit(ctx, held)) return againstEdit(ctx, ids, 'Propstreet', edited);
+      if (held) return keptForDependants(ctx, ids, 'Propstreet', held);
       return planned(ctx, {
         ...fields,
         ...ids,
@@ -80,12 +80,14 @@ function deletedInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ids: Pair
           reason: 'deleted in the CRM (direction is to-crm)',
         });
       const held = dependantsHold(ctx, 'propstreet');
-      if (held) return keptForDependants(ctx, ids, 'the CRM', held);
+      // Kept for its dependants, the record is not deleted: nothing to wait for.
+      if (!held && pair.siblingsBehind?.length) return heldForSiblings(ctx, ids, pair.siblingsBehind);
       const edited =
         pair.propstreet && !pair.propstreetEcho
           ? editedFields(mapper.fromPropstreet(pair.propstreet), pair.link?.shadow ?? null, mapper)
           : [];
-      if (edited.length > 0) return againstEdit(ctx, ids, 'the CRM', edited);
+      if (edited.length > 0 && reportsEdit(ctx, held)) return againstEdit(ctx, ids, 'the CRM', edited);
+      if (held) return keptForDependants(ctx, ids, 'the CRM', held);
       return planned(ctx, {
         ...fields,
         ...ids,
@@ -111,6 +113,36 @@ function deletedInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ids: Pair
         reason: `deleted in the CRM (policy ignore): the link ends, the ${ctx.mapper.kind.noun.one} is kept as it is`,
       });
   }
+}
+
+/**
+ * Whether a delete against an edit is the conflict it is, when the record also has dependants:
+ * kept as edited, it is (the person's edit is what the report must say; both records stay
+ * either way); deleted anyway, the dependants still hold the delete back.
+ */
+function reportsEdit<R extends PropstreetRecord>(ctx: PlanContext<R>, held: string | undefined): boolean {
+  return held === undefined || ctx.settings.deletes.againstEdit === 'keep-edited';
+}
+
+/**
+ * A CRM deletion another connection of the bridge may still have an edit against
+ * (sibling-lag.ts): nothing is written, the link stays, and the run keeps the deletion to plan it
+ * again once they have read their CRMs past it.
+ */
+function heldForSiblings<R extends PropstreetRecord>(
+  ctx: PlanContext<R>,
+  ids: PairedIds,
+  behind: readonly string[],
+): PairPlan<R> {
+  const names = behind.join(', ');
+  const reason = `deleted in the CRM; held until ${names} ${behind.length === 1 ? 'has' : 'have'} synced what changed there since (an edit made there must not be lost to this delete)`;
+  const notice: Notice = {
+    kind: 'delete-held',
+    text: reason,
+    propstreetIds: [ids.propstreetId],
+    crmId: ids.crmId,
+  };
+  return planned(ctx, { ...ctx.fields, ...ids, action: 'skip', reason, notice, heldFor: behind });
 }
 
 /** A delete on one side against an edit on the other since the last sync. */

@@ -27,6 +27,12 @@ export interface PairState<R extends PropstreetRecord = PropstreetRecord> {
    * that CRM record's modified time, when the edit was made (sibling-edits.ts).
    */
   readonly propstreetEditedAt?: string | undefined;
+  /**
+   * A bridge's other connections that still link this pair's Propstreet record and have not read
+   * their CRM's changes since the CRM deletion in this pair was made (sibling-lag.ts): an edit
+   * there may be on its way to Propstreet, so the deletion waits for them.
+   */
+  readonly siblingsBehind?: readonly string[] | undefined;
   /** Why the pair cannot be planned (e.g. an ambiguous email match), when it cannot. */
   readonly skipReason?: string | undefined;
   /**

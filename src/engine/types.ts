@@ -138,6 +138,11 @@ export interface PlanFields {
   readonly notSent?: readonly string[];
   /** Deletes held back by the mass-delete guard. */
   readonly guarded?: boolean;
+  /**
+   * A CRM deletion held, not carried to Propstreet, until these other connections of the bridge
+   * have read their CRM's changes since it (the run keeps it and plans it again later).
+   */
+  readonly heldFor?: readonly string[];
   readonly notice?: Notice | undefined;
   /**
    * The link ends because the CRM record went away, and a tombstone keeps the record from

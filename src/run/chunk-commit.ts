@@ -21,6 +21,7 @@ import type {
 } from '../state/port.js';
 import { type Progress, recordKeyOf } from './chunk-progress.js';
 import type { ExecuteDeps } from './execute-chunk.js';
+import { type HeldDelete, heldDeleteFact, heldDeleteKey } from './held-deletes.js';
 
 /** What a chunk leaves behind once committed. */
 export interface Settled {
@@ -59,6 +60,8 @@ class ChunkChanges<R extends PropstreetRecord> {
   readonly replaceConflicts: NonNullable<StateChanges['replaceConflicts']>[number][] = [];
   readonly enqueueRefs: PendingRef[] = [];
   readonly refsDone: { propstreetId: string; crmId: string }[] = [];
+  readonly upsertMeta: { key: string; value: string }[] = [];
+  readonly deleteMeta: string[] = [];
   readonly settled: Settled = { succeeded: [], failures: [], queuedRefs: 0 };
   /** `now` as stored: one string for the chunk's every link, ref and conflict, not one a record. */
   readonly at: string;
@@ -141,27 +144,56 @@ class ChunkChanges<R extends PropstreetRecord> {
       replaceConflicts: this.replaceConflicts,
       enqueueRefs: this.enqueueRefs,
       refsDone: this.refsDone,
+      ...(this.upsertMeta.length > 0 ? { upsertMeta: this.upsertMeta } : {}),
+      ...(this.deleteMeta.length > 0 ? { deleteMeta: this.deleteMeta } : {}),
     };
   }
 }
 
 export async function commitChunk<R extends PropstreetRecord>(
   progress: readonly Progress<R>[],
-  deps: Pick<ExecuteDeps, 'settings' | 'redactor' | 'knownFailures' | 'clock' | 'store' | 'scope' | 'meter'>,
+  deps: Pick<
+    ExecuteDeps,
+    'settings' | 'redactor' | 'knownFailures' | 'clock' | 'store' | 'scope' | 'meter' | 'heldDeletes'
+  >,
   refs: ReadonlySet<Progress<R>>,
-  noops: readonly PairPlan<R>[],
+  plans: readonly PairPlan<R>[],
 ): Promise<Settled> {
   const changes = new ChunkChanges<R>(deps, deps.clock.now());
   // A no-op writes nothing, but its open conflicts (manual policy) are what `propsync
   // conflicts` lists: recorded as planned now.
-  for (const pp of noops) {
+  for (const pp of plans) {
+    if (pp.plan.action !== 'noop') continue;
     changes.conflictsOf(pp.plan, false);
     agreeOn(pp, changes);
   }
   for (const p of progress) settle(p, changes, refs.has(p));
+  heldDeletes(plans, progress, deps.heldDeletes, changes);
   if (deps.meter) deps.meter.refs.queued += changes.settled.queuedRefs;
   await deps.store.commit(deps.scope, changes.toStateChanges());
   return changes.settled;
+}
+
+/**
+ * CRM deletions held for the bridge's other connections (held-deletes.ts): a pair held now keeps
+ * its fact, one held before and settled now drops it. A pair whose write failed, or was never
+ * answered, keeps it, so the next run stages the deletion again.
+ */
+function heldDeletes<R extends PropstreetRecord>(
+  plans: readonly PairPlan<R>[],
+  progress: readonly Progress<R>[],
+  held: ReadonlyMap<string, HeldDelete> | undefined,
+  changes: ChunkChanges<R>,
+): void {
+  const unsettled = new Set(
+    progress.flatMap((p) => (p.crmId && (p.failed || p.unanswered.size > 0) ? [p.crmId] : [])),
+  );
+  for (const { plan, pair } of plans) {
+    const fact = heldDeleteFact(plan, pair.crm?.modifiedAt ?? changes.at);
+    if (fact) changes.upsertMeta.push(fact);
+    else if (plan.crmId && held?.has(plan.crmId) && !unsettled.has(plan.crmId))
+      changes.deleteMeta.push(heldDeleteKey(plan.crmId));
+  }
 }
 
 function settle<R extends PropstreetRecord>(

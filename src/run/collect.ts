@@ -12,6 +12,7 @@ import type { CrmObjects, PropstreetRecords } from '../engine/ports.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import type { Notice, SyncSettings } from '../engine/types.js';
 import type { Failure, Scope, StateStore } from '../state/port.js';
+import { type HeldDelete, heldRecords } from './held-deletes.js';
 import { missingLinkedRecords } from './linked-reads.js';
 import { CRM_READ_AT } from './plan-sink.js';
 import { crmWindow, type QuietWindow, type WindowPlan } from './quiet-window.js';
@@ -33,6 +34,8 @@ export interface CollectRun<R extends PropstreetRecord> {
   readonly window: QuietWindow;
   readonly knownFailures: ReadonlyMap<string, Failure>;
   readonly revisit: Revisit;
+  /** CRM deletions held for a bridge's other connections by an earlier run: staged again. */
+  readonly heldDeletes: ReadonlyMap<string, HeldDelete>;
   /** Retry every recorded failure now, quarantined ones included. */
   readonly retryAll: boolean;
   /** Check every link by id, whatever the checkpoint's age. */
@@ -89,6 +92,7 @@ export async function readCrm<R extends PropstreetRecord>(
   const due = dueFailures(run, now);
   const crmIds = [...due.filter((f) => f.side === 'crm').map((f) => f.recordId), ...run.revisit.crmIds];
   if (crmIds.length > 0) run.staging.putCrm(await run.crm.readByIds(crmIds));
+  if (run.heldDeletes.size > 0) run.staging.putCrm(await heldRecords(run.crm, run.heldDeletes));
   return { fullRead: since === null, checkpoint, readAt: readAt.toISOString(), reconciled };
 }
 

@@ -23,6 +23,7 @@ import { batchCreates } from './batch-creates.js';
 import { commitChunk, type Settled } from './chunk-commit.js';
 import { type Progress, progressOf } from './chunk-progress.js';
 import { crmCreatesAndDeletes, crmUpdates, crmUpdatesOf } from './crm-phase.js';
+import type { HeldDelete } from './held-deletes.js';
 import type { RunKind } from './kind-writes.js';
 import { writePropstreet, writesPropstreet } from './propstreet-phase.js';
 import type { RunMeter } from './run-meter.js';
@@ -48,6 +49,8 @@ export interface ExecuteDeps<R extends PropstreetRecord = PropstreetRecord, W = 
   readonly abort: RunAbort;
   /** Counts the ref write-backs a chunk queues (progress), before its commit makes them drainable. */
   readonly meter?: RunMeter | undefined;
+  /** CRM deletions earlier runs held for the bridge's other connections, by CRM id (held-deletes.ts). */
+  readonly heldDeletes?: ReadonlyMap<string, HeldDelete> | undefined;
 }
 
 export type ChunkOutcome = Settled;
@@ -75,8 +78,7 @@ export async function executeChunk<R extends PropstreetRecord, W>(
     // What the re-plan of a contact found gone deletes in the CRM (deletes.fromPropstreet).
     await crmCreatesAndDeletes(psGone, deps, abort);
   }
-  const noops = plans.filter((pp) => pp.plan.action === 'noop');
-  return commitChunk(progress, deps, refs, noops);
+  return commitChunk(progress, deps, refs, plans);
 }
 
 /** Phase A on Propstreet: the creates the batch upsert takes first, then each pair's own writes. */

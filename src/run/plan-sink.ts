@@ -8,6 +8,7 @@ import type { RunAbort } from '../engine/run-abort.js';
 import type { RecordPlan, SyncSettings } from '../engine/types.js';
 import type { Failure, Scope, Side } from '../state/port.js';
 import type { DeleteWindow } from './delete-window.js';
+import type { HeldDelete } from './held-deletes.js';
 import type { QuietWindow } from './quiet-window.js';
 import type { RunDeps } from './run-deps.js';
 import type { RunMeter } from './run-meter.js';
@@ -44,6 +45,8 @@ export interface Execution<R extends PropstreetRecord, W> {
   readonly knownFailures: Map<string, Failure>;
   /** Where deletions are recorded before they are sent; none when not kept. */
   readonly deleteWindow: DeleteWindow | undefined;
+  /** CRM deletions earlier runs held for the bridge's other connections, by CRM id. */
+  readonly heldDeletes?: ReadonlyMap<string, HeldDelete> | undefined;
 }
 
 export interface RunOutcome {

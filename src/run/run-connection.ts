@@ -19,12 +19,20 @@ import { propstreetHolders } from '../engine/propstreet-holders.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import { RunAbort } from '../engine/run-abort.js';
 import { createSiblingEdits } from '../engine/sibling-edits.js';
+import { createSiblingLag } from '../engine/sibling-lag.js';
 import type { SyncSettings } from '../engine/types.js';
 import type { Failure, Scope, Side } from '../state/port.js';
 import { type CollectRun, loadWindow, readCrm, rereadPropstreet } from './collect.js';
 import { fitMapperToCrm } from './fit-mapper.js';
+import { heldDeletesOf } from './held-deletes.js';
 import { guardDeletes } from './mass-delete-guard.js';
-import type { Execution, PlanSink, ReadCheckpoints, SinkFactory } from './plan-sink.js';
+import {
+  CRM_READ_AT,
+  type Execution,
+  type PlanSink,
+  type ReadCheckpoints,
+  type SinkFactory,
+} from './plan-sink.js';
 import { preflight } from './preflight.js';
 import { cappedCheckpoint, type PagesRead, PropstreetPages } from './propstreet-pages.js';
 import { QuietWindow, type WindowPlan } from './quiet-window.js';
@@ -138,6 +146,7 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
   await preflight(deps, scope, { rebind: options.rebind === true, log: run.log, writes: sink.state });
   const mapper = await fitMapperToCrm(deps.crm, deps.mapper, run.log, deps.crmAccount.kind);
   const revisit = await revisitsOf(store, scope);
+  const heldDeletes = await heldDeletesOf(store, scope);
   const reads: CollectRun<R> = {
     ...deps,
     settings,
@@ -146,6 +155,7 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
     window: run.window,
     knownFailures,
     revisit,
+    heldDeletes,
     retryAll: options.retryAll === true,
     reconcile: options.reconcile === true,
     tally,
@@ -180,6 +190,13 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
           ),
         }
       : {}),
+    ...(deps.siblingConnections?.length
+      ? {
+          siblingLag: createSiblingLag(store, scope, deps.siblingConnections, (s) =>
+            store.getMeta(s, CRM_READ_AT),
+          ),
+        }
+      : {}),
     chunkSize: chunkSizeFor(settings.chunkSize, deps.crm.limits.writeBatchSize),
     prepare: (pair) =>
       withResolutions(options.retryAll ? pair : holdQuarantined(pair, knownFailures), revisit.resolutions),
@@ -193,6 +210,7 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
     replan: (pp, fresh) => plan({ ...pp.pair, propstreet: fresh, propstreetEcho: false }),
     knownFailures,
     deleteWindow: undefined,
+    heldDeletes,
   };
   const pages = await streamPropstreet(run, reads, window, now, planning, execution);
   run.read.pulled = { propstreet: staging.count('ps'), crm: staging.count('crm') };

@@ -149,6 +149,8 @@ export interface StateChanges {
   readonly deleteTombstones?: readonly string[];
   /** Meta facts of the scope to drop, by key (facts read and done with: association marks). */
   readonly deleteMeta?: readonly string[];
+  /** Meta facts of the scope to set, after `deleteMeta` (a CRM deletion held for a bridge's other connections). */
+  readonly upsertMeta?: readonly { readonly key: string; readonly value: string }[];
   /**
    * The open conflicts of these pairs as planned now: rows of the pair not listed go (the
    * fields agree again, or a resolution was written); listed rows keep `since` and any

@@ -56,6 +56,7 @@ export function planCommit(s: number, c: StateChanges): PgStep[] {
   }
   if (c.deleteTombstones?.length) steps.push(['deleteTombstones', [s, c.deleteTombstones]]);
   if (c.deleteMeta?.length) steps.push(['deleteMetaKeys', [s, c.deleteMeta]]);
+  for (const m of lastByKey(c.upsertMeta ?? [], (x) => x.key)) steps.push(['setMeta', [s, m.key, m.value]]);
   const tombs = lastByKey(c.upsertTombstones ?? [], (t) => t.propstreetId);
   if (tombs.length) {
     steps.push([

@@ -200,6 +200,7 @@ export function isEmpty(c: StateChanges): boolean {
     !c.upsertTombstones?.length &&
     !c.deleteTombstones?.length &&
     !c.deleteMeta?.length &&
+    !c.upsertMeta?.length &&
     !c.replaceConflicts?.length &&
     !c.enqueueRefs?.length &&
     !c.refsDone?.length &&

@@ -43,6 +43,7 @@ export function sqliteCommitter(
     }
     if (c.deleteTombstones?.length) q.deleteTombstones.run(s, JSON.stringify(c.deleteTombstones));
     if (c.deleteMeta?.length) q.deleteMetaKeys.run(s, JSON.stringify(c.deleteMeta));
+    for (const m of c.upsertMeta ?? []) q.setMeta.run(s, m.key, m.value);
     for (const t of c.upsertTombstones ?? []) {
       q.upsertTombstone.run({
         s,

@@ -501,6 +501,29 @@ export function describeStateStoreContract(
       expect(await store.getCheckpoint(scope, 'crm')).toBe('c1');
     });
 
+    it('sets the meta facts a commit names, after the ones it drops, in a scope it may be the first write of', async () => {
+      const scope = newScope();
+      const other = newScope();
+      await store.setMeta(other, 'deletes.held:1', 'other');
+      await store.commit(scope, {
+        upsertMeta: [
+          { key: 'deletes.held:1', value: 'first' },
+          { key: 'deletes.held:2', value: 'two' },
+          { key: 'deletes.held:1', value: 'last' },
+        ],
+      });
+      expect(await store.listMeta(scope)).toEqual([
+        { key: 'deletes.held:1', value: 'last' },
+        { key: 'deletes.held:2', value: 'two' },
+      ]);
+      await store.commit(scope, {
+        deleteMeta: ['deletes.held:1', 'deletes.held:2'],
+        upsertMeta: [{ key: 'deletes.held:2', value: 'again' }],
+      });
+      expect(await store.listMeta(scope)).toEqual([{ key: 'deletes.held:2', value: 'again' }]);
+      expect(await store.getMeta(other, 'deletes.held:1')).toBe('other');
+    });
+
     it('replaces the open conflicts of a pair, keeping when each was found and its resolution', async () => {
       const scope = newScope();
       await store.commit(scope, {

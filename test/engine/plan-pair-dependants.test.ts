@@ -151,6 +151,55 @@ describe('planPair: companies with linked contacts are not deleted', () => {
     expect(plan).toMatchObject({ action: 'unlink', notice: { kind: 'delete-held' } });
   });
 
+  it('an Account edited since the company was deleted in Propstreet: the conflict is reported under keep-edited, the hold under delete', () => {
+    const renamed: CrmRecord = { ...crm(), properties: { Name: 'Acme Renamed AB', Website: 'acme.se' } };
+    const pair: PairState<Company> = {
+      propstreet: deletedInPs,
+      crm: renamed,
+      link: link(salesforce.fromPropstreet(company())),
+      propstreetEcho: false,
+    };
+    const plan = (againstEdit: 'keep-edited' | 'delete') =>
+      planPair(pair, settings({ fromPropstreet: 'delete', againstEdit }), salesforce, 'Propstreet_Id__c')
+        .plan;
+    // Both keep both records and end the link; only the first tells the person their edit raced a delete.
+    expect(plan('keep-edited')).toMatchObject({
+      action: 'unlink',
+      notice: { kind: 'delete-vs-edit' },
+      reason:
+        'deleted in Propstreet, but edited in the CRM since the last sync (name): the edited record is kept and unlinked (deletes.againstEdit: keep-edited)',
+    });
+    expect(plan('delete')).toMatchObject({ action: 'unlink', notice: { kind: 'delete-held' } });
+  });
+
+  it('a CRM deletion another connection of a bridge is behind on is held, the link kept; unless the company is kept anyway', () => {
+    const pair: PairState<Company> = {
+      propstreet: company(),
+      crm: crm({}, true),
+      link: link(shadow),
+      propstreetEcho: false,
+      siblingsBehind: ['salesforce'],
+    };
+    const { plan } = planPair(pair, settings({ fromCrm: 'delete' }), hubspot, 'propstreet_id');
+    expect(plan).toMatchObject({
+      action: 'skip',
+      heldFor: ['salesforce'],
+      notice: { kind: 'delete-held', crmId: '901', propstreetIds: ['co-1'] },
+    });
+    const kept = planPair(
+      { ...pair, propstreet: withContacts },
+      settings({ fromCrm: 'delete' }),
+      hubspot,
+      'propstreet_id',
+    );
+    expect(kept.plan).toMatchObject({ action: 'unlink', notice: { kind: 'delete-held' } });
+    expect(kept.plan.heldFor).toBeUndefined();
+    // A policy that deletes nothing in Propstreet does not wait.
+    expect(planPair(pair, settings({ fromCrm: 'unlink' }), hubspot, 'propstreet_id').plan.action).toBe(
+      'unlink',
+    );
+  });
+
   it('never holds a kind without dependants (contacts)', () => {
     const contactShadow = hubspotMapper.fromPropstreet(aContact());
     const pair = {
