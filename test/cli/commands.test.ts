@@ -104,7 +104,13 @@ describe('propsync commands', () => {
       'config',
       'hubspot · contacts: mapping',
       'salesforce · contacts: mapping',
+      // A bridge pairing contacts by their mirrors only: advice, which fails nothing.
+      'bridge: hubspot · contacts',
+      'bridge: salesforce · contacts',
     ]);
+    expect(text.stdout).toMatch(
+      /^ok {3}bridge: salesforce · contacts: advice: salesforce does not pair contacts by email/m,
+    );
   });
 
   it('validate --check calls every API; --check --setup creates a missing HubSpot key property', async () => {

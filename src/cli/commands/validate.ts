@@ -41,6 +41,7 @@ export function registerValidate(program: Command, redactor: Redactor): void {
       ) => {
         const { openObject } = await import('../../app/open-connection.js');
         const { openPropstreet } = await import('../../app/open-propstreet.js');
+        const { bridgeAdvice } = await import('../../config/bridge-advice.js');
         const { systemClock } = await import('../../core/clock.js');
         const { createLogger } = await import('../../core/logger.js');
         const { runLabel } = await import('../../report/run-label.js');
@@ -63,6 +64,9 @@ export function registerValidate(program: Command, redactor: Redactor): void {
             ok: true,
             message: `${object.mapping} is valid`,
           });
+        // Advice is shown, never failed on: a tenant may mean it.
+        for (const a of bridgeAdvice(config))
+          checks.push({ name: a.name, ok: true, message: `advice: ${a.message}` });
         if (config.unresolvedSecrets)
           checks.push({
             name: 'secrets',
