@@ -77,7 +77,7 @@ export async function runConnectionLinks(
   const ports = linksPorts({
     propstreet,
     associations,
-    ...(salesforce ? { secondary: () => salesforce.multipleCompanies() } : {}),
+    ...(salesforce ? { secondary: () => salesforce.multipleCompanies(), primaryFirst: true } : {}),
     contactsAdapter: opened.crm,
     companiesAdapter: companies?.crm,
     titleProperty,

@@ -62,6 +62,7 @@ export async function unchangedInCrm(
       crm: held.employments,
       shadow: companyLinks.comparable(c.shadow),
       secondary,
+      primaryFirst: ports.primaryFirst,
       titles: ports.titles !== undefined,
       fitTitle: ports.titles?.fit,
       policy,

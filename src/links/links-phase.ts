@@ -144,6 +144,7 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
       crm: sides.crm,
       shadow: companyLinks.comparable(shadow),
       secondary,
+      primaryFirst: ports.primaryFirst,
       titles: ports.titles !== undefined,
       fitTitle: ports.titles?.fit,
       policy,

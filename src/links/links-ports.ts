@@ -17,6 +17,8 @@ export interface LinksBinding {
   readonly associations: CrmAssociations;
   /** False when the CRM holds only the primary company; default true. */
   readonly secondary?: () => Promise<boolean>;
+  /** The CRM relates a contact to other companies only once it has a primary one (Salesforce). */
+  readonly primaryFirst?: boolean;
   /** The contacts kind's adapter on the same CRM account. */
   readonly contactsAdapter: CrmAdapter;
   /** The companies kind's adapter on the same CRM account (its key says whose link ended). */
@@ -35,6 +37,7 @@ export function linksPorts(b: LinksBinding): LinksPorts {
     propstreet: b.propstreet,
     crm: b.associations,
     secondary: b.secondary ?? (async () => true),
+    ...(b.primaryFirst ? { primaryFirst: true } : {}),
     titles: b.titleProperty ? crmTitles(b.contactsAdapter, b.titleProperty, b.titleFit) : undefined,
     ...(b.associations.readHeld ? {} : { heldContacts: crmHeldContacts(b.contactsAdapter) }),
     contacts: storeLookup(b.store, b.scopes.contacts),

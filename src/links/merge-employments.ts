@@ -27,7 +27,7 @@ export type LinkConflictPolicy = 'propstreet-wins' | 'crm-wins';
 export type PropstreetOp =
   | { readonly op: 'create'; readonly company: string; readonly jobTitle: string | null }
   | { readonly op: 'delete'; readonly company: string }
-  | { readonly op: 'primary'; readonly company: string }
+  | { readonly op: 'primary'; readonly company: string; readonly clear?: true }
   | { readonly op: 'title'; readonly company: string; readonly jobTitle: string | null };
 
 export type CrmOp =
@@ -51,6 +51,11 @@ export interface MergeInput {
   readonly secondary: boolean;
   /** Whether the CRM's title is read and written by this phase. */
   readonly titles: boolean;
+  /**
+   * Whether the CRM relates a contact to other companies only once it has a primary one
+   * (Salesforce: an indirect relation needs the contact's AccountId, S40).
+   */
+  readonly primaryFirst?: boolean | undefined;
   readonly policy: LinkConflictPolicy;
   /** Propstreet companies the CRM cannot hold (their companies-kind link ended). */
   readonly unknown?: ReadonlySet<string>;
@@ -134,8 +139,16 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
   // would read it as the CRM setting it again (bug 30); one the CRM cannot hold stays
   // Propstreet's, the CRM keeping its own.
   const crmKeeps = crm.primary !== null && members.has(crm.primary) ? crm.primary : null;
+  // A CRM that relates a contact to other companies only through a primary one (`primaryFirst`)
+  // gets one when it is to hold a new job and none is primary on either side: the first company
+  // it is to hold, which it would otherwise refuse on every run. The shadow says so, so the next
+  // run reads no CRM edit there.
+  const firstHeld =
+    input.primaryFirst && secondary && primary === null && crmKeeps === null
+      ? [...members].find((c) => !unknown.has(c) && !crm.companies.has(c))
+      : undefined;
   const result: Employments = {
-    primary: primary === null ? crmKeeps : unknown.has(primary) ? crmPrimary : primary,
+    primary: primary === null ? (crmKeeps ?? firstHeld ?? null) : unknown.has(primary) ? crmPrimary : primary,
     companies,
   };
 
@@ -146,11 +159,21 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
       toPropstreet.push({ op: 'title', company: c, jobTitle });
   }
   if (primary !== null && primary !== psPrimary) toPropstreet.push({ op: 'primary', company: primary });
+  // The CRM's primary cleared (its company kept) clears Propstreet's: left, the shadow's "none"
+  // read Propstreet's primary as an edit at the next change and wrote it back to the CRM.
+  else if (
+    primary === null &&
+    psPrimary !== null &&
+    kept(psPrimary) &&
+    crmPrimary === null &&
+    shadow.primary !== null
+  )
+    toPropstreet.push({ op: 'primary', company: psPrimary, clear: true });
   for (const c of ps.companies.keys()) if (!kept(c)) toPropstreet.push({ op: 'delete', company: c });
 
   const toCrm: CrmOp[] = [];
   for (const c of members) {
-    const isPrimary = c === primary;
+    const isPrimary = c === primary || c === firstHeld;
     const held = crm.companies.has(c);
     if (isPrimary && crm.primary !== c) toCrm.push({ op: 'associate', company: c, primary: true });
     else if (!held && secondary && !isPrimary) toCrm.push({ op: 'associate', company: c, primary: false });

@@ -45,6 +45,8 @@ export interface LinksPorts {
   readonly crm: CrmAssociations;
   /** False when the CRM holds only the primary company (Salesforce without AccountContactRelation). */
   readonly secondary: () => Promise<boolean>;
+  /** The CRM relates a contact to other companies only once it has a primary one (Salesforce). */
+  readonly primaryFirst?: boolean | undefined;
   readonly titles?: CrmTitles | undefined;
   /**
    * Of these CRM contacts, the ones the CRM holds (a read of the contacts themselves): where the

@@ -43,7 +43,7 @@ export async function applyPropstreet(
           // Gone already (a delete that raced us) or never there: nothing to patch or delete.
         } else if (op.op === 'delete') await api.deleteLink(link.id, { ifMatch: link.etag ?? undefined });
         else {
-          const patch = op.op === 'title' ? { jobTitle: op.jobTitle } : { isPrimary: true };
+          const patch = op.op === 'title' ? { jobTitle: op.jobTitle } : { isPrimary: op.clear !== true };
           byCompany.set(op.company, await api.patchLink(link.id, patch, { ifMatch: link.etag ?? '' }));
         }
         row.outcome = 'done';

@@ -352,4 +352,49 @@ describe('employments at the edges of the companies kind', () => {
         },
         relations,
       ));
+
+  it('Salesforce: an AccountId cleared there clears the primary in Propstreet, and a later Propstreet edit does not put it back (bug 38)', () =>
+    inTenant('salesforce', async (e) => {
+      const { id, link } = employ(e, { Xena: [['Alpha', 'CEO']] });
+      await e.run();
+      await e.run();
+      const sf = salesforce(e);
+      const contact = String(sf.getByKey(id('Xena'))?.Id);
+      sf.edit(contact, { AccountId: null });
+      await e.run();
+      expect(e.sb.propstreet.contact(id('Xena'))?.primaryCompanyId ?? null).toBeNull();
+      // The job itself stays: Alpha is still an (indirect) relation in Salesforce.
+      expect(titlesOf(e, id('Xena'))).toEqual({ [id('Alpha')]: 'CEO' });
+      e.sb.propstreet.editLinkAsUser(link('Xena', 'Alpha').id, { jobTitle: 'Chair' });
+      await e.run();
+      expect(sf.get(contact)?.AccountId ?? null).toBeNull();
+      expect(e.sb.propstreet.contact(id('Xena'))?.primaryCompanyId ?? null).toBeNull();
+      const settled = writes(e.sb);
+      await e.run();
+      expect(writes(e.sb)).toEqual(settled);
+    }));
+
+  it('Salesforce: a new job while neither side has a primary makes it the Account, not a relation Salesforce refuses on every run (bug 38)', () =>
+    inTenant('salesforce', async (e) => {
+      const { id, link } = employ(e, { Xena: [['Alpha', 'CEO']], Yann: [['Beta']] });
+      await e.run();
+      await e.run();
+      const sf = salesforce(e);
+      const contact = String(sf.getByKey(id('Xena'))?.Id);
+      e.sb.propstreet.editLinkAsUser(link('Xena', 'Alpha').id, { isPrimary: false });
+      await e.run();
+      sf.edit(contact, { AccountId: null });
+      await e.run();
+      const beta = e.sb.propstreet.linkAsUser(id('Xena'), id('Beta'), { jobTitle: 'Advisor' });
+      // Propstreet's fake makes a first link primary (a guess about the API): a person un-marks it.
+      e.sb.propstreet.editLinkAsUser(beta.id, { isPrimary: false });
+      const run = await e.run();
+      expect(run.links?.[0]?.result.failed).toEqual([]);
+      expect(sf.get(contact)?.AccountId).toBe(sf.accounts.getByKey(id('Beta'))?.Id);
+      // Propstreet keeps no primary: the CRM's is what it needs, not an edit.
+      expect(e.sb.propstreet.contact(id('Xena'))?.primaryCompanyId ?? null).toBeNull();
+      const settled = writes(e.sb);
+      await e.run();
+      expect(writes(e.sb)).toEqual(settled);
+    }));
 });

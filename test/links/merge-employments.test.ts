@@ -213,4 +213,39 @@ describe('mergeEmployments', () => {
     });
     expect(next).toMatchObject({ toPropstreet: [], toCrm: [], result: shadow });
   });
+
+  it('a primary cleared in the CRM, the company kept: cleared in Propstreet too, and settles', () => {
+    const shadow = ps('a', { a: 'CEO', b: null });
+    const cleared = merge({ propstreet: shadow, crm: crm(null, ['a', 'b'], 'CEO'), shadow });
+    expect(cleared.toPropstreet).toEqual([{ op: 'primary', company: 'a', clear: true }]);
+    expect(cleared.toCrm).toEqual([]);
+    expect(cleared.result.primary).toBeNull();
+    const next = merge({
+      propstreet: ps(null, { a: 'CEO', b: null }),
+      crm: crm(null, ['a', 'b'], 'CEO'),
+      shadow: cleared.result,
+    });
+    expect(next).toMatchObject({ toPropstreet: [], toCrm: [] });
+    // A CRM holding only its primary removes the company with it instead: nothing to clear.
+    const only = merge({ propstreet: shadow, crm: crm(null, [], null), shadow, secondary: false });
+    expect(only.toPropstreet).toEqual([{ op: 'delete', company: 'a' }]);
+  });
+
+  it('a CRM that needs a primary first gets the first new job as it when neither side has one', () => {
+    const shadow = ps(null, { a: 'CEO' });
+    const input = { propstreet: ps(null, { a: 'CEO', b: 'Advisor' }), crm: crm(null, ['a']), shadow };
+    const salesforce = merge({ ...input, primaryFirst: true });
+    expect(salesforce.toCrm).toEqual([{ op: 'associate', company: 'b', primary: true }]);
+    expect(salesforce.toPropstreet).toEqual([]);
+    expect(salesforce.result.primary).toBe('b');
+    const after = merge({
+      propstreet: ps(null, { a: 'CEO', b: 'Advisor' }),
+      crm: crm('b', ['a', 'b']),
+      shadow: salesforce.result,
+      primaryFirst: true,
+    });
+    expect(after).toMatchObject({ toPropstreet: [], toCrm: [] });
+    // HubSpot relates a contact to companies without a primary one.
+    expect(merge(input).toCrm).toEqual([{ op: 'associate', company: 'b', primary: false }]);
+  });
 });
