@@ -44,7 +44,7 @@ export async function heldDeletesOf(
 
 /** The fact a held plan leaves, for its chunk's commit. */
 export function heldDeleteFact(
-  plan: RecordPlan,
+  plan: Pick<RecordPlan, 'heldFor' | 'crmId' | 'propstreetId'>,
   deletedAt: string,
 ): { key: string; value: string } | undefined {
   if (!plan.heldFor || !plan.crmId || !plan.propstreetId) return undefined;

@@ -9,6 +9,7 @@ import { heldDeleteFact, heldDeletesOf, heldRecords } from '../../src/run/held-d
 import { createSqliteStateStore } from '../../src/state/index.js';
 import type { Scope } from '../../src/state/port.js';
 import { aLink, newScope } from '../contract/state-store.contract.js';
+import { aRecord } from '../report/builders.js';
 
 describe('sibling lag', () => {
   it('waits for a sibling linking the record until its CRM read passes the deletion', async () => {
@@ -46,26 +47,16 @@ describe('sibling lag', () => {
     await store.migrate();
     try {
       const scope = newScope();
-      const base = {
-        label: 'x',
-        reason: 'r',
-        toCrm: [],
-        toPropstreet: [],
-        conflicts: [],
-        writeCrmKey: false,
-        writePropstreetRef: false,
-        problems: [],
-      };
       const held = heldDeleteFact(
-        { ...base, action: 'skip', propstreetId: 'ps-1', crmId: '901', heldFor: ['salesforce'] },
+        aRecord({ action: 'skip', propstreetId: 'ps-1', crmId: '901', heldFor: ['salesforce'] }),
         '2026-12-04T11:00:00.000Z',
       );
       const restored = heldDeleteFact(
-        { ...base, action: 'skip', propstreetId: 'ps-2', crmId: '902', heldFor: ['salesforce'] },
+        aRecord({ action: 'skip', propstreetId: 'ps-2', crmId: '902', heldFor: ['salesforce'] }),
         '2026-12-04T11:00:00.000Z',
       );
       expect(
-        heldDeleteFact({ ...base, action: 'skip', propstreetId: 'ps-3', crmId: '903' }, 'x'),
+        heldDeleteFact(aRecord({ action: 'skip', propstreetId: 'ps-3', crmId: '903' }), 'x'),
       ).toBeUndefined();
       if (!held || !restored) throw new Error('no fact');
       await store.commit(scope, { upsertMeta: [held, restored, { key: 'deletes.held:bad', value: '{' }] });
