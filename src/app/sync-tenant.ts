@@ -9,6 +9,7 @@
 
 import { tenantEnv } from '../config/env-interpolation.js';
 import type { ConnectionConfig, TenantConfig } from '../config/index.js';
+import type { ObjectKind } from '../config/object-kinds.js';
 import type { AccountIdentity } from '../core/account-identity.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -321,7 +322,7 @@ async function syncObject(
         logger,
         redactor,
         connectionsInTenant: config.connections.length,
-        siblingConnections: config.connections.filter((c) => c.name !== connection.name).map((c) => c.name),
+        siblingConnections: siblingsOf(config, connection, kind),
       },
       runOptions,
     );
@@ -330,4 +331,17 @@ async function syncObject(
   } finally {
     await client.close();
   }
+}
+
+/**
+ * The bridge's other connections that carry this kind's CRM changes to Propstreet: one that does
+ * not sync the kind (its old links stay behind) or only receives it (`direction: to-crm`) brings
+ * no edit of it, so none of its reads is waited for.
+ */
+function siblingsOf(config: TenantConfig, connection: ConnectionConfig, kind: ObjectKind): string[] {
+  return config.connections
+    .filter(
+      (c) => c.name !== connection.name && c.objects.some((o) => o.kind === kind && o.direction !== 'to-crm'),
+    )
+    .map((c) => c.name);
 }

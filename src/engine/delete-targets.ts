@@ -4,6 +4,11 @@
  * side arrives without its partner when only that side changed: this reads the partner, only
  * for pairs whose delete policy would delete it — CRM records in one batched read (staged ones
  * first), Propstreet records by id. Reads only.
+ *
+ * In a bridge, every kind's Propstreet record is read before a CRM deletion is planned against
+ * it: another connection may have written an edit to it since this one last read it, which the
+ * delete must see as the edit it is (delete-vs-edit), not find by a stale etag, or miss where
+ * the link keeps none.
  */
 
 import { readCrmByIds } from './match-candidates.js';
@@ -14,11 +19,14 @@ import type { PropstreetRecord } from './records.js';
 export async function withDeleteTargets<R extends PropstreetRecord>(
   pairs: PairState<R>[],
   deps: ResolverDeps<R>,
+  bridge = false,
 ): Promise<PairState<R>[]> {
-  if (!deps.mapper.kind.dependants) return pairs;
+  const dependants = deps.mapper.kind.dependants !== undefined;
+  if (!dependants && !bridge) return pairs;
   const { direction, deletes } = deps.settings;
   const planned = (p: PairState<R>) => p.link !== null && !p.skipReason && !p.mergedAway;
   const crmTarget = (p: PairState<R>) =>
+    dependants &&
     planned(p) &&
     !p.crm &&
     Boolean(p.propstreet?.deletedUtc) &&

@@ -67,7 +67,8 @@ async function planned<R extends PropstreetRecord>(
   resolver: ResolverDeps<R>,
 ): Promise<PlanChunk<R>> {
   const linked = await completeNewLinks(pairs.map(deps.prepare), resolver);
-  const targeted = await withSiblingLag(await withDeleteTargets(linked, resolver), deps.siblingLag);
+  const bridge = deps.siblingLag !== undefined;
+  const targeted = await withSiblingLag(await withDeleteTargets(linked, resolver, bridge), deps.siblingLag);
   const complete = await withOpenConflicts(targeted, deps);
   const records = complete.map((pair) => {
     const pp = deps.plan(pair);

@@ -3,9 +3,12 @@
  * reach Propstreet before the other connections have read their CRMs past it: a person's edit of
  * the same record in another CRM is still on its way to Propstreet, and deleting first lost it
  * (RELIABILITY.md bug 37; which outcome won depended only on the order of the connections). A
- * connection is behind when it still links the record and its last completed CRM read is older
- * than the deletion. Once none is, the deletion is planned as usual, and an edit they carried to
- * Propstreet meanwhile is a delete-vs-edit conflict (`deletes.againstEdit`).
+ * connection is behind when it still links the record and either its last completed CRM read
+ * is older than the deletion plus the overlap (what a read at T may not see yet: search lag, late
+ * commits, clocks apart: the engine's clock against the CRM's stamp), or it holds a failure of
+ * the pair (it read an edit it could not carry). Once none is, the deletion is planned as usual,
+ * and an edit they carried to Propstreet meanwhile is a delete-vs-edit conflict
+ * (`deletes.againstEdit`).
  */
 import type { Scope, StateStore } from '../state/port.js';
 import type { PairState } from './plan-pair.js';
@@ -17,12 +20,24 @@ export type SiblingLag = (
 ) => Promise<ReadonlyMap<string, readonly string[]>>;
 
 export function createSiblingLag(
-  store: Pick<StateStore, 'linksByPropstreetIds'>,
+  store: Pick<StateStore, 'linksByPropstreetIds' | 'listFailures'>,
   scope: Scope,
   siblings: readonly string[],
   /** When (engine clock, ISO) a connection's last completed run read its CRM's changes; null: never. */
   crmReadAt: (scope: Scope) => Promise<string | null>,
+  /** How long after the deletion a read must start to have seen what came before it: the overlap. */
+  marginMs: number,
 ): SiblingLag {
+  // A sibling does not run while this run holds the tenant: its failures are read once a run.
+  const failures = new Map<string, Promise<Set<string>>>();
+  const failing = (sibling: Scope) => {
+    let known = failures.get(sibling.connection);
+    if (!known) {
+      known = store.listFailures(sibling).then((all) => new Set(all.map((f) => `${f.side}:${f.recordId}`)));
+      failures.set(sibling.connection, known);
+    }
+    return known;
+  };
   return async (deleted) => {
     const out = new Map<string, string[]>();
     if (deleted.length === 0) return out;
@@ -32,11 +47,17 @@ export function createSiblingLag(
       const links = await store.linksByPropstreetIds(sibling, [...deletedAt.keys()]);
       if (links.length === 0) continue;
       const readAt = Date.parse((await crmReadAt(sibling)) ?? '');
+      const failed = await failing(sibling);
       for (const link of links) {
         const at = Date.parse(deletedAt.get(link.propstreetId) ?? '');
         // An unknown read time (never read, or an older state) or deletion time is behind: waiting is safe.
-        if (Number.isNaN(readAt) || Number.isNaN(at) || readAt < at)
-          out.set(link.propstreetId, [...(out.get(link.propstreetId) ?? []), connection]);
+        const behind =
+          Number.isNaN(readAt) ||
+          Number.isNaN(at) ||
+          readAt < at + marginMs ||
+          failed.has(`propstreet:${link.propstreetId}`) ||
+          failed.has(`crm:${link.crmId}`);
+        if (behind) out.set(link.propstreetId, [...(out.get(link.propstreetId) ?? []), connection]);
       }
     }
     return out;

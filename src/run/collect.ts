@@ -151,7 +151,8 @@ async function reconcileIfStale<R extends PropstreetRecord>(
   const count = { checked: 0, missing: 0 };
   const total = await run.store.countLinks(run.scope);
   for await (const gone of missingLinkedRecords(run.store, run.scope, run.crm, now, count)) {
-    run.staging.putCrm(gone);
+    // A held deletion keeps the time it was made (held-deletes.ts), not this read's.
+    run.staging.putCrm(gone.filter((r) => r.mergedInto !== undefined || !run.heldDeletes.has(r.id)));
     run.meter.pulled += gone.length;
     run.meter.reconcile = { checked: count.checked, total };
     run.meter.report('reconcile');

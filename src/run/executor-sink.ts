@@ -17,6 +17,7 @@ import type { RecordFailure } from '../engine/types.js';
 import { executeChunk } from './execute-chunk.js';
 import {
   CRM_READ_AT,
+  CRM_READ_DONE,
   type Execution,
   type Lull,
   type PlanObserver,
@@ -159,6 +160,7 @@ export class ExecutorSink<R extends PropstreetRecord, W> implements PlanSink<R, 
       },
     });
     if (checkpoints.crm) await store.setMeta(scope, CRM_READ_AT, checkpoints.crmReadAt);
+    await store.setMeta(scope, CRM_READ_DONE, checkpoints.crmReadAt);
     // After the checkpoints: a crash in between leaves the older, lower floors (wider windows).
     await checkpoints.window?.save(store, scope);
   }

@@ -59,6 +59,12 @@ export interface RunOutcome {
 
 /** Per-scope fact: when (engine clock) the CRM delta behind the stored checkpoint was read. */
 export const CRM_READ_AT = 'crm.checkpointReadAt';
+/**
+ * Per-scope fact: when (engine clock) the last completed run read the CRM's changes, whether or
+ * not they moved the checkpoint (a delta with nothing new moves none): what a bridge's other
+ * connections wait for (engine/sibling-lag.ts).
+ */
+export const CRM_READ_DONE = 'crm.readCompletedAt';
 
 export interface ReadCheckpoints {
   readonly propstreet: string | undefined;

@@ -28,6 +28,7 @@ import { heldDeletesOf } from './held-deletes.js';
 import { guardDeletes } from './mass-delete-guard.js';
 import {
   CRM_READ_AT,
+  CRM_READ_DONE,
   type Execution,
   type PlanSink,
   type ReadCheckpoints,
@@ -192,8 +193,13 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
       : {}),
     ...(deps.siblingConnections?.length
       ? {
-          siblingLag: createSiblingLag(store, scope, deps.siblingConnections, (s) =>
-            store.getMeta(s, CRM_READ_AT),
+          siblingLag: createSiblingLag(
+            store,
+            scope,
+            deps.siblingConnections,
+            // A state from before CRM_READ_DONE has the checkpoint's read time only.
+            async (s) => (await store.getMeta(s, CRM_READ_DONE)) ?? (await store.getMeta(s, CRM_READ_AT)),
+            settings.overlapMs,
           ),
         }
       : {}),

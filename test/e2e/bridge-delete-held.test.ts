@@ -7,10 +7,17 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/core/clock.js';
 import { createSqliteStateStore } from '../../src/state/index.js';
 import { type E2E, seedPropstreet, startE2E } from './support.js';
 
 const DELETES = { deletes: { fromPropstreet: 'delete', fromCrm: 'delete', maxShare: 1 } } as const;
+/**
+ * No overlap: a deletion waits for reads that start after it (the default waits an overlap more,
+ * tested on its own below), and a Salesforce delta with nothing new yields no page at all.
+ */
+const QUICK = { ...DELETES, overlapSeconds: 0 } as const;
+const CONTACTS = '/api/v1/network/contacts';
 
 describe('bridge: a CRM deletion waits for the other connection', () => {
   let e: E2E;
@@ -28,11 +35,11 @@ describe('bridge: a CRM deletion waits for the other connection', () => {
   };
 
   /** Three contacts synced to both CRMs; the first one's ids on each side. */
-  const synced = async () => {
-    e = await startE2E({}, { tenant: 'acme', connection: DELETES });
+  const synced = async (connection: Record<string, unknown> = QUICK, clock?: Clock) => {
+    e = await startE2E({}, { tenant: 'acme', connection });
     const [id = ''] = seedPropstreet(e.sb, 0, 3);
-    await e.run();
-    await e.run();
+    await e.run(clock ? { clock } : {});
+    await e.run(clock ? { clock } : {});
     const hsId = hs()
       .dump()
       .find((x) => x.properties.propstreet_id === id)?.id;
@@ -135,7 +142,7 @@ describe('bridge: a CRM deletion waits for the other connection', () => {
   });
 
   it('companies: an Account renamed in Salesforce keeps the company HubSpot deleted', async () => {
-    e = await startE2E({}, { tenant: 'acme', connection: { objects: ['companies'], ...DELETES } });
+    e = await startE2E({}, { tenant: 'acme', connection: { objects: ['companies'], ...QUICK } });
     const [acme] = e.sb.propstreet.seedCompanies([
       { name: 'Acme Fastigheter AB', domain: 'acme.example.com' },
       { name: 'Other Fastigheter AB', domain: 'other.example.com' },
@@ -160,5 +167,75 @@ describe('bridge: a CRM deletion waits for the other connection', () => {
     expect(company?.deletedUtc ?? null).toBeNull();
     expect(company?.name).toBe('Acme Renamed in Salesforce AB');
     expect(await heldFacts('hubspot', 'companies')).toEqual([]);
+  });
+
+  it('Salesforce read the edit but could not write it to Propstreet: the deletion waits for its retry', async () => {
+    const { id, hsId, sfId } = await synced();
+    hs().deleteAsUser(hsId);
+    sf().edit(sfId, { FirstName: 'EditedInSalesforce' });
+    e.sb.propstreet.http.faults.add({
+      kind: 'status',
+      status: 500,
+      method: 'PATCH',
+      path: `${CONTACTS}/${id}`,
+    });
+    await e.run(); // HubSpot holds; Salesforce's update fails and is recorded, its read time moves
+    e.sb.propstreet.http.faults.clear();
+    const retried = await e.run();
+    expect(actionsFor(retried, id)).toContain('hubspot: skip');
+    await e.run();
+    const contact = e.sb.propstreet.contact(id);
+    expect(contact?.deletedUtc ?? null).toBeNull();
+    expect(contact?.firstName).toBe('EditedInSalesforce');
+  });
+
+  it('with the default overlap, an engine clock 60 s ahead of the CRMs does not count a later deletion as read', async () => {
+    const ahead: Clock = {
+      now: () => new Date(Date.now() + 60_000),
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    };
+    const { id, hsId, sfId } = await synced(DELETES, ahead);
+    sf().edit(sfId, { FirstName: 'EditedInSalesforce' }); // after Salesforce's last read, by the CRMs' clock
+    hs().deleteAsUser(hsId);
+    const run = await e.run({ clock: ahead });
+    expect(actionsFor(run, id)).toEqual(['hubspot: skip', 'salesforce: update']);
+    await e.run({ clock: ahead });
+    const contact = e.sb.propstreet.contact(id);
+    expect(contact?.deletedUtc ?? null).toBeNull();
+    expect(contact?.firstName).toBe('EditedInSalesforce');
+  });
+
+  it('a run with --reconcile keeps the time the held deletion was made, so it is still carried out', async () => {
+    const { id, hsId } = await synced();
+    hs().deleteAsUser(hsId);
+    for (let i = 0; i < 3; i++) await e.run({ reconcile: true });
+    expect(e.sb.propstreet.contact(id)?.deletedUtc).toBeTruthy();
+  });
+
+  it('a connection that no longer syncs the kind is not waited for, though its old links stay', async () => {
+    const { id, hsId } = await synced();
+    await e.reconfigure({ salesforceConnection: { objects: ['companies'] } });
+    await e.run();
+    hs().deleteAsUser(hsId);
+    const run = await e.run();
+    expect(actionsFor(run, id)).toEqual(['hubspot: delete-in-propstreet']);
+    expect(e.sb.propstreet.contact(id)?.deletedUtc).toBeTruthy();
+  });
+
+  it('a Salesforce delta with nothing new still counts as read past the deletion', async () => {
+    const { id, hsId } = await synced();
+    const other = e.sb.propstreet.allContacts().find((c) => c.id !== id)?.id ?? '';
+    const sfOther = String(sf().getByKey(other)?.Id);
+    // Salesforce stamps whole seconds: its deletion of the other contact comes a second later.
+    sf().advanceClock(1_100);
+    e.sb.propstreet.deleteAsUser(other);
+    await e.run(); // deleted in both CRMs
+    await e.run(); // Salesforce reads its own deletion: its checkpoint is that row's stamp
+    // Purged (15 days on, or a full bin): Salesforce's delta reads nothing from now on.
+    sf().emptyRecycleBin([sfOther]);
+    hs().deleteAsUser(hsId);
+    await e.run();
+    await e.run();
+    expect(e.sb.propstreet.contact(id)?.deletedUtc).toBeTruthy();
   });
 });

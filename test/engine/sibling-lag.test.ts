@@ -8,34 +8,49 @@ import { createSiblingLag } from '../../src/engine/sibling-lag.js';
 import { heldDeleteFact, heldDeletesOf, heldRecords } from '../../src/run/held-deletes.js';
 import { createSqliteStateStore } from '../../src/state/index.js';
 import type { Scope } from '../../src/state/port.js';
-import { aLink, newScope } from '../contract/state-store.contract.js';
+import { aFailure, aLink, newScope } from '../contract/state-store.contract.js';
 import { aRecord } from '../report/builders.js';
 
 describe('sibling lag', () => {
-  it('waits for a sibling linking the record until its CRM read passes the deletion', async () => {
+  it('waits for a sibling linking the record until its CRM read starts an overlap past the deletion, and while it fails the pair', async () => {
     const store = createSqliteStateStore({ path: ':memory:' });
     await store.migrate();
     try {
       const hubspot = newScope('hubspot');
       const sibling = (connection: string): Scope => ({ ...hubspot, connection });
       for (const c of ['sf-old', 'sf-new', 'sf-never'])
-        await store.commit(sibling(c), { upsertLinks: [aLink(1), aLink(2)] });
-      // sf-none holds neither record: nothing of it can be on its way.
-      await store.commit(sibling('sf-none'), { upsertLinks: [aLink(3)] });
+        await store.commit(sibling(c), { upsertLinks: [aLink(1), aLink(2), aLink(3), aLink(5)] });
+      // sf-none holds none of them: nothing of it can be on its way.
+      await store.commit(sibling('sf-none'), { upsertLinks: [aLink(4)] });
+      // sf-new read an edit of ps-5 (its record crm-5) it could not write to Propstreet.
+      await store.commit(sibling('sf-new'), { upsertFailures: [aFailure('crm-5', { side: 'crm' })] });
       const readAt: Record<string, string> = {
         'sf-old': '2026-12-04T10:00:00.000Z',
         'sf-new': '2026-12-04T12:00:00.000Z',
         'sf-none': '2026-12-04T09:00:00.000Z',
       };
-      const lag = createSiblingLag(store, hubspot, ['sf-old', 'sf-new', 'sf-never', 'sf-none'], async (s) =>
-        s.tenant === hubspot.tenant && s.kind === hubspot.kind ? (readAt[s.connection] ?? null) : null,
+      const lag = createSiblingLag(
+        store,
+        hubspot,
+        ['sf-old', 'sf-new', 'sf-never', 'sf-none'],
+        async (s) =>
+          s.tenant === hubspot.tenant && s.kind === hubspot.kind ? (readAt[s.connection] ?? null) : null,
+        30 * 60_000,
       );
       const behind = await lag([
         { propstreetId: 'ps-1', deletedAt: '2026-12-04T11:00:00.000Z' },
-        { propstreetId: 'ps-2', deletedAt: '2026-12-04T09:30:00.000Z' },
-        { propstreetId: 'ps-4', deletedAt: 'not a time' },
+        // sf-new read at 12:00, 15 minutes after: inside the overlap, it may not have seen all before it.
+        { propstreetId: 'ps-2', deletedAt: '2026-12-04T11:45:00.000Z' },
+        { propstreetId: 'ps-3', deletedAt: 'not a time' },
+        { propstreetId: 'ps-4', deletedAt: '2026-12-04T08:00:00.000Z' },
+        { propstreetId: 'ps-5', deletedAt: '2026-12-04T08:00:00.000Z' },
       ]);
-      expect(Object.fromEntries(behind)).toEqual({ 'ps-1': ['sf-old', 'sf-never'], 'ps-2': ['sf-never'] });
+      expect(Object.fromEntries(behind)).toEqual({
+        'ps-1': ['sf-old', 'sf-never'],
+        'ps-2': ['sf-old', 'sf-new', 'sf-never'],
+        'ps-3': ['sf-old', 'sf-new', 'sf-never'],
+        'ps-5': ['sf-new', 'sf-never'],
+      });
       expect((await lag([])).size).toBe(0);
     } finally {
       await store.close();
