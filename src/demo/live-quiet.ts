@@ -21,7 +21,8 @@ function counter(text: string, name: string, label: string): number {
   return sum;
 }
 
-async function takenIn(serve: RunningServe): Promise<number> {
+/** Deliveries `serve` has taken in so far (accepted or duplicate). */
+export async function takenIn(serve: RunningServe): Promise<number> {
   const text = await serve.metrics.registry.render();
   const name = 'propsync_webhook_deliveries_total';
   return counter(text, name, 'outcome="accepted"') + counter(text, name, 'outcome="duplicate"');
@@ -29,15 +30,25 @@ async function takenIn(serve: RunningServe): Promise<number> {
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 10));
 
-export async function waitQuiet(serve: RunningServe, fakes: readonly WebhookFake[]): Promise<void> {
+/**
+ * `before`: deliveries `serve` took in whose attempts the fakes no longer list (a subscription
+ * ended since forgets its attempts).
+ */
+export async function waitQuiet(
+  serve: RunningServe,
+  fakes: readonly WebhookFake[],
+  options: { readonly before?: number } = {},
+): Promise<void> {
+  const before = options.before ?? 0;
+  const taken = async () => (await takenIn(serve)) - before;
   for (;;) {
     await Promise.all(fakes.map((f) => f.webhooks.idle()));
     const answered = fakes
       .flatMap((f) => f.webhooks.attempts())
       .filter((a) => a.status >= 200 && a.status < 300).length;
-    while ((await takenIn(serve)) < answered) await tick();
+    while ((await taken()) < answered) await tick();
     await serve.trigger.idle();
     const busy = fakes.some((f) => f.webhooks.subscriptions().some((s) => s.busy));
-    if (!busy && serve.trigger.active() === 0 && (await takenIn(serve)) === answered) return;
+    if (!busy && serve.trigger.active() === 0 && (await taken()) === answered) return;
   }
 }

@@ -5,7 +5,11 @@
  * Shared by the fake-driven serve tests and the webhooks bench; the live demo waits between its
  * edits the same way, so the one implementation lives in src/demo.
  */
-export { type WebhookFake as WebhookSource, waitQuiet as quiesce } from '../../src/demo/live-quiet.js';
+export {
+  takenIn,
+  type WebhookFake as WebhookSource,
+  waitQuiet as quiesce,
+} from '../../src/demo/live-quiet.js';
 
 /** Sum of a Prometheus counter's series whose labels include `match` (e.g. `outcome="accepted"`). */
 export function counterSum(text: string, name: string, match: readonly string[] = []): number {

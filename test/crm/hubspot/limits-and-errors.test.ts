@@ -73,7 +73,8 @@ describe('HubSpot rate limits, retries and failures', () => {
   });
 
   it('recovers from a real ten-secondly 429 when another client used up the interval', async () => {
-    const adapter = await start({ rateLimit: { max: 5, intervalMs: 400 }, searchPerSecond: 100 });
+    // 2 s, not less: the five calls and the upsert must land in one window of real time, on a busy machine too.
+    const adapter = await start({ rateLimit: { max: 5, intervalMs: 2_000 }, searchPerSecond: 100 });
     for (let i = 0; i < 5; i++)
       await fetch(`${fake?.url}/crm/v3/objects/contacts?limit=1`, {
         headers: { authorization: 'Bearer other-client-9999' },
@@ -153,7 +154,10 @@ describe('HubSpot rate limits, retries and failures', () => {
       limits: { searchPerSecond: 50, retry: QUICK_RETRY },
     });
     fake?.control.resetRateLimits();
-    for (let i = 0; i < 5; i++) await eager.findByMatch('email', [`r${i}@limits.example.com`]);
+    // All at once: one after another, a stalled machine could spread them over more than a second.
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) => eager.findByMatch('email', [`r${i}@limits.example.com`])),
+    );
     const eagerLog = log().filter((r) => r.tokenHint === '0002');
     expect(eagerLog.some((r) => r.status === 429)).toBe(true);
     expect(eager.usage().calls.search).toBe(eagerLog.length);

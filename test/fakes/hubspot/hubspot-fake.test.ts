@@ -415,7 +415,7 @@ describe('HubSpot fake', () => {
   });
 
   it('shows new writes in search only after the indexing delay', async () => {
-    const slow = await startHubSpotFake({ searchIndexDelayMs: 150 });
+    const slow = await startHubSpotFake({ searchIndexDelayMs: 2_000 });
     try {
       slow.control.seed([{ properties: { email: 'late@f.example.com' } }]);
       const total = async () =>
