@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/core/clock.js';
 import { createSqliteStateStore } from '../../src/state/index.js';
+import { runCli } from '../cli/run-cli.js';
 import { type E2E, seedPropstreet, startE2E } from './support.js';
 
 const DELETES = { deletes: { fromPropstreet: 'delete', fromCrm: 'delete', maxShare: 1 } } as const;
@@ -116,6 +117,20 @@ describe('bridge: a CRM deletion waits for the other connection', () => {
     const dry = await e.run({ dryRun: true });
     expect(actionsFor(dry, id)).toEqual(['hubspot: skip']);
     expect(await heldFacts('hubspot')).toEqual([`deletes.held:${hsId}`]);
+    const status = await runCli(['status', e.config.file, '--json'], { env: e.sb.env });
+    expect(status.code).toBe(0);
+    const held = status
+      .json<{
+        connections: {
+          connection: string;
+          kind: string;
+          heldDeletes: { crmId: string; propstreetId: string }[];
+        }[];
+      }>()
+      .connections.flatMap((c) =>
+        c.heldDeletes.map((h) => `${c.connection}/${c.kind}: ${h.propstreetId} ${h.crmId}`),
+      );
+    expect(held).toEqual([`hubspot/contacts: ${id} ${hsId}`]);
 
     await e.run({ only: ['salesforce'] });
     const carried = await e.run();

@@ -1,6 +1,7 @@
 /**
  * `propsync status`: per connection and object kind, checkpoints, link counts, failures and
- * quarantine, tombstones, the ref write-back backlog with its ETA at the Propstreet rate, last runs.
+ * quarantine, tombstones, the ref write-back backlog with its ETA at the Propstreet rate, CRM
+ * deletions held for a bridge's other connections, last runs.
  */
 import type { Command } from 'commander';
 import type { Redactor } from '../../core/redact.js';
@@ -21,6 +22,7 @@ export function registerStatus(program: Command, redactor: Redactor): void {
     .action(async (configPath: string, flags: { json?: boolean; runs: string }) => {
       const { printJson } = await import('../output.js');
       const { runLabel } = await import('../../report/run-label.js');
+      const { heldDeletesOf } = await import('../../run/held-deletes.js');
       await withTenantState(configPath, redactor, async (config, store) => {
         const connections = [];
         for (const c of config.connections)
@@ -44,6 +46,7 @@ export function registerStatus(program: Command, redactor: Redactor): void {
                 newest: await store.listTombstones(scope, { limit: TOMBSTONES_SHOWN }),
               },
               refWriteBacks: refBacklogOf(await store.refBacklog(scope), config.propstreet.requestsPerMinute),
+              heldDeletes: [...(await heldDeletesOf(store, scope)).values()],
             });
           }
         const status = { tenant: config.tenant, connections };
@@ -65,6 +68,10 @@ export function registerStatus(program: Command, redactor: Redactor): void {
           if (c.refWriteBacks.pending > 0)
             lines.push(
               `    ref write-backs: ${c.refWriteBacks.pending} pending (${c.refWriteBacks.failing} failing), ETA ${c.refWriteBacks.eta} at ${config.propstreet.requestsPerMinute}/min`,
+            );
+          for (const h of c.heldDeletes.slice(0, 20))
+            lines.push(
+              `    held deletion of ${h.propstreetId} (CRM record ${h.crmId} deleted ${h.deletedAt}): waits for the bridge's other connections to sync past it`,
             );
           for (const t of c.tombstones.newest)
             lines.push(
