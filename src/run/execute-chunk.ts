@@ -51,6 +51,8 @@ export interface ExecuteDeps<R extends PropstreetRecord = PropstreetRecord, W = 
   readonly meter?: RunMeter | undefined;
   /** CRM deletions earlier runs held for the bridge's other connections, by CRM id (held-deletes.ts). */
   readonly heldDeletes?: ReadonlyMap<string, HeldDelete> | undefined;
+  /** Other connections of the tenant carry this kind to Propstreet (a bridge). */
+  readonly bridge?: boolean | undefined;
 }
 
 export type ChunkOutcome = Settled;
@@ -104,6 +106,12 @@ async function propstreetWrites<R extends PropstreetRecord, W>(
  * and that plan's Propstreet step runs now; a record failing again and again is not the answer.
  * It is planned from the versions read (a write of ours in phase A is no person's edit), and
  * carried out on the current one.
+ *
+ * Not found is not always deleted: a record merged while the run wrote it answers an update by
+ * its old id with not-found too (HubSpot resolves old ids on reads only). The record is read
+ * first; a merge is left to the next run, whose delta carries it to the merge planner
+ * (merge-pairs.ts), which unlinks and reports, never deletes. So is a deletion in a bridge, where
+ * the next run plans it with the other connections in view (sibling-lag.ts).
  */
 async function crmGone<R extends PropstreetRecord, W>(
   p: Progress<R>,
@@ -111,6 +119,12 @@ async function crmGone<R extends PropstreetRecord, W>(
   abort: RunAbort,
 ): Promise<void> {
   const { pair } = p.pp;
+  const later = await notGoneYet(p.pp.plan.crmId ?? '', deps);
+  if (later) {
+    p.crmGone = false;
+    p.failed = { message: later, retryable: true };
+    return;
+  }
   const gone: PairState<R> = {
     ...pair,
     crm: {
@@ -127,6 +141,26 @@ async function crmGone<R extends PropstreetRecord, W>(
   p.crmGone = false;
   delete p.failed;
   await writePropstreet(p, deps, abort);
+}
+
+/** Why a not-found answer is planned on the next run rather than now; undefined: deleted, plan it now. */
+async function notGoneYet(
+  crmId: string,
+  deps: Pick<ExecuteDeps, 'crm' | 'bridge'>,
+): Promise<string | undefined> {
+  const read = await deps.crm.readByIds([crmId]).catch(() => undefined);
+  if (read === undefined)
+    return `CRM record ${crmId} answered not-found and could not be read back; planned again on the next run`;
+  const merged =
+    read.find((r) => r.mergedInto !== undefined && r.id === crmId)?.mergedInto ??
+    read.find((r) => r.id !== crmId)?.id;
+  if (merged !== undefined)
+    return `CRM record ${crmId} was merged into ${merged} while this run wrote it; the merge is planned on the next run`;
+  if (read.some((r) => r.id === crmId && !r.deleted))
+    return `CRM record ${crmId} answered not-found but reads back; written again on the next run`;
+  if (deps.bridge)
+    return `CRM record ${crmId} was deleted while this run wrote it; the deletion is planned on the next run, with the bridge's other connections in view`;
+  return undefined;
 }
 
 /**

@@ -47,6 +47,8 @@ export interface Execution<R extends PropstreetRecord, W> {
   readonly deleteWindow: DeleteWindow | undefined;
   /** CRM deletions earlier runs held for the bridge's other connections, by CRM id. */
   readonly heldDeletes?: ReadonlyMap<string, HeldDelete> | undefined;
+  /** Other connections of the tenant carry this kind to Propstreet (a bridge). */
+  readonly bridge?: boolean | undefined;
 }
 
 export interface RunOutcome {
