@@ -16,6 +16,7 @@ import { DeleteWindow } from '../run/delete-window.js';
 import { lockOwner, takeRunLock } from '../run/run-lock.js';
 import { NO_STATE_WRITES } from '../run/state-writes.js';
 import type { Failure, StateChanges, Link as StateLink } from '../state/port.js';
+import { CLEARED_PRIMARY } from './cleared-primary.js';
 import { CompanyLinks, companiesOf } from './company-links.js';
 import { withKnownHeld, withKnownTitles } from './crm-titles.js';
 import { unchangedInCrm } from './crm-unchanged.js';
@@ -49,6 +50,7 @@ export interface LinkRow {
   readonly action: LinkRowAction;
   /** Propstreet company id (null for the CRM contact's title). */
   readonly company: string | null;
+  /** A job title; for a Propstreet `primary` row, CLEARED_PRIMARY when the primary is cleared there. */
   readonly detail?: string;
   outcome: LinkRowOutcome;
   error?: string;
@@ -137,6 +139,12 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
     unmapped.length > 0 && ports.endedCrmCompanies
       ? await ports.endedCrmCompanies(unmapped)
       : new Set<string>();
+  // Where the CRM needs a primary first, only a company it has a record of can become it.
+  const inCrm = ports.primaryFirst
+    ? new Set(
+        (await ports.companies.crmIds([...new Set(read.sides.flatMap((s) => companiesOf(s.propstreet)))])).keys(),
+      )
+    : undefined;
   const plan = (sides: ContactSides): Pending => {
     const shadow = shadowFor(shadows.get(sides.propstreetId), sides.crmId);
     const merge = mergeEmployments({
@@ -145,6 +153,7 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
       shadow: companyLinks.comparable(shadow),
       secondary,
       primaryFirst: ports.primaryFirst,
+      inCrm,
       titles: ports.titles !== undefined,
       fitTitle: ports.titles?.fit,
       policy,
@@ -315,6 +324,7 @@ function propstreetRow(contact: string, op: PropstreetOp): LinkRow {
     action: op.op === 'create' ? 'associate' : op.op === 'delete' ? 'dissociate' : op.op,
     company: op.company,
     ...('jobTitle' in op && op.jobTitle !== null ? { detail: op.jobTitle } : {}),
+    ...(op.op === 'primary' && op.clear ? { detail: CLEARED_PRIMARY } : {}),
     outcome: 'planned',
   };
 }

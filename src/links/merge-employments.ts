@@ -56,6 +56,8 @@ export interface MergeInput {
    * (Salesforce: an indirect relation needs the contact's AccountId, S40).
    */
   readonly primaryFirst?: boolean | undefined;
+  /** Propstreet companies the CRM has a record of now (absent: all); only those can become its primary. */
+  readonly inCrm?: ReadonlySet<string> | undefined;
   readonly policy: LinkConflictPolicy;
   /** Propstreet companies the CRM cannot hold (their companies-kind link ended). */
   readonly unknown?: ReadonlySet<string>;
@@ -143,12 +145,25 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
   // gets one when it is to hold a new job and none is primary on either side: the first company
   // it is to hold, which it would otherwise refuse on every run. The shadow says so, so the next
   // run reads no CRM edit there.
+  // Only while Propstreet has none it could speak for either: one being cleared now (its clear may
+  // fail) or chosen there goes first; a company the CRM cannot hold or has no record of yet cannot be it.
+  const noneAnywhere =
+    crmKeeps === null &&
+    (primary === null || unknown.has(primary)) &&
+    (psPrimary === null || unknown.has(psPrimary));
   const firstHeld =
-    input.primaryFirst && secondary && primary === null && crmKeeps === null
-      ? [...members].find((c) => !unknown.has(c) && !crm.companies.has(c))
+    input.primaryFirst && secondary && noneAnywhere
+      ? [...members].find(
+          (c) => !unknown.has(c) && !crm.companies.has(c) && (input.inCrm === undefined || input.inCrm.has(c)),
+        )
       : undefined;
   const result: Employments = {
-    primary: primary === null ? (crmKeeps ?? firstHeld ?? null) : unknown.has(primary) ? crmPrimary : primary,
+    primary:
+      primary === null
+        ? (crmKeeps ?? firstHeld ?? null)
+        : unknown.has(primary)
+          ? (firstHeld ?? crmPrimary)
+          : primary,
     companies,
   };
 
@@ -161,9 +176,11 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
   if (primary !== null && primary !== psPrimary) toPropstreet.push({ op: 'primary', company: primary });
   // The CRM's primary cleared (its company kept) clears Propstreet's: left, the shadow's "none"
   // read Propstreet's primary as an edit at the next change and wrote it back to the CRM.
+  // A primary at a company the CRM cannot hold is none of the CRM's to clear.
   else if (
     primary === null &&
     psPrimary !== null &&
+    !unknown.has(psPrimary) &&
     kept(psPrimary) &&
     crmPrimary === null &&
     shadow.primary !== null

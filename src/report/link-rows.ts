@@ -3,6 +3,7 @@
  * primary, title; per contact and side), in the words every format shares. A row names the
  * contact and the company as Propstreet names them (the ids beside), as records are named.
  */
+import { CLEARED_PRIMARY } from '../links/cleared-primary.js';
 import type { LinkRow, LinksResult } from '../links/links-phase.js';
 import type { LinksReport } from './bound-links.js';
 import { crmName, tally } from './report-model.js';
@@ -75,7 +76,8 @@ export function rowWhat(row: LinkRow): string {
     return company
       ? `job title at ${company}: ${row.detail ?? '(empty)'}`
       : `job title: ${row.detail ?? '(empty)'}`;
-  if (row.action === 'primary') return `primary: ${company ?? ''}`;
+  if (row.action === 'primary')
+    return row.detail === CLEARED_PRIMARY ? `no primary (was ${company ?? ''})` : `primary: ${company ?? ''}`;
   return `${row.action === 'dissociate' ? 'from' : 'at'} ${company ?? ''}${detail}`;
 }
 

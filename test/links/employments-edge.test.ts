@@ -6,6 +6,7 @@
  * a title longer than Salesforce's blocked the contact; a primary cleared in Propstreet came back.
  */
 import { describe, expect, it } from 'vitest';
+import { rowWhat } from '../../src/report/link-rows.js';
 import { runCli } from '../cli/run-cli.js';
 import { type E2E, startE2E, writes } from '../e2e/support.js';
 
@@ -396,5 +397,79 @@ describe('employments at the edges of the companies kind', () => {
       const settled = writes(e.sb);
       await e.run();
       expect(writes(e.sb)).toEqual(settled);
+    }));
+
+  it('Salesforce: AccountId cleared while a job is added in Propstreet, the Propstreet clear failing: it converges with no primary nobody chose (bug 38)', () =>
+    inTenant('salesforce', async (e) => {
+      const { id } = employ(e, { Xena: [['Alpha', 'CEO']], Yann: [['Beta']] });
+      await e.run();
+      await e.run();
+      const sf = salesforce(e);
+      const contact = String(sf.getByKey(id('Xena'))?.Id);
+      e.sb.propstreet.linkAsUser(id('Xena'), id('Beta'), { jobTitle: 'Advisor' });
+      sf.edit(contact, { AccountId: null });
+      e.sb.propstreet.http.faults.add({
+        kind: 'status',
+        status: 412,
+        method: 'PATCH',
+        path: '/api/v1/network/links',
+        times: 3,
+      });
+      for (let i = 0; i < 4; i++) await e.run();
+      expect(e.sb.propstreet.contact(id('Xena'))?.primaryCompanyId ?? null).toBeNull();
+      expect(sf.get(contact)?.AccountId).toBe(sf.accounts.getByKey(id('Beta'))?.Id);
+      const settled = writes(e.sb);
+      const last = await e.run();
+      expect(last.links?.[0]?.result.failed).toEqual([]);
+      expect(writes(e.sb)).toEqual(settled);
+    }));
+
+  it('Salesforce: the first new job not in Salesforce yet, another it holds becomes the Account (bug 38)', () =>
+    inTenant('salesforce', async (e) => {
+      const ps = e.sb.propstreet;
+      const { id, link } = employ(e, { Xena: [['Alpha', 'CEO']] });
+      await e.run();
+      await e.run();
+      const sf = salesforce(e);
+      const contact = String(sf.getByKey(id('Xena'))?.Id);
+      ps.editLinkAsUser(link('Xena', 'Alpha').id, { isPrimary: false });
+      await e.run();
+      sf.edit(contact, { AccountId: null });
+      await e.run();
+      const [beta, gamma] = ps.seedCompanies([
+        { name: 'Beta', domain: 'beta.se' },
+        { name: 'Gamma', domain: 'gamma.se' },
+      ]);
+      if (!beta || !gamma) throw new Error('seed');
+      expect(beta.id < gamma.id).toBe(true);
+      // Beta never reaches Salesforce: a validation rule refuses it.
+      sf.accounts.reject({
+        field: 'Name',
+        value: 'Beta',
+        statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+        message: 'no',
+      });
+      await e.run();
+      for (const k of [beta, gamma])
+        ps.editLinkAsUser(ps.linkAsUser(id('Xena'), k.id).id, { isPrimary: false });
+      await e.run();
+      const run = await e.run();
+      expect(run.links?.[0]?.result.failed.filter((f) => !f.error.includes('not in the CRM yet'))).toEqual(
+        [],
+      );
+      expect(sf.get(contact)?.AccountId).toBe(sf.accounts.getByKey(gamma.id)?.Id);
+    }));
+
+  it('a dry run lists a primary cleared in the CRM as cleared, not as set (bug 38)', () =>
+    inTenant('salesforce', async (e) => {
+      const { id } = employ(e, { Xena: [['Alpha', 'CEO']] });
+      await e.run();
+      await e.run();
+      const sf = salesforce(e);
+      sf.edit(String(sf.getByKey(id('Xena'))?.Id), { AccountId: null });
+      const dry = await e.run({ dryRun: true });
+      const row = dry.links?.[0]?.result.rows.find((r) => r.side === 'propstreet' && r.action === 'primary');
+      expect(row ? rowWhat(row) : undefined).toBe('no primary (was Alpha)');
+      expect(e.sb.propstreet.contact(id('Xena'))?.primaryCompanyId).toBe(id('Alpha'));
     }));
 });

@@ -248,4 +248,55 @@ describe('mergeEmployments', () => {
     // HubSpot relates a contact to companies without a primary one.
     expect(merge(input).toCrm).toEqual([{ op: 'associate', company: 'b', primary: false }]);
   });
+
+  it('needs-a-primary-first: never a company the CRM cannot hold or has no record of, nor while Propstreet names one', () => {
+    const input = {
+      propstreet: ps(null, { a: 'CEO', b: 'Advisor', c: null }),
+      crm: crm(null, ['a']),
+      shadow: ps(null, { a: 'CEO' }),
+    };
+    // b has no CRM record yet: c, which has, becomes the primary.
+    expect(merge({ ...input, primaryFirst: true, inCrm: new Set(['a', 'c']) }).toCrm).toEqual([
+      { op: 'associate', company: 'b', primary: false },
+      { op: 'associate', company: 'c', primary: true },
+    ]);
+    // Propstreet's primary at a company the CRM cannot hold: the CRM still needs one of its own.
+    const unknownPrimary = merge({
+      propstreet: ps('u', { u: 'CEO', b: 'Advisor' }),
+      crm: crm(null, []),
+      shadow: ps('u', { u: 'CEO' }),
+      unknown: new Set(['u']),
+      primaryFirst: true,
+    });
+    expect(unknownPrimary.toCrm).toEqual([{ op: 'associate', company: 'b', primary: true }]);
+    expect(unknownPrimary.result.primary).toBe('b');
+    const settled = merge({
+      propstreet: ps('u', { u: 'CEO', b: 'Advisor' }),
+      crm: crm('b', ['b']),
+      shadow: unknownPrimary.result,
+      unknown: new Set(['u']),
+      primaryFirst: true,
+    });
+    expect(settled).toMatchObject({ toPropstreet: [], toCrm: [] });
+    // Propstreet's primary being cleared now (that write may fail): nothing is made primary in its place.
+    const clearing = merge({
+      propstreet: ps('a', { a: 'CEO', b: 'Advisor' }),
+      crm: crm(null, ['a']),
+      shadow: ps('a', { a: 'CEO' }),
+      primaryFirst: true,
+    });
+    expect(clearing.toPropstreet).toEqual([{ op: 'primary', company: 'a', clear: true }]);
+    expect(clearing.toCrm).toEqual([{ op: 'associate', company: 'b', primary: false }]);
+  });
+
+  it('crm-wins: the CRM clearing its own primary does not clear a Propstreet primary at a company the CRM cannot hold', () => {
+    const m = merge({
+      propstreet: ps('b', { a: 'CEO', b: 'Board member' }),
+      crm: crm(null, ['a'], 'CEO'),
+      shadow: ps('a', { a: 'CEO', b: 'Board member' }),
+      unknown: new Set(['b']),
+      policy: 'crm-wins',
+    });
+    expect(m.toPropstreet).toEqual([]);
+  });
 });
