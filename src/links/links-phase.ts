@@ -142,7 +142,9 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
   // Where the CRM needs a primary first, only a company it has a record of can become it.
   const inCrm = ports.primaryFirst
     ? new Set(
-        (await ports.companies.crmIds([...new Set(read.sides.flatMap((s) => companiesOf(s.propstreet)))])).keys(),
+        (
+          await ports.companies.crmIds([...new Set(read.sides.flatMap((s) => companiesOf(s.propstreet)))])
+        ).keys(),
       )
     : undefined;
   const plan = (sides: ContactSides): Pending => {

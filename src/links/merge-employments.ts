@@ -154,7 +154,8 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
   const firstHeld =
     input.primaryFirst && secondary && noneAnywhere
       ? [...members].find(
-          (c) => !unknown.has(c) && !crm.companies.has(c) && (input.inCrm === undefined || input.inCrm.has(c)),
+          (c) =>
+            !unknown.has(c) && !crm.companies.has(c) && (input.inCrm === undefined || input.inCrm.has(c)),
         )
       : undefined;
   const result: Employments = {
