@@ -69,6 +69,14 @@ function employ(e: E2E, jobs: Readonly<Record<string, readonly (readonly [string
   return { id, link };
 }
 
+/** `employ`, then the first sync and the run after it: the jobs are in the CRM and settled. */
+async function employed(e: E2E, jobs: Parameters<typeof employ>[1]) {
+  const seeded = employ(e, jobs);
+  await e.run();
+  await e.run();
+  return seeded;
+}
+
 function salesforce(e: E2E) {
   const sf = e.sb.salesforce?.control;
   if (!sf) throw new Error('no Salesforce fake');
@@ -97,7 +105,7 @@ describe('employments at the edges of the companies kind', () => {
     inTenant('hubspot', async (e) => {
       const ps = e.sb.propstreet;
       const { hs, contact, company } = hubspot(e);
-      const { id } = employ(e, { Xena: [['Alpha']] });
+      const { id } = await employed(e, { Xena: [['Alpha']] });
       const [delta] = ps.seedCompanies([{ name: 'Delta', domain: 'delta.se' }]);
       if (!delta) throw new Error('seed');
       await e.run();
@@ -152,8 +160,6 @@ describe('employments at the edges of the companies kind', () => {
           ['Gamma', 'Board member'],
         ],
       });
-      await e.run();
-      await e.run();
       hs.associate(contact(id('Xena')), company(id('Gamma')), { primary: true });
       const run = await e.run({ reconcile: true });
       expect(run.links?.[0]?.result.conflicts).toEqual([]);
@@ -166,14 +172,12 @@ describe('employments at the edges of the companies kind', () => {
   it('Salesforce: the Contact’s Account moved to another company keeps that company’s job title', () =>
     inTenant('salesforce', async (e) => {
       const sf = salesforce(e);
-      const { id } = employ(e, {
+      const { id } = await employed(e, {
         Xena: [
           ['Alpha', 'Analyst'],
           ['Gamma', 'Board member'],
         ],
       });
-      await e.run();
-      await e.run();
       expect(sf.getByKey(id('Xena'))?.Title).toBe('Analyst');
       sf.edit(sf.getByKey(id('Xena'))?.Id as string, {
         AccountId: sf.accounts.getByKey(id('Gamma'))?.Id as string,
@@ -187,15 +191,13 @@ describe('employments at the edges of the companies kind', () => {
 
   /** One at Keep (CEO) and Other (Board member), Two at Other (CFO), synced to HubSpot. */
   const oneAndTwo = async (e: E2E) => {
-    const seeded = employ(e, {
+    const seeded = await employed(e, {
       One: [
         ['Keep', 'CEO'],
         ['Other', 'Board member'],
       ],
       Two: [['Other', 'CFO']],
     });
-    await e.run();
-    await e.run();
     return seeded;
   };
   const jobsAt = (e: E2E, company: string) =>
@@ -268,15 +270,13 @@ describe('employments at the edges of the companies kind', () => {
   it('Salesforce: a title cleared on either side reaches the other and stays cleared (bug 28)', () =>
     inTenant('salesforce', async (e) => {
       const sf = salesforce(e);
-      const { id, link } = employ(e, {
+      const { id, link } = await employed(e, {
         Xena: [
           ['Alpha', 'CEO'],
           ['Beta', 'Board member'],
         ],
         Yann: [['Alpha', 'CTO']],
       });
-      await e.run();
-      await e.run();
       expect(sf.getByKey(id('Yann'))?.Title).toBe('CTO');
       e.sb.propstreet.editLinkAsUser(link('Xena', 'Alpha').id, { jobTitle: null });
       e.sb.propstreet.editLinkAsUser(link('Xena', 'Beta').id, { jobTitle: null });
@@ -293,9 +293,7 @@ describe('employments at the edges of the companies kind', () => {
   it('Salesforce: a job title longer than Title holds is sent cut, with the contact’s other edits, and settles (bug 29)', () =>
     inTenant('salesforce', async (e) => {
       const sf = salesforce(e);
-      const { id, link } = employ(e, { Xena: [['Alpha', 'Analyst']] });
-      await e.run();
-      await e.run();
+      const { id, link } = await employed(e, { Xena: [['Alpha', 'Analyst']] });
       const title = `Head of ${'very '.repeat(28)}important things`;
       expect(title.length).toBe(164);
       e.sb.propstreet.editLinkAsUser(link('Xena', 'Alpha').id, { jobTitle: title });
@@ -320,9 +318,7 @@ describe('employments at the edges of the companies kind', () => {
   it('Salesforce: a contact created with a job title longer than Title holds is created, the title cut (bug 29)', () =>
     inTenant('salesforce', async (e) => {
       const title = `Chair of ${'the '.repeat(40)}board`;
-      const { id } = employ(e, { Xena: [['Alpha', title]] });
-      await e.run();
-      await e.run();
+      const { id } = await employed(e, { Xena: [['Alpha', title]] });
       expect(salesforce(e).getByKey(id('Xena'))?.Title).toBe(title.slice(0, 128).trim());
       const settled = writes(e.sb);
       await e.run({ reconcile: true });
@@ -335,14 +331,12 @@ describe('employments at the edges of the companies kind', () => {
       inTenant(
         'salesforce',
         async (e) => {
-          const { id, link } = employ(e, {
+          const { id, link } = await employed(e, {
             Xena: [
               ['Alpha', 'CEO'],
               ['Beta', 'Board member'],
             ],
           });
-          await e.run();
-          await e.run();
           e.sb.propstreet.editLinkAsUser(link('Xena', 'Alpha').id, { isPrimary: false });
           await e.run();
           const settled = writes(e.sb);
@@ -356,9 +350,7 @@ describe('employments at the edges of the companies kind', () => {
 
   it('Salesforce: an AccountId cleared there clears the primary in Propstreet, and a later Propstreet edit does not put it back (bug 38)', () =>
     inTenant('salesforce', async (e) => {
-      const { id, link } = employ(e, { Xena: [['Alpha', 'CEO']] });
-      await e.run();
-      await e.run();
+      const { id, link } = await employed(e, { Xena: [['Alpha', 'CEO']] });
       const sf = salesforce(e);
       const contact = String(sf.getByKey(id('Xena'))?.Id);
       sf.edit(contact, { AccountId: null });
@@ -377,9 +369,7 @@ describe('employments at the edges of the companies kind', () => {
 
   it('Salesforce: a new job while neither side has a primary makes it the Account, not a relation Salesforce refuses on every run (bug 38)', () =>
     inTenant('salesforce', async (e) => {
-      const { id, link } = employ(e, { Xena: [['Alpha', 'CEO']], Yann: [['Beta']] });
-      await e.run();
-      await e.run();
+      const { id, link } = await employed(e, { Xena: [['Alpha', 'CEO']], Yann: [['Beta']] });
       const sf = salesforce(e);
       const contact = String(sf.getByKey(id('Xena'))?.Id);
       e.sb.propstreet.editLinkAsUser(link('Xena', 'Alpha').id, { isPrimary: false });
@@ -401,9 +391,7 @@ describe('employments at the edges of the companies kind', () => {
 
   it('Salesforce: AccountId cleared while a job is added in Propstreet, the Propstreet clear failing: it converges with no primary nobody chose (bug 38)', () =>
     inTenant('salesforce', async (e) => {
-      const { id } = employ(e, { Xena: [['Alpha', 'CEO']], Yann: [['Beta']] });
-      await e.run();
-      await e.run();
+      const { id } = await employed(e, { Xena: [['Alpha', 'CEO']], Yann: [['Beta']] });
       const sf = salesforce(e);
       const contact = String(sf.getByKey(id('Xena'))?.Id);
       e.sb.propstreet.linkAsUser(id('Xena'), id('Beta'), { jobTitle: 'Advisor' });
@@ -427,9 +415,7 @@ describe('employments at the edges of the companies kind', () => {
   it('Salesforce: the first new job not in Salesforce yet, another it holds becomes the Account (bug 38)', () =>
     inTenant('salesforce', async (e) => {
       const ps = e.sb.propstreet;
-      const { id, link } = employ(e, { Xena: [['Alpha', 'CEO']] });
-      await e.run();
-      await e.run();
+      const { id, link } = await employed(e, { Xena: [['Alpha', 'CEO']] });
       const sf = salesforce(e);
       const contact = String(sf.getByKey(id('Xena'))?.Id);
       ps.editLinkAsUser(link('Xena', 'Alpha').id, { isPrimary: false });
@@ -462,9 +448,7 @@ describe('employments at the edges of the companies kind', () => {
 
   it('a dry run lists a primary cleared in the CRM as cleared, not as set (bug 38)', () =>
     inTenant('salesforce', async (e) => {
-      const { id } = employ(e, { Xena: [['Alpha', 'CEO']] });
-      await e.run();
-      await e.run();
+      const { id } = await employed(e, { Xena: [['Alpha', 'CEO']] });
       const sf = salesforce(e);
       sf.edit(String(sf.getByKey(id('Xena'))?.Id), { AccountId: null });
       const dry = await e.run({ dryRun: true });
