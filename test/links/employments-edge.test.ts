@@ -105,7 +105,7 @@ describe('employments at the edges of the companies kind', () => {
     inTenant('hubspot', async (e) => {
       const ps = e.sb.propstreet;
       const { hs, contact, company } = hubspot(e);
-      const { id } = await employed(e, { Xena: [['Alpha']] });
+      const { id } = employ(e, { Xena: [['Alpha']] });
       const [delta] = ps.seedCompanies([{ name: 'Delta', domain: 'delta.se' }]);
       if (!delta) throw new Error('seed');
       await e.run();
@@ -154,7 +154,7 @@ describe('employments at the edges of the companies kind', () => {
   it('HubSpot: the primary label moved to another company keeps that company’s job title', () =>
     inTenant('hubspot', async (e) => {
       const { hs, contact, company } = hubspot(e);
-      const { id } = employ(e, {
+      const { id } = await employed(e, {
         Xena: [
           ['Alpha', 'Analyst'],
           ['Gamma', 'Board member'],
