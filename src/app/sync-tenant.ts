@@ -7,9 +7,9 @@
  * lock throughout, so runs of its connections elsewhere (serve, workers) take turns with it.
  */
 
+import { bringersOf } from '../config/bridge-advice.js';
 import { tenantEnv } from '../config/env-interpolation.js';
 import type { ConnectionConfig, TenantConfig } from '../config/index.js';
-import type { ObjectKind } from '../config/object-kinds.js';
 import type { AccountIdentity } from '../core/account-identity.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -322,7 +322,9 @@ async function syncObject(
         logger,
         redactor,
         connectionsInTenant: config.connections.length,
-        siblingConnections: siblingsOf(config, connection, kind),
+        // A connection that does not sync the kind (its old links stay) or only receives it
+        // brings no edit of it: none of its reads is waited for (engine/sibling-lag.ts).
+        siblingConnections: bringersOf(config, kind, connection.name),
       },
       runOptions,
     );
@@ -331,17 +333,4 @@ async function syncObject(
   } finally {
     await client.close();
   }
-}
-
-/**
- * The bridge's other connections that carry this kind's CRM changes to Propstreet: one that does
- * not sync the kind (its old links stay behind) or only receives it (`direction: to-crm`) brings
- * no edit of it, so none of its reads is waited for.
- */
-function siblingsOf(config: TenantConfig, connection: ConnectionConfig, kind: ObjectKind): string[] {
-  return config.connections
-    .filter(
-      (c) => c.name !== connection.name && c.objects.some((o) => o.kind === kind && o.direction !== 'to-crm'),
-    )
-    .map((c) => c.name);
 }

@@ -20,6 +20,20 @@ export interface Advice {
   readonly message: string;
 }
 
+/**
+ * The tenant's connections other than `except` that bring `kind`'s CRM records and edits to
+ * Propstreet: they sync the kind, and not only towards the CRM (`direction: to-crm`).
+ */
+export function bringersOf(
+  config: Pick<TenantConfig, 'connections'>,
+  kind: ObjectKind,
+  except: string,
+): string[] {
+  return config.connections
+    .filter((c) => c.name !== except && c.objects.some((o) => o.kind === kind && o.direction !== 'to-crm'))
+    .map((c) => c.name);
+}
+
 export function bridgeAdvice(config: Pick<TenantConfig, 'connections'>): Advice[] {
   const out: Advice[] = [];
   for (const kind of Object.keys(PAIRS_BY) as ObjectKind[]) {
@@ -31,7 +45,7 @@ export function bridgeAdvice(config: Pick<TenantConfig, 'connections'>): Advice[
     for (const x of syncing) {
       if (x.match.includes(field)) continue;
       // Only a connection that brings its CRM's records to Propstreet brings the other's twins.
-      const bringers = syncing.filter((y) => y !== x && y.direction !== 'to-crm').map((y) => y.connection);
+      const bringers = bringersOf(config, kind, x.connection);
       if (bringers.length === 0) continue;
       out.push({
         name: `bridge: ${x.connection} · ${many}`,
