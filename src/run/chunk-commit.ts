@@ -202,7 +202,6 @@ function settle<R extends PropstreetRecord>(
   wantsRef: boolean,
 ): void {
   const key = recordKeyOf(p);
-  if (p.psId) for (const etag of p.ownEtags) changes.ownEtags.push({ propstreetId: p.psId, etag });
   // A write sent but never answered (the run stopped): what happened is unknown, so nothing is recorded.
   if (p.unanswered.size > 0) return;
   if (p.failed) {
@@ -212,6 +211,11 @@ function settle<R extends PropstreetRecord>(
     });
     return;
   }
+  // Our Propstreet write is an echo only once the pair is settled (bug 40). A pair that failed or
+  // was never answered keeps its old shadow, and the version we wrote still holds a person's edits
+  // bound for the CRM: taken as our echo, the next run would plan that side as the shadow and
+  // never send them.
+  if (p.psId) for (const etag of p.ownEtags) changes.ownEtags.push({ propstreetId: p.psId, etag });
   if (p.unlink) endLink(p, changes);
   else if (p.psId && p.crmId) keepLink(p, p.psId, p.crmId, changes, wantsRef);
   if (p.mirrorFailed) {

@@ -182,6 +182,7 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
     echoes: createEchoDetector(store, scope, {
       ownChangeOrigins: settings.ownChangeOrigins,
       connectionsInTenant: deps.connectionsInTenant,
+      failed: (id) => knownFailures.has(`propstreet:${id}`),
     }),
     ...(deps.siblingConnections?.length
       ? {
