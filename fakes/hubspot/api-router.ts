@@ -49,7 +49,7 @@ function objectRoute(
     return undefined;
   }
   if (rest === '/search' && method === 'POST')
-    return { scope: read, search: true, run: () => search(store, req.body) };
+    return { scope: read, search: true, run: () => search(store, req.body, req.rawBody.length) };
   if (rest === '/merge' && method === 'POST')
     return { scope: write, run: () => mergeObjects(store, req.body) };
   if (rest.startsWith('/batch/') && method === 'POST') {

@@ -10,7 +10,11 @@ function toMs(v: number | string): number {
 export class PortalClock {
   private fixedNow: number | undefined;
   private lastNow = 0;
-  private nextId = 101;
+  /**
+   * Ids as long as a live portal's: the search guide's samples are 11 digits (57156923994).
+   * Short ids would hide what a search body of ids costs against its 3,000-character limit.
+   */
+  private nextId = 57_156_923_901;
 
   /** Server time: the fixed clock when set, else wall time that never goes backwards. */
   now(): number {

@@ -1,7 +1,8 @@
 /**
  * CRM search as HubSpot documents it: filter groups OR'd, filters inside a group AND'd,
- * ≤ 5 groups / ≤ 10 filters each / ≤ 25 in all (changelog "Breaking Change: Expanded Filtering
- * Capabilities…", in force since 26 August 2024), one sort, limit ≤ 200, a numeric `after`
+ * ≤ 5 groups / ≤ 6 filters each / ≤ 18 in all and a request body of ≤ 3,000 characters (the
+ * search guide's "Limits", last modified 30 March 2026: stricter than the 2024 changelog's
+ * 10 / 25, and the newer page wins), one sort, limit ≤ 200, a numeric `after`
  * offset and a hard cap of 10,000 results per query (paging further is a 400). Archived
  * records never show. Ties on the sort key come back in a stable but id-unrelated order,
  * because HubSpot does not promise any order among ties.
@@ -14,8 +15,10 @@ import type { PropertyType } from './property-definitions.js';
 import { isRecord, publicObject } from './wire.js';
 
 const SEARCH_CAP = 10_000;
-const MAX_FILTERS_PER_GROUP = 10;
-const MAX_FILTERS = 25;
+const MAX_FILTERS_PER_GROUP = 6;
+const MAX_FILTERS = 18;
+/** "A query can contain a maximum of 3,000 characters": the request body, as sent. */
+export const MAX_SEARCH_BODY = 3_000;
 const OPERATORS = new Set([
   'EQ',
   'NEQ',
@@ -156,8 +159,13 @@ function parseFilters(store: ObjectStore, body: Record<string, unknown>): Filter
   return out;
 }
 
-export function search(store: ObjectStore, body: unknown): FakeResponse {
+export function search(store: ObjectStore, body: unknown, rawLength: number): FakeResponse {
   if (!isRecord(body)) return badRequest('Invalid search request body');
+  // The page says a 400 and no more: the message is a guess.
+  if (rawLength > MAX_SEARCH_BODY)
+    return badRequest(
+      `The search request body is ${rawLength} characters; a query can contain at most ${MAX_SEARCH_BODY}.`,
+    );
   const groups = parseFilters(store, body);
   if (!Array.isArray(groups)) return groups;
   const sorts = body.sorts ?? [];

@@ -4,24 +4,50 @@
  * Search has one sort and no keyset, so each page is a fresh query from the last timestamp
  * seen. Querying `≥ t` again would re-read every record already delivered at `t` (a batch
  * write stamps up to 100 records alike): instead the next page asks for `> t` OR (`= t` and
- * not one of the ids delivered at `t`), so no record comes twice. HubSpot allows ≤ 10 filters
- * in a group and ≤ 100 values in a `NOT_IN` (the search fake enforces both): past that many
- * ids at one timestamp the query falls back to `≥ t` and the reader skips repeats itself.
+ * not one of the ids delivered at `t`), so no record comes twice. HubSpot allows ≤ 6 filters in
+ * a group, ≤ 100 values in a `NOT_IN` and ≤ 3,000 characters of body (the search fake enforces
+ * all three): as many of those ids as fit are left out by the query, and the reader skips the
+ * rest itself when they come again (with none left out, the query is `≥ t`).
  */
-import type { SearchFilter } from './hubspot-search.js';
+import {
+  GROUP_FILTERS,
+  LIST_VALUES,
+  SEARCH_BODY_MAX,
+  type SearchFilter,
+  type SearchRequest,
+  searchBodyLength,
+  valueChars,
+} from './hubspot-search.js';
 
-const NOT_IN_VALUES = 100;
-/** Filters a group may hold (HubSpot: 10), less the timestamp filters beside the exclusions. */
-const GROUP_FILTERS = 10;
+/** What a `NOT_IN` filter with no value yet adds to a group: its JSON and a comma. */
+const EMPTY_NOT_IN =
+  JSON.stringify({ propertyName: 'hs_object_id', operator: 'NOT_IN', values: [] }).length + 1;
 
-/** Ids in `NOT_IN` filters of ≤ 100 values each; undefined when they do not fit in `room` filters. */
-export function excluding(ids: readonly string[], room: number): SearchFilter[] | undefined {
-  if (ids.length > room * NOT_IN_VALUES) return undefined;
-  const out: SearchFilter[] = [];
-  for (let i = 0; i < ids.length; i += NOT_IN_VALUES)
-    out.push({ propertyName: 'hs_object_id', operator: 'NOT_IN', values: ids.slice(i, i + NOT_IN_VALUES) });
-  return out;
+/**
+ * `NOT_IN` filters of ≤ 100 ids each, at most `room` of them, holding as many of `ids` as fit in
+ * `chars` more characters of body: all of them, some, or none (an empty list).
+ */
+export function excluding(ids: readonly string[], room: number, chars: number): SearchFilter[] {
+  const lists: string[][] = [];
+  let left = chars;
+  for (const id of ids) {
+    let list = lists.at(-1);
+    const opens = !list || list.length === LIST_VALUES;
+    // The first value has no comma before it: counting one keeps the estimate on the safe side.
+    const cost = valueChars(id) + (opens ? EMPTY_NOT_IN : 0);
+    if ((opens && lists.length === room) || cost > left) break;
+    if (opens) {
+      list = [];
+      lists.push(list);
+    }
+    list?.push(id);
+    left -= cost;
+  }
+  return lists.map((values) => ({ propertyName: 'hs_object_id', operator: 'NOT_IN', values }));
 }
+
+/** The characters left for exclusions in `request` (which has none yet). */
+export const roomLeft = (request: SearchRequest): number => SEARCH_BODY_MAX - searchBodyLength(request);
 
 export interface NextPage {
   readonly filters: SearchFilter[];
@@ -29,14 +55,16 @@ export interface NextPage {
 }
 
 /**
- * The live phase's next query: after `t` (strictly when `strict`), leaving out `delivered`,
- * the ids already handed out at exactly `t` in this read.
+ * The live phase's next query: after `t` (strictly when `strict`), leaving out as many of
+ * `delivered`, the ids already handed out at exactly `t` in this read, as the body has room for
+ * (`rest`: its sort, properties and limit).
  */
 export function nextLivePage(
   lastModified: string,
   t: number,
   strict: boolean,
   delivered: readonly string[],
+  rest: Omit<SearchRequest, 'filters' | 'orGroups'>,
 ): NextPage {
   const at = (operator: 'GT' | 'GTE' | 'EQ'): SearchFilter => ({
     propertyName: lastModified,
@@ -44,8 +72,9 @@ export function nextLivePage(
     value: String(t),
   });
   if (strict) return { filters: [at('GT')], orGroups: [] };
-  const notIn = delivered.length === 0 ? undefined : excluding(delivered, GROUP_FILTERS - 1);
-  if (!notIn) return { filters: [at('GTE')], orGroups: [] };
+  const chars = roomLeft({ ...rest, filters: [at('GT')], orGroups: [[at('EQ')]] });
+  const notIn = excluding(delivered, GROUP_FILTERS - 1, chars);
+  if (notIn.length === 0) return { filters: [at('GTE')], orGroups: [] };
   return { filters: [at('GT')], orGroups: [[at('EQ'), ...notIn]] };
 }
 

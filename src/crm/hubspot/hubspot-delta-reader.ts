@@ -11,7 +11,13 @@
 import { PropsyncError } from '../../core/errors.js';
 import type { CrmChangePage, CrmRecord, ReadChangesOptions } from '../port.js';
 import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from './hubspot-checkpoint.js';
-import { excluding, nextLivePage, TIE_EXCLUSION_ROOM, windowStart } from './hubspot-delta-filters.js';
+import {
+  excluding,
+  nextLivePage,
+  roomLeft,
+  TIE_EXCLUSION_ROOM,
+  windowStart,
+} from './hubspot-delta-filters.js';
 import { type HubSpotObject, objectPath } from './hubspot-object.js';
 import {
   mergedAway,
@@ -20,7 +26,7 @@ import {
   type SdkObject,
   toCrmRecord,
 } from './hubspot-records.js';
-import { searchObjects } from './hubspot-search.js';
+import { type SearchFilter, searchObjects } from './hubspot-search.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
 
 export interface DeltaReaderOptions {
@@ -162,11 +168,14 @@ export class HubSpotDeltaReader {
     for (;;) {
       signal?.throwIfAborted();
       const delivered = s.seenAt === s.t ? [...s.seen.keys()] : [];
-      const page = await searchObjects(this.options.transport, this.options.object, {
-        ...nextLivePage(this.lastModified, s.t, s.x, delivered),
-        sort: { propertyName: this.lastModified, direction: 'ASCENDING' },
+      const rest = {
+        sort: { propertyName: this.lastModified, direction: 'ASCENDING' as const },
         properties: this.properties(),
         limit,
+      };
+      const page = await searchObjects(this.options.transport, this.options.object, {
+        ...nextLivePage(this.lastModified, s.t, s.x, delivered, rest),
+        ...rest,
       });
       const fresh = page.results.filter((o) => !this.delivered(s, o));
       const last = page.results.at(-1);
@@ -208,21 +217,22 @@ export class HubSpotDeltaReader {
       s.seenAt = at;
       s.seen = new Map();
     }
-    const notIn = excluding([...s.seen.keys()], TIE_EXCLUSION_ROOM) ?? [];
+    const stamp: SearchFilter = { propertyName: this.lastModified, operator: 'EQ', value: String(at) };
+    const after = (id: string): SearchFilter => ({ propertyName: 'hs_object_id', operator: 'GT', value: id });
+    const rest = {
+      sort: { propertyName: 'hs_object_id', direction: 'ASCENDING' as const },
+      properties: this.properties(),
+      limit,
+    };
+    // Sized with the longest cursor an id can be (HubSpot ids are 64-bit integers: ≤ 20 digits).
+    const chars = roomLeft({ ...rest, filters: [stamp, after('9'.repeat(20))] });
+    const notIn = excluding([...s.seen.keys()], TIE_EXCLUSION_ROOM, chars);
     let count = 0;
     for (;;) {
       signal?.throwIfAborted();
       const page = await searchObjects(this.options.transport, this.options.object, {
-        filters: [
-          { propertyName: this.lastModified, operator: 'EQ', value: String(at) },
-          ...(cursor === undefined
-            ? []
-            : [{ propertyName: 'hs_object_id', operator: 'GT' as const, value: cursor }]),
-          ...notIn,
-        ],
-        sort: { propertyName: 'hs_object_id', direction: 'ASCENDING' },
-        properties: this.properties(),
-        limit,
+        filters: [stamp, ...(cursor === undefined ? [] : [after(cursor)]), ...notIn],
+        ...rest,
       });
       const fresh = page.results.filter((o) => !this.delivered(s, o));
       for (const o of fresh) s.seen.set(o.id, fingerprint(o));

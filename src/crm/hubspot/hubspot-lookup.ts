@@ -1,7 +1,8 @@
 /**
  * Point reads: by record id and by key value through batch read (100 per call), by any
- * property (contacts' email, companies' domain) through search (`IN [...]`, 100 values per
- * filter; search lags writes by a few seconds on HubSpot). A merged-away id read by id comes
+ * property (contacts' email, companies' domain) through search (`IN [...]`, ≤ 100 values per
+ * filter and as many as keep the body within 3,000 characters; search lags writes by a few
+ * seconds on HubSpot). A merged-away id read by id comes
  * back as its survivor: reported as a deleted record pointing at the survivor.
  */
 import type { CrmRecord } from '../port.js';
@@ -14,7 +15,13 @@ import {
   type SdkObject,
   toCrmRecord,
 } from './hubspot-records.js';
-import { searchObjects } from './hubspot-search.js';
+import {
+  LIST_VALUES,
+  SEARCH_BODY_MAX,
+  searchBodyLength,
+  searchObjects,
+  valueChars,
+} from './hubspot-search.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
 
 export interface LookupOptions {
@@ -79,13 +86,14 @@ export class HubSpotLookup {
     // HubSpot compares IN values for string properties against lower-cased values.
     const wanted = [...new Set(values.map((e) => e.trim().toLowerCase()).filter(Boolean))];
     const found = new Map<string, CrmRecord>();
-    for (const part of chunk(wanted, BATCH)) {
+    // The matched property comes back even when the mapping does not carry it.
+    const properties = [...readProperties(this.context), property];
+    for (const part of inLists(wanted, property, properties)) {
       let after: string | undefined;
       do {
         const page = await searchObjects(this.options.transport, this.options.object, {
           filters: [{ propertyName: property, operator: 'IN', values: part }],
-          // The matched property comes back even when the mapping does not carry it.
-          properties: [...readProperties(this.context), property],
+          properties,
           limit: 200,
           after,
         });
@@ -98,4 +106,34 @@ export class HubSpotLookup {
     }
     return [...found.values()];
   }
+}
+
+/**
+ * `values` in `IN` lists of ≤ 100 that keep each search within HubSpot's 3,000 characters of body
+ * (100 addresses of 36 characters alone take ≈ 4,000): sized with the longest paging cursor.
+ */
+function inLists(values: readonly string[], property: string, properties: readonly string[]): string[][] {
+  const chars = (list: readonly string[]) =>
+    searchBodyLength({
+      filters: [{ propertyName: property, operator: 'IN', values: list }],
+      properties,
+      limit: 200,
+      after: '10000',
+    });
+  const lists: string[][] = [];
+  let list: string[] = [];
+  let used = chars([]);
+  for (const v of values) {
+    const cost = valueChars(v);
+    if (list.length > 0 && (list.length === LIST_VALUES || used + cost > SEARCH_BODY_MAX)) {
+      lists.push(list);
+      list = [];
+      used = chars([]);
+    }
+    // A value too long to search for even alone is sent anyway: searchObjects refuses it with the reason.
+    list.push(v);
+    used += cost;
+  }
+  if (list.length > 0) lists.push(list);
+  return lists;
 }

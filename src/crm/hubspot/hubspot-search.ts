@@ -1,6 +1,7 @@
 /** One CRM search request through the transport (its own 5/s bucket, no rate-limit headers). */
 
 import type { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
+import { PropsyncError } from '../../core/errors.js';
 import { type HubSpotObject, objectPath } from './hubspot-object.js';
 import { checkObjects } from './hubspot-payload.js';
 import type { SdkObject } from './hubspot-records.js';
@@ -30,7 +31,7 @@ export interface SearchFilter {
 export interface SearchRequest {
   /** One group of filters, all of which must hold. */
   readonly filters: readonly SearchFilter[];
-  /** Further groups, OR'd with `filters` (HubSpot: ≤ 5 groups, ≤ 10 filters a group, ≤ 25 in all). */
+  /** Further groups, OR'd with `filters` (HubSpot: ≤ 5 groups, ≤ 6 filters a group, ≤ 18 in all). */
   readonly orGroups?: readonly (readonly SearchFilter[])[];
   readonly sort?: { readonly propertyName: string; readonly direction: 'ASCENDING' | 'DESCENDING' };
   readonly properties: readonly string[];
@@ -44,20 +45,29 @@ export interface SearchPage {
   readonly nextAfter: string | undefined;
 }
 
-export async function searchObjects(
-  transport: HubSpotTransport,
-  object: HubSpotObject,
-  request: SearchRequest,
-): Promise<SearchPage> {
+/**
+ * "A query can contain a maximum of 3,000 characters. If the body of your request exceeds 3,000
+ * characters, a 400 error will be returned" (the search guide's Limits, 2026): every id or value
+ * list a search carries is sized against it, not only counted.
+ */
+export const SEARCH_BODY_MAX = 3_000;
+
+/** Filters one group may hold (the same Limits: 6 a group, 18 in all, 5 groups). */
+export const GROUP_FILTERS = 6;
+
+/** Values an `IN` / `NOT_IN` filter may list (HubSpot: 100). */
+export const LIST_VALUES = 100;
+
+function bodyOf<O extends string>(request: SearchRequest, operator: (op: Operator) => O) {
   const group = (filters: readonly SearchFilter[]) => ({
     filters: filters.map((f) => ({
       propertyName: f.propertyName,
-      operator: operatorOf(f.operator),
+      operator: operator(f.operator),
       ...(f.value === undefined ? {} : { value: f.value }),
       ...(f.values === undefined ? {} : { values: [...f.values] }),
     })),
   });
-  const body = {
+  return {
     filterGroups: [request.filters, ...(request.orGroups ?? [])].map(group),
     // The SDK types sorts as string[], but HubSpot wants objects; they pass through untouched.
     ...(request.sort ? { sorts: [request.sort] as unknown as string[] } : {}),
@@ -65,6 +75,34 @@ export async function searchObjects(
     limit: request.limit,
     ...(request.after === undefined ? {} : { after: request.after }),
   };
+}
+
+/**
+ * The characters of the body the SDK sends for `request` (it serialises these keys, undefined ones
+ * left out, as JSON without spaces; the search fake measures what arrives, so a test catches any
+ * difference).
+ */
+export function searchBodyLength(request: SearchRequest): number {
+  return JSON.stringify(bodyOf(request, (op) => op)).length;
+}
+
+/** What one more value in a filter's list adds to the body: its JSON and a comma. */
+export const valueChars = (value: string): number => JSON.stringify(value).length + 1;
+
+export async function searchObjects(
+  transport: HubSpotTransport,
+  object: HubSpotObject,
+  request: SearchRequest,
+): Promise<SearchPage> {
+  const chars = searchBodyLength(request);
+  // Refused here with the reason rather than sent for HubSpot's bare 400.
+  if (chars > SEARCH_BODY_MAX)
+    throw new PropsyncError(
+      'MAPPING_INVALID',
+      `A HubSpot ${object.objectType} search would be ${chars} characters, over HubSpot's ${SEARCH_BODY_MAX}: ` +
+        `it reads ${request.properties.length} properties (${request.properties.join(', ').slice(0, 200)}); map fewer`,
+    );
+  const body = bodyOf(request, operatorOf);
   const path = objectPath(object, '/search');
   const { data } = await transport.call({
     kind: 'search',

@@ -241,14 +241,27 @@ describe('HubSpot fake', () => {
     const tooManyGroups = {
       filterGroups: Array(6).fill({ filters: [{ propertyName: 'email', operator: 'HAS_PROPERTY' }] }),
     };
-    // HubSpot's limits since 26 Aug 2024: 5 groups, 10 filters a group, 25 in all.
+    // The search guide's limits (last modified 30 Mar 2026): 5 groups, 6 filters a group, 18 in all.
     const filters = (n: number) => Array(n).fill({ propertyName: 'email', operator: 'HAS_PROPERTY' });
-    const tooManyInGroup = { filterGroups: [{ filters: filters(11) }] };
-    const tooManyInAll = { filterGroups: Array(5).fill({ filters: filters(6) }) };
-    expect((await search({ filterGroups: [{ filters: filters(10) }], limit: 1 })).status).toBe(200);
-    expect((await search({ filterGroups: Array(5).fill({ filters: filters(5) }), limit: 1 })).status).toBe(
+    const tooManyInGroup = { filterGroups: [{ filters: filters(7) }] };
+    const tooManyInAll = {
+      filterGroups: [...Array(3).fill({ filters: filters(6) }), { filters: filters(1) }],
+    };
+    expect((await search({ filterGroups: [{ filters: filters(6) }], limit: 1 })).status).toBe(200);
+    expect((await search({ filterGroups: Array(3).fill({ filters: filters(6) }), limit: 1 })).status).toBe(
       200,
     );
+    // "A query can contain a maximum of 3,000 characters": the body as sent, to the character.
+    const sized = (chars: number) => {
+      const probe = { filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: '' }] }] };
+      const value = 'x'.repeat(chars - JSON.stringify(probe).length);
+      return { filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value }] }] };
+    };
+    expect(JSON.stringify(sized(3_000))).toHaveLength(3_000);
+    expect((await search(sized(3_000))).status).toBe(200);
+    const tooLong = await search(sized(3_001));
+    expect(tooLong.status).toBe(400);
+    expect(await tooLong.json()).toMatchObject({ category: 'VALIDATION_ERROR' });
     for (const bad of [
       tooManyGroups,
       tooManyInGroup,
