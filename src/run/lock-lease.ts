@@ -6,7 +6,15 @@
  * (pg-boss fails an expired job but cannot stop its handler). `propsync run` leases its locks
  * too (src/app/sync-tenant.ts): a plain TTL lapsed under a first sync that ran for hours, and
  * the next hourly run went in beside it.
+ *
+ * A lease is lost when a renewal finds the lock taken, or comes later than the TTL (the process
+ * stalled: a GC pause, a frozen VM or container), even if the lock is free again by then: another
+ * run may have done this run's work meanwhile, and this run's plan is stale. From then on every
+ * call through this store fails RUN_IN_PROGRESS, checked at the call itself so a resumed process
+ * stops at its next state access rather than at its next renewal: it records nothing more
+ * (links, shadows, checkpoints), and its writes already sent are as a crash's.
  */
+import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Scope, StateStore } from '../state/port.js';
 
@@ -28,7 +36,9 @@ export function withLockLease(store: StateStore, options: LeaseOptions): StateSt
   const timers = new Map<string, NodeJS.Timeout>();
   /** A renewal in flight per lease: a release waits for it, or it could re-take the lock. */
   const renewals = new Map<string, Promise<void>>();
-  const held = new Map<string, { scope: Scope; owner: string }>();
+  /** Each lease's scope, owner and when its last good renewal was sent (its TTL runs from then). */
+  const held = new Map<string, { scope: Scope; owner: string; since: number }>();
+  let lost: PropsyncError | undefined;
   const key = (scope: Scope, owner: string) => `${scope.tenant}/${scope.connection}/${scope.kind}/${owner}`;
 
   const stopRenewing = (k: string) => {
@@ -36,19 +46,47 @@ export function withLockLease(store: StateStore, options: LeaseOptions): StateSt
     timers.delete(k);
   };
 
+  const lose = (k: string, scope: Scope, why: string) => {
+    stopRenewing(k);
+    if (lost) return;
+    options.logger?.error({ ...scope }, `run lock lost: ${why}; this run stops and records nothing more`);
+    lost = new PropsyncError(
+      'RUN_IN_PROGRESS',
+      `the run lock of ${scope.tenant}/${scope.connection} (${scope.kind}) was lost: ${why}; this run stopped and recorded nothing more`,
+    );
+  };
+
+  /** Fails once any lease is lost or has lapsed (checked at every call: timers wait for a stalled process). */
+  const fence = () => {
+    const now = Date.now();
+    for (const [k, l] of held)
+      if (now - l.since >= options.ttlMs) lose(k, l.scope, 'it lapsed while the process stalled');
+    if (lost) throw lost;
+  };
+
   const acquireLock: StateStore['acquireLock'] = async (scope, owner) => {
+    fence();
+    const sent = Date.now();
     const taken = await store.acquireLock(scope, owner, options.ttlMs);
     if (!taken) return false;
     const k = key(scope, owner);
     const timer = setInterval(() => {
       if (renewals.has(k)) return;
+      const lease = held.get(k);
+      const at = Date.now();
+      // Renewed too late, the lock may have been another run's in between: never taken back.
+      if (!lease || at - lease.since >= options.ttlMs) {
+        lose(k, scope, 'it lapsed while the process stalled');
+        return;
+      }
       const renewal = store
         .acquireLock(scope, owner, options.ttlMs)
         .then((still) => {
-          if (still) return;
-          // Only after this process stalled past the TTL: another run may have started.
-          options.logger?.error({ ...scope }, 'run lock lost to another owner; this run no longer holds it');
-          stopRenewing(k);
+          if (still) {
+            lease.since = at;
+            return;
+          }
+          lose(k, scope, 'another run holds it');
         })
         .catch((error: unknown) => {
           options.logger?.warn(
@@ -63,7 +101,7 @@ export function withLockLease(store: StateStore, options: LeaseOptions): StateSt
     }, renewEvery);
     timer.unref();
     timers.set(k, timer);
-    held.set(k, { scope, owner });
+    held.set(k, { scope, owner, since: sent });
     return true;
   };
 
@@ -92,7 +130,17 @@ export function withLockLease(store: StateStore, options: LeaseOptions): StateSt
       if (prop === 'acquireLock') return acquireLock;
       if (prop === 'releaseLock') return releaseLock;
       if (prop === 'close') return close;
-      return Reflect.get(target, prop, receiver);
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      // Every store method answers with a promise: a lost lease is a rejection, as any store failure.
+      return (...args: unknown[]) => {
+        try {
+          fence();
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
     },
   });
 }

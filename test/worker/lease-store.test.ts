@@ -70,4 +70,45 @@ describe('withLockLease', () => {
     await vi.advanceTimersByTimeAsync(200);
     expect(await store.acquireLock(scope, 'run-2', 1000)).toBe(true);
   });
+
+  it('a lease found taken stops the run: every later call fails RUN_IN_PROGRESS, nothing more is recorded', async () => {
+    store = createSqliteStateStore({ path: ':memory:' });
+    await store.migrate();
+    const leased = withLockLease(store, { ttlMs: 150, renewEveryMs: 40 });
+    expect(await leased.acquireLock(scope, 'run-1', 0)).toBe(true);
+    // Another owner holds it (as after this process stalled and the lock lapsed to a new run).
+    await store.releaseLock(scope, 'run-1');
+    expect(await store.acquireLock(scope, 'run-2', 10_000)).toBe(true);
+    await vi.advanceTimersByTimeAsync(50);
+    await expect(leased.commit(scope, { upsertMeta: [{ key: 'k', value: 'v' }] })).rejects.toMatchObject({
+      code: 'RUN_IN_PROGRESS',
+      message: expect.stringMatching(/run lock of acme\/hubspot \(contacts\) was lost: another run holds it/),
+    });
+    await expect(leased.listLinks(scope, { limit: 1 })).rejects.toMatchObject({ code: 'RUN_IN_PROGRESS' });
+    await expect(leased.acquireLock({ ...scope, kind: 'companies' }, 'run-1', 0)).rejects.toMatchObject({
+      code: 'RUN_IN_PROGRESS',
+    });
+    expect(await store.getMeta(scope, 'k')).toBeNull();
+    // Its release leaves the new owner's lock alone.
+    await leased.close();
+    expect((await store.lockHolder(scope))?.owner).toBe('run-2');
+  });
+
+  it('a process that stalled past its TTL stops at its next call, even with the lock free again', async () => {
+    store = createSqliteStateStore({ path: ':memory:' });
+    await store.migrate();
+    const leased = withLockLease(store, { ttlMs: 150, renewEveryMs: 40 });
+    expect(await leased.acquireLock(scope, 'run-1', 0)).toBe(true);
+    await leased.commit(scope, { upsertMeta: [{ key: 'k', value: 'before' }] });
+    // A stall: time jumps past the TTL with no renewal run (the timers wait for the process).
+    vi.setSystemTime(Date.now() + 200);
+    await expect(leased.commit(scope, { upsertMeta: [{ key: 'k', value: 'after' }] })).rejects.toMatchObject({
+      code: 'RUN_IN_PROGRESS',
+      message: expect.stringContaining('it lapsed while the process stalled'),
+    });
+    expect(await store.getMeta(scope, 'k')).toBe('before');
+    // The overdue renewal does not take the lock back.
+    await vi.advanceTimersByTimeAsync(50);
+    expect(await store.acquireLock(scope, 'run-2', 1_000)).toBe(true);
+  });
 });
