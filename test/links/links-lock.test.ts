@@ -5,19 +5,21 @@
  * lock does (src/run/run-lock.ts). Found by test/reliability/employment-crash.test.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { lockOwner } from '../../src/run/run-lock.js';
 import { useHubSpotLinks } from './hubspot-links-world.js';
 
 /** The pid of a process that has exited. */
 const deadPid = (): number => spawnSync(process.execPath, ['-e', '0']).pid!;
+/** This host as lock owners name it (hostname and PID namespace). */
+const here = lockOwner('x').split('|')[0] ?? '';
 
 describe('links phase lock', () => {
   const start = useHubSpotLinks();
 
   it('is taken over at once from a run on this host whose process is gone', async () => {
     const { world } = await start();
-    const crashed = `${hostname()}|${deadPid()}|links-crashed`;
+    const crashed = `${here}|${deadPid()}|links-crashed`;
     expect(await world.store.acquireLock(world.linksScope, crashed, 30 * 60_000)).toBe(true);
     const result = await world.run();
     expect(result.failed).toEqual([]);
@@ -27,7 +29,7 @@ describe('links phase lock', () => {
 
   it('refuses a real run while a live run holds it, and a dry run goes ahead', async () => {
     const { world } = await start();
-    const live = `${hostname()}|${process.ppid}|links-live`;
+    const live = `${here}|${process.ppid}|links-live`;
     expect(await world.store.acquireLock(world.linksScope, live, 30 * 60_000)).toBe(true);
     await expect(world.run()).rejects.toMatchObject({ code: 'RUN_IN_PROGRESS' });
     await expect(world.run({ dryRun: true })).resolves.toMatchObject({ failed: [] });
