@@ -18,7 +18,7 @@ const SEARCH_CAP = 10_000;
 const MAX_FILTERS_PER_GROUP = 6;
 const MAX_FILTERS = 18;
 /** "A query can contain a maximum of 3,000 characters": the request body, as sent. */
-export const MAX_SEARCH_BODY = 3_000;
+const MAX_SEARCH_BODY = 3_000;
 const OPERATORS = new Set([
   'EQ',
   'NEQ',

@@ -279,6 +279,9 @@ const connectionCommon = {
     0,
     'Window re-read before the checkpoints once per this period (late, lagging or equal-stamped changes); runs in between read from the checkpoints.',
   ).default(300),
+  recheckCrmAfter: duration(
+    'A run whose CRM read is older than this reads the records it is about to update again first, and leaves out those a person changed since (CRM updates take no precondition); 0s: always.',
+  ).default('60s'),
   chunkSize: count(1, 'Records planned and committed together.').default(500),
   propstreetConcurrency: count(1, 'Propstreet writes in flight at once.').default(4),
   maxAttempts: count(1, 'Attempts (over later runs) before a failing record is quarantined.').default(5),

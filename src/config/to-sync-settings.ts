@@ -31,6 +31,7 @@ export function toSyncSettings(
     },
     ownChangeOrigins: [...c.ownChangeOrigins],
     overlapMs: c.overlapSeconds * 1000,
+    recheckCrmAfterMs: durationMs(c.recheckCrmAfter),
     chunkSize: c.chunkSize,
     propstreetConcurrency: c.propstreetConcurrency,
     maxAttempts: c.maxAttempts,

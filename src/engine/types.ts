@@ -54,6 +54,11 @@ export interface SyncSettings {
   readonly ownChangeOrigins: readonly string[];
   /** Re-read this much before each checkpoint (clock skew, equal timestamps). */
   readonly overlapMs: number;
+  /**
+   * A run whose CRM read is older than this re-reads the records it updates in the CRM first
+   * (src/run/crm-recheck.ts); absent: 60 s.
+   */
+  readonly recheckCrmAfterMs?: number | undefined;
   /** Records planned and executed together (state committed per chunk). */
   readonly chunkSize: number;
   /** Propstreet writes in flight at once. */

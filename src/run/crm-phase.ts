@@ -8,6 +8,7 @@ import type { PropstreetRecord } from '../engine/records.js';
 import type { RunAbort } from '../engine/run-abort.js';
 import type { Progress } from './chunk-progress.js';
 import { inBatches } from './crm-batches.js';
+import { holdChangedSinceRead } from './crm-recheck.js';
 import type { ExecuteDeps } from './execute-chunk.js';
 
 export async function crmCreatesAndDeletes(
@@ -63,13 +64,20 @@ export function crmUpdatesOf(progress: readonly Progress<PropstreetRecord>[]): C
 }
 
 export async function crmUpdates(
-  updates: readonly CrmUpdate[],
-  deps: Pick<ExecuteDeps, 'crm'>,
+  all: readonly CrmUpdate[],
+  deps: Pick<ExecuteDeps, 'crm' | 'mapper' | 'clock' | 'settings' | 'crmReadAt'>,
   abort: RunAbort,
 ) {
   const { crm } = deps;
-  for (const { p } of updates) p.unanswered.add('crm');
+  // Unanswered from here: a run stopped by the re-read records none of these pairs as written.
+  for (const { p } of all) p.unanswered.add('crm');
   try {
+    await holdChangedSinceRead(all, deps);
+    const updates = all.filter((u) => {
+      if (!u.p.failed) return true;
+      u.p.unanswered.delete('crm');
+      return false;
+    });
     const results = await inBatches(updates, crm.limits.writeBatchSize, crm.limits.maxConcurrency, (batch) =>
       crm.update(
         batch.map(({ p, id, keyOnly }) => {

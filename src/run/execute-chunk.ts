@@ -53,6 +53,8 @@ export interface ExecuteDeps<R extends PropstreetRecord = PropstreetRecord, W = 
   readonly heldDeletes?: ReadonlyMap<string, HeldDelete> | undefined;
   /** Other connections of the tenant carry this kind to Propstreet (a bridge). */
   readonly bridge?: boolean | undefined;
+  /** When the run's CRM read started: an older one is checked again before updates (crm-recheck.ts). */
+  readonly crmReadAt?: string | undefined;
 }
 
 export type ChunkOutcome = Settled;

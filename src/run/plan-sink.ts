@@ -49,6 +49,8 @@ export interface Execution<R extends PropstreetRecord, W> {
   readonly heldDeletes?: ReadonlyMap<string, HeldDelete> | undefined;
   /** Other connections of the tenant carry this kind to Propstreet (a bridge). */
   readonly bridge?: boolean | undefined;
+  /** When the run's CRM read started (the age that has CRM updates checked first). */
+  readonly crmReadAt?: string | undefined;
 }
 
 export interface RunOutcome {

@@ -219,6 +219,7 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
     deleteWindow: undefined,
     heldDeletes,
     bridge: (deps.siblingConnections?.length ?? 0) > 0,
+    crmReadAt: crm.readAt,
   };
   const pages = await streamPropstreet(run, reads, window, now, planning, execution);
   run.read.pulled = { propstreet: staging.count('ps'), crm: staging.count('crm') };

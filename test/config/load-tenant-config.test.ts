@@ -77,6 +77,7 @@ describe('loadTenantConfig: valid files', () => {
           ],
           ownChangeOrigins: [],
           overlapSeconds: 300,
+          recheckCrmAfter: '60s',
           chunkSize: 500,
           propstreetConcurrency: 4,
           maxAttempts: 5,

@@ -93,6 +93,7 @@ describe('toSyncSettings', () => {
       },
       ownChangeOrigins: ['propsync-bot'],
       overlapMs: 60_000,
+      recheckCrmAfterMs: 60_000,
       chunkSize: 100,
       propstreetConcurrency: 2,
       maxAttempts: 3,

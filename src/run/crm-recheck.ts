@@ -1,0 +1,62 @@
+/**
+ * CRM updates are blind: HubSpot's batch update and Salesforce's collections take no precondition,
+ * so a person's edit made after the run read a record, to a field the run then writes, is
+ * overwritten, and no later run sees it (the next delta shows our value, equal to the shadow).
+ * Most runs write seconds after their read; a first sync's or a big backlog's chunks can write
+ * hours after it. So when the CRM read is older than `recheckCrmAfterMs` (60 s by default), the
+ * records a chunk is about to update are read again first (one batch read per batch), and a
+ * record whose fields to be written changed since is not updated: it fails for now and is
+ * planned again from both sides' new values by the next run (a true conflict goes to the
+ * tenant's policy). The window left is the batch read's round trip.
+ */
+import type { CrmRecord } from '../crm/port.js';
+import type { PropstreetRecord } from '../engine/records.js';
+import type { CanonicalValues } from '../state/port.js';
+import type { Progress } from './chunk-progress.js';
+import type { ExecuteDeps } from './execute-chunk.js';
+
+const DEFAULT_AFTER_MS = 60_000;
+
+interface Update {
+  readonly p: Progress<PropstreetRecord>;
+  readonly id: string;
+  readonly keyOnly: boolean;
+}
+
+/** Marks failed the updates whose fields to be written changed in the CRM since the run read them. */
+export async function holdChangedSinceRead(
+  updates: readonly Update[],
+  deps: Pick<ExecuteDeps, 'crm' | 'mapper' | 'clock' | 'settings' | 'crmReadAt'>,
+): Promise<void> {
+  if (deps.crmReadAt === undefined) return;
+  const age = deps.clock.now().getTime() - Date.parse(deps.crmReadAt);
+  if (age < (deps.settings.recheckCrmAfterMs ?? DEFAULT_AFTER_MS)) return;
+  // A key-only write (on a record just created in Propstreet) writes no field a person edits.
+  const checked = updates.filter((u) => !u.keyOnly && u.p.pp.plan.toCrm.length > 0);
+  if (checked.length === 0) return;
+  const fresh = new Map<string, CrmRecord>();
+  for (const r of await deps.crm.readByIds(checked.map((u) => u.id))) if (!r.deleted) fresh.set(r.id, r);
+  for (const { p, id } of checked) {
+    const now = fresh.get(id);
+    // Gone or merged: the update's own answer (not-found) takes that path.
+    if (!now) continue;
+    const changed = changedFields(p, deps.mapper.fromCrm(now), deps);
+    if (changed.length > 0)
+      p.failed = {
+        message: `changed in the CRM since this run read it (${changed.join(', ')}): not overwritten; the next run plans it from both sides`,
+        retryable: true,
+      };
+  }
+}
+
+/** The fields the plan writes whose CRM value is no longer the one it was planned from. */
+function changedFields(
+  p: Progress<PropstreetRecord>,
+  now: CanonicalValues,
+  deps: Pick<ExecuteDeps, 'mapper'>,
+): string[] {
+  const { pair, plan } = p.pp;
+  // Planned from the record read, or, when the delta did not carry it, from the shadow.
+  const then = pair.crm ? deps.mapper.fromCrm(pair.crm) : (pair.link?.shadow ?? {});
+  return plan.toCrm.map((c) => c.field).filter((f) => (now[f] ?? null) !== (then[f] ?? null));
+}
