@@ -8,6 +8,7 @@
 import { type AccountIdentity, describeIdentity } from '../core/account-identity.js';
 import { AccountMismatchError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { KIND_NAMES } from '../kinds/names.js';
 import type { Scope, StateStore } from '../state/port.js';
 import type { StateWrites } from './state-writes.js';
 
@@ -45,8 +46,11 @@ export async function bindAccounts(
       o.log.warn({ api }, `${api} does not say which account these credentials reach; state not bound to it`);
       continue;
     }
-    const bound = parseBound(await store.getMeta(scope, key));
-    if (bound?.id === current.id) continue;
+    const own = parseBound(await store.getMeta(scope, key));
+    if (own?.id === current.id) continue;
+    // A new kind of this connection: bound to what its other kinds are bound to, if anything.
+    const sibling = own ? undefined : await boundBySibling(store, scope, key);
+    const bound = own ?? (sibling?.id === current.id ? undefined : sibling);
     if (bound && !o.rebind)
       throw new AccountMismatchError(
         `the state of ${scope.tenant}/${scope.connection} belongs to ${api} account ${describeIdentity(bound)}, ` +
@@ -67,6 +71,24 @@ export async function bindAccounts(
     writes.push({ key, value: JSON.stringify({ id: current.id, label: current.label ?? null }) });
   }
   for (const w of writes) await o.writes.setMeta(scope, w.key, w.value);
+}
+
+/**
+ * A kind this connection did not sync before has no binding of its own: it takes the one its
+ * other kinds recorded, so a new kind cannot bind to another account than theirs (a tenant file
+ * pointed at another portal while `companies` was added ran companies there, contacts refused).
+ */
+async function boundBySibling(
+  store: StateStore,
+  scope: Scope,
+  key: string,
+): Promise<AccountIdentity | undefined> {
+  for (const kind of KIND_NAMES) {
+    if (kind === scope.kind) continue;
+    const bound = parseBound(await store.getMeta({ ...scope, kind }, key));
+    if (bound) return bound;
+  }
+  return undefined;
 }
 
 function parseBound(value: string | null): AccountIdentity | undefined {

@@ -100,6 +100,24 @@ describe('a state belongs to the accounts it was first used with', () => {
     expect(writes(other)).toEqual({ propstreet: 0, hubspot: 0, salesforce: 0 });
   });
 
+  it('a kind the connection starts to sync on another portal is refused too, not bound there', async () => {
+    // The HubSpot connection pointed at another portal while `companies` is added to its objects.
+    const config = await variant(
+      'acme-other-portal-companies',
+      `    baseUrl: ${a.hubspot!.url}\n`,
+      `    baseUrl: ${other.hubspot!.url}\n    objects: [companies, contacts]\n`,
+    );
+    const kinds = (await run(config)).connections.filter((c) => c.result.connection === 'hubspot');
+    expect(kinds.map((c) => [c.result.kind, c.result.abort?.code])).toEqual([
+      ['companies', 'ACCOUNT_MISMATCH'],
+      ['contacts', 'ACCOUNT_MISMATCH'],
+    ]); // companies ran against the other portal and bound the state to it
+    expect(writes(other).hubspot).toBe(0);
+    expect(other.propstreet.apiWriteCount()).toBe(0);
+    // No company of the other portal came into Propstreet.
+    expect(a.propstreet.allCompanies()).toEqual([]);
+  });
+
   it('asks each API who it is once per tenant run, and counts it in the run’s calls', async () => {
     const config = await loadTenantConfig(fileA, { redactor, env: a.env, cwd: dir });
     const me = () => a.propstreet.apiRequests().filter((r) => r.path === '/api/v1/auth/me').length;
