@@ -25,6 +25,7 @@ import type { Failure, Scope, Side } from '../state/port.js';
 import { type CollectRun, loadWindow, readCrm, rereadPropstreet } from './collect.js';
 import { fitMapperToCrm } from './fit-mapper.js';
 import { heldDeletesOf } from './held-deletes.js';
+import { bindingsOf, rebindMappedFields, withoutShadowFields } from './mapping-bindings.js';
 import { guardDeletes } from './mass-delete-guard.js';
 import {
   CRM_READ_AT,
@@ -65,7 +66,8 @@ export interface RunOptions {
 /** One run as its pieces see it. */
 interface Run<R extends PropstreetRecord, W> {
   readonly settings: SyncSettings;
-  readonly deps: RunDeps<R, W>;
+  /** Replaced once in a dry run whose mapping moved fields (its store hides them from shadows). */
+  deps: RunDeps<R, W>;
   readonly options: RunOptions;
   readonly scope: Scope;
   readonly sink: PlanSink<R, W>;
@@ -139,13 +141,20 @@ export async function runConnection<R extends PropstreetRecord, W>(
 }
 
 async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promise<void> {
-  const { settings, deps, options, scope, sink, staging, meter, tally } = run;
+  const { settings, options, scope, sink, staging, meter, tally } = run;
+  await preflight(run.deps, scope, { rebind: options.rebind === true, log: run.log, writes: sink.state });
+  const mapper = await fitMapperToCrm(run.deps.crm, run.deps.mapper, run.log, run.deps.crmAccount.kind);
+  const moved = await rebindMappedFields(run.deps.store, scope, bindingsOf(mapper), {
+    writes: sink.state,
+    log: run.log,
+  });
+  if (sink.dryRun && moved.length > 0)
+    run.deps = { ...run.deps, store: withoutShadowFields(run.deps.store, moved) };
+  const { deps } = run;
   const { store } = deps;
   const knownFailures = new Map<string, Failure>(
     (await store.listFailures(scope)).map((f) => [`${f.side}:${f.recordId}`, f]),
   );
-  await preflight(deps, scope, { rebind: options.rebind === true, log: run.log, writes: sink.state });
-  const mapper = await fitMapperToCrm(deps.crm, deps.mapper, run.log, deps.crmAccount.kind);
   const revisit = await revisitsOf(store, scope);
   const heldDeletes = await heldDeletesOf(store, scope);
   const reads: CollectRun<R> = {

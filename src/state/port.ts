@@ -140,6 +140,12 @@ export interface StateChanges {
   readonly upsertLinks?: readonly Link[];
   /** Links to drop, by Propstreet id. */
   readonly deleteLinks?: readonly string[];
+  /**
+   * Fields to drop from every link's shadow in the scope (a mapping now reads them from another
+   * CRM property: their last synced values no longer say what either side held); applied before
+   * this commit's link upserts.
+   */
+  readonly dropShadowFields?: readonly string[];
   readonly ownEtags?: readonly { readonly propstreetId: string; readonly etag: string }[];
   readonly upsertFailures?: readonly Failure[];
   readonly clearFailures?: readonly { readonly side: Side; readonly recordId: string }[];

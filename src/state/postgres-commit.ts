@@ -13,6 +13,7 @@ export type PgStep = [keyof PgSql, unknown[]];
 export function planCommit(s: number, c: StateChanges): PgStep[] {
   const steps: PgStep[] = [];
   if (c.deleteLinks?.length) steps.push(['deleteLinks', [s, c.deleteLinks]]);
+  if (c.dropShadowFields?.length) steps.push(['dropShadowFields', [s, [...c.dropShadowFields]]]);
   const links = lastByKey(c.upsertLinks ?? [], (l) => l.propstreetId);
   if (links.length) {
     steps.push([

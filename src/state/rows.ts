@@ -194,6 +194,7 @@ export function isEmpty(c: StateChanges): boolean {
   return (
     !c.upsertLinks?.length &&
     !c.deleteLinks?.length &&
+    !c.dropShadowFields?.length &&
     !c.ownEtags?.length &&
     !c.upsertFailures?.length &&
     !c.clearFailures?.length &&

@@ -60,6 +60,8 @@ export interface SqliteStatements {
   listScopes: Stmt<[], { tenant: string; connection: string; kind: string }>;
   upsertLink: Stmt<LinkParams>;
   deleteLinks: Stmt<[number, string]>;
+  /** JSON path of the field, scope. */
+  dropShadowField: Stmt<[string, number]>;
   linksByPs: Stmt<[number, string], LinkRow>;
   linksByCrm: Stmt<[number, string], LinkRow>;
   listLinksFirst: Stmt<[number, number], LinkRow>;
@@ -132,6 +134,9 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
        ON CONFLICT (scope_id, propstreet_id) DO UPDATE SET crm_id = excluded.crm_id,
          shadow = excluded.shadow, propstreet_etag = excluded.propstreet_etag,
          crm_modified_at = excluded.crm_modified_at, updated_at = excluded.updated_at`,
+    ),
+    dropShadowField: db.prepare(
+      'UPDATE links SET shadow = json_remove(shadow, ?) WHERE scope_id = ? AND shadow IS NOT NULL',
     ),
     deleteLinks: db.prepare(
       'DELETE FROM links WHERE scope_id = ? AND propstreet_id IN (SELECT value FROM json_each(?))',

@@ -524,6 +524,27 @@ export function describeStateStoreContract(
       expect(await store.getMeta(other, 'deletes.held:1')).toBe('other');
     });
 
+    it('drops fields from every shadow of the scope, before the same commit’s link upserts', async () => {
+      const scope = newScope();
+      const other = newScope();
+      const shadow = { firstName: 'Ada', phone: '+4670', 'company.jobTitle': 'CTO' };
+      await store.commit(scope, {
+        upsertLinks: [aLink(1, { shadow }), aLink(2, { shadow: null }), aLink(3, { shadow })],
+      });
+      await store.commit(other, { upsertLinks: [aLink(1, { shadow })] });
+      await store.commit(scope, {
+        dropShadowFields: ['phone', 'company.jobTitle'],
+        upsertLinks: [aLink(3, { shadow })],
+      });
+      const links = await store.linksByPropstreetIds(scope, ['ps-1', 'ps-2', 'ps-3']);
+      expect(Object.fromEntries(links.map((l) => [l.propstreetId, l.shadow]))).toEqual({
+        'ps-1': { firstName: 'Ada' },
+        'ps-2': null,
+        'ps-3': shadow,
+      });
+      expect((await store.linksByPropstreetIds(other, ['ps-1']))[0]?.shadow).toEqual(shadow);
+    });
+
     it('replaces the open conflicts of a pair, keeping when each was found and its resolution', async () => {
       const scope = newScope();
       await store.commit(scope, {
