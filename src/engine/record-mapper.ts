@@ -14,7 +14,12 @@ export interface RecordMapper<R extends PropstreetRecord = PropstreetRecord, W =
   /** The kind the mapping's records are (the mapping file's `object`). */
   readonly kind: KindRules<R>;
   /** Canonical field names with their directions. */
-  readonly fields: readonly { readonly name: string; readonly direction: FieldDirection }[];
+  readonly fields: readonly {
+    readonly name: string;
+    readonly direction: FieldDirection;
+    /** The CRM property it maps to, whatever the direction (mapping changes: mapping-bindings.ts). */
+    readonly crm?: string;
+  }[];
   /** CRM properties to read. */
   readonly crmProperties: readonly string[];
   /** The CRM property a canonical field is read from (mapped both ways or from the CRM), when mapped. */

@@ -51,7 +51,7 @@ export function mapperFor<R extends PropstreetRecord, W>(
   const dependantsCount = kind.crm[mapping.crm].dependantsCount;
   return {
     kind,
-    fields: mapping.fields.map((f) => ({ name: f.name, direction: f.direction })),
+    fields: mapping.fields.map((f) => ({ name: f.name, direction: f.direction, crm: f.crm })),
     crmProperties: [...crmProperties(mapping), ...(dependantsCount ? [dependantsCount] : [])],
     crmPropertyOf: (name) => readFromCrm.get(name),
     fromPropstreet: (record: R) => propstreetToCanonical(record, mapping, accessors),

@@ -202,8 +202,14 @@ function settle<R extends PropstreetRecord>(
   wantsRef: boolean,
 ): void {
   const key = recordKeyOf(p);
-  // A write sent but never answered (the run stopped): what happened is unknown, so nothing is recorded.
+  // A write sent but never answered (the run stopped): what happened is unknown, so nothing is
+  // recorded, our answered Propstreet writes' etags included (bug 40): the version we wrote may
+  // still hold a person's edits bound for the CRM, and taken as our echo the next run would plan
+  // that side as the shadow and never send them. A pair that failed keeps them (a bridge's other
+  // connection must know the write for ours: sibling-edits.ts) and is never an echo while its
+  // failure is on record (echo-detector.ts).
   if (p.unanswered.size > 0) return;
+  if (p.psId) for (const etag of p.ownEtags) changes.ownEtags.push({ propstreetId: p.psId, etag });
   if (p.failed) {
     changes.fail(p, key.side, key.id, p.failed.message, {
       soon: false,
@@ -211,11 +217,6 @@ function settle<R extends PropstreetRecord>(
     });
     return;
   }
-  // Our Propstreet write is an echo only once the pair is settled (bug 40). A pair that failed or
-  // was never answered keeps its old shadow, and the version we wrote still holds a person's edits
-  // bound for the CRM: taken as our echo, the next run would plan that side as the shadow and
-  // never send them.
-  if (p.psId) for (const etag of p.ownEtags) changes.ownEtags.push({ propstreetId: p.psId, etag });
   if (p.unlink) endLink(p, changes);
   else if (p.psId && p.crmId) keepLink(p, p.psId, p.crmId, changes, wantsRef);
   if (p.mirrorFailed) {

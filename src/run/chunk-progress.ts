@@ -26,7 +26,7 @@ export interface Progress<R extends PropstreetRecord = PropstreetRecord> {
   readonly key: RecordKey;
   psEtag: string | null;
   crmModifiedAt: string | null;
-  /** Etags our Propstreet writes produced: stored for echo detection only if the pair settles. */
+  /** Etags our Propstreet writes produced: stored unless the pair was left unanswered (bug 40). */
   readonly ownEtags: string[];
   /** Value writes failed: keep the old shadow. `untilChanged`: held until the record changes. */
   failed?: { message: string; retryable: boolean; untilChanged?: boolean };

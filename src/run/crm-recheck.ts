@@ -35,7 +35,19 @@ export async function holdChangedSinceRead(
   const checked = updates.filter((u) => !u.keyOnly && u.p.pp.plan.toCrm.length > 0);
   if (checked.length === 0) return;
   const fresh = new Map<string, CrmRecord>();
-  for (const r of await deps.crm.readByIds(checked.map((u) => u.id))) if (!r.deleted) fresh.set(r.id, r);
+  try {
+    for (const r of await deps.crm.readByIds(checked.map((u) => u.id))) if (!r.deleted) fresh.set(r.id, r);
+  } catch (error) {
+    // Only these pairs wait: the chunk's other writes go on (an error that must stop the run, a
+    // daily limit, meets their update too and stops it there).
+    const reason = error instanceof Error ? error.message : String(error);
+    for (const { p } of checked)
+      p.failed = {
+        message: `could not read the CRM record again before updating it (${reason}); retried next run`,
+        retryable: true,
+      };
+    return;
+  }
   for (const { p, id } of checked) {
     const now = fresh.get(id);
     // Gone or merged: the update's own answer (not-found) takes that path.

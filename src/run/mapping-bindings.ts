@@ -21,7 +21,9 @@ const BINDINGS = 'mapping.crmProperties';
 type Bindings = Record<string, string>;
 
 export function bindingsOf(mapper: Pick<RecordMapper<never, never>, 'fields' | 'crmPropertyOf'>): Bindings {
-  return Object.fromEntries(mapper.fields.map((f) => [f.name, mapper.crmPropertyOf(f.name) ?? '']));
+  // Every mapped field, to-crm ones too: a to-crm field pointed elsewhere leaves the new property
+  // empty on every record whose shadow still says it is synced.
+  return Object.fromEntries(mapper.fields.map((f) => [f.name, f.crm ?? mapper.crmPropertyOf(f.name) ?? '']));
 }
 
 /**

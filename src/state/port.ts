@@ -142,8 +142,8 @@ export interface StateChanges {
   readonly deleteLinks?: readonly string[];
   /**
    * Fields to drop from every link's shadow in the scope (a mapping now reads them from another
-   * CRM property: their last synced values no longer say what either side held); applied before
-   * this commit's link upserts.
+   * CRM property: their last synced values no longer say what either side held), with the
+   * fields' conflicts, open or resolved; applied before this commit's link upserts.
    */
   readonly dropShadowFields?: readonly string[];
   readonly ownEtags?: readonly { readonly propstreetId: string; readonly etag: string }[];

@@ -13,7 +13,10 @@ export type PgStep = [keyof PgSql, unknown[]];
 export function planCommit(s: number, c: StateChanges): PgStep[] {
   const steps: PgStep[] = [];
   if (c.deleteLinks?.length) steps.push(['deleteLinks', [s, c.deleteLinks]]);
-  if (c.dropShadowFields?.length) steps.push(['dropShadowFields', [s, [...c.dropShadowFields]]]);
+  if (c.dropShadowFields?.length) {
+    steps.push(['dropShadowFields', [s, [...c.dropShadowFields]]]);
+    steps.push(['dropFieldConflicts', [s, [...c.dropShadowFields]]]);
+  }
   const links = lastByKey(c.upsertLinks ?? [], (l) => l.propstreetId);
   if (links.length) {
     steps.push([

@@ -36,6 +36,7 @@ export function pgSql(s: string) {
     deleteLinks: `DELETE FROM ${s}.links WHERE scope_id = $1 AND propstreet_id = ANY($2::text[])`,
     dropShadowFields: `UPDATE ${s}.links SET shadow = (shadow::jsonb - $2::text[])::text
       WHERE scope_id = $1 AND shadow IS NOT NULL`,
+    dropFieldConflicts: `DELETE FROM ${s}.conflicts WHERE scope_id = $1 AND field = ANY($2::text[])`,
     upsertLinks: `INSERT INTO ${s}.links (scope_id, ${LINK_COLUMNS})
       SELECT $1::integer, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
       ON CONFLICT (scope_id, propstreet_id) DO UPDATE SET crm_id = EXCLUDED.crm_id,

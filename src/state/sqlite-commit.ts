@@ -16,7 +16,10 @@ export function sqliteCommitter(
   const apply = db.transaction((s: number, c: StateChanges) => {
     const q = st();
     if (c.deleteLinks?.length) q.deleteLinks.run(s, JSON.stringify(c.deleteLinks));
-    for (const f of c.dropShadowFields ?? []) q.dropShadowField.run(`$.${JSON.stringify(f)}`, s);
+    for (const f of c.dropShadowFields ?? []) {
+      q.dropShadowField.run(`$.${JSON.stringify(f)}`, s);
+      q.dropFieldConflicts.run(s, f);
+    }
     for (const l of c.upsertLinks ?? [])
       q.upsertLink.run(
         s,

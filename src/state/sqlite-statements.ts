@@ -62,6 +62,8 @@ export interface SqliteStatements {
   deleteLinks: Stmt<[number, string]>;
   /** JSON path of the field, scope. */
   dropShadowField: Stmt<[string, number]>;
+  /** Scope, field. */
+  dropFieldConflicts: Stmt<[number, string]>;
   linksByPs: Stmt<[number, string], LinkRow>;
   linksByCrm: Stmt<[number, string], LinkRow>;
   listLinksFirst: Stmt<[number, number], LinkRow>;
@@ -138,6 +140,7 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     dropShadowField: db.prepare(
       'UPDATE links SET shadow = json_remove(shadow, ?) WHERE scope_id = ? AND shadow IS NOT NULL',
     ),
+    dropFieldConflicts: db.prepare('DELETE FROM conflicts WHERE scope_id = ? AND field = ?'),
     deleteLinks: db.prepare(
       'DELETE FROM links WHERE scope_id = ? AND propstreet_id IN (SELECT value FROM json_each(?))',
     ),

@@ -533,6 +533,11 @@ export function describeStateStoreContract(
       });
       await store.commit(other, { upsertLinks: [aLink(1, { shadow })] });
       await store.commit(scope, {
+        replaceConflicts: [
+          { propstreetId: 'ps-1', conflicts: [aConflict(1, 'phone'), aConflict(1, 'email')] },
+        ],
+      });
+      await store.commit(scope, {
         dropShadowFields: ['phone', 'company.jobTitle'],
         upsertLinks: [aLink(3, { shadow })],
       });
@@ -543,6 +548,8 @@ export function describeStateStoreContract(
         'ps-3': shadow,
       });
       expect((await store.linksByPropstreetIds(other, ['ps-1']))[0]?.shadow).toEqual(shadow);
+      // The moved field's conflicts went with it.
+      expect((await store.listConflicts(scope, { limit: 10 })).map((c) => c.field)).toEqual(['email']);
     });
 
     it('replaces the open conflicts of a pair, keeping when each was found and its resolution', async () => {

@@ -53,6 +53,35 @@ describe('a CRM edit made while the run plans its write of the same field', () =
     expect(hubspotRecordOf(e, id)?.properties.firstname).toBe('From-HubSpot');
   }, 120_000);
 
+  it('a re-read that fails leaves only the re-read pairs for the next run; the run goes on', async () => {
+    e = await startE2E(
+      { salesforce: false, propstreetPerMinute: 100_000 },
+      { connections: ['hubspot'], connection: { recheckCrmAfter: '0s' } },
+    );
+    const [id, fresh] = seedPropstreet(e.sb, 0, 2) as [string, string];
+    await e.run();
+    e.sb.propstreet.editAsUser(id, { firstName: 'From-Propstreet' });
+    // HubSpot answers every batch read 500 (the client's retries included).
+    e.sb.hubspot!.http.faults.add({
+      kind: 'status',
+      method: 'POST',
+      path: '/batch/read',
+      status: 500,
+      times: 100,
+    });
+    const run = (await e.run()).connections[0]!.result;
+    expect(run.status).toBe('partial');
+    expect(run.failures.map((f) => f.error)).toEqual([
+      expect.stringMatching(
+        /^could not read the CRM record again before updating it \(.*\); retried next run$/,
+      ),
+    ]);
+    expect(hubspotRecordOf(e, fresh)).toBeDefined();
+    e.sb.hubspot!.http.faults.clear();
+    expect((await e.run()).connections[0]!.result.failures).toEqual([]);
+    expect(hubspotRecordOf(e, id)?.properties.firstname).toBe('From-Propstreet');
+  }, 120_000);
+
   it('a run younger than recheckCrmAfter (60 s by default) reads nothing again', async () => {
     const { id, run, rereads } = await editDuringRun();
     expect(rereads).toBe(0);
