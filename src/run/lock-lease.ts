@@ -7,12 +7,15 @@
  * too (src/app/sync-tenant.ts): a plain TTL lapsed under a first sync that ran for hours, and
  * the next hourly run went in beside it.
  *
- * A lease is lost when a renewal finds the lock taken, or comes later than the TTL (the process
- * stalled: a GC pause, a frozen VM or container), even if the lock is free again by then: another
- * run may have done this run's work meanwhile, and this run's plan is stale. From then on every
- * call through this store fails RUN_IN_PROGRESS, checked at the call itself so a resumed process
- * stops at its next state access rather than at its next renewal: it records nothing more
- * (links, shadows, checkpoints), and its writes already sent are as a crash's.
+ * A lease is lost when a renewal finds another owner holding the lock (this process stalled past
+ * the TTL: a GC pause, a frozen VM or container, and another run took over). From then on every
+ * call through this store fails RUN_IN_PROGRESS: the run records nothing more (links, shadows,
+ * checkpoints) over the run that took over, and its writes already sent are as a crash's. A lease
+ * found lapsed at a call (the renewal timers wait for a stalled process) is checked against the
+ * store before the call goes on: re-taken if the lock is free, lost if another owner holds it.
+ * A run that took over and already finished is not seen; the woken run then goes on from a stale
+ * plan, whose Propstreet writes meet If-Match and whose CRM updates, planned from a read older
+ * than `recheckCrmAfter`, re-read the records first (crm-recheck.ts).
  */
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -56,48 +59,58 @@ export function withLockLease(store: StateStore, options: LeaseOptions): StateSt
     );
   };
 
-  /** Fails once any lease is lost or has lapsed (checked at every call: timers wait for a stalled process). */
-  const fence = () => {
+  /** Renews a lease now (one renewal in flight a lease): lost if another owner holds the lock. */
+  const renew = (k: string): Promise<void> => {
+    const inFlight = renewals.get(k);
+    if (inFlight) return inFlight;
+    const lease = held.get(k);
+    if (!lease) return Promise.resolve();
+    const at = Date.now();
+    const renewal = store
+      .acquireLock(lease.scope, lease.owner, options.ttlMs)
+      .then((still) => {
+        if (!still) return lose(k, lease.scope, 'another run holds it');
+        if (at - lease.since >= options.ttlMs)
+          options.logger?.warn(
+            { ...lease.scope, lapsedMs: at - lease.since },
+            'run lock lapsed while the process stalled; no other run held it, so it is taken again',
+          );
+        lease.since = at;
+      })
+      .catch((error: unknown) => {
+        options.logger?.warn(
+          { ...lease.scope, err: (error as Error).message },
+          'run lock renewal failed; will retry',
+        );
+      })
+      .finally(() => {
+        renewals.delete(k);
+      });
+    renewals.set(k, renewal);
+    return renewal;
+  };
+
+  /**
+   * Fails once a lease is lost. Checked at every call, since the renewal timers wait for a stalled
+   * process: a lapsed lease is renewed (checked against the store) before the call goes on.
+   */
+  const fence = async (): Promise<void> => {
+    if (lost) throw lost;
     const now = Date.now();
-    for (const [k, l] of held)
-      if (now - l.since >= options.ttlMs) lose(k, l.scope, 'it lapsed while the process stalled');
+    const lapsed = [...held].filter(([, l]) => now - l.since >= options.ttlMs).map(([k]) => k);
+    if (lapsed.length === 0) return;
+    await Promise.all(lapsed.map(renew));
     if (lost) throw lost;
   };
 
   const acquireLock: StateStore['acquireLock'] = async (scope, owner) => {
-    fence();
+    await fence();
     const sent = Date.now();
     const taken = await store.acquireLock(scope, owner, options.ttlMs);
     if (!taken) return false;
     const k = key(scope, owner);
     const timer = setInterval(() => {
-      if (renewals.has(k)) return;
-      const lease = held.get(k);
-      const at = Date.now();
-      // Renewed too late, the lock may have been another run's in between: never taken back.
-      if (!lease || at - lease.since >= options.ttlMs) {
-        lose(k, scope, 'it lapsed while the process stalled');
-        return;
-      }
-      const renewal = store
-        .acquireLock(scope, owner, options.ttlMs)
-        .then((still) => {
-          if (still) {
-            lease.since = at;
-            return;
-          }
-          lose(k, scope, 'another run holds it');
-        })
-        .catch((error: unknown) => {
-          options.logger?.warn(
-            { ...scope, err: (error as Error).message },
-            'run lock renewal failed; will retry',
-          );
-        })
-        .finally(() => {
-          renewals.delete(k);
-        });
-      renewals.set(k, renewal);
+      if (!renewals.has(k)) void renew(k);
     }, renewEvery);
     timer.unref();
     timers.set(k, timer);
@@ -133,14 +146,8 @@ export function withLockLease(store: StateStore, options: LeaseOptions): StateSt
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
       // Every store method answers with a promise: a lost lease is a rejection, as any store failure.
-      return (...args: unknown[]) => {
-        try {
-          fence();
-        } catch (error) {
-          return Promise.reject(error);
-        }
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
+      return (...args: unknown[]) =>
+        fence().then(() => (value as (...a: unknown[]) => unknown).apply(target, args));
     },
   });
 }
