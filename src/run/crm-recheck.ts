@@ -11,7 +11,6 @@
  */
 import type { CrmRecord } from '../crm/port.js';
 import type { PropstreetRecord } from '../engine/records.js';
-import type { CanonicalValues } from '../state/port.js';
 import type { Progress } from './chunk-progress.js';
 import type { ExecuteDeps } from './execute-chunk.js';
 
@@ -52,7 +51,7 @@ export async function holdChangedSinceRead(
     const now = fresh.get(id);
     // Gone or merged: the update's own answer (not-found) takes that path.
     if (!now) continue;
-    const changed = changedFields(p, deps.mapper.fromCrm(now), deps);
+    const changed = changedFields(p, now, deps);
     if (changed.length > 0)
       p.failed = {
         message: `changed in the CRM since this run read it (${changed.join(', ')}): not overwritten; the next run plans it from both sides`,
@@ -61,14 +60,26 @@ export async function holdChangedSinceRead(
   }
 }
 
-/** The fields the plan writes whose CRM value is no longer the one it was planned from. */
+/**
+ * The fields the plan writes whose CRM value is no longer the one it was planned from. Only fields
+ * read from the CRM count: a `to-crm` field's CRM value is never read (it is always "empty" here),
+ * and a person's edit of it is Propstreet's to overwrite. When the delta did not carry the record,
+ * the plan took the shadow for it: the record unchanged since the last sync (its modified time)
+ * is then no edit, whatever a cut or fitted value makes the shadow look like; one changed since
+ * is compared with the shadow, and a false alarm there (a cut value) defers the pair once, as the
+ * next run's delta carries the record.
+ */
 function changedFields(
   p: Progress<PropstreetRecord>,
-  now: CanonicalValues,
+  fresh: CrmRecord,
   deps: Pick<ExecuteDeps, 'mapper'>,
 ): string[] {
   const { pair, plan } = p.pp;
-  // Planned from the record read, or, when the delta did not carry it, from the shadow.
-  const then = pair.crm ? deps.mapper.fromCrm(pair.crm) : (pair.link?.shadow ?? {});
-  return plan.toCrm.map((c) => c.field).filter((f) => (now[f] ?? null) !== (then[f] ?? null));
+  const link = pair.link;
+  if (!pair.crm && link?.crmModifiedAt && Date.parse(fresh.modifiedAt) <= Date.parse(link.crmModifiedAt))
+    return [];
+  const now = deps.mapper.fromCrm(fresh);
+  const then = pair.crm ? deps.mapper.fromCrm(pair.crm) : (link?.shadow ?? {});
+  const read = new Set(deps.mapper.fields.filter((f) => f.direction !== 'to-crm').map((f) => f.name));
+  return plan.toCrm.map((c) => c.field).filter((f) => read.has(f) && (now[f] ?? null) !== (then[f] ?? null));
 }

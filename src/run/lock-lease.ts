@@ -101,6 +101,16 @@ export function withLockLease(store: StateStore, options: LeaseOptions): StateSt
     if (lapsed.length === 0) return;
     await Promise.all(lapsed.map(renew));
     if (lost) throw lost;
+    // A renewal that failed leaves the lease lapsed: another run may hold the lock, so no call
+    // goes on until one succeeds (the run stops here, as at any state store failure).
+    const unrenewed = lapsed
+      .map((k) => held.get(k))
+      .find((l) => l !== undefined && now - l.since >= options.ttlMs);
+    if (unrenewed)
+      throw new PropsyncError(
+        'STATE',
+        `the run lock of ${unrenewed.scope.tenant}/${unrenewed.scope.connection} (${unrenewed.scope.kind}) lapsed and could not be renewed; this run stopped and recorded nothing more`,
+      );
   };
 
   const acquireLock: StateStore['acquireLock'] = async (scope, owner) => {

@@ -77,6 +77,17 @@ export function withoutShadowFields(store: StateStore, fields: readonly string[]
   };
   return new Proxy(store, {
     get(target, prop, receiver) {
+      // Their conflicts go with them in a real run: hidden too.
+      if (prop === 'conflictsByPropstreetIds' || prop === 'listConflicts')
+        return async (...args: unknown[]) =>
+          (
+            (await (target[prop] as (...a: unknown[]) => Promise<{ field: string }[]>).apply(
+              target,
+              args,
+            )) as {
+              field: string;
+            }[]
+          ).filter((c) => !fields.includes(c.field));
       if (prop === 'linksByPropstreetIds' || prop === 'linksByCrmIds' || prop === 'listLinks')
         return async (...args: unknown[]) =>
           ((await (target[prop] as (...a: unknown[]) => Promise<Link[]>).apply(target, args)) as Link[]).map(

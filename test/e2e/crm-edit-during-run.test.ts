@@ -82,6 +82,36 @@ describe('a CRM edit made while the run plans its write of the same field', () =
     expect(hubspotRecordOf(e, id)?.properties.firstname).toBe('From-Propstreet');
   }, 120_000);
 
+  it('a record the delta did not carry, unchanged since the last sync, is updated, to-crm fields too (no livelock)', async () => {
+    e = await startE2E(
+      { salesforce: false, propstreetPerMinute: 100_000 },
+      {
+        connections: ['hubspot'],
+        connection: {
+          recheckCrmAfter: '0s',
+          overlapSeconds: 0,
+          mappingOverrides: { fields: { lastName: { direction: 'to-crm' } } },
+        },
+      },
+    );
+    const hs = e.sb.hubspot!.control;
+    hs.setClock('2026-12-01T00:00:00.000Z');
+    const [id, other] = seedPropstreet(e.sb, 0, 2) as [string, string];
+    await e.run();
+    // Another record's edit, a second later, moves the CRM checkpoint past this pair's record.
+    hs.advanceClock(1_000);
+    hs.editAsUser(hubspotRecordOf(e, other)?.id ?? '', { firstname: 'Elsewhere' });
+    await e.run();
+    e.sb.propstreet.editAsUser(id, { lastName: 'To-CRM-only', firstName: 'Both-ways' });
+    const runs = [(await e.run()).connections[0]!.result, (await e.run()).connections[0]!.result];
+    // Before: the to-crm last name, never read from HubSpot, looked changed there on every run.
+    expect(runs.map((r) => r.failures)).toEqual([[], []]);
+    expect(hubspotRecordOf(e, id)?.properties).toMatchObject({
+      lastname: 'To-CRM-only',
+      firstname: 'Both-ways',
+    });
+  }, 120_000);
+
   it('a run younger than recheckCrmAfter (60 s by default) reads nothing again', async () => {
     const { id, run, rereads } = await editDuringRun();
     expect(rereads).toBe(0);

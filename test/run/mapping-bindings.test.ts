@@ -61,8 +61,30 @@ describe('mapping bindings', () => {
     const moved = await rebind('mobilephone', 'jobtitle', true);
     expect(moved).toEqual(['phone']);
     expect(await shadowNow()).toEqual(shadow);
-    const seen = await withoutShadowFields(store, moved).linksByPropstreetIds(scope, ['p1']);
-    expect(seen[0]?.shadow).toEqual({ firstName: 'Ada', jobTitle: 'CTO' });
+    await store.commit(scope, {
+      replaceConflicts: [
+        {
+          propstreetId: 'p1',
+          conflicts: ['phone', 'firstName'].map((field) => ({
+            propstreetId: 'p1',
+            crmId: 'c1',
+            field,
+            propstreet: 'a',
+            crm: 'b',
+            shadow: null,
+            since: '2026-12-04T00:00:00.000Z',
+          })),
+        },
+      ],
+    });
+    const hidden = withoutShadowFields(store, moved);
+    expect((await hidden.linksByPropstreetIds(scope, ['p1']))[0]?.shadow).toEqual({
+      firstName: 'Ada',
+      jobTitle: 'CTO',
+    });
+    // The moved field's conflicts, which a real run drops with it, are hidden too.
+    expect((await hidden.conflictsByPropstreetIds(scope, ['p1'])).map((c) => c.field)).toEqual(['firstName']);
+    expect((await hidden.listConflicts(scope, { limit: 10 })).map((c) => c.field)).toEqual(['firstName']);
     expect(await rebind('mobilephone', 'jobtitle', true)).toEqual(['phone']);
   });
 });

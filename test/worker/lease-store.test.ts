@@ -123,4 +123,33 @@ describe('withLockLease', () => {
     // Held again: another run is refused.
     expect(await store.acquireLock(scope, 'run-2', 1_000)).toBe(false);
   });
+
+  it('a lapsed lease whose renewal fails lets no call through', async () => {
+    store = createSqliteStateStore({ path: ':memory:' });
+    await store.migrate();
+    let down = false;
+    const flaky = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'acquireLock')
+          return async (...args: Parameters<StateStore['acquireLock']>) => {
+            if (down) throw new Error('database unreachable');
+            return target.acquireLock(...args);
+          };
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const leased = withLockLease(flaky, { ttlMs: 150, renewEveryMs: 40 });
+    expect(await leased.acquireLock(scope, 'run-1', 0)).toBe(true);
+    down = true;
+    vi.setSystemTime(Date.now() + 200);
+    await expect(leased.commit(scope, { upsertMeta: [{ key: 'k', value: 'v' }] })).rejects.toMatchObject({
+      code: 'STATE',
+      message: expect.stringContaining('lapsed and could not be renewed'),
+    });
+    expect(await store.getMeta(scope, 'k')).toBeNull();
+    // Once the store answers again, the lease is taken again and calls go on.
+    down = false;
+    await leased.commit(scope, { upsertMeta: [{ key: 'k', value: 'v' }] });
+    expect(await store.getMeta(scope, 'k')).toBe('v');
+  });
 });
