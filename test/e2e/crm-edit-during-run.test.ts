@@ -12,15 +12,19 @@ import { type E2E, seedPropstreet, startE2E } from './support.js';
 const hubspotRecordOf = (e: E2E, propstreetId: string) =>
   e.sb.hubspot!.control.dump().find((r) => r.properties.propstreet_id === propstreetId);
 
+/** A tenant with one connection, Propstreet's limit out of the way, and these connection keys. */
+const start = (crm: 'hubspot' | 'salesforce', connection: Record<string, unknown> = {}) =>
+  startE2E(
+    { [crm === 'hubspot' ? 'salesforce' : 'hubspot']: false, propstreetPerMinute: 100_000 },
+    { connections: [crm], connection },
+  );
+
 describe('a CRM edit made while the run plans its write of the same field', () => {
   let e: E2E;
   afterEach(async () => e?.close());
 
   async function editDuringRun(recheckCrmAfter?: string) {
-    e = await startE2E(
-      { salesforce: false, propstreetPerMinute: 100_000 },
-      { connections: ['hubspot'], ...(recheckCrmAfter ? { connection: { recheckCrmAfter } } : {}) },
-    );
+    e = await start('hubspot', recheckCrmAfter ? { recheckCrmAfter } : {});
     const [id, other] = seedPropstreet(e.sb, 0, 2) as [string, string];
     await e.run();
     const hs = e.sb.hubspot!.control;
@@ -54,10 +58,7 @@ describe('a CRM edit made while the run plans its write of the same field', () =
   }, 120_000);
 
   it('a re-read that fails leaves only the re-read pairs for the next run; the run goes on', async () => {
-    e = await startE2E(
-      { salesforce: false, propstreetPerMinute: 100_000 },
-      { connections: ['hubspot'], connection: { recheckCrmAfter: '0s' } },
-    );
+    e = await start('hubspot', { recheckCrmAfter: '0s' });
     const [id, fresh] = seedPropstreet(e.sb, 0, 2) as [string, string];
     await e.run();
     e.sb.propstreet.editAsUser(id, { firstName: 'From-Propstreet' });
@@ -83,17 +84,11 @@ describe('a CRM edit made while the run plans its write of the same field', () =
   }, 120_000);
 
   it('a record the delta did not carry, unchanged since the last sync, is updated, to-crm fields too (no livelock)', async () => {
-    e = await startE2E(
-      { salesforce: false, propstreetPerMinute: 100_000 },
-      {
-        connections: ['hubspot'],
-        connection: {
-          recheckCrmAfter: '0s',
-          overlapSeconds: 0,
-          mappingOverrides: { fields: { lastName: { direction: 'to-crm' } } },
-        },
-      },
-    );
+    e = await start('hubspot', {
+      recheckCrmAfter: '0s',
+      overlapSeconds: 0,
+      mappingOverrides: { fields: { lastName: { direction: 'to-crm' } } },
+    });
     const hs = e.sb.hubspot!.control;
     hs.setClock('2026-12-01T00:00:00.000Z');
     const [id, other] = seedPropstreet(e.sb, 0, 2) as [string, string];
@@ -121,10 +116,7 @@ describe('a CRM edit made while the run plans its write of the same field', () =
   }, 120_000);
 
   it('Salesforce, recheckCrmAfter: 0s: the edit is kept, and the next run settles the conflict by the policy', async () => {
-    e = await startE2E(
-      { hubspot: false, propstreetPerMinute: 100_000 },
-      { connections: ['salesforce'], connection: { recheckCrmAfter: '0s' } },
-    );
+    e = await start('salesforce', { recheckCrmAfter: '0s' });
     const [id] = seedPropstreet(e.sb, 0, 1) as [string];
     await e.run();
     const sf = e.sb.salesforce!.control;

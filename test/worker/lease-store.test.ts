@@ -11,8 +11,10 @@ const scope = { tenant: 'acme', connection: 'hubspot', kind: 'contacts' };
 
 describe('withLockLease', () => {
   let store: StateStore;
-  beforeEach(() => {
+  beforeEach(async () => {
     vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    store = createSqliteStateStore({ path: ':memory:' });
+    await store.migrate();
   });
   afterEach(async () => {
     vi.useRealTimers();
@@ -20,8 +22,6 @@ describe('withLockLease', () => {
   });
 
   it('renews the lock past its TTL while held, and frees it on release', async () => {
-    store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
     const leased = withLockLease(store, { ttlMs: 150, renewEveryMs: 40 });
     // The engine's own TTL (an hour) is replaced by the lease's.
     expect(await leased.acquireLock(scope, 'run-1', 3_600_000)).toBe(true);
@@ -33,8 +33,6 @@ describe('withLockLease', () => {
   });
 
   it('lets the lock lapse once nobody renews it, and close() releases what a failed run left', async () => {
-    store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
     const first = withLockLease(store, { ttlMs: 150, renewEveryMs: 40 });
     expect(await first.acquireLock(scope, 'run-1', 0)).toBe(true);
     await first.close();
@@ -46,8 +44,6 @@ describe('withLockLease', () => {
   });
 
   it('close() tries every release and renews nothing after, when one release fails', async () => {
-    store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
     const other = { ...scope, kind: 'companies' };
     // The state store refuses the first release (an outage of one statement).
     let refusals = 1;
@@ -72,8 +68,6 @@ describe('withLockLease', () => {
   });
 
   it('a lease found taken stops the run: every later call fails RUN_IN_PROGRESS, nothing more is recorded', async () => {
-    store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
     const leased = withLockLease(store, { ttlMs: 150, renewEveryMs: 40 });
     expect(await leased.acquireLock(scope, 'run-1', 0)).toBe(true);
     // Another owner holds it (as after this process stalled and the lock lapsed to a new run).
@@ -95,8 +89,6 @@ describe('withLockLease', () => {
   });
 
   it('a process that stalled past its TTL while another run took the lock stops at its next call', async () => {
-    store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
     const leased = withLockLease(store, { ttlMs: 150, renewEveryMs: 40 });
     expect(await leased.acquireLock(scope, 'run-1', 0)).toBe(true);
     await leased.commit(scope, { upsertMeta: [{ key: 'k', value: 'before' }] });
@@ -113,8 +105,6 @@ describe('withLockLease', () => {
   });
 
   it('a process that stalled past its TTL with the lock still free takes it again and goes on', async () => {
-    store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
     const leased = withLockLease(store, { ttlMs: 150, renewEveryMs: 40 });
     expect(await leased.acquireLock(scope, 'run-1', 0)).toBe(true);
     vi.setSystemTime(Date.now() + 200);
@@ -125,8 +115,6 @@ describe('withLockLease', () => {
   });
 
   it('a lapsed lease whose renewal fails lets no call through', async () => {
-    store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
     let down = false;
     const flaky = new Proxy(store, {
       get(target, prop, receiver) {
