@@ -42,7 +42,7 @@ export async function crmCreatesAndDeletes(
   }
 }
 
-interface CrmUpdate {
+export interface CrmUpdate {
   readonly p: Progress<PropstreetRecord>;
   readonly id: string;
   /** Only the key: the record was just created in Propstreet. */

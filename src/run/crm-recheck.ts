@@ -11,20 +11,15 @@
  */
 import type { CrmRecord } from '../crm/port.js';
 import type { PropstreetRecord } from '../engine/records.js';
-import type { Progress } from './chunk-progress.js';
+import { messageOf, type Progress } from './chunk-progress.js';
+import type { CrmUpdate } from './crm-phase.js';
 import type { ExecuteDeps } from './execute-chunk.js';
 
 const DEFAULT_AFTER_MS = 60_000;
 
-interface Update {
-  readonly p: Progress<PropstreetRecord>;
-  readonly id: string;
-  readonly keyOnly: boolean;
-}
-
 /** Marks failed the updates whose fields to be written changed in the CRM since the run read them. */
 export async function holdChangedSinceRead(
-  updates: readonly Update[],
+  updates: readonly CrmUpdate[],
   deps: Pick<ExecuteDeps, 'crm' | 'mapper' | 'clock' | 'settings' | 'crmReadAt'>,
 ): Promise<void> {
   if (deps.crmReadAt === undefined) return;
@@ -39,19 +34,20 @@ export async function holdChangedSinceRead(
   } catch (error) {
     // Only these pairs wait: the chunk's other writes go on (an error that must stop the run, a
     // daily limit, meets their update too and stops it there).
-    const reason = error instanceof Error ? error.message : String(error);
     for (const { p } of checked)
       p.failed = {
-        message: `could not read the CRM record again before updating it (${reason}); retried next run`,
+        message: `could not read the CRM record again before updating it (${messageOf(error)}); retried next run`,
         retryable: true,
       };
     return;
   }
+  // Fields read from the CRM: a `to-crm` one's CRM value is never read (see changedFields).
+  const read = new Set(deps.mapper.fields.filter((f) => f.direction !== 'to-crm').map((f) => f.name));
   for (const { p, id } of checked) {
     const now = fresh.get(id);
     // Gone or merged: the update's own answer (not-found) takes that path.
     if (!now) continue;
-    const changed = changedFields(p, now, deps);
+    const changed = changedFields(p, now, read, deps);
     if (changed.length > 0)
       p.failed = {
         message: `changed in the CRM since this run read it (${changed.join(', ')}): not overwritten; the next run plans it from both sides`,
@@ -72,6 +68,7 @@ export async function holdChangedSinceRead(
 function changedFields(
   p: Progress<PropstreetRecord>,
   fresh: CrmRecord,
+  read: ReadonlySet<string>,
   deps: Pick<ExecuteDeps, 'mapper'>,
 ): string[] {
   const { pair, plan } = p.pp;
@@ -80,6 +77,5 @@ function changedFields(
     return [];
   const now = deps.mapper.fromCrm(fresh);
   const then = pair.crm ? deps.mapper.fromCrm(pair.crm) : (link?.shadow ?? {});
-  const read = new Set(deps.mapper.fields.filter((f) => f.direction !== 'to-crm').map((f) => f.name));
   return plan.toCrm.map((c) => c.field).filter((f) => read.has(f) && (now[f] ?? null) !== (then[f] ?? null));
 }

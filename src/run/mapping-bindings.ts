@@ -12,7 +12,7 @@
  */
 import type { Logger } from '../core/logger.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
-import type { CanonicalValues, Link, Scope, StateStore } from '../state/port.js';
+import type { Link, Scope, StateStore } from '../state/port.js';
 import type { StateWrites } from './state-writes.js';
 
 const BINDINGS = 'mapping.crmProperties';
@@ -65,35 +65,27 @@ function parse(raw: string | null): Bindings | undefined {
   }
 }
 
-/** The store as a dry run must see it after `rebindMappedFields`: links without those fields. */
+/**
+ * The store as a dry run must see it after `rebindMappedFields`: links without those fields, and
+ * without their conflicts (a real run drops both).
+ */
 export function withoutShadowFields(store: StateStore, fields: readonly string[]): StateStore {
   if (fields.length === 0) return store;
-  const strip = (l: Link): Link => {
-    if (!l.shadow) return l;
-    const shadow: CanonicalValues = Object.fromEntries(
-      Object.entries(l.shadow).filter(([f]) => !fields.includes(f)),
-    );
-    return { ...l, shadow };
+  const strip = (l: Link): Link =>
+    l.shadow
+      ? { ...l, shadow: Object.fromEntries(Object.entries(l.shadow).filter(([f]) => !fields.includes(f))) }
+      : l;
+  const kept = (c: { readonly field: string }) => !fields.includes(c.field);
+  const hidden: Partial<StateStore> = {
+    linksByPropstreetIds: async (scope, ids) => (await store.linksByPropstreetIds(scope, ids)).map(strip),
+    linksByCrmIds: async (scope, ids) => (await store.linksByCrmIds(scope, ids)).map(strip),
+    listLinks: async (scope, o) => (await store.listLinks(scope, o)).map(strip),
+    conflictsByPropstreetIds: async (scope, ids) =>
+      (await store.conflictsByPropstreetIds(scope, ids)).filter(kept),
+    listConflicts: async (scope, o) => (await store.listConflicts(scope, o)).filter(kept),
   };
   return new Proxy(store, {
-    get(target, prop, receiver) {
-      // Their conflicts go with them in a real run: hidden too.
-      if (prop === 'conflictsByPropstreetIds' || prop === 'listConflicts')
-        return async (...args: unknown[]) =>
-          (
-            (await (target[prop] as (...a: unknown[]) => Promise<{ field: string }[]>).apply(
-              target,
-              args,
-            )) as {
-              field: string;
-            }[]
-          ).filter((c) => !fields.includes(c.field));
-      if (prop === 'linksByPropstreetIds' || prop === 'linksByCrmIds' || prop === 'listLinks')
-        return async (...args: unknown[]) =>
-          ((await (target[prop] as (...a: unknown[]) => Promise<Link[]>).apply(target, args)) as Link[]).map(
-            strip,
-          );
-      return Reflect.get(target, prop, receiver);
-    },
+    get: (target, prop, receiver) =>
+      Object.hasOwn(hidden, prop) ? hidden[prop as keyof StateStore] : Reflect.get(target, prop, receiver),
   });
 }

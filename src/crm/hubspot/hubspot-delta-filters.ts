@@ -11,12 +11,11 @@
  */
 import {
   GROUP_FILTERS,
-  LIST_VALUES,
   SEARCH_BODY_MAX,
   type SearchFilter,
   type SearchRequest,
   searchBodyLength,
-  valueChars,
+  valuesWithin,
 } from './hubspot-search.js';
 
 /** What a `NOT_IN` filter with no value yet adds to a group: its JSON and a comma. */
@@ -28,22 +27,16 @@ const EMPTY_NOT_IN =
  * `chars` more characters of body: all of them, some, or none (an empty list).
  */
 export function excluding(ids: readonly string[], room: number, chars: number): SearchFilter[] {
-  const lists: string[][] = [];
+  const out: SearchFilter[] = [];
   let left = chars;
-  for (const id of ids) {
-    let list = lists.at(-1);
-    const opens = !list || list.length === LIST_VALUES;
-    // The first value has no comma before it: counting one keeps the estimate on the safe side.
-    const cost = valueChars(id) + (opens ? EMPTY_NOT_IN : 0);
-    if ((opens && lists.length === room) || cost > left) break;
-    if (opens) {
-      list = [];
-      lists.push(list);
-    }
-    list?.push(id);
-    left -= cost;
+  for (let from = 0; from < ids.length && out.length < room; ) {
+    const { n, used } = valuesWithin(ids, from, left - EMPTY_NOT_IN);
+    if (n === 0) break;
+    out.push({ propertyName: 'hs_object_id', operator: 'NOT_IN', values: ids.slice(from, from + n) });
+    from += n;
+    left -= EMPTY_NOT_IN + used;
   }
-  return lists.map((values) => ({ propertyName: 'hs_object_id', operator: 'NOT_IN', values }));
+  return out;
 }
 
 /** The characters left for exclusions in `request` (which has none yet). */

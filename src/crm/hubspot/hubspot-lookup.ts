@@ -15,13 +15,7 @@ import {
   type SdkObject,
   toCrmRecord,
 } from './hubspot-records.js';
-import {
-  LIST_VALUES,
-  SEARCH_BODY_MAX,
-  searchBodyLength,
-  searchObjects,
-  valueChars,
-} from './hubspot-search.js';
+import { SEARCH_BODY_MAX, searchBodyLength, searchObjects, valuesWithin } from './hubspot-search.js';
 import type { HubSpotTransport } from './hubspot-transport.js';
 
 export interface LookupOptions {
@@ -113,27 +107,20 @@ export class HubSpotLookup {
  * (100 addresses of 36 characters alone take ≈ 4,000): sized with the longest paging cursor.
  */
 function inLists(values: readonly string[], property: string, properties: readonly string[]): string[][] {
-  const chars = (list: readonly string[]) =>
+  const room =
+    SEARCH_BODY_MAX -
     searchBodyLength({
-      filters: [{ propertyName: property, operator: 'IN', values: list }],
+      filters: [{ propertyName: property, operator: 'IN', values: [] }],
       properties,
       limit: 200,
       after: '10000',
     });
   const lists: string[][] = [];
-  let list: string[] = [];
-  let used = chars([]);
-  for (const v of values) {
-    const cost = valueChars(v);
-    if (list.length > 0 && (list.length === LIST_VALUES || used + cost > SEARCH_BODY_MAX)) {
-      lists.push(list);
-      list = [];
-      used = chars([]);
-    }
+  for (let from = 0; from < values.length; ) {
     // A value too long to search for even alone is sent anyway: searchObjects refuses it with the reason.
-    list.push(v);
-    used += cost;
+    const n = Math.max(1, valuesWithin(values, from, room).n);
+    lists.push(values.slice(from, from + n));
+    from += n;
   }
-  if (list.length > 0) lists.push(list);
   return lists;
 }

@@ -56,7 +56,7 @@ export const SEARCH_BODY_MAX = 3_000;
 export const GROUP_FILTERS = 6;
 
 /** Values an `IN` / `NOT_IN` filter may list (HubSpot: 100). */
-export const LIST_VALUES = 100;
+const LIST_VALUES = 100;
 
 function bodyOf<O extends string>(request: SearchRequest, operator: (op: Operator) => O) {
   const group = (filters: readonly SearchFilter[]) => ({
@@ -86,8 +86,26 @@ export function searchBodyLength(request: SearchRequest): number {
   return JSON.stringify(bodyOf(request, (op) => op)).length;
 }
 
-/** What one more value in a filter's list adds to the body: its JSON and a comma. */
-export const valueChars = (value: string): number => JSON.stringify(value).length + 1;
+/**
+ * How many of `values`, from `from` on, one `IN` / `NOT_IN` list takes within `chars` more
+ * characters of body and HubSpot's 100 values, and the characters they add (each value's JSON and
+ * a comma: the first has none before it, so the count errs on the safe side).
+ */
+export function valuesWithin(
+  values: readonly string[],
+  from: number,
+  chars: number,
+): { readonly n: number; readonly used: number } {
+  let n = 0;
+  let used = 0;
+  for (const v of values.slice(from, from + LIST_VALUES)) {
+    const cost = JSON.stringify(v).length + 1;
+    if (used + cost > chars) break;
+    used += cost;
+    n++;
+  }
+  return { n, used };
+}
 
 export async function searchObjects(
   transport: HubSpotTransport,
