@@ -6,8 +6,8 @@ import { scopesOf } from '../../src/app/state-scopes.js';
 import { loadTenantConfig } from '../../src/config/load-tenant-config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Redactor } from '../../src/core/redact.js';
-import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 import { testdir, yamlLines } from '../config/testdir.js';
+import { memoryStore } from '../support/memory-store.js';
 
 /** This file's own: what the code under test registers with and scrubs by. */
 const redactor = new Redactor();
@@ -74,8 +74,7 @@ describe('a Salesforce session shared by a connection’s kinds', () => {
     const config = await tenant();
     const connection = config.connections[1];
     if (connection?.type !== 'salesforce') throw new Error('expected the Salesforce connection');
-    const store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
+    const store = await memoryStore();
     const key = Buffer.alloc(32, 7);
     const scope = sessionScope('acme', 'salesforce');
     const session = await openSalesforceSession(store, scope, connection, key, silentLogger, redactor);

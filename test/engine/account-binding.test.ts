@@ -4,7 +4,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { bindAccounts } from '../../src/run/account-binding.js';
 import { NO_STATE_WRITES } from '../../src/run/state-writes.js';
 import type { StateStore } from '../../src/state/port.js';
-import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
+import { memoryStore } from '../support/memory-store.js';
 
 const scope = { tenant: 'acme', connection: 'hubspot', kind: 'contacts' };
 const orgA = { id: 'propstreet-team:A', label: 'A Capital' };
@@ -15,8 +15,7 @@ const run = { dryRun: false, rebind: false, log: silentLogger };
 describe('binding a state to its accounts', () => {
   let store: StateStore;
   beforeEach(async () => {
-    store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
+    store = await memoryStore();
   });
   afterEach(async () => store.close());
 

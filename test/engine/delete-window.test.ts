@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DELETE_WINDOW_META, DeleteWindow, formatWindow } from '../../src/run/delete-window.js';
 import type { StateStore } from '../../src/state/port.js';
-import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
+import { memoryStore } from '../support/memory-store.js';
 
 const scope = { tenant: 't', connection: 'c', kind: 'contacts' };
 const HOUR = 3_600_000;
@@ -10,8 +10,7 @@ const at = (h: number) => new Date(Date.UTC(2026, 0, 1) + h * HOUR);
 describe('the deletion window', () => {
   let store: StateStore;
   beforeEach(async () => {
-    store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
+    store = await memoryStore();
   });
   afterEach(async () => store.close());
 

@@ -11,7 +11,7 @@ import { PLAN_VERSION } from '../../src/engine/types.js';
 import type { Contact } from '../../src/propstreet/schema.js';
 import { Staging } from '../../src/run/staging.js';
 import type { StateStore } from '../../src/state/port.js';
-import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
+import { memoryStore } from '../support/memory-store.js';
 import { noCalls, offlineCrm } from '../support/offline-ports.js';
 import { aContact, aCrmRecord, hubspotMapper, pairSettings } from './pair-builders.js';
 
@@ -22,8 +22,7 @@ describe('planChunks', () => {
   let store: StateStore;
   let staging: Staging<Contact>;
   beforeEach(async () => {
-    store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
+    store = await memoryStore();
     const match = matchValuesOf(hubspotMapper);
     staging = new Staging<Contact>({
       key: 'propstreet_id',

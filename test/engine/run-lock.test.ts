@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lockOwner, ownerIsGone, takeRunLock } from '../../src/run/run-lock.js';
 import type { StateStore } from '../../src/state/port.js';
-import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
+import { memoryStore } from '../support/memory-store.js';
 
 const scope = { tenant: 't', connection: 'c', kind: 'contacts' };
 /** The pid of a process that has exited. */
@@ -12,8 +12,7 @@ const deadPid = (): number => spawnSync(process.execPath, ['-e', '0']).pid!;
 describe('run lock', () => {
   let store: StateStore;
   beforeEach(async () => {
-    store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
+    store = await memoryStore();
   });
   afterEach(async () => store.close());
 

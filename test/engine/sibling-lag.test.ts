@@ -6,15 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { createSiblingLag } from '../../src/engine/sibling-lag.js';
 import { heldDeleteFact, heldDeletesOf, heldRecords } from '../../src/run/held-deletes.js';
-import { createSqliteStateStore } from '../../src/state/index.js';
 import type { Scope } from '../../src/state/port.js';
 import { aFailure, aLink, newScope } from '../contract/state-store.contract.js';
 import { aRecord } from '../report/builders.js';
+import { memoryStore } from '../support/memory-store.js';
 
 describe('sibling lag', () => {
   it('waits for a sibling linking the record until its CRM read starts an overlap past the deletion, and while it fails the pair', async () => {
-    const store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
+    const store = await memoryStore();
     try {
       const hubspot = newScope('hubspot');
       const sibling = (connection: string): Scope => ({ ...hubspot, connection });
@@ -58,8 +57,7 @@ describe('sibling lag', () => {
   });
 
   it('held facts round-trip; a record the CRM no longer has comes back as its deletion, a restored one as it is', async () => {
-    const store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
+    const store = await memoryStore();
     try {
       const scope = newScope();
       const held = heldDeleteFact(

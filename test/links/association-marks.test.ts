@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { associationMarkKey, associationMarks } from '../../src/links/association-marks.js';
 import type { LinksPorts } from '../../src/links/ports.js';
 import { touchedContacts } from '../../src/links/touched-contacts.js';
-import { createSqliteStateStore } from '../../src/state/index.js';
+import { memoryStore } from '../support/memory-store.js';
 import { seedTwoByTwo, useHubSpotLinks } from './hubspot-links-world.js';
 
 const LINKS_SCOPE = { tenant: 't1', connection: 'crm', kind: 'links' };
@@ -51,8 +51,7 @@ describe('association marks ⇄ HubSpot links phase', () => {
 
 describe('touchedContacts with association marks', () => {
   it('reads marked contacts on a CRM delta that shows nothing; an unlinked contact keeps its mark for a week', async () => {
-    const store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
+    const store = await memoryStore();
     try {
       const fresh = '2026-03-02T08:00:00.000Z';
       const weekOld = '2026-02-23T08:59:59.000Z';

@@ -6,8 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BOUNDARY_META, DeltaBoundary } from '../../src/links/delta-boundary.js';
-import { createSqliteStateStore } from '../../src/state/index.js';
 import type { StateStore } from '../../src/state/port.js';
+import { memoryStore } from '../support/memory-store.js';
 
 const scope = { tenant: 't', connection: 'c', kind: 'links' };
 const READ_AT = new Date('2026-12-03T12:00:00.000Z');
@@ -17,8 +17,7 @@ const NEWER = '2026-12-03T11:55:00.000Z';
 describe('DeltaBoundary', () => {
   let store: StateStore;
   beforeEach(async () => {
-    store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
+    store = await memoryStore();
   });
   afterEach(async () => store.close());
 

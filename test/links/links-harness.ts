@@ -11,9 +11,9 @@ import { linksPorts } from '../../src/links/links-ports.js';
 import type { LinksOptions } from '../../src/links/ports.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
 import type { Link } from '../../src/propstreet/link-schema.js';
-import { createSqliteStateStore } from '../../src/state/index.js';
 import type { Scope, StateStore } from '../../src/state/port.js';
 import { clientFor } from '../propstreet/helpers.js';
+import { memoryStore } from '../support/memory-store.js';
 
 export interface LinksWorld {
   readonly ps: PropstreetFake;
@@ -47,8 +47,7 @@ export async function startLinksWorld(crm: {
 }): Promise<LinksWorld> {
   const ps = await startPropstreetFake({ rateLimit: { limit: 1_000_000 } });
   const client = clientFor(ps);
-  const store = createSqliteStateStore({ path: ':memory:' });
-  await store.migrate();
+  const store = await memoryStore();
   const contactsScope = { tenant: 't1', connection: 'crm', kind: 'contacts' };
   const companiesScope = { tenant: 't1', connection: 'crm', kind: 'companies' };
   const linksScope = { tenant: 't1', connection: 'crm', kind: 'links' };

@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import { bindingsOf, rebindMappedFields, withoutShadowFields } from '../../src/run/mapping-bindings.js';
 import { NO_STATE_WRITES } from '../../src/run/state-writes.js';
-import { createSqliteStateStore, type StateStore } from '../../src/state/index.js';
+import type { StateStore } from '../../src/state/index.js';
+import { memoryStore } from '../support/memory-store.js';
 
 const scope = { tenant: 'acme', connection: 'hubspot', kind: 'contacts' };
 const shadow = { firstName: 'Ada', phone: '+4670', jobTitle: 'CTO' };
@@ -19,8 +20,7 @@ const mapper = (phone: string, jobTitle: string) => ({
 describe('mapping bindings', () => {
   let store: StateStore;
   beforeEach(async () => {
-    store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
+    store = await memoryStore();
     await store.commit(scope, {
       upsertLinks: [
         {

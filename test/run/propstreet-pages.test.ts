@@ -11,8 +11,8 @@ import type { PropstreetRecord } from '../../src/engine/records.js';
 import { type PagesRun, PropstreetPages } from '../../src/run/propstreet-pages.js';
 import { RunMeter } from '../../src/run/run-meter.js';
 import type { StateStore } from '../../src/state/port.js';
-import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 import { pairSettings } from '../engine/pair-builders.js';
+import { memoryStore } from '../support/memory-store.js';
 
 const scope = { tenant: 't', connection: 'hubspot', kind: 'contacts' };
 const NOW = new Date('2026-01-05T00:00:00.000Z');
@@ -25,8 +25,7 @@ const record = (i: number): PropstreetRecord => ({
 
 let store: StateStore;
 beforeEach(async () => {
-  store = createSqliteStateStore({ path: ':memory:' });
-  await store.migrate();
+  store = await memoryStore();
 });
 afterEach(async () => store.close());
 

@@ -13,7 +13,7 @@ import {
   QuietWindow,
 } from '../../src/run/quiet-window.js';
 import type { StateStore } from '../../src/state/port.js';
-import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
+import { memoryStore } from '../support/memory-store.js';
 
 const scope = { tenant: 't', connection: 'hubspot', kind: 'contacts' };
 const at = (iso: string) => new Date(iso);
@@ -65,8 +65,7 @@ describe('deferred overlap window', () => {
   describe('on a state store', () => {
     let store: StateStore;
     beforeEach(async () => {
-      store = createSqliteStateStore({ path: ':memory:' });
-      await store.migrate();
+      store = await memoryStore();
     });
     afterEach(async () => store.close());
 

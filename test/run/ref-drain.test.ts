@@ -15,7 +15,7 @@ import { RunAbort } from '../../src/engine/run-abort.js';
 import type { KindWrites } from '../../src/run/kind-writes.js';
 import { RefDrainer } from '../../src/run/ref-drain.js';
 import type { Link, PendingRef, Scope, StateStore } from '../../src/state/port.js';
-import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
+import { memoryStore } from '../support/memory-store.js';
 
 type Body = { externalRefs?: ExternalRef[] };
 
@@ -70,8 +70,7 @@ const sf: Scope = { ...hub, connection: 'salesforce' };
 let store: StateStore;
 let ps: Propstreet;
 beforeEach(async () => {
-  store = createSqliteStateStore({ path: ':memory:' });
-  await store.migrate();
+  store = await memoryStore();
   ps = new Propstreet();
 });
 afterEach(async () => store.close());

@@ -20,8 +20,8 @@ import { ReportSink } from '../../src/run/report-sink.js';
 import { RunMeter } from '../../src/run/run-meter.js';
 import { sinkFor } from '../../src/run/sink-for.js';
 import type { StateStore } from '../../src/state/port.js';
-import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
 import { pairSettings } from '../engine/pair-builders.js';
+import { memoryStore } from '../support/memory-store.js';
 import { noCalls, offlineCrm } from '../support/offline-ports.js';
 import { noBatchUpsert, noCompaniesOrLinks } from '../support/propstreet-stubs.js';
 
@@ -42,8 +42,7 @@ const offlinePropstreet: PropstreetApi = {
 describe('plan sinks', () => {
   let store: StateStore;
   beforeEach(async () => {
-    store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
+    store = await memoryStore();
   });
   afterEach(async () => store.close());
 

@@ -12,8 +12,8 @@ import { hubspotEvents } from '../../src/serve/event-keys.js';
 import { createEventLedger } from '../../src/serve/event-ledger.js';
 import { admitToScopes, type RunRequest } from '../../src/serve/intake.js';
 import { createServeMetrics } from '../../src/serve/serve-metrics.js';
-import { createSqliteStateStore } from '../../src/state/index.js';
 import type { ConnectionScope } from '../../src/state/port.js';
+import { memoryStore } from '../support/memory-store.js';
 
 const WITH_LINKS: ConnectionScope = { tenant: 't', connection: 'hs-links' };
 const WITHOUT: ConnectionScope = { tenant: 't', connection: 'hs-plain' };
@@ -69,8 +69,7 @@ const BATCH = [
 
 describe('association changes from HubSpot webhooks', () => {
   it('mark the contacts of company associations for every connection (links on or off: a run reads the file as it is now), before their run is asked for', async () => {
-    const store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
+    const store = await memoryStore();
     try {
       const storeFor = async () => store;
       const requested: { scope: ConnectionScope; request: RunRequest; marksThen: Promise<string[]> }[] = [];
@@ -153,8 +152,7 @@ describe('association changes from HubSpot webhooks', () => {
   });
 
   it('a mark that cannot be written is logged as an error and still asks for the run', async () => {
-    const store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
+    const store = await memoryStore();
     try {
       const requested: ConnectionScope[] = [];
       const errors: string[] = [];
@@ -186,8 +184,7 @@ describe('association changes from HubSpot webhooks', () => {
   });
 
   it('the hourly prune drops the old marks of a connection that does not sync links now, and only those', async () => {
-    const store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
+    const store = await memoryStore();
     try {
       const old = '2026-12-03T10:00:00.000Z';
       const recent = '2026-12-03T12:30:00.000Z';

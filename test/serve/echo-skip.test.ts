@@ -9,8 +9,8 @@ import { hubspotEvents } from '../../src/serve/event-keys.js';
 import { createEventLedger } from '../../src/serve/event-ledger.js';
 import { admitToScopes } from '../../src/serve/intake.js';
 import { createServeMetrics } from '../../src/serve/serve-metrics.js';
-import { createSqliteStateStore } from '../../src/state/index.js';
 import type { ConnectionScope } from '../../src/state/port.js';
+import { memoryStore } from '../support/memory-store.js';
 import { counterSum } from './quiesce.js';
 
 const scope: ConnectionScope = { tenant: 't', connection: 'hubspot' };
@@ -32,8 +32,7 @@ const event = (changeSource: string, sourceId?: string) => ({
 
 describe('HubSpot echoes of our own writes', () => {
   it('ask for no run alone, and do not hold back a delivery with anyone else’s change', async () => {
-    const store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
+    const store = await memoryStore();
     try {
       const requested: number[] = [];
       const metrics = createServeMetrics();

@@ -4,8 +4,9 @@
  * whenever a busy machine stalled the test process for longer than the TTL.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSqliteStateStore, type StateStore } from '../../src/state/index.js';
+import type { StateStore } from '../../src/state/index.js';
 import { withLockLease } from '../../src/worker/index.js';
+import { memoryStore } from '../support/memory-store.js';
 
 const scope = { tenant: 'acme', connection: 'hubspot', kind: 'contacts' };
 
@@ -13,8 +14,7 @@ describe('withLockLease', () => {
   let store: StateStore;
   beforeEach(async () => {
     vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
-    store = createSqliteStateStore({ path: ':memory:' });
-    await store.migrate();
+    store = await memoryStore();
   });
   afterEach(async () => {
     vi.useRealTimers();
