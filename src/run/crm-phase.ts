@@ -13,7 +13,7 @@ import type { ExecuteDeps } from './execute-chunk.js';
 
 export async function crmCreatesAndDeletes(
   progress: readonly Progress<PropstreetRecord>[],
-  deps: Pick<ExecuteDeps, 'crm'>,
+  deps: Pick<ExecuteDeps, 'crm' | 'store' | 'scope'>,
   abort: RunAbort,
 ) {
   const creates = progress.flatMap((p) =>
@@ -30,7 +30,8 @@ export async function crmCreatesAndDeletes(
     const created = await send(creates, (batch) =>
       crm.upsertByKey(batch.map((c) => ({ key: c.key, properties: c.p.pp.crmProperties }))),
     );
-    for (const [i, { p }] of creates.entries()) applyCrm(p, created[i]);
+    const taken = await holdersOfExisting(created, progress, deps);
+    for (const [i, { p }] of creates.entries()) applyCrm(p, created[i], taken);
     const deleted = await send(deletes, (batch) => crm.delete(batch.map((d) => d.id)));
     for (const [i, { p }] of deletes.entries()) {
       const r = deleted[i];
@@ -100,14 +101,51 @@ export async function crmUpdates(
   }
 }
 
+/**
+ * The Propstreet ids already holding the CRM records that refused creates as duplicates name
+ * (linked in this scope, or paired with that record in this chunk), by CRM id. Such a record is
+ * someone else's: linking it too would break the one-link-a-record rule, whose commit failure
+ * stopped every later run at the same chunk, and merging into it would overwrite that contact.
+ */
+async function holdersOfExisting(
+  results: readonly (WriteResult | undefined)[],
+  progress: readonly Progress<PropstreetRecord>[],
+  deps: Pick<ExecuteDeps, 'store' | 'scope'>,
+): Promise<ReadonlyMap<string, string>> {
+  const named = new Set(
+    results.flatMap((r) =>
+      r && !r.ok && r.error.code === 'duplicate' && r.error.existingId ? [r.error.existingId] : [],
+    ),
+  );
+  const holders = new Map<string, string>();
+  if (named.size === 0) return holders;
+  for (const link of await deps.store.linksByCrmIds(deps.scope, [...named]))
+    holders.set(link.crmId, link.propstreetId);
+  for (const p of progress)
+    if (p.crmId !== null && named.has(p.crmId) && p.pp.plan.action !== 'create-in-crm')
+      holders.set(p.crmId, p.pp.plan.propstreetId ?? p.psId ?? '');
+  return holders;
+}
+
 /** Applies one CRM answer to its pair; none (the batch stopped the run) leaves it unanswered. */
-function applyCrm(p: Progress<PropstreetRecord>, r: WriteResult | undefined): void {
+function applyCrm(
+  p: Progress<PropstreetRecord>,
+  r: WriteResult | undefined,
+  taken: ReadonlyMap<string, string> = new Map(),
+): void {
   if (!r) return;
   p.unanswered.delete('crm');
+  const existing = r.ok ? undefined : r.error.existingId;
+  const holder = existing === undefined ? undefined : taken.get(existing);
   if (r.ok) {
     p.crmId = r.id;
     p.crmModifiedAt = r.modifiedAt ?? p.crmModifiedAt;
-  } else if (r.error.code === 'duplicate' && r.error.existingId && p.pp.plan.action === 'create-in-crm') {
+  } else if (
+    r.error.code === 'duplicate' &&
+    r.error.existingId &&
+    p.pp.plan.action === 'create-in-crm' &&
+    (holder === undefined || holder === p.pp.plan.propstreetId)
+  ) {
     // The CRM already has this person: link it, and merge on the retry with both sides read.
     p.crmId = r.error.existingId;
     p.mirrorFailed = `linked to existing CRM record ${r.error.existingId} (${r.error.message}); merging on retry`;
@@ -117,8 +155,13 @@ function applyCrm(p: Progress<PropstreetRecord>, r: WriteResult | undefined): vo
   } else if (r.error.code === 'not-found' && (p.pp.plan.action === 'update' || p.pp.plan.action === 'link')) {
     p.crmGone = true;
   } else {
+    // A duplicate of a record another contact holds fails like any refusal, saying whose it is.
+    const whose =
+      holder === undefined
+        ? ''
+        : `; CRM record ${existing} is linked to Propstreet contact ${holder}, not to this one`;
     p.failed = {
-      message: withCode(r.error.crmCode ?? r.error.code, r.error.message),
+      message: withCode(r.error.crmCode ?? r.error.code, r.error.message) + whose,
       retryable: r.error.retryable,
       ...(r.error.untilChanged ? { untilChanged: true } : {}),
     };
