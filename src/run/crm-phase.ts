@@ -102,15 +102,17 @@ export async function crmUpdates(
 }
 
 /**
- * The Propstreet ids already holding the CRM records that refused creates as duplicates name
- * (linked in this scope, or paired with that record in this chunk), by CRM id. Such a record is
- * someone else's: linking it too would break the one-link-a-record rule, whose commit failure
- * stopped every later run at the same chunk, and merging into it would overwrite that contact.
+ * The Propstreet ids already holding the CRM records that refused creates as duplicates name, by
+ * CRM id: linked in this scope, paired with that record in this chunk, or named by its key
+ * property (a pair of a later chunk, a state rebuilt from refs). Such a record is someone
+ * else's: linking it too would break the one-link-a-record rule, whose commit failure stopped
+ * every later run at the same chunk, and merging into it would overwrite that contact. A record
+ * no link names is read (a duplicate is rare: one batch read a chunk that meets any).
  */
 async function holdersOfExisting(
   results: readonly (WriteResult | undefined)[],
   progress: readonly Progress<PropstreetRecord>[],
-  deps: Pick<ExecuteDeps, 'store' | 'scope'>,
+  deps: Pick<ExecuteDeps, 'crm' | 'store' | 'scope'>,
 ): Promise<ReadonlyMap<string, string>> {
   const named = new Set(
     results.flatMap((r) =>
@@ -124,6 +126,12 @@ async function holdersOfExisting(
   for (const p of progress)
     if (p.crmId !== null && named.has(p.crmId) && p.pp.plan.action !== 'create-in-crm')
       holders.set(p.crmId, p.pp.plan.propstreetId ?? p.psId ?? '');
+  const unread = [...named].filter((id) => !holders.has(id));
+  if (unread.length > 0)
+    for (const r of await deps.crm.readByIds(unread)) {
+      const key = r.properties[deps.crm.keyProperty];
+      if (key) holders.set(r.id, key);
+    }
   return holders;
 }
 
@@ -159,7 +167,7 @@ function applyCrm(
     const whose =
       holder === undefined
         ? ''
-        : `; CRM record ${existing} is linked to Propstreet contact ${holder}, not to this one`;
+        : `; CRM record ${existing} belongs to Propstreet contact ${holder}, not to this one`;
     p.failed = {
       message: withCode(r.error.crmCode ?? r.error.code, r.error.message) + whose,
       retryable: r.error.retryable,

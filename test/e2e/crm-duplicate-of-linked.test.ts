@@ -36,7 +36,7 @@ describe('a create refused as a duplicate of a record another contact is linked 
     const boFailure = first.failures.find((f) => f.recordId === bo);
     expect(boFailure?.error).toMatch(
       new RegExp(
-        `already exists.*CRM record ${annas.id} is linked to Propstreet contact ${anna}, not to this one`,
+        `already exists.*CRM record ${annas.id} belongs to Propstreet contact ${anna}, not to this one`,
       ),
     );
     // Anna's record stays hers alone; Bo has no link and no ref; Cid, in the same chunk, is synced.
@@ -91,5 +91,41 @@ describe('a create refused as a duplicate of a record another contact is linked 
       expect.objectContaining({ id: old, properties: expect.objectContaining({ propstreet_id: bo }) }),
     ]);
     expect(e.sb.propstreet.contact(bo)?.externalRefs).toEqual([{ namespace: 'hubspot', id: old }]);
+  }, 120_000);
+
+  it('a duplicate of a record whose key names another contact fails alone, saying whose it is', async () => {
+    e = await startE2E(
+      { salesforce: false, propstreetPerMinute: 100_000 },
+      { connections: ['hubspot'], connection: { retryBaseSeconds: 0 } },
+    );
+    const hs = e.sb.hubspot!.control;
+    seedPropstreet(e.sb, 0, 1);
+    await e.run();
+    // Not linked in this state, but keyed to another Propstreet contact (e.g. one a later chunk
+    // pairs with it by key): taking it would give that contact's record to this one.
+    hs.setClock('2020-01-01T00:00:00.000Z');
+    const [old] = hs.seed([
+      { properties: { firstname: 'Bo', lastname: 'Old', email: 'bo@example.com', propstreet_id: '999999' } },
+    ]) as [string];
+    hs.setClock(null);
+    const [bo] = e.sb.propstreet
+      .seed([{ firstName: 'Bo', lastName: 'New', email: 'bo@example.com' }])
+      .map((c) => c.id) as [string];
+
+    const first = (await e.run()).connections[0]!.result;
+    expect(first.abort).toBeUndefined();
+    expect(first.failures).toEqual([
+      expect.objectContaining({
+        recordId: bo,
+        error: expect.stringMatching(
+          `CRM record ${old} belongs to Propstreet contact 999999, not to this one`,
+        ),
+      }),
+    ]);
+    expect(hs.dump().find((r) => r.id === old)?.properties).toMatchObject({
+      propstreet_id: '999999',
+      lastname: 'Old',
+    });
+    expect(e.sb.propstreet.contact(bo)?.externalRefs).toEqual([]);
   }, 120_000);
 });
