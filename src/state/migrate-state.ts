@@ -38,11 +38,23 @@ export async function migrateState(
   const todo = scopes ?? (await from.listScopes());
   const total = { scopes: 0, links: 0, failures: 0, checkpoints: 0, runs: 0, ownEtags: 0 };
   for (const scope of todo) {
-    // A run writing the source mid-copy would leave the target behind it.
+    // A run writing the source mid-copy would leave the target behind it; one writing the
+    // target would have its state overwritten by the copy.
     if (!(await from.acquireLock(scope, owner, LOCK_TTL_MS))) {
       throw new PropsyncError('LOCKED', `${scopeName(scope)} is locked by a running sync; stop it and retry`);
     }
     try {
+      if (!(await to.acquireLock(scope, owner, LOCK_TTL_MS)))
+        throw new PropsyncError(
+          'LOCKED',
+          `${scopeName(scope)} is locked by a running sync on the target; stop it and retry`,
+        );
+    } catch (error) {
+      await from.releaseLock(scope, owner);
+      throw error;
+    }
+    try {
+      await refuseNewerTarget(from, to, scope);
       const copied = await copyScope(from, to, scope, pageSize);
       await verify(from, to, scope, copied);
       total.scopes += 1;
@@ -52,10 +64,29 @@ export async function migrateState(
       total.runs += copied.runs;
       total.ownEtags += copied.ownEtags;
     } finally {
+      await to.releaseLock(scope, owner);
       await from.releaseLock(scope, owner);
     }
   }
   return total;
+}
+
+/**
+ * A target whose runs include one the source never had has been synced on since the state was
+ * copied (or holds another install's state): its links, shadows and checkpoints are newer than
+ * the source's, and copying over them would bring old shadows back — the next run would take
+ * a person's later edit for a conflict and could revert it, and ended links would return. A
+ * rerun of a copy cut short finds only the source's runs there, and goes on.
+ */
+async function refuseNewerTarget(from: StateStore, to: StateStore, scope: Scope): Promise<void> {
+  const known = new Set((await from.listRuns(scope, Number.MAX_SAFE_INTEGER)).map((r) => r.id));
+  const unknown = (await to.listRuns(scope, Number.MAX_SAFE_INTEGER)).filter((r) => !known.has(r.id));
+  const newest = unknown[0];
+  if (!newest) return;
+  throw new PropsyncError(
+    'STATE',
+    `${scopeName(scope)}: the target holds ${unknown.length} run(s) the source does not (the newest ${newest.id}, started ${newest.startedAt}): its state is newer than the source's, and copying would overwrite it; nothing was copied for it. Point the syncs at one store; to start over on the target, empty it first`,
+  );
 }
 
 async function copyScope(from: StateStore, to: StateStore, scope: Scope, pageSize: number) {

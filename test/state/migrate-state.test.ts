@@ -92,4 +92,34 @@ describe('migrateState SQLite → PostgreSQL', () => {
     await to.commit(b, { upsertLinks: [aLink('extra')] });
     await expect(migrateState(from, to, [b])).rejects.toMatchObject({ code: 'STATE' });
   });
+
+  it('refuses a scope a sync is running on in the target, and releases the source’s lock', async () => {
+    expect(await to.acquireLock(b, 'live-run-on-target', 60_000)).toBe(true);
+    await expect(migrateState(from, to, [b])).rejects.toMatchObject({
+      code: 'LOCKED',
+      message: expect.stringContaining('on the target'),
+    });
+    await to.releaseLock(b, 'live-run-on-target');
+    expect(await from.acquireLock(b, 'next-run', 60_000)).toBe(true);
+    await from.releaseLock(b, 'next-run');
+  });
+
+  it('refuses to copy over a target synced on since: its newer shadows and checkpoints stay', async () => {
+    // The tenant moved to the target and ran there; then someone copies the old source again.
+    await to.startRun(a, { id: 'r3-on-target', startedAt: '2024-06-01T10:00:00.000Z', dryRun: false });
+    const newer = aLink(5, { shadow: { email: 'moved-on@example.com', phone: null, name: 'Åsa' } });
+    await to.commit(a, { upsertLinks: [newer], checkpoints: { propstreet: 'cp-ps-newer' } });
+
+    await expect(migrateState(from, to, [a])).rejects.toMatchObject({
+      code: 'STATE',
+      message: expect.stringMatching(/holds 1 run\(s\) the source does not \(the newest r3-on-target/),
+    });
+    expect(await to.linksByPropstreetIds(a, ['ps-5'])).toEqual([newer]);
+    expect(await to.getCheckpoint(a, 'propstreet')).toBe('cp-ps-newer');
+    // Both locks released.
+    for (const store of [from, to]) {
+      expect(await store.acquireLock(a, 'next-run', 60_000)).toBe(true);
+      await store.releaseLock(a, 'next-run');
+    }
+  });
 });
