@@ -39,8 +39,10 @@ export function createAssociationMarker(deps: {
       if (touches.length === 0) return;
       const store = await deps.storeFor(scope);
       const links = linksScope(scope);
+      // One commit for the delivery (up to 100 events): it is written before the answer.
+      const value = now.toISOString();
       const keys = new Set(touches.map((t) => associationMarkKey(t.crmContactId, t.key)));
-      for (const key of keys) await store.setMeta(links, key, now.toISOString());
+      await store.commit(links, { upsertMeta: [...keys].map((key) => ({ key, value })) });
     },
     async prune(scope, now) {
       if ((await deps.syncsLinks(scope)) !== false) return 0;

@@ -2,9 +2,10 @@
  * One HubSpot public app for every tenant: HubSpot sends all portals' events to the app's one
  * target URL (HW5), each event naming its `portalId` (HW6). `POST /webhooks/hubspot` verifies
  * the delivery once (v3, keyed by the app's client secret in
- * PROPSYNC_HUBSPOT_APP_WEBHOOK_SECRET), answers 200, and then hands each portal's events to the
- * connections bound to that portal (portal-directory.ts), deduplicated and debounced per
- * tenant+connection like the per-connection endpoints. Events of a portal no connection here is
+ * PROPSYNC_HUBSPOT_APP_WEBHOOK_SECRET), routes each portal's events to the connections bound to
+ * that portal (portal-directory.ts) and stores their association marks, answers 200, and then
+ * hands them on, deduplicated and debounced per tenant+connection like the per-connection
+ * endpoints. Events of a portal no connection here is
  * bound to are counted (`propsync_webhook_unrouted_events_total{reason="unknown-portal"}`) and
  * acknowledged all the same: HubSpot retries a non-2xx answer (HW6) for the whole batch, which
  * would repeat the other portals' events and never route these.
@@ -12,9 +13,10 @@
 
 import { PropsyncError } from '../core/errors.js';
 import type { Redactor } from '../core/redact.js';
+import type { ConnectionScope } from '../state/port.js';
 import type { IncomingDelivery } from './endpoints.js';
 import { type DeliveryEvents, hubspotEvents } from './event-keys.js';
-import { admitToScopes, type IntakeDeps } from './intake.js';
+import { admitToScopes, type Intake, type IntakeDeps, markScopes } from './intake.js';
 import type { PortalDirectory } from './portal-directory.js';
 import type { Verification } from './verification.js';
 import { createHubspotVerifier } from './verify-hubspot.js';
@@ -87,38 +89,59 @@ export interface AppDelivery {
   readonly receivedAt: Date;
 }
 
-/** The work after the answer: route, deduplicate, ask for runs. Never throws. */
+/** A delivery's events by portal, with the connections bound to each portal. */
+export interface RoutedAppDelivery {
+  readonly portals: readonly {
+    readonly events: DeliveryEvents;
+    readonly scopes: readonly ConnectionScope[];
+  }[];
+  /** Events of no portal a connection here is bound to (or with no portal at all). */
+  readonly unknown: number;
+  readonly receivedAt: Date;
+}
+
+/**
+ * Before the answer: routes each portal's events to its connections and marks their association
+ * changes (intake.ts). A portal lookup that fails throws, as a mark that cannot be stored does:
+ * the delivery is answered 503 and HubSpot sends it again, where an answer of 200 lost its
+ * association changes. A portal no connection is bound to is not a failure (see above).
+ */
 export function createAppIntake(
   deps: IntakeDeps & {
     readonly directory: PortalDirectory;
   },
-): (delivery: AppDelivery) => Promise<void> {
-  return async ({ body, sentAt, receivedAt }) => {
-    const { portals, unrouted } = eventsByPortal(body, sentAt);
-    let unknown = unrouted;
-    let fresh = 0;
-    let duplicate = 0;
-    for (const [portal, events] of portals) {
-      let scopes: Awaited<ReturnType<PortalDirectory['scopesFor']>>;
-      try {
-        scopes = await deps.directory.scopesFor(portal);
-      } catch (error) {
-        deps.logger.warn({ portal, err: (error as Error).message }, 'HubSpot portal lookup failed');
-        scopes = [];
+): Intake<AppDelivery, RoutedAppDelivery> {
+  return {
+    async secure({ body, sentAt, receivedAt }) {
+      const { portals, unrouted } = eventsByPortal(body, sentAt);
+      let unknown = unrouted;
+      const routed: RoutedAppDelivery['portals'][number][] = [];
+      for (const [portal, events] of portals) {
+        const scopes = await deps.directory.scopesFor(portal);
+        if (scopes.length === 0) {
+          unknown += events.keys.length;
+          deps.logger.info(
+            { portal, events: events.keys.length },
+            'HubSpot events of a portal no connection is bound to',
+          );
+          continue;
+        }
+        await markScopes(deps, scopes, events.associations, receivedAt);
+        routed.push({ events, scopes });
       }
-      if (scopes.length === 0) {
-        unknown += events.keys.length;
-        deps.logger.info(
-          { portal, events: events.keys.length },
-          'HubSpot events of a portal no connection is bound to',
-        );
-        continue;
+      return { portals: routed, unknown, receivedAt };
+    },
+    /** After the answer: deduplicate, ask for runs. Never throws. */
+    async admit({ portals, unknown, receivedAt }) {
+      let fresh = 0;
+      let duplicate = 0;
+      for (const { events, scopes } of portals) {
+        const freshHere = await admitToScopes(deps, scopes, events, receivedAt);
+        fresh += freshHere.size;
+        duplicate += events.keys.length - freshHere.size;
       }
-      const freshHere = await admitToScopes(deps, scopes, events, receivedAt);
-      fresh += freshHere.size;
-      duplicate += events.keys.length - freshHere.size;
-    }
-    if (unknown > 0) deps.metrics.unrouted('hubspot', 'unknown-portal', unknown);
-    deps.metrics.accepted('hubspot', { fresh, duplicate });
+      if (unknown > 0) deps.metrics.unrouted('hubspot', 'unknown-portal', unknown);
+      deps.metrics.accepted('hubspot', { fresh, duplicate });
+    },
   };
 }

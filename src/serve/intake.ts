@@ -1,11 +1,13 @@
 /**
- * The work after the acknowledgement: mark the contacts of association changes for the links
- * phase (first, so that no event is recorded as seen before its mark is stored), drop events
- * already seen (persisted, per tenant+connection), and ask for a run of each connection that
- * got a new event. Never throws: a ledger that cannot be read (database down) lets the events
- * through, since an extra run costs little and a missed one waits for the next event or the
- * schedule; a mark that cannot be written (the same database down) leaves that association
- * change to the next full association scan (logged as an error).
+ * What happens to an authentic delivery, in two steps. Before the answer (`secure`): mark the
+ * contacts of association changes for the links phase — the one thing in a delivery no later run
+ * could read back (HubSpot stamps no contact on an association edit) — so a mark that cannot be
+ * stored makes the delivery fail and the vendor send it again (before 12-04 it was answered 200
+ * first, and a state store down at that moment lost the edit for every run but a full scan). After
+ * the answer (`admit`): drop events already seen (persisted, per tenant+connection) and ask for a
+ * run of each connection that got a new event. `admit` never throws: a ledger that cannot be read
+ * (database down) lets the events through, since an extra run costs little and a missed one
+ * waits for the next event or the schedule.
  */
 import type { Logger } from '../core/logger.js';
 import type { ConnectionScope } from '../state/port.js';
@@ -42,22 +44,40 @@ export interface IntakeDeps {
   readonly marker?: AssociationMarker;
 }
 
-export function createIntake(deps: IntakeDeps): (delivery: AcceptedDelivery) => Promise<void> {
-  return async ({ endpoint, events, receivedAt }) => {
-    const scopes = endpoint.connections.map((connection) => ({ tenant: endpoint.tenant, connection }));
-    const fresh = await admitToScopes(deps, scopes, events, receivedAt);
-    deps.metrics.accepted(endpoint.source, { fresh: fresh.size, duplicate: events.keys.length - fresh.size });
-    deps.logger.debug(
-      {
-        tenant: endpoint.tenant,
-        source: endpoint.source,
-        types: events.types,
-        events: events.keys.length,
-        fresh: fresh.size,
-      },
-      fresh.size > 0 ? 'webhook accepted' : 'webhook duplicate: already seen',
-    );
+/** A delivery's two steps: `secure` before the answer (throws: answer 503), `admit` after it. */
+export interface Intake<D, R = D> {
+  secure(delivery: D): Promise<R>;
+  /** Must not throw. */
+  admit(secured: R): Promise<void>;
+}
+
+const scopesOf = ({ endpoint }: AcceptedDelivery): ConnectionScope[] =>
+  endpoint.connections.map((connection) => ({ tenant: endpoint.tenant, connection }));
+
+export function createIntake(deps: IntakeDeps): Intake<AcceptedDelivery> {
+  return {
+    async secure(delivery) {
+      await markScopes(deps, scopesOf(delivery), delivery.events.associations, delivery.receivedAt);
+      return delivery;
+    },
+    admit: (delivery) => admit(deps, delivery),
   };
+}
+
+async function admit(deps: IntakeDeps, delivery: AcceptedDelivery): Promise<void> {
+  const { endpoint, events, receivedAt } = delivery;
+  const fresh = await admitToScopes(deps, scopesOf(delivery), events, receivedAt);
+  deps.metrics.accepted(endpoint.source, { fresh: fresh.size, duplicate: events.keys.length - fresh.size });
+  deps.logger.debug(
+    {
+      tenant: endpoint.tenant,
+      source: endpoint.source,
+      types: events.types,
+      events: events.keys.length,
+      fresh: fresh.size,
+    },
+    fresh.size > 0 ? 'webhook accepted' : 'webhook duplicate: already seen',
+  );
 }
 
 /**
@@ -67,12 +87,11 @@ export function createIntake(deps: IntakeDeps): (delivery: AcceptedDelivery) => 
 export async function admitToScopes(
   deps: IntakeDeps,
   scopes: readonly ConnectionScope[],
-  events: Pick<DeliveryEvents, 'keys' | 'earliest' | 'associations' | 'echoes'>,
+  events: Pick<DeliveryEvents, 'keys' | 'earliest' | 'echoes'>,
   receivedAt: Date,
 ): Promise<Set<string>> {
   const fresh = new Set<string>();
   for (const scope of scopes) {
-    await markAssociations(deps, scope, events.associations, receivedAt);
     let admitted: readonly string[];
     try {
       admitted = await deps.ledger.admit(scope, events.keys, receivedAt);
@@ -99,24 +118,18 @@ export async function admitToScopes(
 }
 
 /**
- * Before the ledger and the run: a duplicate marks the same keys again, and a mark stored before
- * its event counts as seen survives a crash between the two.
+ * Marks the delivery's association changes in every scope, in one commit a scope; throws when
+ * one cannot be stored. Before the answer, hence before the event is recorded as seen: a
+ * retried delivery marks the same keys again.
  */
-async function markAssociations(
-  deps: IntakeDeps,
-  scope: ConnectionScope,
+export async function markScopes(
+  deps: Pick<IntakeDeps, 'marker'>,
+  scopes: readonly ConnectionScope[],
   associations: DeliveryEvents['associations'],
   receivedAt: Date,
 ): Promise<void> {
   if (!deps.marker || !associations || associations.length === 0) return;
-  try {
-    await deps.marker.mark(scope, associations, receivedAt);
-  } catch (error) {
-    deps.logger.error(
-      { ...scope, events: associations.length, err: (error as Error).message },
-      'association change not marked: only a full association scan (links.fullScanEvery, run --reconcile) will see it',
-    );
-  }
+  for (const scope of scopes) await deps.marker.mark(scope, associations, receivedAt);
 }
 
 function allEchoes(admitted: readonly string[], echoes: readonly string[] | undefined): boolean {

@@ -16,6 +16,8 @@ export interface ServeMetrics {
   readonly registry: Registry;
   rejected(source: string, reason: RejectReason): void;
   accepted(source: WebhookSource, events: { fresh: number; duplicate: number }): void;
+  /** An authentic delivery answered 503: what had to be stored first could not be (the vendor retries). */
+  unsecured(source: string): void;
   /** New events that asked tenant/connection to run. */
   notified(scope: { tenant: string; connection: string }, events: number): void;
   /** New events that asked for nothing: every one the echo of the connection's own write. */
@@ -41,7 +43,7 @@ export function createServeMetrics(): ServeMetrics {
   const deliveries = registry.register(
     new Counter(
       'propsync_webhook_deliveries_total',
-      'Webhook deliveries by outcome (accepted, duplicate, rejected).',
+      'Webhook deliveries by outcome (accepted, duplicate, rejected, unsecured: answered 503 for a retry).',
       ['source', 'outcome'],
     ),
   );
@@ -118,6 +120,9 @@ export function createServeMetrics(): ServeMetrics {
       });
       if (counts.fresh > 0) events.inc({ source, outcome: 'new' }, counts.fresh);
       if (counts.duplicate > 0) events.inc({ source, outcome: 'duplicate' }, counts.duplicate);
+    },
+    unsecured(source) {
+      deliveries.inc({ source, outcome: 'unsecured' });
     },
     notified(scope, n) {
       notifications.inc(scope, n);

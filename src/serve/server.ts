@@ -1,13 +1,14 @@
 /**
  * The HTTP side of `serve` (fastify): per-connection webhook endpoints, `/healthz`, `/metrics`.
  * A delivery is read raw (signatures cover the exact bytes), checked against the body limit
- * before it is read, verified, and acknowledged at once; what follows (dedup, asking for a run)
- * happens after the answer is sent, so the vendors' deadlines (Propstreet 10 s, HubSpot 5 s)
- * never depend on a database or a run.
+ * before it is read, verified, and secured (what no later run could read back: association
+ * marks, intake.ts) within SECURE_WITHIN_MS, then acknowledged; what follows (dedup, asking for
+ * a run) happens after the answer is sent, so the vendors' deadlines (Propstreet 10 s, HubSpot
+ * 5 s) never depend on a run.
  *
  * Answers: 200 accepted (new or duplicate), 400 malformed headers, 401 bad or out-of-window
- * signature, 404 no such endpoint, 413 too large. Never 410: Propstreet disables a
- * subscription at once on a 410.
+ * signature, 404 no such endpoint, 413 too large, 503 not secured (the state store failed or was
+ * slow: the vendor retries). Never 410: Propstreet disables a subscription at once on a 410.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Clock } from '../core/clock.js';
@@ -15,21 +16,28 @@ import type { Logger } from '../core/logger.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../worker/prometheus.js';
 import type { Endpoint, EndpointTable } from './endpoints.js';
 import { hubspotEvents, propstreetEvents } from './event-keys.js';
-import { type AppDelivery, HUBSPOT_APP_PATH, type HubspotAppEndpoint } from './hubspot-app.js';
-import type { AcceptedDelivery } from './intake.js';
+import {
+  type AppDelivery,
+  HUBSPOT_APP_PATH,
+  type HubspotAppEndpoint,
+  type RoutedAppDelivery,
+} from './hubspot-app.js';
+import type { AcceptedDelivery, Intake } from './intake.js';
 import type { ServeMetrics } from './serve-metrics.js';
 import type { RejectReason } from './verification.js';
 
 /** 1 MiB: a HubSpot batch of 100 events is ~30 KB; a Propstreet event is one record. */
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** Securing a delivery answers 503 past this: HubSpot counts an answer after 5 s as a failure. */
+const SECURE_WITHIN_MS = 3_000;
 
 export interface ServeServerOptions {
   readonly endpoints: EndpointTable;
   readonly metrics: ServeMetrics;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Called after each authentic delivery was answered. Must not throw. */
-  readonly accepted: (delivery: AcceptedDelivery) => Promise<void>;
+  /** What each authentic delivery goes through: `secure` within SECURE_WITHIN_MS, or 503. */
+  readonly intake: Intake<AcceptedDelivery>;
   /** True while the process can take work (its queue or stores answer). */
   readonly healthy: () => Promise<boolean>;
   /**
@@ -42,9 +50,10 @@ export interface ServeServerOptions {
   /** `POST /webhooks/hubspot`: one public app for every tenant, routed by portalId (hubspot-app.ts). */
   readonly hubspotApp?: {
     readonly endpoint: HubspotAppEndpoint;
-    /** Called after each authentic delivery was answered. Must not throw. */
-    readonly accepted: (delivery: AppDelivery) => Promise<void>;
+    readonly intake: Intake<AppDelivery, RoutedAppDelivery>;
   };
+  /** How long securing a delivery may take before it is answered 503 (SECURE_WITHIN_MS). */
+  readonly secureWithinMs?: number;
 }
 
 const STATUS: Readonly<Record<RejectReason, number>> = {
@@ -74,6 +83,39 @@ export function buildServeServer(options: ServeServerOptions): FastifyInstance {
   const refuse = (reply: FastifyReply, source: string, reason: RejectReason) => {
     options.metrics.rejected(source, reason);
     return reply.code(STATUS[reason]).type('application/json').send({ error: reason });
+  };
+  const secureWithin = options.secureWithinMs ?? SECURE_WITHIN_MS;
+  /**
+   * Secures the delivery, answers, and hands it on; 503 when it could not be secured in time (a
+   * late success only means the retry marks the same keys again).
+   */
+  const answer = async <D, R>(
+    reply: FastifyReply,
+    what: { source: string; tenant?: string },
+    steps: Intake<D, R>,
+    delivery: D,
+    received: unknown,
+  ) => {
+    let timer: NodeJS.Timeout | undefined;
+    let secured: R;
+    try {
+      secured = await Promise.race([
+        steps.secure(delivery),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`not secured within ${secureWithin} ms`)), secureWithin);
+        }),
+      ]);
+    } catch (error) {
+      log.error({ ...what, err: (error as Error).message }, 'webhook not secured: answered 503 for a retry');
+      options.metrics.unsecured(what.source);
+      return reply.code(503).type('application/json').send({ error: 'unavailable' });
+    } finally {
+      clearTimeout(timer);
+    }
+    void reply.code(200).type('application/json').send({ received });
+    // Acknowledged first; the rest must not hold the answer up.
+    setImmediate(() => void steps.admit(secured));
+    return reply;
   };
 
   app.setErrorHandler((error: { code?: string; statusCode?: number; message: string }, request, reply) => {
@@ -106,10 +148,13 @@ export function buildServeServer(options: ServeServerOptions): FastifyInstance {
       endpoint.source === 'propstreet'
         ? propstreetEvents(request.headers, body, verdict.sentAt)
         : hubspotEvents(body, verdict.sentAt);
-    void reply.code(200).type('application/json').send({ received: events.keys.length });
-    // Acknowledged first; the rest must not hold the answer up.
-    setImmediate(() => void options.accepted({ endpoint, events, receivedAt: now }));
-    return reply;
+    return answer(
+      reply,
+      { source: endpoint.source, tenant: endpoint.tenant },
+      options.intake,
+      { endpoint, events, receivedAt: now },
+      events.keys.length,
+    );
   };
 
   const hubspotApp = options.hubspotApp;
@@ -126,9 +171,13 @@ export function buildServeServer(options: ServeServerOptions): FastifyInstance {
       log.warn({ source: 'hubspot', reason: verdict.reason, path: HUBSPOT_APP_PATH }, 'webhook rejected');
       return refuse(reply, 'hubspot', verdict.reason);
     }
-    void reply.code(200).type('application/json').send({ received: true });
-    setImmediate(() => void hubspotApp.accepted({ body, sentAt: verdict.sentAt, receivedAt: now }));
-    return reply;
+    return answer(
+      reply,
+      { source: 'hubspot' },
+      hubspotApp.intake,
+      { body, sentAt: verdict.sentAt, receivedAt: now },
+      true,
+    );
   });
   app.post('/webhooks/:tenant/:source', (request, reply) =>
     receive(options.endpoints.get(request.url.split('?')[0] ?? ''), request, reply),

@@ -23,6 +23,7 @@ import {
 import { buildEndpoints, type Endpoint, endpointTable } from './endpoints.js';
 import { createEventLedger, DEFAULT_RETENTION_MS } from './event-ledger.js';
 import { createAppIntake, hubspotAppEndpoint } from './hubspot-app.js';
+import { inFlight } from './in-flight.js';
 import { createIntake } from './intake.js';
 import { createLocalDispatch, type RunConnection } from './local-dispatch.js';
 import { createPortalDirectory } from './portal-directory.js';
@@ -216,6 +217,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     : undefined;
 
   let stopping = false;
+  // Deliveries answered 200 whose dedup and run request are still going: stop() waits for them.
+  const admitting = inFlight((error) => log.error({ err: (error as Error).message }, 'intake failed'));
   const app = buildServeServer({
     endpoints: endpointTable(endpoints),
     metrics,
@@ -223,17 +226,13 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     logger: log,
     publicUrl: options.publicUrl,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
-    accepted: (d) =>
-      intake(d).catch((error: unknown) => log.error({ err: (error as Error).message }, 'intake failed')),
+    intake: { secure: intake.secure, admit: (d) => admitting.track(intake.admit(d)) },
     healthy: async () => !stopping && (queue ? queue.healthy() : true),
     ...(appEndpoint && appIntake
       ? {
           hubspotApp: {
             endpoint: appEndpoint,
-            accepted: (d) =>
-              appIntake(d).catch((error: unknown) =>
-                log.error({ err: (error as Error).message }, 'intake failed'),
-              ),
+            intake: { secure: appIntake.secure, admit: (d) => admitting.track(appIntake.admit(d)) },
           },
         }
       : {}),
@@ -308,11 +307,16 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       clearInterval(pruning);
       await app.close();
       await changeEvents.stop();
-      trigger.close();
       const timeoutMs = stopOptions.timeoutMs ?? 25_000;
       let timer: NodeJS.Timeout | undefined;
+      // The deliveries already answered ask for their runs first: closing the trigger before
+      // them dropped their requests (before 12-04, with a PostgreSQL state they were all lost).
       const drained = await Promise.race([
-        trigger.idle().then(() => true),
+        admitting.idle().then(async () => {
+          trigger.close();
+          await trigger.idle();
+          return true;
+        }),
         new Promise<boolean>((resolve) => {
           timer = setTimeout(() => resolve(false), timeoutMs);
         }),

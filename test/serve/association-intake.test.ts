@@ -10,7 +10,8 @@ import { associationMarkKey, associationMarks } from '../../src/links/associatio
 import { createAssociationMarker } from '../../src/serve/association-marker.js';
 import { hubspotEvents } from '../../src/serve/event-keys.js';
 import { createEventLedger } from '../../src/serve/event-ledger.js';
-import { admitToScopes, type RunRequest } from '../../src/serve/intake.js';
+import { createAppIntake } from '../../src/serve/hubspot-app.js';
+import { admitToScopes, markScopes, type RunRequest } from '../../src/serve/intake.js';
 import { createServeMetrics } from '../../src/serve/serve-metrics.js';
 import type { ConnectionScope } from '../../src/state/port.js';
 import { memoryStore } from '../support/memory-store.js';
@@ -94,6 +95,8 @@ describe('association changes from HubSpot webhooks', () => {
       const events = hubspotEvents(Buffer.from(JSON.stringify(BATCH)), new Date(T0 + 1_000));
       expect(events.associations?.map((a) => a.crmContactId)).toEqual(['501', '502']);
       const receivedAt = new Date(T0 + 2_000);
+      // Marked before the answer (intake's `secure`), admitted after it.
+      await markScopes(deps, [WITH_LINKS, WITHOUT], events.associations, receivedAt);
       await admitToScopes(deps, [WITH_LINKS, WITHOUT], events, receivedAt);
       expect(requested.map((r) => [r.scope.connection, r.request.events])).toEqual([
         ['hs-links', 4],
@@ -106,6 +109,7 @@ describe('association changes from HubSpot webhooks', () => {
 
       // HubSpot retries the same delivery: nothing new, the same two marks, no run asked for.
       const before = associationMarks(await store.listMeta(linksScope(WITH_LINKS))).map((m) => m.key);
+      await markScopes(deps, [WITH_LINKS, WITHOUT], events.associations, new Date(T0 + 60_000));
       await admitToScopes(deps, [WITH_LINKS, WITHOUT], events, new Date(T0 + 60_000));
       expect(requested).toHaveLength(2);
       expect(associationMarks(await store.listMeta(linksScope(WITH_LINKS))).map((m) => m.key)).toEqual(
@@ -151,33 +155,68 @@ describe('association changes from HubSpot webhooks', () => {
     expect(events.types).toEqual(['object.associationChange']);
   });
 
-  it('a mark that cannot be written is logged as an error and still asks for the run', async () => {
+  it('a mark that cannot be written fails the delivery’s securing (answered 503, retried), before any scope is admitted', async () => {
+    const events = hubspotEvents(Buffer.from(JSON.stringify(BATCH.slice(0, 1))), new Date(T0));
+    const marker = {
+      mark: async () => {
+        throw new Error('database is down');
+      },
+      prune: async () => 0,
+    };
+    await expect(markScopes({ marker }, [WITH_LINKS], events.associations, new Date(T0))).rejects.toThrow(
+      'database is down',
+    );
+    // A delivery with no association change has nothing to secure.
+    const plain = hubspotEvents(Buffer.from(JSON.stringify(BATCH.slice(3))), new Date(T0));
+    await expect(
+      markScopes({ marker }, [WITH_LINKS], plain.associations, new Date(T0)),
+    ).resolves.toBeUndefined();
+  });
+
+  it('the app-wide endpoint marks before its answer too: a portal lookup that fails fails the delivery (503, retried); an unknown portal does not', async () => {
     const store = await memoryStore();
     try {
+      const storeFor = async () => store;
       const requested: ConnectionScope[] = [];
-      const errors: string[] = [];
-      const logger = { ...silentLogger, error: (_o: unknown, msg: string) => void errors.push(msg) };
-      await admitToScopes(
-        {
-          ledger: createEventLedger({ storeFor: async () => store, retentionMs: 3_600_000 }),
-          metrics: createServeMetrics(),
-          logger: logger as typeof silentLogger,
-          marker: {
-            mark: async () => {
-              throw new Error('database is down');
-            },
-            prune: async () => 0,
+      const deps = {
+        ledger: createEventLedger({ storeFor, retentionMs: 3_600_000 }),
+        metrics: createServeMetrics(),
+        logger: silentLogger,
+        marker: createAssociationMarker({ storeFor, syncsLinks: async () => true, keepMs: 3_600_000 }),
+        runs: { request: (scope: ConnectionScope) => void requested.push(scope) },
+      };
+      const delivery = {
+        body: Buffer.from(JSON.stringify(BATCH)),
+        sentAt: new Date(T0),
+        receivedAt: new Date(T0),
+      };
+      const down = createAppIntake({
+        ...deps,
+        directory: {
+          scopesFor: async () => {
+            throw new Error('database is down');
           },
-          runs: { request: (scope) => void requested.push(scope) },
         },
-        [WITH_LINKS],
-        hubspotEvents(Buffer.from(JSON.stringify(BATCH.slice(0, 1))), new Date(T0)),
-        new Date(T0),
-      );
+      });
+      await expect(down.secure(delivery)).rejects.toThrow('database is down');
+
+      const up = createAppIntake({
+        ...deps,
+        directory: { scopesFor: async (p) => (p === '62515' ? [WITH_LINKS] : []) },
+      });
+      const routed = await up.secure(delivery);
+      // Marked before the answer, run asked for only after it.
+      expect(
+        [
+          ...new Set(associationMarks(await store.listMeta(linksScope(WITH_LINKS))).map((m) => m.crmId)),
+        ].sort(),
+      ).toEqual(['501', '502']);
+      expect(requested).toEqual([]);
+      await up.admit(routed);
       expect(requested).toEqual([WITH_LINKS]);
-      expect(errors).toEqual([
-        'association change not marked: only a full association scan (links.fullScanEvery, run --reconcile) will see it',
-      ]);
+
+      const elsewhere = { ...delivery, body: Buffer.from(JSON.stringify([{ ...BATCH[0], portalId: 1 }])) };
+      expect(await up.secure(elsewhere)).toMatchObject({ portals: [], unknown: 1 });
     } finally {
       await store.close();
     }

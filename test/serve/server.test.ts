@@ -62,6 +62,9 @@ async function start(
     bodyLimit?: number;
     hold?: Promise<void>;
     healthy?: () => Promise<boolean>;
+    /** Replaces securing a delivery (intake.ts: association marks), e.g. with one that fails. */
+    secure?: (d: AcceptedDelivery) => Promise<AcceptedDelivery>;
+    secureWithinMs?: number;
   } = {},
 ): Promise<Running> {
   const file = options.file ?? stateFile();
@@ -81,12 +84,16 @@ async function start(
     healthy: options.healthy ?? (async () => true),
     publicUrl: 'https://sync.example.com',
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
-    accepted: async (d: AcceptedDelivery) => {
-      await options.hold;
-      await intake(d);
-      done++;
-      for (const w of waiters.filter((x) => done >= x.n)) w.resolve();
-      waiters = waiters.filter((w) => done < w.n);
+    ...(options.secureWithinMs === undefined ? {} : { secureWithinMs: options.secureWithinMs }),
+    intake: {
+      secure: options.secure ?? intake.secure,
+      admit: async (d: AcceptedDelivery) => {
+        await options.hold;
+        await intake.admit(d);
+        done++;
+        for (const w of waiters.filter((x) => done >= x.n)) w.resolve();
+        waiters = waiters.filter((w) => done < w.n);
+      },
     },
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -337,6 +344,26 @@ describe('serve: webhook endpoints', () => {
     release();
     await s.processed(1);
     expect(s.runs.requests).toHaveLength(1);
+  });
+
+  it('answers 503 (the vendor retries) when what must be stored first fails or takes too long, and asks for no run', async () => {
+    const uri = `https://sync.example.com${hsPath}`;
+    const batch = hsBatch([{ eventId: 1, objectId: 100, occurredAt: NOW.getTime() - 1000 }]);
+    const failing = await start({ secure: () => Promise.reject(new Error('database is down')) });
+    expect(
+      (await post(`${failing.url}${hsPath}`, hubspotHeaders(HS_SECRET, uri, NOW, batch), batch)).status,
+    ).toBe(503);
+    // Never settles: answered once the deadline passes, well inside HubSpot's 5 s.
+    const hanging = await start({ secure: () => new Promise(() => undefined), secureWithinMs: 50 });
+    expect(
+      (await post(`${hanging.url}${hsPath}`, hubspotHeaders(HS_SECRET, uri, NOW, batch), batch)).status,
+    ).toBe(503);
+    for (const s of [failing, hanging]) {
+      expect(s.runs.requests).toEqual([]);
+      expect(await s.metrics()).toContain(
+        'propsync_webhook_deliveries_total{source="hubspot",outcome="unsecured"} 1',
+      );
+    }
   });
 
   it('serves /healthz from the health probe and /metrics as Prometheus text', async () => {

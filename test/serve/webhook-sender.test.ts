@@ -231,9 +231,12 @@ describe('fake webhook sender', () => {
       clock: { now: () => new Date(), sleep: async () => undefined },
       logger: silentLogger,
       healthy: async () => true,
-      accepted: async (d) => {
-        await intake(d);
-        processed++;
+      intake: {
+        secure: intake.secure,
+        admit: async (d) => {
+          await intake.admit(d);
+          processed++;
+        },
       },
     });
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
