@@ -154,7 +154,11 @@ export interface CrmAdapter {
    * engine deduplicates.
    */
   readChanges(checkpoint: string | null, options?: ReadChangesOptions): AsyncIterable<CrmChangePage>;
-  /** Records by CRM id; ids not found are absent from the result. */
+  /**
+   * Records by CRM id; ids not found are absent from the result. A record merged away comes
+   * back as what the CRM keeps of it: its survivor (HubSpot answers a merged id with the
+   * surviving record) or itself deleted with `mergedInto` (Salesforce's merge losers).
+   */
   readByIds(ids: readonly string[]): Promise<CrmRecord[]>;
   /** Records by the key property's value (Propstreet id). */
   readByKeys(keys: readonly string[]): Promise<CrmRecord[]>;

@@ -2,7 +2,8 @@
  * Reading records of one sObject (Contact, Account). Changes come from queryAll ordered by
  * (SystemModstamp, Id), so deleted rows (IsDeleted) and merge losers (MasterRecordId) are part of
  * the feed; each page carries the stamp of its last row as checkpoint (see change-checkpoint.ts).
- * Lookups by id, key or a matching value are live rows only, in `IN (…)` chunks; SOQL's `=`/`IN`
+ * Lookups by id, key or a matching value are live rows, in `IN (…)` chunks (by id also the merge
+ * losers, from queryAll); SOQL's `=`/`IN`
  * on text is case-insensitive, which makes email lookups so. A web-address field (Account
  * `Website`) is matched by host instead (website-match.ts).
  */
@@ -45,9 +46,22 @@ export class SObjectReader {
     }
   }
 
+  /**
+   * Live records by id, and the merge losers among the ids not found live (deleted, with
+   * `mergedInto`): a loser is in the recycle bin with its MasterRecordId, which only queryAll
+   * returns (S11, S16). Without them, a merge made while a run wrote the loser read as its
+   * deletion — the Propstreet contact deleted under `againstEdit: delete`, a false conflict
+   * otherwise. Records deleted outright stay absent, as on HubSpot. One more query only when an
+   * id is not found live.
+   */
   async byIds(ids: readonly string[]): Promise<CrmRecord[]> {
     // A malformed id fails the whole query on Salesforce; such an id cannot exist anyway.
-    return this.lookup('Id', unique(ids.filter(isSalesforceId)), 'read');
+    const wanted = unique(ids.filter(isSalesforceId));
+    const live = await this.lookup('Id', wanted, 'read');
+    const found = new Set(live.map((r) => r.id));
+    const missing = wanted.filter((id) => !found.has(id));
+    if (missing.length === 0) return live;
+    return [...live, ...(await this.lookup('Id', missing, 'read', 'MasterRecordId != null'))];
   }
 
   async byKeys(keys: readonly string[]): Promise<CrmRecord[]> {
@@ -87,16 +101,19 @@ export class SObjectReader {
     return out;
   }
 
+  /** Live rows whose `field` is in `values`; with `deletedWhere`, the deleted rows that meet it. */
   private async lookup(
     field: string,
     values: readonly string[],
     kind: 'read' | 'search',
+    deletedWhere?: string,
   ): Promise<CrmRecord[]> {
     const out: CrmRecord[] = [];
     const seen = new Set<string>();
+    const also = deletedWhere === undefined ? '' : ` AND IsDeleted = true AND ${deletedWhere}`;
     for (const chunk of chunkForIn(values)) {
-      const soql = `SELECT ${this.select} FROM ${this.object.name} WHERE ${inList(field, chunk)} ORDER BY Id ASC`;
-      for (const row of await this.client.queryAllRows(soql, kind)) {
+      const soql = `SELECT ${this.select} FROM ${this.object.name} WHERE ${inList(field, chunk)}${also} ORDER BY Id ASC`;
+      for (const row of await this.client.queryAllRows(soql, kind, deletedWhere !== undefined)) {
         const record = this.record(row);
         if (!seen.has(record.id)) out.push(record);
         seen.add(record.id);

@@ -108,8 +108,13 @@ describe('Salesforce adapter on Account', () => {
       expect(byId.get(loser)).toMatchObject({ deleted: true, mergedInto: master });
     expect(byId.get(master)).toMatchObject({ deleted: false });
     expect(byId.get(edited)?.modifiedAt).toBe('2025-06-01T08:00:05.000Z');
-    // Live lookups see neither the deleted account nor the merged-away ones.
-    expect((await h.adapter.readByIds([deleted, loser1, master])).map((r) => r.id)).toEqual([master]);
+    // A lookup by id does not see the deleted account; a merged-away one reads as merged (queryAll).
+    expect(
+      (await h.adapter.readByIds([deleted, loser1, master])).map((r) => [r.id, r.deleted, r.mergedInto]),
+    ).toEqual([
+      [master, false, undefined],
+      [loser1, true, master],
+    ]);
     expect(changes.map((r) => Date.parse(r.modifiedAt))).toEqual(
       changes.map((r) => Date.parse(r.modifiedAt)).sort((a, b) => a - b),
     );

@@ -43,9 +43,14 @@ describe('Salesforce adapter change reads', () => {
       const loser = all.find((r) => r.id === id);
       expect(loser).toMatchObject({ deleted: true, mergedInto: ids[10] });
     }
-    // The master keeps its Id and stays live; a lookup by a loser's Id finds nothing live.
+    // The master keeps its Id and stays live; a lookup by a loser's Id finds it merged away
+    // (queryAll: it is in the recycle bin with its MasterRecordId), one deleted outright nothing.
     expect(all.find((r) => r.id === ids[10])).toMatchObject({ deleted: false });
-    expect(await h.adapter.readByIds([ids[11] as string])).toEqual([]);
+    const deletedOutright = all.find((r) => r.deleted && r.mergedInto === undefined)?.id as string;
+    expect(await h.adapter.readByIds([ids[11] as string, deletedOutright, ids[10] as string])).toEqual([
+      expect.objectContaining({ id: ids[10], deleted: false }),
+      expect.objectContaining({ id: ids[11], deleted: true, mergedInto: ids[10] }),
+    ]);
     expect(() =>
       h.fake.control.merge(ids[20] as string, [ids[21] as string, ids[22] as string, ids[23] as string]),
     ).toThrow(/cannot merge/);
