@@ -16,7 +16,6 @@ import { formatPath } from '../core/yaml-problems/index.js';
 import { createHubSpotAdapter } from '../crm/hubspot/index.js';
 import type { CrmAdapter } from '../crm/port.js';
 import { createSalesforceAdapter } from '../crm/salesforce/index.js';
-import type { RefreshedSession } from '../crm/salesforce/salesforce-connection.js';
 import type { RecordMapper } from '../engine/record-mapper.js';
 import type { PropstreetRecord } from '../engine/records.js';
 import type { SyncSettings } from '../engine/types.js';
@@ -175,7 +174,7 @@ export function salesforceLogin(
     instanceUrl: connection.instanceUrl,
     accessToken: session ? session.accessToken : connection.accessToken,
     ...(refreshToken ? { refreshToken } : {}),
-    ...(keeper ? { onTokenRefreshed: (s: RefreshedSession) => keeper.onRefreshed(s) } : {}),
+    ...(keeper ? { session: keeper.session } : {}),
     ...(connection.clientId ? { clientId: connection.clientId } : {}),
     ...(connection.clientSecret ? { clientSecret: connection.clientSecret } : {}),
     loginUrl: connection.loginUrl,

@@ -15,6 +15,7 @@ import type { SalesforceConnectionConfig } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import type { Redactor } from '../core/redact.js';
 import { seal, unseal } from '../core/secret-box.js';
+import { type SharedSession, sharedSession } from '../crm/salesforce/shared-session.js';
 import { connectionFacts, type Scope, type StateStore } from '../state/port.js';
 
 export const SESSION_META_KEY = 'salesforce.session';
@@ -38,6 +39,12 @@ export interface SessionKeeper {
    * may have rotated the refresh token `start` holds.
    */
   current(): SalesforceSession;
+  /**
+   * The one session every client of the connection renews through (shared-session.ts): its
+   * kinds' adapters and its links phase's clients, some open at once; it reports each refresh
+   * to `onRefreshed`.
+   */
+  readonly session: SharedSession;
   /** Whether `start` came from the store rather than the config. */
   readonly fromStore: boolean;
   /** For the adapter's onTokenRefreshed: keeps the new session (sealed) when a key is set. */
@@ -79,14 +86,19 @@ export async function openSalesforceSession(
         );
     });
   }
-  const kept = readKept(await store.getMeta(scope, SESSION_META_KEY), key, context);
-  const usable =
-    kept && kept.grant === grant && kept.instanceUrl === connection.instanceUrl ? kept : undefined;
-  if (usable) {
-    redactor.register(usable.accessToken);
-    redactor.register(usable.refreshToken);
-    log.debug('starting with the Salesforce session kept from an earlier run');
-  }
+  /** The session kept in the store now, when it descends from this grant on this org. */
+  const keptNow = async (): Promise<Kept | undefined> => {
+    const kept = readKept(await store.getMeta(scope, SESSION_META_KEY), key, context);
+    const usable =
+      kept && kept.grant === grant && kept.instanceUrl === connection.instanceUrl ? kept : undefined;
+    if (usable) {
+      redactor.register(usable.accessToken);
+      redactor.register(usable.refreshToken);
+    }
+    return usable;
+  };
+  const usable = await keptNow();
+  if (usable) log.debug('starting with the Salesforce session kept from an earlier run');
   let saving: Promise<void> = Promise.resolve();
   return keeper(
     usable ? { accessToken: usable.accessToken, refreshToken: usable.refreshToken } : configured,
@@ -101,6 +113,13 @@ export async function openSalesforceSession(
         );
     },
     () => saving,
+    // Another process (a cron run beside `serve`, `serve`'s change stream beside its runs) may
+    // have renewed the session since: asked before a refresh (see shared-session.ts).
+    async () => {
+      await saving;
+      const now = await keptNow();
+      return now && { accessToken: now.accessToken, refreshToken: now.refreshToken };
+    },
   );
 }
 
@@ -109,16 +128,29 @@ function keeper(
   fromStore: boolean,
   onRefreshed: SessionKeeper['onRefreshed'],
   flush: () => Promise<void> = async () => {},
+  kept?: () => Promise<SalesforceSession | undefined>,
 ): SessionKeeper {
   let latest = start;
+  const keep = (session: { accessToken: string; refreshToken: string }) => {
+    latest = session;
+    onRefreshed(session);
+  };
+  const session = sharedSession(start, {
+    onRefreshed: keep,
+    kept:
+      kept &&
+      (async () => {
+        const now = await kept();
+        if (now) latest = now;
+        return now;
+      }),
+  });
   return {
     start,
     fromStore,
     current: () => latest,
-    onRefreshed(session) {
-      latest = session;
-      onRefreshed(session);
-    },
+    session,
+    onRefreshed: keep,
     flush,
   };
 }

@@ -43,6 +43,7 @@ export type SalesforceAssociationsOptions = Pick<
   | 'logger'
   | 'redactor'
   | 'onTokenRefreshed'
+  | 'session'
 >;
 
 export interface SalesforceAssociations extends CrmAssociations {

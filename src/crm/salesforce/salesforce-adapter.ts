@@ -14,8 +14,9 @@ import type { CrmAdapter, CrmLimits } from '../port.js';
 import { ApiBudget } from './api-budget.js';
 import { inspectExternalIdField, orgIdentity } from './salesforce-account.js';
 import { QUERY_BATCH_SIZE, SalesforceClient } from './salesforce-client.js';
-import { openConnection, type RefreshedSession } from './salesforce-connection.js';
+import { openConnection } from './salesforce-connection.js';
 import { runSetupChecks } from './setup-check.js';
+import type { RefreshedSession, SharedSession } from './shared-session.js';
 import { SOBJECTS, type SObjectName } from './sobject.js';
 import { SObjectReader } from './sobject-reads.js';
 import { COLLECTION_SIZE, SObjectWriter } from './sobject-writes.js';
@@ -65,6 +66,8 @@ export interface SalesforceAdapterOptions {
   readonly requestTimeoutMs?: number | undefined;
   /** Called with the new session after a refresh, e.g. to store it (app/salesforce-session.ts). */
   readonly onTokenRefreshed?: ((session: RefreshedSession) => void) | undefined;
+  /** The session shared with the connection's other clients (shared-session.ts); reports refreshes itself. */
+  readonly session?: SharedSession | undefined;
 }
 
 const SALESFORCE_LIMITS: CrmLimits = {
@@ -134,6 +137,7 @@ export function signIn(
     | 'redactor'
     | 'requestTimeoutMs'
     | 'onTokenRefreshed'
+    | 'session'
   >,
   logger: Logger,
   clock: Clock,
@@ -151,5 +155,6 @@ export function signIn(
     clock,
     requestTimeoutMs: options.requestTimeoutMs ?? 120_000,
     onTokenRefreshed: options.onTokenRefreshed,
+    session: options.session,
   });
 }

@@ -19,13 +19,7 @@ import type { Logger } from '../../core/logger.js';
 import type { Redactor } from '../../core/redact.js';
 import { requireOnDemand } from '../../core/require-on-demand.js';
 import { salesforceTransport } from './salesforce-transport.js';
-
-/** What a refresh produced, for the caller to keep (app/salesforce-session.ts). */
-export interface RefreshedSession {
-  readonly accessToken: string;
-  /** The refresh token to use next: the configured one, or the one Salesforce rotated to. */
-  readonly refreshToken: string;
-}
+import { type RefreshedSession, type SharedSession, sharedSession } from './shared-session.js';
 
 export interface ConnectionSettings {
   readonly instanceUrl: string;
@@ -41,6 +35,12 @@ export interface ConnectionSettings {
   readonly clock: Clock;
   readonly requestTimeoutMs: number;
   readonly onTokenRefreshed?: ((session: RefreshedSession) => void) | undefined;
+  /**
+   * The session this client shares with the connection's other clients (shared-session.ts);
+   * it then reports refreshes itself, and `accessToken`/`refreshToken` only start this client.
+   * Without it the client has a session of its own.
+   */
+  readonly session?: SharedSession | undefined;
 }
 
 /** Refreshes allowed within a minute before a session that keeps being rejected stops the run. */
@@ -56,7 +56,10 @@ export function openConnection(s: ConnectionSettings): Connection {
     );
   }
   for (const secret of [s.accessToken, s.refreshToken, s.clientSecret]) s.redactor.register(secret);
-  let refreshToken = s.refreshToken;
+  const refreshToken = s.refreshToken;
+  const session =
+    s.session ??
+    sharedSession({ accessToken: s.accessToken, refreshToken }, { onRefreshed: s.onTokenRefreshed });
   let refused: Error | undefined;
   const recent: number[] = [];
   // jsforce loads when a Salesforce connection opens: a HubSpot-only process never holds it.
@@ -89,18 +92,18 @@ export function openConnection(s: ConnectionSettings): Connection {
               return callback(refused);
             }
             recent.push(now);
-            s.logger.info({ crm: 'salesforce' }, 'access token rejected; refreshing the session');
-            c.oauth2.refreshToken(refreshToken as string).then(
-              (res) => {
-                s.redactor.register(res.access_token);
-                if (res.refresh_token && res.refresh_token !== refreshToken) {
-                  s.redactor.register(res.refresh_token);
-                  refreshToken = res.refresh_token;
-                  s.logger.info({ crm: 'salesforce' }, 'Salesforce rotated the refresh token');
-                }
-                s.onTokenRefreshed?.({ accessToken: res.access_token, refreshToken: refreshToken as string });
-                callback(undefined, res.access_token, res);
-              },
+            const refresh = async (used: string) => {
+              s.logger.info({ crm: 'salesforce' }, 'access token rejected; refreshing the session');
+              const res = await c.oauth2.refreshToken(used);
+              s.redactor.register(res.access_token);
+              if (res.refresh_token && res.refresh_token !== used) {
+                s.redactor.register(res.refresh_token);
+                s.logger.info({ crm: 'salesforce' }, 'Salesforce rotated the refresh token');
+              }
+              return { accessToken: res.access_token, refreshToken: res.refresh_token || used };
+            };
+            session.renew(c.accessToken ?? '', refresh).then(
+              (accessToken) => callback(undefined, accessToken),
               (err: Error) => {
                 if (REFUSED.test(err.name)) {
                   refused = err;

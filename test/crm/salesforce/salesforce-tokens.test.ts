@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../fakes/shared/virtual-clock.js';
-import type { RefreshedSession } from '../../../src/crm/salesforce/salesforce-connection.js';
+import type { RefreshedSession } from '../../../src/crm/salesforce/shared-session.js';
 import { type Harness, startHarness } from './harness.js';
 
 let h: Harness | undefined;
