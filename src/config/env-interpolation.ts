@@ -96,7 +96,8 @@ export interface EnvRules {
   readonly variables:
     | {
         mayRead(name: string, path: readonly PathSegment[]): boolean;
-        expected(path: readonly PathSegment[]): string;
+        /** What `path` may read, said for a refused variable `name`. */
+        expected(path: readonly PathSegment[], name?: string): string;
       }
     | undefined;
 }
@@ -150,7 +151,7 @@ export function interpolate(
       });
     }
     for (const name of r.refused) {
-      problems.push({ path, message: `expected ${variables.expected(path)}, got \${${name}}` });
+      problems.push({ path, message: `expected ${variables.expected(path, name)}, got \${${name}}` });
     }
     if (r.unclosed) {
       problems.push({

@@ -37,6 +37,11 @@ export interface LoadOptions {
    * point's). Required: a secret registered nowhere would be printed as it is.
    */
   readonly redactor: Redactor;
+  /**
+   * The tenants loaded beside this one (a folder of tenant files): a variable under one of their
+   * prefixes is theirs, even where this tenant's prefix starts it (secret-fields.ts envRules).
+   */
+  readonly otherTenants?: readonly string[];
 }
 
 export async function loadTenantConfig(file: string, options: LoadOptions): Promise<TenantConfig> {
@@ -75,7 +80,7 @@ export async function loadTenantConfig(file: string, options: LoadOptions): Prom
   const interpolated = interpolate(
     source.data,
     env,
-    envRules(source.data),
+    envRules(source.data, options.otherTenants),
     options.secrets === 'state'
       ? { defer: (path) => path[0] !== 'state' }
       : options.secrets === 'none'

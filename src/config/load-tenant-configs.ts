@@ -3,10 +3,12 @@
  * and skipped, it does not stop the others. Tenant ids must be unique across files, since
  * they scope all state.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PropsyncError, ValidationError } from '../core/errors.js';
+import { parseYamlSource } from '../core/yaml-problems/index.js';
 import { type LoadOptions, loadTenantConfig } from './load-tenant-config.js';
+import { tenantIdOf } from './secret-fields.js';
 import type { TenantConfig } from './tenant-config.js';
 
 export interface TenantConfigs {
@@ -29,10 +31,11 @@ export async function loadTenantConfigs(dir: string, options: LoadOptions): Prom
   const configs: TenantConfig[] = [];
   const errors: ConfigFileError[] = [];
   const seen = new Map<string, string>();
+  const otherTenants = await tenantIds(names.map((name) => join(dir, name)));
   for (const name of names) {
     const file = join(dir, name);
     try {
-      const config = await loadTenantConfig(file, options);
+      const config = await loadTenantConfig(file, { ...options, otherTenants });
       const first = seen.get(config.tenant);
       if (first !== undefined) {
         const message = `${file}:1:1 tenant: expected a tenant id unique across files, got "${config.tenant}" (also in ${first})`;
@@ -47,4 +50,15 @@ export async function loadTenantConfigs(dir: string, options: LoadOptions): Prom
     }
   }
   return { configs, errors };
+}
+
+/** The tenant ids the files name (those that parse), so each file is loaded knowing its neighbours. */
+async function tenantIds(files: readonly string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const file of files) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    const id = tenantIdOf(parseYamlSource(text, { name: file, kind: 'config' }).data);
+    if (id !== undefined) ids.push(id);
+  }
+  return ids;
 }

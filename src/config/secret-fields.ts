@@ -31,21 +31,42 @@ export function tenantVariablePrefix(tenant: string): string {
   return `PROPSYNC_${tenant.toUpperCase().replace(/-/g, '_')}_`;
 }
 
-/** What a tenant file's `${VAR}`s may do: only secret fields read, only the tenant's own variables. */
-export function envRules(raw: unknown): EnvRules {
-  const tenant =
-    isRecord(raw) && typeof raw.tenant === 'string' && TENANT_ID.test(raw.tenant) ? raw.tenant : undefined;
+/** The tenant id a file's raw data names, when it is a valid one. */
+export function tenantIdOf(raw: unknown): string | undefined {
+  return isRecord(raw) && typeof raw.tenant === 'string' && TENANT_ID.test(raw.tenant)
+    ? raw.tenant
+    : undefined;
+}
+
+/**
+ * What a tenant file's `${VAR}`s may do: only secret fields read, only the tenant's own variables.
+ * `otherTenants`: the tenants loaded beside it (a folder). Prefixes nest — `PROPSYNC_ACME_` starts
+ * `PROPSYNC_ACME_EU_` — so tenant `acme` could read tenant `acme-eu`'s variables: not when
+ * `acme-eu` is known. A file loaded alone cannot know its neighbours.
+ */
+export function envRules(raw: unknown, otherTenants: readonly string[] = []): EnvRules {
+  const tenant = tenantIdOf(raw);
   if (tenant === undefined) return { isSecret: isSecretPath, variables: undefined };
   const prefix = tenantVariablePrefix(tenant);
+  const nested = otherTenants
+    .filter((t) => t !== tenant)
+    .map((t) => ({ tenant: t, prefix: tenantVariablePrefix(t) }))
+    .filter((o) => o.prefix.length > prefix.length && o.prefix.startsWith(prefix));
+  const ownerOf = (name: string) => nested.find((o) => name.startsWith(o.prefix))?.tenant;
   const isState = (path: readonly PathSegment[]) => path[0] === 'state';
   return {
     isSecret: isSecretPath,
     variables: {
       mayRead: (name, path) =>
-        (name.startsWith(prefix) && name.length > prefix.length) ||
+        (name.startsWith(prefix) && name.length > prefix.length && ownerOf(name) === undefined) ||
         (isState(path) && name === DATABASE_URL_VAR),
-      expected: (path) =>
-        `a variable of tenant ${tenant}, named ${prefix}…${isState(path) ? ` (or ${DATABASE_URL_VAR})` : ''}`,
+      expected: (path, name) => {
+        const owner = name === undefined ? undefined : ownerOf(name);
+        const own = `a variable of tenant ${tenant}, named ${prefix}…${isState(path) ? ` (or ${DATABASE_URL_VAR})` : ''}`;
+        return owner === undefined
+          ? own
+          : `${own} and not one of tenant ${owner} (${tenantVariablePrefix(owner)}…), loaded beside it`;
+      },
     },
   };
 }
@@ -53,9 +74,7 @@ export function envRules(raw: unknown): EnvRules {
 /** Problems for secrets written literally in the raw (not yet interpolated) file data. */
 export function literalSecretProblems(raw: unknown): ConfigProblem[] {
   if (!isRecord(raw)) return [];
-  const prefix = tenantVariablePrefix(
-    typeof raw.tenant === 'string' && TENANT_ID.test(raw.tenant) ? raw.tenant : 'tenant',
-  );
+  const prefix = tenantVariablePrefix(tenantIdOf(raw) ?? 'tenant');
   const problems: ConfigProblem[] = [];
   const check = (path: PathSegment[], value: unknown, suggested: string) => {
     if (typeof value !== 'string' || value === '' || hasReference(value)) return;

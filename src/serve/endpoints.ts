@@ -75,6 +75,7 @@ export function buildEndpoints(
   const endpoints: Endpoint[] = [];
   const add = (tenant: string, connection: string | undefined, source: WebhookSource, runs: string[]) => {
     const variable = webhookSecretVariable(tenant, connection, source);
+    const path = webhookPath(tenant, connection, source);
     const secrets = secretsIn(env[variable]);
     if (secrets.length === 0) return;
     for (const s of secrets) redactor.register(s);
@@ -97,7 +98,7 @@ export function buildEndpoints(
       });
     }
     endpoints.push({
-      path: webhookPath(tenant, connection, source),
+      path,
       tenant,
       connections: runs,
       source,
@@ -113,7 +114,28 @@ export function buildEndpoints(
       if (connection.type === 'hubspot') add(config.tenant, connection.name, 'hubspot', [connection.name]);
     }
   }
-  return endpoints;
+  return distinctSecrets(endpoints);
+}
+
+/**
+ * Refuses endpoints that read one secret variable. Names join the tenant, connection and sender
+ * with `_` (and `-` becomes `_`), so tenant `acme`'s connection `eu` and tenant `acme-eu` both
+ * read PROPSYNC_ACME_EU_PROPSTREET_WEBHOOK_SECRET; a Propstreet signature does not cover the
+ * URL, so a delivery signed for one tenant would run the other's connection.
+ */
+export function distinctSecrets(endpoints: readonly Endpoint[]): Endpoint[] {
+  const byVariable = new Map<string, string>();
+  for (const e of endpoints) {
+    const other = byVariable.get(e.secretVariable);
+    if (other !== undefined)
+      throw new PropsyncError(
+        'CONFIG_INVALID',
+        `${e.secretVariable} is the webhook secret of both ${other} and ${e.path}: a delivery signed for one would run the other`,
+        { hint: 'rename a tenant or a connection so that their variable names differ' },
+      );
+    byVariable.set(e.secretVariable, e.path);
+  }
+  return [...endpoints];
 }
 
 export function endpointTable(endpoints: readonly Endpoint[]): EndpointTable {

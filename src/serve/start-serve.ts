@@ -20,7 +20,7 @@ import {
   changeEventConnections,
   startChangeSubscribers,
 } from './change-subscribers.js';
-import { buildEndpoints, type Endpoint, endpointTable } from './endpoints.js';
+import { buildEndpoints, distinctSecrets, type Endpoint, endpointTable } from './endpoints.js';
 import { createEventLedger, DEFAULT_RETENTION_MS } from './event-ledger.js';
 import { createAppIntake, hubspotAppEndpoint } from './hubspot-app.js';
 import { inFlight } from './in-flight.js';
@@ -91,6 +91,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     );
     endpoints.push(...buildEndpoints([config], withStored, options.redactor));
   }
+  distinctSecrets(endpoints);
   const appEndpoint = hubspotAppEndpoint(
     await loadEnv({ configDir: process.cwd(), cwd: process.cwd(), env: options.env ?? process.env }),
     options.redactor,

@@ -57,6 +57,47 @@ describe('loadTenantConfigs', () => {
   });
 });
 
+describe('loadTenantConfigs: tenants whose variable prefixes nest', () => {
+  it('a tenant may not read the variables of a tenant loaded beside it under a longer prefix (acme and acme-eu)', async () => {
+    const env = {
+      ...ENV,
+      PROPSYNC_ACME_EU_PROPSTREET_TOKEN: 'acme-eu-propstreet-token',
+      PROPSYNC_ACME_EU_HUBSPOT_ACCESS_TOKEN: 'acme-eu-hubspot-token',
+    };
+    // acme's file borrows acme-eu's HubSpot token: PROPSYNC_ACME_ starts its name.
+    const borrowing = yamlLines(
+      'tenant: acme',
+      'propstreet:',
+      '  token: "${PROPSYNC_ACME_PROPSTREET_TOKEN}"',
+      'connections:',
+      '  - name: hubspot',
+      '    type: hubspot',
+      '    accessToken: "${PROPSYNC_ACME_EU_HUBSPOT_ACCESS_TOKEN}"',
+    );
+    const acmeEu = yamlLines(
+      'tenant: acme-eu',
+      'propstreet:',
+      '  token: "${PROPSYNC_ACME_EU_PROPSTREET_TOKEN}"',
+      'connections:',
+      '  - name: hubspot',
+      '    type: hubspot',
+      '    accessToken: "${PROPSYNC_ACME_EU_HUBSPOT_ACCESS_TOKEN}"',
+    );
+    const dir = await testdir({ 'acme.yaml': borrowing, 'acme-eu.yaml': acmeEu });
+    const { configs, errors } = await loadTenantConfigs(dir, { redactor, env, cwd: dir });
+    expect(configs.map((c) => c.tenant)).toEqual(['acme-eu']);
+    expect(errors.map((e) => e.message)).toEqual([
+      `${join(dir, 'acme.yaml')}:7:18 connections[0].accessToken: expected a variable of tenant acme, named PROPSYNC_ACME_… and not one of tenant acme-eu (PROPSYNC_ACME_EU_…), loaded beside it, got \${PROPSYNC_ACME_EU_HUBSPOT_ACCESS_TOKEN}`,
+    ]);
+    // Loaded alone, the file cannot know its neighbours (README "Secrets" says so).
+    await expect(
+      loadTenantConfig(join(dir, 'acme.yaml'), { redactor, env, cwd: dir }),
+    ).resolves.toMatchObject({
+      tenant: 'acme',
+    });
+  });
+});
+
 describe('toSyncSettings', () => {
   it('maps a connection to the engine settings, seconds to milliseconds', async () => {
     const dir = await testdir({

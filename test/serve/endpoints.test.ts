@@ -47,6 +47,30 @@ describe('webhook endpoints from the environment', () => {
     ]);
   });
 
+  it('refuses two endpoints that would read one secret variable: a delivery signed for one tenant would run the other', () => {
+    // Tenant acme's connection eu and tenant acme-eu's tenant-wide endpoint both read
+    // PROPSYNC_ACME_EU_PROPSTREET_WEBHOOK_SECRET, and a Propstreet signature does not cover the URL.
+    const configs = [
+      { tenant: 'acme', connections: [{ name: 'eu', type: 'hubspot' as const }] },
+      { tenant: 'acme-eu', connections: [{ name: 'hubspot', type: 'hubspot' as const }] },
+    ];
+    const env = { PROPSYNC_ACME_EU_PROPSTREET_WEBHOOK_SECRET: newWhsec() };
+    let error: unknown;
+    try {
+      buildEndpoints(configs, env, redactor);
+    } catch (e) {
+      error = e;
+    }
+    expect(isPropsyncError(error) && error.code).toBe('CONFIG_INVALID');
+    expect((error as Error).message).toBe(
+      'PROPSYNC_ACME_EU_PROPSTREET_WEBHOOK_SECRET is the webhook secret of both /webhooks/acme/eu/propstreet and /webhooks/acme-eu/propstreet: a delivery signed for one would run the other',
+    );
+    // Each tenant alone is fine (as `serve` builds them, one tenant at a time, then checks them together).
+    expect(buildEndpoints([configs[1]!], env, redactor).map((e) => e.path)).toEqual([
+      '/webhooks/acme-eu/propstreet',
+    ]);
+  });
+
   it('takes several secrets (a rotation) and hides every one of them from logs', () => {
     const a = newWhsec();
     const b = newWhsec();
