@@ -1,7 +1,8 @@
 /**
- * The fake's notion of "now" for data timestamps. Propstreet emits .NET timestamps with seven
- * fractional digits (`2025-01-15T10:00:00.1234567Z`, see the cursor example in the reference),
- * so the fake does too: a client that truncates to milliseconds must still page correctly.
+ * The fake's notion of "now" for data timestamps. Propstreet's are .NET's, to 100 ns
+ * (`2025-01-15T10:00:00.1234567Z`, the cursor example in the reference): the fake keeps seven
+ * fractional digits (a client that truncates to milliseconds must still page correctly) and
+ * writes them on the wire with trailing zeros dropped, as its pages show (`wireUtc`).
  *
  * By default every write gets a strictly increasing stamp (one 100 ns tick later when the wall
  * clock has not moved). A test can freeze the clock to make ties on purpose.
@@ -34,6 +35,32 @@ function parseStamp(input: string): Stamp | null {
 export function canonicalUtc(input: string): string | null {
   const s = parseStamp(input);
   return s ? formatStamp(s) : null;
+}
+
+const CANONICAL = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.(\d{7})Z$/;
+
+/**
+ * A stamp as Propstreet writes it: .NET's System.Text.Json formats date-times with the pattern
+ * `yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'FFFFFFFZ` — up to seven fractional digits, trailing zeros
+ * dropped, no fraction at all on a whole second (learn.microsoft.com, "DateTime and
+ * DateTimeOffset support in System.Text.Json", formatting) — which is why Propstreet's pages
+ * show `2025-01-16T08:30:00Z` and `…00.1234567Z` alike. The fake keeps seven digits inside (they
+ * sort as text) and writes them so on the wire.
+ */
+export function wireUtc(canonical: string): string {
+  const m = CANONICAL.exec(canonical);
+  if (!m) return canonical;
+  const fraction = (m[2] ?? '').replace(/0+$/, '');
+  return `${m[1]}${fraction === '' ? '' : `.${fraction}`}Z`;
+}
+
+/** Every canonical stamp in a JSON body, as `wireUtc` writes it. */
+export function wireStamps(value: unknown): unknown {
+  if (typeof value === 'string') return wireUtc(value);
+  if (Array.isArray(value)) return value.map(wireStamps);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wireStamps(v)]));
+  return value;
 }
 
 function after(a: Stamp, b: Stamp): boolean {

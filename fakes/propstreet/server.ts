@@ -23,6 +23,7 @@ import type { FakeContact, SeedContact, ValidWrite } from './contact-types.js';
 import { validateWrite } from './contact-validation.js';
 import { CONTACTS_PATH, type ContactKnobs, handleContacts } from './contacts-api.js';
 import { CONTROL_PATH, handleControl } from './control.js';
+import { wireStamps } from './fake-time.js';
 import { type GenerateOptions, generateCompanies, generateContacts, planLinks } from './generate.js';
 import { handleLinks, LINKS_PATH } from './links-api.js';
 import { FakeNetwork, type LinkPatch, type RelationBumps } from './network.js';
@@ -232,7 +233,11 @@ export async function startPropstreetFake(options: PropstreetFakeOptions = {}): 
           : req.path === ME_PATH
             ? handleMe(organisation, req, `bot-${origin.slice(4)}`)
             : problem(404, 'No such resource.', req.path);
-    return { ...res, headers: { ...decision.headers, ...(res.headers ?? {}) } };
+    return {
+      ...res,
+      headers: { ...decision.headers, ...(res.headers ?? {}) },
+      ...(res.body === undefined ? {} : { body: wireStamps(res.body) }),
+    };
   };
 
   const http = await startHttpFake({

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { externalRefSchema } from './schema.js';
+import { utcStamp } from './utc-stamp.js';
 
 /** A contact as a company embeds it (model ContactLink): the company's side of "who works where". */
 const contactLinkSchema = z.object({
@@ -39,9 +40,9 @@ export const companySchema = z.object({
     .array(contactLinkSchema)
     .nullish()
     .transform((v) => v ?? []),
-  createdUtc: z.string(),
-  updatedUtc: z.string(),
-  deletedUtc: z.string().nullish(),
+  createdUtc: utcStamp,
+  updatedUtc: utcStamp,
+  deletedUtc: utcStamp.nullish(),
   etag: z.string().nullish(),
   changeType: z.enum(['create', 'update', 'delete']).nullish(),
   changeOrigin: z.string().nullish(),

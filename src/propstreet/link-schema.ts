@@ -6,15 +6,16 @@
  * `companies[].isPrimary`) or the company (`contacts[].isPrimary`), and written by a PATCH here.
  */
 import { z } from 'zod';
+import { utcStamp } from './utc-stamp.js';
 
 export const linkSchema = z.object({
   id: z.string().min(1),
   contactId: z.string().min(1),
   companyId: z.string().min(1),
   jobTitle: z.string().nullish(),
-  createdUtc: z.string(),
-  updatedUtc: z.string(),
-  deletedUtc: z.string().nullish(),
+  createdUtc: utcStamp,
+  updatedUtc: utcStamp,
+  deletedUtc: utcStamp.nullish(),
   etag: z.string().nullish(),
   changeType: z.enum(['create', 'update', 'delete']).nullish(),
   changeOrigin: z.string().nullish(),

@@ -1,5 +1,6 @@
 /** Wire shapes of the Propstreet network API, validated at the boundary. */
 import { z } from 'zod';
+import { utcStamp } from './utc-stamp.js';
 
 export const externalRefSchema = z.object({
   namespace: z.string().min(1).max(50),
@@ -46,9 +47,9 @@ export const contactSchema = z.object({
     .nullish()
     .transform((v) => v ?? []),
   profilePictureUrl: z.string().nullish(),
-  createdUtc: z.string(),
-  updatedUtc: z.string(),
-  deletedUtc: z.string().nullish(),
+  createdUtc: utcStamp,
+  updatedUtc: utcStamp,
+  deletedUtc: utcStamp.nullish(),
   etag: z.string().nullish(),
   changeType: z.enum(['create', 'update', 'delete']).nullish(),
   changeOrigin: z.string().nullish(),
