@@ -75,7 +75,26 @@ export function splitUpdate(body: ContactWrite): SplitWrite {
   return { byId: pick(body, (m) => !toRef.has(m)), byRef: pick(body, (m) => toRef.has(m)) };
 }
 
-/** A create through the upsert: what it takes goes there, the rest to a PATCH by the new id. */
+/**
+ * Text members whose limit is lower in UpsertContactRequest than in UpdateContactRequest (P7:
+ * names 100, email 254, phone 20; the PATCH by id: 255, 255, 50, the limits page). A CRM phone of
+ * 21–50 characters (Salesforce's `Phone` holds 40: "070-123 45 67 / 08-123 456 78") made every
+ * create of its contact fail on the upsert, run after run.
+ */
+const UPSERT_LIMITS: Partial<Record<Member, number>> = { firstName: 100, lastName: 100, email: 254, phone: 20 };
+
+/** A member the upsert would refuse as too long, which the PATCH by id takes. */
+function tooLongForUpsert(body: ContactWrite, m: Member): boolean {
+  const limit = UPSERT_LIMITS[m];
+  const value = body[m];
+  return limit !== undefined && typeof value === 'string' && value.length > limit;
+}
+
+/**
+ * A create through the upsert: what it takes goes there, the rest — and a value longer than the
+ * upsert takes — to a PATCH by the new id.
+ */
 export function splitCreate(body: ContactWrite): SplitWrite {
-  return { byId: pick(body, (m) => !UPSERT_MEMBERS.has(m)), byRef: pick(body, (m) => UPSERT_MEMBERS.has(m)) };
+  const toRef = (m: Member) => UPSERT_MEMBERS.has(m) && !tooLongForUpsert(body, m);
+  return { byId: pick(body, (m) => !toRef(m)), byRef: pick(body, toRef) };
 }

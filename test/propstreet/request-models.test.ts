@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
 import { ConflictError, PreconditionFailedError, PropsyncError } from '../../src/core/errors.js';
 import type { PropstreetClient } from '../../src/propstreet/client.js';
+import { splitCreate } from '../../src/propstreet/write-models.js';
 import { caught, clientFor } from './helpers.js';
 
 let fake: PropstreetFake;
@@ -109,6 +110,36 @@ describe('the upsert by external ref takes UpsertContactRequest only', () => {
       ],
       externalRefs: [{ namespace: 'hubspot', id: 'h1' }],
       linkedInUrl: null,
+    });
+  });
+});
+
+describe('the upsert’s lower limits (P7: names 100, email 254, phone 20)', () => {
+  it('refuses a 21-character phone that POST and the PATCH by id take (50)', async () => {
+    const phone = '070-123 45 67 / 08-12';
+    const r = await raw('PATCH', '/external/hubspot/long-phone', { firstName: 'Long', phone });
+    expect(r.status).toBe(400);
+    expect(JSON.stringify(r.body)).toContain('phone');
+    const c = seedAnna();
+    expect((await raw('PATCH', `/${c.id}`, { phone }, { 'If-Match': c.etag })).status).toBe(200);
+  });
+
+  it('splitCreate sends a value the upsert would refuse as too long in the PATCH by id that follows it', () => {
+    const longName = 'N'.repeat(101);
+    expect(
+      splitCreate({
+        firstName: longName,
+        lastName: 'Berg',
+        phone: '070-123 45 67 / 08-123 456 78',
+        email: 'a@b.se',
+      }),
+    ).toEqual({
+      byRef: { lastName: 'Berg', email: 'a@b.se' },
+      byId: { firstName: longName, phone: '070-123 45 67 / 08-123 456 78' },
+    });
+    expect(splitCreate({ firstName: 'Anna', phone: '+46701112233' })).toEqual({
+      byRef: { firstName: 'Anna', phone: '+46701112233' },
+      byId: {},
     });
   });
 });
