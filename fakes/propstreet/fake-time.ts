@@ -47,7 +47,7 @@ const CANONICAL = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.(\d{7})Z$/;
  * show `2025-01-16T08:30:00Z` and `…00.1234567Z` alike. The fake keeps seven digits inside (they
  * sort as text) and writes them so on the wire.
  */
-export function wireUtc(canonical: string): string {
+function wireUtc(canonical: string): string {
   const m = CANONICAL.exec(canonical);
   if (!m) return canonical;
   const fraction = (m[2] ?? '').replace(/0+$/, '');

@@ -5,7 +5,10 @@
  *   kind left a tombstone) is one the CRM cannot hold: Propstreet's jobs there stand as they are;
  * - a company the shadow recorded with another CRM company than it has now (relinked after a
  *   deletion, recreated) was never held on the CRM side by that company: the merge takes it as
- *   new, adding it to the CRM, never reading its absence there as a removal.
+ *   new, adding it to the CRM, never reading its absence there as a removal;
+ * - unless the recorded CRM company was merged into the one it has now (HubSpot gives a merge a
+ *   new id): that is the same company, whose associations the CRM moved with it. Taken as new, a
+ *   job removed on one side while the CRM merged its company came back (bug 55).
  * Shadows record the CRM company of each company since 12-04; older ones record none and are
  * compared as they are.
  */
@@ -16,8 +19,10 @@ export class CompanyLinks {
   /** Propstreet company → its CRM company now ('' when it has none). */
   private readonly crmOf = new Map<string, string>();
   private readonly ended = new Set<string>();
+  /** Recorded CRM company → the one it was merged into (asked only of recorded ones that moved). */
+  private readonly mergedInto = new Map<string, string>();
 
-  constructor(private readonly ports: Pick<LinksPorts, 'companies' | 'endedCompanies'>) {}
+  constructor(private readonly ports: Pick<LinksPorts, 'companies' | 'endedCompanies' | 'mergedCompanies'>) {}
 
   /** Looks up the companies not looked up yet (two store reads at most). */
   async learn(companies: Iterable<string>): Promise<void> {
@@ -30,6 +35,24 @@ export class CompanyLinks {
     const unlinked = ids.filter((id) => !linked.has(id));
     if (unlinked.length > 0 && this.ports.endedCompanies)
       for (const id of await this.ports.endedCompanies(unlinked)) this.ended.add(id);
+  }
+
+  /**
+   * Reads, for these shadows, which recorded CRM companies that differ from their company's now
+   * were merged into it (one batch read, only when some differ; call after `learn`).
+   */
+  async learnMerges(shadows: Iterable<Employments | null>): Promise<void> {
+    const { mergedCompanies } = this.ports;
+    if (!mergedCompanies) return;
+    const ask = new Set<string>();
+    for (const shadow of shadows)
+      for (const [c, then] of shadow?.crmCompanies ?? []) {
+        const now = this.crmOf.get(c);
+        if (then !== '' && now !== undefined && now !== '' && now !== then && !this.mergedInto.has(then))
+          ask.add(then);
+      }
+    if (ask.size === 0) return;
+    for (const [from, into] of await mergedCompanies([...ask])) this.mergedInto.set(from, into);
   }
 
   /** The companies the CRM cannot hold, of a contact with this (stored) shadow and Propstreet side. */
@@ -48,7 +71,13 @@ export class CompanyLinks {
     const moved = (c: string) => {
       const then = recorded.get(c);
       const now = this.crmOf.get(c);
-      return then !== undefined && now !== undefined && now !== '' && now !== then;
+      return (
+        then !== undefined &&
+        now !== undefined &&
+        now !== '' &&
+        now !== then &&
+        this.mergedInto.get(then) !== now
+      );
     };
     if (![...recorded.keys()].some(moved)) return shadow;
     const companies = new Map([...shadow.companies].filter(([c]) => !moved(c)));

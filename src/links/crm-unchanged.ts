@@ -52,6 +52,7 @@ export async function unchangedInCrm(
   await companyLinks.learn(
     current.flatMap((c) => [...companiesOf(c.shadow), ...(crm.get(c.crmId)?.employments.companies ?? [])]),
   );
+  await companyLinks.learnMerges(current.map((c) => c.shadow));
   const now = ports.clock.now().toISOString();
   for (const c of current) {
     const held = crm.get(c.crmId);

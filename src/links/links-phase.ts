@@ -134,6 +134,7 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
       ...companiesOf(shadowFor(shadows.get(s.propstreetId), s.crmId)),
     ]),
   );
+  await companyLinks.learnMerges(read.sides.map((s) => shadowFor(shadows.get(s.propstreetId), s.crmId)));
   const unmapped = [...new Set(read.sides.flatMap((s) => s.unmappedCrmCompanies))];
   const endedInCrm =
     unmapped.length > 0 && ports.endedCrmCompanies

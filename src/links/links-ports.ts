@@ -48,7 +48,12 @@ export function linksPorts(b: LinksBinding): LinksPorts {
           .filter((t) => t.relinkedAt === null)
           .map((t) => t.propstreetId),
       ),
-    ...(b.companiesAdapter ? { endedCrmCompanies: keyedCompanies(b.companiesAdapter) } : {}),
+    ...(b.companiesAdapter
+      ? {
+          endedCrmCompanies: keyedCompanies(b.companiesAdapter),
+          mergedCompanies: mergedInto(b.companiesAdapter),
+        }
+      : {}),
     crmChanges: crmChangesOf(b.contactsAdapter, b.titleProperty),
     ...(b.associations.changes ? { relationChanges: b.associations.changes } : {}),
     ...(b.associations.deleted ? { deletedLinks: b.associations.deleted } : {}),
@@ -66,5 +71,17 @@ function keyedCompanies(adapter: CrmAdapter): (ids: readonly string[]) => Promis
     if (ids.length === 0) return new Set();
     const records = await adapter.readByIds(ids);
     return new Set(records.filter((r) => (r.properties[adapter.keyProperty] ?? '') !== '').map((r) => r.id));
+  };
+}
+
+/** Of these CRM companies, those merged away, with the record each went into (one batch read). */
+function mergedInto(adapter: CrmAdapter): (ids: readonly string[]) => Promise<ReadonlyMap<string, string>> {
+  return async (ids) => {
+    if (ids.length === 0) return new Map();
+    const wanted = new Set(ids);
+    const out = new Map<string, string>();
+    for (const r of await adapter.readByIds(ids))
+      if (r.mergedInto !== undefined && wanted.has(r.id)) out.set(r.id, r.mergedInto);
+    return out;
   };
 }

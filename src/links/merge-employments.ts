@@ -95,12 +95,16 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
   const kept = (c: string) => members.has(c) || (unknown.has(c) && ps.companies.has(c));
 
   const psPrimary = ps.primary;
-  // The CRM's primary gone with a company it cannot hold any more is no change of the CRM's.
-  const crmPrimary =
-    crm.primary === null && shadow.primary !== null && unknown.has(shadow.primary)
-      ? shadow.primary
-      : crm.primary;
-  let primary = pick(psPrimary, crmPrimary, shadow.primary, policy, 'primary company', conflicts);
+  // The CRM's primary gone with a company it cannot hold any more is no change of the CRM's;
+  // nor is Propstreet's gone with its job at such a company (the company deleted in Propstreet
+  // takes its links): the other side's move wins, where "none" beat it as an edit (bug 56).
+  const goneWithUnknown = (primary: string | null, still: boolean) =>
+    primary === null && shadow.primary !== null && unknown.has(shadow.primary) && !still;
+  const crmPrimary = goneWithUnknown(crm.primary, false) ? shadow.primary : crm.primary;
+  const psSide = goneWithUnknown(psPrimary, shadow.primary !== null && ps.companies.has(shadow.primary))
+    ? shadow.primary
+    : psPrimary;
+  let primary = pick(psSide, crmPrimary, shadow.primary, policy, 'primary company', conflicts);
   if (primary !== null && !kept(primary)) primary = null;
 
   const crmTitle = input.titles && crm.primaryTitle !== undefined ? normTitle(crm.primaryTitle) : undefined;

@@ -70,6 +70,11 @@ export interface LinksPorts {
    */
   readonly endedCrmCompanies?: (crmIds: readonly string[]) => Promise<ReadonlySet<string>>;
   /**
+   * Of these CRM companies, the ones merged away, with the record each was merged into (HubSpot
+   * gives a merge a new id; Salesforce keeps the master's). Absent: none are.
+   */
+  readonly mergedCompanies?: (crmIds: readonly string[]) => Promise<ReadonlyMap<string, string>>;
+  /**
    * CRM contacts changed since the checkpoint (null = all), page by page with a resumable
    * checkpoint: the contacts' CRM delta (an AccountId change bumps a Salesforce Contact).
    */
