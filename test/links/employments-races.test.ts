@@ -1,8 +1,9 @@
 /**
  * Who works where when both sides change a contact's jobs around a change to its companies,
- * found by a companies/links probe (RELIABILITY.md bugs 55–56): a job removed in Propstreet
+ * found by a companies/links probe (RELIABILITY.md bugs 55–57): a job removed in Propstreet
  * while HubSpot merged its company came back; a primary moved in the CRM while the old primary
- * company was deleted in Propstreet was lost in Propstreet.
+ * company was deleted in Propstreet was lost in Propstreet; a relation ended in Salesforce
+ * (IsActive false) stayed a current job.
  */
 import { describe, expect, it } from 'vitest';
 import { employed, hubspot, inTenant, liveLinks, salesforce, writesNothing } from './employments-support.js';
@@ -69,5 +70,39 @@ describe('jobs changed on both sides around a change to their companies', () => 
       await e.run();
       expect(sf.getByKey(id('Xena'))?.AccountId).toBe(sf.accounts.getByKey(id('Beta'))?.Id);
       expect(sf.getByKey(id('Xena'))?.Title).toBe('Board');
+    }));
+
+  it('a relation ended in Salesforce (IsActive false) ends the job in Propstreet, and a job there again reactivates it (bug 57)', () =>
+    inTenant('salesforce', async (e) => {
+      const sf = salesforce(e);
+      const relations = sf.accountContactRelations;
+      if (!relations) throw new Error('no relations');
+      const { id } = await employed(e, {
+        Xena: [
+          ['Alpha', 'Analyst'],
+          ['Beta', 'Board'],
+        ],
+      });
+      const xena = sf.getByKey(id('Xena'))?.Id as string;
+      const beta = sf.accounts.getByKey(id('Beta'))?.Id as string;
+      const relation = () => relations.dump().filter((r) => r.ContactId === xena && r.AccountId === beta);
+      const [rel] = relation();
+      expect(rel).toMatchObject({ IsDirect: false, IsActive: true });
+      // A Salesforce user ends Xena's relation to Beta, as Salesforce keeps a former job.
+      relations.edit(String(rel?.Id), { IsActive: false, EndDate: '2026-11-30' }, { as: sf.uiUserId });
+      await e.run();
+      expect(liveLinks(e, id('Xena')).map((l) => l.companyId)).toEqual([id('Alpha')]);
+      await writesNothing(e, { reconcile: true });
+
+      // She is back at Beta in Propstreet: the ended relation is made active again, not doubled.
+      e.sb.propstreet.linkAsUser(id('Xena'), id('Beta'), { jobTitle: 'Board' });
+      await e.run();
+      expect(relation()).toEqual([expect.objectContaining({ Id: rel?.Id, IsActive: true, EndDate: null })]);
+      await writesNothing(e, { reconcile: true });
+      expect(
+        liveLinks(e, id('Xena'))
+          .map((l) => l.companyId)
+          .sort(),
+      ).toEqual([id('Alpha'), id('Beta')].sort());
     }));
 });

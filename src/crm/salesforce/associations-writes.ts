@@ -20,8 +20,13 @@ import { isSalesforceId } from './soql.js';
 /** What Salesforce holds of a set of contacts: primary Account and the other related ones. */
 export interface ContactAccounts {
   readonly primary: ReadonlyMap<string, string | null>;
-  /** Indirect relations by contact: Account id → relation id. */
+  /** Active indirect relations by contact: Account id → relation id. */
   readonly others: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /**
+   * Ended indirect relations (`IsActive = false`: how Salesforce keeps a former job, with its
+   * `EndDate`) by contact: Account id → relation id. Not held; a job there again reactivates it.
+   */
+  readonly ended: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 export const ACR_DISABLED: WriteError = {
@@ -94,10 +99,22 @@ export class AssociationWrites {
         const after = await this.accountsOf(others.map((i) => (links[i] as CrmAssociation).fromId));
         const creates: Job<{ AccountId: string; ContactId: string }>[] = [];
         const seen = new Map<string, Job<{ AccountId: string; ContactId: string }>>();
+        // A relation ended there is made active again: a second one for the pair is refused.
+        const reactivations: Job<{ Id: string; IsActive: true; EndDate: null }>[] = [];
+        const revived = new Map<string, Job<{ Id: string; IsActive: true; EndDate: null }>>();
         for (const i of others) {
           const { fromId, toId } = links[i] as CrmAssociation;
+          const ended = after.ended.get(fromId)?.get(toId);
           if (after.primary.get(fromId) === toId || after.others.get(fromId)?.has(toId)) results[i] = OK;
-          else {
+          else if (ended !== undefined) {
+            const twin = revived.get(ended);
+            if (twin) (twin.indexes as number[]).push(i);
+            else {
+              const job = { indexes: [i], record: { Id: ended, IsActive: true as const, EndDate: null } };
+              revived.set(ended, job);
+              reactivations.push(job);
+            }
+          } else {
             const key = `${fromId}→${toId}`;
             const twin = seen.get(key);
             if (twin) (twin.indexes as number[]).push(i);
@@ -110,6 +127,7 @@ export class AssociationWrites {
         }
         // DUPLICATE_VALUE: the relation appeared since the read; it is there, which is the point.
         await this.save('AccountContactRelation', 'create', creates, results, ['DUPLICATE_VALUE']);
+        await this.save('AccountContactRelation', 'update', reactivations, results);
       }
     }
     return done(results);

@@ -72,27 +72,30 @@ export function createSalesforceAssociations(options: SalesforceAssociationsOpti
     const ids = [...new Set(contactIds.filter(isSalesforceId))];
     const primary = new Map<string, string | null>();
     const others = new Map<string, Map<string, string>>();
+    const ended = new Map<string, Map<string, string>>();
     for (const part of chunkForIn(ids))
       for (const row of await client.queryAllRows(
         `SELECT Id, AccountId FROM Contact WHERE ${inList('Id', part)}`,
         'read',
       ))
         primary.set(String(row.Id), typeof row.AccountId === 'string' ? row.AccountId : null);
-    if (!(await multipleCompanies())) return { primary, others };
+    if (!(await multipleCompanies())) return { primary, others, ended };
     for (const part of chunkForIn([...primary.keys()]))
       for (const row of await client.queryAllRows(
-        `SELECT Id, AccountId, ContactId FROM AccountContactRelation WHERE ${inList('ContactId', part)}`,
+        `SELECT Id, AccountId, ContactId, IsActive FROM AccountContactRelation WHERE ${inList('ContactId', part)}`,
         'read',
       )) {
         const contactId = String(row.ContactId);
         const accountId = String(row.AccountId);
         // The direct relation mirrors AccountId: it is the primary, not another company.
         if (primary.get(contactId) === accountId) continue;
-        const mine = others.get(contactId) ?? new Map<string, string>();
+        // An inactive relation is a job that ended (S38): kept apart, never held (bug 57).
+        const into = row.IsActive === false ? ended : others;
+        const mine = into.get(contactId) ?? new Map<string, string>();
         mine.set(accountId, String(row.Id));
-        others.set(contactId, mine);
+        into.set(contactId, mine);
       }
-    return { primary, others };
+    return { primary, others, ended };
   }
 
   async function readHeld(fromIds: readonly string[]): Promise<HeldAssociations> {
