@@ -98,14 +98,19 @@ export class AssociationStore {
   }
 
   /**
-   * A record merged away: its associations move to the merged record, labels included (the
-   * primary company of a contact stays its primary; when both merged contacts had one, the
-   * one moved last wins — a guess).
+   * A record merged away: its associations move to the merged record, labels included. The
+   * merge moves the primary record's first, and a Primary label the merged contact holds
+   * already is not taken again: HubSpot's "Updated merge functionality for contacts and
+   * companies" (H8: "the merged record will prioritize associations from the primary
+   * record, and excess 'primary' associations from secondary records will be dropped"), so the
+   * other record's primary company stays associated, unlabeled.
    */
   moveRecord(objectType: FakeObjectType, fromId: string, intoId: string): void {
+    const hasPrimary =
+      objectType === 'contacts' && [...(this.byContact.get(intoId)?.values() ?? [])].some((t) => t.has(1));
     for (const { toId, typeIds } of this.associated(objectType, fromId)) {
       this.dissociate(objectType, fromId, [toId]);
-      this.associate(objectType, intoId, toId, typeIds);
+      this.associate(objectType, intoId, toId, hasPrimary ? typeIds.filter((t) => t !== 1) : typeIds);
     }
   }
 

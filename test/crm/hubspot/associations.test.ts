@@ -150,6 +150,27 @@ describe('HubSpot contact ↔ company associations', () => {
     expect(await links.read([ada])).toEqual([{ fromId: ada, toId: merged, primary: true }]);
   });
 
+  it('a contact merge keeps the primary record’s Primary company; the other record’s stays, unlabeled', async () => {
+    // H8: "excess 'primary' associations from secondary records will be dropped".
+    const { fake, links } = await start();
+    const [keep, other] = fake.control.contacts.seed([
+      { properties: { email: 'ada@alpha.example.com' } },
+      { properties: { email: 'ada@beta.example.com' } },
+    ]);
+    const [alpha, beta] = fake.control.companies.seed([
+      { properties: { name: 'Alpha' } },
+      { properties: { name: 'Beta' } },
+    ]);
+    if (!keep || !other || !alpha || !beta) throw new Error('seed failed');
+    fake.control.associate(keep, alpha, { primary: true });
+    fake.control.associate(other, beta, { primary: true });
+    const merged = fake.control.contacts.mergeAsUser(keep, other);
+    expect(sorted(await links.read([merged]))).toEqual([
+      { fromId: merged, toId: alpha, primary: true },
+      { fromId: merged, toId: beta, primary: false },
+    ]);
+  });
+
   it('reads the same links from the companies side', async () => {
     const { fake } = await start();
     const fromCompanies = createHubSpotAssociations({
