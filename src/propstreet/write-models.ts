@@ -81,7 +81,12 @@ export function splitUpdate(body: ContactWrite): SplitWrite {
  * 21–50 characters (Salesforce's `Phone` holds 40: "070-123 45 67 / 08-123 456 78") made every
  * create of its contact fail on the upsert, run after run.
  */
-const UPSERT_LIMITS: Partial<Record<Member, number>> = { firstName: 100, lastName: 100, email: 254, phone: 20 };
+const UPSERT_LIMITS: Partial<Record<Member, number>> = {
+  firstName: 100,
+  lastName: 100,
+  email: 254,
+  phone: 20,
+};
 
 /** A member the upsert would refuse as too long, which the PATCH by id takes. */
 function tooLongForUpsert(body: ContactWrite, m: Member): boolean {

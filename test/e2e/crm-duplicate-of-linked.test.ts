@@ -59,7 +59,12 @@ describe('a create refused as a duplicate of a record another contact is linked 
     expect(hubspotRecordOf(e, anna)?.properties.email).toBe(annaEmail);
   }, 120_000);
 
-  it('a duplicate of a record no contact holds is still linked to it, and merged on the retry', async () => {
+  /**
+   * A synced tenant; then a record made in HubSpot long ago (before the delta's window) with
+   * `properties`, holding the address of a contact made in Propstreet now: the run does not read
+   * it, so only HubSpot's answer to the create finds it.
+   */
+  async function oldRecordWithNewContactsAddress(properties: Record<string, string> = {}) {
     e = await startE2E(
       { salesforce: false, propstreetPerMinute: 100_000 },
       { connections: ['hubspot'], connection: { retryBaseSeconds: 0 } },
@@ -67,16 +72,19 @@ describe('a create refused as a duplicate of a record another contact is linked 
     const hs = e.sb.hubspot!.control;
     seedPropstreet(e.sb, 0, 1);
     await e.run();
-    // A record made in HubSpot long ago (before the delta's window), holding an address that a
-    // contact made in Propstreet now has: the run does not read it, so only HubSpot's answer finds it.
     hs.setClock('2020-01-01T00:00:00.000Z');
     const [old] = hs.seed([
-      { properties: { firstname: 'Bo', lastname: 'Old', email: 'bo@example.com' } },
+      { properties: { firstname: 'Bo', lastname: 'Old', email: 'bo@example.com', ...properties } },
     ]) as [string];
     hs.setClock(null);
     const [bo] = e.sb.propstreet
       .seed([{ firstName: 'Bo', lastName: 'New', email: 'bo@example.com' }])
       .map((c) => c.id) as [string];
+    return { hs, old, bo };
+  }
+
+  it('a duplicate of a record no contact holds is still linked to it, and merged on the retry', async () => {
+    const { hs, old, bo } = await oldRecordWithNewContactsAddress();
 
     const first = (await e.run()).connections[0]!.result;
     expect(first.abort).toBeUndefined();
@@ -94,23 +102,9 @@ describe('a create refused as a duplicate of a record another contact is linked 
   }, 120_000);
 
   it('a duplicate of a record whose key names another contact fails alone, saying whose it is', async () => {
-    e = await startE2E(
-      { salesforce: false, propstreetPerMinute: 100_000 },
-      { connections: ['hubspot'], connection: { retryBaseSeconds: 0 } },
-    );
-    const hs = e.sb.hubspot!.control;
-    seedPropstreet(e.sb, 0, 1);
-    await e.run();
     // Not linked in this state, but keyed to another Propstreet contact (e.g. one a later chunk
     // pairs with it by key): taking it would give that contact's record to this one.
-    hs.setClock('2020-01-01T00:00:00.000Z');
-    const [old] = hs.seed([
-      { properties: { firstname: 'Bo', lastname: 'Old', email: 'bo@example.com', propstreet_id: '999999' } },
-    ]) as [string];
-    hs.setClock(null);
-    const [bo] = e.sb.propstreet
-      .seed([{ firstName: 'Bo', lastName: 'New', email: 'bo@example.com' }])
-      .map((c) => c.id) as [string];
+    const { hs, old, bo } = await oldRecordWithNewContactsAddress({ propstreet_id: '999999' });
 
     const first = (await e.run()).connections[0]!.result;
     expect(first.abort).toBeUndefined();

@@ -20,7 +20,8 @@ import { createServeMetrics } from '../../src/serve/serve-metrics.js';
 import { buildServeServer } from '../../src/serve/server.js';
 import { createSqliteStateStore } from '../../src/state/index.js';
 import type { StateStore } from '../../src/state/port.js';
-import { type E2E, startHubSpotLinksTenant } from '../e2e/support.js';
+import type { E2E } from '../e2e/support.js';
+import { settledLinksTenant } from './support.js';
 
 const redactor = new Redactor();
 const HOUR = 3_600_000;
@@ -50,14 +51,7 @@ describe('serve: an association change whose mark cannot be stored at first', ()
     return h;
   };
   beforeAll(async () => {
-    e = await startHubSpotLinksTenant({ contacts: 6, companies: 3 });
-    hs().control.setClock(Date.now() - HOUR);
-    await e.run();
-    hs().control.setClock(null);
-    const [first] = hs().control.dump();
-    hs().control.editAsUser(first?.id ?? '', { lastname: 'Moved the checkpoint' });
-    await e.run();
-    await e.run();
+    e = await settledLinksTenant();
   }, 120_000);
   afterAll(async () => {
     await e?.close();

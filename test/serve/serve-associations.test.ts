@@ -12,12 +12,11 @@ import { Redactor } from '../../src/core/redact.js';
 import { associationMarks } from '../../src/links/association-marks.js';
 import type { RunningServe } from '../../src/serve/start-serve.js';
 import { createSqliteStateStore } from '../../src/state/index.js';
-import { type E2E, startHubSpotLinksTenant } from '../e2e/support.js';
+import type { E2E } from '../e2e/support.js';
 import { quiesce, takenIn } from './quiesce.js';
-import { settledDispatches, startTestServe } from './support.js';
+import { settledDispatches, settledLinksTenant, startTestServe } from './support.js';
 
 const redactor = new Redactor();
-const HOUR = 3_600_000;
 
 describe('serve: HubSpot association edits reach Propstreet through associationChange webhooks', () => {
   let e: E2E;
@@ -34,16 +33,7 @@ describe('serve: HubSpot association edits reach Propstreet through associationC
   };
 
   beforeAll(async () => {
-    e = await startHubSpotLinksTenant({ contacts: 6, companies: 3 });
-    // The first sync lands in HubSpot an hour ago; a later edit of one contact moves the CRM
-    // checkpoint to now, so no delta or overlap re-read reaches the others' stamps again.
-    hs().control.setClock(Date.now() - HOUR);
-    await e.run();
-    hs().control.setClock(null);
-    const [first] = hs().control.dump();
-    hs().control.editAsUser(first?.id ?? '', { lastname: 'Moved the checkpoint' });
-    await e.run();
-    await e.run();
+    e = await settledLinksTenant();
     const env = { ...e.sb.env, PROPSYNC_ACME_HUBSPOT_HUBSPOT_WEBHOOK_SECRET: hsSecret };
     const loadConfig = (f: string) => loadTenantConfig(f, { redactor, env, cwd: e.dir });
     serve = await startTestServe({

@@ -4,7 +4,7 @@
  * the run request — which it did not wait for: with a PostgreSQL state the stores closed under
  * it and the run was never asked for, though HubSpot had its 200 and sends nothing again.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -18,7 +18,7 @@ import { startServe } from '../../src/serve/start-serve.js';
 import { createPostgresStateStore, createSqliteStateStore } from '../../src/state/index.js';
 import type { StateStore } from '../../src/state/port.js';
 import { dropSchema, TEST_DATABASE_URL, testSchemaName } from '../state/pg-test-db.js';
-import { hubspotHeaders } from './support.js';
+import { hubspotHeaders, writeAcmeTenant } from './support.js';
 
 const redactor = new Redactor();
 const hsSecret = 'hs-client-secret-xyz';
@@ -27,31 +27,12 @@ const env = {
   PROPSYNC_ACME_HUBSPOT_ACCESS_TOKEN: 'hs-token',
   PROPSYNC_ACME_HUBSPOT_HUBSPOT_WEBHOOK_SECRET: hsSecret,
 };
-const ref = (name: string) => `\${${name}}`;
 let dir: string;
 let config: TenantConfig;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'propsync-wh-stop-'));
-  const file = join(dir, 'acme.yaml');
-  writeFileSync(
-    file,
-    [
-      'tenant: acme',
-      'propstreet:',
-      '  baseUrl: http://127.0.0.1:9',
-      `  token: ${ref('PROPSYNC_ACME_PROPSTREET_TOKEN')}`,
-      'connections:',
-      '  - name: hubspot',
-      '    type: hubspot',
-      '    baseUrl: http://127.0.0.1:9',
-      `    accessToken: ${ref('PROPSYNC_ACME_HUBSPOT_ACCESS_TOKEN')}`,
-      '    objects: [companies, contacts, links]',
-      'state:',
-      `  sqlite: ${join(dir, 'acme.db')}`,
-      '',
-    ].join('\n'),
-  );
+  const file = writeAcmeTenant(dir, { objects: '[companies, contacts, links]' });
   config = await loadTenantConfig(file, { redactor, env, cwd: dir });
 });
 afterAll(() => {
@@ -123,26 +104,11 @@ describe('serve stop (SIGTERM) right after a delivery was answered', () => {
   });
   it('PostgreSQL state: the acknowledged association change is marked and its run dispatched before stop() resolves', async () => {
     const schema = testSchemaName('whstop');
-    const file = join(dir, 'acme-pg.yaml');
-    writeFileSync(
-      file,
-      [
-        'tenant: acme',
-        'propstreet:',
-        '  baseUrl: http://127.0.0.1:9',
-        `  token: ${ref('PROPSYNC_ACME_PROPSTREET_TOKEN')}`,
-        'connections:',
-        '  - name: hubspot',
-        '    type: hubspot',
-        '    baseUrl: http://127.0.0.1:9',
-        `    accessToken: ${ref('PROPSYNC_ACME_HUBSPOT_ACCESS_TOKEN')}`,
-        '    objects: [companies, contacts, links]',
-        'state:',
-        `  postgres: ${TEST_DATABASE_URL}`,
-        `  schema: ${schema}`,
-        '',
-      ].join('\n'),
-    );
+    const file = writeAcmeTenant(dir, {
+      file: 'acme-pg.yaml',
+      objects: '[companies, contacts, links]',
+      state: [`  postgres: ${TEST_DATABASE_URL}`, `  schema: ${schema}`],
+    });
     const pgConfig = await loadTenantConfig(file, { redactor, env, cwd: dir });
     const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
     try {

@@ -3,7 +3,7 @@
  * deliveries over HTTP is one run, their retries none; with `queue`, a delivery becomes one
  * pg-boss job for the workers.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ import { SYNC_QUEUE } from '../../src/worker/queue.js';
 import { dropSchema, TEST_DATABASE_URL, testSchemaName } from '../state/pg-test-db.js';
 import { jobRows, waitFor } from '../worker/support.js';
 import { ManualTimers } from './manual-timers.js';
-import { newWhsec, propstreetHeaders } from './support.js';
+import { newWhsec, propstreetHeaders, writeAcmeTenant } from './support.js';
 
 /** This file's own: what the code under test registers with and scrubs by. */
 const redactor = new Redactor();
@@ -29,30 +29,13 @@ const env = {
   PROPSYNC_ACME_HUBSPOT_PROPSTREET_WEBHOOK_SECRET: secret,
 };
 /** A `${VAR}` reference in a tenant file. */
-const ref = (name: string) => `\${${name}}`;
+const _ref = (name: string) => `\${${name}}`;
 let dir: string;
 let config: TenantConfig;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'propsync-start-serve-'));
-  const file = join(dir, 'acme.yaml');
-  writeFileSync(
-    file,
-    [
-      'tenant: acme',
-      'propstreet:',
-      '  baseUrl: http://127.0.0.1:9',
-      `  token: ${ref('PROPSYNC_ACME_PROPSTREET_TOKEN')}`,
-      'connections:',
-      '  - name: hubspot',
-      '    type: hubspot',
-      '    baseUrl: http://127.0.0.1:9',
-      `    accessToken: ${ref('PROPSYNC_ACME_HUBSPOT_ACCESS_TOKEN')}`,
-      'state:',
-      `  sqlite: ${join(dir, 'acme.db')}`,
-      '',
-    ].join('\n'),
-  );
+  const file = writeAcmeTenant(dir);
   config = await loadTenantConfig(file, { redactor, env, cwd: dir });
 });
 afterAll(() => {

@@ -4,7 +4,7 @@
  */
 
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sandbox } from '../../fakes/sandbox/sandbox.js';
@@ -15,6 +15,7 @@ import type { TriggerEvent } from '../../src/serve/run-trigger.js';
 import { type RunningServe, type ServeOptions, startServe } from '../../src/serve/start-serve.js';
 import type { Scope, StateStore } from '../../src/state/port.js';
 import { createSqliteStateStore } from '../../src/state/sqlite-store.js';
+import { type E2E, startHubSpotLinksTenant } from '../e2e/support.js';
 
 export const newWhsec = (): string => `whsec_${randomBytes(24).toString('base64')}`;
 
@@ -146,4 +147,57 @@ export function startTestServe(
     Partial<Pick<ServeOptions, 'logger' | 'debounceMs'>>,
 ): Promise<RunningServe> {
   return startServe({ port: 0, host: '127.0.0.1', debounceMs: 50, logger: silentLogger, ...options });
+}
+
+/** A `${VAR}` reference in a tenant file. */
+const ref = (name: string) => `\${${name}}`;
+
+/**
+ * Writes `dir`/acme.yaml: tenant acme with one HubSpot connection on unreachable APIs (the serve
+ * tests run nothing against them), its state in `state` (default: SQLite beside the file), reading
+ * PROPSYNC_ACME_PROPSTREET_TOKEN and PROPSYNC_ACME_HUBSPOT_ACCESS_TOKEN. Returns the file's path.
+ */
+export function writeAcmeTenant(
+  dir: string,
+  options: { objects?: string; state?: readonly string[]; file?: string } = {},
+): string {
+  const file = join(dir, options.file ?? 'acme.yaml');
+  writeFileSync(
+    file,
+    [
+      'tenant: acme',
+      'propstreet:',
+      '  baseUrl: http://127.0.0.1:9',
+      `  token: ${ref('PROPSYNC_ACME_PROPSTREET_TOKEN')}`,
+      'connections:',
+      '  - name: hubspot',
+      '    type: hubspot',
+      '    baseUrl: http://127.0.0.1:9',
+      `    accessToken: ${ref('PROPSYNC_ACME_HUBSPOT_ACCESS_TOKEN')}`,
+      ...(options.objects ? [`    objects: ${options.objects}`] : []),
+      'state:',
+      ...(options.state ?? [`  sqlite: ${join(dir, 'acme.db')}`]),
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+
+/**
+ * A HubSpot tenant syncing companies, contacts and links (6 contacts at 3 companies), synced as if
+ * an hour ago, then one contact edited so the CRM checkpoint moves to now: no delta or overlap
+ * re-read reaches the others' stamps again, so only an association mark makes a run read them.
+ */
+export async function settledLinksTenant(): Promise<E2E> {
+  const e = await startHubSpotLinksTenant({ contacts: 6, companies: 3 });
+  const hs = e.sb.hubspot?.control;
+  if (!hs) throw new Error('no HubSpot fake');
+  hs.setClock(Date.now() - 3_600_000);
+  await e.run();
+  hs.setClock(null);
+  const [first] = hs.dump();
+  hs.editAsUser(first?.id ?? '', { lastname: 'Moved the checkpoint' });
+  await e.run();
+  await e.run();
+  return e;
 }
