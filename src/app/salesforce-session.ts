@@ -68,6 +68,7 @@ export async function openSalesforceSession(
   key: Buffer | undefined,
   logger: Logger,
   redactor: Redactor,
+  options: { dryRun?: boolean } = {},
 ): Promise<SessionKeeper> {
   const configured: SalesforceSession = {
     accessToken: connection.accessToken,
@@ -104,6 +105,9 @@ export async function openSalesforceSession(
     usable ? { accessToken: usable.accessToken, refreshToken: usable.refreshToken } : configured,
     usable !== undefined,
     (session) => {
+      // A dry run writes no state, except a refresh token Salesforce rotated: without it the
+      // next run could not sign in (the configured one is spent).
+      if (options.dryRun && session.refreshToken === (usable?.refreshToken ?? connection.refreshToken)) return;
       const value: Kept = { ...session, instanceUrl: connection.instanceUrl, grant };
       // In order, so that the last refresh is what stays.
       saving = saving

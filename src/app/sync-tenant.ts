@@ -228,6 +228,7 @@ async function syncConnection(tenant: TenantContext, connection: ConnectionConfi
           tenant.stateKey,
           options.logger,
           options.redactor,
+          { dryRun: options.dryRun },
         )
       : undefined;
   const runs: ConnectionRun[] = [];

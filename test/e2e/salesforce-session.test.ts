@@ -32,8 +32,12 @@ afterEach(async () => {
   dir = undefined;
 });
 
-async function setUp(): Promise<{ sb: Sandbox; config: TenantConfig }> {
-  sb = await startSandbox({ hubspot: false, refreshingAuth: true });
+async function setUp(rotateRefreshTokens = false): Promise<{ sb: Sandbox; config: TenantConfig }> {
+  sb = await startSandbox({
+    hubspot: false,
+    refreshingAuth: true,
+    salesforceOptions: { rotateRefreshTokens },
+  });
   dir = mkdtempSync(join(tmpdir(), 'propsync-sf-session-'));
   const config = await loadTenantConfig(sb.writeTenant(dir), { redactor, env: sb.env, cwd: dir });
   seedPropstreet(sb, 0, 5);
@@ -92,6 +96,28 @@ describe('the refreshed Salesforce session between runs', () => {
     sb.salesforce?.http.requests.splice(0);
     await byDefault();
     expect(sfCalls(sb)).toEqual({ refreshes: 0, rejected: 0 });
+  });
+
+  it('a dry run keeps no refreshed session, only a refresh token Salesforce rotated (the next run needs it)', async () => {
+    const key = randomBytes(32);
+    const plain = await setUp();
+    await syncTenant(plain.config, { redactor, dryRun: true, logger: silentLogger, stateKey: key });
+    expect(sfCalls(plain.sb).refreshes).toBe(1);
+    expect(await kept(plain.config)).toBeNull();
+    await plain.sb.close();
+    rmSync(dir ?? '', { recursive: true, force: true });
+
+    const rotating = await setUp(true);
+    await syncTenant(rotating.config, { redactor, dryRun: true, logger: silentLogger, stateKey: key });
+    expect(await kept(rotating.config)).not.toBeNull();
+    // The configured refresh token is spent: the real run signs in with the kept one.
+    const real = await syncTenant(rotating.config, {
+      redactor,
+      dryRun: false,
+      logger: silentLogger,
+      stateKey: key,
+    });
+    expect(real.connections.map((c) => c.result.status)).toEqual(['ok']);
   });
 
   it('without the key nothing is stored, and every run refreshes the configured session again', async () => {
