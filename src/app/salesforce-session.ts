@@ -107,7 +107,8 @@ export async function openSalesforceSession(
     (session) => {
       // A dry run writes no state, except a refresh token Salesforce rotated: without it the
       // next run could not sign in (the configured one is spent).
-      if (options.dryRun && session.refreshToken === (usable?.refreshToken ?? connection.refreshToken)) return;
+      if (options.dryRun && session.refreshToken === (usable?.refreshToken ?? connection.refreshToken))
+        return;
       const value: Kept = { ...session, instanceUrl: connection.instanceUrl, grant };
       // In order, so that the last refresh is what stays.
       saving = saving

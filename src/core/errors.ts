@@ -154,3 +154,13 @@ export class AccountMismatchError extends PropsyncError {
 export function isPropsyncError(e: unknown): e is PropsyncError {
   return e instanceof PropsyncError;
 }
+
+const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['RATE_LIMITED', 'SERVER_ERROR', 'NETWORK', 'TIMEOUT']);
+
+/**
+ * An error of the service, not of the record (a 5xx, a 429, a timeout, a dropped connection):
+ * a record failing with it is retried without limit, never quarantined for it.
+ */
+export function isTransient(e: unknown): boolean {
+  return isPropsyncError(e) && TRANSIENT.has(e.code);
+}

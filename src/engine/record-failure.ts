@@ -8,6 +8,10 @@ import type { SyncSettings } from './types.js';
  * `soon`: retry on the next run (a write-back, not the record's values). `untilChanged`: the CRM
  * refuses the record as it stands, so retrying an unchanged record can only fail again: it is
  * held at once, the way a quarantined record is, until either side changes or `propsync retry`.
+ * `transient`: the service failed, not the record (a 5xx, 429 or timeout that outlived the
+ * request's retries): never quarantined, retried with the longest backoff a record that counts
+ * toward quarantine can reach. Counted toward quarantine, an outage of one CRM for
+ * `maxAttempts` runs held every record edited meanwhile after it ended (bug 59).
  */
 export function nextFailure(
   settings: Pick<SyncSettings, 'retryBaseMs' | 'maxAttempts'>,
@@ -19,13 +23,15 @@ export function nextFailure(
   now: Date,
   soon = false,
   untilChanged = false,
+  transient = false,
 ): Failure {
   const key = `${side}:${recordId}`;
   const prior = known.get(key);
   const attempts = (prior?.attempts ?? 0) + 1;
-  const quarantined = untilChanged || attempts >= settings.maxAttempts;
+  const quarantined = untilChanged || (!transient && attempts >= settings.maxAttempts);
   // A quarantined record has no next retry: the field then says when it was quarantined.
-  const wait = soon || quarantined ? 0 : settings.retryBaseMs * 2 ** (attempts - 1);
+  const exponent = Math.min(attempts, Math.max(1, settings.maxAttempts - 1)) - 1;
+  const wait = soon || quarantined ? 0 : settings.retryBaseMs * 2 ** exponent;
   const failure: Failure = {
     side,
     recordId,

@@ -79,7 +79,7 @@ class ChunkChanges<R extends PropstreetRecord> {
     side: Side,
     recordId: string,
     message: string,
-    o: { soon: boolean; untilChanged?: boolean },
+    o: { soon: boolean; untilChanged?: boolean; transient?: boolean },
   ) {
     const failure = nextFailure(
       this.deps.settings,
@@ -91,6 +91,7 @@ class ChunkChanges<R extends PropstreetRecord> {
       this.now,
       o.soon,
       o.untilChanged === true,
+      o.transient === true,
     );
     this.upsertFailures.push(failure);
     this.settled.failures.push({
@@ -214,6 +215,7 @@ function settle<R extends PropstreetRecord>(
     changes.fail(p, key.side, key.id, p.failed.message, {
       soon: false,
       untilChanged: p.failed.untilChanged === true,
+      transient: p.failed.transient === true,
     });
     return;
   }

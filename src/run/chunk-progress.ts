@@ -28,8 +28,11 @@ export interface Progress<R extends PropstreetRecord = PropstreetRecord> {
   crmModifiedAt: string | null;
   /** Etags our Propstreet writes produced: stored unless the pair was left unanswered (bug 40). */
   readonly ownEtags: string[];
-  /** Value writes failed: keep the old shadow. `untilChanged`: held until the record changes. */
-  failed?: { message: string; retryable: boolean; untilChanged?: boolean };
+  /**
+   * Value writes failed: keep the old shadow. `untilChanged`: held until the record changes.
+   * `transient`: the service failed, not the record (retried without quarantine).
+   */
+  failed?: { message: string; retryable: boolean; untilChanged?: boolean; transient?: boolean };
   /** Only a key/ref write-back failed: the link and shadow stand, the mirror is retried. */
   mirrorFailed?: string;
   /** The side whose record lacks the mirror: a retry re-reads that record and writes it. */

@@ -172,6 +172,8 @@ function applyCrm(
       message: withCode(r.error.crmCode ?? r.error.code, r.error.message) + whose,
       retryable: r.error.retryable,
       ...(r.error.untilChanged ? { untilChanged: true } : {}),
+      // The CRM failed, not the record: a 5xx or 429 that outlived the retries (bug 59).
+      ...(r.error.code === 'server' || r.error.code === 'rate-limited' ? { transient: true } : {}),
     };
   }
 }

@@ -2,7 +2,7 @@
  * Phase A on Propstreet: each pair's Propstreet write (create, delete, ref removal, values),
  * at most `propstreetConcurrency` at once. A stale version re-plans the pair (propstreet-writes.ts).
  */
-import { isPropsyncError } from '../core/errors.js';
+import { isPropsyncError, isTransient } from '../core/errors.js';
 import { crmMatchProperty } from '../engine/record-mapper.js';
 import { unreachable } from '../engine/record-plan.js';
 import { type PropstreetRecord, refsWith } from '../engine/records.js';
@@ -53,6 +53,7 @@ export function failureOf<R extends PropstreetRecord, W>(
     refused(p, deps, error) ?? {
       message: messageOf(error),
       retryable: isPropsyncError(error) ? error.retryable : true,
+      ...(isTransient(error) ? { transient: true } : {}),
     }
   );
 }
