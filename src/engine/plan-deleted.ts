@@ -86,6 +86,18 @@ function deletedInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ids: Pair
         pair.propstreet && !pair.propstreetEcho
           ? editedFields(mapper.fromPropstreet(pair.propstreet), pair.link?.shadow ?? null, mapper)
           : [];
+      // In a bridge, a version another connection wrote since this one synced carries an edit of
+      // the other CRM, maybe of fields this connection does not map (HubSpot's tags, which the
+      // Salesforce mapping leaves out): an edit all the same, or the delete would reach the record
+      // just edited there (bug 60).
+      const siblingEdit =
+        edited.length === 0 &&
+        pair.propstreet !== null &&
+        !pair.propstreetEcho &&
+        pair.propstreetEditedAt !== undefined &&
+        (pair.propstreet.etag ?? null) !== (pair.link?.propstreetEtag ?? null);
+      if (siblingEdit && reportsEdit(ctx, held))
+        return againstEdit(ctx, ids, 'the CRM', ['through another connection of the bridge']);
       if (edited.length > 0 && reportsEdit(ctx, held)) return againstEdit(ctx, ids, 'the CRM', edited);
       if (held) return keptForDependants(ctx, ids, 'the CRM', held);
       return planned(ctx, {
