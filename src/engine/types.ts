@@ -110,7 +110,13 @@ export type RecordAction =
  * run that had to check every link by id because the CRM may have forgotten deletions.
  */
 export interface Notice {
-  readonly kind: 'crm-merge' | 'delete-vs-edit' | 'delete-held' | 'full-reconcile' | 'batch-fallback';
+  readonly kind:
+    | 'crm-merge'
+    | 'delete-vs-edit'
+    | 'delete-held'
+    | 'full-reconcile'
+    | 'batch-fallback'
+    | 'bridge-dry-run';
   readonly text: string;
   readonly propstreetIds: readonly string[];
   readonly crmId: string | null;

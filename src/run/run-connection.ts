@@ -180,6 +180,15 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
   const window = await loadWindow(reads, now);
   const crm = await readCrm(reads, window, now);
   if (crm.reconciled) tally.notice('full-reconcile', crm.reconciled);
+  // A dry run writes nothing to Propstreet, so a bridge's connections each plan without what the
+  // others would bring there first in a real run (README "Not built").
+  if (sink.dryRun && deps.siblingConnections?.length)
+    tally.notice('bridge-dry-run', {
+      kind: 'bridge-dry-run',
+      text: `dry run of a bridge: this plan does not include what ${deps.siblingConnections.join(', ')} would bring to Propstreet first in a real run (an edit it would carry here, a deletion held here that its read would release)`,
+      propstreetIds: [],
+      crmId: null,
+    });
   const plan = (pair: PairState<R>): PairPlan<R> => planPair(pair, settings, mapper, deps.crm.keyProperty);
   const planning: ChunkPlanning<R> = {
     ...deps,

@@ -40,6 +40,12 @@ describe('HubSpot and the bridge', () => {
     await e.run(); // creates in both CRMs
     const hsRecord = e.sb.hubspot!.control.dump().find((x) => x.properties.propstreet_id === psId)!;
     e.sb.hubspot!.control.editAsUser(hsRecord.id, { firstname: 'Bridged' });
+    // A dry run writes nothing to Propstreet, so Salesforce's plan cannot show the edit: it says so.
+    const dry = await e.run({ dryRun: true });
+    expect(dry.connections.map((c) => c.result.notices.map((n) => n.kind))).toEqual([
+      ['bridge-dry-run'],
+      ['bridge-dry-run'],
+    ]);
     await e.run(); // hubspot → Propstreet, then Propstreet → salesforce in the same tenant run
     await e.run();
     expect(e.sb.propstreet.contact(psId!)!.firstName).toBe('Bridged');
