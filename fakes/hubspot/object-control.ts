@@ -31,6 +31,12 @@ export interface HubSpotObjectControl {
   createAsUser(properties: Readonly<Record<string, string | null>>): string;
   editAsUser(id: string, properties: Readonly<Record<string, string | null>>): void;
   deleteAsUser(id: string): void;
+  /**
+   * A GDPR delete (H-GDPR: "Permanently delete a contact and all associated content"): the
+   * record is archived (the deletion's webhook event) and then gone, not listed as archived and
+   * not found by id: no delta shows it.
+   */
+  gdprDeleteAsUser(id: string): void;
   /** Merges `mergedId` into `primaryId` as HubSpot does: returns the new merged record's id. */
   mergeAsUser(primaryId: string, mergedId: string): string;
   /** Every stored property, archived records included; merged-away records are gone. */
@@ -79,6 +85,7 @@ export function createObjectControl(store: ObjectStore): HubSpotObjectControl {
       store.update(c, properties);
     },
     deleteAsUser: (id) => store.archive(live(id)),
+    gdprDeleteAsUser: (id) => store.erase(live(id)),
     mergeAsUser: (primaryId, mergedId) => store.merge(live(primaryId), live(mergedId)).id,
     get(id) {
       const c = store.records.get(id);

@@ -261,6 +261,12 @@ export class ObjectStore {
     return c;
   }
 
+  /** Archived (its deletion event) and then removed for good: a GDPR delete. */
+  erase(c: StoredRecord): void {
+    this.archive(c);
+    this.records.delete(c.id);
+  }
+
   archive(c: StoredRecord): void {
     if (c.archived) return;
     this.markPending(c, false);

@@ -279,6 +279,9 @@ const connectionCommon = {
     0,
     'Window re-read before the checkpoints once per this period (late, lagging or equal-stamped changes); runs in between read from the checkpoints.',
   ).default(300),
+  reconcileEvery: duration(
+    'Check every link by id against the CRM this often (one call per 100–200 links): records deleted for good (a HubSpot GDPR delete, a Salesforce recycle bin emptied) leave no trace in a delta. 0h: only when the checkpoint is older than the CRM keeps deletions, or with --reconcile.',
+  ).default('7d'),
   recheckCrmAfter: duration(
     'A run whose CRM read is older than this reads the records it is about to update again first, and leaves out those a person changed since (CRM updates take no precondition); 0s: always.',
   ).default('60s'),

@@ -32,6 +32,7 @@ export function toSyncSettings(
     ownChangeOrigins: [...c.ownChangeOrigins],
     overlapMs: c.overlapSeconds * 1000,
     recheckCrmAfterMs: durationMs(c.recheckCrmAfter),
+    reconcileEveryMs: durationMs(c.reconcileEvery),
     chunkSize: c.chunkSize,
     propstreetConcurrency: c.propstreetConcurrency,
     maxAttempts: c.maxAttempts,

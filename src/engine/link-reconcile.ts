@@ -13,6 +13,10 @@ export function reconcileReason(input: {
   readonly hasCheckpoint: boolean;
   /** When the checkpoint in use was read (engine clock), if known. */
   readonly checkpointReadAt: string | null;
+  /** When every link was last checked by id, or the CRM read whole (engine clock), if known. */
+  readonly reconciledAt?: string | null;
+  /** `reconcileEvery` in ms; absent or 0: no check by age. */
+  readonly everyMs?: number | undefined;
   readonly now: Date;
   readonly crm: Pick<CrmAdapter, 'kind' | 'deletionsVisibleForMs'>;
 }): string | undefined {
@@ -22,8 +26,17 @@ export function reconcileReason(input: {
   if (input.checkpointReadAt === null)
     return `the ${input.crm.kind} checkpoint's age is unknown (state from an older propsync)`;
   const age = input.now.getTime() - Date.parse(input.checkpointReadAt);
-  if (!(age > window)) return undefined;
-  return `the last ${input.crm.kind} checkpoint is ${days(age)} old, longer than ${input.crm.kind} keeps deletions visible (${days(window)})`;
+  if (age > window)
+    return `the last ${input.crm.kind} checkpoint is ${days(age)} old, longer than ${input.crm.kind} keeps deletions visible (${days(window)})`;
+  const every = input.everyMs ?? 0;
+  if (every <= 0 || input.reconciledAt === undefined) return undefined;
+  // Records deleted for good (a HubSpot GDPR delete, a Salesforce recycle bin emptied) are in no
+  // delta: only a check by id finds them (bug 61).
+  if (input.reconciledAt === null)
+    return `no check of every link by id is on record (reconcileEvery ${days(every)}): records deleted for good in ${input.crm.kind} show in no delta`;
+  const since = input.now.getTime() - Date.parse(input.reconciledAt);
+  if (!(since > every)) return undefined;
+  return `every link was last checked by id ${days(since)} ago (reconcileEvery ${days(every)}): records deleted for good in ${input.crm.kind} show in no delta`;
 }
 
 function days(ms: number): string {

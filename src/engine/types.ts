@@ -59,6 +59,11 @@ export interface SyncSettings {
    * (src/run/crm-recheck.ts); absent: 60 s.
    */
   readonly recheckCrmAfterMs?: number | undefined;
+  /**
+   * Every link is checked by id against the CRM when the last such check (or full read) is older
+   * than this (records deleted for good leave no trace in a delta); absent or 0: never by age.
+   */
+  readonly reconcileEveryMs?: number | undefined;
   /** Records planned and executed together (state committed per chunk). */
   readonly chunkSize: number;
   /** Propstreet writes in flight at once. */

@@ -14,7 +14,7 @@ import type { Notice, SyncSettings } from '../engine/types.js';
 import type { Failure, Scope, StateStore } from '../state/port.js';
 import { type HeldDelete, heldRecords } from './held-deletes.js';
 import { missingLinkedRecords } from './linked-reads.js';
-import { CRM_READ_AT } from './plan-sink.js';
+import { CRM_READ_AT, CRM_RECONCILED_AT } from './plan-sink.js';
 import { crmWindow, type QuietWindow, type WindowPlan } from './quiet-window.js';
 import type { Revisit } from './revisits.js';
 import type { CrmAccount } from './run-deps.js';
@@ -144,6 +144,8 @@ async function reconcileIfStale<R extends PropstreetRecord>(
     requested: run.reconcile,
     hasCheckpoint,
     checkpointReadAt: hasCheckpoint ? await run.store.getMeta(run.scope, CRM_READ_AT) : null,
+    reconciledAt: hasCheckpoint ? await run.store.getMeta(run.scope, CRM_RECONCILED_AT) : null,
+    everyMs: run.settings.reconcileEveryMs,
     now,
     crm: { kind: run.crmAccount.kind, deletionsVisibleForMs: run.crm.deletionsVisibleForMs },
   });

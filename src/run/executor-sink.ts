@@ -18,6 +18,7 @@ import { executeChunk } from './execute-chunk.js';
 import {
   CRM_READ_AT,
   CRM_READ_DONE,
+  CRM_RECONCILED_AT,
   type Execution,
   type Lull,
   type PlanObserver,
@@ -160,6 +161,7 @@ export class ExecutorSink<R extends PropstreetRecord, W> implements PlanSink<R, 
       },
     });
     if (checkpoints.crm) await store.setMeta(scope, CRM_READ_AT, checkpoints.crmReadAt);
+    if (checkpoints.reconciled) await store.setMeta(scope, CRM_RECONCILED_AT, checkpoints.crmReadAt);
     await store.setMeta(scope, CRM_READ_DONE, checkpoints.crmReadAt);
     // After the checkpoints: a crash in between leaves the older, lower floors (wider windows).
     await checkpoints.window?.save(store, scope);

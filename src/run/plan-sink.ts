@@ -63,6 +63,8 @@ export interface RunOutcome {
 
 /** Per-scope fact: when (engine clock) the CRM delta behind the stored checkpoint was read. */
 export const CRM_READ_AT = 'crm.checkpointReadAt';
+/** When every link was last checked by id against the CRM, or the CRM read whole (reconcileEvery). */
+export const CRM_RECONCILED_AT = 'crm.reconciledAt';
 /**
  * Per-scope fact: when (engine clock) the last completed run read the CRM's changes, whether or
  * not they moved the checkpoint (a delta with nothing new moves none): what a bridge's other
@@ -75,6 +77,8 @@ export interface ReadCheckpoints {
   readonly crm: string | undefined;
   /** When the CRM delta behind `crm` was read (engine clock). */
   readonly crmReadAt: string;
+  /** This run read every CRM record, or checked every link by id: recorded as `crmReadAt`. */
+  readonly reconciled?: boolean | undefined;
   /** Where the next run's overlap windows may start: saved with the checkpoints. */
   readonly window?: QuietWindow;
 }

@@ -272,6 +272,7 @@ async function readAndPlan<R extends PropstreetRecord, W>(run: Run<R, W>): Promi
     propstreet: pages.checkpoint,
     crm: crm.checkpoint,
     crmReadAt: crm.readAt,
+    reconciled: crm.fullRead || crm.reconciled !== undefined,
     window: run.window,
   };
 }

@@ -78,6 +78,7 @@ describe('loadTenantConfig: valid files', () => {
           ownChangeOrigins: [],
           overlapSeconds: 300,
           recheckCrmAfter: '60s',
+          reconcileEvery: '7d',
           chunkSize: 500,
           propstreetConcurrency: 4,
           maxAttempts: 5,

@@ -135,6 +135,7 @@ describe('toSyncSettings', () => {
       ownChangeOrigins: ['propsync-bot'],
       overlapMs: 60_000,
       recheckCrmAfterMs: 60_000,
+      reconcileEveryMs: 7 * 86_400_000,
       chunkSize: 100,
       propstreetConcurrency: 2,
       maxAttempts: 3,

@@ -19,6 +19,40 @@ describe('deletions older than the CRM keeps them visible', () => {
   let e: E2E;
   afterEach(async () => e?.close());
 
+  it('HubSpot: a GDPR delete shows in no delta; the weekly check of every link by id finds it (bug 61)', async () => {
+    e = await startE2E(
+      { salesforce: false },
+      { connections: ['hubspot'], connection: { deletes: { fromCrm: 'delete', maxShare: 1 } } },
+    );
+    const psIds = seedPropstreet(e.sb, 0, 6);
+    await e.run();
+    const hs = e.sb.hubspot!.control;
+    const hubspotId = (psId: string) => hs.dump().find((r) => r.properties.propstreet_id === psId)?.id ?? '';
+    const [archived = '', erased = ''] = psIds;
+    hs.deleteAsUser(hubspotId(archived));
+    hs.gdprDeleteAsUser(hubspotId(erased));
+    const live = (id: string) => e.sb.propstreet.contact(id)?.deletedUtc === null;
+
+    // The archived contact is in the delta; the erased one is in none: its data stays in Propstreet.
+    const next = (await e.run()).connections[0]!.result;
+    expect(next.notices).toEqual([]);
+    expect([live(archived), live(erased)]).toEqual([false, true]);
+
+    // A week later (reconcileEvery, default 7d), every link is checked by id: the erased one is gone.
+    const week = (await e.run({ clock: ahead(8) })).connections[0]!.result;
+    expect(week.notices).toEqual([
+      expect.objectContaining({
+        kind: 'full-reconcile',
+        text: expect.stringMatching(
+          /last checked by id 8 days ago \(reconcileEvery 7 days\).*checked 5 links by id; 1 no longer in hubspot/,
+        ),
+      }),
+    ]);
+    expect(live(erased)).toBe(false);
+    // Checked: not again before another week has passed.
+    expect((await e.run({ clock: ahead(9) })).connections[0]!.result.notices).toEqual([]);
+  });
+
   it('Salesforce: a checkpoint older than the 15-day recycle bin reconciles every link by id', async () => {
     e = await startE2E({ hubspot: false }, { connection: { deletes: { fromCrm: 'delete' } } });
     const psIds = seedPropstreet(e.sb, 0, 12);
