@@ -89,6 +89,7 @@ export async function runConnectionLinks(
   const settings = connection.links;
   const result = await runLinksPhase(ports, {
     dryRun: ctx.dryRun,
+    redactor: ctx.redactor,
     policy: linkPolicy(contacts.conflictPolicy),
     // The connection's bound on late visibility and clock skew, as its kinds read their deltas.
     overlapSeconds: connection.overlapSeconds,

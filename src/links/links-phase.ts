@@ -10,6 +10,7 @@
  * did land reads as agreed then, and nothing is dropped.
  */
 import { randomUUID } from 'node:crypto';
+import { clipText, MESSAGE_MAX } from '../core/clip-text.js';
 import { PropsyncError } from '../core/errors.js';
 import { GUARD_MIN_DELETES } from '../engine/delete-guard.js';
 import { DeleteWindow } from '../run/delete-window.js';
@@ -425,7 +426,8 @@ async function commit(
       side: 'propstreet',
       recordId,
       attempts: (before?.attempts ?? 0) + 1,
-      lastError: error,
+      // Before clipping: a token cut in two is no longer found (bug 62).
+      lastError: clipText(options.redactor.redact(error), MESSAGE_MAX),
       nextRetryAt: retryAt,
       quarantined: false,
       firstFailedAt: before?.firstFailedAt ?? now.toISOString(),

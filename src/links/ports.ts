@@ -4,6 +4,7 @@
  * job title there. The phase knows no kind's state layout: the caller binds these.
  */
 import type { Clock } from '../core/clock.js';
+import type { Redactor } from '../core/redact.js';
 import type { AssociationResult, CrmAssociations } from '../crm/associations.js';
 import type { ReadChangesOptions } from '../crm/port.js';
 import type {
@@ -110,6 +111,11 @@ export interface LinksPorts {
 
 export interface LinksOptions {
   readonly dryRun: boolean;
+  /**
+   * Scrubs the error texts stored with deferred contacts' failures: a CRM error may echo a token
+   * (Salesforce messages come unredacted), and the state store is copied, backed up and read.
+   */
+  readonly redactor: Pick<Redactor, 'redact'>;
   readonly policy?: LinkConflictPolicy;
   /** Re-read every linked contact's associations now (what no delta shows, e.g. HubSpot association edits). */
   readonly fullScan?: boolean;

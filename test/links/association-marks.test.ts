@@ -6,7 +6,9 @@
  * committed. End to end on the real fakes over HTTP; which contacts a phase reads, on a CRM
  * delta that shows nothing.
  */
+
 import { describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/core/redact.js';
 import { associationMarkKey, associationMarks } from '../../src/links/association-marks.js';
 import type { LinksPorts } from '../../src/links/ports.js';
 import { touchedContacts } from '../../src/links/touched-contacts.js';
@@ -74,7 +76,7 @@ describe('touchedContacts with association marks', () => {
             new Map(ids.filter((id) => id === '201').map((id) => [id, 'ps-201'])),
         },
       } as unknown as LinksPorts;
-      const touched = await touchedContacts(ports, { dryRun: false });
+      const touched = await touchedContacts(ports, { dryRun: false, redactor: new Redactor() });
       expect([...touched.contacts]).toEqual(['ps-201']);
       expect([...touched.unlinkedCrm].sort()).toEqual(['202', '203']);
       // Done with: the linked contact's two marks, and the unlinked one's a week old; the

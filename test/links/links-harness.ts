@@ -3,7 +3,9 @@
  * CRM fake, a SQLite state store, and the contacts' and companies' id lookups over that store's
  * link rows in their own scopes, as the kinds' runs leave them.
  */
+
 import { type PropstreetFake, startPropstreetFake } from '../../fakes/propstreet/index.js';
+import { Redactor } from '../../src/core/redact.js';
 import type { CrmAssociations } from '../../src/crm/associations.js';
 import type { CrmAdapter } from '../../src/crm/port.js';
 import { type LinksResult, runLinksPhase } from '../../src/links/links-phase.js';
@@ -14,6 +16,9 @@ import type { Link } from '../../src/propstreet/link-schema.js';
 import type { Scope, StateStore } from '../../src/state/port.js';
 import { clientFor } from '../propstreet/helpers.js';
 import { memoryStore } from '../support/memory-store.js';
+
+/** This file's own: what the code under test scrubs stored error texts with. */
+const redactor = new Redactor();
 
 export interface LinksWorld {
   readonly ps: PropstreetFake;
@@ -94,7 +99,7 @@ export async function startLinksWorld(crm: {
     linkContact: link(contactsScope),
     linkCompany: link(companiesScope),
     run: (options = {}) =>
-      runLinksPhase(ports, { dryRun: false, overlapSeconds: 0, retrySeconds: 0, ...options }),
+      runLinksPhase(ports, { dryRun: false, overlapSeconds: 0, retrySeconds: 0, redactor, ...options }),
     propstreetWrites: () => client.usage().calls.write ?? 0,
     async linksOf(contactId) {
       const out: Link[] = [];

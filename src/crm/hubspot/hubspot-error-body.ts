@@ -50,7 +50,9 @@ export function asBody(body: unknown): HubSpotErrorBody | undefined {
     try {
       return asBody(JSON.parse(body));
     } catch {
-      return { message: body.slice(0, 300) };
+      // Whole: the message is redacted and only then clipped (hubspot-errors.ts `describe`); a
+      // token cut here would no longer be recognised (bug 62).
+      return { message: body };
     }
   }
   return typeof body === 'object' && body !== null ? (body as HubSpotErrorBody) : undefined;

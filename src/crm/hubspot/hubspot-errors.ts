@@ -4,6 +4,8 @@
  * (even 200 where it expects 201); each codegen module has its own ApiException class, so
  * it is recognised by shape, not `instanceof`.
  */
+
+import { clipText, MESSAGE_MAX } from '../../core/clip-text.js';
 import {
   ConflictError,
   NotFoundError,
@@ -38,8 +40,12 @@ function describe(
   redactor: Redactor,
 ): string {
   const what = body?.message ?? 'no message';
-  return redactor.redact(
-    `HubSpot ${request.method} ${request.path} → ${status}${body?.category ? ` ${body.category}` : ''}: ${what}`,
+  // Redacted, then clipped (a text body, e.g. a proxy's error page, comes whole).
+  return clipText(
+    redactor.redact(
+      `HubSpot ${request.method} ${request.path} → ${status}${body?.category ? ` ${body.category}` : ''}: ${what}`,
+    ),
+    MESSAGE_MAX,
   );
 }
 
