@@ -3,6 +3,7 @@
  * mappings/README.md). Values here are raw: the mapping normalises them.
  */
 import type { AccessorSet, AccessorWrite, RawValue } from '../../mapping/accessor-set.js';
+import { isIso6391 } from '../../mapping/language-codes.js';
 import type { Transform } from '../../mapping/transforms.js';
 import type { Contact, ContactWrite } from '../../propstreet/schema.js';
 
@@ -147,6 +148,24 @@ export const CONTACT_ACCESSORS: AccessorSet<Contact, ContactWrite> = {
   readOnly: new Set(['company.name', 'company.jobTitle']),
   lists: new Set(['tags']),
   needCurrent: new Set(['mobilePhone']),
+  // UpdateContactRequest and the limits page (docs/VENDOR-BEHAVIOUR.md P7, P10): a value beyond
+  // them is left out of the Propstreet write and noted, where it failed the whole contact, its
+  // other edits with it, on every run (bug 63). Creates send longer values than the upsert takes
+  // in the PATCH by id that follows it (write-models.ts splitCreate), so the PATCH's limits hold.
+  propstreetLimits: {
+    maxLength: new Map([
+      ['firstName', 255],
+      ['lastName', 255],
+      ['email', 255],
+      ['phone', 50],
+      // An entry of the phones list (UpsertContactRequest: number 30).
+      ['mobilePhone', 30],
+      ['linkedInUrl', 500],
+      ['strategy', 4000],
+    ]),
+    required: new Set(),
+    form: new Map([['primaryLanguage', { expected: 'an ISO 639-1 code', test: isIso6391 }]]),
+  },
   defaultTransform,
   read: readContact,
   write: writeContact,
