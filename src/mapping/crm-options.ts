@@ -26,7 +26,9 @@ export function fitToOptions(
   const caseless = options.find((o) => o.toLowerCase() === lower);
   if (caseless !== undefined) return caseless;
   if (field.transform !== 'language' || !isIso6391(lower)) return undefined;
-  return options.find((o) => toIso6391(o.toLowerCase()) === lower);
+  const same = (iso: string) => options.find((o) => toIso6391(o.toLowerCase()) === iso);
+  // Norwegian (canonical `no`): a CRM listing only Bokmål or Nynorsk takes that.
+  return same(lower) ?? (lower === 'no' ? (same('nb') ?? same('nn')) : undefined);
 }
 
 /**

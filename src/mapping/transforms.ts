@@ -113,11 +113,18 @@ export function normaliseTags(value: string | readonly string[]): string | null 
   return [...tags].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(';');
 }
 
-/** ISO 639-1 when recognised; otherwise the value lower-cased, so the target can reject it loudly. */
+/** Norwegian's two written forms compare as the language: HubSpot lists only `no`, Propstreet keeps `nb`. */
+const NORWEGIAN = new Set(['nb', 'nn']);
+
+/**
+ * ISO 639-1 when recognised (Bokmål `nb` and Nynorsk `nn` as Norwegian, `no`); otherwise the value
+ * lower-cased, so the target can reject it loudly.
+ */
 export function normaliseLanguage(value: string): string | null {
   const lower = cased(value, false);
   if (lower === null) return null;
-  return toIso6391(lower) ?? lower;
+  const iso = toIso6391(lower) ?? lower;
+  return NORWEGIAN.has(iso) ? 'no' : iso;
 }
 
 /** ISO 3166-1 alpha-2 when recognised (codes, names, common aliases); otherwise the text as typed. */

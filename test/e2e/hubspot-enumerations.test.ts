@@ -83,6 +83,24 @@ describe('HubSpot enumerations (hs_language)', () => {
     expect(hubspotByKey(fi!)?.properties.hs_language).toBe('en-gb');
   });
 
+  it('Norwegian: Propstreet’s Bokmål (nb) is HubSpot’s no, and the next run writes nothing', async () => {
+    e = await startE2E({ salesforce: false });
+    e.sb.hubspot!.control.setPropertyOptions('hs_language', ['sv', 'no', 'en']);
+    const [kari = ''] = e.sb.propstreet
+      .seed([
+        { firstName: 'Kari', lastName: 'Nordmann', email: 'kari@enum.example.com', primaryLanguage: 'nb' },
+      ])
+      .map((c) => c.id);
+    const first = (await e.run()).connections[0]!;
+    expect(planFor(first.records, kari)?.notSent).toBeUndefined();
+    expect(hubspotByKey(kari)?.properties.hs_language).toBe('no');
+    const before = writes(e.sb);
+    await e.run();
+    await e.run();
+    expect(writes(e.sb)).toEqual(before);
+    expect(e.sb.propstreet.contact(kari)?.primaryLanguage).toBe('nb');
+  });
+
   it('without the options (the read is refused) sends values unchecked: HubSpot refuses only that record', async () => {
     e = await startE2E({ salesforce: false });
     e.sb.hubspot!.http.faults.add({

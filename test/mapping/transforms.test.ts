@@ -122,13 +122,15 @@ describe('transforms', () => {
     for (const [input, code] of cases) expect(normaliseLanguage(input), input).toBe(code);
   });
 
-  it('maps every ISO 639-1 code to itself', () => {
+  it('maps every ISO 639-1 code to itself, Norwegian Bokmål and Nynorsk to Norwegian', () => {
     const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const norwegian = new Set(['nb', 'nn']);
     for (const a of letters) {
       for (const b of letters) {
-        if (isIso6391(a + b)) expect(normaliseLanguage(a + b)).toBe(a + b);
+        if (isIso6391(a + b)) expect(normaliseLanguage(a + b)).toBe(norwegian.has(a + b) ? 'no' : a + b);
       }
     }
+    expect(['nb-NO', 'nn_NO', 'no'].map(normaliseLanguage)).toEqual(['no', 'no', 'no']);
   });
 
   it('is idempotent for every transform and region', () => {
