@@ -125,15 +125,23 @@ async function holdersOfExisting(
     holders.set(link.crmId, link.propstreetId);
   for (const p of progress)
     if (p.crmId !== null && named.has(p.crmId) && p.pp.plan.action !== 'create-in-crm')
-      holders.set(p.crmId, p.pp.plan.propstreetId ?? p.psId ?? '');
+      holders.set(p.crmId, p.pp.plan.propstreetId ?? p.psId ?? 'created in Propstreet by this run');
   const unread = [...named].filter((id) => !holders.has(id));
-  if (unread.length > 0)
+  if (unread.length === 0) return holders;
+  try {
     for (const r of await deps.crm.readByIds(unread)) {
       const key = r.properties[deps.crm.keyProperty];
       if (key) holders.set(r.id, key);
     }
+  } catch {
+    // Not known whose they are: not linked, and tried again by the next run.
+    for (const id of unread) holders.set(id, UNCHECKED);
+  }
   return holders;
 }
+
+/** A holder that could not be read: the create fails, retried by the next run. */
+const UNCHECKED = '';
 
 /** Applies one CRM answer to its pair; none (the batch stopped the run) leaves it unanswered. */
 function applyCrm(
@@ -167,10 +175,13 @@ function applyCrm(
     const whose =
       holder === undefined
         ? ''
-        : `; CRM record ${existing} belongs to Propstreet contact ${holder}, not to this one`;
+        : holder === UNCHECKED
+          ? `; CRM record ${existing} could not be read to tell whose it is: tried again by the next run`
+          : `; CRM record ${existing} belongs to Propstreet contact ${holder}, not to this one`;
     p.failed = {
       message: withCode(r.error.crmCode ?? r.error.code, r.error.message) + whose,
-      retryable: r.error.retryable,
+      retryable: holder === UNCHECKED || r.error.retryable,
+      ...(holder === UNCHECKED ? { transient: true } : {}),
       ...(r.error.untilChanged ? { untilChanged: true } : {}),
       // The CRM failed, not the record: a 5xx or 429 that outlived the retries (bug 59).
       ...(r.error.code === 'server' || r.error.code === 'rate-limited' ? { transient: true } : {}),

@@ -122,4 +122,33 @@ describe('a create refused as a duplicate of a record another contact is linked 
     });
     expect(e.sb.propstreet.contact(bo)?.externalRefs).toEqual([]);
   }, 120_000);
+
+  it('a duplicate whose record cannot be read back fails alone for the next run, and is never linked blind', async () => {
+    const { hs, old, bo } = await oldRecordWithNewContactsAddress({ propstreet_id: '999999' });
+    // HubSpot names the existing record per input (a 207), so only the check of whose it is reads it.
+    hs.setTraceIdMultiStatus('all-batch-writes');
+    const first = (
+      await e.run({
+        // Once planned (its reads done), HubSpot's batch reads fail.
+        onPlanChunk: () =>
+          void e.sb.hubspot!.http.faults.add({
+            kind: 'status',
+            status: 503,
+            method: 'POST',
+            path: '/batch/read',
+          }),
+      })
+    ).connections[0]!.result;
+    e.sb.hubspot!.http.faults.clear();
+    expect(first.abort).toBeUndefined();
+    expect(first.failures).toEqual([
+      expect.objectContaining({
+        recordId: bo,
+        error: expect.stringMatching(`CRM record ${old} could not be read to tell whose it is`),
+        quarantined: false,
+      }),
+    ]);
+    expect(hs.dump().find((r) => r.id === old)?.properties.propstreet_id).toBe('999999');
+    expect(e.sb.propstreet.contact(bo)?.externalRefs).toEqual([]);
+  }, 120_000);
 });
