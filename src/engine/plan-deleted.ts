@@ -91,14 +91,13 @@ function deletedInCrm<R extends PropstreetRecord>(ctx: PlanContext<R>, ids: Pair
       // Salesforce mapping leaves out): an edit all the same, or the delete would reach the record
       // just edited there (bug 60).
       const siblingEdit =
-        edited.length === 0 &&
         pair.propstreet !== null &&
         !pair.propstreetEcho &&
         pair.propstreetEditedAt !== undefined &&
         (pair.propstreet.etag ?? null) !== (pair.link?.propstreetEtag ?? null);
-      if (siblingEdit && reportsEdit(ctx, held))
-        return againstEdit(ctx, ids, 'the CRM', ['through another connection of the bridge']);
-      if (edited.length > 0 && reportsEdit(ctx, held)) return againstEdit(ctx, ids, 'the CRM', edited);
+      const what =
+        edited.length > 0 ? edited : siblingEdit ? ['through another connection of the bridge'] : [];
+      if (what.length > 0 && reportsEdit(ctx, held)) return againstEdit(ctx, ids, 'the CRM', what);
       if (held) return keptForDependants(ctx, ids, 'the CRM', held);
       return planned(ctx, {
         ...fields,

@@ -46,11 +46,8 @@ export class CompanyLinks {
     if (!mergedCompanies) return;
     const ask = new Set<string>();
     for (const shadow of shadows)
-      for (const [c, then] of shadow?.crmCompanies ?? []) {
-        const now = this.crmOf.get(c);
-        if (then !== '' && now !== undefined && now !== '' && now !== then && !this.mergedInto.has(then))
-          ask.add(then);
-      }
+      for (const [c, then] of shadow?.crmCompanies ?? [])
+        if (then !== '' && this.differs(c, then) && !this.mergedInto.has(then)) ask.add(then);
     if (ask.size === 0) return;
     for (const [from, into] of await mergedCompanies([...ask])) this.mergedInto.set(from, into);
   }
@@ -70,19 +67,18 @@ export class CompanyLinks {
     if (!shadow || !recorded) return shadow;
     const moved = (c: string) => {
       const then = recorded.get(c);
-      const now = this.crmOf.get(c);
-      return (
-        then !== undefined &&
-        now !== undefined &&
-        now !== '' &&
-        now !== then &&
-        this.mergedInto.get(then) !== now
-      );
+      return then !== undefined && this.differs(c, then) && this.mergedInto.get(then) !== this.crmOf.get(c);
     };
     if (![...recorded.keys()].some(moved)) return shadow;
     const companies = new Map([...shadow.companies].filter(([c]) => !moved(c)));
     const primary = shadow.primary !== null && moved(shadow.primary) ? null : shadow.primary;
     return { primary, companies, crmCompanies: recorded };
+  }
+
+  /** Whether company `c` is linked now to a CRM company other than `then` (and to one at all). */
+  private differs(c: string, then: string): boolean {
+    const now = this.crmOf.get(c);
+    return now !== undefined && now !== '' && now !== then;
   }
 
   /** `e` with the CRM company each of its companies is linked to now recorded ('' none). */

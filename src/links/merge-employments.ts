@@ -98,12 +98,10 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
   // The CRM's primary gone with a company it cannot hold any more is no change of the CRM's;
   // nor is Propstreet's gone with its job at such a company (the company deleted in Propstreet
   // takes its links): the other side's move wins, where "none" beat it as an edit (bug 56).
-  const goneWithUnknown = (primary: string | null, still: boolean) =>
-    primary === null && shadow.primary !== null && unknown.has(shadow.primary) && !still;
-  const crmPrimary = goneWithUnknown(crm.primary, false) ? shadow.primary : crm.primary;
-  const psSide = goneWithUnknown(psPrimary, shadow.primary !== null && ps.companies.has(shadow.primary))
-    ? shadow.primary
-    : psPrimary;
+  const lostWith = shadow.primary !== null && unknown.has(shadow.primary) ? shadow.primary : null;
+  const crmPrimary = crm.primary === null && lostWith !== null ? lostWith : crm.primary;
+  const psSide =
+    psPrimary === null && lostWith !== null && !ps.companies.has(lostWith) ? lostWith : psPrimary;
   let primary = pick(psSide, crmPrimary, shadow.primary, policy, 'primary company', conflicts);
   if (primary !== null && !kept(primary)) primary = null;
 

@@ -18,7 +18,7 @@ const ENV = Object.fromEntries(
   ]),
 );
 const tenant = (id: string, extra: string[] = []) => {
-  const prefix = `PROPSYNC_${id.toUpperCase()}_`;
+  const prefix = `PROPSYNC_${id.toUpperCase().replace(/-/g, '_')}_`;
   return yamlLines(
     `tenant: ${id}`,
     'propstreet:',
@@ -74,16 +74,7 @@ describe('loadTenantConfigs: tenants whose variable prefixes nest', () => {
       '    type: hubspot',
       '    accessToken: "${PROPSYNC_ACME_EU_HUBSPOT_ACCESS_TOKEN}"',
     );
-    const acmeEu = yamlLines(
-      'tenant: acme-eu',
-      'propstreet:',
-      '  token: "${PROPSYNC_ACME_EU_PROPSTREET_TOKEN}"',
-      'connections:',
-      '  - name: hubspot',
-      '    type: hubspot',
-      '    accessToken: "${PROPSYNC_ACME_EU_HUBSPOT_ACCESS_TOKEN}"',
-    );
-    const dir = await testdir({ 'acme.yaml': borrowing, 'acme-eu.yaml': acmeEu });
+    const dir = await testdir({ 'acme.yaml': borrowing, 'acme-eu.yaml': tenant('acme-eu') });
     const { configs, errors } = await loadTenantConfigs(dir, { redactor, env, cwd: dir });
     expect(configs.map((c) => c.tenant)).toEqual(['acme-eu']);
     expect(errors.map((e) => e.message)).toEqual([
