@@ -32,7 +32,7 @@ export interface HubSpotObjectControl {
   editAsUser(id: string, properties: Readonly<Record<string, string | null>>): void;
   deleteAsUser(id: string): void;
   /**
-   * A GDPR delete (H-GDPR: "Permanently delete a contact and all associated content"): the
+   * A GDPR delete (HubSpot API reference, GDPR delete: "Permanently delete a contact and all associated content"; docs/VENDOR-BEHAVIOUR.md): the
    * record is archived (the deletion's webhook event) and then gone, not listed as archived and
    * not found by id: no delta shows it.
    */
