@@ -121,7 +121,9 @@ async function tombstonesOf(
 /**
  * Pairs the records a rule found a candidate for; returns those it did not. A CRM record
  * already linked to another record is never taken over, nor the survivor of a merge of linked
- * records (their links decide who it belongs to: merge-pairs.ts).
+ * records (their links decide who it belongs to: merge-pairs.ts), nor one an earlier rule or
+ * chunk of this run paired: its link is not stored yet (or never, in a dry run), and a second
+ * pair would write another record's values over it.
  */
 async function pairMatched<R extends PropstreetRecord>(
   rule: MatchRule,
@@ -133,6 +135,7 @@ async function pairMatched<R extends PropstreetRecord>(
   const foundIds = [...found.values()].flatMap((f) => ('record' in f ? [f.record.id] : []));
   const taken = new Set((await deps.store.linksByCrmIds(deps.scope, foundIds)).map((l) => l.crmId));
   for (const id of await survivorsOfLinked(foundIds, deps)) taken.add(id);
+  for (const id of deps.staging.claimedCrm(foundIds)) taken.add(id);
   const next: R[] = [];
   const unpaired = { crm: null, link: null, propstreetEcho: false };
   for (const c of remaining) {
@@ -143,10 +146,11 @@ async function pairMatched<R extends PropstreetRecord>(
       pairs.set(c.id, {
         propstreet: c,
         ...unpaired,
-        skipReason: `matched CRM record ${f.record.id} by ${rule}, but it is linked to another ${deps.mapper.kind.noun.one} or merged in the CRM`,
+        skipReason: `matched CRM record ${f.record.id} by ${rule}, but it is linked to another ${deps.mapper.kind.noun.one} (in this run or before) or merged in the CRM`,
       });
     else {
-      deps.staging.takeCrm([f.record.id]);
+      deps.staging.claimCrm(f.record.id);
+      taken.add(f.record.id);
       pairs.set(c.id, {
         propstreet: c,
         crm: f.record,

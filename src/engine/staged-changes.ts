@@ -13,6 +13,10 @@ export interface StagedChanges<R extends PropstreetRecord = PropstreetRecord> {
   crmChunks(size: number): Iterable<CrmRecord[]>;
   /** Staged CRM records by id; marks them as paired so the CRM pass skips them. */
   takeCrm(ids: readonly string[]): Map<string, CrmRecord>;
+  /** Marks a CRM record a match rule paired in this run (stored link or not); also as takeCrm. */
+  claimCrm(id: string): void;
+  /** Which of these CRM records a match rule paired in this run. */
+  claimedCrm(ids: readonly string[]): Set<string>;
   /** Staged CRM records by id, left for the CRM pass. */
   peekCrm(ids: readonly string[]): Map<string, CrmRecord>;
   /** Staged Propstreet records by id. */

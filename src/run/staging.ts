@@ -109,6 +109,8 @@ interface StagingStatements {
   readonly peekPs: Database.Statement;
   readonly peekCrm: Database.Statement;
   readonly markDone: Database.Statement;
+  readonly claim: Database.Statement;
+  readonly claimed: Database.Statement;
   readonly crmByKeys: Database.Statement;
   readonly losersOf: Database.Statement;
   readonly chunksPs: Database.Statement;
@@ -167,6 +169,7 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
       CREATE TABLE crm (id TEXT PRIMARY KEY, modified TEXT NOT NULL, json TEXT NOT NULL,
         key TEXT, live INTEGER NOT NULL DEFAULT 1, merged_into TEXT${matchDefs});
       CREATE TABLE crm_done (id TEXT PRIMARY KEY) WITHOUT ROWID;
+      CREATE TABLE crm_claimed (id TEXT PRIMARY KEY) WITHOUT ROWID;
     `);
     this.sql = this.prepare();
   }
@@ -295,6 +298,8 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
       peekPs: db.prepare('SELECT id, json FROM ps WHERE id IN (SELECT value FROM json_each(?))'),
       peekCrm: db.prepare('SELECT id, json FROM crm WHERE id IN (SELECT value FROM json_each(?))'),
       // Only staged ids, as the flag it replaces: an id marked before it was staged would hide it.
+      claim: db.prepare('INSERT OR IGNORE INTO crm_claimed (id) SELECT value FROM json_each(?)'),
+      claimed: db.prepare('SELECT id FROM crm_claimed WHERE id IN (SELECT value FROM json_each(?))').pluck(),
       markDone: db.prepare(
         'INSERT OR IGNORE INTO crm_done (id) SELECT id FROM crm WHERE id IN (SELECT value FROM json_each(?))',
       ),
@@ -422,6 +427,23 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
     const rows = this.sql.peekCrm.all(json) as { id: string; json: string }[];
     this.sql.markDone.run(json);
     return inIdOrder<CrmRecord>(ids, rows);
+  }
+
+  /**
+   * A CRM record a match rule paired in this run, staged or found by a lookup: no other record
+   * may pair with it in this run, before or without (a dry run) a stored link. Marked as paired
+   * too (takeCrm).
+   */
+  claimCrm(id: string): void {
+    const json = JSON.stringify([id]);
+    this.sql.claim.run(json);
+    this.sql.markDone.run(json);
+  }
+
+  /** Which of these CRM records a match rule paired in this run (claimCrm). */
+  claimedCrm(ids: readonly string[]): Set<string> {
+    if (ids.length === 0) return new Set();
+    return new Set(this.sql.claimed.all(JSON.stringify([...new Set(ids)])) as string[]);
   }
 
   /** Staged CRM records by id, left for the CRM pass. */
