@@ -10,7 +10,10 @@
  * A lease is lost when a renewal finds another owner holding the lock (this process stalled past
  * the TTL: a GC pause, a frozen VM or container, and another run took over). From then on every
  * call through this store fails RUN_IN_PROGRESS: the run records nothing more (links, shadows,
- * checkpoints) over the run that took over, and its writes already sent are as a crash's. A lease
+ * checkpoints) over the run that took over, and its writes already sent are as a crash's. Its
+ * commits and facts (setMeta) name the leases it holds, and the store checks them inside the
+ * write's transaction (a takeover waits for it): a write that passed the check here and then
+ * waited past the TTL finds the lock another run's and is refused. A lease
  * found lapsed at a call (the renewal timers wait for a stalled process) is checked against the
  * store before the call goes on: re-taken if the lock is free, lost if another owner holds it.
  * A run that took over and already finished is not seen; the woken run then goes on from a stale
@@ -19,7 +22,7 @@
  */
 import { PropsyncError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Scope, StateStore } from '../state/port.js';
+import type { LockFence, Scope, StateStore } from '../state/port.js';
 
 export interface LeaseOptions {
   /** Lock TTL: how long a crashed worker can keep a tenant+connection's object kind locked. */
@@ -148,11 +151,30 @@ export function withLockLease(store: StateStore, options: LeaseOptions): StateSt
     if (failed !== undefined) throw failed;
   };
 
+  /**
+   * The leases held now, checked again by the store inside the write itself: the fence above
+   * is passed before the call, and a process that stalls between the two (a pause, a pool
+   * whose connections are all busy) must not land a write after another run took over.
+   */
+  const fenceOf = (): LockFence[] => [...held.values()].map(({ scope, owner }) => ({ scope, owner }));
+
+  const commit: StateStore['commit'] = async (scope, changes) => {
+    await fence();
+    await store.commit(scope, changes, fenceOf());
+  };
+
+  const setMeta: StateStore['setMeta'] = async (scope, key, value) => {
+    await fence();
+    await store.setMeta(scope, key, value, fenceOf());
+  };
+
   return new Proxy(store, {
     get(target, prop, receiver) {
       if (prop === 'acquireLock') return acquireLock;
       if (prop === 'releaseLock') return releaseLock;
       if (prop === 'close') return close;
+      if (prop === 'commit') return commit;
+      if (prop === 'setMeta') return setMeta;
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
       // Every store method answers with a promise: a lost lease is a rejection, as any store failure.

@@ -188,13 +188,27 @@ export interface StateChanges {
   }[];
 }
 
+/**
+ * A run lock a write must still hold when it is applied: checked inside the write's own
+ * transaction, so a run that stalled past its lease and was taken over cannot land a write
+ * over the run that took over (lock-lease.ts).
+ */
+export interface LockFence {
+  readonly scope: Scope;
+  readonly owner: string;
+}
+
 export interface StateStore {
   /** Creates or upgrades the schema; safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;
 
-  /** Atomically applies one batch's results. */
-  commit(scope: Scope, changes: StateChanges): Promise<void>;
+  /**
+   * Atomically applies one batch's results. With `fence`, only while every lock it names is
+   * held by its owner (expired or not: an owner no other run replaced), else nothing is
+   * applied and it fails RUN_IN_PROGRESS; a takeover waits for the write to end.
+   */
+  commit(scope: Scope, changes: StateChanges, fence?: readonly LockFence[]): Promise<void>;
 
   linksByPropstreetIds(scope: Scope, ids: readonly string[]): Promise<Link[]>;
   linksByCrmIds(scope: Scope, ids: readonly string[]): Promise<Link[]>;
@@ -272,8 +286,8 @@ export interface StateStore {
    * field checked once, a deletion window), as strings by key; null when never set.
    */
   getMeta(scope: Scope, key: string): Promise<string | null>;
-  /** Sets a fact; null removes it. */
-  setMeta(scope: Scope, key: string, value: string | null): Promise<void>;
+  /** Sets a fact; null removes it. `fence` as for commit. */
+  setMeta(scope: Scope, key: string, value: string | null, fence?: readonly LockFence[]): Promise<void>;
   /** Every fact of a scope, in key order (for `migrate-state`). */
   listMeta(scope: Scope): Promise<{ key: string; value: string }[]>;
 }

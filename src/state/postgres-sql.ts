@@ -107,6 +107,9 @@ export function pgSql(s: string) {
       WHERE l.expires_at <= clock_timestamp() OR l.owner = EXCLUDED.owner`,
     releaseLock: `DELETE FROM ${s}.locks WHERE scope_id = $1 AND owner = $2`,
     lockHolder: `SELECT owner, expires_at FROM ${s}.locks WHERE scope_id = $1`,
+    // A fenced write's first statement: the rows stay share-locked until it ends, so a takeover
+    // (acquireLock's upsert) waits for it and the write cannot land after one.
+    fenceLocks: `SELECT scope_id, owner FROM ${s}.locks WHERE scope_id = ANY($1::integer[]) FOR SHARE`,
     getMeta: `SELECT value FROM ${s}.meta WHERE scope_id = $1 AND key = $2`,
     setMeta: `INSERT INTO ${s}.meta (scope_id, key, value) VALUES ($1, $2, $3)
       ON CONFLICT (scope_id, key) DO UPDATE SET value = EXCLUDED.value`,

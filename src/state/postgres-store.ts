@@ -4,9 +4,10 @@
  */
 import type pg from 'pg';
 import { NotFoundError } from '../core/errors.js';
+import { fenceLost } from './lock-fence.js';
 import { pgDriver } from './pg-driver.js';
-import type { Scope, StateStore } from './port.js';
-import { planCommit } from './postgres-commit.js';
+import type { LockFence, Scope, StateStore } from './port.js';
+import { type PgStep, planCommit } from './postgres-commit.js';
 import { migratePostgres, quoteSchema } from './postgres-migrations.js';
 import { type PgSql, pgSql } from './postgres-sql.js';
 import { queuedRefFromRow, type RefOutboxRow } from './ref-outbox-rows.js';
@@ -81,6 +82,26 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
     return id;
   }
 
+  /** A fence's scope ids, found before a connection is taken; a scope never written holds no lock. */
+  async function fenceScopes(fence: readonly LockFence[] | undefined) {
+    if (!fence?.length) return undefined;
+    const ids: number[] = [];
+    for (const f of fence) {
+      const id = await findScope(f.scope);
+      if (id === undefined) throw fenceLost(f);
+      ids.push(id);
+    }
+    return { fence, ids };
+  }
+
+  async function checkFence(client: pg.PoolClient, f: { fence: readonly LockFence[]; ids: number[] }) {
+    const { rows } = await q<{ scope_id: number; owner: string }>(client, 'fenceLocks', [f.ids]);
+    const owners = new Map(rows.map((r) => [Number(r.scope_id), r.owner]));
+    f.fence.forEach((one, i) => {
+      if (owners.get(f.ids[i] as number) !== one.owner) throw fenceLost(one);
+    });
+  }
+
   return {
     async migrate() {
       await migratePostgres(pool, schema);
@@ -89,12 +110,14 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
       if (ownsPool && !pool.ended) await pool.end();
     },
 
-    async commit(scope, changes) {
+    async commit(scope, changes, fence) {
       if (isEmpty(changes)) return;
       const steps = planCommit(await ensureScope(scope), changes);
+      const fenced = await fenceScopes(fence);
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
+        if (fenced) await checkFence(client, fenced);
         for (const [key, values] of steps) await q(client, key, values);
         await client.query('COMMIT');
       } catch (err) {
@@ -273,13 +296,32 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
       if (s === undefined) return null;
       return (await q<{ value: string }>(pool, 'getMeta', [s, key])).rows[0]?.value ?? null;
     },
-    async setMeta(scope, key, value) {
-      if (value === null) {
-        const s = await findScope(scope);
-        if (s !== undefined) await q(pool, 'deleteMeta', [s, key]);
+    async setMeta(scope, key, value, fence) {
+      const step: PgStep | undefined =
+        value === null
+          ? await findScope(scope).then((s) => (s === undefined ? undefined : ['deleteMeta', [s, key]]))
+          : ['setMeta', [await ensureScope(scope), key, value]];
+      if (!step) return;
+      const fenced = await fenceScopes(fence);
+      if (!fenced) {
+        await q(pool, ...step);
         return;
       }
-      await q(pool, 'setMeta', [await ensureScope(scope), key, value]);
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await checkFence(client, fenced);
+        await q(client, ...step);
+        await client.query('COMMIT');
+      } catch (err) {
+        const rolledBack = await client.query('ROLLBACK').then(
+          () => true,
+          () => false,
+        );
+        client.release(!rolledBack);
+        throw err;
+      }
+      client.release();
     },
     async listMeta(scope) {
       const s = await findScope(scope);

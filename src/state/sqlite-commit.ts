@@ -12,8 +12,10 @@ export function sqliteCommitter(
   db: Database.Database,
   st: () => SqliteStatements,
   outbox: () => RefOutboxStatements,
-): (scopeId: number, changes: StateChanges) => void {
-  const apply = db.transaction((s: number, c: StateChanges) => {
+): (scopeId: number, changes: StateChanges, check?: () => void) => void {
+  const apply = db.transaction((s: number, c: StateChanges, check?: () => void) => {
+    // A fence's check runs first, inside the write lock the transaction took (immediate).
+    check?.();
     const q = st();
     if (c.deleteLinks?.length) q.deleteLinks.run(s, JSON.stringify(c.deleteLinks));
     for (const f of c.dropShadowFields ?? []) {
@@ -92,5 +94,5 @@ export function sqliteCommitter(
 
   // IMMEDIATE takes the write lock up front: a deferred transaction that must upgrade from
   // read to write fails at once with SQLITE_BUSY instead of waiting out busy_timeout.
-  return (scopeId, changes) => apply.immediate(scopeId, changes);
+  return (scopeId, changes, check) => apply.immediate(scopeId, changes, check);
 }

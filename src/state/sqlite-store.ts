@@ -4,7 +4,8 @@
  */
 import Database from 'better-sqlite3';
 import { NotFoundError, PropsyncError } from '../core/errors.js';
-import type { Scope, StateStore } from './port.js';
+import { fenceLost } from './lock-fence.js';
+import type { LockFence, Scope, StateStore } from './port.js';
 import {
   checkLimit,
   checkScope,
@@ -74,6 +75,17 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
 
   const applyChanges = sqliteCommitter(db, st, outbox);
 
+  /** A fenced write's check, run inside its immediate transaction (no other writer meanwhile). */
+  function fenceCheck(fence: readonly LockFence[] | undefined): (() => void) | undefined {
+    if (!fence?.length) return undefined;
+    return () => {
+      for (const f of fence) {
+        const s = findScope(f.scope);
+        if (s === undefined || st().lockHolder.get(s)?.owner !== f.owner) throw fenceLost(f);
+      }
+    };
+  }
+
   return {
     async migrate() {
       migrateSqlite(db);
@@ -82,11 +94,11 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
       if (db.open) db.close();
     },
 
-    async commit(scope, changes) {
+    async commit(scope, changes, fence) {
       if (isEmpty(changes)) return;
       const s = ensureScope(scope);
       try {
-        applyChanges(s, changes);
+        applyChanges(s, changes, fenceCheck(fence));
       } catch (err) {
         throw conflictFrom(err, scope);
       }
@@ -255,13 +267,20 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
       const s = findScope(scope);
       return s === undefined ? null : (st().getMeta.get(s, key)?.value ?? null);
     },
-    async setMeta(scope, key, value) {
-      if (value === null) {
-        const s = findScope(scope);
-        if (s !== undefined) st().deleteMeta.run(s, key);
-        return;
-      }
-      st().setMeta.run(ensureScope(scope), key, value);
+    async setMeta(scope, key, value, fence) {
+      const write = () => {
+        if (value === null) {
+          const s = findScope(scope);
+          if (s !== undefined) st().deleteMeta.run(s, key);
+        } else st().setMeta.run(ensureScope(scope), key, value);
+      };
+      const check = fenceCheck(fence);
+      if (!check) write();
+      else
+        db.transaction(() => {
+          check();
+          write();
+        }).immediate();
     },
     async listMeta(scope) {
       const s = findScope(scope);

@@ -423,6 +423,37 @@ export function describeStateStoreContract(
       expect(await store.acquireLock(scope, 'crashed', 60_000)).toBe(false);
     });
 
+    it('applies a fenced write only while its owner holds the lock, expired or not', async () => {
+      const scope = newScope();
+      const other = newScope('salesforce', scope.tenant);
+      await store.acquireLock(scope, 'run-a', 1);
+      const fence = [{ scope, owner: 'run-a' }];
+      await clockPast(Date.parse((await store.lockHolder(scope))!.expiresAt));
+      // Lapsed, and no other run took it: still its owner's, so the write lands (a takeover
+      // after it reads it).
+      await store.commit(other, { upsertLinks: [aLink(1)], checkpoints: { propstreet: 'T1' } }, fence);
+      await store.setMeta(other, 'seen', 'a', fence);
+      expect(await store.acquireLock(scope, 'run-b', 60_000)).toBe(true);
+      await expect(
+        store.commit(other, { deleteLinks: ['ps-1'], checkpoints: { propstreet: 'T0' } }, fence),
+      ).rejects.toMatchObject({ code: 'RUN_IN_PROGRESS' });
+      await expect(store.setMeta(other, 'seen', null, fence)).rejects.toMatchObject({
+        code: 'RUN_IN_PROGRESS',
+      });
+      expect(await store.linksByPropstreetIds(other, ['ps-1'])).toHaveLength(1);
+      expect(await store.getCheckpoint(other, 'propstreet')).toBe('T1');
+      expect(await store.getMeta(other, 'seen')).toBe('a');
+      // Released, or never taken: no write either.
+      await store.releaseLock(scope, 'run-b');
+      await expect(
+        store.commit(other, { upsertLinks: [aLink(2)] }, [{ scope, owner: 'run-b' }]),
+      ).rejects.toMatchObject({ code: 'RUN_IN_PROGRESS' });
+      await expect(
+        store.commit(other, { upsertLinks: [aLink(2)] }, [{ scope: newScope(), owner: 'run-b' }]),
+      ).rejects.toMatchObject({ code: 'RUN_IN_PROGRESS' });
+      expect(await store.linksByPropstreetIds(other, ['ps-2'])).toEqual([]);
+    });
+
     it('lists the scopes that have state', async () => {
       const a = newScope();
       const b = newScope('salesforce');

@@ -114,6 +114,49 @@ describe('withLockLease', () => {
     expect(await store.acquireLock(scope, 'run-2', 1_000)).toBe(false);
   });
 
+  it('a commit past the check here that waits while another run takes the lock lands nothing', async () => {
+    // The process stalls between this wrapper's check and the store (a pause, a pool with no
+    // free connection): every call into the store waits at the gate, renewals too.
+    let open: () => void = () => undefined;
+    let gate: Promise<void> | undefined;
+    const paused = new Proxy(store, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          await gate;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const leased = withLockLease(paused, { ttlMs: 150, renewEveryMs: 40 });
+    expect(await leased.acquireLock(scope, 'run-1', 0)).toBe(true);
+    await leased.commit(scope, {
+      upsertMeta: [{ key: 'k', value: 'before' }],
+      checkpoints: { propstreet: 'T1' },
+    });
+    gate = new Promise((resolve) => {
+      open = resolve;
+    });
+    const stale = leased.commit(scope, {
+      upsertMeta: [{ key: 'k', value: 'stale' }],
+      checkpoints: { propstreet: 'T0' },
+    });
+    const meta = leased.setMeta(scope, 'seen', 'stale');
+    vi.setSystemTime(Date.now() + 200);
+    expect(await store.acquireLock(scope, 'run-2', 10_000)).toBe(true);
+    await store.commit(scope, { checkpoints: { propstreet: 'T2' } });
+    gate = undefined;
+    open();
+    await expect(stale).rejects.toMatchObject({ code: 'RUN_IN_PROGRESS' });
+    await expect(meta).rejects.toMatchObject({ code: 'RUN_IN_PROGRESS' });
+    expect(await store.getMeta(scope, 'k')).toBe('before');
+    expect(await store.getMeta(scope, 'seen')).toBeNull();
+    expect(await store.getCheckpoint(scope, 'propstreet')).toBe('T2');
+    expect((await store.lockHolder(scope))?.owner).toBe('run-2');
+    await leased.close();
+  });
+
   it('a lapsed lease whose renewal fails lets no call through', async () => {
     let down = false;
     const flaky = new Proxy(store, {
