@@ -189,14 +189,23 @@ export function normaliseUrl(value: string): string | null {
   return `${url.protocol}//${user}${host}${port}${rest}`;
 }
 
+/**
+ * U+0000 means nothing in any field (a bad import, a buggy integration) and PostgreSQL's text
+ * cannot store it: every transform drops it, so it is never compared, stored or sent on.
+ */
+function withoutNul(value: string): string {
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+}
+
 export function applyTransform(
   transform: Transform,
   value: InputValue,
   region: CountryCode | null,
 ): string | null {
   if (value === null || value === undefined) return null;
-  if (transform === 'tags') return normaliseTags(value);
-  const single = typeof value === 'string' ? value : value.join(';');
+  if (transform === 'tags')
+    return normaliseTags(typeof value === 'string' ? withoutNul(value) : value.map(withoutNul));
+  const single = withoutNul(typeof value === 'string' ? value : value.join(';'));
   switch (transform) {
     case 'none':
       return single === '' ? null : single;

@@ -26,6 +26,8 @@ import {
   runFromRow,
   scopeKey,
   scopeName,
+  storableChanges,
+  storableText,
   type TombstoneRow,
   toMs,
   tombstoneFromRow,
@@ -112,7 +114,7 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
 
     async commit(scope, changes, fence) {
       if (isEmpty(changes)) return;
-      const steps = planCommit(await ensureScope(scope), changes);
+      const steps = planCommit(await ensureScope(scope), storableChanges(changes));
       const fenced = await fenceScopes(fence);
       const client = await pool.connect();
       try {
@@ -300,7 +302,7 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
       const step: PgStep | undefined =
         value === null
           ? await findScope(scope).then((s) => (s === undefined ? undefined : ['deleteMeta', [s, key]]))
-          : ['setMeta', [await ensureScope(scope), key, value]];
+          : ['setMeta', [await ensureScope(scope), key, storableText(value)]];
       if (!step) return;
       const fenced = await fenceScopes(fence);
       if (!fenced) {

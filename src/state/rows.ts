@@ -153,6 +153,42 @@ export function conflictRowsOf(c: StateChanges): Omit<OpenConflict, 'resolution'
   );
 }
 
+const NUL = '\u0000';
+
+/** A free text without U+0000: PostgreSQL's `text` cannot hold it (SQLite's can), so neither store keeps it. */
+export function storableText<T extends string | null>(value: T): T {
+  return (value?.includes(NUL) ? value.replaceAll(NUL, '') : value) as T;
+}
+
+/**
+ * The changes with their free texts storable (failure and deferral messages, conflict values,
+ * tombstone reasons, facts): API error bodies and values read as they are can carry U+0000, and on
+ * PostgreSQL one such text failed the whole commit, and every later run at the same record.
+ * Values pass through the mapping, which drops it already; shadows are JSON, which escapes it.
+ */
+export function storableChanges(c: StateChanges): StateChanges {
+  const out: { -readonly [K in keyof StateChanges]: StateChanges[K] } = { ...c };
+  if (c.upsertFailures?.length)
+    out.upsertFailures = c.upsertFailures.map((f) => ({ ...f, lastError: storableText(f.lastError) }));
+  if (c.refsDeferred?.length)
+    out.refsDeferred = c.refsDeferred.map((d) => ({ ...d, lastError: storableText(d.lastError) }));
+  if (c.upsertTombstones?.length)
+    out.upsertTombstones = c.upsertTombstones.map((t) => ({ ...t, reason: storableText(t.reason) }));
+  if (c.upsertMeta?.length)
+    out.upsertMeta = c.upsertMeta.map((m) => ({ ...m, value: storableText(m.value) }));
+  if (c.replaceConflicts?.length)
+    out.replaceConflicts = c.replaceConflicts.map((r) => ({
+      ...r,
+      conflicts: r.conflicts.map((x) => ({
+        ...x,
+        propstreet: storableText(x.propstreet),
+        crm: storableText(x.crm),
+        shadow: storableText(x.shadow),
+      })),
+    }));
+  return out;
+}
+
 export function shadowJson(link: Link): string | null {
   return link.shadow === null ? null : JSON.stringify(link.shadow);
 }

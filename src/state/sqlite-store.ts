@@ -17,6 +17,8 @@ import {
   runFromRow,
   scopeKey,
   scopeName,
+  storableChanges,
+  storableText,
   toMs,
   tombstoneFromRow,
 } from './rows.js';
@@ -98,7 +100,7 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
       if (isEmpty(changes)) return;
       const s = ensureScope(scope);
       try {
-        applyChanges(s, changes, fenceCheck(fence));
+        applyChanges(s, storableChanges(changes), fenceCheck(fence));
       } catch (err) {
         throw conflictFrom(err, scope);
       }
@@ -272,7 +274,7 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
         if (value === null) {
           const s = findScope(scope);
           if (s !== undefined) st().deleteMeta.run(s, key);
-        } else st().setMeta.run(ensureScope(scope), key, value);
+        } else st().setMeta.run(ensureScope(scope), key, storableText(value));
       };
       const check = fenceCheck(fence);
       if (!check) write();

@@ -454,6 +454,25 @@ export function describeStateStoreContract(
       expect(await store.linksByPropstreetIds(other, ['ps-2'])).toEqual([]);
     });
 
+    it('stores free texts holding U+0000 without it (PostgreSQL’s text cannot hold it)', async () => {
+      const scope = newScope();
+      const nul = (s: string) => `${s}\u0000!`;
+      await store.commit(scope, {
+        upsertLinks: [aLink(1)],
+        upsertFailures: [aFailure('ps-9', { lastError: nul('HTTP 400 body') })],
+        upsertTombstones: [aTombstone(2, { reason: nul('ended') })],
+        upsertMeta: [{ key: 'k', value: nul('v') }],
+        replaceConflicts: [
+          { propstreetId: 'ps-1', conflicts: [aConflict(1, 'firstName', { crm: nul('Av') })] },
+        ],
+      });
+      await store.setMeta(scope, 'k2', nul('w'));
+      expect((await store.listFailures(scope))[0]?.lastError).toBe('HTTP 400 body!');
+      expect((await store.tombstonesByPropstreetIds(scope, ['ps-2']))[0]?.reason).toBe('ended!');
+      expect([await store.getMeta(scope, 'k'), await store.getMeta(scope, 'k2')]).toEqual(['v!', 'w!']);
+      expect((await store.conflictsByPropstreetIds(scope, ['ps-1']))[0]?.crm).toBe('Av!');
+    });
+
     it('lists the scopes that have state', async () => {
       const a = newScope();
       const b = newScope('salesforce');

@@ -28,6 +28,13 @@ describe('transforms', () => {
     expect(applyTransform('uppercase', ' sv ', null)).toBe('SV');
   });
 
+  it('drops U+0000 in every transform, so it is never compared, stored or sent', () => {
+    for (const t of TRANSFORMS) expect(applyTransform(t, 'x\u0000', null), t).not.toContain('\u0000');
+    expect(applyTransform('none', 'Av\u0000a', null)).toBe('Ava');
+    expect(applyTransform('trim', '\u0000', null)).toBeNull();
+    expect(applyTransform('tags', ['a\u0000', 'b'], null)).toBe('a;b');
+  });
+
   it('nfc: the fast path is exact below U+0300, normalize above', () => {
     // Every character and every adjacent pair below U+0300 is NFC already: the premise of the
     // fast path (a longer string of such characters is NFC when its every pair is).
