@@ -61,6 +61,21 @@ describe('propsync commands', () => {
     for (const r of [command, option, missing, badValue]) expect(r.stdout).toBe('');
   });
 
+  it('status --runs and conflicts --limit take a whole number ≥ 1: anything else exits 2 naming the flag', async () => {
+    for (const [command, flag] of [
+      ['status', '--runs'],
+      ['conflicts', '--limit'],
+    ] as const)
+      for (const bad of ['abc', '0', '-1', '2.5']) {
+        const r = await runCli([command, acme, flag, bad]);
+        expect(r.code, describeRun(r)).toBe(2);
+        expect(r.stderr).toContain(`${flag} ${bad}: expected a whole number >= 1`);
+        expect(r.stdout).toBe('');
+      }
+    const one = await runCli(['status', acme, '--runs', '1']);
+    expect(one.code, describeRun(one)).toBe(0);
+  });
+
   it('--connection picks connections; an unknown name is a usage error, not an empty success', async () => {
     const [one, typo] = await Promise.all([
       f.cli(['plan', acme, '--connection', 'hubspot', '--json']),

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
 import type { Redactor } from '../../core/redact.js';
+import { countFlag } from '../count-flag.js';
 import { withTenantState } from '../tenant-state.js';
 
 const shown = (v: string | null) => (v === null ? '(empty)' : JSON.stringify(v));
@@ -23,11 +24,7 @@ export function registerConflicts(program: Command, redactor: Redactor): void {
         const { listOpenConflicts } = await import('../../app/conflicts.js');
         const { runLabel } = await import('../../report/run-label.js');
         const { printJson } = await import('../output.js');
-        const limit = Number(flags.limit);
-        if (!Number.isInteger(limit) || limit < 1)
-          throw new ValidationError(`--limit ${flags.limit}: expected a whole number >= 1`, {
-            limit: [flags.limit],
-          });
+        const limit = countFlag('--limit', flags.limit);
         await withTenantState(configPath, redactor, async (config, store) => {
           const listed = await listOpenConflicts(config, store, {
             connections: flags.connection,

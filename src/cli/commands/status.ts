@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { Redactor } from '../../core/redact.js';
 import { describeCheckpoint } from '../../crm/hubspot/hubspot-checkpoint.js';
 import type { RunRecord } from '../../state/port.js';
+import { countFlag } from '../count-flag.js';
 import { withTenantState } from '../tenant-state.js';
 import { refBacklogOf } from './ref-backlog.js';
 
@@ -23,6 +24,7 @@ export function registerStatus(program: Command, redactor: Redactor): void {
       const { printJson } = await import('../output.js');
       const { runLabel } = await import('../../report/run-label.js');
       const { heldDeletesOf } = await import('../../run/held-deletes.js');
+      const runs = countFlag('--runs', flags.runs);
       await withTenantState(configPath, redactor, async (config, store) => {
         const connections = [];
         for (const c of config.connections)
@@ -40,7 +42,7 @@ export function registerStatus(program: Command, redactor: Redactor): void {
               },
               failures: failures.filter((f) => !f.quarantined),
               quarantined: failures.filter((f) => f.quarantined),
-              runs: (await store.listRuns(scope, Number(flags.runs) || 5)).map(summariseRun),
+              runs: (await store.listRuns(scope, runs)).map(summariseRun),
               tombstones: {
                 count: await store.countTombstones(scope),
                 newest: await store.listTombstones(scope, { limit: TOMBSTONES_SHOWN }),
