@@ -25,9 +25,9 @@ export interface MatchField<R extends PropstreetRecord> {
    */
   key?(canonical: string): string;
   /**
-   * The spellings a CRM may store for a key (a domain with `www.`, in punycode): what a CRM
-   * search asks for, since it compares what it stores; the answers still pair by key. Absent:
-   * the key itself.
+   * The spellings a CRM may store for a key (a domain with `www.`, in punycode, as the site's
+   * address): what a CRM search asks for, since it compares what it stores; the answers still
+   * pair by key. Absent: the key itself.
    */
   spellings?(key: string): readonly string[];
   /**

@@ -2,7 +2,8 @@
  * Point reads: by record id and by key value through batch read (100 per call), by any
  * property (contacts' email, companies' domain) through search (`IN [...]`, ≤ 100 values per
  * filter and as many as keep the body within 3,000 characters; search lags writes by a few
- * seconds on HubSpot). A merged-away id read by id comes
+ * seconds on HubSpot), every record found returned: the caller pairs by canonical value (a
+ * domain searched as `https://www.acme.se/` is `acme.se`). A merged-away id read by id comes
  * back as its survivor: reported as a deleted record pointing at the survivor.
  */
 import type { CrmRecord } from '../port.js';
@@ -91,10 +92,9 @@ export class HubSpotLookup {
           limit: 200,
           after,
         });
-        for (const o of page.results) {
-          if (wanted.includes(o.properties[property]?.toLowerCase() ?? ''))
-            found.set(o.id, toCrmRecord(this.context, o));
-        }
+        // What the search found is what HubSpot holds equal; whether it pairs is the caller's
+        // canonical comparison (`https://www.acme.se/` is `acme.se`), not a second string test.
+        for (const o of page.results) found.set(o.id, toCrmRecord(this.context, o));
         after = page.nextAfter;
       } while (after);
     }

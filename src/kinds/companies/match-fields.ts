@@ -12,6 +12,11 @@ import type { MatchField } from '../../engine/kind-rules.js';
 import type { Company } from '../../propstreet/company-schema.js';
 import { isSharedHost } from './shared-hosts.js';
 
+/** `host` as a site's address is typed: no scheme, `http://` or `https://`, with and without a final `/`. */
+function asTyped(host: string): string[] {
+  return ['', 'http://', 'https://'].flatMap((scheme) => [`${scheme}${host}`, `${scheme}${host}/`]);
+}
+
 export const COMPANY_MATCH_FIELDS: readonly MatchField<Company>[] = [
   {
     name: 'domain',
@@ -21,10 +26,12 @@ export const COMPANY_MATCH_FIELDS: readonly MatchField<Company>[] = [
       const host = domain.toLowerCase();
       return isSharedHost(host) ? '' : host;
     },
-    // The CRM stores what a person typed: `www.acme.se`, `xn--bcher-kva.de` for `bücher.de`.
+    // The CRM stores what a person typed: `www.acme.se`, `xn--bcher-kva.de` for `bücher.de`,
+    // or the site's address: `https://www.acme.se/`, `http://acme.se`, `acme.se/`.
     spellings: (domain) => {
       const ascii = domainToASCII(domain) || domain;
-      return [...new Set([domain, ascii, `www.${domain}`, `www.${ascii}`])];
+      const hosts = [...new Set([domain, ascii])].flatMap((host) => [host, `www.${host}`]);
+      return hosts.flatMap(asTyped);
     },
     uniqueInPropstreet: false,
   },
