@@ -24,3 +24,21 @@ export function clipText(text: string, max: number): string {
 export function clipNullable(text: string | null, max: number): string | null {
   return text === null ? null : clipText(text, max);
 }
+
+/** Characters of a word a secret could be part of (tokens, keys, base64, URL-encoded). */
+const WORDISH = /[A-Za-z0-9\-._~+/=%]/;
+
+/**
+ * The start of a payload quoted in an error message, which is redacted later, as a whole: a cut
+ * inside a long word would leave a secret's first characters, which the redactor no longer
+ * recognises as the secret. The word the cut falls in is left out whole.
+ */
+export function excerpt(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max;
+  if (WORDISH.test(text.charAt(end)) && WORDISH.test(text.charAt(end - 1)))
+    while (end > 0 && WORDISH.test(text.charAt(end - 1))) end--;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+}

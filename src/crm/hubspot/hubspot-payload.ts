@@ -3,6 +3,7 @@
  * `null` in `results` would otherwise surface as a TypeError far from its cause. A bad
  * answer is a PayloadError naming the endpoint and the JSON path.
  */
+import { excerpt } from '../../core/clip-text.js';
 import { PayloadError } from '../../core/errors.js';
 
 export function checkObjects<T>(results: unknown, method: string, path: string): T[] {
@@ -23,7 +24,7 @@ export function checkObjects<T>(results: unknown, method: string, path: string):
       o.properties === null
     )
       throw new PayloadError(
-        `HubSpot ${method} ${path}: expected results[${i}] to be a record with an id and properties, got ${JSON.stringify(r)?.slice(0, 80)}`,
+        `HubSpot ${method} ${path}: expected results[${i}] to be a record with an id and properties, got ${excerpt(JSON.stringify(r) ?? String(r), 80)}`,
         `results[${i}]`,
         typeof o?.id === 'string' ? o.id : undefined,
         { method, path },

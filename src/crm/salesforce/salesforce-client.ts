@@ -6,6 +6,7 @@
  * ourselves so jsforce's `maxFetch` (10,000 records) never truncates a read.
  */
 import type { Connection, QueryResult } from 'jsforce';
+import { excerpt } from '../../core/clip-text.js';
 import type { Clock } from '../../core/clock.js';
 import { PayloadError, type PropsyncError, type RequestInfo } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
@@ -93,7 +94,7 @@ function checkQueryPage(page: unknown, path: string): asserts page is QueryResul
   const p = page as Partial<QueryResult<SoqlRow>> | null;
   if (typeof p !== 'object' || p === null || !Array.isArray(p.records) || typeof p.done !== 'boolean')
     throw new PayloadError(
-      `Salesforce answered ${path} with something that is not a query result (${typeof page === 'string' ? `text: ${page.slice(0, 80)}` : JSON.stringify(page)?.slice(0, 80)})`,
+      `Salesforce answered ${path} with something that is not a query result (${typeof page === 'string' ? `text: ${excerpt(page, 80)}` : excerpt(JSON.stringify(page) ?? String(page), 80)})`,
       typeof p === 'object' && p !== null && !Array.isArray(p.records) ? 'records' : '$',
       undefined,
       { method: 'GET', path },
