@@ -5,6 +5,7 @@
  */
 import type { AccessorSet, AccessorWrite, RawValue } from '../../mapping/accessor-set.js';
 import { isIso31661 } from '../../mapping/country-codes.js';
+import { tagsToWrite } from '../../mapping/tag-list.js';
 import type { Transform } from '../../mapping/transforms.js';
 import type { Company, CompanyWrite } from '../../propstreet/company-schema.js';
 
@@ -24,10 +25,10 @@ function readCompany(company: Company, accessor: string): RawValue {
  * domain), so a write of both holds only when they agree; mappings/README.md says how the
  * shipped files avoid the race.
  */
-function writeCompany(writes: readonly AccessorWrite[]): CompanyWrite {
+function writeCompany(writes: readonly AccessorWrite[], current: Company | null): CompanyWrite {
   const out: CompanyWrite = {};
   for (const { accessor, value } of writes) {
-    if (accessor === 'tags') out.tags = value === null ? null : value.split(';');
+    if (accessor === 'tags') out.tags = value === null ? null : tagsToWrite(value, current?.tags);
     else if (isScalar(accessor)) out[accessor] = value;
   }
   return out;

@@ -4,6 +4,7 @@
  */
 import type { AccessorSet, AccessorWrite, RawValue } from '../../mapping/accessor-set.js';
 import { isIso6391 } from '../../mapping/language-codes.js';
+import { tagsToWrite } from '../../mapping/tag-list.js';
 import type { Transform } from '../../mapping/transforms.js';
 import type { Contact, ContactWrite } from '../../propstreet/schema.js';
 
@@ -107,7 +108,7 @@ function writeContact(writes: readonly AccessorWrite[], current: Contact | null)
         out[accessor] = value;
         break;
       case 'tags':
-        out.tags = value === null ? null : value.split(';');
+        out.tags = value === null ? null : tagsToWrite(value, current?.tags);
         break;
       case 'mobilePhone':
         mobile = { value };
