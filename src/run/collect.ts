@@ -90,7 +90,18 @@ export async function readCrm<R extends PropstreetRecord>(
   }
   const reconciled = await reconcileIfStale(run, since !== null, readAt);
   const due = dueFailures(run, now);
-  const crmIds = [...due.filter((f) => f.side === 'crm').map((f) => f.recordId), ...run.revisit.crmIds];
+  // A pair's failure is recorded under its Propstreet id, but the change that failed may be the
+  // CRM side's, which the checkpoint has moved past: its linked CRM record is read again too, or
+  // the retry takes that side for unchanged and the person's edit is lost with the failure.
+  const psDue = due.filter((f) => f.side === 'propstreet').map((f) => f.recordId);
+  const partners = psDue.length > 0 ? await run.store.linksByPropstreetIds(run.scope, psDue) : [];
+  const crmIds = [
+    ...new Set([
+      ...due.filter((f) => f.side === 'crm').map((f) => f.recordId),
+      ...partners.map((l) => l.crmId),
+      ...run.revisit.crmIds,
+    ]),
+  ];
   if (crmIds.length > 0) run.staging.putCrm(await run.crm.readByIds(crmIds));
   if (run.heldDeletes.size > 0) run.staging.putCrm(await heldRecords(run.crm, run.heldDeletes));
   return { fullRead: since === null, checkpoint, readAt: readAt.toISOString(), reconciled };
