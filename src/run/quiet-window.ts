@@ -15,7 +15,10 @@
  * read by the first run at least one overlap after the last full read, at the latest: later than
  * before by up to one overlap period, never lost. Changes visible in time are read at once, as
  * ever. Before any full read is known the window is `checkpoint − overlap`, as before; an engine
- * clock that went back makes the run read the deferred window. The time of the last full read lives in the
+ * clock that went back makes the run read the deferred window. A run that must read `checkpoint −
+ * overlap` (a failure is due) and is also due for the deferred window reads from the earlier of
+ * the two: it becomes the last full read, so it covers what the deferred window would have (bug 70).
+ * The time of the last full read lives in the
  * state store's scope meta and moves only when a run commits its checkpoints.
  */
 import type { Scope, StateStore } from '../state/port.js';
@@ -29,6 +32,8 @@ export type WindowPlan =
   | { readonly kind: 'overlap'; readonly overlapMs: number }
   /** From `from`, or the checkpoint when earlier: the deferred window. */
   | { readonly kind: 'from'; readonly from: string }
+  /** From the earlier of `checkpoint − overlap` and `from`. */
+  | { readonly kind: 'overlapFrom'; readonly overlapMs: number; readonly from: string }
   /** From the checkpoint alone: a full read was made less than one overlap ago. */
   | { readonly kind: 'checkpoint' };
 
@@ -63,6 +68,10 @@ export function compareStamps(a: string, b: string): number {
 export function propstreetSince(checkpoint: string, plan: WindowPlan): string {
   if (plan.kind === 'checkpoint') return checkpoint;
   if (plan.kind === 'overlap') return new Date(Date.parse(checkpoint) - plan.overlapMs).toISOString();
+  if (plan.kind === 'overlapFrom') {
+    const back = new Date(Date.parse(checkpoint) - plan.overlapMs).toISOString();
+    return compareStamps(plan.from, back) < 0 ? plan.from : back;
+  }
   return compareStamps(plan.from, checkpoint) < 0 ? plan.from : checkpoint;
 }
 
@@ -70,6 +79,7 @@ export function propstreetSince(checkpoint: string, plan: WindowPlan): string {
 export function crmWindow(plan: WindowPlan): { overlapMs: number; from?: string } {
   if (plan.kind === 'checkpoint') return { overlapMs: 0 };
   if (plan.kind === 'overlap') return { overlapMs: plan.overlapMs };
+  if (plan.kind === 'overlapFrom') return { overlapMs: plan.overlapMs, from: plan.from };
   return { overlapMs: 0, from: plan.from };
 }
 
@@ -90,10 +100,15 @@ export class QuietWindow {
     overlapMs: number,
     wholeWindow = false,
   ): Promise<WindowPlan> {
+    const deferred = planWindow(now, overlapMs, await store.getMeta(scope, FULL_READ_AT));
+    // A run that must read `checkpoint − overlap` and is also due for the deferred window reads
+    // both (it becomes the mark, so it must cover what the deferred window would have read).
     this.plan =
       wholeWindow && overlapMs > 0
-        ? { kind: 'overlap', overlapMs }
-        : planWindow(now, overlapMs, await store.getMeta(scope, FULL_READ_AT));
+        ? deferred.kind === 'from'
+          ? { kind: 'overlapFrom', overlapMs, from: deferred.from }
+          : { kind: 'overlap', overlapMs }
+        : deferred;
     this.readAt = now;
     return this.plan;
   }

@@ -87,6 +87,23 @@ describe('deferred overlap window', () => {
       expect(await store.getMeta(scope, FULL_READ_AT)).toBe('2026-01-05T10:05:30.000Z');
     });
 
+    it('a run that must read checkpoint − overlap (a failure due) reads the deferred window too when it is due', async () => {
+      await runAt('2026-01-05T10:00:00Z');
+      const w = new QuietWindow();
+      const plan = await w.load(store, scope, at('2026-01-05T10:06:00Z'), FIVE_MIN, true);
+      expect(plan).toEqual({ kind: 'overlapFrom', overlapMs: FIVE_MIN, from: '2026-01-05T09:55:00.000Z' });
+      // Whichever starts earlier: the deferred window's start, or checkpoint − overlap.
+      expect(propstreetSince('2026-01-05T10:05:50.0000000Z', plan)).toBe('2026-01-05T09:55:00.000Z');
+      expect(propstreetSince('2026-01-05T09:58:00.0000000Z', plan)).toBe('2026-01-05T09:53:00.000Z');
+      expect(crmWindow(plan)).toEqual({ overlapMs: FIVE_MIN, from: '2026-01-05T09:55:00.000Z' });
+      // Within one overlap of the last full read: checkpoint − overlap alone, as before.
+      await w.save(store, scope);
+      expect(await new QuietWindow().load(store, scope, at('2026-01-05T10:07:00Z'), FIVE_MIN, true)).toEqual({
+        kind: 'overlap',
+        overlapMs: FIVE_MIN,
+      });
+    });
+
     it('leaves the mark alone when the run does not save (a dry run, a stopped run)', async () => {
       const w = new QuietWindow();
       expect((await w.load(store, scope, at('2026-01-05T10:00:00Z'), FIVE_MIN)).kind).toBe('overlap');

@@ -80,5 +80,5 @@ export const TIE_EXCLUSION_ROOM = GROUP_FILTERS - 2;
  */
 export function windowStart(t: number, overlapMs: number, from: string | undefined): number {
   const fromMs = from === undefined ? Number.NaN : Date.parse(from);
-  return Math.max(0, Number.isNaN(fromMs) ? t - overlapMs : Math.min(t, fromMs));
+  return Math.max(0, Number.isNaN(fromMs) ? t - overlapMs : Math.min(t - overlapMs, fromMs));
 }

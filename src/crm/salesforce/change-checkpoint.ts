@@ -32,6 +32,8 @@ export function decodeCheckpoint(checkpoint: string): number {
  */
 export function afterCheckpoint(stampMs: number, overlapMs: number, from?: string): string {
   const fromMs = from === undefined ? Number.NaN : Date.parse(from);
-  const start = Number.isNaN(fromMs) ? stampMs - Math.max(0, overlapMs) : Math.min(stampMs, fromMs);
+  const start = Number.isNaN(fromMs)
+    ? stampMs - Math.max(0, overlapMs)
+    : Math.min(stampMs - Math.max(0, overlapMs), fromMs);
   return `SystemModstamp >= ${soqlDateTime(start)}`;
 }

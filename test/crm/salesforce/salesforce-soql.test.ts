@@ -79,14 +79,21 @@ describe('SOQL text from the adapter', () => {
     expect(afterCheckpoint(decodeCheckpoint(cp), 0)).toBe('SystemModstamp >= 2025-01-02T03:04:05Z');
     expect(afterCheckpoint(decodeCheckpoint(cp), 60_000)).toBe('SystemModstamp >= 2025-01-02T03:03:05Z');
     // The run's deferred window names where to start instead, never after the checkpoint.
-    expect(afterCheckpoint(decodeCheckpoint(cp), 60_000, '2025-01-02T03:03:50.100Z')).toBe(
+    expect(afterCheckpoint(decodeCheckpoint(cp), 0, '2025-01-02T03:03:50.100Z')).toBe(
       'SystemModstamp >= 2025-01-02T03:03:50Z',
+    );
+    expect(afterCheckpoint(decodeCheckpoint(cp), 0, '2025-01-02T02:00:00Z')).toBe(
+      'SystemModstamp >= 2025-01-02T02:00:00Z',
+    );
+    expect(afterCheckpoint(decodeCheckpoint(cp), 0, '2025-01-03T00:00:00Z')).toBe(
+      'SystemModstamp >= 2025-01-02T03:04:05Z',
+    );
+    // Both (a run retrying a failure, due for the deferred window too): the earlier start.
+    expect(afterCheckpoint(decodeCheckpoint(cp), 60_000, '2025-01-02T03:03:50.100Z')).toBe(
+      'SystemModstamp >= 2025-01-02T03:03:05Z',
     );
     expect(afterCheckpoint(decodeCheckpoint(cp), 60_000, '2025-01-02T02:00:00Z')).toBe(
       'SystemModstamp >= 2025-01-02T02:00:00Z',
-    );
-    expect(afterCheckpoint(decodeCheckpoint(cp), 60_000, '2025-01-03T00:00:00Z')).toBe(
-      'SystemModstamp >= 2025-01-02T03:04:05Z',
     );
   });
 
