@@ -12,7 +12,7 @@ import { afterCheckpoint, decodeCheckpoint, encodeCheckpoint } from './change-ch
 import type { SalesforceClient } from './salesforce-client.js';
 import type { SObjectDescriptor } from './sobject.js';
 import { type SoqlRow, toCrmRecord } from './sobject-record.js';
-import { chunkForIn, inList, isSalesforceId, selectList } from './soql.js';
+import { chunkForIn, inList, isSalesforceId, selectList, soqlLikeWords } from './soql.js';
 import { likeConditions, websiteHost } from './website-match.js';
 
 export class SObjectReader {
@@ -75,11 +75,35 @@ export class SObjectReader {
   async byMatch(field: string, values: readonly string[]): Promise<CrmRecord[]> {
     const host = this.object.hostFields.find((f) => f.toLowerCase() === field.toLowerCase());
     if (host) return this.byHost(host, values);
-    return this.lookup(
+    const wanted = unique(values.map((e) => e.trim().toLowerCase()).filter((e) => e !== ''));
+    const spaced = wanted.filter((v) => /\s/.test(v));
+    const found = await this.lookup(
       field,
-      unique(values.map((e) => e.trim().toLowerCase()).filter((e) => e !== '')),
+      wanted.filter((v) => !/\s/.test(v)),
       'search',
     );
+    return spaced.length === 0 ? found : [...found, ...(await this.byWords(field, spaced, found))];
+  }
+
+  /**
+   * Values of several words (a company name): SOQL's `IN` compares the stored text, so `Acme
+   * Fastigheter AB` typed with two spaces or a non-breaking one was not found by a later run (a
+   * first sync compares every staged record's canonical name) and a second Account was created.
+   * Found by the words in order instead; the caller keeps those equal in canonical form.
+   */
+  private async byWords(field: string, values: readonly string[], known: readonly CrmRecord[]) {
+    const select = selectList([...this.fields, field], this.externalIdField);
+    const out: CrmRecord[] = [];
+    const seen = new Set(known.map((r) => r.id));
+    for (const condition of likeConditions(field, values, 50, 3000, soqlLikeWords)) {
+      const soql = `SELECT ${select} FROM ${this.object.name} WHERE ${condition} ORDER BY Id ASC`;
+      for (const row of await this.client.queryAllRows(soql, 'search')) {
+        const record = this.record(row);
+        if (!seen.has(record.id)) out.push(record);
+        seen.add(record.id);
+      }
+    }
+    return out;
   }
 
   private async byHost(field: string, values: readonly string[]): Promise<CrmRecord[]> {

@@ -25,10 +25,23 @@ export function soqlString(value: string): string {
  * (valid in LIKE only), after the usual string escapes.
  */
 export function soqlLikeContains(value: string): string {
-  const escaped = value
-    .replace(/[\\'"\n\r\t\b\f]/g, (c) => ESCAPES[c] ?? c)
-    .replace(/[%_]/g, (c) => `\\${c}`);
-  return `'%${escaped}%'`;
+  return `'%${likeLiteral(value)}%'`;
+}
+
+/** Text matched literally inside a LIKE pattern: the string escapes, then the wildcards'. */
+function likeLiteral(value: string): string {
+  return value.replace(/[\\'"\n\r\t\b\f]/g, (c) => ESCAPES[c] ?? c).replace(/[%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * A LIKE pattern matching text that starts with `value`'s words in order, whatever runs of
+ * whitespace stand between them (`Acme  Fastigheter AB`, a non-breaking space): `'acme%fastigheter%ab%'`.
+ * Anchored at the start so an index on the field can serve it; wider than the words (a
+ * longer name matches too), so the caller compares what it finds.
+ */
+export function soqlLikeWords(value: string): string {
+  const words = value.split(/\s+/).filter((w) => w !== '');
+  return `'${words.map(likeLiteral).join('%')}%'`;
 }
 
 export function soqlDateTime(at: number | Date): string {

@@ -22,7 +22,8 @@ export function websiteHost(value: string | null | undefined): string | null {
 }
 
 /**
- * WHERE conditions `(f LIKE '%a%' OR f LIKE '%b%' …)` for the hosts, at most `maxCount` a
+ * WHERE conditions `(f LIKE '%a%' OR f LIKE '%b%' …)` for the hosts (or the values, by another
+ * `pattern`), at most `maxCount` a
  * query and `maxChars` of condition text, so the GET URL stays far below Salesforce's URI limit.
  */
 export function likeConditions(
@@ -30,13 +31,14 @@ export function likeConditions(
   hosts: readonly string[],
   maxCount = 50,
   maxChars = 3000,
+  pattern: (value: string) => string = soqlLikeContains,
 ): string[] {
   const name = assertFieldName(field);
   const out: string[] = [];
   let current: string[] = [];
   let chars = 0;
   for (const host of hosts) {
-    const term = `${name} LIKE ${soqlLikeContains(host)}`;
+    const term = `${name} LIKE ${pattern(host)}`;
     if (current.length > 0 && (current.length >= maxCount || chars + term.length + 4 > maxChars)) {
       out.push(`(${current.join(' OR ')})`);
       current = [];

@@ -10,7 +10,7 @@ import {
   decodeCheckpoint,
   encodeCheckpoint,
 } from '../../../src/crm/salesforce/change-checkpoint.js';
-import { chunkForIn, soqlDateTime, soqlString } from '../../../src/crm/salesforce/soql.js';
+import { chunkForIn, soqlDateTime, soqlLikeWords, soqlString } from '../../../src/crm/salesforce/soql.js';
 import { type Harness, startHarness } from './harness.js';
 
 const schema = new ContactSchema('Propstreet_Id__c');
@@ -70,6 +70,11 @@ describe('SOQL text from the adapter', () => {
       }),
     );
     expect(soqlString('O\'Brien \\ "x"\n')).toBe("'O\\'Brien \\\\ \\\"x\\\"\\n'");
+  });
+
+  it('finds a name by its words in order, whatever whitespace stands between them, wildcards literal', () => {
+    expect(soqlLikeWords('acme  fastigheter\u00a0ab')).toBe("'acme%fastigheter%ab%'");
+    expect(soqlLikeWords("o'neil 100% _x")).toBe("'o\\'neil%100\\%%\\_x%'");
   });
 
   it('writes datetime literals floored to the second, and inclusive checkpoint bounds', () => {
