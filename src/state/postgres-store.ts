@@ -43,6 +43,12 @@ export interface PostgresStateStoreOptions {
 
 type Db = pg.Pool | pg.PoolClient;
 
+/** A fence with its locks' scope ids, in its order. */
+interface Fenced {
+  readonly fence: readonly LockFence[];
+  readonly ids: readonly number[];
+}
+
 export function createPostgresStateStore(options: PostgresStateStoreOptions): StateStore {
   const schema = options.schema ?? 'propsync';
   const sql = pgSql(quoteSchema(schema));
@@ -85,7 +91,7 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
   }
 
   /** A fence's scope ids, found before a connection is taken; a scope never written holds no lock. */
-  async function fenceScopes(fence: readonly LockFence[] | undefined) {
+  async function fenceScopes(fence: readonly LockFence[] | undefined): Promise<Fenced | undefined> {
     if (!fence?.length) return undefined;
     const ids: number[] = [];
     for (const f of fence) {
@@ -96,7 +102,26 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
     return { fence, ids };
   }
 
-  async function checkFence(client: pg.PoolClient, f: { fence: readonly LockFence[]; ids: number[] }) {
+  /** Steps in one transaction, a fence checked first; a client whose rollback failed is discarded. */
+  async function transact(steps: readonly PgStep[], fenced: Fenced | undefined): Promise<void> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (fenced) await checkFence(client, fenced);
+      for (const [key, values] of steps) await q(client, key, values);
+      await client.query('COMMIT');
+    } catch (err) {
+      const rolledBack = await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      );
+      client.release(!rolledBack);
+      throw err;
+    }
+    client.release();
+  }
+
+  async function checkFence(client: pg.PoolClient, f: Fenced) {
     const { rows } = await q<{ scope_id: number; owner: string }>(client, 'fenceLocks', [f.ids]);
     const owners = new Map(rows.map((r) => [Number(r.scope_id), r.owner]));
     f.fence.forEach((one, i) => {
@@ -116,21 +141,11 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
       if (isEmpty(changes)) return;
       const steps = planCommit(await ensureScope(scope), storableChanges(changes));
       const fenced = await fenceScopes(fence);
-      const client = await pool.connect();
       try {
-        await client.query('BEGIN');
-        if (fenced) await checkFence(client, fenced);
-        for (const [key, values] of steps) await q(client, key, values);
-        await client.query('COMMIT');
+        await transact(steps, fenced);
       } catch (err) {
-        const rolledBack = await client.query('ROLLBACK').then(
-          () => true,
-          () => false,
-        );
-        client.release(!rolledBack);
         throw conflictFrom(err, scope);
       }
-      client.release();
     },
 
     async linksByPropstreetIds(scope, ids) {
@@ -305,25 +320,8 @@ export function createPostgresStateStore(options: PostgresStateStoreOptions): St
           : ['setMeta', [await ensureScope(scope), key, storableText(value)]];
       if (!step) return;
       const fenced = await fenceScopes(fence);
-      if (!fenced) {
-        await q(pool, ...step);
-        return;
-      }
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        await checkFence(client, fenced);
-        await q(client, ...step);
-        await client.query('COMMIT');
-      } catch (err) {
-        const rolledBack = await client.query('ROLLBACK').then(
-          () => true,
-          () => false,
-        );
-        client.release(!rolledBack);
-        throw err;
-      }
-      client.release();
+      if (fenced) await transact([step], fenced);
+      else await q(pool, ...step);
     },
     async listMeta(scope) {
       const s = await findScope(scope);
