@@ -6,8 +6,12 @@
  * tenant file can then read neither the rest of the process's environment (cloud keys, other
  * programs' passwords) nor, by a copied reference, another tenant's token. `state.postgres`
  * may also read `PROPSYNC_DATABASE_URL`, the install's state database, which overrides
- * `state` anyway.
+ * `state` anyway. The install's own variables (core/process-env.ts `INSTALL_VARIABLES`) are no
+ * tenant's, whatever its id: tenant `state` cannot read `PROPSYNC_STATE_KEY`, nor tenant
+ * `hubspot-app` the public app's secret (before 12-05 they could, and send it to any host).
  */
+
+import { INSTALL_VARIABLES } from '../core/process-env.js';
 import type { ConfigProblem, PathSegment } from './config-problems.js';
 import { type EnvRules, hasReference } from './env-interpolation.js';
 import { DATABASE_URL_VAR } from './normalize-tenant.js';
@@ -58,11 +62,16 @@ export function envRules(raw: unknown, otherTenants: readonly string[] = []): En
     isSecret: isSecretPath,
     variables: {
       mayRead: (name, path) =>
-        (name.startsWith(prefix) && name.length > prefix.length && ownerOf(name) === undefined) ||
-        (isState(path) && name === DATABASE_URL_VAR),
+        (isState(path) && name === DATABASE_URL_VAR) ||
+        (!INSTALL_VARIABLES.has(name) &&
+          name.startsWith(prefix) &&
+          name.length > prefix.length &&
+          ownerOf(name) === undefined),
       expected: (path, name) => {
         const owner = name === undefined ? undefined : ownerOf(name);
         const own = `a variable of tenant ${tenant}, named ${prefix}…${isState(path) ? ` (or ${DATABASE_URL_VAR})` : ''}`;
+        if (name !== undefined && INSTALL_VARIABLES.has(name))
+          return `${own}, not the install's own ${name} (no tenant file reads it)`;
         return owner === undefined
           ? own
           : `${own} and not one of tenant ${owner} (${tenantVariablePrefix(owner)}…), loaded beside it`;

@@ -10,6 +10,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
+import { STATE_KEY_VAR } from './secret-box.js';
+
+/** The HubSpot public app's client secret, which signs the app's webhooks for every tenant. */
+export const HUBSPOT_APP_SECRET_VARIABLE = 'PROPSYNC_HUBSPOT_APP_WEBHOOK_SECRET';
 
 const PROCESS_SETTINGS = [
   'PROPSYNC_PUBLIC_URL',
@@ -17,6 +21,19 @@ const PROCESS_SETTINGS = [
   'PROPSYNC_LOG_LEVEL',
   'PROPSYNC_V8_FLAGS',
 ] as const;
+
+/**
+ * Every variable of the install itself, not of a tenant: the process settings above, the state
+ * key that seals every tenant's kept secrets, and the HubSpot public app's secret. They share
+ * the `PROPSYNC_` namespace with the tenants' own variables, so no tenant file may read one as
+ * its own (tenant `state` would otherwise read `PROPSYNC_STATE_KEY`: src/config/secret-fields.ts).
+ * A new install-wide setting belongs here.
+ */
+export const INSTALL_VARIABLES: ReadonlySet<string> = new Set([
+  ...PROCESS_SETTINGS,
+  STATE_KEY_VAR,
+  HUBSPOT_APP_SECRET_VARIABLE,
+]);
 
 type Env = Readonly<Record<string, string | undefined>>;
 

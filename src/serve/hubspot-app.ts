@@ -12,6 +12,7 @@
  */
 
 import { PropsyncError } from '../core/errors.js';
+import { HUBSPOT_APP_SECRET_VARIABLE } from '../core/process-env.js';
 import type { Redactor } from '../core/redact.js';
 import type { ConnectionScope } from '../state/port.js';
 import type { IncomingDelivery } from './endpoints.js';
@@ -22,7 +23,6 @@ import type { Verification } from './verification.js';
 import { createHubspotVerifier } from './verify-hubspot.js';
 
 export const HUBSPOT_APP_PATH = '/webhooks/hubspot';
-const HUBSPOT_APP_SECRET_VARIABLE = 'PROPSYNC_HUBSPOT_APP_WEBHOOK_SECRET';
 
 export interface HubspotAppEndpoint {
   readonly path: string;
