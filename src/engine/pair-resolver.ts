@@ -55,9 +55,16 @@ export async function pairsForPropstreet<R extends PropstreetRecord>(
     if (tombstone)
       pairs.set(c.id, { propstreet: c, crm: null, link: null, propstreetEcho: echoes.has(c.id), tombstone });
   }
-  // Candidates from each rule, in the tenant's order; the first rule that finds one wins.
+  // Candidates from each rule, in the tenant's order; the first rule that finds one wins. The
+  // key is looked up last whatever the rules: a create is an upsert by key, so a CRM record whose
+  // key names the record already is where the create would land. Planned as a create, it was
+  // written over unread, and the CRM pass took its stale version for an edit (a dry run, which
+  // stores no link, planned it as a create in Propstreet).
   let remaining = unlinked.filter((c) => !blocked.has(c.id));
-  for (const rule of deps.settings.match) {
+  const rules: readonly MatchRule[] = deps.settings.match.includes('key')
+    ? deps.settings.match
+    : [...deps.settings.match, 'key'];
+  for (const rule of rules) {
     if (remaining.length === 0) break;
     remaining = await pairMatched(rule, remaining, await candidatesBy(rule, remaining, deps), deps, pairs);
   }
@@ -217,6 +224,13 @@ async function pairByKey<R extends PropstreetRecord>(
   if (existing) return { ...unpaired, skipReason: `key ${key} is linked to CRM record ${existing.crmId}` };
   const record = await deps.propstreet.get(key);
   if (!record || record.deletedUtc) return { ...unpaired, skipReason: goneReason(key, deps) };
+  // Planned by this run's Propstreet pass (paired with another CRM record, whose link a refused
+  // key write-back may have left unstored): a second pair would write it over this record too.
+  if (deps.staging.plannedPropstreet([key]).has(key))
+    return {
+      ...unpaired,
+      skipReason: `key ${key} names a Propstreet ${deps.mapper.kind.noun.one} this run planned with another CRM record or as a create: not paired again`,
+    };
   return {
     propstreet: record,
     crm: r,

@@ -17,6 +17,8 @@ export interface StagedChanges<R extends PropstreetRecord = PropstreetRecord> {
   claimCrm(id: string): void;
   /** Which of these CRM records a match rule paired in this run. */
   claimedCrm(ids: readonly string[]): Set<string>;
+  /** Which of these Propstreet records this run planned already (its Propstreet pass). */
+  plannedPropstreet(ids: readonly string[]): Set<string>;
   /** Staged CRM records by id, left for the CRM pass. */
   peekCrm(ids: readonly string[]): Map<string, CrmRecord>;
   /** Staged Propstreet records by id. */

@@ -110,6 +110,7 @@ interface StagingStatements {
   readonly peekCrm: Database.Statement;
   readonly markDone: Database.Statement;
   readonly claim: Database.Statement;
+  readonly planned: Database.Statement;
   readonly claimed: Database.Statement;
   readonly crmByKeys: Database.Statement;
   readonly losersOf: Database.Statement;
@@ -299,6 +300,7 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
       peekCrm: db.prepare('SELECT id, json FROM crm WHERE id IN (SELECT value FROM json_each(?))'),
       // Only staged ids, as the flag it replaces: an id marked before it was staged would hide it.
       claim: db.prepare('INSERT OR IGNORE INTO crm_claimed (id) SELECT value FROM json_each(?)'),
+      planned: db.prepare('SELECT id FROM ps_planned WHERE id IN (SELECT value FROM json_each(?))').pluck(),
       claimed: db.prepare('SELECT id FROM crm_claimed WHERE id IN (SELECT value FROM json_each(?))').pluck(),
       markDone: db.prepare(
         'INSERT OR IGNORE INTO crm_done (id) SELECT id FROM crm WHERE id IN (SELECT value FROM json_each(?))',
@@ -444,6 +446,12 @@ export class Staging<R extends PropstreetRecord = PropstreetRecord> implements S
   claimedCrm(ids: readonly string[]): Set<string> {
     if (ids.length === 0) return new Set();
     return new Set(this.sql.claimed.all(JSON.stringify([...new Set(ids)])) as string[]);
+  }
+
+  /** Which of these Propstreet records this run planned already (its Propstreet pass). */
+  plannedPropstreet(ids: readonly string[]): Set<string> {
+    if (ids.length === 0) return new Set();
+    return new Set(this.sql.planned.all(JSON.stringify([...new Set(ids)])) as string[]);
   }
 
   /** Staged CRM records by id, left for the CRM pass. */
