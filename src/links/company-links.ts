@@ -8,7 +8,10 @@
  *   new, adding it to the CRM, never reading its absence there as a removal;
  * - unless the recorded CRM company was merged into the one it has now (HubSpot gives a merge a
  *   new id): that is the same company, whose associations the CRM moved with it. Taken as new, a
- *   job removed on one side while the CRM merged its company came back (bug 55).
+ *   job removed on one side while the CRM merged its company came back (bug 55);
+ * - a shadow's primary whose CRM company was merged into another company's (its own link ended)
+ *   is held by the CRM as that company: the CRM's primary there is the merge's, not a move
+ *   (`mergedPrimary`, bug 73).
  * Shadows record the CRM company of each company since 12-04; older ones record none and are
  * compared as they are.
  */
@@ -47,9 +50,35 @@ export class CompanyLinks {
     const ask = new Set<string>();
     for (const shadow of shadows)
       for (const [c, then] of shadow?.crmCompanies ?? [])
-        if (then !== '' && this.differs(c, then) && !this.mergedInto.has(then)) ask.add(then);
+        if (
+          then !== '' &&
+          (this.differs(c, then) || this.endedPrimary(shadow, c)) &&
+          !this.mergedInto.has(then)
+        )
+          ask.add(then);
     if (ask.size === 0) return;
     for (const [from, into] of await mergedCompanies([...ask])) this.mergedInto.set(from, into);
+  }
+
+  /**
+   * The company the CRM holds this shadow's primary as now, when that primary has no CRM company
+   * any more because its CRM company was merged into another one's (call after `learnMerges`).
+   * HubSpot moves a merged company's Primary labels to the merged record, and Propstreet's
+   * primary there reads as the CRM's primary at the survivor's Propstreet company: a label that
+   * followed the merge, no primary a CRM user chose (bug 73).
+   */
+  mergedPrimary(shadow: Employments | null): string | undefined {
+    const primary = shadow?.primary;
+    if (!shadow || primary == null || !this.endedPrimary(shadow, primary)) return undefined;
+    const into = this.mergedInto.get(shadow.crmCompanies?.get(primary) ?? '');
+    if (into === undefined) return undefined;
+    for (const [c, now] of this.crmOf) if (now === into) return c;
+    return undefined;
+  }
+
+  /** Whether `c` is the shadow's primary and has no CRM company now (its recorded one may have been merged). */
+  private endedPrimary(shadow: Employments | null, c: string): boolean {
+    return shadow?.primary === c && this.crmOf.get(c) === '';
   }
 
   /** The companies the CRM cannot hold, of a contact with this (stored) shadow and Propstreet side. */

@@ -68,6 +68,7 @@ export async function unchangedInCrm(
       fitTitle: ports.titles?.fit,
       policy,
       unknown: companyLinks.unknownFor(c.shadow),
+      mergedPrimary: companyLinks.mergedPrimary(c.shadow),
     });
     if (merge.toPropstreet.length > 0 || merge.toCrm.length > 0) continue;
     ids.add(c.id);

@@ -162,6 +162,7 @@ async function runPhase(given: LinksPorts, options: LinksOptions): Promise<Links
       fitTitle: ports.titles?.fit,
       policy,
       unknown: companyLinks.unknownFor(shadow, sides.propstreet),
+      mergedPrimary: companyLinks.mergedPrimary(shadow),
     });
     const rows: LinkRow[] = [
       ...merge.toPropstreet.map((op) => propstreetRow(sides.propstreetId, op)),

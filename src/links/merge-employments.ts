@@ -13,7 +13,8 @@
  * A company the CRM cannot hold (`unknown`: its companies-kind link ended, the company "left as it
  * is") is no part of the merge: Propstreet's jobs there stay as they are and the shadow keeps them
  * as Propstreet has them; nothing is written to the CRM about it (a company relinked later is
- * compared as new: company-links.ts).
+ * compared as new: company-links.ts). A primary there stays Propstreet's: the CRM's primary gone
+ * with it, or moved to the company its CRM company was merged into (`mergedPrimary`), is no edit.
  *
  * The CRM's title is the contact's one title, the title at its primary company: it changed when
  * it differs from the shadow's title at the shadow's primary, wherever the primary is now (a
@@ -61,6 +62,11 @@ export interface MergeInput {
   readonly policy: LinkConflictPolicy;
   /** Propstreet companies the CRM cannot hold (their companies-kind link ended). */
   readonly unknown?: ReadonlySet<string>;
+  /**
+   * The company the CRM holds the shadow's primary as now, when that primary (one it cannot hold)
+   * had its CRM company merged into this one's (company-links.ts `mergedPrimary`).
+   */
+  readonly mergedPrimary?: string | undefined;
   /** The title as the CRM holds it (cut to its property's length); absent: as it is. */
   readonly fitTitle?: ((title: string | null) => string | null) | undefined;
 }
@@ -100,9 +106,14 @@ export function mergeEmployments(input: MergeInput): EmploymentMerge {
   // takes its links): the other side's move wins, where "none" beat it as an edit (bug 56).
   const lostWith = shadow.primary !== null && unknown.has(shadow.primary) ? shadow.primary : null;
   const crmPrimary = crm.primary === null && lostWith !== null ? lostWith : crm.primary;
+  // Nor is the CRM's primary at the company the old primary's CRM company was merged into: the
+  // merge moved the label with the company (HubSpot), no CRM user chose it. Read as a move, it
+  // took Propstreet's primary to the survivor whenever the contact happened to be read (bug 73).
+  const crmSide =
+    lostWith !== null && crm.primary !== null && crm.primary === input.mergedPrimary ? lostWith : crmPrimary;
   const psSide =
     psPrimary === null && lostWith !== null && !ps.companies.has(lostWith) ? lostWith : psPrimary;
-  let primary = pick(psSide, crmPrimary, shadow.primary, policy, 'primary company', conflicts);
+  let primary = pick(psSide, crmSide, shadow.primary, policy, 'primary company', conflicts);
   if (primary !== null && !kept(primary)) primary = null;
 
   const crmTitle = input.titles && crm.primaryTitle !== undefined ? normTitle(crm.primaryTitle) : undefined;

@@ -152,6 +152,24 @@ describe('mergeEmployments', () => {
     expect(stays).toMatchObject({ toPropstreet: [], toCrm: [], result: chosen.result });
   });
 
+  it('the CRM primary at the company its old primary was merged into is no move of the CRM (bug 73)', () => {
+    // Propstreet: primary z (whose CRM company was merged into e's, its link ended), also at e.
+    const shadow = ps('z', { z: 'COO', e: 'Adviser' });
+    const input = {
+      propstreet: shadow,
+      crm: crm('e', ['e'], 'COO'),
+      shadow,
+      unknown: new Set(['z']),
+    } as const;
+    const kept = merge({ ...input, mergedPrimary: 'e' });
+    expect(kept).toMatchObject({ toPropstreet: [], toCrm: [], conflicts: [] });
+    // The shadow holds the CRM's own primary, so a later read without the merge's record agrees.
+    expect(kept.result.primary).toBe('e');
+    expect(merge({ ...input, shadow: kept.result })).toMatchObject({ toPropstreet: [], toCrm: [] });
+    // Not merged there (a CRM user moved it): the move reaches Propstreet, as before.
+    expect(merge(input).toPropstreet).toEqual([{ op: 'primary', company: 'e' }]);
+  });
+
   it('a title cleared on either side is cleared on the other, never written back', () => {
     const shadow = ps('a', { a: 'CEO', b: 'Board member' });
     const inPropstreet = merge({
