@@ -66,22 +66,29 @@ function laterEdits(e: E2E) {
   for (const r of sf.dump()) if (typeof r.Id === 'string') sf.edit(r.Id, { Title: 'After' });
 }
 
+/** A HubSpot tenant of `people` contacts, first-synced, under these `deletes` settings. */
+async function hubspotTenant(
+  state: Parameters<SweepScenario['start']>[0],
+  deletes: Readonly<Record<string, unknown>>,
+  people: number,
+): Promise<E2E> {
+  const e = await startE2E(
+    { salesforce: true, seed: 7 },
+    {
+      tenant: 'acme',
+      connections: ['hubspot'],
+      connection: { retryBaseSeconds: 0, deletes: { maxShare: 1, ...deletes } },
+      ...state,
+    },
+  );
+  seedPropstreet(e.sb, 0, people);
+  await e.run();
+  return e;
+}
+
 const hubspotDeletes = (deletes: Readonly<Record<string, unknown>>): SweepScenario => ({
   scopes: [{ connection: 'hubspot', kind: 'contacts' }],
-  async start(state) {
-    const e = await startE2E(
-      { salesforce: true, seed: 7 },
-      {
-        tenant: 'acme',
-        connections: ['hubspot'],
-        connection: { retryBaseSeconds: 0, deletes: { maxShare: 1, ...deletes } },
-        ...state,
-      },
-    );
-    seedPropstreet(e.sb, 0, 8);
-    await e.run();
-    return e;
-  },
+  start: (state) => hubspotTenant(state, deletes, 8),
   users(e) {
     const { ps, hs, person, hsOf } = fakes(e);
     ps.deleteAsUser(person(0));
@@ -140,17 +147,7 @@ const bridgeDeletes: SweepScenario = {
 const relinkAfterDeletes: SweepScenario = {
   scopes: [{ connection: 'hubspot', kind: 'contacts' }],
   async start(state) {
-    const e = await startE2E(
-      { salesforce: true, seed: 7 },
-      {
-        tenant: 'acme',
-        connections: ['hubspot'],
-        connection: { retryBaseSeconds: 0, deletes: { maxShare: 1 } },
-        ...state,
-      },
-    );
-    seedPropstreet(e.sb, 0, 6);
-    await e.run();
+    const e = await hubspotTenant(state, {}, 6);
     const { hs, hsOf } = fakes(e);
     hs.deleteAsUser(hsOf(0));
     hs.mergeAsUser(hsOf(1), hsOf(2));
