@@ -61,7 +61,8 @@ export function validateCompanyWrite(
   set('linkedInUrl', text('linkedInUrl', 500));
   const country = text('countryCode', 10);
   set('countryCode', typeof country === 'string' ? country.toUpperCase() : country);
-  set('strategy', text('strategy', 4000));
+  // CreateCompanyRequest gives strategy no maximum (P26).
+  set('strategy', text('strategy', Number.POSITIVE_INFINITY));
   if ('tags' in input) set('tags', tagsOf(input.tags, fail));
   if ('externalRefs' in input) set('externalRefs', externalRefsOf(input.externalRefs, fail));
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, write };

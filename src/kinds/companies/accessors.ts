@@ -56,7 +56,9 @@ export const COMPANY_ACCESSORS: AccessorSet<Company, CompanyWrite> = {
   lists: new Set(['tags']),
   needCurrent: new Set(),
   derivedFrom: new Map([['domain', 'homepageUrl']]),
-  // CreateCompanyRequest (docs/VENDOR-BEHAVIOUR.md P26); strategy's 4,000 is the contacts' (P7).
+  // CreateCompanyRequest (docs/VENDOR-BEHAVIOUR.md P26). It gives `strategy` no maximum: none is
+  // assumed (before 12-05 the contacts' 4,000 was, and a longer CRM description never reached
+  // Propstreet).
   propstreetLimits: {
     maxLength: new Map([
       ['name', 255],
@@ -64,7 +66,6 @@ export const COMPANY_ACCESSORS: AccessorSet<Company, CompanyWrite> = {
       ['homepageUrl', 500],
       ['linkedInUrl', 500],
       ['countryCode', 10],
-      ['strategy', 4000],
     ]),
     required: new Set(['name']),
     // A country the mapping could not read as a code ("Atlantis") would be stored as typed.
