@@ -91,32 +91,37 @@ export class SObjectReader {
    * first sync compares every staged record's canonical name) and a second Account was created.
    * Found by the words in order instead; the caller keeps those equal in canonical form.
    */
-  private async byWords(field: string, values: readonly string[], known: readonly CrmRecord[]) {
-    const select = selectList([...this.fields, field], this.externalIdField);
-    const out: CrmRecord[] = [];
+  private byWords(field: string, values: readonly string[], known: readonly CrmRecord[]) {
     const seen = new Set(known.map((r) => r.id));
-    for (const condition of likeConditions(field, values, 50, 3000, soqlLikeWords)) {
-      const soql = `SELECT ${select} FROM ${this.object.name} WHERE ${condition} ORDER BY Id ASC`;
-      for (const row of await this.client.queryAllRows(soql, 'search')) {
-        const record = this.record(row);
-        if (!seen.has(record.id)) out.push(record);
-        seen.add(record.id);
-      }
-    }
-    return out;
+    return this.byLike(
+      field,
+      likeConditions(field, values, 50, 3000, soqlLikeWords),
+      (row) => !seen.has(row.Id as string),
+    );
   }
 
-  private async byHost(field: string, values: readonly string[]): Promise<CrmRecord[]> {
+  private byHost(field: string, values: readonly string[]): Promise<CrmRecord[]> {
     const wanted = new Set(values.flatMap((v) => websiteHost(v) ?? []));
+    return this.byLike(field, likeConditions(field, [...wanted]), (row) => {
+      const value = row[field];
+      return typeof value === 'string' && wanted.has(websiteHost(value) ?? '');
+    });
+  }
+
+  /** Live rows meeting any of the LIKE conditions on `field` that `keep` keeps, each once. */
+  private async byLike(
+    field: string,
+    conditions: readonly string[],
+    keep: (row: SoqlRow) => boolean,
+  ): Promise<CrmRecord[]> {
     // The field is read to filter on even when the mapping does not carry it.
     const select = selectList([...this.fields, field], this.externalIdField);
     const out: CrmRecord[] = [];
     const seen = new Set<string>();
-    for (const condition of likeConditions(field, [...wanted])) {
+    for (const condition of conditions) {
       const soql = `SELECT ${select} FROM ${this.object.name} WHERE ${condition} ORDER BY Id ASC`;
       for (const row of await this.client.queryAllRows(soql, 'search')) {
-        const value = row[field];
-        if (typeof value !== 'string' || !wanted.has(websiteHost(value) ?? '')) continue;
+        if (!keep(row)) continue;
         const record = this.record(row);
         if (!seen.has(record.id)) out.push(record);
         seen.add(record.id);
