@@ -8,6 +8,7 @@ import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/
 // The metadata `libphonenumber-js/max` binds to each call (the full set: number types, so
 // `isValid` is exact), imported once and passed directly instead of through its wrapper.
 import maxMetadata from 'libphonenumber-js/max/metadata';
+import { withoutNul } from '../core/without-nul.js';
 import { toIso31661 } from './country-codes.js';
 import { toIso6391 } from './language-codes.js';
 
@@ -187,14 +188,6 @@ export function normaliseUrl(value: string): string | null {
   const rest =
     url.pathname === '/' && !url.search && !url.hash ? '' : `${url.pathname}${url.search}${url.hash}`;
   return `${url.protocol}//${user}${host}${port}${rest}`;
-}
-
-/**
- * U+0000 means nothing in any field (a bad import, a buggy integration) and PostgreSQL's text
- * cannot store it: every transform drops it, so it is never compared, stored or sent on.
- */
-function withoutNul(value: string): string {
-  return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
 }
 
 export function applyTransform(

@@ -3,6 +3,7 @@
  * byte-identical domain objects and reject the same bad input.
  */
 import { PropsyncError, ValidationError } from '../core/errors.js';
+import { withoutNul } from '../core/without-nul.js';
 import type {
   CanonicalValues,
   ConflictResolution,
@@ -153,11 +154,9 @@ export function conflictRowsOf(c: StateChanges): Omit<OpenConflict, 'resolution'
   );
 }
 
-const NUL = '\u0000';
-
 /** A free text without U+0000: PostgreSQL's `text` cannot hold it (SQLite's can), so neither store keeps it. */
 export function storableText<T extends string | null>(value: T): T {
-  return (value?.includes(NUL) ? value.replaceAll(NUL, '') : value) as T;
+  return (value === null ? value : withoutNul(value)) as T;
 }
 
 /**
