@@ -16,6 +16,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type E2E, startE2E } from '../e2e/support.js';
+import { clockPast } from '../support/clock-past.js';
 import { employ, hubspot, writesNothing } from './employments-support.js';
 
 async function bridge(body: (e: E2E) => Promise<void>): Promise<void> {
@@ -70,8 +71,9 @@ async function merged(e: E2E, fredrikReadInTheMergeRun: boolean) {
   await settle(e);
   // The HubSpot links phase re-reads the contacts at its checkpoint's stamp: a first sync's whole
   // batch, or some of it when the batch straddled a millisecond. Ivar edited later is the newest
-  // stamp, so a run that does not touch Fredrik otherwise does not read him.
-  await new Promise((r) => setTimeout(r, 5));
+  // stamp (the fake stamps with the wall clock: once it is past now), so a run that does not touch
+  // Fredrik otherwise does not read him.
+  await clockPast(Date.now());
   hs.editAsUser(contact(id('Ivar')), { phone: '+46 8 123 45 67' });
   await settle(e);
 
